@@ -1,0 +1,128 @@
+# coursectl -- hand-written Makefile (after redis src/Makefile).
+#
+#   make          build/coursectl and build/canvas-sim
+#   make deps     check the libraries with pkg-config; install the Debian -dev packages that are missing
+#   make test     unit tests (cmocka) + end-to-end suite; ends with "N passed, N failed"
+#   make asan     the same suite built with -fsanitize=address,undefined (in build/asan/)
+#   make demo     the main job on the bundled simulator
+#   make check    style checks + test
+#
+# Variables: CC (gcc or clang), BUILD (output directory), SAN (sanitizer flags), OPT.
+
+CC      ?= cc
+BUILD   ?= build
+OPT     ?= -O2
+DEBUG   ?= -g
+SAN     ?=
+STD      = -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE
+WARN     = -Wall -Wextra -Werror -Wstrict-prototypes -Wmissing-prototypes -Wshadow -Wformat=2 -Wno-format-nonliteral
+PKGS     = libcurl libcjson yaml-0.1 libpcre2-8
+SIMPKGS  = libmicrohttpd libcjson
+TESTPKGS = cmocka libcjson
+
+PKG_CFLAGS   = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+PKG_LIBS     = $(shell pkg-config --libs $(PKGS) 2>/dev/null)
+SIM_CFLAGS   = $(shell pkg-config --cflags $(SIMPKGS) 2>/dev/null)
+SIM_LIBS     = $(shell pkg-config --libs $(SIMPKGS) 2>/dev/null)
+TEST_CFLAGS  = $(shell pkg-config --cflags $(TESTPKGS) 2>/dev/null)
+TEST_LIBS    = $(shell pkg-config --libs $(TESTPKGS) 2>/dev/null)
+
+FINAL_CFLAGS = $(STD) $(WARN) $(OPT) $(DEBUG) $(SAN) -Iinclude -MMD -MP $(CFLAGS)
+FINAL_LDFLAGS = $(SAN) $(LDFLAGS)
+
+# coursectl: every runner/*.c; main.c only in the binary, the rest also in the unit tests.
+RUNNER_SRC  = $(wildcard runner/*.c)
+RUNNER_LIB  = $(filter-out runner/main.c,$(RUNNER_SRC))
+RUNNER_OBJ  = $(RUNNER_SRC:%.c=$(BUILD)/%.o)
+RUNNER_LOBJ = $(RUNNER_LIB:%.c=$(BUILD)/%.o)
+
+# canvas-sim: tests/sim/*.c; sim_main.c only in the binary.
+SIM_SRC   = $(wildcard tests/sim/*.c) runner/xalloc.c runner/buf.c
+SIM_LIB   = $(filter-out tests/sim/sim_main.c,$(SIM_SRC))
+SIM_OBJ   = $(SIM_SRC:%.c=$(BUILD)/%.o)
+SIM_LOBJ  = $(filter-out $(BUILD)/runner/%,$(SIM_LIB:%.c=$(BUILD)/%.o))
+
+# unit tests: tests/unit/unit-*.c, each its own binary.
+UNIT_SRC  = $(wildcard tests/unit/unit-*.c)
+UNIT_BIN  = $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/unit/%)
+
+QUIET_CC  = @printf '    %-6s %s\n' CC $@;
+QUIET_LD  = @printf '    %-6s %s\n' LINK $@;
+ifeq ($(V),1)
+QUIET_CC =
+QUIET_LD =
+endif
+
+.PHONY: all deps test unit e2e asan demo check clean bench build-all run-test run-unit run-e2e
+
+# The public targets run `deps` first and then re-enter make, so that the pkg-config flags above
+# are read after the libraries are installed (on a fresh machine `make test` alone sets up).
+SUBMAKE = $(MAKE) --no-print-directory
+
+all: deps
+	@$(SUBMAKE) build-all
+
+deps:
+	@sh tests/deps.sh
+
+build-all: $(BUILD)/coursectl $(BUILD)/canvas-sim
+
+$(BUILD)/coursectl: $(RUNNER_OBJ)
+	$(QUIET_LD)$(CC) $(FINAL_LDFLAGS) -o $@ $^ $(PKG_LIBS) -lm
+
+$(BUILD)/canvas-sim: $(SIM_OBJ)
+	$(QUIET_LD)$(CC) $(FINAL_LDFLAGS) -o $@ $^ $(SIM_LIBS) -lpthread -lm
+
+$(BUILD)/runner/%.o: runner/%.c
+	@mkdir -p $(dir $@)
+	$(QUIET_CC)$(CC) $(FINAL_CFLAGS) $(PKG_CFLAGS) -c -o $@ $<
+
+$(BUILD)/tests/sim/%.o: tests/sim/%.c
+	@mkdir -p $(dir $@)
+	$(QUIET_CC)$(CC) $(FINAL_CFLAGS) $(SIM_CFLAGS) -Itests/sim -c -o $@ $<
+
+$(BUILD)/tests/unit/%.o: tests/unit/%.c
+	@mkdir -p $(dir $@)
+	$(QUIET_CC)$(CC) $(FINAL_CFLAGS) $(PKG_CFLAGS) $(SIM_CFLAGS) $(TEST_CFLAGS) -Itests/sim -c -o $@ $<
+
+# A unit binary links the runner library and the simulator library; the linker keeps what it uses.
+$(BUILD)/tests/unit/%: $(BUILD)/tests/unit/%.o $(RUNNER_LOBJ) $(SIM_LOBJ)
+	$(QUIET_LD)$(CC) $(FINAL_LDFLAGS) -o $@ $^ $(TEST_LIBS) $(PKG_LIBS) $(SIM_LIBS) -lpthread -lm
+
+test: deps
+	@$(SUBMAKE) run-test
+
+unit: deps
+	@$(SUBMAKE) run-unit
+
+e2e: deps
+	@$(SUBMAKE) run-e2e
+
+run-test: $(BUILD)/coursectl $(BUILD)/canvas-sim $(UNIT_BIN)
+	@BUILD=$(BUILD) sh tests/run.sh
+
+run-unit: $(UNIT_BIN)
+	@BUILD=$(BUILD) sh tests/run.sh unit
+
+run-e2e: $(BUILD)/coursectl $(BUILD)/canvas-sim
+	@BUILD=$(BUILD) sh tests/run.sh e2e
+
+asan: deps
+	@$(SUBMAKE) BUILD=build/asan OPT=-O1 \
+		SAN='-fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined' run-test
+
+demo: deps
+	@$(SUBMAKE) build-all
+	@BUILD=$(BUILD) sh recipes/demo/run.sh
+
+bench: deps
+	@$(SUBMAKE) build-all
+	@BUILD=$(BUILD) sh tests/bench/run.sh
+
+check: test
+	@sh tests/checksrc.sh
+
+clean:
+	rm -rf build
+
+-include $(RUNNER_OBJ:.o=.d) $(SIM_OBJ:.o=.d) $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/unit/%.d)

@@ -1,0 +1,18 @@
+/* include/cmd.h -- subcommands (git's builtin.h).
+ *
+ * Each subcommand is one file runner/cmd_<name>.c exporting
+ *	int cmd_<name>(int argc, char **argv);
+ * argv[0] is the subcommand name; the global options have already been removed. The return
+ * value is the process exit code (exitcode.h). To add one: write the file, declare it here,
+ * add a row to the table in runner/main.c, document it in docs/ and add tests (CONTRIBUTING.md).
+ */
+#ifndef COURSECTL_CMD_H
+#define COURSECTL_CMD_H
+
+int cmd_help(int argc, char **argv);
+int cmd_version(int argc, char **argv);
+
+/* Print the usage line(s) of the whole program to `fp` (a FILE *). */
+void usage_print(void *fp);
+
+#endif

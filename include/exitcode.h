@@ -1,0 +1,21 @@
+/* include/exitcode.h -- the process exit codes of coursectl, defined once.
+ *
+ * CI pipelines branch on these, so they never change meaning:
+ *   0  ok
+ *   1  error (some change failed, a file could not be read, ...; the message says which)
+ *   2  changes present -- only with `plan --detailed-exitcode` (Terraform's convention)
+ *   3  authentication failure: the token is invalid, expired or revoked
+ *  64  usage error (sysexits' EX_USAGE), so a mistyped flag never reads as "changes present"
+ */
+#ifndef COURSECTL_EXITCODE_H
+#define COURSECTL_EXITCODE_H
+
+enum exit_code {
+	EXIT_OK = 0,
+	EXIT_ERROR = 1,
+	EXIT_CHANGES = 2,
+	EXIT_AUTH = 3,
+	EXIT_USAGE = 64
+};
+
+#endif

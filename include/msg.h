@@ -1,0 +1,20 @@
+/* include/msg.h -- the only writer to stderr (curl's tool_msgs.c).
+ *
+ * Every line starts with "coursectl: " (errors with "coursectl: error: ", warnings with
+ * "coursectl: warning: "). Messages are one sentence without a trailing newline; the functions
+ * add it. notef() and verbosef() are silenced by msg_set_level().
+ */
+#ifndef COURSECTL_MSG_H
+#define COURSECTL_MSG_H
+
+enum msg_level { MSG_QUIET = 0, MSG_NORMAL = 1, MSG_VERBOSE = 2 };
+
+void msg_set_level(enum msg_level level);
+enum msg_level msg_get_level(void);
+
+void errorf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+void warnf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+void notef(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+void verbosef(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+#endif

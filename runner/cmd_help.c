@@ -1,0 +1,26 @@
+/* runner/cmd_help.c -- `coursectl help [COMMAND]`.
+ * With no argument prints the program's usage; with a command, that command's --help. */
+#include <stdio.h>
+#include <string.h>
+
+#include "cmd.h"
+#include "exitcode.h"
+#include "msg.h"
+
+int cmd_help(int argc, char **argv)
+{
+	if (argc > 2) {
+		errorf("usage: coursectl help [<command>]");
+		return EXIT_USAGE;
+	}
+	if (argc == 2) {
+		if (!strcmp(argv[1], "version"))
+			return cmd_version(2, (char *[]){ "version", "--help", NULL });
+		if (strcmp(argv[1], "help")) {
+			errorf("'%s' is not a coursectl command; see 'coursectl --help'", argv[1]);
+			return EXIT_USAGE;
+		}
+	}
+	usage_print(stdout);
+	return EXIT_OK;
+}

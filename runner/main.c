@@ -1,0 +1,103 @@
+/* runner/main.c -- the command table and the global options; nothing else.
+ *
+ *   coursectl [--version] [--help] [-q | -v] <command> [<args>]
+ *
+ * Design (git.c, libgit2's src/cli/main.c): main() parses only the options that apply to every
+ * command, looks the command up in `commands[]` and hands it the rest of argv. Unknown commands
+ * and options exit 64 (EX_USAGE) with the usage line, so a typo in CI never reads as success or
+ * as "changes present". Exit codes are defined once in include/exitcode.h.
+ *
+ * At the end, stdout is flushed and checked (git's check of fflush/ferror/fclose): a plan written
+ * to a full disk or a closed pipe must not exit 0.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "cmd.h"
+#include "exitcode.h"
+#include "msg.h"
+#include "version.h"
+
+struct command {
+	const char *name;
+	int (*fn)(int argc, char **argv);
+	const char *summary;
+};
+
+/* Keep in the order `coursectl help` shows them. */
+static const struct command commands[] = {
+	{ "help", cmd_help, "show help for coursectl or one of its commands" },
+	{ "version", cmd_version, "print the version and the libraries in use" },
+};
+
+#define NCOMMANDS (sizeof(commands) / sizeof(commands[0]))
+
+void usage_print(void *fpv)
+{
+	FILE *fp = fpv;
+	size_t i;
+
+	fprintf(fp, "usage: coursectl [--version] [--help] [-q | -v] <command> [<args>]\n");
+	if (fp != stdout)
+		return;
+	fprintf(fp, "\ncoursectl changes Canvas LMS courses in bulk, safely: a YAML recipe is planned into\n"
+		    "field-level changes, shown as a diff, applied, and journaled for rollback.\n\n"
+		    "Commands:\n");
+	for (i = 0; i < NCOMMANDS; i++)
+		fprintf(fp, "   %-10s %s\n", commands[i].name, commands[i].summary);
+	fprintf(fp, "\nGlobal options:\n"
+		    "   -h, --help     show this help\n"
+		    "   --version      print the version\n"
+		    "   -q, --quiet    only errors on stderr\n"
+		    "   -v, --verbose  log each request (never the token)\n"
+		    "\nExit codes: 0 ok, 1 error, 2 changes present (plan --detailed-exitcode),\n"
+		    "3 authentication failure, 64 usage.\n");
+}
+
+static int finish(int rc)
+{
+	if (fflush(stdout) || ferror(stdout)) {
+		errorf("cannot write to standard output: %s", strerror(errno));
+		return EXIT_ERROR;
+	}
+	return rc;
+}
+
+int main(int argc, char **argv)
+{
+	int i;
+	size_t c;
+
+	for (i = 1; i < argc && argv[i][0] == '-'; i++) {
+		const char *a = argv[i];
+
+		if (!strcmp(a, "--")) {
+			i++;
+			break;
+		} else if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
+			usage_print(stdout);
+			return finish(EXIT_OK);
+		} else if (!strcmp(a, "--version")) {
+			return finish(cmd_version(1, (char *[]){ "version", NULL }));
+		} else if (!strcmp(a, "-q") || !strcmp(a, "--quiet")) {
+			msg_set_level(MSG_QUIET);
+		} else if (!strcmp(a, "-v") || !strcmp(a, "--verbose")) {
+			msg_set_level(MSG_VERBOSE);
+		} else {
+			errorf("unknown option '%s'", a);
+			usage_print(stderr);
+			return EXIT_USAGE;
+		}
+	}
+	if (i >= argc) {
+		usage_print(stderr);
+		return EXIT_USAGE;
+	}
+	for (c = 0; c < NCOMMANDS; c++)
+		if (!strcmp(argv[i], commands[c].name))
+			return finish(commands[c].fn(argc - i, argv + i));
+	errorf("'%s' is not a coursectl command; see 'coursectl --help'", argv[i]);
+	usage_print(stderr);
+	return EXIT_USAGE;
+}

@@ -1,0 +1,73 @@
+/* runner/msg.c -- stderr messages with one prefix and one level (see include/msg.h).
+ *
+ * Design: all diagnostics pass through here so that redaction and quiet/verbose modes have one
+ * place to live. Messages must not end in '\n' (asserted in debug builds): the newline is ours.
+ */
+#include "msg.h"
+
+#include <assert.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+static enum msg_level level = MSG_NORMAL;
+
+void msg_set_level(enum msg_level l)
+{
+	level = l;
+}
+
+enum msg_level msg_get_level(void)
+{
+	return level;
+}
+
+static void vmsg(const char *prefix, const char *fmt, va_list ap)
+{
+	assert(fmt[0] && fmt[strlen(fmt) - 1] != '\n');
+	fprintf(stderr, "coursectl: %s", prefix);
+	vfprintf(stderr, fmt, ap);
+	fputc('\n', stderr);
+}
+
+void errorf(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vmsg("error: ", fmt, ap);
+	va_end(ap);
+}
+
+void warnf(const char *fmt, ...)
+{
+	va_list ap;
+
+	if (level < MSG_NORMAL)
+		return;
+	va_start(ap, fmt);
+	vmsg("warning: ", fmt, ap);
+	va_end(ap);
+}
+
+void notef(const char *fmt, ...)
+{
+	va_list ap;
+
+	if (level < MSG_NORMAL)
+		return;
+	va_start(ap, fmt);
+	vmsg("", fmt, ap);
+	va_end(ap);
+}
+
+void verbosef(const char *fmt, ...)
+{
+	va_list ap;
+
+	if (level < MSG_VERBOSE)
+		return;
+	va_start(ap, fmt);
+	vmsg("", fmt, ap);
+	va_end(ap);
+}

@@ -1,0 +1,26 @@
+#!/bin/sh
+# make deps: check each library with pkg-config; install the missing Debian packages.
+# Each entry is "pkg-config-name:debian-package". Tools the tests need are "cmd:tool:package".
+set -u
+need=""
+for entry in libcurl:libcurl4-openssl-dev libcjson:libcjson-dev yaml-0.1:libyaml-dev \
+             libpcre2-8:libpcre2-dev libmicrohttpd:libmicrohttpd-dev cmocka:libcmocka-dev; do
+	pc=${entry%%:*}; pkg=${entry#*:}
+	if ! pkg-config --exists "$pc" 2>/dev/null; then
+		echo "make deps: $pc not found (Debian package $pkg)"
+		need="$need $pkg"
+	fi
+done
+command -v pkg-config >/dev/null 2>&1 || need="$need pkg-config"
+for entry in curl:curl jq:jq; do
+	cmd=${entry%%:*}; pkg=${entry#*:}
+	if ! command -v "$cmd" >/dev/null 2>&1; then
+		echo "make deps: $cmd not found (Debian package $pkg; the end-to-end tests use it)"
+		need="$need $pkg"
+	fi
+done
+[ -z "$need" ] && exit 0
+if [ "$(id -u)" -eq 0 ]; then sudo=""; else sudo="sudo"; fi
+echo "make deps: installing:$need"
+$sudo apt-get update -qq || exit 1
+DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends $need || exit 1

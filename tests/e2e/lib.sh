@@ -1,0 +1,113 @@
+# tests/e2e/lib.sh -- helpers for end-to-end cases (sourced by runtests; bash, set -eu).
+#
+#   sim_start [--seed FILE] [canvas-sim options...]   start canvas-sim on a free port
+#       default seed: tests/fixtures/small-seed.json; sets SIM_URL, SIM_PID; token $TOKEN
+#   api METHOD PATH [curl args...]   request $SIM_URL/PATH with the token; sets STATUS, and
+#       writes the body to $LOGDIR/body, the headers to $LOGDIR/headers
+#   api_as TOKEN METHOD PATH [...]   the same with another token ("" = none)
+#   jb FILTER                         jq -r FILTER on the last body
+#   header NAME                       the last response's header value (case-insensitive)
+#   state FILTER                      jq -r FILTER on GET /__sim/state
+#   stats FILTER                      jq -r FILTER on GET /__sim/stats
+#   sim_post PATH JSON                POST JSON to a /__sim/ endpoint
+#   expect_eq WANT GOT WHAT           fail unless equal
+#   expect_status CODE                fail unless the last STATUS is CODE
+#   expect_match REGEX GOT WHAT       fail unless GOT matches the extended regex
+#   fail MESSAGE                      print and exit 1
+#   seed_with JQ_PROGRAM              write a seed made by jq from small-seed.json into $LOGDIR
+#       and print its path, e.g. seed_with '.courses[0].assignments = [range(250) | {name: "A\(.)"}]'
+# The simulator is stopped by lib_cleanup (the harness traps EXIT).
+
+TOKEN=${TOKEN:-test-token-1}
+FIXTURES=$ROOT/tests/fixtures
+SIM=$ROOT/$BUILD/canvas-sim
+COURSECTL=$ROOT/$BUILD/coursectl
+SIM_PID=""
+STATUS=""
+
+fail() {
+	echo "FAIL: $*" >&2
+	exit 1
+}
+
+lib_cleanup() {
+	if [ -n "$SIM_PID" ]; then
+		kill -TERM "$SIM_PID" 2>/dev/null || true
+		wait "$SIM_PID" 2>/dev/null || true
+		SIM_PID=""
+	fi
+}
+
+sim_start() {
+	local seed=$FIXTURES/small-seed.json line i
+	if [ "${1:-}" = --seed ]; then
+		seed=$2
+		shift 2
+	fi
+	: >"$LOGDIR/sim.out"
+	"$SIM" --seed "$seed" --token "$TOKEN" "$@" >"$LOGDIR/sim.out" 2>"$LOGDIR/sim.err" &
+	SIM_PID=$!
+	for i in $(seq 1 100); do
+		line=$(head -n 1 "$LOGDIR/sim.out" 2>/dev/null || true)
+		case $line in
+		"canvas-sim listening on http://127.0.0.1:"*) break ;;
+		esac
+		kill -0 "$SIM_PID" 2>/dev/null || fail "canvas-sim exited: $(cat "$LOGDIR/sim.err")"
+		sleep 0.05
+	done
+	SIM_URL=${line#canvas-sim listening on }
+	case $SIM_URL in http://127.0.0.1:[0-9]*) ;; *) fail "canvas-sim did not start: $(cat "$LOGDIR/sim.err")" ;; esac
+	export SIM_URL SIM_PID
+}
+
+api_as() {
+	local tok=$1 method=$2 path=$3
+	shift 3
+	local auth=()
+	[ -z "$tok" ] || auth=(-H "Authorization: Bearer $tok")
+	STATUS=$(curl -s -o "$LOGDIR/body" -D "$LOGDIR/headers" -w '%{http_code}' -X "$method" \
+		"${auth[@]}" "$@" "$SIM_URL$path") || STATUS=000
+	echo "$method $path -> $STATUS" >>"$LOGDIR/requests.log"
+}
+
+api() {
+	api_as "$TOKEN" "$@"
+}
+
+jb() {
+	jq -r "$1" "$LOGDIR/body"
+}
+
+header() {
+	grep -i "^$1:" "$LOGDIR/headers" | head -n 1 | sed 's/^[^:]*: *//' | tr -d '\r'
+}
+
+state() {
+	curl -s "$SIM_URL/__sim/state" | jq -r "$1"
+}
+
+stats() {
+	curl -s "$SIM_URL/__sim/stats" | jq -r "$1"
+}
+
+sim_post() {
+	curl -s -X POST -H 'Content-Type: application/json' --data-binary "$2" "$SIM_URL$1" >/dev/null
+}
+
+expect_eq() {
+	[ "$1" = "$2" ] || fail "${3:-value}: expected '$1', got '$2'"
+}
+
+expect_status() {
+	[ "$STATUS" = "$1" ] || fail "expected HTTP $1, got $STATUS: $(head -c 400 "$LOGDIR/body")"
+}
+
+expect_match() {
+	[[ $2 =~ $1 ]] || fail "${3:-value}: '$2' does not match /$1/"
+}
+
+seed_with() {
+	local out=$LOGDIR/seed.$RANDOM.json
+	jq "$1" "$FIXTURES/small-seed.json" >"$out"
+	echo "$out"
+}

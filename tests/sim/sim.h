@@ -1,0 +1,307 @@
+/* tests/sim/sim.h -- canvas-sim: a stateful Canvas REST API simulator.
+ *
+ * canvas-sim is written from ../shared/canvas/API.md on its own and shares no Canvas knowledge
+ * with runner/ (ARCHITECTURE.md), so that a wrong path or wrapper in coursectl fails against it
+ * instead of being mirrored by it. Only generic utilities (xalloc, buf) are shared.
+ *
+ * Layers, applied to every request in one place (sim_server.c), in this order:
+ *   admin (/__sim/...) -> scripted exceptions -> drop/fail faults -> auth -> throttle reserve
+ *   -> latency -> [global lock] pending jobs, route, handler [unlock] -> throttle settle
+ *   -> headers (X-Request-Cost, X-Rate-Limit-Remaining) -> stats and request log
+ *
+ * The state is one cJSON document in the seed format (tests/sim/README.md):
+ *   {"tokens": [...], "user_time_zone": "...", "accounts": [...], "terms": [...],
+ *    "courses": [ {course fields..., "assignments": [...{"overrides": [...]}], "quizzes": [...],
+ *                  "discussion_topics": [...], "announcements": [...], "modules": [{"items": [...]}],
+ *                  "pages": [{"body": "...", "revisions": [...]}], "calendar_events": [...]} ]}
+ * Stored objects keep the fields the real API returns; derived fields (html_url, items_count,
+ * all_dates, ...) are computed when an object is rendered. GET /__sim/state prints the state as is.
+ *
+ * Handlers run under the global lock (one request at a time touches the state), so they never
+ * lock. They read the request from `struct sim_req` and answer with the sim_reply_*() helpers.
+ *
+ * Ownership: sim_reply_json() takes the cJSON it is given. Everything a handler finds in the
+ * state (sim_find_*, rq->course) is borrowed from the state and valid until the handler returns.
+ */
+#ifndef CANVAS_SIM_H
+#define CANVAS_SIM_H
+
+#include <pthread.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <time.h>
+
+#include <cjson/cJSON.h>
+
+#include "sim_bucket.h"
+
+#define SIM_MAX_PARAMS 8
+
+/* ---------------------------------------------------------------- configuration */
+
+enum sim_throttle_mode { THROTTLE_OFF = 0, THROTTLE_403 = 1, THROTTLE_429 = 2 };
+
+struct sim_config {
+	const char *seed_path;
+	int port;                    /* 0: pick a free one */
+	int latency_ms, jitter_ms;   /* added before each API request runs */
+	double fail_rate;            /* P(500/502/503) per API request */
+	double drop_rate;            /* P(connection closed without a response) */
+	enum sim_throttle_mode throttle;
+	struct bucket_config bucket; /* hwm, outflow, up_front, maximum */
+	double cost_get, cost_write; /* settled cost of a request (X-Request-Cost), +-20% jitter */
+	int per_page_max;            /* 100, or 50 as older installs */
+	unsigned random_seed;
+	int unauthorized_status;     /* 401 (legacy) or 403 for "user not authorized" */
+	int progress_delay_ms;       /* time a bulk_update job spends queued+running */
+	int lowercase_link;          /* send the header as "link" (tests case-insensitive parsing) */
+	int threads;                 /* MHD thread pool size; 0 = a thread per connection */
+};
+
+/* ---------------------------------------------------------------- requests and responses */
+
+struct sim_kv {
+	char *key;   /* decoded, e.g. "include[]" */
+	char *val;   /* decoded */
+};
+
+struct sim;
+
+struct sim_req {
+	struct sim *sim;
+	const char *method;          /* "GET", "PUT", "POST", "DELETE" */
+	char *path;                  /* the raw request path (percent-encoded), without the query */
+	const char *route;           /* the matched pattern, e.g. "/api/v1/courses/:course_id" */
+	const char *param_names[SIM_MAX_PARAMS];
+	char *params[SIM_MAX_PARAMS];/* decoded values of the :name segments */
+	int nparams;
+	struct sim_kv *query;        /* query pairs in order (for Link building) */
+	size_t nquery;
+	cJSON *q;                    /* the query decoded Rails-style: {"include": ["items"], ...} */
+	cJSON *body;                 /* the body decoded: form (strings) or JSON; {} when empty */
+	int body_is_json;            /* 1: JSON body (typed values); 0: form (all strings) */
+	const char *token;           /* the token that authenticated the request (borrowed) */
+	char *base;                  /* "http://host:port", from the Host header */
+	cJSON *course;               /* routes with :course_id: the course (borrowed from state) */
+	int is_write;                /* PUT, POST or DELETE */
+};
+
+struct sim_header {
+	char *name, *value;
+};
+
+struct sim_resp {
+	int status;
+	char *body;                  /* malloced; NULL = empty */
+	size_t body_len;
+	const char *content_type;    /* static string */
+	struct sim_header headers[8];
+	int nheaders;
+	int drop;                    /* close the connection without answering */
+	double cost;                 /* settled request cost; negative = default for the method */
+};
+
+typedef void (*sim_handler)(struct sim_req *rq, struct sim_resp *rs);
+
+enum sim_route_flags {
+	ROUTE_COURSE = 1 << 0,   /* resolve :course_id into rq->course (404 when unknown) */
+};
+
+struct sim_route {
+	const char *method;
+	const char *pattern;     /* "/api/v1/courses/:course_id/assignments/:id" */
+	sim_handler fn;
+	unsigned flags;
+};
+
+/* Each resource file exports a table ending with a { NULL } row; sim_routes.c lists them. */
+extern const struct sim_route sim_routes_courses[];
+extern const struct sim_route sim_routes_assignments[];
+extern const struct sim_route sim_routes_modules[];
+extern const struct sim_route sim_routes_pages[];
+extern const struct sim_route sim_routes_discussions[];
+extern const struct sim_route sim_routes_quizzes[];
+extern const struct sim_route sim_routes_calendar[];
+
+/* ---------------------------------------------------------------- the simulator */
+
+struct sim_script;  /* scripted exceptions, sim_admin.c */
+struct sim_job;     /* background jobs behind a Progress, sim_progress.c */
+
+struct sim {
+	struct sim_config cfg;
+	pthread_mutex_t lock;        /* guards everything below */
+	cJSON *seed;                 /* the seed as loaded (with assigned ids); for reset */
+	cJSON *state;                /* the live state */
+	cJSON *progress;             /* array of Progress objects (not part of the seed) */
+	cJSON *notifications;        /* array of notifications "sent" */
+	int64_t next_id;             /* next id to assign to a new object of any kind */
+	struct bucket_table buckets; /* per-token leaky buckets */
+	struct sim_script *scripts;  /* NULL or a malloced list */
+	struct sim_job *jobs;        /* NULL or a malloced list */
+	cJSON *stats;                /* counters, GET /__sim/stats */
+	cJSON *log;                  /* recent requests, GET /__sim/requests */
+	long log_seq;                /* sequence number of the next log entry */
+	int inflight, max_inflight;  /* API requests being served now, and the most seen */
+	unsigned rng;                /* rand_r state, seeded by --random-seed */
+	int port;
+};
+
+/* ---------------------------------------------------------------- replies (sim_reply.c) */
+
+/* Takes `json` (freed after sending). */
+void sim_reply_json(struct sim_resp *rs, int status, cJSON *json);
+/* {"errors":[{"message":msg}]} */
+void sim_reply_error(struct sim_resp *rs, int status, const char *msg);
+/* {"message":msg} -- the ad-hoc shape of pages, modules, bulk_update */
+void sim_reply_message(struct sim_resp *rs, int status, const char *msg);
+/* 404 {"errors":[{"message":"The specified resource does not exist."}]} */
+void sim_reply_not_found(struct sim_resp *rs);
+/* 400 {"errors":[{"message":"<wrapper> is missing"}]} */
+void sim_reply_missing(struct sim_resp *rs, const char *wrapper);
+/* {"errors":{field:[{"attribute":field,"type":type,"message":message}]}} with `status` (400) */
+void sim_reply_invalid(struct sim_resp *rs, int status, const char *field, const char *type,
+		       const char *message);
+/* 401/403 {"status":"unauthorized","errors":[{"message":"user not authorized to perform that action"}]} */
+void sim_reply_unauthorized(struct sim_req *rq, struct sim_resp *rs);
+/* 500 with an error_report_id */
+void sim_reply_internal(struct sim_resp *rs);
+void sim_reply_text(struct sim_resp *rs, int status, const char *ctype, const char *text);
+void sim_reply_header(struct sim_resp *rs, const char *name, const char *value);
+
+/* ---------------------------------------------------------------- paging (sim_page.c) */
+
+enum sim_paging { PAGING_NUMBERED = 0, PAGING_BOOKMARK = 1 };
+
+/* Answer 200 with one page of `all` (an array of rendered objects, taken) and a Link header.
+ * Numbered: page=N (default 1); past the end 200 []; a bad page token 404.
+ * Bookmark: page=first | page=bookmark:<base64url JSON [index]>; an undecodable token is the
+ * first page; no "last" link. per_page default 10, clamped to 1..cfg.per_page_max. */
+void sim_reply_list(struct sim_req *rq, struct sim_resp *rs, cJSON *all, enum sim_paging mode);
+
+/* ---------------------------------------------------------------- request helpers */
+
+/* The value of :name in the route, or NULL. */
+const char *sim_param(const struct sim_req *rq, const char *name);
+/* The query value of `key` (a scalar), or NULL. */
+const char *sim_query(const struct sim_req *rq, const char *key);
+/* 1 when include[] (or `key`[]) holds `val`. */
+int sim_query_has(const struct sim_req *rq, const char *key, const char *val);
+/* Canvas's value_to_boolean on a query or body value; `def` when absent. */
+int sim_query_bool(const struct sim_req *rq, const char *key, int def);
+/* The object under the wrapper key (e.g. "assignment"), or NULL. */
+cJSON *sim_body_wrapper(const struct sim_req *rq, const char *wrapper);
+
+/* ---------------------------------------------------------------- state helpers (sim_store.c) */
+
+/* The array `kind` of a course ("assignments", ...), created empty when absent. */
+cJSON *sim_course_kind(cJSON *course, const char *kind);
+/* The element of `arr` whose "id" equals `id` (a decimal string, or NULL), else NULL. */
+cJSON *sim_find_id(cJSON *arr, const char *id);
+cJSON *sim_find_id_num(cJSON *arr, int64_t id);
+/* The course by id, "sis_course_id:X" (decoded) or "uuid:X"; NULL when unknown. */
+cJSON *sim_find_course(struct sim *s, const char *id);
+int64_t sim_id(const cJSON *obj);            /* obj.id as an integer, -1 when absent */
+int64_t sim_new_id(struct sim *s);           /* a fresh id, unique across kinds */
+/* Record a notification (due date changed, quiz updated, ...) for tests to assert on. */
+void sim_notify(struct sim *s, const char *type, const cJSON *course, const char *kind, int64_t id,
+		const char *detail);
+
+/* The state's entry for a token (a string, or an object {"token", "revoked", "expires_at",
+ * "admin", "permissions": "read"}), or NULL. */
+cJSON *sim_token_entry(struct sim *s, const char *tok);
+/* Mark a token revoked in the state. */
+void sim_token_revoke(struct sim *s, const char *tok);
+
+/* Field helpers: absent and null both read as NULL / def. */
+const char *sim_str(const cJSON *obj, const char *key);
+int sim_bool(const cJSON *obj, const char *key, int def);
+/* Replace (or add) obj[key]; takes `val`. */
+void sim_set(cJSON *obj, const char *key, cJSON *val);
+void sim_set_str(cJSON *obj, const char *key, const char *val);   /* NULL sets null */
+/* Canvas::Plugin.value_to_boolean on a JSON value: true/false, strings yes/y/true/t/on/1 ... */
+int sim_value_bool(const cJSON *v);
+
+/* The current time, as the simulator sees it (wall clock). */
+time_t sim_now(void);
+
+/* ---------------------------------------------------------------- times (sim_time.c) */
+
+/* Parse ISO 8601 as Canvas does. strict: seconds required (assignment rule). An input without an
+ * offset is local time in `zone` (IANA). Returns 0 and sets *out, or -1. */
+int sim_time_parse(const char *s, const char *zone, int strict, time_t *out);
+/* "YYYY-MM-DDTHH:MM:SSZ" into out[21]. */
+void sim_time_format(time_t t, char out[21]);
+/* Broken-down local time of `t` in `zone`. */
+void sim_time_local(time_t t, const char *zone, struct tm *out);
+/* The UTC instant of a local wall-clock time in `zone` (first occurrence when ambiguous). */
+time_t sim_time_from_local(const struct tm *local, const char *zone);
+/* Read a date field of the request body for storing: sets *out to a cJSON string ("...Z") or null.
+ * Returns 0, or -1 when unparseable. `strict` as above. */
+int sim_time_input(struct sim *s, const cJSON *v, int strict, cJSON **out);
+/* Canvas's fancy midnight: a time at exactly 00:00:00 local becomes 23:59:59 the same day. */
+time_t sim_time_fancy_midnight(time_t t, const char *zone);
+/* The user time zone of the state ("user_time_zone"), default "UTC". */
+const char *sim_user_zone(struct sim *s);
+
+/* ---------------------------------------------------------------- Progress and jobs (sim_progress.c) */
+
+/* The work behind a Progress: runs under the lock when due; calls sim_progress_finish(). */
+typedef void (*sim_job_fn)(struct sim *s, cJSON *progress, cJSON *payload);
+
+/* A new Progress (workflow_state "queued", tag `tag`) in s->progress whose job `fn` runs on
+ * `payload` (taken) after cfg.progress_delay_ms; it is "running" for the second half of that.
+ * Returns the rendered Progress (a new object for the reply). */
+cJSON *sim_progress_new(struct sim_req *rq, const char *tag, cJSON *payload, sim_job_fn fn);
+/* completed (ok) or failed, with `results` (taken). */
+void sim_progress_finish(cJSON *progress, int ok, cJSON *results);
+/* Advance every Progress whose time has come; the server calls it before each request. */
+void sim_jobs_run(struct sim *s);
+void sim_jobs_clear(struct sim *s);
+extern const struct sim_route sim_routes_progress[];
+
+/* ---------------------------------------------------------------- lifecycle (sim_state.c) */
+
+/* Load a seed (JSON text) into s: assigns missing ids, fills defaults. Returns 0 or -1 with a
+ * message in errbuf. */
+int sim_load_seed(struct sim *s, const char *json, char *errbuf, size_t errlen);
+/* Canvas's page slug of a title ("Week 1: Intro" -> "week-1-intro"), malloced. */
+char *sim_slug(const char *title);
+/* Back to the seed: state, progress, notifications, buckets, scripts, stats. */
+void sim_reset(struct sim *s);
+
+/* ---------------------------------------------------------------- admin (sim_admin.c) */
+
+/* Handle /__sim/... (under the lock). */
+void sim_admin(struct sim *s, const char *method, const char *path, const struct sim_kv *q, size_t nq,
+	       const char *body, size_t body_len, struct sim_resp *rs);
+/* Scripted exceptions: when an armed script matches METHOD + path, consume one of its uses, fill
+ * *hit (owned by the caller: sim_script_hit_release) and return 1; else 0. */
+struct sim_script_hit;
+int sim_script_match(struct sim *s, const char *method, const char *path, struct sim_script_hit *hit);
+void sim_script_hit_release(struct sim_script_hit *hit);
+void sim_stats_reset(struct sim *s);
+void sim_admin_free(struct sim *s);
+void sim_stats_count(struct sim *s, const char *method, const char *route, int status, int throttled);
+void sim_log_request(struct sim *s, const char *method, const char *path, const char *query,
+		     const char *body, size_t body_len, int status, const char *route);
+
+enum sim_script_action {
+	SCRIPT_RESPOND = 0,      /* answer status/headers/body without running the handler */
+	SCRIPT_IGNORE,           /* run the handler, answer its 2xx, but change nothing */
+	SCRIPT_IGNORE_PARAMS,    /* run the handler with an empty body: 200 with the object unchanged */
+	SCRIPT_DROP,             /* close the connection without an answer */
+	SCRIPT_REVOKE,           /* revoke the request's token; answer 401 "Revoked access token." */
+	SCRIPT_DELAY             /* sleep delay_ms, then serve normally */
+};
+
+struct sim_script_hit {
+	enum sim_script_action action;
+	int status;
+	char *body;              /* NULL or malloced */
+	char *content_type;      /* NULL or malloced */
+	cJSON *headers;          /* NULL or an object of name: value */
+	int delay_ms;
+};
+
+#endif

@@ -1,0 +1,368 @@
+/* tests/sim/sim_admin.c -- the simulator's own endpoints under /__sim/, outside Canvas's API.
+ *
+ *   GET    /__sim/state          the whole state in seed format, every change applied
+ *   POST   /__sim/seed           replace the seed with the body (a seed document) and reset
+ *   POST   /__sim/reset          back to the seed; stats, log, jobs, scripts, buckets zeroed
+ *   GET    /__sim/stats          counters (see sim_stats_render below)
+ *   GET    /__sim/requests       the request log, oldest first; ?since=SEQ for newer entries only
+ *   GET    /__sim/notifications  notifications "sent" (due date changed, quiz updated, ...)
+ *   POST   /__sim/script         arm scripted exceptions (an object or an array of them)
+ *   GET    /__sim/script         the armed scripts;  DELETE /__sim/script disarms all
+ *   POST   /__sim/throttle       {"token": T, "level": L}: set a token's bucket level
+ *   POST   /__sim/revoke         {"token": T}: revoke a token (401 "Revoked access token." after)
+ *
+ * A script: {"method": "PUT" | "*", "path": "/api/v1/courses/1/pages/<glob>" (fnmatch glob on the raw
+ * path), "count": 1 (uses; -1 = until disarmed), "skip": 0 (matches to let through first),
+ * "action": "respond" | "ignore" | "ignore_params" | "drop" | "revoke_token" | "delay",
+ * "status": 500, "headers": {...}, "body": "...", "content_type": "...", "delay_ms": 0}.
+ * These are the exceptions the state cannot produce; everything else comes from the state.
+ */
+#include <fnmatch.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "sim.h"
+#include "xalloc.h"
+
+#define LOG_MAX 20000
+#define LOG_BODY_MAX 65536
+
+struct sim_script {
+	struct sim_script *next;
+	char *method, *path;
+	int count, skip;
+	struct sim_script_hit hit;
+};
+
+/* ---------------------------------------------------------------- scripts */
+
+static void script_free(struct sim_script *sc)
+{
+	free(sc->method);
+	free(sc->path);
+	sim_script_hit_release(&sc->hit);
+	free(sc);
+}
+
+static void scripts_clear(struct sim *s)
+{
+	while (s->scripts) {
+		struct sim_script *n = s->scripts->next;
+
+		script_free(s->scripts);
+		s->scripts = n;
+	}
+}
+
+void sim_script_hit_release(struct sim_script_hit *hit)
+{
+	free(hit->body);
+	free(hit->content_type);
+	cJSON_Delete(hit->headers);
+	memset(hit, 0, sizeof(*hit));
+}
+
+static int parse_action(const char *a, enum sim_script_action *out)
+{
+	static const char *const names[] = { "respond", "ignore", "ignore_params", "drop", "revoke_token", "delay" };
+	size_t i;
+
+	if (!a) {
+		*out = SCRIPT_RESPOND;
+		return 0;
+	}
+	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+		if (!strcmp(a, names[i])) {
+			*out = (enum sim_script_action)i;
+			return 0;
+		}
+	}
+	return -1;
+}
+
+static int script_add(struct sim *s, const cJSON *o, char *err, size_t errlen)
+{
+	struct sim_script *sc, **tail;
+	const cJSON *v;
+	enum sim_script_action action;
+
+	if (!cJSON_IsObject(o) || !sim_str(o, "path")) {
+		snprintf(err, errlen, "a script is an object with at least \"path\"");
+		return -1;
+	}
+	if (parse_action(sim_str(o, "action"), &action)) {
+		snprintf(err, errlen, "unknown script action '%s'", sim_str(o, "action"));
+		return -1;
+	}
+	sc = xcalloc(1, sizeof(*sc));
+	sc->method = xstrdup(sim_str(o, "method") ? sim_str(o, "method") : "*");
+	sc->path = xstrdup(sim_str(o, "path"));
+	v = cJSON_GetObjectItemCaseSensitive(o, "count");
+	sc->count = cJSON_IsNumber(v) ? v->valueint : 1;
+	v = cJSON_GetObjectItemCaseSensitive(o, "skip");
+	sc->skip = cJSON_IsNumber(v) ? v->valueint : 0;
+	sc->hit.action = action;
+	v = cJSON_GetObjectItemCaseSensitive(o, "status");
+	sc->hit.status = cJSON_IsNumber(v) ? v->valueint : 200;
+	v = cJSON_GetObjectItemCaseSensitive(o, "body");
+	if (cJSON_IsString(v))
+		sc->hit.body = xstrdup(v->valuestring);
+	else if (v && !cJSON_IsNull(v))
+		sc->hit.body = cJSON_PrintUnformatted(v);   /* a JSON body given as JSON */
+	if (sim_str(o, "content_type"))
+		sc->hit.content_type = xstrdup(sim_str(o, "content_type"));
+	v = cJSON_GetObjectItemCaseSensitive(o, "headers");
+	if (cJSON_IsObject(v))
+		sc->hit.headers = cJSON_Duplicate(v, 1);
+	v = cJSON_GetObjectItemCaseSensitive(o, "delay_ms");
+	sc->hit.delay_ms = cJSON_IsNumber(v) ? v->valueint : 0;
+	for (tail = &s->scripts; *tail; tail = &(*tail)->next)
+		;
+	*tail = sc;
+	return 0;
+}
+
+int sim_script_match(struct sim *s, const char *method, const char *path, struct sim_script_hit *hit)
+{
+	struct sim_script **pp, *sc;
+
+	for (pp = &s->scripts; (sc = *pp); pp = &sc->next) {
+		if (strcmp(sc->method, "*") && strcmp(sc->method, method))
+			continue;
+		if (fnmatch(sc->path, path, 0))
+			continue;
+		if (sc->skip > 0) {
+			sc->skip--;
+			continue;
+		}
+		*hit = sc->hit;
+		hit->body = sc->hit.body ? xstrdup(sc->hit.body) : NULL;
+		hit->content_type = sc->hit.content_type ? xstrdup(sc->hit.content_type) : NULL;
+		hit->headers = sc->hit.headers ? cJSON_Duplicate(sc->hit.headers, 1) : NULL;
+		if (sc->count > 0 && --sc->count == 0) {
+			*pp = sc->next;
+			script_free(sc);
+		}
+		return 1;
+	}
+	return 0;
+}
+
+static cJSON *scripts_render(struct sim *s)
+{
+	cJSON *arr = cJSON_CreateArray();
+	struct sim_script *sc;
+
+	for (sc = s->scripts; sc; sc = sc->next) {
+		cJSON *o = cJSON_CreateObject();
+
+		cJSON_AddStringToObject(o, "method", sc->method);
+		cJSON_AddStringToObject(o, "path", sc->path);
+		cJSON_AddNumberToObject(o, "count", sc->count);
+		cJSON_AddNumberToObject(o, "skip", sc->skip);
+		cJSON_AddNumberToObject(o, "status", sc->hit.status);
+		cJSON_AddItemToArray(arr, o);
+	}
+	return arr;
+}
+
+/* ---------------------------------------------------------------- stats and log */
+
+void sim_stats_reset(struct sim *s)
+{
+	cJSON_Delete(s->stats);
+	s->stats = cJSON_CreateObject();
+	cJSON_AddNumberToObject(s->stats, "total_requests", 0);
+	cJSON_AddNumberToObject(s->stats, "throttled", 0);
+	cJSON_AddNumberToObject(s->stats, "writes", 0);
+	cJSON_AddNumberToObject(s->stats, "dropped", 0);
+	cJSON_AddObjectToObject(s->stats, "by_method");
+	cJSON_AddObjectToObject(s->stats, "by_route");
+	cJSON_AddObjectToObject(s->stats, "by_status");
+	cJSON_Delete(s->log);
+	s->log = cJSON_CreateArray();
+	s->max_inflight = s->inflight;
+}
+
+static void bump(cJSON *obj, const char *key)
+{
+	cJSON *v = cJSON_GetObjectItemCaseSensitive(obj, key);
+
+	if (v)
+		cJSON_SetNumberValue(v, v->valuedouble + 1);
+	else
+		cJSON_AddNumberToObject(obj, key, 1);
+}
+
+void sim_stats_count(struct sim *s, const char *method, const char *route, int status, int throttled)
+{
+	char key[256];
+
+	bump(s->stats, "total_requests");
+	bump(cJSON_GetObjectItemCaseSensitive(s->stats, "by_method"), method);
+	snprintf(key, sizeof(key), "%s %s", method, route ? route : "(no route)");
+	bump(cJSON_GetObjectItemCaseSensitive(s->stats, "by_route"), key);
+	snprintf(key, sizeof(key), "%d", status);
+	bump(cJSON_GetObjectItemCaseSensitive(s->stats, "by_status"), key);
+	if (throttled)
+		bump(s->stats, "throttled");
+	if (strcmp(method, "GET") && strcmp(method, "HEAD"))
+		bump(s->stats, "writes");
+	if (!status)
+		bump(s->stats, "dropped");
+}
+
+void sim_log_request(struct sim *s, const char *method, const char *path, const char *query,
+		     const char *body, size_t body_len, int status, const char *route)
+{
+	cJSON *e = cJSON_CreateObject(), *parsed = NULL;
+
+	cJSON_AddNumberToObject(e, "seq", (double)s->log_seq++);
+	cJSON_AddStringToObject(e, "method", method);
+	cJSON_AddStringToObject(e, "path", path);
+	cJSON_AddStringToObject(e, "query", query);
+	if (body_len && body_len <= LOG_BODY_MAX)
+		parsed = cJSON_ParseWithLength(body, body_len);
+	if (parsed) {
+		cJSON_AddItemToObject(e, "body", parsed);
+	} else if (body_len) {
+		char *b = xstrndup(body, body_len > LOG_BODY_MAX ? LOG_BODY_MAX : body_len);
+
+		cJSON_AddStringToObject(e, "body", b);
+		free(b);
+	}
+	cJSON_AddNumberToObject(e, "status", status);
+	if (route)
+		cJSON_AddStringToObject(e, "route", route);
+	cJSON_AddItemToArray(s->log, e);
+	if (cJSON_GetArraySize(s->log) > LOG_MAX)
+		cJSON_DeleteItemFromArray(s->log, 0);
+}
+
+static cJSON *stats_render(struct sim *s)
+{
+	cJSON *o = cJSON_Duplicate(s->stats, 1);
+
+	cJSON_AddNumberToObject(o, "max_concurrent", s->max_inflight);
+	cJSON_AddNumberToObject(o, "in_flight", s->inflight);
+	cJSON_AddNumberToObject(o, "notifications_sent", cJSON_GetArraySize(s->notifications));
+	{
+		struct sim_script *sc;
+		int n = 0;
+
+		for (sc = s->scripts; sc; sc = sc->next)
+			n++;
+		cJSON_AddNumberToObject(o, "scripts_armed", n);
+	}
+	return o;
+}
+
+/* ---------------------------------------------------------------- dispatch */
+
+static const char *kv_get(const struct sim_kv *q, size_t nq, const char *key)
+{
+	size_t i;
+
+	for (i = 0; i < nq; i++)
+		if (!strcmp(q[i].key, key))
+			return q[i].val;
+	return NULL;
+}
+
+static void reply_ok(struct sim_resp *rs)
+{
+	cJSON *o = cJSON_CreateObject();
+
+	cJSON_AddBoolToObject(o, "ok", 1);
+	sim_reply_json(rs, 200, o);
+}
+
+void sim_admin(struct sim *s, const char *method, const char *path, const struct sim_kv *q, size_t nq,
+	       const char *body, size_t body_len, struct sim_resp *rs)
+{
+	int get = !strcmp(method, "GET"), post = !strcmp(method, "POST"), del = !strcmp(method, "DELETE");
+	cJSON *in = body_len ? cJSON_ParseWithLength(body, body_len) : NULL;
+	char err[256];
+
+	if (get && !strcmp(path, "/__sim/state")) {
+		sim_jobs_run(s);
+		sim_reply_json(rs, 200, cJSON_Duplicate(s->state, 1));
+	} else if (post && !strcmp(path, "/__sim/reset")) {
+		sim_reset(s);
+		reply_ok(rs);
+	} else if (post && !strcmp(path, "/__sim/seed")) {
+		char *text = xstrndup(body, body_len);
+
+		if (sim_load_seed(s, text, err, sizeof(err)))
+			sim_reply_error(rs, 400, err);
+		else
+			reply_ok(rs);
+		free(text);
+	} else if (get && !strcmp(path, "/__sim/stats")) {
+		sim_reply_json(rs, 200, stats_render(s));
+	} else if (get && !strcmp(path, "/__sim/requests")) {
+		const char *since = kv_get(q, nq, "since");
+		long from = since ? atol(since) : 0;
+		cJSON *out = cJSON_CreateArray(), *e;
+
+		cJSON_ArrayForEach(e, s->log)
+			if ((long)cJSON_GetObjectItemCaseSensitive(e, "seq")->valuedouble >= from)
+				cJSON_AddItemToArray(out, cJSON_Duplicate(e, 1));
+		sim_reply_json(rs, 200, out);
+	} else if (get && !strcmp(path, "/__sim/notifications")) {
+		sim_reply_json(rs, 200, cJSON_Duplicate(s->notifications, 1));
+	} else if (post && !strcmp(path, "/__sim/script")) {
+		const cJSON *it;
+		int bad = 0;
+
+		if (cJSON_IsArray(in)) {
+			cJSON_ArrayForEach(it, in)
+				if (!bad && script_add(s, it, err, sizeof(err)))
+					bad = 1;
+		} else if (script_add(s, in, err, sizeof(err))) {
+			bad = 1;
+		}
+		if (bad)
+			sim_reply_error(rs, 400, err);
+		else
+			reply_ok(rs);
+	} else if (get && !strcmp(path, "/__sim/script")) {
+		sim_reply_json(rs, 200, scripts_render(s));
+	} else if (del && !strcmp(path, "/__sim/script")) {
+		scripts_clear(s);
+		reply_ok(rs);
+	} else if (post && !strcmp(path, "/__sim/throttle")) {
+		const char *tok = sim_str(in, "token");
+		cJSON *lvl = cJSON_GetObjectItemCaseSensitive(in, "level");
+		struct timespec ts;
+		struct bucket *b;
+
+		if (!tok || !cJSON_IsNumber(lvl)) {
+			sim_reply_error(rs, 400, "expected {\"token\": T, \"level\": L}");
+		} else {
+			clock_gettime(CLOCK_MONOTONIC, &ts);
+			b = bucket_get(&s->buckets, tok, (double)ts.tv_sec + (double)ts.tv_nsec / 1e9);
+			b->level = lvl->valuedouble;
+			b->last = (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+			reply_ok(rs);
+		}
+	} else if (post && !strcmp(path, "/__sim/revoke")) {
+		const char *tok = sim_str(in, "token");
+
+		if (!tok || !sim_token_entry(s, tok)) {
+			sim_reply_error(rs, 404, "no such token");
+		} else {
+			sim_token_revoke(s, tok);
+			reply_ok(rs);
+		}
+	} else {
+		sim_reply_error(rs, 404, "unknown simulator endpoint");
+	}
+	cJSON_Delete(in);
+}
+
+void sim_admin_free(struct sim *s)
+{
+	scripts_clear(s);
+}

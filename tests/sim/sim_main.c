@@ -1,0 +1,228 @@
+/* tests/sim/sim_main.c -- canvas-sim's command line: options, seed, start, wait for SIGTERM.
+ *
+ *   canvas-sim --seed FILE [--port N] [--token T]... [options]   (see usage() or tests/sim/README.md)
+ *
+ * The first line on stdout is exactly "canvas-sim listening on http://127.0.0.1:PORT", flushed,
+ * so a harness can start it with --port 0 and read the port. SIGTERM and SIGINT stop it cleanly.
+ */
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "sim.h"
+#include "sim_server.h"
+#include "xalloc.h"
+
+static void usage(FILE *fp)
+{
+	fprintf(fp,
+		"usage: canvas-sim --seed FILE [--port N] [--token T]... [--latency-ms N] [--jitter-ms N]\n"
+		"                  [--fail-rate P] [--drop-rate P] [--throttle on|off|429] [--hwm 600]\n"
+		"                  [--outflow 10] [--up-front 50] [--max 800] [--cost-get C] [--cost-write C]\n"
+		"                  [--per-page-max 100] [--random-seed N] [--unauthorized-status 401|403]\n"
+		"                  [--progress-delay-ms N] [--lowercase-link] [--threads N]\n");
+}
+
+static char *read_file(const char *path)
+{
+	FILE *f = fopen(path, "rb");
+	char *p = NULL;
+	size_t n = 0, cap = 0, r;
+
+	if (!f)
+		return NULL;
+	do {
+		if (n + 65536 > cap) {
+			cap = cap ? 2 * cap : 1 << 20;
+			p = xrealloc(p, cap + 1);
+		}
+		r = fread(p + n, 1, cap - n, f);
+		n += r;
+	} while (r > 0);
+	if (ferror(f)) {
+		free(p);
+		fclose(f);
+		return NULL;
+	}
+	fclose(f);
+	p[n] = '\0';
+	return p;
+}
+
+static int num_arg(const char *opt, const char *v, double lo, double hi, double *out)
+{
+	char *end;
+	double d;
+
+	if (!v) {
+		fprintf(stderr, "canvas-sim: %s needs a value\n", opt);
+		return -1;
+	}
+	d = strtod(v, &end);
+	if (end == v || *end || d < lo || d > hi) {
+		fprintf(stderr, "canvas-sim: %s: '%s' is not a number in %g..%g\n", opt, v, lo, hi);
+		return -1;
+	}
+	*out = d;
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	static struct sim s;
+	struct MHD_Daemon *d;
+	const char **tokens = xcalloc((size_t)argc, sizeof(*tokens));
+	int ntokens = 0, i, sig;
+	char *json, err[256];
+	sigset_t set;
+	double v;
+
+	s.cfg.throttle = THROTTLE_403;
+	s.cfg.bucket = (struct bucket_config)BUCKET_DEFAULTS;
+	s.cfg.cost_get = 0.05;
+	s.cfg.cost_write = 0.3;
+	s.cfg.per_page_max = 100;
+	s.cfg.random_seed = 1;
+	s.cfg.unauthorized_status = 401;
+	s.cfg.progress_delay_ms = 300;
+	for (i = 1; i < argc; i++) {
+		const char *a = argv[i], *val = i + 1 < argc ? argv[i + 1] : NULL;
+		int r = 0, takes = 1;
+
+		if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
+			usage(stdout);
+			return 0;
+		} else if (!strcmp(a, "--seed")) {
+			s.cfg.seed_path = val;
+		} else if (!strcmp(a, "--token")) {
+			if (val)
+				tokens[ntokens++] = val;
+		} else if (!strcmp(a, "--port")) {
+			r = num_arg(a, val, 0, 65535, &v);
+			s.cfg.port = (int)v;
+		} else if (!strcmp(a, "--latency-ms")) {
+			r = num_arg(a, val, 0, 600000, &v);
+			s.cfg.latency_ms = (int)v;
+		} else if (!strcmp(a, "--jitter-ms")) {
+			r = num_arg(a, val, 0, 600000, &v);
+			s.cfg.jitter_ms = (int)v;
+		} else if (!strcmp(a, "--fail-rate")) {
+			r = num_arg(a, val, 0, 1, &s.cfg.fail_rate);
+		} else if (!strcmp(a, "--drop-rate")) {
+			r = num_arg(a, val, 0, 1, &s.cfg.drop_rate);
+		} else if (!strcmp(a, "--throttle")) {
+			if (val && !strcmp(val, "on"))
+				s.cfg.throttle = THROTTLE_403;
+			else if (val && !strcmp(val, "off"))
+				s.cfg.throttle = THROTTLE_OFF;
+			else if (val && !strcmp(val, "429"))
+				s.cfg.throttle = THROTTLE_429;
+			else {
+				fprintf(stderr, "canvas-sim: --throttle takes on, off or 429\n");
+				r = -1;
+			}
+		} else if (!strcmp(a, "--hwm")) {
+			r = num_arg(a, val, 1, 1e9, &s.cfg.bucket.hwm);
+		} else if (!strcmp(a, "--outflow")) {
+			r = num_arg(a, val, 0, 1e9, &s.cfg.bucket.outflow);
+		} else if (!strcmp(a, "--up-front")) {
+			r = num_arg(a, val, 0, 1e9, &s.cfg.bucket.up_front);
+		} else if (!strcmp(a, "--max")) {
+			r = num_arg(a, val, 1, 1e9, &s.cfg.bucket.maximum);
+		} else if (!strcmp(a, "--cost-get")) {
+			r = num_arg(a, val, 0, 1e6, &s.cfg.cost_get);
+		} else if (!strcmp(a, "--cost-write")) {
+			r = num_arg(a, val, 0, 1e6, &s.cfg.cost_write);
+		} else if (!strcmp(a, "--per-page-max")) {
+			r = num_arg(a, val, 1, 100000, &v);
+			s.cfg.per_page_max = (int)v;
+		} else if (!strcmp(a, "--random-seed")) {
+			r = num_arg(a, val, 0, 4294967295.0, &v);
+			s.cfg.random_seed = (unsigned)v;
+		} else if (!strcmp(a, "--unauthorized-status")) {
+			r = num_arg(a, val, 401, 403, &v);
+			s.cfg.unauthorized_status = (int)v;
+			if (v != 401 && v != 403) {
+				fprintf(stderr, "canvas-sim: --unauthorized-status takes 401 or 403\n");
+				r = -1;
+			}
+		} else if (!strcmp(a, "--progress-delay-ms")) {
+			r = num_arg(a, val, 0, 600000, &v);
+			s.cfg.progress_delay_ms = (int)v;
+		} else if (!strcmp(a, "--threads")) {
+			r = num_arg(a, val, 0, 1024, &v);
+			s.cfg.threads = (int)v;
+		} else if (!strcmp(a, "--lowercase-link")) {
+			s.cfg.lowercase_link = 1;
+			takes = 0;
+		} else {
+			fprintf(stderr, "canvas-sim: unknown option '%s'\n", a);
+			usage(stderr);
+			return 64;
+		}
+		if (r)
+			return 64;
+		if (takes) {
+			if (!val) {
+				fprintf(stderr, "canvas-sim: %s needs a value\n", a);
+				return 64;
+			}
+			i++;
+		}
+	}
+	if (!s.cfg.seed_path) {
+		fprintf(stderr, "canvas-sim: --seed FILE is required\n");
+		usage(stderr);
+		return 64;
+	}
+	json = read_file(s.cfg.seed_path);
+	if (!json) {
+		fprintf(stderr, "canvas-sim: cannot read seed '%s': %s\n", s.cfg.seed_path, strerror(errno));
+		return 1;
+	}
+	pthread_mutex_init(&s.lock, NULL);
+	if (sim_load_seed(&s, json, err, sizeof(err))) {
+		fprintf(stderr, "canvas-sim: seed '%s': %s\n", s.cfg.seed_path, err);
+		return 1;
+	}
+	free(json);
+	/* --token adds to the seed's tokens, and survives /__sim/reset */
+	for (i = 0; i < ntokens; i++) {
+		if (!sim_token_entry(&s, tokens[i]))
+			cJSON_AddItemToArray(cJSON_GetObjectItemCaseSensitive(s.seed, "tokens"), cJSON_CreateString(tokens[i]));
+	}
+	free(tokens);
+	sim_reset(&s);
+	if (!cJSON_GetArraySize(cJSON_GetObjectItemCaseSensitive(s.state, "tokens")))
+		fprintf(stderr, "canvas-sim: warning: no tokens (seed \"tokens\" or --token): every API request will get 401\n");
+
+	/* block the stop signals in every thread; main waits for them */
+	sigemptyset(&set);
+	sigaddset(&set, SIGTERM);
+	sigaddset(&set, SIGINT);
+	pthread_sigmask(SIG_BLOCK, &set, NULL);
+	signal(SIGPIPE, SIG_IGN);
+	if (sim_server_start(&s, &d)) {
+		fprintf(stderr, "canvas-sim: cannot listen on 127.0.0.1:%d\n", s.cfg.port);
+		return 1;
+	}
+	printf("canvas-sim listening on http://127.0.0.1:%d\n", s.port);
+	fflush(stdout);
+	while (sigwait(&set, &sig) == 0 && sig != SIGTERM && sig != SIGINT)
+		;
+	sim_server_stop(d);
+	pthread_mutex_lock(&s.lock);
+	sim_jobs_clear(&s);
+	sim_admin_free(&s);
+	bucket_table_clear(&s.buckets);
+	cJSON_Delete(s.state);
+	cJSON_Delete(s.seed);
+	cJSON_Delete(s.progress);
+	cJSON_Delete(s.notifications);
+	cJSON_Delete(s.stats);
+	cJSON_Delete(s.log);
+	pthread_mutex_unlock(&s.lock);
+	return 0;
+}

@@ -1,0 +1,719 @@
+/* tests/sim/sim_server.c -- the HTTP side of canvas-sim: libmicrohttpd, and every cross-cutting
+ * layer applied to each request in one place.
+ *
+ * Order of the layers for an /api/ request (each may answer and stop the chain):
+ *   1. scripted exceptions (POST /__sim/script): respond, drop, revoke, delay, ignore
+ *   2. faults: --drop-rate closes the connection; --fail-rate answers 500 (JSON) or 502/503 (HTML,
+ *      as proxies send)
+ *   3. auth: "Authorization: Bearer <t>" (first word exactly "Bearer"), else access_token in the
+ *      query or body; 401 shapes of API.md 1.2; as_user_id only for admin tokens
+ *   4. throttle: reserve up_front in the token's bucket; refuse at hwm (403 or 429, plain text)
+ *   5. latency: --latency-ms + uniform jitter, while holding the up-front reservation (so parallel
+ *      requests pile up in the bucket as they do on Canvas)
+ *   6. [global lock] due background jobs; route match; body decode; handler [unlock]
+ *   7. settle the bucket with the request's cost; X-Request-Cost and X-Rate-Limit-Remaining
+ *   8. stats and the request log
+ *
+ * Threads: MHD runs a thread per connection, so a sleeping (latency) request never blocks
+ * another; handlers serialise on sim->lock. The raw request URI comes from MHD's URI log
+ * callback, because MHD's own URL is already percent-decoded and "sis_course_id:CS%2F101" must
+ * survive as one path segment.
+ */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <microhttpd.h>
+#include <netinet/in.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "buf.h"
+#include "sim.h"
+#include "sim_form.h"
+#include "sim_server.h"
+#include "xalloc.h"
+
+#define BODY_MAX (32u << 20)
+
+static const struct sim_route *const route_tables[] = {
+	sim_routes_courses, sim_routes_assignments, sim_routes_modules, sim_routes_pages,
+	sim_routes_discussions, sim_routes_quizzes, sim_routes_calendar, sim_routes_progress,
+};
+
+struct conn {
+	char *uri;          /* raw request target, e.g. "/api/v1/courses/1?include[]=x" */
+	struct buf body;
+	int started;
+	int too_big;
+};
+
+/* ---------------------------------------------------------------- small helpers */
+
+static double now_seconds(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+static void sleep_ms(int ms)
+{
+	struct timespec ts = { ms / 1000, (long)(ms % 1000) * 1000000L };
+
+	while (ms > 0 && nanosleep(&ts, &ts) && errno == EINTR)
+		;
+}
+
+/* A uniform random number in [0, 1) from the simulator's seeded generator (call under lock). */
+static double rnd(struct sim *s)
+{
+	return (double)rand_r(&s->rng) / ((double)RAND_MAX + 1.0);
+}
+
+static void resp_release(struct sim_resp *rs)
+{
+	int i;
+
+	free(rs->body);
+	for (i = 0; i < rs->nheaders; i++) {
+		free(rs->headers[i].name);
+		free(rs->headers[i].value);
+	}
+	memset(rs, 0, sizeof(*rs));
+}
+
+static void req_release(struct sim_req *rq)
+{
+	int i;
+
+	free(rq->path);
+	for (i = 0; i < rq->nparams; i++)
+		free(rq->params[i]);
+	form_free(rq->query, rq->nquery);
+	cJSON_Delete(rq->q);
+	cJSON_Delete(rq->body);
+	free(rq->base);
+	memset(rq, 0, sizeof(*rq));
+}
+
+/* ---------------------------------------------------------------- routing */
+
+/* Split a raw path into decoded segments (malloced array of malloced strings). */
+static int split_path(const char *path, char ***out)
+{
+	int n = 0;
+	const char *p = path;
+	char **v = NULL;
+
+	while (*p) {
+		const char *e;
+
+		while (*p == '/')
+			p++;
+		if (!*p)
+			break;
+		e = strchr(p, '/');
+		if (!e)
+			e = p + strlen(p);
+		v = xrealloc(v, (size_t)(n + 1) * sizeof(*v));
+		v[n++] = form_pathdecode(p, (size_t)(e - p));
+		p = e;
+	}
+	*out = v;
+	return n;
+}
+
+static void free_segs(char **v, int n)
+{
+	int i;
+
+	for (i = 0; i < n; i++)
+		free(v[i]);
+	free(v);
+}
+
+static int match_route(const struct sim_route *r, const char *method, char **segs, int nsegs,
+		       struct sim_req *rq)
+{
+	const char *p = r->pattern;
+	int i = 0, np = 0;
+
+	if (strcmp(r->method, method))
+		return 0;
+	while (*p) {
+		const char *e;
+		size_t len;
+
+		while (*p == '/')
+			p++;
+		if (!*p)
+			break;
+		e = strchr(p, '/');
+		if (!e)
+			e = p + strlen(p);
+		len = (size_t)(e - p);
+		if (i >= nsegs)
+			return 0;
+		if (*p == ':') {
+			if (np >= SIM_MAX_PARAMS || !segs[i][0])
+				return 0;
+			np++;
+		} else if (strlen(segs[i]) != len || strncmp(segs[i], p, len)) {
+			return 0;
+		}
+		i++;
+		p = e;
+	}
+	if (i != nsegs)
+		return 0;
+	/* matched: capture the parameters */
+	p = r->pattern;
+	i = 0;
+	rq->nparams = 0;
+	while (*p) {
+		const char *e;
+
+		while (*p == '/')
+			p++;
+		if (!*p)
+			break;
+		e = strchr(p, '/');
+		if (!e)
+			e = p + strlen(p);
+		if (*p == ':') {
+			rq->param_names[rq->nparams] = p + 1;
+			rq->params[rq->nparams] = xstrdup(segs[i]);
+			rq->nparams++;
+		}
+		i++;
+		p = e;
+	}
+	return 1;
+}
+
+/* The :name in a pattern ends at '/', so param_names point into the pattern with the rest of it
+ * after; sim_param() compares whole names, so store them NUL-terminated instead. */
+static const char *param_name_dup(const char *p)
+{
+	static const char *const known[] = {
+		"course_id", "id", "assignment_id", "module_id", "url_or_id", "revision_id", "topic_id",
+		"account_id", "quiz_id", "user_id", "progress_id",
+	};
+	size_t i, len = strcspn(p, "/");
+
+	for (i = 0; i < sizeof(known) / sizeof(known[0]); i++)
+		if (strlen(known[i]) == len && !strncmp(known[i], p, len))
+			return known[i];
+	return "unknown";
+}
+
+static const struct sim_route *find_route(const char *method, char **segs, int nsegs, struct sim_req *rq)
+{
+	size_t t;
+	const struct sim_route *r;
+	int i;
+
+	for (t = 0; t < sizeof(route_tables) / sizeof(route_tables[0]); t++) {
+		for (r = route_tables[t]; r->method; r++) {
+			if (match_route(r, method, segs, nsegs, rq)) {
+				for (i = 0; i < rq->nparams; i++)
+					rq->param_names[i] = param_name_dup(rq->param_names[i]);
+				return r;
+			}
+		}
+	}
+	return NULL;
+}
+
+/* ---------------------------------------------------------------- auth */
+
+enum auth_result { AUTH_OK, AUTH_NONE, AUTH_INVALID, AUTH_EXPIRED, AUTH_REVOKED };
+
+static enum auth_result check_token(struct sim *s, const char *tok, const char **expired_at)
+{
+	cJSON *e;
+	const char *exp;
+	time_t t;
+
+	if (!tok)
+		return AUTH_NONE;
+	e = sim_token_entry(s, tok);
+	if (!e)
+		return AUTH_INVALID;
+	if (!cJSON_IsObject(e))
+		return AUTH_OK;
+	if (sim_bool(e, "revoked", 0))
+		return AUTH_REVOKED;
+	exp = sim_str(e, "expires_at");
+	if (exp && !sim_time_parse(exp, "UTC", 0, &t) && t <= sim_now()) {
+		*expired_at = exp;
+		return AUTH_EXPIRED;
+	}
+	return AUTH_OK;
+}
+
+static void reply_auth(struct sim_resp *rs, enum auth_result a, const char *expired_at)
+{
+	cJSON *root = cJSON_CreateObject(), *arr, *e = cJSON_CreateObject();
+
+	if (a == AUTH_NONE)
+		cJSON_AddStringToObject(root, "status", "unauthenticated");
+	arr = cJSON_AddArrayToObject(root, "errors");
+	cJSON_AddStringToObject(e, "message", a == AUTH_NONE      ? "user authorization required"
+					      : a == AUTH_EXPIRED ? "Expired access token."
+					      : a == AUTH_REVOKED ? "Revoked access token."
+								  : "Invalid access token.");
+	if (a == AUTH_EXPIRED && expired_at)
+		cJSON_AddStringToObject(e, "expired_at", expired_at);
+	cJSON_AddItemToArray(arr, e);
+	sim_reply_json(rs, 401, root);
+	sim_reply_header(rs, "WWW-Authenticate", "Bearer realm=\"canvas-lms\"");
+}
+
+/* ---------------------------------------------------------------- the request */
+
+struct ctx {
+	struct sim *s;
+	struct MHD_Connection *c;
+	const char *method;
+	char *path;       /* raw path */
+	char *query;      /* raw query, "" when none */
+	const char *body;
+	size_t body_len;
+	char token[512];
+	int have_token;
+};
+
+static const char *header(struct MHD_Connection *c, const char *name)
+{
+	return MHD_lookup_connection_value(c, MHD_HEADER_KIND, name);
+}
+
+static void find_token(struct ctx *x, const struct sim_kv *q, size_t nq, const struct sim_kv *b, size_t nb)
+{
+	const char *auth = header(x->c, "Authorization");
+	size_t i;
+
+	if (auth && !strncmp(auth, "Bearer ", 7)) {
+		snprintf(x->token, sizeof(x->token), "%s", auth + 7);
+		x->have_token = 1;
+		return;
+	}
+	for (i = 0; i < nq; i++) {
+		if (!strcmp(q[i].key, "access_token")) {
+			snprintf(x->token, sizeof(x->token), "%s", q[i].val);
+			x->have_token = 1;
+			return;
+		}
+	}
+	for (i = 0; i < nb; i++) {
+		if (!strcmp(b[i].key, "access_token")) {
+			snprintf(x->token, sizeof(x->token), "%s", b[i].val);
+			x->have_token = 1;
+			return;
+		}
+	}
+}
+
+static int is_json_body(struct MHD_Connection *c)
+{
+	const char *ct = header(c, "Content-Type");
+
+	return ct && !strncmp(ct, "application/json", 16);
+}
+
+/* Decode the body into rq->body; for writes, query parameters absent from the body are merged in
+ * (Rails merges both into params). Returns 0, or -1 after answering 400. */
+static int decode_body(struct ctx *x, struct sim_req *rq, struct sim_kv *bkv, size_t nb, struct sim_resp *rs)
+{
+	cJSON *it;
+
+	if (x->body_len && is_json_body(x->c)) {
+		rq->body = cJSON_ParseWithLength(x->body, x->body_len);
+		if (!rq->body) {
+			sim_reply_error(rs, 400, "The request body is not valid JSON");
+			return -1;
+		}
+		rq->body_is_json = 1;
+	} else {
+		rq->body = form_to_json(bkv, nb);
+	}
+	if (cJSON_IsObject(rq->body)) {
+		cJSON_ArrayForEach(it, rq->q)
+			if (!cJSON_GetObjectItemCaseSensitive(rq->body, it->string))
+				cJSON_AddItemToObject(rq->body, it->string, cJSON_Duplicate(it, 1));
+	}
+	return 0;
+}
+
+static void throttled_reply(struct sim *s, struct sim_resp *rs)
+{
+	if (s->cfg.throttle == THROTTLE_429)
+		sim_reply_text(rs, 429, "text/plain; charset=utf-8", "429 Too Many Requests (Rate Limit Exceeded)\n");
+	else
+		sim_reply_text(rs, 403, "text/plain; charset=utf-8", "403 Forbidden (Rate Limit Exceeded)\n");
+}
+
+static void fault_reply(struct sim *s, struct sim_resp *rs)
+{
+	double r = rnd(s);
+
+	if (r < 1.0 / 3)
+		sim_reply_internal(rs);
+	else if (r < 2.0 / 3)
+		sim_reply_text(rs, 502, "text/html",
+			       "<html>\r\n<head><title>502 Bad Gateway</title></head>\r\n<body>\r\n"
+			       "<center><h1>502 Bad Gateway</h1></center>\r\n</body>\r\n</html>\r\n");
+	else
+		sim_reply_text(rs, 503, "text/html",
+			       "<html><body><h1>503 Service Unavailable</h1>\n"
+			       "No server is available to handle this request.\n</body></html>\n");
+}
+
+/* Run the handler of an authenticated request under the lock. */
+static void dispatch(struct ctx *x, struct sim_req *rq, struct sim_kv *bkv, size_t nb,
+		     const struct sim_script_hit *hit, struct sim_resp *rs, const char **route)
+{
+	struct sim *s = x->s;
+	char **segs;
+	int nsegs;
+	const struct sim_route *r;
+	cJSON *saved = NULL;
+
+	nsegs = split_path(x->path, &segs);
+	/* Rails accepts a ".json" format suffix on the last segment */
+	r = find_route(x->method, segs, nsegs, rq);
+	if (!r && nsegs) {
+		size_t l = strlen(segs[nsegs - 1]);
+
+		if (l > 5 && !strcmp(segs[nsegs - 1] + l - 5, ".json")) {
+			segs[nsegs - 1][l - 5] = '\0';
+			r = find_route(x->method, segs, nsegs, rq);
+		}
+	}
+	free_segs(segs, nsegs);
+	if (!r) {
+		/* Canvas answers unknown API paths with its generic 404 */
+		sim_reply_not_found(rs);
+		return;
+	}
+	*route = r->pattern;
+	rq->route = r->pattern;
+	if (decode_body(x, rq, bkv, nb, rs))
+		return;
+	if (hit && hit->action == SCRIPT_IGNORE_PARAMS) {
+		cJSON_Delete(rq->body);
+		rq->body = cJSON_CreateObject();
+	}
+	if (r->flags & ROUTE_COURSE) {
+		rq->course = sim_find_course(s, sim_param(rq, "course_id"));
+		if (!rq->course) {
+			sim_reply_not_found(rs);
+			return;
+		}
+	}
+	if (rq->is_write) {
+		cJSON *e = sim_token_entry(s, rq->token);
+
+		if (cJSON_IsObject(e) && sim_str(e, "permissions") && !strcmp(sim_str(e, "permissions"), "read")) {
+			sim_reply_unauthorized(rq, rs);
+			return;
+		}
+	}
+	if (hit && hit->action == SCRIPT_IGNORE) {
+		/* answer as if it worked, then put the state back: a 200 that changed nothing */
+		saved = cJSON_Duplicate(s->state, 1);
+	}
+	r->fn(rq, rs);
+	if (saved) {
+		cJSON_Delete(s->state);
+		s->state = saved;
+		rq->course = NULL;
+	}
+}
+
+static int handle_api(struct ctx *x, struct sim_resp *rs, const char **route)
+{
+	struct sim *s = x->s;
+	struct sim_req rq;
+	struct sim_kv *bkv = NULL;
+	size_t nb = 0;
+	struct sim_script_hit hit;
+	int have_hit, throttled = 0, i;
+	struct bucket *b = NULL;
+	enum auth_result a;
+	const char *expired_at = NULL, *host;
+	char num[64];
+	double cost;
+
+	memset(&rq, 0, sizeof(rq));
+	memset(&hit, 0, sizeof(hit));
+	rq.sim = s;
+	rq.method = x->method;
+	rq.path = xstrdup(x->path);
+	rq.is_write = strcmp(x->method, "GET") && strcmp(x->method, "HEAD");
+	form_parse(x->query, strlen(x->query), &rq.query, &rq.nquery);
+	rq.q = form_to_json(rq.query, rq.nquery);
+	host = header(x->c, "Host");
+	rq.base = host ? xasprintf("http://%s", host) : xasprintf("http://127.0.0.1:%d", s->port);
+	if (x->body_len && !is_json_body(x->c))
+		form_parse(x->body, x->body_len, &bkv, &nb);
+	find_token(x, rq.query, rq.nquery, bkv, nb);
+
+	/* 1. scripted exceptions and 2. faults */
+	pthread_mutex_lock(&s->lock);
+	have_hit = sim_script_match(s, x->method, x->path, &hit);
+	pthread_mutex_unlock(&s->lock);
+	if (have_hit && hit.action == SCRIPT_DELAY)
+		sleep_ms(hit.delay_ms);
+	if (have_hit && hit.action == SCRIPT_DROP) {
+		rs->drop = 1;
+		goto done;
+	}
+	if (have_hit && hit.action == SCRIPT_RESPOND) {
+		cJSON *h;
+
+		sim_reply_text(rs, hit.status, hit.content_type ? "" : "application/json; charset=utf-8",
+			       hit.body ? hit.body : "");
+		if (hit.content_type)
+			sim_reply_header(rs, "Content-Type", hit.content_type);
+		cJSON_ArrayForEach(h, hit.headers)
+			if (cJSON_IsString(h))
+				sim_reply_header(rs, h->string, h->valuestring);
+		goto done;
+	}
+	pthread_mutex_lock(&s->lock);
+	if (s->cfg.drop_rate > 0 && rnd(s) < s->cfg.drop_rate) {
+		pthread_mutex_unlock(&s->lock);
+		rs->drop = 1;
+		goto done;
+	}
+	if (s->cfg.fail_rate > 0 && rnd(s) < s->cfg.fail_rate) {
+		fault_reply(s, rs);
+		pthread_mutex_unlock(&s->lock);
+		goto done;
+	}
+
+	/* 3. auth */
+	a = check_token(s, x->have_token ? x->token : NULL, &expired_at);
+	if (a == AUTH_OK && have_hit && hit.action == SCRIPT_REVOKE) {
+		sim_token_revoke(s, x->token);
+		a = AUTH_REVOKED;
+	}
+	if (a != AUTH_OK) {
+		reply_auth(rs, a, expired_at);
+		pthread_mutex_unlock(&s->lock);
+		goto done;
+	}
+	rq.token = sim_token_entry(s, x->token) ? x->token : NULL;
+	if (sim_query(&rq, "as_user_id")) {
+		cJSON *e = sim_token_entry(s, x->token);
+
+		if (!cJSON_IsObject(e) || !sim_bool(e, "admin", 0)) {
+			cJSON *root = cJSON_CreateObject();
+
+			cJSON_AddStringToObject(root, "errors", "Invalid as_user_id");
+			sim_reply_json(rs, 401, root);
+			pthread_mutex_unlock(&s->lock);
+			goto done;
+		}
+	}
+
+	/* 4. throttle: reserve */
+	b = bucket_get(&s->buckets, x->token, now_seconds());
+	if (bucket_reserve(b, &s->cfg.bucket, now_seconds()) && s->cfg.throttle != THROTTLE_OFF) {
+		bucket_settle(b, &s->cfg.bucket, now_seconds(), 0);
+		throttled = 1;
+		throttled_reply(s, rs);
+		snprintf(num, sizeof(num), "%.3f", bucket_remaining(b, &s->cfg.bucket));
+		sim_reply_header(rs, "X-Rate-Limit-Remaining", num);
+		pthread_mutex_unlock(&s->lock);
+		goto done;
+	}
+	i = s->cfg.latency_ms + (s->cfg.jitter_ms > 0 ? (int)(rnd(s) * (s->cfg.jitter_ms + 1)) : 0);
+	pthread_mutex_unlock(&s->lock);
+
+	/* 5. latency, holding the reservation */
+	if (i > 0)
+		sleep_ms(i);
+
+	/* 6. the handler */
+	pthread_mutex_lock(&s->lock);
+	sim_jobs_run(s);
+	dispatch(x, &rq, bkv, nb, have_hit ? &hit : NULL, rs, route);
+
+	/* 7. settle and the throttle headers */
+	cost = rs->cost > 0 ? rs->cost : rq.is_write ? s->cfg.cost_write : s->cfg.cost_get;
+	cost *= 0.8 + 0.4 * rnd(s);
+	bucket_settle(b, &s->cfg.bucket, now_seconds(), cost);
+	snprintf(num, sizeof(num), "%.6f", cost);
+	sim_reply_header(rs, "X-Request-Cost", num);
+	snprintf(num, sizeof(num), "%.3f", bucket_remaining(b, &s->cfg.bucket));
+	sim_reply_header(rs, "X-Rate-Limit-Remaining", num);
+	pthread_mutex_unlock(&s->lock);
+done:
+	form_free(bkv, nb);
+	req_release(&rq);
+	if (have_hit)
+		sim_script_hit_release(&hit);
+	return throttled;
+}
+
+/* ---------------------------------------------------------------- libmicrohttpd glue */
+
+static void *uri_logger(void *cls, const char *uri, struct MHD_Connection *c)
+{
+	struct conn *cn = xcalloc(1, sizeof(*cn));
+
+	(void)cls;
+	(void)c;
+	cn->uri = xstrdup(uri);
+	buf_init(&cn->body, BODY_MAX);
+	return cn;
+}
+
+static void on_completed(void *cls, struct MHD_Connection *c, void **con_cls, enum MHD_RequestTerminationCode toe)
+{
+	struct conn *cn = *con_cls;
+
+	(void)cls;
+	(void)c;
+	(void)toe;
+	if (!cn)
+		return;
+	free(cn->uri);
+	buf_release(&cn->body);
+	free(cn);
+	*con_cls = NULL;
+}
+
+static enum MHD_Result queue(struct MHD_Connection *c, struct sim_resp *rs)
+{
+	struct MHD_Response *r;
+	enum MHD_Result ret;
+	int i;
+
+	r = MHD_create_response_from_buffer(rs->body_len, rs->body ? rs->body : (char *)"", MHD_RESPMEM_MUST_COPY);
+	if (!r)
+		return MHD_NO;
+	if (rs->content_type && *rs->content_type)
+		MHD_add_response_header(r, "Content-Type", rs->content_type);
+	for (i = 0; i < rs->nheaders; i++)
+		MHD_add_response_header(r, rs->headers[i].name, rs->headers[i].value);
+	ret = MHD_queue_response(c, (unsigned)rs->status, r);
+	MHD_destroy_response(r);
+	return ret;
+}
+
+static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const char *url, const char *method,
+				  const char *version, const char *upload_data, size_t *upload_size, void **con_cls)
+{
+	struct sim *s = cls;
+	struct conn *cn = *con_cls;
+	struct sim_resp rs;
+	struct ctx x;
+	const char *route = NULL, *q;
+	enum MHD_Result ret;
+	int throttled = 0, api;
+
+	(void)url;
+	(void)version;
+	if (!cn->started) {
+		cn->started = 1;
+		return MHD_YES;
+	}
+	if (*upload_size) {
+		if (buf_add(&cn->body, upload_data, *upload_size))
+			cn->too_big = 1;
+		*upload_size = 0;
+		return MHD_YES;
+	}
+	memset(&rs, 0, sizeof(rs));
+	rs.cost = -1;
+	memset(&x, 0, sizeof(x));
+	x.s = s;
+	x.c = c;
+	x.method = method;
+	q = strchr(cn->uri, '?');
+	x.path = q ? xstrndup(cn->uri, (size_t)(q - cn->uri)) : xstrdup(cn->uri);
+	x.query = xstrdup(q ? q + 1 : "");
+	x.body = buf_str(&cn->body);
+	x.body_len = cn->body.len;
+	api = !strncmp(x.path, "/api/", 5);
+
+	if (!strncmp(x.path, "/__sim/", 7)) {
+		struct sim_kv *kv = NULL;
+		size_t nkv = 0;
+
+		form_parse(x.query, strlen(x.query), &kv, &nkv);
+		pthread_mutex_lock(&s->lock);
+		sim_admin(s, method, x.path, kv, nkv, x.body, x.body_len, &rs);
+		pthread_mutex_unlock(&s->lock);
+		form_free(kv, nkv);
+	} else if (cn->too_big) {
+		sim_reply_text(&rs, 413, "text/plain", "413 Request Entity Too Large\n");
+	} else if (!api) {
+		sim_reply_text(&rs, 404, "text/html", "<html><body><h1>Page Not Found</h1></body></html>\n");
+	} else {
+		pthread_mutex_lock(&s->lock);
+		if (++s->inflight > s->max_inflight)
+			s->max_inflight = s->inflight;
+		pthread_mutex_unlock(&s->lock);
+		throttled = handle_api(&x, &rs, &route);
+		pthread_mutex_lock(&s->lock);
+		s->inflight--;
+		pthread_mutex_unlock(&s->lock);
+	}
+	if (api) {
+		pthread_mutex_lock(&s->lock);
+		sim_stats_count(s, method, route, rs.drop ? 0 : rs.status, throttled);
+		sim_log_request(s, method, x.path, x.query, x.body, x.body_len, rs.drop ? 0 : rs.status, route);
+		pthread_mutex_unlock(&s->lock);
+	}
+	ret = rs.drop ? MHD_NO : queue(c, &rs);
+	resp_release(&rs);
+	free(x.path);
+	free(x.query);
+	return ret;
+}
+
+int sim_server_start(struct sim *s, struct MHD_Daemon **out)
+{
+	struct sockaddr_in addr;
+	struct MHD_Daemon *d;
+	const union MHD_DaemonInfo *info;
+	unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_ERROR_LOG;
+
+	memset(&addr, 0, sizeof(addr));
+	addr.sin_family = AF_INET;
+	addr.sin_port = htons((uint16_t)s->cfg.port);
+	addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	if (s->cfg.threads > 0)
+		flags |= MHD_USE_EPOLL_INTERNAL_THREAD;
+	else
+		flags |= MHD_USE_THREAD_PER_CONNECTION | MHD_USE_POLL;
+	d = MHD_start_daemon(flags, (uint16_t)s->cfg.port, NULL, NULL, on_request, s,
+			     MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&addr,
+			     MHD_OPTION_URI_LOG_CALLBACK, uri_logger, s,
+			     MHD_OPTION_NOTIFY_COMPLETED, on_completed, s,
+			     MHD_OPTION_CONNECTION_LIMIT, (unsigned)4000,
+			     MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)120,
+			     MHD_OPTION_LISTEN_BACKLOG_SIZE, (unsigned)1024,
+			     s->cfg.threads > 0 ? MHD_OPTION_THREAD_POOL_SIZE : MHD_OPTION_END,
+			     (unsigned)s->cfg.threads, MHD_OPTION_END);
+	if (!d)
+		return -1;
+	info = MHD_get_daemon_info(d, MHD_DAEMON_INFO_BIND_PORT);
+	s->port = info ? info->port : s->cfg.port;
+	*out = d;
+	return 0;
+}
+
+void sim_server_stop(struct MHD_Daemon *d)
+{
+	MHD_stop_daemon(d);
+}

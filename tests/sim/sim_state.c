@@ -1,0 +1,175 @@
+/* tests/sim/sim_state.c -- loading a seed and resetting to it.
+ *
+ * A seed is a course export in the shapes the real API returns (so a course saved by
+ * `coursectl snapshot`, or captured from real Canvas, can seed it). Loading does three things and
+ * nothing more: assigns ids that are missing (one counter across kinds, above every id in the
+ * seed), fills the back-references the API reports (course_id, assignment_id, module_id,
+ * context_code, a page's url slug), and keeps the result as the seed for /__sim/reset. Defaults of
+ * other fields are applied when objects are rendered, so the state stays what the seed said.
+ */
+#include <ctype.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "sim.h"
+#include "xalloc.h"
+
+char *sim_slug(const char *title)
+{
+	size_t n = strlen(title), i, o = 0;
+	char *out = xmalloc(n + 1);
+	int dash = 0;
+
+	for (i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)title[i];
+
+		if (isalnum(c) || c >= 0x80) {
+			if (dash && o)
+				out[o++] = '-';
+			dash = 0;
+			out[o++] = (char)tolower(c);
+		} else {
+			dash = 1;
+		}
+	}
+	out[o] = '\0';
+	if (!o) {
+		free(out);
+		out = xstrdup("page");
+	}
+	return out;
+}
+
+static void max_id(const cJSON *node, int64_t *max)
+{
+	const cJSON *it;
+
+	if (cJSON_IsObject(node)) {
+		cJSON_ArrayForEach(it, node) {
+			if ((!strcmp(it->string, "id") || !strcmp(it->string, "page_id")) && cJSON_IsNumber(it) &&
+			    (int64_t)it->valuedouble > *max)
+				*max = (int64_t)it->valuedouble;
+			else
+				max_id(it, max);
+		}
+	} else if (cJSON_IsArray(node)) {
+		cJSON_ArrayForEach(it, node)
+			max_id(it, max);
+	}
+}
+
+static void ensure_id(struct sim *s, cJSON *obj, const char *key)
+{
+	if (!cJSON_IsNumber(cJSON_GetObjectItemCaseSensitive(obj, key)))
+		sim_set(obj, key, cJSON_CreateNumber((double)sim_new_id(s)));
+}
+
+static void set_num(cJSON *obj, const char *key, int64_t v)
+{
+	sim_set(obj, key, cJSON_CreateNumber((double)v));
+}
+
+static void fill_course(struct sim *s, cJSON *c)
+{
+	static const char *const simple[] = { "quizzes", "discussion_topics", "announcements", "calendar_events" };
+	cJSON *it, *sub;
+	int64_t cid;
+	size_t k;
+	char code[64];
+
+	ensure_id(s, c, "id");
+	cid = sim_id(c);
+	cJSON_ArrayForEach(it, cJSON_GetObjectItemCaseSensitive(c, "assignments")) {
+		ensure_id(s, it, "id");
+		set_num(it, "course_id", cid);
+		cJSON_ArrayForEach(sub, cJSON_GetObjectItemCaseSensitive(it, "overrides")) {
+			ensure_id(s, sub, "id");
+			set_num(sub, "assignment_id", sim_id(it));
+		}
+	}
+	for (k = 0; k < sizeof(simple) / sizeof(simple[0]); k++)
+		cJSON_ArrayForEach(it, cJSON_GetObjectItemCaseSensitive(c, simple[k]))
+			ensure_id(s, it, "id");
+	cJSON_ArrayForEach(it, cJSON_GetObjectItemCaseSensitive(c, "announcements"))
+		sim_set(it, "is_announcement", cJSON_CreateTrue());
+	snprintf(code, sizeof(code), "course_%" PRId64, cid);
+	cJSON_ArrayForEach(it, cJSON_GetObjectItemCaseSensitive(c, "calendar_events"))
+		if (!sim_str(it, "context_code"))
+			sim_set_str(it, "context_code", code);
+	cJSON_ArrayForEach(it, cJSON_GetObjectItemCaseSensitive(c, "modules")) {
+		ensure_id(s, it, "id");
+		cJSON_ArrayForEach(sub, cJSON_GetObjectItemCaseSensitive(it, "items")) {
+			ensure_id(s, sub, "id");
+			set_num(sub, "module_id", sim_id(it));
+		}
+	}
+	cJSON_ArrayForEach(it, cJSON_GetObjectItemCaseSensitive(c, "pages")) {
+		ensure_id(s, it, "page_id");
+		if (!sim_str(it, "url")) {
+			char *slug = sim_slug(sim_str(it, "title") ? sim_str(it, "title") : "page");
+
+			sim_set_str(it, "url", slug);
+			free(slug);
+		}
+	}
+}
+
+int sim_load_seed(struct sim *s, const char *json, char *errbuf, size_t errlen)
+{
+	cJSON *seed = cJSON_Parse(json), *it;
+	int64_t max = 0;
+
+	if (!cJSON_IsObject(seed)) {
+		const char *where = cJSON_GetErrorPtr();
+
+		snprintf(errbuf, errlen, "the seed is not a JSON object%s%.40s", where ? " near: " : "",
+			 where ? where : "");
+		cJSON_Delete(seed);
+		return -1;
+	}
+	if (cJSON_GetObjectItemCaseSensitive(seed, "courses") &&
+	    !cJSON_IsArray(cJSON_GetObjectItemCaseSensitive(seed, "courses"))) {
+		snprintf(errbuf, errlen, "the seed's \"courses\" must be an array");
+		cJSON_Delete(seed);
+		return -1;
+	}
+	if (!cJSON_IsArray(cJSON_GetObjectItemCaseSensitive(seed, "courses")))
+		sim_set(seed, "courses", cJSON_CreateArray());
+	if (!cJSON_IsArray(cJSON_GetObjectItemCaseSensitive(seed, "tokens")))
+		sim_set(seed, "tokens", cJSON_CreateArray());
+	max_id(seed, &max);
+	s->next_id = max + 1 > 100 ? max + 1 : 100;
+	cJSON_ArrayForEach(it, cJSON_GetObjectItemCaseSensitive(seed, "courses")) {
+		if (!cJSON_IsObject(it)) {
+			snprintf(errbuf, errlen, "every element of the seed's \"courses\" must be an object");
+			cJSON_Delete(seed);
+			return -1;
+		}
+		fill_course(s, it);
+	}
+	cJSON_Delete(s->seed);
+	s->seed = seed;
+	sim_reset(s);
+	return 0;
+}
+
+void sim_reset(struct sim *s)
+{
+	int64_t max = 0;
+
+	cJSON_Delete(s->state);
+	s->state = cJSON_Duplicate(s->seed, 1);
+	cJSON_Delete(s->progress);
+	s->progress = cJSON_CreateArray();
+	cJSON_Delete(s->notifications);
+	s->notifications = cJSON_CreateArray();
+	sim_jobs_clear(s);
+	bucket_table_clear(&s->buckets);
+	sim_admin_free(s);
+	sim_stats_reset(s);
+	max_id(s->seed, &max);
+	s->next_id = max + 1 > 100 ? max + 1 : 100;
+	s->rng = s->cfg.random_seed;
+}

@@ -1,0 +1,232 @@
+/* tests/sim/sim_store.c -- finding things in the state, and reading the request.
+ *
+ * The state is a cJSON document (sim.h); arrays are searched linearly. That is O(n) per lookup,
+ * which is fine for the course sizes we simulate (a few hundred objects per kind per course) and
+ * keeps the state printable as the seed format at any moment without a second index to keep in
+ * sync. Ids are stored as JSON numbers; ids below 2^53 round-trip exactly.
+ */
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "sim.h"
+#include "sim_form.h"
+#include "xalloc.h"
+
+/* ---------------------------------------------------------------- fields */
+
+const char *sim_str(const cJSON *obj, const char *key)
+{
+	const cJSON *v = cJSON_GetObjectItemCaseSensitive(obj, key);
+
+	return cJSON_IsString(v) ? v->valuestring : NULL;
+}
+
+int sim_value_bool(const cJSON *v)
+{
+	if (cJSON_IsBool(v))
+		return cJSON_IsTrue(v);
+	if (cJSON_IsNumber(v))
+		return v->valuedouble != 0;
+	if (cJSON_IsString(v))
+		return form_value_bool(v->valuestring);
+	return 0;
+}
+
+int sim_bool(const cJSON *obj, const char *key, int def)
+{
+	const cJSON *v = cJSON_GetObjectItemCaseSensitive(obj, key);
+
+	if (!v || cJSON_IsNull(v))
+		return def;
+	return sim_value_bool(v);
+}
+
+void sim_set(cJSON *obj, const char *key, cJSON *val)
+{
+	if (cJSON_GetObjectItemCaseSensitive(obj, key))
+		cJSON_ReplaceItemInObjectCaseSensitive(obj, key, val);
+	else
+		cJSON_AddItemToObject(obj, key, val);
+}
+
+void sim_set_str(cJSON *obj, const char *key, const char *val)
+{
+	sim_set(obj, key, val ? cJSON_CreateString(val) : cJSON_CreateNull());
+}
+
+int64_t sim_id(const cJSON *obj)
+{
+	const cJSON *v = cJSON_GetObjectItemCaseSensitive(obj, "id");
+
+	if (cJSON_IsNumber(v))
+		return (int64_t)v->valuedouble;
+	if (cJSON_IsString(v))
+		return strtoll(v->valuestring, NULL, 10);
+	return -1;
+}
+
+int64_t sim_new_id(struct sim *s)
+{
+	return s->next_id++;
+}
+
+/* ---------------------------------------------------------------- lookups */
+
+cJSON *sim_course_kind(cJSON *course, const char *kind)
+{
+	cJSON *arr = cJSON_GetObjectItemCaseSensitive(course, kind);
+
+	if (!cJSON_IsArray(arr)) {
+		arr = cJSON_CreateArray();
+		sim_set(course, kind, arr);
+	}
+	return arr;
+}
+
+cJSON *sim_find_id_num(cJSON *arr, int64_t id)
+{
+	cJSON *it;
+
+	cJSON_ArrayForEach(it, arr)
+		if (sim_id(it) == id)
+			return it;
+	return NULL;
+}
+
+cJSON *sim_find_id(cJSON *arr, const char *id)
+{
+	char *end;
+	long long v;
+
+	if (!id || !*id)
+		return NULL;
+	v = strtoll(id, &end, 10);
+	if (*end || v < 0)
+		return NULL;
+	return sim_find_id_num(arr, v);
+}
+
+cJSON *sim_find_course(struct sim *s, const char *id)
+{
+	cJSON *courses = cJSON_GetObjectItemCaseSensitive(s->state, "courses"), *c;
+
+	if (!id)
+		return NULL;
+	if (!strncmp(id, "sis_course_id:", 14)) {
+		cJSON_ArrayForEach(c, courses) {
+			const char *sis = sim_str(c, "sis_course_id");
+
+			if (sis && !strcmp(sis, id + 14))
+				return c;
+		}
+		return NULL;
+	}
+	if (!strncmp(id, "uuid:", 5)) {
+		cJSON_ArrayForEach(c, courses) {
+			const char *u = sim_str(c, "uuid");
+
+			if (u && !strcmp(u, id + 5))
+				return c;
+		}
+		return NULL;
+	}
+	return sim_find_id(courses, id);
+}
+
+void sim_notify(struct sim *s, const char *type, const cJSON *course, const char *kind, int64_t id,
+		const char *detail)
+{
+	cJSON *n = cJSON_CreateObject();
+	char when[21];
+
+	cJSON_AddStringToObject(n, "type", type);
+	cJSON_AddNumberToObject(n, "course_id", (double)sim_id(course));
+	cJSON_AddStringToObject(n, "kind", kind);
+	cJSON_AddNumberToObject(n, "id", (double)id);
+	if (detail)
+		cJSON_AddStringToObject(n, "detail", detail);
+	sim_time_format(sim_now(), when);
+	cJSON_AddStringToObject(n, "at", when);
+	cJSON_AddItemToArray(s->notifications, n);
+}
+
+/* ---------------------------------------------------------------- the request */
+
+const char *sim_param(const struct sim_req *rq, const char *name)
+{
+	int i;
+
+	for (i = 0; i < rq->nparams; i++)
+		if (!strcmp(rq->param_names[i], name))
+			return rq->params[i];
+	return NULL;
+}
+
+const char *sim_query(const struct sim_req *rq, const char *key)
+{
+	return sim_str(rq->q, key);
+}
+
+int sim_query_has(const struct sim_req *rq, const char *key, const char *val)
+{
+	const cJSON *arr = cJSON_GetObjectItemCaseSensitive(rq->q, key), *it;
+
+	if (cJSON_IsString(arr))
+		return !strcmp(arr->valuestring, val);
+	cJSON_ArrayForEach(it, arr)
+		if (cJSON_IsString(it) && !strcmp(it->valuestring, val))
+			return 1;
+	return 0;
+}
+
+int sim_query_bool(const struct sim_req *rq, const char *key, int def)
+{
+	const cJSON *v = cJSON_GetObjectItemCaseSensitive(rq->q, key);
+
+	if (!v)
+		v = cJSON_GetObjectItemCaseSensitive(rq->body, key);
+	if (!v || cJSON_IsNull(v))
+		return def;
+	return sim_value_bool(v);
+}
+
+cJSON *sim_body_wrapper(const struct sim_req *rq, const char *wrapper)
+{
+	cJSON *w = cJSON_IsObject(rq->body) ? cJSON_GetObjectItemCaseSensitive(rq->body, wrapper) : NULL;
+
+	return cJSON_IsObject(w) ? w : NULL;
+}
+
+/* ---------------------------------------------------------------- tokens */
+
+cJSON *sim_token_entry(struct sim *s, const char *tok)
+{
+	cJSON *it, *tokens = cJSON_GetObjectItemCaseSensitive(s->state, "tokens");
+
+	if (!tok)
+		return NULL;
+	cJSON_ArrayForEach(it, tokens) {
+		if (cJSON_IsString(it) && !strcmp(it->valuestring, tok))
+			return it;
+		if (cJSON_IsObject(it) && sim_str(it, "token") && !strcmp(sim_str(it, "token"), tok))
+			return it;
+	}
+	return NULL;
+}
+
+void sim_token_revoke(struct sim *s, const char *tok)
+{
+	cJSON *e = sim_token_entry(s, tok);
+
+	if (cJSON_IsString(e)) {
+		cJSON *o = cJSON_CreateObject();
+
+		cJSON_AddStringToObject(o, "token", tok);
+		cJSON_AddBoolToObject(o, "revoked", 1);
+		cJSON_ReplaceItemViaPointer(cJSON_GetObjectItemCaseSensitive(s->state, "tokens"), e, o);
+	} else if (e) {
+		sim_set(e, "revoked", cJSON_CreateTrue());
+	}
+}

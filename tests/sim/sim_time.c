@@ -1,0 +1,204 @@
+/* tests/sim/sim_time.c -- Canvas's time input and output rules (API.md 5.4, 9, 11).
+ *
+ * Output is always "YYYY-MM-DDTHH:MM:SSZ" (Canvas's JSON time precision is 0). Input accepts Z,
+ * +-HH:MM and fractions; an input without an offset is wall-clock time in the user's time zone;
+ * the assignment APIs additionally require seconds ("strict").
+ *
+ * Zone conversions switch TZ and call localtime_r/mktime. That is process-global state, which is
+ * safe here only because every caller holds the simulator's global lock (handlers run under it).
+ * The alternative, reading tzfile(5) ourselves, is a lot of code for a test double.
+ */
+#include <ctype.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "sim.h"
+#include "xalloc.h"
+
+static char *saved_tz;
+
+static void tz_push(const char *zone)
+{
+	const char *cur = getenv("TZ");
+
+	free(saved_tz);
+	saved_tz = cur ? xstrdup(cur) : NULL;
+	setenv("TZ", zone && *zone ? zone : "UTC", 1);
+	tzset();
+}
+
+static void tz_pop(void)
+{
+	if (saved_tz)
+		setenv("TZ", saved_tz, 1);
+	else
+		unsetenv("TZ");
+	free(saved_tz);
+	saved_tz = NULL;
+	tzset();
+}
+
+void sim_time_format(time_t t, char out[21])
+{
+	struct tm tm;
+
+	gmtime_r(&t, &tm);
+	strftime(out, 21, "%Y-%m-%dT%H:%M:%SZ", &tm);
+}
+
+void sim_time_local(time_t t, const char *zone, struct tm *out)
+{
+	tz_push(zone);
+	localtime_r(&t, out);
+	tz_pop();
+}
+
+time_t sim_time_from_local(const struct tm *local, const char *zone)
+{
+	time_t best = (time_t)-1, t;
+	int isdst;
+
+	tz_push(zone);
+	for (isdst = 1; isdst >= 0; isdst--) {
+		struct tm tm = *local, back;
+
+		tm.tm_isdst = isdst;
+		t = mktime(&tm);
+		if (t == (time_t)-1)
+			continue;
+		localtime_r(&t, &back);
+		if (back.tm_hour == local->tm_hour && back.tm_min == local->tm_min &&
+		    back.tm_mday == local->tm_mday && (best == (time_t)-1 || t < best))
+			best = t;
+	}
+	if (best == (time_t)-1) {   /* in a spring-forward gap: let mktime move it forward */
+		struct tm tm = *local;
+
+		tm.tm_isdst = -1;
+		best = mktime(&tm);
+	}
+	tz_pop();
+	return best;
+}
+
+static int digits(const char *s, int n, int *out)
+{
+	int i, v = 0;
+
+	for (i = 0; i < n; i++) {
+		if (!isdigit((unsigned char)s[i]))
+			return -1;
+		v = v * 10 + (s[i] - '0');
+	}
+	*out = v;
+	return 0;
+}
+
+int sim_time_parse(const char *s, const char *zone, int strict, time_t *out)
+{
+	struct tm tm;
+	int y, mo, d, h = 0, mi = 0, se = 0, oh, om, sign, has_offset = 0, off = 0;
+	const char *p = s;
+
+	memset(&tm, 0, sizeof(tm));
+	if (!s || digits(p, 4, &y) || p[4] != '-' || digits(p + 5, 2, &mo) || p[7] != '-' ||
+	    digits(p + 8, 2, &d))
+		return -1;
+	p += 10;
+	if (*p == 'T' || *p == ' ') {
+		if (digits(p + 1, 2, &h) || p[3] != ':' || digits(p + 4, 2, &mi))
+			return -1;
+		p += 6;
+		if (*p == ':') {
+			if (digits(p + 1, 2, &se))
+				return -1;
+			p += 3;
+			if (*p == '.') {
+				p++;
+				if (!isdigit((unsigned char)*p))
+					return -1;
+				while (isdigit((unsigned char)*p))
+					p++;
+			}
+		} else if (strict) {
+			return -1;
+		}
+		if (*p == 'Z') {
+			has_offset = 1;
+			p++;
+		} else if (*p == '+' || *p == '-') {
+			sign = *p == '-' ? -1 : 1;
+			if (digits(p + 1, 2, &oh))
+				return -1;
+			if (p[3] == ':' && !digits(p + 4, 2, &om))
+				p += 6;
+			else if (!strict && !digits(p + 3, 2, &om))
+				p += 5;
+			else
+				return -1;
+			has_offset = 1;
+			off = sign * (oh * 3600 + om * 60);
+		}
+	} else if (strict) {
+		return -1;
+	}
+	if (*p || mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 || mi > 59 || se > 60)
+		return -1;
+	tm.tm_year = y - 1900;
+	tm.tm_mon = mo - 1;
+	tm.tm_mday = d;
+	tm.tm_hour = h;
+	tm.tm_min = mi;
+	tm.tm_sec = se;
+	if (has_offset) {
+		*out = timegm(&tm) - off;
+	} else {
+		*out = sim_time_from_local(&tm, zone);
+		if (*out == (time_t)-1)
+			return -1;
+	}
+	return 0;
+}
+
+time_t sim_time_fancy_midnight(time_t t, const char *zone)
+{
+	struct tm tm;
+
+	sim_time_local(t, zone, &tm);
+	if (tm.tm_hour || tm.tm_min || tm.tm_sec)
+		return t;
+	tm.tm_hour = 23;
+	tm.tm_min = 59;
+	tm.tm_sec = 59;
+	return sim_time_from_local(&tm, zone);
+}
+
+const char *sim_user_zone(struct sim *s)
+{
+	const char *z = sim_str(s->state, "user_time_zone");
+
+	return z ? z : "UTC";
+}
+
+int sim_time_input(struct sim *s, const cJSON *v, int strict, cJSON **out)
+{
+	time_t t;
+	char buf[21];
+
+	if (!v || cJSON_IsNull(v) || (cJSON_IsString(v) && !v->valuestring[0])) {
+		*out = cJSON_CreateNull();
+		return 0;
+	}
+	if (!cJSON_IsString(v) || sim_time_parse(v->valuestring, sim_user_zone(s), strict, &t))
+		return -1;
+	sim_time_format(t, buf);
+	*out = cJSON_CreateString(buf);
+	return 0;
+}
+
+time_t sim_now(void)
+{
+	return time(NULL);
+}
