@@ -1,6 +1,353 @@
-/* tests/sim/res_courses.c -- courses endpoints (being written). */
+/* tests/sim/res_courses.c -- courses, the account course list, and users/self (API.md 0, 4).
+ *
+ *   GET /api/v1/users/self                       the token's user (a token check)
+ *   GET /api/v1/courses                          the caller's courses (every course in the state)
+ *   GET /api/v1/courses/:course_id               include[]=syllabus_body, include[]=term
+ *   PUT /api/v1/courses/:course_id               course[name|course_code|start_at|end_at|time_zone|
+ *                                                syllabus_body|default_view|term_id|
+ *                                                restrict_enrollments_to_course_dates|event]
+ *   GET /api/v1/accounts/:account_id/courses     enrollment_term_id (id, sis_term_id:X, default,
+ *                                                current), state[], search_term, published, include[]=term
+ *
+ * Canvas rules reproduced: :course_id may be "sis_course_id:X" or "uuid:X" (URL-escaped; resolved by
+ * the core); the course JSON never carries its content arrays and carries syllabus_body only with
+ * the include; `end_at` is the model's conclude_at under another name; the course time zone is an
+ * IANA name, and course[time_zone] accepts IANA names only here (Canvas also takes Rails names);
+ * workflow_state changes only through course[event] (offer -> available, claim -> unpublished,
+ * conclude -> completed, delete -> deleted, undelete -> unpublished); an unknown term in the account
+ * list is 404. A syllabus PUT without course[...] changes nothing and still answers 200 (the wrapper
+ * trap of USERS.md item 6). Courses whose workflow_state is "deleted" are not listed by default.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
 #include "sim.h"
+#include "xalloc.h"
+
+/* The keys of a stored course that are content, not course fields. */
+static const char *const content_keys[] = {
+	"assignments", "quizzes", "discussion_topics", "announcements", "modules", "pages", "calendar_events",
+};
+
+static int is_content_key(const char *k)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(content_keys) / sizeof(content_keys[0]); i++)
+		if (!strcmp(k, content_keys[i]))
+			return 1;
+	return 0;
+}
+
+static cJSON *find_term(struct sim *s, const char *id)
+{
+	cJSON *terms = cJSON_GetObjectItemCaseSensitive(s->state, "terms"), *t;
+
+	if (!id)
+		return NULL;
+	if (!strncmp(id, "sis_term_id:", 12)) {
+		cJSON_ArrayForEach(t, terms)
+			if (sim_str(t, "sis_term_id") && !strcmp(sim_str(t, "sis_term_id"), id + 12))
+				return t;
+		return NULL;
+	}
+	return sim_find_id(terms, id);
+}
+
+/* The course as the API renders it: a new object. */
+static cJSON *render_course(struct sim_req *rq, cJSON *c)
+{
+	cJSON *out = cJSON_CreateObject(), *it;
+	char *ics;
+
+	cJSON_ArrayForEach(it, c) {
+		if (is_content_key(it->string) || !strcmp(it->string, "syllabus_body"))
+			continue;
+		cJSON_AddItemToObject(out, it->string, cJSON_Duplicate(it, 1));
+	}
+	if (!cJSON_HasObjectItem(out, "workflow_state"))
+		cJSON_AddStringToObject(out, "workflow_state", "unpublished");
+	if (!cJSON_HasObjectItem(out, "blueprint"))
+		cJSON_AddBoolToObject(out, "blueprint", 0);
+	if (!cJSON_HasObjectItem(out, "time_zone"))
+		cJSON_AddStringToObject(out, "time_zone", sim_user_zone(rq->sim));
+	if (!cJSON_HasObjectItem(out, "start_at"))
+		cJSON_AddNullToObject(out, "start_at");
+	if (!cJSON_HasObjectItem(out, "end_at"))
+		cJSON_AddNullToObject(out, "end_at");
+	if (!cJSON_HasObjectItem(out, "restrict_enrollments_to_course_dates"))
+		cJSON_AddBoolToObject(out, "restrict_enrollments_to_course_dates", 0);
+	if (!cJSON_HasObjectItem(out, "calendar") && sim_str(c, "uuid")) {
+		cJSON *cal = cJSON_AddObjectToObject(out, "calendar");
+
+		ics = xasprintf("%s/feeds/calendars/course_%s.ics", rq->base, sim_str(c, "uuid"));
+		cJSON_AddStringToObject(cal, "ics", ics);
+		free(ics);
+	}
+	if (sim_query_has(rq, "include", "syllabus_body")) {
+		const cJSON *sb = cJSON_GetObjectItemCaseSensitive(c, "syllabus_body");
+
+		cJSON_AddItemToObject(out, "syllabus_body", sb ? cJSON_Duplicate(sb, 1) : cJSON_CreateNull());
+	}
+	if (sim_query_has(rq, "include", "term")) {
+		char id[32];
+		cJSON *t;
+
+		snprintf(id, sizeof(id), "%lld", (long long)cJSON_GetNumberValue(
+							 cJSON_GetObjectItemCaseSensitive(c, "enrollment_term_id")));
+		t = find_term(rq->sim, id);
+		if (t)
+			cJSON_AddItemToObject(out, "term", cJSON_Duplicate(t, 1));
+	}
+	return out;
+}
+
+static void get_user_self(struct sim_req *rq, struct sim_resp *rs)
+{
+	cJSON *u = cJSON_CreateObject();
+
+	(void)rq;
+	cJSON_AddNumberToObject(u, "id", 9001);
+	cJSON_AddStringToObject(u, "name", "Dr. A. Rivera");
+	cJSON_AddStringToObject(u, "sortable_name", "Rivera, A.");
+	cJSON_AddStringToObject(u, "short_name", "Dr. A. Rivera");
+	cJSON_AddStringToObject(u, "login_id", "arivera");
+	cJSON_AddStringToObject(u, "time_zone", sim_user_zone(rq->sim));
+	sim_reply_json(rs, 200, u);
+}
+
+static void get_course(struct sim_req *rq, struct sim_resp *rs)
+{
+	if (!strcmp(sim_str(rq->course, "workflow_state") ? sim_str(rq->course, "workflow_state") : "", "deleted")) {
+		sim_reply_not_found(rs);
+		return;
+	}
+	sim_reply_json(rs, 200, render_course(rq, rq->course));
+}
+
+static int course_listed(cJSON *c, struct sim_req *rq)
+{
+	const char *ws = sim_str(c, "workflow_state");
+	const cJSON *states = cJSON_GetObjectItemCaseSensitive(rq->q, "state"), *st;
+	const char *search = sim_query(rq, "search_term");
+
+	if (!ws)
+		ws = "unpublished";
+	if (cJSON_IsArray(states) && cJSON_GetArraySize(states)) {
+		int ok = 0;
+
+		cJSON_ArrayForEach(st, states) {
+			const char *v = cJSON_IsString(st) ? st->valuestring : "";
+
+			/* the API names: created and claimed are both "unpublished" */
+			if (!strcmp(v, "all") || !strcmp(v, ws) ||
+			    (!strcmp(ws, "unpublished") && (!strcmp(v, "created") || !strcmp(v, "claimed"))))
+				ok = 1;
+		}
+		if (!ok)
+			return 0;
+	} else if (!strcmp(ws, "deleted")) {
+		return 0;
+	}
+	if (sim_query(rq, "published")) {
+		int want = sim_query_bool(rq, "published", 1);
+
+		if (want != !strcmp(ws, "available"))
+			return 0;
+	}
+	if (search) {
+		const char *name = sim_str(c, "name"), *code = sim_str(c, "course_code");
+
+		if (!(name && sim_icontains(name, search)) && !(code && sim_icontains(code, search)))
+			return 0;
+	}
+	return 1;
+}
+
+static void list_courses(struct sim_req *rq, struct sim_resp *rs)
+{
+	cJSON *all = cJSON_CreateArray(), *c;
+
+	cJSON_ArrayForEach(c, cJSON_GetObjectItemCaseSensitive(rq->sim->state, "courses"))
+		if (course_listed(c, rq))
+			cJSON_AddItemToArray(all, render_course(rq, c));
+	sim_reply_list(rq, rs, all, PAGING_NUMBERED);
+}
+
+static void list_account_courses(struct sim_req *rq, struct sim_resp *rs)
+{
+	struct sim *s = rq->sim;
+	const char *acct = sim_param(rq, "account_id"), *term = sim_query(rq, "enrollment_term_id");
+	cJSON *accounts = cJSON_GetObjectItemCaseSensitive(s->state, "accounts"), *all, *c, *t = NULL;
+	int64_t acct_id = -1;
+
+	if (strcmp(acct, "self") && strcmp(acct, "default") && strcmp(acct, "site_admin")) {
+		if (cJSON_GetArraySize(accounts) && !sim_find_id(accounts, acct)) {
+			sim_reply_not_found(rs);
+			return;
+		}
+		acct_id = strtoll(acct, NULL, 10);
+	}
+	if (term && strcmp(term, "default") && strcmp(term, "current")) {
+		t = find_term(s, term);
+		if (!t) {
+			sim_reply_not_found(rs);
+			return;
+		}
+	}
+	if (sim_query(rq, "search_term") && strlen(sim_query(rq, "search_term")) < 3) {
+		sim_reply_invalid(rs, 400, "search_term", "invalid", "search_term must be at least 3 characters");
+		return;
+	}
+	all = cJSON_CreateArray();
+	cJSON_ArrayForEach(c, cJSON_GetObjectItemCaseSensitive(s->state, "courses")) {
+		const cJSON *a = cJSON_GetObjectItemCaseSensitive(c, "account_id");
+		const cJSON *et = cJSON_GetObjectItemCaseSensitive(c, "enrollment_term_id");
+
+		if (acct_id >= 0 && !(cJSON_IsNumber(a) && (int64_t)a->valuedouble == acct_id))
+			continue;
+		if (t && !(cJSON_IsNumber(et) && (int64_t)et->valuedouble == sim_id(t)))
+			continue;
+		if (course_listed(c, rq))
+			cJSON_AddItemToArray(all, render_course(rq, c));
+	}
+	sim_reply_list(rq, rs, all, PAGING_NUMBERED);
+}
+
+/* course[...] keys that are plain values, stored as given (strings stay strings). */
+static const char *const text_fields[] = { "name", "course_code", "default_view", "syllabus_body", "license" };
+static const char *const date_fields[] = { "start_at", "end_at" };
+
+static int valid_zone(const char *z)
+{
+	char path[512];
+	FILE *f;
+
+	if (!z || !*z || strstr(z, "..") || z[0] == '/')
+		return 0;
+	if (!strcmp(z, "UTC") || !strcmp(z, "Etc/UTC"))
+		return 1;
+	snprintf(path, sizeof(path), "/usr/share/zoneinfo/%s", z);
+	f = fopen(path, "rb");
+	if (!f)
+		return 0;
+	fclose(f);
+	return 1;
+}
+
+static void put_course(struct sim_req *rq, struct sim_resp *rs)
+{
+	cJSON *w = sim_body_wrapper(rq, "course"), *c = rq->course, *v, *changes;
+	const char *ev;
+	size_t i;
+	char when[21];
+
+	if (!w) {
+		/* nothing to update: Canvas answers with the course as it is */
+		sim_reply_json(rs, 200, render_course(rq, c));
+		return;
+	}
+	/* validate everything first so that a 400 changes nothing */
+	changes = cJSON_CreateObject();
+	for (i = 0; i < sizeof(date_fields) / sizeof(date_fields[0]); i++) {
+		cJSON *d;
+
+		v = cJSON_GetObjectItemCaseSensitive(w, date_fields[i]);
+		if (!v)
+			continue;
+		if (sim_time_input(rq->sim, v, 0, &d)) {
+			/* Rails casting: an unparseable date silently becomes nil (API.md 9) */
+			d = cJSON_CreateNull();
+		}
+		cJSON_AddItemToObject(changes, date_fields[i], d);
+	}
+	v = cJSON_GetObjectItemCaseSensitive(w, "time_zone");
+	if (v) {
+		if (!cJSON_IsString(v) || !valid_zone(v->valuestring)) {
+			cJSON_Delete(changes);
+			sim_reply_invalid(rs, 400, "time_zone", "invalid", "'time_zone' is not a valid time zone");
+			return;
+		}
+		cJSON_AddItemToObject(changes, "time_zone", cJSON_Duplicate(v, 1));
+	}
+	{
+		const cJSON *sa = cJSON_GetObjectItemCaseSensitive(changes, "start_at");
+		const cJSON *ea = cJSON_GetObjectItemCaseSensitive(changes, "end_at");
+		const char *s1 = cJSON_IsString(sa) ? sa->valuestring : sa ? NULL : sim_str(c, "start_at");
+		const char *e1 = cJSON_IsString(ea) ? ea->valuestring : ea ? NULL : sim_str(c, "end_at");
+
+		if (s1 && e1 && strcmp(e1, s1) < 0) {
+			cJSON_Delete(changes);
+			sim_reply_invalid(rs, 400, "conclude_at", "end date cannot be before start date",
+					  "End date cannot be before start date");
+			return;
+		}
+	}
+	for (i = 0; i < sizeof(text_fields) / sizeof(text_fields[0]); i++) {
+		v = cJSON_GetObjectItemCaseSensitive(w, text_fields[i]);
+		if (!v)
+			continue;
+		if (!strcmp(text_fields[i], "name") && (!cJSON_IsString(v) || !v->valuestring[0])) {
+			cJSON_Delete(changes);
+			sim_reply_invalid(rs, 400, "name", "blank", "can't be blank");
+			return;
+		}
+		cJSON_AddItemToObject(changes, text_fields[i], cJSON_IsNull(v) ? cJSON_CreateNull() : cJSON_Duplicate(v, 1));
+	}
+	v = cJSON_GetObjectItemCaseSensitive(w, "restrict_enrollments_to_course_dates");
+	if (v)
+		cJSON_AddBoolToObject(changes, "restrict_enrollments_to_course_dates", sim_value_bool(v));
+	v = cJSON_GetObjectItemCaseSensitive(w, "term_id");
+	if (v) {
+		char id[64];
+		cJSON *t;
+
+		snprintf(id, sizeof(id), "%s", cJSON_IsString(v) ? v->valuestring : "");
+		if (cJSON_IsNumber(v))
+			snprintf(id, sizeof(id), "%lld", (long long)v->valuedouble);
+		t = find_term(rq->sim, id);
+		if (!t) {
+			cJSON_Delete(changes);
+			sim_reply_not_found(rs);
+			return;
+		}
+		cJSON_AddNumberToObject(changes, "enrollment_term_id", (double)sim_id(t));
+	}
+	ev = sim_str(w, "event");
+	if (ev) {
+		static const char *const map[][2] = {
+			{ "offer", "available" }, { "claim", "unpublished" }, { "conclude", "completed" },
+			{ "delete", "deleted" }, { "undelete", "unpublished" },
+		};
+		int found = 0;
+
+		for (i = 0; i < sizeof(map) / sizeof(map[0]); i++) {
+			if (!strcmp(ev, map[i][0])) {
+				cJSON_AddStringToObject(changes, "workflow_state", map[i][1]);
+				found = 1;
+			}
+		}
+		if (!found) {
+			cJSON_Delete(changes);
+			sim_reply_invalid(rs, 400, "event", "invalid", "invalid event");
+			return;
+		}
+	}
+	/* apply */
+	cJSON_ArrayForEach(v, changes)
+		sim_set(c, v->string, cJSON_Duplicate(v, 1));
+	cJSON_Delete(changes);
+	sim_time_format(sim_now(), when);
+	sim_set_str(c, "updated_at", when);
+	sim_reply_json(rs, 200, render_course(rq, c));
+}
 
 const struct sim_route sim_routes_courses[] = {
+	{ "GET", "/api/v1/users/self", get_user_self, 0 },
+	{ "GET", "/api/v1/courses", list_courses, 0 },
+	{ "GET", "/api/v1/courses/:course_id", get_course, ROUTE_COURSE },
+	{ "PUT", "/api/v1/courses/:course_id", put_course, ROUTE_COURSE },
+	{ "GET", "/api/v1/accounts/:account_id/courses", list_account_courses, 0 },
 	{ NULL, NULL, NULL, 0 },
 };

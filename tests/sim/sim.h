@@ -219,6 +219,8 @@ int sim_bool(const cJSON *obj, const char *key, int def);
 /* Replace (or add) obj[key]; takes `val`. */
 void sim_set(cJSON *obj, const char *key, cJSON *val);
 void sim_set_str(cJSON *obj, const char *key, const char *val);   /* NULL sets null */
+/* 1 when `needle` occurs in `hay` ignoring ASCII case (Canvas's search_term matching). */
+int sim_icontains(const char *hay, const char *needle);
 /* Canvas::Plugin.value_to_boolean on a JSON value: true/false, strings yes/y/true/t/on/1 ... */
 int sim_value_bool(const cJSON *v);
 

@@ -385,16 +385,14 @@ static void dispatch(struct ctx *x, struct sim_req *rq, struct sim_kv *bkv, size
 	cJSON *saved = NULL;
 
 	nsegs = split_path(x->path, &segs);
-	/* Rails accepts a ".json" format suffix on the last segment */
-	r = find_route(x->method, segs, nsegs, rq);
-	if (!r && nsegs) {
+	/* Rails reads a ".json" suffix on the last segment as the format, whatever the route */
+	if (nsegs) {
 		size_t l = strlen(segs[nsegs - 1]);
 
-		if (l > 5 && !strcmp(segs[nsegs - 1] + l - 5, ".json")) {
+		if (l > 5 && !strcmp(segs[nsegs - 1] + l - 5, ".json"))
 			segs[nsegs - 1][l - 5] = '\0';
-			r = find_route(x->method, segs, nsegs, rq);
-		}
 	}
+	r = find_route(x->method, segs, nsegs, rq);
 	free_segs(segs, nsegs);
 	if (!r) {
 		/* Canvas answers unknown API paths with its generic 404 */

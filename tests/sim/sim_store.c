@@ -5,6 +5,7 @@
  * keeps the state printable as the seed format at any moment without a second index to keep in
  * sync. Ids are stored as JSON numbers; ids below 2^53 round-trip exactly.
  */
+#include <ctype.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -70,6 +71,21 @@ int64_t sim_id(const cJSON *obj)
 int64_t sim_new_id(struct sim *s)
 {
 	return s->next_id++;
+}
+
+int sim_icontains(const char *hay, const char *needle)
+{
+	size_t n = strlen(needle), i;
+
+	if (!hay)
+		return 0;
+	for (; *hay; hay++) {
+		for (i = 0; i < n && hay[i] && tolower((unsigned char)hay[i]) == tolower((unsigned char)needle[i]); i++)
+			;
+		if (i == n)
+			return 1;
+	}
+	return n == 0;
 }
 
 /* ---------------------------------------------------------------- lookups */
