@@ -17,4 +17,9 @@ void warnf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void notef(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void verbosef(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
+/* A progress line on stderr, redrawn in place; only when stderr is a terminal and not quiet. */
+void progressf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* End the progress line (a newline if one was drawn). */
+void progress_end(void);
+
 #endif

@@ -9,8 +9,10 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 static enum msg_level level = MSG_NORMAL;
+static int progress_drawn;
 
 void msg_set_level(enum msg_level l)
 {
@@ -25,6 +27,10 @@ enum msg_level msg_get_level(void)
 static void vmsg(const char *prefix, const char *fmt, va_list ap)
 {
 	assert(fmt[0] && fmt[strlen(fmt) - 1] != '\n');
+	if (progress_drawn) {
+		fputc('\n', stderr);
+		progress_drawn = 0;
+	}
 	fprintf(stderr, "coursectl: %s", prefix);
 	vfprintf(stderr, fmt, ap);
 	fputc('\n', stderr);
@@ -70,4 +76,26 @@ void verbosef(const char *fmt, ...)
 	va_start(ap, fmt);
 	vmsg("", fmt, ap);
 	va_end(ap);
+}
+
+void progressf(const char *fmt, ...)
+{
+	va_list ap;
+
+	if (level < MSG_NORMAL || !isatty(STDERR_FILENO))
+		return;
+	fputs("\r", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputs("\033[K", stderr);
+	fflush(stderr);
+	progress_drawn = 1;
+}
+
+void progress_end(void)
+{
+	if (progress_drawn)
+		fputc('\n', stderr);
+	progress_drawn = 0;
 }

@@ -1,0 +1,51 @@
+/* include/canvas.h -- Canvas semantics over the HTTP engine: URLs, paging, error bodies, auth.
+ *
+ * Calling sequence
+ *   canvas_new(&cv, &cfg, &err)                  engine for cfg's base URL and token
+ *   canvas_get(cv, path, what, cb, ud)           one object;  cb(cv, json, err, ud) later
+ *   canvas_list(cv, path, what, cb, ud)          a whole list: adds per_page=100 when absent,
+ *                                                follows rel="next" verbatim, pages in order;
+ *                                                cb gets one array of every element
+ *   canvas_run(cv, &err)                          run until every callback has been called;
+ *                                                returns the first fatal error (a 401 token
+ *                                                failure stops the run: ERR_AUTH)
+ *   canvas_free(cv)
+ *
+ * `path` is "/api/v1/..." with its query; `what` names the thing for messages ("course 4821",
+ * "the pages of course 4821"). In the callback, `json` is owned by the callback (cJSON_Delete it)
+ * and is NULL exactly when err->code != 0; err is borrowed for the duration of the call.
+ * Errors name what failed: a 404 says which course or object was not found, a 401/403 without
+ * WWW-Authenticate says what the token is not authorised for, and Canvas's five error-body shapes
+ * become one readable sentence.
+ */
+#ifndef COURSECTL_CANVAS_H
+#define COURSECTL_CANVAS_H
+
+#include <cjson/cJSON.h>
+
+#include "config.h"
+#include "err.h"
+#include "http.h"
+
+struct canvas;
+
+typedef void (*canvas_cb)(struct canvas *cv, cJSON *json, const struct err *err, void *ud);
+
+int canvas_new(struct canvas **out, const struct config *cfg, struct err *err);
+void canvas_free(struct canvas *cv);
+
+void canvas_get(struct canvas *cv, const char *path, const char *what, canvas_cb cb, void *ud);
+void canvas_list(struct canvas *cv, const char *path, const char *what, canvas_cb cb, void *ud);
+int canvas_run(struct canvas *cv, struct err *err);
+
+struct http *canvas_http(struct canvas *cv);
+const char *canvas_base_url(const struct canvas *cv);
+
+/* Fill err from a finished request that did not succeed, naming `what`; 0 for a 2xx. */
+int canvas_response_error(struct err *err, const struct http_req *r, const char *what);
+/* One sentence from any of Canvas's error bodies (API.md 1.3), malloced; NULL if none found. */
+char *canvas_error_message(const char *body, size_t len);
+/* An id for a URL path: numbers as they are, "sis_course_id:X" with X percent-escaped. Malloced. */
+char *canvas_path_id(const char *id);
+
+#endif

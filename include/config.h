@@ -1,0 +1,52 @@
+/* include/config.h -- where coursectl finds Canvas: the base URL, the token, the engine's knobs.
+ *
+ * Calling sequence (in a cmd_*.c that talks to Canvas)
+ *   struct config cfg = CONFIG_INIT;
+ *   for each argv[i]: config_parse_option(&cfg, argc, argv, &i, &err) -> 1 consumed, 0 not ours, <0 error
+ *   config_resolve(&cfg, recipe_url, &err)   URL: --url, else CANVAS_BASE_URL, else the recipe's
+ *                                            canvas.url; token: --token-file, else CANVAS_API_TOKEN
+ *   ... canvas_new(&cv, &cfg, &err) ...
+ *   config_release(&cfg)                     wipes the token from memory
+ *
+ * The token is never taken from the command line (argv is visible to every user of the machine
+ * through ps and lands in shell history): only the environment or a file that only its owner can
+ * read (a group- or world-readable file is refused with a message that says chmod 600).
+ */
+#ifndef COURSECTL_CONFIG_H
+#define COURSECTL_CONFIG_H
+
+#include <stddef.h>
+
+#include "err.h"
+
+struct config {
+	const char *url_opt;      /* --url (borrowed from argv) */
+	const char *token_file;   /* --token-file (borrowed) */
+	int insecure_http;
+	int concurrency;          /* 0 = default */
+	long timeout_ms;          /* 0 = default */
+	long connect_timeout_ms;
+	size_t max_body;          /* 0 = default */
+	char *base_url;           /* resolved, malloced */
+	char *token;              /* resolved, malloced; wiped by config_release */
+	const char *token_source; /* "CANVAS_API_TOKEN" or the file name, for messages */
+	char *user_agent;         /* malloced */
+};
+
+#define CONFIG_INIT { NULL, NULL, 0, 0, 0, 0, 0, NULL, NULL, NULL, NULL }
+
+/* The options every Canvas-facing command accepts, for its usage text. */
+#define CONFIG_OPTIONS_HELP                                                                       \
+	"   --url URL            Canvas base URL (else CANVAS_BASE_URL); https:// except loopback\n"  \
+	"   --token-file FILE    read the token from FILE (mode 600); else CANVAS_API_TOKEN\n"        \
+	"   --insecure-http      allow http:// to a non-loopback host (the token travels in clear)\n" \
+	"   --concurrency N      at most N requests in flight (default 8; adapts to the throttle)\n"   \
+	"   --timeout SECONDS    per-request time limit (default 120)\n"                             \
+	"   --max-response-mb N  refuse responses larger than N MiB (default 64)\n"
+
+int config_parse_option(struct config *cfg, int argc, char **argv, int *i, struct err *err);
+/* recipe_url: the recipe's canvas.url or NULL; recipe_name: for the User-Agent, or NULL. */
+int config_resolve(struct config *cfg, const char *recipe_url, const char *recipe_name, struct err *err);
+void config_release(struct config *cfg);
+
+#endif

@@ -1,0 +1,132 @@
+/* include/http.h -- the HTTP engine: one thread, one curl_multi loop, a throttle-aware window.
+ *
+ * Calling sequence
+ *   http_new(&h, &opts, &err)         validate the origin, set up curl multi
+ *   r = http_req_new(method, url)      a request (absolute URL on the configured origin)
+ *   r->done = cb; r->ud = ...          called once when the request has finished for good
+ *   http_submit(h, r)                  queue it; the engine owns r until its done() returns
+ *   http_run(h, &err)                  run until nothing is queued or in flight; done() callbacks
+ *                                      may submit more requests (the next page of a list, ...)
+ *   http_free(h)
+ *
+ * What the engine does for every request (so callers never do it):
+ *   - sends the token only as "Authorization: Bearer" and only to the configured origin (scheme,
+ *     host, port); a URL elsewhere fails with an error naming the foreign host; redirects are not
+ *     followed (a 3xx is an error naming where it pointed)
+ *   - keeps a window of requests in flight: starts at 2, grows by one per window of successes while
+ *     X-Rate-Limit-Remaining stays high, halves and pauses when it falls (AIMD); --concurrency caps it
+ *   - retries, with exponential backoff and jitter: throttling (403 "Rate Limit Exceeded", any 429),
+ *     5xx, timeouts and dropped connections -- for GET, PUT and DELETE; a POST only when the caller
+ *     marks it HTTP_RETRY_SAFE (after it has checked that nothing was created)
+ *   - caps the response size and logs (at -v) method, redacted URL, status, cost, remaining, time
+ * The token never appears in a message, a log line or an error (http_redact_url strips access_token).
+ *
+ * Ownership: http_req_new returns a request that the caller either frees with http_req_free before
+ * submitting it, or submits; after http_submit the engine frees it after done() returns, unless
+ * done() set r->keep (then the caller frees it).
+ */
+#ifndef COURSECTL_HTTP_H
+#define COURSECTL_HTTP_H
+
+#include <stddef.h>
+
+#include "buf.h"
+#include "err.h"
+
+struct http;
+
+#define CURL_ERROR_SIZE_COPY 256   /* CURL_ERROR_SIZE, without including curl.h here */
+
+struct http_opts {
+	const char *base_url;      /* "https://canvas.example.edu" (no trailing slash, no /api/v1) */
+	const char *token;         /* borrowed; never printed */
+	int insecure_http;         /* allow http:// to a non-loopback host */
+	int max_window;            /* --concurrency: most requests in flight (default 8) */
+	long connect_timeout_ms;   /* default 10 s */
+	long timeout_ms;           /* whole request, default 120 s */
+	size_t max_body;           /* response size cap, default 64 MiB */
+	int max_retries;           /* for 5xx and network errors, default 5 */
+	int max_throttle_retries;  /* for 403/429 throttling, default 20 */
+	double backoff_base_ms;    /* first retry delay, default 500 ms (doubles, +-50% jitter) */
+	const char *user_agent;    /* default "coursectl/VERSION" */
+};
+
+enum http_flags {
+	HTTP_RETRY_SAFE = 1 << 0,  /* a POST that may be retried */
+};
+
+struct http_req {
+	/* set by the caller */
+	char *method;              /* malloced */
+	char *url;                 /* malloced, absolute */
+	char *body;                /* NULL or malloced request body */
+	size_t body_len;
+	const char *content_type;  /* static; NULL = form when body is set */
+	unsigned flags;
+	void (*done)(struct http_req *r, void *ud);
+	void *ud;
+	int keep;                  /* set in done(): the caller frees r */
+
+	/* results, valid in done() */
+	long status;               /* HTTP status, 0 when no response */
+	struct buf resp;           /* the body */
+	char *link_next;           /* NULL or the rel="next" URL (malloced) */
+	char *www_authenticate;    /* NULL or the header value (malloced) */
+	char *location;            /* NULL or the Location header (malloced) */
+	char *content_type_resp;   /* NULL or the response Content-Type (malloced) */
+	double rate_remaining;     /* X-Rate-Limit-Remaining, or -1e9 when absent */
+	double request_cost;       /* X-Request-Cost, or -1 */
+	struct err err;            /* ERR_OK when a response arrived (any status) */
+	int attempts;              /* requests sent, retries included */
+	int throttled;             /* how many of them were throttled */
+
+	/* engine-private */
+	struct http_req *next;
+	void *easy;
+	void *headers;
+	double not_before;         /* monotonic seconds */
+	double started;
+	int too_big;               /* the response passed max_body */
+	char errbuf[CURL_ERROR_SIZE_COPY];
+};
+
+struct http_stats {
+	long requests;             /* sent, retries included */
+	long retries;
+	long throttled;            /* throttled responses seen */
+	long failed;               /* requests that finished with err set or status >= 400 */
+	long bytes;
+	double pause_seconds;      /* time spent pausing for the throttle */
+	int max_in_flight;
+};
+
+int http_new(struct http **out, const struct http_opts *opts, struct err *err);
+void http_free(struct http *h);
+
+/* A new request; url is copied. */
+struct http_req *http_req_new(const char *method, const char *url);
+/* Sets r->body (copied) and its content type (static string). */
+void http_req_set_body(struct http_req *r, const char *body, size_t len, const char *content_type);
+void http_req_free(struct http_req *r);
+
+void http_submit(struct http *h, struct http_req *r);
+/* Runs until idle. Returns 0, or an error that stops everything (curl could not start). */
+int http_run(struct http *h, struct err *err);
+/* Stop starting new requests; those in flight finish (used after a fatal error such as a 401). */
+void http_stop(struct http *h);
+int http_stopped(const struct http *h);
+
+const struct http_stats *http_get_stats(const struct http *h);
+const char *http_base_url(const struct http *h);
+
+/* 0 when url has the same scheme, host and port as the engine's base URL. */
+int http_same_origin(const struct http *h, const char *url);
+/* The URL of rel="next" in a Link header value (case-insensitive), malloced, or NULL. */
+char *http_link_next(const char *link_value);
+/* The url without any access_token/api_key parameter, malloced. */
+char *http_redact_url(const char *url);
+/* Check and normalise a base URL: strip a trailing "/" and "/api/v1"; require https:// unless the
+ * host is loopback or insecure_http is set (then warn). Returns a malloced URL or NULL with err. */
+char *http_normalize_base(const char *url, int insecure_http, struct err *err);
+
+#endif

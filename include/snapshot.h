@@ -1,0 +1,27 @@
+/* include/snapshot.h -- read whole courses into canvas-sim's seed format.
+ *
+ *   snapshot_fetch(&doc, cv, ids, n, &st, &err)   doc = {"courses": [ ... ]}, one per id, in order
+ *
+ * Per course: the course (with syllabus_body), assignments with their overrides, quizzes,
+ * discussion topics, announcements, modules with all their items, pages with bodies, calendar
+ * events -- each object as Canvas returns it minus the fields Canvas derives (resource.h), so the
+ * document seeds canvas-sim as it is. `doc` is owned by the caller (cJSON_Delete). On error nothing
+ * is returned: a partial backup that looks whole is worse than none.
+ */
+#ifndef COURSECTL_SNAPSHOT_H
+#define COURSECTL_SNAPSHOT_H
+
+#include <cjson/cJSON.h>
+
+#include "canvas.h"
+#include "err.h"
+
+struct snapshot_stats {
+	int courses;
+	long objects;
+};
+
+int snapshot_fetch(cJSON **out, struct canvas *cv, char *const *ids, int n, struct snapshot_stats *st,
+		   struct err *err);
+
+#endif

@@ -1,0 +1,337 @@
+/* runner/canvas.c -- Canvas over the HTTP engine: paging, error bodies, the token failure rule.
+ *
+ * Paging (API.md 2): the first request of a list asks for per_page=100; after that the rel="next"
+ * URL of each page is requested verbatim (never computed: bookmark tokens are opaque) until a page
+ * has none. The next URL must be on the configured origin -- the engine refuses it otherwise, and
+ * the error names the foreign host. Pages of one list are fetched one after the other (each needs
+ * the previous one's Link), different lists run concurrently.
+ *
+ * Errors (API.md 1.2, 1.3): a 401 with WWW-Authenticate is the token (invalid, expired, revoked):
+ * ERR_AUTH, and the whole run stops -- every further request would fail the same way and be
+ * audited as a failed login. A 401/403 without it is a permission problem for that one object.
+ * The body may be {"errors":[{message}]}, {"errors":["..."]}, {"errors":{field:[{message}]}},
+ * {"errors":"..."}, {"message":"..."} or not JSON at all (a proxy's HTML); all become one sentence.
+ */
+#include "canvas.h"
+
+#include <ctype.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "buf.h"
+#include "msg.h"
+#include "xalloc.h"
+
+struct canvas {
+	struct http *http;
+	struct err fatal;         /* the first error that stopped the run */
+};
+
+struct call {
+	struct canvas *cv;
+	canvas_cb cb;
+	void *ud;
+	char *what;
+	cJSON *acc;               /* list: the elements so far */
+	int pages;
+};
+
+int canvas_new(struct canvas **out, const struct config *cfg, struct err *err)
+{
+	struct canvas *cv = xcalloc(1, sizeof(*cv));
+	struct http_opts o = { 0 };
+
+	o.base_url = cfg->base_url;
+	o.token = cfg->token;
+	o.insecure_http = cfg->insecure_http;
+	o.max_window = cfg->concurrency;
+	o.timeout_ms = cfg->timeout_ms;
+	o.connect_timeout_ms = cfg->connect_timeout_ms;
+	o.max_body = cfg->max_body;
+	o.user_agent = cfg->user_agent;
+	if (http_new(&cv->http, &o, err)) {
+		free(cv);
+		return err->code;
+	}
+	*out = cv;
+	return 0;
+}
+
+void canvas_free(struct canvas *cv)
+{
+	if (!cv)
+		return;
+	http_free(cv->http);
+	free(cv);
+}
+
+struct http *canvas_http(struct canvas *cv)
+{
+	return cv->http;
+}
+
+const char *canvas_base_url(const struct canvas *cv)
+{
+	return http_base_url(cv->http);
+}
+
+char *canvas_path_id(const char *id)
+{
+	struct buf b = BUF_INIT;
+	const char *colon = strchr(id, ':');
+	const char *p;
+
+	if (!colon)
+		colon = id - 1;
+	buf_add(&b, id, (size_t)(colon + 1 - id));
+	for (p = colon + 1; *p; p++) {
+		unsigned char c = (unsigned char)*p;
+
+		if (isalnum(c) || c == '-' || c == '_' || c == '.' || c == '~')
+			buf_putc(&b, (char)c);
+		else
+			buf_printf(&b, "%%%02X", c);
+	}
+	return buf_detach(&b, NULL);
+}
+
+/* ---------------------------------------------------------------- error bodies */
+
+static void add_sentence(struct buf *b, const char *field, const char *msg)
+{
+	if (!msg || !*msg)
+		return;
+	if (b->len)
+		buf_puts(b, "; ");
+	if (field && *field && strcmp(field, "base"))
+		buf_printf(b, "%s: ", field);
+	buf_puts(b, msg);
+}
+
+static void field_errors(struct buf *b, const char *field, const cJSON *v)
+{
+	const cJSON *it;
+
+	if (cJSON_IsString(v)) {
+		add_sentence(b, field, v->valuestring);
+		return;
+	}
+	cJSON_ArrayForEach(it, v) {
+		if (cJSON_IsString(it))
+			add_sentence(b, field, it->valuestring);
+		else if (cJSON_IsObject(it))
+			add_sentence(b, field, cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(it, "message")));
+		else if (cJSON_IsArray(it))
+			field_errors(b, field, it);   /* batch endpoints: one array per input */
+	}
+}
+
+char *canvas_error_message(const char *body, size_t len)
+{
+	cJSON *j = body && len ? cJSON_ParseWithLength(body, len) : NULL;
+	const cJSON *e, *it;
+	struct buf b = BUF_INIT;
+
+	if (!cJSON_IsObject(j)) {
+		cJSON_Delete(j);
+		return NULL;
+	}
+	e = cJSON_GetObjectItemCaseSensitive(j, "errors");
+	if (cJSON_IsString(e)) {
+		add_sentence(&b, NULL, e->valuestring);
+	} else if (cJSON_IsArray(e)) {
+		cJSON_ArrayForEach(it, e) {
+			if (cJSON_IsString(it))
+				add_sentence(&b, NULL, it->valuestring);
+			else if (cJSON_IsObject(it))
+				add_sentence(&b, cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(it, "field")),
+					     cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(it, "message")));
+		}
+	} else if (cJSON_IsObject(e)) {
+		cJSON_ArrayForEach(it, e)
+			field_errors(&b, it->string, it);
+	}
+	if (!b.len)
+		add_sentence(&b, NULL, cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(j, "message")));
+	cJSON_Delete(j);
+	if (!b.len)
+		return NULL;
+	return buf_detach(&b, NULL);
+}
+
+int canvas_response_error(struct err *err, const struct http_req *r, const char *what)
+{
+	char *msg, *u;
+	int code;
+
+	if (r->err.code) {
+		*err = r->err;
+		return err->code;
+	}
+	if (r->status >= 200 && r->status < 300)
+		return 0;
+	msg = canvas_error_message(r->resp.ptr, r->resp.len);
+	u = http_redact_url(r->url);
+	if (r->status == 401 && r->www_authenticate) {
+		code = err_set(err, ERR_AUTH,
+			       "Canvas rejected the token (%s): it is invalid, expired or revoked. Create a new "
+			       "one in Canvas (Account > Settings > New Access Token) or through your "
+			       "institution's token request process, then set CANVAS_API_TOKEN or use --token-file",
+			       msg ? msg : "HTTP 401");
+	} else if (r->status == 401 || r->status == 403) {
+		code = err_set(err, ERR_GENERIC, "not authorized for %s (HTTP %ld%s%s)", what, r->status,
+			       msg ? ": " : "", msg ? msg : "");
+	} else if (r->status == 404) {
+		code = err_set(err, ERR_NOTFOUND, "%s not found (HTTP 404 for %s %s)", what, r->method, u);
+	} else if (msg) {
+		code = err_set(err, ERR_GENERIC, "%s: %s (HTTP %ld)", what, msg, r->status);
+	} else {
+		const char *ct = r->content_type_resp ? r->content_type_resp : "no content type";
+
+		code = err_set(err, ERR_GENERIC, "%s: HTTP %ld from %s %s (%s body, %zu bytes)", what, r->status,
+			       r->method, u, strstr(ct, "json") ? "unreadable JSON" : ct, r->resp.len);
+	}
+	free(msg);
+	free(u);
+	return code;
+}
+
+/* ---------------------------------------------------------------- calls */
+
+static struct call *call_new(struct canvas *cv, const char *what, canvas_cb cb, void *ud)
+{
+	struct call *c = xcalloc(1, sizeof(*c));
+
+	c->cv = cv;
+	c->cb = cb;
+	c->ud = ud;
+	c->what = xstrdup(what);
+	return c;
+}
+
+static void call_end(struct call *c, cJSON *json, const struct err *err)
+{
+	c->cb(c->cv, json, err, c->ud);
+	cJSON_Delete(c->acc);
+	free(c->what);
+	free(c);
+}
+
+static void record_fatal(struct canvas *cv, const struct err *err)
+{
+	if (err->code == ERR_AUTH && !cv->fatal.code) {
+		cv->fatal = *err;
+		http_stop(cv->http);
+	}
+}
+
+static cJSON *parse_body(const struct http_req *r, const char *what, struct err *err)
+{
+	cJSON *j = cJSON_ParseWithLength(r->resp.ptr ? r->resp.ptr : "", r->resp.len);
+	char *u;
+
+	if (!j) {
+		u = http_redact_url(r->url);
+		err_set(err, ERR_CORRUPT, "%s: the response to %s %s is not valid JSON (%zu bytes)", what, r->method, u,
+			r->resp.len);
+		free(u);
+	}
+	return j;
+}
+
+static void on_get(struct http_req *r, void *ud)
+{
+	struct call *c = ud;
+	struct err err = ERR_INIT;
+	cJSON *j = NULL;
+
+	if (!canvas_response_error(&err, r, c->what))
+		j = parse_body(r, c->what, &err);
+	record_fatal(c->cv, &err);
+	call_end(c, j, &err);
+}
+
+static char *absolute(struct canvas *cv, const char *path)
+{
+	return xasprintf("%s%s", http_base_url(cv->http), path);
+}
+
+void canvas_get(struct canvas *cv, const char *path, const char *what, canvas_cb cb, void *ud)
+{
+	char *url = absolute(cv, path);
+	struct http_req *r = http_req_new("GET", url);
+
+	free(url);
+	r->done = on_get;
+	r->ud = call_new(cv, what, cb, ud);
+	http_submit(cv->http, r);
+}
+
+static void on_page(struct http_req *r, void *ud)
+{
+	struct call *c = ud;
+	struct err err = ERR_INIT;
+	cJSON *j = NULL, *it;
+
+	if (canvas_response_error(&err, r, c->what) || !(j = parse_body(r, c->what, &err))) {
+		record_fatal(c->cv, &err);
+		call_end(c, NULL, &err);
+		return;
+	}
+	if (!cJSON_IsArray(j)) {
+		char *u = http_redact_url(r->url);
+
+		err_set(&err, ERR_CORRUPT, "%s: expected a JSON array from GET %s", c->what, u);
+		free(u);
+		cJSON_Delete(j);
+		call_end(c, NULL, &err);
+		return;
+	}
+	c->pages++;
+	while ((it = cJSON_DetachItemFromArray(j, 0)))
+		cJSON_AddItemToArray(c->acc, it);
+	cJSON_Delete(j);
+	if (r->link_next) {
+		struct http_req *n = http_req_new("GET", r->link_next);
+
+		n->done = on_page;
+		n->ud = c;
+		http_submit(c->cv->http, n);
+		return;
+	}
+	j = c->acc;
+	c->acc = NULL;
+	call_end(c, j, &err);
+}
+
+void canvas_list(struct canvas *cv, const char *path, const char *what, canvas_cb cb, void *ud)
+{
+	char *url, *full;
+	struct http_req *r;
+	struct call *c = call_new(cv, what, cb, ud);
+
+	if (!strstr(path, "per_page="))
+		full = xasprintf("%s%cper_page=100", path, strchr(path, '?') ? '&' : '?');
+	else
+		full = xstrdup(path);
+	url = absolute(cv, full);
+	free(full);
+	r = http_req_new("GET", url);
+	free(url);
+	c->acc = cJSON_CreateArray();
+	r->done = on_page;
+	r->ud = c;
+	http_submit(cv->http, r);
+}
+
+int canvas_run(struct canvas *cv, struct err *err)
+{
+	if (http_run(cv->http, err))
+		return err->code;
+	if (cv->fatal.code) {
+		*err = cv->fatal;
+		return err->code;
+	}
+	return 0;
+}

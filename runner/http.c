@@ -1,0 +1,771 @@
+/* runner/http.c -- the HTTP engine: one curl_multi loop, a window adapted to Canvas's throttle,
+ * retries, redaction and the origin rule. See include/http.h for the calling sequence.
+ *
+ * The loop (after curl 7.88's tool_operate.c parallel_transfers):
+ *
+ *	while something is queued or in flight:
+ *		start queued requests whose retry time has come, while in-flight < window
+ *		      and the throttle pause is over
+ *		curl_multi_poll (until a socket is ready or the next retry/pause time)
+ *		curl_multi_perform
+ *		for each finished transfer: classify -> requeue with backoff, or done()
+ *
+ * Window (AIMD). Canvas charges every request 50 units up front against a bucket that refuses at
+ * 600 and leaks 10 units/s (API.md 3), so about 11 requests in flight from one token is the
+ * ceiling and the X-Rate-Limit-Remaining header tells how close we are. The window starts at 2,
+ * grows by 1/window per success while remaining >= 200 (so +1 per window of successes), halves when
+ * remaining < 100 or a request is throttled, and pauses starting new requests for
+ * (100 - remaining) / 10 s -- the time the bucket needs to leak back to a safe level. It never
+ * exceeds opts.max_window. Rejected alternative: a fixed request rate (canvas-cli's 5/2/1 rps) --
+ * it is either too slow on an idle bucket or too fast on a shared token.
+ *
+ * Classification of a finished attempt:
+ *   403 with "Rate Limit Exceeded" in the body, or any 429  -> throttled: back off, retry
+ *   5xx, timeout, dropped connection                        -> retry (not a POST unless RETRY_SAFE)
+ *   connection refused / unknown host before any response   -> fail at once: the URL is wrong
+ *   3xx                                                     -> error naming the target; never followed
+ *   anything else                                           -> done(), the caller reads the status
+ * Backoff: backoff_base_ms * 2^(n-1), +-50% jitter, at most 30 s.
+ *
+ * Token rule: the Authorization header is attached only to URLs whose scheme, host and port equal
+ * the base URL's, checked for every request (a Link header is input from the network too).
+ * CURLOPT_VERBOSE is never set: our own -v lines carry the redacted URL only.
+ */
+#include "http.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <time.h>
+
+#include <curl/curl.h>
+
+#include "msg.h"
+#include "version.h"
+#include "xalloc.h"
+
+_Static_assert(CURL_ERROR_SIZE_COPY >= CURL_ERROR_SIZE, "errbuf must hold CURL_ERROR_SIZE bytes");
+
+struct http {
+	CURLM *multi;
+	struct http_opts o;
+	char *base;
+	char *scheme, *host;
+	long port;
+	char *auth_header;        /* "Authorization: Bearer ..." (never printed) */
+	char *user_agent;
+	struct http_req *queue;   /* waiting to start (FIFO) */
+	int running;
+	double window;
+	double pause_until;
+	int stopped;
+	int ever_answered;        /* a response has come back from the server */
+	unsigned rng;
+	struct http_stats st;
+};
+
+/* ---------------------------------------------------------------- time, random */
+
+static double now_s(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+static double jitter(struct http *h)
+{
+	return 0.5 + (double)rand_r(&h->rng) / RAND_MAX;   /* 0.5 .. 1.5 */
+}
+
+/* ---------------------------------------------------------------- URLs */
+
+static int url_parts(const char *url, char **scheme, char **host, long *port)
+{
+	CURLU *u = curl_url();
+	char *s = NULL, *hst = NULL, *p = NULL;
+	int rc = -1;
+
+	if (!u)
+		return -1;
+	if (curl_url_set(u, CURLUPART_URL, url, 0) == CURLUE_OK &&
+	    curl_url_get(u, CURLUPART_SCHEME, &s, 0) == CURLUE_OK &&
+	    curl_url_get(u, CURLUPART_HOST, &hst, 0) == CURLUE_OK &&
+	    curl_url_get(u, CURLUPART_PORT, &p, CURLU_DEFAULT_PORT) == CURLUE_OK) {
+		*scheme = xstrdup(s);
+		*host = xstrdup(hst);
+		*port = strtol(p, NULL, 10);
+		rc = 0;
+	}
+	curl_free(s);
+	curl_free(hst);
+	curl_free(p);
+	curl_url_cleanup(u);
+	return rc;
+}
+
+static int is_loopback(const char *host)
+{
+	return !strcasecmp(host, "localhost") || !strncmp(host, "127.", 4) || !strcmp(host, "::1") ||
+	       !strcmp(host, "[::1]");
+}
+
+char *http_normalize_base(const char *url, int insecure_http, struct err *err)
+{
+	char *u, *scheme = NULL, *host = NULL;
+	size_t n;
+	long port;
+
+	if (!url || !*url) {
+		err_set(err, ERR_USAGE, "no Canvas URL: use --url URL or set CANVAS_BASE_URL");
+		return NULL;
+	}
+	u = xstrdup(url);
+	n = strlen(u);
+	while (n && u[n - 1] == '/')
+		u[--n] = '\0';
+	if (n >= 7 && !strcmp(u + n - 7, "/api/v1")) {
+		u[n - 7] = '\0';
+		n -= 7;
+	}
+	while (n && u[n - 1] == '/')
+		u[--n] = '\0';
+	if ((strncmp(u, "https://", 8) && strncmp(u, "http://", 7)) || url_parts(u, &scheme, &host, &port)) {
+		err_set(err, ERR_USAGE, "'%s' is not a Canvas URL (expected https://canvas.example.edu)", url);
+		free(u);
+		return NULL;
+	}
+	if (strchr(u + strlen(scheme) + 3, '?') || strchr(u + strlen(scheme) + 3, '#')) {
+		err_set(err, ERR_USAGE, "the Canvas URL '%s' must not have a query or fragment", url);
+		goto fail;
+	}
+	if (!strcmp(scheme, "http") && !is_loopback(host)) {
+		if (!insecure_http) {
+			err_set(err, ERR_USAGE,
+				"refusing to send a Canvas token over plain http to '%s'; use https://, "
+				"or --insecure-http if you really mean it", host);
+			goto fail;
+		}
+		warnf("--insecure-http: the token will cross the network unencrypted to '%s'", host);
+	}
+	free(scheme);
+	free(host);
+	return u;
+fail:
+	free(scheme);
+	free(host);
+	free(u);
+	return NULL;
+}
+
+int http_same_origin(const struct http *h, const char *url)
+{
+	char *scheme = NULL, *host = NULL;
+	long port = 0;
+	int same;
+
+	if (url_parts(url, &scheme, &host, &port))
+		return -1;
+	same = !strcasecmp(scheme, h->scheme) && !strcasecmp(host, h->host) && port == h->port;
+	free(scheme);
+	free(host);
+	return same ? 0 : -1;
+}
+
+char *http_redact_url(const char *url)
+{
+	const char *q = strchr(url, '?');
+	struct buf b = BUF_INIT;
+	const char *p;
+	int first = 1;
+
+	if (!q)
+		return xstrdup(url);
+	buf_add(&b, url, (size_t)(q - url));
+	p = q + 1;
+	while (*p) {
+		const char *e = strchr(p, '&');
+		size_t len = e ? (size_t)(e - p) : strlen(p);
+
+		if (!(len >= 13 && !strncmp(p, "access_token=", 13)) && !(len >= 8 && !strncmp(p, "api_key=", 8)) &&
+		    len) {
+			buf_putc(&b, first ? '?' : '&');
+			buf_add(&b, p, len);
+			first = 0;
+		}
+		p += len;
+		if (*p == '&')
+			p++;
+	}
+	return buf_detach(&b, NULL);
+}
+
+/* The URL of rel="next" in a Link header value, malloced, or NULL. Entries are "<url>; rel=\"x\""
+ * separated by commas; the rel may be unquoted and hold several words; parsing is case-insensitive. */
+char *http_link_next(const char *v)
+{
+	const char *p = v;
+
+	while (p && *p) {
+		const char *lt = strchr(p, '<'), *gt, *end, *r;
+
+		if (!lt)
+			return NULL;
+		gt = strchr(lt, '>');
+		if (!gt)
+			return NULL;
+		end = strchr(gt, '<');   /* the next entry starts at the next '<' */
+		if (!end)
+			end = gt + strlen(gt);
+		for (r = gt; r + 3 < end; r++) {
+			if (!strncasecmp(r, "rel=", 4)) {
+				const char *w = r + 4;
+				size_t i;
+
+				if (*w == '"')
+					w++;
+				/* rel may list several relation types separated by spaces */
+				while (w < end && *w != '"' && *w != ';' && *w != ',') {
+					for (i = 0; w + i < end && w[i] != ' ' && w[i] != '"' && w[i] != ';' && w[i] != ','; i++)
+						;
+					if (i == 4 && !strncasecmp(w, "next", 4))
+						return xstrndup(lt + 1, (size_t)(gt - lt - 1));
+					w += i;
+					while (w < end && *w == ' ')
+						w++;
+				}
+			}
+		}
+		p = end;
+	}
+	return NULL;
+}
+
+/* ---------------------------------------------------------------- requests */
+
+struct http_req *http_req_new(const char *method, const char *url)
+{
+	struct http_req *r = xcalloc(1, sizeof(*r));
+
+	r->method = xstrdup(method);
+	r->url = xstrdup(url);
+	buf_init(&r->resp, 0);
+	r->rate_remaining = -1e9;
+	r->request_cost = -1;
+	return r;
+}
+
+void http_req_set_body(struct http_req *r, const char *body, size_t len, const char *content_type)
+{
+	free(r->body);
+	r->body = xmalloc(len + 1);
+	memcpy(r->body, body, len);
+	r->body[len] = '\0';
+	r->body_len = len;
+	r->content_type = content_type;
+}
+
+static void clear_results(struct http_req *r)
+{
+	buf_reset(&r->resp);
+	free(r->link_next);
+	free(r->www_authenticate);
+	free(r->location);
+	free(r->content_type_resp);
+	r->link_next = r->www_authenticate = r->location = r->content_type_resp = NULL;
+	r->status = 0;
+	r->rate_remaining = -1e9;
+	r->request_cost = -1;
+	r->errbuf[0] = '\0';
+	err_clear(&r->err);
+}
+
+void http_req_free(struct http_req *r)
+{
+	if (!r)
+		return;
+	clear_results(r);
+	buf_release(&r->resp);
+	if (r->easy)
+		curl_easy_cleanup(r->easy);
+	curl_slist_free_all(r->headers);
+	free(r->method);
+	free(r->url);
+	free(r->body);
+	free(r);
+}
+
+/* ---------------------------------------------------------------- engine */
+
+int http_new(struct http **out, const struct http_opts *opts, struct err *err)
+{
+	struct http *h;
+	static int global_init;
+
+	if (!global_init) {
+		if (curl_global_init(CURL_GLOBAL_DEFAULT))
+			return err_set(err, ERR_GENERIC, "cannot initialise libcurl");
+		global_init = 1;
+	}
+	h = xcalloc(1, sizeof(*h));
+	h->o = *opts;
+	if (h->o.max_window <= 0)
+		h->o.max_window = 8;
+	if (h->o.connect_timeout_ms <= 0)
+		h->o.connect_timeout_ms = 10000;
+	if (h->o.timeout_ms <= 0)
+		h->o.timeout_ms = 120000;
+	if (!h->o.max_body)
+		h->o.max_body = (size_t)64 << 20;
+	if (h->o.max_retries < 0)
+		h->o.max_retries = 0;
+	else if (!h->o.max_retries)
+		h->o.max_retries = 5;
+	if (h->o.max_throttle_retries <= 0)
+		h->o.max_throttle_retries = 20;
+	if (h->o.backoff_base_ms <= 0)
+		h->o.backoff_base_ms = 500;
+	h->base = http_normalize_base(opts->base_url, opts->insecure_http, err);
+	if (!h->base) {
+		free(h);
+		return err->code;
+	}
+	if (url_parts(h->base, &h->scheme, &h->host, &h->port)) {
+		err_set(err, ERR_USAGE, "'%s' is not a Canvas URL", h->base);
+		http_free(h);
+		return ERR_USAGE;
+	}
+	h->auth_header = opts->token ? xasprintf("Authorization: Bearer %s", opts->token) : NULL;
+	h->user_agent = xstrdup(opts->user_agent ? opts->user_agent : "coursectl/" COURSECTL_VERSION);
+	h->multi = curl_multi_init();
+	if (!h->multi) {
+		http_free(h);
+		return err_set(err, ERR_GENERIC, "cannot initialise libcurl");
+	}
+	curl_multi_setopt(h->multi, CURLMOPT_PIPELINING, CURLPIPE_MULTIPLEX);
+	curl_multi_setopt(h->multi, CURLMOPT_MAX_HOST_CONNECTIONS, (long)h->o.max_window);
+	h->window = h->o.max_window < 2 ? h->o.max_window : 2;
+	h->rng = (unsigned)time(NULL) ^ (unsigned)(size_t)h;
+	*out = h;
+	return 0;
+}
+
+void http_free(struct http *h)
+{
+	if (!h)
+		return;
+	while (h->queue) {
+		struct http_req *n = h->queue->next;
+
+		http_req_free(h->queue);
+		h->queue = n;
+	}
+	if (h->multi)
+		curl_multi_cleanup(h->multi);
+	if (h->auth_header) {
+		memset(h->auth_header, 0, strlen(h->auth_header));
+		free(h->auth_header);
+	}
+	free(h->user_agent);
+	free(h->base);
+	free(h->scheme);
+	free(h->host);
+	free(h);
+}
+
+const struct http_stats *http_get_stats(const struct http *h)
+{
+	return &h->st;
+}
+
+const char *http_base_url(const struct http *h)
+{
+	return h->base;
+}
+
+void http_stop(struct http *h)
+{
+	h->stopped = 1;
+}
+
+int http_stopped(const struct http *h)
+{
+	return h->stopped;
+}
+
+static void enqueue(struct http *h, struct http_req *r)
+{
+	struct http_req **pp;
+
+	r->next = NULL;
+	for (pp = &h->queue; *pp; pp = &(*pp)->next)
+		;
+	*pp = r;
+}
+
+static void finish(struct http *h, struct http_req *r)
+{
+	if (r->err.code || r->status >= 400)
+		h->st.failed++;
+	r->keep = 0;
+	if (r->done)
+		r->done(r, r->ud);
+	if (!r->keep)
+		http_req_free(r);
+}
+
+void http_submit(struct http *h, struct http_req *r)
+{
+	r->not_before = 0;
+	enqueue(h, r);
+}
+
+/* ---------------------------------------------------------------- curl callbacks */
+
+static size_t on_body(char *p, size_t size, size_t n, void *ud)
+{
+	struct http_req *r = ud;
+
+	if (buf_add(&r->resp, p, size * n)) {
+		r->too_big = 1;
+		return 0;   /* over the cap: curl stops with CURLE_WRITE_ERROR */
+	}
+	return size * n;
+}
+
+static char *header_value(const char *line, size_t len, const char *name)
+{
+	size_t nl = strlen(name);
+	const char *v, *e;
+
+	if (len <= nl + 1 || strncasecmp(line, name, nl) || line[nl] != ':')
+		return NULL;
+	v = line + nl + 1;
+	e = line + len;
+	while (v < e && (*v == ' ' || *v == '\t'))
+		v++;
+	while (e > v && (e[-1] == '\r' || e[-1] == '\n' || e[-1] == ' '))
+		e--;
+	return xstrndup(v, (size_t)(e - v));
+}
+
+static size_t on_header(char *p, size_t size, size_t n, void *ud)
+{
+	struct http_req *r = ud;
+	size_t len = size * n;
+	char *v;
+
+	if ((v = header_value(p, len, "link"))) {
+		free(r->link_next);
+		r->link_next = http_link_next(v);
+		free(v);
+	} else if ((v = header_value(p, len, "x-rate-limit-remaining"))) {
+		r->rate_remaining = strtod(v, NULL);
+		free(v);
+	} else if ((v = header_value(p, len, "x-request-cost"))) {
+		r->request_cost = strtod(v, NULL);
+		free(v);
+	} else if ((v = header_value(p, len, "www-authenticate"))) {
+		free(r->www_authenticate);
+		r->www_authenticate = v;
+	} else if ((v = header_value(p, len, "location"))) {
+		free(r->location);
+		r->location = v;
+	} else if ((v = header_value(p, len, "content-type"))) {
+		free(r->content_type_resp);
+		r->content_type_resp = v;
+	}
+	return len;
+}
+
+/* ---------------------------------------------------------------- starting and finishing */
+
+static int start(struct http *h, struct http_req *r)
+{
+	CURL *e;
+	struct curl_slist *hd = NULL;
+
+	clear_results(r);
+	if (http_same_origin(h, r->url)) {
+		char *scheme = NULL, *host = NULL;
+		long port = 0;
+
+		if (url_parts(r->url, &scheme, &host, &port))
+			err_set(&r->err, ERR_GENERIC, "refusing to request '%s': not a valid URL", r->url);
+		else
+			err_set(&r->err, ERR_GENERIC,
+				"refusing to send the Canvas token to %s://%s:%ld, which is not the configured "
+				"Canvas (%s)", scheme, host, port, h->base);
+		free(scheme);
+		free(host);
+		return -1;
+	}
+	e = r->easy ? r->easy : curl_easy_init();
+	if (!e) {
+		err_set(&r->err, ERR_GENERIC, "cannot create a curl handle");
+		return -1;
+	}
+	curl_easy_reset(e);
+	r->easy = e;
+	curl_slist_free_all(r->headers);
+	if (h->auth_header)
+		hd = curl_slist_append(hd, h->auth_header);
+	hd = curl_slist_append(hd, "Accept: application/json");
+	if (r->body) {
+		char ct[128];
+
+		snprintf(ct, sizeof(ct), "Content-Type: %s",
+			 r->content_type ? r->content_type : "application/x-www-form-urlencoded");
+		hd = curl_slist_append(hd, ct);
+	}
+	hd = curl_slist_append(hd, "Expect:");
+	r->headers = hd;
+	curl_easy_setopt(e, CURLOPT_URL, r->url);
+	curl_easy_setopt(e, CURLOPT_HTTPHEADER, hd);
+	curl_easy_setopt(e, CURLOPT_USERAGENT, h->user_agent);
+	curl_easy_setopt(e, CURLOPT_PRIVATE, r);
+	curl_easy_setopt(e, CURLOPT_ERRORBUFFER, r->errbuf);
+	curl_easy_setopt(e, CURLOPT_WRITEFUNCTION, on_body);
+	curl_easy_setopt(e, CURLOPT_WRITEDATA, r);
+	curl_easy_setopt(e, CURLOPT_HEADERFUNCTION, on_header);
+	curl_easy_setopt(e, CURLOPT_HEADERDATA, r);
+	curl_easy_setopt(e, CURLOPT_NOSIGNAL, 1L);
+	curl_easy_setopt(e, CURLOPT_FOLLOWLOCATION, 0L);
+	curl_easy_setopt(e, CURLOPT_CONNECTTIMEOUT_MS, h->o.connect_timeout_ms);
+	curl_easy_setopt(e, CURLOPT_TIMEOUT_MS, h->o.timeout_ms);
+	curl_easy_setopt(e, CURLOPT_HTTP_VERSION, (long)CURL_HTTP_VERSION_2TLS);
+	curl_easy_setopt(e, CURLOPT_ACCEPT_ENCODING, "");
+#if LIBCURL_VERSION_NUM >= 0x075500
+	curl_easy_setopt(e, CURLOPT_PROTOCOLS_STR, "http,https");
+#endif
+	if (!strcmp(r->method, "GET")) {
+		curl_easy_setopt(e, CURLOPT_HTTPGET, 1L);
+	} else {
+		curl_easy_setopt(e, CURLOPT_CUSTOMREQUEST, r->method);
+		if (r->body || strcmp(r->method, "DELETE")) {
+			curl_easy_setopt(e, CURLOPT_POSTFIELDS, r->body ? r->body : "");
+			curl_easy_setopt(e, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)r->body_len);
+		}
+	}
+	r->resp.max = h->o.max_body;
+	r->too_big = 0;
+	r->attempts++;
+	r->started = now_s();
+	h->st.requests++;
+	if (r->attempts > 1)
+		h->st.retries++;
+	if (curl_multi_add_handle(h->multi, e) != CURLM_OK) {
+		err_set(&r->err, ERR_GENERIC, "cannot start a request to %s", h->base);
+		return -1;
+	}
+	h->running++;
+	if (h->running > h->st.max_in_flight)
+		h->st.max_in_flight = h->running;
+	return 0;
+}
+
+static void requeue(struct http *h, struct http_req *r, int n)
+{
+	double delay = h->o.backoff_base_ms / 1000.0 * pow(2, n > 1 ? n - 1 : 0) * jitter(h);
+
+	if (delay > 30)
+		delay = 30;
+	r->not_before = now_s() + delay;
+	enqueue(h, r);
+}
+
+static int is_throttled(const struct http_req *r)
+{
+	if (r->status == 429)
+		return 1;
+	return r->status == 403 && r->resp.ptr && strstr(r->resp.ptr, "Rate Limit Exceeded");
+}
+
+static void adapt_window(struct http *h, const struct http_req *r, int throttled)
+{
+	double rem = r->rate_remaining;
+
+	if (throttled) {
+		h->window = h->window / 2 < 1 ? 1 : h->window / 2;
+		if (rem > -1e8 && rem < 100) {
+			double pause = (100 - rem) / 10.0;
+
+			if (pause > 10)
+				pause = 10;
+			h->pause_until = now_s() + pause;
+			h->st.pause_seconds += pause;
+		}
+		return;
+	}
+	if (rem > -1e8 && rem < 100) {
+		double pause = (100 - rem) / 10.0;
+
+		h->window = h->window / 2 < 1 ? 1 : h->window / 2;
+		if (pause > 10)
+			pause = 10;
+		if (now_s() + pause > h->pause_until) {
+			h->st.pause_seconds += pause;
+			h->pause_until = now_s() + pause;
+		}
+	} else if (rem <= -1e8 || rem >= 200) {
+		h->window += 1.0 / h->window;
+		if (h->window > h->o.max_window)
+			h->window = h->o.max_window;
+	}
+}
+
+static void log_attempt(const struct http_req *r, double ms)
+{
+	char *u;
+
+	if (msg_get_level() < MSG_VERBOSE)
+		return;
+	u = http_redact_url(r->url);
+	if (r->status)
+		verbosef("%s %s -> %ld (%.0f ms, cost %.3f, remaining %.1f)", r->method, u, r->status, ms,
+			 r->request_cost, r->rate_remaining > -1e8 ? r->rate_remaining : -1);
+	else
+		verbosef("%s %s -> no response (%.0f ms): %s", r->method, u, ms,
+			 r->errbuf[0] ? r->errbuf : "connection failed");
+	free(u);
+}
+
+static int may_retry(const struct http_req *r)
+{
+	return strcmp(r->method, "POST") || (r->flags & HTTP_RETRY_SAFE);
+}
+
+static void completed(struct http *h, CURL *e, CURLcode rc)
+{
+	struct http_req *r = NULL;
+	long status = 0;
+	char *u;
+
+	curl_easy_getinfo(e, CURLINFO_PRIVATE, (char **)&r);
+	curl_multi_remove_handle(h->multi, e);
+	h->running--;
+	curl_easy_getinfo(e, CURLINFO_RESPONSE_CODE, &status);
+	r->status = rc == CURLE_OK ? status : 0;
+	h->st.bytes += (long)r->resp.len;
+	log_attempt(r, (now_s() - r->started) * 1000);
+	u = http_redact_url(r->url);
+	if (rc != CURLE_OK) {
+		int refused = rc == CURLE_COULDNT_CONNECT || rc == CURLE_COULDNT_RESOLVE_HOST;
+
+		if (rc == CURLE_WRITE_ERROR && r->too_big) {
+			err_set(&r->err, ERR_IO, "the response to %s %s is larger than %zu MiB; refusing it",
+				r->method, u, h->o.max_body >> 20);
+		} else if (!(refused && !h->ever_answered) && may_retry(r) && r->attempts <= h->o.max_retries &&
+			   !h->stopped) {
+			requeue(h, r, r->attempts);
+			free(u);
+			return;
+		} else if (refused) {
+			err_set(&r->err, ERR_IO, "cannot connect to %s: %s", h->base,
+				r->errbuf[0] ? r->errbuf : curl_easy_strerror(rc));
+		} else {
+			err_set(&r->err, ERR_IO, "%s %s failed after %d attempt%s: %s", r->method, u, r->attempts,
+				r->attempts == 1 ? "" : "s", r->errbuf[0] ? r->errbuf : curl_easy_strerror(rc));
+		}
+		free(u);
+		finish(h, r);
+		return;
+	}
+	h->ever_answered = 1;
+	if (is_throttled(r)) {
+		r->throttled++;
+		h->st.throttled++;
+		adapt_window(h, r, 1);
+		if (r->throttled <= h->o.max_throttle_retries && !h->stopped) {
+			requeue(h, r, r->throttled);
+			free(u);
+			return;
+		}
+		err_set(&r->err, ERR_RATELIMIT, "%s %s: still throttled by Canvas after %d retries", r->method, u,
+			r->throttled - 1);
+		free(u);
+		finish(h, r);
+		return;
+	}
+	adapt_window(h, r, 0);
+	if (r->status >= 500 && may_retry(r) && r->attempts <= h->o.max_retries && !h->stopped) {
+		requeue(h, r, r->attempts);
+		free(u);
+		return;
+	}
+	if (r->status >= 300 && r->status < 400) {
+		char *where = r->location ? http_redact_url(r->location) : xstrdup("(no Location)");
+
+		err_set(&r->err, ERR_GENERIC, "%s %s was redirected (HTTP %ld) to %s; not following it with the token",
+			r->method, u, r->status, where);
+		free(where);
+	}
+	free(u);
+	finish(h, r);
+}
+
+static struct http_req *take_ready(struct http *h, double now, double *next_time)
+{
+	struct http_req **pp, *r;
+
+	for (pp = &h->queue; (r = *pp); pp = &r->next) {
+		if (r->not_before <= now) {
+			*pp = r->next;
+			r->next = NULL;
+			return r;
+		}
+		if (r->not_before < *next_time)
+			*next_time = r->not_before;
+	}
+	return NULL;
+}
+
+int http_run(struct http *h, struct err *err)
+{
+	int still;
+	CURLMsg *m;
+
+	(void)err;
+	while (h->queue || h->running) {
+		double now = now_s(), next_time = now + 0.2;
+		long timeout_ms;
+
+		if (h->stopped) {
+			while (h->queue) {
+				struct http_req *r = h->queue;
+
+				h->queue = r->next;
+				err_set(&r->err, ERR_GENERIC, "not sent: the run was stopped");
+				finish(h, r);
+			}
+		}
+		while (!h->stopped && h->running < (int)h->window && now >= h->pause_until) {
+			struct http_req *r = take_ready(h, now, &next_time);
+
+			if (!r)
+				break;
+			if (start(h, r))
+				finish(h, r);
+		}
+		if (now < h->pause_until && h->pause_until < next_time)
+			next_time = h->pause_until;
+		timeout_ms = (long)((next_time - now) * 1000);
+		if (timeout_ms < 1)
+			timeout_ms = 1;
+		if (h->running)
+			curl_multi_poll(h->multi, NULL, 0, (int)timeout_ms, NULL);
+		else if (h->queue) {
+			struct timespec ts = { timeout_ms / 1000, (timeout_ms % 1000) * 1000000L };
+
+			nanosleep(&ts, NULL);
+		}
+		curl_multi_perform(h->multi, &still);
+		while ((m = curl_multi_info_read(h->multi, &still)))
+			if (m->msg == CURLMSG_DONE)
+				completed(h, m->easy_handle, m->data.result);
+	}
+	return 0;
+}

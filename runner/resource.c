@@ -1,0 +1,123 @@
+/* runner/resource.c -- one row per Canvas kind (see include/resource.h).
+ *
+ * Sources: API.md sections 0 (paths and parameters), 4-8 (fields per kind), 12 (read-only fields:
+ * "ids, created_at, updated_at, html_url, url (assignment), items_count, items_url, has_overrides,
+ * all_dates, workflow_state (use published), locked_for_user, lock_info, counts, permissions ...").
+ * "derived" here is narrower than read-only: fields Canvas *computes from other fields or from the
+ * caller* (URLs, lock state for the caller, counts, permissions, nested copies of other objects).
+ * They are dropped from snapshots because a snapshot must describe the course, not the caller or
+ * the host it was read from; ids, created_at and updated_at are kept (they identify and date).
+ */
+#include "resource.h"
+
+#include <string.h>
+
+#define LIST(...) ((const char *const[]){ __VA_ARGS__, NULL })
+
+static const struct resource table[RES_NKINDS] = {
+	[RES_COURSE] = {
+		RES_COURSE, "course", "courses", NULL, "course", "id", "name",
+		LIST("start_at", "end_at"),
+		LIST("syllabus_body"),
+		LIST("calendar", "permissions", "term", "enrollments", "access_restricted_by_date"),
+	},
+	[RES_ASSIGNMENT] = {
+		RES_ASSIGNMENT, "assignment", "assignments",
+		"/api/v1/courses/%s/assignments?include[]=overrides&include[]=all_dates&override_assignment_dates=false",
+		"assignment", "id", "name",
+		LIST("due_at", "unlock_at", "lock_at", "peer_reviews_due_at"),
+		LIST("description"),
+		LIST("html_url", "url", "has_overrides", "all_dates", "all_dates_count", "locked_for_user", "lock_info",
+		     "lock_explanation", "submissions_download_url", "needs_grading_count", "discussion_topic",
+		     "can_duplicate", "in_closed_grading_period", "secure_params", "permissions", "submission"),
+	},
+	[RES_ASSIGNMENT_OVERRIDE] = {
+		RES_ASSIGNMENT_OVERRIDE, "assignment override", "overrides",
+		"/api/v1/courses/%s/assignments/%s/overrides", "assignment_override", "id", "title",
+		LIST("due_at", "unlock_at", "lock_at"),
+		LIST(NULL),
+		LIST("all_day", "all_day_date"),
+	},
+	[RES_QUIZ] = {
+		RES_QUIZ, "quiz", "quizzes", "/api/v1/courses/%s/quizzes", "quiz", "id", "title",
+		LIST("due_at", "unlock_at", "lock_at", "show_correct_answers_at", "hide_correct_answers_at"),
+		LIST("description"),
+		LIST("html_url", "mobile_url", "all_dates", "permissions", "locked_for_user", "lock_info",
+		     "lock_explanation", "can_unpublish", "can_update", "speed_grader_url", "quiz_reports_url",
+		     "quiz_statistics_url", "message_students_url", "quiz_submission_versions_html_url",
+		     "quiz_submission_html_url", "quiz_submissions_zip_url", "preview_url", "section_count",
+		     "unpublishable", "takeable", "quiz_extensions_url", "version_number", "question_types",
+		     "has_access_code"),
+	},
+	[RES_DISCUSSION_TOPIC] = {
+		RES_DISCUSSION_TOPIC, "discussion topic", "discussion_topics", "/api/v1/courses/%s/discussion_topics",
+		NULL, "id", "title",
+		LIST("delayed_post_at", "lock_at", "todo_date"),
+		LIST("message"),
+		LIST("html_url", "url", "permissions", "locked_for_user", "lock_info", "lock_explanation", "read_state",
+		     "unread_count", "subscribed", "user_can_see_posts", "can_unpublish", "can_lock", "can_group",
+		     "assignment", "podcast_url", "topic_children", "group_topic_children", "locked", "author",
+		     "attachments", "context_code"),
+	},
+	[RES_ANNOUNCEMENT] = {
+		RES_ANNOUNCEMENT, "announcement", "announcements",
+		"/api/v1/courses/%s/discussion_topics?only_announcements=true", NULL, "id", "title",
+		LIST("delayed_post_at", "lock_at"),
+		LIST("message"),
+		LIST("html_url", "url", "permissions", "locked_for_user", "lock_info", "lock_explanation", "read_state",
+		     "unread_count", "subscribed", "user_can_see_posts", "can_unpublish", "can_lock", "can_group",
+		     "assignment", "podcast_url", "topic_children", "group_topic_children", "locked", "author",
+		     "attachments", "context_code"),
+	},
+	[RES_MODULE] = {
+		RES_MODULE, "module", "modules", "/api/v1/courses/%s/modules?include[]=items", "module", "id", "name",
+		LIST("unlock_at"),
+		LIST(NULL),
+		LIST("items_count", "items_url", "state", "completed_at", "publish_warning"),
+	},
+	[RES_MODULE_ITEM] = {
+		RES_MODULE_ITEM, "module item", "items", "/api/v1/courses/%s/modules/%s/items", "module_item", "id",
+		"title",
+		LIST(NULL),
+		LIST(NULL),
+		LIST("html_url", "url", "content_details", "unpublishable"),
+	},
+	[RES_PAGE] = {
+		RES_PAGE, "page", "pages", "/api/v1/courses/%s/pages?include[]=body", "wiki_page", "url", "title",
+		LIST("todo_date", "publish_at"),
+		LIST("body"),
+		LIST("html_url", "hide_from_students", "locked_for_user", "lock_info", "lock_explanation"),
+	},
+	[RES_CALENDAR_EVENT] = {
+		RES_CALENDAR_EVENT, "calendar event", "calendar_events",
+		"/api/v1/calendar_events?type=event&all_events=true&context_codes[]=course_%s", "calendar_event", "id",
+		"title",
+		LIST("start_at", "end_at"),
+		LIST("description"),
+		LIST("html_url", "url", "all_context_codes", "effective_context_code", "child_events_count",
+		     "child_events", "duplicates", "context_name", "hidden"),
+	},
+};
+
+const struct resource *resource_get(enum resource_kind kind)
+{
+	return &table[kind];
+}
+
+const struct resource *resource_find(const char *name)
+{
+	int i;
+
+	for (i = 0; i < RES_NKINDS; i++)
+		if (!strcmp(table[i].name, name) || !strcmp(table[i].seed_key, name))
+			return &table[i];
+	return NULL;
+}
+
+void resource_strip_derived(const struct resource *res, cJSON *obj)
+{
+	const char *const *f;
+
+	for (f = res->derived_fields; f && *f; f++)
+		cJSON_DeleteItemFromObjectCaseSensitive(obj, *f);
+}

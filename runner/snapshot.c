@@ -1,0 +1,346 @@
+/* runner/snapshot.c -- whole courses in seed format, with the fewest requests Canvas allows.
+ *
+ * Requests per course (the minimum for its data; every list at per_page=100):
+ *   1 course (include[]=syllabus_body)
+ *   + the pages of 7 lists: assignments (include[]=overrides, all_dates, override_assignment_dates
+ *     =false), quizzes, discussion topics, announcements (only_announcements=true), modules
+ *     (include[]=items), pages (include[]=body), calendar events (context_codes[], all_events)
+ *   + 1 list per assignment with 25 or more overrides (Canvas caps all_dates there and reports
+ *     all_dates_count instead, API.md 5.1), per module with more than 100 items (items are not
+ *     inlined then, API.md 2), and 1 GET per page whose body the list did not carry (locked pages)
+ * All lists of all courses are in flight together, within the engine's window; only the calendar
+ * list waits for the course (it needs the numeric id for context_codes[]).
+ * Rejected: GET per object (N+1) -- a 40-assignment course would cost 40 requests instead of 1.
+ */
+#include "snapshot.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "msg.h"
+#include "resource.h"
+#include "xalloc.h"
+
+/* The lists of a course, in the order they appear in the output. */
+static const enum resource_kind lists[] = {
+	RES_ASSIGNMENT, RES_QUIZ, RES_DISCUSSION_TOPIC, RES_ANNOUNCEMENT, RES_MODULE, RES_PAGE, RES_CALENDAR_EVENT,
+};
+#define NLISTS (int)(sizeof(lists) / sizeof(lists[0]))
+
+struct snap;
+
+struct cjob {
+	struct snap *sn;
+	char *pid;                /* the id as given, escaped for a path */
+	char *given;              /* the id as given, for messages */
+	cJSON *course;
+	cJSON *list[NLISTS];
+	int pending;              /* requests of this course not yet answered */
+};
+
+struct snap {
+	struct canvas *cv;
+	struct cjob *jobs;
+	int n, done;
+	struct err err;
+};
+
+struct sub {                  /* a follow-up request about one object */
+	struct cjob *job;
+	cJSON *obj;               /* borrowed from job->list[...] */
+	int which;                /* the list index */
+};
+
+static void fail(struct snap *sn, const struct err *err)
+{
+	if (!sn->err.code)
+		sn->err = *err;
+}
+
+static void progress(struct snap *sn)
+{
+	const struct http_stats *st = http_get_stats(canvas_http(sn->cv));
+
+	progressf("snapshot: %d/%d courses, %ld requests", sn->done, sn->n, st->requests);
+}
+
+static void job_step_done(struct cjob *j)
+{
+	if (--j->pending == 0) {
+		j->sn->done++;
+		progress(j->sn);
+	}
+}
+
+static char *what(struct cjob *j, const char *kind)
+{
+	return xasprintf("the %s of course %s", kind, j->given);
+}
+
+/* ---------------------------------------------------------------- follow-ups */
+
+static void on_overrides(struct canvas *cv, cJSON *json, const struct err *err, void *ud)
+{
+	struct sub *s = ud;
+
+	(void)cv;
+	if (err->code) {
+		fail(s->job->sn, err);
+	} else {
+		cJSON_DeleteItemFromObjectCaseSensitive(s->obj, "overrides");
+		cJSON_AddItemToObject(s->obj, "overrides", json);
+	}
+	job_step_done(s->job);
+	free(s);
+}
+
+static void on_items(struct canvas *cv, cJSON *json, const struct err *err, void *ud)
+{
+	struct sub *s = ud;
+
+	(void)cv;
+	if (err->code) {
+		fail(s->job->sn, err);
+	} else {
+		cJSON_DeleteItemFromObjectCaseSensitive(s->obj, "items");
+		cJSON_AddItemToObject(s->obj, "items", json);
+	}
+	job_step_done(s->job);
+	free(s);
+}
+
+static void on_page(struct canvas *cv, cJSON *json, const struct err *err, void *ud)
+{
+	struct sub *s = ud;
+	cJSON *body;
+
+	(void)cv;
+	if (err->code) {
+		fail(s->job->sn, err);
+	} else {
+		body = cJSON_DetachItemFromObjectCaseSensitive(json, "body");
+		cJSON_AddItemToObject(s->obj, "body", body ? body : cJSON_CreateNull());
+		cJSON_Delete(json);
+	}
+	job_step_done(s->job);
+	free(s);
+}
+
+static void follow_up(struct cjob *j, int which, cJSON *obj, const char *path, const char *w, canvas_cb cb, int list)
+{
+	struct sub *s = xcalloc(1, sizeof(*s));
+
+	s->job = j;
+	s->obj = obj;
+	s->which = which;
+	j->pending++;
+	if (list)
+		canvas_list(j->sn->cv, path, w, cb, s);
+	else
+		canvas_get(j->sn->cv, path, w, cb, s);
+}
+
+static void follow_ups(struct cjob *j, int which)
+{
+	cJSON *it;
+	char *path, *w;
+
+	cJSON_ArrayForEach(it, j->list[which]) {
+		long long id = (long long)cJSON_GetNumberValue(cJSON_GetObjectItemCaseSensitive(it, "id"));
+
+		if (lists[which] == RES_ASSIGNMENT) {
+			const cJSON *cnt = cJSON_GetObjectItemCaseSensitive(it, "all_dates_count");
+			int has = cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(it, "has_overrides"));
+
+			if (cJSON_IsNumber(cnt) || (has && !cJSON_HasObjectItem(it, "overrides"))) {
+				path = xasprintf("/api/v1/courses/%s/assignments/%lld/overrides", j->pid, id);
+				w = xasprintf("the overrides of assignment %lld in course %s", id, j->given);
+				follow_up(j, which, it, path, w, on_overrides, 1);
+				free(path);
+				free(w);
+			}
+		} else if (lists[which] == RES_MODULE) {
+			if (!cJSON_HasObjectItem(it, "items")) {
+				path = xasprintf("/api/v1/courses/%s/modules/%lld/items", j->pid, id);
+				w = xasprintf("the items of module %lld in course %s", id, j->given);
+				follow_up(j, which, it, path, w, on_items, 1);
+				free(path);
+				free(w);
+			}
+		} else if (lists[which] == RES_PAGE) {
+			const char *url = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(it, "url"));
+
+			if (url && !cJSON_HasObjectItem(it, "body")) {
+				char *pu = canvas_path_id(url);
+
+				path = xasprintf("/api/v1/courses/%s/pages/%s", j->pid, pu);
+				w = xasprintf("page '%s' of course %s", url, j->given);
+				follow_up(j, which, it, path, w, on_page, 0);
+				free(pu);
+				free(path);
+				free(w);
+			}
+		}
+	}
+}
+
+/* ---------------------------------------------------------------- lists and the course */
+
+struct list_ud {
+	struct cjob *job;
+	int which;
+};
+
+static void on_list(struct canvas *cv, cJSON *json, const struct err *err, void *ud)
+{
+	struct list_ud *l = ud;
+	struct cjob *j = l->job;
+
+	(void)cv;
+	if (err->code) {
+		fail(j->sn, err);
+	} else {
+		j->list[l->which] = json;
+		follow_ups(j, l->which);
+	}
+	job_step_done(j);
+	free(l);
+}
+
+static void submit_list(struct cjob *j, int which, const char *course_id)
+{
+	const struct resource *res = resource_get(lists[which]);
+	struct list_ud *l = xcalloc(1, sizeof(*l));
+	char *path = xasprintf(res->list_path, course_id), *w = what(j, res->seed_key);
+
+	l->job = j;
+	l->which = which;
+	j->pending++;
+	canvas_list(j->sn->cv, path, w, on_list, l);
+	free(path);
+	free(w);
+}
+
+static void on_course(struct canvas *cv, cJSON *json, const struct err *err, void *ud)
+{
+	struct cjob *j = ud;
+	char id[32];
+	int i;
+
+	(void)cv;
+	if (err->code) {
+		fail(j->sn, err);
+	} else {
+		j->course = json;
+		snprintf(id, sizeof(id), "%lld",
+			 (long long)cJSON_GetNumberValue(cJSON_GetObjectItemCaseSensitive(json, "id")));
+		for (i = 0; i < NLISTS; i++)
+			if (lists[i] == RES_CALENDAR_EVENT)
+				submit_list(j, i, id);
+	}
+	job_step_done(j);
+}
+
+/* ---------------------------------------------------------------- assembling */
+
+static void strip_all(enum resource_kind kind, cJSON *arr)
+{
+	const struct resource *res = resource_get(kind);
+	cJSON *it, *sub;
+
+	cJSON_ArrayForEach(it, arr) {
+		resource_strip_derived(res, it);
+		if (kind == RES_ASSIGNMENT)
+			cJSON_ArrayForEach(sub, cJSON_GetObjectItemCaseSensitive(it, "overrides"))
+				resource_strip_derived(resource_get(RES_ASSIGNMENT_OVERRIDE), sub);
+		if (kind == RES_MODULE)
+			cJSON_ArrayForEach(sub, cJSON_GetObjectItemCaseSensitive(it, "items"))
+				resource_strip_derived(resource_get(RES_MODULE_ITEM), sub);
+	}
+}
+
+static cJSON *assemble(struct cjob *j, long *objects)
+{
+	cJSON *c = j->course, *it;
+	int i;
+
+	j->course = NULL;
+	resource_strip_derived(resource_get(RES_COURSE), c);
+	if (!cJSON_HasObjectItem(c, "syllabus_body"))
+		cJSON_AddNullToObject(c, "syllabus_body");
+	for (i = 0; i < NLISTS; i++) {
+		const struct resource *res = resource_get(lists[i]);
+
+		strip_all(lists[i], j->list[i]);
+		cJSON_ArrayForEach(it, j->list[i]) {
+			(*objects)++;
+			if (lists[i] == RES_MODULE)
+				*objects += cJSON_GetArraySize(cJSON_GetObjectItemCaseSensitive(it, "items"));
+			if (lists[i] == RES_ASSIGNMENT)
+				*objects += cJSON_GetArraySize(cJSON_GetObjectItemCaseSensitive(it, "overrides"));
+		}
+		cJSON_DeleteItemFromObjectCaseSensitive(c, res->seed_key);
+		cJSON_AddItemToObject(c, res->seed_key, j->list[i]);
+		j->list[i] = NULL;
+	}
+	return c;
+}
+
+int snapshot_fetch(cJSON **out, struct canvas *cv, char *const *ids, int n, struct snapshot_stats *st,
+		   struct err *err)
+{
+	struct snap sn;
+	int i, k, rc = 0;
+	cJSON *doc = NULL, *courses;
+
+	memset(&sn, 0, sizeof(sn));
+	sn.cv = cv;
+	sn.n = n;
+	sn.jobs = xcalloc((size_t)(n ? n : 1), sizeof(*sn.jobs));
+	for (i = 0; i < n; i++) {
+		struct cjob *j = &sn.jobs[i];
+		char *path, *w;
+
+		j->sn = &sn;
+		j->given = xstrdup(ids[i]);
+		j->pid = canvas_path_id(ids[i]);
+		path = xasprintf("/api/v1/courses/%s?include[]=syllabus_body", j->pid);
+		w = xasprintf("course %s", ids[i]);
+		j->pending++;
+		canvas_get(cv, path, w, on_course, j);
+		free(path);
+		free(w);
+		for (k = 0; k < NLISTS; k++)
+			if (lists[k] != RES_CALENDAR_EVENT)
+				submit_list(j, k, j->pid);
+	}
+	progress(&sn);
+	if (canvas_run(cv, err)) {
+		rc = err->code;
+	} else if (sn.err.code) {
+		*err = sn.err;
+		rc = err->code;
+	}
+	progress_end();
+	if (!rc) {
+		doc = cJSON_CreateObject();
+		courses = cJSON_AddArrayToObject(doc, "courses");
+		memset(st, 0, sizeof(*st));
+		for (i = 0; i < n; i++) {
+			cJSON_AddItemToArray(courses, assemble(&sn.jobs[i], &st->objects));
+			st->courses++;
+		}
+		*out = doc;
+	}
+	for (i = 0; i < n; i++) {
+		cJSON_Delete(sn.jobs[i].course);
+		for (k = 0; k < NLISTS; k++)
+			cJSON_Delete(sn.jobs[i].list[k]);
+		free(sn.jobs[i].pid);
+		free(sn.jobs[i].given);
+	}
+	free(sn.jobs);
+	return rc;
+}
