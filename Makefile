@@ -53,6 +53,8 @@ QUIET_CC =
 QUIET_LD =
 endif
 
+.SECONDARY:
+
 .PHONY: all deps test unit e2e asan demo check clean bench build-all run-test run-unit run-e2e
 
 # The public targets run `deps` first and then re-enter make, so that the pkg-config flags above
@@ -85,8 +87,15 @@ $(BUILD)/tests/unit/%.o: tests/unit/%.c
 	@mkdir -p $(dir $@)
 	$(QUIET_CC)$(CC) $(FINAL_CFLAGS) $(PKG_CFLAGS) $(SIM_CFLAGS) $(TEST_CFLAGS) -Itests/sim -c -o $@ $<
 
-# A unit binary links the runner library and the simulator library; the linker keeps what it uses.
-$(BUILD)/tests/unit/%: $(BUILD)/tests/unit/%.o $(RUNNER_LOBJ) $(SIM_LOBJ)
+# The runner's and the simulator's objects (all but their main) as archives, so that a unit binary
+# pulls in only the objects it uses.
+$(BUILD)/libcoursectl.a: $(RUNNER_LOBJ)
+	$(QUIET_LD)rm -f $@ && ar rcs $@ $^
+
+$(BUILD)/libsim.a: $(SIM_LOBJ)
+	$(QUIET_LD)rm -f $@ && ar rcs $@ $^
+
+$(BUILD)/tests/unit/%: $(BUILD)/tests/unit/%.o $(BUILD)/libsim.a $(BUILD)/libcoursectl.a
 	$(QUIET_LD)$(CC) $(FINAL_LDFLAGS) -o $@ $^ $(TEST_LIBS) $(PKG_LIBS) $(SIM_LIBS) -lpthread -lm
 
 test: deps

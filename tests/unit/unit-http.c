@@ -1,0 +1,121 @@
+/* tests/unit/unit-http.c -- the HTTP engine's pure parts: Link parsing, URL redaction, the base URL
+ * rules (https except loopback, /api/v1 stripped), and the origin rule for the token. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "http.h"
+#include "msg.h"
+
+static void link_next_found(void **state)
+{
+	char *n;
+
+	(void)state;
+	n = http_link_next("<https://c.example.edu/api/v1/x?page=1&per_page=10>; rel=\"current\","
+			   "<https://c.example.edu/api/v1/x?page=2&per_page=10>; rel=\"next\","
+			   "<https://c.example.edu/api/v1/x?page=1&per_page=10>; rel=\"first\"");
+	assert_string_equal(n, "https://c.example.edu/api/v1/x?page=2&per_page=10");
+	free(n);
+}
+
+static void link_next_variants(void **state)
+{
+	char *n;
+
+	(void)state;
+	/* upper case, unquoted, spaces after commas, several rel words */
+	n = http_link_next("<http://h/a?page=first>; REL=current, <http://h/a?page=bookmark:WzEyXQ>; Rel=\"prev next\"");
+	assert_string_equal(n, "http://h/a?page=bookmark:WzEyXQ");
+	free(n);
+	assert_null(http_link_next("<http://h/a?page=1>; rel=\"current\",<http://h/a?page=1>; rel=\"first\""));
+	assert_null(http_link_next(""));
+	assert_null(http_link_next("garbage"));
+	assert_null(http_link_next("<unterminated; rel=\"next\""));
+	/* "nextish" is not "next" */
+	assert_null(http_link_next("<http://h/b>; rel=\"nextish\""));
+}
+
+static void redact(void **state)
+{
+	char *u;
+
+	(void)state;
+	u = http_redact_url("https://h/api/v1/x?access_token=SECRET&page=2");
+	assert_string_equal(u, "https://h/api/v1/x?page=2");
+	free(u);
+	u = http_redact_url("https://h/api/v1/x?page=2&api_key=SECRET");
+	assert_string_equal(u, "https://h/api/v1/x?page=2");
+	free(u);
+	u = http_redact_url("https://h/api/v1/x?access_token=SECRET");
+	assert_string_equal(u, "https://h/api/v1/x");
+	free(u);
+	u = http_redact_url("https://h/api/v1/x");
+	assert_string_equal(u, "https://h/api/v1/x");
+	free(u);
+}
+
+static void base_url_rules(void **state)
+{
+	struct err err = ERR_INIT;
+	char *u;
+
+	(void)state;
+	u = http_normalize_base("https://canvas.example.edu/api/v1/", 0, &err);
+	assert_string_equal(u, "https://canvas.example.edu");
+	free(u);
+	u = http_normalize_base("http://127.0.0.1:8080", 0, &err);
+	assert_string_equal(u, "http://127.0.0.1:8080");
+	free(u);
+	u = http_normalize_base("http://localhost:3000/api/v1", 0, &err);
+	assert_string_equal(u, "http://localhost:3000");
+	free(u);
+	assert_null(http_normalize_base("http://canvas.example.edu", 0, &err));
+	assert_int_equal(err.code, ERR_USAGE);
+	assert_non_null(strstr(err.msg, "--insecure-http"));
+	msg_set_level(MSG_QUIET);   /* the override warns */
+	u = http_normalize_base("http://canvas.example.edu", 1, &err);
+	msg_set_level(MSG_NORMAL);
+	assert_string_equal(u, "http://canvas.example.edu");
+	free(u);
+	assert_null(http_normalize_base("ftp://canvas.example.edu", 0, &err));
+	assert_null(http_normalize_base("canvas.example.edu", 0, &err));
+	assert_null(http_normalize_base("", 0, &err));
+	assert_null(http_normalize_base("https://canvas.example.edu/?x=1", 0, &err));
+}
+
+static void same_origin(void **state)
+{
+	struct http *h = NULL;
+	struct err err = ERR_INIT;
+	struct http_opts o;
+
+	(void)state;
+	memset(&o, 0, sizeof(o));
+	o.base_url = "https://canvas.example.edu";
+	o.token = "t";
+	assert_int_equal(http_new(&h, &o, &err), 0);
+	assert_int_equal(http_same_origin(h, "https://canvas.example.edu/api/v1/courses?page=2"), 0);
+	assert_int_equal(http_same_origin(h, "https://CANVAS.example.edu:443/api/v1/x"), 0);
+	assert_int_equal(http_same_origin(h, "https://canvas.example.edu:8443/api/v1/x"), -1);
+	assert_int_equal(http_same_origin(h, "http://canvas.example.edu/api/v1/x"), -1);
+	assert_int_equal(http_same_origin(h, "https://evil.example.com/api/v1/x"), -1);
+	assert_int_equal(http_same_origin(h, "https://canvas.example.edu.evil.com/x"), -1);
+	assert_int_equal(http_same_origin(h, "not a url"), -1);
+	http_free(h);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(link_next_found), cmocka_unit_test(link_next_variants), cmocka_unit_test(redact),
+		cmocka_unit_test(base_url_rules),  cmocka_unit_test(same_origin),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
