@@ -42,6 +42,7 @@ struct config {
 	"   --insecure-http      allow http:// to a non-loopback host (the token travels in clear)\n" \
 	"   --concurrency N      at most N requests in flight (default 8; adapts to the throttle)\n"   \
 	"   --timeout SECONDS    per-request time limit (default 120)\n"                             \
+	"   --connect-timeout S  time limit to connect (default 10)\n"                                \
 	"   --max-response-mb N  refuse responses larger than N MiB (default 64)\n"
 
 int config_parse_option(struct config *cfg, int argc, char **argv, int *i, struct err *err);

@@ -11,8 +11,8 @@
  *
  * What the engine does for every request (so callers never do it):
  *   - sends the token only as "Authorization: Bearer" and only to the configured origin (scheme,
- *     host, port); a URL elsewhere fails with an error naming the foreign host; redirects are not
- *     followed (a 3xx is an error naming where it pointed)
+ *     host, port); a URL elsewhere fails with an error naming the foreign host; a redirect is
+ *     followed only for a GET to the same origin (at most 5); elsewhere it is an error naming the host
  *   - keeps a window of requests in flight: starts at 2, grows by one per window of successes while
  *     X-Rate-Limit-Remaining stays high, halves and pauses when it falls (AIMD); --concurrency caps it
  *   - retries, with exponential backoff and jitter: throttling (403 "Rate Limit Exceeded", any 429),
@@ -79,6 +79,7 @@ struct http_req {
 	struct err err;            /* ERR_OK when a response arrived (any status) */
 	int attempts;              /* requests sent, retries included */
 	int throttled;             /* how many of them were throttled */
+	int redirects;             /* same-origin redirects followed */
 
 	/* engine-private */
 	struct http_req *next;

@@ -55,7 +55,7 @@ int config_parse_option(struct config *cfg, int argc, char **argv, int *i, struc
 			       "of this machine; set CANVAS_API_TOKEN or use --token-file FILE (chmod 600)");
 	}
 	if (strcmp(a, "--url") && strcmp(a, "--token-file") && strcmp(a, "--concurrency") && strcmp(a, "--timeout") &&
-	    strcmp(a, "--max-response-mb"))
+	    strcmp(a, "--connect-timeout") && strcmp(a, "--max-response-mb"))
 		return 0;
 	if (need_value(argc, argv, *i, err))
 		return err->code;
@@ -68,6 +68,10 @@ int config_parse_option(struct config *cfg, int argc, char **argv, int *i, struc
 		if (parse_long(a, argv[*i], 1, 64, &n, err))
 			return err->code;
 		cfg->concurrency = (int)n;
+	} else if (!strcmp(a, "--connect-timeout")) {
+		if (parse_long(a, argv[*i], 1, 3600, &n, err))
+			return err->code;
+		cfg->connect_timeout_ms = n * 1000;
 	} else if (!strcmp(a, "--timeout")) {
 		if (parse_long(a, argv[*i], 1, 86400, &n, err))
 			return err->code;

@@ -577,6 +577,22 @@ static void requeue(struct http *h, struct http_req *r, int n)
 	enqueue(h, r);
 }
 
+/* The absolute URL a Location header points to, resolved against the request URL; malloced. */
+static char *resolve_location(const char *base, const char *loc)
+{
+	CURLU *u = curl_url();
+	char *out = NULL, *res = NULL;
+
+	if (!u)
+		return NULL;
+	if (curl_url_set(u, CURLUPART_URL, base, 0) == CURLUE_OK && curl_url_set(u, CURLUPART_URL, loc, 0) == CURLUE_OK &&
+	    curl_url_get(u, CURLUPART_URL, &res, 0) == CURLUE_OK)
+		out = xstrdup(res);
+	curl_free(res);
+	curl_url_cleanup(u);
+	return out;
+}
+
 static int is_throttled(const struct http_req *r)
 {
 	if (r->status == 429)
@@ -696,12 +712,32 @@ static void completed(struct http *h, CURL *e, CURLcode rc)
 		free(u);
 		return;
 	}
-	if (r->status >= 300 && r->status < 400) {
-		char *where = r->location ? http_redact_url(r->location) : xstrdup("(no Location)");
+	if (r->status >= 300 && r->status < 400 && r->location) {
+		char *next = resolve_location(r->url, r->location);
 
-		err_set(&r->err, ERR_GENERIC, "%s %s was redirected (HTTP %ld) to %s; not following it with the token",
-			r->method, u, r->status, where);
-		free(where);
+		/* a redirect is followed only for a GET, only on the configured origin, at most 5 times */
+		if (next && !strcmp(r->method, "GET") && !http_same_origin(h, next) && r->redirects < 5) {
+			free(r->url);
+			r->url = next;
+			r->redirects++;
+			r->not_before = 0;
+			enqueue(h, r);
+			free(u);
+			return;
+		}
+		if (next && http_same_origin(h, next)) {
+			char *where = http_redact_url(next);
+
+			err_set(&r->err, ERR_GENERIC, "%s %s was redirected (HTTP %ld) to %s, which is not the configured "
+				"Canvas (%s); not following it with the token", r->method, u, r->status, where, h->base);
+			free(where);
+		} else {
+			err_set(&r->err, ERR_GENERIC, "%s %s was redirected (HTTP %ld) %s", r->method, u, r->status,
+				r->redirects >= 5 ? "too many times" : "and the redirect cannot be followed");
+		}
+		free(next);
+	} else if (r->status >= 300 && r->status < 400) {
+		err_set(&r->err, ERR_GENERIC, "%s %s answered HTTP %ld without a Location", r->method, u, r->status);
 	}
 	free(u);
 	finish(h, r);

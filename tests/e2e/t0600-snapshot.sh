@@ -251,3 +251,19 @@ test_invalid_json_and_huge_body() {
 	expect_eq 1 "$rc" "huge body"
 	grep -q 'larger than 1 MiB' "$LOGDIR/err" || fail "message: $(cat "$LOGDIR/err")"
 }
+
+test_redirects_same_origin_only() {
+	local rc=0
+	sim_start --token "$SNAP_TOKEN"
+	# same origin: followed (to the real list)
+	sim_post /__sim/script "{\"method\":\"GET\",\"path\":\"/api/v1/courses/4821/quizzes\",\"status\":302,
+	  \"headers\":{\"Location\":\"/api/v1/courses/4821/quizzes?per_page=100&moved=1\"}}"
+	snapshot --course 4821 -o "$LOGDIR/snap.json" 2>"$LOGDIR/err" || fail "snapshot: $(cat "$LOGDIR/err")"
+	expect_eq 2 "$(jq '.courses[0].quizzes | length' "$LOGDIR/snap.json")" "quizzes after the redirect"
+	# another origin: refused, named
+	sim_post /__sim/script '{"method":"GET","path":"/api/v1/courses/4821/pages","status":301,
+	  "headers":{"Location":"http://127.0.0.2:9/api/v1/courses/4821/pages"}}'
+	snapshot --course 4821 -o "$LOGDIR/snap2.json" 2>"$LOGDIR/err" || rc=$?
+	expect_eq 1 "$rc" "exit code"
+	grep -q 'redirected (HTTP 301) to http://127.0.0.2:9/' "$LOGDIR/err" || fail "message: $(cat "$LOGDIR/err")"
+}
