@@ -34,6 +34,16 @@ static int per_page_of(const struct sim_req *rq)
 	return (int)v;
 }
 
+/* The key a bookmark orders by: "id", or "page_id" for pages (whose JSON has no "id"). */
+static int64_t item_id(const cJSON *item)
+{
+	const cJSON *v = cJSON_GetObjectItemCaseSensitive(item, "id");
+
+	if (!v)
+		v = cJSON_GetObjectItemCaseSensitive(item, "page_id");
+	return cJSON_IsNumber(v) ? (int64_t)v->valuedouble : sim_id(item);
+}
+
 /* Start index for a bookmark token, 0 when absent, "first" or undecodable. */
 static int bookmark_start(const char *page, cJSON *all)
 {
@@ -55,7 +65,7 @@ static int bookmark_start(const char *page, cJSON *all)
 	cJSON_Delete(tok);
 	/* the first element after the last one served; ids ascend in bookmarked lists */
 	cJSON_ArrayForEach(it, all) {
-		if (sim_id(it) > last)
+		if (item_id(it) > last)
 			return i;
 		i++;
 	}
@@ -66,7 +76,7 @@ static char *bookmark_token(cJSON *item)
 {
 	char json[48], *b64, *tok;
 
-	snprintf(json, sizeof(json), "[%" PRId64 "]", sim_id(item));
+	snprintf(json, sizeof(json), "[%" PRId64 "]", item_id(item));
 	b64 = link_b64url_encode((const unsigned char *)json, strlen(json));
 	tok = xasprintf("bookmark:%s", b64);
 	free(b64);
