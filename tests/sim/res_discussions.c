@@ -1,6 +1,908 @@
-/* tests/sim/res_discussions.c -- discussions endpoints (being written). */
+/* tests/sim/res_discussions.c -- discussion topics and announcements (API.md 8.1, 5.1, 5.4, 9, 12).
+ *
+ *   GET    /api/v1/courses/:course_id/discussion_topics             list (numbered pages)
+ *   POST   /api/v1/courses/:course_id/discussion_topics             create (is_announcement=true)
+ *   GET    /api/v1/courses/:course_id/discussion_topics/:topic_id   one topic or announcement
+ *   PUT    /api/v1/courses/:course_id/discussion_topics/:topic_id   update, FLAT params
+ *   DELETE /api/v1/courses/:course_id/discussion_topics/:topic_id   204; a graded topic's assignment goes too
+ *   GET    /api/v1/announcements?context_codes[]=course_N           cross-course, default date window
+ *
+ * Storage: a course keeps topics in "discussion_topics" and announcements in "announcements"; both
+ * are DiscussionTopic rows in Canvas and share the id space, so every :topic_id route looks in both.
+ * Stored objects stay as sparse as the seed made them; the render fills Canvas's defaults and the
+ * derived fields (html_url, url, locked, posted_at, the nested assignment of a graded topic).
+ *
+ * Canvas rules reproduced, and why they matter to a client:
+ * - Parameters are flat (title, message, lock_at ...). A wrapped discussion_topic[title] is an
+ *   unknown parameter and is silently dropped (API.md 9, 12), so a client that wraps gets a 200
+ *   that changed nothing -- exactly what happens against Canvas.
+ * - Dates go through Rails type casting, not the assignment regex (API.md 9): an unparseable
+ *   value silently becomes null and CLEARS the date.
+ * - lock_at at 00:00 local becomes 23:59:59 (fancy midnight), judged in the COURSE time zone,
+ *   unlike every other fancy midnight, which uses the user's zone (API.md 5.4, 11).
+ * - A delayed_post_at in the future keeps "published" but leaves posted_at null until then.
+ * - A graded topic (assignment_id set) carries a nested "assignment" built from the course's
+ *   assignment; title and message changes are mirrored to its name and description, and an
+ *   assignment[...] sub-object edits its dates with the assignment API's strict date rule (5.1).
+ * - List: announcements are excluded unless only_announcements=true (then only they are listed);
+ *   scope=locked|unlocked|pinned|unpinned is applied AFTER pagination, as Canvas does, so a page
+ *   can be shorter than per_page while a next link still follows. Default order is Canvas's
+ *   by_position_legacy (position DESC with Postgres's NULLS FIRST, created_at DESC, id DESC);
+ *   announcements default to newest COALESCE(delayed_post_at, posted_at, created_at) first.
+ * - /api/v1/announcements (announcements_api_controller.rb): context_codes[] required (400
+ *   {"message":"Missing context_codes"}); only course codes; start_date/end_date as yyyy-mm-dd
+ *   (start of day / end of day in the user zone) or ISO 8601 with seconds, else 400; the default
+ *   window is start = 14 days ago at the start of the day, end = start + 28 days (the source's
+ *   "28 days from start_date", so it ends 14 days from now), matched on COALESCE(delayed_post_at,
+ *   posted_at, created_at). active_only drops unpublished and not-yet-posted announcements.
+ *
+ * Decisions:
+ * - DELETE removes the row instead of keeping workflow_state "deleted": nothing lists deleted
+ *   topics, and the state dump stays readable. Module items pointing at the topic (and at its
+ *   assignment) are removed with it, as Canvas deletes their content tags.
+ * - A new topic is published unless published=false is sent; announcements are always published.
+ * - The caller is always a teacher: permissions all true, locked_for_user false, unpublished and
+ *   delayed announcements visible. Student-only behaviour (message replaced by the lock
+ *   explanation) is not simulated.
+ * - A few small helpers (lenient dates, module-item cleanup, the nested assignment) are repeated
+ *   in res_quizzes.c and res_calendar.c instead of living in a new shared header, so that each
+ *   resource file stands alone and the three can be merged in any order.
+ */
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
 #include "sim.h"
+#include "xalloc.h"
+
+/* ---------------------------------------------------------------- small helpers */
+
+/* a graded topic's submission_types */
+static const char *const DISCUSSION_TYPES[] = { "discussion_topic" };
+
+static const char *course_zone(const cJSON *course)
+{
+	const char *z = sim_str(course, "time_zone");
+
+	return z && *z ? z : "UTC";
+}
+
+static int parse_time(const char *v, time_t *out)
+{
+	return v && !sim_time_parse(v, "UTC", 0, out);
+}
+
+/* Case-insensitive substring test (ILIKE '%needle%'); strcasestr is a GNU extension. */
+static int ci_contains(const char *hay, const char *needle)
+{
+	size_t n = strlen(needle);
+
+	for (; hay && *hay; hay++)
+		if (!strncasecmp(hay, needle, n))
+			return 1;
+	return 0;
+}
+
+static void now_string(char out[21])
+{
+	sim_time_format(sim_now(), out);
+}
+
+/* A date param through Rails casting: parseable -> "...Z", absent/empty/null/garbage -> null. */
+static cJSON *lenient_date(struct sim *s, const cJSON *v)
+{
+	cJSON *out = NULL;
+
+	if (sim_time_input(s, v, 0, &out))
+		out = cJSON_CreateNull();
+	return out;
+}
+
+/* Fancy midnight of a stored date value (a string or null), in `zone`; returns a new item. */
+static cJSON *fancy(const cJSON *v, const char *zone)
+{
+	time_t t;
+	char buf[21];
+
+	if (!cJSON_IsString(v) || !parse_time(v->valuestring, &t))
+		return cJSON_Duplicate(v, 1);
+	sim_time_format(sim_time_fancy_midnight(t, zone), buf);
+	return cJSON_CreateString(buf);
+}
+
+static void def_item(cJSON *o, const char *key, cJSON *v)
+{
+	if (cJSON_GetObjectItemCaseSensitive(o, key))
+		cJSON_Delete(v);
+	else
+		cJSON_AddItemToObject(o, key, v);
+}
+
+static void def_null(cJSON *o, const char *key)
+{
+	def_item(o, key, cJSON_CreateNull());
+}
+
+static void def_bool(cJSON *o, const char *key, int v)
+{
+	def_item(o, key, cJSON_CreateBool(v));
+}
+
+static void def_num(cJSON *o, const char *key, double v)
+{
+	def_item(o, key, cJSON_CreateNumber(v));
+}
+
+static void def_str(cJSON *o, const char *key, const char *v)
+{
+	def_item(o, key, v ? cJSON_CreateString(v) : cJSON_CreateNull());
+}
+
+static cJSON *copy_or_null(const cJSON *o, const char *key)
+{
+	const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, key);
+
+	return v ? cJSON_Duplicate(v, 1) : cJSON_CreateNull();
+}
+
+/* ---------------------------------------------------------------- lookups */
+
+/* The topic with `id` in either array; *is_ann tells which, *arr the array it is in. */
+static cJSON *find_topic(cJSON *course, const char *id, int *is_ann, cJSON **arr)
+{
+	cJSON *a = sim_course_kind(course, "discussion_topics"), *t = sim_find_id(a, id);
+
+	*is_ann = 0;
+	if (!t) {
+		a = sim_course_kind(course, "announcements");
+		t = sim_find_id(a, id);
+		*is_ann = 1;
+	}
+	if (arr)
+		*arr = a;
+	return t;
+}
+
+static cJSON *linked_assignment(cJSON *course, const cJSON *t)
+{
+	const cJSON *aid = cJSON_GetObjectItemCaseSensitive(t, "assignment_id");
+
+	if (!cJSON_IsNumber(aid))
+		return NULL;
+	return sim_find_id_num(sim_course_kind(course, "assignments"), (int64_t)aid->valuedouble);
+}
+
+/* Remove module items of `type` pointing at `id` (Canvas deletes the content tags). */
+static void drop_module_items(cJSON *course, const char *type, int64_t id)
+{
+	cJSON *m;
+
+	cJSON_ArrayForEach(m, sim_course_kind(course, "modules")) {
+		cJSON *items = cJSON_GetObjectItemCaseSensitive(m, "items");
+		cJSON *it = items ? items->child : NULL;
+
+		while (it) {
+			cJSON *next = it->next;
+			const char *ty = sim_str(it, "type");
+			const cJSON *cid = cJSON_GetObjectItemCaseSensitive(it, "content_id");
+
+			if (ty && !strcmp(ty, type) && cJSON_IsNumber(cid) && (int64_t)cid->valuedouble == id)
+				cJSON_Delete(cJSON_DetachItemViaPointer(items, it));
+			it = next;
+		}
+	}
+}
+
+/* ---------------------------------------------------------------- rendering */
+
+/* The nested assignment of a graded topic (Canvas nests a full Assignment without its
+ * discussion_topic; these are the fields a client reads). */
+static cJSON *assignment_brief(const struct sim_req *rq, const cJSON *course, const cJSON *a)
+{
+	cJSON *o = cJSON_CreateObject();
+	char *url;
+	int pub = sim_bool(a, "published", 1);
+
+	cJSON_AddNumberToObject(o, "id", (double)sim_id(a));
+	cJSON_AddItemToObject(o, "name", copy_or_null(a, "name"));
+	cJSON_AddItemToObject(o, "description", copy_or_null(a, "description"));
+	cJSON_AddNumberToObject(o, "course_id", (double)sim_id(course));
+	cJSON_AddItemToObject(o, "due_at", copy_or_null(a, "due_at"));
+	cJSON_AddItemToObject(o, "unlock_at", copy_or_null(a, "unlock_at"));
+	cJSON_AddItemToObject(o, "lock_at", copy_or_null(a, "lock_at"));
+	cJSON_AddItemToObject(o, "points_possible", copy_or_null(a, "points_possible"));
+	cJSON_AddItemToObject(o, "grading_type", copy_or_null(a, "grading_type"));
+	cJSON_AddItemToObject(o, "assignment_group_id", copy_or_null(a, "assignment_group_id"));
+	if (cJSON_GetObjectItemCaseSensitive(a, "submission_types"))
+		cJSON_AddItemToObject(o, "submission_types", copy_or_null(a, "submission_types"));
+	else
+		cJSON_AddItemToObject(o, "submission_types", cJSON_CreateStringArray(DISCUSSION_TYPES, 1));
+	cJSON_AddBoolToObject(o, "published", pub);
+	cJSON_AddStringToObject(o, "workflow_state", pub ? "published" : "unpublished");
+	url = xasprintf("%s/courses/%" PRId64 "/assignments/%" PRId64, rq->base, sim_id(course), sim_id(a));
+	cJSON_AddStringToObject(o, "html_url", url);
+	free(url);
+	return o;
+}
+
+static int topic_locked(const cJSON *t, time_t now)
+{
+	time_t lk;
+
+	if (sim_bool(t, "locked", 0))
+		return 1;
+	return parse_time(sim_str(t, "lock_at"), &lk) && lk <= now;
+}
+
+/* posted_at as Canvas reports it: null while a delayed post is pending. */
+static cJSON *rendered_posted_at(const cJSON *t, time_t now)
+{
+	const char *delayed = sim_str(t, "delayed_post_at"), *posted = sim_str(t, "posted_at");
+	time_t d;
+
+	if (parse_time(delayed, &d) && d > now)
+		return cJSON_CreateNull();
+	if (posted)
+		return cJSON_CreateString(posted);
+	if (!sim_bool(t, "published", 1))
+		return cJSON_CreateNull();
+	if (delayed)
+		return cJSON_CreateString(delayed);
+	return copy_or_null(t, "created_at");
+}
+
+enum { WITH_ASSIGNMENT = 1, WITH_CONTEXT_CODE = 2 };
+
+static cJSON *topic_render(const struct sim_req *rq, cJSON *course, const cJSON *t, int is_ann,
+			   unsigned flags)
+{
+	cJSON *o = cJSON_Duplicate(t, 1), *perm, *a;
+	time_t now = sim_now();
+	int64_t cid = sim_id(course), id = sim_id(t);
+	char *url;
+	int entries;
+
+	/* derived: always computed */
+	url = xasprintf("%s/courses/%" PRId64 "/discussion_topics/%" PRId64, rq->base, cid, id);
+	sim_set_str(o, "html_url", url);
+	sim_set_str(o, "url", url);
+	free(url);
+	sim_set(o, "is_announcement", cJSON_CreateBool(is_ann));
+	sim_set(o, "locked", cJSON_CreateBool(topic_locked(t, now)));
+	sim_set(o, "posted_at", rendered_posted_at(t, now));
+	sim_set(o, "locked_for_user", cJSON_CreateFalse());
+	if (flags & WITH_CONTEXT_CODE) {
+		char code[40];
+
+		snprintf(code, sizeof(code), "course_%" PRId64, cid);
+		sim_set_str(o, "context_code", code);
+	}
+	a = linked_assignment(course, t);
+	if ((flags & WITH_ASSIGNMENT) && a)
+		sim_set(o, "assignment", assignment_brief(rq, course, a));
+
+	/* Canvas defaults for whatever the stored object leaves out */
+	def_str(o, "title", "No Title");
+	def_str(o, "message", "");
+	def_null(o, "created_at");
+	if (!cJSON_GetObjectItemCaseSensitive(o, "last_reply_at"))
+		cJSON_AddItemToObject(o, "last_reply_at", copy_or_null(t, "created_at"));
+	def_null(o, "delayed_post_at");
+	def_null(o, "lock_at");
+	def_null(o, "todo_date");
+	def_null(o, "assignment_id");
+	def_null(o, "root_topic_id");
+	def_null(o, "position");
+	def_bool(o, "podcast_has_student_posts", 0);
+	def_null(o, "podcast_url");
+	def_str(o, "discussion_type", "side_comment");
+	def_bool(o, "allow_rating", 0);
+	def_bool(o, "only_graders_can_rate", 0);
+	def_bool(o, "sort_by_rating", 0);
+	def_bool(o, "is_section_specific", 0);
+	def_null(o, "anonymous_state");
+	def_null(o, "user_name");
+	def_num(o, "discussion_subentry_count", 0);
+	entries = (int)cJSON_GetNumberValue(cJSON_GetObjectItemCaseSensitive(o, "discussion_subentry_count"));
+	if (!cJSON_GetObjectItemCaseSensitive(o, "permissions")) {
+		perm = cJSON_AddObjectToObject(o, "permissions");
+		cJSON_AddBoolToObject(perm, "attach", 1);
+		cJSON_AddBoolToObject(perm, "update", 1);
+		cJSON_AddBoolToObject(perm, "reply", 1);
+		cJSON_AddBoolToObject(perm, "delete", 1);
+	}
+	def_bool(o, "require_initial_post", 0);
+	def_bool(o, "user_can_see_posts", 1);
+	def_str(o, "read_state", "read");
+	def_num(o, "unread_count", 0);
+	def_bool(o, "subscribed", !is_ann);
+	def_item(o, "attachments", cJSON_CreateArray());
+	def_bool(o, "published", 1);
+	def_bool(o, "can_unpublish", !is_ann && entries == 0 && !sim_bool(t, "has_submissions", 0));
+	def_bool(o, "can_lock", 1);
+	def_bool(o, "comments_disabled", is_ann);
+	def_null(o, "author");
+	def_bool(o, "pinned", 0);
+	def_null(o, "group_category_id");
+	def_bool(o, "can_group", !is_ann && entries == 0);
+	def_item(o, "topic_children", cJSON_CreateArray());
+	def_item(o, "group_topic_children", cJSON_CreateArray());
+	return o;
+}
+
+/* ---------------------------------------------------------------- ordering */
+
+enum order_mode { ORDER_POSITION, ORDER_RECENT, ORDER_TITLE, ORDER_POSTED };
+
+struct row {
+	cJSON *t;
+	cJSON *course;           /* the announcements endpoint lists several courses */
+	int64_t id;
+	time_t created, key;     /* key: last_reply_at (recent) or posted key (announcements) */
+	int has_created, has_key, has_pos;
+	double pos;
+	const char *title;
+};
+
+static enum order_mode sort_mode;   /* qsort has no context argument; callers hold the global lock */
+
+static time_t posted_key(const cJSON *t, int *has)
+{
+	static const char *const keys[] = { "delayed_post_at", "posted_at", "created_at" };
+	size_t i;
+	time_t v;
+
+	for (i = 0; i < sizeof(keys) / sizeof(keys[0]); i++) {
+		if (parse_time(sim_str(t, keys[i]), &v)) {
+			*has = 1;
+			return v;
+		}
+	}
+	*has = 0;
+	return 0;
+}
+
+/* DESC with Postgres's NULLS FIRST. */
+static int desc_nulls_first(int ha, time_t a, int hb, time_t b)
+{
+	if (ha != hb)
+		return ha ? 1 : -1;
+	if (!ha || a == b)
+		return 0;
+	return a > b ? -1 : 1;
+}
+
+static int row_cmp(const void *pa, const void *pb)
+{
+	const struct row *a = pa, *b = pb;
+	int c = 0;
+
+	switch (sort_mode) {
+	case ORDER_TITLE:
+		c = strcasecmp(a->title ? a->title : "", b->title ? b->title : "");
+		if (c)
+			return c;
+		return a->id < b->id ? -1 : a->id > b->id;
+	case ORDER_POSTED:
+		c = desc_nulls_first(a->has_key, a->key, b->has_key, b->key);
+		break;
+	case ORDER_RECENT:
+		c = desc_nulls_first(a->has_key, a->key, b->has_key, b->key);
+		if (!c)
+			c = desc_nulls_first(a->has_created, a->created, b->has_created, b->created);
+		break;
+	case ORDER_POSITION:
+		if (a->has_pos != b->has_pos)
+			c = a->has_pos ? 1 : -1;
+		else if (a->has_pos && a->pos != b->pos)
+			c = a->pos > b->pos ? -1 : 1;
+		if (!c)
+			c = desc_nulls_first(a->has_created, a->created, b->has_created, b->created);
+		break;
+	}
+	if (c)
+		return c;
+	return a->id > b->id ? -1 : a->id < b->id;
+}
+
+/* Fill rows[] from the topics of `arr` that pass `search` (case-insensitive title substring). */
+static size_t collect_rows(cJSON *arr, const char *search, struct row **out)
+{
+	size_t n = 0, cap = (size_t)cJSON_GetArraySize(arr) + 1;
+	struct row *rows = xcalloc(cap, sizeof(*rows));
+	cJSON *t;
+
+	cJSON_ArrayForEach(t, arr) {
+		struct row *r;
+		const cJSON *pos = cJSON_GetObjectItemCaseSensitive(t, "position");
+		const char *title = sim_str(t, "title");
+
+		if (search && *search && !ci_contains(title, search))
+			continue;
+		r = &rows[n++];
+		r->t = t;
+		r->id = sim_id(t);
+		r->title = title;
+		r->has_created = parse_time(sim_str(t, "created_at"), &r->created);
+		r->has_pos = cJSON_IsNumber(pos);
+		r->pos = r->has_pos ? pos->valuedouble : 0;
+		if (sort_mode == ORDER_RECENT)
+			r->has_key = parse_time(sim_str(t, "last_reply_at"), &r->key) ||
+				     parse_time(sim_str(t, "created_at"), &r->key);
+		else
+			r->key = posted_key(t, &r->has_key);
+	}
+	*out = rows;
+	return n;
+}
+
+/* ---------------------------------------------------------------- list */
+
+/* scope=locked,unlocked,pinned,unpinned (comma list). Returns 1 to keep the rendered topic. */
+static int scope_keeps(const char *scope, const cJSON *o)
+{
+	int locked = sim_bool(o, "locked", 0), pinned = sim_bool(o, "pinned", 0);
+	int want_l = 0, want_u = 0, want_p = 0, want_np = 0;
+	char *copy, *tok, *save = NULL;
+
+	copy = xstrdup(scope);
+	for (tok = strtok_r(copy, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
+		want_l |= !strcmp(tok, "locked");
+		want_u |= !strcmp(tok, "unlocked");
+		want_p |= !strcmp(tok, "pinned");
+		want_np |= !strcmp(tok, "unpinned");
+	}
+	free(copy);
+	if (want_l != want_u && locked != want_l)
+		return 0;
+	if (want_p != want_np && pinned != want_p)
+		return 0;
+	return 1;
+}
+
+static void list_topics(struct sim_req *rq, struct sim_resp *rs)
+{
+	int only_ann = sim_query_bool(rq, "only_announcements", 0);
+	const char *order = sim_query(rq, "order_by"), *scope = sim_query(rq, "scope");
+	cJSON *arr = sim_course_kind(rq->course, only_ann ? "announcements" : "discussion_topics"), *all;
+	struct row *rows;
+	size_t n, i;
+
+	if (order && !strcmp(order, "recent_activity"))
+		sort_mode = ORDER_RECENT;
+	else if (order && !strcmp(order, "title"))
+		sort_mode = ORDER_TITLE;
+	else if (only_ann)
+		sort_mode = ORDER_POSTED;
+	else
+		sort_mode = ORDER_POSITION;
+	n = collect_rows(arr, sim_query(rq, "search_term"), &rows);
+	qsort(rows, n, sizeof(*rows), row_cmp);
+	all = cJSON_CreateArray();
+	for (i = 0; i < n; i++)
+		cJSON_AddItemToArray(all, topic_render(rq, rq->course, rows[i].t, only_ann, WITH_ASSIGNMENT));
+	free(rows);
+	sim_reply_list(rq, rs, all, PAGING_NUMBERED);
+	if (scope && *scope && rs->status == 200 && rs->body) {
+		/* Canvas filters the page it already cut (Api.paginate, then select), so a filtered
+		 * page may be short or empty while the Link header still points at the next one.
+		 * Re-read the page we just answered and drop what the scope excludes. */
+		cJSON *page = cJSON_Parse(rs->body), *out = cJSON_CreateArray(), *it;
+
+		cJSON_ArrayForEach(it, page)
+			if (scope_keeps(scope, it))
+				cJSON_AddItemToArray(out, cJSON_Duplicate(it, 1));
+		cJSON_Delete(page);
+		sim_reply_json(rs, 200, out);
+	}
+}
+
+static void get_topic(struct sim_req *rq, struct sim_resp *rs)
+{
+	int is_ann;
+	cJSON *t = find_topic(rq->course, sim_param(rq, "topic_id"), &is_ann, NULL);
+
+	if (!t) {
+		sim_reply_not_found(rs);
+		return;
+	}
+	sim_reply_json(rs, 200, topic_render(rq, rq->course, t, is_ann, WITH_ASSIGNMENT));
+}
+
+/* ---------------------------------------------------------------- writes */
+
+static const char *const flat_strings[] = { "title", "message", "discussion_type" };
+static const char *const flat_bools[] = {
+	"require_initial_post", "pinned", "allow_rating", "only_graders_can_rate", "sort_by_rating",
+	"podcast_enabled", "podcast_has_student_posts",
+};
+
+static int valid_discussion_type(const char *v)
+{
+	static const char *const ok[] = { "side_comment", "threaded", "not_threaded", "flat" };
+	size_t i;
+
+	for (i = 0; i < sizeof(ok) / sizeof(ok[0]); i++)
+		if (!strcmp(v, ok[i]))
+			return 1;
+	return 0;
+}
+
+/* Parse the assignment[...] dates strictly (update_api_assignment's regex, API.md 5.4) into
+ * `dates` (key -> string or null). Returns 0, or -1 after answering 400. */
+static int assignment_dates(struct sim_req *rq, struct sim_resp *rs, const cJSON *w, cJSON *dates)
+{
+	static const char *const keys[] = { "due_at", "unlock_at", "lock_at" };
+	size_t i;
+
+	for (i = 0; i < sizeof(keys) / sizeof(keys[0]); i++) {
+		const cJSON *v = cJSON_GetObjectItemCaseSensitive(w, keys[i]);
+		cJSON *out = NULL;
+		char field[40], msg[48];
+
+		if (!v)
+			continue;
+		if (sim_time_input(rq->sim, v, 1, &out)) {
+			snprintf(field, sizeof(field), "assignment[%s]", keys[i]);
+			snprintf(msg, sizeof(msg), "Invalid datetime for %s", keys[i]);
+			sim_reply_invalid(rs, 400, field, msg, msg);
+			return -1;
+		}
+		if (strcmp(keys[i], "unlock_at")) {
+			/* due_at and lock_at: fancy midnight in the user zone, as on assignments */
+			cJSON *f = fancy(out, sim_user_zone(rq->sim));
+
+			cJSON_Delete(out);
+			out = f;
+		}
+		cJSON_AddItemToObject(dates, keys[i], out);
+	}
+	return 0;
+}
+
+/* Apply an assignment[...] sub-object to the topic's assignment, creating it for an ungraded
+ * topic; assignment[set_assignment]=false ungrades the topic instead. */
+static void apply_assignment(struct sim_req *rq, cJSON *t, const cJSON *w, cJSON *dates, const char *now)
+{
+	cJSON *course = rq->course, *a = linked_assignment(course, t), *d;
+	const cJSON *sa = cJSON_GetObjectItemCaseSensitive(w, "set_assignment"), *pp;
+
+	if (sa && !sim_value_bool(sa)) {
+		if (a) {
+			drop_module_items(course, "Assignment", sim_id(a));
+			cJSON_Delete(cJSON_DetachItemViaPointer(sim_course_kind(course, "assignments"), a));
+		}
+		sim_set(t, "assignment_id", cJSON_CreateNull());
+		return;
+	}
+	if (!a) {
+		a = cJSON_CreateObject();
+		cJSON_AddNumberToObject(a, "id", (double)sim_new_id(rq->sim));
+		cJSON_AddNumberToObject(a, "course_id", (double)sim_id(course));
+		cJSON_AddItemToObject(a, "name", copy_or_null(t, "title"));
+		cJSON_AddItemToObject(a, "description", copy_or_null(t, "message"));
+		cJSON_AddNullToObject(a, "due_at");
+		cJSON_AddNullToObject(a, "unlock_at");
+		cJSON_AddNullToObject(a, "lock_at");
+		cJSON_AddNumberToObject(a, "points_possible", 0);
+		cJSON_AddStringToObject(a, "grading_type", "points");
+		cJSON_AddItemToObject(a, "submission_types",
+				      cJSON_CreateStringArray(DISCUSSION_TYPES, 1));
+		cJSON_AddNumberToObject(a, "discussion_topic_id", (double)sim_id(t));
+		cJSON_AddBoolToObject(a, "published", sim_bool(t, "published", 1));
+		cJSON_AddStringToObject(a, "created_at", now);
+		cJSON_AddItemToArray(sim_course_kind(course, "assignments"), a);
+		sim_set(t, "assignment_id", cJSON_CreateNumber((double)sim_id(a)));
+	}
+	cJSON_ArrayForEach(d, dates)
+		sim_set(a, d->string, cJSON_Duplicate(d, 1));
+	pp = cJSON_GetObjectItemCaseSensitive(w, "points_possible");
+	if (cJSON_IsNumber(pp))
+		sim_set(a, "points_possible", cJSON_CreateNumber(pp->valuedouble));
+	else if (cJSON_IsString(pp) && *pp->valuestring)
+		sim_set(a, "points_possible", cJSON_CreateNumber(strtod(pp->valuestring, NULL)));
+	else if (pp)
+		sim_set(a, "points_possible", cJSON_CreateNull());
+	sim_set_str(a, "updated_at", now);
+}
+
+/* Title, message and published of a graded topic are the assignment's too (5.1). */
+static void mirror_to_assignment(cJSON *course, const cJSON *t, const char *now)
+{
+	cJSON *a = linked_assignment(course, t);
+
+	if (!a)
+		return;
+	sim_set(a, "name", copy_or_null(t, "title"));
+	sim_set(a, "description", copy_or_null(t, "message"));
+	sim_set(a, "published", cJSON_CreateBool(sim_bool(t, "published", 1)));
+	sim_set_str(a, "updated_at", now);
+}
+
+/* The shared part of create and update: validate first (nothing changes on a 400), then apply
+ * the flat params to `t`. Returns 0, or -1 after answering. */
+static int apply_params(struct sim_req *rq, struct sim_resp *rs, cJSON *t, int is_ann, int is_new)
+{
+	const cJSON *b = rq->body, *v, *w;
+	cJSON *dates = cJSON_CreateObject();
+	char now[21];
+	size_t i;
+	int rc = -1;
+	time_t dp;
+
+	now_string(now);
+	v = cJSON_GetObjectItemCaseSensitive(b, "discussion_type");
+	if (cJSON_IsString(v) && !valid_discussion_type(v->valuestring)) {
+		sim_reply_invalid(rs, 400, "discussion_type", "inclusion", "is not included in the list");
+		goto done;
+	}
+	v = cJSON_GetObjectItemCaseSensitive(b, "published");
+	if (v && !is_new && !sim_value_bool(v) && sim_bool(t, "published", 1)) {
+		/* Canvas: an announcement has no draft state; a topic with posts cannot go back to it */
+		const cJSON *entries = cJSON_GetObjectItemCaseSensitive(t, "discussion_subentry_count");
+
+		if (is_ann) {
+			sim_reply_invalid(rs, 400, "workflow_state", "invalid", "This topic cannot be set to "
+					  "draft state because it is an announcement.");
+			goto done;
+		}
+		if (cJSON_GetNumberValue(entries) > 0 || sim_bool(t, "has_submissions", 0)) {
+			sim_reply_invalid(rs, 400, "published", "invalid", "This topic cannot be set to "
+					  "draft state because it contains posts.");
+			goto done;
+		}
+	}
+	w = cJSON_GetObjectItemCaseSensitive(b, "assignment");
+	if (!cJSON_IsObject(w) || is_ann)
+		w = NULL;   /* announcements cannot be graded; the sub-object is ignored */
+	if (w && assignment_dates(rq, rs, w, dates))
+		goto done;
+
+	for (i = 0; i < sizeof(flat_strings) / sizeof(flat_strings[0]); i++) {
+		v = cJSON_GetObjectItemCaseSensitive(b, flat_strings[i]);
+		if (cJSON_IsString(v))
+			sim_set_str(t, flat_strings[i], v->valuestring);
+		else if (cJSON_IsNull(v))
+			sim_set_str(t, flat_strings[i], NULL);
+	}
+	if (!sim_str(t, "title") || !*sim_str(t, "title"))
+		sim_set_str(t, "title", "No Title");
+	for (i = 0; i < sizeof(flat_bools) / sizeof(flat_bools[0]); i++) {
+		v = cJSON_GetObjectItemCaseSensitive(b, flat_bools[i]);
+		if (v)
+			sim_set(t, flat_bools[i], cJSON_CreateBool(sim_value_bool(v)));
+	}
+	if ((v = cJSON_GetObjectItemCaseSensitive(b, "delayed_post_at")))
+		sim_set(t, "delayed_post_at", lenient_date(rq->sim, v));
+	if ((v = cJSON_GetObjectItemCaseSensitive(b, "todo_date")))
+		sim_set(t, "todo_date", lenient_date(rq->sim, v));
+	if ((v = cJSON_GetObjectItemCaseSensitive(b, "unlock_at")))
+		sim_set(t, "unlock_at", lenient_date(rq->sim, v));
+	if ((v = cJSON_GetObjectItemCaseSensitive(b, "lock_at"))) {
+		cJSON *d = lenient_date(rq->sim, v);
+
+		/* discussion lock_at: fancy midnight in the course zone, not the user zone (5.4) */
+		sim_set(t, "lock_at", fancy(d, course_zone(rq->course)));
+		cJSON_Delete(d);
+	}
+	if (is_ann)
+		sim_set(t, "published", cJSON_CreateTrue());
+	else if ((v = cJSON_GetObjectItemCaseSensitive(b, "published")))
+		sim_set(t, "published", cJSON_CreateBool(sim_value_bool(v)));
+	else if (is_new)
+		sim_set(t, "published", cJSON_CreateTrue());
+
+	/* posted_at follows the schedule: a pending delayed post is not posted yet */
+	if (parse_time(sim_str(t, "delayed_post_at"), &dp) && dp > sim_now())
+		sim_set(t, "posted_at", cJSON_CreateNull());
+	else if (!sim_str(t, "posted_at") && sim_bool(t, "published", 1))
+		sim_set_str(t, "posted_at", now);
+
+	if (w)
+		apply_assignment(rq, t, w, dates, now);
+	mirror_to_assignment(rq->course, t, now);
+	sim_set_str(t, "updated_at", now);
+	rc = 0;
+done:
+	cJSON_Delete(dates);
+	return rc;
+}
+
+static void update_topic(struct sim_req *rq, struct sim_resp *rs)
+{
+	int is_ann;
+	cJSON *t = find_topic(rq->course, sim_param(rq, "topic_id"), &is_ann, NULL);
+
+	if (!t) {
+		sim_reply_not_found(rs);
+		return;
+	}
+	if (apply_params(rq, rs, t, is_ann, 0))
+		return;
+	sim_reply_json(rs, 200, topic_render(rq, rq->course, t, is_ann, WITH_ASSIGNMENT));
+}
+
+static void create_topic(struct sim_req *rq, struct sim_resp *rs)
+{
+	int is_ann = sim_bool(rq->body, "is_announcement", 0);
+	const char *msg = sim_str(rq->body, "message");
+	cJSON *t;
+	char now[21];
+
+	if (is_ann && (!msg || !*msg)) {
+		/* Announcement validates the presence of message */
+		sim_reply_invalid(rs, 400, "message", "blank", "can't be blank");
+		return;
+	}
+	now_string(now);
+	t = cJSON_CreateObject();
+	cJSON_AddNumberToObject(t, "id", (double)sim_new_id(rq->sim));
+	cJSON_AddStringToObject(t, "title", "No Title");
+	cJSON_AddStringToObject(t, "message", "");
+	cJSON_AddStringToObject(t, "discussion_type", "side_comment");
+	cJSON_AddNullToObject(t, "delayed_post_at");
+	cJSON_AddNullToObject(t, "lock_at");
+	cJSON_AddNullToObject(t, "todo_date");
+	cJSON_AddBoolToObject(t, "pinned", 0);
+	cJSON_AddBoolToObject(t, "require_initial_post", 0);
+	cJSON_AddNullToObject(t, "assignment_id");
+	cJSON_AddNullToObject(t, "posted_at");
+	cJSON_AddStringToObject(t, "created_at", now);
+	cJSON_AddStringToObject(t, "last_reply_at", now);
+	if (is_ann)
+		cJSON_AddBoolToObject(t, "is_announcement", 1);
+	if (apply_params(rq, rs, t, is_ann, 1)) {
+		/* apply_params validates before it changes anything, so no assignment was made yet */
+		cJSON_Delete(t);
+		return;
+	}
+	cJSON_AddItemToArray(sim_course_kind(rq->course, is_ann ? "announcements" : "discussion_topics"), t);
+	sim_reply_json(rs, 200, topic_render(rq, rq->course, t, is_ann, WITH_ASSIGNMENT));
+}
+
+static void delete_topic(struct sim_req *rq, struct sim_resp *rs)
+{
+	int is_ann;
+	cJSON *arr, *t = find_topic(rq->course, sim_param(rq, "topic_id"), &is_ann, &arr), *a;
+
+	if (!t) {
+		sim_reply_not_found(rs);
+		return;
+	}
+	a = linked_assignment(rq->course, t);
+	if (a) {
+		drop_module_items(rq->course, "Assignment", sim_id(a));
+		cJSON_Delete(cJSON_DetachItemViaPointer(sim_course_kind(rq->course, "assignments"), a));
+	}
+	drop_module_items(rq->course, "Discussion", sim_id(t));
+	cJSON_Delete(cJSON_DetachItemViaPointer(arr, t));
+	/* discussion_topics_controller#destroy answers JSON requests with 204 and no body */
+	sim_reply_text(rs, 204, "", "");
+}
+
+/* ---------------------------------------------------------------- /api/v1/announcements */
+
+/* yyyy-mm-dd: start (end_of_day=0) or end (1) of that day in `zone`; ISO 8601 with seconds: as
+ * is. Returns 0, or -1 when the value matches neither (Canvas answers 400). */
+static int window_date(const char *v, const char *zone, int end_of_day, time_t *out)
+{
+	struct tm tm;
+	int y, m, d;
+	char tail;
+
+	if (strlen(v) == 10 && sscanf(v, "%4d-%2d-%2d%c", &y, &m, &d, &tail) == 3) {
+		memset(&tm, 0, sizeof(tm));
+		tm.tm_year = y - 1900;
+		tm.tm_mon = m - 1;
+		tm.tm_mday = d;
+		if (end_of_day) {
+			tm.tm_hour = 23;
+			tm.tm_min = 59;
+			tm.tm_sec = 59;
+		}
+		*out = sim_time_from_local(&tm, zone);
+		return *out == (time_t)-1 ? -1 : 0;
+	}
+	return sim_time_parse(v, zone, 1, out);
+}
+
+static void list_announcements(struct sim_req *rq, struct sim_resp *rs)
+{
+	const cJSON *codes = cJSON_GetObjectItemCaseSensitive(rq->q, "context_codes"), *c;
+	const char *zone = sim_user_zone(rq->sim);
+	const char *sd = sim_query(rq, "start_date"), *ed = sim_query(rq, "end_date");
+	int active_only = sim_query_bool(rq, "active_only", 0);
+	time_t start, end, now = sim_now();
+	cJSON *courses = cJSON_CreateArray(), *all;
+	struct row *rows = NULL;
+	size_t n = 0, cap = 0, i;
+
+	if (cJSON_IsString(codes) && *codes->valuestring) {
+		cJSON_AddItemToArray(courses, cJSON_CreateString(codes->valuestring));
+	} else {
+		cJSON_ArrayForEach(c, codes)
+			if (cJSON_IsString(c) && *c->valuestring)
+				cJSON_AddItemToArray(courses, cJSON_CreateString(c->valuestring));
+	}
+	if (!cJSON_GetArraySize(courses)) {
+		sim_reply_message(rs, 400, "Missing context_codes");
+		goto done;
+	}
+	cJSON_ArrayForEach(c, courses) {
+		if (strncmp(c->valuestring, "course_", 7)) {
+			sim_reply_message(rs, 400,
+					  "Invalid context_codes; only `course` codes are supported");
+			goto done;
+		}
+	}
+	if (sd && *sd && window_date(sd, zone, 0, &start)) {
+		sim_reply_message(rs, 400, "Invalid start_date");
+		goto done;
+	}
+	if (ed && *ed && window_date(ed, zone, 1, &end)) {
+		sim_reply_message(rs, 400, "Invalid end_date");
+		goto done;
+	}
+	if (!sd || !*sd) {
+		struct tm tm;
+
+		/* 14.days.ago.beginning_of_day in the user's zone */
+		sim_time_local(now - 14 * 86400, zone, &tm);
+		tm.tm_hour = tm.tm_min = tm.tm_sec = 0;
+		start = sim_time_from_local(&tm, zone);
+	}
+	if (!ed || !*ed)
+		end = start + 28 * 86400;
+
+	sort_mode = ORDER_POSTED;
+	cJSON_ArrayForEach(c, courses) {
+		/* api_find_all: unknown courses are skipped, not an error */
+		cJSON *course = sim_find_course(rq->sim, c->valuestring + 7), *t;
+
+		if (!course)
+			continue;
+		cJSON_ArrayForEach(t, sim_course_kind(course, "announcements")) {
+			struct row *r;
+			int has;
+			time_t k = posted_key(t, &has), dp;
+
+			if (!has || k < start || k > end)
+				continue;
+			if (active_only && (!sim_bool(t, "published", 1) ||
+					    (parse_time(sim_str(t, "delayed_post_at"), &dp) && dp >= now)))
+				continue;
+			if (n == cap) {
+				cap = cap ? cap * 2 : 16;
+				rows = xrealloc(rows, cap * sizeof(*rows));
+			}
+			r = &rows[n++];
+			memset(r, 0, sizeof(*r));
+			r->t = t;
+			r->id = sim_id(t);
+			r->key = k;
+			r->has_key = 1;
+			r->course = course;
+		}
+	}
+	if (n)
+		qsort(rows, n, sizeof(*rows), row_cmp);
+	all = cJSON_CreateArray();
+	for (i = 0; i < n; i++)
+		cJSON_AddItemToArray(all, topic_render(rq, rows[i].course, rows[i].t, 1, WITH_CONTEXT_CODE));
+	sim_reply_list(rq, rs, all, PAGING_NUMBERED);
+done:
+	free(rows);
+	cJSON_Delete(courses);
+}
 
 const struct sim_route sim_routes_discussions[] = {
+	{ "GET", "/api/v1/courses/:course_id/discussion_topics", list_topics, ROUTE_COURSE },
+	{ "POST", "/api/v1/courses/:course_id/discussion_topics", create_topic, ROUTE_COURSE },
+	{ "GET", "/api/v1/courses/:course_id/discussion_topics/:topic_id", get_topic, ROUTE_COURSE },
+	{ "PUT", "/api/v1/courses/:course_id/discussion_topics/:topic_id", update_topic, ROUTE_COURSE },
+	{ "DELETE", "/api/v1/courses/:course_id/discussion_topics/:topic_id", delete_topic, ROUTE_COURSE },
+	{ "GET", "/api/v1/announcements", list_announcements, 0 },
 	{ NULL, NULL, NULL, 0 },
 };
