@@ -98,6 +98,14 @@ $(BUILD)/libsim.a: $(SIM_LOBJ)
 $(BUILD)/tests/unit/%: $(BUILD)/tests/unit/%.o $(BUILD)/libsim.a $(BUILD)/libcoursectl.a
 	$(QUIET_LD)$(CC) $(FINAL_LDFLAGS) -o $@ $^ $(TEST_LIBS) $(PKG_LIBS) $(SIM_LIBS) -lpthread -lm
 
+# The load generator of `make bench` (tests/bench/run.sh); not built by `make test`.
+$(BUILD)/tests/bench/%.o: tests/bench/%.c
+	@mkdir -p $(dir $@)
+	$(QUIET_CC)$(CC) $(FINAL_CFLAGS) $(PKG_CFLAGS) -c -o $@ $<
+
+$(BUILD)/tests/bench/simload: $(BUILD)/tests/bench/simload.o $(BUILD)/runner/xalloc.o
+	$(QUIET_LD)$(CC) $(FINAL_LDFLAGS) -o $@ $^ $(PKG_LIBS)
+
 test: deps
 	@$(SUBMAKE) run-test
 
@@ -125,7 +133,7 @@ demo: deps
 	@BUILD=$(BUILD) sh recipes/demo/run.sh
 
 bench: deps
-	@$(SUBMAKE) build-all
+	@$(SUBMAKE) build-all $(BUILD)/tests/bench/simload
 	@BUILD=$(BUILD) sh tests/bench/run.sh
 
 check: test
@@ -135,3 +143,4 @@ clean:
 	rm -rf build
 
 -include $(RUNNER_OBJ:.o=.d) $(SIM_OBJ:.o=.d) $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/unit/%.d)
+-include $(BUILD)/tests/bench/simload.d

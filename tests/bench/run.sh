@@ -1,0 +1,101 @@
+#!/bin/sh
+# tests/bench/run.sh -- canvas-sim's load benchmark (make bench). Reports figures; never fails on them.
+#
+# Builds canvas-sim and tests/bench/simload, then for each server mode -- the default (a thread per
+# connection) and --threads 4 (an epoll thread pool) -- starts canvas-sim with --throttle off and no
+# latency on a free port, runs simload at each concurrency against the same five GET endpoints of the
+# small seed (BENCH_REPEAT times, keeping the median run, because a shared machine is noisy), and
+# prints one table. Between runs it POSTs /__sim/reset so that every run starts with
+# an empty request log and fresh stats. The exit status is non-zero only when something could not
+# run at all (build, start, no HTTP answer); the timings are never compared with anything.
+#
+# Environment (all optional):
+#   BUILD=build               build directory
+#   BENCH_REQUESTS=20000      requests per run
+#   BENCH_CONC="1 8 32"       concurrencies
+#   BENCH_MODES="0 4"         values of --threads (0 = a thread per connection)
+#   BENCH_REPEAT=3            runs per cell; the table shows the run with the median req/s
+#   BENCH_SEED=tests/fixtures/small-seed.json
+set -eu
+cd "$(dirname "$0")/../.."
+BUILD=${BUILD:-build}
+N=${BENCH_REQUESTS:-20000}
+CONC=${BENCH_CONC:-1 8 32}
+MODES=${BENCH_MODES:-0 4}
+REPEAT=${BENCH_REPEAT:-3}
+SEED=${BENCH_SEED:-tests/fixtures/small-seed.json}
+TOKEN=bench-token
+PATHS="/api/v1/courses/4821
+/api/v1/courses/4821/assignments?per_page=100
+/api/v1/courses/4821/pages?per_page=100
+/api/v1/courses/4821/modules?include[]=items
+/api/v1/users/self"
+
+${MAKE:-make} --no-print-directory BUILD="$BUILD" "$BUILD/canvas-sim" "$BUILD/tests/bench/simload" >&2
+
+tmp=$(mktemp -d "${TMPDIR:-/tmp}/simbench.XXXXXX")
+pid=""
+stop_sim() {
+	if [ -n "$pid" ]; then
+		kill -TERM "$pid" 2>/dev/null || true
+		wait "$pid" 2>/dev/null || true
+		pid=""
+	fi
+}
+trap 'stop_sim; rm -rf "$tmp"' EXIT
+trap 'exit 130' INT TERM
+
+start_sim() {   # start_sim THREADS: sets pid and url
+	: >"$tmp/sim.out"
+	"$BUILD/canvas-sim" --seed "$SEED" --token "$TOKEN" --throttle off --port 0 --threads "$1" \
+		>"$tmp/sim.out" 2>"$tmp/sim.err" &
+	pid=$!
+	i=0
+	while :; do
+		line=$(head -n 1 "$tmp/sim.out")
+		case $line in "canvas-sim listening on http://127.0.0.1:"*) break ;; esac
+		i=$((i + 1))
+		if [ $i -gt 200 ] || ! kill -0 "$pid" 2>/dev/null; then
+			echo "bench: canvas-sim did not start: $(cat "$tmp/sim.err")" >&2
+			exit 1
+		fi
+		sleep 0.05
+	done
+	url=${line#canvas-sim listening on }
+}
+
+set -f   # the paths hold ? and [] (glob characters); splitting on newlines and spaces is wanted
+# shellcheck disable=SC2046
+set -- $(printf '%s\n' "$PATHS" | sed 's/^/--path /')
+cpus=$(getconf _NPROCESSORS_ONLN 2>/dev/null || echo '?')
+model=$(sed -n 's/^model name[^:]*: *//p' /proc/cpuinfo 2>/dev/null | head -n 1)
+echo "canvas-sim load benchmark: $N GET requests per run, round-robin over:"
+printf '%s\n' "$PATHS" | sed 's/^/    /'
+echo "seed $SEED, --throttle off, no latency, token sent as Authorization: Bearer"
+echo "each row: the median (by req/s) of $REPEAT runs;" \
+	"load average before: $(cut -d ' ' -f 1-3 /proc/loadavg 2>/dev/null)"
+echo "machine: $cpus CPUs${model:+ ($model)}, $(uname -sr); simload and canvas-sim share the machine"
+echo
+fmt='%-24s %5s %8s %8s %8s %8s %8s %6s  %s\n'
+# shellcheck disable=SC2059
+printf "$fmt" mode conc 'req/s' 'p50 ms' 'p90 ms' 'p99 ms' 'max ms' conns statuses
+for threads in $MODES; do
+	if [ "$threads" = 0 ]; then mode="thread-per-connection"; else mode="--threads $threads (epoll)"; fi
+	start_sim "$threads"
+	for c in $CONC; do
+		: >"$tmp/rows"
+		r=0
+		while [ $r -lt "$REPEAT" ]; do
+			curl -s -X POST "$url/__sim/reset" >/dev/null
+			"$BUILD/tests/bench/simload" --url "$url" --token "$TOKEN" -n "$N" -c "$c" --tsv "$@" >>"$tmp/rows"
+			r=$((r + 1))
+		done
+		# simload --tsv: conc n seconds req/s p50 p90 p99 max conns statuses
+		sort -t "$(printf '\t')" -k 4,4n "$tmp/rows" | sed -n "$(((REPEAT + 1) / 2))p" |
+			awk -F '\t' -v mode="$mode" -v fmt="$fmt" \
+				'{ printf fmt, mode, $1, $4, $5, $6, $7, $8, $9, $10 }'
+	done
+	rss=$(sed -n 's/^VmHWM:[[:space:]]*//p' "/proc/$pid/status" 2>/dev/null || true)
+	echo "    (canvas-sim peak RSS in this mode: ${rss:-unknown})"
+	stop_sim
+done
