@@ -17,6 +17,7 @@
 #include <sys/stat.h>
 
 #include "http.h"
+#include "msg.h"
 #include "version.h"
 #include "xalloc.h"
 
@@ -47,6 +48,15 @@ int config_parse_option(struct config *cfg, int argc, char **argv, int *i, struc
 
 	if (!strcmp(a, "--insecure-http")) {
 		cfg->insecure_http = 1;
+		return 1;
+	}
+	/* the global -v/-q also work after the subcommand, where users tend to type them */
+	if (!strcmp(a, "-v") || !strcmp(a, "--verbose")) {
+		msg_set_level(MSG_VERBOSE);
+		return 1;
+	}
+	if (!strcmp(a, "-q") || !strcmp(a, "--quiet")) {
+		msg_set_level(MSG_QUIET);
 		return 1;
 	}
 	if (!strcmp(a, "--token")) {

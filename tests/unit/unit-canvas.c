@@ -45,7 +45,8 @@ static void error_shapes(void **state)
 	expect_msg("<html><body>502 Bad Gateway</body></html>", NULL);
 	expect_msg("", NULL);
 	expect_msg("[1,2]", NULL);
-	expect_msg("{\"errors\":{\"assignment[due_at]\":[{\"attribute\":\"assignment[due_at]\",\"type\":\"Invalid datetime for due_at\",\"message\":\"Invalid datetime for due_at\"}]}}",
+	expect_msg("{\"errors\":{\"assignment[due_at]\":[{\"attribute\":\"assignment[due_at]\","
+		   "\"type\":\"Invalid datetime for due_at\",\"message\":\"Invalid datetime for due_at\"}]}}",
 		   "assignment[due_at]: Invalid datetime for due_at");
 }
 
@@ -76,7 +77,8 @@ static void response_errors(void **state)
 	assert_null(strstr(err.msg, "SECRET"));
 	http_req_free(r);
 
-	r = resp(403, "{\"status\":\"unauthorized\",\"errors\":[{\"message\":\"user not authorized to perform that action\"}]}", NULL);
+	r = resp(403, "{\"status\":\"unauthorized\",\"errors\":[{\"message\":"
+		 "\"user not authorized to perform that action\"}]}", NULL);
 	assert_int_equal(canvas_response_error(&err, r, "course 1"), ERR_GENERIC);
 	assert_non_null(strstr(err.msg, "not authorized for course 1"));
 	http_req_free(r);
