@@ -1,7 +1,7 @@
 #!/bin/sh
 # recipes/demo/run.sh -- `make demo`: the main job on the bundled simulator.
 #
-# Today coursectl can report its version and canvas-sim serves a realistic Canvas course; `plan`,
+# Today coursectl can export courses (snapshot) and canvas-sim serves a realistic Canvas course; `plan`,
 # `apply` and `rollback` arrive with issues 5-7 and this script grows with them (issue 8 makes it
 # the full term-rollover demo). Every step says in one line what it does. Exits 0 on success.
 set -eu
@@ -34,30 +34,17 @@ done
 url=$(sed -n 's/^canvas-sim listening on //p' "$dir/sim.out")
 echo "listening on $url"
 
-get() { curl -sf -H "Authorization: Bearer $token" "$url$1"; }
+step "Exporting the course with coursectl snapshot (a backup before any change; the simulator's seed format)"
+CANVAS_API_TOKEN=$token "$BUILD/coursectl" snapshot --url "$url" --course 4821 --course sis_course_id:PHYS101L/001 \
+	-o "$dir/snapshot.json"
+jq -r '.courses[] | "  \(.course_code) \(.name) (\(.time_zone)): \(.assignments | length) assignments, \(.quizzes | length) quizzes, \(.discussion_topics | length) discussions, \(.modules | length) modules, \(.pages | length) pages, \(.calendar_events | length) events"' "$dir/snapshot.json"
 
-step "Reading the course the way coursectl will: GET /api/v1/courses/4821"
-get "/api/v1/courses/4821" | jq -r '"\(.course_code) \(.name), time zone \(.time_zone), \(.start_at) .. \(.end_at)"'
-
-step "Listing what a term rollover would touch (counts per kind, following Link headers)"
-count() {
-	n=0
-	next="$url$1"
-	while [ -n "$next" ]; do
-		curl -sf -D "$dir/h" -o "$dir/b" -H "Authorization: Bearer $token" "$next" || { echo "error"; return 1; }
-		n=$((n + $(jq length "$dir/b")))
-		next=$(tr -d '\r' <"$dir/h" | grep -i '^link:' | tr ',' '\n' | sed -n 's/.*<\(.*\)>; rel="next".*/\1/p')
-	done
-	echo "$n"
-}
-for kind in assignments quizzes discussion_topics modules pages; do
-	n=$(count "/api/v1/courses/4821/$kind?per_page=2")
-	printf '  %-18s %s\n' "$kind" "$n"
-	[ "$n" != error ] || exit 1
-done
-
-step "A wrong token gets Canvas's 401 with WWW-Authenticate (coursectl will exit 3 on it)"
-curl -s -o /dev/null -w '  HTTP %{http_code}\n' -H "Authorization: Bearer wrong" "$url/api/v1/users/self"
+step "A wrong token stops coursectl with exit code 3 and says what to do"
+rc=0
+CANVAS_API_TOKEN=wrong "$BUILD/coursectl" snapshot --url "$url" --course 4821 >/dev/null 2>"$dir/err" || rc=$?
+sed 's/^/  /' "$dir/err"
+echo "  exit code $rc"
+[ "$rc" -eq 3 ]
 
 step "What the simulator saw (GET /__sim/stats): requests by status"
 curl -sf "$url/__sim/stats" | jq -c '{total_requests, by_status, throttled}'
