@@ -544,9 +544,12 @@ static int handle_api(struct ctx *x, struct sim_resp *rs, const char **route)
 	sim_jobs_run(s);
 	dispatch(x, &rq, bkv, nb, have_hit ? &hit : NULL, rs, route);
 
-	/* 7. settle and the throttle headers */
+	/* 7. settle and the throttle headers. Look the bucket up again: while this request slept
+	 * without the lock, another token's first request may have grown (moved) the table, or
+	 * /__sim/reset emptied it, so `b` from the reservation may point at freed memory. */
 	cost = rs->cost > 0 ? rs->cost : rq.is_write ? s->cfg.cost_write : s->cfg.cost_get;
 	cost *= 0.8 + 0.4 * rnd(s);
+	b = bucket_get(&s->buckets, x->token, now_seconds());
 	bucket_settle(b, &s->cfg.bucket, now_seconds(), cost);
 	snprintf(num, sizeof(num), "%.6f", cost);
 	sim_reply_header(rs, "X-Request-Cost", num);
