@@ -646,7 +646,10 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 	x.body_len = cn->body.len;
 	api = !strncmp(x.path, "/api/", 5);
 
-	if (!strncmp(x.path, "/__sim/", 7)) {
+	if (cn->too_big) {
+		/* before the admin branch too: a seed cut at BODY_MAX must not be loaded half */
+		sim_reply_text(&rs, 413, "text/plain", "413 Request Entity Too Large\n");
+	} else if (!strncmp(x.path, "/__sim/", 7)) {
 		struct sim_kv *kv = NULL;
 		size_t nkv = 0;
 
@@ -655,8 +658,6 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 		sim_admin(s, method, x.path, kv, nkv, x.body, x.body_len, &rs);
 		pthread_mutex_unlock(&s->lock);
 		form_free(kv, nkv);
-	} else if (cn->too_big) {
-		sim_reply_text(&rs, 413, "text/plain", "413 Request Entity Too Large\n");
 	} else if (!api) {
 		sim_reply_text(&rs, 404, "text/html", "<html><body><h1>Page Not Found</h1></body></html>\n");
 	} else {
