@@ -543,6 +543,8 @@ static int handle_api(struct ctx *x, struct sim_resp *rs, const char **route)
 	pthread_mutex_lock(&s->lock);
 	sim_jobs_run(s);
 	dispatch(x, &rq, bkv, nb, have_hit ? &hit : NULL, rs, route);
+	if (!rs->status && !rs->drop)
+		sim_reply_internal(rs);   /* a handler that did not answer is a bug: say 500, not nothing */
 
 	/* 7. settle and the throttle headers. Look the bucket up again: while this request slept
 	 * without the lock, another token's first request may have grown (moved) the table, or
