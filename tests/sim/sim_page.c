@@ -61,7 +61,7 @@ static int bookmark_start(const char *page, cJSON *all)
 		cJSON_Delete(tok);
 		return 0;
 	}
-	last = (int64_t)cJSON_GetArrayItem(tok, 0)->valuedouble;
+	last = sim_i64(cJSON_GetArrayItem(tok, 0)->valuedouble);
 	cJSON_Delete(tok);
 	/* the first element after the last one served; ids ascend in bookmarked lists */
 	cJSON_ArrayForEach(it, all) {

@@ -49,8 +49,8 @@ static void max_id(const cJSON *node, int64_t *max)
 	if (cJSON_IsObject(node)) {
 		cJSON_ArrayForEach(it, node) {
 			if ((!strcmp(it->string, "id") || !strcmp(it->string, "page_id")) && cJSON_IsNumber(it) &&
-			    (int64_t)it->valuedouble > *max)
-				*max = (int64_t)it->valuedouble;
+			    sim_i64(it->valuedouble) > *max)
+				*max = sim_i64(it->valuedouble);
 			else
 				max_id(it, max);
 		}
@@ -140,6 +140,13 @@ int sim_load_seed(struct sim *s, const char *json, char *errbuf, size_t errlen)
 	if (!cJSON_IsArray(cJSON_GetObjectItemCaseSensitive(seed, "tokens")))
 		sim_set(seed, "tokens", cJSON_CreateArray());
 	max_id(seed, &max);
+	if (max >= (int64_t)1 << 53) {
+		/* ids live in JSON numbers (doubles): above 2^53 they no longer round-trip, and new ids
+		 * counting up from INT64_MAX would overflow */
+		snprintf(errbuf, errlen, "an id of the seed is %" PRId64 "; ids must be below 2^53", max);
+		cJSON_Delete(seed);
+		return -1;
+	}
 	s->next_id = max + 1 > 100 ? max + 1 : 100;
 	cJSON_ArrayForEach(it, cJSON_GetObjectItemCaseSensitive(seed, "courses")) {
 		if (!cJSON_IsObject(it)) {
