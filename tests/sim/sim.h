@@ -56,6 +56,8 @@ struct sim_config {
 	int progress_delay_ms;       /* time a bulk_update job spends queued+running */
 	int lowercase_link;          /* send the header as "link" (tests case-insensitive parsing) */
 	int threads;                 /* MHD thread pool size; 0 = a thread per connection */
+	const char *const *tokens;   /* --token values: added to every seed loaded (borrowed) */
+	int ntokens;
 };
 
 /* ---------------------------------------------------------------- requests and responses */

@@ -190,17 +190,14 @@ int main(int argc, char **argv)
 		goto out;
 	}
 	pthread_mutex_init(&s.lock, NULL);
+	/* --token adds to the seed's tokens, and survives /__sim/reset and /__sim/seed */
+	s.cfg.tokens = tokens;
+	s.cfg.ntokens = ntokens;
 	if (sim_load_seed(&s, json, err, sizeof(err))) {
 		fprintf(stderr, "canvas-sim: seed '%s': %s\n", s.cfg.seed_path, err);
 		rc = 1;
 		goto out;
 	}
-	/* --token adds to the seed's tokens, and survives /__sim/reset */
-	for (i = 0; i < ntokens; i++) {
-		if (!sim_token_entry(&s, tokens[i]))
-			cJSON_AddItemToArray(cJSON_GetObjectItemCaseSensitive(s.seed, "tokens"), cJSON_CreateString(tokens[i]));
-	}
-	sim_reset(&s);
 	if (!cJSON_GetArraySize(cJSON_GetObjectItemCaseSensitive(s.state, "tokens")))
 		fprintf(stderr, "canvas-sim: warning: no tokens (seed \"tokens\" or --token): every API request will get 401\n");
 

@@ -116,6 +116,28 @@ static void fill_course(struct sim *s, cJSON *c)
 	}
 }
 
+/* The --token values join every seed, the first one and those of POST /__sim/seed alike: a harness
+ * that replaces the seed keeps the token it started the simulator with. */
+static void add_cfg_tokens(struct sim *s, cJSON *tokens)
+{
+	int i;
+
+	for (i = 0; i < s->cfg.ntokens; i++) {
+		const char *t = s->cfg.tokens[i];
+		cJSON *it;
+		int found = 0;
+
+		cJSON_ArrayForEach(it, tokens) {
+			const char *name = cJSON_IsString(it) ? it->valuestring : sim_str(it, "token");
+
+			if (name && !strcmp(name, t))
+				found = 1;
+		}
+		if (!found)
+			cJSON_AddItemToArray(tokens, cJSON_CreateString(t));
+	}
+}
+
 int sim_load_seed(struct sim *s, const char *json, char *errbuf, size_t errlen)
 {
 	cJSON *seed = cJSON_Parse(json), *it;
@@ -139,6 +161,7 @@ int sim_load_seed(struct sim *s, const char *json, char *errbuf, size_t errlen)
 		sim_set(seed, "courses", cJSON_CreateArray());
 	if (!cJSON_IsArray(cJSON_GetObjectItemCaseSensitive(seed, "tokens")))
 		sim_set(seed, "tokens", cJSON_CreateArray());
+	add_cfg_tokens(s, cJSON_GetObjectItemCaseSensitive(seed, "tokens"));
 	max_id(seed, &max);
 	if (max >= (int64_t)1 << 53) {
 		/* ids live in JSON numbers (doubles): above 2^53 they no longer round-trip, and new ids
