@@ -146,8 +146,25 @@ int sim_load_seed(struct sim *s, const char *json, char *errbuf, size_t errlen)
 	if (!cJSON_IsObject(seed)) {
 		const char *where = cJSON_GetErrorPtr();
 
-		snprintf(errbuf, errlen, "the seed is not a JSON object%s%.40s", where ? " near: " : "",
-			 where ? where : "");
+		if (!*json) {
+			snprintf(errbuf, errlen, "the seed is empty");
+		} else if (seed || !where || where < json) {
+			snprintf(errbuf, errlen, "the seed is not a JSON object");
+		} else {
+			/* name the line of cJSON's error position and quote it (trimmed, one line): the
+			 * position is often just past the culprit, at the line's end */
+			const char *b = where, *e;
+			int line = 1, n;
+
+			for (e = json; e < where; e++)
+				line += *e == '\n';
+			while (b > json && b[-1] != '\n')
+				b--;
+			while (*b == ' ' || *b == '\t')
+				b++;
+			n = (int)strcspn(b, "\r\n");
+			snprintf(errbuf, errlen, "the seed is not valid JSON at line %d: '%.*s'", line, n > 60 ? 60 : n, b);
+		}
 		cJSON_Delete(seed);
 		return -1;
 	}
