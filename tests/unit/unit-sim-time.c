@@ -38,10 +38,10 @@ static const char *parsed(const char *in, const char *zone, int strict)
 
 #define CHECK(in, zone, strict, want)                                                           \
 	do {                                                                                    \
-		const char *got_ = parsed((in), (zone), (strict));                             \
+		const char *z_ = (zone), *got_ = parsed((in), z_, (strict));                   \
 		if (strcmp(got_, (want)))                                                       \
-			fail_msg("parse('%s', %s, strict=%d): got %s, want %s", (in), (zone),   \
-				 (strict), got_, (want));                                       \
+			fail_msg("parse('%s', %s, strict=%d): got %s, want %s", (in),           \
+				 z_ ? z_ : "(null)", (strict), got_, (want));                   \
 	} while (0)
 
 static const char *fmt(time_t t)
