@@ -895,3 +895,16 @@ test_concurrency_writes_are_serialised() {
 	expect_eq 30 "$(stats .writes)" "writes"
 	expect_eq 30 "$(curl -s "$SIM_URL/__sim/requests" | jq '[.[] | select(.method == "PUT")] | length')" "log"
 }
+
+test_include_term_without_term_id() {
+	# a sparse seed course without enrollment_term_id: include[]=term adds nothing (and must not
+	# turn the missing number into an id)
+	sim_start --seed "$(seed_with '.courses += [{"id": 6001, "name": "No term"}]')"
+	api GET "/api/v1/courses/6001?include%5B%5D=term"
+	expect_status 200
+	expect_eq false "$(jb 'has("term")')" "term key"
+	api GET "/api/v1/courses?include%5B%5D=term&per_page=50"
+	expect_status 200
+	expect_eq 3 "$(jb length)" "courses"
+	expect_eq 87 "$(jb '.[] | select(.id == 4821) | .term.id')" "term of a course with one"
+}
