@@ -9,6 +9,7 @@
  */
 #include <ctype.h>
 #include <inttypes.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -148,7 +149,8 @@ int sim_load_seed(struct sim *s, const char *json, char *errbuf, size_t errlen)
 
 		if (!*json) {
 			snprintf(errbuf, errlen, "the seed is empty");
-		} else if (seed || !where || where < json) {
+		} else if (seed || !where || (uintptr_t)where < (uintptr_t)json ||
+			   (uintptr_t)where > (uintptr_t)(json + strlen(json))) {
 			snprintf(errbuf, errlen, "the seed is not a JSON object");
 		} else {
 			/* name the line of cJSON's error position and quote it (trimmed, one line): the
