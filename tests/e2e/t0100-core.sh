@@ -231,6 +231,15 @@ test_auth_access_token_param() {
 	api_as "" PUT /api/v1/courses/4821 --data-urlencode "access_token=$TOKEN" --data-urlencode "course[name]=Via body"
 	expect_status 200
 	expect_eq "Via body" "$(state '.courses[] | select(.id == 4821) | .name')" "state name"
+	# and in a JSON body (Rails merges it into params)
+	api_as "" PUT /api/v1/courses/4821 -H 'Content-Type: application/json' \
+		-d "{\"access_token\": \"$TOKEN\", \"course\": {\"name\": \"Via JSON\"}}"
+	expect_status 200
+	expect_eq "Via JSON" "$(state '.courses[] | select(.id == 4821) | .name')" "state name (JSON)"
+	api_as "" PUT /api/v1/courses/4821 -H 'Content-Type: application/json' \
+		-d '{"access_token": "wrong", "course": {"name": "No"}}'
+	expect_status 401
+	expect_eq 'Invalid access token.' "$(jb '.errors[0].message')" "wrong token in JSON"
 }
 
 test_auth_expired_token() {

@@ -293,6 +293,13 @@ static const char *header(struct MHD_Connection *c, const char *name)
 	return MHD_lookup_connection_value(c, MHD_HEADER_KIND, name);
 }
 
+static int is_json_body(struct MHD_Connection *c)
+{
+	const char *ct = header(c, "Content-Type");
+
+	return ct && !strncmp(ct, "application/json", 16);
+}
+
 static void find_token(struct ctx *x, const struct sim_kv *q, size_t nq, const struct sim_kv *b, size_t nb)
 {
 	const char *auth = header(x->c, "Authorization");
@@ -319,11 +326,23 @@ static void find_token(struct ctx *x, const struct sim_kv *q, size_t nq, const s
 	}
 }
 
-static int is_json_body(struct MHD_Connection *c)
+/* Rails merges a JSON body into params too, so {"access_token": ...} authenticates. Parsed only
+ * when nothing else carried a token, and under the lock: cJSON keeps its error position in a
+ * global, which sim_load_seed reads. */
+static void find_json_token(struct ctx *x)
 {
-	const char *ct = header(c, "Content-Type");
+	cJSON *j;
+	const char *t;
 
-	return ct && !strncmp(ct, "application/json", 16);
+	if (x->have_token || !x->body_len || !is_json_body(x->c))
+		return;
+	j = cJSON_ParseWithLength(x->body, x->body_len);
+	t = cJSON_IsObject(j) ? sim_str(j, "access_token") : NULL;
+	if (t) {
+		snprintf(x->token, sizeof(x->token), "%s", t);
+		x->have_token = 1;
+	}
+	cJSON_Delete(j);
 }
 
 /* Decode the body into rq->body; for writes, query parameters absent from the body are merged in
@@ -497,6 +516,7 @@ static int handle_api(struct ctx *x, struct sim_resp *rs, const char **route)
 	}
 
 	/* 3. auth */
+	find_json_token(x);
 	a = check_token(s, x->have_token ? x->token : NULL, &expired_at);
 	if (a == AUTH_OK && have_hit && hit.action == SCRIPT_REVOKE) {
 		sim_token_revoke(s, x->token);
