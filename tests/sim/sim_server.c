@@ -476,7 +476,14 @@ static int handle_api(struct ctx *x, struct sim_resp *rs, const char **route)
 	form_parse(x->query, strlen(x->query), &rq.query, &rq.nquery);
 	rq.q = form_to_json(rq.query, rq.nquery);
 	host = header(x->c, "Host");
-	rq.base = host ? xasprintf("http://%s", host) : xasprintf("http://127.0.0.1:%d", s->port);
+	if (host) {
+		rq.base = xasprintf("http://%s", host);
+	} else {
+		/* HTTP/1.0 without Host: s->port is written by sim_server_start, so read it locked */
+		pthread_mutex_lock(&s->lock);
+		rq.base = xasprintf("http://127.0.0.1:%d", s->port);
+		pthread_mutex_unlock(&s->lock);
+	}
 	if (x->body_len && !is_json_body(x->c))
 		form_parse(x->body, x->body_len, &bkv, &nb);
 	find_token(x, rq.query, rq.nquery, bkv, nb);
@@ -732,7 +739,10 @@ int sim_server_start(struct sim *s, struct MHD_Daemon **out)
 	if (!d)
 		return -1;
 	info = MHD_get_daemon_info(d, MHD_DAEMON_INFO_BIND_PORT);
+	/* the daemon already serves: a request may read s->port (handle_api) */
+	pthread_mutex_lock(&s->lock);
 	s->port = info ? info->port : s->cfg.port;
+	pthread_mutex_unlock(&s->lock);
 	*out = d;
 	return 0;
 }
