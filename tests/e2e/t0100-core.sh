@@ -228,7 +228,8 @@ test_auth_access_token_param() {
 	expect_status 401
 	expect_eq unauthenticated "$(jb .status)" "status"
 	# access_token in a form body works for writes
-	api_as "" PUT /api/v1/courses/4821 --data-urlencode "access_token=$TOKEN" --data-urlencode "course[name]=Via body"
+	api_as "" PUT /api/v1/courses/4821 --data-urlencode "access_token=$TOKEN" \
+		--data-urlencode "course[name]=Via body"
 	expect_status 200
 	expect_eq "Via body" "$(state '.courses[] | select(.id == 4821) | .name')" "state name"
 	# and in a JSON body (Rails merges it into params)
@@ -351,7 +352,8 @@ test_throttle_429_variant() {
 	for f in "$LOGDIR"/burst/*.code; do
 		f=${f%.code}
 		[ "$(cat "$f.code")" = 429 ] || continue
-		printf '429 Too Many Requests (Rate Limit Exceeded)\n' | cmp -s - "$f.body" || fail "429 body: $(cat "$f.body")"
+		printf '429 Too Many Requests (Rate Limit Exceeded)\n' | cmp -s - "$f.body" ||
+			fail "429 body: $(cat "$f.body")"
 		expect_eq 'text/plain; charset=utf-8' "$(hdr "$f.headers" Content-Type)" "429 Content-Type"
 		expect_eq '' "$(hdr "$f.headers" X-Request-Cost)" "X-Request-Cost on a 429"
 		[ -n "$(hdr "$f.headers" X-Rate-Limit-Remaining)" ] || fail "no X-Rate-Limit-Remaining on a 429"
@@ -458,7 +460,8 @@ test_fault_drop_rate() {
 	curl -s -o /dev/null -X PUT -d 'course[name]=Dropped' -H "Authorization: Bearer $TOKEN" \
 		"$SIM_URL/api/v1/courses/4821" || rc=$?
 	expect_eq 52 "$rc" "curl exit status for a PUT"
-	expect_eq "Physics I (Mon/Wed)" "$(state '.courses[] | select(.id == 4821) | .name')" "dropped before running"
+	expect_eq "Physics I (Mon/Wed)" "$(state '.courses[] | select(.id == 4821) | .name')" \
+		"dropped before running"
 	expect_eq 2 "$(stats .dropped)" "stats.dropped"
 	expect_eq 2 "$(stats '.by_status."0"')" "stats.by_status.0"
 }
@@ -658,7 +661,8 @@ test_admin_seed_replace() {
 	sim_post /__sim/reset '{}'
 	expect_eq Only "$(state '.courses[0].name')" "reset to the new seed"
 	# a bad seed is refused and changes nothing
-	STATUS=$(curl -s -o "$LOGDIR/body" -w '%{http_code}' -X POST --data-binary '{"courses": {}}' "$SIM_URL/__sim/seed")
+	STATUS=$(curl -s -o "$LOGDIR/body" -w '%{http_code}' -X POST --data-binary '{"courses": {}}' \
+		"$SIM_URL/__sim/seed")
 	expect_status 400
 	expect_match 'must be an array' "$(jb '.errors[0].message')" "message"
 	STATUS=$(curl -s -o "$LOGDIR/body" -w '%{http_code}' -X POST --data-binary 'nonsense' "$SIM_URL/__sim/seed")
@@ -690,7 +694,8 @@ test_admin_script_respond() {
 	expect_status 200   # used up
 	expect_eq '[]' "$(curl -s "$SIM_URL/__sim/script" | jq -c .)" "scripts after use"
 	# a JSON body given as JSON, default content type
-	sim_post /__sim/script '{"path": "/api/v1/courses/4821", "status": 422, "body": {"errors": [{"message": "x"}]}}'
+	sim_post /__sim/script '{"path": "/api/v1/courses/4821", "status": 422,
+		"body": {"errors": [{"message": "x"}]}}'
 	api PUT /api/v1/courses/4821 -d 'course[name]=Scripted'
 	expect_status 422
 	expect_eq 'application/json; charset=utf-8' "$(header Content-Type)" "JSON Content-Type"
@@ -707,7 +712,8 @@ test_admin_script_drop_delay_revoke() {
 	expect_eq 52 "$rc" "dropped"
 	api GET /api/v1/users/self
 	expect_status 200
-	t=$(curl -s -o "$LOGDIR/body" -w '%{time_total}' -H "Authorization: Bearer $TOKEN" "$SIM_URL/api/v1/courses/4821")
+	t=$(curl -s -o "$LOGDIR/body" -w '%{time_total}' -H "Authorization: Bearer $TOKEN" \
+		"$SIM_URL/api/v1/courses/4821")
 	awk -v t="$t" 'BEGIN { exit !(t >= 0.5) }' || fail "delay: $t s"
 	expect_eq 4821 "$(jb .id)" "served after the delay"
 	sim_post /__sim/script '{"path": "/api/v1/courses/4821", "action": "revoke_token"}'
@@ -828,7 +834,8 @@ test_body_json_and_form_same_state() {
 	expect_eq 2025-01-13T05:00:00Z "$(jq -r .start_at <<<"$b")" "offset-less time in the user zone"
 	expect_eq null "$(jq -r .end_at <<<"$b")" "cleared date"
 	# charset parameter on the JSON content type
-	api PUT /api/v1/courses/4821 -H 'Content-Type: application/json; charset=utf-8' -d '{"course": {"name": "UTF"}}'
+	api PUT /api/v1/courses/4821 -H 'Content-Type: application/json; charset=utf-8' \
+		-d '{"course": {"name": "UTF"}}'
 	expect_status 200
 	expect_eq UTF "$(jb .name)" "JSON with charset"
 }

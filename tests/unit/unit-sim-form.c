@@ -310,7 +310,7 @@ static void test_json_deep_nesting(void **state)
 		*p++ = 'x';
 		*p++ = ']';
 	}
-	strcpy(p, "=1");
+	memcpy(p, "=1", 3);
 	got = doc(q);
 	assert_non_null(got);
 	free(got);

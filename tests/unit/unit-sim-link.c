@@ -36,10 +36,10 @@ static char *url_of(const char *query, const char *path, const char *page, int p
 static void check_url(const char *query, const char *page, int per_page, const char *want_query)
 {
 	char *got = url_of(query, "/api/v1/courses/1/assignments", page, per_page);
-	char *want = malloc(strlen(want_query) + 64);
+	size_t n = strlen(want_query) + 64;
+	char *want = malloc(n);
 
-	strcpy(want, BASE "/api/v1/courses/1/assignments?");
-	strcat(want, want_query);
+	snprintf(want, n, "%s/api/v1/courses/1/assignments?%s", BASE, want_query);
 	assert_string_equal(got, want);
 	free(got);
 	free(want);
