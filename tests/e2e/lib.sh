@@ -36,6 +36,14 @@ lib_cleanup() {
 		wait "$SIM_PID" 2>/dev/null || true
 		SIM_PID=""
 	fi
+	# a sanitizer build (make asan) reports leaks and UB on the simulator's stderr, often only at
+	# exit: such a report fails the case even when every response was right
+	if [ -f "$LOGDIR/sim.err" ] &&
+		grep -qE 'ERROR: (AddressSanitizer|LeakSanitizer)|runtime error:' "$LOGDIR/sim.err"; then
+		echo "FAIL: sanitizer report from canvas-sim:" >&2
+		head -n 40 "$LOGDIR/sim.err" >&2
+		exit 1
+	fi
 }
 
 sim_start() {

@@ -91,12 +91,15 @@ static cJSON *render_course(struct sim_req *rq, cJSON *c)
 		cJSON_AddItemToObject(out, "syllabus_body", sb ? cJSON_Duplicate(sb, 1) : cJSON_CreateNull());
 	}
 	if (sim_query_has(rq, "include", "term")) {
+		const cJSON *et = cJSON_GetObjectItemCaseSensitive(c, "enrollment_term_id");
 		char id[32];
-		cJSON *t;
+		cJSON *t = NULL;
 
-		snprintf(id, sizeof(id), "%lld", (long long)cJSON_GetNumberValue(
-							 cJSON_GetObjectItemCaseSensitive(c, "enrollment_term_id")));
-		t = find_term(rq->sim, id);
+		/* a course without a term has no "term" (casting the NaN of a missing number is UB) */
+		if (cJSON_IsNumber(et)) {
+			snprintf(id, sizeof(id), "%lld", (long long)sim_i64(et->valuedouble));
+			t = find_term(rq->sim, id);
+		}
 		if (t)
 			cJSON_AddItemToObject(out, "term", cJSON_Duplicate(t, 1));
 	}
@@ -205,9 +208,9 @@ static void list_account_courses(struct sim_req *rq, struct sim_resp *rs)
 		const cJSON *a = cJSON_GetObjectItemCaseSensitive(c, "account_id");
 		const cJSON *et = cJSON_GetObjectItemCaseSensitive(c, "enrollment_term_id");
 
-		if (acct_id >= 0 && !(cJSON_IsNumber(a) && (int64_t)a->valuedouble == acct_id))
+		if (acct_id >= 0 && !(cJSON_IsNumber(a) && sim_i64(a->valuedouble) == acct_id))
 			continue;
-		if (t && !(cJSON_IsNumber(et) && (int64_t)et->valuedouble == sim_id(t)))
+		if (t && !(cJSON_IsNumber(et) && sim_i64(et->valuedouble) == sim_id(t)))
 			continue;
 		if (course_listed(c, rq))
 			cJSON_AddItemToArray(all, render_course(rq, c));
@@ -305,7 +308,7 @@ static void put_course(struct sim_req *rq, struct sim_resp *rs)
 
 		snprintf(id, sizeof(id), "%s", cJSON_IsString(v) ? v->valuestring : "");
 		if (cJSON_IsNumber(v))
-			snprintf(id, sizeof(id), "%lld", (long long)v->valuedouble);
+			snprintf(id, sizeof(id), "%lld", (long long)sim_i64(v->valuedouble));
 		t = find_term(rq->sim, id);
 		if (!t) {
 			cJSON_Delete(changes);

@@ -56,6 +56,8 @@ struct sim_config {
 	int progress_delay_ms;       /* time a bulk_update job spends queued+running */
 	int lowercase_link;          /* send the header as "link" (tests case-insensitive parsing) */
 	int threads;                 /* MHD thread pool size; 0 = a thread per connection */
+	const char *const *tokens;   /* --token values: added to every seed loaded (borrowed) */
+	int ntokens;
 };
 
 /* ---------------------------------------------------------------- requests and responses */
@@ -202,6 +204,8 @@ cJSON *sim_find_id_num(cJSON *arr, int64_t id);
 /* The course by id, "sis_course_id:X" (decoded) or "uuid:X"; NULL when unknown. */
 cJSON *sim_find_course(struct sim *s, const char *id);
 int64_t sim_id(const cJSON *obj);            /* obj.id as an integer, -1 when absent */
+/* A JSON number as int64_t, clamped to its range (a plain cast of 1e300 is undefined behaviour). */
+int64_t sim_i64(double d);
 int64_t sim_new_id(struct sim *s);           /* a fresh id, unique across kinds */
 /* Record a notification (due date changed, quiz updated, ...) for tests to assert on. */
 void sim_notify(struct sim *s, const char *type, const cJSON *course, const char *kind, int64_t id,

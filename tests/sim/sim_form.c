@@ -115,60 +115,75 @@ void form_free(struct sim_kv *kv, size_t n)
 	free(kv);
 }
 
-/* Split "k[rest" into the key k and `after` = "[rest". A name like "[x]" has an empty key. */
+/* Rack's key split (normalize_params, the regex \A[\[\]]*([^\[\]]+)\]* ): skip leading brackets, the
+ * key is the run of other characters, then skip the ']'s after it; *after is the rest ("" / "[]" /
+ * "[x]..."). */
 static char *split_key(const char *name, const char **after)
 {
-	const char *b;
+	const char *k, *e;
 
-	if (name[0] == '[') {
-		/* "[b][c]" -> key "b", after "[c]" */
-		b = strchr(name, ']');
-		if (!b) {
-			*after = "";
-			return xstrdup(name);
-		}
-		*after = b + 1;
-		return xstrndup(name + 1, (size_t)(b - name - 1));
-	}
-	b = strchr(name, '[');
-	if (!b) {
-		*after = "";
-		return xstrdup(name);
-	}
-	*after = b;
-	return xstrndup(name, (size_t)(b - name));
+	for (k = name; *k == '[' || *k == ']'; k++)
+		;
+	for (e = k; *e && *e != '[' && *e != ']'; e++)
+		;
+	*after = e;
+	while (**after == ']')
+		(*after)++;
+	return xstrndup(k, (size_t)(e - k));
 }
 
+/* Rack's params_hash_has_key?: a key that contains "[]" is never "already there" (so
+ * "o[][ids][]=1&o[][ids][]=2" fills one object); else walk the bracketed parts. */
 static int has_nested_key(cJSON *obj, const char *name)
 {
-	const char *after;
-	char *k = split_key(name, &after);
-	cJSON *child = cJSON_IsObject(obj) ? cJSON_GetObjectItemCaseSensitive(obj, k) : NULL;
-	int r;
+	const char *p = name;
+	cJSON *cur = obj;
 
-	if (!child)
-		r = 0;
-	else if (!*after || !strcmp(after, "[]"))
-		r = 1;
-	else
-		r = has_nested_key(child, after);
-	free(k);
-	return r;
+	if (strstr(name, "[]"))
+		return 0;
+	while (*p) {
+		const char *e;
+		char *part;
+
+		while (*p == '[' || *p == ']')
+			p++;
+		if (!*p)
+			break;
+		for (e = p; *e && *e != '[' && *e != ']'; e++)
+			;
+		part = xstrndup(p, (size_t)(e - p));
+		cur = cJSON_IsObject(cur) ? cJSON_GetObjectItemCaseSensitive(cur, part) : NULL;
+		free(part);
+		if (!cur)
+			return 0;
+		p = e;
+	}
+	return 1;
 }
 
-static void normalize(cJSON *params, const char *name, const char *v)
+/* Rack's param_depth_limit: deeper keys are dropped rather than nested (Rack answers 400), which
+ * also bounds the recursion on a hostile key of thousands of brackets. */
+#define FORM_DEPTH_MAX 100
+
+static void normalize(cJSON *params, const char *name, const char *v, int depth)
 {
 	const char *after;
-	char *k = split_key(name, &after);
+	char *k;
 	cJSON *cur;
 
-	if (!*k && !*after) {
+	if (depth > FORM_DEPTH_MAX)
+		return;
+	k = split_key(name, &after);
+	if (!*k) {
 		free(k);
 		return;
 	}
 	cur = cJSON_GetObjectItemCaseSensitive(params, k);
 	if (!*after) {
 		sim_set(params, k, cJSON_CreateString(v));
+	} else if (!strcmp(after, "[")) {
+		/* Rack keeps "a[" whole as the name */
+		sim_set(params, name, cJSON_CreateString(v));
 	} else if (!strcmp(after, "[]")) {
 		if (!cJSON_IsArray(cur)) {
 			cur = cJSON_CreateArray();
@@ -185,19 +200,20 @@ static void normalize(cJSON *params, const char *name, const char *v)
 		}
 		last = cJSON_GetArrayItem(cur, cJSON_GetArraySize(cur) - 1);
 		if (cJSON_IsObject(last) && !has_nested_key(last, child)) {
-			normalize(last, child, v);
+			normalize(last, child, v, depth + 1);
 		} else {
 			cJSON *h = cJSON_CreateObject();
 
-			normalize(h, child, v);
+			normalize(h, child, v, depth + 1);
 			cJSON_AddItemToArray(cur, h);
 		}
 	} else {
+		/* Rack raises ParameterTypeError when a scalar becomes a hash; we let the later shape win */
 		if (!cJSON_IsObject(cur)) {
 			cur = cJSON_CreateObject();
 			sim_set(params, k, cur);
 		}
-		normalize(cur, after, v);
+		normalize(cur, after, v, depth + 1);
 	}
 	free(k);
 }
@@ -208,7 +224,7 @@ cJSON *form_to_json(const struct sim_kv *kv, size_t n)
 	size_t i;
 
 	for (i = 0; i < n; i++)
-		normalize(root, kv[i].key, kv[i].val);
+		normalize(root, kv[i].key, kv[i].val, 0);
 	return root;
 }
 
@@ -226,5 +242,6 @@ int form_value_bool(const char *s)
 	for (i = 0; i < sizeof(no) / sizeof(no[0]); i++)
 		if (!strcasecmp(s, no[i]))
 			return 0;
-	return atol(s) != 0;
+	/* Ruby's to_i: leading blanks, a sign, digits; strtol (unlike atol) is defined on overflow */
+	return strtol(s, NULL, 10) != 0;
 }

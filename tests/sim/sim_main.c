@@ -74,8 +74,8 @@ int main(int argc, char **argv)
 	static struct sim s;
 	struct MHD_Daemon *d;
 	const char **tokens = xcalloc((size_t)argc, sizeof(*tokens));
-	int ntokens = 0, i, sig;
-	char *json, err[256];
+	int ntokens = 0, i, sig, rc = 0;
+	char *json = NULL, err[256];
 	sigset_t set;
 	double v;
 
@@ -93,7 +93,8 @@ int main(int argc, char **argv)
 
 		if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
 			usage(stdout);
-			return 0;
+			rc = 0;
+			goto out;
 		} else if (!strcmp(a, "--seed")) {
 			s.cfg.seed_path = val;
 		} else if (!strcmp(a, "--token")) {
@@ -160,14 +161,18 @@ int main(int argc, char **argv)
 		} else {
 			fprintf(stderr, "canvas-sim: unknown option '%s'\n", a);
 			usage(stderr);
-			return 64;
+			rc = 64;
+			goto out;
 		}
-		if (r)
-			return 64;
+		if (r) {
+			rc = 64;
+			goto out;
+		}
 		if (takes) {
 			if (!val) {
 				fprintf(stderr, "canvas-sim: %s needs a value\n", a);
-				return 64;
+				rc = 64;
+				goto out;
 			}
 			i++;
 		}
@@ -175,26 +180,24 @@ int main(int argc, char **argv)
 	if (!s.cfg.seed_path) {
 		fprintf(stderr, "canvas-sim: --seed FILE is required\n");
 		usage(stderr);
-		return 64;
+		rc = 64;
+		goto out;
 	}
 	json = read_file(s.cfg.seed_path);
 	if (!json) {
 		fprintf(stderr, "canvas-sim: cannot read seed '%s': %s\n", s.cfg.seed_path, strerror(errno));
-		return 1;
+		rc = 1;
+		goto out;
 	}
 	pthread_mutex_init(&s.lock, NULL);
+	/* --token adds to the seed's tokens, and survives /__sim/reset and /__sim/seed */
+	s.cfg.tokens = tokens;
+	s.cfg.ntokens = ntokens;
 	if (sim_load_seed(&s, json, err, sizeof(err))) {
 		fprintf(stderr, "canvas-sim: seed '%s': %s\n", s.cfg.seed_path, err);
-		return 1;
+		rc = 1;
+		goto out;
 	}
-	free(json);
-	/* --token adds to the seed's tokens, and survives /__sim/reset */
-	for (i = 0; i < ntokens; i++) {
-		if (!sim_token_entry(&s, tokens[i]))
-			cJSON_AddItemToArray(cJSON_GetObjectItemCaseSensitive(s.seed, "tokens"), cJSON_CreateString(tokens[i]));
-	}
-	free(tokens);
-	sim_reset(&s);
 	if (!cJSON_GetArraySize(cJSON_GetObjectItemCaseSensitive(s.state, "tokens")))
 		fprintf(stderr, "canvas-sim: warning: no tokens (seed \"tokens\" or --token): every API request will get 401\n");
 
@@ -206,13 +209,18 @@ int main(int argc, char **argv)
 	signal(SIGPIPE, SIG_IGN);
 	if (sim_server_start(&s, &d)) {
 		fprintf(stderr, "canvas-sim: cannot listen on 127.0.0.1:%d\n", s.cfg.port);
-		return 1;
+		rc = 1;
+		goto out;
 	}
 	printf("canvas-sim listening on http://127.0.0.1:%d\n", s.port);
 	fflush(stdout);
 	while (sigwait(&set, &sig) == 0 && sig != SIGTERM && sig != SIGINT)
 		;
 	sim_server_stop(d);
+out:
+	/* every exit frees what it has, so that LeakSanitizer stays quiet and keeps the exit code */
+	free(tokens);
+	free(json);
 	pthread_mutex_lock(&s.lock);
 	sim_jobs_clear(&s);
 	sim_admin_free(&s);
@@ -224,5 +232,5 @@ int main(int argc, char **argv)
 	cJSON_Delete(s.stats);
 	cJSON_Delete(s.log);
 	pthread_mutex_unlock(&s.lock);
-	return 0;
+	return rc;
 }

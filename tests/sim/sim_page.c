@@ -61,7 +61,7 @@ static int bookmark_start(const char *page, cJSON *all)
 		cJSON_Delete(tok);
 		return 0;
 	}
-	last = (int64_t)cJSON_GetArrayItem(tok, 0)->valuedouble;
+	last = sim_i64(cJSON_GetArrayItem(tok, 0)->valuedouble);
 	cJSON_Delete(tok);
 	/* the first element after the last one served; ids ascend in bookmarked lists */
 	cJSON_ArrayForEach(it, all) {
@@ -105,7 +105,9 @@ void sim_reply_list(struct sim_req *rq, struct sim_resp *rs, cJSON *all, enum si
 				return;
 			}
 		}
-		start = (int)((pageno - 1) * per_page > total ? total : (pageno - 1) * per_page);
+		/* compare page numbers, never multiply: page=99999999999999999 must be past the end,
+		 * not a signed overflow */
+		start = pageno - 1 >= (total + per_page - 1) / per_page ? total : (int)(pageno - 1) * per_page;
 	} else {
 		start = bookmark_start(page, all);
 	}
@@ -118,13 +120,12 @@ void sim_reply_list(struct sim_req *rq, struct sim_resp *rs, cJSON *all, enum si
 	/* `all` now holds what was before `start` and after this page */
 	if (mode == PAGING_NUMBERED) {
 		long last = (cJSON_GetArraySize(all) + cJSON_GetArraySize(out) + per_page - 1) / per_page;
-		long count = cJSON_GetArraySize(all) + cJSON_GetArraySize(out);
 
 		if (last < 1)
 			last = 1;
 		snprintf(num, sizeof(num), "%ld", pageno);
 		rels[nrels++] = (struct link_rel){ "current", link_url(rq->base, rq->path, rq->query, rq->nquery, num, per_page) };
-		if ((long)pageno * per_page < count) {
+		if (pageno < last) {
 			snprintf(num, sizeof(num), "%ld", pageno + 1);
 			rels[nrels++] = (struct link_rel){ "next", link_url(rq->base, rq->path, rq->query, rq->nquery, num, per_page) };
 		}

@@ -293,6 +293,13 @@ static const char *header(struct MHD_Connection *c, const char *name)
 	return MHD_lookup_connection_value(c, MHD_HEADER_KIND, name);
 }
 
+static int is_json_body(struct MHD_Connection *c)
+{
+	const char *ct = header(c, "Content-Type");
+
+	return ct && !strncmp(ct, "application/json", 16);
+}
+
 static void find_token(struct ctx *x, const struct sim_kv *q, size_t nq, const struct sim_kv *b, size_t nb)
 {
 	const char *auth = header(x->c, "Authorization");
@@ -319,11 +326,23 @@ static void find_token(struct ctx *x, const struct sim_kv *q, size_t nq, const s
 	}
 }
 
-static int is_json_body(struct MHD_Connection *c)
+/* Rails merges a JSON body into params too, so {"access_token": ...} authenticates. Parsed only
+ * when nothing else carried a token, and under the lock: cJSON keeps its error position in a
+ * global, which sim_load_seed reads. */
+static void find_json_token(struct ctx *x)
 {
-	const char *ct = header(c, "Content-Type");
+	cJSON *j;
+	const char *t;
 
-	return ct && !strncmp(ct, "application/json", 16);
+	if (x->have_token || !x->body_len || !is_json_body(x->c))
+		return;
+	j = cJSON_ParseWithLength(x->body, x->body_len);
+	t = cJSON_IsObject(j) ? sim_str(j, "access_token") : NULL;
+	if (t) {
+		snprintf(x->token, sizeof(x->token), "%s", t);
+		x->have_token = 1;
+	}
+	cJSON_Delete(j);
 }
 
 /* Decode the body into rq->body; for writes, query parameters absent from the body are merged in
@@ -457,7 +476,14 @@ static int handle_api(struct ctx *x, struct sim_resp *rs, const char **route)
 	form_parse(x->query, strlen(x->query), &rq.query, &rq.nquery);
 	rq.q = form_to_json(rq.query, rq.nquery);
 	host = header(x->c, "Host");
-	rq.base = host ? xasprintf("http://%s", host) : xasprintf("http://127.0.0.1:%d", s->port);
+	if (host) {
+		rq.base = xasprintf("http://%s", host);
+	} else {
+		/* HTTP/1.0 without Host: s->port is written by sim_server_start, so read it locked */
+		pthread_mutex_lock(&s->lock);
+		rq.base = xasprintf("http://127.0.0.1:%d", s->port);
+		pthread_mutex_unlock(&s->lock);
+	}
 	if (x->body_len && !is_json_body(x->c))
 		form_parse(x->body, x->body_len, &bkv, &nb);
 	find_token(x, rq.query, rq.nquery, bkv, nb);
@@ -497,6 +523,7 @@ static int handle_api(struct ctx *x, struct sim_resp *rs, const char **route)
 	}
 
 	/* 3. auth */
+	find_json_token(x);
 	a = check_token(s, x->have_token ? x->token : NULL, &expired_at);
 	if (a == AUTH_OK && have_hit && hit.action == SCRIPT_REVOKE) {
 		sim_token_revoke(s, x->token);
@@ -543,10 +570,15 @@ static int handle_api(struct ctx *x, struct sim_resp *rs, const char **route)
 	pthread_mutex_lock(&s->lock);
 	sim_jobs_run(s);
 	dispatch(x, &rq, bkv, nb, have_hit ? &hit : NULL, rs, route);
+	if (!rs->status && !rs->drop)
+		sim_reply_internal(rs);   /* a handler that did not answer is a bug: say 500, not nothing */
 
-	/* 7. settle and the throttle headers */
+	/* 7. settle and the throttle headers. Look the bucket up again: while this request slept
+	 * without the lock, another token's first request may have grown (moved) the table, or
+	 * /__sim/reset emptied it, so `b` from the reservation may point at freed memory. */
 	cost = rs->cost > 0 ? rs->cost : rq.is_write ? s->cfg.cost_write : s->cfg.cost_get;
 	cost *= 0.8 + 0.4 * rnd(s);
+	b = bucket_get(&s->buckets, x->token, now_seconds());
 	bucket_settle(b, &s->cfg.bucket, now_seconds(), cost);
 	snprintf(num, sizeof(num), "%.6f", cost);
 	sim_reply_header(rs, "X-Request-Cost", num);
@@ -643,7 +675,10 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 	x.body_len = cn->body.len;
 	api = !strncmp(x.path, "/api/", 5);
 
-	if (!strncmp(x.path, "/__sim/", 7)) {
+	if (cn->too_big) {
+		/* before the admin branch too: a seed cut at BODY_MAX must not be loaded half */
+		sim_reply_text(&rs, 413, "text/plain", "413 Request Entity Too Large\n");
+	} else if (!strncmp(x.path, "/__sim/", 7)) {
 		struct sim_kv *kv = NULL;
 		size_t nkv = 0;
 
@@ -652,8 +687,6 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 		sim_admin(s, method, x.path, kv, nkv, x.body, x.body_len, &rs);
 		pthread_mutex_unlock(&s->lock);
 		form_free(kv, nkv);
-	} else if (cn->too_big) {
-		sim_reply_text(&rs, 413, "text/plain", "413 Request Entity Too Large\n");
 	} else if (!api) {
 		sim_reply_text(&rs, 404, "text/html", "<html><body><h1>Page Not Found</h1></body></html>\n");
 	} else {
@@ -706,7 +739,10 @@ int sim_server_start(struct sim *s, struct MHD_Daemon **out)
 	if (!d)
 		return -1;
 	info = MHD_get_daemon_info(d, MHD_DAEMON_INFO_BIND_PORT);
+	/* the daemon already serves: a request may read s->port (handle_api) */
+	pthread_mutex_lock(&s->lock);
 	s->port = info ? info->port : s->cfg.port;
+	pthread_mutex_unlock(&s->lock);
 	*out = d;
 	return 0;
 }

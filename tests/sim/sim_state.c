@@ -9,6 +9,7 @@
  */
 #include <ctype.h>
 #include <inttypes.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -49,8 +50,8 @@ static void max_id(const cJSON *node, int64_t *max)
 	if (cJSON_IsObject(node)) {
 		cJSON_ArrayForEach(it, node) {
 			if ((!strcmp(it->string, "id") || !strcmp(it->string, "page_id")) && cJSON_IsNumber(it) &&
-			    (int64_t)it->valuedouble > *max)
-				*max = (int64_t)it->valuedouble;
+			    sim_i64(it->valuedouble) > *max)
+				*max = sim_i64(it->valuedouble);
 			else
 				max_id(it, max);
 		}
@@ -116,6 +117,28 @@ static void fill_course(struct sim *s, cJSON *c)
 	}
 }
 
+/* The --token values join every seed, the first one and those of POST /__sim/seed alike: a harness
+ * that replaces the seed keeps the token it started the simulator with. */
+static void add_cfg_tokens(struct sim *s, cJSON *tokens)
+{
+	int i;
+
+	for (i = 0; i < s->cfg.ntokens; i++) {
+		const char *t = s->cfg.tokens[i];
+		cJSON *it;
+		int found = 0;
+
+		cJSON_ArrayForEach(it, tokens) {
+			const char *name = cJSON_IsString(it) ? it->valuestring : sim_str(it, "token");
+
+			if (name && !strcmp(name, t))
+				found = 1;
+		}
+		if (!found)
+			cJSON_AddItemToArray(tokens, cJSON_CreateString(t));
+	}
+}
+
 int sim_load_seed(struct sim *s, const char *json, char *errbuf, size_t errlen)
 {
 	cJSON *seed = cJSON_Parse(json), *it;
@@ -124,8 +147,26 @@ int sim_load_seed(struct sim *s, const char *json, char *errbuf, size_t errlen)
 	if (!cJSON_IsObject(seed)) {
 		const char *where = cJSON_GetErrorPtr();
 
-		snprintf(errbuf, errlen, "the seed is not a JSON object%s%.40s", where ? " near: " : "",
-			 where ? where : "");
+		if (!*json) {
+			snprintf(errbuf, errlen, "the seed is empty");
+		} else if (seed || !where || (uintptr_t)where < (uintptr_t)json ||
+			   (uintptr_t)where > (uintptr_t)(json + strlen(json))) {
+			snprintf(errbuf, errlen, "the seed is not a JSON object");
+		} else {
+			/* name the line of cJSON's error position and quote it (trimmed, one line): the
+			 * position is often just past the culprit, at the line's end */
+			const char *b = where, *e;
+			int line = 1, n;
+
+			for (e = json; e < where; e++)
+				line += *e == '\n';
+			while (b > json && b[-1] != '\n')
+				b--;
+			while (*b == ' ' || *b == '\t')
+				b++;
+			n = (int)strcspn(b, "\r\n");
+			snprintf(errbuf, errlen, "the seed is not valid JSON at line %d: '%.*s'", line, n > 60 ? 60 : n, b);
+		}
 		cJSON_Delete(seed);
 		return -1;
 	}
@@ -139,7 +180,15 @@ int sim_load_seed(struct sim *s, const char *json, char *errbuf, size_t errlen)
 		sim_set(seed, "courses", cJSON_CreateArray());
 	if (!cJSON_IsArray(cJSON_GetObjectItemCaseSensitive(seed, "tokens")))
 		sim_set(seed, "tokens", cJSON_CreateArray());
+	add_cfg_tokens(s, cJSON_GetObjectItemCaseSensitive(seed, "tokens"));
 	max_id(seed, &max);
+	if (max >= (int64_t)1 << 53) {
+		/* ids live in JSON numbers (doubles): above 2^53 they no longer round-trip, and new ids
+		 * counting up from INT64_MAX would overflow */
+		snprintf(errbuf, errlen, "an id of the seed is %" PRId64 "; ids must be below 2^53", max);
+		cJSON_Delete(seed);
+		return -1;
+	}
 	s->next_id = max + 1 > 100 ? max + 1 : 100;
 	cJSON_ArrayForEach(it, cJSON_GetObjectItemCaseSensitive(seed, "courses")) {
 		if (!cJSON_IsObject(it)) {

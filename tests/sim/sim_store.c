@@ -57,12 +57,24 @@ void sim_set_str(cJSON *obj, const char *key, const char *val)
 	sim_set(obj, key, val ? cJSON_CreateString(val) : cJSON_CreateNull());
 }
 
+int64_t sim_i64(double d)
+{
+	/* 2^63 is exactly representable; anything at or above it (or NaN) does not fit */
+	if (d >= 9223372036854775808.0)
+		return INT64_MAX;
+	if (d < -9223372036854775808.0)
+		return INT64_MIN;
+	if (d != d)
+		return 0;
+	return (int64_t)d;
+}
+
 int64_t sim_id(const cJSON *obj)
 {
 	const cJSON *v = cJSON_GetObjectItemCaseSensitive(obj, "id");
 
 	if (cJSON_IsNumber(v))
-		return (int64_t)v->valuedouble;
+		return sim_i64(v->valuedouble);
 	if (cJSON_IsString(v))
 		return strtoll(v->valuestring, NULL, 10);
 	return -1;

@@ -107,7 +107,8 @@ int sim_time_parse(const char *s, const char *zone, int strict, time_t *out)
 	    digits(p + 8, 2, &d))
 		return -1;
 	p += 10;
-	if (*p == 'T' || *p == ' ') {
+	/* lib/api.rb ISO8601_REGEX wants a 'T'; Time.zone.parse (non-strict) also takes a space */
+	if (*p == 'T' || (!strict && *p == ' ')) {
 		if (digits(p + 1, 2, &h) || p[3] != ':' || digits(p + 4, 2, &mi))
 			return -1;
 		p += 6;
@@ -137,6 +138,8 @@ int sim_time_parse(const char *s, const char *zone, int strict, time_t *out)
 			else if (!strict && !digits(p + 3, 2, &om))
 				p += 5;
 			else
+				return -1;
+			if (oh > 23 || om > 59)
 				return -1;
 			has_offset = 1;
 			off = sign * (oh * 3600 + om * 60);
