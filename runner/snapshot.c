@@ -53,6 +53,16 @@ struct sub {                  /* a follow-up request about one object */
 	int which;                /* the list index */
 };
 
+/* obj.id as an integer; -1 when absent or not a whole number in range (pages have no "id"). */
+static long long json_id(const cJSON *obj)
+{
+	const cJSON *v = cJSON_GetObjectItemCaseSensitive(obj, "id");
+
+	if (!cJSON_IsNumber(v) || !(v->valuedouble >= 0 && v->valuedouble < 9007199254740992.0))
+		return -1;
+	return (long long)v->valuedouble;
+}
+
 static void fail(struct snap *sn, const struct err *err)
 {
 	if (!sn->err.code)
@@ -148,7 +158,7 @@ static void follow_ups(struct cjob *j, int which)
 	char *path, *w;
 
 	cJSON_ArrayForEach(it, j->list[which]) {
-		long long id = (long long)cJSON_GetNumberValue(cJSON_GetObjectItemCaseSensitive(it, "id"));
+		long long id = json_id(it);
 
 		if (lists[which] == RES_ASSIGNMENT) {
 			const cJSON *cnt = cJSON_GetObjectItemCaseSensitive(it, "all_dates_count");
@@ -234,8 +244,7 @@ static void on_course(struct canvas *cv, cJSON *json, const struct err *err, voi
 		fail(j->sn, err);
 	} else {
 		j->course = json;
-		snprintf(id, sizeof(id), "%lld",
-			 (long long)cJSON_GetNumberValue(cJSON_GetObjectItemCaseSensitive(json, "id")));
+		snprintf(id, sizeof(id), "%lld", json_id(json));
 		for (i = 0; i < NLISTS; i++)
 			if (lists[i] == RES_CALENDAR_EVENT)
 				submit_list(j, i, id);

@@ -132,7 +132,7 @@ static int64_t value_id(const cJSON *v)
 	long long n;
 
 	if (cJSON_IsNumber(v))
-		return v->valuedouble >= 0 && v->valuedouble < 9e15 ? (int64_t)v->valuedouble : -1;
+		return v->valuedouble >= 0 && v->valuedouble < 9e15 ? sim_i64(v->valuedouble) : -1;
 	if (cJSON_IsString(v) && v->valuestring[0]) {
 		n = strtoll(v->valuestring, &end, 10);
 		if (!*end && n >= 0)
@@ -169,8 +169,8 @@ static char *inspect(const cJSON *v)
 	if (cJSON_IsString(v))
 		return xasprintf("\"%s\"", v->valuestring);
 	if (cJSON_IsNumber(v) && v->valuedouble > -9e15 && v->valuedouble < 9e15 &&
-	    v->valuedouble == (double)(long long)v->valuedouble)
-		return xasprintf("%lld", (long long)v->valuedouble);
+	    v->valuedouble == (double)sim_i64(v->valuedouble))
+		return xasprintf("%lld", (long long)sim_i64(v->valuedouble));
 	p = cJSON_PrintUnformatted(v);
 	out = xstrdup(p ? p : "?");
 	free(p);

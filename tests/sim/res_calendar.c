@@ -497,7 +497,7 @@ static void expand_page(struct sim_req *rq, struct sim_resp *rs, const struct wi
 
 	cJSON_ArrayForEach(p, page) {
 		const cJSON *cid = cJSON_GetObjectItemCaseSensitive(p, "course_id");
-		cJSON *course = sim_find_id_num(courses, (int64_t)cJSON_GetNumberValue(cid)), *a;
+		cJSON *course = sim_find_id_num(courses, sim_i64(cJSON_GetNumberValue(cid))), *a;
 
 		a = course ? sim_find_id_num(sim_course_kind(course, "assignments"), sim_id(p)) : NULL;
 		if (a)
@@ -607,7 +607,7 @@ static void update_assignment_event(struct sim_req *rq, struct sim_resp *rs, cJS
 	set_time(a, "updated_at", sim_now());
 	if (cJSON_IsNumber(qid)) {
 		/* Assignment#update_quiz_or_discussion_topic copies the dates to the quiz (5.1) */
-		q = sim_find_id_num(sim_course_kind(course, "quizzes"), (int64_t)qid->valuedouble);
+		q = sim_find_id_num(sim_course_kind(course, "quizzes"), sim_i64(qid->valuedouble));
 		if (q)
 			sim_set(q, "due_at", copy_or_null(a, "due_at"));
 	}

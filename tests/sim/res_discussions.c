@@ -171,7 +171,7 @@ static cJSON *linked_assignment(cJSON *course, const cJSON *t)
 
 	if (!cJSON_IsNumber(aid))
 		return NULL;
-	return sim_find_id_num(sim_course_kind(course, "assignments"), (int64_t)aid->valuedouble);
+	return sim_find_id_num(sim_course_kind(course, "assignments"), sim_i64(aid->valuedouble));
 }
 
 /* Remove module items of `type` pointing at `id` (Canvas deletes the content tags). */
@@ -188,7 +188,7 @@ static void drop_module_items(cJSON *course, const char *type, int64_t id)
 			const char *ty = sim_str(it, "type");
 			const cJSON *cid = cJSON_GetObjectItemCaseSensitive(it, "content_id");
 
-			if (ty && !strcmp(ty, type) && cJSON_IsNumber(cid) && (int64_t)cid->valuedouble == id)
+			if (ty && !strcmp(ty, type) && cJSON_IsNumber(cid) && sim_i64(cid->valuedouble) == id)
 				cJSON_Delete(cJSON_DetachItemViaPointer(items, it));
 			it = next;
 		}

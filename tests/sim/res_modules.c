@@ -116,7 +116,7 @@ static cJSON *find_live(cJSON *arr, int64_t id)
 static int64_t ruby_to_i(const cJSON *v)
 {
 	if (cJSON_IsNumber(v))
-		return (int64_t)v->valuedouble;
+		return sim_i64(v->valuedouble);
 	if (cJSON_IsString(v))
 		return strtoll(v->valuestring, NULL, 10);
 	return 0;
@@ -346,7 +346,7 @@ static cJSON *find_page_by_id(cJSON *course, const cJSON *id)
 	cJSON_ArrayForEach(p, kind_arr(course, "pages")) {
 		const cJSON *pid = cJSON_GetObjectItemCaseSensitive(p, "page_id");
 
-		if (cJSON_IsNumber(pid) && (int64_t)pid->valuedouble == (int64_t)id->valuedouble && !is_deleted(p))
+		if (cJSON_IsNumber(pid) && sim_i64(pid->valuedouble) == sim_i64(id->valuedouble) && !is_deleted(p))
 			return p;
 	}
 	return NULL;
@@ -395,12 +395,12 @@ static cJSON *mirror_of(cJSON *course, const char *kind, const cJSON *content, c
 		v = cJSON_GetObjectItemCaseSensitive(content, "quiz_id");
 		if (cJSON_IsNumber(v)) {
 			*mkind = "quizzes";
-			return find_live(kind_arr(course, "quizzes"), (int64_t)v->valuedouble);
+			return find_live(kind_arr(course, "quizzes"), sim_i64(v->valuedouble));
 		}
 		v = cJSON_GetObjectItemCaseSensitive(content, "discussion_topic_id");
 		if (cJSON_IsNumber(v)) {
 			*mkind = "discussion_topics";
-			return find_live(kind_arr(course, "discussion_topics"), (int64_t)v->valuedouble);
+			return find_live(kind_arr(course, "discussion_topics"), sim_i64(v->valuedouble));
 		}
 		return NULL;
 	}
@@ -408,7 +408,7 @@ static cJSON *mirror_of(cJSON *course, const char *kind, const cJSON *content, c
 		v = cJSON_GetObjectItemCaseSensitive(content, "assignment_id");
 		if (cJSON_IsNumber(v)) {
 			*mkind = "assignments";
-			return find_live(kind_arr(course, "assignments"), (int64_t)v->valuedouble);
+			return find_live(kind_arr(course, "assignments"), sim_i64(v->valuedouble));
 		}
 	}
 	return NULL;
@@ -428,7 +428,7 @@ static int item_links(cJSON *course, const cJSON *item, const char *kind, const 
 	pid = cJSON_GetObjectItemCaseSensitive(content, "page_id");
 	ipid = cJSON_GetObjectItemCaseSensitive(item, "page_id");
 	if (cJSON_IsNumber(ipid))
-		return cJSON_IsNumber(pid) && (int64_t)ipid->valuedouble == (int64_t)pid->valuedouble;
+		return cJSON_IsNumber(pid) && sim_i64(ipid->valuedouble) == sim_i64(pid->valuedouble);
 	pu = sim_str(item, "page_url");
 	if (!pu)
 		return 0;
@@ -567,7 +567,7 @@ static cJSON *content_details(cJSON *course, const cJSON *item, cJSON *content)
 	if (src && type && !strcmp(type, "Discussion")) {
 		const cJSON *aid = cJSON_GetObjectItemCaseSensitive(src, "assignment_id");
 		cJSON *a = cJSON_IsNumber(aid) ? find_live(kind_arr(course, "assignments"),
-							   (int64_t)aid->valuedouble) : NULL;
+							   sim_i64(aid->valuedouble)) : NULL;
 
 		if (a)
 			src = a;
@@ -776,7 +776,7 @@ static int has_num(const cJSON *arr, int64_t v)
 	const cJSON *it;
 
 	cJSON_ArrayForEach(it, arr)
-		if (cJSON_IsNumber(it) && (int64_t)it->valuedouble == v)
+		if (cJSON_IsNumber(it) && sim_i64(it->valuedouble) == v)
 			return 1;
 	return 0;
 }

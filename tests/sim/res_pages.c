@@ -111,7 +111,7 @@ static int64_t page_id(const cJSON *p)
 {
 	const cJSON *v = cJSON_GetObjectItemCaseSensitive(p, "page_id");
 
-	return cJSON_IsNumber(v) ? (int64_t)v->valuedouble : -1;
+	return cJSON_IsNumber(v) ? sim_i64(v->valuedouble) : -1;
 }
 
 /* Equal strings, where NULL (JSON null or absent) equals only NULL. */
@@ -179,8 +179,8 @@ static char *val_str(const cJSON *v, int *present)
 	if (cJSON_IsBool(v))
 		return xstrdup(cJSON_IsTrue(v) ? "true" : "false");
 	if (cJSON_IsNumber(v)) {
-		if (v->valuedouble == (double)(long long)v->valuedouble)
-			snprintf(num, sizeof(num), "%lld", (long long)v->valuedouble);
+		if (v->valuedouble == (double)sim_i64(v->valuedouble))
+			snprintf(num, sizeof(num), "%lld", (long long)sim_i64(v->valuedouble));
 		else
 			snprintf(num, sizeof(num), "%g", v->valuedouble);
 		return xstrdup(num);
@@ -405,7 +405,7 @@ static int64_t rev_num(const cJSON *r)
 {
 	const cJSON *v = cJSON_GetObjectItemCaseSensitive(r, "revision_id");
 
-	return cJSON_IsNumber(v) ? (int64_t)v->valuedouble : -1;
+	return cJSON_IsNumber(v) ? sim_i64(v->valuedouble) : -1;
 }
 
 /* A snapshot of the page's versioned content as revision `num`. */

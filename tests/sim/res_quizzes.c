@@ -125,7 +125,7 @@ static cJSON *quiz_date(struct sim *s, const cJSON *v, int fancy)
 static cJSON *int_param(const cJSON *v)
 {
 	if (cJSON_IsNumber(v))
-		return cJSON_CreateNumber((double)(long long)v->valuedouble);
+		return cJSON_CreateNumber((double)sim_i64(v->valuedouble));
 	if (cJSON_IsString(v) && *v->valuestring)
 		return cJSON_CreateNumber((double)strtoll(v->valuestring, NULL, 10));
 	return cJSON_CreateNull();
@@ -137,7 +137,7 @@ static cJSON *linked_assignment(cJSON *course, const cJSON *q)
 
 	if (!cJSON_IsNumber(aid))
 		return NULL;
-	return sim_find_id_num(sim_course_kind(course, "assignments"), (int64_t)aid->valuedouble);
+	return sim_find_id_num(sim_course_kind(course, "assignments"), sim_i64(aid->valuedouble));
 }
 
 static void drop_module_items(cJSON *course, const char *type, int64_t id)
@@ -153,7 +153,7 @@ static void drop_module_items(cJSON *course, const char *type, int64_t id)
 			const char *ty = sim_str(it, "type");
 			const cJSON *cid = cJSON_GetObjectItemCaseSensitive(it, "content_id");
 
-			if (ty && !strcmp(ty, type) && cJSON_IsNumber(cid) && (int64_t)cid->valuedouble == id)
+			if (ty && !strcmp(ty, type) && cJSON_IsNumber(cid) && sim_i64(cid->valuedouble) == id)
 				cJSON_Delete(cJSON_DetachItemViaPointer(items, it));
 			it = next;
 		}
@@ -221,7 +221,7 @@ static cJSON *quiz_render(const struct sim_req *rq, cJSON *course, const cJSON *
 	set_url(o, "quiz_extensions_url", "/api/v1", rq, cid, id, "/extensions");
 	if (cJSON_IsNumber(aid)) {
 		char *url = xasprintf("%s/courses/%" PRId64 "/gradebook/speed_grader?assignment_id=%" PRId64,
-				      rq->base, cid, (int64_t)aid->valuedouble);
+				      rq->base, cid, sim_i64(aid->valuedouble));
 
 		sim_set_str(o, "speed_grader_url", url);
 		free(url);
