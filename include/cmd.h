@@ -11,6 +11,7 @@
 
 int cmd_help(int argc, char **argv);
 int cmd_snapshot(int argc, char **argv);
+int cmd_validate(int argc, char **argv);
 int cmd_version(int argc, char **argv);
 
 /* Print the usage line(s) of the whole program to `fp` (a FILE *). */

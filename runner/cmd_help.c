@@ -16,6 +16,8 @@ int cmd_help(int argc, char **argv)
 	if (argc == 2) {
 		if (!strcmp(argv[1], "version"))
 			return cmd_version(2, (char *[]){ "version", "--help", NULL });
+		if (!strcmp(argv[1], "validate"))
+			return cmd_validate(2, (char *[]){ "validate", "--help", NULL });
 		if (!strcmp(argv[1], "snapshot"))
 			return cmd_snapshot(2, (char *[]){ "snapshot", "--help", NULL });
 		if (strcmp(argv[1], "help")) {

@@ -1,0 +1,644 @@
+/* runner/recipe_check.c -- the checking helpers every action parser uses, and the diagnostics.
+ *
+ * Rules the helpers enforce so that parsers stay short and errors stay uniform:
+ *   - every error names the place (file:line:col of the node) and what was expected
+ *     ("expected true or false for 'published', got 'yes please'");
+ *   - an unknown key gets "did you mean 'x'?" when a known key is within edit distance 2 (or the
+ *     key is a prefix of one);
+ *   - types follow YAML 1.2's core schema for plain scalars: true/false, integers, null; a quoted
+ *     "true" is a string;
+ *   - dates are YYYY-MM-DD or ISO 8601 date-times, checked for real calendar days;
+ *   - time zones must exist in the system zone database (/usr/share/zoneinfo);
+ *   - regexes are compiled with PCRE2 at check time (UTF mode), with JIT when the platform has it;
+ *     a bad pattern reports PCRE2's message at the offending character.
+ * Diagnostics are kept in file order and capped at RECIPE_MAX_ERRORS.
+ */
+#include <ctype.h>
+#include <errno.h>
+#include <limits.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "recipe.h"
+#include "recipe_internal.h"
+#include "xalloc.h"
+
+/* ---------------------------------------------------------------- diagnostics */
+
+void diag_add(struct diags *d, const struct rpos *pos, const char *fmt, ...)
+{
+	va_list ap;
+	int n;
+	struct diag *g;
+
+	if (d->nerrors >= RECIPE_MAX_ERRORS) {
+		d->truncated = 1;
+		d->nerrors++;
+		return;
+	}
+	if (d->n == d->alloc) {
+		d->alloc = d->alloc ? 2 * d->alloc : 16;
+		d->v = xrealloc(d->v, d->alloc * sizeof(*d->v));
+	}
+	g = &d->v[d->n++];
+	g->pos = *pos;
+	g->file = xstrdup(pos->file ? pos->file : "-");
+	g->pos.file = g->file;
+	va_start(ap, fmt);
+	n = vsnprintf(NULL, 0, fmt, ap);
+	va_end(ap);
+	g->msg = xmalloc((size_t)(n > 0 ? n : 0) + 1);
+	va_start(ap, fmt);
+	vsnprintf(g->msg, (size_t)(n > 0 ? n : 0) + 1, fmt, ap);
+	va_end(ap);
+	d->nerrors++;
+}
+
+static int diag_cmp(const void *a, const void *b)
+{
+	const struct diag *x = a, *y = b;
+	int c = strcmp(x->pos.file ? x->pos.file : "", y->pos.file ? y->pos.file : "");
+
+	if (c)
+		return c;
+	if (x->pos.line != y->pos.line)
+		return x->pos.line < y->pos.line ? -1 : 1;
+	if (x->pos.col != y->pos.col)
+		return x->pos.col < y->pos.col ? -1 : 1;
+	return x < y ? -1 : x > y;
+}
+
+void diag_print(const struct diags *d, FILE *fp)
+{
+	struct diag *v;
+	size_t i;
+
+	if (!d->n)
+		return;
+	/* stable sort by place: a copy, with the original order breaking ties */
+	v = xmalloc(d->n * sizeof(*v));
+	memcpy(v, d->v, d->n * sizeof(*v));
+	for (i = 1; i < d->n; i++) {
+		struct diag t = v[i];
+		size_t j = i;
+
+		while (j > 0 && diag_cmp(&v[j - 1], &t) > 0) {
+			v[j] = v[j - 1];
+			j--;
+		}
+		v[j] = t;
+	}
+	for (i = 0; i < d->n; i++)
+		fprintf(fp, "%s:%d:%d: error: %s\n", v[i].pos.file ? v[i].pos.file : "-", v[i].pos.line, v[i].pos.col,
+			v[i].msg);
+	if (d->truncated)
+		fprintf(fp, "%s: error: too many errors (%d); stopped reporting after %d\n",
+			v[0].pos.file ? v[0].pos.file : "-", d->nerrors, RECIPE_MAX_ERRORS);
+	free(v);
+}
+
+void diag_release(struct diags *d)
+{
+	size_t i;
+
+	for (i = 0; i < d->n; i++) {
+		free(d->v[i].msg);
+		free(d->v[i].file);
+	}
+	free(d->v);
+	memset(d, 0, sizeof(*d));
+}
+
+void rc_error(struct rctx *cx, const struct rpos *pos, const char *fmt, ...)
+{
+	va_list ap;
+	char msg[1024];
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	diag_add(cx->d, pos, "%s", msg);
+}
+
+/* ---------------------------------------------------------------- arena */
+
+struct chunk {
+	struct chunk *next;
+	max_align_t data[];
+};
+
+struct arena {
+	struct chunk *chunks;
+	pcre2_code **regexes;
+	size_t nregex, aregex;
+};
+
+void *arena_new(void)
+{
+	return xcalloc(1, sizeof(struct arena));
+}
+
+void arena_free(void *ap)
+{
+	struct arena *a = ap;
+	size_t i;
+
+	if (!a)
+		return;
+	while (a->chunks) {
+		struct chunk *n = a->chunks->next;
+
+		free(a->chunks);
+		a->chunks = n;
+	}
+	for (i = 0; i < a->nregex; i++)
+		pcre2_code_free(a->regexes[i]);
+	free(a->regexes);
+	free(a);
+}
+
+void arena_own_regex(void *ap, pcre2_code *code)
+{
+	struct arena *a = ap;
+
+	if (a->nregex == a->aregex) {
+		a->aregex = a->aregex ? 2 * a->aregex : 8;
+		a->regexes = xrealloc(a->regexes, a->aregex * sizeof(*a->regexes));
+	}
+	a->regexes[a->nregex++] = code;
+}
+
+void *rc_alloc(struct rctx *cx, size_t n)
+{
+	struct arena *a = cx->r->arena;
+	struct chunk *c = xmalloc(sizeof(*c) + (n ? n : 1));
+
+	c->next = a->chunks;
+	a->chunks = c;
+	return c->data;
+}
+
+char *rc_strdup(struct rctx *cx, const char *s)
+{
+	size_t n = strlen(s);
+	char *p = rc_alloc(cx, n + 1);
+
+	memcpy(p, s, n + 1);
+	return p;
+}
+
+/* ---------------------------------------------------------------- shapes */
+
+static const char *type_name(const struct ynode *n)
+{
+	return n->type == YN_MAP ? "a mapping" : n->type == YN_SEQ ? "a list" : "a value";
+}
+
+const struct ynode *rc_get(const struct ynode *map, const char *key)
+{
+	size_t i;
+
+	if (!map || map->type != YN_MAP)
+		return NULL;
+	for (i = 0; i + 1 < map->nkids; i += 2)
+		if (map->kids[i]->type == YN_SCALAR && !strcmp(map->kids[i]->str, key))
+			return map->kids[i + 1];
+	return NULL;
+}
+
+static size_t edit_distance(const char *a, const char *b)
+{
+	size_t la = strlen(a), lb = strlen(b), i, j, prev, cur, tmp;
+	size_t row[64];
+
+	if (la >= 63 || lb >= 63)
+		return 99;
+	for (j = 0; j <= lb; j++)
+		row[j] = j;
+	for (i = 1; i <= la; i++) {
+		prev = row[0];
+		row[0] = i;
+		for (j = 1; j <= lb; j++) {
+			cur = row[j];
+			tmp = prev + (a[i - 1] != b[j - 1]);
+			if (row[j] + 1 < tmp)
+				tmp = row[j] + 1;
+			if (row[j - 1] + 1 < tmp)
+				tmp = row[j - 1] + 1;
+			/* a transposition of two neighbours counts as one edit ("shfit" -> "shift") */
+			if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] && tmp > cur)
+				tmp = cur;
+			row[j] = tmp;
+			prev = cur;
+		}
+	}
+	return row[lb];
+}
+
+const char *rc_suggest(const char *s, const char *const *choices)
+{
+	const char *best = NULL;
+	size_t bestd = 3, d, n = strlen(s);
+	const char *const *c;
+
+	/* a prefix of a known key ("shift" for "shift_dates") is the surest guess */
+	for (c = choices; n >= 3 && c && *c; c++)
+		if (!strncmp(*c, s, n))
+			return *c;
+	for (; choices && *choices; choices++) {
+		d = edit_distance(s, *choices);
+		if (d < bestd) {
+			bestd = d;
+			best = *choices;
+		}
+	}
+	return best;
+}
+
+int rc_map(struct rctx *cx, const struct ynode *n, const char *what, const char *const *allowed,
+	   const char *const *required)
+{
+	size_t i;
+	int rc = 0;
+
+	if (!n || n->type != YN_MAP) {
+		if (n)
+			rc_error(cx, &n->pos, "expected a mapping for %s, got %s", what, type_name(n));
+		return -1;
+	}
+	for (i = 0; i + 1 < n->nkids; i += 2) {
+		const struct ynode *k = n->kids[i];
+		const char *const *a;
+		int known = 0;
+
+		if (k->type != YN_SCALAR)
+			continue;   /* reported by the parser */
+		for (a = allowed; a && *a; a++)
+			if (!strcmp(*a, k->str))
+				known = 1;
+		if (!known) {
+			const char *s = rc_suggest(k->str, allowed);
+
+			if (s)
+				rc_error(cx, &k->pos, "unknown key '%s' in %s; did you mean '%s'?", k->str, what, s);
+			else
+				rc_error(cx, &k->pos, "unknown key '%s' in %s", k->str, what);
+			rc = -1;
+		}
+	}
+	for (; required && *required; required++) {
+		if (!rc_get(n, *required)) {
+			rc_error(cx, &n->pos, "%s needs '%s'", what, *required);
+			rc = -1;
+		}
+	}
+	return rc;
+}
+
+int rc_seq(struct rctx *cx, const struct ynode *n, const char *what)
+{
+	if (n && n->type == YN_SEQ)
+		return 0;
+	if (n)
+		rc_error(cx, &n->pos, "expected a list for %s, got %s", what, type_name(n));
+	return -1;
+}
+
+/* ---------------------------------------------------------------- scalars */
+
+static int scalar(struct rctx *cx, const struct ynode *n, const char *what, const char *expected)
+{
+	if (n && n->type == YN_SCALAR)
+		return 0;
+	if (n)
+		rc_error(cx, &n->pos, "expected %s for %s, got %s", expected, what, type_name(n));
+	return -1;
+}
+
+static int is_null(const struct ynode *n)
+{
+	return n->plain && (!n->len || !strcmp(n->str, "null") || !strcmp(n->str, "~") || !strcmp(n->str, "Null") ||
+			    !strcmp(n->str, "NULL"));
+}
+
+int rc_string(struct rctx *cx, const struct ynode *n, const char *what, char **out)
+{
+	char *s;
+
+	if (scalar(cx, n, what, "a string"))
+		return -1;
+	if (is_null(n)) {
+		rc_error(cx, &n->pos, "expected a string for %s, got nothing (null)", what);
+		return -1;
+	}
+	if (strlen(n->str) != n->len) {
+		rc_error(cx, &n->pos, "%s holds a NUL character", what);
+		return -1;
+	}
+	s = recipe_expand(cx, n);
+	if (!s)
+		return -1;
+	*out = s;
+	return 0;
+}
+
+int rc_bool(struct rctx *cx, const struct ynode *n, const char *what, int *out)
+{
+	char *s;
+
+	if (scalar(cx, n, what, "true or false"))
+		return -1;
+	s = recipe_expand(cx, n);
+	if (!s)
+		return -1;
+	if (!strcmp(s, "true") || !strcmp(s, "True") || !strcmp(s, "TRUE")) {
+		*out = 1;
+		return 0;
+	}
+	if (!strcmp(s, "false") || !strcmp(s, "False") || !strcmp(s, "FALSE")) {
+		*out = 0;
+		return 0;
+	}
+	rc_error(cx, &n->pos, "expected true or false for %s, got '%s'", what, s);
+	return -1;
+}
+
+int rc_int(struct rctx *cx, const struct ynode *n, const char *what, long lo, long hi, long *out)
+{
+	char *s, *end;
+	long v;
+
+	if (scalar(cx, n, what, "a whole number"))
+		return -1;
+	s = recipe_expand(cx, n);
+	if (!s)
+		return -1;
+	errno = 0;
+	v = strtol(s, &end, 10);
+	if (errno || end == s || *end || isspace((unsigned char)*s)) {
+		rc_error(cx, &n->pos, "expected a whole number for %s, got '%s'", what, s);
+		return -1;
+	}
+	if (v < lo || v > hi) {
+		rc_error(cx, &n->pos, "%s must be from %ld to %ld, got %ld", what, lo, hi, v);
+		return -1;
+	}
+	*out = v;
+	return 0;
+}
+
+int rc_enum(struct rctx *cx, const struct ynode *n, const char *what, const char *const *choices, int *out)
+{
+	char *s;
+	int i;
+	const char *sug;
+	char list[256] = "";
+
+	if (scalar(cx, n, what, "a value"))
+		return -1;
+	s = recipe_expand(cx, n);
+	if (!s)
+		return -1;
+	for (i = 0; choices[i]; i++) {
+		if (!strcmp(s, choices[i])) {
+			*out = i;
+			return 0;
+		}
+		snprintf(list + strlen(list), sizeof(list) - strlen(list), "%s%s", i ? ", " : "", choices[i]);
+	}
+	sug = rc_suggest(s, choices);
+	if (sug)
+		rc_error(cx, &n->pos, "'%s' is not a valid %s; did you mean '%s'? (one of %s)", s, what, sug, list);
+	else
+		rc_error(cx, &n->pos, "'%s' is not a valid %s (one of %s)", s, what, list);
+	return -1;
+}
+
+static int days_in_month(int y, int m)
+{
+	static const int d[] = { 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31 };
+
+	if (m == 2 && ((y % 4 == 0 && y % 100 != 0) || y % 400 == 0))
+		return 29;
+	return d[m - 1];
+}
+
+static int digits(const char *s, int n, int *out)
+{
+	int i, v = 0;
+
+	for (i = 0; i < n; i++) {
+		if (!isdigit((unsigned char)s[i]))
+			return -1;
+		v = v * 10 + (s[i] - '0');
+	}
+	*out = v;
+	return 0;
+}
+
+/* Parse "YYYY-MM-DD" or "YYYY-MM-DDTHH:MM[:SS[.frac]][Z|+-HH:MM]" (a space for T too). */
+int recipe_parse_date(const char *s, struct rdate *o)
+{
+	const char *p = s;
+
+	memset(o, 0, sizeof(*o));
+	if (digits(p, 4, &o->y) || p[4] != '-' || digits(p + 5, 2, &o->m) || p[7] != '-' || digits(p + 8, 2, &o->d))
+		return -1;
+	if (o->m < 1 || o->m > 12 || o->d < 1 || o->d > days_in_month(o->y, o->m) || o->y < 1900 || o->y > 2999)
+		return -1;
+	p += 10;
+	if (!*p)
+		return 0;
+	if (*p != 'T' && *p != 't' && *p != ' ')
+		return -1;
+	if (digits(p + 1, 2, &o->hh) || p[3] != ':' || digits(p + 4, 2, &o->mm))
+		return -1;
+	p += 6;
+	if (*p == ':') {
+		if (digits(p + 1, 2, &o->ss))
+			return -1;
+		p += 3;
+		if (*p == '.') {
+			p++;
+			if (!isdigit((unsigned char)*p))
+				return -1;
+			while (isdigit((unsigned char)*p))
+				p++;
+		}
+	}
+	if (o->hh > 23 || o->mm > 59 || o->ss > 59)
+		return -1;
+	o->has_time = 1;
+	if (*p == 'Z' || *p == 'z') {
+		o->has_offset = 1;
+		p++;
+	} else if (*p == '+' || *p == '-') {
+		int sign = *p == '-' ? -1 : 1, oh, om;
+
+		if (digits(p + 1, 2, &oh) || p[3] != ':' || digits(p + 4, 2, &om) || oh > 23 || om > 59)
+			return -1;
+		o->has_offset = 1;
+		o->offset_min = sign * (oh * 60 + om);
+		p += 6;
+	}
+	return *p ? -1 : 0;
+}
+
+int rc_date(struct rctx *cx, const struct ynode *n, const char *what, struct rdate *out)
+{
+	char *s;
+
+	if (scalar(cx, n, what, "a date"))
+		return -1;
+	s = recipe_expand(cx, n);
+	if (!s)
+		return -1;
+	if (recipe_parse_date(s, out)) {
+		rc_error(cx, &n->pos, "'%s' is not a valid date for %s (expected YYYY-MM-DD or an ISO 8601 date-time "
+			 "such as 2026-01-12T08:00:00-07:00)", s, what);
+		return -1;
+	}
+	out->pos = n->pos;
+	return 0;
+}
+
+int recipe_zone_exists(const char *z)
+{
+	char path[PATH_MAX];
+	struct stat st;
+	const char *p;
+
+	if (!z || !*z || z[0] == '/' || strstr(z, ".."))
+		return 0;
+	for (p = z; *p; p++)
+		if (!isalnum((unsigned char)*p) && !strchr("/_-+", *p))
+			return 0;
+	if (!strcmp(z, "UTC"))
+		return 1;
+	snprintf(path, sizeof(path), "/usr/share/zoneinfo/%s", z);
+	return !stat(path, &st) && S_ISREG(st.st_mode);
+}
+
+int rc_zone(struct rctx *cx, const struct ynode *n, const char *what, char **out)
+{
+	char *s;
+
+	if (scalar(cx, n, what, "a time zone"))
+		return -1;
+	s = recipe_expand(cx, n);
+	if (!s)
+		return -1;
+	if (!recipe_zone_exists(s)) {
+		rc_error(cx, &n->pos, "'%s' is not a time zone in the system's zone database (an IANA name such as "
+			 "America/Denver is expected for %s)", s, what);
+		return -1;
+	}
+	*out = s;
+	return 0;
+}
+
+int rc_weekday(struct rctx *cx, const struct ynode *n, const char *what, int *out)
+{
+	static const char *const days[] = { "mon", "tue", "wed", "thu", "fri", "sat", "sun", NULL };
+	int i;
+
+	if (rc_enum(cx, n, what, days, &i))
+		return -1;
+	*out = i + 1;
+	return 0;
+}
+
+int rc_regex(struct rctx *cx, const struct ynode *n, const char *what, const char *flags, int literal,
+	     struct rregex **out)
+{
+	uint32_t opts = PCRE2_UTF | PCRE2_MATCH_INVALID_UTF;
+	int errcode;
+	PCRE2_SIZE erroff;
+	pcre2_code *code;
+	struct rregex *re;
+	char *s;
+	const char *f;
+
+	if (rc_string(cx, n, what, &s))
+		return -1;
+	for (f = flags; f && *f; f++) {
+		switch (*f) {
+		case 'i': opts |= PCRE2_CASELESS; break;
+		case 'm': opts |= PCRE2_MULTILINE; break;
+		case 's': opts |= PCRE2_DOTALL; break;
+		case 'x': opts |= PCRE2_EXTENDED; break;
+		default:
+			rc_error(cx, &n->pos, "unknown regex flag '%c' for %s (use i, m, s, x)", *f, what);
+			return -1;
+		}
+	}
+	if (literal)
+		opts |= PCRE2_LITERAL;
+	code = pcre2_compile((PCRE2_SPTR)s, PCRE2_ZERO_TERMINATED, opts, &errcode, &erroff, NULL);
+	if (!code) {
+		PCRE2_UCHAR msg[256];
+		struct rpos pos = n->pos;
+
+		pcre2_get_error_message(errcode, msg, sizeof(msg));
+		/* point at the character when the scalar is on one line as written */
+		if (!strchr(n->str, '\n') && !strcmp(s, n->str))
+			pos.col += (int)erroff + (n->plain ? 0 : 1);
+		rc_error(cx, &pos, "bad regular expression for %s: %s (at offset %zu)", what, (char *)msg, (size_t)erroff);
+		return -1;
+	}
+	pcre2_jit_compile(code, PCRE2_JIT_COMPLETE);   /* a failure just means no JIT */
+	arena_own_regex(cx->r->arena, code);
+	re = rc_alloc(cx, sizeof(*re));
+	re->src = s;
+	re->code = code;
+	re->literal = literal;
+	re->pos = n->pos;
+	*out = re;
+	return 0;
+}
+
+int rc_read_file(struct rctx *cx, const struct ynode *n, const char *what, size_t max, char **out, size_t *len)
+{
+	char *name, *path, *buf;
+	FILE *f;
+	size_t got;
+	struct stat st;
+
+	if (rc_string(cx, n, what, &name))
+		return -1;
+	path = name[0] == '/' || !cx->dir ? xstrdup(name) : xasprintf("%s/%s", cx->dir, name);
+	f = fopen(path, "rb");
+	if (!f) {
+		rc_error(cx, &n->pos, "cannot read %s '%s': %s", what, path, strerror(errno));
+		free(path);
+		return -1;
+	}
+	if (fstat(fileno(f), &st) || !S_ISREG(st.st_mode)) {
+		rc_error(cx, &n->pos, "%s '%s' is not a regular file", what, path);
+		goto fail;
+	}
+	if ((size_t)st.st_size > max) {
+		rc_error(cx, &n->pos, "%s '%s' is %lld bytes; the limit is %zu", what, path, (long long)st.st_size, max);
+		goto fail;
+	}
+	buf = rc_alloc(cx, (size_t)st.st_size + 1);
+	got = fread(buf, 1, (size_t)st.st_size, f);
+	if (ferror(f)) {
+		rc_error(cx, &n->pos, "cannot read %s '%s': %s", what, path, strerror(errno));
+		goto fail;
+	}
+	buf[got] = '\0';
+	fclose(f);
+	free(path);
+	*out = buf;
+	if (len)
+		*len = got;
+	return 0;
+fail:
+	fclose(f);
+	free(path);
+	return -1;
+}
