@@ -57,6 +57,12 @@ static const struct ynode *key_node(const struct ynode *map, const char *key)
 	return NULL;
 }
 
+/* 1 when node a comes before node b in the file. */
+static int before(const struct ynode *a, const struct ynode *b)
+{
+	return a->pos.line < b->pos.line || (a->pos.line == b->pos.line && a->pos.col < b->pos.col);
+}
+
 static long day_number(const struct rdate *d)
 {
 	return (long)d->y * 10000 + d->m * 100 + d->d;
@@ -73,8 +79,8 @@ static int calendar_date(struct rctx *cx, const struct ynode *n, const char *wha
 	if (rc_date(cx, n, what, out))
 		return -1;
 	if (out->has_time) {
-		rc_error(cx, &n->pos, "%s must be a calendar date (YYYY-MM-DD), got a date-time; use a date such as "
-			 "%04d-%02d-%02d", what, out->y, out->m, out->d);
+		rc_error(cx, &n->pos, "%s must be a calendar date (YYYY-MM-DD), got a date-time; "
+			 "use a date such as %04d-%02d-%02d", what, out->y, out->m, out->d);
 		return -1;
 	}
 	return 0;
@@ -189,8 +195,8 @@ static void blackouts(struct rctx *cx, const struct ynode *n, struct rshift_date
 
 			fmt_date(sb, sizeof(sb), &o->start);
 			fmt_date(eb, sizeof(eb), &o->end);
-			rc_error(cx, &e->pos, "%s (%s) is before its start (%s); a one-day blackout has end equal to start",
-				 ewhat, eb, sb);
+			rc_error(cx, &e->pos, "%s (%s) is before its start (%s); "
+				 "a one-day blackout has end equal to start", ewhat, eb, sb);
 		}
 		if (mv && !rc_enum(cx, mv, mwhat, moves, &move))
 			o->move = move ? RSHIFT_MOVE_BEFORE : RSHIFT_MOVE_AFTER;
@@ -207,8 +213,8 @@ static void only(struct rctx *cx, const struct ynode *n, struct rshift_dates *m)
 	if (rc_seq(cx, n, "'only'"))
 		return;
 	if (!n->nkids) {
-		rc_error(cx, &n->pos, "'only' is an empty list, so nothing would be shifted; leave 'only' out to "
-			 "shift every kind");
+		rc_error(cx, &n->pos, "'only' is an empty list, so nothing would be shifted; "
+			 "leave 'only' out to shift every kind");
 		return;
 	}
 	m->only = 0;
@@ -218,11 +224,12 @@ static void only(struct rctx *cx, const struct ynode *n, struct rshift_dates *m)
 
 		if (k->type == YN_SCALAR && (!strcmp(k->str, "course") || !strcmp(k->str, "syllabus"))) {
 			if (!strcmp(k->str, "course"))
-				rc_error(cx, &k->pos, "'course' is not a kind for 'only'; set 'course_dates: true' to "
-					 "shift the course's own start and end dates");
+				rc_error(cx, &k->pos, "'course' is not a kind for 'only'; "
+					 "set 'course_dates: true' to shift the course's own "
+					 "start and end dates");
 			else
-				rc_error(cx, &k->pos, "'syllabus' is not a kind for 'only': the syllabus has no dates "
-					 "to shift");
+				rc_error(cx, &k->pos, "'syllabus' is not a kind for 'only': "
+					 "the syllabus has no dates to shift");
 			continue;
 		}
 		if (rc_enum(cx, k, "kind in 'only'", rshift_kind_names, &idx))
@@ -266,20 +273,20 @@ static int parse(struct rctx *cx, struct step *st, const struct ynode *n)
 
 	if (days && (from || to)) {
 		/* report at whichever came second: that key made the step ambiguous */
-		const struct ynode *term_key = kfrom && (!kto || kfrom->pos.line < kto->pos.line ||
-				(kfrom->pos.line == kto->pos.line && kfrom->pos.col < kto->pos.col)) ? kfrom : kto;
-		int days_first = kdays->pos.line < term_key->pos.line ||
-			(kdays->pos.line == term_key->pos.line && kdays->pos.col < term_key->pos.col);
+		const struct ynode *tkey = kfrom && (!kto || before(kfrom, kto)) ? kfrom : kto;
+		const struct ynode *second = before(kdays, tkey) ? tkey : kdays;
 
-		rc_error(cx, days_first ? &term_key->pos : &kdays->pos, "give 'days' or 'from'/'to', not both: "
+		rc_error(cx, &second->pos, "give 'days' or 'from'/'to', not both: "
 			 "'days' is a plain offset and 'from'/'to' a term mapping");
 	} else if (!days && !from && !to) {
-		rc_error(cx, &n->pos, "'shift_dates' needs 'days' (a plain offset) or 'from' and 'to' (a term "
-			 "mapping)");
+		rc_error(cx, &n->pos, "'shift_dates' needs 'days' (a plain offset) "
+			 "or 'from' and 'to' (a term mapping)");
 	} else if (from && !to) {
-		rc_error(cx, &kfrom->pos, "'from' needs 'to': the new term's dates, at least 'to: {start: DATE}'");
+		rc_error(cx, &kfrom->pos, "'from' needs 'to': "
+			 "the new term's dates, at least 'to: {start: DATE}'");
 	} else if (to && !from) {
-		rc_error(cx, &kto->pos, "'to' needs 'from': the old term's dates, '{start: DATE, end: DATE}'");
+		rc_error(cx, &kto->pos, "'to' needs 'from': "
+			 "the old term's dates, '{start: DATE, end: DATE}'");
 	}
 
 	if (days && !rc_int(cx, days, "'days'", -3650, 3650, &m->days) && m->days == 0)
@@ -295,8 +302,8 @@ static int parse(struct rctx *cx, struct step *st, const struct ynode *n)
 		int table[8] = { 0 };
 
 		if (days)
-			rc_error(cx, &key_node(n, "weekdays")->pos, "'weekdays' only applies to a term mapping "
-				 "('from'/'to'), not to 'days'");
+			rc_error(cx, &key_node(n, "weekdays")->pos,
+				 "'weekdays' only applies to a term mapping ('from'/'to'), not to 'days'");
 		weekdays(cx, wd, table);
 		if (!days)
 			memcpy(m->weekdays, table, sizeof(table));
@@ -319,6 +326,7 @@ static int parse(struct rctx *cx, struct step *st, const struct ynode *n)
 }
 
 const struct recipe_action recipe_action_shift_dates = {
-	"shift_dates", "move dates by N days or map an old term onto a new one, keeping local wall-clock times",
+	"shift_dates",
+	"move dates by N days or map an old term onto a new one, keeping local wall-clock times",
 	parse, NULL
 };
