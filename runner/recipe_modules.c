@@ -54,6 +54,17 @@ static const char *type_name(const struct ynode *n)
 	return n->type == YN_MAP ? "a mapping" : n->type == YN_SEQ ? "a list" : "a value";
 }
 
+/* The key node of value `v` in mapping `map` (v itself when not found). */
+static const struct ynode *key_of(const struct ynode *map, const struct ynode *v)
+{
+	size_t i;
+
+	for (i = 1; i < map->nkids; i += 2)
+		if (map->kids[i] == v)
+			return map->kids[i - 1];
+	return v;
+}
+
 /* A plain null, ~ or empty value (YAML 1.2 core schema), as recipe_check.c reads it. */
 static int is_null(const struct ynode *n)
 {
@@ -384,7 +395,7 @@ static void parse_completion(struct rctx *cx, const struct ynode *n, struct rmod
 		return;
 	}
 	if (it->completion != RMOD_COMPLETION_MIN_SCORE && ms) {
-		rc_error(cx, &ms->pos, "'min_score' goes only with completion type min_score, not %s",
+		rc_error(cx, &key_of(n, ms)->pos, "'min_score' goes only with completion type min_score, not %s",
 			 rmodules_completion_names[idx + 1]);
 		return;
 	}
@@ -473,6 +484,8 @@ static int parse_ensure_item(struct rctx *cx, const struct ynode *n, struct rmod
 		}
 	}
 	if (!kind_key) {
+		if (bad)
+			return -1;   /* an unknown key ("pgae") already says what is wrong */
 		rc_error(cx, &n->pos, "an item of 'modules.ensure.items' needs one of page, assignment, quiz, "
 			 "discussion, url, header");
 		return -1;
@@ -481,7 +494,8 @@ static int parse_ensure_item(struct rctx *cx, const struct ynode *n, struct rmod
 	snprintf(what, sizeof(what), "'modules.ensure.items.%s'", kind_key->str);
 	if (name_string(cx, kind_val, what, &out->ref))
 		bad = 1;
-	else if (out->kind == RMOD_ENSURE_URL && strncmp(out->ref, "https://", 8) && strncmp(out->ref, "http://", 7)) {
+	else if (out->kind == RMOD_ENSURE_URL && strncmp(out->ref, "https://", 8) &&
+		 strncmp(out->ref, "http://", 7)) {
 		rc_error(cx, &kind_val->pos, "%s must be an http:// or https:// URL, got '%s'", what, out->ref);
 		bad = 1;
 	}
