@@ -40,7 +40,8 @@ static struct rpos at(const struct ynode *n, size_t off)
 	return p;
 }
 
-static void check_flags(struct rctx *cx, const struct ynode *n, const char *what, int literal, struct rreplace *rp)
+static void check_flags(struct rctx *cx, const struct ynode *n, const char *what, int literal,
+			struct rreplace *rp)
 {
 	char key[160];
 	char *s;

@@ -35,7 +35,8 @@ static const struct ynode *key_node(const struct ynode *map, const char *key)
 }
 
 /* A non-empty list of distinct values of `names`, as a bit set (bit i = names[i]); 0 on error. */
-static unsigned distinct_list(struct rctx *cx, const struct ynode *n, const char *what, const char *const *names)
+static unsigned distinct_list(struct rctx *cx, const struct ynode *n, const char *what,
+			      const char *const *names)
 {
 	unsigned mask = 0;
 	size_t i;
@@ -111,8 +112,9 @@ static void check_replacements(struct rctx *cx, const struct ynode *n, struct rr
 
 static int parse(struct rctx *cx, struct step *st, const struct ynode *n)
 {
-	static const char *const keys[] = { "in", "pattern", "with", "flags", "literal", "replace", "fields", "where",
-					    NULL };
+	static const char *const keys[] = {
+		"in", "pattern", "with", "flags", "literal", "replace", "fields", "where", NULL,
+	};
 	static const char *const required[] = { "in", NULL };
 	static const char *const where_keys[] = { "title", "name", "id", "published", "url", NULL };
 	struct rreplace_text *rt;
