@@ -1,6 +1,7 @@
 #!/bin/sh
 # make deps: check each library with pkg-config; install the missing Debian packages.
-# Each entry is "pkg-config-name:debian-package". Tools the tests need are "cmd:tool:package".
+# Each entry is "pkg-config-name:debian-package". Tools the tests need are "cmd:tool:package";
+# Python modules they need are "module:package".
 set -u
 need=""
 for entry in libcurl:libcurl4-openssl-dev libcjson:libcjson-dev yaml-0.1:libyaml-dev \
@@ -16,6 +17,14 @@ for entry in curl:curl jq:jq; do
 	cmd=${entry%%:*}; pkg=${entry#*:}
 	if ! command -v "$cmd" >/dev/null 2>&1; then
 		echo "make deps: $cmd not found (Debian package $pkg; the end-to-end tests use it)"
+		need="$need $pkg"
+	fi
+done
+# Python modules the schema test uses (tests/e2e/schema-check.py): "module:package".
+for entry in yaml:python3-yaml jsonschema:python3-jsonschema; do
+	mod=${entry%%:*}; pkg=${entry#*:}
+	if ! python3 -c "import $mod" >/dev/null 2>&1; then
+		echo "make deps: python3 module $mod not found (Debian package $pkg; the schema test uses it)"
 		need="$need $pkg"
 	fi
 done

@@ -1,0 +1,247 @@
+# tests/e2e/t0700-recipes.sh -- `coursectl validate` on the example recipes and the fixtures, and
+# docs/recipe.schema.json agreeing with it.
+#
+#   recipes/*.yaml, tests/fixtures/recipes/good/*.yaml   validate exits 0 and prints
+#       "FILE: ok (N steps, M courses)"; a good fixture's "# expect: ok (...)" line gives N and M
+#   tests/fixtures/recipes/bad/*.yaml                     validate exits 1 and prints, for each
+#       "# expect: LINE:COL: TEXT" line, an error "FILE:LINE:COL: error: ...TEXT..."
+#   the schema (tests/e2e/schema-check.py)                valid exactly when validate exits 0, except
+#       for a bad fixture marked "# schema: valid": its error (an undefined variable, a missing
+#       file, a duplicate key...) is beyond what JSON Schema can say, so the schema accepts it.
+# Every case that needs no Canvas runs without canvas-sim.
+
+SCHEMA=$ROOT/docs/recipe.schema.json
+SCHEMA_CHECK=$ROOT/tests/e2e/schema-check.py
+RFIX=tests/fixtures/recipes
+
+# validate_ok FILE: exit 0 and the "ok" line; with the fixture's "# expect: ok (...)" line, exactly it.
+validate_ok() {
+	local f=$1 out rc=0 want
+	out=$("$COURSECTL" validate "$f" 2>"$LOGDIR/err") || rc=$?
+	[ "$rc" = 0 ] || { echo "$f: exit $rc, want 0:"; cat "$LOGDIR/err"; return 1; }
+	want=$(sed -n 's/^# expect: \(ok (.*)\)$/\1/p' "$f" | head -n 1)
+	if [ -n "$want" ]; then
+		[ "$out" = "$f: $want" ] || { echo "$f: printed '$out', want '$f: $want'"; return 1; }
+	else
+		[[ $out =~ ^"$f: ok ("[0-9]+" step"s?", "[0-9]+" course"s?")"$ ]] ||
+			{ echo "$f: printed '$out'"; return 1; }
+	fi
+}
+
+# validate_bad FILE: exit 1 and every "# expect: LINE:COL: TEXT" as "FILE:LINE:COL: error: ...TEXT".
+validate_bad() {
+	local f=$1 rc=0 n=0 pos text line
+	"$COURSECTL" validate "$f" >"$LOGDIR/out" 2>"$LOGDIR/err" || rc=$?
+	[ "$rc" = 1 ] || { echo "$f: exit $rc, want 1"; return 1; }
+	[ ! -s "$LOGDIR/out" ] || { echo "$f: printed on stdout: $(cat "$LOGDIR/out")"; return 1; }
+	while IFS= read -r line; do
+		pos=${line%%: *}
+		text=${line#*: }
+		n=$((n + 1))
+		if ! grep -qF -- "$f:$pos: error: " "$LOGDIR/err" ||
+			! grep -F -- "$f:$pos: error: " "$LOGDIR/err" | grep -qF -- "$text"; then
+			echo "$f: no error '$f:$pos: error: ...$text'; got:"
+			cat "$LOGDIR/err"
+			return 1
+		fi
+	done < <(sed -n 's/^# expect: \([0-9]*:[0-9]*: .*\)$/\1/p' "$f")
+	[ "$n" -gt 0 ] || { echo "$f: no '# expect: LINE:COL: MESSAGE' line"; return 1; }
+}
+
+each() {
+	local fn=$1 f bad=0
+	shift
+	for f in "$@"; do
+		[ -e "$f" ] || fail "no file matches $f"
+		"$fn" "$f" || bad=$((bad + 1))
+	done
+	[ "$bad" = 0 ] || fail "$bad of $# files failed"
+}
+
+# schema_agrees FILE...: the schema's verdict equals validate's (or the fixture's "# schema: valid").
+schema_agrees() {
+	local f verdict rc want bad=0
+	python3 "$SCHEMA_CHECK" "$SCHEMA" "$@" >"$LOGDIR/schema" || true
+	for f in "$@"; do
+		verdict=$(grep -F -- "$f: " "$LOGDIR/schema" | head -n 1)
+		verdict=${verdict#"$f: "}
+		verdict=${verdict%%:*}
+		[ -n "$verdict" ] || { echo "$f: no verdict from schema-check.py"; bad=$((bad + 1)); continue; }
+		rc=0
+		"$COURSECTL" validate "$f" >/dev/null 2>"$LOGDIR/err" || rc=$?
+		if grep -qx '# schema: valid' "$f"; then
+			want="valid (schema) / exit 1 (validate)"
+			[ "$verdict" = valid ] && [ "$rc" = 1 ] && continue
+		else
+			want="the same verdict"
+			[ "$verdict" = valid ] && [ "$rc" = 0 ] && continue
+			[ "$verdict" = invalid ] && [ "$rc" = 1 ] && continue
+		fi
+		echo "$f: schema says $verdict, validate exits $rc; want $want"
+		grep -F -- "$f: " "$LOGDIR/schema" | sed 's/^/    schema: /'
+		sed 's/^/    validate: /' "$LOGDIR/err"
+		bad=$((bad + 1))
+	done
+	[ "$bad" = 0 ] || fail "$bad of $# files: schema and validate disagree"
+}
+
+# ---------------------------------------------------------------- (a) good recipes
+
+test_example_recipes_validate() {
+	local files=(recipes/*.yaml)
+	[ "${#files[@]}" -ge 5 ] || fail "expected at least 5 recipes in recipes/, found ${#files[@]}"
+	each validate_ok "${files[@]}"
+}
+
+test_good_fixtures_validate() {
+	local files=($RFIX/good/*.yaml)
+	[ "${#files[@]}" -ge 3 ] || fail "expected at least 3 good fixtures"
+	each validate_ok "${files[@]}"
+}
+
+# ---------------------------------------------------------------- (b) bad fixtures
+
+test_bad_fixtures_report_each_error() {
+	local files=($RFIX/bad/*.yaml)
+	[ "${#files[@]}" -ge 12 ] || fail "expected at least 12 bad fixtures"
+	each validate_bad "${files[@]}"
+}
+
+test_expect_lines_are_checked() {
+	# the harness itself: a wrong expectation must fail, or every bad fixture would pass vacuously
+	cp $RFIX/bad/version-2.yaml "$LOGDIR/wrong.yaml"
+	sed -i '1s/.*/# expect: 3:10: a message coursectl never prints/' "$LOGDIR/wrong.yaml"
+	if validate_bad "$LOGDIR/wrong.yaml" >/dev/null; then
+		fail "validate_bad accepted a wrong expectation"
+	fi
+	sed -i '1s/.*/# expect: 9:9: this coursectl reads recipe version 1/' "$LOGDIR/wrong.yaml"
+	if validate_bad "$LOGDIR/wrong.yaml" >/dev/null; then
+		fail "validate_bad accepted a wrong position"
+	fi
+}
+
+# ---------------------------------------------------------------- (c) the schema
+
+test_schema_is_a_valid_2020_12_schema() {
+	python3 -c '
+import json, sys, jsonschema
+s = json.load(open(sys.argv[1]))
+assert s["$schema"] == "https://json-schema.org/draft/2020-12/schema", s["$schema"]
+jsonschema.Draft202012Validator.check_schema(s)
+' "$SCHEMA" || fail "docs/recipe.schema.json is not a valid draft 2020-12 schema"
+}
+
+test_schema_accepts_examples_and_good_fixtures() {
+	# independent of the action parsers: what we ship as good must satisfy the schema
+	python3 "$SCHEMA_CHECK" "$SCHEMA" recipes/*.yaml $RFIX/good/*.yaml >"$LOGDIR/schema" ||
+		fail "schema rejects: $(grep ': invalid' "$LOGDIR/schema")"
+}
+
+test_schema_agrees_with_validate_on_bad_fixtures() {
+	schema_agrees $RFIX/bad/*.yaml
+}
+
+test_schema_agrees_with_validate_on_good_fixtures() {
+	schema_agrees $RFIX/good/*.yaml
+}
+
+test_schema_agrees_with_validate_on_recipes() {
+	schema_agrees recipes/*.yaml
+}
+
+test_schema_documents_every_key() {
+	# every property the schema names appears in docs/recipes.md as `key`
+	local missing
+	missing=$(python3 -c '
+import json, sys
+doc = open(sys.argv[2]).read()
+keys = set()
+def walk(n):
+    if isinstance(n, dict):
+        for k, v in n.get("properties", {}).items():
+            keys.add(k)
+        for v in n.values():
+            walk(v)
+    elif isinstance(n, list):
+        for v in n:
+            walk(v)
+walk(json.load(open(sys.argv[1])))
+print(" ".join(sorted(k for k in keys if "`%s`" % k not in doc and "`%s:" % k not in doc)))
+' "$SCHEMA" docs/recipes.md)
+	[ -z "$missing" ] || fail "keys in the schema but not in docs/recipes.md: $missing"
+}
+
+test_doc_examples_satisfy_schema() {
+	# every complete recipe in docs/recipes.md (a ```yaml block starting with "version: 1")
+	local n
+	mkdir -p "$LOGDIR/doc"
+	n=$(awk -v dir="$LOGDIR/doc" '
+		/^```yaml$/ { inblock = 1; text = ""; next }
+		/^```$/ && inblock { inblock = 0; if (text ~ /^version: 1\n/) { n++; f = dir "/ex" n ".yaml"; printf "%s", text > f; close(f) } next }
+		inblock { text = text $0 "\n" }
+		END { print n + 0 }' docs/recipes.md)
+	[ "$n" -ge 2 ] || fail "expected complete example recipes in docs/recipes.md, found $n"
+	python3 "$SCHEMA_CHECK" "$SCHEMA" "$LOGDIR"/doc/*.yaml >"$LOGDIR/schema" ||
+		fail "schema rejects a docs example: $(grep ': invalid' "$LOGDIR/schema")"
+}
+
+# ---------------------------------------------------------------- (d) the command line
+
+test_two_files_report_both() {
+	local rc=0
+	"$COURSECTL" validate $RFIX/bad/version-2.yaml $RFIX/bad/empty-steps.yaml >"$LOGDIR/out" 2>"$LOGDIR/err" || rc=$?
+	expect_eq 1 "$rc" "exit code"
+	grep -qF "$RFIX/bad/version-2.yaml:3:10: error: this coursectl reads recipe version 1" "$LOGDIR/err" ||
+		fail "first file's error missing: $(cat "$LOGDIR/err")"
+	grep -qF "$RFIX/bad/empty-steps.yaml:4:8: error: 'steps' is an empty list" "$LOGDIR/err" ||
+		fail "second file's error missing: $(cat "$LOGDIR/err")"
+}
+
+test_var_wins_over_vars() {
+	local rc=0
+	cat >"$LOGDIR/v.yaml" <<'EOF'
+version: 1
+vars:
+  course: CS101
+courses:
+  - ${course}
+steps:
+  - shift_dates: {days: 7}
+EOF
+	"$COURSECTL" validate "$LOGDIR/v.yaml" >/dev/null 2>"$LOGDIR/err" || rc=$?
+	expect_eq 1 "$rc" "exit code without --var"
+	grep -qF "$LOGDIR/v.yaml:5:5: error: 'CS101' is not a course id" "$LOGDIR/err" ||
+		fail "vars: value not used: $(cat "$LOGDIR/err")"
+	rc=0
+	"$COURSECTL" validate --var course=1234 "$LOGDIR/v.yaml" >/dev/null 2>"$LOGDIR/err" || rc=$?
+	! grep -q 'is not a course id' "$LOGDIR/err" || fail "--var did not win: $(cat "$LOGDIR/err")"
+	# the last --var of a name wins, in both spellings
+	"$COURSECTL" validate --var course=1234 --var=course=CS202 "$LOGDIR/v.yaml" >/dev/null 2>"$LOGDIR/err" || true
+	grep -qF "'CS202' is not a course id" "$LOGDIR/err" || fail "the last --var did not win: $(cat "$LOGDIR/err")"
+}
+
+test_var_override_makes_recipe_valid() {
+	local out
+	cat >"$LOGDIR/v.yaml" <<'EOF'
+version: 1
+vars:
+  course: CS101
+courses:
+  - ${course}
+steps:
+  - shift_dates: {days: 7}
+EOF
+	out=$("$COURSECTL" validate --var course=1234 "$LOGDIR/v.yaml" 2>"$LOGDIR/err") || fail "exit $?: $(cat "$LOGDIR/err")"
+	expect_eq "$LOGDIR/v.yaml: ok (1 step, 1 course)" "$out" "output"
+}
+
+test_var_without_equals_is_usage_error() {
+	local rc a
+	for a in "--var course" "--var=course" "--var =1" "--var"; do
+		rc=0
+		# shellcheck disable=SC2086
+		"$COURSECTL" validate $a $RFIX/good/minimal.yaml >/dev/null 2>"$LOGDIR/err" || rc=$?
+		expect_eq 64 "$rc" "exit code of 'validate $a'"
+		grep -q -- '--var needs NAME=VALUE' "$LOGDIR/err" || fail "message for '$a': $(cat "$LOGDIR/err")"
+	done
+}
