@@ -171,18 +171,113 @@ print(" ".join(sorted(k for k in keys if "`%s`" % k not in doc and "`%s:" % k no
 	[ -z "$missing" ] || fail "keys in the schema but not in docs/recipes.md: $missing"
 }
 
-test_doc_examples_satisfy_schema() {
-	# every complete recipe in docs/recipes.md (a ```yaml block starting with "version: 1")
-	local n
-	mkdir -p "$LOGDIR/doc"
-	n=$(awk -v dir="$LOGDIR/doc" '
+# doc_examples DIR: write each complete recipe of docs/recipes.md (a ```yaml block that starts with
+# "version: 1" and has steps) to DIR/exN.yaml; print how many.
+doc_examples() {
+	mkdir -p "$1"
+	awk -v dir="$1" '
 		/^```yaml$/ { inblock = 1; text = ""; next }
-		/^```$/ && inblock { inblock = 0; if (text ~ /^version: 1\n/) { n++; f = dir "/ex" n ".yaml"; printf "%s", text > f; close(f) } next }
+		/^```$/ && inblock {
+			inblock = 0
+			if (text ~ /^version: 1[ \n]/ && text ~ /\nsteps:/) {
+				n++; f = dir "/ex" n ".yaml"; printf "%s", text > f; close(f)
+			}
+			next
+		}
 		inblock { text = text $0 "\n" }
-		END { print n + 0 }' docs/recipes.md)
+		END { print n + 0 }' docs/recipes.md
+}
+
+test_doc_examples_satisfy_schema() {
+	local n
+	n=$(doc_examples "$LOGDIR/doc")
 	[ "$n" -ge 2 ] || fail "expected complete example recipes in docs/recipes.md, found $n"
 	python3 "$SCHEMA_CHECK" "$SCHEMA" "$LOGDIR"/doc/*.yaml >"$LOGDIR/schema" ||
 		fail "schema rejects a docs example: $(grep ': invalid' "$LOGDIR/schema")"
+}
+
+test_doc_examples_validate() {
+	doc_examples "$LOGDIR/doc" >/dev/null
+	each validate_ok "$LOGDIR"/doc/*.yaml
+}
+
+test_schema_catches_action_mistakes() {
+	# the schema on its own, one mistake per line: "valid|invalid <tab> a step as flow YAML"
+	python3 - "$SCHEMA" <<'PY' || fail "the schema misjudges an action"
+import json, sys, yaml, jsonschema, importlib.util
+spec = importlib.util.spec_from_file_location("sc", "tests/e2e/schema-check.py")
+sc = importlib.util.module_from_spec(spec); spec.loader.exec_module(sc)
+v = jsonschema.Draft202012Validator(json.load(open(sys.argv[1])))
+cases = """
+valid	{shift_dates: {days: 7}}
+valid	{shift_dates: {days: "${n}"}}
+invalid	{shift_dates: {days: 0}}
+invalid	{shift_dates: {days: 4000}}
+invalid	{shift_dates: {}}
+invalid	{shift_dates: {from: {start: 2025-08-25, end: 2025-12-12}}}
+valid	{shift_dates: {from: {start: 2025-08-25, end: 2025-12-12}, to: {start: 2026-01-12}}}
+invalid	{shift_dates: {from: {start: 2025-08-25T08:00, end: 2025-12-12}, to: {start: 2026-01-12}}}
+invalid	{shift_dates: {days: 7, from: {start: 2025-08-25, end: 2025-12-12}, to: {start: 2026-01-12}}}
+invalid	{shift_dates: {days: 7, weekdays: {mon: tue}}}
+invalid	{shift_dates: {from: {start: 2025-08-25, end: 2025-12-12}, to: {start: 2026-01-12}, weekdays: {mon: tuesday}}}
+invalid	{shift_dates: {days: 7, only: []}}
+invalid	{shift_dates: {days: 7, only: [pages, pages]}}
+invalid	{shift_dates: {days: 7, only: [syllabus]}}
+invalid	{shift_dates: {days: 7, seconds: round}}
+invalid	{shift_dates: {days: 7, blackouts: [{start: 2026-03-16, end: 2026-03-20, move: later}]}}
+invalid	{shift_dates: {days: 7, where: {name: a, title: b}}}
+invalid	{shift_dates: {days: 7, where: {url: x}}}
+valid	{shift_dates: {days: 7, where: {due_at: {after: 2025-09-01}}, time_zone: America/Denver}}
+invalid	{shift_dates: {days: 7, where: {due_at: {}}}}
+invalid	{modules: {}}
+invalid	{modules: {where: {name: x}}}
+valid	{modules: {absent: [Sandbox]}}
+invalid	{modules: {set: {position: 0}}}
+valid	{modules: {set: {unlock_at: null, prerequisites: []}}}
+invalid	{modules: {rename: {pattern: x}}}
+invalid	{modules: {rename: {pattern: '(x)', with: '${1}'}}}
+valid	{modules: {rename: {pattern: '(x)', with: '$1 $$'}}}
+invalid	{modules: {items: {set: {completion: {type: min_score}}}}}
+invalid	{modules: {items: {set: {completion: {type: must_view, min_score: 5}}}}}
+valid	{modules: {items: {where: {type: [Page, Quiz]}, set: {completion: none, indent: 5}}}}
+invalid	{modules: {items: {where: {type: page}, set: {indent: 1}}}}
+invalid	{modules: {items: {set: {indent: 6}}}}
+invalid	{modules: {ensure: [{position: 1}]}}
+invalid	{modules: {ensure: [{name: A, items: [{page: a, quiz: b}]}]}}
+valid	{modules: {ensure: [{name: A, items: [{url: 'https://x.example', title: X}, {header: H}]}]}}
+invalid	{pages: {where: {url: a}}}
+invalid	{pages: {body_file: a.html, replace: [{pattern: a, with: b}]}}
+invalid	{pages: {set: {front_page: false}}}
+invalid	{pages: {set: {editing_roles: 'teachers,admins'}}}
+valid	{pages: {set: {editing_roles: 'teachers,students', publish_at: null}}}
+invalid	{pages: {create: true, set: {title: T}}}
+invalid	{pages: {create: true, where: {url: [a, b]}, set: {title: T}}}
+invalid	{pages: {create: true, where: {url: a}, set: {published: true}}}
+valid	{pages: {create: true, where: {url: a}, set: {title: T}}}
+invalid	{pages: {replace: []}}
+invalid	{pages: {replace: [{pattern: a, with: b, flags: ii}]}}
+invalid	{pages: {replace: [{pattern: a, with: b, flags: g}]}}
+invalid	{replace_text: {pattern: a, with: b}}
+invalid	{replace_text: {in: [], pattern: a, with: b}}
+invalid	{replace_text: {in: [pages, pages], pattern: a, with: b}}
+invalid	{replace_text: {in: [modules], pattern: a, with: b}}
+invalid	{replace_text: {in: [pages], pattern: a}}
+invalid	{replace_text: {in: [pages], pattern: a, with: b, replace: [{pattern: c, with: d}]}}
+invalid	{replace_text: {in: [pages], literal: true, replace: [{pattern: c, with: d}]}}
+valid	{replace_text: {in: [pages], replace: [{pattern: c, with: d, literal: true}], fields: [body, title]}}
+invalid	{replace_text: {in: [pages], pattern: a, with: b, fields: [name]}}
+invalid	{replace_text: {in: [pages], pattern: a, with: b, where: {position: 1}}}
+"""
+bad = 0
+for line in cases.strip().splitlines():
+    want, step = line.split("\t")
+    doc = {"version": 1, "steps": [yaml.load(step, Loader=sc.Yaml12Loader)]}
+    got = "valid" if v.is_valid(doc) else "invalid"
+    if got != want:
+        print("want %s, got %s: %s" % (want, got, step))
+        bad += 1
+sys.exit(1 if bad else 0)
+PY
 }
 
 # ---------------------------------------------------------------- (d) the command line
