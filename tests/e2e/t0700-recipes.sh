@@ -201,14 +201,16 @@ test_doc_examples_validate() {
 	each validate_ok "$LOGDIR"/doc/*.yaml
 }
 
-test_schema_catches_action_mistakes() {
-	# the schema on its own, one mistake per line: "valid|invalid <tab> a step as flow YAML"
-	python3 - "$SCHEMA" <<'PY' || fail "the schema misjudges an action"
-import json, sys, yaml, jsonschema, importlib.util
-spec = importlib.util.spec_from_file_location("sc", "tests/e2e/schema-check.py")
-sc = importlib.util.module_from_spec(spec); spec.loader.exec_module(sc)
-v = jsonschema.Draft202012Validator(json.load(open(sys.argv[1])))
-cases = """
+test_schema_and_validate_agree_on_actions() {
+	# one action mistake (or a valid corner) a line: "valid|invalid <tab> a step as flow YAML";
+	# the schema and coursectl validate must both give the verdict
+	local want step n=0 verdict rc bad=0
+	while IFS=$'\t' read -r want step; do
+		[ -n "$want" ] || continue
+		n=$((n + 1))
+		printf 'version: 1\nvars: {n: 3}\nsteps:\n  - %s\n' "$step" >"$LOGDIR/a$n.yaml"
+		echo "$want" >"$LOGDIR/a$n.want"
+	done <<'CASES'
 valid	{shift_dates: {days: 7}}
 valid	{shift_dates: {days: "${n}"}}
 invalid	{shift_dates: {days: 0}}
@@ -267,17 +269,48 @@ invalid	{replace_text: {in: [pages], literal: true, replace: [{pattern: c, with:
 valid	{replace_text: {in: [pages], replace: [{pattern: c, with: d, literal: true}], fields: [body, title]}}
 invalid	{replace_text: {in: [pages], pattern: a, with: b, fields: [name]}}
 invalid	{replace_text: {in: [pages], pattern: a, with: b, where: {position: 1}}}
-"""
-bad = 0
-for line in cases.strip().splitlines():
-    want, step = line.split("\t")
-    doc = {"version": 1, "steps": [yaml.load(step, Loader=sc.Yaml12Loader)]}
-    got = "valid" if v.is_valid(doc) else "invalid"
-    if got != want:
-        print("want %s, got %s: %s" % (want, got, step))
-        bad += 1
-sys.exit(1 if bad else 0)
-PY
+invalid	{shift_dates: {days: 7, weekdays: {}}}
+invalid	{shift_dates: {days: 7, blackouts: [{start: 2026-03-16}]}}
+invalid	{shift_dates: {days: 7, blackouts: [{start: '2026-03-16T00:00', end: 2026-03-20}]}}
+valid	{shift_dates: {days: 7, blackouts: [], time_zone: UTC}}
+invalid	{shift_dates: {days: 7, where: {kind: pages}}}
+invalid	{modules: {set: {}}}
+invalid	{modules: {ensure: []}}
+invalid	{modules: {absent: []}}
+invalid	{modules: {absent: [A, A]}}
+invalid	{modules: {set: {prerequisites: [A, A]}}}
+invalid	{modules: {items: {where: {type: Page}}}}
+invalid	{modules: {items: {where: {type: [Page, Page]}, set: {indent: 0}}}}
+invalid	{modules: {ensure: [{name: A, items: [{url: x}]}]}}
+invalid	{modules: {ensure: [{name: A, position: 0}]}}
+invalid	{modules: {where: {title: a}, set: {published: true}}}
+valid	{modules: {items: {where: {content: x}, set: {completion: {type: min_score, min_score: 70.5}}}}}
+invalid	{modules: {items: {set: {completion: {type: min_score, min_score: -1}}}}}
+valid	{modules: {set: {unlock_at: 2026-06-01}}}
+valid	{pages: {set: {editing_roles: 'teachers, students', todo_date: 2026-01-16}}}
+invalid	{pages: {set: {editing_roles: 'teachers,teachers'}}}
+invalid	{pages: {where: {title: a, name: b}, set: {published: true}}}
+valid	{replace_text: {in: [pages], pattern: a, with: ""}}
+invalid	{replace_text: {in: [pages], pattern: a, with: }}
+invalid	{replace_text: {in: [pages], replace: []}}
+invalid	{replace_text: {in: [pages], pattern: a, with: b, fields: []}}
+valid	{replace_text: {in: [pages], pattern: a, with: '$1', literal: true}}
+CASES
+	python3 "$SCHEMA_CHECK" "$SCHEMA" "$LOGDIR"/a*.yaml >"$LOGDIR/schema" || true
+	for i in $(seq 1 "$n"); do
+		want=$(cat "$LOGDIR/a$i.want")
+		verdict=$(grep -F "$LOGDIR/a$i.yaml: " "$LOGDIR/schema" | sed 's/^[^ ]*: \([a-z]*\).*/\1/')
+		rc=0
+		"$COURSECTL" validate "$LOGDIR/a$i.yaml" >/dev/null 2>"$LOGDIR/a$i.err" || rc=$?
+		if [ "$verdict" != "$want" ] || { [ "$want" = valid ] && [ "$rc" != 0 ]; } ||
+			{ [ "$want" = invalid ] && [ "$rc" != 1 ]; }; then
+			echo "want $want; schema: $verdict, validate: exit $rc: $(sed -n 4p "$LOGDIR/a$i.yaml")"
+			cat "$LOGDIR/a$i.err"
+			bad=$((bad + 1))
+		fi
+	done
+	[ "$n" -ge 50 ] || fail "only $n cases"
+	[ "$bad" = 0 ] || fail "$bad of $n cases judged wrongly"
 }
 
 # ---------------------------------------------------------------- (d) the command line
