@@ -20,10 +20,11 @@ for entry in curl:curl jq:jq; do
 		need="$need $pkg"
 	fi
 done
-# Python modules the schema test uses (tests/e2e/schema-check.py): "module:package".
+# Python modules the schema test uses (tests/e2e/schema-check.py), for Debian's /usr/bin/python3
+# (a pyenv or venv python first on PATH is not what apt installs into): "module:package".
 for entry in yaml:python3-yaml jsonschema:python3-jsonschema; do
 	mod=${entry%%:*}; pkg=${entry#*:}
-	if ! python3 -c "import $mod" >/dev/null 2>&1; then
+	if ! /usr/bin/python3 -c "import $mod" >/dev/null 2>&1; then
 		echo "make deps: python3 module $mod not found (Debian package $pkg; the schema test uses it)"
 		need="$need $pkg"
 	fi

@@ -1,4 +1,4 @@
-#!/usr/bin/env python3
+#!/usr/bin/python3
 """tests/e2e/schema-check.py -- check recipes against docs/recipe.schema.json.
 
     schema-check.py SCHEMA RECIPE...

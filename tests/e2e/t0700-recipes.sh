@@ -12,6 +12,8 @@
 
 SCHEMA=$ROOT/docs/recipe.schema.json
 SCHEMA_CHECK=$ROOT/tests/e2e/schema-check.py
+# Debian's interpreter, the one `make deps` installs the modules for (not a pyenv or venv python)
+PYTHON=${PYTHON:-/usr/bin/python3}
 RFIX=tests/fixtures/recipes
 
 # validate_ok FILE: exit 0 and the "ok" line; with the fixture's "# expect: ok (...)" line, exactly it.
@@ -61,7 +63,7 @@ each() {
 # schema_agrees FILE...: the schema's verdict equals validate's (or the fixture's "# schema: valid").
 schema_agrees() {
 	local f verdict rc want bad=0
-	python3 "$SCHEMA_CHECK" "$SCHEMA" "$@" >"$LOGDIR/schema" || true
+	"$PYTHON" "$SCHEMA_CHECK" "$SCHEMA" "$@" >"$LOGDIR/schema" || true
 	for f in "$@"; do
 		verdict=$(grep -F -- "$f: " "$LOGDIR/schema" | head -n 1)
 		verdict=${verdict#"$f: "}
@@ -123,7 +125,7 @@ test_expect_lines_are_checked() {
 # ---------------------------------------------------------------- (c) the schema
 
 test_schema_is_a_valid_2020_12_schema() {
-	python3 -c '
+	"$PYTHON" -c '
 import json, sys, jsonschema
 s = json.load(open(sys.argv[1]))
 assert s["$schema"] == "https://json-schema.org/draft/2020-12/schema", s["$schema"]
@@ -133,7 +135,7 @@ jsonschema.Draft202012Validator.check_schema(s)
 
 test_schema_accepts_examples_and_good_fixtures() {
 	# independent of the action parsers: what we ship as good must satisfy the schema
-	python3 "$SCHEMA_CHECK" "$SCHEMA" recipes/*.yaml $RFIX/good/*.yaml >"$LOGDIR/schema" ||
+	"$PYTHON" "$SCHEMA_CHECK" "$SCHEMA" recipes/*.yaml $RFIX/good/*.yaml >"$LOGDIR/schema" ||
 		fail "schema rejects: $(grep ': invalid' "$LOGDIR/schema")"
 }
 
@@ -152,7 +154,7 @@ test_schema_agrees_with_validate_on_recipes() {
 test_schema_documents_every_key() {
 	# every property the schema names appears in docs/recipes.md as `key`
 	local missing
-	missing=$(python3 -c '
+	missing=$("$PYTHON" -c '
 import json, sys
 doc = open(sys.argv[2]).read()
 keys = set()
@@ -192,7 +194,7 @@ test_doc_examples_satisfy_schema() {
 	local n
 	n=$(doc_examples "$LOGDIR/doc")
 	[ "$n" -ge 2 ] || fail "expected complete example recipes in docs/recipes.md, found $n"
-	python3 "$SCHEMA_CHECK" "$SCHEMA" "$LOGDIR"/doc/*.yaml >"$LOGDIR/schema" ||
+	"$PYTHON" "$SCHEMA_CHECK" "$SCHEMA" "$LOGDIR"/doc/*.yaml >"$LOGDIR/schema" ||
 		fail "schema rejects a docs example: $(grep ': invalid' "$LOGDIR/schema")"
 }
 
@@ -296,7 +298,7 @@ invalid	{replace_text: {in: [pages], replace: []}}
 invalid	{replace_text: {in: [pages], pattern: a, with: b, fields: []}}
 valid	{replace_text: {in: [pages], pattern: a, with: '$1', literal: true}}
 CASES
-	python3 "$SCHEMA_CHECK" "$SCHEMA" "$LOGDIR"/a*.yaml >"$LOGDIR/schema" || true
+	"$PYTHON" "$SCHEMA_CHECK" "$SCHEMA" "$LOGDIR"/a*.yaml >"$LOGDIR/schema" || true
 	for i in $(seq 1 "$n"); do
 		want=$(cat "$LOGDIR/a$i.want")
 		verdict=$(grep -F "$LOGDIR/a$i.yaml: " "$LOGDIR/schema" | sed 's/^[^ ]*: \([a-z]*\).*/\1/')
