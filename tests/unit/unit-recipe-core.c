@@ -102,52 +102,66 @@ static const struct bad bad[] = {
 	  "unknown key 'coures' in the recipe; did you mean 'courses'?", 2, NULL },
 	{ "unknown top-level key, no suggestion", "version: 1\nzzzzzzzz: 1\n" STEPS, 2, 1,
 	  "unknown key 'zzzzzzzz' in the recipe", 2, NULL },
-	{ "version 2", "version: 2\n" STEPS, 1, 10, "reads recipe version 1; the recipe is version 2", 2, NULL },
-	{ "version missing", "courses: [1]\n" STEPS, 1, 1, "the recipe needs 'version: 1' at the top", 2, NULL },
-	{ "version not a number", "version: one\n" STEPS, 1, 10, "expected a whole number for 'version', got 'one'",
+	{ "version 2", "version: 2\n" STEPS, 1, 10, "reads recipe version 1; the recipe is version 2", 2,
+	  NULL },
+	{ "version missing", "courses: [1]\n" STEPS, 1, 1, "the recipe needs 'version: 1' at the top", 2,
+	  NULL },
+	{ "version not a number", "version: one\n" STEPS, 1, 10,
+	  "expected a whole number for 'version', got 'one'",
 	  2, NULL },
-	{ "version quoted list", "version: [1]\n" STEPS, 1, 10, "expected a whole number for 'version', got a list",
+	{ "version quoted list", "version: [1]\n" STEPS, 1, 10,
+	  "expected a whole number for 'version', got a list",
 	  2, NULL },
 	{ "not a mapping", "- version\n- 1\n", 1, 1, "a recipe is a mapping", 1, NULL },
 	{ "empty file", "", 1, 1, "the recipe is empty", 1, NULL },
 	{ "only a comment", "# nothing\n", 1, 1, "the recipe is empty", 1, NULL },
 	{ "description null", "version: 1\ndescription:\n" STEPS, 2, 13,
 	  "expected a string for 'description', got nothing (null)", 2, NULL },
-	{ "NUL in a string", "version: 1\ndescription: \"a\\0b\"\n" STEPS, 2, 14, "'description' holds a NUL character",
+	{ "NUL in a string", "version: 1\ndescription: \"a\\0b\"\n" STEPS, 2, 14,
+	  "'description' holds a NUL character",
 	  2, NULL },
 	{ "canvas.url not a URL", "version: 1\ncanvas: {url: canvas.example.edu}\n" STEPS, 2, 15,
-	  "'canvas.url' must be a URL such as https://canvas.example.edu, got 'canvas.example.edu'", 2, NULL },
+	  "'canvas.url' must be a URL such as https://canvas.example.edu, got 'canvas.example.edu'", 2,
+	  NULL },
 	{ "canvas key typo", "version: 1\ncanvas:\n  ulr: https://x\n" STEPS, 3, 3,
 	  "unknown key 'ulr' in 'canvas'; did you mean 'url'?", 2, NULL },
 	/* steps */
-	{ "steps missing", "version: 1\ncourses: [1]\n", 1, 1, "the recipe needs 'steps:', a list of what to change",
+	{ "steps missing", "version: 1\ncourses: [1]\n", 1, 1,
+	  "the recipe needs 'steps:', a list of what to change",
 	  1, NULL },
 	{ "steps empty", "version: 1\nsteps: []\n", 2, 8, "'steps' is an empty list", 1, NULL },
-	{ "steps a mapping", "version: 1\nsteps:\n  a: 1\n", 3, 3, "expected a list for 'steps', got a mapping", 1, NULL },
+	{ "steps a mapping", "version: 1\nsteps:\n  a: 1\n", 3, 3,
+	  "expected a list for 'steps', got a mapping", 1, NULL },
 	{ "step without an action", "version: 1\n" STEPS, 3, 5,
 	  "step 1 has no action (one of shift_dates, modules, pages, replace_text)", 1, NULL },
-	{ "step a value", "version: 1\nsteps:\n  - hello\n", 3, 5, "expected a step (a mapping such as", 1, NULL },
-	{ "unknown action, did you mean", "version: 1\nsteps:\n  - name: a\n    shfit_dates: {days: 1}\n", 4, 5,
+	{ "step a value", "version: 1\nsteps:\n  - hello\n", 3, 5, "expected a step (a mapping such as", 1,
+	  NULL },
+	{ "unknown action, did you mean", "version: 1\nsteps:\n  - name: a\n    shfit_dates: {days: 1}\n", 4,
+	  5,
 	  "unknown key 'shfit_dates' in a step; did you mean 'shift_dates'?", 1, NULL },
 	{ "unknown action, prefix", "version: 1\nsteps:\n  - replace: {}\n", 3, 5,
 	  "unknown key 'replace' in a step; did you mean 'replace_text'?", 1, NULL },
 	{ "step with two actions", "version: 1\nsteps:\n  - shift_dates: {}\n    modules: {}\n", 4, 5,
 	  "a step has one action; 'shift_dates' and 'modules' must be two steps", -1, NULL },
-	{ "step name a list", "version: 1\nsteps:\n  - name: [a]\n    bogus: 1\n", 4, 5, "unknown key 'bogus' in a step",
+	{ "step name a list", "version: 1\nsteps:\n  - name: [a]\n    bogus: 1\n", 4, 5,
+	  "unknown key 'bogus' in a step",
 	  1, NULL },
 	/* courses */
-	{ "course with a leading zero", "version: 1\ncourses: [0012]\n" STEPS, 2, 11, "'0012' is not a course id", 2,
+	{ "course with a leading zero", "version: 1\ncourses: [0012]\n" STEPS, 2, 11,
+	  "'0012' is not a course id", 2,
 	  NULL },
 	{ "course listed twice", "version: 1\ncourses:\n  - 1234\n  - 77\n  - 1234\n" STEPS, 5, 5,
 	  "course '1234' is listed twice (first at line 3)", 2, NULL },
-	{ "bad SIS prefix", "version: 1\ncourses: [\"sis:BIO-101\"]\n" STEPS, 2, 11, "'sis:BIO-101' is not a course id",
+	{ "bad SIS prefix", "version: 1\ncourses: [\"sis:BIO-101\"]\n" STEPS, 2, 11,
+	  "'sis:BIO-101' is not a course id",
 	  2, NULL },
 	{ "SIS prefix without an id", "version: 1\ncourses: [1, \"sis_course_id:\"]\n" STEPS, 2, 14,
 	  "'sis_course_id:' is not a course id", 2, NULL },
 	{ "courses empty", "version: 1\ncourses: []\n" STEPS, 2, 10, "'courses' is an empty list", 2, NULL },
 	{ "courses a value", "version: 1\ncourses: 1234\n" STEPS, 2, 10,
 	  "expected a list of course ids or {from_file: FILE} for 'courses'", 2, NULL },
-	{ "courses from_file missing", "version: 1\ncourses: {}\n" STEPS, 2, 10, "'courses' needs 'from_file'", 2, NULL },
+	{ "courses from_file missing", "version: 1\ncourses: {}\n" STEPS, 2, 10,
+	  "'courses' needs 'from_file'", 2, NULL },
 	{ "courses mapping typo", "version: 1\ncourses: {from_fil: x}\n" STEPS, 2, 11,
 	  "unknown key 'from_fil' in 'courses'; did you mean 'from_file'?", -1, NULL },
 	/* vars */
@@ -158,26 +172,33 @@ static const struct bad bad[] = {
 	{ "var name with a dash", "version: 1\nvars:\n  my-var: 1\n" STEPS, 3, 3,
 	  "variable name 'my-var' must be letters, digits and _", 2, NULL },
 	{ "var named env", "version: 1\nvars: {env: x}\n" STEPS, 2, 8, "'env' is reserved", 2, NULL },
-	{ "vars a list", "version: 1\nvars: [a]\n" STEPS, 2, 7, "expected a mapping of names to values for 'vars'", 2,
+	{ "vars a list", "version: 1\nvars: [a]\n" STEPS, 2, 7,
+	  "expected a mapping of names to values for 'vars'", 2,
 	  NULL },
-	{ "undefined variable: the column of the ${", "version: 1\ndescription: moving ${term} on\n" STEPS, 2, 21,
+	{ "undefined variable: the column of the ${", "version: 1\ndescription: moving ${term} on\n" STEPS, 2,
+	  21,
 	  "undefined variable 'term' (define it under vars: or pass --var term=VALUE)", 2, NULL },
-	{ "undefined variable in a quoted string: the string's start", "version: 1\ndescription: \"x ${term}\"\n" STEPS,
+	{ "undefined variable in a quoted string: the string's start",
+	  "version: 1\ndescription: \"x ${term}\"\n" STEPS,
 	  2, 14, "undefined variable 'term'", 2, NULL },
 	{ "the token is refused", "version: 1\ndescription: t ${env.CANVAS_API_TOKEN}\n" STEPS, 2, 16,
 	  "${env.CANVAS_API_TOKEN} is refused", 2, NULL },
-	{ "unset environment variable", "version: 1\ndescription: ${env.RECIPE_CORE_UNSET_VAR}\n" STEPS, 2, 14,
+	{ "unset environment variable", "version: 1\ndescription: ${env.RECIPE_CORE_UNSET_VAR}\n" STEPS, 2,
+	  14,
 	  "environment variable 'RECIPE_CORE_UNSET_VAR' is not set", 2, NULL },
 	{ "unterminated ${", "version: 1\ndescription: ab ${term\n" STEPS, 2, 17,
 	  "unterminated or empty variable reference (write $${ for a literal ${)", 2, NULL },
-	{ "empty ${}", "version: 1\ndescription: ${}\n" STEPS, 2, 14, "unterminated or empty variable reference", 2, NULL },
+	{ "empty ${}", "version: 1\ndescription: ${}\n" STEPS, 2, 14,
+	  "unterminated or empty variable reference", 2, NULL },
 	{ "a list variable used in a string", "version: 1\nvars:\n  l: [1]\ndescription: ${l}\n" STEPS, 4, 14,
 	  "variable 'l' is not a single value (defined at line 3)", 3, NULL },
 	{ "--var beats vars:", "version: 1\nvars: {c: 1234}\ncourses: [\"${c}\"]\n" STEPS, 3, 11,
 	  "'0099' is not a course id", 2, "c=0099" },
-	{ "$${ is a literal ${", "version: 1\ncourses: [\"$${c}\"]\n" STEPS, 2, 11, "'${c}' is not a course id", 2, NULL },
+	{ "$${ is a literal ${", "version: 1\ncourses: [\"$${c}\"]\n" STEPS, 2, 11,
+	  "'${c}' is not a course id", 2, NULL },
 	/* YAML */
-	{ "duplicate mapping key", "version: 1\nsteps: []\nversion: 1\n", 3, 1, "duplicate key 'version' (first at line 1)",
+	{ "duplicate mapping key", "version: 1\nsteps: []\nversion: 1\n", 3, 1,
+	  "duplicate key 'version' (first at line 1)",
 	  -1, NULL },
 	{ "merge key", "version: 1\nbase: &b {x: 1}\nvars:\n  <<: *b\n" STEPS, 4, 3,
 	  "merge keys (<<) are not supported in recipes", -1, NULL },
@@ -185,12 +206,14 @@ static const struct bad bad[] = {
 	{ "alias of itself", "version: 1\nx: &a [1, *a]\n" STEPS, 2, 11, "unknown alias '*a'", 1, NULL },
 	{ "a second document", "version: 1\n" STEPS "---\nversion: 1\n", 4, 1,
 	  "a recipe is one YAML document; this is a second one", 1, NULL },
-	{ "a key that is not a string", "version: 1\n? [a]\n: b\n" STEPS, 2, 3, "a mapping key must be a plain string",
+	{ "a key that is not a string", "version: 1\n? [a]\n: b\n" STEPS, 2, 3,
+	  "a mapping key must be a plain string",
 	  -1, NULL },
 	/* libyaml reads "2 steps" as one scalar and stops at the ':' after it */
 	{ "flow syntax error", "version: 1\ncourses: [1, 2\n" STEPS, 3, 6,
 	  "YAML: did not find expected ',' or ']' while parsing a flow sequence", 1, NULL },
-	{ "invalid UTF-8 in the middle of line 3", "version: 1\ncourses: [1]\ndescription: ab\xff" "cd\n" STEPS, 3, 16,
+	{ "invalid UTF-8 in the middle of line 3",
+	  "version: 1\ncourses: [1]\ndescription: ab\xff" "cd\n" STEPS, 3, 16,
 	  "YAML: invalid leading UTF-8 octet", 1, NULL },
 	{ "a tab in the indentation", "version: 1\nsteps:\n\t- name: x\n", 3, 1,
 	  "YAML: found character that cannot start any token", 1, NULL },
@@ -295,11 +318,13 @@ static void test_alias_bomb(void **state)
 	int lvl, i;
 
 	(void)state;
-	b.n = (size_t)snprintf(b.s, sizeof(b.s), "version: 1\nl0: &l0 [lol, lol, lol, lol, lol, lol, lol, lol, lol, lol]\n");
+	b.n = (size_t)snprintf(b.s, sizeof(b.s),
+			       "version: 1\nl0: &l0 [lol, lol, lol, lol, lol, lol, lol, lol, lol, lol]\n");
 	for (lvl = 1; lvl < 10; lvl++) {
 		b.n += (size_t)snprintf(b.s + b.n, sizeof(b.s) - b.n, "l%d: &l%d [", lvl, lvl);
 		for (i = 0; i < 10; i++)
-			b.n += (size_t)snprintf(b.s + b.n, sizeof(b.s) - b.n, "%s*l%d", i ? ", " : "", lvl - 1);
+			b.n += (size_t)snprintf(b.s + b.n, sizeof(b.s) - b.n, "%s*l%d", i ? ", " : "",
+						lvl - 1);
 		b.n += (size_t)snprintf(b.s + b.n, sizeof(b.s) - b.n, "]\n");
 	}
 	assert_true(b.n < sizeof(b.s) - 1);
@@ -438,7 +463,8 @@ static void test_var_order(void **state)
 static void test_diag_print_order(void **state)
 {
 	struct diags d = DIAGS_INIT;
-	struct rpos a3 = { "a.yaml", 3, 1 }, a1c9 = { "a.yaml", 1, 9 }, a1c2 = { "a.yaml", 1, 2 }, b1 = { "b.yaml", 1, 1 };
+	struct rpos a3 = { "a.yaml", 3, 1 }, a1c9 = { "a.yaml", 1, 9 }, a1c2 = { "a.yaml", 1, 2 };
+	struct rpos b1 = { "b.yaml", 1, 1 };
 	char *out = NULL;
 	size_t len = 0;
 	FILE *fp;
@@ -478,8 +504,8 @@ static void test_sha256_vectors(void **state)
 		{ "abc", "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad" },
 		{ "abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq",
 		  "248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1" },
-		{ "abcdefghbcdefghicdefghijdefghijkefghijklfghijklmghijklmnhijklmnoijklmnopjklmnopqklmnopqrlmnopqrs"
-		  "mnopqrstnopqrstu",
+		{ "abcdefghbcdefghicdefghijdefghijkefghijklfghijklmghijklmnhijklmnoijklmnopjklmnopqklmnopq"
+		  "rlmnopqrsmnopqrstnopqrstu",
 		  "cf5b16a778af8380036ce59e7b0492370b249b11e8f07a51afac45037afee9d1" },
 	};
 	char hex[65];
