@@ -200,6 +200,9 @@ static const struct bad bad[] = {
 	{ "duplicate mapping key", "version: 1\nsteps: []\nversion: 1\n", 3, 1,
 	  "duplicate key 'version' (first at line 1)",
 	  -1, NULL },
+	{ "a key three times: each repeat once, against the first",
+	  "version: 1\nvars:\n  x: 1\n  x: 2\n  x: 3\n" STEPS,
+	  4, 3, "duplicate key 'x' (first at line 3)", 3, NULL },
 	{ "merge key", "version: 1\nbase: &b {x: 1}\nvars:\n  <<: *b\n" STEPS, 4, 3,
 	  "merge keys (<<) are not supported in recipes", -1, NULL },
 	{ "unknown alias", "version: 1\nvars: {a: *nope}\n" STEPS, 2, 11, "unknown alias '*nope'", 1, NULL },
@@ -391,6 +394,35 @@ static void test_scalar_limit(void **state)
 	free(s);
 }
 
+/* The time a big input takes. */
+static double seconds_to_load(const char *text, size_t len, struct diags *d)
+{
+	clock_t t0 = clock();
+
+	load_bad(text, len, NULL, d);
+	return (double)(clock() - t0) / CLOCKS_PER_SEC;
+}
+
+/* The biggest mapping a recipe can hold (about 50000 keys under the node limit), with two keys
+ * repeated: found, and in well under a second (pairwise comparing took seconds). */
+static void test_big_mapping(void **state)
+{
+	size_t n = 49990, len = 0, i, cap = 16 * n + 64;
+	char *s = xmalloc(cap);
+	struct diags d = DIAGS_INIT;
+	double secs;
+
+	(void)state;
+	len = (size_t)snprintf(s, cap, "version: 1\nsteps: []\n");
+	for (i = 0; i < n; i++)
+		len += (size_t)snprintf(s + len, cap - len, "k%zu: 1\n", i == n - 1 ? (size_t)7 : i);
+	secs = seconds_to_load(s, len, &d);
+	expect("repeated key", &d, 3 + (int)n - 1, 1, "duplicate key 'k7' (first at line 10)");
+	assert_true(secs < 1.0);
+	diag_release(&d);
+	free(s);
+}
+
 /* 150 unknown keys: 100 are kept, all are counted, and diag_print says it stopped. */
 static void test_error_cap(void **state)
 {
@@ -552,6 +584,7 @@ int main(void)
 		cmocka_unit_test(test_alias_bomb),
 		cmocka_unit_test(test_node_limit),
 		cmocka_unit_test(test_scalar_limit),
+		cmocka_unit_test(test_big_mapping),
 		cmocka_unit_test(test_error_cap),
 		cmocka_unit_test(test_all_errors_reported),
 		cmocka_unit_test(test_var_order),
