@@ -152,6 +152,8 @@ static const struct bad bad[] = {
 	  NULL },
 	{ "course listed twice", "version: 1\ncourses:\n  - 1234\n  - 77\n  - 1234\n" STEPS, 5, 5,
 	  "course '1234' is listed twice (first at line 3)", 2, NULL },
+	{ "course three times: each repeat once, against the first",
+	  "version: 1\ncourses: [5, 6, 5, 5]\n" STEPS, 2, 17, "course '5' is listed twice (first at line 2)", 3, NULL },
 	{ "bad SIS prefix", "version: 1\ncourses: [\"sis:BIO-101\"]\n" STEPS, 2, 11,
 	  "'sis:BIO-101' is not a course id",
 	  2, NULL },
@@ -423,6 +425,26 @@ static void test_big_mapping(void **state)
 	free(s);
 }
 
+/* 99990 courses, the last a repeat of the 8th: found, dropped, in well under a second. */
+static void test_many_courses(void **state)
+{
+	size_t n = 99990, len = 0, i, cap = 8 * n + 64;
+	char *s = xmalloc(cap);
+	struct diags d = DIAGS_INIT;
+	double secs;
+
+	(void)state;
+	len = (size_t)snprintf(s, cap, "version: 1\nsteps: []\ncourses:\n");
+	for (i = 1; i <= n; i++)
+		len += (size_t)snprintf(s + len, cap - len, "- %zu\n", i == n ? (size_t)8 : i);
+	secs = seconds_to_load(s, len, &d);
+	assert_int_equal(d.nerrors, 2);   /* and 'steps' is an empty list */
+	expect("repeated course", &d, 3 + (int)n, 3, "course '8' is listed twice (first at line 11)");
+	assert_true(secs < 1.0);
+	diag_release(&d);
+	free(s);
+}
+
 /* 150 unknown keys: 100 are kept, all are counted, and diag_print says it stopped. */
 static void test_error_cap(void **state)
 {
@@ -585,6 +607,7 @@ int main(void)
 		cmocka_unit_test(test_node_limit),
 		cmocka_unit_test(test_scalar_limit),
 		cmocka_unit_test(test_big_mapping),
+		cmocka_unit_test(test_many_courses),
 		cmocka_unit_test(test_error_cap),
 		cmocka_unit_test(test_all_errors_reported),
 		cmocka_unit_test(test_var_order),
