@@ -6,14 +6,16 @@
 #   make asan     the same suite built with -fsanitize=address,undefined (in build/asan/)
 #   make demo     the main job on the bundled simulator
 #   make check    style checks + test
+#   make fuzz     the recipe loader under libFuzzer (clang) for FUZZ_SECONDS, in build/fuzz/
 #
-# Variables: CC (gcc or clang), BUILD (output directory), SAN (sanitizer flags), OPT.
+# Variables: CC (gcc or clang), BUILD (output directory), SAN (sanitizer flags), OPT, FUZZ_SECONDS.
 
 CC      ?= cc
 BUILD   ?= build
 OPT     ?= -O2
 DEBUG   ?= -g
 SAN     ?=
+FUZZ_SECONDS ?= 300
 STD      = -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE
 WARN     = -Wall -Wextra -Werror -Wstrict-prototypes -Wmissing-prototypes -Wshadow -Wformat=2 -Wno-format-nonliteral
 PKGS     = libcurl libcjson yaml-0.1 libpcre2-8
@@ -55,7 +57,7 @@ endif
 
 .SECONDARY:
 
-.PHONY: all deps test unit e2e asan demo check clean bench build-all run-test run-unit run-e2e
+.PHONY: all deps test unit e2e asan demo check clean bench fuzz build-all build-fuzz run-test run-unit run-e2e
 
 # The public targets run `deps` first and then re-enter make, so that the pkg-config flags above
 # are read after the libraries are installed (on a fresh machine `make test` alone sets up).
@@ -136,6 +138,29 @@ bench: deps
 	@$(SUBMAKE) build-all $(BUILD)/tests/bench/simload
 	@BUILD=$(BUILD) sh tests/bench/run.sh
 
+# libFuzzer needs clang (and, on Debian, libclang-rt-dev). The objects are built again with
+# -fsanitize=fuzzer-no-link into build/fuzz/; new inputs go to build/fuzz/corpus/, the seeds in git
+# stay as they are. `make test` runs a short smoke of the same binary (tests/fuzz/smoke.sh).
+FUZZ_SAN = -fsanitize=fuzzer-no-link,address,undefined -fno-omit-frame-pointer \
+	-fno-sanitize-recover=undefined
+
+fuzz: deps
+	@$(SUBMAKE) build-fuzz
+	@mkdir -p build/fuzz/corpus/recipe
+	build/fuzz/fuzz-recipe -max_total_time=$(FUZZ_SECONDS) -timeout=10 -max_len=16384 \
+		-dict=tests/fuzz/recipe.dict -artifact_prefix=build/fuzz/ \
+		build/fuzz/corpus/recipe tests/fuzz/corpus/recipe
+
+build-fuzz:
+	@$(SUBMAKE) CC=clang BUILD=build/fuzz OPT=-O1 SAN='$(FUZZ_SAN)' build/fuzz/fuzz-recipe
+
+$(BUILD)/tests/fuzz/%.o: tests/fuzz/%.c
+	@mkdir -p $(dir $@)
+	$(QUIET_CC)$(CC) $(FINAL_CFLAGS) $(PKG_CFLAGS) -c -o $@ $<
+
+$(BUILD)/fuzz-recipe: $(BUILD)/tests/fuzz/fuzz-recipe.o $(BUILD)/libcoursectl.a
+	$(QUIET_LD)$(CC) $(FINAL_LDFLAGS) -fsanitize=fuzzer -o $@ $^ $(PKG_LIBS) -lm
+
 check: test
 	@sh tests/checksrc.sh
 
@@ -143,4 +168,4 @@ clean:
 	rm -rf build
 
 -include $(RUNNER_OBJ:.o=.d) $(SIM_OBJ:.o=.d) $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/unit/%.d)
--include $(BUILD)/tests/bench/simload.d
+-include $(BUILD)/tests/bench/simload.d $(BUILD)/tests/fuzz/fuzz-recipe.d

@@ -107,21 +107,72 @@ static int valid_course_id(const char *s)
 	return 0;
 }
 
+/* Courses are appended as found; repeats are found afterwards (check_course_repeats). The array
+ * grows by doubling: a courses file can list hundreds of thousands. */
 static void add_course(struct rctx *cx, const char *id, const struct rpos *pos)
 {
 	struct recipe *r = cx->r;
-	size_t i;
+	size_t n = r->ncourses;
 
-	for (i = 0; i < r->ncourses; i++) {
-		if (!strcmp(r->courses[i].id, id)) {
-			rc_error(cx, pos, "course '%s' is listed twice (first at line %d)", id, r->courses[i].pos.line);
-			return;
-		}
-	}
-	r->courses = xrealloc(r->courses, (r->ncourses + 1) * sizeof(*r->courses));
-	r->courses[r->ncourses].id = xstrdup(id);
-	r->courses[r->ncourses].pos = *pos;
+	if (!(n & (n - 1)))   /* 0, 1, 2, 4, 8, ...: full */
+		r->courses = xrealloc(r->courses, (n ? 2 * n : 1) * sizeof(*r->courses));
+	r->courses[n].id = xstrdup(id);
+	r->courses[n].pos = *pos;
 	r->ncourses++;
+}
+
+struct course_index {
+	const struct course_ref *c;
+	size_t index;
+};
+
+static int course_index_cmp(const void *a, const void *b)
+{
+	const struct course_index *x = a, *y = b;
+	int c = strcmp(x->c->id, y->c->id);
+
+	if (c)
+		return c;
+	return x->index < y->index ? -1 : x->index > y->index;
+}
+
+/* A course listed again is an error at the repeat, which is dropped. Found by sorting, not by
+ * comparing every pair (a 100000-course list took seconds, a courses file minutes); reported in
+ * the order of the list. */
+static void check_course_repeats(struct rctx *cx)
+{
+	struct recipe *r = cx->r;
+	size_t n = r->ncourses, i, first = 0, k = 0;
+	struct course_index *v;
+	int *first_line;
+
+	if (n < 2)
+		return;
+	v = xmalloc(n * sizeof(*v));
+	first_line = xcalloc(n, sizeof(*first_line));
+	for (i = 0; i < n; i++) {
+		v[i].c = &r->courses[i];
+		v[i].index = i;
+	}
+	qsort(v, n, sizeof(*v), course_index_cmp);
+	for (i = 1; i < n; i++) {
+		if (strcmp(v[i].c->id, v[first].c->id))
+			first = i;
+		else
+			first_line[v[i].index] = v[first].c->pos.line;
+	}
+	for (i = 0; i < n; i++) {
+		if (first_line[i]) {
+			rc_error(cx, &r->courses[i].pos, "course '%s' is listed twice (first at line %d)",
+				 r->courses[i].id, first_line[i]);
+			free(r->courses[i].id);
+			continue;
+		}
+		r->courses[k++] = r->courses[i];
+	}
+	r->ncourses = k;
+	free(first_line);
+	free(v);
 }
 
 static void check_course_value(struct rctx *cx, const struct ynode *n)
@@ -194,6 +245,7 @@ static void check_courses(struct rctx *cx, const struct ynode *n)
 	} else {
 		rc_error(cx, &n->pos, "expected a list of course ids or {from_file: FILE} for 'courses'");
 	}
+	check_course_repeats(cx);
 }
 
 static void check_vars(struct rctx *cx, const struct ynode *n)

@@ -10,7 +10,8 @@
  *   - aliases: an alias points at the anchored node (shared, not copied), and every node carries its
  *     expanded size; the document may not expand past RECIPE_MAX_NODES (a "billion laughs" file
  *     is refused after a few thousand events, not after eating the memory);
- *   - scalars longer than RECIPE_MAX_SCALAR; duplicate keys in a mapping;
+ *   - scalars longer than RECIPE_MAX_SCALAR; duplicate keys in a mapping (found by sorting: a big
+ *     mapping must not take quadratic time);
  *   - invalid UTF-8 and YAML syntax errors come from libyaml with its position (0-based there,
  *     1-based here);
  *   - more than one document, or a merge key (<<), which would hide where values come from.
@@ -130,6 +131,56 @@ static int next_event(struct builder *b, yaml_parser_t *p, yaml_event_t *ev)
 	return -1;
 }
 
+struct keyref {
+	const struct ynode *key;
+	size_t index;
+};
+
+static int keyref_cmp(const void *a, const void *b)
+{
+	const struct keyref *x = a, *y = b;
+	int c = strcmp(x->key->str, y->key->str);
+
+	if (c)
+		return c;
+	return x->index < y->index ? -1 : x->index > y->index;
+}
+
+/* The keys of mapping `n`: strings, no merge key, each once. Duplicates are found by sorting (by
+ * key, then place), not by comparing every pair: a 1 MiB recipe can hold 50000 keys in one mapping,
+ * and the pairs would take seconds. */
+static void check_keys(struct builder *b, const struct ynode *n)
+{
+	struct keyref *v = xmalloc((n->nkids / 2 + 1) * sizeof(*v));
+	size_t i, m = 0, first = 0;
+
+	for (i = 0; i < n->nkids; i += 2) {
+		const struct ynode *key = n->kids[i];
+
+		if (key->type != YN_SCALAR) {
+			rc_error(b->cx, &key->pos, "a mapping key must be a plain string");
+			continue;
+		}
+		if (key->plain && !strcmp(key->str, "<<")) {
+			rc_error(b->cx, &key->pos, "merge keys (<<) are not supported in recipes");
+			continue;
+		}
+		v[m].key = key;
+		v[m].index = i;
+		m++;
+	}
+	qsort(v, m, sizeof(*v), keyref_cmp);
+	for (i = 1; i < m; i++) {
+		if (strcmp(v[i].key->str, v[first].key->str)) {
+			first = i;
+			continue;
+		}
+		rc_error(b->cx, &v[i].key->pos, "duplicate key '%s' (first at line %d)", v[i].key->str,
+			 v[first].key->pos.line);
+	}
+	free(v);
+}
+
 /* Build the node that starts with `ev` (already read). Returns NULL on error (reported). */
 static struct ynode *build(struct builder *b, yaml_parser_t *p, yaml_event_t *ev, int depth, size_t *weight)
 {
@@ -206,26 +257,8 @@ static struct ynode *build(struct builder *b, yaml_parser_t *p, yaml_event_t *ev
 			w += kw;
 			add_kid(b, n, k, &cap);
 		}
-		if (is_map) {
-			size_t i, j;
-
-			for (i = 0; i < n->nkids; i += 2) {
-				struct ynode *key = n->kids[i];
-
-				if (key->type != YN_SCALAR) {
-					rc_error(b->cx, &key->pos, "a mapping key must be a plain string");
-					continue;
-				}
-				if (key->plain && !strcmp(key->str, "<<")) {
-					rc_error(b->cx, &key->pos, "merge keys (<<) are not supported in recipes");
-					continue;
-				}
-				for (j = 0; j < i; j += 2)
-					if (n->kids[j]->type == YN_SCALAR && !strcmp(n->kids[j]->str, key->str))
-						rc_error(b->cx, &key->pos, "duplicate key '%s' (first at line %d)", key->str,
-							 n->kids[j]->pos.line);
-			}
-		}
+		if (is_map)
+			check_keys(b, n);
 		break;
 	}
 	default: {

@@ -29,6 +29,12 @@ for entry in yaml:python3-yaml jsonschema:python3-jsonschema; do
 		need="$need $pkg"
 	fi
 done
+# the fuzz smoke of make test (optional: skipped without clang); Debian's clang only recommends the
+# runtime that holds libFuzzer
+if command -v clang >/dev/null 2>&1 && ! sh tests/fuzz/have-libfuzzer.sh; then
+	echo "make deps: clang cannot link libFuzzer (Debian package libclang-rt-dev)"
+	need="$need libclang-rt-dev"
+fi
 [ -z "$need" ] && exit 0
 if [ "$(id -u)" -eq 0 ]; then sudo=""; else sudo="sudo"; fi
 echo "make deps: installing:$need"

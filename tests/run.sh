@@ -1,6 +1,7 @@
 #!/bin/sh
-# tests/run.sh [unit|e2e] -- runs the unit tests (cmocka binaries in $BUILD/tests/unit) and the
-# end-to-end suite (tests/e2e/runtests), then prints one plain line: "N passed, N failed".
+# tests/run.sh [unit|e2e|fuzz] -- runs the unit tests (cmocka binaries in $BUILD/tests/unit), the
+# end-to-end suite (tests/e2e/runtests) and a short fuzz smoke (tests/fuzz/smoke.sh: one test, not
+# counted when there is no libFuzzer), then prints one plain line: "N passed, N failed".
 # Exit status is non-zero when anything failed.
 set -u
 BUILD=${BUILD:-build}
@@ -44,6 +45,21 @@ if [ "$what" = all ] || [ "$what" = e2e ]; then
 	else
 		echo "FAIL e2e: the runner did not finish"
 		fail=$((fail + 1))
+	fi
+fi
+
+if [ "$what" = all ] || [ "$what" = fuzz ]; then
+	sh tests/fuzz/smoke.sh >"$log/fuzz.out" 2>&1
+	rc=$?
+	if [ "$rc" -eq 0 ]; then
+		pass=$((pass + 1))
+		echo "ok   fuzz $(tail -n 1 "$log/fuzz.out")"
+	elif [ "$rc" -eq 77 ]; then
+		echo "     fuzz $(tail -n 1 "$log/fuzz.out")"
+	else
+		fail=$((fail + 1))
+		echo "FAIL fuzz (exit $rc):"
+		sed 's/^/    /' "$log/fuzz.out" | tail -40
 	fi
 fi
 
