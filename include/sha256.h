@@ -1,7 +1,7 @@
 /* include/sha256.h -- SHA-256 (FIPS 180-4), for recipe and plan digests.
  * Hand-written because none of our fixed libraries exposes a hash (libcurl's is internal), and a
  * crypto library for one digest of a kilobyte file is a poor trade. Checked against the FIPS
- * test vectors in tests/unit/unit-recipe.c. */
+ * test vectors in tests/unit/unit-recipe-core.c. */
 #ifndef COURSECTL_SHA256_H
 #define COURSECTL_SHA256_H
 

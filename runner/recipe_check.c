@@ -21,6 +21,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <fcntl.h>
+#include <unistd.h>
 
 #include "recipe.h"
 #include "recipe_internal.h"
@@ -606,19 +608,32 @@ int rc_read_file(struct rctx *cx, const struct ynode *n, const char *what, size_
 	FILE *f;
 	size_t got;
 	struct stat st;
+	int fd;
 
 	if (rc_string(cx, n, what, &name))
 		return -1;
 	path = name[0] == '/' || !cx->dir ? xstrdup(name) : xasprintf("%s/%s", cx->dir, name);
-	f = fopen(path, "rb");
-	if (!f) {
+	/* open without blocking and check the type first: a FIFO named by a recipe would otherwise
+	 * hang validate in open() */
+	fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+	if (fd < 0) {
 		rc_error(cx, &n->pos, "cannot read %s '%s': %s", what, path, strerror(errno));
 		free(path);
 		return -1;
 	}
-	if (fstat(fileno(f), &st) || !S_ISREG(st.st_mode)) {
+	if (fstat(fd, &st) || !S_ISREG(st.st_mode)) {
 		rc_error(cx, &n->pos, "%s '%s' is not a regular file", what, path);
-		goto fail;
+		close(fd);
+		free(path);
+		return -1;
+	}
+	fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK);
+	f = fdopen(fd, "rb");
+	if (!f) {
+		rc_error(cx, &n->pos, "cannot read %s '%s': %s", what, path, strerror(errno));
+		close(fd);
+		free(path);
+		return -1;
 	}
 	if ((size_t)st.st_size > max) {
 		rc_error(cx, &n->pos, "%s '%s' is %lld bytes; the limit is %zu", what, path, (long long)st.st_size, max);

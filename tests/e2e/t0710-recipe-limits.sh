@@ -92,3 +92,16 @@ test_many_courses_from_a_file() {
 	expect_match "r.yaml:3:8: error: 'steps' is an empty list" "$ERR" "steps"
 	expect_fast
 }
+
+test_fifo_is_refused_not_waited_on() {
+	# a named pipe as from_file/body_file used to block validate in open() forever
+	mkfifo "$LOGDIR/pipe"
+	printf 'version: 1\ncourses: {from_file: pipe}\nsteps:\n  - pages: {where: {url: a}, body_file: pipe}\n' \
+		>"$LOGDIR/r.yaml"
+	local rc=0
+	timeout 5 "$COURSECTL" validate "$LOGDIR/r.yaml" 2>"$LOGDIR/err" || rc=$?
+	expect_eq 1 "$rc" "exit code (124 would be a hang)"
+	grep -q "r.yaml:2:22: error: 'courses.from_file' '.*pipe' is not a regular file" "$LOGDIR/err" ||
+		fail "from_file message: $(cat "$LOGDIR/err")"
+	grep -q "r.yaml:4:41: error: .*is not a regular file" "$LOGDIR/err" || fail "body_file message: $(cat "$LOGDIR/err")"
+}
