@@ -39,6 +39,12 @@ CANVAS_API_TOKEN=$token "$BUILD/coursectl" snapshot --url "$url" --course 4821 -
 	-o "$dir/snapshot.json"
 jq -r '.courses[] | "  \(.course_code) \(.name) (\(.time_zone)): \(.assignments | length) assignments, \(.quizzes | length) quizzes, \(.discussion_topics | length) discussions, \(.modules | length) modules, \(.pages | length) pages, \(.calendar_events | length) events"' "$dir/snapshot.json"
 
+step "Checking the term-rollover recipe with coursectl validate (no Canvas needed)"
+"$BUILD/coursectl" validate -v recipes/term-rollover.yaml
+printf 'version: 1\nsteps:\n  - shfit_dates: {days: 7}\n' >"$dir/typo.yaml"
+echo "  ... and a recipe with a typo, reported at its line and column:"
+"$BUILD/coursectl" validate "$dir/typo.yaml" 2>&1 | sed "s|$dir/||; s/^/  /" || true
+
 step "A wrong token stops coursectl with exit code 3 and says what to do"
 rc=0
 CANVAS_API_TOKEN=wrong "$BUILD/coursectl" snapshot --url "$url" --course 4821 >/dev/null 2>"$dir/err" || rc=$?
