@@ -94,6 +94,7 @@ int rc_where(struct rctx *cx, const struct ynode *n, const char *what, const cha
 				continue;
 			}
 			w->ids = rc_alloc(cx, (cnt + 1) * sizeof(*w->ids));
+			w->nids = 0;
 			for (j = 0; j < cnt; j++) {
 				long id;
 
@@ -118,6 +119,7 @@ int rc_where(struct rctx *cx, const struct ynode *n, const char *what, const cha
 				continue;
 			}
 			*dst = rc_alloc(cx, (cnt + 1) * sizeof(char *));
+			*ndst = 0;
 			for (j = 0; j < cnt; j++) {
 				char *s;
 				int idx;

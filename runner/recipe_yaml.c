@@ -148,21 +148,26 @@ static int keyref_cmp(const void *a, const void *b)
 
 /* The keys of mapping `n`: strings, no merge key, each once. Duplicates are found by sorting (by
  * key, then place), not by comparing every pair: a 1 MiB recipe can hold 50000 keys in one mapping,
- * and the pairs would take seconds. */
-static void check_keys(struct builder *b, const struct ynode *n)
+ * and the pairs would take seconds. After reporting, the offending pairs are removed from the tree
+ * (a duplicate keeps its first occurrence), so that no parser ever sees a key twice -- a parser
+ * that filled an array sized for the first value overran it on the second (found by fuzzing). */
+static void check_keys(struct builder *b, struct ynode *n)
 {
 	struct keyref *v = xmalloc((n->nkids / 2 + 1) * sizeof(*v));
-	size_t i, m = 0, first = 0;
+	unsigned char *drop = xcalloc(n->nkids / 2 + 1, 1);
+	size_t i, j, m = 0, first = 0;
 
 	for (i = 0; i < n->nkids; i += 2) {
 		const struct ynode *key = n->kids[i];
 
 		if (key->type != YN_SCALAR) {
 			rc_error(b->cx, &key->pos, "a mapping key must be a plain string");
+			drop[i / 2] = 1;
 			continue;
 		}
 		if (key->plain && !strcmp(key->str, "<<")) {
 			rc_error(b->cx, &key->pos, "merge keys (<<) are not supported in recipes");
+			drop[i / 2] = 1;
 			continue;
 		}
 		v[m].key = key;
@@ -177,7 +182,16 @@ static void check_keys(struct builder *b, const struct ynode *n)
 		}
 		rc_error(b->cx, &v[i].key->pos, "duplicate key '%s' (first at line %d)", v[i].key->str,
 			 v[first].key->pos.line);
+		drop[v[i].index / 2] = 1;
 	}
+	for (i = j = 0; i + 1 < n->nkids; i += 2) {
+		if (drop[i / 2])
+			continue;
+		n->kids[j++] = n->kids[i];
+		n->kids[j++] = n->kids[i + 1];
+	}
+	n->nkids = j;
+	free(drop);
 	free(v);
 }
 
