@@ -98,18 +98,11 @@ static cJSON *kind_arr(cJSON *course, const char *kind)
 	return cJSON_IsArray(a) ? a : NULL;
 }
 
-static int is_deleted(const cJSON *o)
-{
-	const char *ws = sim_str(o, "workflow_state");
-
-	return ws && !strcmp(ws, "deleted");
-}
-
 static cJSON *find_live(cJSON *arr, int64_t id)
 {
 	cJSON *o = sim_find_id_num(arr, id);
 
-	return o && !is_deleted(o) ? o : NULL;
+	return o && !sim_is_deleted(o) ? o : NULL;
 }
 
 /* Ruby's to_i on a parameter: a JSON number as is, a string by its leading digits, else 0. */
@@ -157,42 +150,9 @@ static int ruby_blank(const cJSON *v)
 	return 0;
 }
 
-/* Case-insensitive substring test (ILIKE %term%); a NULL haystack never matches. */
-static int ci_contains(const char *hay, const char *needle)
-{
-	size_t n = strlen(needle), i;
-
-	if (!hay)
-		return 0;
-	for (; *hay; hay++) {
-		for (i = 0; i < n && hay[i]; i++)
-			if (tolower((unsigned char)hay[i]) != tolower((unsigned char)needle[i]))
-				break;
-		if (i == n)
-			return 1;
-	}
-	return n == 0;
-}
-
-static void touch(cJSON *obj)
-{
-	char now[21];
-
-	sim_time_format(sim_now(), now);
-	sim_set_str(obj, "updated_at", now);
-}
-
 static void set_num(cJSON *obj, const char *key, double v)
 {
 	sim_set(obj, key, cJSON_CreateNumber(v));
-}
-
-/* A copy of obj[key], or null when absent. */
-static cJSON *dup_or_null(const cJSON *obj, const char *key)
-{
-	const cJSON *v = cJSON_GetObjectItemCaseSensitive(obj, key);
-
-	return v ? cJSON_Duplicate(v, 1) : cJSON_CreateNull();
 }
 
 static int max_inline(const struct sim_req *rq)
@@ -331,7 +291,7 @@ static cJSON *find_page_by_url(cJSON *course, const char *url)
 	cJSON_ArrayForEach(p, kind_arr(course, "pages")) {
 		const char *u = sim_str(p, "url");
 
-		if (u && !strcmp(u, url) && !is_deleted(p))
+		if (u && !strcmp(u, url) && !sim_is_deleted(p))
 			return p;
 	}
 	return NULL;
@@ -346,7 +306,8 @@ static cJSON *find_page_by_id(cJSON *course, const cJSON *id)
 	cJSON_ArrayForEach(p, kind_arr(course, "pages")) {
 		const cJSON *pid = cJSON_GetObjectItemCaseSensitive(p, "page_id");
 
-		if (cJSON_IsNumber(pid) && sim_i64(pid->valuedouble) == sim_i64(id->valuedouble) && !is_deleted(p))
+		if (cJSON_IsNumber(pid) && sim_i64(pid->valuedouble) == sim_i64(id->valuedouble) &&
+		    !sim_is_deleted(p))
 			return p;
 	}
 	return NULL;
@@ -455,8 +416,28 @@ void sim_module_items_sync(cJSON *course, const char *kind, const cJSON *content
 			if (!strcmp(kind, "pages")) {
 				sim_set_str(item, "page_url", sim_str(content, "url"));
 				if (cJSON_IsNumber(cJSON_GetObjectItemCaseSensitive(content, "page_id")))
-					sim_set(item, "page_id", dup_or_null(content, "page_id"));
+					sim_set(item, "page_id", sim_dup_or_null(content, "page_id"));
 			}
+		}
+	}
+}
+
+void sim_module_items_drop(cJSON *course, const char *type, int64_t id)
+{
+	cJSON *m;
+
+	cJSON_ArrayForEach(m, sim_course_kind(course, "modules")) {
+		cJSON *items = cJSON_GetObjectItemCaseSensitive(m, "items");
+		cJSON *it = items ? items->child : NULL;
+
+		while (it) {
+			cJSON *next = it->next;
+			const char *ty = sim_str(it, "type");
+			const cJSON *cid = cJSON_GetObjectItemCaseSensitive(it, "content_id");
+
+			if (ty && !strcmp(ty, type) && cJSON_IsNumber(cid) && sim_i64(cid->valuedouble) == id)
+				cJSON_Delete(cJSON_DetachItemViaPointer(items, it));
+			it = next;
 		}
 	}
 }
@@ -476,7 +457,7 @@ static int content_set_published(cJSON *course, const char *kind, cJSON *content
 	ws = sim_str(content, "workflow_state");
 	if (ws && (!strcmp(ws, "published") || !strcmp(ws, "unpublished")))
 		sim_set_str(content, "workflow_state", pub ? "published" : "unpublished");
-	touch(content);
+	sim_touch(content);
 	sim_module_items_sync(course, kind, content, NULL);
 	m = mirror_of(course, kind, content, &mkind);
 	if (m && sim_bool(m, "published", 1) != pub) {
@@ -484,7 +465,7 @@ static int content_set_published(cJSON *course, const char *kind, cJSON *content
 		ws = sim_str(m, "workflow_state");
 		if (ws && (!strcmp(ws, "published") || !strcmp(ws, "unpublished")))
 			sim_set_str(m, "workflow_state", pub ? "published" : "unpublished");
-		touch(m);
+		sim_touch(m);
 		sim_module_items_sync(course, mkind, m, NULL);
 	}
 	return 1;
@@ -535,19 +516,19 @@ static void item_rename_content(cJSON *course, cJSON *item, const char *title)
 
 		sim_set_str(content, "title", title);
 		sim_set_str(content, "url", url);
-		touch(content);
+		sim_touch(content);
 		sim_module_items_sync(course, kind, content, old);
 		free(url);
 		free(old);
 		return;
 	}
 	sim_set_str(content, title_key(kind), title);
-	touch(content);
+	sim_touch(content);
 	sim_module_items_sync(course, kind, content, NULL);
 	m = mirror_of(course, kind, content, &mkind);
 	if (m) {
 		sim_set_str(m, title_key(mkind), title);
-		touch(m);
+		sim_touch(m);
 		sim_module_items_sync(course, mkind, m, NULL);
 	}
 }
@@ -600,7 +581,7 @@ static cJSON *item_json(struct sim_req *rq, cJSON *course, const cJSON *mod, cJS
 	char *u = NULL;
 
 	cJSON_AddNumberToObject(o, "id", (double)iid);
-	cJSON_AddItemToObject(o, "title", dup_or_null(item, "title"));
+	cJSON_AddItemToObject(o, "title", sim_dup_or_null(item, "title"));
 	cJSON_AddNumberToObject(o, "position", cJSON_IsNumber(pos) ? pos->valuedouble : ord);
 	cJSON_AddNumberToObject(o, "indent", (double)ruby_to_i(cJSON_GetObjectItemCaseSensitive(item, "indent")));
 	cJSON_AddItemToObject(o, "type", type ? cJSON_CreateString(type) : cJSON_CreateNull());
@@ -614,13 +595,13 @@ static cJSON *item_json(struct sim_req *rq, cJSON *course, const cJSON *mod, cJS
 		u = NULL;
 	}
 	if (has_cid)
-		cJSON_AddItemToObject(o, "content_id", dup_or_null(item, "content_id"));
+		cJSON_AddItemToObject(o, "content_id", sim_dup_or_null(item, "content_id"));
 	if (!strcmp(t, "Page")) {
 		const char *slug = content ? sim_str(content, "url") : sim_str(item, "page_url");
 
 		cJSON_AddItemToObject(o, "page_url", slug ? cJSON_CreateString(slug) : cJSON_CreateNull());
 		cJSON_AddItemToObject(o, "publish_at",
-				      content ? dup_or_null(content, "publish_at") : cJSON_CreateNull());
+				      content ? sim_dup_or_null(content, "publish_at") : cJSON_CreateNull());
 		if (slug)
 			u = xasprintf("%s/api/v1/courses/%lld/pages/%s", rq->base, cid, slug);
 	} else if (content_kind(type)) {
@@ -645,7 +626,7 @@ static cJSON *item_json(struct sim_req *rq, cJSON *course, const cJSON *mod, cJS
 		cJSON_AddStringToObject(o, "url", u);
 	free(u);
 	if (!strcmp(t, "ExternalUrl") || !strcmp(t, "ExternalTool")) {
-		cJSON_AddItemToObject(o, "external_url", dup_or_null(item, "external_url"));
+		cJSON_AddItemToObject(o, "external_url", sim_dup_or_null(item, "external_url"));
 		cJSON_AddBoolToObject(o, "new_tab", sim_bool(item, "new_tab", 0));
 	}
 	if (cJSON_IsObject(cr) && sim_str(cr, "type")) {
@@ -653,7 +634,7 @@ static cJSON *item_json(struct sim_req *rq, cJSON *course, const cJSON *mod, cJS
 
 		cJSON_AddStringToObject(c, "type", sim_str(cr, "type"));
 		if (!strcmp(sim_str(cr, "type"), "min_score"))
-			cJSON_AddItemToObject(c, "min_score", dup_or_null(cr, "min_score"));
+			cJSON_AddItemToObject(c, "min_score", sim_dup_or_null(cr, "min_score"));
 	}
 	cJSON_AddBoolToObject(o, "published", deleted ? 0 : sim_bool(item, "published", 1));
 	cJSON_AddBoolToObject(o, "unpublishable", content ? can_unpublish(content) : 1);
@@ -672,9 +653,9 @@ static cJSON *module_json(struct sim_req *rq, cJSON *course, cJSON *mod, int ord
 	char *u;
 
 	cJSON_AddNumberToObject(o, "id", (double)sim_id(mod));
-	cJSON_AddItemToObject(o, "name", dup_or_null(mod, "name"));
+	cJSON_AddItemToObject(o, "name", sim_dup_or_null(mod, "name"));
 	cJSON_AddNumberToObject(o, "position", cJSON_IsNumber(pos) ? pos->valuedouble : ord);
-	cJSON_AddItemToObject(o, "unlock_at", dup_or_null(mod, "unlock_at"));
+	cJSON_AddItemToObject(o, "unlock_at", sim_dup_or_null(mod, "unlock_at"));
 	cJSON_AddBoolToObject(o, "require_sequential_progress", sim_bool(mod, "require_sequential_progress", 0));
 	cJSON_AddBoolToObject(o, "publish_final_grade", sim_bool(mod, "publish_final_grade", 0));
 	pre = cJSON_AddArrayToObject(o, "prerequisite_module_ids");
@@ -687,11 +668,11 @@ static cJSON *module_json(struct sim_req *rq, cJSON *course, cJSON *mod, int ord
 	cJSON_AddStringToObject(o, "items_url", u);
 	free(u);
 	if (inc_items && !deleted && count <= max_inline(rq)) {
-		int name_match = !search || ci_contains(sim_str(mod, "name"), search), n, i;
+		int name_match = !search || sim_icontains(sim_str(mod, "name"), search), n, i;
 		cJSON **v = by_position(items, &n), *arr = cJSON_CreateArray();
 
 		for (i = 0; i < n; i++)
-			if (name_match || ci_contains(sim_str(v[i], "title"), search))
+			if (name_match || sim_icontains(sim_str(v[i], "title"), search))
 				cJSON_AddItemToArray(arr, item_json(rq, course, mod, v[i], i + 1, details, 0));
 		free(v);
 		if (!name_match && !cJSON_GetArraySize(arr)) {
@@ -710,7 +691,7 @@ static cJSON *find_module(struct sim_req *rq, const char *param)
 {
 	cJSON *m = sim_find_id(kind_arr(rq->course, "modules"), sim_param(rq, param));
 
-	return m && !is_deleted(m) ? m : NULL;
+	return m && !sim_is_deleted(m) ? m : NULL;
 }
 
 /* An item anywhere in the course (PUT and DELETE ignore the :module_id of the path). */
@@ -719,7 +700,7 @@ static cJSON *find_course_item(cJSON *course, const char *id, cJSON **mod_out)
 	cJSON *mod, *item;
 
 	cJSON_ArrayForEach(mod, kind_arr(course, "modules")) {
-		if (is_deleted(mod))
+		if (sim_is_deleted(mod))
 			continue;
 		item = sim_find_id(cJSON_GetObjectItemCaseSensitive(mod, "items"), id);
 		if (item) {
@@ -864,10 +845,10 @@ static void modules_index(struct sim_req *rq, struct sim_resp *rs)
 	for (i = 0; i < n; i++) {
 		cJSON *o;
 
-		if (is_deleted(v[i]))
+		if (sim_is_deleted(v[i]))
 			continue;
 		/* without items Canvas filters modules by name in SQL; with items module_json decides */
-		if (search && !inc_items && !ci_contains(sim_str(v[i], "name"), search))
+		if (search && !inc_items && !sim_icontains(sim_str(v[i], "name"), search))
 			continue;
 		o = module_json(rq, rq->course, v[i], i + 1, inc_items, details, search, 0);
 		if (o)
@@ -1026,7 +1007,7 @@ static void modules_batch(struct sim_req *rq, struct sim_resp *rs)
 		int64_t id = sim_id(v[i]);
 		int hit = 0;
 
-		if (is_deleted(v[i]))
+		if (sim_is_deleted(v[i]))
 			continue;
 		if (cJSON_IsArray(ids) || cJSON_IsObject(ids)) {
 			cJSON_ArrayForEach(it, ids)
@@ -1194,7 +1175,7 @@ static void items_index(struct sim_req *rq, struct sim_resp *rs)
 	all = cJSON_CreateArray();
 	v = by_position(cJSON_GetObjectItemCaseSensitive(mod, "items"), &n);
 	for (i = 0; i < n; i++)
-		if (!search || ci_contains(sim_str(v[i], "title"), search))
+		if (!search || sim_icontains(sim_str(v[i], "title"), search))
 			cJSON_AddItemToArray(all, item_json(rq, rq->course, mod, v[i], i + 1, details, 0));
 	free(v);
 	sim_reply_list(rq, rs, all, PAGING_NUMBERED);
@@ -1292,7 +1273,7 @@ static void item_create(struct sim_req *rq, struct sim_resp *rs)
 	if (!strcmp(type, "Page")) {
 		cJSON_AddStringToObject(item, "page_url", sim_str(content, "url"));
 		if (cJSON_IsNumber(cJSON_GetObjectItemCaseSensitive(content, "page_id")))
-			cJSON_AddItemToObject(item, "page_id", dup_or_null(content, "page_id"));
+			cJSON_AddItemToObject(item, "page_id", sim_dup_or_null(content, "page_id"));
 	}
 	if (!strcmp(type, "ExternalUrl") || !strcmp(type, "ExternalTool")) {
 		v = cJSON_GetObjectItemCaseSensitive(w, "external_url");
