@@ -1397,6 +1397,21 @@ static cJSON *override_assignment(struct sim_req *rq, struct sim_resp *rs)
 	return a;
 }
 
+/* The override :id of the assignment :assignment_id (*a is set to the assignment), or NULL after
+ * the 404 for either. */
+static cJSON *find_override(struct sim_req *rq, struct sim_resp *rs, cJSON **a)
+{
+	cJSON *ov;
+
+	*a = override_assignment(rq, rs);
+	if (!*a)
+		return NULL;
+	ov = sim_find_id(get(*a, "overrides"), sim_param(rq, "id"));
+	if (!ov)
+		sim_reply_not_found(rs);
+	return ov;
+}
+
 static void list_overrides(struct sim_req *rq, struct sim_resp *rs)
 {
 	cJSON *a = override_assignment(rq, rs), *all;
@@ -1412,15 +1427,10 @@ static void list_overrides(struct sim_req *rq, struct sim_resp *rs)
 
 static void get_override(struct sim_req *rq, struct sim_resp *rs)
 {
-	cJSON *a = override_assignment(rq, rs), *ov;
+	cJSON *a, *ov = find_override(rq, rs, &a);
 
-	if (!a)
+	if (!ov)
 		return;
-	ov = sim_find_id(get(a, "overrides"), sim_param(rq, "id"));
-	if (!ov) {
-		sim_reply_not_found(rs);
-		return;
-	}
 	sim_reply_json(rs, 200, render_override(rq->sim, rq->course, a, ov));
 }
 
@@ -1432,26 +1442,37 @@ static void reply_taken(struct sim_resp *rs)
 	sim_reply_errors(rs, 400, errs);
 }
 
-static void create_override(struct sim_req *rq, struct sim_resp *rs)
+/* Apply the request's assignment_override[...] (absent: no changes) to `ov`. Returns 0, or -1
+ * after the 400 with the error strings. */
+static int override_from_body(struct sim_req *rq, struct sim_resp *rs, const cJSON *a, cJSON *ov)
 {
-	cJSON *a = override_assignment(rq, rs), *ov, *errors;
 	cJSON *data = sim_body_wrapper(rq, "assignment_override"), *empty = NULL;
+	cJSON *errors = cJSON_CreateArray();
 
-	if (!a)
-		return;
 	if (!data)
 		data = empty = cJSON_CreateObject();
-	ov = cJSON_CreateObject();
-	cJSON_AddNumberToObject(ov, "id", (double)sim_new_id(rq->sim));
-	errors = cJSON_CreateArray();
 	override_apply(rq->sim, rq->course, a, ov, data, errors);
 	cJSON_Delete(empty);
 	if (cJSON_GetArraySize(errors)) {
-		cJSON_Delete(ov);
 		sim_reply_errors(rs, 400, errors);
-		return;
+		return -1;
 	}
 	cJSON_Delete(errors);
+	return 0;
+}
+
+static void create_override(struct sim_req *rq, struct sim_resp *rs)
+{
+	cJSON *a = override_assignment(rq, rs), *ov;
+
+	if (!a)
+		return;
+	ov = cJSON_CreateObject();
+	cJSON_AddNumberToObject(ov, "id", (double)sim_new_id(rq->sim));
+	if (override_from_body(rq, rs, a, ov)) {
+		cJSON_Delete(ov);
+		return;
+	}
 	if (set_taken(a, ov)) {
 		cJSON_Delete(ov);
 		reply_taken(rs);
@@ -1465,28 +1486,15 @@ static void create_override(struct sim_req *rq, struct sim_resp *rs)
 
 static void put_override(struct sim_req *rq, struct sim_resp *rs)
 {
-	cJSON *a = override_assignment(rq, rs), *ov, *copy, *errors;
-	cJSON *data = sim_body_wrapper(rq, "assignment_override"), *empty = NULL;
+	cJSON *a, *ov = find_override(rq, rs, &a), *copy;
 
-	if (!a)
+	if (!ov)
 		return;
-	ov = sim_find_id(get(a, "overrides"), sim_param(rq, "id"));
-	if (!ov) {
-		sim_reply_not_found(rs);
-		return;
-	}
-	if (!data)
-		data = empty = cJSON_CreateObject();
 	copy = cJSON_Duplicate(ov, 1);
-	errors = cJSON_CreateArray();
-	override_apply(rq->sim, rq->course, a, copy, data, errors);
-	cJSON_Delete(empty);
-	if (cJSON_GetArraySize(errors)) {
+	if (override_from_body(rq, rs, a, copy)) {
 		cJSON_Delete(copy);
-		sim_reply_errors(rs, 400, errors);
 		return;
 	}
-	cJSON_Delete(errors);
 	notify_override(rq->sim, rq->course, a, ov, copy);
 	if (!cJSON_Compare(ov, copy, 1))
 		sim_touch(a);
@@ -1496,15 +1504,10 @@ static void put_override(struct sim_req *rq, struct sim_resp *rs)
 
 static void delete_override(struct sim_req *rq, struct sim_resp *rs)
 {
-	cJSON *a = override_assignment(rq, rs), *ov, *out;
+	cJSON *a, *ov = find_override(rq, rs, &a), *out;
 
-	if (!a)
+	if (!ov)
 		return;
-	ov = sim_find_id(get(a, "overrides"), sim_param(rq, "id"));
-	if (!ov) {
-		sim_reply_not_found(rs);
-		return;
-	}
 	out = render_override(rq->sim, rq->course, a, ov);
 	cJSON_Delete(cJSON_DetachItemViaPointer(get(a, "overrides"), ov));
 	sim_touch(a);

@@ -234,16 +234,20 @@ static void place_at(cJSON *arr, cJSON *o, int64_t pos)
 		set_num(it, "position", ++i);
 }
 
-/* 0 when `v` (a truthy position parameter) is a usable 1-based position, -1 when to_i < 1. */
-static int position_ok(const cJSON *v, int64_t *out)
+/* w[position] as a 1-based position: 0 with *pos its to_i (0 when absent or Ruby-falsy), or -1
+ * after the 400 for a to_i below 1. */
+static int read_position(const cJSON *w, int64_t *pos, struct sim_resp *rs)
 {
-	*out = ruby_to_i(v);
-	return *out >= 1 ? 0 : -1;
-}
+	const cJSON *v = cJSON_GetObjectItemCaseSensitive(w, "position");
 
-static void reply_bad_position(struct sim_resp *rs)
-{
+	*pos = 0;
+	if (!ruby_truthy(v))
+		return 0;
+	*pos = ruby_to_i(v);
+	if (*pos >= 1)
+		return 0;
 	sim_reply_invalid(rs, 400, "position", "Invalid position", "Invalid position");
+	return -1;
 }
 
 /* ---------------------------------------------------------------- content linked to items */
@@ -874,7 +878,7 @@ static void module_show(struct sim_req *rq, struct sim_resp *rs)
 static void module_create(struct sim_req *rq, struct sim_resp *rs)
 {
 	cJSON *w = sim_body_wrapper(rq, "module"), *mods, *mod;
-	const cJSON *name, *posv;
+	const cJSON *name;
 	int64_t pos = 0;
 
 	if (!w) {
@@ -886,11 +890,8 @@ static void module_create(struct sim_req *rq, struct sim_resp *rs)
 		sim_reply_message(rs, 400, "missing module name");
 		return;
 	}
-	posv = cJSON_GetObjectItemCaseSensitive(w, "position");
-	if (ruby_truthy(posv) && position_ok(posv, &pos)) {
-		reply_bad_position(rs);
+	if (read_position(w, &pos, rs))
 		return;
-	}
 	mods = sim_course_kind(rq->course, "modules");
 	renumber(mods);
 	mod = cJSON_CreateObject();
@@ -914,7 +915,7 @@ static void module_create(struct sim_req *rq, struct sim_resp *rs)
 static void module_update(struct sim_req *rq, struct sim_resp *rs)
 {
 	cJSON *mod = find_module(rq, "id"), *w = sim_body_wrapper(rq, "module"), *mods, *out;
-	const cJSON *posv, *pubv;
+	const cJSON *pubv;
 	int64_t pos = 0;
 	int warn = 0;
 
@@ -926,11 +927,8 @@ static void module_update(struct sim_req *rq, struct sim_resp *rs)
 		sim_reply_message(rs, 400, "missing module parameter");
 		return;
 	}
-	posv = cJSON_GetObjectItemCaseSensitive(w, "position");
-	if (ruby_truthy(posv) && position_ok(posv, &pos)) {
-		reply_bad_position(rs);
+	if (read_position(w, &pos, rs))
 		return;
-	}
 	mods = sim_course_kind(rq->course, "modules");
 	module_apply(rq->sim, mod, w);
 	pubv = cJSON_GetObjectItemCaseSensitive(w, "published");
@@ -1198,7 +1196,7 @@ static void item_create(struct sim_req *rq, struct sim_resp *rs)
 {
 	cJSON *mod = find_module(rq, "module_id"), *w = sim_body_wrapper(rq, "module_item"), *items, *item;
 	cJSON *content = NULL;
-	const cJSON *posv, *crv, *tv, *titlev, *v;
+	const cJSON *crv, *tv, *titlev, *v;
 	const char *raw, *type, *kind;
 	int64_t pos = 0;
 
@@ -1225,11 +1223,8 @@ static void item_create(struct sim_req *rq, struct sim_resp *rs)
 			return;
 		}
 	}
-	posv = cJSON_GetObjectItemCaseSensitive(w, "position");
-	if (ruby_truthy(posv) && position_ok(posv, &pos)) {
-		reply_bad_position(rs);
+	if (read_position(w, &pos, rs))
 		return;
-	}
 	crv = cJSON_GetObjectItemCaseSensitive(w, "completion_requirement");
 	if (check_requirement(crv, rs))
 		return;
@@ -1298,7 +1293,7 @@ static void item_update(struct sim_req *rq, struct sim_resp *rs)
 {
 	cJSON *mod = NULL, *item = find_course_item(rq->course, sim_param(rq, "id"), &mod);
 	cJSON *w = sim_body_wrapper(rq, "module_item"), *target = NULL;
-	const cJSON *posv, *crv, *v, *titlev;
+	const cJSON *crv, *v, *titlev;
 	const char *type;
 	int64_t pos = 0;
 
@@ -1319,11 +1314,8 @@ static void item_update(struct sim_req *rq, struct sim_resp *rs)
 			return;
 		}
 	}
-	posv = cJSON_GetObjectItemCaseSensitive(w, "position");
-	if (ruby_truthy(posv) && position_ok(posv, &pos)) {
-		reply_bad_position(rs);
+	if (read_position(w, &pos, rs))
 		return;
-	}
 	crv = cJSON_GetObjectItemCaseSensitive(w, "completion_requirement");
 	if (check_requirement(crv, rs))
 		return;
