@@ -46,6 +46,9 @@
  *   name/description to the topic (Assignment#update_quiz_or_discussion_topic). The PUT/POST answer
  *   shows the saved dates (no override collapse). Validation messages other than "must be between
  *   availability dates" (SHAPES.md) and "must be after due date" are our wording.
+ * - Module items [6]: a save that renames or (un)publishes the assignment, or retitles its quiz or
+ *   topic, gives the module items linking to them the new title and state (ContentTag.update_for via
+ *   sim_module_items_sync), so a rename here shows in GET .../modules/:id/items as in Canvas.
  * - Blueprint [12]: "restricted_by_master_course": true with "master_course_restrictions" {category:
  *   true} (content, settings, due_dates, availability_dates, points, or "all") makes a change to a locked
  *   column a 400 base error naming the DB columns ("title" for name), and deleting such an object 401/403.
@@ -562,26 +565,37 @@ static void notify_due(struct sim *s, const cJSON *course, const cJSON *a, const
 	free(detail);
 }
 
-/* Assignment#update_quiz_or_discussion_topic */
+/* Assignment#update_quiz_or_discussion_topic. A quiz or topic whose title changes takes its module
+ * items along (ContentTag.update_for runs on every save that changes a title). */
 static void mirror_linked(cJSON *course, const cJSON *a)
 {
 	cJSON *q = NULL, *t = NULL;
 	size_t i;
+	int retitled;
 
 	if (value_id(get(a, "quiz_id")) >= 0)
 		q = sim_find_id_num(sim_course_kind(course, "quizzes"), value_id(get(a, "quiz_id")));
 	if (q) {
+		retitled = !sim_same_value(get(q, "title"), get(a, "name"));
 		sim_set(q, "title", sim_dup_or_null(a, "name"));
 		sim_set(q, "description", sim_dup_or_null(a, "description"));
 		for (i = 0; i < NDATES; i++)
 			sim_set(q, date_keys[i], sim_dup_or_null(a, date_keys[i]));
+		if (retitled) {
+			/* the sync reads "published" with default true; a quiz without it renders unpublished */
+			sim_set(q, "published", cJSON_CreateBool(sim_bool(q, "published", 0)));
+			sim_module_items_sync(course, "quizzes", q, NULL);
+		}
 	}
 	if (value_id(get(a, "discussion_topic_id")) >= 0)
 		t = sim_find_id_num(sim_course_kind(course, "discussion_topics"),
 				    value_id(get(a, "discussion_topic_id")));
 	if (t) {
+		retitled = !sim_same_value(get(t, "title"), get(a, "name"));
 		sim_set(t, "title", sim_dup_or_null(a, "name"));
 		sim_set(t, "message", sim_dup_or_null(a, "description"));
+		if (retitled)
+			sim_module_items_sync(course, "discussion_topics", t, NULL);
 	}
 }
 
@@ -1263,10 +1277,13 @@ static void get_assignment(struct sim_req *rq, struct sim_resp *rs)
 
 static const struct render_opts saved_opts = { 0, 0, 0 };
 
-/* Commit `copy` in place of `a` (freed); mirrors and notifications; returns the stored copy. */
+/* Commit `copy` in place of `a` (freed); mirrors, module items and notifications; returns the
+ * stored copy. */
 static cJSON *commit_assignment(struct sim *s, cJSON *course, cJSON *a, cJSON *copy, int notify_update)
 {
 	const cJSON *ov;
+	int items = !sim_same_value(get(a, "name"), get(copy, "name")) ||
+		    is_published(a) != is_published(copy);
 
 	notify_due(s, course, copy, "assignment", sim_id(copy), a, copy);
 	cJSON_ArrayForEach(ov, get(copy, "overrides")) {
@@ -1278,6 +1295,12 @@ static cJSON *commit_assignment(struct sim *s, cJSON *course, cJSON *a, cJSON *c
 	if (notify_update && is_published(copy) && course_available(course))
 		sim_notify(s, "assignment_changed", course, "assignment", sim_id(copy), NULL);
 	cJSON_ReplaceItemViaPointer(sim_course_kind(course, "assignments"), a, copy);
+	if (items) {
+		/* renamed or (un)published: the module items follow (ContentTag.update_for). The sync
+		 * reads only the published flag, so store the state is_published() derives. */
+		sim_set(copy, "published", cJSON_CreateBool(is_published(copy)));
+		sim_module_items_sync(course, "assignments", copy, NULL);
+	}
 	mirror_linked(course, copy);
 	return copy;
 }

@@ -24,6 +24,8 @@
  * - A graded topic (assignment_id set) carries a nested "assignment" built from the course's
  *   assignment; title and message changes are mirrored to its name and description, and an
  *   assignment[...] sub-object edits its dates with the assignment API's strict date rule (5.1).
+ * - A PUT that renames or (un)publishes a topic gives the module items of the topic and of its
+ *   assignment the new title and state (ContentTag.update_for, sim_module_items_sync).
  * - List: announcements are excluded unless only_announcements=true (then only they are listed);
  *   scope=locked|unlocked|pinned|unpinned is applied AFTER pagination, as Canvas does, so a page
  *   can be shorter than per_page while a next link still follows. Default order is Canvas's
@@ -616,15 +618,31 @@ done:
 
 static void update_topic(struct sim_req *rq, struct sim_resp *rs)
 {
-	int is_ann;
-	cJSON *t = find_topic(rq->course, sim_param(rq, "topic_id"), &is_ann, NULL);
+	int is_ann, old_pub, items;
+	cJSON *t = find_topic(rq->course, sim_param(rq, "topic_id"), &is_ann, NULL), *old_title, *a;
 
 	if (!t) {
 		sim_reply_not_found(rs);
 		return;
 	}
-	if (apply_params(rq, rs, t, is_ann, 0))
+	old_title = sim_dup_or_null(t, "title");
+	old_pub = sim_bool(t, "published", 1);
+	if (apply_params(rq, rs, t, is_ann, 0)) {
+		cJSON_Delete(old_title);
 		return;
+	}
+	items = !sim_same_value(old_title, cJSON_GetObjectItemCaseSensitive(t, "title")) ||
+		old_pub != sim_bool(t, "published", 1);
+	cJSON_Delete(old_title);
+	if (items && !is_ann) {
+		/* a renamed or (un)published topic takes its module items along, and so does its
+		 * assignment, which mirror_to_assignment has just changed too (ContentTag.update_for);
+		 * announcements are never module items */
+		sim_module_items_sync(rq->course, "discussion_topics", t, NULL);
+		a = sim_linked_assignment(rq->course, t);
+		if (a)
+			sim_module_items_sync(rq->course, "assignments", a, NULL);
+	}
 	sim_reply_json(rs, 200, topic_render(rq, rq->course, t, is_ann, WITH_ASSIGNMENT));
 }
 

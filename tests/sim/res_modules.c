@@ -65,9 +65,9 @@
  *    simulator keeps the 400 and avoids the half-write. A client must not rely on either.
  *  - Item titles and published flags are stored on the item and kept in sync by this file. The
  *    alternative, rendering them from the content every time, is wrong for an item created with
- *    its own title or (older Canvas) unpublished next to published content. Other resource files
- *    can call sim_module_items_sync() after they rename or (un)publish content, as Canvas's
- *    ContentTag.update_for does.
+ *    its own title or (older Canvas) unpublished next to published content. The assignment,
+ *    quiz, discussion and page APIs call sim_module_items_sync() after they rename or (un)publish
+ *    content, as Canvas's ContentTag.update_for does.
  *  - search_term is applied before paging; Canvas pages the modules first and then drops the ones
  *    that do not match, so its pages can be short. Not modelled: student progressions (state,
  *    completed_at, completion_requirement.completed), async batch updates, page revisions for a
@@ -82,12 +82,6 @@
 #include "sim.h"
 #include "sim_form.h"
 #include "xalloc.h"
-
-/* Exported for the other resource files (Canvas's ContentTag.update_for): every module item of
- * `course` linking to `content` (an element of course[kind], kind "assignments", "quizzes",
- * "discussion_topics" or "pages") takes its title and published state. For a page whose url just
- * changed, `old_page_url` finds the items that still name the old slug (NULL otherwise). */
-void sim_module_items_sync(cJSON *course, const char *kind, const cJSON *content, const char *old_page_url);
 
 /* ---------------------------------------------------------------- small helpers */
 

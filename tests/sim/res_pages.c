@@ -44,6 +44,9 @@
  * - Slugs: the url follows the title (acts_as_url sync_url). A taken slug gets -2, -3, ...
  *   (ensure_unique_url). Titles are not made unique: that is the permanent_page_links behaviour of
  *   current Canvas; older Canvas also suffixed the title.
+ * - Module items (6): a PUT or a revert that changes the title, the url or the published state
+ *   gives the page's module items the new title, page_url and state (ContentTag.update_for,
+ *   sim_module_items_sync; items naming the page by its old url are found too).
  * - Title validation: blank -> "Title can't be blank", over 255 -> "Title can't exceed 255
  *   characters", no letter or digit -> "Title must contain at least one letter or number".
  * - Blueprint (12): a page stored with "restricted_by_master_course": true and
@@ -680,7 +683,7 @@ static void page_write(struct sim_req *rq, struct sim_resp *rs, cJSON *page, con
 	const char *old_title = page ? sim_str(page, "title") : NULL;
 	const char *old_body = page ? sim_str(page, "body") : NULL;
 	const char *old_roles = page ? sim_str(page, "editing_roles") : NULL;
-	char *title = NULL, *url = NULL, *slugged, when[21];
+	char *title = NULL, *url = NULL, *old_url = NULL, *slugged, when[21];
 	const char *body, *roles;
 	const cJSON *old_pa;
 	time_t t;
@@ -779,6 +782,8 @@ static void page_write(struct sim_req *rq, struct sim_resp *rs, cJSON *page, con
 	/* store only what changes, so that a no-op PUT leaves a sparse seed page as it was */
 	if (is_new || chg.title)
 		sim_set_str(page, "title", title);
+	if (chg.url && sim_str(page, "url"))
+		old_url = xstrdup(sim_str(page, "url"));
 	if (is_new || chg.url)
 		sim_set_str(page, "url", url);
 	if (in.has_body)
@@ -807,6 +812,10 @@ static void page_write(struct sim_req *rq, struct sim_resp *rs, cJSON *page, con
 					sim_set(it, "front_page", cJSON_CreateFalse());
 		sim_set(page, "front_page", cJSON_CreateBool(set_as));
 	}
+	/* the module items follow a renamed or (un)published page (ContentTag.update_for); the ones
+	 * that name it by its old url are found through old_url */
+	if (chg.title || chg.url || chg.published)
+		sim_module_items_sync(rq->course, "pages", page, old_url);
 	if (in.notify && !is_new && (chg.body || chg.title) && new_pub)
 		sim_notify(rq->sim, "updated_wiki_page", rq->course, "page", page_id(page), url);
 	sim_reply_json(rs, 200, render_page(rq, page, 1, 0));
@@ -816,6 +825,7 @@ fail:
 done:
 	free(title);
 	free(url);
+	free(old_url);
 	input_release(&in);
 }
 
@@ -1124,6 +1134,7 @@ static void revisions_revert(struct sim_req *rq, struct sim_resp *rs)
 	if (chg.body || chg.title || chg.url) {
 		/* copy first: the snapshot we copy from may be the temporary revision 1 */
 		char *t = title ? xstrdup(title) : NULL, *b = body ? xstrdup(body) : NULL;
+		char *old_url = chg.url && sim_str(p, "url") ? xstrdup(sim_str(p, "url")) : NULL;
 
 		revs_touch(p);
 		sim_set_str(p, "title", t);
@@ -1139,6 +1150,10 @@ static void revisions_revert(struct sim_req *rq, struct sim_resp *rs)
 		if (editor)
 			sim_set(p, "last_edited_by", editor);
 		revs_append(p);
+		/* a revert renames like a PUT: the module items follow */
+		if (chg.title || chg.url)
+			sim_module_items_sync(rq->course, "pages", p, old_url);
+		free(old_url);
 	}
 	/* no change: Canvas's save makes no version and answers the current one */
 	revs = cJSON_GetObjectItemCaseSensitive(p, "revisions");

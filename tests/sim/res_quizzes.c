@@ -24,6 +24,8 @@
  * - A graded quiz (assignment_id) and its assignment are one entity (5.1): each save copies title
  *   (as name), description, due_at, unlock_at, lock_at and the published state to the assignment.
  *   The assignments resource mirrors the other direction.
+ * - A PUT that renames or (un)publishes the quiz gives the module items of the quiz and of its
+ *   assignment the new title and state (ContentTag.update_for, sim_module_items_sync).
  * - Unpublishing a quiz with submissions ("has_submissions": true in the state) is refused with
  *   400 {"errors":{"published":[...]}}; unpublishable/can_unpublish report it beforehand.
  *
@@ -269,6 +271,19 @@ static void mirror_to_assignment(cJSON *course, const cJSON *q, const char *now)
 	sim_set_str(a, "updated_at", now);
 }
 
+/* A renamed or (un)published quiz takes its module items along, and so does its assignment, which
+ * mirror_to_assignment has just renamed or (un)published too (ContentTag.update_for). */
+static void sync_module_items(cJSON *course, cJSON *q)
+{
+	cJSON *a = sim_linked_assignment(course, q);
+
+	/* the sync reads "published" with default true; a quiz without the flag renders unpublished */
+	sim_set(q, "published", cJSON_CreateBool(sim_bool(q, "published", 0)));
+	sim_module_items_sync(course, "quizzes", q, NULL);
+	if (a)
+		sim_module_items_sync(course, "assignments", a, NULL);
+}
+
 /* Append ",key" to the list in buf (truncated quietly at cap). */
 static void note(char *buf, size_t cap, const char *key)
 {
@@ -322,9 +337,10 @@ static void apply_params(struct sim_req *rq, cJSON *q, const cJSON *w, char *cha
 
 static void update_quiz(struct sim_req *rq, struct sim_resp *rs)
 {
-	cJSON *q = sim_find_id(sim_course_kind(rq->course, "quizzes"), sim_param(rq, "id"));
+	cJSON *q = sim_find_id(sim_course_kind(rq->course, "quizzes"), sim_param(rq, "id")), *old_title;
 	const cJSON *w = sim_body_wrapper(rq, "quiz"), *v;
 	char now[21], changed[512];
+	int old_pub;
 
 	if (!q) {
 		sim_reply_not_found(rs);
@@ -341,10 +357,16 @@ static void update_quiz(struct sim_req *rq, struct sim_resp *rs)
 				  "Can't unpublish if there are student submissions");
 		return;
 	}
+	old_title = sim_dup_or_null(q, "title");
+	old_pub = sim_bool(q, "published", 0);
 	apply_params(rq, q, w, changed, sizeof(changed));
 	sim_time_now(now);
 	sim_set_str(q, "updated_at", now);
 	mirror_to_assignment(rq->course, q, now);
+	if (!sim_same_value(old_title, cJSON_GetObjectItemCaseSensitive(q, "title")) ||
+	    old_pub != sim_bool(q, "published", 0))
+		sync_module_items(rq->course, q);
+	cJSON_Delete(old_title);
 	/* quiz[notify_of_update] defaults to true (API.md 8.2): absent means "notify" */
 	v = cJSON_GetObjectItemCaseSensitive(w, "notify_of_update");
 	if (!v || cJSON_IsNull(v) || sim_value_bool(v))

@@ -256,6 +256,13 @@ time_t sim_now(void);
 
 /* ---------------------------------------------------------------- module items (res_modules.c) */
 
+/* Canvas's ContentTag.update_for, for a resource that renamed or (un)published content: every module
+ * item of `course` linking to `content` takes its title and published state. `content` is the STORED
+ * element of course[kind] (kind "assignments", "quizzes", "discussion_topics" or "pages"), not a rendered
+ * copy: page items without a page_id are matched by pointer. Its "published" is read with default
+ * true, so a kind whose render defaults otherwise must store the flag first. For a page whose url just
+ * changed, `old_page_url` finds the items that still name the old slug (NULL otherwise). */
+void sim_module_items_sync(cJSON *course, const char *kind, const cJSON *content, const char *old_page_url);
 /* Delete every module item of `type` ("Assignment", "Quiz", "Discussion") whose content_id is the JSON
  * number `id`: Canvas deletes the content tags with their content. */
 void sim_module_items_drop(cJSON *course, const char *type, int64_t id);
