@@ -153,6 +153,46 @@ test_item_title_renames_content() {
 		"ExternalUrl title"
 }
 
+# ContentTag.update_for: content renamed or (un)published through ITS OWN API carries its module
+# items along (the item PUT above is the other direction)
+test_content_apis_keep_items_in_step() {
+	local seed
+	seed=$(seed_with '(.courses[0].modules[1].items[] | select(.id == 12046)).title = "Lab 3 (own title)"')
+	sim_start --seed "$seed"
+	item() { state ".courses[0].modules[] | .items[] | select(.id == $1) | .$2"; }
+	api PUT "$C/assignments/90212" -d 'assignment[name]=Problem Set 1 (revised)'
+	expect_status 200
+	api GET "$C/modules/804/items"
+	expect_status 200
+	expect_eq "Problem Set 1 (revised)" "$(jb '.[] | select(.id == 12042) | .title')" "assignment item"
+	expect_eq "Problem Set 1 (revised)" "$(item 12042 title)" "assignment item stored"
+	# a page: new title and slug; the item named the page by its old slug
+	api PUT "$C/pages/syllabus-policies" -d 'wiki_page[title]=Course Policies'
+	expect_status 200
+	expect_eq "course-policies" "$(jb .url)" "page slug"
+	api GET "$C/modules/804/items"
+	expect_eq "Course Policies course-policies" \
+		"$(jb '.[] | select(.id == 12041) | "\(.title) \(.page_url)"')" "page item"
+	expect_eq "course-policies" "$(item 12041 page_url)" "page item stored"
+	# a quiz by the quiz API, a topic unpublished by the discussion API, a topic renamed through
+	# its assignment
+	api PUT "$C/quizzes/1502" -d 'quiz[title]=Quiz 2: Kinematics'
+	expect_status 200
+	api PUT "$C/discussion_topics/61007" -d 'published=false'
+	expect_status 200
+	api PUT "$C/assignments/90230" -d 'assignment[name]=Frames of reference'
+	expect_status 200
+	api GET "$C/modules/805/items"
+	expect_eq "Quiz 2: Kinematics" "$(jb '.[] | select(.id == 12048) | .title')" "quiz item"
+	expect_eq "Frames of reference false" \
+		"$(jb '.[] | select(.id == 12049) | "\(.title) \(.published)"')" "discussion item"
+	expect_eq "Frames of reference" "$(topic 61007 title)" "topic renamed by its assignment"
+	# a save that changes neither title nor state leaves an item's own title alone
+	api PUT "$C/assignments/90211" -d 'assignment[points_possible]=25'
+	expect_status 200
+	expect_eq "Lab 3 (own title)" "$(item 12046 title)" "own item title kept"
+}
+
 test_item_published_toggles_content() {
 	local seed
 	seed=$(seed_with '(.courses[0].assignments[] | select(.id == 90211)) +=

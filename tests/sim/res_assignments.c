@@ -46,6 +46,9 @@
  *   name/description to the topic (Assignment#update_quiz_or_discussion_topic). The PUT/POST answer
  *   shows the saved dates (no override collapse). Validation messages other than "must be between
  *   availability dates" (SHAPES.md) and "must be after due date" are our wording.
+ * - Module items [6]: a save that renames or (un)publishes the assignment, or retitles its quiz or
+ *   topic, gives the module items linking to them the new title and state (ContentTag.update_for via
+ *   sim_module_items_sync), so a rename here shows in GET .../modules/:id/items as in Canvas.
  * - Blueprint [12]: "restricted_by_master_course": true with "master_course_restrictions" {category:
  *   true} (content, settings, due_dates, availability_dates, points, or "all") makes a change to a locked
  *   column a 400 base error naming the DB columns ("title" for name), and deleting such an object 401/403.
@@ -103,19 +106,7 @@ static cJSON *get(const cJSON *o, const char *k)
 /* 1 when obj[key] holds a date; *out is then its time. Absent, null and junk read as no date. */
 static int get_date(const cJSON *obj, const char *key, time_t *out)
 {
-	const char *v = sim_str(obj, key);
-
-	return v && !sim_time_parse(v, "UTC", 0, out);
-}
-
-/* Absent and null are the same value; otherwise JSON equality. */
-static int same_value(const cJSON *x, const cJSON *y)
-{
-	int xn = !x || cJSON_IsNull(x), yn = !y || cJSON_IsNull(y);
-
-	if (xn || yn)
-		return xn && yn;
-	return cJSON_Compare(x, y, 1);
+	return sim_time_read(sim_str(obj, key), out);
 }
 
 static const char *course_zone(struct sim *s, const cJSON *course)
@@ -175,40 +166,6 @@ static char *inspect(const cJSON *v)
 	out = xstrdup(p ? p : "?");
 	free(p);
 	return out;
-}
-
-static void now_str(char out[21])
-{
-	sim_time_format(sim_now(), out);
-}
-
-static void touch(cJSON *obj)
-{
-	char when[21];
-
-	now_str(when);
-	sim_set_str(obj, "updated_at", when);
-}
-
-/* errors[field] gets {"attribute","type","message"} appended (the model-errors hash of API.md 1.3). */
-static void add_error(cJSON *errs, const char *field, const char *msg)
-{
-	cJSON *arr = get(errs, field), *e = cJSON_CreateObject();
-
-	if (!arr)
-		arr = cJSON_AddArrayToObject(errs, field);
-	cJSON_AddStringToObject(e, "attribute", field);
-	cJSON_AddStringToObject(e, "type", msg);
-	cJSON_AddStringToObject(e, "message", msg);
-	cJSON_AddItemToArray(arr, e);
-}
-
-static void reply_errors(struct sim_resp *rs, int status, cJSON *errs)
-{
-	cJSON *root = cJSON_CreateObject();
-
-	cJSON_AddItemToObject(root, "errors", errs);
-	sim_reply_json(rs, status, root);
 }
 
 /* Rails' hash-with-index params ({"0": {...}, "1": {...}}) or an array, as a new array; else NULL. */
@@ -470,13 +427,6 @@ static void collapse_dates(const cJSON *course, const cJSON *a, cJSON *out)
 		set_time(out, "lock_at", is_null, t);
 }
 
-static cJSON *dup_or_null(const cJSON *obj, const char *key)
-{
-	const cJSON *v = get(obj, key);
-
-	return v ? cJSON_Duplicate(v, 1) : cJSON_CreateNull();
-}
-
 static cJSON *all_dates(const cJSON *a)
 {
 	cJSON *arr = cJSON_CreateArray(), *e;
@@ -488,7 +438,7 @@ static cJSON *all_dates(const cJSON *a)
 		cJSON_AddTrueToObject(e, "base");
 		cJSON_AddStringToObject(e, "title", override_count(a) ? "Everyone else" : "Everyone");
 		for (i = 0; i < NDATES; i++)
-			cJSON_AddItemToObject(e, date_keys[i], dup_or_null(a, date_keys[i]));
+			cJSON_AddItemToObject(e, date_keys[i], sim_dup_or_null(a, date_keys[i]));
 		cJSON_AddItemToArray(arr, e);
 	}
 	cJSON_ArrayForEach(ov, get(a, "overrides")) {
@@ -496,7 +446,7 @@ static cJSON *all_dates(const cJSON *a)
 		cJSON_AddNumberToObject(e, "id", (double)sim_id(ov));
 		cJSON_AddStringToObject(e, "title", sim_str(ov, "title") ? sim_str(ov, "title") : "No Title");
 		for (i = 0; i < NDATES; i++)
-			cJSON_AddItemToObject(e, date_keys[i], dup_or_null(ov, date_keys[i]));
+			cJSON_AddItemToObject(e, date_keys[i], sim_dup_or_null(ov, date_keys[i]));
 		cJSON_AddItemToArray(arr, e);
 	}
 	return arr;
@@ -615,26 +565,37 @@ static void notify_due(struct sim *s, const cJSON *course, const cJSON *a, const
 	free(detail);
 }
 
-/* Assignment#update_quiz_or_discussion_topic */
+/* Assignment#update_quiz_or_discussion_topic. A quiz or topic whose title changes takes its module
+ * items along (ContentTag.update_for runs on every save that changes a title). */
 static void mirror_linked(cJSON *course, const cJSON *a)
 {
 	cJSON *q = NULL, *t = NULL;
 	size_t i;
+	int retitled;
 
 	if (value_id(get(a, "quiz_id")) >= 0)
 		q = sim_find_id_num(sim_course_kind(course, "quizzes"), value_id(get(a, "quiz_id")));
 	if (q) {
-		sim_set(q, "title", dup_or_null(a, "name"));
-		sim_set(q, "description", dup_or_null(a, "description"));
+		retitled = !sim_same_value(get(q, "title"), get(a, "name"));
+		sim_set(q, "title", sim_dup_or_null(a, "name"));
+		sim_set(q, "description", sim_dup_or_null(a, "description"));
 		for (i = 0; i < NDATES; i++)
-			sim_set(q, date_keys[i], dup_or_null(a, date_keys[i]));
+			sim_set(q, date_keys[i], sim_dup_or_null(a, date_keys[i]));
+		if (retitled) {
+			/* the sync reads "published" with default true; a quiz without it renders unpublished */
+			sim_set(q, "published", cJSON_CreateBool(sim_bool(q, "published", 0)));
+			sim_module_items_sync(course, "quizzes", q, NULL);
+		}
 	}
 	if (value_id(get(a, "discussion_topic_id")) >= 0)
 		t = sim_find_id_num(sim_course_kind(course, "discussion_topics"),
 				    value_id(get(a, "discussion_topic_id")));
 	if (t) {
-		sim_set(t, "title", dup_or_null(a, "name"));
-		sim_set(t, "message", dup_or_null(a, "description"));
+		retitled = !sim_same_value(get(t, "title"), get(a, "name"));
+		sim_set(t, "title", sim_dup_or_null(a, "name"));
+		sim_set(t, "message", sim_dup_or_null(a, "description"));
+		if (retitled)
+			sim_module_items_sync(course, "discussion_topics", t, NULL);
 	}
 }
 
@@ -648,11 +609,11 @@ static int check_assignment_dates(const cJSON *a, cJSON *errs)
 	int hl = get_date(a, "lock_at", &lk), n = 0;
 
 	if (hd && ((hu && due < un) || (hl && due > lk))) {
-		add_error(errs, "due_at", "must be between availability dates");
+		sim_errors_add(errs, "due_at", "must be between availability dates");
 		n++;
 	}
 	if (hu && hl && un > lk) {
-		add_error(errs, "lock_at", "must be after unlock date");
+		sim_errors_add(errs, "lock_at", "must be after unlock date");
 		n++;
 	}
 	return n;
@@ -728,7 +689,7 @@ static int check_blueprint(const cJSON *before, const cJSON *after, cJSON *errs)
 
 	for (i = 0; i < sizeof(locked_columns) / sizeof(locked_columns[0]); i++) {
 		if (!category_locked(before, locked_columns[i].category) ||
-		    same_value(get(before, locked_columns[i].field), get(after, locked_columns[i].field)))
+		    sim_same_value(get(before, locked_columns[i].field), get(after, locked_columns[i].field)))
 			continue;
 		len += (size_t)snprintf(msg + len, sizeof(msg) - len, "%s%s", n ? ", " : "",
 					locked_columns[i].column);
@@ -737,7 +698,7 @@ static int check_blueprint(const cJSON *before, const cJSON *after, cJSON *errs)
 	if (!n)
 		return 0;
 	snprintf(msg + len, sizeof(msg) - len, " - locked by Master Course");
-	add_error(errs, "base", msg);
+	sim_errors_add(errs, "base", msg);
 	return 1;
 }
 
@@ -1028,7 +989,7 @@ static int replace_overrides(struct sim *s, cJSON *course, const cJSON *before, 
 	}
 	if (cJSON_GetArraySize(errors)) {
 		cJSON_ArrayForEach(e, errors)
-			add_error(errs, "assignment_overrides", e->valuestring);
+			sim_errors_add(errs, "assignment_overrides", e->valuestring);
 		cJSON_Delete(next);
 		rc = -1;
 	} else {
@@ -1062,11 +1023,11 @@ static int assignment_apply(struct sim_req *rq, cJSON *course, const cJSON *befo
 		if (sim_time_input(s, v, 1, &val)) {
 			snprintf(key, sizeof(key), "assignment[%s]", date_keys[i]);
 			snprintf(msg, sizeof(msg), "Invalid datetime for %s", date_keys[i]);
-			add_error(errs, key, msg);
+			sim_errors_add(errs, key, msg);
 			continue;
 		}
 		/* fancy midnight on due_at and lock_at when the value changes */
-		if (i != 1 && cJSON_IsString(val) && !same_value(val, get(before, date_keys[i])) &&
+		if (i != 1 && cJSON_IsString(val) && !sim_same_value(val, get(before, date_keys[i])) &&
 		    !sim_time_parse(val->valuestring, "UTC", 0, &t)) {
 			cJSON_Delete(val);
 			set_time(copy, date_keys[i], 0, sim_time_fancy_midnight(t, sim_user_zone(s)));
@@ -1078,7 +1039,7 @@ static int assignment_apply(struct sim_req *rq, cJSON *course, const cJSON *befo
 		cJSON *val;
 
 		if (sim_time_input(s, v, 1, &val))
-			add_error(errs, "assignment[peer_reviews_assign_at]",
+			sim_errors_add(errs, "assignment[peer_reviews_assign_at]",
 				  "Invalid datetime for peer_reviews_assign_at");
 		else
 			sim_set(copy, "peer_reviews_assign_at", val);
@@ -1089,11 +1050,11 @@ static int assignment_apply(struct sim_req *rq, cJSON *course, const cJSON *befo
 	/* 2. the other fields */
 	if ((v = get(w, "name")) != NULL) {
 		if (!present(v))
-			add_error(errs, "name", "can't be blank");
+			sim_errors_add(errs, "name", "can't be blank");
 		else if (!cJSON_IsString(v))
-			add_error(errs, "name", "is invalid");
+			sim_errors_add(errs, "name", "is invalid");
 		else if (strlen(v->valuestring) > 255)
-			add_error(errs, "name", "is too long (maximum is 255 characters)");
+			sim_errors_add(errs, "name", "is too long (maximum is 255 characters)");
 		else
 			sim_set_str(copy, "name", v->valuestring);
 	}
@@ -1129,7 +1090,7 @@ static int assignment_apply(struct sim_req *rq, cJSON *course, const cJSON *befo
 		int pub = sim_value_bool(v);
 
 		if (!pub && is_published(before) && has_subs) {
-			add_error(errs, "published", "Can't unpublish if there are student submissions");
+			sim_errors_add(errs, "published", "Can't unpublish if there are student submissions");
 		} else {
 			sim_set(copy, "published", cJSON_CreateBool(pub));
 			sim_set_str(copy, "workflow_state", pub ? "published" : "unpublished");
@@ -1316,10 +1277,13 @@ static void get_assignment(struct sim_req *rq, struct sim_resp *rs)
 
 static const struct render_opts saved_opts = { 0, 0, 0 };
 
-/* Commit `copy` in place of `a` (freed); mirrors and notifications; returns the stored copy. */
+/* Commit `copy` in place of `a` (freed); mirrors, module items and notifications; returns the
+ * stored copy. */
 static cJSON *commit_assignment(struct sim *s, cJSON *course, cJSON *a, cJSON *copy, int notify_update)
 {
 	const cJSON *ov;
+	int items = !sim_same_value(get(a, "name"), get(copy, "name")) ||
+		    is_published(a) != is_published(copy);
 
 	notify_due(s, course, copy, "assignment", sim_id(copy), a, copy);
 	cJSON_ArrayForEach(ov, get(copy, "overrides")) {
@@ -1331,6 +1295,12 @@ static cJSON *commit_assignment(struct sim *s, cJSON *course, cJSON *a, cJSON *c
 	if (notify_update && is_published(copy) && course_available(course))
 		sim_notify(s, "assignment_changed", course, "assignment", sim_id(copy), NULL);
 	cJSON_ReplaceItemViaPointer(sim_course_kind(course, "assignments"), a, copy);
+	if (items) {
+		/* renamed or (un)published: the module items follow (ContentTag.update_for). The sync
+		 * reads only the published flag, so store the state is_published() derives. */
+		sim_set(copy, "published", cJSON_CreateBool(is_published(copy)));
+		sim_module_items_sync(course, "assignments", copy, NULL);
+	}
 	mirror_linked(course, copy);
 	return copy;
 }
@@ -1353,12 +1323,12 @@ static void put_assignment(struct sim_req *rq, struct sim_resp *rs)
 	errs = cJSON_CreateObject();
 	if (assignment_apply(rq, rq->course, a, copy, w, errs)) {
 		cJSON_Delete(copy);
-		reply_errors(rs, 400, errs);
+		sim_reply_errors(rs, 400, errs);
 		return;
 	}
 	cJSON_Delete(errs);
 	if (!cJSON_Compare(a, copy, 1) || sim_bool(w, "force_updated_at", 0))
-		touch(copy);
+		sim_touch(copy);
 	pos = get(w, "position");
 	a = commit_assignment(rq->sim, rq->course, a, copy, sim_bool(w, "notify_of_update", 0));
 	if (pos && value_id(pos) >= 0)
@@ -1380,8 +1350,8 @@ static void create_assignment(struct sim_req *rq, struct sim_resp *rs)
 	}
 	errs = cJSON_CreateObject();
 	if (!present(get(w, "name"))) {
-		add_error(errs, "name", "can't be blank");
-		reply_errors(rs, 400, errs);
+		sim_errors_add(errs, "name", "can't be blank");
+		sim_reply_errors(rs, 400, errs);
 		return;
 	}
 	blank = cJSON_CreateObject();
@@ -1395,13 +1365,13 @@ static void create_assignment(struct sim_req *rq, struct sim_resp *rs)
 	cJSON_AddFalseToObject(a, "published");
 	cJSON_AddStringToObject(a, "workflow_state", "unpublished");
 	cJSON_AddItemToObject(a, "submission_types", cJSON_Parse("[\"none\"]"));
-	now_str(when);
+	sim_time_now(when);
 	cJSON_AddStringToObject(a, "created_at", when);
 	cJSON_AddStringToObject(a, "updated_at", when);
 	if (assignment_apply(rq, rq->course, blank, a, w, errs)) {
 		cJSON_Delete(a);
 		cJSON_Delete(blank);
-		reply_errors(rs, 400, errs);
+		sim_reply_errors(rs, 400, errs);
 		return;
 	}
 	cJSON_Delete(blank);
@@ -1450,6 +1420,21 @@ static cJSON *override_assignment(struct sim_req *rq, struct sim_resp *rs)
 	return a;
 }
 
+/* The override :id of the assignment :assignment_id (*a is set to the assignment), or NULL after
+ * the 404 for either. */
+static cJSON *find_override(struct sim_req *rq, struct sim_resp *rs, cJSON **a)
+{
+	cJSON *ov;
+
+	*a = override_assignment(rq, rs);
+	if (!*a)
+		return NULL;
+	ov = sim_find_id(get(*a, "overrides"), sim_param(rq, "id"));
+	if (!ov)
+		sim_reply_not_found(rs);
+	return ov;
+}
+
 static void list_overrides(struct sim_req *rq, struct sim_resp *rs)
 {
 	cJSON *a = override_assignment(rq, rs), *all;
@@ -1465,110 +1450,90 @@ static void list_overrides(struct sim_req *rq, struct sim_resp *rs)
 
 static void get_override(struct sim_req *rq, struct sim_resp *rs)
 {
-	cJSON *a = override_assignment(rq, rs), *ov;
+	cJSON *a, *ov = find_override(rq, rs, &a);
 
-	if (!a)
+	if (!ov)
 		return;
-	ov = sim_find_id(get(a, "overrides"), sim_param(rq, "id"));
-	if (!ov) {
-		sim_reply_not_found(rs);
-		return;
-	}
 	sim_reply_json(rs, 200, render_override(rq->sim, rq->course, a, ov));
-}
-
-static void reply_string_errors(struct sim_resp *rs, cJSON *errors)
-{
-	cJSON *root = cJSON_CreateObject();
-
-	cJSON_AddItemToObject(root, "errors", errors);
-	sim_reply_json(rs, 400, root);
 }
 
 static void reply_taken(struct sim_resp *rs)
 {
 	cJSON *errs = cJSON_CreateObject();
 
-	add_error(errs, "set_id", "has already been taken");
-	reply_errors(rs, 400, errs);
+	sim_errors_add(errs, "set_id", "has already been taken");
+	sim_reply_errors(rs, 400, errs);
+}
+
+/* Apply the request's assignment_override[...] (absent: no changes) to `ov`. Returns 0, or -1
+ * after the 400 with the error strings. */
+static int override_from_body(struct sim_req *rq, struct sim_resp *rs, const cJSON *a, cJSON *ov)
+{
+	cJSON *data = sim_body_wrapper(rq, "assignment_override"), *empty = NULL;
+	cJSON *errors = cJSON_CreateArray();
+
+	if (!data)
+		data = empty = cJSON_CreateObject();
+	override_apply(rq->sim, rq->course, a, ov, data, errors);
+	cJSON_Delete(empty);
+	if (cJSON_GetArraySize(errors)) {
+		sim_reply_errors(rs, 400, errors);
+		return -1;
+	}
+	cJSON_Delete(errors);
+	return 0;
 }
 
 static void create_override(struct sim_req *rq, struct sim_resp *rs)
 {
-	cJSON *a = override_assignment(rq, rs), *ov, *errors;
-	cJSON *data = sim_body_wrapper(rq, "assignment_override"), *empty = NULL;
+	cJSON *a = override_assignment(rq, rs), *ov;
 
 	if (!a)
 		return;
-	if (!data)
-		data = empty = cJSON_CreateObject();
 	ov = cJSON_CreateObject();
 	cJSON_AddNumberToObject(ov, "id", (double)sim_new_id(rq->sim));
-	errors = cJSON_CreateArray();
-	override_apply(rq->sim, rq->course, a, ov, data, errors);
-	cJSON_Delete(empty);
-	if (cJSON_GetArraySize(errors)) {
+	if (override_from_body(rq, rs, a, ov)) {
 		cJSON_Delete(ov);
-		reply_string_errors(rs, errors);
 		return;
 	}
-	cJSON_Delete(errors);
 	if (set_taken(a, ov)) {
 		cJSON_Delete(ov);
 		reply_taken(rs);
 		return;
 	}
 	cJSON_AddItemToArray(overrides_of(a), ov);
-	touch(a);
+	sim_touch(a);
 	notify_override(rq->sim, rq->course, a, NULL, ov);
 	sim_reply_json(rs, 201, render_override(rq->sim, rq->course, a, ov));
 }
 
 static void put_override(struct sim_req *rq, struct sim_resp *rs)
 {
-	cJSON *a = override_assignment(rq, rs), *ov, *copy, *errors;
-	cJSON *data = sim_body_wrapper(rq, "assignment_override"), *empty = NULL;
+	cJSON *a, *ov = find_override(rq, rs, &a), *copy;
 
-	if (!a)
+	if (!ov)
 		return;
-	ov = sim_find_id(get(a, "overrides"), sim_param(rq, "id"));
-	if (!ov) {
-		sim_reply_not_found(rs);
-		return;
-	}
-	if (!data)
-		data = empty = cJSON_CreateObject();
 	copy = cJSON_Duplicate(ov, 1);
-	errors = cJSON_CreateArray();
-	override_apply(rq->sim, rq->course, a, copy, data, errors);
-	cJSON_Delete(empty);
-	if (cJSON_GetArraySize(errors)) {
+	if (override_from_body(rq, rs, a, copy)) {
 		cJSON_Delete(copy);
-		reply_string_errors(rs, errors);
 		return;
 	}
-	cJSON_Delete(errors);
 	notify_override(rq->sim, rq->course, a, ov, copy);
 	if (!cJSON_Compare(ov, copy, 1))
-		touch(a);
+		sim_touch(a);
 	cJSON_ReplaceItemViaPointer(get(a, "overrides"), ov, copy);
 	sim_reply_json(rs, 200, render_override(rq->sim, rq->course, a, copy));
 }
 
 static void delete_override(struct sim_req *rq, struct sim_resp *rs)
 {
-	cJSON *a = override_assignment(rq, rs), *ov, *out;
+	cJSON *a, *ov = find_override(rq, rs, &a), *out;
 
-	if (!a)
+	if (!ov)
 		return;
-	ov = sim_find_id(get(a, "overrides"), sim_param(rq, "id"));
-	if (!ov) {
-		sim_reply_not_found(rs);
-		return;
-	}
 	out = render_override(rq->sim, rq->course, a, ov);
 	cJSON_Delete(cJSON_DetachItemViaPointer(get(a, "overrides"), ov));
-	touch(a);
+	sim_touch(a);
 	sim_reply_json(rs, 200, out);
 }
 
@@ -1579,14 +1544,14 @@ static void batch_get_overrides(struct sim_req *rq, struct sim_resp *rs)
 
 	if (!list || !cJSON_GetArraySize(list)) {
 		cJSON_Delete(list);
-		reply_string_errors(rs, one_string("no assignment_overrides values present"));
+		sim_reply_errors(rs, 400, one_string("no assignment_overrides values present"));
 		return;
 	}
 	cJSON_ArrayForEach(req, list) {
 		if (!cJSON_IsObject(req) || !get(req, "id") || !get(req, "assignment_id")) {
 			cJSON_Delete(list);
-			reply_string_errors(rs, one_string("must specify an array with entry format "
-							   "{ id, assignment_id }"));
+			sim_reply_errors(rs, 400, one_string("must specify an array with entry format "
+							     "{ id, assignment_id }"));
 			return;
 		}
 	}
@@ -1613,7 +1578,7 @@ static void batch_edit_overrides(struct sim_req *rq, struct sim_resp *rs, int is
 
 	if (!present(raw) || !list) {
 		cJSON_Delete(list);
-		reply_string_errors(rs, cJSON_CreateStringArray((const char *[]){
+		sim_reply_errors(rs, 400, cJSON_CreateStringArray((const char *[]){
 						present(raw) ? "must specify an array of overrides"
 							     : "no assignment override data present" }, 1));
 		return;
@@ -1640,7 +1605,7 @@ static void batch_edit_overrides(struct sim_req *rq, struct sim_resp *rs, int is
 	}
 	if (bad) {
 		cJSON_Delete(list);
-		reply_string_errors(rs, all_errors);
+		sim_reply_errors(rs, 400, all_errors);
 		return;
 	}
 	/* interpret every element against a scratch copy */
@@ -1675,7 +1640,7 @@ static void batch_edit_overrides(struct sim_req *rq, struct sim_resp *rs, int is
 	if (bad) {
 		cJSON_Delete(copies);
 		cJSON_Delete(list);
-		reply_string_errors(rs, all_errors);
+		sim_reply_errors(rs, 400, all_errors);
 		return;
 	}
 	cJSON_Delete(all_errors);
@@ -1692,7 +1657,7 @@ static void batch_edit_overrides(struct sim_req *rq, struct sim_resp *rs, int is
 			cJSON_ReplaceItemViaPointer(get(a, "overrides"), old, ov);
 		else
 			cJSON_AddItemToArray(overrides_of(a), ov);
-		touch(a);
+		sim_touch(a);
 		cJSON_AddItemToArray(out, render_override(rq->sim, rq->course, a, ov));
 	}
 	cJSON_Delete(copies);
@@ -1754,7 +1719,7 @@ static char *bulk_merge(struct sim *s, cJSON *course, const cJSON *el, cJSON **a
 				if (!v)
 					continue;
 				bulk_set_date(s, *copy, date_keys[i], v, 0);
-				changed = !same_value(get(*copy, date_keys[i]), get(*a, date_keys[i]));
+				changed = !sim_same_value(get(*copy, date_keys[i]), get(*a, date_keys[i]));
 				if (i != 1 && changed)
 					bulk_set_date(s, *copy, date_keys[i], v, 1);
 			}
@@ -1860,7 +1825,7 @@ static void bulk_job(struct sim *s, cJSON *progress, cJSON *payload)
 	}
 	cJSON_Delete(results);
 	for (i = 0; i < n; i++) {
-		touch(news[i]);
+		sim_touch(news[i]);
 		commit_assignment(s, course, olds[i], news[i], 0);
 		news[i] = NULL;   /* now in the state */
 	}

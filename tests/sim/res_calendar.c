@@ -62,31 +62,6 @@
 
 /* ---------------------------------------------------------------- small helpers */
 
-static int parse_time(const char *v, time_t *out)
-{
-	return v && !sim_time_parse(v, "UTC", 0, out);
-}
-
-static cJSON *copy_or_null(const cJSON *o, const char *key)
-{
-	const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, key);
-
-	return v ? cJSON_Duplicate(v, 1) : cJSON_CreateNull();
-}
-
-static void def_item(cJSON *o, const char *key, cJSON *v)
-{
-	if (cJSON_GetObjectItemCaseSensitive(o, key))
-		cJSON_Delete(v);
-	else
-		cJSON_AddItemToObject(o, key, v);
-}
-
-static void def_null(cJSON *o, const char *key)
-{
-	def_item(o, key, cJSON_CreateNull());
-}
-
 static void set_time(cJSON *o, const char *key, time_t t)
 {
 	char buf[21];
@@ -150,13 +125,6 @@ static cJSON *find_assignment(struct sim *s, const char *id, cJSON **course)
 	return NULL;
 }
 
-static int deleted(const cJSON *o)
-{
-	const char *ws = sim_str(o, "workflow_state");
-
-	return ws && !strcmp(ws, "deleted");
-}
-
 /* ---------------------------------------------------------------- rendering */
 
 static cJSON *event_render(const struct sim_req *rq, const cJSON *course, const cJSON *e)
@@ -170,7 +138,7 @@ static cJSON *event_render(const struct sim_req *rq, const cJSON *course, const 
 	cJSON_DeleteItemFromObjectCaseSensitive(o, "time_zone_edited");
 	sim_set_str(o, "context_code", ctx);
 	sim_set_str(o, "all_context_codes", ctx);
-	sim_set(o, "context_name", copy_or_null(course, "name"));
+	sim_set(o, "context_name", sim_dup_or_null(course, "name"));
 	url = xasprintf("%s/api/v1/calendar_events/%" PRId64, rq->base, id);
 	sim_set_str(o, "url", url);
 	free(url);
@@ -181,36 +149,36 @@ static cJSON *event_render(const struct sim_req *rq, const cJSON *course, const 
 	if (!sim_str(e, "all_day_date")) {
 		char d[11];
 
-		if (parse_time(sim_str(e, "start_at"), &st)) {
+		if (sim_time_read(sim_str(e, "start_at"), &st)) {
 			local_date(st, event_zone(rq->sim, e), d);
 			sim_set_str(o, "all_day_date", d);
 		} else {
 			sim_set(o, "all_day_date", cJSON_CreateNull());
 		}
 	}
-	def_item(o, "title", cJSON_CreateString("Course Event"));
-	def_null(o, "start_at");
-	def_null(o, "end_at");
-	def_item(o, "workflow_state", cJSON_CreateString("active"));
-	def_null(o, "created_at");
-	def_null(o, "updated_at");
-	def_item(o, "all_day", cJSON_CreateFalse());
-	def_null(o, "comments");
-	def_null(o, "location_address");
-	def_null(o, "location_name");
-	def_null(o, "description");
-	def_item(o, "child_events_count", cJSON_CreateNumber(0));
-	def_null(o, "effective_context_code");
-	def_null(o, "context_color");
-	def_null(o, "parent_event_id");
-	def_item(o, "hidden", cJSON_CreateFalse());
-	def_item(o, "child_events", cJSON_CreateArray());
-	def_item(o, "duplicates", cJSON_CreateArray());
-	def_item(o, "important_dates", cJSON_CreateFalse());
-	def_null(o, "series_uuid");
-	def_null(o, "rrule");
-	def_null(o, "series_natural_language");
-	def_item(o, "blackout_date", cJSON_CreateFalse());
+	sim_default_str(o, "title", "Course Event");
+	sim_default_null(o, "start_at");
+	sim_default_null(o, "end_at");
+	sim_default_str(o, "workflow_state", "active");
+	sim_default_null(o, "created_at");
+	sim_default_null(o, "updated_at");
+	sim_default_bool(o, "all_day", 0);
+	sim_default_null(o, "comments");
+	sim_default_null(o, "location_address");
+	sim_default_null(o, "location_name");
+	sim_default_null(o, "description");
+	sim_default_num(o, "child_events_count", 0);
+	sim_default_null(o, "effective_context_code");
+	sim_default_null(o, "context_color");
+	sim_default_null(o, "parent_event_id");
+	sim_default_bool(o, "hidden", 0);
+	sim_default_item(o, "child_events", cJSON_CreateArray());
+	sim_default_item(o, "duplicates", cJSON_CreateArray());
+	sim_default_bool(o, "important_dates", 0);
+	sim_default_null(o, "series_uuid");
+	sim_default_null(o, "rrule");
+	sim_default_null(o, "series_natural_language");
+	sim_default_bool(o, "blackout_date", 0);
 	free(code);
 	return o;
 }
@@ -235,11 +203,11 @@ static cJSON *assignment_event(const struct sim_req *rq, const cJSON *course, co
 	time_t t;
 	struct tm tm;
 
-	cJSON_AddItemToObject(o, "title", copy_or_null(a, "name"));
+	cJSON_AddItemToObject(o, "title", sim_dup_or_null(a, "name"));
 	cJSON_AddStringToObject(o, "workflow_state", pub ? "published" : "unpublished");
-	cJSON_AddItemToObject(o, "created_at", copy_or_null(a, "created_at"));
-	cJSON_AddItemToObject(o, "updated_at", copy_or_null(a, "updated_at"));
-	if (cJSON_IsString(due) && parse_time(due->valuestring, &t)) {
+	cJSON_AddItemToObject(o, "created_at", sim_dup_or_null(a, "created_at"));
+	cJSON_AddItemToObject(o, "updated_at", sim_dup_or_null(a, "updated_at"));
+	if (cJSON_IsString(due) && sim_time_read(due->valuestring, &t)) {
 		/* Assignment#infer_all_day: due at 23:59 local counts as an all-day date */
 		sim_time_local(t, zone, &tm);
 		all_day = tm.tm_hour == 23 && tm.tm_min == 59;
@@ -250,21 +218,21 @@ static cJSON *assignment_event(const struct sim_req *rq, const cJSON *course, co
 		cJSON_AddBoolToObject(o, "all_day", 0);
 		cJSON_AddNullToObject(o, "all_day_date");
 	}
-	cJSON_AddItemToObject(o, "description", copy_or_null(a, "description"));
+	cJSON_AddItemToObject(o, "description", sim_dup_or_null(a, "description"));
 	url = xasprintf("assignment_%" PRId64, aid);
 	cJSON_AddStringToObject(o, "id", url);
 	free(url);
 	cJSON_AddStringToObject(o, "type", "assignment");
 	n = cJSON_AddObjectToObject(o, "assignment");
 	cJSON_AddNumberToObject(n, "id", (double)aid);
-	cJSON_AddItemToObject(n, "name", copy_or_null(a, "name"));
-	cJSON_AddItemToObject(n, "description", copy_or_null(a, "description"));
+	cJSON_AddItemToObject(n, "name", sim_dup_or_null(a, "name"));
+	cJSON_AddItemToObject(n, "description", sim_dup_or_null(a, "description"));
 	cJSON_AddItemToObject(n, "due_at", due ? cJSON_Duplicate(due, 1) : cJSON_CreateNull());
-	cJSON_AddItemToObject(n, "unlock_at", copy_or_null(a, "unlock_at"));
-	cJSON_AddItemToObject(n, "lock_at", copy_or_null(a, "lock_at"));
-	cJSON_AddItemToObject(n, "points_possible", copy_or_null(a, "points_possible"));
+	cJSON_AddItemToObject(n, "unlock_at", sim_dup_or_null(a, "unlock_at"));
+	cJSON_AddItemToObject(n, "lock_at", sim_dup_or_null(a, "lock_at"));
+	cJSON_AddItemToObject(n, "points_possible", sim_dup_or_null(a, "points_possible"));
 	cJSON_AddNumberToObject(n, "course_id", (double)cid);
-	cJSON_AddItemToObject(n, "submission_types", copy_or_null(a, "submission_types"));
+	cJSON_AddItemToObject(n, "submission_types", sim_dup_or_null(a, "submission_types"));
 	cJSON_AddBoolToObject(n, "published", pub);
 	cJSON_AddStringToObject(n, "workflow_state", pub ? "published" : "unpublished");
 	url = xasprintf("%s/courses/%" PRId64 "/assignments/%" PRId64, rq->base, cid, aid);
@@ -272,7 +240,7 @@ static cJSON *assignment_event(const struct sim_req *rq, const cJSON *course, co
 	cJSON_AddStringToObject(o, "html_url", url);
 	free(url);
 	cJSON_AddStringToObject(o, "context_code", code);
-	cJSON_AddItemToObject(o, "context_name", copy_or_null(course, "name"));
+	cJSON_AddItemToObject(o, "context_name", sim_dup_or_null(course, "name"));
 	cJSON_AddNullToObject(o, "context_color");
 	cJSON_AddItemToObject(o, "start_at", due ? cJSON_Duplicate(due, 1) : cJSON_CreateNull());
 	cJSON_AddItemToObject(o, "end_at", due ? cJSON_Duplicate(due, 1) : cJSON_CreateNull());
@@ -296,29 +264,6 @@ struct window {
 	int all_events, undated;
 	time_t start, end;
 };
-
-/* yyyy-mm-dd (start or end of that day in zone) or ISO 8601 with seconds; -1 otherwise. */
-static int window_date(const char *v, const char *zone, int end_of_day, time_t *out)
-{
-	struct tm tm;
-	int y, m, d;
-	char tail;
-
-	if (strlen(v) == 10 && sscanf(v, "%4d-%2d-%2d%c", &y, &m, &d, &tail) == 3) {
-		memset(&tm, 0, sizeof(tm));
-		tm.tm_year = y - 1900;
-		tm.tm_mon = m - 1;
-		tm.tm_mday = d;
-		if (end_of_day) {
-			tm.tm_hour = 23;
-			tm.tm_min = 59;
-			tm.tm_sec = 59;
-		}
-		*out = sim_time_from_local(&tm, zone);
-		return *out == (time_t)-1 ? -1 : 0;
-	}
-	return sim_time_parse(v, zone, 1, out);
-}
 
 static time_t day_edge(time_t t, const char *zone, int end)
 {
@@ -345,14 +290,14 @@ static int read_window(struct sim_req *rq, struct sim_resp *rs, struct window *w
 		return 0;
 	errs = cJSON_CreateObject();
 	if (sd && *sd) {
-		if (window_date(sd, zone, 0, &w->start))
+		if (sim_time_day_param(sd, zone, 0, &w->start))
 			cJSON_AddStringToObject(errs, "start_date",
 						"Invalid date or invalid datetime for start_date");
 		else
 			have_s = 1;
 	}
 	if (ed && *ed) {
-		if (window_date(ed, zone, 1, &w->end))
+		if (sim_time_day_param(ed, zone, 1, &w->end))
 			cJSON_AddStringToObject(errs, "end_date",
 						"Invalid date or invalid datetime for end_date");
 		else
@@ -384,7 +329,7 @@ static int in_window(const struct window *w, const char *v)
 		return 1;
 	if (w->undated)
 		return !v;
-	return parse_time(v, &t) && t >= w->start && t <= w->end;
+	return sim_time_read(v, &t) && t >= w->start && t <= w->end;
 }
 
 struct ev_row {
@@ -525,7 +470,7 @@ static void list_events(struct sim_req *rq, struct sim_resp *rs)
 		cJSON *arr = sim_course_kind(courses[k], assignments ? "assignments" : "calendar_events");
 
 		cJSON_ArrayForEach(it, arr) {
-			if (deleted(it) || !row_matches(&w, it, assignments))
+			if (sim_is_deleted(it) || !row_matches(&w, it, assignments))
 				continue;
 			if (nrows == cap) {
 				cap = cap ? cap * 2 : 32;
@@ -534,7 +479,7 @@ static void list_events(struct sim_req *rq, struct sim_resp *rs)
 			rows[nrows].course = courses[k];
 			rows[nrows].obj = it;
 			rows[nrows].id = sim_id(it);
-			rows[nrows].has = parse_time(sim_str(it, assignments ? "due_at" : "start_at"),
+			rows[nrows].has = sim_time_read(sim_str(it, assignments ? "due_at" : "start_at"),
 						     &rows[nrows].key);
 			nrows++;
 		}
@@ -572,32 +517,22 @@ static void get_event(struct sim_req *rq, struct sim_resp *rs)
 		return;
 	}
 	e = find_assignment(rq->sim, id, &course);
-	if (e && !deleted(e)) {
+	if (e && !sim_is_deleted(e)) {
 		sim_reply_json(rs, 200, assignment_event(rq, course, e, NULL));
 		return;
 	}
 	sim_reply_not_found(rs);
 }
 
-/* A date param through Rails casting: absent/""/null/garbage -> null. */
-static cJSON *lenient_date(struct sim *s, const cJSON *v)
-{
-	cJSON *out = NULL;
-
-	if (sim_time_input(s, v, 0, &out))
-		out = cJSON_CreateNull();
-	return out;
-}
-
 /* PUT to "assignment_N": params_for_update = {due_at: calendar_event[start_at]}. */
 static void update_assignment_event(struct sim_req *rq, struct sim_resp *rs, cJSON *course, cJSON *a,
 				    const cJSON *w)
 {
-	cJSON *due = lenient_date(rq->sim, cJSON_GetObjectItemCaseSensitive(w, "start_at")), *q;
+	cJSON *due = sim_time_lenient(rq->sim, cJSON_GetObjectItemCaseSensitive(w, "start_at")), *q;
 	const cJSON *qid = cJSON_GetObjectItemCaseSensitive(a, "quiz_id");
 	time_t t;
 
-	if (cJSON_IsString(due) && parse_time(due->valuestring, &t)) {
+	if (cJSON_IsString(due) && sim_time_read(due->valuestring, &t)) {
 		/* Assignment#due_at= infers times: fancy midnight in the user's zone (5.4) */
 		set_time(a, "due_at", sim_time_fancy_midnight(t, sim_user_zone(rq->sim)));
 		cJSON_Delete(due);
@@ -609,7 +544,7 @@ static void update_assignment_event(struct sim_req *rq, struct sim_resp *rs, cJS
 		/* Assignment#update_quiz_or_discussion_topic copies the dates to the quiz (5.1) */
 		q = sim_find_id_num(sim_course_kind(course, "quizzes"), sim_i64(qid->valuedouble));
 		if (q)
-			sim_set(q, "due_at", copy_or_null(a, "due_at"));
+			sim_set(q, "due_at", sim_dup_or_null(a, "due_at"));
 	}
 	sim_reply_json(rs, 200, assignment_event(rq, course, a, NULL));
 }
@@ -623,7 +558,8 @@ static void settle_dates(struct sim *s, cJSON *e, int start_changed, int end_cha
 {
 	const char *zone = event_zone(s, e);
 	time_t st, en;
-	int has_s = parse_time(sim_str(e, "start_at"), &st), has_e = parse_time(sim_str(e, "end_at"), &en);
+	int has_s = sim_time_read(sim_str(e, "start_at"), &st);
+	int has_e = sim_time_read(sim_str(e, "end_at"), &en);
 	struct tm tm;
 	char d[11];
 
@@ -695,9 +631,9 @@ static void apply_event_params(struct sim *s, cJSON *e, const cJSON *w)
 	if ((v = cJSON_GetObjectItemCaseSensitive(w, "time_zone_edited")) && cJSON_IsString(v))
 		sim_set_str(e, "time_zone_edited", v->valuestring);
 	if ((v = cJSON_GetObjectItemCaseSensitive(w, "start_at")))
-		sim_set(e, "start_at", lenient_date(s, v));
+		sim_set(e, "start_at", sim_time_lenient(s, v));
 	if ((v = cJSON_GetObjectItemCaseSensitive(w, "end_at")))
-		sim_set(e, "end_at", lenient_date(s, v));
+		sim_set(e, "end_at", sim_time_lenient(s, v));
 	if ((v = cJSON_GetObjectItemCaseSensitive(w, "all_day"))) {
 		int on = sim_value_bool(v);
 
@@ -719,7 +655,7 @@ static void update_event(struct sim_req *rq, struct sim_resp *rs)
 
 	e = find_event(rq->sim, id, &course);
 	a = e ? NULL : find_assignment(rq->sim, id, &course);
-	if (!e && (!a || deleted(a))) {
+	if (!e && (!a || sim_is_deleted(a))) {
 		sim_reply_not_found(rs);
 		return;
 	}
@@ -731,7 +667,7 @@ static void update_event(struct sim_req *rq, struct sim_resp *rs)
 		update_assignment_event(rq, rs, course, a, w);
 		return;
 	}
-	if (deleted(e)) {
+	if (sim_is_deleted(e)) {
 		/* the policy grants :update only to events that are not deleted */
 		sim_reply_unauthorized(rq, rs);
 		return;
@@ -797,7 +733,7 @@ static void delete_event(struct sim_req *rq, struct sim_resp *rs)
 		sim_reply_not_found(rs);
 		return;
 	}
-	if (deleted(e)) {
+	if (sim_is_deleted(e)) {
 		sim_reply_unauthorized(rq, rs);
 		return;
 	}

@@ -244,7 +244,6 @@ static void put_course(struct sim_req *rq, struct sim_resp *rs)
 	cJSON *w = sim_body_wrapper(rq, "course"), *c = rq->course, *v, *changes;
 	const char *ev;
 	size_t i;
-	char when[21];
 
 	if (!w) {
 		/* nothing to update: Canvas answers with the course as it is */
@@ -341,8 +340,7 @@ static void put_course(struct sim_req *rq, struct sim_resp *rs)
 	cJSON_ArrayForEach(v, changes)
 		sim_set(c, v->string, cJSON_Duplicate(v, 1));
 	cJSON_Delete(changes);
-	sim_time_format(sim_now(), when);
-	sim_set_str(c, "updated_at", when);
+	sim_touch(c);
 	sim_reply_json(rs, 200, render_course(rq, c));
 }
 

@@ -24,6 +24,8 @@
  * - A graded topic (assignment_id set) carries a nested "assignment" built from the course's
  *   assignment; title and message changes are mirrored to its name and description, and an
  *   assignment[...] sub-object edits its dates with the assignment API's strict date rule (5.1).
+ * - A PUT that renames or (un)publishes a topic gives the module items of the topic and of its
+ *   assignment the new title and state (ContentTag.update_for, sim_module_items_sync).
  * - List: announcements are excluded unless only_announcements=true (then only they are listed);
  *   scope=locked|unlocked|pinned|unpinned is applied AFTER pagination, as Canvas does, so a page
  *   can be shorter than per_page while a next link still follows. Default order is Canvas's
@@ -44,9 +46,9 @@
  * - The caller is always a teacher: permissions all true, locked_for_user false, unpublished and
  *   delayed announcements visible. Student-only behaviour (message replaced by the lock
  *   explanation) is not simulated.
- * - A few small helpers (lenient dates, module-item cleanup, the nested assignment) are repeated
- *   in res_quizzes.c and res_calendar.c instead of living in a new shared header, so that each
- *   resource file stands alone and the three can be merged in any order.
+ * - The small helpers this file shares with res_quizzes.c and res_calendar.c (lenient dates, the
+ *   linked assignment, module-item cleanup, render defaults) live in sim_store.c, sim_time.c and
+ *   res_modules.c (sim.h), so that a fix reaches every resource at once.
  */
 #include <inttypes.h>
 #include <stdio.h>
@@ -69,82 +71,16 @@ static const char *course_zone(const cJSON *course)
 	return z && *z ? z : "UTC";
 }
 
-static int parse_time(const char *v, time_t *out)
-{
-	return v && !sim_time_parse(v, "UTC", 0, out);
-}
-
-/* Case-insensitive substring test (ILIKE '%needle%'); strcasestr is a GNU extension. */
-static int ci_contains(const char *hay, const char *needle)
-{
-	size_t n = strlen(needle);
-
-	for (; hay && *hay; hay++)
-		if (!strncasecmp(hay, needle, n))
-			return 1;
-	return 0;
-}
-
-static void now_string(char out[21])
-{
-	sim_time_format(sim_now(), out);
-}
-
-/* A date param through Rails casting: parseable -> "...Z", absent/empty/null/garbage -> null. */
-static cJSON *lenient_date(struct sim *s, const cJSON *v)
-{
-	cJSON *out = NULL;
-
-	if (sim_time_input(s, v, 0, &out))
-		out = cJSON_CreateNull();
-	return out;
-}
-
 /* Fancy midnight of a stored date value (a string or null), in `zone`; returns a new item. */
 static cJSON *fancy(const cJSON *v, const char *zone)
 {
 	time_t t;
 	char buf[21];
 
-	if (!cJSON_IsString(v) || !parse_time(v->valuestring, &t))
+	if (!cJSON_IsString(v) || !sim_time_read(v->valuestring, &t))
 		return cJSON_Duplicate(v, 1);
 	sim_time_format(sim_time_fancy_midnight(t, zone), buf);
 	return cJSON_CreateString(buf);
-}
-
-static void def_item(cJSON *o, const char *key, cJSON *v)
-{
-	if (cJSON_GetObjectItemCaseSensitive(o, key))
-		cJSON_Delete(v);
-	else
-		cJSON_AddItemToObject(o, key, v);
-}
-
-static void def_null(cJSON *o, const char *key)
-{
-	def_item(o, key, cJSON_CreateNull());
-}
-
-static void def_bool(cJSON *o, const char *key, int v)
-{
-	def_item(o, key, cJSON_CreateBool(v));
-}
-
-static void def_num(cJSON *o, const char *key, double v)
-{
-	def_item(o, key, cJSON_CreateNumber(v));
-}
-
-static void def_str(cJSON *o, const char *key, const char *v)
-{
-	def_item(o, key, v ? cJSON_CreateString(v) : cJSON_CreateNull());
-}
-
-static cJSON *copy_or_null(const cJSON *o, const char *key)
-{
-	const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, key);
-
-	return v ? cJSON_Duplicate(v, 1) : cJSON_CreateNull();
 }
 
 /* ---------------------------------------------------------------- lookups */
@@ -165,36 +101,6 @@ static cJSON *find_topic(cJSON *course, const char *id, int *is_ann, cJSON **arr
 	return t;
 }
 
-static cJSON *linked_assignment(cJSON *course, const cJSON *t)
-{
-	const cJSON *aid = cJSON_GetObjectItemCaseSensitive(t, "assignment_id");
-
-	if (!cJSON_IsNumber(aid))
-		return NULL;
-	return sim_find_id_num(sim_course_kind(course, "assignments"), sim_i64(aid->valuedouble));
-}
-
-/* Remove module items of `type` pointing at `id` (Canvas deletes the content tags). */
-static void drop_module_items(cJSON *course, const char *type, int64_t id)
-{
-	cJSON *m;
-
-	cJSON_ArrayForEach(m, sim_course_kind(course, "modules")) {
-		cJSON *items = cJSON_GetObjectItemCaseSensitive(m, "items");
-		cJSON *it = items ? items->child : NULL;
-
-		while (it) {
-			cJSON *next = it->next;
-			const char *ty = sim_str(it, "type");
-			const cJSON *cid = cJSON_GetObjectItemCaseSensitive(it, "content_id");
-
-			if (ty && !strcmp(ty, type) && cJSON_IsNumber(cid) && sim_i64(cid->valuedouble) == id)
-				cJSON_Delete(cJSON_DetachItemViaPointer(items, it));
-			it = next;
-		}
-	}
-}
-
 /* ---------------------------------------------------------------- rendering */
 
 /* The nested assignment of a graded topic (Canvas nests a full Assignment without its
@@ -206,17 +112,17 @@ static cJSON *assignment_brief(const struct sim_req *rq, const cJSON *course, co
 	int pub = sim_bool(a, "published", 1);
 
 	cJSON_AddNumberToObject(o, "id", (double)sim_id(a));
-	cJSON_AddItemToObject(o, "name", copy_or_null(a, "name"));
-	cJSON_AddItemToObject(o, "description", copy_or_null(a, "description"));
+	cJSON_AddItemToObject(o, "name", sim_dup_or_null(a, "name"));
+	cJSON_AddItemToObject(o, "description", sim_dup_or_null(a, "description"));
 	cJSON_AddNumberToObject(o, "course_id", (double)sim_id(course));
-	cJSON_AddItemToObject(o, "due_at", copy_or_null(a, "due_at"));
-	cJSON_AddItemToObject(o, "unlock_at", copy_or_null(a, "unlock_at"));
-	cJSON_AddItemToObject(o, "lock_at", copy_or_null(a, "lock_at"));
-	cJSON_AddItemToObject(o, "points_possible", copy_or_null(a, "points_possible"));
-	cJSON_AddItemToObject(o, "grading_type", copy_or_null(a, "grading_type"));
-	cJSON_AddItemToObject(o, "assignment_group_id", copy_or_null(a, "assignment_group_id"));
+	cJSON_AddItemToObject(o, "due_at", sim_dup_or_null(a, "due_at"));
+	cJSON_AddItemToObject(o, "unlock_at", sim_dup_or_null(a, "unlock_at"));
+	cJSON_AddItemToObject(o, "lock_at", sim_dup_or_null(a, "lock_at"));
+	cJSON_AddItemToObject(o, "points_possible", sim_dup_or_null(a, "points_possible"));
+	cJSON_AddItemToObject(o, "grading_type", sim_dup_or_null(a, "grading_type"));
+	cJSON_AddItemToObject(o, "assignment_group_id", sim_dup_or_null(a, "assignment_group_id"));
 	if (cJSON_GetObjectItemCaseSensitive(a, "submission_types"))
-		cJSON_AddItemToObject(o, "submission_types", copy_or_null(a, "submission_types"));
+		cJSON_AddItemToObject(o, "submission_types", sim_dup_or_null(a, "submission_types"));
 	else
 		cJSON_AddItemToObject(o, "submission_types", cJSON_CreateStringArray(DISCUSSION_TYPES, 1));
 	cJSON_AddBoolToObject(o, "published", pub);
@@ -233,7 +139,7 @@ static int topic_locked(const cJSON *t, time_t now)
 
 	if (sim_bool(t, "locked", 0))
 		return 1;
-	return parse_time(sim_str(t, "lock_at"), &lk) && lk <= now;
+	return sim_time_read(sim_str(t, "lock_at"), &lk) && lk <= now;
 }
 
 /* posted_at as Canvas reports it: null while a delayed post is pending. */
@@ -242,7 +148,7 @@ static cJSON *rendered_posted_at(const cJSON *t, time_t now)
 	const char *delayed = sim_str(t, "delayed_post_at"), *posted = sim_str(t, "posted_at");
 	time_t d;
 
-	if (parse_time(delayed, &d) && d > now)
+	if (sim_time_read(delayed, &d) && d > now)
 		return cJSON_CreateNull();
 	if (posted)
 		return cJSON_CreateString(posted);
@@ -250,7 +156,7 @@ static cJSON *rendered_posted_at(const cJSON *t, time_t now)
 		return cJSON_CreateNull();
 	if (delayed)
 		return cJSON_CreateString(delayed);
-	return copy_or_null(t, "created_at");
+	return sim_dup_or_null(t, "created_at");
 }
 
 enum { WITH_ASSIGNMENT = 1, WITH_CONTEXT_CODE = 2 };
@@ -279,32 +185,32 @@ static cJSON *topic_render(const struct sim_req *rq, cJSON *course, const cJSON 
 		snprintf(code, sizeof(code), "course_%" PRId64, cid);
 		sim_set_str(o, "context_code", code);
 	}
-	a = linked_assignment(course, t);
+	a = sim_linked_assignment(course, t);
 	if ((flags & WITH_ASSIGNMENT) && a)
 		sim_set(o, "assignment", assignment_brief(rq, course, a));
 
 	/* Canvas defaults for whatever the stored object leaves out */
-	def_str(o, "title", "No Title");
-	def_str(o, "message", "");
-	def_null(o, "created_at");
+	sim_default_str(o, "title", "No Title");
+	sim_default_str(o, "message", "");
+	sim_default_null(o, "created_at");
 	if (!cJSON_GetObjectItemCaseSensitive(o, "last_reply_at"))
-		cJSON_AddItemToObject(o, "last_reply_at", copy_or_null(t, "created_at"));
-	def_null(o, "delayed_post_at");
-	def_null(o, "lock_at");
-	def_null(o, "todo_date");
-	def_null(o, "assignment_id");
-	def_null(o, "root_topic_id");
-	def_null(o, "position");
-	def_bool(o, "podcast_has_student_posts", 0);
-	def_null(o, "podcast_url");
-	def_str(o, "discussion_type", "side_comment");
-	def_bool(o, "allow_rating", 0);
-	def_bool(o, "only_graders_can_rate", 0);
-	def_bool(o, "sort_by_rating", 0);
-	def_bool(o, "is_section_specific", 0);
-	def_null(o, "anonymous_state");
-	def_null(o, "user_name");
-	def_num(o, "discussion_subentry_count", 0);
+		cJSON_AddItemToObject(o, "last_reply_at", sim_dup_or_null(t, "created_at"));
+	sim_default_null(o, "delayed_post_at");
+	sim_default_null(o, "lock_at");
+	sim_default_null(o, "todo_date");
+	sim_default_null(o, "assignment_id");
+	sim_default_null(o, "root_topic_id");
+	sim_default_null(o, "position");
+	sim_default_bool(o, "podcast_has_student_posts", 0);
+	sim_default_null(o, "podcast_url");
+	sim_default_str(o, "discussion_type", "side_comment");
+	sim_default_bool(o, "allow_rating", 0);
+	sim_default_bool(o, "only_graders_can_rate", 0);
+	sim_default_bool(o, "sort_by_rating", 0);
+	sim_default_bool(o, "is_section_specific", 0);
+	sim_default_null(o, "anonymous_state");
+	sim_default_null(o, "user_name");
+	sim_default_num(o, "discussion_subentry_count", 0);
 	entries = (int)cJSON_GetNumberValue(cJSON_GetObjectItemCaseSensitive(o, "discussion_subentry_count"));
 	if (!cJSON_GetObjectItemCaseSensitive(o, "permissions")) {
 		perm = cJSON_AddObjectToObject(o, "permissions");
@@ -313,22 +219,22 @@ static cJSON *topic_render(const struct sim_req *rq, cJSON *course, const cJSON 
 		cJSON_AddBoolToObject(perm, "reply", 1);
 		cJSON_AddBoolToObject(perm, "delete", 1);
 	}
-	def_bool(o, "require_initial_post", 0);
-	def_bool(o, "user_can_see_posts", 1);
-	def_str(o, "read_state", "read");
-	def_num(o, "unread_count", 0);
-	def_bool(o, "subscribed", !is_ann);
-	def_item(o, "attachments", cJSON_CreateArray());
-	def_bool(o, "published", 1);
-	def_bool(o, "can_unpublish", !is_ann && entries == 0 && !sim_bool(t, "has_submissions", 0));
-	def_bool(o, "can_lock", 1);
-	def_bool(o, "comments_disabled", is_ann);
-	def_null(o, "author");
-	def_bool(o, "pinned", 0);
-	def_null(o, "group_category_id");
-	def_bool(o, "can_group", !is_ann && entries == 0);
-	def_item(o, "topic_children", cJSON_CreateArray());
-	def_item(o, "group_topic_children", cJSON_CreateArray());
+	sim_default_bool(o, "require_initial_post", 0);
+	sim_default_bool(o, "user_can_see_posts", 1);
+	sim_default_str(o, "read_state", "read");
+	sim_default_num(o, "unread_count", 0);
+	sim_default_bool(o, "subscribed", !is_ann);
+	sim_default_item(o, "attachments", cJSON_CreateArray());
+	sim_default_bool(o, "published", 1);
+	sim_default_bool(o, "can_unpublish", !is_ann && entries == 0 && !sim_bool(t, "has_submissions", 0));
+	sim_default_bool(o, "can_lock", 1);
+	sim_default_bool(o, "comments_disabled", is_ann);
+	sim_default_null(o, "author");
+	sim_default_bool(o, "pinned", 0);
+	sim_default_null(o, "group_category_id");
+	sim_default_bool(o, "can_group", !is_ann && entries == 0);
+	sim_default_item(o, "topic_children", cJSON_CreateArray());
+	sim_default_item(o, "group_topic_children", cJSON_CreateArray());
 	return o;
 }
 
@@ -355,7 +261,7 @@ static time_t posted_key(const cJSON *t, int *has)
 	time_t v;
 
 	for (i = 0; i < sizeof(keys) / sizeof(keys[0]); i++) {
-		if (parse_time(sim_str(t, keys[i]), &v)) {
+		if (sim_time_read(sim_str(t, keys[i]), &v)) {
 			*has = 1;
 			return v;
 		}
@@ -419,18 +325,18 @@ static size_t collect_rows(cJSON *arr, const char *search, struct row **out)
 		const cJSON *pos = cJSON_GetObjectItemCaseSensitive(t, "position");
 		const char *title = sim_str(t, "title");
 
-		if (search && *search && !ci_contains(title, search))
+		if (search && *search && !sim_icontains(title, search))
 			continue;
 		r = &rows[n++];
 		r->t = t;
 		r->id = sim_id(t);
 		r->title = title;
-		r->has_created = parse_time(sim_str(t, "created_at"), &r->created);
+		r->has_created = sim_time_read(sim_str(t, "created_at"), &r->created);
 		r->has_pos = cJSON_IsNumber(pos);
 		r->pos = r->has_pos ? pos->valuedouble : 0;
 		if (sort_mode == ORDER_RECENT)
-			r->has_key = parse_time(sim_str(t, "last_reply_at"), &r->key) ||
-				     parse_time(sim_str(t, "created_at"), &r->key);
+			r->has_key = sim_time_read(sim_str(t, "last_reply_at"), &r->key) ||
+				     sim_time_read(sim_str(t, "created_at"), &r->key);
 		else
 			r->key = posted_key(t, &r->has_key);
 	}
@@ -566,12 +472,12 @@ static int assignment_dates(struct sim_req *rq, struct sim_resp *rs, const cJSON
  * topic; assignment[set_assignment]=false ungrades the topic instead. */
 static void apply_assignment(struct sim_req *rq, cJSON *t, const cJSON *w, cJSON *dates, const char *now)
 {
-	cJSON *course = rq->course, *a = linked_assignment(course, t), *d;
+	cJSON *course = rq->course, *a = sim_linked_assignment(course, t), *d;
 	const cJSON *sa = cJSON_GetObjectItemCaseSensitive(w, "set_assignment"), *pp;
 
 	if (sa && !sim_value_bool(sa)) {
 		if (a) {
-			drop_module_items(course, "Assignment", sim_id(a));
+			sim_module_items_drop(course, "Assignment", sim_id(a));
 			cJSON_Delete(cJSON_DetachItemViaPointer(sim_course_kind(course, "assignments"), a));
 		}
 		sim_set(t, "assignment_id", cJSON_CreateNull());
@@ -581,8 +487,8 @@ static void apply_assignment(struct sim_req *rq, cJSON *t, const cJSON *w, cJSON
 		a = cJSON_CreateObject();
 		cJSON_AddNumberToObject(a, "id", (double)sim_new_id(rq->sim));
 		cJSON_AddNumberToObject(a, "course_id", (double)sim_id(course));
-		cJSON_AddItemToObject(a, "name", copy_or_null(t, "title"));
-		cJSON_AddItemToObject(a, "description", copy_or_null(t, "message"));
+		cJSON_AddItemToObject(a, "name", sim_dup_or_null(t, "title"));
+		cJSON_AddItemToObject(a, "description", sim_dup_or_null(t, "message"));
 		cJSON_AddNullToObject(a, "due_at");
 		cJSON_AddNullToObject(a, "unlock_at");
 		cJSON_AddNullToObject(a, "lock_at");
@@ -611,12 +517,12 @@ static void apply_assignment(struct sim_req *rq, cJSON *t, const cJSON *w, cJSON
 /* Title, message and published of a graded topic are the assignment's too (5.1). */
 static void mirror_to_assignment(cJSON *course, const cJSON *t, const char *now)
 {
-	cJSON *a = linked_assignment(course, t);
+	cJSON *a = sim_linked_assignment(course, t);
 
 	if (!a)
 		return;
-	sim_set(a, "name", copy_or_null(t, "title"));
-	sim_set(a, "description", copy_or_null(t, "message"));
+	sim_set(a, "name", sim_dup_or_null(t, "title"));
+	sim_set(a, "description", sim_dup_or_null(t, "message"));
 	sim_set(a, "published", cJSON_CreateBool(sim_bool(t, "published", 1)));
 	sim_set_str(a, "updated_at", now);
 }
@@ -632,7 +538,7 @@ static int apply_params(struct sim_req *rq, struct sim_resp *rs, cJSON *t, int i
 	int rc = -1;
 	time_t dp;
 
-	now_string(now);
+	sim_time_now(now);
 	v = cJSON_GetObjectItemCaseSensitive(b, "discussion_type");
 	if (cJSON_IsString(v) && !valid_discussion_type(v->valuestring)) {
 		sim_reply_invalid(rs, 400, "discussion_type", "inclusion", "is not included in the list");
@@ -675,13 +581,13 @@ static int apply_params(struct sim_req *rq, struct sim_resp *rs, cJSON *t, int i
 			sim_set(t, flat_bools[i], cJSON_CreateBool(sim_value_bool(v)));
 	}
 	if ((v = cJSON_GetObjectItemCaseSensitive(b, "delayed_post_at")))
-		sim_set(t, "delayed_post_at", lenient_date(rq->sim, v));
+		sim_set(t, "delayed_post_at", sim_time_lenient(rq->sim, v));
 	if ((v = cJSON_GetObjectItemCaseSensitive(b, "todo_date")))
-		sim_set(t, "todo_date", lenient_date(rq->sim, v));
+		sim_set(t, "todo_date", sim_time_lenient(rq->sim, v));
 	if ((v = cJSON_GetObjectItemCaseSensitive(b, "unlock_at")))
-		sim_set(t, "unlock_at", lenient_date(rq->sim, v));
+		sim_set(t, "unlock_at", sim_time_lenient(rq->sim, v));
 	if ((v = cJSON_GetObjectItemCaseSensitive(b, "lock_at"))) {
-		cJSON *d = lenient_date(rq->sim, v);
+		cJSON *d = sim_time_lenient(rq->sim, v);
 
 		/* discussion lock_at: fancy midnight in the course zone, not the user zone (5.4) */
 		sim_set(t, "lock_at", fancy(d, course_zone(rq->course)));
@@ -695,7 +601,7 @@ static int apply_params(struct sim_req *rq, struct sim_resp *rs, cJSON *t, int i
 		sim_set(t, "published", cJSON_CreateTrue());
 
 	/* posted_at follows the schedule: a pending delayed post is not posted yet */
-	if (parse_time(sim_str(t, "delayed_post_at"), &dp) && dp > sim_now())
+	if (sim_time_read(sim_str(t, "delayed_post_at"), &dp) && dp > sim_now())
 		sim_set(t, "posted_at", cJSON_CreateNull());
 	else if (!sim_str(t, "posted_at") && sim_bool(t, "published", 1))
 		sim_set_str(t, "posted_at", now);
@@ -712,15 +618,31 @@ done:
 
 static void update_topic(struct sim_req *rq, struct sim_resp *rs)
 {
-	int is_ann;
-	cJSON *t = find_topic(rq->course, sim_param(rq, "topic_id"), &is_ann, NULL);
+	int is_ann, old_pub, items;
+	cJSON *t = find_topic(rq->course, sim_param(rq, "topic_id"), &is_ann, NULL), *old_title, *a;
 
 	if (!t) {
 		sim_reply_not_found(rs);
 		return;
 	}
-	if (apply_params(rq, rs, t, is_ann, 0))
+	old_title = sim_dup_or_null(t, "title");
+	old_pub = sim_bool(t, "published", 1);
+	if (apply_params(rq, rs, t, is_ann, 0)) {
+		cJSON_Delete(old_title);
 		return;
+	}
+	items = !sim_same_value(old_title, cJSON_GetObjectItemCaseSensitive(t, "title")) ||
+		old_pub != sim_bool(t, "published", 1);
+	cJSON_Delete(old_title);
+	if (items && !is_ann) {
+		/* a renamed or (un)published topic takes its module items along, and so does its
+		 * assignment, which mirror_to_assignment has just changed too (ContentTag.update_for);
+		 * announcements are never module items */
+		sim_module_items_sync(rq->course, "discussion_topics", t, NULL);
+		a = sim_linked_assignment(rq->course, t);
+		if (a)
+			sim_module_items_sync(rq->course, "assignments", a, NULL);
+	}
 	sim_reply_json(rs, 200, topic_render(rq, rq->course, t, is_ann, WITH_ASSIGNMENT));
 }
 
@@ -736,7 +658,7 @@ static void create_topic(struct sim_req *rq, struct sim_resp *rs)
 		sim_reply_invalid(rs, 400, "message", "blank", "can't be blank");
 		return;
 	}
-	now_string(now);
+	sim_time_now(now);
 	t = cJSON_CreateObject();
 	cJSON_AddNumberToObject(t, "id", (double)sim_new_id(rq->sim));
 	cJSON_AddStringToObject(t, "title", "No Title");
@@ -771,42 +693,18 @@ static void delete_topic(struct sim_req *rq, struct sim_resp *rs)
 		sim_reply_not_found(rs);
 		return;
 	}
-	a = linked_assignment(rq->course, t);
+	a = sim_linked_assignment(rq->course, t);
 	if (a) {
-		drop_module_items(rq->course, "Assignment", sim_id(a));
+		sim_module_items_drop(rq->course, "Assignment", sim_id(a));
 		cJSON_Delete(cJSON_DetachItemViaPointer(sim_course_kind(rq->course, "assignments"), a));
 	}
-	drop_module_items(rq->course, "Discussion", sim_id(t));
+	sim_module_items_drop(rq->course, "Discussion", sim_id(t));
 	cJSON_Delete(cJSON_DetachItemViaPointer(arr, t));
 	/* discussion_topics_controller#destroy answers JSON requests with 204 and no body */
 	sim_reply_text(rs, 204, "", "");
 }
 
 /* ---------------------------------------------------------------- /api/v1/announcements */
-
-/* yyyy-mm-dd: start (end_of_day=0) or end (1) of that day in `zone`; ISO 8601 with seconds: as
- * is. Returns 0, or -1 when the value matches neither (Canvas answers 400). */
-static int window_date(const char *v, const char *zone, int end_of_day, time_t *out)
-{
-	struct tm tm;
-	int y, m, d;
-	char tail;
-
-	if (strlen(v) == 10 && sscanf(v, "%4d-%2d-%2d%c", &y, &m, &d, &tail) == 3) {
-		memset(&tm, 0, sizeof(tm));
-		tm.tm_year = y - 1900;
-		tm.tm_mon = m - 1;
-		tm.tm_mday = d;
-		if (end_of_day) {
-			tm.tm_hour = 23;
-			tm.tm_min = 59;
-			tm.tm_sec = 59;
-		}
-		*out = sim_time_from_local(&tm, zone);
-		return *out == (time_t)-1 ? -1 : 0;
-	}
-	return sim_time_parse(v, zone, 1, out);
-}
 
 static void list_announcements(struct sim_req *rq, struct sim_resp *rs)
 {
@@ -837,11 +735,11 @@ static void list_announcements(struct sim_req *rq, struct sim_resp *rs)
 			goto done;
 		}
 	}
-	if (sd && *sd && window_date(sd, zone, 0, &start)) {
+	if (sd && *sd && sim_time_day_param(sd, zone, 0, &start)) {
 		sim_reply_message(rs, 400, "Invalid start_date");
 		goto done;
 	}
-	if (ed && *ed && window_date(ed, zone, 1, &end)) {
+	if (ed && *ed && sim_time_day_param(ed, zone, 1, &end)) {
 		sim_reply_message(rs, 400, "Invalid end_date");
 		goto done;
 	}
@@ -871,7 +769,7 @@ static void list_announcements(struct sim_req *rq, struct sim_resp *rs)
 			if (!has || k < start || k > end)
 				continue;
 			if (active_only && (!sim_bool(t, "published", 1) ||
-					    (parse_time(sim_str(t, "delayed_post_at"), &dp) && dp >= now)))
+					    (sim_time_read(sim_str(t, "delayed_post_at"), &dp) && dp >= now)))
 				continue;
 			if (n == cap) {
 				cap = cap ? cap * 2 : 16;

@@ -65,9 +65,9 @@
  *    simulator keeps the 400 and avoids the half-write. A client must not rely on either.
  *  - Item titles and published flags are stored on the item and kept in sync by this file. The
  *    alternative, rendering them from the content every time, is wrong for an item created with
- *    its own title or (older Canvas) unpublished next to published content. Other resource files
- *    can call sim_module_items_sync() after they rename or (un)publish content, as Canvas's
- *    ContentTag.update_for does.
+ *    its own title or (older Canvas) unpublished next to published content. The assignment,
+ *    quiz, discussion and page APIs call sim_module_items_sync() after they rename or (un)publish
+ *    content, as Canvas's ContentTag.update_for does.
  *  - search_term is applied before paging; Canvas pages the modules first and then drops the ones
  *    that do not match, so its pages can be short. Not modelled: student progressions (state,
  *    completed_at, completion_requirement.completed), async batch updates, page revisions for a
@@ -83,12 +83,6 @@
 #include "sim_form.h"
 #include "xalloc.h"
 
-/* Exported for the other resource files (Canvas's ContentTag.update_for): every module item of
- * `course` linking to `content` (an element of course[kind], kind "assignments", "quizzes",
- * "discussion_topics" or "pages") takes its title and published state. For a page whose url just
- * changed, `old_page_url` finds the items that still name the old slug (NULL otherwise). */
-void sim_module_items_sync(cJSON *course, const char *kind, const cJSON *content, const char *old_page_url);
-
 /* ---------------------------------------------------------------- small helpers */
 
 static cJSON *kind_arr(cJSON *course, const char *kind)
@@ -98,18 +92,11 @@ static cJSON *kind_arr(cJSON *course, const char *kind)
 	return cJSON_IsArray(a) ? a : NULL;
 }
 
-static int is_deleted(const cJSON *o)
-{
-	const char *ws = sim_str(o, "workflow_state");
-
-	return ws && !strcmp(ws, "deleted");
-}
-
 static cJSON *find_live(cJSON *arr, int64_t id)
 {
 	cJSON *o = sim_find_id_num(arr, id);
 
-	return o && !is_deleted(o) ? o : NULL;
+	return o && !sim_is_deleted(o) ? o : NULL;
 }
 
 /* Ruby's to_i on a parameter: a JSON number as is, a string by its leading digits, else 0. */
@@ -157,42 +144,9 @@ static int ruby_blank(const cJSON *v)
 	return 0;
 }
 
-/* Case-insensitive substring test (ILIKE %term%); a NULL haystack never matches. */
-static int ci_contains(const char *hay, const char *needle)
-{
-	size_t n = strlen(needle), i;
-
-	if (!hay)
-		return 0;
-	for (; *hay; hay++) {
-		for (i = 0; i < n && hay[i]; i++)
-			if (tolower((unsigned char)hay[i]) != tolower((unsigned char)needle[i]))
-				break;
-		if (i == n)
-			return 1;
-	}
-	return n == 0;
-}
-
-static void touch(cJSON *obj)
-{
-	char now[21];
-
-	sim_time_format(sim_now(), now);
-	sim_set_str(obj, "updated_at", now);
-}
-
 static void set_num(cJSON *obj, const char *key, double v)
 {
 	sim_set(obj, key, cJSON_CreateNumber(v));
-}
-
-/* A copy of obj[key], or null when absent. */
-static cJSON *dup_or_null(const cJSON *obj, const char *key)
-{
-	const cJSON *v = cJSON_GetObjectItemCaseSensitive(obj, key);
-
-	return v ? cJSON_Duplicate(v, 1) : cJSON_CreateNull();
 }
 
 static int max_inline(const struct sim_req *rq)
@@ -274,16 +228,20 @@ static void place_at(cJSON *arr, cJSON *o, int64_t pos)
 		set_num(it, "position", ++i);
 }
 
-/* 0 when `v` (a truthy position parameter) is a usable 1-based position, -1 when to_i < 1. */
-static int position_ok(const cJSON *v, int64_t *out)
+/* w[position] as a 1-based position: 0 with *pos its to_i (0 when absent or Ruby-falsy), or -1
+ * after the 400 for a to_i below 1. */
+static int read_position(const cJSON *w, int64_t *pos, struct sim_resp *rs)
 {
-	*out = ruby_to_i(v);
-	return *out >= 1 ? 0 : -1;
-}
+	const cJSON *v = cJSON_GetObjectItemCaseSensitive(w, "position");
 
-static void reply_bad_position(struct sim_resp *rs)
-{
+	*pos = 0;
+	if (!ruby_truthy(v))
+		return 0;
+	*pos = ruby_to_i(v);
+	if (*pos >= 1)
+		return 0;
 	sim_reply_invalid(rs, 400, "position", "Invalid position", "Invalid position");
+	return -1;
 }
 
 /* ---------------------------------------------------------------- content linked to items */
@@ -331,7 +289,7 @@ static cJSON *find_page_by_url(cJSON *course, const char *url)
 	cJSON_ArrayForEach(p, kind_arr(course, "pages")) {
 		const char *u = sim_str(p, "url");
 
-		if (u && !strcmp(u, url) && !is_deleted(p))
+		if (u && !strcmp(u, url) && !sim_is_deleted(p))
 			return p;
 	}
 	return NULL;
@@ -346,7 +304,8 @@ static cJSON *find_page_by_id(cJSON *course, const cJSON *id)
 	cJSON_ArrayForEach(p, kind_arr(course, "pages")) {
 		const cJSON *pid = cJSON_GetObjectItemCaseSensitive(p, "page_id");
 
-		if (cJSON_IsNumber(pid) && sim_i64(pid->valuedouble) == sim_i64(id->valuedouble) && !is_deleted(p))
+		if (cJSON_IsNumber(pid) && sim_i64(pid->valuedouble) == sim_i64(id->valuedouble) &&
+		    !sim_is_deleted(p))
 			return p;
 	}
 	return NULL;
@@ -455,8 +414,28 @@ void sim_module_items_sync(cJSON *course, const char *kind, const cJSON *content
 			if (!strcmp(kind, "pages")) {
 				sim_set_str(item, "page_url", sim_str(content, "url"));
 				if (cJSON_IsNumber(cJSON_GetObjectItemCaseSensitive(content, "page_id")))
-					sim_set(item, "page_id", dup_or_null(content, "page_id"));
+					sim_set(item, "page_id", sim_dup_or_null(content, "page_id"));
 			}
+		}
+	}
+}
+
+void sim_module_items_drop(cJSON *course, const char *type, int64_t id)
+{
+	cJSON *m;
+
+	cJSON_ArrayForEach(m, sim_course_kind(course, "modules")) {
+		cJSON *items = cJSON_GetObjectItemCaseSensitive(m, "items");
+		cJSON *it = items ? items->child : NULL;
+
+		while (it) {
+			cJSON *next = it->next;
+			const char *ty = sim_str(it, "type");
+			const cJSON *cid = cJSON_GetObjectItemCaseSensitive(it, "content_id");
+
+			if (ty && !strcmp(ty, type) && cJSON_IsNumber(cid) && sim_i64(cid->valuedouble) == id)
+				cJSON_Delete(cJSON_DetachItemViaPointer(items, it));
+			it = next;
 		}
 	}
 }
@@ -476,7 +455,7 @@ static int content_set_published(cJSON *course, const char *kind, cJSON *content
 	ws = sim_str(content, "workflow_state");
 	if (ws && (!strcmp(ws, "published") || !strcmp(ws, "unpublished")))
 		sim_set_str(content, "workflow_state", pub ? "published" : "unpublished");
-	touch(content);
+	sim_touch(content);
 	sim_module_items_sync(course, kind, content, NULL);
 	m = mirror_of(course, kind, content, &mkind);
 	if (m && sim_bool(m, "published", 1) != pub) {
@@ -484,7 +463,7 @@ static int content_set_published(cJSON *course, const char *kind, cJSON *content
 		ws = sim_str(m, "workflow_state");
 		if (ws && (!strcmp(ws, "published") || !strcmp(ws, "unpublished")))
 			sim_set_str(m, "workflow_state", pub ? "published" : "unpublished");
-		touch(m);
+		sim_touch(m);
 		sim_module_items_sync(course, mkind, m, NULL);
 	}
 	return 1;
@@ -535,19 +514,19 @@ static void item_rename_content(cJSON *course, cJSON *item, const char *title)
 
 		sim_set_str(content, "title", title);
 		sim_set_str(content, "url", url);
-		touch(content);
+		sim_touch(content);
 		sim_module_items_sync(course, kind, content, old);
 		free(url);
 		free(old);
 		return;
 	}
 	sim_set_str(content, title_key(kind), title);
-	touch(content);
+	sim_touch(content);
 	sim_module_items_sync(course, kind, content, NULL);
 	m = mirror_of(course, kind, content, &mkind);
 	if (m) {
 		sim_set_str(m, title_key(mkind), title);
-		touch(m);
+		sim_touch(m);
 		sim_module_items_sync(course, mkind, m, NULL);
 	}
 }
@@ -600,7 +579,7 @@ static cJSON *item_json(struct sim_req *rq, cJSON *course, const cJSON *mod, cJS
 	char *u = NULL;
 
 	cJSON_AddNumberToObject(o, "id", (double)iid);
-	cJSON_AddItemToObject(o, "title", dup_or_null(item, "title"));
+	cJSON_AddItemToObject(o, "title", sim_dup_or_null(item, "title"));
 	cJSON_AddNumberToObject(o, "position", cJSON_IsNumber(pos) ? pos->valuedouble : ord);
 	cJSON_AddNumberToObject(o, "indent", (double)ruby_to_i(cJSON_GetObjectItemCaseSensitive(item, "indent")));
 	cJSON_AddItemToObject(o, "type", type ? cJSON_CreateString(type) : cJSON_CreateNull());
@@ -614,13 +593,13 @@ static cJSON *item_json(struct sim_req *rq, cJSON *course, const cJSON *mod, cJS
 		u = NULL;
 	}
 	if (has_cid)
-		cJSON_AddItemToObject(o, "content_id", dup_or_null(item, "content_id"));
+		cJSON_AddItemToObject(o, "content_id", sim_dup_or_null(item, "content_id"));
 	if (!strcmp(t, "Page")) {
 		const char *slug = content ? sim_str(content, "url") : sim_str(item, "page_url");
 
 		cJSON_AddItemToObject(o, "page_url", slug ? cJSON_CreateString(slug) : cJSON_CreateNull());
 		cJSON_AddItemToObject(o, "publish_at",
-				      content ? dup_or_null(content, "publish_at") : cJSON_CreateNull());
+				      content ? sim_dup_or_null(content, "publish_at") : cJSON_CreateNull());
 		if (slug)
 			u = xasprintf("%s/api/v1/courses/%lld/pages/%s", rq->base, cid, slug);
 	} else if (content_kind(type)) {
@@ -645,7 +624,7 @@ static cJSON *item_json(struct sim_req *rq, cJSON *course, const cJSON *mod, cJS
 		cJSON_AddStringToObject(o, "url", u);
 	free(u);
 	if (!strcmp(t, "ExternalUrl") || !strcmp(t, "ExternalTool")) {
-		cJSON_AddItemToObject(o, "external_url", dup_or_null(item, "external_url"));
+		cJSON_AddItemToObject(o, "external_url", sim_dup_or_null(item, "external_url"));
 		cJSON_AddBoolToObject(o, "new_tab", sim_bool(item, "new_tab", 0));
 	}
 	if (cJSON_IsObject(cr) && sim_str(cr, "type")) {
@@ -653,7 +632,7 @@ static cJSON *item_json(struct sim_req *rq, cJSON *course, const cJSON *mod, cJS
 
 		cJSON_AddStringToObject(c, "type", sim_str(cr, "type"));
 		if (!strcmp(sim_str(cr, "type"), "min_score"))
-			cJSON_AddItemToObject(c, "min_score", dup_or_null(cr, "min_score"));
+			cJSON_AddItemToObject(c, "min_score", sim_dup_or_null(cr, "min_score"));
 	}
 	cJSON_AddBoolToObject(o, "published", deleted ? 0 : sim_bool(item, "published", 1));
 	cJSON_AddBoolToObject(o, "unpublishable", content ? can_unpublish(content) : 1);
@@ -672,9 +651,9 @@ static cJSON *module_json(struct sim_req *rq, cJSON *course, cJSON *mod, int ord
 	char *u;
 
 	cJSON_AddNumberToObject(o, "id", (double)sim_id(mod));
-	cJSON_AddItemToObject(o, "name", dup_or_null(mod, "name"));
+	cJSON_AddItemToObject(o, "name", sim_dup_or_null(mod, "name"));
 	cJSON_AddNumberToObject(o, "position", cJSON_IsNumber(pos) ? pos->valuedouble : ord);
-	cJSON_AddItemToObject(o, "unlock_at", dup_or_null(mod, "unlock_at"));
+	cJSON_AddItemToObject(o, "unlock_at", sim_dup_or_null(mod, "unlock_at"));
 	cJSON_AddBoolToObject(o, "require_sequential_progress", sim_bool(mod, "require_sequential_progress", 0));
 	cJSON_AddBoolToObject(o, "publish_final_grade", sim_bool(mod, "publish_final_grade", 0));
 	pre = cJSON_AddArrayToObject(o, "prerequisite_module_ids");
@@ -687,11 +666,11 @@ static cJSON *module_json(struct sim_req *rq, cJSON *course, cJSON *mod, int ord
 	cJSON_AddStringToObject(o, "items_url", u);
 	free(u);
 	if (inc_items && !deleted && count <= max_inline(rq)) {
-		int name_match = !search || ci_contains(sim_str(mod, "name"), search), n, i;
+		int name_match = !search || sim_icontains(sim_str(mod, "name"), search), n, i;
 		cJSON **v = by_position(items, &n), *arr = cJSON_CreateArray();
 
 		for (i = 0; i < n; i++)
-			if (name_match || ci_contains(sim_str(v[i], "title"), search))
+			if (name_match || sim_icontains(sim_str(v[i], "title"), search))
 				cJSON_AddItemToArray(arr, item_json(rq, course, mod, v[i], i + 1, details, 0));
 		free(v);
 		if (!name_match && !cJSON_GetArraySize(arr)) {
@@ -710,7 +689,7 @@ static cJSON *find_module(struct sim_req *rq, const char *param)
 {
 	cJSON *m = sim_find_id(kind_arr(rq->course, "modules"), sim_param(rq, param));
 
-	return m && !is_deleted(m) ? m : NULL;
+	return m && !sim_is_deleted(m) ? m : NULL;
 }
 
 /* An item anywhere in the course (PUT and DELETE ignore the :module_id of the path). */
@@ -719,7 +698,7 @@ static cJSON *find_course_item(cJSON *course, const char *id, cJSON **mod_out)
 	cJSON *mod, *item;
 
 	cJSON_ArrayForEach(mod, kind_arr(course, "modules")) {
-		if (is_deleted(mod))
+		if (sim_is_deleted(mod))
 			continue;
 		item = sim_find_id(cJSON_GetObjectItemCaseSensitive(mod, "items"), id);
 		if (item) {
@@ -864,10 +843,10 @@ static void modules_index(struct sim_req *rq, struct sim_resp *rs)
 	for (i = 0; i < n; i++) {
 		cJSON *o;
 
-		if (is_deleted(v[i]))
+		if (sim_is_deleted(v[i]))
 			continue;
 		/* without items Canvas filters modules by name in SQL; with items module_json decides */
-		if (search && !inc_items && !ci_contains(sim_str(v[i], "name"), search))
+		if (search && !inc_items && !sim_icontains(sim_str(v[i], "name"), search))
 			continue;
 		o = module_json(rq, rq->course, v[i], i + 1, inc_items, details, search, 0);
 		if (o)
@@ -893,7 +872,7 @@ static void module_show(struct sim_req *rq, struct sim_resp *rs)
 static void module_create(struct sim_req *rq, struct sim_resp *rs)
 {
 	cJSON *w = sim_body_wrapper(rq, "module"), *mods, *mod;
-	const cJSON *name, *posv;
+	const cJSON *name;
 	int64_t pos = 0;
 
 	if (!w) {
@@ -905,11 +884,8 @@ static void module_create(struct sim_req *rq, struct sim_resp *rs)
 		sim_reply_message(rs, 400, "missing module name");
 		return;
 	}
-	posv = cJSON_GetObjectItemCaseSensitive(w, "position");
-	if (ruby_truthy(posv) && position_ok(posv, &pos)) {
-		reply_bad_position(rs);
+	if (read_position(w, &pos, rs))
 		return;
-	}
 	mods = sim_course_kind(rq->course, "modules");
 	renumber(mods);
 	mod = cJSON_CreateObject();
@@ -933,7 +909,7 @@ static void module_create(struct sim_req *rq, struct sim_resp *rs)
 static void module_update(struct sim_req *rq, struct sim_resp *rs)
 {
 	cJSON *mod = find_module(rq, "id"), *w = sim_body_wrapper(rq, "module"), *mods, *out;
-	const cJSON *posv, *pubv;
+	const cJSON *pubv;
 	int64_t pos = 0;
 	int warn = 0;
 
@@ -945,11 +921,8 @@ static void module_update(struct sim_req *rq, struct sim_resp *rs)
 		sim_reply_message(rs, 400, "missing module parameter");
 		return;
 	}
-	posv = cJSON_GetObjectItemCaseSensitive(w, "position");
-	if (ruby_truthy(posv) && position_ok(posv, &pos)) {
-		reply_bad_position(rs);
+	if (read_position(w, &pos, rs))
 		return;
-	}
 	mods = sim_course_kind(rq->course, "modules");
 	module_apply(rq->sim, mod, w);
 	pubv = cJSON_GetObjectItemCaseSensitive(w, "published");
@@ -1026,7 +999,7 @@ static void modules_batch(struct sim_req *rq, struct sim_resp *rs)
 		int64_t id = sim_id(v[i]);
 		int hit = 0;
 
-		if (is_deleted(v[i]))
+		if (sim_is_deleted(v[i]))
 			continue;
 		if (cJSON_IsArray(ids) || cJSON_IsObject(ids)) {
 			cJSON_ArrayForEach(it, ids)
@@ -1194,7 +1167,7 @@ static void items_index(struct sim_req *rq, struct sim_resp *rs)
 	all = cJSON_CreateArray();
 	v = by_position(cJSON_GetObjectItemCaseSensitive(mod, "items"), &n);
 	for (i = 0; i < n; i++)
-		if (!search || ci_contains(sim_str(v[i], "title"), search))
+		if (!search || sim_icontains(sim_str(v[i], "title"), search))
 			cJSON_AddItemToArray(all, item_json(rq, rq->course, mod, v[i], i + 1, details, 0));
 	free(v);
 	sim_reply_list(rq, rs, all, PAGING_NUMBERED);
@@ -1217,7 +1190,7 @@ static void item_create(struct sim_req *rq, struct sim_resp *rs)
 {
 	cJSON *mod = find_module(rq, "module_id"), *w = sim_body_wrapper(rq, "module_item"), *items, *item;
 	cJSON *content = NULL;
-	const cJSON *posv, *crv, *tv, *titlev, *v;
+	const cJSON *crv, *tv, *titlev, *v;
 	const char *raw, *type, *kind;
 	int64_t pos = 0;
 
@@ -1244,11 +1217,8 @@ static void item_create(struct sim_req *rq, struct sim_resp *rs)
 			return;
 		}
 	}
-	posv = cJSON_GetObjectItemCaseSensitive(w, "position");
-	if (ruby_truthy(posv) && position_ok(posv, &pos)) {
-		reply_bad_position(rs);
+	if (read_position(w, &pos, rs))
 		return;
-	}
 	crv = cJSON_GetObjectItemCaseSensitive(w, "completion_requirement");
 	if (check_requirement(crv, rs))
 		return;
@@ -1292,7 +1262,7 @@ static void item_create(struct sim_req *rq, struct sim_resp *rs)
 	if (!strcmp(type, "Page")) {
 		cJSON_AddStringToObject(item, "page_url", sim_str(content, "url"));
 		if (cJSON_IsNumber(cJSON_GetObjectItemCaseSensitive(content, "page_id")))
-			cJSON_AddItemToObject(item, "page_id", dup_or_null(content, "page_id"));
+			cJSON_AddItemToObject(item, "page_id", sim_dup_or_null(content, "page_id"));
 	}
 	if (!strcmp(type, "ExternalUrl") || !strcmp(type, "ExternalTool")) {
 		v = cJSON_GetObjectItemCaseSensitive(w, "external_url");
@@ -1317,7 +1287,7 @@ static void item_update(struct sim_req *rq, struct sim_resp *rs)
 {
 	cJSON *mod = NULL, *item = find_course_item(rq->course, sim_param(rq, "id"), &mod);
 	cJSON *w = sim_body_wrapper(rq, "module_item"), *target = NULL;
-	const cJSON *posv, *crv, *v, *titlev;
+	const cJSON *crv, *v, *titlev;
 	const char *type;
 	int64_t pos = 0;
 
@@ -1338,11 +1308,8 @@ static void item_update(struct sim_req *rq, struct sim_resp *rs)
 			return;
 		}
 	}
-	posv = cJSON_GetObjectItemCaseSensitive(w, "position");
-	if (ruby_truthy(posv) && position_ok(posv, &pos)) {
-		reply_bad_position(rs);
+	if (read_position(w, &pos, rs))
 		return;
-	}
 	crv = cJSON_GetObjectItemCaseSensitive(w, "completion_requirement");
 	if (check_requirement(crv, rs))
 		return;

@@ -44,6 +44,9 @@
  * - Slugs: the url follows the title (acts_as_url sync_url). A taken slug gets -2, -3, ...
  *   (ensure_unique_url). Titles are not made unique: that is the permanent_page_links behaviour of
  *   current Canvas; older Canvas also suffixed the title.
+ * - Module items (6): a PUT or a revert that changes the title, the url or the published state
+ *   gives the page's module items the new title, page_url and state (ContentTag.update_for,
+ *   sim_module_items_sync; items naming the page by its old url are found too).
  * - Title validation: blank -> "Title can't be blank", over 255 -> "Title can't exceed 255
  *   characters", no letter or digit -> "Title must contain at least one letter or number".
  * - Blueprint (12): a page stored with "restricted_by_master_course": true and
@@ -122,29 +125,6 @@ static int same_str(const char *a, const char *b)
 	return !strcmp(a, b);
 }
 
-/* The stored value of `key` as a cJSON copy, or null. */
-static cJSON *dup_or_null(const cJSON *p, const char *key)
-{
-	const cJSON *v = cJSON_GetObjectItemCaseSensitive(p, key);
-
-	return v ? cJSON_Duplicate(v, 1) : cJSON_CreateNull();
-}
-
-/* Case-insensitive (ASCII) substring test, as ILIKE '%term%'. */
-static int ci_contains(const char *hay, const char *needle)
-{
-	size_t n = strlen(needle), i;
-
-	for (; *hay; hay++) {
-		for (i = 0; i < n && hay[i]; i++)
-			if (tolower((unsigned char)hay[i]) != tolower((unsigned char)needle[i]))
-				break;
-		if (i == n)
-			return 1;
-	}
-	return n == 0;
-}
-
 /* Rails' titleize of a slug: "my-new_page" -> "My New Page". */
 static char *titleize(const char *slug)
 {
@@ -189,11 +169,6 @@ static char *val_str(const cJSON *v, int *present)
 	return NULL;
 }
 
-static void now_str(char out[21])
-{
-	sim_time_format(sim_now(), out);
-}
-
 /* The caller's User display object (token entry "user"), a new cJSON, or NULL. */
 static cJSON *editor_of(struct sim_req *rq)
 {
@@ -208,26 +183,9 @@ static cJSON *editor_of(struct sim_req *rq)
 /* Add a model error (type = message: Canvas adds these as strings) to *errs, created on demand. */
 static void err_add(cJSON **errs, const char *field, const char *msg)
 {
-	cJSON *arr, *e = cJSON_CreateObject();
-
 	if (!*errs)
 		*errs = cJSON_CreateObject();
-	arr = cJSON_GetObjectItemCaseSensitive(*errs, field);
-	if (!arr)
-		arr = cJSON_AddArrayToObject(*errs, field);
-	cJSON_AddStringToObject(e, "attribute", field);
-	cJSON_AddStringToObject(e, "type", msg);
-	cJSON_AddStringToObject(e, "message", msg);
-	cJSON_AddItemToArray(arr, e);
-}
-
-/* 400 {"errors": errs} (takes errs). */
-static void reply_errors(struct sim_resp *rs, cJSON *errs)
-{
-	cJSON *root = cJSON_CreateObject();
-
-	cJSON_AddItemToObject(root, "errors", errs);
-	sim_reply_json(rs, 400, root);
+	sim_errors_add(*errs, field, msg);
 }
 
 static void reply_page_not_found(struct sim_resp *rs)
@@ -363,9 +321,9 @@ static cJSON *render_page(struct sim_req *rq, const cJSON *p, int with_body, int
 	char *enc = form_urlencode(url ? url : ""), *html_url;
 	size_t i;
 
-	cJSON_AddItemToObject(o, "title", dup_or_null(p, "title"));
-	cJSON_AddItemToObject(o, "created_at", dup_or_null(p, "created_at"));
-	cJSON_AddItemToObject(o, "url", dup_or_null(p, "url"));
+	cJSON_AddItemToObject(o, "title", sim_dup_or_null(p, "title"));
+	cJSON_AddItemToObject(o, "created_at", sim_dup_or_null(p, "created_at"));
+	cJSON_AddItemToObject(o, "url", sim_dup_or_null(p, "url"));
 	cJSON_AddStringToObject(o, "editing_roles", roles ? roles : "teachers");
 	cJSON_AddNumberToObject(o, "page_id", (double)page_id(p));
 	if (cJSON_IsObject(ed))
@@ -377,25 +335,25 @@ static cJSON *render_page(struct sim_req *rq, const cJSON *p, int with_body, int
 	cJSON_AddStringToObject(o, "html_url", html_url);
 	free(html_url);
 	free(enc);
-	cJSON_AddItemToObject(o, "todo_date", dup_or_null(p, "todo_date"));
-	cJSON_AddItemToObject(o, "publish_at", dup_or_null(p, "publish_at"));
+	cJSON_AddItemToObject(o, "todo_date", sim_dup_or_null(p, "todo_date"));
+	cJSON_AddItemToObject(o, "publish_at", sim_dup_or_null(p, "publish_at"));
 	cJSON_AddItemToObject(o, "updated_at", cJSON_GetObjectItemCaseSensitive(p, "updated_at")
-							 ? dup_or_null(p, "updated_at")
-							 : dup_or_null(p, "created_at"));
+							 ? sim_dup_or_null(p, "updated_at")
+							 : sim_dup_or_null(p, "created_at"));
 	cJSON_AddBoolToObject(o, "locked_for_user", locked);
 	if (locked) {
 		/* a seed can lock a page for the caller: Canvas then sends lock info and no body */
 		if (cJSON_GetObjectItemCaseSensitive(p, "lock_info"))
-			cJSON_AddItemToObject(o, "lock_info", dup_or_null(p, "lock_info"));
+			cJSON_AddItemToObject(o, "lock_info", sim_dup_or_null(p, "lock_info"));
 		if (cJSON_GetObjectItemCaseSensitive(p, "lock_explanation"))
-			cJSON_AddItemToObject(o, "lock_explanation", dup_or_null(p, "lock_explanation"));
+			cJSON_AddItemToObject(o, "lock_explanation", sim_dup_or_null(p, "lock_explanation"));
 	} else if (with_body) {
 		add_body(rq, o, "body", p);
 	}
 	if (in_list)
 		for (i = 0; i < sizeof(blueprint) / sizeof(blueprint[0]); i++)
 			if (cJSON_GetObjectItemCaseSensitive(p, blueprint[i]))
-				cJSON_AddItemToObject(o, blueprint[i], dup_or_null(p, blueprint[i]));
+				cJSON_AddItemToObject(o, blueprint[i], sim_dup_or_null(p, blueprint[i]));
 	return o;
 }
 
@@ -416,11 +374,11 @@ static cJSON *rev_snapshot(const cJSON *p, int64_t num)
 
 	cJSON_AddNumberToObject(r, "revision_id", (double)num);
 	cJSON_AddItemToObject(r, "updated_at", cJSON_GetObjectItemCaseSensitive(p, "updated_at")
-						       ? dup_or_null(p, "updated_at")
-						       : dup_or_null(p, "created_at"));
-	cJSON_AddItemToObject(r, "title", dup_or_null(p, "title"));
-	cJSON_AddItemToObject(r, "url", dup_or_null(p, "url"));
-	cJSON_AddItemToObject(r, "body", dup_or_null(p, "body"));
+						       ? sim_dup_or_null(p, "updated_at")
+						       : sim_dup_or_null(p, "created_at"));
+	cJSON_AddItemToObject(r, "title", sim_dup_or_null(p, "title"));
+	cJSON_AddItemToObject(r, "url", sim_dup_or_null(p, "url"));
+	cJSON_AddItemToObject(r, "body", sim_dup_or_null(p, "body"));
 	if (cJSON_IsObject(ed))
 		cJSON_AddItemToObject(r, "edited_by", cJSON_Duplicate(ed, 1));
 	return r;
@@ -482,11 +440,11 @@ static cJSON *render_revision(struct sim_req *rq, const cJSON *r, int64_t latest
 	const cJSON *ed = cJSON_GetObjectItemCaseSensitive(r, "edited_by");
 
 	cJSON_AddNumberToObject(o, "revision_id", (double)rev_num(r));
-	cJSON_AddItemToObject(o, "updated_at", dup_or_null(r, "updated_at"));
+	cJSON_AddItemToObject(o, "updated_at", sim_dup_or_null(r, "updated_at"));
 	cJSON_AddBoolToObject(o, "latest", rev_num(r) == latest);
 	if (with_content) {
-		cJSON_AddItemToObject(o, "url", dup_or_null(r, "url"));
-		cJSON_AddItemToObject(o, "title", dup_or_null(r, "title"));
+		cJSON_AddItemToObject(o, "url", sim_dup_or_null(r, "url"));
+		cJSON_AddItemToObject(o, "title", sim_dup_or_null(r, "title"));
 		add_body(rq, o, "body", r);
 	}
 	if (cJSON_IsObject(ed))
@@ -711,15 +669,6 @@ static time_t parse_utc(const cJSON *v)
 	return t;
 }
 
-static int same_json(const cJSON *a, const cJSON *b)
-{
-	int an = !a || cJSON_IsNull(a), bn = !b || cJSON_IsNull(b);
-
-	if (an || bn)
-		return an == bn;
-	return cJSON_Compare(a, b, 1);
-}
-
 /* The update action of wiki_pages_api_controller: get_update_params, WikiPage validations, save,
  * process_front_page. `page` is the existing page or NULL; `slug` the :url_or_id of an upsert. */
 static void page_write(struct sim_req *rq, struct sim_resp *rs, cJSON *page, const char *slug,
@@ -734,7 +683,7 @@ static void page_write(struct sim_req *rq, struct sim_resp *rs, cJSON *page, con
 	const char *old_title = page ? sim_str(page, "title") : NULL;
 	const char *old_body = page ? sim_str(page, "body") : NULL;
 	const char *old_roles = page ? sim_str(page, "editing_roles") : NULL;
-	char *title = NULL, *url = NULL, *slugged, when[21];
+	char *title = NULL, *url = NULL, *old_url = NULL, *slugged, when[21];
 	const char *body, *roles;
 	const cJSON *old_pa;
 	time_t t;
@@ -796,7 +745,7 @@ static void page_write(struct sim_req *rq, struct sim_resp *rs, cJSON *page, con
 		chg.url = !same_str(url, sim_str(page, "url"));
 		chg.published = new_pub != cur_pub;
 		old_pa = cJSON_GetObjectItemCaseSensitive(page, "publish_at");
-		chg.publish_at = in.has_publish_at && !same_json(in.publish_at, old_pa);
+		chg.publish_at = in.has_publish_at && !sim_same_value(in.publish_at, old_pa);
 		if (blueprint_refuses(page, &chg, &errs))
 			goto fail;
 	}
@@ -808,10 +757,11 @@ static void page_write(struct sim_req *rq, struct sim_resp *rs, cJSON *page, con
 	}
 
 	/* save */
-	now_str(when);
+	sim_time_now(when);
 	content = is_new || chg.body || chg.title;
 	versioned = content || chg.url || chg.publish_at ||
-		    (in.has_todo && !same_json(in.todo, cJSON_GetObjectItemCaseSensitive(page, "todo_date")));
+		    (in.has_todo &&
+		     !sim_same_value(in.todo, cJSON_GetObjectItemCaseSensitive(page, "todo_date")));
 	if (is_new) {
 		page = cJSON_CreateObject();
 		cJSON_AddStringToObject(page, "title", title);
@@ -832,6 +782,8 @@ static void page_write(struct sim_req *rq, struct sim_resp *rs, cJSON *page, con
 	/* store only what changes, so that a no-op PUT leaves a sparse seed page as it was */
 	if (is_new || chg.title)
 		sim_set_str(page, "title", title);
+	if (chg.url && sim_str(page, "url"))
+		old_url = xstrdup(sim_str(page, "url"));
 	if (is_new || chg.url)
 		sim_set_str(page, "url", url);
 	if (in.has_body)
@@ -860,15 +812,20 @@ static void page_write(struct sim_req *rq, struct sim_resp *rs, cJSON *page, con
 					sim_set(it, "front_page", cJSON_CreateFalse());
 		sim_set(page, "front_page", cJSON_CreateBool(set_as));
 	}
+	/* the module items follow a renamed or (un)published page (ContentTag.update_for); the ones
+	 * that name it by its old url are found through old_url */
+	if (chg.title || chg.url || chg.published)
+		sim_module_items_sync(rq->course, "pages", page, old_url);
 	if (in.notify && !is_new && (chg.body || chg.title) && new_pub)
 		sim_notify(rq->sim, "updated_wiki_page", rq->course, "page", page_id(page), url);
 	sim_reply_json(rs, 200, render_page(rq, page, 1, 0));
 	goto done;
 fail:
-	reply_errors(rs, errs);
+	sim_reply_errors(rs, 400, errs);
 done:
 	free(title);
 	free(url);
+	free(old_url);
 	input_release(&in);
 }
 
@@ -951,7 +908,7 @@ static void pages_index(struct sim_req *rq, struct sim_resp *rs)
 	cJSON_ArrayForEach(p, pages) {
 		if (pub && sim_bool(p, "published", 1) != form_value_bool(pub))
 			continue;
-		if (term && !ci_contains(sim_str(p, "title") ? sim_str(p, "title") : "", term))
+		if (term && !sim_icontains(sim_str(p, "title"), term))
 			continue;
 		items[n++] = (struct sort_item){ p, key, desc };
 	}
@@ -1004,7 +961,7 @@ static void pages_destroy(struct sim_req *rq, struct sim_resp *rs)
 	}
 	if (sim_bool(p, "front_page", 0)) {
 		err_add(&errs, "front_page", "The front page cannot be deleted");
-		reply_errors(rs, errs);
+		sim_reply_errors(rs, 400, errs);
 		return;
 	}
 	/* Canvas soft-deletes and renders the deleted page: no longer published, not the front page */
@@ -1048,21 +1005,21 @@ static void pages_duplicate(struct sim_req *rq, struct sim_resp *rs)
 	title = copy_title(pages, sim_str(p, "title") ? sim_str(p, "title") : "Page");
 	slug = sim_slug(title);
 	url = unique_url(pages, slug, NULL);
-	now_str(when);
+	sim_time_now(when);
 	np = cJSON_CreateObject();
 	cJSON_AddStringToObject(np, "title", title);
 	cJSON_AddStringToObject(np, "created_at", when);
 	cJSON_AddStringToObject(np, "url", url);
-	cJSON_AddItemToObject(np, "editing_roles", dup_or_null(p, "editing_roles"));
+	cJSON_AddItemToObject(np, "editing_roles", sim_dup_or_null(p, "editing_roles"));
 	cJSON_AddNumberToObject(np, "page_id", (double)sim_new_id(rq->sim));
 	if (cJSON_IsObject(cJSON_GetObjectItemCaseSensitive(p, "last_edited_by")))
-		cJSON_AddItemToObject(np, "last_edited_by", dup_or_null(p, "last_edited_by"));
+		cJSON_AddItemToObject(np, "last_edited_by", sim_dup_or_null(p, "last_edited_by"));
 	cJSON_AddBoolToObject(np, "published", 0);   /* a duplicate is always unpublished */
 	cJSON_AddBoolToObject(np, "front_page", 0);
-	cJSON_AddItemToObject(np, "todo_date", dup_or_null(p, "todo_date"));
+	cJSON_AddItemToObject(np, "todo_date", sim_dup_or_null(p, "todo_date"));
 	cJSON_AddNullToObject(np, "publish_at");
 	cJSON_AddStringToObject(np, "updated_at", when);
-	cJSON_AddItemToObject(np, "body", dup_or_null(p, "body"));
+	cJSON_AddItemToObject(np, "body", sim_dup_or_null(p, "body"));
 	revs_append(np);
 	cJSON_AddItemToArray(pages, np);
 	free(title);
@@ -1171,12 +1128,13 @@ static void revisions_revert(struct sim_req *rq, struct sim_resp *rs)
 	chg.title = !same_str(title, sim_str(p, "title"));
 	chg.url = !same_str(url, sim_str(p, "url"));
 	if (blueprint_refuses(p, &chg, &errs)) {
-		reply_errors(rs, errs);
+		sim_reply_errors(rs, 400, errs);
 		goto done;
 	}
 	if (chg.body || chg.title || chg.url) {
 		/* copy first: the snapshot we copy from may be the temporary revision 1 */
 		char *t = title ? xstrdup(title) : NULL, *b = body ? xstrdup(body) : NULL;
+		char *old_url = chg.url && sim_str(p, "url") ? xstrdup(sim_str(p, "url")) : NULL;
 
 		revs_touch(p);
 		sim_set_str(p, "title", t);
@@ -1185,13 +1143,17 @@ static void revisions_revert(struct sim_req *rq, struct sim_resp *rs)
 		free(t);
 		free(b);
 		if (chg.body || chg.title) {
-			now_str(when);
+			sim_time_now(when);
 			sim_set_str(p, "updated_at", when);
 		}
 		editor = editor_of(rq);
 		if (editor)
 			sim_set(p, "last_edited_by", editor);
 		revs_append(p);
+		/* a revert renames like a PUT: the module items follow */
+		if (chg.title || chg.url)
+			sim_module_items_sync(rq->course, "pages", p, old_url);
+		free(old_url);
 	}
 	/* no change: Canvas's save makes no version and answers the current one */
 	revs = cJSON_GetObjectItemCaseSensitive(p, "revisions");

@@ -24,6 +24,8 @@
  * - A graded quiz (assignment_id) and its assignment are one entity (5.1): each save copies title
  *   (as name), description, due_at, unlock_at, lock_at and the published state to the assignment.
  *   The assignments resource mirrors the other direction.
+ * - A PUT that renames or (un)publishes the quiz gives the module items of the quiz and of its
+ *   assignment the new title and state (ContentTag.update_for, sim_module_items_sync).
  * - Unpublishing a quiz with submissions ("has_submissions": true in the state) is refused with
  *   400 {"errors":{"published":[...]}}; unpublishable/can_unpublish report it beforehand.
  *
@@ -40,7 +42,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 
 #include "sim.h"
 #include "xalloc.h"
@@ -48,51 +49,6 @@
 /* ---------------------------------------------------------------- small helpers */
 
 static const char *const QUIZ_TYPES[] = { "online_quiz" };   /* a quiz assignment's submission_types */
-
-static int parse_time(const char *v, time_t *out)
-{
-	return v && !sim_time_parse(v, "UTC", 0, out);
-}
-
-static int ci_contains(const char *hay, const char *needle)
-{
-	size_t n = strlen(needle);
-
-	for (; hay && *hay; hay++)
-		if (!strncasecmp(hay, needle, n))
-			return 1;
-	return 0;
-}
-
-static cJSON *copy_or_null(const cJSON *o, const char *key)
-{
-	const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, key);
-
-	return v ? cJSON_Duplicate(v, 1) : cJSON_CreateNull();
-}
-
-static void def_item(cJSON *o, const char *key, cJSON *v)
-{
-	if (cJSON_GetObjectItemCaseSensitive(o, key))
-		cJSON_Delete(v);
-	else
-		cJSON_AddItemToObject(o, key, v);
-}
-
-static void def_null(cJSON *o, const char *key)
-{
-	def_item(o, key, cJSON_CreateNull());
-}
-
-static void def_bool(cJSON *o, const char *key, int v)
-{
-	def_item(o, key, cJSON_CreateBool(v));
-}
-
-static void def_num(cJSON *o, const char *key, double v)
-{
-	def_item(o, key, cJSON_CreateNumber(v));
-}
 
 static void set_url(cJSON *o, const char *key, const char *fmt_base, const struct sim_req *rq, int64_t cid,
 		    int64_t id, const char *tail)
@@ -107,13 +63,11 @@ static void set_url(cJSON *o, const char *key, const char *fmt_base, const struc
 /* A date param through Rails casting (null when unparseable), fancy-midnighted when asked. */
 static cJSON *quiz_date(struct sim *s, const cJSON *v, int fancy)
 {
-	cJSON *out = NULL;
+	cJSON *out = sim_time_lenient(s, v);
 	time_t t;
 	char buf[21];
 
-	if (sim_time_input(s, v, 0, &out))
-		return cJSON_CreateNull();
-	if (fancy && cJSON_IsString(out) && parse_time(out->valuestring, &t)) {
+	if (fancy && cJSON_IsString(out) && sim_time_read(out->valuestring, &t)) {
 		sim_time_format(sim_time_fancy_midnight(t, sim_user_zone(s)), buf);
 		cJSON_Delete(out);
 		out = cJSON_CreateString(buf);
@@ -131,35 +85,6 @@ static cJSON *int_param(const cJSON *v)
 	return cJSON_CreateNull();
 }
 
-static cJSON *linked_assignment(cJSON *course, const cJSON *q)
-{
-	const cJSON *aid = cJSON_GetObjectItemCaseSensitive(q, "assignment_id");
-
-	if (!cJSON_IsNumber(aid))
-		return NULL;
-	return sim_find_id_num(sim_course_kind(course, "assignments"), sim_i64(aid->valuedouble));
-}
-
-static void drop_module_items(cJSON *course, const char *type, int64_t id)
-{
-	cJSON *m;
-
-	cJSON_ArrayForEach(m, sim_course_kind(course, "modules")) {
-		cJSON *items = cJSON_GetObjectItemCaseSensitive(m, "items");
-		cJSON *it = items ? items->child : NULL;
-
-		while (it) {
-			cJSON *next = it->next;
-			const char *ty = sim_str(it, "type");
-			const cJSON *cid = cJSON_GetObjectItemCaseSensitive(it, "content_id");
-
-			if (ty && !strcmp(ty, type) && cJSON_IsNumber(cid) && sim_i64(cid->valuedouble) == id)
-				cJSON_Delete(cJSON_DetachItemViaPointer(items, it));
-			it = next;
-		}
-	}
-}
-
 /* ---------------------------------------------------------------- rendering */
 
 /* One all_dates entry of an override: its overridden dates, the base date where it has none. */
@@ -170,18 +95,18 @@ static cJSON *override_date(const cJSON *ov, const cJSON *base)
 	size_t i;
 
 	cJSON_AddNumberToObject(e, "id", (double)sim_id(ov));
-	cJSON_AddItemToObject(e, "title", copy_or_null(ov, "title"));
+	cJSON_AddItemToObject(e, "title", sim_dup_or_null(ov, "title"));
 	for (i = 0; i < sizeof(keys) / sizeof(keys[0]); i++) {
 		const cJSON *from = cJSON_GetObjectItemCaseSensitive(ov, keys[i]) ? ov : base;
 
-		cJSON_AddItemToObject(e, keys[i], copy_or_null(from, keys[i]));
+		cJSON_AddItemToObject(e, keys[i], sim_dup_or_null(from, keys[i]));
 	}
 	return e;
 }
 
 static cJSON *all_dates(cJSON *course, const cJSON *q)
 {
-	cJSON *out = cJSON_CreateArray(), *a = linked_assignment(course, q), *ov;
+	cJSON *out = cJSON_CreateArray(), *a = sim_linked_assignment(course, q), *ov;
 	const cJSON *ovs = cJSON_GetObjectItemCaseSensitive(a ? a : q, "overrides");
 	int n = cJSON_GetArraySize(ovs);
 
@@ -190,9 +115,9 @@ static cJSON *all_dates(cJSON *course, const cJSON *q)
 
 		cJSON_AddBoolToObject(b, "base", 1);
 		cJSON_AddStringToObject(b, "title", n ? "Everyone else" : "Everyone");
-		cJSON_AddItemToObject(b, "due_at", copy_or_null(q, "due_at"));
-		cJSON_AddItemToObject(b, "unlock_at", copy_or_null(q, "unlock_at"));
-		cJSON_AddItemToObject(b, "lock_at", copy_or_null(q, "lock_at"));
+		cJSON_AddItemToObject(b, "due_at", sim_dup_or_null(q, "due_at"));
+		cJSON_AddItemToObject(b, "unlock_at", sim_dup_or_null(q, "unlock_at"));
+		cJSON_AddItemToObject(b, "lock_at", sim_dup_or_null(q, "lock_at"));
 		cJSON_AddItemToArray(out, b);
 	}
 	cJSON_ArrayForEach(ov, ovs)
@@ -244,42 +169,42 @@ static cJSON *quiz_render(const struct sim_req *rq, cJSON *course, const cJSON *
 		cJSON_AddBoolToObject(perm, "review_grades", 1);
 		cJSON_AddBoolToObject(perm, "update", 1);
 	}
-	def_item(o, "title", cJSON_CreateString("Unnamed Quiz"));
-	def_null(o, "description");
-	def_item(o, "quiz_type", cJSON_CreateString("assignment"));
-	def_null(o, "time_limit");
-	def_bool(o, "timer_autosubmit_disabled", 0);
-	def_bool(o, "shuffle_answers", 0);
-	def_bool(o, "show_correct_answers", 1);
-	def_item(o, "scoring_policy", cJSON_CreateString("keep_highest"));
-	def_num(o, "allowed_attempts", 1);
-	def_bool(o, "one_question_at_a_time", 0);
-	def_num(o, "question_count", 0);
-	def_null(o, "points_possible");
-	def_bool(o, "cant_go_back", 0);
-	def_null(o, "access_code");
-	def_null(o, "ip_filter");
-	def_null(o, "due_at");
-	def_null(o, "lock_at");
-	def_null(o, "unlock_at");
-	def_bool(o, "published", 0);
-	def_null(o, "hide_results");
-	def_null(o, "show_correct_answers_at");
-	def_null(o, "hide_correct_answers_at");
-	def_bool(o, "require_lockdown_browser", 0);
-	def_bool(o, "require_lockdown_browser_for_results", 0);
-	def_bool(o, "require_lockdown_browser_monitor", 0);
-	def_null(o, "lockdown_browser_monitor_data");
-	def_null(o, "assignment_group_id");
-	def_null(o, "assignment_id");
-	def_bool(o, "show_correct_answers_last_attempt", 0);
-	def_bool(o, "one_time_results", 0);
-	def_bool(o, "only_visible_to_overrides", 0);
-	def_num(o, "version_number", 1);
-	def_item(o, "question_types", cJSON_CreateArray());
-	def_bool(o, "post_to_sis", 0);
-	def_null(o, "migration_id");
-	def_bool(o, "in_paced_course", 0);
+	sim_default_str(o, "title", "Unnamed Quiz");
+	sim_default_null(o, "description");
+	sim_default_str(o, "quiz_type", "assignment");
+	sim_default_null(o, "time_limit");
+	sim_default_bool(o, "timer_autosubmit_disabled", 0);
+	sim_default_bool(o, "shuffle_answers", 0);
+	sim_default_bool(o, "show_correct_answers", 1);
+	sim_default_str(o, "scoring_policy", "keep_highest");
+	sim_default_num(o, "allowed_attempts", 1);
+	sim_default_bool(o, "one_question_at_a_time", 0);
+	sim_default_num(o, "question_count", 0);
+	sim_default_null(o, "points_possible");
+	sim_default_bool(o, "cant_go_back", 0);
+	sim_default_null(o, "access_code");
+	sim_default_null(o, "ip_filter");
+	sim_default_null(o, "due_at");
+	sim_default_null(o, "lock_at");
+	sim_default_null(o, "unlock_at");
+	sim_default_bool(o, "published", 0);
+	sim_default_null(o, "hide_results");
+	sim_default_null(o, "show_correct_answers_at");
+	sim_default_null(o, "hide_correct_answers_at");
+	sim_default_bool(o, "require_lockdown_browser", 0);
+	sim_default_bool(o, "require_lockdown_browser_for_results", 0);
+	sim_default_bool(o, "require_lockdown_browser_monitor", 0);
+	sim_default_null(o, "lockdown_browser_monitor_data");
+	sim_default_null(o, "assignment_group_id");
+	sim_default_null(o, "assignment_id");
+	sim_default_bool(o, "show_correct_answers_last_attempt", 0);
+	sim_default_bool(o, "one_time_results", 0);
+	sim_default_bool(o, "only_visible_to_overrides", 0);
+	sim_default_num(o, "version_number", 1);
+	sim_default_item(o, "question_types", cJSON_CreateArray());
+	sim_default_bool(o, "post_to_sis", 0);
+	sim_default_null(o, "migration_id");
+	sim_default_bool(o, "in_paced_course", 0);
 	return o;
 }
 
@@ -291,7 +216,7 @@ static void list_quizzes(struct sim_req *rq, struct sim_resp *rs)
 	cJSON *all = cJSON_CreateArray(), *q;
 
 	cJSON_ArrayForEach(q, sim_course_kind(rq->course, "quizzes")) {
-		if (search && *search && !ci_contains(sim_str(q, "title"), search))
+		if (search && *search && !sim_icontains(sim_str(q, "title"), search))
 			continue;
 		cJSON_AddItemToArray(all, quiz_render(rq, rq->course, q));
 	}
@@ -333,17 +258,30 @@ static const struct {
 /* Copy quiz fields to its assignment (Quiz#update_assignment; 5.1). */
 static void mirror_to_assignment(cJSON *course, const cJSON *q, const char *now)
 {
-	cJSON *a = linked_assignment(course, q);
+	cJSON *a = sim_linked_assignment(course, q);
 
 	if (!a)
 		return;
-	sim_set(a, "name", copy_or_null(q, "title"));
-	sim_set(a, "description", copy_or_null(q, "description"));
-	sim_set(a, "due_at", copy_or_null(q, "due_at"));
-	sim_set(a, "unlock_at", copy_or_null(q, "unlock_at"));
-	sim_set(a, "lock_at", copy_or_null(q, "lock_at"));
+	sim_set(a, "name", sim_dup_or_null(q, "title"));
+	sim_set(a, "description", sim_dup_or_null(q, "description"));
+	sim_set(a, "due_at", sim_dup_or_null(q, "due_at"));
+	sim_set(a, "unlock_at", sim_dup_or_null(q, "unlock_at"));
+	sim_set(a, "lock_at", sim_dup_or_null(q, "lock_at"));
 	sim_set(a, "published", cJSON_CreateBool(sim_bool(q, "published", 0)));
 	sim_set_str(a, "updated_at", now);
+}
+
+/* A renamed or (un)published quiz takes its module items along, and so does its assignment, which
+ * mirror_to_assignment has just renamed or (un)published too (ContentTag.update_for). */
+static void sync_module_items(cJSON *course, cJSON *q)
+{
+	cJSON *a = sim_linked_assignment(course, q);
+
+	/* the sync reads "published" with default true; a quiz without the flag renders unpublished */
+	sim_set(q, "published", cJSON_CreateBool(sim_bool(q, "published", 0)));
+	sim_module_items_sync(course, "quizzes", q, NULL);
+	if (a)
+		sim_module_items_sync(course, "assignments", a, NULL);
 }
 
 /* Append ",key" to the list in buf (truncated quietly at cap). */
@@ -399,9 +337,10 @@ static void apply_params(struct sim_req *rq, cJSON *q, const cJSON *w, char *cha
 
 static void update_quiz(struct sim_req *rq, struct sim_resp *rs)
 {
-	cJSON *q = sim_find_id(sim_course_kind(rq->course, "quizzes"), sim_param(rq, "id"));
+	cJSON *q = sim_find_id(sim_course_kind(rq->course, "quizzes"), sim_param(rq, "id")), *old_title;
 	const cJSON *w = sim_body_wrapper(rq, "quiz"), *v;
 	char now[21], changed[512];
+	int old_pub;
 
 	if (!q) {
 		sim_reply_not_found(rs);
@@ -418,10 +357,16 @@ static void update_quiz(struct sim_req *rq, struct sim_resp *rs)
 				  "Can't unpublish if there are student submissions");
 		return;
 	}
+	old_title = sim_dup_or_null(q, "title");
+	old_pub = sim_bool(q, "published", 0);
 	apply_params(rq, q, w, changed, sizeof(changed));
-	sim_time_format(sim_now(), now);
+	sim_time_now(now);
 	sim_set_str(q, "updated_at", now);
 	mirror_to_assignment(rq->course, q, now);
+	if (!sim_same_value(old_title, cJSON_GetObjectItemCaseSensitive(q, "title")) ||
+	    old_pub != sim_bool(q, "published", 0))
+		sync_module_items(rq->course, q);
+	cJSON_Delete(old_title);
 	/* quiz[notify_of_update] defaults to true (API.md 8.2): absent means "notify" */
 	v = cJSON_GetObjectItemCaseSensitive(w, "notify_of_update");
 	if (!v || cJSON_IsNull(v) || sim_value_bool(v))
@@ -444,7 +389,7 @@ static void create_quiz(struct sim_req *rq, struct sim_resp *rs)
 		sim_reply_missing(rs, "quiz");
 		return;
 	}
-	sim_time_format(sim_now(), now);
+	sim_time_now(now);
 	q = cJSON_CreateObject();
 	cJSON_AddNumberToObject(q, "id", (double)sim_new_id(rq->sim));
 	cJSON_AddStringToObject(q, "title", "Unnamed Quiz");
@@ -487,12 +432,12 @@ static void delete_quiz(struct sim_req *rq, struct sim_resp *rs)
 		return;
 	}
 	out = quiz_render(rq, rq->course, q);
-	a = linked_assignment(rq->course, q);
+	a = sim_linked_assignment(rq->course, q);
 	if (a) {
-		drop_module_items(rq->course, "Assignment", sim_id(a));
+		sim_module_items_drop(rq->course, "Assignment", sim_id(a));
 		cJSON_Delete(cJSON_DetachItemViaPointer(sim_course_kind(rq->course, "assignments"), a));
 	}
-	drop_module_items(rq->course, "Quiz", sim_id(q));
+	sim_module_items_drop(rq->course, "Quiz", sim_id(q));
 	cJSON_Delete(cJSON_DetachItemViaPointer(arr, q));
 	sim_reply_json(rs, 200, out);
 }

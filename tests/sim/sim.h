@@ -168,6 +168,11 @@ void sim_reply_invalid(struct sim_resp *rs, int status, const char *field, const
 void sim_reply_unauthorized(struct sim_req *rq, struct sim_resp *rs);
 /* 500 with an error_report_id */
 void sim_reply_internal(struct sim_resp *rs);
+/* {"errors": errs} with `status`; takes `errs` (a model-errors hash or an array of strings). */
+void sim_reply_errors(struct sim_resp *rs, int status, cJSON *errs);
+/* Append {"attribute":field,"type":msg,"message":msg} to errs[field] (the model-errors hash of
+ * API.md 1.3, with Canvas's string messages as the type). */
+void sim_errors_add(cJSON *errs, const char *field, const char *msg);
 void sim_reply_text(struct sim_resp *rs, int status, const char *ctype, const char *text);
 void sim_reply_header(struct sim_resp *rs, const char *name, const char *value);
 
@@ -203,6 +208,9 @@ cJSON *sim_find_id(cJSON *arr, const char *id);
 cJSON *sim_find_id_num(cJSON *arr, int64_t id);
 /* The course by id, "sis_course_id:X" (decoded) or "uuid:X"; NULL when unknown. */
 cJSON *sim_find_course(struct sim *s, const char *id);
+/* The assignment of a graded quiz or topic: the course's assignment whose id is obj.assignment_id
+ * (a JSON number), or NULL. */
+cJSON *sim_linked_assignment(cJSON *course, const cJSON *obj);
 int64_t sim_id(const cJSON *obj);            /* obj.id as an integer, -1 when absent */
 /* A JSON number as int64_t, clamped to its range (a plain cast of 1e300 is undefined behaviour). */
 int64_t sim_i64(double d);
@@ -223,6 +231,21 @@ int sim_bool(const cJSON *obj, const char *key, int def);
 /* Replace (or add) obj[key]; takes `val`. */
 void sim_set(cJSON *obj, const char *key, cJSON *val);
 void sim_set_str(cJSON *obj, const char *key, const char *val);   /* NULL sets null */
+/* A copy of obj[key] (a stored null stays null); null when the key is absent. */
+cJSON *sim_dup_or_null(const cJSON *obj, const char *key);
+/* Render-time defaults: add obj[key] only when the key is absent (a stored null is kept).
+ * sim_default_item takes `val` and frees it when unused; sim_default_str(NULL) adds null. */
+void sim_default_item(cJSON *obj, const char *key, cJSON *val);
+void sim_default_null(cJSON *obj, const char *key);
+void sim_default_bool(cJSON *obj, const char *key, int val);
+void sim_default_num(cJSON *obj, const char *key, double val);
+void sim_default_str(cJSON *obj, const char *key, const char *val);
+/* Absent and null are the same value; otherwise JSON equality. */
+int sim_same_value(const cJSON *a, const cJSON *b);
+/* 1 when obj.workflow_state is "deleted" (soft-deleted content). */
+int sim_is_deleted(const cJSON *obj);
+/* obj.updated_at = now. */
+void sim_touch(cJSON *obj);
 /* 1 when `needle` occurs in `hay` ignoring ASCII case (Canvas's search_term matching). */
 int sim_icontains(const char *hay, const char *needle);
 /* Canvas::Plugin.value_to_boolean on a JSON value: true/false, strings yes/y/true/t/on/1 ... */
@@ -231,6 +254,19 @@ int sim_value_bool(const cJSON *v);
 /* The current time, as the simulator sees it (wall clock). */
 time_t sim_now(void);
 
+/* ---------------------------------------------------------------- module items (res_modules.c) */
+
+/* Canvas's ContentTag.update_for, for a resource that renamed or (un)published content: every module
+ * item of `course` linking to `content` takes its title and published state. `content` is the STORED
+ * element of course[kind] (kind "assignments", "quizzes", "discussion_topics" or "pages"), not a rendered
+ * copy: page items without a page_id are matched by pointer. Its "published" is read with default
+ * true, so a kind whose render defaults otherwise must store the flag first. For a page whose url just
+ * changed, `old_page_url` finds the items that still name the old slug (NULL otherwise). */
+void sim_module_items_sync(cJSON *course, const char *kind, const cJSON *content, const char *old_page_url);
+/* Delete every module item of `type` ("Assignment", "Quiz", "Discussion") whose content_id is the JSON
+ * number `id`: Canvas deletes the content tags with their content. */
+void sim_module_items_drop(cJSON *course, const char *type, int64_t id);
+
 /* ---------------------------------------------------------------- times (sim_time.c) */
 
 /* Parse ISO 8601 as Canvas does. strict: seconds required (assignment rule). An input without an
@@ -238,6 +274,10 @@ time_t sim_now(void);
 int sim_time_parse(const char *s, const char *zone, int strict, time_t *out);
 /* "YYYY-MM-DDTHH:MM:SSZ" into out[21]. */
 void sim_time_format(time_t t, char out[21]);
+/* The current time (sim_now) as above. */
+void sim_time_now(char out[21]);
+/* 1 and *out when `v` (a stored time; an input without an offset is UTC) parses; 0 for NULL or junk. */
+int sim_time_read(const char *v, time_t *out);
 /* Broken-down local time of `t` in `zone`. */
 void sim_time_local(time_t t, const char *zone, struct tm *out);
 /* The UTC instant of a local wall-clock time in `zone` (first occurrence when ambiguous). */
@@ -245,6 +285,12 @@ time_t sim_time_from_local(const struct tm *local, const char *zone);
 /* Read a date field of the request body for storing: sets *out to a cJSON string ("...Z") or null.
  * Returns 0, or -1 when unparseable. `strict` as above. */
 int sim_time_input(struct sim *s, const cJSON *v, int strict, cJSON **out);
+/* A date param through Rails casting (API.md 9), not strict: a new "...Z" string when it parses,
+ * else a new null (absent, "", null and garbage all clear the date). */
+cJSON *sim_time_lenient(struct sim *s, const cJSON *v);
+/* A start_date/end_date param: yyyy-mm-dd is the start (end_of_day 0) or the end (1) of that day in
+ * `zone`, else ISO 8601 with seconds. Returns 0 and sets *out, or -1 (Canvas answers 400). */
+int sim_time_day_param(const char *v, const char *zone, int end_of_day, time_t *out);
 /* Canvas's fancy midnight: a time at exactly 00:00:00 local becomes 23:59:59 the same day. */
 time_t sim_time_fancy_midnight(time_t t, const char *zone);
 /* The user time zone of the state ("user_time_zone"), default "UTC". */

@@ -31,14 +31,6 @@ static double mono(void)
 	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
-static void touch(cJSON *p)
-{
-	char when[21];
-
-	sim_time_format(sim_now(), when);
-	sim_set_str(p, "updated_at", when);
-}
-
 cJSON *sim_progress_new(struct sim_req *rq, const char *tag, cJSON *payload, sim_job_fn fn)
 {
 	struct sim *s = rq->sim;
@@ -77,7 +69,7 @@ void sim_progress_finish(cJSON *p, int ok, cJSON *results)
 	sim_set_str(p, "workflow_state", ok ? "completed" : "failed");
 	sim_set(p, "completion", cJSON_CreateNumber(100));
 	sim_set(p, "results", results ? results : cJSON_CreateNull());
-	touch(p);
+	sim_touch(p);
 }
 
 void sim_jobs_run(struct sim *s)
@@ -106,7 +98,7 @@ void sim_jobs_run(struct sim *s)
 		} else if (now - j->queued_at >= delay / 2 && !strcmp(sim_str(p, "workflow_state"), "queued")) {
 			sim_set_str(p, "workflow_state", "running");
 			sim_set(p, "completion", cJSON_CreateNumber(50));
-			touch(p);
+			sim_touch(p);
 		}
 	}
 }
@@ -147,7 +139,7 @@ static void cancel_progress(struct sim_req *rq, struct sim_resp *rs)
 	if (!strcmp(sim_str(p, "workflow_state"), "queued") || !strcmp(sim_str(p, "workflow_state"), "running")) {
 		sim_set_str(p, "workflow_state", "failed");
 		sim_set_str(p, "message", msg ? msg : "canceled");
-		touch(p);
+		sim_touch(p);
 	}
 	sim_reply_json(rs, 200, cJSON_Duplicate(p, 1));
 }

@@ -103,6 +103,26 @@ void sim_reply_invalid(struct sim_resp *rs, int status, const char *field, const
 	sim_reply_json(rs, status, root);
 }
 
+void sim_reply_errors(struct sim_resp *rs, int status, cJSON *errs)
+{
+	cJSON *root = cJSON_CreateObject();
+
+	cJSON_AddItemToObject(root, "errors", errs);
+	sim_reply_json(rs, status, root);
+}
+
+void sim_errors_add(cJSON *errs, const char *field, const char *msg)
+{
+	cJSON *arr = cJSON_GetObjectItemCaseSensitive(errs, field), *e = cJSON_CreateObject();
+
+	if (!arr)
+		arr = cJSON_AddArrayToObject(errs, field);
+	cJSON_AddStringToObject(e, "attribute", field);
+	cJSON_AddStringToObject(e, "type", msg);
+	cJSON_AddStringToObject(e, "message", msg);
+	cJSON_AddItemToArray(arr, e);
+}
+
 void sim_reply_unauthorized(struct sim_req *rq, struct sim_resp *rs)
 {
 	cJSON *root = errors_message("user not authorized to perform that action");

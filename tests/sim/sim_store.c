@@ -57,6 +57,65 @@ void sim_set_str(cJSON *obj, const char *key, const char *val)
 	sim_set(obj, key, val ? cJSON_CreateString(val) : cJSON_CreateNull());
 }
 
+cJSON *sim_dup_or_null(const cJSON *obj, const char *key)
+{
+	const cJSON *v = cJSON_GetObjectItemCaseSensitive(obj, key);
+
+	return v ? cJSON_Duplicate(v, 1) : cJSON_CreateNull();
+}
+
+void sim_default_item(cJSON *obj, const char *key, cJSON *val)
+{
+	if (cJSON_GetObjectItemCaseSensitive(obj, key))
+		cJSON_Delete(val);
+	else
+		cJSON_AddItemToObject(obj, key, val);
+}
+
+void sim_default_null(cJSON *obj, const char *key)
+{
+	sim_default_item(obj, key, cJSON_CreateNull());
+}
+
+void sim_default_bool(cJSON *obj, const char *key, int val)
+{
+	sim_default_item(obj, key, cJSON_CreateBool(val));
+}
+
+void sim_default_num(cJSON *obj, const char *key, double val)
+{
+	sim_default_item(obj, key, cJSON_CreateNumber(val));
+}
+
+void sim_default_str(cJSON *obj, const char *key, const char *val)
+{
+	sim_default_item(obj, key, val ? cJSON_CreateString(val) : cJSON_CreateNull());
+}
+
+int sim_same_value(const cJSON *a, const cJSON *b)
+{
+	int an = !a || cJSON_IsNull(a), bn = !b || cJSON_IsNull(b);
+
+	if (an || bn)
+		return an && bn;
+	return cJSON_Compare(a, b, 1);
+}
+
+int sim_is_deleted(const cJSON *obj)
+{
+	const char *ws = sim_str(obj, "workflow_state");
+
+	return ws && !strcmp(ws, "deleted");
+}
+
+void sim_touch(cJSON *obj)
+{
+	char now[21];
+
+	sim_time_now(now);
+	sim_set_str(obj, "updated_at", now);
+}
+
 int64_t sim_i64(double d)
 {
 	/* 2^63 is exactly representable; anything at or above it (or NaN) does not fit */
@@ -134,6 +193,15 @@ cJSON *sim_find_id(cJSON *arr, const char *id)
 	if (*end || v < 0)
 		return NULL;
 	return sim_find_id_num(arr, v);
+}
+
+cJSON *sim_linked_assignment(cJSON *course, const cJSON *obj)
+{
+	const cJSON *aid = cJSON_GetObjectItemCaseSensitive(obj, "assignment_id");
+
+	if (!cJSON_IsNumber(aid))
+		return NULL;
+	return sim_find_id_num(sim_course_kind(course, "assignments"), sim_i64(aid->valuedouble));
 }
 
 cJSON *sim_find_course(struct sim *s, const char *id)

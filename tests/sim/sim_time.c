@@ -48,6 +48,16 @@ void sim_time_format(time_t t, char out[21])
 	strftime(out, 21, "%Y-%m-%dT%H:%M:%SZ", &tm);
 }
 
+void sim_time_now(char out[21])
+{
+	sim_time_format(sim_now(), out);
+}
+
+int sim_time_read(const char *v, time_t *out)
+{
+	return v && !sim_time_parse(v, "UTC", 0, out);
+}
+
 void sim_time_local(time_t t, const char *zone, struct tm *out)
 {
 	tz_push(zone);
@@ -199,6 +209,37 @@ int sim_time_input(struct sim *s, const cJSON *v, int strict, cJSON **out)
 	sim_time_format(t, buf);
 	*out = cJSON_CreateString(buf);
 	return 0;
+}
+
+cJSON *sim_time_lenient(struct sim *s, const cJSON *v)
+{
+	cJSON *out = NULL;
+
+	if (sim_time_input(s, v, 0, &out))
+		out = cJSON_CreateNull();
+	return out;
+}
+
+int sim_time_day_param(const char *v, const char *zone, int end_of_day, time_t *out)
+{
+	struct tm tm;
+	int y, m, d;
+	char tail;
+
+	if (strlen(v) == 10 && sscanf(v, "%4d-%2d-%2d%c", &y, &m, &d, &tail) == 3) {
+		memset(&tm, 0, sizeof(tm));
+		tm.tm_year = y - 1900;
+		tm.tm_mon = m - 1;
+		tm.tm_mday = d;
+		if (end_of_day) {
+			tm.tm_hour = 23;
+			tm.tm_min = 59;
+			tm.tm_sec = 59;
+		}
+		*out = sim_time_from_local(&tm, zone);
+		return *out == (time_t)-1 ? -1 : 0;
+	}
+	return sim_time_parse(v, zone, 1, out);
 }
 
 time_t sim_now(void)
