@@ -6,10 +6,12 @@
 
 #include "recipe_internal.h"
 
+/* 0 for a value or a non-empty list (*count set); -1 for a mapping or an empty list, which could
+ * only ever match nothing -- almost certainly a mistake, and the schema refuses it too. */
 static int one_or_many(const struct ynode *n, size_t *count)
 {
 	*count = n->type == YN_SEQ ? n->nkids : 1;
-	return n->type == YN_MAP ? -1 : 0;
+	return n->type == YN_MAP || *count == 0 ? -1 : 0;
 }
 
 static const struct ynode *item(const struct ynode *n, size_t i)
@@ -89,7 +91,7 @@ int rc_where(struct rctx *cx, const struct ynode *n, const char *what, const cha
 			}
 		} else if (!strcmp(k->str, "id")) {
 			if (one_or_many(v, &cnt)) {
-				rc_error(cx, &v->pos, "expected an id or a list of ids for 'where.id'");
+				rc_error(cx, &v->pos, "expected an id or a non-empty list of ids for 'where.id'");
 				bad = 1;
 				continue;
 			}
@@ -114,7 +116,7 @@ int rc_where(struct rctx *cx, const struct ynode *n, const char *what, const cha
 				continue;
 			}
 			if (one_or_many(v, &cnt)) {
-				rc_error(cx, &v->pos, "expected a value or a list for 'where.%s'", k->str);
+				rc_error(cx, &v->pos, "expected a value or a non-empty list for 'where.%s'", k->str);
 				bad = 1;
 				continue;
 			}

@@ -316,6 +316,8 @@ static const struct bad bad[] = {
 	{ "  - pages: {where: {url: a}, set: {title: x}, body: x.html}\n", 5, 47,
 	  "unknown key 'body' in 'pages'; did you mean 'body_file'?" },
 	{ "  - pages: yes\n", 5, 12, "expected a mapping for 'pages', got a value" },
+	{ "  - pages: {where: {url: []}, set: {title: x}}\n", 5, 26,
+	  "expected a value or a non-empty list for 'where.url'" },
 };
 
 static void test_bad_recipes(void **state)
