@@ -57,6 +57,7 @@ struct http {
 	char *auth_header;        /* "Authorization: Bearer ..." (never printed) */
 	char *user_agent;
 	struct http_req *queue;   /* waiting to start (FIFO) */
+	struct http_req **qtail;  /* &last->next, or &queue when empty: O(1) appends */
 	int running;
 	double window;
 	double pause_until;
@@ -348,6 +349,7 @@ int http_new(struct http **out, const struct http_opts *opts, struct err *err)
 	curl_multi_setopt(h->multi, CURLMOPT_PIPELINING, CURLPIPE_MULTIPLEX);
 	curl_multi_setopt(h->multi, CURLMOPT_MAX_HOST_CONNECTIONS, (long)h->o.max_window);
 	h->window = h->o.max_window < 2 ? h->o.max_window : 2;
+	h->qtail = &h->queue;
 	h->rng = (unsigned)time(NULL) ^ (unsigned)(size_t)h;
 	*out = h;
 	return 0;
@@ -398,12 +400,9 @@ int http_stopped(const struct http *h)
 
 static void enqueue(struct http *h, struct http_req *r)
 {
-	struct http_req **pp;
-
 	r->next = NULL;
-	for (pp = &h->queue; *pp; pp = &(*pp)->next)
-		;
-	*pp = r;
+	*h->qtail = r;
+	h->qtail = &r->next;
 }
 
 static void finish(struct http *h, struct http_req *r)
@@ -750,6 +749,8 @@ static struct http_req *take_ready(struct http *h, double now, double *next_time
 	for (pp = &h->queue; (r = *pp); pp = &r->next) {
 		if (r->not_before <= now) {
 			*pp = r->next;
+			if (h->qtail == &r->next)
+				h->qtail = pp;
 			r->next = NULL;
 			return r;
 		}
@@ -774,6 +775,8 @@ int http_run(struct http *h, struct err *err)
 				struct http_req *r = h->queue;
 
 				h->queue = r->next;
+				if (!h->queue)
+					h->qtail = &h->queue;
 				err_set(&r->err, ERR_GENERIC, "not sent: the run was stopped");
 				finish(h, r);
 			}
