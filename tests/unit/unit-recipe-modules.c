@@ -17,6 +17,7 @@
 
 #include "recipe.h"
 #include "recipe_actions.h"
+#include "recipe-cases.h"
 #include "recipe_modules.h"
 
 #define HEAD "version: 1\ncourses: [1]\nsteps:\n  - modules:\n"
@@ -357,13 +358,7 @@ static void test_summary(void **state)
 
 /* ---------------------------------------------------------------- bad recipes */
 
-struct bad {
-	const char *body;       /* after HEAD */
-	int line, col;
-	const char *msg;        /* a substring of the one error */
-};
-
-static const struct bad bad[] = {
+static const struct bad_case bad[] = {
 	/* the step as a whole */
 	{ "      where: {name: x}\n", 5, 7,
 	  "'modules' needs one of 'set', 'rename', 'items', 'ensure' or 'absent'" },
@@ -479,30 +474,8 @@ static const struct bad bad[] = {
 
 static void test_bad(void **state)
 {
-	size_t i, failed = 0;
-
 	(void)state;
-	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
-		struct diags d = DIAGS_INIT;
-		struct recipe *r = NULL;
-		char text[1024];
-		int n = snprintf(text, sizeof(text), "%s%s", HEAD, bad[i].body);
-		int ok;
-
-		assert_true(n > 0 && (size_t)n < sizeof(text));
-		assert_int_equal(recipe_load_mem(&r, "t.yaml", text, (size_t)n, NULL, &d), -1);
-		assert_null(r);
-		ok = d.nerrors == 1 && d.n == 1 && d.v[0].pos.line == bad[i].line && d.v[0].pos.col == bad[i].col &&
-		     strstr(d.v[0].msg, bad[i].msg);
-		if (!ok) {
-			fprintf(stderr, "bad[%zu]: expected %d:%d: %s\ngot %d error(s):\n", i, bad[i].line, bad[i].col,
-				bad[i].msg, d.nerrors);
-			diag_print(&d, stderr);
-			failed++;
-		}
-		diag_release(&d);
-	}
-	assert_int_equal(failed, 0);
+	assert_int_equal(check_bad_cases(bad, sizeof(bad) / sizeof(bad[0]), HEAD, "t.yaml"), 0);
 	assert_true(sizeof(bad) / sizeof(bad[0]) >= 15);
 }
 

@@ -18,6 +18,7 @@
 #include <cmocka.h>
 
 #include "recipe.h"
+#include "recipe-cases.h"
 #include "recipe_pages.h"
 
 /* Steps start at line 5. */
@@ -249,13 +250,7 @@ static void test_markdown_bom_empty_limit(void **state)
 
 /* ---------------------------------------------------------------- bad recipes */
 
-struct bad {
-	const char *steps;
-	int line, col;
-	const char *msg;
-};
-
-static const struct bad bad[] = {
+static const struct bad_case bad[] = {
 	{ "  - pages: {where: {url: a}, body_file: missing.html}\n", 5, 41,
 	  "cannot read 'pages.body_file' '" },
 	{ "  - pages: {where: {url: a}, body_file: latin1.html}\n", 5, 41,
@@ -322,25 +317,11 @@ static const struct bad bad[] = {
 
 static void test_bad_recipes(void **state)
 {
-	size_t i;
-	int failed = 0;
+	char name[128];
 
 	(void)state;
-	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
-		struct diags d = DIAGS_INIT;
-		struct recipe *r = load(bad[i].steps, &d);
-
-		assert_null(r);
-		if (d.nerrors != 1 || d.v[0].pos.line != bad[i].line || d.v[0].pos.col != bad[i].col ||
-		    !strstr(d.v[0].msg, bad[i].msg)) {
-			fprintf(stderr, "case %zu: %s  want %d:%d: %s\n  got %d error(s):\n", i, bad[i].steps, bad[i].line,
-				bad[i].col, bad[i].msg, d.nerrors);
-			diag_print(&d, stderr);
-			failed++;
-		}
-		diag_release(&d);
-	}
-	assert_int_equal(failed, 0);
+	snprintf(name, sizeof(name), "%s/t.yaml", dir);
+	assert_int_equal(check_bad_cases(bad, sizeof(bad) / sizeof(bad[0]), HEAD, name), 0);
 }
 
 /* Every problem of a step is reported, not only the first. */

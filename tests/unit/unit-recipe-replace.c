@@ -17,6 +17,7 @@
 #include <cmocka.h>
 
 #include "recipe.h"
+#include "recipe-cases.h"
 #include "recipe_replace.h"
 #include "recipe_replace_text.h"
 
@@ -150,13 +151,7 @@ static void test_flags_all(void **state)
 
 /* ---------------------------------------------------------------- bad recipes */
 
-struct bad {
-	const char *steps;
-	int line, col;
-	const char *msg;
-};
-
-static const struct bad bad[] = {
+static const struct bad_case bad[] = {
 	/* a PCRE2 syntax error points at the character: the 'a' that ends the range z-a (offset 5,
 	 * plus one column for the quote) */
 	{ "  - replace_text: {in: [pages], pattern: 'ab[z-a]', with: x}\n", 5, 48,
@@ -222,25 +217,8 @@ static const struct bad bad[] = {
 
 static void test_bad_recipes(void **state)
 {
-	size_t i;
-	int failed = 0;
-
 	(void)state;
-	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
-		struct diags d = DIAGS_INIT;
-		struct recipe *r = load(bad[i].steps, &d);
-
-		assert_null(r);
-		if (d.nerrors != 1 || d.v[0].pos.line != bad[i].line || d.v[0].pos.col != bad[i].col ||
-		    !strstr(d.v[0].msg, bad[i].msg)) {
-			fprintf(stderr, "case %zu: %s  want %d:%d: %s\n  got %d error(s):\n", i, bad[i].steps, bad[i].line,
-				bad[i].col, bad[i].msg, d.nerrors);
-			dump(&d);
-			failed++;
-		}
-		diag_release(&d);
-	}
-	assert_int_equal(failed, 0);
+	assert_int_equal(check_bad_cases(bad, sizeof(bad) / sizeof(bad[0]), HEAD, "t.yaml"), 0);
 }
 
 /* Several problems in one replacement are all reported. */

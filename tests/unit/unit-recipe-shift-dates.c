@@ -20,6 +20,7 @@
 #include <cmocka.h>
 
 #include "recipe.h"
+#include "recipe-cases.h"
 #include "recipe_shift_dates.h"
 #include "recipe_where.h"
 
@@ -299,13 +300,7 @@ static void test_good_recipes(void **state)
 
 /* ---------------------------------------------------------------- bad recipes */
 
-struct bad {
-	const char *body;
-	int line, col;
-	const char *msg;      /* a substring of the one error */
-};
-
-static const struct bad bads[] = {
+static const struct bad_case bads[] = {
 	/* the way to shift */
 	{ "      days: 0\n", 5, 13, "'days' is 0, so nothing would move" },
 	{ "      days: 3651\n", 5, 13, "'days' must be from -3650 to 3650, got 3651" },
@@ -422,27 +417,8 @@ static const struct bad bads[] = {
 
 static void test_bad_recipes(void **state)
 {
-	size_t i;
-	int failed = 0;
-
 	(void)state;
-	for (i = 0; i < sizeof(bads) / sizeof(bads[0]); i++) {
-		const struct bad *b = &bads[i];
-		struct recipe *r = NULL;
-		struct diags d = DIAGS_INIT;
-		int rc = load(b->body, &r, &d, NULL);
-
-		if (rc != -1 || r || d.nerrors != 1 || d.v[0].pos.line != b->line ||
-		    d.v[0].pos.col != b->col || !strstr(d.v[0].msg, b->msg)) {
-			fprintf(stderr, "bad recipe #%zu: want %d:%d '%s', got %d error(s):\n", i + 1,
-				b->line, b->col, b->msg, d.nerrors);
-			print_diags("got", &d);
-			failed++;
-		}
-		recipe_free(r);
-		diag_release(&d);
-	}
-	assert_int_equal(failed, 0);
+	assert_int_equal(check_bad_cases(bads, sizeof(bads) / sizeof(bads[0]), HEAD, "t.yaml"), 0);
 }
 
 /* ---------------------------------------------------------------- the rest */
