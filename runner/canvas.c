@@ -34,7 +34,6 @@ struct call {
 	void *ud;
 	char *what;
 	cJSON *acc;               /* list: the elements so far */
-	int pages;
 };
 
 int canvas_new(struct canvas **out, const struct config *cfg, struct err *err)
@@ -288,7 +287,6 @@ static void on_page(struct http_req *r, void *ud)
 		call_end(c, NULL, &err);
 		return;
 	}
-	c->pages++;
 	while ((it = cJSON_DetachItemFromArray(j, 0)))
 		cJSON_AddItemToArray(c->acc, it);
 	cJSON_Delete(j);

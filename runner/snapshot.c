@@ -50,7 +50,6 @@ struct snap {
 struct sub {                  /* a follow-up request about one object */
 	struct cjob *job;
 	cJSON *obj;               /* borrowed from job->list[...] */
-	int which;                /* the list index */
 };
 
 /* obj.id as an integer; -1 when absent or not a whole number in range (pages have no "id"). */
@@ -138,13 +137,12 @@ static void on_page(struct canvas *cv, cJSON *json, const struct err *err, void 
 	free(s);
 }
 
-static void follow_up(struct cjob *j, int which, cJSON *obj, const char *path, const char *w, canvas_cb cb, int list)
+static void follow_up(struct cjob *j, cJSON *obj, const char *path, const char *w, canvas_cb cb, int list)
 {
 	struct sub *s = xcalloc(1, sizeof(*s));
 
 	s->job = j;
 	s->obj = obj;
-	s->which = which;
 	j->pending++;
 	if (list)
 		canvas_list(j->sn->cv, path, w, cb, s);
@@ -167,7 +165,7 @@ static void follow_ups(struct cjob *j, int which)
 			if (cJSON_IsNumber(cnt) || (has && !cJSON_HasObjectItem(it, "overrides"))) {
 				path = xasprintf("/api/v1/courses/%s/assignments/%lld/overrides", j->pid, id);
 				w = xasprintf("the overrides of assignment %lld in course %s", id, j->given);
-				follow_up(j, which, it, path, w, on_overrides, 1);
+				follow_up(j, it, path, w, on_overrides, 1);
 				free(path);
 				free(w);
 			}
@@ -175,7 +173,7 @@ static void follow_ups(struct cjob *j, int which)
 			if (!cJSON_HasObjectItem(it, "items")) {
 				path = xasprintf("/api/v1/courses/%s/modules/%lld/items", j->pid, id);
 				w = xasprintf("the items of module %lld in course %s", id, j->given);
-				follow_up(j, which, it, path, w, on_items, 1);
+				follow_up(j, it, path, w, on_items, 1);
 				free(path);
 				free(w);
 			}
@@ -187,7 +185,7 @@ static void follow_ups(struct cjob *j, int which)
 
 				path = xasprintf("/api/v1/courses/%s/pages/%s", j->pid, pu);
 				w = xasprintf("page '%s' of course %s", url, j->given);
-				follow_up(j, which, it, path, w, on_page, 0);
+				follow_up(j, it, path, w, on_page, 0);
 				free(pu);
 				free(path);
 				free(w);
