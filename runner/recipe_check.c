@@ -24,6 +24,7 @@
 #include <fcntl.h>
 #include <unistd.h>
 
+#include "dates.h"
 #include "recipe.h"
 #include "recipe_internal.h"
 #include "xalloc.h"
@@ -509,19 +510,7 @@ int rc_date(struct rctx *cx, const struct ynode *n, const char *what, struct rda
 
 int recipe_zone_exists(const char *z)
 {
-	char path[PATH_MAX];
-	struct stat st;
-	const char *p;
-
-	if (!z || !*z || z[0] == '/' || strstr(z, ".."))
-		return 0;
-	for (p = z; *p; p++)
-		if (!isalnum((unsigned char)*p) && !strchr("/_-+", *p))
-			return 0;
-	if (!strcmp(z, "UTC"))
-		return 1;
-	snprintf(path, sizeof(path), "/usr/share/zoneinfo/%s", z);
-	return !stat(path, &st) && S_ISREG(st.st_mode);
+	return dates_zone_valid(z);
 }
 
 int rc_zone(struct rctx *cx, const struct ynode *n, const char *what, char **out)

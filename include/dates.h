@@ -1,0 +1,40 @@
+/* include/dates.h -- instants, ISO 8601 text and wall-clock time in an IANA zone; knows nothing of Canvas.
+ *
+ * An instant is seconds since the epoch (int64_t, UTC). Canvas writes instants as
+ * "YYYY-MM-DDTHH:MM:SSZ" (API.md 11); dates_parse() also accepts a fraction and a +-HH:MM offset.
+ * Zones come from the system zone database (tzdata) through the C library: the conversion sets TZ
+ * for the duration of the call, so these functions are not thread-safe (coursectl has one thread).
+ */
+#ifndef COURSECTL_DATES_H
+#define COURSECTL_DATES_H
+
+#include <stdint.h>
+
+/* Wall-clock time in a zone. */
+struct dates_local {
+	int y, m, d;              /* 1-based month and day */
+	int hh, mm, ss;
+	int wday;                 /* 0 Sunday .. 6 Saturday */
+	int offset_s;             /* seconds east of UTC */
+	char abbr[16];            /* "PDT", "CET", "+0530" */
+};
+
+/* "2025-10-18T06:59:59Z", "...T06:59:59.123Z", "...T01:59:59-05:00" -> *t. 0, or -1 when s is not
+ * such a date-time (a trailing byte, a month 13, a 25th hour). */
+int dates_parse(const char *s, int64_t *t);
+/* "YYYY-MM-DDTHH:MM:SSZ" */
+void dates_format_utc(int64_t t, char out[32]);
+
+/* 1 when `zone` names a zone of the system database ("America/New_York", "UTC"). */
+int dates_zone_valid(const char *zone);
+/* The wall-clock time of t in zone. 0, or -1 when the zone is unknown. */
+int dates_to_local(int64_t t, const char *zone, struct dates_local *out);
+/* The instant of a wall-clock time in zone. A time that does not exist (the spring-forward gap) is
+ * moved forward by the gap (02:30 on a 02:00->03:00 day is 03:30); an ambiguous one (fall-back)
+ * takes the first occurrence. 0, or -1 when the zone is unknown or the fields are out of range. */
+int dates_from_local(int y, int m, int d, int hh, int mm, int ss, const char *zone, int64_t *t);
+
+/* "Fri 2025-10-17 23:59:59 PDT" */
+void dates_format_local(const struct dates_local *l, char out[48]);
+
+#endif

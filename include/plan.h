@@ -1,0 +1,149 @@
+/* include/plan.h -- the change list: absolute field values, each with the value seen when planning.
+ *
+ * Calling sequence (runner/plan_build.c does this for `coursectl plan`)
+ *   struct plan *p = plan_new();
+ *   plan_add_course(p, course_json)              once per course, in recipe order
+ *   ... steps record changes through include/step.h (step_set, step_create, ...) ...
+ *   plan_finish(p)                               drop changes that came back to their start value,
+ *                                                order them, number them (seq 1..n)
+ *   plan_to_json(p) / plan_write(p, path, &err)  the plan file (docs/plan-format.md), mode 0600
+ *   plan_free(p)
+ *   plan_read(&p, path, &err)                    a saved plan, checked (format, version, shapes)
+ *
+ * The one idea (ARCHITECTURE.md): every change holds the full `before` value (as read from Canvas)
+ * and the full `after` value (what the recipe wants), never a relative edit. Two steps changing one
+ * field make ONE change from the original value to the final one, naming both steps; if the final
+ * value equals the original, there is no change at all.
+ *
+ * Object identity: (course_id, kind, id). `id` is the object's Canvas id as text ("90211"); pages
+ * use their page_id (their url changes with the title); the syllabus is kind "course" with the
+ * course's id; an object the plan creates has id "new:N" (N unique within the plan) until apply
+ * gives it a real one, and changes to it are folded into its create change.
+ *
+ * Ownership: a plan owns every string and cJSON value in it; plan_free() frees them all.
+ */
+#ifndef COURSECTL_PLAN_H
+#define COURSECTL_PLAN_H
+
+#include <stddef.h>
+
+#include <cjson/cJSON.h>
+
+#include "err.h"
+#include "resource.h"
+
+#define PLAN_FORMAT  "coursectl-plan"
+#define PLAN_VERSION 1
+
+enum plan_op {
+	PLAN_UPDATE,   /* field: before -> after */
+	PLAN_CREATE,   /* field NULL; before null; after: the new object's fields */
+	PLAN_DELETE,   /* field NULL; before: the whole object as read; after null */
+	PLAN_MOVE      /* a module item to another module: field "module_id", before -> after */
+};
+
+/* "update", "create", "delete", "move" */
+const char *plan_op_name(enum plan_op op);
+/* The kind as the plan file spells it: "assignment", "discussion_topic", "module_item", ... */
+const char *plan_kind_name(enum resource_kind kind);
+/* The kind of such a name, or -1. */
+int plan_kind_from_name(const char *s);
+
+struct plan_change {
+	long seq;                 /* 1..n after plan_finish(), in the order of `changes` */
+	char **steps;             /* names of the steps that made this change, in recipe order */
+	size_t nsteps;
+	char *course_id;          /* the course's numeric Canvas id, as text */
+	enum resource_kind kind;
+	char *id;                 /* see "Object identity" above */
+	char *parent;             /* module items: the module's id; overrides: the assignment's; else NULL */
+	char *name;               /* the object's name or title as read (as created, for creates) */
+	enum plan_op op;
+	char *field;              /* NULL for create and delete */
+	cJSON *before, *after;    /* full values (never NULL: JSON null is a cJSON null) */
+	char *note;               /* why, when not obvious: "3 matches", "Canvas publishes ..."; or NULL */
+	int dropped;              /* internal: came back to its start value; removed by plan_finish */
+	long order;               /* internal: object order key */
+};
+
+/* An object or field the plan does not change although a step asked to, with the reason. */
+struct plan_skip {
+	char *step;
+	char *course_id;
+	enum resource_kind kind;
+	char *id;
+	char *name;
+	char *field;              /* or NULL (the whole object) */
+	char *reason;             /* one sentence: "locked by the Blueprint course (content)" */
+};
+
+/* What the plan knows of a course: for grouping and for showing dates in its zone. */
+struct plan_course {
+	char *id;                 /* numeric, as text */
+	char *given;              /* as the recipe or --course named it ("sis_course_id:X"), or NULL */
+	char *name;
+	char *course_code;
+	char *time_zone;          /* IANA, or NULL */
+};
+
+struct plan {
+	char *recipe_path;        /* as given on the command line; NULL when unknown */
+	char *recipe_sha256;
+	char *description;
+	char *base_url;
+	char *created_at;         /* UTC, ISO 8601 */
+	struct plan_course *courses;
+	size_t ncourses;
+	struct plan_change *changes;
+	size_t nchanges, achanges;
+	struct plan_skip *skipped;
+	size_t nskipped, askipped;
+	long next_new;            /* the next "new:N" */
+	void *index;              /* internal: (course, kind, id, field) -> change */
+	long next_order;
+};
+
+struct plan_summary {
+	size_t changes, objects, courses;
+	size_t creates, updates, deletes, moves;
+	size_t skipped;
+};
+
+/* A new, empty plan (owned by the caller; plan_free). */
+struct plan *plan_new(void);
+void plan_free(struct plan *p);
+
+/* Record a course (copies id/name/course_code/time_zone from the course JSON). `given` may be NULL. */
+void plan_add_course(struct plan *p, const cJSON *course, const char *given);
+const struct plan_course *plan_course(const struct plan *p, const char *course_id);
+
+/* Drop changes whose after equals their before, order by course then object (in the order the
+ * objects were first touched) then change, and number them. Call once, after the last step. */
+void plan_finish(struct plan *p);
+
+void plan_summarize(const struct plan *p, struct plan_summary *s);
+
+/* The plan file as JSON (caller owns; cJSON_Delete). */
+cJSON *plan_to_json(const struct plan *p);
+/* Write it to `path` with mode 0600 (through path.tmp and rename). */
+int plan_write(const struct plan *p, const char *path, struct err *err);
+/* Read and check a plan file; ERR_CORRUPT names the file and the change at fault. The plan is the
+ * caller's (plan_free). */
+int plan_read(struct plan **out, const char *path, struct err *err);
+int plan_from_json(struct plan **out, const cJSON *doc, const char *name, struct err *err);
+
+/* ---------------------------------------------------------------- used by include/step.h only */
+
+/* The change for (course, kind, id, field), or NULL. field NULL finds the create/delete change. */
+struct plan_change *plan_find(struct plan *p, const char *course_id, enum resource_kind kind, const char *id,
+			      const char *field);
+/* A new change; takes ownership of before and after; copies the strings. */
+struct plan_change *plan_add(struct plan *p, const char *step, const char *course_id, enum resource_kind kind,
+			     const char *id, const char *parent, const char *name, enum plan_op op,
+			     const char *field, cJSON *before, cJSON *after);
+/* Add `step` to c->steps unless it is the last one there. */
+void plan_change_add_step(struct plan_change *c, const char *step);
+void plan_add_skip(struct plan *p, const char *step, const char *course_id, enum resource_kind kind, const char *id,
+		   const char *name, const char *field, const char *reason);
+
+#endif

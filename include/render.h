@@ -1,0 +1,61 @@
+/* include/render.h -- plans as text for people and as a self-contained HTML page; no network, no Canvas.
+ *
+ *   struct render_opts o = RENDER_OPTS_INIT;  o.color = isatty(1) && !getenv("NO_COLOR");
+ *   render_text(plan, &out, &o);              appends to a struct buf
+ *   render_html(plan, &out);
+ *
+ * Text layout (grouped course -> object -> field; a change's steps in brackets when more than one):
+ *
+ *   Course 4821  PHYS 101 -- Physics I (Mon/Wed)   America/New_York
+ *
+ *     ~ page 73 "Syllabus policies"
+ *         body  2 matches  [Update the syllabus policies page]
+ *           …Policies for [-Fall 2025-]{+Spring 2026+}. Office hours:…
+ *         published  false → true
+ *     + module new:1 "Start Here"
+ *         name "Start Here", position 1, published true
+ *     - module 9 "Sandbox"
+ *     ~ assignment 90211 "Lab 1"
+ *         due_at  Fri 2025-10-17 23:59:59 EDT (2025-10-18T03:59:59Z) → Fri 2026-03-06 23:59:59 EST (...)
+ *
+ *     skipped: page 12 "Home" published: the front page cannot be unpublished
+ *
+ *   Plan: 5 changes to 4 objects in 1 course (1 skipped).
+ *
+ * Values: strings quoted, other JSON as JSON; date fields (resource.h date_fields) also as local time
+ * with weekday in the course's zone; HTML fields and long or multi-line text as a token diff
+ * (textdiff.h). Every string from the server (names, titles, bodies, reasons) is neutralised: control
+ * characters and escape sequences are shown as \xNN / \uNNNN, never sent raw to the terminal.
+ */
+#ifndef COURSECTL_RENDER_H
+#define COURSECTL_RENDER_H
+
+#include <stddef.h>
+
+#include "buf.h"
+#include "plan.h"
+
+struct render_opts {
+	int color;                /* ANSI colours (a terminal without NO_COLOR) */
+	int context;              /* tokens of context around a text change; < 0: default */
+	size_t max_diff_bytes;    /* per field; 0: default (about 4 KiB), beyond it "… (N more changes)" */
+};
+
+#define RENDER_OPTS_INIT { 0, -1, 0 }
+
+/* The plan for a person (layout above). */
+void render_text(const struct plan *p, struct buf *out, const struct render_opts *o);
+
+/* The plan as one HTML document with no external resources (inline CSS, no scripts from elsewhere):
+ * a summary, then per course a table of every change (object, field, before, after, steps) and the
+ * skipped list. Every string is HTML-escaped. */
+void render_html(const struct plan *p, struct buf *out);
+
+/* The one-line summary "Plan: N changes to M objects in K courses" (+ " (S skipped)"), no newline. */
+void render_summary_line(const struct plan *p, struct buf *out);
+
+/* Append s (len bytes, from the server) with control characters, escape sequences and invalid
+ * UTF-8 neutralised (textdiff.h's rules). */
+void render_put_safe(struct buf *out, const char *s, size_t len);
+
+#endif

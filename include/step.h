@@ -1,0 +1,133 @@
+/* include/step.h -- what a recipe step sees while planning: one course's in-memory snapshot, and the
+ * functions that change it and record the change in the plan.
+ *
+ * A step is a pure function (no I/O of any kind, no clock, no environment):
+ *
+ *   int step_<action>(struct step_ctx *cx, const struct r<action> *model, struct err *err);
+ *
+ * It reads the course's working copy (cx->course: canvas-sim's seed format, one array per kind --
+ * "assignments", "pages", "modules" with their "items", ...), and makes every change through
+ * step_set / step_create / step_delete / step_move_item, which
+ *   - change the working copy, so the next step sees the result of this one;
+ *   - record the change in the plan with the value as first read (`before`) and the new one
+ *     (`after`), merging it with an earlier change of the same field by another step;
+ *   - refuse what Canvas would refuse (Blueprint-locked columns), recording a skip with the reason.
+ * A step that cannot do something the recipe asks for in this course (a page that an ensure: item
+ * names does not exist, the front page would be unpublished) records a skip with step_skip() and
+ * goes on; an error return (-1 with err set) is only for what stops the whole plan (a regex that
+ * exceeds PCRE2's match limit on a body, say), and names the course, object and field.
+ *
+ * Ownership: cJSON values passed to step_set/step_create are taken (even when nothing changes);
+ * objects returned are borrowed from the working copy.
+ */
+#ifndef COURSECTL_STEP_H
+#define COURSECTL_STEP_H
+
+#include <stddef.h>
+
+#include <cjson/cJSON.h>
+
+#include "err.h"
+#include "plan.h"
+#include "recipe.h"
+#include "resource.h"
+
+struct step_ctx {
+	struct plan *plan;
+	const char *step;         /* the step's name, recorded in each change */
+	cJSON *course;            /* the working copy of the course (seed format); steps change it only
+				   * through the functions below */
+	const char *course_id;    /* its numeric id, as text */
+	const char *time_zone;    /* the course's IANA zone, or NULL when it has none */
+};
+
+/* The course's array of `kind` (seed_key: "pages", ...), created empty when missing. RES_COURSE:
+ * NULL (the course is cx->course); RES_MODULE_ITEM / RES_ASSIGNMENT_OVERRIDE: NULL (they live in
+ * their module's "items" / their assignment's "overrides"). */
+cJSON *step_list(struct step_ctx *cx, enum resource_kind kind);
+
+/* The object's plan id as text ("90211", "new:3"; pages: page_id) written to buf; "" if none. */
+const char *step_id(enum resource_kind kind, const cJSON *obj, char buf[32]);
+/* The object's name or title (resource name_field), or "" when it has none. Borrowed. */
+const char *step_name(enum resource_kind kind, const cJSON *obj);
+/* 1 when the object was created by this plan (id "new:N"). */
+int step_is_new(const cJSON *obj);
+
+/* Set obj.field to val (taken). Returns 1 when the value changed (a change is recorded or merged),
+ * 0 when it already had that value (nothing recorded), -1 when the field may not be changed (a
+ * skip is recorded with the reason; the working copy keeps its value). `note` (may be NULL) is
+ * kept with the change, e.g. "2 matches". On an object the plan creates, the value goes into the
+ * create change. */
+int step_set(struct step_ctx *cx, enum resource_kind kind, cJSON *obj, const char *field, cJSON *val,
+	     const char *note);
+int step_set_string(struct step_ctx *cx, enum resource_kind kind, cJSON *obj, const char *field, const char *s,
+		    const char *note);
+int step_set_bool(struct step_ctx *cx, enum resource_kind kind, cJSON *obj, const char *field, int b,
+		  const char *note);
+int step_set_number(struct step_ctx *cx, enum resource_kind kind, cJSON *obj, const char *field, double v,
+		    const char *note);
+
+/* Append a new object of `kind` to `array` (a course list, or a module's "items"), made of
+ * `fields` (taken; must be an object): sets "id" to "new:N" (pages: "page_id" too) and records a
+ * create change whose `after` is the fields. Module items must carry "module_id" (the module's
+ * id, a number or "new:N") in `fields`. Returns the new object (borrowed from array). */
+cJSON *step_create(struct step_ctx *cx, enum resource_kind kind, cJSON *array, cJSON *fields);
+
+/* Remove obj from array and record a delete whose before is the whole object. Deleting an object
+ * the plan created drops its create change instead. Blueprint-locked objects are skipped (-1). */
+int step_delete(struct step_ctx *cx, enum resource_kind kind, cJSON *array, cJSON *obj, const char *note);
+
+/* Move a module item from its module (whose "items" array is `from`) to the end of `to_module`'s
+ * items: records a move change on field "module_id" and sets the item's module_id. Position is
+ * set separately with step_set(..., "position", ...). */
+void step_move_item(struct step_ctx *cx, cJSON *item, cJSON *from, cJSON *to_module);
+
+/* Record that the step left obj (or obj.field, field may be NULL) alone, and why (one sentence,
+ * no trailing period). obj may be NULL for something that does not exist ("page 'x'"): then
+ * `what` names it. */
+void step_skip(struct step_ctx *cx, enum resource_kind kind, const cJSON *obj, const char *field, const char *fmt,
+	       ...) __attribute__((format(printf, 5, 6)));
+void step_skip_missing(struct step_ctx *cx, enum resource_kind kind, const char *what, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+
+/* The Blueprint lock category of a field ("content", "settings", "state", "due_dates",
+ * "availability_dates", "points"), or NULL when Blueprint locks never cover it. */
+const char *step_blueprint_category(enum resource_kind kind, const char *field);
+
+/* ---------------------------------------------------------------- text substitution (step_replace.c) */
+
+struct rreplace;
+
+/* Apply replacements r[0..n-1] in order to text (len bytes). On success *out is a malloced,
+ * NUL-terminated result (or NULL when nothing matched: the text is unchanged), *outlen its length,
+ * and *matches the number of matches replaced (over all replacements). Bytes outside the matches
+ * are copied exactly. -1 with err set when PCRE2 fails at run time (match limit, bad UTF-8 with a
+ * UTF pattern); `what` names the place for the message ("page 'x' body in course 4821"). */
+int step_substitute(struct rreplace *const *r, size_t n, const char *text, size_t len, char **out,
+		    size_t *outlen, long *matches, const char *what, struct err *err);
+
+/* ---------------------------------------------------------------- dates (local to UTC) */
+
+struct rdate;
+
+/* The UTC instant of a recipe date as "YYYY-MM-DDTHH:MM:SSZ" (Canvas's format) in out: a date alone
+ * is local midnight in `zone`, a date-time without offset is local time in `zone`, one with an
+ * offset is exact. -1 with err set when zone is needed and NULL. */
+int step_date_utc(const struct rdate *d, const char *zone, char out[32], struct err *err);
+
+/* ---------------------------------------------------------------- the actions */
+
+struct rmodules;
+struct rpages;
+struct rreplace_text;
+
+int step_modules(struct step_ctx *cx, const struct rmodules *m, struct err *err);
+int step_pages(struct step_ctx *cx, const struct rpages *pg, struct err *err);
+int step_replace_text(struct step_ctx *cx, const struct rreplace_text *t, struct err *err);
+
+/* The kinds a step reads, as 1u << RES_* bits (plan_build fetches only these). */
+unsigned step_modules_needs(const struct rmodules *m);
+unsigned step_pages_needs(const struct rpages *pg);
+unsigned step_replace_text_needs(const struct rreplace_text *t);
+
+#endif

@@ -1,0 +1,784 @@
+/* runner/plan.c -- the change list and the plan file (include/plan.h, docs/plan-format.md).
+ *
+ * Changes are kept in one array in the order steps made them, with two hash indexes over it:
+ * (course, kind, id, field) -> the change, so a later step's change of the same field merges into
+ * the first one (before stays the value read from Canvas, after becomes the latest, the step is
+ * added to `steps`); and (course, kind, id) -> the object's first change, which gives every change
+ * of an object the object's original name and its place in the output. A merged change that comes
+ * back to its before is marked dropped (a third step may still change it again) and left out by
+ * plan_finish(). The indexes are open-addressing tables of array positions keyed by a string, so a
+ * plan of 100,000 changes costs no more per change than a plan of ten; a linear search per change
+ * was rejected (quadratic for the 10,000-object course of the benchmark).
+ *
+ * The file is JSON, written through FILE.tmp, fsync and rename, with mode 0600 from the first byte
+ * (it holds course content that may be private; never a token: the plan has none to write).
+ * plan_from_json() checks every field it reads, so a damaged or hand-edited plan fails with the
+ * change at fault named instead of being half applied.
+ */
+#include "plan.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "buf.h"
+#include "version.h"
+#include "xalloc.h"
+
+/* ---------------------------------------------------------------- kinds in the file */
+
+static const char *const kind_names[RES_NKINDS] = {
+	[RES_COURSE] = "course",
+	[RES_ASSIGNMENT] = "assignment",
+	[RES_ASSIGNMENT_OVERRIDE] = "assignment_override",
+	[RES_QUIZ] = "quiz",
+	[RES_DISCUSSION_TOPIC] = "discussion_topic",
+	[RES_ANNOUNCEMENT] = "announcement",
+	[RES_MODULE] = "module",
+	[RES_MODULE_ITEM] = "module_item",
+	[RES_PAGE] = "page",
+	[RES_CALENDAR_EVENT] = "calendar_event",
+};
+
+static const char *const op_names[] = { "update", "create", "delete", "move" };
+
+const char *plan_op_name(enum plan_op op)
+{
+	return op_names[op];
+}
+
+const char *plan_kind_name(enum resource_kind kind)
+{
+	return kind_names[kind];
+}
+
+int plan_kind_from_name(const char *s)
+{
+	int i;
+
+	for (i = 0; s && i < RES_NKINDS; i++)
+		if (!strcmp(kind_names[i], s))
+			return i;
+	return -1;
+}
+
+/* ---------------------------------------------------------------- string -> position tables */
+
+struct slot {
+	char *key;
+	size_t pos;
+};
+
+struct table {
+	struct slot *v;
+	size_t cap, n;
+};
+
+struct index {
+	struct table fields;    /* course \x1f kind \x1f id \x1f field -> change */
+	struct table objects;   /* course \x1f kind \x1f id -> first change of the object */
+};
+
+static uint64_t hash(const char *s)
+{
+	uint64_t h = 1469598103934665603ULL;
+
+	for (; *s; s++) {
+		h ^= (unsigned char)*s;
+		h *= 1099511628211ULL;
+	}
+	return h;
+}
+
+static struct slot *table_slot(struct table *t, const char *key)
+{
+	size_t i;
+
+	if (!t->cap)
+		return NULL;
+	for (i = hash(key) & (t->cap - 1);; i = (i + 1) & (t->cap - 1))
+		if (!t->v[i].key || !strcmp(t->v[i].key, key))
+			return &t->v[i];
+}
+
+static void table_grow(struct table *t)
+{
+	struct table n = { NULL, t->cap ? t->cap * 2 : 64, 0 };
+	size_t i;
+
+	n.v = xcalloc(n.cap, sizeof(*n.v));
+	for (i = 0; i < t->cap; i++)
+		if (t->v[i].key)
+			*table_slot(&n, t->v[i].key) = t->v[i];
+	n.n = t->n;
+	free(t->v);
+	*t = n;
+}
+
+/* The position stored under key, or (size_t)-1. */
+static size_t table_get(struct table *t, const char *key)
+{
+	struct slot *s = table_slot(t, key);
+
+	return s && s->key ? s->pos : (size_t)-1;
+}
+
+/* Store pos under key (key is copied); an existing entry is kept. */
+static void table_put(struct table *t, const char *key, size_t pos)
+{
+	struct slot *s;
+
+	if ((t->n + 1) * 2 > t->cap)
+		table_grow(t);
+	s = table_slot(t, key);
+	if (s->key)
+		return;
+	s->key = xstrdup(key);
+	s->pos = pos;
+	t->n++;
+}
+
+static void table_free(struct table *t)
+{
+	size_t i;
+
+	for (i = 0; i < t->cap; i++)
+		free(t->v[i].key);
+	free(t->v);
+}
+
+static char *object_key(const char *course, enum resource_kind kind, const char *id)
+{
+	return xasprintf("%s\x1f%d\x1f%s", course, (int)kind, id);
+}
+
+static char *field_key(const char *course, enum resource_kind kind, const char *id, const char *field)
+{
+	return xasprintf("%s\x1f%d\x1f%s\x1f%s", course, (int)kind, id, field ? field : "");
+}
+
+/* ---------------------------------------------------------------- building */
+
+struct plan *plan_new(void)
+{
+	struct plan *p = xcalloc(1, sizeof(*p));
+
+	p->index = xcalloc(1, sizeof(struct index));
+	p->next_new = 1;
+	return p;
+}
+
+static void change_release(struct plan_change *c)
+{
+	size_t i;
+
+	for (i = 0; i < c->nsteps; i++)
+		free(c->steps[i]);
+	free(c->steps);
+	free(c->course_id);
+	free(c->id);
+	free(c->parent);
+	free(c->name);
+	free(c->field);
+	free(c->note);
+	cJSON_Delete(c->before);
+	cJSON_Delete(c->after);
+}
+
+static void skip_release(struct plan_skip *s)
+{
+	free(s->step);
+	free(s->course_id);
+	free(s->id);
+	free(s->name);
+	free(s->field);
+	free(s->reason);
+}
+
+static void index_free(struct plan *p)
+{
+	struct index *ix = p->index;
+
+	if (!ix)
+		return;
+	table_free(&ix->fields);
+	table_free(&ix->objects);
+	free(ix);
+	p->index = NULL;
+}
+
+void plan_free(struct plan *p)
+{
+	size_t i;
+
+	if (!p)
+		return;
+	for (i = 0; i < p->nchanges; i++)
+		change_release(&p->changes[i]);
+	for (i = 0; i < p->nskipped; i++)
+		skip_release(&p->skipped[i]);
+	for (i = 0; i < p->ncourses; i++) {
+		free(p->courses[i].id);
+		free(p->courses[i].given);
+		free(p->courses[i].name);
+		free(p->courses[i].course_code);
+		free(p->courses[i].time_zone);
+	}
+	free(p->courses);
+	free(p->changes);
+	free(p->skipped);
+	free(p->recipe_path);
+	free(p->recipe_sha256);
+	free(p->description);
+	free(p->base_url);
+	free(p->created_at);
+	index_free(p);
+	free(p);
+}
+
+static char *dup_or_null(const char *s)
+{
+	return s ? xstrdup(s) : NULL;
+}
+
+/* A JSON id (number or string) as text, malloced; NULL when it is neither. */
+static char *id_text(const cJSON *v)
+{
+	if (cJSON_IsString(v))
+		return xstrdup(v->valuestring);
+	if (cJSON_IsNumber(v))
+		return xasprintf("%.0f", v->valuedouble);
+	return NULL;
+}
+
+void plan_add_course(struct plan *p, const cJSON *course, const char *given)
+{
+	struct plan_course *c;
+
+	p->courses = xrealloc(p->courses, (p->ncourses + 1) * sizeof(*p->courses));
+	c = &p->courses[p->ncourses++];
+	c->id = id_text(cJSON_GetObjectItemCaseSensitive(course, "id"));
+	if (!c->id)
+		c->id = xstrdup("?");
+	c->given = dup_or_null(given);
+	c->name = dup_or_null(cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(course, "name")));
+	c->course_code = dup_or_null(cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(course, "course_code")));
+	c->time_zone = dup_or_null(cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(course, "time_zone")));
+}
+
+const struct plan_course *plan_course(const struct plan *p, const char *course_id)
+{
+	size_t i;
+
+	for (i = 0; i < p->ncourses; i++)
+		if (!strcmp(p->courses[i].id, course_id))
+			return &p->courses[i];
+	return NULL;
+}
+
+struct plan_change *plan_find(struct plan *p, const char *course_id, enum resource_kind kind, const char *id,
+			      const char *field)
+{
+	struct index *ix = p->index;
+	char *k;
+	size_t pos;
+
+	if (!ix)
+		return NULL;
+	k = field_key(course_id, kind, id, field);
+	pos = table_get(&ix->fields, k);
+
+	free(k);
+	return pos == (size_t)-1 ? NULL : &p->changes[pos];
+}
+
+void plan_change_add_step(struct plan_change *c, const char *step)
+{
+	if (c->nsteps && !strcmp(c->steps[c->nsteps - 1], step))
+		return;
+	c->steps = xrealloc(c->steps, (c->nsteps + 1) * sizeof(*c->steps));
+	c->steps[c->nsteps++] = xstrdup(step);
+}
+
+struct plan_change *plan_add(struct plan *p, const char *step, const char *course_id, enum resource_kind kind,
+			     const char *id, const char *parent, const char *name, enum plan_op op,
+			     const char *field, cJSON *before, cJSON *after)
+{
+	struct index *ix;
+	struct plan_change *c;
+	char *ok = object_key(course_id, kind, id), *fk = field_key(course_id, kind, id, field);
+	size_t first;
+
+	if (!p->index)
+		p->index = xcalloc(1, sizeof(struct index));
+	ix = p->index;
+	if (p->nchanges == p->achanges) {
+		p->achanges = p->achanges ? p->achanges * 2 : 64;
+		p->changes = xrealloc(p->changes, p->achanges * sizeof(*p->changes));
+	}
+	c = &p->changes[p->nchanges];
+	memset(c, 0, sizeof(*c));
+	first = table_get(&ix->objects, ok);
+	if (first != (size_t)-1) {
+		c->name = dup_or_null(p->changes[first].name);
+		c->order = p->changes[first].order;
+	} else {
+		c->name = xstrdup(name ? name : "");
+		c->order = p->next_order++;
+		table_put(&ix->objects, ok, p->nchanges);
+	}
+	table_put(&ix->fields, fk, p->nchanges);
+	free(ok);
+	free(fk);
+	plan_change_add_step(c, step);
+	c->course_id = xstrdup(course_id);
+	c->kind = kind;
+	c->id = xstrdup(id);
+	c->parent = dup_or_null(parent);
+	c->op = op;
+	c->field = dup_or_null(field);
+	c->before = before ? before : cJSON_CreateNull();
+	c->after = after ? after : cJSON_CreateNull();
+	p->nchanges++;
+	return c;
+}
+
+void plan_add_skip(struct plan *p, const char *step, const char *course_id, enum resource_kind kind, const char *id,
+		   const char *name, const char *field, const char *reason)
+{
+	struct plan_skip *s;
+
+	if (p->nskipped == p->askipped) {
+		p->askipped = p->askipped ? p->askipped * 2 : 16;
+		p->skipped = xrealloc(p->skipped, p->askipped * sizeof(*p->skipped));
+	}
+	s = &p->skipped[p->nskipped++];
+	s->step = dup_or_null(step);
+	s->course_id = xstrdup(course_id);
+	s->kind = kind;
+	s->id = dup_or_null(id);
+	s->name = dup_or_null(name);
+	s->field = dup_or_null(field);
+	s->reason = xstrdup(reason);
+}
+
+/* ---------------------------------------------------------------- finishing */
+
+struct sortkey {
+	size_t course, pos;
+	long order;
+};
+
+static int cmp_key(const void *a, const void *b)
+{
+	const struct sortkey *x = a, *y = b;
+
+	if (x->course != y->course)
+		return x->course < y->course ? -1 : 1;
+	if (x->order != y->order)
+		return x->order < y->order ? -1 : 1;
+	return x->pos < y->pos ? -1 : x->pos > y->pos;
+}
+
+static size_t course_index(const struct plan *p, const char *id)
+{
+	size_t i;
+
+	for (i = 0; i < p->ncourses; i++)
+		if (!strcmp(p->courses[i].id, id))
+			return i;
+	return p->ncourses;
+}
+
+void plan_finish(struct plan *p)
+{
+	struct sortkey *keys = xcalloc(p->nchanges ? p->nchanges : 1, sizeof(*keys));
+	struct plan_change *out = xcalloc(p->nchanges ? p->nchanges : 1, sizeof(*out));
+	size_t i, n = 0, ci = 0;
+	const char *last_course = NULL;
+
+	for (i = 0; i < p->nchanges; i++) {
+		struct plan_change *c = &p->changes[i];
+
+		if (c->op == PLAN_UPDATE || c->op == PLAN_MOVE)
+			c->dropped |= cJSON_Compare(c->before, c->after, 1);
+		if (c->dropped) {
+			change_release(c);
+			continue;
+		}
+		/* courses are few and changes come course by course: remember the last lookup */
+		if (!last_course || strcmp(last_course, c->course_id))
+			ci = course_index(p, c->course_id);
+		last_course = c->course_id;
+		keys[n].course = ci;
+		keys[n].order = c->order;
+		keys[n].pos = i;
+		n++;
+	}
+	qsort(keys, n, sizeof(*keys), cmp_key);
+	for (i = 0; i < n; i++) {
+		out[i] = p->changes[keys[i].pos];
+		out[i].seq = (long)i + 1;
+	}
+	free(keys);
+	free(p->changes);
+	p->changes = out;
+	p->nchanges = n;
+	p->achanges = n ? n : 1;
+	index_free(p);   /* positions changed; the plan is read-only from here */
+}
+
+void plan_summarize(const struct plan *p, struct plan_summary *s)
+{
+	size_t i;
+	const struct plan_change *prev = NULL;
+
+	memset(s, 0, sizeof(*s));
+	for (i = 0; i < p->nchanges; i++) {
+		const struct plan_change *c = &p->changes[i];
+
+		s->changes++;
+		if (c->op == PLAN_CREATE)
+			s->creates++;
+		else if (c->op == PLAN_DELETE)
+			s->deletes++;
+		else if (c->op == PLAN_MOVE)
+			s->moves++;
+		else
+			s->updates++;
+		if (!prev || prev->kind != c->kind || strcmp(prev->id, c->id) || strcmp(prev->course_id, c->course_id))
+			s->objects++;
+		if (!prev || strcmp(prev->course_id, c->course_id))
+			s->courses++;
+		prev = c;
+	}
+	s->skipped = p->nskipped;
+}
+
+/* ---------------------------------------------------------------- JSON */
+
+/* Ids that are whole numbers are written as numbers (as Canvas writes them); "new:N" as strings. */
+static cJSON *id_json(const char *id)
+{
+	const char *s = id;
+
+	if (!*s || strlen(s) > 15)
+		return cJSON_CreateString(id);
+	for (; *s; s++)
+		if (*s < '0' || *s > '9')
+			return cJSON_CreateString(id);
+	return cJSON_CreateNumber(strtod(id, NULL));
+}
+
+static void add_str(cJSON *o, const char *k, const char *v)
+{
+	cJSON_AddItemToObject(o, k, v ? cJSON_CreateString(v) : cJSON_CreateNull());
+}
+
+cJSON *plan_to_json(const struct plan *p)
+{
+	cJSON *doc = cJSON_CreateObject(), *arr, *o, *steps, *sum;
+	struct plan_summary s;
+	size_t i, k;
+
+	cJSON_AddStringToObject(doc, "format", PLAN_FORMAT);
+	cJSON_AddNumberToObject(doc, "version", PLAN_VERSION);
+	cJSON_AddStringToObject(doc, "tool", "coursectl " COURSECTL_VERSION);
+	add_str(doc, "recipe", p->recipe_path);
+	add_str(doc, "recipe_sha256", p->recipe_sha256);
+	add_str(doc, "description", p->description);
+	add_str(doc, "base_url", p->base_url);
+	add_str(doc, "created_at", p->created_at);
+	arr = cJSON_AddArrayToObject(doc, "courses");
+	for (i = 0; i < p->ncourses; i++) {
+		o = cJSON_CreateObject();
+		cJSON_AddItemToObject(o, "id", id_json(p->courses[i].id));
+		add_str(o, "given", p->courses[i].given);
+		add_str(o, "name", p->courses[i].name);
+		add_str(o, "course_code", p->courses[i].course_code);
+		add_str(o, "time_zone", p->courses[i].time_zone);
+		cJSON_AddItemToArray(arr, o);
+	}
+	arr = cJSON_AddArrayToObject(doc, "changes");
+	for (i = 0; i < p->nchanges; i++) {
+		const struct plan_change *c = &p->changes[i];
+
+		o = cJSON_CreateObject();
+		cJSON_AddNumberToObject(o, "seq", (double)c->seq);
+		add_str(o, "step", c->nsteps ? c->steps[0] : NULL);
+		steps = cJSON_AddArrayToObject(o, "steps");
+		for (k = 0; k < c->nsteps; k++)
+			cJSON_AddItemToArray(steps, cJSON_CreateString(c->steps[k]));
+		cJSON_AddItemToObject(o, "course_id", id_json(c->course_id));
+		cJSON_AddStringToObject(o, "kind", kind_names[c->kind]);
+		cJSON_AddItemToObject(o, "id", id_json(c->id));
+		if (c->parent)
+			cJSON_AddItemToObject(o, "parent", id_json(c->parent));
+		add_str(o, "name", c->name);
+		cJSON_AddStringToObject(o, "op", op_names[c->op]);
+		add_str(o, "field", c->field);
+		cJSON_AddItemToObject(o, "before", cJSON_Duplicate(c->before, 1));
+		cJSON_AddItemToObject(o, "after", cJSON_Duplicate(c->after, 1));
+		if (c->note)
+			cJSON_AddStringToObject(o, "note", c->note);
+		cJSON_AddItemToArray(arr, o);
+	}
+	arr = cJSON_AddArrayToObject(doc, "skipped");
+	for (i = 0; i < p->nskipped; i++) {
+		const struct plan_skip *sk = &p->skipped[i];
+
+		o = cJSON_CreateObject();
+		add_str(o, "step", sk->step);
+		cJSON_AddItemToObject(o, "course_id", id_json(sk->course_id));
+		cJSON_AddStringToObject(o, "kind", kind_names[sk->kind]);
+		cJSON_AddItemToObject(o, "id", sk->id ? id_json(sk->id) : cJSON_CreateNull());
+		add_str(o, "name", sk->name);
+		add_str(o, "field", sk->field);
+		cJSON_AddStringToObject(o, "reason", sk->reason);
+		cJSON_AddItemToArray(arr, o);
+	}
+	plan_summarize(p, &s);
+	sum = cJSON_AddObjectToObject(doc, "summary");
+	cJSON_AddNumberToObject(sum, "changes", (double)s.changes);
+	cJSON_AddNumberToObject(sum, "objects", (double)s.objects);
+	cJSON_AddNumberToObject(sum, "courses", (double)s.courses);
+	cJSON_AddNumberToObject(sum, "updates", (double)s.updates);
+	cJSON_AddNumberToObject(sum, "creates", (double)s.creates);
+	cJSON_AddNumberToObject(sum, "deletes", (double)s.deletes);
+	cJSON_AddNumberToObject(sum, "moves", (double)s.moves);
+	cJSON_AddNumberToObject(sum, "skipped", (double)s.skipped);
+	return doc;
+}
+
+static int write_all(int fd, const char *s, size_t len)
+{
+	while (len) {
+		ssize_t w = write(fd, s, len);
+
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w <= 0)
+			return -1;
+		s += w;
+		len -= (size_t)w;
+	}
+	return 0;
+}
+
+int plan_write(const struct plan *p, const char *path, struct err *err)
+{
+	cJSON *doc = plan_to_json(p);
+	char *text = cJSON_Print(doc), *tmp = xasprintf("%s.tmp", path);
+	size_t len;
+	int fd, rc = 0;
+
+	cJSON_Delete(doc);
+	if (!text) {
+		rc = err_set(err, ERR_GENERIC, "out of memory writing the plan");
+		goto done;
+	}
+	len = strlen(text);
+	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+	if (fd < 0) {
+		rc = err_set(err, ERR_IO, "cannot write '%s': %s", tmp, strerror(errno));
+		goto done;
+	}
+	/* an existing .tmp keeps its mode through O_TRUNC: make it private before the first byte */
+	if (fchmod(fd, 0600)) {
+		rc = err_set(err, ERR_IO, "cannot make '%s' private: %s", tmp, strerror(errno));
+		close(fd);
+		unlink(tmp);
+		goto done;
+	}
+	if (write_all(fd, text, len) || write_all(fd, "\n", 1))
+		rc = err_set(err, ERR_IO, "cannot write '%s': %s", tmp, strerror(errno));
+	if (!rc && fsync(fd))
+		rc = err_set(err, ERR_IO, "cannot write '%s': %s", tmp, strerror(errno));
+	if (close(fd) && !rc)
+		rc = err_set(err, ERR_IO, "cannot write '%s': %s", tmp, strerror(errno));
+	if (!rc && rename(tmp, path))
+		rc = err_set(err, ERR_IO, "cannot write '%s': %s", path, strerror(errno));
+	if (rc)
+		unlink(tmp);
+done:
+	free(tmp);
+	free(text);
+	return rc;
+}
+
+/* ---------------------------------------------------------------- reading */
+
+static const char *get_str(const cJSON *o, const char *k)
+{
+	return cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(o, k));
+}
+
+/* An optional string member: 0 and *out (malloced or NULL), or -1 when present and not a string/null. */
+static int opt_str(const cJSON *o, const char *k, char **out)
+{
+	const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, k);
+
+	*out = NULL;
+	if (!v || cJSON_IsNull(v))
+		return 0;
+	if (!cJSON_IsString(v))
+		return -1;
+	*out = xstrdup(v->valuestring);
+	return 0;
+}
+
+static int read_change(struct plan *p, const cJSON *o, size_t i, const char *name, struct err *err)
+{
+	const cJSON *steps = cJSON_GetObjectItemCaseSensitive(o, "steps"), *st;
+	const char *kind = get_str(o, "kind"), *op = get_str(o, "op"), *step = get_str(o, "step");
+	char *course = id_text(cJSON_GetObjectItemCaseSensitive(o, "course_id"));
+	char *id = id_text(cJSON_GetObjectItemCaseSensitive(o, "id"));
+	char *parent = id_text(cJSON_GetObjectItemCaseSensitive(o, "parent"));
+	char *field = NULL, *oname = NULL, *note = NULL;
+	const cJSON *before = cJSON_GetObjectItemCaseSensitive(o, "before");
+	const cJSON *after = cJSON_GetObjectItemCaseSensitive(o, "after");
+	struct plan_change *c;
+	int k, opi = -1, rc = 0;
+	const char *bad = NULL;
+
+	for (k = 0; op && k < 4; k++)
+		if (!strcmp(op, op_names[k]))
+			opi = k;
+	if (!cJSON_IsObject(o))
+		bad = "is not an object";
+	else if (!course)
+		bad = "has no course_id";
+	else if (plan_kind_from_name(kind) < 0)
+		bad = "has no known kind";
+	else if (!id)
+		bad = "has no id";
+	else if (opi < 0)
+		bad = "has no op (update, create, delete or move)";
+	else if (!before || !after)
+		bad = "lacks before or after";
+	else if (opt_str(o, "field", &field) || ((opi == PLAN_UPDATE || opi == PLAN_MOVE) && !field))
+		bad = "has no field";
+	else if (opt_str(o, "name", &oname) || opt_str(o, "note", &note))
+		bad = "has a name or note that is not a string";
+	else if (!step && !cJSON_IsArray(steps))
+		bad = "names no step";
+	if (bad) {
+		rc = err_set(err, ERR_CORRUPT, "%s: change %zu %s", name, i + 1, bad);
+		goto done;
+	}
+	c = plan_add(p, step ? step : "", course, (enum resource_kind)plan_kind_from_name(kind), id, parent, oname,
+		     (enum plan_op)opi, field, cJSON_Duplicate(before, 1), cJSON_Duplicate(after, 1));
+	if (cJSON_IsArray(steps)) {
+		c->nsteps = 0;
+		free(c->steps[0]);
+		cJSON_ArrayForEach(st, steps)
+			if (cJSON_IsString(st))
+				plan_change_add_step(c, st->valuestring);
+	}
+	c->note = note;
+	note = NULL;
+	c->seq = (long)i + 1;
+done:
+	free(course);
+	free(id);
+	free(parent);
+	free(field);
+	free(oname);
+	free(note);
+	return rc;
+}
+
+int plan_from_json(struct plan **out, const cJSON *doc, const char *name, struct err *err)
+{
+	struct plan *p;
+	const cJSON *v, *it;
+	size_t i = 0;
+	int rc = 0;
+
+	if (!cJSON_IsObject(doc) || !get_str(doc, "format") || strcmp(get_str(doc, "format"), PLAN_FORMAT))
+		return err_set(err, ERR_CORRUPT, "%s is not a coursectl plan (no \"format\": \"%s\")", name,
+			       PLAN_FORMAT);
+	v = cJSON_GetObjectItemCaseSensitive(doc, "version");
+	if (!cJSON_IsNumber(v) || v->valuedouble != PLAN_VERSION)
+		return err_set(err, ERR_CORRUPT, "%s is a plan of version %g; this coursectl reads version %d", name,
+			       cJSON_IsNumber(v) ? v->valuedouble : 0.0, PLAN_VERSION);
+	p = plan_new();
+	if (opt_str(doc, "recipe", &p->recipe_path) || opt_str(doc, "recipe_sha256", &p->recipe_sha256) ||
+	    opt_str(doc, "description", &p->description) || opt_str(doc, "base_url", &p->base_url) ||
+	    opt_str(doc, "created_at", &p->created_at)) {
+		rc = err_set(err, ERR_CORRUPT, "%s: a header field is not a string", name);
+		goto done;
+	}
+	cJSON_ArrayForEach(it, cJSON_GetObjectItemCaseSensitive(doc, "courses")) {
+		plan_add_course(p, it, get_str(it, "given"));
+	}
+	v = cJSON_GetObjectItemCaseSensitive(doc, "changes");
+	if (!cJSON_IsArray(v)) {
+		rc = err_set(err, ERR_CORRUPT, "%s has no \"changes\" list", name);
+		goto done;
+	}
+	cJSON_ArrayForEach(it, v) {
+		if ((rc = read_change(p, it, i++, name, err)))
+			goto done;
+	}
+	i = 0;
+	cJSON_ArrayForEach(it, cJSON_GetObjectItemCaseSensitive(doc, "skipped")) {
+		char *course = id_text(cJSON_GetObjectItemCaseSensitive(it, "course_id"));
+		char *id = id_text(cJSON_GetObjectItemCaseSensitive(it, "id"));
+		int kind = plan_kind_from_name(get_str(it, "kind"));
+
+		i++;
+		if (!course || kind < 0 || !get_str(it, "reason")) {
+			free(course);
+			free(id);
+			rc = err_set(err, ERR_CORRUPT, "%s: skipped entry %zu lacks course_id, kind or reason", name, i);
+			goto done;
+		}
+		plan_add_skip(p, get_str(it, "step"), course, (enum resource_kind)kind, id, get_str(it, "name"),
+			      get_str(it, "field"), get_str(it, "reason"));
+		free(course);
+		free(id);
+	}
+	index_free(p);
+done:
+	if (rc)
+		plan_free(p);
+	else
+		*out = p;
+	return rc;
+}
+
+int plan_read(struct plan **out, const char *path, struct err *err)
+{
+	FILE *f = fopen(path, "rb");
+	struct buf b = BUF_INIT;
+	char chunk[65536];
+	size_t n;
+	cJSON *doc;
+	int rc;
+
+	if (!f)
+		return err_set(err, errno == ENOENT ? ERR_NOTFOUND : ERR_IO, "cannot read '%s': %s", path,
+			       strerror(errno));
+	while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0)
+		buf_add(&b, chunk, n);
+	if (ferror(f)) {
+		rc = err_set(err, ERR_IO, "cannot read '%s': %s", path, strerror(errno));
+		fclose(f);
+		buf_release(&b);
+		return rc;
+	}
+	fclose(f);
+	doc = cJSON_ParseWithLength(b.ptr ? b.ptr : "", b.len);
+	buf_release(&b);
+	if (!doc)
+		return err_set(err, ERR_CORRUPT, "%s is not valid JSON", path);
+	rc = plan_from_json(out, doc, path, err);
+	cJSON_Delete(doc);
+	return rc;
+}

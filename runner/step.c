@@ -1,0 +1,395 @@
+/* runner/step.c -- the working copy a step changes, and how each change reaches the plan
+ * (include/step.h).
+ *
+ * Every change a step makes goes through step_set / step_create / step_delete / step_move_item, so
+ * three rules hold for all actions at once:
+ *   - the working copy always shows the result of the steps so far (the next step builds on it);
+ *   - the plan holds the value read from Canvas as `before` and the latest as `after`, one change
+ *     per field however many steps touched it (plan.c merges);
+ *   - what Canvas would refuse is not planned: a column locked by a Blueprint course (API.md 12:
+ *     "restricted_by_master_course" with "master_course_restrictions" {category: true}) becomes a
+ *     skip naming the lock, instead of a change that apply would see fail with a 400.
+ * Objects the plan creates get the id "new:N"; later changes to them go into their create change's
+ * `after`, so apply makes each new object with one request.
+ */
+#include "step.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "dates.h"
+#include "xalloc.h"
+
+cJSON *step_list(struct step_ctx *cx, enum resource_kind kind)
+{
+	const struct resource *res = resource_get(kind);
+	cJSON *a;
+
+	if (kind == RES_COURSE || kind == RES_MODULE_ITEM || kind == RES_ASSIGNMENT_OVERRIDE)
+		return NULL;
+	a = cJSON_GetObjectItemCaseSensitive(cx->course, res->seed_key);
+	if (!cJSON_IsArray(a)) {
+		cJSON_DeleteItemFromObjectCaseSensitive(cx->course, res->seed_key);
+		a = cJSON_AddArrayToObject(cx->course, res->seed_key);
+	}
+	return a;
+}
+
+static const char *id_field(enum resource_kind kind)
+{
+	return kind == RES_PAGE ? "page_id" : "id";
+}
+
+static const char *json_text(const cJSON *v, char buf[32])
+{
+	if (cJSON_IsString(v))
+		return v->valuestring;
+	if (cJSON_IsNumber(v)) {
+		snprintf(buf, 32, "%.0f", v->valuedouble);
+		return buf;
+	}
+	buf[0] = 0;
+	return buf;
+}
+
+const char *step_id(enum resource_kind kind, const cJSON *obj, char buf[32])
+{
+	return json_text(cJSON_GetObjectItemCaseSensitive(obj, id_field(kind)), buf);
+}
+
+const char *step_name(enum resource_kind kind, const cJSON *obj)
+{
+	const char *s = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(obj, resource_get(kind)->name_field));
+
+	return s ? s : "";
+}
+
+int step_is_new(const cJSON *obj)
+{
+	const char *s = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(obj, "id"));
+
+	return s && !strncmp(s, "new:", 4);
+}
+
+/* The object's parent for the plan (module of an item, assignment of an override), or NULL. */
+static const char *parent_of(enum resource_kind kind, const cJSON *obj, char buf[32])
+{
+	const char *f = kind == RES_MODULE_ITEM ? "module_id" : kind == RES_ASSIGNMENT_OVERRIDE ? "assignment_id" : NULL;
+	const cJSON *v = f ? cJSON_GetObjectItemCaseSensitive(obj, f) : NULL;
+
+	return v ? json_text(v, buf) : NULL;
+}
+
+/* ---------------------------------------------------------------- Blueprint */
+
+struct bp_col {
+	const char *field, *category;
+};
+
+/* API.md 12 and the restrictor's column lists: which columns each lock category covers. Modules,
+ * module items, calendar events and the course are never Blueprint-locked objects. */
+static const struct bp_col bp_cols[] = {
+	{ "name", "content" }, { "title", "content" }, { "description", "content" }, { "body", "content" },
+	{ "message", "content" },
+	{ "due_at", "due_dates" },
+	{ "unlock_at", "availability_dates" }, { "lock_at", "availability_dates" },
+	{ "publish_at", "availability_dates" }, { "delayed_post_at", "availability_dates" },
+	{ "points_possible", "points" },
+	{ "editing_roles", "settings" }, { "url", "settings" }, { "assignment_group_id", "settings" },
+	{ "grading_type", "settings" }, { "submission_types", "settings" }, { "peer_reviews", "settings" },
+	{ "published", "state" },
+};
+
+const char *step_blueprint_category(enum resource_kind kind, const char *field)
+{
+	size_t i;
+
+	switch (kind) {
+	case RES_ASSIGNMENT: case RES_QUIZ: case RES_DISCUSSION_TOPIC: case RES_ANNOUNCEMENT: case RES_PAGE:
+		break;
+	default:
+		return NULL;
+	}
+	if (!strcmp(field, "published") && kind != RES_PAGE)
+		return NULL;
+	for (i = 0; i < sizeof(bp_cols) / sizeof(bp_cols[0]); i++)
+		if (!strcmp(bp_cols[i].field, field))
+			return bp_cols[i].category;
+	return NULL;
+}
+
+/* The locked category covering obj.field ("all" counts for every category), or NULL. */
+static const char *bp_locked(enum resource_kind kind, const cJSON *obj, const char *field)
+{
+	const cJSON *r = cJSON_GetObjectItemCaseSensitive(obj, "master_course_restrictions");
+	const char *cat;
+
+	if (!cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(obj, "restricted_by_master_course")) || !cJSON_IsObject(r))
+		return NULL;
+	cat = field ? step_blueprint_category(kind, field) : NULL;
+	if (!field) {   /* the whole object: any lock refuses a delete */
+		const cJSON *it;
+
+		cJSON_ArrayForEach(it, r)
+			if (cJSON_IsTrue(it))
+				return it->string;
+		return NULL;
+	}
+	if (!cat)
+		return NULL;
+	if (cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(r, cat)))
+		return cat;
+	if (cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(r, "all")))
+		return "all";
+	return NULL;
+}
+
+/* ---------------------------------------------------------------- skips */
+
+static void skip_v(struct step_ctx *cx, enum resource_kind kind, const char *id, const char *name, const char *field,
+		   const char *fmt, va_list ap)
+{
+	char reason[512];
+
+	vsnprintf(reason, sizeof(reason), fmt, ap);
+	plan_add_skip(cx->plan, cx->step, cx->course_id, kind, id, name, field, reason);
+}
+
+void step_skip(struct step_ctx *cx, enum resource_kind kind, const cJSON *obj, const char *field, const char *fmt, ...)
+{
+	char idb[32];
+	va_list ap;
+
+	va_start(ap, fmt);
+	skip_v(cx, kind, obj ? step_id(kind, obj, idb) : NULL, obj ? step_name(kind, obj) : NULL, field, fmt, ap);
+	va_end(ap);
+}
+
+void step_skip_missing(struct step_ctx *cx, enum resource_kind kind, const char *what, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	skip_v(cx, kind, NULL, what, NULL, fmt, ap);
+	va_end(ap);
+}
+
+/* ---------------------------------------------------------------- changes */
+
+static void set_member(cJSON *obj, const char *field, cJSON *val)
+{
+	if (cJSON_HasObjectItem(obj, field))
+		cJSON_ReplaceItemInObjectCaseSensitive(obj, field, val);
+	else
+		cJSON_AddItemToObject(obj, field, val);
+}
+
+static void add_note(struct plan_change *c, const char *note)
+{
+	char *n;
+
+	if (!note)
+		return;
+	if (!c->note) {
+		c->note = xstrdup(note);
+		return;
+	}
+	n = xasprintf("%s; %s", c->note, note);
+	free(c->note);
+	c->note = n;
+}
+
+int step_set(struct step_ctx *cx, enum resource_kind kind, cJSON *obj, const char *field, cJSON *val,
+	     const char *note)
+{
+	cJSON *cur = cJSON_GetObjectItemCaseSensitive(obj, field), null_value;
+	struct plan_change *c;
+	const char *lock, *id;
+	char idb[32], pb[32];
+
+	memset(&null_value, 0, sizeof(null_value));
+	null_value.type = cJSON_NULL;
+	if (!val)
+		val = cJSON_CreateNull();
+	if (cJSON_Compare(cur ? cur : &null_value, val, 1)) {
+		cJSON_Delete(val);
+		return 0;
+	}
+	id = step_id(kind, obj, idb);
+	if (step_is_new(obj)) {
+		c = plan_find(cx->plan, cx->course_id, kind, id, NULL);
+		if (c) {
+			set_member(c->after, field, cJSON_Duplicate(val, 1));
+			plan_change_add_step(c, cx->step);
+		}
+		set_member(obj, field, val);
+		return 1;
+	}
+	lock = bp_locked(kind, obj, field);
+	if (lock) {
+		step_skip(cx, kind, obj, field, "locked by the Blueprint course (%s)", lock);
+		cJSON_Delete(val);
+		return -1;
+	}
+	c = plan_find(cx->plan, cx->course_id, kind, id, field);
+	if (c) {
+		cJSON_Delete(c->after);
+		c->after = cJSON_Duplicate(val, 1);
+		c->dropped = cJSON_Compare(c->before, c->after, 1);
+		plan_change_add_step(c, cx->step);
+	} else {
+		c = plan_add(cx->plan, cx->step, cx->course_id, kind, id, parent_of(kind, obj, pb), step_name(kind, obj),
+			     PLAN_UPDATE, field, cur ? cJSON_Duplicate(cur, 1) : cJSON_CreateNull(),
+			     cJSON_Duplicate(val, 1));
+	}
+	add_note(c, note);
+	set_member(obj, field, val);
+	return 1;
+}
+
+int step_set_string(struct step_ctx *cx, enum resource_kind kind, cJSON *obj, const char *field, const char *s,
+		    const char *note)
+{
+	return step_set(cx, kind, obj, field, s ? cJSON_CreateString(s) : cJSON_CreateNull(), note);
+}
+
+int step_set_bool(struct step_ctx *cx, enum resource_kind kind, cJSON *obj, const char *field, int b,
+		  const char *note)
+{
+	return step_set(cx, kind, obj, field, cJSON_CreateBool(b), note);
+}
+
+int step_set_number(struct step_ctx *cx, enum resource_kind kind, cJSON *obj, const char *field, double v,
+		    const char *note)
+{
+	return step_set(cx, kind, obj, field, cJSON_CreateNumber(v), note);
+}
+
+cJSON *step_create(struct step_ctx *cx, enum resource_kind kind, cJSON *array, cJSON *fields)
+{
+	char *id = xasprintf("new:%ld", cx->plan->next_new++);
+	char pb[32];
+	cJSON *after = cJSON_Duplicate(fields, 1);
+
+	cJSON_DeleteItemFromObjectCaseSensitive(after, "id");
+	cJSON_DeleteItemFromObjectCaseSensitive(after, "page_id");
+	set_member(fields, "id", cJSON_CreateString(id));
+	if (kind == RES_PAGE)
+		set_member(fields, "page_id", cJSON_CreateString(id));
+	plan_add(cx->plan, cx->step, cx->course_id, kind, id, parent_of(kind, fields, pb), step_name(kind, fields),
+		 PLAN_CREATE, NULL, cJSON_CreateNull(), after);
+	cJSON_AddItemToArray(array, fields);
+	free(id);
+	return fields;
+}
+
+/* Mark every change of the object dropped (it is deleted, or it was never created). Deletes are
+ * rare, so a scan of the changes is cheaper than another index. */
+static void drop_object_changes(struct step_ctx *cx, enum resource_kind kind, const char *id)
+{
+	size_t i;
+
+	for (i = 0; i < cx->plan->nchanges; i++) {
+		struct plan_change *c = &cx->plan->changes[i];
+
+		if (c->kind == kind && !strcmp(c->id, id) && !strcmp(c->course_id, cx->course_id))
+			c->dropped = 1;
+	}
+}
+
+int step_delete(struct step_ctx *cx, enum resource_kind kind, cJSON *array, cJSON *obj, const char *note)
+{
+	char idb[32], pb[32];
+	const char *id = step_id(kind, obj, idb), *lock;
+	struct plan_change *c, *prev;
+	cJSON *before;
+	char *idc;
+
+	if (step_is_new(obj)) {
+		drop_object_changes(cx, kind, id);
+		cJSON_Delete(cJSON_DetachItemViaPointer(array, obj));
+		return 1;
+	}
+	lock = bp_locked(kind, obj, NULL);
+	if (lock) {
+		step_skip(cx, kind, obj, NULL, "locked by the Blueprint course (%s): it cannot be deleted", lock);
+		return -1;
+	}
+	idc = xstrdup(id);
+	/* before: the object as Canvas has it, i.e. with the values earlier steps had changed put back */
+	before = cJSON_Duplicate(obj, 1);
+	for (prev = cx->plan->changes; prev < cx->plan->changes + cx->plan->nchanges; prev++)
+		if (prev->kind == kind && !strcmp(prev->id, idc) && !strcmp(prev->course_id, cx->course_id) &&
+		    prev->field && !prev->dropped)
+			set_member(before, prev->field, cJSON_Duplicate(prev->before, 1));
+	drop_object_changes(cx, kind, idc);
+	c = plan_add(cx->plan, cx->step, cx->course_id, kind, idc, parent_of(kind, before, pb), step_name(kind, before),
+		     PLAN_DELETE, NULL, before, cJSON_CreateNull());
+	add_note(c, note);
+	cJSON_Delete(cJSON_DetachItemViaPointer(array, obj));
+	free(idc);
+	return 1;
+}
+
+void step_move_item(struct step_ctx *cx, cJSON *item, cJSON *from, cJSON *to_module)
+{
+	cJSON *items = cJSON_GetObjectItemCaseSensitive(to_module, "items");
+	const cJSON *mid = cJSON_GetObjectItemCaseSensitive(to_module, "id");
+
+	if (!cJSON_IsArray(items)) {
+		cJSON_DeleteItemFromObjectCaseSensitive(to_module, "items");
+		items = cJSON_AddArrayToObject(to_module, "items");
+	}
+	cJSON_DetachItemViaPointer(from, item);
+	cJSON_AddItemToArray(items, item);
+	if (step_is_new(item)) {
+		step_set(cx, RES_MODULE_ITEM, item, "module_id", cJSON_Duplicate(mid, 1), NULL);
+		return;
+	}
+	{
+		char idb[32], pb[32];
+		const char *id = step_id(RES_MODULE_ITEM, item, idb);
+		cJSON *cur = cJSON_GetObjectItemCaseSensitive(item, "module_id");
+		struct plan_change *c = plan_find(cx->plan, cx->course_id, RES_MODULE_ITEM, id, "module_id");
+
+		if (c) {
+			cJSON_Delete(c->after);
+			c->after = cJSON_Duplicate(mid, 1);
+			c->dropped = cJSON_Compare(c->before, c->after, 1);
+			plan_change_add_step(c, cx->step);
+		} else {
+			plan_add(cx->plan, cx->step, cx->course_id, RES_MODULE_ITEM, id, parent_of(RES_MODULE_ITEM, item, pb),
+				 step_name(RES_MODULE_ITEM, item), PLAN_MOVE, "module_id",
+				 cur ? cJSON_Duplicate(cur, 1) : cJSON_CreateNull(), cJSON_Duplicate(mid, 1));
+		}
+		set_member(item, "module_id", cJSON_Duplicate(mid, 1));
+	}
+}
+
+/* ---------------------------------------------------------------- dates */
+
+int step_date_utc(const struct rdate *d, const char *zone, char out[32], struct err *err)
+{
+	int64_t t;
+
+	if (d->has_time && d->has_offset) {
+		if (dates_from_local(d->y, d->m, d->d, d->hh, d->mm, d->ss, "UTC", &t))
+			return err_set(err, ERR_RECIPE, "%s:%d:%d: the date is out of range", d->pos.file, d->pos.line,
+				       d->pos.col);
+		t -= (int64_t)d->offset_min * 60;
+	} else {
+		if (!zone)
+			return err_set(err, ERR_RECIPE,
+				       "%s:%d:%d: the course has no time zone, so a date without a UTC offset has no "
+				       "meaning; write the offset (2026-01-12T08:00:00-07:00)",
+				       d->pos.file ? d->pos.file : "recipe", d->pos.line, d->pos.col);
+		if (dates_from_local(d->y, d->m, d->d, d->has_time ? d->hh : 0, d->has_time ? d->mm : 0,
+				     d->has_time ? d->ss : 0, zone, &t))
+			return err_set(err, ERR_RECIPE, "%s:%d:%d: cannot place the date in time zone '%s'",
+				       d->pos.file ? d->pos.file : "recipe", d->pos.line, d->pos.col, zone);
+	}
+	dates_format_utc(t, out);
+	return 0;
+}

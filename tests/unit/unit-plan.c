@@ -1,0 +1,386 @@
+/* tests/unit/unit-plan.c -- the change list (runner/plan.c), the step primitives (runner/step.c) and
+ * the date helpers (runner/dates.c).
+ *
+ * What the rest of coursectl relies on: one change per field however many steps touch it, from the
+ * value read to the final one, naming every step; a field that comes back to its value is no
+ * change; Blueprint-locked columns become skips; creates fold later changes in; deletes carry the
+ * object as Canvas has it; the plan file round-trips and is written private (0600); a damaged plan
+ * is refused with the change at fault named; wall-clock times convert across DST as documented.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include "dates.h"
+#include "plan.h"
+#include "step.h"
+#include "xalloc.h"
+
+static const char *course_json =
+	"{\"id\": 4821, \"name\": \"Physics I\", \"course_code\": \"PHYS 101\", \"time_zone\": \"America/New_York\","
+	" \"syllabus_body\": \"<p>Fall 2025</p>\","
+	" \"pages\": [{\"page_id\": 73, \"url\": \"syllabus\", \"title\": \"Syllabus\", \"body\": \"<p>a</p>\","
+	"   \"published\": true},"
+	"  {\"page_id\": 74, \"url\": \"locked\", \"title\": \"Locked\", \"body\": \"x\", \"published\": true,"
+	"   \"restricted_by_master_course\": true, \"master_course_restrictions\": {\"content\": true}}],"
+	" \"modules\": [{\"id\": 9, \"name\": \"Week 1\", \"position\": 1, \"published\": false,"
+	"   \"items\": [{\"id\": 301, \"module_id\": 9, \"title\": \"Read\", \"type\": \"Page\", \"page_url\": \"syllabus\"}]},"
+	"  {\"id\": 10, \"name\": \"Week 2\", \"position\": 2, \"published\": false, \"items\": []}]}";
+
+struct fx {
+	struct plan *p;
+	cJSON *course;
+	struct step_ctx cx;
+};
+
+static int setup(void **state)
+{
+	struct fx *f = xcalloc(1, sizeof(*f));
+
+	f->p = plan_new();
+	f->course = cJSON_Parse(course_json);
+	assert_non_null(f->course);
+	plan_add_course(f->p, f->course, "4821");
+	f->cx.plan = f->p;
+	f->cx.step = "one";
+	f->cx.course = f->course;
+	f->cx.course_id = "4821";
+	f->cx.time_zone = "America/New_York";
+	*state = f;
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	struct fx *f = *state;
+
+	plan_free(f->p);
+	cJSON_Delete(f->course);
+	free(f);
+	return 0;
+}
+
+static cJSON *page(struct fx *f, int i)
+{
+	return cJSON_GetArrayItem(step_list(&f->cx, RES_PAGE), i);
+}
+
+static char *json_of(const cJSON *v)
+{
+	return cJSON_PrintUnformatted(v);
+}
+
+static void assert_json(const cJSON *v, const char *want)
+{
+	char *s = json_of(v);
+
+	assert_string_equal(s, want);
+	free(s);
+}
+
+static void test_set_records_before_and_after(void **state)
+{
+	struct fx *f = *state;
+
+	assert_int_equal(step_set_string(&f->cx, RES_PAGE, page(f, 0), "title", "Syllabus 2026", NULL), 1);
+	assert_int_equal(step_set_string(&f->cx, RES_PAGE, page(f, 0), "title", "Syllabus 2026", NULL), 0);
+	plan_finish(f->p);
+	assert_int_equal(f->p->nchanges, 1);
+	assert_int_equal(f->p->changes[0].seq, 1);
+	assert_int_equal(f->p->changes[0].op, PLAN_UPDATE);
+	assert_string_equal(f->p->changes[0].id, "73");
+	assert_string_equal(f->p->changes[0].name, "Syllabus");
+	assert_string_equal(f->p->changes[0].field, "title");
+	assert_json(f->p->changes[0].before, "\"Syllabus\"");
+	assert_json(f->p->changes[0].after, "\"Syllabus 2026\"");
+	/* the working copy shows the new value to the next step */
+	assert_string_equal(step_name(RES_PAGE, page(f, 0)), "Syllabus 2026");
+}
+
+static void test_two_steps_merge_and_name_both(void **state)
+{
+	struct fx *f = *state;
+
+	step_set_string(&f->cx, RES_PAGE, page(f, 0), "body", "<p>b</p>", "1 match");
+	f->cx.step = "two";
+	step_set_string(&f->cx, RES_PAGE, page(f, 0), "body", "<p>c</p>", "2 matches");
+	plan_finish(f->p);
+	assert_int_equal(f->p->nchanges, 1);
+	assert_json(f->p->changes[0].before, "\"<p>a</p>\"");
+	assert_json(f->p->changes[0].after, "\"<p>c</p>\"");
+	assert_int_equal(f->p->changes[0].nsteps, 2);
+	assert_string_equal(f->p->changes[0].steps[0], "one");
+	assert_string_equal(f->p->changes[0].steps[1], "two");
+	assert_string_equal(f->p->changes[0].note, "1 match; 2 matches");
+}
+
+static void test_back_to_start_is_no_change(void **state)
+{
+	struct fx *f = *state;
+
+	step_set_bool(&f->cx, RES_PAGE, page(f, 0), "published", 0, NULL);
+	f->cx.step = "two";
+	step_set_bool(&f->cx, RES_PAGE, page(f, 0), "published", 1, NULL);
+	step_set_string(&f->cx, RES_COURSE, f->course, "syllabus_body", "<p>Spring 2026</p>", NULL);
+	plan_finish(f->p);
+	assert_int_equal(f->p->nchanges, 1);
+	assert_int_equal(f->p->changes[0].kind, RES_COURSE);
+	assert_string_equal(f->p->changes[0].id, "4821");
+}
+
+static void test_blueprint_lock_is_a_skip(void **state)
+{
+	struct fx *f = *state;
+
+	assert_int_equal(step_set_string(&f->cx, RES_PAGE, page(f, 1), "body", "y", NULL), -1);
+	/* published is the "state" category, not locked here */
+	assert_int_equal(step_set_bool(&f->cx, RES_PAGE, page(f, 1), "published", 0, NULL), 1);
+	plan_finish(f->p);
+	assert_int_equal(f->p->nchanges, 1);
+	assert_int_equal(f->p->nskipped, 1);
+	assert_string_equal(f->p->skipped[0].id, "74");
+	assert_string_equal(f->p->skipped[0].field, "body");
+	assert_string_equal(f->p->skipped[0].reason, "locked by the Blueprint course (content)");
+	/* the working copy keeps the value Canvas would keep */
+	assert_string_equal(cJSON_GetStringValue(cJSON_GetObjectItem(page(f, 1), "body")), "x");
+}
+
+static void test_create_folds_later_changes(void **state)
+{
+	struct fx *f = *state;
+	cJSON *m = step_create(&f->cx, RES_MODULE, step_list(&f->cx, RES_MODULE),
+			       cJSON_Parse("{\"name\": \"Start Here\", \"position\": 3}"));
+
+	assert_true(step_is_new(m));
+	f->cx.step = "two";
+	assert_int_equal(step_set_bool(&f->cx, RES_MODULE, m, "published", 1, NULL), 1);
+	plan_finish(f->p);
+	assert_int_equal(f->p->nchanges, 1);
+	assert_int_equal(f->p->changes[0].op, PLAN_CREATE);
+	assert_string_equal(f->p->changes[0].id, "new:1");
+	assert_null(f->p->changes[0].field);
+	assert_json(f->p->changes[0].after, "{\"name\":\"Start Here\",\"position\":3,\"published\":true}");
+	assert_int_equal(f->p->changes[0].nsteps, 2);
+}
+
+static void test_delete_carries_original_object(void **state)
+{
+	struct fx *f = *state;
+	cJSON *mods = step_list(&f->cx, RES_MODULE), *m = cJSON_GetArrayItem(mods, 0), *created;
+
+	step_set_string(&f->cx, RES_MODULE, m, "name", "Renamed", NULL);
+	assert_int_equal(step_delete(&f->cx, RES_MODULE, mods, m, NULL), 1);
+	created = step_create(&f->cx, RES_MODULE, mods, cJSON_Parse("{\"name\": \"Tmp\"}"));
+	step_delete(&f->cx, RES_MODULE, mods, created, NULL);
+	plan_finish(f->p);
+	assert_int_equal(f->p->nchanges, 1);
+	assert_int_equal(f->p->changes[0].op, PLAN_DELETE);
+	assert_string_equal(f->p->changes[0].name, "Week 1");
+	assert_string_equal(cJSON_GetStringValue(cJSON_GetObjectItem(f->p->changes[0].before, "name")), "Week 1");
+	assert_non_null(cJSON_GetObjectItem(f->p->changes[0].before, "items"));
+	assert_int_equal(cJSON_GetArraySize(mods), 1);
+}
+
+static void test_move_item(void **state)
+{
+	struct fx *f = *state;
+	cJSON *mods = step_list(&f->cx, RES_MODULE), *from = cJSON_GetObjectItem(cJSON_GetArrayItem(mods, 0), "items");
+
+	step_move_item(&f->cx, cJSON_GetArrayItem(from, 0), from, cJSON_GetArrayItem(mods, 1));
+	plan_finish(f->p);
+	assert_int_equal(f->p->nchanges, 1);
+	assert_int_equal(f->p->changes[0].op, PLAN_MOVE);
+	assert_string_equal(f->p->changes[0].parent, "9");
+	assert_json(f->p->changes[0].before, "9");
+	assert_json(f->p->changes[0].after, "10");
+	assert_int_equal(cJSON_GetArraySize(from), 0);
+}
+
+static void test_order_is_course_then_object(void **state)
+{
+	struct fx *f = *state;
+	static const char *const want[][2] = { { "73", "title" }, { "73", "body" }, { "4821", "syllabus_body" } };
+	size_t i;
+
+	step_set_string(&f->cx, RES_PAGE, page(f, 0), "title", "T", NULL);
+	step_set_string(&f->cx, RES_COURSE, f->course, "syllabus_body", "S", NULL);
+	step_set_string(&f->cx, RES_PAGE, page(f, 0), "body", "B", NULL);
+	plan_finish(f->p);
+	assert_int_equal(f->p->nchanges, 3);
+	for (i = 0; i < 3; i++) {
+		assert_string_equal(f->p->changes[i].id, want[i][0]);
+		assert_string_equal(f->p->changes[i].field, want[i][1]);
+		assert_int_equal(f->p->changes[i].seq, (long)i + 1);
+	}
+}
+
+static void test_file_round_trip_and_mode(void **state)
+{
+	struct fx *f = *state;
+	char path[] = "/tmp/coursectl-plan-XXXXXX";
+	struct plan *q = NULL;
+	struct err err = ERR_INIT;
+	struct stat st;
+	int fd = mkstemp(path);
+
+	assert_true(fd >= 0);
+	fchmod(fd, 0644);
+	close(fd);
+	f->p->base_url = xstrdup("http://127.0.0.1:1");
+	step_set_string(&f->cx, RES_PAGE, page(f, 0), "body", "<p>\xe4\xb8\xad</p>", "1 match");
+	step_skip(&f->cx, RES_PAGE, page(f, 1), "body", "why");
+	plan_finish(f->p);
+	assert_int_equal(plan_write(f->p, path, &err), 0);
+	assert_int_equal(stat(path, &st), 0);
+	assert_int_equal(st.st_mode & 0777, 0600);
+	assert_int_equal(plan_read(&q, path, &err), 0);
+	assert_int_equal(q->nchanges, 1);
+	assert_string_equal(q->changes[0].course_id, "4821");
+	assert_string_equal(q->changes[0].note, "1 match");
+	assert_json(q->changes[0].after, "\"<p>\xe4\xb8\xad</p>\"");
+	assert_int_equal(q->nskipped, 1);
+	assert_string_equal(q->base_url, "http://127.0.0.1:1");
+	assert_string_equal(q->courses[0].time_zone, "America/New_York");
+	plan_free(q);
+	unlink(path);
+}
+
+static void test_damaged_plan_is_refused(void **state)
+{
+	static const struct {
+		const char *json, *msg;
+	} cases[] = {
+		{ "{\"format\": \"x\"}", "t.json is not a coursectl plan" },
+		{ "{\"format\": \"coursectl-plan\", \"version\": 2, \"changes\": []}", "a plan of version 2" },
+		{ "{\"format\": \"coursectl-plan\", \"version\": 1}", "has no \"changes\" list" },
+		{ "{\"format\": \"coursectl-plan\", \"version\": 1, \"changes\": [{\"step\": \"s\", \"course_id\": 1,"
+		  " \"kind\": \"page\", \"id\": 2, \"op\": \"update\", \"before\": 1, \"after\": 2}]}",
+		  "t.json: change 1 has no field" },
+		{ "{\"format\": \"coursectl-plan\", \"version\": 1, \"changes\": [{\"step\": \"s\", \"course_id\": 1,"
+		  " \"kind\": \"widget\", \"id\": 2, \"op\": \"update\", \"field\": \"x\", \"before\": 1, \"after\": 2}]}",
+		  "change 1 has no known kind" },
+	};
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct plan *q = NULL;
+		struct err err = ERR_INIT;
+		cJSON *doc = cJSON_Parse(cases[i].json);
+
+		assert_int_equal(plan_from_json(&q, doc, "t.json", &err), ERR_CORRUPT);
+		assert_non_null(strstr(err.msg, cases[i].msg));
+		assert_null(q);
+		cJSON_Delete(doc);
+	}
+}
+
+/* ---------------------------------------------------------------- dates */
+
+static void test_dates_parse(void **state)
+{
+	int64_t t;
+	char out[32];
+
+	(void)state;
+	assert_int_equal(dates_parse("2025-10-18T03:59:59Z", &t), 0);
+	dates_format_utc(t, out);
+	assert_string_equal(out, "2025-10-18T03:59:59Z");
+	assert_int_equal(dates_parse("2025-10-17T23:59:59.250-04:00", &t), 0);
+	dates_format_utc(t, out);
+	assert_string_equal(out, "2025-10-18T03:59:59Z");
+	assert_int_equal(dates_parse("2025-02-29T00:00:00Z", &t), -1);
+	assert_int_equal(dates_parse("2025-10-18T03:59:59", &t), -1);
+	assert_int_equal(dates_parse("2025-10-18T03:59:59Zx", &t), -1);
+	assert_int_equal(dates_parse("2025-10-18", &t), -1);
+}
+
+static void test_dates_local_across_dst(void **state)
+{
+	struct dates_local l;
+	char out[48];
+	int64_t t;
+
+	(void)state;
+	dates_parse("2025-10-18T03:59:59Z", &t);
+	assert_int_equal(dates_to_local(t, "America/New_York", &l), 0);
+	dates_format_local(&l, out);
+	assert_string_equal(out, "Fri 2025-10-17 23:59:59 EDT");
+	dates_parse("2026-03-07T04:59:59Z", &t);
+	dates_to_local(t, "America/New_York", &l);
+	dates_format_local(&l, out);
+	assert_string_equal(out, "Fri 2026-03-06 23:59:59 EST");
+	assert_int_equal(dates_to_local(t, "Not/AZone", &l), -1);
+	assert_null(getenv("TZ"));   /* put back as it was */
+}
+
+static void test_dates_from_local_gap_and_overlap(void **state)
+{
+	char out[32];
+	int64_t t;
+
+	(void)state;
+	/* ordinary */
+	assert_int_equal(dates_from_local(2026, 1, 12, 8, 0, 0, "America/Denver", &t), 0);
+	dates_format_utc(t, out);
+	assert_string_equal(out, "2026-01-12T15:00:00Z");
+	/* 2026-03-08 02:30 does not exist in New York: forward by the gap, 03:30 EDT */
+	dates_from_local(2026, 3, 8, 2, 30, 0, "America/New_York", &t);
+	dates_format_utc(t, out);
+	assert_string_equal(out, "2026-03-08T07:30:00Z");
+	/* 2025-11-02 01:30 happens twice: the first, EDT */
+	dates_from_local(2025, 11, 2, 1, 30, 0, "America/New_York", &t);
+	dates_format_utc(t, out);
+	assert_string_equal(out, "2025-11-02T05:30:00Z");
+	assert_int_equal(dates_from_local(2025, 2, 29, 0, 0, 0, "UTC", &t), -1);
+}
+
+static void test_step_date_utc(void **state)
+{
+	struct rdate d = { 2026, 1, 12, 0, 0, 0, 0, 0, 0, { "t.yaml", 3, 4 } };
+	struct err err = ERR_INIT;
+	char out[32];
+
+	(void)state;
+	assert_int_equal(step_date_utc(&d, "America/New_York", out, &err), 0);
+	assert_string_equal(out, "2026-01-12T05:00:00Z");
+	d.has_time = 1;
+	d.hh = 8;
+	d.has_offset = 1;
+	d.offset_min = -360;
+	assert_int_equal(step_date_utc(&d, NULL, out, &err), 0);
+	assert_string_equal(out, "2026-01-12T14:00:00Z");
+	d.has_offset = 0;
+	assert_int_equal(step_date_utc(&d, NULL, out, &err), ERR_RECIPE);
+	assert_non_null(strstr(err.msg, "t.yaml:3:4: the course has no time zone"));
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(test_set_records_before_and_after, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_two_steps_merge_and_name_both, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_back_to_start_is_no_change, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_blueprint_lock_is_a_skip, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_create_folds_later_changes, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_delete_carries_original_object, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_move_item, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_order_is_course_then_object, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_file_round_trip_and_mode, setup, teardown),
+		cmocka_unit_test(test_damaged_plan_is_refused),
+		cmocka_unit_test(test_dates_parse),
+		cmocka_unit_test(test_dates_local_across_dst),
+		cmocka_unit_test(test_dates_from_local_gap_and_overlap),
+		cmocka_unit_test(test_step_date_utc),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
