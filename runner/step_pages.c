@@ -28,8 +28,8 @@
  *              Canvas's comma list; dates through step_date_utc in the course zone, null clearing
  *              the field; a date equal as an instant to the current one is no change. The field
  *              is "todo_date", the name Canvas reads it back under (API.md 7.2); the PUT names it
- *              wiki_page[student_todo_at] (7.3), which is apply's to map. Each date is computed once per step (zone conversions set TZ and
- *              reload the zone, too slow to repeat per page).
+ *              wiki_page[student_todo_at] (7.3), which is apply's to map. Each date is computed
+ *              once per step (zone conversions set TZ and reload the zone: too slow per page).
  *
  * create: true. When where.url[0] names no page of the working copy, a page is created there
  * (step_create, so its fields are one create change) with url, title (set.title, else the slug
