@@ -146,6 +146,14 @@ static const char *bp_locked(enum resource_kind kind, const cJSON *obj, const ch
 	return NULL;
 }
 
+void step_mirror(cJSON *obj, const char *field, cJSON *val)
+{
+	if (cJSON_HasObjectItem(obj, field))
+		cJSON_ReplaceItemInObjectCaseSensitive(obj, field, val);
+	else
+		cJSON_AddItemToObject(obj, field, val);
+}
+
 /* ---------------------------------------------------------------- skips */
 
 static void skip_v(struct step_ctx *cx, enum resource_kind kind, const char *id, const char *name, const char *field,
@@ -177,14 +185,6 @@ void step_skip_missing(struct step_ctx *cx, enum resource_kind kind, const char 
 }
 
 /* ---------------------------------------------------------------- changes */
-
-static void set_member(cJSON *obj, const char *field, cJSON *val)
-{
-	if (cJSON_HasObjectItem(obj, field))
-		cJSON_ReplaceItemInObjectCaseSensitive(obj, field, val);
-	else
-		cJSON_AddItemToObject(obj, field, val);
-}
 
 static void add_note(struct plan_change *c, const char *note)
 {
@@ -221,10 +221,10 @@ int step_set(struct step_ctx *cx, enum resource_kind kind, cJSON *obj, const cha
 	if (step_is_new(obj)) {
 		c = plan_find(cx->plan, cx->course_id, kind, id, NULL);
 		if (c) {
-			set_member(c->after, field, cJSON_Duplicate(val, 1));
+			step_mirror(c->after, field, cJSON_Duplicate(val, 1));
 			plan_change_add_step(c, cx->step);
 		}
-		set_member(obj, field, val);
+		step_mirror(obj, field, val);
 		return 1;
 	}
 	lock = bp_locked(kind, obj, field);
@@ -245,7 +245,7 @@ int step_set(struct step_ctx *cx, enum resource_kind kind, cJSON *obj, const cha
 			     cJSON_Duplicate(val, 1));
 	}
 	add_note(c, note);
-	set_member(obj, field, val);
+	step_mirror(obj, field, val);
 	return 1;
 }
 
@@ -275,9 +275,9 @@ cJSON *step_create(struct step_ctx *cx, enum resource_kind kind, cJSON *array, c
 
 	cJSON_DeleteItemFromObjectCaseSensitive(after, "id");
 	cJSON_DeleteItemFromObjectCaseSensitive(after, "page_id");
-	set_member(fields, "id", cJSON_CreateString(id));
+	step_mirror(fields, "id", cJSON_CreateString(id));
 	if (kind == RES_PAGE)
-		set_member(fields, "page_id", cJSON_CreateString(id));
+		step_mirror(fields, "page_id", cJSON_CreateString(id));
 	plan_add(cx->plan, cx->step, cx->course_id, kind, id, parent_of(kind, fields, pb), step_name(kind, fields),
 		 PLAN_CREATE, NULL, cJSON_CreateNull(), after);
 	cJSON_AddItemToArray(array, fields);
@@ -323,7 +323,7 @@ int step_delete(struct step_ctx *cx, enum resource_kind kind, cJSON *array, cJSO
 	for (prev = cx->plan->changes; prev < cx->plan->changes + cx->plan->nchanges; prev++)
 		if (prev->kind == kind && !strcmp(prev->id, idc) && !strcmp(prev->course_id, cx->course_id) &&
 		    prev->field && !prev->dropped)
-			set_member(before, prev->field, cJSON_Duplicate(prev->before, 1));
+			step_mirror(before, prev->field, cJSON_Duplicate(prev->before, 1));
 	drop_object_changes(cx, kind, idc);
 	c = plan_add(cx->plan, cx->step, cx->course_id, kind, idc, parent_of(kind, before, pb), step_name(kind, before),
 		     PLAN_DELETE, NULL, before, cJSON_CreateNull());
@@ -364,7 +364,7 @@ void step_move_item(struct step_ctx *cx, cJSON *item, cJSON *from, cJSON *to_mod
 				 step_name(RES_MODULE_ITEM, item), PLAN_MOVE, "module_id",
 				 cur ? cJSON_Duplicate(cur, 1) : cJSON_CreateNull(), cJSON_Duplicate(mid, 1));
 		}
-		set_member(item, "module_id", cJSON_Duplicate(mid, 1));
+		step_mirror(item, "module_id", cJSON_Duplicate(mid, 1));
 	}
 }
 
