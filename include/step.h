@@ -106,6 +106,11 @@ struct rreplace;
 int step_substitute(struct rreplace *const *r, size_t n, const char *text, size_t len, char **out,
 		    size_t *outlen, long *matches, const char *what, struct err *err);
 
+/* 1 when `re` (a where: name/title regex) matches s (len bytes), 0 when not; -1 with err set when
+ * PCRE2 fails at run time (the match limit), the message naming `what` ("page 'x' title"). It runs
+ * with the JIT stack and limits of step_substitute. */
+int step_regex_match(const struct rregex *re, const char *s, size_t len, const char *what, struct err *err);
+
 /* ---------------------------------------------------------------- dates (local to UTC) */
 
 struct rdate;

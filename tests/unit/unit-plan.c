@@ -32,7 +32,8 @@ static const char *course_json =
 	"  {\"page_id\": 74, \"url\": \"locked\", \"title\": \"Locked\", \"body\": \"x\", \"published\": true,"
 	"   \"restricted_by_master_course\": true, \"master_course_restrictions\": {\"content\": true}}],"
 	" \"modules\": [{\"id\": 9, \"name\": \"Week 1\", \"position\": 1, \"published\": false,"
-	"   \"items\": [{\"id\": 301, \"module_id\": 9, \"title\": \"Read\", \"type\": \"Page\", \"page_url\": \"syllabus\"}]},"
+	"   \"items\": [{\"id\": 301, \"module_id\": 9, \"title\": \"Read\", \"type\": \"Page\","
+	"     \"page_url\": \"syllabus\"}]},"
 	"  {\"id\": 10, \"name\": \"Week 2\", \"position\": 2, \"published\": false, \"items\": []}]}";
 
 struct fx {
