@@ -132,6 +132,20 @@ int plan_write(const struct plan *p, const char *path, struct err *err);
 int plan_read(struct plan **out, const char *path, struct err *err);
 int plan_from_json(struct plan **out, const cJSON *doc, const char *name, struct err *err);
 
+/* ---------------------------------------------------------------- from a recipe (plan_build.c) */
+
+struct recipe;
+
+/* The kinds (1u << RES_*) the recipe's steps read, for snapshot_fetch. An action that cannot be
+ * planned by this version is an error naming the step (file:line:col). */
+int plan_needs(const struct recipe *r, unsigned *kinds, struct err *err);
+
+/* Run every step of r, in order, over each course of `snapshot` ({"courses": [...]} in seed format,
+ * changed in place: it becomes the courses as the plan leaves them). `given` (may be NULL) holds
+ * the ids as the recipe named the courses, in the same order. Records the courses and the changes
+ * in p; the caller calls plan_finish(). */
+int plan_run(struct plan *p, const struct recipe *r, cJSON *snapshot, char *const *given, struct err *err);
+
 /* ---------------------------------------------------------------- used by include/step.h only */
 
 /* The change for (course, kind, id, field), or NULL. field NULL finds the create/delete change. */
