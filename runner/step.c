@@ -285,29 +285,66 @@ cJSON *step_create(struct step_ctx *cx, enum resource_kind kind, cJSON *array, c
 	return fields;
 }
 
-/* Mark every change of the object dropped (it is deleted, or it was never created). Deletes are
- * rare, so a scan of the changes is cheaper than another index. */
+/* Mark every change of the object dropped (it is deleted, or it was never created). */
 static void drop_object_changes(struct step_ctx *cx, enum resource_kind kind, const char *id)
 {
-	size_t i;
+	struct plan_change *c;
 
-	for (i = 0; i < cx->plan->nchanges; i++) {
-		struct plan_change *c = &cx->plan->changes[i];
+	for (c = plan_object_first(cx->plan, cx->course_id, kind, id); c; c = plan_object_next(cx->plan, c))
+		c->dropped = 1;
+}
 
-		if (c->kind == kind && !strcmp(c->id, id) && !strcmp(c->course_id, cx->course_id))
-			c->dropped = 1;
+/* 1 when the plan moved this item into its module (so deleting the module in Canvas would not
+ * delete it: it is still in its old module there). */
+static int moved_in(struct step_ctx *cx, const char *id)
+{
+	const struct plan_change *c = plan_find(cx->plan, cx->course_id, RES_MODULE_ITEM, id, "module_id");
+
+	return c && !c->dropped && c->op == PLAN_MOVE;
+}
+
+/* Canvas deletes a module's items with it: their planned changes go, except that an item the plan
+ * had moved in is deleted on its own (in Canvas it still sits in its old module). */
+static void drop_module_items(struct step_ctx *cx, cJSON *module)
+{
+	cJSON *items = cJSON_GetObjectItemCaseSensitive(module, "items"), *it, *next;
+	char idb[32];
+
+	for (it = items ? items->child : NULL; it; it = next) {
+		const char *id = step_id(RES_MODULE_ITEM, it, idb);
+
+		next = it->next;
+		if (!step_is_new(it) && moved_in(cx, id))
+			step_delete(cx, RES_MODULE_ITEM, items, it, "it was moved into a module this plan deletes");
+		else
+			drop_object_changes(cx, RES_MODULE_ITEM, id);
 	}
+}
+
+/* A copy of obj as Canvas has it: the working copy with the values earlier steps changed put back.
+ * Malloced (cJSON_Delete). */
+static cJSON *original(struct step_ctx *cx, enum resource_kind kind, const cJSON *obj, const char *id)
+{
+	cJSON *o = cJSON_Duplicate(obj, 1);
+	const struct plan_change *c;
+
+	for (c = plan_object_first(cx->plan, cx->course_id, kind, id); c; c = plan_object_next(cx->plan, c))
+		if (c->field && !c->dropped)
+			step_mirror(o, c->field, cJSON_Duplicate(c->before, 1));
+	return o;
 }
 
 int step_delete(struct step_ctx *cx, enum resource_kind kind, cJSON *array, cJSON *obj, const char *note)
 {
 	char idb[32], pb[32];
 	const char *id = step_id(kind, obj, idb), *lock;
-	struct plan_change *c, *prev;
+	struct plan_change *c;
 	cJSON *before;
 	char *idc;
 
 	if (step_is_new(obj)) {
+		if (kind == RES_MODULE)
+			drop_module_items(cx, obj);
 		drop_object_changes(cx, kind, id);
 		cJSON_Delete(cJSON_DetachItemViaPointer(array, obj));
 		return 1;
@@ -318,12 +355,23 @@ int step_delete(struct step_ctx *cx, enum resource_kind kind, cJSON *array, cJSO
 		return -1;
 	}
 	idc = xstrdup(id);
-	/* before: the object as Canvas has it, i.e. with the values earlier steps had changed put back */
-	before = cJSON_Duplicate(obj, 1);
-	for (prev = cx->plan->changes; prev < cx->plan->changes + cx->plan->nchanges; prev++)
-		if (prev->kind == kind && !strcmp(prev->id, idc) && !strcmp(prev->course_id, cx->course_id) &&
-		    prev->field && !prev->dropped)
-			step_mirror(before, prev->field, cJSON_Duplicate(prev->before, 1));
+	before = original(cx, kind, obj, idc);
+	if (kind == RES_MODULE) {
+		cJSON *items = cJSON_GetObjectItemCaseSensitive(before, "items"), *it, *next;
+		char ib[32];
+
+		/* the module's items as Canvas has them: not those the plan made or moved in */
+		for (it = items ? items->child : NULL; it; it = next) {
+			const char *iid = step_id(RES_MODULE_ITEM, it, ib);
+
+			next = it->next;
+			if (step_is_new(it) || moved_in(cx, iid))
+				cJSON_Delete(cJSON_DetachItemViaPointer(items, it));
+			else
+				cJSON_ReplaceItemViaPointer(items, it, original(cx, RES_MODULE_ITEM, it, iid));
+		}
+		drop_module_items(cx, obj);
+	}
 	drop_object_changes(cx, kind, idc);
 	c = plan_add(cx->plan, cx->step, cx->course_id, kind, idc, parent_of(kind, before, pb), step_name(kind, before),
 		     PLAN_DELETE, NULL, before, cJSON_CreateNull());
