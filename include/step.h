@@ -48,6 +48,18 @@ cJSON *step_list(struct step_ctx *cx, enum resource_kind kind);
 
 /* The object's plan id as text ("90211", "new:3"; pages: page_id) written to buf; "" if none. */
 const char *step_id(enum resource_kind kind, const cJSON *obj, char buf[32]);
+/* Small helpers the steps share. */
+/* obj.field as a string, or NULL when absent or not a string. Borrowed. */
+const char *step_str(const cJSON *obj, const char *field);
+/* A number or string (an id) as text: the string itself, or the number written in buf; "" else. */
+const char *step_value_text(const cJSON *v, char buf[32]);
+/* A cJSON string that takes s (malloced) instead of copying it: a changed megabyte body is not
+ * copied once more (cJSON_Delete frees valuestring with free(); no other hooks are installed). */
+cJSON *step_string_take(char *s);
+/* qsort/bsearch comparators: of const char * and of long long. */
+int step_cmp_str(const void *a, const void *b);
+int step_cmp_ll(const void *a, const void *b);
+
 /* The object's name or title (resource name_field), or "" when it has none. Borrowed. */
 const char *step_name(enum resource_kind kind, const cJSON *obj);
 /* 1 when the object was created by this plan (id "new:N"). */

@@ -42,7 +42,33 @@ static const char *id_field(enum resource_kind kind)
 	return kind == RES_PAGE ? "page_id" : "id";
 }
 
-static const char *json_text(const cJSON *v, char buf[32])
+const char *step_str(const cJSON *obj, const char *field)
+{
+	return cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(obj, field));
+}
+
+cJSON *step_string_take(char *s)
+{
+	cJSON *v = cJSON_CreateNull();
+
+	v->type = cJSON_String;
+	v->valuestring = s;
+	return v;
+}
+
+int step_cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+int step_cmp_ll(const void *a, const void *b)
+{
+	long long x = *(const long long *)a, y = *(const long long *)b;
+
+	return (x > y) - (x < y);
+}
+
+const char *step_value_text(const cJSON *v, char buf[32])
 {
 	if (cJSON_IsString(v))
 		return v->valuestring;
@@ -56,7 +82,7 @@ static const char *json_text(const cJSON *v, char buf[32])
 
 const char *step_id(enum resource_kind kind, const cJSON *obj, char buf[32])
 {
-	return json_text(cJSON_GetObjectItemCaseSensitive(obj, id_field(kind)), buf);
+	return step_value_text(cJSON_GetObjectItemCaseSensitive(obj, id_field(kind)), buf);
 }
 
 const char *step_name(enum resource_kind kind, const cJSON *obj)
@@ -79,7 +105,7 @@ static const char *parent_of(enum resource_kind kind, const cJSON *obj, char buf
 	const char *f = kind == RES_MODULE_ITEM ? "module_id" : kind == RES_ASSIGNMENT_OVERRIDE ? "assignment_id" : NULL;
 	const cJSON *v = f ? cJSON_GetObjectItemCaseSensitive(obj, f) : NULL;
 
-	return v ? json_text(v, buf) : NULL;
+	return v ? step_value_text(v, buf) : NULL;
 }
 
 /* ---------------------------------------------------------------- Blueprint */

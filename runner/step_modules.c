@@ -338,22 +338,9 @@ static long pos_of(const cJSON *o)
 	return cJSON_IsNumber(p) ? (long)p->valuedouble : LONG_MAX;
 }
 
-/* A number or string value as text (ids), in buf; "" when neither. */
-static const char *val_text(const cJSON *v, char buf[32])
-{
-	if (cJSON_IsString(v))
-		return v->valuestring;
-	if (cJSON_IsNumber(v)) {
-		snprintf(buf, 32, "%.0f", v->valuedouble);
-		return buf;
-	}
-	buf[0] = 0;
-	return buf;
-}
-
 static const char *id_text(const cJSON *o, char buf[32])
 {
-	return val_text(get(o, "id"), buf);
+	return step_value_text(get(o, "id"), buf);
 }
 
 static const char *mod_name(const cJSON *mod)
@@ -486,7 +473,7 @@ static void recheck_prerequisites(struct mctx *mc, const struct plist *moved)
 		keep = cJSON_CreateArray();
 		cJSON_ArrayForEach(p, pre) {
 			struct ix_iter it;
-			struct ient *e = ix_first(&byid, val_text(p, b), &it);
+			struct ient *e = ix_first(&byid, step_value_text(p, b), &it);
 
 			if (e && pos_of(e->obj) >= mypos)
 				dropped++;
@@ -565,7 +552,7 @@ static struct index *content_ix(struct mctx *mc, int ck, int by_name)
 	if (!ix->built) {
 		cJSON_ArrayForEach(o, list) {
 			const char *k = ix == &mc->content[ck]
-				? val_text(get(o, ck_info[ck].id_field), b)
+				? step_value_text(get(o, ck_info[ck].id_field), b)
 				: str_of(o, ck_info[ck].name_field);
 
 			if (k && *k)
@@ -597,7 +584,7 @@ static char *link_key(const cJSON *item)
 	char b[32];
 
 	if (ck >= 0) {
-		s = val_text(get(item, ck_info[ck].item_field), b);
+		s = step_value_text(get(item, ck_info[ck].item_field), b);
 		return *s ? xasprintf("%c:%s", ck_info[ck].tag, s) : NULL;
 	}
 	if (t && !strcmp(t, "ExternalUrl") && (s = str_of(item, "external_url")))
@@ -652,7 +639,7 @@ static void item_link(struct mctx *mc, const cJSON *item, struct link *l)
 	if (l->ck < 0 || !(ix = content_ix(mc, l->ck, 0)))
 		return;
 	l->fetched = 1;
-	e = ix_first(ix, val_text(get(item, ck_info[l->ck].item_field), b), &it);
+	e = ix_first(ix, step_value_text(get(item, ck_info[l->ck].item_field), b), &it);
 	l->content = e ? e->obj : NULL;
 }
 
@@ -823,7 +810,7 @@ static int has_id(const cJSON *arr, struct index *ids)
 	struct ix_iter it;
 
 	cJSON_ArrayForEach(p, arr)
-		if (ix_first(ids, val_text(p, b), &it))
+		if (ix_first(ids, step_value_text(p, b), &it))
 			return 1;
 	return 0;
 }
@@ -876,7 +863,7 @@ static void do_absent(struct mctx *mc)
 				continue;
 			keep = cJSON_CreateArray();
 			cJSON_ArrayForEach(p, pre)
-				if (!ix_first(&gone, val_text(p, b), &it))
+				if (!ix_first(&gone, step_value_text(p, b), &it))
 					cJSON_AddItemToArray(keep, cJSON_Duplicate(p, 1));
 			step_set(mc->cx, RES_MODULE, mod, "prerequisite_module_ids", keep,
 				 "Canvas drops a deleted module from prerequisites");
@@ -953,7 +940,7 @@ static int same_id_set(const cJSON *a, const cJSON *b)
 		int found = 0;
 
 		cJSON_ArrayForEach(y, a)
-			if (!strcmp(val_text(x, b1), val_text(y, b2)))
+			if (!strcmp(step_value_text(x, b1), step_value_text(y, b2)))
 				found = 1;
 		if (!found)
 			return 0;
@@ -1408,7 +1395,7 @@ static void ensure_resolve(struct mctx *mc, struct ens *es, struct want *w)
 	}
 	w->content = e->obj;
 	w->key = xasprintf("%c:%s", ck_info[w->ck].tag,
-			   val_text(get(w->content, ck_info[w->ck].id_field), b));
+			   step_value_text(get(w->content, ck_info[w->ck].id_field), b));
 }
 
 /* A new item for w in es's module. */

@@ -68,37 +68,9 @@ unsigned step_pages_needs(const struct rpages *pg)
 
 /* ---------------------------------------------------------------- small helpers */
 
-static const char *str_field(const cJSON *o, const char *f)
-{
-	return cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(o, f));
-}
-
 static int is_true(const cJSON *o, const char *f)
 {
 	return cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(o, f));
-}
-
-/* A cJSON string that takes `s` (malloced) instead of copying it, so a changed megabyte body is
- * not copied once more: cJSON_Delete frees valuestring with free() (no other hooks are installed). */
-static cJSON *json_string_take(char *s)
-{
-	cJSON *v = cJSON_CreateNull();
-
-	v->type = cJSON_String;
-	v->valuestring = s;
-	return v;
-}
-
-static int cmp_str(const void *a, const void *b)
-{
-	return strcmp(*(const char *const *)a, *(const char *const *)b);
-}
-
-static int cmp_ll(const void *a, const void *b)
-{
-	long long x = *(const long long *)a, y = *(const long long *)b;
-
-	return (x > y) - (x < y);
 }
 
 /* ---------------------------------------------------------------- selection */
@@ -123,7 +95,7 @@ static void lookup_init(struct lookup *lk, const struct rwhere *w)
 		lk->urls = xmalloc(w->nurls * sizeof(*lk->urls));
 		for (i = 0; i < w->nurls; i++)
 			lk->urls[i] = w->urls[i];
-		qsort(lk->urls, w->nurls, sizeof(*lk->urls), cmp_str);
+		qsort(lk->urls, w->nurls, sizeof(*lk->urls), step_cmp_str);
 		for (i = 0; i < w->nurls; i++)
 			if (!n || strcmp(lk->urls[n - 1], lk->urls[i]))
 				lk->urls[n++] = lk->urls[i];
@@ -133,7 +105,7 @@ static void lookup_init(struct lookup *lk, const struct rwhere *w)
 	if (w->nids) {
 		lk->ids = xmalloc(w->nids * sizeof(*lk->ids));
 		memcpy(lk->ids, w->ids, w->nids * sizeof(*lk->ids));
-		qsort(lk->ids, w->nids, sizeof(*lk->ids), cmp_ll);
+		qsort(lk->ids, w->nids, sizeof(*lk->ids), step_cmp_ll);
 		lk->nids = w->nids;
 	}
 }
@@ -152,7 +124,7 @@ static long lookup_url(const struct lookup *lk, const char *url)
 
 	if (!lk->nurls)
 		return -1;
-	hit = bsearch(&url, lk->urls, lk->nurls, sizeof(*lk->urls), cmp_str);
+	hit = bsearch(&url, lk->urls, lk->nurls, sizeof(*lk->urls), step_cmp_str);
 	return hit ? (long)(hit - lk->urls) : -1;
 }
 
@@ -163,13 +135,13 @@ static int lookup_id(const struct lookup *lk, const cJSON *id)
 	if (!cJSON_IsNumber(id))
 		return 0;   /* a page this plan creates ("new:N") has no id a recipe can name */
 	v = (long long)id->valuedouble;
-	return lk->nids && bsearch(&v, lk->ids, lk->nids, sizeof(*lk->ids), cmp_ll) != NULL;
+	return lk->nids && bsearch(&v, lk->ids, lk->nids, sizeof(*lk->ids), step_cmp_ll) != NULL;
 }
 
 /* "page 'slug' FIELD in course N" for error messages. */
 static void page_what(const struct step_ctx *cx, const cJSON *p, const char *field, char *buf, size_t size)
 {
-	const char *url = str_field(p, "url");
+	const char *url = step_str(p, "url");
 
 	snprintf(buf, size, "page '%.100s' %s in course %s", url ? url : step_name(RES_PAGE, p), field,
 		 cx->course_id);
@@ -187,7 +159,7 @@ static int page_selected(const struct step_ctx *cx, const struct rwhere *w, stru
 	if (!w)
 		return 1;
 	if (w->nurls) {
-		s = str_field(p, "url");
+		s = step_str(p, "url");
 		if (!s || (i = lookup_url(lk, s)) < 0)
 			return 0;
 		lk->seen[i] = 1;
@@ -209,7 +181,7 @@ static cJSON *find_by_url(cJSON *pages, const char *url)
 	cJSON *p;
 
 	cJSON_ArrayForEach(p, pages) {
-		const char *u = str_field(p, "url");
+		const char *u = step_str(p, "url");
 
 		if (u && !strcmp(u, url))
 			return p;
@@ -257,7 +229,7 @@ static int set_date(struct step_ctx *cx, cJSON *p, const char *field, struct dat
 	if (date_utc(cx, dv, field, err))
 		return -1;
 	/* the same instant written another way ("...T04:59:00.000Z") is no change */
-	cur = str_field(p, field);
+	cur = step_str(p, field);
 	if (cur && !dates_parse(cur, &a) && !dates_parse(dv->utc, &b) && a == b)
 		return 0;
 	step_set_string(cx, RES_PAGE, p, field, dv->utc, NULL);
@@ -270,7 +242,7 @@ static int set_date(struct step_ctx *cx, cJSON *p, const char *field, struct dat
  * front page, and the plan shows it (apply sends only p's change). */
 static void move_front_page(struct step_ctx *cx, cJSON *pages, cJSON *p)
 {
-	const char *url = str_field(p, "url");
+	const char *url = step_str(p, "url");
 	char *note = xasprintf("Canvas moves the front page to '%s'", url ? url : step_name(RES_PAGE, p));
 	cJSON *q;
 
@@ -362,7 +334,7 @@ static int edit_body(struct step_ctx *cx, const struct rpages *pg, cJSON *p, str
 		if (!out)
 			return 0;
 		snprintf(note, sizeof(note), "%ld match%s", n, n == 1 ? "" : "es");
-		step_set(cx, RES_PAGE, p, "body", json_string_take(out), note);
+		step_set(cx, RES_PAGE, p, "body", step_string_take(out), note);
 	} else if (pg->body_file) {
 		if (pg->markdown) {
 			step_skip(cx, RES_PAGE, p, "body", "body_file '%s' is Markdown, which coursectl does not turn into "

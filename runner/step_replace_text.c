@@ -80,34 +80,6 @@ unsigned step_replace_text_needs(const struct rreplace_text *t)
 
 /* ---------------------------------------------------------------- helpers */
 
-static const char *str_field(const cJSON *o, const char *f)
-{
-	return cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(o, f));
-}
-
-/* A cJSON string that takes `s` (malloced) instead of copying it, so a changed megabyte body is
- * not copied once more: cJSON_Delete frees valuestring with free() (no other hooks are installed). */
-static cJSON *json_string_take(char *s)
-{
-	cJSON *v = cJSON_CreateNull();
-
-	v->type = cJSON_String;
-	v->valuestring = s;
-	return v;
-}
-
-static int cmp_str(const void *a, const void *b)
-{
-	return strcmp(*(const char *const *)a, *(const char *const *)b);
-}
-
-static int cmp_ll(const void *a, const void *b)
-{
-	long long x = *(const long long *)a, y = *(const long long *)b;
-
-	return (x > y) - (x < y);
-}
-
 /* The object's id as a number (pages: page_id), or 0 when it has none (created by this plan). */
 static int obj_id(enum resource_kind kind, const cJSON *o, long long *out)
 {
@@ -128,7 +100,7 @@ static void obj_what(const struct step_ctx *cx, enum resource_kind kind, const c
 	if (kind == RES_COURSE)
 		snprintf(buf, size, "the syllabus of course %s", cx->course_id);
 	else if (kind == RES_PAGE)
-		snprintf(buf, size, "page '%.100s' %s in course %s", str_field(o, "url") ? str_field(o, "url") : "",
+		snprintf(buf, size, "page '%.100s' %s in course %s", step_str(o, "url") ? step_str(o, "url") : "",
 			 field, cx->course_id);
 	else
 		snprintf(buf, size, "%s '%.100s' (%s) %s in course %s", resource_get(kind)->name, step_name(kind, o),
@@ -153,13 +125,13 @@ static void filter_init(struct filter *f, const struct rwhere *w)
 	if (w && w->nurls) {
 		f->urls = xmalloc(w->nurls * sizeof(*f->urls));
 		memcpy(f->urls, w->urls, w->nurls * sizeof(*f->urls));
-		qsort(f->urls, w->nurls, sizeof(*f->urls), cmp_str);
+		qsort(f->urls, w->nurls, sizeof(*f->urls), step_cmp_str);
 		f->nurls = w->nurls;
 	}
 	if (w && w->nids) {
 		f->ids = xmalloc(w->nids * sizeof(*f->ids));
 		memcpy(f->ids, w->ids, w->nids * sizeof(*f->ids));
-		qsort(f->ids, w->nids, sizeof(*f->ids), cmp_ll);
+		qsort(f->ids, w->nids, sizeof(*f->ids), step_cmp_ll);
 		f->nids = w->nids;
 	}
 }
@@ -184,11 +156,11 @@ static int selected(const struct step_ctx *cx, const struct filter *f, enum reso
 	if (kind == RES_COURSE)   /* the syllabus has none of the properties a where names */
 		return !w->name && !w->nids && !w->nurls && w->published < 0;
 	if (w->nurls) {
-		s = kind == RES_PAGE ? str_field(o, "url") : NULL;
-		if (!s || !bsearch(&s, f->urls, f->nurls, sizeof(*f->urls), cmp_str))
+		s = kind == RES_PAGE ? step_str(o, "url") : NULL;
+		if (!s || !bsearch(&s, f->urls, f->nurls, sizeof(*f->urls), step_cmp_str))
 			return 0;
 	}
-	if (w->nids && !(obj_id(kind, o, &id) && bsearch(&id, f->ids, f->nids, sizeof(*f->ids), cmp_ll)))
+	if (w->nids && !(obj_id(kind, o, &id) && bsearch(&id, f->ids, f->nids, sizeof(*f->ids), step_cmp_ll)))
 		return 0;
 	if (w->published >= 0 && cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(o, "published")) != w->published)
 		return 0;
@@ -216,7 +188,7 @@ struct mirrors {
 
 static int cmp_mirror(const void *a, const void *b)
 {
-	return cmp_ll(&((const struct mirror *)a)->assignment_id, &((const struct mirror *)b)->assignment_id);
+	return step_cmp_ll(&((const struct mirror *)a)->assignment_id, &((const struct mirror *)b)->assignment_id);
 }
 
 /* Collect the assignment_id of every selected object of kind (quizzes or discussions). Ownership:
@@ -263,7 +235,7 @@ static const struct mirror *find_mirror(const struct mirrors *m, const cJSON *as
 static int edit_field(struct step_ctx *cx, const struct rreplace_text *t, enum resource_kind kind, cJSON *o,
 		      const char *field, int is_title, const struct mirror *mir, struct err *err)
 {
-	const char *text = str_field(o, field);
+	const char *text = step_str(o, field);
 	char what[200], note[64], idb[32], *out;
 	size_t outlen, len;
 	long n;
@@ -294,7 +266,7 @@ static int edit_field(struct step_ctx *cx, const struct rreplace_text *t, enum r
 		return 0;
 	}
 	snprintf(note, sizeof(note), "%ld match%s", n, n == 1 ? "" : "es");
-	step_set(cx, kind, o, field, json_string_take(out), note);
+	step_set(cx, kind, o, field, step_string_take(out), note);
 	return 0;
 }
 
