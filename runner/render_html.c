@@ -266,8 +266,8 @@ static int put_diff(struct hctx *h, const struct plan_change *c)
 		}
 		if ((op->kind == TEXTDIFF_DELETE || i == 0 || d->ops[i - 1].kind != TEXTDIFF_DELETE) &&
 		    h->out->len - base > DIFF_MAX) {
-			buf_printf(h->out, " " ELLIPSIS " <span class=\"dim\">(%zu more changes)</span>",
-				   d->stats.changes - shown);
+			buf_printf(h->out, " " ELLIPSIS " <span class=\"dim\">(%zu more change%s)</span>",
+				   d->stats.changes - shown, d->stats.changes - shown == 1 ? "" : "s");
 			break;
 		}
 		if (op->kind == TEXTDIFF_DELETE) {

@@ -696,5 +696,6 @@ void textdiff_render(const struct textdiff *d, struct buf *out, const struct tex
 	if (in_hunk)
 		buf_putc(out, '\n');
 	if (r.shown < d->stats.changes)
-		buf_printf(out, "... (%zu more changes)\n", d->stats.changes - r.shown);
+		buf_printf(out, "... (%zu more change%s)\n", d->stats.changes - r.shown,
+			   d->stats.changes - r.shown == 1 ? "" : "s");
 }

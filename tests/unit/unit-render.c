@@ -365,7 +365,7 @@ static void test_html_body_diff(void **state)
 	assert_non_null(strstr(got,
 		"      body  2 matches\n"
 		"        " ELL "Spring [-2025-]{+2026+}." ELL "\n"
-		"        ... (1 more changes)\n"));
+		"        ... (1 more change)\n"));
 	free(got);
 	plan_free(p);
 }
