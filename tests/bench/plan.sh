@@ -116,12 +116,13 @@ for m in range(N_MOD):
     items = [{"title": "Overview", "type": "SubHeader"}]
     for j in range(6):
         p = pages[(m * 6 + j + 2) % N_PAGES]
-        items.append({"title": p["title"], "type": "Page", "page_url": p["url"]})
+        items.append({"title": p["title"], "type": "Page", "page_url": p["url"], "published": p["published"]})
     for j in range(ITEMS_PER_MOD - 7):
         a = assignments[(m * 4 + j) % N_ASSIGN]
         items.append({"title": a["name"], "type": "Assignment", "content_id": a["id"]})
     for pos, it in enumerate(items, 1):
-        it.update({"id": new_id(), "position": pos, "indent": 0, "published": True})
+        it.setdefault("published", True)   # a page's items share its state, as in Canvas
+        it.update({"id": new_id(), "position": pos, "indent": 0})
     mod["items"] = items
     modules.append(mod)
 
@@ -169,6 +170,7 @@ steps:
     modules:
       ensure:
         - name: Start Here
+          position: 1
           published: true
           items:
             - header: Welcome
@@ -227,7 +229,7 @@ echo "coursectl plan benchmark: $(sed -n 1p "$dir/seed.out")"
 printf 'seed generated in %.1f s (%.1f MB); input (the course as compact JSON, from coursectl snapshot): %.1f MB\n' \
 	"$(awk -v a="$t0" -v b="$t1" 'BEGIN { print b - a }')" "$(awk -v b="$seed_bytes" 'BEGIN { print b / 1e6 }')" \
 	"$(awk -v b="$input_bytes" 'BEGIN { print b / 1e6 }')"
-echo "recipe: replace_text over 6 kinds (2 replacements), pages (replace + set), modules (set + items), modules (ensure + absent)"
+echo "recipe: replace_text over 6 kinds (2 replacements), pages (replace + set), modules (set + items), modules (ensure first, moving the 99 others, + absent)"
 echo "machine: $cpus CPUs, $(uname -sr), load average $(cut -d ' ' -f 1-3 /proc/loadavg 2>/dev/null)"
 echo
 fmt='%-4s %9s %11s %8s %8s %9s %10s %7s  %s\n'
