@@ -64,6 +64,7 @@ struct plan_change {
 	char *note;               /* why, when not obvious: "3 matches", "Canvas publishes ..."; or NULL */
 	int dropped;              /* internal: came back to its start value; removed by plan_finish */
 	long order;               /* internal: object order key */
+	size_t next_same;         /* internal: 1 + index of the object's next change; 0 for the last */
 };
 
 /* An object or field the plan does not change although a step asked to, with the reason. */
@@ -132,6 +133,20 @@ int plan_write(const struct plan *p, const char *path, struct err *err);
 int plan_read(struct plan **out, const char *path, struct err *err);
 int plan_from_json(struct plan **out, const cJSON *doc, const char *name, struct err *err);
 
+/* ---------------------------------------------------------------- from a recipe (plan_build.c) */
+
+struct recipe;
+
+/* The kinds (1u << RES_*) the recipe's steps read, for snapshot_fetch. An action that cannot be
+ * planned by this version is an error naming the step (file:line:col). */
+int plan_needs(const struct recipe *r, unsigned *kinds, struct err *err);
+
+/* Run every step of r, in order, over each course of `snapshot` ({"courses": [...]} in seed format,
+ * changed in place: it becomes the courses as the plan leaves them). `given` (may be NULL) holds
+ * the ids as the recipe named the courses, in the same order. Records the courses and the changes
+ * in p; the caller calls plan_finish(). */
+int plan_run(struct plan *p, const struct recipe *r, cJSON *snapshot, char *const *given, struct err *err);
+
 /* ---------------------------------------------------------------- used by include/step.h only */
 
 /* The change for (course, kind, id, field), or NULL. field NULL finds the create/delete change. */
@@ -141,6 +156,11 @@ struct plan_change *plan_find(struct plan *p, const char *course_id, enum resour
 struct plan_change *plan_add(struct plan *p, const char *step, const char *course_id, enum resource_kind kind,
 			     const char *id, const char *parent, const char *name, enum plan_op op,
 			     const char *field, cJSON *before, cJSON *after);
+/* The object's changes: the first (or NULL), then each next (NULL after the last). Only while
+ * building (before plan_finish). */
+struct plan_change *plan_object_first(struct plan *p, const char *course_id, enum resource_kind kind,
+				      const char *id);
+struct plan_change *plan_object_next(struct plan *p, const struct plan_change *c);
 /* Add `step` to c->steps unless it is the last one there. */
 void plan_change_add_step(struct plan_change *c, const char *step);
 void plan_add_skip(struct plan *p, const char *step, const char *course_id, enum resource_kind kind, const char *id,

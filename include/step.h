@@ -82,6 +82,10 @@ int step_delete(struct step_ctx *cx, enum resource_kind kind, cJSON *array, cJSO
  * set separately with step_set(..., "position", ...). */
 void step_move_item(struct step_ctx *cx, cJSON *item, cJSON *from, cJSON *to_module);
 
+/* Canvas keeps obj.field equal to a field of another object that the plan changes (a quiz's due_at
+ * mirrors its assignment's): update the working copy only, with no change of its own. Takes val. */
+void step_mirror(cJSON *obj, const char *field, cJSON *val);
+
 /* Record that the step left obj (or obj.field, field may be NULL) alone, and why (one sentence,
  * no trailing period). obj may be NULL for something that does not exist ("page 'x'"): then
  * `what` names it. */
@@ -106,6 +110,11 @@ struct rreplace;
 int step_substitute(struct rreplace *const *r, size_t n, const char *text, size_t len, char **out,
 		    size_t *outlen, long *matches, const char *what, struct err *err);
 
+/* 1 when `re` (a where: name/title regex) matches s (len bytes), 0 when not; -1 with err set when
+ * PCRE2 fails at run time (the match limit), the message naming `what` ("page 'x' title"). It runs
+ * with the JIT stack and limits of step_substitute. */
+int step_regex_match(const struct rregex *re, const char *s, size_t len, const char *what, struct err *err);
+
 /* ---------------------------------------------------------------- dates (local to UTC) */
 
 struct rdate;
@@ -120,14 +129,17 @@ int step_date_utc(const struct rdate *d, const char *zone, char out[32], struct 
 struct rmodules;
 struct rpages;
 struct rreplace_text;
+struct rshift_dates;
 
 int step_modules(struct step_ctx *cx, const struct rmodules *m, struct err *err);
 int step_pages(struct step_ctx *cx, const struct rpages *pg, struct err *err);
 int step_replace_text(struct step_ctx *cx, const struct rreplace_text *t, struct err *err);
+int step_shift_dates(struct step_ctx *cx, const struct rshift_dates *m, struct err *err);
 
 /* The kinds a step reads, as 1u << RES_* bits (plan_build fetches only these). */
 unsigned step_modules_needs(const struct rmodules *m);
 unsigned step_pages_needs(const struct rpages *pg);
 unsigned step_replace_text_needs(const struct rreplace_text *t);
+unsigned step_shift_dates_needs(const struct rshift_dates *m);
 
 #endif

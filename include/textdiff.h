@@ -74,6 +74,10 @@ void textdiff_render(const struct textdiff *d, struct buf *out, const struct tex
 
 void textdiff_free(struct textdiff *d);
 
+/* Appends s[0..len) (server data) neutralised by the rules above: the same escaping as the diff's
+ * context text, for callers that show single values (names, titles, reasons). */
+void textdiff_put_escaped(struct buf *out, const char *s, size_t len);
+
 /* Length of the token starting at s[0] (n > 0); exposed for the tests. */
 size_t textdiff_token_len(const char *s, size_t n);
 

@@ -119,7 +119,7 @@ int cmd_snapshot(int argc, char **argv)
 	if (config_resolve(&cfg, NULL, NULL, &err) || canvas_new(&cv, &cfg, &err))
 		goto done;
 	t0 = now_s();
-	if (snapshot_fetch(&doc, cv, ids, n, &st, &err))
+	if (snapshot_fetch(&doc, cv, ids, n, SNAPSHOT_ALL, &st, &err))
 		goto done;
 	text = cJSON_Print(doc);
 	if (!text) {

@@ -28,6 +28,7 @@ struct command {
 /* Keep in the order `coursectl help` shows them. */
 static const struct command commands[] = {
 	{ "validate", cmd_validate, "check recipes and report every problem as FILE:LINE:COL" },
+	{ "plan", cmd_plan, "show the changes a recipe would make (reads only; --out saves the plan)" },
 	{ "snapshot", cmd_snapshot, "export courses as JSON (canvas-sim's seed format)" },
 	{ "help", cmd_help, "show help for coursectl or one of its commands" },
 	{ "version", cmd_version, "print the version and the libraries in use" },

@@ -297,6 +297,26 @@ struct plan_change *plan_find(struct plan *p, const char *course_id, enum resour
 	return pos == (size_t)-1 ? NULL : &p->changes[pos];
 }
 
+struct plan_change *plan_object_first(struct plan *p, const char *course_id, enum resource_kind kind,
+				      const char *id)
+{
+	struct index *ix = p->index;
+	char *k;
+	size_t pos;
+
+	if (!ix)
+		return NULL;
+	k = object_key(course_id, kind, id);
+	pos = table_get(&ix->objects, k);
+	free(k);
+	return pos == (size_t)-1 ? NULL : &p->changes[pos];
+}
+
+struct plan_change *plan_object_next(struct plan *p, const struct plan_change *c)
+{
+	return c->next_same ? &p->changes[c->next_same - 1] : NULL;
+}
+
 void plan_change_add_step(struct plan_change *c, const char *step)
 {
 	if (c->nsteps && !strcmp(c->steps[c->nsteps - 1], step))
@@ -325,8 +345,13 @@ struct plan_change *plan_add(struct plan *p, const char *step, const char *cours
 	memset(c, 0, sizeof(*c));
 	first = table_get(&ix->objects, ok);
 	if (first != (size_t)-1) {
+		size_t last = first;
+
 		c->name = dup_or_null(p->changes[first].name);
 		c->order = p->changes[first].order;
+		while (p->changes[last].next_same)
+			last = p->changes[last].next_same - 1;
+		p->changes[last].next_same = p->nchanges + 1;
 	} else {
 		c->name = xstrdup(name ? name : "");
 		c->order = p->next_order++;
@@ -424,6 +449,7 @@ void plan_finish(struct plan *p)
 	for (i = 0; i < n; i++) {
 		out[i] = p->changes[keys[i].pos];
 		out[i].seq = (long)i + 1;
+		out[i].next_same = 0;
 	}
 	free(keys);
 	free(p->changes);

@@ -11,6 +11,8 @@
  * All lists of all courses are in flight together, within the engine's window; only the calendar
  * list waits for the course (it needs the numeric id for context_codes[]).
  * Rejected: GET per object (N+1) -- a 40-assignment course would cost 40 requests instead of 1.
+ * `kinds` limits the lists to what the caller needs (`plan` of a pages recipe lists no quizzes); a
+ * list not fetched is absent from the course object, never an empty array.
  */
 #include "snapshot.h"
 
@@ -42,6 +44,7 @@ struct cjob {
 
 struct snap {
 	struct canvas *cv;
+	unsigned kinds;           /* 1u << RES_* of the lists to fetch */
 	struct cjob *jobs;
 	int n, done;
 	struct err err;
@@ -244,7 +247,7 @@ static void on_course(struct canvas *cv, cJSON *json, const struct err *err, voi
 		j->course = json;
 		snprintf(id, sizeof(id), "%lld", json_id(json));
 		for (i = 0; i < NLISTS; i++)
-			if (lists[i] == RES_CALENDAR_EVENT)
+			if (lists[i] == RES_CALENDAR_EVENT && (j->sn->kinds & (1u << RES_CALENDAR_EVENT)))
 				submit_list(j, i, id);
 	}
 	job_step_done(j);
@@ -280,6 +283,8 @@ static cJSON *assemble(struct cjob *j, long *objects)
 	for (i = 0; i < NLISTS; i++) {
 		const struct resource *res = resource_get(lists[i]);
 
+		if (!j->list[i])
+			continue;   /* not fetched: absent, not empty (an empty list would claim "none") */
 		strip_all(lists[i], j->list[i]);
 		cJSON_ArrayForEach(it, j->list[i]) {
 			(*objects)++;
@@ -295,8 +300,8 @@ static cJSON *assemble(struct cjob *j, long *objects)
 	return c;
 }
 
-int snapshot_fetch(cJSON **out, struct canvas *cv, char *const *ids, int n, struct snapshot_stats *st,
-		   struct err *err)
+int snapshot_fetch(cJSON **out, struct canvas *cv, char *const *ids, int n, unsigned kinds,
+		   struct snapshot_stats *st, struct err *err)
 {
 	struct snap sn;
 	int i, k, rc = 0;
@@ -304,6 +309,7 @@ int snapshot_fetch(cJSON **out, struct canvas *cv, char *const *ids, int n, stru
 
 	memset(&sn, 0, sizeof(sn));
 	sn.cv = cv;
+	sn.kinds = kinds;
 	sn.n = n;
 	sn.jobs = xcalloc((size_t)(n ? n : 1), sizeof(*sn.jobs));
 	for (i = 0; i < n; i++) {
@@ -320,7 +326,7 @@ int snapshot_fetch(cJSON **out, struct canvas *cv, char *const *ids, int n, stru
 		free(path);
 		free(w);
 		for (k = 0; k < NLISTS; k++)
-			if (lists[k] != RES_CALENDAR_EVENT)
+			if (lists[k] != RES_CALENDAR_EVENT && (kinds & (1u << lists[k])))
 				submit_list(j, k, j->pid);
 	}
 	progress(&sn);

@@ -146,6 +146,14 @@ static const char *bp_locked(enum resource_kind kind, const cJSON *obj, const ch
 	return NULL;
 }
 
+void step_mirror(cJSON *obj, const char *field, cJSON *val)
+{
+	if (cJSON_HasObjectItem(obj, field))
+		cJSON_ReplaceItemInObjectCaseSensitive(obj, field, val);
+	else
+		cJSON_AddItemToObject(obj, field, val);
+}
+
 /* ---------------------------------------------------------------- skips */
 
 static void skip_v(struct step_ctx *cx, enum resource_kind kind, const char *id, const char *name, const char *field,
@@ -177,14 +185,6 @@ void step_skip_missing(struct step_ctx *cx, enum resource_kind kind, const char 
 }
 
 /* ---------------------------------------------------------------- changes */
-
-static void set_member(cJSON *obj, const char *field, cJSON *val)
-{
-	if (cJSON_HasObjectItem(obj, field))
-		cJSON_ReplaceItemInObjectCaseSensitive(obj, field, val);
-	else
-		cJSON_AddItemToObject(obj, field, val);
-}
 
 static void add_note(struct plan_change *c, const char *note)
 {
@@ -221,10 +221,10 @@ int step_set(struct step_ctx *cx, enum resource_kind kind, cJSON *obj, const cha
 	if (step_is_new(obj)) {
 		c = plan_find(cx->plan, cx->course_id, kind, id, NULL);
 		if (c) {
-			set_member(c->after, field, cJSON_Duplicate(val, 1));
+			step_mirror(c->after, field, cJSON_Duplicate(val, 1));
 			plan_change_add_step(c, cx->step);
 		}
-		set_member(obj, field, val);
+		step_mirror(obj, field, val);
 		return 1;
 	}
 	lock = bp_locked(kind, obj, field);
@@ -245,7 +245,7 @@ int step_set(struct step_ctx *cx, enum resource_kind kind, cJSON *obj, const cha
 			     cJSON_Duplicate(val, 1));
 	}
 	add_note(c, note);
-	set_member(obj, field, val);
+	step_mirror(obj, field, val);
 	return 1;
 }
 
@@ -275,9 +275,9 @@ cJSON *step_create(struct step_ctx *cx, enum resource_kind kind, cJSON *array, c
 
 	cJSON_DeleteItemFromObjectCaseSensitive(after, "id");
 	cJSON_DeleteItemFromObjectCaseSensitive(after, "page_id");
-	set_member(fields, "id", cJSON_CreateString(id));
+	step_mirror(fields, "id", cJSON_CreateString(id));
 	if (kind == RES_PAGE)
-		set_member(fields, "page_id", cJSON_CreateString(id));
+		step_mirror(fields, "page_id", cJSON_CreateString(id));
 	plan_add(cx->plan, cx->step, cx->course_id, kind, id, parent_of(kind, fields, pb), step_name(kind, fields),
 		 PLAN_CREATE, NULL, cJSON_CreateNull(), after);
 	cJSON_AddItemToArray(array, fields);
@@ -285,29 +285,66 @@ cJSON *step_create(struct step_ctx *cx, enum resource_kind kind, cJSON *array, c
 	return fields;
 }
 
-/* Mark every change of the object dropped (it is deleted, or it was never created). Deletes are
- * rare, so a scan of the changes is cheaper than another index. */
+/* Mark every change of the object dropped (it is deleted, or it was never created). */
 static void drop_object_changes(struct step_ctx *cx, enum resource_kind kind, const char *id)
 {
-	size_t i;
+	struct plan_change *c;
 
-	for (i = 0; i < cx->plan->nchanges; i++) {
-		struct plan_change *c = &cx->plan->changes[i];
+	for (c = plan_object_first(cx->plan, cx->course_id, kind, id); c; c = plan_object_next(cx->plan, c))
+		c->dropped = 1;
+}
 
-		if (c->kind == kind && !strcmp(c->id, id) && !strcmp(c->course_id, cx->course_id))
-			c->dropped = 1;
+/* 1 when the plan moved this item into its module (so deleting the module in Canvas would not
+ * delete it: it is still in its old module there). */
+static int moved_in(struct step_ctx *cx, const char *id)
+{
+	const struct plan_change *c = plan_find(cx->plan, cx->course_id, RES_MODULE_ITEM, id, "module_id");
+
+	return c && !c->dropped && c->op == PLAN_MOVE;
+}
+
+/* Canvas deletes a module's items with it: their planned changes go, except that an item the plan
+ * had moved in is deleted on its own (in Canvas it still sits in its old module). */
+static void drop_module_items(struct step_ctx *cx, cJSON *module)
+{
+	cJSON *items = cJSON_GetObjectItemCaseSensitive(module, "items"), *it, *next;
+	char idb[32];
+
+	for (it = items ? items->child : NULL; it; it = next) {
+		const char *id = step_id(RES_MODULE_ITEM, it, idb);
+
+		next = it->next;
+		if (!step_is_new(it) && moved_in(cx, id))
+			step_delete(cx, RES_MODULE_ITEM, items, it, "it was moved into a module this plan deletes");
+		else
+			drop_object_changes(cx, RES_MODULE_ITEM, id);
 	}
+}
+
+/* A copy of obj as Canvas has it: the working copy with the values earlier steps changed put back.
+ * Malloced (cJSON_Delete). */
+static cJSON *original(struct step_ctx *cx, enum resource_kind kind, const cJSON *obj, const char *id)
+{
+	cJSON *o = cJSON_Duplicate(obj, 1);
+	const struct plan_change *c;
+
+	for (c = plan_object_first(cx->plan, cx->course_id, kind, id); c; c = plan_object_next(cx->plan, c))
+		if (c->field && !c->dropped)
+			step_mirror(o, c->field, cJSON_Duplicate(c->before, 1));
+	return o;
 }
 
 int step_delete(struct step_ctx *cx, enum resource_kind kind, cJSON *array, cJSON *obj, const char *note)
 {
 	char idb[32], pb[32];
 	const char *id = step_id(kind, obj, idb), *lock;
-	struct plan_change *c, *prev;
+	struct plan_change *c;
 	cJSON *before;
 	char *idc;
 
 	if (step_is_new(obj)) {
+		if (kind == RES_MODULE)
+			drop_module_items(cx, obj);
 		drop_object_changes(cx, kind, id);
 		cJSON_Delete(cJSON_DetachItemViaPointer(array, obj));
 		return 1;
@@ -318,12 +355,23 @@ int step_delete(struct step_ctx *cx, enum resource_kind kind, cJSON *array, cJSO
 		return -1;
 	}
 	idc = xstrdup(id);
-	/* before: the object as Canvas has it, i.e. with the values earlier steps had changed put back */
-	before = cJSON_Duplicate(obj, 1);
-	for (prev = cx->plan->changes; prev < cx->plan->changes + cx->plan->nchanges; prev++)
-		if (prev->kind == kind && !strcmp(prev->id, idc) && !strcmp(prev->course_id, cx->course_id) &&
-		    prev->field && !prev->dropped)
-			set_member(before, prev->field, cJSON_Duplicate(prev->before, 1));
+	before = original(cx, kind, obj, idc);
+	if (kind == RES_MODULE) {
+		cJSON *items = cJSON_GetObjectItemCaseSensitive(before, "items"), *it, *next;
+		char ib[32];
+
+		/* the module's items as Canvas has them: not those the plan made or moved in */
+		for (it = items ? items->child : NULL; it; it = next) {
+			const char *iid = step_id(RES_MODULE_ITEM, it, ib);
+
+			next = it->next;
+			if (step_is_new(it) || moved_in(cx, iid))
+				cJSON_Delete(cJSON_DetachItemViaPointer(items, it));
+			else
+				cJSON_ReplaceItemViaPointer(items, it, original(cx, RES_MODULE_ITEM, it, iid));
+		}
+		drop_module_items(cx, obj);
+	}
 	drop_object_changes(cx, kind, idc);
 	c = plan_add(cx->plan, cx->step, cx->course_id, kind, idc, parent_of(kind, before, pb), step_name(kind, before),
 		     PLAN_DELETE, NULL, before, cJSON_CreateNull());
@@ -364,7 +412,7 @@ void step_move_item(struct step_ctx *cx, cJSON *item, cJSON *from, cJSON *to_mod
 				 step_name(RES_MODULE_ITEM, item), PLAN_MOVE, "module_id",
 				 cur ? cJSON_Duplicate(cur, 1) : cJSON_CreateNull(), cJSON_Duplicate(mid, 1));
 		}
-		set_member(item, "module_id", cJSON_Duplicate(mid, 1));
+		step_mirror(item, "module_id", cJSON_Duplicate(mid, 1));
 	}
 }
 

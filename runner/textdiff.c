@@ -557,6 +557,11 @@ static void put_text(struct buf *out, const char *s, size_t n, enum part part, i
 	buf_add(out, s + run, n - run);
 }
 
+void textdiff_put_escaped(struct buf *out, const char *s, size_t len)
+{
+	put_text(out, s, len, PART_CONTEXT, 0);
+}
+
 /* Context is counted in words: tokens other than whitespace (whitespace rides along). */
 static size_t count_words(const char *s, size_t n)
 {

@@ -32,7 +32,8 @@ static const char *course_json =
 	"  {\"page_id\": 74, \"url\": \"locked\", \"title\": \"Locked\", \"body\": \"x\", \"published\": true,"
 	"   \"restricted_by_master_course\": true, \"master_course_restrictions\": {\"content\": true}}],"
 	" \"modules\": [{\"id\": 9, \"name\": \"Week 1\", \"position\": 1, \"published\": false,"
-	"   \"items\": [{\"id\": 301, \"module_id\": 9, \"title\": \"Read\", \"type\": \"Page\", \"page_url\": \"syllabus\"}]},"
+	"   \"items\": [{\"id\": 301, \"module_id\": 9, \"title\": \"Read\", \"type\": \"Page\","
+	"     \"page_url\": \"syllabus\"}]},"
 	"  {\"id\": 10, \"name\": \"Week 2\", \"position\": 2, \"published\": false, \"items\": []}]}";
 
 struct fx {
@@ -187,6 +188,33 @@ static void test_delete_carries_original_object(void **state)
 	assert_string_equal(cJSON_GetStringValue(cJSON_GetObjectItem(f->p->changes[0].before, "name")), "Week 1");
 	assert_non_null(cJSON_GetObjectItem(f->p->changes[0].before, "items"));
 	assert_int_equal(cJSON_GetArraySize(mods), 1);
+}
+
+static void test_delete_module_takes_its_items(void **state)
+{
+	struct fx *f = *state;
+	cJSON *mods = step_list(&f->cx, RES_MODULE), *w1 = cJSON_GetArrayItem(mods, 0), *w2 = cJSON_GetArrayItem(mods, 1);
+	cJSON *items1 = cJSON_GetObjectItem(w1, "items"), *items2 = cJSON_GetObjectItem(w2, "items"), *item;
+
+	/* item 301 retitled, then moved into Week 2; a new item made in Week 2; then Week 2 deleted */
+	item = cJSON_GetArrayItem(items1, 0);
+	step_set_string(&f->cx, RES_MODULE_ITEM, item, "title", "Read me", NULL);
+	step_move_item(&f->cx, item, items1, w2);
+	step_create(&f->cx, RES_MODULE_ITEM, items2, cJSON_Parse("{\"title\": \"New\", \"module_id\": 10}"));
+	f->cx.step = "two";
+	assert_int_equal(step_delete(&f->cx, RES_MODULE, mods, w2, NULL), 1);
+	plan_finish(f->p);
+	/* the moved-in item is deleted on its own, as Canvas has it (in Week 1, old title); the module's
+	 * delete carries only what Canvas has in it; the created item is gone */
+	assert_int_equal(f->p->nchanges, 2);
+	assert_int_equal(f->p->changes[0].kind, RES_MODULE_ITEM);
+	assert_int_equal(f->p->changes[0].op, PLAN_DELETE);
+	assert_json(f->p->changes[0].before, "{\"id\":301,\"module_id\":9,\"title\":\"Read\",\"type\":\"Page\","
+		    "\"page_url\":\"syllabus\"}");
+	assert_string_equal(f->p->changes[0].note, "it was moved into a module this plan deletes");
+	assert_int_equal(f->p->changes[1].kind, RES_MODULE);
+	assert_int_equal(f->p->changes[1].op, PLAN_DELETE);
+	assert_json(cJSON_GetObjectItem(f->p->changes[1].before, "items"), "[]");
 }
 
 static void test_move_item(void **state)
@@ -374,6 +402,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_create_folds_later_changes, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_delete_carries_original_object, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_move_item, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_delete_module_takes_its_items, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_order_is_course_then_object, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_file_round_trip_and_mode, setup, teardown),
 		cmocka_unit_test(test_damaged_plan_is_refused),

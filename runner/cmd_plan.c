@@ -1,0 +1,304 @@
+/* runner/cmd_plan.c -- `coursectl plan RECIPE`: read the courses, run the steps, show the changes.
+ *
+ *   coursectl plan RECIPE [--out PLAN.json] [--format text|json|html] [--detailed-exitcode]
+ *                         [--course ID]... [--var NAME=VALUE]... [--color auto|always|never]
+ *
+ * The preview people trust before anything changes, so it only reads: the recipe is loaded and
+ * checked, the courses are fetched (only the lists the steps read: plan_needs), the steps run on
+ * the in-memory copy (plan_build.c), and the plan is printed and, with --out, saved with mode 0600
+ * for `apply` to run exactly. Nothing is written to Canvas, ever: the only requests are GETs.
+ *
+ * Output: stdout carries the plan in the chosen format; stderr the progress and a timing note.
+ * --out keeps the text on stdout (as `terraform plan -out` does) unless --format says otherwise.
+ * Colour: auto means stdout is a terminal and NO_COLOR is unset or empty (no-color.org).
+ * Exit codes: 0 (with --detailed-exitcode: no changes), 2 changes present (--detailed-exitcode
+ * only), 1 error, 3 authentication failure, 64 usage (include/exitcode.h).
+ *
+ * --course narrows the recipe's `courses:` (an id the recipe does not list is a usage error: a
+ * typo must not plan a course nobody meant); a recipe without `courses:` takes its courses from
+ * --course alone.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "buf.h"
+#include "canvas.h"
+#include "cmd.h"
+#include "config.h"
+#include "exitcode.h"
+#include "msg.h"
+#include "plan.h"
+#include "recipe.h"
+#include "render.h"
+#include "snapshot.h"
+#include "xalloc.h"
+
+enum format { FMT_TEXT, FMT_JSON, FMT_HTML };
+
+struct opts {
+	const char *recipe, *out;
+	enum format format;
+	int format_given;
+	int detailed;
+	int color;                /* -1 auto, 0 never, 1 always */
+	char **courses;
+	size_t ncourses;
+	struct recipe_var *vars;
+	char **var_names;
+	size_t nvars;
+};
+
+static void usage(FILE *fp)
+{
+	fprintf(fp, "usage: coursectl plan RECIPE [--out PLAN.json] [--format text|json|html] [--detailed-exitcode]\n"
+		    "                      [--course ID]... [--var NAME=VALUE]... [options]\n");
+	if (fp != stdout)
+		return;
+	fprintf(fp, "\nReads the recipe's courses from Canvas, runs its steps on a copy in memory and shows every\n"
+		    "change: each field's value now and the value the recipe wants. Nothing is written to Canvas.\n\n"
+		    "   --out FILE             also save the plan as JSON (mode 600) for `coursectl apply FILE`\n"
+		    "   --format FORMAT        text (default; a diff for people), json (the plan file), html\n"
+		    "   --detailed-exitcode    exit 0 when there is nothing to change, 2 when there is, 1 on error\n"
+		    "   --course ID            plan only this course of the recipe's (repeatable); required when\n"
+		    "                          the recipe lists no courses\n"
+		    "   --var NAME=VALUE       set a recipe variable (wins over the recipe's vars:)\n"
+		    "   --color WHEN           auto (default: a terminal, NO_COLOR unset), always, never\n"
+		    CONFIG_OPTIONS_HELP);
+}
+
+static double now_s(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+static int want_color(int setting)
+{
+	const char *nc = getenv("NO_COLOR");
+
+	if (setting >= 0)
+		return setting;
+	return isatty(STDOUT_FILENO) && !(nc && *nc);
+}
+
+/* Parses argv into o (and cfg). Returns 1 when --help was shown, 0 to go on, <0 on error. */
+static int parse_args(struct opts *o, struct config *cfg, int argc, char **argv, struct err *err)
+{
+	int i, rc;
+
+	for (i = 1; i < argc; i++) {
+		const char *a = argv[i], *v = NULL;
+
+		if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
+			usage(stdout);
+			return 1;
+		} else if (!strcmp(a, "--detailed-exitcode")) {
+			o->detailed = 1;
+		} else if (!strcmp(a, "--out") || !strcmp(a, "--format") || !strcmp(a, "--course") ||
+			   !strcmp(a, "--var") || !strcmp(a, "--color") || !strcmp(a, "-o")) {
+			if (i + 1 >= argc)
+				return err_set(err, ERR_USAGE, "option '%s' needs a value", a);
+			v = argv[++i];
+			if (!strcmp(a, "--out") || !strcmp(a, "-o")) {
+				o->out = v;
+			} else if (!strcmp(a, "--course")) {
+				o->courses[o->ncourses++] = (char *)v;
+			} else if (!strcmp(a, "--var")) {
+				if (recipe_parse_var_option(v, &o->vars[o->nvars], &o->var_names[o->nvars]))
+					return err_set(err, ERR_USAGE, "--var needs NAME=VALUE, not '%s'", v);
+				o->nvars++;
+			} else if (!strcmp(a, "--format")) {
+				o->format_given = 1;
+				if (!strcmp(v, "text"))
+					o->format = FMT_TEXT;
+				else if (!strcmp(v, "json"))
+					o->format = FMT_JSON;
+				else if (!strcmp(v, "html"))
+					o->format = FMT_HTML;
+				else
+					return err_set(err, ERR_USAGE, "--format takes text, json or html, not '%s'", v);
+			} else {
+				if (!strcmp(v, "auto"))
+					o->color = -1;
+				else if (!strcmp(v, "always"))
+					o->color = 1;
+				else if (!strcmp(v, "never"))
+					o->color = 0;
+				else
+					return err_set(err, ERR_USAGE, "--color takes auto, always or never, not '%s'", v);
+			}
+		} else if (a[0] == '-' && a[1]) {
+			rc = config_parse_option(cfg, argc, argv, &i, err);
+			if (rc < 0)
+				return rc;
+			if (rc == 0)
+				return err_set(err, ERR_USAGE, "unknown option '%s' for plan", a);
+		} else if (!o->recipe) {
+			o->recipe = a;
+		} else {
+			return err_set(err, ERR_USAGE, "plan takes one recipe; '%s' is a second", a);
+		}
+	}
+	if (!o->recipe)
+		return err_set(err, ERR_USAGE, "plan needs a recipe file");
+	return 0;
+}
+
+/* The course ids to plan (borrowed strings): the recipe's, narrowed by --course. *ids is malloced. */
+static int course_list(const struct opts *o, const struct recipe *r, char ***ids, size_t *n, struct err *err)
+{
+	size_t i, k;
+
+	*n = 0;
+	*ids = xcalloc(r->ncourses + o->ncourses + 1, sizeof(**ids));
+	if (!o->ncourses) {
+		for (i = 0; i < r->ncourses; i++)
+			(*ids)[(*n)++] = r->courses[i].id;
+		if (!*n)
+			return err_set(err, ERR_USAGE, "%s lists no courses: give --course ID", r->path);
+		return 0;
+	}
+	for (i = 0; i < o->ncourses; i++) {
+		for (k = 0; k < r->ncourses && strcmp(r->courses[k].id, o->courses[i]); k++)
+			;
+		if (r->ncourses && k == r->ncourses)
+			return err_set(err, ERR_USAGE, "course %s is not among the courses of %s (%s:%d:%d)",
+				       o->courses[i], r->path, r->path, r->courses[0].pos.line, r->courses[0].pos.col);
+		for (k = 0; k < *n && strcmp((*ids)[k], o->courses[i]); k++)
+			;
+		if (k == *n)
+			(*ids)[(*n)++] = o->courses[i];
+	}
+	return 0;
+}
+
+static char *utc_now(void)
+{
+	time_t t = time(NULL);
+	struct tm tm;
+	char b[32];
+
+	gmtime_r(&t, &tm);
+	strftime(b, sizeof(b), "%Y-%m-%dT%H:%M:%SZ", &tm);
+	return xstrdup(b);
+}
+
+static int print_plan(const struct plan *p, const struct opts *o, struct err *err)
+{
+	struct buf out = BUF_INIT;
+	struct render_opts ro = RENDER_OPTS_INIT;
+	int rc = 0;
+
+	if (o->format == FMT_JSON) {
+		cJSON *doc = plan_to_json(p);
+		char *s = cJSON_Print(doc);
+
+		cJSON_Delete(doc);
+		if (!s)
+			return err_set(err, ERR_GENERIC, "out of memory printing the plan");
+		buf_puts(&out, s);
+		buf_putc(&out, '\n');
+		free(s);
+	} else if (o->format == FMT_HTML) {
+		render_html(p, &out);
+	} else {
+		ro.color = want_color(o->color);
+		render_text(p, &out, &ro);
+	}
+	if (out.len && fwrite(out.ptr, 1, out.len, stdout) != out.len)
+		rc = err_set(err, ERR_IO, "cannot write the plan to standard output");
+	buf_release(&out);
+	return rc;
+}
+
+int cmd_plan(int argc, char **argv)
+{
+	struct opts o;
+	struct config cfg = CONFIG_INIT;
+	struct err err = ERR_INIT;
+	struct recipe_opts ro = { NULL, 0 };
+	struct diags d = DIAGS_INIT;
+	struct recipe *r = NULL;
+	struct canvas *cv = NULL;
+	struct plan *p = NULL;
+	struct snapshot_stats st;
+	const struct http_stats *hs;
+	struct plan_summary sum;
+	cJSON *snap = NULL;
+	char **ids = NULL;
+	size_t n = 0, i;
+	unsigned kinds;
+	double t0, t1;
+	int rc;
+
+	memset(&o, 0, sizeof(o));
+	o.color = -1;
+	o.courses = xcalloc((size_t)argc, sizeof(*o.courses));
+	o.vars = xcalloc((size_t)argc, sizeof(*o.vars));
+	o.var_names = xcalloc((size_t)argc, sizeof(*o.var_names));
+	rc = parse_args(&o, &cfg, argc, argv, &err);
+	if (rc)
+		goto done;
+	ro.vars = o.vars;
+	ro.nvars = o.nvars;
+	if (recipe_load(&r, o.recipe, &ro, &d)) {
+		diag_print(&d, stderr);
+		err_set(&err, ERR_RECIPE, "%s has %d error%s; nothing was planned", o.recipe, d.nerrors,
+			d.nerrors == 1 ? "" : "s");
+		goto done;
+	}
+	if (course_list(&o, r, &ids, &n, &err) || plan_needs(r, &kinds, &err))
+		goto done;
+	if (config_resolve(&cfg, r->canvas_url, o.recipe, &err) || canvas_new(&cv, &cfg, &err))
+		goto done;
+	t0 = now_s();
+	if (snapshot_fetch(&snap, cv, ids, (int)n, kinds, &st, &err))
+		goto done;
+	t1 = now_s();
+	p = plan_new();
+	p->recipe_path = xstrdup(o.recipe);
+	p->recipe_sha256 = xstrdup(r->sha256);
+	p->description = r->description ? xstrdup(r->description) : NULL;
+	p->base_url = xstrdup(canvas_base_url(cv));
+	p->created_at = utc_now();
+	if (plan_run(p, r, snap, ids, &err))
+		goto done;
+	plan_finish(p);
+	hs = http_get_stats(canvas_http(cv));
+	notef("plan: read %d course%s, %ld objects in %ld requests (%.1f s); planned in %.2f s", st.courses,
+	      st.courses == 1 ? "" : "s", st.objects, hs->requests, t1 - t0, now_s() - t1);
+	if (o.out && plan_write(p, o.out, &err))
+		goto done;
+	if (print_plan(p, &o, &err))
+		goto done;
+	if (o.out)
+		notef("plan saved to %s (mode 600)", o.out);
+done:
+	rc = err_exit_code(&err);
+	if (err.code) {
+		errorf("%s", err.msg);
+		if (err.code == ERR_USAGE)
+			usage(stderr);
+	} else if (o.detailed && p) {
+		plan_summarize(p, &sum);
+		rc = sum.changes ? EXIT_CHANGES : EXIT_OK;
+	}
+	plan_free(p);
+	cJSON_Delete(snap);
+	canvas_free(cv);
+	config_release(&cfg);
+	recipe_free(r);
+	diag_release(&d);
+	free(ids);
+	for (i = 0; i < o.nvars; i++)
+		free(o.var_names[i]);
+	free(o.var_names);
+	free(o.vars);
+	free(o.courses);
+	return rc;
+}

@@ -1,0 +1,125 @@
+/* runner/plan_build.c -- a recipe run over the courses' snapshot: the steps, in order, per course.
+ *
+ * The table below maps a recipe action to its step function (runner/step_<action>.c) and to the
+ * kinds it reads; recipe.c's table says how an action is parsed, this one how it is planned, so a
+ * recipe module that knows nothing of plans stays that way. An action in the recipe table without
+ * a row here is checked by `validate` but refused by `plan` with a message naming the step.
+ *
+ * Courses are planned one after the other, each step seeing the working copy the steps before it
+ * left (step.h). A step that fails stops the plan: a half plan shown as whole would mislead.
+ */
+#include "plan.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "recipe.h"
+#include "recipe_actions.h"
+#include "step.h"
+
+struct impl {
+	const struct recipe_action *action;
+	int (*run)(struct step_ctx *cx, const void *model, struct err *err);
+	unsigned (*needs)(const void *model);
+};
+
+static int run_modules(struct step_ctx *cx, const void *m, struct err *err)
+{
+	return step_modules(cx, m, err);
+}
+
+static unsigned needs_modules(const void *m)
+{
+	return step_modules_needs(m);
+}
+
+static int run_pages(struct step_ctx *cx, const void *m, struct err *err)
+{
+	return step_pages(cx, m, err);
+}
+
+static unsigned needs_pages(const void *m)
+{
+	return step_pages_needs(m);
+}
+
+static int run_replace_text(struct step_ctx *cx, const void *m, struct err *err)
+{
+	return step_replace_text(cx, m, err);
+}
+
+static unsigned needs_replace_text(const void *m)
+{
+	return step_replace_text_needs(m);
+}
+
+static const struct impl impls[] = {
+	{ &recipe_action_modules, run_modules, needs_modules },
+	{ &recipe_action_pages, run_pages, needs_pages },
+	{ &recipe_action_replace_text, run_replace_text, needs_replace_text },
+};
+
+static const struct impl *impl_of(const struct step *st)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(impls) / sizeof(impls[0]); i++)
+		if (impls[i].action == st->action)
+			return &impls[i];
+	return NULL;
+}
+
+int plan_needs(const struct recipe *r, unsigned *kinds, struct err *err)
+{
+	size_t i;
+
+	*kinds = 1u << RES_COURSE;
+	for (i = 0; i < r->nsteps; i++) {
+		const struct step *st = &r->steps[i];
+		const struct impl *im = impl_of(st);
+
+		if (!im)
+			return err_set(err, ERR_RECIPE,
+				       "%s:%d:%d: step '%s': this version of coursectl cannot plan '%s' steps yet "
+				       "(validate checks them; planning them comes with the date engine)",
+				       st->pos.file, st->pos.line, st->pos.col, st->name, st->action->name);
+		*kinds |= im->needs(st->data);
+	}
+	return 0;
+}
+
+int plan_run(struct plan *p, const struct recipe *r, cJSON *snapshot, char *const *given, struct err *err)
+{
+	cJSON *course;
+	size_t i, k = 0;
+	char idb[32];
+
+	cJSON_ArrayForEach(course, cJSON_GetObjectItemCaseSensitive(snapshot, "courses")) {
+		struct step_ctx cx;
+		const cJSON *id = cJSON_GetObjectItemCaseSensitive(course, "id");
+
+		if (!cJSON_IsNumber(id))
+			return err_set(err, ERR_GENERIC, "course %s came back without a numeric id",
+				       given ? given[k] : "?");
+		snprintf(idb, sizeof(idb), "%.0f", id->valuedouble);
+		plan_add_course(p, course, given ? given[k] : NULL);
+		memset(&cx, 0, sizeof(cx));
+		cx.plan = p;
+		cx.course = course;
+		cx.course_id = idb;
+		cx.time_zone = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(course, "time_zone"));
+		for (i = 0; i < r->nsteps; i++) {
+			const struct step *st = &r->steps[i];
+			const struct impl *im = impl_of(st);
+
+			cx.step = st->name;
+			if (!im)
+				return err_set(err, ERR_RECIPE, "step '%s' cannot be planned", st->name);
+			if (im->run(&cx, st->data, err))
+				return err->code ? err->code : err_set(err, ERR_GENERIC, "step '%s' failed in course %s",
+									  st->name, idb);
+		}
+		k++;
+	}
+	return 0;
+}

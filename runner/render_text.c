@@ -1,0 +1,817 @@
+/* runner/render_text.c -- a plan as text for a person (include/render.h), plus the grouping and the
+ * value formatting that render_html.c shares (runner/render_internal.h).
+ *
+ * Layout (render.h has the picture): a course line, then one block per object -- a marker line
+ * (`~` update or move, `+` create, `-` delete; kind, id, quoted name, the parent for module items
+ * and overrides) and one line per changed field, indented -- then the course's skipped entries,
+ * and after all courses the summary line. Indents are 0 / 2 / 6 / 8 columns: course, object,
+ * field, diff text. A course with nothing to do still gets its line and "no changes", so a reader
+ * sees that it was looked at.
+ *
+ * Values: strings quoted, other JSON compact; date fields of the kind (resource.h) as the local
+ * time with weekday and zone abbreviation in the course's zone, then the UTC instant in
+ * parentheses (API.md 11: Canvas stores UTC, people think in the course's zone); UTC only when the
+ * course has no zone; a string that is no date as the string. HTML fields, and text over 60 bytes
+ * or with a line break, are a token diff (textdiff.h) under the field line: one-line HTML bodies
+ * are the common case and a line diff would show the whole body twice. An update line wider than
+ * WRAP columns (two dates in a zone, typically) puts before and after on two lines of their own,
+ * aligned, so the two dates can be compared digit by digit. Created objects list their fields on
+ * wrapped lines, HTML bodies as their size (the JSON plan has them); deleted objects are their
+ * line only. The summary says "Plan: no changes." rather than "0 changes to 0 objects in 0 courses".
+ *
+ * Steps: when every change of an object was made by the same single step, the object line ends in
+ * `[step]`; otherwise each field line carries its own steps (so a field two steps changed always
+ * shows `[first, second]` on its own line). Notes ("2 matches") follow the field name, or the
+ * object line for creates and deletes.
+ *
+ * Safety: everything that came from the server or the recipe (names, values, bodies, notes,
+ * reasons, step names) goes through textdiff's neutralisation (C0/C1 controls, DEL, bidi
+ * overrides, invalid UTF-8 shown as escapes); inline values also show a line break as `\n` so a
+ * value cannot break the layout. With colour off the output holds no ESC byte at all.
+ *
+ * Grouping: plan_finish() orders changes by course then object, but a plan read from a file
+ * need not be; the groups are built by sorting course ids once (O(n log n)) rather than scanning
+ * the change list per course, and an object block is a run of consecutive changes with the same
+ * kind and id, as the plan orders them.
+ *
+ * Rejected: printing whole before/after bodies (a 100 KB page twice for one word); a column layout
+ * (names and dates have no useful fixed width); colouring the whole object line by op (harder to
+ * read than a coloured marker).
+ */
+#include "render.h"
+
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "dates.h"
+#include "render_internal.h"
+#include "resource.h"
+#include "textdiff.h"
+#include "xalloc.h"
+
+#define BOLD   "\x1b[1m"
+#define DIM    "\x1b[2m"
+#define RED    "\x1b[31m"
+#define GREEN  "\x1b[32m"
+#define YELLOW "\x1b[33m"
+#define RESET  "\x1b[m"
+
+#define ARROW    "\xe2\x86\x92"   /* → */
+#define ELLIPSIS "\xe2\x80\xa6"   /* … */
+
+#define DEFAULT_MAX_DIFF 4096   /* bytes of diff per field */
+#define SCALAR_CAP 400          /* an array or object on an update line */
+#define CREATE_CAP 100          /* a value in a created object's field list */
+#define WRAP 100                /* columns for a created object's field list */
+
+static const char *str0(const char *s)
+{
+	return s ? s : "";
+}
+
+/* ---------------------------------------------------------------- grouping (shared) */
+
+struct course_key {
+	const char *id;
+	size_t rank;      /* first appearance: courses, then changes, then skips */
+	size_t group;
+};
+
+static int cmp_id_rank(const void *a, const void *b)
+{
+	const struct course_key *x = a, *y = b;
+	int c = strcmp(x->id, y->id);
+
+	if (c)
+		return c;
+	return x->rank < y->rank ? -1 : x->rank > y->rank;
+}
+
+static int cmp_id(const void *a, const void *b)
+{
+	const struct course_key *x = a, *y = b;
+
+	return strcmp(x->id, y->id);
+}
+
+struct rank_ix {
+	size_t rank, ix;
+};
+
+static int cmp_rank(const void *a, const void *b)
+{
+	const struct rank_ix *x = a, *y = b;
+
+	return x->rank < y->rank ? -1 : x->rank > y->rank;
+}
+
+static size_t group_of(const struct course_key *keys, size_t n, const char *id)
+{
+	struct course_key k = { str0(id), 0, 0 };
+	const struct course_key *hit = bsearch(&k, keys, n, sizeof(*keys), cmp_id);
+
+	return hit->group;     /* every id was entered */
+}
+
+/* Allocates g->v and g->store (render_groups_release frees them); the rest is freed here. */
+void render_groups_init(struct render_groups *g, const struct plan *p)
+{
+	size_t nk = p->ncourses + p->nchanges + p->nskipped, nd = 0, i, k = 0, pos;
+	struct course_key *keys = xmalloc((nk ? nk : 1) * sizeof(*keys));
+	struct rank_ix *ranks;
+	size_t *cgroup, *sgroup, *fill;
+
+	for (i = 0; i < p->ncourses; i++, k++)
+		keys[k] = (struct course_key){ str0(p->courses[i].id), k, 0 };
+	for (i = 0; i < p->nchanges; i++, k++)
+		keys[k] = (struct course_key){ str0(p->changes[i].course_id), k, 0 };
+	for (i = 0; i < p->nskipped; i++, k++)
+		keys[k] = (struct course_key){ str0(p->skipped[i].course_id), k, 0 };
+	qsort(keys, nk, sizeof(*keys), cmp_id_rank);
+	for (i = 0; i < nk; i++)
+		if (!nd || strcmp(keys[nd - 1].id, keys[i].id))
+			keys[nd++] = keys[i];      /* the first of each id has its lowest rank */
+	/* groups in order of first appearance */
+	ranks = xmalloc((nd ? nd : 1) * sizeof(*ranks));
+	for (i = 0; i < nd; i++)
+		ranks[i] = (struct rank_ix){ keys[i].rank, i };
+	qsort(ranks, nd, sizeof(*ranks), cmp_rank);
+	g->n = nd;
+	g->v = xcalloc(nd ? nd : 1, sizeof(*g->v));
+	for (i = 0; i < nd; i++) {
+		struct course_key *ck = &keys[ranks[i].ix];
+
+		ck->group = i;
+		g->v[i].course_id = ck->id;
+		g->v[i].course = ck->rank < p->ncourses ? &p->courses[ck->rank] : NULL;
+	}
+	/* counting sort of changes and skips into their groups, stable */
+	cgroup = xmalloc((p->nchanges + p->nskipped + 1) * sizeof(*cgroup));
+	sgroup = cgroup + p->nchanges;
+	for (i = 0; i < p->nchanges; i++) {
+		cgroup[i] = group_of(keys, nd, p->changes[i].course_id);
+		g->v[cgroup[i]].nchanges++;
+	}
+	for (i = 0; i < p->nskipped; i++) {
+		sgroup[i] = group_of(keys, nd, p->skipped[i].course_id);
+		g->v[sgroup[i]].nskips++;
+	}
+	g->store = xmalloc((p->nchanges + p->nskipped + 1) * sizeof(*g->store));
+	for (i = 0, pos = 0; i < nd; i++) {
+		g->v[i].changes = g->store + pos;
+		pos += g->v[i].nchanges;
+		g->v[i].skips = g->store + pos;
+		pos += g->v[i].nskips;
+	}
+	fill = xcalloc(2 * (nd ? nd : 1), sizeof(*fill));
+	for (i = 0; i < p->nchanges; i++)
+		g->v[cgroup[i]].changes[fill[2 * cgroup[i]]++] = i;
+	for (i = 0; i < p->nskipped; i++)
+		g->v[sgroup[i]].skips[fill[2 * sgroup[i] + 1]++] = i;
+	free(fill);
+	free(cgroup);
+	free(ranks);
+	free(keys);
+}
+
+void render_groups_release(struct render_groups *g)
+{
+	free(g->v);
+	free(g->store);
+	g->v = NULL;
+	g->store = NULL;
+	g->n = 0;
+}
+
+size_t render_block_end(const struct plan *p, const struct render_group *g, size_t i)
+{
+	const struct plan_change *a = &p->changes[g->changes[i]];
+	size_t j;
+
+	for (j = i + 1; j < g->nchanges; j++) {
+		const struct plan_change *b = &p->changes[g->changes[j]];
+
+		if (b->kind != a->kind || strcmp(str0(b->id), str0(a->id)))
+			break;
+	}
+	return j;
+}
+
+const char *render_block_step(const struct plan *p, const struct render_group *g, size_t i, size_t end)
+{
+	const char *step = NULL;
+
+	for (; i < end; i++) {
+		const struct plan_change *c = &p->changes[g->changes[i]];
+
+		if (c->nsteps != 1 || !c->steps[0] || (step && strcmp(step, c->steps[0])))
+			return NULL;
+		step = c->steps[0];
+	}
+	return step;
+}
+
+/* ---------------------------------------------------------------- values (shared) */
+
+const char *render_kind_name(enum resource_kind kind)
+{
+	if ((unsigned)kind >= RES_NKINDS)
+		return "object";
+	return resource_get(kind)->name;
+}
+
+const char *render_parent_kind(enum resource_kind kind)
+{
+	if (kind == RES_MODULE_ITEM)
+		return "module";
+	if (kind == RES_ASSIGNMENT_OVERRIDE)
+		return "assignment";
+	return NULL;
+}
+
+static int in_list(const char *const *list, const char *field)
+{
+	if (!list || !field)
+		return 0;
+	for (; *list; list++)
+		if (!strcmp(*list, field))
+			return 1;
+	return 0;
+}
+
+int render_is_date_field(enum resource_kind kind, const char *field)
+{
+	return (unsigned)kind < RES_NKINDS && in_list(resource_get(kind)->date_fields, field);
+}
+
+int render_is_html_field(enum resource_kind kind, const char *field)
+{
+	return (unsigned)kind < RES_NKINDS && in_list(resource_get(kind)->html_fields, field);
+}
+
+static int long_text(const cJSON *v)
+{
+	if (!cJSON_IsString(v))
+		return 0;
+	return strlen(v->valuestring) > RENDER_LONG_TEXT || strchr(v->valuestring, '\n');
+}
+
+int render_wants_diff(const struct plan_change *c)
+{
+	int bs = cJSON_IsString(c->before), as = cJSON_IsString(c->after);
+
+	if (c->op != PLAN_UPDATE || !c->field)
+		return 0;
+	if (!(bs || cJSON_IsNull(c->before)) || !(as || cJSON_IsNull(c->after)) || !(bs || as))
+		return 0;
+	if (render_is_date_field(c->kind, c->field))
+		return 0;
+	return render_is_html_field(c->kind, c->field) || long_text(c->before) || long_text(c->after);
+}
+
+const char *render_zone(const struct render_group *g)
+{
+	if (g->course && g->course->time_zone && *g->course->time_zone)
+		return g->course->time_zone;
+	return NULL;
+}
+
+/* s[0..n), cut after cap bytes on a UTF-8 boundary with "…" (cap 0: whole). */
+static void put_capped(struct buf *out, const char *s, size_t n, size_t cap)
+{
+	size_t cut = n;
+
+	if (cap && n > cap) {
+		cut = cap;
+		while (cut > 0 && ((unsigned char)s[cut] & 0xc0) == 0x80)
+			cut--;
+	}
+	buf_add(out, s, cut);
+	if (cut < n)
+		buf_puts(out, ELLIPSIS);
+}
+
+static int put_date(struct buf *out, const char *s, const char *zone)
+{
+	int64_t t;
+	struct dates_local l;
+	char loc[48], utc[32];
+
+	if (dates_parse(s, &t))
+		return -1;
+	dates_format_utc(t, utc);
+	if (zone && dates_to_local(t, zone, &l) == 0) {
+		dates_format_local(&l, loc);
+		buf_printf(out, "%s (%s)", loc, utc);
+	} else {
+		buf_puts(out, utc);
+	}
+	return 0;
+}
+
+void render_value(struct buf *out, enum resource_kind kind, const char *field, const cJSON *v, const char *zone,
+		  size_t cap)
+{
+	char *json;
+
+	if (cJSON_IsString(v)) {
+		if (render_is_date_field(kind, field) && put_date(out, v->valuestring, zone) == 0)
+			return;
+		buf_putc(out, '"');
+		put_capped(out, v->valuestring, strlen(v->valuestring), cap);
+		buf_putc(out, '"');
+		return;
+	}
+	json = v ? cJSON_PrintUnformatted(v) : NULL;
+	if (!json) {
+		buf_puts(out, "null");
+		return;
+	}
+	put_capped(out, json, strlen(json), cap);
+	cJSON_free(json);
+}
+
+void render_create_value(struct buf *out, enum resource_kind kind, const char *field, const cJSON *v,
+			 const char *zone, size_t cap)
+{
+	size_t n;
+
+	if (cJSON_IsString(v) && render_is_html_field(kind, field)) {
+		n = strlen(v->valuestring);
+		buf_printf(out, "(%zu byte%s)", n, n == 1 ? "" : "s");
+	} else {
+		render_value(out, kind, field, v, zone, cap);
+	}
+}
+
+/* 1 when the JSON id v (a number or a string) reads as s. */
+static int id_is(const cJSON *v, const char *s)
+{
+	char num[64];
+
+	if (!s)
+		return 0;
+	if (cJSON_IsString(v))
+		return !strcmp(v->valuestring, s);
+	if (cJSON_IsNumber(v)) {
+		snprintf(num, sizeof(num), "%.0f", v->valuedouble);
+		return !strcmp(num, s);
+	}
+	return 0;
+}
+
+int render_create_field_hidden(const struct plan_change *c, const cJSON *item)
+{
+	const char *k = item->string;
+
+	if (!k)
+		return 0;
+	if (!strcmp(k, "id") || !strcmp(k, "page_id"))
+		return id_is(item, c->id);
+	if ((!strcmp(k, "module_id") && c->kind == RES_MODULE_ITEM) ||
+	    (!strcmp(k, "assignment_id") && c->kind == RES_ASSIGNMENT_OVERRIDE))
+		return id_is(item, c->parent);
+	return 0;
+}
+
+void render_steps(struct buf *out, const struct plan_change *c)
+{
+	size_t i;
+
+	for (i = 0; i < c->nsteps; i++) {
+		if (i)
+			buf_puts(out, ", ");
+		buf_puts(out, str0(c->steps[i]));
+	}
+}
+
+/* ---------------------------------------------------------------- text */
+
+void render_put_safe(struct buf *out, const char *s, size_t len)
+{
+	textdiff_put_escaped(out, s, len);
+}
+
+struct tctx {
+	const struct plan *p;
+	struct buf *out;
+	int color;
+	struct textdiff_style st;
+	struct buf tmp, tmp2, raw;    /* scratch, reused for every value */
+};
+
+/* Neutralised, with a line break shown as "\n" (a value on one line). */
+static void put_inline(struct buf *out, const char *s, size_t len)
+{
+	const char *nl;
+
+	while ((nl = memchr(s, '\n', len)) != NULL) {
+		textdiff_put_escaped(out, s, (size_t)(nl - s));
+		buf_puts(out, "\\n");
+		len -= (size_t)(nl - s) + 1;
+		s = nl + 1;
+	}
+	if (len)
+		textdiff_put_escaped(out, s, len);
+}
+
+static void put_str(struct buf *out, const char *s)
+{
+	if (s)
+		put_inline(out, s, strlen(s));
+}
+
+static void on(struct tctx *t, const char *code)
+{
+	if (t->color)
+		buf_puts(t->out, code);
+}
+
+static void off(struct tctx *t)
+{
+	if (t->color)
+		buf_puts(t->out, RESET);
+}
+
+/* "  note" dim, when there is one */
+static void put_note(struct tctx *t, const char *note)
+{
+	if (!note || !*note)
+		return;
+	buf_puts(t->out, "  ");
+	on(t, DIM);
+	put_str(t->out, note);
+	off(t);
+}
+
+static void put_steps(struct tctx *t, const struct plan_change *c)
+{
+	if (!c->nsteps)
+		return;
+	buf_reset(&t->tmp);
+	render_steps(&t->tmp, c);
+	buf_puts(t->out, "  ");
+	on(t, DIM);
+	buf_putc(t->out, '[');
+	put_inline(t->out, buf_str(&t->tmp), t->tmp.len);
+	buf_putc(t->out, ']');
+	off(t);
+}
+
+static void put_course_line(struct tctx *t, const struct render_group *g)
+{
+	const struct plan_course *pc = g->course;
+	const char *zone = render_zone(g);
+
+	on(t, BOLD);
+	buf_puts(t->out, "Course ");
+	put_str(t->out, g->course_id);
+	if (pc && ((pc->course_code && *pc->course_code) || (pc->name && *pc->name))) {
+		buf_puts(t->out, "  ");
+		if (pc->course_code && *pc->course_code) {
+			put_str(t->out, pc->course_code);
+			if (pc->name && *pc->name)
+				buf_puts(t->out, " -- ");
+		}
+		put_str(t->out, pc->name);
+	}
+	off(t);
+	buf_puts(t->out, "   ");
+	if (zone) {
+		put_str(t->out, zone);
+	} else {
+		on(t, DIM);
+		buf_puts(t->out, "(no time zone: dates in UTC)");
+		off(t);
+	}
+	buf_putc(t->out, '\n');
+}
+
+/* `kind id "name"` (plus the parent), neutralised */
+static void put_object_name(struct buf *out, enum resource_kind kind, const char *id, const char *name,
+			    const char *parent)
+{
+	const char *pk = render_parent_kind(kind);
+
+	buf_puts(out, render_kind_name(kind));
+	buf_putc(out, ' ');
+	put_str(out, id);
+	if (name && *name) {
+		buf_puts(out, " \"");
+		put_str(out, name);
+		buf_putc(out, '"');
+	}
+	if (pk && parent && *parent) {
+		buf_printf(out, " (in %s ", pk);
+		put_str(out, parent);
+		buf_putc(out, ')');
+	}
+}
+
+static void put_object_line(struct tctx *t, const struct plan_change *first, const struct plan_change *whole,
+			    char marker, const char *shared_step)
+{
+	buf_puts(t->out, "  ");
+	on(t, marker == '+' ? GREEN : marker == '-' ? RED : YELLOW);
+	buf_putc(t->out, marker);
+	off(t);
+	buf_putc(t->out, ' ');
+	on(t, BOLD);
+	put_object_name(t->out, first->kind, first->id, first->name, first->parent);
+	off(t);
+	if (whole)
+		put_note(t, whole->note);
+	if (shared_step) {
+		buf_puts(t->out, "  ");
+		on(t, DIM);
+		buf_putc(t->out, '[');
+		put_str(t->out, shared_step);
+		buf_putc(t->out, ']');
+		off(t);
+	} else if (whole) {
+		put_steps(t, whole);
+	}
+	buf_putc(t->out, '\n');
+}
+
+/* Appends src with `indent` spaces before each line; ends with a newline. */
+static void put_indented(struct buf *out, const char *src, size_t len, const char *indent)
+{
+	size_t i = 0;
+
+	while (i < len) {
+		const char *nl = memchr(src + i, '\n', len - i);
+		size_t end = nl ? (size_t)(nl - src) : len;
+
+		buf_puts(out, indent);
+		buf_add(out, src + i, end - i);
+		buf_putc(out, '\n');
+		i = end + 1;
+	}
+}
+
+/* The token diff of an update under its field line (which the caller has started). 0 when shown,
+ * -1 when the texts are equal (null against "": the caller shows the scalars). */
+static int put_diff(struct tctx *t, const struct plan_change *c)
+{
+	const char *a = cJSON_IsString(c->before) ? c->before->valuestring : "";
+	const char *b = cJSON_IsString(c->after) ? c->after->valuestring : "";
+	struct textdiff *d;
+
+	if (textdiff(&d, a, strlen(a), b, strlen(b)) == 0) {
+		textdiff_free(d);
+		return -1;
+	}
+	if (cJSON_IsNull(c->before))
+		put_note(t, "(was null)");
+	else if (cJSON_IsNull(c->after))
+		put_note(t, "(becomes null)");
+	buf_putc(t->out, '\n');
+	buf_reset(&t->tmp);
+	textdiff_render(d, &t->tmp, &t->st);
+	put_indented(t->out, buf_str(&t->tmp), t->tmp.len, "        ");
+	textdiff_free(d);
+	return 0;
+}
+
+/* v as shown on an update line, neutralised, into dst (t->raw is the scratch). */
+static void format_scalar(struct tctx *t, const struct plan_change *c, const cJSON *v, const char *zone,
+			  struct buf *dst)
+{
+	buf_reset(&t->raw);
+	render_value(&t->raw, c->kind, c->field, v, zone, SCALAR_CAP);
+	buf_reset(dst);
+	put_inline(dst, buf_str(&t->raw), t->raw.len);
+}
+
+/* Terminal columns of s[0..n), roughly: UTF-8 characters, our colour sequences left out. */
+static size_t width(const char *s, size_t n)
+{
+	size_t i, w = 0;
+
+	for (i = 0; i < n; i++) {
+		if (s[i] == '\x1b') {
+			while (i < n && s[i] != 'm')
+				i++;
+			continue;
+		}
+		w += ((unsigned char)s[i] & 0xc0) != 0x80;
+	}
+	return w;
+}
+
+static void put_colored(struct tctx *t, const struct buf *b, const char *color)
+{
+	on(t, color);
+	buf_add(t->out, buf_str(b), b->len);
+	off(t);
+}
+
+/* `field  note  [steps]  before → after`; when that is wider than WRAP, before and after go on two
+ * lines of their own, aligned, which is also how two dates compare best. */
+static void put_update(struct tctx *t, const struct plan_change *c, const char *zone, int show_steps)
+{
+	size_t line = t->out->len, w;
+
+	buf_puts(t->out, "      ");
+	put_str(t->out, c->field ? c->field : "(object)");
+	put_note(t, c->note);
+	if (show_steps)
+		put_steps(t, c);
+	if (render_wants_diff(c) && put_diff(t, c) == 0)
+		return;
+	format_scalar(t, c, c->before, zone, &t->tmp);
+	format_scalar(t, c, c->after, zone, &t->tmp2);
+	w = width(t->out->ptr + line, t->out->len - line) + 2 + width(buf_str(&t->tmp), t->tmp.len) + 3 +
+	    width(buf_str(&t->tmp2), t->tmp2.len);
+	if (w <= WRAP) {
+		buf_puts(t->out, "  ");
+		put_colored(t, &t->tmp, RED);
+		buf_puts(t->out, " " ARROW " ");
+		put_colored(t, &t->tmp2, GREEN);
+	} else {
+		buf_puts(t->out, "\n          ");
+		put_colored(t, &t->tmp, RED);
+		buf_puts(t->out, "\n        " ARROW " ");
+		put_colored(t, &t->tmp2, GREEN);
+	}
+	buf_putc(t->out, '\n');
+}
+
+/* A created object's fields, `key value, key value`, wrapped at WRAP columns (counted in bytes: a
+ * guide, not a promise, for non-ASCII text). */
+static void put_create_fields(struct tctx *t, const struct plan_change *c, const char *zone)
+{
+	const cJSON *item;
+	size_t col = 0;
+
+	if (!cJSON_IsObject(c->after)) {
+		if (cJSON_IsNull(c->after))
+			return;
+		format_scalar(t, c, c->after, zone, &t->tmp);
+		buf_puts(t->out, "      ");
+		put_colored(t, &t->tmp, GREEN);
+		buf_putc(t->out, '\n');
+		return;
+	}
+	cJSON_ArrayForEach(item, c->after) {
+		size_t len;
+
+		if (render_create_field_hidden(c, item))
+			continue;
+		buf_reset(&t->tmp);
+		put_str(&t->tmp, item->string);
+		buf_reset(&t->raw);
+		render_create_value(&t->raw, c->kind, item->string, item, zone, CREATE_CAP);
+		buf_reset(&t->tmp2);
+		put_inline(&t->tmp2, buf_str(&t->raw), t->raw.len);
+		len = t->tmp.len + 1 + t->tmp2.len;
+		if (col == 0) {
+			buf_puts(t->out, "      ");
+			col = 6;
+		} else if (col + 2 + len > WRAP) {
+			buf_puts(t->out, ",\n      ");
+			col = 6;
+		} else {
+			buf_puts(t->out, ", ");
+			col += 2;
+		}
+		buf_add(t->out, buf_str(&t->tmp), t->tmp.len);
+		buf_putc(t->out, ' ');
+		on(t, GREEN);
+		buf_add(t->out, buf_str(&t->tmp2), t->tmp2.len);
+		off(t);
+		col += len;
+	}
+	if (col)
+		buf_putc(t->out, '\n');
+}
+
+static void put_block(struct tctx *t, const struct render_group *g, size_t i, size_t end)
+{
+	const struct plan *p = t->p;
+	const struct plan_change *first = &p->changes[g->changes[i]], *whole = NULL;
+	const char *shared = render_block_step(p, g, i, end);
+	const char *zone = render_zone(g);
+	char marker = '~';
+	size_t j;
+
+	for (j = i; j < end; j++) {
+		const struct plan_change *c = &p->changes[g->changes[j]];
+
+		if (c->op == PLAN_CREATE) {
+			marker = '+';
+			whole = c;
+		} else if (c->op == PLAN_DELETE && !whole) {
+			marker = '-';
+			whole = c;
+		}
+	}
+	put_object_line(t, first, whole, marker, shared);
+	for (j = i; j < end; j++) {
+		const struct plan_change *c = &p->changes[g->changes[j]];
+
+		if (c->op == PLAN_CREATE)
+			put_create_fields(t, c, zone);
+		else if (c->op == PLAN_UPDATE || c->op == PLAN_MOVE)
+			put_update(t, c, zone, shared == NULL);
+		else if (c != whole)      /* a second delete of one object: a damaged plan, but shown */
+			put_update(t, c, zone, shared == NULL);
+	}
+}
+
+static void put_skip(struct tctx *t, const struct plan_skip *s)
+{
+	buf_puts(t->out, "  ");
+	on(t, YELLOW);
+	buf_puts(t->out, "skipped:");
+	off(t);
+	buf_putc(t->out, ' ');
+	put_object_name(t->out, s->kind, s->id, s->name, NULL);
+	if (s->field && *s->field) {
+		buf_putc(t->out, ' ');
+		put_str(t->out, s->field);
+	}
+	buf_puts(t->out, ": ");
+	put_str(t->out, s->reason);
+	if (s->step && *s->step) {
+		buf_puts(t->out, "  ");
+		on(t, DIM);
+		buf_putc(t->out, '[');
+		put_str(t->out, s->step);
+		buf_putc(t->out, ']');
+		off(t);
+	}
+	buf_putc(t->out, '\n');
+}
+
+void render_summary_line(const struct plan *p, struct buf *out)
+{
+	struct plan_summary s;
+
+	plan_summarize(p, &s);
+	if (!s.changes)
+		buf_puts(out, "Plan: no changes");
+	else
+		buf_printf(out, "Plan: %zu change%s to %zu object%s in %zu course%s", s.changes,
+			   s.changes == 1 ? "" : "s", s.objects, s.objects == 1 ? "" : "s", s.courses,
+			   s.courses == 1 ? "" : "s");
+	if (s.skipped)
+		buf_printf(out, " (%zu skipped)", s.skipped);
+	buf_putc(out, '.');
+}
+
+void render_text(const struct plan *p, struct buf *out, const struct render_opts *o)
+{
+	static const struct render_opts defaults = RENDER_OPTS_INIT;
+	struct render_groups g;
+	struct tctx t;
+	size_t gi, i;
+
+	if (!o)
+		o = &defaults;
+	memset(&t, 0, sizeof(t));
+	t.p = p;
+	t.out = out;
+	t.color = o->color;
+	t.st.color = o->color;
+	t.st.context = o->context;
+	t.st.max_bytes = o->max_diff_bytes ? o->max_diff_bytes : DEFAULT_MAX_DIFF;
+	render_groups_init(&g, p);
+	for (gi = 0; gi < g.n; gi++) {
+		const struct render_group *grp = &g.v[gi];
+
+		if (gi)
+			buf_putc(out, '\n');
+		put_course_line(&t, grp);
+		if (!grp->nchanges && !grp->nskips) {
+			on(&t, DIM);
+			buf_puts(out, "  no changes");
+			off(&t);
+			buf_putc(out, '\n');
+			continue;
+		}
+		if (grp->nchanges)
+			buf_putc(out, '\n');
+		for (i = 0; i < grp->nchanges;) {
+			size_t end = render_block_end(p, grp, i);
+
+			put_block(&t, grp, i, end);
+			i = end;
+		}
+		if (grp->nskips)
+			buf_putc(out, '\n');
+		for (i = 0; i < grp->nskips; i++)
+			put_skip(&t, &p->skipped[grp->skips[i]]);
+	}
+	if (g.n)
+		buf_putc(out, '\n');
+	render_summary_line(p, out);
+	buf_putc(out, '\n');
+	render_groups_release(&g);
+	buf_release(&t.tmp);
+	buf_release(&t.tmp2);
+	buf_release(&t.raw);
+}

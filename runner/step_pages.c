@@ -1,0 +1,456 @@
+/* runner/step_pages.c -- the `pages` step: substitutions in page bodies, a body from a file, page
+ * fields, and a missing page created (model: include/recipe_pages.h; semantics: docs/recipes.md
+ * "## `pages`").
+ *
+ * Selection (where): url is an exact slug (one or a list), title a regex on the title, id the
+ * page_id (API.md 7.1: the slug is the address, page_id the identity the plan uses), published the
+ * flag; all given conditions hold. Urls and ids are looked up in sorted copies of the recipe's
+ * lists (one binary search per page, not a scan of the list). A where.url slug that no page of the
+ * course has is recorded as a skip ("page 'x' does not exist") unless create: true creates it.
+ *
+ * Per selected page, in this order (each through step_set, so Blueprint locks and merging with
+ * earlier steps are handled there):
+ *   body       replace: step_substitute over the body, note "N matches"; body_file: the file's
+ *              bytes, note naming the file. A null or absent body (an empty page, or one locked
+ *              for the caller, API.md 7.2) has nothing to replace and is passed over silently.
+ *   title      note "the url changes with the title" (API.md 7.1: Canvas derives a new slug). The
+ *              working copy's url is left alone: the new slug is Canvas's to choose (it dedups
+ *              with -2, -3 ...), so later steps still find the page by the url it has now.
+ *   published  the front page cannot be unpublished (API.md 7.3, 12): a skip with that reason.
+ *   front_page Canvas has one front page: making page X the front page also turns the flag off on
+ *              the current one, recorded as its own change with the note "Canvas moves the front
+ *              page to 'X'" (apply sends only X's change; the other is what Canvas does by itself).
+ *              A page that is unpublished after this step's `published` cannot become the front
+ *              page (API.md 7.3): a skip with the reason. A `where` that selects several pages with
+ *              front_page: true is skipped on each of them (only one page can win; the checker
+ *              already refuses several where.url slugs).
+ *   editing_roles, todo_date, publish_at
+ *              Canvas's comma list; dates through step_date_utc in the course zone, null clearing
+ *              the field; a date equal as an instant to the current one is no change. The field
+ *              is "todo_date", the name Canvas reads it back under (API.md 7.2); the PUT names it
+ *              wiki_page[student_todo_at] (7.3), which is apply's to map. Each date is computed
+ *              once per step (zone conversions set TZ and reload the zone: too slow per page).
+ *
+ * create: true. When where.url[0] names no page of the working copy, a page is created there
+ * (step_create, so its fields are one create change) with url, title (set.title, else the slug
+ * read as words, "welcome-spring-2026" -> "Welcome Spring 2026", which Canvas turns back into the
+ * same slug), body (body_file or ""), published (set.published, else false as Canvas creates
+ * pages) and the other set fields; front_page only when the new page is published (else a skip),
+ * moving the front page as above. Nothing else of the step applies to it (its fields are already
+ * the requested ones). A page that exists is edited as usual.
+ *
+ * Markdown (body_file: x.md). Rendering Markdown comes in a later issue; sending the source as
+ * the page's HTML would show students raw asterisks and hashes. So the body is not changed and a
+ * skip says why; a page that would be created from Markdown is not created at all (an empty page
+ * published in its place would be worse than none), again with a skip. The other set fields of
+ * an existing page still apply.
+ *
+ * Rejected: refusing the whole step when one url is missing (a recipe runs over many courses and
+ * one course lacking a page should not stop the others); deriving the new url on a title change
+ * (a guess at Canvas's slug rules, and a field apply must never send).
+ */
+#include "step.h"
+
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "dates.h"
+#include "recipe_pages.h"
+#include "xalloc.h"
+
+unsigned step_pages_needs(const struct rpages *pg)
+{
+	(void)pg;
+	return 1u << RES_PAGE;
+}
+
+/* ---------------------------------------------------------------- small helpers */
+
+static const char *str_field(const cJSON *o, const char *f)
+{
+	return cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(o, f));
+}
+
+static int is_true(const cJSON *o, const char *f)
+{
+	return cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(o, f));
+}
+
+/* A cJSON string that takes `s` (malloced) instead of copying it, so a changed megabyte body is
+ * not copied once more: cJSON_Delete frees valuestring with free() (no other hooks are installed). */
+static cJSON *json_string_take(char *s)
+{
+	cJSON *v = cJSON_CreateNull();
+
+	v->type = cJSON_String;
+	v->valuestring = s;
+	return v;
+}
+
+static int cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+static int cmp_ll(const void *a, const void *b)
+{
+	long long x = *(const long long *)a, y = *(const long long *)b;
+
+	return (x > y) - (x < y);
+}
+
+/* ---------------------------------------------------------------- selection */
+
+struct lookup {
+	const char **urls;        /* where.url, sorted, without repeats */
+	unsigned char *seen;      /* urls[i] is some page's url */
+	size_t nurls;
+	long long *ids;           /* where.id, sorted */
+	size_t nids;
+};
+
+/* Ownership: lk's arrays are malloced; lookup_release frees them (the strings stay the recipe's). */
+static void lookup_init(struct lookup *lk, const struct rwhere *w)
+{
+	size_t i, n = 0;
+
+	memset(lk, 0, sizeof(*lk));
+	if (!w)
+		return;
+	if (w->nurls) {
+		lk->urls = xmalloc(w->nurls * sizeof(*lk->urls));
+		for (i = 0; i < w->nurls; i++)
+			lk->urls[i] = w->urls[i];
+		qsort(lk->urls, w->nurls, sizeof(*lk->urls), cmp_str);
+		for (i = 0; i < w->nurls; i++)
+			if (!n || strcmp(lk->urls[n - 1], lk->urls[i]))
+				lk->urls[n++] = lk->urls[i];
+		lk->nurls = n;
+		lk->seen = xcalloc(n, 1);
+	}
+	if (w->nids) {
+		lk->ids = xmalloc(w->nids * sizeof(*lk->ids));
+		memcpy(lk->ids, w->ids, w->nids * sizeof(*lk->ids));
+		qsort(lk->ids, w->nids, sizeof(*lk->ids), cmp_ll);
+		lk->nids = w->nids;
+	}
+}
+
+static void lookup_release(struct lookup *lk)
+{
+	free(lk->urls);
+	free(lk->seen);
+	free(lk->ids);
+}
+
+/* The index of url in lk->urls, or -1. */
+static long lookup_url(const struct lookup *lk, const char *url)
+{
+	const char **hit;
+
+	if (!lk->nurls)
+		return -1;
+	hit = bsearch(&url, lk->urls, lk->nurls, sizeof(*lk->urls), cmp_str);
+	return hit ? (long)(hit - lk->urls) : -1;
+}
+
+static int lookup_id(const struct lookup *lk, const cJSON *id)
+{
+	long long v;
+
+	if (!cJSON_IsNumber(id))
+		return 0;   /* a page this plan creates ("new:N") has no id a recipe can name */
+	v = (long long)id->valuedouble;
+	return lk->nids && bsearch(&v, lk->ids, lk->nids, sizeof(*lk->ids), cmp_ll) != NULL;
+}
+
+/* "page 'slug' FIELD in course N" for error messages. */
+static void page_what(const struct step_ctx *cx, const cJSON *p, const char *field, char *buf, size_t size)
+{
+	const char *url = str_field(p, "url");
+
+	snprintf(buf, size, "page '%.100s' %s in course %s", url ? url : step_name(RES_PAGE, p), field,
+		 cx->course_id);
+}
+
+/* 1 when page p passes where w, 0 when not, -1 with err set (a title regex failing at run time).
+ * Marks the where.url slug p has as seen, whatever the other conditions say. */
+static int page_selected(const struct step_ctx *cx, const struct rwhere *w, struct lookup *lk, const cJSON *p,
+			 struct err *err)
+{
+	const char *s;
+	long i;
+	char what[160];
+
+	if (!w)
+		return 1;
+	if (w->nurls) {
+		s = str_field(p, "url");
+		if (!s || (i = lookup_url(lk, s)) < 0)
+			return 0;
+		lk->seen[i] = 1;
+	}
+	if (w->nids && !lookup_id(lk, cJSON_GetObjectItemCaseSensitive(p, "page_id")))
+		return 0;
+	if (w->published >= 0 && is_true(p, "published") != w->published)
+		return 0;
+	if (w->name) {
+		s = step_name(RES_PAGE, p);
+		page_what(cx, p, "title", what, sizeof(what));
+		return step_regex_match(w->name, s, strlen(s), what, err);
+	}
+	return 1;
+}
+
+static cJSON *find_by_url(cJSON *pages, const char *url)
+{
+	cJSON *p;
+
+	cJSON_ArrayForEach(p, pages) {
+		const char *u = str_field(p, "url");
+
+		if (u && !strcmp(u, url))
+			return p;
+	}
+	return NULL;
+}
+
+/* ---------------------------------------------------------------- dates */
+
+/* One `DATE | null` of the step, converted once. */
+struct date_val {
+	const struct rpage_date *d;
+	int done;
+	char utc[32];
+};
+
+/* Convert the date once (dv->utc). 0, or -1 with err set (no zone for a local date). */
+static int date_utc(struct step_ctx *cx, struct date_val *dv, const char *field, struct err *err)
+{
+	size_t l;
+
+	if (dv->done)
+		return 0;
+	if (!step_date_utc(&dv->d->date, cx->time_zone, dv->utc, err)) {
+		dv->done = 1;
+		return 0;
+	}
+	l = strlen(err->msg);
+	snprintf(err->msg + l, sizeof(err->msg) - l, " (course %s, pages.set.%s)", cx->course_id, field);
+	return -1;
+}
+
+/* Set p.field to the date (or null). 0, or -1 with err set. */
+static int set_date(struct step_ctx *cx, cJSON *p, const char *field, struct date_val *dv, struct err *err)
+{
+	const char *cur;
+	int64_t a, b;
+
+	if (dv->d->op == RPAGE_DATE_UNSET)
+		return 0;
+	if (dv->d->op == RPAGE_DATE_CLEAR) {
+		step_set(cx, RES_PAGE, p, field, cJSON_CreateNull(), NULL);
+		return 0;
+	}
+	if (date_utc(cx, dv, field, err))
+		return -1;
+	/* the same instant written another way ("...T04:59:00.000Z") is no change */
+	cur = str_field(p, field);
+	if (cur && !dates_parse(cur, &a) && !dates_parse(dv->utc, &b) && a == b)
+		return 0;
+	step_set_string(cx, RES_PAGE, p, field, dv->utc, NULL);
+	return 0;
+}
+
+/* ---------------------------------------------------------------- the front page */
+
+/* Turn the flag off on the pages other than p that have it: Canvas does so when p becomes the
+ * front page, and the plan shows it (apply sends only p's change). */
+static void move_front_page(struct step_ctx *cx, cJSON *pages, cJSON *p)
+{
+	const char *url = str_field(p, "url");
+	char *note = xasprintf("Canvas moves the front page to '%s'", url ? url : step_name(RES_PAGE, p));
+	cJSON *q;
+
+	cJSON_ArrayForEach(q, pages)
+		if (q != p && is_true(q, "front_page"))
+			step_set_bool(cx, RES_PAGE, q, "front_page", 0, note);
+	free(note);
+}
+
+/* ---------------------------------------------------------------- create */
+
+/* The slug read as words: "welcome-spring-2026" -> "Welcome Spring 2026". Malloced. */
+static char *title_from_slug(const char *slug)
+{
+	char *t = xstrdup(slug), *c;
+	int start = 1;
+
+	for (c = t; *c; c++) {
+		if (*c == '-' || *c == '_') {
+			*c = ' ';
+			start = 1;
+		} else {
+			if (start && *c >= 'a' && *c <= 'z')
+				*c = (char)(*c - 'a' + 'A');
+			start = 0;
+		}
+	}
+	return t;
+}
+
+static int create_page(struct step_ctx *cx, const struct rpages *pg, cJSON *pages, const char *slug,
+		       struct date_val *todo, struct date_val *pub, struct err *err)
+{
+	const struct rpages_set *s = &pg->set;
+	cJSON *fields, *p;
+	char *title;
+	int published = s->published == 1;
+
+	if (pg->markdown) {
+		step_skip_missing(cx, RES_PAGE, slug, "page '%s' is not created: its body_file '%s' is Markdown, which "
+				  "coursectl does not turn into HTML yet", slug, pg->body_file);
+		return 0;
+	}
+	/* the dates first: an error must not leave a half-made create behind */
+	if ((todo->d->op == RPAGE_DATE_SET && date_utc(cx, todo, "todo_date", err)) ||
+	    (pub->d->op == RPAGE_DATE_SET && date_utc(cx, pub, "publish_at", err)))
+		return -1;
+	title = s->title ? xstrdup(s->title) : title_from_slug(slug);
+	fields = cJSON_CreateObject();
+	cJSON_AddStringToObject(fields, "url", slug);
+	cJSON_AddStringToObject(fields, "title", title);
+	cJSON_AddStringToObject(fields, "body", pg->body ? pg->body : "");
+	cJSON_AddBoolToObject(fields, "published", published);
+	if (s->front_page && published)
+		cJSON_AddTrueToObject(fields, "front_page");
+	if (s->editing_roles_str)
+		cJSON_AddStringToObject(fields, "editing_roles", s->editing_roles_str);
+	if (todo->d->op == RPAGE_DATE_SET)
+		cJSON_AddStringToObject(fields, "todo_date", todo->utc);
+	if (pub->d->op == RPAGE_DATE_SET)
+		cJSON_AddStringToObject(fields, "publish_at", pub->utc);
+	free(title);
+	p = step_create(cx, RES_PAGE, pages, fields);
+	if (s->front_page && !published) {
+		step_skip(cx, RES_PAGE, p, "front_page", "an unpublished page cannot be the front page; add "
+			  "published: true to make it the front page");
+	} else if (s->front_page) {
+		move_front_page(cx, pages, p);
+	}
+	return 0;
+}
+
+/* ---------------------------------------------------------------- one page */
+
+static int edit_body(struct step_ctx *cx, const struct rpages *pg, cJSON *p, struct err *err)
+{
+	const cJSON *body = cJSON_GetObjectItemCaseSensitive(p, "body");
+	char what[160], note[64], *out;
+	size_t outlen;
+	long n;
+
+	if (pg->nreplace) {
+		if (!cJSON_IsString(body))
+			return 0;   /* no body: nothing to replace */
+		page_what(cx, p, "body", what, sizeof(what));
+		if (step_substitute(pg->replace, pg->nreplace, body->valuestring, strlen(body->valuestring), &out,
+				    &outlen, &n, what, err))
+			return -1;
+		if (!out)
+			return 0;
+		snprintf(note, sizeof(note), "%ld match%s", n, n == 1 ? "" : "es");
+		step_set(cx, RES_PAGE, p, "body", json_string_take(out), note);
+	} else if (pg->body_file) {
+		if (pg->markdown) {
+			step_skip(cx, RES_PAGE, p, "body", "body_file '%s' is Markdown, which coursectl does not turn into "
+				  "HTML yet; the body is left as it is", pg->body_file);
+		} else {
+			char *fnote = xasprintf("the whole body from '%s'", pg->body_file);
+
+			step_set_string(cx, RES_PAGE, p, "body", pg->body, fnote);
+			free(fnote);
+		}
+	}
+	return 0;
+}
+
+static int edit_page(struct step_ctx *cx, const struct rpages *pg, cJSON *pages, cJSON *p, size_t nselected,
+		     struct date_val *todo, struct date_val *pub, struct err *err)
+{
+	const struct rpages_set *s = &pg->set;
+
+	if (edit_body(cx, pg, p, err))
+		return -1;
+	if (!pg->has_set)
+		return 0;
+	if (s->title)
+		step_set_string(cx, RES_PAGE, p, "title", s->title, "the url changes with the title");
+	if (s->published == 0 && is_true(p, "front_page"))
+		step_skip(cx, RES_PAGE, p, "published", "the front page cannot be unpublished");
+	else if (s->published >= 0)
+		step_set_bool(cx, RES_PAGE, p, "published", s->published, NULL);
+	if (s->front_page && !is_true(p, "front_page")) {
+		if (nselected > 1)
+			step_skip(cx, RES_PAGE, p, "front_page", "'front_page: true' selects %zu pages and only one can be "
+				  "the front page; narrow 'where' to one page", nselected);
+		else if (!is_true(p, "published"))
+			step_skip(cx, RES_PAGE, p, "front_page", "an unpublished page cannot be the front page; add "
+				  "published: true to make it the front page");
+		else if (step_set_bool(cx, RES_PAGE, p, "front_page", 1, NULL) == 1)
+			move_front_page(cx, pages, p);
+	}
+	if (s->editing_roles_str)
+		step_set_string(cx, RES_PAGE, p, "editing_roles", s->editing_roles_str, NULL);
+	if (set_date(cx, p, "todo_date", todo, err) || set_date(cx, p, "publish_at", pub, err))
+		return -1;
+	return 0;
+}
+
+/* ---------------------------------------------------------------- the step */
+
+int step_pages(struct step_ctx *cx, const struct rpages *pg, struct err *err)
+{
+	cJSON *pages = step_list(cx, RES_PAGE), *p, **sel;
+	struct date_val todo = { &pg->set.todo_date, 0, "" }, pub = { &pg->set.publish_at, 0, "" };
+	struct lookup lk;
+	size_t nsel = 0, i;
+	int rc = 0;
+
+	if (pg->create && pg->where && pg->where->nurls && !find_by_url(pages, pg->where->urls[0]))
+		return create_page(cx, pg, pages, pg->where->urls[0], &todo, &pub, err);
+	lookup_init(&lk, pg->where);
+	/* select first, then edit: the front page rule needs the number selected, and editing moves
+	 * no page in or out of the selection that matters (front_page is not a where key) */
+	sel = xmalloc(((size_t)cJSON_GetArraySize(pages) + 1) * sizeof(*sel));
+	cJSON_ArrayForEach(p, pages) {
+		int m = page_selected(cx, pg->where, &lk, p, err);
+
+		if (m < 0) {
+			rc = -1;
+			goto done;
+		}
+		if (m)
+			sel[nsel++] = p;
+	}
+	for (i = 0; i < nsel; i++)
+		if (edit_page(cx, pg, pages, sel[i], nsel, &todo, &pub, err)) {
+			rc = -1;
+			goto done;
+		}
+	/* in the recipe's order, each slug once */
+	for (i = 0; pg->where && i < pg->where->nurls; i++) {
+		long k = lookup_url(&lk, pg->where->urls[i]);
+
+		if (k >= 0 && !lk.seen[k]) {
+			lk.seen[k] = 1;
+			step_skip_missing(cx, RES_PAGE, lk.urls[k], "page '%s' does not exist", lk.urls[k]);
+		}
+	}
+done:
+	free(sel);
+	lookup_release(&lk);
+	return rc;
+}

@@ -1,0 +1,249 @@
+/* runner/step_replace.c -- text substitution for the plan engine: a list of checked replacements
+ * (include/recipe_replace.h) applied in order to one text, with PCRE2 (step_substitute in
+ * include/step.h). Used by the `pages` and `replace_text` steps.
+ *
+ * How one replacement runs:
+ *   1. pcre2_match once from the start. No match (the common case: most bodies of a course do not
+ *      hold the pattern) costs one scan and no allocation of an output buffer, and the result is
+ *      "nothing matched" with *out NULL.
+ *   2. pcre2_substitute with RREPLACE_SUBSTITUTE_OPTIONS | PCRE2_SUBSTITUTE_MATCHED, so the match
+ *      of step 1 is not searched for again, into a buffer of the input's size plus an eighth.
+ *      PCRE2_SUBSTITUTE_OVERFLOW_LENGTH makes a too-small buffer report the exact size needed; the
+ *      one retry uses that size (and matches from scratch: the match data then holds the last
+ *      match, not the first). The return value is the number of substitutions: the match count.
+ *   3. The output of replacement i is the subject of replacement i+1 (the second sees the first's
+ *      result), and the previous buffer is freed then. The final buffer is shrunk to its length
+ *      and handed to the caller, so a changed 1 MB body is copied once per replacement that
+ *      matches, never for one that does not.
+ * pcre2_substitute copies every byte between and around the matches as it is (no decoding, no
+ * normalisation): the text outside the matches stays byte for byte the same.
+ *
+ * The JIT and limits. rc_regex JIT-compiles each pattern once; pcre2_match/pcre2_substitute use
+ * the JIT code by themselves when it exists. They get one match context, made on first use and
+ * kept for the life of the process (a static, deliberately never freed: it is a cache of a few
+ * hundred bytes plus the JIT stack, still reachable at exit, which leak checkers do not report,
+ * and freeing it at exit would need an atexit hook in a library): it carries
+ *   - a JIT stack that grows from 32 KiB to 1 MiB (the default is 32 KiB on the machine stack,
+ *     which a pattern with nested groups on a long body can exhaust);
+ *   - a match limit of 10,000,000 (PCRE2's usual default, made explicit since a distribution may
+ *     build with another) and a heap limit of 256 MiB for the interpreter. PCRE2 counts the match
+ *     limit per start position (checked for both the JIT and the interpreter), so the exponential
+ *     backtracking of a pattern such as (a+)+$ on a long run of 'a' fails within a fraction of a
+ *     second with an error naming the pattern and the object, instead of hanging the plan. Known
+ *     limit: a pattern whose cost is only quadratic (each start position scanning to the end, as
+ *     '[^q]*q' on a megabyte without 'q') stays under the limit at every position and is slow;
+ *     PCRE2 offers no total budget short of compiling with auto-callouts (which disables its
+ *     optimisations), and steps read no clock.
+ * step_regex_match (the where: name/title filters) runs with the same context, so a catastrophic
+ * filter fails the same way. PCRE2 allocates through xmalloc (a general context): running out of
+ * memory inside PCRE2 follows the project's policy instead of surfacing as a PCRE2 error code.
+ *
+ * Invalid UTF-8 in a body. rc_regex compiles with PCRE2_UTF | PCRE2_MATCH_INVALID_UTF: PCRE2 then
+ * matches a subject that is not valid UTF-8 without checking it first, and an invalid byte simply
+ * never matches anything (not even '.'). A body from Canvas with a stray Latin-1 byte is
+ * therefore matched around that byte and the byte is copied as it is; refusing the whole body
+ * would block a term rollover over one bad character that the user did not ask to touch. We never
+ * pass PCRE2_NO_UTF_CHECK: the replacement text (after --var expansion, which may bring any
+ * bytes) is checked by PCRE2, and were a pattern ever compiled without MATCH_INVALID_UTF, PCRE2's
+ * own check would turn a bad body into an error naming the object rather than undefined
+ * behaviour.
+ *
+ * Rejected: our own match loop over pcre2_match (pcre2_substitute already handles the $N syntax,
+ * empty matches and CRLF/UTF advancing correctly); estimating the output from a first counting
+ * pass (two full scans for every body that matches, to save a rare retry); a match data per
+ * pattern kept across calls (one small allocation per substitution is noise next to the scan).
+ */
+#include "step.h"
+
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "recipe_replace.h"
+#include "xalloc.h"
+
+#define MATCH_LIMIT     10000000u
+#define HEAP_LIMIT_KIB  (256u * 1024u)
+#define JIT_STACK_MIN   (32u * 1024u)
+#define JIT_STACK_MAX   (1024u * 1024u)
+
+/* The pcre2_match options among RREPLACE_SUBSTITUTE_OPTIONS (the others are pcre2_substitute's
+ * own and make pcre2_match fail with "bad option"). */
+#define MATCH_OPTIONS (RREPLACE_SUBSTITUTE_OPTIONS & (PCRE2_NOTBOL | PCRE2_NOTEOL | PCRE2_NOTEMPTY | \
+						      PCRE2_NOTEMPTY_ATSTART | PCRE2_ANCHORED))
+
+static void *pcre_alloc(size_t n, void *data)
+{
+	(void)data;
+	return xmalloc(n);
+}
+
+static void pcre_free(void *p, void *data)
+{
+	(void)data;
+	free(p);
+}
+
+/* PCRE2 allocates through xmalloc, so the project's out-of-memory policy holds for it too. */
+static pcre2_general_context *general_context(void)
+{
+	static pcre2_general_context *gc;
+
+	if (!gc)   /* allocated through pcre_alloc too, so never NULL */
+		gc = pcre2_general_context_create(pcre_alloc, pcre_free, NULL);
+	return gc;
+}
+
+/* The shared match context (see the design comment: made once, never freed). */
+static pcre2_match_context *match_context(void)
+{
+	static pcre2_match_context *mc;
+	pcre2_jit_stack *js;
+
+	if (mc)
+		return mc;
+	mc = pcre2_match_context_create(general_context());
+	pcre2_set_match_limit(mc, MATCH_LIMIT);
+	pcre2_set_heap_limit(mc, HEAP_LIMIT_KIB);
+	js = pcre2_jit_stack_create(JIT_STACK_MIN, JIT_STACK_MAX, general_context());
+	if (js)   /* else the JIT uses its 32 KiB on the machine stack */
+		pcre2_jit_stack_assign(mc, NULL, js);
+	return mc;
+}
+
+/* PCRE2's run-time failure rc as an error naming the pattern, its place in the recipe and `what`. */
+static int fail(const struct rregex *re, int rc, const char *what, struct err *err)
+{
+	PCRE2_UCHAR msg[160];
+	char why[200];
+	const struct rpos *pos = &re->pos;
+
+	switch (rc) {
+	case PCRE2_ERROR_MATCHLIMIT:
+		snprintf(why, sizeof(why), "it backtracks past PCRE2's match limit of %u steps (nested repeats such "
+			 "as (a+)+ do this); make it more specific", MATCH_LIMIT);
+		break;
+	case PCRE2_ERROR_HEAPLIMIT:
+	case PCRE2_ERROR_DEPTHLIMIT:
+		snprintf(why, sizeof(why), "it needs more backtracking memory than the %u MiB limit; make it more "
+			 "specific", HEAP_LIMIT_KIB / 1024);
+		break;
+	case PCRE2_ERROR_JIT_STACKLIMIT:
+		snprintf(why, sizeof(why), "it needs more than the %u KiB JIT stack (deeply nested groups on a long "
+			 "text); make it more specific", JIT_STACK_MAX / 1024);
+		break;
+	default:
+		pcre2_get_error_message(rc, msg, sizeof(msg));
+		snprintf(why, sizeof(why), "%s", (const char *)msg);
+		break;
+	}
+	return err_set(err, ERR_RECIPE, "%s:%d:%d: the pattern '%.80s%s' failed on %s: %s",
+		       pos->file ? pos->file : "recipe", pos->line, pos->col, re->src, strlen(re->src) > 80 ? "..." : "",
+		       what, why);
+}
+
+/* One replacement on subj[0..slen). Returns the number of matches replaced (0: *res untouched), or
+ * -1 with err set. On a positive return *res is a malloced buffer of *rlen bytes plus a NUL, and
+ * *rcap its allocated size; the caller frees it. */
+static long substitute_one(const struct rreplace *r, const char *subj, size_t slen, char **res, size_t *rlen,
+			   size_t *rcap, const char *what, struct err *err)
+{
+	pcre2_match_context *mc = match_context();
+	pcre2_match_data *md = pcre2_match_data_create_from_pattern(r->re->code, general_context());
+	uint32_t opts = RREPLACE_SUBSTITUTE_OPTIONS | PCRE2_SUBSTITUTE_OVERFLOW_LENGTH;
+	PCRE2_SIZE olen;
+	size_t cap;
+	char *buf;
+	int rc;
+
+	rc = pcre2_match(r->re->code, (PCRE2_SPTR)subj, slen, 0, MATCH_OPTIONS, md, mc);
+	if (rc == PCRE2_ERROR_NOMATCH) {
+		pcre2_match_data_free(md);
+		return 0;
+	}
+	if (rc < 0) {
+		pcre2_match_data_free(md);
+		fail(r->re, rc, what, err);
+		return -1;
+	}
+	/* room for the text plus an eighth (a few longer replacements), else one retry at the exact size */
+	cap = slen + slen / 8 + 256;
+	buf = xmalloc(cap);
+	olen = cap;
+	rc = pcre2_substitute(r->re->code, (PCRE2_SPTR)subj, slen, 0, opts | PCRE2_SUBSTITUTE_MATCHED, md, mc,
+			      (PCRE2_SPTR)r->subst, PCRE2_ZERO_TERMINATED, (PCRE2_UCHAR *)buf, &olen);
+	if (rc == PCRE2_ERROR_NOMEMORY) {
+		free(buf);
+		cap = olen;   /* the size needed, its NUL included */
+		buf = xmalloc(cap);
+		olen = cap;
+		rc = pcre2_substitute(r->re->code, (PCRE2_SPTR)subj, slen, 0, opts, md, mc, (PCRE2_SPTR)r->subst,
+				      PCRE2_ZERO_TERMINATED, (PCRE2_UCHAR *)buf, &olen);
+	}
+	pcre2_match_data_free(md);
+	if (rc <= 0) {
+		free(buf);
+		if (rc == 0)
+			return 0;
+		fail(r->re, rc, what, err);
+		return -1;
+	}
+	*res = buf;
+	*rlen = olen;
+	*rcap = cap;
+	return rc;
+}
+
+int step_regex_match(const struct rregex *re, const char *s, size_t len, const char *what, struct err *err)
+{
+	pcre2_match_data *md = pcre2_match_data_create_from_pattern(re->code, general_context());
+	int rc = pcre2_match(re->code, (PCRE2_SPTR)s, len, 0, 0, md, match_context());
+
+	pcre2_match_data_free(md);
+	if (rc >= 0)
+		return 1;
+	if (rc == PCRE2_ERROR_NOMATCH)
+		return 0;
+	fail(re, rc, what, err);
+	return -1;
+}
+
+/* Ownership: *out is malloced (the caller frees it), or NULL when nothing matched. */
+int step_substitute(struct rreplace *const *r, size_t n, const char *text, size_t len, char **out,
+		    size_t *outlen, long *matches, const char *what, struct err *err)
+{
+	char *cur = NULL;   /* the latest result, or NULL while it is still `text` */
+	size_t curlen = len, curcap = 0, i;
+	long total = 0;
+
+	*out = NULL;
+	*outlen = len;
+	*matches = 0;
+	for (i = 0; i < n; i++) {
+		char *res;
+		size_t rlen, rcap;
+		long k = substitute_one(r[i], cur ? cur : text, curlen, &res, &rlen, &rcap, what, err);
+
+		if (k < 0) {
+			free(cur);
+			return -1;
+		}
+		if (!k)
+			continue;
+		free(cur);
+		cur = res;
+		curlen = rlen;
+		curcap = rcap;
+		total += k;
+	}
+	if (!cur)
+		return 0;
+	/* give back the slack of a large buffer (a realloc that shrinks does not copy, as a rule) */
+	if (curcap - curlen > 4096)
+		cur = xrealloc(cur, curlen + 1);
+	*out = cur;
+	*outlen = curlen;
+	*matches = total;
+	return 0;
+}

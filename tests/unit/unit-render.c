@@ -1,0 +1,873 @@
+/* tests/unit/unit-render.c -- plans as text and HTML (runner/render_text.c, runner/render_html.c).
+ *
+ * Plans are built by hand (plan_new, plan_add_course, plan_add, plan_add_skip, plan_finish) and the
+ * text is asserted in full, so any change of layout shows here: scalars, dates in three zones
+ * (EDT/EST, PDT/PST, none), a one-line HTML body diff, multi-line and long text, create / delete /
+ * move, skipped entries, the summary line's plurals, changes made by two steps, colour on and off.
+ * Hostile server data (escape sequences, C1 controls, bidi overrides, invalid UTF-8) must come out
+ * neutralised: besides exact expectations, every output is scanned for raw control bytes. The HTML
+ * page must escape everything, stand alone (no script, no external reference) and nest its tags.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "buf.h"
+#include "plan.h"
+#include "render.h"
+#include "xalloc.h"
+
+#define ELL "\xe2\x80\xa6"   /* … */
+#define RET "\xe2\x8f\x8e"   /* ⏎ */
+#define TO  "\xe2\x86\x92"   /* → */
+
+/* colours, as render_text writes them */
+#define B "\x1b[1m"
+#define D "\x1b[2m"
+#define R "\x1b[31m"
+#define G "\x1b[32m"
+#define Y "\x1b[33m"
+#define N "\x1b[m"
+
+static const char NY[] =
+	"{\"id\": 4821, \"name\": \"Physics I (Mon/Wed)\", \"course_code\": \"PHYS 101\","
+	" \"time_zone\": \"America/New_York\"}";
+static const char LA[] = "{\"id\": 5000, \"name\": \"Intro\", \"course_code\": \"CS 1\","
+			 " \"time_zone\": \"America/Los_Angeles\"}";
+static const char NOZONE[] = "{\"id\": 6000, \"name\": \"Zoneless\"}";
+static const char DENVER[] = "{\"id\": 4822, \"name\": \"Physics I Lab\", \"course_code\": \"PHYS 101L\","
+			     " \"time_zone\": \"America/Denver\"}";
+
+static void course(struct plan *p, const char *json)
+{
+	cJSON *c = cJSON_Parse(json);
+
+	assert_non_null(c);
+	plan_add_course(p, c, NULL);
+	cJSON_Delete(c);
+}
+
+static cJSON *parse(const char *json)
+{
+	cJSON *v = cJSON_Parse(json);
+
+	assert_non_null(v);
+	return v;
+}
+
+/* A change with JSON texts for before/after (NULL: JSON null) and an optional note. */
+static struct plan_change *add(struct plan *p, const char *step, const char *cid, enum resource_kind kind,
+			       const char *id, const char *parent, const char *name, enum plan_op op,
+			       const char *field, const char *before, const char *after, const char *note)
+{
+	struct plan_change *c = plan_add(p, step, cid, kind, id, parent, name, op, field,
+					 before ? parse(before) : NULL, after ? parse(after) : NULL);
+
+	if (note)
+		c->note = xstrdup(note);
+	return c;
+}
+
+/* The same with string values taken as they are (bytes JSON text could not hold readably). */
+static struct plan_change *add_str(struct plan *p, const char *step, const char *cid, enum resource_kind kind,
+				   const char *id, const char *name, const char *field, const char *before,
+				   const char *after)
+{
+	return plan_add(p, step, cid, kind, id, NULL, name, PLAN_UPDATE, field, cJSON_CreateString(before),
+			cJSON_CreateString(after));
+}
+
+/* The caller frees the results. */
+static char *text_with(const struct plan *p, const struct render_opts *o)
+{
+	struct buf out = BUF_INIT;
+
+	render_text(p, &out, o);
+	return buf_detach(&out, NULL);
+}
+
+static char *text(const struct plan *p, int color)
+{
+	struct render_opts o = RENDER_OPTS_INIT;
+
+	o.color = color;
+	return text_with(p, &o);
+}
+
+static char *html(const struct plan *p)
+{
+	struct buf out = BUF_INIT;
+
+	render_html(p, &out);
+	return buf_detach(&out, NULL);
+}
+
+static char *summary(const struct plan *p)
+{
+	struct buf out = BUF_INIT;
+
+	render_summary_line(p, &out);
+	return buf_detach(&out, NULL);
+}
+
+static void expect_text(const struct plan *p, int color, const char *want)
+{
+	char *got = text(p, color);
+
+	if (strcmp(got, want))
+		fprintf(stderr, "---- got:\n%s---- want:\n%s----\n", got, want);
+	assert_string_equal(got, want);
+	free(got);
+}
+
+/* Length of the valid UTF-8 sequence at s, 0 when invalid (overlong, surrogate, > U+10FFFF). */
+static size_t utf8_len(const unsigned char *s, size_t n, uint32_t *cp)
+{
+	size_t len, i;
+	uint32_t c;
+
+	if (s[0] < 0x80) {
+		*cp = s[0];
+		return 1;
+	}
+	if (s[0] >= 0xc2 && s[0] <= 0xdf)
+		len = 2, c = s[0] & 0x1f;
+	else if (s[0] >= 0xe0 && s[0] <= 0xef)
+		len = 3, c = s[0] & 0x0f;
+	else if (s[0] >= 0xf0 && s[0] <= 0xf4)
+		len = 4, c = s[0] & 0x07;
+	else
+		return 0;
+	if (len > n)
+		return 0;
+	for (i = 1; i < len; i++) {
+		if ((s[i] & 0xc0) != 0x80)
+			return 0;
+		c = (c << 6) | (s[i] & 0x3f);
+	}
+	if ((len == 3 && c < 0x800) || (len == 4 && c < 0x10000) || c > 0x10ffff || (c >= 0xd800 && c <= 0xdfff))
+		return 0;
+	*cp = c;
+	return len;
+}
+
+/* Output a terminal can show safely: valid UTF-8; no C0 control but newline and tab, no DEL, no C1,
+ * no bidi control; with colour, an ESC only in our own SGR sequences. */
+static void check_clean(const char *s, int color)
+{
+	static const char *const sgr[] = { "\x1b[m", "\x1b[1m", "\x1b[2m", "\x1b[31m", "\x1b[32m", "\x1b[33m" };
+	const unsigned char *u = (const unsigned char *)s;
+	size_t n = strlen(s), i = 0, k;
+
+	while (i < n) {
+		uint32_t c = 0;
+		size_t len = utf8_len(u + i, n - i, &c);
+
+		if (len == 0)
+			fail_msg("invalid UTF-8 at byte %zu", i);
+		if (c == 0x1b) {
+			int ok = 0;
+
+			assert_true(color);
+			for (k = 0; k < sizeof(sgr) / sizeof(sgr[0]); k++) {
+				if (!strncmp(s + i, sgr[k], strlen(sgr[k]))) {
+					ok = 1;
+					i += strlen(sgr[k]);
+					break;
+				}
+			}
+			if (!ok)
+				fail_msg("foreign escape sequence at byte %zu", i);
+			continue;
+		}
+		if ((c < 0x20 && c != '\n' && c != '\t') || c == 0x7f || (c >= 0x80 && c < 0xa0) ||
+		    (c >= 0x202a && c <= 0x202e) || (c >= 0x2066 && c <= 0x2069) || c == 0x200e || c == 0x200f)
+			fail_msg("raw control U+%04x at byte %zu", (unsigned)c, i);
+		i += len;
+	}
+}
+
+/* The elements render_html writes nest properly: every start tag but the void ones is closed in
+ * order. Data is escaped, so every '<' is markup. */
+static void check_nesting(const char *s)
+{
+	static const char *const voids[] = { "meta", "br" };
+	char stack[64][16];
+	size_t depth = 0, k;
+	const char *p = s;
+
+	while ((p = strchr(p, '<')) != NULL) {
+		char name[16];
+		size_t len = 0;
+		int closing = p[1] == '/', isvoid = 0;
+		const char *q = p + 1 + closing;
+
+		if (!strncmp(p, "<!DOCTYPE html>", 15)) {
+			p += 15;
+			continue;
+		}
+		while ((*q >= 'a' && *q <= 'z') || (*q >= '0' && *q <= '9')) {
+			assert_true(len < sizeof(name) - 1);
+			name[len++] = *q++;
+		}
+		name[len] = '\0';
+		assert_true(len > 0);
+		assert_non_null(strchr(q, '>'));
+		for (k = 0; k < sizeof(voids) / sizeof(voids[0]); k++)
+			isvoid |= !strcmp(name, voids[k]);
+		if (closing) {
+			assert_true(depth > 0);
+			if (strcmp(stack[depth - 1], name))
+				fail_msg("</%s> closes <%s>", name, stack[depth - 1]);
+			depth--;
+		} else if (!isvoid) {
+			assert_true(depth < 64);
+			memcpy(stack[depth++], name, len + 1);
+		}
+		p = strchr(q, '>') + 1;
+	}
+	assert_int_equal(depth, 0);
+}
+
+/* ---------------------------------------------------------------- text */
+
+static void test_scalars(void **state)
+{
+	struct plan *p = plan_new();
+
+	(void)state;
+	course(p, NY);
+	add(p, "Tidy", "4821", RES_PAGE, "73", NULL, "Syllabus", PLAN_UPDATE, "title", "\"Syllabus\"",
+	    "\"Course syllabus\"", NULL);
+	add(p, "Tidy", "4821", RES_PAGE, "73", NULL, "Syllabus", PLAN_UPDATE, "published", "false", "true", NULL);
+	add(p, "Tidy", "4821", RES_PAGE, "73", NULL, "Syllabus", PLAN_UPDATE, "editing_roles", "\"teachers\"",
+	    "\"teachers,students\"", NULL);
+	add(p, "Tidy", "4821", RES_ASSIGNMENT, "90211", NULL, "Lab 1", PLAN_UPDATE, "points_possible", "10", "12.5",
+	    NULL);
+	add(p, "Tidy", "4821", RES_ASSIGNMENT, "90211", NULL, "Lab 1", PLAN_UPDATE, "grading_type", NULL,
+	    "\"points\"", NULL);
+	add(p, "Tidy", "4821", RES_ASSIGNMENT, "90211", NULL, "Lab 1", PLAN_UPDATE, "allowed_extensions",
+	    "[\"pdf\"]", "[\"pdf\", \"docx\"]", NULL);
+	add(p, "Tidy", "4821", RES_ASSIGNMENT, "90211", NULL, "Lab 1", PLAN_UPDATE, "external_tool_tag_attributes",
+	    "{\"new_tab\": false}", "{\"new_tab\": true}", NULL);
+	/* back to its start value: not shown, not counted */
+	add(p, "Tidy", "4821", RES_ASSIGNMENT, "90211", NULL, "Lab 1", PLAN_UPDATE, "name", "\"Lab 1\"",
+	    "\"Lab 1\"", NULL);
+	plan_finish(p);
+	expect_text(p, 0,
+		"Course 4821  PHYS 101 -- Physics I (Mon/Wed)   America/New_York\n"
+		"\n"
+		"  ~ page 73 \"Syllabus\"  [Tidy]\n"
+		"      title  \"Syllabus\" " TO " \"Course syllabus\"\n"
+		"      published  false " TO " true\n"
+		"      editing_roles  \"teachers\" " TO " \"teachers,students\"\n"
+		"  ~ assignment 90211 \"Lab 1\"  [Tidy]\n"
+		"      points_possible  10 " TO " 12.5\n"
+		"      grading_type  null " TO " \"points\"\n"
+		"      allowed_extensions  [\"pdf\"] " TO " [\"pdf\",\"docx\"]\n"
+		"      external_tool_tag_attributes  {\"new_tab\":false} " TO " {\"new_tab\":true}\n"
+		"\n"
+		"Plan: 7 changes to 2 objects in 1 course.\n");
+	plan_free(p);
+}
+
+static void test_dates(void **state)
+{
+	struct plan *p = plan_new();
+
+	(void)state;
+	course(p, NY);
+	course(p, LA);
+	course(p, NOZONE);
+	add(p, "Shift", "4821", RES_ASSIGNMENT, "90211", NULL, "Lab 1", PLAN_UPDATE, "due_at",
+	    "\"2025-10-18T03:59:59Z\"", "\"2026-03-07T04:59:59Z\"", NULL);
+	add(p, "Shift", "4821", RES_ASSIGNMENT, "90211", NULL, "Lab 1", PLAN_UPDATE, "unlock_at", NULL,
+	    "\"2026-03-08T07:30:00Z\"", NULL);
+	add(p, "Shift", "4821", RES_ASSIGNMENT, "90211", NULL, "Lab 1", PLAN_UPDATE, "lock_at", "\"next week\"",
+	    NULL, NULL);
+	add(p, "Shift", "4821", RES_CALENDAR_EVENT, "new:1", NULL, "Review", PLAN_CREATE, NULL, NULL,
+	    "{\"id\": \"new:1\", \"title\": \"Review\", \"start_at\": \"2026-03-09T03:59:00Z\"}", NULL);
+	add(p, "Shift", "5000", RES_QUIZ, "7", NULL, "Quiz 1", PLAN_UPDATE, "due_at", "\"2025-11-01T06:59:59Z\"",
+	    "\"2025-11-08T07:59:59Z\"", NULL);
+	/* an offset and a fraction are read, and shown as the UTC instant */
+	add(p, "Shift", "6000", RES_ASSIGNMENT, "1", NULL, "A", PLAN_UPDATE, "due_at", "\"2025-10-18T03:59:59Z\"",
+	    "\"2025-10-18T23:59:59.5-04:00\"", NULL);
+	plan_finish(p);
+	expect_text(p, 0,
+		"Course 4821  PHYS 101 -- Physics I (Mon/Wed)   America/New_York\n"
+		"\n"
+		"  ~ assignment 90211 \"Lab 1\"  [Shift]\n"
+		"      due_at\n"
+		"          Fri 2025-10-17 23:59:59 EDT (2025-10-18T03:59:59Z)\n"
+		"        " TO " Fri 2026-03-06 23:59:59 EST (2026-03-07T04:59:59Z)\n"
+		"      unlock_at  null " TO " Sun 2026-03-08 03:30:00 EDT (2026-03-08T07:30:00Z)\n"
+		"      lock_at  \"next week\" " TO " null\n"
+		"  + calendar event new:1 \"Review\"  [Shift]\n"
+		"      title \"Review\", start_at Sun 2026-03-08 23:59:00 EDT (2026-03-09T03:59:00Z)\n"
+		"\n"
+		"Course 5000  CS 1 -- Intro   America/Los_Angeles\n"
+		"\n"
+		"  ~ quiz 7 \"Quiz 1\"  [Shift]\n"
+		"      due_at\n"
+		"          Fri 2025-10-31 23:59:59 PDT (2025-11-01T06:59:59Z)\n"
+		"        " TO " Fri 2025-11-07 23:59:59 PST (2025-11-08T07:59:59Z)\n"
+		"\n"
+		"Course 6000  Zoneless   (no time zone: dates in UTC)\n"
+		"\n"
+		"  ~ assignment 1 \"A\"  [Shift]\n"
+		"      due_at  2025-10-18T03:59:59Z " TO " 2025-10-19T03:59:59Z\n"
+		"\n"
+		"Plan: 6 changes to 4 objects in 3 courses.\n");
+	plan_free(p);
+}
+
+static const char BODY_A[] =
+	"<p>Office hours: Mondays 2&ndash;4pm, room 210. Spring 2025.</p><p>Late work loses 10% per day. "
+	"See the <a href=\"/courses/4821/pages/policies\">policies</a> page for details.</p>";
+static const char BODY_B[] =
+	"<p>Office hours: Mondays 2&ndash;4pm, room 210. Spring 2026.</p><p>Late work loses 10% per day. "
+	"See the <a href=\"/courses/4821/pages/course-policies\">policies</a> page for details.</p>";
+
+static void test_html_body_diff(void **state)
+{
+	struct plan *p = plan_new();
+	struct render_opts o = RENDER_OPTS_INIT;
+	char *got;
+
+	(void)state;
+	course(p, NY);
+	add_str(p, "Update the syllabus policies page", "4821", RES_PAGE, "73", "Syllabus policies", "body",
+		BODY_A, BODY_B)->note = xstrdup("2 matches");
+	add(p, "Update the syllabus policies page", "4821", RES_PAGE, "73", NULL, "Syllabus policies",
+	    PLAN_UPDATE, "published", "false", "true", NULL);
+	plan_finish(p);
+	expect_text(p, 0,
+		"Course 4821  PHYS 101 -- Physics I (Mon/Wed)   America/New_York\n"
+		"\n"
+		"  ~ page 73 \"Syllabus policies\"  [Update the syllabus policies page]\n"
+		"      body  2 matches\n"
+		"        " ELL "210. Spring [-2025-]{+2026+}.</p><p>" ELL "\n"
+		"        " ELL ". See the [-<a href=\"/courses/4821/pages/policies\">-]"
+		"{+<a href=\"/courses/4821/pages/course-policies\">+}policies</a> page" ELL "\n"
+		"      published  false " TO " true\n"
+		"\n"
+		"Plan: 2 changes to 1 object in 1 course.\n");
+	/* the options reach the diff: one word of context, and a cap on its size */
+	o.context = 1;
+	o.max_diff_bytes = 20;
+	got = text_with(p, &o);
+	assert_non_null(strstr(got,
+		"      body  2 matches\n"
+		"        " ELL "Spring [-2025-]{+2026+}." ELL "\n"
+		"        ... (1 more changes)\n"));
+	free(got);
+	plan_free(p);
+}
+
+static void test_long_and_multiline_text(void **state)
+{
+	struct plan *p = plan_new();
+
+	(void)state;
+	course(p, NY);
+	/* a long title is not HTML, but a diff reads better than two 70-byte strings */
+	add_str(p, "Retitle", "4821", RES_PAGE, "80", "Week 1",  "title",
+		"Week 1: Introduction to kinematics, vectors and the motion of a falling body",
+		"Week 1: Introduction to kinematics, vectors and the motion of a falling object");
+	/* multi-line HTML: context keeps its lines; an added line break shows as ⏎ */
+	add_str(p, "Retitle", "4821", RES_DISCUSSION_TOPIC, "31", "Welcome", "message",
+		"<p>Hi all,</p>\n<p>Please post by Friday.</p>\n<p>Thanks</p>\n",
+		"<p>Hi all,</p>\n<p>Please post by Sunday.</p>\n<p>Thanks,</p>\n<p>Ann</p>\n");
+	/* a short text with a newline is a diff too (an inline value could not show the line break) */
+	add_str(p, "Retitle", "4821", RES_MODULE, "12", "Week 1", "name", "Week 1", "Week 1\nReadings");
+	plan_finish(p);
+	expect_text(p, 0,
+		"Course 4821  PHYS 101 -- Physics I (Mon/Wed)   America/New_York\n"
+		"\n"
+		"  ~ page 80 \"Week 1\"  [Retitle]\n"
+		"      title\n"
+		"        " ELL "of a falling [-body-]{+object+}\n"
+		"  ~ discussion topic 31 \"Welcome\"  [Retitle]\n"
+		"      message\n"
+		"        " ELL "Please post by [-Friday-]{+Sunday+}.</p>\n"
+		"        <p>Thanks{+,</p>" RET "\n"
+		"        <p>Ann+}</p>\n"
+		"  ~ module 12 \"Week 1\"  [Retitle]\n"
+		"      name\n"
+		"        Week 1{+" RET "\n"
+		"        Readings+}\n"
+		"\n"
+		"Plan: 3 changes to 3 objects in 1 course.\n");
+	plan_free(p);
+}
+
+static void test_create_delete_move(void **state)
+{
+	struct plan *p = plan_new();
+
+	(void)state;
+	course(p, NY);
+	add(p, "Pages", "4821", RES_PAGE, "new:1", NULL, "Start", PLAN_CREATE, NULL, NULL,
+	    "{\"id\": \"new:1\", \"page_id\": \"new:1\", \"title\": \"Start\","
+	    " \"body\": \"<p>Welcome aboard!</p>\","
+	    " \"published\": false}", NULL);
+	add(p, "Modules", "4821", RES_MODULE_ITEM, "new:2", "12", "Start", PLAN_CREATE, NULL, NULL,
+	    "{\"id\": \"new:2\", \"module_id\": 12, \"title\": \"Start\", \"type\": \"Page\","
+	    " \"page_url\": \"start\","
+	    " \"position\": 1, \"indent\": 0, \"completion_requirement\": {\"type\": \"must_view\"}}", NULL);
+	add(p, "Modules", "4821", RES_MODULE, "9", NULL, "Sandbox", PLAN_DELETE, NULL,
+	    "{\"id\": 9, \"name\": \"Sandbox\", \"items\": []}", NULL, "absent: listed");
+	add(p, "Modules", "4821", RES_MODULE_ITEM, "501", "12", "Reading", PLAN_MOVE, "module_id", "12", "14",
+	    NULL);
+	add(p, "Modules", "4821", RES_MODULE_ITEM, "501", "12", "Reading", PLAN_UPDATE, "position", "3", "1", NULL);
+	plan_finish(p);
+	expect_text(p, 0,
+		"Course 4821  PHYS 101 -- Physics I (Mon/Wed)   America/New_York\n"
+		"\n"
+		"  + page new:1 \"Start\"  [Pages]\n"
+		"      title \"Start\", body (22 bytes), published false\n"
+		"  + module item new:2 \"Start\" (in module 12)  [Modules]\n"
+		"      title \"Start\", type \"Page\", page_url \"start\", position 1, indent 0,\n"
+		"      completion_requirement {\"type\":\"must_view\"}\n"
+		"  - module 9 \"Sandbox\"  absent: listed  [Modules]\n"
+		"  ~ module item 501 \"Reading\" (in module 12)  [Modules]\n"
+		"      module_id  12 " TO " 14\n"
+		"      position  3 " TO " 1\n"
+		"\n"
+		"Plan: 5 changes to 4 objects in 1 course.\n");
+	plan_free(p);
+}
+
+static void test_skipped_and_no_changes(void **state)
+{
+	struct plan *p = plan_new();
+
+	(void)state;
+	course(p, NY);
+	course(p, DENVER);
+	plan_add_skip(p, "Pages", "4821", RES_PAGE, "12", "Home", "published",
+		      "the front page cannot be unpublished");
+	plan_add_skip(p, "Modules", "4821", RES_MODULE, "7", NULL, NULL,
+		      "locked by the Blueprint course (content)");
+	plan_finish(p);
+	expect_text(p, 0,
+		"Course 4821  PHYS 101 -- Physics I (Mon/Wed)   America/New_York\n"
+		"\n"
+		"  skipped: page 12 \"Home\" published: the front page cannot be unpublished  [Pages]\n"
+		"  skipped: module 7: locked by the Blueprint course (content)  [Modules]\n"
+		"\n"
+		"Course 4822  PHYS 101L -- Physics I Lab   America/Denver\n"
+		"  no changes\n"
+		"\n"
+		"Plan: no changes (2 skipped).\n");
+	plan_free(p);
+}
+
+static void test_summary_plurals(void **state)
+{
+	struct plan *p = plan_new();
+	char *s;
+
+	(void)state;
+	s = summary(p);
+	assert_string_equal(s, "Plan: no changes.");
+	free(s);
+	s = text(p, 0);
+	assert_string_equal(s, "Plan: no changes.\n");
+	free(s);
+	plan_free(p);
+
+	p = plan_new();
+	course(p, NY);
+	add(p, "S", "4821", RES_PAGE, "1", NULL, "A", PLAN_UPDATE, "published", "false", "true", NULL);
+	plan_finish(p);
+	s = summary(p);
+	assert_string_equal(s, "Plan: 1 change to 1 object in 1 course.");
+	free(s);
+	plan_free(p);
+
+	p = plan_new();
+	course(p, NY);
+	add(p, "S", "4821", RES_PAGE, "1", NULL, "A", PLAN_UPDATE, "published", "false", "true", NULL);
+	add(p, "S", "4821", RES_PAGE, "1", NULL, "A", PLAN_UPDATE, "title", "\"A\"", "\"B\"", NULL);
+	plan_add_skip(p, "S", "4821", RES_PAGE, "2", "B", "published", "the front page cannot be unpublished");
+	plan_finish(p);
+	s = summary(p);
+	assert_string_equal(s, "Plan: 2 changes to 1 object in 1 course (1 skipped).");
+	free(s);
+	plan_free(p);
+
+	p = plan_new();
+	course(p, NY);
+	course(p, DENVER);
+	add(p, "S", "4821", RES_PAGE, "1", NULL, "A", PLAN_UPDATE, "published", "false", "true", NULL);
+	add(p, "S", "4821", RES_PAGE, "2", NULL, "B", PLAN_UPDATE, "published", "false", "true", NULL);
+	add(p, "S", "4822", RES_PAGE, "1", NULL, "A", PLAN_UPDATE, "published", "false", "true", NULL);
+	plan_add_skip(p, "S", "4821", RES_PAGE, "3", "C", "published", "x");
+	plan_add_skip(p, "S", "4822", RES_PAGE, "3", "C", "published", "x");
+	plan_finish(p);
+	s = summary(p);
+	assert_string_equal(s, "Plan: 3 changes to 3 objects in 2 courses (2 skipped).");
+	free(s);
+	plan_free(p);
+}
+
+static void test_steps(void **state)
+{
+	struct plan *p = plan_new();
+	struct plan_change *c;
+
+	(void)state;
+	course(p, NY);
+	c = add(p, "Rename", "4821", RES_PAGE, "73", NULL, "Syllabus", PLAN_UPDATE, "title", "\"Syllabus\"",
+		"\"2026: Course syllabus\"", NULL);
+	plan_change_add_step(c, "Prefix the year");
+	add(p, "Rename", "4821", RES_PAGE, "73", NULL, "Syllabus", PLAN_UPDATE, "published", "false", "true", NULL);
+	/* one change, two steps: on its own line, not on the object's */
+	c = add(p, "Rename", "4821", RES_ASSIGNMENT, "90211", NULL, "Lab 1", PLAN_UPDATE, "name", "\"Lab 1\"",
+		"\"Lab 1 (2026)\"", "1 match");
+	plan_change_add_step(c, "Prefix the year");
+	/* two changes by two different single steps */
+	add(p, "Rename", "4821", RES_MODULE, "12", NULL, "Week 1", PLAN_UPDATE, "name", "\"Week 1\"", "\"Week 01\"",
+	    NULL);
+	add(p, "Publish", "4821", RES_MODULE, "12", NULL, "Week 1", PLAN_UPDATE, "published", "false", "true",
+	    NULL);
+	plan_finish(p);
+	expect_text(p, 0,
+		"Course 4821  PHYS 101 -- Physics I (Mon/Wed)   America/New_York\n"
+		"\n"
+		"  ~ page 73 \"Syllabus\"\n"
+		"      title  [Rename, Prefix the year]  \"Syllabus\" " TO " \"2026: Course syllabus\"\n"
+		"      published  [Rename]  false " TO " true\n"
+		"  ~ assignment 90211 \"Lab 1\"\n"
+		"      name  1 match  [Rename, Prefix the year]  \"Lab 1\" " TO " \"Lab 1 (2026)\"\n"
+		"  ~ module 12 \"Week 1\"\n"
+		"      name  [Rename]  \"Week 1\" " TO " \"Week 01\"\n"
+		"      published  [Publish]  false " TO " true\n"
+		"\n"
+		"Plan: 5 changes to 3 objects in 1 course.\n");
+	plan_free(p);
+}
+
+static void test_color(void **state)
+{
+	struct plan *p = plan_new();
+	char *plain;
+
+	(void)state;
+	course(p, NY);
+	add(p, "S", "4821", RES_PAGE, "73", NULL, "Syllabus", PLAN_UPDATE, "published", "false", "true", NULL);
+	add_str(p, "S", "4821", RES_PAGE, "73", "Syllabus", "body", "<p>Spring 2025</p>", "<p>Spring 2026</p>")
+		->note = xstrdup("1 match");
+	add(p, "S", "4821", RES_MODULE, "new:1", NULL, "Start Here", PLAN_CREATE, NULL, NULL,
+	    "{\"id\": \"new:1\", \"name\": \"Start Here\", \"position\": 1}", NULL);
+	add(p, "S", "4821", RES_MODULE, "9", NULL, "Sandbox", PLAN_DELETE, NULL, "{\"id\": 9}", NULL, NULL);
+	plan_add_skip(p, "S", "4821", RES_PAGE, "12", "Home", "published", "the front page cannot be unpublished");
+	plan_finish(p);
+	expect_text(p, 1,
+		B "Course 4821  PHYS 101 -- Physics I (Mon/Wed)" N "   America/New_York\n"
+		"\n"
+		"  " Y "~" N " " B "page 73 \"Syllabus\"" N "  " D "[S]" N "\n"
+		"      published  " R "false" N " " TO " " G "true" N "\n"
+		"      body  " D "1 match" N "\n"
+		"        <p>Spring " R "2025" N G "2026" N "</p>\n"
+		"  " G "+" N " " B "module new:1 \"Start Here\"" N "  " D "[S]" N "\n"
+		"      name " G "\"Start Here\"" N ", position " G "1" N "\n"
+		"  " R "-" N " " B "module 9 \"Sandbox\"" N "  " D "[S]" N "\n"
+		"\n"
+		"  " Y "skipped:" N " page 12 \"Home\" published: the front page cannot be unpublished"
+		"  " D "[S]" N "\n"
+		"\n"
+		"Plan: 4 changes to 3 objects in 1 course (1 skipped).\n");
+	plain = text(p, 0);
+	assert_null(strchr(plain, '\x1b'));
+	check_clean(plain, 0);
+	free(plain);
+	plan_free(p);
+}
+
+/* ---------------------------------------------------------------- hostile data */
+
+static void test_hostile_names(void **state)
+{
+	struct plan *p = plan_new();
+	cJSON *crs = cJSON_CreateObject();
+	struct plan_change *c;
+	char *got;
+
+	(void)state;
+	cJSON_AddNumberToObject(crs, "id", 4821);
+	cJSON_AddStringToObject(crs, "name", "Evil\x1b]0;pwned\x07 course\xc2\x9b" "2J");
+	cJSON_AddStringToObject(crs, "course_code", "\xe2\x80\xae" "101 SYHP");
+	cJSON_AddStringToObject(crs, "time_zone", "America/New_York\r");
+	plan_add_course(p, crs, NULL);
+	cJSON_Delete(crs);
+	add_str(p, "S\x1b[2J", "4821", RES_PAGE, "73", "Syll\x1b[31mabus\xe2\x80\xae" "gnp.exe", "title",
+		"Syll\x1b[31mabus\xe2\x80\xae" "gnp.exe", "Syllabus \xff\xfe\x7f\r");
+	c = add_str(p, "S\x1b[2J", "4821", RES_PAGE, "73", "ignored", "body",
+		    "<p>Hi \x1b[1mthere\x1b[m</p>", "<p>Hi \xe2\x81\xa6there\xc2\x85</p>\x01");
+	c->note = xstrdup("1 match \x1b[5m");
+	add(p, "S\x1b[2J", "4821", RES_PAGE, "74", NULL, "arr", PLAN_UPDATE, "editing_roles",
+	    "[\"a\\u001b[31m\"]", "{\"k\\u0007\": \"\\u009b\\u202e\"}", NULL);
+	add(p, "S\x1b[2J", "4821", RES_PAGE, "new:1", NULL, "New\x1b[8m", PLAN_CREATE, NULL, NULL,
+	    "{\"title\": \"x\\u001b]8;;\\u0007y\", \"body\": \"\\u001b\", \"we\\u001bird\": \"\\n\\r\\t\"}", NULL);
+	plan_add_skip(p, "S\x1b[2J", "4821", RES_PAGE, "9\x1b", "N\x1b[1m", "f\x1b", "reason\x1b[0m\r\n");
+	plan_finish(p);
+	got = text(p, 0);
+	/* the exact shape of the neutralised names */
+	assert_non_null(strstr(got, "Course 4821  \\u202e101 SYHP -- Evil\\x1b]0;pwned\\x07 course\\u009b2J"
+				    "   America/New_York\\r\n"));
+	assert_non_null(strstr(got, "  ~ page 73 \"Syll\\x1b[31mabus\\u202egnp.exe\"  [S\\x1b[2J]\n"
+				    "      title  \"Syll\\x1b[31mabus\\u202egnp.exe\" " TO
+				    " \"Syllabus \\xff\\xfe\\x7f\\r\"\n"));
+	assert_non_null(strstr(got, "      body  1 match \\x1b[5m\n"
+				    "        <p>Hi [-\\x1b[1mthere\\x1b[m-]"
+				    "{+\\u2066there\\u0085+}</p>{+\\x01+}\n"));
+	assert_non_null(strstr(got, "      editing_roles  [\"a\\u001b[31m\"] " TO
+				    " {\"k\\u0007\":\"\\u009b\\u202e\"}\n"));
+	assert_non_null(strstr(got, "  + page new:1 \"New\\x1b[8m\"  [S\\x1b[2J]\n"
+				    "      title \"x\\x1b]8;;\\x07y\", body (1 byte), we\\x1bird \"\\n\\r\t\"\n"));
+	assert_non_null(strstr(got, "  skipped: page 9\\x1b \"N\\x1b[1m\" f\\x1b: reason\\x1b[0m\\r\\n"
+				    "  [S\\x1b[2J]\n"));
+	check_clean(got, 0);
+	free(got);
+	got = text(p, 1);
+	check_clean(got, 1);
+	free(got);
+	got = html(p);
+	check_clean(got, 0);
+	assert_non_null(strstr(got, "Syll\\x1b[31mabus\\u202egnp.exe"));
+	free(got);
+	plan_free(p);
+}
+
+static void test_put_safe(void **state)
+{
+	struct buf out = BUF_INIT;
+	static const char in[] = "a\x1b[31mb\xe2\x80\xae" "c\xff\r\x7f\xc2\x9b\n\tz\0y";
+
+	(void)state;
+	render_put_safe(&out, in, sizeof(in) - 1);
+	assert_string_equal(buf_str(&out), "a\\x1b[31mb\\u202ec\\xff\\r\\x7f\\u009b\n\tz\\x00y");
+	buf_release(&out);
+}
+
+/* ---------------------------------------------------------------- grouping */
+
+static void test_unordered_and_unknown_courses(void **state)
+{
+	struct plan *p = plan_new();
+	size_t i;
+
+	(void)state;
+	course(p, NY);
+	course(p, DENVER);
+	add(p, "S", "4822", RES_PAGE, "1", NULL, "L1", PLAN_UPDATE, "published", "false", "true", NULL);
+	add(p, "S", "4821", RES_PAGE, "1", NULL, "P1", PLAN_UPDATE, "published", "false", "true", NULL);
+	add(p, "S", "4821", RES_PAGE, "1", NULL, "P1", PLAN_UPDATE, "title", "\"P1\"", "\"P one\"", NULL);
+	add(p, "S", "9999", RES_PAGE, "5", NULL, "X", PLAN_UPDATE, "published", "true", "false", NULL);
+	plan_add_skip(p, "S", "9999", RES_PAGE, "6", "Y", NULL, "gone");
+	plan_finish(p);
+	/* a plan file read back need not be in order: reverse it */
+	for (i = 0; i < p->nchanges / 2; i++) {
+		struct plan_change tmp = p->changes[i];
+
+		p->changes[i] = p->changes[p->nchanges - 1 - i];
+		p->changes[p->nchanges - 1 - i] = tmp;
+	}
+	expect_text(p, 0,
+		"Course 4821  PHYS 101 -- Physics I (Mon/Wed)   America/New_York\n"
+		"\n"
+		"  ~ page 1 \"P1\"  [S]\n"
+		"      title  \"P1\" " TO " \"P one\"\n"
+		"      published  false " TO " true\n"
+		"\n"
+		"Course 4822  PHYS 101L -- Physics I Lab   America/Denver\n"
+		"\n"
+		"  ~ page 1 \"L1\"  [S]\n"
+		"      published  false " TO " true\n"
+		"\n"
+		"Course 9999   (no time zone: dates in UTC)\n"
+		"\n"
+		"  ~ page 5 \"X\"  [S]\n"
+		"      published  true " TO " false\n"
+		"\n"
+		"  skipped: page 6 \"Y\": gone  [S]\n"
+		"\n"
+		"Plan: 4 changes to 3 objects in 3 courses (1 skipped).\n");
+	plan_free(p);
+}
+
+/* 10,000 objects with bodies: grouping and rendering stay linear (no timing asserted; a quadratic
+ * renderer shows up as a test that takes minutes). */
+static void test_many_objects(void **state)
+{
+	struct plan *p = plan_new();
+	struct buf a = BUF_INIT, b = BUF_INIT;
+	char id[32], *got;
+	size_t i;
+
+	(void)state;
+	course(p, NY);
+	course(p, LA);
+	for (i = 0; i < 50; i++)
+		buf_puts(&a, "<p>Some words of a long body. </p>");
+	buf_puts(&b, a.ptr);
+	buf_puts(&b, "<p>One more.</p>");
+	for (i = 0; i < 10000; i++) {
+		snprintf(id, sizeof(id), "%zu", i);
+		add_str(p, "S", i % 2 ? "4821" : "5000", RES_PAGE, id, "P", "body", a.ptr, b.ptr);
+	}
+	plan_finish(p);
+	got = text(p, 0);
+	assert_non_null(strstr(got, "Plan: 10000 changes to 10000 objects in 2 courses.\n"));
+	assert_non_null(strstr(got, "        " ELL "body. </p>{+<p>One more.</p>+}\n"));
+	free(got);
+	/* full texts while the page has room (4 MiB of them), then only the diffs */
+	got = html(p);
+	assert_true(strlen(got) > 10000 * 100 && strlen(got) < 12u << 20);
+	assert_non_null(strstr(got, "<details><summary>Full texts (1700 &#8594; 1716 bytes)</summary>"));
+	assert_non_null(strstr(got, "1700 &#8594; 1716 bytes; the full texts are in the JSON plan"));
+	check_nesting(got);
+	free(got);
+	buf_release(&a);
+	buf_release(&b);
+	plan_free(p);
+}
+
+/* ---------------------------------------------------------------- HTML */
+
+static void test_html_document(void **state)
+{
+	struct plan *p = plan_new();
+	cJSON *crs = cJSON_CreateObject();
+	char *got;
+
+	(void)state;
+	cJSON_AddNumberToObject(crs, "id", 4821);
+	cJSON_AddStringToObject(crs, "name", "<b>x</b>");
+	cJSON_AddStringToObject(crs, "time_zone", "America/New_York");
+	plan_add_course(p, crs, NULL);
+	cJSON_Delete(crs);
+	course(p, DENVER);
+	p->recipe_path = xstrdup("<script>alert(1)</script>.yaml");
+	add_str(p, "Fix 'quotes' & <tags>", "4821", RES_PAGE, "73", "Tom's \"page\"", "body",
+		"<p class=\"x\">Tom's & Jerry's</p>", "<p class=\"y\">Tom's &amp; Jerry's</p>")
+		->note = xstrdup("<i>2</i> matches");
+	add(p, "Fix", "4821", RES_ASSIGNMENT, "90211", NULL, "Lab <1>", PLAN_UPDATE, "due_at",
+	    "\"2025-10-18T03:59:59Z\"", "\"2026-03-07T04:59:59Z\"", NULL);
+	add(p, "Fix", "4821", RES_PAGE, "new:1", NULL, "New & shiny", PLAN_CREATE, NULL, NULL,
+	    "{\"id\": \"new:1\", \"title\": \"New & shiny\", \"body\": \"<h1>Hello</h1>\"}", NULL);
+	add(p, "Fix", "4821", RES_MODULE, "9", NULL, "Old", PLAN_DELETE, NULL, "{\"id\": 9}", NULL, NULL);
+	plan_add_skip(p, "Fix", "4821", RES_PAGE, "12", "<Home>", "published", "can't unpublish \"front\" page");
+	plan_finish(p);
+	got = html(p);
+	assert_true(!strncmp(got, "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">", 61));
+	assert_true(strlen(got) > 8 && !strcmp(got + strlen(got) - 8, "</html>\n"));
+	assert_non_null(strstr(got, "<title>coursectl plan: &lt;script&gt;alert(1)&lt;/script&gt;.yaml</title>"));
+	assert_non_null(strstr(got, "<h2>Course 4821 &#8212; &lt;b&gt;x&lt;/b&gt; <span class=\"tz\">"
+				    "America/New_York</span></h2>"));
+	assert_non_null(strstr(got, "<h2>Course 4822 &#8212; PHYS 101L &#8212; Physics I Lab <span class=\"tz\">"
+				    "America/Denver</span></h2>\n<p class=\"dim\">No changes.</p>"));
+	/* the body diff: escaped, with <del>/<ins>, and both full texts */
+	assert_non_null(strstr(got, "<div class=\"diff\"><del>&lt;p class=&quot;x&quot;&gt;</del>"
+				    "<ins>&lt;p class=&quot;y&quot;&gt;</ins>Tom&#39;s <del>&amp;</del>"
+				    "<ins>&amp;amp;</ins> Jerry&#39;s&lt;/p&gt;</div>"));
+	assert_non_null(strstr(got, "<pre class=\"before\">&lt;p class=&quot;x&quot;&gt;Tom&#39;s &amp; "
+				    "Jerry&#39;s&lt;/p&gt;</pre>"));
+	assert_non_null(strstr(got, "<span class=\"name\">Tom&#39;s &quot;page&quot;</span>"));
+	assert_non_null(strstr(got, "<td class=\"steps\">Fix &#39;quotes&#39; &amp; &lt;tags&gt;</td>"
+				    "<td class=\"note\">&lt;i&gt;2&lt;/i&gt; matches</td>"));
+	assert_non_null(strstr(got, "<td class=\"val before\">Fri 2025-10-17 23:59:59 EDT (2025-10-18T03:59:59Z)"
+				    "</td><td class=\"val after\">Fri 2026-03-06 23:59:59 EST "
+				    "(2026-03-07T04:59:59Z)</td>"));
+	assert_non_null(strstr(got, "<li><code>title</code> &quot;New &amp; shiny&quot;</li>"
+				    "<li><code>body</code> (14 bytes)<details><summary>text</summary>"
+				    "<pre>&lt;h1&gt;Hello&lt;/h1&gt;</pre></details></li>"));
+	assert_non_null(strstr(got, "<span class=\"op op-delete\">-</span>module 9"));
+	assert_non_null(strstr(got, "<td class=\"obj\">page 12<br><span class=\"name\">&lt;Home&gt;</span></td>"
+				    "<td class=\"field\"><code>published</code></td>"
+				    "<td>can&#39;t unpublish &quot;front&quot; page</td>"));
+	assert_non_null(strstr(got, "<p class=\"summary\">"
+				    "Plan: 4 changes to 4 objects in 1 course (1 skipped).</p>"));
+	/* self-contained: no script, nothing fetched, no URL at all */
+	assert_null(strstr(got, "<script"));
+	assert_null(strstr(got, "<b>"));
+	assert_null(strstr(got, "src="));
+	assert_null(strstr(got, "href="));
+	assert_null(strstr(got, "url("));
+	assert_null(strstr(got, "@import"));
+	assert_null(strstr(got, "http"));
+	check_nesting(got);
+	check_clean(got, 0);
+	free(got);
+
+	/* the Canvas URL is shown as text, never referenced */
+	p->base_url = xstrdup("https://canvas.example.edu");
+	got = html(p);
+	assert_non_null(strstr(got, "<dt>Canvas</dt><dd>https://canvas.example.edu</dd>"));
+	assert_null(strstr(got, "src="));
+	assert_null(strstr(got, "href="));
+	check_nesting(got);
+	free(got);
+	plan_free(p);
+}
+
+static void test_html_large_body(void **state)
+{
+	struct plan *p = plan_new();
+	struct buf a = BUF_INIT, b = BUF_INIT;
+	char *got;
+	size_t i;
+
+	(void)state;
+	course(p, NY);
+	for (i = 0; i < 5000; i++) {
+		buf_printf(&a, "<p>Paragraph %zu of the body.</p>", i);
+		buf_printf(&b, "<p>Paragraph %zu of the %s.</p>", i, i % 1000 == 500 ? "text" : "body");
+	}
+	add_str(p, "S", "4821", RES_PAGE, "73", "Big", "body", a.ptr, b.ptr);
+	plan_finish(p);
+	got = html(p);
+	/* unchanged runs are cut to their ends, the full texts are left to the JSON plan */
+	assert_non_null(strstr(got, "Paragraph 500 of the <del>body</del><ins>text</ins>.&lt;/p&gt;"));
+	assert_non_null(strstr(got, " " ELL " "));
+	assert_null(strstr(got, "Paragraph 2000 of"));
+	assert_non_null(strstr(got, "the full texts are in the JSON plan"));
+	assert_null(strstr(got, "<details>"));
+	assert_true(strlen(got) < 30000);
+	check_nesting(got);
+	free(got);
+	buf_release(&a);
+	buf_release(&b);
+	plan_free(p);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_scalars),
+		cmocka_unit_test(test_dates),
+		cmocka_unit_test(test_html_body_diff),
+		cmocka_unit_test(test_long_and_multiline_text),
+		cmocka_unit_test(test_create_delete_move),
+		cmocka_unit_test(test_skipped_and_no_changes),
+		cmocka_unit_test(test_summary_plurals),
+		cmocka_unit_test(test_steps),
+		cmocka_unit_test(test_color),
+		cmocka_unit_test(test_hostile_names),
+		cmocka_unit_test(test_put_safe),
+		cmocka_unit_test(test_unordered_and_unknown_courses),
+		cmocka_unit_test(test_many_objects),
+		cmocka_unit_test(test_html_document),
+		cmocka_unit_test(test_html_large_body),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
