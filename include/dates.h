@@ -2,8 +2,11 @@
  *
  * An instant is seconds since the epoch (int64_t, UTC). Canvas writes instants as
  * "YYYY-MM-DDTHH:MM:SSZ" (API.md 11); dates_parse() also accepts a fraction and a +-HH:MM offset.
- * Zones come from the system zone database (tzdata) through the C library: the conversion sets TZ
- * for the duration of the call, so these functions are not thread-safe (coursectl has one thread).
+ * Zones come from the system zone database (tzdata) through the C library: a conversion sets TZ to
+ * the zone and LEAVES it there (switching zones reloads the rules, which is slow; a run of
+ * conversions in one zone is cheap). dates_reset() puts TZ back as it was before the first
+ * conversion: call it before anything that wants the process's own zone (localtime(), mktime()).
+ * Not thread-safe (coursectl has one thread).
  */
 #ifndef COURSECTL_DATES_H
 #define COURSECTL_DATES_H
@@ -27,12 +30,16 @@ void dates_format_utc(int64_t t, char out[32]);
 
 /* 1 when `zone` names a zone of the system database ("America/New_York", "UTC"). */
 int dates_zone_valid(const char *zone);
-/* The wall-clock time of t in zone. 0, or -1 when the zone is unknown. */
+/* The wall-clock time of t in zone. 0, or -1 when the zone is unknown or t is beyond the C library's
+ * range. */
 int dates_to_local(int64_t t, const char *zone, struct dates_local *out);
 /* The instant of a wall-clock time in zone. A time that does not exist (the spring-forward gap) is
  * moved forward by the gap (02:30 on a 02:00->03:00 day is 03:30); an ambiguous one (fall-back)
  * takes the first occurrence. 0, or -1 when the zone is unknown or the fields are out of range. */
 int dates_from_local(int y, int m, int d, int hh, int mm, int ss, const char *zone, int64_t *t);
+
+/* Put TZ back as it was before the first conversion (a no-op when no conversion ran since). */
+void dates_reset(void);
 
 /* "Fri 2025-10-17 23:59:59 PDT" */
 void dates_format_local(const struct dates_local *l, char out[48]);

@@ -4,7 +4,7 @@
  *   dateshift_init(&ds, model, zone, &err)     model: the step (include/recipe_shift_dates.h); zone:
  *                                              the step's time_zone, else the course's (IANA)
  *   dateshift_instant(&ds, t, &out)            an instant (due_at, ...): shifted in local time
- *   dateshift_day(&ds, day, &out_day)          a calendar date (all-day events), as a day number
+ *   dateshift_map_day(&ds, day)                a calendar date, as a day number -> its new day
  *
  * Semantics (docs/recipes.md "shift_dates" is the user's reference; API.md 10 is Canvas's):
  *   - The LOCAL calendar date in `zone` moves; the local wall-clock time, seconds included, stays

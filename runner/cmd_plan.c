@@ -28,6 +28,7 @@
 #include "canvas.h"
 #include "cmd.h"
 #include "config.h"
+#include "dates.h"
 #include "exitcode.h"
 #include "msg.h"
 #include "plan.h"
@@ -288,6 +289,7 @@ done:
 		plan_summarize(p, &sum);
 		rc = sum.changes ? EXIT_CHANGES : EXIT_OK;
 	}
+	dates_reset();
 	plan_free(p);
 	cJSON_Delete(snap);
 	canvas_free(cv);

@@ -1,10 +1,23 @@
 /* runner/dates.c -- ISO 8601 instants and wall-clock time in IANA zones (include/dates.h).
  *
  * Zone rules come from the system zone database through the C library: to convert, TZ is set to the
- * zone, tzset() reads its rules, localtime_r()/mktime() apply them, and TZ is put back. That is the
- * well-kept implementation of the rules on every Debian machine (tzdata); re-implementing TZif
- * parsing here would be a second, less tested copy. The price is that these functions change the
- * process environment while they run, so they are for one thread -- which coursectl is.
+ * zone, tzset() reads its rules, and localtime_r() applies them. That is the well-kept
+ * implementation of the rules on every Debian machine (tzdata); re-implementing TZif parsing here
+ * would be a second, less tested copy. The price is that these functions change the process
+ * environment, so they are for one thread -- which coursectl is.
+ *
+ * TZ is LEFT at the last zone used, and dates_reset() puts back the value it had before. Switching
+ * is what costs: tzset() with a new TZ opens and parses the zone file, and the zone's validity
+ * check stat()s it, so setting TZ and putting it back around every call cost about 80 us per date
+ * shift (4 zone-file loads), 8 s for the 100,000 dates of the issue-6 benchmark. Leaving the zone
+ * set makes a repeated zone cost a getenv() and a strcmp(): the date engine shifts every date of a
+ * course in the course's zone, one after the other. Rejected: a private cache of each zone's
+ * transitions (the second copy of the rules again); putting TZ back in the environment without
+ * calling tzset() (the C library's state and the environment would disagree: a localtime() or
+ * mktime() elsewhere would silently re-read the rules). The fast path trusts the cache only while
+ * TZ still holds the value dates set, so code that changes TZ in between is noticed, not ignored.
+ * Nothing else in coursectl converts local time through the C library; code that needs the
+ * process's own zone calls dates_reset() first.
  *
  * dates_from_local() does not trust mktime()'s tm_isdst = -1 guess in the two hard cases, which
  * differ between C libraries: it finds every instant whose local time is the wanted wall-clock
@@ -127,20 +140,32 @@ int dates_zone_valid(const char *z)
 
 /* ---------------------------------------------------------------- TZ switching */
 
-struct tzsave {
-	char *old;
+/* The zone TZ was set to (":zone" in the environment), and the TZ from before the first switch. */
+static struct {
+	int active;
+	char zone[256];
 	int had;
-};
+	char *saved;
+} tzc;
 
-static int tz_enter(struct tzsave *s, const char *zone)
+/* Make `zone` the C library's local zone: 0, or -1 when it is unknown. */
+static int tz_use(const char *zone)
 {
-	const char *o = getenv("TZ");
+	const char *cur = getenv("TZ");
 	char *v;
 
-	if (!dates_zone_valid(zone))
+	if (tzc.active && cur && cur[0] == ':' && !strcmp(cur + 1, zone) && !strcmp(tzc.zone, zone)) {
+		tzset();          /* TZ unchanged: glibc compares it with the last value and returns */
+		return 0;
+	}
+	if (strlen(zone) >= sizeof(tzc.zone) || !dates_zone_valid(zone))
 		return -1;
-	s->had = o != NULL;
-	s->old = o ? xstrdup(o) : NULL;
+	if (!tzc.active) {
+		tzc.had = cur != NULL;
+		tzc.saved = cur ? xstrdup(cur) : NULL;
+		tzc.active = 1;
+	}
+	snprintf(tzc.zone, sizeof(tzc.zone), "%s", zone);
 	v = xasprintf(":%s", zone);
 	setenv("TZ", v, 1);
 	free(v);
@@ -148,14 +173,17 @@ static int tz_enter(struct tzsave *s, const char *zone)
 	return 0;
 }
 
-static void tz_leave(struct tzsave *s)
+void dates_reset(void)
 {
-	if (s->had)
-		setenv("TZ", s->old, 1);
+	if (!tzc.active)
+		return;
+	if (tzc.had)
+		setenv("TZ", tzc.saved, 1);
 	else
 		unsetenv("TZ");
 	tzset();
-	free(s->old);
+	free(tzc.saved);
+	memset(&tzc, 0, sizeof(tzc));
 }
 
 static void fill_local(const struct tm *tm, struct dates_local *out)
@@ -171,55 +199,53 @@ static void fill_local(const struct tm *tm, struct dates_local *out)
 	snprintf(out->abbr, sizeof(out->abbr), "%s", tm->tm_zone ? tm->tm_zone : "");
 }
 
-/* The offset in effect at t (TZ already set). */
-static long offset_at(int64_t t)
+/* The offset in effect at t (TZ already set) into *off: 0, or -1 when t is beyond the C library's
+ * range (a year that does not fit in an int). */
+static int offset_at(int64_t t, long *off)
 {
 	time_t tt = (time_t)t;
 	struct tm tm;
 
-	localtime_r(&tt, &tm);
-	return tm.tm_gmtoff;
+	if (!localtime_r(&tt, &tm))
+		return -1;
+	*off = tm.tm_gmtoff;
+	return 0;
 }
 
 int dates_to_local(int64_t t, const char *zone, struct dates_local *out)
 {
-	struct tzsave s;
 	time_t tt = (time_t)t;
 	struct tm tm;
 
-	if (tz_enter(&s, zone))
+	if (tz_use(zone) || !localtime_r(&tt, &tm))
 		return -1;
-	localtime_r(&tt, &tm);
 	fill_local(&tm, out);
-	tz_leave(&s);
 	return 0;
 }
 
 int dates_from_local(int y, int m, int d, int hh, int mm, int ss, const char *zone, int64_t *t)
 {
-	struct tzsave s;
 	int64_t wall, best = 0, cand;
-	long offs[2];
+	long offs[2], off;
 	int i, found = 0;
 
 	if (m < 1 || m > 12 || d < 1 || d > days_in_month(y, m) || hh < 0 || hh > 23 || mm < 0 || mm > 59 ||
 	    ss < 0 || ss > 59)
 		return -1;
-	if (tz_enter(&s, zone))
+	if (tz_use(zone))
 		return -1;
 	wall = wall_seconds(y, m, d, hh, mm, ss);
-	offs[0] = offset_at(wall - 86400);
-	offs[1] = offset_at(wall + 86400);
+	if (offset_at(wall - 86400, &offs[0]) || offset_at(wall + 86400, &offs[1]))
+		return -1;
 	for (i = 0; i < 2; i++) {
 		cand = wall - offs[i];
-		if (cand - wall + offset_at(cand) == 0 && (!found || cand < best)) {
+		if (!offset_at(cand, &off) && cand - wall + off == 0 && (!found || cand < best)) {
 			best = cand;
 			found = 1;
 		}
 	}
 	if (!found)
 		best = wall - offs[0];   /* in the gap: the offset from before it moves the time forward */
-	tz_leave(&s);
 	*t = best;
 	return 0;
 }

@@ -53,7 +53,18 @@ static unsigned needs_replace_text(const void *m)
 	return step_replace_text_needs(m);
 }
 
+static int run_shift_dates(struct step_ctx *cx, const void *m, struct err *err)
+{
+	return step_shift_dates(cx, m, err);
+}
+
+static unsigned needs_shift_dates(const void *m)
+{
+	return step_shift_dates_needs(m);
+}
+
 static const struct impl impls[] = {
+	{ &recipe_action_shift_dates, run_shift_dates, needs_shift_dates },
 	{ &recipe_action_modules, run_modules, needs_modules },
 	{ &recipe_action_pages, run_pages, needs_pages },
 	{ &recipe_action_replace_text, run_replace_text, needs_replace_text },

@@ -609,8 +609,54 @@ static void put_colored(struct tctx *t, const struct buf *b, const char *color)
 	off(t);
 }
 
+/* A date value as local time (*loc) and UTC (*utc), or "null" for both. 0, or -1 when v is neither
+ * null nor a date this zone can show. */
+static int date_parts(const cJSON *v, const char *zone, char loc[48], char utc[32])
+{
+	struct dates_local l;
+	int64_t t;
+
+	if (cJSON_IsNull(v)) {
+		snprintf(loc, 48, "null");
+		snprintf(utc, 32, "null");
+		return 0;
+	}
+	if (!cJSON_IsString(v) || dates_parse(v->valuestring, &t) || dates_to_local(t, zone, &l))
+		return -1;
+	dates_format_local(&l, loc);
+	dates_format_utc(t, utc);
+	return 0;
+}
+
+/* A date change reads in the course's local time, with the UTC instants under it:
+ *       due_at  Fri 2025-10-17 23:59:59 EDT → Fri 2026-03-06 23:59:59 EST
+ *               (UTC 2025-10-18T03:59:59Z → 2026-03-07T04:59:59Z)
+ * 0 when shown, -1 when the values are not two dates (or null) in a known zone. */
+static int put_date_update(struct tctx *t, const struct plan_change *c, const char *zone)
+{
+	char lb[48], la[48], ub[32], ua[32];
+
+	if (!zone || !render_is_date_field(c->kind, c->field) || date_parts(c->before, zone, lb, ub) ||
+	    date_parts(c->after, zone, la, ua))
+		return -1;
+	buf_puts(t->out, "  ");
+	on(t, RED);
+	buf_puts(t->out, lb);
+	off(t);
+	buf_puts(t->out, " " ARROW " ");
+	on(t, GREEN);
+	buf_puts(t->out, la);
+	off(t);
+	buf_puts(t->out, "\n              ");
+	on(t, DIM);
+	buf_printf(t->out, "(UTC %s " ARROW " %s)", ub, ua);
+	off(t);
+	buf_putc(t->out, '\n');
+	return 0;
+}
+
 /* `field  note  [steps]  before → after`; when that is wider than WRAP, before and after go on two
- * lines of their own, aligned, which is also how two dates compare best. */
+ * lines of their own, aligned. Dates: put_date_update. */
 static void put_update(struct tctx *t, const struct plan_change *c, const char *zone, int show_steps)
 {
 	size_t line = t->out->len, w;
@@ -621,6 +667,8 @@ static void put_update(struct tctx *t, const struct plan_change *c, const char *
 	if (show_steps)
 		put_steps(t, c);
 	if (render_wants_diff(c) && put_diff(t, c) == 0)
+		return;
+	if (put_date_update(t, c, zone) == 0)
 		return;
 	format_scalar(t, c, c->before, zone, &t->tmp);
 	format_scalar(t, c, c->after, zone, &t->tmp2);

@@ -347,6 +347,7 @@ static void test_dates_local_across_dst(void **state)
 	dates_format_local(&l, out);
 	assert_string_equal(out, "Fri 2026-03-06 23:59:59 EST");
 	assert_int_equal(dates_to_local(t, "Not/AZone", &l), -1);
+	dates_reset();
 	assert_null(getenv("TZ"));   /* put back as it was */
 }
 
