@@ -12,10 +12,11 @@
 #    twenty-five "Fall 2025", every fortieth page is a "Resources" page naming the tutoring center.
 # 2. Starts canvas-sim (--throttle off, no latency) and takes a `coursectl snapshot` of the course:
 #    its size as compact JSON is the input size (the course as the plan reads it).
-# 3. Runs `coursectl plan` BENCH_PLAN_RUNS times (default 3) of a recipe with a replace_text step
-#    over every text kind (two replacements), a pages step (replace + set) and two modules steps
-#    (set + items; ensure with items found by page url and assignment name), with --out and the text
-#    on stdout (to a file), under /usr/bin/time -v (else python3's getrusage of the child).
+# 3. Runs `coursectl plan` BENCH_PLAN_RUNS times (default 3) of a recipe with a shift_dates step
+#    (term to term, weekdays, a blackout), a replace_text step over every text kind (two
+#    replacements), a pages step (replace + set) and two modules steps (set + items; ensure first,
+#    with items found by page url and assignment name, + absent), with --out and the text on stdout
+#    (to a file), under /usr/bin/time -v (else python3's getrusage of the child).
 # 4. Prints per run: the fetch time and "planned in" (both from coursectl's stderr note: "planned
 #    in" is plan_run + plan_finish, the steps alone, excluding the fetch and the rendering), the
 #    process's user+sys CPU and wall time (fetch, JSON parsing and rendering included), its peak RSS
@@ -148,6 +149,12 @@ version: 1
 description: plan benchmark
 courses: [$COURSE]
 steps:
+  - name: Into the spring term
+    shift_dates:
+      from: {start: 2025-08-25, end: 2025-12-12}
+      to: {start: 2026-01-12, end: 2026-05-08}
+      weekdays: {mon: tue, wed: thu}
+      blackouts: [{start: 2026-03-16, end: 2026-03-20}]
   - name: Links and the term everywhere
     replace_text:
       in: [pages, assignments, syllabus, discussions, announcements, quizzes]
@@ -229,7 +236,8 @@ echo "coursectl plan benchmark: $(sed -n 1p "$dir/seed.out")"
 printf 'seed generated in %.1f s (%.1f MB); input (the course as compact JSON, from coursectl snapshot): %.1f MB\n' \
 	"$(awk -v a="$t0" -v b="$t1" 'BEGIN { print b - a }')" "$(awk -v b="$seed_bytes" 'BEGIN { print b / 1e6 }')" \
 	"$(awk -v b="$input_bytes" 'BEGIN { print b / 1e6 }')"
-echo "recipe: replace_text over 6 kinds (2 replacements), pages (replace + set), modules (set + items), modules (ensure first, moving the 99 others, + absent)"
+echo "recipe: shift_dates (from/to, weekdays, a blackout), replace_text over 6 kinds (2 replacements), pages"
+echo "        (replace + set), modules (set + items), modules (ensure first, moving the 99 others, + absent)"
 echo "machine: $cpus CPUs, $(uname -sr), load average $(cut -d ' ' -f 1-3 /proc/loadavg 2>/dev/null)"
 echo
 fmt='%-4s %9s %11s %8s %8s %9s %10s %7s  %s\n'

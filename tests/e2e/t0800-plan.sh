@@ -1,8 +1,9 @@
 # tests/e2e/t0800-plan.sh -- `coursectl plan` against canvas-sim (issue 5).
 #
-# The seed is tests/fixtures/plan-seed.json: courses 4821, 4822, 4823 (fix-links.yaml's) and 4830
-# (sis_course_id PHYS105-U26, modules-publish-weekly.yaml's), written so that every step of the
-# recipes in recipes/ has something to change, something to leave alone and, for fix-links, one
+# The seed is tests/fixtures/plan-seed.json: courses 4821, 4822, 4823 (fix-links.yaml's), 4824
+# (sis_course_id PHYS101-S26-02, term-rollover.yaml's second course) and 4830 (sis_course_id
+# PHYS105-U26, modules-publish-weekly.yaml's), written so that every step of the recipes in
+# recipes/ has something to change, something to leave alone and, for fix-links, one
 # Blueprint-locked page to skip. The plans the recipes must produce over it are in
 # tests/e2e/expected/<recipe>.json, written from the recipes and the seed (not from coursectl's
 # output). They are compared field by field after normalising:
@@ -12,8 +13,8 @@
 #     (course, kind, id, field, step): the order of objects follows the order steps visit them,
 #     which is not part of the contract; seq is checked to be 1..n in the output's order.
 # Cases: the recipes' plans; no write (stats, request log, state unchanged); only the needed lists
-# fetched; exit codes (0/2 with --detailed-exitcode, 1 recipe error, unknown course, shift_dates,
-# 3 bad token, 64 usage); --out (mode 600 over an existing 644 file, no token, same JSON as
+# fetched; exit codes (0/2 with --detailed-exitcode, 1 recipe error or unknown course, 3 bad token,
+# 64 usage); --out (mode 600 over an existing 644 file, no token, same JSON as
 # stdout); --format html (self-contained, escaped); text (summary line, colour rules, escape
 # sequences from the server neutralised); a where that matches nothing; two steps on one body.
 
@@ -103,19 +104,24 @@ test_modules_publish_weekly_plan() {
 	check_plan "$LOGDIR/plan.json" recipes/modules-publish-weekly.yaml "$EXPECTED/modules-publish-weekly.json"
 }
 
-# shift_dates comes with the date engine: plan refuses it, naming the step, before any request.
-test_shift_dates_refused() {
+# shift_dates (America/Denver, weekdays mon->tue and wed->thu, a spring-break blackout, a time in
+# the spring-forward gap, overrides, a graded quiz whose dates live on its assignment), modules,
+# pages and replace_text over 4821 and the course named by its SIS id.
+test_term_rollover_plan() {
 	sim_start --seed "$PLAN_SEED"
-	plan_rc out recipes/term-rollover.yaml
-	expect_eq 1 "$RC" "term-rollover exit code"
-	grep -q "Move every date into the spring term" "$LOGDIR/out.err" ||
-		fail "the message does not name the step: $(cat "$LOGDIR/out.err")"
-	grep -q "shift_dates" "$LOGDIR/out.err" || fail "the message does not name the action: $(cat "$LOGDIR/out.err")"
-	[ ! -s "$LOGDIR/out" ] || fail "printed a plan: $(head -c 300 "$LOGDIR/out")"
-	plan_rc out2 recipes/ci-template.yaml --var course=4821 --detailed-exitcode
-	expect_eq 1 "$RC" "ci-template exit code"
-	grep -q "Dates into the new term" "$LOGDIR/out2.err" || fail "the message does not name the step: $(cat "$LOGDIR/out2.err")"
-	expect_eq 0 "$(stats .total_requests)" "requests sent"
+	plan_rc plan.json recipes/term-rollover.yaml --format json
+	expect_eq 0 "$RC" "exit code (stderr: $(cat "$LOGDIR/plan.json.err"))"
+	check_plan "$LOGDIR/plan.json" recipes/term-rollover.yaml "$EXPECTED/term-rollover.json"
+}
+
+# The CI template: --var picks the course; seconds: drop; the course's own zone.
+test_ci_template_plan() {
+	sim_start --seed "$PLAN_SEED"
+	plan_rc plan.json recipes/ci-template.yaml --var course=4821 --format json --detailed-exitcode
+	expect_eq 2 "$RC" "exit code (stderr: $(cat "$LOGDIR/plan.json.err"))"
+	check_plan "$LOGDIR/plan.json" recipes/ci-template.yaml "$EXPECTED/ci-template.json"
+	plan_rc none.json recipes/ci-template.yaml --var course=4823 --format json --detailed-exitcode
+	expect_eq 0 "$RC" "a course without dates or the old term's name (stderr: $(cat "$LOGDIR/none.json.err"))"
 }
 
 # ---------------------------------------------------------------- read only, and only what is needed
