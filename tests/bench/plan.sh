@@ -240,9 +240,9 @@ echo "recipe: shift_dates (from/to, weekdays, a blackout), replace_text over 6 k
 echo "        (replace + set), modules (set + items), modules (ensure first, moving the 99 others, + absent)"
 echo "machine: $cpus CPUs, $(uname -sr), load average $(cut -d ' ' -f 1-3 /proc/loadavg 2>/dev/null)"
 echo
-fmt='%-4s %9s %11s %8s %8s %9s %10s %7s  %s\n'
+fmt='%-4s %9s %11s %13s %8s %8s %9s %10s %7s  %s\n'
 # shellcheck disable=SC2059
-printf "$fmt" run 'fetch s' 'planned s' 'cpu s' 'wall s' 'rss MB' 'rss/input' exit summary
+printf "$fmt" run 'fetch s' 'planned s' 'plan cpu s' 'cpu s' 'wall s' 'rss MB' 'rss/input' exit summary
 best=""
 for r in $(seq 1 "$RUNS"); do
 	curl -s -X POST "$url/__sim/reset" >/dev/null
@@ -251,11 +251,12 @@ for r in $(seq 1 "$RUNS"); do
 	read -r rss u s w rc <"$dir/res.$r"
 	note=$(grep -o 'read .*planned in [0-9.]* s' "$dir/err.$r" || true)
 	fetch=$(sed -n 's/.* requests (\([0-9.]*\) s); planned in.*/\1/p' <<<"$note")
-	planned=$(sed -n 's/.*planned in \([0-9.]*\) s/\1/p' <<<"$note")
+	planned=$(sed -n 's/.*planned in \([0-9.]*\) s.*/\1/p' <<<"$note")
+	cpu=$(sed -n 's/.*planned in [0-9.]* s (\([0-9.]*\) s CPU).*/\1/p' "$dir/err.$r")
 	summary=$(grep '^Plan:' "$dir/text.$r" | tail -n 1 || true)
 	[ "$rc" = 0 ] || summary="FAILED: $(tail -n 3 "$dir/err.$r" | tr '\n' ' ')"
 	# shellcheck disable=SC2059
-	printf "$fmt" "$r" "${fetch:-?}" "${planned:-?}" "$(awk -v u="$u" -v s="$s" 'BEGIN { printf "%.2f", u + s }')" \
+	printf "$fmt" "$r" "${fetch:-?}" "${planned:-?}" "${cpu:-?}" "$(awk -v u="$u" -v s="$s" 'BEGIN { printf "%.2f", u + s }')" \
 		"$(awk -v w="$w" 'BEGIN { printf "%.2f", w }')" "$(awk -v k="$rss" 'BEGIN { printf "%.1f", k / 1024 }')" \
 		"$(awk -v k="$rss" -v b="$input_bytes" 'BEGIN { printf "%.2fx", k * 1024 / b }')" "$rc" "$summary"
 	if [ -n "$planned" ] && { [ -z "$best" ] || awk -v a="$planned" -v b="$best" 'BEGIN { exit !(a < b) }'; }; then
