@@ -6,6 +6,9 @@
  *   canvas_list(cv, path, what, cb, ud)          a whole list: adds per_page=100 when absent,
  *                                                follows rel="next" verbatim, pages in order;
  *                                                cb gets one array of every element
+ *   canvas_send(cv, method, path, body, what, cb, ud)
+ *                                                a write (PUT, POST, DELETE) with a JSON body;
+ *                                                cb(cv, status, json, err, ud) later
  *   canvas_run(cv, &err)                          run until every callback has been called;
  *                                                returns the first fatal error (a 401 token
  *                                                failure stops the run: ERR_AUTH)
@@ -37,6 +40,23 @@ void canvas_free(struct canvas *cv);
 void canvas_get(struct canvas *cv, const char *path, const char *what, canvas_cb cb, void *ud);
 void canvas_list(struct canvas *cv, const char *path, const char *what, canvas_cb cb, void *ud);
 int canvas_run(struct canvas *cv, struct err *err);
+
+/* The answer to canvas_send. status: the HTTP status, or 0 when no answer came (the connection
+ * failed after the engine's retries, or the run was stopped before the request left). json: the
+ * parsed body of a 2xx answer (an empty body is a JSON null), owned by the callback; NULL exactly
+ * when err->code != 0. A POST answered 5xx or not at all may or may not have created its object:
+ * the status says which case it is. */
+typedef void (*canvas_send_cb)(struct canvas *cv, long status, cJSON *json, const struct err *err, void *ud);
+
+/* A request with an optional JSON body (API.md 9: Content-Type application/json, the wrapper key
+ * inside the document; a top-level array for bulk_update), for any method. body may be NULL (no
+ * body: DELETE, GET). The engine retries PUT, DELETE and GET on throttling, 5xx and network
+ * errors; a POST only when flags has HTTP_RETRY_SAFE. */
+void canvas_send(struct canvas *cv, const char *method, const char *path, const cJSON *body, unsigned flags,
+		 const char *what, canvas_send_cb cb, void *ud);
+/* The same, started no earlier than delay_s seconds from now (polling a Progress, API.md 5.3). */
+void canvas_send_later(struct canvas *cv, double delay_s, const char *method, const char *path, const cJSON *body,
+		       unsigned flags, const char *what, canvas_send_cb cb, void *ud);
 
 struct http *canvas_http(struct canvas *cv);
 const char *canvas_base_url(const struct canvas *cv);

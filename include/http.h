@@ -111,6 +111,8 @@ void http_req_set_body(struct http_req *r, const char *body, size_t len, const c
 void http_req_free(struct http_req *r);
 
 void http_submit(struct http *h, struct http_req *r);
+/* The same, but the request does not start before delay_s seconds from now (polling a Progress). */
+void http_submit_after(struct http *h, struct http_req *r, double delay_s);
 /* Runs until idle. Returns 0, or an error that stops everything (curl could not start). */
 int http_run(struct http *h, struct err *err);
 /* Stop starting new requests; those in flight finish (used after a fatal error such as a 401). */

@@ -11,6 +11,11 @@
  * audited as a failed login. A 401/403 without it is a permission problem for that one object.
  * The body may be {"errors":[{message}]}, {"errors":["..."]}, {"errors":{field:[{message}]}},
  * {"errors":"..."}, {"message":"..."} or not JSON at all (a proxy's HTML); all become one sentence.
+ *
+ * Writes (canvas_send): the body is JSON (API.md 9), never a form: JSON keeps types (true, null,
+ * numbers), nests the wrapper key naturally and is the only encoding bulk_update's top-level array
+ * has. The callback also gets the HTTP status, because for a POST "no answer" and "5xx" mean the
+ * object may exist (API.md 12: POSTs are not idempotent), which the caller must tell from a 400.
  */
 #include "canvas.h"
 
@@ -31,6 +36,7 @@ struct canvas {
 struct call {
 	struct canvas *cv;
 	canvas_cb cb;
+	canvas_send_cb send_cb;   /* canvas_send: called instead of cb */
 	void *ud;
 	char *what;
 	cJSON *acc;               /* list: the elements so far */
@@ -211,7 +217,8 @@ static struct call *call_new(struct canvas *cv, const char *what, canvas_cb cb, 
 
 static void call_end(struct call *c, cJSON *json, const struct err *err)
 {
-	c->cb(c->cv, json, err, c->ud);
+	if (c->cb)
+		c->cb(c->cv, json, err, c->ud);
 	cJSON_Delete(c->acc);
 	free(c->what);
 	free(c);
@@ -321,6 +328,50 @@ void canvas_list(struct canvas *cv, const char *path, const char *what, canvas_c
 	r->done = on_page;
 	r->ud = c;
 	http_submit(cv->http, r);
+}
+
+static void on_send(struct http_req *r, void *ud)
+{
+	struct call *c = ud;
+	struct err err = ERR_INIT;
+	cJSON *j = NULL;
+
+	if (!canvas_response_error(&err, r, c->what)) {
+		if (r->resp.len == 0)
+			j = cJSON_CreateNull();   /* 204, or a DELETE answered without a body */
+		else
+			j = parse_body(r, c->what, &err);
+	}
+	record_fatal(c->cv, &err);
+	c->send_cb(c->cv, r->err.code ? 0 : r->status, j, &err, c->ud);
+	c->send_cb = NULL;
+	call_end(c, NULL, &err);
+}
+
+void canvas_send_later(struct canvas *cv, double delay_s, const char *method, const char *path, const cJSON *body,
+		       unsigned flags, const char *what, canvas_send_cb cb, void *ud)
+{
+	char *url = absolute(cv, path), *text;
+	struct http_req *r = http_req_new(method, url);
+	struct call *c = call_new(cv, what, NULL, ud);
+
+	free(url);
+	if (body) {
+		text = cJSON_PrintUnformatted(body);
+		http_req_set_body(r, text, strlen(text), "application/json");
+		free(text);
+	}
+	r->flags = flags;
+	c->send_cb = cb;
+	r->done = on_send;
+	r->ud = c;
+	http_submit_after(cv->http, r, delay_s);
+}
+
+void canvas_send(struct canvas *cv, const char *method, const char *path, const cJSON *body, unsigned flags,
+		 const char *what, canvas_send_cb cb, void *ud)
+{
+	canvas_send_later(cv, 0, method, path, body, flags, what, cb, ud);
 }
 
 int canvas_run(struct canvas *cv, struct err *err)

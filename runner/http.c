@@ -422,6 +422,12 @@ void http_submit(struct http *h, struct http_req *r)
 	enqueue(h, r);
 }
 
+void http_submit_after(struct http *h, struct http_req *r, double delay_s)
+{
+	r->not_before = delay_s > 0 ? now_s() + delay_s : 0;
+	enqueue(h, r);
+}
+
 /* ---------------------------------------------------------------- curl callbacks */
 
 static size_t on_body(char *p, size_t size, size_t n, void *ud)
