@@ -147,6 +147,21 @@ int plan_needs(const struct recipe *r, unsigned *kinds, struct err *err);
  * in p; the caller calls plan_finish(). */
 int plan_run(struct plan *p, const struct recipe *r, cJSON *snapshot, char *const *given, struct err *err);
 
+/* The course ids to plan (borrowed from r or from `only`): the recipe's courses, narrowed by `only`
+ * (--course; an id the recipe does not list is ERR_USAGE, so a typo plans nothing nobody meant);
+ * a recipe without courses takes `only` as they are. *ids is malloced (free), its strings are not. */
+int plan_course_ids(const struct recipe *r, char *const *only, size_t nonly, char ***ids, size_t *n,
+		    struct err *err);
+
+struct canvas;
+
+/* What `plan` and `apply RECIPE` share: read the lists r needs of courses ids[0..n-1] from cv
+ * (snapshot_fetch), run r over them and finish the plan, whose header names r, its hash and cv's
+ * base URL. A note on stderr says what was read and how long it took. *out is the caller's
+ * (plan_free). */
+int plan_make(struct plan **out, struct canvas *cv, const struct recipe *r, char *const *ids, size_t n,
+	      struct err *err);
+
 /* ---------------------------------------------------------------- used by include/step.h only */
 
 /* The change for (course, kind, id, field), or NULL. field NULL finds the create/delete change. */

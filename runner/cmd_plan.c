@@ -21,7 +21,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "buf.h"
@@ -34,7 +33,6 @@
 #include "plan.h"
 #include "recipe.h"
 #include "render.h"
-#include "snapshot.h"
 #include "xalloc.h"
 
 enum format { FMT_TEXT, FMT_JSON, FMT_HTML };
@@ -68,22 +66,6 @@ static void usage(FILE *fp)
 		    "   --var NAME=VALUE       set a recipe variable (wins over the recipe's vars:)\n"
 		    "   --color WHEN           auto (default: a terminal, NO_COLOR unset), always, never\n"
 		    CONFIG_OPTIONS_HELP);
-}
-
-static double now_s(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
-static double cpu_s(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
 static int want_color(int setting)
@@ -158,45 +140,6 @@ static int parse_args(struct opts *o, struct config *cfg, int argc, char **argv,
 	return 0;
 }
 
-/* The course ids to plan (borrowed strings): the recipe's, narrowed by --course. *ids is malloced. */
-static int course_list(const struct opts *o, const struct recipe *r, char ***ids, size_t *n, struct err *err)
-{
-	size_t i, k;
-
-	*n = 0;
-	*ids = xcalloc(r->ncourses + o->ncourses + 1, sizeof(**ids));
-	if (!o->ncourses) {
-		for (i = 0; i < r->ncourses; i++)
-			(*ids)[(*n)++] = r->courses[i].id;
-		if (!*n)
-			return err_set(err, ERR_USAGE, "%s lists no courses: give --course ID", r->path);
-		return 0;
-	}
-	for (i = 0; i < o->ncourses; i++) {
-		for (k = 0; k < r->ncourses && strcmp(r->courses[k].id, o->courses[i]); k++)
-			;
-		if (r->ncourses && k == r->ncourses)
-			return err_set(err, ERR_USAGE, "course %s is not among the courses of %s (%s:%d:%d)",
-				       o->courses[i], r->path, r->path, r->courses[0].pos.line, r->courses[0].pos.col);
-		for (k = 0; k < *n && strcmp((*ids)[k], o->courses[i]); k++)
-			;
-		if (k == *n)
-			(*ids)[(*n)++] = o->courses[i];
-	}
-	return 0;
-}
-
-static char *utc_now(void)
-{
-	time_t t = time(NULL);
-	struct tm tm;
-	char b[32];
-
-	gmtime_r(&t, &tm);
-	strftime(b, sizeof(b), "%Y-%m-%dT%H:%M:%SZ", &tm);
-	return xstrdup(b);
-}
-
 static int print_plan(const struct plan *p, const struct opts *o, struct err *err)
 {
 	struct buf out = BUF_INIT;
@@ -235,14 +178,10 @@ int cmd_plan(int argc, char **argv)
 	struct recipe *r = NULL;
 	struct canvas *cv = NULL;
 	struct plan *p = NULL;
-	struct snapshot_stats st;
-	const struct http_stats *hs;
 	struct plan_summary sum;
-	cJSON *snap = NULL;
 	char **ids = NULL;
 	size_t n = 0, i;
-	unsigned kinds;
-	double t0, t1, c1;
+	unsigned kinds;           /* checked early: a step that cannot be planned needs no token */
 	int rc;
 
 	memset(&o, 0, sizeof(o));
@@ -261,28 +200,12 @@ int cmd_plan(int argc, char **argv)
 			d.nerrors == 1 ? "" : "s");
 		goto done;
 	}
-	if (course_list(&o, r, &ids, &n, &err) || plan_needs(r, &kinds, &err))
+	if (plan_course_ids(r, o.courses, o.ncourses, &ids, &n, &err) || plan_needs(r, &kinds, &err))
 		goto done;
 	if (config_resolve(&cfg, r->canvas_url, o.recipe, &err) || canvas_new(&cv, &cfg, &err))
 		goto done;
-	t0 = now_s();
-	if (snapshot_fetch(&snap, cv, ids, (int)n, kinds, &st, &err))
+	if (plan_make(&p, cv, r, ids, n, &err))
 		goto done;
-	t1 = now_s();
-	c1 = cpu_s();
-	p = plan_new();
-	p->recipe_path = xstrdup(o.recipe);
-	p->recipe_sha256 = xstrdup(r->sha256);
-	p->description = r->description ? xstrdup(r->description) : NULL;
-	p->base_url = xstrdup(canvas_base_url(cv));
-	p->created_at = utc_now();
-	if (plan_run(p, r, snap, ids, &err))
-		goto done;
-	plan_finish(p);
-	hs = http_get_stats(canvas_http(cv));
-	notef("plan: read %d course%s, %ld objects in %ld requests (%.1f s); planned in %.2f s (%.2f s CPU)",
-	      st.courses, st.courses == 1 ? "" : "s", st.objects, hs->requests, t1 - t0, now_s() - t1,
-	      cpu_s() - c1);
 	if (o.out && plan_write(p, o.out, &err))
 		goto done;
 	if (print_plan(p, &o, &err))
@@ -301,7 +224,6 @@ done:
 	}
 	dates_reset();
 	plan_free(p);
-	cJSON_Delete(snap);
 	canvas_free(cv);
 	config_release(&cfg);
 	recipe_free(r);
