@@ -21,5 +21,9 @@ void verbosef(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void progressf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* End the progress line (a newline if one was drawn). */
 void progress_end(void);
+/* Ask a yes/no question on stderr ("coursectl: QUESTION [y/N] ") and read the answer from stdin:
+ * 1 for y or yes (any case), 0 for anything else, end of input included. The caller checks that
+ * stdin is a terminal first. */
+int confirmf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 #endif

@@ -6,9 +6,11 @@
 #include "msg.h"
 
 #include <assert.h>
+#include <ctype.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
+#include <strings.h>
 #include <unistd.h>
 
 static enum msg_level level = MSG_NORMAL;
@@ -98,4 +100,28 @@ void progress_end(void)
 	if (progress_drawn)
 		fputc('\n', stderr);
 	progress_drawn = 0;
+}
+
+int confirmf(const char *fmt, ...)
+{
+	char line[64];
+	va_list ap;
+	size_t i = 0;
+
+	if (progress_drawn) {
+		fputc('\n', stderr);
+		progress_drawn = 0;
+	}
+	fputs("coursectl: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputs(" [y/N] ", stderr);
+	fflush(stderr);
+	if (!fgets(line, sizeof(line), stdin))
+		return 0;
+	while (isspace((unsigned char)line[i]))
+		i++;
+	return (!strncasecmp(line + i, "yes", 3) && (isspace((unsigned char)line[i + 3]) || !line[i + 3])) ||
+	       ((line[i] == 'y' || line[i] == 'Y') && (isspace((unsigned char)line[i + 1]) || !line[i + 1]));
 }
