@@ -256,6 +256,19 @@ test_create_module_position_renumbers() {
 	expect_status 404
 }
 
+# Moving the last item (or module) up: cJSON 1.7.15's InsertItemInArray did nothing at an index
+# above 0, and the item vanished from its module.
+test_move_last_item_up_keeps_it() {
+	sim_start
+	api PUT "$C/modules/804/items/12042" -d 'module_item[position]=2'
+	expect_status 200
+	expect_eq 2 "$(jb .position)" "answered at its new place"
+	expect_eq "12040:1 12042:2 12041:3" "$(item_order 0)" "moved, not lost"
+	api PUT "$C/modules/806" -d 'module[position]=2'
+	expect_status 200
+	expect_eq "804:1 806:2 805:3" "$(mod_order)" "the last module moved up"
+}
+
 test_prerequisites_clearing() {
 	sim_start
 	api PUT "$C/modules/806" -d 'module[prerequisite_module_ids][]=804' \

@@ -222,8 +222,24 @@ static void place_at(cJSON *arr, cJSON *o, int64_t pos)
 		pos = n;
 	if (pos < 1)
 		pos = 1;
-	cJSON_DetachItemViaPointer(arr, o);
-	cJSON_InsertItemInArray(arr, (int)(pos - 1), o);
+	/* Rebuilt by hand: cJSON_InsertItemInArray at an index above 0 does nothing in cJSON 1.7.15
+	 * (Debian bookworm's), which lost the moved item. */
+	{
+		cJSON **v = xcalloc((size_t)n + 1, sizeof(*v));
+		int k = 0, j;
+
+		cJSON_DetachItemViaPointer(arr, o);
+		while (arr->child)
+			v[k++] = cJSON_DetachItemViaPointer(arr, arr->child);
+		for (j = 0; j < k; j++) {
+			if (j == pos - 1)
+				cJSON_AddItemToArray(arr, o);
+			cJSON_AddItemToArray(arr, v[j]);
+		}
+		if (pos - 1 >= k)
+			cJSON_AddItemToArray(arr, o);
+		free(v);
+	}
 	cJSON_ArrayForEach(it, arr)
 		set_num(it, "position", ++i);
 }
