@@ -1,0 +1,2036 @@
+/* runner/exec.c -- running a plan against Canvas (include/exec.h): stale check, journal, the fewest
+ * writes, read-back. The pure half (parameters, bodies, comparisons) is exec_write.c; the undo plan
+ * is exec_inverse.c.
+ *
+ * A run, in order:
+ *   1. Objects. The plan's changes are grouped by object (course, kind, id). Changes a resumed
+ *      journal already has as done are left out (their create ids are known: prior_ids).
+ *   2. Stale check (API.md 12: Canvas has no optimistic locking, so the client must look before it
+ *      writes). One snapshot_fetch of the kinds the plan touches, for its courses -- the same list
+ *      calls `plan` made, a few requests per course instead of one GET per object. Per change:
+ *        update/move  live == after: done without writing (a re-run, a resumed run);
+ *                     live == before: written; anything else: a conflict. A position is never a
+ *                     conflict: Canvas renumbers siblings whenever one moves, is created or is
+ *                     deleted (acts_as_list), so a shifted position is no sign of someone's edit;
+ *        delete       gone already: done; else every scalar field of `before` (but timestamps and
+ *                     position) must match, or it is a conflict;
+ *        create       POST is not idempotent (API.md 12), so an object that is already there --
+ *                     same kind and name, for a module item the same module, type and content --
+ *                     is taken as the create's result (done, or updated where its fields differ)
+ *                     instead of a second copy. This is what makes resume after a crash between
+ *                     POST and answer, and a second apply of one saved plan, harmless.
+ *      An object with a conflict is skipped as a whole (its other changes: conflict too, "not
+ *      written") unless --force; with --force the plan's values are written over whatever is there.
+ *      An object that no longer exists is a conflict even with --force (there is nothing to write).
+ *   3. Writes ("units"), the fewest requests (API.md 5.3, 9):
+ *        - one PUT per object with every changed field in its wrapper (a move is module_item
+ *          [module_id] in the same PUT);
+ *        - assignment and override due/unlock/lock dates: one PUT .../assignments/bulk_update per
+ *          course (batches of BULK_BATCH assignments, the limit of the re-read's assignment_ids[]),
+ *          then GET /api/v1/progress/:id until completed or failed (0.3 s, growing to 2 s; given up
+ *          after BULK_WAIT_S: then the changes stay "intent", which resume checks);
+ *        - a create is a POST; fields Canvas does not take on create (a module's published flag,
+ *          API.md 6.1) follow in one PUT; a delete is a DELETE (404: already gone, done).
+ *      Before a unit's request leaves, its changes' intents are journaled and fsync'ed
+ *      (journal_intents); its outcomes are journaled when the answer is read.
+ *   4. Read-back, twice. First the answer (a PUT returns the object) must show every new value
+ *      (exec_value_matches: dates as instants, HTML normalised). A 2xx that does not show it is a
+ *      failure: "Canvas answered 200 but did not change due_at" (USERS.md item 6: a missing wrapper,
+ *      a dropped parameter, a permission that silently ignores). A field the answer does not carry
+ *      (a course's syllabus_body) is re-read with one GET; bulk dates with one list call per batch.
+ *      Then, when every write is answered, the stale check's list calls run once more and every
+ *      value written in this run must be there (verify()): an answer can show a value that did not
+ *      last (canvas-sim's `ignore` script answers what the handler answered, then puts the state
+ *      back), and a position set early can be moved by a later sibling's write. A few list calls
+ *      per course buy that certainty; a failure found there is journaled as a second outcome,
+ *      which supersedes the first.
+ *   5. Order and concurrency. Independent units are all submitted at once and the engine's window
+ *      (http.c, AIMD on X-Rate-Limit-Remaining) decides how many fly. What depends on order runs
+ *      as one chain per course, one request after the other: creates of pages (a module item may
+ *      name one), then modules (creates and position changes, by target position ascending --
+ *      each insert_at then lands where the plan wants it), module prerequisites (Canvas drops
+ *      prerequisites not placed before the module), module items (creates, moves and position
+ *      changes per target module, by position ascending), item deletes, module deletes last (so
+ *      an item moved out of a deleted module is moved first). A create that refers to another
+ *      ("new:N" in module_id or prerequisites) gets the real id when its turn comes; if the other
+ *      create failed, it is skipped with the reason.
+ *      Known limit: ascending target positions give the planned order whenever the objects that
+ *      keep their position are not displaced by the moves around them; a reorder that needs an
+ *      unchanged sibling moved and back is not planned that way, and read-back reports each
+ *      object's own position only.
+ *   6. Stop: a 401 token failure (ERR_AUTH from the engine) stops everything: nothing more is
+ *      submitted, answers still in flight are read, and changes whose request may have left stay
+ *      "intent" with no outcome -- resume checks them against the live value. A journal write
+ *      error stops the run the same way (nothing may leave unjournaled).
+ * Resume: prior states from the journal; done changes are not redone, every other change goes
+ * through the stale check again (so a failed or conflicting change is retried, and a change whose
+ * request did land is found done).
+ *
+ * Rejected: a GET per object before each PUT (N+1 reads; the list calls are the same data);
+ * PUTting assignment dates one by one (bulk_update is one request for a course's 200 dates);
+ * form-encoded bodies (JSON keeps null and true, and is the only way to send bulk_update);
+ * retrying a POST that got no answer (a duplicate object; the create lookup on resume instead).
+ */
+#include "exec.h"
+
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "buf.h"
+#include "exec_internal.h"
+#include "http.h"
+#include "msg.h"
+#include "resource.h"
+#include "snapshot.h"
+#include "xalloc.h"
+
+#define BULK_BATCH 100        /* assignments per bulk_update (and per assignment_ids[] re-read) */
+#define BULK_WAIT_S 600.0     /* give up polling a Progress after this long */
+#define POS_LAST 1e15         /* sort key of a create without a position: last */
+
+/* ---------------------------------------------------------------- a string map */
+
+struct smap {
+	char **keys;
+	void **vals;
+	size_t cap, n;            /* cap: a power of two, or 0 */
+};
+
+static uint64_t hash_str(const char *s)
+{
+	uint64_t h = 1469598103934665603ull;
+
+	for (; *s; s++) {
+		h ^= (unsigned char)*s;
+		h *= 1099511628211ull;
+	}
+	return h;
+}
+
+static size_t sm_slot(const struct smap *m, const char *k)
+{
+	size_t j = hash_str(k) & (m->cap - 1);
+
+	while (m->keys[j] && strcmp(m->keys[j], k))
+		j = (j + 1) & (m->cap - 1);
+	return j;
+}
+
+static void *sm_get(const struct smap *m, const char *k)
+{
+	size_t j;
+
+	if (!m->cap)
+		return NULL;
+	j = sm_slot(m, k);
+	return m->keys[j] ? m->vals[j] : NULL;
+}
+
+/* Takes k (malloced). */
+static void sm_put_take(struct smap *m, char *k, void *v)
+{
+	size_t j, i;
+
+	if ((m->n + 1) * 2 > m->cap) {
+		struct smap g = { NULL, NULL, m->cap ? m->cap * 2 : 64, 0 };
+
+		g.keys = xcalloc(g.cap, sizeof(*g.keys));
+		g.vals = xcalloc(g.cap, sizeof(*g.vals));
+		for (i = 0; i < m->cap; i++)
+			if (m->keys[i]) {
+				j = sm_slot(&g, m->keys[i]);
+				g.keys[j] = m->keys[i];
+				g.vals[j] = m->vals[i];
+				g.n++;
+			}
+		free(m->keys);
+		free(m->vals);
+		*m = g;
+	}
+	j = sm_slot(m, k);
+	if (m->keys[j]) {
+		free(k);
+	} else {
+		m->keys[j] = k;
+		m->n++;
+	}
+	m->vals[j] = v;
+}
+
+static void sm_release(struct smap *m)
+{
+	size_t i;
+
+	for (i = 0; i < m->cap; i++)
+		free(m->keys[i]);
+	free(m->keys);
+	free(m->vals);
+	memset(m, 0, sizeof(*m));
+}
+
+/* The key of an object: malloced. */
+static char *okey(const char *course, enum resource_kind kind, const char *id)
+{
+	return xasprintf("%s\x1f%d\x1f%s", course, (int)kind, id);
+}
+
+/* ---------------------------------------------------------------- state */
+
+struct exec;
+
+struct xobj {
+	struct exec *x;
+	const struct plan_change *c0;   /* its first change (course, kind, id, parent, name) */
+	size_t *ch;                     /* indexes of its pending changes */
+	size_t nch, ach;
+	cJSON *live;                    /* borrowed from the snapshot, or NULL */
+	char live_parent[32];           /* items: the module they are in; overrides: their assignment */
+	int units;                      /* units not finished */
+	int closed;
+	int conflict;
+	char *adopted;                  /* a create found already in Canvas: its id (malloced) */
+	cJSON *adopt_fix;               /* ... and the fields that differ from the plan, or NULL */
+};
+
+enum utype { U_PUT, U_CREATE, U_DELETE, U_BULK };
+
+struct unit {
+	struct exec *x;
+	enum utype type;
+	struct xobj *obj;               /* NULL for U_BULK */
+	size_t *ch;                     /* the changes it writes */
+	size_t nch, ach;
+	/* chain */
+	int stage;
+	char key2[40];
+	double key1;
+	long order;
+	struct unit *next;
+	int chained;
+	/* progress */
+	const char *course_id;
+	char *progress_path;
+	double waited;
+	int polls;
+	/* creates */
+	char *new_id;
+	cJSON *sent;                    /* the fields a PUT or POST sent ({field: value}), for read-back */
+	int phase;                      /* 0 first request, 1 the create's follow-up PUT, 2 re-read */
+};
+
+struct exec {
+	struct canvas *cv;
+	const struct plan *p;
+	const struct exec_opts *o;
+	struct exec_result *res;
+	const char *origin;
+	cJSON *snap;
+	struct smap live;               /* okey -> cJSON* */
+	struct smap objmap;             /* okey -> struct xobj* */
+	struct smap news;               /* course\x1f"new:N" -> 1 + change index of its create */
+	struct xobj **objs;
+	size_t nobjs, aobjs;
+	struct unit **units;
+	size_t nunits, aunits;
+	struct err fatal;
+	int stopped;
+	size_t objects_finished, failed_so_far;
+	unsigned char *written;         /* per change: its intent was journaled in this run */
+};
+
+/* ---------------------------------------------------------------- outcomes */
+
+static const struct plan_change *chg(const struct exec *x, size_t i)
+{
+	return &x->p->changes[i];
+}
+
+/* "course 4821, assignment 7101 'Lab 1', due_at" into b. */
+static void describe(const struct exec *x, size_t i, struct buf *b)
+{
+	const struct plan_change *c = chg(x, i);
+	const char *id = c->id;
+
+	if (c->op == PLAN_CREATE && x->res->new_id[i])
+		id = x->res->new_id[i];
+	buf_printf(b, "course %s, %s %s", c->course_id, plan_kind_name(c->kind), id);
+	if (c->name && *c->name)
+		buf_printf(b, " '%.80s'", c->name);
+	if (c->field)
+		buf_printf(b, ", %s", c->field);
+	else
+		buf_printf(b, " (%s)", plan_op_name(c->op));
+}
+
+static void stop(struct exec *x, const struct err *e)
+{
+	if (!x->fatal.code)
+		x->fatal = *e;
+	x->stopped = 1;
+	http_stop(canvas_http(x->cv));
+}
+
+/* Record change i's outcome: in res, and (but for JOURNAL_INTENT: unknown) in the journal.
+ * reason: a phrase without the object (or NULL); it is prefixed with describe(). */
+static void outcome(struct exec *x, size_t i, enum journal_state st, const char *reason, const char *id,
+		    const cJSON *live)
+{
+	struct err e = ERR_INIT;
+	struct buf b = BUF_INIT;
+	char *msg = NULL;
+
+	if (id && !x->res->new_id[i])
+		x->res->new_id[i] = xstrdup(id);
+	if (reason) {
+		describe(x, i, &b);
+		buf_printf(&b, ": %s", reason);
+		msg = buf_detach(&b, NULL);
+	}
+	free(x->res->error[i]);
+	x->res->error[i] = msg;
+	x->res->state[i] = st;
+	if (st == JOURNAL_FAILED || st == JOURNAL_SKIPPED || (st == JOURNAL_INTENT && msg))
+		x->failed_so_far++;
+	if (st == JOURNAL_INTENT)
+		return;
+	if (journal_outcome(x->o->journal, chg(x, i)->seq, st, msg, id ? id : x->res->new_id[i], live, &e))
+		stop(x, &e);
+}
+
+static void close_object(struct xobj *ob)
+{
+	struct exec *x = ob->x;
+
+	if (ob->closed || ob->units > 0)
+		return;
+	ob->closed = 1;
+	x->objects_finished++;
+	if (x->o->progress)
+		x->o->progress(x->o->progress_ud, x->objects_finished, x->nobjs, x->failed_so_far);
+}
+
+/* ---------------------------------------------------------------- the live copy */
+
+static const char *id_text(const cJSON *v, char b[32])
+{
+	if (cJSON_IsString(v))
+		return v->valuestring;
+	if (cJSON_IsNumber(v)) {
+		snprintf(b, 32, "%.0f", v->valuedouble);
+		return b;
+	}
+	return NULL;
+}
+
+static const char *const list_kinds_keys[] = {
+	[RES_ASSIGNMENT] = "assignments", [RES_QUIZ] = "quizzes", [RES_DISCUSSION_TOPIC] = "discussion_topics",
+	[RES_ANNOUNCEMENT] = "announcements", [RES_MODULE] = "modules", [RES_PAGE] = "pages",
+	[RES_CALENDAR_EVENT] = "calendar_events",
+};
+
+static void index_live(struct exec *x)
+{
+	cJSON *course, *o, *sub;
+	char cb[32], ib[32];
+	int k;
+
+	cJSON_ArrayForEach(course, cJSON_GetObjectItemCaseSensitive(x->snap, "courses")) {
+		const char *cid = id_text(cJSON_GetObjectItemCaseSensitive(course, "id"), cb), *id;
+
+		if (!cid)
+			continue;
+		sm_put_take(&x->live, okey(cid, RES_COURSE, cid), course);
+		for (k = 0; k < RES_NKINDS; k++) {
+			if (k >= (int)(sizeof(list_kinds_keys) / sizeof(list_kinds_keys[0])) || !list_kinds_keys[k])
+				continue;
+			cJSON_ArrayForEach(o, cJSON_GetObjectItemCaseSensitive(course, list_kinds_keys[k])) {
+				id = id_text(cJSON_GetObjectItemCaseSensitive(o, k == RES_PAGE ? "page_id" : "id"), ib);
+				if (!id)
+					continue;
+				sm_put_take(&x->live, okey(cid, (enum resource_kind)k, id), o);
+				if (k == RES_ASSIGNMENT)
+					cJSON_ArrayForEach(sub, cJSON_GetObjectItemCaseSensitive(o, "overrides")) {
+						const char *sid = id_text(cJSON_GetObjectItemCaseSensitive(sub, "id"), ib);
+
+						if (sid)
+							sm_put_take(&x->live, okey(cid, RES_ASSIGNMENT_OVERRIDE, sid), sub);
+					}
+				if (k == RES_MODULE)
+					cJSON_ArrayForEach(sub, cJSON_GetObjectItemCaseSensitive(o, "items")) {
+						const char *sid = id_text(cJSON_GetObjectItemCaseSensitive(sub, "id"), ib);
+
+						if (sid)
+							sm_put_take(&x->live, okey(cid, RES_MODULE_ITEM, sid), sub);
+					}
+			}
+		}
+	}
+}
+
+/* The container of a live item or override (its module or assignment): the object holding it. */
+static void live_parent(struct exec *x, struct xobj *ob)
+{
+	char cb[32], b[32];
+	const char *t;
+	cJSON *course, *o, *sub;
+	const char *key = ob->c0->kind == RES_MODULE_ITEM ? "modules" : "assignments";
+	const char *inner = ob->c0->kind == RES_MODULE_ITEM ? "items" : "overrides";
+
+	ob->live_parent[0] = 0;
+	if (!ob->live || (ob->c0->kind != RES_MODULE_ITEM && ob->c0->kind != RES_ASSIGNMENT_OVERRIDE))
+		return;
+	t = id_text(cJSON_GetObjectItemCaseSensitive(ob->live, ob->c0->kind == RES_MODULE_ITEM ? "module_id"
+											    : "assignment_id"), b);
+	if (t) {
+		snprintf(ob->live_parent, sizeof(ob->live_parent), "%s", t);
+		return;
+	}
+	/* no back-reference in the object: find its holder (rare; only for objects without one) */
+	cJSON_ArrayForEach(course, cJSON_GetObjectItemCaseSensitive(x->snap, "courses")) {
+		t = id_text(cJSON_GetObjectItemCaseSensitive(course, "id"), cb);
+		if (!t || strcmp(t, ob->c0->course_id))
+			continue;
+		cJSON_ArrayForEach(o, cJSON_GetObjectItemCaseSensitive(course, key))
+			cJSON_ArrayForEach(sub, cJSON_GetObjectItemCaseSensitive(o, inner))
+				if (sub == ob->live && (t = id_text(cJSON_GetObjectItemCaseSensitive(o, "id"), b))) {
+					snprintf(ob->live_parent, sizeof(ob->live_parent), "%s", t);
+					return;
+				}
+	}
+}
+
+/* ---------------------------------------------------------------- ids the plan creates */
+
+static char *nkey(const char *course, const char *id)
+{
+	return xasprintf("%s\x1f%s", course, id);
+}
+
+/* The real id for `id` in course: itself, or the id the create of "new:N" got; NULL while that
+ * create has not succeeded. */
+static const char *resolve(const struct exec *x, const char *course, const char *id)
+{
+	char *k;
+	void *v;
+
+	if (!id || strncmp(id, "new:", 4))
+		return id;
+	k = nkey(course, id);
+	v = sm_get(&x->news, k);
+	free(k);
+	if (!v)
+		return NULL;
+	return x->res->new_id[(size_t)(uintptr_t)v - 1];
+}
+
+/* A value with every "new:N" it holds (a module_id, a prerequisite list) replaced by the real id.
+ * Returns NULL and sets *missing when one is not known (yet). Malloced. */
+static cJSON *resolve_value(const struct exec *x, const char *course, const cJSON *v, const char **missing)
+{
+	cJSON *out, *it;
+	const char *r;
+
+	if (cJSON_IsString(v) && !strncmp(v->valuestring, "new:", 4)) {
+		r = resolve(x, course, v->valuestring);
+		if (!r) {
+			*missing = v->valuestring;
+			return NULL;
+		}
+		{
+			char *end;
+			double d = strtod(r, &end);
+
+			return *r && !*end ? cJSON_CreateNumber(d) : cJSON_CreateString(r);
+		}
+	}
+	if (cJSON_IsArray(v) || cJSON_IsObject(v)) {
+		out = cJSON_IsArray(v) ? cJSON_CreateArray() : cJSON_CreateObject();
+		cJSON_ArrayForEach(it, v) {
+			cJSON *e = resolve_value(x, course, it, missing);
+
+			if (!e) {
+				cJSON_Delete(out);
+				return NULL;
+			}
+			if (cJSON_IsArray(v))
+				cJSON_AddItemToArray(out, e);
+			else
+				cJSON_AddItemToObject(out, it->string, e);
+		}
+		return out;
+	}
+	return cJSON_Duplicate(v, 1);
+}
+
+static int refers_new(const cJSON *v)
+{
+	const cJSON *it;
+
+	if (cJSON_IsString(v))
+		return !strncmp(v->valuestring, "new:", 4);
+	cJSON_ArrayForEach(it, v)
+		if (refers_new(it))
+			return 1;
+	return 0;
+}
+
+/* ---------------------------------------------------------------- comparing with Canvas */
+
+/* The live value of field (NULL: absent). A move's module_id of an item is its holder. */
+static const cJSON *live_field(const struct xobj *ob, const char *field, cJSON **tmp)
+{
+	const cJSON *v = cJSON_GetObjectItemCaseSensitive(ob->live, field);
+
+	*tmp = NULL;
+	if (!v && ob->c0->kind == RES_MODULE_ITEM && !strcmp(field, "module_id") && ob->live_parent[0]) {
+		*tmp = cJSON_CreateString(ob->live_parent);
+		return *tmp;
+	}
+	return v;
+}
+
+static int same(const struct exec *x, enum resource_kind kind, const char *field, const cJSON *want,
+		const cJSON *got)
+{
+	return exec_value_matches(kind, field, want, got, x->origin);
+}
+
+/* A short JSON rendering of v for a message (at most ~80 bytes). Malloced. */
+static char *brief(const cJSON *v)
+{
+	char *s = v ? cJSON_PrintUnformatted(v) : xstrdup("(absent)");
+	size_t n;
+
+	if (!s)
+		return xstrdup("?");
+	n = strlen(s);
+	if (n > 80) {
+		char *t = xasprintf("%.60s... (%zu bytes)", s, n);
+
+		free(s);
+		return t;
+	}
+	return s;
+}
+
+/* Fields excluded from the delete stale check: Canvas changes them by itself. */
+static int volatile_field(const char *f)
+{
+	static const char *const v[] = { "updated_at", "created_at", "position", "url", "last_edited_by",
+					 "publish_warning", "items_count", "page_id" };
+	size_t i;
+
+	for (i = 0; i < sizeof(v) / sizeof(v[0]); i++)
+		if (!strcmp(v[i], f))
+			return 1;
+	return 0;
+}
+
+/* The first scalar field of `before` the live object shows otherwise; NULL when none. */
+static const char *delete_differs(const struct exec *x, const struct xobj *ob, const cJSON *before)
+{
+	const cJSON *f, *g;
+
+	cJSON_ArrayForEach(f, before) {
+		if (cJSON_IsObject(f) || cJSON_IsArray(f) || volatile_field(f->string))
+			continue;
+		g = cJSON_GetObjectItemCaseSensitive(ob->live, f->string);
+		if (!g)
+			continue;   /* not in the list output: nothing to compare */
+		if (!same(x, ob->c0->kind, f->string, f, g))
+			return f->string;
+	}
+	return NULL;
+}
+
+/* ---------------------------------------------------------------- creates already there */
+
+static const char *str_of(const cJSON *o, const char *k)
+{
+	return cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(o, k));
+}
+
+static int field_eq(const cJSON *a, const cJSON *b, const char *k)
+{
+	const cJSON *x = cJSON_GetObjectItemCaseSensitive(a, k), *y = cJSON_GetObjectItemCaseSensitive(b, k);
+	char b1[32], b2[32];
+	const char *s = id_text(x, b1), *t = id_text(y, b2);
+
+	if (!x && !y)
+		return 1;
+	return s && t && !strcmp(s, t);
+}
+
+/* 1 when live object o is the object the create `after` describes (its identity: API.md 6.2 for
+ * module items, the name elsewhere). */
+static int is_same_object(enum resource_kind kind, const cJSON *after, const cJSON *o)
+{
+	const char *nf = resource_get(kind)->name_field;
+	const char *type = str_of(after, "type");
+
+	if (kind == RES_MODULE_ITEM) {
+		if (!type || !str_of(o, "type") || strcmp(type, str_of(o, "type")))
+			return 0;
+		if (cJSON_HasObjectItem(after, "content_id"))
+			return field_eq(after, o, "content_id");
+		if (cJSON_HasObjectItem(after, "page_url"))
+			return field_eq(after, o, "page_url");
+		if (cJSON_HasObjectItem(after, "external_url"))
+			return field_eq(after, o, "external_url") && field_eq(after, o, "title");
+		return field_eq(after, o, "title");
+	}
+	if (!str_of(after, nf) || !str_of(o, nf) || strcmp(str_of(after, nf), str_of(o, nf)))
+		return 0;
+	if (kind == RES_CALENDAR_EVENT)
+		return field_eq(after, o, "start_at");
+	return 1;
+}
+
+/* The live object a create would make, or NULL. Looks in the course's list (items: in the
+ * module, resolved), skipping objects already taken by another create of this run. */
+static cJSON *find_existing(struct exec *x, struct xobj *ob, struct smap *taken)
+{
+	const struct plan_change *c = ob->c0;
+	const cJSON *after = c->after;
+	cJSON *course, *list = NULL, *o, *found = NULL;
+	char ib[32], pb[32];
+	int nfound = 0;
+
+	{
+		char *k = okey(c->course_id, RES_COURSE, c->course_id);
+
+		course = sm_get(&x->live, k);
+		free(k);
+	}
+	if (!course)
+		return NULL;
+	if (c->kind == RES_MODULE_ITEM) {
+		const cJSON *mid = cJSON_GetObjectItemCaseSensitive(after, "module_id");
+		const char *m = id_text(mid, pb), *rm = m ? resolve(x, c->course_id, m) : NULL;
+		char *k;
+		cJSON *mod;
+
+		if (!rm)
+			return NULL;   /* its module is new: nothing can be in it yet */
+		k = okey(c->course_id, RES_MODULE, rm);
+		mod = sm_get(&x->live, k);
+		free(k);
+		list = cJSON_GetObjectItemCaseSensitive(mod, "items");
+	} else if ((unsigned)c->kind < sizeof(list_kinds_keys) / sizeof(list_kinds_keys[0]) &&
+		   list_kinds_keys[c->kind]) {
+		list = cJSON_GetObjectItemCaseSensitive(course, list_kinds_keys[c->kind]);
+	}
+	cJSON_ArrayForEach(o, list) {
+		const char *id = id_text(cJSON_GetObjectItemCaseSensitive(o, c->kind == RES_PAGE ? "page_id" : "id"), ib);
+		char *k;
+		int t;
+
+		if (!id || !is_same_object(c->kind, after, o))
+			continue;
+		k = okey(c->course_id, c->kind, id);
+		t = sm_get(taken, k) != NULL;
+		free(k);
+		if (t)
+			continue;
+		found = o;
+		nfound++;
+	}
+	return nfound == 1 ? found : NULL;
+}
+
+/* ---------------------------------------------------------------- units */
+
+static struct unit *unit_new(struct exec *x, enum utype type, struct xobj *ob)
+{
+	struct unit *u = xcalloc(1, sizeof(*u));
+
+	u->x = x;
+	u->type = type;
+	u->obj = ob;
+	if (ob) {
+		ob->units++;
+		u->course_id = ob->c0->course_id;
+	}
+	if (x->nunits == x->aunits) {
+		x->aunits = x->aunits ? x->aunits * 2 : 64;
+		x->units = xrealloc(x->units, x->aunits * sizeof(*x->units));
+	}
+	x->units[x->nunits++] = u;
+	return u;
+}
+
+static void unit_add(struct unit *u, size_t i)
+{
+	if (u->nch == u->ach) {
+		u->ach = u->ach ? u->ach * 2 : 4;
+		u->ch = xrealloc(u->ch, u->ach * sizeof(*u->ch));
+	}
+	u->ch[u->nch++] = i;
+	if (!u->order || (long)i < u->order - 1)
+		u->order = (long)i + 1;
+}
+
+static void unit_free(struct unit *u)
+{
+	free(u->ch);
+	free(u->progress_path);
+	free(u->new_id);
+	cJSON_Delete(u->sent);
+	free(u);
+}
+
+static int journal_units_intents(struct exec *x, struct unit *u)
+{
+	long *seqs = xcalloc(u->nch ? u->nch : 1, sizeof(*seqs));
+	struct err e = ERR_INIT;
+	size_t i;
+	int rc;
+
+	for (i = 0; i < u->nch; i++) {
+		seqs[i] = chg(x, u->ch[i])->seq;
+		x->res->state[u->ch[i]] = JOURNAL_INTENT;
+		x->written[u->ch[i]] = 1;
+	}
+	rc = journal_intents(x->o->journal, seqs, u->nch, &e);
+	free(seqs);
+	if (rc)
+		stop(x, &e);
+	return rc;
+}
+
+static void chain_run(struct unit *u);
+
+/* The unit is over (every change has its outcome, or the run stopped): the object may be done,
+ * and the chain goes on. */
+static void bulk_end(struct unit *u);
+
+static void unit_done(struct unit *u)
+{
+	if (u->type == U_BULK) {
+		bulk_end(u);
+	} else if (u->obj) {
+		u->obj->units--;
+		close_object(u->obj);
+	}
+}
+
+static void unit_finish_async(struct unit *u)
+{
+	unit_done(u);
+	if (u->chained && u->next)
+		chain_run(u->next);
+}
+
+/* The answer to a write that got no outcome because the run stopped (a 401, a journal error):
+ * the changes stay "intent". */
+static int stopped_answer(struct exec *x, long status, const struct err *err)
+{
+	if (err->code == ERR_AUTH)
+		return 1;
+	return status == 0 && (x->stopped || http_stopped(canvas_http(x->cv)));
+}
+
+static void fail_all(struct unit *u, const char *fmt, const char *arg)
+{
+	size_t i;
+	char *r = xasprintf(fmt, arg);
+
+	for (i = 0; i < u->nch; i++)
+		outcome(u->x, u->ch[i], JOURNAL_FAILED, r, NULL, NULL);
+	free(r);
+}
+
+/* ---------------------------------------------------------------- read-back of one object */
+
+static void submit_reread(struct unit *u);
+
+/* Compare the answer with what was sent; set outcomes. Returns 1 when a field is missing from the
+ * answer and a re-read is needed (only in phases 0 and 1). */
+static int read_back(struct unit *u, const cJSON *got, int final)
+{
+	struct exec *x = u->x;
+	const struct xobj *ob = u->obj;
+	enum resource_kind kind = ob->c0->kind;
+	const cJSON *f;
+	size_t i;
+	int missing = 0;
+	struct buf bad = BUF_INIT;
+
+	cJSON_ArrayForEach(f, u->sent) {
+		const cJSON *g = cJSON_GetObjectItemCaseSensitive(got, f->string);
+
+		if (!g && !cJSON_IsNull(f) && !final) {
+			missing = 1;
+			continue;
+		}
+		if (!g && !cJSON_IsNull(f)) {
+			buf_printf(&bad, "%sCanvas's answer does not show %s, so coursectl cannot tell whether it was "
+				   "written", bad.len ? "; " : "", f->string);
+			continue;
+		}
+		if (!same(x, kind, f->string, f, g)) {
+			char *gw = brief(g), *ww = brief(f);
+
+			buf_printf(&bad, "%sCanvas answered %s but %s is %s, not %s", bad.len ? "; " : "",
+				   "2xx", f->string, gw, ww);
+			free(gw);
+			free(ww);
+		}
+	}
+	if (missing) {
+		buf_release(&bad);
+		return 1;
+	}
+	for (i = 0; i < u->nch; i++) {
+		size_t ci = u->ch[i];
+		const struct plan_change *c = chg(x, ci);
+
+		if (c->op == PLAN_CREATE) {
+			outcome(x, ci, bad.len ? JOURNAL_FAILED : JOURNAL_DONE, bad.len ? bad.ptr : NULL, u->new_id, NULL);
+			continue;
+		}
+		/* one change per field: find its verdict */
+		{
+			const cJSON *want = cJSON_GetObjectItemCaseSensitive(u->sent, c->field);
+			const cJSON *g = cJSON_GetObjectItemCaseSensitive(got, c->field);
+
+			if (!want) {
+				outcome(x, ci, JOURNAL_DONE, NULL, NULL, NULL);
+			} else if (!g && !cJSON_IsNull(want)) {
+				char *r = xasprintf("Canvas's answer does not show %s, so coursectl cannot tell whether it "
+						    "was written", c->field);
+
+				outcome(x, ci, JOURNAL_FAILED, r, NULL, NULL);
+				free(r);
+			} else if (same(x, kind, c->field, want, g)) {
+				outcome(x, ci, JOURNAL_DONE, NULL, NULL, NULL);
+			} else if (same(x, kind, c->field, c->before, g)) {
+				char *r = xasprintf("Canvas answered %s but did not change %s", "200", c->field);
+
+				outcome(x, ci, JOURNAL_FAILED, r, NULL, g);
+				free(r);
+			} else {
+				char *gw = brief(g), *ww = brief(want);
+				char *r = xasprintf("Canvas answered 200 but stored %s instead of %s", gw, ww);
+
+				outcome(x, ci, JOURNAL_FAILED, r, NULL, g);
+				free(r);
+				free(gw);
+				free(ww);
+			}
+		}
+	}
+	buf_release(&bad);
+	return 0;
+}
+
+static const char *obj_id(const struct unit *u)
+{
+	return u->new_id ? u->new_id : u->obj->adopted ? u->obj->adopted : u->obj->c0->id;
+}
+
+/* The module an item is addressed under: where Canvas has it now. */
+static const char *item_parent(const struct unit *u)
+{
+	const struct xobj *ob = u->obj;
+
+	if (ob->live_parent[0])
+		return ob->live_parent;
+	if (u->type == U_CREATE || u->new_id) {
+		static char b[32];
+		const char *m = id_text(cJSON_GetObjectItemCaseSensitive(ob->c0->after, "module_id"), b);
+
+		return m ? resolve(u->x, ob->c0->course_id, m) : NULL;
+	}
+	return resolve(u->x, ob->c0->course_id, ob->c0->parent);
+}
+
+static void on_reread(struct canvas *cv, cJSON *json, const struct err *err, void *ud)
+{
+	struct unit *u = ud;
+
+	(void)cv;
+	if (err->code == ERR_AUTH || (u->x->stopped && err->code)) {
+		/* the write got its answer: the changes stay intent, resume re-reads them */
+	} else if (err->code) {
+		fail_all(u, "written, but the re-read to check it failed: %s", err->msg);
+	} else {
+		read_back(u, json, 1);
+	}
+	cJSON_Delete(json);
+	unit_finish_async(u);
+}
+
+static void submit_reread(struct unit *u)
+{
+	const struct xobj *ob = u->obj;
+	char *path = exec_object_path(ob->c0->kind, ob->c0->course_id, obj_id(u), item_parent(u), 1);
+	char *what = xasprintf("%s %s of course %s", plan_kind_name(ob->c0->kind), obj_id(u), ob->c0->course_id);
+
+	u->phase = 2;
+	canvas_get(u->x->cv, path, what, on_reread, u);
+	free(path);
+	free(what);
+}
+
+/* ---------------------------------------------------------------- PUT and POST of one object */
+
+static void on_write(struct canvas *cv, long status, cJSON *json, const struct err *err, void *ud);
+
+/* Send u->sent as a PUT (or, phase 0 of a create, a POST). */
+static void send_object(struct unit *u, int create)
+{
+	struct exec *x = u->x;
+	const struct xobj *ob = u->obj;
+	cJSON *body = exec_body(ob->c0->kind, u->sent, create);
+	char *path, *what;
+
+	if (create)
+		path = exec_create_path(ob->c0->kind, ob->c0->course_id, item_parent(u));
+	else
+		path = exec_object_path(ob->c0->kind, ob->c0->course_id, obj_id(u), item_parent(u), 0);
+	what = xasprintf("%s %s of course %s", plan_kind_name(ob->c0->kind), create ? "(new)" : obj_id(u),
+			 ob->c0->course_id);
+	canvas_send(x->cv, create ? "POST" : "PUT", path, body, 0, what, on_write, u);
+	cJSON_Delete(body);
+	free(path);
+	free(what);
+}
+
+static void on_write(struct canvas *cv, long status, cJSON *json, const struct err *err, void *ud)
+{
+	struct unit *u = ud;
+	struct exec *x = u->x;
+	int create = u->type == U_CREATE && u->phase == 0;
+	size_t i;
+
+	(void)cv;
+	if (stopped_answer(x, status, err)) {
+		cJSON_Delete(json);
+		unit_finish_async(u);
+		return;
+	}
+	if (err->code) {
+		if (create && (status == 0 || status >= 500)) {
+			/* POST without a clear answer: the object may exist; resume looks for it */
+			for (i = 0; i < u->nch; i++)
+				outcome(x, u->ch[i], JOURNAL_INTENT,
+					"no clear answer to the POST, so the object may or may not exist; run `coursectl "
+					"apply --resume JOURNAL` to find out and finish", NULL, NULL);
+		} else {
+			for (i = 0; i < u->nch; i++)
+				outcome(x, u->ch[i], JOURNAL_FAILED, err->msg, u->new_id, NULL);
+		}
+		unit_finish_async(u);
+		return;
+	}
+	if (create) {
+		char b[32];
+		const char *id = id_text(cJSON_GetObjectItemCaseSensitive(json, u->obj->c0->kind == RES_PAGE ? "page_id"
+													     : "id"), b);
+		cJSON *fix = cJSON_CreateObject();
+		const cJSON *f;
+
+		if (!id) {
+			fail_all(u, "Canvas answered %s but gave no id for the new object", "2xx");
+			cJSON_Delete(fix);
+			cJSON_Delete(json);
+			unit_finish_async(u);
+			return;
+		}
+		u->new_id = xstrdup(id);
+		free(x->res->new_id[u->ch[0]]);
+		x->res->new_id[u->ch[0]] = xstrdup(id);
+		/* what Canvas did not take on create goes in one PUT (a module's published flag) */
+		cJSON_ArrayForEach(f, u->sent) {
+			const cJSON *g = cJSON_GetObjectItemCaseSensitive(json, f->string);
+
+			if (g && !same(x, u->obj->c0->kind, f->string, f, g) &&
+			    exec_param_name(u->obj->c0->kind, f->string, 0))
+				cJSON_AddItemToObject(fix, f->string, cJSON_Duplicate(f, 1));
+		}
+		if (fix->child) {
+			cJSON_Delete(json);
+			/* u->sent keeps every field: read-back checks them all after the PUT */
+			u->phase = 1;
+			{
+				cJSON *all = u->sent;
+
+				u->sent = fix;
+				send_object(u, 0);
+				u->sent = all;
+				cJSON_Delete(fix);
+			}
+			return;
+		}
+		cJSON_Delete(fix);
+	}
+	if (read_back(u, json, 0)) {
+		cJSON_Delete(json);
+		submit_reread(u);
+		return;
+	}
+	cJSON_Delete(json);
+	unit_finish_async(u);
+}
+
+/* ---------------------------------------------------------------- DELETE */
+
+static void on_delete(struct canvas *cv, long status, cJSON *json, const struct err *err, void *ud)
+{
+	struct unit *u = ud;
+	struct exec *x = u->x;
+	size_t i;
+
+	(void)cv;
+	cJSON_Delete(json);
+	if (!stopped_answer(x, status, err)) {
+		for (i = 0; i < u->nch; i++) {
+			if (!err->code || err->code == ERR_NOTFOUND)
+				outcome(x, u->ch[i], JOURNAL_DONE, NULL, NULL, NULL);
+			else
+				outcome(x, u->ch[i], JOURNAL_FAILED, err->msg, NULL, NULL);
+		}
+	}
+	unit_finish_async(u);
+}
+
+/* ---------------------------------------------------------------- bulk_update */
+
+static void on_bulk_reread(struct canvas *cv, cJSON *json, const struct err *err, void *ud);
+static void bulk_end(struct unit *u);
+static void on_progress(struct canvas *cv, long status, cJSON *json, const struct err *err, void *ud);
+
+static const char *bulk_assignment(const struct plan_change *c)
+{
+	return c->kind == RES_ASSIGNMENT ? c->id : c->parent;
+}
+
+static struct xobj *obj_of(const struct exec *x, size_t i)
+{
+	const struct plan_change *c = chg(x, i);
+	char *k = okey(c->course_id, c->kind, c->id);
+	struct xobj *ob = sm_get(&x->objmap, k);
+
+	free(k);
+	return ob;
+}
+
+static void poll_progress(struct unit *u)
+{
+	double delay = 0.3;
+	int i;
+
+	for (i = 0; i < u->polls && delay < 2.0; i++)
+		delay *= 1.5;
+	if (delay > 2.0)
+		delay = 2.0;
+	u->waited += delay;
+	u->polls++;
+	canvas_send_later(u->x->cv, delay, "GET", u->progress_path, NULL, 0, "the bulk date update's progress",
+			  on_progress, u);
+}
+
+static void bulk_reread(struct unit *u)
+{
+	struct buf path = BUF_INIT;
+	const char *prev = NULL;
+	size_t i;
+
+	buf_printf(&path, "/api/v1/courses/%s/assignments?include[]=overrides&override_assignment_dates=false",
+		   u->course_id);
+	for (i = 0; i < u->nch; i++) {
+		const char *a = bulk_assignment(chg(u->x, u->ch[i]));
+
+		if (prev && !strcmp(prev, a))
+			continue;
+		buf_printf(&path, "&assignment_ids[]=%s", a);
+		prev = a;
+	}
+	canvas_list(u->x->cv, path.ptr, "the assignments of the bulk date update", on_bulk_reread, u);
+	buf_release(&path);
+}
+
+/* The assignment (or override) object in a re-read list. */
+static const cJSON *find_in_list(const cJSON *list, const struct plan_change *c)
+{
+	const cJSON *a, *o;
+	char b[32];
+	const char *aid = bulk_assignment(c);
+
+	cJSON_ArrayForEach(a, list) {
+		const char *t = id_text(cJSON_GetObjectItemCaseSensitive(a, "id"), b);
+
+		if (!t || strcmp(t, aid))
+			continue;
+		if (c->kind == RES_ASSIGNMENT)
+			return a;
+		cJSON_ArrayForEach(o, cJSON_GetObjectItemCaseSensitive(a, "overrides")) {
+			t = id_text(cJSON_GetObjectItemCaseSensitive(o, "id"), b);
+			if (t && !strcmp(t, c->id))
+				return o;
+		}
+		return NULL;
+	}
+	return NULL;
+}
+
+static void on_bulk_reread(struct canvas *cv, cJSON *json, const struct err *err, void *ud)
+{
+	struct unit *u = ud;
+	struct exec *x = u->x;
+	size_t i;
+
+	(void)cv;
+	if (err->code == ERR_AUTH || (x->stopped && err->code)) {
+		/* stays intent */
+	} else if (err->code) {
+		fail_all(u, "the bulk update completed, but the re-read to check it failed: %s", err->msg);
+	} else {
+		for (i = 0; i < u->nch; i++) {
+			const struct plan_change *c = chg(x, u->ch[i]);
+			const cJSON *o = find_in_list(json, c), *g;
+
+			if (!o) {
+				outcome(x, u->ch[i], JOURNAL_FAILED, "the bulk update completed, but the object is not in "
+					"Canvas's list any more", NULL, NULL);
+				continue;
+			}
+			g = cJSON_GetObjectItemCaseSensitive(o, c->field);
+			if (same(x, c->kind, c->field, c->after, g)) {
+				outcome(x, u->ch[i], JOURNAL_DONE, NULL, NULL, NULL);
+			} else if (same(x, c->kind, c->field, c->before, g)) {
+				char *r = xasprintf("Canvas completed the bulk update but did not change %s", c->field);
+
+				outcome(x, u->ch[i], JOURNAL_FAILED, r, NULL, g);
+				free(r);
+			} else {
+				char *gw = brief(g), *ww = brief(c->after);
+				char *r = xasprintf("Canvas completed the bulk update but stored %s instead of %s", gw, ww);
+
+				outcome(x, u->ch[i], JOURNAL_FAILED, r, NULL, g);
+				free(r);
+				free(gw);
+				free(ww);
+			}
+		}
+	}
+	cJSON_Delete(json);
+	bulk_end(u);
+}
+
+/* A failed Progress: results are [{assignment_id, assignment_override_id?, field: [msg]}] or
+ * {"message": ...} (API.md 5.3). Nothing was saved. */
+static void bulk_failed(struct unit *u, const cJSON *results)
+{
+	struct exec *x = u->x;
+	const char *msg = str_of(results, "message");
+	const cJSON *rows = cJSON_IsArray(results) ? results : NULL;
+	struct buf all = BUF_INIT;
+	const cJSON *row, *f;
+	size_t i;
+	char b[32], b2[32];
+
+	cJSON_ArrayForEach(row, rows) {
+		const char *a = id_text(cJSON_GetObjectItemCaseSensitive(row, "assignment_id"), b);
+
+		cJSON_ArrayForEach(f, row)
+			if (cJSON_IsArray(f) && f->child && cJSON_IsString(f->child))
+				buf_printf(&all, "%sassignment %s %s: %s", all.len ? "; " : "", a ? a : "?", f->string,
+					   f->child->valuestring);
+	}
+	for (i = 0; i < u->nch; i++) {
+		const struct plan_change *c = chg(x, u->ch[i]);
+		const char *own = NULL;
+		char *r;
+
+		cJSON_ArrayForEach(row, rows) {
+			const char *a = id_text(cJSON_GetObjectItemCaseSensitive(row, "assignment_id"), b);
+			const char *o = id_text(cJSON_GetObjectItemCaseSensitive(row, "assignment_override_id"), b2);
+			const cJSON *m = cJSON_GetObjectItemCaseSensitive(row, c->field);
+
+			if (!a || strcmp(a, bulk_assignment(c)) || (c->kind == RES_ASSIGNMENT) != !o ||
+			    (o && strcmp(o, c->id)))
+				continue;
+			if (cJSON_IsArray(m) && cJSON_IsString(m->child))
+				own = m->child->valuestring;
+		}
+		if (own)
+			r = xasprintf("Canvas refused the date: %s", own);
+		else if (msg)
+			r = xasprintf("Canvas's bulk update failed: %s", msg);
+		else
+			r = xasprintf("not saved: Canvas saves nothing of a bulk update when one date in it is invalid "
+				      "(%s)", all.len ? all.ptr : "no reason given");
+		outcome(x, u->ch[i], JOURNAL_FAILED, r, NULL, NULL);
+		free(r);
+	}
+	buf_release(&all);
+}
+
+static void bulk_end(struct unit *u)
+{
+	size_t i;
+
+	for (i = 0; i < u->nch; i++) {
+		struct xobj *ob = obj_of(u->x, u->ch[i]);
+
+		if (ob && (i + 1 == u->nch || obj_of(u->x, u->ch[i + 1]) != ob)) {
+			ob->units--;
+			close_object(ob);
+		}
+	}
+}
+
+static void on_progress(struct canvas *cv, long status, cJSON *json, const struct err *err, void *ud)
+{
+	struct unit *u = ud;
+	struct exec *x = u->x;
+	const char *ws;
+
+	(void)cv;
+	if (err->code) {
+		if (!stopped_answer(x, status, err)) {
+			size_t i;
+			char *r = xasprintf("the bulk update was sent, but its progress cannot be read (%s); run "
+					    "`coursectl apply --resume JOURNAL` to check", err->msg);
+
+			for (i = 0; i < u->nch; i++)
+				outcome(x, u->ch[i], JOURNAL_INTENT, r, NULL, NULL);
+			free(r);
+		}
+		cJSON_Delete(json);
+		bulk_end(u);
+		return;
+	}
+	ws = str_of(json, "workflow_state");
+	if (ws && !strcmp(ws, "completed")) {
+		cJSON_Delete(json);
+		bulk_reread(u);
+		return;
+	}
+	if (ws && !strcmp(ws, "failed")) {
+		bulk_failed(u, cJSON_GetObjectItemCaseSensitive(json, "results"));
+		cJSON_Delete(json);
+		bulk_end(u);
+		return;
+	}
+	cJSON_Delete(json);
+	if (u->waited >= BULK_WAIT_S || x->stopped) {
+		size_t i;
+
+		if (!x->stopped)
+			for (i = 0; i < u->nch; i++)
+				outcome(x, u->ch[i], JOURNAL_INTENT, "Canvas had not finished the bulk update after 10 "
+					"minutes; run `coursectl apply --resume JOURNAL` later to check", NULL, NULL);
+		bulk_end(u);
+		return;
+	}
+	poll_progress(u);
+}
+
+static void on_bulk_put(struct canvas *cv, long status, cJSON *json, const struct err *err, void *ud)
+{
+	struct unit *u = ud;
+	char b[32];
+	const char *pid;
+
+	(void)cv;
+	if (stopped_answer(u->x, status, err)) {
+		cJSON_Delete(json);
+		bulk_end(u);
+		return;
+	}
+	if (err->code) {
+		fail_all(u, "%s", err->msg);
+		cJSON_Delete(json);
+		bulk_end(u);
+		return;
+	}
+	pid = id_text(cJSON_GetObjectItemCaseSensitive(json, "id"), b);
+	if (!pid) {
+		fail_all(u, "Canvas answered the bulk update without a Progress id (%s)", "API.md 5.3");
+		cJSON_Delete(json);
+		bulk_end(u);
+		return;
+	}
+	u->progress_path = xasprintf("/api/v1/progress/%s", pid);
+	cJSON_Delete(json);
+	poll_progress(u);
+}
+
+static void submit_bulk(struct unit *u)
+{
+	struct exec *x = u->x;
+	cJSON *body = cJSON_CreateArray();
+	char *path, *what;
+	size_t i;
+
+	for (i = 0; i < u->nch; i++) {
+		const struct plan_change *c = chg(x, u->ch[i]);
+		const struct xobj *ob = obj_of(x, u->ch[i]);
+
+		exec_bulk_add(body, bulk_assignment(c), c->kind == RES_ASSIGNMENT_OVERRIDE ? c->id : NULL,
+			      ob ? ob->live : NULL, c->field, c->after);
+	}
+	if (journal_units_intents(x, u)) {
+		cJSON_Delete(body);
+		unit_done(u);
+		return;
+	}
+	path = xasprintf("/api/v1/courses/%s/assignments/bulk_update", u->course_id);
+	what = xasprintf("the bulk date update of course %s", u->course_id);
+	canvas_send(x->cv, "PUT", path, body, 0, what, on_bulk_put, u);
+	cJSON_Delete(body);
+	free(path);
+	free(what);
+}
+
+/* ---------------------------------------------------------------- submitting */
+
+/* Start u. Returns 1 when u ended at once (nothing sent), 0 when a request is in flight. */
+static int unit_submit(struct unit *u)
+{
+	struct exec *x = u->x;
+	struct xobj *ob = u->obj;
+	const char *missing = NULL;
+	cJSON *sent, *f;
+	size_t i;
+
+	if (x->stopped || http_stopped(canvas_http(x->cv))) {
+		unit_done(u);
+		return 1;
+	}
+	if (u->type == U_BULK) {
+		submit_bulk(u);
+		return 0;
+	}
+	/* the fields to send, with the ids of objects created earlier in this run */
+	sent = cJSON_CreateObject();
+	for (i = 0; i < u->nch && !missing; i++) {
+		const struct plan_change *c = chg(x, u->ch[i]);
+
+		if (c->op == PLAN_CREATE) {
+			const cJSON *src = ob->adopt_fix ? ob->adopt_fix : c->after;
+
+			cJSON_ArrayForEach(f, src) {
+				cJSON *v;
+
+				if (c->kind == RES_PAGE && !strcmp(f->string, "url"))
+					continue;   /* Canvas makes the slug from the title (API.md 7.1) */
+				v = resolve_value(x, c->course_id, f, &missing);
+				if (!v)
+					break;
+				cJSON_AddItemToObject(sent, f->string, v);
+			}
+		} else if (c->op == PLAN_UPDATE || c->op == PLAN_MOVE) {
+			cJSON *v = resolve_value(x, c->course_id, c->after, &missing);
+
+			if (v)
+				cJSON_AddItemToObject(sent, c->field, v);
+		}
+	}
+	if (!missing && (u->type == U_CREATE || ob->c0->kind == RES_MODULE_ITEM) && !item_parent(u) &&
+	    ob->c0->kind == RES_MODULE_ITEM)
+		missing = ob->c0->parent ? ob->c0->parent : "its module";
+	if (missing) {
+		char *r = xasprintf("not written: it refers to %s, which this run did not create", missing);
+
+		for (i = 0; i < u->nch; i++)
+			outcome(x, u->ch[i], JOURNAL_SKIPPED, r, NULL, NULL);
+		free(r);
+		cJSON_Delete(sent);
+		unit_done(u);
+		return 1;
+	}
+	u->sent = sent;
+	if (journal_units_intents(x, u)) {
+		unit_done(u);
+		return 1;
+	}
+	if (u->type == U_DELETE) {
+		char *path = exec_object_path(ob->c0->kind, ob->c0->course_id, ob->c0->id, item_parent(u), 0);
+		char *what = xasprintf("%s %s of course %s", plan_kind_name(ob->c0->kind), ob->c0->id, ob->c0->course_id);
+
+		canvas_send(x->cv, "DELETE", path, NULL, 0, what, on_delete, u);
+		free(path);
+		free(what);
+		return 0;
+	}
+	if (ob->adopted)
+		u->new_id = xstrdup(ob->adopted);
+	send_object(u, u->type == U_CREATE && !ob->adopted);
+	return 0;
+}
+
+static void chain_run(struct unit *u)
+{
+	for (; u; u = u->next)
+		if (!unit_submit(u))
+			return;
+}
+
+/* ---------------------------------------------------------------- planning the writes */
+
+static struct xobj *object_for(struct exec *x, size_t i)
+{
+	const struct plan_change *c = chg(x, i);
+	char *k = okey(c->course_id, c->kind, c->id);
+	struct xobj *ob = sm_get(&x->objmap, k);
+
+	if (ob) {
+		free(k);
+	} else {
+		ob = xcalloc(1, sizeof(*ob));
+		ob->x = x;
+		ob->c0 = c;
+		sm_put_take(&x->objmap, k, ob);
+		if (x->nobjs == x->aobjs) {
+			x->aobjs = x->aobjs ? x->aobjs * 2 : 64;
+			x->objs = xrealloc(x->objs, x->aobjs * sizeof(*x->objs));
+		}
+		x->objs[x->nobjs++] = ob;
+	}
+	if (ob->nch == ob->ach) {
+		ob->ach = ob->ach ? ob->ach * 2 : 4;
+		ob->ch = xrealloc(ob->ch, ob->ach * sizeof(*ob->ch));
+	}
+	ob->ch[ob->nch++] = i;
+	return ob;
+}
+
+enum verdict { V_WRITE, V_DONE, V_CONFLICT, V_FAIL };
+
+/* The stale check of one change (see the design comment). *why: a reason for V_CONFLICT/V_FAIL. */
+static enum verdict check_change(struct exec *x, struct xobj *ob, size_t i, char **why, struct smap *taken)
+{
+	const struct plan_change *c = chg(x, i);
+	const cJSON *got;
+	cJSON *tmp = NULL, *want = NULL;
+	const char *miss = NULL;
+	enum verdict v;
+
+	*why = NULL;
+	if (c->op == PLAN_CREATE) {
+		cJSON *o = NULL;
+		char b[32];
+		const cJSON *f;
+
+		if (x->res->new_id[i]) {
+			/* resume: the journal knows the id this create got */
+			char *k = okey(c->course_id, c->kind, x->res->new_id[i]);
+
+			o = sm_get(&x->live, k);
+			free(k);
+			if (!o) {
+				free(x->res->new_id[i]);   /* deleted since: made again */
+				x->res->new_id[i] = NULL;
+			}
+		}
+		if (!o)
+			o = find_existing(x, ob, taken);
+		if (!o)
+			return V_WRITE;
+		ob->adopted = xstrdup(id_text(cJSON_GetObjectItemCaseSensitive(o, c->kind == RES_PAGE ? "page_id" : "id"),
+					      b));
+		if (!x->res->new_id[i])
+			x->res->new_id[i] = xstrdup(ob->adopted);
+		sm_put_take(taken, okey(c->course_id, c->kind, ob->adopted), o);
+		ob->live = o;
+		live_parent(x, ob);
+		ob->adopt_fix = cJSON_CreateObject();
+		cJSON_ArrayForEach(f, c->after) {
+			cJSON *rv;
+
+			if ((c->kind == RES_PAGE && !strcmp(f->string, "url")) ||
+			    (c->kind == RES_MODULE_ITEM && !strcmp(f->string, "module_id")))
+				continue;
+			rv = resolve_value(x, c->course_id, f, &miss);
+			if (rv && !same(x, c->kind, f->string, rv, cJSON_GetObjectItemCaseSensitive(o, f->string)) &&
+			    exec_param_name(c->kind, f->string, 0))
+				cJSON_AddItemToObject(ob->adopt_fix, f->string, cJSON_Duplicate(f, 1));
+			cJSON_Delete(rv);
+		}
+		if (!ob->adopt_fix->child)
+			return V_DONE;
+		return V_WRITE;
+	}
+	if (c->op == PLAN_DELETE) {
+		const char *f;
+
+		if (!ob->live)
+			return V_DONE;
+		f = delete_differs(x, ob, c->before);
+		if (f) {
+			*why = xasprintf("changed in Canvas since the plan (%s differs)", f);
+			return V_CONFLICT;
+		}
+		return V_WRITE;
+	}
+	if (!ob->live) {
+		*why = xstrdup("it is no longer in Canvas");
+		return V_CONFLICT;
+	}
+	got = live_field(ob, c->field, &tmp);
+	want = resolve_value(x, c->course_id, c->after, &miss);
+	if (want && same(x, c->kind, c->field, want, got))
+		v = V_DONE;
+	else if (same(x, c->kind, c->field, c->before, got) || !strcmp(c->field, "position"))
+		v = V_WRITE;
+	else {
+		char *g = brief(got), *b = brief(c->before);
+
+		*why = xasprintf("changed in Canvas since the plan: it is %s, the plan expected %s", g, b);
+		free(g);
+		free(b);
+		v = V_CONFLICT;
+	}
+	cJSON_Delete(want);
+	cJSON_Delete(tmp);
+	return v;
+}
+
+/* Which chain stage a unit of the object belongs to, or -1 when it runs free. */
+static int chain_stage(const struct exec *x, struct unit *u)
+{
+	const struct plan_change *c0 = u->obj->c0;
+	enum resource_kind k = c0->kind;
+	int has_pos = 0, has_pre = 0, moves = 0, news = 0;
+	const cJSON *pos = NULL, *mod = NULL;
+	size_t i;
+	char b[32];
+
+	for (i = 0; i < u->nch; i++) {
+		const struct plan_change *c = chg(x, u->ch[i]);
+
+		if (c->op == PLAN_CREATE) {
+			pos = cJSON_GetObjectItemCaseSensitive(u->obj->adopt_fix ? u->obj->adopt_fix : c->after, "position");
+			mod = cJSON_GetObjectItemCaseSensitive(c->after, "module_id");
+			news |= refers_new(c->after);
+		} else if (c->field && !strcmp(c->field, "position")) {
+			has_pos = 1;
+			pos = c->after;
+		} else if (c->field && !strcmp(c->field, "prerequisite_module_ids")) {
+			has_pre = 1;
+			news |= refers_new(c->after);
+		} else if (c->op == PLAN_MOVE) {
+			moves = 1;
+			mod = c->after;
+			news |= refers_new(c->after);
+		}
+	}
+	u->key1 = cJSON_IsNumber(pos) ? pos->valuedouble : POS_LAST + (double)u->order;
+	if (k == RES_MODULE_ITEM) {
+		const char *m = mod ? id_text(mod, b) : (u->obj->live_parent[0] ? u->obj->live_parent : c0->parent);
+
+		snprintf(u->key2, sizeof(u->key2), "%s", m ? m : "");
+	}
+	if (u->type == U_CREATE && k != RES_MODULE && k != RES_MODULE_ITEM)
+		return 0;
+	if (k == RES_MODULE) {
+		if (u->type == U_DELETE)
+			return 5;
+		if (u->type == U_CREATE || has_pos)
+			return 1;
+		if (has_pre || news)
+			return 2;
+		return -1;
+	}
+	if (k == RES_MODULE_ITEM) {
+		if (u->type == U_DELETE)
+			return 4;
+		if (u->type == U_CREATE || has_pos || moves || news)
+			return 3;
+		return -1;
+	}
+	return news ? 2 : -1;
+}
+
+static int cmp_chain(const void *a, const void *b)
+{
+	const struct unit *x = *(struct unit *const *)a, *y = *(struct unit *const *)b;
+	int r = strcmp(x->course_id, y->course_id);
+
+	if (r)
+		return r;
+	if (x->stage != y->stage)
+		return x->stage < y->stage ? -1 : 1;
+	if ((r = strcmp(x->key2, y->key2)))
+		return r;
+	if (x->key1 != y->key1)
+		return x->key1 < y->key1 ? -1 : 1;
+	return x->order < y->order ? -1 : x->order > y->order;
+}
+
+/* The bulk units of the course: its bulk changes (in plan order), BULK_BATCH assignments a unit. */
+static void make_bulk_units(struct exec *x, const size_t *bulk, size_t n)
+{
+	struct unit *u = NULL;
+	const char *course = NULL;
+	size_t i, nassign = 0;
+	struct smap seen = { 0 };
+
+	for (i = 0; i < n; i++) {
+		const struct plan_change *c = chg(x, bulk[i]);
+		const char *a = bulk_assignment(c);
+		char *k = nkey(c->course_id, a);
+		int is_new = !sm_get(&seen, k);
+
+		if (!u || strcmp(course, c->course_id) || (is_new && nassign >= BULK_BATCH)) {
+			u = unit_new(x, U_BULK, NULL);
+			u->course_id = c->course_id;
+			course = c->course_id;
+			nassign = 0;
+		}
+		if (is_new) {
+			nassign++;
+			sm_put_take(&seen, k, (void *)1);
+		} else {
+			free(k);
+		}
+		unit_add(u, bulk[i]);
+	}
+	sm_release(&seen);
+}
+
+static int cmp_bulk(const void *a, const void *b, const struct exec *x)
+{
+	const struct plan_change *p = chg(x, *(const size_t *)a), *q = chg(x, *(const size_t *)b);
+	int r = strcmp(p->course_id, q->course_id);
+
+	if (!r)
+		r = strcmp(bulk_assignment(p), bulk_assignment(q));
+	if (!r)
+		r = (int)p->kind - (int)q->kind;
+	if (!r)
+		r = strcmp(p->id, q->id);
+	if (!r)
+		r = *(const size_t *)a < *(const size_t *)b ? -1 : 1;
+	return r;
+}
+
+static const struct exec *bulk_sort_exec;
+
+static int cmp_bulk_q(const void *a, const void *b)
+{
+	return cmp_bulk(a, b, bulk_sort_exec);
+}
+
+static int can_create(enum resource_kind kind)
+{
+	char *p = exec_create_path(kind, "0", "0");
+	int ok = p != NULL;
+
+	free(p);
+	return ok;
+}
+
+/* Stale-check every object, journal the outcomes known now, and make the units. */
+static void plan_units(struct exec *x)
+{
+	size_t oi, k, *bulk = NULL, nbulk = 0;
+	struct smap taken = { 0 };
+
+	bulk = xcalloc(x->p->nchanges ? x->p->nchanges : 1, sizeof(*bulk));
+	for (oi = 0; oi < x->nobjs; oi++) {
+		struct xobj *ob = x->objs[oi];
+		const struct plan_change *c0 = ob->c0;
+		enum verdict *v = xcalloc(ob->nch, sizeof(*v));
+		char **why = xcalloc(ob->nch, sizeof(*why));
+		struct unit *put = NULL;
+		const char *conflict_field = NULL;
+		char *lk;
+
+		lk = okey(c0->course_id, c0->kind, c0->id);
+		ob->live = c0->op == PLAN_CREATE ? NULL : sm_get(&x->live, lk);
+		free(lk);
+		live_parent(x, ob);
+		for (k = 0; k < ob->nch; k++) {
+			v[k] = check_change(x, ob, ob->ch[k], &why[k], &taken);
+			if (v[k] == V_CONFLICT && !conflict_field) {
+				const struct plan_change *c = chg(x, ob->ch[k]);
+
+				conflict_field = c->field ? c->field : plan_op_name(c->op);
+				if (!x->o->force || !ob->live)
+					ob->conflict = 1;
+			}
+		}
+		for (k = 0; k < ob->nch; k++) {
+			size_t i = ob->ch[k];
+			const struct plan_change *c = chg(x, i);
+			cJSON *tmp = NULL;
+
+			if (v[k] == V_DONE) {
+				outcome(x, i, JOURNAL_DONE, NULL, x->res->new_id[i], NULL);
+			} else if (v[k] == V_CONFLICT && ob->conflict) {
+				const cJSON *live = c->field && ob->live ? live_field(ob, c->field, &tmp) : NULL;
+
+				outcome(x, i, JOURNAL_CONFLICT, why[k], NULL, live);
+			} else if (ob->conflict) {
+				char *r = xasprintf("not written: %s of this object is a conflict", conflict_field);
+
+				outcome(x, i, JOURNAL_CONFLICT, r, NULL, NULL);
+				free(r);
+			} else if ((c->op == PLAN_UPDATE || c->op == PLAN_MOVE) && exec_is_bulk_field(c->kind, c->field)) {
+				bulk[nbulk++] = i;
+			} else if ((c->op == PLAN_UPDATE || c->op == PLAN_MOVE) && !exec_param_name(c->kind, c->field, 0)) {
+				char *r = xasprintf("coursectl has no way to write it: Canvas's API takes no parameter for "
+						    "%s field %s (a read-only or unknown field, API.md 12)",
+						    plan_kind_name(c->kind), c->field);
+
+				outcome(x, i, JOURNAL_FAILED, r, NULL, NULL);
+				free(r);
+			} else if (c->op == PLAN_CREATE && !can_create(c->kind)) {
+				outcome(x, i, JOURNAL_FAILED, "Canvas's API cannot create this kind of object", NULL, NULL);
+			} else if (c->op == PLAN_CREATE) {
+				struct unit *u = unit_new(x, ob->adopted ? U_PUT : U_CREATE, ob);
+
+				unit_add(u, i);
+			} else if (c->op == PLAN_DELETE) {
+				unit_add(unit_new(x, U_DELETE, ob), i);
+			} else {
+				if (!put)
+					put = unit_new(x, U_PUT, ob);
+				unit_add(put, i);
+			}
+			cJSON_Delete(tmp);
+			free(why[k]);
+		}
+		free(v);
+		free(why);
+	}
+	/* bulk units: grouped by course, then assignment, its overrides with it */
+	bulk_sort_exec = x;
+	qsort(bulk, nbulk, sizeof(*bulk), cmp_bulk_q);
+	for (k = 0; k < nbulk; k++) {
+		struct xobj *ob = obj_of(x, bulk[k]);
+
+		if (ob && (k == 0 || obj_of(x, bulk[k - 1]) != ob))
+			ob->units++;
+	}
+	make_bulk_units(x, bulk, nbulk);
+	free(bulk);
+	sm_release(&taken);
+}
+
+static void start_units(struct exec *x)
+{
+	struct unit **chained = xcalloc(x->nunits ? x->nunits : 1, sizeof(*chained));
+	size_t i, n = 0, nunits = x->nunits;
+
+	for (i = 0; i < nunits; i++) {
+		struct unit *u = x->units[i];
+
+		if (u->type == U_BULK)
+			continue;
+		u->stage = chain_stage(x, u);
+		if (u->stage >= 0) {
+			u->chained = 1;
+			chained[n++] = u;
+		}
+	}
+	qsort(chained, n, sizeof(*chained), cmp_chain);
+	for (i = 0; i + 1 < n; i++)
+		if (!strcmp(chained[i]->course_id, chained[i + 1]->course_id))
+			chained[i]->next = chained[i + 1];
+	/* free units and bulk units all at once; each course's chain from its head */
+	for (i = 0; i < nunits; i++)
+		if (!x->units[i]->chained)
+			unit_submit(x->units[i]);
+	for (i = 0; i < n; i++)
+		if (i == 0 || strcmp(chained[i - 1]->course_id, chained[i]->course_id))
+			chain_run(chained[i]);
+	free(chained);
+}
+
+/* ---------------------------------------------------------------- the run */
+
+static int fetch_live(struct exec *x, struct err *err)
+{
+	char **ids = xcalloc(x->p->ncourses + x->nobjs + 1, sizeof(*ids));
+	struct smap seen = { 0 };
+	struct snapshot_stats st;
+	unsigned kinds = 1u << RES_COURSE;
+	size_t i;
+	int n = 0, rc;
+
+	for (i = 0; i < x->nobjs; i++) {
+		const struct plan_change *c = x->objs[i]->c0;
+		enum resource_kind k = c->kind;
+		char *key = xstrdup(c->course_id);
+
+		if (k == RES_ASSIGNMENT_OVERRIDE)
+			k = RES_ASSIGNMENT;
+		if (k == RES_MODULE_ITEM)
+			k = RES_MODULE;
+		kinds |= 1u << k;
+		if (sm_get(&seen, key)) {
+			free(key);
+		} else {
+			ids[n++] = (char *)c->course_id;
+			sm_put_take(&seen, key, (void *)1);
+		}
+	}
+	sm_release(&seen);
+	rc = snapshot_fetch(&x->snap, x->cv, ids, n, kinds, &st, err);
+	free(ids);
+	return rc;
+}
+
+/* ---------------------------------------------------------------- the final re-read */
+
+/* The live object of change i now (creates: by the id they got), or NULL. */
+static cJSON *live_now(const struct exec *x, size_t i)
+{
+	const struct plan_change *c = chg(x, i);
+	const char *id = c->op == PLAN_CREATE ? x->res->new_id[i] : c->id;
+	char *k;
+	cJSON *o;
+
+	if (!id)
+		return NULL;
+	k = okey(c->course_id, c->kind, id);
+	o = sm_get(&x->live, k);
+	free(k);
+	return o;
+}
+
+/* What a re-read shows for a done change written in this run: NULL when the value is there, else
+ * a reason (malloced). */
+static char *verify_change(struct exec *x, size_t i)
+{
+	const struct plan_change *c = chg(x, i);
+	cJSON *o = live_now(x, i), *want, *tmp = NULL;
+	const cJSON *got, *f;
+	const char *miss = NULL;
+	struct xobj probe;
+	char *r = NULL;
+
+	switch (c->op) {
+	case PLAN_DELETE:
+		return o ? xstrdup("Canvas answered the DELETE, but a re-read still finds the object") : NULL;
+	case PLAN_CREATE:
+		if (!o)
+			return xstrdup("Canvas answered the POST, but a re-read does not find the new object");
+		cJSON_ArrayForEach(f, c->after) {
+			if (c->kind == RES_PAGE && !strcmp(f->string, "url"))
+				continue;
+			want = resolve_value(x, c->course_id, f, &miss);
+			got = cJSON_GetObjectItemCaseSensitive(o, f->string);
+			if (want && got && !same(x, c->kind, f->string, want, got)) {
+				char *g = brief(got);
+
+				r = xasprintf("Canvas answered the POST, but a re-read shows %s %s", f->string, g);
+				free(g);
+			}
+			cJSON_Delete(want);
+			if (r)
+				return r;
+		}
+		return NULL;
+	default:
+		if (!o)
+			return xstrdup("Canvas answered 200, but a re-read does not find the object any more");
+		memset(&probe, 0, sizeof(probe));
+		probe.x = x;
+		probe.c0 = c;
+		probe.live = o;
+		live_parent(x, &probe);
+		got = live_field(&probe, c->field, &tmp);
+		want = resolve_value(x, c->course_id, c->after, &miss);
+		if (want && !same(x, c->kind, c->field, want, got)) {
+			if (same(x, c->kind, c->field, c->before, got)) {
+				r = xasprintf("Canvas answered 200 but did not change %s (its answer showed the new value; "
+					      "a re-read shows the old one)", c->field);
+			} else {
+				char *g = brief(got);
+
+				r = xasprintf("Canvas answered 200, but a re-read shows %s %s", c->field, g);
+				free(g);
+			}
+		}
+		cJSON_Delete(want);
+		cJSON_Delete(tmp);
+		return r;
+	}
+}
+
+/* After the writes: the same list calls as the stale check once more, and every value this run
+ * wrote must be there. The answer to a write can show a value that did not last (canvas-sim's
+ * "ignore" script; a Canvas callback that reverts), and a position set early can be moved by a
+ * later sibling's write: both are failures, journaled as a second outcome that supersedes done. */
+static int verify(struct exec *x, struct err *err)
+{
+	size_t i, n = 0;
+	int rc;
+
+	for (i = 0; i < x->res->n; i++)
+		n += x->written[i] && x->res->state[i] == JOURNAL_DONE;
+	if (!n)
+		return 0;
+	sm_release(&x->live);
+	cJSON_Delete(x->snap);
+	x->snap = NULL;
+	if ((rc = fetch_live(x, err))) {
+		if (rc == ERR_AUTH)
+			return rc;
+		warnf("the re-read after the writes failed (%s); the answers to the writes showed every value",
+		      err->msg);
+		err_clear(err);
+		return 0;
+	}
+	index_live(x);
+	for (i = 0; i < x->res->n; i++) {
+		char *r;
+
+		if (!x->written[i] || x->res->state[i] != JOURNAL_DONE)
+			continue;
+		r = verify_change(x, i);
+		if (r) {
+			outcome(x, i, JOURNAL_FAILED, r, NULL, NULL);
+			free(r);
+		}
+	}
+	return 0;
+}
+
+static void count(struct exec *x)
+{
+	struct exec_result *r = x->res;
+	struct smap objs = { 0 };
+	size_t i;
+
+	for (i = 0; i < r->n; i++) {
+		const struct plan_change *c = chg(x, i);
+
+		switch (r->state[i]) {
+		case JOURNAL_DONE: {
+			char *k = okey(c->course_id, c->kind, c->id);
+
+			r->done++;
+			if (!sm_get(&objs, k)) {
+				r->objects_done++;
+				sm_put_take(&objs, k, (void *)1);
+			} else {
+				free(k);
+			}
+			break;
+		}
+		case JOURNAL_FAILED:
+			r->failed++;
+			break;
+		case JOURNAL_CONFLICT:
+			r->conflicts++;
+			break;
+		case JOURNAL_SKIPPED:
+			r->skipped++;
+			break;
+		case JOURNAL_INTENT:
+			if (r->error[i])
+				r->failed++;
+			break;
+		default:
+			break;
+		}
+	}
+	sm_release(&objs);
+}
+
+int exec_run(struct canvas *cv, const struct plan *p, const struct exec_opts *o, struct exec_result *res,
+	     struct err *err)
+{
+	struct exec x;
+	struct err e = ERR_INIT;
+	long requests0 = http_get_stats(canvas_http(cv))->requests;
+	size_t i;
+	int rc = 0;
+
+	memset(res, 0, sizeof(*res));
+	res->n = p->nchanges;
+	res->state = xcalloc(res->n ? res->n : 1, sizeof(*res->state));
+	res->error = xcalloc(res->n ? res->n : 1, sizeof(*res->error));
+	res->new_id = xcalloc(res->n ? res->n : 1, sizeof(*res->new_id));
+	if (!o->journal)
+		return err_set(err, ERR_GENERIC, "apply needs a journal: nothing is written to Canvas without one");
+	memset(&x, 0, sizeof(x));
+	x.cv = cv;
+	x.p = p;
+	x.o = o;
+	x.res = res;
+	x.origin = canvas_base_url(cv);
+	x.written = xcalloc(res->n ? res->n : 1, 1);
+
+	for (i = 0; i < p->nchanges; i++) {
+		const struct plan_change *c = &p->changes[i];
+
+		if (c->op == PLAN_CREATE)
+			sm_put_take(&x.news, nkey(c->course_id, c->id), (void *)(uintptr_t)(i + 1));
+		if (o->prior && o->prior[i] == JOURNAL_DONE) {
+			res->state[i] = JOURNAL_DONE;
+			if (o->prior_ids && o->prior_ids[i])
+				res->new_id[i] = xstrdup(o->prior_ids[i]);
+			continue;
+		}
+		if (o->prior && o->prior_ids && o->prior_ids[i] && c->op == PLAN_CREATE)
+			res->new_id[i] = xstrdup(o->prior_ids[i]);
+		object_for(&x, i);
+	}
+	if (x.nobjs) {
+		if ((rc = fetch_live(&x, err)))
+			goto done;
+		index_live(&x);
+		plan_units(&x);
+		for (i = 0; i < x.nobjs; i++)
+			close_object(x.objs[i]);   /* objects decided by the stale check alone */
+		if (!x.stopped)
+			start_units(&x);
+		if (canvas_run(cv, &e) && !x.fatal.code)
+			x.fatal = e;
+		if (!x.fatal.code && verify(&x, &e))
+			x.fatal = e;
+	}
+	if (x.fatal.code) {
+		*err = x.fatal;
+		rc = err->code;
+	} else if (journal_sync(o->journal, &e)) {
+		*err = e;
+		rc = err->code;
+	}
+done:
+	count(&x);
+	res->requests = http_get_stats(canvas_http(cv))->requests - requests0;
+	for (i = 0; i < x.nunits; i++)
+		unit_free(x.units[i]);
+	free(x.units);
+	for (i = 0; i < x.nobjs; i++) {
+		free(x.objs[i]->ch);
+		free(x.objs[i]->adopted);
+		cJSON_Delete(x.objs[i]->adopt_fix);
+		free(x.objs[i]);
+	}
+	free(x.objs);
+	sm_release(&x.live);
+	sm_release(&x.objmap);
+	sm_release(&x.news);
+	cJSON_Delete(x.snap);
+	free(x.written);
+	return rc;
+}
+
+void exec_result_release(struct exec_result *res)
+{
+	size_t i;
+
+	if (!res)
+		return;
+	for (i = 0; i < res->n; i++) {
+		free(res->error[i]);
+		free(res->new_id[i]);
+	}
+	free(res->state);
+	free(res->error);
+	free(res->new_id);
+	memset(res, 0, sizeof(*res));
+}

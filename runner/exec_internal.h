@@ -1,0 +1,67 @@
+/* runner/exec_internal.h -- the pure parts of apply (exec_write.c), shared by exec.c,
+ * exec_inverse.c and the unit tests, and seen by nothing else: where a kind is written, how a
+ * plan field becomes a Canvas parameter, the request bodies, and when a value read back from Canvas
+ * shows the value the plan wanted. No I/O here.
+ */
+#ifndef COURSECTL_EXEC_INTERNAL_H
+#define COURSECTL_EXEC_INTERNAL_H
+
+#include <stddef.h>
+
+#include <cjson/cJSON.h>
+
+#include "resource.h"
+
+/* The Canvas parameter that writes plan field `field` of `kind` (inside the kind's wrapper, or
+ * top-level for discussion topics and announcements), or NULL when Canvas has none: a read-only
+ * field (API.md 12) or one this version does not know how to write. create: the parameter on
+ * POST (module items also take type, content_id and page_url there). Pages: todo_date is written
+ * as student_todo_at (API.md 7.3). Static strings. */
+const char *exec_param_name(enum resource_kind kind, const char *field, int create);
+
+/* 1 when `field` of `kind` goes through PUT .../assignments/bulk_update (assignment and override
+ * due_at, unlock_at, lock_at: API.md 5.3). */
+int exec_is_bulk_field(enum resource_kind kind, const char *field);
+
+/* The path of one object ("/api/v1/..."), for PUT, DELETE and GET: pages as page_id:N (API.md
+ * 7.1), module items under `parent` (their module), overrides under `parent` (their assignment),
+ * calendar events outside the course. read: the GET variant (a course with its syllabus_body).
+ * Malloced (free). */
+char *exec_object_path(enum resource_kind kind, const char *course_id, const char *id, const char *parent,
+		       int read);
+/* The path a new object of `kind` is POSTed to, or NULL when Canvas cannot create one there (a
+ * course). Malloced. */
+char *exec_create_path(enum resource_kind kind, const char *course_id, const char *parent);
+
+/* The JSON body of a PUT or POST of `fields` ({plan field: value}, values as they will be sent):
+ * {"wrapper": {param: value, ...}}, or the parameters at the top level for discussion topics and
+ * announcements (API.md 8.1, 9). Fields without a parameter are left out (the caller fails them
+ * first). Malloced (cJSON_Delete). */
+cJSON *exec_body(enum resource_kind kind, const cJSON *fields, int create);
+
+/* Add one date change to a bulk_update body (`body`: a JSON array, API.md 5.3): the entry of
+ * assignment `assignment_id` (made when missing) gets a base date entry (override_id NULL) holding
+ * only the changed keys, or the override's entry. An override entry starts from every date the
+ * override has now (`live_override`: its keys due_at/unlock_at/lock_at, present = overridden),
+ * because an entry without a key un-overrides that date; then the changed key is set. */
+void exec_bulk_add(cJSON *body, const char *assignment_id, const char *override_id, const cJSON *live_override,
+		   const char *field, const cJSON *value);
+
+/* 1 when `got` (a value read from Canvas; NULL = absent) shows `want` (the plan's value) for field
+ * `field` of `kind`: absent and null are the same; dates compare as instants; HTML fields after
+ * exec_html_normalize (origin: the Canvas base URL); numbers and id strings by their text
+ * ("8401" = 8401); objects by want's keys only (Canvas adds keys such as "completed" to a
+ * completion requirement); arrays element by element. */
+int exec_value_matches(enum resource_kind kind, const char *field, const cJSON *want, const cJSON *got,
+		       const char *origin);
+
+/* HTML as compared by read-back and the stale check (exec_write.c's design comment lists the
+ * rules). Malloced. */
+char *exec_html_normalize(const char *html, const char *origin);
+
+/* Fields of a deleted object that a create cannot send back: ids, timestamps, Canvas's derived and
+ * read-only fields (resource.h, API.md 12), a module's items (recreated one by one). Removes them
+ * from obj in place. */
+void exec_strip_for_create(enum resource_kind kind, cJSON *obj);
+
+#endif

@@ -1,0 +1,368 @@
+/* runner/exec_inverse.c -- the plan that undoes a journal (include/exec.h exec_inverse_plan).
+ *
+ * ARCHITECTURE.md "Durability": rollback takes every change of a journal that was done, or may
+ * have been (an intent without an outcome: the request may have reached Canvas), newest first,
+ * and writes `before` back after checking that the live value still equals `after`. Building that
+ * as a plan means the rollback runs through exec_run like any apply -- the same stale check (a
+ * value someone changed since is a conflict, skipped unless --force), the same journal (so a
+ * rollback can itself be rolled back), the same read-back -- and `rollback --dry-run` is just the
+ * plan rendered. Per op:
+ *   update  before and after swapped;
+ *   create  a delete of the object Canvas made, by the id the journal recorded for it; its
+ *           `before` is the create's `after` plus that id, which the stale check compares;
+ *   delete  a create made of the deleted object's `before` minus what a create cannot send (ids,
+ *           timestamps, derived and read-only fields: exec_strip_for_create). A deleted module
+ *           comes back with its items: Canvas deleted them with it (the plan recorded them in the
+ *           module's `before`, not as changes), so each becomes a create of its own in the new
+ *           module ("new:N"), which exec runs after the module's;
+ *   move    the item back to the module it came from.
+ * References are rewritten as the objects now are: a "new:N" the original plan created is the id
+ * the journal recorded; a module the original plan deleted is the "new:N" of its re-creation, in
+ * prerequisite lists and item module ids alike.
+ *
+ * Order: objects by their newest change, newest first, each object's changes newest first (one
+ * block per object, as render_text shows them); exec_run then orders the writes that depend on
+ * each other (a module before its items, positions ascending).
+ *
+ * What a rollback cannot restore exactly (say so to users; docs follow this list):
+ *   - a re-created object is a new object: a new id, so links to the old one (in HTML, bookmarks,
+ *     other courses) and everything Canvas keeps by id -- students' module progress and
+ *     completion, a page's revision history, discussion replies, submissions -- stay with the
+ *     deleted one; Canvas soft-deletes, so an administrator can still undelete the original;
+ *   - a create whose outcome was never recorded and whose id is unknown (a crash between the POST
+ *     and its answer): listed as skipped with the reason; `apply --resume` finds such objects
+ *     first, so resume before rolling back;
+ *   - history: page revisions, updated_at, last_edited_by and the notifications Canvas sent (a due
+ *     date change on a published assignment notifies students, and so does the change back);
+ *   - what Canvas did by itself and the plan did not record: publishing a module publishes its
+ *     items and their content (the modules step records those as changes, so they are undone too,
+ *     but changes made by hand since are not coursectl's to know).
+ */
+#include "exec.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "exec_internal.h"
+#include "xalloc.h"
+
+#define STEP "rollback"
+
+/* "new:N" ids and deleted module ids, per course, mapped to what the rollback should name. */
+struct idmap {
+	char **course, **from, **to;
+	size_t n, alloc;
+};
+
+static void map_put(struct idmap *m, const char *course, const char *from, const char *to)
+{
+	if (m->n == m->alloc) {
+		m->alloc = m->alloc ? m->alloc * 2 : 16;
+		m->course = xrealloc(m->course, m->alloc * sizeof(*m->course));
+		m->from = xrealloc(m->from, m->alloc * sizeof(*m->from));
+		m->to = xrealloc(m->to, m->alloc * sizeof(*m->to));
+	}
+	m->course[m->n] = xstrdup(course);
+	m->from[m->n] = xstrdup(from);
+	m->to[m->n] = xstrdup(to);
+	m->n++;
+}
+
+/* Mappings are few (creates and deleted modules of one plan): a linear search. */
+static const char *map_get(const struct idmap *m, const char *course, const char *from)
+{
+	size_t i;
+
+	for (i = 0; i < m->n; i++)
+		if (!strcmp(m->from[i], from) && !strcmp(m->course[i], course))
+			return m->to[i];
+	return NULL;
+}
+
+static void map_release(struct idmap *m)
+{
+	size_t i;
+
+	for (i = 0; i < m->n; i++) {
+		free(m->course[i]);
+		free(m->from[i]);
+		free(m->to[i]);
+	}
+	free(m->course);
+	free(m->from);
+	free(m->to);
+}
+
+static cJSON *id_json(const char *id)
+{
+	char *end;
+	double v = strtod(id, &end);
+
+	if (*id >= '0' && *id <= '9' && !*end)
+		return cJSON_CreateNumber(v);
+	return cJSON_CreateString(id);
+}
+
+/* An id value (number or string) as text in b; NULL when v is not one. */
+static const char *id_text(const cJSON *v, char b[32])
+{
+	if (cJSON_IsString(v))
+		return v->valuestring;
+	if (cJSON_IsNumber(v)) {
+		snprintf(b, 32, "%.0f", v->valuedouble);
+		return b;
+	}
+	return NULL;
+}
+
+static const char *map_id_text(const struct idmap *m, const char *course, const char *id)
+{
+	const char *t = id ? map_get(m, course, id) : NULL;
+
+	return t ? t : id;
+}
+
+/* A copy of the array of ids with every mapped id replaced. */
+static cJSON *remap_ids(const struct idmap *m, const char *course, const cJSON *arr)
+{
+	cJSON *out = cJSON_CreateArray();
+	const cJSON *it;
+	const char *t, *to;
+	char b[32];
+
+	cJSON_ArrayForEach(it, arr) {
+		t = id_text(it, b);
+		to = t ? map_get(m, course, t) : NULL;
+		cJSON_AddItemToArray(out, to ? id_json(to) : cJSON_Duplicate(it, 1));
+	}
+	return out;
+}
+
+/* Rewrite module references of a value in place: an item's module_id, a module's prerequisite
+ * ids; field NULL: v is a whole object (a create's fields) whose own references are rewritten. */
+static void remap_value(const struct idmap *m, const char *course, enum resource_kind kind, const char *field,
+			cJSON **v)
+{
+	char b[32];
+	const char *t, *to;
+	cJSON *nv;
+
+	if (!field && cJSON_IsObject(*v)) {
+		const char *f = kind == RES_MODULE_ITEM ? "module_id" : kind == RES_MODULE ? "prerequisite_module_ids" : NULL;
+		cJSON *val = f ? cJSON_GetObjectItemCaseSensitive(*v, f) : NULL;
+
+		if (!val)
+			return;
+		nv = cJSON_Duplicate(val, 1);
+		remap_value(m, course, kind, f, &nv);
+		cJSON_ReplaceItemInObjectCaseSensitive(*v, f, nv);
+		return;
+	}
+	if (kind == RES_MODULE_ITEM && field && !strcmp(field, "module_id")) {
+		t = id_text(*v, b);
+		if (t && (to = map_get(m, course, t))) {
+			cJSON_Delete(*v);
+			*v = id_json(to);
+		}
+	} else if (kind == RES_MODULE && field && !strcmp(field, "prerequisite_module_ids") && cJSON_IsArray(*v)) {
+		nv = remap_ids(m, course, *v);
+		cJSON_Delete(*v);
+		*v = nv;
+	}
+}
+
+struct ord {
+	size_t i;                 /* change index */
+	size_t obj_newest;        /* the newest change index of its object */
+};
+
+static const struct plan *sort_plan;   /* for cmp_obj (qsort has no context argument) */
+
+static int cmp_obj(const void *a, const void *b)
+{
+	const struct plan_change *x = &sort_plan->changes[((const struct ord *)a)->i];
+	const struct plan_change *y = &sort_plan->changes[((const struct ord *)b)->i];
+	int r = strcmp(x->course_id, y->course_id);
+
+	if (!r)
+		r = (int)x->kind - (int)y->kind;
+	if (!r)
+		r = strcmp(x->id, y->id);
+	return r;
+}
+
+static int cmp_ord(const void *a, const void *b)
+{
+	const struct ord *x = a, *y = b;
+
+	if (x->obj_newest != y->obj_newest)
+		return x->obj_newest > y->obj_newest ? -1 : 1;
+	return x->i > y->i ? -1 : x->i < y->i;
+}
+
+static void add_courses(struct plan *p, const struct plan *src)
+{
+	size_t i;
+
+	for (i = 0; i < src->ncourses; i++) {
+		const struct plan_course *c = &src->courses[i];
+		cJSON *o = cJSON_CreateObject();
+
+		cJSON_AddItemToObject(o, "id", id_json(c->id));
+		if (c->name)
+			cJSON_AddStringToObject(o, "name", c->name);
+		if (c->course_code)
+			cJSON_AddStringToObject(o, "course_code", c->course_code);
+		if (c->time_zone)
+			cJSON_AddStringToObject(o, "time_zone", c->time_zone);
+		plan_add_course(p, o, c->given);
+		cJSON_Delete(o);
+	}
+}
+
+/* The create that brings back a deleted object (as "new:N", nid), and for a module its items. */
+static void recreate(struct plan *p, const struct plan_change *c, const char *nid, const struct idmap *deleted)
+{
+	cJSON *after = cJSON_Duplicate(c->before, 1), *items, *it;
+	const char *parent = c->parent;
+	struct plan_change *nc;
+	char b[32];
+
+	items = cJSON_DetachItemFromObjectCaseSensitive(after, "items");
+	exec_strip_for_create(c->kind, after);
+	if (c->kind == RES_MODULE_ITEM) {
+		parent = map_id_text(deleted, c->course_id, c->parent);
+		if (parent)
+			cJSON_AddItemToObject(after, "module_id", id_json(parent));
+	}
+	remap_value(deleted, c->course_id, c->kind, NULL, &after);
+	nc = plan_add(p, STEP, c->course_id, c->kind, nid, parent, c->name, PLAN_CREATE, NULL, cJSON_CreateNull(),
+		      after);
+	nc->note = xasprintf("re-creates %s %s, deleted by change %ld of the journal (with a new id)",
+			     plan_kind_name(c->kind), c->id, c->seq);
+	if (c->kind == RES_MODULE) {
+		cJSON_ArrayForEach(it, items) {
+			cJSON *ia = cJSON_Duplicate(it, 1);
+			const char *iid = id_text(cJSON_GetObjectItemCaseSensitive(it, "id"), b);
+			const char *title = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(it, "title"));
+			char *inid = xasprintf("new:%ld", p->next_new++);
+
+			exec_strip_for_create(RES_MODULE_ITEM, ia);
+			cJSON_AddItemToObject(ia, "module_id", cJSON_CreateString(nid));
+			nc = plan_add(p, STEP, c->course_id, RES_MODULE_ITEM, inid, nid, title, PLAN_CREATE, NULL,
+				      cJSON_CreateNull(), ia);
+			nc->note = xasprintf("re-creates item %s of module %s (Canvas deleted it with its module)",
+					     iid ? iid : "?", c->id);
+			free(inid);
+		}
+	}
+	cJSON_Delete(items);
+}
+
+int exec_inverse_plan(struct plan **out, const struct journal_log *l, struct err *err)
+{
+	const struct plan *src = l->plan;
+	struct plan *p;
+	struct idmap created = { 0 }, deleted = { 0 };
+	struct ord *ord;
+	size_t i, k, n = 0;
+
+	if (!src)
+		return err_set(err, ERR_CORRUPT, "journal '%s' holds no plan", l->path ? l->path : "?");
+	p = plan_new();
+	p->recipe_path = src->recipe_path ? xstrdup(src->recipe_path) : NULL;
+	p->recipe_sha256 = src->recipe_sha256 ? xstrdup(src->recipe_sha256) : NULL;
+	p->description = xasprintf("Rollback of %s", l->path ? l->path : "a journal");
+	p->base_url = src->base_url ? xstrdup(src->base_url) : NULL;
+	p->created_at = src->created_at ? xstrdup(src->created_at) : NULL;
+	add_courses(p, src);
+
+	/* what the original creates became in Canvas */
+	for (i = 0; i < src->nchanges; i++)
+		if (src->changes[i].op == PLAN_CREATE && l->new_id && l->new_id[i])
+			map_put(&created, src->changes[i].course_id, src->changes[i].id, l->new_id[i]);
+
+	/* the changes to undo, grouped by object, objects by their newest change, newest first */
+	ord = xcalloc(src->nchanges ? src->nchanges : 1, sizeof(*ord));
+	for (i = 0; i < src->nchanges; i++)
+		if (l->state[i] == JOURNAL_DONE || l->state[i] == JOURNAL_INTENT)
+			ord[n++].i = i;
+	sort_plan = src;
+	qsort(ord, n, sizeof(*ord), cmp_obj);
+	for (k = 0; k < n; k = i) {
+		size_t newest = ord[k].i;
+
+		for (i = k; i < n && !cmp_obj(&ord[k], &ord[i]); i++)
+			if (ord[i].i > newest)
+				newest = ord[i].i;
+		for (i = k; i < n && !cmp_obj(&ord[k], &ord[i]); i++)
+			ord[i].obj_newest = newest;
+	}
+	qsort(ord, n, sizeof(*ord), cmp_ord);
+
+	/* a deleted module's re-creation gets its "new:N" first, so that references to it (items,
+	 * prerequisites) can be rewritten whatever order the changes come in */
+	for (k = 0; k < n; k++) {
+		const struct plan_change *c = &src->changes[ord[k].i];
+
+		if (c->op == PLAN_DELETE && c->kind == RES_MODULE) {
+			char *nid = xasprintf("new:%ld", p->next_new++);
+
+			map_put(&deleted, c->course_id, c->id, nid);
+			free(nid);
+		}
+	}
+
+	for (k = 0; k < n; k++) {
+		const struct plan_change *c = &src->changes[ord[k].i];
+		const char *nid = l->new_id ? l->new_id[ord[k].i] : NULL;
+		const char *parent = map_id_text(&created, c->course_id, c->parent);
+		struct plan_change *nc;
+		cJSON *before, *after;
+		char *rid;
+
+		parent = map_id_text(&deleted, c->course_id, parent);
+		switch (c->op) {
+		case PLAN_UPDATE:
+		case PLAN_MOVE:
+			before = cJSON_Duplicate(c->after, 1);
+			after = cJSON_Duplicate(c->before, 1);
+			remap_value(&created, c->course_id, c->kind, c->field, &before);
+			remap_value(&deleted, c->course_id, c->kind, c->field, &after);
+			plan_add(p, STEP, c->course_id, c->kind, c->id, parent, c->name, c->op, c->field, before, after);
+			break;
+		case PLAN_CREATE:
+			if (!nid) {
+				plan_add_skip(p, STEP, c->course_id, c->kind, NULL, c->name, NULL,
+					      "the journal does not say which id Canvas gave this object (the run "
+					      "stopped before the answer came); run `coursectl apply --resume` on the "
+					      "journal first, which finds it, then roll back");
+				continue;
+			}
+			before = cJSON_Duplicate(c->after, 1);
+			remap_value(&created, c->course_id, c->kind, NULL, &before);
+			cJSON_DeleteItemFromObjectCaseSensitive(before, c->kind == RES_PAGE ? "page_id" : "id");
+			cJSON_AddItemToObject(before, c->kind == RES_PAGE ? "page_id" : "id", id_json(nid));
+			nc = plan_add(p, STEP, c->course_id, c->kind, nid, parent, c->name, PLAN_DELETE, NULL, before,
+				      cJSON_CreateNull());
+			nc->note = xasprintf("deletes what change %ld of the journal created", c->seq);
+			break;
+		case PLAN_DELETE:
+			if (c->kind == RES_MODULE)
+				rid = xstrdup(map_get(&deleted, c->course_id, c->id));
+			else
+				rid = xasprintf("new:%ld", p->next_new++);
+			recreate(p, c, rid, &deleted);
+			free(rid);
+			break;
+		}
+	}
+	free(ord);
+	map_release(&created);
+	map_release(&deleted);
+	for (i = 0; i < p->nchanges; i++)
+		p->changes[i].seq = (long)i + 1;
+	*out = p;
+	return 0;
+}
