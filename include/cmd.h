@@ -9,9 +9,11 @@
 #ifndef COURSECTL_CMD_H
 #define COURSECTL_CMD_H
 
+int cmd_apply(int argc, char **argv);
 int cmd_help(int argc, char **argv);
 int cmd_journal(int argc, char **argv);
 int cmd_plan(int argc, char **argv);
+int cmd_rollback(int argc, char **argv);
 int cmd_snapshot(int argc, char **argv);
 int cmd_validate(int argc, char **argv);
 int cmd_version(int argc, char **argv);

@@ -20,6 +20,10 @@ int cmd_help(int argc, char **argv)
 			return cmd_validate(2, (char *[]){ "validate", "--help", NULL });
 		if (!strcmp(argv[1], "snapshot"))
 			return cmd_snapshot(2, (char *[]){ "snapshot", "--help", NULL });
+		if (!strcmp(argv[1], "apply"))
+			return cmd_apply(2, (char *[]){ "apply", "--help", NULL });
+		if (!strcmp(argv[1], "rollback"))
+			return cmd_rollback(2, (char *[]){ "rollback", "--help", NULL });
 		if (!strcmp(argv[1], "journal"))
 			return cmd_journal(2, (char *[]){ "journal", "--help", NULL });
 		if (strcmp(argv[1], "help")) {

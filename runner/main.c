@@ -29,6 +29,8 @@ struct command {
 static const struct command commands[] = {
 	{ "validate", cmd_validate, "check recipes and report every problem as FILE:LINE:COL" },
 	{ "plan", cmd_plan, "show the changes a recipe would make (reads only; --out saves the plan)" },
+	{ "apply", cmd_apply, "make a recipe's or a saved plan's changes, journaled (--resume finishes a run)" },
+	{ "rollback", cmd_rollback, "undo a journaled run, newest change first (--dry-run shows it)" },
 	{ "snapshot", cmd_snapshot, "export courses as JSON (canvas-sim's seed format)" },
 	{ "journal", cmd_journal, "summarise a run's journal (show) or list recent journals (list)" },
 	{ "help", cmd_help, "show help for coursectl or one of its commands" },

@@ -1,0 +1,35 @@
+/* include/apply.h -- what `apply` and `rollback` share once they have a plan: confirmation, the
+ * journal, the run (exec.h), the report and the exit code (runner/cmd_apply.c).
+ *
+ *   struct apply_opts o = APPLY_OPTS_INIT;  o.run = "rollback"; o.rollback_of = path; ...
+ *   rc = apply_plan(cv, plan, &o);          an exit code (exitcode.h); messages already printed
+ */
+#ifndef COURSECTL_APPLY_H
+#define COURSECTL_APPLY_H
+
+#include "canvas.h"
+#include "journal.h"
+#include "plan.h"
+
+struct apply_opts {
+	int yes;                       /* --yes: no confirmation */
+	int force;                     /* --force: write over conflicts */
+	int json;                      /* --format json: the result document on stdout */
+	const char *journal;           /* --journal FILE, or NULL for the default directory */
+	const char *run;               /* "apply" or "rollback" */
+	const char *rollback_of;       /* rollback: the journal undone */
+	const struct journal_log *resume;   /* apply --resume: the journal to go on with */
+};
+
+#define APPLY_OPTS_INIT { 0, 0, 0, NULL, "apply", NULL, NULL }
+
+/* Confirm (unless o->yes; refused when stdin is not a terminal), open the journal (a new one, or
+ * the resumed one), run p, print one line per failure and conflict and the summary (or the JSON
+ * result), close the journal. Returns the exit code: 0 when every change is done, 1 otherwise, 3
+ * when the token was refused mid-run (the journal is complete; the message says how to resume). */
+int apply_plan(struct canvas *cv, const struct plan *p, const struct apply_opts *o);
+
+/* 0 when the plan was made against cv's Canvas; else an error naming both URLs. */
+int apply_check_base(const struct canvas *cv, const struct plan *p, const char *what, struct err *err);
+
+#endif

@@ -1,0 +1,508 @@
+/* runner/cmd_apply.c -- `coursectl apply RECIPE | PLAN.json | --resume JOURNAL`, and the part of a
+ * run that `rollback` shares (include/apply.h).
+ *
+ *   coursectl apply RECIPE|PLAN.json [--yes] [--force] [--journal FILE] [--format text|json]
+ *                   [--course ID]... [--var NAME=VALUE]... [--color WHEN] [options]
+ *   coursectl apply --resume JOURNAL [--yes] [--force] [--format text|json] [options]
+ *
+ * What it promises (issue 7): nothing changes in Canvas before the person has seen the plan and
+ * said yes (on a terminal; without one, --yes is required, as git clean's requireForce: a CI job
+ * must say it means it); every write is journaled first (exec.c, journal.c), and the journal's path
+ * is printed before the first write, so a run that dies leaves a file the person knows about; the
+ * end says exactly what happened -- one line per failure and per conflict, then
+ *   Applied N changes to M objects; F failed; C conflicts
+ * -- and the exit code is 0 only when every change is done (1 otherwise, 3 when the token was
+ * refused mid-run, 64 usage).
+ *
+ * Inputs. A recipe is planned first, exactly as `plan` does (plan_make), and the plan is shown. A
+ * saved plan (a JSON file whose "format" is coursectl-plan) is applied exactly as saved, and only
+ * to the Canvas it was made against: a plan made on a test instance must not land in production
+ * because CANVAS_BASE_URL says so; its URL is also the default when neither --url nor
+ * CANVAS_BASE_URL is set. --course and --var apply to recipes only (a saved plan's values are
+ * already worked out). --resume finishes an interrupted run with its own journal: done changes are
+ * left alone, the rest are checked against Canvas (exec.h "Resume") and written.
+ *
+ * Output: the plan (text) and the summary on stdout; progress, the journal's path and the
+ * failures on stderr. --format json prints one result document instead of both: the summary and
+ * every change's outcome (state, error, the id a create got), for CI.
+ * Rejected: applying without showing the plan (the whole point of a plan is that it is read);
+ * asking per object (hundreds of prompts get answered "y" blindly).
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "apply.h"
+#include "buf.h"
+#include "canvas.h"
+#include "cmd.h"
+#include "config.h"
+#include "dates.h"
+#include "exec.h"
+#include "exitcode.h"
+#include "journal.h"
+#include "msg.h"
+#include "plan.h"
+#include "recipe.h"
+#include "render.h"
+#include "version.h"
+#include "xalloc.h"
+
+/* ---------------------------------------------------------------- shared with rollback */
+
+int apply_check_base(const struct canvas *cv, const struct plan *p, const char *what, struct err *err)
+{
+	const char *a = canvas_base_url(cv), *b = p->base_url;
+	size_t la, lb;
+
+	if (!b)
+		return err_set(err, ERR_USAGE, "%s names no Canvas (no base_url); refusing to guess", what);
+	la = strlen(a);
+	lb = strlen(b);
+	while (la && a[la - 1] == '/')
+		la--;
+	while (lb && b[lb - 1] == '/')
+		lb--;
+	if (la != lb || strncmp(a, b, la))
+		return err_set(err, ERR_USAGE, "%s was made against %s, but the configured Canvas is %s; refusing to "
+			       "apply it elsewhere (make a new plan there, or use --url %s)", what, b, a, b);
+	return 0;
+}
+
+struct progress {
+	struct canvas *cv;
+	const char *run;
+};
+
+static void on_progress(void *ud, size_t done, size_t total, size_t failed)
+{
+	const struct progress *pr = ud;
+	const struct http_stats *st = http_get_stats(canvas_http(pr->cv));
+
+	progressf("%s: %zu/%zu objects, %zu failed, %ld requests%s%.0f s throttle wait", pr->run, done, total, failed,
+		  st->requests, st->pause_seconds > 0 ? ", " : "", st->pause_seconds > 0 ? st->pause_seconds : 0.0);
+}
+
+static int want_color(void)
+{
+	const char *nc = getenv("NO_COLOR");
+
+	return isatty(STDOUT_FILENO) && !(nc && *nc);
+}
+
+static cJSON *summary_json(const struct exec_result *r, size_t changes)
+{
+	cJSON *s = cJSON_CreateObject();
+
+	cJSON_AddNumberToObject(s, "changes", (double)changes);
+	cJSON_AddNumberToObject(s, "done", (double)r->done);
+	cJSON_AddNumberToObject(s, "objects", (double)r->objects_done);
+	cJSON_AddNumberToObject(s, "failed", (double)r->failed);
+	cJSON_AddNumberToObject(s, "conflicts", (double)r->conflicts);
+	cJSON_AddNumberToObject(s, "skipped", (double)r->skipped);
+	cJSON_AddNumberToObject(s, "requests", (double)r->requests);
+	return s;
+}
+
+static cJSON *id_json(const char *id)
+{
+	char *end;
+	double v = strtod(id, &end);
+
+	if (*id >= '0' && *id <= '9' && !*end)
+		return cJSON_CreateNumber(v);
+	return cJSON_CreateString(id);
+}
+
+/* The --format json result document. Malloced (cJSON_Delete). */
+static cJSON *result_json(const struct plan *p, const struct exec_result *r, const char *journal, const char *run)
+{
+	cJSON *doc = cJSON_CreateObject(), *arr;
+	size_t i;
+
+	cJSON_AddStringToObject(doc, "format", "coursectl-apply-result");
+	cJSON_AddNumberToObject(doc, "version", 1);
+	cJSON_AddStringToObject(doc, "tool", "coursectl " COURSECTL_VERSION);
+	cJSON_AddStringToObject(doc, "run", run);
+	if (journal)
+		cJSON_AddStringToObject(doc, "journal", journal);
+	else
+		cJSON_AddNullToObject(doc, "journal");
+	cJSON_AddItemToObject(doc, "summary", summary_json(r, p->nchanges));
+	arr = cJSON_AddArrayToObject(doc, "changes");
+	for (i = 0; i < r->n; i++) {
+		const struct plan_change *c = &p->changes[i];
+		cJSON *o = cJSON_CreateObject();
+
+		cJSON_AddNumberToObject(o, "seq", (double)c->seq);
+		cJSON_AddItemToObject(o, "course_id", id_json(c->course_id));
+		cJSON_AddStringToObject(o, "kind", plan_kind_name(c->kind));
+		cJSON_AddItemToObject(o, "id", id_json(c->id));
+		cJSON_AddStringToObject(o, "op", plan_op_name(c->op));
+		if (c->field)
+			cJSON_AddStringToObject(o, "field", c->field);
+		else
+			cJSON_AddNullToObject(o, "field");
+		cJSON_AddStringToObject(o, "state", journal_state_name(r->state[i]));
+		if (r->error[i])
+			cJSON_AddStringToObject(o, "error", r->error[i]);
+		if (r->new_id[i])
+			cJSON_AddItemToObject(o, "new_id", id_json(r->new_id[i]));
+		cJSON_AddItemToArray(arr, o);
+	}
+	return doc;
+}
+
+static int print_doc(cJSON *doc)
+{
+	char *s = cJSON_Print(doc);
+	int rc = 0;
+
+	if (!s || fputs(s, stdout) == EOF || fputc('\n', stdout) == EOF)
+		rc = -1;
+	free(s);
+	return rc;
+}
+
+int apply_plan(struct canvas *cv, const struct plan *p, const struct apply_opts *o)
+{
+	struct journal *j = NULL;
+	struct exec_opts eo = EXEC_OPTS_INIT;
+	struct exec_result res;
+	struct err err = ERR_INIT;
+	struct plan_summary sum;
+	struct progress pr = { cv, o->run };
+	const char *jpath;
+	char *jpath_copy = NULL;
+	size_t i;
+	int rc;
+
+	memset(&res, 0, sizeof(res));
+	plan_summarize(p, &sum);
+	if (!o->yes) {
+		if (!isatty(STDIN_FILENO)) {
+			errorf("refusing to %s without --yes: standard input is not a terminal, so nobody can confirm",
+			       o->run);
+			return EXIT_USAGE;
+		}
+		if (!confirmf("%s %zu change%s to %zu object%s in %zu course%s%s?", !strcmp(o->run, "rollback") ?
+			      "Roll back with" : o->resume ? "Resume: check and write the rest of" : "Apply",
+			      sum.changes, sum.changes == 1 ? "" : "s", sum.objects, sum.objects == 1 ? "" : "s",
+			      sum.courses, sum.courses == 1 ? "" : "s", o->force ? ", writing over conflicts" : "")) {
+			notef("nothing was changed");
+			return EXIT_ERROR;
+		}
+	}
+	if (o->resume)
+		rc = journal_reopen(&j, o->resume->path, &err);
+	else
+		rc = journal_create(&j, o->journal, o->run, p, o->rollback_of, &err);
+	if (rc) {
+		errorf("%s", err.msg);
+		return err_exit_code(&err);
+	}
+	jpath_copy = xstrdup(journal_path(j));
+	jpath = jpath_copy;
+	notef("journal: %s", jpath);
+	eo.journal = j;
+	eo.force = o->force;
+	eo.progress = on_progress;
+	eo.progress_ud = &pr;
+	if (o->resume) {
+		eo.prior = o->resume->state;
+		eo.prior_ids = o->resume->new_id;
+	}
+	rc = exec_run(cv, p, &eo, &res, &err);
+	progress_end();
+	for (i = 0; i < res.n; i++) {
+		if (!res.error[i])
+			continue;
+		if (res.state[i] == JOURNAL_CONFLICT)
+			warnf("conflict: %s", res.error[i]);
+		else
+			errorf("%s", res.error[i]);
+	}
+	if (rc) {
+		journal_close(j);
+		if (err.code == ERR_AUTH) {
+			errorf("%s", err.msg);
+			errorf("the run stopped; the journal %s is complete. With a new token, run `coursectl apply "
+			       "--resume %s` to finish (done changes are not written again)", jpath, jpath);
+		} else {
+			errorf("%s", err.msg);
+			errorf("the run stopped; run `coursectl apply --resume %s` to finish", jpath);
+		}
+	} else {
+		cJSON *s = summary_json(&res, p->nchanges);
+
+		if (journal_finish(j, s, &err)) {
+			errorf("%s", err.msg);
+			rc = err.code;
+		}
+		cJSON_Delete(s);
+	}
+	if (o->json) {
+		cJSON *doc = result_json(p, &res, jpath, o->run);
+
+		if (print_doc(doc))
+			errorf("cannot write the result to standard output");
+		cJSON_Delete(doc);
+	} else {
+		printf("%s %zu change%s to %zu object%s; %zu failed; %zu conflict%s\n",
+		       !strcmp(o->run, "rollback") ? "Rolled back with" : "Applied", res.done, res.done == 1 ? "" : "s",
+		       res.objects_done, res.objects_done == 1 ? "" : "s", res.failed + res.skipped, res.conflicts,
+		       res.conflicts == 1 ? "" : "s");
+	}
+	if (rc)
+		rc = err.code == ERR_AUTH ? EXIT_AUTH : EXIT_ERROR;
+	else
+		rc = res.done == res.n ? EXIT_OK : EXIT_ERROR;
+	exec_result_release(&res);
+	free(jpath_copy);
+	return rc;
+}
+
+/* ---------------------------------------------------------------- apply */
+
+struct opts {
+	const char *input, *resume, *journal;
+	int yes, force, json, color;
+	char **courses;
+	size_t ncourses;
+	struct recipe_var *vars;
+	char **var_names;
+	size_t nvars;
+};
+
+static void usage(FILE *fp)
+{
+	fprintf(fp, "usage: coursectl apply RECIPE|PLAN.json [--yes] [--force] [--journal FILE] [--format text|json]\n"
+		    "                       [--course ID]... [--var NAME=VALUE]... [options]\n"
+		    "       coursectl apply --resume JOURNAL [--yes] [--force] [--format text|json] [options]\n");
+	if (fp != stdout)
+		return;
+	fprintf(fp, "\nMakes the changes of a recipe (planned first and shown, as `coursectl plan` does) or of a\n"
+		    "saved plan (applied exactly, and only to the Canvas it was made against). Every write is\n"
+		    "journaled before it is sent; `coursectl rollback JOURNAL` undoes the run.\n\n"
+		    "   --yes                  do not ask (required when standard input is not a terminal)\n"
+		    "   --force                write over values changed in Canvas since the plan (conflicts)\n"
+		    "   --journal FILE         write the journal there (default: $XDG_STATE_HOME/coursectl/journals)\n"
+		    "   --resume JOURNAL       finish an interrupted run: check what is in doubt, write the rest\n"
+		    "   --format FORMAT        text (default) or json (a result document with every change's outcome)\n"
+		    "   --course ID            apply the recipe to this course of its list only (repeatable)\n"
+		    "   --var NAME=VALUE       set a recipe variable\n"
+		    "   --color WHEN           auto (default), always, never: colour in the plan shown\n"
+		    "\nExit codes: 0 every change applied, 1 something failed or conflicted (or an error),\n"
+		    "3 the token was refused (resume with a new token), 64 usage.\n"
+		    CONFIG_OPTIONS_HELP);
+}
+
+static int parse_args(struct opts *o, struct config *cfg, int argc, char **argv, struct err *err)
+{
+	int i, rc;
+
+	for (i = 1; i < argc; i++) {
+		const char *a = argv[i], *v;
+
+		if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
+			usage(stdout);
+			return 1;
+		} else if (!strcmp(a, "--yes") || !strcmp(a, "-y")) {
+			o->yes = 1;
+		} else if (!strcmp(a, "--force")) {
+			o->force = 1;
+		} else if (!strcmp(a, "--journal") || !strcmp(a, "--resume") || !strcmp(a, "--format") ||
+			   !strcmp(a, "--course") || !strcmp(a, "--var") || !strcmp(a, "--color")) {
+			if (i + 1 >= argc)
+				return err_set(err, ERR_USAGE, "option '%s' needs a value", a);
+			v = argv[++i];
+			if (!strcmp(a, "--journal")) {
+				o->journal = v;
+			} else if (!strcmp(a, "--resume")) {
+				o->resume = v;
+			} else if (!strcmp(a, "--course")) {
+				o->courses[o->ncourses++] = (char *)v;
+			} else if (!strcmp(a, "--var")) {
+				if (recipe_parse_var_option(v, &o->vars[o->nvars], &o->var_names[o->nvars]))
+					return err_set(err, ERR_USAGE, "--var needs NAME=VALUE, not '%s'", v);
+				o->nvars++;
+			} else if (!strcmp(a, "--format")) {
+				if (!strcmp(v, "json"))
+					o->json = 1;
+				else if (strcmp(v, "text"))
+					return err_set(err, ERR_USAGE, "--format takes text or json, not '%s'", v);
+			} else if (!strcmp(v, "auto") || !strcmp(v, "always") || !strcmp(v, "never")) {
+				o->color = !strcmp(v, "auto") ? -1 : !strcmp(v, "always");
+			} else {
+				return err_set(err, ERR_USAGE, "--color takes auto, always or never, not '%s'", v);
+			}
+		} else if (a[0] == '-' && a[1]) {
+			rc = config_parse_option(cfg, argc, argv, &i, err);
+			if (rc < 0)
+				return rc;
+			if (rc == 0)
+				return err_set(err, ERR_USAGE, "unknown option '%s' for apply", a);
+		} else if (!o->input) {
+			o->input = a;
+		} else {
+			return err_set(err, ERR_USAGE, "apply takes one recipe or plan; '%s' is a second", a);
+		}
+	}
+	if (o->resume && o->input)
+		return err_set(err, ERR_USAGE, "--resume goes on with the journal's own plan: give no recipe or plan");
+	if (o->resume && o->journal)
+		return err_set(err, ERR_USAGE, "--resume writes to the journal it resumes: --journal does not apply");
+	if (!o->resume && !o->input)
+		return err_set(err, ERR_USAGE, "apply needs a recipe, a saved plan, or --resume JOURNAL");
+	return 0;
+}
+
+/* 1 when the file looks like a saved plan (a JSON document) rather than a YAML recipe. */
+static int is_plan_file(const char *path)
+{
+	FILE *f = fopen(path, "r");
+	int c;
+
+	if (!f)
+		return 0;
+	while ((c = fgetc(f)) == ' ' || c == '\t' || c == '\n' || c == '\r')
+		;
+	fclose(f);
+	return c == '{';
+}
+
+static int show_plan(const struct plan *p, int color)
+{
+	struct buf out = BUF_INIT;
+	struct render_opts ro = RENDER_OPTS_INIT;
+	int rc = 0;
+
+	ro.color = color < 0 ? want_color() : color;
+	render_text(p, &out, &ro);
+	if (out.len && fwrite(out.ptr, 1, out.len, stdout) != out.len)
+		rc = -1;
+	fflush(stdout);
+	buf_release(&out);
+	return rc;
+}
+
+int cmd_apply(int argc, char **argv)
+{
+	struct opts o;
+	struct config cfg = CONFIG_INIT;
+	struct err err = ERR_INIT;
+	struct recipe_opts ro = { NULL, 0 };
+	struct diags d = DIAGS_INIT;
+	struct recipe *r = NULL;
+	struct canvas *cv = NULL;
+	struct plan *owned = NULL;
+	const struct plan *p = NULL;
+	struct journal_log *log = NULL;
+	struct apply_opts ao = APPLY_OPTS_INIT;
+	char **ids = NULL;
+	size_t n = 0, i;
+	unsigned kinds;
+	int rc;
+
+	memset(&o, 0, sizeof(o));
+	o.color = -1;
+	o.courses = xcalloc((size_t)argc, sizeof(*o.courses));
+	o.vars = xcalloc((size_t)argc, sizeof(*o.vars));
+	o.var_names = xcalloc((size_t)argc, sizeof(*o.var_names));
+	rc = parse_args(&o, &cfg, argc, argv, &err);
+	if (rc)
+		goto done;
+	if (o.resume) {
+		size_t left = 0;
+
+		if (journal_read(&log, o.resume, &err))
+			goto done;
+		p = log->plan;
+		if (config_resolve(&cfg, p->base_url, NULL, &err) || canvas_new(&cv, &cfg, &err) ||
+		    apply_check_base(cv, p, o.resume, &err))
+			goto done;
+		for (i = 0; i < p->nchanges; i++)
+			left += log->state[i] != JOURNAL_DONE;
+		notef("resuming %s: %zu of %zu changes are done; the other %zu are checked against Canvas and "
+		      "written where needed", o.resume, p->nchanges - left, p->nchanges, left);
+		if (!left && log->finished) {
+			notef("nothing to resume: the run finished and every change is done");
+			goto done;
+		}
+	} else if (is_plan_file(o.input)) {
+		if (o.ncourses || o.nvars) {
+			err_set(&err, ERR_USAGE, "--course and --var apply to recipes; %s is a saved plan, applied as saved",
+				o.input);
+			goto done;
+		}
+		if (plan_read(&owned, o.input, &err))
+			goto done;
+		p = owned;
+		if (config_resolve(&cfg, p->base_url, NULL, &err) || canvas_new(&cv, &cfg, &err) ||
+		    apply_check_base(cv, p, o.input, &err))
+			goto done;
+	} else {
+		ro.vars = o.vars;
+		ro.nvars = o.nvars;
+		if (recipe_load(&r, o.input, &ro, &d)) {
+			diag_print(&d, stderr);
+			err_set(&err, ERR_RECIPE, "%s has %d error%s; nothing was changed", o.input, d.nerrors,
+				d.nerrors == 1 ? "" : "s");
+			goto done;
+		}
+		if (plan_course_ids(r, o.courses, o.ncourses, &ids, &n, &err) || plan_needs(r, &kinds, &err))
+			goto done;
+		if (config_resolve(&cfg, r->canvas_url, o.input, &err) || canvas_new(&cv, &cfg, &err))
+			goto done;
+		if (plan_make(&owned, cv, r, ids, n, &err))
+			goto done;
+		p = owned;
+	}
+	if (!o.resume && !o.json && show_plan(p, o.color)) {
+		err_set(&err, ERR_IO, "cannot write the plan to standard output");
+		goto done;
+	}
+	if (!p->nchanges) {
+		notef("nothing to apply: the plan has no changes");
+		if (o.json) {
+			struct exec_result none;
+			cJSON *doc;
+
+			memset(&none, 0, sizeof(none));
+			doc = result_json(p, &none, NULL, "apply");
+			print_doc(doc);
+			cJSON_Delete(doc);
+		}
+		goto done;
+	}
+	ao.yes = o.yes;
+	ao.force = o.force;
+	ao.json = o.json;
+	ao.journal = o.journal;
+	ao.resume = log;
+	rc = apply_plan(cv, p, &ao);
+	goto out;
+done:
+	rc = err_exit_code(&err);
+	if (err.code) {
+		errorf("%s", err.msg);
+		if (err.code == ERR_USAGE && !o.input && !o.resume)
+			usage(stderr);
+	}
+out:
+	dates_reset();
+	plan_free(owned);
+	journal_log_free(log);
+	canvas_free(cv);
+	config_release(&cfg);
+	recipe_free(r);
+	diag_release(&d);
+	free(ids);
+	for (i = 0; i < o.nvars; i++)
+		free(o.var_names[i]);
+	free(o.var_names);
+	free(o.vars);
+	free(o.courses);
+	return rc;
+}

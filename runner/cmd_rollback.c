@@ -1,0 +1,165 @@
+/* runner/cmd_rollback.c -- `coursectl rollback JOURNAL`: undo what a journaled run did.
+ *
+ *   coursectl rollback JOURNAL [--dry-run] [--yes] [--force] [--journal FILE] [--format text|json]
+ *                      [options]
+ *
+ * The journal's plan holds every change's full `before` and its records say which changes were
+ * done or may have been (an intent without an outcome), so the undo never depends on Canvas's
+ * own history (ARCHITECTURE.md "Durability"). exec_inverse_plan() turns that into a plan --
+ * newest first, updates swapped, creates deleted, deletes re-created, moves reversed (its design
+ * comment lists what a rollback cannot restore exactly) -- and the plan runs like any apply: the
+ * stale check makes a value someone changed since the run a conflict (skipped and reported unless
+ * --force), the writes are journaled in a journal of their own (header "run": "rollback",
+ * "rollback_of": JOURNAL), so a rollback can itself be rolled back, and it takes the lock of the
+ * journal it undoes, so it cannot run while that run is resumed.
+ *
+ * --dry-run shows the rollback as a plan diff (render_text, or the plan JSON with --format json)
+ * and touches neither Canvas nor any journal. The rollback runs against the Canvas the journal was
+ * written for only (its base URL; --url must agree).
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "apply.h"
+#include "buf.h"
+#include "canvas.h"
+#include "cmd.h"
+#include "config.h"
+#include "exec.h"
+#include "exitcode.h"
+#include "journal.h"
+#include "msg.h"
+#include "plan.h"
+#include "render.h"
+#include "xalloc.h"
+
+static void usage(FILE *fp)
+{
+	fprintf(fp, "usage: coursectl rollback JOURNAL [--dry-run] [--yes] [--force] [--journal FILE]\n"
+		    "                          [--format text|json] [options]\n");
+	if (fp != stdout)
+		return;
+	fprintf(fp, "\nUndoes the changes a run of apply (or rollback) made, newest first: values are written\n"
+		    "back, created objects deleted, deleted ones re-created, moves reversed. A value changed\n"
+		    "in Canvas since the run is a conflict and left alone unless --force.\n\n"
+		    "   --dry-run              show the rollback as a plan; change nothing\n"
+		    "   --yes                  do not ask (required when standard input is not a terminal)\n"
+		    "   --force                write over values changed since the run\n"
+		    "   --journal FILE         the rollback's own journal (default: the journals directory)\n"
+		    "   --format FORMAT        text (default) or json\n"
+		    CONFIG_OPTIONS_HELP);
+}
+
+int cmd_rollback(int argc, char **argv)
+{
+	struct config cfg = CONFIG_INIT;
+	struct err err = ERR_INIT;
+	struct journal_log *log = NULL;
+	struct plan *inv = NULL;
+	struct canvas *cv = NULL;
+	struct apply_opts ao = APPLY_OPTS_INIT;
+	struct render_opts ro = RENDER_OPTS_INIT;
+	struct buf out = BUF_INIT;
+	const char *path = NULL, *nc = getenv("NO_COLOR");
+	int i, rc, dry = 0;
+
+	for (i = 1; i < argc; i++) {
+		const char *a = argv[i];
+
+		if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
+			usage(stdout);
+			return EXIT_OK;
+		} else if (!strcmp(a, "--dry-run") || !strcmp(a, "-n")) {
+			dry = 1;
+		} else if (!strcmp(a, "--yes") || !strcmp(a, "-y")) {
+			ao.yes = 1;
+		} else if (!strcmp(a, "--force")) {
+			ao.force = 1;
+		} else if (!strcmp(a, "--journal") || !strcmp(a, "--format")) {
+			if (i + 1 >= argc) {
+				err_set(&err, ERR_USAGE, "option '%s' needs a value", a);
+				goto done;
+			}
+			if (!strcmp(a, "--journal")) {
+				ao.journal = argv[++i];
+			} else if (!strcmp(argv[++i], "json")) {
+				ao.json = 1;
+			} else if (strcmp(argv[i], "text")) {
+				err_set(&err, ERR_USAGE, "--format takes text or json, not '%s'", argv[i]);
+				goto done;
+			}
+		} else if (a[0] == '-' && a[1]) {
+			rc = config_parse_option(&cfg, argc, argv, &i, &err);
+			if (rc < 0)
+				goto done;
+			if (rc == 0) {
+				err_set(&err, ERR_USAGE, "unknown option '%s' for rollback", a);
+				goto done;
+			}
+		} else if (!path) {
+			path = a;
+		} else {
+			err_set(&err, ERR_USAGE, "rollback takes one journal; '%s' is a second", a);
+			goto done;
+		}
+	}
+	if (!path) {
+		err_set(&err, ERR_USAGE, "rollback needs the journal of the run to undo");
+		goto done;
+	}
+	if (journal_read(&log, path, &err) || exec_inverse_plan(&inv, log, &err))
+		goto done;
+	if (dry) {
+		if (ao.json) {
+			cJSON *doc = plan_to_json(inv);
+			char *s = cJSON_Print(doc);
+
+			buf_puts(&out, s ? s : "");
+			buf_putc(&out, '\n');
+			free(s);
+			cJSON_Delete(doc);
+		} else {
+			ro.color = isatty(STDOUT_FILENO) && !(nc && *nc);
+			render_text(inv, &out, &ro);
+		}
+		if (out.len && fwrite(out.ptr, 1, out.len, stdout) != out.len)
+			err_set(&err, ERR_IO, "cannot write the rollback plan to standard output");
+		goto done;
+	}
+	if (config_resolve(&cfg, inv->base_url, NULL, &err) || canvas_new(&cv, &cfg, &err) ||
+	    apply_check_base(cv, inv, path, &err))
+		goto done;
+	if (!ao.json) {
+		ro.color = isatty(STDOUT_FILENO) && !(nc && *nc);
+		render_text(inv, &out, &ro);
+		if (out.len && fwrite(out.ptr, 1, out.len, stdout) != out.len) {
+			err_set(&err, ERR_IO, "cannot write the rollback plan to standard output");
+			goto done;
+		}
+		fflush(stdout);
+	}
+	if (!inv->nchanges) {
+		notef("nothing to roll back: %s has no done or in-doubt changes", path);
+		goto done;
+	}
+	ao.run = "rollback";
+	ao.rollback_of = path;
+	rc = apply_plan(cv, inv, &ao);
+	goto out;
+done:
+	rc = err_exit_code(&err);
+	if (err.code) {
+		errorf("%s", err.msg);
+		if (err.code == ERR_USAGE && !path)
+			usage(stderr);
+	}
+out:
+	buf_release(&out);
+	plan_free(inv);
+	journal_log_free(log);
+	canvas_free(cv);
+	config_release(&cfg);
+	return rc;
+}
