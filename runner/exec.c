@@ -681,19 +681,27 @@ static void unit_free(struct unit *u)
 	free(u);
 }
 
-static int journal_units_intents(struct exec *x, struct unit *u)
+/* The intents of units us[0..n-1], in one fsync'ed batch: before any of their requests leaves. */
+static int journal_batch(struct exec *x, struct unit *const *us, size_t n)
 {
-	long *seqs = xcalloc(u->nch ? u->nch : 1, sizeof(*seqs));
 	struct err e = ERR_INIT;
-	size_t i;
+	size_t i, k, m = 0;
+	long *seqs;
 	int rc;
 
-	for (i = 0; i < u->nch; i++) {
-		seqs[i] = chg(x, u->ch[i])->seq;
-		x->res->state[u->ch[i]] = JOURNAL_INTENT;
-		x->written[u->ch[i]] = 1;
-	}
-	rc = journal_intents(x->o->journal, seqs, u->nch, &e);
+	for (k = 0; k < n; k++)
+		m += us[k]->nch;
+	seqs = xcalloc(m ? m : 1, sizeof(*seqs));
+	m = 0;
+	for (k = 0; k < n; k++)
+		for (i = 0; i < us[k]->nch; i++) {
+			size_t ci = us[k]->ch[i];
+
+			seqs[m++] = chg(x, ci)->seq;
+			x->res->state[ci] = JOURNAL_INTENT;
+			x->written[ci] = 1;
+		}
+	rc = journal_intents(x->o->journal, seqs, m, &e);
 	free(seqs);
 	if (rc)
 		stop(x, &e);
@@ -1261,7 +1269,8 @@ static void on_bulk_put(struct canvas *cv, long status, cJSON *json, const struc
 	poll_progress(u);
 }
 
-static void submit_bulk(struct unit *u)
+/* Send a bulk unit (its intents are journaled). */
+static void send_bulk(struct unit *u)
 {
 	struct exec *x = u->x;
 	cJSON *body = cJSON_CreateArray();
@@ -1275,11 +1284,6 @@ static void submit_bulk(struct unit *u)
 		exec_bulk_add(body, bulk_assignment(c), c->kind == RES_ASSIGNMENT_OVERRIDE ? c->id : NULL,
 			      ob ? ob->live : NULL, c->field, c->after);
 	}
-	if (journal_units_intents(x, u)) {
-		cJSON_Delete(body);
-		unit_done(u);
-		return;
-	}
 	path = xasprintf("/api/v1/courses/%s/assignments/bulk_update", u->course_id);
 	what = xasprintf("the bulk date update of course %s", u->course_id);
 	canvas_send(x->cv, "PUT", path, body, 0, what, on_bulk_put, u);
@@ -1290,8 +1294,9 @@ static void submit_bulk(struct unit *u)
 
 /* ---------------------------------------------------------------- submitting */
 
-/* Start u. Returns 1 when u ended at once (nothing sent), 0 when a request is in flight. */
-static int unit_submit(struct unit *u)
+/* Get u ready to send: the fields with the ids of objects created earlier in this run. Returns 1
+ * when u ended at once (the run stopped, or it refers to a create that failed), else 0. */
+static int unit_prepare(struct unit *u)
 {
 	struct exec *x = u->x;
 	struct xobj *ob = u->obj;
@@ -1303,10 +1308,8 @@ static int unit_submit(struct unit *u)
 		unit_done(u);
 		return 1;
 	}
-	if (u->type == U_BULK) {
-		submit_bulk(u);
+	if (u->type == U_BULK)
 		return 0;
-	}
 	/* the fields to send, with the ids of objects created earlier in this run */
 	sent = cJSON_CreateObject();
 	for (i = 0; i < u->nch && !missing; i++) {
@@ -1346,9 +1349,18 @@ static int unit_submit(struct unit *u)
 		return 1;
 	}
 	u->sent = sent;
-	if (journal_units_intents(x, u)) {
-		unit_done(u);
-		return 1;
+	return 0;
+}
+
+/* Send a prepared unit whose intents are journaled. */
+static void unit_send(struct unit *u)
+{
+	struct exec *x = u->x;
+	struct xobj *ob = u->obj;
+
+	if (u->type == U_BULK) {
+		send_bulk(u);
+		return;
 	}
 	if (u->type == U_DELETE) {
 		char *path = exec_object_path(ob->c0->kind, ob->c0->course_id, ob->c0->id, item_parent(u), 0);
@@ -1357,11 +1369,23 @@ static int unit_submit(struct unit *u)
 		canvas_send(x->cv, "DELETE", path, NULL, 0, what, on_delete, u);
 		free(path);
 		free(what);
-		return 0;
+		return;
 	}
 	if (ob->adopted)
 		u->new_id = xstrdup(ob->adopted);
 	send_object(u, u->type == U_CREATE && !ob->adopted);
+}
+
+/* Start u. Returns 1 when u ended at once (nothing sent), 0 when a request is in flight. */
+static int unit_submit(struct unit *u)
+{
+	if (unit_prepare(u))
+		return 1;
+	if (journal_batch(u->x, &u, 1)) {
+		unit_done(u);
+		return 1;
+	}
+	unit_send(u);
 	return 0;
 }
 
@@ -1735,10 +1759,24 @@ static void start_units(struct exec *x)
 	for (i = 0; i + 1 < n; i++)
 		if (!strcmp(chained[i]->course_id, chained[i + 1]->course_id))
 			chained[i]->next = chained[i + 1];
-	/* free units and bulk units all at once; each course's chain from its head */
-	for (i = 0; i < nunits; i++)
-		if (!x->units[i]->chained)
-			unit_submit(x->units[i]);
+	/* free units and bulk units all at once, their intents in one fsync'ed batch (thousands of
+	 * PUTs must not cost thousands of fsyncs); then each course's chain from its head */
+	{
+		struct unit **ready = xcalloc(nunits ? nunits : 1, sizeof(*ready));
+		size_t nr = 0, k;
+
+		for (i = 0; i < nunits; i++)
+			if (!x->units[i]->chained && !unit_prepare(x->units[i]))
+				ready[nr++] = x->units[i];
+		if (nr && journal_batch(x, ready, nr)) {
+			for (k = 0; k < nr; k++)
+				unit_done(ready[k]);
+		} else {
+			for (k = 0; k < nr; k++)
+				unit_send(ready[k]);
+		}
+		free(ready);
+	}
 	for (i = 0; i < n; i++)
 		if (i == 0 || strcmp(chained[i - 1]->course_id, chained[i]->course_id))
 			chain_run(chained[i]);
