@@ -31,6 +31,13 @@
  *          after BULK_WAIT_S: then the changes stay "intent", which resume checks);
  *        - a create is a POST; fields Canvas does not take on create (a module's published flag,
  *          API.md 6.1) follow in one PUT; a delete is a DELETE (404: already gone, done).
+ *          A POST answered 5xx or not at all may have created its object (API.md 12: POST is not
+ *          idempotent, and the engine never retries one): its list is read and the object looked
+ *          for; found, it is the result; not found, the POST is sent again (POST_TRIES looks in
+ *          all), else the change stays in doubt for resume. Known limit: a request Canvas is still
+ *          working on when the client gave up (a timeout) is not in the list yet, and the second
+ *          POST can make a duplicate; libcurl's own resend of a request on a reused connection
+ *          that died before any answer is the same risk, as in any client.
  *      Before a unit's request leaves, its changes' intents are journaled and fsync'ed
  *      (journal_intents); its outcomes are journaled when the answer is read.
  *   4. Read-back, twice. First the answer (a PUT returns the object) must show every new value
@@ -89,6 +96,7 @@
 #define BULK_BATCH 100        /* assignments per bulk_update (and per assignment_ids[] re-read) */
 #define BULK_WAIT_S 600.0     /* give up polling a Progress after this long */
 #define POS_LAST 1e15         /* sort key of a create without a position: last */
+#define POST_TRIES 3          /* looks for an object whose POST got no clear answer, each then POSTed again */
 
 /* ---------------------------------------------------------------- a string map */
 
@@ -907,6 +915,145 @@ static void send_object(struct unit *u, int create)
 	free(what);
 }
 
+/* The object a POST made (its answer, or found by check_post): record its id, then one PUT for
+ * what Canvas did not take on create (a module's published flag), or straight to read-back.
+ * Takes json. */
+static void created(struct unit *u, cJSON *json)
+{
+	struct exec *x = u->x;
+	char b[32];
+	const char *id = id_text(cJSON_GetObjectItemCaseSensitive(json, u->obj->c0->kind == RES_PAGE ? "page_id" : "id"),
+				 b);
+	cJSON *fix, *all;
+	const cJSON *f;
+
+	if (!id) {
+		fail_all(u, "Canvas answered %s but gave no id for the new object", "2xx");
+		cJSON_Delete(json);
+		unit_finish_async(u);
+		return;
+	}
+	u->new_id = xstrdup(id);
+	free(x->res->new_id[u->ch[0]]);
+	x->res->new_id[u->ch[0]] = xstrdup(id);
+	fix = cJSON_CreateObject();
+	cJSON_ArrayForEach(f, u->sent) {
+		const cJSON *g = cJSON_GetObjectItemCaseSensitive(json, f->string);
+
+		if (g && !same(x, u->obj->c0->kind, f->string, f, g) && exec_param_name(u->obj->c0->kind, f->string, 0))
+			cJSON_AddItemToObject(fix, f->string, cJSON_Duplicate(f, 1));
+	}
+	if (fix->child) {
+		/* u->sent keeps every field: read-back checks them all after the PUT */
+		cJSON_Delete(json);
+		u->phase = 1;
+		all = u->sent;
+		u->sent = fix;
+		send_object(u, 0);
+		u->sent = all;
+		cJSON_Delete(fix);
+		return;
+	}
+	cJSON_Delete(fix);
+	u->phase = 1;
+	if (read_back(u, json, 0)) {
+		cJSON_Delete(json);
+		submit_reread(u);
+		return;
+	}
+	cJSON_Delete(json);
+	unit_finish_async(u);
+}
+
+/* The list a created object appears in (to look for it after a POST without an answer). */
+static char *container_path(const struct unit *u)
+{
+	const struct plan_change *c = u->obj->c0;
+	const struct resource *res = resource_get(c->kind);
+
+	switch (c->kind) {
+	case RES_MODULE_ITEM:
+		return xasprintf("/api/v1/courses/%s/modules/%s/items", c->course_id, item_parent(u));
+	case RES_ASSIGNMENT_OVERRIDE:
+		return xasprintf("/api/v1/courses/%s/assignments/%s/overrides", c->course_id,
+				 resolve(u->x, c->course_id, c->parent));
+	case RES_PAGE:
+		return xasprintf("/api/v1/courses/%s/pages", c->course_id);
+	default:
+		return res->list_path ? xasprintf(res->list_path, c->course_id) : NULL;
+	}
+}
+
+static void on_post_check(struct canvas *cv, cJSON *json, const struct err *err, void *ud);
+
+/* A POST without a clear answer (no response, or a 5xx: the object may exist, API.md 12): look
+ * for it in its list; found, it is the create's result; not found, POST again (POST_TRIES in
+ * all); a list that cannot be read leaves the change in doubt for resume. */
+static void check_post(struct unit *u, const struct err *err)
+{
+	char *path = container_path(u), *what;
+	size_t i;
+
+	if (!path || u->polls >= POST_TRIES) {
+		char *r = xasprintf("no clear answer to the POST (%s), so the object may or may not exist; run "
+				    "`coursectl apply --resume %s` to find out and finish", err->msg,
+				    journal_path(u->x->o->journal));
+
+		for (i = 0; i < u->nch; i++)
+			outcome(u->x, u->ch[i], JOURNAL_INTENT, r, NULL, NULL);
+		free(r);
+		free(path);
+		unit_finish_async(u);
+		return;
+	}
+	u->polls++;
+	what = xasprintf("the list a new %s of course %s goes into", plan_kind_name(u->obj->c0->kind),
+			 u->obj->c0->course_id);
+	canvas_list(u->x->cv, path, what, on_post_check, u);
+	free(path);
+	free(what);
+}
+
+static void on_post_check(struct canvas *cv, cJSON *json, const struct err *err, void *ud)
+{
+	struct unit *u = ud;
+	const struct plan_change *c = u->obj->c0;
+	cJSON *o, *found = NULL;
+	int n = 0;
+
+	(void)cv;
+	if (err->code == ERR_AUTH || (err->code && u->x->stopped)) {
+		unit_finish_async(u);   /* stays intent */
+		return;
+	}
+	if (err->code) {
+		u->polls = POST_TRIES;
+		check_post(u, err);
+		return;
+	}
+	cJSON_ArrayForEach(o, json)
+		if (is_same_object(c->kind, c->after, o)) {
+			found = o;
+			n++;
+		}
+	if (n == 1) {
+		found = cJSON_DetachItemViaPointer(json, found);
+		cJSON_Delete(json);
+		created(u, found);
+		return;
+	}
+	cJSON_Delete(json);
+	if (n > 1) {
+		struct err e = ERR_INIT;
+
+		err_set(&e, ERR_GENERIC, "%d objects match it now", n);
+		u->polls = POST_TRIES;
+		check_post(u, &e);
+		return;
+	}
+	send_object(u, 1);   /* not there: the POST did not land; again */
+}
+
 static void on_write(struct canvas *cv, long status, cJSON *json, const struct err *err, void *ud)
 {
 	struct unit *u = ud;
@@ -921,59 +1068,19 @@ static void on_write(struct canvas *cv, long status, cJSON *json, const struct e
 		return;
 	}
 	if (err->code) {
+		cJSON_Delete(json);
 		if (create && (status == 0 || status >= 500)) {
-			/* POST without a clear answer: the object may exist; resume looks for it */
-			for (i = 0; i < u->nch; i++)
-				outcome(x, u->ch[i], JOURNAL_INTENT,
-					"no clear answer to the POST, so the object may or may not exist; run `coursectl "
-					"apply --resume JOURNAL` to find out and finish", NULL, NULL);
-		} else {
-			for (i = 0; i < u->nch; i++)
-				outcome(x, u->ch[i], JOURNAL_FAILED, err->msg, u->new_id, NULL);
+			check_post(u, err);
+			return;
 		}
+		for (i = 0; i < u->nch; i++)
+			outcome(x, u->ch[i], JOURNAL_FAILED, err->msg, u->new_id, NULL);
 		unit_finish_async(u);
 		return;
 	}
 	if (create) {
-		char b[32];
-		const char *id = id_text(cJSON_GetObjectItemCaseSensitive(json, u->obj->c0->kind == RES_PAGE ? "page_id"
-													     : "id"), b);
-		cJSON *fix = cJSON_CreateObject();
-		const cJSON *f;
-
-		if (!id) {
-			fail_all(u, "Canvas answered %s but gave no id for the new object", "2xx");
-			cJSON_Delete(fix);
-			cJSON_Delete(json);
-			unit_finish_async(u);
-			return;
-		}
-		u->new_id = xstrdup(id);
-		free(x->res->new_id[u->ch[0]]);
-		x->res->new_id[u->ch[0]] = xstrdup(id);
-		/* what Canvas did not take on create goes in one PUT (a module's published flag) */
-		cJSON_ArrayForEach(f, u->sent) {
-			const cJSON *g = cJSON_GetObjectItemCaseSensitive(json, f->string);
-
-			if (g && !same(x, u->obj->c0->kind, f->string, f, g) &&
-			    exec_param_name(u->obj->c0->kind, f->string, 0))
-				cJSON_AddItemToObject(fix, f->string, cJSON_Duplicate(f, 1));
-		}
-		if (fix->child) {
-			cJSON_Delete(json);
-			/* u->sent keeps every field: read-back checks them all after the PUT */
-			u->phase = 1;
-			{
-				cJSON *all = u->sent;
-
-				u->sent = fix;
-				send_object(u, 0);
-				u->sent = all;
-				cJSON_Delete(fix);
-			}
-			return;
-		}
-		cJSON_Delete(fix);
+		created(u, json);
+		return;
 	}
 	if (read_back(u, json, 0)) {
 		cJSON_Delete(json);

@@ -270,6 +270,26 @@ test_a_200_that_changes_nothing_is_a_failure() {
 		"journaled as failed"
 }
 
+test_a_post_without_answer_is_looked_for_not_repeated_blindly() {
+	sim_start --seed "$PLAN_SEED"
+	# the first two item POSTs get a proxy's 502 (nothing created; the engine does not retry a
+	# POST by itself): each time apply lists the module's items, does not find the item, POSTs again
+	sim_post /__sim/script '{"method": "POST", "path": "/api/v1/courses/4830/modules/*/items", "count": 2,
+		"action": "respond", "status": 502, "content_type": "text/html", "body": "<html>502</html>"}'
+	run apply.out apply --yes --journal "$LOGDIR/j.jsonl" "$RECIPES/modules-publish-weekly.yaml"
+	expect_eq 0 "$RC" "apply exit code ($(cat "$LOGDIR/apply.out.err"))"
+	expect_eq "Course overview|How to succeed|Library guide for physics|Syllabus Quiz|Welcome" \
+		"$(state '[.courses[] | select(.id == 4830) | .modules[] | select(.id == 8400) | .items[] | .title]
+			| sort | join("|")')" "the items"
+	expect_eq 5 "$(state '[.courses[] | select(.id == 4830) | .modules[] | select(.id == 8400) | .items[]] | length')" \
+		"five items, none twice"
+	expect_eq 2 "$(curl -s "$SIM_URL/__sim/requests" | jq '[.[] | select(.method == "GET" and
+		(.path | test("/modules/8400/items$")))] | length')" "looked for the item after each unclear answer"
+	# a POST that got a 5xx is answered by a later one: the journal records the id it got
+	expect_eq 2 "$(jq -s '[.[] | select(.type == "outcome" and .state == "done" and .id != null)] | length' \
+		"$LOGDIR/j.jsonl")" "both creates journaled with their ids"
+}
+
 # ---------------------------------------------------------------- the journal
 
 test_journal_mode_and_no_token() {
