@@ -43,6 +43,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "exec_internal.h"
 #include "xalloc.h"
@@ -275,7 +276,16 @@ int exec_inverse_plan(struct plan **out, const struct journal_log *l, struct err
 	p->recipe_sha256 = src->recipe_sha256 ? xstrdup(src->recipe_sha256) : NULL;
 	p->description = xasprintf("Rollback of %s", l->path ? l->path : "a journal");
 	p->base_url = src->base_url ? xstrdup(src->base_url) : NULL;
-	p->created_at = src->created_at ? xstrdup(src->created_at) : NULL;
+	{
+		/* made now, from the journal: its own date, not the undone plan's */
+		time_t t = time(NULL);
+		struct tm tm;
+		char b[32];
+
+		gmtime_r(&t, &tm);
+		strftime(b, sizeof(b), "%Y-%m-%dT%H:%M:%SZ", &tm);
+		p->created_at = xstrdup(b);
+	}
 	add_courses(p, src);
 
 	/* what the original creates became in Canvas */
