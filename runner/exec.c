@@ -321,16 +321,6 @@ static void close_object(struct xobj *ob)
 
 /* ---------------------------------------------------------------- the live copy */
 
-static const char *id_text(const cJSON *v, char b[32])
-{
-	if (cJSON_IsString(v))
-		return v->valuestring;
-	if (cJSON_IsNumber(v)) {
-		snprintf(b, 32, "%.0f", v->valuedouble);
-		return b;
-	}
-	return NULL;
-}
 
 static const char *const list_kinds_keys[] = {
 	[RES_ASSIGNMENT] = "assignments", [RES_QUIZ] = "quizzes", [RES_DISCUSSION_TOPIC] = "discussion_topics",
@@ -345,7 +335,7 @@ static void index_live(struct exec *x)
 	int k;
 
 	cJSON_ArrayForEach(course, cJSON_GetObjectItemCaseSensitive(x->snap, "courses")) {
-		const char *cid = id_text(cJSON_GetObjectItemCaseSensitive(course, "id"), cb), *id;
+		const char *cid = exec_id_text(cJSON_GetObjectItemCaseSensitive(course, "id"), cb), *id;
 
 		if (!cid)
 			continue;
@@ -354,20 +344,20 @@ static void index_live(struct exec *x)
 			if (k >= (int)(sizeof(list_kinds_keys) / sizeof(list_kinds_keys[0])) || !list_kinds_keys[k])
 				continue;
 			cJSON_ArrayForEach(o, cJSON_GetObjectItemCaseSensitive(course, list_kinds_keys[k])) {
-				id = id_text(cJSON_GetObjectItemCaseSensitive(o, k == RES_PAGE ? "page_id" : "id"), ib);
+				id = exec_id_text(cJSON_GetObjectItemCaseSensitive(o, k == RES_PAGE ? "page_id" : "id"), ib);
 				if (!id)
 					continue;
 				sm_put_take(&x->live, okey(cid, (enum resource_kind)k, id), o);
 				if (k == RES_ASSIGNMENT)
 					cJSON_ArrayForEach(sub, cJSON_GetObjectItemCaseSensitive(o, "overrides")) {
-						const char *sid = id_text(cJSON_GetObjectItemCaseSensitive(sub, "id"), ib);
+						const char *sid = exec_id_text(cJSON_GetObjectItemCaseSensitive(sub, "id"), ib);
 
 						if (sid)
 							sm_put_take(&x->live, okey(cid, RES_ASSIGNMENT_OVERRIDE, sid), sub);
 					}
 				if (k == RES_MODULE)
 					cJSON_ArrayForEach(sub, cJSON_GetObjectItemCaseSensitive(o, "items")) {
-						const char *sid = id_text(cJSON_GetObjectItemCaseSensitive(sub, "id"), ib);
+						const char *sid = exec_id_text(cJSON_GetObjectItemCaseSensitive(sub, "id"), ib);
 
 						if (sid)
 							sm_put_take(&x->live, okey(cid, RES_MODULE_ITEM, sid), sub);
@@ -389,7 +379,7 @@ static void live_parent(struct exec *x, struct xobj *ob)
 	ob->live_parent[0] = 0;
 	if (!ob->live || (ob->c0->kind != RES_MODULE_ITEM && ob->c0->kind != RES_ASSIGNMENT_OVERRIDE))
 		return;
-	t = id_text(cJSON_GetObjectItemCaseSensitive(ob->live, ob->c0->kind == RES_MODULE_ITEM ? "module_id"
+	t = exec_id_text(cJSON_GetObjectItemCaseSensitive(ob->live, ob->c0->kind == RES_MODULE_ITEM ? "module_id"
 											    : "assignment_id"), b);
 	if (t) {
 		snprintf(ob->live_parent, sizeof(ob->live_parent), "%s", t);
@@ -397,12 +387,12 @@ static void live_parent(struct exec *x, struct xobj *ob)
 	}
 	/* no back-reference in the object: find its holder (rare; only for objects without one) */
 	cJSON_ArrayForEach(course, cJSON_GetObjectItemCaseSensitive(x->snap, "courses")) {
-		t = id_text(cJSON_GetObjectItemCaseSensitive(course, "id"), cb);
+		t = exec_id_text(cJSON_GetObjectItemCaseSensitive(course, "id"), cb);
 		if (!t || strcmp(t, ob->c0->course_id))
 			continue;
 		cJSON_ArrayForEach(o, cJSON_GetObjectItemCaseSensitive(course, key))
 			cJSON_ArrayForEach(sub, cJSON_GetObjectItemCaseSensitive(o, inner))
-				if (sub == ob->live && (t = id_text(cJSON_GetObjectItemCaseSensitive(o, "id"), b))) {
+				if (sub == ob->live && (t = exec_id_text(cJSON_GetObjectItemCaseSensitive(o, "id"), b))) {
 					snprintf(ob->live_parent, sizeof(ob->live_parent), "%s", t);
 					return;
 				}
@@ -446,12 +436,7 @@ static cJSON *resolve_value(const struct exec *x, const char *course, const cJSO
 			*missing = v->valuestring;
 			return NULL;
 		}
-		{
-			char *end;
-			double d = strtod(r, &end);
-
-			return *r && !*end ? cJSON_CreateNumber(d) : cJSON_CreateString(r);
-		}
+		return exec_id_json(r);
 	}
 	if (cJSON_IsArray(v) || cJSON_IsObject(v)) {
 		out = cJSON_IsArray(v) ? cJSON_CreateArray() : cJSON_CreateObject();
@@ -564,7 +549,7 @@ static int field_eq(const cJSON *a, const cJSON *b, const char *k)
 {
 	const cJSON *x = cJSON_GetObjectItemCaseSensitive(a, k), *y = cJSON_GetObjectItemCaseSensitive(b, k);
 	char b1[32], b2[32];
-	const char *s = id_text(x, b1), *t = id_text(y, b2);
+	const char *s = exec_id_text(x, b1), *t = exec_id_text(y, b2);
 
 	if (!x && !y)
 		return 1;
@@ -616,7 +601,7 @@ static cJSON *find_existing(struct exec *x, struct xobj *ob, struct smap *taken)
 		return NULL;
 	if (c->kind == RES_MODULE_ITEM) {
 		const cJSON *mid = cJSON_GetObjectItemCaseSensitive(after, "module_id");
-		const char *m = id_text(mid, pb), *rm = m ? resolve(x, c->course_id, m) : NULL;
+		const char *m = exec_id_text(mid, pb), *rm = m ? resolve(x, c->course_id, m) : NULL;
 		char *k;
 		cJSON *mod;
 
@@ -631,7 +616,7 @@ static cJSON *find_existing(struct exec *x, struct xobj *ob, struct smap *taken)
 		list = cJSON_GetObjectItemCaseSensitive(course, list_kinds_keys[c->kind]);
 	}
 	cJSON_ArrayForEach(o, list) {
-		const char *id = id_text(cJSON_GetObjectItemCaseSensitive(o, c->kind == RES_PAGE ? "page_id" : "id"), ib);
+		const char *id = exec_id_text(cJSON_GetObjectItemCaseSensitive(o, c->kind == RES_PAGE ? "page_id" : "id"), ib);
 		char *k;
 		int t;
 
@@ -856,7 +841,7 @@ static const char *item_parent(const struct unit *u)
 		return ob->live_parent;
 	if (u->type == U_CREATE || u->new_id) {
 		static char b[32];
-		const char *m = id_text(cJSON_GetObjectItemCaseSensitive(ob->c0->after, "module_id"), b);
+		const char *m = exec_id_text(cJSON_GetObjectItemCaseSensitive(ob->c0->after, "module_id"), b);
 
 		return m ? resolve(u->x, ob->c0->course_id, m) : NULL;
 	}
@@ -915,6 +900,19 @@ static void send_object(struct unit *u, int create)
 	free(what);
 }
 
+/* The answer to a PUT (or the object a POST made, all fields taken): read-back, and a re-read when
+ * the answer does not carry a field. Takes json. */
+static void answered(struct unit *u, cJSON *json)
+{
+	if (read_back(u, json, 0)) {
+		cJSON_Delete(json);
+		submit_reread(u);
+		return;
+	}
+	cJSON_Delete(json);
+	unit_finish_async(u);
+}
+
 /* The object a POST made (its answer, or found by check_post): record its id, then one PUT for
  * what Canvas did not take on create (a module's published flag), or straight to read-back.
  * Takes json. */
@@ -922,7 +920,7 @@ static void created(struct unit *u, cJSON *json)
 {
 	struct exec *x = u->x;
 	char b[32];
-	const char *id = id_text(cJSON_GetObjectItemCaseSensitive(json, u->obj->c0->kind == RES_PAGE ? "page_id" : "id"),
+	const char *id = exec_id_text(cJSON_GetObjectItemCaseSensitive(json, u->obj->c0->kind == RES_PAGE ? "page_id" : "id"),
 				 b);
 	cJSON *fix, *all;
 	const cJSON *f;
@@ -956,13 +954,7 @@ static void created(struct unit *u, cJSON *json)
 	}
 	cJSON_Delete(fix);
 	u->phase = 1;
-	if (read_back(u, json, 0)) {
-		cJSON_Delete(json);
-		submit_reread(u);
-		return;
-	}
-	cJSON_Delete(json);
-	unit_finish_async(u);
+	answered(u, json);
 }
 
 /* The list a created object appears in (to look for it after a POST without an answer). */
@@ -1078,17 +1070,10 @@ static void on_write(struct canvas *cv, long status, cJSON *json, const struct e
 		unit_finish_async(u);
 		return;
 	}
-	if (create) {
+	if (create)
 		created(u, json);
-		return;
-	}
-	if (read_back(u, json, 0)) {
-		cJSON_Delete(json);
-		submit_reread(u);
-		return;
-	}
-	cJSON_Delete(json);
-	unit_finish_async(u);
+	else
+		answered(u, json);
 }
 
 /* ---------------------------------------------------------------- DELETE */
@@ -1176,14 +1161,14 @@ static const cJSON *find_in_list(const cJSON *list, const struct plan_change *c)
 	const char *aid = bulk_assignment(c);
 
 	cJSON_ArrayForEach(a, list) {
-		const char *t = id_text(cJSON_GetObjectItemCaseSensitive(a, "id"), b);
+		const char *t = exec_id_text(cJSON_GetObjectItemCaseSensitive(a, "id"), b);
 
 		if (!t || strcmp(t, aid))
 			continue;
 		if (c->kind == RES_ASSIGNMENT)
 			return a;
 		cJSON_ArrayForEach(o, cJSON_GetObjectItemCaseSensitive(a, "overrides")) {
-			t = id_text(cJSON_GetObjectItemCaseSensitive(o, "id"), b);
+			t = exec_id_text(cJSON_GetObjectItemCaseSensitive(o, "id"), b);
 			if (t && !strcmp(t, c->id))
 				return o;
 		}
@@ -1249,7 +1234,7 @@ static void bulk_failed(struct unit *u, const cJSON *results)
 	char b[32], b2[32];
 
 	cJSON_ArrayForEach(row, rows) {
-		const char *a = id_text(cJSON_GetObjectItemCaseSensitive(row, "assignment_id"), b);
+		const char *a = exec_id_text(cJSON_GetObjectItemCaseSensitive(row, "assignment_id"), b);
 
 		cJSON_ArrayForEach(f, row)
 			if (cJSON_IsArray(f) && f->child && cJSON_IsString(f->child))
@@ -1262,8 +1247,8 @@ static void bulk_failed(struct unit *u, const cJSON *results)
 		char *r;
 
 		cJSON_ArrayForEach(row, rows) {
-			const char *a = id_text(cJSON_GetObjectItemCaseSensitive(row, "assignment_id"), b);
-			const char *o = id_text(cJSON_GetObjectItemCaseSensitive(row, "assignment_override_id"), b2);
+			const char *a = exec_id_text(cJSON_GetObjectItemCaseSensitive(row, "assignment_id"), b);
+			const char *o = exec_id_text(cJSON_GetObjectItemCaseSensitive(row, "assignment_override_id"), b2);
 			const cJSON *m = cJSON_GetObjectItemCaseSensitive(row, c->field);
 
 			if (!a || strcmp(a, bulk_assignment(c)) || (c->kind == RES_ASSIGNMENT) != !o ||
@@ -1364,7 +1349,7 @@ static void on_bulk_put(struct canvas *cv, long status, cJSON *json, const struc
 		bulk_end(u);
 		return;
 	}
-	pid = id_text(cJSON_GetObjectItemCaseSensitive(json, "id"), b);
+	pid = exec_id_text(cJSON_GetObjectItemCaseSensitive(json, "id"), b);
 	if (!pid) {
 		fail_all(u, "Canvas answered the bulk update without a Progress id (%s)", "API.md 5.3");
 		cJSON_Delete(json);
@@ -1564,7 +1549,7 @@ static enum verdict check_change(struct exec *x, struct xobj *ob, size_t i, char
 			o = find_existing(x, ob, taken);
 		if (!o)
 			return V_WRITE;
-		ob->adopted = xstrdup(id_text(cJSON_GetObjectItemCaseSensitive(o, c->kind == RES_PAGE ? "page_id" : "id"),
+		ob->adopted = xstrdup(exec_id_text(cJSON_GetObjectItemCaseSensitive(o, c->kind == RES_PAGE ? "page_id" : "id"),
 					      b));
 		if (!x->res->new_id[i])
 			x->res->new_id[i] = xstrdup(ob->adopted);
@@ -1654,7 +1639,7 @@ static int chain_stage(const struct exec *x, struct unit *u)
 	}
 	u->key1 = cJSON_IsNumber(pos) ? pos->valuedouble : POS_LAST + (double)u->order;
 	if (k == RES_MODULE_ITEM) {
-		const char *m = mod ? id_text(mod, b) : (u->obj->live_parent[0] ? u->obj->live_parent : c0->parent);
+		const char *m = mod ? exec_id_text(mod, b) : (u->obj->live_parent[0] ? u->obj->live_parent : c0->parent);
 
 		snprintf(u->key2, sizeof(u->key2), "%s", m ? m : "");
 	}

@@ -59,6 +59,11 @@ int exec_value_matches(enum resource_kind kind, const char *field, const cJSON *
  * rules). Malloced. */
 char *exec_html_normalize(const char *html, const char *origin);
 
+/* An id as JSON: a number when the text is one (Canvas's ids), else the string ("new:3"). Malloced. */
+cJSON *exec_id_json(const char *id);
+/* An id value (number or string) as text, in b for a number; NULL when v is neither. */
+const char *exec_id_text(const cJSON *v, char b[32]);
+
 /* Fields of a deleted object that a create cannot send back: ids, timestamps, Canvas's derived and
  * read-only fields (resource.h, API.md 12), a module's items (recreated one by one). Removes them
  * from obj in place. */

@@ -95,27 +95,6 @@ static void map_release(struct idmap *m)
 	free(m->to);
 }
 
-static cJSON *id_json(const char *id)
-{
-	char *end;
-	double v = strtod(id, &end);
-
-	if (*id >= '0' && *id <= '9' && !*end)
-		return cJSON_CreateNumber(v);
-	return cJSON_CreateString(id);
-}
-
-/* An id value (number or string) as text in b; NULL when v is not one. */
-static const char *id_text(const cJSON *v, char b[32])
-{
-	if (cJSON_IsString(v))
-		return v->valuestring;
-	if (cJSON_IsNumber(v)) {
-		snprintf(b, 32, "%.0f", v->valuedouble);
-		return b;
-	}
-	return NULL;
-}
 
 static const char *map_id_text(const struct idmap *m, const char *course, const char *id)
 {
@@ -133,9 +112,9 @@ static cJSON *remap_ids(const struct idmap *m, const char *course, const cJSON *
 	char b[32];
 
 	cJSON_ArrayForEach(it, arr) {
-		t = id_text(it, b);
+		t = exec_id_text(it, b);
 		to = t ? map_get(m, course, t) : NULL;
-		cJSON_AddItemToArray(out, to ? id_json(to) : cJSON_Duplicate(it, 1));
+		cJSON_AddItemToArray(out, to ? exec_id_json(to) : cJSON_Duplicate(it, 1));
 	}
 	return out;
 }
@@ -161,10 +140,10 @@ static void remap_value(const struct idmap *m, const char *course, enum resource
 		return;
 	}
 	if (kind == RES_MODULE_ITEM && field && !strcmp(field, "module_id")) {
-		t = id_text(*v, b);
+		t = exec_id_text(*v, b);
 		if (t && (to = map_get(m, course, t))) {
 			cJSON_Delete(*v);
-			*v = id_json(to);
+			*v = exec_id_json(to);
 		}
 	} else if (kind == RES_MODULE && field && !strcmp(field, "prerequisite_module_ids") && cJSON_IsArray(*v)) {
 		nv = remap_ids(m, course, *v);
@@ -210,7 +189,7 @@ static void add_courses(struct plan *p, const struct plan *src)
 		const struct plan_course *c = &src->courses[i];
 		cJSON *o = cJSON_CreateObject();
 
-		cJSON_AddItemToObject(o, "id", id_json(c->id));
+		cJSON_AddItemToObject(o, "id", exec_id_json(c->id));
 		if (c->name)
 			cJSON_AddStringToObject(o, "name", c->name);
 		if (c->course_code)
@@ -235,7 +214,7 @@ static void recreate(struct plan *p, const struct plan_change *c, const char *ni
 	if (c->kind == RES_MODULE_ITEM) {
 		parent = map_id_text(deleted, c->course_id, c->parent);
 		if (parent)
-			cJSON_AddItemToObject(after, "module_id", id_json(parent));
+			cJSON_AddItemToObject(after, "module_id", exec_id_json(parent));
 	}
 	remap_value(deleted, c->course_id, c->kind, NULL, &after);
 	nc = plan_add(p, STEP, c->course_id, c->kind, nid, parent, c->name, PLAN_CREATE, NULL, cJSON_CreateNull(),
@@ -245,7 +224,7 @@ static void recreate(struct plan *p, const struct plan_change *c, const char *ni
 	if (c->kind == RES_MODULE) {
 		cJSON_ArrayForEach(it, items) {
 			cJSON *ia = cJSON_Duplicate(it, 1);
-			const char *iid = id_text(cJSON_GetObjectItemCaseSensitive(it, "id"), b);
+			const char *iid = exec_id_text(cJSON_GetObjectItemCaseSensitive(it, "id"), b);
 			const char *title = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(it, "title"));
 			char *inid = xasprintf("new:%ld", p->next_new++);
 
@@ -353,7 +332,7 @@ int exec_inverse_plan(struct plan **out, const struct journal_log *l, struct err
 			before = cJSON_Duplicate(c->after, 1);
 			remap_value(&created, c->course_id, c->kind, NULL, &before);
 			cJSON_DeleteItemFromObjectCaseSensitive(before, c->kind == RES_PAGE ? "page_id" : "id");
-			cJSON_AddItemToObject(before, c->kind == RES_PAGE ? "page_id" : "id", id_json(nid));
+			cJSON_AddItemToObject(before, c->kind == RES_PAGE ? "page_id" : "id", exec_id_json(nid));
 			nc = plan_add(p, STEP, c->course_id, c->kind, nid, parent, c->name, PLAN_DELETE, NULL, before,
 				      cJSON_CreateNull());
 			nc->note = xasprintf("deletes what change %ld of the journal created", c->seq);

@@ -236,8 +236,7 @@ cJSON *exec_body(enum resource_kind kind, const cJSON *fields, int create)
 	return body;
 }
 
-/* An id (text) as JSON: a number when it is one, else the string. */
-static cJSON *id_value(const char *id)
+cJSON *exec_id_json(const char *id)
 {
 	char *end;
 	double v = strtod(id, &end);
@@ -247,17 +246,23 @@ static cJSON *id_value(const char *id)
 	return cJSON_CreateString(id);
 }
 
+const char *exec_id_text(const cJSON *v, char b[32])
+{
+	if (cJSON_IsString(v))
+		return v->valuestring;
+	if (cJSON_IsNumber(v)) {
+		snprintf(b, 32, "%.0f", v->valuedouble);
+		return b;
+	}
+	return NULL;
+}
+
 static int id_equal(const cJSON *v, const char *id)
 {
 	char b[32];
+	const char *t = exec_id_text(v, b);
 
-	if (cJSON_IsString(v))
-		return !strcmp(v->valuestring, id);
-	if (cJSON_IsNumber(v)) {
-		snprintf(b, sizeof(b), "%.0f", v->valuedouble);
-		return !strcmp(b, id);
-	}
-	return 0;
+	return t && !strcmp(t, id);
 }
 
 static const char *const date_keys[] = { "due_at", "unlock_at", "lock_at" };
@@ -275,7 +280,7 @@ void exec_bulk_add(cJSON *body, const char *assignment_id, const char *override_
 		}
 	if (!a) {
 		a = cJSON_CreateObject();
-		cJSON_AddItemToObject(a, "id", id_value(assignment_id));
+		cJSON_AddItemToObject(a, "id", exec_id_json(assignment_id));
 		cJSON_AddArrayToObject(a, "all_dates");
 		cJSON_AddItemToArray(body, a);
 	}
@@ -290,7 +295,7 @@ void exec_bulk_add(cJSON *body, const char *assignment_id, const char *override_
 	if (!d) {
 		d = cJSON_CreateObject();
 		if (override_id) {
-			cJSON_AddItemToObject(d, "id", id_value(override_id));
+			cJSON_AddItemToObject(d, "id", exec_id_json(override_id));
 			for (i = 0; i < 3; i++) {
 				const cJSON *v = cJSON_GetObjectItemCaseSensitive(live_override, date_keys[i]);
 
