@@ -2,16 +2,21 @@
  * the date engine (include/dateshift.h) in the course's local time.
  *
  * Coverage (issue 6, API.md 10.2), each field only when it holds a date:
- *   assignments        due_at, unlock_at, lock_at, peer_reviews_due_at, and every override's
+ *   assignments        due_at, unlock_at, lock_at, peer_reviews_assign_at, and every override's
  *                      due_at, unlock_at, lock_at (overrides: true, the default)
  *   quizzes            show_correct_answers_at, hide_correct_answers_at; due/unlock/lock_at too
  *                      when the quiz has no assignment in the course (ungraded surveys)
  *   discussions        delayed_post_at, todo_date, and lock_at unless graded
- *   announcements      delayed_post_at, lock_at
+ *   announcements      delayed_post_at, lock_at, todo_date (never set by Canvas on an announcement;
+ *                      shifted if present, as API.md 10.2 lists it for both)
  *   modules            unlock_at
  *   pages              todo_date (Canvas writes it as student_todo_at), publish_at
  *   calendar_events    start_at, end_at (all-day events keep local midnight; all_day_date follows)
  *   the course         start_at, end_at with course_dates: true
+ *
+ * The assignment's peer review date is the model's peer_reviews_due_at (API.md 10.2), which the
+ * API reads and writes as peer_reviews_assign_at (present only with automatic peer reviews): a
+ * snapshot holds the API's name, so that is the field shifted.
  *
  * One object, one shift. A classic quiz or a graded discussion and its assignment are one object
  * in Canvas, which keeps their dates equal (API.md 5.1). Shifting both would write the same dates
@@ -43,14 +48,14 @@
 
 #define MAXF 6
 
-static const char *const asg_fields[] = { "due_at", "unlock_at", "lock_at", "peer_reviews_due_at", NULL };
+static const char *const asg_fields[] = { "due_at", "unlock_at", "lock_at", "peer_reviews_assign_at", NULL };
 static const char *const ovr_fields[] = { "due_at", "unlock_at", "lock_at", NULL };
 static const char *const quiz_own_fields[] = { "show_correct_answers_at", "hide_correct_answers_at", NULL };
 static const char *const quiz_fields[] = { "due_at", "unlock_at", "lock_at", "show_correct_answers_at",
 					   "hide_correct_answers_at", NULL };
 static const char *const topic_fields[] = { "delayed_post_at", "lock_at", "todo_date", NULL };
 static const char *const graded_topic_fields[] = { "delayed_post_at", "todo_date", NULL };
-static const char *const ann_fields[] = { "delayed_post_at", "lock_at", NULL };
+static const char *const ann_fields[] = { "delayed_post_at", "lock_at", "todo_date", NULL };
 static const char *const module_fields[] = { "unlock_at", NULL };
 static const char *const page_fields[] = { "todo_date", "publish_at", NULL };
 static const char *const event_fields[] = { "start_at", "end_at", NULL };
