@@ -638,10 +638,15 @@ int step_shift_dates(struct step_ctx *cx, const struct rshift_dates *m, struct e
 	sh.m = m;
 	sh.err = err;
 	sh.zone = m->time_zone ? m->time_zone : cx->time_zone;
-	if (!sh.zone)
+	if (!sh.zone || !*sh.zone)
 		return err_set(err, ERR_RECIPE,
 			       "%s:%d:%d: course %s has no time zone, so its dates have no local time to keep; give "
 			       "the step a time_zone:", m->pos.file, m->pos.line, m->pos.col, cx->course_id);
+	if (!m->time_zone && !dates_zone_valid(sh.zone))
+		return err_set(err, ERR_RECIPE,
+			       "%s:%d:%d: course %s has the time zone '%.100s', which is not in the system's zone "
+			       "database; give the step a time_zone:", m->pos.file, m->pos.line, m->pos.col,
+			       cx->course_id, sh.zone);
 	if (dateshift_init(&sh.ds, m, sh.zone, err))
 		return -1;
 	rc = where_prepare(&sh) ? -1 : run(&sh);
