@@ -4,24 +4,27 @@
  *   render_text(plan, &out, &o);              appends to a struct buf
  *   render_html(plan, &out);
  *
- * Text layout (grouped course -> object -> field; a change's steps in brackets when more than one):
+ * Text layout (grouped course -> object -> field; the step in brackets on the object line when one
+ * step made all of the object's changes, else on each field line):
  *
  *   Course 4821  PHYS 101 -- Physics I (Mon/Wed)   America/New_York
  *
- *     ~ page 73 "Syllabus policies"
- *         body  2 matches  [Update the syllabus policies page]
+ *     ~ page 73 "Syllabus policies"  [Update the syllabus policies page]
+ *         body  2 matches
  *           …Policies for [-Fall 2025-]{+Spring 2026+}. Office hours:…
  *         published  false → true
- *     + module new:1 "Start Here"
+ *     + module new:1 "Start Here"  [Structure]
  *         name "Start Here", position 1, published true
- *     - module 9 "Sandbox"
- *     ~ assignment 90211 "Lab 1"
- *         due_at  Fri 2025-10-17 23:59:59 EDT (2025-10-18T03:59:59Z) → Fri 2026-03-06 23:59:59 EST (...)
+ *     - module 9 "Sandbox"  [Structure]
+ *     ~ assignment 90211 "Lab 1"  [Rollover]
+ *         due_at  Fri 2025-10-17 23:59:59 EDT → Fri 2026-03-06 23:59:59 EST
+ *                 (UTC 2025-10-18T03:59:59Z → 2026-03-07T04:59:59Z)
  *
- *     skipped: page 12 "Home" published: the front page cannot be unpublished
+ *     skipped: page 12 "Home" published: the front page cannot be unpublished  [Tidy]
  *
  *   Plan: 5 changes to 4 objects in 1 course (1 skipped).
  *
+ * A course with nothing to do says "no changes"; a plan with none ends "Plan: no changes.".
  * Values: strings quoted, other JSON as JSON; date fields (resource.h date_fields) also as local time
  * with weekday in the course's zone; HTML fields and long or multi-line text as a token diff
  * (textdiff.h). Every string from the server (names, titles, bodies, reasons) is neutralised: control

@@ -78,6 +78,14 @@ static double now_s(void)
 	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
+static double cpu_s(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
 static int want_color(int setting)
 {
 	const char *nc = getenv("NO_COLOR");
@@ -234,7 +242,7 @@ int cmd_plan(int argc, char **argv)
 	char **ids = NULL;
 	size_t n = 0, i;
 	unsigned kinds;
-	double t0, t1;
+	double t0, t1, c1;
 	int rc;
 
 	memset(&o, 0, sizeof(o));
@@ -261,6 +269,7 @@ int cmd_plan(int argc, char **argv)
 	if (snapshot_fetch(&snap, cv, ids, (int)n, kinds, &st, &err))
 		goto done;
 	t1 = now_s();
+	c1 = cpu_s();
 	p = plan_new();
 	p->recipe_path = xstrdup(o.recipe);
 	p->recipe_sha256 = xstrdup(r->sha256);
@@ -271,8 +280,9 @@ int cmd_plan(int argc, char **argv)
 		goto done;
 	plan_finish(p);
 	hs = http_get_stats(canvas_http(cv));
-	notef("plan: read %d course%s, %ld objects in %ld requests (%.1f s); planned in %.2f s", st.courses,
-	      st.courses == 1 ? "" : "s", st.objects, hs->requests, t1 - t0, now_s() - t1);
+	notef("plan: read %d course%s, %ld objects in %ld requests (%.1f s); planned in %.2f s (%.2f s CPU)",
+	      st.courses, st.courses == 1 ? "" : "s", st.objects, hs->requests, t1 - t0, now_s() - t1,
+	      cpu_s() - c1);
 	if (o.out && plan_write(p, o.out, &err))
 		goto done;
 	if (print_plan(p, &o, &err))

@@ -1,9 +1,9 @@
 #!/bin/sh
 # recipes/demo/run.sh -- `make demo`: the main job on the bundled simulator.
 #
-# Today coursectl can export courses (snapshot) and canvas-sim serves a realistic Canvas course; `plan`,
-# `apply` and `rollback` arrive with issues 5-7 and this script grows with them (issue 8 makes it
-# the full term-rollover demo). Every step says in one line what it does. Exits 0 on success.
+# Today coursectl exports courses (snapshot), checks recipes (validate) and previews a term rollover
+# (plan); `apply` and `rollback` arrive with issue 7 and this script grows with them (issue 8 makes
+# it the full term-rollover demo). Every step says in one line what it does. Exits 0 on success.
 set -eu
 BUILD=${BUILD:-build}
 seed=tests/fixtures/small-seed.json
@@ -45,6 +45,14 @@ printf 'version: 1\nsteps:\n  - shfit_dates: {days: 7}\n' >"$dir/typo.yaml"
 echo "  ... and a recipe with a typo, reported at its line and column:"
 "$BUILD/coursectl" validate "$dir/typo.yaml" 2>&1 | sed "s|$dir/||; s/^/  /" || true
 
+step "Previewing the term rollover with coursectl plan: every change, before -> after; nothing is written"
+CANVAS_API_TOKEN=$token "$BUILD/coursectl" plan recipes/term-rollover.yaml --url "$url" --course 4821 \
+	--out "$dir/plan.json" >"$dir/plan.txt"
+sed -n '1,16p' "$dir/plan.txt"
+echo "  ... ($(wc -l <"$dir/plan.txt") lines in all)"
+tail -n 1 "$dir/plan.txt"
+echo "  saved plan: $(jq '.summary.changes' "$dir/plan.json") changes, mode $(stat -c %a "$dir/plan.json"); writes sent to Canvas: $(curl -sf "$url/__sim/requests" | jq '[.[] | select(.method != "GET")] | length')"
+
 step "A wrong token stops coursectl with exit code 3 and says what to do"
 rc=0
 CANVAS_API_TOKEN=wrong "$BUILD/coursectl" snapshot --url "$url" --course 4821 >/dev/null 2>"$dir/err" || rc=$?
@@ -59,4 +67,4 @@ step "Stopping canvas-sim"
 kill -TERM "$sim_pid"
 wait "$sim_pid" || true
 sim_pid=""
-printf '\nDemo finished. plan, apply and rollback are the next issues; see README.md.\n'
+printf '\nDemo finished. apply and rollback are the next issues; see README.md.\n'

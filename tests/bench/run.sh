@@ -8,6 +8,7 @@
 # prints one table. Between runs it POSTs /__sim/reset so that every run starts with
 # an empty request log and fresh stats. The exit status is non-zero only when something could not
 # run at all (build, start, no HTTP answer); the timings are never compared with anything.
+# Then it runs tests/bench/plan.sh (`coursectl plan` of a 10,000-object course; BENCH_PLAN=0 skips it).
 #
 # Environment (all optional):
 #   BUILD=build               build directory
@@ -99,3 +100,10 @@ for threads in $MODES; do
 	echo "    (canvas-sim peak RSS in this mode: ${rss:-unknown})"
 	stop_sim
 done
+
+# The plan benchmark: `coursectl plan` of one course of 10,000 objects and 20 MB of HTML
+# (tests/bench/plan.sh; BENCH_PLAN=0 skips it).
+if [ "${BENCH_PLAN:-1}" != 0 ]; then
+	echo
+	BUILD="$BUILD" bash tests/bench/plan.sh
+fi

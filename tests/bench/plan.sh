@@ -1,0 +1,269 @@
+#!/usr/bin/env bash
+# tests/bench/plan.sh -- `coursectl plan` of one big course: fetch time, planning time, CPU, peak RSS.
+# Reports figures; never fails on them (issue 5, "Benchmark": under 0.5 s of planning excluding the
+# fetch, and a peak RSS under 5x the input size).
+#
+#   bash tests/bench/plan.sh              (also run at the end of `make bench`, tests/bench/run.sh)
+#
+# 1. Generates (python3, deterministic) a seed of ONE course of 10,000 objects -- 4,000 pages,
+#    3,000 assignments, 300 quizzes, 1,000 discussions, 500 announcements, 100 modules holding
+#    1,100 items -- whose HTML (bodies, descriptions, messages, the syllabus) totals 20 MB
+#    (BENCH_PLAN_HTML_MB). About one text in ten holds an http://example.edu/ link, one in
+#    twenty-five "Fall 2025", every fortieth page is a "Resources" page naming the tutoring center.
+# 2. Starts canvas-sim (--throttle off, no latency) and takes a `coursectl snapshot` of the course:
+#    its size as compact JSON is the input size (the course as the plan reads it).
+# 3. Runs `coursectl plan` BENCH_PLAN_RUNS times (default 3) of a recipe with a shift_dates step
+#    (term to term, weekdays, a blackout), a replace_text step over every text kind (two
+#    replacements), a pages step (replace + set) and two modules steps (set + items; ensure first,
+#    with items found by page url and assignment name, + absent), with --out and the text on stdout
+#    (to a file), under /usr/bin/time -v (else python3's getrusage of the child).
+# 4. Prints per run: the fetch time and "planned in" (both from coursectl's stderr note: "planned
+#    in" is plan_run + plan_finish, the steps alone, excluding the fetch and the rendering), the
+#    process's user+sys CPU and wall time (fetch, JSON parsing and rendering included), its peak RSS
+#    and the ratio peak RSS / input size; then the targets.
+#
+# Environment: BUILD (build), BENCH_PLAN_RUNS (3), BENCH_PLAN_HTML_MB (20), BENCH_PLAN_KEEP=1 keeps
+# the work directory (seed, recipe, plans) and prints its path.
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+BUILD=${BUILD:-build}
+RUNS=${BENCH_PLAN_RUNS:-3}
+HTML_MB=${BENCH_PLAN_HTML_MB:-20}
+TOKEN=bench-token
+COURSE=7000
+
+${MAKE:-make} --no-print-directory BUILD="$BUILD" "$BUILD/coursectl" "$BUILD/canvas-sim" >&2
+
+dir=$(mktemp -d "${TMPDIR:-/tmp}/planbench.XXXXXX")
+pid=""
+cleanup() {
+	if [ -n "$pid" ]; then
+		kill -TERM "$pid" 2>/dev/null || true
+		wait "$pid" 2>/dev/null || true
+	fi
+	if [ "${BENCH_PLAN_KEEP:-0}" = 1 ]; then
+		echo "plan bench: files kept in $dir" >&2
+	else
+		rm -rf "$dir"
+	fi
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+# ---------------------------------------------------------------- 1. the seed
+t0=$(date +%s.%N)
+python3 - "$dir/seed.json" "$COURSE" "$HTML_MB" "$TOKEN" >"$dir/seed.out" <<'EOF'
+import json, sys
+
+out, course_id, html_mb, token = sys.argv[1], int(sys.argv[2]), float(sys.argv[3]), sys.argv[4]
+N_PAGES, N_ASSIGN, N_QUIZ, N_DISC, N_ANN, N_MOD, ITEMS_PER_MOD = 4000, 3000, 300, 1000, 500, 100, 11
+n_texts = N_PAGES + N_ASSIGN + N_QUIZ + N_DISC + N_ANN + 1
+per_text = int(html_mb * 1e6 / n_texts)
+WORDS = ("force mass energy momentum vector field charge current wave period frequency lens optics "
+         "torque inertia friction gravity orbit pressure density heat entropy circuit voltage").split()
+TOPICS = ["Units", "Kinematics", "Forces", "Energy", "Momentum", "Rotation", "Gravity", "Fluids",
+          "Waves", "Sound", "Heat", "Circuits", "Magnetism", "Optics", "Relativity", "Review"]
+
+def body(i, extra=""):
+    """About per_text bytes of HTML, varied by i; some hold text the recipe replaces."""
+    parts, size, k = [], 0, 0
+    if i % 10 == 0:
+        parts.append('<p>See <a href="http://example.edu/phys/%d/">the notes</a>.</p>' % i)
+    if i % 25 == 0:
+        parts.append("<p>Schedule for Fall 2025, week %d.</p>" % (i % 16 + 1))
+    if extra:
+        parts.append(extra)
+    size = sum(len(p) for p in parts)
+    while size < per_text:
+        w = " ".join(WORDS[(i * 7 + k * 13 + j) % len(WORDS)] for j in range(24))
+        p = "<p><strong>%d.%d</strong> The %s of the system: %s.</p>\n" % (i, k, WORDS[(i + k) % len(WORDS)], w)
+        parts.append(p)
+        size += len(p)
+        k += 1
+    return "".join(parts)
+
+nid = 100000
+def new_id():
+    global nid
+    nid += 1
+    return nid
+
+pages = []
+for i in range(N_PAGES):
+    res = i % 40 == 1
+    title = ("Resources %d" % i) if res else "Week %d notes: %s %d" % (i % 16 + 1, TOPICS[i % 16], i)
+    pages.append({"page_id": new_id(), "url": "page-%d" % i, "title": title,
+                  "body": body(i, "<p>The tutoring center is open.</p>" if res else ""),
+                  "published": i % 50 != 7, "front_page": i == 0, "editing_roles": "teachers",
+                  "todo_date": None, "publish_at": None})
+assignments = [{"id": new_id(), "name": "Problem Set %d" % (i + 1), "description": body(i + 7),
+                "due_at": "2025-%02d-%02dT05:59:59Z" % (9 + i % 4, i % 28 + 1), "unlock_at": None, "lock_at": None,
+                "points_possible": 10, "published": True, "submission_types": ["online_upload"]}
+               for i in range(N_ASSIGN)]
+quizzes = [{"id": new_id(), "title": "Quiz %d" % (i + 1), "description": body(i + 3), "quiz_type": "practice_quiz",
+            "points_possible": 0, "due_at": None, "unlock_at": None, "lock_at": None, "published": True}
+           for i in range(N_QUIZ)]
+discussions = [{"id": new_id(), "title": "Discussion %d" % (i + 1), "message": body(i + 11), "discussion_type": "threaded",
+                "delayed_post_at": None, "lock_at": None, "todo_date": None, "published": True}
+               for i in range(N_DISC)]
+announcements = [{"id": new_id(), "title": "Announcement %d" % (i + 1), "message": body(i + 13),
+                  "delayed_post_at": None, "lock_at": None, "published": True} for i in range(N_ANN)]
+modules = []
+for m in range(N_MOD):
+    weekly = m < 80
+    mod = {"id": new_id(), "name": ("Week %d: %s" % (m + 1, TOPICS[m % 16])) if weekly else "Extra %d" % m,
+           "position": m + 1, "published": m % 3 != 0, "unlock_at": None, "require_sequential_progress": False,
+           "prerequisite_module_ids": [], "items": []}
+    items = [{"title": "Overview", "type": "SubHeader"}]
+    for j in range(6):
+        p = pages[(m * 6 + j + 2) % N_PAGES]
+        items.append({"title": p["title"], "type": "Page", "page_url": p["url"], "published": p["published"]})
+    for j in range(ITEMS_PER_MOD - 7):
+        a = assignments[(m * 4 + j) % N_ASSIGN]
+        items.append({"title": a["name"], "type": "Assignment", "content_id": a["id"]})
+    for pos, it in enumerate(items, 1):
+        it.setdefault("published", True)   # a page's items share its state, as in Canvas
+        it.update({"id": new_id(), "position": pos, "indent": 0})
+    mod["items"] = items
+    modules.append(mod)
+
+seed = {"tokens": [token], "user_time_zone": "America/Denver",
+        "courses": [{"id": course_id, "name": "Bench course", "course_code": "BENCH 100", "time_zone": "America/Denver",
+                     "workflow_state": "available", "syllabus_body": body(1),
+                     "pages": pages, "assignments": assignments, "quizzes": quizzes,
+                     "discussion_topics": discussions, "announcements": announcements, "modules": modules,
+                     "calendar_events": []}]}
+html = sum(len(x["body"]) for x in pages) + sum(len(x["description"]) for x in assignments + quizzes) + \
+    sum(len(x["message"]) for x in discussions + announcements) + len(seed["courses"][0]["syllabus_body"])
+objects = len(pages) + len(assignments) + len(quizzes) + len(discussions) + len(announcements) + len(modules) + \
+    sum(len(m["items"]) for m in modules)
+with open(out, "w") as f:
+    json.dump(seed, f, separators=(",", ":"))
+print("seed: 1 course, %d objects, %.1f MB of HTML" % (objects, html / 1e6))
+EOF
+t1=$(date +%s.%N)
+seed_bytes=$(stat -c %s "$dir/seed.json")
+
+cat >"$dir/recipe.yaml" <<EOF
+version: 1
+description: plan benchmark
+courses: [$COURSE]
+steps:
+  - name: Into the spring term
+    shift_dates:
+      from: {start: 2025-08-25, end: 2025-12-12}
+      to: {start: 2026-01-12, end: 2026-05-08}
+      weekdays: {mon: tue, wed: thu}
+      blackouts: [{start: 2026-03-16, end: 2026-03-20}]
+  - name: Links and the term everywhere
+    replace_text:
+      in: [pages, assignments, syllabus, discussions, announcements, quizzes]
+      replace:
+        - {pattern: 'http://((?:www\\.)?example\\.edu)/', with: 'https://\$1/', flags: i}
+        - {pattern: 'Fall 2025', with: 'Spring 2026', literal: true}
+  - name: Resources pages
+    pages:
+      where: {title: '^Resources', published: true}
+      replace: [{pattern: 'tutoring center', with: 'Learning Commons', flags: i}]
+      set: {editing_roles: 'teachers,students'}
+  - name: Weekly modules
+    modules:
+      where: {name: '^Week \\d+'}
+      set: {published: true, require_sequential_progress: true}
+      items:
+        where: {type: Page}
+        set: {completion: {type: must_view}}
+  - name: Start here
+    modules:
+      ensure:
+        - name: Start Here
+          position: 1
+          published: true
+          items:
+            - header: Welcome
+            - page: page-0
+            - page: page-3999
+            - assignment: Problem Set 3000
+            - url: https://library.example.edu/phys
+              title: Library
+      absent: [Extra 99]
+EOF
+
+# ---------------------------------------------------------------- 2. the simulator, the input size
+"$BUILD/canvas-sim" --seed "$dir/seed.json" --token "$TOKEN" --throttle off --port 0 >"$dir/sim.out" 2>"$dir/sim.err" &
+pid=$!
+for _ in $(seq 1 600); do
+	url=$(sed -n 's/^canvas-sim listening on //p' "$dir/sim.out")
+	[ -n "$url" ] && break
+	kill -0 "$pid" 2>/dev/null || { echo "plan bench: canvas-sim exited: $(cat "$dir/sim.err")" >&2; exit 1; }
+	sleep 0.05
+done
+[ -n "$url" ] || { echo "plan bench: canvas-sim did not start" >&2; exit 1; }
+CANVAS_API_TOKEN=$TOKEN "$BUILD/coursectl" snapshot --url "$url" --course "$COURSE" -o "$dir/snap.json" 2>"$dir/snap.err" ||
+	{ echo "plan bench: snapshot failed: $(cat "$dir/snap.err")" >&2; exit 1; }
+# compact JSON: the snapshot file is indented, the API's answers are not
+input_bytes=$(jq -c . "$dir/snap.json" | wc -c)
+
+# ---------------------------------------------------------------- 3. the runs
+# measure FILE CMD...: run CMD; write "maxrss_kb user_s sys_s wall_s exit" to FILE.
+measure() {
+	local res=$1
+	shift
+	if /usr/bin/time -v true >/dev/null 2>&1; then
+		local t0 t1 rc=0
+		t0=$(date +%s.%N)
+		/usr/bin/time -v -o "$res.time" "$@" || rc=$?
+		t1=$(date +%s.%N)
+		awk -v w="$(awk -v a="$t0" -v b="$t1" 'BEGIN { print b - a }')" -v rc="$rc" '
+			/Maximum resident set size/ { rss = $NF }
+			/User time \(seconds\)/ { u = $NF }
+			/System time \(seconds\)/ { s = $NF }
+			END { print rss, u, s, w, rc }' "$res.time" >"$res"
+	else
+		python3 - "$res" "$@" <<'PY'
+import resource, subprocess, sys, time
+t = time.monotonic()
+rc = subprocess.call(sys.argv[2:])
+w = time.monotonic() - t
+r = resource.getrusage(resource.RUSAGE_CHILDREN)
+open(sys.argv[1], "w").write("%d %.2f %.2f %.3f %d\n" % (r.ru_maxrss, r.ru_utime, r.ru_stime, w, rc))
+PY
+	fi
+}
+
+cpus=$(getconf _NPROCESSORS_ONLN 2>/dev/null || echo '?')
+echo "coursectl plan benchmark: $(sed -n 1p "$dir/seed.out")"
+printf 'seed generated in %.1f s (%.1f MB); input (the course as compact JSON, from coursectl snapshot): %.1f MB\n' \
+	"$(awk -v a="$t0" -v b="$t1" 'BEGIN { print b - a }')" "$(awk -v b="$seed_bytes" 'BEGIN { print b / 1e6 }')" \
+	"$(awk -v b="$input_bytes" 'BEGIN { print b / 1e6 }')"
+echo "recipe: shift_dates (from/to, weekdays, a blackout), replace_text over 6 kinds (2 replacements), pages"
+echo "        (replace + set), modules (set + items), modules (ensure first, moving the 99 others, + absent)"
+echo "machine: $cpus CPUs, $(uname -sr), load average $(cut -d ' ' -f 1-3 /proc/loadavg 2>/dev/null)"
+echo
+fmt='%-4s %9s %11s %13s %8s %8s %9s %10s %7s  %s\n'
+# shellcheck disable=SC2059
+printf "$fmt" run 'fetch s' 'planned s' 'plan cpu s' 'cpu s' 'wall s' 'rss MB' 'rss/input' exit summary
+best=""
+for r in $(seq 1 "$RUNS"); do
+	curl -s -X POST "$url/__sim/reset" >/dev/null
+	measure "$dir/res.$r" env CANVAS_API_TOKEN=$TOKEN "$BUILD/coursectl" plan --url "$url" "$dir/recipe.yaml" \
+		--out "$dir/plan.$r.json" >"$dir/text.$r" 2>"$dir/err.$r"
+	read -r rss u s w rc <"$dir/res.$r"
+	note=$(grep -o 'read .*planned in [0-9.]* s' "$dir/err.$r" || true)
+	fetch=$(sed -n 's/.* requests (\([0-9.]*\) s); planned in.*/\1/p' <<<"$note")
+	planned=$(sed -n 's/.*planned in \([0-9.]*\) s.*/\1/p' <<<"$note")
+	cpu=$(sed -n 's/.*planned in [0-9.]* s (\([0-9.]*\) s CPU).*/\1/p' "$dir/err.$r")
+	summary=$(grep '^Plan:' "$dir/text.$r" | tail -n 1 || true)
+	[ "$rc" = 0 ] || summary="FAILED: $(tail -n 3 "$dir/err.$r" | tr '\n' ' ')"
+	# shellcheck disable=SC2059
+	printf "$fmt" "$r" "${fetch:-?}" "${planned:-?}" "${cpu:-?}" "$(awk -v u="$u" -v s="$s" 'BEGIN { printf "%.2f", u + s }')" \
+		"$(awk -v w="$w" 'BEGIN { printf "%.2f", w }')" "$(awk -v k="$rss" 'BEGIN { printf "%.1f", k / 1024 }')" \
+		"$(awk -v k="$rss" -v b="$input_bytes" 'BEGIN { printf "%.2fx", k * 1024 / b }')" "$rc" "$summary"
+	if [ -n "$planned" ] && { [ -z "$best" ] || awk -v a="$planned" -v b="$best" 'BEGIN { exit !(a < b) }'; }; then
+		best=$planned
+	fi
+done
+echo
+grep -o 'read [0-9]* course.*objects in [0-9]* requests' "$dir/err.1" | sed 's/^/fetch: /' || true
+printf 'targets: planned in < 0.5 s (best run: %s s); peak RSS < 5x input = %.0f MB\n' "${best:-?}" \
+	"$(awk -v b="$input_bytes" 'BEGIN { print 5 * b / 1048576 }')"
