@@ -18,8 +18,12 @@ int cmd_help(int argc, char **argv)
 			return cmd_version(2, (char *[]){ "version", "--help", NULL });
 		if (!strcmp(argv[1], "validate"))
 			return cmd_validate(2, (char *[]){ "validate", "--help", NULL });
+		if (!strcmp(argv[1], "plan"))
+			return cmd_plan(2, (char *[]){ "plan", "--help", NULL });
 		if (!strcmp(argv[1], "snapshot"))
 			return cmd_snapshot(2, (char *[]){ "snapshot", "--help", NULL });
+		if (!strcmp(argv[1], "journal"))
+			return cmd_journal(2, (char *[]){ "journal", "--help", NULL });
 		if (strcmp(argv[1], "help")) {
 			errorf("'%s' is not a coursectl command; see 'coursectl --help'", argv[1]);
 			return EXIT_USAGE;

@@ -30,6 +30,7 @@ static const struct command commands[] = {
 	{ "validate", cmd_validate, "check recipes and report every problem as FILE:LINE:COL" },
 	{ "plan", cmd_plan, "show the changes a recipe would make (reads only; --out saves the plan)" },
 	{ "snapshot", cmd_snapshot, "export courses as JSON (canvas-sim's seed format)" },
+	{ "journal", cmd_journal, "summarise a run's journal (show) or list recent journals (list)" },
 	{ "help", cmd_help, "show help for coursectl or one of its commands" },
 	{ "version", cmd_version, "print the version and the libraries in use" },
 };

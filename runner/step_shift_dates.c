@@ -43,6 +43,11 @@
  * range ends are turned into instants once per course (a date alone is a whole local day), and the
  * ids are sorted once, so matching an object costs a few comparisons. where: id is a page's
  * page_id, as in the other steps.
+ *
+ * Blackouts are also recorded in the plan (plan_add_blackout, course-less: they are the recipe's,
+ * the same for every course; the plan keeps one copy however many courses the step runs on), so
+ * the HTML calendar can shade them and flag a date that still lands in one (a later step moved it
+ * there, or the dates came from elsewhere).
  */
 #include "step.h"
 
@@ -628,6 +633,20 @@ static int run(struct shift *sh)
 	return sh->err->code ? -1 : 0;
 }
 
+static void add_blackouts(struct step_ctx *cx, const struct rshift_dates *m)
+{
+	size_t i;
+
+	for (i = 0; i < m->nblackouts; i++) {
+		const struct rdate *a = &m->blackouts[i].start, *b = &m->blackouts[i].end;
+		char start[16], end[16];
+
+		snprintf(start, sizeof(start), "%04d-%02d-%02d", a->y % 10000, a->m % 100, a->d % 100);
+		snprintf(end, sizeof(end), "%04d-%02d-%02d", b->y % 10000, b->m % 100, b->d % 100);
+		plan_add_blackout(cx->plan, cx->step, NULL, start, end);
+	}
+}
+
 int step_shift_dates(struct step_ctx *cx, const struct rshift_dates *m, struct err *err)
 {
 	struct shift sh;
@@ -649,6 +668,7 @@ int step_shift_dates(struct step_ctx *cx, const struct rshift_dates *m, struct e
 			       cx->course_id, sh.zone);
 	if (dateshift_init(&sh.ds, m, sh.zone, err))
 		return -1;
+	add_blackouts(cx, m);
 	rc = where_prepare(&sh) ? -1 : run(&sh);
 	free(sh.ranges);
 	free(sh.ids);

@@ -1,0 +1,75 @@
+/* include/exec.h -- running a plan against Canvas: stale check, journal, writes, read-back.
+ *
+ *   struct exec_opts o = EXEC_OPTS_INIT;  o.journal = j;  o.force = ...;
+ *   exec_run(cv, plan, &o, &res, &err)     res.state[i] for change i (index = seq - 1)
+ *
+ * For every object of the plan, in plan order (creates before what refers to them):
+ *   1. stale check: the live value of every field the plan changes must equal the plan's `before`
+ *      (re-read with the same list calls as `plan`: snapshot_fetch of the plan's kinds, not one GET
+ *      per object). A field already equal to `after` is done without writing (this is what makes
+ *      resume and a re-run harmless). Anything else is a conflict: the object is skipped unless
+ *      o->force.
+ *   2. journal intents for the object's changes (fsync) -- only then does the request leave;
+ *   3. the write, with the fewest requests: one PUT per object carrying all its changed fields
+ *      (resource.h wrapper: {"assignment": {...}}, pages by page_id:N, todo_date sent as
+ *      student_todo_at); assignment and override dates of a course through one
+ *      PUT .../assignments/bulk_update (all three override dates always sent) with Progress polling;
+ *      creates by POST (ids "new:N" resolved to the real ids as they come back); deletes by DELETE;
+ *      moves by PUT module_item[module_id];
+ *   4. read-back: the response (or a re-read) must show every new value; a 200 that changed
+ *      nothing is a failure of that change. HTML fields compare after normalisation (exec.c's
+ *      design comment documents it) because Canvas rewrites bodies;
+ *   5. journal outcomes.
+ * Requests run concurrently within the engine's window. A 401 token failure stops the run
+ * (ERR_AUTH): changes in flight stay as intents, which resume checks against the live value.
+ *
+ * Resume: pass the journal's states (o->prior, o->prior_ids): done changes are skipped, created
+ * objects keep their ids; an intent without outcome is checked like any other change (live ==
+ * after: done; live == before: written; else conflict) -- creates look the object up first, since
+ * POST is not idempotent.
+ */
+#ifndef COURSECTL_EXEC_H
+#define COURSECTL_EXEC_H
+
+#include <stddef.h>
+
+#include "canvas.h"
+#include "err.h"
+#include "journal.h"
+#include "plan.h"
+
+struct exec_opts {
+	struct journal *journal;               /* required: every write is journaled */
+	int force;                             /* write over conflicts */
+	const enum journal_state *prior;       /* resume: per change state from the journal, or NULL */
+	char *const *prior_ids;                /* resume: per change id a create got, or NULL */
+	void (*progress)(void *ud, size_t done, size_t total, size_t failed);   /* or NULL */
+	void *progress_ud;
+};
+
+#define EXEC_OPTS_INIT { NULL, 0, NULL, NULL, NULL, NULL }
+
+struct exec_result {
+	enum journal_state *state;             /* per change (index seq - 1) */
+	char **error;                          /* per change: why it failed / the conflict, or NULL */
+	char **new_id;                         /* per change: the id a create got, or NULL */
+	size_t n;
+	size_t done, failed, conflicts, skipped;
+	size_t objects_done;
+	long requests;
+};
+
+/* Run p. Returns 0 when the run went through (individual failures and conflicts are in res), or
+ * an error that stopped it (ERR_AUTH, a journal write error, ...); res is filled in both cases
+ * and released with exec_result_release. */
+int exec_run(struct canvas *cv, const struct plan *p, const struct exec_opts *o, struct exec_result *res,
+	     struct err *err);
+void exec_result_release(struct exec_result *res);
+
+/* The plan that undoes a journal's done and maybe-done changes, newest first: updates back to
+ * before, creates deleted, deletes recreated from their `before`, moves reversed. Its `before`
+ * values are the original changes' `after`, so the stale check finds what someone changed since.
+ * The caller owns the plan. */
+int exec_inverse_plan(struct plan **out, const struct journal_log *l, struct err *err);
+
+#endif

@@ -1,0 +1,90 @@
+/* include/journal.h -- the write-ahead journal of an apply or a rollback (ARCHITECTURE.md "Durability").
+ *
+ * A journal is a JSON Lines file, mode 0600, one record a line:
+ *   {"type":"header", "format":"coursectl-journal", "version":1, "tool", "run":"apply"|"rollback",
+ *    "base_url", "recipe", "recipe_sha256", "plan_sha256", "courses":[...], "created_at", "user",
+ *    "rollback_of"?, "plan": {the whole plan file, docs/plan-format.md}}
+ *   {"type":"intent",  "seq":N, "at":TIME}                      before the request for change N leaves
+ *   {"type":"outcome", "seq":N, "state":"done"|"failed"|"conflict"|"skipped", "at":TIME,
+ *    "error"?:TEXT, "id"?:ID, "live"?:VALUE}                     after it (id: the id a create got)
+ *   {"type":"footer", "at":TIME, "summary":{...}}                 the run ended (not after a crash)
+ * The plan in the header holds every change with its full `before` (a page body included), so undo
+ * never depends on Canvas's own history; intents and outcomes name changes by their plan seq.
+ *
+ * Writing: every intent batch is fsync'ed before the request leaves (journal_intents); outcomes are
+ * written (and fsync'ed in batches) after. The token is never written: nothing here receives it.
+ * Reading tolerates a torn LAST line only (a crash mid-write); damage elsewhere is ERR_CORRUPT
+ * naming the line. A lock (JOURNAL.lock, flock) keeps two runs off one journal: ERR_LOCKED.
+ */
+#ifndef COURSECTL_JOURNAL_H
+#define COURSECTL_JOURNAL_H
+
+#include <stddef.h>
+
+#include <cjson/cJSON.h>
+
+#include "err.h"
+#include "plan.h"
+
+#define JOURNAL_FORMAT  "coursectl-journal"
+#define JOURNAL_VERSION 1
+
+enum journal_state {
+	JOURNAL_NONE = 0,         /* no record: the change was never started */
+	JOURNAL_INTENT,           /* intent without outcome: may or may not have reached Canvas */
+	JOURNAL_DONE,
+	JOURNAL_FAILED,
+	JOURNAL_CONFLICT,
+	JOURNAL_SKIPPED
+};
+
+/* "none", "intent", "done", "failed", "conflict", "skipped" */
+const char *journal_state_name(enum journal_state s);
+
+struct journal;               /* an open journal being written (and locked) */
+
+/* The default directory: $XDG_STATE_HOME/coursectl/journals, else ~/.local/state/coursectl/journals
+ * (created, mode 0700). Malloced. */
+int journal_default_dir(char **out, struct err *err);
+
+/* Create a new journal at `path` (NULL: a new name in the default directory, e.g.
+ * 20261127-235959-apply-4821.jsonl), lock it and write the header with the plan. `run` is "apply"
+ * or "rollback"; rollback_of is the journal a rollback undoes, or NULL. */
+int journal_create(struct journal **out, const char *path, const char *run, const struct plan *p,
+		   const char *rollback_of, struct err *err);
+/* Open an existing journal to go on writing it (resume): lock it, drop a torn last line. */
+int journal_reopen(struct journal **out, const char *path, struct err *err);
+const char *journal_path(const struct journal *j);
+
+/* Record intents for changes seqs[0..n-1] and fsync: call before their request leaves. */
+int journal_intents(struct journal *j, const long *seqs, size_t n, struct err *err);
+/* Record the outcome of change seq. error: a sentence or NULL; id: the new object's id (creates)
+ * or NULL; live: the value found when it differs (conflicts) or NULL. Flushed; fsync'ed by
+ * journal_sync (called by the writer at least once per batch) and by journal_close. */
+int journal_outcome(struct journal *j, long seq, enum journal_state state, const char *error, const char *id,
+		    const cJSON *live, struct err *err);
+int journal_sync(struct journal *j, struct err *err);
+/* Write the footer (summary: any object, may be NULL), fsync, unlock, free. */
+int journal_finish(struct journal *j, const cJSON *summary, struct err *err);
+/* Unlock and free without a footer (an interrupted run: resume goes on from here). */
+void journal_close(struct journal *j);
+
+/* ---------------------------------------------------------------- reading */
+
+struct journal_log {
+	char *path;
+	cJSON *header;            /* the header record */
+	struct plan *plan;        /* the plan from the header (plan_from_json) */
+	enum journal_state *state;/* per change, by index (seq - 1) */
+	char **new_id;            /* per change: the id a create got, or NULL */
+	char **error;             /* per change: the error or conflict text of its outcome, or NULL */
+	int finished;             /* a footer was read */
+	int torn_tail;            /* the last line was incomplete and was ignored */
+	long lines;
+};
+
+/* Read and check a journal. Damage other than a torn last line is ERR_CORRUPT naming FILE:LINE. */
+int journal_read(struct journal_log **out, const char *path, struct err *err);
+void journal_log_free(struct journal_log *l);
+
+#endif
