@@ -87,6 +87,14 @@ struct plan_course {
 	char *time_zone;          /* IANA, or NULL */
 };
 
+/* A range of local calendar days a step keeps dates out of (shift_dates `blackouts:`), kept so the
+ * HTML calendar can shade it. */
+struct plan_blackout {
+	char *step;               /* the step that declared it, or NULL */
+	char *course_id;          /* NULL: every course of the plan */
+	char *start, *end;        /* "YYYY-MM-DD", inclusive, start <= end */
+};
+
 struct plan {
 	char *recipe_path;        /* as given on the command line; NULL when unknown */
 	char *recipe_sha256;
@@ -99,6 +107,8 @@ struct plan {
 	size_t nchanges, achanges;
 	struct plan_skip *skipped;
 	size_t nskipped, askipped;
+	struct plan_blackout *blackouts;   /* in the order the steps declared them; no duplicates */
+	size_t nblackouts;
 	long next_new;            /* the next "new:N" */
 	void *index;              /* internal: (course, kind, id, field) -> change */
 	long next_order;
@@ -180,5 +190,9 @@ struct plan_change *plan_object_next(struct plan *p, const struct plan_change *c
 void plan_change_add_step(struct plan_change *c, const char *step);
 void plan_add_skip(struct plan *p, const char *step, const char *course_id, enum resource_kind kind, const char *id,
 		   const char *name, const char *field, const char *reason);
+/* Record a blackout (strings copied; step and course_id may be NULL). An entry equal to one already
+ * recorded is not added again, so a step may call this for every course it runs on. */
+void plan_add_blackout(struct plan *p, const char *step, const char *course_id, const char *start,
+		       const char *end);
 
 #endif

@@ -49,9 +49,11 @@ struct render_opts {
 /* The plan for a person (layout above). */
 void render_text(const struct plan *p, struct buf *out, const struct render_opts *o);
 
-/* The plan as one HTML document with no external resources (inline CSS, no scripts from elsewhere):
- * a summary, then per course a table of every change (object, field, before, after, steps) and the
- * skipped list. Every string is HTML-escaped. */
+/* The plan as one HTML document with no external resources (inline CSS, no script): a summary (with
+ * "N items land on a weekend, M in a blackout" when there are dated items), then per course a
+ * calendar of the new dates (month grids, each item on its new local day, weekends and the plan's
+ * blackouts shaded), a table of every change (object, field, before, after, steps) and the
+ * skipped list. Every string is HTML-escaped. Converts dates with dates.h (TZ is left set). */
 void render_html(const struct plan *p, struct buf *out);
 
 /* The one-line summary "Plan: N changes to M objects in K courses" (+ " (S skipped)"), no newline. */

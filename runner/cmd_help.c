@@ -18,6 +18,8 @@ int cmd_help(int argc, char **argv)
 			return cmd_version(2, (char *[]){ "version", "--help", NULL });
 		if (!strcmp(argv[1], "validate"))
 			return cmd_validate(2, (char *[]){ "validate", "--help", NULL });
+		if (!strcmp(argv[1], "plan"))
+			return cmd_plan(2, (char *[]){ "plan", "--help", NULL });
 		if (!strcmp(argv[1], "snapshot"))
 			return cmd_snapshot(2, (char *[]){ "snapshot", "--help", NULL });
 		if (!strcmp(argv[1], "apply"))

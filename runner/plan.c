@@ -14,6 +14,9 @@
  * (it holds course content that may be private; never a token: the plan has none to write).
  * plan_from_json() checks every field it reads, so a damaged or hand-edited plan fails with the
  * change at fault named instead of being half applied.
+ *
+ * Blackouts (shift_dates `blackouts:`) are carried for the HTML calendar only; apply ignores them.
+ * The key is written only when there are some, so plans without shift_dates are as before.
  */
 #include "plan.h"
 
@@ -152,15 +155,33 @@ static void table_free(struct table *t)
 	free(t->v);
 }
 
-static char *object_key(const char *course, enum resource_kind kind, const char *id)
+/* Keys are built in the caller's stack buffer (KEYBUF bytes) when they fit -- they are looked up
+ * once per change, and a malloc each was a measurable share of planning 100,000 dates -- else
+ * malloced; key_done() frees only the latter. */
+#define KEYBUF 256
+
+static char *make_key(char buf[KEYBUF], const char *course, enum resource_kind kind, const char *id,
+		      const char *field)
 {
-	return xasprintf("%s\x1f%d\x1f%s", course, (int)kind, id);
+	int n = field ? snprintf(buf, KEYBUF, "%s\x1f%d\x1f%s\x1f%s", course, (int)kind, id, field)
+		      : snprintf(buf, KEYBUF, "%s\x1f%d\x1f%s", course, (int)kind, id);
+
+	if (n >= 0 && n < KEYBUF)
+		return buf;
+	return field ? xasprintf("%s\x1f%d\x1f%s\x1f%s", course, (int)kind, id, field)
+		     : xasprintf("%s\x1f%d\x1f%s", course, (int)kind, id);
 }
 
-static char *field_key(const char *course, enum resource_kind kind, const char *id, const char *field)
+static void key_done(char *key, char buf[KEYBUF])
 {
-	return xasprintf("%s\x1f%d\x1f%s\x1f%s", course, (int)kind, id, field ? field : "");
+	if (key != buf)
+		free(key);
 }
+
+/* The object key has no field; the field key of a create or delete (field NULL) ends in an empty
+ * field, so it differs from the object key. */
+#define object_key(buf, c, k, i) make_key(buf, c, k, i, NULL)
+#define field_key(buf, c, k, i, f) make_key(buf, c, k, i, (f) ? (f) : "")
 
 /* ---------------------------------------------------------------- building */
 
@@ -230,6 +251,13 @@ void plan_free(struct plan *p)
 		free(p->courses[i].time_zone);
 	}
 	free(p->courses);
+	for (i = 0; i < p->nblackouts; i++) {
+		free(p->blackouts[i].step);
+		free(p->blackouts[i].course_id);
+		free(p->blackouts[i].start);
+		free(p->blackouts[i].end);
+	}
+	free(p->blackouts);
 	free(p->changes);
 	free(p->skipped);
 	free(p->recipe_path);
@@ -285,15 +313,14 @@ struct plan_change *plan_find(struct plan *p, const char *course_id, enum resour
 			      const char *field)
 {
 	struct index *ix = p->index;
-	char *k;
+	char buf[KEYBUF], *k;
 	size_t pos;
 
 	if (!ix)
 		return NULL;
-	k = field_key(course_id, kind, id, field);
+	k = field_key(buf, course_id, kind, id, field);
 	pos = table_get(&ix->fields, k);
-
-	free(k);
+	key_done(k, buf);
 	return pos == (size_t)-1 ? NULL : &p->changes[pos];
 }
 
@@ -301,14 +328,14 @@ struct plan_change *plan_object_first(struct plan *p, const char *course_id, enu
 				      const char *id)
 {
 	struct index *ix = p->index;
-	char *k;
+	char buf[KEYBUF], *k;
 	size_t pos;
 
 	if (!ix)
 		return NULL;
-	k = object_key(course_id, kind, id);
+	k = object_key(buf, course_id, kind, id);
 	pos = table_get(&ix->objects, k);
-	free(k);
+	key_done(k, buf);
 	return pos == (size_t)-1 ? NULL : &p->changes[pos];
 }
 
@@ -331,7 +358,8 @@ struct plan_change *plan_add(struct plan *p, const char *step, const char *cours
 {
 	struct index *ix;
 	struct plan_change *c;
-	char *ok = object_key(course_id, kind, id), *fk = field_key(course_id, kind, id, field);
+	char ob[KEYBUF], fb[KEYBUF];
+	char *ok = object_key(ob, course_id, kind, id), *fk = field_key(fb, course_id, kind, id, field);
 	size_t first;
 
 	if (!p->index)
@@ -358,8 +386,8 @@ struct plan_change *plan_add(struct plan *p, const char *step, const char *cours
 		table_put(&ix->objects, ok, p->nchanges);
 	}
 	table_put(&ix->fields, fk, p->nchanges);
-	free(ok);
-	free(fk);
+	key_done(ok, ob);
+	key_done(fk, fb);
 	plan_change_add_step(c, step);
 	c->course_id = xstrdup(course_id);
 	c->kind = kind;
@@ -390,6 +418,42 @@ void plan_add_skip(struct plan *p, const char *step, const char *course_id, enum
 	s->name = dup_or_null(name);
 	s->field = dup_or_null(field);
 	s->reason = xstrdup(reason);
+}
+
+/* Appends copies of the strings; the plan owns them (plan_free). */
+static void blackout_append(struct plan *p, const char *step, const char *course_id, const char *start,
+			    const char *end)
+{
+	struct plan_blackout *b;
+
+	p->blackouts = xrealloc(p->blackouts, (p->nblackouts + 1) * sizeof(*p->blackouts));
+	b = &p->blackouts[p->nblackouts++];
+	b->step = dup_or_null(step);
+	b->course_id = dup_or_null(course_id);
+	b->start = xstrdup(start);
+	b->end = xstrdup(end);
+}
+
+static int same_or_null(const char *a, const char *b)
+{
+	return a && b ? !strcmp(a, b) : a == b;
+}
+
+/* Copies, owned by the plan. A step declares few blackouts but calls this once per course: the
+ * scan is over a short list. */
+void plan_add_blackout(struct plan *p, const char *step, const char *course_id, const char *start,
+		       const char *end)
+{
+	size_t i;
+
+	for (i = 0; i < p->nblackouts; i++) {
+		const struct plan_blackout *b = &p->blackouts[i];
+
+		if (same_or_null(b->step, step) && same_or_null(b->course_id, course_id) && !strcmp(b->start, start) &&
+		    !strcmp(b->end, end))
+			return;
+	}
+	blackout_append(p, step, course_id, start, end);
 }
 
 /* ---------------------------------------------------------------- finishing */
@@ -568,6 +632,20 @@ cJSON *plan_to_json(const struct plan *p)
 		cJSON_AddStringToObject(o, "reason", sk->reason);
 		cJSON_AddItemToArray(arr, o);
 	}
+	if (p->nblackouts) {
+		arr = cJSON_AddArrayToObject(doc, "blackouts");
+		for (i = 0; i < p->nblackouts; i++) {
+			const struct plan_blackout *b = &p->blackouts[i];
+
+			o = cJSON_CreateObject();
+			if (b->course_id)
+				cJSON_AddItemToObject(o, "course_id", id_json(b->course_id));
+			cJSON_AddStringToObject(o, "start", b->start);
+			cJSON_AddStringToObject(o, "end", b->end);
+			add_str(o, "step", b->step);
+			cJSON_AddItemToArray(arr, o);
+		}
+	}
 	plan_summarize(p, &s);
 	sum = cJSON_AddObjectToObject(doc, "summary");
 	cJSON_AddNumberToObject(sum, "changes", (double)s.changes);
@@ -719,6 +797,50 @@ done:
 	return rc;
 }
 
+/* "YYYY-MM-DD" with a month 1-12 and a day 1-31 */
+static int is_day(const char *s)
+{
+	int i, m, d;
+
+	if (!s || strlen(s) != 10 || s[4] != '-' || s[7] != '-')
+		return 0;
+	for (i = 0; i < 10; i++)
+		if (i != 4 && i != 7 && (s[i] < '0' || s[i] > '9'))
+			return 0;
+	m = (s[5] - '0') * 10 + (s[6] - '0');
+	d = (s[8] - '0') * 10 + (s[9] - '0');
+	return m >= 1 && m <= 12 && d >= 1 && d <= 31;
+}
+
+static int read_blackouts(struct plan *p, const cJSON *list, const char *name, struct err *err)
+{
+	const cJSON *it;
+	size_t i = 0;
+
+	if (!list || cJSON_IsNull(list))
+		return 0;
+	if (!cJSON_IsArray(list))
+		return err_set(err, ERR_CORRUPT, "%s: \"blackouts\" is not a list", name);
+	cJSON_ArrayForEach(it, list) {
+		const cJSON *cid = cJSON_GetObjectItemCaseSensitive(it, "course_id");
+		const cJSON *step = cJSON_GetObjectItemCaseSensitive(it, "step");
+		const char *start = get_str(it, "start"), *end = get_str(it, "end");
+		char *course = NULL;
+
+		i++;
+		if (!is_day(start) || !is_day(end) || strcmp(start, end) > 0)
+			return err_set(err, ERR_CORRUPT, "%s: blackout %zu needs a start and an end (YYYY-MM-DD, "
+				       "start <= end)", name, i);
+		if ((step && !cJSON_IsNull(step) && !cJSON_IsString(step)) ||
+		    (cid && !cJSON_IsNull(cid) && !(course = id_text(cid))))
+			return err_set(err, ERR_CORRUPT, "%s: blackout %zu has a step or course_id of the wrong type",
+				       name, i);
+		blackout_append(p, cJSON_GetStringValue(step), course, start, end);
+		free(course);
+	}
+	return 0;
+}
+
 int plan_from_json(struct plan **out, const cJSON *doc, const char *name, struct err *err)
 {
 	struct plan *p;
@@ -770,6 +892,8 @@ int plan_from_json(struct plan **out, const cJSON *doc, const char *name, struct
 		free(course);
 		free(id);
 	}
+	if ((rc = read_blackouts(p, cJSON_GetObjectItemCaseSensitive(doc, "blackouts"), name, err)))
+		goto done;
 	index_free(p);
 done:
 	if (rc)

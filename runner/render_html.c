@@ -5,33 +5,60 @@
  * image, no link to anything -- it may be opened offline or from a mail attachment, and loads
  * nothing from anywhere.
  *
- * Layout: a header (recipe, description, Canvas, created; the summary line and the counts by
- * op), then one section per course (the same grouping as the text, render_internal.h) with a
- * table -- object, field, before, after, steps, note -- where an object's cell spans its fields'
- * rows, then the course's skipped entries. Values read as in the text (quoted strings, dates in the
- * course's zone beside UTC). HTML fields and long text are a token diff (textdiff.h) drawn with
+ * Layout: a header (recipe, description, Canvas, created; the summary line, the counts by op and,
+ * when there are dated items, "N items land on a weekend, M in a blackout"), then one section per
+ * course (the same grouping as the text, render_internal.h): its calendar when it has date
+ * changes, then a table -- object, field, before, after, steps, note -- where an object's cell
+ * spans its fields' rows, then the course's skipped entries. Values read as in the text (quoted
+ * strings; dates in the course's zone, with the UTC instant on a line under them so a narrow column
+ * never breaks a date). HTML fields and long text are a token diff (textdiff.h) drawn with
  * <del>/<ins> in one cell across before and after, with about CONTEXT bytes of unchanged text
  * around each change and "…" for the rest, then a <details> with both full texts when each is
  * under FULL_MAX and the page has embedded less than FULL_TOTAL of them (a plan over 20 MB of
  * bodies would otherwise make a 40 MB page: the JSON plan has them all).
  * Created objects list their fields; HTML fields as their size with the text in a <details>.
  *
- * Escaping: every string is first neutralised by textdiff's rules (control characters, bidi
+ * The calendar (issue 6, "Showing it": an instructor sees at a glance that nothing lands in spring
+ * break or on a Sunday). Every update of a date field (resource.h date_fields) whose new value is
+ * a date is an item, placed on its NEW LOCAL day in the course's time_zone (UTC when it has none or
+ * the zone is unknown): 23:59:59 EDT on a Friday is a Friday although it is Saturday in UTC. Month
+ * grids, Monday first, cover every month from the first item's to the last's (only the months with
+ * items beyond MAX_MONTHS). An item is a chip coloured by kind (legend above the grid) with the
+ * object's name and the field ("due", "unlock"), and a hover title with the object, the old and
+ * the new local time. Weekends are tinted; blackout days (the plan's `blackouts`, from shift_dates,
+ * those of every course plus the course's own) are striped; a day holding an item on a weekend or
+ * in a blackout is outlined with a warning sign, and such items are counted per course and in the
+ * header. Rows carry data-week (their Monday) and data-count, days data-day and data-count, so
+ * tests and scripts can read the page. Items are sorted once (O(n log n)); a day finds its items
+ * and its blackout by binary search, so a 10,000-item plan costs no more per day than a small one.
+ * A day shows CHIPS_SHOWN chips and the rest in a <details> (no script needed). Date changes to
+ * null are not placed; the calendar says how many there are.
+ *
+  * Escaping: every string is first neutralised by textdiff's rules (control characters, bidi
  * overrides and invalid UTF-8 as visible escapes -- a raw C0 byte is not valid HTML either), then
  * HTML-escaped: & < > " ' (so the same routine is safe in text and in attribute values). Nothing
  * from the plan is ever written unescaped.
  *
  * Rejected: embedding the JSON plan and rendering it with a script (a page that shows nothing
  * without JavaScript, and a second renderer to keep in step); a side-by-side before/after of whole
- * bodies (unreadable for a one-word change in a long one-line body).
+ * bodies (unreadable for a one-word change in a long one-line body). For the calendar: one
+ * continuous list of weeks (no month to find a date by; the grids are what people know from
+ * Canvas's own calendar); placing items by their UTC day (wrong for every evening deadline west of
+ * Greenwich); drawing out-of-month days in a grid (a week's items would show twice).
  */
 #include "render.h"
 
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
+#include "dates.h"
+#include "dateshift.h"
 #include "render_internal.h"
 #include "resource.h"
 #include "textdiff.h"
+#include "xalloc.h"
 
 #define CONTEXT 80              /* bytes of unchanged text kept either side of a change */
 #define PART_MAX 2000           /* bytes of one deleted or inserted part shown */
@@ -40,6 +67,10 @@
 #define FULL_TOTAL (4u << 20)   /* ... and this much in the whole page */
 #define VALUE_CAP 2000          /* a scalar, array or object value */
 #define CREATE_CAP 200
+#define CHIPS_SHOWN 12          /* chips in a day cell; the rest in a <details> */
+#define MAX_MONTHS 24           /* a calendar wider than this draws only the months with items */
+#define SPAN_NAMES 16           /* blackouts looked at for a day's hover */
+#define BLACKOUTS_LISTED 50     /* blackouts listed above a calendar */
 
 #define ELLIPSIS "\xe2\x80\xa6"
 
@@ -71,7 +102,35 @@ static const char STYLE[] =
 	"details{margin-top:.4em}summary{cursor:pointer;color:var(--muted)}\n"
 	".full{display:grid;grid-template-columns:1fr 1fr;gap:.5em;margin-top:.3em}"
 	".full pre{border:1px solid var(--line);padding:.4em;max-height:30em;overflow:auto}\n"
-	".none{color:var(--muted);font-style:italic}\n";
+	".none{color:var(--muted);font-style:italic}.loc{white-space:nowrap}.utc{color:var(--muted);font-size:11.5px}\n"
+	/* the calendar: one colour per kind (--k), weekends tinted, blackouts striped */
+	":root{--we:#f3f4f6;--bo1:#fff1e5;--bo2:#ffe2cc;--warn:#cf222e;--out:#fafbfc}\n"
+	"@media (prefers-color-scheme:dark){:root{--we:#1c2129;--bo1:#3a2410;--bo2:#2a1a0c;--warn:#ff7b72;"
+	"--out:#0a0d12}}\n"
+	".k-course{--k:#6e7781}.k-assignment{--k:#0969da}.k-assignment_override{--k:#54aeff}.k-quiz{--k:#8250df}"
+	".k-discussion_topic{--k:#1a7f37}.k-announcement{--k:#bf8700}.k-module{--k:#bc4c00}"
+	".k-module_item{--k:#fb8f44}.k-page{--k:#0e8a86}.k-calendar_event{--k:#bf3989}.k-object{--k:#6e7781}\n"
+	".calsum{font-weight:600}.calsum.bad{color:var(--warn)}\n"
+	".legend{display:flex;flex-wrap:wrap;align-items:center;gap:.3em .5em;margin:.3em 0}"
+	".legend .chip{display:inline-block}\n"
+	".sw{display:inline-block;width:1.6em;height:1em;border:1px solid var(--line);margin-left:.6em;"
+	"vertical-align:middle}\n"
+	".sw.we,td.we,th.we{background:var(--we)}\n"
+	".sw.bo,td.bo{background:repeating-linear-gradient(135deg,var(--bo1) 0 6px,var(--bo2) 6px 12px)}\n"
+	".blackouts{color:var(--muted)}\n"
+	"table.month{table-layout:fixed;margin:.8em 0 1.2em}"
+	"table.month caption{text-align:left;font-weight:600;padding:.2em 0}\n"
+	"table.month th{text-align:center;padding:.2em}\n"
+	"table.month td{height:4.2em;padding:.15em .25em}td.out{background:var(--out)}\n"
+	".dh{display:flex;justify-content:space-between;color:var(--muted);font-size:12px}\n"
+	"td.warn{box-shadow:inset 0 0 0 2px var(--warn)}\n"
+	".flag{color:var(--warn);font-weight:700}\n"
+	"ul.chips{list-style:none;margin:.1em 0 0;padding:0}\n"
+	".chip{font-size:12px;line-height:1.35;border-left:4px solid var(--k);background:var(--head);"
+	"background:color-mix(in srgb,var(--k) 14%,var(--bg));border-radius:3px;padding:0 .3em;margin:1px 0;"
+	"white-space:nowrap;overflow:hidden;text-overflow:ellipsis}\n"
+	".chip .cf{color:var(--muted)}.chip.warn{outline:1px solid var(--warn)}\n"
+	"td.day details{margin-top:0}td.day summary{font-size:12px}\n";
 
 struct hctx {
 	const struct plan *p;
@@ -288,9 +347,37 @@ static int put_diff(struct hctx *h, const struct plan_change *c)
 
 /* ---------------------------------------------------------------- rows */
 
+/* A date as a table cell: the local time on one line, the UTC instant under it (dimmed), so a
+ * narrow column never breaks a date in the middle. -1 when v is no date (the caller shows it). */
+static int put_date_cell(struct hctx *h, const cJSON *v, const char *zone, const char *cls)
+{
+	struct dates_local l;
+	char loc[48], utc[32];
+	int64_t t;
+
+	if (!cJSON_IsString(v) || dates_parse(v->valuestring, &t))
+		return -1;
+	dates_format_utc(t, utc);
+	buf_printf(h->out, "<td class=\"val %s\">", cls);
+	if (zone && dates_to_local(t, zone, &l) == 0) {
+		dates_format_local(&l, loc);
+		buf_puts(h->out, "<span class=\"loc\">");
+		escs(h, loc);
+		buf_puts(h->out, "</span><br><span class=\"utc\">");
+		escs(h, utc);
+		buf_puts(h->out, "</span>");
+	} else {
+		escs(h, utc);
+	}
+	buf_puts(h->out, "</td>");
+	return 0;
+}
+
 static void put_value_cell(struct hctx *h, const struct plan_change *c, const cJSON *v, const char *zone,
 			   const char *cls)
 {
+	if (render_is_date_field(c->kind, c->field) && put_date_cell(h, v, zone, cls) == 0)
+		return;
 	buf_reset(&h->raw);
 	render_value(&h->raw, c->kind, c->field, v, zone, VALUE_CAP);
 	buf_printf(h->out, "<td class=\"val %s\">", cls);
@@ -444,7 +531,493 @@ static void put_skips(struct hctx *h, const struct render_group *g)
 	buf_puts(h->out, "</tbody>\n</table>\n");
 }
 
-static void put_course(struct hctx *h, const struct render_group *g)
+/* ---------------------------------------------------------------- the calendar */
+
+/* One dated item: a date change placed on its new local day. */
+struct cal_item {
+	int64_t day;              /* local day number (dateshift.h: days since 1970-01-01) */
+	long secs;                /* local time of day, for the order within a day */
+	size_t change;            /* index into p->changes */
+	unsigned flags;           /* CAL_WEEKEND, CAL_BLACKOUT */
+};
+
+#define CAL_WEEKEND  1u
+#define CAL_BLACKOUT 2u
+
+/* A blackout that applies to the course (c->bos), or a run of days merged from overlapping ones
+ * (c->spans, which name their blackouts as bos[lo..hi)). */
+struct cal_span {
+	int64_t first, last;      /* inclusive day numbers */
+	const char *step;         /* bos: the step that declared it, or NULL */
+	size_t lo, hi;            /* spans: the blackouts merged into it */
+};
+
+struct cal {
+	const char *zone;         /* the zone the days are in: the course's, or "UTC" */
+	int zone_fallback;        /* 1 when the course's zone is unknown or absent */
+	struct cal_item *items;
+	size_t n;
+	struct cal_span *bos, *spans;   /* sorted by first day; spans disjoint */
+	size_t nbos, nspans;
+	size_t weekend, blackout; /* items on a Saturday or Sunday; in a blackout */
+	size_t cleared;           /* date changes to null (not on the calendar) */
+};
+
+static const char *const WDAY[7] = { "Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun" };
+static const char *const WDAY_LONG[7] = { "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday",
+					  "Sunday" };
+static const char *const MONTH[12] = { "January", "February", "March", "April", "May", "June", "July",
+				       "August", "September", "October", "November", "December" };
+
+static int cmp_item(const void *a, const void *b)
+{
+	const struct cal_item *x = a, *y = b;
+
+	if (x->day != y->day)
+		return x->day < y->day ? -1 : 1;
+	if (x->secs != y->secs)
+		return x->secs < y->secs ? -1 : 1;
+	return x->change < y->change ? -1 : x->change > y->change;
+}
+
+static int cmp_span(const void *a, const void *b)
+{
+	const struct cal_span *x = a, *y = b;
+
+	if (x->first != y->first)
+		return x->first < y->first ? -1 : 1;
+	return x->last < y->last ? -1 : x->last > y->last;
+}
+
+/* "YYYY-MM-DD" as a day number; -1 when it is not one (the plan reader checked the form). */
+static int parse_day(const char *s, int64_t *day)
+{
+	int y, m, d;
+	char tail;
+
+	if (!s || sscanf(s, "%4d-%2d-%2d%c", &y, &m, &d, &tail) != 3 || m < 1 || m > 12 || d < 1 || d > 31)
+		return -1;
+	*day = dateshift_days_from_civil(y, m, d);
+	return 0;
+}
+
+/* The span holding day, or NULL (spans are sorted and disjoint). */
+static const struct cal_span *span_at(const struct cal *c, int64_t day)
+{
+	size_t lo = 0, hi = c->nspans;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (c->spans[mid].last < day)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo < c->nspans && c->spans[lo].first <= day ? &c->spans[lo] : NULL;
+}
+
+/* The first item on or after day. */
+static size_t item_at(const struct cal *c, int64_t day)
+{
+	size_t lo = 0, hi = c->n;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (c->items[mid].day < day)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+static int is_weekend(int64_t day)
+{
+	return dateshift_iso_weekday(day) >= 6;
+}
+
+/* The blackouts of p that apply to course `id` (course-less ones and its own) into c->bos, sorted,
+ * and merged into c->spans (both allocated; cal_release). */
+static void cal_spans(struct cal *c, const struct plan *p, const char *id)
+{
+	size_t i;
+
+	c->bos = xmalloc((p->nblackouts + 1) * sizeof(*c->bos));
+	c->spans = xmalloc((p->nblackouts + 1) * sizeof(*c->spans));
+	for (i = 0; i < p->nblackouts; i++) {
+		const struct plan_blackout *b = &p->blackouts[i];
+		struct cal_span s;
+
+		if (b->course_id && strcmp(b->course_id, id))
+			continue;
+		if (parse_day(b->start, &s.first) || parse_day(b->end, &s.last) || s.last < s.first)
+			continue;
+		s.step = b->step;
+		s.lo = s.hi = 0;
+		c->bos[c->nbos++] = s;
+	}
+	qsort(c->bos, c->nbos, sizeof(*c->bos), cmp_span);
+	for (i = 0; i < c->nbos; i++) {
+		struct cal_span *last = c->nspans ? &c->spans[c->nspans - 1] : NULL;
+
+		if (last && c->bos[i].first <= last->last + 1) {
+			if (c->bos[i].last > last->last)
+				last->last = c->bos[i].last;
+			last->hi = i + 1;
+		} else {
+			c->spans[c->nspans] = c->bos[i];
+			c->spans[c->nspans].lo = i;
+			c->spans[c->nspans++].hi = i + 1;
+		}
+	}
+}
+
+/* The steps of the blackouts of span sp that hold day, ", "-separated, escaped (at most
+ * SPAN_NAMES of them are looked at: a damaged plan with 100,000 overlapping blackouts must not cost
+ * that much per day). */
+static void put_span_steps(struct hctx *h, const struct cal *c, const struct cal_span *sp, int64_t day)
+{
+	const char *prev = NULL;
+	size_t i;
+
+	for (i = sp->lo; i < sp->hi && i < sp->lo + SPAN_NAMES; i++) {
+		const struct cal_span *b = &c->bos[i];
+
+		if (b->first > day || b->last < day || !b->step || !*b->step || (prev && !strcmp(prev, b->step)))
+			continue;
+		buf_puts(h->out, prev ? ", " : ": ");
+		escs(h, b->step);
+		prev = b->step;
+	}
+}
+
+/* The course's dated items, placed and flagged (allocates; cal_release). */
+static void cal_build(struct cal *c, const struct plan *p, const struct render_group *g)
+{
+	const char *zone = render_zone(g);
+	size_t i;
+
+	memset(c, 0, sizeof(*c));
+	c->zone = zone && dates_zone_valid(zone) ? zone : "UTC";
+	c->zone_fallback = c->zone != zone;
+	for (i = 0; i < g->nchanges; i++) {
+		const struct plan_change *ch = &p->changes[g->changes[i]];
+		struct dates_local l;
+		int64_t t;
+
+		if (ch->op != PLAN_UPDATE || !render_is_date_field(ch->kind, ch->field))
+			continue;
+		if (cJSON_IsNull(ch->after)) {
+			c->cleared++;
+			continue;
+		}
+		if (!cJSON_IsString(ch->after) || dates_parse(ch->after->valuestring, &t) ||
+		    dates_to_local(t, c->zone, &l))
+			continue;
+		if (!c->items)
+			c->items = xmalloc(g->nchanges * sizeof(*c->items));
+		c->items[c->n].day = dateshift_days_from_civil(l.y, l.m, l.d);
+		c->items[c->n].secs = l.hh * 3600L + l.mm * 60L + l.ss;
+		c->items[c->n].change = g->changes[i];
+		c->items[c->n].flags = 0;
+		c->n++;
+	}
+	if (!c->n)
+		return;
+	qsort(c->items, c->n, sizeof(*c->items), cmp_item);
+	cal_spans(c, p, g->course_id);
+	for (i = 0; i < c->n; i++) {
+		struct cal_item *it = &c->items[i];
+
+		if (is_weekend(it->day)) {
+			it->flags |= CAL_WEEKEND;
+			c->weekend++;
+		}
+		if (span_at(c, it->day)) {
+			it->flags |= CAL_BLACKOUT;
+			c->blackout++;
+		}
+	}
+}
+
+static void cal_release(struct cal *c)
+{
+	free(c->items);
+	free(c->bos);
+	free(c->spans);
+}
+
+/* "Fri 2025-10-17 23:59 EDT" (seconds only when not zero), for hovers. */
+static void put_local_short(struct buf *out, const struct dates_local *l)
+{
+	buf_printf(out, "%s %04d-%02d-%02d %02d:%02d", WDAY[(l->wday + 6) % 7], l->y, l->m, l->d, l->hh, l->mm);
+	if (l->ss)
+		buf_printf(out, ":%02d", l->ss);
+	buf_printf(out, " %s", l->abbr);
+}
+
+/* A date value as a person reads it in the hover: local time, "not set" for null, else the text. */
+static void put_hover_date(struct buf *out, const cJSON *v, const char *zone)
+{
+	struct dates_local l;
+	int64_t t;
+
+	if (cJSON_IsNull(v))
+		buf_puts(out, "not set");
+	else if (cJSON_IsString(v) && !dates_parse(v->valuestring, &t) && !dates_to_local(t, zone, &l))
+		put_local_short(out, &l);
+	else
+		render_value(out, RES_COURSE, NULL, v, NULL, 80);
+}
+
+/* "due_at" -> "due", "show_correct_answers_at" -> "show answers", "todo_date" -> "to-do". */
+static void put_field_label(struct buf *out, const char *field)
+{
+	static const char *const special[][2] = {
+		{ "delayed_post_at", "post" }, { "todo_date", "to-do" }, { "student_todo_at", "to-do" },
+		{ "show_correct_answers_at", "show answers" }, { "hide_correct_answers_at", "hide answers" },
+		{ "peer_reviews_due_at", "peer reviews due" },
+	};
+	size_t i, n = strlen(field);
+
+	for (i = 0; i < sizeof(special) / sizeof(special[0]); i++)
+		if (!strcmp(field, special[i][0])) {
+			buf_puts(out, special[i][1]);
+			return;
+		}
+	if (n > 3 && !strcmp(field + n - 3, "_at"))
+		n -= 3;
+	else if (n > 5 && !strcmp(field + n - 5, "_date"))
+		n -= 5;
+	for (i = 0; i < n; i++)
+		buf_putc(out, field[i] == '_' ? ' ' : field[i]);
+}
+
+/* A kind's CSS class suffix: its plan name ("discussion_topic"), or "object". */
+static const char *kind_class(enum resource_kind kind)
+{
+	return (unsigned)kind < RES_NKINDS ? plan_kind_name(kind) : "object";
+}
+
+static void put_chip(struct hctx *h, const struct cal *c, const struct cal_item *it)
+{
+	const struct plan_change *ch = &h->p->changes[it->change];
+	const char *pk = render_parent_kind(ch->kind);
+
+	buf_printf(h->out, "<li class=\"chip k-%s%s\" data-kind=\"%s\" title=\"", kind_class(ch->kind),
+		   it->flags ? " warn" : "", kind_class(ch->kind));
+	buf_reset(&h->raw);
+	buf_printf(&h->raw, "%s ", render_kind_name(ch->kind));
+	buf_puts(&h->raw, ch->id ? ch->id : "");
+	if (ch->name && *ch->name)
+		buf_printf(&h->raw, " \xe2\x80\x9c%s\xe2\x80\x9d", ch->name);
+	if (pk && ch->parent && *ch->parent)
+		buf_printf(&h->raw, " (in %s %s)", pk, ch->parent);
+	buf_printf(&h->raw, ", %s\nwas ", ch->field);
+	put_hover_date(&h->raw, ch->before, c->zone);
+	buf_puts(&h->raw, "\nnow ");
+	put_hover_date(&h->raw, ch->after, c->zone);
+	if (it->flags & CAL_WEEKEND)
+		buf_printf(&h->raw, "\non a %s", WDAY_LONG[dateshift_iso_weekday(it->day) - 1]);
+	if (it->flags & CAL_BLACKOUT)
+		buf_puts(&h->raw, "\nin a blackout");
+	esc_raw(h);
+	buf_puts(h->out, "\"><span class=\"cn\">");
+	escs(h, ch->name && *ch->name ? ch->name : ch->id);
+	buf_puts(h->out, "</span> <span class=\"cf\">");
+	buf_reset(&h->raw);
+	put_field_label(&h->raw, ch->field);
+	esc_raw(h);
+	buf_puts(h->out, "</span></li>");
+}
+
+/* One day of a month grid: its number, the warning marker, its chips (CHIPS_SHOWN, the rest in a
+ * <details>, so a day with 200 items does not make a row a screen high). */
+static void put_day(struct hctx *h, const struct cal *c, int64_t day)
+{
+	size_t a = item_at(c, day), b = item_at(c, day + 1), i;
+	const struct cal_span *sp = span_at(c, day);
+	int wd = dateshift_iso_weekday(day), we = wd >= 6, y, m, d;
+
+	dateshift_civil_from_days(day, &y, &m, &d);
+	buf_printf(h->out, "<td class=\"day%s%s%s\" data-day=\"%04d-%02d-%02d\" data-count=\"%zu\"",
+		   we ? " we" : "", sp ? " bo" : "", b > a && (we || sp) ? " warn" : "", y, m, d, b - a);
+	if (sp) {
+		buf_puts(h->out, " title=\"blackout");
+		put_span_steps(h, c, sp, day);
+		buf_putc(h->out, '"');
+	}
+	buf_printf(h->out, "><div class=\"dh\"><span class=\"dn\">%d</span>", d);
+	if (b > a && (we || sp)) {
+		buf_printf(h->out, "<span class=\"flag\" title=\"%zu item%s ", b - a, b - a == 1 ? "" : "s");
+		if (we)
+			buf_printf(h->out, "on a %s%s", WDAY_LONG[wd - 1], sp ? " and " : "");
+		if (sp)
+			buf_puts(h->out, "in a blackout");
+		buf_puts(h->out, "\">&#9888;</span>");
+	}
+	buf_puts(h->out, "</div>");
+	if (b > a) {
+		buf_puts(h->out, "<ul class=\"chips\">");
+		for (i = a; i < b && i < a + CHIPS_SHOWN; i++)
+			put_chip(h, c, &c->items[i]);
+		buf_puts(h->out, "</ul>");
+		if (b - a > CHIPS_SHOWN) {
+			buf_printf(h->out, "<details><summary>%zu more</summary><ul class=\"chips\">",
+				   b - a - CHIPS_SHOWN);
+			for (; i < b; i++)
+				put_chip(h, c, &c->items[i]);
+			buf_puts(h->out, "</ul></details>");
+		}
+	}
+	buf_puts(h->out, "</td>");
+}
+
+/* The grid of month (y, m): Mon..Sun rows, each week with its Monday and its item count. */
+static void put_month(struct hctx *h, const struct cal *c, int y, int m)
+{
+	int64_t first = dateshift_days_from_civil(y, m, 1);
+	int64_t next = m == 12 ? dateshift_days_from_civil(y + 1, 1, 1) : dateshift_days_from_civil(y, m + 1, 1);
+	int64_t week, day;
+	int wy, wm, wd, k;
+
+	buf_printf(h->out, "<table class=\"month\" data-month=\"%04d-%02d\">\n<caption>%s %d</caption>\n"
+		   "<thead><tr>", y, m, MONTH[m - 1], y);
+	for (k = 0; k < 7; k++)
+		buf_printf(h->out, "<th%s>%s</th>", k >= 5 ? " class=\"we\"" : "", WDAY[k]);
+	buf_puts(h->out, "</tr></thead>\n<tbody>\n");
+	for (week = first - (dateshift_iso_weekday(first) - 1); week < next; week += 7) {
+		int64_t lo = week < first ? first : week, hi = week + 7 > next ? next : week + 7;
+
+		dateshift_civil_from_days(week, &wy, &wm, &wd);
+		buf_printf(h->out, "<tr data-week=\"%04d-%02d-%02d\" data-count=\"%zu\">", wy, wm, wd,
+			   item_at(c, hi) - item_at(c, lo));
+		for (day = week; day < week + 7; day++) {
+			if (day < first || day >= next)
+				buf_puts(h->out, "<td class=\"out\"></td>");
+			else
+				put_day(h, c, day);
+		}
+		buf_puts(h->out, "</tr>\n");
+	}
+	buf_puts(h->out, "</tbody>\n</table>\n");
+}
+
+static void put_count(struct buf *out, size_t n, const char *one, const char *many)
+{
+	buf_printf(out, "%zu %s", n, n == 1 ? one : many);
+}
+
+/* "2 items land on a weekend, 1 in a blackout." */
+static void put_warn_counts(struct buf *out, size_t weekend, size_t blackout)
+{
+	put_count(out, weekend, "item lands", "items land");
+	buf_printf(out, " on a weekend, %zu in a blackout.", blackout);
+}
+
+static void put_legend(struct hctx *h, const struct cal *c)
+{
+	unsigned seen = 0;
+	size_t i;
+	int k;
+
+	for (i = 0; i < c->n; i++) {
+		enum resource_kind kind = h->p->changes[c->items[i].change].kind;
+
+		if ((unsigned)kind < RES_NKINDS)
+			seen |= 1u << kind;
+	}
+	buf_puts(h->out, "<p class=\"legend\">");
+	for (k = 0; k < RES_NKINDS; k++)
+		if (seen & (1u << k))
+			buf_printf(h->out, "<span class=\"chip k-%s\">%s</span>", kind_class((enum resource_kind)k),
+				   render_kind_name((enum resource_kind)k));
+	buf_puts(h->out, "<span class=\"sw we\"></span>weekend<span class=\"sw bo\"></span>blackout"
+		 "<span class=\"flag\">&#9888;</span>an item on a weekend or in a blackout</p>\n");
+}
+
+/* The course's calendar: a summary line, the legend, the blackouts, and one grid per month from
+ * the first item's to the last's (only the months with items when that is more than MAX_MONTHS:
+ * one date moved to 2031 by mistake must not draw five years of empty grids). */
+static void put_calendar(struct hctx *h, const struct cal *c)
+{
+	int fy, fm, ly, lm, d, y, m, months, k;
+	size_t i;
+
+	if (!c->n)
+		return;
+	dateshift_civil_from_days(c->items[0].day, &fy, &fm, &d);
+	dateshift_civil_from_days(c->items[c->n - 1].day, &ly, &lm, &d);
+	months = (ly - fy) * 12 + (lm - fm) + 1;
+	buf_puts(h->out, "<section class=\"calendar\">\n<h3>Calendar of the new dates</h3>\n<p class=\"calsum");
+	if (c->weekend || c->blackout)
+		buf_puts(h->out, " bad");
+	buf_printf(h->out, "\" data-items=\"%zu\" data-weekend=\"%zu\" data-blackout=\"%zu\">", c->n, c->weekend,
+		   c->blackout);
+	buf_reset(&h->raw);
+	put_count(&h->raw, c->n, "dated item", "dated items");
+	buf_puts(&h->raw, " on their new day in ");
+	buf_puts(&h->raw, c->zone);
+	if (c->zone_fallback)
+		buf_puts(&h->raw, " (the course has no time zone coursectl knows)");
+	buf_puts(&h->raw, ": ");
+	put_warn_counts(&h->raw, c->weekend, c->blackout);
+	if (c->cleared) {
+		buf_putc(&h->raw, ' ');
+		put_count(&h->raw, c->cleared, "date is", "dates are");
+		buf_puts(&h->raw, " cleared (see the table).");
+	}
+	esc_raw(h);
+	buf_puts(h->out, "</p>\n");
+	put_legend(h, c);
+	if (c->nbos) {
+		buf_puts(h->out, "<p class=\"blackouts\">Blackouts: ");
+		for (i = 0; i < c->nbos && i < BLACKOUTS_LISTED; i++) {
+			const struct cal_span *b = &c->bos[i];
+			int ay, am, ad, by, bm, bd;
+
+			dateshift_civil_from_days(b->first, &ay, &am, &ad);
+			dateshift_civil_from_days(b->last, &by, &bm, &bd);
+			buf_printf(h->out, "%s<span>%s %04d-%02d-%02d &#8211; %s %04d-%02d-%02d", i ? "; " : "",
+				   WDAY[dateshift_iso_weekday(b->first) - 1], ay, am, ad,
+				   WDAY[dateshift_iso_weekday(b->last) - 1], by, bm, bd);
+			if (b->step && *b->step) {
+				buf_puts(h->out, " (");
+				escs(h, b->step);
+				buf_putc(h->out, ')');
+			}
+			buf_puts(h->out, "</span>");
+		}
+		if (c->nbos > BLACKOUTS_LISTED)
+			buf_printf(h->out, "; and %zu more", c->nbos - BLACKOUTS_LISTED);
+		buf_puts(h->out, "</p>\n");
+	}
+	buf_puts(h->out, "<div class=\"months\">\n");
+	if (months <= MAX_MONTHS) {
+		for (k = 0, y = fy, m = fm; k < months; k++) {
+			put_month(h, c, y, m);
+			if (++m > 12) {
+				m = 1;
+				y++;
+			}
+		}
+	} else {
+		buf_printf(h->out, "<p class=\"dim\">The dates span %d months: only the months with items are drawn."
+			   "</p>\n", months);
+		for (i = 0; i < c->n;) {
+			dateshift_civil_from_days(c->items[i].day, &y, &m, &d);
+			put_month(h, c, y, m);
+			i = item_at(c, m == 12 ? dateshift_days_from_civil(y + 1, 1, 1) : dateshift_days_from_civil(y, m + 1, 1));
+		}
+	}
+	buf_puts(h->out, "</div>\n</section>\n");
+}
+
+/* ---------------------------------------------------------------- the page */
+
+static void put_course(struct hctx *h, const struct render_group *g, const struct cal *c)
 {
 	const struct plan_course *pc = g->course;
 	const char *zone = render_zone(g);
@@ -467,6 +1040,9 @@ static void put_course(struct hctx *h, const struct render_group *g)
 	buf_puts(h->out, "</span></h2>\n");
 	if (!g->nchanges && !g->nskips)
 		buf_puts(h->out, "<p class=\"dim\">No changes.</p>\n");
+	put_calendar(h, c);
+	if (g->nchanges && c->n)
+		buf_puts(h->out, "<h3>Changes</h3>\n");
 	if (g->nchanges)
 		put_changes(h, g);
 	if (g->nskips)
@@ -488,9 +1064,19 @@ void render_html(const struct plan *p, struct buf *out)
 	struct hctx h = { p, out, BUF_INIT, BUF_INIT, 0 };
 	struct render_groups g;
 	struct plan_summary s;
-	size_t i;
+	struct cal *cals;
+	size_t i, dated = 0, weekend = 0, blackout = 0;
 
 	plan_summarize(p, &s);
+	/* the calendars first: the header counts what lands on a weekend or in a blackout */
+	render_groups_init(&g, p);
+	cals = xcalloc(g.n ? g.n : 1, sizeof(*cals));
+	for (i = 0; i < g.n; i++) {
+		cal_build(&cals[i], p, &g.v[i]);
+		dated += cals[i].n;
+		weekend += cals[i].weekend;
+		blackout += cals[i].blackout;
+	}
 	buf_puts(out, "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
 		 "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>coursectl plan");
 	if (p->recipe_path && *p->recipe_path) {
@@ -509,11 +1095,23 @@ void render_html(const struct plan *p, struct buf *out)
 	render_summary_line(p, &h.raw);
 	esc_raw(&h);
 	buf_printf(out, "</p>\n<p class=\"counts\"><span>%zu to create</span><span>%zu to update</span>"
-		   "<span>%zu to delete</span><span>%zu to move</span><span>%zu skipped</span></p>\n"
-		   "</header>\n<main>\n", s.creates, s.updates, s.deletes, s.moves, s.skipped);
-	render_groups_init(&g, p);
-	for (i = 0; i < g.n; i++)
-		put_course(&h, &g.v[i]);
+		   "<span>%zu to delete</span><span>%zu to move</span><span>%zu skipped</span></p>\n",
+		   s.creates, s.updates, s.deletes, s.moves, s.skipped);
+	if (dated) {
+		buf_printf(out, "<p class=\"calsum%s\" id=\"calendar-summary\" data-items=\"%zu\" data-weekend=\"%zu\" "
+			   "data-blackout=\"%zu\">%s", weekend || blackout ? " bad" : "", dated, weekend, blackout,
+			   weekend || blackout ? "&#9888; " : "");
+		buf_reset(&h.raw);
+		put_warn_counts(&h.raw, weekend, blackout);
+		esc_raw(&h);
+		buf_puts(out, "</p>\n");
+	}
+	buf_puts(out, "</header>\n<main>\n");
+	for (i = 0; i < g.n; i++) {
+		put_course(&h, &g.v[i], &cals[i]);
+		cal_release(&cals[i]);
+	}
+	free(cals);
 	render_groups_release(&g);
 	buf_puts(out, "</main>\n</body>\n</html>\n");
 	buf_release(&h.tmp);

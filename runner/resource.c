@@ -25,7 +25,7 @@ static const struct resource table[RES_NKINDS] = {
 		RES_ASSIGNMENT, "assignment", "assignments",
 		"/api/v1/courses/%s/assignments?include[]=overrides&include[]=all_dates&override_assignment_dates=false",
 		"assignment", "id", "name",
-		LIST("due_at", "unlock_at", "lock_at", "peer_reviews_due_at"),
+		LIST("due_at", "unlock_at", "lock_at", "peer_reviews_assign_at"),
 		LIST("description"),
 		LIST("html_url", "url", "has_overrides", "all_dates", "all_dates_count", "locked_for_user", "lock_info",
 		     "lock_explanation", "submissions_download_url", "needs_grading_count", "discussion_topic",
@@ -62,7 +62,7 @@ static const struct resource table[RES_NKINDS] = {
 	[RES_ANNOUNCEMENT] = {
 		RES_ANNOUNCEMENT, "announcement", "announcements",
 		"/api/v1/courses/%s/discussion_topics?only_announcements=true", NULL, "id", "title",
-		LIST("delayed_post_at", "lock_at"),
+		LIST("delayed_post_at", "lock_at", "todo_date"),
 		LIST("message"),
 		LIST("html_url", "url", "permissions", "locked_for_user", "lock_info", "lock_explanation", "read_state",
 		     "unread_count", "subscribed", "user_can_see_posts", "can_unpublish", "can_lock", "can_group",

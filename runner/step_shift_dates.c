@@ -2,33 +2,52 @@
  * the date engine (include/dateshift.h) in the course's local time.
  *
  * Coverage (issue 6, API.md 10.2), each field only when it holds a date:
- *   assignments        due_at, unlock_at, lock_at, peer_reviews_due_at, and every override's
+ *   assignments        due_at, unlock_at, lock_at, peer_reviews_assign_at, and every override's
  *                      due_at, unlock_at, lock_at (overrides: true, the default)
  *   quizzes            show_correct_answers_at, hide_correct_answers_at; due/unlock/lock_at too
  *                      when the quiz has no assignment in the course (ungraded surveys)
  *   discussions        delayed_post_at, todo_date, and lock_at unless graded
- *   announcements      delayed_post_at, lock_at
+ *   announcements      delayed_post_at, lock_at, todo_date (never set by Canvas on an announcement;
+ *                      shifted if present, as API.md 10.2 lists it for both)
  *   modules            unlock_at
  *   pages              todo_date (Canvas writes it as student_todo_at), publish_at
  *   calendar_events    start_at, end_at (all-day events keep local midnight; all_day_date follows)
  *   the course         start_at, end_at with course_dates: true
  *
+ * The assignment's peer review date is the model's peer_reviews_due_at (API.md 10.2), which the
+ * API reads and writes as peer_reviews_assign_at (present only with automatic peer reviews): a
+ * snapshot holds the API's name, so that is the field shifted.
+ *
  * One object, one shift. A classic quiz or a graded discussion and its assignment are one object
  * in Canvas, which keeps their dates equal (API.md 5.1). Shifting both would write the same dates
  * twice, and the second write's stale check would fail on the first's mirror. So the dates live on
  * the assignment (which carries the overrides, and which apply can write in bulk): the assignment
- * of a quiz counts as a quiz for `only:` and `where:`, the quiz's own copies are updated in the
- * working copy without a change of their own (step_mirror), and a graded topic's lock_at is left
- * to Canvas's sync the same way.
+ * of a quiz counts as a quiz for `only:`, the quiz's own copies are updated in the working copy
+ * without a change of their own (step_mirror), and a graded topic's lock_at is left to Canvas's
+ * sync the same way. The pair (quiz.assignment_id or topic.assignment_id names the assignment) is
+ * also ONE object for `where:`: each condition holds when it holds on either side (the name, the
+ * quiz's id or the assignment's, a date of either), and the pair is shifted whole or not at all.
+ * Matching each side on its own was rejected: `where: {id: QUIZ}` would move the quiz's answer
+ * dates but not its due date, and a range on due_at would see the quiz's copy already shifted.
  *
  * Problems. Shifting can turn a valid order into an invalid one (weekday snapping and blackouts
  * move dates by different amounts): an unlock after the due date, a lock before it, an event
  * ending before it starts. Such an object is not changed at all, and the plan lists it as skipped
  * with the dates it would have had, so the user sees it and fixes the recipe (an order that was
  * already invalid before the shift is kept as Canvas has it). Silently writing half an object's
- * dates was rejected: it would leave the object inconsistent in a new way.
+ * dates was rejected: it would leave the object inconsistent in a new way. For an assignment the
+ * object is the assignment with its overrides and its quiz or topic (Canvas's bulk update writes
+ * them together): a problem in any of them leaves all of them as they are, each problem listed.
  *
- * where: is matched against the dates as they were before this step (recipe_shift_dates.h).
+ * where: is matched against the dates as they were before this step (recipe_shift_dates.h); the
+ * range ends are turned into instants once per course (a date alone is a whole local day), and the
+ * ids are sorted once, so matching an object costs a few comparisons. where: id is a page's
+ * page_id, as in the other steps.
+ *
+ * Blackouts are also recorded in the plan (plan_add_blackout, course-less: they are the recipe's,
+ * the same for every course; the plan keeps one copy however many courses the step runs on), so
+ * the HTML calendar can shade them and flag a date that still lands in one (a later step moved it
+ * there, or the dates came from elsewhere).
  */
 #include "step.h"
 
@@ -43,14 +62,15 @@
 
 #define MAXF 6
 
-static const char *const asg_fields[] = { "due_at", "unlock_at", "lock_at", "peer_reviews_due_at", NULL };
+static const char *const asg_fields[] = { "due_at", "unlock_at", "lock_at", "peer_reviews_assign_at", NULL };
 static const char *const ovr_fields[] = { "due_at", "unlock_at", "lock_at", NULL };
 static const char *const quiz_own_fields[] = { "show_correct_answers_at", "hide_correct_answers_at", NULL };
 static const char *const quiz_fields[] = { "due_at", "unlock_at", "lock_at", "show_correct_answers_at",
 					   "hide_correct_answers_at", NULL };
 static const char *const topic_fields[] = { "delayed_post_at", "lock_at", "todo_date", NULL };
 static const char *const graded_topic_fields[] = { "delayed_post_at", "todo_date", NULL };
-static const char *const ann_fields[] = { "delayed_post_at", "lock_at", NULL };
+static const char *const topic_mirrored[] = { "lock_at", NULL };
+static const char *const ann_fields[] = { "delayed_post_at", "lock_at", "todo_date", NULL };
 static const char *const module_fields[] = { "unlock_at", NULL };
 static const char *const page_fields[] = { "todo_date", "publish_at", NULL };
 static const char *const event_fields[] = { "start_at", "end_at", NULL };
@@ -63,11 +83,20 @@ static const char *const order_pairs[][2] = {
 	{ "delayed_post_at", "lock_at" },
 };
 
+/* A where: range as instants (inclusive). */
+struct range {
+	const char *field;        /* a date field, or "dates" for any */
+	int64_t after, before;
+	int has_after, has_before;
+};
+
 struct shift {
 	struct step_ctx *cx;
 	const struct rshift_dates *m;
 	struct dateshift ds;
 	const char *zone;
+	struct range *ranges;     /* where's ranges, malloced */
+	long long *ids;           /* where's ids, sorted, malloced */
 	struct err *err;
 };
 
@@ -86,82 +115,142 @@ static int range_end(const struct rdate *d, const char *zone, int last, int64_t 
 		x.mm = 59;
 		x.ss = 59;
 	}
-	if (step_date_utc(&x, zone, buf, err) || dates_parse(buf, t))
+	if (step_date_utc(&x, zone, buf, err))
 		return -1;
+	if (dates_parse(buf, t))
+		return err_set(err, ERR_RECIPE, "%s:%d:%d: the date is out of range", d->pos.file ? d->pos.file : "recipe",
+			       d->pos.line, d->pos.col);
 	return 0;
 }
 
-static int in_range(const struct shift *sh, const struct rwhere_range *r, const char *iso, int *yes)
-{
-	int64_t t, a, b;
-
-	*yes = 0;
-	if (!iso || dates_parse(iso, &t))
-		return 0;
-	if (r->has_after && (range_end(&r->after, sh->zone, 0, &a, sh->err)))
-		return -1;
-	if (r->has_before && (range_end(&r->before, sh->zone, 1, &b, sh->err)))
-		return -1;
-	*yes = (!r->has_after || t >= a) && (!r->has_before || t <= b);
-	return 0;
-}
-
-/* 1 when obj (of kind, with date fields `fields`) passes where, 0 when not, -1 on error. */
-static int selected(struct shift *sh, enum resource_kind kind, const cJSON *obj, const char *const *fields)
+/* Resolve where's ranges and ids once (sh->ranges, sh->ids; both malloced, freed by the caller). */
+static int where_prepare(struct shift *sh)
 {
 	const struct rwhere *w = sh->m->where;
-	const cJSON *v;
 	size_t i;
-	int yes, any;
+
+	if (!w)
+		return 0;
+	if (w->nids) {
+		sh->ids = xmalloc(w->nids * sizeof(*sh->ids));
+		memcpy(sh->ids, w->ids, w->nids * sizeof(*sh->ids));
+		qsort(sh->ids, w->nids, sizeof(*sh->ids), step_cmp_ll);
+	}
+	if (w->nranges)
+		sh->ranges = xcalloc(w->nranges, sizeof(*sh->ranges));
+	for (i = 0; i < w->nranges; i++) {
+		const struct rwhere_range *r = &w->ranges[i];
+		struct range *g = &sh->ranges[i];
+
+		g->field = r->field;
+		g->has_after = r->has_after;
+		g->has_before = r->has_before;
+		if ((r->has_after && range_end(&r->after, sh->zone, 0, &g->after, sh->err)) ||
+		    (r->has_before && range_end(&r->before, sh->zone, 1, &g->before, sh->err)))
+			return -1;
+	}
+	return 0;
+}
+
+/* One side of an object for where: a standalone object has one, a quiz or graded topic with its
+ * assignment two. */
+struct side {
+	enum resource_kind kind;
+	const cJSON *obj;
+	const char *const *fields;
+};
+
+static int id_listed(const struct shift *sh, const struct side *s)
+{
+	const cJSON *v = cJSON_GetObjectItemCaseSensitive(s->obj, s->kind == RES_PAGE ? "page_id" : "id");
+	long long id;
+
+	if (!cJSON_IsNumber(v))
+		return 0;   /* an object this plan creates ("new:N") has no id to name */
+	id = (long long)v->valuedouble;
+	return bsearch(&id, sh->ids, sh->m->where->nids, sizeof(*sh->ids), step_cmp_ll) != NULL;
+}
+
+static int in_range(const struct range *g, const struct side *s)
+{
+	const char *const *f;
+	int64_t t;
+
+	for (f = s->fields; *f; f++) {
+		const char *iso;
+
+		if (strcmp(g->field, "dates") && strcmp(g->field, *f))
+			continue;
+		iso = step_str(s->obj, *f);
+		if (iso && !dates_parse(iso, &t) && (!g->has_after || t >= g->after) &&
+		    (!g->has_before || t <= g->before))
+			return 1;
+	}
+	return 0;
+}
+
+/* 1 when the object (its ns sides) passes where, 0 when not, -1 on error. Each condition must hold
+ * on at least one side. */
+static int selected(struct shift *sh, const struct side *s, int ns)
+{
+	const struct rwhere *w = sh->m->where;
+	size_t i;
+	int k, yes;
 
 	if (!w)
 		return 1;
 	if (w->name) {
-		const char *name = step_name(kind, obj);
-		char what[160];
-		int r;
+		for (k = 0, yes = 0; k < ns && !yes; k++) {
+			const char *name = step_name(s[k].kind, s[k].obj);
+			char what[160];
 
-		snprintf(what, sizeof(what), "%s '%.100s' name", resource_get(kind)->name, name);
-		r = step_regex_match(w->name, name, strlen(name), what, sh->err);
-		if (r <= 0)
-			return r;
+			snprintf(what, sizeof(what), "%s '%.100s' name", resource_get(s[k].kind)->name, name);
+			yes = step_regex_match(w->name, name, strlen(name), what, sh->err);
+			if (yes < 0)
+				return -1;
+		}
+		if (!yes)
+			return 0;
 	}
 	if (w->nids) {
-		v = cJSON_GetObjectItemCaseSensitive(obj, "id");
-		for (i = 0; i < w->nids && !(cJSON_IsNumber(v) && v->valuedouble == (double)w->ids[i]); i++)
-			;
-		if (i == w->nids)
+		for (k = 0, yes = 0; k < ns && !yes; k++)
+			yes = id_listed(sh, &s[k]);
+		if (!yes)
 			return 0;
 	}
 	if (w->published >= 0) {
-		v = cJSON_GetObjectItemCaseSensitive(obj, "published");
-		if (!cJSON_IsBool(v) || cJSON_IsTrue(v) != w->published)
+		for (k = 0, yes = 0; k < ns && !yes; k++) {
+			const cJSON *v = cJSON_GetObjectItemCaseSensitive(s[k].obj, "published");
+
+			yes = cJSON_IsBool(v) && cJSON_IsTrue(v) == w->published;
+		}
+		if (!yes)
 			return 0;
 	}
 	for (i = 0; i < w->nranges; i++) {
-		const struct rwhere_range *r = &w->ranges[i];
-		const char *const *f;
-
-		any = 0;
-		for (f = fields; *f && !any; f++) {
-			if (strcmp(r->field, "dates") && strcmp(r->field, *f))
-				continue;
-			if (in_range(sh, r, step_str(obj, *f), &yes))
-				return -1;
-			any = yes;
-		}
-		if (!any)
+		for (k = 0, yes = 0; k < ns && !yes; k++)
+			yes = in_range(&sh->ranges[i], &s[k]);
+		if (!yes)
 			return 0;
 	}
 	return 1;
 }
 
-/* ---------------------------------------------------------------- one object */
+static int selected1(struct shift *sh, enum resource_kind kind, const cJSON *obj, const char *const *fields)
+{
+	struct side s = { kind, obj, fields };
 
+	return selected(sh, &s, 1);
+}
+
+/* ---------------------------------------------------------------- one object's new dates */
+
+/* The new values of an object's dates. The first nfixed entries are not the object's own: they
+ * are the values Canvas will copy to it from its assignment (for the order check only). */
 struct newdates {
 	const char *field[MAXF];
-	char value[MAXF][32];
-	int n;
+	char value[MAXF][32];     /* "" for null */
+	int n, nfixed;
 };
 
 static void fmt_local(const struct shift *sh, const char *iso, char out[48])
@@ -182,7 +271,7 @@ static const char *after_value(const cJSON *obj, const struct newdates *nd, cons
 
 	for (i = 0; i < nd->n; i++)
 		if (!strcmp(nd->field[i], field))
-			return nd->value[i];
+			return nd->value[i][0] ? nd->value[i] : NULL;
 	return step_str(obj, field);
 }
 
@@ -194,37 +283,14 @@ static int after(const char *a, const char *b)
 	return a && b && !dates_parse(a, &x) && !dates_parse(b, &y) && x > y;
 }
 
-/* An order the shift would break: writes the reason and returns 1. */
-static int broken_order(const struct shift *sh, const cJSON *obj, const struct newdates *nd, char *why, size_t len)
+/* Compute the new values of `fields` of obj into nd (after its fixed entries). A date that cannot
+ * be read or shifted is a skip of that field; the others still move. */
+static void compute(struct shift *sh, enum resource_kind kind, const cJSON *obj, const char *const *fields,
+		    struct newdates *nd)
 {
-	size_t i;
-	char la[48], lb[48];
-
-	for (i = 0; i < sizeof(order_pairs) / sizeof(order_pairs[0]); i++) {
-		const char *f1 = order_pairs[i][0], *f2 = order_pairs[i][1];
-		const char *a = after_value(obj, nd, f1), *b = after_value(obj, nd, f2);
-
-		if (!after(a, b) || after(step_str(obj, f1), step_str(obj, f2)))
-			continue;
-		fmt_local(sh, a, la);
-		fmt_local(sh, b, lb);
-		snprintf(why, len, "after the shift %s (%s) would come after %s (%s); the object's dates are left "
-			 "as they are", f1, la, f2, lb);
-		return 1;
-	}
-	return 0;
-}
-
-/* Shift `fields` of obj. Returns 0, or -1 with sh->err set. */
-static int shift_object(struct shift *sh, enum resource_kind kind, cJSON *obj, const char *const *fields)
-{
-	struct newdates nd;
 	const char *const *f;
-	char why[400];
-	int i;
 
-	memset(&nd, 0, sizeof(nd));
-	for (f = fields; *f && nd.n < MAXF; f++) {
+	for (f = fields; *f && nd->n < MAXF; f++) {
 		const char *iso = step_str(obj, *f);
 		int64_t t, out;
 
@@ -238,45 +304,59 @@ static int shift_object(struct shift *sh, enum resource_kind kind, cJSON *obj, c
 			step_skip(sh->cx, kind, obj, *f, "the shifted date of %s is out of range", iso);
 			continue;
 		}
-		nd.field[nd.n] = *f;
-		dates_format_utc(out, nd.value[nd.n]);
-		nd.n++;
+		nd->field[nd->n] = *f;
+		dates_format_utc(out, nd->value[nd->n]);
+		nd->n++;
 	}
-	if (!nd.n)
-		return 0;
-	if (broken_order(sh, obj, &nd, why, sizeof(why))) {
-		step_skip(sh->cx, kind, obj, NULL, "%s", why);
-		return 0;
-	}
-	for (i = 0; i < nd.n; i++)
-		step_set_string(sh->cx, kind, obj, nd.field[i], nd.value[i], NULL);
-	return 0;
 }
 
-/* ---------------------------------------------------------------- kinds */
-
-/* An assignment and its overrides. */
-static int shift_assignment(struct shift *sh, cJSON *a)
+/* An order the shift would break: records a skip of obj ending with `kept` and returns 1. */
+static int broken_order(struct shift *sh, enum resource_kind kind, const cJSON *obj, const struct newdates *nd,
+			const char *kept)
 {
-	cJSON *ov;
-	const cJSON *ovs;
-	int r = selected(sh, RES_ASSIGNMENT, a, asg_fields);
+	size_t i;
+	char la[48], lb[48];
 
-	if (r <= 0)
-		return r;
-	if (shift_object(sh, RES_ASSIGNMENT, a, asg_fields))
-		return -1;
-	if (!sh->m->overrides)
-		return 0;
-	ovs = cJSON_GetObjectItemCaseSensitive(a, "overrides");
-	cJSON_ArrayForEach(ov, ovs) {
-		if (!cJSON_HasObjectItem(ov, "assignment_id"))
-			cJSON_AddItemToObject(ov, "assignment_id", cJSON_Duplicate(cJSON_GetObjectItem(a, "id"), 1));
-		if (shift_object(sh, RES_ASSIGNMENT_OVERRIDE, ov, ovr_fields))
-			return -1;
+	if (nd->n == nd->nfixed)
+		return 0;   /* nothing of its own moves */
+	for (i = 0; i < sizeof(order_pairs) / sizeof(order_pairs[0]); i++) {
+		const char *f1 = order_pairs[i][0], *f2 = order_pairs[i][1];
+		const char *a = after_value(obj, nd, f1), *b = after_value(obj, nd, f2);
+
+		if (!after(a, b) || after(step_str(obj, f1), step_str(obj, f2)))
+			continue;
+		fmt_local(sh, a, la);
+		fmt_local(sh, b, lb);
+		step_skip(sh->cx, kind, obj, NULL, "after the shift %s (%s) would come after %s (%s); %s", f1, la, f2, lb,
+			  kept);
+		return 1;
 	}
 	return 0;
 }
+
+static void write_dates(struct shift *sh, enum resource_kind kind, cJSON *obj, const struct newdates *nd)
+{
+	int i;
+
+	for (i = nd->nfixed; i < nd->n; i++)
+		step_set_string(sh->cx, kind, obj, nd->field[i], nd->value[i], NULL);
+}
+
+/* Shift `fields` of a standalone object. 1 when it was shifted (or had nothing to shift), 0 when
+ * a problem left it alone. */
+static int shift_object(struct shift *sh, enum resource_kind kind, cJSON *obj, const char *const *fields)
+{
+	struct newdates nd;
+
+	memset(&nd, 0, sizeof(nd));
+	compute(sh, kind, obj, fields, &nd);
+	if (broken_order(sh, kind, obj, &nd, "the object's dates are left as they are"))
+		return 0;
+	write_dates(sh, kind, obj, &nd);
+	return 1;
+}
+
+/* ---------------------------------------------------------------- assignments, quizzes, topics */
 
 /* Copy the assignment's dates to the quiz or topic that mirrors them, in the working copy only. */
 static void mirror(cJSON *to, const cJSON *from, const char *const *fields)
@@ -289,21 +369,90 @@ static void mirror(cJSON *to, const cJSON *from, const char *const *fields)
 			step_mirror(to, *f, cJSON_Duplicate(v, 1));
 }
 
+/* An assignment, its overrides and its quiz or graded topic (p, of kind pk; or NULL): selected as
+ * one object, shifted whole or not at all. Returns 0, or -1 with sh->err set. */
+static int shift_assignment(struct shift *sh, cJSON *a, enum resource_kind pk, cJSON *p)
+{
+	const char *const *mirrored = pk == RES_QUIZ ? ovr_fields : topic_mirrored;
+	struct side sides[2] = { { RES_ASSIGNMENT, a, asg_fields },
+				 { pk, p, pk == RES_QUIZ ? quiz_fields : topic_fields } };
+	struct newdates base, part, *ov = NULL;
+	cJSON *ovs = sh->m->overrides ? cJSON_GetObjectItemCaseSensitive(a, "overrides") : NULL, *o;
+	const char *const *f;
+	char kept[128];
+	int r = selected(sh, sides, p ? 2 : 1), bad = 0, nov = cJSON_GetArraySize(ovs), i;
+
+	if (r <= 0)
+		return r;
+	memset(&base, 0, sizeof(base));
+	memset(&part, 0, sizeof(part));
+	compute(sh, RES_ASSIGNMENT, a, asg_fields, &base);
+	if (p) {
+		for (f = mirrored; *f; f++) {
+			const char *v = after_value(a, &base, *f);
+
+			if (!cJSON_HasObjectItem(p, *f))
+				continue;
+			part.field[part.n] = *f;
+			snprintf(part.value[part.n], sizeof(part.value[0]), "%s", v ? v : "");
+			part.n++;
+		}
+		part.nfixed = part.n;
+		compute(sh, pk, p, pk == RES_QUIZ ? quiz_own_fields : graded_topic_fields, &part);
+	}
+	if (nov)
+		ov = xcalloc((size_t)nov, sizeof(*ov));
+	i = 0;
+	cJSON_ArrayForEach(o, ovs) {
+		if (!cJSON_HasObjectItem(o, "assignment_id"))
+			cJSON_AddItemToObject(o, "assignment_id", cJSON_Duplicate(cJSON_GetObjectItem(a, "id"), 1));
+		compute(sh, RES_ASSIGNMENT_OVERRIDE, o, ovr_fields, &ov[i++]);
+	}
+
+	if (!nov && !p)
+		snprintf(kept, sizeof(kept), "the object's dates are left as they are");
+	else
+		snprintf(kept, sizeof(kept), "the assignment%s%s keep their dates",
+			 !nov ? "" : p ? ", its overrides" : " and its overrides",
+			 !p ? "" : pk == RES_QUIZ ? " and its quiz" : " and its discussion");
+	bad |= broken_order(sh, RES_ASSIGNMENT, a, &base, kept);
+	if (p)
+		bad |= broken_order(sh, pk, p, &part, kept);
+	i = 0;
+	cJSON_ArrayForEach(o, ovs)
+		bad |= broken_order(sh, RES_ASSIGNMENT_OVERRIDE, o, &ov[i++], kept);
+	if (!bad) {
+		write_dates(sh, RES_ASSIGNMENT, a, &base);
+		if (p) {
+			mirror(p, a, mirrored);
+			write_dates(sh, pk, p, &part);
+		}
+		i = 0;
+		cJSON_ArrayForEach(o, ovs)
+			write_dates(sh, RES_ASSIGNMENT_OVERRIDE, o, &ov[i++]);
+	}
+	free(ov);
+	return sh->err->code ? -1 : 0;
+}
+
 static int shift_list(struct shift *sh, enum resource_kind kind, const char *const *fields)
 {
-	cJSON *it, *list = step_list(sh->cx, kind);
+	cJSON *it;
 
-	cJSON_ArrayForEach(it, list) {
-		int r = selected(sh, kind, it, fields);
+	cJSON_ArrayForEach(it, step_list(sh->cx, kind)) {
+		int r = selected1(sh, kind, it, fields);
 
-		if (r < 0 || (r && shift_object(sh, kind, it, fields)))
+		if (r < 0)
 			return -1;
+		if (r)
+			shift_object(sh, kind, it, fields);
 	}
 	return 0;
 }
 
-/* Whose dates an assignment carries: RSHIFT_QUIZZES for a classic quiz's, RSHIFT_DISCUSSIONS for
- * a graded topic's (their submission_types say so, API.md 5.1), else RSHIFT_ASSIGNMENTS. */
+/* Whose dates an assignment without a quiz or topic in view carries: RSHIFT_QUIZZES for a classic
+ * quiz's, RSHIFT_DISCUSSIONS for a graded topic's (their submission_types say so, API.md 5.1),
+ * else RSHIFT_ASSIGNMENTS. */
 static unsigned owner_of(const cJSON *a)
 {
 	const cJSON *t;
@@ -319,22 +468,25 @@ static unsigned owner_of(const cJSON *a)
 	return RSHIFT_ASSIGNMENTS;
 }
 
-struct idpos {
+/* An assignment by id, with the quiz or topic that names it. */
+struct link {
 	double id;
-	cJSON *obj;
+	cJSON *asg;
+	cJSON *partner;           /* or NULL */
+	enum resource_kind pkind;
 };
 
-static int cmp_idpos(const void *a, const void *b)
+static int cmp_link(const void *a, const void *b)
 {
-	const struct idpos *x = a, *y = b;
+	const struct link *x = a, *y = b;
 
 	return x->id < y->id ? -1 : x->id > y->id;
 }
 
-/* The assignments by id, sorted, for the quiz and topic links (one lookup each, not a scan). */
-static struct idpos *index_ids(cJSON *arr, size_t *n)
+/* The assignments by id, sorted (one lookup each, not a scan). Malloced. */
+static struct link *index_ids(cJSON *arr, size_t *n)
 {
-	struct idpos *v = xcalloc((size_t)cJSON_GetArraySize(arr) + 1, sizeof(*v));
+	struct link *v = xcalloc((size_t)cJSON_GetArraySize(arr) + 1, sizeof(*v));
 	cJSON *it;
 
 	*n = 0;
@@ -343,22 +495,57 @@ static struct idpos *index_ids(cJSON *arr, size_t *n)
 
 		if (cJSON_IsNumber(id)) {
 			v[*n].id = id->valuedouble;
-			v[(*n)++].obj = it;
+			v[(*n)++].asg = it;
 		}
 	}
-	qsort(v, *n, sizeof(*v), cmp_idpos);
+	qsort(v, *n, sizeof(*v), cmp_link);
 	return v;
 }
 
-static cJSON *find_id(const struct idpos *v, size_t n, const cJSON *id)
+static struct link *find_id(struct link *v, size_t n, const cJSON *id)
 {
-	struct idpos key, *hit;
+	struct link key;
 
 	if (!cJSON_IsNumber(id) || !n)
 		return NULL;
 	key.id = id->valuedouble;
-	hit = bsearch(&key, v, n, sizeof(*v), cmp_idpos);
-	return hit ? hit->obj : NULL;
+	return bsearch(&key, v, n, sizeof(*v), cmp_link);
+}
+
+/* Pair each quiz or topic of `list` with the assignment it names (the first one to name it). */
+static void link_partners(struct link *ix, size_t n, cJSON *list, enum resource_kind kind)
+{
+	cJSON *it;
+
+	cJSON_ArrayForEach(it, list) {
+		struct link *l = find_id(ix, n, cJSON_GetObjectItemCaseSensitive(it, "assignment_id"));
+
+		if (l && !l->partner) {
+			l->partner = it;
+			l->pkind = kind;
+		}
+	}
+}
+
+/* The quizzes or topics of `list` that are not some assignment's partner, shifted on their own. */
+static int shift_unlinked(struct shift *sh, struct link *ix, size_t n, cJSON *list, enum resource_kind kind,
+			  const char *const *fields)
+{
+	cJSON *it;
+
+	cJSON_ArrayForEach(it, list) {
+		struct link *l = find_id(ix, n, cJSON_GetObjectItemCaseSensitive(it, "assignment_id"));
+		int r;
+
+		if (l && l->partner == it)
+			continue;   /* shifted with its assignment */
+		r = selected1(sh, kind, it, fields);
+		if (r < 0)
+			return -1;
+		if (r)
+			shift_object(sh, kind, it, fields);
+	}
+	return 0;
 }
 
 static int run_linked(struct shift *sh, cJSON *asgs)
@@ -366,41 +553,69 @@ static int run_linked(struct shift *sh, cJSON *asgs)
 	unsigned only = sh->m->only;
 	cJSON *quizzes = (only & RSHIFT_QUIZZES) ? step_list(sh->cx, RES_QUIZ) : NULL;
 	cJSON *topics = (only & RSHIFT_DISCUSSIONS) ? step_list(sh->cx, RES_DISCUSSION_TOPIC) : NULL;
-	cJSON *it, *a;
+	cJSON *it;
 	size_t n;
-	struct idpos *ix = index_ids(asgs, &n);
+	struct link *ix = index_ids(asgs, &n), *l;
 	int rc = -1;
 
+	link_partners(ix, n, quizzes, RES_QUIZ);
+	link_partners(ix, n, topics, RES_DISCUSSION_TOPIC);
 	cJSON_ArrayForEach(it, asgs) {
-		if ((only & owner_of(it)) && shift_assignment(sh, it))
+		unsigned owner;
+
+		l = find_id(ix, n, cJSON_GetObjectItemCaseSensitive(it, "id"));
+		if (l && l->partner)
+			owner = l->pkind == RES_QUIZ ? RSHIFT_QUIZZES : RSHIFT_DISCUSSIONS;
+		else
+			owner = owner_of(it);
+		if ((only & owner) &&
+		    shift_assignment(sh, it, l && l->partner ? l->pkind : RES_QUIZ, l ? l->partner : NULL))
 			goto done;
 	}
-	cJSON_ArrayForEach(it, quizzes) {
-		a = find_id(ix, n, cJSON_GetObjectItemCaseSensitive(it, "assignment_id"));
-		if (a)
-			mirror(it, a, ovr_fields);
-		if (selected(sh, RES_QUIZ, it, quiz_fields) > 0 &&
-		    shift_object(sh, RES_QUIZ, it, a ? quiz_own_fields : quiz_fields))
-			goto done;
-	}
-	cJSON_ArrayForEach(it, topics) {
-		a = find_id(ix, n, cJSON_GetObjectItemCaseSensitive(it, "assignment_id"));
-		if (a)
-			mirror(it, a, (const char *const[]){ "lock_at", NULL });
-		if (selected(sh, RES_DISCUSSION_TOPIC, it, topic_fields) > 0 &&
-		    shift_object(sh, RES_DISCUSSION_TOPIC, it, a ? graded_topic_fields : topic_fields))
-			goto done;
-	}
+	if (shift_unlinked(sh, ix, n, quizzes, RES_QUIZ, quiz_fields) ||
+	    shift_unlinked(sh, ix, n, topics, RES_DISCUSSION_TOPIC, topic_fields))
+		goto done;
 	rc = sh->err->code ? -1 : 0;
 done:
 	free(ix);
 	return rc;
 }
 
+/* ---------------------------------------------------------------- calendar events and the rest */
+
+/* An all-day event keeps local midnight; its all_day_date (Canvas derives it) follows start_at. */
+static void follow_all_day(struct shift *sh, cJSON *ev)
+{
+	const char *start = step_str(ev, "start_at");
+	struct dates_local l;
+	char day[16];
+	int64_t t;
+
+	if (!cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(ev, "all_day")) || !cJSON_HasObjectItem(ev, "all_day_date") ||
+	    !start || dates_parse(start, &t) || dates_to_local(t, sh->zone, &l))
+		return;
+	snprintf(day, sizeof(day), "%04d-%02d-%02d", l.y % 10000, l.m % 13, l.d % 32);
+	step_mirror(ev, "all_day_date", cJSON_CreateString(day));
+}
+
+static int run_events(struct shift *sh)
+{
+	cJSON *it;
+
+	cJSON_ArrayForEach(it, step_list(sh->cx, RES_CALENDAR_EVENT)) {
+		int r = selected1(sh, RES_CALENDAR_EVENT, it, event_fields);
+
+		if (r < 0)
+			return -1;
+		if (r && shift_object(sh, RES_CALENDAR_EVENT, it, event_fields))
+			follow_all_day(sh, it);
+	}
+	return 0;
+}
+
 static int run(struct shift *sh)
 {
 	unsigned only = sh->m->only;
-	cJSON *it;
 
 	if ((only & (RSHIFT_ASSIGNMENTS | RSHIFT_QUIZZES | RSHIFT_DISCUSSIONS)) &&
 	    run_linked(sh, step_list(sh->cx, RES_ASSIGNMENT)))
@@ -411,26 +626,25 @@ static int run(struct shift *sh)
 		return -1;
 	if ((only & RSHIFT_PAGES) && shift_list(sh, RES_PAGE, page_fields))
 		return -1;
-	if ((only & RSHIFT_CALENDAR_EVENTS)) {
-		if (shift_list(sh, RES_CALENDAR_EVENT, event_fields))
-			return -1;
-		cJSON_ArrayForEach(it, step_list(sh->cx, RES_CALENDAR_EVENT)) {
-			const char *start = step_str(it, "start_at");
-			int64_t t;
-			struct dates_local l;
-			char day[16];
-
-			if (!cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(it, "all_day")) || !start ||
-			    dates_parse(start, &t) || dates_to_local(t, sh->zone, &l))
-				continue;
-			snprintf(day, sizeof(day), "%04d-%02d-%02d", l.y % 10000, l.m % 13, l.d % 32);
-			if (cJSON_HasObjectItem(it, "all_day_date"))
-				step_mirror(it, "all_day_date", cJSON_CreateString(day));
-		}
-	}
-	if (sh->m->course_dates && shift_object(sh, RES_COURSE, sh->cx->course, course_fields))
+	if ((only & RSHIFT_CALENDAR_EVENTS) && run_events(sh))
 		return -1;
+	if (sh->m->course_dates)
+		shift_object(sh, RES_COURSE, sh->cx->course, course_fields);
 	return sh->err->code ? -1 : 0;
+}
+
+static void add_blackouts(struct step_ctx *cx, const struct rshift_dates *m)
+{
+	size_t i;
+
+	for (i = 0; i < m->nblackouts; i++) {
+		const struct rdate *a = &m->blackouts[i].start, *b = &m->blackouts[i].end;
+		char start[16], end[16];
+
+		snprintf(start, sizeof(start), "%04d-%02d-%02d", a->y % 10000, a->m % 100, a->d % 100);
+		snprintf(end, sizeof(end), "%04d-%02d-%02d", b->y % 10000, b->m % 100, b->d % 100);
+		plan_add_blackout(cx->plan, cx->step, NULL, start, end);
+	}
 }
 
 int step_shift_dates(struct step_ctx *cx, const struct rshift_dates *m, struct err *err)
@@ -443,13 +657,21 @@ int step_shift_dates(struct step_ctx *cx, const struct rshift_dates *m, struct e
 	sh.m = m;
 	sh.err = err;
 	sh.zone = m->time_zone ? m->time_zone : cx->time_zone;
-	if (!sh.zone)
+	if (!sh.zone || !*sh.zone)
 		return err_set(err, ERR_RECIPE,
 			       "%s:%d:%d: course %s has no time zone, so its dates have no local time to keep; give "
 			       "the step a time_zone:", m->pos.file, m->pos.line, m->pos.col, cx->course_id);
+	if (!m->time_zone && !dates_zone_valid(sh.zone))
+		return err_set(err, ERR_RECIPE,
+			       "%s:%d:%d: course %s has the time zone '%.100s', which is not in the system's zone "
+			       "database; give the step a time_zone:", m->pos.file, m->pos.line, m->pos.col,
+			       cx->course_id, sh.zone);
 	if (dateshift_init(&sh.ds, m, sh.zone, err))
 		return -1;
-	rc = run(&sh);
+	add_blackouts(cx, m);
+	rc = where_prepare(&sh) ? -1 : run(&sh);
+	free(sh.ranges);
+	free(sh.ids);
 	dateshift_release(&sh.ds);
 	return rc;
 }

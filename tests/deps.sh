@@ -20,6 +20,12 @@ for entry in curl:curl jq:jq; do
 		need="$need $pkg"
 	fi
 done
+# the HTML plan's calendar is checked in a real browser (tests/e2e/t0820-calendar-html.sh; the case
+# is skipped, not failed, where chromium is missing)
+if ! command -v chromium >/dev/null 2>&1; then
+	echo "make deps: chromium not found (Debian package chromium; the HTML calendar test uses it)"
+	need="$need chromium"
+fi
 # Python modules the schema test uses (tests/e2e/schema-check.py), for Debian's /usr/bin/python3
 # (a pyenv or venv python first on PATH is not what apt installs into): "module:package".
 for entry in yaml:python3-yaml jsonschema:python3-jsonschema; do

@@ -8,6 +8,7 @@ BUILD=${BUILD:-build}
 what=${1:-all}
 pass=0
 fail=0
+skipped=0
 log=tests/log
 mkdir -p "$log"
 
@@ -39,9 +40,10 @@ if [ "$what" = all ] || [ "$what" = e2e ]; then
 	rm -f "$res"
 	BUILD="$BUILD" bash tests/e2e/runtests --result "$res"
 	if [ -f "$res" ]; then
-		read -r p f <"$res"
+		read -r p f s <"$res"
 		pass=$((pass + p))
 		fail=$((fail + f))
+		skipped=$((skipped + ${s:-0}))
 	else
 		echo "FAIL e2e: the runner did not finish"
 		fail=$((fail + 1))
@@ -55,7 +57,8 @@ if [ "$what" = all ] || [ "$what" = fuzz ]; then
 		pass=$((pass + 1))
 		echo "ok   fuzz $(tail -n 1 "$log/fuzz.out")"
 	elif [ "$rc" -eq 77 ]; then
-		echo "     fuzz $(tail -n 1 "$log/fuzz.out")"
+		skipped=$((skipped + 1))
+		echo "skip fuzz $(tail -n 1 "$log/fuzz.out")"
 	else
 		fail=$((fail + 1))
 		echo "FAIL fuzz (exit $rc):"
@@ -63,5 +66,9 @@ if [ "$what" = all ] || [ "$what" = fuzz ]; then
 	fi
 fi
 
-echo "$pass passed, $fail failed"
+if [ "$skipped" -gt 0 ]; then
+	echo "$pass passed, $fail failed, $skipped skipped"
+else
+	echo "$pass passed, $fail failed"
+fi
 [ "$fail" -eq 0 ]

@@ -8,7 +8,8 @@
 # prints one table. Between runs it POSTs /__sim/reset so that every run starts with
 # an empty request log and fresh stats. The exit status is non-zero only when something could not
 # run at all (build, start, no HTTP answer); the timings are never compared with anything.
-# Then it runs tests/bench/plan.sh (`coursectl plan` of a 10,000-object course; BENCH_PLAN=0 skips it).
+# Then it runs tests/bench/plan.sh (`coursectl plan` of a 10,000-object course; BENCH_PLAN=0 skips it)
+# and tests/bench/plan-dates.sh (a shift_dates step over 100,000 dates; BENCH_DATES=0 skips it).
 #
 # Environment (all optional):
 #   BUILD=build               build directory
@@ -106,4 +107,11 @@ done
 if [ "${BENCH_PLAN:-1}" != 0 ]; then
 	echo
 	BUILD="$BUILD" bash tests/bench/plan.sh
+fi
+
+# The date benchmark: `coursectl plan` of a shift_dates step over one course of 100,000 dates
+# (tests/bench/plan-dates.sh; BENCH_DATES=0 skips it).
+if [ "${BENCH_DATES:-1}" != 0 ]; then
+	echo
+	BUILD="$BUILD" bash tests/bench/plan-dates.sh
 fi

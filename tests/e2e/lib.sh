@@ -14,6 +14,8 @@
 #   expect_status CODE                fail unless the last STATUS is CODE
 #   expect_match REGEX GOT WHAT       fail unless GOT matches the extended regex
 #   fail MESSAGE                      print and exit 1
+#   skip REASON                       print "skip: REASON" and exit 77: the harness counts the case
+#       as skipped (only for a tool the machine lacks, never to hide a failure)
 #   seed_with JQ_PROGRAM              write a seed made by jq from small-seed.json into $LOGDIR
 #       and print its path, e.g. seed_with '.courses[0].assignments = [range(250) | {name: "A\(.)"}]'
 # The simulator is stopped by lib_cleanup (the harness traps EXIT).
@@ -28,6 +30,11 @@ STATUS=""
 fail() {
 	echo "FAIL: $*" >&2
 	exit 1
+}
+
+skip() {
+	echo "skip: $*"
+	exit 77
 }
 
 lib_cleanup() {

@@ -311,6 +311,62 @@ static void test_damaged_plan_is_refused(void **state)
 	}
 }
 
+static void test_blackouts_round_trip(void **state)
+{
+	static const char *const bad[] = {
+		"[{\"start\": \"2026-03-16\"}]",
+		"[{\"start\": \"2026-03-20\", \"end\": \"2026-03-16\"}]",
+		"[{\"start\": \"2026-13-16\", \"end\": \"2026-13-20\"}]",
+		"[{\"start\": \"2026-03-16\", \"end\": \"2026-03-20\", \"step\": 3}]",
+		"{\"start\": \"2026-03-16\"}",
+	};
+	struct plan *p = plan_new(), *q = NULL;
+	struct err err = ERR_INIT;
+	cJSON *doc;
+	size_t i;
+
+	(void)state;
+	/* no blackouts: no key (plans without shift_dates are unchanged) */
+	doc = plan_to_json(p);
+	assert_null(cJSON_GetObjectItem(doc, "blackouts"));
+	cJSON_Delete(doc);
+	plan_add_blackout(p, "Spring", NULL, "2026-03-16", "2026-03-20");
+	plan_add_blackout(p, "Spring", NULL, "2026-03-16", "2026-03-20");     /* the next course: not again */
+	plan_add_blackout(p, "Spring", "4821", "2026-04-03", "2026-04-03");
+	plan_add_blackout(p, "Later", NULL, "2026-03-16", "2026-03-20");
+	assert_int_equal(p->nblackouts, 3);
+	doc = plan_to_json(p);
+	assert_json(cJSON_GetObjectItem(doc, "blackouts"),
+		    "[{\"start\":\"2026-03-16\",\"end\":\"2026-03-20\",\"step\":\"Spring\"},"
+		    "{\"course_id\":4821,\"start\":\"2026-04-03\",\"end\":\"2026-04-03\",\"step\":\"Spring\"},"
+		    "{\"start\":\"2026-03-16\",\"end\":\"2026-03-20\",\"step\":\"Later\"}]");
+	assert_int_equal(plan_from_json(&q, doc, "t.json", &err), 0);
+	cJSON_Delete(doc);
+	assert_int_equal(q->nblackouts, 3);
+	assert_null(q->blackouts[0].course_id);
+	assert_string_equal(q->blackouts[0].step, "Spring");
+	assert_string_equal(q->blackouts[1].course_id, "4821");
+	assert_string_equal(q->blackouts[1].start, "2026-04-03");
+	assert_string_equal(q->blackouts[2].end, "2026-03-20");
+	plan_free(q);
+	plan_free(p);
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		char *text = xasprintf("{\"format\": \"coursectl-plan\", \"version\": 1, \"changes\": [],"
+				       " \"blackouts\": %s}", bad[i]);
+
+		q = NULL;
+		err = (struct err)ERR_INIT;
+		doc = cJSON_Parse(text);
+		assert_non_null(doc);
+		assert_int_equal(plan_from_json(&q, doc, "t.json", &err), ERR_CORRUPT);
+		assert_non_null(strstr(err.msg, "t.json: "));
+		assert_non_null(strstr(err.msg, "blackout"));
+		assert_null(q);
+		cJSON_Delete(doc);
+		free(text);
+	}
+}
+
 /* ---------------------------------------------------------------- dates */
 
 static void test_dates_parse(void **state)
@@ -406,6 +462,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_order_is_course_then_object, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_file_round_trip_and_mode, setup, teardown),
 		cmocka_unit_test(test_damaged_plan_is_refused),
+		cmocka_unit_test(test_blackouts_round_trip),
 		cmocka_unit_test(test_dates_parse),
 		cmocka_unit_test(test_dates_local_across_dst),
 		cmocka_unit_test(test_dates_from_local_gap_and_overlap),

@@ -20,6 +20,7 @@
 
 #include "buf.h"
 #include "plan.h"
+#include "recipe.h"
 #include "render.h"
 #include "xalloc.h"
 
@@ -783,9 +784,10 @@ static void test_html_document(void **state)
 	assert_non_null(strstr(got, "<span class=\"name\">Tom&#39;s &quot;page&quot;</span>"));
 	assert_non_null(strstr(got, "<td class=\"steps\">Fix &#39;quotes&#39; &amp; &lt;tags&gt;</td>"
 				    "<td class=\"note\">&lt;i&gt;2&lt;/i&gt; matches</td>"));
-	assert_non_null(strstr(got, "<td class=\"val before\">Fri 2025-10-17 23:59:59 EDT (2025-10-18T03:59:59Z)"
-				    "</td><td class=\"val after\">Fri 2026-03-06 23:59:59 EST "
-				    "(2026-03-07T04:59:59Z)</td>"));
+	assert_non_null(strstr(got, "<td class=\"val before\"><span class=\"loc\">Fri 2025-10-17 23:59:59 EDT</span>"
+				    "<br><span class=\"utc\">2025-10-18T03:59:59Z</span></td><td class=\"val after\">"
+				    "<span class=\"loc\">Fri 2026-03-06 23:59:59 EST</span><br>"
+				    "<span class=\"utc\">2026-03-07T04:59:59Z</span></td>"));
 	assert_non_null(strstr(got, "<li><code>title</code> &quot;New &amp; shiny&quot;</li>"
 				    "<li><code>body</code> (14 bytes)<details><summary>text</summary>"
 				    "<pre>&lt;h1&gt;Hello&lt;/h1&gt;</pre></details></li>"));
@@ -848,6 +850,411 @@ static void test_html_large_body(void **state)
 	plan_free(p);
 }
 
+/* ---------------------------------------------------------------- HTML: the calendar */
+
+/* The part of page from `from` up to (not including) `to` after it, or to the end; malloced. */
+static char *slice(const char *page, const char *from, const char *to)
+{
+	const char *a = strstr(page, from), *b;
+
+	if (!a)
+		fail_msg("'%s' is not in the page", from);
+	b = to ? strstr(a + strlen(from), to) : NULL;
+	return b ? xasprintf("%.*s", (int)(b - a), a) : xstrdup(a);
+}
+
+/* The course's section ("<h2>Course ID" up to the next course). */
+static char *section(const char *page, const char *id)
+{
+	char *h2 = xasprintf("<h2>Course %s", id), *s = slice(page, h2, "<section class=\"course\">");
+
+	free(h2);
+	return s;
+}
+
+/* The <td> of a day in part of a page: from "<td" to its "</td>"; malloced. */
+static char *day_cell(const char *part, const char *day)
+{
+	char *key = xasprintf("data-day=\"%s\"", day), *s;
+	const char *at = strstr(part, key), *a, *b;
+
+	if (!at)
+		fail_msg("no cell for %s", day);
+	for (a = at; a > part && strncmp(a, "<td", 3); a--)
+		;
+	b = strstr(at, "</td>");
+	assert_non_null(b);
+	s = xasprintf("%.*s", (int)(b + 5 - a), a);
+	free(key);
+	return s;
+}
+
+/* The <tr ...> start tag of week `week` in the grid of `month` ("2026-03"); malloced. */
+static char *week_row(const char *part, const char *month, const char *week)
+{
+	char *m = xasprintf("data-month=\"%s\"", month), *w = xasprintf("<tr data-week=\"%s\"", week);
+	char *grid = slice(part, m, "</table>"), *row = slice(grid, w, ">");
+
+	free(m);
+	free(w);
+	free(grid);
+	return row;
+}
+
+static void expect_in(const char *hay, const char *needle)
+{
+	if (!strstr(hay, needle))
+		fail_msg("expected\n  %s\nin\n  %s", needle, hay);
+}
+
+static struct plan_change *due(struct plan *p, const char *cid, const char *id, const char *name, const char *before,
+			       const char *after)
+{
+	return plan_add(p, "Shift", cid, RES_ASSIGNMENT, id, NULL, name, PLAN_UPDATE, "due_at",
+			before ? cJSON_CreateString(before) : cJSON_CreateNull(),
+			after ? cJSON_CreateString(after) : cJSON_CreateNull());
+}
+
+static void test_calendar_local_day_across_dst(void **state)
+{
+	static const char SYD[] = "{\"id\": 7000, \"name\": \"Sydney\", \"time_zone\": \"Australia/Sydney\"}";
+	struct plan *p = plan_new();
+	char *got, *ny, *syd, *utc, *cell;
+
+	(void)state;
+	course(p, NY);
+	course(p, SYD);
+	course(p, NOZONE);
+	/* Fri 23:59:59 EST -> Fri 23:59:59 EDT: a Saturday in UTC, a Friday on the calendar */
+	due(p, "4821", "1", "PS 2", "2025-11-08T04:59:59Z", "2026-04-04T03:59:59Z");
+	/* the spring-forward day itself (03:30 EDT, Sun 03-08), and either side of local midnight after it */
+	due(p, "4821", "2", "Gap day", "2025-10-12T07:30:00Z", "2026-03-08T07:30:00Z");
+	due(p, "4821", "3", "Sun night", "2025-10-13T03:59:59Z", "2026-03-09T03:59:59Z");
+	due(p, "4821", "4", "Mon morning", NULL, "2026-03-09T04:00:00Z");
+	/* southern hemisphere, the night DST ends (Sun 2026-04-05 03:00 AEDT -> 02:00 AEST) */
+	due(p, "7000", "5", "Late", "2025-10-04T13:30:00Z", "2026-04-04T13:30:00Z");   /* 00:30 AEDT */
+	due(p, "7000", "6", "Later", "2025-10-04T16:30:00Z", "2026-04-04T16:30:00Z");  /* 02:30 AEST */
+	/* no zone: UTC days */
+	due(p, "6000", "7", "Zoneless", "2025-10-18T03:59:59Z", "2026-03-14T03:59:59Z");
+	plan_finish(p);
+	got = html(p);
+	ny = section(got, "4821");
+	syd = section(got, "7000");
+	utc = section(got, "6000");
+
+	cell = day_cell(ny, "2026-04-03");
+	expect_in(cell, "<td class=\"day\" data-day=\"2026-04-03\" data-count=\"1\">");
+	expect_in(cell, "title=\"assignment 1 \xe2\x80\x9cPS 2\xe2\x80\x9d, due_at\nwas Fri 2025-11-07 23:59:59 EST\n"
+			"now Fri 2026-04-03 23:59:59 EDT\"><span class=\"cn\">PS 2</span> <span class=\"cf\">due</span>");
+	free(cell);
+	cell = day_cell(ny, "2026-04-04");
+	expect_in(cell, "data-count=\"0\"");
+	assert_null(strstr(cell, "chip"));
+	free(cell);
+	cell = day_cell(ny, "2026-03-08");
+	expect_in(cell, "<td class=\"day we warn\" data-day=\"2026-03-08\" data-count=\"2\">");
+	expect_in(cell, "now Sun 2026-03-08 03:30 EDT");
+	expect_in(cell, "now Sun 2026-03-08 23:59:59 EDT");
+	/* in time order within the day */
+	assert_true(strstr(cell, "Gap day") < strstr(cell, "Sun night"));
+	free(cell);
+	cell = day_cell(ny, "2026-03-09");
+	expect_in(cell, "data-count=\"1\"");
+	expect_in(cell, "was not set\nnow Mon 2026-03-09 00:00 EDT\">");
+	free(cell);
+	/* March and April, whole months: March from Mon 02-23, April up to Sun 05-03 */
+	expect_in(ny, "<table class=\"month\" data-month=\"2026-03\">\n<caption>March 2026</caption>");
+	expect_in(ny, "<tr data-week=\"2026-02-23\" data-count=\"0\"><td class=\"out\"></td>");
+	expect_in(ny, "<tr data-week=\"2026-04-27\" data-count=\"0\">");
+	assert_null(strstr(ny, "data-month=\"2026-05\""));
+	assert_null(strstr(ny, "data-month=\"2026-02\""));
+	expect_in(ny, "data-items=\"4\" data-weekend=\"2\" data-blackout=\"0\">4 dated items on their new day in "
+		      "America/New_York: 2 items land on a weekend, 0 in a blackout.</p>");
+
+	cell = day_cell(syd, "2026-04-05");
+	expect_in(cell, "data-count=\"2\"");
+	expect_in(cell, "now Sun 2026-04-05 00:30 AEDT");
+	expect_in(cell, "now Sun 2026-04-05 02:30 AEST");
+	free(cell);
+	cell = day_cell(syd, "2026-04-04");
+	expect_in(cell, "data-count=\"0\"");
+	free(cell);
+
+	cell = day_cell(utc, "2026-03-14");
+	expect_in(cell, "data-count=\"1\"");
+	expect_in(cell, "now Sat 2026-03-14 03:59:59 UTC");
+	free(cell);
+	expect_in(utc, "1 dated item on their new day in UTC (the course has no time zone coursectl knows): "
+		       "1 item lands on a weekend, 0 in a blackout.");
+	/* the header adds the courses up */
+	expect_in(got, "<p class=\"calsum bad\" id=\"calendar-summary\" data-items=\"7\" data-weekend=\"5\" "
+		       "data-blackout=\"0\">&#9888; 5 items land on a weekend, 0 in a blackout.</p>");
+	check_nesting(got);
+	check_clean(got, 0);
+	free(ny);
+	free(syd);
+	free(utc);
+	free(got);
+	plan_free(p);
+}
+
+static void test_calendar_weekend_and_blackout(void **state)
+{
+	static const struct {
+		const char *month, *week;
+		int count;
+	} weeks[] = {
+		{ "2026-03", "2026-03-09", 2 }, { "2026-03", "2026-03-16", 2 }, { "2026-03", "2026-03-23", 1 },
+		{ "2026-03", "2026-03-30", 0 }, { "2026-04", "2026-03-30", 1 }, { "2026-04", "2026-04-06", 0 },
+	};
+	struct plan *p = plan_new();
+	char *got, *ny, *den, *cell, *row;
+	size_t i;
+
+	(void)state;
+	course(p, NY);
+	course(p, DENVER);
+	plan_add_blackout(p, "Spring <break>", NULL, "2026-03-16", "2026-03-20");
+	plan_add_blackout(p, "Extra", NULL, "2026-03-19", "2026-03-22");      /* overlaps: one run 16..22 */
+	plan_add_blackout(p, "Lab closed", "4822", "2026-03-09", "2026-03-09");  /* the other course's */
+	due(p, "4821", "1", "Fri", "2025-10-18T03:59:59Z", "2026-03-14T03:59:59Z");   /* Fri 23:59:59 EDT */
+	due(p, "4821", "2", "Mon", "2025-10-13T16:00:00Z", "2026-03-09T16:00:00Z");
+	due(p, "4821", "3", "In the break", "2025-10-22T16:00:00Z", "2026-03-18T16:00:00Z");
+	due(p, "4821", "4", "Sat in the break", "2025-10-25T16:00:00Z", "2026-03-21T16:00:00Z");
+	due(p, "4821", "5", "Sunday", "2025-11-02T16:00:00Z", "2026-03-29T16:00:00Z");
+	due(p, "4821", "6", "April fool", "2025-11-05T16:00:00Z", "2026-04-01T16:00:00Z");
+	due(p, "4822", "7", "Lab", "2025-10-13T18:00:00Z", "2026-03-09T18:00:00Z");
+	plan_finish(p);
+	got = html(p);
+	ny = section(got, "4821");
+	den = section(got, "4822");
+
+	expect_in(got, "<p class=\"calsum bad\" id=\"calendar-summary\" data-items=\"7\" data-weekend=\"2\" "
+		       "data-blackout=\"3\">&#9888; 2 items land on a weekend, 3 in a blackout.</p>");
+	expect_in(ny, "data-items=\"6\" data-weekend=\"2\" data-blackout=\"2\">");
+	expect_in(ny, "<p class=\"blackouts\">Blackouts: <span>Mon 2026-03-16 &#8211; Fri 2026-03-20 "
+		      "(Spring &lt;break&gt;)</span>; <span>Thu 2026-03-19 &#8211; Sun 2026-03-22 (Extra)</span></p>");
+	expect_in(den, "data-items=\"1\" data-weekend=\"0\" data-blackout=\"1\">1 dated item on their new day in "
+		       "America/Denver: 0 items land on a weekend, 1 in a blackout.</p>");
+	/* the course-less blackouts apply to every course, a course's own only to it */
+	expect_in(den, "Blackouts: <span>Mon 2026-03-09 &#8211; Mon 2026-03-09 (Lab closed)</span>; "
+		       "<span>Mon 2026-03-16 &#8211; Fri 2026-03-20 (Spring &lt;break&gt;)</span>; "
+		       "<span>Thu 2026-03-19 &#8211; Sun 2026-03-22 (Extra)</span></p>");
+	assert_null(strstr(ny, "Lab closed"));
+
+	cell = day_cell(ny, "2026-03-13");                 /* a Friday: no flag */
+	expect_in(cell, "<td class=\"day\" data-day=\"2026-03-13\" data-count=\"1\"><div class=\"dh\"><span "
+			"class=\"dn\">13</span></div><ul class=\"chips\"><li class=\"chip k-assignment\" ");
+	free(cell);
+	cell = day_cell(ny, "2026-03-14");                 /* a Saturday without items: tinted, no warning */
+	expect_in(cell, "<td class=\"day we\" data-day=\"2026-03-14\" data-count=\"0\"><div class=\"dh\"><span "
+			"class=\"dn\">14</span></div></td>");
+	free(cell);
+	cell = day_cell(ny, "2026-03-09");                 /* the other course's blackout is not this one's */
+	expect_in(cell, "<td class=\"day\" data-day=\"2026-03-09\" data-count=\"1\">");
+	free(cell);
+	cell = day_cell(ny, "2026-03-17");                 /* blackout, no items */
+	expect_in(cell, "<td class=\"day bo\" data-day=\"2026-03-17\" data-count=\"0\" "
+			"title=\"blackout: Spring &lt;break&gt;\"><div class=\"dh\"><span class=\"dn\">17</span></div></td>");
+	free(cell);
+	cell = day_cell(ny, "2026-03-18");
+	expect_in(cell, "<td class=\"day bo warn\" data-day=\"2026-03-18\" data-count=\"1\" title=\"blackout: "
+			"Spring &lt;break&gt;\"><div class=\"dh\"><span class=\"dn\">18</span><span class=\"flag\" "
+			"title=\"1 item in a blackout\">&#9888;</span></div>");
+	expect_in(cell, "<li class=\"chip k-assignment warn\" data-kind=\"assignment\" title=\"assignment 3 ");
+	expect_in(cell, "now Wed 2026-03-18 12:00 EDT\nin a blackout\">");
+	free(cell);
+	cell = day_cell(ny, "2026-03-19");                 /* in both: both named */
+	expect_in(cell, "title=\"blackout: Spring &lt;break&gt;, Extra\">");
+	free(cell);
+	cell = day_cell(ny, "2026-03-21");                 /* Extra's alone */
+	expect_in(cell, "<td class=\"day we bo warn\" data-day=\"2026-03-21\" data-count=\"1\" "
+			"title=\"blackout: Extra\">");
+	expect_in(cell, "<span class=\"flag\" title=\"1 item on a Saturday and in a blackout\">&#9888;</span>");
+	expect_in(cell, "\non a Saturday\nin a blackout\">");
+	free(cell);
+	cell = day_cell(ny, "2026-03-23");
+	expect_in(cell, "<td class=\"day\" data-day=\"2026-03-23\"");
+	free(cell);
+	cell = day_cell(ny, "2026-03-29");
+	expect_in(cell, "<td class=\"day we warn\" data-day=\"2026-03-29\" data-count=\"1\"");
+	expect_in(cell, "title=\"1 item on a Sunday\"");
+	free(cell);
+	cell = day_cell(den, "2026-03-09");
+	expect_in(cell, "<td class=\"day bo warn\" data-day=\"2026-03-09\" data-count=\"1\" title=\"blackout: Lab "
+			"closed\">");
+	free(cell);
+
+	/* week rows: their Monday and their items in this month's grid; the week of 03-30 is in both
+	 * grids, each with its own days */
+	for (i = 0; i < sizeof(weeks) / sizeof(weeks[0]); i++) {
+		char *want = xasprintf("<tr data-week=\"%s\" data-count=\"%d\"", weeks[i].week, weeks[i].count);
+
+		row = week_row(ny, weeks[i].month, weeks[i].week);
+		assert_string_equal(row, want);
+		free(row);
+		free(want);
+	}
+	/* the legend: the kinds present, then the shadings */
+	expect_in(ny, "<p class=\"legend\"><span class=\"chip k-assignment\">assignment</span><span class=\"sw we\">"
+		      "</span>weekend<span class=\"sw bo\"></span>blackout<span class=\"flag\">&#9888;</span>");
+	check_nesting(got);
+	free(ny);
+	free(den);
+	free(got);
+	plan_free(p);
+}
+
+static void test_calendar_escaping(void **state)
+{
+	struct plan *p = plan_new();
+	cJSON *crs = cJSON_Parse("{\"id\": 4821, \"name\": \"<b>x</b>\", \"time_zone\": \"America/New_York\"}");
+	char *got, *cell;
+
+	(void)state;
+	plan_add_course(p, crs, NULL);
+	cJSON_Delete(crs);
+	plan_add_blackout(p, "\"Break\" <i>&</i>", NULL, "2026-03-16", "2026-03-16");
+	due(p, "4821", "1", "<script>alert(\"x\")</script> & 'y'", "2025-10-20T16:00:00Z", "2026-03-16T16:00:00Z");
+	plan_add(p, "Shift", "4821", RES_ASSIGNMENT_OVERRIDE, "77", "90211", "Section \x1b[31m2\xe2\x80\xae",
+		 PLAN_UPDATE, "unlock_at", cJSON_CreateString("2025-10-13T04:00:00Z"),
+		 cJSON_CreateString("2026-03-16T04:00:00Z"));
+	plan_add(p, "Shift", "4821", RES_QUIZ, "5", NULL, "Q", PLAN_UPDATE, "show_correct_answers_at",
+		 cJSON_CreateString("2025-10-13T05:00:00Z"), cJSON_CreateString("2026-03-16T05:00:00Z"));
+	plan_finish(p);
+	got = html(p);
+	cell = day_cell(got, "2026-03-16");
+	expect_in(cell, "title=\"blackout: &quot;Break&quot; &lt;i&gt;&amp;&lt;/i&gt;\"");
+	expect_in(cell, "<span class=\"cn\">&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; &amp; &#39;y&#39;</span> "
+			"<span class=\"cf\">due</span>");
+	expect_in(cell, "title=\"assignment 1 \xe2\x80\x9c&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; &amp; "
+			"&#39;y&#39;\xe2\x80\x9d, due_at\n");
+	/* an override: its kind colour, its assignment in the hover, control characters neutralised */
+	expect_in(cell, "<li class=\"chip k-assignment_override warn\" data-kind=\"assignment_override\" "
+			"title=\"assignment override 77 \xe2\x80\x9cSection \\x1b[31m2\\u202e\xe2\x80\x9d (in assignment "
+			"90211), unlock_at\nwas Mon 2025-10-13 00:00 EDT\nnow Mon 2026-03-16 00:00 EDT\nin a blackout\">"
+			"<span class=\"cn\">Section \\x1b[31m2\\u202e</span> <span class=\"cf\">unlock</span></li>");
+	expect_in(cell, "<span class=\"cn\">Q</span> <span class=\"cf\">show answers</span>");
+	free(cell);
+	expect_in(got, "<span class=\"chip k-assignment_override\">assignment override</span>");
+	expect_in(got, "<span class=\"chip k-quiz\">quiz</span>");
+	assert_null(strstr(got, "<script"));
+	assert_null(strstr(got, "<b>"));
+	assert_null(strstr(got, "<i>"));
+	check_nesting(got);
+	check_clean(got, 0);
+	free(got);
+	plan_free(p);
+}
+
+static void test_calendar_absent_and_limits(void **state)
+{
+	struct plan *p = plan_new();
+	char *got, *cell;
+	int i;
+
+	(void)state;
+	course(p, NY);
+	course(p, DENVER);
+	add(p, "Tidy", "4821", RES_PAGE, "73", NULL, "Syllabus", PLAN_UPDATE, "published", "false", "true", NULL);
+	/* a created object's dates and a date cleared are not placed */
+	add(p, "Tidy", "4821", RES_MODULE, "new:1", NULL, "New", PLAN_CREATE, NULL, NULL,
+	    "{\"name\": \"New\", \"unlock_at\": \"2026-03-09T04:00:00Z\"}", NULL);
+	due(p, "4822", "8", "Cleared", "2025-10-13T16:00:00Z", NULL);
+	plan_finish(p);
+	got = html(p);
+	assert_null(strstr(got, "class=\"calendar\""));
+	assert_null(strstr(got, "class=\"calsum"));
+	assert_null(strstr(got, "data-day"));
+	assert_null(strstr(got, "<h3>Changes</h3>"));
+	free(got);
+	plan_free(p);
+
+	/* many items on one day: CHIPS_SHOWN chips, the rest behind a <details>; every one counted */
+	p = plan_new();
+	course(p, NY);
+	for (i = 0; i < 30; i++) {
+		char id[32], name[32];
+
+		snprintf(id, sizeof(id), "%d", 100 + i);
+		snprintf(name, sizeof(name), "Item %02d", i);
+		due(p, "4821", id, name, "2025-10-14T16:00:00Z", "2026-03-10T16:00:00Z");
+	}
+	due(p, "4821", "99", "Cleared", "2025-10-13T16:00:00Z", NULL);
+	/* one date far away: only the months with items are drawn */
+	due(p, "4821", "98", "Far", "2025-10-15T16:00:00Z", "2031-06-03T16:00:00Z");
+	plan_finish(p);
+	got = html(p);
+	cell = day_cell(got, "2026-03-10");
+	expect_in(cell, "data-count=\"30\"");
+	expect_in(cell, "Item 11</span>");
+	expect_in(cell, "</ul><details><summary>18 more</summary><ul class=\"chips\"><li class=\"chip k-assignment\"");
+	assert_true(strstr(cell, "Item 11</span>") < strstr(cell, "<details>"));
+	assert_true(strstr(cell, "Item 12</span>") > strstr(cell, "<details>"));
+	free(cell);
+	expect_in(got, "31 dated items on their new day in America/New_York: 0 items land on a weekend, 0 in a "
+		       "blackout. 1 date is cleared (see the table).</p>");
+	expect_in(got, "<p class=\"dim\">The dates span 64 months: only the months with items are drawn.</p>");
+	expect_in(got, "data-month=\"2026-03\"");
+	expect_in(got, "data-month=\"2031-06\"");
+	assert_null(strstr(got, "data-month=\"2026-04\""));
+	expect_in(got, "<p class=\"calsum\" id=\"calendar-summary\" data-items=\"31\" data-weekend=\"0\" "
+		       "data-blackout=\"0\">0 items land on a weekend, 0 in a blackout.</p>");
+	expect_in(got, "</section>\n<h3>Changes</h3>\n<table class=\"changes\">");
+	check_nesting(got);
+	free(got);
+	plan_free(p);
+}
+
+/* The real path: a shift_dates step with a blackout, over two courses, records the blackout once,
+ * and the calendar shades it. */
+static void test_calendar_from_shift_dates(void **state)
+{
+	static const char yaml[] =
+		"version: 1\n"
+		"steps:\n"
+		"  - name: Into spring\n"
+		"    shift_dates:\n"
+		"      days: 147\n"
+		"      blackouts: [{start: 2026-03-16, end: 2026-03-22}]\n";
+	struct diags d = DIAGS_INIT;
+	struct recipe *r = NULL;
+	struct err err = ERR_INIT;
+	struct plan *p = plan_new();
+	cJSON *snap = cJSON_Parse(
+		"{\"courses\": ["
+		" {\"id\": 4821, \"name\": \"A\", \"time_zone\": \"America/New_York\", \"assignments\": ["
+		"   {\"id\": 1, \"name\": \"Lab\", \"due_at\": \"2025-10-20T21:00:00Z\"}]},"
+		" {\"id\": 4822, \"name\": \"B\", \"time_zone\": \"America/Denver\", \"assignments\": ["
+		"   {\"id\": 2, \"name\": \"Lab\", \"due_at\": \"2025-10-17T23:00:00Z\"}]}]}");
+	char *got, *cell;
+
+	(void)state;
+	assert_non_null(snap);
+	assert_int_equal(recipe_load_mem(&r, "t.yaml", yaml, strlen(yaml), NULL, &d), 0);
+	assert_int_equal(plan_run(p, r, snap, NULL, &err), 0);
+	plan_finish(p);
+	assert_int_equal(p->nblackouts, 1);
+	assert_string_equal(p->blackouts[0].step, "Into spring");
+	assert_null(p->blackouts[0].course_id);
+	assert_string_equal(p->blackouts[0].start, "2026-03-16");
+	assert_string_equal(p->blackouts[0].end, "2026-03-22");
+	got = html(p);
+	/* Lab in 4821: Mon 03-16 17:00 is in the blackout, so it moved to Mon 03-23 */
+	cell = day_cell(got, "2026-03-23");
+	expect_in(cell, "data-count=\"1\"");
+	free(cell);
+	cell = day_cell(got, "2026-03-16");
+	expect_in(cell, "<td class=\"day bo\" data-day=\"2026-03-16\" data-count=\"0\" title=\"blackout: Into "
+			"spring\">");
+	free(cell);
+	free(got);
+	plan_free(p);
+	cJSON_Delete(snap);
+	recipe_free(r);
+	diag_release(&d);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -866,6 +1273,11 @@ int main(void)
 		cmocka_unit_test(test_many_objects),
 		cmocka_unit_test(test_html_document),
 		cmocka_unit_test(test_html_large_body),
+		cmocka_unit_test(test_calendar_local_day_across_dst),
+		cmocka_unit_test(test_calendar_weekend_and_blackout),
+		cmocka_unit_test(test_calendar_escaping),
+		cmocka_unit_test(test_calendar_absent_and_limits),
+		cmocka_unit_test(test_calendar_from_shift_dates),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
