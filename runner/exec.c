@@ -900,10 +900,72 @@ static void send_object(struct unit *u, int create)
 	free(what);
 }
 
+static void on_repair(struct canvas *cv, long status, cJSON *json, const struct err *err, void *ud)
+{
+	(void)cv;
+	(void)status;
+	if (err->code)
+		warnf("module item %s was published with its module and could not be unpublished again: %s",
+		      (const char *)ud, err->msg);
+	cJSON_Delete(json);
+	free(ud);
+}
+
+/* 1 when the plan changes the published flag of module item `id` of the course. */
+static int item_publish_planned(const struct exec *x, const char *course, const char *id)
+{
+	char *k = okey(course, RES_MODULE_ITEM, id);
+	const struct xobj *ob = sm_get(&x->objmap, k);
+	size_t i;
+
+	free(k);
+	for (i = 0; ob && i < ob->nch; i++)
+		if (chg(x, ob->ch[i])->field && !strcmp(chg(x, ob->ch[i])->field, "published"))
+			return 1;
+	return 0;
+}
+
+/* Publishing a module publishes all its items (API.md 6.1). The plan shows that side effect as
+ * changes of their own where the recipe wants it (step_modules.c); an item that was unpublished
+ * and that the plan does not change is put back unpublished right after, so nothing is published
+ * that the plan did not show -- and a rollback that republishes a module restores its items as
+ * they were. (A crash between the two requests leaves such items published: resume does not know
+ * of them; this is the one write that is not journaled, because it only keeps a value.) */
+static void keep_items_unpublished(struct unit *u)
+{
+	struct exec *x = u->x;
+	const struct xobj *ob = u->obj;
+	const cJSON *it, *pub = cJSON_GetObjectItemCaseSensitive(u->sent, "published");
+	cJSON *sent, *body;
+	char b[32], *path, *what;
+
+	if (u->type != U_PUT || ob->c0->kind != RES_MODULE || !cJSON_IsTrue(pub) || !ob->live ||
+	    !cJSON_IsFalse(cJSON_GetObjectItemCaseSensitive(ob->live, "published")))
+		return;
+	cJSON_ArrayForEach(it, cJSON_GetObjectItemCaseSensitive(ob->live, "items")) {
+		const char *iid = exec_id_text(cJSON_GetObjectItemCaseSensitive(it, "id"), b);
+
+		if (!iid || !cJSON_IsFalse(cJSON_GetObjectItemCaseSensitive(it, "published")) ||
+		    item_publish_planned(x, ob->c0->course_id, iid))
+			continue;
+		sent = cJSON_CreateObject();
+		cJSON_AddFalseToObject(sent, "published");
+		body = exec_body(RES_MODULE_ITEM, sent, 0);
+		path = exec_object_path(RES_MODULE_ITEM, ob->c0->course_id, iid, obj_id(u), 0);
+		what = xasprintf("module item %s of course %s", iid, ob->c0->course_id);
+		canvas_send(x->cv, "PUT", path, body, 0, what, on_repair, xstrdup(iid));
+		cJSON_Delete(sent);
+		cJSON_Delete(body);
+		free(path);
+		free(what);
+	}
+}
+
 /* The answer to a PUT (or the object a POST made, all fields taken): read-back, and a re-read when
  * the answer does not carry a field. Takes json. */
 static void answered(struct unit *u, cJSON *json)
 {
+	keep_items_unpublished(u);
 	if (read_back(u, json, 0)) {
 		cJSON_Delete(json);
 		submit_reread(u);

@@ -435,3 +435,23 @@ test_revoked_token_stops_and_resume_finishes() {
 	snap full.json
 	same_state full.json resumed.json "resume vs an uninterrupted run"
 }
+
+# Republishing a module publishes its items in Canvas (API.md 6.1). Rolling back "unpublish the
+# weekly modules" republishes module 805 of the small seed, whose item 12047 is unpublished: the
+# item must stay unpublished, and no other request may publish what the plan did not show.
+test_rollback_of_unpublish_keeps_unpublished_items() {
+	sim_start
+	snap seed.json
+	expect_eq false "$(state '.courses[0].modules[] | select(.id == 805) | .items[] | select(.id == 12047)
+		| .published')" "the seed's unpublished item"
+	run apply.out apply --yes --journal "$LOGDIR/j.jsonl" --course 4821 "$RECIPES/term-rollover.yaml"
+	expect_eq 0 "$RC" "apply exit code ($(cat "$LOGDIR/apply.out.err"))"
+	expect_eq false "$(state '.courses[0].modules[] | select(.id == 805) | .published')" "module hidden"
+	run rb.out rollback --yes --journal "$LOGDIR/r.jsonl" "$LOGDIR/j.jsonl"
+	expect_eq 0 "$RC" "rollback exit code ($(cat "$LOGDIR/rb.out.err"))"
+	expect_eq true "$(state '.courses[0].modules[] | select(.id == 805) | .published')" "module shown again"
+	expect_eq false "$(state '.courses[0].modules[] | select(.id == 805) | .items[] | select(.id == 12047)
+		| .published')" "the item stays unpublished"
+	snap back.json
+	same_state seed.json back.json "apply + rollback of term-rollover on the small seed"
+}
