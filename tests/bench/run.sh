@@ -9,7 +9,9 @@
 # an empty request log and fresh stats. The exit status is non-zero only when something could not
 # run at all (build, start, no HTTP answer); the timings are never compared with anything.
 # Then it runs tests/bench/plan.sh (`coursectl plan` of a 10,000-object course; BENCH_PLAN=0 skips it)
-# and tests/bench/plan-dates.sh (a shift_dates step over 100,000 dates; BENCH_DATES=0 skips it).
+# and tests/bench/plan-dates.sh (a shift_dates step over 100,000 dates; BENCH_DATES=0 skips it)
+# and tests/bench/apply.sh (a rollover of 20 courses x 150 dated objects at 50 ms latency, default
+# concurrency vs one request at a time; BENCH_APPLY=0 skips it).
 #
 # Environment (all optional):
 #   BUILD=build               build directory
@@ -114,4 +116,12 @@ fi
 if [ "${BENCH_DATES:-1}" != 0 ]; then
 	echo
 	BUILD="$BUILD" bash tests/bench/plan-dates.sh
+fi
+
+# The apply benchmark: `coursectl apply` of a rollover of 20 courses x 150 dated objects at 50 ms
+# latency, against the minimum number of requests and one request at a time (tests/bench/apply.sh;
+# BENCH_APPLY=0 skips it).
+if [ "${BENCH_APPLY:-1}" != 0 ]; then
+	echo
+	BUILD="$BUILD" bash tests/bench/apply.sh
 fi

@@ -18,6 +18,7 @@
 #       as skipped (only for a tool the machine lacks, never to hide a failure)
 #   seed_with JQ_PROGRAM              write a seed made by jq from small-seed.json into $LOGDIR
 #       and print its path, e.g. seed_with '.courses[0].assignments = [range(250) | {name: "A\(.)"}]'
+# (state_snap and friends: see the end of this file.)
 # The simulator is stopped by lib_cleanup (the harness traps EXIT).
 
 TOKEN=${TOKEN:-test-token-1}
@@ -125,4 +126,23 @@ seed_with() {
 	local out=$LOGDIR/seed.$RANDOM.json
 	jq "$1" "$FIXTURES/small-seed.json" >"$out"
 	echo "$out"
+}
+
+# Comparing whole simulator states (the apply/rollback tests, t09xx):
+#   SIM_NORM                         jq program dropping what Canvas writes on any save and an
+#       undo cannot put back (updated_at, page revisions, ...; t0910-apply.sh says why for each)
+#   state_snap FILE                  write the normalised GET /__sim/state to $LOGDIR/FILE
+#   state_same WANT GOT WHAT         fail, showing the diff, unless the two snapshots are equal
+SIM_NORM='del(.tokens) | walk(if type == "object" then del(.updated_at, .revisions, .last_edited_by, .posted_at,
+	.all_day_date) | (if has("published") then del(.workflow_state) else . end) else . end)'
+
+state_snap() {
+	curl -s "$SIM_URL/__sim/state" | jq -S "$SIM_NORM" >"$LOGDIR/$1"
+}
+
+state_same() {
+	if ! diff -u "$LOGDIR/$1" "$LOGDIR/$2" >"$LOGDIR/state.diff"; then
+		head -n 60 "$LOGDIR/state.diff" >&2
+		fail "$3: the state differs (- $1, + $2)"
+	fi
 }
