@@ -66,6 +66,13 @@ int exec_run(struct canvas *cv, const struct plan *p, const struct exec_opts *o,
 	     struct err *err);
 void exec_result_release(struct exec_result *res);
 
+/* Before a resume or a rollback of journal l reads Canvas: wait until every background job (a
+ * bulk_update's Progress) that carries one of l's in-doubt changes has completed, failed or gone,
+ * so that the live values are final (runner/exec_jobs.c says why). In-doubt bulk changes whose
+ * job was never journaled (the run died before Canvas answered) get a warning. Returns 0; ERR_AUTH;
+ * or ERR_GENERIC when a job could not be read or is still running after 10 minutes (nothing was
+ * written then). */
+int exec_wait_jobs(struct canvas *cv, const struct journal_log *l, struct err *err);
 /* The plan that undoes a journal's done and maybe-done changes, newest first: updates back to
  * before, creates deleted, deletes recreated from their `before`, moves reversed. Its `before`
  * values are the original changes' `after`, so the stale check finds what someone changed since.

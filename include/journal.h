@@ -7,6 +7,8 @@
  *   {"type":"intent",  "seq":N, "at":TIME}                      before the request for change N leaves
  *   {"type":"outcome", "seq":N, "state":"done"|"failed"|"conflict"|"skipped", "at":TIME,
  *    "error"?:TEXT, "id"?:ID, "live"?:VALUE}                     after it (id: the id a create got)
+ *   {"type":"job", "seqs":[N...], "progress":"/api/v1/progress/ID", "at":TIME}
+ *                                    Canvas took changes N... as a background job (bulk_update)
  *   {"type":"footer", "at":TIME, "summary":{...}}                 the run ended (not after a crash)
  * The plan in the header holds every change with its full `before` (a page body included), so undo
  * never depends on Canvas's own history; intents and outcomes name changes by their plan seq.
@@ -64,6 +66,11 @@ int journal_intents(struct journal *j, const long *seqs, size_t n, struct err *e
 int journal_outcome(struct journal *j, long seq, enum journal_state state, const char *error, const char *id,
 		    const cJSON *live, struct err *err);
 int journal_sync(struct journal *j, struct err *err);
+/* Record that Canvas took changes seqs[0..n-1] as a background job (PUT .../bulk_update answers a
+ * Progress, API.md 5.3) whose state is at `progress` ("/api/v1/progress/ID"), and fsync. Until the
+ * job has run, the live values do not show those changes yet: a resume or a rollback of this journal
+ * waits for it first (journal_log.job; exec_wait_jobs in exec.h). */
+int journal_job(struct journal *j, const long *seqs, size_t n, const char *progress, struct err *err);
 /* Write the footer (summary: any object, may be NULL), fsync, unlock, free. */
 int journal_finish(struct journal *j, const cJSON *summary, struct err *err);
 /* Unlock and free without a footer (an interrupted run: resume goes on from here). */
@@ -78,6 +85,8 @@ struct journal_log {
 	enum journal_state *state;/* per change, by index (seq - 1) */
 	char **new_id;            /* per change: the id a create got, or NULL */
 	char **error;             /* per change: the error or conflict text of its outcome, or NULL */
+	char **job;               /* per change: the Progress path of the background job that carries
+				     its latest intent ("/api/v1/progress/ID"), or NULL */
 	int finished;             /* a footer was read */
 	int torn_tail;            /* the last line was incomplete and was ignored */
 	long lines;

@@ -420,7 +420,7 @@ int cmd_apply(int argc, char **argv)
 			goto done;
 		p = log->plan;
 		if (config_resolve(&cfg, p->base_url, NULL, &err) || canvas_new(&cv, &cfg, &err) ||
-		    apply_check_base(cv, p, o.resume, &err))
+		    apply_check_base(cv, p, o.resume, &err) || exec_wait_jobs(cv, log, &err))
 			goto done;
 		for (i = 0; i < p->nchanges; i++)
 			left += log->state[i] != JOURNAL_DONE;

@@ -129,7 +129,7 @@ int cmd_rollback(int argc, char **argv)
 		goto done;
 	}
 	if (config_resolve(&cfg, inv->base_url, NULL, &err) || canvas_new(&cv, &cfg, &err) ||
-	    apply_check_base(cv, inv, path, &err))
+	    apply_check_base(cv, inv, path, &err) || exec_wait_jobs(cv, log, &err))
 		goto done;
 	if (!ao.json) {
 		ro.color = isatty(STDOUT_FILENO) && !(nc && *nc);

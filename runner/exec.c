@@ -28,7 +28,9 @@
  *        - assignment and override due/unlock/lock dates: one PUT .../assignments/bulk_update per
  *          course (batches of BULK_BATCH assignments, the limit of the re-read's assignment_ids[]),
  *          then GET /api/v1/progress/:id until completed or failed (0.3 s, growing to 2 s; given up
- *          after BULK_WAIT_S: then the changes stay "intent", which resume checks);
+ *          after BULK_WAIT_S: then the changes stay "intent", which resume checks). The Progress
+ *          path is journaled (journal_job) as soon as Canvas answers, and a resume or rollback
+ *          waits for the job before it reads (exec_jobs.c);
  *        - a create is a POST; fields Canvas does not take on create (a module's published flag,
  *          API.md 6.1) follow in one PUT; a delete is a DELETE (404: already gone, done).
  *          A POST answered 5xx or not at all may have created its object (API.md 12: POST is not
@@ -1393,6 +1395,25 @@ static void on_progress(struct canvas *cv, long status, cJSON *json, const struc
 	poll_progress(u);
 }
 
+/* Canvas took the unit as a background job: journal its Progress (fsync'ed) before polling it, so
+ * that a resume or rollback after a crash from here on waits for the job instead of reading dates
+ * the job has yet to write (exec_wait_jobs). A journal error stops the run. */
+static int journal_unit_job(struct unit *u)
+{
+	struct err e = ERR_INIT;
+	long *seqs = xcalloc(u->nch ? u->nch : 1, sizeof(*seqs));
+	size_t i;
+	int rc;
+
+	for (i = 0; i < u->nch; i++)
+		seqs[i] = chg(u->x, u->ch[i])->seq;
+	rc = journal_job(u->x->o->journal, seqs, u->nch, u->progress_path, &e);
+	free(seqs);
+	if (rc)
+		stop(u->x, &e);
+	return rc;
+}
+
 static void on_bulk_put(struct canvas *cv, long status, cJSON *json, const struct err *err, void *ud)
 {
 	struct unit *u = ud;
@@ -1420,6 +1441,10 @@ static void on_bulk_put(struct canvas *cv, long status, cJSON *json, const struc
 	}
 	u->progress_path = xasprintf("/api/v1/progress/%s", pid);
 	cJSON_Delete(json);
+	if (journal_unit_job(u)) {
+		bulk_end(u);    /* stopped: the changes stay intent; resume checks them */
+		return;
+	}
 	poll_progress(u);
 }
 

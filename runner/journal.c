@@ -30,7 +30,9 @@
  * file), created_at (UTC, seconds), user (the login name of getuid(), nothing else about the
  * person), rollback_of (rollbacks only) and plan, last. plan_sha256 is the SHA-256 of the plan's
  * text exactly as it stands in the header line (compact JSON), so the header carries its own
- * check. "at" times are UTC with milliseconds. Outcome ids are written as text. The token is never
+ * check. A job record (journal_job) is fsync'ed like intents: it is what a resume or rollback after
+ * a crash waits on, so it must be on disk before the job is polled. "at" times are UTC with
+ * milliseconds. Outcome ids are written as text. The token is never
  * written: nothing here receives it, and the header is built from the plan alone.
  *
  * Lock: JOURNAL.lock (mode 0600), flock(LOCK_EX|LOCK_NB), held from create/reopen to finish/close.
@@ -521,6 +523,47 @@ int journal_outcome(struct journal *j, long seq, enum journal_state state, const
 	return put_record(j, rec, err);
 }
 
+/* A Progress path as exec writes it: "/api/v1/progress/" and digits. Anything else in a journal is
+ * damage (and must not become a request path). */
+static int job_path_ok(const char *s)
+{
+	static const char pre[] = "/api/v1/progress/";
+	size_t k = sizeof(pre) - 1;
+
+	if (!s || strncmp(s, pre, k) || !s[k])
+		return 0;
+	for (s += k; *s; s++)
+		if (*s < '0' || *s > '9')
+			return 0;
+	return 1;
+}
+
+int journal_job(struct journal *j, const long *seqs, size_t n, const char *progress, struct err *err)
+{
+	char when[32];
+	cJSON *rec, *arr;
+	size_t i;
+	int rc;
+
+	if (!job_path_ok(progress))
+		return err_set(err, ERR_GENERIC, "journal '%s': '%s' is not a Progress path", j->path,
+			       progress ? progress : "(null)");
+	for (i = 0; i < n; i++)
+		if ((rc = check_seq(j, seqs[i], err)))
+			return rc;
+	utc_now(when, 1);
+	rec = cJSON_CreateObject();
+	cJSON_AddStringToObject(rec, "type", "job");
+	arr = cJSON_AddArrayToObject(rec, "seqs");
+	for (i = 0; i < n; i++)
+		cJSON_AddItemToArray(arr, cJSON_CreateNumber((double)seqs[i]));
+	cJSON_AddStringToObject(rec, "progress", progress);
+	cJSON_AddStringToObject(rec, "at", when);
+	if ((rc = put_record(j, rec, err)))
+		return rc;
+	return journal_sync(j, err);
+}
+
 int journal_finish(struct journal *j, const cJSON *summary, struct err *err)
 {
 	char when[32];
@@ -673,6 +716,28 @@ static int read_header(struct journal_log *l, cJSON *rec, struct err *err)
 	l->state = xcalloc(n, sizeof(*l->state));
 	l->new_id = xcalloc(n, sizeof(*l->new_id));
 	l->error = xcalloc(n, sizeof(*l->error));
+	l->job = xcalloc(n, sizeof(*l->job));
+	return 0;
+}
+
+/* A job record (borrowed): every seq it names gets the Progress path. */
+static int read_job(struct journal_log *l, const cJSON *rec, long line, struct err *err)
+{
+	const cJSON *seqs = cJSON_GetObjectItemCaseSensitive(rec, "seqs"), *v;
+	const char *progress = get_str(rec, "progress");
+	size_t n = l->plan->nchanges;
+
+	if (!job_path_ok(progress) || !cJSON_IsArray(seqs))
+		return err_set(err, ERR_CORRUPT, "%s:%ld: a job record needs \"seqs\" and a \"progress\" path "
+			       "(/api/v1/progress/ID)", l->path, line);
+	cJSON_ArrayForEach(v, seqs)
+		if (!cJSON_IsNumber(v) || v->valuedouble < 1 || v->valuedouble > (double)n ||
+		    (double)(long)v->valuedouble != v->valuedouble)
+			return err_set(err, ERR_CORRUPT, "%s:%ld: the job names no change of the plan (seqs must be "
+				       "1..%zu)", l->path, line, n);
+	cJSON_ArrayForEach(v, seqs)
+		set_text(&l->job[(long)v->valuedouble - 1], progress);
+	l->finished = 0;
 	return 0;
 }
 
@@ -693,6 +758,8 @@ static int read_record(struct journal_log *l, const cJSON *rec, long line, struc
 	}
 	if (!strcmp(type, "header"))
 		return err_set(err, ERR_CORRUPT, "%s:%ld: a second header", l->path, line);
+	if (!strcmp(type, "job"))
+		return read_job(l, rec, line, err);
 	if (strcmp(type, "intent") && strcmp(type, "outcome"))
 		return err_set(err, ERR_CORRUPT, "%s:%ld: unknown record type '%s'", l->path, line, type);
 	if (rec_seq(rec, n, &seq))
@@ -702,6 +769,7 @@ static int read_record(struct journal_log *l, const cJSON *rec, long line, struc
 	if (!strcmp(type, "intent")) {
 		l->state[seq - 1] = JOURNAL_INTENT;
 		set_text(&l->error[seq - 1], NULL);
+		set_text(&l->job[seq - 1], NULL);   /* a new attempt: a job before it was waited for */
 		return 0;
 	}
 	st = get_str(rec, "state");
@@ -818,10 +886,12 @@ void journal_log_free(struct journal_log *l)
 	for (i = 0; l->state && i < n; i++) {
 		free(l->new_id[i]);
 		free(l->error[i]);
+		free(l->job[i]);
 	}
 	free(l->state);
 	free(l->new_id);
 	free(l->error);
+	free(l->job);
 	plan_free(l->plan);
 	cJSON_Delete(l->header);
 	free(l->path);

@@ -16,9 +16,8 @@
 # in the simulator: the test waits until its in_flight count is 0 before it looks or resumes, as a
 # person resuming later would find Canvas, and until the simulator's background jobs are due: a
 # bulk_update answered (or still in flight) at the kill has a queued job that lands later; a
-# rollback run before it lands sees the `before` values, undoes nothing for those changes, and the
-# job then moves the dates anyway (a known gap: the journal does not record the Progress to wait
-# for). Even points check `apply --resume` (ends in the
+# rollback run before it lands would see the `before` values (test_kill_with_a_queued_bulk_job_*
+# checks that resume and rollback wait for it). Even points check `apply --resume` (ends in the
 # uninterrupted state), odd ones `rollback` of the interrupted journal (ends in the seed state);
 # 22 points, 11 each, on one simulator reset between points (POST /__sim/reset).
 
@@ -147,6 +146,87 @@ test_kill_at_22_points_then_resume_or_rollback() {
 	# the kills must have landed mid-run, not after the end
 	[ "$mid" -ge 20 ] || fail "only $mid of $points kills interrupted the run (see points.log)"
 	expect_eq "11 11" "$resumed $rolled" "points checked by resume and by rollback"
+}
+
+# ---------------------------------------------------------------- a bulk_update job still queued
+
+# wait_in_flight: until the simulator has no API request in progress, but without making its
+# queued jobs run (unlike settle): Canvas's job of a bulk_update answered before the kill is
+# still pending when the user resumes or rolls back at once.
+wait_in_flight() {
+	local i
+	for i in $(seq 1 400); do
+		[ "$(stats .in_flight)" = 0 ] && return 0
+		sleep 0.01
+	done
+	fail "canvas-sim still has requests in flight"
+}
+
+# kill_after_job JOURNAL: start an apply, kill -9 it as soon as its journal records the Progress of
+# a bulk_update (the jobs run JOB_MS after their request, so they are still queued).
+kill_after_job() {
+	local j=$1 pid i
+	CANVAS_API_TOKEN=$TOKEN "$COURSECTL" apply --url "$SIM_URL" --yes --journal "$j" \
+		"$LOGDIR/recipe.yaml" >"$LOGDIR/kill.out" 2>"$LOGDIR/kill.err" </dev/null &
+	pid=$!
+	for i in $(seq 1 1000); do
+		grep -q '"type":"job"' "$j" 2>/dev/null && break
+		kill -0 "$pid" 2>/dev/null || fail "apply ended before any bulk_update was answered"
+		sleep 0.005
+	done
+	kill -9 "$pid" 2>/dev/null || true
+	wait "$pid" 2>/dev/null || true
+	grep -q '"type":"job"' "$j" || fail "no job record in the journal"
+	[ "$(grep -c '"type":"outcome"' "$j" | head -n 1)" -lt 476 ] || fail "the kill came after the run"
+	wait_in_flight
+	# the jobs are still queued: the simulator still has the seed's due dates
+	expect_eq "$(jq '.courses[0].assignments[0].due_at' "$LOGDIR/seed.json")" \
+		"$(curl -s "$SIM_URL/api/v1/courses/1001/assignments?per_page=1" -H "Authorization: Bearer $TOKEN" |
+			jq '.[0].due_at')" "the job has not run yet"
+}
+
+test_kill_with_a_queued_bulk_job_then_rollback_at_once() {
+	local job_ms=2500
+	cr_seed
+	sim_start --seed "$LOGDIR/seed.json" --latency-ms 5 --progress-delay-ms "$job_ms"
+	state_snap seed.json
+	kill_after_job "$LOGDIR/j.jsonl"
+	run b.out rollback --yes --journal "$LOGDIR/b.jsonl" "$LOGDIR/j.jsonl"
+	expect_eq 0 "$RC" "rollback ($(tail -n 3 "$LOGDIR/b.out.err"))"
+	# had the rollback not waited, the job would move the dates now
+	sleep "$((job_ms / 1000 + 1))"
+	state_snap after.json
+	state_same seed.json after.json "rollback at once after a kill with a queued bulk_update"
+	expect_match "waiting for Canvas to finish [12] bulk date updates? of the interrupted run" \
+		"$(cat "$LOGDIR/b.out.err")" "the rollback says it waits for the job"
+}
+
+test_kill_with_a_queued_bulk_job_then_resume_at_once() {
+	local job_ms=2500
+	cr_seed
+	sim_start --seed "$LOGDIR/seed.json" --latency-ms 5 --progress-delay-ms "$job_ms"
+	full_state full.json
+	sim_reset
+	kill_after_job "$LOGDIR/j.jsonl"
+	# a copy without the job records: what a journal of a run killed before Canvas answered holds
+	grep -v '"type":"job"' "$LOGDIR/j.jsonl" >"$LOGDIR/nojob.jsonl"
+	run r.out apply --yes --resume "$LOGDIR/j.jsonl"
+	expect_eq 0 "$RC" "resume ($(tail -n 3 "$LOGDIR/r.out.err"))"
+	expect_eq "Applied 476 changes to 262 objects; 0 failed; 0 conflicts" "$(tail -n 1 "$LOGDIR/r.out")" \
+		"resume summary"
+	# resume found the job's dates written: no second bulk_update
+	curl -s "$SIM_URL/__sim/requests" >"$LOGDIR/requests.json"
+	expect_eq 2 "$(jq '[.[] | select(.path | endswith("/bulk_update"))] | length' "$LOGDIR/requests.json")" \
+		"bulk_updates sent (by the killed run only)"
+	state_snap resumed.json
+	state_same full.json resumed.json "resume at once after a kill with a queued bulk_update"
+	expect_match "waiting for Canvas to finish" "$(cat "$LOGDIR/r.out.err")" "resume waits for the job"
+	# without a job record the in-doubt bulk dates get a warning that says to wait
+	chmod 600 "$LOGDIR/nojob.jsonl"
+	run w.out rollback --dry-run "$LOGDIR/nojob.jsonl"
+	run w2.out apply --yes --resume "$LOGDIR/nojob.jsonl"
+	expect_match "went to Canvas's bulk update, but the run stopped before Canvas answered.*wait a minute" \
+		"$(tr '\n' ' ' <"$LOGDIR/w2.out.err")" "warning for bulk dates without a job record"
 }
 
 # ---------------------------------------------------------------- a token revoked mid-run

@@ -284,6 +284,48 @@ static void test_later_records_win(void **state)
 	journal_log_free(l);
 }
 
+/* A job record gives its changes the Progress path; a later intent of a change clears it (a new
+ * attempt, made after the job was waited for); the path is checked on write and on read. */
+static void test_job_records(void **state)
+{
+	struct fx *f = *state;
+	struct journal *j;
+	struct journal_log *l;
+	struct err err = ERR_INIT;
+	long seqs[] = { 2, 3 }, two = 2;
+	cJSON *rec;
+
+	write_sample(f, 0);
+	assert_int_equal(journal_reopen(&j, f->path, &err), 0);
+	assert_int_equal(journal_intents(j, seqs, 2, &err), 0);
+	assert_int_equal(journal_job(j, seqs, 2, "/api/v1/progress/77", &err), 0);
+	assert_int_equal(journal_job(j, seqs, 2, "https://evil.example/api/v1/progress/77", &err), ERR_GENERIC);
+	assert_int_equal(journal_job(j, seqs, 2, "/api/v1/progress/77/../../x", &err), ERR_GENERIC);
+	journal_close(j);
+	rec = line_json(f->path, 8);
+	assert_string_equal(cJSON_GetStringValue(cJSON_GetObjectItem(rec, "type")), "job");
+	assert_string_equal(cJSON_GetStringValue(cJSON_GetObjectItem(rec, "progress")), "/api/v1/progress/77");
+	assert_int_equal(cJSON_GetArraySize(cJSON_GetObjectItem(rec, "seqs")), 2);
+	assert_int_equal(cJSON_GetArrayItem(cJSON_GetObjectItem(rec, "seqs"), 1)->valueint, 3);
+	cJSON_Delete(rec);
+
+	assert_int_equal(journal_read(&l, f->path, &err), 0);
+	assert_null(l->job[0]);
+	assert_string_equal(l->job[1], "/api/v1/progress/77");
+	assert_string_equal(l->job[2], "/api/v1/progress/77");
+	assert_int_equal(l->state[1], JOURNAL_INTENT);
+	assert_int_equal(l->state[2], JOURNAL_INTENT);
+	journal_log_free(l);
+
+	assert_int_equal(journal_reopen(&j, f->path, &err), 0);
+	assert_int_equal(journal_intents(j, &two, 1, &err), 0);
+	journal_close(j);
+	assert_int_equal(journal_read(&l, f->path, &err), 0);
+	assert_null(l->job[1]);
+	assert_string_equal(l->job[2], "/api/v1/progress/77");
+	journal_log_free(l);
+}
+
 /* ---------------------------------------------------------------- the header */
 
 static const char *const header_keys[] = { "type", "format", "version", "tool", "run", "base_url", "recipe",
@@ -488,6 +530,11 @@ static void test_bad_records(void **state)
 		"{\"type\":\"outcome\",\"seq\":1,\"state\":\"done\",\"error\":5}",
 		"{\"type\":\"header\"}",
 		"{\"type\":\"mystery\",\"seq\":1}",
+		"{\"type\":\"job\",\"seqs\":[1],\"progress\":\"https://evil.example/x\"}",
+		"{\"type\":\"job\",\"seqs\":[1],\"progress\":\"/api/v1/progress/\"}",
+		"{\"type\":\"job\",\"seqs\":[4],\"progress\":\"/api/v1/progress/5\"}",
+		"{\"type\":\"job\",\"seqs\":1,\"progress\":\"/api/v1/progress/5\"}",
+		"{\"type\":\"job\",\"seqs\":[1]}",
 		"{\"seq\":1}",
 		"[1,2]",
 		"",
@@ -784,6 +831,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_round_trip, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_later_records_win, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_job_records, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_header_keys_and_no_token, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_mode_0600, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_torn_last_line, setup, teardown),
