@@ -233,6 +233,11 @@ cJSON *exec_body(enum resource_kind kind, const cJSON *fields, int create)
 	}
 	if (create && kind == RES_ANNOUNCEMENT && !cJSON_HasObjectItem(inner, "is_announcement"))
 		cJSON_AddTrueToObject(inner, "is_announcement");
+	/* quiz[notify_of_update] defaults to TRUE (API.md 8.2): every quiz edit would send students a
+	 * "quiz updated" notice -- for a bulk text fix or a rollback, one per quiz. coursectl's edits are
+	 * course maintenance, so it says false; Canvas's own due-date notices (API.md 5.2) still go out. */
+	if (!create && kind == RES_QUIZ)
+		cJSON_AddFalseToObject(inner, "notify_of_update");
 	return body;
 }
 

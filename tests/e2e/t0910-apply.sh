@@ -95,6 +95,12 @@ test_fix_links_apply_then_rollback() {
 		"$(state '.courses[] | select(.id == 4821) | .syllabus_body')" "syllabus written"
 	expect_eq "Ed Discussion participation" \
 		"$(state '.courses[] | select(.id == 4821) | .assignments[] | select(.id == 7103) | .name')" "name"
+	# the quiz description was edited without a "quiz updated" notice to students (notify_of_update
+	# defaults to true in Canvas; apply sends false)
+	expect_eq 1 "$(curl -s "$SIM_URL/__sim/requests" | jq '[.[] | select(.method == "PUT" and
+		(.path | test("/quizzes/")))] | length')" "one quiz PUT"
+	expect_eq 0 "$(curl -s "$SIM_URL/__sim/notifications" | jq '[.[] | select(.type == "quiz_updated")] | length')" \
+		"quiz_updated notifications"
 	snap applied.json
 	run rb.out rollback --yes --journal "$LOGDIR/r.jsonl" "$LOGDIR/j.jsonl"
 	expect_eq 0 "$RC" "rollback exit code ($(cat "$LOGDIR/rb.out.err"))"
