@@ -93,92 +93,13 @@
 #include "msg.h"
 #include "resource.h"
 #include "snapshot.h"
+#include "strmap.h"
 #include "xalloc.h"
 
 #define BULK_BATCH 100        /* assignments per bulk_update (and per assignment_ids[] re-read) */
 #define BULK_WAIT_S 600.0     /* give up polling a Progress after this long */
 #define POS_LAST 1e15         /* sort key of a create without a position: last */
 #define POST_TRIES 3          /* looks for an object whose POST got no clear answer, each then POSTed again */
-
-/* ---------------------------------------------------------------- a string map */
-
-struct smap {
-	char **keys;
-	void **vals;
-	size_t cap, n;            /* cap: a power of two, or 0 */
-};
-
-static uint64_t hash_str(const char *s)
-{
-	uint64_t h = 1469598103934665603ull;
-
-	for (; *s; s++) {
-		h ^= (unsigned char)*s;
-		h *= 1099511628211ull;
-	}
-	return h;
-}
-
-static size_t sm_slot(const struct smap *m, const char *k)
-{
-	size_t j = hash_str(k) & (m->cap - 1);
-
-	while (m->keys[j] && strcmp(m->keys[j], k))
-		j = (j + 1) & (m->cap - 1);
-	return j;
-}
-
-static void *sm_get(const struct smap *m, const char *k)
-{
-	size_t j;
-
-	if (!m->cap)
-		return NULL;
-	j = sm_slot(m, k);
-	return m->keys[j] ? m->vals[j] : NULL;
-}
-
-/* Takes k (malloced). */
-static void sm_put_take(struct smap *m, char *k, void *v)
-{
-	size_t j, i;
-
-	if ((m->n + 1) * 2 > m->cap) {
-		struct smap g = { NULL, NULL, m->cap ? m->cap * 2 : 64, 0 };
-
-		g.keys = xcalloc(g.cap, sizeof(*g.keys));
-		g.vals = xcalloc(g.cap, sizeof(*g.vals));
-		for (i = 0; i < m->cap; i++)
-			if (m->keys[i]) {
-				j = sm_slot(&g, m->keys[i]);
-				g.keys[j] = m->keys[i];
-				g.vals[j] = m->vals[i];
-				g.n++;
-			}
-		free(m->keys);
-		free(m->vals);
-		*m = g;
-	}
-	j = sm_slot(m, k);
-	if (m->keys[j]) {
-		free(k);
-	} else {
-		m->keys[j] = k;
-		m->n++;
-	}
-	m->vals[j] = v;
-}
-
-static void sm_release(struct smap *m)
-{
-	size_t i;
-
-	for (i = 0; i < m->cap; i++)
-		free(m->keys[i]);
-	free(m->keys);
-	free(m->vals);
-	memset(m, 0, sizeof(*m));
-}
 
 /* The key of an object: malloced. */
 static char *okey(const char *course, enum resource_kind kind, const char *id)
@@ -237,9 +158,9 @@ struct exec {
 	struct exec_result *res;
 	const char *origin;
 	cJSON *snap;
-	struct smap live;               /* okey -> cJSON* */
-	struct smap objmap;             /* okey -> struct xobj* */
-	struct smap news;               /* course\x1f"new:N" -> 1 + change index of its create */
+	struct strmap live;               /* okey -> cJSON* */
+	struct strmap objmap;             /* okey -> struct xobj* */
+	struct strmap news;               /* course\x1f"new:N" -> 1 + change index of its create */
 	struct xobj **objs;
 	size_t nobjs, aobjs;
 	struct unit **units;
@@ -341,7 +262,7 @@ static void index_live(struct exec *x)
 
 		if (!cid)
 			continue;
-		sm_put_take(&x->live, okey(cid, RES_COURSE, cid), course);
+		strmap_put_take(&x->live, okey(cid, RES_COURSE, cid), course);
 		for (k = 0; k < RES_NKINDS; k++) {
 			if (k >= (int)(sizeof(list_kinds_keys) / sizeof(list_kinds_keys[0])) || !list_kinds_keys[k])
 				continue;
@@ -349,20 +270,20 @@ static void index_live(struct exec *x)
 				id = exec_id_text(cJSON_GetObjectItemCaseSensitive(o, k == RES_PAGE ? "page_id" : "id"), ib);
 				if (!id)
 					continue;
-				sm_put_take(&x->live, okey(cid, (enum resource_kind)k, id), o);
+				strmap_put_take(&x->live, okey(cid, (enum resource_kind)k, id), o);
 				if (k == RES_ASSIGNMENT)
 					cJSON_ArrayForEach(sub, cJSON_GetObjectItemCaseSensitive(o, "overrides")) {
 						const char *sid = exec_id_text(cJSON_GetObjectItemCaseSensitive(sub, "id"), ib);
 
 						if (sid)
-							sm_put_take(&x->live, okey(cid, RES_ASSIGNMENT_OVERRIDE, sid), sub);
+							strmap_put_take(&x->live, okey(cid, RES_ASSIGNMENT_OVERRIDE, sid), sub);
 					}
 				if (k == RES_MODULE)
 					cJSON_ArrayForEach(sub, cJSON_GetObjectItemCaseSensitive(o, "items")) {
 						const char *sid = exec_id_text(cJSON_GetObjectItemCaseSensitive(sub, "id"), ib);
 
 						if (sid)
-							sm_put_take(&x->live, okey(cid, RES_MODULE_ITEM, sid), sub);
+							strmap_put_take(&x->live, okey(cid, RES_MODULE_ITEM, sid), sub);
 					}
 			}
 		}
@@ -418,7 +339,7 @@ static const char *resolve(const struct exec *x, const char *course, const char 
 	if (!id || strncmp(id, "new:", 4))
 		return id;
 	k = nkey(course, id);
-	v = sm_get(&x->news, k);
+	v = strmap_get(&x->news, k);
 	free(k);
 	if (!v)
 		return NULL;
@@ -585,7 +506,7 @@ static int is_same_object(enum resource_kind kind, const cJSON *after, const cJS
 
 /* The live object a create would make, or NULL. Looks in the course's list (items: in the
  * module, resolved), skipping objects already taken by another create of this run. */
-static cJSON *find_existing(struct exec *x, struct xobj *ob, struct smap *taken)
+static cJSON *find_existing(struct exec *x, struct xobj *ob, struct strmap *taken)
 {
 	const struct plan_change *c = ob->c0;
 	const cJSON *after = c->after;
@@ -596,7 +517,7 @@ static cJSON *find_existing(struct exec *x, struct xobj *ob, struct smap *taken)
 	{
 		char *k = okey(c->course_id, RES_COURSE, c->course_id);
 
-		course = sm_get(&x->live, k);
+		course = strmap_get(&x->live, k);
 		free(k);
 	}
 	if (!course)
@@ -610,7 +531,7 @@ static cJSON *find_existing(struct exec *x, struct xobj *ob, struct smap *taken)
 		if (!rm)
 			return NULL;   /* its module is new: nothing can be in it yet */
 		k = okey(c->course_id, RES_MODULE, rm);
-		mod = sm_get(&x->live, k);
+		mod = strmap_get(&x->live, k);
 		free(k);
 		list = cJSON_GetObjectItemCaseSensitive(mod, "items");
 	} else if ((unsigned)c->kind < sizeof(list_kinds_keys) / sizeof(list_kinds_keys[0]) &&
@@ -625,7 +546,7 @@ static cJSON *find_existing(struct exec *x, struct xobj *ob, struct smap *taken)
 		if (!id || !is_same_object(c->kind, after, o))
 			continue;
 		k = okey(c->course_id, c->kind, id);
-		t = sm_get(taken, k) != NULL;
+		t = strmap_get(taken, k) != NULL;
 		free(k);
 		if (t)
 			continue;
@@ -917,7 +838,7 @@ static void on_repair(struct canvas *cv, long status, cJSON *json, const struct 
 static int item_publish_planned(const struct exec *x, const char *course, const char *id)
 {
 	char *k = okey(course, RES_MODULE_ITEM, id);
-	const struct xobj *ob = sm_get(&x->objmap, k);
+	const struct xobj *ob = strmap_get(&x->objmap, k);
 	size_t i;
 
 	free(k);
@@ -1176,7 +1097,7 @@ static struct xobj *obj_of(const struct exec *x, size_t i)
 {
 	const struct plan_change *c = chg(x, i);
 	char *k = okey(c->course_id, c->kind, c->id);
-	struct xobj *ob = sm_get(&x->objmap, k);
+	struct xobj *ob = strmap_get(&x->objmap, k);
 
 	free(k);
 	return ob;
@@ -1581,7 +1502,7 @@ static struct xobj *object_for(struct exec *x, size_t i)
 {
 	const struct plan_change *c = chg(x, i);
 	char *k = okey(c->course_id, c->kind, c->id);
-	struct xobj *ob = sm_get(&x->objmap, k);
+	struct xobj *ob = strmap_get(&x->objmap, k);
 
 	if (ob) {
 		free(k);
@@ -1589,7 +1510,7 @@ static struct xobj *object_for(struct exec *x, size_t i)
 		ob = xcalloc(1, sizeof(*ob));
 		ob->x = x;
 		ob->c0 = c;
-		sm_put_take(&x->objmap, k, ob);
+		strmap_put_take(&x->objmap, k, ob);
 		if (x->nobjs == x->aobjs) {
 			x->aobjs = x->aobjs ? x->aobjs * 2 : 64;
 			x->objs = xrealloc(x->objs, x->aobjs * sizeof(*x->objs));
@@ -1607,7 +1528,7 @@ static struct xobj *object_for(struct exec *x, size_t i)
 enum verdict { V_WRITE, V_DONE, V_CONFLICT, V_FAIL };
 
 /* The stale check of one change (see the design comment). *why: a reason for V_CONFLICT/V_FAIL. */
-static enum verdict check_change(struct exec *x, struct xobj *ob, size_t i, char **why, struct smap *taken)
+static enum verdict check_change(struct exec *x, struct xobj *ob, size_t i, char **why, struct strmap *taken)
 {
 	const struct plan_change *c = chg(x, i);
 	const cJSON *got;
@@ -1625,7 +1546,7 @@ static enum verdict check_change(struct exec *x, struct xobj *ob, size_t i, char
 			/* resume: the journal knows the id this create got */
 			char *k = okey(c->course_id, c->kind, x->res->new_id[i]);
 
-			o = sm_get(&x->live, k);
+			o = strmap_get(&x->live, k);
 			free(k);
 			if (!o) {
 				free(x->res->new_id[i]);   /* deleted since: made again */
@@ -1640,7 +1561,7 @@ static enum verdict check_change(struct exec *x, struct xobj *ob, size_t i, char
 					      b));
 		if (!x->res->new_id[i])
 			x->res->new_id[i] = xstrdup(ob->adopted);
-		sm_put_take(taken, okey(c->course_id, c->kind, ob->adopted), o);
+		strmap_put_take(taken, okey(c->course_id, c->kind, ob->adopted), o);
 		ob->live = o;
 		live_parent(x, ob);
 		ob->adopt_fix = cJSON_CreateObject();
@@ -1773,13 +1694,13 @@ static void make_bulk_units(struct exec *x, const size_t *bulk, size_t n)
 	struct unit *u = NULL;
 	const char *course = NULL;
 	size_t i, nassign = 0;
-	struct smap seen = { 0 };
+	struct strmap seen = STRMAP_INIT;
 
 	for (i = 0; i < n; i++) {
 		const struct plan_change *c = chg(x, bulk[i]);
 		const char *a = bulk_assignment(c);
 		char *k = nkey(c->course_id, a);
-		int is_new = !sm_get(&seen, k);
+		int is_new = !strmap_get(&seen, k);
 
 		if (!u || strcmp(course, c->course_id) || (is_new && nassign >= BULK_BATCH)) {
 			u = unit_new(x, U_BULK, NULL);
@@ -1789,13 +1710,13 @@ static void make_bulk_units(struct exec *x, const size_t *bulk, size_t n)
 		}
 		if (is_new) {
 			nassign++;
-			sm_put_take(&seen, k, (void *)1);
+			strmap_put_take(&seen, k, (void *)1);
 		} else {
 			free(k);
 		}
 		unit_add(u, bulk[i]);
 	}
-	sm_release(&seen);
+	strmap_release(&seen);
 }
 
 static int cmp_bulk(const void *a, const void *b, const struct exec *x)
@@ -1834,7 +1755,7 @@ static int can_create(enum resource_kind kind)
 static void plan_units(struct exec *x)
 {
 	size_t oi, k, *bulk = NULL, nbulk = 0;
-	struct smap taken = { 0 };
+	struct strmap taken = STRMAP_INIT;
 
 	bulk = xcalloc(x->p->nchanges ? x->p->nchanges : 1, sizeof(*bulk));
 	for (oi = 0; oi < x->nobjs; oi++) {
@@ -1847,7 +1768,7 @@ static void plan_units(struct exec *x)
 		char *lk;
 
 		lk = okey(c0->course_id, c0->kind, c0->id);
-		ob->live = c0->op == PLAN_CREATE ? NULL : sm_get(&x->live, lk);
+		ob->live = c0->op == PLAN_CREATE ? NULL : strmap_get(&x->live, lk);
 		free(lk);
 		live_parent(x, ob);
 		for (k = 0; k < ob->nch; k++) {
@@ -1915,7 +1836,7 @@ static void plan_units(struct exec *x)
 	}
 	make_bulk_units(x, bulk, nbulk);
 	free(bulk);
-	sm_release(&taken);
+	strmap_release(&taken);
 }
 
 static void start_units(struct exec *x)
@@ -1967,7 +1888,7 @@ static void start_units(struct exec *x)
 static int fetch_live(struct exec *x, struct err *err)
 {
 	char **ids = xcalloc(x->p->ncourses + x->nobjs + 1, sizeof(*ids));
-	struct smap seen = { 0 };
+	struct strmap seen = STRMAP_INIT;
 	struct snapshot_stats st;
 	unsigned kinds = 1u << RES_COURSE;
 	size_t i;
@@ -1983,14 +1904,14 @@ static int fetch_live(struct exec *x, struct err *err)
 		if (k == RES_MODULE_ITEM)
 			k = RES_MODULE;
 		kinds |= 1u << k;
-		if (sm_get(&seen, key)) {
+		if (strmap_get(&seen, key)) {
 			free(key);
 		} else {
 			ids[n++] = (char *)c->course_id;
-			sm_put_take(&seen, key, (void *)1);
+			strmap_put_take(&seen, key, (void *)1);
 		}
 	}
-	sm_release(&seen);
+	strmap_release(&seen);
 	rc = snapshot_fetch(&x->snap, x->cv, ids, n, kinds, &st, err);
 	free(ids);
 	return rc;
@@ -2009,7 +1930,7 @@ static cJSON *live_now(const struct exec *x, size_t i)
 	if (!id)
 		return NULL;
 	k = okey(c->course_id, c->kind, id);
-	o = sm_get(&x->live, k);
+	o = strmap_get(&x->live, k);
 	free(k);
 	return o;
 }
@@ -2087,7 +2008,7 @@ static int verify(struct exec *x, struct err *err)
 		n += x->written[i] && x->res->state[i] == JOURNAL_DONE;
 	if (!n)
 		return 0;
-	sm_release(&x->live);
+	strmap_release(&x->live);
 	cJSON_Delete(x->snap);
 	x->snap = NULL;
 	if ((rc = fetch_live(x, err))) {
@@ -2116,7 +2037,7 @@ static int verify(struct exec *x, struct err *err)
 static void count(struct exec *x)
 {
 	struct exec_result *r = x->res;
-	struct smap objs = { 0 };
+	struct strmap objs = STRMAP_INIT;
 	size_t i;
 
 	for (i = 0; i < r->n; i++) {
@@ -2127,9 +2048,9 @@ static void count(struct exec *x)
 			char *k = okey(c->course_id, c->kind, c->id);
 
 			r->done++;
-			if (!sm_get(&objs, k)) {
+			if (!strmap_get(&objs, k)) {
 				r->objects_done++;
-				sm_put_take(&objs, k, (void *)1);
+				strmap_put_take(&objs, k, (void *)1);
 			} else {
 				free(k);
 			}
@@ -2152,7 +2073,7 @@ static void count(struct exec *x)
 			break;
 		}
 	}
-	sm_release(&objs);
+	strmap_release(&objs);
 }
 
 int exec_run(struct canvas *cv, const struct plan *p, const struct exec_opts *o, struct exec_result *res,
@@ -2183,7 +2104,7 @@ int exec_run(struct canvas *cv, const struct plan *p, const struct exec_opts *o,
 		const struct plan_change *c = &p->changes[i];
 
 		if (c->op == PLAN_CREATE)
-			sm_put_take(&x.news, nkey(c->course_id, c->id), (void *)(uintptr_t)(i + 1));
+			strmap_put_take(&x.news, nkey(c->course_id, c->id), (void *)(uintptr_t)(i + 1));
 		if (o->prior && o->prior[i] == JOURNAL_DONE) {
 			res->state[i] = JOURNAL_DONE;
 			if (o->prior_ids && o->prior_ids[i])
@@ -2228,9 +2149,9 @@ done:
 		free(x.objs[i]);
 	}
 	free(x.objs);
-	sm_release(&x.live);
-	sm_release(&x.objmap);
-	sm_release(&x.news);
+	strmap_release(&x.live);
+	strmap_release(&x.objmap);
+	strmap_release(&x.news);
 	cJSON_Delete(x.snap);
 	free(x.written);
 	return rc;

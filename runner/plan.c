@@ -30,6 +30,7 @@
 #include <unistd.h>
 
 #include "buf.h"
+#include "strmap.h"
 #include "version.h"
 #include "xalloc.h"
 
@@ -72,87 +73,23 @@ int plan_kind_from_name(const char *s)
 
 /* ---------------------------------------------------------------- string -> position tables */
 
-struct slot {
-	char *key;
-	size_t pos;
-};
-
-struct table {
-	struct slot *v;
-	size_t cap, n;
-};
-
+/* Positions in p->changes (which moves as it grows) are stored as pos + 1, so that 0 (NULL) stays
+ * "absent". */
 struct index {
-	struct table fields;    /* course \x1f kind \x1f id \x1f field -> change */
-	struct table objects;   /* course \x1f kind \x1f id -> first change of the object */
+	struct strmap fields;   /* course \x1f kind \x1f id \x1f field -> change */
+	struct strmap objects;  /* course \x1f kind \x1f id -> first change of the object */
 };
-
-static uint64_t hash(const char *s)
-{
-	uint64_t h = 1469598103934665603ULL;
-
-	for (; *s; s++) {
-		h ^= (unsigned char)*s;
-		h *= 1099511628211ULL;
-	}
-	return h;
-}
-
-static struct slot *table_slot(struct table *t, const char *key)
-{
-	size_t i;
-
-	if (!t->cap)
-		return NULL;
-	for (i = hash(key) & (t->cap - 1);; i = (i + 1) & (t->cap - 1))
-		if (!t->v[i].key || !strcmp(t->v[i].key, key))
-			return &t->v[i];
-}
-
-static void table_grow(struct table *t)
-{
-	struct table n = { NULL, t->cap ? t->cap * 2 : 64, 0 };
-	size_t i;
-
-	n.v = xcalloc(n.cap, sizeof(*n.v));
-	for (i = 0; i < t->cap; i++)
-		if (t->v[i].key)
-			*table_slot(&n, t->v[i].key) = t->v[i];
-	n.n = t->n;
-	free(t->v);
-	*t = n;
-}
 
 /* The position stored under key, or (size_t)-1. */
-static size_t table_get(struct table *t, const char *key)
+static size_t table_get(const struct strmap *t, const char *key)
 {
-	struct slot *s = table_slot(t, key);
-
-	return s && s->key ? s->pos : (size_t)-1;
+	return (size_t)(uintptr_t)strmap_get(t, key) - 1;
 }
 
 /* Store pos under key (key is copied); an existing entry is kept. */
-static void table_put(struct table *t, const char *key, size_t pos)
+static void table_put(struct strmap *t, const char *key, size_t pos)
 {
-	struct slot *s;
-
-	if ((t->n + 1) * 2 > t->cap)
-		table_grow(t);
-	s = table_slot(t, key);
-	if (s->key)
-		return;
-	s->key = xstrdup(key);
-	s->pos = pos;
-	t->n++;
-}
-
-static void table_free(struct table *t)
-{
-	size_t i;
-
-	for (i = 0; i < t->cap; i++)
-		free(t->v[i].key);
-	free(t->v);
+	strmap_add(t, key, (void *)(uintptr_t)(pos + 1));
 }
 
 /* Keys are built in the caller's stack buffer (KEYBUF bytes) when they fit -- they are looked up
@@ -227,8 +164,8 @@ static void index_free(struct plan *p)
 
 	if (!ix)
 		return;
-	table_free(&ix->fields);
-	table_free(&ix->objects);
+	strmap_release(&ix->fields);
+	strmap_release(&ix->objects);
 	free(ix);
 	p->index = NULL;
 }

@@ -73,6 +73,7 @@
 #include <string.h>
 
 #include "recipe_modules.h"
+#include "strmap.h"
 #include "xalloc.h"
 
 /* ---------------------------------------------------------------- a string index (multimap) */
@@ -101,17 +102,6 @@ struct ix_iter {
 	size_t pos;
 };
 
-static uint64_t hash_str(const char *s)
-{
-	uint64_t h = 1469598103934665603ull;
-
-	for (; *s; s++) {
-		h ^= (unsigned char)*s;
-		h *= 1099511628211ull;
-	}
-	return h;
-}
-
 static void ix_put_slot(struct index *ix, size_t en)
 {
 	size_t j = ix->e[en].h & (ix->cap - 1);
@@ -138,7 +128,7 @@ static void ix_add_take(struct index *ix, char *key, cJSON *obj, cJSON *parent)
 		ix->e = xrealloc(ix->e, ix->alloc * sizeof(*ix->e));
 	}
 	ix->e[ix->n].key = key;
-	ix->e[ix->n].h = hash_str(key);
+	ix->e[ix->n].h = strmap_hash(key);
 	ix->e[ix->n].obj = obj;
 	ix->e[ix->n].parent = parent;
 	ix_put_slot(ix, ix->n);
@@ -183,7 +173,7 @@ static struct ient *ix_first(struct index *ix, const char *key, struct ix_iter *
 {
 	it->ix = ix;
 	it->key = key;
-	it->h = hash_str(key);
+	it->h = strmap_hash(key);
 	it->pos = ix->cap ? it->h & (ix->cap - 1) : 0;
 	return ix_next(it);
 }

@@ -26,6 +26,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "strmap.h"
 #include "xalloc.h"
 
 #define DCAP 1024                     /* edit steps per Myers round */
@@ -90,18 +91,6 @@ size_t textdiff_token_len(const char *s, size_t n)
 	return 1;
 }
 
-static uint64_t fnv1a(const char *s, size_t n)
-{
-	uint64_t h = 1469598103934665603ULL;
-	size_t i;
-
-	for (i = 0; i < n; i++) {
-		h ^= (unsigned char)s[i];
-		h *= 1099511628211ULL;
-	}
-	return h;
-}
-
 static void tokenize(struct toks *t, const char *s, size_t n)
 {
 	/* HTML averages 3-5 bytes a token: n / 2 entries rarely need a realloc (a copy of the whole
@@ -118,7 +107,7 @@ static void tokenize(struct toks *t, const char *s, size_t n)
 		}
 		t->v[t->n].off = (uint32_t)off;
 		t->v[t->n].len = (uint32_t)len;
-		t->v[t->n].hash = fnv1a(s + off, len);
+		t->v[t->n].hash = strmap_hash_n(s + off, len);
 		t->n++;
 		off += len;
 	}
