@@ -1054,6 +1054,8 @@ static int put_details(struct mctx *m, const struct render_groups *g, struct buf
 			      "`--out`.*\n");
 	}
 	buf_release(&piece);
+	if (!fill && out->len - base > room)
+		return -1;        /* the closing lines took the last bytes */
 	return full;
 over:
 	buf_release(&piece);

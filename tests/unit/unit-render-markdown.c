@@ -574,9 +574,214 @@ static void test_long_diff_is_elided(void **state)
 	assert_non_null(strstr(s, "**page 2** \"Small\""));                /* nothing left out */
 	assert_null(strstr(s, "not shown"));
 	free(s);
+	plan_free(p);
+	/* longer lines: 40 lines do not fit, 12 do */
+	p = plan_new();
+	course(p, NY);
+	buf_reset(&a);
+	buf_reset(&b);
+	for (i = 0; i < 400; i++) {
+		buf_printf(&a, "line %03d of a paragraph that is long enough to make forty lines too many here\n", i);
+		buf_printf(&b, "LINE %03d of a paragraph that is long enough to make forty lines too many here\n", i);
+	}
+	add_str(p, "S", "4821", RES_PAGE, "1", "Big", "body", buf_str(&a), buf_str(&b));
+	plan_finish(p);
+	s = md(p, 3500);
+	assert_true(strlen(s) <= 3500);
+	check_md(s, 9);
+	assert_non_null(strstr(s, "\n-line 010 of a paragraph that is long enough to make forty lines too many here\n"
+				  ELL " 789 more lines\n```\n"));
+	assert_null(strstr(s, "not shown"));
+	free(s);
 	buf_release(&a);
 	buf_release(&b);
 	plan_free(p);
+}
+
+/* ---------------------------------------------------------------- properties on random input */
+
+#ifndef ROUNDS
+#define ROUNDS 60
+#endif
+
+static unsigned long rng = 12345;
+
+static unsigned rnd(unsigned n)
+{
+	rng = rng * 6364136223846793005UL + 1442695040888963407UL;
+	return (unsigned)((rng >> 33) % n);
+}
+
+/* A text of `lines` lines from a small vocabulary (so that lines repeat and move), each ending in
+ * a newline. */
+static void random_lines(struct buf *b, unsigned lines)
+{
+	static const char *const words[] = { "a", "b", "c", "Fall", "2025", "<p>", "</p>", "x" };
+	unsigned i, k, n;
+
+	buf_reset(b);
+	for (i = 0; i < lines; i++) {
+		n = rnd(4);
+		for (k = 0; k < n; k++) {
+			if (k)
+				buf_putc(b, ' ');
+			buf_puts(b, words[rnd(8)]);
+		}
+		buf_putc(b, '\n');
+	}
+}
+
+/* The lines of s (each ending in a newline) as an array of pointers into a copy. */
+static char **split_lines(char *s, size_t *n)
+{
+	char **v = xmalloc((strlen(s) + 1) * sizeof(*v)), *nl;
+
+	*n = 0;
+	while (*s && (nl = strchr(s, '\n')) != NULL) {
+		*nl = '\0';
+		v[(*n)++] = s;
+		s = nl + 1;
+	}
+	return v;
+}
+
+/* Applies the unified diff `d` (hunks with headers) to a and checks the result is b: the block is
+ * a true diff, its headers count right, and its context is a's. */
+static void check_patch(const char *a, const char *b, const char *d)
+{
+	char *ac = xstrdup(a), *bc = xstrdup(b), *dc = xstrdup(d);
+	size_t na, nb, nd, i, ai = 0, nr = 0, k;
+	char **av = split_lines(ac, &na), **bv = split_lines(bc, &nb), **dv = split_lines(dc, &nd);
+	char **res = xmalloc((na + nb + 1) * sizeof(*res));
+
+	for (i = 0; i < nd;) {
+		unsigned long os, oc, ns, nc, seen_o = 0, seen_n = 0;
+		size_t start;
+
+		if (sscanf(dv[i], "@@ -%lu,%lu +%lu,%lu @@", &os, &oc, &ns, &nc) != 4)
+			fail_msg("not a hunk header: '%s'", dv[i]);
+		start = oc ? os - 1 : os;
+		assert_true(start >= ai && start <= na);
+		for (; ai < start; ai++)
+			res[nr++] = av[ai];
+		assert_int_equal(ns, nr + (nc ? 1 : 0));
+		for (i++; i < nd && dv[i][0] != '@'; i++) {
+			char t = dv[i][0];
+
+			if (t == ' ' || t == '-') {
+				assert_true(ai < na);
+				assert_string_equal(dv[i] + 1, av[ai]);
+				ai++;
+				seen_o++;
+			}
+			if (t == ' ' || t == '+') {
+				res[nr++] = dv[i] + 1;
+				seen_n++;
+			}
+		}
+		assert_int_equal(seen_o, oc);
+		assert_int_equal(seen_n, nc);
+	}
+	for (; ai < na; ai++)
+		res[nr++] = av[ai];
+	assert_int_equal(nr, nb);
+	for (k = 0; k < nb; k++)
+		assert_string_equal(res[k], bv[k]);
+	free(res);
+	free(av);
+	free(bv);
+	free(dv);
+	free(ac);
+	free(bc);
+	free(dc);
+}
+
+static void test_line_diff_applies(void **state)
+{
+	struct buf a = BUF_INIT, b = BUF_INIT;
+	int round;
+
+	(void)state;
+	for (round = 0; round < 5 * ROUNDS; round++) {
+		char *d;
+
+		random_lines(&a, 2 + rnd(12));
+		random_lines(&b, 2 + rnd(12));
+		if (!strcmp(buf_str(&a), buf_str(&b)))
+			continue;
+		d = body_diff(buf_str(&a), buf_str(&b));
+		check_patch(buf_str(&a), buf_str(&b), d);
+		free(d);
+	}
+	buf_release(&a);
+	buf_release(&b);
+}
+
+/* Random hostile plans under random budgets: always well formed, within the budget when the head
+ * leaves room for the closing lines. */
+static void test_random_hostile_plans(void **state)
+{
+	static const char *const bits[] = { "`", "```", "</details>", "<details>", "<script>", "|", "\n", "@all",
+					    "\\", "*", "_", "[x](y)", "&amp;", "\xe2\x80\xae", "\x1b[31m", "\xc3",
+					    "\xe2\x82\xac", "word ", "\n\n", "{+", "~~", "$", "<!--", "-->" };
+	struct buf t = BUF_INIT, u = BUF_INIT, name = BUF_INIT;
+	int round;
+
+	(void)state;
+	for (round = 0; round < ROUNDS; round++) {
+		struct plan *p = plan_new();
+		char cid[16], id[16], *s;
+		size_t budget = 1500 + rnd(6000), head;
+		unsigned i, k, n = 1 + rnd(40);
+
+		for (i = 0; i < 3; i++) {
+			cJSON *c = cJSON_CreateObject();
+
+			buf_reset(&name);
+			for (k = rnd(6); k > 0; k--)
+				buf_puts(&name, bits[rnd(24)]);
+			cJSON_AddNumberToObject(c, "id", 10 + i);
+			cJSON_AddStringToObject(c, "name", buf_str(&name));
+			cJSON_AddStringToObject(c, "time_zone", "Asia/Kolkata");
+			plan_add_course(p, c, NULL);
+			cJSON_Delete(c);
+		}
+		for (i = 0; i < n; i++) {
+			buf_reset(&t);
+			buf_reset(&u);
+			buf_reset(&name);
+			for (k = rnd(30); k > 0; k--)
+				buf_puts(&t, bits[rnd(24)]);
+			buf_add(&u, t.ptr ? t.ptr : "", t.len);
+			for (k = 1 + rnd(5); k > 0; k--)
+				buf_puts(&u, bits[rnd(24)]);
+			for (k = rnd(5); k > 0; k--)
+				buf_puts(&name, bits[rnd(24)]);
+			snprintf(cid, sizeof(cid), "%u", 10 + rnd(3));
+			snprintf(id, sizeof(id), "%u", i);
+			add_str(p, buf_str(&name), cid, rnd(2) ? RES_PAGE : RES_ASSIGNMENT, id, buf_str(&name),
+				rnd(2) ? "body" : "name", buf_str(&t), buf_str(&u));
+			if (!rnd(4))
+				plan_add_skip(p, buf_str(&name), cid, RES_PAGE, id, buf_str(&name), buf_str(&name),
+					      buf_str(&u));
+		}
+		plan_finish(p);
+		s = md(p, 1 << 20);
+		check_md(s, 9);
+		head = (size_t)(strstr(s, "|\n\n") - s);
+		free(s);
+		s = md(p, budget);
+		check_md(s, 9);
+		if (head + 1024 <= budget && strlen(s) > budget) {
+			fprintf(stderr, "%s\n---- head %zu budget %zu len %zu\n", s, head, budget, strlen(s));
+			fail();
+		}
+		free(s);
+		plan_free(p);
+	}
+	buf_release(&t);
+	buf_release(&u);
+	buf_release(&name);
 }
 
 int main(void)
@@ -589,6 +794,8 @@ int main(void)
 		cmocka_unit_test(test_escaping),
 		cmocka_unit_test(test_truncation),
 		cmocka_unit_test(test_long_diff_is_elided),
+		cmocka_unit_test(test_line_diff_applies),
+		cmocka_unit_test(test_random_hostile_plans),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
