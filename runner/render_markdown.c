@@ -711,6 +711,10 @@ static void put_update(struct mctx *m, struct buf *out, const struct plan_change
 	if (render_wants_diff(c)) {
 		size_t mark = out->len;
 
+		if (cJSON_IsNull(c->before))
+			buf_puts(out, " (was null)");
+		else if (cJSON_IsNull(c->after))
+			buf_puts(out, " (becomes null)");
 		if (show_steps)
 			put_steps(out, c);
 		if (put_diff(m, out, cJSON_IsString(c->before) ? c->before->valuestring : "",

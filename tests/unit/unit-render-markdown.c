@@ -426,6 +426,28 @@ static void test_line_diff(void **state)
 	expect_diff("alpha beta\nend\n", "alpha\nbeta\nend\n", "@@ -1,2 +1,3 @@\n-alpha beta\n+alpha\n+beta\n end\n");
 	/* two lines joined */
 	expect_diff("alpha\nbeta\nend\n", "alpha beta\nend\n", "@@ -1,3 +1,2 @@\n-alpha\n-beta\n+alpha beta\n end\n");
+	/* from null, and to null: said on the field line */
+	{
+		struct plan *p = plan_new();
+		char *out;
+
+		course(p, NY);
+		plan_add(p, "S", "4821", RES_PAGE, "1", NULL, "P", PLAN_UPDATE, "body", cJSON_CreateNull(),
+			 cJSON_CreateString("<p>new</p>"));
+		plan_add(p, "S", "4821", RES_PAGE, "2", NULL, "Q", PLAN_UPDATE, "body", cJSON_CreateString("<p>old</p>"),
+			 cJSON_CreateNull());
+		plan_add(p, "S", "4821", RES_PAGE, "3", NULL, "R", PLAN_UPDATE, "body", cJSON_CreateString(""),
+			 cJSON_CreateNull());
+		plan_finish(p);
+		out = md(p, 0);
+		check_md(out, 9);
+		assert_non_null(strstr(out, "- **body** (was null)\n\n```diff\n+<p>new</p>\n```\n"));
+		assert_non_null(strstr(out, "- **body** (becomes null)\n\n```diff\n-<p>old</p>\n```\n"));
+		/* "" against null is no text change: the values */
+		assert_non_null(strstr(out, "- **body** \"\" " TO " null\n"));
+		free(out);
+		plan_free(p);
+	}
 	/* from empty, and to empty */
 	expect_diff("", "new text", "+new text\n");
 	expect_diff("old\ntext\n", "", "@@ -1,2 +0,0 @@\n-old\n-text\n");
