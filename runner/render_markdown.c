@@ -13,7 +13,9 @@
  *
  * The diff blocks: the token diff (textdiff.h) is turned into a line diff. Walking its ops, each side
  * builds its current line; a line untouched on both sides is context, the others become -/+ lines,
- * all the - lines of a run before its + lines, as in a unified diff. Hunks keep CONTEXT_LINES lines
+ * all the - lines of a run before its + lines, as in a unified diff; a lone insert or delete that
+ * holds a line break is first slid to a line start when the same edit can start there (slide()),
+ * so an added line reads as one + line, not as a changed pair. Hunks keep CONTEXT_LINES lines
  * of context and get "@@ -a,b +c,d @@" headers when a text has more than one line. A long line
  * (one-line HTML bodies are the common case) shows only LINE_CONTEXT bytes around each changed span
  * of it, "…" for the rest, so a one-word change in a 5 KB paragraph is one short - and + line --
