@@ -1043,11 +1043,16 @@ static int put_details(struct mctx *m, const struct render_groups *g, struct buf
 		if (shown_skips)
 			buf_putc(out, '\n');
 		if (i < grp->nchanges || shown_skips < grp->nskips) {
-			size_t rest = grp->nchanges - i, objs = blocks_from(p, grp, i);
+			size_t rest = grp->nchanges - i, objs = blocks_from(p, grp, i), sk = grp->nskips - shown_skips;
 
-			buf_printf(out, "*" ELLIPSIS " %zu more change%s to %zu object%s and %zu skipped in this course "
-				   "are not shown here (the comment's size limit).*\n\n", rest, plural(rest), objs,
-				   plural(objs), grp->nskips - shown_skips);
+			buf_puts(out, "*" ELLIPSIS " not shown here (the comment's size limit): ");
+			if (rest)
+				buf_printf(out, "%zu more change%s to %zu object%s", rest, plural(rest), objs, plural(objs));
+			if (rest && sk)
+				buf_puts(out, " and ");
+			if (sk)
+				buf_printf(out, "%zu more skipped entr%s", sk, sk == 1 ? "y" : "ies");
+			buf_puts(out, " of this course.*\n\n");
 		}
 		buf_puts(out, "</details>\n\n");
 	}

@@ -549,10 +549,27 @@ static void test_truncation(void **state)
 	assert_int_equal(rows, 5);
 	assert_non_null(strstr(s, "| 100 | Cours\xc3\xa9 0 | 1000 | 1000 | 0 | 1000 | 0 | 0 | 50 |\n"));
 	assert_non_null(strstr(s, "| 104 | Cours\xc3\xa9 4 | 1000 | 1000 | 0 | 1000 | 0 | 0 | 0 |\n"));
-	assert_non_null(strstr(s, "more changes to"));
-	assert_non_null(strstr(s, "in this course are not shown here"));
+	assert_non_null(strstr(s, "\n*" ELL " not shown here (the comment's size limit): "));
+	assert_non_null(strstr(s, " more changes to "));
+	assert_non_null(strstr(s, " objects and 50 more skipped entries of this course.*\n\n</details>\n"));
 	assert_non_null(strstr(s, "more courses ("));
 	assert_non_null(strstr(s, "`coursectl plan --format text`"));
+	{
+		/* what is shown and what is said to be left out add up to the plan */
+		const char *q = s, *r = strstr(s, "not shown here (the comment's size limit): ");
+		size_t shown = 0;
+		unsigned long rest;
+
+		while ((q = strstr(q, "\n`~` **page ")) != NULL && q < r) {
+			shown++;
+			q++;
+		}
+		assert_non_null(r);
+		assert_int_equal(sscanf(r, "not shown here (the comment's size limit): %lu more", &rest), 1);
+		assert_true(shown > 100);
+		assert_int_equal(shown + rest, 1000);
+		assert_non_null(strstr(s, "The details of 4 more courses (4000 changes, 0 skipped)"));
+	}
 	free(s);
 
 	/* a small budget: still whole pieces, balanced, UTF-8 intact; the head alone may pass it */
