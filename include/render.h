@@ -1,8 +1,10 @@
-/* include/render.h -- plans as text for people and as a self-contained HTML page; no network, no Canvas.
+/* include/render.h -- plans as text for people, as a self-contained HTML page and as a pull-request
+ * comment in Markdown; no network, no Canvas.
  *
  *   struct render_opts o = RENDER_OPTS_INIT;  o.color = isatty(1) && !getenv("NO_COLOR");
  *   render_text(plan, &out, &o);              appends to a struct buf
  *   render_html(plan, &out);
+ *   render_markdown(plan, &out, 0);           a pull-request comment within 60,000 bytes
  *
  * Text layout (grouped course -> object -> field; the step in brackets on the object line when one
  * step made all of the object's changes, else on each field line):
@@ -55,6 +57,19 @@ void render_text(const struct plan *p, struct buf *out, const struct render_opts
  * blackouts shaded), a table of every change (object, field, before, after, steps) and the
  * skipped list. Every string is HTML-escaped. Converts dates with dates.h (TZ is left set). */
 void render_html(const struct plan *p, struct buf *out);
+
+/* The plan as a pull-request comment (GitHub and GitLab flavoured Markdown): a title, the summary
+ * line, a table with one row per course (changes, objects, creates / updates / deletes / moves,
+ * skipped), then per course a collapsed <details> block with the changes grouped by object (dates
+ * in the course's zone, scalars inline, HTML and long text as ```diff blocks) and the skipped
+ * entries. Every string is neutralised and escaped for Markdown and HTML. The comment stays within
+ * `budget` bytes (0: RENDER_MARKDOWN_BUDGET; GitHub's limit is 65,536 characters): diff blocks are
+ * shortened first, then the details that do not fit are left out with a line saying how many
+ * changes that is; the head and the table are always complete, so a plan with more courses than
+ * the budget holds rows for goes over it. Never ends inside a fence, a <details> or a UTF-8
+ * sequence. Converts dates with dates.h (TZ is left set). */
+#define RENDER_MARKDOWN_BUDGET 60000
+void render_markdown(const struct plan *p, struct buf *out, size_t budget);
 
 /* The one-line summary "Plan: N changes to M objects in K courses" (+ " (S skipped)"), no newline. */
 void render_summary_line(const struct plan *p, struct buf *out);

@@ -1,6 +1,6 @@
 /* runner/cmd_plan.c -- `coursectl plan RECIPE`: read the courses, run the steps, show the changes.
  *
- *   coursectl plan RECIPE [--out PLAN.json] [--format text|json|html] [--detailed-exitcode]
+ *   coursectl plan RECIPE [--out PLAN.json] [--format text|json|html|markdown] [--detailed-exitcode]
  *                         [--course ID]... [--var NAME=VALUE]... [--color auto|always|never]
  *
  * The preview people trust before anything changes, so it only reads: the recipe is loaded and
@@ -35,7 +35,7 @@
 #include "render.h"
 #include "xalloc.h"
 
-enum format { FMT_TEXT, FMT_JSON, FMT_HTML };
+enum format { FMT_TEXT, FMT_JSON, FMT_HTML, FMT_MARKDOWN };
 
 struct opts {
 	const char *recipe, *out;
@@ -52,14 +52,15 @@ struct opts {
 
 static void usage(FILE *fp)
 {
-	fprintf(fp, "usage: coursectl plan RECIPE [--out PLAN.json] [--format text|json|html] [--detailed-exitcode]\n"
-		    "                      [--course ID]... [--var NAME=VALUE]... [options]\n");
+	fprintf(fp, "usage: coursectl plan RECIPE [--out PLAN.json] [--format text|json|html|markdown]\n"
+		    "                      [--detailed-exitcode] [--course ID]... [--var NAME=VALUE]... [options]\n");
 	if (fp != stdout)
 		return;
 	fprintf(fp, "\nReads the recipe's courses from Canvas, runs its steps on a copy in memory and shows every\n"
 		    "change: each field's value now and the value the recipe wants. Nothing is written to Canvas.\n\n"
 		    "   --out FILE             also save the plan as JSON (mode 600) for `coursectl apply FILE`\n"
-		    "   --format FORMAT        text (default; a diff for people), json (the plan file), html\n"
+		    "   --format FORMAT        text (default; a diff for people), json (the plan file), html,\n"
+		    "                          markdown (a pull-request comment, under 60,000 bytes)\n"
 		    "   --detailed-exitcode    exit 0 when there is nothing to change, 2 when there is, 1 on error\n"
 		    "   --course ID            plan only this course of the recipe's (repeatable); required when\n"
 		    "                          the recipe lists no courses\n"
@@ -111,8 +112,11 @@ static int parse_args(struct opts *o, struct config *cfg, int argc, char **argv,
 					o->format = FMT_JSON;
 				else if (!strcmp(v, "html"))
 					o->format = FMT_HTML;
+				else if (!strcmp(v, "markdown"))
+					o->format = FMT_MARKDOWN;
 				else
-					return err_set(err, ERR_USAGE, "--format takes text, json or html, not '%s'", v);
+					return err_set(err, ERR_USAGE, "--format takes text, json, html or markdown, not '%s'",
+						       v);
 			} else {
 				if (!strcmp(v, "auto"))
 					o->color = -1;
@@ -158,6 +162,8 @@ static int print_plan(const struct plan *p, const struct opts *o, struct err *er
 		free(s);
 	} else if (o->format == FMT_HTML) {
 		render_html(p, &out);
+	} else if (o->format == FMT_MARKDOWN) {
+		render_markdown(p, &out, 0);
 	} else {
 		ro.color = want_color(o->color);
 		render_text(p, &out, &ro);

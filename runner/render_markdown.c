@@ -1,0 +1,1104 @@
+/* runner/render_markdown.c -- a plan as a pull-request comment: GitHub and GitLab flavoured Markdown
+ * (include/render.h, render_markdown).
+ *
+ * What it is for: the comment a CI job posts on a pull request of a course repository, read by
+ * someone who reviews the change and may never run coursectl. So it leads with what a reviewer
+ * decides on -- the summary line (the same words as the text's) and a table with one row per
+ * course (changes, objects, creates / updates / deletes / moves, skipped: the ops are what a
+ * reviewer weighs, a delete above all) -- and puts the detail of each course in a collapsed
+ * <details> block (open when the plan has one course), grouped by object as in the text
+ * (render_internal.h). Dates read as in the text: local time with weekday in the course's zone,
+ * before → after, then the UTC instants. Scalars sit inline; HTML fields and long or multi-line
+ * text are a fenced ```diff block, so both forges colour the removed and added lines.
+ *
+ * The diff blocks: the token diff (textdiff.h) is turned into a line diff. Walking its ops, each side
+ * builds its current line; a line untouched on both sides is context, the others become -/+ lines,
+ * all the - lines of a run before its + lines, as in a unified diff; a lone insert or delete that
+ * holds a line break is first slid to a line start when the same edit can start there (slide()),
+ * so an added line reads as one + line, not as a changed pair. Hunks keep CONTEXT_LINES lines
+ * of context and get "@@ -a,b +c,d @@" headers when a text has more than one line. A long line
+ * (one-line HTML bodies are the common case) shows only LINE_CONTEXT bytes around each changed span
+ * of it, "…" for the rest, so a one-word change in a 5 KB paragraph is one short - and + line --
+ * better than either a plain line diff (the body twice) or the text's [-x-]{+y+} markers (which
+ * neither forge colours). Created objects show their HTML fields the same way (all + lines): the
+ * new page's text is what a template repository's reviewer wants to read.
+ *
+ * Escaping (every string of the plan is server or recipe data): first neutralised by textdiff's
+ * rules (control characters, bidi overrides and invalid UTF-8 as visible escapes; a line break as
+ * "\n" in inline text). Then, in Markdown text and table cells, the ASCII punctuation that starts an
+ * inline construct in CommonMark, GFM or GitLab's extensions is backslash-escaped (\ ` * _ [ ] ~ | $
+ * { }: emphasis, code, links, strikethrough, cells, math, GitLab's {+ +} diffs) and < > & become
+ * entities, so no raw HTML from Canvas reaches the page ("</details>" and "<script>" are text).
+ * Inside <summary>, an HTML block where Markdown is not parsed, the HTML escapes alone. An "@"
+ * before a name gets a WORD JOINER (U+2060) after it: a Canvas title "@all" or "@org/team" must
+ * not notify anyone from a bot's comment. Server text never starts a line (a fixed prefix comes
+ * first), so the line-start constructs (#, -, +, 1., >, ===) need no escape. A fenced block uses a
+ * fence one backtick longer than the longest run of backticks in it (at least three), so no line
+ * of it can close it; its content is neutralised too.
+ *
+ * Size: GitHub refuses a comment over 65,536 characters; the caller gives a byte budget (default
+ * RENDER_MARKDOWN_BUDGET) for the whole comment. The head and the table are always complete (the
+ * table is the review). The details are rendered at level 0 (diff blocks whole), then, when they do
+ * not fit, at level 1 and 2 (each diff block's first 40, then 12 lines, and "… N more lines"), and
+ * at level 2 they are filled object by object while they fit, minus RESERVE bytes kept for the
+ * closing lines: the course where the room ends says how many of its changes are not shown and
+ * closes its <details>; the courses after it are one line with their counts, pointing to the plan
+ * file and `--format text`. Pieces are appended whole, so the output never ends inside a UTF-8
+ * sequence, a fence or a <details> block. Rendering up to three times costs little next to the
+ * network time of a plan, and is simpler than predicting the size of each level.
+ *
+ * Rejected: a table row per change (a diff does not fit in a cell; dates and names make rows too
+ * wide); nested lists with indented fences (one wrong indent turns the rest into a code block);
+ * code spans for server strings (GFM tables still split them at "|", and a backtick inside needs
+ * the same care as a fence); a per-course line for each omitted course (for a 10,000-course plan
+ * that is itself over the budget; the table already has every course's counts).
+ */
+#include "render.h"
+
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "dates.h"
+#include "render_internal.h"
+#include "resource.h"
+#include "textdiff.h"
+#include "xalloc.h"
+
+#define ARROW    "\xe2\x86\x92"   /* → */
+#define ELLIPSIS "\xe2\x80\xa6"   /* … */
+#define MDASH    "\xe2\x80\x94"   /* — */
+#define MIDDOT   "\xc2\xb7"       /* · */
+#define WJ       "\xe2\x81\xa0"   /* U+2060 WORD JOINER */
+
+#define SCALAR_CAP 200          /* bytes of a value on an update line */
+#define CONTEXT_LINES 3         /* lines of context around a change in a diff block */
+#define LINE_WIDE 160           /* a diff line longer than this is trimmed ... */
+#define LINE_CONTEXT 40         /* ... to this many bytes around each changed span */
+#define RESERVE 1024            /* room kept for the lines that close a shortened comment */
+#define LEVELS 3
+
+static const size_t level_lines[LEVELS] = { 0, 40, 12 };      /* lines of a diff block; 0: all */
+static const size_t level_line_max[LEVELS] = { 2000, 600, 300 };  /* bytes of one diff line */
+
+struct mctx {
+	const struct plan *p;
+	struct buf raw;           /* scratch: a value before escaping */
+	size_t diff_lines;        /* this level's */
+	size_t line_max;
+};
+
+static int is_cont(unsigned char c)
+{
+	return (c & 0xc0) == 0x80;
+}
+
+/* ---------------------------------------------------------------- escaping */
+
+enum esc { ESC_MD, ESC_HTML };
+
+static int name_char(char c)
+{
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' ||
+	       c == '-';
+}
+
+/* s[0..len) from the server, neutralised (line breaks as "\n") and escaped for `how`. */
+static void put_esc(struct buf *out, const char *s, size_t len, enum esc how)
+{
+	struct buf n = BUF_INIT;
+	const char *nl;
+	char two[3] = { '\\', 0, 0 };
+	size_t i, run = 0;
+
+	while ((nl = memchr(s, '\n', len)) != NULL) {
+		textdiff_put_escaped(&n, s, (size_t)(nl - s));
+		buf_puts(&n, "\\n");
+		len -= (size_t)(nl - s) + 1;
+		s = nl + 1;
+	}
+	textdiff_put_escaped(&n, s, len);
+	for (i = 0; i < n.len; i++) {
+		const char *rep = NULL;
+		char c = n.ptr[i];
+
+		switch (c) {
+		case '&': rep = "&amp;"; break;
+		case '<': rep = "&lt;"; break;
+		case '>': rep = "&gt;"; break;
+		case '"': rep = how == ESC_HTML ? "&quot;" : NULL; break;
+		case '\'': rep = how == ESC_HTML ? "&#39;" : NULL; break;
+		case '@': rep = name_char(n.ptr[i + 1]) ? "@" WJ : NULL; break;
+		case '\\': case '`': case '*': case '_': case '[': case ']': case '~': case '|': case '$':
+		case '{': case '}':
+			if (how == ESC_MD) {
+				two[1] = c;
+				rep = two;
+			}
+			break;
+		default: break;
+		}
+		if (!rep)
+			continue;
+		buf_add(out, n.ptr + run, i - run);
+		buf_puts(out, rep);
+		run = i + 1;
+	}
+	buf_add(out, n.ptr + run, n.len - run);
+	buf_release(&n);
+}
+
+static void put_md(struct buf *out, const char *s)
+{
+	if (s)
+		put_esc(out, s, strlen(s), ESC_MD);
+}
+
+static void put_html(struct buf *out, const char *s)
+{
+	if (s)
+		put_esc(out, s, strlen(s), ESC_HTML);
+}
+
+/* ---------------------------------------------------------------- line diff from the token diff */
+
+enum lkind { L_CTX, L_DEL, L_INS };
+
+struct span {
+	size_t start, end;        /* changed bytes of a line */
+};
+
+struct dline {
+	enum lkind kind;
+	size_t off, len;          /* in ldiff.text */
+	size_t sp, nsp;           /* in ldiff.spans */
+	size_t oldno, newno;      /* lines of each side before this one */
+};
+
+struct lines {
+	struct dline *v;
+	size_t n, alloc;
+};
+
+struct side {                     /* the line a side is building */
+	struct buf text;
+	struct span *sp;
+	size_t nsp, asp;
+	int touched;              /* an edit is in it (or, for the other side, at a point inside it) */
+};
+
+struct ldiff {
+	struct buf text;
+	struct lines out, pend[2];        /* pend: - and + lines waiting for the end of their run */
+	struct span *spans;
+	size_t nspans, aspans;
+	struct side s[2];                 /* 0 old, 1 new */
+	size_t nold, nnew;
+};
+
+static void lines_push(struct lines *l, const struct dline *d)
+{
+	if (l->n == l->alloc) {
+		l->alloc = l->alloc ? 2 * l->alloc : 16;
+		l->v = xrealloc(l->v, l->alloc * sizeof(*l->v));
+	}
+	l->v[l->n++] = *d;
+}
+
+static void side_add(struct side *s, const char *p, size_t n, int changed)
+{
+	if (!n)
+		return;
+	if (changed) {
+		if (s->nsp && s->sp[s->nsp - 1].end == s->text.len) {
+			s->sp[s->nsp - 1].end += n;
+		} else {
+			if (s->nsp == s->asp) {
+				s->asp = s->asp ? 2 * s->asp : 4;
+				s->sp = xrealloc(s->sp, s->asp * sizeof(*s->sp));
+			}
+			s->sp[s->nsp].start = s->text.len;
+			s->sp[s->nsp++].end = s->text.len + n;
+		}
+	}
+	buf_add(&s->text, p, n);
+}
+
+/* The side's line as a finished line of `kind` (its spans copied); the side starts a new line. */
+static struct dline take_line(struct ldiff *ld, int k, enum lkind kind)
+{
+	struct side *s = &ld->s[k];
+	struct dline d;
+
+	memset(&d, 0, sizeof(d));
+	d.kind = kind;
+	d.off = ld->text.len;
+	d.len = s->text.len;
+	buf_add(&ld->text, buf_str(&s->text), s->text.len);
+	d.sp = ld->nspans;
+	d.nsp = kind == L_CTX ? 0 : s->nsp;
+	if (ld->nspans + d.nsp > ld->aspans) {
+		ld->aspans = 2 * (ld->nspans + d.nsp) + 8;
+		ld->spans = xrealloc(ld->spans, ld->aspans * sizeof(*ld->spans));
+	}
+	if (d.nsp)
+		memcpy(ld->spans + ld->nspans, s->sp, d.nsp * sizeof(*s->sp));
+	ld->nspans += d.nsp;
+	buf_reset(&s->text);
+	s->nsp = 0;
+	s->touched = 0;
+	return d;
+}
+
+static void add_line(struct ldiff *ld, struct dline d)
+{
+	d.oldno = ld->nold;
+	d.newno = ld->nnew;
+	ld->nold += d.kind != L_INS;
+	ld->nnew += d.kind != L_DEL;
+	lines_push(&ld->out, &d);
+}
+
+/* The - lines of the run, then its + lines. */
+static void flush(struct ldiff *ld)
+{
+	size_t k, i;
+
+	for (k = 0; k < 2; k++) {
+		for (i = 0; i < ld->pend[k].n; i++)
+			add_line(ld, ld->pend[k].v[i]);
+		ld->pend[k].n = 0;
+	}
+}
+
+static void end_one(struct ldiff *ld, int k)
+{
+	struct dline d = take_line(ld, k, k ? L_INS : L_DEL);
+
+	lines_push(&ld->pend[k], &d);
+}
+
+/* A line break both sides share. */
+static void end_both(struct ldiff *ld)
+{
+	if (!ld->s[0].touched && !ld->s[1].touched) {
+		flush(ld);
+		add_line(ld, take_line(ld, 0, L_CTX));
+		buf_reset(&ld->s[1].text);
+		ld->s[1].nsp = 0;
+	} else {
+		end_one(ld, 0);
+		end_one(ld, 1);
+	}
+}
+
+static void feed_equal(struct ldiff *ld, const char *s, size_t n)
+{
+	while (n) {
+		const char *nl = memchr(s, '\n', n);
+		size_t piece = nl ? (size_t)(nl - s) : n;
+
+		side_add(&ld->s[0], s, piece, 0);
+		side_add(&ld->s[1], s, piece, 0);
+		if (!nl)
+			break;
+		end_both(ld);
+		s += piece + 1;
+		n -= piece + 1;
+	}
+}
+
+/* Deleted (k 0) or inserted (k 1) text. Whole lines between two line starts leave the other side's
+ * line alone; anything else is an edit inside it. */
+static void feed_edit(struct ldiff *ld, int k, const char *s, size_t n)
+{
+	int pure = n && s[n - 1] == '\n' && !ld->s[0].text.len && !ld->s[1].text.len && !ld->s[0].touched &&
+		   !ld->s[1].touched;
+
+	if (!pure)
+		ld->s[1 - k].touched = 1;
+	while (n) {
+		const char *nl = memchr(s, '\n', n);
+		size_t piece = nl ? (size_t)(nl - s) : n;
+
+		side_add(&ld->s[k], s, piece, 1);
+		ld->s[k].touched = 1;
+		if (!nl)
+			break;
+		end_one(ld, k);
+		s += piece + 1;
+		n -= piece + 1;
+	}
+}
+
+/* Moves ops[i], a lone insert or delete between two equal runs, to start at a line start when the
+ * same edit can start there: the token diff puts "two\nline " after "line " where a reader wants
+ * "line two\n" before "line 3". Left: the text before it on its line is also the end of the edit;
+ * right: the edit's first line (with its break) also starts the equal run after it. */
+static void slide(struct textdiff_op *ops, size_t n, size_t i, const char *a, const char *b)
+{
+	struct textdiff_op *e = &ops[i - 1], *x = &ops[i], *f = i + 1 < n ? &ops[i + 1] : NULL;
+	int del = x->kind == TEXTDIFF_DELETE;
+	const char *t = del ? a : b, *nl;
+	size_t off = del ? x->a_off : x->b_off, len = del ? x->a_len : x->b_len, k;
+
+	if (!f || f->kind != TEXTDIFF_EQUAL || !memchr(t + off, '\n', len) || !off || t[off - 1] == '\n')
+		return;
+	for (k = 0; k < e->a_len && t[off - k - 1] != '\n'; k++)
+		;
+	if (k < e->a_len || i == 1) {
+		if (k && k <= len && !memcmp(t + off + len - k, t + off - k, k)) {
+			e->a_len -= k;
+			e->b_len -= k;
+			x->a_off -= k;
+			x->b_off -= k;
+			f->a_off -= k;
+			f->b_off -= k;
+			f->a_len += k;
+			f->b_len += k;
+			return;
+		}
+	}
+	nl = memchr(t + off, '\n', len);
+	k = (size_t)(nl - (t + off)) + 1;
+	if (k <= f->a_len && !memcmp(t + off, t + off + len, k)) {
+		e->a_len += k;
+		e->b_len += k;
+		x->a_off += k;
+		x->b_off += k;
+		f->a_off += k;
+		f->b_off += k;
+		f->a_len -= k;
+		f->b_len -= k;
+	}
+}
+
+static void ldiff_build(struct ldiff *ld, const struct textdiff *d)
+{
+	struct textdiff_op *ops = xmalloc((d->nops + 1) * sizeof(*ops));
+	size_t i;
+
+	memset(ld, 0, sizeof(*ld));
+	if (d->nops)
+		memcpy(ops, d->ops, d->nops * sizeof(*ops));
+	for (i = 1; i < d->nops; i++)
+		if (ops[i].kind != TEXTDIFF_EQUAL && ops[i - 1].kind == TEXTDIFF_EQUAL)
+			slide(ops, d->nops, i, d->a, d->b);
+	for (i = 0; i < d->nops; i++) {
+		const struct textdiff_op *op = &ops[i];
+
+		if (op->kind == TEXTDIFF_EQUAL)
+			feed_equal(ld, d->a + op->a_off, op->a_len);
+		else if (op->kind == TEXTDIFF_DELETE)
+			feed_edit(ld, 0, d->a + op->a_off, op->a_len);
+		else
+			feed_edit(ld, 1, d->b + op->b_off, op->b_len);
+	}
+	if (ld->s[0].text.len || ld->s[1].text.len || ld->s[0].touched || ld->s[1].touched) {
+		if (!ld->s[0].touched && !ld->s[1].touched) {
+			end_both(ld);
+		} else {
+			if (ld->s[0].text.len)
+				end_one(ld, 0);
+			if (ld->s[1].text.len)
+				end_one(ld, 1);
+		}
+	}
+	flush(ld);
+	free(ops);
+}
+
+static void ldiff_release(struct ldiff *ld)
+{
+	int k;
+
+	buf_release(&ld->text);
+	free(ld->out.v);
+	free(ld->spans);
+	for (k = 0; k < 2; k++) {
+		free(ld->pend[k].v);
+		buf_release(&ld->s[k].text);
+		free(ld->s[k].sp);
+	}
+}
+
+/* ---------------------------------------------------------------- diff blocks */
+
+static size_t snap_back(const char *s, size_t i)
+{
+	while (i > 0 && is_cont((unsigned char)s[i]))
+		i--;
+	return i;
+}
+
+static size_t snap_fwd(const char *s, size_t n, size_t i)
+{
+	while (i < n && is_cont((unsigned char)s[i]))
+		i++;
+	return i;
+}
+
+static int is_break(char c)
+{
+	return c == ' ' || c == '\t' || c == '>' || c == '<';
+}
+
+/* A piece's start moved to the next word when one starts within SNAP bytes (not past `limit`), so
+ * a piece does not open in the middle of a word; else on a UTF-8 boundary. */
+#define SNAP 16
+static size_t word_start(const char *s, size_t rs, size_t limit)
+{
+	size_t j;
+
+	if (rs == 0 || is_break(s[rs - 1]))
+		return rs;
+	for (j = rs; j < limit && j < rs + SNAP; j++)
+		if (is_break(s[j]))
+			return s[j] == '<' ? j : j + 1;
+	return snap_back(s, rs);
+}
+
+/* The same for a piece's end: back to the end of a word, not before `limit`. */
+static size_t word_end(const char *s, size_t n, size_t re, size_t limit)
+{
+	size_t j;
+
+	if (re >= n || is_break(s[re]))
+		return re;
+	for (j = re; j > limit && j + SNAP > re; j--)
+		if (is_break(s[j - 1]))
+			return s[j - 1] == '>' ? j : j - 1;
+	return snap_fwd(s, n, re);
+}
+
+/* s[0..n) neutralised, at most `room` bytes of it (cut on a UTF-8 boundary, "…" after). Returns the
+ * bytes of s used. */
+static size_t put_piece(struct buf *out, const char *s, size_t n, size_t room)
+{
+	size_t cut = n;
+
+	if (cut > room)
+		cut = snap_back(s, room);
+	textdiff_put_escaped(out, s, cut);
+	if (cut < n)
+		buf_puts(out, ELLIPSIS);
+	return cut;
+}
+
+/* One diff line's text: whole when short; else the head (no spans) or LINE_CONTEXT bytes around each
+ * changed span, "…" for the rest; at most m->line_max bytes of it in all. */
+static void put_line_text(const struct mctx *m, struct buf *out, const struct ldiff *ld, const struct dline *d)
+{
+	const char *s = ld->text.ptr ? ld->text.ptr + d->off : "";
+	size_t n = d->len, i, room = m->line_max, rs = 0, re = 0, used;
+
+	if (n <= LINE_WIDE) {
+		textdiff_put_escaped(out, s, n);
+		return;
+	}
+	if (!d->nsp) {
+		put_piece(out, s, n, LINE_WIDE);
+		return;
+	}
+	for (i = 0; i < d->nsp && room;) {
+		const struct span *sp = &ld->spans[d->sp + i];
+
+		rs = snap_back(s, sp->start > LINE_CONTEXT ? sp->start - LINE_CONTEXT : 0);
+		re = sp->end + LINE_CONTEXT < n ? sp->end + LINE_CONTEXT : n;
+		/* spans close together share one piece */
+		while (i + 1 < d->nsp && ld->spans[d->sp + i + 1].start <= re + LINE_CONTEXT) {
+			i++;
+			re = ld->spans[d->sp + i].end + LINE_CONTEXT < n ? ld->spans[d->sp + i].end + LINE_CONTEXT : n;
+		}
+		rs = word_start(s, rs, sp->start);
+		re = word_end(s, n, re, ld->spans[d->sp + i].end);
+		if (rs > 0)
+			buf_puts(out, ELLIPSIS);
+		used = put_piece(out, s + rs, re - rs, room);
+		room -= used;
+		if (used < re - rs)
+			return;          /* put_piece wrote the "…" */
+		i++;
+	}
+	if (i < d->nsp || re < n)
+		buf_puts(out, ELLIPSIS);
+}
+
+struct hunk {
+	size_t start, end;
+};
+
+static int changed(const struct ldiff *ld, size_t i)
+{
+	return ld->out.v[i].kind != L_CTX;
+}
+
+/* The hunks of ld (malloced, the caller frees) and their number. */
+static struct hunk *hunks_of(const struct ldiff *ld, size_t *nh)
+{
+	struct hunk *h = NULL;
+	size_t n = ld->out.n, i = 0, ah = 0, c, last, k;
+
+	*nh = 0;
+	while (i < n) {
+		for (c = i; c < n && !changed(ld, c); c++)
+			;
+		if (c == n)
+			break;
+		last = c;
+		for (k = c + 1; k < n && k - last <= 2 * CONTEXT_LINES; k++)
+			if (changed(ld, k))
+				last = k;
+		if (*nh == ah) {
+			ah = ah ? 2 * ah : 4;
+			h = xrealloc(h, ah * sizeof(*h));
+		}
+		h[*nh].start = c >= i + CONTEXT_LINES ? c - CONTEXT_LINES : i;
+		h[*nh].end = last + 1 + CONTEXT_LINES < n ? last + 1 + CONTEXT_LINES : n;
+		i = h[(*nh)++].end;
+	}
+	return h;
+}
+
+/* The diff of a against b as the lines of a ```diff block (no fence), at most m->diff_lines of them.
+ * Returns the number of changes (0: equal texts, nothing written). */
+static int diff_lines(const struct mctx *m, struct buf *out, const char *a, const char *b)
+{
+	struct textdiff *d;
+	struct ldiff ld;
+	struct hunk *h;
+	size_t nh, k, i, total = 0, shown = 0;
+	int headers, nchanges;
+
+	nchanges = textdiff(&d, a, strlen(a), b, strlen(b));
+	if (!nchanges) {
+		textdiff_free(d);
+		return 0;
+	}
+	ldiff_build(&ld, d);
+	textdiff_free(d);
+	h = hunks_of(&ld, &nh);
+	headers = ld.nold > 1 || ld.nnew > 1;
+	for (k = 0; k < nh; k++)
+		total += (size_t)headers + h[k].end - h[k].start;
+	for (k = 0; k < nh; k++) {
+		size_t oc = 0, nc = 0;
+
+		for (i = h[k].start; i < h[k].end; i++) {
+			oc += ld.out.v[i].kind != L_INS;
+			nc += ld.out.v[i].kind != L_DEL;
+		}
+		if (headers) {
+			if (m->diff_lines && shown == m->diff_lines)
+				break;
+			buf_printf(out, "@@ -%zu,%zu +%zu,%zu @@\n", ld.out.v[h[k].start].oldno + (oc > 0), oc,
+				   ld.out.v[h[k].start].newno + (nc > 0), nc);
+			shown++;
+		}
+		for (i = h[k].start; i < h[k].end; i++) {
+			const struct dline *dl = &ld.out.v[i];
+
+			if (m->diff_lines && shown == m->diff_lines)
+				break;
+			buf_putc(out, dl->kind == L_DEL ? '-' : dl->kind == L_INS ? '+' : ' ');
+			put_line_text(m, out, &ld, dl);
+			buf_putc(out, '\n');
+			shown++;
+		}
+	}
+	if (shown < total)
+		buf_printf(out, ELLIPSIS " %zu more line%s\n", total - shown, total - shown == 1 ? "" : "s");
+	free(h);
+	ldiff_release(&ld);
+	return nchanges;
+}
+
+/* body as a fenced ```diff block, blank lines around it; the fence is longer than any backtick
+ * run of the body. */
+static void put_fenced(struct buf *out, const struct buf *body)
+{
+	size_t i, run = 0, longest = 0, k;
+
+	for (i = 0; i < body->len; i++) {
+		run = body->ptr[i] == '`' ? run + 1 : 0;
+		if (run > longest)
+			longest = run;
+	}
+	longest = longest < 3 ? 3 : longest + 1;
+	buf_putc(out, '\n');
+	for (k = 0; k < longest; k++)
+		buf_putc(out, '`');
+	buf_puts(out, "diff\n");
+	buf_add(out, buf_str(body), body->len);
+	for (k = 0; k < longest; k++)
+		buf_putc(out, '`');
+	buf_puts(out, "\n\n");
+}
+
+/* ---------------------------------------------------------------- changes */
+
+/* v as on an update line: render_value, escaped. */
+static void put_value(struct mctx *m, struct buf *out, const struct plan_change *c, const char *field,
+		      const cJSON *v, const char *zone)
+{
+	buf_reset(&m->raw);
+	render_value(&m->raw, c->kind, field, v, zone, SCALAR_CAP);
+	put_esc(out, buf_str(&m->raw), m->raw.len, ESC_MD);
+}
+
+static int date_parts(const cJSON *v, const char *zone, char loc[48], char utc[32])
+{
+	struct dates_local l;
+	int64_t t;
+
+	if (cJSON_IsNull(v)) {
+		snprintf(loc, 48, "null");
+		snprintf(utc, 32, "null");
+		return 0;
+	}
+	if (!cJSON_IsString(v) || dates_parse(v->valuestring, &t) || dates_to_local(t, zone, &l))
+		return -1;
+	dates_format_local(&l, loc);
+	dates_format_utc(t, utc);
+	return 0;
+}
+
+static void put_steps(struct buf *out, const struct plan_change *c)
+{
+	struct buf s = BUF_INIT;
+
+	if (!c->nsteps)
+		return;
+	render_steps(&s, c);
+	buf_puts(out, " \\[");
+	put_esc(out, buf_str(&s), s.len, ESC_MD);
+	buf_puts(out, "\\]");
+	buf_release(&s);
+}
+
+static void put_note(struct buf *out, const char *note)
+{
+	if (!note || !*note)
+		return;
+	buf_puts(out, " (");
+	put_md(out, note);
+	buf_putc(out, ')');
+}
+
+/* A diff block for a -> b under the line begun by the caller; 0, or -1 when the texts are equal. */
+static int put_diff(struct mctx *m, struct buf *out, const char *a, const char *b)
+{
+	struct buf body = BUF_INIT;
+	int rc = -1;
+
+	if (diff_lines(m, &body, a, b)) {
+		buf_putc(out, '\n');
+		put_fenced(out, &body);
+		rc = 0;
+	}
+	buf_release(&body);
+	return rc;
+}
+
+static void put_update(struct mctx *m, struct buf *out, const struct plan_change *c, const char *zone,
+		       int show_steps)
+{
+	char lb[48], la[48], ub[32], ua[32];
+
+	buf_puts(out, "- **");
+	put_md(out, c->field ? c->field : "(object)");
+	buf_puts(out, "**");
+	put_note(out, c->note);
+	if (render_wants_diff(c)) {
+		size_t mark = out->len;
+
+		if (cJSON_IsNull(c->before))
+			buf_puts(out, " (was null)");
+		else if (cJSON_IsNull(c->after))
+			buf_puts(out, " (becomes null)");
+		if (show_steps)
+			put_steps(out, c);
+		if (put_diff(m, out, cJSON_IsString(c->before) ? c->before->valuestring : "",
+			     cJSON_IsString(c->after) ? c->after->valuestring : "") == 0)
+			return;
+		out->len = mark;          /* equal texts (null against ""): the values, steps last */
+		out->ptr[mark] = '\0';
+	}
+	if (zone && render_is_date_field(c->kind, c->field) && date_parts(c->before, zone, lb, ub) == 0 &&
+	    date_parts(c->after, zone, la, ua) == 0) {
+		buf_printf(out, " %s " ARROW " %s (UTC %s " ARROW " %s)", lb, la, ub, ua);
+	} else {
+		buf_putc(out, ' ');
+		put_value(m, out, c, c->field, c->before, zone);
+		buf_puts(out, " " ARROW " ");
+		put_value(m, out, c, c->field, c->after, zone);
+	}
+	if (show_steps)
+		put_steps(out, c);
+	buf_putc(out, '\n');
+}
+
+static void put_create(struct mctx *m, struct buf *out, const struct plan_change *c, const char *zone)
+{
+	const cJSON *item;
+
+	if (!cJSON_IsObject(c->after)) {
+		if (!cJSON_IsNull(c->after)) {
+			buf_puts(out, "- ");
+			put_value(m, out, c, NULL, c->after, zone);
+			buf_putc(out, '\n');
+		}
+		return;
+	}
+	cJSON_ArrayForEach(item, c->after) {
+		if (render_create_field_hidden(c, item))
+			continue;
+		buf_puts(out, "- **");
+		put_md(out, item->string);
+		buf_puts(out, "** ");
+		buf_reset(&m->raw);
+		render_create_value(&m->raw, c->kind, item->string, item, zone, SCALAR_CAP);
+		put_esc(out, buf_str(&m->raw), m->raw.len, ESC_MD);
+		if (cJSON_IsString(item) && render_is_html_field(c->kind, item->string) &&
+		    put_diff(m, out, "", item->valuestring) == 0)
+			continue;
+		buf_putc(out, '\n');
+	}
+}
+
+/* `kind id` bold, then "name" and the parent */
+static void put_object_name(struct buf *out, enum resource_kind kind, const char *id, const char *name,
+			    const char *parent)
+{
+	const char *pk = render_parent_kind(kind);
+
+	buf_puts(out, "**");
+	put_md(out, render_kind_name(kind));
+	if (id && *id) {
+		buf_putc(out, ' ');
+		put_md(out, id);
+	}
+	buf_puts(out, "**");
+	if (name && *name) {
+		buf_puts(out, " \"");
+		put_md(out, name);
+		buf_putc(out, '"');
+	}
+	if (pk && parent && *parent) {
+		buf_printf(out, " (in %s ", pk);
+		put_md(out, parent);
+		buf_putc(out, ')');
+	}
+}
+
+/* One object: its line (a paragraph), its fields (a list), a blank line. */
+static void put_block(struct mctx *m, struct buf *out, const struct render_group *g, size_t i, size_t end)
+{
+	const struct plan *p = m->p;
+	const struct plan_change *first = &p->changes[g->changes[i]], *whole = NULL;
+	const char *shared = render_block_step(p, g, i, end), *zone = render_zone(g);
+	char marker = '~';
+	size_t j;
+
+	for (j = i; j < end; j++) {
+		const struct plan_change *c = &p->changes[g->changes[j]];
+
+		if (c->op == PLAN_CREATE) {
+			marker = '+';
+			whole = c;
+		} else if (c->op == PLAN_DELETE && !whole) {
+			marker = '-';
+			whole = c;
+		}
+	}
+	buf_printf(out, "`%c` ", marker);
+	put_object_name(out, first->kind, first->id, first->name, first->parent);
+	if (marker == '-')
+		buf_puts(out, " " MDASH " deleted");
+	if (whole)
+		put_note(out, whole->note);
+	if (shared) {
+		buf_puts(out, " \\[");
+		put_md(out, shared);
+		buf_puts(out, "\\]");
+	} else if (whole) {
+		put_steps(out, whole);
+	}
+	buf_puts(out, "\n\n");
+	for (j = i; j < end; j++) {
+		const struct plan_change *c = &p->changes[g->changes[j]];
+
+		if (c->op == PLAN_CREATE)
+			put_create(m, out, c, zone);
+		else if (c != whole)
+			put_update(m, out, c, zone, shared == NULL);
+	}
+	if (out->len >= 2 && memcmp(out->ptr + out->len - 2, "\n\n", 2))
+		buf_putc(out, '\n');
+}
+
+static void put_skip(struct buf *out, const struct plan_skip *s)
+{
+	buf_puts(out, "- ");
+	put_object_name(out, s->kind, s->id, s->name, NULL);
+	if (s->field && *s->field) {
+		buf_puts(out, " **");
+		put_md(out, s->field);
+		buf_puts(out, "**");
+	}
+	buf_puts(out, ": ");
+	put_md(out, s->reason);
+	if (s->step && *s->step) {
+		buf_puts(out, " \\[");
+		put_md(out, s->step);
+		buf_puts(out, "\\]");
+	}
+	buf_putc(out, '\n');
+}
+
+/* ---------------------------------------------------------------- courses */
+
+struct counts {
+	size_t changes, objects, creates, updates, deletes, moves, skipped;
+};
+
+/* Objects (blocks) of g from its change `from` on. */
+static size_t blocks_from(const struct plan *p, const struct render_group *g, size_t from)
+{
+	size_t n = 0;
+
+	while (from < g->nchanges) {
+		from = render_block_end(p, g, from);
+		n++;
+	}
+	return n;
+}
+
+static void count_group(const struct plan *p, const struct render_group *g, struct counts *c)
+{
+	size_t i;
+
+	memset(c, 0, sizeof(*c));
+	c->changes = g->nchanges;
+	c->skipped = g->nskips;
+	c->objects = blocks_from(p, g, 0);
+	for (i = 0; i < g->nchanges; i++) {
+		switch (p->changes[g->changes[i]].op) {
+		case PLAN_CREATE: c->creates++; break;
+		case PLAN_DELETE: c->deletes++; break;
+		case PLAN_MOVE: c->moves++; break;
+		default: c->updates++; break;
+		}
+	}
+}
+
+static const char *plural(size_t n)
+{
+	return n == 1 ? "" : "s";
+}
+
+/* "PHYS 101 — Physics I" with `put` (Markdown or HTML escaping) */
+static void put_course_name(struct buf *out, const struct plan_course *pc, void (*put)(struct buf *, const char *))
+{
+	int code = pc && pc->course_code && *pc->course_code, name = pc && pc->name && *pc->name;
+
+	if (code)
+		put(out, pc->course_code);
+	if (code && name)
+		buf_puts(out, " " MDASH " ");
+	if (name)
+		put(out, pc->name);
+}
+
+static void put_head(const struct plan *p, struct buf *out, const struct render_groups *g)
+{
+	size_t gi;
+
+	buf_puts(out, "<!-- coursectl plan -->\n## coursectl plan\n\n**");
+	render_summary_line(p, out);
+	buf_puts(out, "**\n\n");
+	if ((p->recipe_path && *p->recipe_path) || (p->description && *p->description)) {
+		buf_puts(out, "Recipe");
+		if (p->recipe_path && *p->recipe_path) {
+			buf_puts(out, " **");
+			put_md(out, p->recipe_path);
+			buf_puts(out, "**");
+		}
+		if (p->description && *p->description) {
+			buf_puts(out, ": ");
+			put_md(out, p->description);
+		}
+		buf_puts(out, "\n\n");
+	}
+	if (!g->n)
+		return;
+	buf_puts(out, "| Course | Name | Changes | Objects | Create | Update | Delete | Move | Skipped |\n"
+		      "|---|---|--:|--:|--:|--:|--:|--:|--:|\n");
+	for (gi = 0; gi < g->n; gi++) {
+		struct counts c;
+
+		count_group(p, &g->v[gi], &c);
+		buf_puts(out, "| ");
+		put_md(out, g->v[gi].course_id);
+		buf_puts(out, " | ");
+		put_course_name(out, g->v[gi].course, put_md);
+		buf_printf(out, " | %zu | %zu | %zu | %zu | %zu | %zu | %zu |\n", c.changes, c.objects, c.creates,
+			   c.updates, c.deletes, c.moves, c.skipped);
+	}
+	buf_putc(out, '\n');
+}
+
+static void put_course_open(const struct plan *p, struct buf *out, const struct render_group *g, int open)
+{
+	struct counts c;
+	const char *zone = render_zone(g);
+
+	count_group(p, g, &c);
+	buf_puts(out, open ? "<details open>" : "<details>");
+	buf_puts(out, "<summary><b>Course ");
+	put_html(out, g->course_id);
+	buf_puts(out, "</b>");
+	if (g->course && ((g->course->course_code && *g->course->course_code) ||
+			  (g->course->name && *g->course->name))) {
+		buf_putc(out, ' ');
+		put_course_name(out, g->course, put_html);
+	}
+	buf_printf(out, " " MIDDOT " %zu change%s to %zu object%s", c.changes, plural(c.changes), c.objects,
+		   plural(c.objects));
+	if (c.skipped)
+		buf_printf(out, ", %zu skipped", c.skipped);
+	buf_puts(out, "</summary>\n\n");
+	if (zone) {
+		buf_puts(out, "Dates in ");
+		put_md(out, zone);
+		buf_puts(out, ".\n\n");
+	} else {
+		buf_puts(out, "No time zone: dates in UTC.\n\n");
+	}
+}
+
+static int fits(const struct buf *out, size_t base, size_t n, size_t limit)
+{
+	return out->len - base + n <= limit;
+}
+
+/* Appends the courses' details to out. Without `fill`, returns -1 as soon as they grow past `room`;
+ * with it, leaves out what does not fit in room - RESERVE (and says so), returning 1 when it did. */
+static int put_details(struct mctx *m, const struct render_groups *g, struct buf *out, size_t room, int fill)
+{
+	const struct plan *p = m->p;
+	size_t base = out->len, limit = fill ? (room > RESERVE ? room - RESERVE : 0) : room;
+	size_t gi, i, k, om_courses = 0, om_changes = 0, om_skips = 0;
+	struct buf piece = BUF_INIT;
+	int full = 0;
+
+	for (gi = 0; gi < g->n; gi++) {
+		const struct render_group *grp = &g->v[gi];
+		size_t shown_skips = 0;
+
+		if (!grp->nchanges && !grp->nskips)
+			continue;
+		buf_reset(&piece);
+		if (!full)
+			put_course_open(p, &piece, grp, g->n == 1);
+		if (full || !fits(out, base, piece.len, limit)) {
+			if (!fill)
+				goto over;
+			full = 1;
+			om_courses++;
+			om_changes += grp->nchanges;
+			om_skips += grp->nskips;
+			continue;
+		}
+		buf_add(out, piece.ptr, piece.len);
+		for (i = 0; i < grp->nchanges;) {
+			size_t end = render_block_end(p, grp, i);
+
+			buf_reset(&piece);
+			put_block(m, &piece, grp, i, end);
+			if (!fits(out, base, piece.len, limit)) {
+				if (!fill)
+					goto over;
+				full = 1;
+				break;
+			}
+			buf_add(out, piece.ptr, piece.len);
+			i = end;
+		}
+		for (k = 0; !full && k < grp->nskips; k++) {
+			buf_reset(&piece);
+			if (k == 0)
+				buf_puts(&piece, "**Skipped**\n\n");
+			put_skip(&piece, &p->skipped[grp->skips[k]]);
+			if (!fits(out, base, piece.len, limit)) {
+				if (!fill)
+					goto over;
+				full = 1;
+				break;
+			}
+			buf_add(out, piece.ptr, piece.len);
+			shown_skips++;
+		}
+		if (shown_skips)
+			buf_putc(out, '\n');
+		if (i < grp->nchanges || shown_skips < grp->nskips) {
+			size_t rest = grp->nchanges - i, objs = blocks_from(p, grp, i), sk = grp->nskips - shown_skips;
+
+			buf_puts(out, "*" ELLIPSIS " not shown here (the comment's size limit): ");
+			if (rest)
+				buf_printf(out, "%zu more change%s to %zu object%s", rest, plural(rest), objs, plural(objs));
+			if (rest && sk)
+				buf_puts(out, " and ");
+			if (sk)
+				buf_printf(out, "%zu more skipped entr%s", sk, sk == 1 ? "y" : "ies");
+			buf_puts(out, " of this course.*\n\n");
+		}
+		buf_puts(out, "</details>\n\n");
+	}
+	if (full) {
+		if (om_courses)
+			buf_printf(out, "*The details of %zu more course%s (%zu change%s, %zu skipped) are not shown "
+				   "here (the comment's size limit).*\n\n", om_courses, plural(om_courses), om_changes,
+				   plural(om_changes), om_skips);
+		buf_puts(out, "*The full plan: `coursectl plan --format text`, or the plan file saved with "
+			      "`--out`.*\n");
+	}
+	buf_release(&piece);
+	if (!fill && out->len - base > room)
+		return -1;        /* the closing lines took the last bytes */
+	return full;
+over:
+	buf_release(&piece);
+	return -1;
+}
+
+void render_markdown(const struct plan *p, struct buf *out, size_t budget)
+{
+	struct render_groups g;
+	struct mctx m;
+	struct buf body = BUF_INIT;
+	size_t base = out->len, used, room;
+	int level, rc = 0;
+
+	if (!budget)
+		budget = RENDER_MARKDOWN_BUDGET;
+	memset(&m, 0, sizeof(m));
+	m.p = p;
+	render_groups_init(&g, p);
+	put_head(p, out, &g);
+	used = out->len - base;
+	room = budget > used ? budget - used : 0;
+	for (level = 0; level < LEVELS; level++) {
+		m.diff_lines = level_lines[level];
+		m.line_max = level_line_max[level];
+		buf_reset(&body);
+		rc = put_details(&m, &g, &body, room, level == LEVELS - 1);
+		if (rc >= 0)
+			break;
+	}
+	buf_add(out, buf_str(&body), body.len);
+	buf_release(&body);
+	buf_release(&m.raw);
+	render_groups_release(&g);
+}
