@@ -18,12 +18,13 @@ SAN     ?=
 FUZZ_SECONDS ?= 300
 STD      = -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE
 WARN     = -Wall -Wextra -Werror -Wstrict-prototypes -Wmissing-prototypes -Wshadow -Wformat=2 -Wno-format-nonliteral
-PKGS     = libcurl libcjson yaml-0.1 libpcre2-8
+PKGS     = libcurl libcjson yaml-0.1 libpcre2-8 libcmark-gfm
 SIMPKGS  = libmicrohttpd libcjson
 TESTPKGS = cmocka libcjson
 
 PKG_CFLAGS   = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
-PKG_LIBS     = $(shell pkg-config --libs $(PKGS) 2>/dev/null)
+# cmark-gfm's extensions library has no .pc file of its own (Debian's libcmark-gfm.pc lists it, others may not)
+PKG_LIBS     = $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lcmark-gfm-extensions
 SIM_CFLAGS   = $(shell pkg-config --cflags $(SIMPKGS) 2>/dev/null)
 SIM_LIBS     = $(shell pkg-config --libs $(SIMPKGS) 2>/dev/null)
 TEST_CFLAGS  = $(shell pkg-config --cflags $(TESTPKGS) 2>/dev/null)
