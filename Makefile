@@ -7,8 +7,10 @@
 #   make demo     the main job on the bundled simulator
 #   make check    style checks + test
 #   make fuzz     the recipe loader under libFuzzer (clang) for FUZZ_SECONDS, in build/fuzz/
+#   make install  coursectl, its man page and its bash/zsh completions under PREFIX; make uninstall
 #
-# Variables: CC (gcc or clang), BUILD (output directory), SAN (sanitizer flags), OPT, FUZZ_SECONDS.
+# Variables: CC (gcc or clang), BUILD (output directory), SAN (sanitizer flags), OPT, FUZZ_SECONDS,
+# PREFIX (default /usr/local) and DESTDIR (a staging root for packagers) for install.
 
 CC      ?= cc
 BUILD   ?= build
@@ -59,6 +61,7 @@ endif
 .SECONDARY:
 
 .PHONY: all deps test unit e2e asan demo check clean bench fuzz build-all build-fuzz run-test run-unit run-e2e
+.PHONY: install uninstall
 
 # The public targets run `deps` first and then re-enter make, so that the pkg-config flags above
 # are read after the libraries are installed (on a fresh machine `make test` alone sets up).
@@ -161,6 +164,27 @@ $(BUILD)/tests/fuzz/%.o: tests/fuzz/%.c
 
 $(BUILD)/fuzz-recipe: $(BUILD)/tests/fuzz/fuzz-recipe.o $(BUILD)/libcoursectl.a
 	$(QUIET_LD)$(CC) $(FINAL_LDFLAGS) -fsanitize=fuzzer -o $@ $^ $(PKG_LIBS) -lm
+
+# GNU-style install: PREFIX for the layout, DESTDIR prepended to every path (packaging), modes
+# 755/644. It builds build/coursectl if needed but does not run `make deps` (no apt-get under sudo;
+# `make` first). canvas-sim is a test tool and is not installed.
+PREFIX      ?= /usr/local
+BINDIR      ?= $(PREFIX)/bin
+MAN1DIR     ?= $(PREFIX)/share/man/man1
+BASHCOMPDIR ?= $(PREFIX)/share/bash-completion/completions
+ZSHCOMPDIR  ?= $(PREFIX)/share/zsh/site-functions
+INSTALL     ?= install
+
+install: $(BUILD)/coursectl
+	$(INSTALL) -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MAN1DIR) $(DESTDIR)$(BASHCOMPDIR) $(DESTDIR)$(ZSHCOMPDIR)
+	$(INSTALL) -m 755 $(BUILD)/coursectl $(DESTDIR)$(BINDIR)/coursectl
+	$(INSTALL) -m 644 docs/coursectl.1 $(DESTDIR)$(MAN1DIR)/coursectl.1
+	$(INSTALL) -m 644 completions/coursectl.bash $(DESTDIR)$(BASHCOMPDIR)/coursectl
+	$(INSTALL) -m 644 completions/_coursectl $(DESTDIR)$(ZSHCOMPDIR)/_coursectl
+
+uninstall:
+	rm -f $(DESTDIR)$(BINDIR)/coursectl $(DESTDIR)$(MAN1DIR)/coursectl.1 \
+		$(DESTDIR)$(BASHCOMPDIR)/coursectl $(DESTDIR)$(ZSHCOMPDIR)/_coursectl
 
 check: test
 	@sh tests/checksrc.sh

@@ -32,6 +32,12 @@ if ! command -v chromium >/dev/null 2>&1; then
 	echo "make deps: chromium not found (Debian package chromium; the HTML calendar test uses it)"
 	need="$need chromium"
 fi
+# groff renders the man page in tests/e2e/t0020-help-man.sh (Debian priority "important", so usually
+# there already; minimal images lack it)
+if ! command -v groff >/dev/null 2>&1; then
+	echo "make deps: groff not found (Debian package groff-base; the man page test uses it)"
+	need="$need groff-base"
+fi
 # Python modules the schema test uses (tests/e2e/schema-check.py), for Debian's /usr/bin/python3
 # (a pyenv or venv python first on PATH is not what apt installs into): "module:package".
 for entry in yaml:python3-yaml jsonschema:python3-jsonschema; do
