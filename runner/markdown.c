@@ -28,10 +28,9 @@
  *   - Deterministic: cmark's output depends only on the bytes and the options above, so a second
  *     plan from the same file is byte-identical. What Canvas stores may still differ from it
  *     (links made absolute, white space): step_pages.c compares as apply's read-back does.
- *     Known limit: cmark writes void elements XHTML-style (<hr />, <img ... />) and '"' in text
- *     as &quot;; a Canvas whose sanitizer re-serialises them (<hr>, a bare '"') would fail the
- *     read-back, which forgives neither -- canvas-sim echoes bodies, so only a real Canvas shows
- *     it. The fix belongs in exec_html_normalize (one rule for every body), not here.
+ *     cmark writes void elements XHTML-style (<hr />, <img ... />) and '"' in text as &quot;;
+ *     Canvas's sanitizer re-serialises them as <hr> and a bare '"', which the read-back forgives
+ *     (exec_html_normalize rule 6, one rule for every body, not a special case here).
  *   - cmark allocates through our xcalloc/xrealloc (a cmark_mem), so running out of memory ends
  *     the program with coursectl's one-line message, as everywhere else, and the rendered string
  *     is freed with free().
