@@ -3,8 +3,9 @@
 # The recipe lives in its own directory ($LOGDIR/repo, like a course repository) with its pages
 # under pages/, and coursectl runs from another directory, so the relative body_file must resolve
 # against the recipe. The seed is small-seed.json with course 4821 marked rewrite_html: canvas-sim
-# then gives root-relative href/src back with its own address in front, as Canvas does (API.md
-# 7.4), so the Markdown's link to another page comes back different from what was sent.
+# then gives root-relative href/src back with its own address in front and re-serialises as
+# Canvas's sanitizer does (<hr /> as <hr>, &quot; in text as '"'; API.md 7.4), so the body read
+# back differs from what was sent.
 # Cases:
 #   - plan (exit 2), apply, then the simulator's state holds exactly the rendered HTML (heading,
 #     table, autolink, strikethrough, code fence, raw <iframe>, UTF-8) in an edited page and in a
@@ -52,6 +53,7 @@ EOF
 		'| Week | Topic |' '|:-----|------:|' '| 1 | Kinematics |' '' \
 		'Office hours: https://zoom.us/j/123456 ~~Fall 2025~~ Spring 2026.' '' \
 		'See [the notes](/courses/4821/pages/reading-kinematics-notes).' '' \
+		'---' '' '"Bring a calculator."' '' \
 		'```c' 'if (a < b) return;' '```' '' \
 		'<iframe src="https://www.youtube.com/embed/abc"></iframe>' >"$LOGDIR/repo/pages/syllabus.md"
 	printf 'Caf\xc3\xa9 *ouvert* \xe2\x80\x94 bienvenue!\n' >"$LOGDIR/repo/pages/welcome.markdown"
@@ -74,6 +76,8 @@ SYLLABUS_HTML='<h1>Syllabus</h1>
 </table>
 <p>Office hours: <a href="https://zoom.us/j/123456">https://zoom.us/j/123456</a> <del>Fall 2025</del> Spring 2026.</p>
 <p>See <a href="/courses/4821/pages/reading-kinematics-notes">the notes</a>.</p>
+<hr />
+<p>&quot;Bring a calculator.&quot;</p>
 <pre><code class="language-c">if (a &lt; b) return;
 </code></pre>
 <iframe src="https://www.youtube.com/embed/abc"></iframe>'
