@@ -271,8 +271,10 @@ int config_resolve(struct config *cfg, const char *recipe_url, const char *recip
 	const char *url = NULL, *env;
 	int from_profile = 0, rc = 0;
 
-	if (select_profile(cfg, &pf, &pr, err))
-		return err->code;
+	if (select_profile(cfg, &pf, &pr, err)) {
+		rc = err->code;
+		goto done;
+	}
 	if (cfg->url_opt && *cfg->url_opt) {
 		url = cfg->url_opt;
 		cfg->url_source = xstrdup("--url");
