@@ -10,6 +10,7 @@
 #define COURSECTL_CMD_H
 
 int cmd_apply(int argc, char **argv);
+int cmd_auth(int argc, char **argv);
 int cmd_help(int argc, char **argv);
 int cmd_journal(int argc, char **argv);
 int cmd_plan(int argc, char **argv);

@@ -3,14 +3,24 @@
  * Calling sequence (in a cmd_*.c that talks to Canvas)
  *   struct config cfg = CONFIG_INIT;
  *   for each argv[i]: config_parse_option(&cfg, argc, argv, &i, &err) -> 1 consumed, 0 not ours, <0 error
- *   config_resolve(&cfg, recipe_url, &err)   URL: --url, else CANVAS_BASE_URL, else the recipe's
- *                                            canvas.url; token: --token-file, else CANVAS_API_TOKEN
+ *   config_resolve(&cfg, recipe_url, &err)   URL: --url, else CANVAS_BASE_URL, else the profile's
+ *                                            url, else the recipe's canvas.url; token: --token-file,
+ *                                            else CANVAS_API_TOKEN, else the profile's token_file
+ *                                            or token_command
  *   ... canvas_new(&cv, &cfg, &err) ...
  *   config_release(&cfg)                     wipes the token from memory
  *
  * The token is never taken from the command line (argv is visible to every user of the machine
  * through ps and lands in shell history): only the environment or a file that only its owner can
- * read (a group- or world-readable file is refused with a message that says chmod 600).
+ * read (a group- or world-readable file is refused with a message that says chmod 600), or the
+ * output of a profile's token_command (include/tokencmd.h).
+ *
+ * The profile (include/profile.h) is --profile NAME, else COURSECTL_PROFILE, else the config file's
+ * default_profile; with none, there is no profile. Flags beat the environment, which beats the
+ * profile, which beats the recipe -- for the URL and the token separately. One exception guards the
+ * token: a profile's token is for the profile's url, so when the URL comes from --url or
+ * CANVAS_BASE_URL, differs from the profile's url, and the token would come from the profile, the
+ * run is refused (give the token by flag or environment too, or use a profile for that URL).
  */
 #ifndef COURSECTL_CONFIG_H
 #define COURSECTL_CONFIG_H
@@ -29,11 +39,15 @@ struct config {
 	size_t max_body;          /* 0 = default */
 	char *base_url;           /* resolved, malloced */
 	char *token;              /* resolved, malloced; wiped by config_release */
-	const char *token_source; /* "CANVAS_API_TOKEN" or the file name, for messages */
+	char *token_source;       /* where the token came from, for messages: "CANVAS_API_TOKEN",
+				     "--token-file FILE", ... (malloced; never the token) */
 	char *user_agent;         /* malloced */
+	const char *profile_opt;  /* --profile (borrowed) */
+	char *profile;            /* the profile in use, or NULL (malloced) */
+	char *url_source;         /* where the URL came from: "--url", "CANVAS_BASE_URL", ... (malloced) */
 };
 
-#define CONFIG_INIT { NULL, NULL, 0, 0, 0, 0, 0, NULL, NULL, NULL, NULL }
+#define CONFIG_INIT { NULL, NULL, 0, 0, 0, 0, 0, NULL, NULL, NULL, NULL, NULL, NULL, NULL }
 
 /* The options every Canvas-facing command accepts, for its usage text. */
 #define CONFIG_OPTIONS_HELP                                                                       \
@@ -41,6 +55,7 @@ struct config {
 	"   -q, --quiet          only errors on standard error\n"                                       \
 	"   --url URL            Canvas base URL (else CANVAS_BASE_URL); https:// except loopback\n"  \
 	"   --token-file FILE    read the token from FILE (mode 600); else CANVAS_API_TOKEN\n"        \
+	"   --profile NAME       a profile of ~/.config/coursectl/config.yaml (else COURSECTL_PROFILE)\n" \
 	"   --insecure-http      allow http:// to a non-loopback host (the token travels in clear)\n" \
 	"   --concurrency N      at most N requests in flight (default 8; adapts to the throttle)\n"   \
 	"   --timeout SECONDS    per-request time limit (default 120)\n"                             \

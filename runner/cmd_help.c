@@ -34,6 +34,8 @@ int cmd_help(int argc, char **argv)
 			return cmd_rollback(2, (char *[]){ "rollback", "--help", NULL });
 		if (!strcmp(argv[1], "journal"))
 			return cmd_journal(2, (char *[]){ "journal", "--help", NULL });
+		if (!strcmp(argv[1], "auth"))
+			return cmd_auth(2, (char *[]){ "auth", "--help", NULL });
 		if (strcmp(argv[1], "help")) {
 			errorf("'%s' is not a coursectl command; see 'coursectl --help'", argv[1]);
 			return EXIT_USAGE;

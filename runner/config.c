@@ -1,12 +1,23 @@
 /* runner/config.c -- resolving the Canvas URL and token (see include/config.h).
  *
- * Precedence: --url, then CANVAS_BASE_URL, then the recipe's canvas.url; --token-file, then
- * CANVAS_API_TOKEN. The environment variable is deliberately the second choice for the token: a
- * file named on the command line is the more explicit intent.
+ * Precedence: flags > environment > profile > recipe. URL: --url, then CANVAS_BASE_URL, then the
+ * profile's url, then the recipe's canvas.url; token: --token-file, then CANVAS_API_TOKEN, then the
+ * profile's token_file or token_command. The environment variable is deliberately the second choice
+ * for the token: a file named on the command line is the more explicit intent. The profile comes
+ * from --profile, COURSECTL_PROFILE or the config file's default_profile (runner/profile.c reads
+ * the file); the file is read whenever it exists, so a broken or unsafe one is reported even when
+ * flags give everything, and a token_command runs only when its token is the one used.
+ *
+ * A profile's token is refused for a URL other than the profile's (from --url or CANVAS_BASE_URL):
+ * following the precedence blindly would send a password manager's token for one Canvas to
+ * another. Rejected: silently ignoring the profile's token there (the run would then fail later as
+ * "no token" with a less useful message).
  *
  * Token file rules: it must be a regular file, not readable or writable by group or others
  * (st_mode & 077 == 0); its first line, trimmed, is the token; an empty token is an error. The
- * token is kept in one malloced string and zeroed before it is freed.
+ * token is kept in one malloced string and wiped (explicit_bzero, which the compiler may not drop
+ * as a dead store) before it is freed; so is every buffer that held it. token_source and
+ * url_source say where each came from (auth check prints them; -v logs them), never the token.
  */
 #include "config.h"
 
@@ -14,10 +25,15 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/stat.h>
+#include <fcntl.h>
+#include <unistd.h>
 
 #include "http.h"
 #include "msg.h"
+#include "profile.h"
+#include "tokencmd.h"
 #include "version.h"
 #include "xalloc.h"
 
@@ -64,8 +80,9 @@ int config_parse_option(struct config *cfg, int argc, char **argv, int *i, struc
 			       "there is no --token option: a token on the command line is visible to every user "
 			       "of this machine; set CANVAS_API_TOKEN or use --token-file FILE (chmod 600)");
 	}
-	if (strcmp(a, "--url") && strcmp(a, "--token-file") && strcmp(a, "--concurrency") && strcmp(a, "--timeout") &&
-	    strcmp(a, "--connect-timeout") && strcmp(a, "--max-response-mb"))
+	if (strcmp(a, "--url") && strcmp(a, "--token-file") && strcmp(a, "--profile") &&
+	    strcmp(a, "--concurrency") && strcmp(a, "--timeout") && strcmp(a, "--connect-timeout") &&
+	    strcmp(a, "--max-response-mb"))
 		return 0;
 	if (need_value(argc, argv, *i, err))
 		return err->code;
@@ -74,6 +91,8 @@ int config_parse_option(struct config *cfg, int argc, char **argv, int *i, struc
 		cfg->url_opt = argv[*i];
 	} else if (!strcmp(a, "--token-file")) {
 		cfg->token_file = argv[*i];
+	} else if (!strcmp(a, "--profile")) {
+		cfg->profile_opt = argv[*i];
 	} else if (!strcmp(a, "--concurrency")) {
 		if (parse_long(a, argv[*i], 1, 64, &n, err))
 			return err->code;
@@ -107,79 +126,223 @@ static char *trim_token(char *s)
 	return s;
 }
 
-static int read_token_file(struct config *cfg, const char *path, struct err *err)
+/* The token from a file; `label` names it in messages ("token file 'x'", "... of profile 'p'").
+ * read(2) into a buffer of ours, not stdio, so that no copy of the token is left in a FILE buffer
+ * that fclose frees without wiping. */
+static int read_token_file(struct config *cfg, const char *path, const char *label, struct err *err)
 {
 	struct stat st;
-	FILE *f;
 	char line[4096], *t;
+	size_t len = 0;
+	ssize_t n;
+	int fd;
 
-	f = fopen(path, "r");
-	if (!f)
-		return err_set(err, ERR_IO, "cannot read token file '%s': %s", path, strerror(errno));
-	if (fstat(fileno(f), &st) || !S_ISREG(st.st_mode)) {
-		fclose(f);
-		return err_set(err, ERR_IO, "token file '%s' is not a regular file", path);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return err_set(err, ERR_IO, "cannot read %s: %s", label, strerror(errno));
+	if (fstat(fd, &st) || !S_ISREG(st.st_mode)) {
+		close(fd);
+		return err_set(err, ERR_IO, "%s is not a regular file", label);
 	}
 	if (st.st_mode & 077) {
-		fclose(f);
-		return err_set(err, ERR_USAGE,
-			       "token file '%s' can be read by other users (mode %03o); run: chmod 600 '%s'", path,
+		close(fd);
+		return err_set(err, ERR_USAGE, "%s can be read by other users (mode %03o); run: chmod 600 '%s'", label,
 			       (unsigned)(st.st_mode & 0777), path);
 	}
-	if (!fgets(line, sizeof(line), f))
-		line[0] = '\0';
-	fclose(f);
+	while (len < sizeof(line) - 1) {
+		n = read(fd, line + len, sizeof(line) - 1 - len);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			break;
+		len += (size_t)n;
+	}
+	close(fd);
+	line[len] = '\0';
 	t = trim_token(line);
 	if (!*t) {
-		memset(line, 0, sizeof(line));
-		return err_set(err, ERR_USAGE, "token file '%s' is empty", path);
+		explicit_bzero(line, sizeof(line));
+		return err_set(err, ERR_USAGE, "%s is empty", label);
 	}
 	cfg->token = xstrdup(t);
-	memset(line, 0, sizeof(line));
-	cfg->token_source = path;
+	explicit_bzero(line, sizeof(line));
 	return 0;
+}
+
+/* The profile in use: --profile, else COURSECTL_PROFILE, else the file's default_profile. *pf is
+ * the loaded file (or NULL), *pr the profile (or NULL for none); cfg->profile is set. */
+static int select_profile(struct config *cfg, struct profiles **pf, const struct profile **pr,
+			  struct err *err)
+{
+	const char *name = cfg->profile_opt, *from = "--profile";
+	char *path = NULL, *names;
+	struct err perr = ERR_INIT;
+	int rc = 0;
+
+	*pf = NULL;
+	*pr = NULL;
+	if (!name || !*name) {
+		name = getenv("COURSECTL_PROFILE");
+		from = "COURSECTL_PROFILE";
+	}
+	if (!name || !*name)
+		name = NULL;
+	if (profile_config_path(&path, &perr)) {
+		if (name)   /* no HOME: only a named profile needs the file */
+			rc = err_set(err, ERR_USAGE, "profile '%s' (%s): %s", name, from, perr.msg);
+		return rc;
+	}
+	if (profiles_load(pf, path, err)) {
+		rc = err->code;
+		goto done;
+	}
+	if (!name && *pf)
+		name = (*pf)->default_profile;
+	if (!name)
+		goto done;
+	*pr = profiles_find(*pf, name);
+	if (!*pr) {
+		names = profiles_names(*pf);
+		if (*pf)
+			rc = err_set(err, ERR_USAGE, "unknown profile '%s' (%s); the profiles in %s are: %s", name, from,
+				     path, names);
+		else
+			rc = err_set(err, ERR_USAGE, "unknown profile '%s' (%s): there is no config file %s; "
+				     "see \"Profiles\" in the README", name, from, path);
+		free(names);
+		goto done;
+	}
+	cfg->profile = xstrdup(name);
+	verbosef("profile '%s' of %s", name, path);
+done:
+	free(path);
+	return rc;
+}
+
+/* Two base URLs are the same Canvas when equal without trailing "/" and "/api/v1", ignoring case
+ * (in the scheme and host, where it does not matter; Canvas has no case-sensitive base paths). */
+static int same_canvas(const char *a, const char *b)
+{
+	size_t la = strlen(a), lb = strlen(b);
+
+	while (la && a[la - 1] == '/')
+		la--;
+	if (la >= 7 && !strncmp(a + la - 7, "/api/v1", 7))
+		la -= 7;
+	while (lb && b[lb - 1] == '/')
+		lb--;
+	if (lb >= 7 && !strncmp(b + lb - 7, "/api/v1", 7))
+		lb -= 7;
+	return la == lb && !strncasecmp(a, b, la);
+}
+
+static int profile_token(struct config *cfg, const struct profile *pr, int url_from_profile, struct err *err)
+{
+	char *label;
+	int rc;
+
+	/* a profile's token is for its own Canvas: not sent to a URL given by flag or environment */
+	if (pr->url && !url_from_profile && !same_canvas(pr->url, cfg->base_url))
+		return err_set(err, ERR_USAGE,
+			       "the token of profile '%s' is for %s, not for %s (%s); give the token with "
+			       "--token-file or CANVAS_API_TOKEN too, or add a profile for that Canvas",
+			       pr->name, pr->url, cfg->base_url, cfg->url_source);
+	if (pr->token_file) {
+		label = xasprintf("token file '%s' of profile '%s'", pr->token_file, pr->name);
+		rc = read_token_file(cfg, pr->token_file, label, err);
+		free(label);
+		if (!rc)
+			cfg->token_source = xasprintf("token_file %s of profile '%s'", pr->token_file, pr->name);
+		return rc;
+	}
+	label = xasprintf("token_command '%s' of profile '%s'", pr->token_command, pr->name);
+	verbosef("running the %s", label);
+	rc = tokencmd_run(pr->token_command, pr->timeout_s * 1000, label, &cfg->token, err);
+	free(label);
+	if (!rc)
+		cfg->token_source = xasprintf("token_command of profile '%s'", pr->name);
+	return rc;
 }
 
 int config_resolve(struct config *cfg, const char *recipe_url, const char *recipe_name, struct err *err)
 {
-	const char *url = cfg->url_opt;
-	const char *env;
+	struct profiles *pf = NULL;
+	const struct profile *pr = NULL;
+	const char *url = NULL, *env;
+	int from_profile = 0, rc = 0;
 
-	if (!url || !*url)
-		url = getenv("CANVAS_BASE_URL");
-	if (!url || !*url)
+	if (select_profile(cfg, &pf, &pr, err)) {
+		rc = err->code;
+		goto done;
+	}
+	if (cfg->url_opt && *cfg->url_opt) {
+		url = cfg->url_opt;
+		cfg->url_source = xstrdup("--url");
+	} else if ((env = getenv("CANVAS_BASE_URL")) && *env) {
+		url = env;
+		cfg->url_source = xstrdup("CANVAS_BASE_URL");
+	} else if (pr && pr->url) {
+		url = pr->url;
+		from_profile = 1;
+		cfg->url_source = xasprintf("profile '%s'", pr->name);
+	} else if (recipe_url && *recipe_url) {
 		url = recipe_url;
-	if (!url || !*url)
-		return err_set(err, ERR_USAGE, "no Canvas URL: use --url URL or set CANVAS_BASE_URL");
-	cfg->base_url = http_normalize_base(url, cfg->insecure_http, err);
-	if (!cfg->base_url)
-		return err->code;
-	if (cfg->token_file) {
-		if (read_token_file(cfg, cfg->token_file, err))
-			return err->code;
+		cfg->url_source = xstrdup("the recipe's canvas.url (or the saved plan's Canvas)");
 	} else {
-		env = getenv("CANVAS_API_TOKEN");
-		if (!env || !*env)
-			return err_set(err, ERR_AUTH,
-				       "no Canvas token: set CANVAS_API_TOKEN or use --token-file FILE (chmod 600); "
-				       "create a token in Canvas under Account > Settings > New Access Token, or "
-				       "through your institution's token request process");
+		rc = err_set(err, ERR_USAGE, "no Canvas URL: use --url URL, set CANVAS_BASE_URL or choose a "
+			     "profile with a url (--profile NAME)");
+		goto done;
+	}
+	cfg->base_url = http_normalize_base(url, cfg->insecure_http, err);
+	if (!cfg->base_url) {
+		rc = err->code;
+		goto done;
+	}
+	if (cfg->token_file) {
+		char *label = xasprintf("token file '%s'", cfg->token_file);
+
+		rc = read_token_file(cfg, cfg->token_file, label, err);
+		free(label);
+		if (rc)
+			goto done;
+		cfg->token_source = xasprintf("--token-file %s", cfg->token_file);
+	} else if ((env = getenv("CANVAS_API_TOKEN")) && *env) {
 		cfg->token = xstrdup(env);
 		cfg->token[strcspn(cfg->token, "\r\n")] = '\0';
-		cfg->token_source = "CANVAS_API_TOKEN";
+		cfg->token_source = xstrdup("CANVAS_API_TOKEN");
+	} else if (pr && (pr->token_file || pr->token_command)) {
+		if ((rc = profile_token(cfg, pr, from_profile, err)))
+			goto done;
+	} else if (pr) {
+		rc = err_set(err, ERR_AUTH,
+			     "no Canvas token: profile '%s' has neither token_file nor token_command; add one to "
+			     "%s, set CANVAS_API_TOKEN or use --token-file FILE (chmod 600)", pr->name, pf->path);
+		goto done;
+	} else {
+		rc = err_set(err, ERR_AUTH,
+			     "no Canvas token: set CANVAS_API_TOKEN, use --token-file FILE (chmod 600) or a profile "
+			     "(\"Profiles\" in the README); create a token in Canvas under Account > Settings > New "
+			     "Access Token, or through your institution's token request process");
+		goto done;
 	}
+	verbosef("Canvas %s (from %s), token from %s", cfg->base_url, cfg->url_source, cfg->token_source);
 	cfg->user_agent = recipe_name ? xasprintf("coursectl/%s (+%s)", COURSECTL_VERSION, recipe_name)
 				      : xasprintf("coursectl/%s", COURSECTL_VERSION);
-	return 0;
+done:
+	profiles_free(pf);
+	return rc;
 }
 
 void config_release(struct config *cfg)
 {
 	if (cfg->token) {
-		memset(cfg->token, 0, strlen(cfg->token));
+		explicit_bzero(cfg->token, strlen(cfg->token));
 		free(cfg->token);
 	}
 	free(cfg->base_url);
 	free(cfg->user_agent);
-	cfg->token = cfg->base_url = cfg->user_agent = NULL;
+	free(cfg->token_source);
+	free(cfg->profile);
+	free(cfg->url_source);
+	cfg->token = cfg->base_url = cfg->user_agent = cfg->token_source = cfg->profile = cfg->url_source = NULL;
 }

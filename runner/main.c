@@ -33,6 +33,7 @@ static const struct command commands[] = {
 	{ "rollback", cmd_rollback, "undo a journaled run, newest change first (--dry-run shows it)" },
 	{ "snapshot", cmd_snapshot, "export courses as JSON (canvas-sim's seed format)" },
 	{ "journal", cmd_journal, "summarise a run's journal (show) or list recent journals (list)" },
+	{ "auth", cmd_auth, "check the Canvas URL and token: who the token belongs to (auth check)" },
 	{ "help", cmd_help, "show help for coursectl or one of its commands" },
 	{ "version", cmd_version, "print the version and the libraries in use" },
 };
