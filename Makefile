@@ -7,8 +7,10 @@
 #   make demo     the main job on the bundled simulator
 #   make check    style checks + test
 #   make fuzz     the recipe loader under libFuzzer (clang) for FUZZ_SECONDS, in build/fuzz/
+#   make install  coursectl, its man page and its bash/zsh completions under PREFIX; make uninstall
 #
-# Variables: CC (gcc or clang), BUILD (output directory), SAN (sanitizer flags), OPT, FUZZ_SECONDS.
+# Variables: CC (gcc or clang), BUILD (output directory), SAN (sanitizer flags), OPT, FUZZ_SECONDS,
+# PREFIX (default /usr/local) and DESTDIR (a staging root for packagers) for install.
 
 CC      ?= cc
 BUILD   ?= build
@@ -18,12 +20,13 @@ SAN     ?=
 FUZZ_SECONDS ?= 300
 STD      = -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE
 WARN     = -Wall -Wextra -Werror -Wstrict-prototypes -Wmissing-prototypes -Wshadow -Wformat=2 -Wno-format-nonliteral
-PKGS     = libcurl libcjson yaml-0.1 libpcre2-8
+PKGS     = libcurl libcjson yaml-0.1 libpcre2-8 libcmark-gfm
 SIMPKGS  = libmicrohttpd libcjson
 TESTPKGS = cmocka libcjson
 
 PKG_CFLAGS   = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
-PKG_LIBS     = $(shell pkg-config --libs $(PKGS) 2>/dev/null)
+# cmark-gfm's extensions library has no .pc file of its own (Debian's libcmark-gfm.pc lists it, others may not)
+PKG_LIBS     = $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lcmark-gfm-extensions
 SIM_CFLAGS   = $(shell pkg-config --cflags $(SIMPKGS) 2>/dev/null)
 SIM_LIBS     = $(shell pkg-config --libs $(SIMPKGS) 2>/dev/null)
 TEST_CFLAGS  = $(shell pkg-config --cflags $(TESTPKGS) 2>/dev/null)
@@ -58,6 +61,7 @@ endif
 .SECONDARY:
 
 .PHONY: all deps test unit e2e asan demo check clean bench fuzz build-all build-fuzz run-test run-unit run-e2e
+.PHONY: install uninstall
 
 # The public targets run `deps` first and then re-enter make, so that the pkg-config flags above
 # are read after the libraries are installed (on a fresh machine `make test` alone sets up).
@@ -160,6 +164,27 @@ $(BUILD)/tests/fuzz/%.o: tests/fuzz/%.c
 
 $(BUILD)/fuzz-recipe: $(BUILD)/tests/fuzz/fuzz-recipe.o $(BUILD)/libcoursectl.a
 	$(QUIET_LD)$(CC) $(FINAL_LDFLAGS) -fsanitize=fuzzer -o $@ $^ $(PKG_LIBS) -lm
+
+# GNU-style install: PREFIX for the layout, DESTDIR prepended to every path (packaging), modes
+# 755/644. It builds build/coursectl if needed but does not run `make deps` (no apt-get under sudo;
+# `make` first). canvas-sim is a test tool and is not installed.
+PREFIX      ?= /usr/local
+BINDIR      ?= $(PREFIX)/bin
+MAN1DIR     ?= $(PREFIX)/share/man/man1
+BASHCOMPDIR ?= $(PREFIX)/share/bash-completion/completions
+ZSHCOMPDIR  ?= $(PREFIX)/share/zsh/site-functions
+INSTALL     ?= install
+
+install: $(BUILD)/coursectl
+	$(INSTALL) -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MAN1DIR) $(DESTDIR)$(BASHCOMPDIR) $(DESTDIR)$(ZSHCOMPDIR)
+	$(INSTALL) -m 755 $(BUILD)/coursectl $(DESTDIR)$(BINDIR)/coursectl
+	$(INSTALL) -m 644 docs/coursectl.1 $(DESTDIR)$(MAN1DIR)/coursectl.1
+	$(INSTALL) -m 644 completions/coursectl.bash $(DESTDIR)$(BASHCOMPDIR)/coursectl
+	$(INSTALL) -m 644 completions/_coursectl $(DESTDIR)$(ZSHCOMPDIR)/_coursectl
+
+uninstall:
+	rm -f $(DESTDIR)$(BINDIR)/coursectl $(DESTDIR)$(MAN1DIR)/coursectl.1 \
+		$(DESTDIR)$(BASHCOMPDIR)/coursectl $(DESTDIR)$(ZSHCOMPDIR)/_coursectl
 
 check: test
 	@sh tests/checksrc.sh

@@ -37,7 +37,8 @@ struct config {
 
 /* The options every Canvas-facing command accepts, for its usage text. */
 #define CONFIG_OPTIONS_HELP                                                                       \
-	"   -v, -q               log each request (never the token) / only errors\n"                    \
+	"   -v, --verbose        log each request (never the token)\n"                                 \
+	"   -q, --quiet          only errors on standard error\n"                                       \
 	"   --url URL            Canvas base URL (else CANVAS_BASE_URL); https:// except loopback\n"  \
 	"   --token-file FILE    read the token from FILE (mode 600); else CANVAS_API_TOKEN\n"        \
 	"   --insecure-http      allow http:// to a non-loopback host (the token travels in clear)\n" \

@@ -12,7 +12,7 @@
  *       todo_date: DATE | null        null clears it (Canvas: student_todo_at)
  *       publish_at: DATE | null       null clears it
  *     body_file: path.html            the whole body from a file beside the recipe (UTF-8,
- *                                     <= 8 MiB); a .md file is kept as Markdown (see below)
+ *                                     <= 8 MiB); a .md file is rendered to HTML (see below)
  *     create: true | false            create the page when where.url names one missing slug
  * At least one of replace, set, body_file; body_file and replace exclude each other.
  */
@@ -62,13 +62,13 @@ struct rpages {
 	int has_set;
 	struct rpages_set set;
 	/* body_file: the whole body. Read at check time, so a plan is made from the bytes that were
-	 * validated. A .md (.markdown) file is stored as it is with `markdown` set: rendering
-	 * Markdown to HTML comes in a later issue; the body here is never rendered. A leading UTF-8
-	 * byte order mark is dropped. */
+	 * validated. A leading UTF-8 byte order mark is dropped. A .md (.markdown) file is rendered
+	 * to HTML at check time too (include/markdown.h), and `markdown` is set: body is then the
+	 * HTML, not the file's bytes. */
 	char *body_file;                  /* the path as written (after variable expansion), or NULL */
-	char *body;                       /* the file's bytes, NUL-terminated, valid UTF-8 */
+	char *body;                       /* the HTML to send, NUL-terminated, valid UTF-8 */
 	size_t body_len;
-	int markdown;
+	int markdown;                     /* body was rendered from Markdown */
 	struct rpos body_pos;
 	int create;                       /* create: true (then where->urls[0] is the slug) */
 	struct rpos pos;

@@ -1,5 +1,6 @@
 /* runner/cmd_help.c -- `coursectl help [COMMAND]`.
- * With no argument prints the program's usage; with a command, that command's --help. */
+ * With no argument prints the program's usage; with a command, that command's --help; with --help,
+ * its own usage (so that every command in `coursectl help` has a --help, tests/e2e/t0020). */
 #include <stdio.h>
 #include <string.h>
 
@@ -9,6 +10,11 @@
 
 int cmd_help(int argc, char **argv)
 {
+	if (argc == 2 && (!strcmp(argv[1], "-h") || !strcmp(argv[1], "--help"))) {
+		printf("usage: coursectl help [<command>]\n\n"
+		       "Shows the usage and the commands of coursectl, or a command's options.\n");
+		return EXIT_OK;
+	}
 	if (argc > 2) {
 		errorf("usage: coursectl help [<command>]");
 		return EXIT_USAGE;

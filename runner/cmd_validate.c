@@ -22,7 +22,7 @@ static void usage(FILE *fp)
 		return;
 	fprintf(fp, "\nChecks recipes without talking to Canvas and reports every problem as FILE:LINE:COL.\n\n"
 		    "   --var NAME=VALUE   set a variable (wins over the recipe's vars:)\n"
-		    "   -v                 also list each recipe's steps\n");
+		    "   -v, --verbose      also list each recipe's steps\n");
 }
 
 /* Parse "NAME=VALUE" into v (pointers into arg). 0 or -1. */

@@ -39,8 +39,13 @@
  *   4. "/courses/N/files/" reads as "/files/" (process_incoming_html_content adds the course
  *      context to file links);
  *   5. in a URL containing "/files/", the query parameters verifier, wrap and download_frd are
- *      dropped and "&amp;" between parameters reads as "&" (file links get verifiers on output).
- * Not forgiven: changed text, tags, attribute values, entity spelling, attribute order. Media
+ *      dropped and "&amp;" between parameters reads as "&" (file links get verifiers on output);
+ *   6. serialisation spelling: a tag's self-closing slash goes ("<hr />" reads as "<hr>"), and in
+ *      text outside tags "&quot;" reads as '"' and "&#39;" / "&#x27;" / "&apos;" as "'". Canvas's
+ *      sanitizer re-serialises bodies as HTML5 (Nokogiri), which writes void elements without the
+ *      slash and quotes in text unescaped, while cmark-gfm (Markdown bodies) and many editors write
+ *      "<br />" and "&quot;".
+ * Not forgiven: changed text, tags, attribute values, other entity spelling, attribute order. Media
  * comment anchors turned into <video> tags by Canvas would therefore fail read-back; a recipe that
  * edits such a body is reported, not silently assumed written.
  *
@@ -460,9 +465,57 @@ static char *file_links(const char *s)
 	return buf_detach(&b, NULL);
 }
 
+/* Rule 6, after rule 1 (white space is one space by then). A tag runs from '<' + letter or '/' to
+ * the '>' outside quotes. */
+static char *serialisation(const char *s)
+{
+	static const struct { const char *ent; char c; } quotes[] = {
+		{ "&quot;", '"' }, { "&#34;", '"' }, { "&#39;", '\'' }, { "&#x27;", '\'' }, { "&apos;", '\'' },
+	};
+	struct buf b = BUF_INIT;
+	size_t i;
+
+	buf_puts(&b, "");
+	while (*s) {
+		if (*s == '<' && (isalpha((unsigned char)s[1]) || s[1] == '/')) {
+			char q = 0;
+
+			while (*s && (q || *s != '>')) {
+				if (q && *s == q)
+					q = 0;
+				else if (!q && (*s == '"' || *s == '\''))
+					q = *s;
+				if (!q && *s == '/' && (s[1] == '>' || (s[1] == ' ' && s[2] == '>'))) {
+					/* "<br/>", "<br />": drop the slash and the space before it */
+					if (b.len && b.ptr[b.len - 1] == ' ')
+						b.len--;
+					s += s[1] == ' ' ? 2 : 1;
+					continue;
+				}
+				buf_putc(&b, *s++);
+			}
+			if (*s)
+				buf_putc(&b, *s++);
+			continue;
+		}
+		if (*s == '&') {
+			for (i = 0; i < sizeof(quotes) / sizeof(quotes[0]); i++)
+				if (!strncmp(s, quotes[i].ent, strlen(quotes[i].ent)))
+					break;
+			if (i < sizeof(quotes) / sizeof(quotes[0])) {
+				buf_putc(&b, quotes[i].c);
+				s += strlen(quotes[i].ent);
+				continue;
+			}
+		}
+		buf_putc(&b, *s++);
+	}
+	return buf_detach(&b, NULL);
+}
+
 char *exec_html_normalize(const char *html, const char *origin)
 {
-	char *a = collapse_ws(html ? html : ""), *b2, *c, *d;
+	char *a = collapse_ws(html ? html : ""), *b2, *c, *d, *e;
 
 	b2 = drop_api_attrs(a);
 	free(a);
@@ -470,7 +523,9 @@ char *exec_html_normalize(const char *html, const char *origin)
 	free(b2);
 	d = file_links(c);
 	free(c);
-	return d;
+	e = serialisation(d);
+	free(d);
+	return e;
 }
 
 /* ---------------------------------------------------------------- comparing */

@@ -14,19 +14,26 @@
  *   - body_file is read now (<= 8 MiB) and must be UTF-8 (a small validator below: overlong
  *     forms, surrogates and code points past U+10FFFF are refused, as Canvas's database would
  *     mangle them) with no NUL byte; the error gives line and column in the file;
+ *   - a .md or .markdown body_file (any case) is rendered to HTML here, after the UTF-8 check
+ *     and the byte order mark (runner/markdown.c, cmark-gfm): the model holds the HTML that
+ *     will be sent, so validate reports a file that cannot be rendered and every course of a
+ *     plan gets the same bytes without rendering again;
  *   - create: true needs where.url with exactly one slug (the page to create) and set.title or
  *     body_file (something to create it with).
- * Rejected: rendering .md here (a Markdown library is a later issue's decision; the model flags
- * it); a UTF-8 check through PCRE2 (its error offsets are fine, but a twenty-line loop reports
+ * Rejected: rendering .md in the step (once per course instead of once, and validate would not
+ * see it); a UTF-8 check through PCRE2 (its error offsets are fine, but a twenty-line loop reports
  * the same without compiling a pattern).
  */
 #include "recipe_pages.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
+#include "markdown.h"
 #include "recipe_actions.h"
+#include "xalloc.h"
 
 static const char *const role_names[] = { "teachers", "students", "members", "public", NULL };
 
@@ -219,6 +226,24 @@ static int has_ext(const char *path, const char *ext)
 	return lp > le && !strcasecmp(path + lp - le, ext);
 }
 
+/* Replace pg->body (Markdown) with its HTML. Ownership: the HTML is copied into the recipe's arena
+ * (freed with the recipe); cmark's string is freed here. */
+static void render_markdown(struct rctx *cx, const struct ynode *n, struct rpages *pg)
+{
+	struct err err = ERR_INIT;
+	char *html, *what = xasprintf("'pages.body_file' '%s'", pg->body_file);
+
+	if (markdown_to_html(pg->body, pg->body_len, what, &html, &err)) {
+		rc_error(cx, &n->pos, "%s", err.msg);
+	} else {
+		pg->body_len = strlen(html);
+		pg->body = rc_alloc(cx, pg->body_len + 1);
+		memcpy(pg->body, html, pg->body_len + 1);
+		free(html);
+	}
+	free(what);
+}
+
 static void check_body_file(struct rctx *cx, const struct ynode *n, struct rpages *pg)
 {
 	char *name, *buf;
@@ -260,6 +285,8 @@ static void check_body_file(struct rctx *cx, const struct ynode *n, struct rpage
 	pg->body = buf;
 	pg->body_len = len;
 	pg->markdown = has_ext(name, ".md") || has_ext(name, ".markdown");
+	if (pg->markdown)
+		render_markdown(cx, n, pg);
 }
 
 /* ---------------------------------------------------------------- the action */

@@ -11,8 +11,14 @@
  * Per selected page, in this order (each through step_set, so Blueprint locks and merging with
  * earlier steps are handled there):
  *   body       replace: step_substitute over the body, note "N matches"; body_file: the file's
- *              bytes, note naming the file. A null or absent body (an empty page, or one locked
- *              for the caller, API.md 7.2) has nothing to replace and is passed over silently.
+ *              bytes, or the HTML rendered from a .md file at check time (recipe_pages.c), note
+ *              naming the file. A null or absent body (an empty page, or one locked for the
+ *              caller, API.md 7.2) has nothing to replace and is passed over silently. A body
+ *              that already shows the file after exec_html_normalize (the comparison apply's
+ *              read-back makes: white space, the Canvas origin in front of root-relative URLs,
+ *              file-link parameters) is no change: Canvas rewrites HTML on the way in and out
+ *              (API.md 7.4), so the body read back after an apply is rarely the bytes sent, and a
+ *              plan made after an apply must still be empty.
  *   title      note "the url changes with the title" (API.md 7.1: Canvas derives a new slug). The
  *              working copy's url is left alone: the new slug is Canvas's to choose (it dedups
  *              with -2, -3 ...), so later steps still find the page by the url it has now.
@@ -39,15 +45,14 @@
  * moving the front page as above. Nothing else of the step applies to it (its fields are already
  * the requested ones). A page that exists is edited as usual.
  *
- * Markdown (body_file: x.md). Rendering Markdown comes in a later issue; sending the source as
- * the page's HTML would show students raw asterisks and hashes. So the body is not changed and a
- * skip says why; a page that would be created from Markdown is not created at all (an empty page
- * published in its place would be worse than none), again with a skip. The other set fields of
- * an existing page still apply.
+ * Markdown (body_file: x.md) needs nothing here: the model's body is already the HTML
+ * (runner/markdown.c), and the note says it was rendered.
  *
- * Rejected: refusing the whole step when one url is missing (a recipe runs over many courses and
- * one course lacking a page should not stop the others); deriving the new url on a title change
- * (a guess at Canvas's slug rules, and a field apply must never send).
+ * Rejected: comparing the body_file byte for byte (every plan after an apply against a Canvas
+ * that makes links absolute would list the page again); refusing the whole step when one url is
+ * missing (a recipe runs over many courses and one course lacking a page should not stop the
+ * others); deriving the new url on a title change (a guess at Canvas's slug rules, and a field
+ * apply must never send).
  */
 #include "step.h"
 
@@ -57,6 +62,7 @@
 #include <string.h>
 
 #include "dates.h"
+#include "exec_internal.h"
 #include "recipe_pages.h"
 #include "xalloc.h"
 
@@ -281,11 +287,6 @@ static int create_page(struct step_ctx *cx, const struct rpages *pg, cJSON *page
 	char *title;
 	int published = s->published == 1;
 
-	if (pg->markdown) {
-		step_skip_missing(cx, RES_PAGE, slug, "page '%s' is not created: its body_file '%s' is Markdown, which "
-				  "coursectl does not turn into HTML yet", slug, pg->body_file);
-		return 0;
-	}
 	/* the dates first: an error must not leave a half-made create behind */
 	if ((todo->d->op == RPAGE_DATE_SET && date_utc(cx, todo, "todo_date", err)) ||
 	    (pub->d->op == RPAGE_DATE_SET && date_utc(cx, pub, "publish_at", err)))
@@ -317,6 +318,23 @@ static int create_page(struct step_ctx *cx, const struct rpages *pg, cJSON *page
 
 /* ---------------------------------------------------------------- one page */
 
+/* 1 when the body Canvas has (`cur`, as read) shows `want` (a body_file's HTML) after the rewrites
+ * Canvas makes on the way in and out -- the comparison apply's read-back uses. */
+static int same_html(const struct step_ctx *cx, const char *cur, const char *want)
+{
+	char *a, *b;
+	int same;
+
+	if (!strcmp(cur, want))
+		return 1;
+	a = exec_html_normalize(cur, cx->plan->base_url);
+	b = exec_html_normalize(want, cx->plan->base_url);
+	same = !strcmp(a, b);
+	free(a);
+	free(b);
+	return same;
+}
+
 static int edit_body(struct step_ctx *cx, const struct rpages *pg, cJSON *p, struct err *err)
 {
 	const cJSON *body = cJSON_GetObjectItemCaseSensitive(p, "body");
@@ -336,15 +354,14 @@ static int edit_body(struct step_ctx *cx, const struct rpages *pg, cJSON *p, str
 		snprintf(note, sizeof(note), "%ld match%s", n, n == 1 ? "" : "es");
 		step_set(cx, RES_PAGE, p, "body", step_string_take(out), note);
 	} else if (pg->body_file) {
-		if (pg->markdown) {
-			step_skip(cx, RES_PAGE, p, "body", "body_file '%s' is Markdown, which coursectl does not turn into "
-				  "HTML yet; the body is left as it is", pg->body_file);
-		} else {
-			char *fnote = xasprintf("the whole body from '%s'", pg->body_file);
+		char *fnote;
 
-			step_set_string(cx, RES_PAGE, p, "body", pg->body, fnote);
-			free(fnote);
-		}
+		if (cJSON_IsString(body) && same_html(cx, body->valuestring, pg->body))
+			return 0;
+		fnote = xasprintf("the whole body from '%s'%s", pg->body_file,
+				  pg->markdown ? ", Markdown rendered to HTML" : "");
+		step_set_string(cx, RES_PAGE, p, "body", pg->body, fnote);
+		free(fnote);
 	}
 	return 0;
 }

@@ -5,7 +5,8 @@
 set -u
 need=""
 for entry in libcurl:libcurl4-openssl-dev libcjson:libcjson-dev yaml-0.1:libyaml-dev \
-             libpcre2-8:libpcre2-dev libmicrohttpd:libmicrohttpd-dev cmocka:libcmocka-dev; do
+             libpcre2-8:libpcre2-dev libmicrohttpd:libmicrohttpd-dev cmocka:libcmocka-dev \
+             libcmark-gfm:libcmark-gfm-dev; do
 	pc=${entry%%:*}; pkg=${entry#*:}
 	if ! pkg-config --exists "$pc" 2>/dev/null; then
 		echo "make deps: $pc not found (Debian package $pkg)"
@@ -13,6 +14,11 @@ for entry in libcurl:libcurl4-openssl-dev libcjson:libcjson-dev yaml-0.1:libyaml
 	fi
 done
 command -v pkg-config >/dev/null 2>&1 || need="$need pkg-config"
+# cmark-gfm's extensions (tables, autolinks for Markdown page bodies) have no .pc file of their own
+if [ ! -e /usr/include/cmark-gfm-core-extensions.h ]; then
+	echo "make deps: cmark-gfm-core-extensions.h not found (Debian package libcmark-gfm-extensions-dev)"
+	need="$need libcmark-gfm-extensions-dev"
+fi
 for entry in curl:curl jq:jq; do
 	cmd=${entry%%:*}; pkg=${entry#*:}
 	if ! command -v "$cmd" >/dev/null 2>&1; then
@@ -25,6 +31,12 @@ done
 if ! command -v chromium >/dev/null 2>&1; then
 	echo "make deps: chromium not found (Debian package chromium; the HTML calendar test uses it)"
 	need="$need chromium"
+fi
+# groff renders the man page in tests/e2e/t0020-help-man.sh (Debian priority "important", so usually
+# there already; minimal images lack it)
+if ! command -v groff >/dev/null 2>&1; then
+	echo "make deps: groff not found (Debian package groff-base; the man page test uses it)"
+	need="$need groff-base"
 fi
 # Python modules the schema test uses (tests/e2e/schema-check.py), for Debian's /usr/bin/python3
 # (a pyenv or venv python first on PATH is not what apt installs into): "module:package".

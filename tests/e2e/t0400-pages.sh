@@ -391,9 +391,9 @@ test_blueprint_locked_page() {
 test_rewrite_html_flag() {
 	sim_start --seed "$(seed_with '.courses[0].rewrite_html = true |
 		.courses[0].pages[1].body = "<a href=\"/courses/4821/files/5\">f</a>" +
-			"<a href=\"//cdn.example/x\">c</a>"')"
+			"<a href=\"//cdn.example/x\">c</a><hr /><br/><p title=\"&quot;a /> b&quot;\">&quot;q&quot;</p>"')"
 	api GET "$C/pages/syllabus-policies"
-	expect_eq "<a href=\"$SIM_URL/courses/4821/files/5\">f</a><a href=\"//cdn.example/x\">c</a>" \
+	expect_eq "<a href=\"$SIM_URL/courses/4821/files/5\">f</a><a href=\"//cdn.example/x\">c</a><hr><br><p title=\"&quot;a /> b&quot;\">\"q\"</p>" \
 		"$(jb '.body')" "rewritten"
 	expect_match '^<a href="/courses' "$(page_state 33017 .body)" "state keeps the stored HTML"
 }

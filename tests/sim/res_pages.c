@@ -73,7 +73,9 @@
  * HTML (7.4): real Canvas rewrites HTML both ways (file links gain course context and verifiers,
  * root-relative URLs become absolute). The simulator echoes bodies verbatim, so coursectl's tests
  * must not depend on round-trip identity either way. A course flag "rewrite_html": true makes
- * outgoing href="/..." and src="/..." absolute, so a client can be tested against rewriting.
+ * outgoing href="/..." and src="/..." absolute and re-serialises the body as Canvas's sanitizer
+ * (Nokogiri, HTML5) does: no self-closing slash ("<br />" -> "<br>") and "&quot;" in text as a
+ * bare '"', so a client can be tested against rewriting.
  *
  * Paging: the pages list is the simulator's bookmark-paged list (API.md checklist: at least one
  * endpoint forces clients to follow Link verbatim). Real Canvas pages this list by number. A
@@ -269,12 +271,15 @@ static char *unique_url(cJSON *pages, const char *base, const cJSON *self)
 
 /* ---------------------------------------------------------------- rendering */
 
-/* api_user_content, reduced to one rule and only for courses with "rewrite_html": root-relative
- * href/src become absolute. Otherwise the body is echoed verbatim. Malloced, or NULL for NULL. */
+/* api_user_content and the sanitizer's serialisation, reduced to three rules and only for courses
+ * with "rewrite_html": root-relative href/src become absolute; a tag's self-closing slash goes;
+ * "&quot;" in text becomes '"'. Otherwise the body is echoed verbatim. Malloced, or NULL for NULL. */
 static char *html_out(struct sim_req *rq, const char *body)
 {
 	struct buf b = BUF_INIT;
 	const char *p;
+	int in_tag = 0;
+	char q = 0;
 
 	if (!body)
 		return NULL;
@@ -283,10 +288,29 @@ static char *html_out(struct sim_req *rq, const char *body)
 	for (p = body; *p;) {
 		size_t skip = !strncmp(p, "href=", 5) ? 5 : !strncmp(p, "src=", 4) ? 4 : 0;
 
-		if (skip && (p[skip] == '"' || p[skip] == '\'') && p[skip + 1] == '/' && p[skip + 2] != '/') {
+		if (in_tag && !q && skip && (p[skip] == '"' || p[skip] == '\'') && p[skip + 1] == '/' &&
+		    p[skip + 2] != '/') {
 			buf_add(&b, p, skip + 1);
 			buf_puts(&b, rq->base);
+			q = p[skip];            /* inside the attribute's quotes now */
 			p += skip + 1;
+			continue;
+		}
+		if (!in_tag && *p == '<' && (isalpha((unsigned char)p[1]) || p[1] == '/')) {
+			in_tag = 1;
+		} else if (in_tag && q) {
+			if (*p == q)
+				q = 0;
+		} else if (in_tag && (*p == '"' || *p == '\'')) {
+			q = *p;
+		} else if (in_tag && *p == '>') {
+			in_tag = 0;
+		} else if (in_tag && (!strncmp(p, " />", 3) || !strncmp(p, "/>", 2))) {
+			p += *p == ' ' ? 2 : 1;
+			continue;
+		} else if (!in_tag && !strncmp(p, "&quot;", 6)) {
+			buf_putc(&b, '"');
+			p += 6;
 			continue;
 		}
 		buf_putc(&b, *p++);

@@ -245,6 +245,15 @@ static void test_html_normalize(void **state)
 		{ "<a href=\"/files/9?download_frd=1\">f</a>", "<a href=\"/files/9\">f</a>" },
 		/* text that merely mentions verifier outside a file URL stays */
 		{ "<p>verifier=abc</p>", "<p>verifier=abc</p>" },
+		/* rule 6: HTML5 serialisation -- no self-closing slash, quotes unescaped in text */
+		{ "<p>a<br />b<br/>c</p><hr />", "<p>a<br>b<br>c</p><hr>" },
+		{ "<img src=\"/x.png\" alt=\"a /> b\" />", "<img src=\"/x.png\" alt=\"a /> b\">" },
+		{ "<p>&quot;Hi&quot; &#39;there&#x27; &apos;x&#34;</p>", "<p>\"Hi\" 'there' 'x\"</p>" },
+		/* an attribute's &quot; is the attribute's spelling, not text: kept */
+		{ "<a title=\"&quot;q&quot;\">x</a>", "<a title=\"&quot;q&quot;\">x</a>" },
+		/* other entities and a slash in text stay */
+		{ "<p>a &amp; b &lt; c / d</p>", "<p>a &amp; b &lt; c / d</p>" },
+		{ "<p>1 < 2 /></p>", "<p>1 < 2 /></p>" },
 		{ "", "" },
 	};
 	size_t i;
@@ -286,6 +295,8 @@ static void test_value_matches(void **state)
 		{ RES_PAGE, "body", "\"<p>See <a href=\\\"/x\\\">x</a></p>\"",
 		  "\"<p>See <a href=\\\"https://canvas.example.edu/x\\\">x</a></p>\\n\"", 1 },
 		{ RES_PAGE, "body", "\"<p>Fall</p>\"", "\"<p>Spring</p>\"", 0 },
+		{ RES_PAGE, "body", "\"<p>&quot;a&quot;<br /></p><hr />\"", "\"<p>\\\"a\\\"<br></p><hr>\"", 1 },
+		{ RES_PAGE, "body", "\"<p>&quot;a&quot;</p>\"", "\"<p>'a'</p>\"", 0 },
 		{ RES_PAGE, "body", "\"\"", "null", 1 },
 		{ RES_PAGE, "title", "\"a  b\"", "\"a b\"", 0 },   /* not HTML: exact */
 	};

@@ -1,9 +1,10 @@
 /* tests/unit/unit-recipe-pages.c -- the `pages` action (runner/recipe_pages.c).
  *
  * The recipe is loaded from memory under the name DIR/t.yaml, DIR being a temporary directory that
- * holds the body files (good, Markdown, with a BOM, invalid UTF-8 of several kinds, NUL, over the
- * 8 MiB limit), so body_file: resolves there. Every key is checked in the model; bad recipes are a
- * table of (steps, line, column, message part), each giving exactly that one error.
+ * holds the body files (good, Markdown -- rendered at check time --, with a BOM, invalid UTF-8 of
+ * several kinds, NUL, over the 8 MiB limit), so body_file: resolves there. Every key is checked
+ * in the model; bad recipes are a table of (steps, line, column, message part), each giving
+ * exactly that one error.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -36,6 +37,8 @@ struct file {
 static const struct file files[] = {
 	F("body.html", "<h1>Hi</h1>\n<p>caf\xc3\xa9 \xf0\x9f\x98\x80</p>\n"),
 	F("notes.md", "# Notes\n\n*hello*\n"),
+	F("bom.Markdown", "\xef\xbb\xbf| a |\n|---|\n| caf\xc3\xa9 |\n"),
+	F("notes.md.html", "# not Markdown"),
 	F("bom.html", "\xef\xbb\xbf<p>x</p>"),
 	F("latin1.html", "<p>ok</p>\n<p>caf\xe9</p>\n"),
 	F("overlong.html", "a\xc0\xaf"),
@@ -228,11 +231,22 @@ static void test_markdown_bom_empty_limit(void **state)
 		    "  - pages: {where: {url: b}, body_file: bom.html}\n"
 		    "  - pages: {where: {url: c}, body_file: empty.html}\n"
 		    "  - pages: {where: {url: d}, body_file: limit.html}\n"
-		    "  - pages: {set: {title: x, front_page: true}, create: false}\n");
-	assert_int_equal(r->nsteps, 5);
+		    "  - pages: {set: {title: x, front_page: true}, create: false}\n"
+		    "  - pages: {where: {url: e}, body_file: bom.Markdown}\n"
+		    "  - pages: {where: {url: f}, body_file: notes.md.html}\n");
+	assert_int_equal(r->nsteps, 7);
 	pg = r->steps[0].data;
+	assert_int_equal(pg->markdown, 1);                   /* rendered at check time */
+	assert_string_equal(pg->body, "<h1>Notes</h1>\n<p><em>hello</em></p>\n");
+	assert_int_equal(pg->body_len, strlen(pg->body));
+	assert_string_equal(pg->body_file, "notes.md");
+	pg = r->steps[5].data;                               /* .markdown in any case; BOM dropped first */
 	assert_int_equal(pg->markdown, 1);
-	assert_string_equal(pg->body, "# Notes\n\n*hello*\n");
+	assert_string_equal(pg->body, "<table>\n<thead>\n<tr>\n<th>a</th>\n</tr>\n</thead>\n<tbody>\n<tr>\n"
+			    "<td>caf\xc3\xa9</td>\n</tr>\n</tbody>\n</table>\n");
+	pg = r->steps[6].data;
+	assert_int_equal(pg->markdown, 0);
+	assert_string_equal(pg->body, "# not Markdown");
 	pg = r->steps[1].data;
 	assert_int_equal(pg->markdown, 0);
 	assert_string_equal(pg->body, "<p>x</p>");           /* the byte order mark is dropped */
@@ -252,6 +266,8 @@ static void test_markdown_bom_empty_limit(void **state)
 
 static const struct bad_case bad[] = {
 	{ "  - pages: {where: {url: a}, body_file: missing.html}\n", 5, 41,
+	  "cannot read 'pages.body_file' '" },
+	{ "  - pages: {where: {url: a}, body_file: missing.md}\n", 5, 41,
 	  "cannot read 'pages.body_file' '" },
 	{ "  - pages: {where: {url: a}, body_file: latin1.html}\n", 5, 41,
 	  "'pages.body_file' 'latin1.html' is not valid UTF-8: byte 0xe9 at line 2, column 7 (byte 16)" },

@@ -6,7 +6,8 @@
  * through a plan, finishes the plan and checks the changes (op, field, before, after, steps, notes)
  * and the skips (field, reason) exactly.
  *
- * pages: every where key, every set key, replace, body_file (HTML and Markdown), create, the front
+ * pages: every where key, every set key, replace, body_file (HTML, Markdown rendered, a body that
+ * already shows the file after Canvas's rewrites), create (also from Markdown), the front
  * page rules, Blueprint locks, missing slugs, two steps on one body merging into one change.
  * replace_text: every kind of `in`, fields [body, title], where per kind (and the syllabus left out
  * by any condition), notes with counts, null fields, a title emptied, and the quiz/discussion and
@@ -102,6 +103,7 @@ static int group_setup(void **state)
 		return -1;
 	write_file("welcome.html", "<h1>Welcome</h1>\n<p>caf\xc3\xa9 &amp; more</p>");
 	write_file("notes.md", "# Notes\n\n*hello*\n");
+	write_file("links.md", "# Links\n\nSee [the syllabus](/courses/4821/pages/syllabus).\n");
 	return 0;
 }
 
@@ -551,18 +553,42 @@ static void test_body_file(void **state)
 	assert_skip(f, 0, RES_PAGE, "33020", "Blueprint page", "body", "locked by the Blueprint course (content)");
 }
 
-static void test_body_file_markdown_is_skipped(void **state)
+static void test_body_file_markdown(void **state)
 {
 	struct fx *f = *state;
 
 	assert_int_equal(run(f, "  - pages: {where: {url: home}, body_file: notes.md, set: {editing_roles: members}}\n"),
 			 0);
-	assert_int_equal(f->p->nchanges, 1);
+	assert_int_equal(f->p->nchanges, 2);
+	assert_change(f, RES_PAGE, "33001", "body", "\"<h1>PHYS 101</h1><p>Welcome to Fall 2025.</p>\"",
+		      "\"<h1>Notes</h1>\\n<p><em>hello</em></p>\\n\"",
+		      "the whole body from 'notes.md', Markdown rendered to HTML");
 	assert_non_null(chg(f, RES_PAGE, "33001", "editing_roles"));
-	assert_int_equal(f->p->nskipped, 1);
-	assert_skip(f, 0, RES_PAGE, "33001", "Home", "body",
-		    "body_file 'notes.md' is Markdown, which coursectl does not turn into HTML yet; the body is left as "
-		    "it is");
+	assert_int_equal(f->p->nskipped, 0);
+}
+
+/* A body that already shows the file, as Canvas gives it back (root-relative links made absolute,
+ * white space re-flowed), is no change; a real difference still is. */
+static void test_body_file_same_after_canvas_rewrites(void **state)
+{
+	struct fx *f = *state;
+	cJSON *home = page_by_url(f, "home");
+
+	f->p->base_url = xstrdup("https://canvas.example.edu");
+	cJSON_ReplaceItemInObject(home, "body", cJSON_CreateString(
+		"<h1>Links</h1>\n<p>See <a href=\"https://canvas.example.edu/courses/4821/pages/syllabus\">the\n"
+		"syllabus</a>.</p>\n"));
+	assert_int_equal(run(f, "  - pages: {where: {url: home}, body_file: links.md}\n"), 0);
+	assert_int_equal(f->p->nchanges, 0);
+	assert_int_equal(f->p->nskipped, 0);
+
+	/* another origin is not Canvas's rewrite: the body is planned */
+	cJSON_ReplaceItemInObject(home, "body", cJSON_CreateString(
+		"<h1>Links</h1>\n<p>See <a href=\"https://other.example.edu/courses/4821/pages/syllabus\">the "
+		"syllabus</a>.</p>\n"));
+	assert_int_equal(run(f, "  - pages: {where: {url: home}, body_file: links.md}\n"), 0);
+	assert_int_equal(f->p->nchanges, 1);
+	assert_non_null(chg(f, RES_PAGE, "33001", "body"));
 }
 
 /* ================================================================ pages: create */
@@ -635,17 +661,19 @@ static void test_create_existing_page_is_edited(void **state)
 	assert_change(f, RES_PAGE, "33019", "title", "\"Draft notes\"", "\"Notes\"", "the url changes with the title");
 }
 
-static void test_create_from_markdown_is_skipped(void **state)
+static void test_create_from_markdown(void **state)
 {
 	struct fx *f = *state;
+	const struct plan_change *c;
 
 	assert_int_equal(run(f, "  - pages: {where: {url: notes}, create: true, body_file: notes.md}\n"), 0);
-	assert_int_equal(f->p->nchanges, 0);
-	assert_int_equal(f->p->nskipped, 1);
-	assert_skip(f, 0, RES_PAGE, NULL, "notes", NULL,
-		    "page 'notes' is not created: its body_file 'notes.md' is Markdown, which coursectl does not turn "
-		    "into HTML yet");
-	assert_null(page_by_url(f, "notes"));
+	assert_int_equal(f->p->nchanges, 1);
+	assert_int_equal(f->p->nskipped, 0);
+	c = chg(f, RES_PAGE, "new:1", NULL);
+	assert_non_null(c);
+	assert_json(c->after, "{\"url\":\"notes\",\"title\":\"Notes\","
+		    "\"body\":\"<h1>Notes</h1>\\n<p><em>hello</em></p>\\n\",\"published\":false}");
+	assert_non_null(page_by_url(f, "notes"));
 }
 
 static void test_missing_slugs_in_recipe_order(void **state)
@@ -931,12 +959,13 @@ int main(void)
 		T(test_two_steps_on_one_body_merge),
 		T(test_replace_error_names_the_page),
 		T(test_body_file),
-		T(test_body_file_markdown_is_skipped),
+		T(test_body_file_markdown),
+		T(test_body_file_same_after_canvas_rewrites),
 		T(test_create),
 		T(test_create_defaults),
 		T(test_create_title_only),
 		T(test_create_existing_page_is_edited),
-		T(test_create_from_markdown_is_skipped),
+		T(test_create_from_markdown),
 		T(test_missing_slugs_in_recipe_order),
 		T(test_pages_needs),
 		T(test_text_every_kind),
