@@ -22,7 +22,7 @@
 # between review and merge (apply reports the conflict, applies the rest, fails the job, keeps
 # the journal; the next plan shows what is left); the merge job's refusals (template changed since
 # the plan, a plan of another Canvas, a push without a pull request); the same cycle on GitLab;
-# docs/ci.md shows both CI files byte for byte.
+# docs/ci.md shows both CI files byte for byte; the recipe validates (coursectl and the schema).
 
 CI_SEED=$FIXTURES/ci-seed.json
 CI_RUN=$ROOT/tests/e2e/ci-run.py
@@ -310,4 +310,14 @@ test_docs_show_the_files() {
 		n=$((n + 1))
 	done
 	expect_eq 2 "$n" "files checked"
+}
+
+# The template's recipe is valid for coursectl and for the JSON Schema editors use.
+test_template_recipe_valid() {
+	local out
+	out=$("$COURSECTL" validate recipes/ci-template/recipe.yaml 2>&1) || fail "validate: $out"
+	expect_eq "recipes/ci-template/recipe.yaml: ok (4 steps, 3 courses)" "$out" "validate"
+	/usr/bin/python3 -c 'import jsonschema' 2>/dev/null || skip "python3-jsonschema is not installed"
+	/usr/bin/python3 tests/e2e/schema-check.py docs/recipe.schema.json recipes/ci-template/recipe.yaml \
+		>"$LOGDIR/schema" 2>&1 || fail "the schema refuses the recipe: $(cat "$LOGDIR/schema")"
 }
