@@ -38,12 +38,12 @@ if ! command -v groff >/dev/null 2>&1; then
 	echo "make deps: groff not found (Debian package groff-base; the man page test uses it)"
 	need="$need groff-base"
 fi
-# Python modules the schema test uses (tests/e2e/schema-check.py), for Debian's /usr/bin/python3
+# Python modules the schema and CI template tests use (tests/e2e/schema-check.py, ci-run.py), for Debian's /usr/bin/python3
 # (a pyenv or venv python first on PATH is not what apt installs into): "module:package".
 for entry in yaml:python3-yaml jsonschema:python3-jsonschema; do
 	mod=${entry%%:*}; pkg=${entry#*:}
 	if ! /usr/bin/python3 -c "import $mod" >/dev/null 2>&1; then
-		echo "make deps: python3 module $mod not found (Debian package $pkg; the schema test uses it)"
+		echo "make deps: python3 module $mod not found (Debian package $pkg; the schema and CI tests use it)"
 		need="$need $pkg"
 	fi
 done
