@@ -182,7 +182,8 @@ int canvas_response_error(struct err *err, const struct http_req *r, const char 
 		code = err_set(err, ERR_AUTH,
 			       "Canvas rejected the token (%s): it is invalid, expired or revoked. Create a new "
 			       "one in Canvas (Account > Settings > New Access Token) or through your "
-			       "institution's token request process, then set CANVAS_API_TOKEN or use --token-file",
+			       "institution's token request process, then set CANVAS_API_TOKEN, use --token-file, "
+			       "or update your profile's token (coursectl auth check tests it)",
 			       msg ? msg : "HTTP 401");
 	} else if (r->status == 401 || r->status == 403) {
 		code = err_set(err, ERR_GENERIC, "not authorized for %s (HTTP %ld%s%s)", what, r->status,
