@@ -279,15 +279,15 @@ static void check_course_query(struct rctx *cx, const struct ynode *n)
 		rc_error(cx, &t->pos, "'%s' is not a term id (a number or sis_term_id:X)", q.term);
 		bad = -1;
 	}
-	if (w && !rc_map(cx, w, "'where' of a course listing", wkeys, NULL)) {
+	if (w && rc_map(cx, w, "'where' of a course listing", wkeys, NULL))
+		bad = -1;
+	if (w && w->type == YN_MAP) {   /* an unknown key does not hide a bad regex beside it */
 		if ((v = rc_get(w, "course_code")) && rc_regex(cx, v, "'where.course_code'", NULL, 0, &q.course_code))
 			bad = -1;
 		if ((v = rc_get(w, "name")) && rc_regex(cx, v, "'where.name'", NULL, 0, &q.name))
 			bad = -1;
 		if ((v = rc_get(w, "published")) && rc_bool(cx, v, "'where.published'", &q.published))
 			bad = -1;
-	} else if (w) {
-		bad = -1;
 	}
 	if (bad || !q.account || !q.term)
 		return;
