@@ -262,7 +262,13 @@ static void check_course_query(struct rctx *cx, const struct ynode *n)
 	struct recipe *r = cx->r;
 	int bad;
 
-	bad = rc_map(cx, n, "a course listing ({account, term, where})", keys, req);
+	if (!a && !t && !w && !rc_get(n, "from_file")) {
+		/* neither form: say both rather than guess which one was meant */
+		rc_map(cx, n, "'courses'", keys, NULL);
+		rc_error(cx, &n->pos, "'courses' needs 'from_file', or 'account' and 'term'");
+		return;
+	}
+	bad = rc_map(cx, n, "'courses'", keys, req);
 	if (rc_get(n, "from_file")) {
 		rc_error(cx, &n->pos, "'from_file' stands alone: give {from_file: FILE} and the account listing as two "
 			 "items of the 'courses' list");
