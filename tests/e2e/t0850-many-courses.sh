@@ -234,3 +234,20 @@ test_token_failure_stops_everything() {
 	expect_eq 3 "$RC" "bad token, apply"
 	expect_eq "$OLD" "$(body 6101)" "nothing written"
 }
+
+# apply of a saved plan: a course that cannot be read for the stale check is not written, the
+# others are (exec.c fetch_live).
+test_stale_check_failure_is_per_course() {
+	sim_start --seed "$MANY_SEED"
+	recipe s "[6101, 6102]" >/dev/null
+	run p plan "$LOGDIR/s.yaml" --out "$LOGDIR/s.plan.json"
+	expect_eq 0 "$RC" "plan ($(cat "$LOGDIR/p.err"))"
+	sim_post /__sim/script '{"method": "GET", "path": "/api/v1/courses/6102", "count": -1,
+		"action": "respond", "status": 404, "body": {"errors": [{"message": "The specified resource does not exist."}]}}'
+	run a apply --yes --journal "$LOGDIR/j.jsonl" "$LOGDIR/s.plan.json"
+	expect_eq 1 "$RC" "apply exit ($(cat "$LOGDIR/a.err"))"
+	grep -q 'Applied 1 change to 1 object; 1 failed; 0 conflicts' "$LOGDIR/a" || fail "summary: $(cat "$LOGDIR/a")"
+	grep -q 'course 6102' "$LOGDIR/a.err" || fail "6102 not named: $(cat "$LOGDIR/a.err")"
+	expect_eq "$NEW" "$(body 6101)" "6101 applied"
+	expect_eq "$OLD" "$(body 6102)" "6102 not written"
+}
