@@ -56,7 +56,7 @@ int plan_opts_color(const struct plan_opts *o);
 
 /* The courses of the run: courses_resolve with --course and --shard, plus a note on stderr when
  * --shard cut the list or nothing is left. cv may be NULL when r has no account listings. */
-int plan_opts_courses(const struct plan_opts *o, struct canvas *cv, const struct recipe *r, struct course_list *cl,
-		      struct err *err);
+int plan_opts_courses(const struct plan_opts *o, struct canvas *cv, const struct recipe *r,
+		      struct course_list *cl, struct err *err);
 
 #endif

@@ -33,7 +33,7 @@ int snapshot_fetch(cJSON **out, struct canvas *cv, char *const *ids, int n, unsi
  * courses that came back whole, in the order given. Returns an error only when the run as a whole
  * stopped (ERR_AUTH: a token failure); then *out is not set. fail_fast: the first failed course
  * stops the run; the courses left unread get an error saying so. */
-int snapshot_fetch_each(cJSON **out, struct canvas *cv, char *const *ids, int n, unsigned kinds, int fail_fast,
-			struct err *errs, struct snapshot_stats *st, struct err *err);
+int snapshot_fetch_each(cJSON **out, struct canvas *cv, char *const *ids, int n, unsigned kinds,
+			int fail_fast, struct err *errs, struct snapshot_stats *st, struct err *err);
 
 #endif

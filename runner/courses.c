@@ -50,8 +50,8 @@ int shard_parse(const char *s, struct shard *sh, struct err *err)
 	if (*end || i > 100000 || n > 100000)
 		goto bad;
 	if (n < 1 || i < 1 || i > n)
-		return err_set(err, ERR_USAGE, "--shard %s: I must be from 1 to N and N at least 1 (the I-th of N "
-			       "shards, e.g. --shard 2/4)", s);
+		return err_set(err, ERR_USAGE, "--shard %s: I must be from 1 to N and N at least 1 "
+			       "(the I-th of N shards, e.g. --shard 2/4)", s);
 	sh->i = (unsigned)i;
 	sh->n = (unsigned)n;
 	return 0;
@@ -86,6 +86,16 @@ static void add(struct course_list *cl, const char *id)
 		cl->ids = xrealloc(cl->ids, cl->alloc * sizeof(*cl->ids));
 	}
 	cl->ids[cl->n++] = xstrdup(id);
+}
+
+static void add_once(struct course_list *cl, const char *id)
+{
+	size_t j;
+
+	for (j = 0; j < cl->n && strcmp(cl->ids[j], id); j++)
+		;
+	if (j == cl->n)
+		add(cl, id);
 }
 
 void course_list_release(struct course_list *cl)
@@ -152,7 +162,7 @@ static struct listed *collect(const struct recipe *r, cJSON *const *listed, size
 		cJSON_ArrayForEach(c, listed[q]) {
 			const cJSON *id = cJSON_GetObjectItemCaseSensitive(c, "id");
 
-			if (!cJSON_IsNumber(id) || id->valuedouble < 1 || id->valuedouble > 9007199254740991.0)
+			if (!cJSON_IsNumber(id) || id->valuedouble < 1 || id->valuedouble > 9007199254740991.0 /* 2^53 */)
 				continue;
 			if ((m = query_match(&r->queries[q], c, err)) < 0) {
 				free(v);
@@ -213,38 +223,27 @@ int courses_select(struct course_list *out, const struct recipe *r, cJSON *const
 		add(&all, idb);
 	}
 	memset(out, 0, sizeof(*out));
-	if (nonly) {
-		for (i = 0; i < nonly; i++) {
-			for (k = 0; k < all.n && !names(only[i], all.ids[k], lof[k]); k++)
-				;
-			if (k == all.n && (r->ncourses || r->nqueries)) {
-				if (r->nqueries)
-					rc = err_set(err, ERR_USAGE, "course %s is not among the courses of %s (its list and "
-						     "the courses its account listings found)", only[i], r->path);
-				else
-					rc = err_set(err, ERR_USAGE, "course %s is not among the courses of %s (%s:%d:%d)",
-						     only[i], r->path, r->path, r->courses[0].pos.line,
-						     r->courses[0].pos.col);
-				goto done;
-			}
-			{
-				const char *id = k < all.n ? all.ids[k] : only[i];
-				size_t j;
-
-				for (j = 0; j < out->n && strcmp(out->ids[j], id); j++)
-					;
-				if (j == out->n)
-					add(out, id);
-			}
-		}
-	} else {
-		if (!r->ncourses && !r->nqueries) {
-			rc = err_set(err, ERR_USAGE, "%s lists no courses: give --course ID", r->path);
+	for (i = 0; i < nonly; i++) {
+		for (k = 0; k < all.n && !names(only[i], all.ids[k], lof[k]); k++)
+			;
+		if (k == all.n && r->nqueries) {
+			rc = err_set(err, ERR_USAGE, "course %s is not among the courses of %s (its list and the "
+				     "courses its account listings found)", only[i], r->path);
 			goto done;
 		}
-		for (i = 0; i < all.n; i++)
-			add(out, all.ids[i]);
+		if (k == all.n && r->ncourses) {
+			rc = err_set(err, ERR_USAGE, "course %s is not among the courses of %s (%s:%d:%d)", only[i],
+				     r->path, r->path, r->courses[0].pos.line, r->courses[0].pos.col);
+			goto done;
+		}
+		add_once(out, k < all.n ? all.ids[k] : only[i]);
 	}
+	if (!nonly && !r->ncourses && !r->nqueries) {
+		rc = err_set(err, ERR_USAGE, "%s lists no courses: give --course ID", r->path);
+		goto done;
+	}
+	for (i = 0; !nonly && i < all.n; i++)
+		add(out, all.ids[i]);
 	out->before_shard = out->n;
 	if (sh && sh->n) {
 		for (i = k = 0; i < out->n; i++) {
@@ -299,10 +298,10 @@ int courses_resolve(struct course_list *out, struct canvas *cv, const struct rec
 	for (q = 0; q < r->nqueries; q++) {
 		const struct course_query *cq = &r->queries[q];
 		char *acct = canvas_path_id(cq->account), *term = canvas_path_id(cq->term);
-		char *path = xasprintf("/api/v1/accounts/%s/courses?enrollment_term_id=%s%s", acct, term,
-				       cq->published < 0 ? "" : cq->published ? "&published=true" : "&published=false");
-		char *what = xasprintf("the courses of account %s in term %s (%s:%d:%d)", cq->account, cq->term,
-				       cq->pos.file, cq->pos.line, cq->pos.col);
+		const char *pub = cq->published < 0 ? "" : cq->published ? "&published=true" : "&published=false";
+		char *path = xasprintf("/api/v1/accounts/%s/courses?enrollment_term_id=%s%s", acct, term, pub);
+		char *what = xasprintf("the courses of account %s in term %s (%s:%d:%d)", cq->account,
+				       cq->term, cq->pos.file, cq->pos.line, cq->pos.col);
 
 		canvas_list(cv, path, what, on_listing, &ls[q]);
 		free(acct);

@@ -114,8 +114,8 @@ int plan_needs(const struct recipe *r, unsigned *kinds, struct err *err)
 }
 
 /* The steps of r over one course of the working copy; on failure err says why, naming the course. */
-static int run_course(struct plan *p, const struct recipe *r, cJSON *course, const char *given, const char *idb,
-		      struct err *err)
+static int run_course(struct plan *p, const struct recipe *r, cJSON *course, const char *given,
+		      const char *idb, struct err *err)
 {
 	struct step_ctx cx;
 	size_t i;

@@ -79,8 +79,8 @@ int plan_opts_color(const struct plan_opts *o)
 	return isatty(STDOUT_FILENO) && !(nc && *nc);
 }
 
-int plan_opts_courses(const struct plan_opts *o, struct canvas *cv, const struct recipe *r, struct course_list *cl,
-		      struct err *err)
+int plan_opts_courses(const struct plan_opts *o, struct canvas *cv, const struct recipe *r,
+		      struct course_list *cl, struct err *err)
 {
 	int rc = courses_resolve(cl, cv, r, o->courses, o->ncourses, &o->shard, err);
 
@@ -90,7 +90,7 @@ int plan_opts_courses(const struct plan_opts *o, struct canvas *cv, const struct
 		notef("shard %u/%u: %zu of the %zu course%s", o->shard.i, o->shard.n, cl->n, cl->before_shard,
 		      cl->before_shard == 1 ? "" : "s");
 	if (!cl->n)
-		notef("%s: no courses to work on; the plan is empty", o->shard.n ? "this shard holds none of them" :
-		      "the recipe's account listings found no course");
+		notef("%s: no courses to work on; the plan is empty",
+		      o->shard.n ? "this shard holds none of them" : "the recipe's account listings found no course");
 	return 0;
 }

@@ -316,8 +316,8 @@ static cJSON *assemble(struct cjob *j, long *objects)
 	return c;
 }
 
-int snapshot_fetch_each(cJSON **out, struct canvas *cv, char *const *ids, int n, unsigned kinds, int fail_fast,
-			struct err *errs, struct snapshot_stats *st, struct err *err)
+int snapshot_fetch_each(cJSON **out, struct canvas *cv, char *const *ids, int n, unsigned kinds,
+			int fail_fast, struct err *errs, struct snapshot_stats *st, struct err *err)
 {
 	struct snap sn;
 	int i, k, rc = 0;

@@ -93,10 +93,12 @@ static struct recipe *load(const char *text)
 }
 
 static const char *listing_json =
-	"[{\"id\": 6105, \"course_code\": \"ENGR 301\", \"name\": \"Thermodynamics\", \"workflow_state\": \"available\"},"
+	"[{\"id\": 6105, \"course_code\": \"ENGR 301\", \"name\": \"Thermodynamics\","
+	"  \"workflow_state\": \"available\"},"
 	" {\"id\": 6101, \"course_code\": \"ENGR 101\", \"name\": \"Intro\", \"workflow_state\": \"available\","
 	"  \"sis_course_id\": \"ENGR101-S26\"},"
-	" {\"id\": 6103, \"course_code\": \"ENGR 201\", \"name\": \"Dynamics\", \"workflow_state\": \"unpublished\"},"
+	" {\"id\": 6103, \"course_code\": \"ENGR 201\", \"name\": \"Dynamics\","
+	"  \"workflow_state\": \"unpublished\"},"
 	" {\"id\": 6104, \"course_code\": \"MATH 101\", \"name\": \"Calculus\", \"workflow_state\": \"available\"},"
 	" {\"id\": 6102, \"name\": \"No code\", \"workflow_state\": \"available\"},"
 	" {\"id\": \"x\", \"course_code\": \"ENGR 999\"}]";
