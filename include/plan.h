@@ -95,6 +95,14 @@ struct plan_blackout {
 	char *start, *end;        /* "YYYY-MM-DD", inclusive, start <= end */
 };
 
+/* A course the plan leaves out because reading or planning it failed (issue 8: one course failing
+ * does not stop the others). The plan file keeps them ("failed_courses") so that a plan saved in
+ * CI still says it is not the whole recipe. */
+struct plan_failure {
+	char *course;             /* as the run named it: "4821", "sis_course_id:X" */
+	char *error;              /* one sentence */
+};
+
 struct plan {
 	char *recipe_path;        /* as given on the command line; NULL when unknown */
 	char *recipe_sha256;
@@ -109,6 +117,8 @@ struct plan {
 	size_t nskipped, askipped;
 	struct plan_blackout *blackouts;   /* in the order the steps declared them; no duplicates */
 	size_t nblackouts;
+	struct plan_failure *failed;       /* in the order of the run's courses */
+	size_t nfailed;
 	long next_new;            /* the next "new:N" */
 	void *index;              /* internal: (course, kind, id, field) -> change */
 	long next_order;
@@ -127,6 +137,12 @@ void plan_free(struct plan *p);
 /* Record a course (copies id/name/course_code/time_zone from the course JSON). `given` may be NULL. */
 void plan_add_course(struct plan *p, const cJSON *course, const char *given);
 const struct plan_course *plan_course(const struct plan *p, const char *course_id);
+
+/* Record a course that failed (strings copied). */
+void plan_add_failure(struct plan *p, const char *course, const char *error);
+/* Forget everything the steps recorded for course_id (its changes, skips, blackouts and the course
+ * itself): a step failed half-way through it. Only while building (before plan_finish). */
+void plan_drop_course(struct plan *p, const char *course_id);
 
 /* Drop changes whose after equals their before, order by course then object (in the order the
  * objects were first touched) then change, and number them. Call once, after the last step. */
@@ -157,20 +173,18 @@ int plan_needs(const struct recipe *r, unsigned *kinds, struct err *err);
  * in p; the caller calls plan_finish(). */
 int plan_run(struct plan *p, const struct recipe *r, cJSON *snapshot, char *const *given, struct err *err);
 
-/* The course ids to plan (borrowed from r or from `only`): the recipe's courses, narrowed by `only`
- * (--course; an id the recipe does not list is ERR_USAGE, so a typo plans nothing nobody meant);
- * a recipe without courses takes `only` as they are. *ids is malloced (free), its strings are not. */
-int plan_course_ids(const struct recipe *r, char *const *only, size_t nonly, char ***ids, size_t *n,
-		    struct err *err);
-
 struct canvas;
 
 /* What `plan` and `apply RECIPE` share: read the lists r needs of courses ids[0..n-1] from cv
- * (snapshot_fetch), run r over them and finish the plan, whose header names r, its hash and cv's
- * base URL. A note on stderr says what was read and how long it took. *out is the caller's
- * (plan_free). */
+ * (snapshot_fetch_each), run r over them and finish the plan, whose header names r, its hash and
+ * cv's base URL. A note on stderr says what was read and how long it took. *out is the caller's
+ * (plan_free).
+ * A course that cannot be read (404, 403, a list failing after retries) or whose step fails is
+ * left out and recorded in p->failed, with an error line on stderr; the others are planned.
+ * fail_fast: the first such course is the error instead, and nothing is planned. A token failure
+ * (ERR_AUTH) always stops everything. */
 int plan_make(struct plan **out, struct canvas *cv, const struct recipe *r, char *const *ids, size_t n,
-	      struct err *err);
+	      int fail_fast, struct err *err);
 
 /* ---------------------------------------------------------------- used by include/step.h only */
 

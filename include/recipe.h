@@ -12,7 +12,9 @@
  *   version: 1                      required, the only version
  *   description: text               optional
  *   canvas: {url: URL}              optional; --url and CANVAS_BASE_URL win
- *   courses: [ID | "sis_course_id:X", ...] | {from_file: FILE}
+ *   courses: [ID | "sis_course_id:X" | QUERY | {from_file: FILE}, ...] | QUERY | {from_file: FILE}
+ *                                   QUERY: {account: ID, term: ID | "sis_term_id:X",
+ *                                           where?: {course_code?: RE, name?: RE, published?: BOOL}}
  *   vars: {name: scalar, ...}       ${name}; ${env.NAME}; --var name=value wins
  *   steps: [ {name?: text, <action>: {...}}, ... ]
  *
@@ -109,6 +111,16 @@ struct course_ref {
 	struct rpos pos;
 };
 
+/* `courses: {account: ..., term: ..., where: ...}`: the account's courses in a term, listed when the
+ * recipe is planned (runner/courses.c), filtered by `where` on the client. */
+struct course_query {
+	char *account;                            /* "112" or "sis_account_id:X" */
+	char *term;                               /* "87" or "sis_term_id:X" */
+	struct rregex *course_code, *name;        /* NULL: any */
+	int published;                            /* -1 any, 0 unpublished only, 1 published only */
+	struct rpos pos;
+};
+
 struct recipe {
 	char *path;
 	char *sha256;                             /* hex digest of the file's bytes */
@@ -116,8 +128,10 @@ struct recipe {
 	char *description;                        /* NULL when absent */
 	char *canvas_url;                         /* NULL when absent */
 	struct rpos canvas_url_pos;
-	struct course_ref *courses;
+	struct course_ref *courses;               /* the courses named one by one (list, from_file) */
 	size_t ncourses;
+	struct course_query *queries;             /* the account/term listings; in the arena */
+	size_t nqueries;
 	struct step *steps;
 	size_t nsteps;
 	struct ynode *root;

@@ -28,4 +28,12 @@ struct snapshot_stats {
 int snapshot_fetch(cJSON **out, struct canvas *cv, char *const *ids, int n, unsigned kinds,
 		   struct snapshot_stats *st, struct err *err);
 
+/* The same, course by course: errs[0..n-1] (the caller's, initialised to ERR_INIT) gets each
+ * course's failure (a 404, a 403, a list that failed after the engine's retries); *out holds the
+ * courses that came back whole, in the order given. Returns an error only when the run as a whole
+ * stopped (ERR_AUTH: a token failure); then *out is not set. fail_fast: the first failed course
+ * stops the run; the courses left unread get an error saying so. */
+int snapshot_fetch_each(cJSON **out, struct canvas *cv, char *const *ids, int n, unsigned kinds,
+			int fail_fast, struct err *errs, struct snapshot_stats *st, struct err *err);
+
 #endif

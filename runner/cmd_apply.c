@@ -2,7 +2,8 @@
  * run that `rollback` shares (include/apply.h).
  *
  *   coursectl apply RECIPE|PLAN.json [--yes] [--force] [--journal FILE] [--format text|json]
- *                   [--course ID]... [--var NAME=VALUE]... [--color WHEN] [options]
+ *                   [--course ID]... [--var NAME=VALUE]... [--color WHEN] [--shard I/N] [--fail-fast]
+ *                   [options]
  *   coursectl apply --resume JOURNAL [--yes] [--force] [--format text|json] [options]
  *
  * What it promises (issue 7): nothing changes in Canvas before the person has seen the plan and
@@ -25,6 +26,12 @@
  * Output: the plan (text) and the summary on stdout; progress, the journal's path and the
  * failures on stderr. --format json prints one result document instead of both: the summary and
  * every change's outcome (state, error, the id a create got), for CI.
+ * Many courses (issue 8): planning a recipe leaves out a course that cannot be read or planned
+ * (plan_make), so it is not applied and the others are; a saved plan carries such courses in
+ * "failed_courses". Either way each is named on stderr, the summary ends with a line naming them,
+ * and the exit code is 1: the recipe is not applied in full. --fail-fast stops before anything is
+ * written. --course, --var, --color, --shard and --fail-fast are parsed by plan_opts.c, shared
+ * with `plan`.
  * Rejected: applying without showing the plan (the whole point of a plan is that it is read);
  * asking per object (hundreds of prompts get answered "y" blindly).
  */
@@ -44,6 +51,7 @@
 #include "journal.h"
 #include "msg.h"
 #include "plan.h"
+#include "plan_opts.h"
 #include "recipe.h"
 #include "render.h"
 #include "version.h"
@@ -82,13 +90,6 @@ static void on_progress(void *ud, size_t done, size_t total, size_t failed)
 
 	progressf("%s: %zu/%zu objects, %zu failed, %ld requests%s%.0f s throttle wait", pr->run, done, total, failed,
 		  st->requests, st->pause_seconds > 0 ? ", " : "", st->pause_seconds > 0 ? st->pause_seconds : 0.0);
-}
-
-static int want_color(void)
-{
-	const char *nc = getenv("NO_COLOR");
-
-	return isatty(STDOUT_FILENO) && !(nc && *nc);
 }
 
 static cJSON *summary_json(const struct exec_result *r, size_t changes)
@@ -130,6 +131,16 @@ static cJSON *result_json(const struct plan *p, const struct exec_result *r, con
 	else
 		cJSON_AddNullToObject(doc, "journal");
 	cJSON_AddItemToObject(doc, "summary", summary_json(r, p->nchanges));
+	if (p->nfailed) {
+		arr = cJSON_AddArrayToObject(doc, "failed_courses");
+		for (i = 0; i < p->nfailed; i++) {
+			cJSON *o = cJSON_CreateObject();
+
+			cJSON_AddItemToObject(o, "course", id_json(p->failed[i].course));
+			cJSON_AddStringToObject(o, "error", p->failed[i].error);
+			cJSON_AddItemToArray(arr, o);
+		}
+	}
 	arr = cJSON_AddArrayToObject(doc, "changes");
 	for (i = 0; i < r->n; i++) {
 		const struct plan_change *c = &p->changes[i];
@@ -267,18 +278,14 @@ int apply_plan(struct canvas *cv, const struct plan *p, const struct apply_opts 
 
 struct opts {
 	const char *input, *resume, *journal;
-	int yes, force, json, color;
-	char **courses;
-	size_t ncourses;
-	struct recipe_var *vars;
-	char **var_names;
-	size_t nvars;
+	int yes, force, json;
+	struct plan_opts po;      /* --course, --var, --color, --shard, --fail-fast */
 };
 
 static void usage(FILE *fp)
 {
 	fprintf(fp, "usage: coursectl apply RECIPE|PLAN.json [--yes] [--force] [--journal FILE] [--format text|json]\n"
-		    "                       [--course ID]... [--var NAME=VALUE]... [options]\n"
+		    "                       [--course ID]... [--var NAME=VALUE]... [--shard I/N] [--fail-fast] [options]\n"
 		    "       coursectl apply --resume JOURNAL [--yes] [--force] [--format text|json] [options]\n");
 	if (fp != stdout)
 		return;
@@ -293,7 +300,7 @@ static void usage(FILE *fp)
 		    "   --course ID            apply the recipe to this course of its list only (repeatable)\n"
 		    "   --var NAME=VALUE       set a recipe variable\n"
 		    "   --color WHEN           auto (default), always, never: colour in the plan shown\n"
-		    "\nExit codes: 0 every change applied, 1 something failed or conflicted (or an error),\n"
+		    PLAN_OPTS_HELP		    "\nExit codes: 0 every change applied, 1 something failed or conflicted (or an error),\n"
 		    "3 the token was refused (resume with a new token), 64 usage.\n"
 		    CONFIG_OPTIONS_HELP);
 }
@@ -312,8 +319,10 @@ static int parse_args(struct opts *o, struct config *cfg, int argc, char **argv,
 			o->yes = 1;
 		} else if (!strcmp(a, "--force")) {
 			o->force = 1;
-		} else if (!strcmp(a, "--journal") || !strcmp(a, "--resume") || !strcmp(a, "--format") ||
-			   !strcmp(a, "--course") || !strcmp(a, "--var") || !strcmp(a, "--color")) {
+		} else if ((rc = plan_opts_parse(&o->po, argc, argv, &i, err))) {
+			if (rc < 0)
+				return rc;
+		} else if (!strcmp(a, "--journal") || !strcmp(a, "--resume") || !strcmp(a, "--format")) {
 			if (i + 1 >= argc)
 				return err_set(err, ERR_USAGE, "option '%s' needs a value", a);
 			v = argv[++i];
@@ -321,21 +330,10 @@ static int parse_args(struct opts *o, struct config *cfg, int argc, char **argv,
 				o->journal = v;
 			} else if (!strcmp(a, "--resume")) {
 				o->resume = v;
-			} else if (!strcmp(a, "--course")) {
-				o->courses[o->ncourses++] = (char *)v;
-			} else if (!strcmp(a, "--var")) {
-				if (recipe_parse_var_option(v, &o->vars[o->nvars], &o->var_names[o->nvars]))
-					return err_set(err, ERR_USAGE, "--var needs NAME=VALUE, not '%s'", v);
-				o->nvars++;
-			} else if (!strcmp(a, "--format")) {
-				if (!strcmp(v, "json"))
-					o->json = 1;
-				else if (strcmp(v, "text"))
-					return err_set(err, ERR_USAGE, "--format takes text or json, not '%s'", v);
-			} else if (!strcmp(v, "auto") || !strcmp(v, "always") || !strcmp(v, "never")) {
-				o->color = !strcmp(v, "auto") ? -1 : !strcmp(v, "always");
-			} else {
-				return err_set(err, ERR_USAGE, "--color takes auto, always or never, not '%s'", v);
+			} else if (!strcmp(v, "json")) {
+				o->json = 1;
+			} else if (strcmp(v, "text")) {
+				return err_set(err, ERR_USAGE, "--format takes text or json, not '%s'", v);
 			}
 		} else if (a[0] == '-' && a[1]) {
 			rc = config_parse_option(cfg, argc, argv, &i, err);
@@ -358,6 +356,17 @@ static int parse_args(struct opts *o, struct config *cfg, int argc, char **argv,
 	return 0;
 }
 
+/* The last line of a run that left courses out: "Not applied: 2 courses failed: 4823, 4825". */
+static int report_failed_courses(const struct plan *p)
+{
+	size_t i;
+
+	printf("Not applied: %zu course%s failed:", p->nfailed, p->nfailed == 1 ? "" : "s");
+	for (i = 0; i < p->nfailed; i++)
+		printf("%s %s", i ? "," : "", p->failed[i].course);
+	return putchar('\n') == EOF ? -1 : 0;
+}
+
 /* 1 when the file looks like a saved plan (a JSON document) rather than a YAML recipe. */
 static int is_plan_file(const char *path)
 {
@@ -378,7 +387,7 @@ static int show_plan(const struct plan *p, int color)
 	struct render_opts ro = RENDER_OPTS_INIT;
 	int rc = 0;
 
-	ro.color = color < 0 ? want_color() : color;
+	ro.color = color;
 	render_text(p, &out, &ro);
 	if (out.len && fwrite(out.ptr, 1, out.len, stdout) != out.len)
 		rc = -1;
@@ -400,16 +409,14 @@ int cmd_apply(int argc, char **argv)
 	const struct plan *p = NULL;
 	struct journal_log *log = NULL;
 	struct apply_opts ao = APPLY_OPTS_INIT;
-	char **ids = NULL;
-	size_t n = 0, i;
+	int is_saved = 0;
+	struct course_list cl = COURSE_LIST_INIT;
+	size_t i;
 	unsigned kinds;
 	int rc;
 
 	memset(&o, 0, sizeof(o));
-	o.color = -1;
-	o.courses = xcalloc((size_t)argc, sizeof(*o.courses));
-	o.vars = xcalloc((size_t)argc, sizeof(*o.vars));
-	o.var_names = xcalloc((size_t)argc, sizeof(*o.var_names));
+	plan_opts_init(&o.po, argc);
 	rc = parse_args(&o, &cfg, argc, argv, &err);
 	if (rc)
 		goto done;
@@ -430,10 +437,10 @@ int cmd_apply(int argc, char **argv)
 			notef("nothing to resume: the run finished and every change is done");
 			goto done;
 		}
-	} else if (is_plan_file(o.input)) {
-		if (o.ncourses || o.nvars) {
-			err_set(&err, ERR_USAGE, "--course and --var apply to recipes; %s is a saved plan, applied as saved",
-				o.input);
+	} else if ((is_saved = is_plan_file(o.input))) {
+		if (o.po.ncourses || o.po.nvars || o.po.shard.n || o.po.fail_fast) {
+			err_set(&err, ERR_USAGE, "--course, --var, --shard and --fail-fast apply to recipes; %s is a saved "
+				"plan, applied as saved", o.input);
 			goto done;
 		}
 		if (plan_read(&owned, o.input, &err))
@@ -443,23 +450,29 @@ int cmd_apply(int argc, char **argv)
 		    apply_check_base(cv, p, o.input, &err))
 			goto done;
 	} else {
-		ro.vars = o.vars;
-		ro.nvars = o.nvars;
+		ro.vars = o.po.vars;
+		ro.nvars = o.po.nvars;
 		if (recipe_load(&r, o.input, &ro, &d)) {
 			diag_print(&d, stderr);
 			err_set(&err, ERR_RECIPE, "%s has %d error%s; nothing was changed", o.input, d.nerrors,
 				d.nerrors == 1 ? "" : "s");
 			goto done;
 		}
-		if (plan_course_ids(r, o.courses, o.ncourses, &ids, &n, &err) || plan_needs(r, &kinds, &err))
+		if (plan_needs(r, &kinds, &err) || (!r->nqueries && plan_opts_courses(&o.po, NULL, r, &cl, &err)))
 			goto done;
 		if (config_resolve(&cfg, r->canvas_url, o.input, &err) || canvas_new(&cv, &cfg, &err))
 			goto done;
-		if (plan_make(&owned, cv, r, ids, n, &err))
+		if (r->nqueries && plan_opts_courses(&o.po, cv, r, &cl, &err))
+			goto done;
+		if (plan_make(&owned, cv, r, cl.ids, cl.n, o.po.fail_fast, &err))
 			goto done;
 		p = owned;
 	}
-	if (!o.resume && !o.json && show_plan(p, o.color)) {
+	if (is_saved)
+		for (i = 0; i < p->nfailed; i++)
+			errorf("%s was left out of %s when it was planned: %s", p->failed[i].course, o.input,
+			       p->failed[i].error);
+	if (!o.resume && !o.json && show_plan(p, plan_opts_color(&o.po))) {
 		err_set(&err, ERR_IO, "cannot write the plan to standard output");
 		goto done;
 	}
@@ -491,6 +504,11 @@ done:
 			usage(stderr);
 	}
 out:
+	if (p && p->nfailed && rc != EXIT_AUTH && rc != EXIT_USAGE) {
+		if (!o.json && report_failed_courses(p))
+			rc = EXIT_ERROR;
+		rc = rc == EXIT_OK ? EXIT_ERROR : rc;
+	}
 	dates_reset();
 	plan_free(owned);
 	journal_log_free(log);
@@ -498,11 +516,7 @@ out:
 	config_release(&cfg);
 	recipe_free(r);
 	diag_release(&d);
-	free(ids);
-	for (i = 0; i < o.nvars; i++)
-		free(o.var_names[i]);
-	free(o.var_names);
-	free(o.vars);
-	free(o.courses);
+	course_list_release(&cl);
+	plan_opts_release(&o.po);
 	return rc;
 }

@@ -2,6 +2,7 @@
  *
  *   coursectl plan RECIPE [--out PLAN.json] [--format text|json|html|markdown] [--detailed-exitcode]
  *                         [--course ID]... [--var NAME=VALUE]... [--color auto|always|never]
+ *                         [--shard I/N] [--fail-fast]
  *
  * The preview people trust before anything changes, so it only reads: the recipe is loaded and
  * checked, the courses are fetched (only the lists the steps read: plan_needs), the steps run on
@@ -16,7 +17,14 @@
  *
  * --course narrows the recipe's `courses:` (an id the recipe does not list is a usage error: a
  * typo must not plan a course nobody meant); a recipe without `courses:` takes its courses from
- * --course alone.
+ * --course alone. The options shared with `apply` (--course, --var, --color, --shard, --fail-fast)
+ * are parsed by plan_opts.c; the courses are resolved by courses.c (account listings need Canvas,
+ * so a recipe with one is resolved after the token is read; a plain list before, so that a bad
+ * --course costs no token).
+ *
+ * Many courses: a course that cannot be read or planned is left out with an error line, the rest
+ * are planned and shown, the summary names the failed ones and the exit code is 1 (even with
+ * --detailed-exitcode: the plan is not the whole recipe). --fail-fast stops at the first one.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -31,6 +39,7 @@
 #include "exitcode.h"
 #include "msg.h"
 #include "plan.h"
+#include "plan_opts.h"
 #include "recipe.h"
 #include "render.h"
 #include "xalloc.h"
@@ -42,18 +51,14 @@ struct opts {
 	enum format format;
 	int format_given;
 	int detailed;
-	int color;                /* -1 auto, 0 never, 1 always */
-	char **courses;
-	size_t ncourses;
-	struct recipe_var *vars;
-	char **var_names;
-	size_t nvars;
+	struct plan_opts po;      /* --course, --var, --color, --shard, --fail-fast */
 };
 
 static void usage(FILE *fp)
 {
 	fprintf(fp, "usage: coursectl plan RECIPE [--out PLAN.json] [--format text|json|html|markdown]\n"
-		    "                      [--detailed-exitcode] [--course ID]... [--var NAME=VALUE]... [options]\n");
+		    "                      [--detailed-exitcode] [--course ID]... [--var NAME=VALUE]...\n"
+		    "                      [--shard I/N] [--fail-fast] [options]\n");
 	if (fp != stdout)
 		return;
 	fprintf(fp, "\nReads the recipe's courses from Canvas, runs its steps on a copy in memory and shows every\n"
@@ -66,16 +71,8 @@ static void usage(FILE *fp)
 		    "                          the recipe lists no courses\n"
 		    "   --var NAME=VALUE       set a recipe variable (wins over the recipe's vars:)\n"
 		    "   --color WHEN           auto (default: a terminal, NO_COLOR unset), always, never\n"
+		    PLAN_OPTS_HELP
 		    CONFIG_OPTIONS_HELP);
-}
-
-static int want_color(int setting)
-{
-	const char *nc = getenv("NO_COLOR");
-
-	if (setting >= 0)
-		return setting;
-	return isatty(STDOUT_FILENO) && !(nc && *nc);
 }
 
 /* Parses argv into o (and cfg). Returns 1 when --help was shown, 0 to go on, <0 on error. */
@@ -91,20 +88,16 @@ static int parse_args(struct opts *o, struct config *cfg, int argc, char **argv,
 			return 1;
 		} else if (!strcmp(a, "--detailed-exitcode")) {
 			o->detailed = 1;
-		} else if (!strcmp(a, "--out") || !strcmp(a, "--format") || !strcmp(a, "--course") ||
-			   !strcmp(a, "--var") || !strcmp(a, "--color") || !strcmp(a, "-o")) {
+		} else if ((rc = plan_opts_parse(&o->po, argc, argv, &i, err))) {
+			if (rc < 0)
+				return rc;
+		} else if (!strcmp(a, "--out") || !strcmp(a, "--format") || !strcmp(a, "-o")) {
 			if (i + 1 >= argc)
 				return err_set(err, ERR_USAGE, "option '%s' needs a value", a);
 			v = argv[++i];
 			if (!strcmp(a, "--out") || !strcmp(a, "-o")) {
 				o->out = v;
-			} else if (!strcmp(a, "--course")) {
-				o->courses[o->ncourses++] = (char *)v;
-			} else if (!strcmp(a, "--var")) {
-				if (recipe_parse_var_option(v, &o->vars[o->nvars], &o->var_names[o->nvars]))
-					return err_set(err, ERR_USAGE, "--var needs NAME=VALUE, not '%s'", v);
-				o->nvars++;
-			} else if (!strcmp(a, "--format")) {
+			} else {
 				o->format_given = 1;
 				if (!strcmp(v, "text"))
 					o->format = FMT_TEXT;
@@ -117,15 +110,6 @@ static int parse_args(struct opts *o, struct config *cfg, int argc, char **argv,
 				else
 					return err_set(err, ERR_USAGE, "--format takes text, json, html or markdown, not '%s'",
 						       v);
-			} else {
-				if (!strcmp(v, "auto"))
-					o->color = -1;
-				else if (!strcmp(v, "always"))
-					o->color = 1;
-				else if (!strcmp(v, "never"))
-					o->color = 0;
-				else
-					return err_set(err, ERR_USAGE, "--color takes auto, always or never, not '%s'", v);
 			}
 		} else if (a[0] == '-' && a[1]) {
 			rc = config_parse_option(cfg, argc, argv, &i, err);
@@ -165,7 +149,7 @@ static int print_plan(const struct plan *p, const struct opts *o, struct err *er
 	} else if (o->format == FMT_MARKDOWN) {
 		render_markdown(p, &out, 0);
 	} else {
-		ro.color = want_color(o->color);
+		ro.color = plan_opts_color(&o->po);
 		render_text(p, &out, &ro);
 	}
 	if (out.len && fwrite(out.ptr, 1, out.len, stdout) != out.len)
@@ -185,32 +169,30 @@ int cmd_plan(int argc, char **argv)
 	struct canvas *cv = NULL;
 	struct plan *p = NULL;
 	struct plan_summary sum;
-	char **ids = NULL;
-	size_t n = 0, i;
+	struct course_list cl = COURSE_LIST_INIT;
 	unsigned kinds;           /* checked early: a step that cannot be planned needs no token */
 	int rc;
 
 	memset(&o, 0, sizeof(o));
-	o.color = -1;
-	o.courses = xcalloc((size_t)argc, sizeof(*o.courses));
-	o.vars = xcalloc((size_t)argc, sizeof(*o.vars));
-	o.var_names = xcalloc((size_t)argc, sizeof(*o.var_names));
+	plan_opts_init(&o.po, argc);
 	rc = parse_args(&o, &cfg, argc, argv, &err);
 	if (rc)
 		goto done;
-	ro.vars = o.vars;
-	ro.nvars = o.nvars;
+	ro.vars = o.po.vars;
+	ro.nvars = o.po.nvars;
 	if (recipe_load(&r, o.recipe, &ro, &d)) {
 		diag_print(&d, stderr);
 		err_set(&err, ERR_RECIPE, "%s has %d error%s; nothing was planned", o.recipe, d.nerrors,
 			d.nerrors == 1 ? "" : "s");
 		goto done;
 	}
-	if (plan_course_ids(r, o.courses, o.ncourses, &ids, &n, &err) || plan_needs(r, &kinds, &err))
+	if (plan_needs(r, &kinds, &err) || (!r->nqueries && plan_opts_courses(&o.po, NULL, r, &cl, &err)))
 		goto done;
 	if (config_resolve(&cfg, r->canvas_url, o.recipe, &err) || canvas_new(&cv, &cfg, &err))
 		goto done;
-	if (plan_make(&p, cv, r, ids, n, &err))
+	if (r->nqueries && plan_opts_courses(&o.po, cv, r, &cl, &err))
+		goto done;
+	if (plan_make(&p, cv, r, cl.ids, cl.n, o.po.fail_fast, &err))
 		goto done;
 	if (o.out && plan_write(p, o.out, &err))
 		goto done;
@@ -224,6 +206,8 @@ done:
 		errorf("%s", err.msg);
 		if (err.code == ERR_USAGE)
 			usage(stderr);
+	} else if (p && p->nfailed) {
+		rc = EXIT_ERROR;
 	} else if (o.detailed && p) {
 		plan_summarize(p, &sum);
 		rc = sum.changes ? EXIT_CHANGES : EXIT_OK;
@@ -234,11 +218,7 @@ done:
 	config_release(&cfg);
 	recipe_free(r);
 	diag_release(&d);
-	free(ids);
-	for (i = 0; i < o.nvars; i++)
-		free(o.var_names[i]);
-	free(o.var_names);
-	free(o.vars);
-	free(o.courses);
+	course_list_release(&cl);
+	plan_opts_release(&o.po);
 	return rc;
 }

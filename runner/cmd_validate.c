@@ -97,8 +97,11 @@ int cmd_validate(int argc, char **argv)
 			diag_print(&d, stderr);
 			rc = EXIT_ERROR;
 		} else {
-			printf("%s: ok (%zu step%s, %zu course%s)\n", files[i], r->nsteps, r->nsteps == 1 ? "" : "s",
-			       r->ncourses, r->ncourses == 1 ? "" : "s");
+			/* account listings are resolved by plan, not here: counted apart */
+			printf("%s: ok (%zu step%s, %zu course%s%s%.0zu%s)\n", files[i], r->nsteps,
+			       r->nsteps == 1 ? "" : "s", r->ncourses, r->ncourses == 1 ? "" : "s",
+			       r->nqueries ? " and " : "", r->nqueries,
+			       r->nqueries ? (r->nqueries == 1 ? " account listing" : " account listings") : "");
 			for (s = 0; verbose && s < r->nsteps; s++)
 				printf("  %zu. %s (%s, line %d)\n", s + 1, r->steps[s].name, r->steps[s].action->name,
 				       r->steps[s].pos.line);

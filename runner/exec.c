@@ -7,7 +7,9 @@
  *      journal already has as done are left out (their create ids are known: prior_ids).
  *   2. Stale check (API.md 12: Canvas has no optimistic locking, so the client must look before it
  *      writes). One snapshot_fetch of the kinds the plan touches, for its courses -- the same list
- *      calls `plan` made, a few requests per course instead of one GET per object. Per change:
+ *      calls `plan` made, a few requests per course instead of one GET per object. A course that
+ *      cannot be read fails its changes ("not written") and the others go on (issue 8); the final
+ *      re-read skips it. Per change:
  *        update/move  live == after: done without writing (a re-run, a resumed run);
  *                     live == before: written; anything else: a conflict. A position is never a
  *                     conflict: Canvas renumbers siblings whenever one moves, is created or is
@@ -158,9 +160,11 @@ struct exec {
 	struct exec_result *res;
 	const char *origin;
 	cJSON *snap;
-	struct strmap live;               /* okey -> cJSON* */
+	struct strmap live;             /* okey -> cJSON* */
 	struct strmap objmap;             /* okey -> struct xobj* */
 	struct strmap news;               /* course\x1f"new:N" -> 1 + change index of its create */
+	struct strmap unread;             /* course id -> why its stale-check read failed (malloced) */
+	int snap_reread;                /* fetch_live is the final re-read */
 	struct xobj **objs;
 	size_t nobjs, aobjs;
 	struct unit **units;
@@ -1761,11 +1765,23 @@ static void plan_units(struct exec *x)
 	for (oi = 0; oi < x->nobjs; oi++) {
 		struct xobj *ob = x->objs[oi];
 		const struct plan_change *c0 = ob->c0;
-		enum verdict *v = xcalloc(ob->nch, sizeof(*v));
-		char **why = xcalloc(ob->nch, sizeof(*why));
+		const char *unread = strmap_get(&x->unread, c0->course_id);
+		enum verdict *v;
+		char **why;
 		struct unit *put = NULL;
 		const char *conflict_field = NULL;
 		char *lk;
+
+		if (unread) {   /* no stale check is possible: nothing of this course is written */
+			char *r = xasprintf("not written: the course could not be read before writing (%s)", unread);
+
+			for (k = 0; k < ob->nch; k++)
+				outcome(x, ob->ch[k], JOURNAL_FAILED, r, NULL, NULL);
+			free(r);
+			continue;
+		}
+		v = xcalloc(ob->nch, sizeof(*v));
+		why = xcalloc(ob->nch, sizeof(*why));
 
 		lk = okey(c0->course_id, c0->kind, c0->id);
 		ob->live = c0->op == PLAN_CREATE ? NULL : strmap_get(&x->live, lk);
@@ -1885,7 +1901,10 @@ static void start_units(struct exec *x)
 
 /* ---------------------------------------------------------------- the run */
 
-static int fetch_live(struct exec *x, struct err *err)
+/* The live copy of the plan's courses. each (the stale check): a course that cannot be read goes
+ * into x->unread and its changes fail, the others go on (issue 8); else (the final re-read) any
+ * failure is the error. */
+static int fetch_live(struct exec *x, int each, struct err *err)
 {
 	char **ids = xcalloc(x->p->ncourses + x->nobjs + 1, sizeof(*ids));
 	struct strmap seen = STRMAP_INIT;
@@ -1912,7 +1931,24 @@ static int fetch_live(struct exec *x, struct err *err)
 		}
 	}
 	strmap_release(&seen);
-	rc = snapshot_fetch(&x->snap, x->cv, ids, n, kinds, &st, err);
+	if (each) {
+		struct err *errs = xcalloc((size_t)(n ? n : 1), sizeof(*errs));
+		int k;
+
+		rc = snapshot_fetch_each(&x->snap, x->cv, ids, n, kinds, 0, errs, &st, err);
+		for (k = 0; !rc && k < n; k++) {
+			if (!errs[k].code || strmap_get(&x->unread, ids[k]))
+				continue;
+			if (x->snap_reread)
+				warnf("%s; what this run wrote there is not checked again", errs[k].msg);
+			else
+				errorf("%s; its changes are not written", errs[k].msg);
+			strmap_put_take(&x->unread, xstrdup(ids[k]), xstrdup(errs[k].msg));
+		}
+		free(errs);
+	} else {
+		rc = snapshot_fetch(&x->snap, x->cv, ids, n, kinds, &st, err);
+	}
 	free(ids);
 	return rc;
 }
@@ -2011,7 +2047,8 @@ static int verify(struct exec *x, struct err *err)
 	strmap_release(&x->live);
 	cJSON_Delete(x->snap);
 	x->snap = NULL;
-	if ((rc = fetch_live(x, err))) {
+	x->snap_reread = 1;
+	if ((rc = fetch_live(x, 1, err))) {
 		if (rc == ERR_AUTH)
 			return rc;
 		warnf("the re-read after the writes failed (%s); the answers to the writes showed every value",
@@ -2023,7 +2060,7 @@ static int verify(struct exec *x, struct err *err)
 	for (i = 0; i < x->res->n; i++) {
 		char *r;
 
-		if (!x->written[i] || x->res->state[i] != JOURNAL_DONE)
+		if (!x->written[i] || x->res->state[i] != JOURNAL_DONE || strmap_get(&x->unread, chg(x, i)->course_id))
 			continue;
 		r = verify_change(x, i);
 		if (r) {
@@ -2116,7 +2153,7 @@ int exec_run(struct canvas *cv, const struct plan *p, const struct exec_opts *o,
 		object_for(&x, i);
 	}
 	if (x.nobjs) {
-		if ((rc = fetch_live(&x, err)))
+		if ((rc = fetch_live(&x, 1, err)))
 			goto done;
 		index_live(&x);
 		plan_units(&x);
@@ -2152,6 +2189,10 @@ done:
 	strmap_release(&x.live);
 	strmap_release(&x.objmap);
 	strmap_release(&x.news);
+	for (i = 0; i < x.unread.cap; i++)
+		if (x.unread.keys[i])
+			free(x.unread.vals[i]);
+	strmap_release(&x.unread);
 	cJSON_Delete(x.snap);
 	free(x.written);
 	return rc;

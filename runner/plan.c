@@ -195,6 +195,11 @@ void plan_free(struct plan *p)
 		free(p->blackouts[i].end);
 	}
 	free(p->blackouts);
+	for (i = 0; i < p->nfailed; i++) {
+		free(p->failed[i].course);
+		free(p->failed[i].error);
+	}
+	free(p->failed);
 	free(p->changes);
 	free(p->skipped);
 	free(p->recipe_path);
@@ -209,6 +214,59 @@ void plan_free(struct plan *p)
 static char *dup_or_null(const char *s)
 {
 	return s ? xstrdup(s) : NULL;
+}
+
+void plan_add_failure(struct plan *p, const char *course, const char *error)
+{
+	p->failed = xrealloc(p->failed, (p->nfailed + 1) * sizeof(*p->failed));
+	p->failed[p->nfailed].course = xstrdup(course);
+	p->failed[p->nfailed].error = xstrdup(error);
+	p->nfailed++;
+}
+
+void plan_drop_course(struct plan *p, const char *course_id)
+{
+	size_t i, k;
+
+	/* dropped changes are released by plan_finish; the index keeps pointing at them, but nothing
+	 * looks this course up again */
+	for (i = 0; i < p->nchanges; i++)
+		if (!strcmp(p->changes[i].course_id, course_id))
+			p->changes[i].dropped = 1;
+	for (i = k = 0; i < p->nskipped; i++) {
+		if (!strcmp(p->skipped[i].course_id, course_id))
+			skip_release(&p->skipped[i]);
+		else
+			p->skipped[k++] = p->skipped[i];
+	}
+	p->nskipped = k;
+	for (i = k = 0; i < p->nblackouts; i++) {
+		struct plan_blackout *b = &p->blackouts[i];
+
+		if (b->course_id && !strcmp(b->course_id, course_id)) {
+			free(b->step);
+			free(b->course_id);
+			free(b->start);
+			free(b->end);
+		} else {
+			p->blackouts[k++] = *b;
+		}
+	}
+	p->nblackouts = k;
+	for (i = k = 0; i < p->ncourses; i++) {
+		struct plan_course *c = &p->courses[i];
+
+		if (!strcmp(c->id, course_id)) {
+			free(c->id);
+			free(c->given);
+			free(c->name);
+			free(c->course_code);
+			free(c->time_zone);
+		} else {
+			p->courses[k++] = *c;
+		}
+	}
+	p->ncourses = k;
 }
 
 /* A JSON id (number or string) as text, malloced; NULL when it is neither. */
@@ -583,6 +641,15 @@ cJSON *plan_to_json(const struct plan *p)
 			cJSON_AddItemToArray(arr, o);
 		}
 	}
+	if (p->nfailed) {
+		arr = cJSON_AddArrayToObject(doc, "failed_courses");
+		for (i = 0; i < p->nfailed; i++) {
+			o = cJSON_CreateObject();
+			cJSON_AddItemToObject(o, "course", id_json(p->failed[i].course));
+			cJSON_AddStringToObject(o, "error", p->failed[i].error);
+			cJSON_AddItemToArray(arr, o);
+		}
+	}
 	plan_summarize(p, &s);
 	sum = cJSON_AddObjectToObject(doc, "summary");
 	cJSON_AddNumberToObject(sum, "changes", (double)s.changes);
@@ -593,6 +660,8 @@ cJSON *plan_to_json(const struct plan *p)
 	cJSON_AddNumberToObject(sum, "deletes", (double)s.deletes);
 	cJSON_AddNumberToObject(sum, "moves", (double)s.moves);
 	cJSON_AddNumberToObject(sum, "skipped", (double)s.skipped);
+	if (p->nfailed)
+		cJSON_AddNumberToObject(sum, "failed_courses", (double)p->nfailed);
 	return doc;
 }
 
@@ -831,6 +900,19 @@ int plan_from_json(struct plan **out, const cJSON *doc, const char *name, struct
 	}
 	if ((rc = read_blackouts(p, cJSON_GetObjectItemCaseSensitive(doc, "blackouts"), name, err)))
 		goto done;
+	i = 0;
+	cJSON_ArrayForEach(it, cJSON_GetObjectItemCaseSensitive(doc, "failed_courses")) {
+		char *course = id_text(cJSON_GetObjectItemCaseSensitive(it, "course"));
+
+		i++;
+		if (!course || !get_str(it, "error")) {
+			free(course);
+			rc = err_set(err, ERR_CORRUPT, "%s: failed_courses entry %zu lacks course or error", name, i);
+			goto done;
+		}
+		plan_add_failure(p, course, get_str(it, "error"));
+		free(course);
+	}
 	index_free(p);
 done:
 	if (rc)

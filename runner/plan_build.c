@@ -6,7 +6,11 @@
  * a row here is checked by `validate` but refused by `plan` with a message naming the step.
  *
  * Courses are planned one after the other, each step seeing the working copy the steps before it
- * left (step.h). A step that fails stops the plan: a half plan shown as whole would mislead.
+ * left (step.h). In plan_run a step that fails stops the plan: a half plan shown as whole would
+ * mislead. plan_make, which runs over many courses, isolates them instead (issue 8): a course that
+ * cannot be read, or whose step fails, is taken out of the plan whole (plan_drop_course) and
+ * listed in p->failed, and the other courses are planned; --fail-fast makes the first one the
+ * error. A course named twice in different ways (sis_course_id:X and its number) is planned once.
  *
  * plan_make() is the whole of planning a recipe against Canvas -- the courses chosen, the lists
  * read, the steps run, the plan finished -- shared by `plan` and `apply RECIPE`, so that apply
@@ -109,66 +113,50 @@ int plan_needs(const struct recipe *r, unsigned *kinds, struct err *err)
 	return 0;
 }
 
+/* The steps of r over one course of the working copy; on failure err says why, naming the course. */
+static int run_course(struct plan *p, const struct recipe *r, cJSON *course, const char *given,
+		      const char *idb, struct err *err)
+{
+	struct step_ctx cx;
+	size_t i;
+
+	plan_add_course(p, course, given);
+	memset(&cx, 0, sizeof(cx));
+	cx.plan = p;
+	cx.course = course;
+	cx.course_id = idb;
+	cx.time_zone = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(course, "time_zone"));
+	for (i = 0; i < r->nsteps; i++) {
+		const struct step *st = &r->steps[i];
+		const struct impl *im = impl_of(st);
+
+		cx.step = st->name;
+		if (!im)
+			return err_set(err, ERR_RECIPE, "step '%s' cannot be planned", st->name);
+		if (im->run(&cx, st->data, err))
+			return err->code ? err->code : err_set(err, ERR_GENERIC, "step '%s' failed in course %s",
+								  st->name, idb);
+	}
+	return 0;
+}
+
 int plan_run(struct plan *p, const struct recipe *r, cJSON *snapshot, char *const *given, struct err *err)
 {
 	cJSON *course;
-	size_t i, k = 0;
+	size_t k = 0;
 	char idb[32];
+	int rc;
 
 	cJSON_ArrayForEach(course, cJSON_GetObjectItemCaseSensitive(snapshot, "courses")) {
-		struct step_ctx cx;
 		const cJSON *id = cJSON_GetObjectItemCaseSensitive(course, "id");
 
 		if (!cJSON_IsNumber(id))
 			return err_set(err, ERR_GENERIC, "course %s came back without a numeric id",
 				       given ? given[k] : "?");
 		snprintf(idb, sizeof(idb), "%.0f", id->valuedouble);
-		plan_add_course(p, course, given ? given[k] : NULL);
-		memset(&cx, 0, sizeof(cx));
-		cx.plan = p;
-		cx.course = course;
-		cx.course_id = idb;
-		cx.time_zone = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(course, "time_zone"));
-		for (i = 0; i < r->nsteps; i++) {
-			const struct step *st = &r->steps[i];
-			const struct impl *im = impl_of(st);
-
-			cx.step = st->name;
-			if (!im)
-				return err_set(err, ERR_RECIPE, "step '%s' cannot be planned", st->name);
-			if (im->run(&cx, st->data, err))
-				return err->code ? err->code : err_set(err, ERR_GENERIC, "step '%s' failed in course %s",
-									  st->name, idb);
-		}
+		if ((rc = run_course(p, r, course, given ? given[k] : NULL, idb, err)))
+			return rc;
 		k++;
-	}
-	return 0;
-}
-
-int plan_course_ids(const struct recipe *r, char *const *only, size_t nonly, char ***ids, size_t *n,
-		    struct err *err)
-{
-	size_t i, k;
-
-	*n = 0;
-	*ids = xcalloc(r->ncourses + nonly + 1, sizeof(**ids));
-	if (!nonly) {
-		for (i = 0; i < r->ncourses; i++)
-			(*ids)[(*n)++] = r->courses[i].id;
-		if (!*n)
-			return err_set(err, ERR_USAGE, "%s lists no courses: give --course ID", r->path);
-		return 0;
-	}
-	for (i = 0; i < nonly; i++) {
-		for (k = 0; k < r->ncourses && strcmp(r->courses[k].id, only[i]); k++)
-			;
-		if (r->ncourses && k == r->ncourses)
-			return err_set(err, ERR_USAGE, "course %s is not among the courses of %s (%s:%d:%d)", only[i],
-				       r->path, r->path, r->courses[0].pos.line, r->courses[0].pos.col);
-		for (k = 0; k < *n && strcmp((*ids)[k], only[i]); k++)
-			;
-		if (k == *n)
-			(*ids)[(*n)++] = only[i];
 	}
 	return 0;
 }
@@ -194,21 +182,27 @@ static char *utc_now(void)
 }
 
 int plan_make(struct plan **out, struct canvas *cv, const struct recipe *r, char *const *ids, size_t n,
-	      struct err *err)
+	      int fail_fast, struct err *err)
 {
 	struct snapshot_stats st;
 	const struct http_stats *hs;
 	struct plan *p = NULL;
-	cJSON *snap = NULL;
+	struct err *errs;
+	cJSON *snap = NULL, *course;
 	unsigned kinds;
 	double t0, t1, c1;
+	size_t i, k, nseen = 0;
+	char **seen, idb[32];
 	int rc;
 
 	if ((rc = plan_needs(r, &kinds, err)))
 		return rc;
+	errs = xcalloc(n ? n : 1, sizeof(*errs));
 	t0 = clock_s(CLOCK_MONOTONIC);
-	if ((rc = snapshot_fetch(&snap, cv, ids, (int)n, kinds, &st, err)))
+	if ((rc = snapshot_fetch_each(&snap, cv, ids, (int)n, kinds, fail_fast, errs, &st, err))) {
+		free(errs);
 		return rc;
+	}
 	t1 = clock_s(CLOCK_MONOTONIC);
 	c1 = clock_s(CLOCK_PROCESS_CPUTIME_ID);
 	p = plan_new();
@@ -217,17 +211,64 @@ int plan_make(struct plan **out, struct canvas *cv, const struct recipe *r, char
 	p->description = r->description ? xstrdup(r->description) : NULL;
 	p->base_url = xstrdup(canvas_base_url(cv));
 	p->created_at = utc_now();
-	if ((rc = plan_run(p, r, snap, ids, err))) {
+	seen = xcalloc(n ? n : 1, sizeof(*seen));
+	course = cJSON_GetObjectItemCaseSensitive(snap, "courses")->child;
+	for (i = 0; i < n && !rc; i++) {
+		struct err ce = ERR_INIT;
+		const cJSON *id;
+
+		if (errs[i].code) {
+			if (fail_fast) {
+				*err = errs[i];
+				rc = err->code;
+				break;
+			}
+			errorf("%s", errs[i].msg);
+			plan_add_failure(p, ids[i], errs[i].msg);
+			continue;
+		}
+		id = cJSON_GetObjectItemCaseSensitive(course, "id");
+		if (!cJSON_IsNumber(id)) {
+			err_set(&ce, ERR_GENERIC, "course %s came back without a numeric id", ids[i]);
+		} else {
+			snprintf(idb, sizeof(idb), "%.0f", id->valuedouble);
+			for (k = 0; k < nseen && strcmp(seen[k], idb); k++)
+				;
+			if (k < nseen) {
+				notef("course %s is course %s, which is already in the plan: planned once", ids[i], idb);
+				course = course->next;
+				continue;
+			}
+			seen[nseen++] = xstrdup(idb);
+			if (run_course(p, r, course, ids[i], idb, &ce))
+				plan_drop_course(p, idb);
+		}
+		course = course->next;
+		if (!ce.code)
+			continue;
+		if (fail_fast || ce.code == ERR_AUTH) {
+			*err = ce;
+			rc = err->code;
+		} else {
+			errorf("%s", ce.msg);
+			plan_add_failure(p, ids[i], ce.msg);
+		}
+	}
+	for (k = 0; k < nseen; k++)
+		free(seen[k]);
+	free(seen);
+	free(errs);
+	cJSON_Delete(snap);
+	if (rc) {
 		plan_free(p);
-		cJSON_Delete(snap);
 		return rc;
 	}
 	plan_finish(p);
 	hs = http_get_stats(canvas_http(cv));
-	notef("plan: read %d course%s, %ld objects in %ld requests (%.1f s); planned in %.2f s (%.2f s CPU)",
+	notef("plan: read %d course%s, %ld objects in %ld requests (%.1f s); planned in %.2f s (%.2f s CPU)%s",
 	      st.courses, st.courses == 1 ? "" : "s", st.objects, hs->requests, t1 - t0,
-	      clock_s(CLOCK_MONOTONIC) - t1, clock_s(CLOCK_PROCESS_CPUTIME_ID) - c1);
-	cJSON_Delete(snap);
+	      clock_s(CLOCK_MONOTONIC) - t1, clock_s(CLOCK_PROCESS_CPUTIME_ID) - c1,
+	      p->nfailed ? "; some courses failed" : "");
 	*out = p;
 	return 0;
 }

@@ -226,9 +226,97 @@ static void courses_from_file(struct rctx *cx, const struct ynode *f)
 	}
 }
 
-static void check_courses(struct rctx *cx, const struct ynode *n)
+/* "112", or "sis_account_id:X" (Canvas's api_find); "self" is the domain's root account. */
+static int valid_account_id(const char *s)
+{
+	const char *c;
+
+	if (!strcmp(s, "self") || (!strncmp(s, "sis_account_id:", 15) && s[15]))
+		return 1;
+	for (c = s; isdigit((unsigned char)*c); c++)
+		;
+	return *s && !*c && (s[0] != '0' || !s[1]);
+}
+
+/* "87", or "sis_term_id:X". */
+static int valid_term_id(const char *s)
+{
+	const char *c;
+
+	if (!strncmp(s, "sis_term_id:", 12) && s[12])
+		return 1;
+	for (c = s; isdigit((unsigned char)*c); c++)
+		;
+	return *s && !*c && (s[0] != '0' || !s[1]);
+}
+
+/* {account: ID, term: ID, where: {course_code: RE, name: RE, published: BOOL}}. The regexes are
+ * compiled here, so a bad one is an error at its place before anything is listed. */
+static void check_course_query(struct rctx *cx, const struct ynode *n)
+{
+	static const char *const keys[] = { "account", "term", "where", "from_file", NULL };
+	static const char *const req[] = { "account", "term", NULL };
+	static const char *const wkeys[] = { "course_code", "name", "published", NULL };
+	const struct ynode *a = rc_get(n, "account"), *t = rc_get(n, "term"), *w = rc_get(n, "where"), *v;
+	struct course_query q;
+	struct recipe *r = cx->r;
+	int bad;
+
+	if (!a && !t && !w && !rc_get(n, "from_file")) {
+		/* neither form: say both rather than guess which one was meant */
+		rc_map(cx, n, "'courses'", keys, NULL);
+		rc_error(cx, &n->pos, "'courses' needs 'from_file', or 'account' and 'term'");
+		return;
+	}
+	bad = rc_map(cx, n, "'courses'", keys, req);
+	if (rc_get(n, "from_file")) {
+		rc_error(cx, &n->pos, "'from_file' stands alone: give {from_file: FILE} and the account listing as two "
+			 "items of the 'courses' list");
+		return;
+	}
+	memset(&q, 0, sizeof(q));
+	q.pos = n->pos;
+	q.published = -1;
+	if (a && !rc_string(cx, a, "'account'", &q.account) && !valid_account_id(q.account)) {
+		rc_error(cx, &a->pos, "'%s' is not an account id (a number, sis_account_id:X or self)", q.account);
+		bad = -1;
+	}
+	if (t && !rc_string(cx, t, "'term'", &q.term) && !valid_term_id(q.term)) {
+		rc_error(cx, &t->pos, "'%s' is not a term id (a number or sis_term_id:X)", q.term);
+		bad = -1;
+	}
+	if (w && rc_map(cx, w, "'where' of a course listing", wkeys, NULL))
+		bad = -1;
+	if (w && w->type == YN_MAP) {   /* an unknown key does not hide a bad regex beside it */
+		if ((v = rc_get(w, "course_code")) && rc_regex(cx, v, "'where.course_code'", NULL, 0, &q.course_code))
+			bad = -1;
+		if ((v = rc_get(w, "name")) && rc_regex(cx, v, "'where.name'", NULL, 0, &q.name))
+			bad = -1;
+		if ((v = rc_get(w, "published")) && rc_bool(cx, v, "'where.published'", &q.published))
+			bad = -1;
+	}
+	if (bad || !q.account || !q.term)
+		return;
+	if (!(r->nqueries & (r->nqueries - 1)))
+		r->queries = xrealloc(r->queries, (r->nqueries ? 2 * r->nqueries : 1) * sizeof(*r->queries));
+	r->queries[r->nqueries++] = q;
+}
+
+/* One mapping of `courses` (the value itself, or an item of its list): a file or a listing. */
+static void check_course_map(struct rctx *cx, const struct ynode *n)
 {
 	static const char *const keys[] = { "from_file", NULL };
+
+	if (rc_get(n, "from_file") && n->nkids == 2) {
+		if (!rc_map(cx, n, "'courses'", keys, keys))
+			courses_from_file(cx, rc_get(n, "from_file"));
+		return;
+	}
+	check_course_query(cx, n);
+}
+
+static void check_courses(struct rctx *cx, const struct ynode *n)
+{
 	size_t i;
 
 	if (!n)
@@ -236,14 +324,17 @@ static void check_courses(struct rctx *cx, const struct ynode *n)
 	if (n->type == YN_SEQ) {
 		if (!n->nkids)
 			rc_error(cx, &n->pos, "'courses' is an empty list");
-		for (i = 0; i < n->nkids; i++)
-			check_course_value(cx, n->kids[i]);
+		for (i = 0; i < n->nkids; i++) {
+			if (n->kids[i]->type == YN_MAP)
+				check_course_map(cx, n->kids[i]);
+			else
+				check_course_value(cx, n->kids[i]);
+		}
 	} else if (n->type == YN_MAP) {
-		if (rc_map(cx, n, "'courses'", keys, keys))
-			return;
-		courses_from_file(cx, rc_get(n, "from_file"));
+		check_course_map(cx, n);
 	} else {
-		rc_error(cx, &n->pos, "expected a list of course ids or {from_file: FILE} for 'courses'");
+		rc_error(cx, &n->pos, "expected a list of course ids, {from_file: FILE} or {account: ID, term: ID} "
+			 "for 'courses'");
 	}
 	check_course_repeats(cx);
 }
@@ -483,6 +574,7 @@ void recipe_free(struct recipe *r)
 	for (i = 0; i < r->ncourses; i++)
 		free(r->courses[i].id);
 	free(r->courses);
+	free(r->queries);
 	free(r->path);
 	free(r->sha256);
 	arena_free(r->arena);

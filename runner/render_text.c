@@ -808,6 +808,15 @@ void render_summary_line(const struct plan *p, struct buf *out)
 			   s.courses == 1 ? "" : "s");
 	if (s.skipped)
 		buf_printf(out, " (%zu skipped)", s.skipped);
+	if (p->nfailed) {   /* courses left out (plan_make): the plan is not the whole recipe */
+		size_t i;
+
+		buf_printf(out, "; %zu course%s failed:", p->nfailed, p->nfailed == 1 ? "" : "s");
+		for (i = 0; i < p->nfailed; i++) {
+			buf_puts(out, i ? ", " : " ");
+			render_put_safe(out, p->failed[i].course, strlen(p->failed[i].course));
+		}
+	}
 	buf_putc(out, '.');
 }
 

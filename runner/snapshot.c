@@ -13,6 +13,13 @@
  * Rejected: GET per object (N+1) -- a 40-assignment course would cost 40 requests instead of 1.
  * `kinds` limits the lists to what the caller needs (`plan` of a pages recipe lists no quizzes); a
  * list not fetched is absent from the course object, never an empty array.
+ *
+ * Failures are kept per course (issue 8: one course failing must not stop a run over hundreds):
+ * snapshot_fetch_each returns the courses that came back whole and one error per course that did
+ * not; snapshot_fetch, for callers that need every course (`snapshot`, apply's stale check), turns
+ * the first failed course, in the order given, into its error. A 401 stops the run either way.
+ * With fail_fast the first failed course stops the engine (http_stop): the requests not yet sent
+ * are dropped, and only that course's error is reported, not the "not sent" of the others.
  */
 #include "snapshot.h"
 
@@ -40,6 +47,7 @@ struct cjob {
 	cJSON *course;
 	cJSON *list[NLISTS];
 	int pending;              /* requests of this course not yet answered */
+	struct err err;           /* the first failure of this course */
 };
 
 struct snap {
@@ -47,7 +55,8 @@ struct snap {
 	unsigned kinds;           /* 1u << RES_* of the lists to fetch */
 	struct cjob *jobs;
 	int n, done;
-	struct err err;
+	int fail_fast;
+	int stopped;              /* fail_fast fired: later failures are "not sent", not news */
 };
 
 struct sub {                  /* a follow-up request about one object */
@@ -65,10 +74,17 @@ static long long json_id(const cJSON *obj)
 	return (long long)v->valuedouble;
 }
 
-static void fail(struct snap *sn, const struct err *err)
+static void fail(struct cjob *j, const struct err *err)
 {
-	if (!sn->err.code)
-		sn->err = *err;
+	struct snap *sn = j->sn;
+
+	if (j->err.code || sn->stopped)
+		return;
+	j->err = *err;
+	if (sn->fail_fast) {
+		sn->stopped = 1;
+		http_stop(canvas_http(sn->cv));
+	}
 }
 
 static void progress(struct snap *sn)
@@ -99,7 +115,7 @@ static void on_overrides(struct canvas *cv, cJSON *json, const struct err *err, 
 
 	(void)cv;
 	if (err->code) {
-		fail(s->job->sn, err);
+		fail(s->job, err);
 	} else {
 		cJSON_DeleteItemFromObjectCaseSensitive(s->obj, "overrides");
 		cJSON_AddItemToObject(s->obj, "overrides", json);
@@ -114,7 +130,7 @@ static void on_items(struct canvas *cv, cJSON *json, const struct err *err, void
 
 	(void)cv;
 	if (err->code) {
-		fail(s->job->sn, err);
+		fail(s->job, err);
 	} else {
 		cJSON_DeleteItemFromObjectCaseSensitive(s->obj, "items");
 		cJSON_AddItemToObject(s->obj, "items", json);
@@ -130,7 +146,7 @@ static void on_page(struct canvas *cv, cJSON *json, const struct err *err, void 
 
 	(void)cv;
 	if (err->code) {
-		fail(s->job->sn, err);
+		fail(s->job, err);
 	} else {
 		body = cJSON_DetachItemFromObjectCaseSensitive(json, "body");
 		cJSON_AddItemToObject(s->obj, "body", body ? body : cJSON_CreateNull());
@@ -211,7 +227,7 @@ static void on_list(struct canvas *cv, cJSON *json, const struct err *err, void 
 
 	(void)cv;
 	if (err->code) {
-		fail(j->sn, err);
+		fail(j, err);
 	} else {
 		j->list[l->which] = json;
 		follow_ups(j, l->which);
@@ -242,7 +258,7 @@ static void on_course(struct canvas *cv, cJSON *json, const struct err *err, voi
 
 	(void)cv;
 	if (err->code) {
-		fail(j->sn, err);
+		fail(j, err);
 	} else {
 		j->course = json;
 		snprintf(id, sizeof(id), "%lld", json_id(json));
@@ -300,8 +316,8 @@ static cJSON *assemble(struct cjob *j, long *objects)
 	return c;
 }
 
-int snapshot_fetch(cJSON **out, struct canvas *cv, char *const *ids, int n, unsigned kinds,
-		   struct snapshot_stats *st, struct err *err)
+int snapshot_fetch_each(cJSON **out, struct canvas *cv, char *const *ids, int n, unsigned kinds,
+			int fail_fast, struct err *errs, struct snapshot_stats *st, struct err *err)
 {
 	struct snap sn;
 	int i, k, rc = 0;
@@ -311,6 +327,7 @@ int snapshot_fetch(cJSON **out, struct canvas *cv, char *const *ids, int n, unsi
 	sn.cv = cv;
 	sn.kinds = kinds;
 	sn.n = n;
+	sn.fail_fast = fail_fast;
 	sn.jobs = xcalloc((size_t)(n ? n : 1), sizeof(*sn.jobs));
 	for (i = 0; i < n; i++) {
 		struct cjob *j = &sn.jobs[i];
@@ -330,18 +347,22 @@ int snapshot_fetch(cJSON **out, struct canvas *cv, char *const *ids, int n, unsi
 				submit_list(j, k, j->pid);
 	}
 	progress(&sn);
-	if (canvas_run(cv, err)) {
-		rc = err->code;
-	} else if (sn.err.code) {
-		*err = sn.err;
-		rc = err->code;
-	}
+	rc = canvas_run(cv, err);
 	progress_end();
 	if (!rc) {
 		doc = cJSON_CreateObject();
 		courses = cJSON_AddArrayToObject(doc, "courses");
 		memset(st, 0, sizeof(*st));
 		for (i = 0; i < n; i++) {
+			errs[i] = sn.jobs[i].err;
+			if (errs[i].code)
+				continue;
+			if (sn.stopped) {
+				/* fail_fast: the courses left unfinished are not failures of their own */
+				err_set(&errs[i], ERR_GENERIC, "course %s was not read: an earlier course failed "
+					"(--fail-fast)", ids[i]);
+				continue;
+			}
 			cJSON_AddItemToArray(courses, assemble(&sn.jobs[i], &st->objects));
 			st->courses++;
 		}
@@ -355,5 +376,27 @@ int snapshot_fetch(cJSON **out, struct canvas *cv, char *const *ids, int n, unsi
 		free(sn.jobs[i].given);
 	}
 	free(sn.jobs);
+	return rc;
+}
+
+int snapshot_fetch(cJSON **out, struct canvas *cv, char *const *ids, int n, unsigned kinds,
+		   struct snapshot_stats *st, struct err *err)
+{
+	struct err *errs = xcalloc((size_t)(n ? n : 1), sizeof(*errs));
+	cJSON *doc = NULL;
+	int i, rc;
+
+	rc = snapshot_fetch_each(&doc, cv, ids, n, kinds, 0, errs, st, err);
+	for (i = 0; !rc && i < n; i++) {
+		if (errs[i].code) {
+			*err = errs[i];
+			rc = err->code;
+		}
+	}
+	free(errs);
+	if (rc)
+		cJSON_Delete(doc);
+	else
+		*out = doc;
 	return rc;
 }

@@ -219,7 +219,12 @@ EOF
 	plan_rc e "$r" --detailed-exitcode
 	expect_eq 1 "$RC" "an unknown course"
 	grep -q 9999 "$LOGDIR/e.err" || fail "the message does not name the course: $(cat "$LOGDIR/e.err")"
-	[ ! -s "$LOGDIR/e" ] || fail "a plan was printed for a failed run: $(head -c 300 "$LOGDIR/e")"
+	# issue 8: the other courses are still planned, and the summary names the failed one
+	grep -q '^Course 4821' "$LOGDIR/e" || fail "course 4821 was not planned: $(head -c 300 "$LOGDIR/e")"
+	expect_match '; 1 course failed: 9999\.$' "$(tail -n 1 "$LOGDIR/e")" "summary line"
+	plan_rc e2 "$r" --detailed-exitcode --fail-fast
+	expect_eq 1 "$RC" "an unknown course, --fail-fast"
+	[ ! -s "$LOGDIR/e2" ] || fail "a plan was printed with --fail-fast: $(head -c 300 "$LOGDIR/e2")"
 	plan_rc f recipes/preview-only.yaml --course 9999 --detailed-exitcode
 	expect_eq 1 "$RC" "an unknown course given with --course"
 	r=$(recipe bad <<'EOF'

@@ -448,6 +448,56 @@ static void test_step_date_utc(void **state)
 	assert_non_null(strstr(err.msg, "t.yaml:3:4: the course has no time zone"));
 }
 
+/* issue 8: a course whose step failed is taken out whole; failed courses survive the plan file */
+static void test_drop_course_and_failed_courses(void **state)
+{
+	struct plan *p = plan_new(), *back = NULL;
+	cJSON *a = cJSON_Parse("{\"id\": 4821, \"name\": \"A\"}");
+	cJSON *b = cJSON_Parse("{\"id\": 4822, \"name\": \"B\"}");
+	cJSON *doc;
+	struct err err = ERR_INIT;
+
+	(void)state;
+	plan_add_course(p, a, NULL);
+	plan_add_course(p, b, "sis_course_id:B");
+	plan_add(p, "s", "4821", RES_PAGE, "1", NULL, "P", PLAN_UPDATE, "body", cJSON_CreateString("x"),
+		 cJSON_CreateString("y"));
+	plan_add(p, "s", "4822", RES_PAGE, "2", NULL, "Q", PLAN_UPDATE, "body", cJSON_CreateString("x"),
+		 cJSON_CreateString("y"));
+	plan_add_skip(p, "s", "4821", RES_PAGE, "3", "R", NULL, "locked");
+	plan_add_skip(p, "s", "4822", RES_PAGE, "4", "S", NULL, "locked");
+	plan_add_blackout(p, "s", "4821", "2026-03-16", "2026-03-20");
+	plan_drop_course(p, "4821");
+	plan_add_failure(p, "4821", "step 's' failed in course 4821");
+	plan_finish(p);
+	assert_int_equal(p->nchanges, 1);
+	assert_string_equal(p->changes[0].course_id, "4822");
+	assert_int_equal(p->ncourses, 1);
+	assert_string_equal(p->courses[0].id, "4822");
+	assert_int_equal(p->nskipped, 1);
+	assert_string_equal(p->skipped[0].course_id, "4822");
+	assert_int_equal(p->nblackouts, 0);
+	doc = plan_to_json(p);
+	assert_int_equal(cJSON_GetArraySize(cJSON_GetObjectItem(doc, "failed_courses")), 1);
+	assert_int_equal(cJSON_GetObjectItem(cJSON_GetObjectItem(doc, "summary"), "failed_courses")->valueint, 1);
+	assert_int_equal(plan_from_json(&back, doc, "t.json", &err), 0);
+	assert_int_equal(back->nfailed, 1);
+	assert_string_equal(back->failed[0].course, "4821");
+	assert_string_equal(back->failed[0].error, "step 's' failed in course 4821");
+	/* a plan without failures writes no such key (older readers and expected files stay as they were) */
+	plan_free(back);
+	cJSON_Delete(doc);
+	back = plan_new();
+	doc = plan_to_json(back);
+	assert_null(cJSON_GetObjectItem(doc, "failed_courses"));
+	assert_null(cJSON_GetObjectItem(cJSON_GetObjectItem(doc, "summary"), "failed_courses"));
+	cJSON_Delete(doc);
+	plan_free(back);
+	plan_free(p);
+	cJSON_Delete(a);
+	cJSON_Delete(b);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -467,6 +517,7 @@ int main(void)
 		cmocka_unit_test(test_dates_local_across_dst),
 		cmocka_unit_test(test_dates_from_local_gap_and_overlap),
 		cmocka_unit_test(test_step_date_utc),
+		cmocka_unit_test(test_drop_course_and_failed_courses),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -161,9 +161,9 @@ static const struct bad bad[] = {
 	  "'sis_course_id:' is not a course id", 2, NULL },
 	{ "courses empty", "version: 1\ncourses: []\n" STEPS, 2, 10, "'courses' is an empty list", 2, NULL },
 	{ "courses a value", "version: 1\ncourses: 1234\n" STEPS, 2, 10,
-	  "expected a list of course ids or {from_file: FILE} for 'courses'", 2, NULL },
+	  "expected a list of course ids, {from_file: FILE} or {account: ID, term: ID} for 'courses'", 2, NULL },
 	{ "courses from_file missing", "version: 1\ncourses: {}\n" STEPS, 2, 10,
-	  "'courses' needs 'from_file'", 2, NULL },
+	  "'courses' needs 'from_file', or 'account' and 'term'", 2, NULL },
 	{ "courses mapping typo", "version: 1\ncourses: {from_fil: x}\n" STEPS, 2, 11,
 	  "unknown key 'from_fil' in 'courses'; did you mean 'from_file'?", -1, NULL },
 	/* vars */
