@@ -161,9 +161,9 @@ struct exec {
 	const char *origin;
 	cJSON *snap;
 	struct strmap live;             /* okey -> cJSON* */
-	struct strmap objmap;             /* okey -> struct xobj* */
-	struct strmap news;               /* course\x1f"new:N" -> 1 + change index of its create */
-	struct strmap unread;             /* course id -> why its stale-check read failed (malloced) */
+	struct strmap objmap;           /* okey -> struct xobj* */
+	struct strmap news;             /* course\x1f"new:N" -> 1 + change index of its create */
+	struct strmap unread;           /* course id -> why its stale-check read failed (malloced) */
 	int snap_reread;                /* fetch_live is the final re-read */
 	struct xobj **objs;
 	size_t nobjs, aobjs;
