@@ -68,5 +68,8 @@ int render_create_field_hidden(const struct plan_change *c, const cJSON *item);
 
 /* The change's steps joined by ", ", NOT yet neutralised. */
 void render_steps(struct buf *out, const struct plan_change *c);
+/* A date value as local time in `zone` (loc, with weekday and zone abbreviation) and UTC (utc), or
+ * "null" for both. 0, or -1 when v is neither null nor a date this zone can show. */
+int render_date_parts(const cJSON *v, const char *zone, char loc[48], char utc[32]);
 
 #endif

@@ -647,23 +647,6 @@ static void put_value(struct mctx *m, struct buf *out, const struct plan_change 
 	put_esc(out, buf_str(&m->raw), m->raw.len, ESC_MD);
 }
 
-static int date_parts(const cJSON *v, const char *zone, char loc[48], char utc[32])
-{
-	struct dates_local l;
-	int64_t t;
-
-	if (cJSON_IsNull(v)) {
-		snprintf(loc, 48, "null");
-		snprintf(utc, 32, "null");
-		return 0;
-	}
-	if (!cJSON_IsString(v) || dates_parse(v->valuestring, &t) || dates_to_local(t, zone, &l))
-		return -1;
-	dates_format_local(&l, loc);
-	dates_format_utc(t, utc);
-	return 0;
-}
-
 static void put_steps(struct buf *out, const struct plan_change *c)
 {
 	struct buf s = BUF_INIT;
@@ -725,8 +708,8 @@ static void put_update(struct mctx *m, struct buf *out, const struct plan_change
 		out->len = mark;          /* equal texts (null against ""): the values, steps last */
 		out->ptr[mark] = '\0';
 	}
-	if (zone && render_is_date_field(c->kind, c->field) && date_parts(c->before, zone, lb, ub) == 0 &&
-	    date_parts(c->after, zone, la, ua) == 0) {
+	if (zone && render_is_date_field(c->kind, c->field) &&
+	    render_date_parts(c->before, zone, lb, ub) == 0 && render_date_parts(c->after, zone, la, ua) == 0) {
 		buf_printf(out, " %s " ARROW " %s (UTC %s " ARROW " %s)", lb, la, ub, ua);
 	} else {
 		buf_putc(out, ' ');

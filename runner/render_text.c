@@ -609,9 +609,7 @@ static void put_colored(struct tctx *t, const struct buf *b, const char *color)
 	off(t);
 }
 
-/* A date value as local time (*loc) and UTC (*utc), or "null" for both. 0, or -1 when v is neither
- * null nor a date this zone can show. */
-static int date_parts(const cJSON *v, const char *zone, char loc[48], char utc[32])
+int render_date_parts(const cJSON *v, const char *zone, char loc[48], char utc[32])
 {
 	struct dates_local l;
 	int64_t t;
@@ -636,8 +634,8 @@ static int put_date_update(struct tctx *t, const struct plan_change *c, const ch
 {
 	char lb[48], la[48], ub[32], ua[32];
 
-	if (!zone || !render_is_date_field(c->kind, c->field) || date_parts(c->before, zone, lb, ub) ||
-	    date_parts(c->after, zone, la, ua))
+	if (!zone || !render_is_date_field(c->kind, c->field) || render_date_parts(c->before, zone, lb, ub) ||
+	    render_date_parts(c->after, zone, la, ua))
 		return -1;
 	buf_puts(t->out, "  ");
 	on(t, RED);
