@@ -2,6 +2,6 @@
 #ifndef COURSECTL_VERSION_H
 #define COURSECTL_VERSION_H
 
-#define COURSECTL_VERSION "0.2.0"
+#define COURSECTL_VERSION "0.3.0"
 
 #endif
