@@ -351,6 +351,9 @@ static int parse_args(struct opts *o, struct config *cfg, int argc, char **argv,
 		return err_set(err, ERR_USAGE, "--resume goes on with the journal's own plan: give no recipe or plan");
 	if (o->resume && o->journal)
 		return err_set(err, ERR_USAGE, "--resume writes to the journal it resumes: --journal does not apply");
+	if (o->resume && (o->po.ncourses || o->po.nvars || o->po.shard.n || o->po.fail_fast))
+		return err_set(err, ERR_USAGE, "--resume goes on with the journal's own plan and courses: --course, "
+			       "--var, --shard and --fail-fast do not apply");
 	if (!o->resume && !o->input)
 		return err_set(err, ERR_USAGE, "apply needs a recipe, a saved plan, or --resume JOURNAL");
 	return 0;

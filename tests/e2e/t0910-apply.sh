@@ -392,6 +392,14 @@ test_refusals() {
 	expect_eq 64 "$RC" "--var with a saved plan"
 	run none.out apply --yes
 	expect_eq 64 "$RC" "nothing to apply"
+	# resume goes on with the journal's plan: options that choose courses are refused, not ignored
+	local opt
+	for opt in "--course 4821" "--shard 1/2" "--fail-fast" "--var x=1"; do
+		# shellcheck disable=SC2086
+		run resume.out apply --yes --resume "$LOGDIR/j.jsonl" $opt
+		expect_eq 64 "$RC" "--resume with $opt"
+		expect_match "do not apply" "$(cat "$LOGDIR/resume.out.err")" "--resume with $opt: message"
+	done
 	run rbnone.out rollback --yes
 	expect_eq 64 "$RC" "rollback without a journal"
 	expect_eq 0 "$(stats .writes)" "still nothing written"
