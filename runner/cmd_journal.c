@@ -282,7 +282,11 @@ static void show_text(const struct journal_log *l, int running, struct buf *out)
 			put_safe(out, c->field);
 		else
 			buf_printf(out, "(%s)", plan_op_name(c->op));
-		if (l->state[i] == JOURNAL_INTENT) {
+		if (l->state[i] == JOURNAL_INTENT && l->job[i]) {
+			buf_puts(out, ": in doubt: Canvas took it as a background job (");
+			put_safe(out, l->job[i]);
+			buf_puts(out, "); resume and rollback wait for that job first");
+		} else if (l->state[i] == JOURNAL_INTENT) {
 			buf_puts(out, ": in doubt: sent or about to be sent when the run stopped");
 		} else {
 			buf_printf(out, ": %s", journal_state_name(l->state[i]));

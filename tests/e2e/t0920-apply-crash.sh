@@ -191,6 +191,10 @@ test_kill_with_a_queued_bulk_job_then_rollback_at_once() {
 	sim_start --seed "$LOGDIR/seed.json" --latency-ms 5 --progress-delay-ms "$job_ms"
 	state_snap seed.json
 	kill_after_job "$LOGDIR/j.jsonl"
+	RC=0
+	"$COURSECTL" journal show "$LOGDIR/j.jsonl" >"$LOGDIR/show.out" 2>&1 || RC=$?
+	expect_match "in doubt: Canvas took it as a background job \(/api/v1/progress/[0-9]+\)" \
+		"$(cat "$LOGDIR/show.out")" "journal show names the job"
 	run b.out rollback --yes --journal "$LOGDIR/b.jsonl" "$LOGDIR/j.jsonl"
 	expect_eq 0 "$RC" "rollback ($(tail -n 3 "$LOGDIR/b.out.err"))"
 	# had the rollback not waited, the job would move the dates now
