@@ -404,18 +404,13 @@ int cmd_apply(int argc, char **argv)
 	struct opts o;
 	struct config cfg = CONFIG_INIT;
 	struct err err = ERR_INIT;
-	struct recipe_opts ro = { NULL, 0 };
-	struct diags d = DIAGS_INIT;
-	struct recipe *r = NULL;
 	struct canvas *cv = NULL;
 	struct plan *owned = NULL;
 	const struct plan *p = NULL;
 	struct journal_log *log = NULL;
 	struct apply_opts ao = APPLY_OPTS_INIT;
 	int is_saved = 0;
-	struct course_list cl = COURSE_LIST_INIT;
 	size_t i;
-	unsigned kinds;
 	int rc;
 
 	memset(&o, 0, sizeof(o));
@@ -453,21 +448,7 @@ int cmd_apply(int argc, char **argv)
 		    apply_check_base(cv, p, o.input, &err))
 			goto done;
 	} else {
-		ro.vars = o.po.vars;
-		ro.nvars = o.po.nvars;
-		if (recipe_load(&r, o.input, &ro, &d)) {
-			diag_print(&d, stderr);
-			err_set(&err, ERR_RECIPE, "%s has %d error%s; nothing was changed", o.input, d.nerrors,
-				d.nerrors == 1 ? "" : "s");
-			goto done;
-		}
-		if (plan_needs(r, &kinds, &err) || (!r->nqueries && plan_opts_courses(&o.po, NULL, r, &cl, &err)))
-			goto done;
-		if (config_resolve(&cfg, r->canvas_url, o.input, &err) || canvas_new(&cv, &cfg, &err))
-			goto done;
-		if (r->nqueries && plan_opts_courses(&o.po, cv, r, &cl, &err))
-			goto done;
-		if (plan_make(&owned, cv, r, cl.ids, cl.n, o.po.fail_fast, &err))
+		if (plan_opts_plan(&owned, &cv, &cfg, &o.po, o.input, "changed", &err))
 			goto done;
 		p = owned;
 	}
@@ -517,9 +498,6 @@ out:
 	journal_log_free(log);
 	canvas_free(cv);
 	config_release(&cfg);
-	recipe_free(r);
-	diag_release(&d);
-	course_list_release(&cl);
 	plan_opts_release(&o.po);
 	return rc;
 }

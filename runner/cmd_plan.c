@@ -163,14 +163,9 @@ int cmd_plan(int argc, char **argv)
 	struct opts o;
 	struct config cfg = CONFIG_INIT;
 	struct err err = ERR_INIT;
-	struct recipe_opts ro = { NULL, 0 };
-	struct diags d = DIAGS_INIT;
-	struct recipe *r = NULL;
 	struct canvas *cv = NULL;
 	struct plan *p = NULL;
 	struct plan_summary sum;
-	struct course_list cl = COURSE_LIST_INIT;
-	unsigned kinds;           /* checked early: a step that cannot be planned needs no token */
 	int rc;
 
 	memset(&o, 0, sizeof(o));
@@ -178,21 +173,7 @@ int cmd_plan(int argc, char **argv)
 	rc = parse_args(&o, &cfg, argc, argv, &err);
 	if (rc)
 		goto done;
-	ro.vars = o.po.vars;
-	ro.nvars = o.po.nvars;
-	if (recipe_load(&r, o.recipe, &ro, &d)) {
-		diag_print(&d, stderr);
-		err_set(&err, ERR_RECIPE, "%s has %d error%s; nothing was planned", o.recipe, d.nerrors,
-			d.nerrors == 1 ? "" : "s");
-		goto done;
-	}
-	if (plan_needs(r, &kinds, &err) || (!r->nqueries && plan_opts_courses(&o.po, NULL, r, &cl, &err)))
-		goto done;
-	if (config_resolve(&cfg, r->canvas_url, o.recipe, &err) || canvas_new(&cv, &cfg, &err))
-		goto done;
-	if (r->nqueries && plan_opts_courses(&o.po, cv, r, &cl, &err))
-		goto done;
-	if (plan_make(&p, cv, r, cl.ids, cl.n, o.po.fail_fast, &err))
+	if (plan_opts_plan(&p, &cv, &cfg, &o.po, o.recipe, "planned", &err))
 		goto done;
 	if (o.out && plan_write(p, o.out, &err))
 		goto done;
@@ -216,9 +197,6 @@ done:
 	plan_free(p);
 	canvas_free(cv);
 	config_release(&cfg);
-	recipe_free(r);
-	diag_release(&d);
-	course_list_release(&cl);
 	plan_opts_release(&o.po);
 	return rc;
 }
