@@ -425,8 +425,7 @@ static void move_position(struct step_ctx *cx, cJSON *item, const char *id, cons
 	}
 	c = plan_add(cx->plan, cx->step, cx->course_id, RES_MODULE_ITEM, id, parent, step_name(RES_MODULE_ITEM, item),
 		     PLAN_UPDATE, "position", cJSON_Duplicate(pos, 1), cJSON_Duplicate(pos, 1));
-	add_note(c, "its place in the module it moves to (sent with the move, which Canvas would otherwise "
-		    "put last)");
+	add_note(c, "its place in the new module");
 }
 
 void step_move_item(struct step_ctx *cx, cJSON *item, cJSON *from, cJSON *to_module)

@@ -937,7 +937,7 @@ static void test_ensure_move_keeps_same_position(void **state)
 	expect_nchanges(x, 5);
 	c = expect_update(x, ITEM, "1012", "module_id", "802", "801", NULL);
 	assert_int_equal(c->op, PLAN_MOVE);
-	c = expect_update(x, ITEM, "1012", "position", "2", "2", "its place in the module it moves to");
+	c = expect_update(x, ITEM, "1012", "position", "2", "2", "its place in the new module");
 	assert_int_equal(c->op, PLAN_UPDATE);
 	expect_position(x, ITEM, "1002", 2, 3);
 	expect_position(x, ITEM, "1013", 3, 2);
