@@ -78,8 +78,11 @@
  *      create failed, it is skipped with the reason.
  *      Known limit: ascending target positions give the planned order whenever the objects that
  *      keep their position are not displaced by the moves around them; a reorder that needs an
- *      unchanged sibling moved and back is not planned that way, and read-back reports each
- *      object's own position only.
+ *      unchanged sibling moved and back is not planned that way, nor is an item that leaves its
+ *      module (moved to a place in another module that comes later, or deleted) while it still
+ *      sits in front of an unchanged sibling that a write behind it relies on. Read-back reports
+ *      each object's own position only; since objects not written keep their order among
+ *      themselves, a displaced one always leaves a written one off its place, which fails.
  *   6. Stop: a 401 token failure (ERR_AUTH from the engine) stops everything: nothing more is
  *      submitted, answers still in flight are read, and changes whose request may have left stay
  *      "intent" with no outcome -- resume checks them against the live value. A journal write
