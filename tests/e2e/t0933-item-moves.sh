@@ -256,6 +256,10 @@ test_kill_with_a_move_in_flight_then_resume() {
 			[ "$(stats '.in_flight')" = 0 ] && break
 			sleep 0.01
 		done
+		# the kill landed with the move's request in flight: its intent has no outcome, no footer
+		expect_eq "0 1" "$(jq -rs '"\([.[] | select(.type == "footer")] | length) \(([.[] | select(.type ==
+			"intent") | .seq] - [.[] | select(.type == "outcome") | .seq]) | length | if . > 0 then 1
+			else 0 end)"' "$LOGDIR/k$k.jsonl")" "point $k: the killed run's journal"
 		run r$k.out apply --yes --resume "$LOGDIR/k$k.jsonl"
 		expect_eq 0 "$RC" "point $k: resume after kill -9 ($(tail -n 3 "$LOGDIR/r$k.out.err"))"
 		expect_eq "$want" "$(order)" "point $k: the items after resume"
