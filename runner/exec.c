@@ -73,9 +73,9 @@
  *      places the writes into its old module fill. Lowest target position first, the writes fill
  *      every module front to back, so an item still to leave a module sits behind the places
  *      already filled and its leaving shifts none of them; module by module, items moved each
- *      way around an item that keeps its place left a module one place off (t0933-item-moves.sh). A create that refers to another
- *      ("new:N" in module_id or prerequisites) gets the real id when its turn comes; if the other
- *      create failed, it is skipped with the reason.
+ *      way around an item that keeps its place left a module one place off (t0933-item-moves.sh).
+ *      A create that refers to another ("new:N" in module_id or prerequisites) gets the real id
+ *      when its turn comes; if the other create failed, it is skipped with the reason.
  *      Known limit: ascending target positions give the planned order whenever the objects that
  *      keep their position are not displaced by the moves around them; a reorder that needs an
  *      unchanged sibling moved and back is not planned that way, nor is an item that leaves its
