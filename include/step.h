@@ -90,8 +90,9 @@ cJSON *step_create(struct step_ctx *cx, enum resource_kind kind, cJSON *array, c
 int step_delete(struct step_ctx *cx, enum resource_kind kind, cJSON *array, cJSON *obj, const char *note);
 
 /* Move a module item from its module (whose "items" array is `from`) to the end of `to_module`'s
- * items: records a move change on field "module_id" and sets the item's module_id. Position is
- * set separately with step_set(..., "position", ...). */
+ * items: records a move change on field "module_id" and sets the item's module_id, and a position
+ * change that is kept even when the number stays the same (a move without a position is put last by
+ * Canvas); the caller sets the real position with step_set(..., "position", ...). */
 void step_move_item(struct step_ctx *cx, cJSON *item, cJSON *from, cJSON *to_module);
 
 /* Canvas keeps obj.field equal to a field of another object that the plan changes (a quiz's due_at

@@ -13,7 +13,10 @@
  *        update/move  live == after: done without writing (a re-run, a resumed run);
  *                     live == before: written; anything else: a conflict. A position is never a
  *                     conflict: Canvas renumbers siblings whenever one moves, is created or is
- *                     deleted (acts_as_list), so a shifted position is no sign of someone's edit;
+ *                     deleted (acts_as_list), so a shifted position is no sign of someone's edit.
+ *                     The position of an item still to be moved is its place in the old module,
+ *                     so it is written with the move even when the number equals `after`
+ *                     (moving_elsewhere);
  *        delete       gone already: done; else every scalar field of `before` (but timestamps and
  *                     position) must match, or it is a conflict;
  *        create       POST is not idempotent (API.md 12), so an object that is already there --
@@ -26,7 +29,9 @@
  *      An object that no longer exists is a conflict even with --force (there is nothing to write).
  *   3. Writes ("units"), the fewest requests (API.md 5.3, 9):
  *        - one PUT per object with every changed field in its wrapper (a move is module_item
- *          [module_id] in the same PUT);
+ *          [module_id] in the same PUT, with module_item[position]: the plan gives every move its
+ *          place in the new module, since Canvas puts an item moved without one last --
+ *          context_module_items_api_controller.rb `update` runs insert_at only for a position);
  *        - assignment and override due/unlock/lock dates: one PUT .../assignments/bulk_update per
  *          course (batches of BULK_BATCH assignments, the limit of the re-read's assignment_ids[]),
  *          then GET /api/v1/progress/:id until completed or failed (0.3 s, growing to 2 s; given up
@@ -61,14 +66,23 @@
  *      name one), then modules (creates and position changes, by target position ascending --
  *      each insert_at then lands where the plan wants it), module prerequisites (Canvas drops
  *      prerequisites not placed before the module), module items (creates, moves and position
- *      changes per target module, by position ascending), item deletes, module deletes last (so
- *      an item moved out of a deleted module is moved first). A create that refers to another
- *      ("new:N" in module_id or prerequisites) gets the real id when its turn comes; if the other
- *      create failed, it is skipped with the reason.
+ *      changes by target position ascending across all the course's modules, then by module),
+ *      item deletes, module deletes last (so an item moved out of a deleted module is moved first).
+ *      Items in one order across modules, not module after module: a move takes an item out of
+ *      one module and into another, and the item that leaves must not still sit in front of the
+ *      places the writes into its old module fill. Lowest target position first, the writes fill
+ *      every module front to back, so an item still to leave a module sits behind the places
+ *      already filled and its leaving shifts none of them; module by module, items moved each
+ *      way around an item that keeps its place left a module one place off (t0933-item-moves.sh).
+ *      A create that refers to another ("new:N" in module_id or prerequisites) gets the real id
+ *      when its turn comes; if the other create failed, it is skipped with the reason.
  *      Known limit: ascending target positions give the planned order whenever the objects that
  *      keep their position are not displaced by the moves around them; a reorder that needs an
- *      unchanged sibling moved and back is not planned that way, and read-back reports each
- *      object's own position only.
+ *      unchanged sibling moved and back is not planned that way, nor is an item that leaves its
+ *      module (moved to a place in another module that comes later, or deleted) while it still
+ *      sits in front of an unchanged sibling that a write behind it relies on. Read-back reports
+ *      each object's own position only; since objects not written keep their order among
+ *      themselves, a displaced one always leaves a written one off its place, which fails.
  *   6. Stop: a 401 token failure (ERR_AUTH from the engine) stops everything: nothing more is
  *      submitted, answers still in flight are read, and changes whose request may have left stay
  *      "intent" with no outcome -- resume checks them against the live value. A journal write
@@ -1531,6 +1545,33 @@ static struct xobj *object_for(struct exec *x, size_t i)
 
 enum verdict { V_WRITE, V_DONE, V_CONFLICT, V_FAIL };
 
+/* 1 when c is the position of a module item that this run still moves to another module: the number
+ * it has now is its place in the old module, not yet the planned place in the new one, so the
+ * position goes into the move's PUT (without it Canvas puts the item last). */
+static int moving_elsewhere(const struct exec *x, const struct xobj *ob, const struct plan_change *c)
+{
+	size_t k;
+
+	if (c->kind != RES_MODULE_ITEM || !c->field || strcmp(c->field, "position") || !ob->live_parent[0])
+		return 0;
+	for (k = 0; k < ob->nch; k++) {
+		const struct plan_change *m = chg(x, ob->ch[k]);
+		const char *miss = NULL, *t;
+		cJSON *to;
+		char b[32];
+		int other;
+
+		if (m->op != PLAN_MOVE || !m->field || strcmp(m->field, "module_id"))
+			continue;
+		to = resolve_value(x, m->course_id, m->after, &miss);
+		t = to ? exec_id_text(to, b) : NULL;
+		other = !t || strcmp(t, ob->live_parent);
+		cJSON_Delete(to);
+		return other;
+	}
+	return 0;
+}
+
 /* The stale check of one change (see the design comment). *why: a reason for V_CONFLICT/V_FAIL. */
 static enum verdict check_change(struct exec *x, struct xobj *ob, size_t i, char **why, struct strmap *taken)
 {
@@ -1603,7 +1644,7 @@ static enum verdict check_change(struct exec *x, struct xobj *ob, size_t i, char
 	}
 	got = live_field(ob, c->field, &tmp);
 	want = resolve_value(x, c->course_id, c->after, &miss);
-	if (want && same(x, c->kind, c->field, want, got))
+	if (want && same(x, c->kind, c->field, want, got) && !moving_elsewhere(x, ob, c))
 		v = V_DONE;
 	else if (same(x, c->kind, c->field, c->before, got) || !strcmp(c->field, "position"))
 		v = V_WRITE;
@@ -1685,6 +1726,11 @@ static int cmp_chain(const void *a, const void *b)
 		return r;
 	if (x->stage != y->stage)
 		return x->stage < y->stage ? -1 : 1;
+	/* module items: by target position across the course's modules, then module (a move takes an
+	 * item out of one module and into another, so the modules are not independent: see the
+	 * design comment, 5) */
+	if (x->stage == 3 && x->key1 != y->key1)
+		return x->key1 < y->key1 ? -1 : 1;
 	if ((r = strcmp(x->key2, y->key2)))
 		return r;
 	if (x->key1 != y->key1)

@@ -479,6 +479,21 @@ static size_t course_index(const struct plan *p, const char *id)
 	return p->ncourses;
 }
 
+/* A module item's position change whose number stays the same is still a change when the item moves
+ * to another module: it is the place in the new module, which the move must carry (Canvas puts an
+ * item moved without a position last). An item whose changes were all dropped (deleted, its course
+ * dropped) has its move dropped too, so this keeps only what a live move needs. */
+static int moved_position(struct plan *p, const struct plan_change *c)
+{
+	const struct plan_change *m;
+
+	if (c->kind != RES_MODULE_ITEM || c->op != PLAN_UPDATE || !c->field || strcmp(c->field, "position") ||
+	    !cJSON_Compare(c->before, c->after, 1))
+		return 0;
+	m = plan_find(p, c->course_id, RES_MODULE_ITEM, c->id, "module_id");
+	return m && m->op == PLAN_MOVE && !m->dropped;
+}
+
 void plan_finish(struct plan *p)
 {
 	struct sortkey *keys = xcalloc(p->nchanges ? p->nchanges : 1, sizeof(*keys));
@@ -491,6 +506,12 @@ void plan_finish(struct plan *p)
 
 		if (c->op == PLAN_UPDATE || c->op == PLAN_MOVE)
 			c->dropped |= cJSON_Compare(c->before, c->after, 1);
+	}
+	for (i = 0; i < p->nchanges; i++) {
+		struct plan_change *c = &p->changes[i];
+
+		if (c->dropped && moved_position(p, c))
+			c->dropped = 0;
 		if (c->dropped) {
 			change_release(c);
 			continue;

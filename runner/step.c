@@ -407,6 +407,27 @@ int step_delete(struct step_ctx *cx, enum resource_kind kind, cJSON *array, cJSO
 	return 1;
 }
 
+/* A moved item's position change, kept even when the number stays the same: Canvas appends an item
+ * whose PUT carries module_id alone (context_module_items_api_controller.rb `update`: remove_from_list,
+ * then the save in the new module adds it at the bottom; only module_item[position] runs insert_at),
+ * so the position in the new module must be sent with the move. Recorded with its current number as
+ * after; the caller's renumbering sets the real one (step_set finds this change), and plan_finish
+ * keeps it while the item's module_id changes. */
+static void move_position(struct step_ctx *cx, cJSON *item, const char *id, const char *parent)
+{
+	const cJSON *pos = cJSON_GetObjectItemCaseSensitive(item, "position");
+	struct plan_change *c = plan_find(cx->plan, cx->course_id, RES_MODULE_ITEM, id, "position");
+
+	if (c || !cJSON_IsNumber(pos)) {
+		if (c)
+			plan_change_add_step(c, cx->step);
+		return;
+	}
+	c = plan_add(cx->plan, cx->step, cx->course_id, RES_MODULE_ITEM, id, parent, step_name(RES_MODULE_ITEM, item),
+		     PLAN_UPDATE, "position", cJSON_Duplicate(pos, 1), cJSON_Duplicate(pos, 1));
+	add_note(c, "its place in the new module");
+}
+
 void step_move_item(struct step_ctx *cx, cJSON *item, cJSON *from, cJSON *to_module)
 {
 	cJSON *items = cJSON_GetObjectItemCaseSensitive(to_module, "items");
@@ -427,6 +448,7 @@ void step_move_item(struct step_ctx *cx, cJSON *item, cJSON *from, cJSON *to_mod
 		const char *id = step_id(RES_MODULE_ITEM, item, idb);
 		cJSON *cur = cJSON_GetObjectItemCaseSensitive(item, "module_id");
 		struct plan_change *c = plan_find(cx->plan, cx->course_id, RES_MODULE_ITEM, id, "module_id");
+		const char *parent = parent_of(RES_MODULE_ITEM, item, pb);
 
 		if (c) {
 			cJSON_Delete(c->after);
@@ -434,10 +456,11 @@ void step_move_item(struct step_ctx *cx, cJSON *item, cJSON *from, cJSON *to_mod
 			c->dropped = cJSON_Compare(c->before, c->after, 1);
 			plan_change_add_step(c, cx->step);
 		} else {
-			plan_add(cx->plan, cx->step, cx->course_id, RES_MODULE_ITEM, id, parent_of(RES_MODULE_ITEM, item, pb),
+			plan_add(cx->plan, cx->step, cx->course_id, RES_MODULE_ITEM, id, parent,
 				 step_name(RES_MODULE_ITEM, item), PLAN_MOVE, "module_id",
 				 cur ? cJSON_Duplicate(cur, 1) : cJSON_CreateNull(), cJSON_Duplicate(mid, 1));
 		}
+		move_position(cx, item, id, parent);
 		step_mirror(item, "module_id", cJSON_Duplicate(mid, 1));
 	}
 }

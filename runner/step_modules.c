@@ -20,6 +20,10 @@
  *     creating or deleting one shifts the others. The working copy keeps each array in position
  *     order and every object whose position actually changes gets a change, so the plan is
  *     absolute. A position past the end is placed last (Canvas answers 400 to an invalid one).
+ *     An item moved to another module always has a position change, even when its number stays the
+ *     same (2 in the old module, 2 in the new): Canvas puts an item moved with module_id alone last
+ *     (context_module_items_api_controller.rb `update`: remove_from_list, save in the new module,
+ *     insert_at only for module_item[position]), so the place is part of the move (step_move_item).
  *   - publishing a module publishes its items (API.md 6.1; ContextModule#publish_items!), and an
  *     item's published flag carries over to its content (6.2; update_asset_workflow_state!): a
  *     published item publishes an unpublished assignment/quiz/discussion/page, an unpublished one

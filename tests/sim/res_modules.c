@@ -51,8 +51,12 @@
  *    submissions, the front page). Every module item linking to changed content takes the
  *    content's title and state (ContentTag.update_for). module_item[module_id] moves the item to
  *    the end of another module of the course (400 {"message":"invalid module_id"}), carrying its
- *    completion requirement. new_tab is read only when Ruby-truthy, so a JSON false is ignored
- *    (the controller's `if params[:module_item][:new_tab]`). type and content_id never change.
+ *    completion requirement; with module_item[position] in the same PUT it is then inserted there
+ *    in the new module, both modules renumbered (context_module_items_api_controller.rb `update`:
+ *    @tag.remove_from_list, context_module = target, @tag.save -- ContentTag's `acts_as_list scope:
+ *    :context_module` adds it at the bottom of the new list -- then set_position's insert_at).
+ *    new_tab is read only when Ruby-truthy, so a JSON false is ignored (the controller's
+ *    `if params[:module_item][:new_tab]`). type and content_id never change.
  *  - completion_requirement: blank clears it; a type outside must_view, must_submit,
  *    must_contribute, min_score, must_mark_done is 400; a type that does not apply to the item
  *    (must_submit/min_score on ungraded content, must_contribute outside assignments, discussions

@@ -923,6 +923,49 @@ static void test_ensure_moves_item_between_modules(void **state)
 	run_free(x);
 }
 
+/* issue 13: a move carries its place in the new module even when the number is the same (Canvas puts
+ * an item moved without a position last), and nothing is left of it when a later step moves it back */
+static void test_ensure_move_keeps_same_position(void **state)
+{
+	struct run *x;
+	const struct plan_change *c;
+
+	(void)state;
+	/* Essay 1 is second in Week 1 and becomes second in Start Here */
+	x = run("  - modules:\n      ensure:\n        - name: Start Here\n"
+		"          items: [{header: Welcome}, {assignment: Essay 1}, {page: syllabus}]\n");
+	expect_nchanges(x, 5);
+	c = expect_update(x, ITEM, "1012", "module_id", "802", "801", NULL);
+	assert_int_equal(c->op, PLAN_MOVE);
+	c = expect_update(x, ITEM, "1012", "position", "2", "2", "its place in the new module");
+	assert_int_equal(c->op, PLAN_UPDATE);
+	expect_position(x, ITEM, "1002", 2, 3);
+	expect_position(x, ITEM, "1013", 3, 2);
+	expect_position(x, ITEM, "1014", 4, 3);
+	expect_item_order(x, "801", "1001:1,1012:2,1002:3");
+	expect_item_order(x, "802", "1011:1,1013:2,1014:3");
+	run_free(x);
+
+	/* to the front, from the front of another module: 1 -> 1 */
+	x = run("  - modules:\n      ensure:\n        - name: Start Here\n"
+		"          items: [{page: week-1-notes}, {header: Welcome}, {page: syllabus}]\n");
+	expect_update(x, ITEM, "1011", "module_id", "802", "801", NULL);
+	expect_update(x, ITEM, "1011", "position", "1", "1", ANY_NOTE);
+	expect_item_order(x, "801", "1011:1,1001:2,1002:3");
+	run_free(x);
+
+	/* moved there by one step and back to the same place by the next: no change at all */
+	x = run("  - modules:\n      ensure:\n        - name: Start Here\n"
+		"          items: [{header: Welcome}, {assignment: Essay 1}, {page: syllabus}]\n"
+		"  - modules:\n      ensure:\n        - name: Start Here\n"
+		"          items: [{header: Welcome}, {page: syllabus}]\n"
+		"        - name: Week 1\n"
+		"          items: [{page: week-1-notes}, {assignment: Essay 1}, {quiz: Quiz 1},\n"
+		"                  {url: 'https://library.example.edu'}]\n");
+	expect_nchanges(x, 0);
+	run_free(x);
+}
+
 static void test_ensure_unknown_reference(void **state)
 {
 	struct run *x;
@@ -1263,6 +1306,7 @@ int main(void)
 		cmocka_unit_test(test_ensure_created_item_publishes_content),
 		cmocka_unit_test(test_ensure_reorders_and_deletes_items),
 		cmocka_unit_test(test_ensure_moves_item_between_modules),
+		cmocka_unit_test(test_ensure_move_keeps_same_position),
 		cmocka_unit_test(test_ensure_unknown_reference),
 		cmocka_unit_test(test_ensure_module_order),
 		cmocka_unit_test(test_ensure_published_existing),
