@@ -54,7 +54,8 @@
  *      last (canvas-sim's `ignore` script answers what the handler answered, then puts the state
  *      back), and a position set early can be moved by a later sibling's write. A few list calls
  *      per course buy that certainty; a failure found there is journaled as a second outcome,
- *      which supersedes the first.
+ *      which supersedes the first. A failed field's outcome records the value Canvas shows
+ *      ("live": stored in another form, e.g. fancy midnight), which rollback restores from.
  *   5. Order and concurrency. Independent units are all submitted at once and the engine's window
  *      (http.c, AIMD on X-Rate-Limit-Remaining) decides how many fly. What depends on order runs
  *      as one chain per course, one request after the other: creates of pages (a module item may
@@ -1972,8 +1973,9 @@ static cJSON *live_now(const struct exec *x, size_t i)
 }
 
 /* What a re-read shows for a done change written in this run: NULL when the value is there, else
- * a reason (malloced). */
-static char *verify_change(struct exec *x, size_t i)
+ * a reason (malloced) and, for a field that shows another value, that value in *live (a copy for
+ * the journal, cJSON_Delete; else NULL). */
+static char *verify_change(struct exec *x, size_t i, cJSON **live)
 {
 	const struct plan_change *c = chg(x, i);
 	cJSON *o = live_now(x, i), *want, *tmp = NULL;
@@ -1982,6 +1984,7 @@ static char *verify_change(struct exec *x, size_t i)
 	struct xobj probe;
 	char *r = NULL;
 
+	*live = NULL;
 	switch (c->op) {
 	case PLAN_DELETE:
 		return o ? xstrdup("Canvas answered the DELETE, but a re-read still finds the object") : NULL;
@@ -2024,6 +2027,7 @@ static char *verify_change(struct exec *x, size_t i)
 				r = xasprintf("Canvas answered 200, but a re-read shows %s %s", c->field, g);
 				free(g);
 			}
+			*live = got ? cJSON_Duplicate(got, 1) : cJSON_CreateNull();
 		}
 		cJSON_Delete(want);
 		cJSON_Delete(tmp);
@@ -2058,15 +2062,17 @@ static int verify(struct exec *x, struct err *err)
 	}
 	index_live(x);
 	for (i = 0; i < x->res->n; i++) {
+		cJSON *live;
 		char *r;
 
 		if (!x->written[i] || x->res->state[i] != JOURNAL_DONE || strmap_get(&x->unread, chg(x, i)->course_id))
 			continue;
-		r = verify_change(x, i);
+		r = verify_change(x, i, &live);
 		if (r) {
-			outcome(x, i, JOURNAL_FAILED, r, NULL, NULL);
+			outcome(x, i, JOURNAL_FAILED, r, NULL, live);
 			free(r);
 		}
+		cJSON_Delete(live);
 	}
 	return 0;
 }
