@@ -55,6 +55,9 @@ struct exec_result {
 	char **new_id;                         /* per change: the id a create got, or NULL */
 	size_t n;
 	size_t done, failed, conflicts, skipped;
+	size_t in_doubt;                       /* changes left "intent": sent, the outcome unknown
+						  (also counted in failed when a reason is known) */
+	size_t not_started;                    /* changes never sent (the run stopped first) */
 	size_t objects_done;
 	long requests;
 };

@@ -2274,10 +2274,12 @@ static void count(struct exec *x)
 			r->skipped++;
 			break;
 		case JOURNAL_INTENT:
+			r->in_doubt++;
 			if (r->error[i])
 				r->failed++;
 			break;
 		default:
+			r->not_started++;
 			break;
 		}
 	}

@@ -76,8 +76,9 @@ last_seq() {
 	curl -s "$SIM_URL/__sim/requests" | jq 'if length > 0 then .[-1].seq + 1 else 0 end'
 }
 
+# the summary line (a run that leaves something ends with a "Left: ..." line after it)
 summary_line() {
-	tail -n 1 "$LOGDIR/$1"
+	grep -E '^(Applied|Rolled back with) ' "$LOGDIR/$1" | tail -n 1
 }
 
 # ---------------------------------------------------------------- round trips
@@ -250,6 +251,8 @@ test_saved_plan_after_a_change_in_canvas() {
 	run apply.out apply --yes --journal "$LOGDIR/j.jsonl" "$LOGDIR/plan.json"
 	expect_eq 1 "$RC" "apply exit code"
 	expect_eq "Applied 14 changes to 12 objects; 0 failed; 1 conflict" "$(summary_line apply.out)" summary
+	expect_match "^Left: 1 conflict \(1 of 15 changes not applied\); next: coursectl apply --resume $LOGDIR/j.jsonl" \
+		"$(tail -n 1 "$LOGDIR/apply.out")" "the last line says what is left and what to run"
 	expect_match "warning: conflict: course 4821, page 5002 .*body: changed in Canvas since the plan" \
 		"$(cat "$LOGDIR/apply.out.err")" "the conflict reported"
 	expect_eq "<p>Edited by hand</p>" \
