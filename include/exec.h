@@ -26,7 +26,8 @@
  * Resume: pass the journal's states (o->prior, o->prior_ids): done changes are skipped, created
  * objects keep their ids; an intent without outcome is checked like any other change (live ==
  * after: done; live == before: written; else conflict) -- creates look the object up first, since
- * POST is not idempotent.
+ * POST is not idempotent. A live value that our own failed write left (o->prior_stored: Canvas
+ * stored it in another form) is not someone's edit either: it is written again.
  */
 #ifndef COURSECTL_EXEC_H
 #define COURSECTL_EXEC_H
@@ -45,9 +46,11 @@ struct exec_opts {
 	char *const *prior_ids;                /* resume: per change id a create got, or NULL */
 	void (*progress)(void *ud, size_t done, size_t total, size_t failed);   /* or NULL */
 	void *progress_ud;
+	cJSON *const *prior_stored;            /* resume: per change, the value a failed write of it left
+						  in Canvas (a failed outcome's "live"), or NULL */
 };
 
-#define EXEC_OPTS_INIT { NULL, 0, NULL, NULL, NULL, NULL }
+#define EXEC_OPTS_INIT { NULL, 0, NULL, NULL, NULL, NULL, NULL }
 
 struct exec_result {
 	enum journal_state *state;             /* per change (index seq - 1) */

@@ -257,6 +257,7 @@ int apply_plan(struct canvas *cv, const struct plan *p, const struct apply_opts 
 	struct progress pr = { cv, o->run };
 	const char *jpath;
 	char *jpath_copy = NULL, *left;
+	cJSON **stored = NULL;
 	size_t i;
 	int rc;
 
@@ -294,6 +295,12 @@ int apply_plan(struct canvas *cv, const struct plan *p, const struct apply_opts 
 	if (o->resume) {
 		eo.prior = o->resume->state;
 		eo.prior_ids = o->resume->new_id;
+		/* what failed writes left in Canvas (not a conflict's live: that value is someone's) */
+		stored = xcalloc(p->nchanges ? p->nchanges : 1, sizeof(*stored));
+		for (i = 0; i < p->nchanges; i++)
+			if (o->resume->state[i] == JOURNAL_FAILED && o->resume->live)
+				stored[i] = o->resume->live[i];
+		eo.prior_stored = stored;
 	}
 	rc = exec_run(cv, p, &eo, &res, &err);
 	progress_end();
@@ -357,6 +364,7 @@ int apply_plan(struct canvas *cv, const struct plan *p, const struct apply_opts 
 	else
 		rc = left ? EXIT_ERROR : EXIT_OK;
 	free(left);
+	free(stored);
 	exec_result_release(&res);
 	free(jpath_copy);
 	return rc;

@@ -78,7 +78,9 @@
  *      error stops the run the same way (nothing may leave unjournaled).
  * Resume: prior states from the journal; done changes are not redone, every other change goes
  * through the stale check again (so a failed or conflicting change is retried, and a change whose
- * request did land is found done).
+ * request did land is found done). A live value that a failed write of this journal left (its
+ * outcome's "live": Canvas stored it in another form) is ours, not a conflict: written again, so
+ * its outcome stays a failure with the stored value, which rollback restores from.
  *
  * Rejected: a GET per object before each PUT (N+1 reads; the list calls are the same data);
  * PUTting assignment dates one by one (bulk_update is one request for a course's 200 dates);
@@ -1771,8 +1773,9 @@ static enum verdict check_change(struct exec *x, struct xobj *ob, size_t i, char
 	want = resolve_value(x, c->course_id, c->after, &miss);
 	if (want && same(x, c->kind, c->field, want, got))
 		v = V_DONE;
-	else if (same(x, c->kind, c->field, c->before, got) || !strcmp(c->field, "position"))
-		v = V_WRITE;
+	else if (same(x, c->kind, c->field, c->before, got) || !strcmp(c->field, "position") ||
+		 (x->o->prior_stored && x->o->prior_stored[i] && same(x, c->kind, c->field, x->o->prior_stored[i], got)))
+		v = V_WRITE;   /* (the last: what our own failed write left, resume only) */
 	else {
 		char *g = brief(got), *b = brief(c->before);
 

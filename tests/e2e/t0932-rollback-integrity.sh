@@ -15,7 +15,9 @@
 #
 # Cases (each fails on the code before issue 13 but the last, a guard):
 #   - the fancy-midnight rollover rolls back to exactly the seed (the failed change's stored value
-#     is in the journal and is rolled back like any other), one bulk_update per course;
+#     is in the journal and is rolled back like any other), one bulk_update per course, also after
+#     the `apply --resume` the last line of the apply suggests (which must not take our own stored
+#     value for someone's edit);
 #   - a rollback in which Canvas refuses one assignment (a teacher opened it early: its unlock_at
 #     now falls after the due date being restored) restores every other date of the course and
 #     exits 1, naming that change, with a last line that says what is left and what to run;
@@ -109,6 +111,14 @@ test_fancy_midnight_rollover_rolls_back_to_the_seed() {
 	# the failed outcome records what Canvas stored
 	expect_eq '"2025-11-09T04:59:59Z"' "$(jq -c "select(.type == \"outcome\" and .seq == $(seq_of "$LOGDIR/j.jsonl" \
 		assignment 8001 due_at)) | .live" "$LOGDIR/j.jsonl")" "live in the failed outcome"
+	# the last line's advice, followed: resume sees the stored value as its own write, not as
+	# someone's edit (a conflict would keep rollback from undoing it), and writes it again
+	expect_match "^Left: 1 failed \\(1 of 12 changes not applied\\); next: coursectl apply --resume $LOGDIR/j.jsonl" \
+		"$(tail -n 1 "$LOGDIR/apply.out")" "the last line"
+	run resume.out apply --yes --resume "$LOGDIR/j.jsonl"
+	expect_eq 1 "$RC" "resume exit code"
+	expect_match "error: course 701, assignment 8001 'Lab 1', due_at: Canvas completed the bulk update but stored" \
+		"$(cat "$LOGDIR/resume.out.err")" "failed again the same way, not a conflict"
 	local since
 	since=$(curl -s "$SIM_URL/__sim/requests" | jq 'if length > 0 then .[-1].seq + 1 else 0 end')
 	run rb.out rollback --yes --journal "$LOGDIR/r.jsonl" "$LOGDIR/j.jsonl"
