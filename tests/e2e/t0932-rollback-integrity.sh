@@ -24,7 +24,8 @@
 #   - apply of a saved plan in which Canvas refuses one assignment (a teacher set a lock date the
 #     planned due date would pass) applies the rest of the course's batch; the refused change is
 #     reported per change with Canvas's reason;
-#   - a failed Progress that names nobody: the batch is sent again as two halves;
+#   - a failed Progress that names nobody: the batch is sent again as two halves; one whose rows
+#     carry their errors in Canvas's current {"errors": [...]} shape is read as well;
 #   - a rollback that skips an undo step (a create whose answer was lost: the journal has no id)
 #     ends in the seed with exit 0, or exits 1 with a last line naming what is left and the
 #     commands that finish it -- and those commands do;
@@ -225,6 +226,24 @@ test_a_failed_progress_naming_nobody_is_sent_again_in_halves() {
 	expect_eq 0 "$RC" "rollback exit code ($(cat "$LOGDIR/rb.out.err"))"
 	state_snap back.json
 	state_same seed.json back.json "rollback"
+}
+
+# Canvas's current Api::Errors::Reporter (lib/api/errors.rb) gives a row's errors as
+# {"errors": [{"field", "message", "error_code"}]}, not API.md 5.3's {field: [message]}: both are
+# read. (The scripted answer stands in for the job's own; the sim's job still runs behind it.)
+test_refusal_rows_in_the_errors_shape() {
+	sim_start --seed "$(t_seed)"
+	sim_post /__sim/script '{"method": "GET", "path": "/api/v1/progress/*", "count": 1, "action": "respond",
+		"status": 200, "body": {"id": 1, "workflow_state": "failed", "completion": 100,
+		"results": [{"assignment_id": 8004, "errors": [{"field": "due_at", "error_code": "invalid",
+		"message": "must be between availability dates"}]}]}}'
+	run apply.out apply --yes --journal "$LOGDIR/j.jsonl" --course 701 "$LOGDIR/shift.yaml"
+	expect_eq 1 "$RC" "apply exit code"
+	expect_match "error: course 701, assignment 8004 'Quiz prep', due_at: Canvas refused the date: due_at: must be between availability dates" \
+		"$(cat "$LOGDIR/apply.out.err")" "the reason from the errors array"
+	bulk_updates >"$LOGDIR/bulk.json"
+	expect_eq "[8001,8002,8003,8004] [8001,8002,8003]" "$(jq -r '[.[] | .body | map(.id) | sort | tostring]
+		| join(" ")' "$LOGDIR/bulk.json")" "sent again without 8004"
 }
 
 test_rollback_that_skips_exits_nonzero_and_says_what_is_left() {
