@@ -25,8 +25,10 @@ struct apply_opts {
 
 /* Confirm (unless o->yes; refused when stdin is not a terminal), open the journal (a new one, or
  * the resumed one), run p, print one line per failure and conflict and the summary (or the JSON
- * result), close the journal. Returns the exit code: 0 when every change is done, 1 otherwise, 3
- * when the token was refused mid-run (the journal is complete; the message says how to resume). */
+ * result, and when anything is left a last line saying what and the command that goes on), close
+ * the journal. Returns the exit code: 0 when nothing is left (every change done, and for a
+ * rollback no undo step skipped), 1 otherwise, 3 when the token was refused mid-run (the journal
+ * is complete; the message says how to resume). */
 int apply_plan(struct canvas *cv, const struct plan *p, const struct apply_opts *o);
 
 /* 0 when the plan was made against cv's Canvas; else an error naming both URLs. */

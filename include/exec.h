@@ -26,7 +26,8 @@
  * Resume: pass the journal's states (o->prior, o->prior_ids): done changes are skipped, created
  * objects keep their ids; an intent without outcome is checked like any other change (live ==
  * after: done; live == before: written; else conflict) -- creates look the object up first, since
- * POST is not idempotent.
+ * POST is not idempotent. A live value that our own failed write left (o->prior_stored: Canvas
+ * stored it in another form) is not someone's edit either: it is written again.
  */
 #ifndef COURSECTL_EXEC_H
 #define COURSECTL_EXEC_H
@@ -45,9 +46,11 @@ struct exec_opts {
 	char *const *prior_ids;                /* resume: per change id a create got, or NULL */
 	void (*progress)(void *ud, size_t done, size_t total, size_t failed);   /* or NULL */
 	void *progress_ud;
+	cJSON *const *prior_stored;            /* resume: per change, the value a failed write of it left
+						  in Canvas (a failed outcome's "live"), or NULL */
 };
 
-#define EXEC_OPTS_INIT { NULL, 0, NULL, NULL, NULL, NULL }
+#define EXEC_OPTS_INIT { NULL, 0, NULL, NULL, NULL, NULL, NULL }
 
 struct exec_result {
 	enum journal_state *state;             /* per change (index seq - 1) */
@@ -55,6 +58,9 @@ struct exec_result {
 	char **new_id;                         /* per change: the id a create got, or NULL */
 	size_t n;
 	size_t done, failed, conflicts, skipped;
+	size_t in_doubt;                       /* changes left "intent": sent, the outcome unknown
+						  (also counted in failed when a reason is known) */
+	size_t not_started;                    /* changes never sent (the run stopped first) */
 	size_t objects_done;
 	long requests;
 };

@@ -61,7 +61,8 @@ const char *journal_path(const struct journal *j);
 /* Record intents for changes seqs[0..n-1] and fsync: call before their request leaves. */
 int journal_intents(struct journal *j, const long *seqs, size_t n, struct err *err);
 /* Record the outcome of change seq. error: a sentence or NULL; id: the new object's id (creates)
- * or NULL; live: the value found when it differs (conflicts) or NULL. Flushed; fsync'ed by
+ * or NULL; live: the value found when it differs (a conflict's live value; a failed write's value
+ * as Canvas stored it, which rollback restores from) or NULL. Flushed; fsync'ed by
  * journal_sync (called by the writer at least once per batch) and by journal_close. */
 int journal_outcome(struct journal *j, long seq, enum journal_state state, const char *error, const char *id,
 		    const cJSON *live, struct err *err);
@@ -85,6 +86,9 @@ struct journal_log {
 	enum journal_state *state;/* per change, by index (seq - 1) */
 	char **new_id;            /* per change: the id a create got, or NULL */
 	char **error;             /* per change: the error or conflict text of its outcome, or NULL */
+	cJSON **live;             /* per change: the value its latest outcome found in Canvas ("live": a
+				     conflict's, or what Canvas stored instead of the plan's value when a
+				     failed write landed in another form), or NULL when it names none */
 	char **job;               /* per change: the Progress path of the background job that carries
 				     its latest intent ("/api/v1/progress/ID"), or NULL */
 	int finished;             /* a footer was read */

@@ -12,8 +12,9 @@
  * is printed before the first write, so a run that dies leaves a file the person knows about; the
  * end says exactly what happened -- one line per failure and per conflict, then
  *   Applied N changes to M objects; F failed; C conflicts
- * -- and the exit code is 0 only when every change is done (1 otherwise, 3 when the token was
- * refused mid-run, 64 usage).
+ * -- then, when anything is left, a last line naming it and the command that goes on -- and the
+ * exit code is 0 only when nothing is left (1 otherwise, 3 when the token was refused mid-run, 64
+ * usage; "what is left" below).
  *
  * Inputs. A recipe is planned first, exactly as `plan` does (plan_make), and the plan is shown. A
  * saved plan (a JSON file whose "format" is coursectl-plan) is applied exactly as saved, and only
@@ -102,8 +103,78 @@ static cJSON *summary_json(const struct exec_result *r, size_t changes)
 	cJSON_AddNumberToObject(s, "failed", (double)r->failed);
 	cJSON_AddNumberToObject(s, "conflicts", (double)r->conflicts);
 	cJSON_AddNumberToObject(s, "skipped", (double)r->skipped);
+	cJSON_AddNumberToObject(s, "in_doubt", (double)r->in_doubt);
 	cJSON_AddNumberToObject(s, "requests", (double)r->requests);
 	return s;
+}
+
+/* ---------------------------------------------------------------- what is left
+ *
+ * Issue 13: a run may exit 0 only when nothing is left -- no change failed, conflicted, was
+ * skipped, is in doubt (sent, answer unknown) or was never sent, and, for a rollback, no undo step
+ * of the plan was skipped (a create whose id the journal does not know). Anything else exits 1 (3
+ * after a refused token) and the last line says what is left and the command that goes on from
+ * there: `apply --resume` of the run's own journal -- a rollback's too: it retries what failed,
+ * checks what is in doubt against Canvas with the journal's intents as evidence, and writes what
+ * was never sent; and for a skipped undo step `apply --resume` of the undone journal (which finds
+ * the id) and then `rollback` of it again (what is restored already is found so and not written
+ * twice). The rule is the result's counts, not their causes, so a new way of leaving something
+ * behind cannot slip past it. */
+
+/* The undo steps of a rollback plan that were skipped (not changes: exec never saw them). */
+static size_t undo_skipped(const struct plan *p, const struct apply_opts *o)
+{
+	return o->rollback_of ? p->nskipped : 0;
+}
+
+/* Changes left (not done) plus skipped undo steps. */
+static size_t left_count(const struct plan *p, const struct exec_result *r, const struct apply_opts *o)
+{
+	return r->n - r->done + undo_skipped(p, o);
+}
+
+/* ", N what" (" N what" first) into b, after "Left:"; nothing when n is 0. */
+static void left_part(struct buf *b, size_t n, const char *what)
+{
+	if (n)
+		buf_printf(b, "%s %zu %s", b->len > strlen("Left:") ? "," : "", n, what);
+}
+
+/* The last line of a run that left something: "Left: 1 failed, 2 conflicts (3 of 40 changes not
+ * applied); next: coursectl apply --resume J ...". stopped: the run was stopped (token, journal).
+ * Malloced. */
+static char *left_line(const struct plan *p, const struct exec_result *r, const struct apply_opts *o,
+		       const char *jpath, int stopped)
+{
+	struct buf b = BUF_INIT;
+	size_t failed = 0, i, all = r->n + undo_skipped(p, o);
+	int rb = o->rollback_of != NULL;
+
+	for (i = 0; i < r->n; i++)
+		failed += r->state[i] == JOURNAL_FAILED;
+	buf_puts(&b, "Left:");
+	left_part(&b, failed, "failed");
+	left_part(&b, r->conflicts, r->conflicts == 1 ? "conflict" : "conflicts");
+	left_part(&b, r->skipped + undo_skipped(p, o), "skipped");
+	left_part(&b, r->in_doubt, "in doubt");
+	left_part(&b, r->not_started, "not started");
+	if (b.len == strlen("Left:"))
+		buf_puts(&b, " the end of the run");   /* every change done, the journal not finished */
+	buf_printf(&b, " (%zu of %zu %s not %s); next: ", left_count(p, r, o), all, all == 1 ? "change" : "changes",
+		   rb ? "rolled back" : "applied");
+	if (stopped || r->done < r->n || !undo_skipped(p, o)) {
+		buf_printf(&b, "coursectl apply --resume %s", jpath);
+		if (!stopped && r->conflicts)
+			buf_puts(&b, " (--force writes over the conflicts)");
+		if (!rb)
+			buf_printf(&b, ", or coursectl rollback %s to undo the run", jpath);
+		else if (undo_skipped(p, o))
+			buf_puts(&b, "; then ");
+	}
+	if (undo_skipped(p, o))
+		buf_printf(&b, "coursectl apply --resume %s, then coursectl rollback %s", o->rollback_of,
+			   o->rollback_of);
+	return buf_detach(&b, NULL);
 }
 
 static cJSON *id_json(const char *id)
@@ -185,7 +256,8 @@ int apply_plan(struct canvas *cv, const struct plan *p, const struct apply_opts 
 	struct plan_summary sum;
 	struct progress pr = { cv, o->run };
 	const char *jpath;
-	char *jpath_copy = NULL;
+	char *jpath_copy = NULL, *left;
+	cJSON **stored = NULL;
 	size_t i;
 	int rc;
 
@@ -223,6 +295,12 @@ int apply_plan(struct canvas *cv, const struct plan *p, const struct apply_opts 
 	if (o->resume) {
 		eo.prior = o->resume->state;
 		eo.prior_ids = o->resume->new_id;
+		/* what failed writes left in Canvas (not a conflict's live: that value is someone's) */
+		stored = xcalloc(p->nchanges ? p->nchanges : 1, sizeof(*stored));
+		for (i = 0; i < p->nchanges; i++)
+			if (o->resume->state[i] == JOURNAL_FAILED && o->resume->live)
+				stored[i] = o->resume->live[i];
+		eo.prior_stored = stored;
 	}
 	rc = exec_run(cv, p, &eo, &res, &err);
 	progress_end();
@@ -233,6 +311,13 @@ int apply_plan(struct canvas *cv, const struct plan *p, const struct apply_opts 
 			warnf("conflict: %s", res.error[i]);
 		else
 			errorf("%s", res.error[i]);
+	}
+	for (i = 0; i < undo_skipped(p, o); i++) {
+		const struct plan_skip *s = &p->skipped[i];
+
+		errorf("not rolled back: course %s, %s%s%s%s%s%s: %s", s->course_id, plan_kind_name(s->kind),
+		       s->id ? " " : "", s->id ? s->id : "", s->name ? " '" : "", s->name ? s->name : "",
+		       s->name ? "'" : "", s->reason);
 	}
 	if (rc) {
 		journal_close(j);
@@ -253,9 +338,16 @@ int apply_plan(struct canvas *cv, const struct plan *p, const struct apply_opts 
 		}
 		cJSON_Delete(s);
 	}
+	left = rc || left_count(p, &res, o) ? left_line(p, &res, o, jpath, rc != 0) : NULL;
 	if (o->json) {
 		cJSON *doc = result_json(p, &res, jpath, o->run);
+		cJSON *js = cJSON_GetObjectItemCaseSensitive(doc, "summary");
 
+		cJSON_AddNumberToObject(js, "left", (double)left_count(p, &res, o));
+		if (undo_skipped(p, o))
+			cJSON_AddNumberToObject(js, "undo_skipped", (double)undo_skipped(p, o));
+		if (left)
+			cJSON_AddStringToObject(doc, "left_line", left);
 		if (print_doc(doc))
 			errorf("cannot write the result to standard output");
 		cJSON_Delete(doc);
@@ -264,11 +356,15 @@ int apply_plan(struct canvas *cv, const struct plan *p, const struct apply_opts 
 		       !strcmp(o->run, "rollback") ? "Rolled back with" : "Applied", res.done, res.done == 1 ? "" : "s",
 		       res.objects_done, res.objects_done == 1 ? "" : "s", res.failed + res.skipped, res.conflicts,
 		       res.conflicts == 1 ? "" : "s");
+		if (left)
+			printf("%s\n", left);
 	}
 	if (rc)
 		rc = err.code == ERR_AUTH ? EXIT_AUTH : EXIT_ERROR;
 	else
-		rc = res.done == res.n ? EXIT_OK : EXIT_ERROR;
+		rc = left ? EXIT_ERROR : EXIT_OK;
+	free(left);
+	free(stored);
 	exec_result_release(&res);
 	free(jpath_copy);
 	return rc;

@@ -13,6 +13,10 @@
  * "rollback_of": JOURNAL), so a rollback can itself be rolled back, and it takes the lock of the
  * journal it undoes, so it cannot run while that run is resumed.
  *
+ * Exit 0 only when everything is undone: a change that fails, conflicts or stays in doubt, and an
+ * undo step the plan skips (a create whose id the journal does not know), exit 1 with a last line
+ * naming what is left and the command that goes on (apply_plan, cmd_apply.c "what is left").
+ *
  * --dry-run shows the rollback as a plan diff (render_text, or the plan JSON with --format json)
  * and touches neither Canvas nor any journal. The rollback runs against the Canvas the journal was
  * written for only (its base URL; --url must agree).
@@ -140,10 +144,11 @@ int cmd_rollback(int argc, char **argv)
 		}
 		fflush(stdout);
 	}
-	if (!inv->nchanges) {
+	if (!inv->nchanges && !inv->nskipped) {
 		notef("nothing to roll back: %s has no done or in-doubt changes", path);
 		goto done;
 	}
+	/* a plan of skipped undo steps only still runs: its summary says what is left, and exits 1 */
 	ao.run = "rollback";
 	ao.rollback_of = path;
 	rc = apply_plan(cv, inv, &ao);

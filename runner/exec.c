@@ -37,7 +37,9 @@
  *          then GET /api/v1/progress/:id until completed or failed (0.3 s, growing to 2 s; given up
  *          after BULK_WAIT_S: then the changes stay "intent", which resume checks). The Progress
  *          path is journaled (journal_job) as soon as Canvas answers, and a resume or rollback
- *          waits for the job before it reads (exec_jobs.c);
+ *          waits for the job before it reads (exec_jobs.c). A failed job (Canvas saves nothing of
+ *          a request with one invalid assignment) fails only the assignments it names, each with
+ *          all its dates, and the rest of the batch is sent again ("a refused bulk update");
  *        - a create is a POST; fields Canvas does not take on create (a module's published flag,
  *          API.md 6.1) follow in one PUT; a delete is a DELETE (404: already gone, done).
  *          A POST answered 5xx or not at all may have created its object (API.md 12: POST is not
@@ -59,7 +61,8 @@
  *      last (canvas-sim's `ignore` script answers what the handler answered, then puts the state
  *      back), and a position set early can be moved by a later sibling's write. A few list calls
  *      per course buy that certainty; a failure found there is journaled as a second outcome,
- *      which supersedes the first.
+ *      which supersedes the first. A failed field's outcome records the value Canvas shows
+ *      ("live": stored in another form, e.g. fancy midnight), which rollback restores from.
  *   5. Order and concurrency. Independent units are all submitted at once and the engine's window
  *      (http.c, AIMD on X-Rate-Limit-Remaining) decides how many fly. What depends on order runs
  *      as one chain per course, one request after the other: creates of pages (a module item may
@@ -89,7 +92,9 @@
  *      error stops the run the same way (nothing may leave unjournaled).
  * Resume: prior states from the journal; done changes are not redone, every other change goes
  * through the stale check again (so a failed or conflicting change is retried, and a change whose
- * request did land is found done).
+ * request did land is found done). A live value that a failed write of this journal left (its
+ * outcome's "live": Canvas stored it in another form) is ours, not a conflict: written again, so
+ * its outcome stays a failure with the stored value, which rollback restores from.
  *
  * Rejected: a GET per object before each PUT (N+1 reads; the list calls are the same data);
  * PUTting assignment dates one by one (bulk_update is one request for a course's 200 dates);
@@ -1224,67 +1229,231 @@ static void on_bulk_reread(struct canvas *cv, cJSON *json, const struct err *err
 	bulk_end(u);
 }
 
-/* A failed Progress: results are [{assignment_id, assignment_override_id?, field: [msg]}] or
- * {"message": ...} (API.md 5.3). Nothing was saved. */
-static void bulk_failed(struct unit *u, const cJSON *results)
+/* ---------------------------------------------------------------- a refused bulk update
+ *
+ * Assignment::BulkUpdate#run (app/models/assignment/bulk_update.rb) validates every assignment
+ * the request changes, and its overrides, before it saves any: one invalid object (a due date
+ * after its lock date, a closed grading period) fails the Progress and nothing of the request is
+ * saved. The Progress's results name the refused objects: an array of rows, one per invalid
+ * assignment ({"assignment_id": A, ...its errors}) or override ({"assignment_id": A,
+ * "assignment_override_id": O, ...}); a RecordNotFound (an unknown assignment or override id)
+ * gives {"message": "..."} instead. The errors of a row are merged in by
+ * Api::Errors::Reporter.to_json: API.md 5.3 documents them as {field: [message, ...]}, and the
+ * current reporter (lib/api/errors.rb) as {"errors": [{"field", "message", "error_code"}]}; both
+ * are read. So that one refused object does not sink the course's other dates (issue 13 case 4),
+ * the assignments the rows name fail -- all their dates, base and overrides: Canvas saves an
+ * assignment with its overrides, and an object's dates are never split (a half-written set can be
+ * an order Canvas refuses) -- and the rest of the batch is sent again, as a new request with new
+ * intents (a kill before its answer leaves them in doubt with no job, which resume and rollback
+ * handle). When the errors name no assignment of the batch, the batch is sent again as two halves
+ * (split between assignments), down to one assignment, which then fails with Canvas's message.
+ * Each round removes or halves, so it ends; a course-wide refusal costs about two requests per
+ * assignment, the price of finding the one that is at fault.
+ * Rejected: failing the whole batch (the behaviour this replaces: one fancy-midnight date left 82
+ * fields of a course shifted); sending one bulk_update per assignment from the start (one request
+ * and one background job per assignment where one per course does). */
+
+/* The messages of a results row into b ("field: message", "; " between), only those of `field`
+ * when it is not NULL. Returns how many. */
+static int row_messages(const cJSON *row, const char *field, struct buf *b)
 {
-	struct exec *x = u->x;
-	const char *msg = str_of(results, "message");
-	const cJSON *rows = cJSON_IsArray(results) ? results : NULL;
-	struct buf all = BUF_INIT;
-	const cJSON *row, *f;
-	size_t i;
-	char b[32], b2[32];
+	const cJSON *f, *m, *e, *arr;
+	int n = 0;
 
-	cJSON_ArrayForEach(row, rows) {
-		const char *a = exec_id_text(cJSON_GetObjectItemCaseSensitive(row, "assignment_id"), b);
+	cJSON_ArrayForEach(f, row) {
+		if (!strcmp(f->string, "assignment_id") || !strcmp(f->string, "assignment_override_id"))
+			continue;
+		if (!strcmp(f->string, "errors") && cJSON_IsArray(f)) {
+			/* [{"field": "due_at", "message": "...", "error_code": "..."}] */
+			cJSON_ArrayForEach(e, f) {
+				const char *ef = str_of(e, "field"), *em = str_of(e, "message");
 
-		cJSON_ArrayForEach(f, row)
-			if (cJSON_IsArray(f) && f->child && cJSON_IsString(f->child))
-				buf_printf(&all, "%sassignment %s %s: %s", all.len ? "; " : "", a ? a : "?", f->string,
-					   f->child->valuestring);
-	}
-	for (i = 0; i < u->nch; i++) {
-		const struct plan_change *c = chg(x, u->ch[i]);
-		const char *own = NULL;
-		char *r;
-
-		cJSON_ArrayForEach(row, rows) {
-			const char *a = exec_id_text(cJSON_GetObjectItemCaseSensitive(row, "assignment_id"), b);
-			const char *o = exec_id_text(cJSON_GetObjectItemCaseSensitive(row, "assignment_override_id"), b2);
-			const cJSON *m = cJSON_GetObjectItemCaseSensitive(row, c->field);
-
-			if (!a || strcmp(a, bulk_assignment(c)) || (c->kind == RES_ASSIGNMENT) != !o ||
-			    (o && strcmp(o, c->id)))
-				continue;
-			if (cJSON_IsArray(m) && cJSON_IsString(m->child))
-				own = m->child->valuestring;
+				if (!em || (field && (!ef || strcmp(ef, field))))
+					continue;
+				buf_printf(b, "%s%s: %s", b->len ? "; " : "", ef ? ef : "base", em);
+				n++;
+			}
+			continue;
 		}
-		if (own)
-			r = xasprintf("Canvas refused the date: %s", own);
-		else if (msg)
-			r = xasprintf("Canvas's bulk update failed: %s", msg);
-		else
-			r = xasprintf("not saved: Canvas saves nothing of a bulk update when one date in it is invalid "
-				      "(%s)", all.len ? all.ptr : "no reason given");
-		outcome(x, u->ch[i], JOURNAL_FAILED, r, NULL, NULL);
-		free(r);
+		if (field && strcmp(f->string, field))
+			continue;
+		/* {"due_at": ["must be between availability dates"]}, or message objects */
+		arr = cJSON_IsArray(f) ? f : NULL;
+		cJSON_ArrayForEach(m, arr) {
+			const char *t = cJSON_IsString(m) ? m->valuestring : str_of(m, "message");
+
+			if (!t)
+				continue;
+			buf_printf(b, "%s%s: %s", b->len ? "; " : "", f->string, t);
+			n++;
+		}
 	}
-	buf_release(&all);
+	return n;
 }
 
-static void bulk_end(struct unit *u)
+/* 1 when results row `row` is about change c itself (its assignment, or its override). */
+static int row_is_about(const cJSON *row, const struct plan_change *c)
+{
+	char b[32], b2[32];
+	const char *a = exec_id_text(cJSON_GetObjectItemCaseSensitive(row, "assignment_id"), b);
+	const char *o = exec_id_text(cJSON_GetObjectItemCaseSensitive(row, "assignment_override_id"), b2);
+
+	if (!a || strcmp(a, bulk_assignment(c)))
+		return 0;
+	return c->kind == RES_ASSIGNMENT ? !o : o && !strcmp(o, c->id);
+}
+
+/* End the objects of changes ch[0..n-1] (sorted as units are: an object's changes together). */
+static void bulk_release(struct exec *x, const size_t *ch, size_t n)
 {
 	size_t i;
 
-	for (i = 0; i < u->nch; i++) {
-		struct xobj *ob = obj_of(u->x, u->ch[i]);
+	for (i = 0; i < n; i++) {
+		struct xobj *ob = obj_of(x, ch[i]);
 
-		if (ob && (i + 1 == u->nch || obj_of(u->x, u->ch[i + 1]) != ob)) {
+		if (ob && (i + 1 == n || obj_of(x, ch[i + 1]) != ob)) {
 			ob->units--;
 			close_object(ob);
 		}
 	}
+}
+
+static void send_bulk(struct unit *u);
+
+/* Send the changes now in u again, as a new bulk_update: new intents first. */
+static void bulk_resend(struct unit *u)
+{
+	struct exec *x = u->x;
+
+	free(u->progress_path);
+	u->progress_path = NULL;
+	u->waited = 0;
+	u->polls = 0;
+	if (!u->nch)
+		return;
+	if (x->stopped || http_stopped(canvas_http(x->cv)) || journal_batch(x, &u, 1)) {
+		bulk_end(u);   /* the changes stay intent: nothing of them was saved, resume writes them */
+		return;
+	}
+	send_bulk(u);
+}
+
+/* The number of assignments in u, and in *half the index of the change where the second half of
+ * them starts. */
+static size_t bulk_assignments(const struct unit *u, size_t *half)
+{
+	size_t i, n = 0, k = 0;
+
+	for (i = 0; i < u->nch; i++)
+		n += !i || strcmp(bulk_assignment(chg(u->x, u->ch[i])), bulk_assignment(chg(u->x, u->ch[i - 1])));
+	*half = u->nch;
+	for (i = 0; i < u->nch; i++) {
+		k += !i || strcmp(bulk_assignment(chg(u->x, u->ch[i])), bulk_assignment(chg(u->x, u->ch[i - 1])));
+		if (k > n / 2) {
+			*half = i;
+			break;
+		}
+	}
+	return n;
+}
+
+/* A failed Progress (see above): fail what Canvas refused, send the rest again. Ends u or sends
+ * it again. Nothing of the request was saved. */
+static void bulk_failed(struct unit *u, const cJSON *results)
+{
+	struct exec *x = u->x;
+	const char *msg = str_of(results, "message");
+	const cJSON *rows = cJSON_IsArray(results) ? results : NULL, *row;
+	unsigned char *refused = xcalloc(u->nch ? u->nch : 1, 1);
+	size_t i, k, keep = 0, half, nrefused = 0;
+
+	/* the changes of every assignment a row names */
+	for (i = 0; i < u->nch; i++) {
+		const char *a = bulk_assignment(chg(x, u->ch[i]));
+		char b[32];
+
+		cJSON_ArrayForEach(row, rows) {
+			const char *ra = exec_id_text(cJSON_GetObjectItemCaseSensitive(row, "assignment_id"), b);
+
+			if (ra && !strcmp(ra, a))
+				refused[i] = 1;
+		}
+		nrefused += refused[i];
+	}
+	if (!nrefused && bulk_assignments(u, &half) > 1) {
+		/* nobody of this batch named: two halves, each on its own */
+		struct unit *v = unit_new(x, U_BULK, NULL);
+
+		v->course_id = u->course_id;
+		for (i = half; i < u->nch; i++)
+			unit_add(v, u->ch[i]);
+		u->nch = half;
+		free(refused);
+		bulk_resend(u);
+		bulk_resend(v);
+		return;
+	}
+	for (i = 0; i < u->nch; i++) {
+		const struct plan_change *c = chg(x, u->ch[i]);
+		struct buf own = BUF_INIT, all = BUF_INIT;
+		char *r;
+
+		if (nrefused && !refused[i])
+			continue;
+		cJSON_ArrayForEach(row, rows) {
+			char b[32], b2[32];
+			const char *ra = exec_id_text(cJSON_GetObjectItemCaseSensitive(row, "assignment_id"), b);
+			const char *ro = exec_id_text(cJSON_GetObjectItemCaseSensitive(row, "assignment_override_id"), b2);
+			struct buf m = BUF_INIT;
+
+			if (row_is_about(row, c))
+				row_messages(row, c->field, &own);
+			if (ra && !strcmp(ra, bulk_assignment(c)) && row_messages(row, NULL, &m)) {
+				if (ro)
+					buf_printf(&all, "%soverride %s %s", all.len ? "; " : "", ro, m.ptr);
+				else
+					buf_printf(&all, "%s%s", all.len ? "; " : "", m.ptr);
+			}
+			buf_release(&m);
+		}
+		if (own.len)
+			r = xasprintf("Canvas refused the date: %s", own.ptr);
+		else if (nrefused)
+			r = xasprintf("not saved: Canvas refused the dates of assignment %s (%s); an assignment's dates "
+				      "are saved together or not at all", bulk_assignment(c),
+				      all.len ? all.ptr : "no reason given");
+		else if (msg)
+			r = xasprintf("Canvas's bulk update failed: %s", msg);
+		else
+			r = xasprintf("Canvas's bulk update failed (%s)", all.len ? all.ptr : "no reason given");
+		outcome(x, u->ch[i], JOURNAL_FAILED, r, NULL, NULL);
+		free(r);
+		buf_release(&own);
+		buf_release(&all);
+	}
+	if (!nrefused) {
+		free(refused);
+		bulk_end(u);
+		return;
+	}
+	/* the refused objects are over; the others go again */
+	for (i = 0; i < u->nch; i = k) {
+		for (k = i; k < u->nch && refused[k] == refused[i]; k++)
+			;
+		if (refused[i])
+			bulk_release(x, u->ch + i, k - i);
+	}
+	for (i = 0; i < u->nch; i++)
+		if (!refused[i])
+			u->ch[keep++] = u->ch[i];
+	u->nch = keep;
+	free(refused);
+	bulk_resend(u);
+}
+
+static void bulk_end(struct unit *u)
+{
+	bulk_release(u->x, u->ch, u->nch);
 }
 
 static void on_progress(struct canvas *cv, long status, cJSON *json, const struct err *err, void *ud)
@@ -1317,7 +1486,6 @@ static void on_progress(struct canvas *cv, long status, cJSON *json, const struc
 	if (ws && !strcmp(ws, "failed")) {
 		bulk_failed(u, cJSON_GetObjectItemCaseSensitive(json, "results"));
 		cJSON_Delete(json);
-		bulk_end(u);
 		return;
 	}
 	cJSON_Delete(json);
@@ -1646,8 +1814,9 @@ static enum verdict check_change(struct exec *x, struct xobj *ob, size_t i, char
 	want = resolve_value(x, c->course_id, c->after, &miss);
 	if (want && same(x, c->kind, c->field, want, got) && !moving_elsewhere(x, ob, c))
 		v = V_DONE;
-	else if (same(x, c->kind, c->field, c->before, got) || !strcmp(c->field, "position"))
-		v = V_WRITE;
+	else if (same(x, c->kind, c->field, c->before, got) || !strcmp(c->field, "position") ||
+		 (x->o->prior_stored && x->o->prior_stored[i] && same(x, c->kind, c->field, x->o->prior_stored[i], got)))
+		v = V_WRITE;   /* (the last: what our own failed write left, resume only) */
 	else {
 		char *g = brief(got), *b = brief(c->before);
 
@@ -2018,8 +2187,9 @@ static cJSON *live_now(const struct exec *x, size_t i)
 }
 
 /* What a re-read shows for a done change written in this run: NULL when the value is there, else
- * a reason (malloced). */
-static char *verify_change(struct exec *x, size_t i)
+ * a reason (malloced) and, for a field that shows another value, that value in *live (a copy for
+ * the journal, cJSON_Delete; else NULL). */
+static char *verify_change(struct exec *x, size_t i, cJSON **live)
 {
 	const struct plan_change *c = chg(x, i);
 	cJSON *o = live_now(x, i), *want, *tmp = NULL;
@@ -2028,6 +2198,7 @@ static char *verify_change(struct exec *x, size_t i)
 	struct xobj probe;
 	char *r = NULL;
 
+	*live = NULL;
 	switch (c->op) {
 	case PLAN_DELETE:
 		return o ? xstrdup("Canvas answered the DELETE, but a re-read still finds the object") : NULL;
@@ -2070,6 +2241,7 @@ static char *verify_change(struct exec *x, size_t i)
 				r = xasprintf("Canvas answered 200, but a re-read shows %s %s", c->field, g);
 				free(g);
 			}
+			*live = got ? cJSON_Duplicate(got, 1) : cJSON_CreateNull();
 		}
 		cJSON_Delete(want);
 		cJSON_Delete(tmp);
@@ -2104,15 +2276,17 @@ static int verify(struct exec *x, struct err *err)
 	}
 	index_live(x);
 	for (i = 0; i < x->res->n; i++) {
+		cJSON *live;
 		char *r;
 
 		if (!x->written[i] || x->res->state[i] != JOURNAL_DONE || strmap_get(&x->unread, chg(x, i)->course_id))
 			continue;
-		r = verify_change(x, i);
+		r = verify_change(x, i, &live);
 		if (r) {
-			outcome(x, i, JOURNAL_FAILED, r, NULL, NULL);
+			outcome(x, i, JOURNAL_FAILED, r, NULL, live);
 			free(r);
 		}
+		cJSON_Delete(live);
 	}
 	return 0;
 }
@@ -2149,10 +2323,12 @@ static void count(struct exec *x)
 			r->skipped++;
 			break;
 		case JOURNAL_INTENT:
+			r->in_doubt++;
 			if (r->error[i])
 				r->failed++;
 			break;
 		default:
+			r->not_started++;
 			break;
 		}
 	}

@@ -2,7 +2,13 @@
  *
  * ARCHITECTURE.md "Durability": rollback takes every change of a journal that was done, or may
  * have been (an intent without an outcome: the request may have reached Canvas), newest first,
- * and writes `before` back after checking that the live value still equals `after`. Building that
+ * and writes `before` back after checking that the live value still equals `after`. A change that
+ * failed although Canvas stored something -- a value that is neither `before` nor `after`, kept
+ * in its outcome's "live" (a due date at 00:00 in the token user's zone stored as 23:59:59 of
+ * that day: CanvasTime.fancy_midnight via Assignment#infer_times, CURRENT.md 1) -- is undone too,
+ * with that stored value as the one the stale check expects: leaving it out would leave the date
+ * shifted and, worse, restore its siblings around it (lock_at back before a due_at still moved),
+ * an order Canvas refuses for the whole object. Building that
  * as a plan means the rollback runs through exec_run like any apply -- the same stale check (a
  * value someone changed since is a conflict, skipped unless --force), the same journal (so a
  * rollback can itself be rolled back), the same read-back -- and `rollback --dry-run` is just the
@@ -152,6 +158,21 @@ static void remap_value(const struct idmap *m, const char *course, enum resource
 	}
 }
 
+/* 1 when change i failed but Canvas stored a value for it, neither its `before` nor its `after`
+ * (its outcome's "live": fancy midnight turning 00:00 into 23:59:59, a value Canvas rewrote): the
+ * write reached Canvas in a form the plan did not expect, and is undone like a done one. A failed
+ * change whose live value is its `before` changed nothing and has nothing to undo. */
+static int stored_otherwise(const struct journal_log *l, size_t i)
+{
+	const struct plan_change *c = &l->plan->changes[i];
+
+	if (l->state[i] != JOURNAL_FAILED || !l->live || !l->live[i] || !c->field ||
+	    (c->op != PLAN_UPDATE && c->op != PLAN_MOVE))
+		return 0;
+	return !exec_value_matches(c->kind, c->field, c->before, l->live[i], l->plan->base_url) &&
+	       !exec_value_matches(c->kind, c->field, c->after, l->live[i], l->plan->base_url);
+}
+
 struct ord {
 	size_t i;                 /* change index */
 	size_t obj_newest;        /* the newest change index of its object */
@@ -275,7 +296,7 @@ int exec_inverse_plan(struct plan **out, const struct journal_log *l, struct err
 	/* the changes to undo, grouped by object, objects by their newest change, newest first */
 	ord = xcalloc(src->nchanges ? src->nchanges : 1, sizeof(*ord));
 	for (i = 0; i < src->nchanges; i++)
-		if (l->state[i] == JOURNAL_DONE || l->state[i] == JOURNAL_INTENT)
+		if (l->state[i] == JOURNAL_DONE || l->state[i] == JOURNAL_INTENT || stored_otherwise(l, i))
 			ord[n++].i = i;
 	sort_plan = src;
 	qsort(ord, n, sizeof(*ord), cmp_obj);
@@ -315,11 +336,21 @@ int exec_inverse_plan(struct plan **out, const struct journal_log *l, struct err
 		switch (c->op) {
 		case PLAN_UPDATE:
 		case PLAN_MOVE:
-			before = cJSON_Duplicate(c->after, 1);
+			if (l->state[ord[k].i] == JOURNAL_FAILED) {
+				/* Canvas stored another value than the plan's: that is what the stale check must
+				 * find, and `before` is written back over it like any other */
+				before = cJSON_Duplicate(l->live[ord[k].i], 1);
+			} else {
+				before = cJSON_Duplicate(c->after, 1);
+			}
 			after = cJSON_Duplicate(c->before, 1);
 			remap_value(&created, c->course_id, c->kind, c->field, &before);
 			remap_value(&deleted, c->course_id, c->kind, c->field, &after);
-			plan_add(p, STEP, c->course_id, c->kind, c->id, parent, c->name, c->op, c->field, before, after);
+			nc = plan_add(p, STEP, c->course_id, c->kind, c->id, parent, c->name, c->op, c->field, before,
+				      after);
+			if (l->state[ord[k].i] == JOURNAL_FAILED)
+				nc->note = xasprintf("change %ld of the journal failed, but Canvas stored this value "
+						     "instead of the planned one", c->seq);
 			break;
 		case PLAN_CREATE:
 			if (!nid) {

@@ -716,6 +716,7 @@ static int read_header(struct journal_log *l, cJSON *rec, struct err *err)
 	l->state = xcalloc(n, sizeof(*l->state));
 	l->new_id = xcalloc(n, sizeof(*l->new_id));
 	l->error = xcalloc(n, sizeof(*l->error));
+	l->live = xcalloc(n, sizeof(*l->live));
 	l->job = xcalloc(n, sizeof(*l->job));
 	return 0;
 }
@@ -745,7 +746,7 @@ static int read_job(struct journal_log *l, const cJSON *rec, long line, struct e
 static int read_record(struct journal_log *l, const cJSON *rec, long line, struct err *err)
 {
 	const char *type = get_str(rec, "type"), *st;
-	const cJSON *id, *error;
+	const cJSON *id, *error, *live;
 	size_t n = l->plan->nchanges;
 	long seq;
 	int s;
@@ -770,6 +771,8 @@ static int read_record(struct journal_log *l, const cJSON *rec, long line, struc
 		l->state[seq - 1] = JOURNAL_INTENT;
 		set_text(&l->error[seq - 1], NULL);
 		set_text(&l->job[seq - 1], NULL);   /* a new attempt: a job before it was waited for */
+		cJSON_Delete(l->live[seq - 1]);
+		l->live[seq - 1] = NULL;
 		return 0;
 	}
 	st = get_str(rec, "state");
@@ -787,6 +790,9 @@ static int read_record(struct journal_log *l, const cJSON *rec, long line, struc
 			       line, seq);
 	l->state[seq - 1] = (enum journal_state)s;
 	set_text(&l->error[seq - 1], cJSON_IsString(error) ? error->valuestring : NULL);
+	cJSON_Delete(l->live[seq - 1]);
+	live = cJSON_GetObjectItemCaseSensitive(rec, "live");
+	l->live[seq - 1] = live ? cJSON_Duplicate(live, 1) : NULL;   /* "live": null is a value (null) */
 	if (cJSON_IsString(id)) {
 		set_text(&l->new_id[seq - 1], id->valuestring);
 	} else if (cJSON_IsNumber(id)) {
@@ -887,10 +893,12 @@ void journal_log_free(struct journal_log *l)
 		free(l->new_id[i]);
 		free(l->error[i]);
 		free(l->job[i]);
+		cJSON_Delete(l->live[i]);
 	}
 	free(l->state);
 	free(l->new_id);
 	free(l->error);
+	free(l->live);
 	free(l->job);
 	plan_free(l->plan);
 	cJSON_Delete(l->header);

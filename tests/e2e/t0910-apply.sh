@@ -19,7 +19,7 @@
 # assignment 9101 is due after the assignment's lock date, which canvas-sim's bulk_update refuses
 # for the whole course (API.md 5.3 validates everything, saves nothing); the variant moves that
 # due date one day earlier so the rollover is valid. The plain seed is used to show such a refusal
-# is reported per change.
+# is reported per change and fails only that assignment: the batch is sent again without it.
 # Cases: the round trips (fix-links, term-rollover, modules-publish-weekly); requests used (one PUT
 # per object, one bulk_update per course with every override date, Progress polling); a saved plan
 # applied after one object changed in the sim (that object a conflict, the rest applied, exit 1);
@@ -76,8 +76,9 @@ last_seq() {
 	curl -s "$SIM_URL/__sim/requests" | jq 'if length > 0 then .[-1].seq + 1 else 0 end'
 }
 
+# the summary line (a run that leaves something ends with a "Left: ..." line after it)
 summary_line() {
-	tail -n 1 "$LOGDIR/$1"
+	grep -E '^(Applied|Rolled back with) ' "$LOGDIR/$1" | tail -n 1
 }
 
 # ---------------------------------------------------------------- round trips
@@ -186,11 +187,18 @@ test_bulk_refusal_is_reported_per_change() {
 	expect_eq 1 "$RC" "apply exit code"
 	expect_match "course 4824, assignment_override 9112 '1 student', due_at: .*lock_at: must be after due date" \
 		"$(cat "$LOGDIR/apply.out.err")" "the override's own reason"
-	expect_match "course 4824, assignment 9102 .*due_at: not saved: Canvas saves nothing of a bulk update" \
-		"$(cat "$LOGDIR/apply.out.err")" "the others say why they were not saved"
+	# Canvas saves an assignment with its overrides: 9101's own dates fail with it, and say why
+	expect_match "course 4824, assignment 9101 'Lab 1', due_at: not saved: Canvas refused the dates of assignment 9101" \
+		"$(cat "$LOGDIR/apply.out.err")" "the assignment of the refused override says why"
+	expect_eq 5 "$(grep -c 'error: course 4824, assignment[_a-z]* 91' "$LOGDIR/apply.out.err")" \
+		"only assignment 9101's five date changes failed"
 	expect_eq "2025-09-09T05:59:59Z" \
 		"$(state '.courses[] | select(.id == 4824) | .assignments[] | select(.id == 9101) | .due_at')" \
-		"nothing of course 4824's bulk update saved"
+		"nothing of assignment 9101 saved"
+	# one refused assignment does not sink the batch (issue 13): the course's other dates are saved
+	expect_match '^2026-' \
+		"$(state '.courses[] | select(.id == 4824) | .assignments[] | select(.id == 9102) | .due_at')" \
+		"course 4824's other dates saved"
 	expect_eq "2026-01-24T04:59:59Z" \
 		"$(state '.courses[] | select(.id == 4821) | .assignments[] | select(.id == 7101) | .due_at')" \
 		"course 4821's dates saved"
@@ -243,6 +251,8 @@ test_saved_plan_after_a_change_in_canvas() {
 	run apply.out apply --yes --journal "$LOGDIR/j.jsonl" "$LOGDIR/plan.json"
 	expect_eq 1 "$RC" "apply exit code"
 	expect_eq "Applied 14 changes to 12 objects; 0 failed; 1 conflict" "$(summary_line apply.out)" summary
+	expect_match "^Left: 1 conflict \(1 of 15 changes not applied\); next: coursectl apply --resume $LOGDIR/j.jsonl" \
+		"$(tail -n 1 "$LOGDIR/apply.out")" "the last line says what is left and what to run"
 	expect_match "warning: conflict: course 4821, page 5002 .*body: changed in Canvas since the plan" \
 		"$(cat "$LOGDIR/apply.out.err")" "the conflict reported"
 	expect_eq "<p>Edited by hand</p>" \

@@ -465,6 +465,47 @@ static void test_inverse_plan_empty(void **state)
 	cJSON_Delete(doc);
 }
 
+/* A failed change whose outcome recorded a value Canvas stored instead of the plan's ("live") is
+ * undone from that value; a failed change whose live value is its `before`, or that has none,
+ * changed nothing and is left out. */
+static void test_inverse_plan_failed_but_stored(void **state)
+{
+	cJSON *doc = cJSON_Parse(journal_plan);
+	struct journal_log l;
+	struct plan *inv = NULL;
+	struct err err = ERR_INIT;
+	enum journal_state st[10] = { JOURNAL_FAILED, JOURNAL_NONE, JOURNAL_NONE, JOURNAL_NONE, JOURNAL_NONE,
+				      JOURNAL_NONE, JOURNAL_NONE, JOURNAL_FAILED, JOURNAL_NONE, JOURNAL_FAILED };
+	char *ids[10] = { NULL };
+	cJSON *live[10] = { NULL };
+	char *b, *a;
+
+	(void)state;
+	memset(&l, 0, sizeof(l));
+	l.path = "j.jsonl";
+	assert_int_equal(plan_from_json(&l.plan, doc, "j.jsonl", &err), 0);
+	live[0] = cJSON_CreateFalse();                  /* #1: Canvas kept its before: nothing to undo */
+	live[7] = cJSON_CreateString("Start Here (1)"); /* #8: stored otherwise */
+	l.state = st;
+	l.new_id = ids;
+	l.live = live;                                  /* #10: failed without a live value */
+	assert_int_equal(exec_inverse_plan(&inv, &l, &err), 0);
+	assert_int_equal(inv->nchanges, 1);
+	b = print(inv->changes[0].before);
+	a = print(inv->changes[0].after);
+	assert_string_equal(inv->changes[0].field, "name");
+	assert_string_equal(b, "\"Start Here (1)\"");
+	assert_string_equal(a, "\"Start\"");
+	assert_non_null(inv->changes[0].note);
+	free(b);
+	free(a);
+	cJSON_Delete(live[0]);
+	cJSON_Delete(live[7]);
+	plan_free(inv);
+	plan_free(l.plan);
+	cJSON_Delete(doc);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -477,6 +518,7 @@ int main(void)
 		cmocka_unit_test(test_strip_for_create),
 		cmocka_unit_test(test_inverse_plan),
 		cmocka_unit_test(test_inverse_plan_empty),
+		cmocka_unit_test(test_inverse_plan_failed_but_stored),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
