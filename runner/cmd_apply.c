@@ -78,6 +78,23 @@ int apply_check_base(const struct canvas *cv, const struct plan *p, const char *
 	return 0;
 }
 
+/* apply --resume: the creates the interrupted run lost the answer of (exec_find_lost_creates); what
+ * cannot be told is a warning, and the stale check makes such a create a conflict. */
+static int apply_find_lost(struct canvas *cv, struct journal_log *l, const struct config *cfg, struct err *err)
+{
+	char **why = NULL;
+	size_t n = 0, i;
+	int rc = exec_find_lost_creates(cv, l, (cfg->timeout_ms > 0 ? (double)cfg->timeout_ms : 120000.0) / 1000.0,
+					&why, &n, err);
+
+	for (i = 0; i < n; i++) {
+		warnf("%s", why[i]);
+		free(why[i]);
+	}
+	free(why);
+	return rc;
+}
+
 struct progress {
 	struct canvas *cv;
 	const char *run;
@@ -268,7 +285,7 @@ int apply_plan(struct canvas *cv, const struct plan *p, const struct apply_opts 
 	if (rc)
 		rc = err.code == ERR_AUTH ? EXIT_AUTH : EXIT_ERROR;
 	else
-		rc = res.done == res.n ? EXIT_OK : EXIT_ERROR;
+		rc = res.done == res.n && !res.doubts ? EXIT_OK : EXIT_ERROR;
 	exec_result_release(&res);
 	free(jpath_copy);
 	return rc;
@@ -425,7 +442,8 @@ int cmd_apply(int argc, char **argv)
 			goto done;
 		p = log->plan;
 		if (config_resolve(&cfg, p->base_url, NULL, &err) || canvas_new(&cv, &cfg, &err) ||
-		    apply_check_base(cv, p, o.resume, &err) || exec_wait_jobs(cv, log, &err))
+		    apply_check_base(cv, p, o.resume, &err) || exec_wait_jobs(cv, log, &err) ||
+		    apply_find_lost(cv, log, &cfg, &err))
 			goto done;
 		for (i = 0; i < p->nchanges; i++)
 			left += log->state[i] != JOURNAL_DONE;
