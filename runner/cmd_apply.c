@@ -120,6 +120,8 @@ static cJSON *summary_json(const struct exec_result *r, size_t changes)
 	cJSON_AddNumberToObject(s, "conflicts", (double)r->conflicts);
 	cJSON_AddNumberToObject(s, "skipped", (double)r->skipped);
 	cJSON_AddNumberToObject(s, "requests", (double)r->requests);
+	if (r->doubts)
+		cJSON_AddNumberToObject(s, "possible_duplicates", (double)r->doubts);
 	return s;
 }
 
@@ -281,6 +283,10 @@ int apply_plan(struct canvas *cv, const struct plan *p, const struct apply_opts 
 		       !strcmp(o->run, "rollback") ? "Rolled back with" : "Applied", res.done, res.done == 1 ? "" : "s",
 		       res.objects_done, res.objects_done == 1 ? "" : "s", res.failed + res.skipped, res.conflicts,
 		       res.conflicts == 1 ? "" : "s");
+		if (res.doubts)
+			printf("Possible duplicates: %zu created object%s may be in Canvas twice (named above); delete "
+			       "the extra one%s by hand\n", res.doubts, res.doubts == 1 ? "" : "s",
+			       res.doubts == 1 ? "" : "s");
 	}
 	if (rc)
 		rc = err.code == ERR_AUTH ? EXIT_AUTH : EXIT_ERROR;

@@ -215,6 +215,8 @@ test_a_post_held_beyond_the_window_is_named_as_a_duplicate() {
 	id=$(jq -s -r '[.[] | select(.type == "outcome" and .seq == 3 and .state == "done")][-1].id' "$LOGDIR/j.jsonl")
 	expect_match "(^| )$id( |$)" "$ids" "the journaled id is one of the two"
 	expect_match "This run's is id $id" "$(cat "$LOGDIR/apply.out.err")" "the message names this run's id"
+	expect_eq "Possible duplicates: 1 created object may be in Canvas twice (named above); delete the extra one by hand" \
+		"$(tail -n 1 "$LOGDIR/apply.out")" "the last line"
 }
 
 # ---------------------------------------------------------------- 3. kill -9 between POST and answer
