@@ -169,6 +169,7 @@ struct unit {
 	 * (no answer, 504: Canvas may still be making the object); the look-up after a lost answer */
 	double sent_at, window, looked;
 	int posts, lost, looks;
+	struct err post_err;            /* why the last POST got no clear answer */
 };
 
 struct exec {
@@ -1075,8 +1076,8 @@ static void on_post_check(struct canvas *cv, cJSON *json, const struct err *err,
 		return;
 	}
 	buf_release(&ids);
-	if (u->looked < u->window) {
-		check_post(u, err);   /* Canvas may still be making it: look again */
+	if (u->looked < u->window || u->posts >= POST_TRIES) {
+		check_post(u, &u->post_err);   /* Canvas may still be making it: look again (or give up) */
 		return;
 	}
 	send_object(u, 1);   /* not there after the window: the POST did not land; again */
@@ -1106,6 +1107,7 @@ static void on_write(struct canvas *cv, long status, cJSON *json, const struct e
 			}
 			u->looked = 0;
 			u->looks = 0;
+			u->post_err = *err;
 			check_post(u, err);
 			return;
 		}
@@ -2185,7 +2187,7 @@ static void report_duplicates(struct exec *x)
 				      "deletes that one only): delete the other by hand", n, ids.ptr,
 				      x->res->new_id[i] ? x->res->new_id[i] : "?");
 		else
-			r = xasprintf("a duplicate may still appear: a POST of it got no answer in time and was sent "
+			r = xasprintf("a duplicate may still appear: a POST of it got no answer and was sent "
 				      "again, and Canvas may still carry the first one out. This run's is id %s; look for "
 				      "a second one in a few minutes and delete it by hand",
 				      x->res->new_id[i] ? x->res->new_id[i] : "?");
