@@ -483,7 +483,8 @@ static void test_lost_window_and_matching(void **state)
 		{ RES_MODULE_ITEM, "{\"type\":\"Page\",\"page_url\":\"a\"}", "{\"type\":\"Page\",\"page_url\":\"b\"}", 0 },
 		{ RES_MODULE_ITEM, "{\"type\":\"ExternalUrl\",\"external_url\":\"https://x\",\"title\":\"X\"}",
 		  "{\"type\":\"ExternalUrl\",\"external_url\":\"https://x\",\"title\":\"Y\"}", 0 },
-		{ RES_MODULE_ITEM, "{\"type\":\"Assignment\",\"content_id\":7}", "{\"type\":\"Assignment\",\"content_id\":\"7\"}", 1 },
+		{ RES_MODULE_ITEM, "{\"type\":\"Assignment\",\"content_id\":7}",
+		  "{\"type\":\"Assignment\",\"content_id\":\"7\"}", 1 },
 		{ RES_MODULE_ITEM, "{\"type\":\"SubHeader\",\"title\":\"W\"}", "{\"type\":\"Page\",\"title\":\"W\"}", 0 },
 		{ RES_CALENDAR_EVENT, "{\"title\":\"E\",\"start_at\":\"x\"}", "{\"title\":\"E\",\"start_at\":\"y\"}", 0 },
 	};
