@@ -61,6 +61,8 @@ struct exec_result {
 	size_t in_doubt;                       /* changes left "intent": sent, the outcome unknown
 						  (also counted in failed when a reason is known) */
 	size_t not_started;                    /* changes never sent (the run stopped first) */
+	size_t doubts;                         /* done creates that may have (or have) a duplicate: their
+						  error[] says which; apply exits non-zero */
 	size_t objects_done;
 	long requests;
 };
@@ -84,5 +86,15 @@ int exec_wait_jobs(struct canvas *cv, const struct journal_log *l, struct err *e
  * values are the original changes' `after`, so the stale check finds what someone changed since.
  * The caller owns the plan. */
 int exec_inverse_plan(struct plan **out, const struct journal_log *l, struct err *err);
+/* Before a resume or a rollback of journal l plans: every create of l in doubt without an id (an
+ * intent and no outcome: the run died between the POST and its answer) is looked for in its list
+ * (runner/exec_lost.c). One match: its id goes into l->new_id (resume finishes it, rollback deletes
+ * it). None, and the intent is older than the look-up window for timeout_s: its state becomes
+ * JOURNAL_NONE (the POST made nothing). None while younger: looked for again until it is not. Else
+ * (several match, a list cannot be read) the change is left as it is and one sentence naming it
+ * goes into *unresolved (malloced array of malloced strings, *nunresolved of them). Returns 0, or
+ * an error that stopped the look-up (ERR_AUTH). */
+int exec_find_lost_creates(struct canvas *cv, struct journal_log *l, double timeout_s, char ***unresolved,
+			   size_t *nunresolved, struct err *err);
 
 #endif

@@ -5,6 +5,9 @@
  *    "base_url", "recipe", "recipe_sha256", "plan_sha256", "courses":[...], "created_at", "user",
  *    "rollback_of"?, "plan": {the whole plan file, docs/plan-format.md}}
  *   {"type":"intent",  "seq":N, "at":TIME}                      before the request for change N leaves
+ *   {"type":"intent",  "seq":N, "at":TIME, "adopted":{"id":ID, "live":{...}}}
+ *                                    a resume took object ID as create N's result; live: the object
+ *                                    as it was before anything touched it (journal_adopted)
  *   {"type":"outcome", "seq":N, "state":"done"|"failed"|"conflict"|"skipped", "at":TIME,
  *    "error"?:TEXT, "id"?:ID, "live"?:VALUE}                     after it (id: the id a create got)
  *   {"type":"job", "seqs":[N...], "progress":"/api/v1/progress/ID", "at":TIME}
@@ -67,6 +70,11 @@ int journal_intents(struct journal *j, const long *seqs, size_t n, struct err *e
 int journal_outcome(struct journal *j, long seq, enum journal_state state, const char *error, const char *id,
 		    const cJSON *live, struct err *err);
 int journal_sync(struct journal *j, struct err *err);
+/* Record, before anything touches it, that a resume takes live object `id` as the result of create
+ * `seq` (its POST's answer was lost), with the object as it is now (`live`), and fsync. Written as
+ * an intent with an "adopted" key, which a reader of version 1 without this function reads as a
+ * plain intent. */
+int journal_adopted(struct journal *j, long seq, const char *id, const cJSON *live, struct err *err);
 /* Record that Canvas took changes seqs[0..n-1] as a background job (PUT .../bulk_update answers a
  * Progress, API.md 5.3) whose state is at `progress` ("/api/v1/progress/ID"), and fsync. Until the
  * job has run, the live values do not show those changes yet: a resume or a rollback of this journal
@@ -91,6 +99,9 @@ struct journal_log {
 				     failed write landed in another form), or NULL when it names none */
 	char **job;               /* per change: the Progress path of the background job that carries
 				     its latest intent ("/api/v1/progress/ID"), or NULL */
+	char **intent_at;         /* per change: the "at" time of its latest intent, or NULL */
+	cJSON **adopted;          /* per change: {"id", "live"} of the object a resume took as this
+				     create's result (journal_adopted), or NULL */
 	int finished;             /* a footer was read */
 	int torn_tail;            /* the last line was incomplete and was ignored */
 	long lines;

@@ -79,6 +79,23 @@ int apply_check_base(const struct canvas *cv, const struct plan *p, const char *
 	return 0;
 }
 
+/* apply --resume: the creates the interrupted run lost the answer of (exec_find_lost_creates); what
+ * cannot be told is a warning, and the stale check makes such a create a conflict. */
+static int apply_find_lost(struct canvas *cv, struct journal_log *l, const struct config *cfg, struct err *err)
+{
+	char **why = NULL;
+	size_t n = 0, i;
+	int rc = exec_find_lost_creates(cv, l, (cfg->timeout_ms > 0 ? (double)cfg->timeout_ms : 120000.0) / 1000.0,
+					&why, &n, err);
+
+	for (i = 0; i < n; i++) {
+		warnf("%s", why[i]);
+		free(why[i]);
+	}
+	free(why);
+	return rc;
+}
+
 struct progress {
 	struct canvas *cv;
 	const char *run;
@@ -105,6 +122,8 @@ static cJSON *summary_json(const struct exec_result *r, size_t changes)
 	cJSON_AddNumberToObject(s, "skipped", (double)r->skipped);
 	cJSON_AddNumberToObject(s, "in_doubt", (double)r->in_doubt);
 	cJSON_AddNumberToObject(s, "requests", (double)r->requests);
+	if (r->doubts)
+		cJSON_AddNumberToObject(s, "possible_duplicates", (double)r->doubts);
 	return s;
 }
 
@@ -356,13 +375,17 @@ int apply_plan(struct canvas *cv, const struct plan *p, const struct apply_opts 
 		       !strcmp(o->run, "rollback") ? "Rolled back with" : "Applied", res.done, res.done == 1 ? "" : "s",
 		       res.objects_done, res.objects_done == 1 ? "" : "s", res.failed + res.skipped, res.conflicts,
 		       res.conflicts == 1 ? "" : "s");
+		if (res.doubts)
+			printf("Possible duplicates: %zu created object%s may be in Canvas twice (named above); delete "
+			       "the extra one%s by hand\n", res.doubts, res.doubts == 1 ? "" : "s",
+			       res.doubts == 1 ? "" : "s");
 		if (left)
 			printf("%s\n", left);
 	}
 	if (rc)
 		rc = err.code == ERR_AUTH ? EXIT_AUTH : EXIT_ERROR;
 	else
-		rc = left ? EXIT_ERROR : EXIT_OK;
+		rc = left || res.doubts ? EXIT_ERROR : EXIT_OK;
 	free(left);
 	free(stored);
 	exec_result_release(&res);
@@ -521,7 +544,8 @@ int cmd_apply(int argc, char **argv)
 			goto done;
 		p = log->plan;
 		if (config_resolve(&cfg, p->base_url, NULL, &err) || canvas_new(&cv, &cfg, &err) ||
-		    apply_check_base(cv, p, o.resume, &err) || exec_wait_jobs(cv, log, &err))
+		    apply_check_base(cv, p, o.resume, &err) || exec_wait_jobs(cv, log, &err) ||
+		    apply_find_lost(cv, log, &cfg, &err))
 			goto done;
 		for (i = 0; i < p->nchanges; i++)
 			left += log->state[i] != JOURNAL_DONE;

@@ -67,6 +67,8 @@ int cmd_rollback(int argc, char **argv)
 	struct render_opts ro = RENDER_OPTS_INIT;
 	struct buf out = BUF_INIT;
 	const char *path = NULL, *nc = getenv("NO_COLOR");
+	char **left = NULL;
+	size_t nleft = 0, k;
 	int i, rc, dry = 0;
 
 	for (i = 1; i < argc; i++) {
@@ -113,9 +115,11 @@ int cmd_rollback(int argc, char **argv)
 		err_set(&err, ERR_USAGE, "rollback needs the journal of the run to undo");
 		goto done;
 	}
-	if (journal_read(&log, path, &err) || exec_inverse_plan(&inv, log, &err))
+	if (journal_read(&log, path, &err))
 		goto done;
 	if (dry) {
+		if (exec_inverse_plan(&inv, log, &err))
+			goto done;
 		if (ao.json) {
 			cJSON *doc = plan_to_json(inv);
 			char *s = cJSON_Print(doc);
@@ -132,8 +136,13 @@ int cmd_rollback(int argc, char **argv)
 			err_set(&err, ERR_IO, "cannot write the rollback plan to standard output");
 		goto done;
 	}
-	if (config_resolve(&cfg, inv->base_url, NULL, &err) || canvas_new(&cv, &cfg, &err) ||
-	    apply_check_base(cv, inv, path, &err) || exec_wait_jobs(cv, log, &err))
+	/* a create whose answer the run lost has no id in the journal: look for what its POST may have
+	 * made (exec_lost.c) before the undo is planned, so the undo deletes it */
+	if (config_resolve(&cfg, log->plan->base_url, NULL, &err) || canvas_new(&cv, &cfg, &err) ||
+	    apply_check_base(cv, log->plan, path, &err) || exec_wait_jobs(cv, log, &err) ||
+	    exec_find_lost_creates(cv, log, (cfg.timeout_ms > 0 ? (double)cfg.timeout_ms : 120000.0) / 1000.0, &left,
+				   &nleft, &err) ||
+	    exec_inverse_plan(&inv, log, &err))
 		goto done;
 	if (!ao.json) {
 		ro.color = isatty(STDOUT_FILENO) && !(nc && *nc);
@@ -145,7 +154,8 @@ int cmd_rollback(int argc, char **argv)
 		fflush(stdout);
 	}
 	if (!inv->nchanges && !inv->nskipped) {
-		notef("nothing to roll back: %s has no done or in-doubt changes", path);
+		if (!nleft)
+			notef("nothing to roll back: %s has no done or in-doubt changes", path);
 		goto done;
 	}
 	/* a plan of skipped undo steps only still runs: its summary says what is left, and exits 1 */
@@ -161,6 +171,21 @@ done:
 			usage(stderr);
 	}
 out:
+	if (nleft) {
+		/* creates whose POST may have made an object we could not find for sure: say what may be
+		 * left, last, and never exit 0 (issue 13) */
+		for (k = 0; k < nleft; k++)
+			errorf("may be left in Canvas: %s", left[k]);
+		if (rc == EXIT_OK)
+			rc = EXIT_ERROR;
+		if (!ao.json)
+			printf("Not rolled back: %zu object%s a lost POST may have made; delete %s by hand, or run "
+			       "`coursectl rollback %s` again later\n", nleft, nleft == 1 ? "" : "s",
+			       nleft == 1 ? "it" : "them", path);
+	}
+	for (k = 0; k < nleft; k++)
+		free(left[k]);
+	free(left);
 	buf_release(&out);
 	plan_free(inv);
 	journal_log_free(log);

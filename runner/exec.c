@@ -19,11 +19,19 @@
  *                     (moving_elsewhere);
  *        delete       gone already: done; else every scalar field of `before` (but timestamps and
  *                     position) must match, or it is a conflict;
- *        create       POST is not idempotent (API.md 12), so an object that is already there --
- *                     same kind and name, for a module item the same module, type and content --
- *                     is taken as the create's result (done, or updated where its fields differ)
- *                     instead of a second copy. This is what makes resume after a crash between
- *                     POST and answer, and a second apply of one saved plan, harmless.
+ *        create       an object that is already there -- same kind and name, for a module item
+ *                     the same module, type and content (exec_create_matches) -- is someone
+ *                     else's on a fresh apply: a conflict, even with --force, whose message names
+ *                     it and says to plan again (a recipe that ensures it then plans an update with
+ *                     a recorded `before`; issue 13: a saved plan's create took over a teacher's
+ *                     page, blanked it, and rollback deleted it). It is taken as the create's
+ *                     result only on a resume, and only with evidence that our own POST may have
+ *                     made it: an intent of this create without an outcome, or the id an outcome
+ *                     recorded (two matches: a conflict, we cannot tell which). The adopted
+ *                     object is journaled as it is (journal_adopted) before anything touches it;
+ *                     then it is done, or updated where its fields differ. POST is not idempotent
+ *                     (API.md 12): this is what makes resume after a crash between POST and answer
+ *                     harmless.
  *      An object with a conflict is skipped as a whole (its other changes: conflict too, "not
  *      written") unless --force; with --force the plan's values are written over whatever is there.
  *      An object that no longer exists is a conflict even with --force (there is nothing to write).
@@ -44,11 +52,15 @@
  *          API.md 6.1) follow in one PUT; a delete is a DELETE (404: already gone, done).
  *          A POST answered 5xx or not at all may have created its object (API.md 12: POST is not
  *          idempotent, and the engine never retries one): its list is read and the object looked
- *          for; found, it is the result; not found, the POST is sent again (POST_TRIES looks in
- *          all), else the change stays in doubt for resume. Known limit: a request Canvas is still
- *          working on when the client gave up (a timeout) is not in the list yet, and the second
- *          POST can make a duplicate; libcurl's own resend of a request on a reused connection
- *          that died before any answer is the same risk, as in any client.
+ *          for; found, it is the result. A lost answer (no response, or a 504) means Canvas may
+ *          still be making it: the list is read again with backoff for longer than the request
+ *          was outstanding (a timed-out request: longer than --timeout; exec_lost.c), and only an
+ *          object still absent then is POSTed again (POST_TRIES POSTs in all), else the change
+ *          stays in doubt for resume. A POST sent again after a lost answer can still meet the
+ *          first one landing later: the final re-read counts the matching objects, and either
+ *          way the change is reported ("a duplicate: ... ids", or "a duplicate may still
+ *          appear") with its id and counted in res->doubts, so apply exits non-zero. Two matches
+ *          seen during the look-up are named and left in doubt, never deleted by us.
  *      Before a unit's request leaves, its changes' intents are journaled and fsync'ed
  *      (journal_intents); its outcomes are journaled when the answer is read.
  *   4. Read-back, twice. First the answer (a PUT returns the object) must show every new value
@@ -99,7 +111,8 @@
  * Rejected: a GET per object before each PUT (N+1 reads; the list calls are the same data);
  * PUTting assignment dates one by one (bulk_update is one request for a course's 200 dates);
  * form-encoded bodies (JSON keeps null and true, and is the only way to send bulk_update);
- * retrying a POST that got no answer (a duplicate object; the create lookup on resume instead).
+ * retrying a POST that got no answer at once (a duplicate object: the look-up with backoff instead);
+ * adopting a same-named object on a fresh apply (it is someone else's: issue 13).
  */
 #include "exec.h"
 
@@ -143,6 +156,7 @@ struct xobj {
 	int closed;
 	int conflict;
 	char *adopted;                  /* a create found already in Canvas: its id (malloced) */
+	const cJSON *clash;             /* a fresh create's object found already there (borrowed), or NULL */
 	cJSON *adopt_fix;               /* ... and the fields that differ from the plan, or NULL */
 };
 
@@ -170,6 +184,11 @@ struct unit {
 	char *new_id;
 	cJSON *sent;                    /* the fields a PUT or POST sent ({field: value}), for read-back */
 	int phase;                      /* 0 first request, 1 the create's follow-up PUT, 2 re-read */
+	/* a create's POSTs (exec_lost.c): when the last left, how many left, how many lost their answer
+	 * (no answer, 504: Canvas may still be making the object); the look-up after a lost answer */
+	double sent_at, window, looked;
+	int posts, lost, looks;
+	struct err post_err;            /* why the last POST got no clear answer */
 };
 
 struct exec {
@@ -192,6 +211,7 @@ struct exec {
 	int stopped;
 	size_t objects_finished, failed_so_far;
 	unsigned char *written;         /* per change: its intent was journaled in this run */
+	unsigned char *dup_risk;        /* per change: a create sent again after a lost answer */
 };
 
 /* ---------------------------------------------------------------- outcomes */
@@ -491,45 +511,10 @@ static const char *str_of(const cJSON *o, const char *k)
 	return cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(o, k));
 }
 
-static int field_eq(const cJSON *a, const cJSON *b, const char *k)
-{
-	const cJSON *x = cJSON_GetObjectItemCaseSensitive(a, k), *y = cJSON_GetObjectItemCaseSensitive(b, k);
-	char b1[32], b2[32];
-	const char *s = exec_id_text(x, b1), *t = exec_id_text(y, b2);
-
-	if (!x && !y)
-		return 1;
-	return s && t && !strcmp(s, t);
-}
-
-/* 1 when live object o is the object the create `after` describes (its identity: API.md 6.2 for
- * module items, the name elsewhere). */
-static int is_same_object(enum resource_kind kind, const cJSON *after, const cJSON *o)
-{
-	const char *nf = resource_get(kind)->name_field;
-	const char *type = str_of(after, "type");
-
-	if (kind == RES_MODULE_ITEM) {
-		if (!type || !str_of(o, "type") || strcmp(type, str_of(o, "type")))
-			return 0;
-		if (cJSON_HasObjectItem(after, "content_id"))
-			return field_eq(after, o, "content_id");
-		if (cJSON_HasObjectItem(after, "page_url"))
-			return field_eq(after, o, "page_url");
-		if (cJSON_HasObjectItem(after, "external_url"))
-			return field_eq(after, o, "external_url") && field_eq(after, o, "title");
-		return field_eq(after, o, "title");
-	}
-	if (!str_of(after, nf) || !str_of(o, nf) || strcmp(str_of(after, nf), str_of(o, nf)))
-		return 0;
-	if (kind == RES_CALENDAR_EVENT)
-		return field_eq(after, o, "start_at");
-	return 1;
-}
-
 /* The live object a create would make, or NULL. Looks in the course's list (items: in the
- * module, resolved), skipping objects already taken by another create of this run. */
-static cJSON *find_existing(struct exec *x, struct xobj *ob, struct strmap *taken)
+ * module, resolved), skipping objects already taken by another create of this run. *count: how
+ * many match; ids: their ids, ", "-separated (may be NULL). */
+static cJSON *find_existing(struct exec *x, struct xobj *ob, struct strmap *taken, int *count, struct buf *ids)
 {
 	const struct plan_change *c = ob->c0;
 	const cJSON *after = c->after;
@@ -543,6 +528,7 @@ static cJSON *find_existing(struct exec *x, struct xobj *ob, struct strmap *take
 		course = strmap_get(&x->live, k);
 		free(k);
 	}
+	*count = 0;
 	if (!course)
 		return NULL;
 	if (c->kind == RES_MODULE_ITEM) {
@@ -566,7 +552,7 @@ static cJSON *find_existing(struct exec *x, struct xobj *ob, struct strmap *take
 		char *k;
 		int t;
 
-		if (!id || !is_same_object(c->kind, after, o))
+		if (!id || !exec_create_matches(c->kind, after, o))
 			continue;
 		k = okey(c->course_id, c->kind, id);
 		t = strmap_get(taken, k) != NULL;
@@ -575,7 +561,10 @@ static cJSON *find_existing(struct exec *x, struct xobj *ob, struct strmap *take
 			continue;
 		found = o;
 		nfound++;
+		if (ids)
+			buf_printf(ids, "%s%s", nfound > 1 ? ", " : "", id);
 	}
+	*count = nfound;
 	return nfound == 1 ? found : NULL;
 }
 
@@ -840,6 +829,10 @@ static void send_object(struct unit *u, int create)
 		path = exec_object_path(ob->c0->kind, ob->c0->course_id, obj_id(u), item_parent(u), 0);
 	what = xasprintf("%s %s of course %s", plan_kind_name(ob->c0->kind), create ? "(new)" : obj_id(u),
 			 ob->c0->course_id);
+	if (create) {
+		u->sent_at = exec_now();
+		u->posts++;
+	}
 	canvas_send(x->cv, create ? "POST" : "PUT", path, body, 0, what, on_write, u);
 	cJSON_Delete(body);
 	free(path);
@@ -985,16 +978,20 @@ static char *container_path(const struct unit *u)
 }
 
 static void on_post_check(struct canvas *cv, cJSON *json, const struct err *err, void *ud);
+static void on_post_check_page(struct canvas *cv, long status, cJSON *json, const struct err *err, void *ud);
 
-/* A POST without a clear answer (no response, or a 5xx: the object may exist, API.md 12): look
- * for it in its list; found, it is the create's result; not found, POST again (POST_TRIES in
- * all); a list that cannot be read leaves the change in doubt for resume. */
+/* A POST without a clear answer (no response, or a 5xx: the object may exist, API.md 12): look for
+ * it in its list -- at once, and after a lost answer (no response, a 504) again with backoff until
+ * u->window has passed, as Canvas may still be making it (exec_lost.c); found, it is the create's
+ * result; absent after the window, POST again (POST_TRIES POSTs in all); a list that cannot be
+ * read, or the tries used up, leaves the change in doubt for resume. */
 static void check_post(struct unit *u, const struct err *err)
 {
 	char *path = container_path(u), *what;
 	size_t i;
+	double d;
 
-	if (!path || u->polls >= POST_TRIES) {
+	if (!path || (u->posts >= POST_TRIES && u->looked >= u->window)) {
 		char *r = xasprintf("no clear answer to the POST (%s), so the object may or may not exist; run "
 				    "`coursectl apply --resume %s` to find out and finish", err->msg,
 				    journal_path(u->x->o->journal));
@@ -1006,12 +1003,42 @@ static void check_post(struct unit *u, const struct err *err)
 		unit_finish_async(u);
 		return;
 	}
-	u->polls++;
+	d = exec_lost_delay(u->looks);
+	if (u->looked + d > u->window)
+		d = u->window - u->looked;
+	if (d < 0)
+		d = 0;
+	u->looked += d;
+	u->looks++;
 	what = xasprintf("the list a new %s of course %s goes into", plan_kind_name(u->obj->c0->kind),
 			 u->obj->c0->course_id);
-	canvas_list(u->x->cv, path, what, on_post_check, u);
+	if (d > 0) {
+		/* a delayed first page (canvas_list has no delayed form); a full page: the whole list */
+		char *p1 = xasprintf("%s%sper_page=100", path, strchr(path, '?') ? "&" : "?");
+
+		canvas_send_later(u->x->cv, d, "GET", p1, NULL, 0, what, on_post_check_page, u);
+		free(p1);
+	} else {
+		canvas_list(u->x->cv, path, what, on_post_check, u);
+	}
 	free(path);
 	free(what);
+}
+
+static void on_post_check_page(struct canvas *cv, long status, cJSON *json, const struct err *err, void *ud)
+{
+	struct unit *u = ud;
+
+	(void)status;
+	if (!err->code && cJSON_GetArraySize(json) >= 100) {
+		char *path = container_path(u);
+
+		cJSON_Delete(json);
+		canvas_list(cv, path, "the list a new object goes into", on_post_check, u);
+		free(path);
+		return;
+	}
+	on_post_check(cv, json, err, ud);
 }
 
 static void on_post_check(struct canvas *cv, cJSON *json, const struct err *err, void *ud)
@@ -1019,6 +1046,8 @@ static void on_post_check(struct canvas *cv, cJSON *json, const struct err *err,
 	struct unit *u = ud;
 	const struct plan_change *c = u->obj->c0;
 	cJSON *o, *found = NULL;
+	struct buf ids = BUF_INIT;
+	char b[32];
 	int n = 0;
 
 	(void)cv;
@@ -1027,16 +1056,24 @@ static void on_post_check(struct canvas *cv, cJSON *json, const struct err *err,
 		return;
 	}
 	if (err->code) {
-		u->polls = POST_TRIES;
+		u->posts = POST_TRIES;
+		u->looked = u->window;
 		check_post(u, err);
 		return;
 	}
 	cJSON_ArrayForEach(o, json)
-		if (is_same_object(c->kind, c->after, o)) {
+		if (exec_create_matches(c->kind, c->after, o)) {
+			const char *id = exec_id_text(cJSON_GetObjectItemCaseSensitive(o, c->kind == RES_PAGE ? "page_id"
+											   : "id"), b);
+
 			found = o;
 			n++;
+			buf_printf(&ids, "%s%s", n > 1 ? ", " : "", id ? id : "?");
 		}
 	if (n == 1) {
+		buf_release(&ids);
+		if (u->lost >= 2)
+			u->x->dup_risk[u->ch[0]] = 1;   /* found one; another lost POST may still land */
 		found = cJSON_DetachItemViaPointer(json, found);
 		cJSON_Delete(json);
 		created(u, found);
@@ -1044,14 +1081,25 @@ static void on_post_check(struct canvas *cv, cJSON *json, const struct err *err,
 	}
 	cJSON_Delete(json);
 	if (n > 1) {
-		struct err e = ERR_INIT;
+		/* a duplicate, seen: name them, delete none (any may be the one someone edits now) */
+		char *r = xasprintf("a duplicate: Canvas now holds %d objects that match it (ids %s), made by the %d "
+				    "POSTs sent after answers were lost; delete all but one, then run `coursectl apply "
+				    "--resume %s`", n, ids.ptr, u->posts, journal_path(u->x->o->journal));
+		size_t i;
 
-		err_set(&e, ERR_GENERIC, "%d objects match it now", n);
-		u->polls = POST_TRIES;
-		check_post(u, &e);
+		for (i = 0; i < u->nch; i++)
+			outcome(u->x, u->ch[i], JOURNAL_INTENT, r, NULL, NULL);
+		free(r);
+		buf_release(&ids);
+		unit_finish_async(u);
 		return;
 	}
-	send_object(u, 1);   /* not there: the POST did not land; again */
+	buf_release(&ids);
+	if (u->looked < u->window || u->posts >= POST_TRIES) {
+		check_post(u, &u->post_err);   /* Canvas may still be making it: look again (or give up) */
+		return;
+	}
+	send_object(u, 1);   /* not there after the window: the POST did not land; again */
 }
 
 static void on_write(struct canvas *cv, long status, cJSON *json, const struct err *err, void *ud)
@@ -1070,6 +1118,15 @@ static void on_write(struct canvas *cv, long status, cJSON *json, const struct e
 	if (err->code) {
 		cJSON_Delete(json);
 		if (create && (status == 0 || status >= 500)) {
+			/* no answer, or a gateway that gave up waiting: Canvas may still be making it */
+			u->window = 0;
+			if (status == 0 || status == 504) {
+				u->lost++;
+				u->window = exec_lost_window(exec_now() - u->sent_at);
+			}
+			u->looked = 0;
+			u->looks = 0;
+			u->post_err = *err;
 			check_post(u, err);
 			return;
 		}
@@ -1078,10 +1135,13 @@ static void on_write(struct canvas *cv, long status, cJSON *json, const struct e
 		unit_finish_async(u);
 		return;
 	}
-	if (create)
+	if (create) {
+		if (u->lost)
+			x->dup_risk[u->ch[0]] = 1;   /* answered; an earlier lost POST may still land */
 		created(u, json);
-	else
+	} else {
 		answered(u, json);
+	}
 }
 
 /* ---------------------------------------------------------------- DELETE */
@@ -1754,6 +1814,7 @@ static enum verdict check_change(struct exec *x, struct xobj *ob, size_t i, char
 		cJSON *o = NULL;
 		char b[32];
 		const cJSON *f;
+		struct err e = ERR_INIT;
 
 		if (x->res->new_id[i]) {
 			/* resume: the journal knows the id this create got */
@@ -1766,15 +1827,44 @@ static enum verdict check_change(struct exec *x, struct xobj *ob, size_t i, char
 				x->res->new_id[i] = NULL;
 			}
 		}
-		if (!o)
-			o = find_existing(x, ob, taken);
-		if (!o)
-			return V_WRITE;
+		if (!o) {
+			struct buf ids = BUF_INIT;
+			int n;
+
+			o = find_existing(x, ob, taken, &n, &ids);
+			if (!n) {
+				buf_release(&ids);
+				return V_WRITE;
+			}
+			if (!x->o->prior || x->o->prior[i] != JOURNAL_INTENT) {
+				/* not ours: no POST of this create may have made it (issue 13) */
+				*why = xasprintf("Canvas already has %s %s '%.80s' (id %s) that this run did not make: "
+						 "not taken over, not even with --force. Make a new plan: where the recipe "
+						 "ensures it (modules ensure:, pages create: true), the plan then updates "
+						 "the existing one, with its current values as `before`",
+						 n == 1 ? "a" : "more than one", plan_kind_name(c->kind),
+						 c->name ? c->name : "", ids.ptr);
+				ob->clash = o;
+				buf_release(&ids);
+				return V_CONFLICT;
+			}
+			if (n > 1) {
+				*why = xasprintf("the journal says this create's POST may have reached Canvas, and Canvas "
+						 "holds %d objects that match it (ids %s): coursectl cannot tell which one "
+						 "is its own; delete the one that is not and resume again", n, ids.ptr);
+				buf_release(&ids);
+				return V_CONFLICT;
+			}
+			buf_release(&ids);
+		}
 		ob->adopted = xstrdup(exec_id_text(cJSON_GetObjectItemCaseSensitive(o, c->kind == RES_PAGE ? "page_id" : "id"),
 					      b));
 		if (!x->res->new_id[i])
 			x->res->new_id[i] = xstrdup(ob->adopted);
 		strmap_put_take(taken, okey(c->course_id, c->kind, ob->adopted), o);
+		/* the object as it is, on disk before anything touches it (journal-format.md "adopted") */
+		if (journal_adopted(x->o->journal, c->seq, ob->adopted, o, &e))
+			stop(x, &e);
 		ob->live = o;
 		live_parent(x, ob);
 		ob->adopt_fix = cJSON_CreateObject();
@@ -2020,7 +2110,7 @@ static void plan_units(struct exec *x)
 			if (v[k] == V_DONE) {
 				outcome(x, i, JOURNAL_DONE, NULL, x->res->new_id[i], NULL);
 			} else if (v[k] == V_CONFLICT && ob->conflict) {
-				const cJSON *live = c->field && ob->live ? live_field(ob, c->field, &tmp) : NULL;
+				const cJSON *live = c->field && ob->live ? live_field(ob, c->field, &tmp) : ob->clash;
 
 				outcome(x, i, JOURNAL_CONFLICT, why[k], NULL, live);
 			} else if (ob->conflict) {
@@ -2291,6 +2381,44 @@ static int verify(struct exec *x, struct err *err)
 	return 0;
 }
 
+/* Creates sent again after a lost answer (exec_lost.c): an earlier POST may have landed after the
+ * look-up window, or may still land. Say so, naming what the re-read shows, and count it in
+ * res->doubts (apply then exits non-zero); the change stays done with the id this run recorded,
+ * which is what rollback deletes. */
+static void report_duplicates(struct exec *x)
+{
+	size_t i;
+
+	for (i = 0; i < x->res->n; i++) {
+		struct xobj *ob;
+		struct strmap none = STRMAP_INIT;
+		struct buf ids = BUF_INIT;
+		char *r;
+		int n = 0;
+
+		if (!x->dup_risk[i] || x->res->state[i] != JOURNAL_DONE)
+			continue;
+		ob = obj_of(x, i);
+		if (x->snap_reread && ob)
+			find_existing(x, ob, &none, &n, &ids);
+		if (n > 1)
+			r = xasprintf("a duplicate: Canvas holds %d objects that match it (ids %s); a POST whose answer "
+				      "was lost landed after coursectl sent it again. This run's is id %s (rollback "
+				      "deletes that one only): delete the other by hand", n, ids.ptr,
+				      x->res->new_id[i] ? x->res->new_id[i] : "?");
+		else
+			r = xasprintf("a duplicate may still appear: a POST of it got no answer and was sent "
+				      "again, and Canvas may still carry the first one out. This run's is id %s; look for "
+				      "a second one in a few minutes and delete it by hand",
+				      x->res->new_id[i] ? x->res->new_id[i] : "?");
+		outcome(x, i, JOURNAL_DONE, r, NULL, NULL);
+		x->res->doubts++;
+		free(r);
+		buf_release(&ids);
+		strmap_release(&none);
+	}
+}
+
 static void count(struct exec *x)
 {
 	struct exec_result *r = x->res;
@@ -2358,6 +2486,7 @@ int exec_run(struct canvas *cv, const struct plan *p, const struct exec_opts *o,
 	x.res = res;
 	x.origin = canvas_base_url(cv);
 	x.written = xcalloc(res->n ? res->n : 1, 1);
+	x.dup_risk = xcalloc(res->n ? res->n : 1, 1);
 
 	for (i = 0; i < p->nchanges; i++) {
 		const struct plan_change *c = &p->changes[i];
@@ -2387,6 +2516,7 @@ int exec_run(struct canvas *cv, const struct plan *p, const struct exec_opts *o,
 			x.fatal = e;
 		if (!x.fatal.code && verify(&x, &e))
 			x.fatal = e;
+		report_duplicates(&x);
 	}
 	if (x.fatal.code) {
 		*err = x.fatal;
@@ -2417,6 +2547,7 @@ done:
 	strmap_release(&x.unread);
 	cJSON_Delete(x.snap);
 	free(x.written);
+	free(x.dup_risk);
 	return rc;
 }
 

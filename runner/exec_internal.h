@@ -69,4 +69,16 @@ const char *exec_id_text(const cJSON *v, char b[32]);
  * from obj in place. */
 void exec_strip_for_create(enum resource_kind kind, cJSON *obj);
 
+/* Creates whose answer was lost (exec_lost.c). exec_lost_window: how long to keep looking for the
+ * object after a POST that was outstanding for outstanding_s got no answer (1.5 x that + 1 s);
+ * exec_lost_delay: the pause before look number `looks` (0: none; then 0.25 s doubling to 4 s);
+ * exec_now: a monotonic clock in seconds. */
+double exec_lost_window(double outstanding_s);
+double exec_lost_delay(int looks);
+double exec_now(void);
+/* 1 when live object o is the object a create of `kind` with fields `after` makes: the same name
+ * (a calendar event: and start_at); a module item: the same type and content (content_id, page_url,
+ * or external_url and title), or title for a header. */
+int exec_create_matches(enum resource_kind kind, const cJSON *after, const cJSON *o);
+
 #endif

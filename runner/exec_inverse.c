@@ -36,8 +36,9 @@
  *     completion, a page's revision history, discussion replies, submissions -- stay with the
  *     deleted one; Canvas soft-deletes, so an administrator can still undelete the original;
  *   - a create whose outcome was never recorded and whose id is unknown (a crash between the POST
- *     and its answer): listed as skipped with the reason; `apply --resume` finds such objects
- *     first, so resume before rolling back;
+ *     and its answer): cmd_rollback looks for it first (exec_find_lost_creates) and, found, its id
+ *     is in the log and it is deleted like any create; what that look-up cannot tell is listed as
+ *     skipped here, and the rollback names it as left and exits non-zero;
  *   - history: page revisions, updated_at, last_edited_by and the notifications Canvas sent (a due
  *     date change on a published assignment notifies students, and so does the change back);
  *   - what Canvas did by itself and the plan did not record: publishing a module publishes its
@@ -356,12 +357,18 @@ int exec_inverse_plan(struct plan **out, const struct journal_log *l, struct err
 			if (!nid) {
 				plan_add_skip(p, STEP, c->course_id, c->kind, NULL, c->name, NULL,
 					      "the journal does not say which id Canvas gave this object (the run "
-					      "stopped before the answer came); run `coursectl apply --resume` on the "
-					      "journal first, which finds it, then roll back");
+					      "stopped before the answer came); when it runs, rollback looks for it in "
+					      "Canvas first and deletes it when found, else names it as left");
 				continue;
 			}
 			before = cJSON_Duplicate(c->after, 1);
 			remap_value(&created, c->course_id, c->kind, NULL, &before);
+			if (l->state[ord[k].i] == JOURNAL_INTENT &&
+			    (c->kind == RES_MODULE || c->kind == RES_MODULE_ITEM))
+				/* a lost create (found by cmd_rollback's look-up): Canvas takes a module's and
+				 * an item's published flag only in the PUT after the POST (API.md 6.1), which
+				 * the run may not have reached */
+				cJSON_DeleteItemFromObjectCaseSensitive(before, "published");
 			cJSON_DeleteItemFromObjectCaseSensitive(before, c->kind == RES_PAGE ? "page_id" : "id");
 			cJSON_AddItemToObject(before, c->kind == RES_PAGE ? "page_id" : "id", exec_id_json(nid));
 			nc = plan_add(p, STEP, c->course_id, c->kind, nid, parent, c->name, PLAN_DELETE, NULL, before,

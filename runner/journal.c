@@ -523,6 +523,27 @@ int journal_outcome(struct journal *j, long seq, enum journal_state state, const
 	return put_record(j, rec, err);
 }
 
+int journal_adopted(struct journal *j, long seq, const char *id, const cJSON *live, struct err *err)
+{
+	char when[32];
+	cJSON *rec, *a;
+	int rc;
+
+	if ((rc = check_seq(j, seq, err)))
+		return rc;
+	utc_now(when, 1);
+	rec = cJSON_CreateObject();
+	cJSON_AddStringToObject(rec, "type", "intent");
+	cJSON_AddNumberToObject(rec, "seq", (double)seq);
+	cJSON_AddStringToObject(rec, "at", when);
+	a = cJSON_AddObjectToObject(rec, "adopted");
+	cJSON_AddStringToObject(a, "id", id);
+	cJSON_AddItemToObject(a, "live", live ? cJSON_Duplicate(live, 1) : cJSON_CreateNull());
+	if ((rc = put_record(j, rec, err)))
+		return rc;
+	return journal_sync(j, err);
+}
+
 /* A Progress path as exec writes it: "/api/v1/progress/" and digits. Anything else in a journal is
  * damage (and must not become a request path). */
 static int job_path_ok(const char *s)
@@ -718,6 +739,8 @@ static int read_header(struct journal_log *l, cJSON *rec, struct err *err)
 	l->error = xcalloc(n, sizeof(*l->error));
 	l->live = xcalloc(n, sizeof(*l->live));
 	l->job = xcalloc(n, sizeof(*l->job));
+	l->intent_at = xcalloc(n, sizeof(*l->intent_at));
+	l->adopted = xcalloc(n, sizeof(*l->adopted));
 	return 0;
 }
 
@@ -768,6 +791,16 @@ static int read_record(struct journal_log *l, const cJSON *rec, long line, struc
 			       l->path, line, type, n);
 	l->finished = 0;        /* records after a footer: a later run went on with this journal */
 	if (!strcmp(type, "intent")) {
+		const cJSON *ad = cJSON_GetObjectItemCaseSensitive(rec, "adopted");
+
+		if (ad && (!cJSON_IsObject(ad) || !cJSON_IsString(cJSON_GetObjectItemCaseSensitive(ad, "id"))))
+			return err_set(err, ERR_CORRUPT, "%s:%ld: the intent of change %ld has an \"adopted\" without "
+				       "an id", l->path, line, seq);
+		if (ad) {
+			cJSON_Delete(l->adopted[seq - 1]);
+			l->adopted[seq - 1] = cJSON_Duplicate(ad, 1);
+		}
+		set_text(&l->intent_at[seq - 1], get_str(rec, "at"));
 		l->state[seq - 1] = JOURNAL_INTENT;
 		set_text(&l->error[seq - 1], NULL);
 		set_text(&l->job[seq - 1], NULL);   /* a new attempt: a job before it was waited for */
@@ -894,7 +927,11 @@ void journal_log_free(struct journal_log *l)
 		free(l->error[i]);
 		free(l->job[i]);
 		cJSON_Delete(l->live[i]);
+		free(l->intent_at[i]);
+		cJSON_Delete(l->adopted[i]);
 	}
+	free(l->intent_at);
+	free(l->adopted);
 	free(l->state);
 	free(l->new_id);
 	free(l->error);

@@ -190,6 +190,37 @@ static void write_sample(struct fx *f, int finish)
 	cJSON_Delete(summary);
 }
 
+/* A resume that takes an existing object as create 3's result (issue 13) journals it, as it was,
+ * in an intent's "adopted" key: read back per change, with the time of the latest intent. */
+static void test_adopted_record(void **state)
+{
+	struct fx *f = *state;
+	struct journal *j;
+	struct journal_log *a;
+	struct err err = ERR_INIT;
+	long three = 3;
+	cJSON *obj = cJSON_Parse("{\"page_id\":905,\"title\":\"T\",\"published\":false}");
+
+	write_sample(f, 0);
+	assert_int_equal(journal_reopen(&j, f->path, &err), 0);
+	assert_int_equal(journal_adopted(j, 3, "905", obj, &err), 0);
+	assert_int_equal(journal_intents(j, &three, 1, &err), 0);
+	assert_int_equal(journal_outcome(j, 3, JOURNAL_DONE, NULL, "905", NULL, &err), 0);
+	assert_int_equal(journal_finish(j, NULL, &err), 0);
+	if (journal_read(&a, f->path, &err))
+		fail_msg("read: %s", err.msg);
+	assert_int_equal(a->state[2], JOURNAL_DONE);
+	assert_string_equal(a->new_id[2], "905");
+	assert_non_null(a->adopted[2]);
+	assert_string_equal(cJSON_GetStringValue(cJSON_GetObjectItem(a->adopted[2], "id")), "905");
+	assert_true(cJSON_IsFalse(cJSON_GetObjectItem(cJSON_GetObjectItem(a->adopted[2], "live"), "published")));
+	assert_null(a->adopted[0]);
+	assert_non_null(a->intent_at[2]);
+	assert_int_equal(strlen(a->intent_at[2]), 24);   /* 2026-12-06T02:25:45.123Z */
+	journal_log_free(a);
+	cJSON_Delete(obj);
+}
+
 /* ---------------------------------------------------------------- round trip */
 
 static void test_round_trip(void **state)
@@ -830,6 +861,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_round_trip, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_adopted_record, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_later_records_win, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_job_records, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_header_keys_and_no_token, setup, teardown),

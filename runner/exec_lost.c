@@ -1,0 +1,319 @@
+/* runner/exec_lost.c -- creates whose answer was lost: how long to keep looking for them, and the
+ * look-up that `apply --resume` and `rollback` run before they plan (include/exec.h,
+ * exec_find_lost_creates; issue 13, cases 2 and 3).
+ *
+ * A POST is not idempotent (API.md 12): when its answer is lost -- the client gave up at --timeout,
+ * or the connection died before an answer -- Canvas may still be working on it. Canvas saves a new
+ * object inside the request and takes no idempotency key: canvas-lms
+ * app/controllers/context_module_items_api_controller.rb, ContextModuleItemsApiController#create,
+ * adds the item (@module.add_item) in a ContextModule.transaction and only then renders it; nothing
+ * there asks whether the client is still connected. So the object appears in its list when the
+ * request ends, which can be seconds after the client stopped
+ * waiting. Looking once at once, as the engine did, finds nothing, and a second POST then makes a
+ * duplicate (canvas-sim's `delay` script reproduces it: 5 of 11 runs).
+ *
+ * The window (exec_lost_window): after a lost answer, keep looking for the object for 1.5 times as
+ * long as the request had been outstanding, plus one second. A request that timed out had been
+ * outstanding for --timeout, so the look lasts longer than the request timeout: Canvas, which had
+ * it that long without answering, gets as long again and half more to finish. A connection that
+ * dropped at once gets about a second (nothing suggests Canvas is busy with it). Looks are spaced by
+ * exec_lost_delay: 0.25 s doubling to 4 s, so an object that lands early is found early. Only when
+ * the window has passed with the object absent is the POST sent again (exec.c); a POST that was
+ * sent again while an earlier one may still land is reported as a possible duplicate.
+ *
+ * The look-up before a resume or a rollback (exec_find_lost_creates): a create whose journal has
+ * an intent and no outcome (the run died between the POST and its answer) is the evidence that our
+ * own POST may have made an object. Its list is read and objects matched as the stale check matches
+ * them (exec_create_matches: kind and name; a module item by module, type and content). One match:
+ * it is the create's result (its id goes into the log, so resume finishes it and rollback deletes
+ * it -- the delete's stale check still requires it to hold what we created). None, and the intent is
+ * older than the window (counted with the configured --timeout): the POST never made anything.
+ * None while it is younger: look again until it is not. More than one, or a list that cannot be
+ * read: we cannot tell; the change stays unresolved and the caller says so (exit non-zero).
+ *
+ * Rejected: a fixed sleep before every resend (slow when the object lands at once, and still a
+ * guess when it does not); never resending after a lost answer (a POST that never reached Canvas
+ * would leave every such create to a resume); deleting a duplicate by ourselves (either of two
+ * matching objects may be the one the teacher already edited: we name both instead).
+ */
+#include "exec.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "exec_internal.h"
+#include "msg.h"
+#include "resource.h"
+#include "xalloc.h"
+
+double exec_lost_window(double outstanding_s)
+{
+	if (outstanding_s < 0)
+		outstanding_s = 0;
+	return 1.5 * outstanding_s + 1.0;
+}
+
+double exec_lost_delay(int looks)
+{
+	double d = 0.25;
+	int i;
+
+	if (looks <= 0)
+		return 0;
+	for (i = 1; i < looks && d < 4.0; i++)
+		d *= 2;
+	return d > 4.0 ? 4.0 : d;
+}
+
+double exec_now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+static const char *str_of(const cJSON *o, const char *k)
+{
+	return cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(o, k));
+}
+
+static int field_eq(const cJSON *a, const cJSON *b, const char *k)
+{
+	const cJSON *x = cJSON_GetObjectItemCaseSensitive(a, k), *y = cJSON_GetObjectItemCaseSensitive(b, k);
+	char b1[32], b2[32];
+	const char *s = exec_id_text(x, b1), *t = exec_id_text(y, b2);
+
+	if (!x && !y)
+		return 1;
+	return s && t && !strcmp(s, t);
+}
+
+int exec_create_matches(enum resource_kind kind, const cJSON *after, const cJSON *o)
+{
+	const char *nf = resource_get(kind)->name_field;
+	const char *type = str_of(after, "type");
+
+	if (kind == RES_MODULE_ITEM) {
+		if (!type || !str_of(o, "type") || strcmp(type, str_of(o, "type")))
+			return 0;
+		if (cJSON_HasObjectItem(after, "content_id"))
+			return field_eq(after, o, "content_id");
+		if (cJSON_HasObjectItem(after, "page_url"))
+			return field_eq(after, o, "page_url");
+		if (cJSON_HasObjectItem(after, "external_url"))
+			return field_eq(after, o, "external_url") && field_eq(after, o, "title");
+		return field_eq(after, o, "title");
+	}
+	if (!str_of(after, nf) || !str_of(o, nf) || strcmp(str_of(after, nf), str_of(o, nf)))
+		return 0;
+	if (kind == RES_CALENDAR_EVENT)
+		return field_eq(after, o, "start_at");
+	return 1;
+}
+
+/* ---------------------------------------------------------------- the look-up of a journal */
+
+struct lost {
+	struct canvas *cv;
+	struct journal_log *l;
+	size_t i;                 /* the change */
+	char *path;               /* its list */
+	double age;               /* seconds since its intent when the look-up began (-1: unknown) */
+	double window;
+	double waited;
+	int looks;
+	int done;                 /* 1 found or absent for good, 2 cannot tell */
+	char *why;                /* done == 2: why (malloced) */
+};
+
+static void look(struct lost *k);
+
+static void on_look(struct canvas *cv, cJSON *json, const struct err *err, void *ud)
+{
+	struct lost *k = ud;
+	const struct plan_change *c = &k->l->plan->changes[k->i];
+	const cJSON *o;
+	char b[32], ids[256] = "";
+	const char *id;
+	int n = 0;
+
+	(void)cv;
+	if (err->code) {
+		k->done = 2;
+		k->why = xasprintf("its list cannot be read (%s)", err->msg);
+		cJSON_Delete(json);
+		return;
+	}
+	cJSON_ArrayForEach(o, json) {
+		if (!exec_create_matches(c->kind, c->after, o))
+			continue;
+		id = exec_id_text(cJSON_GetObjectItemCaseSensitive(o, c->kind == RES_PAGE ? "page_id" : "id"), b);
+		if (!id)
+			continue;
+		n++;
+		snprintf(ids + strlen(ids), sizeof(ids) - strlen(ids), "%s%s", n > 1 ? ", " : "", id);
+	}
+	cJSON_Delete(json);
+	if (n == 1) {
+		k->done = 1;
+		free(k->l->new_id[k->i]);
+		k->l->new_id[k->i] = xstrdup(ids);
+		notef("course %s, %s '%.80s': found id %s, which the interrupted run's POST (change %ld) made",
+		      c->course_id, plan_kind_name(c->kind), c->name ? c->name : "", ids, c->seq);
+		return;
+	}
+	if (n > 1) {
+		k->done = 2;
+		k->why = xasprintf("Canvas holds %d that match it (ids %s): coursectl cannot tell which one its POST "
+				   "made", n, ids);
+		return;
+	}
+	if (k->age >= 0 && k->age + k->waited >= k->window) {
+		k->done = 1;   /* absent for longer than Canvas could still be making it: never made */
+		k->l->state[k->i] = JOURNAL_NONE;
+		notef("course %s, %s '%.80s': not in Canvas; the interrupted run's POST (change %ld) made nothing",
+		      c->course_id, plan_kind_name(c->kind), c->name ? c->name : "", c->seq);
+		return;
+	}
+	if (k->age < 0) {
+		k->done = 2;
+		k->why = xstrdup("it is not in Canvas, but the journal does not say when its POST left, so it may "
+				 "still appear");
+		return;
+	}
+	look(k);
+}
+
+static void look(struct lost *k)
+{
+	double d = exec_lost_delay(k->looks);
+
+	if (k->age + k->waited + d > k->window)
+		d = k->window - k->age - k->waited;
+	if (d < 0)
+		d = 0;
+	k->waited += d;
+	k->looks++;
+	if (d > 0) {
+		/* canvas_list has no delayed form: sleep here (the look-ups run one after another) */
+		struct timespec ts = { (time_t)d, (long)((d - (double)(time_t)d) * 1e9) };
+
+		nanosleep(&ts, NULL);
+	}
+	canvas_list(k->cv, k->path, "the list a lost create goes into", on_look, k);
+}
+
+/* Seconds since an "at" time of the journal ("2026-11-27T23:59:59.123Z"), or -1. */
+static double age_of(const char *at)
+{
+	struct tm tm;
+	struct timespec now;
+	double frac = 0;
+	int n = 0;
+
+	if (!at)
+		return -1;
+	memset(&tm, 0, sizeof(tm));
+	if (sscanf(at, "%4d-%2d-%2dT%2d:%2d:%2d%n", &tm.tm_year, &tm.tm_mon, &tm.tm_mday, &tm.tm_hour, &tm.tm_min,
+		   &tm.tm_sec, &n) != 6)
+		return -1;
+	tm.tm_year -= 1900;
+	tm.tm_mon -= 1;
+	if (at[n] == '.')
+		frac = strtod(at + n, NULL);
+	clock_gettime(CLOCK_REALTIME, &now);
+	return (double)now.tv_sec + (double)now.tv_nsec / 1e9 - ((double)timegm(&tm) + frac);
+}
+
+/* The list a create of change i goes into, or NULL (its module was a create we could not find). */
+static char *list_of(const struct journal_log *l, size_t i)
+{
+	const struct plan_change *c = &l->plan->changes[i];
+	const struct resource *res = resource_get(c->kind);
+	char b[32];
+	const char *m;
+	size_t k;
+
+	switch (c->kind) {
+	case RES_MODULE_ITEM:
+		m = exec_id_text(cJSON_GetObjectItemCaseSensitive(c->after, "module_id"), b);
+		if (m && !strncmp(m, "new:", 4)) {
+			for (k = 0; k < l->plan->nchanges; k++)
+				if (l->plan->changes[k].op == PLAN_CREATE && !strcmp(l->plan->changes[k].id, m) &&
+				    !strcmp(l->plan->changes[k].course_id, c->course_id))
+					break;
+			m = k < l->plan->nchanges ? l->new_id[k] : NULL;
+		}
+		return m ? xasprintf("/api/v1/courses/%s/modules/%s/items", c->course_id, m) : NULL;
+	case RES_PAGE:
+		return xasprintf("/api/v1/courses/%s/pages", c->course_id);
+	case RES_ASSIGNMENT_OVERRIDE:
+		return NULL;
+	default:
+		return res->list_path ? xasprintf(res->list_path, c->course_id) : NULL;
+	}
+}
+
+int exec_find_lost_creates(struct canvas *cv, struct journal_log *l, double timeout_s, char ***unresolved,
+			   size_t *nunresolved, struct err *err)
+{
+	const struct plan *p = l->plan;
+	struct lost *ks = xcalloc(p->nchanges ? p->nchanges : 1, sizeof(*ks));
+	size_t i, n = 0, pass;
+	int rc = 0;
+
+	*unresolved = NULL;
+	*nunresolved = 0;
+	/* modules first: an item's list is its module, which may be a lost create itself */
+	for (pass = 0; pass < 2 && !rc; pass++) {
+		size_t first = n;
+
+		for (i = 0; i < p->nchanges; i++) {
+			const struct plan_change *c = &p->changes[i];
+			struct lost *k;
+
+			if (c->op != PLAN_CREATE || l->state[i] != JOURNAL_INTENT || l->new_id[i] ||
+			    (c->kind == RES_MODULE_ITEM) != (pass == 1))
+				continue;
+			k = &ks[n++];
+			k->cv = cv;
+			k->l = l;
+			k->i = i;
+			k->age = age_of(l->intent_at ? l->intent_at[i] : NULL);
+			k->window = exec_lost_window(timeout_s);
+			k->path = list_of(l, i);
+			if (!k->path) {
+				k->done = 2;
+				k->why = xstrdup(c->kind == RES_MODULE_ITEM ? "its module is a create whose id is not known "
+						 "either" : "Canvas has no list to look for it in");
+			}
+		}
+		for (i = first; i < n; i++) {
+			if (ks[i].done)
+				continue;
+			/* one at a time: look() may sleep between looks of one create */
+			ks[i].looks = 1;
+			canvas_list(cv, ks[i].path, "the list a lost create goes into", on_look, &ks[i]);
+			if ((rc = canvas_run(cv, err)))
+				break;
+		}
+	}
+	for (i = 0; i < n; i++) {
+		const struct plan_change *c = &p->changes[ks[i].i];
+
+		if (!rc && ks[i].done == 2) {
+			*unresolved = xrealloc(*unresolved, (*nunresolved + 1) * sizeof(**unresolved));
+			(*unresolved)[(*nunresolved)++] = xasprintf("course %s, %s '%.80s' (change %ld, a create whose "
+								   "answer was lost): %s", c->course_id,
+								   plan_kind_name(c->kind), c->name ? c->name : "",
+								   c->seq, ks[i].why);
+		}
+		free(ks[i].why);
+		free(ks[i].path);
+	}
+	free(ks);
+	return rc;
+}
