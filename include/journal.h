@@ -110,5 +110,10 @@ struct journal_log {
 /* Read and check a journal. Damage other than a torn last line is ERR_CORRUPT naming FILE:LINE. */
 int journal_read(struct journal_log **out, const char *path, struct err *err);
 void journal_log_free(struct journal_log *l);
+/* Before a resume or a rollback trusts a journal read back (issue 13): the plan in its header must
+ * hash to the header's plan_sha256, match its own changes_sha256 when it has one, and (an apply's
+ * plan that lists its recipe's steps) hold only changes those steps can make. ERR_CORRUPT naming
+ * FILE:1 and what differs otherwise; the message says nothing was changed. */
+int journal_check(const struct journal_log *l, struct err *err);
 
 #endif

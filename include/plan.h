@@ -103,9 +103,28 @@ struct plan_failure {
 	char *error;              /* one sentence */
 };
 
+/* A step of the recipe the plan was made from: its name (as changes name it in `steps`) and its
+ * action ("shift_dates", "modules", "pages", "replace_text"), which says what it can change
+ * (plan_check_fields). */
+struct plan_step {
+	char *name;
+	char *action;
+};
+
+enum plan_digest_state {
+	PLAN_DIGEST_NONE = 0,     /* built in memory, or read from a file without changes_sha256 */
+	PLAN_DIGEST_OK,           /* read, and its changes_sha256 matches what it holds */
+	PLAN_DIGEST_BAD           /* read, and it does not: the file was edited */
+};
+
 struct plan {
 	char *recipe_path;        /* as given on the command line; NULL when unknown */
 	char *recipe_sha256;
+	struct plan_step *rsteps; /* the recipe's steps, in recipe order (plan file: recipe_steps) */
+	size_t nrsteps;
+	int has_rsteps;           /* read: the file had recipe_steps (a 0.3.0 plan has none) */
+	char *changes_sha256;     /* read: the digest the file carries, or NULL; see plan_digest */
+	enum plan_digest_state digest;
 	char *description;
 	char *base_url;
 	char *created_at;         /* UTC, ISO 8601 */
@@ -158,6 +177,29 @@ int plan_write(const struct plan *p, const char *path, struct err *err);
  * caller's (plan_free). */
 int plan_read(struct plan **out, const char *path, struct err *err);
 int plan_from_json(struct plan **out, const cJSON *doc, const char *name, struct err *err);
+
+/* ---------------------------------------------------------------- integrity (issue 13) */
+
+/* Record a step of the recipe (strings copied). */
+void plan_add_recipe_step(struct plan *p, const char *name, const char *action);
+
+/* The digest a plan file carries as "changes_sha256" (plan_digest.c, docs/plan-format.md "The
+ * digest"): the SHA-256, lower-case hex, of the RFC 8785 canonical JSON of {changes, recipe_sha256,
+ * recipe_steps} as they stand in the document `doc` (a plan file's root). plan_to_json writes it,
+ * plan_from_json recomputes it into p->digest. */
+void plan_digest(const cJSON *doc, char out[65]);
+struct buf;
+/* The RFC 8785 canonical text of v, appended to out (for the digest, and its tests). */
+void plan_canonical_json(const cJSON *v, struct buf *out);
+
+/* A plan read back from a file must be the one `plan` wrote: ERR_CORRUPT naming `name` when it
+ * has no digest (written before 0.4.0) or its changes no longer match it. */
+int plan_check_digest(const struct plan *p, const char *name, struct err *err);
+
+/* Every change must be one the recipe's steps can make (step_fields.c): each step it names is a
+ * step of p->rsteps, and the change's kind, op and field (a create's fields) are in that step's
+ * action's row. ERR_CORRUPT naming `name`, the course, the object and the field otherwise. */
+int plan_check_fields(const struct plan *p, const char *name, struct err *err);
 
 /* ---------------------------------------------------------------- from a recipe (plan_build.c) */
 

@@ -137,6 +137,14 @@ struct rdate;
  * offset is exact. -1 with err set when zone is needed and NULL. */
 int step_date_utc(const struct rdate *d, const char *zone, char out[32], struct err *err);
 
+/* ---------------------------------------------------------------- what an action can change */
+
+/* 1 when a step of `action` ("shift_dates", "modules", ...) can make a change of `op` to `field`
+ * of a `kind` object (runner/step_fields.c holds the table; plan_check_fields uses it). For
+ * PLAN_CREATE, field NULL asks whether it creates such objects at all, and a field whether a new
+ * one may carry it; for PLAN_DELETE the field is not looked at. */
+int step_field_allowed(const char *action, enum resource_kind kind, enum plan_op op, const char *field);
+
 /* ---------------------------------------------------------------- the actions */
 
 struct rmodules;

@@ -20,9 +20,13 @@
  * saved plan (a JSON file whose "format" is coursectl-plan) is applied exactly as saved, and only
  * to the Canvas it was made against: a plan made on a test instance must not land in production
  * because CANVAS_BASE_URL says so; its URL is also the default when neither --url nor
- * CANVAS_BASE_URL is set. --course and --var apply to recipes only (a saved plan's values are
- * already worked out). --resume finishes an interrupted run with its own journal: done changes are
- * left alone, the rest are checked against Canvas (exec.h "Resume") and written.
+ * CANVAS_BASE_URL is set. Before anything else a saved plan must be the one `plan` wrote (its
+ * changes_sha256, plan_digest.c) and hold only changes its recipe's steps can make
+ * (plan_check_fields, step_fields.c); a journal to resume must match its plan_sha256
+ * (journal_check). Either refusal is exit 1, before Canvas is contacted. --course and --var apply
+ * to recipes only (a saved plan's values are already worked out). --resume finishes an interrupted
+ * run with its own journal: done changes are left alone, the rest are checked against Canvas
+ * (exec.h "Resume") and written.
  *
  * Output: the plan (text) and the summary on stdout; progress, the journal's path and the
  * failures on stderr. --format json prints one result document instead of both: the summary and
@@ -540,7 +544,7 @@ int cmd_apply(int argc, char **argv)
 	if (o.resume) {
 		size_t left = 0;
 
-		if (journal_read(&log, o.resume, &err))
+		if (journal_read(&log, o.resume, &err) || journal_check(log, &err))
 			goto done;
 		p = log->plan;
 		if (config_resolve(&cfg, p->base_url, NULL, &err) || canvas_new(&cv, &cfg, &err) ||
@@ -561,7 +565,8 @@ int cmd_apply(int argc, char **argv)
 				"plan, applied as saved", o.input);
 			goto done;
 		}
-		if (plan_read(&owned, o.input, &err))
+		if (plan_read(&owned, o.input, &err) || plan_check_digest(owned, o.input, &err) ||
+		    plan_check_fields(owned, o.input, &err))
 			goto done;
 		p = owned;
 		if (config_resolve(&cfg, p->base_url, NULL, &err) || canvas_new(&cv, &cfg, &err) ||

@@ -17,6 +17,11 @@
  * undo step the plan skips (a create whose id the journal does not know), exit 1 with a last line
  * naming what is left and the command that goes on (apply_plan, cmd_apply.c "what is left").
  *
+ * The journal must be the one the run wrote (journal_check: the plan in its header against the
+ * header's plan_sha256, issue 13): an edited `before` would otherwise be written to Canvas as
+ * "the value that was there". A mismatch stops the rollback, dry run included, before Canvas is
+ * contacted.
+ *
  * --dry-run shows the rollback as a plan diff (render_text, or the plan JSON with --format json)
  * and touches neither Canvas nor any journal. The rollback runs against the Canvas the journal was
  * written for only (its base URL; --url must agree).
@@ -115,7 +120,7 @@ int cmd_rollback(int argc, char **argv)
 		err_set(&err, ERR_USAGE, "rollback needs the journal of the run to undo");
 		goto done;
 	}
-	if (journal_read(&log, path, &err))
+	if (journal_read(&log, path, &err) || journal_check(log, &err))
 		goto done;
 	if (dry) {
 		if (exec_inverse_plan(&inv, log, &err))

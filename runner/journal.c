@@ -25,6 +25,16 @@
  *       is damage, not a tear -- a cut record is never valid JSON, as every record ends in '}'.
  *       journal_reopen() truncates the torn line away before appending.
  *
+ *   (7) A journal is checked against itself before resume or rollback trust it (journal_check,
+ *       issue 13): the plan in the header must hash to the header's plan_sha256 (printed again
+ *       with cJSON_PrintUnformatted, which gives back the very text the writer hashed: cJSON prints
+ *       a parsed tree the way it printed the tree it came from), its changes must match the plan's
+ *       own changes_sha256 when it has one, and an apply's plan must hold only changes its
+ *       recipe's steps can make (plan_check_fields). Records must agree with the plan on read: an
+ *       outcome carries an `id` only for a create, a job names only assignment or override
+ *       updates; a seq outside the plan was already damage. `journal show` and `list` read without
+ *       journal_check (they report; they do not write), so a hand-written journal still shows.
+ *
  * Records (journal.h): the header's keys are exactly type, format, version, tool, run, base_url,
  * recipe, recipe_sha256, plan_sha256, courses (the ids, numbers when numeric as in the plan
  * file), created_at (UTC, seconds), user (the login name of getuid(), nothing else about the
@@ -754,11 +764,21 @@ static int read_job(struct journal_log *l, const cJSON *rec, long line, struct e
 	if (!job_path_ok(progress) || !cJSON_IsArray(seqs))
 		return err_set(err, ERR_CORRUPT, "%s:%ld: a job record needs \"seqs\" and a \"progress\" path "
 			       "(/api/v1/progress/ID)", l->path, line);
-	cJSON_ArrayForEach(v, seqs)
+	cJSON_ArrayForEach(v, seqs) {
+		const struct plan_change *c;
+
 		if (!cJSON_IsNumber(v) || v->valuedouble < 1 || v->valuedouble > (double)n ||
 		    (double)(long)v->valuedouble != v->valuedouble)
 			return err_set(err, ERR_CORRUPT, "%s:%ld: the job names no change of the plan (seqs must be "
 				       "1..%zu)", l->path, line, n);
+		/* rule (7): only assignment and override dates go through bulk_update */
+		c = &l->plan->changes[(long)v->valuedouble - 1];
+		if (c->op != PLAN_UPDATE || (c->kind != RES_ASSIGNMENT && c->kind != RES_ASSIGNMENT_OVERRIDE))
+			return err_set(err, ERR_CORRUPT, "%s:%ld: the job names change %ld, which the plan has as %s %s %s "
+				       "%s, not an assignment date: the journal does not match its plan; nothing was "
+				       "changed", l->path, line, c->seq, plan_op_name(c->op), plan_kind_name(c->kind), c->id,
+				       c->field ? c->field : "");
+	}
 	cJSON_ArrayForEach(v, seqs)
 		set_text(&l->job[(long)v->valuedouble - 1], progress);
 	l->finished = 0;
@@ -821,6 +841,12 @@ static int read_record(struct journal_log *l, const cJSON *rec, long line, struc
 		return err_set(err, ERR_CORRUPT,
 			       "%s:%ld: the outcome of change %ld has an error or id of the wrong type", l->path,
 			       line, seq);
+	/* rule (7): only a create's outcome names the id Canvas gave the object */
+	if ((cJSON_IsString(id) || cJSON_IsNumber(id)) && l->plan->changes[seq - 1].op != PLAN_CREATE)
+		return err_set(err, ERR_CORRUPT, "%s:%ld: the outcome of change %ld carries an object id, but the plan "
+			       "has change %ld as a%s %s, not a create: the journal does not match its plan; nothing was "
+			       "changed", l->path, line, seq, seq, l->plan->changes[seq - 1].op == PLAN_UPDATE ? "n" : "",
+			       plan_op_name(l->plan->changes[seq - 1].op));
 	l->state[seq - 1] = (enum journal_state)s;
 	set_text(&l->error[seq - 1], cJSON_IsString(error) ? error->valuestring : NULL);
 	cJSON_Delete(l->live[seq - 1]);
@@ -912,6 +938,35 @@ int journal_read(struct journal_log **out, const char *path, struct err *err)
 		return rc;
 	}
 	*out = l;
+	return 0;
+}
+
+int journal_check(const struct journal_log *l, struct err *err)
+{
+	const cJSON *plan = cJSON_GetObjectItemCaseSensitive(l->header, "plan");
+	const char *want = get_str(l->header, "plan_sha256"), *run = get_str(l->header, "run");
+	char *text = cJSON_PrintUnformatted(plan), hex[65], *name;
+	int rc;
+
+	if (!text)
+		return err_set(err, ERR_GENERIC, "out of memory checking journal '%s'", l->path);
+	sha256_hex(text, strlen(text), hex);
+	free(text);
+	if (!want || strcmp(want, hex))
+		return err_set(err, ERR_CORRUPT, "%s:1: the plan in the header does not match the header's plan_sha256 "
+			       "(%.12s..., the plan hashes to %.12s...): the journal was edited after the run wrote it, "
+			       "so its before values cannot be trusted; nothing was changed", l->path,
+			       want ? want : "(none)", hex);
+	if (l->plan->digest == PLAN_DIGEST_BAD)
+		return err_set(err, ERR_CORRUPT, "%s:1: the changes of the plan in the header do not match its "
+			       "changes_sha256: the journal was edited after the run wrote it; nothing was changed",
+			       l->path);
+	if (run && !strcmp(run, "apply") && l->plan->has_rsteps) {
+		name = xasprintf("%s:1", l->path);
+		rc = plan_check_fields(l->plan, name, err);
+		free(name);
+		return rc;
+	}
 	return 0;
 }
 

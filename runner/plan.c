@@ -204,6 +204,12 @@ void plan_free(struct plan *p)
 	free(p->skipped);
 	free(p->recipe_path);
 	free(p->recipe_sha256);
+	for (i = 0; i < p->nrsteps; i++) {
+		free(p->rsteps[i].name);
+		free(p->rsteps[i].action);
+	}
+	free(p->rsteps);
+	free(p->changes_sha256);
 	free(p->description);
 	free(p->base_url);
 	free(p->created_at);
@@ -214,6 +220,14 @@ void plan_free(struct plan *p)
 static char *dup_or_null(const char *s)
 {
 	return s ? xstrdup(s) : NULL;
+}
+
+void plan_add_recipe_step(struct plan *p, const char *name, const char *action)
+{
+	p->rsteps = xrealloc(p->rsteps, (p->nrsteps + 1) * sizeof(*p->rsteps));
+	p->rsteps[p->nrsteps].name = xstrdup(name);
+	p->rsteps[p->nrsteps].action = xstrdup(action);
+	p->nrsteps++;
 }
 
 void plan_add_failure(struct plan *p, const char *course, const char *error)
@@ -590,6 +604,7 @@ cJSON *plan_to_json(const struct plan *p)
 {
 	cJSON *doc = cJSON_CreateObject(), *arr, *o, *steps, *sum;
 	struct plan_summary s;
+	char hex[65];
 	size_t i, k;
 
 	cJSON_AddStringToObject(doc, "format", PLAN_FORMAT);
@@ -597,6 +612,14 @@ cJSON *plan_to_json(const struct plan *p)
 	cJSON_AddStringToObject(doc, "tool", "coursectl " COURSECTL_VERSION);
 	add_str(doc, "recipe", p->recipe_path);
 	add_str(doc, "recipe_sha256", p->recipe_sha256);
+	arr = cJSON_AddArrayToObject(doc, "recipe_steps");
+	for (i = 0; i < p->nrsteps; i++) {
+		o = cJSON_CreateObject();
+		cJSON_AddStringToObject(o, "name", p->rsteps[i].name);
+		cJSON_AddStringToObject(o, "action", p->rsteps[i].action);
+		cJSON_AddItemToArray(arr, o);
+	}
+	cJSON_AddNullToObject(doc, "changes_sha256");   /* filled in last, over the changes */
 	add_str(doc, "description", p->description);
 	add_str(doc, "base_url", p->base_url);
 	add_str(doc, "created_at", p->created_at);
@@ -683,6 +706,8 @@ cJSON *plan_to_json(const struct plan *p)
 	cJSON_AddNumberToObject(sum, "skipped", (double)s.skipped);
 	if (p->nfailed)
 		cJSON_AddNumberToObject(sum, "failed_courses", (double)p->nfailed);
+	plan_digest(doc, hex);
+	cJSON_ReplaceItemInObjectCaseSensitive(doc, "changes_sha256", cJSON_CreateString(hex));
 	return doc;
 }
 
@@ -868,6 +893,34 @@ static int read_blackouts(struct plan *p, const cJSON *list, const char *name, s
 	return 0;
 }
 
+/* recipe_steps and changes_sha256 (issue 13), absent from plans of 0.3.0: p->has_rsteps and
+ * p->digest say what was there. */
+static int read_digest(struct plan *p, const cJSON *doc, const char *name, struct err *err)
+{
+	const cJSON *steps = cJSON_GetObjectItemCaseSensitive(doc, "recipe_steps"), *it;
+	char hex[65];
+	size_t i = 0;
+
+	if (steps && !cJSON_IsNull(steps)) {
+		if (!cJSON_IsArray(steps))
+			return err_set(err, ERR_CORRUPT, "%s: \"recipe_steps\" is not a list", name);
+		cJSON_ArrayForEach(it, steps) {
+			i++;
+			if (!get_str(it, "name") || !get_str(it, "action"))
+				return err_set(err, ERR_CORRUPT, "%s: recipe step %zu lacks its name or action", name, i);
+			plan_add_recipe_step(p, get_str(it, "name"), get_str(it, "action"));
+		}
+		p->has_rsteps = 1;
+	}
+	if (opt_str(doc, "changes_sha256", &p->changes_sha256))
+		return err_set(err, ERR_CORRUPT, "%s: \"changes_sha256\" is not a string", name);
+	if (p->changes_sha256) {
+		plan_digest(doc, hex);
+		p->digest = strcmp(hex, p->changes_sha256) ? PLAN_DIGEST_BAD : PLAN_DIGEST_OK;
+	}
+	return 0;
+}
+
 int plan_from_json(struct plan **out, const cJSON *doc, const char *name, struct err *err)
 {
 	struct plan *p;
@@ -919,7 +972,8 @@ int plan_from_json(struct plan **out, const cJSON *doc, const char *name, struct
 		free(course);
 		free(id);
 	}
-	if ((rc = read_blackouts(p, cJSON_GetObjectItemCaseSensitive(doc, "blackouts"), name, err)))
+	if ((rc = read_blackouts(p, cJSON_GetObjectItemCaseSensitive(doc, "blackouts"), name, err)) ||
+	    (rc = read_digest(p, doc, name, err)))
 		goto done;
 	i = 0;
 	cJSON_ArrayForEach(it, cJSON_GetObjectItemCaseSensitive(doc, "failed_courses")) {

@@ -140,6 +140,18 @@ static int run_course(struct plan *p, const struct recipe *r, cJSON *course, con
 	return 0;
 }
 
+/* The recipe's steps, names and actions, in the plan (once): what apply checks each change
+ * against (plan_check_fields). */
+static void record_steps(struct plan *p, const struct recipe *r)
+{
+	size_t i;
+
+	if (p->nrsteps)
+		return;
+	for (i = 0; i < r->nsteps; i++)
+		plan_add_recipe_step(p, r->steps[i].name, r->steps[i].action->name);
+}
+
 int plan_run(struct plan *p, const struct recipe *r, cJSON *snapshot, char *const *given, struct err *err)
 {
 	cJSON *course;
@@ -147,6 +159,7 @@ int plan_run(struct plan *p, const struct recipe *r, cJSON *snapshot, char *cons
 	char idb[32];
 	int rc;
 
+	record_steps(p, r);
 	cJSON_ArrayForEach(course, cJSON_GetObjectItemCaseSensitive(snapshot, "courses")) {
 		const cJSON *id = cJSON_GetObjectItemCaseSensitive(course, "id");
 
@@ -208,6 +221,7 @@ int plan_make(struct plan **out, struct canvas *cv, const struct recipe *r, char
 	p = plan_new();
 	p->recipe_path = xstrdup(r->path);
 	p->recipe_sha256 = xstrdup(r->sha256);
+	record_steps(p, r);
 	p->description = r->description ? xstrdup(r->description) : NULL;
 	p->base_url = xstrdup(canvas_base_url(cv));
 	p->created_at = utc_now();

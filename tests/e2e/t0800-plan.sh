@@ -7,8 +7,9 @@
 # Blueprint-locked page to skip. The plans the recipes must produce over it are in
 # tests/e2e/expected/<recipe>.json, written from the recipes and the seed (not from coursectl's
 # output). They are compared field by field after normalising:
-#   - created_at, base_url, recipe (the path), recipe_sha256 and tool are removed (checked apart:
-#     base_url is the simulator's, recipe_sha256 the file's, created_at an ISO 8601 UTC instant);
+#   - created_at, base_url, recipe (the path), recipe_sha256, changes_sha256 and tool are removed
+#     (checked apart: base_url is the simulator's, recipe_sha256 the file's, created_at an ISO 8601
+#     UTC instant, changes_sha256 recomputed as docs/plan-format.md "The digest" says, with jq);
 #   - seq is removed and both change lists are sorted by (course, kind, id, field, op), skipped by
 #     (course, kind, id, field, step): the order of objects follows the order steps visit them,
 #     which is not part of the contract; seq is checked to be 1..n in the output's order.
@@ -25,7 +26,7 @@ NO_CHANGES='^Plan: no changes\.?$'
 EXPECTED=$ROOT/tests/e2e/expected
 
 # jq: the plan without what differs from run to run, changes and skips in a canonical order.
-NORM='del(.created_at, .base_url, .recipe, .recipe_sha256, .tool)
+NORM='del(.created_at, .base_url, .recipe, .recipe_sha256, .changes_sha256, .tool)
   | .changes |= (map(del(.seq)) | sort_by([(.course_id | tostring), .kind, (.id | tostring), (.field // ""), .op]))
   | .skipped |= sort_by([(.course_id | tostring), .kind, (.id | tostring), (.field // ""), .step])'
 
@@ -72,6 +73,8 @@ check_plan() {
 	expect_match '^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}Z$' "$(jq -r .created_at "$got")" created_at
 	expect_match '^coursectl [0-9]' "$(jq -r .tool "$got")" tool
 	expect_eq true "$(jq '[.changes[].seq] == [range(1; (.changes | length) + 1)]' "$got")" 'seq is 1..n'
+	expect_eq "$(jq -jcS '{changes, recipe_sha256, recipe_steps}' "$got" | sha256sum | cut -d' ' -f1)" \
+		"$(jq -r .changes_sha256 "$got")" "changes_sha256 (recomputed with jq)"
 	jq -S "$NORM" "$want" >"$LOGDIR/want.norm.json"
 	jq -S "$NORM" "$got" >"$LOGDIR/got.norm.json"
 	if ! diff -u "$LOGDIR/want.norm.json" "$LOGDIR/got.norm.json" >"$LOGDIR/plan.diff"; then

@@ -4,7 +4,10 @@
  * plan with its full before values); a torn last line is forgiven and cut away by reopen, any
  * other damage is refused with FILE:LINE; the file is private (0600) from creation and its header
  * holds exactly the documented keys (so no token can slip in); a second run on one journal is
- * locked out; a seq outside the plan is refused on write and on read; a write error leaves the
+ * locked out; a seq outside the plan is refused on write and on read, and so are records that
+ * disagree with the plan (an id for an update, a job for a page body); journal_check refuses a
+ * journal whose header plan was edited (a before changed: plan_sha256; a change of a field no step
+ * makes, with both hashes made again: the field table); a write error leaves the
  * file ending on a whole record; the default directory follows XDG_STATE_HOME, then HOME.
  * Every case works in its own temporary directory.
  */
@@ -36,18 +39,23 @@ static const char *plan_text =
 	"{\"format\": \"coursectl-plan\", \"version\": 1, \"recipe\": \"recipes/r.yaml\","
 	" \"recipe_sha256\": \"0f5c00000000000000000000000000000000000000000000000000000000abcd\","
 	" \"base_url\": \"https://canvas.test\", \"created_at\": \"2026-01-01T00:00:00Z\","
+	" \"recipe_steps\": [{\"name\": \"Structure\", \"action\": \"modules\"},"
+	"   {\"name\": \"Syllabus\", \"action\": \"pages\"}, {\"name\": \"Rollover\", \"action\": \"shift_dates\"}],"
 	" \"courses\": [{\"id\": 4821, \"name\": \"Physics I\", \"course_code\": \"PHYS 101\","
 	"   \"time_zone\": \"America/New_York\"}],"
 	" \"changes\": ["
-	"  {\"seq\": 1, \"step\": \"Rollover\", \"course_id\": 4821, \"kind\": \"assignment\", \"id\": 90211,"
-	"   \"name\": \"Lab 1\", \"op\": \"update\", \"field\": \"due_at\","
-	"   \"before\": \"2025-10-18T03:59:59Z\", \"after\": \"2026-03-07T04:59:59Z\"},"
+	"  {\"seq\": 1, \"step\": \"Structure\", \"course_id\": 4821, \"kind\": \"module\", \"id\": \"new:1\","
+	"   \"name\": \"Start Here\", \"op\": \"create\", \"field\": null, \"before\": null,"
+	"   \"after\": {\"name\": \"Start Here\", \"position\": 1}},"
 	"  {\"seq\": 2, \"step\": \"Syllabus\", \"course_id\": 4821, \"kind\": \"page\", \"id\": 73,"
 	"   \"name\": \"Syllabus\", \"op\": \"update\", \"field\": \"body\","
 	"   \"before\": \"<p>Fall 2025 \\u00e9t\\u00e9\\nline two</p>\", \"after\": \"<p>Spring 2026</p>\"},"
-	"  {\"seq\": 3, \"step\": \"Structure\", \"course_id\": 4821, \"kind\": \"module\", \"id\": \"new:1\","
-	"   \"name\": \"Start Here\", \"op\": \"create\", \"field\": null, \"before\": null,"
-	"   \"after\": {\"name\": \"Start Here\", \"position\": 1}}],"
+	"  {\"seq\": 3, \"step\": \"Rollover\", \"course_id\": 4821, \"kind\": \"assignment\", \"id\": 90211,"
+	"   \"name\": \"Lab 1\", \"op\": \"update\", \"field\": \"due_at\","
+	"   \"before\": \"2025-10-18T03:59:59Z\", \"after\": \"2026-03-07T04:59:59Z\"},"
+	"  {\"seq\": 4, \"step\": \"Rollover\", \"course_id\": 4821, \"kind\": \"assignment\", \"id\": 90212,"
+	"   \"name\": \"Lab 2\", \"op\": \"update\", \"field\": \"due_at\","
+	"   \"before\": \"2025-10-25T03:59:59Z\", \"after\": \"2026-03-14T03:59:59Z\"}],"
 	" \"skipped\": []}";
 
 struct fx {
@@ -190,7 +198,7 @@ static void write_sample(struct fx *f, int finish)
 	cJSON_Delete(summary);
 }
 
-/* A resume that takes an existing object as create 3's result (issue 13) journals it, as it was,
+/* A resume that takes an existing object as create 1's result (issue 13) journals it, as it was,
  * in an intent's "adopted" key: read back per change, with the time of the latest intent. */
 static void test_adopted_record(void **state)
 {
@@ -198,25 +206,25 @@ static void test_adopted_record(void **state)
 	struct journal *j;
 	struct journal_log *a;
 	struct err err = ERR_INIT;
-	long three = 3;
+	long one = 1;
 	cJSON *obj = cJSON_Parse("{\"page_id\":905,\"title\":\"T\",\"published\":false}");
 
 	write_sample(f, 0);
 	assert_int_equal(journal_reopen(&j, f->path, &err), 0);
-	assert_int_equal(journal_adopted(j, 3, "905", obj, &err), 0);
-	assert_int_equal(journal_intents(j, &three, 1, &err), 0);
-	assert_int_equal(journal_outcome(j, 3, JOURNAL_DONE, NULL, "905", NULL, &err), 0);
+	assert_int_equal(journal_adopted(j, 1, "905", obj, &err), 0);
+	assert_int_equal(journal_intents(j, &one, 1, &err), 0);
+	assert_int_equal(journal_outcome(j, 1, JOURNAL_DONE, NULL, "905", NULL, &err), 0);
 	assert_int_equal(journal_finish(j, NULL, &err), 0);
 	if (journal_read(&a, f->path, &err))
 		fail_msg("read: %s", err.msg);
-	assert_int_equal(a->state[2], JOURNAL_DONE);
-	assert_string_equal(a->new_id[2], "905");
-	assert_non_null(a->adopted[2]);
-	assert_string_equal(cJSON_GetStringValue(cJSON_GetObjectItem(a->adopted[2], "id")), "905");
-	assert_true(cJSON_IsFalse(cJSON_GetObjectItem(cJSON_GetObjectItem(a->adopted[2], "live"), "published")));
-	assert_null(a->adopted[0]);
-	assert_non_null(a->intent_at[2]);
-	assert_int_equal(strlen(a->intent_at[2]), 24);   /* 2026-12-06T02:25:45.123Z */
+	assert_int_equal(a->state[0], JOURNAL_DONE);
+	assert_string_equal(a->new_id[0], "905");
+	assert_non_null(a->adopted[0]);
+	assert_string_equal(cJSON_GetStringValue(cJSON_GetObjectItem(a->adopted[0], "id")), "905");
+	assert_true(cJSON_IsFalse(cJSON_GetObjectItem(cJSON_GetObjectItem(a->adopted[0], "live"), "published")));
+	assert_null(a->adopted[1]);
+	assert_non_null(a->intent_at[0]);
+	assert_int_equal(strlen(a->intent_at[0]), 24);   /* 2026-12-06T02:25:45.123Z */
 	journal_log_free(a);
 	cJSON_Delete(obj);
 }
@@ -241,7 +249,7 @@ static void test_round_trip(void **state)
 
 	if (journal_read(&l, f->path, &err))
 		fail_msg("read: %s", err.msg);
-	assert_int_equal(l->plan->nchanges, 3);
+	assert_int_equal(l->plan->nchanges, 4);
 	assert_int_equal(l->state[0], JOURNAL_DONE);
 	assert_int_equal(l->state[1], JOURNAL_FAILED);
 	assert_int_equal(l->state[2], JOURNAL_CONFLICT);
@@ -260,8 +268,9 @@ static void test_round_trip(void **state)
 	s = cJSON_PrintUnformatted(l->plan->changes[1].before);
 	assert_string_equal(s, "\"<p>Fall 2025 \xc3\xa9t\xc3\xa9\\nline two</p>\"");
 	free(s);
-	assert_int_equal(l->plan->changes[2].op, PLAN_CREATE);
-	assert_string_equal(l->plan->changes[2].id, "new:1");
+	assert_int_equal(l->plan->changes[0].op, PLAN_CREATE);
+	assert_string_equal(l->plan->changes[0].id, "new:1");
+	assert_int_equal(l->state[3], JOURNAL_NONE);
 	assert_string_equal(l->plan->base_url, "https://canvas.test");
 	journal_log_free(l);
 
@@ -308,10 +317,11 @@ static void test_later_records_win(void **state)
 	assert_int_equal(l->finished, 0);
 	assert_int_equal(l->state[2], JOURNAL_NONE);
 	journal_log_free(l);
-	append(f->path, "{\"type\":\"outcome\",\"seq\":2,\"state\":\"done\",\"id\":55}\n");
+	append(f->path, "{\"type\":\"outcome\",\"seq\":2,\"state\":\"done\"}\n");
+	append(f->path, "{\"type\":\"outcome\",\"seq\":1,\"state\":\"done\",\"id\":55}\n");
 	assert_int_equal(journal_read(&l, f->path, &err), 0);
 	assert_int_equal(l->state[1], JOURNAL_DONE);
-	assert_string_equal(l->new_id[1], "55");
+	assert_string_equal(l->new_id[0], "55");
 	journal_log_free(l);
 }
 
@@ -323,7 +333,7 @@ static void test_job_records(void **state)
 	struct journal *j;
 	struct journal_log *l;
 	struct err err = ERR_INIT;
-	long seqs[] = { 2, 3 }, two = 2;
+	long seqs[] = { 3, 4 }, three = 3;
 	cJSON *rec;
 
 	write_sample(f, 0);
@@ -337,23 +347,23 @@ static void test_job_records(void **state)
 	assert_string_equal(cJSON_GetStringValue(cJSON_GetObjectItem(rec, "type")), "job");
 	assert_string_equal(cJSON_GetStringValue(cJSON_GetObjectItem(rec, "progress")), "/api/v1/progress/77");
 	assert_int_equal(cJSON_GetArraySize(cJSON_GetObjectItem(rec, "seqs")), 2);
-	assert_int_equal(cJSON_GetArrayItem(cJSON_GetObjectItem(rec, "seqs"), 1)->valueint, 3);
+	assert_int_equal(cJSON_GetArrayItem(cJSON_GetObjectItem(rec, "seqs"), 1)->valueint, 4);
 	cJSON_Delete(rec);
 
 	assert_int_equal(journal_read(&l, f->path, &err), 0);
-	assert_null(l->job[0]);
-	assert_string_equal(l->job[1], "/api/v1/progress/77");
+	assert_null(l->job[1]);
 	assert_string_equal(l->job[2], "/api/v1/progress/77");
-	assert_int_equal(l->state[1], JOURNAL_INTENT);
+	assert_string_equal(l->job[3], "/api/v1/progress/77");
 	assert_int_equal(l->state[2], JOURNAL_INTENT);
+	assert_int_equal(l->state[3], JOURNAL_INTENT);
 	journal_log_free(l);
 
 	assert_int_equal(journal_reopen(&j, f->path, &err), 0);
-	assert_int_equal(journal_intents(j, &two, 1, &err), 0);
+	assert_int_equal(journal_intents(j, &three, 1, &err), 0);
 	journal_close(j);
 	assert_int_equal(journal_read(&l, f->path, &err), 0);
-	assert_null(l->job[1]);
-	assert_string_equal(l->job[2], "/api/v1/progress/77");
+	assert_null(l->job[2]);
+	assert_string_equal(l->job[3], "/api/v1/progress/77");
 	journal_log_free(l);
 }
 
@@ -551,7 +561,7 @@ static void test_corrupt_middle_line(void **state)
 static void test_bad_records(void **state)
 {
 	static const char *const bad[] = {
-		"{\"type\":\"intent\",\"seq\":4}",          /* the plan has 3 changes */
+		"{\"type\":\"intent\",\"seq\":5}",          /* the plan has 4 changes */
 		"{\"type\":\"intent\",\"seq\":0}",
 		"{\"type\":\"intent\",\"seq\":1.5}",
 		"{\"type\":\"intent\"}",
@@ -563,7 +573,10 @@ static void test_bad_records(void **state)
 		"{\"type\":\"mystery\",\"seq\":1}",
 		"{\"type\":\"job\",\"seqs\":[1],\"progress\":\"https://evil.example/x\"}",
 		"{\"type\":\"job\",\"seqs\":[1],\"progress\":\"/api/v1/progress/\"}",
-		"{\"type\":\"job\",\"seqs\":[4],\"progress\":\"/api/v1/progress/5\"}",
+		"{\"type\":\"job\",\"seqs\":[5],\"progress\":\"/api/v1/progress/5\"}",
+		/* records that disagree with the plan: a job for a page body, an id for an update */
+		"{\"type\":\"job\",\"seqs\":[2],\"progress\":\"/api/v1/progress/5\"}",
+		"{\"type\":\"outcome\",\"seq\":3,\"state\":\"done\",\"id\":\"777\"}",
 		"{\"type\":\"job\",\"seqs\":1,\"progress\":\"/api/v1/progress/5\"}",
 		"{\"type\":\"job\",\"seqs\":[1]}",
 		"{\"seq\":1}",
@@ -633,17 +646,17 @@ static void test_unknown_seq_refused_on_write(void **state)
 	struct fx *f = *state;
 	struct journal *j;
 	struct err err = ERR_INIT;
-	long seqs[] = { 1, 4 }, zero = 0;
+	long seqs[] = { 1, 5 }, zero = 0;
 	long size;
 
 	assert_int_equal(journal_create(&j, f->path, "apply", f->plan, NULL, &err), 0);
 	size = file_size(f->path);
 	assert_int_not_equal(journal_intents(j, seqs, 2, &err), 0);
-	assert_non_null(strstr(err.msg, "change 4"));
+	assert_non_null(strstr(err.msg, "change 5"));
 	/* nothing of the batch was written */
 	assert_int_equal(file_size(f->path), size);
 	assert_int_not_equal(journal_intents(j, &zero, 1, &err), 0);
-	assert_int_not_equal(journal_outcome(j, 4, JOURNAL_DONE, NULL, NULL, NULL, &err), 0);
+	assert_int_not_equal(journal_outcome(j, 5, JOURNAL_DONE, NULL, NULL, NULL, &err), 0);
 	assert_int_not_equal(journal_outcome(j, 1, JOURNAL_INTENT, NULL, NULL, NULL, &err), 0);
 	assert_int_not_equal(journal_outcome(j, 1, JOURNAL_NONE, NULL, NULL, NULL, &err), 0);
 	assert_int_equal(file_size(f->path), size);
@@ -857,6 +870,117 @@ static void test_state_names(void **state)
 	assert_string_equal(journal_state_name(JOURNAL_SKIPPED), "skipped");
 }
 
+
+/* ---------------------------------------------------------------- journal_check (issue 13) */
+
+/* Line 1 of f->path replaced by the header h (printed compact). */
+static void put_header(struct fx *f, const cJSON *h)
+{
+	char *s = slurp(f->path, NULL), *rest = strchr(s, '\n'), *line = cJSON_PrintUnformatted(h);
+	char *text = xasprintf("%s%s", line, rest);
+
+	spit(f->path, text, strlen(text));
+	free(text);
+	free(line);
+	free(s);
+}
+
+static void rehash(cJSON *h)
+{
+	char *ptext = cJSON_PrintUnformatted(cJSON_GetObjectItem(h, "plan")), hex[65];
+
+	sha256_hex(ptext, strlen(ptext), hex);
+	free(ptext);
+	cJSON_ReplaceItemInObject(h, "plan_sha256", cJSON_CreateString(hex));
+}
+
+static int check_file(struct fx *f, struct err *err)
+{
+	struct journal_log *l;
+	int rc;
+
+	err_clear(err);
+	if ((rc = journal_read(&l, f->path, err)))
+		return rc;
+	rc = journal_check(l, err);
+	journal_log_free(l);
+	return rc;
+}
+
+static void test_check_refuses_edited_plan(void **state)
+{
+	struct fx *f = *state;
+	struct err err = ERR_INIT;
+	cJSON *h, *c, *plan;
+	char hex[65];
+
+	write_sample(f, 1);
+	assert_int_equal(check_file(f, &err), 0);
+
+	/* a before edited: the plan no longer hashes to plan_sha256 */
+	h = line_json(f->path, 1);
+	c = cJSON_GetArrayItem(cJSON_GetObjectItem(cJSON_GetObjectItem(h, "plan"), "changes"), 2);
+	cJSON_ReplaceItemInObject(c, "before", cJSON_CreateString("2020-01-01T00:00:00Z"));
+	put_header(f, h);
+	assert_int_equal(check_file(f, &err), ERR_CORRUPT);
+	assert_non_null(strstr(err.msg, ":1: the plan in the header does not match the header's plan_sha256"));
+	assert_non_null(strstr(err.msg, f->path));
+	assert_non_null(strstr(err.msg, "nothing was changed"));
+
+	/* plan_sha256 made again to match: the plan's own changes_sha256 still tells */
+	rehash(h);
+	put_header(f, h);
+	assert_int_equal(check_file(f, &err), ERR_CORRUPT);
+	assert_non_null(strstr(err.msg, "do not match its changes_sha256"));
+
+	/* both made again, and a change no step can make: the field table */
+	cJSON_ReplaceItemInObject(c, "field", cJSON_CreateString("points_possible"));
+	plan = cJSON_GetObjectItem(h, "plan");
+	plan_digest(plan, hex);
+	cJSON_ReplaceItemInObject(plan, "changes_sha256", cJSON_CreateString(hex));
+	rehash(h);
+	put_header(f, h);
+	assert_int_equal(check_file(f, &err), ERR_CORRUPT);
+	assert_non_null(strstr(err.msg, "course 4821, assignment 90211, points_possible"));
+
+	/* no plan_sha256 at all */
+	cJSON_DeleteItemFromObject(h, "plan_sha256");
+	put_header(f, h);
+	assert_int_equal(check_file(f, &err), ERR_CORRUPT);
+	assert_non_null(strstr(err.msg, "(none)"));
+	cJSON_Delete(h);
+}
+
+/* A journal of 0.3.0 (its plan without recipe_steps or changes_sha256, plan_sha256 as always) and
+ * a rollback's journal (its plan made by rollback, no recipe) pass. */
+static void test_check_passes_old_and_rollback_journals(void **state)
+{
+	struct fx *f = *state;
+	struct journal *j;
+	struct err err = ERR_INIT;
+	cJSON *h, *plan;
+
+	write_sample(f, 1);
+	h = line_json(f->path, 1);
+	plan = cJSON_GetObjectItem(h, "plan");
+	cJSON_DeleteItemFromObject(plan, "recipe_steps");
+	cJSON_DeleteItemFromObject(plan, "changes_sha256");
+	rehash(h);
+	put_header(f, h);
+	cJSON_Delete(h);
+	assert_int_equal(check_file(f, &err), 0);
+	unlink(f->path);
+	assert_int_equal(journal_create(&j, f->path, "rollback", f->plan, "x.jsonl", &err), 0);
+	journal_close(j);
+	h = line_json(f->path, 1);
+	cJSON_ReplaceItemInObject(cJSON_GetObjectItem(h, "plan"), "recipe_steps", cJSON_CreateArray());
+	cJSON_DeleteItemFromObject(cJSON_GetObjectItem(h, "plan"), "changes_sha256");
+	rehash(h);
+	put_header(f, h);
+	cJSON_Delete(h);
+	assert_int_equal(check_file(f, &err), 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -865,6 +989,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_later_records_win, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_job_records, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_header_keys_and_no_token, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_check_refuses_edited_plan, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_check_passes_old_and_rollback_journals, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_mode_0600, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_torn_last_line, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_corrupt_middle_line, setup, teardown),

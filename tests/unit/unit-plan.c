@@ -6,6 +6,10 @@
  * change; Blueprint-locked columns become skips; creates fold later changes in; deletes carry the
  * object as Canvas has it; the plan file round-trips and is written private (0600); a damaged plan
  * is refused with the change at fault named; wall-clock times convert across DST as documented.
+ * Integrity (issue 13): the digest a plan file carries (changes_sha256) is RFC 8785's canonical
+ * form hashed, survives a write and a read and any re-layout, and changes when any part of any
+ * change does; the table of what each action can change (step_fields.c) holds every change the
+ * recipes of recipes/ and tests/fixtures plan over the fixture seeds, and refuses one they cannot.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -19,8 +23,10 @@
 
 #include <cmocka.h>
 
+#include "buf.h"
 #include "dates.h"
 #include "plan.h"
+#include "recipe.h"
 #include "step.h"
 #include "xalloc.h"
 
@@ -498,6 +504,413 @@ static void test_drop_course_and_failed_courses(void **state)
 	cJSON_Delete(b);
 }
 
+
+/* ---------------------------------------------------------------- integrity (issue 13) */
+
+static char *canon(const char *json)
+{
+	cJSON *v = cJSON_Parse(json);
+	struct buf b = BUF_INIT;
+
+	assert_non_null(v);
+	plan_canonical_json(v, &b);
+	cJSON_Delete(v);
+	return buf_detach(&b, NULL);
+}
+
+/* RFC 8785's own examples (sections 3.2.2, 3.2.3 and appendix B) and our escapes. */
+static void test_canonical_json(void **state)
+{
+	static const struct {
+		const char *in, *want;
+	} cases[] = {
+		{ "[1e21, 1e-7, 0.000001, 1.5, -0, 0, 333333333.3333333, 1e23, 5e-324, 1.7976931348623157e308]",
+		  "[1e+21,1e-7,0.000001,1.5,0,0,333333333.3333333,1e+23,5e-324,1.7976931348623157e+308]" },
+		{ "[123456789012345680000, 9007199254740992, 4821, -12, 0.1, 100, 1e20, 4.5e15]",
+		  "[123456789012345680000,9007199254740992,4821,-12,0.1,100,100000000000000000000,4500000000000000]" },
+		{ "{\"b\": 1, \"a\": {\"d\": true, \"c\": null}, \"\": false}",
+		  "{\"\":false,\"a\":{\"c\":null,\"d\":true},\"b\":1}" },
+		/* keys by UTF-16 code units: \r < 1 < \u0080 < \u00f6 < \u20ac < \ud83d\ude00 < \ufb33 (UTF-8
+		 * byte order would put U+FB33 before the emoji) */
+		{ "{\"\\u20ac\": 1, \"\\ud83d\\ude00\": 2, \"\\ufb33\": 3, \"\\u00f6\": 4, \"\\u0080\": 5, \"1\": 6,"
+		  " \"\\r\": 7}",
+		  "{\"\\r\":7,\"1\":6,\"\xc2\x80\":5,\"\xc3\xb6\":4,\"\xe2\x82\xac\":1,\"\xf0\x9f\x98\x80\":2,"
+		  "\"\xef\xac\xb3\":3}" },
+		{ "[\"\\u0001\\b\\t\\n\\f\\r\\\"\\\\/\\u007f\\u00e9\\u001f\"]",
+		  "[\"\\u0001\\b\\t\\n\\f\\r\\\"\\\\/\x7f\xc3\xa9\\u001f\"]" },
+	};
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		char *got = canon(cases[i].in);
+
+		if (strcmp(got, cases[i].want))
+			fail_msg("case %zu: got %s, want %s", i, got, cases[i].want);
+		free(got);
+	}
+}
+
+/* A plan of a few changes of every op, finished; the caller frees it. */
+static struct plan *digest_plan(struct fx *f)
+{
+	cJSON *mods = step_list(&f->cx, RES_MODULE), *fields = cJSON_CreateObject();
+
+	plan_add_recipe_step(f->p, "one", "modules");
+	step_set_string(&f->cx, RES_PAGE, page(f, 0), "body", "<p>\xe4\xb8\xad \"q\"</p>", "1 match");
+	step_set_number(&f->cx, RES_MODULE, cJSON_GetArrayItem(mods, 0), "position", 2, NULL);
+	cJSON_AddStringToObject(fields, "name", "Start Here");
+	cJSON_AddNumberToObject(fields, "position", 1);
+	step_create(&f->cx, RES_MODULE, mods, fields);
+	step_delete(&f->cx, RES_MODULE, mods, cJSON_GetArrayItem(mods, 1), NULL);
+	plan_finish(f->p);
+	return f->p;
+}
+
+static enum plan_digest_state digest_of(const cJSON *doc)
+{
+	struct plan *q = NULL;
+	struct err err = ERR_INIT;
+	enum plan_digest_state d;
+
+	if (plan_from_json(&q, doc, "t.json", &err))
+		fail_msg("%s", err.msg);
+	d = q->digest;
+	plan_free(q);
+	return d;
+}
+
+/* The digest is written, read back and matches; re-laying the file out (formatted, keys in another
+ * order) keeps it; any change to any member of any change, an appended change, a removed one, the
+ * recipe's hash or its steps breaks it; a plan without one is refused as 0.3.0's. */
+static void test_digest_stable_and_sensitive(void **state)
+{
+	static const char *const members[] = { "seq", "step", "steps", "course_id", "kind", "id", "name", "op",
+					       "field", "before", "after", "note" };
+	struct fx *f = *state;
+	char path[] = "/tmp/coursectl-plan-XXXXXX", *text;
+	struct plan *q = NULL;
+	struct err err = ERR_INIT;
+	cJSON *doc, *again, *c, *m;
+	size_t i, k, n;
+	int fd = mkstemp(path);
+
+	(void)state;
+	assert_true(fd >= 0);
+	close(fd);
+	digest_plan(f);
+	assert_int_equal(f->p->nchanges, 4);
+	assert_int_equal(plan_write(f->p, path, &err), 0);
+	assert_int_equal(plan_read(&q, path, &err), 0);
+	assert_int_equal(q->digest, PLAN_DIGEST_OK);
+	assert_int_equal(plan_check_digest(q, path, &err), 0);
+	assert_int_equal(q->nrsteps, 1);
+	assert_string_equal(q->rsteps[0].action, "modules");
+	/* written again from what was read: the same digest */
+	doc = plan_to_json(q);
+	again = plan_to_json(f->p);
+	assert_string_equal(cJSON_GetObjectItem(doc, "changes_sha256")->valuestring,
+			    cJSON_GetObjectItem(again, "changes_sha256")->valuestring);
+	cJSON_Delete(again);
+	plan_free(q);
+	unlink(path);
+
+	/* layout: printed formatted and parsed again; the members of each change in reverse order */
+	text = cJSON_Print(doc);
+	again = cJSON_Parse(text);
+	free(text);
+	cJSON_ArrayForEach(c, cJSON_GetObjectItem(again, "changes")) {
+		cJSON *rev = cJSON_CreateObject();
+
+		while (c->child) {
+			cJSON *last = c->child;
+
+			while (last->next)
+				last = last->next;
+			cJSON_AddItemToObject(rev, last->string, cJSON_DetachItemViaPointer(c, last));
+		}
+		while (rev->child) {
+			cJSON *first = cJSON_DetachItemViaPointer(rev, rev->child);
+
+			cJSON_AddItemToObject(c, first->string, first);
+		}
+		cJSON_Delete(rev);
+	}
+	assert_int_equal(digest_of(again), PLAN_DIGEST_OK);
+	cJSON_Delete(again);
+
+	/* every member of every change, changed one at a time */
+	n = (size_t)cJSON_GetArraySize(cJSON_GetObjectItem(doc, "changes"));
+	for (i = 0; i < n; i++) {
+		for (k = 0; k < sizeof(members) / sizeof(members[0]); k++) {
+			again = cJSON_Duplicate(doc, 1);
+			c = cJSON_GetArrayItem(cJSON_GetObjectItem(again, "changes"), (int)i);
+			m = cJSON_GetObjectItem(c, members[k]);
+			if (!m) {
+				cJSON_Delete(again);
+				continue;
+			}
+			if (!strcmp(members[k], "seq") || !strcmp(members[k], "course_id"))
+				cJSON_ReplaceItemInObject(c, members[k], cJSON_CreateNumber(m->valuedouble + 1));
+			else if (!strcmp(members[k], "kind"))
+				cJSON_ReplaceItemInObject(c, members[k], cJSON_CreateString("assignment"));
+			else if (!strcmp(members[k], "op"))
+				cJSON_ReplaceItemInObject(c, members[k], cJSON_CreateString(
+					!strcmp(m->valuestring, "update") ? "move" : !strcmp(m->valuestring, "move")
+					? "update" : !strcmp(m->valuestring, "create") ? "delete" : "create"));
+			else if (cJSON_IsObject(m))
+				cJSON_AddNumberToObject(m, "points_possible", 100);
+			else if (cJSON_IsArray(m))
+				cJSON_AddItemToArray(m, cJSON_CreateString("x"));
+			else
+				cJSON_ReplaceItemInObject(c, members[k], cJSON_CreateString("edited"));
+			if (digest_of(again) != PLAN_DIGEST_BAD)
+				fail_msg("change %zu: editing '%s' kept the digest", i + 1, members[k]);
+			cJSON_Delete(again);
+		}
+	}
+	/* an appended change, a removed one, the recipe's hash, its steps */
+	again = cJSON_Duplicate(doc, 1);
+	c = cJSON_Duplicate(cJSON_GetArrayItem(cJSON_GetObjectItem(again, "changes"), 0), 1);
+	cJSON_ReplaceItemInObject(c, "field", cJSON_CreateString("points_possible"));
+	cJSON_AddItemToArray(cJSON_GetObjectItem(again, "changes"), c);
+	assert_int_equal(digest_of(again), PLAN_DIGEST_BAD);
+	cJSON_DeleteItemFromArray(cJSON_GetObjectItem(again, "changes"), 0);
+	cJSON_DeleteItemFromArray(cJSON_GetObjectItem(again, "changes"), (int)n - 1);
+	assert_int_equal(digest_of(again), PLAN_DIGEST_BAD);
+	cJSON_Delete(again);
+	again = cJSON_Duplicate(doc, 1);
+	cJSON_ReplaceItemInObject(again, "recipe_sha256", cJSON_CreateString("0f"));
+	assert_int_equal(digest_of(again), PLAN_DIGEST_BAD);
+	cJSON_Delete(again);
+	again = cJSON_Duplicate(doc, 1);
+	cJSON_ReplaceItemInObject(cJSON_GetArrayItem(cJSON_GetObjectItem(again, "recipe_steps"), 0), "action",
+				  cJSON_CreateString("shift_dates"));
+	assert_int_equal(digest_of(again), PLAN_DIGEST_BAD);
+	cJSON_Delete(again);
+	/* what is not in the digest: when and where it was made (apply checks base_url itself) */
+	again = cJSON_Duplicate(doc, 1);
+	cJSON_ReplaceItemInObject(again, "created_at", cJSON_CreateString("2030-01-01T00:00:00Z"));
+	cJSON_ReplaceItemInObject(again, "base_url", cJSON_CreateString("https://elsewhere.test"));
+	assert_int_equal(digest_of(again), PLAN_DIGEST_OK);
+	cJSON_Delete(again);
+	/* a plan of 0.3.0: no digest, no recipe_steps */
+	cJSON_DeleteItemFromObject(doc, "changes_sha256");
+	cJSON_DeleteItemFromObject(doc, "recipe_steps");
+	assert_int_equal(plan_from_json(&q, doc, "old.json", &err), 0);
+	assert_int_equal(q->digest, PLAN_DIGEST_NONE);
+	assert_int_equal(plan_check_digest(q, "old.json", &err), ERR_CORRUPT);
+	assert_non_null(strstr(err.msg, "old.json carries no digest"));
+	assert_non_null(strstr(err.msg, "coursectl plan"));
+	err_clear(&err);
+	assert_int_equal(plan_check_fields(q, "old.json", &err), ERR_CORRUPT);
+	assert_non_null(strstr(err.msg, "recipe_steps"));
+	plan_free(q);
+	cJSON_Delete(doc);
+}
+
+/* The plan of every recipe of recipes/ and tests/fixtures (and one that uses every field the
+ * actions know) over every fixture seed: each change passes plan_check_fields. */
+static const char everything_yaml[] =
+	"version: 1\n"
+	"steps:\n"
+	"  - name: All text\n"
+	"    replace_text:\n"
+	"      in: [pages, assignments, syllabus, discussions, announcements, quizzes]\n"
+	"      pattern: '([aeiou])'\n"
+	"      with: '$1$1'\n"
+	"      fields: [body, title]\n"
+	"  - name: A new page\n"
+	"    pages:\n"
+	"      where: {url: a-new-page}\n"
+	"      create: true\n"
+	"      set: {title: A new page, published: true, front_page: true, editing_roles: teachers,\n"
+	"            todo_date: 2026-01-16T17:00:00-07:00, publish_at: 2026-01-10T08:00:00-07:00}\n"
+	"  - name: Page fields\n"
+	"    pages:\n"
+	"      replace: [{pattern: 'a', with: 'b'}]\n"
+	"      set: {title: Same title, editing_roles: 'teachers,students', todo_date: 2026-02-16T17:00:00-07:00,\n"
+	"            publish_at: null, published: false}\n"
+	"  - name: Module fields\n"
+	"    modules:\n"
+	"      where: {name: '.'}\n"
+	"      set: {published: true, require_sequential_progress: true, unlock_at: 2026-06-01T08:00:00-06:00,\n"
+	"            position: 2}\n"
+	"      rename: {pattern: '^(.*)$', with: 'M $1'}\n"
+	"      items: {set: {indent: 2, title: Renamed item, published: false, completion: {type: must_view}}}\n"
+	"  - name: Module structure\n"
+	"    modules:\n"
+	"      ensure:\n"
+	"        - name: Brand new\n"
+	"          position: 1\n"
+	"          published: true\n"
+	"          items: [{header: Hello}, {url: 'https://x.example.edu', title: X}, {page: a-new-page}]\n"
+	"        - name: Second\n"
+	"          items: [{header: Hello again}]\n"
+	"  - name: Prerequisites\n"
+	"    modules:\n"
+	"      where: {name: '^Second$'}\n"
+	"      set: {prerequisites: [Brand new], name: Second one}\n"
+	"  - name: Sandbox away\n"
+	"    modules:\n"
+	"      absent: [M Sandbox, Sandbox]\n"
+	"  - name: Every date\n"
+	"    shift_dates: {days: 7}\n";
+
+static void check_recipe_over_seeds(struct recipe *r, const char *what, size_t *nchanges, unsigned *actions)
+{
+	static const char *const seeds[] = {
+		"tests/fixtures/plan-seed.json", "tests/fixtures/small-seed.json", "tests/fixtures/rollover-seed.json",
+		"tests/fixtures/calendar-seed.json", "tests/fixtures/ci-seed.json", "tests/fixtures/example-seed.json",
+		"tests/fixtures/many-courses-seed.json", "recipes/demo/seed.json",
+	};
+	static const char *const names[] = { "shift_dates", "replace_text", "pages", "modules" };
+	size_t i, k, j;
+
+	for (i = 0; i < sizeof(seeds) / sizeof(seeds[0]); i++) {
+		FILE *fp = fopen(seeds[i], "rb");
+		struct buf b = BUF_INIT;
+		char chunk[8192];
+		size_t n;
+		cJSON *snap;
+		struct plan *p = plan_new();
+		struct err err = ERR_INIT;
+		char *name;
+
+		assert_non_null(fp);
+		while ((n = fread(chunk, 1, sizeof(chunk), fp)) > 0)
+			buf_add(&b, chunk, n);
+		fclose(fp);
+		snap = cJSON_Parse(b.ptr);
+		buf_release(&b);
+		assert_non_null(snap);
+		if (plan_run(p, r, snap, NULL, &err))
+			fail_msg("%s over %s: %s", what, seeds[i], err.msg);
+		plan_finish(p);
+		p->has_rsteps = 1;
+		name = xasprintf("%s over %s", what, seeds[i]);
+		if (plan_check_fields(p, name, &err))
+			fail_msg("%s", err.msg);
+		free(name);
+		*nchanges += p->nchanges;
+		for (k = 0; k < p->nchanges; k++)
+			for (j = 0; j < p->nrsteps; j++)
+				if (!strcmp(p->rsteps[j].name, p->changes[k].steps[0])) {
+					size_t a;
+
+					for (a = 0; a < 4; a++)
+						if (!strcmp(names[a], p->rsteps[j].action))
+							*actions |= 1u << a;
+				}
+		plan_free(p);
+		cJSON_Delete(snap);
+	}
+}
+
+static void test_field_table_holds_what_steps_make(void **state)
+{
+	static const char *const files[] = {
+		"recipes/term-rollover.yaml", "recipes/fix-links.yaml", "recipes/modules-publish-weekly.yaml",
+		"recipes/preview-only.yaml", "recipes/ci-template/recipe.yaml", "recipes/demo/term-rollover.yaml",
+		"tests/fixtures/calendar-rollover.yaml", "tests/fixtures/recipes/rollover-e2e.yaml",
+	};
+	static const struct recipe_var vars[] = { { "course", "4821" } };
+	struct recipe_opts o = { vars, 1 };
+	size_t i, nchanges = 0;
+	unsigned actions = 0;
+
+	(void)state;
+	for (i = 0; i <= sizeof(files) / sizeof(files[0]); i++) {
+		struct diags d = DIAGS_INIT;
+		struct recipe *r = NULL;
+		int rc = i < sizeof(files) / sizeof(files[0])
+				 ? recipe_load(&r, files[i], &o, &d)
+				 : recipe_load_mem(&r, "everything.yaml", everything_yaml, strlen(everything_yaml), &o, &d);
+
+		if (rc || !r) {
+			diag_print(&d, stderr);
+			fail_msg("cannot load %s", i < sizeof(files) / sizeof(files[0]) ? files[i] : "everything.yaml");
+		}
+		check_recipe_over_seeds(r, i < sizeof(files) / sizeof(files[0]) ? files[i] : "everything.yaml",
+					&nchanges, &actions);
+		recipe_free(r);
+		diag_release(&d);
+	}
+	/* the run covered something of every action, and a good number of changes */
+	assert_int_equal(actions, 0xf);
+	assert_true(nchanges > 500);
+}
+
+/* What no step makes is refused, naming course, object and field; the table's own edges. */
+static void test_field_table_refuses(void **state)
+{
+	struct plan *p = plan_new();
+	struct err err = ERR_INIT;
+	struct plan_change *c;
+
+	(void)state;
+	assert_false(step_field_allowed("shift_dates", RES_ASSIGNMENT, PLAN_UPDATE, "points_possible"));
+	assert_true(step_field_allowed("shift_dates", RES_ASSIGNMENT, PLAN_UPDATE, "due_at"));
+	assert_true(step_field_allowed("shift_dates", RES_CALENDAR_EVENT, PLAN_UPDATE, "end_at"));
+	assert_false(step_field_allowed("shift_dates", RES_PAGE, PLAN_UPDATE, "body"));
+	assert_false(step_field_allowed("replace_text", RES_PAGE, PLAN_UPDATE, "published"));
+	assert_false(step_field_allowed("replace_text", RES_CALENDAR_EVENT, PLAN_UPDATE, "description"));
+	assert_true(step_field_allowed("pages", RES_PAGE, PLAN_CREATE, NULL));
+	assert_false(step_field_allowed("pages", RES_MODULE, PLAN_CREATE, NULL));
+	assert_false(step_field_allowed("pages", RES_PAGE, PLAN_DELETE, NULL));
+	assert_true(step_field_allowed("modules", RES_MODULE_ITEM, PLAN_MOVE, "module_id"));
+	assert_true(step_field_allowed("modules", RES_MODULE, PLAN_DELETE, NULL));
+	assert_false(step_field_allowed("modules", RES_ASSIGNMENT, PLAN_UPDATE, "points_possible"));
+	assert_false(step_field_allowed("nonesuch", RES_PAGE, PLAN_UPDATE, "body"));
+
+	plan_add_recipe_step(p, "Dates", "shift_dates");
+	plan_add_recipe_step(p, "Text", "replace_text");
+	p->has_rsteps = 1;
+	plan_add(p, "Dates", "4821", RES_ASSIGNMENT, "7101", NULL, "Lab 1", PLAN_UPDATE, "due_at",
+		 cJSON_CreateString("2025-09-06T03:59:59Z"), cJSON_CreateString("2026-01-24T04:59:59Z"));
+	c = plan_add(p, "Dates", "4821", RES_PAGE, "73", NULL, "Syllabus", PLAN_UPDATE, "body", cJSON_CreateString("a"),
+		     cJSON_CreateString("b"));
+	plan_change_add_step(c, "Text");
+	plan_finish(p);
+	assert_int_equal(plan_check_fields(p, "p.json", &err), ERR_CORRUPT);
+	assert_string_equal(err.msg, "p.json: change 2 (course 4821, page 73, body): step 'Dates' is a shift_dates "
+			    "step, which cannot change body; nothing was changed");
+	plan_free(p);
+
+	p = plan_new();
+	plan_add_recipe_step(p, "Dates", "shift_dates");
+	p->has_rsteps = 1;
+	plan_add(p, "Dates", "4821", RES_ASSIGNMENT, "7101", NULL, "Lab 1", PLAN_UPDATE, "points_possible",
+		 cJSON_CreateNumber(10), cJSON_CreateNumber(100));
+	plan_finish(p);
+	err_clear(&err);
+	assert_int_equal(plan_check_fields(p, "p.json", &err), ERR_CORRUPT);
+	assert_non_null(strstr(err.msg, "course 4821, assignment 7101, points_possible"));
+	plan_free(p);
+
+	/* a step the recipe does not have; a create with a field no step gives */
+	p = plan_new();
+	plan_add_recipe_step(p, "Pages", "pages");
+	p->has_rsteps = 1;
+	plan_add(p, "Other", "4821", RES_PAGE, "73", NULL, "Syllabus", PLAN_UPDATE, "title", cJSON_CreateString("a"),
+		 cJSON_CreateString("b"));
+	plan_finish(p);
+	err_clear(&err);
+	assert_int_equal(plan_check_fields(p, "p.json", &err), ERR_CORRUPT);
+	assert_non_null(strstr(err.msg, "names step 'Other', which is not a step of the plan's recipe"));
+	plan_free(p);
+	p = plan_new();
+	plan_add_recipe_step(p, "Pages", "pages");
+	p->has_rsteps = 1;
+	plan_add(p, "Pages", "4821", RES_PAGE, "new:1", NULL, "P", PLAN_CREATE, NULL, cJSON_CreateNull(),
+		 cJSON_Parse("{\"url\": \"p\", \"title\": \"P\", \"body\": \"\", \"lock_at\": \"2026-01-01T00:00:00Z\"}"));
+	plan_finish(p);
+	err_clear(&err);
+	assert_int_equal(plan_check_fields(p, "p.json", &err), ERR_CORRUPT);
+	assert_non_null(strstr(err.msg, "course 4821, page new:1, lock_at"));
+	plan_free(p);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -518,6 +931,10 @@ int main(void)
 		cmocka_unit_test(test_dates_from_local_gap_and_overlap),
 		cmocka_unit_test(test_step_date_utc),
 		cmocka_unit_test(test_drop_course_and_failed_courses),
+		cmocka_unit_test(test_canonical_json),
+		cmocka_unit_test_setup_teardown(test_digest_stable_and_sensitive, setup, teardown),
+		cmocka_unit_test(test_field_table_holds_what_steps_make),
+		cmocka_unit_test(test_field_table_refuses),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
