@@ -110,6 +110,20 @@ sim_post() {
 	curl -s -X POST -H 'Content-Type: application/json' --data-binary "$2" "$SIM_URL$1" >/dev/null
 }
 
+# cc ARGS...: coursectl against this case's canvas-sim, with the test token ($APPLY_TOKEN when a
+# case sets one). Files whose cases need another shape (t0830, t0850, t0860) define their own.
+cc() {
+	CANVAS_API_TOKEN=${APPLY_TOKEN:-$TOKEN} "$COURSECTL" "$@" --url "$SIM_URL"
+}
+
+# run OUT ARGS...: cc with stdout in $LOGDIR/OUT, stderr in $LOGDIR/OUT.err, no stdin; sets RC.
+run() {
+	local out=$1
+	shift
+	RC=0
+	cc "$@" >"$LOGDIR/$out" 2>"$LOGDIR/$out.err" </dev/null || RC=$?
+}
+
 expect_eq() {
 	[ "$1" = "$2" ] || fail "${3:-value}: expected '$1', got '$2'"
 }

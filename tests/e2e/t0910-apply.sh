@@ -33,18 +33,6 @@ RECIPES=$ROOT/recipes
 # What a round trip cannot restore and is not compared (see above): lib.sh's SIM_NORM.
 NORM=$SIM_NORM
 
-cc() {
-	CANVAS_API_TOKEN=${APPLY_TOKEN:-$TOKEN} "$COURSECTL" "$@" --url "$SIM_URL"
-}
-
-# run OUT ARGS...: coursectl with stdout in $LOGDIR/OUT, stderr in $LOGDIR/OUT.err; sets RC.
-run() {
-	local out=$1
-	shift
-	RC=0
-	cc "$@" >"$LOGDIR/$out" 2>"$LOGDIR/$out.err" </dev/null || RC=$?
-}
-
 seed_variant() {
 	local out=$LOGDIR/seed.$RANDOM.json
 	jq "$1" "$PLAN_SEED" >"$out"

@@ -41,18 +41,6 @@ steps:
 EOF
 }
 
-cc() {
-	CANVAS_API_TOKEN=${APPLY_TOKEN:-$TOKEN} "$COURSECTL" "$@" --url "$SIM_URL"
-}
-
-# run OUT ARGS...: coursectl with stdout in $LOGDIR/OUT, stderr in $LOGDIR/OUT.err; sets RC.
-run() {
-	local out=$1
-	shift
-	RC=0
-	cc "$@" >"$LOGDIR/$out" 2>"$LOGDIR/$out.err" </dev/null || RC=$?
-}
-
 sim_reset() {
 	curl -s -X POST "$SIM_URL/__sim/reset" >/dev/null
 }

@@ -26,18 +26,6 @@
 #     naming what is left and the command, neither page deleted.
 # canvas-sim runs requests on a thread each: a delayed POST blocks nobody else.
 
-cc() {
-	CANVAS_API_TOKEN=$TOKEN "$COURSECTL" "$@" --url "$SIM_URL"
-}
-
-# run OUT ARGS...: coursectl with stdout in $LOGDIR/OUT, stderr in $LOGDIR/OUT.err; sets RC.
-run() {
-	local out=$1
-	shift
-	RC=0
-	cc "$@" >"$LOGDIR/$out" 2>"$LOGDIR/$out.err" </dev/null || RC=$?
-}
-
 cr_recipe() {
 	cat >"$LOGDIR/recipe.yaml" <<'EOF'
 version: 1

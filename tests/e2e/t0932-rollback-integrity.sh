@@ -32,18 +32,6 @@
 #   - a clean apply and rollback still exit 0, the summary their last line.
 # States are compared as whole /__sim/state dumps (lib.sh SIM_NORM), field by field with diff.
 
-cc() {
-	CANVAS_API_TOKEN=$TOKEN "$COURSECTL" "$@" --url "$SIM_URL"
-}
-
-# run OUT ARGS...: coursectl with stdout in $LOGDIR/OUT, stderr in $LOGDIR/OUT.err; sets RC.
-run() {
-	local out=$1
-	shift
-	RC=0
-	cc "$@" >"$LOGDIR/$out" 2>"$LOGDIR/$out.err" </dev/null || RC=$?
-}
-
 t_seed() {
 	cat >"$LOGDIR/seed.json" <<'EOF'
 {

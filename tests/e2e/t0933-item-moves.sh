@@ -24,18 +24,6 @@
 
 C=/api/v1/courses/4821
 
-cc() {
-	CANVAS_API_TOKEN=$TOKEN "$COURSECTL" "$@" --url "$SIM_URL"
-}
-
-# run OUT ARGS...: coursectl with stdout in $LOGDIR/OUT, stderr in $LOGDIR/OUT.err; sets RC.
-run() {
-	local out=$1
-	shift
-	RC=0
-	cc "$@" >"$LOGDIR/$out" 2>"$LOGDIR/$out.err" </dev/null || RC=$?
-}
-
 # The items of modules 804, 805 and 806 by position: "804:12040,12041,12042 805:... 806:".
 order() {
 	curl -s "$SIM_URL/__sim/state" | jq -r '[.courses[] | select(.id == 4821) | .modules[]

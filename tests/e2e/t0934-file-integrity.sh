@@ -20,18 +20,6 @@
 PLAN_SEED=$FIXTURES/plan-seed.json
 RECIPES=$ROOT/recipes
 
-cc() {
-	CANVAS_API_TOKEN=${APPLY_TOKEN:-$TOKEN} "$COURSECTL" "$@" --url "$SIM_URL"
-}
-
-# run OUT ARGS...: coursectl with stdout in $LOGDIR/OUT, stderr in $LOGDIR/OUT.err; sets RC.
-run() {
-	local out=$1
-	shift
-	RC=0
-	cc "$@" >"$LOGDIR/$out" 2>"$LOGDIR/$out.err" </dev/null || RC=$?
-}
-
 # save_plan RECIPE OUT [ARGS...]: `coursectl plan RECIPE --out $LOGDIR/OUT ARGS...`.
 save_plan() {
 	local rcp=$1 out=$2
