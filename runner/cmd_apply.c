@@ -170,11 +170,14 @@ static char *left_line(const struct plan *p, const struct exec_result *r, const 
 		       const char *jpath, int stopped)
 {
 	struct buf b = BUF_INIT;
-	size_t failed = 0, i, all = r->n + undo_skipped(p, o);
+	size_t failed = 0, taken = 0, i, all = r->n + undo_skipped(p, o);
 	int rb = o->rollback_of != NULL;
 
-	for (i = 0; i < r->n; i++)
+	for (i = 0; i < r->n; i++) {
 		failed += r->state[i] == JOURNAL_FAILED;
+		/* a create that met an object it did not make: --force does not take it over (exec.c) */
+		taken += r->state[i] == JOURNAL_CONFLICT && p->changes[i].op == PLAN_CREATE;
+	}
 	buf_puts(&b, "Left:");
 	left_part(&b, failed, "failed");
 	left_part(&b, r->conflicts, r->conflicts == 1 ? "conflict" : "conflicts");
@@ -187,8 +190,12 @@ static char *left_line(const struct plan *p, const struct exec_result *r, const 
 		   rb ? "rolled back" : "applied");
 	if (stopped || r->done < r->n || !undo_skipped(p, o)) {
 		buf_printf(&b, "coursectl apply --resume %s", jpath);
-		if (!stopped && r->conflicts)
+		if (!stopped && r->conflicts > taken)
 			buf_puts(&b, " (--force writes over the conflicts)");
+		if (!stopped && taken)
+			buf_printf(&b, "; for the %zu create%s that met an object this run did not make, a new plan "
+				   "(coursectl plan %s), which updates it instead", taken, taken == 1 ? "" : "s",
+				   p->recipe_path && !rb ? p->recipe_path : "RECIPE");
 		if (!rb)
 			buf_printf(&b, ", or coursectl rollback %s to undo the run", jpath);
 		else if (undo_skipped(p, o))

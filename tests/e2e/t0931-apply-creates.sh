@@ -103,6 +103,9 @@ test_saved_plan_meets_a_teachers_page_and_module() {
 		"$(cat "$LOGDIR/apply.out.err")" "the module conflict, and what to do"
 	expect_eq 0 "$(curl -s "$SIM_URL/__sim/requests?since=$since" | jq '[.[] | select(.method != "GET")] | length')" \
 		"no write at all"
+	expect_match "^Left: .*for the 2 creates that met an object this run did not make, a new plan \(coursectl plan " \
+		"$(tail -n 1 "$LOGDIR/apply.out")" "the last line says a new plan, not --force, is the way on"
+	[[ $(tail -n 1 "$LOGDIR/apply.out") != *"--force writes over"* ]] || fail "the last line offers --force for creates"
 	# --force does not take them over either
 	run force.out apply --yes --force --journal "$LOGDIR/j2.jsonl" "$LOGDIR/plan.json"
 	[ "$RC" != 0 ] || fail "apply --force exited 0 over the teacher's objects"
