@@ -38,6 +38,11 @@
  *          after BULK_WAIT_S: then the changes stay "intent", which resume checks). The Progress
  *          path is journaled (journal_job) as soon as Canvas answers, and a resume or rollback
  *          waits for the job before it reads (exec_jobs.c);
+ *        - a discussion or announcement PUT carries `locked` as the object has it unless the plan
+ *          changes it (keep_locked; an announcement PUT without it reopens comments, issue 15),
+ *          and comments closed by hand that a date change reopened are closed again with one more
+ *          PUT (keep_comments_closed); a derived field (a page's url, exec_is_derived_field) is
+ *          never sent, only read back against the plan;
  *        - a create is a POST; fields Canvas does not take on create (a module's published flag,
  *          API.md 6.1) follow in one PUT; a delete is a DELETE (404: already gone, done).
  *          A POST answered 5xx or not at all may have created its object (API.md 12: POST is not
