@@ -45,10 +45,11 @@
  * create: true. When where.url[0] names no page of the working copy, a page is created there
  * (step_create, so its fields are one create change) with url, title (set.title, else the slug
  * read as words, "welcome-spring-2026" -> "Welcome Spring 2026"; validate has checked that the
- * title makes exactly that url, recipe_pages.c), body (body_file or ""), published (set.published, else false as Canvas creates
- * pages) and the other set fields; front_page only when the new page is published (else a skip),
- * moving the front page as above. Nothing else of the step applies to it (its fields are already
- * the requested ones). A page that exists is edited as usual.
+ * title makes exactly that url, recipe_pages.c), body (body_file or ""), published
+ * (set.published, else false as Canvas creates pages) and the other set fields; front_page only
+ * when the new page is published (else a skip), moving the front page as above. Nothing else of
+ * the step applies to it (its fields are already the requested ones). A page that exists is
+ * edited as usual.
  *
  * Markdown (body_file: x.md) needs nothing here: the model's body is already the HTML
  * (runner/markdown.c), and the note says it was rendered.

@@ -15,8 +15,8 @@
  *   the course         start_at, end_at with course_dates: true
  *
  * The assignment's peer review date is the model's peer_reviews_due_at (API.md 10.2), which the
- * API reads and writes as peer_reviews_assign_at (apply's parameter too: exec_write.c) (present only with automatic peer reviews): a
- * snapshot holds the API's name, so that is the field shifted.
+ * API reads and writes as peer_reviews_assign_at (present only with automatic peer reviews; apply's
+ * parameter too, exec_write.c): a snapshot holds the API's name, so that is the field shifted.
  *
  * One object, one shift. A classic quiz or a graded discussion and its assignment are one object
  * in Canvas, which keeps their dates equal (API.md 5.1). Shifting both would write the same dates
@@ -26,9 +26,10 @@
  * without a change of their own (step_mirror). A graded topic's own lock_at is NOT Canvas's copy
  * of the assignment's: Assignment#update_submittable copies title, message and workflow state only
  * (canvas-lms app/models/assignment.rb), so the topic's lock_at is shifted and written as a change
- * of its own, like an ungraded topic's (issue 15). The pair (quiz.assignment_id or topic.assignment_id names the assignment) is
- * also ONE object for `where:`: each condition holds when it holds on either side (the name, the
- * quiz's id or the assignment's, a date of either), and the pair is shifted whole or not at all.
+ * of its own, like an ungraded topic's (issue 15). The pair (quiz.assignment_id or
+ * topic.assignment_id names the assignment) is also ONE object for `where:`: each condition
+ * holds when it holds on either side (the name, the quiz's id or the assignment's, a date of
+ * either), and the pair is shifted whole or not at all.
  * Matching each side on its own was rejected: `where: {id: QUIZ}` would move the quiz's answer
  * dates but not its due date, and a range on due_at would see the quiz's copy already shifted.
  *
