@@ -2121,15 +2121,18 @@ static char *verify_change(struct exec *x, size_t i)
 		if (!o)
 			return xstrdup("Canvas answered the POST, but a re-read does not find the new object");
 		cJSON_ArrayForEach(f, c->after) {
-			if (c->kind == RES_PAGE && !strcmp(f->string, "url"))
-				continue;
 			want = resolve_value(x, c->course_id, f, &miss);
 			got = cJSON_GetObjectItemCaseSensitive(o, f->string);
 			if (want && got && !same(x, c->kind, f->string, want, got)) {
-				char *g = brief(got);
+				char *g = brief(got), *w = brief(want);
 
-				r = xasprintf("Canvas answered the POST, but a re-read shows %s %s", f->string, g);
+				/* a page's url is Canvas's, made from the title: the plan predicted it */
+				if (exec_is_derived_field(c->kind, f->string))
+					r = xasprintf("Canvas made %s %s, not %s as planned", f->string, g, w);
+				else
+					r = xasprintf("Canvas answered the POST, but a re-read shows %s %s", f->string, g);
 				free(g);
+				free(w);
 			}
 			cJSON_Delete(want);
 			if (r)
