@@ -360,6 +360,27 @@ static void test_set_title_url_collision(void **state)
 		      "Canvas makes the url from the title");
 }
 
+/* step_set plans no field Canvas's API does not write: a skip with the reason (issue 15). */
+static void test_unwritable_field_is_skipped(void **state)
+{
+	struct fx *f = *state;
+	struct step_ctx cx = { f->p, "direct", NULL, "4821", NULL };
+	cJSON *course = cJSON_Parse("{\"discussion_topics\": [{\"id\": 7, \"title\": \"T\", \"unlock_at\": null}]}");
+	cJSON *t;
+
+	cx.course = course;
+	t = cJSON_GetArrayItem(step_list(&cx, RES_DISCUSSION_TOPIC), 0);
+	assert_int_equal(step_set_string(&cx, RES_DISCUSSION_TOPIC, t, "unlock_at", "2026-01-10T05:00:00Z", NULL), -1);
+	assert_int_equal(f->p->nchanges, 0);
+	assert_int_equal(f->p->nskipped, 1);
+	assert_string_equal(f->p->skipped[0].field, "unlock_at");
+	assert_string_equal(f->p->skipped[0].reason, "Canvas's API does not write a discussion topic's unlock_at");
+	/* a writable one is planned */
+	assert_int_equal(step_set_string(&cx, RES_DISCUSSION_TOPIC, t, "lock_at", "2026-01-10T05:00:00Z", NULL), 1);
+	assert_int_equal(f->p->nchanges, 1);
+	cJSON_Delete(course);
+}
+
 static void test_set_title_unpredictable_url(void **state)
 {
 	struct fx *f = *state;
@@ -973,6 +994,7 @@ int main(void)
 		T(test_set_title_notes_the_url),
 		T(test_set_title_url_collision),
 		T(test_set_title_unpredictable_url),
+		T(test_unwritable_field_is_skipped),
 		T(test_set_published),
 		T(test_set_front_page_moves_it),
 		T(test_front_page_already),
