@@ -74,4 +74,8 @@ struct rpages {
 	struct rpos pos;
 };
 
+/* The slug read as words, the title of a page created without set.title:
+ * "welcome-spring-2026" -> "Welcome Spring 2026". Malloced (free). */
+char *recipe_pages_title_from_slug(const char *slug);
+
 #endif

@@ -48,6 +48,11 @@
  *          waits for the job before it reads (exec_jobs.c). A failed job (Canvas saves nothing of
  *          a request with one invalid assignment) fails only the assignments it names, each with
  *          all its dates, and the rest of the batch is sent again ("a refused bulk update");
+ *        - a discussion or announcement PUT carries `locked` as the object has it unless the plan
+ *          changes it (keep_locked; an announcement PUT without it reopens comments, issue 15),
+ *          and comments closed by hand that a date change reopened are closed again with one more
+ *          PUT (keep_comments_closed); a derived field (a page's url, exec_is_derived_field) is
+ *          never sent, only read back against the plan;
  *        - a create is a POST; fields Canvas does not take on create (a module's published flag,
  *          API.md 6.1) follow in one PUT; a delete is a DELETE (404: already gone, done).
  *          A POST answered 5xx or not at all may have created its object (API.md 12: POST is not
@@ -120,8 +125,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "buf.h"
+#include "dates.h"
 #include "exec_internal.h"
 #include "http.h"
 #include "msg.h"
@@ -732,7 +739,20 @@ static int read_back(struct unit *u, const cJSON *got, int final)
 			const cJSON *want = cJSON_GetObjectItemCaseSensitive(u->sent, c->field);
 			const cJSON *g = cJSON_GetObjectItemCaseSensitive(got, c->field);
 
-			if (!want) {
+			if (!want && exec_is_derived_field(kind, c->field)) {
+				/* Canvas made it from what was sent: the plan's prediction is checked */
+				if (g && same(x, kind, c->field, c->after, g)) {
+					outcome(x, ci, JOURNAL_DONE, NULL, NULL, NULL);
+				} else {
+					char *gw = brief(g), *ww = brief(c->after);
+					char *r = xasprintf("Canvas made %s %s, not %s as planned", c->field, gw, ww);
+
+					outcome(x, ci, JOURNAL_FAILED, r, NULL, g);
+					free(r);
+					free(gw);
+					free(ww);
+				}
+			} else if (!want) {
 				outcome(x, ci, JOURNAL_DONE, NULL, NULL, NULL);
 			} else if (!g && !cJSON_IsNull(want)) {
 				char *r = xasprintf("Canvas's answer does not show %s, so coursectl cannot tell whether it "
@@ -900,11 +920,75 @@ static void keep_items_unpublished(struct unit *u)
 	}
 }
 
+/* Comments (issue 15; canvas-lms DiscussionTopicsController#process_discussion_topic_runner and
+ * #process_lock_parameters): an announcement PUT without `locked` is read as locked=false, which
+ * reopens closed comments and drops lock_at. Every topic and announcement PUT therefore sends
+ * `locked` as the object has it now (live), unless the plan changes it; a rollback's PUT does the
+ * same, so comments end as they were. */
+static void keep_locked(struct unit *u, cJSON *sent)
+{
+	const struct xobj *ob = u->obj;
+	const cJSON *l;
+
+	if (u->type != U_PUT || (ob->c0->kind != RES_ANNOUNCEMENT && ob->c0->kind != RES_DISCUSSION_TOPIC) ||
+	    !ob->live || cJSON_HasObjectItem(sent, "locked") || !sent->child)
+		return;
+	l = cJSON_GetObjectItemCaseSensitive(ob->live, "locked");
+	if (cJSON_IsBool(l))
+		cJSON_AddBoolToObject(sent, "locked", cJSON_IsTrue(l));
+}
+
+static void on_relock(struct canvas *cv, long status, cJSON *json, const struct err *err, void *ud)
+{
+	(void)cv;
+	(void)status;
+	if (err->code)
+		warnf("%s had its comments reopened by Canvas and could not close them again: %s", (const char *)ud,
+		      err->msg);
+	cJSON_Delete(json);
+	free(ud);
+}
+
+/* A changed delayed_post_at or lock_at makes Canvas recompute `locked` from lock_at and ignore the
+ * parameter (process_future_date_parameters), so a topic whose comments were closed by hand opens
+ * them with a date shift. A second PUT of locked=true alone (lock_at then unchanged) closes them
+ * again. Like keep_items_unpublished, this only keeps a value, so it is not journaled. */
+static void keep_comments_closed(struct unit *u, const cJSON *got)
+{
+	struct exec *x = u->x;
+	const struct xobj *ob = u->obj;
+	cJSON *sent, *body;
+	char *path, *what;
+
+	const char *la;
+	int64_t t;
+
+	if (u->type != U_PUT || (ob->c0->kind != RES_ANNOUNCEMENT && ob->c0->kind != RES_DISCUSSION_TOPIC) ||
+	    !cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(u->sent, "locked")) ||
+	    !cJSON_IsFalse(cJSON_GetObjectItemCaseSensitive(got, "locked")) || !ob->live)
+		return;
+	/* closed by hand only: a topic closed because its lock_at had passed opens with a later one */
+	la = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(ob->live, "lock_at"));
+	if (la && !dates_parse(la, &t) && t <= (int64_t)time(NULL))
+		return;
+	sent = cJSON_CreateObject();
+	cJSON_AddTrueToObject(sent, "locked");
+	body = exec_body(ob->c0->kind, sent, 0);
+	path = exec_object_path(ob->c0->kind, ob->c0->course_id, obj_id(u), NULL, 0);
+	what = xasprintf("%s %s of course %s", plan_kind_name(ob->c0->kind), obj_id(u), ob->c0->course_id);
+	canvas_send(x->cv, "PUT", path, body, 0, what, on_relock, xstrdup(what));
+	cJSON_Delete(sent);
+	cJSON_Delete(body);
+	free(path);
+	free(what);
+}
+
 /* The answer to a PUT (or the object a POST made, all fields taken): read-back, and a re-read when
  * the answer does not carry a field. Takes json. */
 static void answered(struct unit *u, cJSON *json)
 {
 	keep_items_unpublished(u);
+	keep_comments_closed(u, json);
 	if (read_back(u, json, 0)) {
 		cJSON_Delete(json);
 		submit_reread(u);
@@ -1674,13 +1758,14 @@ static int unit_prepare(struct unit *u)
 					break;
 				cJSON_AddItemToObject(sent, f->string, v);
 			}
-		} else if (c->op == PLAN_UPDATE || c->op == PLAN_MOVE) {
+		} else if ((c->op == PLAN_UPDATE || c->op == PLAN_MOVE) && !exec_is_derived_field(c->kind, c->field)) {
 			cJSON *v = resolve_value(x, c->course_id, c->after, &missing);
 
 			if (v)
 				cJSON_AddItemToObject(sent, c->field, v);
 		}
 	}
+	keep_locked(u, sent);
 	if (!missing && (u->type == U_CREATE || ob->c0->kind == RES_MODULE_ITEM) && !item_parent(u) &&
 	    ob->c0->kind == RES_MODULE_ITEM)
 		missing = ob->c0->parent ? ob->c0->parent : "its module";
@@ -2120,7 +2205,8 @@ static void plan_units(struct exec *x)
 				free(r);
 			} else if ((c->op == PLAN_UPDATE || c->op == PLAN_MOVE) && exec_is_bulk_field(c->kind, c->field)) {
 				bulk[nbulk++] = i;
-			} else if ((c->op == PLAN_UPDATE || c->op == PLAN_MOVE) && !exec_param_name(c->kind, c->field, 0)) {
+			} else if ((c->op == PLAN_UPDATE || c->op == PLAN_MOVE) && !exec_param_name(c->kind, c->field, 0) &&
+				   !exec_is_derived_field(c->kind, c->field)) {
 				char *r = xasprintf("coursectl has no way to write it: Canvas's API takes no parameter for "
 						    "%s field %s (a read-only or unknown field, API.md 12)",
 						    plan_kind_name(c->kind), c->field);
@@ -2296,15 +2382,18 @@ static char *verify_change(struct exec *x, size_t i, cJSON **live)
 		if (!o)
 			return xstrdup("Canvas answered the POST, but a re-read does not find the new object");
 		cJSON_ArrayForEach(f, c->after) {
-			if (c->kind == RES_PAGE && !strcmp(f->string, "url"))
-				continue;
 			want = resolve_value(x, c->course_id, f, &miss);
 			got = cJSON_GetObjectItemCaseSensitive(o, f->string);
 			if (want && got && !same(x, c->kind, f->string, want, got)) {
-				char *g = brief(got);
+				char *g = brief(got), *w = brief(want);
 
-				r = xasprintf("Canvas answered the POST, but a re-read shows %s %s", f->string, g);
+				/* a page's url is Canvas's, made from the title: the plan predicted it */
+				if (exec_is_derived_field(c->kind, f->string))
+					r = xasprintf("Canvas made %s %s, not %s as planned", f->string, g, w);
+				else
+					r = xasprintf("Canvas answered the POST, but a re-read shows %s %s", f->string, g);
 				free(g);
+				free(w);
 			}
 			cJSON_Delete(want);
 			if (r)

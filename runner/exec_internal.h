@@ -19,6 +19,11 @@
  * as student_todo_at (API.md 7.3). Static strings. */
 const char *exec_param_name(enum resource_kind kind, const char *field, int create);
 
+/* 1 when `field` of `kind` is one Canvas derives by itself from what is written, so the plan
+ * names the value Canvas will make but apply never sends it and only reads it back: a page's url,
+ * made from its title (runner/pageurl.c). */
+int exec_is_derived_field(enum resource_kind kind, const char *field);
+
 /* 1 when `field` of `kind` goes through PUT .../assignments/bulk_update (assignment and override
  * due_at, unlock_at, lock_at: API.md 5.3). */
 int exec_is_bulk_field(enum resource_kind kind, const char *field);

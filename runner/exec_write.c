@@ -22,6 +22,14 @@
  * override does not override is left out, which keeps it un-overridden -- sending it as null
  * would override it to "no date", a change nobody planned.
  *
+ * Writable names are Canvas's own (issue 15, canvas-lms master): an assignment's peer review date
+ * is assignment[peer_reviews_assign_at] (Assignment#update_from_params,
+ * API_ALLOWED_ASSIGNMENT_INPUT_FIELDS; the model's "peer_reviews_due_at" is no parameter); a
+ * discussion's or announcement's unlock_at is NOT writable (DiscussionTopicsController
+ * API_ALLOWED_TOPIC_FIELDS has delayed_post_at, not unlock_at), so step_set never plans it; a
+ * topic's `locked` is (process_lock_parameters), and apply sends it on every topic and announcement
+ * PUT (exec.c) because an announcement PUT without it reopens closed comments.
+ *
  * Read-back comparison (exec_value_matches): absent and null are one value (Canvas omits keys it
  * has no value for); dates compare as instants (Canvas writes "Z" and no fraction; a plan could
  * hold "+00:00"); numbers and ids compare by text (ids may come back as strings); objects by the
@@ -74,7 +82,7 @@ static const char *const *const writable[RES_NKINDS] = {
 	[RES_COURSE] = LIST("name", "course_code", "start_at", "end_at", "syllabus_body", "time_zone", "default_view",
 			    "restrict_enrollments_to_course_dates", "license", "public_description"),
 	[RES_ASSIGNMENT] = LIST("name", "description", "position", "points_possible", "grading_type", "due_at",
-				"lock_at", "unlock_at", "peer_reviews_due_at", "assignment_group_id", "peer_reviews",
+				"lock_at", "unlock_at", "peer_reviews_assign_at", "assignment_group_id", "peer_reviews",
 				"automatic_peer_reviews", "sis_assignment_id", "integration_id", "hide_in_gradebook",
 				"omit_from_final_grade", "allowed_attempts", "important_dates", "published",
 				"only_visible_to_overrides", "post_to_sis", "submission_types", "grading_standard_id"),
@@ -87,10 +95,10 @@ static const char *const *const writable[RES_NKINDS] = {
 	[RES_DISCUSSION_TOPIC] = LIST("title", "message", "discussion_type", "published", "delayed_post_at", "lock_at",
 				      "pinned", "require_initial_post", "allow_rating", "only_graders_can_rate",
 				      "sort_by_rating", "todo_date", "group_category_id", "podcast_enabled",
-				      "podcast_has_student_posts", "specific_sections", "unlock_at"),
+				      "podcast_has_student_posts", "specific_sections", "locked"),
 	[RES_ANNOUNCEMENT] = LIST("title", "message", "published", "delayed_post_at", "lock_at", "pinned",
 				  "require_initial_post", "allow_rating", "only_graders_can_rate", "sort_by_rating",
-				  "podcast_enabled", "podcast_has_student_posts", "specific_sections", "unlock_at"),
+				  "podcast_enabled", "podcast_has_student_posts", "specific_sections", "locked"),
 	[RES_MODULE] = LIST("name", "unlock_at", "position", "require_sequential_progress", "prerequisite_module_ids",
 			    "publish_final_grade", "published"),
 	[RES_MODULE_ITEM] = LIST("title", "position", "indent", "external_url", "new_tab", "completion_requirement",
@@ -115,6 +123,11 @@ static int in_list(const char *const *l, const char *s)
 		if (!strcmp(*l, s))
 			return 1;
 	return 0;
+}
+
+int exec_is_derived_field(enum resource_kind kind, const char *field)
+{
+	return kind == RES_PAGE && field && !strcmp(field, "url");
 }
 
 const char *exec_param_name(enum resource_kind kind, const char *field, int create)

@@ -19,7 +19,12 @@
  *     will be sent, so validate reports a file that cannot be rendered and every course of a
  *     plan gets the same bytes without rendering again;
  *   - create: true needs where.url with exactly one slug (the page to create) and set.title or
- *     body_file (something to create it with).
+ *     body_file (something to create it with), and that slug must be the url Canvas makes from the
+ *     title (set.title, else the slug read as words): Canvas derives a page's url from its title
+ *     (WikiPage acts_as_url + ensure_unique_url, runner/pageurl.c), so a page created as
+ *     "welcome-spring-2026" with the title "Welcome to Spring 2026" would live at
+ *     "welcome-to-spring-2026" and the next plan would create it again. The error is at the url
+ *     and names the url Canvas would make.
  * Rejected: rendering .md in the step (once per course instead of once, and validate would not
  * see it); a UTF-8 check through PCRE2 (its error offsets are fine, but a twenty-line loop reports
  * the same without compiling a pattern).
@@ -32,6 +37,7 @@
 #include <strings.h>
 
 #include "markdown.h"
+#include "pageurl.h"
 #include "recipe_actions.h"
 #include "xalloc.h"
 
@@ -312,6 +318,51 @@ static void check_replace(struct rctx *cx, const struct ynode *n, struct rpages 
 	}
 }
 
+/* The slug read as words, as Canvas titles a page made by PUT to a missing url and as the step
+ * titles a created page without set.title: "welcome-spring-2026" -> "Welcome Spring 2026".
+ * Malloced. */
+char *recipe_pages_title_from_slug(const char *slug)
+{
+	char *t = xstrdup(slug), *c;
+	int start = 1;
+
+	for (c = t; *c; c++) {
+		if (*c == '-' || *c == '_') {
+			*c = ' ';
+			start = 1;
+		} else {
+			if (start && *c >= 'a' && *c <= 'z')
+				*c = (char)(*c - 'a' + 'A');
+			start = 0;
+		}
+	}
+	return t;
+}
+
+/* create: true names the page's url, but Canvas makes the url from the title (WikiPage acts_as_url,
+ * runner/pageurl.c): a where.url that is not what the title makes would be created elsewhere, and
+ * every later plan would want to create it again (issue 15). `un` is the where.url node. */
+static void check_create_url(struct rctx *cx, const struct ynode *un, const struct rpages *pg)
+{
+	const char *slug = pg->where->urls[0];
+	char *title = pg->set.title ? xstrdup(pg->set.title) : recipe_pages_title_from_slug(slug);
+	char *made = pageurl_from_title(title);
+	const struct rpos *pos = un && un->type == YN_SEQ && un->nkids ? &un->kids[0]->pos : un ? &un->pos : &pg->pos;
+
+	if (!made)
+		rc_error(cx, pos, "'pages.create: true': coursectl cannot tell which url Canvas makes from the title "
+			 "'%s' (it has characters beyond Latin letters, which Canvas transliterates); give the page a "
+			 "Latin title here and rename it in a later step", title);
+	else if (!*made)
+		rc_error(cx, pos, "'pages.create: true': the title '%s' has no letter or digit, so Canvas refuses it",
+			 title);
+	else if (strcmp(made, slug))
+		rc_error(cx, pos, "'pages.where.url' is '%s', but Canvas makes the url '%s' from the title '%s': "
+			 "use url '%s' (or a title that makes '%s')", slug, made, title, made, slug);
+	free(made);
+	free(title);
+}
+
 static int parse(struct rctx *cx, struct step *st, const struct ynode *n)
 {
 	static const char *const keys[] = { "where", "replace", "set", "body_file", "create", NULL };
@@ -352,6 +403,8 @@ static int parse(struct rctx *cx, struct step *st, const struct ynode *n)
 		if (!rc_get(rc_get(n, "set"), "title") && !body)
 			rc_error(cx, &v->pos, "'pages.create: true' needs 'set.title' or 'body_file' (what to create the "
 				 "page with)");
+		else if (pg->where && pg->where->nurls == 1)
+			check_create_url(cx, rc_get(rc_get(n, "where"), "url"), pg);
 	}
 	return 0;
 }

@@ -778,7 +778,7 @@ static void put_field_label(struct buf *out, const char *field)
 	static const char *const special[][2] = {
 		{ "delayed_post_at", "post" }, { "todo_date", "to-do" }, { "student_todo_at", "to-do" },
 		{ "show_correct_answers_at", "show answers" }, { "hide_correct_answers_at", "hide answers" },
-		{ "peer_reviews_due_at", "peer reviews due" },
+		{ "peer_reviews_due_at", "peer reviews due" }, { "peer_reviews_assign_at", "peer reviews" },
 	};
 	size_t i, n = strlen(field);
 

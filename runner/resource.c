@@ -56,7 +56,7 @@ static const struct resource table[RES_NKINDS] = {
 		LIST("message"),
 		LIST("html_url", "url", "permissions", "locked_for_user", "lock_info", "lock_explanation", "read_state",
 		     "unread_count", "subscribed", "user_can_see_posts", "can_unpublish", "can_lock", "can_group",
-		     "assignment", "podcast_url", "topic_children", "group_topic_children", "locked", "author",
+		     "assignment", "podcast_url", "topic_children", "group_topic_children", "author",
 		     "attachments", "context_code"),
 	},
 	[RES_ANNOUNCEMENT] = {
@@ -66,7 +66,7 @@ static const struct resource table[RES_NKINDS] = {
 		LIST("message"),
 		LIST("html_url", "url", "permissions", "locked_for_user", "lock_info", "lock_explanation", "read_state",
 		     "unread_count", "subscribed", "user_can_see_posts", "can_unpublish", "can_lock", "can_group",
-		     "assignment", "podcast_url", "topic_children", "group_topic_children", "locked", "author",
+		     "assignment", "podcast_url", "topic_children", "group_topic_children", "author",
 		     "attachments", "context_code"),
 	},
 	[RES_MODULE] = {

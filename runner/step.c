@@ -8,7 +8,11 @@
  *     per field however many steps touched it (plan.c merges);
  *   - what Canvas would refuse is not planned: a column locked by a Blueprint course (API.md 12:
  *     "restricted_by_master_course" with "master_course_restrictions" {category: true}) becomes a
- *     skip naming the lock, instead of a change that apply would see fail with a 400.
+ *     skip naming the lock, instead of a change that apply would see fail with a 400; so does a
+ *     field Canvas's API takes no parameter for (exec_param_name: a discussion's unlock_at is not
+ *     in API_ALLOWED_TOPIC_FIELDS), which strong parameters would drop with a 200. A field Canvas
+ *     derives by itself (exec_is_derived_field: a page's url, made from its title) is planned
+ *     so the plan shows what Canvas will hold; apply never sends it and reads it back.
  * Objects the plan creates get the id "new:N"; later changes to them go into their create change's
  * `after`, so apply makes each new object with one request.
  */
@@ -20,6 +24,7 @@
 #include <string.h>
 
 #include "dates.h"
+#include "exec_internal.h"
 #include "xalloc.h"
 
 cJSON *step_list(struct step_ctx *cx, enum resource_kind kind)
@@ -256,6 +261,14 @@ int step_set(struct step_ctx *cx, enum resource_kind kind, cJSON *obj, const cha
 	lock = bp_locked(kind, obj, field);
 	if (lock) {
 		step_skip(cx, kind, obj, field, "locked by the Blueprint course (%s)", lock);
+		cJSON_Delete(val);
+		return -1;
+	}
+	if (!exec_param_name(kind, field, 0) && !exec_is_derived_field(kind, field)) {
+		/* a field Canvas's API does not write: a plan that showed it would be a promise apply
+		 * cannot keep (issue 15; e.g. a discussion's unlock_at, API_ALLOWED_TOPIC_FIELDS) */
+		step_skip(cx, kind, obj, field, "Canvas's API does not write a %s's %s", resource_get(kind)->name,
+			  field);
 		cJSON_Delete(val);
 		return -1;
 	}

@@ -48,16 +48,17 @@ static const struct field_row rows[] = {
 	{ "shift_dates", RES_NKINDS, OPS(PLAN_UPDATE), NULL },
 
 	/* step_replace_text.c `kinds[]`: the HTML field and the title (name) of each kind in `in` */
-	{ "replace_text", RES_PAGE, OPS(PLAN_UPDATE), F("body", "title") },
+	{ "replace_text", RES_PAGE, OPS(PLAN_UPDATE), F("body", "title", "url") },
 	{ "replace_text", RES_ASSIGNMENT, OPS(PLAN_UPDATE), F("description", "name") },
 	{ "replace_text", RES_COURSE, OPS(PLAN_UPDATE), F("syllabus_body") },
 	{ "replace_text", RES_DISCUSSION_TOPIC, OPS(PLAN_UPDATE), F("message", "title") },
 	{ "replace_text", RES_ANNOUNCEMENT, OPS(PLAN_UPDATE), F("message", "title") },
 	{ "replace_text", RES_QUIZ, OPS(PLAN_UPDATE), F("description", "title") },
 
-	/* step_pages.c: body, the set: fields, the front page moving; create: true */
+	/* step_pages.c: body, the set: fields, the front page moving; create: true. A page's url follows
+	 * its title wherever a step renames it (Canvas's to_url, runner/pageurl.c): planned, never sent */
 	{ "pages", RES_PAGE, OPS(PLAN_UPDATE),
-	  F("body", "title", "published", "front_page", "editing_roles", "todo_date", "publish_at") },
+	  F("body", "title", "url", "published", "front_page", "editing_roles", "todo_date", "publish_at") },
 	{ "pages", RES_PAGE, OPS(PLAN_CREATE),
 	  F("url", "title", "body", "published", "front_page", "editing_roles", "todo_date", "publish_at") },
 
@@ -77,7 +78,7 @@ static const struct field_row rows[] = {
 	{ "modules", RES_ASSIGNMENT, OPS(PLAN_UPDATE), F("published", "name") },
 	{ "modules", RES_QUIZ, OPS(PLAN_UPDATE), F("published", "title") },
 	{ "modules", RES_DISCUSSION_TOPIC, OPS(PLAN_UPDATE), F("published", "title") },
-	{ "modules", RES_PAGE, OPS(PLAN_UPDATE), F("published", "title") },
+	{ "modules", RES_PAGE, OPS(PLAN_UPDATE), F("published", "title", "url") },
 };
 
 static int in_list(const char *const *list, const char *s)

@@ -19,9 +19,14 @@
  *              file-link parameters) is no change: Canvas rewrites HTML on the way in and out
  *              (API.md 7.4), so the body read back after an apply is rarely the bytes sent, and a
  *              plan made after an apply must still be empty.
- *   title      note "the url changes with the title" (API.md 7.1: Canvas derives a new slug). The
- *              working copy's url is left alone: the new slug is Canvas's to choose (it dedups
- *              with -2, -3 ...), so later steps still find the page by the url it has now.
+ *   title      and with it the url Canvas will make (issue 15): WikiPage acts_as_url sync_url +
+ *              ensure_unique_url derive it from the title and add -2, -3 ... when another page
+ *              has it (runner/pageurl.c). The url is a change of its own (note "Canvas makes the
+ *              url from the title"), which apply does not send and reads back
+ *              (exec_is_derived_field); the working copy takes the new url, so later steps find
+ *              the page where Canvas will have it. When the current url is not the one the old
+ *              title makes, the note says the rollback will not bring it back. A title whose url
+ *              cannot be predicted (pageurl.c) records a skip on url saying so.
  *   published  the front page cannot be unpublished (API.md 7.3, 12): a skip with that reason.
  *   front_page Canvas has one front page: making page X the front page also turns the flag off on
  *              the current one, recorded as its own change with the note "Canvas moves the front
@@ -39,11 +44,12 @@
  *
  * create: true. When where.url[0] names no page of the working copy, a page is created there
  * (step_create, so its fields are one create change) with url, title (set.title, else the slug
- * read as words, "welcome-spring-2026" -> "Welcome Spring 2026", which Canvas turns back into the
- * same slug), body (body_file or ""), published (set.published, else false as Canvas creates
- * pages) and the other set fields; front_page only when the new page is published (else a skip),
- * moving the front page as above. Nothing else of the step applies to it (its fields are already
- * the requested ones). A page that exists is edited as usual.
+ * read as words, "welcome-spring-2026" -> "Welcome Spring 2026"; validate has checked that the
+ * title makes exactly that url, recipe_pages.c), body (body_file or ""), published
+ * (set.published, else false as Canvas creates pages) and the other set fields; front_page only
+ * when the new page is published (else a skip), moving the front page as above. Nothing else of
+ * the step applies to it (its fields are already the requested ones). A page that exists is
+ * edited as usual.
  *
  * Markdown (body_file: x.md) needs nothing here: the model's body is already the HTML
  * (runner/markdown.c), and the note says it was rendered.
@@ -51,8 +57,8 @@
  * Rejected: comparing the body_file byte for byte (every plan after an apply against a Canvas
  * that makes links absolute would list the page again); refusing the whole step when one url is
  * missing (a recipe runs over many courses and one course lacking a page should not stop the
- * others); deriving the new url on a title change (a guess at Canvas's slug rules, and a field
- * apply must never send).
+ * others); leaving the url of a renamed page out of the plan (the plan would not say where the
+ * page will be, and a later plan would not find it by the url the user read).
  */
 #include "step.h"
 
@@ -63,6 +69,7 @@
 
 #include "dates.h"
 #include "exec_internal.h"
+#include "pageurl.h"
 #include "recipe_pages.h"
 #include "xalloc.h"
 
@@ -258,26 +265,84 @@ static void move_front_page(struct step_ctx *cx, cJSON *pages, cJSON *p)
 	free(note);
 }
 
-/* ---------------------------------------------------------------- create */
+/* ---------------------------------------------------------------- the url of a renamed page */
 
-/* The slug read as words: "welcome-spring-2026" -> "Welcome Spring 2026". Malloced. */
-static char *title_from_slug(const char *slug)
+struct url_taken {
+	cJSON *pages;
+	const cJSON *self;
+};
+
+static int url_taken(const char *url, void *ud)
 {
-	char *t = xstrdup(slug), *c;
-	int start = 1;
+	const struct url_taken *t = ud;
+	const cJSON *q;
 
-	for (c = t; *c; c++) {
-		if (*c == '-' || *c == '_') {
-			*c = ' ';
-			start = 1;
-		} else {
-			if (start && *c >= 'a' && *c <= 'z')
-				*c = (char)(*c - 'a' + 'A');
-			start = 0;
+	cJSON_ArrayForEach(q, t->pages) {
+		const char *u = step_str(q, "url");
+
+		if (q != t->self && u && !strcmp(u, url))
+			return 1;
+	}
+	return 0;
+}
+
+/* The url Canvas gives page p for its title (runner/pageurl.c), made unique among the course's
+ * other pages, or NULL when the title cannot be predicted. Malloced. */
+static char *url_for_title(cJSON *pages, const cJSON *p, const char *title)
+{
+	struct url_taken t = { pages, p };
+	char *base = pageurl_from_title(title), *u;
+
+	if (!base || !*base) {
+		free(base);
+		return NULL;
+	}
+	u = pageurl_unique(base, url_taken, &t);
+	free(base);
+	return u;
+}
+
+/* p has just been given a new title: Canvas moves its url to the one the title makes (acts_as_url
+ * sync_url). The plan shows the url Canvas will make; apply does not send it and reads it back.
+ * A url that was not made from the old title cannot come back: a rollback restores the title, and
+ * Canvas then makes the url from it. */
+static void rename_url(struct step_ctx *cx, cJSON *pages, cJSON *p)
+{
+	const char *old = step_str(p, "url");
+	const struct plan_change *c;
+	char *nu = url_for_title(pages, p, step_name(RES_PAGE, p)), *back = NULL, *note;
+	char idb[32];
+
+	if (!nu) {
+		step_skip(cx, RES_PAGE, p, "url", "Canvas makes a new url from the title, and coursectl cannot tell "
+			  "which (a character it does not transliterate); read it after apply");
+		return;
+	}
+	/* the url the ORIGINAL title makes: what a rollback of the title ends with */
+	c = plan_find(cx->plan, cx->course_id, RES_PAGE, step_id(RES_PAGE, p, idb), "title");
+	if (c && cJSON_IsString(c->before) && old) {
+		const struct plan_change *cu = plan_find(cx->plan, cx->course_id, RES_PAGE, idb, "url");
+		const char *orig = cu && cJSON_IsString(cu->before) ? cu->before->valuestring : old;
+
+		back = url_for_title(pages, p, c->before->valuestring);
+		if (back && !strcmp(back, orig)) {
+			free(back);
+			back = NULL;
+		} else if (back) {
+			char *t = xasprintf("Canvas makes the url from the title; a rollback restores the title, and Canvas "
+					    "will then make '%s', not '%s'", back, orig);
+
+			free(back);
+			back = t;
 		}
 	}
-	return t;
+	note = back ? back : xstrdup("Canvas makes the url from the title");
+	step_set_string(cx, RES_PAGE, p, "url", nu, note);
+	free(note);
+	free(nu);
 }
+
+/* ---------------------------------------------------------------- create */
 
 static int create_page(struct step_ctx *cx, const struct rpages *pg, cJSON *pages, const char *slug,
 		       struct date_val *todo, struct date_val *pub, struct err *err)
@@ -291,7 +356,7 @@ static int create_page(struct step_ctx *cx, const struct rpages *pg, cJSON *page
 	if ((todo->d->op == RPAGE_DATE_SET && date_utc(cx, todo, "todo_date", err)) ||
 	    (pub->d->op == RPAGE_DATE_SET && date_utc(cx, pub, "publish_at", err)))
 		return -1;
-	title = s->title ? xstrdup(s->title) : title_from_slug(slug);
+	title = s->title ? xstrdup(s->title) : recipe_pages_title_from_slug(slug);
 	fields = cJSON_CreateObject();
 	cJSON_AddStringToObject(fields, "url", slug);
 	cJSON_AddStringToObject(fields, "title", title);
@@ -375,8 +440,8 @@ static int edit_page(struct step_ctx *cx, const struct rpages *pg, cJSON *pages,
 		return -1;
 	if (!pg->has_set)
 		return 0;
-	if (s->title)
-		step_set_string(cx, RES_PAGE, p, "title", s->title, "the url changes with the title");
+	if (s->title && step_set_string(cx, RES_PAGE, p, "title", s->title, NULL) == 1)
+		rename_url(cx, pages, p);
 	if (s->published == 0 && is_true(p, "front_page"))
 		step_skip(cx, RES_PAGE, p, "published", "the front page cannot be unpublished");
 	else if (s->published >= 0)

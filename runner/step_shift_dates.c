@@ -6,7 +6,7 @@
  *                      due_at, unlock_at, lock_at (overrides: true, the default)
  *   quizzes            show_correct_answers_at, hide_correct_answers_at; due/unlock/lock_at too
  *                      when the quiz has no assignment in the course (ungraded surveys)
- *   discussions        delayed_post_at, todo_date, and lock_at unless graded
+ *   discussions        delayed_post_at, lock_at, todo_date (a graded one's own lock_at too)
  *   announcements      delayed_post_at, lock_at, todo_date (never set by Canvas on an announcement;
  *                      shifted if present, as API.md 10.2 lists it for both)
  *   modules            unlock_at
@@ -15,18 +15,21 @@
  *   the course         start_at, end_at with course_dates: true
  *
  * The assignment's peer review date is the model's peer_reviews_due_at (API.md 10.2), which the
- * API reads and writes as peer_reviews_assign_at (present only with automatic peer reviews): a
- * snapshot holds the API's name, so that is the field shifted.
+ * API reads and writes as peer_reviews_assign_at (present only with automatic peer reviews; apply's
+ * parameter too, exec_write.c): a snapshot holds the API's name, so that is the field shifted.
  *
  * One object, one shift. A classic quiz or a graded discussion and its assignment are one object
  * in Canvas, which keeps their dates equal (API.md 5.1). Shifting both would write the same dates
  * twice, and the second write's stale check would fail on the first's mirror. So the dates live on
  * the assignment (which carries the overrides, and which apply can write in bulk): the assignment
  * of a quiz counts as a quiz for `only:`, the quiz's own copies are updated in the working copy
- * without a change of their own (step_mirror), and a graded topic's lock_at is left to Canvas's
- * sync the same way. The pair (quiz.assignment_id or topic.assignment_id names the assignment) is
- * also ONE object for `where:`: each condition holds when it holds on either side (the name, the
- * quiz's id or the assignment's, a date of either), and the pair is shifted whole or not at all.
+ * without a change of their own (step_mirror). A graded topic's own lock_at is NOT Canvas's copy
+ * of the assignment's: Assignment#update_submittable copies title, message and workflow state only
+ * (canvas-lms app/models/assignment.rb), so the topic's lock_at is shifted and written as a change
+ * of its own, like an ungraded topic's (issue 15). The pair (quiz.assignment_id or
+ * topic.assignment_id names the assignment) is also ONE object for `where:`: each condition
+ * holds when it holds on either side (the name, the quiz's id or the assignment's, a date of
+ * either), and the pair is shifted whole or not at all.
  * Matching each side on its own was rejected: `where: {id: QUIZ}` would move the quiz's answer
  * dates but not its due date, and a range on due_at would see the quiz's copy already shifted.
  *
@@ -68,8 +71,8 @@ static const char *const quiz_own_fields[] = { "show_correct_answers_at", "hide_
 static const char *const quiz_fields[] = { "due_at", "unlock_at", "lock_at", "show_correct_answers_at",
 					   "hide_correct_answers_at", NULL };
 static const char *const topic_fields[] = { "delayed_post_at", "lock_at", "todo_date", NULL };
-static const char *const graded_topic_fields[] = { "delayed_post_at", "todo_date", NULL };
-static const char *const topic_mirrored[] = { "lock_at", NULL };
+static const char *const graded_topic_fields[] = { "delayed_post_at", "lock_at", "todo_date", NULL };
+static const char *const topic_mirrored[] = { NULL };
 static const char *const ann_fields[] = { "delayed_post_at", "lock_at", "todo_date", NULL };
 static const char *const module_fields[] = { "unlock_at", NULL };
 static const char *const page_fields[] = { "todo_date", "publish_at", NULL };

@@ -257,7 +257,7 @@ valid	{pages: {set: {editing_roles: 'teachers,students', publish_at: null}}}
 invalid	{pages: {create: true, set: {title: T}}}
 invalid	{pages: {create: true, where: {url: [a, b]}, set: {title: T}}}
 invalid	{pages: {create: true, where: {url: a}, set: {published: true}}}
-valid	{pages: {create: true, where: {url: a}, set: {title: T}}}
+valid	{pages: {create: true, where: {url: t}, set: {title: T}}}
 invalid	{pages: {replace: []}}
 invalid	{pages: {replace: [{pattern: a, with: b, flags: ii}]}}
 invalid	{pages: {replace: [{pattern: a, with: b, flags: g}]}}

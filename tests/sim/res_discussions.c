@@ -21,6 +21,13 @@
  * - lock_at at 00:00 local becomes 23:59:59 (fancy midnight), judged in the COURSE time zone,
  *   unlike every other fancy midnight, which uses the user's zone (API.md 5.4, 11).
  * - A delayed_post_at in the future keeps "published" but leaves posted_at null until then.
+ * - Comments (issue 15, canvas-lms master DiscussionTopicsController#process_discussion_topic_runner,
+ *   #process_future_date_parameters, #process_lock_parameters): `locked` and `lock_comment` are
+ *   taken; an announcement PUT that sends neither is read as locked=false, which reopens closed
+ *   comments and clears lock_at; a changed delayed_post_at or lock_at recomputes locked from
+ *   lock_at instead (see lock_params). unlock_at is not a permitted parameter
+ *   (API_ALLOWED_TOPIC_FIELDS) and is dropped. A graded topic's own lock_at is never copied from
+ *   its assignment (Assignment#update_submittable copies title, message and state only).
  * - A graded topic (assignment_id set) carries a nested "assignment" built from the course's
  *   assignment; title and message changes are mirrored to its name and description, and an
  *   assignment[...] sub-object edits its dates with the assignment API's strict date rule (5.1).
@@ -527,6 +534,67 @@ static void mirror_to_assignment(cJSON *course, const cJSON *t, const char *now)
 	sim_set_str(a, "updated_at", now);
 }
 
+/* Same instant (or both null/absent): Canvas compares dates as times, not as strings. */
+static int same_date(const cJSON *a, const cJSON *b)
+{
+	time_t x, y;
+	int ha = cJSON_IsString(a) && sim_time_read(a->valuestring, &x);
+	int hb = cJSON_IsString(b) && sim_time_read(b->valuestring, &y);
+
+	if (ha != hb)
+		return 0;
+	return !ha || x == y;
+}
+
+/* The stored "locked" (closed by hand): absent reads as false, and stays absent when false, so a
+ * write that keeps comments open leaves a seed's topic as it was. */
+static void set_manual_lock(cJSON *t, int on)
+{
+	if (on || cJSON_HasObjectItem(t, "locked"))
+		sim_set(t, "locked", cJSON_CreateBool(on));
+}
+
+/* Comments open or closed after a write (DiscussionTopicsController#process_discussion_topic_runner,
+ * #process_future_date_parameters, #process_lock_parameters, canvas-lms master):
+ *   - an announcement's `locked` is lock_comment when sent, else locked when sent, else FALSE:
+ *     a PUT that sends neither reopens closed comments;
+ *   - when delayed_post_at or lock_at changed, locked becomes "lock_at has passed"
+ *     (should_lock_yet) and the locked parameter is not looked at;
+ *   - else a locked parameter (always present for an announcement, see above) that differs from
+ *     the topic's state locks it, or unlocks it AND clears lock_at ("available until" dropped).
+ * `t` already holds the new dates; `old` the delayed_post_at and lock_at before the write. */
+static void lock_params(const cJSON *b, cJSON *t, int is_ann, int was_locked, const cJSON *old)
+{
+	const cJSON *lc = cJSON_GetObjectItemCaseSensitive(b, "lock_comment");
+	const cJSON *lk = cJSON_GetObjectItemCaseSensitive(b, "locked");
+	int has = 0, want = 0;
+
+	if (lk && cJSON_IsObject(lk))
+		lk = NULL;   /* the old hash form is ignored */
+	if (is_ann) {
+		has = 1;
+		if (lc && !(cJSON_IsString(lc) && !*lc->valuestring))
+			want = sim_value_bool(lc);
+		else if (lk && !(cJSON_IsString(lk) && !*lk->valuestring))
+			want = sim_value_bool(lk);
+	} else if (lk) {
+		has = 1;
+		want = sim_value_bool(lk);
+	}
+	if (!same_date(cJSON_GetObjectItemCaseSensitive(old, "delayed_post_at"),
+		       cJSON_GetObjectItemCaseSensitive(t, "delayed_post_at")) ||
+	    !same_date(cJSON_GetObjectItemCaseSensitive(old, "lock_at"), cJSON_GetObjectItemCaseSensitive(t, "lock_at"))) {
+		/* the stored flag is the lock by hand; the render adds "lock_at has passed" */
+		set_manual_lock(t, 0);
+		return;
+	}
+	if (!has || want == was_locked)
+		return;
+	set_manual_lock(t, want);
+	if (!want)
+		sim_set(t, "lock_at", cJSON_CreateNull());
+}
+
 /* The shared part of create and update: validate first (nothing changes on a 400), then apply
  * the flat params to `t`. Returns 0, or -1 after answering. */
 static int apply_params(struct sim_req *rq, struct sim_resp *rs, cJSON *t, int is_ann, int is_new)
@@ -535,8 +603,9 @@ static int apply_params(struct sim_req *rq, struct sim_resp *rs, cJSON *t, int i
 	cJSON *dates = cJSON_CreateObject();
 	char now[21];
 	size_t i;
-	int rc = -1;
+	int rc = -1, was_locked;
 	time_t dp;
+	cJSON *old_dates;
 
 	sim_time_now(now);
 	v = cJSON_GetObjectItemCaseSensitive(b, "discussion_type");
@@ -580,12 +649,15 @@ static int apply_params(struct sim_req *rq, struct sim_resp *rs, cJSON *t, int i
 		if (v)
 			sim_set(t, flat_bools[i], cJSON_CreateBool(sim_value_bool(v)));
 	}
+	was_locked = topic_locked(t, sim_now());
+	old_dates = cJSON_CreateObject();
+	cJSON_AddItemToObject(old_dates, "delayed_post_at", sim_dup_or_null(t, "delayed_post_at"));
+	cJSON_AddItemToObject(old_dates, "lock_at", sim_dup_or_null(t, "lock_at"));
 	if ((v = cJSON_GetObjectItemCaseSensitive(b, "delayed_post_at")))
 		sim_set(t, "delayed_post_at", sim_time_lenient(rq->sim, v));
 	if ((v = cJSON_GetObjectItemCaseSensitive(b, "todo_date")))
 		sim_set(t, "todo_date", sim_time_lenient(rq->sim, v));
-	if ((v = cJSON_GetObjectItemCaseSensitive(b, "unlock_at")))
-		sim_set(t, "unlock_at", sim_time_lenient(rq->sim, v));
+	/* unlock_at is not in API_ALLOWED_TOPIC_FIELDS: strong parameters drop it without a word */
 	if ((v = cJSON_GetObjectItemCaseSensitive(b, "lock_at"))) {
 		cJSON *d = sim_time_lenient(rq->sim, v);
 
@@ -593,6 +665,8 @@ static int apply_params(struct sim_req *rq, struct sim_resp *rs, cJSON *t, int i
 		sim_set(t, "lock_at", fancy(d, course_zone(rq->course)));
 		cJSON_Delete(d);
 	}
+	lock_params(b, t, is_ann, was_locked, old_dates);
+	cJSON_Delete(old_dates);
 	if (is_ann)
 		sim_set(t, "published", cJSON_CreateTrue());
 	else if ((v = cJSON_GetObjectItemCaseSensitive(b, "published")))

@@ -42,8 +42,14 @@
  *   UNPUBLISHED unless wiki_page[published] says otherwise (initialize_wiki_page). PUT front_page
  *   with no front page creates a published front page (a title is then required).
  * - Slugs: the url follows the title (acts_as_url sync_url). A taken slug gets -2, -3, ...
- *   (ensure_unique_url). Titles are not made unique: that is the permanent_page_links behaviour of
- *   current Canvas; older Canvas also suffixed the title.
+ *   (ensure_unique_url). The slug is canvas_stringex's String#to_url (sim_slug in sim_state.c:
+ *   "Q&A: Week 1.5" -> q-and-a-week-1-dot-5), so an upsert PUT to pages/welcome-spring-2026 with
+ *   title "Welcome to Spring 2026" makes the page at welcome-to-spring-2026 (issue 15; canvas-lms
+ *   master app/models/wiki_page.rb WikiPage#ensure_unique_url, app/controllers/
+ *   wiki_pages_api_controller.rb #get_wiki_page builds the page with the requested url, #update
+ *   saves it with the title, and acts_as_url re-derives the url before validation). Titles are
+ *   not made unique: that is the permanent_page_links behaviour of current Canvas; older Canvas
+ *   also suffixed the title.
  * - Module items (6): a PUT or a revert that changes the title, the url or the published state
  *   gives the page's module items the new title, page_url and state (ContentTag.update_for,
  *   sim_module_items_sync; items naming the page by its old url are found too).

@@ -17,26 +17,89 @@
 #include "sim.h"
 #include "xalloc.h"
 
+/* Transliteration of U+00C0..U+00FF (Unidecoder x00.json), for sim_slug. */
+static const char *const latin1[64] = {
+	"A", "A", "A", "A", "A", "A", "AE", "C", "E", "E", "E", "E", "I", "I", "I", "I",
+	"D", "N", "O", "O", "O", "O", "O", "x", "O", "U", "U", "U", "U", "U", "Th", "ss",
+	"a", "a", "a", "a", "a", "a", "ae", "c", "e", "e", "e", "e", "i", "i", "i", "i",
+	"d", "n", "o", "o", "o", "o", "o", "/", "o", "u", "u", "u", "u", "y", "th", "y",
+};
+
+/* Canvas's String#to_url (gems/canvas_stringex/lib/lucky_sneaks/string_extensions.rb, used by
+ * WikiPage's acts_as_url): convert_misc_characters turns "&" into " and ", "@" into " at ", "#"
+ * into " number ", "%" into " percent ", "*" into " star ", "/" and "\\" into " slash ", "$N" at a
+ * word start into "N dollars", a "." between two non-spaces into " dot " ("..." into " dot dot dot
+ * "), drops an apostrophe inside a word, and makes . , : ; ( ) [ ] / ? ! ^ ' " _ spaces; to_ascii
+ * transliterates (Latin-1 letters here: "é" -> "e", "ß" -> "ss"); then lower case, white space
+ * runs to "-", and runs of "-" squeezed and trimmed. Every other character stays: "C++ basics" is
+ * "c++-basics". Not reproduced: HTML tags and entities in titles, "£"/"¥" amounts, scripts
+ * outside Latin-1 (kept as bytes). */
 char *sim_slug(const char *title)
 {
-	size_t n = strlen(title), i, o = 0;
-	char *out = xmalloc(n + 1);
-	int dash = 0;
+	size_t n = strlen(title), i;
+	char *a = xmalloc(n * 16 + 2), *out;
+	size_t o = 0, w;
 
+#define PUT(str) do { const char *q_ = (str); while (*q_) a[o++] = *q_++; } while (0)
 	for (i = 0; i < n; i++) {
-		unsigned char c = (unsigned char)title[i];
+		unsigned char c = (unsigned char)title[i], prev = i ? (unsigned char)title[i - 1] : 0;
+		unsigned char next = (unsigned char)title[i + 1];
 
-		if (isalnum(c) || c >= 0x80) {
-			if (dash && o)
-				out[o++] = '-';
-			dash = 0;
-			out[o++] = (char)tolower(c);
+		if (c == 0xc3 && next >= 0x80 && next <= 0xbf) {
+			PUT(latin1[next - 0x80]);
+			i++;
+		} else if (c == '.' && next == '.' && title[i + 2] == '.') {
+			PUT(" dot dot dot ");
+			while (title[i + 1] == '.')
+				i++;
+		} else if (c == '.' && i && !isspace(prev) && next && !isspace(next)) {
+			PUT(" dot ");
+		} else if (c == '$' && (!i || isspace(prev)) && isdigit(next)) {
+			size_t j = i + 1;
+
+			a[o++] = ' ';
+			while (isdigit((unsigned char)title[j]))
+				a[o++] = title[j++];
+			PUT(" dollars ");
+			i = j - 1;
+		} else if (c == '&') {
+			PUT(" and ");
+		} else if (c == '@') {
+			PUT(" at ");
+		} else if (c == '#') {
+			PUT(" number ");
+		} else if (c == '%') {
+			PUT(" percent ");
+		} else if (c == '*') {
+			PUT(" star ");
+		} else if (c == '/' || c == '\\') {
+			PUT(" slash ");
+		} else if (c == '\'' && i && (isalnum(prev) || prev == '_') && (isalnum(next) || next == '_')) {
+			/* an apostrophe inside a word goes */
+		} else if (strchr(".,:;()[]?!^'\"_", c) || isspace(c)) {
+			a[o++] = ' ';
 		} else {
-			dash = 1;
+			a[o++] = (char)tolower(c);
 		}
 	}
-	out[o] = '\0';
-	if (!o) {
+#undef PUT
+	a[o] = '\0';
+	/* lower case, white space to "-", runs of "-" squeezed and trimmed */
+	out = xmalloc(o + 1);
+	for (i = 0, w = 0; i < o; i++) {
+		char c = (char)tolower((unsigned char)a[i]);
+
+		if (c == ' ')
+			c = '-';
+		if (c == '-' && (!w || out[w - 1] == '-'))
+			continue;
+		out[w++] = c;
+	}
+	while (w && out[w - 1] == '-')
+		w--;
+	out[w] = '\0';
+	free(a);
+	if (!w) {
 		free(out);
 		out = xstrdup("page");
 	}

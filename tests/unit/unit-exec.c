@@ -95,6 +95,14 @@ static void test_param_names(void **state)
 	assert_true(exec_is_bulk_field(RES_ASSIGNMENT_OVERRIDE, "lock_at"));
 	assert_false(exec_is_bulk_field(RES_ASSIGNMENT, "peer_reviews_due_at"));
 	assert_false(exec_is_bulk_field(RES_QUIZ, "due_at"));
+	/* Canvas's names (issue 15): peer_reviews_assign_at is the parameter, a topic's unlock_at none */
+	assert_string_equal(exec_param_name(RES_ASSIGNMENT, "peer_reviews_assign_at", 0), "peer_reviews_assign_at");
+	assert_null(exec_param_name(RES_ASSIGNMENT, "peer_reviews_due_at", 0));
+	assert_null(exec_param_name(RES_DISCUSSION_TOPIC, "unlock_at", 0));
+	assert_null(exec_param_name(RES_ANNOUNCEMENT, "unlock_at", 0));
+	assert_string_equal(exec_param_name(RES_ANNOUNCEMENT, "locked", 0), "locked");
+	assert_true(exec_is_derived_field(RES_PAGE, "url"));
+	assert_false(exec_is_derived_field(RES_PAGE, "title"));
 }
 
 static void test_paths(void **state)

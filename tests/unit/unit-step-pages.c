@@ -338,11 +338,57 @@ static void test_set_title_notes_the_url(void **state)
 	struct fx *f = *state;
 
 	assert_int_equal(run(f, "  - pages: {where: {url: syllabus-policies}, set: {title: Course Policies}}\n"), 0);
+	assert_int_equal(f->p->nchanges, 2);
+	assert_change(f, RES_PAGE, "33017", "title", "\"Syllabus and policies\"", "\"Course Policies\"", NULL);
+	/* Canvas makes the url from the title; this page's url was not its title's, so a rollback
+	 * cannot bring it back, and the note says so */
+	assert_change(f, RES_PAGE, "33017", "url", "\"syllabus-policies\"", "\"course-policies\"",
+		      "Canvas makes the url from the title; a rollback restores the title, and Canvas will then "
+		      "make 'syllabus-and-policies', not 'syllabus-policies'");
+	/* the working copy moves to the new url: later steps find the page where Canvas will have it */
+	assert_non_null(page_by_url(f, "course-policies"));
+	assert_null(page_by_url(f, "syllabus-policies"));
+}
+
+static void test_set_title_url_collision(void **state)
+{
+	struct fx *f = *state;
+
+	/* "Syllabus Policies" makes syllabus-policies, which page 33017 has: Canvas adds -2 */
+	assert_int_equal(run(f, "  - pages: {where: {url: draft-notes}, set: {title: Syllabus Policies}}\n"), 0);
+	assert_change(f, RES_PAGE, "33019", "url", "\"draft-notes\"", "\"syllabus-policies-2\"",
+		      "Canvas makes the url from the title");
+}
+
+/* step_set plans no field Canvas's API does not write: a skip with the reason (issue 15). */
+static void test_unwritable_field_is_skipped(void **state)
+{
+	struct fx *f = *state;
+	struct step_ctx cx = { f->p, "direct", NULL, "4821", NULL };
+	cJSON *course = cJSON_Parse("{\"discussion_topics\": [{\"id\": 7, \"title\": \"T\", \"unlock_at\": null}]}");
+	cJSON *t;
+
+	cx.course = course;
+	t = cJSON_GetArrayItem(step_list(&cx, RES_DISCUSSION_TOPIC), 0);
+	assert_int_equal(step_set_string(&cx, RES_DISCUSSION_TOPIC, t, "unlock_at", "2026-01-10T05:00:00Z", NULL), -1);
+	assert_int_equal(f->p->nchanges, 0);
+	assert_int_equal(f->p->nskipped, 1);
+	assert_string_equal(f->p->skipped[0].field, "unlock_at");
+	assert_string_equal(f->p->skipped[0].reason, "Canvas's API does not write a discussion topic's unlock_at");
+	/* a writable one is planned */
+	assert_int_equal(step_set_string(&cx, RES_DISCUSSION_TOPIC, t, "lock_at", "2026-01-10T05:00:00Z", NULL), 1);
 	assert_int_equal(f->p->nchanges, 1);
-	assert_change(f, RES_PAGE, "33017", "title", "\"Syllabus and policies\"", "\"Course Policies\"",
-		      "the url changes with the title");
-	/* the working copy keeps the slug: later steps find the page by it */
-	assert_non_null(page_by_url(f, "syllabus-policies"));
+	cJSON_Delete(course);
+}
+
+static void test_set_title_unpredictable_url(void **state)
+{
+	struct fx *f = *state;
+
+	assert_int_equal(run(f, "  - pages: {where: {url: draft-notes}, set: {title: \"\xce\x9d\xce\xad\xce\xb1\"}}\n"), 0);
+	assert_int_equal(f->p->nchanges, 1);
+	assert_int_equal(f->p->nskipped, 1);
+	assert_string_equal(f->p->skipped[0].field, "url");
 }
 
 static void test_set_published(void **state)
@@ -465,14 +511,15 @@ static void test_set_every_key_at_once(void **state)
 			     "      where: {url: draft-notes}\n"
 			     "      set: {title: Notes, published: true, front_page: true, editing_roles: 'students, teachers',"
 			     " todo_date: 2026-01-16T12:00:00Z, publish_at: 2026-01-10T12:00:00Z}\n"), 0);
-	assert_int_equal(f->p->nchanges, 7);
-	assert_change(f, RES_PAGE, "33019", "title", "\"Draft notes\"", "\"Notes\"", "the url changes with the title");
+	assert_int_equal(f->p->nchanges, 8);
+	assert_change(f, RES_PAGE, "33019", "title", "\"Draft notes\"", "\"Notes\"", NULL);
+	assert_change(f, RES_PAGE, "33019", "url", "\"draft-notes\"", "\"notes\"", "Canvas makes the url from the title");
 	assert_change(f, RES_PAGE, "33019", "published", "false", "true", NULL);
 	assert_change(f, RES_PAGE, "33019", "front_page", "false", "true", NULL);
 	assert_change(f, RES_PAGE, "33019", "editing_roles", "\"teachers\"", "\"teachers,students\"", NULL);
 	assert_change(f, RES_PAGE, "33019", "todo_date", "null", "\"2026-01-16T12:00:00Z\"", NULL);
 	assert_change(f, RES_PAGE, "33019", "publish_at", "null", "\"2026-01-10T12:00:00Z\"", NULL);
-	assert_change(f, RES_PAGE, "33001", "front_page", "true", "false", "Canvas moves the front page to 'draft-notes'");
+	assert_change(f, RES_PAGE, "33001", "front_page", "true", "false", "Canvas moves the front page to 'notes'");
 }
 
 /* ================================================================ pages: bodies */
@@ -600,13 +647,13 @@ static void test_create(void **state)
 
 	assert_int_equal(run(f, "  - name: welcome\n"
 			     "    pages:\n"
-			     "      where: {url: welcome-spring-2026}\n"
+			     "      where: {url: welcome-to-spring-2026}\n"
 			     "      create: true\n"
 			     "      body_file: welcome.html\n"
 			     "      set: {title: Welcome to Spring 2026, published: true, front_page: true,"
 			     " editing_roles: teachers, todo_date: 2026-01-20}\n"
 			     "  - name: then\n"
-			     "    pages: {where: {url: welcome-spring-2026}, replace: [{pattern: Welcome, with: Hello}]}\n"),
+			     "    pages: {where: {url: welcome-to-spring-2026}, replace: [{pattern: Welcome, with: Hello}]}\n"),
 			 0);
 	assert_int_equal(f->p->nchanges, 2);
 	c = chg(f, RES_PAGE, "new:1", NULL);
@@ -615,12 +662,12 @@ static void test_create(void **state)
 	assert_string_equal(c->name, "Welcome to Spring 2026");
 	assert_json(c->before, "null");
 	/* the later step's replacement is folded into the create */
-	assert_json(c->after, "{\"url\":\"welcome-spring-2026\",\"title\":\"Welcome to Spring 2026\","
+	assert_json(c->after, "{\"url\":\"welcome-to-spring-2026\",\"title\":\"Welcome to Spring 2026\","
 		    "\"body\":\"<h1>Hello</h1>\\n<p>caf\xc3\xa9 &amp; more</p>\",\"published\":true,\"front_page\":true,"
 		    "\"editing_roles\":\"teachers\",\"todo_date\":\"2026-01-20T05:00:00Z\"}");
 	assert_int_equal(c->nsteps, 2);
 	assert_change(f, RES_PAGE, "33001", "front_page", "true", "false",
-		      "Canvas moves the front page to 'welcome-spring-2026'");
+		      "Canvas moves the front page to 'welcome-to-spring-2026'");
 	assert_int_equal(f->p->nskipped, 0);
 }
 
@@ -630,12 +677,12 @@ static void test_create_defaults(void **state)
 	const struct plan_change *c;
 
 	/* no title: the slug read as words; no published: false, so it cannot be the front page */
-	assert_int_equal(run(f, "  - pages: {where: {url: office_hours-2026}, create: true, body_file: welcome.html,"
+	assert_int_equal(run(f, "  - pages: {where: {url: office-hours-2026}, create: true, body_file: welcome.html,"
 			     " set: {front_page: true}}\n"), 0);
 	assert_int_equal(f->p->nchanges, 1);
 	c = chg(f, RES_PAGE, "new:1", NULL);
 	assert_non_null(c);
-	assert_json(c->after, "{\"url\":\"office_hours-2026\",\"title\":\"Office Hours 2026\","
+	assert_json(c->after, "{\"url\":\"office-hours-2026\",\"title\":\"Office Hours 2026\","
 		    "\"body\":\"<h1>Welcome</h1>\\n<p>caf\xc3\xa9 &amp; more</p>\",\"published\":false}");
 	assert_int_equal(f->p->nskipped, 1);
 	assert_skip(f, 0, RES_PAGE, "new:1", "Office Hours 2026", "front_page",
@@ -656,9 +703,9 @@ static void test_create_existing_page_is_edited(void **state)
 {
 	struct fx *f = *state;
 
-	assert_int_equal(run(f, "  - pages: {where: {url: draft-notes}, create: true, set: {title: Notes}}\n"), 0);
+	assert_int_equal(run(f, "  - pages: {where: {url: draft-notes}, create: true, set: {title: Draft Notes}}\n"), 0);
 	assert_int_equal(f->p->nchanges, 1);
-	assert_change(f, RES_PAGE, "33019", "title", "\"Draft notes\"", "\"Notes\"", "the url changes with the title");
+	assert_change(f, RES_PAGE, "33019", "title", "\"Draft notes\"", "\"Draft Notes\"", NULL);
 }
 
 static void test_create_from_markdown(void **state)
@@ -945,6 +992,9 @@ int main(void)
 		T(test_where_conditions_all_hold),
 		T(test_no_where_is_every_page),
 		T(test_set_title_notes_the_url),
+		T(test_set_title_url_collision),
+		T(test_set_title_unpredictable_url),
+		T(test_unwritable_field_is_skipped),
 		T(test_set_published),
 		T(test_set_front_page_moves_it),
 		T(test_front_page_already),

@@ -83,7 +83,7 @@ static const char COURSE[] =
 	"  {'id': 202, 'title': 'Practice quiz', 'due_at': '2025-09-06T03:59:59Z', 'unlock_at': null,"
 	"   'lock_at': null, 'show_correct_answers_at': null, 'hide_correct_answers_at': null, 'published': false}],"
 	" 'discussion_topics': ["
-	/* posts Mon 09-15 09:00 EDT; lock_at is its assignment's */
+	/* posts Mon 09-15 09:00 EDT; its own lock_at, equal to its assignment's here */
 	"  {'id': 301, 'title': 'Week 3 discussion', 'assignment_id': 104, 'delayed_post_at': '2025-09-15T13:00:00Z',"
 	"   'lock_at': '2025-09-22T03:59:59Z', 'todo_date': null, 'published': true},"
 	/* lock Fri 08-29 23:59:59 EDT, to-do Wed 08-27 23:59 EDT */
@@ -300,6 +300,8 @@ static const struct want WEEK_LATER[] = {
 	{ RES_ASSIGNMENT, "104", "due_at", "2025-09-20T03:59:59Z", "2025-09-27T03:59:59Z" },
 	{ RES_ASSIGNMENT, "104", "lock_at", "2025-09-22T03:59:59Z", "2025-09-29T03:59:59Z" },
 	{ RES_DISCUSSION_TOPIC, "301", "delayed_post_at", "2025-09-15T13:00:00Z", "2025-09-22T13:00:00Z" },
+	/* a graded topic's own lock_at is a change of its own (update_submittable does not copy it) */
+	{ RES_DISCUSSION_TOPIC, "301", "lock_at", "2025-09-22T03:59:59Z", "2025-09-29T03:59:59Z" },
 	{ RES_ASSIGNMENT, "105", "unlock_at", "2025-09-01T04:00:00Z", "2025-09-08T04:00:00Z" },
 	/* Thu 10-30 10:00 EDT -> Thu 11-06 10:00 EST */
 	{ RES_ASSIGNMENT, "107", "due_at", "2025-10-31T13:00:00Z", "2025-11-07T14:00:00Z" },
@@ -528,6 +530,7 @@ static void test_only_discussions_and_pages(void **state)
 		{ RES_ASSIGNMENT, "104", "due_at", "2025-09-20T03:59:59Z", "2025-09-27T03:59:59Z" },
 		{ RES_ASSIGNMENT, "104", "lock_at", "2025-09-22T03:59:59Z", "2025-09-29T03:59:59Z" },
 		{ RES_DISCUSSION_TOPIC, "301", "delayed_post_at", "2025-09-15T13:00:00Z", "2025-09-22T13:00:00Z" },
+		{ RES_DISCUSSION_TOPIC, "301", "lock_at", "2025-09-22T03:59:59Z", "2025-09-29T03:59:59Z" },
 		{ RES_DISCUSSION_TOPIC, "302", "lock_at", "2025-08-30T03:59:59Z", "2025-09-06T03:59:59Z" },
 		{ RES_DISCUSSION_TOPIC, "302", "todo_date", "2025-08-28T03:59:00Z", "2025-09-04T03:59:00Z" },
 		{ RES_PAGE, "701", "todo_date", "2025-10-31T03:59:00Z", "2025-11-07T04:59:00Z" },
