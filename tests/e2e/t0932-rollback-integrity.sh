@@ -6,9 +6,12 @@
 # Fri 22:00 MST (01:00 EDT, 2025-11-01) to Fri 22:00 MST a week later, which is 00:00 EST
 # (2025-11-08, after New York's clocks went back): Canvas stores a due date at 00:00 in the token
 # user's zone as 23:59:59 of that day (CanvasTime.fancy_midnight, CURRENT.md 1; canvas-sim does
-# it), so apply reads back 2025-11-09T04:59:59Z, not the plan's value, and records the change as
-# failed. 8001's lock_at is two days after its due date, so restoring lock_at while that due date
-# stays moved is an order Canvas refuses -- and Canvas refuses a bulk_update as a whole when one
+# it). Since issue 15 the plan predicts that from the zone GET /api/v1/users/self/profile names; here
+# a canvas-sim script (profile_elsewhere) makes the profile name the courses' zone instead, as when
+# the user changes the profile's zone after planning, so the plan promises 00:00 EST while Canvas
+# stores 23:59:59: apply reads back 2025-11-09T04:59:59Z, not the plan's value, and records the
+# change as failed ("stored in another form than planned"). 8001's lock_at is two days after its
+# due date, so restoring lock_at while that due date stays moved is an order Canvas refuses -- and Canvas refuses a bulk_update as a whole when one
 # assignment in it is invalid (Assignment::BulkUpdate#run, API.md 5.3). That was issue 13's case
 # 4: "0 changes; 3 failed", no date of the course restored. Course 701 has four assignments (one
 # with a section override); course 702 one, a control.
@@ -91,6 +94,13 @@ a1() {
 	state ".courses[].assignments[] | select(.id == $1) | $2"
 }
 
+# The profile names America/Phoenix, not the user's New York, for the rest of the case: the plan
+# judges midnight in the wrong zone and does not predict 8001's 23:59:59 (see the top).
+profile_elsewhere() {
+	sim_post /__sim/script '{"method": "GET", "path": "/api/v1/users/self/profile", "count": -1, "action": "respond",
+		"status": 200, "body": {"id": 9001, "name": "Dr. A. Rivera", "time_zone": "America/Phoenix"}}'
+}
+
 bulk_updates() {
 	curl -s "$SIM_URL/__sim/requests" | jq "[.[] | select(.method == \"PUT\" and (.path | endswith(\"/bulk_update\")))]"
 }
@@ -102,6 +112,7 @@ seq_of() {
 
 test_fancy_midnight_rollover_rolls_back_to_the_seed() {
 	sim_start --seed "$(t_seed)"
+	profile_elsewhere
 	state_snap seed.json
 	run apply.out apply --yes --journal "$LOGDIR/j.jsonl" "$LOGDIR/shift.yaml"
 	expect_eq 1 "$RC" "apply exit code"
@@ -138,6 +149,7 @@ test_fancy_midnight_rollover_rolls_back_to_the_seed() {
 
 test_rollback_with_one_refused_assignment_restores_the_rest() {
 	sim_start --seed "$(t_seed)"
+	profile_elsewhere
 	state_snap seed.json
 	run apply.out apply --yes --journal "$LOGDIR/j.jsonl" "$LOGDIR/shift.yaml"
 	expect_eq 1 "$RC" "apply exit code (8001's stored-otherwise due date)"
@@ -180,6 +192,7 @@ test_rollback_with_one_refused_assignment_restores_the_rest() {
 
 test_apply_with_one_refused_assignment_applies_the_rest() {
 	sim_start --seed "$(t_seed)"
+	profile_elsewhere
 	cc plan --out "$LOGDIR/plan.json" "$LOGDIR/shift.yaml" >/dev/null 2>"$LOGDIR/plan.err" ||
 		fail "plan: $(cat "$LOGDIR/plan.err")"
 	# after the plan, a teacher sets a lock date the planned due date of Quiz prep would pass
@@ -209,6 +222,7 @@ test_apply_with_one_refused_assignment_applies_the_rest() {
 
 test_a_failed_progress_naming_nobody_is_sent_again_in_halves() {
 	sim_start --seed "$(t_seed)"
+	profile_elsewhere
 	state_snap seed.json
 	# the first Progress read answers "failed" with a message that names no assignment
 	sim_post /__sim/script '{"method": "GET", "path": "/api/v1/progress/*", "count": 1, "action": "respond",
