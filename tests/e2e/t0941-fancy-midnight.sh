@@ -16,13 +16,16 @@
 #   - its section override 9701: due_at and lock_at predicted, unlock_at planned as is;
 #   - assignment 9602 (23:59:59 Sydney): a control, no note;
 #   - ungraded survey 9621 (dates on the quiz itself): due_at predicted;
-#   - calendar event 9641 starting on Denver midnight: not affected.
+#   - calendar event 9641 starting on Denver midnight: not affected;
+#   - topic 9631 and announcement 9651: lock_at judged in the course's zone (topics_recipe).
 # The where: range makes the recipe idempotent (after apply no date is before 2026-03-01).
-# Cases (the first three fail on the code before issue 15):
+# Cases (all but the sim's fail on the planner before issue 15; the sim's on the sim before it):
 #   - plan shows 23:59:59 with the note naming the zone and the way out, in text and in JSON, and
 #     reads the profile exactly once;
 #   - apply exits 0, the sim holds exactly the planned values; a second plan is empty; rollback
 #     restores exactly the seed;
+#   - a discussion's and an announcement's lock_at on the course's midnight, predicted in the
+#     course's zone without reading the profile, applied, rolled back;
 #   - canvas-sim: the profile answers the user's zone, else the account's default_time_zone;
 #   - the profile is not read when the plan has no such date, and a profile that cannot be read
 #     stops the plan with an error that says why it was needed.
@@ -46,7 +49,15 @@ t_seed() {
   "user_time_zone": "America/Denver",
   "courses": [
     {"id": 960, "name": "Writing", "course_code": "WRIT 101", "time_zone": "Australia/Sydney",
-     "workflow_state": "unpublished", "announcements": [], "discussion_topics": [], "modules": [], "pages": [],
+     "workflow_state": "unpublished", "modules": [], "pages": [],
+     "discussion_topics": [
+       {"id": 9631, "title": "Week 1 forum", "message": "<p>Hi</p>", "published": true,
+        "delayed_post_at": null, "lock_at": "2026-02-24T14:00:00Z", "todo_date": null}
+     ],
+     "announcements": [
+       {"id": 9651, "title": "Welcome", "message": "<p>Welcome</p>", "published": true,
+        "delayed_post_at": null, "lock_at": "2026-02-24T14:00:00Z"}
+     ],
      "assignments": [
        {"id": 9601, "name": "Essay 1", "due_at": "2026-02-24T06:00:00Z", "unlock_at": "2026-02-24T06:00:00Z",
         "lock_at": "2026-02-26T06:00:00Z", "published": true, "points_possible": 10,
@@ -75,9 +86,28 @@ steps:
   - name: Two weeks later
     shift_dates:
       days: 14
+      only: [assignments, quizzes, calendar_events]
       where: {dates: {before: 2026-03-01}}
 EOF
 	echo "$LOGDIR/seed.json"
+}
+
+# A discussion's or announcement's lock_at: Canvas judges midnight in the COURSE's zone
+# (DiscussionTopic#default_values). Shifted in Denver's wall-clock time (the step's time_zone),
+# 07:00 MST on 02-24 (01:00 AEDT 02-25 in Sydney) becomes 07:00 MDT on 03-10, which is 00:00 AEDT
+# on 03-11 in Sydney: stored as 23:59:59 AEDT that day.
+topics_recipe() {
+	cat >"$LOGDIR/topics.yaml" <<'EOF'
+version: 1
+courses: [960]
+steps:
+  - name: Forums two weeks later, Denver time
+    shift_dates:
+      days: 14
+      time_zone: America/Denver
+      only: [discussions, announcements]
+      where: {dates: {before: 2026-03-01}}
+EOF
 }
 
 # profile_reads: how many times the profile was asked for
@@ -168,6 +198,29 @@ test_apply_reads_back_the_plan_and_rollback_restores_the_seed() {
 	expect_eq 0 "$RC" "apply of the saved plan ($(cat "$LOGDIR/apply2.out.err"))"
 	expect_eq "2026-03-12T05:59:59Z" "$(state '.courses[].assignments[] | select(.id == 9601) | .overrides[0].due_at')" \
 		"override due date from the saved plan"
+}
+
+test_topic_lock_at_is_judged_in_the_course_zone() {
+	sim_start --seed "$(t_seed)"
+	state_snap seed.json
+	topics_recipe
+	run plan.json plan --format json "$LOGDIR/topics.yaml"
+	expect_eq 0 "$RC" "plan exit code ($(cat "$LOGDIR/plan.json.err"))"
+	expect_eq "2026-03-11T12:59:59Z" "$(after discussion_topic 9631 lock_at)" "topic lock_at"
+	expect_eq "2026-03-11T12:59:59Z" "$(after announcement 9651 lock_at)" "announcement lock_at"
+	expect_match "^Canvas stores midnight as 23:59:59 in the course's zone Australia/Sydney: lock_at Wed 2026-03-11 00:00:00 AEDT is stored as Wed 2026-03-11 23:59:59 AEDT" \
+		"$(note discussion_topic 9631 lock_at)" "the note names the course's zone"
+	expect_eq 0 "$(profile_reads)" "no profile needed for these"
+	run apply.out apply --yes --journal "$LOGDIR/j.jsonl" "$LOGDIR/topics.yaml"
+	expect_eq 0 "$RC" "apply exit code ($(cat "$LOGDIR/apply.out.err"))"
+	expect_eq "2026-03-11T12:59:59Z 2026-03-11T12:59:59Z" \
+		"$(state '"\(.courses[0].discussion_topics[0].lock_at) \(.courses[0].announcements[0].lock_at)"')" "in the sim"
+	run plan2.json plan --format json "$LOGDIR/topics.yaml"
+	expect_eq 0 "$(jq '.changes | length' "$LOGDIR/plan2.json")" "the second plan is empty"
+	run rb.out rollback --yes --journal "$LOGDIR/r.jsonl" "$LOGDIR/j.jsonl"
+	expect_eq 0 "$RC" "rollback exit code ($(cat "$LOGDIR/rb.out.err"))"
+	state_snap back.json
+	state_same seed.json back.json "apply + rollback of the forums"
 }
 
 test_sim_profile_zone_and_account_default() {
