@@ -8,7 +8,10 @@
  *     app/models/abstract_assignment.rb), in Time.zone;
  *   - assignment overrides, due_at and lock_at: AssignmentOverride#due_at= and #lock_at=
  *     (app/models/assignment_override.rb), in Time.zone, on every write;
- *   - classic quizzes, due_at and lock_at: Quizzes::Quiz#infer_times (before_save), in Time.zone;
+ *   - NOT a classic quiz's own due_at and lock_at: Quizzes::Quiz (app/models/quizzes/quiz.rb) has no
+ *     before_save :infer_times today; its due_at= and lock_at= apply fancy midnight only to a bare
+ *     date string (no ':'), and coursectl always sends date-times. A graded quiz's dates are
+ *     planned on its assignment, where the rule applies;
  *   - discussion topics and announcements (an Announcement is a DiscussionTopic), lock_at:
  *     DiscussionTopic#default_values (app/models/discussion_topic.rb) in the COURSE's zone
  *     (`lock_at&.in_time_zone(context.time_zone)`), whoever writes it.
@@ -56,7 +59,6 @@ static enum judge judged(enum resource_kind kind, const char *field)
 	switch (kind) {
 	case RES_ASSIGNMENT:
 	case RES_ASSIGNMENT_OVERRIDE:
-	case RES_QUIZ:
 		return !strcmp(field, "due_at") || !strcmp(field, "lock_at") ? J_USER : J_NONE;
 	case RES_DISCUSSION_TOPIC:
 	case RES_ANNOUNCEMENT:

@@ -1,8 +1,9 @@
 /* tests/unit/unit-plan-midnight.c -- the plan predicts fancy midnight (runner/plan_midnight.c).
  *
  * Over a hand-made change list in a Sydney course: which kinds and fields are judged in the user's
- * zone (assignment, override and quiz due_at/lock_at), which in the course's (a discussion's or an
- * announcement's lock_at), which never (unlock_at, calendar events, pages); the note, appended to
+ * zone (assignment and override due_at/lock_at), which in the course's (a discussion's or an
+ * announcement's lock_at), which never (unlock_at, a quiz's own dates, calendar events, pages);
+ * the note, appended to
  * a note already there; a create's fields; no user zone known (dates left as planned, but the
  * course-zone rule still applies); a prediction equal to `before` is no change once plan_finish
  * runs; and whether the profile must be read at all.
@@ -68,10 +69,12 @@ static void test_kinds_fields_and_zones(void **state)
 	ev = upd(p, RES_CALENDAR_EVENT, "7", "start_at", "2026-02-24T06:00:00Z", DENVER_MIDNIGHT);
 	pg = upd(p, RES_PAGE, "8", "todo_date", "2026-02-24T06:00:00Z", DENVER_MIDNIGHT);
 	assert_int_equal(plan_midnight_needs_user_zone(p), 1);
-	assert_int_equal(plan_midnight_apply(p, "America/Denver"), 5);
+	assert_int_equal(plan_midnight_apply(p, "America/Denver"), 4);
 	assert_string_equal(after_of(a_due), DENVER_STORED);
 	assert_string_equal(after_of(o_lock), DENVER_STORED);
-	assert_string_equal(after_of(q_due), DENVER_STORED);
+	/* a quiz's own date-time: Quizzes::Quiz stores it as sent */
+	assert_string_equal(after_of(q_due), DENVER_MIDNIGHT);
+	assert_null(q_due->note);
 	/* a topic's lock_at: the course's zone, not the user's */
 	assert_string_equal(after_of(t_lock), SYDNEY_STORED);
 	assert_string_equal(after_of(an_lock), SYDNEY_STORED);
@@ -157,8 +160,10 @@ static void test_needs_user_zone(void **state)
 	plan_add(p, "s", "960", RES_ASSIGNMENT, "3", NULL, "N", PLAN_UPDATE, "due_at", cJSON_CreateString("x"),
 		 cJSON_CreateNull());   /* a date cleared: nothing to judge */
 	assert_int_equal(plan_midnight_needs_user_zone(p), 0);
+	upd(p, RES_QUIZ, "9", "due_at", "2026-02-24T06:00:00Z", DENVER_MIDNIGHT);
+	assert_int_equal(plan_midnight_needs_user_zone(p), 0);
 	cJSON_AddStringToObject(obj, "due_at", "2026-04-01T10:00:00Z");
-	plan_add(p, "s", "960", RES_QUIZ, "new:2", NULL, "Q", PLAN_CREATE, NULL, cJSON_CreateNull(), obj);
+	plan_add(p, "s", "960", RES_ASSIGNMENT, "new:2", NULL, "A", PLAN_CREATE, NULL, cJSON_CreateNull(), obj);
 	assert_int_equal(plan_midnight_needs_user_zone(p), 1);
 	plan_free(p);
 }
