@@ -15,8 +15,8 @@
 
 struct canvas;
 
-/* 1 when some change of p plans a date Canvas judges in the token user's zone (an assignment's or
- * an override's due_at or lock_at), so the zone must be read; else 0. */
+/* 1 when some change of p plans a date Canvas judges in the token user's zone (an override's
+ * due_at or lock_at, or a created assignment's), so the zone must be read; else 0. */
 int plan_midnight_needs_user_zone(const struct plan *p);
 
 /* Rewrite every planned date Canvas would store otherwise (see plan_midnight.c) to the value

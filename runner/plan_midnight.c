@@ -4,10 +4,15 @@
  * that same day (CanvasTime.fancy_midnight, lib/canvas_time.rb: `time == time.beginning_of_day ?
  * time.end_of_day : time`). Where it applies, and in which zone, from the canvas-lms source
  * (aaronshaf/canvas-lms, a 2025-26 copy of master; CURRENT.md 1):
- *   - assignments, due_at and lock_at: Assignment#infer_times (a before_save,
- *     app/models/abstract_assignment.rb), in Time.zone;
  *   - assignment overrides, due_at and lock_at: AssignmentOverride#due_at= and #lock_at=
- *     (app/models/assignment_override.rb), in Time.zone, on every write;
+ *     (app/models/assignment_override.rb), in Time.zone, on every write -- including
+ *     Assignment::BulkUpdate#run (app/models/assignment/bulk_update.rb), which calls those setters
+ *     and is how apply writes every assignment and override date;
+ *   - an assignment's own due_at and lock_at only when it is created or updated on its own:
+ *     Assignment#infer_times (app/models/abstract_assignment.rb, for a changed date) is no save
+ *     callback; Api::V1::Assignment#update_from_params (lib/api/v1/assignment.rb) calls it. The
+ *     bulk update assigns the base dates and saves, so an update coursectl plans (always written
+ *     through bulk_update, runner/exec.c) is stored as sent; a created assignment (a POST) is not;
  *   - NOT a classic quiz's own due_at and lock_at: Quizzes::Quiz (app/models/quizzes/quiz.rb) has no
  *     before_save :infer_times today; its due_at= and lock_at= apply fancy midnight only to a bare
  *     date string (no ':'), and coursectl always sends date-times. A graded quiz's dates are
@@ -52,12 +57,15 @@
 /* Whose zone Canvas judges a field of a kind in. */
 enum judge { J_NONE, J_USER, J_COURSE };
 
-static enum judge judged(enum resource_kind kind, const char *field)
+static enum judge judged(enum resource_kind kind, enum plan_op op, const char *field)
 {
 	if (!field)
 		return J_NONE;
 	switch (kind) {
 	case RES_ASSIGNMENT:
+		if (op != PLAN_CREATE)
+			return J_NONE;   /* written through bulk_update: stored as sent */
+		/* fall through */
 	case RES_ASSIGNMENT_OVERRIDE:
 		return !strcmp(field, "due_at") || !strcmp(field, "lock_at") ? J_USER : J_NONE;
 	case RES_DISCUSSION_TOPIC:
@@ -88,11 +96,11 @@ int plan_midnight_needs_user_zone(const struct plan *p)
 
 		if (c->dropped)
 			continue;
-		if (c->op == PLAN_UPDATE && judged(c->kind, c->field) == J_USER && is_date(c->after))
+		if (c->op == PLAN_UPDATE && judged(c->kind, c->op, c->field) == J_USER && is_date(c->after))
 			return 1;
 		if (c->op == PLAN_CREATE && cJSON_IsObject(c->after))
 			for (f = date_fields; *f; f++)
-				if (judged(c->kind, *f) == J_USER &&
+				if (judged(c->kind, c->op, *f) == J_USER &&
 				    is_date(cJSON_GetObjectItemCaseSensitive(c->after, *f)))
 					return 1;
 	}
@@ -137,7 +145,7 @@ static int predict(const cJSON *v, const char *zone, char out[32], char from[48]
 /* Predict field `field` of change c, whose planned value is *slot (replaced when it moves). */
 static int one(struct plan *p, struct plan_change *c, const char *field, cJSON **slot, const char *user_zone)
 {
-	enum judge j = judged(c->kind, field);
+	enum judge j = judged(c->kind, c->op, field);
 	const struct plan_course *pc;
 	const char *zone = NULL;
 	char out[32], from[48], to[48], note[400];
@@ -169,13 +177,13 @@ size_t plan_midnight_apply(struct plan *p, const char *user_zone)
 
 		if (c->dropped)
 			continue;
-		if (c->op == PLAN_UPDATE && judged(c->kind, c->field) != J_NONE) {
+		if (c->op == PLAN_UPDATE && judged(c->kind, c->op, c->field) != J_NONE) {
 			n += (size_t)one(p, c, c->field, &c->after, user_zone);
 		} else if (c->op == PLAN_CREATE && cJSON_IsObject(c->after)) {
 			for (f = date_fields; *f; f++) {
 				cJSON *v = cJSON_GetObjectItemCaseSensitive(c->after, *f), *nv;
 
-				if (!v || judged(c->kind, *f) == J_NONE)
+				if (!v || judged(c->kind, c->op, *f) == J_NONE)
 					continue;
 				nv = cJSON_Duplicate(v, 1);
 				if (one(p, c, *f, &nv, user_zone)) {

@@ -1,23 +1,26 @@
 # tests/e2e/t0941-fancy-midnight.sh -- the plan predicts Canvas's "fancy midnight" (issue 15).
 #
-# Canvas stores a due or lock date that is exactly 00:00:00 as 23:59:59 of that day, judged in the
-# TOKEN USER's zone (CanvasTime.fancy_midnight via Assignment#infer_times, AssignmentOverride#due_at=
-# and #lock_at=, Quizzes::Quiz#infer_times; ApplicationController#set_time_zone; CURRENT.md 1), which
-# GET /api/v1/users/self/profile answers as `time_zone`. canvas-sim does it; before issue 15 the
-# planner did not, so a shift that landed a due date on the user's midnight was planned as 00:00,
-# stored as 23:59:59, and failed apply's read-back.
+# Canvas stores a due or lock date that is exactly 00:00:00 as 23:59:59 of that day
+# (CanvasTime.fancy_midnight), judged in the TOKEN USER's zone (ApplicationController#set_time_zone),
+# which GET /api/v1/users/self/profile answers as `time_zone`. Where, in today's canvas-lms: an
+# override's due_at and lock_at on every write (AssignmentOverride#due_at=, #lock_at=), the
+# bulk_update apply uses included; an assignment's own dates only through the single create or
+# update (Api::V1::Assignment#update_from_params calls Assignment#infer_times, which is no save
+# callback), so NOT through bulk_update; a quiz's own dates only when sent as a bare date; a
+# discussion's or announcement's lock_at in the COURSE's zone (DiscussionTopic#default_values).
+# Before issue 15 the planner predicted none of it, so a shift that landed an override's due date on
+# the user's midnight was planned as 00:00, stored as 23:59:59, and failed apply's read-back; and
+# canvas-sim fancied bulk_update's base dates and every quiz date, which Canvas does not.
 #
 # Seed (t_seed): course 960 in Australia/Sydney, the token user in America/Denver. `shift_dates
 # {days: 14}` keeps the Sydney wall-clock time: 17:00 AEDT on Tue 2026-02-24 becomes 17:00 AEDT on
 # Tue 2026-03-10, which is 00:00 MDT in Denver (Denver is on daylight time from 03-08, Sydney still
-# on AEDT). Canvas stores that as 23:59:59 MDT, which is 16:59:59 on WEDNESDAY in Sydney.
-#   - assignment 9601: due_at and lock_at land on Denver midnight (both predicted), unlock_at too
-#     (never moved by Canvas: planned as is);
-#   - its section override 9701: due_at and lock_at predicted, unlock_at planned as is;
-#   - assignment 9602 (23:59:59 Sydney): a control, no note;
-#   - ungraded survey 9621 (dates on the quiz itself): due_at lands on Denver midnight, and Canvas
-#     stores it as sent (Quizzes::Quiz applies fancy midnight only to a bare date; canvas-sim did it
-#     to every quiz date before issue 15, so apply failed its read-back there);
+# on AEDT). Canvas stores an override's date there as 23:59:59 MDT: 16:59:59 on WEDNESDAY in Sydney.
+#   - assignment 9601: due_at, unlock_at and lock_at land on Denver midnight; written through
+#     bulk_update, they are stored as sent (planned as is, no note);
+#   - its section override 9701: due_at and lock_at predicted 23:59:59 with the note, unlock_at as is;
+#   - assignment 9602 (23:59:59 Sydney): a control;
+#   - ungraded survey 9621 (dates on the quiz itself): due_at on Denver midnight, stored as sent;
 #   - calendar event 9641 starting on Denver midnight: not affected;
 #   - topic 9631 and announcement 9651: lock_at judged in the course's zone (topics_recipe).
 # The where: range makes the recipe idempotent (after apply no date is before 2026-03-01).
@@ -64,7 +67,7 @@ t_seed() {
        {"id": 9601, "name": "Essay 1", "due_at": "2026-02-24T06:00:00Z", "unlock_at": "2026-02-24T06:00:00Z",
         "lock_at": "2026-02-26T06:00:00Z", "published": true, "points_possible": 10,
         "overrides": [{"id": 9701, "title": "Section 2", "course_section_id": 9702,
-                       "due_at": "2026-02-25T06:00:00Z", "unlock_at": "2026-02-24T06:00:00Z",
+                       "due_at": "2026-02-24T06:00:00Z", "unlock_at": "2026-02-24T06:00:00Z",
                        "lock_at": "2026-02-26T06:00:00Z"}]},
        {"id": 9602, "name": "Essay 2", "due_at": "2026-02-27T12:59:59Z", "unlock_at": null, "lock_at": null,
         "published": true, "points_possible": 10}
@@ -133,25 +136,25 @@ test_plan_predicts_fancy_midnight_in_the_users_zone() {
 	run plan.json plan --format json "$LOGDIR/shift.yaml"
 	expect_eq 0 "$RC" "plan --format json exit code"
 	expect_eq 2 "$(profile_reads)" "the profile read once per run (two runs)"
-	# due and lock dates on Denver midnight: 23:59:59 Denver, the next day in Sydney
-	expect_eq "2026-03-11T05:59:59Z" "$(after assignment 9601 due_at)" "9601 due_at"
-	expect_eq "2026-03-13T05:59:59Z" "$(after assignment 9601 lock_at)" "9601 lock_at"
-	expect_eq "2026-03-12T05:59:59Z" "$(after assignment_override 9701 due_at)" "9701 due_at"
+	# an override's due and lock dates on Denver midnight: 23:59:59 Denver, the next day in Sydney
+	expect_eq "2026-03-11T05:59:59Z" "$(after assignment_override 9701 due_at)" "9701 due_at"
 	expect_eq "2026-03-13T05:59:59Z" "$(after assignment_override 9701 lock_at)" "9701 lock_at"
-	# Canvas leaves these alone: unlock_at, a quiz's own date-time, a calendar event, a time that
-	# is not midnight
+	# Canvas leaves these alone: an assignment's own dates written by bulk_update, unlock_at, a
+	# quiz's own date-time, a calendar event, a time that is not midnight
+	expect_eq "2026-03-10T06:00:00Z" "$(after assignment 9601 due_at)" "9601 due_at"
+	expect_eq "2026-03-12T06:00:00Z" "$(after assignment 9601 lock_at)" "9601 lock_at"
 	expect_eq "2026-03-10T06:00:00Z" "$(after quiz 9621 due_at)" "survey 9621 due_at"
 	expect_eq "2026-03-10T06:00:00Z" "$(after assignment 9601 unlock_at)" "9601 unlock_at"
 	expect_eq "2026-03-10T06:00:00Z" "$(after assignment_override 9701 unlock_at)" "9701 unlock_at"
 	expect_eq "2026-03-10T06:00:00Z" "$(after calendar_event 9641 start_at)" "event 9641 start_at"
 	expect_eq "2026-03-13T12:59:59Z" "$(after assignment 9602 due_at)" "9602 due_at"
-	expect_eq "" "$(note assignment 9601 unlock_at)$(note calendar_event 9641 start_at)$(note assignment 9602 due_at)$(note quiz 9621 due_at)" \
+	expect_eq "" "$(note assignment 9601 due_at)$(note assignment 9601 lock_at)$(note assignment 9601 unlock_at)$(note calendar_event 9641 start_at)$(note assignment 9602 due_at)$(note quiz 9621 due_at)" \
 		"no note where Canvas stores the value as planned"
 	# the note: what, in which zone, how to avoid it
 	expect_eq "Canvas stores midnight as 23:59:59 in your profile's zone America/Denver: due_at Tue 2026-03-10 00:00:00 MDT is stored as Tue 2026-03-10 23:59:59 MDT; set the time to 00:01 or change the recipe to keep it" \
-		"$(note assignment 9601 due_at)" "the note in JSON"
-	expect_eq 4 "$(jq '[.changes[] | select(.note // "" | test("^Canvas stores midnight as 23:59:59 in your profile.s zone America/Denver"))] | length' \
-		"$LOGDIR/plan.json")" "four dates carry the note"
+		"$(note assignment_override 9701 due_at)" "the note in JSON"
+	expect_eq 2 "$(jq '[.changes[] | select(.note // "" | test("^Canvas stores midnight as 23:59:59 in your profile.s zone America/Denver"))] | length' \
+		"$LOGDIR/plan.json")" "two dates carry the note"
 	# the text plan: the Sydney local value (Wednesday 16:59:59) and the note on the line
 	expect_match "due_at .*Canvas stores midnight as 23:59:59 in your profile's zone America/Denver: due_at Tue 2026-03-10 00:00:00 MDT is stored as Tue 2026-03-10 23:59:59 MDT; set the time to 00:01 or change the recipe to keep it" \
 		"$(cat "$LOGDIR/plan.txt")" "the note in the text plan"
@@ -199,7 +202,7 @@ test_apply_reads_back_the_plan_and_rollback_restores_the_seed() {
 	# the saved plan, applied: the same read-back
 	run apply2.out apply --yes --journal "$LOGDIR/j2.jsonl" "$LOGDIR/saved.json"
 	expect_eq 0 "$RC" "apply of the saved plan ($(cat "$LOGDIR/apply2.out.err"))"
-	expect_eq "2026-03-12T05:59:59Z" "$(state '.courses[].assignments[] | select(.id == 9601) | .overrides[0].due_at')" \
+	expect_eq "2026-03-11T05:59:59Z" "$(state '.courses[].assignments[] | select(.id == 9601) | .overrides[0].due_at')" \
 		"override due date from the saved plan"
 }
 
@@ -241,6 +244,33 @@ test_sim_profile_zone_and_account_default() {
 	expect_status 200
 	expect_eq "2026-03-02T12:59:59Z 2026-02-28T13:00:00Z" "$(jb '"\(.due_at) \(.unlock_at)"')" \
 		"midnight in the default zone: due_at moved, unlock_at not"
+	# the assignment's own dates: fancied by the single update, not by bulk_update; an override's
+	# by both
+	api PUT /api/v1/courses/960/assignments/bulk_update -H 'Content-Type: application/json' \
+		-d '[{"id": 9601, "all_dates": [{"base": true, "due_at": "2026-03-02T13:00:00Z", "lock_at": "2026-03-03T13:00:00Z"},
+		     {"id": 9701, "due_at": "2026-03-02T13:00:00Z", "unlock_at": "2026-02-24T06:00:00Z",
+		      "lock_at": "2026-03-03T13:00:00Z"}]}]'
+	expect_status 200
+	local pid i
+	pid=$(jb .id)
+	for i in $(seq 1 40); do
+		api GET "/api/v1/progress/$pid"
+		[ "$(jb .workflow_state)" = completed ] && break
+		sleep 0.05
+	done
+	expect_eq completed "$(jb .workflow_state)" "the bulk update's job"
+	expect_eq "2026-03-02T13:00:00Z 2026-03-03T13:00:00Z" "$(state '.courses[0].assignments[0] | "\(.due_at) \(.lock_at)"')" "bulk base: stored as sent"
+	expect_eq "2026-03-03T12:59:59Z 2026-03-04T12:59:59Z" \
+		"$(state '.courses[0].assignments[0].overrides[0] | "\(.due_at) \(.lock_at)"')" "bulk override: fancied"
+	# a rewrite script: Canvas storing a value in another form, for the tests that need one
+	sim_post /__sim/script '{"method": "PUT", "path": "/api/v1/courses/960/assignments/9602", "action": "rewrite",
+		"from": "2026-03-05T01:00:00Z", "to": "2026-03-05T02:00:00Z"}'
+	api PUT /api/v1/courses/960/assignments/9602 -H 'Content-Type: application/json' \
+		-d '{"assignment": {"due_at": "2026-03-05T01:00:00Z"}}'
+	expect_eq "2026-03-05T02:00:00Z" "$(state '.courses[0].assignments[1].due_at')" "rewritten"
+	api PUT /api/v1/courses/960/assignments/9602 -H 'Content-Type: application/json' \
+		-d '{"assignment": {"due_at": "2026-03-05T01:00:00Z"}}'
+	expect_eq "2026-03-05T01:00:00Z" "$(state '.courses[0].assignments[1].due_at')" "once (count 1)"
 	# neither: UTC
 	jq 'del(.user_time_zone)' "$LOGDIR/seed.json" >"$LOGDIR/seed3.json"
 	sim_post /__sim/seed "$(cat "$LOGDIR/seed3.json")"

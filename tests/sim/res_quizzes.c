@@ -24,8 +24,8 @@
  *   quiz's own due_at and lock_at become 23:59:59 of their day only when given as a bare DATE
  *   ("2025-03-01": Quiz#due_at= and #lock_at= call infer_times / fancy_midnight only for a string
  *   without ':'; Quiz has no before_save :infer_times any more). A date-time at 00:00 is stored as
- *   sent. Its assignment, which the save copies the dates to, applies Assignment#infer_times to a
- *   due_at or lock_at that changes, in the user zone: the two can then differ by 23:59:59.
+ *   sent, and so is the copy its save makes on its assignment (Quiz#update_assignment assigns and
+ *   saves; Assignment#infer_times is no save callback).
  * - A graded quiz (assignment_id) and its assignment are one entity (5.1): each save copies title
  *   (as name), description, due_at, unlock_at, lock_at and the published state to the assignment.
  *   The assignments resource mirrors the other direction.
@@ -262,25 +262,8 @@ static const struct {
 	{ "show_correct_answers_at", 0 }, { "hide_correct_answers_at", 0 },
 };
 
-/* The assignment's copy of a quiz date: Assignment#infer_times (fancy midnight in the user zone)
- * when the value changes. */
-static void mirror_date(struct sim *s, cJSON *a, const cJSON *q, const char *key)
-{
-	cJSON *v = sim_dup_or_null(q, key);
-	time_t t;
-	char buf[21];
-
-	if (cJSON_IsString(v) && !sim_same_value(v, cJSON_GetObjectItemCaseSensitive(a, key)) &&
-	    sim_time_read(v->valuestring, &t)) {
-		sim_time_format(sim_time_fancy_midnight(t, sim_user_zone(s)), buf);
-		cJSON_Delete(v);
-		v = cJSON_CreateString(buf);
-	}
-	sim_set(a, key, v);
-}
-
 /* Copy quiz fields to its assignment (Quiz#update_assignment; 5.1). */
-static void mirror_to_assignment(struct sim *s, cJSON *course, const cJSON *q, const char *now)
+static void mirror_to_assignment(cJSON *course, const cJSON *q, const char *now)
 {
 	cJSON *a = sim_linked_assignment(course, q);
 
@@ -288,9 +271,9 @@ static void mirror_to_assignment(struct sim *s, cJSON *course, const cJSON *q, c
 		return;
 	sim_set(a, "name", sim_dup_or_null(q, "title"));
 	sim_set(a, "description", sim_dup_or_null(q, "description"));
-	mirror_date(s, a, q, "due_at");
+	sim_set(a, "due_at", sim_dup_or_null(q, "due_at"));
 	sim_set(a, "unlock_at", sim_dup_or_null(q, "unlock_at"));
-	mirror_date(s, a, q, "lock_at");
+	sim_set(a, "lock_at", sim_dup_or_null(q, "lock_at"));
 	sim_set(a, "published", cJSON_CreateBool(sim_bool(q, "published", 0)));
 	sim_set_str(a, "updated_at", now);
 }
@@ -386,7 +369,7 @@ static void update_quiz(struct sim_req *rq, struct sim_resp *rs)
 	apply_params(rq, q, w, changed, sizeof(changed));
 	sim_time_now(now);
 	sim_set_str(q, "updated_at", now);
-	mirror_to_assignment(rq->sim, rq->course, q, now);
+	mirror_to_assignment(rq->course, q, now);
 	if (!sim_same_value(old_title, cJSON_GetObjectItemCaseSensitive(q, "title")) ||
 	    old_pub != sim_bool(q, "published", 0))
 		sync_module_items(rq->course, q);
@@ -440,7 +423,7 @@ static void create_quiz(struct sim_req *rq, struct sim_resp *rs)
 		cJSON_AddStringToObject(a, "created_at", now);
 		cJSON_AddItemToArray(sim_course_kind(rq->course, "assignments"), a);
 		sim_set(q, "assignment_id", cJSON_CreateNumber((double)sim_id(a)));
-		mirror_to_assignment(rq->sim, rq->course, q, now);
+		mirror_to_assignment(rq->course, q, now);
 	}
 	cJSON_AddItemToArray(sim_course_kind(rq->course, "quizzes"), q);
 	sim_reply_json(rs, 200, quiz_render(rq, rq->course, q));

@@ -1,9 +1,10 @@
 /* tests/unit/unit-plan-midnight.c -- the plan predicts fancy midnight (runner/plan_midnight.c).
  *
  * Over a hand-made change list in a Sydney course: which kinds and fields are judged in the user's
- * zone (assignment and override due_at/lock_at), which in the course's (a discussion's or an
- * announcement's lock_at), which never (unlock_at, a quiz's own dates, calendar events, pages);
- * the note, appended to
+ * zone (an override's due_at/lock_at, a created assignment's), which in the course's (a
+ * discussion's or an announcement's lock_at), which never (an assignment's own dates as updated --
+ * apply writes them through bulk_update, which does not infer times --, unlock_at, a quiz's own
+ * dates, calendar events, pages); the note, appended to
  * a note already there; a create's fields; no user zone known (dates left as planned, but the
  * course-zone rule still applies); a prediction equal to `before` is no change once plan_finish
  * runs; and whether the profile must be read at all.
@@ -69,8 +70,10 @@ static void test_kinds_fields_and_zones(void **state)
 	ev = upd(p, RES_CALENDAR_EVENT, "7", "start_at", "2026-02-24T06:00:00Z", DENVER_MIDNIGHT);
 	pg = upd(p, RES_PAGE, "8", "todo_date", "2026-02-24T06:00:00Z", DENVER_MIDNIGHT);
 	assert_int_equal(plan_midnight_needs_user_zone(p), 1);
-	assert_int_equal(plan_midnight_apply(p, "America/Denver"), 4);
-	assert_string_equal(after_of(a_due), DENVER_STORED);
+	assert_int_equal(plan_midnight_apply(p, "America/Denver"), 3);
+	/* an assignment's own date, updated (bulk_update): stored as sent */
+	assert_string_equal(after_of(a_due), DENVER_MIDNIGHT);
+	assert_null(a_due->note);
 	assert_string_equal(after_of(o_lock), DENVER_STORED);
 	/* a quiz's own date-time: Quizzes::Quiz stores it as sent */
 	assert_string_equal(after_of(q_due), DENVER_MIDNIGHT);
@@ -85,8 +88,8 @@ static void test_kinds_fields_and_zones(void **state)
 	assert_string_equal(after_of(pg), DENVER_MIDNIGHT);
 	assert_null(a_unlock->note);
 	assert_null(ev->note);
-	assert_string_equal(a_due->note,
-			    "Canvas stores midnight as 23:59:59 in your profile's zone America/Denver: due_at Tue "
+	assert_string_equal(o_lock->note,
+			    "Canvas stores midnight as 23:59:59 in your profile's zone America/Denver: lock_at Tue "
 			    "2026-03-10 00:00:00 MDT is stored as Tue 2026-03-10 23:59:59 MDT; set the time to 00:01 "
 			    "or change the recipe to keep it");
 	assert_string_equal(t_lock->note,
@@ -104,7 +107,7 @@ static void test_notes_creates_and_unknown_zone(void **state)
 	cJSON *obj = cJSON_CreateObject();
 
 	(void)state;
-	a = upd(p, RES_ASSIGNMENT, "1", "due_at", "2026-02-24T06:00:00Z", DENVER_MIDNIGHT);
+	a = upd(p, RES_ASSIGNMENT_OVERRIDE, "1", "due_at", "2026-02-24T06:00:00Z", DENVER_MIDNIGHT);
 	a->note = xstrdup("2 steps");
 	t = upd(p, RES_DISCUSSION_TOPIC, "4", "lock_at", "2026-02-24T13:00:00Z", SYDNEY_MIDNIGHT);
 	cJSON_AddStringToObject(obj, "name", "New");
@@ -137,8 +140,8 @@ static void test_equal_to_before_is_no_change(void **state)
 
 	(void)state;
 	/* Canvas holds 23:59:59 already; the recipe says 00:00 of that day: nothing to write */
-	upd(p, RES_ASSIGNMENT, "1", "due_at", DENVER_STORED, DENVER_MIDNIGHT);
-	upd(p, RES_ASSIGNMENT, "2", "due_at", "2026-02-24T06:00:00Z", DENVER_MIDNIGHT);
+	upd(p, RES_ASSIGNMENT_OVERRIDE, "1", "due_at", DENVER_STORED, DENVER_MIDNIGHT);
+	upd(p, RES_ASSIGNMENT_OVERRIDE, "2", "due_at", "2026-02-24T06:00:00Z", DENVER_MIDNIGHT);
 	plan_midnight_apply(p, "America/Denver");
 	plan_finish(p);
 	assert_int_equal(p->nchanges, 1);
@@ -155,6 +158,7 @@ static void test_needs_user_zone(void **state)
 	(void)state;
 	assert_int_equal(plan_midnight_needs_user_zone(p), 0);
 	upd(p, RES_ASSIGNMENT, "1", "unlock_at", "2026-02-24T06:00:00Z", DENVER_MIDNIGHT);
+	upd(p, RES_ASSIGNMENT, "1", "due_at", "2026-02-24T06:00:00Z", DENVER_MIDNIGHT);
 	upd(p, RES_DISCUSSION_TOPIC, "4", "lock_at", "2026-02-24T13:00:00Z", SYDNEY_MIDNIGHT);
 	upd(p, RES_CALENDAR_EVENT, "7", "start_at", "2026-02-24T06:00:00Z", DENVER_MIDNIGHT);
 	plan_add(p, "s", "960", RES_ASSIGNMENT, "3", NULL, "N", PLAN_UPDATE, "due_at", cJSON_CreateString("x"),
