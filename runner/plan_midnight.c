@@ -2,7 +2,7 @@
  *
  * Canvas stores a due or lock date that is exactly the first second of a day as the last second of
  * that same day (CanvasTime.fancy_midnight, lib/canvas_time.rb: `time == time.beginning_of_day ?
- * time.end_of_day : time`). Where it applies, and in which zone, from the canvas-lms source
+ * time.end_of_day : time`; the rule itself is dates_fancy_midnight in runner/dates.c). Where it applies, and in which zone, from the canvas-lms source
  * (aaronshaf/canvas-lms, a 2025-26 copy of master; CURRENT.md 1):
  *   - assignment overrides, due_at and lock_at: AssignmentOverride#due_at= and #lock_at=
  *     (app/models/assignment_override.rb), in Time.zone, on every write -- including
@@ -12,16 +12,17 @@
  *     Assignment#infer_times (app/models/abstract_assignment.rb, for a changed date) is no save
  *     callback; Api::V1::Assignment#update_from_params (lib/api/v1/assignment.rb) calls it. The
  *     bulk update assigns the base dates and saves, so an update coursectl plans (always written
- *     through bulk_update, runner/exec.c) is stored as sent; a created assignment (a POST) is not;
+ *     through bulk_update, runner/exec.c) is stored as sent, and a created one (a POST, through
+ *     update_from_params) is fancied;
  *   - NOT a classic quiz's own due_at and lock_at: Quizzes::Quiz (app/models/quizzes/quiz.rb) has no
  *     before_save :infer_times today; its due_at= and lock_at= apply fancy midnight only to a bare
- *     date string (no ':'), and coursectl always sends date-times. A graded quiz's dates are
- *     planned on its assignment, where the rule applies;
+ *     date string (no ':'), and coursectl always sends date-times. A graded quiz's or discussion's
+ *     dates are planned on its assignment (above);
  *   - discussion topics and announcements (an Announcement is a DiscussionTopic), lock_at:
  *     DiscussionTopic#default_values (app/models/discussion_topic.rb) in the COURSE's zone
  *     (`lock_at&.in_time_zone(context.time_zone)`), whoever writes it.
  * unlock_at, calendar events, pages and modules are not touched. Time.zone during an API request is
- * the token user's zone: ApplicationController#set_time_zone uses the user's `time_zone`, else the
+ * the token user's zone (CURRENT.md 1): ApplicationController#set_time_zone uses the user's `time_zone`, else the
  * domain root account's `default_time_zone`. That is the zone GET /api/v1/users/self/profile
  * answers as `time_zone` (lib/api/v1/user_profile.rb, user_profile_json: `user.time_zone ||
  * @domain_root_account.default_time_zone`, as its tzinfo name), so one request gives it, already
