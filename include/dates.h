@@ -38,6 +38,14 @@ int dates_to_local(int64_t t, const char *zone, struct dates_local *out);
  * takes the first occurrence. 0, or -1 when the zone is unknown or the fields are out of range. */
 int dates_from_local(int y, int m, int d, int hh, int mm, int ss, const char *zone, int64_t *t);
 
+/* Canvas's "fancy midnight" (CanvasTime.fancy_midnight): an instant that is the first second of its
+ * local day in `zone` is stored as the last second (23:59:59) of that same local day; any other
+ * instant is stored as it is. *stored gets the instant Canvas keeps. The first second of a day is
+ * its 00:00:00, or, on a day whose midnight falls in a spring-forward gap (Santiago, Havana), the
+ * first time that exists (01:00), as ActiveSupport's beginning_of_day finds it. Returns 1 when the
+ * instant moves, 0 when not, -1 when the zone is unknown or t out of range. */
+int dates_fancy_midnight(int64_t t, const char *zone, int64_t *stored);
+
 /* Put TZ back as it was before the first conversion (a no-op when no conversion ran since). */
 void dates_reset(void);
 

@@ -24,6 +24,14 @@
  * time (there are 0, 1 or 2, trying the offsets in effect a day before and a day after) and picks
  * the first; with none (a spring-forward gap) it applies the offset from before the gap, which
  * moves the time forward by the gap's length.
+ *
+ * dates_fancy_midnight() is the one Canvas rule here: lib/canvas_time.rb, CanvasTime.fancy_midnight
+ * (`time == time.beginning_of_day ? time.end_of_day : time`, in Time.zone). It is pure -- a zone
+ * and an instant in, an instant out -- so that the planner and its tests share one definition of
+ * "midnight" (runner/plan_midnight.c decides where Canvas applies it and in which zone). The day's
+ * first instant is found the way ActiveSupport does (change(hour: 0) through the zone, moved
+ * forward out of a gap), by dates_from_local(), not by testing for 00:00:00 on the clock: on a day
+ * that springs forward at midnight 00:00 does not exist and 01:00 is the beginning of the day.
  */
 #include "dates.h"
 
@@ -256,4 +264,20 @@ void dates_format_local(const struct dates_local *l, char out[48])
 
 	snprintf(out, 48, "%s %04d-%02d-%02d %02d:%02d:%02d %.8s", wd[l->wday % 7], l->y % 10000,
 		 (l->m % 13 + 13) % 13, l->d % 32, l->hh % 24, l->mm % 60, l->ss % 61, l->abbr);
+}
+
+int dates_fancy_midnight(int64_t t, const char *zone, int64_t *stored)
+{
+	struct dates_local l;
+	int64_t start;
+
+	if (dates_to_local(t, zone, &l) || dates_from_local(l.y, l.m, l.d, 0, 0, 0, zone, &start))
+		return -1;
+	if (start != t) {
+		*stored = t;
+		return 0;
+	}
+	if (dates_from_local(l.y, l.m, l.d, 23, 59, 59, zone, stored))
+		return -1;
+	return 1;
 }

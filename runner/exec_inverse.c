@@ -4,9 +4,10 @@
  * have been (an intent without an outcome: the request may have reached Canvas), newest first,
  * and writes `before` back after checking that the live value still equals `after`. A change that
  * failed although Canvas stored something -- a value that is neither `before` nor `after`, kept
- * in its outcome's "live" (a due date at 00:00 in the token user's zone stored as 23:59:59 of
- * that day: CanvasTime.fancy_midnight via Assignment#infer_times, CURRENT.md 1) -- is undone too,
- * with that stored value as the one the stale check expects: leaving it out would leave the date
+ * in its outcome's "live" (an override's due date at 00:00 in the token user's zone stored as
+ * 23:59:59 of that day: CanvasTime.fancy_midnight via AssignmentOverride#due_at=, CURRENT.md 1,
+ * when the plan judged midnight in another zone than Canvas did; runner/plan_midnight.c) -- is
+ * undone too, with that stored value as the one the stale check expects: leaving it out would leave the date
  * shifted and, worse, restore its siblings around it (lock_at back before a due_at still moved),
  * an order Canvas refuses for the whole object. Building that
  * as a plan means the rollback runs through exec_run like any apply -- the same stale check (a

@@ -14,7 +14,9 @@
  *
  * plan_make() is the whole of planning a recipe against Canvas -- the courses chosen, the lists
  * read, the steps run, the plan finished -- shared by `plan` and `apply RECIPE`, so that apply
- * shows and runs exactly the plan that `plan` would have printed.
+ * shows and runs exactly the plan that `plan` would have printed. After the last step and before
+ * plan_finish, the dates Canvas will store otherwise (fancy midnight) are predicted
+ * (runner/plan_midnight.c), reading the token user's zone once when the plan needs it.
  */
 #include "plan.h"
 
@@ -25,6 +27,7 @@
 
 #include "canvas.h"
 #include "msg.h"
+#include "plan_midnight.h"
 #include "recipe.h"
 #include "recipe_actions.h"
 #include "snapshot.h"
@@ -205,7 +208,7 @@ int plan_make(struct plan **out, struct canvas *cv, const struct recipe *r, char
 	unsigned kinds;
 	double t0, t1, c1;
 	size_t i, k, nseen = 0;
-	char **seen, idb[32];
+	char **seen, idb[32], *zone = NULL;
 	int rc;
 
 	if ((rc = plan_needs(r, &kinds, err)))
@@ -273,10 +276,14 @@ int plan_make(struct plan **out, struct canvas *cv, const struct recipe *r, char
 	free(seen);
 	free(errs);
 	cJSON_Delete(snap);
+	if (!rc && plan_midnight_needs_user_zone(p))
+		rc = plan_midnight_user_zone(cv, &zone, err);   /* once per run (plan_midnight.c) */
 	if (rc) {
 		plan_free(p);
 		return rc;
 	}
+	plan_midnight_apply(p, zone);
+	free(zone);
 	plan_finish(p);
 	hs = http_get_stats(canvas_http(cv));
 	notef("plan: read %d course%s, %ld objects in %ld requests (%.1f s); planned in %.2f s (%.2f s CPU)%s",

@@ -203,17 +203,24 @@ test_quiz_put_notifies_by_default() {
 
 test_quiz_dates_mirror_to_assignment() {
 	sim_start
-	# offset-less input is user-zone time (New York); midnight due/lock become 23:59:59
+	# offset-less input is user-zone time (New York). A quiz keeps a date-time at midnight as sent
+	# (Quizzes::Quiz fancies only a bare date), and so does the copy on its assignment
+	# (Quiz#update_assignment assigns and saves; Assignment#infer_times is no save callback)
 	api PUT "/api/v1/courses/4821/quizzes/1502" -H "Content-Type: application/json" \
 		--data '{"quiz":{"due_at":"2025-03-01T00:00:00","unlock_at":"2025-02-24T00:00:00",
 		         "lock_at":"2025-03-02T12:00:00Z","notify_of_update":false}}'
 	expect_status 200
-	expect_eq "2025-03-02T04:59:59Z" "$(jb .due_at)" "fancy midnight due_at"
+	expect_eq "2025-03-01T05:00:00Z" "$(jb .due_at)" "a date-time at midnight kept on the quiz"
 	expect_eq "2025-02-24T05:00:00Z" "$(jb .unlock_at)" "unlock_at untouched"
-	expect_eq "2025-03-02T04:59:59Z 2025-02-24T05:00:00Z 2025-03-02T12:00:00Z" \
+	expect_eq "2025-03-01T05:00:00Z 2025-02-24T05:00:00Z 2025-03-02T12:00:00Z" \
 		"$(state '.courses[0].assignments[] | select(.id == 90240) | "\(.due_at) \(.unlock_at) \(.lock_at)"')" \
 		"mirrored"
-	expect_eq "2025-03-02T04:59:59Z" "$(jb '.all_dates[0].due_at')" "all_dates base"
+	expect_eq "2025-03-01T05:00:00Z" "$(jb '.all_dates[0].due_at')" "all_dates base"
+	# a bare date is the quiz's own fancy midnight (Quiz#due_at= -> infer_times)
+	api PUT "/api/v1/courses/4821/quizzes/1502" -H "Content-Type: application/json" \
+		--data '{"quiz":{"due_at":"2025-03-05","notify_of_update":false}}'
+	expect_status 200
+	expect_eq "2025-03-06T04:59:59Z" "$(jb .due_at)" "a bare date becomes 23:59:59"
 	# Rails casting: garbage clears the date instead of failing
 	api PUT "/api/v1/courses/4821/quizzes/1502" -d "quiz[lock_at]=whenever" -d "quiz[notify_of_update]=0"
 	expect_status 200

@@ -2,19 +2,21 @@
 # exit non-zero whenever anything is left (issue 13, case 4 and "Exit codes tell the truth").
 #
 # Seed (t_seed below): two courses in America/Phoenix (no daylight saving time) and a token user
-# in America/New_York, so that `shift_dates {days: 7}` moves assignment 8001's due date from
-# Fri 22:00 MST (01:00 EDT, 2025-11-01) to Fri 22:00 MST a week later, which is 00:00 EST
-# (2025-11-08, after New York's clocks went back): Canvas stores a due date at 00:00 in the token
-# user's zone as 23:59:59 of that day (CanvasTime.fancy_midnight, CURRENT.md 1; canvas-sim does
-# it), so apply reads back 2025-11-09T04:59:59Z, not the plan's value, and records the change as
-# failed. 8001's lock_at is two days after its due date, so restoring lock_at while that due date
-# stays moved is an order Canvas refuses -- and Canvas refuses a bulk_update as a whole when one
-# assignment in it is invalid (Assignment::BulkUpdate#run, API.md 5.3). That was issue 13's case
-# 4: "0 changes; 3 failed", no date of the course restored. Course 701 has four assignments (one
-# with a section override); course 702 one, a control.
+# in America/New_York; `shift_dates {days: 7}` moves assignment 8001's due date from Fri 22:00 MST
+# (2025-11-01T05:00:00Z) to 2025-11-08T05:00:00Z. The case needs Canvas to store a date in another
+# form than planned, by a rule the plan does not predict: a canvas-sim `rewrite` script
+# (stored_otherwise) makes the bulk update store that due date as 2025-11-09T04:59:59Z (what fancy
+# midnight in New York would make of it; until issue 15 the sim did that to bulk_update's base dates
+# itself, which today's Canvas does not, and the planner now predicts where Canvas does). So apply
+# reads back 2025-11-09T04:59:59Z, not the plan's value, and records the change as failed ("stored
+# in another form than planned"). 8001's lock_at is two days after its due date, so restoring
+# lock_at while that due date stays moved is an order Canvas refuses -- and Canvas refuses a
+# bulk_update as a whole when one assignment in it is invalid (Assignment::BulkUpdate#run, API.md
+# 5.3). That was issue 13's case 4: "0 changes; 3 failed", no date of the course restored. Course
+# 701 has four assignments (one with a section override); course 702 one, a control.
 #
 # Cases (each fails on the code before issue 13 but the last, a guard):
-#   - the fancy-midnight rollover rolls back to exactly the seed (the failed change's stored value
+#   - the stored-otherwise rollover rolls back to exactly the seed (the failed change's stored value
 #     is in the journal and is rolled back like any other), one bulk_update per course, also after
 #     the `apply --resume` the last line of the apply suggests (which must not take our own stored
 #     value for someone's edit);
@@ -79,6 +81,13 @@ a1() {
 	state ".courses[].assignments[] | select(.id == $1) | $2"
 }
 
+# Canvas stores 8001's planned due date in another form (see the top), in every bulk update that
+# sends it, for the rest of the case.
+stored_otherwise() {
+	sim_post /__sim/script '{"method": "PUT", "path": "/api/v1/courses/701/assignments/bulk_update", "count": -1,
+		"action": "rewrite", "from": "2025-11-08T05:00:00Z", "to": "2025-11-09T04:59:59Z"}'
+}
+
 bulk_updates() {
 	curl -s "$SIM_URL/__sim/requests" | jq "[.[] | select(.method == \"PUT\" and (.path | endswith(\"/bulk_update\")))]"
 }
@@ -90,13 +99,14 @@ seq_of() {
 
 test_fancy_midnight_rollover_rolls_back_to_the_seed() {
 	sim_start --seed "$(t_seed)"
+	stored_otherwise
 	state_snap seed.json
 	run apply.out apply --yes --journal "$LOGDIR/j.jsonl" "$LOGDIR/shift.yaml"
 	expect_eq 1 "$RC" "apply exit code"
 	expect_match "course 701, assignment 8001 'Lab 1', due_at: Canvas completed the bulk update but stored \"2025-11-09T04:59:59Z\"" \
 		"$(cat "$LOGDIR/apply.out.err")" "the stored-otherwise date reported"
 	expect_eq "2025-11-09T04:59:59Z 2025-11-10T06:59:59Z" "$(a1 8001 '"\(.due_at) \(.lock_at)"')" \
-		"Canvas holds the fancy-midnight due date and the shifted lock date"
+		"Canvas holds the stored-otherwise due date and the shifted lock date"
 	# the failed outcome records what Canvas stored
 	expect_eq '"2025-11-09T04:59:59Z"' "$(jq -c "select(.type == \"outcome\" and .seq == $(seq_of "$LOGDIR/j.jsonl" \
 		assignment 8001 due_at)) | .live" "$LOGDIR/j.jsonl")" "live in the failed outcome"
@@ -115,7 +125,7 @@ test_fancy_midnight_rollover_rolls_back_to_the_seed() {
 	expect_eq "Rolled back with 12 changes to 6 objects; 0 failed; 0 conflicts" "$(tail -n 1 "$LOGDIR/rb.out")" \
 		"the summary is the last line"
 	state_snap back.json
-	state_same seed.json back.json "apply + rollback of a rollover with a fancy-midnight date"
+	state_same seed.json back.json "apply + rollback of a rollover with a date stored otherwise"
 	# 8001's three dates went back in one entry of one bulk_update per course
 	expect_eq 2 "$(curl -s "$SIM_URL/__sim/requests?since=$since" | jq '[.[] | select(.method == "PUT" and
 		(.path | endswith("/bulk_update")))] | length')" "one bulk_update per course"
@@ -126,6 +136,7 @@ test_fancy_midnight_rollover_rolls_back_to_the_seed() {
 
 test_rollback_with_one_refused_assignment_restores_the_rest() {
 	sim_start --seed "$(t_seed)"
+	stored_otherwise
 	state_snap seed.json
 	run apply.out apply --yes --journal "$LOGDIR/j.jsonl" "$LOGDIR/shift.yaml"
 	expect_eq 1 "$RC" "apply exit code (8001's stored-otherwise due date)"
@@ -168,6 +179,7 @@ test_rollback_with_one_refused_assignment_restores_the_rest() {
 
 test_apply_with_one_refused_assignment_applies_the_rest() {
 	sim_start --seed "$(t_seed)"
+	stored_otherwise
 	cc plan --out "$LOGDIR/plan.json" "$LOGDIR/shift.yaml" >/dev/null 2>"$LOGDIR/plan.err" ||
 		fail "plan: $(cat "$LOGDIR/plan.err")"
 	# after the plan, a teacher sets a lock date the planned due date of Quiz prep would pass
@@ -197,6 +209,7 @@ test_apply_with_one_refused_assignment_applies_the_rest() {
 
 test_a_failed_progress_naming_nobody_is_sent_again_in_halves() {
 	sim_start --seed "$(t_seed)"
+	stored_otherwise
 	state_snap seed.json
 	# the first Progress read answers "failed" with a message that names no assignment
 	sim_post /__sim/script '{"method": "GET", "path": "/api/v1/progress/*", "count": 1, "action": "respond",

@@ -73,7 +73,11 @@
  *   [{"assignment_id", field: [msg]}], override rows with assignment_override_id); else saves, mirrors,
  *   notifies, and reports {"updated_count": N} where N counts the assignments that actually changed.
  *   Base entries set only the keys supplied; override entries un-override a missing key. Date strings
- *   that do not parse become null there (Rails type casting; no regex check on this path).
+ *   that do not parse become null there (Rails type casting; no regex check on this path). Fancy
+ *   midnight applies to the overrides' due_at/lock_at (AssignmentOverride#due_at=, #lock_at=, which
+ *   the job calls) but NOT to the base dates: the job assigns them with assign_attributes and saves
+ *   (app/models/assignment/bulk_update.rb), and Assignment#infer_times is no save callback -- only
+ *   Api::V1::Assignment#update_from_params (the single create and update) calls it.
  *
  * Decisions: writes are made on a duplicate of the stored assignment which replaces the original only
  * after every check passed, so a 400 never leaves half an update (simpler than undoing). Rejected: a
@@ -1714,14 +1718,12 @@ static char *bulk_merge(struct sim *s, cJSON *course, const cJSON *el, cJSON **a
 			/* the base entry assigns only the keys it has */
 			for (i = 0; i < NDATES; i++) {
 				const cJSON *v = get(d, date_keys[i]);
-				int changed;
 
 				if (!v)
 					continue;
+				/* assign_attributes and save: no Assignment#infer_times on this path, so no fancy
+				 * midnight on the base dates (the overrides' setters below do it) */
 				bulk_set_date(s, *copy, date_keys[i], v, 0);
-				changed = !sim_same_value(get(*copy, date_keys[i]), get(*a, date_keys[i]));
-				if (i != 1 && changed)
-					bulk_set_date(s, *copy, date_keys[i], v, 1);
 			}
 			continue;
 		}

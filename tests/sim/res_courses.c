@@ -1,6 +1,8 @@
 /* tests/sim/res_courses.c -- courses, the account course list, and users/self (API.md 0, 4).
  *
  *   GET /api/v1/users/self                       the token's user (a token check)
+ *   GET /api/v1/users/self/profile               the user's profile: time_zone is the zone Canvas
+ *                                                judges fancy midnight in (user_profile_json)
  *   GET /api/v1/courses                          the caller's courses (every course in the state)
  *   GET /api/v1/courses/:course_id               include[]=syllabus_body, include[]=term
  *   PUT /api/v1/courses/:course_id               course[name|course_code|start_at|end_at|time_zone|
@@ -117,6 +119,27 @@ static void get_user_self(struct sim_req *rq, struct sim_resp *rs)
 	cJSON_AddStringToObject(u, "short_name", "Dr. A. Rivera");
 	cJSON_AddStringToObject(u, "login_id", "arivera");
 	cJSON_AddStringToObject(u, "time_zone", sim_user_zone(rq->sim));
+	sim_reply_json(rs, 200, u);
+}
+
+/* Api::V1::UserProfile#user_profile_json (lib/api/v1/user_profile.rb): `time_zone` is the user's
+ * zone, else the domain root account's default, as its IANA (tzinfo) name -- the zone Canvas's
+ * ApplicationController#set_time_zone makes Time.zone for the user's requests (sim_user_zone). */
+static void get_user_profile(struct sim_req *rq, struct sim_resp *rs)
+{
+	cJSON *u = cJSON_CreateObject();
+
+	cJSON_AddNumberToObject(u, "id", 9001);
+	cJSON_AddStringToObject(u, "name", "Dr. A. Rivera");
+	cJSON_AddStringToObject(u, "short_name", "Dr. A. Rivera");
+	cJSON_AddStringToObject(u, "sortable_name", "Rivera, A.");
+	cJSON_AddNullToObject(u, "title");
+	cJSON_AddNullToObject(u, "bio");
+	cJSON_AddStringToObject(u, "primary_email", "arivera@example.edu");
+	cJSON_AddStringToObject(u, "login_id", "arivera");
+	cJSON_AddStringToObject(u, "avatar_url", "https://canvas.instructure.com/images/messages/avatar-50.png");
+	cJSON_AddStringToObject(u, "time_zone", sim_user_zone(rq->sim));
+	cJSON_AddNullToObject(u, "locale");
 	sim_reply_json(rs, 200, u);
 }
 
@@ -346,6 +369,7 @@ static void put_course(struct sim_req *rq, struct sim_resp *rs)
 
 const struct sim_route sim_routes_courses[] = {
 	{ "GET", "/api/v1/users/self", get_user_self, 0 },
+	{ "GET", "/api/v1/users/self/profile", get_user_profile, 0 },
 	{ "GET", "/api/v1/courses", list_courses, 0 },
 	{ "GET", "/api/v1/courses/:course_id", get_course, ROUTE_COURSE },
 	{ "PUT", "/api/v1/courses/:course_id", put_course, ROUTE_COURSE },

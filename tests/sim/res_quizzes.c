@@ -20,7 +20,12 @@
  *   forgets it spams a whole class; tests can now see that.
  * - Dates go through Rails casting (API.md 9): Z, offsets, fractions, no seconds and bare dates
  *   parse (offset-less ones in the user zone); anything else silently becomes null, clearing it.
- * - due_at and lock_at at 00:00 in the user zone become 23:59:59 (fancy midnight, 5.4).
+ * - Fancy midnight (5.4) as today's Canvas does it on a quiz (app/models/quizzes/quiz.rb): the
+ *   quiz's own due_at and lock_at become 23:59:59 of their day only when given as a bare DATE
+ *   ("2025-03-01": Quiz#due_at= and #lock_at= call infer_times / fancy_midnight only for a string
+ *   without ':'; Quiz has no before_save :infer_times any more). A date-time at 00:00 is stored as
+ *   sent, and so is the copy its save makes on its assignment (Quiz#update_assignment assigns and
+ *   saves; Assignment#infer_times is no save callback).
  * - A graded quiz (assignment_id) and its assignment are one entity (5.1): each save copies title
  *   (as name), description, due_at, unlock_at, lock_at and the published state to the assignment.
  *   The assignments resource mirrors the other direction.
@@ -60,14 +65,16 @@ static void set_url(cJSON *o, const char *key, const char *fmt_base, const struc
 	free(url);
 }
 
-/* A date param through Rails casting (null when unparseable), fancy-midnighted when asked. */
+/* A date param through Rails casting (null when unparseable), fancy-midnighted when asked and
+ * given as a bare date (no ':'), as Quiz#due_at= and #lock_at= do. */
 static cJSON *quiz_date(struct sim *s, const cJSON *v, int fancy)
 {
 	cJSON *out = sim_time_lenient(s, v);
 	time_t t;
 	char buf[21];
 
-	if (fancy && cJSON_IsString(out) && sim_time_read(out->valuestring, &t)) {
+	if (fancy && cJSON_IsString(v) && !strchr(v->valuestring, ':') && cJSON_IsString(out) &&
+	    sim_time_read(out->valuestring, &t)) {
 		sim_time_format(sim_time_fancy_midnight(t, sim_user_zone(s)), buf);
 		cJSON_Delete(out);
 		out = cJSON_CreateString(buf);

@@ -344,7 +344,8 @@ enum sim_script_action {
 	SCRIPT_IGNORE_PARAMS,    /* run the handler with an empty body: 200 with the object unchanged */
 	SCRIPT_DROP,             /* close the connection without an answer */
 	SCRIPT_REVOKE,           /* revoke the request's token; answer 401 "Revoked access token." */
-	SCRIPT_DELAY             /* sleep delay_ms, then serve normally */
+	SCRIPT_DELAY,            /* sleep delay_ms, then serve normally */
+	SCRIPT_REWRITE           /* serve normally, with every string `from` in the body read as `to` */
 };
 
 struct sim_script_hit {
@@ -354,6 +355,7 @@ struct sim_script_hit {
 	char *content_type;      /* NULL or malloced */
 	cJSON *headers;          /* NULL or an object of name: value */
 	int delay_ms;
+	char *from, *to;         /* rewrite: NULL or malloced */
 };
 
 #endif

@@ -13,9 +13,12 @@
  *
  * A script: {"method": "PUT" | "*", "path": "/api/v1/courses/1/pages/<glob>" (fnmatch glob on the raw
  * path), "count": 1 (uses; -1 = until disarmed), "skip": 0 (matches to let through first),
- * "action": "respond" | "ignore" | "ignore_params" | "drop" | "revoke_token" | "delay",
- * "status": 500, "headers": {...}, "body": "...", "content_type": "...", "delay_ms": 0}.
- * These are the exceptions the state cannot produce; everything else comes from the state.
+ * "action": "respond" | "ignore" | "ignore_params" | "drop" | "revoke_token" | "delay" | "rewrite",
+ * "status": 500, "headers": {...}, "body": "...", "content_type": "...", "delay_ms": 0,
+ * "from": "...", "to": "..."}. These are the exceptions the state cannot produce; everything else
+ * comes from the state. "rewrite" stands for Canvas storing a value in another form than it was
+ * sent (a rule the simulator does not model): every JSON string in the request body equal to
+ * "from" is read as "to" before the handler runs.
  */
 #include <fnmatch.h>
 #include <stdio.h>
@@ -60,12 +63,15 @@ void sim_script_hit_release(struct sim_script_hit *hit)
 	free(hit->body);
 	free(hit->content_type);
 	cJSON_Delete(hit->headers);
+	free(hit->from);
+	free(hit->to);
 	memset(hit, 0, sizeof(*hit));
 }
 
 static int parse_action(const char *a, enum sim_script_action *out)
 {
-	static const char *const names[] = { "respond", "ignore", "ignore_params", "drop", "revoke_token", "delay" };
+	static const char *const names[] = { "respond", "ignore", "ignore_params", "drop", "revoke_token", "delay",
+					     "rewrite" };
 	size_t i;
 
 	if (!a) {
@@ -95,7 +101,15 @@ static int script_add(struct sim *s, const cJSON *o, char *err, size_t errlen)
 		snprintf(err, errlen, "unknown script action '%s'", sim_str(o, "action"));
 		return -1;
 	}
+	if (action == SCRIPT_REWRITE && (!sim_str(o, "from") || !sim_str(o, "to"))) {
+		snprintf(err, errlen, "a rewrite script needs \"from\" and \"to\" strings");
+		return -1;
+	}
 	sc = xcalloc(1, sizeof(*sc));
+	if (action == SCRIPT_REWRITE) {
+		sc->hit.from = xstrdup(sim_str(o, "from"));
+		sc->hit.to = xstrdup(sim_str(o, "to"));
+	}
 	sc->method = xstrdup(sim_str(o, "method") ? sim_str(o, "method") : "*");
 	sc->path = xstrdup(sim_str(o, "path"));
 	v = cJSON_GetObjectItemCaseSensitive(o, "count");
@@ -140,6 +154,8 @@ int sim_script_match(struct sim *s, const char *method, const char *path, struct
 		hit->body = sc->hit.body ? xstrdup(sc->hit.body) : NULL;
 		hit->content_type = sc->hit.content_type ? xstrdup(sc->hit.content_type) : NULL;
 		hit->headers = sc->hit.headers ? cJSON_Duplicate(sc->hit.headers, 1) : NULL;
+		hit->from = sc->hit.from ? xstrdup(sc->hit.from) : NULL;
+		hit->to = sc->hit.to ? xstrdup(sc->hit.to) : NULL;
 		if (sc->count > 0 && --sc->count == 0) {
 			*pp = sc->next;
 			script_free(sc);

@@ -2,7 +2,7 @@
  * layer applied to each request in one place.
  *
  * Order of the layers for an /api/ request (each may answer and stop the chain):
- *   1. scripted exceptions (POST /__sim/script): respond, drop, revoke, delay, ignore
+ *   1. scripted exceptions (POST /__sim/script): respond, drop, revoke, delay, ignore, rewrite
  *   2. faults: --drop-rate closes the connection; --fail-rate answers 500 (JSON) or 502/503 (HTML,
  *      as proxies send)
  *   3. auth: "Authorization: Bearer <t>" (first word exactly "Bearer"), else access_token in the
@@ -393,6 +393,19 @@ static void fault_reply(struct sim *s, struct sim_resp *rs)
 			       "No server is available to handle this request.\n</body></html>\n");
 }
 
+/* A rewrite script: every string equal to from, anywhere in v, becomes to. */
+static void rewrite_strings(cJSON *v, const char *from, const char *to)
+{
+	cJSON *c;
+
+	if (cJSON_IsString(v) && !strcmp(v->valuestring, from)) {
+		cJSON_SetValuestring(v, to);
+		return;
+	}
+	cJSON_ArrayForEach(c, v)
+		rewrite_strings(c, from, to);
+}
+
 /* Run the handler of an authenticated request under the lock. */
 static void dispatch(struct ctx *x, struct sim_req *rq, struct sim_kv *bkv, size_t nb,
 		     const struct sim_script_hit *hit, struct sim_resp *rs, const char **route)
@@ -422,6 +435,8 @@ static void dispatch(struct ctx *x, struct sim_req *rq, struct sim_kv *bkv, size
 	rq->route = r->pattern;
 	if (decode_body(x, rq, bkv, nb, rs))
 		return;
+	if (hit && hit->action == SCRIPT_REWRITE && hit->from && hit->to)
+		rewrite_strings(rq->body, hit->from, hit->to);
 	if (hit && hit->action == SCRIPT_IGNORE_PARAMS) {
 		cJSON_Delete(rq->body);
 		rq->body = cJSON_CreateObject();

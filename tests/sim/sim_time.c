@@ -175,12 +175,18 @@ int sim_time_parse(const char *s, const char *zone, int strict, time_t *out)
 	return 0;
 }
 
+/* CanvasTime.fancy_midnight: `time == time.beginning_of_day ? time.end_of_day : time`. The day's
+ * beginning is its 00:00:00 through the zone, moved forward out of a spring-forward gap (on a day
+ * that springs 00:00 -> 01:00, as in America/Santiago, 01:00 is the beginning), as ActiveSupport
+ * finds it; not "the clock reads 00:00:00", which that day never does. */
 time_t sim_time_fancy_midnight(time_t t, const char *zone)
 {
-	struct tm tm;
+	struct tm tm, day;
 
 	sim_time_local(t, zone, &tm);
-	if (tm.tm_hour || tm.tm_min || tm.tm_sec)
+	day = tm;
+	day.tm_hour = day.tm_min = day.tm_sec = 0;
+	if (sim_time_from_local(&day, zone) != t)
 		return t;
 	tm.tm_hour = 23;
 	tm.tm_min = 59;
@@ -190,8 +196,11 @@ time_t sim_time_fancy_midnight(time_t t, const char *zone)
 
 const char *sim_user_zone(struct sim *s)
 {
+	/* ApplicationController#set_time_zone: the user's zone, else the root account's default */
 	const char *z = sim_str(s->state, "user_time_zone");
 
+	if (!z)
+		z = sim_str(s->state, "default_time_zone");
 	return z ? z : "UTC";
 }
 

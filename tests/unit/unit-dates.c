@@ -7,6 +7,13 @@
  * cache's back (noticed, not trusted), an unknown zone in the middle of a run (refused, the zone in
  * use kept), and an instant beyond the C library's range (-1, not garbage). The conversions
  * themselves (gap, overlap, parsing) are tested in unit-plan.c, where they landed.
+ *
+ * dates_fancy_midnight() (Canvas storing 00:00:00 as 23:59:59 of the same day, in the token user's
+ * zone) is pinned here: zones west and east of UTC and a half-hour one, both sides of a DST change
+ * (a 23-hour and a 25-hour day), a day whose midnight falls in the spring-forward gap (its first
+ * second is 01:00), a second after midnight and the second before it (not moved), and the case
+ * the planner exists for: an instant that is midnight in the user's zone but not in the course's,
+ * stored on the NEXT calendar day of the course.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -135,6 +142,57 @@ static void test_unknown_zone_and_range(void **state)
 	dates_reset();
 }
 
+/* fancy(ISO, zone) -> the stored instant as ISO, asserting whether it moved */
+static void assert_fancy(const char *iso, const char *zone, int moved, const char *want)
+{
+	int64_t out = 0;
+	char buf[32];
+
+	assert_int_equal(dates_fancy_midnight(instant(iso), zone, &out), moved);
+	dates_format_utc(out, buf);
+	assert_string_equal(buf, want);
+}
+
+static void test_fancy_midnight(void **state)
+{
+	int64_t out;
+
+	(void)state;
+	/* west of UTC, standard and daylight time */
+	assert_fancy("2026-01-15T07:00:00Z", "America/Denver", 1, "2026-01-16T06:59:59Z");
+	assert_fancy("2026-03-10T06:00:00Z", "America/Denver", 1, "2026-03-11T05:59:59Z");
+	/* a second either side of midnight is not midnight */
+	assert_fancy("2026-01-15T07:00:01Z", "America/Denver", 0, "2026-01-15T07:00:01Z");
+	assert_fancy("2026-01-15T06:59:59Z", "America/Denver", 0, "2026-01-15T06:59:59Z");
+	/* 00:00 UTC is not midnight in Denver; it is in UTC */
+	assert_fancy("2026-01-15T00:00:00Z", "America/Denver", 0, "2026-01-15T00:00:00Z");
+	assert_fancy("2026-01-15T00:00:00Z", "UTC", 1, "2026-01-15T23:59:59Z");
+	/* east of UTC, and a half-hour offset */
+	assert_fancy("2026-03-01T13:00:00Z", "Australia/Sydney", 1, "2026-03-02T12:59:59Z");
+	assert_fancy("2026-01-14T18:30:00Z", "Asia/Kolkata", 1, "2026-01-15T18:29:59Z");
+	/* DST days: the spring-forward day has 23 hours, the fall-back day 25; 23:59:59 is in the
+	 * offset of the evening, not of the midnight */
+	assert_fancy("2026-03-08T07:00:00Z", "America/Denver", 1, "2026-03-09T05:59:59Z");
+	assert_fancy("2026-11-01T06:00:00Z", "America/Denver", 1, "2026-11-02T06:59:59Z");
+	assert_fancy("2026-04-04T13:00:00Z", "Australia/Sydney", 1, "2026-04-05T13:59:59Z");
+	/* midnight in the gap (Santiago springs 00:00 -> 01:00): the day begins at 01:00 -03 */
+	assert_fancy("2026-09-06T04:00:00Z", "America/Santiago", 1, "2026-09-07T02:59:59Z");
+	assert_fancy("2026-03-08T05:00:00Z", "America/Havana", 1, "2026-03-09T03:59:59Z");
+	/* Santiago's fall-back repeats 23:00 of Apr 4; the next midnight is once, at -04 */
+	assert_fancy("2026-04-05T04:00:00Z", "America/Santiago", 1, "2026-04-06T03:59:59Z");
+	/* a Sydney course, a Denver user: 00:00 Tue in Denver is 17:00 Tue in Sydney -- not midnight
+	 * there -- and is stored as 23:59:59 Tue Denver, which is 16:59:59 WEDNESDAY in Sydney */
+	assert_fancy("2026-03-10T06:00:00Z", "Australia/Sydney", 0, "2026-03-10T06:00:00Z");
+	assert_fancy("2026-03-10T06:00:00Z", "America/Denver", 1, "2026-03-11T05:59:59Z");
+	assert_local(instant("2026-03-11T05:59:59Z"), "Australia/Sydney", "Wed 2026-03-11 16:59:59 AEDT");
+	/* and the reverse: midnight in Sydney is an ordinary time for a Denver user */
+	assert_fancy("2026-03-01T13:00:00Z", "America/Denver", 0, "2026-03-01T13:00:00Z");
+	/* an unknown zone, an instant beyond the C library */
+	assert_int_equal(dates_fancy_midnight(instant("2026-01-15T07:00:00Z"), "Not/AZone", &out), -1);
+	assert_int_equal(dates_fancy_midnight(INT64_MAX, "UTC", &out), -1);
+	dates_reset();
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -143,6 +201,7 @@ int main(void)
 		cmocka_unit_test(test_alternating_zones),
 		cmocka_unit_test(test_tz_changed_behind_the_cache),
 		cmocka_unit_test(test_unknown_zone_and_range),
+		cmocka_unit_test(test_fancy_midnight),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -271,6 +271,14 @@ static void test_fancy_midnight(void **state)
 	/* 23:59:59 itself stays */
 	sim_time_parse("2025-02-09T04:59:59Z", NY, 1, &t);
 	assert_string_equal(fmt(sim_time_fancy_midnight(t, NY)), "2025-02-09T04:59:59Z");
+	/* Santiago springs 00:00 -> 01:00 on 2026-09-06: the day begins at 01:00 -03, which Canvas
+	 * (beginning_of_day) treats as its midnight */
+	sim_time_parse("2026-09-06T04:00:00Z", NY, 1, &t);
+	assert_string_equal(fmt(sim_time_fancy_midnight(t, "America/Santiago")), "2026-09-07T02:59:59Z");
+	assert_string_equal(fmt(sim_time_fancy_midnight(t + 3600, "America/Santiago")), "2026-09-06T05:00:00Z");
+	/* east of UTC */
+	sim_time_parse("2026-03-01T13:00:00Z", NY, 1, &t);
+	assert_string_equal(fmt(sim_time_fancy_midnight(t, "Australia/Sydney")), "2026-03-02T12:59:59Z");
 }
 
 /* ---------------------------------------------------------------- sim_time_input and the user zone */
