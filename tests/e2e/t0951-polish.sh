@@ -1,0 +1,34 @@
+# tests/e2e/t0951-polish.sh -- the everyday polish of issue 16, one case per item a newcomer trips on.
+#
+# Seed: tests/fixtures/plan-seed.json (t0800-plan.sh describes it) unless a case says otherwise.
+# Each case fails on the code before its fix:
+#   - the progress line on a terminal (script(1) gives coursectl a pseudo-terminal): no
+#     "requests0 s throttle wait", and reading is labelled "reading:", not "snapshot:" (a command
+#     the user never ran);
+
+PLAN_SEED=$FIXTURES/plan-seed.json
+RECIPES=$ROOT/recipes
+
+# in_tty OUT CMD: run the shell command CMD under script(1), so stdin, stdout and stderr are a
+# terminal; the whole terminal transcript lands in $LOGDIR/OUT.
+in_tty() {
+	command -v script >/dev/null 2>&1 || skip "script(1) is not installed"
+	env -u NO_COLOR script -qc "$2" /dev/null </dev/null >"$LOGDIR/$1" 2>&1 || true
+}
+
+# ---------------------------------------------------------------- progress line
+
+test_progress_line_reads_well() {
+	sim_start --seed "$PLAN_SEED"
+	in_tty tty.txt "CANVAS_API_TOKEN=$TOKEN $COURSECTL apply --yes --url $SIM_URL \
+		--journal $LOGDIR/j.jsonl $RECIPES/fix-links.yaml"
+	grep -q 'Applied 15 changes' "$LOGDIR/tty.txt" || fail "apply under a terminal: $(head -c 400 "$LOGDIR/tty.txt")"
+	tr '\r' '\n' <"$LOGDIR/tty.txt" >"$LOGDIR/lines.txt"
+	grep -q '^reading: [0-9]*/[0-9]* courses' "$LOGDIR/lines.txt" || fail "no 'reading:' progress line"
+	! grep -q '^snapshot:' "$LOGDIR/lines.txt" || fail "reading is labelled 'snapshot:'"
+	grep -qE '^apply: [0-9]+/[0-9]+ objects, [0-9]+ failed, [0-9]+ requests' "$LOGDIR/lines.txt" ||
+		fail "no apply progress line"
+	! grep -qE 'requests[0-9]' "$LOGDIR/lines.txt" || fail "a progress line runs the figures together: \
+$(grep -E 'requests[0-9]' "$LOGDIR/lines.txt" | head -n 1)"
+	! grep -q 'throttle wait' "$LOGDIR/lines.txt" || fail "a throttle wait is shown though there was none"
+}
