@@ -5,6 +5,7 @@
 #   - the progress line on a terminal (script(1) gives coursectl a pseudo-terminal): no
 #     "requests0 s throttle wait", and reading is labelled "reading:", not "snapshot:" (a command
 #     the user never ran);
+#   - snapshot -o FILE is mode 0600 (it holds student ids), whatever the umask;
 
 PLAN_SEED=$FIXTURES/plan-seed.json
 RECIPES=$ROOT/recipes
@@ -31,4 +32,20 @@ test_progress_line_reads_well() {
 	! grep -qE 'requests[0-9]' "$LOGDIR/lines.txt" || fail "a progress line runs the figures together: \
 $(grep -E 'requests[0-9]' "$LOGDIR/lines.txt" | head -n 1)"
 	! grep -q 'throttle wait' "$LOGDIR/lines.txt" || fail "a throttle wait is shown though there was none"
+}
+
+# ---------------------------------------------------------------- snapshot file mode
+
+# A snapshot holds student ids (an override's student_ids): 0600 from the first byte, whatever the
+# umask, and an old FILE.tmp left world-readable does not lend it its mode.
+test_snapshot_file_is_private() {
+	sim_start --seed "$PLAN_SEED"
+	: >"$LOGDIR/backup.json.tmp"
+	chmod 644 "$LOGDIR/backup.json.tmp"
+	(umask 022 && cc snapshot --course 4824 -o "$LOGDIR/backup.json") 2>"$LOGDIR/err" ||
+		fail "snapshot: $(cat "$LOGDIR/err")"
+	expect_eq 600 "$(stat -c %a "$LOGDIR/backup.json")" "mode of the snapshot file"
+	expect_eq 77001 "$(jq -r '.courses[0].assignments[] | .overrides[]? | .student_ids[]?' "$LOGDIR/backup.json" |
+		head -n 1)" "the file holds the student id"
+	[ ! -e "$LOGDIR/backup.json.tmp" ] || fail "the .tmp file is left"
 }
