@@ -6,6 +6,8 @@
 #     "requests0 s throttle wait", and reading is labelled "reading:", not "snapshot:" (a command
 #     the user never ran);
 #   - snapshot -o FILE is mode 0600 (it holds student ids), whatever the umask;
+#   - token problems exit 3 with the fix (chmod 600 FILE), not 64 with the usage text; whitespace
+#     around a token (file or CANVAS_API_TOKEN) is trimmed, and the token is never printed;
 
 PLAN_SEED=$FIXTURES/plan-seed.json
 RECIPES=$ROOT/recipes
@@ -15,6 +17,12 @@ RECIPES=$ROOT/recipes
 in_tty() {
 	command -v script >/dev/null 2>&1 || skip "script(1) is not installed"
 	env -u NO_COLOR script -qc "$2" /dev/null </dev/null >"$LOGDIR/$1" 2>&1 || true
+}
+
+# api_count METHOD PATH: how many such requests the sim has answered with 200
+api_count() {
+	curl -s "$SIM_URL/__sim/requests" | jq --arg m "$1" --arg p "$2" \
+		'[.[] | select(.method == $m and .path == $p and .status == 200)] | length'
 }
 
 # ---------------------------------------------------------------- progress line
@@ -48,4 +56,43 @@ test_snapshot_file_is_private() {
 	expect_eq 77001 "$(jq -r '.courses[0].assignments[] | .overrides[]? | .student_ids[]?' "$LOGDIR/backup.json" |
 		head -n 1)" "the file holds the student id"
 	[ ! -e "$LOGDIR/backup.json.tmp" ] || fail "the .tmp file is left"
+}
+
+# ---------------------------------------------------------------- token problems
+
+# A token file others can read is a token problem: exit 3 (README), the fix in the message, no
+# usage text, no token. Surrounding whitespace (echo's newline, a stray space, a leading blank
+# line) is trimmed, in a file and in CANVAS_API_TOKEN; a token with a space inside is refused
+# with a hint, exit 3.
+test_token_problems() {
+	local rc=0
+	sim_start --seed "$PLAN_SEED"
+	printf '%s\n' "$TOKEN" >"$LOGDIR/tok"
+	chmod 644 "$LOGDIR/tok"
+	env -u CANVAS_API_TOKEN "$COURSECTL" auth check --url "$SIM_URL" --token-file "$LOGDIR/tok" \
+		>"$LOGDIR/a" 2>"$LOGDIR/a.err" || rc=$?
+	expect_eq 3 "$rc" "exit code for a token file of mode 644 ($(cat "$LOGDIR/a.err"))"
+	expect_match "chmod 600 '$LOGDIR/tok'" "$(cat "$LOGDIR/a.err")" "the fix is named"
+	! grep -q 'usage:' "$LOGDIR/a.err" || fail "the usage text is printed for a token problem"
+	! grep -qF "$TOKEN" "$LOGDIR/a" "$LOGDIR/a.err" || fail "the token is printed"
+
+	printf '\n  %s \t\n' "$TOKEN" >"$LOGDIR/tok2"
+	chmod 600 "$LOGDIR/tok2"
+	rc=0
+	env -u CANVAS_API_TOKEN "$COURSECTL" auth check --url "$SIM_URL" --token-file "$LOGDIR/tok2" \
+		>"$LOGDIR/b" 2>"$LOGDIR/b.err" || rc=$?
+	expect_eq 0 "$rc" "a token file with surrounding whitespace ($(cat "$LOGDIR/b.err"))"
+	rc=0
+	CANVAS_API_TOKEN=" $TOKEN
+" "$COURSECTL" auth check --url "$SIM_URL" >"$LOGDIR/c" 2>"$LOGDIR/c.err" || rc=$?
+	expect_eq 0 "$rc" "CANVAS_API_TOKEN with surrounding whitespace ($(cat "$LOGDIR/c.err"))"
+	expect_eq "$(api_count GET /api/v1/users/self)" 2 "the sim saw both checks"
+
+	rc=0
+	CANVAS_API_TOKEN="$TOKEN x" "$COURSECTL" auth check --url "$SIM_URL" >"$LOGDIR/d" 2>"$LOGDIR/d.err" || rc=$?
+	expect_eq 3 "$rc" "a token with a space inside"
+	expect_match "CANVAS_API_TOKEN is not a token: it has spaces or control characters inside" \
+		"$(cat "$LOGDIR/d.err")" "the hint"
+	! grep -qF "$TOKEN" "$LOGDIR/d" "$LOGDIR/d.err" || fail "the token is printed"
+	expect_eq "$(api_count GET /api/v1/users/self)" 2 "nothing sent with a bad token"
 }
