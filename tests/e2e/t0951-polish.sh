@@ -8,6 +8,7 @@
 #   - snapshot -o FILE is mode 0600 (it holds student ids), whatever the umask;
 #   - token problems exit 3 with the fix (chmod 600 FILE), not 64 with the usage text; whitespace
 #     around a token (file or CANVAS_API_TOKEN) is trimmed, and the token is never printed;
+#   - a mistyped command ("aply") gets "did you mean 'apply'?";
 
 PLAN_SEED=$FIXTURES/plan-seed.json
 RECIPES=$ROOT/recipes
@@ -95,4 +96,28 @@ test_token_problems() {
 		"$(cat "$LOGDIR/d.err")" "the hint"
 	! grep -qF "$TOKEN" "$LOGDIR/d" "$LOGDIR/d.err" || fail "the token is printed"
 	expect_eq "$(api_count GET /api/v1/users/self)" 2 "nothing sent with a bad token"
+}
+
+# ---------------------------------------------------------------- did you mean
+
+# A mistyped command names the nearest one (edit distance, or a prefix), still exit 64; a word
+# near nothing gets no guess.
+test_command_did_you_mean() {
+	local rc=0
+	"$COURSECTL" aply recipes/fix-links.yaml >"$LOGDIR/out" 2>"$LOGDIR/err" || rc=$?
+	expect_eq 64 "$rc" "exit code of 'aply'"
+	expect_match "'aply' is not a coursectl command; did you mean 'apply'\\?" "$(cat "$LOGDIR/err")" "aply"
+	[ ! -s "$LOGDIR/out" ] || fail "stdout not empty"
+	rc=0
+	"$COURSECTL" rolback j.jsonl 2>"$LOGDIR/err" || rc=$?
+	expect_eq 64 "$rc" "exit code of 'rolback'"
+	expect_match "did you mean 'rollback'\\?" "$(cat "$LOGDIR/err")" "rolback"
+	rc=0
+	"$COURSECTL" help snapshto 2>"$LOGDIR/err" || rc=$?
+	expect_eq 64 "$rc" "exit code of 'help snapshto'"
+	expect_match "did you mean 'snapshot'\\?" "$(cat "$LOGDIR/err")" "help snapshto"
+	rc=0
+	"$COURSECTL" frobnicate 2>"$LOGDIR/err" || rc=$?
+	expect_eq 64 "$rc" "exit code of 'frobnicate'"
+	! grep -q 'did you mean' "$LOGDIR/err" || fail "a guess for a word near nothing: $(cat "$LOGDIR/err")"
 }
