@@ -9,6 +9,7 @@
 #   - token problems exit 3 with the fix (chmod 600 FILE), not 64 with the usage text; whitespace
 #     around a token (file or CANVAS_API_TOKEN) is trimmed, and the token is never printed;
 #   - a mistyped command ("aply") gets "did you mean 'apply'?";
+#   - the text plan apply shows holds a created page's body (rendered Markdown as HTML), capped;
 
 PLAN_SEED=$FIXTURES/plan-seed.json
 RECIPES=$ROOT/recipes
@@ -120,4 +121,45 @@ test_command_did_you_mean() {
 	"$COURSECTL" frobnicate 2>"$LOGDIR/err" || rc=$?
 	expect_eq 64 "$rc" "exit code of 'frobnicate'"
 	! grep -q 'did you mean' "$LOGDIR/err" || fail "a guess for a word near nothing: $(cat "$LOGDIR/err")"
+}
+
+# ---------------------------------------------------------------- created page bodies
+
+# The text plan that apply shows before its question holds a created page's body: the Markdown
+# file rendered as HTML, exactly what the sim then stores; a body over the cap (4 KiB) is cut with
+# how much was cut.
+test_created_page_body_shown() {
+	sim_start
+	mkdir -p "$LOGDIR/repo/pages"
+	cat >"$LOGDIR/repo/recipe.yaml" <<'YAML'
+version: 1
+courses: [4821]
+steps:
+  - name: A welcome page from Markdown
+    pages:
+      where: {url: welcome}
+      create: true
+      body_file: pages/welcome.md
+      set: {title: Welcome, published: true}
+  - name: A long page
+    pages:
+      where: {url: long-read}
+      create: true
+      body_file: pages/long.md
+      set: {title: Long read}
+YAML
+	printf '# Welcome\n\nOffice hours are *Mondays*.\n' >"$LOGDIR/repo/pages/welcome.md"
+	for i in $(seq 1 300); do printf 'Paragraph %03d of the long read.\n\n' "$i"; done >"$LOGDIR/repo/pages/long.md"
+	run apply.out apply --yes --journal "$LOGDIR/j.jsonl" "$LOGDIR/repo/recipe.yaml"
+	expect_eq 0 "$RC" "apply exit code ($(cat "$LOGDIR/apply.out.err"))"
+	grep -qF '<h1>Welcome</h1>' "$LOGDIR/apply.out" || fail "the created page's heading is not shown"
+	grep -qF '<p>Office hours are <em>Mondays</em>.</p>' "$LOGDIR/apply.out" ||
+		fail "the created page's rendered Markdown is not shown: $(grep -A4 'page.*Welcome' "$LOGDIR/apply.out")"
+	expect_eq "<h1>Welcome</h1>
+<p>Office hours are <em>Mondays</em>.</p>" \
+		"$(state '.courses[] | select(.id == 4821) | .pages[] | select(.url == "welcome") | .body')" \
+		"the body the sim stores is the one shown"
+	grep -qF 'Paragraph 001 of the long read.' "$LOGDIR/apply.out" || fail "the long body's start is not shown"
+	! grep -qF 'Paragraph 300' "$LOGDIR/apply.out" || fail "the long body is shown past the cap"
+	expect_match 'more bytes not shown' "$(cat "$LOGDIR/apply.out")" "the cut is said"
 }

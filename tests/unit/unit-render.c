@@ -27,6 +27,7 @@
 #define ELL "\xe2\x80\xa6"   /* … */
 #define RET "\xe2\x8f\x8e"   /* ⏎ */
 #define TO  "\xe2\x86\x92"   /* → */
+#define ELLIPSIS "\xe2\x80\xa6"   /* … */
 
 /* colours, as render_text writes them */
 #define B "\x1b[1m"
@@ -432,6 +433,8 @@ static void test_create_delete_move(void **state)
 		"\n"
 		"  + page new:1 \"Start\"  [Pages]\n"
 		"      title \"Start\", body (22 bytes), published false\n"
+		"      body:\n"
+		"        <p>Welcome aboard!</p>\n"
 		"  + module item new:2 \"Start\" (in module 12)  [Modules]\n"
 		"      title \"Start\", type \"Page\", page_url \"start\", position 1, indent 0,\n"
 		"      completion_requirement {\"type\":\"must_view\"}\n"
@@ -441,6 +444,38 @@ static void test_create_delete_move(void **state)
 		"      position  3 " TO " 1\n"
 		"\n"
 		"Plan: 5 changes to 4 objects in 1 course.\n");
+	plan_free(p);
+}
+
+/* A created page's body is shown under its fields (what apply asks about is what it writes), each
+ * line indented and neutralised, cut at the diff cap on a UTF-8 boundary with how much was cut. */
+static void test_create_body_shown_capped(void **state)
+{
+	struct plan *p = plan_new();
+	struct render_opts o = RENDER_OPTS_INIT;
+	char *got;
+
+	(void)state;
+	course(p, NY);
+	add(p, "Pages", "4821", RES_PAGE, "new:1", NULL, "Start", PLAN_CREATE, NULL, NULL,
+	    "{\"id\": \"new:1\", \"title\": \"Start\","
+	    " \"body\": \"<h1>Caf\u00e9</h1>\\n<p>\\u001b[31mx and more text here</p>\"}", NULL);
+	plan_finish(p);
+	o.max_diff_bytes = 17;     /* "<h1>Caf\u00e9</h1>" is 14 bytes, then "\\n<p": cut at the line end */
+	got = text_with(p, &o);
+	assert_non_null(strstr(got, "      body:\n        <h1>Caf\u00e9</h1>\n        "
+				    ELLIPSIS " (32 more bytes not shown;"));
+	free(got);
+	o.max_diff_bytes = 8;      /* inside the \u00e9: cut before it */
+	got = text_with(p, &o);
+	assert_non_null(strstr(got, "        <h1>Caf\n        " ELLIPSIS " (40 more bytes not shown;"));
+	free(got);
+	o.max_diff_bytes = 0;      /* the default cap: all of it, the ESC neutralised */
+	got = text_with(p, &o);
+	assert_null(strchr(got, '\x1b'));
+	assert_non_null(strstr(got, "x and more text here</p>\n"));
+	assert_null(strstr(got, "more bytes not shown"));
+	free(got);
 	plan_free(p);
 }
 
@@ -1263,6 +1298,7 @@ int main(void)
 		cmocka_unit_test(test_html_body_diff),
 		cmocka_unit_test(test_long_and_multiline_text),
 		cmocka_unit_test(test_create_delete_move),
+		cmocka_unit_test(test_create_body_shown_capped),
 		cmocka_unit_test(test_skipped_and_no_changes),
 		cmocka_unit_test(test_summary_plurals),
 		cmocka_unit_test(test_steps),
