@@ -10,6 +10,7 @@
 #     around a token (file or CANVAS_API_TOKEN) is trimmed, and the token is never printed;
 #   - a mistyped command ("aply") gets "did you mean 'apply'?";
 #   - the text plan apply shows holds a created page's body (rendered Markdown as HTML), capped;
+#   - with colour on, deleted and inserted words keep their [-..-] / {+..+} marks;
 
 PLAN_SEED=$FIXTURES/plan-seed.json
 RECIPES=$ROOT/recipes
@@ -162,4 +163,19 @@ YAML
 	grep -qF 'Paragraph 001 of the long read.' "$LOGDIR/apply.out" || fail "the long body's start is not shown"
 	! grep -qF 'Paragraph 300' "$LOGDIR/apply.out" || fail "the long body is shown past the cap"
 	expect_match 'more bytes not shown' "$(cat "$LOGDIR/apply.out")" "the cut is said"
+}
+
+# ---------------------------------------------------------------- diff marks with colour
+
+# With colour on (a terminal, or --color always), a deleted and an inserted word still carry the
+# [-..-] and {+..+} marks inside the red and the green: colour is not the only cue.
+test_diff_marks_not_colour_alone() {
+	sim_start --seed "$PLAN_SEED"
+	run plan.out plan --color always "$RECIPES/fix-links.yaml"
+	expect_eq 0 "$RC" "plan exit code ($(cat "$LOGDIR/plan.out.err"))"
+	grep -qF $'\x1b[31m[-tutoring-]\x1b[m\x1b[32m{+Learning+}\x1b[m' "$LOGDIR/plan.out" ||
+		fail "no marks with the colours: $(grep -m1 tutoring "$LOGDIR/plan.out" | cat -v)"
+	in_tty tty.txt "CANVAS_API_TOKEN=$TOKEN $COURSECTL plan --url $SIM_URL $RECIPES/fix-links.yaml"
+	grep -qF $'\x1b[31m[-Piazza-]\x1b[m\x1b[32m{+Ed Discussion+}\x1b[m' "$LOGDIR/tty.txt" ||
+		fail "no marks on a terminal: $(grep -m1 Piazza "$LOGDIR/tty.txt" | cat -v)"
 }

@@ -611,7 +611,7 @@ static void test_color(void **state)
 		"  " Y "~" N " " B "page 73 \"Syllabus\"" N "  " D "[S]" N "\n"
 		"      published  " R "false" N " " TO " " G "true" N "\n"
 		"      body  " D "1 match" N "\n"
-		"        <p>Spring " R "2025" N G "2026" N "</p>\n"
+		"        <p>Spring " R "[-2025-]" N G "{+2026+}" N "</p>\n"
 		"  " G "+" N " " B "module new:1 \"Start Here\"" N "  " D "[S]" N "\n"
 		"      name " G "\"Start Here\"" N ", position " G "1" N "\n"
 		"  " R "-" N " " B "module 9 \"Sandbox\"" N "  " D "[S]" N "\n"
