@@ -11,6 +11,7 @@
 #   - a mistyped command ("aply") gets "did you mean 'apply'?";
 #   - the text plan apply shows holds a created page's body (rendered Markdown as HTML), capped;
 #   - with colour on, deleted and inserted words keep their [-..-] / {+..+} marks;
+#   - the HTML calendar counts (and flags) only items moved onto a weekend, and says so;
 
 PLAN_SEED=$FIXTURES/plan-seed.json
 RECIPES=$ROOT/recipes
@@ -178,4 +179,36 @@ test_diff_marks_not_colour_alone() {
 	in_tty tty.txt "CANVAS_API_TOKEN=$TOKEN $COURSECTL plan --url $SIM_URL $RECIPES/fix-links.yaml"
 	grep -qF $'\x1b[31m[-Piazza-]\x1b[m\x1b[32m{+Ed Discussion+}\x1b[m' "$LOGDIR/tty.txt" ||
 		fail "no marks on a terminal: $(grep -m1 Piazza "$LOGDIR/tty.txt" | cat -v)"
+}
+
+# ---------------------------------------------------------------- weekend counts
+
+# The HTML calendar counts the items a plan moves ONTO a weekend: shifting by one day, a Friday
+# item lands on a Saturday (counted), a Saturday one on a Sunday (it was on a weekend already: not
+# counted, no warning), a Wednesday one on a Thursday.
+test_calendar_counts_newly_weekend_items() {
+	local seed
+	seed=$(seed_with '.courses[0].assignments = [
+		{id: 1, name: "Fri lab", due_at: "2025-02-08T04:59:59Z"},
+		{id: 2, name: "Sat quiz", due_at: "2025-02-08T17:00:00Z"},
+		{id: 3, name: "Wed set", due_at: "2025-02-05T17:00:00Z"}]
+		| .courses[0].assignments[] |= . + {unlock_at: null, lock_at: null, overrides: [], published: true}')
+	sim_start --seed "$seed"
+	cat >"$LOGDIR/r.yaml" <<'YAML'
+version: 1
+courses: [4821]
+steps:
+  - name: One day later
+    shift_dates: {days: 1, only: [assignments]}
+YAML
+	run plan.html plan --format html "$LOGDIR/r.yaml"
+	expect_eq 0 "$RC" "plan exit code ($(cat "$LOGDIR/plan.html.err"))"
+	grep -q 'id="calendar-summary" data-items="3" data-weekend="1" data-blackout="0"' "$LOGDIR/plan.html" ||
+		fail "header counts: $(grep -o 'id="calendar-summary"[^>]*>[^<]*' "$LOGDIR/plan.html")"
+	grep -qF '1 item moves onto a weekend (from a weekday), 0 land in a blackout.' "$LOGDIR/plan.html" ||
+		fail "the sentence does not say what is counted"
+	grep -q '<td class="day we" data-day="2025-02-09" data-count="1">' "$LOGDIR/plan.html" ||
+		fail "Saturday to Sunday is flagged: $(grep -o '<td[^>]*data-day="2025-02-09"[^>]*>' "$LOGDIR/plan.html")"
+	grep -q '<td class="day we warn" data-day="2025-02-08" data-count="1">' "$LOGDIR/plan.html" ||
+		fail "Friday to Saturday is not flagged"
 }
