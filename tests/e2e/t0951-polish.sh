@@ -12,6 +12,7 @@
 #   - the text plan apply shows holds a created page's body (rendered Markdown as HTML), capped;
 #   - with colour on, deleted and inserted words keep their [-..-] / {+..+} marks;
 #   - the HTML calendar counts (and flags) only items moved onto a weekend, and says so;
+#   - replace_text with case: preserve keeps "Office hours" capitalised (and the schema takes it);
 
 PLAN_SEED=$FIXTURES/plan-seed.json
 RECIPES=$ROOT/recipes
@@ -211,4 +212,35 @@ YAML
 		fail "Saturday to Sunday is flagged: $(grep -o '<td[^>]*data-day="2025-02-09"[^>]*>' "$LOGDIR/plan.html")"
 	grep -q '<td class="day we warn" data-day="2025-02-08" data-count="1">' "$LOGDIR/plan.html" ||
 		fail "Friday to Saturday is not flagged"
+}
+
+# ---------------------------------------------------------------- case: preserve
+
+# A case-insensitive replacement with case: preserve keeps a sentence's capital and a heading's
+# capitals; without it, "Office hours" at a sentence start becomes "student hours" (the bug).
+test_replace_case_preserve() {
+	local seed
+	seed=$(seed_with '.courses[0].pages[0].body = "<h2>OFFICE HOURS</h2><p>Office hours: Mon. Come to office hours.</p>"')
+	sim_start --seed "$seed"
+	local url
+	url=$(jq -r '.courses[0].pages[0].url' "$seed")
+	cat >"$LOGDIR/r.yaml" <<YAML
+version: 1
+courses: [4821]
+steps:
+  - replace_text:
+      in: [pages]
+      pattern: office hours
+      with: student hours
+      flags: i
+      case: preserve
+      where: {url: $url}
+YAML
+	"$COURSECTL" validate "$LOGDIR/r.yaml" >"$LOGDIR/v.out" 2>&1 || fail "validate: $(cat "$LOGDIR/v.out")"
+	run apply.out apply --yes --journal "$LOGDIR/j.jsonl" "$LOGDIR/r.yaml"
+	expect_eq 0 "$RC" "apply exit code ($(cat "$LOGDIR/apply.out.err"))"
+	expect_eq "<h2>STUDENT HOURS</h2><p>Student hours: Mon. Come to student hours.</p>" \
+		"$(state ".courses[0].pages[] | select(.url == \"$url\") | .body")" "the body in the sim"
+	/usr/bin/python3 "$ROOT/tests/e2e/schema-check.py" "$ROOT/docs/recipe.schema.json" "$LOGDIR/r.yaml" \
+		>"$LOGDIR/schema.out" 2>&1 || fail "the schema refuses case: preserve: $(cat "$LOGDIR/schema.out")"
 }
