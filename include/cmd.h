@@ -22,4 +22,10 @@ int cmd_version(int argc, char **argv);
 /* Print the usage line(s) of the whole program to `fp` (a FILE *). */
 void usage_print(void *fp);
 
+/* The command closest to `s` (edit distance <= 2, or a prefix), or NULL; a static string. */
+const char *command_suggest(const char *s);
+
+/* Report `s` as not a command, with "did you mean" when one is close (runner/main.c). */
+void command_unknown(const char *s);
+
 #endif

@@ -4,7 +4,8 @@
  *   0  ok
  *   1  error (some change failed, a file could not be read, ...; the message says which)
  *   2  changes present -- only with `plan --detailed-exitcode` (Terraform's convention)
- *   3  authentication failure: the token is invalid, expired or revoked
+ *   3  authentication failure: the token is invalid, expired or revoked, or there is none to use
+ *      (missing, unreadable, empty, or a token file others can read)
  *  64  usage error (sysexits' EX_USAGE), so a mistyped flag never reads as "changes present"
  */
 #ifndef COURSECTL_EXITCODE_H

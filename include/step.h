@@ -128,6 +128,13 @@ int step_substitute(struct rreplace *const *r, size_t n, const char *text, size_
  * with the JIT stack and limits of step_substitute. */
 int step_regex_match(const struct rregex *re, const char *s, size_t len, const char *what, struct err *err);
 
+/* case: preserve (recipe_replace.h): the case pattern of a match s[0..n) -- ASCII letters outside
+ * HTML tags and entities -- and its application in place to a replacement s[0..n) (ASCII letters
+ * only, outside tags and entities: the length never changes). */
+enum step_case { CASE_AS_WRITTEN, CASE_UPPER, CASE_CAPITAL, CASE_LOWER };
+enum step_case step_case_of(const char *s, size_t n);
+void step_case_apply(char *s, size_t n, enum step_case how);
+
 /* ---------------------------------------------------------------- dates (local to UTC) */
 
 struct rdate;

@@ -18,7 +18,9 @@
  *
  * Rendering (text, one hunk per line group):
  *   …the quick [-brown-]{+red+} fox…          colour off (git's --word-diff=plain markers)
- *   …the quick ESC[31mbrown ESC[32mred ESC[m fox…   colour on (red deleted, green inserted)
+ *   …the quick ESC[31m[-brown-]ESC[mESC[32m{+red+}ESC[m fox…    colour on: red deleted, green
+ *                                             inserted, and the markers still, so that the two
+ *                                             never differ by colour alone
  * Hunks are separated by a line break; "…" marks context left out at either end of a hunk.
  * Server data is neutralised: C0 controls, DEL and invalid UTF-8 bytes as `\xNN`, C1 controls and
  * bidi overrides as `\uNNNN`, CR as `\r`. Tabs stay tabs. Newlines stay real newlines, so
@@ -59,7 +61,7 @@ struct textdiff {
 
 struct textdiff_style {
 	int context;              /* tokens of context either side of a change; < 0: default 3 */
-	int color;                /* 1: ANSI colours; 0: [-deleted-]{+inserted+} */
+	int color;                /* 1: ANSI colours around the markers; 0: [-deleted-]{+inserted+} */
 	size_t max_bytes;         /* stop after about this many output bytes; 0: no limit */
 };
 

@@ -110,8 +110,12 @@ static void on_progress(void *ud, size_t done, size_t total, size_t failed)
 	const struct progress *pr = ud;
 	const struct http_stats *st = http_get_stats(canvas_http(pr->cv));
 
-	progressf("%s: %zu/%zu objects, %zu failed, %ld requests%s%.0f s throttle wait", pr->run, done, total, failed,
-		  st->requests, st->pause_seconds > 0 ? ", " : "", st->pause_seconds > 0 ? st->pause_seconds : 0.0);
+	/* the throttle wait only when there was one: the ", " and the figure go together */
+	if (st->pause_seconds > 0)
+		progressf("%s: %zu/%zu objects, %zu failed, %ld requests, %.0f s throttle wait", pr->run, done, total,
+			  failed, st->requests, st->pause_seconds);
+	else
+		progressf("%s: %zu/%zu objects, %zu failed, %ld requests", pr->run, done, total, failed, st->requests);
 }
 
 static cJSON *summary_json(const struct exec_result *r, size_t changes)

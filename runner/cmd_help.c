@@ -37,7 +37,7 @@ int cmd_help(int argc, char **argv)
 		if (!strcmp(argv[1], "auth"))
 			return cmd_auth(2, (char *[]){ "auth", "--help", NULL });
 		if (strcmp(argv[1], "help")) {
-			errorf("'%s' is not a coursectl command; see 'coursectl --help'", argv[1]);
+			command_unknown(argv[1]);
 			return EXIT_USAGE;
 		}
 	}

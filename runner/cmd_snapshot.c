@@ -4,12 +4,18 @@
  * to rehearse a recipe offline on a copy of a real course (canvas-sim --seed FILE). The file is
  * written to FILE.tmp and renamed, so an interrupted run never leaves a half file under FILE; on any
  * error nothing is written. Tokens are never part of the output (seeding canvas-sim needs --token).
+ * The file holds student ids (overrides, submissions' owners): it is created with mode 0600 and
+ * fchmod'ed before the first byte, whatever the umask or an old FILE.tmp's mode, as plans and
+ * journals are (plan.c, journal.c).
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "canvas.h"
 #include "cmd.h"
@@ -43,8 +49,8 @@ static double now_s(void)
 static int write_out(const char *path, const char *text, struct err *err)
 {
 	char *tmp;
-	FILE *f;
-	int rc = 0;
+	FILE *f = NULL;
+	int fd, rc = 0;
 
 	if (!path) {
 		if (fputs(text, stdout) == EOF || fputc('\n', stdout) == EOF)
@@ -52,12 +58,19 @@ static int write_out(const char *path, const char *text, struct err *err)
 		return 0;
 	}
 	tmp = xasprintf("%s.tmp", path);
-	f = fopen(tmp, "w");
-	if (!f) {
+	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+	if (fd < 0) {
 		rc = err_set(err, ERR_IO, "cannot write '%s': %s", tmp, strerror(errno));
 		goto done;
 	}
-	if (fputs(text, f) == EOF || fputc('\n', f) == EOF || fflush(f) || ferror(f)) {
+	/* an existing .tmp keeps its mode through O_TRUNC: make it private before the first byte */
+	if (fchmod(fd, 0600) || !(f = fdopen(fd, "w"))) {
+		rc = err_set(err, ERR_IO, "cannot make '%s' private: %s", tmp, strerror(errno));
+		close(fd);
+		remove(tmp);
+		goto done;
+	}
+	if (fputs(text, f) == EOF || fputc('\n', f) == EOF || fflush(f) || ferror(f) || fsync(fd)) {
 		rc = err_set(err, ERR_IO, "cannot write '%s': %s", tmp, strerror(errno));
 		fclose(f);
 		remove(tmp);

@@ -14,7 +14,12 @@
  * "no token" with a less useful message).
  *
  * Token file rules: it must be a regular file, not readable or writable by group or others
- * (st_mode & 077 == 0); its first line, trimmed, is the token; an empty token is an error. The
+ * (st_mode & 077 == 0), else exit 3 (a token problem, README) with the chmod that fixes it. The
+ * token is the first non-blank line, with surrounding whitespace trimmed -- a file written by
+ * `echo TOKEN >file` or an `export CANVAS_API_TOKEN=" TOKEN"` is what a newcomer writes, and the
+ * whitespace can never be part of a Canvas token. CANVAS_API_TOKEN is trimmed the same way. An
+ * empty token, or one with spaces or control characters inside, is an error (exit 3) that says
+ * so, without the token. The
  * token is kept in one malloced string and wiped (explicit_bzero, which the compiler may not drop
  * as a dead store) before it is freed; so is every buffer that held it. token_source and
  * url_source say where each came from (auth check prints them; -v logs them), never the token.
@@ -113,17 +118,32 @@ int config_parse_option(struct config *cfg, int argc, char **argv, int *i, struc
 	return 1;
 }
 
+/* The token in s: the first non-blank line, surrounding whitespace trimmed (in place). */
 static char *trim_token(char *s)
 {
 	char *e;
 
-	while (*s == ' ' || *s == '\t')
+	while (*s == ' ' || *s == '\t' || *s == '\r' || *s == '\n')
 		s++;
 	e = s + strcspn(s, "\r\n");
 	*e = '\0';
 	while (e > s && (e[-1] == ' ' || e[-1] == '\t'))
 		*--e = '\0';
 	return s;
+}
+
+/* 0 when t (trimmed) can be a token; else an error naming `label`, never the token. */
+static int check_token(const char *t, const char *label, struct err *err)
+{
+	const char *p;
+
+	if (!*t)
+		return err_set(err, ERR_AUTH, "%s holds no token (it is empty)", label);
+	for (p = t; *p; p++)
+		if ((unsigned char)*p <= ' ' || *p == 0x7f)
+			return err_set(err, ERR_AUTH, "%s is not a token: it has spaces or control characters "
+				       "inside; it should hold only the token, on one line", label);
+	return 0;
 }
 
 /* The token from a file; `label` names it in messages ("token file 'x'", "... of profile 'p'").
@@ -139,15 +159,15 @@ static int read_token_file(struct config *cfg, const char *path, const char *lab
 
 	fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
-		return err_set(err, ERR_IO, "cannot read %s: %s", label, strerror(errno));
+		return err_set(err, ERR_AUTH, "cannot read %s: %s", label, strerror(errno));
 	if (fstat(fd, &st) || !S_ISREG(st.st_mode)) {
 		close(fd);
-		return err_set(err, ERR_IO, "%s is not a regular file", label);
+		return err_set(err, ERR_AUTH, "%s is not a regular file", label);
 	}
 	if (st.st_mode & 077) {
 		close(fd);
-		return err_set(err, ERR_USAGE, "%s can be read by other users (mode %03o); run: chmod 600 '%s'", label,
-			       (unsigned)(st.st_mode & 0777), path);
+		return err_set(err, ERR_AUTH, "%s can be read or written by other users (mode %03o); make it "
+			       "private: chmod 600 '%s'", label, (unsigned)(st.st_mode & 0777), path);
 	}
 	while (len < sizeof(line) - 1) {
 		n = read(fd, line + len, sizeof(line) - 1 - len);
@@ -160,9 +180,9 @@ static int read_token_file(struct config *cfg, const char *path, const char *lab
 	close(fd);
 	line[len] = '\0';
 	t = trim_token(line);
-	if (!*t) {
+	if (check_token(t, label, err)) {
 		explicit_bzero(line, sizeof(line));
-		return err_set(err, ERR_USAGE, "%s is empty", label);
+		return err->code;
 	}
 	cfg->token = xstrdup(t);
 	explicit_bzero(line, sizeof(line));
@@ -307,8 +327,15 @@ int config_resolve(struct config *cfg, const char *recipe_url, const char *recip
 			goto done;
 		cfg->token_source = xasprintf("--token-file %s", cfg->token_file);
 	} else if ((env = getenv("CANVAS_API_TOKEN")) && *env) {
-		cfg->token = xstrdup(env);
-		cfg->token[strcspn(cfg->token, "\r\n")] = '\0';
+		char *copy = xstrdup(env), *t = trim_token(copy);
+
+		rc = check_token(t, "CANVAS_API_TOKEN", err);
+		if (!rc)
+			cfg->token = xstrdup(t);
+		explicit_bzero(copy, strlen(env));
+		free(copy);
+		if (rc)
+			goto done;
 		cfg->token_source = xstrdup("CANVAS_API_TOKEN");
 	} else if (pr && (pr->token_file || pr->token_command)) {
 		if ((rc = profile_token(cfg, pr, from_profile, err)))

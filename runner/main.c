@@ -5,7 +5,9 @@
  * Design (git.c, libgit2's src/cli/main.c): main() parses only the options that apply to every
  * command, looks the command up in `commands[]` and hands it the rest of argv. Unknown commands
  * and options exit 64 (EX_USAGE) with the usage line, so a typo in CI never reads as success or
- * as "changes present". Exit codes are defined once in include/exitcode.h.
+ * as "changes present"; an unknown command within edit distance 2 of a known one (or a prefix of
+ * one) gets "did you mean" (rc_suggest, the recipe checker's rule for keys). Exit codes are
+ * defined once in include/exitcode.h.
  *
  * At the end, stdout is flushed and checked (git's check of fflush/ferror/fclose): a plan written
  * to a full disk or a closed pipe must not exit 0.
@@ -17,6 +19,7 @@
 #include "cmd.h"
 #include "exitcode.h"
 #include "msg.h"
+#include "recipe.h"
 #include "version.h"
 
 struct command {
@@ -62,6 +65,27 @@ void usage_print(void *fpv)
 		    "3 authentication failure, 64 usage.\n");
 }
 
+const char *command_suggest(const char *s)
+{
+	const char *names[NCOMMANDS + 1];
+	size_t i;
+
+	for (i = 0; i < NCOMMANDS; i++)
+		names[i] = commands[i].name;
+	names[NCOMMANDS] = NULL;
+	return rc_suggest(s, names);
+}
+
+void command_unknown(const char *s)
+{
+	const char *sug = command_suggest(s);
+
+	if (sug)
+		errorf("'%s' is not a coursectl command; did you mean '%s'? (see 'coursectl --help')", s, sug);
+	else
+		errorf("'%s' is not a coursectl command; see 'coursectl --help'", s);
+}
+
 static int finish(int rc)
 {
 	if (fflush(stdout) || ferror(stdout)) {
@@ -104,7 +128,7 @@ int main(int argc, char **argv)
 	for (c = 0; c < NCOMMANDS; c++)
 		if (!strcmp(argv[i], commands[c].name))
 			return finish(commands[c].fn(argc - i, argv + i));
-	errorf("'%s' is not a coursectl command; see 'coursectl --help'", argv[i]);
+	command_unknown(argv[i]);
 	usage_print(stderr);
 	return EXIT_USAGE;
 }

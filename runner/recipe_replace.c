@@ -1,4 +1,4 @@
-/* runner/recipe_replace.c -- checking one replacement {pattern, with, flags?, literal?} (see
+/* runner/recipe_replace.c -- checking one replacement {pattern, with, flags?, literal?, case?} (see
  * include/recipe_replace.h), for pages.replace and replace_text.
  *
  * What is checked, so that the plan engine can hand `subst` to pcre2_substitute unchanged:
@@ -7,6 +7,7 @@
  *   - pattern: compiled by rc_regex (PCRE2 message at the offending character), then refused when
  *     it can match the empty string: pcre2_match on "" catches "x*", "a|", "^"; a minimum length of
  *     0 catches "\b" and friends, which match nothing in "" but empty strings elsewhere;
+ *   - case: preserve or as_written (the default); what preserve does is in recipe_replace.h;
  *   - with: `${N}` as written is a capture in the wrong syntax (the variable expander owns ${...},
  *     and a variable name never starts with a digit), reported before expansion so the user does
  *     not get "undefined variable '1'"; after expansion every `$` must be `$$`, `$N` or `${N}`
@@ -194,7 +195,8 @@ static char *literal_subst(struct rctx *cx, const char *s)
 int rc_replacement_keys(struct rctx *cx, const struct ynode *map, const char *what, struct rreplace **out)
 {
 	const struct ynode *pat = rc_get(map, "pattern"), *with = rc_get(map, "with");
-	const struct ynode *flags = rc_get(map, "flags"), *lit = rc_get(map, "literal");
+	const struct ynode *flags = rc_get(map, "flags"), *lit = rc_get(map, "literal"), *cs = rc_get(map, "case");
+	static const char *const case_modes[] = { "as_written", "preserve", NULL };
 	struct rreplace *rp = rc_alloc(cx, sizeof(*rp));
 	char key[160];
 	long ncap = -1;
@@ -214,6 +216,10 @@ int rc_replacement_keys(struct rctx *cx, const struct ynode *map, const char *wh
 	}
 	if (flags)
 		check_flags(cx, flags, what, rp->literal, rp);
+	if (cs) {
+		snprintf(key, sizeof(key), "'%s.case'", what);
+		rc_enum(cx, cs, key, case_modes, &rp->case_preserve);
+	}
 	for (i = 0; letters[i]; i++)
 		if (rp->flags & (1u << i))
 			rp->flag_str[strlen(rp->flag_str)] = letters[i];
@@ -249,7 +255,7 @@ int rc_replacement_keys(struct rctx *cx, const struct ynode *map, const char *wh
 
 int rc_replacement(struct rctx *cx, const struct ynode *n, const char *what, struct rreplace **out)
 {
-	static const char *const keys[] = { "pattern", "with", "flags", "literal", NULL };
+	static const char *const keys[] = { "pattern", "with", "flags", "literal", "case", NULL };
 	char name[160];
 	int rc;
 

@@ -66,7 +66,7 @@ static unsigned distinct_list(struct rctx *cx, const struct ynode *n, const char
 static void check_replacements(struct rctx *cx, const struct ynode *n, struct rreplace_text *rt)
 {
 	const struct ynode *list = rc_get(n, "replace");
-	static const char *const inline_keys[] = { "pattern", "with", "flags", "literal", NULL };
+	static const char *const inline_keys[] = { "pattern", "with", "flags", "literal", "case", NULL };
 	const char *const *k;
 	struct rreplace *rp;
 	size_t i;
@@ -113,7 +113,7 @@ static void check_replacements(struct rctx *cx, const struct ynode *n, struct rr
 static int parse(struct rctx *cx, struct step *st, const struct ynode *n)
 {
 	static const char *const keys[] = {
-		"in", "pattern", "with", "flags", "literal", "replace", "fields", "where", NULL,
+		"in", "pattern", "with", "flags", "literal", "case", "replace", "fields", "where", NULL,
 	};
 	static const char *const required[] = { "in", NULL };
 	static const char *const where_keys[] = { "title", "name", "id", "published", "url", NULL };

@@ -6,7 +6,7 @@
  * nothing from anywhere.
  *
  * Layout: a header (recipe, description, Canvas, created; the summary line, the counts by op and,
- * when there are dated items, "N items land on a weekend, M in a blackout"), then one section per
+ * when there are dated items, "N items move onto a weekend, M land in a blackout"), then one section per
  * course (the same grouping as the text, render_internal.h): its calendar when it has date
  * changes, then a table -- object, field, before, after, steps, note -- where an object's cell
  * spans its fields' rows, then the course's skipped entries. Values read as in the text (quoted
@@ -26,11 +26,14 @@
  * items beyond MAX_MONTHS). An item is a chip coloured by kind (legend above the grid) with the
  * object's name and the field ("due", "unlock"), and a hover title with the object, the old and
  * the new local time. Weekends are tinted; blackout days (the plan's `blackouts`, from shift_dates,
- * those of every course plus the course's own) are striped; a day holding an item on a weekend or
- * in a blackout is outlined with a warning sign, and such items are counted per course and in the
- * header. Rows carry data-week (their Monday) and data-count, days data-day and data-count, so
- * tests and scripts can read the page. Items are sorted once (O(n log n)); a day finds its items
- * and its blackout by binary search, so a 10,000-item plan costs no more per day than a small one.
+ * those of every course plus the course's own) are striped; a day holding an item newly on a
+ * weekend or in a blackout is outlined with a warning sign, and such items are counted per course
+ * and in the header. "Newly": the old date, in the same zone, was on a weekday (or there was none)
+ * -- a lab due every Sunday that stays on Sundays is what the instructor chose, and counting it
+ * made "17 items land on a weekend" a warning about nothing new. Rows carry data-week (their
+ * Monday) and data-count, days data-day and data-count, so tests and scripts can read the page.
+ * Items are sorted once (O(n log n)); a day finds its items and its blackout by binary search, so a
+ * 10,000-item plan costs no more per day than a small one.
  * A day shows CHIPS_SHOWN chips and the rest in a <details> (no script needed). Date changes to
  * null are not placed; the calendar says how many there are.
  *
@@ -538,11 +541,12 @@ struct cal_item {
 	int64_t day;              /* local day number (dateshift.h: days since 1970-01-01) */
 	long secs;                /* local time of day, for the order within a day */
 	size_t change;            /* index into p->changes */
-	unsigned flags;           /* CAL_WEEKEND, CAL_BLACKOUT */
+	unsigned flags;           /* CAL_WEEKEND, CAL_BLACKOUT, CAL_WAS_WEEKEND */
 };
 
-#define CAL_WEEKEND  1u
+#define CAL_WEEKEND  1u           /* newly on a weekend: the old date was not */
 #define CAL_BLACKOUT 2u
+#define CAL_WAS_WEEKEND 4u        /* the old date was on a weekend, in the same zone */
 
 /* A blackout that applies to the course (c->bos), or a run of days merged from overlapping ones
  * (c->spans, which name their blackouts as bos[lo..hi)). */
@@ -559,7 +563,7 @@ struct cal {
 	size_t n;
 	struct cal_span *bos, *spans;   /* sorted by first day; spans disjoint */
 	size_t nbos, nspans;
-	size_t weekend, blackout; /* items on a Saturday or Sunday; in a blackout */
+	size_t weekend, blackout; /* items newly on a Saturday or Sunday; in a blackout */
 	size_t cleared;           /* date changes to null (not on the calendar) */
 };
 
@@ -722,6 +726,9 @@ static void cal_build(struct cal *c, const struct plan *p, const struct render_g
 		c->items[c->n].secs = l.hh * 3600L + l.mm * 60L + l.ss;
 		c->items[c->n].change = g->changes[i];
 		c->items[c->n].flags = 0;
+		if (cJSON_IsString(ch->before) && !dates_parse(ch->before->valuestring, &t) &&
+		    !dates_to_local(t, c->zone, &l) && is_weekend(dateshift_days_from_civil(l.y, l.m, l.d)))
+			c->items[c->n].flags = CAL_WAS_WEEKEND;
 		c->n++;
 	}
 	if (!c->n)
@@ -731,7 +738,7 @@ static void cal_build(struct cal *c, const struct plan *p, const struct render_g
 	for (i = 0; i < c->n; i++) {
 		struct cal_item *it = &c->items[i];
 
-		if (is_weekend(it->day)) {
+		if (is_weekend(it->day) && !(it->flags & CAL_WAS_WEEKEND)) {
 			it->flags |= CAL_WEEKEND;
 			c->weekend++;
 		}
@@ -807,7 +814,7 @@ static void put_chip(struct hctx *h, const struct cal *c, const struct cal_item 
 	const char *pk = render_parent_kind(ch->kind);
 
 	buf_printf(h->out, "<li class=\"chip k-%s%s\" data-kind=\"%s\" title=\"", kind_class(ch->kind),
-		   it->flags ? " warn" : "", kind_class(ch->kind));
+		   it->flags & (CAL_WEEKEND | CAL_BLACKOUT) ? " warn" : "", kind_class(ch->kind));
 	buf_reset(&h->raw);
 	buf_printf(&h->raw, "%s ", render_kind_name(ch->kind));
 	buf_puts(&h->raw, ch->id ? ch->id : "");
@@ -837,25 +844,33 @@ static void put_chip(struct hctx *h, const struct cal *c, const struct cal_item 
  * <details>, so a day with 200 items does not make a row a screen high). */
 static void put_day(struct hctx *h, const struct cal *c, int64_t day)
 {
-	size_t a = item_at(c, day), b = item_at(c, day + 1), i;
+	size_t a = item_at(c, day), b = item_at(c, day + 1), i, nw = 0, nwe = 0, nbo = 0;
 	const struct cal_span *sp = span_at(c, day);
 	int wd = dateshift_iso_weekday(day), we = wd >= 6, y, m, d;
 
+	/* the items flagged (newly on a weekend, or in a blackout): an item that was on a weekend
+	 * already does not make its day a warning */
+	for (i = a; i < b; i++) {
+		nw += (c->items[i].flags & (CAL_WEEKEND | CAL_BLACKOUT)) != 0;
+		nwe += (c->items[i].flags & CAL_WEEKEND) != 0;
+		nbo += (c->items[i].flags & CAL_BLACKOUT) != 0;
+	}
 	dateshift_civil_from_days(day, &y, &m, &d);
 	buf_printf(h->out, "<td class=\"day%s%s%s\" data-day=\"%04d-%02d-%02d\" data-count=\"%zu\"",
-		   we ? " we" : "", sp ? " bo" : "", b > a && (we || sp) ? " warn" : "", y, m, d, b - a);
+		   we ? " we" : "", sp ? " bo" : "", nw ? " warn" : "", y, m, d, b - a);
 	if (sp) {
 		buf_puts(h->out, " title=\"blackout");
 		put_span_steps(h, c, sp, day);
 		buf_putc(h->out, '"');
 	}
 	buf_printf(h->out, "><div class=\"dh\"><span class=\"dn\">%d</span>", d);
-	if (b > a && (we || sp)) {
-		buf_printf(h->out, "<span class=\"flag\" title=\"%zu item%s ", b - a, b - a == 1 ? "" : "s");
-		if (we)
-			buf_printf(h->out, "on a %s%s", WDAY_LONG[wd - 1], sp ? " and " : "");
-		if (sp)
-			buf_puts(h->out, "in a blackout");
+	if (nw) {
+		buf_puts(h->out, "<span class=\"flag\" title=\"");
+		if (nwe)
+			buf_printf(h->out, "%zu item%s moved onto a %s%s", nwe, nwe == 1 ? "" : "s", WDAY_LONG[wd - 1],
+				   nbo ? "; " : "");
+		if (nbo)
+			buf_printf(h->out, "%zu item%s in a blackout", nbo, nbo == 1 ? "" : "s");
 		buf_puts(h->out, "\">&#9888;</span>");
 	}
 	buf_puts(h->out, "</div>");
@@ -910,11 +925,13 @@ static void put_count(struct buf *out, size_t n, const char *one, const char *ma
 	buf_printf(out, "%zu %s", n, n == 1 ? one : many);
 }
 
-/* "2 items land on a weekend, 1 in a blackout." */
+/* "2 items move onto a weekend (from a weekday), 1 lands in a blackout." */
 static void put_warn_counts(struct buf *out, size_t weekend, size_t blackout)
 {
-	put_count(out, weekend, "item lands", "items land");
-	buf_printf(out, " on a weekend, %zu in a blackout.", blackout);
+	put_count(out, weekend, "item moves", "items move");
+	buf_puts(out, " onto a weekend (from a weekday), ");
+	put_count(out, blackout, "lands", "land");
+	buf_puts(out, " in a blackout.");
 }
 
 static void put_legend(struct hctx *h, const struct cal *c)
@@ -935,7 +952,7 @@ static void put_legend(struct hctx *h, const struct cal *c)
 			buf_printf(h->out, "<span class=\"chip k-%s\">%s</span>", kind_class((enum resource_kind)k),
 				   render_kind_name((enum resource_kind)k));
 	buf_puts(h->out, "<span class=\"sw we\"></span>weekend<span class=\"sw bo\"></span>blackout"
-		 "<span class=\"flag\">&#9888;</span>an item on a weekend or in a blackout</p>\n");
+		 "<span class=\"flag\">&#9888;</span>an item moved onto a weekend or into a blackout</p>\n");
 }
 
 /* The course's calendar: a summary line, the legend, the blackouts, and one grid per month from

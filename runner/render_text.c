@@ -16,7 +16,8 @@
  * are the common case and a line diff would show the whole body twice. An update line wider than
  * WRAP columns (two dates in a zone, typically) puts before and after on two lines of their own,
  * aligned, so the two dates can be compared digit by digit. Created objects list their fields on
- * wrapped lines, HTML bodies as their size (the JSON plan has them); deleted objects are their
+ * wrapped lines, HTML bodies as their size there and then in full under the list (up to the diff
+ * cap, with how much was cut: the body is what `apply` asks about); deleted objects are their
  * line only. The summary says "Plan: no changes." rather than "0 changes to 0 objects in 0 courses".
  *
  * Steps: when every change of an object was made by the same single step, the object line ends in
@@ -735,6 +736,64 @@ static void put_create_fields(struct tctx *t, const struct plan_change *c, const
 		buf_putc(t->out, '\n');
 }
 
+/* A created object's HTML fields (a page's body, rendered Markdown included: the plan holds the HTML
+ * that will be sent), under its field list, so that what `apply` asks about is what it writes. Up
+ * to the diff cap (max_diff_bytes, cut on a UTF-8 boundary, at a line end when one is near), then
+ * how much was cut; each line of
+ * the text neutralised and indented like a diff. */
+static void put_create_html(struct tctx *t, const struct plan_change *c)
+{
+	const cJSON *item;
+
+	if (!cJSON_IsObject(c->after))
+		return;
+	cJSON_ArrayForEach(item, c->after) {
+		const char *s;
+		size_t n, cut, i = 0;
+
+		if (!cJSON_IsString(item) || !render_is_html_field(c->kind, item->string) || !*item->valuestring)
+			continue;
+		s = item->valuestring;
+		n = strlen(s);
+		cut = n;
+		if (n > t->st.max_bytes) {
+			size_t back;
+
+			cut = t->st.max_bytes;
+			while (cut > 0 && ((unsigned char)s[cut] & 0xc0) == 0x80)
+				cut--;
+			/* at the end of a line when one ends near the cap: no half tag on the last line */
+			for (back = cut; back > 0 && cut - back < 256; back--)
+				if (s[back - 1] == '\n') {
+					cut = back;
+					break;
+				}
+		}
+		buf_puts(t->out, "      ");
+		put_str(t->out, item->string);
+		buf_puts(t->out, ":\n");
+		while (i < cut) {
+			const char *nl = memchr(s + i, '\n', cut - i);
+			size_t end = nl ? (size_t)(nl - s) : cut;
+
+			buf_reset(&t->tmp);
+			textdiff_put_escaped(&t->tmp, s + i, end - i);
+			buf_puts(t->out, "        ");
+			put_colored(t, &t->tmp, GREEN);
+			buf_putc(t->out, '\n');
+			i = end + 1;
+		}
+		if (cut < n) {
+			buf_puts(t->out, "        ");
+			on(t, DIM);
+			buf_printf(t->out, ELLIPSIS " (%zu more bytes not shown; the saved plan, plan --out FILE, has "
+				   "them all)", n - cut);
+			off(t);
+			buf_putc(t->out, '\n');
+		}
+	}
+}
+
 static void put_block(struct tctx *t, const struct render_group *g, size_t i, size_t end)
 {
 	const struct plan *p = t->p;
@@ -759,9 +818,10 @@ static void put_block(struct tctx *t, const struct render_group *g, size_t i, si
 	for (j = i; j < end; j++) {
 		const struct plan_change *c = &p->changes[g->changes[j]];
 
-		if (c->op == PLAN_CREATE)
+		if (c->op == PLAN_CREATE) {
 			put_create_fields(t, c, zone);
-		else if (c->op == PLAN_UPDATE || c->op == PLAN_MOVE)
+			put_create_html(t, c);
+		} else if (c->op == PLAN_UPDATE || c->op == PLAN_MOVE)
 			put_update(t, c, zone, shared == NULL);
 		else if (c != whole)      /* a second delete of one object: a damaged plan, but shown */
 			put_update(t, c, zone, shared == NULL);

@@ -91,7 +91,7 @@ static void progress(struct snap *sn)
 {
 	const struct http_stats *st = http_get_stats(canvas_http(sn->cv));
 
-	progressf("snapshot: %d/%d courses, %ld requests", sn->done, sn->n, st->requests);
+	progressf("reading: %d/%d courses, %ld requests", sn->done, sn->n, st->requests);
 }
 
 static void job_step_done(struct cjob *j)

@@ -48,6 +48,16 @@
  * own check would turn a bad body into an error naming the object rather than undefined
  * behaviour.
  *
+ * case: preserve (recipe_replace.h has the rule). pcre2_substitute still does the work; a
+ * substitute callout (PCRE2 10.35+) on a copy of the match context records where each match was in
+ * the input and where its replacement went in the output, and after the call each replacement is
+ * recased in place from its match. The recasing changes ASCII letters only, so no byte moves and the
+ * recorded offsets stay right; letters inside HTML tags (<a href="...">) and entities (&Amp;) are
+ * neither looked at nor changed, so a URL in `with` is never upper-cased. PCRE2 calls the callout
+ * only for substitutions it writes (not for those it merely measures after an overflow), and the
+ * retry at the exact size starts the record again. Rejected: PCRE2_SUBSTITUTE_EXTENDED's \u and
+ * \U (they recase the whole replacement by what the recipe writes, not by what the text holds).
+ *
  * Rejected: our own match loop over pcre2_match (pcre2_substitute already handles the $N syntax,
  * empty matches and CRLF/UTF advancing correctly); estimating the output from a first counting
  * pass (two full scans for every body that matches, to save a rare retry); a match data per
@@ -143,6 +153,121 @@ static int fail(const struct rregex *re, int rc, const char *what, struct err *e
 		       what, why);
 }
 
+/* ---------------------------------------------------------------- case: preserve */
+
+struct case_spot {
+	size_t in0, in1, out0, out1;      /* the match in the input, its replacement in the output */
+};
+
+struct case_spots {
+	struct case_spot *v;
+	size_t n, cap;
+};
+
+static int case_callout(pcre2_substitute_callout_block *b, void *data)
+{
+	struct case_spots *cs = data;
+
+	if (cs->n == cs->cap) {
+		cs->cap = cs->cap ? 2 * cs->cap : 16;
+		cs->v = xrealloc(cs->v, cs->cap * sizeof(*cs->v));
+	}
+	cs->v[cs->n++] = (struct case_spot){ b->ovector[0], b->ovector[1], b->output_offsets[0],
+					     b->output_offsets[1] };
+	return 0;
+}
+
+static int ascii_upper(unsigned char c)
+{
+	return c >= 'A' && c <= 'Z';
+}
+
+static int ascii_lower(unsigned char c)
+{
+	return c >= 'a' && c <= 'z';
+}
+
+/* The length of the tag or entity at s[0..n), 0 when s is not at one: its letters are markup. */
+static size_t markup_len(const char *s, size_t n)
+{
+	size_t i;
+
+	if (s[0] == '<') {
+		const char *e = memchr(s, '>', n);
+
+		return e ? (size_t)(e - s) + 1 : n;
+	}
+	if (s[0] == '&') {
+		for (i = 1; i < n && i < 33 && (s[i] == '#' || ascii_upper((unsigned char)s[i]) ||
+						 ascii_lower((unsigned char)s[i]) || (s[i] >= '0' && s[i] <= '9')); i++)
+			;
+		if (i > 1 && i < n && s[i] == ';')
+			return i + 1;
+	}
+	return 0;
+}
+
+enum step_case step_case_of(const char *s, size_t n)
+{
+	size_t i = 0, letters = 0, upper = 0, m;
+	int first_upper = -1, other_first = 0;
+
+	while (i < n) {
+		unsigned char c = (unsigned char)s[i];
+
+		if ((m = markup_len(s + i, n - i))) {
+			i += m;
+			continue;
+		}
+		if (ascii_upper(c) || ascii_lower(c)) {
+			letters++;
+			upper += ascii_upper(c);
+			if (first_upper < 0)
+				first_upper = ascii_upper(c);
+		} else if (c >= 0x80 && first_upper < 0) {
+			other_first = 1;    /* "École": the first letter's case is not ours to read */
+		}
+		i++;
+	}
+	if (!letters)
+		return CASE_AS_WRITTEN;
+	if (upper == letters && letters >= 2)
+		return CASE_UPPER;
+	if (other_first)
+		return CASE_AS_WRITTEN;
+	if (upper == letters)
+		return CASE_CAPITAL;
+	if (first_upper == 1)
+		return CASE_CAPITAL;
+	if (upper == 0)
+		return CASE_LOWER;
+	return CASE_AS_WRITTEN;
+}
+
+void step_case_apply(char *s, size_t n, enum step_case how)
+{
+	size_t i = 0, m;
+
+	while (i < n && how != CASE_AS_WRITTEN) {
+		unsigned char c = (unsigned char)s[i];
+
+		if ((m = markup_len(s + i, n - i))) {
+			i += m;
+			continue;
+		}
+		if (how == CASE_UPPER && ascii_lower(c)) {
+			s[i] = (char)(c - 'a' + 'A');
+		} else if (how == CASE_LOWER && ascii_upper(c)) {
+			s[i] = (char)(c - 'A' + 'a');
+		} else if (how == CASE_CAPITAL && (ascii_lower(c) || ascii_upper(c) || c >= 0x80)) {
+			if (ascii_lower(c))
+				s[i] = (char)(c - 'a' + 'A');
+			return;     /* only the first letter ("école" stays as written) */
+		}
+		i++;
+	}
+}
+
 /* One replacement on subj[0..slen). Returns the number of matches replaced (0: *res untouched), or
  * -1 with err set. On a positive return *res is a malloced buffer of *rlen bytes plus a NUL, and
  * *rcap its allocated size; the caller frees it. */
@@ -152,8 +277,9 @@ static long substitute_one(const struct rreplace *r, const char *subj, size_t sl
 	pcre2_match_context *mc = match_context();
 	pcre2_match_data *md = pcre2_match_data_create_from_pattern(r->re->code, general_context());
 	uint32_t opts = RREPLACE_SUBSTITUTE_OPTIONS | PCRE2_SUBSTITUTE_OVERFLOW_LENGTH;
+	struct case_spots cs = { NULL, 0, 0 };
 	PCRE2_SIZE olen;
-	size_t cap;
+	size_t cap, i;
 	char *buf;
 	int rc;
 
@@ -167,6 +293,10 @@ static long substitute_one(const struct rreplace *r, const char *subj, size_t sl
 		fail(r->re, rc, what, err);
 		return -1;
 	}
+	if (r->case_preserve) {   /* a context of its own for the callout: the shared one stays as it is */
+		mc = pcre2_match_context_copy(mc);
+		pcre2_set_substitute_callout(mc, case_callout, &cs);
+	}
 	/* room for the text plus an eighth (a few longer replacements), else one retry at the exact size */
 	cap = slen + slen / 8 + 256;
 	buf = xmalloc(cap);
@@ -175,6 +305,7 @@ static long substitute_one(const struct rreplace *r, const char *subj, size_t sl
 			      (PCRE2_SPTR)r->subst, PCRE2_ZERO_TERMINATED, (PCRE2_UCHAR *)buf, &olen);
 	if (rc == PCRE2_ERROR_NOMEMORY) {
 		free(buf);
+		cs.n = 0;     /* the retry substitutes from the start again */
 		cap = olen;   /* the size needed, its NUL included */
 		buf = xmalloc(cap);
 		olen = cap;
@@ -182,13 +313,20 @@ static long substitute_one(const struct rreplace *r, const char *subj, size_t sl
 				      PCRE2_ZERO_TERMINATED, (PCRE2_UCHAR *)buf, &olen);
 	}
 	pcre2_match_data_free(md);
+	if (r->case_preserve)
+		pcre2_match_context_free(mc);
 	if (rc <= 0) {
+		free(cs.v);
 		free(buf);
 		if (rc == 0)
 			return 0;
 		fail(r->re, rc, what, err);
 		return -1;
 	}
+	for (i = 0; i < cs.n; i++)
+		step_case_apply(buf + cs.v[i].out0, cs.v[i].out1 - cs.v[i].out0,
+				step_case_of(subj + cs.v[i].in0, cs.v[i].in1 - cs.v[i].in0));
+	free(cs.v);
 	*res = buf;
 	*rlen = olen;
 	*rcap = cap;

@@ -594,17 +594,17 @@ static void put_change(struct render *r, const char *s, size_t n, enum part part
 		while (cut > 0 && ((unsigned char)s[cut] & 0xc0) == 0x80)
 			cut--;
 	}
+	/* the markers stay with colour on: red and green alone are one reading for a colour-blind
+	 * reader, a monochrome terminal or a pasted transcript (WCAG 1.4.1, use of colour) */
 	if (r->color)
 		buf_puts(r->out, part == PART_DEL ? COL_DEL : COL_INS);
-	else
-		buf_puts(r->out, part == PART_DEL ? "[-" : "{+");
+	buf_puts(r->out, part == PART_DEL ? "[-" : "{+");
 	put_text(r->out, s, cut, part, r->color);
 	if (cut < n)
 		buf_printf(r->out, "\xe2\x80\xa6(%zu more bytes)", n - cut);
+	buf_puts(r->out, part == PART_DEL ? "-]" : "+}");
 	if (r->color)
 		buf_puts(r->out, COL_OFF);
-	else
-		buf_puts(r->out, part == PART_DEL ? "-]" : "+}");
 }
 
 static int over_budget(const struct render *r)

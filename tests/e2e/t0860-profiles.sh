@@ -268,7 +268,7 @@ test_config_file_errors() {
 	config "profiles:
   p: {url: '$SIM_URL', token_file: ~/token}"
 	cc c auth check --profile p
-	expect_rc 64 c
-	expect_match "token file '$HOME/token' of profile 'p' can be read by other users.*chmod 600" \
+	expect_rc 3 c
+	expect_match "token file '$HOME/token' of profile 'p' can be read or written by other users.*chmod 600" \
 		"$(cat "$LOGDIR/c.err")" "token file mode"
 }

@@ -3,6 +3,7 @@
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
+#include <fcntl.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -127,14 +128,42 @@ static void token_file_rules(void **state)
 	cfg.url_opt = "http://127.0.0.1:1";
 	cfg.token_file = path;
 	chmod(path, 0644);
-	assert_int_equal(config_resolve(&cfg, NULL, NULL, &err), ERR_USAGE);
+	/* a token problem: exit 3 (ERR_AUTH), with the fix, never the token */
+	assert_int_equal(config_resolve(&cfg, NULL, NULL, &err), ERR_AUTH);
 	assert_non_null(strstr(err.msg, "chmod 600"));
+	assert_null(strstr(err.msg, "tok-123"));
 	config_release(&cfg);
 	chmod(path, 0600);
 	err_clear(&err);
 	assert_int_equal(config_resolve(&cfg, NULL, "Spring rollover", &err), 0);
 	assert_string_equal(cfg.token, "tok-123");
 	assert_non_null(strstr(cfg.user_agent, "(+Spring rollover)"));
+	config_release(&cfg);
+	/* blank lines and whitespace around the token are trimmed; a space inside is refused */
+	fd = open(path, O_WRONLY | O_TRUNC);
+	assert_true(fd >= 0);
+	assert_int_equal(write(fd, "\r\n\n\t tok-456\t \r\nnext line\n", 26), 26);
+	close(fd);
+	err_clear(&err);
+	assert_int_equal(config_resolve(&cfg, NULL, NULL, &err), 0);
+	assert_string_equal(cfg.token, "tok-456");
+	config_release(&cfg);
+	fd = open(path, O_WRONLY | O_TRUNC);
+	assert_true(fd >= 0);
+	assert_int_equal(write(fd, "tok 789\n", 8), 8);
+	close(fd);
+	err_clear(&err);
+	assert_int_equal(config_resolve(&cfg, NULL, NULL, &err), ERR_AUTH);
+	assert_non_null(strstr(err.msg, "spaces or control characters inside"));
+	assert_null(strstr(err.msg, "789"));
+	config_release(&cfg);
+	fd = open(path, O_WRONLY | O_TRUNC);
+	assert_true(fd >= 0);
+	assert_int_equal(write(fd, " \n\n", 3), 3);
+	close(fd);
+	err_clear(&err);
+	assert_int_equal(config_resolve(&cfg, NULL, NULL, &err), ERR_AUTH);
+	assert_non_null(strstr(err.msg, "holds no token"));
 	config_release(&cfg);
 	unlink(path);
 }

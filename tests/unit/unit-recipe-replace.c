@@ -87,6 +87,7 @@ static void test_replace_text_inline(void **state)
 	assert_int_equal(rp->flags, RREPLACE_CASELESS | RREPLACE_EXTENDED);
 	assert_string_equal(rp->flag_str, "ix");
 	assert_int_equal(rp->literal, 0);
+	assert_int_equal(rp->case_preserve, 0);   /* the default: as written */
 	assert_int_equal(rp->max_group, 1);
 	assert_int_equal(rp->with_pos.line, 8);
 	assert_int_equal(rp->with_pos.col, 13);
@@ -109,7 +110,7 @@ static void test_replace_text_list(void **state)
 		    "      replace:\n"
 		    "        - {pattern: 'Fall (\\d{4})', with: '${term} $1', flags: i}\n"
 		    "        - {pattern: 'a.c', with: 'cost: $5 ${term}', literal: true, flags: i}\n"
-		    "        - {pattern: x, with: ''}\n");
+		    "        - {pattern: x, with: '', case: preserve}\n");
 	rt = r->steps[0].data;
 	assert_int_equal(rt->in, RTEXT_SYLLABUS);
 	assert_int_equal(rt->fields, RTEXT_FIELD_BODY);   /* the default */
@@ -125,6 +126,8 @@ static void test_replace_text_list(void **state)
 	assert_string_equal(rt->replace[2]->with, "");
 	assert_string_equal(rt->replace[2]->flag_str, "");
 	assert_int_equal(rt->replace[2]->flags, 0);
+	assert_int_equal(rt->replace[2]->case_preserve, 1);
+	assert_int_equal(rt->replace[0]->case_preserve, 0);
 	assert_int_equal(rt->replace[0]->pos.line, 8);
 	recipe_free(r);
 }
@@ -213,6 +216,12 @@ static const struct bad_case bad[] = {
 	{ "  - replace_text: {in: [pages], pattern: a, with: b, frobnicate: 1}\n", 5, 54,
 	  "unknown key 'frobnicate' in 'replace_text'" },
 	{ "  - replace_text: [pages]\n", 5, 19, "expected a mapping for 'replace_text', got a list" },
+	{ "  - replace_text: {in: [pages], pattern: a, with: b, case: presrve}\n", 5, 60,
+	  "'presrve' is not a valid 'replace_text.case'; did you mean 'preserve'? (one of as_written, preserve)" },
+	{ "  - replace_text: {in: [pages], replace: [{pattern: a, with: b, case: upper}]}\n", 5, 71,
+	  "'upper' is not a valid 'replace_text.replace[0].case' (one of as_written, preserve)" },
+	{ "  - replace_text: {in: [pages], replace: [{pattern: a, with: b}], case: preserve}\n", 5, 67,
+	  "'replace_text' takes 'pattern' and 'with' for one replacement or 'replace' for several, not both" },
 };
 
 static void test_bad_recipes(void **state)

@@ -27,6 +27,7 @@
 #define ELL "\xe2\x80\xa6"   /* … */
 #define RET "\xe2\x8f\x8e"   /* ⏎ */
 #define TO  "\xe2\x86\x92"   /* → */
+#define ELLIPSIS "\xe2\x80\xa6"   /* … */
 
 /* colours, as render_text writes them */
 #define B "\x1b[1m"
@@ -432,6 +433,8 @@ static void test_create_delete_move(void **state)
 		"\n"
 		"  + page new:1 \"Start\"  [Pages]\n"
 		"      title \"Start\", body (22 bytes), published false\n"
+		"      body:\n"
+		"        <p>Welcome aboard!</p>\n"
 		"  + module item new:2 \"Start\" (in module 12)  [Modules]\n"
 		"      title \"Start\", type \"Page\", page_url \"start\", position 1, indent 0,\n"
 		"      completion_requirement {\"type\":\"must_view\"}\n"
@@ -441,6 +444,38 @@ static void test_create_delete_move(void **state)
 		"      position  3 " TO " 1\n"
 		"\n"
 		"Plan: 5 changes to 4 objects in 1 course.\n");
+	plan_free(p);
+}
+
+/* A created page's body is shown under its fields (what apply asks about is what it writes), each
+ * line indented and neutralised, cut at the diff cap on a UTF-8 boundary with how much was cut. */
+static void test_create_body_shown_capped(void **state)
+{
+	struct plan *p = plan_new();
+	struct render_opts o = RENDER_OPTS_INIT;
+	char *got;
+
+	(void)state;
+	course(p, NY);
+	add(p, "Pages", "4821", RES_PAGE, "new:1", NULL, "Start", PLAN_CREATE, NULL, NULL,
+	    "{\"id\": \"new:1\", \"title\": \"Start\","
+	    " \"body\": \"<h1>Caf\u00e9</h1>\\n<p>\\u001b[31mx and more text here</p>\"}", NULL);
+	plan_finish(p);
+	o.max_diff_bytes = 17;     /* "<h1>Caf\u00e9</h1>" is 14 bytes, then "\\n<p": cut at the line end */
+	got = text_with(p, &o);
+	assert_non_null(strstr(got, "      body:\n        <h1>Caf\u00e9</h1>\n        "
+				    ELLIPSIS " (32 more bytes not shown;"));
+	free(got);
+	o.max_diff_bytes = 8;      /* inside the \u00e9: cut before it */
+	got = text_with(p, &o);
+	assert_non_null(strstr(got, "        <h1>Caf\n        " ELLIPSIS " (40 more bytes not shown;"));
+	free(got);
+	o.max_diff_bytes = 0;      /* the default cap: all of it, the ESC neutralised */
+	got = text_with(p, &o);
+	assert_null(strchr(got, '\x1b'));
+	assert_non_null(strstr(got, "x and more text here</p>\n"));
+	assert_null(strstr(got, "more bytes not shown"));
+	free(got);
 	plan_free(p);
 }
 
@@ -576,7 +611,7 @@ static void test_color(void **state)
 		"  " Y "~" N " " B "page 73 \"Syllabus\"" N "  " D "[S]" N "\n"
 		"      published  " R "false" N " " TO " " G "true" N "\n"
 		"      body  " D "1 match" N "\n"
-		"        <p>Spring " R "2025" N G "2026" N "</p>\n"
+		"        <p>Spring " R "[-2025-]" N G "{+2026+}" N "</p>\n"
 		"  " G "+" N " " B "module new:1 \"Start Here\"" N "  " D "[S]" N "\n"
 		"      name " G "\"Start Here\"" N ", position " G "1" N "\n"
 		"  " R "-" N " " B "module 9 \"Sandbox\"" N "  " D "[S]" N "\n"
@@ -932,10 +967,10 @@ static void test_calendar_local_day_across_dst(void **state)
 	due(p, "4821", "3", "Sun night", "2025-10-13T03:59:59Z", "2026-03-09T03:59:59Z");
 	due(p, "4821", "4", "Mon morning", NULL, "2026-03-09T04:00:00Z");
 	/* southern hemisphere, the night DST ends (Sun 2026-04-05 03:00 AEDT -> 02:00 AEST) */
-	due(p, "7000", "5", "Late", "2025-10-04T13:30:00Z", "2026-04-04T13:30:00Z");   /* 00:30 AEDT */
+	due(p, "7000", "5", "Late", "2025-10-02T13:30:00Z", "2026-04-04T13:30:00Z");   /* 00:30 AEDT, was a Thu */
 	due(p, "7000", "6", "Later", "2025-10-04T16:30:00Z", "2026-04-04T16:30:00Z");  /* 02:30 AEST */
 	/* no zone: UTC days */
-	due(p, "6000", "7", "Zoneless", "2025-10-18T03:59:59Z", "2026-03-14T03:59:59Z");
+	due(p, "6000", "7", "Zoneless", "2025-10-17T03:59:59Z", "2026-03-14T03:59:59Z");   /* was a Friday */
 	plan_finish(p);
 	got = html(p);
 	ny = section(got, "4821");
@@ -952,7 +987,8 @@ static void test_calendar_local_day_across_dst(void **state)
 	assert_null(strstr(cell, "chip"));
 	free(cell);
 	cell = day_cell(ny, "2026-03-08");
-	expect_in(cell, "<td class=\"day we warn\" data-day=\"2026-03-08\" data-count=\"2\">");
+	/* both were on a Sunday already: a weekend day, but no warning */
+	expect_in(cell, "<td class=\"day we\" data-day=\"2026-03-08\" data-count=\"2\">");
 	expect_in(cell, "now Sun 2026-03-08 03:30 EDT");
 	expect_in(cell, "now Sun 2026-03-08 23:59:59 EDT");
 	/* in time order within the day */
@@ -968,13 +1004,14 @@ static void test_calendar_local_day_across_dst(void **state)
 	expect_in(ny, "<tr data-week=\"2026-04-27\" data-count=\"0\">");
 	assert_null(strstr(ny, "data-month=\"2026-05\""));
 	assert_null(strstr(ny, "data-month=\"2026-02\""));
-	expect_in(ny, "data-items=\"4\" data-weekend=\"2\" data-blackout=\"0\">4 dated items on their new day in "
-		      "America/New_York: 2 items land on a weekend, 0 in a blackout.</p>");
+	expect_in(ny, "data-items=\"4\" data-weekend=\"0\" data-blackout=\"0\">4 dated items on their new day in "
+		      "America/New_York: 0 items move onto a weekend (from a weekday), 0 land in a blackout.</p>");
 
 	cell = day_cell(syd, "2026-04-05");
 	expect_in(cell, "data-count=\"2\"");
 	expect_in(cell, "now Sun 2026-04-05 00:30 AEDT");
 	expect_in(cell, "now Sun 2026-04-05 02:30 AEST");
+	expect_in(cell, "<span class=\"flag\" title=\"1 item moved onto a Sunday\">");   /* Late; Later was on a Sun */
 	free(cell);
 	cell = day_cell(syd, "2026-04-04");
 	expect_in(cell, "data-count=\"0\"");
@@ -985,10 +1022,11 @@ static void test_calendar_local_day_across_dst(void **state)
 	expect_in(cell, "now Sat 2026-03-14 03:59:59 UTC");
 	free(cell);
 	expect_in(utc, "1 dated item on their new day in UTC (the course has no time zone coursectl knows): "
-		       "1 item lands on a weekend, 0 in a blackout.");
+		       "1 item moves onto a weekend (from a weekday), 0 land in a blackout.");
 	/* the header adds the courses up */
-	expect_in(got, "<p class=\"calsum bad\" id=\"calendar-summary\" data-items=\"7\" data-weekend=\"5\" "
-		       "data-blackout=\"0\">&#9888; 5 items land on a weekend, 0 in a blackout.</p>");
+	expect_in(got, "<p class=\"calsum bad\" id=\"calendar-summary\" data-items=\"7\" data-weekend=\"2\" "
+		       "data-blackout=\"0\">&#9888; 2 items move onto a weekend (from a weekday), 0 land in a "
+		       "blackout.</p>");
 	check_nesting(got);
 	check_clean(got, 0);
 	free(ny);
@@ -1021,7 +1059,8 @@ static void test_calendar_weekend_and_blackout(void **state)
 	due(p, "4821", "2", "Mon", "2025-10-13T16:00:00Z", "2026-03-09T16:00:00Z");
 	due(p, "4821", "3", "In the break", "2025-10-22T16:00:00Z", "2026-03-18T16:00:00Z");
 	due(p, "4821", "4", "Sat in the break", "2025-10-25T16:00:00Z", "2026-03-21T16:00:00Z");
-	due(p, "4821", "5", "Sunday", "2025-11-02T16:00:00Z", "2026-03-29T16:00:00Z");
+	due(p, "4821", "4b", "Sat to Sat", "2025-10-11T16:00:00Z", "2026-03-07T16:00:00Z");  /* not counted */
+	due(p, "4821", "5", "Sunday", "2025-10-31T16:00:00Z", "2026-03-29T16:00:00Z");    /* a Fri before */
 	due(p, "4821", "6", "April fool", "2025-11-05T16:00:00Z", "2026-04-01T16:00:00Z");
 	due(p, "4822", "7", "Lab", "2025-10-13T18:00:00Z", "2026-03-09T18:00:00Z");
 	plan_finish(p);
@@ -1029,13 +1068,15 @@ static void test_calendar_weekend_and_blackout(void **state)
 	ny = section(got, "4821");
 	den = section(got, "4822");
 
-	expect_in(got, "<p class=\"calsum bad\" id=\"calendar-summary\" data-items=\"7\" data-weekend=\"2\" "
-		       "data-blackout=\"3\">&#9888; 2 items land on a weekend, 3 in a blackout.</p>");
-	expect_in(ny, "data-items=\"6\" data-weekend=\"2\" data-blackout=\"2\">");
+	/* a weekend item that was on a weekend before (4, 4b) is not counted: only 5 moves onto one */
+	expect_in(got, "<p class=\"calsum bad\" id=\"calendar-summary\" data-items=\"8\" data-weekend=\"1\" "
+		       "data-blackout=\"3\">&#9888; 1 item moves onto a weekend (from a weekday), 3 land in a "
+		       "blackout.</p>");
+	expect_in(ny, "data-items=\"7\" data-weekend=\"1\" data-blackout=\"2\">");
 	expect_in(ny, "<p class=\"blackouts\">Blackouts: <span>Mon 2026-03-16 &#8211; Fri 2026-03-20 "
 		      "(Spring &lt;break&gt;)</span>; <span>Thu 2026-03-19 &#8211; Sun 2026-03-22 (Extra)</span></p>");
 	expect_in(den, "data-items=\"1\" data-weekend=\"0\" data-blackout=\"1\">1 dated item on their new day in "
-		       "America/Denver: 0 items land on a weekend, 1 in a blackout.</p>");
+		       "America/Denver: 0 items move onto a weekend (from a weekday), 1 lands in a blackout.</p>");
 	/* the course-less blackouts apply to every course, a course's own only to it */
 	expect_in(den, "Blackouts: <span>Mon 2026-03-09 &#8211; Mon 2026-03-09 (Lab closed)</span>; "
 		       "<span>Mon 2026-03-16 &#8211; Fri 2026-03-20 (Spring &lt;break&gt;)</span>; "
@@ -1070,15 +1111,20 @@ static void test_calendar_weekend_and_blackout(void **state)
 	cell = day_cell(ny, "2026-03-21");                 /* Extra's alone */
 	expect_in(cell, "<td class=\"day we bo warn\" data-day=\"2026-03-21\" data-count=\"1\" "
 			"title=\"blackout: Extra\">");
-	expect_in(cell, "<span class=\"flag\" title=\"1 item on a Saturday and in a blackout\">&#9888;</span>");
-	expect_in(cell, "\non a Saturday\nin a blackout\">");
+	/* it was on a Saturday before: flagged for the blackout only */
+	expect_in(cell, "<span class=\"flag\" title=\"1 item in a blackout\">&#9888;</span>");
+	expect_in(cell, "now Sat 2026-03-21 12:00 EDT\nin a blackout\">");
+	free(cell);
+	cell = day_cell(ny, "2026-03-07");                 /* Saturday to Saturday: no warning */
+	expect_in(cell, "<td class=\"day we\" data-day=\"2026-03-07\" data-count=\"1\">");
+	assert_null(strstr(cell, "warn"));
 	free(cell);
 	cell = day_cell(ny, "2026-03-23");
 	expect_in(cell, "<td class=\"day\" data-day=\"2026-03-23\"");
 	free(cell);
 	cell = day_cell(ny, "2026-03-29");
 	expect_in(cell, "<td class=\"day we warn\" data-day=\"2026-03-29\" data-count=\"1\"");
-	expect_in(cell, "title=\"1 item on a Sunday\"");
+	expect_in(cell, "title=\"1 item moved onto a Sunday\"");
 	free(cell);
 	cell = day_cell(den, "2026-03-09");
 	expect_in(cell, "<td class=\"day bo warn\" data-day=\"2026-03-09\" data-count=\"1\" title=\"blackout: Lab "
@@ -1192,14 +1238,14 @@ static void test_calendar_absent_and_limits(void **state)
 	assert_true(strstr(cell, "Item 11</span>") < strstr(cell, "<details>"));
 	assert_true(strstr(cell, "Item 12</span>") > strstr(cell, "<details>"));
 	free(cell);
-	expect_in(got, "31 dated items on their new day in America/New_York: 0 items land on a weekend, 0 in a "
-		       "blackout. 1 date is cleared (see the table).</p>");
+	expect_in(got, "31 dated items on their new day in America/New_York: 0 items move onto a weekend (from a "
+		       "weekday), 0 land in a blackout. 1 date is cleared (see the table).</p>");
 	expect_in(got, "<p class=\"dim\">The dates span 64 months: only the months with items are drawn.</p>");
 	expect_in(got, "data-month=\"2026-03\"");
 	expect_in(got, "data-month=\"2031-06\"");
 	assert_null(strstr(got, "data-month=\"2026-04\""));
 	expect_in(got, "<p class=\"calsum\" id=\"calendar-summary\" data-items=\"31\" data-weekend=\"0\" "
-		       "data-blackout=\"0\">0 items land on a weekend, 0 in a blackout.</p>");
+		       "data-blackout=\"0\">0 items move onto a weekend (from a weekday), 0 land in a blackout.</p>");
 	expect_in(got, "</section>\n<h3>Changes</h3>\n<table class=\"changes\">");
 	check_nesting(got);
 	free(got);
@@ -1263,6 +1309,7 @@ int main(void)
 		cmocka_unit_test(test_html_body_diff),
 		cmocka_unit_test(test_long_and_multiline_text),
 		cmocka_unit_test(test_create_delete_move),
+		cmocka_unit_test(test_create_body_shown_capped),
 		cmocka_unit_test(test_skipped_and_no_changes),
 		cmocka_unit_test(test_summary_plurals),
 		cmocka_unit_test(test_steps),

@@ -5,7 +5,8 @@
  * captures, each flag, literal mode, no match giving NULL, replacements chained in order, the
  * bytes outside the matches kept exactly (HTML entities, UTF-8, a stray Latin-1 byte), a 1 MB
  * body, the output buffer retry, match counts, and a catastrophic pattern failing with an error
- * that names the object instead of hanging.
+ * that names the object instead of hanging; case: preserve (each match's case pattern onto its
+ * replacement, tags and entities untouched, across the retry).
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -119,6 +120,33 @@ static const struct sub_case cases[] = {
 	/* invalid UTF-8 in the body: the bad byte never matches and is copied as it is */
 	{ "[{pattern: Fall, with: Spring}]", "caf\xe9 Fall \xff\xfe", "caf\xe9 Spring \xff\xfe", 1 },
 	{ "[{pattern: 'caf.', with: X}]", "caf\xe9 caf\xc3\xa9", "caf\xe9 X", 1 },
+	/* case: preserve -- capitalised, all upper, all lower, each match on its own */
+	{ "[{pattern: office hours, with: student hours, flags: i, case: preserve}]",
+	  "Office hours. OFFICE HOURS! office hours, Office Hours", "Student hours. STUDENT HOURS! student hours, "
+	  "Student hours", 4 },
+	{ "[{pattern: office hours, with: student hours, flags: i}]", "Office hours.", "student hours.", 1 },
+	{ "[{pattern: office hours, with: student hours, flags: i, case: as_written}]", "Office hours.",
+	  "student hours.", 1 },
+	/* all lower: the replacement is lowered; mixed ("oFFice"): as written; one capital: capitalised */
+	{ "[{pattern: piazza, with: Ed Discussion, flags: i, case: preserve}]", "piazza Piazza PIAZZA pIAZZA",
+	  "ed discussion Ed Discussion ED DISCUSSION Ed Discussion", 4 },
+	{ "[{pattern: 'a', with: 'the', flags: i, case: preserve}]", "A a", "The the", 2 },
+	/* letters in tags and entities are neither read nor changed; the text around them is */
+	{ "[{pattern: 'tutoring center', with: '<a href=\"https://x.edu/Learn\">learning &Amp; commons</a>', "
+	  "flags: i, case: preserve}]", "TUTORING CENTER, Tutoring center",
+	  "<a href=\"https://x.edu/Learn\">LEARNING &Amp; COMMONS</a>, <a href=\"https://x.edu/Learn\">Learning "
+	  "&Amp; commons</a>", 2 },
+	{ "[{pattern: '<b>fall</b>', with: '<i>spring</i>', flags: i, case: preserve}]", "<B>FALL</B> <b>Fall</b>",
+	  "<i>SPRING</i> <i>Spring</i>", 2 },
+	/* captures are recased with the rest; literal mode too; non-ASCII letters as written */
+	{ "[{pattern: '(week) (\\d+)', with: '$1 $2 (online)', flags: i, case: preserve}]", "WEEK 3",
+	  "WEEK 3 (ONLINE)", 1 },
+	{ "[{pattern: 'fee', with: 'cost', literal: true, flags: i, case: preserve}]", "Fee FEE", "Cost COST", 2 },
+	{ "[{pattern: cafe, with: '\xc3\xa9" "cole', flags: i, case: preserve}]", "CAFE Cafe",
+	  "\xc3\xa9" "COLE \xc3\xa9" "cole", 2 },
+	{ "[{pattern: '\xc3\xa9" "cole', with: school, flags: i, case: preserve}]", "\xc3\x89" "cole \xc3\x89" "COLE",
+	  "school SCHOOL", 2 },
+	{ "[{pattern: '2025', with: '2026', case: preserve}]", "Fall 2025", "Fall 2026", 1 },
 };
 
 static void test_cases(void **state)
@@ -216,6 +244,31 @@ static void test_output_growth_retries_once(void **state)
 	for (i = 0; i < len; i++)
 		assert_memory_equal(out + i * 32, "<b>aaaaaaaaaaaaaaaaaaaa</strong>", 32);
 	assert_int_equal(out[outlen], 0);
+	free(out);
+	free(in);
+	recipe_free(r);
+}
+
+/* case: preserve across the retry at the exact size: the record of the first, too small, run is
+ * dropped, and every match (the last ones, past the first buffer, too) is recased. */
+static void test_case_preserve_after_retry(void **state)
+{
+	struct recipe *r = load("[{pattern: 'ab', with: 'xyzxyzxyzxyzxyzxyzxyz', flags: i, case: preserve}]");
+	struct err err = ERR_INIT;
+	size_t len = 20000, i, outlen;
+	char *in = xmalloc(len + 1), *out;
+	long n;
+
+	(void)state;
+	for (i = 0; i < len; i += 2)
+		memcpy(in + i, (i / 2) % 3 == 0 ? "AB" : (i / 2) % 3 == 1 ? "Ab" : "ab", 2);
+	in[len] = 0;
+	assert_int_equal(run(r, in, len, &out, &outlen, &n, &err), 0);
+	assert_int_equal(n, (long)len / 2);
+	assert_int_equal(outlen, len / 2 * 21);
+	for (i = 0; i < len / 2; i++)
+		assert_memory_equal(out + i * 21, i % 3 == 0 ? "XYZXYZXYZXYZXYZXYZXYZ" : i % 3 == 1 ?
+				    "Xyzxyzxyzxyzxyzxyzxyz" : "xyzxyzxyzxyzxyzxyzxyz", 21);
 	free(out);
 	free(in);
 	recipe_free(r);
@@ -319,6 +372,7 @@ int main(void)
 		cmocka_unit_test(test_cases),
 		cmocka_unit_test(test_one_megabyte_ten_matches),
 		cmocka_unit_test(test_output_growth_retries_once),
+		cmocka_unit_test(test_case_preserve_after_retry),
 		cmocka_unit_test(test_catastrophic_pattern_is_an_error),
 		cmocka_unit_test(test_failure_after_a_match_frees),
 		cmocka_unit_test(test_bad_utf8_in_with_is_an_error),

@@ -207,7 +207,10 @@ static void test_color(void **state)
 
 	(void)state;
 	st.color = 1;
-	expect_render("a b c", "a x c", &st, "a \x1b[31mb\x1b[m\x1b[32mx\x1b[m c\n");
+	/* the markers stay with the colour: deleted and inserted never differ by colour alone */
+	expect_render("a b c", "a x c", &st, "a \x1b[31m[-b-]\x1b[m\x1b[32m{+x+}\x1b[m c\n");
+	/* a line break inside a change: the colour ends at the line end and starts again after it */
+	expect_render("a\nb", "a\nc\nd", &st, "a\n\x1b[31m[-b-]\x1b[m\x1b[32m{+c\xe2\x8f\x8e\x1b[m\n\x1b[32md+}\x1b[m\n");
 }
 
 static void test_escapes_neutralised(void **state)
