@@ -2,7 +2,8 @@
  *
  * Canvas stores a due or lock date that is exactly the first second of a day as the last second of
  * that same day (CanvasTime.fancy_midnight, lib/canvas_time.rb: `time == time.beginning_of_day ?
- * time.end_of_day : time`; the rule itself is dates_fancy_midnight in runner/dates.c). Where it applies, and in which zone, from the canvas-lms source
+ * time.end_of_day : time`; the rule itself is dates_fancy_midnight in runner/dates.c). Where it
+ * applies, and in which zone, from the canvas-lms source
  * (aaronshaf/canvas-lms, a 2025-26 copy of master; CURRENT.md 1):
  *   - assignment overrides, due_at and lock_at: AssignmentOverride#due_at= and #lock_at=
  *     (app/models/assignment_override.rb), in Time.zone, on every write -- including
