@@ -481,9 +481,9 @@ static int parse_args(struct opts *o, struct config *cfg, int argc, char **argv,
 		return err_set(err, ERR_USAGE, "--resume goes on with the journal's own plan: give no recipe or plan");
 	if (o->resume && o->journal)
 		return err_set(err, ERR_USAGE, "--resume writes to the journal it resumes: --journal does not apply");
-	if (o->resume && (o->po.ncourses || o->po.nvars || o->po.shard.n || o->po.fail_fast))
+	if (o->resume && (o->po.ncourses || o->po.nvars || o->po.shard.n || o->po.fail_fast || o->po.again))
 		return err_set(err, ERR_USAGE, "--resume goes on with the journal's own plan and courses: --course, "
-			       "--var, --shard and --fail-fast do not apply");
+			       "--var, --shard, --fail-fast and --again do not apply");
 	if (!o->resume && !o->input)
 		return err_set(err, ERR_USAGE, "apply needs a recipe, a saved plan, or --resume JOURNAL");
 	return 0;
@@ -498,6 +498,37 @@ static int report_failed_courses(const struct plan *p)
 	for (i = 0; i < p->nfailed; i++)
 		printf("%s %s", i ? "," : "", p->failed[i].course);
 	return putchar('\n') == EOF ? -1 : 0;
+}
+
+/* Issue 16: while an interrupted run of this recipe covers one of the plan's courses, the one right
+ * next step is to finish it (or undo it): a new run would write the recipe's other steps into a
+ * second journal and leave the first one's in-doubt changes behind. The plan already leaves that
+ * course's dates alone (rerun.c); apply writes nothing at all, and says so first. */
+static int refuse_interrupted(const struct plan *p, const char *recipe, struct err *err)
+{
+	const char *j = NULL;
+	size_t i, n = 0;
+	struct buf courses = BUF_INIT;
+	int rc;
+
+	for (i = 0; i < p->nskipped; i++) {
+		const struct plan_skip *s = &p->skipped[i];
+
+		if (!s->rerun || strcmp(s->rerun, "interrupted") || !s->journal)
+			continue;
+		if (j && strcmp(j, s->journal))
+			continue;   /* one journal at a time: the newest interrupted one */
+		j = s->journal;
+		if (!strstr(buf_str(&courses), s->course_id))
+			buf_printf(&courses, "%s%s", n++ ? ", " : "", s->course_id);
+	}
+	if (!j)
+		return 0;
+	rc = err_set(err, ERR_GENERIC, "an earlier run of %s was interrupted (course%s %s): finish it first with "
+		     "`coursectl apply --resume %s`, or undo it with `coursectl rollback %s`; nothing was changed",
+		     recipe, n == 1 ? "" : "s", buf_str(&courses), j, j);
+	buf_release(&courses);
+	return rc;
 }
 
 /* 1 when the file looks like a saved plan (a JSON document) rather than a YAML recipe. */
@@ -567,9 +598,9 @@ int cmd_apply(int argc, char **argv)
 			goto done;
 		}
 	} else if ((is_saved = is_plan_file(o.input))) {
-		if (o.po.ncourses || o.po.nvars || o.po.shard.n || o.po.fail_fast) {
-			err_set(&err, ERR_USAGE, "--course, --var, --shard and --fail-fast apply to recipes; %s is a saved "
-				"plan, applied as saved", o.input);
+		if (o.po.ncourses || o.po.nvars || o.po.shard.n || o.po.fail_fast || o.po.again) {
+			err_set(&err, ERR_USAGE, "--course, --var, --shard, --fail-fast and --again apply to recipes; %s is "
+				"a saved plan, applied as saved", o.input);
 			goto done;
 		}
 		if (plan_read(&owned, o.input, &err) || plan_check_digest(owned, o.input, &err) ||
@@ -583,6 +614,8 @@ int cmd_apply(int argc, char **argv)
 		if (plan_opts_plan(&owned, &cv, &cfg, &o.po, o.input, "changed", &err))
 			goto done;
 		p = owned;
+		if (refuse_interrupted(p, o.input, &err))
+			goto done;
 	}
 	if (is_saved)
 		for (i = 0; i < p->nfailed; i++)
