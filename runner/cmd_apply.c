@@ -37,6 +37,11 @@
  * and the exit code is 1: the recipe is not applied in full. --fail-fast stops before anything is
  * written. --course, --var, --color, --shard and --fail-fast are parsed by plan_opts.c, shared
  * with `plan`.
+ * Running a recipe twice (issue 16): planning leaves out a shift_dates step already applied to a
+ * course (rerun.c: this machine's journals, or the dates already in the new term), so a second
+ * `apply RECIPE` moves no date; --again moves them once more. While an interrupted run of the
+ * recipe covers one of the courses, apply RECIPE writes nothing: its first error names `apply
+ * --resume J` (refuse_interrupted).
  * Rejected: applying without showing the plan (the whole point of a plan is that it is read);
  * asking per object (hundreds of prompts get answered "y" blindly).
  */
@@ -507,7 +512,7 @@ static int report_failed_courses(const struct plan *p)
 static int refuse_interrupted(const struct plan *p, const char *recipe, struct err *err)
 {
 	const char *j = NULL;
-	size_t i, n = 0;
+	size_t i, k, n = 0;
 	struct buf courses = BUF_INIT;
 	int rc;
 
@@ -519,7 +524,11 @@ static int refuse_interrupted(const struct plan *p, const char *recipe, struct e
 		if (j && strcmp(j, s->journal))
 			continue;   /* one journal at a time: the newest interrupted one */
 		j = s->journal;
-		if (!strstr(buf_str(&courses), s->course_id))
+		for (k = 0; k < i; k++)   /* a course once, however many of its steps were left out */
+			if (p->skipped[k].rerun && !strcmp(p->skipped[k].rerun, "interrupted") &&
+			    p->skipped[k].journal && !strcmp(p->skipped[k].journal, j) && !strcmp(p->skipped[k].course_id, s->course_id))
+				break;
+		if (k == i)
 			buf_printf(&courses, "%s%s", n++ ? ", " : "", s->course_id);
 	}
 	if (!j)
