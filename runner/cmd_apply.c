@@ -635,7 +635,16 @@ int cmd_apply(int argc, char **argv)
 		goto done;
 	}
 	if (!p->nchanges) {
-		notef("nothing to apply: the plan has no changes");
+		size_t reruns = 0;
+
+		for (i = 0; i < p->nskipped; i++)
+			reruns += p->skipped[i].rerun != NULL;
+		if (reruns)
+			notef("nothing to apply: the plan has no changes (%zu shift_dates step%s left out because the "
+			      "course already has %s: see the skipped lines; --again moves the dates once more)", reruns,
+			      reruns == 1 ? " was" : "s were", reruns == 1 ? "it" : "them");
+		else
+			notef("nothing to apply: the plan has no changes");
 		if (o.json) {
 			struct exec_result none;
 			cJSON *doc;

@@ -280,8 +280,11 @@ int plan_make(struct plan **out, struct canvas *cv, const struct recipe *r, char
 	p->description = r->description ? xstrdup(r->description) : NULL;
 	p->base_url = xstrdup(canvas_base_url(cv));
 	p->created_at = utc_now();
-	if (!again)
-		rerun_load(&rr, NULL, p->base_url, p->recipe_sha256, err);
+	for (i = 0; i < r->nsteps && !again; i++)   /* only a relative step needs the journals read */
+		if (r->steps[i].action == &recipe_action_shift_dates) {
+			rerun_load(&rr, NULL, p->base_url, p->recipe_sha256, err);
+			break;
+		}
 	seen = xcalloc(n ? n : 1, sizeof(*seen));
 	course = cJSON_GetObjectItemCaseSensitive(snap, "courses")->child;
 	for (i = 0; i < n && !rc; i++) {
