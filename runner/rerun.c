@@ -330,7 +330,7 @@ int rerun_term_applied(const struct rerun_term *t)
 }
 
 /* The term evidence for step m in cx's course: 1 applied (counts in *t), 0 not, or when the step
- * cannot tell (its own run will report the problem). */
+ * cannot tell (its own run will report the problem; *t is then all zero). */
 static int term_applied(struct step_ctx *cx, const struct rshift_dates *m, struct rerun_term *t)
 {
 	const char *zone = m->time_zone ? m->time_zone : cx->time_zone;
@@ -340,6 +340,7 @@ static int term_applied(struct step_ctx *cx, const struct rshift_dates *m, struc
 	size_t i, n = 0;
 	int rc = 0;
 
+	memset(t, 0, sizeof(*t));
 	if (m->mode != RSHIFT_TERM || !zone || !*zone)
 		return 0;
 	scx.plan = plan_new();
@@ -363,6 +364,24 @@ static int term_applied(struct step_ctx *cx, const struct rshift_dates *m, struc
 static void fmt_day(const struct rdate *d, char out[16])
 {
 	snprintf(out, 16, "%04d-%02d-%02d", d->y % 10000, d->m % 100, d->d % 100);
+}
+
+/* Dates in both terms: the course may be half shifted (a run interrupted on a machine whose journal
+ * we cannot see), or it has dates in the new term on purpose. The plan moves them all, as asked;
+ * a warning says so, so that nobody applies it without looking. */
+static void warn_half(struct step_ctx *cx, const struct step *st, const struct rshift_dates *m,
+		      const struct rerun_term *t)
+{
+	char ta[16];
+	char *msg;
+
+	fmt_day(&m->to_start, ta);
+	msg = xasprintf("step '%s' in course %s: %zu of the %zu dates it would move are already in the new term "
+			"(from %s) and %zu still in the old one: the course may be half shifted by a run this "
+			"machine has no journal of; the plan moves them all (check the dates, or narrow the step "
+			"with where:)", st->name, cx->course_id, t->in_to, t->n, ta, t->in_from);
+	plan_add_warning(cx->plan, st->name, cx->course_id, NULL, msg);
+	free(msg);
 }
 
 int rerun_guard(const struct rerun *rr, struct step_ctx *cx, const struct step *st, struct err *err)
@@ -406,6 +425,8 @@ int rerun_guard(const struct rerun *rr, struct step_ctx *cx, const struct step *
 			   "applied already and no date is moved; --again shifts them anyway", t.n, fa, fb, t.in_to,
 			   t.in_to == 1 ? "is" : "are", ta);
 	} else {
+		if (t.in_from && t.in_to)
+			warn_half(cx, st, m, &t);
 		return 0;
 	}
 	pc = plan_course(cx->plan, cx->course_id);

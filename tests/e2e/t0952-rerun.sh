@@ -13,7 +13,8 @@
 # (Canvas evidence), then --again; days: 7 twice, then --again; an apply killed mid-run (kill -9,
 # as t0920 does) and then the same command -> it names `apply --resume J`, writes nothing; resume
 # finishes it; a rolled-back run does not block the next apply; a step whose where: selects nothing
-# warns in text, JSON and Markdown.
+# warns in text, JSON and Markdown; a course with dates in both terms is planned whole, with a
+# warning.
 
 DEMO_SEED=$ROOT/recipes/demo/seed.json
 DEMO_RECIPE=$ROOT/recipes/demo/term-rollover.yaml
@@ -217,4 +218,18 @@ EOF
 	grep -qF "**warning:** step 'Hide the weekly modules' matched nothing in course 4821" "$LOGDIR/m" ||
 		fail "markdown: $(cat "$LOGDIR/m")"
 	grep -qF '(1 warning)' "$LOGDIR/m" || fail "markdown summary: $(head -n 5 "$LOGDIR/m")"
+}
+
+# A course with dates in both terms and no journal to explain it (a run interrupted on another
+# machine, say): the term mapping still moves them all, as asked, and the plan warns.
+test_half_shifted_course_warns() {
+	jq '.courses[0].assignments[0].due_at = "2026-02-11T04:59:59Z"' "$DEMO_SEED" >"$LOGDIR/seed.json"
+	sim_start --seed "$LOGDIR/seed.json"
+	run p plan "$DEMO_RECIPE" --format json
+	expect_eq 0 "$RC" "plan ($(cat "$LOGDIR/p.err"))"
+	expect_eq 0 "$(jq '[.skipped[] | select(.rerun)] | length' "$LOGDIR/p")" "rerun skips"
+	[ "$(jq '.changes | length' "$LOGDIR/p")" -gt 100 ] || fail "the dates are not planned"
+	expect_match "^step 'Move every date into the spring term' in course 5150: 1 of the [0-9]+ dates it would move \
+are already in the new term" "$(jq -r '.warnings[] | select(.step | test("^Move")) | .message' "$LOGDIR/p")" "half-shift warning"
+	expect_eq 0 "$(writes)" "writes of a plan"
 }
