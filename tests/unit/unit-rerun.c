@@ -318,6 +318,38 @@ static void test_where_text(void **state)
 	buf_release(&b);
 }
 
+/* The skip's rerun and journal keys and the warnings survive the plan file, outside the digest. */
+static void test_plan_file_round_trip(void **state)
+{
+	struct fx *f = *state;
+	struct plan *back = NULL;
+	struct err err = ERR_INIT;
+	cJSON *doc;
+	char hex[65];
+
+	plan_add_skip(f->plan, "Rollover", "4821", RES_COURSE, "4821", "Physics I", NULL, "already applied");
+	plan_mark_rerun(f->plan, "finished", "/j/a.jsonl");
+	plan_add_warning(f->plan, "Structure", "4821", "{name: 'x'}", "step 'Structure' matched nothing");
+	doc = plan_to_json(f->plan);
+	plan_digest(doc, hex);
+	assert_string_equal(cJSON_GetStringValue(cJSON_GetObjectItem(doc, "changes_sha256")), hex);
+	assert_int_equal(cJSON_GetNumberValue(cJSON_GetObjectItem(cJSON_GetObjectItem(doc, "summary"), "warnings")), 1);
+	if (plan_from_json(&back, doc, "t.json", &err))
+		fail_msg("read back: %s", err.msg);
+	assert_int_equal(back->nskipped, 1);
+	assert_string_equal(back->skipped[0].rerun, "finished");
+	assert_string_equal(back->skipped[0].journal, "/j/a.jsonl");
+	assert_int_equal(back->nwarnings, 1);
+	assert_string_equal(back->warnings[0].where, "{name: 'x'}");
+	assert_string_equal(back->warnings[0].course_id, "4821");
+	assert_int_equal(plan_check_digest(back, "t.json", &err), 0);
+	/* dropping the course drops its warnings */
+	plan_drop_course(back, "4821");
+	assert_int_equal(back->nwarnings, 0);
+	plan_free(back);
+	cJSON_Delete(doc);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -328,6 +360,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_interrupted_run, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_rolled_back, setup, teardown),
 		cmocka_unit_test(test_where_text),
+		cmocka_unit_test_setup_teardown(test_plan_file_round_trip, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
