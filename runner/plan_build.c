@@ -12,6 +12,13 @@
  * listed in p->failed, and the other courses are planned; --fail-fast makes the first one the
  * error. A course named twice in different ways (sis_course_id:X and its number) is planned once.
  *
+ * Issue 16: before a step runs in a course, rerun_guard (runner/rerun.c) may leave it out -- a
+ * shift_dates step the course already has, by this machine's journals or by its dates sitting in
+ * the new term -- with a skip saying why; plan_make loads the journals once, only for a recipe with
+ * a shift_dates step, and not with --again. After a step with a where:, a course where it selected
+ * nothing (step_ctx.matched, counted by each step's selection) and recorded no skip gets a warning
+ * naming the step and the where:, so no step is silent about doing nothing.
+ *
  * plan_make() is the whole of planning a recipe against Canvas -- the courses chosen, the lists
  * read, the steps run, the plan finished -- shared by `plan` and `apply RECIPE`, so that apply
  * shows and runs exactly the plan that `plan` would have printed.
