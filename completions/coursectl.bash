@@ -110,11 +110,11 @@ _coursectl()
 	case $cmd in
 	validate) opts='--var --verbose' ;;
 	plan)
-		opts="--out --format --detailed-exitcode --course --var --color --shard --fail-fast
+		opts="--out --format --detailed-exitcode --course --var --color --shard --fail-fast --again
 			$_coursectl_canvas_opts"
 		;;
 	apply)
-		opts="--yes --force --journal --resume --format --course --var --color --shard --fail-fast
+		opts="--yes --force --journal --resume --format --course --var --color --shard --fail-fast --again
 			$_coursectl_canvas_opts"
 		;;
 	rollback) opts="--dry-run --yes --force --journal --format $_coursectl_canvas_opts" ;;

@@ -76,6 +76,19 @@ struct plan_skip {
 	char *name;
 	char *field;              /* or NULL (the whole object) */
 	char *reason;             /* one sentence: "locked by the Blueprint course (content)" */
+	/* A relative step left out because the course already had it (runner/rerun.c, issue 16):
+	 * "finished" or "interrupted" (a journal of this machine says so: `journal` names it), or
+	 * "in_canvas" (the dates already sit in the target term); NULL for any other skip. */
+	char *rerun;
+	char *journal;
+};
+
+/* A step whose where: selected nothing in a course (issue 16: every step accounts for itself). */
+struct plan_warning {
+	char *step;
+	char *course_id;
+	char *where;              /* the where: as the recipe has it, in flow style: {name: '^Week'} */
+	char *message;            /* one sentence naming the step, the course and the where: */
 };
 
 /* What the plan knows of a course: for grouping and for showing dates in its zone. */
@@ -138,6 +151,8 @@ struct plan {
 	size_t nblackouts;
 	struct plan_failure *failed;       /* in the order of the run's courses */
 	size_t nfailed;
+	struct plan_warning *warnings;     /* in course order, then step order */
+	size_t nwarnings;
 	long next_new;            /* the next "new:N" */
 	void *index;              /* internal: (course, kind, id, field) -> change */
 	long next_order;
@@ -224,9 +239,11 @@ struct canvas;
  * A course that cannot be read (404, 403, a list failing after retries) or whose step fails is
  * left out and recorded in p->failed, with an error line on stderr; the others are planned.
  * fail_fast: the first such course is the error instead, and nothing is planned. A token failure
- * (ERR_AUTH) always stops everything. */
+ * (ERR_AUTH) always stops everything.
+ * Unless `again`, a shift_dates step that this machine's journals or Canvas show applied already
+ * is left out of that course's plan with a skip saying why (include/rerun.h, issue 16). */
 int plan_make(struct plan **out, struct canvas *cv, const struct recipe *r, char *const *ids, size_t n,
-	      int fail_fast, struct err *err);
+	      int fail_fast, int again, struct err *err);
 
 /* ---------------------------------------------------------------- used by include/step.h only */
 
@@ -246,6 +263,12 @@ struct plan_change *plan_object_next(struct plan *p, const struct plan_change *c
 void plan_change_add_step(struct plan_change *c, const char *step);
 void plan_add_skip(struct plan *p, const char *step, const char *course_id, enum resource_kind kind, const char *id,
 		   const char *name, const char *field, const char *reason);
+/* Mark the last skip recorded as a re-run skip (rerun.c): rerun "finished", "interrupted" or
+ * "in_canvas", journal the journal's path or NULL. Strings copied. */
+void plan_mark_rerun(struct plan *p, const char *rerun, const char *journal);
+/* Record a warning (strings copied). */
+void plan_add_warning(struct plan *p, const char *step, const char *course_id, const char *where,
+		      const char *message);
 /* Record a blackout (strings copied; step and course_id may be NULL). An entry equal to one already
  * recorded is not added again, so a step may call this for every course it runs on. */
 void plan_add_blackout(struct plan *p, const char *step, const char *course_id, const char *start,

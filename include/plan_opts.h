@@ -33,6 +33,7 @@ struct plan_opts {
 	int color;                /* -1 auto, 0 never, 1 always */
 	struct shard shard;       /* n == 0: no --shard */
 	int fail_fast;
+	int again;                /* --again: shift once more (no re-run guard, include/rerun.h) */
 };
 
 /* The help lines of the options shared word for word (--course, --var and --color are worded per
@@ -41,7 +42,9 @@ struct plan_opts {
 	"   --shard I/N            only the I-th of N disjoint slices of the courses (CI matrix jobs);\n" \
 	"                          a course's slice depends on its id alone\n"                            \
 	"   --fail-fast            stop at the first course that fails (default: plan the others,\n"      \
-	"                          name the failed ones, exit 1)\n"
+	"                          name the failed ones, exit 1)\n"                                      \
+	"   --again                move dates once more even where this recipe's shift_dates steps were\n" \
+	"                          applied already (by default such a course's dates are left alone)\n"
 
 /* Arrays sized for argc options. plan_opts_release frees them. */
 void plan_opts_init(struct plan_opts *o, int argc);

@@ -26,6 +26,7 @@ struct rwhere_range {
 
 struct rwhere {
 	struct rregex *name;       /* name: or title: (NULL when absent) */
+	int name_is_title;         /* the recipe said title: (for messages) */
 	long long *ids;
 	size_t nids;
 	char **urls;
@@ -44,5 +45,10 @@ struct rwhere {
  * may be NULL) lists the accepted values of type:/kind:. */
 int rc_where(struct rctx *cx, const struct ynode *n, const char *what, const char *const *allowed,
 	     const char *const *types, struct rwhere **out);
+
+struct buf;
+/* The where: in YAML flow style, as a message shows it: {name: '^Week', url: [a, b], published: true,
+ * due_at: {after: 2025-09-01}}. Appended to out. */
+void rwhere_text(const struct rwhere *w, struct buf *out);
 
 #endif

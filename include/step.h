@@ -39,6 +39,8 @@ struct step_ctx {
 				   * through the functions below */
 	const char *course_id;    /* its numeric id, as text */
 	const char *time_zone;    /* the course's IANA zone, or NULL when it has none */
+	size_t matched;           /* objects the step's where: selected (plan_build.c resets it before
+				   * each step and warns when a step with a where: selected none) */
 };
 
 /* The course's array of `kind` (seed_key: "pages", ...), created empty when missing. RES_COURSE:

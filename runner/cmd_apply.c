@@ -37,6 +37,11 @@
  * and the exit code is 1: the recipe is not applied in full. --fail-fast stops before anything is
  * written. --course, --var, --color, --shard and --fail-fast are parsed by plan_opts.c, shared
  * with `plan`.
+ * Running a recipe twice (issue 16): planning leaves out a shift_dates step already applied to a
+ * course (rerun.c: this machine's journals, or the dates already in the new term), so a second
+ * `apply RECIPE` moves no date; --again moves them once more. While an interrupted run of the
+ * recipe covers one of the courses, apply RECIPE writes nothing: its first error names `apply
+ * --resume J` (refuse_interrupted).
  * Rejected: applying without showing the plan (the whole point of a plan is that it is read);
  * asking per object (hundreds of prompts get answered "y" blindly).
  */
@@ -485,9 +490,9 @@ static int parse_args(struct opts *o, struct config *cfg, int argc, char **argv,
 		return err_set(err, ERR_USAGE, "--resume goes on with the journal's own plan: give no recipe or plan");
 	if (o->resume && o->journal)
 		return err_set(err, ERR_USAGE, "--resume writes to the journal it resumes: --journal does not apply");
-	if (o->resume && (o->po.ncourses || o->po.nvars || o->po.shard.n || o->po.fail_fast))
+	if (o->resume && (o->po.ncourses || o->po.nvars || o->po.shard.n || o->po.fail_fast || o->po.again))
 		return err_set(err, ERR_USAGE, "--resume goes on with the journal's own plan and courses: --course, "
-			       "--var, --shard and --fail-fast do not apply");
+			       "--var, --shard, --fail-fast and --again do not apply");
 	if (!o->resume && !o->input)
 		return err_set(err, ERR_USAGE, "apply needs a recipe, a saved plan, or --resume JOURNAL");
 	return 0;
@@ -502,6 +507,41 @@ static int report_failed_courses(const struct plan *p)
 	for (i = 0; i < p->nfailed; i++)
 		printf("%s %s", i ? "," : "", p->failed[i].course);
 	return putchar('\n') == EOF ? -1 : 0;
+}
+
+/* Issue 16: while an interrupted run of this recipe covers one of the plan's courses, the one right
+ * next step is to finish it (or undo it): a new run would write the recipe's other steps into a
+ * second journal and leave the first one's in-doubt changes behind. The plan already leaves that
+ * course's dates alone (rerun.c); apply writes nothing at all, and says so first. */
+static int refuse_interrupted(const struct plan *p, const char *recipe, struct err *err)
+{
+	const char *j = NULL;
+	size_t i, k, n = 0;
+	struct buf courses = BUF_INIT;
+	int rc;
+
+	for (i = 0; i < p->nskipped; i++) {
+		const struct plan_skip *s = &p->skipped[i];
+
+		if (!s->rerun || strcmp(s->rerun, "interrupted") || !s->journal)
+			continue;
+		if (j && strcmp(j, s->journal))
+			continue;   /* one journal at a time: the newest interrupted one */
+		j = s->journal;
+		for (k = 0; k < i; k++)   /* a course once, however many of its steps were left out */
+			if (p->skipped[k].rerun && !strcmp(p->skipped[k].rerun, "interrupted") &&
+			    p->skipped[k].journal && !strcmp(p->skipped[k].journal, j) && !strcmp(p->skipped[k].course_id, s->course_id))
+				break;
+		if (k == i)
+			buf_printf(&courses, "%s%s", n++ ? ", " : "", s->course_id);
+	}
+	if (!j)
+		return 0;
+	rc = err_set(err, ERR_GENERIC, "an earlier run of %s was interrupted (course%s %s): finish it first with "
+		     "`coursectl apply --resume %s`, or undo it with `coursectl rollback %s`; nothing was changed",
+		     recipe, n == 1 ? "" : "s", buf_str(&courses), j, j);
+	buf_release(&courses);
+	return rc;
 }
 
 /* 1 when the file looks like a saved plan (a JSON document) rather than a YAML recipe. */
@@ -571,9 +611,9 @@ int cmd_apply(int argc, char **argv)
 			goto done;
 		}
 	} else if ((is_saved = is_plan_file(o.input))) {
-		if (o.po.ncourses || o.po.nvars || o.po.shard.n || o.po.fail_fast) {
-			err_set(&err, ERR_USAGE, "--course, --var, --shard and --fail-fast apply to recipes; %s is a saved "
-				"plan, applied as saved", o.input);
+		if (o.po.ncourses || o.po.nvars || o.po.shard.n || o.po.fail_fast || o.po.again) {
+			err_set(&err, ERR_USAGE, "--course, --var, --shard, --fail-fast and --again apply to recipes; %s is "
+				"a saved plan, applied as saved", o.input);
 			goto done;
 		}
 		if (plan_read(&owned, o.input, &err) || plan_check_digest(owned, o.input, &err) ||
@@ -587,6 +627,8 @@ int cmd_apply(int argc, char **argv)
 		if (plan_opts_plan(&owned, &cv, &cfg, &o.po, o.input, "changed", &err))
 			goto done;
 		p = owned;
+		if (refuse_interrupted(p, o.input, &err))
+			goto done;
 	}
 	if (is_saved)
 		for (i = 0; i < p->nfailed; i++)
@@ -597,7 +639,16 @@ int cmd_apply(int argc, char **argv)
 		goto done;
 	}
 	if (!p->nchanges) {
-		notef("nothing to apply: the plan has no changes");
+		size_t reruns = 0;
+
+		for (i = 0; i < p->nskipped; i++)
+			reruns += p->skipped[i].rerun != NULL;
+		if (reruns)
+			notef("nothing to apply: the plan has no changes (%zu shift_dates step%s left out because the "
+			      "course already has %s: see the skipped lines; --again moves the dates once more)", reruns,
+			      reruns == 1 ? " was" : "s were", reruns == 1 ? "it" : "them");
+		else
+			notef("nothing to apply: the plan has no changes");
 		if (o.json) {
 			struct exec_result none;
 			cJSON *doc;

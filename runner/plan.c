@@ -156,6 +156,16 @@ static void skip_release(struct plan_skip *s)
 	free(s->name);
 	free(s->field);
 	free(s->reason);
+	free(s->rerun);
+	free(s->journal);
+}
+
+static void warning_release(struct plan_warning *w)
+{
+	free(w->step);
+	free(w->course_id);
+	free(w->where);
+	free(w->message);
 }
 
 static void index_free(struct plan *p)
@@ -180,6 +190,9 @@ void plan_free(struct plan *p)
 		change_release(&p->changes[i]);
 	for (i = 0; i < p->nskipped; i++)
 		skip_release(&p->skipped[i]);
+	for (i = 0; i < p->nwarnings; i++)
+		warning_release(&p->warnings[i]);
+	free(p->warnings);
 	for (i = 0; i < p->ncourses; i++) {
 		free(p->courses[i].id);
 		free(p->courses[i].given);
@@ -254,6 +267,13 @@ void plan_drop_course(struct plan *p, const char *course_id)
 			p->skipped[k++] = p->skipped[i];
 	}
 	p->nskipped = k;
+	for (i = k = 0; i < p->nwarnings; i++) {
+		if (!strcmp(p->warnings[i].course_id, course_id))
+			warning_release(&p->warnings[i]);
+		else
+			p->warnings[k++] = p->warnings[i];
+	}
+	p->nwarnings = k;
 	for (i = k = 0; i < p->nblackouts; i++) {
 		struct plan_blackout *b = &p->blackouts[i];
 
@@ -427,6 +447,35 @@ void plan_add_skip(struct plan *p, const char *step, const char *course_id, enum
 	s->name = dup_or_null(name);
 	s->field = dup_or_null(field);
 	s->reason = xstrdup(reason);
+	s->rerun = NULL;
+	s->journal = NULL;
+}
+
+void plan_mark_rerun(struct plan *p, const char *rerun, const char *journal)
+{
+	struct plan_skip *s;
+
+	if (!p->nskipped)
+		return;
+	s = &p->skipped[p->nskipped - 1];
+	free(s->rerun);
+	free(s->journal);
+	s->rerun = dup_or_null(rerun);
+	s->journal = dup_or_null(journal);
+}
+
+/* Copies, owned by the plan (plan_free). */
+void plan_add_warning(struct plan *p, const char *step, const char *course_id, const char *where,
+		      const char *message)
+{
+	struct plan_warning *w;
+
+	p->warnings = xrealloc(p->warnings, (p->nwarnings + 1) * sizeof(*p->warnings));
+	w = &p->warnings[p->nwarnings++];
+	w->step = dup_or_null(step);
+	w->course_id = xstrdup(course_id);
+	w->where = dup_or_null(where);
+	w->message = xstrdup(message);
 }
 
 /* Appends copies of the strings; the plan owns them (plan_free). */
@@ -669,7 +718,24 @@ cJSON *plan_to_json(const struct plan *p)
 		add_str(o, "name", sk->name);
 		add_str(o, "field", sk->field);
 		cJSON_AddStringToObject(o, "reason", sk->reason);
+		if (sk->rerun)
+			cJSON_AddStringToObject(o, "rerun", sk->rerun);
+		if (sk->journal)
+			cJSON_AddStringToObject(o, "journal", sk->journal);
 		cJSON_AddItemToArray(arr, o);
+	}
+	if (p->nwarnings) {
+		arr = cJSON_AddArrayToObject(doc, "warnings");
+		for (i = 0; i < p->nwarnings; i++) {
+			const struct plan_warning *w = &p->warnings[i];
+
+			o = cJSON_CreateObject();
+			add_str(o, "step", w->step);
+			cJSON_AddItemToObject(o, "course_id", id_json(w->course_id));
+			add_str(o, "where", w->where);
+			cJSON_AddStringToObject(o, "message", w->message);
+			cJSON_AddItemToArray(arr, o);
+		}
 	}
 	if (p->nblackouts) {
 		arr = cJSON_AddArrayToObject(doc, "blackouts");
@@ -706,6 +772,8 @@ cJSON *plan_to_json(const struct plan *p)
 	cJSON_AddNumberToObject(sum, "skipped", (double)s.skipped);
 	if (p->nfailed)
 		cJSON_AddNumberToObject(sum, "failed_courses", (double)p->nfailed);
+	if (p->nwarnings)
+		cJSON_AddNumberToObject(sum, "warnings", (double)p->nwarnings);
 	plan_digest(doc, hex);
 	cJSON_ReplaceItemInObjectCaseSensitive(doc, "changes_sha256", cJSON_CreateString(hex));
 	return doc;
@@ -969,8 +1037,23 @@ int plan_from_json(struct plan **out, const cJSON *doc, const char *name, struct
 		}
 		plan_add_skip(p, get_str(it, "step"), course, (enum resource_kind)kind, id, get_str(it, "name"),
 			      get_str(it, "field"), get_str(it, "reason"));
+		if (get_str(it, "rerun"))
+			plan_mark_rerun(p, get_str(it, "rerun"), get_str(it, "journal"));
 		free(course);
 		free(id);
+	}
+	i = 0;
+	cJSON_ArrayForEach(it, cJSON_GetObjectItemCaseSensitive(doc, "warnings")) {
+		char *course = id_text(cJSON_GetObjectItemCaseSensitive(it, "course_id"));
+
+		i++;
+		if (!course || !get_str(it, "message")) {
+			free(course);
+			rc = err_set(err, ERR_CORRUPT, "%s: warnings entry %zu lacks course_id or message", name, i);
+			goto done;
+		}
+		plan_add_warning(p, get_str(it, "step"), course, get_str(it, "where"), get_str(it, "message"));
+		free(course);
 	}
 	if ((rc = read_blackouts(p, cJSON_GetObjectItemCaseSensitive(doc, "blackouts"), name, err)) ||
 	    (rc = read_digest(p, doc, name, err)))

@@ -12,6 +12,13 @@
  * listed in p->failed, and the other courses are planned; --fail-fast makes the first one the
  * error. A course named twice in different ways (sis_course_id:X and its number) is planned once.
  *
+ * Issue 16: before a step runs in a course, rerun_guard (runner/rerun.c) may leave it out -- a
+ * shift_dates step the course already has, by this machine's journals or by its dates sitting in
+ * the new term -- with a skip saying why; plan_make loads the journals once, only for a recipe with
+ * a shift_dates step, and not with --again. After a step with a where:, a course where it selected
+ * nothing (step_ctx.matched, counted by each step's selection) and recorded no skip gets a warning
+ * naming the step and the where:, so no step is silent about doing nothing.
+ *
  * plan_make() is the whole of planning a recipe against Canvas -- the courses chosen, the lists
  * read, the steps run, the plan finished -- shared by `plan` and `apply RECIPE`, so that apply
  * shows and runs exactly the plan that `plan` would have printed. After the last step and before
@@ -25,11 +32,18 @@
 #include <string.h>
 #include <time.h>
 
+#include "buf.h"
 #include "canvas.h"
 #include "msg.h"
 #include "plan_midnight.h"
 #include "recipe.h"
 #include "recipe_actions.h"
+#include "recipe_modules.h"
+#include "recipe_pages.h"
+#include "recipe_replace_text.h"
+#include "recipe_shift_dates.h"
+#include "recipe_where.h"
+#include "rerun.h"
 #include "snapshot.h"
 #include "step.h"
 #include "xalloc.h"
@@ -38,7 +52,28 @@ struct impl {
 	const struct recipe_action *action;
 	int (*run)(struct step_ctx *cx, const void *model, struct err *err);
 	unsigned (*needs)(const void *model);
+	const struct rwhere *(*where)(const void *model);   /* the step's where:, or NULL */
 };
+
+static const struct rwhere *where_modules(const void *m)
+{
+	return ((const struct rmodules *)m)->where;
+}
+
+static const struct rwhere *where_pages(const void *m)
+{
+	return ((const struct rpages *)m)->where;
+}
+
+static const struct rwhere *where_replace_text(const void *m)
+{
+	return ((const struct rreplace_text *)m)->where;
+}
+
+static const struct rwhere *where_shift_dates(const void *m)
+{
+	return ((const struct rshift_dates *)m)->where;
+}
 
 static int run_modules(struct step_ctx *cx, const void *m, struct err *err)
 {
@@ -81,10 +116,10 @@ static unsigned needs_shift_dates(const void *m)
 }
 
 static const struct impl impls[] = {
-	{ &recipe_action_shift_dates, run_shift_dates, needs_shift_dates },
-	{ &recipe_action_modules, run_modules, needs_modules },
-	{ &recipe_action_pages, run_pages, needs_pages },
-	{ &recipe_action_replace_text, run_replace_text, needs_replace_text },
+	{ &recipe_action_shift_dates, run_shift_dates, needs_shift_dates, where_shift_dates },
+	{ &recipe_action_modules, run_modules, needs_modules, where_modules },
+	{ &recipe_action_pages, run_pages, needs_pages, where_pages },
+	{ &recipe_action_replace_text, run_replace_text, needs_replace_text, where_replace_text },
 };
 
 static const struct impl *impl_of(const struct step *st)
@@ -116,12 +151,28 @@ int plan_needs(const struct recipe *r, unsigned *kinds, struct err *err)
 	return 0;
 }
 
-/* The steps of r over one course of the working copy; on failure err says why, naming the course. */
+/* Every step accounts for itself (issue 16): a step with a where: that selected nothing in the
+ * course is a warning naming the step, the course and the where:, kept in the plan. */
+static void warn_unmatched(struct plan *p, const struct step *st, const struct rwhere *w, const char *course_id)
+{
+	struct buf wt = BUF_INIT, msg = BUF_INIT;
+
+	rwhere_text(w, &wt);
+	buf_printf(&msg, "step '%s' matched nothing in course %s: where: %s selects no object", st->name, course_id,
+		   buf_str(&wt));
+	plan_add_warning(p, st->name, course_id, buf_str(&wt), buf_str(&msg));
+	buf_release(&wt);
+	buf_release(&msg);
+}
+
+/* The steps of r over one course of the working copy; on failure err says why, naming the course.
+ * rr: what the journals say was applied already (rerun.c), or NULL (--again, plan_run). */
 static int run_course(struct plan *p, const struct recipe *r, cJSON *course, const char *given,
-		      const char *idb, struct err *err)
+		      const char *idb, const struct rerun *rr, struct err *err)
 {
 	struct step_ctx cx;
-	size_t i;
+	size_t i, nskipped;
+	int g;
 
 	plan_add_course(p, course, given);
 	memset(&cx, 0, sizeof(cx));
@@ -134,11 +185,21 @@ static int run_course(struct plan *p, const struct recipe *r, cJSON *course, con
 		const struct impl *im = impl_of(st);
 
 		cx.step = st->name;
+		cx.matched = 0;
 		if (!im)
 			return err_set(err, ERR_RECIPE, "step '%s' cannot be planned", st->name);
+		if ((g = rerun_guard(rr, &cx, st, err)) < 0)
+			return err->code ? err->code : -1;
+		if (g)
+			continue;
+		nskipped = p->nskipped;
 		if (im->run(&cx, st->data, err))
 			return err->code ? err->code : err_set(err, ERR_GENERIC, "step '%s' failed in course %s",
 								  st->name, idb);
+		/* a step that said why it did nothing (a skip: "page 'x' does not exist") has accounted
+		 * for itself already */
+		if (im->where(st->data) && !cx.matched && p->nskipped == nskipped)
+			warn_unmatched(p, st, im->where(st->data), idb);
 	}
 	return 0;
 }
@@ -170,7 +231,7 @@ int plan_run(struct plan *p, const struct recipe *r, cJSON *snapshot, char *cons
 			return err_set(err, ERR_GENERIC, "course %s came back without a numeric id",
 				       given ? given[k] : "?");
 		snprintf(idb, sizeof(idb), "%.0f", id->valuedouble);
-		if ((rc = run_course(p, r, course, given ? given[k] : NULL, idb, err)))
+		if ((rc = run_course(p, r, course, given ? given[k] : NULL, idb, NULL, err)))
 			return rc;
 		k++;
 	}
@@ -198,8 +259,9 @@ static char *utc_now(void)
 }
 
 int plan_make(struct plan **out, struct canvas *cv, const struct recipe *r, char *const *ids, size_t n,
-	      int fail_fast, struct err *err)
+	      int fail_fast, int again, struct err *err)
 {
+	struct rerun *rr = NULL;
 	struct snapshot_stats st;
 	const struct http_stats *hs;
 	struct plan *p = NULL;
@@ -228,6 +290,11 @@ int plan_make(struct plan **out, struct canvas *cv, const struct recipe *r, char
 	p->description = r->description ? xstrdup(r->description) : NULL;
 	p->base_url = xstrdup(canvas_base_url(cv));
 	p->created_at = utc_now();
+	for (i = 0; i < r->nsteps && !again; i++)   /* only a relative step needs the journals read */
+		if (r->steps[i].action == &recipe_action_shift_dates) {
+			rerun_load(&rr, NULL, p->base_url, p->recipe_sha256, err);
+			break;
+		}
 	seen = xcalloc(n ? n : 1, sizeof(*seen));
 	course = cJSON_GetObjectItemCaseSensitive(snap, "courses")->child;
 	for (i = 0; i < n && !rc; i++) {
@@ -257,7 +324,7 @@ int plan_make(struct plan **out, struct canvas *cv, const struct recipe *r, char
 				continue;
 			}
 			seen[nseen++] = xstrdup(idb);
-			if (run_course(p, r, course, ids[i], idb, &ce))
+			if (run_course(p, r, course, ids[i], idb, rr, &ce))
 				plan_drop_course(p, idb);
 		}
 		course = course->next;
@@ -275,6 +342,7 @@ int plan_make(struct plan **out, struct canvas *cv, const struct recipe *r, char
 		free(seen[k]);
 	free(seen);
 	free(errs);
+	rerun_free(rr);
 	cJSON_Delete(snap);
 	if (!rc && plan_midnight_needs_user_zone(p))
 		rc = plan_midnight_user_zone(cv, &zone, err);   /* once per run (plan_midnight.c) */

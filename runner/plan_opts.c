@@ -51,6 +51,10 @@ int plan_opts_parse(struct plan_opts *o, int argc, char **argv, int *i, struct e
 		o->fail_fast = 1;
 		return 1;
 	}
+	if (!strcmp(a, "--again")) {
+		o->again = 1;
+		return 1;
+	}
 	if (strcmp(a, "--course") && strcmp(a, "--var") && strcmp(a, "--color") && strcmp(a, "--shard"))
 		return 0;
 	if (*i + 1 >= argc)
@@ -122,7 +126,7 @@ int plan_opts_plan(struct plan **out, struct canvas **cv, struct config *cfg, co
 		goto done;
 	if (r->nqueries && (rc = plan_opts_courses(o, *cv, r, &cl, err)))
 		goto done;
-	rc = plan_make(out, *cv, r, cl.ids, cl.n, o->fail_fast, err);
+	rc = plan_make(out, *cv, r, cl.ids, cl.n, o->fail_fast, o->again, err);
 done:
 	recipe_free(r);
 	diag_release(&d);

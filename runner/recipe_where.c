@@ -2,8 +2,10 @@
  * against it belongs to the steps (runner/step_*.c), which know the objects' fields. */
 #include "recipe_where.h"
 
+#include <stdio.h>
 #include <string.h>
 
+#include "buf.h"
 #include "recipe_internal.h"
 
 /* 0 for a value or a non-empty list (*count set); -1 for a mapping or an empty list, which could
@@ -88,6 +90,8 @@ int rc_where(struct rctx *cx, const struct ynode *n, const char *what, const cha
 				bad = 1;
 			} else if (rc_regex(cx, v, "'where.name'", NULL, 0, &w->name)) {
 				bad = 1;
+			} else {
+				w->name_is_title = !strcmp(k->str, "title");
 			}
 		} else if (!strcmp(k->str, "id")) {
 			if (one_or_many(v, &cnt)) {
@@ -157,4 +161,95 @@ int rc_where(struct rctx *cx, const struct ynode *n, const char *what, const cha
 	}
 	*out = w;
 	return bad ? -1 : 0;
+}
+
+/* ---------------------------------------------------------------- as text (messages) */
+
+/* s single-quoted as YAML does ('' for a quote), control characters as '?'. */
+static void put_quoted(struct buf *out, const char *s)
+{
+	buf_putc(out, '\'');
+	for (; *s; s++) {
+		if (*s == '\'')
+			buf_puts(out, "''");
+		else
+			buf_putc(out, (unsigned char)*s < 0x20 ? '?' : *s);
+	}
+	buf_putc(out, '\'');
+}
+
+static void put_rdate(struct buf *out, const struct rdate *d)
+{
+	buf_printf(out, "%04d-%02d-%02d", d->y % 10000, d->m % 100, d->d % 100);
+	if (d->has_time)
+		buf_printf(out, "T%02d:%02d:%02d", d->hh % 100, d->mm % 100, d->ss % 100);
+}
+
+static void sep(struct buf *out, size_t start)
+{
+	if (out->len > start + 1)
+		buf_puts(out, ", ");
+}
+
+static void put_list(struct buf *out, size_t start, const char *key, char **v, size_t n)
+{
+	size_t i;
+
+	if (!n)
+		return;
+	sep(out, start);
+	buf_printf(out, "%s: %s", key, n > 1 ? "[" : "");
+	for (i = 0; i < n; i++) {
+		buf_puts(out, i ? ", " : "");
+		put_quoted(out, v[i]);
+	}
+	buf_puts(out, n > 1 ? "]" : "");
+}
+
+void rwhere_text(const struct rwhere *w, struct buf *out)
+{
+	size_t start = out->len, i;
+
+	buf_putc(out, '{');
+	if (!w) {
+		buf_putc(out, '}');
+		return;
+	}
+	if (w->name) {
+		buf_puts(out, w->name_is_title ? "title: " : "name: ");
+		put_quoted(out, w->name->src ? w->name->src : "");
+	}
+	if (w->nids) {
+		sep(out, start);
+		buf_puts(out, w->nids > 1 ? "id: [" : "id: ");
+		for (i = 0; i < w->nids; i++)
+			buf_printf(out, "%s%lld", i ? ", " : "", w->ids[i]);
+		buf_puts(out, w->nids > 1 ? "]" : "");
+	}
+	put_list(out, start, "url", w->urls, w->nurls);
+	put_list(out, start, "type", w->types, w->ntypes);
+	if (w->published >= 0) {
+		sep(out, start);
+		buf_printf(out, "published: %s", w->published ? "true" : "false");
+	}
+	if (w->position >= 0) {
+		sep(out, start);
+		buf_printf(out, "position: %ld", w->position);
+	}
+	for (i = 0; i < w->nranges; i++) {
+		const struct rwhere_range *r = &w->ranges[i];
+
+		sep(out, start);
+		buf_printf(out, "%s: {", r->field);
+		if (r->has_after) {
+			buf_puts(out, "after: ");
+			put_rdate(out, &r->after);
+		}
+		if (r->has_before) {
+			buf_puts(out, r->has_after ? ", before: " : "before: ");
+			put_rdate(out, &r->before);
+		}
+		buf_putc(out, '}');
+	}
+	buf_putc(out, '}');
 }

@@ -894,10 +894,11 @@ static void put_course_name(struct buf *out, const struct plan_course *pc, void 
 		put(out, pc->name);
 }
 
+static void put_table(const struct plan *p, struct buf *out, const struct render_groups *g);
+static void put_warnings(const struct plan *p, struct buf *out);
+
 static void put_head(const struct plan *p, struct buf *out, const struct render_groups *g)
 {
-	size_t gi;
-
 	buf_puts(out, "<!-- coursectl plan -->\n## coursectl plan\n\n**");
 	render_summary_line(p, out);
 	buf_puts(out, "**\n\n");
@@ -914,8 +915,35 @@ static void put_head(const struct plan *p, struct buf *out, const struct render_
 		}
 		buf_puts(out, "\n\n");
 	}
-	if (!g->n)
+	if (g->n)
+		put_table(p, out, g);
+	put_warnings(p, out);
+}
+
+/* Steps that selected nothing (issue 16), at most MAX_WARNINGS lines: part of the head, so always
+ * shown whatever the budget. */
+#define MAX_WARNINGS 20
+static void put_warnings(const struct plan *p, struct buf *out)
+{
+	size_t i;
+
+	if (!p->nwarnings)
 		return;
+	buf_puts(out, "**Warnings**\n\n");
+	for (i = 0; i < p->nwarnings && i < MAX_WARNINGS; i++) {
+		buf_puts(out, "- **warning:** ");
+		put_md(out, p->warnings[i].message);
+		buf_putc(out, '\n');
+	}
+	if (p->nwarnings > MAX_WARNINGS)
+		buf_printf(out, "- … %zu more (see `--format json`)\n", p->nwarnings - MAX_WARNINGS);
+	buf_putc(out, '\n');
+}
+
+static void put_table(const struct plan *p, struct buf *out, const struct render_groups *g)
+{
+	size_t gi;
+
 	buf_puts(out, "| Course | Name | Changes | Objects | Create | Update | Delete | Move | Skipped |\n"
 		      "|---|---|--:|--:|--:|--:|--:|--:|--:|\n");
 	for (gi = 0; gi < g->n; gi++) {

@@ -864,8 +864,12 @@ void render_summary_line(const struct plan *p, struct buf *out)
 		buf_printf(out, "Plan: %zu change%s to %zu object%s in %zu course%s", s.changes,
 			   s.changes == 1 ? "" : "s", s.objects, s.objects == 1 ? "" : "s", s.courses,
 			   s.courses == 1 ? "" : "s");
-	if (s.skipped)
+	if (s.skipped && p->nwarnings)
+		buf_printf(out, " (%zu skipped, %zu warning%s)", s.skipped, p->nwarnings, p->nwarnings == 1 ? "" : "s");
+	else if (s.skipped)
 		buf_printf(out, " (%zu skipped)", s.skipped);
+	else if (p->nwarnings)
+		buf_printf(out, " (%zu warning%s)", p->nwarnings, p->nwarnings == 1 ? "" : "s");
 	if (p->nfailed) {   /* courses left out (plan_make): the plan is not the whole recipe */
 		size_t i;
 
@@ -922,6 +926,16 @@ void render_text(const struct plan *p, struct buf *out, const struct render_opts
 			put_skip(&t, &p->skipped[grp->skips[i]]);
 	}
 	if (g.n)
+		buf_putc(out, '\n');
+	for (i = 0; i < p->nwarnings; i++) {   /* steps that selected nothing (issue 16) */
+		on(&t, YELLOW);
+		buf_puts(out, "warning:");
+		off(&t);
+		buf_putc(out, ' ');
+		put_str(out, p->warnings[i].message);
+		buf_putc(out, '\n');
+	}
+	if (p->nwarnings)
 		buf_putc(out, '\n');
 	render_summary_line(p, out);
 	buf_putc(out, '\n');

@@ -1211,6 +1211,7 @@ static int do_selected(struct mctx *mc)
 		if (r)
 			plist_add(&sel, mod);
 	}
+	mc->cx->matched += sel.n;
 	if (!sel.n)
 		goto done;
 	if (s && s->has_position)

@@ -473,7 +473,7 @@ int step_pages(struct step_ctx *cx, const struct rpages *pg, struct err *err)
 	size_t nsel = 0, i;
 	int rc = 0;
 
-	if (pg->create && pg->where && pg->where->nurls && !find_by_url(pages, pg->where->urls[0]))
+	if (pg->create && pg->where && pg->where->nurls && !find_by_url(pages, pg->where->urls[0]) && ++cx->matched)
 		return create_page(cx, pg, pages, pg->where->urls[0], &todo, &pub, err);
 	lookup_init(&lk, pg->where);
 	/* select first, then edit: the front page rule needs the number selected, and editing moves
@@ -489,6 +489,7 @@ int step_pages(struct step_ctx *cx, const struct rpages *pg, struct err *err)
 		if (m)
 			sel[nsel++] = p;
 	}
+	cx->matched += nsel;
 	for (i = 0; i < nsel; i++)
 		if (edit_page(cx, pg, pages, sel[i], nsel, &todo, &pub, err)) {
 			rc = -1;

@@ -308,6 +308,7 @@ int step_replace_text(struct step_ctx *cx, const struct rreplace_text *t, struct
 		if (k->kind == RES_COURSE) {
 			int sel = selected(cx, &f, RES_COURSE, cx->course, err);
 
+			cx->matched += sel > 0;
 			if (sel < 0 || (sel && edit_object(cx, t, k, cx->course, NULL, err))) {
 				rc = -1;
 				goto done;
@@ -316,9 +317,9 @@ int step_replace_text(struct step_ctx *cx, const struct rreplace_text *t, struct
 		}
 		cJSON_ArrayForEach(o, step_list(cx, k->kind)) {
 			int sel = selected(cx, &f, k->kind, o, err);
-
 			const struct mirror *mir = k->kind == RES_ASSIGNMENT ? find_mirror(&m, o) : NULL;
 
+			cx->matched += sel > 0;
 			if (sel < 0 || (sel && edit_object(cx, t, k, o, mir, err))) {
 				rc = -1;
 				goto done;

@@ -236,6 +236,7 @@ static int selected(struct shift *sh, const struct side *s, int ns)
 		if (!yes)
 			return 0;
 	}
+	sh->cx->matched++;
 	return 1;
 }
 

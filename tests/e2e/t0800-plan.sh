@@ -17,7 +17,8 @@
 # fetched; exit codes (0/2 with --detailed-exitcode, 1 recipe error or unknown course, 3 bad token,
 # 64 usage); --out (mode 600 over an existing 644 file, no token, same JSON as
 # stdout); --format html (self-contained, escaped); text (summary line, colour rules, escape
-# sequences from the server neutralised); a where that matches nothing; two steps on one body.
+# sequences from the server neutralised); a where that matches nothing (a warning per step and
+# course, issue 16); two steps on one body.
 
 PLAN_SEED=$FIXTURES/plan-seed.json
 # The summary line of an empty plan (render_text.c: "Plan: no changes." rather than "0 changes to 0
@@ -208,7 +209,8 @@ test_detailed_exitcode() {
 	expect_eq 0 "$RC" "changes present, without --detailed-exitcode"
 	plan_rc c recipes/fix-links.yaml --course 4823 --detailed-exitcode
 	expect_eq 0 "$RC" "course 4823 has nothing to fix ($(cat "$LOGDIR/c.err"))"
-	expect_match "$NO_CHANGES" "$(tail -n 1 "$LOGDIR/c")" "summary line"
+	# its Resources page step selects nothing there: a warning (issue 16), not a change
+	expect_match '^Plan: no changes \(1 warning\)\.?$' "$(tail -n 1 "$LOGDIR/c")" "summary line"
 	plan_rc d recipes/preview-only.yaml --course 4830 --detailed-exitcode --format json
 	expect_eq 0 "$RC" "an audit of a clean course"
 	expect_eq 0 "$(jq '.changes | length' "$LOGDIR/d")" "changes of a clean course"
@@ -327,7 +329,7 @@ test_text_summary_and_colour() {
 	sim_start --seed "$PLAN_SEED"
 	plan_rc fix.txt recipes/fix-links.yaml
 	expect_eq 0 "$RC" "exit code ($(cat "$LOGDIR/fix.txt.err"))"
-	expect_match '^Plan: 15 changes to 13 objects in 2 courses \(1 skipped\)\.?$' "$(tail -n 1 "$LOGDIR/fix.txt")" \
+	expect_match '^Plan: 15 changes to 13 objects in 2 courses \(1 skipped, 1 warning\)\.?$' "$(tail -n 1 "$LOGDIR/fix.txt")" \
 		"fix-links summary line"
 	! grep -q $'\x1b' "$LOGDIR/fix.txt" || fail "ESC in the text when stdout is not a terminal"
 	for s in 'Course 4821' 'Course 4822' 'Resources for students' 'Lab safety' 'locked by the Blueprint course' \
@@ -403,8 +405,15 @@ EOF
 	expect_eq 0 "$RC" "exit code ($(cat "$LOGDIR/out.json.err"))"
 	expect_eq '[]' "$(jq -c .changes "$LOGDIR/out.json")" changes
 	expect_eq 0 "$(jq .summary.changes "$LOGDIR/out.json")" summary.changes
+	# issue 16: every step accounts for itself -- the two whose where: selects nothing are warnings
+	# naming the step, the course and the where: (replace_text has no where: it looked everywhere)
+	expect_eq 4 "$(jq '.warnings | length' "$LOGDIR/out.json")" "warnings (2 steps x 2 courses)"
+	expect_eq "No such pages|4821|{title: '^No such page\$'}" \
+		"$(jq -r '.warnings[0] | "\(.step)|\(.course_id)|\(.where)"' "$LOGDIR/out.json")" "first warning"
 	plan_rc out.txt "$r"
-	expect_match "$NO_CHANGES" "$(tail -n 1 "$LOGDIR/out.txt")" "summary line"
+	expect_match '^Plan: no changes \(4 warnings\)\.?$' "$(tail -n 1 "$LOGDIR/out.txt")" "summary line"
+	grep -qF "warning: step 'No such modules' matched nothing in course 4822: where: {name: '^Unit 99'}" \
+		"$LOGDIR/out.txt" || fail "text warning: $(cat "$LOGDIR/out.txt")"
 }
 
 # Two steps on one body make one change from the value read to the final one, naming both; two

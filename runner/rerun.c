@@ -1,0 +1,438 @@
+/* runner/rerun.c -- noticing that a relative step was already applied (include/rerun.h, issue 16).
+ *
+ * Why: a plan holds absolute values, but a shift_dates step computes them from what Canvas holds
+ * now, so `coursectl apply RECIPE` run twice moves every date twice, and after an interrupted run
+ * the same command moves the written half a second time. Updates by every other step are absolute
+ * (a rename, a published flag, a replacement whose pattern no longer matches) and a second run
+ * plans nothing for them; only the relative step needs a guard, and it acts before anything is
+ * planned, so nothing is written.
+ *
+ * Two kinds of evidence:
+ *   - The journals of this machine (journal_default_dir: --journal files elsewhere are not looked
+ *     at): an apply of the same recipe file (recipe_sha256) against the same Canvas (base_url) on
+ *     the course. Interrupted (no footer): the course's shift steps are skipped and the skip names
+ *     `apply --resume J` (which finishes exactly that run); finished with a change of the step in
+ *     the course done, in doubt, or failed with a value left in Canvas: skipped, naming `rollback
+ *     J`. A run is undone when a finished rollback of it exists (rollback_of names its file: same
+ *     inode, else same file name), unless that rollback was itself rolled back. A first line
+ *     prefilter (the header holds run and recipe_sha256 as text) keeps journals of other recipes
+ *     from being parsed at all: a journal's plan may hold megabytes of page bodies.
+ *   - Canvas itself, for a term mapping only: the step is run on a scratch copy of the course and
+ *     a scratch plan, and the `before` of each date it would move is placed on a local calendar
+ *     day in the step's zone. None in the old term and at least one in the new term means the
+ *     mapping was applied already (by another machine, by hand, by a course copy that shifted
+ *     dates). Extrapolated dates (before or after the old term) land outside both terms and count
+ *     for neither, so a course whose start date lies a week before the term still passes. When
+ *     the terms overlap a date in the overlap is in both, and the rule never fires: conservative.
+ *     For `days: N` Canvas shows nothing reliable (any date is a plausible date), so only the
+ *     journals count.
+ * Rejected: deciding per date (a term date in the new term may be one the teacher set on
+ * purpose); a journal index file listing --journal paths (every crash test that re-applies a
+ * recipe on a reset simulator would then be refused; a run that chose its own file keeps its
+ * own records); refusing the whole plan (the other steps are absolute and still wanted) -- except
+ * that `apply RECIPE` refuses to write anything while an interrupted run of the recipe covers one
+ * of its courses (cmd_apply.c): finishing that run is the one right next step.
+ */
+#include "rerun.h"
+
+#include <dirent.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include <cjson/cJSON.h>
+
+#include "buf.h"
+#include "dates.h"
+#include "dateshift.h"
+#include "journal.h"
+#include "msg.h"
+#include "plan.h"
+#include "recipe.h"
+#include "recipe_actions.h"
+#include "recipe_shift_dates.h"
+#include "step.h"
+#include "xalloc.h"
+
+/* ---------------------------------------------------------------- journals */
+
+/* The first line of path (malloced), or NULL. */
+static char *first_line(const char *path)
+{
+	FILE *f = fopen(path, "r");
+	char *line = NULL;
+	size_t cap = 0;
+
+	if (!f)
+		return NULL;
+	if (getline(&line, &cap, f) < 0) {
+		free(line);
+		line = NULL;
+	}
+	fclose(f);
+	return line;
+}
+
+static const char *hdr(const struct journal_log *l, const char *k)
+{
+	return cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(l->header, k));
+}
+
+/* Two Canvas URLs equal but for trailing slashes. */
+static int same_url(const char *a, const char *b)
+{
+	size_t la, lb;
+
+	if (!a || !b)
+		return 0;
+	la = strlen(a);
+	lb = strlen(b);
+	while (la && a[la - 1] == '/')
+		la--;
+	while (lb && b[lb - 1] == '/')
+		lb--;
+	return la == lb && !strncmp(a, b, la);
+}
+
+static const char *base_name(const char *p)
+{
+	const char *s = strrchr(p, '/');
+
+	return s ? s + 1 : p;
+}
+
+/* `named` (a rollback's rollback_of, as its command line gave it) is the journal at `path`. */
+static int same_file(const char *named, const char *path)
+{
+	struct stat a, b;
+
+	if (!stat(named, &a) && !stat(path, &b))
+		return a.st_dev == b.st_dev && a.st_ino == b.st_ino;
+	return !strcmp(base_name(named), base_name(path));
+}
+
+struct rb {
+	struct journal_log *log;
+	const char *of;
+};
+
+/* A finished rollback of `path` that is not itself undone, among rbs; depth bounds a cycle. */
+static int undone(const struct rb *rbs, size_t n, const char *path, int depth)
+{
+	size_t i;
+
+	if (depth > 16)
+		return 0;
+	for (i = 0; i < n; i++)
+		if (rbs[i].log->finished && same_file(rbs[i].of, path) && !undone(rbs, n, rbs[i].log->path, depth + 1))
+			return 1;
+	return 0;
+}
+
+/* An interrupted rollback of `path` not itself undone, or NULL. */
+static const char *rollback_in_progress(const struct rb *rbs, size_t n, const char *path)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (!rbs[i].log->finished && same_file(rbs[i].of, path) && !undone(rbs, n, rbs[i].log->path, 1))
+			return rbs[i].log->path;
+	return NULL;
+}
+
+static int newest_first(const void *a, const void *b)
+{
+	const struct rerun_run *x = a, *y = b;
+	const char *tx = hdr(x->log, "created_at"), *ty = hdr(y->log, "created_at");
+	int c = strcmp(ty ? ty : "", tx ? tx : "");
+
+	return c ? c : strcmp(y->log->path, x->log->path);
+}
+
+int rerun_load(struct rerun **out, const char *dir, const char *base_url, const char *recipe_sha256,
+	       struct err *err)
+{
+	struct rerun *rr = xcalloc(1, sizeof(*rr));
+	struct journal_log **applies = NULL;
+	struct rb *rbs = NULL;
+	size_t napplies = 0, nrbs = 0, i;
+	char *owned = NULL, *needle;
+	struct dirent *de;
+	DIR *d;
+
+	(void)err;
+	*out = rr;
+	if (!recipe_sha256 || !base_url)
+		return 0;
+	if (!dir) {
+		struct err de_err = ERR_INIT;
+
+		if (journal_default_dir(&owned, &de_err)) {
+			notef("journals not checked for an earlier run of this recipe: %s", de_err.msg);
+			return 0;
+		}
+		dir = owned;
+	}
+	if (!(d = opendir(dir))) {
+		free(owned);
+		return 0;
+	}
+	needle = xasprintf("\"recipe_sha256\":\"%s\"", recipe_sha256);
+	while ((de = readdir(d)) != NULL) {
+		size_t len = strlen(de->d_name);
+		struct journal_log *l = NULL;
+		struct err rerr = ERR_INIT;
+		char *path, *line;
+		int is_rb;
+
+		if (de->d_name[0] == '.' || len <= 6 || strcmp(de->d_name + len - 6, ".jsonl"))
+			continue;
+		path = xasprintf("%s/%s", dir, de->d_name);
+		line = first_line(path);
+		is_rb = line && strstr(line, "\"run\":\"rollback\"");
+		if (!line || (!is_rb && (!strstr(line, "\"run\":\"apply\"") || !strstr(line, needle))) ||
+		    journal_read(&l, path, &rerr)) {
+			free(line);
+			free(path);
+			continue;   /* another recipe's, or damaged: `journal list` names damage */
+		}
+		free(line);
+		free(path);
+		if (!same_url(hdr(l, "base_url"), base_url)) {
+			journal_log_free(l);
+		} else if (is_rb && hdr(l, "rollback_of")) {
+			rbs = xrealloc(rbs, (nrbs + 1) * sizeof(*rbs));
+			rbs[nrbs].log = l;
+			rbs[nrbs++].of = hdr(l, "rollback_of");
+		} else if (!is_rb && hdr(l, "recipe_sha256") && !strcmp(hdr(l, "recipe_sha256"), recipe_sha256)) {
+			applies = xrealloc(applies, (napplies + 1) * sizeof(*applies));
+			applies[napplies++] = l;
+		} else {
+			journal_log_free(l);
+		}
+	}
+	closedir(d);
+	free(needle);
+	rr->runs = xcalloc(napplies + 1, sizeof(*rr->runs));
+	for (i = 0; i < napplies; i++) {
+		const char *rb;
+
+		if (undone(rbs, nrbs, applies[i]->path, 0)) {
+			journal_log_free(applies[i]);
+			continue;
+		}
+		rb = rollback_in_progress(rbs, nrbs, applies[i]->path);
+		rr->runs[rr->n].rolled_back_by = rb ? xstrdup(rb) : NULL;
+		rr->runs[rr->n++].log = applies[i];
+	}
+	if (rr->n > 1)
+		qsort(rr->runs, rr->n, sizeof(*rr->runs), newest_first);
+	for (i = 0; i < nrbs; i++)
+		journal_log_free(rbs[i].log);
+	free(rbs);
+	free(applies);
+	free(owned);
+	return 0;
+}
+
+void rerun_free(struct rerun *rr)
+{
+	size_t i;
+
+	if (!rr)
+		return;
+	for (i = 0; i < rr->n; i++) {
+		journal_log_free(rr->runs[i].log);
+		free(rr->runs[i].rolled_back_by);
+	}
+	free(rr->runs);
+	free(rr);
+}
+
+static int covers(const struct plan *p, const char *course_id)
+{
+	size_t i;
+
+	for (i = 0; i < p->ncourses; i++)
+		if (!strcmp(p->courses[i].id, course_id))
+			return 1;
+	return 0;
+}
+
+static int by_step(const struct plan_change *c, const char *step)
+{
+	size_t i;
+
+	for (i = 0; i < c->nsteps; i++)
+		if (!strcmp(c->steps[i], step))
+			return 1;
+	return 0;
+}
+
+const struct rerun_run *rerun_find(const struct rerun *rr, const char *course_id, const char *step)
+{
+	size_t i, k;
+
+	if (!rr)
+		return NULL;
+	for (i = 0; i < rr->n; i++)
+		if (!rr->runs[i].log->finished && covers(rr->runs[i].log->plan, course_id))
+			return &rr->runs[i];
+	for (i = 0; i < rr->n; i++) {
+		const struct journal_log *l = rr->runs[i].log;
+
+		if (!l->finished)
+			continue;
+		for (k = 0; k < l->plan->nchanges; k++) {
+			const struct plan_change *c = &l->plan->changes[k];
+			enum journal_state s = l->state[k];
+
+			if (!strcmp(c->course_id, course_id) && by_step(c, step) &&
+			    (s == JOURNAL_DONE || s == JOURNAL_INTENT || (s == JOURNAL_FAILED && l->live[k])))
+				return &rr->runs[i];
+		}
+	}
+	return NULL;
+}
+
+/* ---------------------------------------------------------------- Canvas: a term mapping */
+
+static int64_t rday(const struct rdate *d)
+{
+	return dateshift_days_from_civil(d->y, d->m, d->d);
+}
+
+void rerun_term_count(const struct rshift_dates *m, const char *zone, const char *const *dates, size_t n,
+		      struct rerun_term *out)
+{
+	int64_t fa = rday(&m->from_start), fb = rday(&m->from_end), ta = rday(&m->to_start);
+	int64_t tb = m->has_to_end ? rday(&m->to_end) : ta + (fb - fa);
+	size_t i;
+
+	memset(out, 0, sizeof(*out));
+	for (i = 0; i < n; i++) {
+		struct dates_local l;
+		int64_t t, day;
+
+		if (!dates[i] || dates_parse(dates[i], &t) || dates_to_local(t, zone, &l))
+			continue;
+		day = dateshift_days_from_civil(l.y, l.m, l.d);
+		out->n++;
+		out->in_from += day >= fa && day <= fb;
+		out->in_to += day >= ta && day <= tb;
+	}
+}
+
+int rerun_term_applied(const struct rerun_term *t)
+{
+	return t->in_from == 0 && t->in_to > 0;
+}
+
+/* The term evidence for step m in cx's course: 1 applied (counts in *t), 0 not, or when the step
+ * cannot tell (its own run will report the problem; *t is then all zero). */
+static int term_applied(struct step_ctx *cx, const struct rshift_dates *m, struct rerun_term *t)
+{
+	const char *zone = m->time_zone ? m->time_zone : cx->time_zone;
+	struct step_ctx scx = *cx;
+	struct err e = ERR_INIT;
+	const char **dates;
+	size_t i, n = 0;
+	int rc = 0;
+
+	memset(t, 0, sizeof(*t));
+	if (m->mode != RSHIFT_TERM || !zone || !*zone)
+		return 0;
+	scx.plan = plan_new();
+	scx.course = cJSON_Duplicate(cx->course, 1);
+	if (!step_shift_dates(&scx, m, &e)) {
+		dates = xcalloc(scx.plan->nchanges + 1, sizeof(*dates));
+		for (i = 0; i < scx.plan->nchanges; i++)
+			if (cJSON_IsString(scx.plan->changes[i].before))
+				dates[n++] = scx.plan->changes[i].before->valuestring;
+		rerun_term_count(m, zone, dates, n, t);
+		rc = rerun_term_applied(t);
+		free(dates);
+	}
+	cJSON_Delete(scx.course);
+	plan_free(scx.plan);
+	return rc;
+}
+
+/* ---------------------------------------------------------------- the guard */
+
+static void fmt_day(const struct rdate *d, char out[16])
+{
+	snprintf(out, 16, "%04d-%02d-%02d", d->y % 10000, d->m % 100, d->d % 100);
+}
+
+/* Dates in both terms: the course may be half shifted (a run interrupted on a machine whose journal
+ * we cannot see), or it has dates in the new term on purpose. The plan moves them all, as asked;
+ * a warning says so, so that nobody applies it without looking. */
+static void warn_half(struct step_ctx *cx, const struct step *st, const struct rshift_dates *m,
+		      const struct rerun_term *t)
+{
+	char ta[16];
+	char *msg;
+
+	fmt_day(&m->to_start, ta);
+	msg = xasprintf("step '%s' in course %s: %zu of the %zu dates it would move are already in the new term "
+			"(from %s) and %zu still in the old one: the course may be half shifted by a run this "
+			"machine has no journal of; the plan moves them all (check the dates, or narrow the step "
+			"with where:)", st->name, cx->course_id, t->in_to, t->n, ta, t->in_from);
+	plan_add_warning(cx->plan, st->name, cx->course_id, NULL, msg);
+	free(msg);
+}
+
+int rerun_guard(const struct rerun *rr, struct step_ctx *cx, const struct step *st, struct err *err)
+{
+	const struct rshift_dates *m = st->data;
+	const struct plan_course *pc;
+	const struct rerun_run *run;
+	struct rerun_term t;
+	struct buf why = BUF_INIT;
+	const char *kind;
+
+	(void)err;
+	if (!rr || st->action != &recipe_action_shift_dates)
+		return 0;
+	if ((run = rerun_find(rr, cx->course_id, st->name)) != NULL) {
+		const char *j = run->log->path, *when = hdr(run->log, "created_at");
+
+		if (run->log->finished) {
+			kind = "finished";
+			buf_printf(&why, "already applied to this course by the run of %s (journal %s), so no date "
+				   "is moved again; undo that run with `coursectl rollback %s`, or shift once more with "
+				   "--again", when ? when : "?", j, j);
+		} else {
+			kind = "interrupted";
+			buf_printf(&why, "an interrupted run of this recipe (%s, journal %s) may have moved some of "
+				   "these dates, so none is moved now; finish it with `coursectl apply --resume %s`, "
+				   "or undo it with `coursectl rollback %s`", when ? when : "?", j, j, j);
+		}
+		if (run->rolled_back_by)
+			buf_printf(&why, " (its rollback %s was interrupted: finish that with `coursectl apply "
+				   "--resume %s`)", run->rolled_back_by, run->rolled_back_by);
+	} else if (term_applied(cx, m, &t)) {
+		char fa[16], fb[16], ta[16];
+
+		kind = "in_canvas";
+		fmt_day(&m->from_start, fa);
+		fmt_day(&m->from_end, fb);
+		fmt_day(&m->to_start, ta);
+		buf_printf(&why, "the dates already sit in the new term: of the %zu dates this step would move, "
+			   "none is in the old term (%s to %s) and %zu %s in the new one (from %s), so it looks "
+			   "applied already and no date is moved; --again shifts them anyway", t.n, fa, fb, t.in_to,
+			   t.in_to == 1 ? "is" : "are", ta);
+	} else {
+		if (t.in_from && t.in_to)
+			warn_half(cx, st, m, &t);
+		return 0;
+	}
+	pc = plan_course(cx->plan, cx->course_id);
+	plan_add_skip(cx->plan, st->name, cx->course_id, RES_COURSE, cx->course_id, pc ? pc->name : NULL, NULL,
+		      buf_str(&why));
+	plan_mark_rerun(cx->plan, kind, run ? run->log->path : NULL);
+	buf_release(&why);
+	return 1;
+}
