@@ -364,7 +364,7 @@ static void test_set_title_url_collision(void **state)
 static void test_unwritable_field_is_skipped(void **state)
 {
 	struct fx *f = *state;
-	struct step_ctx cx = { f->p, "direct", NULL, "4821", NULL };
+	struct step_ctx cx = { f->p, "direct", NULL, "4821", NULL, 0 };
 	cJSON *course = cJSON_Parse("{\"discussion_topics\": [{\"id\": 7, \"title\": \"T\", \"unlock_at\": null}]}");
 	cJSON *t;
 
