@@ -208,3 +208,79 @@ test_a_second_ctrl_c_aborts_at_once() {
 	state_snap resumed.json
 	state_same full.json resumed.json "resume after ^C ^C"
 }
+
+# ---------------------------------------------------------------- rollback twice
+
+# writes_since SEQ: the writes (not GET) in the simulator's request log from SEQ on, one a line
+writes_since() {
+	curl -s "$SIM_URL/__sim/requests?since=$1" | jq -r '.[] | select(.method != "GET") | "\(.method) \(.path)"'
+}
+
+log_seq() {
+	curl -s "$SIM_URL/__sim/requests" | jq 'if length > 0 then .[-1].seq + 1 else 0 end'
+}
+
+test_rollback_twice_sends_nothing_the_second_time() {
+	sg_seed
+	sim_start --seed "$LOGDIR/seed.json"
+	state_snap seed.json
+	run apply.out apply --yes --journal "$LOGDIR/j.jsonl" "$LOGDIR/recipe.yaml"
+	expect_eq 0 "$RC" "apply ($(tail -n 3 "$LOGDIR/apply.out.err"))"
+	run rb1.out rollback --yes --journal "$LOGDIR/b1.jsonl" "$LOGDIR/j.jsonl"
+	expect_eq 0 "$RC" "first rollback ($(tail -n 3 "$LOGDIR/rb1.out.err"))"
+	settle
+	state_snap back.json
+	state_same seed.json back.json "the first rollback"
+	local seq
+	seq=$(log_seq)
+	run rb2.out rollback --yes --journal "$LOGDIR/b2.jsonl" "$LOGDIR/j.jsonl"
+	expect_eq 0 "$RC" "second rollback ($(tail -n 3 "$LOGDIR/rb2.out.err"))"
+	expect_match "^Already rolled back: $LOGDIR/j.jsonl was rolled back by $LOGDIR/b1.jsonl at [0-9T:Z-]+ \(82 changes\); nothing was sent\$" \
+		"$(tail -n 1 "$LOGDIR/rb2.out")" "the second rollback's line"
+	expect_eq "" "$(writes_since "$seq")" "writes of the second rollback"
+	expect_eq 0 "$(curl -s "$SIM_URL/__sim/requests?since=$seq" | jq length)" "requests of the second rollback"
+	[ ! -e "$LOGDIR/b2.jsonl" ] || fail "the second rollback wrote a journal"
+	# undoing the rollback puts the changes back: then the run can be rolled back again
+	run rbb.out rollback --yes --journal "$LOGDIR/c1.jsonl" "$LOGDIR/b1.jsonl"
+	expect_eq 0 "$RC" "rollback of the rollback ($(tail -n 3 "$LOGDIR/rbb.out.err"))"
+	run rb3.out rollback --yes --journal "$LOGDIR/b3.jsonl" "$LOGDIR/j.jsonl"
+	expect_eq 0 "$RC" "rollback after the rollback was undone ($(tail -n 3 "$LOGDIR/rb3.out.err"))"
+	expect_match "^Rolled back with 82 changes" "$(tail -n 1 "$LOGDIR/rb3.out")" "the third rollback's summary"
+	settle
+	state_snap back3.json
+	state_same seed.json back3.json "the rollback after the undone rollback"
+}
+
+test_interrupted_rollback_is_finished_by_the_next_one() {
+	sg_seed
+	sim_start --seed "$LOGDIR/seed.json" --latency-ms "$SG_LATENCY"
+	state_snap seed.json
+	run apply.out apply --yes --journal "$LOGDIR/j.jsonl" "$LOGDIR/recipe.yaml"
+	expect_eq 0 "$RC" "apply ($(tail -n 3 "$LOGDIR/apply.out.err"))"
+	settle
+	local pid rc=0 w0
+	w0=$(stats .writes)
+	CANVAS_API_TOKEN=$TOKEN "$COURSECTL" rollback --url "$SIM_URL" --yes --journal "$LOGDIR/b1.jsonl" \
+		"$LOGDIR/j.jsonl" >"$LOGDIR/rb1.out" 2>"$LOGDIR/rb1.err" </dev/null &
+	pid=$!
+	wait_writes $((w0 + 5)) "$pid"
+	kill -TERM "$pid"
+	wait "$pid" || rc=$?
+	expect_eq 130 "$rc" "the interrupted rollback's exit code"
+	expect_match "^interrupted \(SIGTERM\): .* resume with \`coursectl apply --resume $LOGDIR/b1.jsonl\`" \
+		"$(tail -n 1 "$LOGDIR/rb1.out")" "the interrupted rollback's line"
+	settle
+	run rb2.out rollback --yes "$LOGDIR/j.jsonl"
+	expect_eq 0 "$RC" "the second rollback ($(tail -n 3 "$LOGDIR/rb2.out.err"))"
+	expect_match "partly rolled back by $LOGDIR/b1.jsonl at [0-9T:Z-]+ \([0-9]+ of 82 changes undone\); finishing" \
+		"$(cat "$LOGDIR/rb2.out.err")" "the second rollback says it finishes the first"
+	settle
+	state_snap back.json
+	state_same seed.json back.json "the finished rollback"
+	local seq
+	seq=$(log_seq)
+	run rb3.out rollback --yes "$LOGDIR/j.jsonl"
+	expect_eq 0 "$RC" "a third rollback"
+	expect_match "^Already rolled back: " "$(tail -n 1 "$LOGDIR/rb3.out")" "the third rollback's line"
+	expect_eq "" "$(writes_since "$seq")" "writes of the third rollback"
+}
