@@ -712,8 +712,7 @@ static int unsent(struct unit *u, const struct err *err)
 	    (u->phase != 0 || u->obj->adopted || (u->type == U_CREATE && (u->posts > 1 || u->lost))))
 		return 0;
 	for (i = 0; i < u->nch; i++) {
-		outcome(u->x, u->ch[i], JOURNAL_SKIPPED, "not sent: the run stopped before its request left", NULL,
-			NULL);
+		outcome(u->x, u->ch[i], JOURNAL_SKIPPED, EXEC_NOT_SENT, NULL, NULL);
 		u->x->unsent[u->ch[i]] = 1;
 		free(u->x->res->error[u->ch[i]]);   /* the journal says why; the report counts it "not sent" */
 		u->x->res->error[u->ch[i]] = NULL;

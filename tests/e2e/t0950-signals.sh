@@ -1,6 +1,6 @@
 # tests/e2e/t0950-signals.sh -- safe to stop, safe to run twice (issue 16): Ctrl-C and SIGTERM
-# during apply, a second Ctrl-C, rollback of a journal already rolled back, and `journal show`
-# leading with its summary and next step.
+# during apply, a second Ctrl-C, rollback of a journal already rolled back (or partly: the next
+# rollback finishes it), and `journal show` leading with its summary and next step.
 #
 # Workload: a seed from tests/fixtures/gen-seed.sh (2 courses x 10 assignments, 20 pages, 3
 # modules) and a recipe of shift_dates {days: 7} plus a replace_text in pages: about 90 changes,
@@ -179,12 +179,23 @@ test_sigterm_stops_in_order_and_resume_finishes() {
 	expect_eq 130 "$rc" "exit code after SIGTERM"
 	expect_match "^interrupted \(SIGTERM\): [0-9]+ done, [1-9][0-9]* in doubt.* — resume with \`coursectl apply --resume $LOGDIR/j.jsonl\` or undo with \`coursectl rollback $LOGDIR/j.jsonl\`$" \
 		"$(tail -n 1 "$LOGDIR/apply.out")" "the last line"
+	# journal show leads with how the run ended and what to run next; the per-change lines follow
+	"$COURSECTL" journal show "$LOGDIR/j.jsonl" >"$LOGDIR/show.out"
+	expect_match "^interrupted: [0-9]+ done, [1-9][0-9]* in doubt \(intent without outcome\), [0-9]+ not sent \(of 82 changes\)\$" \
+		"$(head -n 1 "$LOGDIR/show.out")" "journal show's first line"
+	expect_match "^next: coursectl apply --resume $LOGDIR/j.jsonl \(checks the [1-9][0-9]* in doubt against Canvas, writes the rest\), or coursectl rollback $LOGDIR/j.jsonl to undo the run\$" \
+		"$(sed -n 2p "$LOGDIR/show.out")" "journal show's second line"
+	grep -q '^  #' <(head -n 4 "$LOGDIR/show.out") && fail "per-change lines before the summary: $(head "$LOGDIR/show.out")"
 	settle
 	run resume.out apply --yes --resume "$LOGDIR/j.jsonl"
 	expect_eq 0 "$RC" "resume ($(tail -n 3 "$LOGDIR/resume.out.err"))"
 	settle
 	state_snap resumed.json
 	state_same full.json resumed.json "resume after SIGTERM"
+	"$COURSECTL" journal show "$LOGDIR/j.jsonl" >"$LOGDIR/show2.out"
+	expect_eq "finished: 82 done (of 82 changes)" "$(head -n 1 "$LOGDIR/show2.out")" "journal show after the resume"
+	expect_eq "next: nothing; coursectl rollback $LOGDIR/j.jsonl undoes the run" "$(sed -n 2p "$LOGDIR/show2.out")" \
+		"its next step"
 }
 
 test_a_second_ctrl_c_aborts_at_once() {
@@ -240,6 +251,9 @@ test_rollback_twice_sends_nothing_the_second_time() {
 	expect_eq "" "$(writes_since "$seq")" "writes of the second rollback"
 	expect_eq 0 "$(curl -s "$SIM_URL/__sim/requests?since=$seq" | jq length)" "requests of the second rollback"
 	[ ! -e "$LOGDIR/b2.jsonl" ] || fail "the second rollback wrote a journal"
+	# journal show says who undid the run, first
+	"$COURSECTL" journal show "$LOGDIR/j.jsonl" >"$LOGDIR/show.out"
+	expect_match "rolled back by $LOGDIR/b1.jsonl" "$(head -n 3 "$LOGDIR/show.out")" "journal show's first lines"
 	# undoing the rollback puts the changes back: then the run can be rolled back again
 	run rbb.out rollback --yes --journal "$LOGDIR/c1.jsonl" "$LOGDIR/b1.jsonl"
 	expect_eq 0 "$RC" "rollback of the rollback ($(tail -n 3 "$LOGDIR/rbb.out.err"))"
