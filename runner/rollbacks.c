@@ -5,10 +5,12 @@
  * journal: header "run": "rollback", "rollback_of": J (journal.c), a plan that is the undo plan
  * of J as it was (exec_inverse_plan), and per change whether it was done. So:
  *   - found: the .jsonl files of J's directory and of the default journal directory whose first
- *     64 KiB (the header's fields before its plan) say "run":"rollback" are read, and those whose
- *     rollback_of is J (the same file by realpath; by file name when the path it names is gone)
- *     are kept. Reading every journal in full would parse every plan; the prefix test reads only
- *     rollbacks;
+ *     64 KiB (the header's fields before its plan) say "run":"rollback" are read, and those that
+ *     undid J are kept: their rollback_of_run is J's run_id (journal.c: a random id per run; a
+ *     path is no identity -- a new run may be journaled to the same file name, as t0931 does), or,
+ *     for a J written before run ids, their rollback_of is J (the same file by realpath; by file
+ *     name when the path it names is gone). Reading every journal in full would parse every plan;
+ *     the prefix test reads only rollbacks;
  *   - complete: every change of its plan done and no undo step skipped;
  *   - covers J: every change of J's undo plan now (same course, kind, id, op, field -- the undo
  *     plan is a pure function of the journal, "new:N" numbering included) is in its plan. A
@@ -72,6 +74,24 @@ static int same_journal(const char *of, const char *real)
 	return same;
 }
 
+/* The run_id of the journal at path (its header, first line), malloced, or NULL (none: a journal
+ * written before run ids; then rollbacks are matched by path). */
+static char *header_run_id(const char *path)
+{
+	struct journal_log *l = NULL;
+	struct err e = ERR_INIT;
+	const char *id;
+	char *out = NULL;
+
+	if (journal_read(&l, path, &e))
+		return NULL;
+	id = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(l->header, "run_id"));
+	if (id)
+		out = xstrdup(id);
+	journal_log_free(l);
+	return out;
+}
+
 static void fill(struct rollback_ref *r)
 {
 	const cJSON *ca = cJSON_GetObjectItemCaseSensitive(r->log->header, "created_at");
@@ -91,8 +111,10 @@ static int newest_first(const void *a, const void *b)
 	return strcmp(y->created_at, x->created_at);
 }
 
-/* Add the rollbacks of `real` found in dir to *out (skipping paths already there). */
-static void scan(const char *dir, const char *real, struct rollback_ref **out, size_t *n, size_t *alloc)
+/* Add the rollbacks of `real` (whose header's run_id is run_id, or NULL) found in dir to *out
+ * (skipping paths already there). */
+static void scan(const char *dir, const char *real, const char *run_id, struct rollback_ref **out, size_t *n,
+		 size_t *alloc)
 {
 	DIR *d = opendir(dir);
 	struct dirent *de;
@@ -105,6 +127,7 @@ static void scan(const char *dir, const char *real, struct rollback_ref **out, s
 		struct journal_log *l = NULL;
 		struct err e = ERR_INIT;
 		const cJSON *of;
+		const char *of_run;
 		int dup = 0;
 
 		if (de->d_name[0] == '.' || len <= 6 || strcmp(de->d_name + len - 6, ".jsonl"))
@@ -122,7 +145,9 @@ static void scan(const char *dir, const char *real, struct rollback_ref **out, s
 		}
 		free(path);
 		of = cJSON_GetObjectItemCaseSensitive(l->header, "rollback_of");
-		if (!cJSON_IsString(of) || !same_journal(of->valuestring, real)) {
+		of_run = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(l->header, "rollback_of_run"));
+		if (run_id ? !of_run || strcmp(of_run, run_id)
+			   : !cJSON_IsString(of) || !same_journal(of->valuestring, real)) {
 			journal_log_free(l);
 			continue;
 		}
@@ -141,7 +166,7 @@ static void scan(const char *dir, const char *real, struct rollback_ref **out, s
 
 static void find(const char *path, struct rollback_ref **out, size_t *n, int depth)
 {
-	char real[PATH_MAX], *copy, *dir = NULL;
+	char real[PATH_MAX], *copy, *dir = NULL, *run_id;
 	size_t alloc = 0, i;
 	struct err e = ERR_INIT;
 
@@ -149,12 +174,14 @@ static void find(const char *path, struct rollback_ref **out, size_t *n, int dep
 	*n = 0;
 	if (!realpath(path, real))
 		return;
+	run_id = header_run_id(real);
 	copy = xstrdup(real);
-	scan(dirname(copy), real, out, n, &alloc);
+	scan(dirname(copy), real, run_id, out, n, &alloc);
 	free(copy);
 	if (!journal_default_dir(&dir, &e))
-		scan(dir, real, out, n, &alloc);
+		scan(dir, real, run_id, out, n, &alloc);
 	free(dir);
+	free(run_id);
 	if (*n > 1)
 		qsort(*out, *n, sizeof(**out), newest_first);
 	for (i = 0; depth == 0 && i < *n; i++) {
