@@ -435,6 +435,9 @@ int apply_plan(struct canvas *cv, const struct plan *p, const struct apply_opts 
 			errorf("cannot write the result to standard output");
 		cJSON_Delete(doc);
 	} else if (rc && err.code == ERR_INTERRUPTED) {
+		/* stdout may be a pipe whose reader the same Ctrl-C ended (| tee): say it on stderr first */
+		if (!isatty(STDOUT_FILENO))
+			errorf("%s", left);
 		printf("%s\n", left);
 	} else {
 		printf("%s %zu change%s to %zu object%s; %zu failed; %zu conflict%s\n",

@@ -14,7 +14,8 @@
 # terminal, coursectl the foreground process group) and writes ^C (0x03) to the master side; the
 # terminal's line discipline turns that into SIGINT, as a keyboard does. The helper reports
 # "exit N" or "signal N": before issue 16 coursectl died by the signal ("signal 2", no message).
-# SIGTERM is sent with kill to the process itself. After either, `apply --resume` must reach
+# With stdout piped (`| cat`), the same ^C ends the reader: the line must reach stderr and the exit
+# code stay 130. SIGTERM is sent with kill to the process itself. After either, `apply --resume` must reach
 # exactly the state of an uninterrupted run (whole /__sim/state dumps normalised with lib.sh's
 # SIM_NORM, as t0920 compares them).
 
@@ -218,6 +219,25 @@ test_a_second_ctrl_c_aborts_at_once() {
 	settle
 	state_snap resumed.json
 	state_same full.json resumed.json "resume after ^C ^C"
+}
+
+test_ctrl_c_with_stdout_piped_still_says_so_and_exits_130() {
+	sg_seed
+	sim_start --seed "$LOGDIR/seed.json" --latency-ms "$SG_LATENCY"
+	# `coursectl apply ... | cat`: the ^C ends cat too, so stdout is a broken pipe by the time the
+	# run has stopped; the line goes to stderr first, and the exit code stays 130. The shell traps
+	# INT (so that it waits and reports; its children get the default action back)
+	cat >"$LOGDIR/piped.sh" <<EOF
+#!/bin/bash
+trap 'true' INT
+"$COURSECTL" "\$@" 2>"$LOGDIR/piped.err" | cat
+echo "\${PIPESTATUS[0]} \${PIPESTATUS[1]}" >"$LOGDIR/piped.rc"
+EOF
+	chmod +x "$LOGDIR/piped.sh"
+	COURSECTL=$LOGDIR/piped.sh on_pty apply.out 5 -- apply --yes --journal "$LOGDIR/j.jsonl" "$LOGDIR/recipe.yaml"
+	expect_eq "130 130" "$(cat "$LOGDIR/piped.rc")" "exit codes of coursectl and cat"
+	expect_match "coursectl: error: interrupted \(SIGINT\): [0-9]+ done, [0-9]+ in doubt.* — resume with \`coursectl apply --resume $LOGDIR/j.jsonl\`" \
+		"$(cat "$LOGDIR/piped.err")" "the line on stderr"
 }
 
 # ---------------------------------------------------------------- rollback twice
