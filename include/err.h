@@ -27,7 +27,9 @@ enum err_code {
 	ERR_CORRUPT = -7,    /* a plan or journal is damaged */
 	ERR_IO = -8,         /* a local file or socket failed */
 	ERR_AUTH = -9,       /* token invalid, expired or revoked (exit code 3) */
-	ERR_USAGE = -10      /* bad command line (exit code 64) */
+	ERR_USAGE = -10,     /* bad command line (exit code 64) */
+	ERR_INTERRUPTED = -11, /* SIGINT or SIGTERM stopped a run (exit code 130) */
+	ERR_NOTSENT = -12    /* the engine stopped before the request ever left (http_run) */
 };
 
 #define ERR_MSG_MAX 512

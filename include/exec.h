@@ -39,6 +39,11 @@
 #include "journal.h"
 #include "plan.h"
 
+/* The reason journaled with a change skipped because the run stopped (an interrupt, a 401) before
+ * its request ever left: nothing of it reached Canvas; resume writes it (journal show counts it
+ * "not sent"). */
+#define EXEC_NOT_SENT "not sent: the run stopped before its request left"
+
 struct exec_opts {
 	struct journal *journal;               /* required: every write is journaled */
 	int force;                             /* write over conflicts */

@@ -76,13 +76,15 @@ struct http_req {
 	char *content_type_resp;   /* NULL or the response Content-Type (malloced) */
 	double rate_remaining;     /* X-Rate-Limit-Remaining, or -1e9 when absent */
 	double request_cost;       /* X-Request-Cost, or -1 */
-	struct err err;            /* ERR_OK when a response arrived (any status) */
+	struct err err;            /* ERR_OK when a response arrived (any status); ERR_NOTSENT when the
+				      engine was stopped before the request was ever sent */
 	int attempts;              /* requests sent, retries included */
 	int throttled;             /* how many of them were throttled */
 	int redirects;             /* same-origin redirects followed */
 
 	/* engine-private */
 	struct http_req *next;
+	struct http_req *run_prev, *run_next;   /* the requests in flight (to abandon them) */
 	void *easy;
 	void *headers;
 	double not_before;         /* monotonic seconds */
@@ -118,6 +120,12 @@ int http_run(struct http *h, struct err *err);
 /* Stop starting new requests; those in flight finish (used after a fatal error such as a 401). */
 void http_stop(struct http *h);
 int http_stopped(const struct http *h);
+/* The signal (SIGINT, SIGTERM) that stopped the engine, or 0. http_run polls interrupt_pending()
+ * (interrupt.h): on a signal it stops as http_stop does, gives the requests in flight
+ * HTTP_INTERRUPT_GRACE_S seconds to be answered, then abandons them (done() with status 0 and an
+ * error: their outcome is unknown). */
+int http_interrupted(const struct http *h);
+#define HTTP_INTERRUPT_GRACE_S 5.0
 
 const struct http_stats *http_get_stats(const struct http *h);
 const char *http_base_url(const struct http *h);

@@ -3,7 +3,8 @@
  * A journal is a JSON Lines file, mode 0600, one record a line:
  *   {"type":"header", "format":"coursectl-journal", "version":1, "tool", "run":"apply"|"rollback",
  *    "base_url", "recipe", "recipe_sha256", "plan_sha256", "courses":[...], "created_at", "user",
- *    "rollback_of"?, "plan": {the whole plan file, docs/plan-format.md}}
+ *    "run_id" (random, this run's identity), "rollback_of"?, "rollback_of_run"? (the run_id of the
+ *    journal a rollback undoes), "plan": {the whole plan file, docs/plan-format.md}}
  *   {"type":"intent",  "seq":N, "at":TIME}                      before the request for change N leaves
  *   {"type":"intent",  "seq":N, "at":TIME, "adopted":{"id":ID, "live":{...}}}
  *                                    a resume took object ID as create N's result; live: the object

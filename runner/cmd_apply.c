@@ -14,7 +14,11 @@
  *   Applied N changes to M objects; F failed; C conflicts
  * -- then, when anything is left, a last line naming it and the command that goes on -- and the
  * exit code is 0 only when nothing is left (1 otherwise, 3 when the token was refused mid-run, 64
- * usage; "what is left" below).
+ * usage, 130 when SIGINT or SIGTERM stopped the run; "what is left" below).
+ * Signals (issue 16): apply_plan catches SIGINT and SIGTERM from the journal's creation to the end
+ * of the writes (interrupt.h); the engine stops sending, exec_run returns ERR_INTERRUPTED with
+ * every answer journaled, and the last line is "interrupted (SIGINT): N done, M in doubt[, K not
+ * sent] — resume with `coursectl apply --resume J` or undo with `coursectl rollback J`".
  *
  * Inputs. A recipe is planned first, exactly as `plan` does (plan_make), and the plan is shown. A
  * saved plan (a JSON file whose "format" is coursectl-plan) is applied exactly as saved, and only
@@ -58,6 +62,7 @@
 #include "dates.h"
 #include "exec.h"
 #include "exitcode.h"
+#include "interrupt.h"
 #include "journal.h"
 #include "msg.h"
 #include "plan.h"
@@ -216,6 +221,35 @@ static char *left_line(const struct plan *p, const struct exec_result *r, const 
 	return buf_detach(&b, NULL);
 }
 
+/* The last line of an interrupted run (issue 16): "interrupted: 40 done, 8 in doubt, 120 not sent —
+ * resume with `coursectl apply --resume J` or undo with `coursectl rollback J`". The counts are
+ * the whole run's (a resume's earlier done changes included); "not sent" are changes whose request
+ * never left (not started), failed, conflicts and skips follow when there are any. Malloced. */
+static char *interrupted_line(const struct plan *p, const struct exec_result *r, const struct apply_opts *o,
+			      const char *jpath, const struct err *err)
+{
+	struct buf b = BUF_INIT;
+	size_t failed = 0, i;
+
+	(void)p;
+	(void)o;
+	for (i = 0; i < r->n; i++)
+		failed += r->state[i] == JOURNAL_FAILED;
+	buf_printf(&b, "interrupted (%s): %zu done, %zu in doubt", err->msg + strlen("interrupted by "), r->done,
+		   r->in_doubt);
+	if (r->not_started)
+		buf_printf(&b, ", %zu not sent", r->not_started);
+	if (failed)
+		buf_printf(&b, ", %zu failed", failed);
+	if (r->conflicts)
+		buf_printf(&b, ", %zu conflict%s", r->conflicts, r->conflicts == 1 ? "" : "s");
+	if (r->skipped)
+		buf_printf(&b, ", %zu skipped", r->skipped);
+	buf_printf(&b, " \xe2\x80\x94 resume with `coursectl apply --resume %s` or undo with `coursectl rollback %s`",
+		   jpath, jpath);
+	return buf_detach(&b, NULL);
+}
+
 static cJSON *id_json(const char *id)
 {
 	char *end;
@@ -316,11 +350,13 @@ int apply_plan(struct canvas *cv, const struct plan *p, const struct apply_opts 
 			return EXIT_ERROR;
 		}
 	}
+	interrupt_install();   /* from here Ctrl-C stops the run in order (interrupt.h) */
 	if (o->resume)
 		rc = journal_reopen(&j, o->resume->path, &err);
 	else
 		rc = journal_create(&j, o->journal, o->run, p, o->rollback_of, &err);
 	if (rc) {
+		interrupt_restore();
 		errorf("%s", err.msg);
 		return err_exit_code(&err);
 	}
@@ -342,6 +378,7 @@ int apply_plan(struct canvas *cv, const struct plan *p, const struct apply_opts 
 		eo.prior_stored = stored;
 	}
 	rc = exec_run(cv, p, &eo, &res, &err);
+	interrupt_restore();
 	progress_end();
 	for (i = 0; i < res.n; i++) {
 		if (!res.error[i])
@@ -360,7 +397,9 @@ int apply_plan(struct canvas *cv, const struct plan *p, const struct apply_opts 
 	}
 	if (rc) {
 		journal_close(j);
-		if (err.code == ERR_AUTH) {
+		if (err.code == ERR_INTERRUPTED) {
+			/* the line that says it all comes last (interrupted_line) */
+		} else if (err.code == ERR_AUTH) {
 			errorf("%s", err.msg);
 			errorf("the run stopped; the journal %s is complete. With a new token, run `coursectl apply "
 			       "--resume %s` to finish (done changes are not written again)", jpath, jpath);
@@ -377,7 +416,10 @@ int apply_plan(struct canvas *cv, const struct plan *p, const struct apply_opts 
 		}
 		cJSON_Delete(s);
 	}
-	left = rc || left_count(p, &res, o) ? left_line(p, &res, o, jpath, rc != 0) : NULL;
+	if (rc && err.code == ERR_INTERRUPTED)
+		left = interrupted_line(p, &res, o, jpath, &err);
+	else
+		left = rc || left_count(p, &res, o) ? left_line(p, &res, o, jpath, rc != 0) : NULL;
 	if (o->json) {
 		cJSON *doc = result_json(p, &res, jpath, o->run);
 		cJSON *js = cJSON_GetObjectItemCaseSensitive(doc, "summary");
@@ -387,9 +429,16 @@ int apply_plan(struct canvas *cv, const struct plan *p, const struct apply_opts 
 			cJSON_AddNumberToObject(js, "undo_skipped", (double)undo_skipped(p, o));
 		if (left)
 			cJSON_AddStringToObject(doc, "left_line", left);
+		if (rc && err.code == ERR_INTERRUPTED)
+			errorf("%s", left);
 		if (print_doc(doc))
 			errorf("cannot write the result to standard output");
 		cJSON_Delete(doc);
+	} else if (rc && err.code == ERR_INTERRUPTED) {
+		/* stdout may be a pipe whose reader the same Ctrl-C ended (| tee): say it on stderr first */
+		if (!isatty(STDOUT_FILENO))
+			errorf("%s", left);
+		printf("%s\n", left);
 	} else {
 		printf("%s %zu change%s to %zu object%s; %zu failed; %zu conflict%s\n",
 		       !strcmp(o->run, "rollback") ? "Rolled back with" : "Applied", res.done, res.done == 1 ? "" : "s",
@@ -403,7 +452,7 @@ int apply_plan(struct canvas *cv, const struct plan *p, const struct apply_opts 
 			printf("%s\n", left);
 	}
 	if (rc)
-		rc = err.code == ERR_AUTH ? EXIT_AUTH : EXIT_ERROR;
+		rc = err.code == ERR_AUTH ? EXIT_AUTH : err.code == ERR_INTERRUPTED ? EXIT_INTERRUPTED : EXIT_ERROR;
 	else
 		rc = left || res.doubts ? EXIT_ERROR : EXIT_OK;
 	free(left);
@@ -440,7 +489,8 @@ static void usage(FILE *fp)
 		    "   --var NAME=VALUE       set a recipe variable\n"
 		    "   --color WHEN           auto (default), always, never: colour in the plan shown\n"
 		    PLAN_OPTS_HELP		    "\nExit codes: 0 every change applied, 1 something failed or conflicted (or an error),\n"
-		    "3 the token was refused (resume with a new token), 64 usage.\n"
+		    "3 the token was refused (resume with a new token), 64 usage, 130 interrupted (Ctrl-C or\n"
+		    "SIGTERM: the run stops sending, journals the answers in flight and says how to resume).\n"
 		    CONFIG_OPTIONS_HELP);
 }
 

@@ -5,11 +5,14 @@
  *
  * What a person asks after a run went wrong: what did it change, what failed, is it finished, and
  * what now. `show` reads the journal (journal_read: a torn last line is forgiven, any other damage
- * is refused with FILE:LINE) and prints the header, the count of changes in each state, one line
- * per change that failed, met a conflict or has an intent without an outcome (it may or may not
- * have reached Canvas), and how the run ended: finished, interrupted (with the resume command), or
- * running (another coursectl holds the journal's lock). `list` does the same in one line per
- * journal of the default directory (or --dir), newest first.
+ * is refused with FILE:LINE) and answers in that order (issue 16: the answer used to come after
+ * 176 "in doubt" lines): first how the run ended -- finished, interrupted, or running (another
+ * coursectl holds the journal's lock) -- with its counts, then the command to run next (resume,
+ * rollback, nothing), then whether and by which journal it was rolled back (rollbacks.c: complete
+ * or in part); then the header, the count of changes in each state, and one line per change that
+ * failed, met a conflict or has an intent without an outcome (it may or may not have reached
+ * Canvas). `list` does the same in one line per journal of the default directory (or --dir),
+ * newest first.
  *
  * Decisions where the issue is silent:
  *   - Exit codes: show exits 0 for any readable journal (failures inside it are its content, not
@@ -41,11 +44,13 @@
 
 #include "buf.h"
 #include "cmd.h"
+#include "exec.h"
 #include "exitcode.h"
 #include "journal.h"
 #include "msg.h"
 #include "plan.h"
 #include "render.h"
+#include "rollbacks.h"
 #include "xalloc.h"
 
 #define NSTATES (JOURNAL_SKIPPED + 1)
@@ -61,10 +66,11 @@ static void usage(FILE *fp)
 		    "replaces), then a record before each change is sent and one after. It is what\n"
 		    "`coursectl apply --resume` and `coursectl rollback` work from. Journals live in\n"
 		    "$XDG_STATE_HOME/coursectl/journals (else ~/.local/state/coursectl/journals), mode 600.\n\n"
-		    "   show JOURNAL           the run (recipe, Canvas, courses, who, when), how many changes\n"
-		    "                          are done, failed, conflicts, skipped, in doubt or not started,\n"
-		    "                          one line per change that needs attention, and whether the run\n"
-		    "                          finished\n"
+		    "   show JOURNAL           whether the run finished, its counts and the command to run\n"
+		    "                          next (and the rollback that undid it); then the run (recipe,\n"
+		    "                          Canvas, courses, who, when), how many changes are done, failed,\n"
+		    "                          conflicts, skipped, in doubt or not started, and one line per\n"
+		    "                          change that needs attention\n"
 		    "   list                   recent journals, newest first: time, run, courses, counts, status\n"
 		    "   --dir DIR              list the journals in DIR instead of the default directory\n"
 		    "   --limit N              list at most N journals (default %d; 0: all)\n"
@@ -220,13 +226,93 @@ static int needs_attention(enum journal_state s)
 	return s == JOURNAL_FAILED || s == JOURNAL_CONFLICT || s == JOURNAL_INTENT;
 }
 
-static void show_text(const struct journal_log *l, int running, struct buf *out)
+/* The rollback that undid l, complete or in part (rollbacks.c), or NULL; from r[0..n). */
+static const struct rollback_ref *undone_by(const struct journal_log *l, const struct rollback_ref *r, size_t n)
+{
+	struct plan *undo = NULL;
+	struct err e = ERR_INIT;
+	const struct rollback_ref *by = NULL;
+
+	if (!n || exec_inverse_plan(&undo, l, &e))
+		return NULL;
+	if (undo->nchanges)
+		by = rollbacks_covering(undo, r, n, 1);
+	if (!by && undo->nchanges)
+		by = rollbacks_covering(undo, r, n, 0);
+	plan_free(undo);
+	return by;
+}
+
+/* The first lines: how the run ended and its counts, the command to run next, the rollback that
+ * undid it. */
+static void show_lead(const struct journal_log *l, int running, const struct rollback_ref *by, struct buf *out)
+{
+	size_t counts[NSTATES], left;
+	int rb = hdr_str(l, "run") && !strcmp(hdr_str(l, "run"), "rollback");
+
+	size_t unsent = 0, i;
+
+	count_states(l, counts);
+	left = l->plan->nchanges - counts[JOURNAL_DONE];
+	/* changes whose request never left when the run stopped (exec.c unsent()): not sent, not "skipped" */
+	for (i = 0; i < l->plan->nchanges; i++)
+		unsent += l->state[i] == JOURNAL_SKIPPED && l->error[i] &&
+			  strstr(l->error[i], EXEC_NOT_SENT);
+	counts[JOURNAL_SKIPPED] -= unsent;
+	buf_printf(out, "%s: ", status_of(l, running));
+	put_counts(out, counts);
+	if (unsent)
+		buf_printf(out, ", %zu not sent", unsent);
+	counts[JOURNAL_SKIPPED] += unsent;
+	buf_printf(out, " (of %zu change%s)\n", l->plan->nchanges, l->plan->nchanges == 1 ? "" : "s");
+	buf_puts(out, "next: ");
+	if (running) {
+		buf_puts(out, "wait: another coursectl holds the journal's lock (");
+		put_safe(out, l->path);
+		buf_puts(out, ".lock); look again when it ends\n");
+	} else if (by && by->complete) {
+		buf_puts(out, "nothing: the run was rolled back\n");
+	} else if (by) {
+		buf_puts(out, "coursectl rollback ");
+		put_safe(out, l->path);
+		buf_puts(out, " finishes the rollback\n");
+	} else if (left || !l->finished) {
+		buf_puts(out, "coursectl apply --resume ");
+		put_safe(out, l->path);
+		if (counts[JOURNAL_INTENT])
+			buf_printf(out, " (checks the %zu in doubt against Canvas", counts[JOURNAL_INTENT]);
+		else
+			buf_puts(out, " (");
+		buf_printf(out, "%swrites the rest%s), or coursectl rollback ", counts[JOURNAL_INTENT] ? ", " : "",
+			   counts[JOURNAL_CONFLICT] ? "; --force writes over the conflicts" : "");
+		put_safe(out, l->path);
+		buf_printf(out, " to undo %s\n", rb ? "this rollback" : "the run");
+	} else {
+		buf_puts(out, "nothing; coursectl rollback ");
+		put_safe(out, l->path);
+		buf_printf(out, " undoes %s\n", rb ? "this rollback" : "the run");
+	}
+	if (by) {
+		buf_puts(out, "rolled back by ");
+		put_safe(out, by->path);
+		buf_puts(out, " at ");
+		put_safe(out, by->created_at);
+		if (by->complete)
+			buf_puts(out, ", completely\n");
+		else
+			buf_printf(out, ", in part: %zu of %zu changes undone\n", by->done, by->changes);
+	}
+	buf_putc(out, '\n');
+}
+
+static void show_text(const struct journal_log *l, int running, const struct rollback_ref *by, struct buf *out)
 {
 	const struct plan *p = l->plan;
 	const char *sha = hdr_str(l, "recipe_sha256"), *of = hdr_str(l, "rollback_of");
 	size_t counts[NSTATES], i, n = 0;
 
 	count_states(l, counts);
+	show_lead(l, running, by, out);
 	buf_puts(out, "Journal ");
 	put_safe(out, l->path);
 	buf_puts(out, "\n  run       ");
@@ -297,24 +383,12 @@ static void show_text(const struct journal_log *l, int running, struct buf *out)
 		}
 		buf_putc(out, '\n');
 	}
-	buf_putc(out, '\n');
 	if (l->torn_tail)
-		buf_printf(out, "note: line %ld was incomplete (the run stopped while writing it) and is "
+		buf_printf(out, "\nnote: line %ld was incomplete (the run stopped while writing it) and is "
 			   "ignored\n", l->lines + 1);
-	if (running) {
-		buf_puts(out, "running: another coursectl holds the journal's lock (");
-		put_safe(out, l->path);
-		buf_puts(out, ".lock)\n");
-	} else if (l->finished) {
-		buf_puts(out, "finished\n");
-	} else {
-		buf_puts(out, "interrupted: resume with coursectl apply --resume ");
-		put_safe(out, l->path);
-		buf_putc(out, '\n');
-	}
 }
 
-static cJSON *show_json(const struct journal_log *l, int running)
+static cJSON *show_json(const struct journal_log *l, int running, const struct rollback_ref *by)
 {
 	static const char *const keys[] = { "run", "tool", "base_url", "recipe", "recipe_sha256", "plan_sha256",
 					    "created_at", "user", "rollback_of" };
@@ -355,6 +429,14 @@ static cJSON *show_json(const struct journal_log *l, int running)
 		cJSON_AddItemToArray(arr, o);
 	}
 	cJSON_AddStringToObject(doc, "status", status_of(l, running));
+	if (by) {
+		o = cJSON_AddObjectToObject(doc, "rolled_back_by");
+		cJSON_AddStringToObject(o, "journal", by->path);
+		cJSON_AddStringToObject(o, "at", by->created_at);
+		cJSON_AddBoolToObject(o, "complete", by->complete);
+		cJSON_AddNumberToObject(o, "done", (double)by->done);
+		cJSON_AddNumberToObject(o, "changes", (double)by->changes);
+	}
 	cJSON_AddBoolToObject(doc, "finished", l->finished);
 	cJSON_AddBoolToObject(doc, "torn_tail", l->torn_tail);
 	cJSON_AddNumberToObject(doc, "lines", (double)l->lines);
@@ -367,6 +449,9 @@ static int cmd_show(int argc, char **argv)
 	struct journal_log *l = NULL;
 	struct err err = ERR_INIT;
 	struct buf out = BUF_INIT;
+	struct rollback_ref *refs = NULL;
+	const struct rollback_ref *by;
+	size_t nrefs = 0;
 	int i, json = 0, rc, running;
 
 	for (i = 1; i < argc; i++) {
@@ -401,13 +486,16 @@ static int cmd_show(int argc, char **argv)
 		return EXIT_ERROR;
 	}
 	running = !l->finished && journal_running(path);
+	rollbacks_find(path, &refs, &nrefs, &err);
+	by = undone_by(l, refs, nrefs);
 	if (json) {
-		rc = print_json(show_json(l, running));
+		rc = print_json(show_json(l, running, by));
 	} else {
-		show_text(l, running, &out);
+		show_text(l, running, by, &out);
 		rc = write_out(&out);
 	}
 	buf_release(&out);
+	rollbacks_free(refs, nrefs);
 	journal_log_free(l);
 	return rc;
 }

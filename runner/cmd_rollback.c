@@ -22,6 +22,13 @@
  * "the value that was there". A mismatch stops the rollback, dry run included, before Canvas is
  * contacted.
  *
+ * Idempotent (issue 16): before Canvas is contacted, the rollbacks this journal has had are looked
+ * up (rollbacks.c: the rollback journals next to it and in the journal directory). One that undid
+ * everything the journal's undo plan holds now: "already rolled back by J2 at T", nothing sent,
+ * exit 0. One that undid part of it (stopped, conflicts, interrupted): the rollback finishes that
+ * one -- `apply --resume J2`'s run, in J2's own journal, so what J2 did is not done twice and a
+ * re-created object is not created again -- and says so. Else a new rollback as before.
+ *
  * --dry-run shows the rollback as a plan diff (render_text, or the plan JSON with --format json)
  * and touches neither Canvas nor any journal. The rollback runs against the Canvas the journal was
  * written for only (its base URL; --url must agree).
@@ -42,6 +49,7 @@
 #include "msg.h"
 #include "plan.h"
 #include "render.h"
+#include "rollbacks.h"
 #include "xalloc.h"
 
 static void usage(FILE *fp)
@@ -61,11 +69,71 @@ static void usage(FILE *fp)
 		    CONFIG_OPTIONS_HELP);
 }
 
+/* Has journal `path` (read: l) been rolled back before (rollbacks.c)? 0: no (or the earlier
+ * rollbacks do not cover what is to undo now): roll back as usual. 1: completely, by J2: said so
+ * (text on stdout, or a JSON document), *rc = 0, nothing is sent. 2: partly, by J2: said so, and
+ * *prior is J2's journal read, for the caller to finish (malloced: journal_log_free). */
+static int rollback_done_before(const char *path, const struct journal_log *l, const struct apply_opts *ao,
+				struct journal_log **prior, int *rc)
+{
+	struct rollback_ref *r = NULL;
+	struct plan *undo = NULL;
+	struct err e = ERR_INIT;
+	const struct rollback_ref *by;
+	size_t n = 0;
+	int what = 0;
+
+	if (rollbacks_find(path, &r, &n, &e) || !n || exec_inverse_plan(&undo, l, &e))
+		goto out;
+	if (!undo->nchanges && !undo->nskipped)
+		goto out;       /* nothing to undo: said so as before */
+	if ((by = rollbacks_covering(undo, r, n, 1))) {
+		if (ao->json) {
+			cJSON *doc = cJSON_CreateObject();
+			char *s;
+
+			cJSON_AddStringToObject(doc, "format", "coursectl-apply-result");
+			cJSON_AddNumberToObject(doc, "version", 1);
+			cJSON_AddStringToObject(doc, "run", "rollback");
+			cJSON_AddNullToObject(doc, "journal");
+			cJSON_AddStringToObject(doc, "already_rolled_back_by", by->path);
+			cJSON_AddStringToObject(doc, "rolled_back_at", by->created_at);
+			s = cJSON_Print(doc);
+			if (s)
+				printf("%s\n", s);
+			free(s);
+			cJSON_Delete(doc);
+		} else {
+			printf("Already rolled back: %s was rolled back by %s at %s (%zu change%s); nothing was sent\n",
+			       path, by->path, by->created_at, by->done, by->done == 1 ? "" : "s");
+		}
+		*rc = EXIT_OK;
+		what = 1;
+	} else if ((by = rollbacks_covering(undo, r, n, 0))) {
+		struct err re = ERR_INIT;
+
+		if (journal_read(prior, by->path, &re)) {
+			warnf("%s was partly rolled back by %s, which cannot be read (%s); rolling back anew", path,
+			      by->path, re.msg);
+			goto out;
+		}
+		notef("%s was partly rolled back by %s at %s (%zu of %zu changes undone); finishing that rollback in "
+		      "its journal", path, by->path, by->created_at, by->done, by->changes);
+		if (ao->journal)
+			warnf("--journal %s is not used: the rollback goes on in %s", ao->journal, by->path);
+		what = 2;
+	}
+out:
+	plan_free(undo);
+	rollbacks_free(r, n);
+	return what;
+}
+
 int cmd_rollback(int argc, char **argv)
 {
 	struct config cfg = CONFIG_INIT;
 	struct err err = ERR_INIT;
-	struct journal_log *log = NULL;
+	struct journal_log *log = NULL, *prior = NULL;
 	struct plan *inv = NULL;
 	struct canvas *cv = NULL;
 	struct apply_opts ao = APPLY_OPTS_INIT;
@@ -141,6 +209,14 @@ int cmd_rollback(int argc, char **argv)
 			err_set(&err, ERR_IO, "cannot write the rollback plan to standard output");
 		goto done;
 	}
+	switch (rollback_done_before(path, log, &ao, &prior, &rc)) {
+	case 1:
+		goto out;       /* already rolled back: reported */
+	case 2:
+		goto finish;    /* finish the partial rollback prior */
+	default:
+		break;
+	}
 	/* a create whose answer the run lost has no id in the journal: look for what its POST may have
 	 * made (exec_lost.c) before the undo is planned, so the undo deletes it */
 	if (config_resolve(&cfg, log->plan->base_url, NULL, &err) || canvas_new(&cv, &cfg, &err) ||
@@ -168,6 +244,19 @@ int cmd_rollback(int argc, char **argv)
 	ao.rollback_of = path;
 	rc = apply_plan(cv, inv, &ao);
 	goto out;
+finish:
+	/* as `apply --resume J2` does: wait for its jobs, find its lost creates, then run its plan */
+	if (journal_check(prior, &err) || config_resolve(&cfg, prior->plan->base_url, NULL, &err) ||
+	    canvas_new(&cv, &cfg, &err) || apply_check_base(cv, prior->plan, prior->path, &err) ||
+	    exec_wait_jobs(cv, prior, &err) ||
+	    exec_find_lost_creates(cv, prior, (cfg.timeout_ms > 0 ? (double)cfg.timeout_ms : 120000.0) / 1000.0,
+				   &left, &nleft, &err))
+		goto done;
+	ao.run = "rollback";
+	ao.rollback_of = path;
+	ao.resume = prior;
+	rc = apply_plan(cv, prior->plan, &ao);
+	goto out;
 done:
 	rc = err_exit_code(&err);
 	if (err.code) {
@@ -191,6 +280,7 @@ out:
 	for (k = 0; k < nleft; k++)
 		free(left[k]);
 	free(left);
+	journal_log_free(prior);
 	buf_release(&out);
 	plan_free(inv);
 	journal_log_free(log);

@@ -51,6 +51,8 @@ int err_exit_code(const struct err *err)
 		return EXIT_AUTH;
 	case ERR_USAGE:
 		return EXIT_USAGE;
+	case ERR_INTERRUPTED:
+		return EXIT_INTERRUPTED;
 	default:
 		return EXIT_ERROR;
 	}

@@ -106,7 +106,11 @@
  *   6. Stop: a 401 token failure (ERR_AUTH from the engine) stops everything: nothing more is
  *      submitted, answers still in flight are read, and changes whose request may have left stay
  *      "intent" with no outcome -- resume checks them against the live value. A journal write
- *      error stops the run the same way (nothing may leave unjournaled).
+ *      error stops the run the same way (nothing may leave unjournaled), and so does SIGINT or
+ *      SIGTERM (issue 16: the engine notices the signal, reads the answers in flight for a few
+ *      seconds and abandons the rest; ERR_INTERRUPTED, exit 130). Interrupted during the stale
+ *      check, nothing is written; during the writes, verify() is not run (the answers' read-back
+ *      stands).
  * Resume: prior states from the journal; done changes are not redone, every other change goes
  * through the stale check again (so a failed or conflicting change is retried, and a change whose
  * request did land is found done). A live value that a failed write of this journal left (its
@@ -131,6 +135,7 @@
 #include "dates.h"
 #include "exec_internal.h"
 #include "http.h"
+#include "interrupt.h"
 #include "msg.h"
 #include "resource.h"
 #include "snapshot.h"
@@ -219,6 +224,7 @@ struct exec {
 	size_t objects_finished, failed_so_far;
 	unsigned char *written;         /* per change: its intent was journaled in this run */
 	unsigned char *dup_risk;        /* per change: a create sent again after a lost answer */
+	unsigned char *unsent;          /* per change: skipped because its request never left (unsent()) */
 };
 
 /* ---------------------------------------------------------------- outcomes */
@@ -243,6 +249,20 @@ static void describe(const struct exec *x, size_t i, struct buf *b)
 		buf_printf(b, ", %s", c->field);
 	else
 		buf_printf(b, " (%s)", plan_op_name(c->op));
+}
+
+/* SIGINT or SIGTERM stopped the engine (http.c, interrupt.h): the run's error, unless an earlier one
+ * (a 401, a journal error) already is. Returns 1 when interrupted. */
+static int interrupted(struct exec *x)
+{
+	int sig = http_interrupted(canvas_http(x->cv));
+
+	if (!sig)
+		return 0;
+	x->stopped = 1;
+	if (!x->fatal.code)
+		err_set(&x->fatal, ERR_INTERRUPTED, "interrupted by %s", interrupt_name(sig));
+	return 1;
 }
 
 static void stop(struct exec *x, const struct err *e)
@@ -673,6 +693,31 @@ static int stopped_answer(struct exec *x, long status, const struct err *err)
 	if (err->code == ERR_AUTH)
 		return 1;
 	return status == 0 && (x->stopped || http_stopped(canvas_http(x->cv)));
+}
+
+/* The run stopped (an interrupt, a 401) before the unit's request ever left the engine
+ * (ERR_NOTSENT): nothing of it reached Canvas, so its changes, whose intents are journaled, are
+ * journaled "skipped: not sent" -- not in doubt; resume writes them like any change not done, and
+ * rollback has nothing of them to undo. Only where that is certain: the unit's first request (a
+ * create's first POST, no earlier answer lost; not an adopted object, which is ours already), or a
+ * bulk_update (a job Canvas refused saved nothing of the changes sent again). Returns 1 when it
+ * recorded them (the caller ends the unit). */
+static int unsent(struct unit *u, const struct err *err)
+{
+	size_t i;
+
+	if (err->code != ERR_NOTSENT)
+		return 0;
+	if (u->type != U_BULK && u->type != U_DELETE &&
+	    (u->phase != 0 || u->obj->adopted || (u->type == U_CREATE && (u->posts > 1 || u->lost))))
+		return 0;
+	for (i = 0; i < u->nch; i++) {
+		outcome(u->x, u->ch[i], JOURNAL_SKIPPED, EXEC_NOT_SENT, NULL, NULL);
+		u->x->unsent[u->ch[i]] = 1;
+		free(u->x->res->error[u->ch[i]]);   /* the journal says why; the report counts it "not sent" */
+		u->x->res->error[u->ch[i]] = NULL;
+	}
+	return 1;
 }
 
 static void fail_all(struct unit *u, const char *fmt, const char *arg)
@@ -1194,7 +1239,7 @@ static void on_write(struct canvas *cv, long status, cJSON *json, const struct e
 	size_t i;
 
 	(void)cv;
-	if (stopped_answer(x, status, err)) {
+	if (unsent(u, err) || stopped_answer(x, status, err)) {
 		cJSON_Delete(json);
 		unit_finish_async(u);
 		return;
@@ -1238,7 +1283,7 @@ static void on_delete(struct canvas *cv, long status, cJSON *json, const struct 
 
 	(void)cv;
 	cJSON_Delete(json);
-	if (!stopped_answer(x, status, err)) {
+	if (!unsent(u, err) && !stopped_answer(x, status, err)) {
 		for (i = 0; i < u->nch; i++) {
 			if (!err->code || err->code == ERR_NOTFOUND)
 				outcome(x, u->ch[i], JOURNAL_DONE, NULL, NULL, NULL);
@@ -1672,7 +1717,7 @@ static void on_bulk_put(struct canvas *cv, long status, cJSON *json, const struc
 	const char *pid;
 
 	(void)cv;
-	if (stopped_answer(u->x, status, err)) {
+	if (unsent(u, err) || stopped_answer(u->x, status, err)) {
 		cJSON_Delete(json);
 		bulk_end(u);
 		return;
@@ -2537,7 +2582,10 @@ static void count(struct exec *x)
 			r->conflicts++;
 			break;
 		case JOURNAL_SKIPPED:
-			r->skipped++;
+			if (x->unsent[i])
+				r->not_started++;   /* its request never left (unsent()) */
+			else
+				r->skipped++;
 			break;
 		case JOURNAL_INTENT:
 			r->in_doubt++;
@@ -2576,6 +2624,7 @@ int exec_run(struct canvas *cv, const struct plan *p, const struct exec_opts *o,
 	x.origin = canvas_base_url(cv);
 	x.written = xcalloc(res->n ? res->n : 1, 1);
 	x.dup_risk = xcalloc(res->n ? res->n : 1, 1);
+	x.unsent = xcalloc(res->n ? res->n : 1, 1);
 
 	for (i = 0; i < p->nchanges; i++) {
 		const struct plan_change *c = &p->changes[i];
@@ -2595,6 +2644,8 @@ int exec_run(struct canvas *cv, const struct plan *p, const struct exec_opts *o,
 	if (x.nobjs) {
 		if ((rc = fetch_live(&x, 1, err)))
 			goto done;
+		if (interrupted(&x))
+			goto stopped;   /* the stale check's reads were cut short: nothing is written */
 		index_live(&x);
 		plan_units(&x);
 		for (i = 0; i < x.nobjs; i++)
@@ -2603,10 +2654,12 @@ int exec_run(struct canvas *cv, const struct plan *p, const struct exec_opts *o,
 			start_units(&x);
 		if (canvas_run(cv, &e) && !x.fatal.code)
 			x.fatal = e;
-		if (!x.fatal.code && verify(&x, &e))
+		if (!x.fatal.code && !interrupted(&x) && verify(&x, &e))
 			x.fatal = e;
 		report_duplicates(&x);
+		interrupted(&x);
 	}
+stopped:
 	if (x.fatal.code) {
 		*err = x.fatal;
 		rc = err->code;
@@ -2637,6 +2690,7 @@ done:
 	cJSON_Delete(x.snap);
 	free(x.written);
 	free(x.dup_risk);
+	free(x.unsent);
 	return rc;
 }
 

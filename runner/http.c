@@ -27,6 +27,13 @@
  *   anything else                                           -> done(), the caller reads the status
  * Backoff: backoff_base_ms * 2^(n-1), +-50% jitter, at most 30 s.
  *
+ * Interrupts (issue 16): the loop polls interrupt_pending() every turn (curl_multi_poll wakes at
+ * least every 200 ms, and a signal cuts it short). On a signal the engine stops as after
+ * http_stop -- queued requests finish unsent, retries are not made -- and the requests in flight
+ * get HTTP_INTERRUPT_GRACE_S seconds to be answered, so their outcomes can be journaled; then they
+ * are abandoned (removed from the multi handle, done() with no status and an error), which leaves
+ * their changes "in doubt" for resume. A person pressing Ctrl-C waits seconds, not a --timeout.
+ *
  * Token rule: the Authorization header is attached only to URLs whose scheme, host and port equal
  * the base URL's, checked for every request (a Link header is input from the network too).
  * CURLOPT_VERBOSE is never set: our own -v lines carry the redacted URL only.
@@ -42,6 +49,7 @@
 
 #include <curl/curl.h>
 
+#include "interrupt.h"
 #include "msg.h"
 #include "version.h"
 #include "xalloc.h"
@@ -62,6 +70,9 @@ struct http {
 	double window;
 	double pause_until;
 	int stopped;
+	int interrupted;          /* the signal that stopped it, or 0 */
+	double abandon_at;        /* interrupted: when requests still in flight are abandoned */
+	struct http_req *inflight;/* the requests in flight, linked by run_next */
 	int ever_answered;        /* a response has come back from the server */
 	unsigned rng;
 	struct http_stats st;
@@ -398,6 +409,31 @@ int http_stopped(const struct http *h)
 	return h->stopped;
 }
 
+int http_interrupted(const struct http *h)
+{
+	return h->interrupted;
+}
+
+static void inflight_add(struct http *h, struct http_req *r)
+{
+	r->run_prev = NULL;
+	r->run_next = h->inflight;
+	if (h->inflight)
+		h->inflight->run_prev = r;
+	h->inflight = r;
+}
+
+static void inflight_remove(struct http *h, struct http_req *r)
+{
+	if (r->run_prev)
+		r->run_prev->run_next = r->run_next;
+	else if (h->inflight == r)
+		h->inflight = r->run_next;
+	if (r->run_next)
+		r->run_next->run_prev = r->run_prev;
+	r->run_prev = r->run_next = NULL;
+}
+
 static void enqueue(struct http *h, struct http_req *r)
 {
 	r->next = NULL;
@@ -567,6 +603,7 @@ static int start(struct http *h, struct http_req *r)
 		return -1;
 	}
 	h->running++;
+	inflight_add(h, r);
 	if (h->running > h->st.max_in_flight)
 		h->st.max_in_flight = h->running;
 	return 0;
@@ -668,6 +705,7 @@ static void completed(struct http *h, CURL *e, CURLcode rc)
 	curl_easy_getinfo(e, CURLINFO_PRIVATE, (char **)&r);
 	curl_multi_remove_handle(h->multi, e);
 	h->running--;
+	inflight_remove(h, r);
 	curl_easy_getinfo(e, CURLINFO_RESPONSE_CODE, &status);
 	r->status = rc == CURLE_OK ? status : 0;
 	h->st.bytes += (long)r->resp.len;
@@ -766,6 +804,25 @@ static struct http_req *take_ready(struct http *h, double now, double *next_time
 	return NULL;
 }
 
+/* Interrupted and the grace is over: the requests still in flight are given up. Their outcome is
+ * unknown (they may have reached Canvas): done() sees status 0 and an error. */
+static void abandon_inflight(struct http *h)
+{
+	while (h->inflight) {
+		struct http_req *r = h->inflight;
+		char *u = http_redact_url(r->url);
+
+		inflight_remove(h, r);
+		curl_multi_remove_handle(h->multi, r->easy);
+		h->running--;
+		r->status = 0;
+		err_set(&r->err, ERR_GENERIC, "%s %s: no answer within %.0f s of the interrupt; given up (it may have "
+			"reached Canvas)", r->method, u, HTTP_INTERRUPT_GRACE_S);
+		free(u);
+		finish(h, r);
+	}
+}
+
 int http_run(struct http *h, struct err *err)
 {
 	int still;
@@ -776,6 +833,13 @@ int http_run(struct http *h, struct err *err)
 		double now = now_s(), next_time = now + 0.2;
 		long timeout_ms;
 
+		if (!h->interrupted && interrupt_pending()) {
+			h->interrupted = interrupt_pending();
+			h->stopped = 1;
+			h->abandon_at = now + HTTP_INTERRUPT_GRACE_S;
+		}
+		if (h->interrupted && h->running && now >= h->abandon_at)
+			abandon_inflight(h);
 		if (h->stopped) {
 			while (h->queue) {
 				struct http_req *r = h->queue;
@@ -783,7 +847,8 @@ int http_run(struct http *h, struct err *err)
 				h->queue = r->next;
 				if (!h->queue)
 					h->qtail = &h->queue;
-				err_set(&r->err, ERR_GENERIC, "not sent: the run was stopped");
+				/* never sent at all: the caller may record that nothing of it reached Canvas */
+				err_set(&r->err, r->attempts ? ERR_GENERIC : ERR_NOTSENT, "not sent: the run was stopped");
 				finish(h, r);
 			}
 		}

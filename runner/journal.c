@@ -38,7 +38,11 @@
  * Records (journal.h): the header's keys are exactly type, format, version, tool, run, base_url,
  * recipe, recipe_sha256, plan_sha256, courses (the ids, numbers when numeric as in the plan
  * file), created_at (UTC, seconds), user (the login name of getuid(), nothing else about the
- * person), rollback_of (rollbacks only) and plan, last. plan_sha256 is the SHA-256 of the plan's
+ * person), run_id (32 random hex digits: this run, whatever the file is called later), rollback_of
+ * and rollback_of_run (rollbacks only: the journal undone, its path as given and its run_id, when
+ * it has one) and plan, last. A rollback finds the earlier rollbacks of a journal by run_id
+ * (rollbacks.c, issue 16): a path is not an identity, a new run can be journaled to the same
+ * file name. plan_sha256 is the SHA-256 of the plan's
  * text exactly as it stands in the header line (compact JSON), so the header carries its own
  * check. A job record (journal_job) is fsync'ed like intents: it is what a resume or rollback after
  * a crash waits on, so it must be on disk before the job is polled. "at" times are UTC with
@@ -68,6 +72,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/file.h>
+#include <sys/random.h>
 #include <sys/stat.h>
 #include <sys/types.h>
 #include <time.h>
@@ -313,10 +318,51 @@ int journal_sync(struct journal *j, struct err *err)
 /* The header line: the header's fields, then "plan" last, built from two compact prints so the
  * plan (which may hold megabytes of page bodies) is printed once and hashed as written. Malloced;
  * NULL when cJSON could not print (out of memory inside cJSON, which does not use xalloc). */
+/* A new run's id: 32 hex digits from getrandom (the clock and the pid when it fails). */
+static void new_run_id(char out[33])
+{
+	unsigned char r[16];
+	size_t i;
+
+	if (getrandom(r, sizeof(r), 0) != (ssize_t)sizeof(r)) {
+		struct timespec ts;
+		unsigned long long v;
+
+		clock_gettime(CLOCK_REALTIME, &ts);
+		v = (unsigned long long)ts.tv_sec * 1000000007ULL ^ (unsigned long long)ts.tv_nsec << 20 ^
+		    (unsigned long long)getpid();
+		for (i = 0; i < sizeof(r); i++)
+			r[i] = (unsigned char)(v >> (8 * (i % 8))) ^ (unsigned char)(i * 131);
+	}
+	for (i = 0; i < sizeof(r); i++)
+		snprintf(out + 2 * i, 3, "%02x", r[i]);
+}
+
+/* The run_id in the header of journal `path` (read from its first 64 KiB: the header's keys before
+ * its plan), malloced, or NULL (a journal written before run ids, or unreadable). */
+static char *run_id_of(const char *path)
+{
+	static const char key[] = "\"run_id\":\"";
+	FILE *f = fopen(path, "r");
+	char *b, *k, *id = NULL;
+	size_t n;
+
+	if (!f)
+		return NULL;
+	b = xmalloc(65537);
+	n = fread(b, 1, 65536, f);
+	fclose(f);
+	b[n] = '\0';
+	if ((k = strstr(b, key)) && strlen(k) >= sizeof(key) - 1 + 32 && k[sizeof(key) - 1 + 32] == '"')
+		id = xasprintf("%.32s", k + sizeof(key) - 1);
+	free(b);
+	return id;
+}
+
 static char *header_line(const char *run, const struct plan *p, const char *rollback_of, size_t *len)
 {
 	cJSON *h = cJSON_CreateObject(), *courses, *plan = plan_to_json(p);
-	char *ptext = cJSON_PrintUnformatted(plan), *htext, hex[65], when[32];
+	char *ptext = cJSON_PrintUnformatted(plan), *htext, hex[65], when[32], rid[33];
 	struct passwd *pw = getpwuid(getuid());
 	char *user = pw && pw->pw_name ? xstrdup(pw->pw_name) : xasprintf("%lu", (unsigned long)getuid());
 	struct buf b = BUF_INIT;
@@ -346,8 +392,16 @@ static char *header_line(const char *run, const struct plan *p, const char *roll
 		cJSON_AddItemToArray(courses, id_json(p->courses[i].id));
 	cJSON_AddStringToObject(h, "created_at", when);
 	cJSON_AddStringToObject(h, "user", user);
-	if (rollback_of)
+	new_run_id(rid);
+	cJSON_AddStringToObject(h, "run_id", rid);
+	if (rollback_of) {
+		char *of_run = run_id_of(rollback_of);
+
 		cJSON_AddStringToObject(h, "rollback_of", rollback_of);
+		if (of_run)
+			cJSON_AddStringToObject(h, "rollback_of_run", of_run);
+		free(of_run);
+	}
 	htext = cJSON_PrintUnformatted(h);
 	cJSON_Delete(h);
 	free(user);

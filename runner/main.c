@@ -62,7 +62,8 @@ void usage_print(void *fpv)
 		    "   -q, --quiet    only errors on stderr\n"
 		    "   -v, --verbose  log each request (never the token)\n"
 		    "\nExit codes: 0 ok, 1 error, 2 changes present (plan --detailed-exitcode),\n"
-		    "3 authentication failure, 64 usage.\n");
+		    "3 authentication failure, 64 usage, 130 interrupted (Ctrl-C or SIGTERM during apply or\n"
+		    "rollback).\n");
 }
 
 const char *command_suggest(const char *s)
@@ -90,7 +91,8 @@ static int finish(int rc)
 {
 	if (fflush(stdout) || ferror(stdout)) {
 		errorf("cannot write to standard output: %s", strerror(errno));
-		return EXIT_ERROR;
+		/* an interrupted run stays "interrupted": the same Ctrl-C may have ended the reader (| tee) */
+		return rc == EXIT_INTERRUPTED ? rc : EXIT_ERROR;
 	}
 	return rc;
 }

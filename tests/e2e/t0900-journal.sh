@@ -106,7 +106,11 @@ test_show_interrupted() {
 		"$out" "the conflict"
 	expect_match '#4 course 4821 module new:1 "Start Here" \(create\): in doubt' "$out" "the intent without outcome"
 	! grep -q '#1 ' "$LOGDIR/out" || fail "a done change is listed: $out"
-	expect_eq "interrupted: resume with coursectl apply --resume $j" "$(tail -n 1 "$LOGDIR/out")" "the last line"
+	# issue 16: how it ended and what to run next come first, before the per-change lines
+	expect_eq "interrupted: 1 done, 1 failed, 1 conflict, 1 in doubt (intent without outcome) (of 4 changes)" \
+		"$(head -n 1 "$LOGDIR/out")" "the first line"
+	expect_eq "next: coursectl apply --resume $j (checks the 1 in doubt against Canvas, writes the rest; --force writes over the conflicts), or coursectl rollback $j to undo the run" \
+		"$(sed -n 2p "$LOGDIR/out")" "the second line"
 	! grep -q "$(printf '\033')" "$LOGDIR/out" || fail "a raw escape reached the output"
 	! grep -q "$(printf '\007')" "$LOGDIR/out" || fail "a raw BEL reached the output"
 }
@@ -117,7 +121,7 @@ test_show_finished_json() {
 	{ outcome 4 done; intent 2; outcome 2 done; footer; } >>"$j"
 	journal show "$j"
 	expect_eq 0 "$RC" "exit code (stderr: $(cat "$LOGDIR/err"))"
-	expect_eq finished "$(tail -n 1 "$LOGDIR/out")" "the last line"
+	expect_eq "finished: 3 done, 1 conflict (of 4 changes)" "$(head -n 1 "$LOGDIR/out")" "the first line"
 	expect_match '4 changes: 3 done, 1 conflict' "$(cat "$LOGDIR/out")" "the counts"
 	journal show "$j" --format json
 	expect_eq 0 "$RC" "exit code, json (stderr: $(cat "$LOGDIR/err"))"
@@ -144,7 +148,7 @@ test_show_torn_last_line() {
 	expect_eq 0 "$RC" "exit code (stderr: $(cat "$LOGDIR/err"))"
 	grep -q '^note: line 8 was incomplete' "$LOGDIR/out" || fail "no note of the torn line: $(cat "$LOGDIR/out")"
 	expect_match '4 changes: 1 done, 1 failed, 1 conflict, 1 in doubt' "$(cat "$LOGDIR/out")" "the counts"
-	expect_match '^interrupted: ' "$(tail -n 1 "$LOGDIR/out")" "status"
+	expect_match '^interrupted: ' "$(head -n 1 "$LOGDIR/out")" "status"
 	journal show "$j" --format json
 	expect_eq 'true interrupted' "$(jq -r '"\(.torn_tail) \(.status)"' "$LOGDIR/out")" "torn_tail, status"
 }
@@ -193,10 +197,12 @@ test_show_running() {
 	kill "$holder" 2>/dev/null || true
 	wait "$holder" 2>/dev/null || true
 	expect_eq 0 "$RC" "exit code (stderr: $(cat "$LOGDIR/err"))"
-	expect_eq "running: another coursectl holds the journal's lock ($j.lock)" "$(tail -n 1 "$LOGDIR/out")" "status"
+	expect_match "^running: " "$(head -n 1 "$LOGDIR/out")" "status"
+	expect_eq "next: wait: another coursectl holds the journal's lock ($j.lock); look again when it ends" \
+		"$(sed -n 2p "$LOGDIR/out")" "what to do"
 	# released: interrupted again
 	journal show "$j"
-	expect_match '^interrupted: ' "$(tail -n 1 "$LOGDIR/out")" "status after the run let go"
+	expect_match '^interrupted: ' "$(head -n 1 "$LOGDIR/out")" "status after the run let go"
 }
 
 # A journal of a real plan: term-rollover over canvas-sim, every change done but one failure.

@@ -160,18 +160,19 @@ test_rollback_with_one_refused_assignment_restores_the_rest() {
 		>"$LOGDIR/back.rest.json"
 	jq -S 'del(.courses[].assignments[] | select(.id == 8004))' "$LOGDIR/seed.json" >"$LOGDIR/seed.rest.json"
 	state_same seed.rest.json back.rest.json "the rest of the rollback"
-	# in text: the summary, then the last line
-	run rb2.out rollback --yes --journal "$LOGDIR/r2.jsonl" "$LOGDIR/j.jsonl"
+	# in text: the summary, then the last line; a second rollback goes on with the first one's
+	# journal (issue 16: it finishes what is left instead of starting over)
+	run rb2.out rollback --yes "$LOGDIR/j.jsonl"
 	expect_eq 1 "$RC" "second rollback exit code"
 	expect_eq "Rolled back with 11 changes to 5 objects; 1 failed; 0 conflicts" "$(tail -n 2 "$LOGDIR/rb2.out" | head -n 1)" \
 		"the summary"
-	expect_match "^Left: 1 failed .*; next: coursectl apply --resume $LOGDIR/r2.jsonl\$" "$(tail -n 1 "$LOGDIR/rb2.out")" \
+	expect_match "^Left: 1 failed .*; next: coursectl apply --resume $LOGDIR/r.jsonl\$" "$(tail -n 1 "$LOGDIR/rb2.out")" \
 		"the last line"
 	# the command it names finishes the rollback once the teacher's date is out of the way
 	api PUT /api/v1/courses/701/assignments/8004 -H 'Content-Type: application/json' \
 		-d '{"assignment": {"unlock_at": null}}'
 	expect_status 200
-	run resume.out apply --yes --resume "$LOGDIR/r2.jsonl"
+	run resume.out apply --yes --resume "$LOGDIR/r.jsonl"
 	expect_eq 0 "$RC" "apply --resume of the rollback's journal ($(cat "$LOGDIR/resume.out.err"))"
 	state_snap back.json
 	state_same seed.json back.json "the rollback finished"

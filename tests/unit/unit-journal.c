@@ -370,8 +370,8 @@ static void test_job_records(void **state)
 /* ---------------------------------------------------------------- the header */
 
 static const char *const header_keys[] = { "type", "format", "version", "tool", "run", "base_url", "recipe",
-					   "recipe_sha256", "plan_sha256", "courses", "created_at", "user",
-					   "rollback_of", "plan" };
+					   "recipe_sha256", "plan_sha256", "courses", "created_at", "user", "run_id",
+					   "rollback_of", "rollback_of_run", "plan" };
 
 static void check_header_keys(const char *path, int with_rollback_of)
 {
@@ -380,7 +380,7 @@ static void check_header_keys(const char *path, int with_rollback_of)
 
 	cJSON_ArrayForEach(it, h) {
 		if (!with_rollback_of && !strcmp(header_keys[k], "rollback_of"))
-			k++;
+			k += 2;
 		assert_true(k < sizeof(header_keys) / sizeof(header_keys[0]));
 		assert_string_equal(it->string, header_keys[k]);
 		k++;
@@ -434,6 +434,17 @@ static void test_header_keys_and_no_token(void **state)
 	h = line_json(rb, 1);
 	assert_string_equal(cJSON_GetStringValue(cJSON_GetObjectItem(h, "rollback_of")), f->path);
 	assert_string_equal(cJSON_GetStringValue(cJSON_GetObjectItem(h, "run")), "rollback");
+	{
+		/* ... and its run, by the run_id of the journal undone (issue 16: a path is no identity) */
+		cJSON *of = line_json(f->path, 1);
+		const char *rid = cJSON_GetStringValue(cJSON_GetObjectItem(of, "run_id"));
+
+		assert_non_null(rid);
+		assert_int_equal(strlen(rid), 32);
+		assert_string_equal(cJSON_GetStringValue(cJSON_GetObjectItem(h, "rollback_of_run")), rid);
+		assert_string_not_equal(cJSON_GetStringValue(cJSON_GetObjectItem(h, "run_id")), rid);
+		cJSON_Delete(of);
+	}
 	cJSON_Delete(h);
 	free(rb);
 
