@@ -13,7 +13,10 @@
 #     and what --force would write over (3 fields of 2 objects); no warning per conflict on stderr;
 #     "Applied" counts only the changes written (the course's two dates), the due date found in
 #     place is "1 already in place" (text and --format json); the sim's state shows the teacher's
-#     values kept and the course written.
+#     values kept and the course written;
+#   - a date a blackout moved carries the blackout and the day it would have landed on in its
+#     note, in the text, Markdown and JSON plans; a fancy-midnight note follows it (a topic's lock
+#     date moved onto a midnight).
 
 PLAN_SEED=$FIXTURES/plan-seed.json
 
@@ -23,11 +26,13 @@ seed() {
 		if .id == 7101 then .unlock_at = "2025-09-01T04:00:00Z" | .lock_at = "2025-09-08T03:59:59Z"
 		elif .id == 7102 then .unlock_at = "2025-09-08T04:00:00Z" | .lock_at = "2025-09-15T03:59:59Z"
 		elif .id == 7103 then .due_at = "2025-09-20T03:59:59Z"
-		else . end)' "$PLAN_SEED" >"$out"
+		else . end)
+		| (.courses[] | select(.id == 4821) | .discussion_topics[] | select(.id == 7301) | .lock_at)
+			= "2025-09-13T04:00:00Z"' "$PLAN_SEED" >"$out"
 	echo "$out"
 }
 
-# recipe [MORE]: a one-week shift of course 4821's assignments and its own dates
+# recipe ONLY [MORE]: a one-week shift of course 4821's ONLY (kinds) and its own dates
 recipe() {
 	cat >"$LOGDIR/recipe.yaml" <<EOF
 version: 1
@@ -36,9 +41,9 @@ steps:
   - name: One week later
     shift_dates:
       days: 7
-      only: [assignments]
+      only: [$1]
       course_dates: true
-$1
+${2:-}
 EOF
 }
 
@@ -62,7 +67,7 @@ teacher_edits() {
 
 test_conflicts_grouped_with_the_next_step() {
 	sim_start --seed "$(seed)"
-	recipe ""
+	recipe assignments
 	run plan.out plan --out "$LOGDIR/plan.json" "$LOGDIR/recipe.yaml"
 	expect_eq 0 "$RC" "plan ($(cat "$LOGDIR/plan.out.err"))"
 	expect_eq 9 "$(jq '.changes | length' "$LOGDIR/plan.json")" "planned changes"
@@ -118,4 +123,29 @@ test_conflicts_grouped_with_the_next_step() {
 	expect_eq 1 "$RC" "apply --format json ($(cat "$LOGDIR/apply2.out.err"))"
 	expect_eq '3 2 1 1 6' "$(jq -r '.summary | "\(.done) \(.written) \(.already_in_place) \(.objects_written) \(.conflicts)"' \
 		"$LOGDIR/apply2.out")" "json: done, written, already in place, objects written, conflicts"
+}
+
+test_blackout_moves_carry_their_reason() {
+	sim_start --seed "$(seed)"
+	# 7102 is due Fri 2025-09-12 23:59:59 EDT; a week on is Fri 09-19, inside the blackout
+	recipe "assignments, discussions" "      blackouts:
+        - {start: 2025-09-19, end: 2025-09-21}"
+	run plan.txt plan "$LOGDIR/recipe.yaml"
+	expect_eq 0 "$RC" "plan ($(cat "$LOGDIR/plan.txt.err"))"
+	grep -A3 '^  ~ assignment 7102 ' "$LOGDIR/plan.txt" >"$LOGDIR/a7102"
+	expect_match 'due_at  moved out of the blackout 2025-09-19 to 2025-09-21: it would have landed on Fri 2025-09-19' \
+		"$(cat "$LOGDIR/a7102")" "the text plan says why"
+	expect_match 'Mon 2025-09-22 23:59:59 EDT' "$(cat "$LOGDIR/a7102")" "and where it went"
+	run plan.json plan --format json "$LOGDIR/recipe.yaml"
+	expect_eq 'moved out of the blackout 2025-09-19 to 2025-09-21: it would have landed on Fri 2025-09-19' \
+		"$(jq -r '.changes[] | select(.id == 7102 and .field == "due_at") | .note' "$LOGDIR/plan.json")" "the JSON note"
+	expect_eq null "$(jq -r '.changes[] | select(.id == 7101 and .field == "due_at") | .note' "$LOGDIR/plan.json")" \
+		"a date the blackout did not move has no note"
+	# topic 7301 locks Sat 09-13 00:00: a week on is in the blackout, and the Monday after it is
+	# midnight, which Canvas stores as 23:59:59 (plan_midnight.c): both reasons, in that order
+	expect_match '^moved out of the blackout 2025-09-19 to 2025-09-21: it would have landed on Sat 2025-09-20; .*23:59:59' \
+		"$(jq -r '.changes[] | select(.id == 7301 and .field == "lock_at") | .note' "$LOGDIR/plan.json")" \
+		"the blackout's note and the fancy-midnight note"
+	run plan.md plan --format markdown "$LOGDIR/recipe.yaml"
+	expect_match 'moved out of the blackout 2025-09-19 to 2025-09-21' "$(cat "$LOGDIR/plan.md")" "the Markdown plan"
 }
