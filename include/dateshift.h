@@ -53,6 +53,10 @@ void dateshift_release(struct dateshift *ds);
 
 /* The day a calendar day lands on (mapping + weekday + blackouts). */
 int64_t dateshift_map_day(const struct dateshift *ds, int64_t day);
+/* The same, and why: *landed (or NULL) gets the day the mapping gave before the blackouts,
+ * *blackout (or NULL) the index of the blackout that moved it out (the first containing *landed,
+ * recipe order), or -1 when none did. For the plan's note on a moved date (issue 16). */
+int64_t dateshift_map_day_why(const struct dateshift *ds, int64_t day, int64_t *landed, long *blackout);
 
 /* An instant shifted in local time in ds->zone. 0, or -1 when the result is out of range. */
 int dateshift_instant(const struct dateshift *ds, int64_t t, int64_t *out);

@@ -57,6 +57,15 @@ struct exec_opts {
 
 #define EXEC_OPTS_INIT { NULL, 0, NULL, NULL, NULL, NULL, NULL }
 
+/* Why a change is a conflict (exec.c's design comment, 2). */
+enum exec_conflict {
+	EXEC_CONFLICT_NONE,
+	EXEC_CONFLICT_CHANGED,                 /* changed in Canvas since the plan: --force writes over it */
+	EXEC_CONFLICT_WITH,                    /* not written: another change of its object is a conflict */
+	EXEC_CONFLICT_GONE,                    /* the object is no longer in Canvas */
+	EXEC_CONFLICT_OTHER                    /* a create that met an object, or two that match a resume */
+};
+
 struct exec_result {
 	enum journal_state *state;             /* per change (index seq - 1) */
 	char **error;                          /* per change: why it failed / the conflict, or NULL */
@@ -70,6 +79,12 @@ struct exec_result {
 						  error[] says which; apply exits non-zero */
 	size_t objects_done;
 	long requests;
+	size_t written, objects_written;       /* done by a write of this run (of done, objects_done) */
+	size_t already;                        /* done with no write in this run: found at `after` by the
+						  stale check, or done before a resume (done - written) */
+	enum exec_conflict *why;               /* per change, for a JOURNAL_CONFLICT: which kind */
+	cJSON **live;                          /* per change, for EXEC_CONFLICT_CHANGED: the value Canvas
+						  has now (NULL: null or absent; deletes: NULL) */
 };
 
 /* Run p. Returns 0 when the run went through (individual failures and conflicts are in res), or

@@ -74,6 +74,29 @@ void render_markdown(const struct plan *p, struct buf *out, size_t budget);
 /* The one-line summary "Plan: N changes to M objects in K courses" (+ " (S skipped)"), no newline. */
 void render_summary_line(const struct plan *p, struct buf *out);
 
+/* Apply's report of the changes it did not write because Canvas changed since the plan
+ * (runner/render_conflicts.c): grouped per course and object, each conflicting field with what the
+ * plan found before, what Canvas has now and what the plan would write, values as render_text
+ * shows them (dates in the course's zone). At most max_objects objects (0: all); counts says what
+ * the report holds and how much it left out. */
+enum render_conflict_why {
+	RENDER_CONFLICT_CHANGED,  /* the field (or the object to delete) changed in Canvas */
+	RENDER_CONFLICT_WITH,     /* unchanged, held back with its object's conflict */
+	RENDER_CONFLICT_GONE      /* the object is no longer in Canvas */
+};
+struct render_conflict {
+	size_t change;            /* index into p->changes */
+	enum render_conflict_why why;
+	const cJSON *live;        /* CHANGED: what Canvas has now (NULL: null or absent) */
+};
+struct render_conflict_counts {
+	size_t fields, objects;   /* CHANGED changes, and the objects that hold them (what --force writes over) */
+	size_t gone;              /* objects no longer in Canvas */
+	size_t objects_left_out;  /* objects past max_objects */
+};
+void render_conflicts(const struct plan *p, const struct render_conflict *v, size_t n, size_t max_objects,
+		      struct buf *out, struct render_conflict_counts *counts);
+
 /* Append s (len bytes, from the server) with control characters, escape sequences and invalid
  * UTF-8 neutralised (textdiff.h's rules). */
 void render_put_safe(struct buf *out, const char *s, size_t len);

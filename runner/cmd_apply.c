@@ -10,9 +10,11 @@
  * said yes (on a terminal; without one, --yes is required, as git clean's requireForce: a CI job
  * must say it means it); every write is journaled first (exec.c, journal.c), and the journal's path
  * is printed before the first write, so a run that dies leaves a file the person knows about; the
- * end says exactly what happened -- one line per failure and per conflict, then
- *   Applied N changes to M objects; F failed; C conflicts
- * -- then, when anything is left, a last line naming it and the command that goes on -- and the
+ * end says exactly what happened -- one line per failure, the conflicts grouped like the plan
+ * ("conflicts" below), then
+ *   Applied N changes to M objects; A already in place; F failed; C conflicts
+ * (N, M: written by this run; A: found already at their `after`, issue 16) -- then, when anything
+ * is left, a last line naming it and the command that goes on -- and the
  * exit code is 0 only when nothing is left (1 otherwise, 3 when the token was refused mid-run, 64
  * usage, 130 when SIGINT or SIGTERM stopped the run; "what is left" below).
  * Signals (issue 16): apply_plan catches SIGINT and SIGTERM from the journal's creation to the end
@@ -140,6 +142,9 @@ static cJSON *summary_json(const struct exec_result *r, size_t changes)
 	cJSON_AddNumberToObject(s, "skipped", (double)r->skipped);
 	cJSON_AddNumberToObject(s, "in_doubt", (double)r->in_doubt);
 	cJSON_AddNumberToObject(s, "requests", (double)r->requests);
+	cJSON_AddNumberToObject(s, "written", (double)r->written);
+	cJSON_AddNumberToObject(s, "objects_written", (double)r->objects_written);
+	cJSON_AddNumberToObject(s, "already_in_place", (double)r->already);
 	if (r->doubts)
 		cJSON_AddNumberToObject(s, "possible_duplicates", (double)r->doubts);
 	return s;
@@ -181,7 +186,7 @@ static void left_part(struct buf *b, size_t n, const char *what)
  * applied); next: coursectl apply --resume J ...". stopped: the run was stopped (token, journal).
  * Malloced. */
 static char *left_line(const struct plan *p, const struct exec_result *r, const struct apply_opts *o,
-		       const char *jpath, int stopped)
+		       const char *jpath, int stopped, const struct render_conflict_counts *cc)
 {
 	struct buf b = BUF_INIT;
 	size_t failed = 0, taken = 0, i, all = r->n + undo_skipped(p, o);
@@ -203,9 +208,24 @@ static char *left_line(const struct plan *p, const struct exec_result *r, const 
 	buf_printf(&b, " (%zu of %zu %s not %s); next: ", left_count(p, r, o), all, all == 1 ? "change" : "changes",
 		   rb ? "rolled back" : "applied");
 	if (stopped || r->done < r->n || !undo_skipped(p, o)) {
-		buf_printf(&b, "coursectl apply --resume %s", jpath);
-		if (!stopped && r->conflicts > taken)
-			buf_puts(&b, " (--force writes over the conflicts)");
+		if (!stopped && !rb && (cc->fields || cc->gone)) {
+			/* Canvas changed since the plan (issue 16): a new plan starts from what it has now */
+			buf_printf(&b, "coursectl plan %s to plan again from what Canvas has now",
+				   p->recipe_path ? p->recipe_path : "RECIPE");
+			if (cc->fields)
+				buf_printf(&b, ", or coursectl apply --resume %s --force to write over the %zu field%s of "
+					   "%zu object%s changed in Canvas", jpath, cc->fields, cc->fields == 1 ? "" : "s",
+					   cc->objects, cc->objects == 1 ? "" : "s");
+			else if (left_count(p, r, o) > r->conflicts)
+				buf_printf(&b, ", or coursectl apply --resume %s for the rest", jpath);
+		} else {
+			buf_printf(&b, "coursectl apply --resume %s", jpath);
+			if (!stopped && cc->fields)
+				buf_printf(&b, " (--force writes over the %zu field%s of %zu object%s changed in Canvas)",
+					   cc->fields, cc->fields == 1 ? "" : "s", cc->objects, cc->objects == 1 ? "" : "s");
+			else if (!stopped && r->conflicts > taken)
+				buf_puts(&b, " (--force writes over the conflicts)");
+		}
 		if (!stopped && taken)
 			buf_printf(&b, "; for the %zu create%s that met an object this run did not make, a new plan "
 				   "(coursectl plan %s), which updates it instead", taken, taken == 1 ? "" : "s",
@@ -248,6 +268,43 @@ static char *interrupted_line(const struct plan *p, const struct exec_result *r,
 	buf_printf(&b, " \xe2\x80\x94 resume with `coursectl apply --resume %s` or undo with `coursectl rollback %s`",
 		   jpath, jpath);
 	return buf_detach(&b, NULL);
+}
+
+/* ---------------------------------------------------------------- conflicts
+ *
+ * Issue 16: the conflicts that a new plan or --force resolve (a field changed in Canvas since the
+ * plan, what was held back with it, an object gone) are one report on stdout, grouped like the
+ * plan (render_conflicts), instead of a warning per change; the closing line (left_line) says what
+ * to do, with what --force would write over. A create that met an object keeps its own warning,
+ * which says what to do about it. --format json keeps every change's warning (the document has
+ * each change's state and error). */
+
+#define CONFLICT_OBJECTS 20      /* objects the report shows; the journal has every change */
+
+static int grouped_conflict(const struct exec_result *r, size_t i)
+{
+	return r->state[i] == JOURNAL_CONFLICT && r->why && r->why[i] != EXEC_CONFLICT_NONE &&
+	       r->why[i] != EXEC_CONFLICT_OTHER;
+}
+
+/* The report into out, and its counts. */
+static void conflict_report(const struct plan *p, const struct exec_result *r, struct buf *out,
+			    struct render_conflict_counts *cc)
+{
+	struct render_conflict *v = xcalloc(r->n ? r->n : 1, sizeof(*v));
+	size_t i, n = 0;
+
+	for (i = 0; i < r->n; i++) {
+		if (!grouped_conflict(r, i))
+			continue;
+		v[n].change = i;
+		v[n].why = r->why[i] == EXEC_CONFLICT_CHANGED ? RENDER_CONFLICT_CHANGED :
+			   r->why[i] == EXEC_CONFLICT_GONE ? RENDER_CONFLICT_GONE : RENDER_CONFLICT_WITH;
+		v[n].live = r->live ? r->live[i] : NULL;
+		n++;
+	}
+	render_conflicts(p, v, n, CONFLICT_OBJECTS, out, cc);
+	free(v);
 }
 
 static cJSON *id_json(const char *id)
@@ -330,6 +387,8 @@ int apply_plan(struct canvas *cv, const struct plan *p, const struct apply_opts 
 	struct progress pr = { cv, o->run };
 	const char *jpath;
 	char *jpath_copy = NULL, *left;
+	struct buf conflicts = BUF_INIT;
+	struct render_conflict_counts cc;
 	cJSON **stored = NULL;
 	size_t i;
 	int rc;
@@ -380,8 +439,9 @@ int apply_plan(struct canvas *cv, const struct plan *p, const struct apply_opts 
 	rc = exec_run(cv, p, &eo, &res, &err);
 	interrupt_restore();
 	progress_end();
+	conflict_report(p, &res, &conflicts, &cc);
 	for (i = 0; i < res.n; i++) {
-		if (!res.error[i])
+		if (!res.error[i] || (!o->json && grouped_conflict(&res, i)))
 			continue;
 		if (res.state[i] == JOURNAL_CONFLICT)
 			warnf("conflict: %s", res.error[i]);
@@ -419,7 +479,7 @@ int apply_plan(struct canvas *cv, const struct plan *p, const struct apply_opts 
 	if (rc && err.code == ERR_INTERRUPTED)
 		left = interrupted_line(p, &res, o, jpath, &err);
 	else
-		left = rc || left_count(p, &res, o) ? left_line(p, &res, o, jpath, rc != 0) : NULL;
+		left = rc || left_count(p, &res, o) ? left_line(p, &res, o, jpath, rc != 0, &cc) : NULL;
 	if (o->json) {
 		cJSON *doc = result_json(p, &res, jpath, o->run);
 		cJSON *js = cJSON_GetObjectItemCaseSensitive(doc, "summary");
@@ -440,9 +500,14 @@ int apply_plan(struct canvas *cv, const struct plan *p, const struct apply_opts 
 			errorf("%s", left);
 		printf("%s\n", left);
 	} else {
-		printf("%s %zu change%s to %zu object%s; %zu failed; %zu conflict%s\n",
-		       !strcmp(o->run, "rollback") ? "Rolled back with" : "Applied", res.done, res.done == 1 ? "" : "s",
-		       res.objects_done, res.objects_done == 1 ? "" : "s", res.failed + res.skipped, res.conflicts,
+		if (conflicts.len)
+			printf("%s\n", buf_str(&conflicts));
+		/* changes written in this run only; those found already at their `after` apart (issue 16) */
+		printf("%s %zu change%s to %zu object%s", !strcmp(o->run, "rollback") ? "Rolled back with" : "Applied",
+		       res.written, res.written == 1 ? "" : "s", res.objects_written, res.objects_written == 1 ? "" : "s");
+		if (res.already)
+			printf("; %zu already in place", res.already);
+		printf("; %zu failed; %zu conflict%s\n", res.failed + res.skipped, res.conflicts,
 		       res.conflicts == 1 ? "" : "s");
 		if (res.doubts)
 			printf("Possible duplicates: %zu created object%s may be in Canvas twice (named above); delete "
@@ -456,6 +521,7 @@ int apply_plan(struct canvas *cv, const struct plan *p, const struct apply_opts 
 	else
 		rc = left || res.doubts ? EXIT_ERROR : EXIT_OK;
 	free(left);
+	buf_release(&conflicts);
 	free(stored);
 	exec_result_release(&res);
 	free(jpath_copy);

@@ -243,6 +243,11 @@ static int64_t div_round(int64_t n, int64_t den)
 
 int64_t dateshift_map_day(const struct dateshift *ds, int64_t day)
 {
+	return dateshift_map_day_why(ds, day, NULL, NULL);
+}
+
+int64_t dateshift_map_day_why(const struct dateshift *ds, int64_t day, int64_t *landed, long *blackout)
+{
 	int64_t t;
 	size_t moves;
 	long b;
@@ -264,6 +269,10 @@ int64_t dateshift_map_day(const struct dateshift *ds, int64_t day)
 				t -= 7;
 		}
 	}
+	if (landed)
+		*landed = t;
+	if (blackout)
+		*blackout = blackout_at(ds, t);
 	/* without cycles (dateshift_init) a date moves at most nblackouts times */
 	for (moves = 0; moves < ds->nblackouts && (b = blackout_at(ds, t)) >= 0; moves++)
 		t = blackout_target(&ds->blackouts[b]);

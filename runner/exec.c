@@ -33,7 +33,8 @@
  *                     (API.md 12): this is what makes resume after a crash between POST and answer
  *                     harmless.
  *      An object with a conflict is skipped as a whole (its other changes: conflict too, "not
- *      written") unless --force; with --force the plan's values are written over whatever is there.
+ *      written"; res->why says which is which, res->live holds Canvas's value, for apply's grouped
+ *      report) unless --force; with --force the plan's values are written over whatever is there.
  *      An object that no longer exists is a conflict even with --force (there is nothing to write).
  *   3. Writes ("units"), the fewest requests (API.md 5.3, 9):
  *        - one PUT per object with every changed field in its wrapper (a move is module_item
@@ -103,6 +104,10 @@
  *      sits in front of an unchanged sibling that a write behind it relies on. Read-back reports
  *      each object's own position only; since objects not written keep their order among
  *      themselves, a displaced one always leaves a written one off its place, which fails.
+ *   Counting (count()): a done change is `written` when this run sent it (journal_batch marks it),
+ *   else `already` (the stale check found it at `after`, or a resumed journal had it done): apply's
+ *   "Applied N changes" is what this run wrote (issue 16: a re-run that wrote nothing said
+ *   "Applied 6 changes").
  *   6. Stop: a 401 token failure (ERR_AUTH from the engine) stops everything: nothing more is
  *      submitted, answers still in flight are read, and changes whose request may have left stay
  *      "intent" with no outcome -- resume checks them against the live value. A journal write
@@ -2243,10 +2248,16 @@ static void plan_units(struct exec *x)
 				const cJSON *live = c->field && ob->live ? live_field(ob, c->field, &tmp) : ob->clash;
 
 				outcome(x, i, JOURNAL_CONFLICT, why[k], NULL, live);
+				/* for apply's grouped report (cmd_apply.c, render_conflicts.c) */
+				x->res->why[i] = c->op == PLAN_CREATE ? EXEC_CONFLICT_OTHER : !ob->live ? EXEC_CONFLICT_GONE :
+					EXEC_CONFLICT_CHANGED;
+				if (c->field && ob->live && live)
+					x->res->live[i] = cJSON_Duplicate(live, 1);
 			} else if (ob->conflict) {
 				char *r = xasprintf("not written: %s of this object is a conflict", conflict_field);
 
 				outcome(x, i, JOURNAL_CONFLICT, r, NULL, NULL);
+				x->res->why[i] = EXEC_CONFLICT_WITH;
 				free(r);
 			} else if ((c->op == PLAN_UPDATE || c->op == PLAN_MOVE) && exec_is_bulk_field(c->kind, c->field)) {
 				bulk[nbulk++] = i;
@@ -2556,7 +2567,7 @@ static void report_duplicates(struct exec *x)
 static void count(struct exec *x)
 {
 	struct exec_result *r = x->res;
-	struct strmap objs = STRMAP_INIT;
+	struct strmap objs = STRMAP_INIT, wobjs = STRMAP_INIT;
 	size_t i;
 
 	for (i = 0; i < r->n; i++) {
@@ -2567,6 +2578,15 @@ static void count(struct exec *x)
 			char *k = okey(c->course_id, c->kind, c->id);
 
 			r->done++;
+			/* written in this run, or found so (a value already at `after`, done before a resume) */
+			if (x->written[i])
+				r->written++;
+			else
+				r->already++;
+			if (x->written[i] && !strmap_get(&wobjs, k)) {
+				r->objects_written++;
+				strmap_put(&wobjs, k, (void *)1);
+			}
 			if (!strmap_get(&objs, k)) {
 				r->objects_done++;
 				strmap_put_take(&objs, k, (void *)1);
@@ -2597,6 +2617,7 @@ static void count(struct exec *x)
 			break;
 		}
 	}
+	strmap_release(&wobjs);
 	strmap_release(&objs);
 }
 
@@ -2614,6 +2635,8 @@ int exec_run(struct canvas *cv, const struct plan *p, const struct exec_opts *o,
 	res->state = xcalloc(res->n ? res->n : 1, sizeof(*res->state));
 	res->error = xcalloc(res->n ? res->n : 1, sizeof(*res->error));
 	res->new_id = xcalloc(res->n ? res->n : 1, sizeof(*res->new_id));
+	res->why = xcalloc(res->n ? res->n : 1, sizeof(*res->why));
+	res->live = xcalloc(res->n ? res->n : 1, sizeof(*res->live));
 	if (!o->journal)
 		return err_set(err, ERR_GENERIC, "apply needs a journal: nothing is written to Canvas without one");
 	memset(&x, 0, sizeof(x));
@@ -2703,7 +2726,11 @@ void exec_result_release(struct exec_result *res)
 	for (i = 0; i < res->n; i++) {
 		free(res->error[i]);
 		free(res->new_id[i]);
+		if (res->live)
+			cJSON_Delete(res->live[i]);
 	}
+	free(res->why);
+	free(res->live);
 	free(res->state);
 	free(res->error);
 	free(res->new_id);

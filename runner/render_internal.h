@@ -1,4 +1,5 @@
-/* runner/render_internal.h -- what render_text.c and render_html.c share and nothing else sees:
+/* runner/render_internal.h -- what render_text.c, render_html.c, render_markdown.c and
+ * render_conflicts.c share and nothing else sees:
  * the grouping of a plan by course and object, and values as a person reads them (implemented in
  * render_text.c). */
 #ifndef COURSECTL_RENDER_INTERNAL_H
@@ -71,5 +72,12 @@ void render_steps(struct buf *out, const struct plan_change *c);
 /* A date value as local time in `zone` (loc, with weekday and zone abbreviation) and UTC (utc), or
  * "null" for both. 0, or -1 when v is neither null nor a date this zone can show. */
 int render_date_parts(const cJSON *v, const char *zone, char loc[48], char utc[32]);
+
+/* The text plan's course line ("Course 4821  PHYS 101 -- Physics I   America/New_York") and
+ * object name (`assignment 7101 "Lab 1" (in module 9)`), neutralised, without colour; a value on
+ * one line, neutralised, a line break shown as \n. */
+void render_course_line(struct buf *out, const struct render_group *g);
+void render_object_name(struct buf *out, const struct plan_change *c);
+void render_put_inline(struct buf *out, const char *s, size_t len);
 
 #endif

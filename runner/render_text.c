@@ -944,3 +944,24 @@ void render_text(const struct plan *p, struct buf *out, const struct render_opts
 	buf_release(&t.tmp2);
 	buf_release(&t.raw);
 }
+
+/* ---------------------------------------------------------------- shared with render_conflicts.c */
+
+void render_course_line(struct buf *out, const struct render_group *g)
+{
+	struct tctx t;
+
+	memset(&t, 0, sizeof(t));
+	t.out = out;
+	put_course_line(&t, g);
+}
+
+void render_object_name(struct buf *out, const struct plan_change *c)
+{
+	put_object_name(out, c->kind, c->id, c->name, c->parent);
+}
+
+void render_put_inline(struct buf *out, const char *s, size_t len)
+{
+	put_inline(out, s, len);
+}

@@ -47,6 +47,11 @@
  * ids are sorted once, so matching an object costs a few comparisons. where: id is a page's
  * page_id, as in the other steps.
  *
+ * A date a blackout moved says so in its change's note (blackout_note: the blackout's dates, the
+ * recipe gives it no name, and the day the mapping gave; issue 16): a date that lands days away
+ * from its neighbours is otherwise a puzzle in the plan. Notes added later (fancy midnight,
+ * plan_midnight.c) are appended to it.
+ *
  * Blackouts are also recorded in the plan (plan_add_blackout, course-less: they are the recipe's,
  * the same for every course; the plan keeps one copy however many courses the step runs on), so
  * the HTML calendar can shade them and flag a date that still lands in one (a later step moved it
@@ -254,6 +259,7 @@ static int selected1(struct shift *sh, enum resource_kind kind, const cJSON *obj
 struct newdates {
 	const char *field[MAXF];
 	char value[MAXF][32];     /* "" for null */
+	char note[MAXF][128];     /* why a blackout moved it, or "" (blackout_note) */
 	int n, nfixed;
 };
 
@@ -287,6 +293,36 @@ static int after(const char *a, const char *b)
 	return a && b && !dates_parse(a, &x) && !dates_parse(b, &y) && x > y;
 }
 
+/* The plan's note on a date that a blackout moved (issue 16: the reason was nowhere): which blackout
+ * (the recipe's blackouts have no names, so their dates) and the day the mapping gave, both in the
+ * step's zone; "" when no blackout moved t. */
+static void blackout_note(const struct shift *sh, int64_t t, char note[128])
+{
+	const struct dateshift_blackout *b;
+	struct dates_local l;
+	int64_t landed;
+	long bi;
+	int y1, m1, d1, y2, m2, d2, y, m, d;
+	static const char *const wd[] = { "", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun" };
+
+	note[0] = '\0';
+	if (!sh->ds.nblackouts || dates_to_local(t, sh->ds.zone, &l))
+		return;
+	dateshift_map_day_why(&sh->ds, dateshift_days_from_civil(l.y, l.m, l.d), &landed, &bi);
+	if (bi < 0)
+		return;
+	b = &sh->ds.blackouts[bi];
+	dateshift_civil_from_days(b->start, &y1, &m1, &d1);
+	dateshift_civil_from_days(b->end, &y2, &m2, &d2);
+	dateshift_civil_from_days(landed, &y, &m, &d);
+	if (b->start == b->end)
+		snprintf(note, 128, "moved out of the blackout %04d-%02d-%02d: it would have landed on %s %04d-%02d-%02d",
+			 y1, m1, d1, wd[dateshift_iso_weekday(landed)], y, m, d);
+	else
+		snprintf(note, 128, "moved out of the blackout %04d-%02d-%02d to %04d-%02d-%02d: it would have landed "
+			 "on %s %04d-%02d-%02d", y1, m1, d1, y2, m2, d2, wd[dateshift_iso_weekday(landed)], y, m, d);
+}
+
 /* Compute the new values of `fields` of obj into nd (after its fixed entries). A date that cannot
  * be read or shifted is a skip of that field; the others still move. */
 static void compute(struct shift *sh, enum resource_kind kind, const cJSON *obj, const char *const *fields,
@@ -310,6 +346,7 @@ static void compute(struct shift *sh, enum resource_kind kind, const cJSON *obj,
 		}
 		nd->field[nd->n] = *f;
 		dates_format_utc(out, nd->value[nd->n]);
+		blackout_note(sh, t, nd->note[nd->n]);
 		nd->n++;
 	}
 }
@@ -343,7 +380,7 @@ static void write_dates(struct shift *sh, enum resource_kind kind, cJSON *obj, c
 	int i;
 
 	for (i = nd->nfixed; i < nd->n; i++)
-		step_set_string(sh->cx, kind, obj, nd->field[i], nd->value[i], NULL);
+		step_set_string(sh->cx, kind, obj, nd->field[i], nd->value[i], nd->note[i][0] ? nd->note[i] : NULL);
 }
 
 /* Shift `fields` of a standalone object. 1 when it was shifted (or had nothing to shift), 0 when

@@ -106,7 +106,7 @@ test_plan_text_in_local_time() {
 		'              (UTC 2025-10-18T03:59:59Z → 2026-03-07T04:59:59Z)' \
 		'      due_at  Fri 2025-11-14 23:59:59 EST → Fri 2026-04-03 23:59:59 EDT' \
 		'      lock_at  Sun 2025-10-19 23:59:59 EDT → Sun 2026-03-08 23:59:59 EDT' \
-		'      due_at  Fri 2025-10-31 23:59:59 EDT → Sat 2026-03-21 23:59:59 EDT' \
+		'      due_at  moved out of the blackout 2026-03-16 to 2026-03-20: it would have landed on Fri 2026-03-20  Fri 2025-10-31 23:59:59 EDT → Sat 2026-03-21 23:59:59 EDT' \
 		'      due_at  Wed 2025-10-22 10:50:00 EDT → Thu 2026-03-12 10:50:00 EDT' \
 		'      due_at  Sun 2025-11-02 23:59:59 EST → Sun 2026-03-22 23:59:59 EDT' \
 		'      start_at  Wed 2025-11-26 00:00:00 EST → Thu 2026-04-16 00:00:00 EDT' \

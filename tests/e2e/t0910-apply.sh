@@ -239,10 +239,10 @@ test_saved_plan_after_a_change_in_canvas() {
 	run apply.out apply --yes --journal "$LOGDIR/j.jsonl" "$LOGDIR/plan.json"
 	expect_eq 1 "$RC" "apply exit code"
 	expect_eq "Applied 14 changes to 12 objects; 0 failed; 1 conflict" "$(summary_line apply.out)" summary
-	expect_match "^Left: 1 conflict \(1 of 15 changes not applied\); next: coursectl apply --resume $LOGDIR/j.jsonl" \
+	expect_match "^Left: 1 conflict \(1 of 15 changes not applied\); next: coursectl plan .*, or coursectl apply --resume $LOGDIR/j.jsonl --force" \
 		"$(tail -n 1 "$LOGDIR/apply.out")" "the last line says what is left and what to run"
-	expect_match "warning: conflict: course 4821, page 5002 .*body: changed in Canvas since the plan" \
-		"$(cat "$LOGDIR/apply.out.err")" "the conflict reported"
+	expect_match "Changed in Canvas since the plan, so not written: 1 field of 1 object" \
+		"$(cat "$LOGDIR/apply.out")" "the conflict reported"
 	expect_eq "<p>Edited by hand</p>" \
 		"$(state '.courses[] | select(.id == 4821) | .pages[] | select(.page_id == 5002) | .body')" \
 		"the edited page left alone"
@@ -436,7 +436,11 @@ test_revoked_token_stops_and_resume_finishes() {
 	[ "$(tail -n 1 "$LOGDIR/j.jsonl" | jq -r .type)" != footer ] || fail "an interrupted run has no footer"
 	APPLY_TOKEN=second-token run resume.out apply --resume "$LOGDIR/j.jsonl" --yes
 	expect_eq 0 "$RC" "resume ($(cat "$LOGDIR/resume.out.err"))"
-	expect_eq "Applied 15 changes to 13 objects; 0 failed; 0 conflicts" "$(summary_line resume.out)" summary
+	# what the first run wrote is already in place; the rest is written now: 15 in all
+	expect_match '^Applied [0-9]+ changes? to [0-9]+ objects?; [0-9]+ already in place; 0 failed; 0 conflicts$' \
+		"$(summary_line resume.out)" summary
+	expect_eq 15 "$(( $(summary_line resume.out | sed -E 's/^Applied ([0-9]+) .*; ([0-9]+) already.*/\1 + \2/') ))" \
+		"written and already in place"
 	expect_eq footer "$(tail -n 1 "$LOGDIR/j.jsonl" | jq -r .type)" "finished"
 	snap resumed.json
 	# the same state as an uninterrupted run

@@ -722,6 +722,48 @@ static void test_out_of_range(void **state)
 	dates_reset();
 }
 
+/* dateshift_map_day_why: the day the mapping gave and the blackout that moved it (issue 16: the
+ * plan's note names them); chained blackouts name the first. */
+static void test_map_day_why(void **state)
+{
+	static const struct {
+		const char *spec, *day, *landed, *want;
+		long blackout;
+	} t[] = {
+		{ "days=7 " BO ":after", "2026-03-10", "2026-03-17", "2026-03-21", 0 },
+		{ "days=7 " BO ":after", "2026-03-02", "2026-03-09", "2026-03-09", -1 },
+		{ "days=7 bo=2026-01-01..2026-01-02:after " BO ":before", "2026-03-11", "2026-03-18", "2026-03-15", 1 },
+		/* 03-17 -> first blackout, to 03-21; inside the second -> before it, 03-09 */
+		{ "days=7 " BO ":after bo=2026-03-10..2026-03-21:before", "2026-03-10", "2026-03-17", "2026-03-09", 0 },
+	};
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
+		struct err err = ERR_INIT;
+		struct dateshift ds;
+		struct spec sp;
+		int y, m, d;
+		int64_t landed = 0, got;
+		long b = 99;
+		char s1[16], s2[16];
+
+		build(&sp, t[i].spec);
+		assert_int_equal(dateshift_init(&ds, &sp.m, "UTC", &err), 0);
+		assert_int_equal(sscanf(t[i].day, "%4d-%2d-%2d", &y, &m, &d), 3);
+		got = dateshift_map_day_why(&ds, dateshift_days_from_civil(y, m, d), &landed, &b);
+		assert_int_equal(got, dateshift_map_day(&ds, dateshift_days_from_civil(y, m, d)));
+		dateshift_civil_from_days(got, &y, &m, &d);
+		snprintf(s1, sizeof(s1), "%04d-%02d-%02d", y, m, d);
+		dateshift_civil_from_days(landed, &y, &m, &d);
+		snprintf(s2, sizeof(s2), "%04d-%02d-%02d", y, m, d);
+		assert_string_equal(s1, t[i].want);
+		assert_string_equal(s2, t[i].landed);
+		assert_int_equal(b, t[i].blackout);
+		dateshift_release(&ds);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -732,6 +774,7 @@ int main(void)
 		cmocka_unit_test(test_init_fills_term),
 		cmocka_unit_test(test_calendar_helpers),
 		cmocka_unit_test(test_map_day),
+		cmocka_unit_test(test_map_day_why),
 		cmocka_unit_test(test_out_of_range),
 	};
 
