@@ -13,8 +13,10 @@
  *     the course. Interrupted (no footer): the course's shift steps are skipped and the skip names
  *     `apply --resume J` (which finishes exactly that run); finished with a change of the step in
  *     the course done, in doubt, or failed with a value left in Canvas: skipped, naming `rollback
- *     J`. A run is undone when a finished rollback of it exists (rollback_of names its file: same
- *     inode, else same file name), unless that rollback was itself rolled back. A first line
+ *     J`. A run is undone when a finished rollback of it exists, unless that rollback was itself
+ *     rolled back: rollbacks_undone (rollbacks.c) answers that, finding the rollbacks as
+ *     `rollback` and `journal show` do (by run_id: a path is no identity, a new run may be
+ *     journaled to the file name of one rolled back), so all three see the same rollbacks. A first line
  *     prefilter (the header holds run and recipe_sha256 as text) keeps journals of other recipes
  *     from being parsed at all: a journal's plan may hold megabytes of page bodies.
  *   - Canvas itself, for a term mapping only: the step is run on a scratch copy of the course and
@@ -39,7 +41,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 
 #include <cjson/cJSON.h>
 
@@ -52,6 +53,7 @@
 #include "recipe.h"
 #include "recipe_actions.h"
 #include "recipe_shift_dates.h"
+#include "rollbacks.h"
 #include "step.h"
 #include "xalloc.h"
 
@@ -95,52 +97,6 @@ static int same_url(const char *a, const char *b)
 	return la == lb && !strncmp(a, b, la);
 }
 
-static const char *base_name(const char *p)
-{
-	const char *s = strrchr(p, '/');
-
-	return s ? s + 1 : p;
-}
-
-/* `named` (a rollback's rollback_of, as its command line gave it) is the journal at `path`. */
-static int same_file(const char *named, const char *path)
-{
-	struct stat a, b;
-
-	if (!stat(named, &a) && !stat(path, &b))
-		return a.st_dev == b.st_dev && a.st_ino == b.st_ino;
-	return !strcmp(base_name(named), base_name(path));
-}
-
-struct rb {
-	struct journal_log *log;
-	const char *of;
-};
-
-/* A finished rollback of `path` that is not itself undone, among rbs; depth bounds a cycle. */
-static int undone(const struct rb *rbs, size_t n, const char *path, int depth)
-{
-	size_t i;
-
-	if (depth > 16)
-		return 0;
-	for (i = 0; i < n; i++)
-		if (rbs[i].log->finished && same_file(rbs[i].of, path) && !undone(rbs, n, rbs[i].log->path, depth + 1))
-			return 1;
-	return 0;
-}
-
-/* An interrupted rollback of `path` not itself undone, or NULL. */
-static const char *rollback_in_progress(const struct rb *rbs, size_t n, const char *path)
-{
-	size_t i;
-
-	for (i = 0; i < n; i++)
-		if (!rbs[i].log->finished && same_file(rbs[i].of, path) && !undone(rbs, n, rbs[i].log->path, 1))
-			return rbs[i].log->path;
-	return NULL;
-}
-
 static int newest_first(const void *a, const void *b)
 {
 	const struct rerun_run *x = a, *y = b;
@@ -154,11 +110,9 @@ int rerun_load(struct rerun **out, const char *dir, const char *base_url, const 
 	       struct err *err)
 {
 	struct rerun *rr = xcalloc(1, sizeof(*rr));
-	struct journal_log **applies = NULL;
-	struct rb *rbs = NULL;
-	size_t napplies = 0, nrbs = 0, i;
 	char *owned = NULL, *needle;
 	struct dirent *de;
+	size_t alloc = 0;
 	DIR *d;
 
 	(void)err;
@@ -183,15 +137,13 @@ int rerun_load(struct rerun **out, const char *dir, const char *base_url, const 
 		size_t len = strlen(de->d_name);
 		struct journal_log *l = NULL;
 		struct err rerr = ERR_INIT;
-		char *path, *line;
-		int is_rb;
+		char *path, *line, *rb = NULL;
 
 		if (de->d_name[0] == '.' || len <= 6 || strcmp(de->d_name + len - 6, ".jsonl"))
 			continue;
 		path = xasprintf("%s/%s", dir, de->d_name);
 		line = first_line(path);
-		is_rb = line && strstr(line, "\"run\":\"rollback\"");
-		if (!line || (!is_rb && (!strstr(line, "\"run\":\"apply\"") || !strstr(line, needle))) ||
+		if (!line || !strstr(line, "\"run\":\"apply\"") || !strstr(line, needle) ||
 		    journal_read(&l, path, &rerr)) {
 			free(line);
 			free(path);
@@ -199,39 +151,22 @@ int rerun_load(struct rerun **out, const char *dir, const char *base_url, const 
 		}
 		free(line);
 		free(path);
-		if (!same_url(hdr(l, "base_url"), base_url)) {
+		if (!same_url(hdr(l, "base_url"), base_url) || !hdr(l, "recipe_sha256") ||
+		    strcmp(hdr(l, "recipe_sha256"), recipe_sha256) || rollbacks_undone(l->path, &rb)) {
 			journal_log_free(l);
-		} else if (is_rb && hdr(l, "rollback_of")) {
-			rbs = xrealloc(rbs, (nrbs + 1) * sizeof(*rbs));
-			rbs[nrbs].log = l;
-			rbs[nrbs++].of = hdr(l, "rollback_of");
-		} else if (!is_rb && hdr(l, "recipe_sha256") && !strcmp(hdr(l, "recipe_sha256"), recipe_sha256)) {
-			applies = xrealloc(applies, (napplies + 1) * sizeof(*applies));
-			applies[napplies++] = l;
-		} else {
-			journal_log_free(l);
+			continue;
 		}
+		if (rr->n == alloc) {
+			alloc = alloc ? 2 * alloc : 4;
+			rr->runs = xrealloc(rr->runs, alloc * sizeof(*rr->runs));
+		}
+		rr->runs[rr->n].rolled_back_by = rb;
+		rr->runs[rr->n++].log = l;
 	}
 	closedir(d);
 	free(needle);
-	rr->runs = xcalloc(napplies + 1, sizeof(*rr->runs));
-	for (i = 0; i < napplies; i++) {
-		const char *rb;
-
-		if (undone(rbs, nrbs, applies[i]->path, 0)) {
-			journal_log_free(applies[i]);
-			continue;
-		}
-		rb = rollback_in_progress(rbs, nrbs, applies[i]->path);
-		rr->runs[rr->n].rolled_back_by = rb ? xstrdup(rb) : NULL;
-		rr->runs[rr->n++].log = applies[i];
-	}
 	if (rr->n > 1)
 		qsort(rr->runs, rr->n, sizeof(*rr->runs), newest_first);
-	for (i = 0; i < nrbs; i++)
-		journal_log_free(rbs[i].log);
-	free(rbs);
-	free(applies);
 	free(owned);
 	return 0;
 }

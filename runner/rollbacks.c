@@ -18,6 +18,11 @@
  *   - undone: a rollback that was itself rolled back completely (`rollback J2`) no longer
  *     counts: the changes are back. One level only: a chain of rollbacks of rollbacks beyond that
  *     is rolled back as usual (the stale check finds what is done already and writes nothing).
+ * The re-run guard (rerun.c) asks a coarser question in one call, rollbacks_undone: is J undone at
+ * all -- a finished rollback (footer written, whatever its conflicts) not itself undone by the
+ * same rule, the chain followed up to 16 levels; if not, which interrupted rollback of J is
+ * pending. The guard only needs to know whether the run may still be in Canvas, and names the
+ * pending rollback in its skip; the same finder keeps it from matching by path.
  * Rejected: a marker written into J by its rollback (J is the record of a run, never edited
  * after it, and `journal_check` refuses an edited one); asking Canvas (a second rollback's stale
  * check already writes nothing for an update found restored, but says "rolled back" again and
@@ -211,6 +216,34 @@ void rollbacks_free(struct rollback_ref *r, size_t n)
 		journal_log_free(r[i].log);
 	}
 	free(r);
+}
+
+/* rollbacks_undone at chain depth `depth`: the finished rollbacks count unless undone themselves,
+ * recursively (a rollback of a rollback of a rollback puts the changes back again); 16 levels
+ * bound the walk. */
+static int undone_at(const char *path, char **interrupted, int depth)
+{
+	struct rollback_ref *r;
+	size_t n, i;
+	int yes = 0;
+
+	if (interrupted)
+		*interrupted = NULL;
+	if (depth > 16)
+		return 0;
+	find(path, &r, &n, 1);
+	for (i = 0; i < n && !yes; i++)
+		yes = r[i].log->finished && !undone_at(r[i].path, NULL, depth + 1);
+	for (i = 0; !yes && interrupted && !*interrupted && i < n; i++)
+		if (!r[i].log->finished && !undone_at(r[i].path, NULL, depth + 1))
+			*interrupted = xstrdup(r[i].path);
+	rollbacks_free(r, n);
+	return yes;
+}
+
+int rollbacks_undone(const char *path, char **interrupted)
+{
+	return undone_at(path, interrupted, 0);
 }
 
 /* The identity of a change in an undo plan. Malloced. */

@@ -12,7 +12,8 @@
 # Cases: the demo's term mapping applied twice (journal evidence), then planned with no journal
 # (Canvas evidence), then --again; days: 7 twice, then --again; an apply killed mid-run (kill -9,
 # as t0920 does) and then the same command -> it names `apply --resume J`, writes nothing; resume
-# finishes it; a rolled-back run does not block the next apply; a step whose where: selects nothing
+# finishes it; a rolled-back run does not block the next apply, but a new run journaled to the
+# rolled-back run's file name does; a step whose where: selects nothing
 # warns in text, JSON and Markdown; a course with dates in both terms is planned whole, with a
 # warning.
 
@@ -192,6 +193,32 @@ test_rolled_back_run_does_not_block() {
 	expect_eq 2025-02-15T04:59:59Z "$(due 90211)" "due date after the new apply"
 	grep -q "already applied" "$LOGDIR/a2" && fail "a rolled-back run blocked the apply"
 	return 0
+}
+
+# A run rolled back, its journal file removed, and a new run journaled to the same file name
+# (`--journal` again, as t0931 does): the rollback undid the old run (its run_id), not whatever
+# now sits at that path, so the new run still blocks the next apply.
+test_new_run_at_rolled_back_path_blocks() {
+	sim_start
+	days_recipe
+	local jdir=$XDG_STATE_HOME/coursectl/journals w0
+	mkdir -p "$jdir"
+	run a1 apply "$LOGDIR/days.yaml" --yes --journal "$jdir/j.jsonl"
+	expect_eq 0 "$RC" "first apply ($(tail -n 3 "$LOGDIR/a1.err"))"
+	run b1 rollback "$jdir/j.jsonl" --yes
+	expect_eq 0 "$RC" "rollback ($(tail -n 3 "$LOGDIR/b1.err"))"
+	expect_eq 2025-02-08T04:59:59Z "$(due 90211)" "due date after the rollback"
+	rm "$jdir/j.jsonl"
+	run a2 apply "$LOGDIR/days.yaml" --yes --journal "$jdir/j.jsonl"
+	expect_eq 0 "$RC" "new run at the same path ($(tail -n 3 "$LOGDIR/a2.err"))"
+	expect_eq 2025-02-15T04:59:59Z "$(due 90211)" "due date after the new run"
+	w0=$(writes)
+	run a3 apply "$LOGDIR/days.yaml" --yes
+	expect_eq 0 "$RC" "third apply ($(tail -n 3 "$LOGDIR/a3.err"))"
+	expect_eq "$w0" "$(writes)" "writes of the third apply"
+	expect_eq 2025-02-15T04:59:59Z "$(due 90211)" "due date after the third apply"
+	grep -qF "already applied to this course" "$LOGDIR/a3" || fail "not blocked: $(cat "$LOGDIR/a3")"
+	grep -qF "$jdir/j.jsonl" "$LOGDIR/a3" || fail "the new run's journal is not named: $(cat "$LOGDIR/a3")"
 }
 
 test_where_matching_nothing_warns() {

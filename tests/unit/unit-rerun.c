@@ -5,7 +5,8 @@
  * ranges, a new term without an end keeping the old length, extrapolated dates counting for
  * neither); which journals count (same recipe digest and Canvas; finished with a done change of
  * the step in the course, or interrupted and covering it; undone by a finished rollback unless
- * that rollback was itself rolled back; an interrupted rollback does not undo); a where: printed
+ * that rollback was itself rolled back; an interrupted rollback does not undo; a new run journaled
+ * to the file name of a run rolled back is not undone); a where: printed
  * as the recipe would write it. The journals are real ones (journal_create ...) in a temporary
  * directory.
  */
@@ -281,6 +282,34 @@ static void test_rolled_back(void **state)
 	free(c);
 }
 
+/* A run rolled back, then a new run journaled to the same file name (`apply --journal j.jsonl`
+ * again once the old file is gone, as t0931 does): the rollback names the old run (its run_id),
+ * not the path, so the new run is not undone and the guard still sees it. */
+static void test_new_run_same_path(void **state)
+{
+	struct fx *f = *state;
+	char *a = make_journal(f, "a.jsonl", "apply", NULL, 2, 1), *b, *a2;
+	struct rerun *rr;
+	const struct rerun_run *r;
+
+	b = make_journal(f, "b.jsonl", "rollback", a, 2, 1);
+	rr = load(f, URL, SHA);
+	assert_int_equal(rr->n, 0);
+	rerun_free(rr);
+	assert_int_equal(remove(a), 0);
+	a2 = make_journal(f, "a.jsonl", "apply", NULL, 2, 1);
+	rr = load(f, URL, SHA);
+	assert_int_equal(rr->n, 1);
+	assert_null(rr->runs[0].rolled_back_by);
+	r = rerun_find(rr, "4821", "Rollover");
+	assert_non_null(r);
+	assert_string_equal(r->log->path, a2);
+	rerun_free(rr);
+	free(a);
+	free(a2);
+	free(b);
+}
+
 /* ---------------------------------------------------------------- where: as text */
 
 static void test_where_text(void **state)
@@ -359,6 +388,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_nothing_done, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_interrupted_run, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_rolled_back, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_new_run_same_path, setup, teardown),
 		cmocka_unit_test(test_where_text),
 		cmocka_unit_test_setup_teardown(test_plan_file_round_trip, setup, teardown),
 	};
