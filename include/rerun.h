@@ -42,8 +42,9 @@ struct rerun {
 };
 
 /* The apply journals in dir (the default directory when NULL) of recipe_sha256 against base_url
- * that no finished rollback (itself not rolled back) undid (rollbacks_undone, rollbacks.c). A directory that cannot be read gives
- * an empty list (a note on stderr), never an error: the journals are evidence, not a requirement.
+ * that no finished rollback (itself not rolled back) undid (rollbacks_undone, rollbacks.c). A
+ * directory that cannot be read gives an empty list (a note on stderr), never an error: the
+ * journals are evidence, not a requirement.
  * *out is the caller's (rerun_free). */
 int rerun_load(struct rerun **out, const char *dir, const char *base_url, const char *recipe_sha256,
 	       struct err *err);
