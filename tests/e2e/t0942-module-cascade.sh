@@ -102,7 +102,7 @@ recipe() {
 }
 
 # Every planned change is in the simulator's state, field by field: for each change of the plan
-# (JSON) the object of its kind and id holds `after`.
+# (JSON) the object of its kind and id holds `after` (creates: the case checks them itself).
 expect_state_is_plan() {
 	local bad
 	bad=$(jq -n --slurpfile p "$LOGDIR/plan.out" --slurpfile s <(curl -s "$SIM_URL/__sim/state") '
@@ -114,7 +114,7 @@ expect_state_is_plan() {
 			elif $k == "discussion_topic" then $c.discussion_topics[] | select(.id == ($id | tonumber))
 			elif $k == "page" then $c.pages[] | select(.page_id == ($id | tonumber))
 			else null end;
-		[$p[0].changes[] | . as $ch | (obj($ch.kind; $ch.id) // {}) as $o
+		[$p[0].changes[] | select(.op == "update") | . as $ch | (obj($ch.kind; $ch.id) // {}) as $o
 		 | select(($o[$ch.field]) != $ch.after) | "\($ch.kind) \($ch.id) \($ch.field): \($o[$ch.field])"]
 		| join("; ")' -r)
 	expect_eq "" "$bad" "the state holds every planned value"
@@ -172,4 +172,42 @@ test_item_that_cannot_be_unpublished_is_skipped() {
 		"the rest is planned"
 	expect_eq 0 "$(curl -s "$SIM_URL/__sim/requests" | jq '[.[] | select(.status == 403)] | length')" \
 		"no 403 met"
+}
+
+# CURRENT.md 15: a module published with its items leaves a scheduled page's item unpublished
+test_publish_with_items_leaves_scheduled_page() {
+	sim_start --seed "$(seed_with '(.courses[0].pages[] | select(.page_id == 33018)) += {published: false,
+		publish_at: "2030-01-01T00:00:00Z"} | (.courses[0].modules[1]) += {published: false}
+		| (.courses[0].modules[1].items[] | select(.id <= 12047)) += {published: false}
+		| (.courses[0].assignments[] | select(.id == 90211)) += {published: false}')"
+	recipe '  - modules:
+      where: {id: 805}
+      set: {published: true, cascade: with items}
+'
+	round_trip
+	expect_match '12045 Canvas leaves this page item unpublished with its module: the page is scheduled to publish at 2030-01-01' \
+		"$(jq -r '.skipped[] | "\(.id) \(.reason)"' "$LOGDIR/plan.out")" "the skip"
+	expect_eq "module:805 module_item:12046 assignment:90211 module_item:12047" \
+		"$(jq -r '[.changes[] | "\(.kind):\(.id)"] | join(" ")' "$LOGDIR/plan.out")" "the rest is planned"
+}
+
+# ContextModule#add_item: an item created in an unpublished module takes its page's state (home is
+# published, draft-notes is not); a text header starts unpublished
+test_created_item_takes_content_state() {
+	sim_start
+	recipe '  - modules:
+      ensure: [{name: Orientation, items: [{page: home}, {page: draft-notes}, {header: Start}]}]
+'
+	state_snap seed.json
+	run plan.out plan --format json "$LOGDIR/r.yaml"
+	expect_eq "true null null" "$(jq -r '[.changes[] | select(.kind == "module_item" and .op == "create")
+		| .after.published] | map(tostring) | join(" ")' "$LOGDIR/plan.out")" "the page item is planned published"
+	run apply.out apply --yes --journal "$LOGDIR/j.jsonl" "$LOGDIR/r.yaml"
+	expect_eq 0 "$RC" "apply ($(cat "$LOGDIR/apply.out" "$LOGDIR/apply.out.err"))"
+	expect_eq "true false false" "$(state '[.courses[0].modules[] | select(.name == "Orientation") | .items[].published]
+		| map(tostring) | join(" ")')" "created items: the page's state, a header unpublished"
+	run rb.out rollback --yes "$LOGDIR/j.jsonl"
+	expect_eq 0 "$RC" "rollback ($(cat "$LOGDIR/rb.out.err"))"
+	state_snap back.json
+	state_same seed.json back.json "apply + rollback"
 }
