@@ -49,8 +49,9 @@
  *  - Items: 400 {"message":"missing module item parameter"}, {"message":"missing page_url parameter"},
  *    {"message":"invalid page_url parameter"}, {"message":"Could not find content"}. A new item
  *    takes its content's state (ContextModule#add_item, ContentTag.asset_workflow_state); a text
- *    header, url or tool item starts unpublished. The title defaults to the content's. PUT and DELETE find the item anywhere in
- *    the course, ignoring :module_id in the path, as Canvas does; GET needs it in the module.
+ *    header, url or tool item starts unpublished. The title defaults to the content's. PUT and
+ *    DELETE find the item anywhere in the course, ignoring :module_id in the path, as Canvas does;
+ *    GET needs it in the module.
  *  - Item PUT side effects: module_item[title] renames the content (update_asset_name!: an
  *    assignment's name, a quiz, page or topic title; a page also gets the new url slug) and the
  *    quiz or topic mirrored with an assignment; module_item[published] publishes or unpublishes the
