@@ -6,6 +6,7 @@
  *     set:                                  fields of every selected module
  *       name: Week 1                        (not together with rename:)
  *       published: true
+ *       cascade: module only | with items   what (un)publishing does to the items; default module only
  *       unlock_at: 2026-01-12 | null        null clears the date
  *       require_sequential_progress: true
  *       position: 1                         1..10000
@@ -18,6 +19,7 @@
  *       - name: Week 1
  *         position: 1
  *         published: true
+ *         cascade: with items               as in set
  *         items: [{header: Readings}, {page: week-1-notes}, {assignment: Essay 1}, {quiz: Quiz 1},
  *                 {discussion: Introductions}, {url: "https://example.edu", title: Example}]
  *     absent: [Old stuff]                   modules to delete
@@ -55,6 +57,9 @@ struct rmodules_set {
 	char *name;                       /* non-empty */
 	int has_published;
 	int published;                    /* 0 or 1 */
+	int with_items;                   /* `cascade: with items`: the items and their content follow
+					   * the module (Canvas's publish_items! / unpublish_items!); 0:
+					   * `module only` (the default). Only with has_published. */
 	int has_unlock_at;
 	int unlock_at_null;               /* `unlock_at: null`: clear the date (unlock_at is then unset) */
 	struct rdate unlock_at;           /* a date (local midnight in the course zone) or a date-time */
@@ -157,6 +162,7 @@ struct rmodules_ensure {
 	long position;                    /* 1..10000; increasing down the list when several are given */
 	int has_published;
 	int published;
+	int with_items;                   /* `cascade: with items`, as in rmodules_set */
 	int has_items;                    /* items: given; then the module holds exactly these items, in
 					   * this order (items: [] empties it) */
 	struct rmodules_ensure_item *items;

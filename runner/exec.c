@@ -54,6 +54,10 @@
  *          and comments closed by hand that a date change reopened are closed again with one more
  *          PUT (keep_comments_closed); a derived field (a page's url, exec_is_derived_field) is
  *          never sent, only read back against the plan;
+ *        - a module PUT that changes `published` carries skip_content_tags (exec_body): Canvas
+ *          would otherwise (un)publish the module's items and their content (issue 15,
+ *          ContextModulesApiController#update); what a recipe wants of them (`cascade: with
+ *          items`) is in the plan as changes of their own, each journaled and written by its PUT;
  *        - a create is a POST; fields Canvas does not take on create (a module's published flag,
  *          API.md 6.1) follow in one PUT; a delete is a DELETE (404: already gone, done).
  *          A POST answered 5xx or not at all may have created its object (API.md 12: POST is not
@@ -909,67 +913,6 @@ static void send_object(struct unit *u, int create)
 	free(what);
 }
 
-static void on_repair(struct canvas *cv, long status, cJSON *json, const struct err *err, void *ud)
-{
-	(void)cv;
-	(void)status;
-	if (err->code)
-		warnf("module item %s was published with its module and could not be unpublished again: %s",
-		      (const char *)ud, err->msg);
-	cJSON_Delete(json);
-	free(ud);
-}
-
-/* 1 when the plan changes the published flag of module item `id` of the course. */
-static int item_publish_planned(const struct exec *x, const char *course, const char *id)
-{
-	char *k = okey(course, RES_MODULE_ITEM, id);
-	const struct xobj *ob = strmap_get(&x->objmap, k);
-	size_t i;
-
-	free(k);
-	for (i = 0; ob && i < ob->nch; i++)
-		if (chg(x, ob->ch[i])->field && !strcmp(chg(x, ob->ch[i])->field, "published"))
-			return 1;
-	return 0;
-}
-
-/* Publishing a module publishes all its items (API.md 6.1). The plan shows that side effect as
- * changes of their own where the recipe wants it (step_modules.c); an item that was unpublished
- * and that the plan does not change is put back unpublished right after, so nothing is published
- * that the plan did not show -- and a rollback that republishes a module restores its items as
- * they were. (A crash between the two requests leaves such items published: resume does not know
- * of them; this is the one write that is not journaled, because it only keeps a value.) */
-static void keep_items_unpublished(struct unit *u)
-{
-	struct exec *x = u->x;
-	const struct xobj *ob = u->obj;
-	const cJSON *it, *pub = cJSON_GetObjectItemCaseSensitive(u->sent, "published");
-	cJSON *sent, *body;
-	char b[32], *path, *what;
-
-	if (u->type != U_PUT || ob->c0->kind != RES_MODULE || !cJSON_IsTrue(pub) || !ob->live ||
-	    !cJSON_IsFalse(cJSON_GetObjectItemCaseSensitive(ob->live, "published")))
-		return;
-	cJSON_ArrayForEach(it, cJSON_GetObjectItemCaseSensitive(ob->live, "items")) {
-		const char *iid = exec_id_text(cJSON_GetObjectItemCaseSensitive(it, "id"), b);
-
-		if (!iid || !cJSON_IsFalse(cJSON_GetObjectItemCaseSensitive(it, "published")) ||
-		    item_publish_planned(x, ob->c0->course_id, iid))
-			continue;
-		sent = cJSON_CreateObject();
-		cJSON_AddFalseToObject(sent, "published");
-		body = exec_body(RES_MODULE_ITEM, sent, 0);
-		path = exec_object_path(RES_MODULE_ITEM, ob->c0->course_id, iid, obj_id(u), 0);
-		what = xasprintf("module item %s of course %s", iid, ob->c0->course_id);
-		canvas_send(x->cv, "PUT", path, body, 0, what, on_repair, xstrdup(iid));
-		cJSON_Delete(sent);
-		cJSON_Delete(body);
-		free(path);
-		free(what);
-	}
-}
-
 /* Comments (issue 15; canvas-lms DiscussionTopicsController#process_discussion_topic_runner and
  * #process_lock_parameters): an announcement PUT without `locked` is read as locked=false, which
  * reopens closed comments and drops lock_at. Every topic and announcement PUT therefore sends
@@ -1002,7 +945,7 @@ static void on_relock(struct canvas *cv, long status, cJSON *json, const struct 
 /* A changed delayed_post_at or lock_at makes Canvas recompute `locked` from lock_at and ignore the
  * parameter (process_future_date_parameters), so a topic whose comments were closed by hand opens
  * them with a date shift. A second PUT of locked=true alone (lock_at then unchanged) closes them
- * again. Like keep_items_unpublished, this only keeps a value, so it is not journaled. */
+ * again. This only keeps a value, so it is not journaled. */
 static void keep_comments_closed(struct unit *u, const cJSON *got)
 {
 	struct exec *x = u->x;
@@ -1037,7 +980,6 @@ static void keep_comments_closed(struct unit *u, const cJSON *got)
  * the answer does not carry a field. Takes json. */
 static void answered(struct unit *u, cJSON *json)
 {
-	keep_items_unpublished(u);
 	keep_comments_closed(u, json);
 	if (read_back(u, json, 0)) {
 		cJSON_Delete(json);

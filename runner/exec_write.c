@@ -249,6 +249,12 @@ cJSON *exec_body(enum resource_kind kind, const cJSON *fields, int create)
 		else
 			cJSON_AddItemToObject(inner, param, cJSON_Duplicate(f, 1));
 	}
+	/* A module's published flag goes alone (issue 15; ContextModulesApiController#update runs
+	 * publish_items! / unpublish_items! unless skip_content_tags): what Canvas would do to the
+	 * items and their content is in the plan as changes of their own ("with items"), each
+	 * journaled and written by its own PUT, or is not wanted ("module only"). */
+	if (!create && kind == RES_MODULE && cJSON_HasObjectItem(inner, "published"))
+		cJSON_AddTrueToObject(inner, "skip_content_tags");
 	if (create && kind == RES_ANNOUNCEMENT && !cJSON_HasObjectItem(inner, "is_announcement"))
 		cJSON_AddTrueToObject(inner, "is_announcement");
 	/* quiz[notify_of_update] defaults to TRUE (API.md 8.2): every quiz edit would send students a

@@ -159,10 +159,30 @@ static int name_list(struct rctx *cx, const struct ynode *n, const char *what, i
 
 /* ---------------------------------------------------------------- set: */
 
+static const char *const cascade_names[] = { "module only", "with items", NULL };
+
+/* `cascade:` next to `published:` in `what` (a map); *with_items gets 1 for `with items`. */
+static void parse_cascade(struct rctx *cx, const struct ynode *n, const char *what, int has_published,
+			  int *with_items)
+{
+	const struct ynode *v = rc_get(n, "cascade");
+	char w[96];
+
+	if (!v)
+		return;
+	snprintf(w, sizeof(w), "'%s.cascade'", what);
+	if (rc_enum(cx, v, w, cascade_names, with_items))
+		return;
+	if (!has_published)
+		rc_error(cx, &v->pos, "%s says what publishing or unpublishing the module does to its items; "
+			 "give 'published' with it", w);
+}
+
 static struct rmodules_set *parse_set(struct rctx *cx, const struct ynode *n)
 {
 	static const char *const keys[] = {
-		"name", "published", "unlock_at", "require_sequential_progress", "position", "prerequisites", NULL,
+		"name", "published", "cascade", "unlock_at", "require_sequential_progress", "position",
+		"prerequisites", NULL,
 	};
 	struct rmodules_set *s;
 	const struct ynode *v;
@@ -179,6 +199,7 @@ static struct rmodules_set *parse_set(struct rctx *cx, const struct ynode *n)
 		s->has_name = 1;
 	if ((v = rc_get(n, "published")) && !rc_bool(cx, v, "'modules.set.published'", &s->published))
 		s->has_published = 1;
+	parse_cascade(cx, n, "modules.set", rc_get(n, "published") != NULL, &s->with_items);
 	if ((v = rc_get(n, "unlock_at"))) {
 		if (is_null(v))
 			s->has_unlock_at = s->unlock_at_null = 1;
@@ -511,7 +532,7 @@ static int parse_ensure_item(struct rctx *cx, const struct ynode *n, struct rmod
 
 static void parse_ensure_one(struct rctx *cx, const struct ynode *n, struct rmodules_ensure *e)
 {
-	static const char *const keys[] = { "name", "position", "published", "items", NULL };
+	static const char *const keys[] = { "name", "position", "published", "cascade", "items", NULL };
 	static const char *const required[] = { "name", NULL };
 	const struct ynode *v;
 	size_t i;
@@ -526,6 +547,7 @@ static void parse_ensure_one(struct rctx *cx, const struct ynode *n, struct rmod
 		e->has_position = 1;
 	if ((v = rc_get(n, "published")) && !rc_bool(cx, v, "'modules.ensure.published'", &e->published))
 		e->has_published = 1;
+	parse_cascade(cx, n, "modules.ensure", rc_get(n, "published") != NULL, &e->with_items);
 	if ((v = rc_get(n, "items")) && !rc_seq(cx, v, "'modules.ensure.items'")) {
 		e->has_items = 1;
 		e->items = rc_alloc(cx, (v->nkids + 1) * sizeof(*e->items));

@@ -24,11 +24,23 @@
  *     same (2 in the old module, 2 in the new): Canvas puts an item moved with module_id alone last
  *     (context_module_items_api_controller.rb `update`: remove_from_list, save in the new module,
  *     insert_at only for module_item[position]), so the place is part of the move (step_move_item).
- *   - publishing a module publishes its items (API.md 6.1; ContextModule#publish_items!), and an
- *     item's published flag carries over to its content (6.2; update_asset_workflow_state!): a
- *     published item publishes an unpublished assignment/quiz/discussion/page, an unpublished one
- *     unpublishes it unless Canvas refuses (an assignment with submissions, the front page), and
- *     then every other item of the same content follows (ContentTag.update_for).
+ *   - (un)publishing a module: the recipe chooses (issue 15, CURRENT.md 3). `cascade: module
+ *     only`, the default, changes the module alone, and apply sends skip_content_tags so Canvas
+ *     leaves the items be. `cascade: with items` plans what ContextModulesApiController#update
+ *     does without it (publish_items! / unpublish_items!, ContentTag#trigger_publish! /
+ *     #trigger_unpublish!, aaronshaf/canvas-lms app/models/content_tag.rb): every item is
+ *     (un)published and its content follows, each a change of its own that apply writes (still
+ *     with skip_content_tags on the module, so every write is journaled before it leaves) and
+ *     rollback undoes. Publishing leaves a page item whose page has a publish_at unpublished
+ *     (scheduled page publication, CURRENT.md 15: a skip with the date); unpublishing leaves an
+ *     item whose content cannot be unpublished published (a skip with the reason).
+ *   - an item's published flag carries over to its content (6.2; update_asset_workflow_state!): a
+ *     published item publishes an unpublished assignment/quiz/discussion/page (and a quiz's or
+ *     graded discussion's assignment), an unpublished one unpublishes it, and then every other
+ *     item of the same content follows (ContentTag.update_for). Unpublishing an item whose content
+ *     cannot be unpublished (an assignment with submissions, the front page) is answered 403
+ *     "item can't be unpublished" (ContextModuleItemsApiController#update): a skip with the reason,
+ *     so the rest of the plan applies.
  *   - an item's new title renames its assignment/quiz/discussion/page (update_asset_name!), and
  *     the other items of that content follow; a page's url follows its new title in Canvas, which
  *     this step does not predict (noted on the change). File and external tool items rename alone.
@@ -53,7 +65,8 @@
  *     with one name, the first in module order is meant (absent: deletes them all).
  *   - ensure items: an item already in the module is kept; else an item of the same content in
  *     another module is moved here (keeping its completion requirement), else one is created
- *     (published when its module is published). Items of the module the list does not name are
+ *     (published when its module or its content is: Canvas creates it in its content's state,
+ *     ContextModule#add_item). Items of the module the list does not name are
  *     deleted, except file and external tool items (the list cannot name them) and except when a
  *     reference of the list does not resolve: then nothing is deleted from that module, since a
  *     misspelt name would otherwise delete the very item it meant. Kept items follow the listed ones.
@@ -646,11 +659,11 @@ static int can_unpublish(int ck, const cJSON *c, const char **why)
 	const cJSON *cu = get(c, "can_unpublish");
 
 	if (ck == CK_PAGE && is_true(c, "front_page")) {
-		*why = "it is the front page";
+		*why = "is the front page";
 		return 0;
 	}
 	if (cJSON_IsFalse(u) || cJSON_IsFalse(cu)) {
-		*why = "it has student submissions";
+		*why = "has student submissions";
 		return 0;
 	}
 	return 1;
@@ -699,6 +712,20 @@ static void sync_content_published(struct mctx *mc, const cJSON *item, const str
 		return;
 	snprintf(note, sizeof(note), "Canvas %s every module item of the %s with it", verb, kname);
 	sync_other_items(mc, item, "published", pub, NULL, note);
+	/* a quiz or graded discussion saves its assignment with the same state (DiscussionTopic /
+	 * Quizzes::Quiz update_assignment) */
+	if ((l->ck == CK_QUIZ || l->ck == CK_DISCUSSION) && cJSON_IsNumber(get(l->content, "assignment_id"))) {
+		struct index *ix = content_ix(mc, CK_ASSIGNMENT, 0);
+		struct ix_iter it;
+		struct ient *e;
+		char b[32];
+
+		e = ix ? ix_first(ix, step_value_text(get(l->content, "assignment_id"), b), &it) : NULL;
+		if (e && is_true(e->obj, "published") != pub) {
+			snprintf(note, sizeof(note), "Canvas %s the %s's assignment with it", verb, kname);
+			step_set_bool(mc->cx, RES_ASSIGNMENT, e->obj, "published", pub, note);
+		}
+	}
 }
 
 /* Set an item's published flag, and plan what Canvas does with its content. `why` (may be NULL)
@@ -714,27 +741,80 @@ static void set_item_published(struct mctx *mc, cJSON *item, int pub, const char
 
 	item_link(mc, item, &l);
 	kname = l.ck >= 0 ? resource_get(ck_info[l.ck].res)->name : "";
+	/* ContextModuleItemsApiController#update answers 403 "item can't be unpublished" when the
+	 * content cannot be (module_item_unpublishable?), and trigger_unpublish! leaves such an item
+	 * published: either way it stays, so the plan skips it with the reason (issue 15) */
+	if (!pub && is_true(item, "published")) {
+		int refused = l.content ? !can_unpublish(l.ck, l.content, &reason) : 0;
+
+		if (!refused && cJSON_IsFalse(get(item, "unpublishable"))) {
+			refused = 1;
+			reason = "cannot be unpublished";
+		}
+		if (refused) {
+			step_skip(mc->cx, RES_MODULE_ITEM, item, "published",
+				  "Canvas cannot unpublish this item: its %s %s", kname[0] ? kname : "content",
+				  reason);
+			return;
+		}
+	}
 	snprintf(note, sizeof(note), "%s", why ? why : "");
 	n = strlen(note);
 	if (l.ck >= 0 && !l.fetched)
 		snprintf(note + n, sizeof(note) - n, "%sCanvas also %s the linked %s", n ? "; " : "",
 			 pub ? "publishes" : "unpublishes", kname);
-	else if (l.content && !pub && is_true(l.content, "published") &&
-		 !can_unpublish(l.ck, l.content, &reason))
-		snprintf(note + n, sizeof(note) - n, "%sCanvas keeps the linked %s published: %s",
-			 n ? "; " : "", kname, reason);
 	r = step_set_bool(mc->cx, RES_MODULE_ITEM, item, "published", pub, *note ? note : NULL);
 	if (r == 1 || (r == 0 && always_sync))
 		sync_content_published(mc, item, &l, pub);
 }
 
-/* Publishing a module publishes its items, and through them their content (publish_items!). */
+/* The publish_at of a page item's page (the item carries it, so does the page), or NULL. */
+static const char *page_publish_at(struct mctx *mc, const cJSON *item)
+{
+	struct link l;
+	const cJSON *v = get(item, "publish_at");
+
+	if (cJSON_IsString(v))
+		return v->valuestring;
+	item_link(mc, item, &l);
+	if (l.ck == CK_PAGE && l.content && cJSON_IsString(get(l.content, "publish_at")))
+		return get(l.content, "publish_at")->valuestring;
+	return NULL;
+}
+
+/* `cascade: with items` on a module being published: ContextModule#publish_items! runs
+ * ContentTag#trigger_publish! on every item -- an unpublished item is published, except a page
+ * item whose page has a publish_at (scheduled page publication: the page waits for its date, a
+ * skip with the reason, CURRENT.md 15) -- and its content follows (update_asset_workflow_state!). */
 static void publish_module_items(struct mctx *mc, cJSON *mod)
+{
+	cJSON *item;
+	const char *pa;
+	struct link l;
+
+	cJSON_ArrayForEach(item, get(mod, "items")) {
+		item_link(mc, item, &l);
+		if (!is_true(item, "published") && l.ck == CK_PAGE && (pa = page_publish_at(mc, item))) {
+			step_skip(mc->cx, RES_MODULE_ITEM, item, "published",
+				  "Canvas leaves this page item unpublished with its module: the page is "
+				  "scheduled to publish at %s", pa);
+			if (l.content && is_true(l.content, "published"))
+				sync_content_published(mc, item, &l, 0);
+			continue;
+		}
+		set_item_published(mc, item, 1, "Canvas publishes a module's items with it", 1);
+	}
+}
+
+/* `cascade: with items` on a module being unpublished: unpublish_items! runs trigger_unpublish! on
+ * every item: unpublished with its content, unless the content cannot be (a skip, see
+ * set_item_published). */
+static void unpublish_module_items(struct mctx *mc, cJSON *mod)
 {
 	cJSON *item;
 
 	cJSON_ArrayForEach(item, get(mod, "items"))
-		set_item_published(mc, item, 1, "Canvas publishes a module's items with it", 1);
+		set_item_published(mc, item, 0, "Canvas unpublishes a module's items with it", 1);
 }
 
 /* Set an item's title, and plan the renames Canvas makes with it (update_asset_name!). */
@@ -1233,9 +1313,12 @@ static int do_selected(struct mctx *mc)
 		if (s->has_published) {
 			int was = is_true(o, "published");
 
-			r = step_set_bool(mc->cx, RES_MODULE, o, "published", s->published, NULL);
-			if (r == 1 && s->published && !was)
+			r = step_set_bool(mc->cx, RES_MODULE, o, "published", s->published,
+					  s->with_items ? "with its items" : NULL);
+			if (r == 1 && s->with_items && s->published && !was)
 				publish_module_items(mc, o);
+			else if (r == 1 && s->with_items && !s->published && was)
+				unpublish_module_items(mc, o);
 		}
 		if (s->has_unlock_at) {
 			if ((rc = unlock_at_value(mc, o, &v)))
@@ -1418,7 +1501,9 @@ static cJSON *ensure_create_item(struct mctx *mc, struct ens *es, struct want *w
 		cJSON_AddStringToObject(fields, "title", ei->ref);
 	}
 	cJSON_AddNumberToObject(fields, "position", (double)cJSON_GetArraySize(items) + 1);
-	if (pub)
+	/* Canvas creates the item in its content's state (ContextModule#add_item); in a published
+	 * module the plan then publishes it (apply's PUT after the POST) */
+	if (pub || (w->content && is_true(w->content, "published")))
 		cJSON_AddBoolToObject(fields, "published", 1);
 	item = step_create(mc->cx, RES_MODULE_ITEM, items, fields);
 	ix_add(links(mc), w->key, item, es->mod);
@@ -1558,9 +1643,14 @@ static void do_ensure(struct mctx *mc)
 	ensure_order(mc, es, m->nensure);
 	if (any_items)
 		ensure_items(mc, es, m->nensure);
-	for (i = 0; i < m->nensure; i++)
+	for (i = 0; i < m->nensure; i++) {
+		if (!es[i].e->with_items)
+			continue;
 		if (is_true(es[i].mod, "published") && !es[i].was_published)
 			publish_module_items(mc, es[i].mod);
+		else if (!is_true(es[i].mod, "published") && es[i].was_published)
+			unpublish_module_items(mc, es[i].mod);
+	}
 	for (i = 0; i < m->nensure; i++) {
 		for (j = 0; es[i].w && j < es[i].e->nitems; j++)
 			free(es[i].w[j].key);
@@ -1620,8 +1710,8 @@ unsigned step_modules_needs(const struct rmodules *m)
 
 	if (!m)
 		return k;
-	/* publishing a module publishes its items' content */
-	if (m->set && m->set->has_published && m->set->published)
+	/* (un)publishing a module with its items (un)publishes their content */
+	if (m->set && m->set->has_published && m->set->with_items)
 		k |= content_bits(0);
 	if (m->items) {
 		/* an item's published flag and title carry over to its content */
@@ -1633,7 +1723,7 @@ unsigned step_modules_needs(const struct rmodules *m)
 			k |= content_bits(m->items->match_types) & (1u << RES_DISCUSSION_TOPIC);
 	}
 	for (i = 0; i < m->nensure; i++) {
-		if (m->ensure[i].has_published && m->ensure[i].published)
+		if (m->ensure[i].has_published && m->ensure[i].with_items)
 			k |= content_bits(0);
 		for (j = 0; j < m->ensure[i].nitems; j++) {
 			int ck = ensure_ckind(m->ensure[i].items[j].kind);

@@ -27,10 +27,17 @@
  *    Ruby-truthy (so points_possible 0 stays, null and false go), graded discussions report their
  *    assignment's, and locked_for_user:false is always added.
  *  - Create module: 400 {"message":"missing module parameter"} / {"message":"missing module name"};
- *    new modules are unpublished. Update: module[published]=true publishes the module, every item,
- *    and (update_asset_workflow_state!) the linked assignment, quiz, page or discussion; the reply
- *    always carries "publish_warning". false unpublishes the module only: that is API.md's Canvas
- *    version (newer Canvas also unpublishes the items and adds "unpublish_warning").
+ *    new modules are unpublished. Update (ContextModulesApiController#update, today's Canvas;
+ *    ContextModule#publish_items! / #unpublish_items!, ContentTag#trigger_publish! /
+ *    #trigger_unpublish!, all in aaronshaf/canvas-lms app/controllers/context_modules_api_controller.rb,
+ *    app/models/context_module.rb, app/models/content_tag.rb): module[published]=true publishes
+ *    the module and, unless module[skip_content_tags], every unpublished item -- except a page item
+ *    whose page has a publish_at while the root account's scheduled_page_publication is on (on
+ *    unless the seed's top-level "scheduled_page_publication" is false) -- and then each item's
+ *    content follows its item (update_asset_workflow_state!); false unpublishes the module and,
+ *    unless skip_content_tags, every item whose content can be unpublished, and their content.
+ *    The reply carries "publish_warning" (an item stayed unpublished) and "unpublish_warning" (an
+ *    item stayed published). The batch PUT's publish and unpublish events do the same per module.
  *  - prerequisite_module_ids: JSON null leaves them; [] or a form "" clears; an id that is not a
  *    module of the course placed before this one is dropped silently. After every write all
  *    modules are checked again, as Canvas re-saves every module after a reorder.
@@ -40,15 +47,20 @@
  *    a missing or bad event or no ids, 404 {"message":"no modules found"}; answers
  *    {"completed":[ids],"progress":null} (the current source; API.md shows only "completed").
  *  - Items: 400 {"message":"missing module item parameter"}, {"message":"missing page_url parameter"},
- *    {"message":"invalid page_url parameter"}, {"message":"Could not find content"}. New items are
- *    unpublished (the older Canvas of API.md; newer Canvas copies the content's state), whatever the
- *    content's state. The title defaults to the content's. PUT and DELETE find the item anywhere in
- *    the course, ignoring :module_id in the path, as Canvas does; GET needs it in the module.
+ *    {"message":"invalid page_url parameter"}, {"message":"Could not find content"}. A new item
+ *    takes its content's state (ContextModule#add_item, ContentTag.asset_workflow_state); a text
+ *    header, url or tool item starts unpublished. The title defaults to the content's. PUT and
+ *    DELETE find the item anywhere in the course, ignoring :module_id in the path, as Canvas does;
+ *    GET needs it in the module.
  *  - Item PUT side effects: module_item[title] renames the content (update_asset_name!: an
  *    assignment's name, a quiz, page or topic title; a page also gets the new url slug) and the
  *    quiz or topic mirrored with an assignment; module_item[published] publishes or unpublishes the
- *    item and its content (not when the content cannot be unpublished: an assignment with
- *    submissions, the front page). Every module item linking to changed content takes the
+ *    item and its content. Unpublishing an item whose content cannot be unpublished (an assignment
+ *    with submissions -- seed "has_submitted_submissions": true or "unpublishable": false -- the
+ *    front page) answers 403 {"message":"item can't be unpublished"}, publishing one whose content
+ *    cannot be published (seed "can_publish": false) 422 {"message":"item can't be published"},
+ *    before anything is written (ContextModuleItemsApiController#update, module_item_publishable? /
+ *    module_item_unpublishable? of ContextModulesHelper). Every module item linking to changed content takes the
  *    content's title and state (ContentTag.update_for). module_item[module_id] moves the item to
  *    the end of another module of the course (400 {"message":"invalid module_id"}), carrying its
  *    completion requirement; with module_item[position] in the same PUT it is then inserted there
@@ -69,7 +81,7 @@
  *    simulator keeps the 400 and avoids the half-write. A client must not rely on either.
  *  - Item titles and published flags are stored on the item and kept in sync by this file. The
  *    alternative, rendering them from the content every time, is wrong for an item created with
- *    its own title or (older Canvas) unpublished next to published content. The assignment,
+ *    its own title or a page item left unpublished by a module publish while its page waits. The assignment,
  *    quiz, discussion and page APIs call sim_module_items_sync() after they rename or (un)publish
  *    content, as Canvas's ContentTag.update_for does.
  *  - search_term is applied before paging; Canvas pages the modules first and then drops the ones
@@ -833,8 +845,43 @@ static void module_apply(struct sim *s, cJSON *mod, const cJSON *w)
 		sim_set(mod, "prerequisite_module_ids", prereq_input(v));
 }
 
+/* The root account's scheduled_page_publication feature: on unless the seed turns it off. */
+static int scheduled_publication(const struct sim *s)
+{
+	return sim_bool(s->state, "scheduled_page_publication", 1);
+}
+
+/* ContentTag#trigger_publish!: an unpublished item is published, except a page item whose page has
+ * a publish_at while scheduled publication is on (the page waits for its date); then the content
+ * follows the item (update_asset_workflow_state!). */
+static void item_trigger_publish(struct sim *s, cJSON *course, cJSON *item)
+{
+	cJSON *content = item_content(course, item);
+	const char *type = sim_str(item, "type");
+
+	if (!sim_bool(item, "published", 1)) {
+		int wait = type && !strcmp(type, "Page") && content && scheduled_publication(s) &&
+			   cJSON_IsString(cJSON_GetObjectItemCaseSensitive(content, "publish_at"));
+
+		if (!wait)
+			sim_set(item, "published", cJSON_CreateTrue());
+	}
+	item_sync_content_state(course, item);
+}
+
+/* ContentTag#trigger_unpublish!: a published item whose content can be unpublished is unpublished,
+ * then the content follows it. */
+static void item_trigger_unpublish(cJSON *course, cJSON *item)
+{
+	cJSON *content = item_content(course, item);
+
+	if (sim_bool(item, "published", 1) && (!content || can_unpublish(content)))
+		sim_set(item, "published", cJSON_CreateFalse());
+	item_sync_content_state(course, item);
+}
+
 /* publish + publish_items!: 1 when an item stayed unpublished (publish_warning). */
-static int module_publish(cJSON *course, cJSON *mod, int items_too)
+static int module_publish(struct sim *s, cJSON *course, cJSON *mod, int items_too)
 {
 	cJSON *item;
 	int warn = 0;
@@ -842,12 +889,27 @@ static int module_publish(cJSON *course, cJSON *mod, int items_too)
 	sim_set(mod, "published", cJSON_CreateTrue());
 	if (!items_too)
 		return 0;
-	cJSON_ArrayForEach(item, cJSON_GetObjectItemCaseSensitive(mod, "items")) {
-		sim_set(item, "published", cJSON_CreateTrue());
-		item_sync_content_state(course, item);
-	}
+	cJSON_ArrayForEach(item, cJSON_GetObjectItemCaseSensitive(mod, "items"))
+		item_trigger_publish(s, course, item);
 	cJSON_ArrayForEach(item, cJSON_GetObjectItemCaseSensitive(mod, "items"))
 		if (!sim_bool(item, "published", 1))
+			warn = 1;
+	return warn;
+}
+
+/* unpublish + unpublish_items!: 1 when an item stayed published (unpublish_warning). */
+static int module_unpublish(cJSON *course, cJSON *mod, int items_too)
+{
+	cJSON *item;
+	int warn = 0;
+
+	sim_set(mod, "published", cJSON_CreateFalse());
+	if (!items_too)
+		return 0;
+	cJSON_ArrayForEach(item, cJSON_GetObjectItemCaseSensitive(mod, "items"))
+		item_trigger_unpublish(course, item);
+	cJSON_ArrayForEach(item, cJSON_GetObjectItemCaseSensitive(mod, "items"))
+		if (sim_bool(item, "published", 1))
 			warn = 1;
 	return warn;
 }
@@ -931,7 +993,7 @@ static void module_update(struct sim_req *rq, struct sim_resp *rs)
 	cJSON *mod = find_module(rq, "id"), *w = sim_body_wrapper(rq, "module"), *mods, *out;
 	const cJSON *pubv;
 	int64_t pos = 0;
-	int warn = 0;
+	int warn = 0, unwarn = 0;
 
 	if (!mod) {
 		sim_reply_not_found(rs);
@@ -947,11 +1009,12 @@ static void module_update(struct sim_req *rq, struct sim_resp *rs)
 	module_apply(rq->sim, mod, w);
 	pubv = cJSON_GetObjectItemCaseSensitive(w, "published");
 	if (pubv) {   /* params[:module].key?(:published): null reads as false */
+		int items_too = !sim_value_bool(cJSON_GetObjectItemCaseSensitive(w, "skip_content_tags"));
+
 		if (sim_value_bool(pubv))
-			warn = module_publish(rq->course, mod,
-					      !sim_value_bool(cJSON_GetObjectItemCaseSensitive(w, "skip_content_tags")));
+			warn = module_publish(rq->sim, rq->course, mod, items_too);
 		else
-			sim_set(mod, "published", cJSON_CreateFalse());
+			unwarn = module_unpublish(rq->course, mod, items_too);
 	}
 	if (pos)
 		place_at(mods, mod, pos);
@@ -960,6 +1023,7 @@ static void module_update(struct sim_req *rq, struct sim_resp *rs)
 	check_prereqs(mods);
 	out = module_json(rq, rq->course, mod, 0, 0, 0, NULL, 0);
 	cJSON_AddBoolToObject(out, "publish_warning", warn);
+	cJSON_AddBoolToObject(out, "unpublish_warning", unwarn);
 	sim_reply_json(rs, 200, out);
 }
 
@@ -1032,9 +1096,9 @@ static void modules_batch(struct sim_req *rq, struct sim_resp *rs)
 			continue;
 		cJSON_AddItemToArray(done, cJSON_CreateNumber((double)id));
 		if (!strcmp(event, "publish"))
-			module_publish(rq->course, v[i], items_too);
+			module_publish(rq->sim, rq->course, v[i], items_too);
 		else if (!strcmp(event, "unpublish"))
-			sim_set(v[i], "published", cJSON_CreateFalse());
+			module_unpublish(rq->course, v[i], items_too);
 		else
 			cJSON_Delete(cJSON_DetachItemViaPointer(mods, v[i]));
 	}
@@ -1294,8 +1358,9 @@ static void item_create(struct sim_req *rq, struct sim_resp *rs)
 		v = cJSON_GetObjectItemCaseSensitive(w, "new_tab");
 		cJSON_AddBoolToObject(item, "new_tab", sim_value_bool(v));
 	}
-	/* older Canvas (API.md 6.2) creates every item unpublished, whatever its content's state */
-	cJSON_AddFalseToObject(item, "published");
+	/* ContextModule#add_item: the content's state (ContentTag.asset_workflow_state); a text
+	 * header, url or tool item starts unpublished */
+	cJSON_AddBoolToObject(item, "published", content ? sim_bool(content, "published", 1) : 0);
 	cJSON_AddItemToArray(items, item);
 	if (pos)
 		place_at(items, item, pos);
@@ -1333,6 +1398,19 @@ static void item_update(struct sim_req *rq, struct sim_resp *rs)
 	crv = cJSON_GetObjectItemCaseSensitive(w, "completion_requirement");
 	if (check_requirement(crv, rs))
 		return;
+	v = cJSON_GetObjectItemCaseSensitive(w, "published");
+	if (v) {   /* module_item_publishable? / module_item_unpublishable? on the content */
+		const cJSON *content = item_content(rq->course, item);
+
+		if (sim_value_bool(v) && content && !sim_bool(content, "can_publish", 1)) {
+			sim_reply_message(rs, 422, "item can't be published");
+			return;
+		}
+		if (!sim_value_bool(v) && content && !can_unpublish(content)) {
+			sim_reply_message(rs, 403, "item can't be unpublished");
+			return;
+		}
+	}
 
 	titlev = cJSON_GetObjectItemCaseSensitive(w, "title");
 	if (cJSON_IsString(titlev))

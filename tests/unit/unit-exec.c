@@ -170,7 +170,7 @@ static void test_bodies_per_kind(void **state)
 		  "{\"quiz\":{\"due_at\":\"2026-02-01T04:59:59Z\",\"notify_of_update\":false}}" },
 		{ RES_QUIZ, 1, "{\"title\":\"Q\"}", "{\"quiz\":{\"title\":\"Q\"}}" },
 		{ RES_MODULE, 0, "{\"published\":true,\"prerequisite_module_ids\":[8401]}",
-		  "{\"module\":{\"published\":true,\"prerequisite_module_ids\":[8401]}}" },
+		  "{\"module\":{\"published\":true,\"prerequisite_module_ids\":[8401],\"skip_content_tags\":true}}" },
 		{ RES_MODULE_ITEM, 0, "{\"module_id\":8402,\"position\":1}",
 		  "{\"module_item\":{\"module_id\":8402,\"position\":1}}" },
 		{ RES_MODULE_ITEM, 0, "{\"completion_requirement\":null}", "{\"module_item\":{\"completion_requirement\":\"\"}}" },

@@ -378,6 +378,11 @@ static const struct bad_case bad[] = {
 	  "'2026-13-01' is not a valid date for 'modules.set.unlock_at'" },
 	{ "      set: {published: yes}\n", 5, 24,
 	  "expected true or false for 'modules.set.published', got 'yes'" },
+	{ "      set: {published: false, cascade: with item}\n", 5, 40,
+	  "'with item' is not a valid 'modules.set.cascade'; did you mean 'with items'?" },
+	{ "      set: {name: X, cascade: with items}\n", 5, 31,
+	  "'modules.set.cascade' says what publishing or unpublishing the module does to its items; "
+	  "give 'published' with it" },
 	{ "      set: {require_sequential_progres: true}\n", 5, 13,
 	  "did you mean 'require_sequential_progress'?" },
 	{ "      set: {name: \"\"}\n", 5, 19, "'modules.set.name' must not be empty" },

@@ -420,9 +420,15 @@ static void test_set_published_publishes_items_and_content(void **state)
 	const char *item_note = "Canvas publishes a module's items with it";
 
 	(void)state;
+	/* module only (the default): the module alone, sent with skip_content_tags */
 	x = run("  - modules:\n      where: {id: 802}\n      set: {published: true}\n");
-	expect_nchanges(x, 9);
+	expect_nchanges(x, 1);
 	expect_update(x, MOD, "802", "published", "false", "true", NULL);
+	run_free(x);
+
+	x = run("  - modules:\n      where: {id: 802}\n      set: {published: true, cascade: with items}\n");
+	expect_nchanges(x, 9);
+	expect_update(x, MOD, "802", "published", "false", "true", "with its items");
 	expect_update(x, ITEM, "1011", "published", "false", "true", item_note);
 	expect_update(x, ITEM, "1012", "published", "false", "true", item_note);
 	expect_update(x, ITEM, "1013", "published", "false", "true", item_note);
@@ -438,10 +444,20 @@ static void test_set_published_publishes_items_and_content(void **state)
 	assert_string_equal(chg(x, ITEM, "1022", "published")->parent, "803");
 	run_free(x);
 
-	/* unpublishing a module leaves its items alone */
+	/* unpublishing a module only leaves its items alone */
 	x = run("  - modules:\n      where: {id: 801}\n      set: {published: false}\n");
 	expect_nchanges(x, 1);
 	expect_update(x, MOD, "801", "published", "true", "false", NULL);
+	run_free(x);
+
+	/* with items: the items and their content (unpublish_items!, trigger_unpublish!) */
+	x = run("  - modules:\n      where: {id: 801}\n      set: {published: false, cascade: with items}\n");
+	expect_nchanges(x, 4);
+	expect_update(x, MOD, "801", "published", "true", "false", "with its items");
+	expect_update(x, ITEM, "1001", "published", "true", "false", "Canvas unpublishes a module's items");
+	expect_update(x, ITEM, "1002", "published", "true", "false", "Canvas unpublishes a module's items");
+	expect_update(x, RES_PAGE, "33002", "published", "true", "false",
+		      "Canvas unpublishes the linked page with its module item");
 	run_free(x);
 }
 
@@ -676,11 +692,11 @@ static void test_items_published(void **state)
 		      "Canvas unpublishes the linked page");
 	run_free(x);
 
-	/* an assignment with submissions stays published (Canvas: can_unpublish? false) */
+	/* an assignment with submissions: Canvas answers 403 "item can't be unpublished", a skip */
 	x = run("  - modules:\n      items: {where: {content: Essay 2}, set: {published: false}}\n");
-	expect_nchanges(x, 1);
-	expect_update(x, ITEM, "1024", "published", "true", "false",
-		      "Canvas keeps the linked assignment published: it has student submissions");
+	expect_nchanges(x, 0);
+	expect_skip(x, 0, ITEM, "Essay 2", "published",
+		    "Canvas cannot unpublish this item: its assignment has student submissions");
 	run_free(x);
 }
 
@@ -1027,7 +1043,8 @@ static void test_ensure_published_existing(void **state)
 
 	(void)state;
 	x = run("  - modules:\n"
-		"      ensure: [{name: Week 1, published: true}, {name: Start Here, published: false}]\n");
+		"      ensure: [{name: Week 1, published: true, cascade: with items},\n"
+		"               {name: Start Here, published: false}]\n");
 	expect_update(x, MOD, "802", "published", "false", "true", NULL);
 	expect_update(x, ITEM, "1013", "published", "false", "true", "Canvas publishes a module's items");
 	expect_update(x, RES_QUIZ, "601", "published", "false", "true", "linked quiz");
@@ -1161,14 +1178,16 @@ static void test_needs(void **state)
 	} cases[] = {
 		{ "      where: {id: 1}\n      set: {name: X}\n", 0 },
 		{ "      set: {published: false}\n", 0 },
-		{ "      set: {published: true}\n", A | Q | D | P },
+		{ "      set: {published: true}\n", 0 },
+		{ "      set: {published: false, cascade: with items}\n", A | Q | D | P },
 		{ "      items: {set: {indent: 1}}\n", 0 },
 		{ "      items: {where: {type: Page}, set: {title: T}}\n", P },
 		{ "      items: {where: {type: [Quiz, SubHeader]}, set: {published: true}}\n", Q },
 		{ "      items: {set: {completion: {type: must_submit}}}\n", D },
 		{ "      ensure: [{name: A, items: [{page: p}, {url: 'https://a.b/'}, {header: h}]}]\n", P },
 		{ "      ensure: [{name: A, items: [{assignment: a}, {discussion: d}]}]\n", A | D },
-		{ "      ensure: [{name: A, published: true}]\n", A | Q | D | P },
+		{ "      ensure: [{name: A, published: true}]\n", 0 },
+		{ "      ensure: [{name: A, published: true, cascade: with items}]\n", A | Q | D | P },
 		{ "      absent: [A]\n", 0 },
 	};
 	size_t i;
