@@ -1,0 +1,118 @@
+# tests/e2e/t0944-notify-events.sh -- what students notice, and dates Canvas handles its own way
+# (issue 15, "What to build" 4 and CURRENT.md 6, 14, 16).
+#
+# Notifications (CURRENT.md 16): changing the due date of a published assignment in a published
+# course with students sends "Assignment Due Date Changed" notifications (BroadcastPolicies::
+# AssignmentPolicy, AssignmentOverride#notify_change?; runner/plan_notify.c cites them). canvas-sim
+# records them (/__sim/notifications, notifications_sent in /__sim/stats); the plan counts them and
+# says so in text, JSON (summary.notifications, change.notifies) and Markdown. The property: the
+# plan's count equals what the sim sent after apply. Seed (made here, small): course 7001 available
+# with 3 students -- a published assignment with a section override (both notify), an unpublished
+# one (no), a published one without a due date (no change), one created "in the future" (the
+# assignment notifies, its override does not: the 3-hour rule is the override's only);
+# course 7002 available with no students and course 7003 unpublished notify nobody.
+
+NOTIFY_SEED=$LOGDIR/notify-seed.json
+
+notify_seed() {
+	cat >"$NOTIFY_SEED" <<'EOF'
+{"user_time_zone": "America/New_York",
+ "courses": [
+  {"id": 7001, "name": "Notify", "course_code": "N1", "workflow_state": "available",
+   "time_zone": "America/New_York", "total_students": 3,
+   "assignments": [
+    {"id": 70011, "name": "Essay", "published": true, "due_at": "2026-02-03T04:59:59Z",
+     "created_at": "2025-01-01T00:00:00Z",
+     "overrides": [{"id": 700111, "title": "Section 2", "course_section_id": 71, "due_at": "2026-02-05T04:59:59Z"}]},
+    {"id": 70012, "name": "Draft", "published": false, "due_at": "2026-02-04T04:59:59Z",
+     "created_at": "2025-01-01T00:00:00Z"},
+    {"id": 70013, "name": "Undated", "published": true, "unlock_at": "2026-02-01T05:00:00Z",
+     "created_at": "2025-01-01T00:00:00Z"},
+    {"id": 70014, "name": "Fresh", "published": true, "due_at": "2026-02-06T04:59:59Z",
+     "created_at": "2099-01-01T00:00:00Z",
+     "overrides": [{"id": 700141, "title": "Section 2", "course_section_id": 71, "due_at": "2026-02-07T04:59:59Z"}]}
+   ]},
+  {"id": 7002, "name": "Empty", "course_code": "N2", "workflow_state": "available",
+   "time_zone": "America/New_York", "total_students": 0,
+   "assignments": [{"id": 70021, "name": "Essay", "published": true, "due_at": "2026-02-03T04:59:59Z",
+                    "created_at": "2025-01-01T00:00:00Z"}]},
+  {"id": 7003, "name": "Hidden", "course_code": "N3", "workflow_state": "unpublished",
+   "time_zone": "America/New_York", "total_students": 3,
+   "assignments": [{"id": 70031, "name": "Essay", "published": true, "due_at": "2026-02-03T04:59:59Z",
+                    "created_at": "2025-01-01T00:00:00Z"}]}
+ ]}
+EOF
+	cat >"$LOGDIR/shift.yaml" <<'EOF'
+version: 1
+courses: [7001, 7002, 7003]
+steps:
+  - name: A week later
+    shift_dates: {days: 7}
+EOF
+}
+
+test_notify_plan_counts_what_apply_sends() {
+	notify_seed
+	sim_start --seed "$NOTIFY_SEED" --progress-delay-ms 20
+	run plan.json plan --format json "$LOGDIR/shift.yaml"
+	expect_eq 0 "$RC" "plan exit ($(cat "$LOGDIR/plan.json.err"))"
+	expect_eq 3 "$(jq '.summary.notifications' "$LOGDIR/plan.json")" "summary.notifications"
+	expect_eq "assignment 70011|assignment_override 700111|assignment 70014" \
+		"$(jq -r '[.changes[] | select(.notifies) | "\(.kind) \(.id)"] | join("|")' "$LOGDIR/plan.json")" \
+		"the changes that notify"
+	expect_eq "Assignment Due Date Changed" \
+		"$(jq -r '[.changes[] | .notifies // empty] | unique | join("|")' "$LOGDIR/plan.json")" "notifies"
+	run plan.txt plan "$LOGDIR/shift.yaml"
+	expect_match 'notice: Canvas will send students 3 "Assignment Due Date Changed" notifications' \
+		"$(cat "$LOGDIR/plan.txt")" "text plan"
+	expect_match 'before students are enrolled, or while the course is unpublished' \
+		"$(cat "$LOGDIR/plan.txt")" "the advice"
+	run plan.md plan --format markdown "$LOGDIR/shift.yaml"
+	expect_match 'Canvas will send students 3 "Assignment Due Date Changed" notifications' \
+		"$(cat "$LOGDIR/plan.md")" "markdown plan"
+	run apply.out apply --yes --journal "$LOGDIR/j.jsonl" "$LOGDIR/shift.yaml"
+	expect_eq 0 "$RC" "apply exit ($(cat "$LOGDIR/apply.out.err"))"
+	expect_eq 3 "$(stats .notifications_sent)" "notifications_sent after apply"
+	expect_eq "assignment 70011|assignment_override 700111|assignment 70014" \
+		"$(curl -s "$SIM_URL/__sim/notifications" | jq -r '[.[] | select(.type == "assignment_due_date_changed")
+			| "\(.kind) \(.id)"] | join("|")')" "what the sim sent"
+	# a plan of the same shift after apply changes the same objects: the same count again
+	run plan2.json plan --format json "$LOGDIR/shift.yaml"
+	expect_eq 3 "$(jq '.summary.notifications' "$LOGDIR/plan2.json")" "second plan"
+}
+
+test_notify_plan_file_keeps_the_count() {
+	notify_seed
+	sim_start --seed "$NOTIFY_SEED" --progress-delay-ms 20
+	run plan.out plan -o "$LOGDIR/saved.json" "$LOGDIR/shift.yaml"
+	expect_eq 0 "$RC" "plan exit ($(cat "$LOGDIR/plan.out.err"))"
+	expect_eq 3 "$(jq '.summary.notifications' "$LOGDIR/saved.json")" "saved plan's summary"
+	run apply.out apply --yes --journal "$LOGDIR/j.jsonl" "$LOGDIR/saved.json"
+	expect_eq 0 "$RC" "apply of the saved plan ($(cat "$LOGDIR/apply.out.err"))"
+	expect_eq 3 "$(stats .notifications_sent)" "notifications_sent"
+}
+
+test_notify_sim_rules() {
+	notify_seed
+	sim_start --seed "$NOTIFY_SEED"
+	# just published: Canvas sends "assignment created", not a due date change
+	api PUT "/api/v1/courses/7001/assignments/70012" -d 'assignment[published]=true' \
+		-d 'assignment[due_at]=2026-02-11T04:59:59Z'
+	expect_status 200
+	# no students, and an unpublished course
+	api PUT "/api/v1/courses/7002/assignments/70021" -d 'assignment[due_at]=2026-02-10T04:59:59Z'
+	expect_status 200
+	api PUT "/api/v1/courses/7003/assignments/70031" -d 'assignment[due_at]=2026-02-10T04:59:59Z'
+	expect_status 200
+	expect_eq 0 "$(curl -s "$SIM_URL/__sim/notifications" | jq length)" "none of those notify"
+	# a fresh assignment notifies (no 3-hour rule for it today); its override does not
+	api PUT "/api/v1/courses/7001/assignments/70014" -d 'assignment[due_at]=2026-02-12T04:59:59Z'
+	api PUT "/api/v1/courses/7001/assignments/70014/overrides/700141" \
+		-d 'assignment_override[due_at]=2026-02-13T04:59:59Z'
+	expect_eq "assignment 70014" \
+		"$(curl -s "$SIM_URL/__sim/notifications" | jq -r '[.[] | "\(.kind) \(.id)"] | join("|")')" "fresh"
+	api GET "/api/v1/courses/7001?include[]=total_students"
+	expect_eq 3 "$(jb .total_students)" "total_students"
+	api GET "/api/v1/courses/7001"
+	expect_eq null "$(jb .total_students)" "total_students only with the include"
+}
