@@ -14,6 +14,16 @@
 
 NOTIFY_SEED=$LOGDIR/notify-seed.json
 
+ajson() {
+	api "$1" "$2" -H 'Content-Type: application/json' --data-binary "$3"
+}
+
+# PUTs whose body names $1
+puts_with() {
+	curl -s "$SIM_URL/__sim/requests" | jq --arg k "$1" '[.[] | select(.method == "PUT")
+		| select(.body | tostring | contains($k))] | length'
+}
+
 notify_seed() {
 	cat >"$NOTIFY_SEED" <<'EOF'
 {"user_time_zone": "America/New_York",
@@ -115,4 +125,72 @@ test_notify_sim_rules() {
 	expect_eq 3 "$(jb .total_students)" "total_students"
 	api GET "/api/v1/courses/7001"
 	expect_eq null "$(jb .total_students)" "total_students only with the include"
+}
+
+# ---------------------------------------------------------------- page to-do dates (CURRENT.md 6)
+# WikiPagesApiController#assign_todo_date: wiki_page[student_todo_at] sets a page's to-do date, a
+# null one is ignored, and only student_planner_checkbox=false clears it. A plan that clears one
+# must send the checkbox (exec_write.c), and a rollback that clears one (it set a date where there
+# was none) too.
+
+todo_seed() {
+	cat >"$LOGDIR/todo-seed.json" <<'EOF2'
+{"user_time_zone": "America/New_York",
+ "courses": [
+  {"id": 7101, "name": "Todo", "course_code": "T1", "workflow_state": "unpublished",
+   "time_zone": "America/New_York",
+   "pages": [
+    {"page_id": 71011, "url": "reading-1", "title": "Reading 1", "body": "<p>1</p>", "published": true,
+     "todo_date": "2026-02-03T15:00:00Z", "created_at": "2025-01-01T00:00:00Z"},
+    {"page_id": 71012, "url": "reading-2", "title": "Reading 2", "body": "<p>2</p>", "published": true,
+     "todo_date": null, "created_at": "2025-01-01T00:00:00Z"}
+   ]}
+ ]}
+EOF2
+	cat >"$LOGDIR/todo.yaml" <<'EOF2'
+version: 1
+courses: [7101]
+steps:
+  - name: No to-do for reading 1
+    pages:
+      where: {url: reading-1}
+      set: {todo_date: null}
+  - name: A to-do for reading 2
+    pages:
+      where: {url: reading-2}
+      set: {todo_date: 2026-02-10T15:00:00Z}
+EOF2
+}
+
+todo_of() {
+	state ".courses[0].pages[] | select(.page_id == $1) | .todo_date"
+}
+
+test_todo_clear_sim_rules() {
+	todo_seed
+	sim_start --seed "$LOGDIR/todo-seed.json"
+	ajson PUT "/api/v1/courses/7101/pages/reading-1" '{"wiki_page": {"student_todo_at": null}}'
+	expect_status 200
+	expect_eq 2026-02-03T15:00:00Z "$(todo_of 71011)" "student_todo_at: null is ignored"
+	ajson PUT "/api/v1/courses/7101/pages/reading-1" '{"wiki_page": {"student_planner_checkbox": false}}'
+	expect_status 200
+	expect_eq null "$(todo_of 71011)" "the checkbox clears it"
+}
+
+test_todo_clear_apply_and_rollback() {
+	todo_seed
+	sim_start --seed "$LOGDIR/todo-seed.json"
+	state_snap seed.json
+	run apply.out apply --yes --journal "$LOGDIR/j.jsonl" "$LOGDIR/todo.yaml"
+	expect_eq 0 "$RC" "apply exit ($(cat "$LOGDIR/apply.out" "$LOGDIR/apply.out.err"))"
+	expect_eq null "$(todo_of 71011)" "reading 1 cleared"
+	expect_eq 2026-02-10T15:00:00Z "$(todo_of 71012)" "reading 2 set"
+	expect_eq 1 "$(puts_with student_planner_checkbox)" "apply clears with the checkbox"
+	run rb.out rollback --yes "$LOGDIR/j.jsonl"
+	expect_eq 0 "$RC" "rollback exit ($(cat "$LOGDIR/rb.out" "$LOGDIR/rb.out.err"))"
+	expect_eq 2026-02-03T15:00:00Z "$(todo_of 71011)" "reading 1 restored"
+	expect_eq null "$(todo_of 71012)" "reading 2 cleared again"
+	expect_eq 2 "$(puts_with student_planner_checkbox)" "rollback clears with the checkbox"
+	state_snap back.json
+	state_same seed.json back.json "after rollback"
 }
