@@ -253,6 +253,11 @@ int plan_make(struct plan **out, struct canvas *cv, const struct recipe *r, char
  * include[]=total_students). Call after plan_finish. */
 void plan_notify_mark(struct plan *p, const cJSON *snapshot);
 
+/* A section event's parent spans its children (runner/plan_sections.c): where the plan moves a
+ * child, plan the parent's start_at/end_at as the children's range. `snapshot` as plan_run left it.
+ * Call before plan_finish. */
+void plan_section_events(struct plan *p, const cJSON *snapshot);
+
 /* ---------------------------------------------------------------- used by include/step.h only */
 
 /* The change for (course, kind, id, field), or NULL. field NULL finds the create/delete change. */

@@ -194,3 +194,95 @@ test_todo_clear_apply_and_rollback() {
 	state_snap back.json
 	state_same seed.json back.json "after rollback"
 }
+
+# ---------------------------------------------------------------- section events (CURRENT.md 14)
+# Course 7201's event 72001 has section times: children 72002 (section 81, Monday) and 72003
+# (section 82, Wednesday), the parent spanning them. Saving a child resets the parent to its
+# children's range (CalendarEvent#cache_child_event_ranges!); saving the parent leaves the children.
+# The planner plans the parent at its children's range (runner/plan_sections.c).
+
+section_seed() {
+	cat >"$LOGDIR/section-seed.json" <<'EOF2'
+{"user_time_zone": "America/New_York",
+ "courses": [
+  {"id": 7201, "name": "Sections", "course_code": "S1", "workflow_state": "unpublished",
+   "time_zone": "America/New_York", "announcements": [], "assignments": [], "discussion_topics": [],
+   "pages": [], "quizzes": [],
+   "calendar_events": [
+    {"id": 72001, "title": "Lab", "all_day": false, "start_at": "2026-02-02T15:00:00Z", "end_at": "2026-02-04T17:00:00Z"},
+    {"id": 72002, "title": "Lab", "all_day": false, "parent_event_id": 72001, "context_code": "course_section_81",
+     "start_at": "2026-02-02T15:00:00Z", "end_at": "2026-02-02T16:00:00Z"},
+    {"id": 72003, "title": "Lab", "all_day": false, "parent_event_id": 72001, "context_code": "course_section_82",
+     "start_at": "2026-02-04T16:00:00Z", "end_at": "2026-02-04T17:00:00Z"}
+   ]}
+ ]}
+EOF2
+}
+
+ev() {
+	state ".courses[0].calendar_events[] | select(.id == $1) | \"\(.start_at) \(.end_at)\""
+}
+
+test_section_events_sim_rules() {
+	section_seed
+	sim_start --seed "$LOGDIR/section-seed.json"
+	api GET "/api/v1/calendar_events?context_codes[]=course_7201&all_events=true"
+	expect_eq "72001 2|72002 0|72003 0" "$(jb '[.[] | "\(.id) \(.child_events_count)"] | join("|")')" "listing"
+	ajson PUT /api/v1/calendar_events/72003 \
+		'{"calendar_event": {"start_at": "2026-02-05T16:00:00Z", "end_at": "2026-02-05T17:00:00Z"}}'
+	expect_status 200
+	expect_eq "2026-02-02T15:00:00Z 2026-02-05T17:00:00Z" "$(ev 72001)" "a child's save resets the parent"
+	ajson PUT /api/v1/calendar_events/72001 \
+		'{"calendar_event": {"start_at": "2026-02-09T15:00:00Z", "end_at": "2026-02-12T17:00:00Z"}}'
+	expect_status 200
+	expect_eq "2026-02-09T15:00:00Z 2026-02-12T17:00:00Z" "$(ev 72001)" "the parent's own save"
+	expect_eq "2026-02-02T15:00:00Z 2026-02-02T16:00:00Z" "$(ev 72002)" "does not reach the children"
+}
+
+# One section's event moves: the plan says the parent's end moves with it.
+test_section_child_moves_parent() {
+	section_seed
+	cat >"$LOGDIR/one.yaml" <<'EOF2'
+version: 1
+courses: [7201]
+steps:
+  - name: Section 82 a day later
+    shift_dates: {days: 1, where: {id: 72003}}
+EOF2
+	sim_start --seed "$LOGDIR/section-seed.json"
+	state_snap seed.json
+	run plan.json plan --format json "$LOGDIR/one.yaml"
+	expect_eq 0 "$RC" "plan exit ($(cat "$LOGDIR/plan.json.err"))"
+	expect_eq "72003 start_at 2026-02-05T16:00:00Z|72003 end_at 2026-02-05T17:00:00Z|72001 end_at 2026-02-05T17:00:00Z" \
+		"$(jq -r '[.changes[] | "\(.id) \(.field) \(.after)"] | join("|")' "$LOGDIR/plan.json")" "planned"
+	expect_match 'cache_child_event_ranges' "$(jq -r '.changes[] | select(.id == 72001) | .note' "$LOGDIR/plan.json")" note
+	run apply.out apply --yes --journal "$LOGDIR/j.jsonl" "$LOGDIR/one.yaml"
+	expect_eq 0 "$RC" "apply exit ($(cat "$LOGDIR/apply.out" "$LOGDIR/apply.out.err"))"
+	expect_eq "2026-02-02T15:00:00Z 2026-02-05T17:00:00Z" "$(ev 72001)" "the parent as planned"
+	run rb.out rollback --yes "$LOGDIR/j.jsonl"
+	expect_eq 0 "$RC" "rollback exit ($(cat "$LOGDIR/rb.out" "$LOGDIR/rb.out.err"))"
+	state_snap back.json
+	state_same seed.json back.json "after rollback"
+}
+
+# The whole course a week later: parent and children, round trip.
+test_section_events_round_trip() {
+	section_seed
+	cat >"$LOGDIR/week.yaml" <<'EOF2'
+version: 1
+courses: [7201]
+steps:
+  - name: A week later
+    shift_dates: {days: 7}
+EOF2
+	sim_start --seed "$LOGDIR/section-seed.json"
+	state_snap seed.json
+	run apply.out apply --yes --journal "$LOGDIR/j.jsonl" "$LOGDIR/week.yaml"
+	expect_eq 0 "$RC" "apply exit ($(cat "$LOGDIR/apply.out" "$LOGDIR/apply.out.err"))"
+	expect_eq "2026-02-09T15:00:00Z 2026-02-11T17:00:00Z" "$(ev 72001)" "parent"
+	expect_eq "2026-02-11T16:00:00Z 2026-02-11T17:00:00Z" "$(ev 72003)" "child"
+	run rb.out rollback --yes "$LOGDIR/j.jsonl"
+	expect_eq 0 "$RC" "rollback exit ($(cat "$LOGDIR/rb.out" "$LOGDIR/rb.out.err"))"
+	state_snap back.json
+	state_same seed.json back.json "after rollback"
+}
