@@ -286,3 +286,54 @@ EOF2
 	state_snap back.json
 	state_same seed.json back.json "after rollback"
 }
+
+# ---------------------------------------------------------------- every fixture recipe with a seed
+# Issue 15: every recipe in tests/fixtures that has a seed is applied and rolled back, not only
+# planned. The pairs are the ones the plan tests use: rollover-e2e.yaml on rollover-seed.json
+# (t0810), calendar-rollover.yaml on calendar-seed.json (t0820). The good/ recipes of t0700 are
+# only validated (they name no course, or no seed goes with them). Each: apply exits 0, then
+# rollback gives back the seed state.
+# rollover-seed.json as it is cannot be applied whole: its override 5301 (Section 02) is due
+# 2025-10-21, after the assignment's lock date 2025-10-20 that it inherits (and 5303 of 5203 the
+# same way), and canvas-sim's bulk_update validates every override against the dates it inherits
+# and refuses the assignment's whole batch ("override 5301 lock_at: must be after due date"; issue
+# 15's third example) -- on apply, and on the rollback that writes those seed dates back. That is
+# the refusals work of issue 15, not this file's: here the two overrides get their own lock dates
+# (after their due dates), as t0910 gives plan-seed.json a valid variant.
+
+ROLL_FIX='(.courses[] | select(.id == 5100) | .assignments[] | select(.id == 5201) | .overrides[]
+	| select(.id == 5301) | .lock_at) = "2025-10-22T03:59:59Z"
+	| (.courses[] | select(.id == 5100) | .assignments[] | select(.id == 5203) | .overrides[]
+	| select(.id == 5303) | .lock_at) = "2025-10-23T15:00:00Z"'
+
+FIXTURE_PAIRS=(
+	"recipes/rollover-e2e.yaml rollover-seed.json ROLL_FIX"
+	"calendar-rollover.yaml calendar-seed.json -"
+)
+
+test_fixture_recipes_apply_and_roll_back() {
+	local pair rcp seed fix n=0
+	for pair in "${FIXTURE_PAIRS[@]}"; do
+		read -r rcp seed fix <<<"$pair"
+		rcp=$FIXTURES/$rcp
+		seed=$FIXTURES/$seed
+		[ -f "$rcp" ] && [ -f "$seed" ] || fail "missing fixture: $pair"
+		if [ "$fix" != - ]; then
+			jq "${!fix}" "$seed" >"$LOGDIR/seed-variant$n.json"
+			seed=$LOGDIR/seed-variant$n.json
+		fi
+		sim_start --seed "$seed" --progress-delay-ms 20
+		run "plan$n.json" plan --format json "$rcp"   # reads every list: the state's arrays exist
+		expect_eq 0 "$RC" "plan $pair ($(cat "$LOGDIR/plan$n.json.err"))"
+		expect_match '^[1-9]' "$(jq '.summary.changes' "$LOGDIR/plan$n.json")" "$pair plans changes"
+		state_snap "seed$n.json"
+		run "apply$n.out" apply --yes --journal "$LOGDIR/j$n.jsonl" "$rcp"
+		expect_eq 0 "$RC" "apply $pair ($(tail -n 20 "$LOGDIR/apply$n.out") $(cat "$LOGDIR/apply$n.out.err"))"
+		run "rb$n.out" rollback --yes "$LOGDIR/j$n.jsonl"
+		expect_eq 0 "$RC" "rollback $pair ($(tail -n 20 "$LOGDIR/rb$n.out") $(cat "$LOGDIR/rb$n.out.err"))"
+		state_snap "back$n.json"
+		state_same "seed$n.json" "back$n.json" "$pair after rollback"
+		lib_cleanup
+		n=$((n + 1))
+	done
+}
