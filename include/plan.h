@@ -62,6 +62,8 @@ struct plan_change {
 	char *field;              /* NULL for create and delete */
 	cJSON *before, *after;    /* full values (never NULL: JSON null is a cJSON null) */
 	char *note;               /* why, when not obvious: "3 matches", "Canvas publishes ..."; or NULL */
+	char *notifies;           /* the notification Canvas sends students for it ("Assignment Due Date
+				   * Changed"), or NULL (runner/plan_notify.c) */
 	int dropped;              /* internal: came back to its start value; removed by plan_finish */
 	long order;               /* internal: object order key */
 	size_t next_same;         /* internal: 1 + index of the object's next change; 0 for the last */
@@ -162,6 +164,7 @@ struct plan_summary {
 	size_t changes, objects, courses;
 	size_t creates, updates, deletes, moves;
 	size_t skipped;
+	size_t notifications;     /* changes that make Canvas notify students (plan_change.notifies) */
 };
 
 /* A new, empty plan (owned by the caller; plan_free). */
@@ -244,6 +247,16 @@ struct canvas;
  * is left out of that course's plan with a skip saying why (include/rerun.h, issue 16). */
 int plan_make(struct plan **out, struct canvas *cv, const struct recipe *r, char *const *ids, size_t n,
 	      int fail_fast, int again, struct err *err);
+
+/* Mark the changes Canvas will notify students of (plan_change.notifies; runner/plan_notify.c).
+ * `snapshot` is the courses as the steps left them ({"courses": [...]}, read with
+ * include[]=total_students). Call after plan_finish. */
+void plan_notify_mark(struct plan *p, const cJSON *snapshot);
+
+/* A section event's parent spans its children (runner/plan_sections.c): where the plan moves a
+ * child, plan the parent's start_at/end_at as the children's range. `snapshot` as plan_run left it.
+ * Call before plan_finish. */
+void plan_section_events(struct plan *p, const cJSON *snapshot);
 
 /* ---------------------------------------------------------------- used by include/step.h only */
 

@@ -74,6 +74,11 @@ void render_markdown(const struct plan *p, struct buf *out, size_t budget);
 /* The one-line summary "Plan: N changes to M objects in K courses" (+ " (S skipped)"), no newline. */
 void render_summary_line(const struct plan *p, struct buf *out);
 
+/* What students will notice (runner/plan_notify.c): "Canvas will send students N \"Assignment Due
+ * Date Changed\" notifications ..." with course copy's advice, no newline; nothing when the plan
+ * sends none. Returns the count. */
+size_t render_notify_line(const struct plan *p, struct buf *out);
+
 /* Apply's report of the changes it did not write because Canvas changed since the plan
  * (runner/render_conflicts.c): grouped per course and object, each conflicting field with what the
  * plan found before, what Canvas has now and what the plan would write, values as render_text

@@ -11,6 +11,11 @@
  * page's todo_date is written as student_todo_at (7.3; wiki_page[todo_date] is silently dropped).
  * Cleared with a blank: a module item's completion requirement (the controller tests the
  * parameter for truth before it reads it, so a JSON null is skipped; "" clears it, 6.2).
+ * Cleared with a flag: a page's todo_date. WikiPagesApiController#assign_todo_date
+ * (app/controllers/wiki_pages_api_controller.rb, CURRENT.md 6) sets todo_date only from a present
+ * student_todo_at, so `student_todo_at: null` changes nothing; it clears it only when
+ * student_planner_checkbox is sent and false. A null todo_date is therefore sent as
+ * wiki_page[student_planner_checkbox]=false (apply and rollback alike: both go through exec_body).
  *
  * Bulk dates (API.md 5.3): an assignment's due_at/unlock_at/lock_at and its overrides' go through
  * PUT .../assignments/bulk_update, one request per course for any number of them, instead of one
@@ -246,6 +251,8 @@ cJSON *exec_body(enum resource_kind kind, const cJSON *fields, int create)
 		cJSON_DeleteItemFromObjectCaseSensitive(inner, param);
 		if (kind == RES_MODULE_ITEM && !strcmp(param, "completion_requirement") && cJSON_IsNull(f))
 			cJSON_AddStringToObject(inner, param, "");   /* blank clears it; null is skipped */
+		else if (kind == RES_PAGE && !strcmp(param, "student_todo_at") && cJSON_IsNull(f))
+			cJSON_AddFalseToObject(inner, "student_planner_checkbox");   /* null is ignored */
 		else
 			cJSON_AddItemToObject(inner, param, cJSON_Duplicate(f, 1));
 	}

@@ -144,6 +144,7 @@ static void change_release(struct plan_change *c)
 	free(c->name);
 	free(c->field);
 	free(c->note);
+	free(c->notifies);
 	cJSON_Delete(c->before);
 	cJSON_Delete(c->after);
 }
@@ -624,6 +625,8 @@ void plan_summarize(const struct plan *p, struct plan_summary *s)
 			s->objects++;
 		if (!prev || strcmp(prev->course_id, c->course_id))
 			s->courses++;
+		if (c->notifies)
+			s->notifications++;
 		prev = c;
 	}
 	s->skipped = p->nskipped;
@@ -704,6 +707,8 @@ cJSON *plan_to_json(const struct plan *p)
 		cJSON_AddItemToObject(o, "after", cJSON_Duplicate(c->after, 1));
 		if (c->note)
 			cJSON_AddStringToObject(o, "note", c->note);
+		if (c->notifies)
+			cJSON_AddStringToObject(o, "notifies", c->notifies);
 		cJSON_AddItemToArray(arr, o);
 	}
 	arr = cJSON_AddArrayToObject(doc, "skipped");
@@ -774,6 +779,8 @@ cJSON *plan_to_json(const struct plan *p)
 		cJSON_AddNumberToObject(sum, "failed_courses", (double)p->nfailed);
 	if (p->nwarnings)
 		cJSON_AddNumberToObject(sum, "warnings", (double)p->nwarnings);
+	if (s.notifications)
+		cJSON_AddNumberToObject(sum, "notifications", (double)s.notifications);
 	plan_digest(doc, hex);
 	cJSON_ReplaceItemInObjectCaseSensitive(doc, "changes_sha256", cJSON_CreateString(hex));
 	return doc;
@@ -863,7 +870,7 @@ static int read_change(struct plan *p, const cJSON *o, size_t i, const char *nam
 	char *course = id_text(cJSON_GetObjectItemCaseSensitive(o, "course_id"));
 	char *id = id_text(cJSON_GetObjectItemCaseSensitive(o, "id"));
 	char *parent = id_text(cJSON_GetObjectItemCaseSensitive(o, "parent"));
-	char *field = NULL, *oname = NULL, *note = NULL;
+	char *field = NULL, *oname = NULL, *note = NULL, *notifies = NULL;
 	const cJSON *before = cJSON_GetObjectItemCaseSensitive(o, "before");
 	const cJSON *after = cJSON_GetObjectItemCaseSensitive(o, "after");
 	struct plan_change *c;
@@ -887,8 +894,8 @@ static int read_change(struct plan *p, const cJSON *o, size_t i, const char *nam
 		bad = "lacks before or after";
 	else if (opt_str(o, "field", &field) || ((opi == PLAN_UPDATE || opi == PLAN_MOVE) && !field))
 		bad = "has no field";
-	else if (opt_str(o, "name", &oname) || opt_str(o, "note", &note))
-		bad = "has a name or note that is not a string";
+	else if (opt_str(o, "name", &oname) || opt_str(o, "note", &note) || opt_str(o, "notifies", &notifies))
+		bad = "has a name, note or notifies that is not a string";
 	else if (!step && !cJSON_IsArray(steps))
 		bad = "names no step";
 	if (bad) {
@@ -906,6 +913,8 @@ static int read_change(struct plan *p, const cJSON *o, size_t i, const char *nam
 	}
 	c->note = note;
 	note = NULL;
+	c->notifies = notifies;
+	notifies = NULL;
 	c->seq = (long)i + 1;
 done:
 	free(course);
@@ -914,6 +923,7 @@ done:
 	free(field);
 	free(oname);
 	free(note);
+	free(notifies);
 	return rc;
 }
 

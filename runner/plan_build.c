@@ -23,7 +23,9 @@
  * read, the steps run, the plan finished -- shared by `plan` and `apply RECIPE`, so that apply
  * shows and runs exactly the plan that `plan` would have printed. After the last step and before
  * plan_finish, the dates Canvas will store otherwise (fancy midnight) are predicted
- * (runner/plan_midnight.c), reading the token user's zone once when the plan needs it.
+ * (runner/plan_midnight.c), reading the token user's zone once when the plan needs it (and, before
+ * that, a section event's parent is planned at its children's range, runner/plan_sections.c); after it,
+ * the changes Canvas will notify students of are marked (runner/plan_notify.c).
  */
 #include "plan.h"
 
@@ -343,16 +345,19 @@ int plan_make(struct plan **out, struct canvas *cv, const struct recipe *r, char
 	free(seen);
 	free(errs);
 	rerun_free(rr);
-	cJSON_Delete(snap);
+	plan_section_events(p, snap);   /* a section event's parent spans its children (plan_sections.c) */
 	if (!rc && plan_midnight_needs_user_zone(p))
 		rc = plan_midnight_user_zone(cv, &zone, err);   /* once per run (plan_midnight.c) */
 	if (rc) {
+		cJSON_Delete(snap);
 		plan_free(p);
 		return rc;
 	}
 	plan_midnight_apply(p, zone);
 	free(zone);
 	plan_finish(p);
+	plan_notify_mark(p, snap);   /* what students will be told (plan_notify.c) */
+	cJSON_Delete(snap);
 	hs = http_get_stats(canvas_http(cv));
 	notef("plan: read %d course%s, %ld objects in %ld requests (%.1f s); planned in %.2f s (%.2f s CPU)%s",
 	      st.courses, st.courses == 1 ? "" : "s", st.objects, hs->requests, t1 - t0,

@@ -902,6 +902,8 @@ static void put_head(const struct plan *p, struct buf *out, const struct render_
 	buf_puts(out, "<!-- coursectl plan -->\n## coursectl plan\n\n**");
 	render_summary_line(p, out);
 	buf_puts(out, "**\n\n");
+	if (render_notify_line(p, out))   /* plain text: quotes and a colon, nothing Markdown reads */
+		buf_puts(out, "\n\n");
 	if ((p->recipe_path && *p->recipe_path) || (p->description && *p->description)) {
 		buf_puts(out, "Recipe");
 		if (p->recipe_path && *p->recipe_path) {

@@ -853,6 +853,21 @@ static void put_skip(struct tctx *t, const struct plan_skip *s)
 	buf_putc(t->out, '\n');
 }
 
+size_t render_notify_line(const struct plan *p, struct buf *out)
+{
+	struct plan_summary s;
+
+	plan_summarize(p, &s);
+	if (!s.notifications)
+		return 0;
+	buf_printf(out, "notice: Canvas will send students %zu \"Assignment Due Date Changed\" notification%s: "
+		   "%s the due date of a published assignment in a published course with students. To avoid "
+		   "them, shift dates before students are enrolled, or while the course is unpublished (as "
+		   "course copy advises).", s.notifications, s.notifications == 1 ? "" : "s",
+		   s.notifications == 1 ? "this plan changes" : "each is a change to");
+	return s.notifications;
+}
+
 void render_summary_line(const struct plan *p, struct buf *out)
 {
 	struct plan_summary s;
@@ -937,6 +952,8 @@ void render_text(const struct plan *p, struct buf *out, const struct render_opts
 	}
 	if (p->nwarnings)
 		buf_putc(out, '\n');
+	if (render_notify_line(p, out))   /* what students will notice (plan_notify.c) */
+		buf_puts(out, "\n\n");
 	render_summary_line(p, out);
 	buf_putc(out, '\n');
 	render_groups_release(&g);

@@ -1,7 +1,7 @@
 /* runner/snapshot.c -- whole courses in seed format, with the fewest requests Canvas allows.
  *
  * Requests per course (the minimum for its data; every list at per_page=100):
- *   1 course (include[]=syllabus_body)
+ *   1 course (include[]=syllabus_body, include[]=total_students: whom a date change notifies)
  *   + the pages of 7 lists: assignments (include[]=overrides, all_dates, override_assignment_dates
  *     =false), quizzes, discussion topics, announcements (only_announcements=true), modules
  *     (include[]=items), pages (include[]=body), calendar events (context_codes[], all_events)
@@ -336,7 +336,7 @@ int snapshot_fetch_each(cJSON **out, struct canvas *cv, char *const *ids, int n,
 		j->sn = &sn;
 		j->given = xstrdup(ids[i]);
 		j->pid = canvas_path_id(ids[i]);
-		path = xasprintf("/api/v1/courses/%s?include[]=syllabus_body", j->pid);
+		path = xasprintf("/api/v1/courses/%s?include[]=syllabus_body&include[]=total_students", j->pid);
 		w = xasprintf("course %s", ids[i]);
 		j->pending++;
 		canvas_get(cv, path, w, on_course, j);

@@ -52,11 +52,20 @@
  * - Blueprint [12]: "restricted_by_master_course": true with "master_course_restrictions" {category:
  *   true} (content, settings, due_dates, availability_dates, points, or "all") makes a change to a locked
  *   column a 400 base error naming the DB columns ("title" for name), and deleting such an object 401/403.
- * - Notifications [5.2, 12]: "assignment_due_date_changed" when due_at changes (to the minute) on a
- *   published assignment of an available course (workflow_state "available" or absent) created more
- *   than 3 hours ago; also for an override's due date ("assignment_override"); "assignment_changed" for
- *   notify_of_update on a published assignment of an available course. So an unpublished course (the
- *   small seed's 4821) notifies nobody, as API.md 12 advises rollovers to rely on.
+ * - Notifications [5.2, 12; CURRENT.md 16]: "assignment_due_date_changed" when due_at changes (to the
+ *   minute) on an assignment published before and after the save (not just published) of an available
+ *   course (workflow_state "available" or absent) that has students -- BroadcastPolicies::
+ *   AssignmentPolicy#should_dispatch_assignment_due_date_changed? (app/models/broadcast_policies/
+ *   assignment_policy.rb: accepting_messages?, changed_in_state(:published, fields: :due_at),
+ *   !just_published?, due_dates_equal?; today's copy no longer has the "created 3 hours ago" rule for
+ *   the assignment itself). Also for an override's due date ("assignment_override"),
+ *   AssignmentOverride#notify_change? (app/models/assignment_override.rb), which still requires the
+ *   assignment to be created more than 3 hours ago. "With students": the recipients are the course's
+ *   participants (BroadcastPolicies::AssignmentParticipants) and applies_to_students; one record per
+ *   object, not per recipient. A course has students when its seed's "total_students" is > 0, or its
+ *   "students" list is not empty; a seed with neither is taken to have students (older seeds).
+ *   "assignment_changed" for notify_of_update on a published assignment of an available course. So an
+ *   unpublished course (the small seed's 4821) notifies nobody, as API.md 12 advises rollovers to rely on.
  * - Overrides [5.5, 1.3 item 4]: stored with date keys only when overridden; rendered with all_day and
  *   all_day_date (course zone; 23:59 or 00:00 local is all-day) next to due_at. A PUT that omits a date
  *   un-overrides it; blank = overridden to null; parsed leniently (Time.zone.parse) in the user zone;
@@ -272,6 +281,18 @@ static int course_available(const cJSON *course)
 	const char *ws = sim_str(course, "workflow_state");
 
 	return !ws || !strcmp(ws, "available");
+}
+
+/* Whether the course has students to notify: "total_students", else "students", else assumed. */
+static int course_has_students(const cJSON *course)
+{
+	const cJSON *n = get(course, "total_students"), *l = get(course, "students");
+
+	if (cJSON_IsNumber(n))
+		return n->valuedouble > 0;
+	if (cJSON_IsArray(l))
+		return cJSON_GetArraySize(l) > 0;
+	return 1;
 }
 
 /* ---------------------------------------------------------------- rendering */
@@ -537,7 +558,8 @@ static cJSON *render_assignment(struct sim_req *rq, cJSON *course, const cJSON *
 
 /* ---------------------------------------------------------------- notifications and mirrors */
 
-/* Assignment's broadcast policy: created more than 3 hours ago (absent = long ago). */
+/* AssignmentOverride#notify_change?: the assignment was created more than 3 hours ago (absent = long
+ * ago). */
 static int old_enough(const cJSON *a)
 {
 	time_t t;
@@ -562,7 +584,8 @@ static void notify_due(struct sim *s, const cJSON *course, const cJSON *a, const
 	char *detail;
 	const char *x = sim_str(before, "due_at"), *y = sim_str(after, "due_at");
 
-	if (!is_published(a) || !course_available(course) || !old_enough(a) || !due_changed(before, after))
+	if (!is_published(a) || !is_published(before) || !course_available(course) || !course_has_students(course) ||
+	    !due_changed(before, after))
 		return;
 	detail = xasprintf("due_at %s -> %s", x ? x : "null", y ? y : "null");
 	sim_notify(s, "assignment_due_date_changed", course, kind, id, detail);
@@ -921,7 +944,7 @@ static void notify_override(struct sim *s, const cJSON *course, const cJSON *a, 
 	const char *x = was ? sim_str(before, "due_at") : NULL, *y = sim_str(after, "due_at");
 	char *detail;
 
-	if (!is_published(a) || !course_available(course) || !old_enough(a))
+	if (!is_published(a) || !course_available(course) || !course_has_students(course) || !old_enough(a))
 		return;
 	if (was == is && (!is || !due_changed(before, after)))
 		return;

@@ -45,6 +45,14 @@
  * - Create: calendar_event[context_code] must name an existing course, else 404 (the controller's
  *   get_calendar_context raises RecordNotFound); the title defaults to "Course Event"; 201.
  *
+ * - Section events (CURRENT.md 14): a seed event with "parent_event_id" and a "course_section_N"
+ *   context_code is a section's child of that parent, stored in the course's list and listed with
+ *   it (the course's calendar shows both); the parent renders child_events_count. Saving a child's
+ *   start_at or end_at resets the parent's range to its children's (CalendarEvent#sync_parent_event,
+ *   #cache_child_event_ranges!); changing the parent's dates does not reach the children (section
+ *   children are unlocked: #sync_child_events cascades only title, description and location to
+ *   them -- not modelled here).
+ *
  * Deliberate differences from Canvas: Canvas pages calendar lists with bookmarks; numbered pages
  * are used here (sim_page's bookmarks assume ascending ids, and these lists are ordered by date).
  * which=one|all|following is accepted and ignored (no recurring series are simulated);
@@ -167,7 +175,17 @@ static cJSON *event_render(const struct sim_req *rq, const cJSON *course, const 
 	sim_default_null(o, "location_address");
 	sim_default_null(o, "location_name");
 	sim_default_null(o, "description");
-	sim_default_num(o, "child_events_count", 0);
+	if (!cJSON_GetObjectItemCaseSensitive(e, "child_events_count")) {
+		const cJSON *it;
+		int n = 0;
+
+		cJSON_ArrayForEach(it, sim_course_kind((cJSON *)course, "calendar_events")) {
+			const cJSON *p = cJSON_GetObjectItemCaseSensitive(it, "parent_event_id");
+
+			n += !sim_is_deleted(it) && cJSON_IsNumber(p) && (int64_t)p->valuedouble == id;
+		}
+		sim_set(o, "child_events_count", cJSON_CreateNumber(n));
+	}
 	sim_default_null(o, "effective_context_code");
 	sim_default_null(o, "context_color");
 	sim_default_null(o, "parent_event_id");
@@ -647,11 +665,49 @@ static void apply_event_params(struct sim *s, cJSON *e, const cJSON *w)
 	free(before_e);
 }
 
+/* CalendarEvent#sync_parent_event -> #cache_child_event_ranges! (app/models/calendar_event.rb): a
+ * section event whose start or end was saved sets its parent's start_at to the earliest of the
+ * parent's (not deleted) children's and its end_at to the latest. Written with update_all: the
+ * parent's updated_at and all_day are left alone. */
+static void sync_parent_event(cJSON *course, const cJSON *child)
+{
+	int64_t pid = cJSON_IsNumber(cJSON_GetObjectItemCaseSensitive(child, "parent_event_id"))
+			      ? (int64_t)cJSON_GetObjectItemCaseSensitive(child, "parent_event_id")->valuedouble : -1;
+	cJSON *parent = pid >= 0 ? sim_find_id_num(sim_course_kind(course, "calendar_events"), pid) : NULL, *it;
+	const char *lo = NULL, *hi = NULL;
+	time_t tlo = 0, thi = 0, t;
+	char *slo, *shi;
+
+	if (!parent)
+		return;
+	cJSON_ArrayForEach(it, sim_course_kind(course, "calendar_events")) {
+		const cJSON *p = cJSON_GetObjectItemCaseSensitive(it, "parent_event_id");
+
+		if (sim_is_deleted(it) || !cJSON_IsNumber(p) || (int64_t)p->valuedouble != pid)
+			continue;
+		if (sim_time_read(sim_str(it, "start_at"), &t) && (!lo || t < tlo)) {
+			lo = sim_str(it, "start_at");
+			tlo = t;
+		}
+		if (sim_time_read(sim_str(it, "end_at"), &t) && (!hi || t > thi)) {
+			hi = sim_str(it, "end_at");
+			thi = t;
+		}
+	}
+	slo = lo ? xstrdup(lo) : NULL;
+	shi = hi ? xstrdup(hi) : NULL;
+	sim_set(parent, "start_at", slo ? cJSON_CreateString(slo) : cJSON_CreateNull());
+	sim_set(parent, "end_at", shi ? cJSON_CreateString(shi) : cJSON_CreateNull());
+	free(slo);
+	free(shi);
+}
+
 static void update_event(struct sim_req *rq, struct sim_resp *rs)
 {
 	const char *id = sim_param(rq, "id");
 	const cJSON *w = sim_body_wrapper(rq, "calendar_event"), *cc;
 	cJSON *course = NULL, *e, *a;
+	char *before_s, *before_e;
 
 	e = find_event(rq->sim, id, &course);
 	a = e ? NULL : find_assignment(rq->sim, id, &course);
@@ -688,8 +744,14 @@ static void update_event(struct sim_req *rq, struct sim_resp *rs)
 		}
 		sim_set_str(e, "context_code", cc->valuestring);
 	}
+	before_s = sim_str(e, "start_at") ? xstrdup(sim_str(e, "start_at")) : NULL;
+	before_e = sim_str(e, "end_at") ? xstrdup(sim_str(e, "end_at")) : NULL;
 	apply_event_params(rq->sim, e, w);
 	set_time(e, "updated_at", sim_now());
+	if (changed(before_s, sim_str(e, "start_at")) || changed(before_e, sim_str(e, "end_at")))
+		sync_parent_event(course, e);
+	free(before_s);
+	free(before_e);
 	sim_reply_json(rs, 200, event_render(rq, course, e));
 }
 

@@ -4,7 +4,10 @@
  *   GET /api/v1/users/self/profile               the user's profile: time_zone is the zone Canvas
  *                                                judges fancy midnight in (user_profile_json)
  *   GET /api/v1/courses                          the caller's courses (every course in the state)
- *   GET /api/v1/courses/:course_id               include[]=syllabus_body, include[]=term
+ *   GET /api/v1/courses/:course_id               include[]=syllabus_body, include[]=term,
+ *                                                include[]=total_students (the seed's "total_students",
+ *                                                else the size of its "students"; absent when it has
+ *                                                neither; Api::V1::Course#course_json)
  *   PUT /api/v1/courses/:course_id               course[name|course_code|start_at|end_at|time_zone|
  *                                                syllabus_body|default_view|term_id|
  *                                                restrict_enrollments_to_course_dates|event]
@@ -64,7 +67,8 @@ static cJSON *render_course(struct sim_req *rq, cJSON *c)
 	char *ics;
 
 	cJSON_ArrayForEach(it, c) {
-		if (is_content_key(it->string) || !strcmp(it->string, "syllabus_body"))
+		if (is_content_key(it->string) || !strcmp(it->string, "syllabus_body") ||
+		    !strcmp(it->string, "total_students"))
 			continue;
 		cJSON_AddItemToObject(out, it->string, cJSON_Duplicate(it, 1));
 	}
@@ -91,6 +95,15 @@ static cJSON *render_course(struct sim_req *rq, cJSON *c)
 		const cJSON *sb = cJSON_GetObjectItemCaseSensitive(c, "syllabus_body");
 
 		cJSON_AddItemToObject(out, "syllabus_body", sb ? cJSON_Duplicate(sb, 1) : cJSON_CreateNull());
+	}
+	if (sim_query_has(rq, "include", "total_students")) {
+		const cJSON *n = cJSON_GetObjectItemCaseSensitive(c, "total_students");
+		const cJSON *l = cJSON_GetObjectItemCaseSensitive(c, "students");
+
+		if (cJSON_IsNumber(n))
+			cJSON_AddNumberToObject(out, "total_students", n->valuedouble);
+		else if (cJSON_IsArray(l))
+			cJSON_AddNumberToObject(out, "total_students", cJSON_GetArraySize(l));
 	}
 	if (sim_query_has(rq, "include", "term")) {
 		const cJSON *et = cJSON_GetObjectItemCaseSensitive(c, "enrollment_term_id");

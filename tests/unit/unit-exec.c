@@ -162,6 +162,8 @@ static void test_bodies_per_kind(void **state)
 		  "{\"course\":{\"syllabus_body\":\"<p>s</p>\",\"start_at\":null}}" },
 		{ RES_PAGE, 0, "{\"body\":\"<p>b</p>\",\"todo_date\":\"2026-01-12T05:00:00Z\",\"url\":\"x\"}",
 		  "{\"wiki_page\":{\"body\":\"<p>b</p>\",\"student_todo_at\":\"2026-01-12T05:00:00Z\"}}" },
+		/* a null student_todo_at is ignored by assign_todo_date: clearing is the checkbox's */
+		{ RES_PAGE, 0, "{\"todo_date\":null}", "{\"wiki_page\":{\"student_planner_checkbox\":false}}" },
 		{ RES_DISCUSSION_TOPIC, 0, "{\"message\":\"<p>m</p>\",\"lock_at\":\"2026-02-01T04:59:59Z\"}",
 		  "{\"message\":\"<p>m</p>\",\"lock_at\":\"2026-02-01T04:59:59Z\"}" },
 		{ RES_ANNOUNCEMENT, 0, "{\"title\":\"T\"}", "{\"title\":\"T\"}" },

@@ -272,6 +272,7 @@ static void test_file_round_trip_and_mode(void **state)
 	step_set_string(&f->cx, RES_PAGE, page(f, 0), "body", "<p>\xe4\xb8\xad</p>", "1 match");
 	step_skip(&f->cx, RES_PAGE, page(f, 1), "body", "why");
 	plan_finish(f->p);
+	f->p->changes[0].notifies = xstrdup("Assignment Due Date Changed");   /* plan_notify.c's mark */
 	assert_int_equal(plan_write(f->p, path, &err), 0);
 	assert_int_equal(stat(path, &st), 0);
 	assert_int_equal(st.st_mode & 0777, 0600);
@@ -279,6 +280,13 @@ static void test_file_round_trip_and_mode(void **state)
 	assert_int_equal(q->nchanges, 1);
 	assert_string_equal(q->changes[0].course_id, "4821");
 	assert_string_equal(q->changes[0].note, "1 match");
+	assert_string_equal(q->changes[0].notifies, "Assignment Due Date Changed");
+	{
+		struct plan_summary sum;
+
+		plan_summarize(q, &sum);
+		assert_int_equal(sum.notifications, 1);
+	}
 	assert_json(q->changes[0].after, "\"<p>\xe4\xb8\xad</p>\"");
 	assert_int_equal(q->nskipped, 1);
 	assert_string_equal(q->base_url, "http://127.0.0.1:1");
