@@ -1,0 +1,150 @@
+# tests/e2e/t0943-refusals.sh -- what Canvas refuses is skipped in the plan, never sinks a batch
+# (issue 15, CURRENT.md 8, 9 and 10).
+#
+# Closed grading periods (SubmittablesGradingPeriodProtection, used by Assignment::BulkUpdate#run
+# and AssignmentsApiController#update): for a teacher, a graded assignment's due date cannot move
+# when it is in a closed period, nor into one; an override cannot change at all when its due date is
+# or would be in one. One such assignment fails the whole bulk update. The list JSON says
+# `in_closed_grading_period`; GET /courses/:id/grading_periods gives the periods with is_closed.
+# Blueprint locks (MasterCourses::Restrictor): a locked column of child content refuses edits.
+# assignment_ids[] re-read: Canvas answers 400 "Invalid assignment_ids: X" when the page holds
+# fewer rows than ids asked (a deleted assignment; per_page capped at 50 on some instances).
+#
+# Seed (t_seed): course 970 (Denver), grading periods "Fall 2025" (closed) and "2026" (open);
+#   - 9701 due in the closed period (in_closed_grading_period): skipped, "out of" rule;
+#   - 9702 due in the open period: shifted;
+#   - 9703 due before the closed period, which the shift moves into it: skipped, "into" rule;
+#   - 9704 Blueprint-locked due dates: its due date skipped, its lock date shifted;
+#   - page bp-page with its publish_at locked (availability_dates): skipped; page notes shifted.
+# Cases (each fails before issue 15's refusals work: the sim cases on the old sim, the others on
+# the old planner or the old read-back):
+#   - canvas-sim: in_closed_grading_period, the grading periods list, the single PUT's 403, the
+#     bulk update failing whole for a teacher and passing for an admin;
+#   - canvas-sim: assignment_ids[] with a deleted id, or more ids than per_page, is a 400;
+#   - plan skips the refused changes with the reason; apply exits 0 and the sim holds the plan;
+#     rollback gives the seed;
+#   - a bulk read-back where an assignment was deleted between the write and the re-read: the
+#     other assignment's change is done, the deleted one's fails as gone (not "re-read failed").
+
+t_seed() {
+	cat >"$LOGDIR/seed.json" <<'EOF'
+{
+  "tokens": ["test-token-1", {"token": "admin-token", "admin": true}],
+  "user_time_zone": "America/Denver",
+  "courses": [
+    {"id": 970, "name": "Biology", "course_code": "BIO 101", "time_zone": "America/Denver",
+     "workflow_state": "unpublished", "modules": [], "discussion_topics": [], "announcements": [],
+     "quizzes": [], "calendar_events": [],
+     "grading_periods": [
+       {"id": 31, "title": "Fall 2025", "start_date": "2025-08-01T06:00:00Z", "end_date": "2025-12-20T06:59:59Z",
+        "close_date": "2026-01-05T06:59:59Z"},
+       {"id": 32, "title": "2026", "start_date": "2025-12-20T06:59:59Z", "end_date": "2040-06-30T05:59:59Z",
+        "close_date": "2040-07-15T05:59:59Z"}
+     ],
+     "pages": [
+       {"page_id": 97501, "url": "notes", "title": "Notes", "body": "<p>n</p>", "published": false,
+        "publish_at": "2026-02-02T16:00:00Z"},
+       {"page_id": 97502, "url": "bp-page", "title": "BP page", "body": "<p>b</p>", "published": false,
+        "publish_at": "2026-02-03T16:00:00Z", "is_master_course_child_content": true,
+        "restricted_by_master_course": true, "master_course_restrictions": {"availability_dates": true}}
+     ],
+     "assignments": [
+       {"id": 9701, "name": "Fall final", "due_at": "2025-12-10T06:59:59Z", "unlock_at": null, "lock_at": null,
+        "published": true, "points_possible": 10, "submission_types": ["online_upload"]},
+       {"id": 9702, "name": "Spring essay", "due_at": "2026-02-10T06:59:59Z", "unlock_at": null, "lock_at": null,
+        "published": true, "points_possible": 10, "submission_types": ["online_upload"],
+        "overrides": [{"id": 9712, "title": "Section 2", "course_section_id": 9720,
+                       "due_at": "2026-02-12T06:59:59Z"}]},
+       {"id": 9703, "name": "Summer reading", "due_at": "2025-07-30T06:59:59Z", "unlock_at": null, "lock_at": null,
+        "published": true, "points_possible": 10, "submission_types": ["online_upload"]},
+       {"id": 9704, "name": "Blueprint lab", "due_at": "2026-02-11T06:59:59Z", "unlock_at": null,
+        "lock_at": "2026-02-20T06:59:59Z", "published": true, "points_possible": 10,
+        "submission_types": ["online_upload"], "is_master_course_child_content": true,
+        "restricted_by_master_course": true, "master_course_restrictions": {"due_dates": true}}
+     ]}
+  ]
+}
+EOF
+	cat >"$LOGDIR/shift.yaml" <<'EOF'
+version: 1
+description: a week later
+courses: [970]
+steps:
+  - name: A week later
+    shift_dates:
+      days: 7
+      only: [assignments, pages]
+EOF
+	echo "$LOGDIR/seed.json"
+}
+
+# skip_reason ID: the reason of the plan's skip of object ID (and field, when given)
+skip_reason() {
+	jq -r ".skipped[] | select(.id == \"$1\" or .id == $1) | select(\"${2:-}\" == \"\" or .field == \"${2:-}\") | .reason" \
+		"$LOGDIR/plan.json"
+}
+
+asg() {
+	state ".courses[0].assignments[] | select(.id == $1) | .$2"
+}
+
+test_sim_closed_grading_periods() {
+	sim_start --seed "$(t_seed)" --progress-delay-ms 0
+	api GET '/api/v1/courses/970/assignments?per_page=50'
+	expect_status 200
+	expect_eq "9701:true 9702:false 9703:false 9704:false" \
+		"$(jb '[.[] | "\(.id):\(.in_closed_grading_period)"] | join(" ")')" "in_closed_grading_period"
+	api GET /api/v1/courses/970/grading_periods
+	expect_status 200
+	expect_eq "31:true:false 32:false:true" \
+		"$(jb '[.grading_periods[] | "\(.id):\(.is_closed):\(.is_last)"] | join(" ")')" "grading periods"
+	# the single PUT: out of, into (403), and a lock date alone (allowed)
+	api PUT /api/v1/courses/970/assignments/9701 -d 'assignment[due_at]=2026-02-01T06:59:59Z'
+	expect_status 403
+	expect_eq "Cannot change the due date when due in a closed grading period" "$(jb '.errors.due_at[0].message')" "out of"
+	api PUT /api/v1/courses/970/assignments/9703 -d 'assignment[due_at]=2025-09-01T06:59:59Z'
+	expect_status 403
+	expect_eq "Cannot change the due date to a date within a closed grading period" "$(jb '.errors.due_at[0].message')" "into"
+	api PUT /api/v1/courses/970/assignments/9701 -d 'assignment[lock_at]=2026-02-01T06:59:59Z'
+	expect_status 200
+	# bulk: one refused assignment fails the batch for a teacher ...
+	api PUT /api/v1/courses/970/assignments/bulk_update -H 'Content-Type: application/json' \
+		-d '[{"id": 9702, "all_dates": [{"base": true, "due_at": "2026-02-17T06:59:59Z"}]},
+		     {"id": 9701, "all_dates": [{"base": true, "due_at": "2025-12-11T06:59:59Z"}]}]'
+	expect_status 200
+	api GET "/api/v1/progress/$(jb .id)"
+	expect_eq "failed" "$(jb .workflow_state)" "teacher's bulk update"
+	expect_eq "9701 Cannot change the due date when due in a closed grading period" \
+		"$(jb '.results[0] | "\(.assignment_id) \(.due_at[0])"')" "the refused row"
+	expect_eq "2026-02-10T06:59:59Z" "$(asg 9702 due_at)" "nothing saved"
+	# ... an override into the closed period too
+	api PUT /api/v1/courses/970/assignments/bulk_update -H 'Content-Type: application/json' \
+		-d '[{"id": 9702, "all_dates": [{"id": 9712, "due_at": "2025-12-01T06:59:59Z"}]}]'
+	api GET "/api/v1/progress/$(jb .id)"
+	expect_eq "failed 9712" "$(jb '"\(.workflow_state) \(.results[0].assignment_override_id)"')" "override into closed"
+	# ... and passes for an admin
+	api_as admin-token PUT /api/v1/courses/970/assignments/bulk_update -H 'Content-Type: application/json' \
+		-d '[{"id": 9701, "all_dates": [{"base": true, "due_at": "2025-12-11T06:59:59Z"}]}]'
+	api_as admin-token GET "/api/v1/progress/$(jb .id)"
+	expect_eq "completed" "$(jb .workflow_state)" "admin's bulk update"
+	expect_eq "2025-12-11T06:59:59Z" "$(asg 9701 due_at)" "admin saved"
+}
+
+test_sim_assignment_ids_short_page() {
+	sim_start --seed "$(t_seed)"
+	api GET '/api/v1/courses/970/assignments?assignment_ids[]=9702&assignment_ids[]=99999'
+	expect_status 400
+	expect_eq "Invalid assignment_ids: 99999" "$(jb .message)" "unknown id"
+	api DELETE /api/v1/courses/970/assignments/9703
+	expect_status 200
+	api GET '/api/v1/courses/970/assignments?assignment_ids[]=9703&assignment_ids[]=9701'
+	expect_status 400
+	expect_eq "Invalid assignment_ids: 9703" "$(jb .message)" "deleted id"
+	# more ids than the page holds: the ids not on this page
+	api GET '/api/v1/courses/970/assignments?assignment_ids[]=9701&assignment_ids[]=9702&per_page=1'
+	expect_status 400
+	expect_eq "Invalid assignment_ids: 9702" "$(jb .message)" "per_page below the ids"
+	api GET '/api/v1/courses/970/assignments?assignment_ids[]=9701&assignment_ids[]=9702'
+	expect_status 200
+	expect_eq 2 "$(jb length)" "all ids present"
+}
