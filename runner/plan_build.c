@@ -23,7 +23,9 @@
  * read, the steps run, the plan finished -- shared by `plan` and `apply RECIPE`, so that apply
  * shows and runs exactly the plan that `plan` would have printed. After the last step and before
  * plan_finish, the dates Canvas will store otherwise (fancy midnight) are predicted
- * (runner/plan_midnight.c), reading the token user's zone once when the plan needs it.
+ * (runner/plan_midnight.c), reading the token user's zone once when the plan needs it. Before the
+ * steps, a recipe that shifts assignment dates reads each course's grading periods
+ * (runner/plan_grading.c), so that a due date Canvas refuses to move is a skip, not a change.
  */
 #include "plan.h"
 
@@ -35,6 +37,7 @@
 #include "buf.h"
 #include "canvas.h"
 #include "msg.h"
+#include "plan_grading.h"
 #include "plan_midnight.h"
 #include "recipe.h"
 #include "recipe_actions.h"
@@ -281,6 +284,16 @@ int plan_make(struct plan **out, struct canvas *cv, const struct recipe *r, char
 		free(errs);
 		return rc;
 	}
+	/* a recipe that shifts assignment dates needs the closed grading periods (plan_grading.c) */
+	for (i = 0; i < r->nsteps && (kinds & (1u << RES_ASSIGNMENT)); i++)
+		if (r->steps[i].action == &recipe_action_shift_dates) {
+			if ((rc = plan_grading_fetch(cv, snap, err))) {
+				cJSON_Delete(snap);
+				free(errs);
+				return rc;
+			}
+			break;
+		}
 	t1 = clock_s(CLOCK_MONOTONIC);
 	c1 = clock_s(CLOCK_PROCESS_CPUTIME_ID);
 	p = plan_new();

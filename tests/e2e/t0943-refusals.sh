@@ -148,3 +148,37 @@ test_sim_assignment_ids_short_page() {
 	expect_status 200
 	expect_eq 2 "$(jb length)" "all ids present"
 }
+
+test_plan_skips_refusals_apply_and_rollback() {
+	sim_start --seed "$(t_seed)"
+	state_snap seed.json
+	run plan.json plan --format json "$LOGDIR/shift.yaml"
+	expect_eq 0 "$RC" "plan exit code ($(cat "$LOGDIR/plan.json.err"))"
+	expect_match "^due in a closed grading period" "$(skip_reason 9701)" "9701 skipped (out of)"
+	expect_match "into the closed grading period 'Fall 2025'" "$(skip_reason 9703)" "9703 skipped (into)"
+	expect_eq "locked by the Blueprint course (due_dates)" "$(skip_reason 9704 due_at)" "9704 due_at skipped"
+	expect_eq "locked by the Blueprint course (availability_dates)" "$(skip_reason 97502 publish_at)" "bp page skipped"
+	expect_eq "" "$(jq -r '.changes[] | select(.id == 9701 or .id == 9703 or .id == 97502) | .id' "$LOGDIR/plan.json")" \
+		"no change to a refused object"
+	expect_eq "assignment:9702:due_at assignment:9704:lock_at assignment_override:9712:due_at page:97501:publish_at" \
+		"$(jq -r '[.changes[] | "\(.kind):\(.id):\(.field)"] | sort | join(" ")' "$LOGDIR/plan.json")" "the changes"
+	run plan.txt plan "$LOGDIR/shift.yaml"
+	expect_match "closed grading period" "$(cat "$LOGDIR/plan.txt")" "the text plan says why"
+	run apply.out apply --yes --journal "$LOGDIR/j.jsonl" "$LOGDIR/shift.yaml"
+	expect_eq 0 "$RC" "apply exit code ($(cat "$LOGDIR/apply.out.err"))"
+	expect_eq 0 "$(jq -s '[.[] | select(.type == "outcome" and .state != "done")] | length' "$LOGDIR/j.jsonl")" \
+		"every outcome done"
+	# the sim holds exactly the plan
+	expect_eq "2026-02-17T06:59:59Z" "$(asg 9702 due_at)" "9702 due_at"
+	expect_eq "2026-02-19T06:59:59Z" "$(asg 9702 'overrides[0].due_at')" "9712 due_at"
+	expect_eq "2026-02-11T06:59:59Z 2026-02-27T06:59:59Z" "$(asg 9704 due_at) $(asg 9704 lock_at)" "9704"
+	expect_eq "2025-12-10T06:59:59Z 2025-07-30T06:59:59Z" "$(asg 9701 due_at) $(asg 9703 due_at)" "refused ones kept"
+	expect_eq "2026-02-09T16:00:00Z 2026-02-03T16:00:00Z" \
+		"$(state '[.courses[0].pages[].publish_at] | join(" ")')" "pages"
+	run plan2.json plan --format json "$LOGDIR/shift.yaml"
+	expect_eq 0 "$RC" "second plan"
+	run rb.out rollback --yes --journal "$LOGDIR/r.jsonl" "$LOGDIR/j.jsonl"
+	expect_eq 0 "$RC" "rollback exit code ($(cat "$LOGDIR/rb.out.err"))"
+	state_snap back.json
+	state_same seed.json back.json "apply + rollback around the refusals"
+}
