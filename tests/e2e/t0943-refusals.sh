@@ -182,3 +182,47 @@ test_plan_skips_refusals_apply_and_rollback() {
 	state_snap back.json
 	state_same seed.json back.json "apply + rollback around the refusals"
 }
+
+test_bulk_reread_with_a_deleted_assignment() {
+	t_seed >/dev/null
+	# no periods, no locks: both assignments are written
+	jq 'del(.courses[0].grading_periods) | .courses[0].assignments |= map(del(.restricted_by_master_course))' \
+		"$LOGDIR/seed.json" >"$LOGDIR/seed2.json"
+	sim_start --seed "$LOGDIR/seed2.json" --progress-delay-ms 0
+	cat >"$LOGDIR/two.yaml" <<'EOF'
+version: 1
+courses: [970]
+steps:
+  - name: A week later
+    shift_dates:
+      days: 7
+      only: [assignments]
+      where: {id: [9702, 9703]}
+EOF
+	run plan.json plan --format json --out "$LOGDIR/saved.json" "$LOGDIR/two.yaml"
+	expect_eq 0 "$RC" "plan exit code ($(cat "$LOGDIR/plan.json.err"))"
+	# the re-read (the first list of the course's assignments after the bulk update) is held 2 s;
+	# 9703 is deleted meanwhile, so Canvas answers it with 400 "Invalid assignment_ids: 9703"
+	cc apply --yes --journal "$LOGDIR/j.jsonl" "$LOGDIR/saved.json" >"$LOGDIR/apply.out" 2>"$LOGDIR/apply.out.err" &
+	local pid=$! i
+	for i in $(seq 1 200); do
+		curl -s "$SIM_URL/__sim/requests" | jq -e 'any(.[]; .path | endswith("/bulk_update"))' >/dev/null && break
+		sleep 0.02
+	done
+	sim_post /__sim/script '{"method": "GET", "path": "/api/v1/courses/970/assignments", "action": "delay", "delay_ms": 2000}'
+	for i in $(seq 1 200); do
+		[ "$(curl -s "$SIM_URL/__sim/script" | jq length)" = 0 ] && break
+		sleep 0.02
+	done
+	api DELETE /api/v1/courses/970/assignments/9703
+	expect_status 200
+	RC=0
+	wait "$pid" || RC=$?
+	expect_eq 1 "$(curl -s "$SIM_URL/__sim/requests" | jq '[.[] | select(.path == "/api/v1/courses/970/assignments" and (.query // "" | tostring | test("assignment_ids")))] | length >= 2' | grep -c true)" \
+		"the re-read was sent again without the deleted id"
+	expect_eq "done done failed" "$(jq -rs '[.[] | select(.type == "outcome") | .state] | join(" ")' "$LOGDIR/j.jsonl")" \
+		"9702's two dates read back, 9703's failed ($(cat "$LOGDIR/apply.out.err"))"
+	expect_match "assignment 9703 .*the bulk update completed, but the object is not in Canvas's list any more" \
+		"$(jq -rs '[.[] | select(.type == "outcome" and .state == "failed")][0].error' "$LOGDIR/j.jsonl")" "9703 gone"
+	expect_eq "2026-02-17T06:59:59Z" "$(asg 9702 due_at)" "9702 written"
+}
