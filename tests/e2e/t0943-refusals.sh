@@ -15,11 +15,14 @@
 #   - 9702 due in the open period: shifted;
 #   - 9703 due before the closed period, which the shift moves into it: skipped, "into" rule;
 #   - 9704 Blueprint-locked due dates: its due date skipped, its lock date shifted;
-#   - page bp-page with its publish_at locked (availability_dates): skipped; page notes shifted.
+#   - page bp-page with its publish_at locked (availability_dates): skipped; page notes shifted;
+#   - topic 9731 with its dates locked (availability_dates): skipped; topic 9732 shifted.
 # Cases (each fails before issue 15's refusals work: the sim cases on the old sim, the others on
 # the old planner or the old read-back):
 #   - canvas-sim: in_closed_grading_period, the grading periods list, the single PUT's 403, the
 #     bulk update failing whole for a teacher and passing for an admin;
+#   - canvas-sim: a Blueprint-locked topic refuses its locked columns (DiscussionTopic's
+#     restrict_columns) and its deletion; an assignment's workflow_state is the "state" category;
 #   - canvas-sim: assignment_ids[] with a deleted id, or more ids than per_page, is a 400;
 #   - plan skips the refused changes with the reason; apply exits 0 and the sim holds the plan;
 #     rollback gives the seed;
@@ -33,7 +36,15 @@ t_seed() {
   "user_time_zone": "America/Denver",
   "courses": [
     {"id": 970, "name": "Biology", "course_code": "BIO 101", "time_zone": "America/Denver",
-     "workflow_state": "unpublished", "modules": [], "discussion_topics": [], "announcements": [],
+     "workflow_state": "unpublished", "modules": [], "announcements": [],
+     "discussion_topics": [
+       {"id": 9731, "title": "Locked forum", "message": "<p>f</p>", "published": true,
+        "delayed_post_at": "2026-02-02T15:00:00Z", "lock_at": "2026-02-20T06:59:59Z", "todo_date": null,
+        "is_master_course_child_content": true, "restricted_by_master_course": true,
+        "master_course_restrictions": {"availability_dates": true, "content": true}},
+       {"id": 9732, "title": "Open forum", "message": "<p>o</p>", "published": true,
+        "delayed_post_at": null, "lock_at": "2026-02-21T06:59:59Z", "todo_date": null}
+     ],
      "quizzes": [], "calendar_events": [],
      "grading_periods": [
        {"id": 31, "title": "Fall 2025", "start_date": "2025-08-01T06:00:00Z", "end_date": "2025-12-20T06:59:59Z",
@@ -73,7 +84,7 @@ steps:
   - name: A week later
     shift_dates:
       days: 7
-      only: [assignments, pages]
+      only: [assignments, pages, discussions]
 EOF
 	echo "$LOGDIR/seed.json"
 }
@@ -130,6 +141,32 @@ test_sim_closed_grading_periods() {
 	expect_eq "2025-12-11T06:59:59Z" "$(asg 9701 due_at)" "admin saved"
 }
 
+test_sim_blueprint_locks() {
+	sim_start --seed "$(t_seed)"
+	# a topic (DiscussionTopic's restrict_columns): locked columns refuse, others pass
+	api PUT /api/v1/courses/970/discussion_topics/9731 -d 'title=New&lock_at=2026-03-01T06:59:59Z'
+	expect_status 400
+	expect_eq "cannot change column(s): title, lock_at - locked by Master Course" "$(jb '.errors.base[0].message')" \
+		"topic base error"
+	expect_eq "Locked forum 2026-02-20T06:59:59Z" \
+		"$(state '.courses[0].discussion_topics[0] | "\(.title) \(.lock_at)"')" "topic unchanged"
+	api PUT /api/v1/courses/970/discussion_topics/9731 -d 'todo_date=2026-03-01T06:59:59Z'
+	expect_status 200
+	api GET /api/v1/courses/970/discussion_topics
+	expect_eq "true" "$(jb '.[] | select(.id == 9731) | .restricted_by_master_course')" "list keys"
+	api DELETE /api/v1/courses/970/discussion_topics/9731
+	[ "$STATUS" = 401 ] || [ "$STATUS" = 403 ] || fail "deleting a locked topic: $STATUS"
+	# an assignment's state (Assignment restrict_columns :state, [:workflow_state])
+	jq '.courses[0].assignments[3].master_course_restrictions = {"state": true}' "$LOGDIR/seed.json" >"$LOGDIR/seed2.json"
+	sim_post /__sim/seed "$(cat "$LOGDIR/seed2.json")"
+	api PUT /api/v1/courses/970/assignments/9704 -d 'assignment[published]=false'
+	expect_status 400
+	expect_eq "cannot change column(s): workflow_state - locked by Master Course" "$(jb '.errors.base[0].message')" \
+		"assignment state lock"
+	api PUT /api/v1/courses/970/assignments/9704 -d 'assignment[due_at]=2026-02-12T06:59:59Z'
+	expect_status 200
+}
+
 test_sim_assignment_ids_short_page() {
 	sim_start --seed "$(t_seed)"
 	api GET '/api/v1/courses/970/assignments?assignment_ids[]=9702&assignment_ids[]=99999'
@@ -160,7 +197,10 @@ test_plan_skips_refusals_apply_and_rollback() {
 	expect_eq "locked by the Blueprint course (availability_dates)" "$(skip_reason 97502 publish_at)" "bp page skipped"
 	expect_eq "" "$(jq -r '.changes[] | select(.id == 9701 or .id == 9703 or .id == 97502) | .id' "$LOGDIR/plan.json")" \
 		"no change to a refused object"
-	expect_eq "assignment:9702:due_at assignment:9704:lock_at assignment_override:9712:due_at page:97501:publish_at" \
+	expect_eq "locked by the Blueprint course (availability_dates)" "$(skip_reason 9731 lock_at)" "topic lock_at skipped"
+	expect_eq "locked by the Blueprint course (availability_dates)" "$(skip_reason 9731 delayed_post_at)" \
+		"topic delayed_post_at skipped"
+	expect_eq "assignment:9702:due_at assignment:9704:lock_at assignment_override:9712:due_at discussion_topic:9732:lock_at page:97501:publish_at" \
 		"$(jq -r '[.changes[] | "\(.kind):\(.id):\(.field)"] | sort | join(" ")' "$LOGDIR/plan.json")" "the changes"
 	run plan.txt plan "$LOGDIR/shift.yaml"
 	expect_match "closed grading period" "$(cat "$LOGDIR/plan.txt")" "the text plan says why"
@@ -175,6 +215,8 @@ test_plan_skips_refusals_apply_and_rollback() {
 	expect_eq "2025-12-10T06:59:59Z 2025-07-30T06:59:59Z" "$(asg 9701 due_at) $(asg 9703 due_at)" "refused ones kept"
 	expect_eq "2026-02-09T16:00:00Z 2026-02-03T16:00:00Z" \
 		"$(state '[.courses[0].pages[].publish_at] | join(" ")')" "pages"
+	expect_eq "2026-02-28T06:59:59Z 2026-02-20T06:59:59Z" \
+		"$(state '[.courses[0].discussion_topics[] | .lock_at] | reverse | join(" ")')" "topics"
 	run plan2.json plan --format json "$LOGDIR/shift.yaml"
 	expect_eq 0 "$RC" "second plan"
 	run rb.out rollback --yes --journal "$LOGDIR/r.jsonl" "$LOGDIR/j.jsonl"

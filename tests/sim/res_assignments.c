@@ -50,8 +50,11 @@
  *   topic, gives the module items linking to them the new title and state (ContentTag.update_for via
  *   sim_module_items_sync), so a rename here shows in GET .../modules/:id/items as in Canvas.
  * - Blueprint [12]: "restricted_by_master_course": true with "master_course_restrictions" {category:
- *   true} (content, settings, due_dates, availability_dates, points, or "all") makes a change to a locked
- *   column a 400 base error naming the DB columns ("title" for name), and deleting such an object 401/403.
+ *   true} (content, settings, due_dates, availability_dates, points, state, or "all") makes a change to a
+ *   locked column a 400 base error naming the DB columns ("title" for name, "workflow_state" for
+ *   published, "peer_reviews_due_at" for peer_reviews_assign_at: app/models/assignment.rb and
+ *   MasterCourses::Restrictor#restrict_assignment_columns, canvas-lms master), and deleting such an
+ *   object 401/403.
  * - Notifications [5.2, 12]: "assignment_due_date_changed" when due_at changes (to the minute) on a
  *   published assignment of an available course (workflow_state "available" or absent) created more
  *   than 3 hours ago; also for an override's due date ("assignment_override"); "assignment_changed" for
@@ -685,6 +688,8 @@ static const struct {
 	{ "settings", "group_category_id", "group_category_id" },
 	{ "settings", "allowed_attempts", "allowed_attempts" },
 	{ "settings", "omit_from_final_grade", "omit_from_final_grade" },
+	{ "settings", "peer_reviews_due_at", "peer_reviews_assign_at" },
+	{ "state", "workflow_state", "published" },
 };
 
 static int category_locked(const cJSON *a, const char *category)
@@ -713,7 +718,9 @@ static int check_blueprint(const cJSON *before, const cJSON *after, cJSON *errs)
 	size_t i, len = strlen(msg), n = 0;
 
 	for (i = 0; i < sizeof(locked_columns) / sizeof(locked_columns[0]); i++) {
-		if (!category_locked(before, locked_columns[i].category) ||
+		if (!category_locked(before, locked_columns[i].category))
+			continue;
+		if (!strcmp(locked_columns[i].field, "published") ? is_published(before) == is_published(after) :
 		    sim_same_value(get(before, locked_columns[i].field), get(after, locked_columns[i].field)))
 			continue;
 		len += (size_t)snprintf(msg + len, sizeof(msg) - len, "%s%s", n ? ", " : "",
