@@ -73,7 +73,9 @@
  *      (exec_value_matches: dates as instants, HTML normalised). A 2xx that does not show it is a
  *      failure: "Canvas answered 200 but did not change due_at" (USERS.md item 6: a missing wrapper,
  *      a dropped parameter, a permission that silently ignores). A field the answer does not carry
- *      (a course's syllabus_body) is re-read with one GET; bulk dates with one list call per batch.
+ *      (a course's syllabus_body) is re-read with one GET; bulk dates with assignment_ids[] list
+ *      calls of REREAD_BATCH ids (a 400 "Invalid assignment_ids" naming deleted ones is asked
+ *      again without them: see "The re-read" below).
  *      Then, when every write is answered, the stale check's list calls run once more and every
  *      value written in this run must be there (verify()): an answer can show a value that did not
  *      last (canvas-sim's `ignore` script answers what the handler answered, then puts the state
