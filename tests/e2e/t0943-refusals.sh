@@ -26,6 +26,7 @@
 #   - canvas-sim: assignment_ids[] with a deleted id, or more ids than per_page, is a 400;
 #   - plan skips the refused changes with the reason; apply exits 0 and the sim holds the plan;
 #     rollback gives the seed;
+#   - a bulk read-back of 60 assignments on an instance capping per_page at 50;
 #   - a bulk read-back where an assignment was deleted between the write and the re-read: the
 #     other assignment's change is done, the deleted one's fails as gone (not "re-read failed").
 
@@ -267,4 +268,25 @@ EOF
 	expect_match "assignment 9703 .*the bulk update completed, but the object is not in Canvas's list any more" \
 		"$(jq -rs '[.[] | select(.type == "outcome" and .state == "failed")][0].error' "$LOGDIR/j.jsonl")" "9703 gone"
 	expect_eq "2026-02-17T06:59:59Z" "$(asg 9702 due_at)" "9702 written"
+}
+
+test_bulk_reread_on_an_instance_capping_per_page_at_50() {
+	t_seed >/dev/null
+	# 60 assignments, no periods, no locks, on a Canvas whose per_page stops at 50: a re-read of
+	# 60 ids in one request would get 50 rows and a 400
+	jq 'del(.courses[0].grading_periods) | .courses[0].pages = [] | .courses[0].discussion_topics = []
+	    | .courses[0].assignments = [range(0; 60) as $i | {id: (98000 + $i), name: "A\($i)",
+	      due_at: "2026-02-10T06:59:59Z", unlock_at: null, lock_at: null, published: true, points_possible: 1}]' \
+		"$LOGDIR/seed.json" >"$LOGDIR/seed60.json"
+	sim_start --seed "$LOGDIR/seed60.json" --progress-delay-ms 0 --per-page-max 50
+	state_snap seed.json
+	run apply.out apply --yes --journal "$LOGDIR/j.jsonl" "$LOGDIR/shift.yaml"
+	expect_eq 0 "$RC" "apply exit code ($(cat "$LOGDIR/apply.out.err"))"
+	expect_eq 60 "$(jq -s '[.[] | select(.type == "outcome" and .state == "done")] | length' "$LOGDIR/j.jsonl")" \
+		"every date read back"
+	expect_eq 0 "$(state '[.courses[0].assignments[] | select(.due_at != "2026-02-17T06:59:59Z")] | length')" "all moved"
+	run rb.out rollback --yes --journal "$LOGDIR/r.jsonl" "$LOGDIR/j.jsonl"
+	expect_eq 0 "$RC" "rollback exit code ($(cat "$LOGDIR/rb.out.err"))"
+	state_snap back.json
+	state_same seed.json back.json "apply + rollback of 60 assignments"
 }
