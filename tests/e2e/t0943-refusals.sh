@@ -119,6 +119,13 @@ test_sim_closed_grading_periods() {
 	expect_eq "Cannot change the due date to a date within a closed grading period" "$(jb '.errors.due_at[0].message')" "into"
 	api PUT /api/v1/courses/970/assignments/9701 -d 'assignment[lock_at]=2026-02-01T06:59:59Z'
 	expect_status 200
+	# a create due in the closed period
+	api POST /api/v1/courses/970/assignments -d 'assignment[name]=Late&assignment[due_at]=2025-12-01T06:59:59Z'
+	expect_status 403
+	expect_eq "Cannot set the due date to a date within a closed grading period" "$(jb '.errors.due_at[0].message')" \
+		"create into"
+	api POST /api/v1/courses/970/assignments -d 'assignment[name]=Soon&assignment[due_at]=2026-03-01T06:59:59Z'
+	expect_status 201
 	# bulk: one refused assignment fails the batch for a teacher ...
 	api PUT /api/v1/courses/970/assignments/bulk_update -H 'Content-Type: application/json' \
 		-d '[{"id": 9702, "all_dates": [{"base": true, "due_at": "2026-02-17T06:59:59Z"}]},

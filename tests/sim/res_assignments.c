@@ -92,6 +92,7 @@
  *   grading period") or the new one is ("... to a date within a closed grading period"), unlock
  *   and lock alone pass (#grading_periods_allow_submittable_update?); any change of an override
  *   whose old or new due_at is in one is refused (#grading_periods_allow_assignment_override_update?).
+ *   A create due in a closed period (#grading_periods_allow_submittable_create?) is 403 too.
  *   The single PUT answers 403 with the errors (AssignmentsApiController#update); bulk_update's job
  *   (Assignment::BulkUpdate#run, app/models/assignment/bulk_update.rb) fails whole, with a row per
  *   refusal. The list shows in_closed_grading_period (a due date of the assignment or an override
@@ -1606,6 +1607,15 @@ static void create_assignment(struct sim_req *rq, struct sim_resp *rs)
 		return;
 	}
 	cJSON_Delete(blank);
+	/* #grading_periods_allow_submittable_create?: a new graded assignment due in a closed period
+	 * (no due date: the period that ends last) is 403 for a teacher */
+	if (!token_admin(rq) && cJSON_GetArraySize(get(rq->course, "grading_periods")) && graded(a) &&
+	    !sim_bool(a, "only_visible_to_overrides", 0) && date_in_closed(rq->course, a)) {
+		cJSON_Delete(a);
+		sim_errors_add(errs, "due_at", "Cannot set the due date to a date within a closed grading period");
+		sim_reply_errors(rs, 403, errs);
+		return;
+	}
 	cJSON_Delete(errs);
 	if (!get(a, "position")) {
 		int64_t group = value_id(get(a, "assignment_group_id"));
