@@ -42,7 +42,7 @@
  *          place in the new module, since Canvas puts an item moved without one last --
  *          context_module_items_api_controller.rb `update` runs insert_at only for a position);
  *        - assignment and override due/unlock/lock dates: one PUT .../assignments/bulk_update per
- *          course (batches of BULK_BATCH assignments, the limit of the re-read's assignment_ids[]),
+ *          course (batches of BULK_BATCH assignments, the limit of assignment_ids[]),
  *          then GET /api/v1/progress/:id until completed or failed (0.3 s, growing to 2 s; given up
  *          after BULK_WAIT_S: then the changes stay "intent", which resume checks). The Progress
  *          path is journaled (journal_job) as soon as Canvas answers, and a resume or rollback
@@ -77,7 +77,9 @@
  *      (exec_value_matches: dates as instants, HTML normalised). A 2xx that does not show it is a
  *      failure: "Canvas answered 200 but did not change due_at" (USERS.md item 6: a missing wrapper,
  *      a dropped parameter, a permission that silently ignores). A field the answer does not carry
- *      (a course's syllabus_body) is re-read with one GET; bulk dates with one list call per batch.
+ *      (a course's syllabus_body) is re-read with one GET; bulk dates with assignment_ids[] list
+ *      calls of REREAD_BATCH ids (a 400 "Invalid assignment_ids" naming deleted ones is asked
+ *      again without them: see "The re-read" below).
  *      Then, when every write is answered, the stale check's list calls run once more and every
  *      value written in this run must be there (verify()): an answer can show a value that did not
  *      last (canvas-sim's `ignore` script answers what the handler answered, then puts the state
@@ -151,7 +153,8 @@
 #include "strmap.h"
 #include "xalloc.h"
 
-#define BULK_BATCH 100        /* assignments per bulk_update (and per assignment_ids[] re-read) */
+#define BULK_BATCH 100        /* assignments per bulk_update */
+#define REREAD_BATCH 50       /* assignment_ids[] per re-read request, sent with per_page=50 */
 #define BULK_WAIT_S 600.0     /* give up polling a Progress after this long */
 #define POS_LAST 1e15         /* sort key of a create without a position: last */
 #define POST_TRIES 3          /* looks for an object whose POST got no clear answer, each then POSTed again */
@@ -210,6 +213,10 @@ struct unit {
 	double sent_at, window, looked;
 	int posts, lost, looks;
 	struct err post_err;            /* why the last POST got no clear answer */
+	/* a bulk unit's re-read: the rows read so far, the requests in flight, the first failure */
+	cJSON *reread;
+	int rr_pending;
+	struct err rr_err;
 };
 
 struct exec {
@@ -642,6 +649,7 @@ static void unit_free(struct unit *u)
 	free(u->progress_path);
 	free(u->new_id);
 	cJSON_Delete(u->sent);
+	cJSON_Delete(u->reread);
 	free(u);
 }
 
@@ -1277,24 +1285,101 @@ static void poll_progress(struct unit *u)
 			  on_progress, u);
 }
 
-static void bulk_reread(struct unit *u)
+/* The re-read (issue 15, CURRENT.md 9). AssignmentsApiController#index answers 400 "Invalid
+ * assignment_ids: A,B" when the page holds fewer rows than assignment_ids[] asked: an assignment
+ * deleted since the plan, or more ids than the instance's per_page cap (50 on some). So the ids go
+ * REREAD_BATCH a request with per_page=REREAD_BATCH (one page each), and a 400 that names ids
+ * sends the same request again without them: those assignments are not in Canvas's list, which
+ * fails their changes like any object missing from the re-read. */
+struct rr_req {
+	struct unit *u;
+	cJSON *ids;                     /* the ids of this request (strings) */
+};
+
+static void rr_send(struct unit *u, cJSON *ids)
 {
 	struct buf path = BUF_INIT;
+	struct rr_req *r;
+	const cJSON *id;
+
+	if (!cJSON_GetArraySize(ids)) {
+		cJSON_Delete(ids);
+		return;
+	}
+	r = xcalloc(1, sizeof(*r));
+	r->u = u;
+	r->ids = ids;
+	buf_printf(&path, "/api/v1/courses/%s/assignments?include[]=overrides&override_assignment_dates=false"
+		   "&per_page=%d", u->course_id, REREAD_BATCH);
+	cJSON_ArrayForEach(id, ids)
+		buf_printf(&path, "&assignment_ids[]=%s", id->valuestring);
+	u->rr_pending++;
+	canvas_list(u->x->cv, path.ptr, "the assignments of the bulk date update", on_bulk_reread, r);
+	buf_release(&path);
+}
+
+static void bulk_reread(struct unit *u)
+{
 	const char *prev = NULL;
+	cJSON *ids = NULL;
 	size_t i;
 
-	buf_printf(&path, "/api/v1/courses/%s/assignments?include[]=overrides&override_assignment_dates=false",
-		   u->course_id);
+	cJSON_Delete(u->reread);
+	u->reread = cJSON_CreateArray();
+	u->rr_pending = 0;
+	memset(&u->rr_err, 0, sizeof(u->rr_err));
 	for (i = 0; i < u->nch; i++) {
 		const char *a = bulk_assignment(chg(u->x, u->ch[i]));
 
 		if (prev && !strcmp(prev, a))
 			continue;
-		buf_printf(&path, "&assignment_ids[]=%s", a);
+		if (!ids)
+			ids = cJSON_CreateArray();
+		cJSON_AddItemToArray(ids, cJSON_CreateString(a));
 		prev = a;
+		if (cJSON_GetArraySize(ids) == REREAD_BATCH) {
+			rr_send(u, ids);
+			ids = NULL;
+		}
 	}
-	canvas_list(u->x->cv, path.ptr, "the assignments of the bulk date update", on_bulk_reread, u);
-	buf_release(&path);
+	if (ids)
+		rr_send(u, ids);
+	if (!u->rr_pending) {
+		/* nothing to read: judge the (empty) list at once */
+		on_bulk_reread(u->x->cv, NULL, NULL, u);
+	}
+}
+
+/* The ids a 400 "Invalid assignment_ids: A,B" names that are in `ids`; removed from it. 0 when the
+ * error is not that one or names none of them. */
+static int rr_drop_invalid(cJSON *ids, const struct err *err)
+{
+	const char *p = strstr(err->msg, "Invalid assignment_ids: ");
+	int n = 0;
+
+	if (!p)
+		return 0;
+	p += strlen("Invalid assignment_ids: ");
+	while (*p) {
+		size_t len = strspn(p, "0123456789");
+		int i;
+
+		if (!len)
+			break;
+		for (i = cJSON_GetArraySize(ids) - 1; i >= 0; i--) {
+			const char *v = cJSON_GetArrayItem(ids, i)->valuestring;
+
+			if (strlen(v) == len && !strncmp(v, p, len)) {
+				cJSON_DeleteItemFromArray(ids, i);
+				n++;
+			}
+		}
+		p += len;
+		if (*p != ',')
+			break;
+		p++;
+	}
+	return n;
 }
 
 /* The assignment (or override) object in a re-read list. */
@@ -1323,11 +1408,40 @@ static const cJSON *find_in_list(const cJSON *list, const struct plan_change *c)
 
 static void on_bulk_reread(struct canvas *cv, cJSON *json, const struct err *err, void *ud)
 {
-	struct unit *u = ud;
-	struct exec *x = u->x;
+	struct unit *u;
+	struct exec *x;
 	size_t i;
 
 	(void)cv;
+	if (err) {
+		/* one request of the re-read */
+		struct rr_req *r = ud;
+		cJSON *it;
+
+		u = r->u;
+		u->rr_pending--;
+		if (err->code && !u->x->stopped && rr_drop_invalid(r->ids, err)) {
+			rr_send(u, r->ids);   /* again, without the ids Canvas does not have */
+			r->ids = NULL;
+		} else if (err->code) {
+			if (!u->rr_err.code)
+				u->rr_err = *err;
+		} else {
+			while ((it = cJSON_DetachItemFromArray(json, 0)))
+				cJSON_AddItemToArray(u->reread, it);
+		}
+		cJSON_Delete(json);
+		cJSON_Delete(r->ids);
+		free(r);
+		if (u->rr_pending)
+			return;
+	} else {
+		u = ud;
+	}
+	x = u->x;
+	err = &u->rr_err;
+	json = u->reread;
+	u->reread = NULL;
 	if (err->code == ERR_AUTH || (x->stopped && err->code)) {
 		/* stays intent */
 	} else if (err->code) {

@@ -25,7 +25,9 @@
  * plan_finish, the dates Canvas will store otherwise (fancy midnight) are predicted
  * (runner/plan_midnight.c), reading the token user's zone once when the plan needs it (and, before
  * that, a section event's parent is planned at its children's range, runner/plan_sections.c); after it,
- * the changes Canvas will notify students of are marked (runner/plan_notify.c).
+ * the changes Canvas will notify students of are marked (runner/plan_notify.c). Before the steps, a
+ * recipe that shifts assignment dates reads each course's grading periods (runner/plan_grading.c),
+ * so that a due date Canvas refuses to move is a skip, not a change.
  */
 #include "plan.h"
 
@@ -37,6 +39,7 @@
 #include "buf.h"
 #include "canvas.h"
 #include "msg.h"
+#include "plan_grading.h"
 #include "plan_midnight.h"
 #include "recipe.h"
 #include "recipe_actions.h"
@@ -283,6 +286,16 @@ int plan_make(struct plan **out, struct canvas *cv, const struct recipe *r, char
 		free(errs);
 		return rc;
 	}
+	/* a recipe that shifts assignment dates needs the closed grading periods (plan_grading.c) */
+	for (i = 0; i < r->nsteps && (kinds & (1u << RES_ASSIGNMENT)); i++)
+		if (r->steps[i].action == &recipe_action_shift_dates) {
+			if ((rc = plan_grading_fetch(cv, snap, err))) {
+				cJSON_Delete(snap);
+				free(errs);
+				return rc;
+			}
+			break;
+		}
 	t1 = clock_s(CLOCK_MONOTONIC);
 	c1 = clock_s(CLOCK_PROCESS_CPUTIME_ID);
 	p = plan_new();

@@ -120,7 +120,12 @@ struct bp_col {
 };
 
 /* API.md 12 and the restrictor's column lists: which columns each lock category covers. Modules,
- * module items, calendar events and the course are never Blueprint-locked objects. */
+ * module items, calendar events and the course are never Blueprint-locked objects here. From
+ * today's restrict_columns (canvas-lms master, issue 15): workflow_state is "state" for
+ * assignments (app/models/assignment.rb), quizzes (app/models/quizzes/quiz.rb), topics
+ * (app/models/discussion_topic.rb) and pages; peer_reviews_due_at (the API's
+ * peer_reviews_assign_at) is "settings" (MasterCourses::Restrictor#restrict_assignment_columns);
+ * a quiz's show/hide_correct_answers_at are "settings". */
 static const struct bp_col bp_cols[] = {
 	{ "name", "content" }, { "title", "content" }, { "description", "content" }, { "body", "content" },
 	{ "message", "content" },
@@ -130,6 +135,8 @@ static const struct bp_col bp_cols[] = {
 	{ "points_possible", "points" },
 	{ "editing_roles", "settings" }, { "url", "settings" }, { "assignment_group_id", "settings" },
 	{ "grading_type", "settings" }, { "submission_types", "settings" }, { "peer_reviews", "settings" },
+	{ "peer_reviews_assign_at", "settings" }, { "show_correct_answers_at", "settings" },
+	{ "hide_correct_answers_at", "settings" },
 	{ "published", "state" },
 };
 
@@ -143,8 +150,6 @@ const char *step_blueprint_category(enum resource_kind kind, const char *field)
 	default:
 		return NULL;
 	}
-	if (!strcmp(field, "published") && kind != RES_PAGE)
-		return NULL;
 	for (i = 0; i < sizeof(bp_cols) / sizeof(bp_cols[0]); i++)
 		if (!strcmp(bp_cols[i].field, field))
 			return bp_cols[i].category;

@@ -42,6 +42,11 @@
  * object is the assignment with its overrides and its quiz or topic (Canvas's bulk update writes
  * them together): a problem in any of them leaves all of them as they are, each problem listed.
  *
+ * Closed grading periods (issue 15, runner/plan_grading.c): an assignment Canvas would refuse to
+ * move -- due in a closed period now, or a shift that moves its due date or an override's into
+ * one -- is skipped whole with the reason, like a broken order, so it never fails the bulk update
+ * of the others (SubmittablesGradingPeriodProtection, Assignment::BulkUpdate#run).
+ *
  * where: is matched against the dates as they were before this step (recipe_shift_dates.h); the
  * range ends are turned into instants once per course (a date alone is a whole local day), and the
  * ids are sorted once, so matching an object costs a few comparisons. where: id is a page's
@@ -65,6 +70,7 @@
 
 #include "dates.h"
 #include "dateshift.h"
+#include "plan_grading.h"
 #include "recipe_shift_dates.h"
 #include "xalloc.h"
 
@@ -410,6 +416,101 @@ static void mirror(cJSON *to, const cJSON *from, const char *const *fields)
 			step_mirror(to, *f, cJSON_Duplicate(v, 1));
 }
 
+/* Closed grading periods (runner/plan_grading.c): 1 with a skip when Canvas would refuse the
+ * assignment's new dates -- it is due in a closed period now (in_closed_grading_period), or its
+ * new due date, or a changed override's, falls in one. The whole object keeps its dates. */
+/* 1 when one of the overrides' dates moves. */
+static int nov_changes(const struct newdates *ov, int n)
+{
+	int i;
+
+	for (i = 0; i < n; i++)
+		if (ov[i].n > ov[i].nfixed)
+			return 1;
+	return 0;
+}
+
+/* Canvas's Assignment#graded?: not "not_graded" (nor a page's "wiki_page"). */
+static int graded(const cJSON *a)
+{
+	const cJSON *t;
+
+	cJSON_ArrayForEach(t, cJSON_GetObjectItemCaseSensitive(a, "submission_types"))
+		if (cJSON_IsString(t) && (!strcmp(t->valuestring, "not_graded") || !strcmp(t->valuestring, "wiki_page")))
+			return 0;
+	return 1;
+}
+
+/* 1 when nd gives `field` a new value. */
+static int moved(const struct newdates *nd, const char *field)
+{
+	int i;
+
+	for (i = nd->nfixed; i < nd->n; i++)
+		if (!strcmp(nd->field[i], field))
+			return 1;
+	return 0;
+}
+
+static int closed_period(struct shift *sh, const cJSON *a, const struct newdates *base, const cJSON *ovs,
+			 const struct newdates *ov)
+{
+	const cJSON *o, *gp = NULL, *course = sh->cx->course;
+	const char *due = NULL, *what = "its due date", *title;
+	char la[48];
+	int i = 0, out = 0;
+
+	if (base->n == base->nfixed && !nov_changes(ov, cJSON_GetArraySize(ovs)))
+		return 0;   /* nothing moves */
+	/* out of: due in a closed period now (Canvas's flag, or the periods) */
+	out = cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(a, "in_closed_grading_period"));
+	if (!out && cJSON_GetArraySize(cJSON_GetObjectItemCaseSensitive(course, "grading_periods"))) {
+		if (graded(a) && moved(base, "due_at") &&
+		    !cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(a, "only_visible_to_overrides")))
+			gp = plan_grading_closed(course, step_str(a, "due_at"));
+		cJSON_ArrayForEach(o, ovs) {
+			if (!gp && ov[i].n > ov[i].nfixed)
+				gp = plan_grading_closed(course, step_str(o, "due_at"));
+			i++;
+		}
+		out = gp != NULL;
+	}
+	if (out) {
+		title = gp ? cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(gp, "title")) : NULL;
+		step_skip(sh->cx, RES_ASSIGNMENT, a, NULL, "due in a closed grading period%s%s%s: Canvas refuses a "
+			  "teacher's change to its due dates (and would refuse the whole bulk update), so the "
+			  "assignment keeps its dates", gp ? " ('" : "", gp ? (title ? title : "?") : "",
+			  gp ? "')" : "");
+		return 1;
+	}
+	if (!cJSON_GetArraySize(cJSON_GetObjectItemCaseSensitive(course, "grading_periods")))
+		return 0;
+	/* into: the new due date falls in a closed period */
+	if (graded(a) && moved(base, "due_at")) {
+		due = after_value(a, base, "due_at");
+		gp = plan_grading_closed(course, due);
+	}
+	i = 0;
+	cJSON_ArrayForEach(o, ovs) {
+		if (!gp && ov[i].n > ov[i].nfixed) {
+			due = after_value(o, &ov[i], "due_at");
+			gp = plan_grading_closed(course, due);
+			what = "an override's due date";
+		}
+		i++;
+	}
+	if (!gp)
+		return 0;
+	if (due)
+		fmt_local(sh, due, la);
+	title = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(gp, "title"));
+	step_skip(sh->cx, RES_ASSIGNMENT, a, NULL, "the shift would move %s%s%s into the closed grading period "
+		  "'%s': Canvas refuses that to a teacher (and would refuse the whole bulk update), so the "
+		  "assignment keeps its dates", what, due ? " to " : " (none, which Canvas counts as the last period)",
+		  due ? la : "", title ? title : "?");
+	return 1;
+}
+
 /* An assignment, its overrides and its quiz or graded topic (p, of kind pk; or NULL): selected as
  * one object, shifted whole or not at all. Returns 0, or -1 with sh->err set. */
 static int shift_assignment(struct shift *sh, cJSON *a, enum resource_kind pk, cJSON *p)
@@ -450,18 +551,21 @@ static int shift_assignment(struct shift *sh, cJSON *a, enum resource_kind pk, c
 		compute(sh, RES_ASSIGNMENT_OVERRIDE, o, ovr_fields, &ov[i++]);
 	}
 
+	bad = closed_period(sh, a, &base, ovs, ov);
 	if (!nov && !p)
 		snprintf(kept, sizeof(kept), "the object's dates are left as they are");
 	else
 		snprintf(kept, sizeof(kept), "the assignment%s%s keep their dates",
 			 !nov ? "" : p ? ", its overrides" : " and its overrides",
 			 !p ? "" : pk == RES_QUIZ ? " and its quiz" : " and its discussion");
-	bad |= broken_order(sh, RES_ASSIGNMENT, a, &base, kept);
-	if (p)
-		bad |= broken_order(sh, pk, p, &part, kept);
-	i = 0;
-	cJSON_ArrayForEach(o, ovs)
-		bad |= broken_order(sh, RES_ASSIGNMENT_OVERRIDE, o, &ov[i++], kept);
+	if (!bad) {   /* a closed grading period says it all */
+		bad |= broken_order(sh, RES_ASSIGNMENT, a, &base, kept);
+		if (p)
+			bad |= broken_order(sh, pk, p, &part, kept);
+		i = 0;
+		cJSON_ArrayForEach(o, ovs)
+			bad |= broken_order(sh, RES_ASSIGNMENT_OVERRIDE, o, &ov[i++], kept);
+	}
 	if (!bad) {
 		write_dates(sh, RES_ASSIGNMENT, a, &base);
 		if (p) {

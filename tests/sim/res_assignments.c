@@ -50,8 +50,11 @@
  *   topic, gives the module items linking to them the new title and state (ContentTag.update_for via
  *   sim_module_items_sync), so a rename here shows in GET .../modules/:id/items as in Canvas.
  * - Blueprint [12]: "restricted_by_master_course": true with "master_course_restrictions" {category:
- *   true} (content, settings, due_dates, availability_dates, points, or "all") makes a change to a locked
- *   column a 400 base error naming the DB columns ("title" for name), and deleting such an object 401/403.
+ *   true} (content, settings, due_dates, availability_dates, points, state, or "all") makes a change to a
+ *   locked column a 400 base error naming the DB columns ("title" for name, "workflow_state" for
+ *   published, "peer_reviews_due_at" for peer_reviews_assign_at: app/models/assignment.rb and
+ *   MasterCourses::Restrictor#restrict_assignment_columns, canvas-lms master), and deleting such an
+ *   object 401/403.
  * - Notifications [5.2, 12; CURRENT.md 16]: "assignment_due_date_changed" when due_at changes (to the
  *   minute) on an assignment published before and after the save (not just published) of an available
  *   course (workflow_state "available" or absent) that has students -- BroadcastPolicies::
@@ -88,10 +91,28 @@
  *   (app/models/assignment/bulk_update.rb), and Assignment#infer_times is no save callback -- only
  *   Api::V1::Assignment#update_from_params (the single create and update) calls it.
  *
+ * - Closed grading periods [12] (issue 15; canvas-lms SubmittablesGradingPeriodProtection in
+ *   app/controllers/concerns/submittables_grading_period_protection.rb, GradingPeriodHelper
+ *   .date_in_closed_grading_period?, GradingPeriod#closed? / #in_date_range?): a course's seeded
+ *   "grading_periods" {start_date, end_date, close_date}; closed when close_date has passed, a date
+ *   in a period when start < date <= end, no date = the period that ends last. For a token that is
+ *   not an admin (constrained_by_grading_periods?): a graded assignment's due_at change is refused
+ *   when the old due date is in a closed period ("Cannot change the due date when due in a closed
+ *   grading period") or the new one is ("... to a date within a closed grading period"), unlock
+ *   and lock alone pass (#grading_periods_allow_submittable_update?); any change of an override
+ *   whose old or new due_at is in one is refused (#grading_periods_allow_assignment_override_update?).
+ *   A create due in a closed period (#grading_periods_allow_submittable_create?) is 403 too.
+ *   The single PUT answers 403 with the errors (AssignmentsApiController#update); bulk_update's job
+ *   (Assignment::BulkUpdate#run, app/models/assignment/bulk_update.rb) fails whole, with a row per
+ *   refusal. The list shows in_closed_grading_period (a due date of the assignment or an override
+ *   in a closed period); GET .../grading_periods (GradingPeriodsController#index) adds is_closed.
+ * - assignment_ids[] [5.1] (AssignmentsApiController#index): when the page holds fewer rows than
+ *   ids asked, 400 {"message": "Invalid assignment_ids: A,B"} naming the ids not on the page.
+ *
  * Decisions: writes are made on a duplicate of the stored assignment which replaces the original only
  * after every check passed, so a 400 never leaves half an update (simpler than undoing). Rejected: a
  * shadow "*_overridden" flag per date -- the presence of the key is the flag, as in the API output.
- * Closed grading periods and permissions per assignment are not simulated.
+ * Permissions per assignment are not simulated.
  */
 #include <inttypes.h>
 #include <stdio.h>
@@ -121,6 +142,8 @@ static int get_date(const cJSON *obj, const char *key, time_t *out)
 {
 	return sim_time_read(sim_str(obj, key), out);
 }
+
+static int in_closed_period(const cJSON *course, const cJSON *a);
 
 static const char *course_zone(struct sim *s, const cJSON *course)
 {
@@ -523,6 +546,8 @@ static cJSON *render_assignment(struct sim_req *rq, cJSON *course, const cJSON *
 	sim_set(out, "unpublishable", cJSON_CreateBool(!sim_bool(a, "has_submitted_submissions", 0)));
 	sim_set(out, "visible_to_everyone", cJSON_CreateBool(!sim_bool(a, "only_visible_to_overrides", 0)));
 	sim_set(out, "has_overrides", cJSON_CreateBool(n > 0));
+	if (cJSON_GetArraySize(get(course, "grading_periods")))
+		sim_set(out, "in_closed_grading_period", cJSON_CreateBool(in_closed_period(course, a)));
 	url = xasprintf("%s/courses/%" PRId64 "/assignments/%" PRId64, rq->base, cid, id);
 	sim_set_str(out, "html_url", url);
 	free(url);
@@ -687,6 +712,8 @@ static const struct {
 	{ "settings", "group_category_id", "group_category_id" },
 	{ "settings", "allowed_attempts", "allowed_attempts" },
 	{ "settings", "omit_from_final_grade", "omit_from_final_grade" },
+	{ "settings", "peer_reviews_due_at", "peer_reviews_assign_at" },
+	{ "state", "workflow_state", "published" },
 };
 
 static int category_locked(const cJSON *a, const char *category)
@@ -715,7 +742,9 @@ static int check_blueprint(const cJSON *before, const cJSON *after, cJSON *errs)
 	size_t i, len = strlen(msg), n = 0;
 
 	for (i = 0; i < sizeof(locked_columns) / sizeof(locked_columns[0]); i++) {
-		if (!category_locked(before, locked_columns[i].category) ||
+		if (!category_locked(before, locked_columns[i].category))
+			continue;
+		if (!strcmp(locked_columns[i].field, "published") ? is_published(before) == is_published(after) :
 		    sim_same_value(get(before, locked_columns[i].field), get(after, locked_columns[i].field)))
 			continue;
 		len += (size_t)snprintf(msg + len, sizeof(msg) - len, "%s%s", n ? ", " : "",
@@ -727,6 +756,159 @@ static int check_blueprint(const cJSON *before, const cJSON *after, cJSON *errs)
 	snprintf(msg + len, sizeof(msg) - len, " - locked by Master Course");
 	sim_errors_add(errs, "base", msg);
 	return 1;
+}
+
+/* ---------------------------------------------------------------- closed grading periods
+ *
+ * A course's seed may list "grading_periods": [{"id", "title", "start_date", "end_date",
+ * "close_date"}]. Closed = close_date before now (GradingPeriod.closed scope); a date is in a period
+ * when start_date < date <= end_date (GradingPeriod#in_date_range?); a missing date counts as in
+ * the period that ends last (GradingPeriodHelper.date_in_closed_grading_period?). */
+
+static int gp_closed(const cJSON *gp)
+{
+	time_t c;
+
+	return get_date(gp, "close_date", &c) && c < sim_now();
+}
+
+static int date_in_closed(const cJSON *course, const cJSON *obj)
+{
+	const cJSON *gps = get(course, "grading_periods"), *gp, *last = NULL;
+	time_t d, st, en, lastend = 0;
+
+	if (!get_date(obj, "due_at", &d)) {
+		cJSON_ArrayForEach(gp, gps)
+			if (get_date(gp, "end_date", &en) && (!last || en > lastend)) {
+				last = gp;
+				lastend = en;
+			}
+		return last && gp_closed(last);
+	}
+	cJSON_ArrayForEach(gp, gps)
+		if (get_date(gp, "start_date", &st) && get_date(gp, "end_date", &en) && st < d && d <= en &&
+		    gp_closed(gp))
+			return 1;
+	return 0;
+}
+
+/* Assignment#in_closed_grading_period? as the list shows it: a due date of the assignment or of
+ * one of its overrides in a closed period. */
+static int in_closed_period(const cJSON *course, const cJSON *a)
+{
+	const cJSON *ov;
+
+	if (!cJSON_GetArraySize(get(course, "grading_periods")))
+		return 0;
+	if (!sim_bool(a, "only_visible_to_overrides", 0) && date_in_closed(course, a))
+		return 1;
+	cJSON_ArrayForEach(ov, get(a, "overrides"))
+		if (get(ov, "due_at") && date_in_closed(course, ov))
+			return 1;
+	return 0;
+}
+
+static int graded(const cJSON *a)
+{
+	const cJSON *t;
+
+	cJSON_ArrayForEach(t, get(a, "submission_types"))
+		if (cJSON_IsString(t) && (!strcmp(t->valuestring, "not_graded") || !strcmp(t->valuestring, "wiki_page")))
+			return 0;
+	return 1;
+}
+
+static int due_moved(const cJSON *x, const cJSON *y)
+{
+	time_t a = 0, b = 0;
+	int ha = get_date(x, "due_at", &a), hb = get_date(y, "due_at", &b);
+
+	return ha != hb || a != b;
+}
+
+/* SubmittablesGradingPeriodProtection#grading_periods_allow_submittable_update? (base due_at) and
+ * #grading_periods_allow_assignment_override_update? (any change of an override) for a non-admin:
+ * the refused change adds a due_at error to errs (base) or a row to rows (overrides, when rows).
+ * Returns the number of refusals. */
+static int check_grading_periods(const cJSON *course, const cJSON *before, const cJSON *after, cJSON *errs,
+				 cJSON *rows)
+{
+	const cJSON *ov;
+	int n = 0;
+
+	if (!cJSON_GetArraySize(get(course, "grading_periods")) || !graded(before))
+		return 0;
+	if (due_moved(before, after)) {
+		if (date_in_closed(course, before) && !sim_bool(before, "only_visible_to_overrides", 0)) {
+			sim_errors_add(errs, "due_at", "Cannot change the due date when due in a closed grading period");
+			n++;
+		} else if (!(sim_bool(before, "only_visible_to_overrides", 0) &&
+			     sim_bool(after, "only_visible_to_overrides", 0)) && date_in_closed(course, after)) {
+			sim_errors_add(errs, "due_at", "Cannot change the due date to a date within a closed grading period");
+			n++;
+		}
+	}
+	cJSON_ArrayForEach(ov, get(after, "overrides")) {
+		const cJSON *old = sim_find_id_num(get(before, "overrides"), sim_id(ov));
+		const char *msg = NULL;
+		cJSON *row;
+
+		if (!old || cJSON_Compare(old, ov, 1))
+			continue;
+		if (date_in_closed(course, old))
+			msg = "Cannot change the due date of an override in a closed grading period";
+		else if (date_in_closed(course, ov))
+			msg = "Cannot change an override due date to a date within a closed grading period";
+		if (!msg)
+			continue;
+		n++;
+		if (!rows) {
+			sim_errors_add(errs, "due_at", msg);
+			continue;
+		}
+		row = cJSON_CreateObject();
+		cJSON_AddNumberToObject(row, "assignment_id", (double)sim_id(after));
+		cJSON_AddNumberToObject(row, "assignment_override_id", (double)sim_id(ov));
+		cJSON_AddItemToObject(row, "due_at", one_string(msg));
+		cJSON_AddItemToArray(rows, row);
+	}
+	return n;
+}
+
+/* The token is an account admin (constrained_by_grading_periods? is false for admins). */
+static int token_admin(struct sim_req *rq)
+{
+	const cJSON *e = rq->token ? sim_token_entry(rq->sim, rq->token) : NULL;
+
+	return cJSON_IsObject(e) && sim_bool(e, "admin", 0);
+}
+
+/* GET /api/v1/courses/:course_id/grading_periods (GradingPeriodsController#index): the course's
+ * periods with is_closed and is_last, in one page. */
+static void list_grading_periods(struct sim_req *rq, struct sim_resp *rs)
+{
+	cJSON *out = cJSON_CreateObject(), *arr = cJSON_AddArrayToObject(out, "grading_periods"), *meta;
+	const cJSON *gp, *gps = get(rq->course, "grading_periods");
+	time_t en, lastend = 0;
+	int64_t lastid = -1;
+
+	cJSON_ArrayForEach(gp, gps)
+		if (get_date(gp, "end_date", &en) && (lastid < 0 || en > lastend)) {
+			lastid = sim_id(gp);
+			lastend = en;
+		}
+	cJSON_ArrayForEach(gp, gps) {
+		cJSON *o = cJSON_Duplicate(gp, 1);
+
+		if (!get(o, "weight"))
+			cJSON_AddNullToObject(o, "weight");
+		sim_set(o, "is_closed", cJSON_CreateBool(gp_closed(gp)));
+		sim_set(o, "is_last", cJSON_CreateBool(sim_id(gp) == lastid));
+		cJSON_AddItemToArray(arr, o);
+	}
+	meta = cJSON_AddObjectToObject(out, "meta");
+	cJSON_AddStringToObject(meta, "primaryCollection", "grading_periods");
+	sim_reply_json(rs, 200, out);
 }
 
 /* ---------------------------------------------------------------- overrides: interpreting params */
@@ -1244,6 +1426,42 @@ static int id_listed(const cJSON *ids, int64_t id)
 	return 0;
 }
 
+/* AssignmentsApiController#index: when the page holds fewer rows than assignment_ids[] asked (a
+ * deleted or unknown id, or more ids than per_page), 400 "Invalid assignment_ids: " and the ids
+ * asked that are not on this page, as given, comma-joined. 1 when it answered. */
+static int ids_short(struct sim_req *rq, struct sim_resp *rs, const cJSON *ids, const struct row *rows, int n)
+{
+	const char *pg = sim_query(rq, "page");
+	long page = pg ? strtol(pg, NULL, 10) : 1;
+	int pp = sim_per_page(rq), from, to, asked = cJSON_IsArray(ids) ? cJSON_GetArraySize(ids) : 1, i, k = 0;
+	char msg[4096] = "Invalid assignment_ids: ";
+	size_t len = strlen(msg);
+	const cJSON *it;
+
+	if (page < 1)
+		page = 1;
+	from = (int)((page - 1) * pp < n ? (page - 1) * pp : n);
+	to = from + pp < n ? from + pp : n;
+	if (to - from == asked)
+		return 0;
+	for (it = cJSON_IsArray(ids) ? ids->child : ids; it; it = cJSON_IsArray(ids) ? it->next : NULL) {
+		int64_t id = value_id(it);
+		int on = 0;
+
+		for (i = from; i < to; i++)
+			on |= rows[i].id == id;
+		if (!on && len < sizeof(msg) - 1) {
+			if (cJSON_IsString(it))
+				len += (size_t)snprintf(msg + len, sizeof(msg) - len, "%s%s", k++ ? "," : "",
+							it->valuestring);
+			else
+				len += (size_t)snprintf(msg + len, sizeof(msg) - len, "%s%" PRId64, k++ ? "," : "", id);
+		}
+	}
+	sim_reply_message(rs, 400, msg);
+	return 1;
+}
+
 static void list_assignments(struct sim_req *rq, struct sim_resp *rs)
 {
 	cJSON *arr = sim_course_kind(rq->course, "assignments"), *a, *all;
@@ -1281,6 +1499,10 @@ static void list_assignments(struct sim_req *rq, struct sim_resp *rs)
 		qsort(rows, (size_t)n, sizeof(*rows), cmp_due);
 	else
 		qsort(rows, (size_t)n, sizeof(*rows), cmp_position);
+	if (ids && ids_short(rq, rs, ids, rows, n)) {
+		free(rows);
+		return;
+	}
 	all = cJSON_CreateArray();
 	for (i = 0; i < n; i++)
 		cJSON_AddItemToArray(all, render_assignment(rq, rq->course, rows[i].a, &o));
@@ -1353,6 +1575,12 @@ static void put_assignment(struct sim_req *rq, struct sim_resp *rs)
 		sim_reply_errors(rs, 400, errs);
 		return;
 	}
+	/* a closed grading period: 403 with the errors (AssignmentsApiController#update) */
+	if (!token_admin(rq) && check_grading_periods(rq->course, a, copy, errs, NULL)) {
+		cJSON_Delete(copy);
+		sim_reply_errors(rs, 403, errs);
+		return;
+	}
 	cJSON_Delete(errs);
 	if (!cJSON_Compare(a, copy, 1) || sim_bool(w, "force_updated_at", 0))
 		sim_touch(copy);
@@ -1402,6 +1630,15 @@ static void create_assignment(struct sim_req *rq, struct sim_resp *rs)
 		return;
 	}
 	cJSON_Delete(blank);
+	/* #grading_periods_allow_submittable_create?: a new graded assignment due in a closed period
+	 * (no due date: the period that ends last) is 403 for a teacher */
+	if (!token_admin(rq) && cJSON_GetArraySize(get(rq->course, "grading_periods")) && graded(a) &&
+	    !sim_bool(a, "only_visible_to_overrides", 0) && date_in_closed(rq->course, a)) {
+		cJSON_Delete(a);
+		sim_errors_add(errs, "due_at", "Cannot set the due date to a date within a closed grading period");
+		sim_reply_errors(rs, 403, errs);
+		return;
+	}
 	cJSON_Delete(errs);
 	if (!get(a, "position")) {
 		int64_t group = value_id(get(a, "assignment_group_id"));
@@ -1774,11 +2011,13 @@ static char *bulk_merge(struct sim *s, cJSON *course, const cJSON *el, cJSON **a
 }
 
 /* Step 2: the errors of one changed assignment and its overrides, as rows of plain strings. */
-static void bulk_validate(const cJSON *a, const cJSON *copy, cJSON *results)
+static void bulk_validate(const cJSON *course, int admin, const cJSON *a, const cJSON *copy, cJSON *results)
 {
-	cJSON *errs = cJSON_CreateObject(), *row, *e, *m, *msgs;
+	cJSON *errs = cJSON_CreateObject(), *row, *e, *m, *msgs, *gprows = cJSON_CreateArray();
 	const cJSON *ov;
 
+	if (!admin)
+		check_grading_periods(course, a, copy, errs, gprows);
 	check_assignment_dates(copy, errs);
 	check_blueprint(a, copy, errs);
 	if (cJSON_GetArraySize(errs)) {
@@ -1801,6 +2040,9 @@ static void bulk_validate(const cJSON *a, const cJSON *copy, cJSON *results)
 		else
 			cJSON_Delete(row);
 	}
+	while (cJSON_GetArraySize(gprows))
+		cJSON_AddItemToArray(results, cJSON_DetachItemFromArray(gprows, 0));
+	cJSON_Delete(gprows);
 }
 
 /* The sim_job_fn behind the Progress: Assignment::BulkUpdate#run. */
@@ -1843,7 +2085,7 @@ static void bulk_job(struct sim *s, cJSON *progress, cJSON *payload)
 	/* 2. validate everything; 3. save nothing unless all is valid */
 	results = cJSON_CreateArray();
 	for (i = 0; i < n; i++)
-		bulk_validate(olds[i], news[i], results);
+		bulk_validate(course, sim_bool(payload, "admin", 0), olds[i], news[i], results);
 	if (cJSON_GetArraySize(results)) {
 		sim_progress_finish(progress, 0, results);
 		goto done;
@@ -1922,6 +2164,7 @@ static void bulk_update(struct sim_req *rq, struct sim_resp *rs)
 	payload = cJSON_CreateObject();
 	cJSON_AddNumberToObject(payload, "course_id", (double)sim_id(rq->course));
 	cJSON_AddItemToObject(payload, "data", data);
+	cJSON_AddBoolToObject(payload, "admin", token_admin(rq));
 	sim_reply_json(rs, 200, sim_progress_new(rq, "assignment_bulk_update", payload, bulk_job));
 }
 
@@ -1936,6 +2179,7 @@ const struct sim_route sim_routes_assignments[] = {
 	{ "PUT", ASG "/overrides", batch_update_overrides, ROUTE_COURSE },
 	{ "POST", ASG "/overrides", batch_create_overrides, ROUTE_COURSE },
 	{ "PUT", ASG "/bulk_update", bulk_update, ROUTE_COURSE },
+	{ "GET", "/api/v1/courses/:course_id/grading_periods", list_grading_periods, ROUTE_COURSE },
 	{ "GET", ASG, list_assignments, ROUTE_COURSE },
 	{ "POST", ASG, create_assignment, ROUTE_COURSE },
 	{ "GET", ASG "/:id", get_assignment, ROUTE_COURSE },

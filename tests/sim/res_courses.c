@@ -33,6 +33,7 @@
 /* The keys of a stored course that are content, not course fields. */
 static const char *const content_keys[] = {
 	"assignments", "quizzes", "discussion_topics", "announcements", "modules", "pages", "calendar_events",
+	"grading_periods",   /* GET .../grading_periods (res_assignments.c), not a course field */
 };
 
 static int is_content_key(const char *k)

@@ -45,6 +45,9 @@
  *   "28 days from start_date", so it ends 14 days from now), matched on COALESCE(delayed_post_at,
  *   posted_at, created_at). active_only drops unpublished and not-yet-posted announcements.
  *
+ * - Blueprint (issue 15, API.md 12; MasterCourses::Restrictor, DiscussionTopic's restrict_columns):
+ *   locked columns of child content refuse changes with a 400 base error; see "Blueprint locks".
+ *
  * Decisions:
  * - DELETE removes the row instead of keeping workflow_state "deleted": nothing lists deleted
  *   topics, and the state dump stays readable. Module items pointing at the topic (and at its
@@ -690,10 +693,88 @@ done:
 	return rc;
 }
 
+/* ---------------------------------------------------------------- Blueprint locks
+ *
+ * MasterCourses::Restrictor (app/models/master_courses/restrictor.rb, #check_for_restricted_column_
+ * changes) with DiscussionTopic's restrict_columns (app/models/discussion_topic.rb, canvas-lms
+ * master): a topic stored with "restricted_by_master_course": true and "master_course_restrictions"
+ * {category: true} (or "all") refuses a change to a column of a locked category with the base error
+ * "cannot change column(s): a, b - locked by Master Course" (400, model errors), and its deletion
+ * (401/403). The list renders the stored keys, as DiscussionTopicsController#index adds them. */
+static const struct {
+	const char *category, *column;
+} topic_locked_columns[] = {
+	{ "content", "title" }, { "content", "message" },
+	{ "settings", "require_initial_post" }, { "settings", "discussion_type" }, { "settings", "assignment_id" },
+	{ "settings", "pinned" }, { "settings", "locked" }, { "settings", "allow_rating" },
+	{ "settings", "only_graders_can_rate" }, { "settings", "sort_by_rating" },
+	{ "settings", "group_category_id" },
+	{ "state", "workflow_state" },
+	{ "availability_dates", "unlock_at" }, { "availability_dates", "delayed_post_at" },
+	{ "availability_dates", "lock_at" },
+};
+
+static int topic_category_locked(const cJSON *t, const char *category)
+{
+	const cJSON *r = cJSON_GetObjectItemCaseSensitive(t, "master_course_restrictions");
+
+	if (!sim_bool(t, "restricted_by_master_course", 0) || !cJSON_IsObject(r))
+		return 0;
+	return sim_bool(r, category, 0) || sim_bool(r, "all", 0);
+}
+
+/* The stored value of a restricted column ("workflow_state" is the published flag). */
+static int column_same(const cJSON *before, const cJSON *after, const char *column)
+{
+	if (!strcmp(column, "workflow_state"))
+		return sim_bool(before, "published", 1) == sim_bool(after, "published", 1);
+	return sim_same_value(cJSON_GetObjectItemCaseSensitive(before, column),
+			      cJSON_GetObjectItemCaseSensitive(after, column));
+}
+
+/* The base error for locked columns changed between before and after, into errs; 0 when none. */
+static int topic_check_blueprint(const cJSON *before, const cJSON *after, cJSON *errs)
+{
+	char msg[512] = "cannot change column(s): ";
+	size_t i, len = strlen(msg), n = 0;
+
+	for (i = 0; i < sizeof(topic_locked_columns) / sizeof(topic_locked_columns[0]); i++) {
+		if (!topic_category_locked(before, topic_locked_columns[i].category) ||
+		    column_same(before, after, topic_locked_columns[i].column))
+			continue;
+		len += (size_t)snprintf(msg + len, sizeof(msg) - len, "%s%s", n ? ", " : "",
+					topic_locked_columns[i].column);
+		n++;
+	}
+	if (!n)
+		return 0;
+	snprintf(msg + len, sizeof(msg) - len, " - locked by Master Course");
+	sim_errors_add(errs, "base", msg);
+	return 1;
+}
+
+static int topic_any_locked(const cJSON *t)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(topic_locked_columns) / sizeof(topic_locked_columns[0]); i++)
+		if (topic_category_locked(t, topic_locked_columns[i].category))
+			return 1;
+	return 0;
+}
+
+/* Put `saved` (a copy taken before the update) back in place of `cur` in arr; frees cur. */
+static void put_back(cJSON *arr, cJSON *cur, cJSON *saved)
+{
+	if (saved && (!cur || !cJSON_ReplaceItemViaPointer(arr, cur, saved)))
+		cJSON_Delete(saved);
+}
+
 static void update_topic(struct sim_req *rq, struct sim_resp *rs)
 {
 	int is_ann, old_pub, items;
-	cJSON *t = find_topic(rq->course, sim_param(rq, "topic_id"), &is_ann, NULL), *old_title, *a;
+	cJSON *arr, *t = find_topic(rq->course, sim_param(rq, "topic_id"), &is_ann, &arr), *old_title, *a;
+	cJSON *saved = NULL, *saved_a = NULL, *errs;
 
 	if (!t) {
 		sim_reply_not_found(rs);
@@ -701,9 +782,33 @@ static void update_topic(struct sim_req *rq, struct sim_resp *rs)
 	}
 	old_title = sim_dup_or_null(t, "title");
 	old_pub = sim_bool(t, "published", 1);
+	a = sim_linked_assignment(rq->course, t);
+	if (topic_any_locked(t)) {
+		/* the save is refused whole: keep copies to put back */
+		saved = cJSON_Duplicate(t, 1);
+		saved_a = a ? cJSON_Duplicate(a, 1) : NULL;
+	}
 	if (apply_params(rq, rs, t, is_ann, 0)) {
 		cJSON_Delete(old_title);
+		cJSON_Delete(saved);
+		cJSON_Delete(saved_a);
 		return;
+	}
+	if (saved) {
+		errs = cJSON_CreateObject();
+		if (topic_check_blueprint(saved, t, errs)) {
+			put_back(arr, t, saved);
+			if (saved_a)
+				put_back(sim_course_kind(rq->course, "assignments"),
+					 sim_find_id_num(sim_course_kind(rq->course, "assignments"), sim_id(saved_a)),
+					 saved_a);
+			cJSON_Delete(old_title);
+			sim_reply_errors(rs, 400, errs);
+			return;
+		}
+		cJSON_Delete(errs);
+		cJSON_Delete(saved);
+		cJSON_Delete(saved_a);
 	}
 	items = !sim_same_value(old_title, cJSON_GetObjectItemCaseSensitive(t, "title")) ||
 		old_pub != sim_bool(t, "published", 1);
@@ -765,6 +870,11 @@ static void delete_topic(struct sim_req *rq, struct sim_resp *rs)
 
 	if (!t) {
 		sim_reply_not_found(rs);
+		return;
+	}
+	if (topic_any_locked(t)) {
+		/* Blueprint-locked content cannot be deleted in the child course */
+		sim_reply_unauthorized(rq, rs);
 		return;
 	}
 	a = sim_linked_assignment(rq->course, t);

@@ -185,6 +185,8 @@ enum sim_paging { PAGING_NUMBERED = 0, PAGING_BOOKMARK = 1 };
  * Bookmark: page=first | page=bookmark:<base64url JSON [index]>; an undecodable token is the
  * first page; no "last" link. per_page default 10, clamped to 1..cfg.per_page_max. */
 void sim_reply_list(struct sim_req *rq, struct sim_resp *rs, cJSON *all, enum sim_paging mode);
+/* The request's per_page as sim_reply_list uses it. */
+int sim_per_page(const struct sim_req *rq);
 
 /* ---------------------------------------------------------------- request helpers */
 

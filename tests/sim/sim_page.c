@@ -15,7 +15,7 @@
 #include "sim_link.h"
 #include "xalloc.h"
 
-static int per_page_of(const struct sim_req *rq)
+int sim_per_page(const struct sim_req *rq)
 {
 	const char *pp = sim_query(rq, "per_page");
 	int max = rq->sim->cfg.per_page_max > 0 ? rq->sim->cfg.per_page_max : 100;
@@ -85,7 +85,7 @@ static char *bookmark_token(cJSON *item)
 
 void sim_reply_list(struct sim_req *rq, struct sim_resp *rs, cJSON *all, enum sim_paging mode)
 {
-	int per_page = per_page_of(rq), total = cJSON_GetArraySize(all), start, i;
+	int per_page = sim_per_page(rq), total = cJSON_GetArraySize(all), start, i;
 	const char *page = sim_query(rq, "page");
 	cJSON *out = cJSON_CreateArray();
 	struct link_rel rels[5];

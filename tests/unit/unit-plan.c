@@ -160,6 +160,22 @@ static void test_blueprint_lock_is_a_skip(void **state)
 	assert_string_equal(cJSON_GetStringValue(cJSON_GetObjectItem(page(f, 1), "body")), "x");
 }
 
+/* Today's restrict_columns (issue 15): workflow_state is "state" on assignments, quizzes and topics
+ * too, not only pages; peer_reviews_due_at and a quiz's answer dates are "settings". */
+static void test_blueprint_categories_of_today(void **state)
+{
+	(void)state;
+	assert_string_equal(step_blueprint_category(RES_ASSIGNMENT, "published"), "state");
+	assert_string_equal(step_blueprint_category(RES_QUIZ, "published"), "state");
+	assert_string_equal(step_blueprint_category(RES_DISCUSSION_TOPIC, "published"), "state");
+	assert_string_equal(step_blueprint_category(RES_PAGE, "published"), "state");
+	assert_string_equal(step_blueprint_category(RES_ASSIGNMENT, "peer_reviews_assign_at"), "settings");
+	assert_string_equal(step_blueprint_category(RES_QUIZ, "show_correct_answers_at"), "settings");
+	assert_string_equal(step_blueprint_category(RES_QUIZ, "hide_correct_answers_at"), "settings");
+	assert_null(step_blueprint_category(RES_MODULE, "published"));
+	assert_null(step_blueprint_category(RES_CALENDAR_EVENT, "start_at"));
+}
+
 static void test_create_folds_later_changes(void **state)
 {
 	struct fx *f = *state;
@@ -926,6 +942,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_two_steps_merge_and_name_both, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_back_to_start_is_no_change, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_blueprint_lock_is_a_skip, setup, teardown),
+		cmocka_unit_test(test_blueprint_categories_of_today),
 		cmocka_unit_test_setup_teardown(test_create_folds_later_changes, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_delete_carries_original_object, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_move_item, setup, teardown),
