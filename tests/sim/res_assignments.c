@@ -34,7 +34,13 @@
  *   state, including a seed's "discussion_topic_id" link), plus course_id, html_url, has_overrides,
  *   published/workflow_state made consistent, unpublishable, the Canvas defaults of SHAPES.md for
  *   missing keys; quiz-linked: quiz_id + is_quiz_assignment; discussion-linked: a nested
- *   discussion_topic, which is how Canvas itself exposes the link.
+ *   discussion_topic, which is how Canvas itself exposes the link. A New Quiz (CURRENT.md 11) is
+ *   seeded as an assignment with "is_quiz_lti_assignment": true and submission_types
+ *   ["external_tool"]: rendered as Api::V1::Assignment#assignment_json does when
+ *   Assignment#quiz_lti? (lib/api/v1/assignment.rb: is_quiz_lti_assignment true, "submission_types"
+ *   added to frozen_attributes, external_tool_tag_attributes and the sessionless launch url); the
+ *   flag is dropped on any other submission type, as Canvas never sends it false. Its dates are the
+ *   assignment's, written like any other's (bulk_update included).
  * - Writing [5.2, 5.4, 9]: absent = unchanged, JSON null or form "" clears a date; dates must match the
  *   strict regex (seconds required) else 400 keyed "assignment[due_at]"; offset-less input is in the
  *   user zone; fancy midnight (00:00:00 local -> 23:59:59) on due_at/lock_at when they change;
@@ -523,6 +529,37 @@ static cJSON *render_topic(struct sim_req *rq, cJSON *course, const cJSON *a)
 	return out;
 }
 
+/* A New Quiz: is_quiz_lti_assignment only on an external_tool assignment (Assignment#quiz_lti?),
+ * submission_types frozen, the tool's launch url (Api::V1::Assignment#assignment_json). */
+static void render_quiz_lti(struct sim_req *rq, int64_t cid, const cJSON *a, cJSON *out)
+{
+	const cJSON *t;
+	int tool = 0;
+	cJSON *frozen, *tag;
+	char *url;
+
+	cJSON_ArrayForEach(t, get(a, "submission_types"))
+		if (cJSON_IsString(t) && !strcmp(t->valuestring, "external_tool"))
+			tool = 1;
+	if (!tool || !sim_bool(a, "is_quiz_lti_assignment", 0)) {
+		cJSON_DeleteItemFromObjectCaseSensitive(out, "is_quiz_lti_assignment");
+		return;
+	}
+	frozen = cJSON_CreateArray();
+	cJSON_AddItemToArray(frozen, cJSON_CreateString("submission_types"));
+	sim_set(out, "frozen_attributes", frozen);
+	if (!get(out, "external_tool_tag_attributes")) {
+		tag = cJSON_CreateObject();
+		url = xasprintf("%s/api/v1/courses/%" PRId64 "/external_tools/sessionless_launch?launch_type=assessment"
+				"&assignment_id=%" PRId64, rq->base, cid, sim_id(a));
+		cJSON_AddStringToObject(tag, "url", "https://quiz-lti.instructure.example/lti/launch");
+		cJSON_AddBoolToObject(tag, "new_tab", 0);
+		sim_set(out, "external_tool_tag_attributes", tag);
+		sim_set_str(out, "url", url);
+		free(url);
+	}
+}
+
 static cJSON *render_assignment(struct sim_req *rq, cJSON *course, const cJSON *a, const struct render_opts *o)
 {
 	cJSON *out = cJSON_CreateObject(), *it, *topic;
@@ -559,6 +596,7 @@ static cJSON *render_assignment(struct sim_req *rq, cJSON *course, const cJSON *
 		if (!get(out, "anonymous_submissions"))
 			cJSON_AddFalseToObject(out, "anonymous_submissions");
 	}
+	render_quiz_lti(rq, cid, a, out);
 	topic = render_topic(rq, course, a);
 	if (topic)
 		sim_set(out, "discussion_topic", topic);
