@@ -33,6 +33,14 @@
  * Matching each side on its own was rejected: `where: {id: QUIZ}` would move the quiz's answer
  * dates but not its due date, and a range on due_at would see the quiz's copy already shifted.
  *
+ * New Quizzes (issue 15, CURRENT.md 11) are assignments: Api::V1::Assignment#assignment_json
+ * (canvas-lms lib/api/v1/assignment.rb) marks one with is_quiz_lti_assignment: true when
+ * Assignment#quiz_lti? (submission type external_tool, the quiz LTI tool); it has no classic quiz
+ * and no dates of its own elsewhere. So it is shifted as the assignment it is (overrides included,
+ * written by bulk_update) and counts as a quiz for `only:`: `only: [quizzes]` moves it,
+ * `only: [assignments]` does not. Counting it as both was rejected: `only:` would then select
+ * it twice over, and a user who lists quizzes means the things Canvas shows as quizzes.
+ *
  * Problems. Shifting can turn a valid order into an invalid one (weekday snapping and blackouts
  * move dates by different amounts): an unlock after the due date, a lock before it, an event
  * ending before it starts. Such an object is not changed at all, and the plan lists it as skipped
@@ -602,6 +610,8 @@ static unsigned owner_of(const cJSON *a)
 {
 	const cJSON *t;
 
+	if (cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(a, "is_quiz_lti_assignment")))
+		return RSHIFT_QUIZZES;   /* a New Quiz (issue 15): see the design comment */
 	cJSON_ArrayForEach(t, cJSON_GetObjectItemCaseSensitive(a, "submission_types")) {
 		const char *s = cJSON_GetStringValue(t);
 
