@@ -7,7 +7,9 @@
  * bulk_update like any assignment) and sets plan_change.shows_as = "quiz", so the HTML calendar
  * shows them as quizzes, which is what Canvas shows. Marked after plan_finish from the snapshot the
  * plan was made from, and saved in the plan file (docs/plan-format.md), so a saved plan renders the
- * same. Rejected: a kind of its own ("new_quiz") -- every writer, inverse and read-back would need
+ * same. A checkpointed discussion's dates (its checkpoints', reply_to_topic_due_at and
+ * required_replies_due_at, on its assignment: runner/resource.c) show as "discussion_topic" the
+ * same way. Rejected: a kind of its own ("new_quiz") -- every writer, inverse and read-back would need
  * to learn a kind that is an assignment in all but name.
  */
 #include <stdint.h>
@@ -45,15 +47,19 @@ void plan_shows_mark(struct plan *p, const cJSON *snapshot)
 
 	for (i = 0; i < p->nchanges; i++) {
 		struct plan_change *c = &p->changes[i];
-		const char *aid = c->kind == RES_ASSIGNMENT ? c->id : c->kind == RES_ASSIGNMENT_OVERRIDE ? c->parent : NULL;
+		const char *aid = c->kind == RES_ASSIGNMENT ? c->id :
+				  c->kind == RES_ASSIGNMENT_OVERRIDE ? c->parent : NULL;
 		const cJSON *a;
 
 		if (!aid)
 			continue;
 		a = find_id(get(find_id(get(snapshot, "courses"), c->course_id), "assignments"), aid);
-		if (!cJSON_IsTrue(get(a, "is_quiz_lti_assignment")))
-			continue;
-		free(c->shows_as);
-		c->shows_as = xstrdup("quiz");
+		if (cJSON_IsTrue(get(a, "is_quiz_lti_assignment"))) {
+			free(c->shows_as);
+			c->shows_as = xstrdup("quiz");
+		} else if (cJSON_GetArraySize(get(a, "checkpoints"))) {
+			free(c->shows_as);
+			c->shows_as = xstrdup("discussion_topic");
+		}
 	}
 }
