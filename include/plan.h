@@ -64,6 +64,9 @@ struct plan_change {
 	char *note;               /* why, when not obvious: "3 matches", "Canvas publishes ..."; or NULL */
 	char *notifies;           /* the notification Canvas sends students for it ("Assignment Due Date
 				   * Changed"), or NULL (runner/plan_notify.c) */
+	char *shows_as;           /* what the object is to the user when its kind does not say it:
+				   * "quiz" for a New Quiz's assignment and overrides, or NULL
+				   * (runner/plan_shows.c) */
 	int dropped;              /* internal: came back to its start value; removed by plan_finish */
 	long order;               /* internal: object order key */
 	size_t next_same;         /* internal: 1 + index of the object's next change; 0 for the last */
@@ -252,6 +255,8 @@ int plan_make(struct plan **out, struct canvas *cv, const struct recipe *r, char
  * `snapshot` is the courses as the steps left them ({"courses": [...]}, read with
  * include[]=total_students). Call after plan_finish. */
 void plan_notify_mark(struct plan *p, const cJSON *snapshot);
+/* Set shows_as on the changes of New Quizzes (runner/plan_shows.c); after plan_finish. */
+void plan_shows_mark(struct plan *p, const cJSON *snapshot);
 
 /* A section event's parent spans its children (runner/plan_sections.c): where the plan moves a
  * child, plan the parent's start_at/end_at as the children's range. `snapshot` as plan_run left it.

@@ -44,7 +44,12 @@ const struct resource *resource_get(enum resource_kind kind);
 /* The row whose name or seed_key is `name`, or NULL. */
 const struct resource *resource_find(const char *name);
 
-/* Remove the kind's derived fields from a fetched object, in place. */
+/* A checkpointed discussion's assignment as read with include[]=checkpoints: its checkpoints' due
+ * dates as reply_to_topic_due_at / required_replies_due_at, its topic's id as discussion_topic_id;
+ * without checkpoints, the empty list and has_sub_assignments: false removed (runner/resource.c). */
+void resource_flatten_checkpoints(cJSON *assignment);
+/* Remove the kind's derived fields from a fetched object, in place (an assignment is flattened
+ * first: resource_flatten_checkpoints). */
 void resource_strip_derived(const struct resource *res, cJSON *obj);
 
 #endif

@@ -49,6 +49,12 @@
  *          waits for the job before it reads (exec_jobs.c). A failed job (Canvas saves nothing of
  *          a request with one invalid assignment) fails only the assignments it names, each with
  *          all its dates, and the rest of the batch is sent again ("a refused bulk update");
+ *        - a checkpointed discussion's dates (its assignment's reply_to_topic_due_at,
+ *          required_replies_due_at, unlock_at, lock_at: runner/resource.c) go in one PUT
+ *          .../discussion_topics/:id/date_details (exec_checkpoint_field; issue 15, canvas-lms
+ *          LearningObjectDatesController#update_checkpointed_assignment), never bulk_update, which
+ *          would move the parent's dates and not its checkpoints'; it answers 204, so the unit
+ *          re-reads the assignment with include[]=checkpoints;
  *        - a discussion or announcement PUT carries `locked` as the object has it unless the plan
  *          changes it (keep_locked; an announcement PUT without it reopens comments, issue 15),
  *          and comments closed by hand that a date change reopened are closed again with one more
@@ -208,6 +214,7 @@ struct unit {
 	char *new_id;
 	cJSON *sent;                    /* the fields a PUT or POST sent ({field: value}), for read-back */
 	int phase;                      /* 0 first request, 1 the create's follow-up PUT, 2 re-read */
+	int checkpoint;                 /* a PUT of a checkpointed discussion's dates (date_details) */
 	/* a create's POSTs (exec_lost.c): when the last left, how many left, how many lost their answer
 	 * (no answer, 504: Canvas may still be making the object); the look-up after a lost answer */
 	double sent_at, window, looked;
@@ -875,6 +882,8 @@ static void on_reread(struct canvas *cv, cJSON *json, const struct err *err, voi
 	} else if (err->code) {
 		fail_all(u, "written, but the re-read to check it failed: %s", err->msg);
 	} else {
+		if (u->obj->c0->kind == RES_ASSIGNMENT)
+			resource_flatten_checkpoints(json);   /* its checkpoints' dates by their names */
 		read_back(u, json, 1);
 	}
 	cJSON_Delete(json);
@@ -905,10 +914,16 @@ static void send_object(struct unit *u, int create)
 	cJSON *body = exec_body(ob->c0->kind, u->sent, create);
 	char *path, *what;
 
-	if (create)
+	if (create) {
 		path = exec_create_path(ob->c0->kind, ob->c0->course_id, item_parent(u));
-	else
+	} else if (u->checkpoint) {
+		/* the Learning Object Dates API of the assignment's topic (exec_checkpoint_field) */
+		cJSON_Delete(body);
+		body = cJSON_Duplicate(u->sent, 1);
+		path = exec_checkpoint_path(ob->c0->course_id, ob->live);
+	} else {
 		path = exec_object_path(ob->c0->kind, ob->c0->course_id, obj_id(u), item_parent(u), 0);
+	}
 	what = xasprintf("%s %s of course %s", plan_kind_name(ob->c0->kind), create ? "(new)" : obj_id(u),
 			 ob->c0->course_id);
 	if (create) {
@@ -2264,7 +2279,7 @@ static void plan_units(struct exec *x)
 		const char *unread = strmap_get(&x->unread, c0->course_id);
 		enum verdict *v;
 		char **why;
-		struct unit *put = NULL;
+		struct unit *put = NULL, *cput = NULL;
 		const char *conflict_field = NULL;
 		char *lk;
 
@@ -2315,6 +2330,13 @@ static void plan_units(struct exec *x)
 				outcome(x, i, JOURNAL_CONFLICT, r, NULL, NULL);
 				x->res->why[i] = EXEC_CONFLICT_WITH;
 				free(r);
+			} else if (c->op == PLAN_UPDATE &&
+				   exec_checkpoint_field(c->kind, ob->live, c->field)) {
+				if (!cput) {
+					cput = unit_new(x, U_PUT, ob);
+					cput->checkpoint = 1;
+				}
+				unit_add(cput, i);
 			} else if ((c->op == PLAN_UPDATE || c->op == PLAN_MOVE) && exec_is_bulk_field(c->kind, c->field)) {
 				bulk[nbulk++] = i;
 			} else if ((c->op == PLAN_UPDATE || c->op == PLAN_MOVE) && !exec_param_name(c->kind, c->field, 0) &&

@@ -27,6 +27,14 @@ int exec_is_derived_field(enum resource_kind kind, const char *field);
 /* 1 when `field` of `kind` goes through PUT .../assignments/bulk_update (assignment and override
  * due_at, unlock_at, lock_at: API.md 5.3). */
 int exec_is_bulk_field(enum resource_kind kind, const char *field);
+/* 1 when `field` of a checkpointed discussion's assignment (live: as read, flattened by
+ * resource_flatten_checkpoints) is written through PUT .../discussion_topics/:id/date_details:
+ * reply_to_topic_due_at, required_replies_due_at, and unlock_at / lock_at, which Canvas sets on
+ * both checkpoints and the parent (issue 15, CURRENT.md 12; LearningObjectDatesController
+ * #update_checkpointed_assignment). Such a write is a flat JSON body of those names, answered 204. */
+int exec_checkpoint_field(enum resource_kind kind, const cJSON *live, const char *field);
+/* The date_details path of that assignment's topic (live's discussion_topic_id). Malloced. */
+char *exec_checkpoint_path(const char *course_id, const cJSON *live);
 
 /* The path of one object ("/api/v1/..."), for PUT, DELETE and GET: pages as page_id:N (API.md
  * 7.1), module items under `parent` (their module), overrides under `parent` (their assignment),

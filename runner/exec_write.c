@@ -156,6 +156,23 @@ const char *exec_param_name(enum resource_kind kind, const char *field, int crea
 	return NULL;
 }
 
+int exec_checkpoint_field(enum resource_kind kind, const cJSON *live, const char *field)
+{
+	if (kind != RES_ASSIGNMENT || !field ||
+	    !cJSON_GetArraySize(cJSON_GetObjectItemCaseSensitive(live, "checkpoints")))
+		return 0;
+	return in_list(LIST("reply_to_topic_due_at", "required_replies_due_at", "unlock_at", "lock_at"),
+		       field);
+}
+
+char *exec_checkpoint_path(const char *course_id, const cJSON *live)
+{
+	char b[32];
+	const char *t = exec_id_text(cJSON_GetObjectItemCaseSensitive(live, "discussion_topic_id"), b);
+
+	return xasprintf("/api/v1/courses/%s/discussion_topics/%s/date_details", course_id, t ? t : "0");
+}
+
 int exec_is_bulk_field(enum resource_kind kind, const char *field)
 {
 	if (kind != RES_ASSIGNMENT && kind != RES_ASSIGNMENT_OVERRIDE)
@@ -182,7 +199,8 @@ char *exec_object_path(enum resource_kind kind, const char *course_id, const cha
 		return xasprintf("/api/v1/courses/%s?include[]=syllabus_body", id);
 	case RES_ASSIGNMENT:
 		return xasprintf("/api/v1/courses/%s/assignments/%s%s", c, id,
-				 read ? "?include[]=overrides&override_assignment_dates=false" : "");
+				 read ? "?include[]=overrides&include[]=checkpoints&override_assignment_dates=false"
+				      : "");
 	case RES_ASSIGNMENT_OVERRIDE:
 		return xasprintf("/api/v1/courses/%s/assignments/%s/overrides/%s", c, parent ? parent : "0", id);
 	case RES_QUIZ:

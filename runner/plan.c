@@ -145,6 +145,7 @@ static void change_release(struct plan_change *c)
 	free(c->field);
 	free(c->note);
 	free(c->notifies);
+	free(c->shows_as);
 	cJSON_Delete(c->before);
 	cJSON_Delete(c->after);
 }
@@ -709,6 +710,8 @@ cJSON *plan_to_json(const struct plan *p)
 			cJSON_AddStringToObject(o, "note", c->note);
 		if (c->notifies)
 			cJSON_AddStringToObject(o, "notifies", c->notifies);
+		if (c->shows_as)
+			cJSON_AddStringToObject(o, "shows_as", c->shows_as);
 		cJSON_AddItemToArray(arr, o);
 	}
 	arr = cJSON_AddArrayToObject(doc, "skipped");
@@ -870,7 +873,7 @@ static int read_change(struct plan *p, const cJSON *o, size_t i, const char *nam
 	char *course = id_text(cJSON_GetObjectItemCaseSensitive(o, "course_id"));
 	char *id = id_text(cJSON_GetObjectItemCaseSensitive(o, "id"));
 	char *parent = id_text(cJSON_GetObjectItemCaseSensitive(o, "parent"));
-	char *field = NULL, *oname = NULL, *note = NULL, *notifies = NULL;
+	char *field = NULL, *oname = NULL, *note = NULL, *notifies = NULL, *shows_as = NULL;
 	const cJSON *before = cJSON_GetObjectItemCaseSensitive(o, "before");
 	const cJSON *after = cJSON_GetObjectItemCaseSensitive(o, "after");
 	struct plan_change *c;
@@ -894,8 +897,9 @@ static int read_change(struct plan *p, const cJSON *o, size_t i, const char *nam
 		bad = "lacks before or after";
 	else if (opt_str(o, "field", &field) || ((opi == PLAN_UPDATE || opi == PLAN_MOVE) && !field))
 		bad = "has no field";
-	else if (opt_str(o, "name", &oname) || opt_str(o, "note", &note) || opt_str(o, "notifies", &notifies))
-		bad = "has a name, note or notifies that is not a string";
+	else if (opt_str(o, "name", &oname) || opt_str(o, "note", &note) || opt_str(o, "notifies", &notifies) ||
+		 opt_str(o, "shows_as", &shows_as))
+		bad = "has a name, note, notifies or shows_as that is not a string";
 	else if (!step && !cJSON_IsArray(steps))
 		bad = "names no step";
 	if (bad) {
@@ -915,6 +919,8 @@ static int read_change(struct plan *p, const cJSON *o, size_t i, const char *nam
 	note = NULL;
 	c->notifies = notifies;
 	notifies = NULL;
+	c->shows_as = shows_as;
+	shows_as = NULL;
 	c->seq = (long)i + 1;
 done:
 	free(course);
@@ -924,6 +930,7 @@ done:
 	free(oname);
 	free(note);
 	free(notifies);
+	free(shows_as);
 	return rc;
 }
 

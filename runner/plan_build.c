@@ -370,6 +370,7 @@ int plan_make(struct plan **out, struct canvas *cv, const struct recipe *r, char
 	free(zone);
 	plan_finish(p);
 	plan_notify_mark(p, snap);   /* what students will be told (plan_notify.c) */
+	plan_shows_mark(p, snap);    /* a New Quiz's dates show as a quiz's (plan_shows.c) */
 	cJSON_Delete(snap);
 	hs = http_get_stats(canvas_http(cv));
 	notef("plan: read %d course%s, %ld objects in %ld requests (%.1f s); planned in %.2f s (%.2f s CPU)%s",

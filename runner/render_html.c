@@ -25,9 +25,12 @@
  * grids, Monday first, cover every month from the first item's to the last's (only the months with
  * items beyond MAX_MONTHS). An item is a chip coloured by kind (legend above the grid) with the
  * object's name and the field ("due", "unlock"), and a hover title with the object, the old and
- * the new local time. Weekends are tinted; blackout days (the plan's `blackouts`, from shift_dates,
- * those of every course plus the course's own) are striped; a day holding an item newly on a
- * weekend or in a blackout is outlined with a warning sign, and such items are counted per course
+ * the new local time. The colour is the kind the change shows as (plan_change.shows_as): a New
+ * Quiz's assignment and overrides are quizzes, a checkpointed discussion's assignment a discussion,
+ * as Canvas shows them (runner/plan_shows.c). Weekends are tinted; blackout days (the plan's
+ * `blackouts`, from shift_dates, those of every course plus the course's own) are striped; a day
+ * holding an item newly on a weekend or in a blackout is outlined with a warning sign, and such
+ * items are counted per course
  * and in the header. "Newly": the old date, in the same zone, was on a weekday (or there was none)
  * -- a lab due every Sunday that stays on Sundays is what the instructor chose, and counting it
  * made "17 items land on a weekend" a warning about nothing new. Rows carry data-week (their
@@ -808,15 +811,29 @@ static const char *kind_class(enum resource_kind kind)
 	return (unsigned)kind < RES_NKINDS ? plan_kind_name(kind) : "object";
 }
 
+/* The kind a change shows as on the calendar: a New Quiz's assignment and overrides as a quiz
+ * (plan_change.shows_as, runner/plan_shows.c), else its own. */
+static enum resource_kind shown_kind(const struct plan_change *ch)
+{
+	int k = ch->shows_as ? plan_kind_from_name(ch->shows_as) : -1;
+
+	return k == RES_QUIZ || k == RES_DISCUSSION_TOPIC ? (enum resource_kind)k : ch->kind;
+}
+
 static void put_chip(struct hctx *h, const struct cal *c, const struct cal_item *it)
 {
 	const struct plan_change *ch = &h->p->changes[it->change];
 	const char *pk = render_parent_kind(ch->kind);
+	enum resource_kind sk = shown_kind(ch);
 
-	buf_printf(h->out, "<li class=\"chip k-%s%s\" data-kind=\"%s\" title=\"", kind_class(ch->kind),
-		   it->flags & (CAL_WEEKEND | CAL_BLACKOUT) ? " warn" : "", kind_class(ch->kind));
+	buf_printf(h->out, "<li class=\"chip k-%s%s\" data-kind=\"%s\" title=\"", kind_class(sk),
+		   it->flags & (CAL_WEEKEND | CAL_BLACKOUT) ? " warn" : "", kind_class(sk));
 	buf_reset(&h->raw);
-	buf_printf(&h->raw, "%s ", render_kind_name(ch->kind));
+	if (sk != ch->kind)
+		buf_printf(&h->raw, "%s, %s ", sk == RES_QUIZ ? "New Quiz" : "checkpointed discussion",
+			   render_kind_name(ch->kind));
+	else
+		buf_printf(&h->raw, "%s ", render_kind_name(ch->kind));
 	buf_puts(&h->raw, ch->id ? ch->id : "");
 	if (ch->name && *ch->name)
 		buf_printf(&h->raw, " \xe2\x80\x9c%s\xe2\x80\x9d", ch->name);
@@ -941,7 +958,7 @@ static void put_legend(struct hctx *h, const struct cal *c)
 	int k;
 
 	for (i = 0; i < c->n; i++) {
-		enum resource_kind kind = h->p->changes[c->items[i].change].kind;
+		enum resource_kind kind = shown_kind(&h->p->changes[c->items[i].change]);
 
 		if ((unsigned)kind < RES_NKINDS)
 			seen |= 1u << kind;

@@ -7,6 +7,17 @@
  * caller* (URLs, lock state for the caller, counts, permissions, nested copies of other objects).
  * They are dropped from snapshots because a snapshot must describe the course, not the caller or
  * the host it was read from; ids, created_at and updated_at are kept (they identify and date).
+ *
+ * Checkpointed discussions (issue 15, CURRENT.md 12): their due dates live on two sub-assignments,
+ * listed with include[]=checkpoints (Api::V1::Assignment#assignment_json: has_sub_assignments and
+ * Checkpoint#as_json, lib/checkpoint.rb) and written through the Learning Object Dates API as
+ * reply_to_topic_due_at and required_replies_due_at (LearningObjectDatesController
+ * #prepare_checkpoints_dates). The assignment's row therefore reads them under those names
+ * (resource_flatten_checkpoints), so the plan, the stale check, read-back and rollback treat them
+ * as two more date fields of the assignment; the topic's id (from the nested discussion_topic,
+ * which is derived) is kept as discussion_topic_id for the write's path. An assignment without
+ * checkpoints loses the empty checkpoints list and has_sub_assignments: false, so snapshots of
+ * ordinary courses stay as they were.
  */
 #include "resource.h"
 
@@ -23,9 +34,11 @@ static const struct resource table[RES_NKINDS] = {
 	},
 	[RES_ASSIGNMENT] = {
 		RES_ASSIGNMENT, "assignment", "assignments",
-		"/api/v1/courses/%s/assignments?include[]=overrides&include[]=all_dates&override_assignment_dates=false",
+		"/api/v1/courses/%s/assignments?include[]=overrides&include[]=all_dates&include[]=checkpoints"
+		"&override_assignment_dates=false",
 		"assignment", "id", "name",
-		LIST("due_at", "unlock_at", "lock_at", "peer_reviews_assign_at"),
+		LIST("due_at", "unlock_at", "lock_at", "peer_reviews_assign_at", "reply_to_topic_due_at",
+		     "required_replies_due_at"),
 		LIST("description"),
 		LIST("html_url", "url", "has_overrides", "all_dates", "all_dates_count", "locked_for_user", "lock_info",
 		     "lock_explanation", "submissions_download_url", "needs_grading_count", "discussion_topic",
@@ -114,9 +127,39 @@ const struct resource *resource_find(const char *name)
 	return NULL;
 }
 
+void resource_flatten_checkpoints(cJSON *a)
+{
+	const cJSON *cps = cJSON_GetObjectItemCaseSensitive(a, "checkpoints"), *c, *v;
+	const cJSON *topic = cJSON_GetObjectItemCaseSensitive(a, "discussion_topic");
+
+	if (!cJSON_IsArray(cps) || !cJSON_GetArraySize(cps)) {
+		cJSON_DeleteItemFromObjectCaseSensitive(a, "checkpoints");
+		if (!cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(a, "has_sub_assignments")))
+			cJSON_DeleteItemFromObjectCaseSensitive(a, "has_sub_assignments");
+		return;
+	}
+	cJSON_ArrayForEach(c, cps) {
+		const char *tag = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(c, "tag"));
+		const char *name = !tag ? NULL : !strcmp(tag, "reply_to_topic") ? "reply_to_topic_due_at" :
+				   !strcmp(tag, "reply_to_entry") ? "required_replies_due_at" : NULL;
+
+		if (!name)
+			continue;
+		v = cJSON_GetObjectItemCaseSensitive(c, "due_at");
+		cJSON_DeleteItemFromObjectCaseSensitive(a, name);
+		cJSON_AddItemToObject(a, name, v ? cJSON_Duplicate(v, 1) : cJSON_CreateNull());
+	}
+	v = cJSON_GetObjectItemCaseSensitive(topic, "id");
+	if (cJSON_IsNumber(v) && !cJSON_HasObjectItem(a, "discussion_topic_id"))
+		cJSON_AddNumberToObject(a, "discussion_topic_id", v->valuedouble);
+}
+
 void resource_strip_derived(const struct resource *res, cJSON *obj)
 {
 	const char *const *f;
+
+	if (res->kind == RES_ASSIGNMENT)
+		resource_flatten_checkpoints(obj);
 
 	for (f = res->derived_fields; f && *f; f++)
 		cJSON_DeleteItemFromObjectCaseSensitive(obj, *f);

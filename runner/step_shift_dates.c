@@ -33,6 +33,28 @@
  * Matching each side on its own was rejected: `where: {id: QUIZ}` would move the quiz's answer
  * dates but not its due date, and a range on due_at would see the quiz's copy already shifted.
  *
+ * New Quizzes (issue 15, CURRENT.md 11) are assignments: Api::V1::Assignment#assignment_json
+ * (canvas-lms lib/api/v1/assignment.rb) marks one with is_quiz_lti_assignment: true when
+ * Assignment#quiz_lti? (submission type external_tool, the quiz LTI tool); it has no classic quiz
+ * and no dates of its own elsewhere. So it is shifted as the assignment it is (overrides included,
+ * written by bulk_update) and counts as a quiz for `only:`: `only: [quizzes]` moves it,
+ * `only: [assignments]` does not. Counting it as both was rejected: `only:` would then select
+ * it twice over, and a user who lists quizzes means the things Canvas shows as quizzes.
+ *
+ * Checkpointed discussions (issue 15, CURRENT.md 12) keep their due dates on two sub-assignments,
+ * tagged reply_to_topic and reply_to_entry (canvas-lms app/models/sub_assignment.rb), each with its
+ * own due date and the same unlock and lock dates, which SubAssignment#sync_with_parent copies to
+ * the parent assignment. Snapshots read them with include[]=checkpoints as the assignment's
+ * reply_to_topic_due_at and required_replies_due_at (runner/resource.c), the names of the
+ * Learning Object Dates API that writes them (LearningObjectDatesController
+ * #update_checkpointed_assignment -> Checkpoints::DiscussionCheckpointUpdaterService; apply,
+ * exec_checkpoint_field). So such an assignment shifts those two and its unlock_at and lock_at,
+ * as one object with its topic's own dates. Skipped whole, with the reason: a checkpoint with
+ * overrides (that write replaces a checkpoint's overrides with the ones sent: the updater deletes
+ * the others, and coursectl does not send them yet), and a topic with its own post or lock date
+ * next to the assignment's availability dates (the write clears them:
+ * #prefer_assignment_availability_dates). Closed grading periods are not checked for them.
+ *
  * Problems. Shifting can turn a valid order into an invalid one (weekday snapping and blackouts
  * move dates by different amounts): an unlock after the due date, a lock before it, an event
  * ending before it starts. Such an object is not changed at all, and the plan lists it as skipped
@@ -95,6 +117,8 @@ static const char *const order_pairs[][2] = {
 	{ "unlock_at", "due_at" }, { "due_at", "lock_at" }, { "unlock_at", "lock_at" },
 	{ "start_at", "end_at" }, { "show_correct_answers_at", "hide_correct_answers_at" },
 	{ "delayed_post_at", "lock_at" },
+	{ "unlock_at", "reply_to_topic_due_at" }, { "reply_to_topic_due_at", "lock_at" },
+	{ "unlock_at", "required_replies_due_at" }, { "required_replies_due_at", "lock_at" },
 };
 
 /* A where: range as instants (inclusive). */
@@ -513,6 +537,60 @@ static int closed_period(struct shift *sh, const cJSON *a, const struct newdates
 
 /* An assignment, its overrides and its quiz or graded topic (p, of kind pk; or NULL): selected as
  * one object, shifted whole or not at all. Returns 0, or -1 with sh->err set. */
+/* A checkpointed discussion's assignment: its dates are its checkpoints' (see the design comment). */
+static const char *const ckpt_fields[] = { "reply_to_topic_due_at", "required_replies_due_at", "unlock_at",
+					   "lock_at", NULL };
+
+static int checkpointed(const cJSON *a)
+{
+	return cJSON_GetArraySize(cJSON_GetObjectItemCaseSensitive(a, "checkpoints")) > 0;
+}
+
+static int shift_checkpointed(struct shift *sh, cJSON *a, cJSON *p)
+{
+	struct side sides[2] = { { RES_ASSIGNMENT, a, ckpt_fields },
+				 { RES_DISCUSSION_TOPIC, p, topic_fields } };
+	static const char kept[] = "the discussion and its checkpoints keep their dates";
+	struct newdates base, part;
+	const cJSON *c;
+	int r = selected(sh, sides, p ? 2 : 1), bad = 0;
+
+	if (r <= 0)
+		return r;
+	cJSON_ArrayForEach(c, cJSON_GetObjectItemCaseSensitive(a, "checkpoints"))
+		if (cJSON_GetArraySize(cJSON_GetObjectItemCaseSensitive(c, "overrides"))) {
+			step_skip(sh->cx, RES_ASSIGNMENT, a, NULL,
+				  "a checkpointed discussion with Assign To dates: Canvas's date_details write replaces "
+				  "a checkpoint's overrides with the ones sent, and coursectl does not write checkpoint "
+				  "overrides yet; %s", kept);
+			return 0;
+		}
+	memset(&base, 0, sizeof(base));
+	memset(&part, 0, sizeof(part));
+	compute(sh, RES_ASSIGNMENT, a, ckpt_fields, &base);
+	if (p)
+		compute(sh, RES_DISCUSSION_TOPIC, p, graded_topic_fields, &part);
+	/* LearningObjectDatesController#prefer_assignment_availability_dates: the write clears the
+	 * topic's own post and lock dates when the assignment has availability dates */
+	if (p && base.n && ((after_value(a, &base, "unlock_at") && step_str(p, "delayed_post_at")) ||
+			    (after_value(a, &base, "lock_at") && step_str(p, "lock_at")))) {
+		step_skip(sh->cx, RES_ASSIGNMENT, a, NULL,
+			  "Canvas would clear the discussion's own post or lock date when it writes the checkpoints' "
+			  "dates, as the assignment has availability dates (prefer_assignment_availability_dates); %s",
+			  kept);
+		return 0;
+	}
+	bad |= broken_order(sh, RES_ASSIGNMENT, a, &base, kept);
+	if (p)
+		bad |= broken_order(sh, RES_DISCUSSION_TOPIC, p, &part, kept);
+	if (!bad) {
+		write_dates(sh, RES_ASSIGNMENT, a, &base);
+		if (p)
+			write_dates(sh, RES_DISCUSSION_TOPIC, p, &part);
+	}
+	return sh->err->code ? -1 : 0;
+}
+
 static int shift_assignment(struct shift *sh, cJSON *a, enum resource_kind pk, cJSON *p)
 {
 	const char *const *mirrored = pk == RES_QUIZ ? ovr_fields : topic_mirrored;
@@ -522,8 +600,11 @@ static int shift_assignment(struct shift *sh, cJSON *a, enum resource_kind pk, c
 	cJSON *ovs = sh->m->overrides ? cJSON_GetObjectItemCaseSensitive(a, "overrides") : NULL, *o;
 	const char *const *f;
 	char kept[128];
-	int r = selected(sh, sides, p ? 2 : 1), bad = 0, nov = cJSON_GetArraySize(ovs), i;
+	int r, bad = 0, nov = cJSON_GetArraySize(ovs), i;
 
+	if (checkpointed(a))
+		return shift_checkpointed(sh, a, pk == RES_DISCUSSION_TOPIC ? p : NULL);
+	r = selected(sh, sides, p ? 2 : 1);
 	if (r <= 0)
 		return r;
 	memset(&base, 0, sizeof(base));
@@ -602,6 +683,8 @@ static unsigned owner_of(const cJSON *a)
 {
 	const cJSON *t;
 
+	if (cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(a, "is_quiz_lti_assignment")))
+		return RSHIFT_QUIZZES;   /* a New Quiz (issue 15): see the design comment */
 	cJSON_ArrayForEach(t, cJSON_GetObjectItemCaseSensitive(a, "submission_types")) {
 		const char *s = cJSON_GetStringValue(t);
 

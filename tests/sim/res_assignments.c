@@ -34,7 +34,13 @@
  *   state, including a seed's "discussion_topic_id" link), plus course_id, html_url, has_overrides,
  *   published/workflow_state made consistent, unpublishable, the Canvas defaults of SHAPES.md for
  *   missing keys; quiz-linked: quiz_id + is_quiz_assignment; discussion-linked: a nested
- *   discussion_topic, which is how Canvas itself exposes the link.
+ *   discussion_topic, which is how Canvas itself exposes the link. A New Quiz (CURRENT.md 11) is
+ *   seeded as an assignment with "is_quiz_lti_assignment": true and submission_types
+ *   ["external_tool"]: rendered as Api::V1::Assignment#assignment_json does when
+ *   Assignment#quiz_lti? (lib/api/v1/assignment.rb: is_quiz_lti_assignment true, "submission_types"
+ *   added to frozen_attributes, external_tool_tag_attributes and the sessionless launch url); the
+ *   flag is dropped on any other submission type, as Canvas never sends it false. Its dates are the
+ *   assignment's, written like any other's (bulk_update included).
  * - Writing [5.2, 5.4, 9]: absent = unchanged, JSON null or form "" clears a date; dates must match the
  *   strict regex (seconds required) else 400 keyed "assignment[due_at]"; offset-less input is in the
  *   user zone; fancy midnight (00:00:00 local -> 23:59:59) on due_at/lock_at when they change;
@@ -504,6 +510,7 @@ struct render_opts {
 	int overrides;       /* include[]=overrides */
 	int all_dates;       /* include[]=all_dates (list) / all_dates=true (show) */
 	int override_dates;  /* override_assignment_dates */
+	int checkpoints;     /* include[]=checkpoints */
 };
 
 static cJSON *render_topic(struct sim_req *rq, cJSON *course, const cJSON *a)
@@ -521,6 +528,37 @@ static cJSON *render_topic(struct sim_req *rq, cJSON *course, const cJSON *a)
 	sim_set_str(out, "url", url);
 	free(url);
 	return out;
+}
+
+/* A New Quiz: is_quiz_lti_assignment only on an external_tool assignment (Assignment#quiz_lti?),
+ * submission_types frozen, the tool's launch url (Api::V1::Assignment#assignment_json). */
+static void render_quiz_lti(struct sim_req *rq, int64_t cid, const cJSON *a, cJSON *out)
+{
+	const cJSON *t;
+	int tool = 0;
+	cJSON *frozen, *tag;
+	char *url;
+
+	cJSON_ArrayForEach(t, get(a, "submission_types"))
+		if (cJSON_IsString(t) && !strcmp(t->valuestring, "external_tool"))
+			tool = 1;
+	if (!tool || !sim_bool(a, "is_quiz_lti_assignment", 0)) {
+		cJSON_DeleteItemFromObjectCaseSensitive(out, "is_quiz_lti_assignment");
+		return;
+	}
+	frozen = cJSON_CreateArray();
+	cJSON_AddItemToArray(frozen, cJSON_CreateString("submission_types"));
+	sim_set(out, "frozen_attributes", frozen);
+	if (!get(out, "external_tool_tag_attributes")) {
+		tag = cJSON_CreateObject();
+		url = xasprintf("%s/api/v1/courses/%" PRId64 "/external_tools/sessionless_launch?launch_type=assessment"
+				"&assignment_id=%" PRId64, rq->base, cid, sim_id(a));
+		cJSON_AddStringToObject(tag, "url", "https://quiz-lti.instructure.example/lti/launch");
+		cJSON_AddBoolToObject(tag, "new_tab", 0);
+		sim_set(out, "external_tool_tag_attributes", tag);
+		sim_set_str(out, "url", url);
+		free(url);
+	}
 }
 
 static cJSON *render_assignment(struct sim_req *rq, cJSON *course, const cJSON *a, const struct render_opts *o)
@@ -558,6 +596,17 @@ static cJSON *render_assignment(struct sim_req *rq, cJSON *course, const cJSON *
 		sim_set(out, "is_quiz_assignment", cJSON_CreateTrue());
 		if (!get(out, "anonymous_submissions"))
 			cJSON_AddFalseToObject(out, "anonymous_submissions");
+	}
+	render_quiz_lti(rq, cid, a, out);
+	/* checkpoints (Api::V1::Assignment#assignment_json, include_checkpoints): has_sub_assignments
+	 * and each sub-assignment as Checkpoint#as_json (lib/checkpoint.rb), only when asked for */
+	if (o->checkpoints) {
+		sim_set(out, "has_sub_assignments", cJSON_CreateBool(cJSON_GetArraySize(get(a, "checkpoints")) > 0));
+		if (!get(out, "checkpoints"))
+			cJSON_AddItemToObject(out, "checkpoints", cJSON_CreateArray());
+	} else {
+		cJSON_DeleteItemFromObjectCaseSensitive(out, "checkpoints");
+		cJSON_DeleteItemFromObjectCaseSensitive(out, "has_sub_assignments");
 	}
 	topic = render_topic(rq, course, a);
 	if (topic)
@@ -1469,7 +1518,8 @@ static void list_assignments(struct sim_req *rq, struct sim_resp *rs)
 	const char *term = sim_query(rq, "search_term"), *order = sim_query(rq, "order_by");
 	struct render_opts o = { sim_query_has(rq, "include", "overrides"),
 				 sim_query_has(rq, "include", "all_dates"),
-				 sim_query_bool(rq, "override_assignment_dates", 1) };
+				 sim_query_bool(rq, "override_assignment_dates", 1),
+				 sim_query_has(rq, "include", "checkpoints") };
 	struct row *rows;
 	int n = 0, i;
 
@@ -1515,7 +1565,8 @@ static void get_assignment(struct sim_req *rq, struct sim_resp *rs)
 	cJSON *a = find_assignment(rq->course, sim_param(rq, "id"));
 	/* on show the switch is all_dates=true, not include[]=all_dates (API.md 5.1) */
 	struct render_opts o = { sim_query_has(rq, "include", "overrides"), sim_query_bool(rq, "all_dates", 0),
-				 sim_query_bool(rq, "override_assignment_dates", 1) };
+				 sim_query_bool(rq, "override_assignment_dates", 1),
+				 sim_query_has(rq, "include", "checkpoints") };
 
 	if (!a) {
 		sim_reply_not_found(rs);
@@ -1524,7 +1575,7 @@ static void get_assignment(struct sim_req *rq, struct sim_resp *rs)
 	sim_reply_json(rs, 200, render_assignment(rq, rq->course, a, &o));
 }
 
-static const struct render_opts saved_opts = { 0, 0, 0 };
+static const struct render_opts saved_opts = { 0, 0, 0, 0 };
 
 /* Commit `copy` in place of `a` (freed); mirrors, module items and notifications; returns the
  * stored copy. */
@@ -2168,6 +2219,116 @@ static void bulk_update(struct sim_req *rq, struct sim_resp *rs)
 	sim_reply_json(rs, 200, sim_progress_new(rq, "assignment_bulk_update", payload, bulk_job));
 }
 
+/* ---------------------------------------------------------------- checkpoint dates */
+
+/* The checkpoints (sub-assignments) of a graded discussion, by tag, and the date_details
+ * parameter that carries each one's due date (LearningObjectDatesController#prepare_checkpoints_dates). */
+static const char *const ckpt_tags[2] = { "reply_to_topic", "reply_to_entry" };
+static const char *const ckpt_params[2] = { "reply_to_topic_due_at", "required_replies_due_at" };
+
+static cJSON *checkpoint_of(const cJSON *a, const char *tag)
+{
+	cJSON *c;
+
+	cJSON_ArrayForEach(c, get(a, "checkpoints"))
+		if (sim_str(c, "tag") && !strcmp(sim_str(c, "tag"), tag))
+			return c;
+	return NULL;
+}
+
+/* A date parameter of the body: 0 absent (unchanged), 1 with *v (null or "" clears), -1 unreadable. */
+static int ckpt_date(struct sim_req *rq, const char *key, cJSON **v)
+{
+	const cJSON *p = get(rq->body, key);
+	time_t t;
+	char b[21];
+
+	if (!p)
+		return 0;
+	if (cJSON_IsNull(p) || (cJSON_IsString(p) && !*p->valuestring)) {
+		*v = cJSON_CreateNull();
+		return 1;
+	}
+	if (!cJSON_IsString(p) || sim_time_parse(p->valuestring, sim_user_zone(rq->sim), 0, &t))
+		return -1;
+	sim_time_format(t, b);
+	*v = cJSON_CreateString(b);
+	return 1;
+}
+
+/* PUT .../discussion_topics/:topic_id/date_details of a checkpointed discussion: the sub-assignment
+ * part of the Learning Object Dates API (LearningObjectDatesController#update ->
+ * #update_checkpointed_assignment, #prepare_checkpoints_dates; Checkpoints::
+ * DiscussionCheckpointUpdaterService and DiscussionCheckpointCommonService#date_fields). */
+static void put_checkpoint_dates(struct sim_req *rq, struct sim_resp *rs)
+{
+	cJSON *topic = sim_find_id(sim_course_kind(rq->course, "discussion_topics"), sim_param(rq, "topic_id"));
+	cJSON *a = topic ? sim_linked_assignment(rq->course, topic) : NULL, *copy, *errs, *v = NULL, *c;
+	const char *shared[2] = { "unlock_at", "lock_at" };
+	int i, k, r;
+	char when[21];
+
+	if (!a || !cJSON_GetArraySize(get(a, "checkpoints"))) {
+		sim_reply_message(rs, 404, "canvas-sim models date_details here only for a checkpointed discussion");
+		return;
+	}
+	copy = cJSON_Duplicate(a, 1);
+	errs = cJSON_CreateObject();
+	for (i = 0; i < 2; i++) {
+		c = checkpoint_of(copy, ckpt_tags[i]);
+		/* the "everyone" date of each checkpoint: only the keys sent (date_fields slices them) */
+		if ((r = ckpt_date(rq, ckpt_params[i], &v)) < 0)
+			sim_errors_add(errs, ckpt_params[i], "is not a date");
+		else if (r && c)
+			sim_set(c, "due_at", v);
+		else if (r)
+			cJSON_Delete(v);
+		for (k = 0; k < 2; k++) {
+			if ((r = ckpt_date(rq, shared[k], &v)) < 0) {
+				if (!i)
+					sim_errors_add(errs, shared[k], "is not a date");
+			} else if (r && c) {
+				sim_set(c, shared[k], v);
+			} else if (r) {
+				cJSON_Delete(v);
+			}
+		}
+		/* overrides not in assignment_overrides[] are deleted (override_ids_to_delete) */
+		if (c && !get(rq->body, "assignment_overrides"))
+			sim_set(c, "overrides", cJSON_CreateArray());
+		if (c)
+			check_assignment_dates(c, errs);
+	}
+	if (get(rq->body, "assignment_overrides")) {
+		sim_errors_add(errs, "assignment_overrides", "canvas-sim does not model checkpoint overrides");
+	}
+	if (cJSON_GetArraySize(errs)) {
+		cJSON_Delete(copy);
+		sim_reply_errors(rs, 400, errs);
+		return;
+	}
+	cJSON_Delete(errs);
+	/* SubAssignment#sync_with_parent: the parent takes the checkpoints' unlock_at and lock_at */
+	c = checkpoint_of(copy, ckpt_tags[1]);
+	for (k = 0; k < 2; k++)
+		if (get(rq->body, shared[k]) && c)
+			sim_set(copy, shared[k], sim_dup_or_null(c, shared[k]));
+	if (!cJSON_Compare(a, copy, 1)) {
+		sim_time_format(time(NULL), when);
+		sim_set_str(copy, "updated_at", when);
+	}
+	cJSON_ReplaceItemViaPointer(sim_course_kind(rq->course, "assignments"), a, copy);
+	/* prefer_assignment_availability_dates: the topic's own dates give way to the assignment's */
+	if (sim_str(copy, "unlock_at")) {
+		sim_set(topic, "delayed_post_at", cJSON_CreateNull());
+		if (get(topic, "unlock_at"))
+			sim_set(topic, "unlock_at", cJSON_CreateNull());
+	}
+	if (sim_str(copy, "lock_at"))
+		sim_set(topic, "lock_at", cJSON_CreateNull());
+	rs->status = 204;
+}
+
 /* ---------------------------------------------------------------- routes */
 
 /* Literal segments ("overrides", "bulk_update") come before .../assignments/:id: the router takes
@@ -2190,5 +2351,7 @@ const struct sim_route sim_routes_assignments[] = {
 	{ "GET", ASG "/:assignment_id/overrides/:id", get_override, ROUTE_COURSE },
 	{ "PUT", ASG "/:assignment_id/overrides/:id", put_override, ROUTE_COURSE },
 	{ "DELETE", ASG "/:assignment_id/overrides/:id", delete_override, ROUTE_COURSE },
+	{ "PUT", "/api/v1/courses/:course_id/discussion_topics/:topic_id/date_details", put_checkpoint_dates,
+	  ROUTE_COURSE },
 	{ NULL, NULL, NULL, 0 },
 };
