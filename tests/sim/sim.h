@@ -124,6 +124,9 @@ extern const struct sim_route sim_routes_pages[];
 extern const struct sim_route sim_routes_discussions[];
 extern const struct sim_route sim_routes_quizzes[];
 extern const struct sim_route sim_routes_calendar[];
+extern const struct sim_route sim_routes_date_details[];
+/* res_date_details.c: an ungraded topic's overrides as its JSON lists them (ungraded_discussion_overrides). */
+cJSON *sim_date_overrides_json(const cJSON *obj, int64_t owner);
 
 /* ---------------------------------------------------------------- the simulator */
 

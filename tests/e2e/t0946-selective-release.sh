@@ -1,0 +1,117 @@
+# tests/e2e/t0946-selective-release.sh -- selective release ("Assign To") dates of ungraded
+# discussions, pages and modules, through the Learning Object Dates API (issue 15, CURRENT.md 13).
+#
+# Canvas (app/controllers/learning_object_dates_controller.rb, #show / #update /
+# #update_ungraded_object; tests/sim/res_date_details.c cites the details): GET date_details gives
+# the object's own dates, only_visible_to_overrides and its overrides (section / students / group
+# targets with their unlock_at and lock_at); PUT takes unlock_at, lock_at, only_visible_to_overrides
+# and assignment_overrides, which REPLACES the set (with id: updated; without: created; left out:
+# deleted) and answers 204. An ungraded topic's JSON lists its overrides as
+# ungraded_discussion_overrides (lib/api/v1/discussion_topics.rb). A module's overrides carry no
+# dates, and #update has no module branch (204, nothing changes).
+#
+# Seed (t_seed): course 9460 (UTC) with page "reading" (section 94601 override with dates), topic
+# 9462 (ungraded, section override with dates), topic 9463 (ungraded, no overrides), module 9464
+# with a section override (no dates, its own unlock_at).
+# Cases (each fails on the code before this work: the sim had no date_details routes):
+#   - canvas-sim: GET date_details for a page, a topic and a module; the topic JSON's
+#     ungraded_discussion_overrides;
+#   - canvas-sim: PUT replaces the override set (update by id, create without, drop the rest),
+#     drops due_at for ungraded objects, refuses bad dates, module PUT is a no-op 204.
+
+t_seed() {
+	cat >"$LOGDIR/seed.json" <<'EOF'
+{
+  "tokens": ["test-token-1"],
+  "courses": [
+    {"id": 9460, "name": "Selective", "course_code": "SEL 1", "time_zone": "UTC",
+     "workflow_state": "unpublished", "assignments": [], "quizzes": [], "announcements": [],
+     "calendar_events": [],
+     "sections": [{"id": 94601, "name": "Section A"}, {"id": 94602, "name": "Section B"}],
+     "pages": [
+       {"page_id": 9461, "url": "reading", "title": "Reading", "body": "<p>r</p>", "published": true,
+        "unlock_at": "2026-02-02T08:00:00Z", "lock_at": "2026-02-20T08:00:00Z",
+        "assignment_overrides": [
+          {"id": 94611, "title": "Section A", "course_section_id": 94601,
+           "unlock_at": "2026-02-03T08:00:00Z", "lock_at": "2026-02-21T08:00:00Z"}]}
+     ],
+     "discussion_topics": [
+       {"id": 9462, "title": "Forum", "message": "<p>f</p>", "published": true,
+        "delayed_post_at": "2026-02-04T08:00:00Z", "lock_at": null, "todo_date": null,
+        "assignment_overrides": [
+          {"id": 94621, "title": "Section B", "course_section_id": 94602,
+           "unlock_at": "2026-02-05T08:00:00Z", "lock_at": "2026-02-25T08:00:00Z"}]},
+       {"id": 9463, "title": "Open forum", "message": "<p>o</p>", "published": true,
+        "delayed_post_at": null, "lock_at": "2026-02-26T08:00:00Z", "todo_date": null}
+     ],
+     "modules": [
+       {"id": 9464, "name": "Week 1", "unlock_at": "2026-02-01T08:00:00Z", "published": true, "items": [],
+        "assignment_overrides": [{"id": 94641, "title": "Section A", "course_section_id": 94601}]}
+     ]}
+  ]
+}
+EOF
+	echo "$LOGDIR/seed.json"
+}
+
+ajson() {
+	api "$1" "$2" -H 'Content-Type: application/json' --data-binary "$3"
+}
+
+test_sim_date_details_get() {
+	sim_start --seed "$(t_seed)"
+	api GET /api/v1/courses/9460/pages/reading/date_details
+	expect_status 200
+	expect_eq "9461 2026-02-02T08:00:00Z 2026-02-20T08:00:00Z false false" \
+		"$(jb '"\(.id) \(.unlock_at) \(.lock_at) \(.only_visible_to_overrides) \(.graded)"')" "page dates"
+	expect_eq "94611 94601 2026-02-03T08:00:00Z 2026-02-21T08:00:00Z" \
+		"$(jb '.overrides[] | "\(.id) \(.course_section_id) \(.unlock_at) \(.lock_at)"')" "page override"
+	api GET /api/v1/courses/9460/pages/9461/date_details
+	expect_status 200
+	api GET /api/v1/courses/9460/discussion_topics/9462/date_details
+	expect_status 200
+	expect_eq "2026-02-04T08:00:00Z null 94621 2026-02-05T08:00:00Z" \
+		"$(jb '"\(.unlock_at) \(.lock_at) \(.overrides[0].id) \(.overrides[0].unlock_at)"')" "topic"
+	api GET /api/v1/courses/9460/modules/9464/date_details
+	expect_status 200
+	expect_eq "2026-02-01T08:00:00Z false 94641 94601" \
+		"$(jb '"\(.unlock_at) \(has("lock_at")) \(.overrides[0].id) \(.overrides[0].course_section_id)"')" "module"
+	expect_eq false "$(jb '.overrides[0] | has("unlock_at")')" "a module override has no dates"
+	api GET /api/v1/courses/9460/discussion_topics
+	expect_eq "9462:1 9463:0" \
+		"$(jb '[.[] | "\(.id):\(.ungraded_discussion_overrides | length)"] | sort | join(" ")')" \
+		"ungraded_discussion_overrides"
+	expect_eq false "$(jb 'any(.[]; has("assignment_overrides"))')" "no stored key in the topic JSON"
+	api GET /api/v1/courses/9460/pages/nope/date_details
+	expect_status 404
+}
+
+test_sim_date_details_put() {
+	sim_start --seed "$(t_seed)"
+	ajson PUT /api/v1/courses/9460/pages/reading/date_details \
+		'{"unlock_at": "2026-03-02T08:00:00Z", "due_at": "2026-03-09T08:00:00Z",
+		  "assignment_overrides": [{"id": 94611, "lock_at": "2026-03-21T08:00:00Z"},
+		                           {"course_section_id": 94602, "unlock_at": "2026-03-04T08:00:00Z"}]}'
+	expect_status 204
+	expect_eq "2026-03-02T08:00:00Z 2026-02-20T08:00:00Z null" \
+		"$(state '.courses[0].pages[0] | "\(.unlock_at) \(.lock_at) \(.due_at)"')" "page own dates (due_at dropped)"
+	expect_eq "94611:94601:2026-02-03T08:00:00Z:2026-03-21T08:00:00Z x:94602:2026-03-04T08:00:00Z:null" \
+		"$(state '[.courses[0].pages[0].assignment_overrides[] | "\(if .id == 94611 then 94611 else "x" end):\(.course_section_id):\(.unlock_at):\(.lock_at)"] | join(" ")')" \
+		"override updated by id, one created"
+	# the set is replaced: one left out is deleted
+	ajson PUT /api/v1/courses/9460/pages/reading/date_details '{"assignment_overrides": [{"id": 94611}]}'
+	expect_status 204
+	expect_eq 1 "$(state '.courses[0].pages[0].assignment_overrides | length')" "replaced set"
+	# a topic's unlock date is its delayed_post_at
+	ajson PUT /api/v1/courses/9460/discussion_topics/9462/date_details \
+		'{"unlock_at": "2026-03-04T08:00:00Z", "assignment_overrides": [{"id": 94621, "unlock_at": "2026-03-05T08:00:00Z"}]}'
+	expect_status 204
+	expect_eq "2026-03-04T08:00:00Z 2026-03-05T08:00:00Z" \
+		"$(state '.courses[0].discussion_topics[0] | "\(.delayed_post_at) \(.assignment_overrides[0].unlock_at)"')" "topic"
+	ajson PUT /api/v1/courses/9460/discussion_topics/9462/date_details '{"lock_at": "next tuesday-ish"}'
+	expect_status 400
+	ajson PUT /api/v1/courses/9460/modules/9464/date_details '{"unlock_at": "2026-03-01T08:00:00Z", "assignment_overrides": []}'
+	expect_status 204
+	expect_eq "2026-02-01T08:00:00Z 1" \
+		"$(state '.courses[0].modules[0] | "\(.unlock_at) \(.assignment_overrides | length)"')" "module PUT changes nothing"
+}
