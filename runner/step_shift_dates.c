@@ -673,6 +673,26 @@ static void link_partners(struct link *ix, size_t n, cJSON *list, enum resource_
 }
 
 /* The quizzes or topics of `list` that are not some assignment's partner, shifted on their own. */
+/* Selective release (issue 15, CURRENT.md 13): an ungraded topic with "Assign To" overrides
+ * carries their dates only in the Learning Object Dates API (GET/PUT .../date_details,
+ * learning_object_dates_controller.rb), which coursectl does not write yet. The topic list says
+ * so for free -- ungraded_discussion_overrides (lib/api/v1/discussion_topics.rb
+ * #serialize_additional_topic_fields, present unless the topic has an assignment) -- so the plan
+ * names what it leaves behind, at no extra request, instead of silently shifting the topic's own
+ * dates away from its sections'. Pages carry no such sign in their list JSON (wiki_page_json), and
+ * a module's overrides have no dates. */
+static void selective_release(struct shift *sh, const cJSON *topic)
+{
+	const cJSON *ovs = cJSON_GetObjectItemCaseSensitive(topic, "ungraded_discussion_overrides");
+	int n = cJSON_IsArray(ovs) ? cJSON_GetArraySize(ovs) : 0;
+
+	if (n > 0)
+		step_skip(sh->cx, RES_DISCUSSION_TOPIC, topic, "overrides",
+			  "%d Assign To override%s (selective release) %s dates: coursectl cannot write them "
+			  "yet; move them in Canvas (Assign To) or with PUT .../date_details", n,
+			  n == 1 ? "" : "s", n == 1 ? "keeps its" : "keep their");
+}
+
 static int shift_unlinked(struct shift *sh, struct link *ix, size_t n, cJSON *list, enum resource_kind kind,
 			  const char *const *fields)
 {
@@ -689,6 +709,8 @@ static int shift_unlinked(struct shift *sh, struct link *ix, size_t n, cJSON *li
 			return -1;
 		if (r)
 			shift_object(sh, kind, it, fields);
+		if (r && kind == RES_DISCUSSION_TOPIC)
+			selective_release(sh, it);
 	}
 	return 0;
 }

@@ -45,7 +45,7 @@ t_seed() {
         "delayed_post_at": null, "lock_at": "2026-02-26T08:00:00Z", "todo_date": null}
      ],
      "modules": [
-       {"id": 9464, "name": "Week 1", "unlock_at": "2026-02-01T08:00:00Z", "published": true, "items": [],
+       {"id": 9464, "name": "Week 1", "position": 1, "unlock_at": "2026-02-01T08:00:00Z", "published": true, "items": [],
         "assignment_overrides": [{"id": 94641, "title": "Section A", "course_section_id": 94601}]}
      ]}
   ]
@@ -114,4 +114,52 @@ test_sim_date_details_put() {
 	expect_status 204
 	expect_eq "2026-02-01T08:00:00Z 1" \
 		"$(state '.courses[0].modules[0] | "\(.unlock_at) \(.assignment_overrides | length)"')" "module PUT changes nothing"
+}
+
+# date_details requests the sim has seen
+dd_requests() {
+	curl -s "$SIM_URL/__sim/requests" | jq '[.[] | select(.path | test("/date_details"))] | length'
+}
+
+shift_recipe() {
+	cat >"$LOGDIR/shift.yaml" <<'EOF'
+version: 1
+courses: [9460]
+steps:
+  - name: A week later
+    shift_dates:
+      days: 7
+      only: [discussions, pages, modules]
+EOF
+}
+
+# The planner sees an ungraded topic's Assign To overrides in its list JSON and says that their
+# dates stay (it cannot write them yet) -- without a date_details request; the rest is shifted,
+# applied and rolled back to exactly the seed. Fails on the old planner: no skip for 9462.
+test_plan_names_selective_release_dates_it_leaves() {
+	sim_start --seed "$(t_seed)"
+	shift_recipe
+	state_snap seed.json
+	run plan.json plan --format json "$LOGDIR/shift.yaml"
+	expect_eq 0 "$RC" "plan exit code ($(cat "$LOGDIR/plan.json.err"))"
+	expect_match "^1 Assign To override \(selective release\) keeps its dates" \
+		"$(jq -r '.skipped[] | select(.id == "9462" or .id == 9462) | select(.field == "overrides") | .reason' \
+			"$LOGDIR/plan.json")" "9462's overrides named"
+	expect_eq "" "$(jq -r '.skipped[] | select(.id == "9463" or .id == 9463) | .reason' "$LOGDIR/plan.json")" \
+		"9463 has none"
+	expect_eq "discussion_topic:9462:delayed_post_at discussion_topic:9463:lock_at module:9464:unlock_at" \
+		"$(jq -r '[.changes[] | "\(.kind):\(.id):\(.field)"] | sort | join(" ")' "$LOGDIR/plan.json")" "the changes"
+	expect_eq 0 "$(dd_requests)" "no date_details request"
+	run plan.txt plan "$LOGDIR/shift.yaml"
+	expect_match "Assign To" "$(cat "$LOGDIR/plan.txt")" "the text plan says so"
+	run apply.out apply --yes --journal "$LOGDIR/j.jsonl" "$LOGDIR/shift.yaml"
+	expect_eq 0 "$RC" "apply exit code ($(cat "$LOGDIR/apply.out.err"))"
+	expect_eq "2026-02-11T08:00:00Z 2026-02-05T08:00:00Z" \
+		"$(state '.courses[0].discussion_topics[0] | "\(.delayed_post_at) \(.assignment_overrides[0].unlock_at)"')" \
+		"the topic moved, its override did not"
+	run rb.out rollback --yes --journal "$LOGDIR/r.jsonl" "$LOGDIR/j.jsonl"
+	expect_eq 0 "$RC" "rollback exit code ($(cat "$LOGDIR/rb.out.err"))"
+	state_snap back.json
+	state_same seed.json back.json "apply + rollback"
+	expect_eq 0 "$(dd_requests)" "still no date_details request"
 }
