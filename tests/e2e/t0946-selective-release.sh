@@ -133,33 +133,63 @@ steps:
 EOF
 }
 
-# The planner sees an ungraded topic's Assign To overrides in its list JSON and says that their
-# dates stay (it cannot write them yet) -- without a date_details request; the rest is shifted,
-# applied and rolled back to exactly the seed. Fails on the old planner: no skip for 9462.
-test_plan_names_selective_release_dates_it_leaves() {
+# The rollover: the topic's own dates and its Assign To override's move; only the topic with
+# overrides costs a GET date_details (its list entry says so); apply writes the override with one
+# PUT date_details naming the whole set, the sim then holds the plan field by field, and rollback
+# gives exactly the seed. Fails on the old planner: no date_override change.
+test_rollover_shifts_selective_release_dates() {
 	sim_start --seed "$(t_seed)"
 	shift_recipe
 	state_snap seed.json
-	run plan.json plan --format json "$LOGDIR/shift.yaml"
+	run plan.json plan --format json --out "$LOGDIR/saved.json" "$LOGDIR/shift.yaml"
 	expect_eq 0 "$RC" "plan exit code ($(cat "$LOGDIR/plan.json.err"))"
-	expect_match "^1 Assign To override \(selective release\) keeps its dates" \
-		"$(jq -r '.skipped[] | select(.id == "9462" or .id == 9462) | select(.field == "overrides") | .reason' \
-			"$LOGDIR/plan.json")" "9462's overrides named"
-	expect_eq "" "$(jq -r '.skipped[] | select(.id == "9463" or .id == 9463) | .reason' "$LOGDIR/plan.json")" \
-		"9463 has none"
-	expect_eq "discussion_topic:9462:delayed_post_at discussion_topic:9463:lock_at module:9464:unlock_at" \
+	expect_eq "date_override:94621:lock_at date_override:94621:unlock_at discussion_topic:9462:delayed_post_at discussion_topic:9463:lock_at module:9464:unlock_at" \
 		"$(jq -r '[.changes[] | "\(.kind):\(.id):\(.field)"] | sort | join(" ")' "$LOGDIR/plan.json")" "the changes"
-	expect_eq 0 "$(dd_requests)" "no date_details request"
+	expect_eq "9462 2026-02-12T08:00:00Z 2026-03-04T08:00:00Z" \
+		"$(jq -r '[.changes[] | select(.kind == "date_override")] | sort_by(.field) | "\(.[0].parent) \(.[1].after) \(.[0].after)"' \
+			"$LOGDIR/plan.json")" "the override's dates and its topic"
+	expect_eq 1 "$(dd_requests)" "one date_details request: the topic with overrides"
 	run plan.txt plan "$LOGDIR/shift.yaml"
-	expect_match "Assign To" "$(cat "$LOGDIR/plan.txt")" "the text plan says so"
-	run apply.out apply --yes --journal "$LOGDIR/j.jsonl" "$LOGDIR/shift.yaml"
+	expect_match "date override" "$(cat "$LOGDIR/plan.txt")" "the text plan names it"
+	# the saved plan (issue 13 checks each change against the field table)
+	run apply.out apply --yes --journal "$LOGDIR/j.jsonl" "$LOGDIR/saved.json"
 	expect_eq 0 "$RC" "apply exit code ($(cat "$LOGDIR/apply.out.err"))"
-	expect_eq "2026-02-11T08:00:00Z 2026-02-05T08:00:00Z" \
-		"$(state '.courses[0].discussion_topics[0] | "\(.delayed_post_at) \(.assignment_overrides[0].unlock_at)"')" \
-		"the topic moved, its override did not"
+	expect_eq 0 "$(jq -s '[.[] | select(.type == "outcome" and .state != "done")] | length' "$LOGDIR/j.jsonl")" \
+		"every outcome done"
+	expect_eq 1 "$(curl -s "$SIM_URL/__sim/requests" | jq '[.[] | select(.method == "PUT" and (.path | endswith("/date_details")))] | length')" \
+		"one PUT date_details"
+	# the sim holds the plan, field by field
+	local c kind id field after got
+	while IFS=$'\t' read -r kind id field after; do
+		case $kind in
+		date_override) got=$(state ".courses[0].discussion_topics[] | .assignment_overrides[]? | select(.id == $id) | .$field") ;;
+		discussion_topic) got=$(state ".courses[0].discussion_topics[] | select(.id == $id) | .$field") ;;
+		module) got=$(state ".courses[0].modules[] | select(.id == $id) | .$field") ;;
+		*) fail "unexpected kind $kind" ;;
+		esac
+		expect_eq "$after" "$got" "$kind $id $field"
+	done < <(jq -r '.changes[] | [.kind, (.id | tostring), .field, .after] | @tsv' "$LOGDIR/plan.json")
+	expect_eq "94602 Section B" \
+		"$(state '.courses[0].discussion_topics[0].assignment_overrides[0] | "\(.course_section_id) \(.title)"')" \
+		"the override keeps its target"
+	run plan2.json plan --format json "$LOGDIR/shift.yaml"
 	run rb.out rollback --yes --journal "$LOGDIR/r.jsonl" "$LOGDIR/j.jsonl"
 	expect_eq 0 "$RC" "rollback exit code ($(cat "$LOGDIR/rb.out.err"))"
 	state_snap back.json
 	state_same seed.json back.json "apply + rollback"
-	expect_eq 0 "$(dd_requests)" "still no date_details request"
+}
+
+# A course without selective release makes no date_details request at all.
+test_no_selective_release_no_extra_request() {
+	t_seed >/dev/null
+	jq '.courses[0].discussion_topics |= map(del(.assignment_overrides)) | .courses[0].pages |= map(del(.assignment_overrides))' \
+		"$LOGDIR/seed.json" >"$LOGDIR/plain.json"
+	sim_start --seed "$LOGDIR/plain.json"
+	shift_recipe
+	run plan.json plan --format json "$LOGDIR/shift.yaml"
+	expect_eq 0 "$RC" "plan exit code ($(cat "$LOGDIR/plan.json.err"))"
+	expect_eq 0 "$(jq '[.changes[] | select(.kind == "date_override")] | length' "$LOGDIR/plan.json")" "no override"
+	run apply.out apply --yes --journal "$LOGDIR/j.jsonl" "$LOGDIR/shift.yaml"
+	expect_eq 0 "$RC" "apply exit code ($(cat "$LOGDIR/apply.out.err"))"
+	expect_eq 0 "$(dd_requests)" "no date_details request"
 }
