@@ -151,6 +151,12 @@ test_rollover_shifts_selective_release_dates() {
 	expect_eq 1 "$(dd_requests)" "one date_details request: the topic with overrides"
 	run plan.txt plan "$LOGDIR/shift.yaml"
 	expect_match "date override" "$(cat "$LOGDIR/plan.txt")" "the text plan names it"
+	run plan.html plan --format html "$LOGDIR/shift.yaml"
+	expect_eq 0 "$RC" "html plan"
+	# the calendar places the override's dates on their new days
+	expect_eq "2026-02-12 2026-03-04" \
+		"$(tr '\n' ' ' <"$LOGDIR/plan.html" | grep -o 'data-day="[0-9-]*" data-count="[0-9]*"><div class="dh"><span class="dn">[0-9]*</span></div><ul class="chips"><li class="chip k-date_override"' |
+			sed 's/data-day="\([0-9-]*\)".*/\1/' | tr '\n' ' ' | sed 's/ $//')" "calendar days of the override"
 	# the saved plan (issue 13 checks each change against the field table)
 	run apply.out apply --yes --journal "$LOGDIR/j.jsonl" "$LOGDIR/saved.json"
 	expect_eq 0 "$RC" "apply exit code ($(cat "$LOGDIR/apply.out.err"))"
