@@ -110,6 +110,12 @@ test_sim_date_details_put() {
 		"$(state '.courses[0].discussion_topics[0] | "\(.delayed_post_at) \(.assignment_overrides[0].unlock_at)"')" "topic"
 	ajson PUT /api/v1/courses/9460/discussion_topics/9462/date_details '{"lock_at": "next tuesday-ish"}'
 	expect_status 400
+	# an override's lock_at at 00:00 of the user's zone (UTC here: no user_time_zone) is fancied
+	ajson PUT /api/v1/courses/9460/discussion_topics/9462/date_details \
+		'{"assignment_overrides": [{"id": 94621, "lock_at": "2026-03-10T00:00:00Z"}]}'
+	expect_status 204
+	expect_eq "2026-03-10T23:59:59Z" "$(state '.courses[0].discussion_topics[0].assignment_overrides[0].lock_at')" \
+		"fancy midnight on an override's lock_at"
 	ajson PUT /api/v1/courses/9460/modules/9464/date_details '{"unlock_at": "2026-03-01T08:00:00Z", "assignment_overrides": []}'
 	expect_status 204
 	expect_eq "2026-02-01T08:00:00Z 1" \
@@ -198,4 +204,34 @@ test_no_selective_release_no_extra_request() {
 	run apply.out apply --yes --journal "$LOGDIR/j.jsonl" "$LOGDIR/shift.yaml"
 	expect_eq 0 "$RC" "apply exit code ($(cat "$LOGDIR/apply.out.err"))"
 	expect_eq 0 "$(dd_requests)" "no date_details request"
+}
+
+# Fancy midnight (CURRENT.md 1): an Assign To override is an AssignmentOverride, whose lock_at=
+# stores 00:00 of the token user's zone as 23:59:59. The user is in Denver, the course in UTC: the
+# override's lock date 23:00 MST Tue 03-03 moves a week, across the DST change, to 00:00 MDT Wed
+# 03-11 -- planned (and stored) as 23:59:59 MDT that day; rollback writes 23:00 MST back (not a
+# midnight), so the seed returns exactly. Fails on the old sim (stored as sent) and planner.
+test_override_lock_at_fancy_midnight() {
+	t_seed >/dev/null
+	jq '.user_time_zone = "America/Denver"
+	    | .courses[0].discussion_topics[0].assignment_overrides[0].lock_at = "2026-03-04T06:00:00Z"' \
+		"$LOGDIR/seed.json" >"$LOGDIR/denver.json"
+	sim_start --seed "$LOGDIR/denver.json"
+	shift_recipe
+	state_snap seed.json
+	run plan.json plan --format json "$LOGDIR/shift.yaml"
+	expect_eq 0 "$RC" "plan exit code ($(cat "$LOGDIR/plan.json.err"))"
+	expect_eq "2026-03-12T05:59:59Z" \
+		"$(jq -r '.changes[] | select(.kind == "date_override" and .field == "lock_at") | .after' "$LOGDIR/plan.json")" \
+		"planned as Canvas stores it"
+	expect_match "23:59:59" "$(jq -r '.changes[] | select(.kind == "date_override" and .field == "lock_at") | .note' \
+		"$LOGDIR/plan.json")" "the note says why"
+	run apply.out apply --yes --journal "$LOGDIR/j.jsonl" "$LOGDIR/shift.yaml"
+	expect_eq 0 "$RC" "apply exit code ($(cat "$LOGDIR/apply.out.err"))"
+	expect_eq "2026-03-12T05:59:59Z" \
+		"$(state '.courses[0].discussion_topics[0].assignment_overrides[0].lock_at')" "stored"
+	run rb.out rollback --yes --journal "$LOGDIR/r.jsonl" "$LOGDIR/j.jsonl"
+	expect_eq 0 "$RC" "rollback exit code ($(cat "$LOGDIR/rb.out.err"))"
+	state_snap back.json
+	state_same seed.json back.json "apply + rollback"
 }

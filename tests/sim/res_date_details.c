@@ -22,7 +22,9 @@
  *   here: it is dropped silently); the object takes the dates, and assignment_overrides, when sent,
  *   REPLACES the override set (prepare_assignment_overrides_for_batch_update: an entry with an id
  *   updates that override with the keys it carries, one without an id creates one, overrides left
- *   out are deleted; an empty list deletes all). Answer: 204 No Content.
+ *   out are deleted; an empty list deletes all). Answer: 204 No Content. An override's lock_at
+ *   goes through AssignmentOverride#lock_at=, which applies fancy midnight in the token user's
+ *   zone (lib/canvas_time.rb, CURRENT.md 1), as for assignment overrides.
  *   Blueprint child content with the matching lock refuses a change of those dates: 401/403
  *   (#update's blueprint_date_changes check, render_unauthorized_action).
  * - #update's case has no branch for ContextModule: a PUT on a module's date_details changes
@@ -43,6 +45,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "sim.h"
 #include "xalloc.h"
@@ -197,6 +200,16 @@ static int override_take(struct sim *s, cJSON *ov, const cJSON *in)
 			continue;
 		if (sim_time_input(s, get(in, dates[i]), 0, &v))
 			return -1;
+		/* AssignmentOverride#lock_at= applies fancy midnight in the user's zone (CURRENT.md 1) */
+		if (!strcmp(dates[i], "lock_at") && cJSON_IsString(v)) {
+			time_t t;
+			char out[21];
+
+			if (sim_time_read(v->valuestring, &t)) {
+				sim_time_format(sim_time_fancy_midnight(t, sim_user_zone(s)), out);
+				cJSON_SetValuestring(v, out);
+			}
+		}
 		sim_set(ov, dates[i], v);
 	}
 	return 0;
