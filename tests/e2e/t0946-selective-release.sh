@@ -13,11 +13,20 @@
 # Seed (t_seed): course 9460 (UTC) with page "reading" (section 94601 override with dates), topic
 # 9462 (ungraded, section override with dates), topic 9463 (ungraded, no overrides), module 9464
 # with a section override (no dates, its own unlock_at).
-# Cases (each fails on the code before this work: the sim had no date_details routes):
+# Cases (each fails on the code before issue 15's selective-release work, except the last guard):
 #   - canvas-sim: GET date_details for a page, a topic and a module; the topic JSON's
 #     ungraded_discussion_overrides;
 #   - canvas-sim: PUT replaces the override set (update by id, create without, drop the rest),
-#     drops due_at for ungraded objects, refuses bad dates, module PUT is a no-op 204.
+#     drops due_at for ungraded objects, refuses bad dates, fancies an override's midnight
+#     lock_at, module PUT is a no-op 204;
+#   - the rollover plans the topic's override (kind date_override) with one GET date_details,
+#     the HTML calendar places it, a saved plan applies with one PUT date_details, the sim holds
+#     the plan field by field, rollback gives exactly the seed (the page's Assign To dates are
+#     not planned: its list JSON gives no sign of them; the module's override has no dates);
+#   - an override lock_at shifted onto the user's midnight is planned as 23:59:59, applied and
+#     rolled back to the seed;
+#   - guard: a course without selective release makes no date_details request (holds on the old
+#     code too, which never made one).
 
 t_seed() {
 	cat >"$LOGDIR/seed.json" <<'EOF'
