@@ -23,6 +23,7 @@ enum resource_kind {
 	RES_MODULE_ITEM,
 	RES_PAGE,
 	RES_CALENDAR_EVENT,
+	RES_DATE_OVERRIDE,   /* an ungraded topic's "Assign To" override, read and written via date_details */
 	RES_NKINDS
 };
 

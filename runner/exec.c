@@ -64,6 +64,11 @@
  *          would otherwise (un)publish the module's items and their content (issue 15,
  *          ContextModulesApiController#update); what a recipe wants of them (`cascade: with
  *          items`) is in the plan as changes of their own, each journaled and written by its PUT;
+ *        - an ungraded discussion's Assign To override (kind date_override, issue 15): one PUT
+ *          .../discussion_topics/:id/date_details naming the topic's whole override set (Canvas
+ *          replaces it; exec_date_details.c), answered 204, so read back with GET date_details;
+ *          one topic's overrides are chained (stage 6), each write starting from the set the
+ *          previous re-read showed;
  *        - a create is a POST; fields Canvas does not take on create (a module's published flag,
  *          API.md 6.1) follow in one PUT; a delete is a DELETE (404: already gone, done).
  *          A POST answered 5xx or not at all may have created its object (API.md 12: POST is not
@@ -378,6 +383,13 @@ static void index_live(struct exec *x)
 						if (sid)
 							strmap_put_take(&x->live, okey(cid, RES_MODULE_ITEM, sid), sub);
 					}
+				if (k == RES_DISCUSSION_TOPIC)   /* selective release (exec_date_details.c) */
+					cJSON_ArrayForEach(sub, cJSON_GetObjectItemCaseSensitive(o, "date_overrides")) {
+						const char *sid = exec_id_text(cJSON_GetObjectItemCaseSensitive(sub, "id"), ib);
+
+						if (sid)
+							strmap_put_take(&x->live, okey(cid, RES_DATE_OVERRIDE, sid), sub);
+					}
 			}
 		}
 	}
@@ -389,14 +401,15 @@ static void live_parent(struct exec *x, struct xobj *ob)
 	char cb[32], b[32];
 	const char *t;
 	cJSON *course, *o, *sub;
-	const char *key = ob->c0->kind == RES_MODULE_ITEM ? "modules" : "assignments";
-	const char *inner = ob->c0->kind == RES_MODULE_ITEM ? "items" : "overrides";
+	enum resource_kind k = ob->c0->kind;
+	const char *key = k == RES_MODULE_ITEM ? "modules" : k == RES_DATE_OVERRIDE ? "discussion_topics" : "assignments";
+	const char *inner = k == RES_MODULE_ITEM ? "items" : k == RES_DATE_OVERRIDE ? "date_overrides" : "overrides";
 
 	ob->live_parent[0] = 0;
-	if (!ob->live || (ob->c0->kind != RES_MODULE_ITEM && ob->c0->kind != RES_ASSIGNMENT_OVERRIDE))
+	if (!ob->live || (k != RES_MODULE_ITEM && k != RES_ASSIGNMENT_OVERRIDE && k != RES_DATE_OVERRIDE))
 		return;
-	t = exec_id_text(cJSON_GetObjectItemCaseSensitive(ob->live, ob->c0->kind == RES_MODULE_ITEM ? "module_id"
-											    : "assignment_id"), b);
+	t = exec_id_text(cJSON_GetObjectItemCaseSensitive(ob->live, k == RES_MODULE_ITEM ? "module_id" :
+							  k == RES_DATE_OVERRIDE ? "discussion_topic_id" : "assignment_id"), b);
 	if (t) {
 		snprintf(ob->live_parent, sizeof(ob->live_parent), "%s", t);
 		return;
@@ -872,6 +885,63 @@ static const char *item_parent(const struct unit *u)
 	return resolve(u->x, ob->c0->course_id, ob->c0->parent);
 }
 
+/* ---------------------------------------------------------------- selective release */
+
+/* The live overrides of the topic holding date override u (exec_date_details.c), or NULL. */
+static cJSON *date_siblings(const struct unit *u)
+{
+	const struct plan_change *c0 = u->obj->c0;
+	const char *topic = item_parent(u);
+	char *k;
+	cJSON *t;
+
+	if (!topic)
+		return NULL;
+	k = okey(c0->course_id, RES_DISCUSSION_TOPIC, topic);
+	t = strmap_get(&u->x->live, k);
+	free(k);
+	return t ? cJSON_GetObjectItemCaseSensitive(t, "date_overrides") : NULL;
+}
+
+static cJSON *date_details_body(const struct unit *u)
+{
+	return exec_date_details_body(date_siblings(u), obj_id(u), u->sent);
+}
+
+/* A re-read of date_details: the override u wrote (NULL when gone). Every override of the topic
+ * in the live copy takes the dates Canvas now holds, so the next write of the topic (chained after
+ * this one) starts from them. */
+static const cJSON *date_details_reread(const struct unit *u, const cJSON *json)
+{
+	const cJSON *o, *mine = NULL;
+	cJSON *live = date_siblings(u), *l;
+	char b[32], lb[32];
+
+	cJSON_ArrayForEach(o, cJSON_GetObjectItemCaseSensitive(json, "overrides")) {
+		const char *oid = exec_id_text(cJSON_GetObjectItemCaseSensitive(o, "id"), b);
+
+		if (!oid)
+			continue;
+		if (!strcmp(oid, obj_id(u)))
+			mine = o;
+		cJSON_ArrayForEach(l, live) {
+			const char *lid = exec_id_text(cJSON_GetObjectItemCaseSensitive(l, "id"), lb);
+			const char *const dates[] = { "unlock_at", "lock_at" };
+			size_t d;
+
+			if (!lid || strcmp(lid, oid))
+				continue;
+			for (d = 0; d < 2; d++) {
+				const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, dates[d]);
+
+				cJSON_DeleteItemFromObjectCaseSensitive(l, dates[d]);
+				cJSON_AddItemToObject(l, dates[d], v ? cJSON_Duplicate(v, 1) : cJSON_CreateNull());
+			}
+		}
+	}
+	return mine;
+}
+
 static void on_reread(struct canvas *cv, cJSON *json, const struct err *err, void *ud)
 {
 	struct unit *u = ud;
@@ -881,6 +951,12 @@ static void on_reread(struct canvas *cv, cJSON *json, const struct err *err, voi
 		/* the write got its answer: the changes stay intent, resume re-reads them */
 	} else if (err->code) {
 		fail_all(u, "written, but the re-read to check it failed: %s", err->msg);
+	} else if (u->obj->c0->kind == RES_DATE_OVERRIDE) {
+		const cJSON *mine = date_details_reread(u, json);
+		cJSON *none = mine ? NULL : cJSON_CreateObject();
+
+		read_back(u, mine ? mine : none, 1);
+		cJSON_Delete(none);
 	} else {
 		if (u->obj->c0->kind == RES_ASSIGNMENT)
 			resource_flatten_checkpoints(json);   /* its checkpoints' dates by their names */
@@ -911,7 +987,7 @@ static void send_object(struct unit *u, int create)
 {
 	struct exec *x = u->x;
 	const struct xobj *ob = u->obj;
-	cJSON *body = exec_body(ob->c0->kind, u->sent, create);
+	cJSON *body = ob->c0->kind == RES_DATE_OVERRIDE ? date_details_body(u) : exec_body(ob->c0->kind, u->sent, create);
 	char *path, *what;
 
 	if (create) {
@@ -2179,6 +2255,12 @@ static int chain_stage(const struct exec *x, struct unit *u)
 			return 3;
 		return -1;
 	}
+	if (k == RES_DATE_OVERRIDE) {   /* one topic's overrides one after the other (exec_date_details.c) */
+		snprintf(u->key2, sizeof(u->key2), "%s", u->obj->live_parent[0] ? u->obj->live_parent :
+			 c0->parent ? c0->parent : "");
+		u->key1 = (double)u->order;
+		return 6;
+	}
 	return news ? 2 : -1;
 }
 
@@ -2447,6 +2529,8 @@ static int fetch_live(struct exec *x, int each, struct err *err)
 			k = RES_ASSIGNMENT;
 		if (k == RES_MODULE_ITEM)
 			k = RES_MODULE;
+		if (k == RES_DATE_OVERRIDE)
+			k = RES_DISCUSSION_TOPIC;
 		kinds |= 1u << k;
 		if (strmap_get(&seen, key)) {
 			free(key);

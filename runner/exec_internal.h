@@ -52,6 +52,12 @@ char *exec_create_path(enum resource_kind kind, const char *course_id, const cha
  * first). Malloced (cJSON_Delete). */
 cJSON *exec_body(enum resource_kind kind, const cJSON *fields, int create);
 
+/* The body of PUT .../discussion_topics/:id/date_details that writes `fields` ({plan field: value})
+ * of override `id`: {"assignment_overrides": [...]} naming every override of the topic
+ * (`overrides`, as Canvas holds them now) with its id, target and dates, those of `id` replaced by
+ * `fields` (runner/exec_date_details.c). Malloced (cJSON_Delete). */
+cJSON *exec_date_details_body(const cJSON *overrides, const char *id, const cJSON *fields);
+
 /* Add one date change to a bulk_update body (`body`: a JSON array, API.md 5.3): the entry of
  * assignment `assignment_id` (made when missing) gets a base date entry (override_id NULL) holding
  * only the changed keys, or the override's entry. An override entry starts from every date the

@@ -112,6 +112,7 @@ static const char *const *const writable[RES_NKINDS] = {
 			  "student_planner_checkbox"),
 	[RES_CALENDAR_EVENT] = LIST("title", "description", "start_at", "end_at", "location_name", "location_address",
 				    "all_day", "time_zone_edited"),
+	[RES_DATE_OVERRIDE] = LIST("unlock_at", "lock_at"),
 };
 
 /* Only on POST. */
@@ -219,6 +220,10 @@ char *exec_object_path(enum resource_kind kind, const char *course_id, const cha
 		return out;
 	case RES_CALENDAR_EVENT:
 		return xasprintf("/api/v1/calendar_events/%s", id);
+	case RES_DATE_OVERRIDE:
+		/* the owner's date_details: one shape for the override set (exec_date_details.c) */
+		return xasprintf("/api/v1/courses/%s/discussion_topics/%s/date_details%s", c, parent ? parent : "0",
+				 read ? "?per_page=100" : "");
 	default:
 		return xasprintf("/api/v1/courses/%s", c);
 	}

@@ -47,6 +47,7 @@ static const char *const kind_names[RES_NKINDS] = {
 	[RES_MODULE_ITEM] = "module_item",
 	[RES_PAGE] = "page",
 	[RES_CALENDAR_EVENT] = "calendar_event",
+	[RES_DATE_OVERRIDE] = "date_override",
 };
 
 static const char *const op_names[] = { "update", "create", "delete", "move" };

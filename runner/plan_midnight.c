@@ -69,6 +69,7 @@ static enum judge judged(enum resource_kind kind, enum plan_op op, const char *f
 			return J_NONE;   /* written through bulk_update: stored as sent */
 		/* fall through */
 	case RES_ASSIGNMENT_OVERRIDE:
+	case RES_DATE_OVERRIDE:   /* an Assign To override is an AssignmentOverride too (issue 15) */
 		return !strcmp(field, "due_at") || !strcmp(field, "lock_at") ? J_USER : J_NONE;
 	case RES_DISCUSSION_TOPIC:
 	case RES_ANNOUNCEMENT:

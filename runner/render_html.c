@@ -37,6 +37,8 @@
  * Monday) and data-count, days data-day and data-count, so tests and scripts can read the page.
  * Items are sorted once (O(n log n)); a day finds its items and its blackout by binary search, so a
  * 10,000-item plan costs no more per day than a small one.
+ * An ungraded discussion's Assign To override (kind date_override, issue 15) is an item like an
+ * assignment override: its unlock and lock dates, in a lighter green than its discussion's.
  * A day shows CHIPS_SHOWN chips and the rest in a <details> (no script needed). Date changes to
  * null are not placed; the calendar says how many there are.
  *
@@ -115,7 +117,8 @@ static const char STYLE[] =
 	"--out:#0a0d12}}\n"
 	".k-course{--k:#6e7781}.k-assignment{--k:#0969da}.k-assignment_override{--k:#54aeff}.k-quiz{--k:#8250df}"
 	".k-discussion_topic{--k:#1a7f37}.k-announcement{--k:#bf8700}.k-module{--k:#bc4c00}"
-	".k-module_item{--k:#fb8f44}.k-page{--k:#0e8a86}.k-calendar_event{--k:#bf3989}.k-object{--k:#6e7781}\n"
+	".k-module_item{--k:#fb8f44}.k-page{--k:#0e8a86}.k-calendar_event{--k:#bf3989}.k-date_override{--k:#4ac26b}"
+	".k-object{--k:#6e7781}\n"
 	".calsum{font-weight:600}.calsum.bad{color:var(--warn)}\n"
 	".legend{display:flex;flex-wrap:wrap;align-items:center;gap:.3em .5em;margin:.3em 0}"
 	".legend .chip{display:inline-block}\n"

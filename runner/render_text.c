@@ -229,6 +229,8 @@ const char *render_parent_kind(enum resource_kind kind)
 		return "module";
 	if (kind == RES_ASSIGNMENT_OVERRIDE)
 		return "assignment";
+	if (kind == RES_DATE_OVERRIDE)
+		return "discussion topic";
 	return NULL;
 }
 

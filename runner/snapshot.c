@@ -5,6 +5,9 @@
  *   + the pages of 7 lists: assignments (include[]=overrides, all_dates, override_assignment_dates
  *     =false), quizzes, discussion topics, announcements (only_announcements=true), modules
  *     (include[]=items), pages (include[]=body), calendar events (context_codes[], all_events)
+ *   + 1 GET date_details per ungraded discussion whose list entry has ungraded_discussion_overrides
+ *     (selective release, issue 15: a course without it costs nothing more; the overrides are kept
+ *     as the topic's "date_overrides")
  *   + 1 list per assignment with 25 or more overrides (Canvas caps all_dates there and reports
  *     all_dates_count instead, API.md 5.1), per module with more than 100 items (items are not
  *     inlined then, API.md 2), and 1 GET per page whose body the list did not carry (locked pages)
@@ -139,6 +142,33 @@ static void on_items(struct canvas *cv, cJSON *json, const struct err *err, void
 	free(s);
 }
 
+/* An ungraded topic's date_details: its overrides, each naming the topic, as "date_overrides". */
+static void on_date_details(struct canvas *cv, cJSON *json, const struct err *err, void *ud)
+{
+	struct sub *s = ud;
+	cJSON *ovs, *o;
+
+	(void)cv;
+	if (err->code) {
+		fail(s->job, err);
+	} else {
+		ovs = cJSON_DetachItemFromObjectCaseSensitive(json, "overrides");
+		if (!cJSON_IsArray(ovs)) {
+			cJSON_Delete(ovs);
+			ovs = cJSON_CreateArray();
+		}
+		cJSON_ArrayForEach(o, ovs)
+			if (!cJSON_HasObjectItem(o, "discussion_topic_id"))
+				cJSON_AddItemToObject(o, "discussion_topic_id",
+						      cJSON_Duplicate(cJSON_GetObjectItemCaseSensitive(s->obj, "id"), 1));
+		cJSON_DeleteItemFromObjectCaseSensitive(s->obj, "date_overrides");
+		cJSON_AddItemToObject(s->obj, "date_overrides", ovs);
+		cJSON_Delete(json);
+	}
+	job_step_done(s->job);
+	free(s);
+}
+
 static void on_page(struct canvas *cv, cJSON *json, const struct err *err, void *ud)
 {
 	struct sub *s = ud;
@@ -193,6 +223,19 @@ static void follow_ups(struct cjob *j, int which)
 				path = xasprintf("/api/v1/courses/%s/modules/%lld/items", j->pid, id);
 				w = xasprintf("the items of module %lld in course %s", id, j->given);
 				follow_up(j, it, path, w, on_items, 1);
+				free(path);
+				free(w);
+			}
+		} else if (lists[which] == RES_DISCUSSION_TOPIC) {
+			const cJSON *udo = cJSON_GetObjectItemCaseSensitive(it, "ungraded_discussion_overrides");
+
+			/* selective release: only a topic whose list entry has overrides costs a request */
+			if (cJSON_GetArraySize(udo) > 0 && id >= 0 &&
+			    !cJSON_IsNumber(cJSON_GetObjectItemCaseSensitive(it, "assignment_id"))) {
+				path = xasprintf("/api/v1/courses/%s/discussion_topics/%lld/date_details?per_page=100",
+						 j->pid, id);
+				w = xasprintf("the Assign To dates of discussion %lld in course %s", id, j->given);
+				follow_up(j, it, path, w, on_date_details, 0);
 				free(path);
 				free(w);
 			}
@@ -284,6 +327,9 @@ static void strip_all(enum resource_kind kind, cJSON *arr)
 		if (kind == RES_MODULE)
 			cJSON_ArrayForEach(sub, cJSON_GetObjectItemCaseSensitive(it, "items"))
 				resource_strip_derived(resource_get(RES_MODULE_ITEM), sub);
+		if (kind == RES_DISCUSSION_TOPIC)
+			cJSON_ArrayForEach(sub, cJSON_GetObjectItemCaseSensitive(it, "date_overrides"))
+				resource_strip_derived(resource_get(RES_DATE_OVERRIDE), sub);
 	}
 }
 

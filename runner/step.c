@@ -32,7 +32,7 @@ cJSON *step_list(struct step_ctx *cx, enum resource_kind kind)
 	const struct resource *res = resource_get(kind);
 	cJSON *a;
 
-	if (kind == RES_COURSE || kind == RES_MODULE_ITEM || kind == RES_ASSIGNMENT_OVERRIDE)
+	if (kind == RES_COURSE || kind == RES_MODULE_ITEM || kind == RES_ASSIGNMENT_OVERRIDE || kind == RES_DATE_OVERRIDE)
 		return NULL;
 	a = cJSON_GetObjectItemCaseSensitive(cx->course, res->seed_key);
 	if (!cJSON_IsArray(a)) {
@@ -107,7 +107,8 @@ int step_is_new(const cJSON *obj)
 /* The object's parent for the plan (module of an item, assignment of an override), or NULL. */
 static const char *parent_of(enum resource_kind kind, const cJSON *obj, char buf[32])
 {
-	const char *f = kind == RES_MODULE_ITEM ? "module_id" : kind == RES_ASSIGNMENT_OVERRIDE ? "assignment_id" : NULL;
+	const char *f = kind == RES_MODULE_ITEM ? "module_id" : kind == RES_ASSIGNMENT_OVERRIDE ? "assignment_id" :
+			kind == RES_DATE_OVERRIDE ? "discussion_topic_id" : NULL;
 	const cJSON *v = f ? cJSON_GetObjectItemCaseSensitive(obj, f) : NULL;
 
 	return v ? step_value_text(v, buf) : NULL;

@@ -6,7 +6,8 @@
  *                      due_at, unlock_at, lock_at (overrides: true, the default)
  *   quizzes            show_correct_answers_at, hide_correct_answers_at; due/unlock/lock_at too
  *                      when the quiz has no assignment in the course (ungraded surveys)
- *   discussions        delayed_post_at, lock_at, todo_date (a graded one's own lock_at too)
+ *   discussions        delayed_post_at, lock_at, todo_date (a graded one's own lock_at too); an
+ *                      ungraded one's Assign To overrides' unlock_at, lock_at (selective release)
  *   announcements      delayed_post_at, lock_at, todo_date (never set by Canvas on an announcement;
  *                      shifted if present, as API.md 10.2 lists it for both)
  *   modules            unlock_at
@@ -110,6 +111,7 @@ static const char *const ann_fields[] = { "delayed_post_at", "lock_at", "todo_da
 static const char *const module_fields[] = { "unlock_at", NULL };
 static const char *const page_fields[] = { "todo_date", "publish_at", NULL };
 static const char *const event_fields[] = { "start_at", "end_at", NULL };
+static const char *const dov_fields[] = { "unlock_at", "lock_at", NULL };
 static const char *const course_fields[] = { "start_at", "end_at", NULL };
 
 /* Pairs that must stay in order (first <= second) when both are set. */
@@ -756,6 +758,36 @@ static void link_partners(struct link *ix, size_t n, cJSON *list, enum resource_
 }
 
 /* The quizzes or topics of `list` that are not some assignment's partner, shifted on their own. */
+/* Selective release (issue 15, CURRENT.md 13): an ungraded topic with "Assign To" overrides keeps
+ * their dates only behind the Learning Object Dates API (learning_object_dates_controller.rb). The
+ * topic list says which topics have them for free (ungraded_discussion_overrides, lib/api/v1/
+ * discussion_topics.rb #serialize_additional_topic_fields), and only those cost a GET date_details
+ * (snapshot.c); their overrides are the topic's "date_overrides", each a change of kind
+ * date_override (parent: the topic) that apply writes with PUT .../date_details
+ * (exec_date_details.c). They move with the topic, by the same rule, when the topic moves and
+ * `overrides:` is on; an override whose own order the shift would break keeps its dates, with a
+ * skip. Pages carry no such sign in their list JSON (wiki_page_json), so a page's Assign To dates
+ * are not read (that would be one request per page of every course); a module's overrides have no
+ * dates. */
+static void shift_date_overrides(struct shift *sh, cJSON *topic)
+{
+	cJSON *o;
+
+	if (!sh->m->overrides)
+		return;
+	cJSON_ArrayForEach(o, cJSON_GetObjectItemCaseSensitive(topic, "date_overrides")) {
+		struct newdates nd;
+
+		if (!cJSON_HasObjectItem(o, "discussion_topic_id"))
+			cJSON_AddItemToObject(o, "discussion_topic_id",
+					      cJSON_Duplicate(cJSON_GetObjectItemCaseSensitive(topic, "id"), 1));
+		memset(&nd, 0, sizeof(nd));
+		compute(sh, RES_DATE_OVERRIDE, o, dov_fields, &nd);
+		if (!broken_order(sh, RES_DATE_OVERRIDE, o, &nd, "the override's dates are left as they are"))
+			write_dates(sh, RES_DATE_OVERRIDE, o, &nd);
+	}
+}
+
 static int shift_unlinked(struct shift *sh, struct link *ix, size_t n, cJSON *list, enum resource_kind kind,
 			  const char *const *fields)
 {
@@ -770,8 +802,8 @@ static int shift_unlinked(struct shift *sh, struct link *ix, size_t n, cJSON *li
 		r = selected1(sh, kind, it, fields);
 		if (r < 0)
 			return -1;
-		if (r)
-			shift_object(sh, kind, it, fields);
+		if (r && shift_object(sh, kind, it, fields) && kind == RES_DISCUSSION_TOPIC)
+			shift_date_overrides(sh, it);
 	}
 	return 0;
 }

@@ -2256,13 +2256,19 @@ static int ckpt_date(struct sim_req *rq, const char *key, cJSON **v)
 	return 1;
 }
 
-/* PUT .../discussion_topics/:topic_id/date_details of a checkpointed discussion: the sub-assignment
+/* PUT .../discussion_topics/:id/date_details of a checkpointed discussion: the sub-assignment
  * part of the Learning Object Dates API (LearningObjectDatesController#update ->
  * #update_checkpointed_assignment, #prepare_checkpoints_dates; Checkpoints::
  * DiscussionCheckpointUpdaterService and DiscussionCheckpointCommonService#date_fields). */
-static void put_checkpoint_dates(struct sim_req *rq, struct sim_resp *rs)
+int sim_topic_checkpointed(cJSON *course, const cJSON *topic)
 {
-	cJSON *topic = sim_find_id(sim_course_kind(rq->course, "discussion_topics"), sim_param(rq, "topic_id"));
+	cJSON *a = topic ? sim_linked_assignment(course, topic) : NULL;
+
+	return a && cJSON_GetArraySize(get(a, "checkpoints")) > 0;
+}
+
+void sim_checkpoint_dates_put(struct sim_req *rq, struct sim_resp *rs, cJSON *topic)
+{
 	cJSON *a = topic ? sim_linked_assignment(rq->course, topic) : NULL, *copy, *errs, *v = NULL, *c;
 	const char *shared[2] = { "unlock_at", "lock_at" };
 	int i, k, r;
@@ -2351,7 +2357,5 @@ const struct sim_route sim_routes_assignments[] = {
 	{ "GET", ASG "/:assignment_id/overrides/:id", get_override, ROUTE_COURSE },
 	{ "PUT", ASG "/:assignment_id/overrides/:id", put_override, ROUTE_COURSE },
 	{ "DELETE", ASG "/:assignment_id/overrides/:id", delete_override, ROUTE_COURSE },
-	{ "PUT", "/api/v1/courses/:course_id/discussion_topics/:topic_id/date_details", put_checkpoint_dates,
-	  ROUTE_COURSE },
 	{ NULL, NULL, NULL, 0 },
 };

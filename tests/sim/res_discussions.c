@@ -198,6 +198,12 @@ static cJSON *topic_render(const struct sim_req *rq, cJSON *course, const cJSON 
 	a = sim_linked_assignment(course, t);
 	if ((flags & WITH_ASSIGNMENT) && a)
 		sim_set(o, "assignment", assignment_brief(rq, course, a));
+	/* selective release (res_date_details.c): stored overrides are not topic fields; an ungraded
+	 * topic lists them as ungraded_discussion_overrides */
+	cJSON_DeleteItemFromObjectCaseSensitive(o, "assignment_overrides");
+	cJSON_DeleteItemFromObjectCaseSensitive(o, "only_visible_to_overrides");
+	if (!cJSON_IsNumber(cJSON_GetObjectItemCaseSensitive(t, "assignment_id")))
+		sim_set(o, "ungraded_discussion_overrides", sim_date_overrides_json(t, id));
 
 	/* Canvas defaults for whatever the stored object leaves out */
 	sim_default_str(o, "title", "No Title");

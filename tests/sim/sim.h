@@ -124,6 +124,9 @@ extern const struct sim_route sim_routes_pages[];
 extern const struct sim_route sim_routes_discussions[];
 extern const struct sim_route sim_routes_quizzes[];
 extern const struct sim_route sim_routes_calendar[];
+extern const struct sim_route sim_routes_date_details[];
+/* res_date_details.c: an ungraded topic's overrides as its JSON lists them (ungraded_discussion_overrides). */
+cJSON *sim_date_overrides_json(const cJSON *obj, int64_t owner);
 
 /* ---------------------------------------------------------------- the simulator */
 
@@ -213,6 +216,11 @@ cJSON *sim_find_course(struct sim *s, const char *id);
 /* The assignment of a graded quiz or topic: the course's assignment whose id is obj.assignment_id
  * (a JSON number), or NULL. */
 cJSON *sim_linked_assignment(cJSON *course, const cJSON *obj);
+
+/* res_assignments.c: whether a discussion topic's assignment has checkpoints, and the
+ * checkpointed branch of PUT .../discussion_topics/:id/date_details (res_date_details.c routes it). */
+int sim_topic_checkpointed(cJSON *course, const cJSON *topic);
+void sim_checkpoint_dates_put(struct sim_req *rq, struct sim_resp *rs, cJSON *topic);
 int64_t sim_id(const cJSON *obj);            /* obj.id as an integer, -1 when absent */
 /* A JSON number as int64_t, clamped to its range (a plain cast of 1e300 is undefined behaviour). */
 int64_t sim_i64(double d);

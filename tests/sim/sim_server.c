@@ -41,6 +41,7 @@
 static const struct sim_route *const route_tables[] = {
 	sim_routes_courses, sim_routes_assignments, sim_routes_modules, sim_routes_pages,
 	sim_routes_discussions, sim_routes_quizzes, sim_routes_calendar, sim_routes_progress,
+	sim_routes_date_details,
 };
 
 struct conn {

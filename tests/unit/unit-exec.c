@@ -234,6 +234,30 @@ static void test_bulk_body(void **state)
 	cJSON_Delete(v4);
 }
 
+/* PUT date_details (exec_date_details.c): every override of the topic, with id, target and dates;
+ * those of the one written replaced; a null target left out; no topic dates. */
+static void test_date_details_body(void **state)
+{
+	cJSON *ovs = cJSON_Parse("[{\"id\":94621,\"discussion_topic_id\":9462,\"title\":\"Section B\","
+				 "\"course_section_id\":94602,\"unlock_at\":\"2026-02-05T08:00:00Z\","
+				 "\"lock_at\":\"2026-02-25T08:00:00Z\"},"
+				 "{\"id\":94622,\"title\":\"2 students\",\"student_ids\":[7,8],\"group_id\":null,"
+				 "\"unlock_at\":null,\"lock_at\":\"2026-02-26T08:00:00Z\"}]");
+	cJSON *fields = cJSON_Parse("{\"unlock_at\":\"2026-02-12T08:00:00Z\",\"due_at\":\"x\"}");
+	cJSON *body;
+
+	(void)state;
+	body = exec_date_details_body(ovs, "94621", fields);
+	assert_json(body, "{\"assignment_overrides\":["
+			  "{\"id\":94621,\"course_section_id\":94602,\"title\":\"Section B\","
+			  "\"lock_at\":\"2026-02-25T08:00:00Z\",\"unlock_at\":\"2026-02-12T08:00:00Z\"},"
+			  "{\"id\":94622,\"student_ids\":[7,8],\"title\":\"2 students\",\"unlock_at\":null,"
+			  "\"lock_at\":\"2026-02-26T08:00:00Z\"}]}");
+	cJSON_Delete(body);
+	cJSON_Delete(fields);
+	cJSON_Delete(ovs);
+}
+
 /* ---------------------------------------------------------------- comparing */
 
 static void test_html_normalize(void **state)
@@ -614,6 +638,7 @@ int main(void)
 		cmocka_unit_test(test_paths),
 		cmocka_unit_test(test_bodies_per_kind),
 		cmocka_unit_test(test_bulk_body),
+		cmocka_unit_test(test_date_details_body),
 		cmocka_unit_test(test_html_normalize),
 		cmocka_unit_test(test_value_matches),
 		cmocka_unit_test(test_strip_for_create),
