@@ -116,7 +116,7 @@ static void test_paths(void **state)
 		{ RES_COURSE, "4821", NULL, 0, "/api/v1/courses/4821?include[]=syllabus_body" },
 		{ RES_ASSIGNMENT, "7101", NULL, 0, "/api/v1/courses/4821/assignments/7101" },
 		{ RES_ASSIGNMENT, "7101", NULL, 1,
-		  "/api/v1/courses/4821/assignments/7101?include[]=overrides&override_assignment_dates=false" },
+		  "/api/v1/courses/4821/assignments/7101?include[]=overrides&include[]=checkpoints&override_assignment_dates=false" },
 		{ RES_ASSIGNMENT_OVERRIDE, "9111", "9101", 0, "/api/v1/courses/4821/assignments/9101/overrides/9111" },
 		{ RES_QUIZ, "7201", NULL, 0, "/api/v1/courses/4821/quizzes/7201" },
 		{ RES_DISCUSSION_TOPIC, "7301", NULL, 0, "/api/v1/courses/4821/discussion_topics/7301" },
