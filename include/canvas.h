@@ -61,6 +61,10 @@ void canvas_send_later(struct canvas *cv, double delay_s, const char *method, co
 struct http *canvas_http(struct canvas *cv);
 const char *canvas_base_url(const struct canvas *cv);
 
+/* Whether two Canvas base URLs name the same Canvas: equal but for trailing slashes; NULL is never
+ * the same as anything. */
+int canvas_same_base_url(const char *a, const char *b);
+
 /* Fill err from a finished request that did not succeed, naming `what`; 0 for a 2xx. */
 int canvas_response_error(struct err *err, const struct http_req *r, const char *what);
 /* One sentence from any of Canvas's error bodies (API.md 1.3), malloced; NULL if none found. */

@@ -81,6 +81,21 @@ const char *canvas_base_url(const struct canvas *cv)
 	return http_base_url(cv->http);
 }
 
+int canvas_same_base_url(const char *a, const char *b)
+{
+	size_t la, lb;
+
+	if (!a || !b)
+		return 0;
+	la = strlen(a);
+	lb = strlen(b);
+	while (la && a[la - 1] == '/')
+		la--;
+	while (lb && b[lb - 1] == '/')
+		lb--;
+	return la == lb && !strncmp(a, b, la);
+}
+
 char *canvas_path_id(const char *id)
 {
 	struct buf b = BUF_INIT;

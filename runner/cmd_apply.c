@@ -79,17 +79,10 @@
 int apply_check_base(const struct canvas *cv, const struct plan *p, const char *what, struct err *err)
 {
 	const char *a = canvas_base_url(cv), *b = p->base_url;
-	size_t la, lb;
 
 	if (!b)
 		return err_set(err, ERR_USAGE, "%s names no Canvas (no base_url); refusing to guess", what);
-	la = strlen(a);
-	lb = strlen(b);
-	while (la && a[la - 1] == '/')
-		la--;
-	while (lb && b[lb - 1] == '/')
-		lb--;
-	if (la != lb || strncmp(a, b, la))
+	if (!canvas_same_base_url(a, b))
 		return err_set(err, ERR_USAGE, "%s was made against %s, but the configured Canvas is %s; refusing to "
 			       "apply it elsewhere (make a new plan there, or use --url %s)", what, b, a, b);
 	return 0;

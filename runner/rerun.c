@@ -45,6 +45,7 @@
 #include <cjson/cJSON.h>
 
 #include "buf.h"
+#include "canvas.h"
 #include "dates.h"
 #include "dateshift.h"
 #include "journal.h"
@@ -79,22 +80,6 @@ static char *first_line(const char *path)
 static const char *hdr(const struct journal_log *l, const char *k)
 {
 	return cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(l->header, k));
-}
-
-/* Two Canvas URLs equal but for trailing slashes. */
-static int same_url(const char *a, const char *b)
-{
-	size_t la, lb;
-
-	if (!a || !b)
-		return 0;
-	la = strlen(a);
-	lb = strlen(b);
-	while (la && a[la - 1] == '/')
-		la--;
-	while (lb && b[lb - 1] == '/')
-		lb--;
-	return la == lb && !strncmp(a, b, la);
 }
 
 static int newest_first(const void *a, const void *b)
@@ -151,7 +136,7 @@ int rerun_load(struct rerun **out, const char *dir, const char *base_url, const 
 		}
 		free(line);
 		free(path);
-		if (!same_url(hdr(l, "base_url"), base_url) || !hdr(l, "recipe_sha256") ||
+		if (!canvas_same_base_url(hdr(l, "base_url"), base_url) || !hdr(l, "recipe_sha256") ||
 		    strcmp(hdr(l, "recipe_sha256"), recipe_sha256) || rollbacks_undone(l->path, &rb)) {
 			journal_log_free(l);
 			continue;
