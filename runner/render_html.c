@@ -7,7 +7,7 @@
  *
  * Layout: a header (recipe, description, Canvas, created; the summary line, the counts by op and,
  * when there are dated items, "N items move onto a weekend, M land in a blackout"), then one section per
- * course (the same grouping as the text, render_internal.h): its calendar when it has date
+ * course (the plan walker, render_walk.c, as for the text): its calendar when it has date
  * changes, then a table -- object, field, before, after, steps, note -- where an object's cell
  * spans its fields' rows, then the course's skipped entries. Values read as in the text (quoted
  * strings; dates in the course's zone, with the UTC instant on a line under them so a narrow column

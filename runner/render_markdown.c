@@ -6,8 +6,8 @@
  * decides on -- the summary line (the same words as the text's) and a table with one row per
  * course (changes, objects, creates / updates / deletes / moves, skipped: the ops are what a
  * reviewer weighs, a delete above all) -- and puts the detail of each course in a collapsed
- * <details> block (open when the plan has one course), grouped by object as in the text
- * (render_internal.h). Dates read as in the text: local time with weekday in the course's zone,
+ * <details> block (open when the plan has one course), grouped by object as in the text (the plan
+ * walker, render_walk.c). Dates read as in the text: local time with weekday in the course's zone,
  * before → after, then the UTC instants. Scalars sit inline; HTML fields and long or multi-line
  * text are a fenced ```diff block, so both forges colour the removed and added lines.
  *
@@ -44,7 +44,9 @@
  * closing lines: the course where the room ends says how many of its changes are not shown and
  * closes its <details>; the courses after it are one line with their counts, pointing to the plan
  * file and `--format text`. Pieces are appended whole, so the output never ends inside a UTF-8
- * sequence, a fence or a <details> block. Rendering up to three times costs little next to the
+ * sequence, a fence or a <details> block: the walker's callbacks (md_course, md_object, md_change,
+ * md_object_end, md_skip, md_course_end) make each piece and say when the rest of a course is
+ * left out or the trial is over. Rendering up to three times costs little next to the
  * network time of a plan, and is simpler than predicting the size of each level.
  *
  * Rejected: a table row per change (a diff does not fit in a cell; dates and names make rows too

@@ -220,7 +220,8 @@ static void object_at(struct render_object *o, const struct plan *p, const struc
 /* ---------------------------------------------------------------- the walk */
 
 /* The objects of g; RENDER_WALK_NEXT when a callback left the rest of the course. */
-static int walk_objects(const struct plan *p, const struct render_group *g, const struct render_walk *w, void *ctx)
+static int walk_objects(const struct plan *p, const struct render_group *g, const struct render_walk *w,
+			void *ctx)
 {
 	struct render_object o;
 	size_t i, j;
