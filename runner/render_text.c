@@ -68,7 +68,6 @@ void render_put_safe(struct buf *out, const char *s, size_t len)
 }
 
 struct tctx {
-	const struct plan *p;
 	struct buf *out;
 	int color;
 	struct textdiff_style st;
@@ -575,7 +574,6 @@ void render_text(const struct plan *p, struct buf *out, const struct render_opts
 	if (!o)
 		o = &defaults;
 	memset(&t, 0, sizeof(t));
-	t.p = p;
 	t.out = out;
 	t.color = o->color;
 	t.st.color = o->color;
