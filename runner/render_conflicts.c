@@ -14,13 +14,13 @@
  *
  * Why: one warning per change ("changed in Canvas since the plan: it is ..., the plan expected
  * ...", in UTC, 185 of them when a course was edited) told the person neither which objects were
- * touched nor what to do. Grouped like the plan (the same course line, object names and values:
- * render_text.c's helpers, dates in the course's zone), a person compares three values per field
- * and decides between a new plan and --force; the counts are what apply's closing line says
- * --force would write over. A field is on one line when that fits in WRAP columns, else its three
- * values are on lines of their own, aligned (two dates never fit). Values are capped at VALUE_CAP
- * bytes (an HTML body: the journal has it whole). Everything from the server or the plan is
- * neutralised as in the text plan.
+ * touched nor what to do. Grouped like the plan (the plan walker, render_walk.c; the same course
+ * line, object names and values: render_text.c's helpers, dates in the course's zone), a person
+ * compares three values per field and decides between a new plan and --force; the counts are what
+ * apply's closing line says --force would write over. A field is on one line when that fits in
+ * WRAP columns, else its three values are on lines of their own, aligned (two dates never fit).
+ * Values are capped at VALUE_CAP bytes (an HTML body: the journal has it whole). Everything from
+ * the server or the plan is neutralised as in the text plan.
  *
  * Creates that met an object (exec.c) are not here: their own message says what to do.
  * Rejected: a diff of before and now (three short values read better side by side; bodies are cut
@@ -99,69 +99,83 @@ static void put_list(struct buf *out, const struct plan *p, const struct render_
 		buf_putc(out, '\n');
 }
 
+struct cctx {
+	const struct plan *p;
+	const struct render_conflict **at;    /* by change index; NULL: no conflict */
+	size_t max_objects, shown;
+	struct render_conflict_counts *counts;
+	struct buf body, tmp;
+	int course_shown;
+};
+
+static int conflicts_course(void *ctx, const struct render_group *g)
+{
+	struct cctx *x = ctx;
+
+	(void)g;
+	x->course_shown = 0;
+	return RENDER_WALK_ON;
+}
+
+/* One object: counted; shown (its course line first) when it has conflicts, up to max_objects. */
+static void conflicts_object(void *ctx, const struct render_object *o)
+{
+	struct cctx *x = ctx;
+	const struct render_group *grp = o->g;
+	size_t k, changed = 0, gone = 0, any = 0;
+
+	for (k = o->i; k < o->end; k++) {
+		const struct render_conflict *rc = x->at[grp->changes[k]];
+
+		any += rc != NULL;
+		changed += rc && rc->why == RENDER_CONFLICT_CHANGED;
+		gone += rc && rc->why == RENDER_CONFLICT_GONE;
+	}
+	x->counts->fields += changed;
+	x->counts->objects += changed > 0;
+	x->counts->gone += gone > 0;
+	if (!any)
+		return;
+	if (x->max_objects && x->shown >= x->max_objects) {
+		x->counts->objects_left_out++;
+		return;
+	}
+	x->shown++;
+	if (!x->course_shown) {
+		buf_putc(&x->body, '\n');
+		render_course_line(&x->body, grp);
+		x->course_shown = 1;
+	}
+	buf_puts(&x->body, o->first->op == PLAN_DELETE ? "  - " : "  ~ ");
+	render_object_name(&x->body, o->first);
+	buf_putc(&x->body, '\n');
+	for (k = o->i; k < o->end; k++) {
+		const struct render_conflict *rc = x->at[grp->changes[k]];
+
+		if (rc && rc->why == RENDER_CONFLICT_CHANGED)
+			put_changed(&x->body, &x->tmp, &x->p->changes[grp->changes[k]], rc->live, o->zone);
+	}
+	put_list(&x->body, x->p, grp, o->i, o->end, x->at, RENDER_CONFLICT_GONE,
+		 "      no longer in Canvas, so not written: ");
+	put_list(&x->body, x->p, grp, o->i, o->end, x->at, RENDER_CONFLICT_WITH,
+		 "      held back with it (unchanged in Canvas): ");
+}
+
 void render_conflicts(const struct plan *p, const struct render_conflict *v, size_t n, size_t max_objects,
 		      struct buf *out, struct render_conflict_counts *counts)
 {
-	const struct render_conflict **at = xcalloc(p->nchanges ? p->nchanges : 1, sizeof(*at));
+	static const struct render_walk walk = { conflicts_course, conflicts_object, NULL, NULL, NULL, NULL };
+	struct cctx x = { p, NULL, max_objects, 0, counts, BUF_INIT, BUF_INIT, 0 };
 	struct render_groups g;
-	struct buf body = BUF_INIT, tmp = BUF_INIT;
-	size_t gi, i, k, shown = 0;
+	size_t k;
 
+	x.at = xcalloc(p->nchanges ? p->nchanges : 1, sizeof(*x.at));
 	memset(counts, 0, sizeof(*counts));
 	for (k = 0; k < n; k++)
 		if (v[k].change < p->nchanges)
-			at[v[k].change] = &v[k];
+			x.at[v[k].change] = &v[k];
 	render_groups_init(&g, p);
-	for (gi = 0; gi < g.n; gi++) {
-		const struct render_group *grp = &g.v[gi];
-		const char *zone = render_zone(grp);
-		int course_shown = 0;
-
-		for (i = 0; i < grp->nchanges;) {
-			size_t end = render_block_end(p, grp, i), changed = 0, gone = 0, any = 0;
-			const struct plan_change *c0 = &p->changes[grp->changes[i]];
-
-			for (k = i; k < end; k++) {
-				const struct render_conflict *rc = at[grp->changes[k]];
-
-				any += rc != NULL;
-				changed += rc && rc->why == RENDER_CONFLICT_CHANGED;
-				gone += rc && rc->why == RENDER_CONFLICT_GONE;
-			}
-			counts->fields += changed;
-			counts->objects += changed > 0;
-			counts->gone += gone > 0;
-			if (!any) {
-				i = end;
-				continue;
-			}
-			if (max_objects && shown >= max_objects) {
-				counts->objects_left_out++;
-				i = end;
-				continue;
-			}
-			shown++;
-			if (!course_shown) {
-				buf_putc(&body, '\n');
-				render_course_line(&body, grp);
-				course_shown = 1;
-			}
-			buf_puts(&body, c0->op == PLAN_DELETE ? "  - " : "  ~ ");
-			render_object_name(&body, c0);
-			buf_putc(&body, '\n');
-			for (k = i; k < end; k++) {
-				const struct render_conflict *rc = at[grp->changes[k]];
-
-				if (rc && rc->why == RENDER_CONFLICT_CHANGED)
-					put_changed(&body, &tmp, &p->changes[grp->changes[k]], rc->live, zone);
-			}
-			put_list(&body, p, grp, i, end, at, RENDER_CONFLICT_GONE,
-				 "      no longer in Canvas, so not written: ");
-			put_list(&body, p, grp, i, end, at, RENDER_CONFLICT_WITH,
-				 "      held back with it (unchanged in Canvas): ");
-			i = end;
-		}
-	}
+	render_walk(p, &g, &walk, &x);
 	if (counts->fields || counts->gone) {
 		buf_puts(out, "Changed in Canvas since the plan, so not written:");
 		if (counts->fields)
@@ -172,12 +186,12 @@ void render_conflicts(const struct plan *p, const struct render_conflict *v, siz
 				   counts->gone == 1 ? "" : "s");
 		buf_putc(out, '\n');
 	}
-	buf_add(out, body.ptr, body.len);
+	buf_add(out, x.body.ptr, x.body.len);
 	if (counts->objects_left_out)
 		buf_printf(out, "\n  ... and %zu more object%s with conflicts, not shown\n", counts->objects_left_out,
 			   counts->objects_left_out == 1 ? "" : "s");
-	buf_release(&body);
-	buf_release(&tmp);
+	buf_release(&x.body);
+	buf_release(&x.tmp);
 	render_groups_release(&g);
-	free(at);
+	free(x.at);
 }

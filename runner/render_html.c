@@ -7,7 +7,7 @@
  *
  * Layout: a header (recipe, description, Canvas, created; the summary line, the counts by op and,
  * when there are dated items, "N items move onto a weekend, M land in a blackout"), then one section per
- * course (the same grouping as the text, render_internal.h): its calendar when it has date
+ * course (the plan walker, render_walk.c, as for the text): its calendar when it has date
  * changes, then a table -- object, field, before, after, steps, note -- where an object's cell
  * spans its fields' rows, then the course's skipped entries. Values read as in the text (quoted
  * strings; dates in the course's zone, with the UTC instant on a line under them so a narrow column
@@ -64,7 +64,6 @@
 #include "dates.h"
 #include "dateshift.h"
 #include "render_internal.h"
-#include "resource.h"
 #include "textdiff.h"
 #include "xalloc.h"
 
@@ -141,11 +140,15 @@ static const char STYLE[] =
 	".chip .cf{color:var(--muted)}.chip.warn{outline:1px solid var(--warn)}\n"
 	"td.day details{margin-top:0}td.day summary{font-size:12px}\n";
 
+struct cal;
+
 struct hctx {
 	const struct plan *p;
 	struct buf *out;
 	struct buf tmp, raw;      /* scratch: neutralised text, raw values */
 	size_t full_used;         /* bytes of full texts embedded so far */
+	const struct render_groups *groups;
+	struct cal *cals;         /* one per group */
 };
 
 /* 1 when n more bytes of full text fit in the page (and counts them). */
@@ -360,16 +363,12 @@ static int put_diff(struct hctx *h, const struct plan_change *c)
  * narrow column never breaks a date in the middle. -1 when v is no date (the caller shows it). */
 static int put_date_cell(struct hctx *h, const cJSON *v, const char *zone, const char *cls)
 {
-	struct dates_local l;
 	char loc[48], utc[32];
-	int64_t t;
 
-	if (!cJSON_IsString(v) || dates_parse(v->valuestring, &t))
+	if (!cJSON_IsString(v) || render_date_split(v->valuestring, zone, loc, utc))
 		return -1;
-	dates_format_utc(t, utc);
 	buf_printf(h->out, "<td class=\"val %s\">", cls);
-	if (zone && dates_to_local(t, zone, &l) == 0) {
-		dates_format_local(&l, loc);
+	if (loc[0]) {
 		buf_puts(h->out, "<span class=\"loc\">");
 		escs(h, loc);
 		buf_puts(h->out, "</span><br><span class=\"utc\">");
@@ -427,13 +426,13 @@ static void put_create_cell(struct hctx *h, const struct plan_change *c, const c
 	buf_puts(h->out, "</ul></td>");
 }
 
-static void put_object_cell(struct hctx *h, const struct plan_change *first, const char *op, size_t rows)
+static void put_object_cell(struct hctx *h, const struct render_object *o)
 {
+	const struct plan_change *first = o->first;
 	const char *pk = render_parent_kind(first->kind);
-	const char *mark = !strcmp(op, "create") ? "+" : !strcmp(op, "delete") ? "-" : "~";
 
-	buf_printf(h->out, "<td class=\"obj\" rowspan=\"%zu\"><span class=\"op op-%s\">%s</span>",
-		   rows, op, mark);
+	buf_printf(h->out, "<td class=\"obj\" rowspan=\"%zu\"><span class=\"op op-%s\">%c</span>",
+		   o->end - o->i, plan_op_name(o->op), o->marker);
 	escs(h, render_kind_name(first->kind));
 	buf_putc(h->out, ' ');
 	escs(h, first->id);
@@ -478,66 +477,54 @@ static void put_change_row(struct hctx *h, const struct plan_change *c, const ch
 	buf_puts(h->out, "</td></tr>\n");
 }
 
-static void put_changes(struct hctx *h, const struct render_group *g)
+/* One row per change; the object's cell spans its rows. */
+static void html_change(void *ctx, const struct render_object *o, const struct plan_change *c)
 {
-	const struct plan *p = h->p;
-	const char *zone = render_zone(g);
-	size_t i, j;
+	struct hctx *h = ctx;
 
-	buf_puts(h->out, "<table class=\"changes\">\n<thead><tr><th>Object</th><th>Field</th><th>Before</th>"
-		 "<th>After</th><th>Steps</th><th>Note</th></tr></thead>\n<tbody>\n");
-	for (i = 0; i < g->nchanges;) {
-		size_t end = render_block_end(p, g, i);
-		const char *op = "update";
-
-		for (j = i; j < end; j++) {
-			enum plan_op o = p->changes[g->changes[j]].op;
-
-			if (o == PLAN_CREATE)
-				op = "create";
-			else if (o == PLAN_DELETE && strcmp(op, "create"))
-				op = "delete";
-			else if (o == PLAN_MOVE && !strcmp(op, "update"))
-				op = "move";
-		}
-		for (j = i; j < end; j++) {
-			buf_printf(h->out, "<tr class=\"%s\">", plan_op_name(p->changes[g->changes[j]].op));
-			if (j == i)
-				put_object_cell(h, &p->changes[g->changes[i]], op, end - i);
-			put_change_row(h, &p->changes[g->changes[j]], zone);
-		}
-		i = end;
-	}
-	buf_puts(h->out, "</tbody>\n</table>\n");
+	buf_printf(h->out, "<tr class=\"%s\">", plan_op_name(c->op));
+	if (c == o->first)
+		put_object_cell(h, o);
+	put_change_row(h, c, o->zone);
 }
 
-static void put_skips(struct hctx *h, const struct render_group *g)
+/* The end of the course's table of changes after its last object. */
+static int html_object_end(void *ctx, const struct render_object *o)
 {
-	size_t i;
+	struct hctx *h = ctx;
 
-	buf_puts(h->out, "<h3>Skipped</h3>\n<table class=\"skipped\">\n<thead><tr><th>Object</th><th>Field</th>"
-		 "<th>Reason</th><th>Step</th></tr></thead>\n<tbody>\n");
-	for (i = 0; i < g->nskips; i++) {
-		const struct plan_skip *s = &h->p->skipped[g->skips[i]];
+	if (o->end == o->g->nchanges)
+		buf_puts(h->out, "</tbody>\n</table>\n");
+	return RENDER_WALK_ON;
+}
 
-		buf_puts(h->out, "<tr><td class=\"obj\">");
-		escs(h, render_kind_name(s->kind));
-		buf_putc(h->out, ' ');
-		escs(h, s->id);
-		if (s->name && *s->name) {
-			buf_puts(h->out, "<br><span class=\"name\">");
-			escs(h, s->name);
-			buf_puts(h->out, "</span>");
-		}
-		buf_puts(h->out, "</td><td class=\"field\"><code>");
-		escs(h, s->field);
-		buf_puts(h->out, "</code></td><td>");
-		escs(h, s->reason);
-		buf_puts(h->out, "</td><td class=\"steps\">");
-		escs(h, s->step);
-		buf_puts(h->out, "</td></tr>\n");
+/* The course's skipped entries: a table of their own after the changes. */
+static int html_skip(void *ctx, const struct render_group *g, const struct plan_skip *s, size_t k)
+{
+	struct hctx *h = ctx;
+
+	if (k == 0)
+		buf_puts(h->out, "<h3>Skipped</h3>\n<table class=\"skipped\">\n<thead><tr><th>Object</th>"
+			 "<th>Field</th><th>Reason</th><th>Step</th></tr></thead>\n<tbody>\n");
+	buf_puts(h->out, "<tr><td class=\"obj\">");
+	escs(h, render_kind_name(s->kind));
+	buf_putc(h->out, ' ');
+	escs(h, s->id);
+	if (s->name && *s->name) {
+		buf_puts(h->out, "<br><span class=\"name\">");
+		escs(h, s->name);
+		buf_puts(h->out, "</span>");
 	}
-	buf_puts(h->out, "</tbody>\n</table>\n");
+	buf_puts(h->out, "</td><td class=\"field\"><code>");
+	escs(h, s->field);
+	buf_puts(h->out, "</code></td><td>");
+	escs(h, s->reason);
+	buf_puts(h->out, "</td><td class=\"steps\">");
+	escs(h, s->step);
+	buf_puts(h->out, "</td></tr>\n");
+	if (k + 1 == g->nskips)
+		buf_puts(h->out, "</tbody>\n</table>\n");
+	return RENDER_WALK_ON;
 }
 
 /* ---------------------------------------------------------------- the calendar */
@@ -782,7 +769,7 @@ static void put_hover_date(struct buf *out, const cJSON *v, const char *zone)
 	else if (cJSON_IsString(v) && !dates_parse(v->valuestring, &t) && !dates_to_local(t, zone, &l))
 		put_local_short(out, &l);
 	else
-		render_value(out, RES_COURSE, NULL, v, NULL, 80);
+		render_plain_value(out, v, 80);
 }
 
 /* "due_at" -> "due", "show_correct_answers_at" -> "show answers", "todo_date" -> "to-do". */
@@ -808,33 +795,18 @@ static void put_field_label(struct buf *out, const char *field)
 		buf_putc(out, field[i] == '_' ? ' ' : field[i]);
 }
 
-/* A kind's CSS class suffix: its plan name ("discussion_topic"), or "object". */
-static const char *kind_class(enum resource_kind kind)
-{
-	return (unsigned)kind < RES_NKINDS ? plan_kind_name(kind) : "object";
-}
-
-/* The kind a change shows as on the calendar: a New Quiz's assignment and overrides as a quiz
- * (plan_change.shows_as, runner/plan_shows.c), else its own. */
-static enum resource_kind shown_kind(const struct plan_change *ch)
-{
-	int k = ch->shows_as ? plan_kind_from_name(ch->shows_as) : -1;
-
-	return k == RES_QUIZ || k == RES_DISCUSSION_TOPIC ? (enum resource_kind)k : ch->kind;
-}
-
 static void put_chip(struct hctx *h, const struct cal *c, const struct cal_item *it)
 {
 	const struct plan_change *ch = &h->p->changes[it->change];
 	const char *pk = render_parent_kind(ch->kind);
-	enum resource_kind sk = shown_kind(ch);
+	enum resource_kind sk = render_shown_kind(ch);
+	const char *label = render_shown_label(ch);
 
-	buf_printf(h->out, "<li class=\"chip k-%s%s\" data-kind=\"%s\" title=\"", kind_class(sk),
-		   it->flags & (CAL_WEEKEND | CAL_BLACKOUT) ? " warn" : "", kind_class(sk));
+	buf_printf(h->out, "<li class=\"chip k-%s%s\" data-kind=\"%s\" title=\"", render_kind_class(sk),
+		   it->flags & (CAL_WEEKEND | CAL_BLACKOUT) ? " warn" : "", render_kind_class(sk));
 	buf_reset(&h->raw);
-	if (sk != ch->kind)
-		buf_printf(&h->raw, "%s, %s ", sk == RES_QUIZ ? "New Quiz" : "checkpointed discussion",
-			   render_kind_name(ch->kind));
+	if (label)
+		buf_printf(&h->raw, "%s, %s ", label, render_kind_name(ch->kind));
 	else
 		buf_printf(&h->raw, "%s ", render_kind_name(ch->kind));
 	buf_puts(&h->raw, ch->id ? ch->id : "");
@@ -961,15 +933,15 @@ static void put_legend(struct hctx *h, const struct cal *c)
 	int k;
 
 	for (i = 0; i < c->n; i++) {
-		enum resource_kind kind = shown_kind(&h->p->changes[c->items[i].change]);
+		int kind = (int)render_shown_kind(&h->p->changes[c->items[i].change]);
 
-		if ((unsigned)kind < RES_NKINDS)
+		if (render_kind_known(kind))
 			seen |= 1u << kind;
 	}
 	buf_puts(h->out, "<p class=\"legend\">");
-	for (k = 0; k < RES_NKINDS; k++)
+	for (k = 0; render_kind_known(k); k++)
 		if (seen & (1u << k))
-			buf_printf(h->out, "<span class=\"chip k-%s\">%s</span>", kind_class((enum resource_kind)k),
+			buf_printf(h->out, "<span class=\"chip k-%s\">%s</span>", render_kind_class((enum resource_kind)k),
 				   render_kind_name((enum resource_kind)k));
 	buf_puts(h->out, "<span class=\"sw we\"></span>weekend<span class=\"sw bo\"></span>blackout"
 		 "<span class=\"flag\">&#9888;</span>an item moved onto a weekend or into a blackout</p>\n");
@@ -1054,9 +1026,12 @@ static void put_calendar(struct hctx *h, const struct cal *c)
 
 /* ---------------------------------------------------------------- the page */
 
-static void put_course(struct hctx *h, const struct render_group *g, const struct cal *c)
+/* The course's heading, its calendar, and the head of its table of changes. */
+static int html_course(void *ctx, const struct render_group *g)
 {
+	struct hctx *h = ctx;
 	const struct plan_course *pc = g->course;
+	const struct cal *c = &h->cals[g - h->groups->v];
 	const char *zone = render_zone(g);
 
 	buf_puts(h->out, "<section class=\"course\">\n<h2>Course ");
@@ -1081,9 +1056,16 @@ static void put_course(struct hctx *h, const struct render_group *g, const struc
 	if (g->nchanges && c->n)
 		buf_puts(h->out, "<h3>Changes</h3>\n");
 	if (g->nchanges)
-		put_changes(h, g);
-	if (g->nskips)
-		put_skips(h, g);
+		buf_puts(h->out, "<table class=\"changes\">\n<thead><tr><th>Object</th><th>Field</th><th>Before</th>"
+			 "<th>After</th><th>Steps</th><th>Note</th></tr></thead>\n<tbody>\n");
+	return RENDER_WALK_ON;
+}
+
+static void html_course_end(void *ctx, const struct render_group *g)
+{
+	struct hctx *h = ctx;
+
+	(void)g;
 	buf_puts(h->out, "</section>\n");
 }
 
@@ -1098,7 +1080,9 @@ static void put_meta(struct hctx *h, const char *label, const char *value)
 
 void render_html(const struct plan *p, struct buf *out)
 {
-	struct hctx h = { p, out, BUF_INIT, BUF_INIT, 0 };
+	static const struct render_walk walk = { html_course, NULL, html_change, html_object_end, html_skip,
+						 html_course_end };
+	struct hctx h = { p, out, BUF_INIT, BUF_INIT, 0, NULL, NULL };
 	struct render_groups g;
 	struct plan_summary s;
 	struct cal *cals;
@@ -1144,10 +1128,11 @@ void render_html(const struct plan *p, struct buf *out)
 		buf_puts(out, "</p>\n");
 	}
 	buf_puts(out, "</header>\n<main>\n");
-	for (i = 0; i < g.n; i++) {
-		put_course(&h, &g.v[i], &cals[i]);
+	h.groups = &g;
+	h.cals = cals;
+	render_walk(p, &g, &walk, &h);
+	for (i = 0; i < g.n; i++)
 		cal_release(&cals[i]);
-	}
 	free(cals);
 	render_groups_release(&g);
 	buf_puts(out, "</main>\n</body>\n</html>\n");

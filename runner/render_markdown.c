@@ -6,8 +6,8 @@
  * decides on -- the summary line (the same words as the text's) and a table with one row per
  * course (changes, objects, creates / updates / deletes / moves, skipped: the ops are what a
  * reviewer weighs, a delete above all) -- and puts the detail of each course in a collapsed
- * <details> block (open when the plan has one course), grouped by object as in the text
- * (render_internal.h). Dates read as in the text: local time with weekday in the course's zone,
+ * <details> block (open when the plan has one course), grouped by object as in the text (the plan
+ * walker, render_walk.c). Dates read as in the text: local time with weekday in the course's zone,
  * before → after, then the UTC instants. Scalars sit inline; HTML fields and long or multi-line
  * text are a fenced ```diff block, so both forges colour the removed and added lines.
  *
@@ -44,7 +44,9 @@
  * closing lines: the course where the room ends says how many of its changes are not shown and
  * closes its <details>; the courses after it are one line with their counts, pointing to the plan
  * file and `--format text`. Pieces are appended whole, so the output never ends inside a UTF-8
- * sequence, a fence or a <details> block. Rendering up to three times costs little next to the
+ * sequence, a fence or a <details> block: the walker's callbacks (md_course, md_object, md_change,
+ * md_object_end, md_skip, md_course_end) make each piece and say when the rest of a course is
+ * left out or the trial is over. Rendering up to three times costs little next to the
  * network time of a plan, and is simpler than predicting the size of each level.
  *
  * Rejected: a table row per change (a diff does not fit in a cell; dates and names make rows too
@@ -55,14 +57,11 @@
  */
 #include "render.h"
 
-#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "dates.h"
 #include "render_internal.h"
-#include "resource.h"
 #include "textdiff.h"
 #include "xalloc.h"
 
@@ -87,6 +86,13 @@ struct mctx {
 	struct buf raw;           /* scratch: a value before escaping */
 	size_t diff_lines;        /* this level's */
 	size_t line_max;
+	/* put_details' walk over the courses */
+	const struct render_groups *groups;
+	struct buf *out, piece;   /* the details so far; the piece being made, appended when it fits */
+	size_t base, limit;       /* out's length before the details; their room */
+	int fill, full;           /* leave out what does not fit (else stop); the room has run out */
+	size_t om_courses, om_changes, om_skips;          /* courses left out whole */
+	size_t shown_changes, shown_objects, shown_skips; /* of the course being written */
 };
 
 static int is_cont(unsigned char c)
@@ -687,7 +693,7 @@ static int put_diff(struct mctx *m, struct buf *out, const char *a, const char *
 static void put_update(struct mctx *m, struct buf *out, const struct plan_change *c, const char *zone,
 		       int show_steps)
 {
-	char lb[48], la[48], ub[32], ua[32];
+	struct render_date_update d;
 
 	buf_puts(out, "- **");
 	put_md(out, c->field ? c->field : "(object)");
@@ -708,9 +714,9 @@ static void put_update(struct mctx *m, struct buf *out, const struct plan_change
 		out->len = mark;          /* equal texts (null against ""): the values, steps last */
 		out->ptr[mark] = '\0';
 	}
-	if (zone && render_is_date_field(c->kind, c->field) &&
-	    render_date_parts(c->before, zone, lb, ub) == 0 && render_date_parts(c->after, zone, la, ua) == 0) {
-		buf_printf(out, " %s " ARROW " %s (UTC %s " ARROW " %s)", lb, la, ub, ua);
+	if (render_date_update(c, zone, &d) == 0) {
+		buf_printf(out, " %s " ARROW " %s (UTC %s " ARROW " %s)", d.before_loc, d.after_loc, d.before_utc,
+			   d.after_utc);
 	} else {
 		buf_putc(out, ' ');
 		put_value(m, out, c, c->field, c->before, zone);
@@ -775,50 +781,38 @@ static void put_object_name(struct buf *out, enum resource_kind kind, const char
 	}
 }
 
-/* One object: its line (a paragraph), its fields (a list), a blank line. */
-static void put_block(struct mctx *m, struct buf *out, const struct render_group *g, size_t i, size_t end)
+/* One object: its line (a paragraph), its fields (a list), a blank line; made in m->piece. */
+static void md_object(void *ctx, const struct render_object *o)
 {
-	const struct plan *p = m->p;
-	const struct plan_change *first = &p->changes[g->changes[i]], *whole = NULL;
-	const char *shared = render_block_step(p, g, i, end), *zone = render_zone(g);
-	char marker = '~';
-	size_t j;
+	struct mctx *m = ctx;
+	struct buf *out = &m->piece;
+	const struct plan_change *first = o->first;
 
-	for (j = i; j < end; j++) {
-		const struct plan_change *c = &p->changes[g->changes[j]];
-
-		if (c->op == PLAN_CREATE) {
-			marker = '+';
-			whole = c;
-		} else if (c->op == PLAN_DELETE && !whole) {
-			marker = '-';
-			whole = c;
-		}
-	}
-	buf_printf(out, "`%c` ", marker);
+	buf_reset(out);
+	buf_printf(out, "`%c` ", o->marker);
 	put_object_name(out, first->kind, first->id, first->name, first->parent);
-	if (marker == '-')
+	if (o->marker == '-')
 		buf_puts(out, " " MDASH " deleted");
-	if (whole)
-		put_note(out, whole->note);
-	if (shared) {
+	if (o->whole)
+		put_note(out, o->whole->note);
+	if (o->step) {
 		buf_puts(out, " \\[");
-		put_md(out, shared);
+		put_md(out, o->step);
 		buf_puts(out, "\\]");
-	} else if (whole) {
-		put_steps(out, whole);
+	} else if (o->whole) {
+		put_steps(out, o->whole);
 	}
 	buf_puts(out, "\n\n");
-	for (j = i; j < end; j++) {
-		const struct plan_change *c = &p->changes[g->changes[j]];
+}
 
-		if (c->op == PLAN_CREATE)
-			put_create(m, out, c, zone);
-		else if (c != whole)
-			put_update(m, out, c, zone, shared == NULL);
-	}
-	if (out->len >= 2 && memcmp(out->ptr + out->len - 2, "\n\n", 2))
-		buf_putc(out, '\n');
+static void md_change(void *ctx, const struct render_object *o, const struct plan_change *c)
+{
+	struct mctx *m = ctx;
+
+	if (c->op == PLAN_CREATE)
+		put_create(m, &m->piece, c, o->zone);
+	else if (c != o->whole)
+		put_update(m, &m->piece, c, o->zone, o->step == NULL);
 }
 
 static void put_skip(struct buf *out, const struct plan_skip *s)
@@ -846,18 +840,6 @@ struct counts {
 	size_t changes, objects, creates, updates, deletes, moves, skipped;
 };
 
-/* Objects (blocks) of g from its change `from` on. */
-static size_t blocks_from(const struct plan *p, const struct render_group *g, size_t from)
-{
-	size_t n = 0;
-
-	while (from < g->nchanges) {
-		from = render_block_end(p, g, from);
-		n++;
-	}
-	return n;
-}
-
 static void count_group(const struct plan *p, const struct render_group *g, struct counts *c)
 {
 	size_t i;
@@ -865,7 +847,7 @@ static void count_group(const struct plan *p, const struct render_group *g, stru
 	memset(c, 0, sizeof(*c));
 	c->changes = g->nchanges;
 	c->skipped = g->nskips;
-	c->objects = blocks_from(p, g, 0);
+	c->objects = g->nobjects;
 	for (i = 0; i < g->nchanges; i++) {
 		switch (p->changes[g->changes[i]].op) {
 		case PLAN_CREATE: c->creates++; break;
@@ -996,94 +978,127 @@ static int fits(const struct buf *out, size_t base, size_t n, size_t limit)
 	return out->len - base + n <= limit;
 }
 
+/* The walk of put_details. A piece (a course's opening, an object, a skipped entry) is made in
+ * m->piece and appended when it fits; when it does not, the walk stops (no `fill`) or leaves the
+ * rest of the course out. */
+static int md_course(void *ctx, const struct render_group *g)
+{
+	struct mctx *m = ctx;
+
+	if (!g->nchanges && !g->nskips)
+		return RENDER_WALK_NEXT;
+	buf_reset(&m->piece);
+	if (!m->full)
+		put_course_open(m->p, &m->piece, g, m->groups->n == 1);
+	if (m->full || !fits(m->out, m->base, m->piece.len, m->limit)) {
+		if (!m->fill)
+			return RENDER_WALK_STOP;
+		m->full = 1;
+		m->om_courses++;
+		m->om_changes += g->nchanges;
+		m->om_skips += g->nskips;
+		return RENDER_WALK_NEXT;
+	}
+	buf_add(m->out, m->piece.ptr, m->piece.len);
+	m->shown_changes = m->shown_objects = m->shown_skips = 0;
+	return RENDER_WALK_ON;
+}
+
+/* m->piece, appended when it fits: RENDER_WALK_ON; else the rest of the course is left out (fill)
+ * or the walk stops. */
+static int md_piece(struct mctx *m)
+{
+	if (!fits(m->out, m->base, m->piece.len, m->limit)) {
+		if (!m->fill)
+			return RENDER_WALK_STOP;
+		m->full = 1;
+		return RENDER_WALK_NEXT;
+	}
+	buf_add(m->out, m->piece.ptr, m->piece.len);
+	return RENDER_WALK_ON;
+}
+
+static int md_object_end(void *ctx, const struct render_object *o)
+{
+	struct mctx *m = ctx;
+	int rc;
+
+	if (m->piece.len >= 2 && memcmp(m->piece.ptr + m->piece.len - 2, "\n\n", 2))
+		buf_putc(&m->piece, '\n');
+	rc = md_piece(m);
+	if (rc == RENDER_WALK_ON) {
+		m->shown_changes += o->end - o->i;
+		m->shown_objects++;
+	}
+	return rc;
+}
+
+static int md_skip(void *ctx, const struct render_group *g, const struct plan_skip *s, size_t k)
+{
+	struct mctx *m = ctx;
+	int rc;
+
+	(void)g;
+	buf_reset(&m->piece);
+	if (k == 0)
+		buf_puts(&m->piece, "**Skipped**\n\n");
+	put_skip(&m->piece, s);
+	rc = md_piece(m);
+	m->shown_skips += rc == RENDER_WALK_ON;
+	return rc;
+}
+
+/* What of the course was left out, and the end of its <details>. */
+static void md_course_end(void *ctx, const struct render_group *g)
+{
+	struct mctx *m = ctx;
+	struct buf *out = m->out;
+
+	if (m->shown_skips)
+		buf_putc(out, '\n');
+	if (m->shown_changes < g->nchanges || m->shown_skips < g->nskips) {
+		size_t rest = g->nchanges - m->shown_changes, objs = g->nobjects - m->shown_objects;
+		size_t sk = g->nskips - m->shown_skips;
+
+		buf_puts(out, "*" ELLIPSIS " not shown here (the comment's size limit): ");
+		if (rest)
+			buf_printf(out, "%zu more change%s to %zu object%s", rest, plural(rest), objs, plural(objs));
+		if (rest && sk)
+			buf_puts(out, " and ");
+		if (sk)
+			buf_printf(out, "%zu more skipped entr%s", sk, sk == 1 ? "y" : "ies");
+		buf_puts(out, " of this course.*\n\n");
+	}
+	buf_puts(out, "</details>\n\n");
+}
+
 /* Appends the courses' details to out. Without `fill`, returns -1 as soon as they grow past `room`;
  * with it, leaves out what does not fit in room - RESERVE (and says so), returning 1 when it did. */
 static int put_details(struct mctx *m, const struct render_groups *g, struct buf *out, size_t room, int fill)
 {
-	const struct plan *p = m->p;
-	size_t base = out->len, limit = fill ? (room > RESERVE ? room - RESERVE : 0) : room;
-	size_t gi, i, k, om_courses = 0, om_changes = 0, om_skips = 0;
-	struct buf piece = BUF_INIT;
-	int full = 0;
+	static const struct render_walk walk = { md_course, md_object, md_change, md_object_end, md_skip,
+						 md_course_end };
 
-	for (gi = 0; gi < g->n; gi++) {
-		const struct render_group *grp = &g->v[gi];
-		size_t shown_skips = 0;
-
-		if (!grp->nchanges && !grp->nskips)
-			continue;
-		buf_reset(&piece);
-		if (!full)
-			put_course_open(p, &piece, grp, g->n == 1);
-		if (full || !fits(out, base, piece.len, limit)) {
-			if (!fill)
-				goto over;
-			full = 1;
-			om_courses++;
-			om_changes += grp->nchanges;
-			om_skips += grp->nskips;
-			continue;
-		}
-		buf_add(out, piece.ptr, piece.len);
-		for (i = 0; i < grp->nchanges;) {
-			size_t end = render_block_end(p, grp, i);
-
-			buf_reset(&piece);
-			put_block(m, &piece, grp, i, end);
-			if (!fits(out, base, piece.len, limit)) {
-				if (!fill)
-					goto over;
-				full = 1;
-				break;
-			}
-			buf_add(out, piece.ptr, piece.len);
-			i = end;
-		}
-		for (k = 0; !full && k < grp->nskips; k++) {
-			buf_reset(&piece);
-			if (k == 0)
-				buf_puts(&piece, "**Skipped**\n\n");
-			put_skip(&piece, &p->skipped[grp->skips[k]]);
-			if (!fits(out, base, piece.len, limit)) {
-				if (!fill)
-					goto over;
-				full = 1;
-				break;
-			}
-			buf_add(out, piece.ptr, piece.len);
-			shown_skips++;
-		}
-		if (shown_skips)
-			buf_putc(out, '\n');
-		if (i < grp->nchanges || shown_skips < grp->nskips) {
-			size_t rest = grp->nchanges - i, objs = blocks_from(p, grp, i), sk = grp->nskips - shown_skips;
-
-			buf_puts(out, "*" ELLIPSIS " not shown here (the comment's size limit): ");
-			if (rest)
-				buf_printf(out, "%zu more change%s to %zu object%s", rest, plural(rest), objs, plural(objs));
-			if (rest && sk)
-				buf_puts(out, " and ");
-			if (sk)
-				buf_printf(out, "%zu more skipped entr%s", sk, sk == 1 ? "y" : "ies");
-			buf_puts(out, " of this course.*\n\n");
-		}
-		buf_puts(out, "</details>\n\n");
-	}
-	if (full) {
-		if (om_courses)
+	m->groups = g;
+	m->out = out;
+	m->base = out->len;
+	m->limit = fill ? (room > RESERVE ? room - RESERVE : 0) : room;
+	m->fill = fill;
+	m->full = 0;
+	m->om_courses = m->om_changes = m->om_skips = 0;
+	if (render_walk(m->p, g, &walk, m) == RENDER_WALK_STOP)
+		return -1;
+	if (m->full) {
+		if (m->om_courses)
 			buf_printf(out, "*The details of %zu more course%s (%zu change%s, %zu skipped) are not shown "
-				   "here (the comment's size limit).*\n\n", om_courses, plural(om_courses), om_changes,
-				   plural(om_changes), om_skips);
+				   "here (the comment's size limit).*\n\n", m->om_courses, plural(m->om_courses),
+				   m->om_changes, plural(m->om_changes), m->om_skips);
 		buf_puts(out, "*The full plan: `coursectl plan --format text`, or the plan file saved with "
 			      "`--out`.*\n");
 	}
-	buf_release(&piece);
-	if (!fill && out->len - base > room)
+	if (!fill && out->len - m->base > room)
 		return -1;        /* the closing lines took the last bytes */
-	return full;
-over:
-	buf_release(&piece);
-	return -1;
+	return m->full;
 }
 
 void render_markdown(const struct plan *p, struct buf *out, size_t budget)
@@ -1113,5 +1128,6 @@ void render_markdown(const struct plan *p, struct buf *out, size_t budget)
 	buf_add(out, buf_str(&body), body.len);
 	buf_release(&body);
 	buf_release(&m.raw);
+	buf_release(&m.piece);
 	render_groups_release(&g);
 }

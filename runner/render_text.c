@@ -1,5 +1,5 @@
-/* runner/render_text.c -- a plan as text for a person (include/render.h), plus the grouping and the
- * value formatting that render_html.c shares (runner/render_internal.h).
+/* runner/render_text.c -- a plan as text for a person (include/render.h), plus the course line and
+ * object name that render_conflicts.c reuses (runner/render_internal.h).
  *
  * Layout (render.h has the picture): a course line, then one block per object -- a marker line
  * (`~` update or move, `+` create, `-` delete; kind, id, quoted name, the parent for module items
@@ -8,10 +8,10 @@
  * field, diff text. A course with nothing to do still gets its line and "no changes", so a reader
  * sees that it was looked at.
  *
- * Values: strings quoted, other JSON compact; date fields of the kind (resource.h) as the local
- * time with weekday and zone abbreviation in the course's zone, then the UTC instant in
- * parentheses (API.md 11: Canvas stores UTC, people think in the course's zone); UTC only when the
- * course has no zone; a string that is no date as the string. HTML fields, and text over 60 bytes
+ * Values (render_value.c, the same in every format): strings quoted, other JSON compact; date
+ * fields of the kind as the local time with weekday and zone abbreviation in the course's zone,
+ * then the UTC instant in parentheses; UTC only when the course has no zone; a string that is no
+ * date as the string. HTML fields, and text over 60 bytes
  * or with a line break, are a token diff (textdiff.h) under the field line: one-line HTML bodies
  * are the common case and a line diff would show the whole body twice. An update line wider than
  * WRAP columns (two dates in a zone, typically) puts before and after on two lines of their own,
@@ -30,10 +30,8 @@
  * overrides, invalid UTF-8 shown as escapes); inline values also show a line break as `\n` so a
  * value cannot break the layout. With colour off the output holds no ESC byte at all.
  *
- * Grouping: plan_finish() orders changes by course then object, but a plan read from a file
- * need not be; the groups are built by sorting course ids once (O(n log n)) rather than scanning
- * the change list per course, and an object block is a run of consecutive changes with the same
- * kind and id, as the plan orders them.
+ * Grouping: the plan walker (render_walk.c) finds the courses and objects and calls this file's
+ * callbacks (text_course, text_object, text_change, text_skip); what is here is the layout only.
  *
  * Rejected: printing whole before/after bodies (a 100 KB page twice for one word); a column layout
  * (names and dates have no useful fixed width); colouring the whole object line by op (harder to
@@ -41,16 +39,11 @@
  */
 #include "render.h"
 
-#include <stdint.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 
-#include "dates.h"
 #include "render_internal.h"
-#include "resource.h"
 #include "textdiff.h"
-#include "xalloc.h"
 
 #define BOLD   "\x1b[1m"
 #define DIM    "\x1b[2m"
@@ -67,329 +60,6 @@
 #define CREATE_CAP 100          /* a value in a created object's field list */
 #define WRAP 100                /* columns for a created object's field list */
 
-static const char *str0(const char *s)
-{
-	return s ? s : "";
-}
-
-/* ---------------------------------------------------------------- grouping (shared) */
-
-struct course_key {
-	const char *id;
-	size_t rank;      /* first appearance: courses, then changes, then skips */
-	size_t group;
-};
-
-static int cmp_id_rank(const void *a, const void *b)
-{
-	const struct course_key *x = a, *y = b;
-	int c = strcmp(x->id, y->id);
-
-	if (c)
-		return c;
-	return x->rank < y->rank ? -1 : x->rank > y->rank;
-}
-
-static int cmp_id(const void *a, const void *b)
-{
-	const struct course_key *x = a, *y = b;
-
-	return strcmp(x->id, y->id);
-}
-
-struct rank_ix {
-	size_t rank, ix;
-};
-
-static int cmp_rank(const void *a, const void *b)
-{
-	const struct rank_ix *x = a, *y = b;
-
-	return x->rank < y->rank ? -1 : x->rank > y->rank;
-}
-
-static size_t group_of(const struct course_key *keys, size_t n, const char *id)
-{
-	struct course_key k = { str0(id), 0, 0 };
-	const struct course_key *hit = bsearch(&k, keys, n, sizeof(*keys), cmp_id);
-
-	return hit->group;     /* every id was entered */
-}
-
-/* Allocates g->v and g->store (render_groups_release frees them); the rest is freed here. */
-void render_groups_init(struct render_groups *g, const struct plan *p)
-{
-	size_t nk = p->ncourses + p->nchanges + p->nskipped, nd = 0, i, k = 0, pos;
-	struct course_key *keys = xmalloc((nk ? nk : 1) * sizeof(*keys));
-	struct rank_ix *ranks;
-	size_t *cgroup, *sgroup, *fill;
-
-	for (i = 0; i < p->ncourses; i++, k++)
-		keys[k] = (struct course_key){ str0(p->courses[i].id), k, 0 };
-	for (i = 0; i < p->nchanges; i++, k++)
-		keys[k] = (struct course_key){ str0(p->changes[i].course_id), k, 0 };
-	for (i = 0; i < p->nskipped; i++, k++)
-		keys[k] = (struct course_key){ str0(p->skipped[i].course_id), k, 0 };
-	qsort(keys, nk, sizeof(*keys), cmp_id_rank);
-	for (i = 0; i < nk; i++)
-		if (!nd || strcmp(keys[nd - 1].id, keys[i].id))
-			keys[nd++] = keys[i];      /* the first of each id has its lowest rank */
-	/* groups in order of first appearance */
-	ranks = xmalloc((nd ? nd : 1) * sizeof(*ranks));
-	for (i = 0; i < nd; i++)
-		ranks[i] = (struct rank_ix){ keys[i].rank, i };
-	qsort(ranks, nd, sizeof(*ranks), cmp_rank);
-	g->n = nd;
-	g->v = xcalloc(nd ? nd : 1, sizeof(*g->v));
-	for (i = 0; i < nd; i++) {
-		struct course_key *ck = &keys[ranks[i].ix];
-
-		ck->group = i;
-		g->v[i].course_id = ck->id;
-		g->v[i].course = ck->rank < p->ncourses ? &p->courses[ck->rank] : NULL;
-	}
-	/* counting sort of changes and skips into their groups, stable */
-	cgroup = xmalloc((p->nchanges + p->nskipped + 1) * sizeof(*cgroup));
-	sgroup = cgroup + p->nchanges;
-	for (i = 0; i < p->nchanges; i++) {
-		cgroup[i] = group_of(keys, nd, p->changes[i].course_id);
-		g->v[cgroup[i]].nchanges++;
-	}
-	for (i = 0; i < p->nskipped; i++) {
-		sgroup[i] = group_of(keys, nd, p->skipped[i].course_id);
-		g->v[sgroup[i]].nskips++;
-	}
-	g->store = xmalloc((p->nchanges + p->nskipped + 1) * sizeof(*g->store));
-	for (i = 0, pos = 0; i < nd; i++) {
-		g->v[i].changes = g->store + pos;
-		pos += g->v[i].nchanges;
-		g->v[i].skips = g->store + pos;
-		pos += g->v[i].nskips;
-	}
-	fill = xcalloc(2 * (nd ? nd : 1), sizeof(*fill));
-	for (i = 0; i < p->nchanges; i++)
-		g->v[cgroup[i]].changes[fill[2 * cgroup[i]]++] = i;
-	for (i = 0; i < p->nskipped; i++)
-		g->v[sgroup[i]].skips[fill[2 * sgroup[i] + 1]++] = i;
-	free(fill);
-	free(cgroup);
-	free(ranks);
-	free(keys);
-}
-
-void render_groups_release(struct render_groups *g)
-{
-	free(g->v);
-	free(g->store);
-	g->v = NULL;
-	g->store = NULL;
-	g->n = 0;
-}
-
-size_t render_block_end(const struct plan *p, const struct render_group *g, size_t i)
-{
-	const struct plan_change *a = &p->changes[g->changes[i]];
-	size_t j;
-
-	for (j = i + 1; j < g->nchanges; j++) {
-		const struct plan_change *b = &p->changes[g->changes[j]];
-
-		if (b->kind != a->kind || strcmp(str0(b->id), str0(a->id)))
-			break;
-	}
-	return j;
-}
-
-const char *render_block_step(const struct plan *p, const struct render_group *g, size_t i, size_t end)
-{
-	const char *step = NULL;
-
-	for (; i < end; i++) {
-		const struct plan_change *c = &p->changes[g->changes[i]];
-
-		if (c->nsteps != 1 || !c->steps[0] || (step && strcmp(step, c->steps[0])))
-			return NULL;
-		step = c->steps[0];
-	}
-	return step;
-}
-
-/* ---------------------------------------------------------------- values (shared) */
-
-const char *render_kind_name(enum resource_kind kind)
-{
-	if ((unsigned)kind >= RES_NKINDS)
-		return "object";
-	return resource_get(kind)->name;
-}
-
-const char *render_parent_kind(enum resource_kind kind)
-{
-	if (kind == RES_MODULE_ITEM)
-		return "module";
-	if (kind == RES_ASSIGNMENT_OVERRIDE)
-		return "assignment";
-	if (kind == RES_DATE_OVERRIDE)
-		return "discussion topic";
-	return NULL;
-}
-
-static int in_list(const char *const *list, const char *field)
-{
-	if (!list || !field)
-		return 0;
-	for (; *list; list++)
-		if (!strcmp(*list, field))
-			return 1;
-	return 0;
-}
-
-int render_is_date_field(enum resource_kind kind, const char *field)
-{
-	return (unsigned)kind < RES_NKINDS && in_list(resource_get(kind)->date_fields, field);
-}
-
-int render_is_html_field(enum resource_kind kind, const char *field)
-{
-	return (unsigned)kind < RES_NKINDS && in_list(resource_get(kind)->html_fields, field);
-}
-
-static int long_text(const cJSON *v)
-{
-	if (!cJSON_IsString(v))
-		return 0;
-	return strlen(v->valuestring) > RENDER_LONG_TEXT || strchr(v->valuestring, '\n');
-}
-
-int render_wants_diff(const struct plan_change *c)
-{
-	int bs = cJSON_IsString(c->before), as = cJSON_IsString(c->after);
-
-	if (c->op != PLAN_UPDATE || !c->field)
-		return 0;
-	if (!(bs || cJSON_IsNull(c->before)) || !(as || cJSON_IsNull(c->after)) || !(bs || as))
-		return 0;
-	if (render_is_date_field(c->kind, c->field))
-		return 0;
-	return render_is_html_field(c->kind, c->field) || long_text(c->before) || long_text(c->after);
-}
-
-const char *render_zone(const struct render_group *g)
-{
-	if (g->course && g->course->time_zone && *g->course->time_zone)
-		return g->course->time_zone;
-	return NULL;
-}
-
-/* s[0..n), cut after cap bytes on a UTF-8 boundary with "…" (cap 0: whole). */
-static void put_capped(struct buf *out, const char *s, size_t n, size_t cap)
-{
-	size_t cut = n;
-
-	if (cap && n > cap) {
-		cut = cap;
-		while (cut > 0 && ((unsigned char)s[cut] & 0xc0) == 0x80)
-			cut--;
-	}
-	buf_add(out, s, cut);
-	if (cut < n)
-		buf_puts(out, ELLIPSIS);
-}
-
-static int put_date(struct buf *out, const char *s, const char *zone)
-{
-	int64_t t;
-	struct dates_local l;
-	char loc[48], utc[32];
-
-	if (dates_parse(s, &t))
-		return -1;
-	dates_format_utc(t, utc);
-	if (zone && dates_to_local(t, zone, &l) == 0) {
-		dates_format_local(&l, loc);
-		buf_printf(out, "%s (%s)", loc, utc);
-	} else {
-		buf_puts(out, utc);
-	}
-	return 0;
-}
-
-void render_value(struct buf *out, enum resource_kind kind, const char *field, const cJSON *v, const char *zone,
-		  size_t cap)
-{
-	char *json;
-
-	if (cJSON_IsString(v)) {
-		if (render_is_date_field(kind, field) && put_date(out, v->valuestring, zone) == 0)
-			return;
-		buf_putc(out, '"');
-		put_capped(out, v->valuestring, strlen(v->valuestring), cap);
-		buf_putc(out, '"');
-		return;
-	}
-	json = v ? cJSON_PrintUnformatted(v) : NULL;
-	if (!json) {
-		buf_puts(out, "null");
-		return;
-	}
-	put_capped(out, json, strlen(json), cap);
-	cJSON_free(json);
-}
-
-void render_create_value(struct buf *out, enum resource_kind kind, const char *field, const cJSON *v,
-			 const char *zone, size_t cap)
-{
-	size_t n;
-
-	if (cJSON_IsString(v) && render_is_html_field(kind, field)) {
-		n = strlen(v->valuestring);
-		buf_printf(out, "(%zu byte%s)", n, n == 1 ? "" : "s");
-	} else {
-		render_value(out, kind, field, v, zone, cap);
-	}
-}
-
-/* 1 when the JSON id v (a number or a string) reads as s. */
-static int id_is(const cJSON *v, const char *s)
-{
-	char num[64];
-
-	if (!s)
-		return 0;
-	if (cJSON_IsString(v))
-		return !strcmp(v->valuestring, s);
-	if (cJSON_IsNumber(v)) {
-		snprintf(num, sizeof(num), "%.0f", v->valuedouble);
-		return !strcmp(num, s);
-	}
-	return 0;
-}
-
-int render_create_field_hidden(const struct plan_change *c, const cJSON *item)
-{
-	const char *k = item->string;
-
-	if (!k)
-		return 0;
-	if (!strcmp(k, "id") || !strcmp(k, "page_id"))
-		return id_is(item, c->id);
-	if ((!strcmp(k, "module_id") && c->kind == RES_MODULE_ITEM) ||
-	    (!strcmp(k, "assignment_id") && c->kind == RES_ASSIGNMENT_OVERRIDE))
-		return id_is(item, c->parent);
-	return 0;
-}
-
-void render_steps(struct buf *out, const struct plan_change *c)
-{
-	size_t i;
-
-	for (i = 0; i < c->nsteps; i++) {
-		if (i)
-			buf_puts(out, ", ");
-		buf_puts(out, str0(c->steps[i]));
-	}
-}
-
 /* ---------------------------------------------------------------- text */
 
 void render_put_safe(struct buf *out, const char *s, size_t len)
@@ -398,11 +68,11 @@ void render_put_safe(struct buf *out, const char *s, size_t len)
 }
 
 struct tctx {
-	const struct plan *p;
 	struct buf *out;
 	int color;
 	struct textdiff_style st;
 	struct buf tmp, tmp2, raw;    /* scratch, reused for every value */
+	size_t courses;               /* course lines written */
 };
 
 /* Neutralised, with a line break shown as "\n" (a value on one line). */
@@ -612,45 +282,27 @@ static void put_colored(struct tctx *t, const struct buf *b, const char *color)
 	off(t);
 }
 
-int render_date_parts(const cJSON *v, const char *zone, char loc[48], char utc[32])
-{
-	struct dates_local l;
-	int64_t t;
-
-	if (cJSON_IsNull(v)) {
-		snprintf(loc, 48, "null");
-		snprintf(utc, 32, "null");
-		return 0;
-	}
-	if (!cJSON_IsString(v) || dates_parse(v->valuestring, &t) || dates_to_local(t, zone, &l))
-		return -1;
-	dates_format_local(&l, loc);
-	dates_format_utc(t, utc);
-	return 0;
-}
-
 /* A date change reads in the course's local time, with the UTC instants under it:
  *       due_at  Fri 2025-10-17 23:59:59 EDT → Fri 2026-03-06 23:59:59 EST
  *               (UTC 2025-10-18T03:59:59Z → 2026-03-07T04:59:59Z)
  * 0 when shown, -1 when the values are not two dates (or null) in a known zone. */
 static int put_date_update(struct tctx *t, const struct plan_change *c, const char *zone)
 {
-	char lb[48], la[48], ub[32], ua[32];
+	struct render_date_update d;
 
-	if (!zone || !render_is_date_field(c->kind, c->field) || render_date_parts(c->before, zone, lb, ub) ||
-	    render_date_parts(c->after, zone, la, ua))
+	if (render_date_update(c, zone, &d))
 		return -1;
 	buf_puts(t->out, "  ");
 	on(t, RED);
-	buf_puts(t->out, lb);
+	buf_puts(t->out, d.before_loc);
 	off(t);
 	buf_puts(t->out, " " ARROW " ");
 	on(t, GREEN);
-	buf_puts(t->out, la);
+	buf_puts(t->out, d.after_loc);
 	off(t);
 	buf_puts(t->out, "\n              ");
 	on(t, DIM);
-	buf_printf(t->out, "(UTC %s " ARROW " %s)", ub, ua);
+	buf_printf(t->out, "(UTC %s " ARROW " %s)", d.before_utc, d.after_utc);
 	off(t);
 	buf_putc(t->out, '\n');
 	return 0;
@@ -796,42 +448,53 @@ static void put_create_html(struct tctx *t, const struct plan_change *c)
 	}
 }
 
-static void put_block(struct tctx *t, const struct render_group *g, size_t i, size_t end)
+/* ---------------------------------------------------------------- the walk's callbacks */
+
+static int text_course(void *ctx, const struct render_group *g)
 {
-	const struct plan *p = t->p;
-	const struct plan_change *first = &p->changes[g->changes[i]], *whole = NULL;
-	const char *shared = render_block_step(p, g, i, end);
-	const char *zone = render_zone(g);
-	char marker = '~';
-	size_t j;
+	struct tctx *t = ctx;
 
-	for (j = i; j < end; j++) {
-		const struct plan_change *c = &p->changes[g->changes[j]];
-
-		if (c->op == PLAN_CREATE) {
-			marker = '+';
-			whole = c;
-		} else if (c->op == PLAN_DELETE && !whole) {
-			marker = '-';
-			whole = c;
-		}
+	if (t->courses++)
+		buf_putc(t->out, '\n');
+	put_course_line(t, g);
+	if (!g->nchanges && !g->nskips) {
+		on(t, DIM);
+		buf_puts(t->out, "  no changes");
+		off(t);
+		buf_putc(t->out, '\n');
+		return RENDER_WALK_NEXT;
 	}
-	put_object_line(t, first, whole, marker, shared);
-	for (j = i; j < end; j++) {
-		const struct plan_change *c = &p->changes[g->changes[j]];
+	if (g->nchanges)
+		buf_putc(t->out, '\n');
+	return RENDER_WALK_ON;
+}
 
-		if (c->op == PLAN_CREATE) {
-			put_create_fields(t, c, zone);
-			put_create_html(t, c);
-		} else if (c->op == PLAN_UPDATE || c->op == PLAN_MOVE)
-			put_update(t, c, zone, shared == NULL);
-		else if (c != whole)      /* a second delete of one object: a damaged plan, but shown */
-			put_update(t, c, zone, shared == NULL);
+static void text_object(void *ctx, const struct render_object *o)
+{
+	put_object_line(ctx, o->first, o->whole, o->marker, o->step);
+}
+
+/* A create lists its fields; every other change but the object's own delete is a field line (a
+ * second delete of one object, in a damaged plan, shows too). */
+static void text_change(void *ctx, const struct render_object *o, const struct plan_change *c)
+{
+	struct tctx *t = ctx;
+
+	if (c->op == PLAN_CREATE) {
+		put_create_fields(t, c, o->zone);
+		put_create_html(t, c);
+	} else if (c != o->whole) {
+		put_update(t, c, o->zone, o->step == NULL);
 	}
 }
 
-static void put_skip(struct tctx *t, const struct plan_skip *s)
+static int text_skip(void *ctx, const struct render_group *g, const struct plan_skip *s, size_t k)
 {
+	struct tctx *t = ctx;
+
+	(void)g;
+	if (k == 0)
+		buf_putc(t->out, '\n');
 	buf_puts(t->out, "  ");
 	on(t, YELLOW);
 	buf_puts(t->out, "skipped:");
@@ -853,6 +516,7 @@ static void put_skip(struct tctx *t, const struct plan_skip *s)
 		off(t);
 	}
 	buf_putc(t->out, '\n');
+	return RENDER_WALK_ON;
 }
 
 size_t render_notify_line(const struct plan *p, struct buf *out)
@@ -902,46 +566,21 @@ void render_summary_line(const struct plan *p, struct buf *out)
 void render_text(const struct plan *p, struct buf *out, const struct render_opts *o)
 {
 	static const struct render_opts defaults = RENDER_OPTS_INIT;
+	static const struct render_walk walk = { text_course, text_object, text_change, NULL, text_skip, NULL };
 	struct render_groups g;
 	struct tctx t;
-	size_t gi, i;
+	size_t i;
 
 	if (!o)
 		o = &defaults;
 	memset(&t, 0, sizeof(t));
-	t.p = p;
 	t.out = out;
 	t.color = o->color;
 	t.st.color = o->color;
 	t.st.context = o->context;
 	t.st.max_bytes = o->max_diff_bytes ? o->max_diff_bytes : DEFAULT_MAX_DIFF;
 	render_groups_init(&g, p);
-	for (gi = 0; gi < g.n; gi++) {
-		const struct render_group *grp = &g.v[gi];
-
-		if (gi)
-			buf_putc(out, '\n');
-		put_course_line(&t, grp);
-		if (!grp->nchanges && !grp->nskips) {
-			on(&t, DIM);
-			buf_puts(out, "  no changes");
-			off(&t);
-			buf_putc(out, '\n');
-			continue;
-		}
-		if (grp->nchanges)
-			buf_putc(out, '\n');
-		for (i = 0; i < grp->nchanges;) {
-			size_t end = render_block_end(p, grp, i);
-
-			put_block(&t, grp, i, end);
-			i = end;
-		}
-		if (grp->nskips)
-			buf_putc(out, '\n');
-		for (i = 0; i < grp->nskips; i++)
-			put_skip(&t, &p->skipped[grp->skips[i]]);
-	}
+	render_walk(p, &g, &walk, &t);
 	if (g.n)
 		buf_putc(out, '\n');
 	for (i = 0; i < p->nwarnings; i++) {   /* steps that selected nothing (issue 16) */

@@ -1,0 +1,93 @@
+/* runner/render_kind.c -- all a renderer asks about a Canvas kind (runner/render_internal.h): its
+ * name for people, its plan-file name, its parent's name and field, whether a field is a date or
+ * HTML, and what a change that "shows as" another kind is called.
+ *
+ * Why one file: the renderers (render_text.c, render_html.c, render_markdown.c,
+ * render_conflicts.c) name no kind (issue 14): what they need to know about one they ask here, so
+ * a new kind shows up in every format without a renderer changing. Names, date and HTML fields
+ * come from the resource table (include/resource.h). The rest -- `extra[]` below: the parent's
+ * name and field, and the label of a kind that other changes show as -- is data the table does not
+ * hold yet; it belongs in struct resource as members of each row, and this table goes when they
+ * are there (the accessors stay, reading the row).
+ *
+ * Rules: a kind out of range (a damaged plan file) is an "object" with no parent and no date or
+ * HTML fields, never an out-of-bounds read.
+ */
+#include <string.h>
+
+#include "render_internal.h"
+#include "resource.h"
+
+/* To fold into struct resource (runner/resource.c): see the design comment. */
+static const struct {
+	const char *parent_name;   /* a change's `parent` is one of these: "module" */
+	const char *parent_field;  /* the created object's field that names it: "module_id" (hidden in
+				    * the list of a created object's fields, the object line says it) */
+	const char *shown_label;   /* what a change of another kind that shows as this one is called
+				    * (plan_change.shows_as, runner/plan_shows.c) */
+} extra[RES_NKINDS] = {
+	[RES_ASSIGNMENT_OVERRIDE] = { "assignment", "assignment_id", NULL },
+	[RES_MODULE_ITEM] = { "module", "module_id", NULL },
+	[RES_DATE_OVERRIDE] = { "discussion topic", NULL, NULL },
+	[RES_QUIZ] = { NULL, NULL, "New Quiz" },
+	[RES_DISCUSSION_TOPIC] = { NULL, NULL, "checkpointed discussion" },
+};
+
+int render_kind_known(int kind)
+{
+	return kind >= 0 && kind < RES_NKINDS;
+}
+
+const char *render_kind_name(enum resource_kind kind)
+{
+	return render_kind_known((int)kind) ? resource_get(kind)->name : "object";
+}
+
+const char *render_kind_class(enum resource_kind kind)
+{
+	return render_kind_known((int)kind) ? plan_kind_name(kind) : "object";
+}
+
+const char *render_parent_kind(enum resource_kind kind)
+{
+	return render_kind_known((int)kind) ? extra[kind].parent_name : NULL;
+}
+
+const char *render_parent_field(enum resource_kind kind)
+{
+	return render_kind_known((int)kind) ? extra[kind].parent_field : NULL;
+}
+
+static int in_list(const char *const *list, const char *field)
+{
+	if (!list || !field)
+		return 0;
+	for (; *list; list++)
+		if (!strcmp(*list, field))
+			return 1;
+	return 0;
+}
+
+int render_is_date_field(enum resource_kind kind, const char *field)
+{
+	return render_kind_known((int)kind) && in_list(resource_get(kind)->date_fields, field);
+}
+
+int render_is_html_field(enum resource_kind kind, const char *field)
+{
+	return render_kind_known((int)kind) && in_list(resource_get(kind)->html_fields, field);
+}
+
+enum resource_kind render_shown_kind(const struct plan_change *c)
+{
+	int k = c->shows_as ? plan_kind_from_name(c->shows_as) : -1;
+
+	return render_kind_known(k) && extra[k].shown_label ? (enum resource_kind)k : c->kind;
+}
+
+const char *render_shown_label(const struct plan_change *c)
+{
+	enum resource_kind k = render_shown_kind(c);
+
+	return k != c->kind ? extra[k].shown_label : NULL;
+}

@@ -1,0 +1,265 @@
+/* runner/render_walk.c -- the one walk over a plan that the text, HTML and Markdown renderers and the
+ * conflict report share (runner/render_internal.h).
+ *
+ * What it is for: every format shows the same structure -- courses, in each the objects, in each
+ * their changes, then the course's skipped entries -- and each used to walk the plan with its own
+ * loops, its own "is this object a create or a delete" and its own step-in-brackets rule. Here
+ * the structure is found once; a format is a set of callbacks that write what is its own (a text
+ * line, a table row, a Markdown list item) and nothing about how the plan is grouped.
+ *
+ * Types: struct render_groups (the plan by course), struct render_object (one object's run of
+ * changes, with what every format asks of it: the change that names it, the change that is the
+ * whole object, its op and marker, the step shared by all of its changes, the course's zone),
+ * struct render_walk (the callbacks).
+ *
+ * Rules: plan order is kept. plan_finish() orders changes by course then object, but a plan read
+ * from a file need not be; the groups are built by sorting course ids once (O(n log n)) rather
+ * than scanning the change list per course, and an object is a run of consecutive changes with
+ * the same kind and id, as the plan orders them. An object's op is create when one of its changes
+ * creates it, else delete, else move, else update; `whole` is its last create, else its first
+ * delete. A callback steers the walk by what it returns (render_internal.h): the Markdown comment
+ * leaves out what does not fit its budget, and stops a trial rendering as soon as it is too big.
+ *
+ * Rejected: an iterator the formats drive themselves (each would repeat the course / object /
+ * skip loops this file exists to hold once); building a tree of courses and objects (an
+ * allocation per object, for a structure the plan's order already gives); visitor callbacks per
+ * op (the HTML table shows every change as a row and would need all of them, the text and the
+ * Markdown skip the change that is the whole object: `whole` says which that is).
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "render_internal.h"
+#include "xalloc.h"
+
+static const char *str0(const char *s)
+{
+	return s ? s : "";
+}
+
+/* ---------------------------------------------------------------- grouping */
+
+struct course_key {
+	const char *id;
+	size_t rank;      /* first appearance: courses, then changes, then skips */
+	size_t group;
+};
+
+static int cmp_id_rank(const void *a, const void *b)
+{
+	const struct course_key *x = a, *y = b;
+	int c = strcmp(x->id, y->id);
+
+	if (c)
+		return c;
+	return x->rank < y->rank ? -1 : x->rank > y->rank;
+}
+
+static int cmp_id(const void *a, const void *b)
+{
+	const struct course_key *x = a, *y = b;
+
+	return strcmp(x->id, y->id);
+}
+
+struct rank_ix {
+	size_t rank, ix;
+};
+
+static int cmp_rank(const void *a, const void *b)
+{
+	const struct rank_ix *x = a, *y = b;
+
+	return x->rank < y->rank ? -1 : x->rank > y->rank;
+}
+
+static size_t group_of(const struct course_key *keys, size_t n, const char *id)
+{
+	struct course_key k = { str0(id), 0, 0 };
+	const struct course_key *hit = bsearch(&k, keys, n, sizeof(*keys), cmp_id);
+
+	return hit->group;     /* every id was entered */
+}
+
+/* The object block starting at g->changes[i]: consecutive changes with the same kind and id.
+ * Returns the position just past it. */
+static size_t block_end(const struct plan *p, const struct render_group *g, size_t i)
+{
+	const struct plan_change *a = &p->changes[g->changes[i]];
+	size_t j;
+
+	for (j = i + 1; j < g->nchanges; j++) {
+		const struct plan_change *b = &p->changes[g->changes[j]];
+
+		if (b->kind != a->kind || strcmp(str0(b->id), str0(a->id)))
+			break;
+	}
+	return j;
+}
+
+/* Allocates g->v and g->store (render_groups_release frees them); the rest is freed here. */
+void render_groups_init(struct render_groups *g, const struct plan *p)
+{
+	size_t nk = p->ncourses + p->nchanges + p->nskipped, nd = 0, i, k = 0, pos;
+	struct course_key *keys = xmalloc((nk ? nk : 1) * sizeof(*keys));
+	struct rank_ix *ranks;
+	size_t *cgroup, *sgroup, *fill;
+
+	for (i = 0; i < p->ncourses; i++, k++)
+		keys[k] = (struct course_key){ str0(p->courses[i].id), k, 0 };
+	for (i = 0; i < p->nchanges; i++, k++)
+		keys[k] = (struct course_key){ str0(p->changes[i].course_id), k, 0 };
+	for (i = 0; i < p->nskipped; i++, k++)
+		keys[k] = (struct course_key){ str0(p->skipped[i].course_id), k, 0 };
+	qsort(keys, nk, sizeof(*keys), cmp_id_rank);
+	for (i = 0; i < nk; i++)
+		if (!nd || strcmp(keys[nd - 1].id, keys[i].id))
+			keys[nd++] = keys[i];      /* the first of each id has its lowest rank */
+	/* groups in order of first appearance */
+	ranks = xmalloc((nd ? nd : 1) * sizeof(*ranks));
+	for (i = 0; i < nd; i++)
+		ranks[i] = (struct rank_ix){ keys[i].rank, i };
+	qsort(ranks, nd, sizeof(*ranks), cmp_rank);
+	g->n = nd;
+	g->v = xcalloc(nd ? nd : 1, sizeof(*g->v));
+	for (i = 0; i < nd; i++) {
+		struct course_key *ck = &keys[ranks[i].ix];
+
+		ck->group = i;
+		g->v[i].course_id = ck->id;
+		g->v[i].course = ck->rank < p->ncourses ? &p->courses[ck->rank] : NULL;
+	}
+	/* counting sort of changes and skips into their groups, stable */
+	cgroup = xmalloc((p->nchanges + p->nskipped + 1) * sizeof(*cgroup));
+	sgroup = cgroup + p->nchanges;
+	for (i = 0; i < p->nchanges; i++) {
+		cgroup[i] = group_of(keys, nd, p->changes[i].course_id);
+		g->v[cgroup[i]].nchanges++;
+	}
+	for (i = 0; i < p->nskipped; i++) {
+		sgroup[i] = group_of(keys, nd, p->skipped[i].course_id);
+		g->v[sgroup[i]].nskips++;
+	}
+	g->store = xmalloc((p->nchanges + p->nskipped + 1) * sizeof(*g->store));
+	for (i = 0, pos = 0; i < nd; i++) {
+		g->v[i].changes = g->store + pos;
+		pos += g->v[i].nchanges;
+		g->v[i].skips = g->store + pos;
+		pos += g->v[i].nskips;
+	}
+	fill = xcalloc(2 * (nd ? nd : 1), sizeof(*fill));
+	for (i = 0; i < p->nchanges; i++)
+		g->v[cgroup[i]].changes[fill[2 * cgroup[i]]++] = i;
+	for (i = 0; i < p->nskipped; i++)
+		g->v[sgroup[i]].skips[fill[2 * sgroup[i] + 1]++] = i;
+	for (i = 0; i < nd; i++)
+		for (pos = 0; pos < g->v[i].nchanges; g->v[i].nobjects++)
+			pos = block_end(p, &g->v[i], pos);
+	free(fill);
+	free(cgroup);
+	free(ranks);
+	free(keys);
+}
+
+void render_groups_release(struct render_groups *g)
+{
+	free(g->v);
+	free(g->store);
+	g->v = NULL;
+	g->store = NULL;
+	g->n = 0;
+}
+
+/* ---------------------------------------------------------------- objects */
+
+/* The step that made every change of the block [i, end), when each change has that one step only;
+ * else NULL. */
+static const char *block_step(const struct plan *p, const struct render_group *g, size_t i, size_t end)
+{
+	const char *step = NULL;
+
+	for (; i < end; i++) {
+		const struct plan_change *c = &p->changes[g->changes[i]];
+
+		if (c->nsteps != 1 || !c->steps[0] || (step && strcmp(step, c->steps[0])))
+			return NULL;
+		step = c->steps[0];
+	}
+	return step;
+}
+
+static void object_at(struct render_object *o, const struct plan *p, const struct render_group *g, size_t i)
+{
+	size_t j;
+
+	memset(o, 0, sizeof(*o));
+	o->g = g;
+	o->i = i;
+	o->end = block_end(p, g, i);
+	o->first = &p->changes[g->changes[i]];
+	o->op = PLAN_UPDATE;
+	o->step = block_step(p, g, i, o->end);
+	o->zone = render_zone(g);
+	for (j = i; j < o->end; j++) {
+		const struct plan_change *c = &p->changes[g->changes[j]];
+
+		if (c->op == PLAN_CREATE) {
+			o->op = PLAN_CREATE;
+			o->whole = c;
+		} else if (c->op == PLAN_DELETE && o->op != PLAN_CREATE) {
+			if (!o->whole)
+				o->whole = c;
+			o->op = PLAN_DELETE;
+		} else if (c->op == PLAN_MOVE && o->op == PLAN_UPDATE) {
+			o->op = PLAN_MOVE;
+		}
+	}
+	o->marker = o->op == PLAN_CREATE ? '+' : o->op == PLAN_DELETE ? '-' : '~';
+}
+
+/* ---------------------------------------------------------------- the walk */
+
+/* The objects of g; RENDER_WALK_NEXT when a callback left the rest of the course. */
+static int walk_objects(const struct plan *p, const struct render_group *g, const struct render_walk *w,
+			void *ctx)
+{
+	struct render_object o;
+	size_t i, j;
+	int rc;
+
+	for (i = 0; i < g->nchanges; i = o.end) {
+		object_at(&o, p, g, i);
+		if (w->object_start)
+			w->object_start(ctx, &o);
+		for (j = o.i; w->change && j < o.end; j++)
+			w->change(ctx, &o, &p->changes[g->changes[j]]);
+		rc = w->object_end ? w->object_end(ctx, &o) : RENDER_WALK_ON;
+		if (rc != RENDER_WALK_ON)
+			return rc;
+	}
+	return RENDER_WALK_ON;
+}
+
+int render_walk(const struct plan *p, const struct render_groups *gs, const struct render_walk *w, void *ctx)
+{
+	size_t gi, k;
+	int rc;
+
+	for (gi = 0; gi < gs->n; gi++) {
+		const struct render_group *g = &gs->v[gi];
+
+		rc = w->course_start ? w->course_start(ctx, g) : RENDER_WALK_ON;
+		if (rc == RENDER_WALK_STOP)
+			return rc;
+		if (rc == RENDER_WALK_NEXT)
+			continue;
+		rc = walk_objects(p, g, w, ctx);
+		for (k = 0; rc == RENDER_WALK_ON && w->skip && k < g->nskips; k++)
+			rc = w->skip(ctx, g, &p->skipped[g->skips[k]], k);
+		if (rc == RENDER_WALK_STOP)
+			return rc;
+		if (w->course_end)
+			w->course_end(ctx, g);
+	}
+	return RENDER_WALK_ON;
+}
