@@ -143,7 +143,7 @@ golden_compare() {
 		rm -rf "$want"
 		mkdir -p "$want"
 		cp "$OUT"/* "$want/"
-		echo "recorded $(ls "$want" | wc -l) files in tests/golden/$1"
+		echo "recorded $(find "$want" -type f | wc -l) files in tests/golden/$1"
 		return 0
 	fi
 	[ -d "$want" ] || fail "no golden outputs in tests/golden/$1 (record them: UPDATE_GOLDEN=1)"

@@ -48,6 +48,7 @@ HTML_UNREACHABLE='{
 # first save when a sparse seed lacks it (so the rollback would not give the seed back): an
 # announcement is published, a module has a position, an event has an end (Canvas makes it the
 # start when none is given) and all_day. "$date" is the seeded date.
+# shellcheck disable=SC2016 # "$date" is a placeholder for jq, not a shell variable
 DEFAULTS='{
   "announcements": {"published": true},
   "modules": {"position": 1},
@@ -182,7 +183,7 @@ kind_round_trip() {
 
 	# rollback, then the seed again
 	cc rollback "$dir/apply.jsonl" --yes --journal "$dir/rollback.jsonl" >"$dir/rollback.out" \
-		2>"$dir/rollback.err" || fail "rollback failed: $(cat "$dir/rollback.err" | tail -n 5)"
+		2>"$dir/rollback.err" || fail "rollback failed: $(tail -n 5 "$dir/rollback.err")"
 	state_snap "$sub/state-after.json"
 	state_same "$sub/state-seed.json" "$sub/state-after.json" "after the rollback"
 }
