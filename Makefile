@@ -51,6 +51,11 @@ SIM_LOBJ  = $(filter-out $(BUILD)/runner/%,$(SIM_LIB:%.c=$(BUILD)/%.o))
 UNIT_SRC  = $(wildcard tests/unit/unit-*.c)
 UNIT_BIN  = $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/unit/%)
 
+# test tools: tests/tools/*.c, small programs over the runner's objects that e2e files run
+# (tests/tools/kinds.c prints the resource table for t0961-kinds.sh).
+TOOL_SRC  = $(wildcard tests/tools/*.c)
+TOOL_BIN  = $(TOOL_SRC:tests/tools/%.c=$(BUILD)/tests/tools/%)
+
 QUIET_CC  = @printf '    %-6s %s\n' CC $@;
 QUIET_LD  = @printf '    %-6s %s\n' LINK $@;
 ifeq ($(V),1)
@@ -73,7 +78,7 @@ all: deps
 deps:
 	@sh tests/deps.sh
 
-build-all: $(BUILD)/coursectl $(BUILD)/canvas-sim
+build-all: $(BUILD)/coursectl $(BUILD)/canvas-sim $(TOOL_BIN)
 
 $(BUILD)/coursectl: $(RUNNER_OBJ)
 	$(QUIET_LD)$(CC) $(FINAL_LDFLAGS) -o $@ $^ $(PKG_LIBS) -lm
@@ -104,6 +109,13 @@ $(BUILD)/libsim.a: $(SIM_LOBJ)
 $(BUILD)/tests/unit/%: $(BUILD)/tests/unit/%.o $(BUILD)/libsim.a $(BUILD)/libcoursectl.a
 	$(QUIET_LD)$(CC) $(FINAL_LDFLAGS) -o $@ $^ $(TEST_LIBS) $(PKG_LIBS) $(SIM_LIBS) -lpthread -lm
 
+$(BUILD)/tests/tools/%.o: tests/tools/%.c
+	@mkdir -p $(dir $@)
+	$(QUIET_CC)$(CC) $(FINAL_CFLAGS) $(PKG_CFLAGS) -c -o $@ $<
+
+$(BUILD)/tests/tools/%: $(BUILD)/tests/tools/%.o $(BUILD)/libcoursectl.a
+	$(QUIET_LD)$(CC) $(FINAL_LDFLAGS) -o $@ $^ $(PKG_LIBS) -lm
+
 # The load generator of `make bench` (tests/bench/run.sh); not built by `make test`.
 $(BUILD)/tests/bench/%.o: tests/bench/%.c
 	@mkdir -p $(dir $@)
@@ -121,13 +133,13 @@ unit: deps
 e2e: deps
 	@$(SUBMAKE) run-e2e
 
-run-test: $(BUILD)/coursectl $(BUILD)/canvas-sim $(UNIT_BIN)
+run-test: $(BUILD)/coursectl $(BUILD)/canvas-sim $(UNIT_BIN) $(TOOL_BIN)
 	@BUILD=$(BUILD) sh tests/run.sh
 
 run-unit: $(UNIT_BIN)
 	@BUILD=$(BUILD) sh tests/run.sh unit
 
-run-e2e: $(BUILD)/coursectl $(BUILD)/canvas-sim
+run-e2e: $(BUILD)/coursectl $(BUILD)/canvas-sim $(TOOL_BIN)
 	@BUILD=$(BUILD) sh tests/run.sh e2e
 
 asan: deps
@@ -192,5 +204,6 @@ check: test
 clean:
 	rm -rf build
 
--include $(RUNNER_OBJ:.o=.d) $(SIM_OBJ:.o=.d) $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/unit/%.d)
+-include $(RUNNER_OBJ:.o=.d) $(SIM_OBJ:.o=.d) $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/unit/%.d) \
+	$(TOOL_SRC:tests/tools/%.c=$(BUILD)/tests/tools/%.d)
 -include $(BUILD)/tests/bench/simload.d $(BUILD)/tests/fuzz/fuzz-recipe.d

@@ -40,10 +40,12 @@
 #   5. "run_id":"<32 hex>" -> <RUN>, and "plan_sha256" (a digest of a plan holding created_at and
 #      base_url) -> <SHA>;
 #   6. the user running the test, in the journal ("user": "NAME", "created ... by NAME") -> <USER>.
-# Two settings keep the runs repeatable without normalising more: the simulator runs with
+# Three settings keep the runs repeatable without normalising more: the simulator runs with
 # --throttle off, so a slow machine cannot make coursectl wait and retry (the request logs would
-# differ), and apply and rollback run with --concurrency 1, so objects created in several courses
-# get their ids from canvas-sim in the same order every time (the ids are in the outputs).
+# differ), and with --progress-delay-ms 0, so a bulk date update is done at the first poll
+# whatever the machine's speed (the polls are in the request logs); apply and rollback run with
+# --concurrency 1, so objects created in several courses get their ids from canvas-sim in the same
+# order every time (the ids are in the outputs).
 #
 # UPDATE_GOLDEN=1 bash tests/e2e/runtests tests/e2e/t0960-golden.sh   records the outputs again;
 # otherwise any byte difference fails the case and shows the diff (the new output stays in
@@ -106,7 +108,7 @@ golden_case() {
 	shift 3
 	OUT=$LOGDIR/out
 	mkdir -p "$OUT"
-	sim_start --seed "$seed" --throttle off
+	sim_start --seed "$seed" --throttle off --progress-delay-ms 0
 	local u=(--url "$SIM_URL")
 	g validate.txt gcc_ validate "$recipe"
 	g plan.txt gcc_ plan "$recipe" "${u[@]}" --color never --out "$LOGDIR/saved.json" "$@"
@@ -141,7 +143,7 @@ golden_compare() {
 		rm -rf "$want"
 		mkdir -p "$want"
 		cp "$OUT"/* "$want/"
-		echo "recorded $(ls "$want" | wc -l) files in tests/golden/$1"
+		echo "recorded $(find "$want" -type f | wc -l) files in tests/golden/$1"
 		return 0
 	fi
 	[ -d "$want" ] || fail "no golden outputs in tests/golden/$1 (record them: UPDATE_GOLDEN=1)"
