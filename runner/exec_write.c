@@ -33,7 +33,7 @@
  * discussion's or announcement's unlock_at is NOT writable (DiscussionTopicsController
  * API_ALLOWED_TOPIC_FIELDS has delayed_post_at, not unlock_at), so step_set never plans it; a
  * topic's `locked` is (process_lock_parameters), and apply sends it on every topic and announcement
- * PUT (exec.c) because an announcement PUT without it reopens closed comments.
+ * PUT (exec_object.c) because an announcement PUT without it reopens closed comments.
  *
  * Read-back comparison (exec_value_matches): absent and null are one value (Canvas omits keys it
  * has no value for); dates compare as instants (Canvas writes "Z" and no fraction; a plan could
