@@ -116,5 +116,10 @@ int exec_inverse_plan(struct plan **out, const struct journal_log *l, struct err
  * an error that stopped the look-up (ERR_AUTH). */
 int exec_find_lost_creates(struct canvas *cv, struct journal_log *l, double timeout_s, char ***unresolved,
 			   size_t *nunresolved, struct err *err);
+/* 1 when apply has a way to write `field` of `obj` (an object of `kind` as read): a Canvas parameter
+ * takes it, Canvas derives it from what is written (a page's url), or it is a checkpointed
+ * discussion's date, written through date_details (runner/exec_write.c). The steps plan no change
+ * apply could not make (step.c). */
+int exec_writable(enum resource_kind kind, const cJSON *obj, const char *field);
 
 #endif

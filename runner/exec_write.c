@@ -57,6 +57,7 @@
 
 #include "buf.h"
 #include "dates.h"
+#include "exec.h"
 #include "html_norm.h"
 #include "xalloc.h"
 
@@ -153,6 +154,12 @@ char *exec_checkpoint_path(const char *course_id, const cJSON *live)
 	const char *t = exec_id_text(cJSON_GetObjectItemCaseSensitive(live, "discussion_topic_id"), b);
 
 	return xasprintf("/api/v1/courses/%s/discussion_topics/%s/date_details", course_id, t ? t : "0");
+}
+
+int exec_writable(enum resource_kind kind, const cJSON *obj, const char *field)
+{
+	return exec_param_name(kind, field, 0) || exec_is_derived_field(kind, field) ||
+	       exec_checkpoint_field(kind, obj, field);
 }
 
 int exec_is_bulk_field(enum resource_kind kind, const char *field)
