@@ -17,8 +17,8 @@
  *      creates by POST (ids "new:N" resolved to the real ids as they come back); deletes by DELETE;
  *      moves by PUT module_item[module_id];
  *   4. read-back: the response (or a re-read) must show every new value; a 200 that changed
- *      nothing is a failure of that change. HTML fields compare after normalisation (exec.c's
- *      design comment documents it) because Canvas rewrites bodies;
+ *      nothing is a failure of that change. HTML fields compare after normalisation
+ *      (runner/html_norm.c documents it) because Canvas rewrites bodies;
  *   5. journal outcomes.
  * Requests run concurrently within the engine's window. A 401 token failure stops the run
  * (ERR_AUTH): changes in flight stay as intents, which resume checks against the live value.
@@ -57,7 +57,7 @@ struct exec_opts {
 
 #define EXEC_OPTS_INIT { NULL, 0, NULL, NULL, NULL, NULL, NULL }
 
-/* Why a change is a conflict (exec.c's design comment, 2). */
+/* Why a change is a conflict (exec_stale.c's design comment). */
 enum exec_conflict {
 	EXEC_CONFLICT_NONE,
 	EXEC_CONFLICT_CHANGED,                 /* changed in Canvas since the plan: --force writes over it */
@@ -116,5 +116,10 @@ int exec_inverse_plan(struct plan **out, const struct journal_log *l, struct err
  * an error that stopped the look-up (ERR_AUTH). */
 int exec_find_lost_creates(struct canvas *cv, struct journal_log *l, double timeout_s, char ***unresolved,
 			   size_t *nunresolved, struct err *err);
+/* 1 when apply has a way to write `field` of `obj` (an object of `kind` as read): a Canvas parameter
+ * takes it, Canvas derives it from what is written (a page's url), or it is a checkpointed
+ * discussion's date, written through date_details (runner/exec_write.c). The steps plan no change
+ * apply could not make (step.c). */
+int exec_writable(enum resource_kind kind, const cJSON *obj, const char *field);
 
 #endif

@@ -68,15 +68,11 @@ void exec_bulk_add(cJSON *body, const char *assignment_id, const char *override_
 
 /* 1 when `got` (a value read from Canvas; NULL = absent) shows `want` (the plan's value) for field
  * `field` of `kind`: absent and null are the same; dates compare as instants; HTML fields after
- * exec_html_normalize (origin: the Canvas base URL); numbers and id strings by their text
+ * html_normalize (include/html_norm.h; origin: the Canvas base URL); numbers and id strings by their text
  * ("8401" = 8401); objects by want's keys only (Canvas adds keys such as "completed" to a
  * completion requirement); arrays element by element. */
 int exec_value_matches(enum resource_kind kind, const char *field, const cJSON *want, const cJSON *got,
 		       const char *origin);
-
-/* HTML as compared by read-back and the stale check (exec_write.c's design comment lists the
- * rules). Malloced. */
-char *exec_html_normalize(const char *html, const char *origin);
 
 /* An id as JSON: a number when the text is one (Canvas's ids), else the string ("new:3"). Malloced. */
 cJSON *exec_id_json(const char *id);

@@ -33,38 +33,19 @@
  * discussion's or announcement's unlock_at is NOT writable (DiscussionTopicsController
  * API_ALLOWED_TOPIC_FIELDS has delayed_post_at, not unlock_at), so step_set never plans it; a
  * topic's `locked` is (process_lock_parameters), and apply sends it on every topic and announcement
- * PUT (exec.c) because an announcement PUT without it reopens closed comments.
+ * PUT (exec_object.c) because an announcement PUT without it reopens closed comments.
  *
  * Read-back comparison (exec_value_matches): absent and null are one value (Canvas omits keys it
  * has no value for); dates compare as instants (Canvas writes "Z" and no fraction; a plan could
  * hold "+00:00"); numbers and ids compare by text (ids may come back as strings); objects by the
  * plan value's keys only (Canvas adds "completed" to a completion requirement); arrays element by
- * element. HTML fields (resource.h html_fields) compare after exec_html_normalize, because Canvas
- * rewrites HTML in both directions (API.md 7.4), so GET after PUT does not return the bytes sent.
- * The normalisation is deliberately conservative -- it forgives only the rewrites API.md
- * documents, so that a real difference is never hidden:
- *   1. runs of white space (space, tab, CR, LF, FF) become one space; leading and trailing white
- *      space goes (Canvas's sanitizer re-serialises markup and may re-flow it);
- *   2. the attributes data-api-endpoint="..." and data-api-returntype="..." are dropped (added to
- *      file and media links on output);
- *   3. the Canvas origin in front of a root-relative URL goes: "https://canvas.example.edu/x"
- *      reads as "/x" (api_user_content makes root-relative URLs absolute on output);
- *   4. "/courses/N/files/" reads as "/files/" (process_incoming_html_content adds the course
- *      context to file links);
- *   5. in a URL containing "/files/", the query parameters verifier, wrap and download_frd are
- *      dropped and "&amp;" between parameters reads as "&" (file links get verifiers on output);
- *   6. serialisation spelling: a tag's self-closing slash goes ("<hr />" reads as "<hr>"), and in
- *      text outside tags "&quot;" reads as '"' and "&#39;" / "&#x27;" / "&apos;" as "'". Canvas's
- *      sanitizer re-serialises bodies as HTML5 (Nokogiri), which writes void elements without the
- *      slash and quotes in text unescaped, while cmark-gfm (Markdown bodies) and many editors write
- *      "<br />" and "&quot;".
- * Not forgiven: changed text, tags, attribute values, other entity spelling, attribute order. Media
- * comment anchors turned into <video> tags by Canvas would therefore fail read-back; a recipe that
- * edits such a body is reported, not silently assumed written.
+ * element. HTML fields (resource.h html_fields) compare after html_normalize (runner/html_norm.c,
+ * which lists its rules), because Canvas rewrites HTML in both directions (API.md 7.4), so GET
+ * after PUT does not return the bytes sent.
  *
  * Rejected: comparing a hash of the sent body with the returned one (fails on every rewrite);
  * comparing only updated_at (a 200 that changed nothing bumps it too with force_updated_at, and
- * pages bump it only for title and body); a full HTML parser (a dependency for five rules).
+ * pages bump it only for title and body).
  */
 #include "exec_internal.h"
 
@@ -73,10 +54,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 
 #include "buf.h"
 #include "dates.h"
+#include "exec.h"
+#include "html_norm.h"
 #include "xalloc.h"
 
 #define LIST(...) ((const char *const[]){ __VA_ARGS__, NULL })
@@ -172,6 +154,12 @@ char *exec_checkpoint_path(const char *course_id, const cJSON *live)
 	const char *t = exec_id_text(cJSON_GetObjectItemCaseSensitive(live, "discussion_topic_id"), b);
 
 	return xasprintf("/api/v1/courses/%s/discussion_topics/%s/date_details", course_id, t ? t : "0");
+}
+
+int exec_writable(enum resource_kind kind, const cJSON *obj, const char *field)
+{
+	return exec_param_name(kind, field, 0) || exec_is_derived_field(kind, field) ||
+	       exec_checkpoint_field(kind, obj, field);
 }
 
 int exec_is_bulk_field(enum resource_kind kind, const char *field)
@@ -376,207 +364,6 @@ void exec_bulk_add(cJSON *body, const char *assignment_id, const char *override_
 		cJSON_AddItemToObject(d, field, value ? cJSON_Duplicate(value, 1) : cJSON_CreateNull());
 }
 
-/* ---------------------------------------------------------------- HTML */
-
-static int is_ws(char c)
-{
-	return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f';
-}
-
-/* Rule 1. */
-static char *collapse_ws(const char *s)
-{
-	struct buf b = BUF_INIT;
-	int pending = 0;
-
-	buf_puts(&b, "");
-	for (; *s; s++) {
-		if (is_ws(*s)) {
-			pending = 1;
-			continue;
-		}
-		if (pending && b.len)
-			buf_putc(&b, ' ');
-		pending = 0;
-		buf_putc(&b, *s);
-	}
-	return buf_detach(&b, NULL);
-}
-
-/* Rule 2: drop ` data-api-endpoint="..."` and ` data-api-returntype="..."` (after rule 1 an
- * attribute has exactly one space before it). */
-static char *drop_api_attrs(const char *s)
-{
-	static const char *const names[] = { " data-api-endpoint=", " data-api-returntype=" };
-	struct buf b = BUF_INIT;
-	size_t i;
-
-	buf_puts(&b, "");
-	while (*s) {
-		int dropped = 0;
-
-		for (i = 0; i < 2 && !dropped; i++) {
-			size_t n = strlen(names[i]);
-			const char *q, *e;
-
-			if (strncasecmp(s, names[i], n))
-				continue;
-			q = s + n;
-			if (*q != '"' && *q != '\'')
-				continue;
-			e = strchr(q + 1, *q);
-			if (!e)
-				continue;
-			s = e + 1;
-			dropped = 1;
-		}
-		if (!dropped)
-			buf_putc(&b, *s++);
-	}
-	return buf_detach(&b, NULL);
-}
-
-/* Rule 3: "ORIGIN/" -> "/" (case-insensitive on the origin). */
-static char *strip_origin(const char *s, const char *origin)
-{
-	struct buf b = BUF_INIT;
-	size_t n = origin ? strlen(origin) : 0;
-
-	while (n && origin[n - 1] == '/')
-		n--;
-	buf_puts(&b, "");
-	while (*s) {
-		if (n && !strncasecmp(s, origin, n) && s[n] == '/') {
-			s += n;
-			continue;
-		}
-		buf_putc(&b, *s++);
-	}
-	return buf_detach(&b, NULL);
-}
-
-static int url_end(char c)
-{
-	return !c || c == '"' || c == '\'' || c == '<' || c == '>' || is_ws(c);
-}
-
-/* Rules 4 and 5. */
-static char *file_links(const char *s)
-{
-	struct buf b = BUF_INIT;
-
-	buf_puts(&b, "");
-	while (*s) {
-		const char *p = s, *q;
-
-		/* "/courses/N/files/" -> "/files/" */
-		if (!strncmp(p, "/courses/", 9) && isdigit((unsigned char)p[9])) {
-			q = p + 9;
-			while (isdigit((unsigned char)*q))
-				q++;
-			if (!strncmp(q, "/files/", 7))
-				p = q;
-		}
-		if (strncmp(p, "/files/", 7)) {
-			buf_putc(&b, *s++);
-			continue;
-		}
-		/* a file URL: copy its path, then its query without verifier/wrap/download_frd */
-		while (!url_end(*p) && *p != '?')
-			buf_putc(&b, *p++);
-		if (*p == '?') {
-			int first = 1;
-
-			p++;
-			while (!url_end(*p)) {
-				const char *e = p;
-				size_t len;
-
-				while (!url_end(*e) && *e != '&')
-					e++;
-				len = (size_t)(e - p);
-				if (!(len >= 9 && !strncmp(p, "verifier=", 9)) && !(len >= 5 && !strncmp(p, "wrap=", 5)) &&
-				    !(len >= 13 && !strncmp(p, "download_frd=", 13)) && len) {
-					buf_putc(&b, first ? '?' : '&');
-					buf_add(&b, p, len);
-					first = 0;
-				}
-				p = e;
-				if (*p == '&') {
-					p++;
-					if (!strncmp(p, "amp;", 4))
-						p += 4;
-				}
-			}
-		}
-		s = p;
-	}
-	return buf_detach(&b, NULL);
-}
-
-/* Rule 6, after rule 1 (white space is one space by then). A tag runs from '<' + letter or '/' to
- * the '>' outside quotes. */
-static char *serialisation(const char *s)
-{
-	static const struct { const char *ent; char c; } quotes[] = {
-		{ "&quot;", '"' }, { "&#34;", '"' }, { "&#39;", '\'' }, { "&#x27;", '\'' }, { "&apos;", '\'' },
-	};
-	struct buf b = BUF_INIT;
-	size_t i;
-
-	buf_puts(&b, "");
-	while (*s) {
-		if (*s == '<' && (isalpha((unsigned char)s[1]) || s[1] == '/')) {
-			char q = 0;
-
-			while (*s && (q || *s != '>')) {
-				if (q && *s == q)
-					q = 0;
-				else if (!q && (*s == '"' || *s == '\''))
-					q = *s;
-				if (!q && *s == '/' && (s[1] == '>' || (s[1] == ' ' && s[2] == '>'))) {
-					/* "<br/>", "<br />": drop the slash and the space before it */
-					if (b.len && b.ptr[b.len - 1] == ' ')
-						b.len--;
-					s += s[1] == ' ' ? 2 : 1;
-					continue;
-				}
-				buf_putc(&b, *s++);
-			}
-			if (*s)
-				buf_putc(&b, *s++);
-			continue;
-		}
-		if (*s == '&') {
-			for (i = 0; i < sizeof(quotes) / sizeof(quotes[0]); i++)
-				if (!strncmp(s, quotes[i].ent, strlen(quotes[i].ent)))
-					break;
-			if (i < sizeof(quotes) / sizeof(quotes[0])) {
-				buf_putc(&b, quotes[i].c);
-				s += strlen(quotes[i].ent);
-				continue;
-			}
-		}
-		buf_putc(&b, *s++);
-	}
-	return buf_detach(&b, NULL);
-}
-
-char *exec_html_normalize(const char *html, const char *origin)
-{
-	char *a = collapse_ws(html ? html : ""), *b2, *c, *d, *e;
-
-	b2 = drop_api_attrs(a);
-	free(a);
-	c = strip_origin(b2, origin);
-	free(b2);
-	d = file_links(c);
-	free(c);
-	e = serialisation(d);
-	free(d);
-	return e;
-}
-
 /* ---------------------------------------------------------------- comparing */
 
 static int is_nullish(const cJSON *v)
@@ -653,8 +440,8 @@ int exec_value_matches(enum resource_kind kind, const char *field, const cJSON *
 			return generic_match(want, got);
 		if (!strcmp(w, g))
 			return 1;
-		nw = exec_html_normalize(w, origin);
-		ng = exec_html_normalize(g, origin);
+		nw = html_normalize(w, origin);
+		ng = html_normalize(g, origin);
 		same = !strcmp(nw, ng);
 		free(nw);
 		free(ng);

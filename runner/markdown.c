@@ -30,7 +30,7 @@
  *     (links made absolute, white space): step_pages.c compares as apply's read-back does.
  *     cmark writes void elements XHTML-style (<hr />, <img ... />) and '"' in text as &quot;;
  *     Canvas's sanitizer re-serialises them as <hr> and a bare '"', which the read-back forgives
- *     (exec_html_normalize rule 6, one rule for every body, not a special case here).
+ *     (html_normalize rule 6, runner/html_norm.c: one rule for every body, not a special case here).
  *   - cmark allocates through our xcalloc/xrealloc (a cmark_mem), so running out of memory ends
  *     the program with coursectl's one-line message, as everywhere else, and the rendered string
  *     is freed with free().

@@ -24,7 +24,7 @@
 #include <string.h>
 
 #include "dates.h"
-#include "exec_internal.h"
+#include "exec.h"
 #include "xalloc.h"
 
 cJSON *step_list(struct step_ctx *cx, enum resource_kind kind)
@@ -270,8 +270,7 @@ int step_set(struct step_ctx *cx, enum resource_kind kind, cJSON *obj, const cha
 		cJSON_Delete(val);
 		return -1;
 	}
-	if (!exec_param_name(kind, field, 0) && !exec_is_derived_field(kind, field) &&
-	    !exec_checkpoint_field(kind, obj, field)) {
+	if (!exec_writable(kind, obj, field)) {
 		/* a field Canvas's API does not write: a plan that showed it would be a promise apply
 		 * cannot keep (issue 15; e.g. a discussion's unlock_at, API_ALLOWED_TOPIC_FIELDS) */
 		step_skip(cx, kind, obj, field, "Canvas's API does not write a %s's %s", resource_get(kind)->name,

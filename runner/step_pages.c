@@ -14,7 +14,7 @@
  *              bytes, or the HTML rendered from a .md file at check time (recipe_pages.c), note
  *              naming the file. A null or absent body (an empty page, or one locked for the
  *              caller, API.md 7.2) has nothing to replace and is passed over silently. A body
- *              that already shows the file after exec_html_normalize (the comparison apply's
+ *              that already shows the file after html_normalize (the comparison apply's
  *              read-back makes: white space, the Canvas origin in front of root-relative URLs,
  *              file-link parameters) is no change: Canvas rewrites HTML on the way in and out
  *              (API.md 7.4), so the body read back after an apply is rarely the bytes sent, and a
@@ -68,7 +68,7 @@
 #include <string.h>
 
 #include "dates.h"
-#include "exec_internal.h"
+#include "html_norm.h"
 #include "pageurl.h"
 #include "recipe_pages.h"
 #include "xalloc.h"
@@ -392,8 +392,8 @@ static int same_html(const struct step_ctx *cx, const char *cur, const char *wan
 
 	if (!strcmp(cur, want))
 		return 1;
-	a = exec_html_normalize(cur, cx->plan->base_url);
-	b = exec_html_normalize(want, cx->plan->base_url);
+	a = html_normalize(cur, cx->plan->base_url);
+	b = html_normalize(want, cx->plan->base_url);
 	same = !strcmp(a, b);
 	free(a);
 	free(b);

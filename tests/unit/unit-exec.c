@@ -21,6 +21,7 @@
 
 #include "../../runner/exec_internal.h"
 #include "exec.h"
+#include "html_norm.h"
 #include "journal.h"
 #include "plan.h"
 #include "xalloc.h"
@@ -294,7 +295,7 @@ static void test_html_normalize(void **state)
 
 	(void)state;
 	for (i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
-		char *got = exec_html_normalize(t[i].in, ORIGIN);
+		char *got = html_normalize(t[i].in, ORIGIN);
 
 		if (strcmp(got, t[i].want))
 			fail_msg("case %zu: got '%s', want '%s'", i, got, t[i].want);
