@@ -66,6 +66,7 @@
 #include "exitcode.h"
 #include "interrupt.h"
 #include "journal.h"
+#include "jsonid.h"
 #include "msg.h"
 #include "plan.h"
 #include "plan_opts.h"
@@ -300,16 +301,6 @@ static void conflict_report(const struct plan *p, const struct exec_result *r, s
 	free(v);
 }
 
-static cJSON *id_json(const char *id)
-{
-	char *end;
-	double v = strtod(id, &end);
-
-	if (*id >= '0' && *id <= '9' && !*end)
-		return cJSON_CreateNumber(v);
-	return cJSON_CreateString(id);
-}
-
 /* The --format json result document. Malloced (cJSON_Delete). */
 static cJSON *result_json(const struct plan *p, const struct exec_result *r, const char *journal, const char *run)
 {
@@ -330,7 +321,7 @@ static cJSON *result_json(const struct plan *p, const struct exec_result *r, con
 		for (i = 0; i < p->nfailed; i++) {
 			cJSON *o = cJSON_CreateObject();
 
-			cJSON_AddItemToObject(o, "course", id_json(p->failed[i].course));
+			cJSON_AddItemToObject(o, "course", jsonid(p->failed[i].course));
 			cJSON_AddStringToObject(o, "error", p->failed[i].error);
 			cJSON_AddItemToArray(arr, o);
 		}
@@ -341,9 +332,9 @@ static cJSON *result_json(const struct plan *p, const struct exec_result *r, con
 		cJSON *o = cJSON_CreateObject();
 
 		cJSON_AddNumberToObject(o, "seq", (double)c->seq);
-		cJSON_AddItemToObject(o, "course_id", id_json(c->course_id));
+		cJSON_AddItemToObject(o, "course_id", jsonid(c->course_id));
 		cJSON_AddStringToObject(o, "kind", plan_kind_name(c->kind));
-		cJSON_AddItemToObject(o, "id", id_json(c->id));
+		cJSON_AddItemToObject(o, "id", jsonid(c->id));
 		cJSON_AddStringToObject(o, "op", plan_op_name(c->op));
 		if (c->field)
 			cJSON_AddStringToObject(o, "field", c->field);
@@ -353,7 +344,7 @@ static cJSON *result_json(const struct plan *p, const struct exec_result *r, con
 		if (r->error[i])
 			cJSON_AddStringToObject(o, "error", r->error[i]);
 		if (r->new_id[i])
-			cJSON_AddItemToObject(o, "new_id", id_json(r->new_id[i]));
+			cJSON_AddItemToObject(o, "new_id", jsonid(r->new_id[i]));
 		cJSON_AddItemToArray(arr, o);
 	}
 	return doc;

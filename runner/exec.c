@@ -465,7 +465,7 @@ static cJSON *resolve_value(const struct exec *x, const char *course, const cJSO
 			*missing = v->valuestring;
 			return NULL;
 		}
-		return exec_id_json(r);
+		return jsonid(r);
 	}
 	if (cJSON_IsArray(v) || cJSON_IsObject(v)) {
 		out = cJSON_IsArray(v) ? cJSON_CreateArray() : cJSON_CreateObject();

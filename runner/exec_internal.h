@@ -10,6 +10,7 @@
 
 #include <cjson/cJSON.h>
 
+#include "jsonid.h"      /* jsonid(): an id as JSON */
 #include "resource.h"
 
 /* The Canvas parameter that writes plan field `field` of `kind` (inside the kind's wrapper, or
@@ -78,8 +79,6 @@ int exec_value_matches(enum resource_kind kind, const char *field, const cJSON *
  * rules). Malloced. */
 char *exec_html_normalize(const char *html, const char *origin);
 
-/* An id as JSON: a number when the text is one (Canvas's ids), else the string ("new:3"). Malloced. */
-cJSON *exec_id_json(const char *id);
 /* An id value (number or string) as text, in b for a number; NULL when v is neither. */
 const char *exec_id_text(const cJSON *v, char b[32]);
 
