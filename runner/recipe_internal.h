@@ -17,8 +17,6 @@ void arena_own_regex(void *arena, pcre2_code *code);
  * reporting an undefined variable at `pos` (the column moved to the variable when it can be). */
 char *recipe_expand(struct rctx *cx, const struct ynode *n);
 
-/* Parse "YYYY-MM-DD" or an ISO 8601 date-time into *o (pos not set); 0 or -1 (recipe_check.c). */
-int recipe_parse_date(const char *s, struct rdate *o);
 /* 1 when `zone` names a file of the system zone database (or is "UTC"). */
 int recipe_zone_exists(const char *zone);
 
