@@ -25,6 +25,7 @@
 #include <fcntl.h>
 #include <unistd.h>
 
+#include "buf.h"
 #include "dates.h"
 #include "recipe.h"
 #include "recipe_internal.h"
@@ -326,6 +327,39 @@ static int is_null(const struct ynode *n)
 {
 	return n->plain && (!n->len || !strcmp(n->str, "null") || !strcmp(n->str, "~") || !strcmp(n->str, "Null") ||
 			    !strcmp(n->str, "NULL"));
+}
+
+/* ---------------------------------------------------------------- variables (recipe_vars.c) */
+
+struct expand_report {
+	struct rctx *cx;
+	const struct ynode *n;
+};
+
+/* A problem at byte `off` of n's text: at its column when n is plain and on one line. */
+static void expand_problem(void *ud, size_t off, const char *msg)
+{
+	const struct expand_report *er = ud;
+	struct rpos p = er->n->pos;
+
+	if (er->n->plain && !strchr(er->n->str, '\n'))
+		p.col += (int)off;
+	rc_error(er->cx, &p, "%s", msg);
+}
+
+char *recipe_expand(struct rctx *cx, const struct ynode *n)
+{
+	struct expand_report er = { cx, n };
+	struct recipe_vars rv = { cx->o, cx->vars, expand_problem, &er };
+	struct buf b = BUF_INIT;
+	char *out = NULL;
+
+	if (!strchr(n->str, '$'))
+		return n->str;
+	if (!recipe_vars_expand(&rv, n->str, &b))
+		out = rc_strdup(cx, buf_str(&b));
+	buf_release(&b);
+	return out;
 }
 
 int rc_string(struct rctx *cx, const struct ynode *n, const char *what, char **out)
