@@ -350,7 +350,7 @@ static void expand_problem(void *ud, size_t off, const char *msg)
 char *recipe_expand(struct rctx *cx, const struct ynode *n)
 {
 	struct expand_report er = { cx, n };
-	struct recipe_vars rv = { cx->o, cx->vars, expand_problem, &er };
+	struct recipe_vars rv = { cx->o, cx->vars, rc_get, expand_problem, &er };
 	struct buf b = BUF_INIT;
 	char *out = NULL;
 

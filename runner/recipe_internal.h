@@ -24,6 +24,9 @@ struct buf;
 struct recipe_vars {
 	const struct recipe_opts *o;              /* --var, may be NULL */
 	const struct ynode *vars;                 /* the vars: mapping, or NULL */
+	/* the value of a key in a mapping, or NULL: rc_get, passed in so that this layer does not call
+	 * the one above it */
+	const struct ynode *(*get)(const struct ynode *map, const char *key);
 	/* one problem: `off` is the byte offset of its "${" in the string; msg is borrowed */
 	void (*report)(void *ud, size_t off, const char *msg);
 	void *ud;

@@ -6,11 +6,11 @@
  * they are (not expanded again), so a value cannot loop. "$${" is a literal "${".
  *
  * Layering: this file sits under the checking helpers (recipe_check.c), which call it from
- * recipe_expand() for every scalar they read; it calls none of them back. It reads the vars:
- * mapping itself and hands each problem, with its byte offset in the string, to the caller's
- * report function, which places it (the column of the "${" when the scalar is plain and on one
- * line, else the scalar's start) and records it. Rejected: calling rc_error and rc_get from here,
- * which made recipe_check.c and this file each other's callers.
+ * recipe_expand() for every scalar they read; it calls none of them back: the vars: mapping is
+ * read through the lookup the caller hands in (rc_get), and each problem goes, with its byte offset
+ * in the string, to the caller's report function, which places it (the column of the "${" when the
+ * scalar is plain and on one line, else the scalar's start) and records it. Rejected: calling
+ * rc_error and rc_get from here, which made recipe_check.c and this file each other's callers.
  */
 #include <stdarg.h>
 #include <stdio.h>
@@ -23,22 +23,9 @@
 
 #define TOKEN_VARIABLE "CANVAS_API_TOKEN"
 
-/* The value of `name` in the vars: mapping, or NULL. */
-static const struct ynode *var_node(const struct ynode *vars, const char *name)
+static const char *lookup(const struct recipe_vars *rv, const char *name, const struct ynode **vnode)
 {
-	size_t i;
-
-	if (!vars || vars->type != YN_MAP)
-		return NULL;
-	for (i = 0; i + 1 < vars->nkids; i += 2)
-		if (vars->kids[i]->type == YN_SCALAR && !strcmp(vars->kids[i]->str, name))
-			return vars->kids[i + 1];
-	return NULL;
-}
-
-static const char *lookup(const struct recipe_opts *o, const struct ynode *vars, const char *name,
-			  const struct ynode **vnode)
-{
+	const struct recipe_opts *o = rv->o;
 	size_t i;
 	const struct ynode *v;
 
@@ -46,7 +33,7 @@ static const char *lookup(const struct recipe_opts *o, const struct ynode *vars,
 	for (i = o ? o->nvars : 0; i > 0; i--)   /* the last --var of a name wins */
 		if (!strcmp(o->vars[i - 1].name, name))
 			return o->vars[i - 1].value;
-	v = var_node(vars, name);
+	v = rv->get(rv->vars, name);
 	if (v) {
 		*vnode = v;
 		return v->type == YN_SCALAR ? v->str : NULL;
@@ -102,7 +89,7 @@ int recipe_vars_expand(const struct recipe_vars *rv, const char *s, struct buf *
 				} else {
 					buf_puts(out, val);
 				}
-			} else if ((val = lookup(rv->o, rv->vars, name, &vn))) {
+			} else if ((val = lookup(rv, name, &vn))) {
 				buf_puts(out, val);
 			} else if (vn) {
 				problem(rv, off, "variable '%s' is not a single value (defined at line %d)", name,
