@@ -22,7 +22,7 @@
  * every answer journaled, and the last line is "interrupted (SIGINT): N done, M in doubt[, K not
  * sent] — resume with `coursectl apply --resume J` or undo with `coursectl rollback J`".
  *
- * Inputs. A recipe is planned first, exactly as `plan` does (plan_make), and the plan is shown. A
+ * Inputs. A recipe is planned first, exactly as `plan` does (plan_recipe), and the plan is shown. A
  * saved plan (a JSON file whose "format" is coursectl-plan) is applied exactly as saved, and only
  * to the Canvas it was made against: a plan made on a test instance must not land in production
  * because CANVAS_BASE_URL says so; its URL is also the default when neither --url nor
@@ -38,7 +38,7 @@
  * failures on stderr. --format json prints one result document instead of both: the summary and
  * every change's outcome (state, error, the id a create got), for CI.
  * Many courses (issue 8): planning a recipe leaves out a course that cannot be read or planned
- * (plan_make), so it is not applied and the others are; a saved plan carries such courses in
+ * (plan_recipe), so it is not applied and the others are; a saved plan carries such courses in
  * "failed_courses". Either way each is named on stderr, the summary ends with a line naming them,
  * and the exit code is 1: the recipe is not applied in full. --fail-fast stops before anything is
  * written. --course, --var, --color, --shard and --fail-fast are parsed by plan_opts.c, shared
@@ -724,7 +724,7 @@ int cmd_apply(int argc, char **argv)
 		    apply_check_base(cv, p, o.input, &err))
 			goto done;
 	} else {
-		if (plan_opts_plan(&owned, &cv, &cfg, &o.po, o.input, "changed", &err))
+		if (plan_recipe(&owned, &cv, &cfg, &o.po, o.input, "changed", &err))
 			goto done;
 		p = owned;
 		if (refuse_interrupted(p, o.input, &err))

@@ -20,10 +20,12 @@
  * nothing (step_ctx.matched, counted by each step's selection) and recorded no skip gets a warning
  * naming the step and the where:, so no step is silent about doing nothing.
  *
- * plan_make() is the whole of planning a recipe against Canvas -- the courses chosen, the lists
- * read, the steps run, the plan finished -- shared by `plan` and `apply RECIPE`, so that apply
- * shows and runs exactly the plan that `plan` would have printed. After the last step and before
- * plan_finish, the dates Canvas will store otherwise (fancy midnight) are predicted
+ * plan_recipe() is the whole of planning a recipe against Canvas, in one function -- the recipe
+ * loaded, the courses chosen (courses.c, with --course and --shard: plan_opts.c), the lists read,
+ * the steps run, the plan finished (plan_make) -- shared by `plan` and `apply RECIPE` (cmd_plan.c,
+ * cmd_apply.c), so that apply shows and runs exactly the plan that `plan` would have printed.
+ * After the last step and before plan_finish, the dates Canvas will store otherwise (fancy
+ * midnight) are predicted
  * (runner/plan_midnight.c), reading the token user's zone once when the plan needs it (and, before
  * that, a section event's parent is planned at its children's range, runner/plan_sections.c); after it,
  * the changes Canvas will notify students of are marked (runner/plan_notify.c). Before the steps, a
@@ -39,9 +41,12 @@
 
 #include "buf.h"
 #include "canvas.h"
+#include "config.h"
+#include "courses.h"
 #include "msg.h"
 #include "plan_grading.h"
 #include "plan_midnight.h"
+#include "plan_opts.h"
 #include "recipe.h"
 #include "recipe_actions.h"
 #include "recipe_where.h"
@@ -174,8 +179,10 @@ static char *utc_now(void)
 	return xstrdup(b);
 }
 
-int plan_make(struct plan **out, struct canvas *cv, const struct recipe *r, char *const *ids, size_t n,
-	      int fail_fast, int again, struct err *err)
+/* The lists `kinds` of courses ids[0..n-1] read, r run over them, the plan finished (plan_recipe,
+ * include/plan.h, says the rules). */
+static int plan_make(struct plan **out, struct canvas *cv, const struct recipe *r, unsigned kinds,
+		     char *const *ids, size_t n, int fail_fast, int again, struct err *err)
 {
 	struct rerun *rr = NULL;
 	struct snapshot_stats st;
@@ -183,14 +190,11 @@ int plan_make(struct plan **out, struct canvas *cv, const struct recipe *r, char
 	struct plan *p = NULL;
 	struct err *errs;
 	cJSON *snap = NULL, *course;
-	unsigned kinds;
 	double t0, t1, c1;
 	size_t i, k, nseen = 0;
 	char **seen, idb[32], *zone = NULL;
 	int rc;
 
-	if ((rc = plan_needs(r, &kinds, err)))
-		return rc;
 	errs = xcalloc(n ? n : 1, sizeof(*errs));
 	t0 = clock_s(CLOCK_MONOTONIC);
 	if ((rc = snapshot_fetch_each(&snap, cv, ids, (int)n, kinds, fail_fast, errs, &st, err))) {
@@ -290,4 +294,36 @@ int plan_make(struct plan **out, struct canvas *cv, const struct recipe *r, char
 	      p->nfailed ? "; some courses failed" : "");
 	*out = p;
 	return 0;
+}
+
+int plan_recipe(struct plan **out, struct canvas **cv, struct config *cfg, const struct plan_opts *o,
+		const char *path, const char *undone, struct err *err)
+{
+	struct recipe_opts ro = { o->vars, o->nvars };
+	struct diags d = DIAGS_INIT;
+	struct recipe *r = NULL;
+	struct course_list cl = COURSE_LIST_INIT;
+	unsigned kinds;           /* checked early: a step that cannot be planned needs no token */
+	int rc;
+
+	*out = NULL;
+	if (recipe_load(&r, path, &ro, &d)) {
+		diag_print(&d, stderr);
+		rc = err_set(err, ERR_RECIPE, "%s has %d error%s; nothing was %s", path, d.nerrors,
+			     d.nerrors == 1 ? "" : "s", undone);
+		goto done;
+	}
+	if ((rc = plan_needs(r, &kinds, err)) ||
+	    (!r->nqueries && (rc = plan_opts_courses(o, NULL, r, &cl, err))))
+		goto done;
+	if ((rc = config_resolve(cfg, r->canvas_url, path, err)) || (rc = canvas_new(cv, cfg, err)))
+		goto done;
+	if (r->nqueries && (rc = plan_opts_courses(o, *cv, r, &cl, err)))
+		goto done;
+	rc = plan_make(out, *cv, r, kinds, cl.ids, cl.n, o->fail_fast, o->again, err);
+done:
+	recipe_free(r);
+	diag_release(&d);
+	course_list_release(&cl);
+	return rc;
 }
