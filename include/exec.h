@@ -17,8 +17,8 @@
  *      creates by POST (ids "new:N" resolved to the real ids as they come back); deletes by DELETE;
  *      moves by PUT module_item[module_id];
  *   4. read-back: the response (or a re-read) must show every new value; a 200 that changed
- *      nothing is a failure of that change. HTML fields compare after normalisation (exec_write.c's
- *      design comment lists the rules) because Canvas rewrites bodies;
+ *      nothing is a failure of that change. HTML fields compare after normalisation (exec.c's
+ *      design comment documents it) because Canvas rewrites bodies;
  *   5. journal outcomes.
  * Requests run concurrently within the engine's window. A 401 token failure stops the run
  * (ERR_AUTH): changes in flight stay as intents, which resume checks against the live value.
