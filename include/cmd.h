@@ -22,6 +22,10 @@ int cmd_version(int argc, char **argv);
 /* Print the usage line(s) of the whole program to `fp` (a FILE *). */
 void usage_print(void *fp);
 
+/* `coursectl help NAME`: run command NAME with --help and return its exit code; NAME "help" prints
+ * the program's usage; an unknown NAME is reported (command_unknown) and EXIT_USAGE. */
+int command_help(const char *name);
+
 /* The command closest to `s` (edit distance <= 2, or a prefix), or NULL; a static string. */
 const char *command_suggest(const char *s);
 

@@ -22,8 +22,27 @@ struct dates_local {
 	char abbr[16];            /* "PDT", "CET", "+0530" */
 };
 
+/* The fields of an ISO 8601 date or date-time as written: the one parser of such text (Canvas's
+ * instants in dates_parse, a recipe's dates in recipe_check.c), each caller deciding which of the
+ * optional parts it requires. */
+struct dates_iso {
+	int y, m, d;
+	int has_time;             /* T (or t, or a space) and HH:MM */
+	int hh, mm;
+	int has_seconds;          /* :SS, perhaps with a fraction (.123, dropped) */
+	int ss;                   /* 0..60 (a leap second) */
+	int has_offset;           /* Z, z or +-HH:MM */
+	int offset_min;           /* minutes east of UTC */
+	char sep;                 /* 'T', 't' or ' ' when has_time */
+	char zulu;                /* 'Z' or 'z' when the offset was written so, else 0 */
+};
+/* "YYYY-MM-DD[(T|t| )HH:MM[:SS[.frac]][Z|z|+-HH:MM]]" -> *o. 0, or -1 when s is not that (a trailing
+ * byte, a month 13, a 31 April, a 25th hour, an offset without a time). */
+int dates_parse_iso(const char *s, struct dates_iso *o);
+
 /* "2025-10-18T06:59:59Z", "...T06:59:59.123Z", "...T01:59:59-05:00" -> *t. 0, or -1 when s is not
- * such a date-time (a trailing byte, a month 13, a 25th hour). */
+ * such a date-time (a trailing byte, a month 13, a 25th hour; seconds and the offset are required,
+ * the separator is T or a space and the zone Z or +-HH:MM, as Canvas writes them). */
 int dates_parse(const char *s, int64_t *t);
 /* "YYYY-MM-DDTHH:MM:SSZ" */
 void dates_format_utc(int64_t t, char out[32]);

@@ -5,8 +5,9 @@
  * libgit2's code + message):
  *
  *	struct err err = ERR_INIT;
- *	if (recipe_load(&r, path, &err) || plan_build(&p, r, cv, &err))
- *		return err_report(&err);
+ *	if (plan_read(&p, path, &err) || plan_check_digest(p, path, &err))
+ *		errorf("%s", err.msg);          (msg.h; runner/cmd_apply.c's shape)
+ *	return err_exit_code(&err);         0 when err was never filled
  *
  * Codes are few: only what a caller branches on. The message is one complete sentence with
  * no trailing newline or period, naming the place (file:line:col, course/object/field).

@@ -237,19 +237,25 @@ int plan_needs(const struct recipe *r, unsigned *kinds, struct err *err);
 int plan_run(struct plan *p, const struct recipe *r, cJSON *snapshot, char *const *given, struct err *err);
 
 struct canvas;
+struct config;
+struct plan_opts;
 
-/* What `plan` and `apply RECIPE` share: read the lists r needs of courses ids[0..n-1] from cv
- * (snapshot_fetch_each), run r over them and finish the plan, whose header names r, its hash and
- * cv's base URL. A note on stderr says what was read and how long it took. *out is the caller's
- * (plan_free).
+/* What `plan RECIPE` and `apply RECIPE` share, the whole way from a recipe file to a plan, in order:
+ * load and check the recipe at `path` with o's --var (its problems printed as FILE:LINE:COL, then
+ * ERR_RECIPE: "PATH has N errors; nothing was <undone>"); check every step can be planned
+ * (plan_needs) and resolve the courses before any token is needed (account listings, which read
+ * Canvas, after); resolve cfg and connect (*cv); read the lists the steps need of those courses
+ * (snapshot_fetch_each), run the steps over them and finish the plan, whose header names the
+ * recipe, its hash and the Canvas. A note on stderr says what was read and how long it took. *out
+ * and *cv are the caller's (plan_free, canvas_free), also when this fails after connecting.
  * A course that cannot be read (404, 403, a list failing after retries) or whose step fails is
  * left out and recorded in p->failed, with an error line on stderr; the others are planned.
- * fail_fast: the first such course is the error instead, and nothing is planned. A token failure
+ * o->fail_fast: the first such course is the error instead, and nothing is planned. A token failure
  * (ERR_AUTH) always stops everything.
- * Unless `again`, a shift_dates step that this machine's journals or Canvas show applied already
+ * Unless o->again, a shift_dates step that this machine's journals or Canvas show applied already
  * is left out of that course's plan with a skip saying why (include/rerun.h, issue 16). */
-int plan_make(struct plan **out, struct canvas *cv, const struct recipe *r, char *const *ids, size_t n,
-	      int fail_fast, int again, struct err *err);
+int plan_recipe(struct plan **out, struct canvas **cv, struct config *cfg, const struct plan_opts *o,
+		const char *path, const char *undone, struct err *err);
 
 /* Mark the changes Canvas will notify students of (plan_change.notifies; runner/plan_notify.c).
  * `snapshot` is the courses as the steps left them ({"courses": [...]}, read with

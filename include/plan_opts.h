@@ -7,7 +7,8 @@
  *           ...
  *   }
  *   plan_opts_courses(&po, cv, recipe, &list, &err)   the run's courses (include/courses.h)
- *   plan_opts_plan(&plan, &cv, &cfg, &po, path, "planned", &err)   recipe -> plan, the whole way
+ *   plan_recipe(&plan, &cv, &cfg, &po, path, "planned", &err)   recipe -> plan, the whole way
+ *                                                            (include/plan.h, runner/plan_build.c)
  *   plan_opts_release(&po);
  *
  * The options: --course ID (repeatable), --var NAME=VALUE (repeatable), --color auto|always|never,
@@ -62,17 +63,5 @@ int plan_opts_color(const struct plan_opts *o);
  * --shard cut the list or nothing is left. cv may be NULL when r has no account listings. */
 int plan_opts_courses(const struct plan_opts *o, struct canvas *cv, const struct recipe *r,
 		      struct course_list *cl, struct err *err);
-
-struct config;
-struct plan;
-
-/* What `plan RECIPE` and `apply RECIPE` share, in order: load and check the recipe at `path` with
- * o's --var (its problems printed as FILE:LINE:COL, then ERR_RECIPE: "PATH has N errors; nothing
- * was <undone>"); check every step can be planned and resolve the courses before any token is
- * needed (account listings, which read Canvas, after); resolve cfg and connect (*cv); plan
- * (plan_make with --fail-fast). *out and *cv are the caller's (plan_free, canvas_free), also when
- * this fails after connecting. */
-int plan_opts_plan(struct plan **out, struct canvas **cv, struct config *cfg, const struct plan_opts *o,
-		   const char *path, const char *undone, struct err *err);
 
 #endif

@@ -18,8 +18,9 @@
  *   vars: {name: scalar, ...}       ${name}; ${env.NAME}; --var name=value wins
  *   steps: [ {name?: text, <action>: {...}}, ... ]
  *
- * Actions are a table (recipe.c, `actions[]`): adding one is a file runner/recipe_<name>.c with a
- * `const struct recipe_action recipe_action_<name>` and a row in the table. An action's parse
+ * Actions are one table (recipe.c, `actions[]`): adding one is a file runner/recipe_<name>.c with a
+ * `const struct recipe_action recipe_action_<name>` -- its parser and its step (runner/
+ * step_<name>.c) -- and a row in the table (CONTRIBUTING.md walks through it). An action's parse
  * function checks every key, type and range of its mapping with the rc_*() helpers below, reports
  * problems with rc_error() at the node's position, and stores its model in step->data.
  *
@@ -90,13 +91,24 @@ struct ynode {
 struct recipe;
 struct step;
 struct rctx;
+struct rwhere;
+struct step_ctx;
+struct err;
 
+/* One action, whole: how a step of it is checked (recipe_<name>.c) and how it is planned
+ * (step_<name>.c). The recipe module only carries `plan` and `needs`; plan_build.c calls them. */
 struct recipe_action {
 	const char *name;                         /* the step key: "shift_dates" */
 	const char *summary;                      /* one line, for validate -v and docs */
-	/* Check `n` (the action's value) and set st->data. Errors through rc_error(); return 0. */
+	/* Check `n` (the action's value) and set st->data, and st->where when the action has a where:.
+	 * Errors through rc_error(); return 0. */
 	int (*parse)(struct rctx *cx, struct step *st, const struct ynode *n);
 	void (*free)(void *data);                 /* frees st->data; NULL if nothing to free */
+	/* The step over one course's working copy (include/step.h); model is st->data. NULL: checked by
+	 * `validate` but not planned yet (plan_needs refuses it). */
+	int (*plan)(struct step_ctx *cx, const void *model, struct err *err);
+	/* The kinds the step reads, as 1u << RES_* bits: only those lists are fetched. */
+	unsigned (*needs)(const void *model);
 };
 
 struct step {
@@ -104,6 +116,7 @@ struct step {
 	const struct recipe_action *action;
 	struct rpos pos;
 	void *data;                               /* the action's model (see include/recipe_<action>.h) */
+	const struct rwhere *where;               /* the step's where: (in data), or NULL */
 };
 
 struct course_ref {

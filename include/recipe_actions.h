@@ -1,5 +1,6 @@
-/* include/recipe_actions.h -- the actions a recipe step can name (recipe.c `actions[]`).
- * Each is defined in runner/recipe_<name>.c; its model is in include/recipe_<name>.h. */
+/* include/recipe_actions.h -- the actions a recipe step can name (recipe.c `actions[]`, the one
+ * table). Each row is defined in runner/recipe_<name>.c with its parser and its step (runner/
+ * step_<name>.c); its model is in include/recipe_<name>.h. */
 #ifndef COURSECTL_RECIPE_ACTIONS_H
 #define COURSECTL_RECIPE_ACTIONS_H
 

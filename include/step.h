@@ -156,20 +156,17 @@ int step_field_allowed(const char *action, enum resource_kind kind, enum plan_op
 
 /* ---------------------------------------------------------------- the actions */
 
-struct rmodules;
-struct rpages;
-struct rreplace_text;
-struct rshift_dates;
+/* Each action's step and the kinds it reads (1u << RES_* bits: plan_build fetches only these), the
+ * `plan` and `needs` of its row (struct recipe_action, include/recipe.h). `model` is the step's
+ * st->data: a struct rmodules (include/recipe_modules.h), rpages, rreplace_text, rshift_dates. */
+int step_modules(struct step_ctx *cx, const void *model, struct err *err);
+int step_pages(struct step_ctx *cx, const void *model, struct err *err);
+int step_replace_text(struct step_ctx *cx, const void *model, struct err *err);
+int step_shift_dates(struct step_ctx *cx, const void *model, struct err *err);
 
-int step_modules(struct step_ctx *cx, const struct rmodules *m, struct err *err);
-int step_pages(struct step_ctx *cx, const struct rpages *pg, struct err *err);
-int step_replace_text(struct step_ctx *cx, const struct rreplace_text *t, struct err *err);
-int step_shift_dates(struct step_ctx *cx, const struct rshift_dates *m, struct err *err);
-
-/* The kinds a step reads, as 1u << RES_* bits (plan_build fetches only these). */
-unsigned step_modules_needs(const struct rmodules *m);
-unsigned step_pages_needs(const struct rpages *pg);
-unsigned step_replace_text_needs(const struct rreplace_text *t);
-unsigned step_shift_dates_needs(const struct rshift_dates *m);
+unsigned step_modules_needs(const void *model);
+unsigned step_pages_needs(const void *model);
+unsigned step_replace_text_needs(const void *model);
+unsigned step_shift_dates_needs(const void *model);
 
 #endif

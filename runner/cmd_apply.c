@@ -22,7 +22,7 @@
  * every answer journaled, and the last line is "interrupted (SIGINT): N done, M in doubt[, K not
  * sent] — resume with `coursectl apply --resume J` or undo with `coursectl rollback J`".
  *
- * Inputs. A recipe is planned first, exactly as `plan` does (plan_make), and the plan is shown. A
+ * Inputs. A recipe is planned first, exactly as `plan` does (plan_recipe), and the plan is shown. A
  * saved plan (a JSON file whose "format" is coursectl-plan) is applied exactly as saved, and only
  * to the Canvas it was made against: a plan made on a test instance must not land in production
  * because CANVAS_BASE_URL says so; its URL is also the default when neither --url nor
@@ -38,7 +38,7 @@
  * failures on stderr. --format json prints one result document instead of both: the summary and
  * every change's outcome (state, error, the id a create got), for CI.
  * Many courses (issue 8): planning a recipe leaves out a course that cannot be read or planned
- * (plan_make), so it is not applied and the others are; a saved plan carries such courses in
+ * (plan_recipe), so it is not applied and the others are; a saved plan carries such courses in
  * "failed_courses". Either way each is named on stderr, the summary ends with a line naming them,
  * and the exit code is 1: the recipe is not applied in full. --fail-fast stops before anything is
  * written. --course, --var, --color, --shard and --fail-fast are parsed by plan_opts.c, shared
@@ -66,6 +66,7 @@
 #include "exitcode.h"
 #include "interrupt.h"
 #include "journal.h"
+#include "jsonid.h"
 #include "msg.h"
 #include "plan.h"
 #include "plan_opts.h"
@@ -300,16 +301,6 @@ static void conflict_report(const struct plan *p, const struct exec_result *r, s
 	free(v);
 }
 
-static cJSON *id_json(const char *id)
-{
-	char *end;
-	double v = strtod(id, &end);
-
-	if (*id >= '0' && *id <= '9' && !*end)
-		return cJSON_CreateNumber(v);
-	return cJSON_CreateString(id);
-}
-
 /* The --format json result document. Malloced (cJSON_Delete). */
 static cJSON *result_json(const struct plan *p, const struct exec_result *r, const char *journal, const char *run)
 {
@@ -330,7 +321,7 @@ static cJSON *result_json(const struct plan *p, const struct exec_result *r, con
 		for (i = 0; i < p->nfailed; i++) {
 			cJSON *o = cJSON_CreateObject();
 
-			cJSON_AddItemToObject(o, "course", id_json(p->failed[i].course));
+			cJSON_AddItemToObject(o, "course", jsonid(p->failed[i].course));
 			cJSON_AddStringToObject(o, "error", p->failed[i].error);
 			cJSON_AddItemToArray(arr, o);
 		}
@@ -341,9 +332,9 @@ static cJSON *result_json(const struct plan *p, const struct exec_result *r, con
 		cJSON *o = cJSON_CreateObject();
 
 		cJSON_AddNumberToObject(o, "seq", (double)c->seq);
-		cJSON_AddItemToObject(o, "course_id", id_json(c->course_id));
+		cJSON_AddItemToObject(o, "course_id", jsonid(c->course_id));
 		cJSON_AddStringToObject(o, "kind", plan_kind_name(c->kind));
-		cJSON_AddItemToObject(o, "id", id_json(c->id));
+		cJSON_AddItemToObject(o, "id", jsonid(c->id));
 		cJSON_AddStringToObject(o, "op", plan_op_name(c->op));
 		if (c->field)
 			cJSON_AddStringToObject(o, "field", c->field);
@@ -353,7 +344,7 @@ static cJSON *result_json(const struct plan *p, const struct exec_result *r, con
 		if (r->error[i])
 			cJSON_AddStringToObject(o, "error", r->error[i]);
 		if (r->new_id[i])
-			cJSON_AddItemToObject(o, "new_id", id_json(r->new_id[i]));
+			cJSON_AddItemToObject(o, "new_id", jsonid(r->new_id[i]));
 		cJSON_AddItemToArray(arr, o);
 	}
 	return doc;
@@ -733,7 +724,7 @@ int cmd_apply(int argc, char **argv)
 		    apply_check_base(cv, p, o.input, &err))
 			goto done;
 	} else {
-		if (plan_opts_plan(&owned, &cv, &cfg, &o.po, o.input, "changed", &err))
+		if (plan_recipe(&owned, &cv, &cfg, &o.po, o.input, "changed", &err))
 			goto done;
 		p = owned;
 		if (refuse_interrupted(p, o.input, &err))

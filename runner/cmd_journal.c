@@ -47,6 +47,7 @@
 #include "exec.h"
 #include "exitcode.h"
 #include "journal.h"
+#include "jsonid.h"
 #include "msg.h"
 #include "plan.h"
 #include "render.h"
@@ -142,21 +143,6 @@ static cJSON *counts_json(const size_t counts[NSTATES])
 	for (s = 0; s < NSTATES; s++)
 		cJSON_AddNumberToObject(o, journal_state_name((enum journal_state)s), (double)counts[s]);
 	return o;
-}
-
-/* An id as the plan file writes it: a number when all digits, else a string. */
-static cJSON *id_json(const char *id)
-{
-	size_t i, n = id ? strlen(id) : 0;
-
-	if (!id)
-		return cJSON_CreateNull();
-	if (!n || n > 15)
-		return cJSON_CreateString(id);
-	for (i = 0; i < n; i++)
-		if (id[i] < '0' || id[i] > '9')
-			return cJSON_CreateString(id);
-	return cJSON_CreateNumber(strtod(id, NULL));
 }
 
 static cJSON *str_json(const char *s)
@@ -403,7 +389,7 @@ static cJSON *show_json(const struct journal_log *l, int running, const struct r
 	arr = cJSON_AddArrayToObject(doc, "courses");
 	for (i = 0; i < p->ncourses; i++) {
 		o = cJSON_CreateObject();
-		cJSON_AddItemToObject(o, "id", id_json(p->courses[i].id));
+		cJSON_AddItemToObject(o, "id", jsonid(p->courses[i].id));
 		cJSON_AddItemToObject(o, "name", str_json(p->courses[i].name));
 		cJSON_AddItemToObject(o, "course_code", str_json(p->courses[i].course_code));
 		cJSON_AddItemToArray(arr, o);
@@ -419,9 +405,9 @@ static cJSON *show_json(const struct journal_log *l, int running, const struct r
 		o = cJSON_CreateObject();
 		cJSON_AddNumberToObject(o, "seq", (double)c->seq);
 		cJSON_AddStringToObject(o, "state", journal_state_name(l->state[i]));
-		cJSON_AddItemToObject(o, "course_id", id_json(c->course_id));
+		cJSON_AddItemToObject(o, "course_id", jsonid(c->course_id));
 		cJSON_AddStringToObject(o, "kind", plan_kind_name(c->kind));
-		cJSON_AddItemToObject(o, "id", id_json(c->id));
+		cJSON_AddItemToObject(o, "id", jsonid(c->id));
 		cJSON_AddItemToObject(o, "name", str_json(c->name));
 		cJSON_AddStringToObject(o, "op", plan_op_name(c->op));
 		cJSON_AddItemToObject(o, "field", str_json(c->field));
@@ -669,7 +655,7 @@ static cJSON *list_json(const struct entry *e, size_t n)
 		cJSON_AddItemToObject(o, "run", str_json(hdr_str(l, "run")));
 		courses = cJSON_AddArrayToObject(o, "courses");
 		for (k = 0; k < l->plan->ncourses; k++)
-			cJSON_AddItemToArray(courses, id_json(l->plan->courses[k].id));
+			cJSON_AddItemToArray(courses, jsonid(l->plan->courses[k].id));
 		count_states(l, counts);
 		cJSON_AddNumberToObject(o, "changes", (double)l->plan->nchanges);
 		cJSON_AddItemToObject(o, "counts", counts_json(counts));

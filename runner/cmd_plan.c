@@ -173,7 +173,7 @@ int cmd_plan(int argc, char **argv)
 	rc = parse_args(&o, &cfg, argc, argv, &err);
 	if (rc)
 		goto done;
-	if (plan_opts_plan(&p, &cv, &cfg, &o.po, o.recipe, "planned", &err))
+	if (plan_recipe(&p, &cv, &cfg, &o.po, o.recipe, "planned", &err))
 		goto done;
 	if (o.out && plan_write(p, o.out, &err))
 		goto done;

@@ -25,6 +25,11 @@
  * the first; with none (a spring-forward gap) it applies the offset from before the gap, which
  * moves the time forward by the gap's length.
  *
+ * dates_parse_iso() is the one parser of ISO 8601 text in the runner: it reads every part a recipe may
+ * write and says which were there, and its callers decide what they require -- dates_parse() the form
+ * Canvas writes (seconds and a zone), recipe_check.c a recipe's (a date alone, a year 1900..2999).
+ * There were two parsers with the same grammar until issue 14.
+ *
  * dates_fancy_midnight() is the one Canvas rule here: lib/canvas_time.rb, CanvasTime.fancy_midnight
  * (`time == time.beginning_of_day ? time.end_of_day : time`, in Time.zone). It is pure -- a zone
  * and an instant in, an instant out -- so that the planner and its tests share one definition of
@@ -85,38 +90,64 @@ static int digits(const char *s, int n, int *out)
 	return 0;
 }
 
-int dates_parse(const char *s, int64_t *t)
+int dates_parse_iso(const char *s, struct dates_iso *o)
 {
-	int y, mo, d, hh, mi, ss, oh = 0, om = 0, sign = 1;
-	const char *p;
+	const char *p = s;
 
-	if (!s || strlen(s) < 19 || digits(s, 4, &y) || s[4] != '-' || digits(s + 5, 2, &mo) || s[7] != '-' ||
-	    digits(s + 8, 2, &d) || (s[10] != 'T' && s[10] != ' ') || digits(s + 11, 2, &hh) || s[13] != ':' ||
-	    digits(s + 14, 2, &mi) || s[16] != ':' || digits(s + 17, 2, &ss))
+	memset(o, 0, sizeof(*o));
+	if (!s || digits(p, 4, &o->y) || p[4] != '-' || digits(p + 5, 2, &o->m) || p[7] != '-' ||
+	    digits(p + 8, 2, &o->d))
 		return -1;
-	if (mo < 1 || mo > 12 || d < 1 || d > days_in_month(y, mo) || hh > 23 || mi > 59 || ss > 60)
+	if (o->m < 1 || o->m > 12 || o->d < 1 || o->d > days_in_month(o->y, o->m))
 		return -1;
-	p = s + 19;
-	if (*p == '.') {
-		p++;
-		if (!isdigit((unsigned char)*p))
+	p += 10;
+	if (!*p)
+		return 0;
+	if (*p != 'T' && *p != 't' && *p != ' ')
+		return -1;
+	o->sep = *p;
+	if (digits(p + 1, 2, &o->hh) || p[3] != ':' || digits(p + 4, 2, &o->mm))
+		return -1;
+	p += 6;
+	if (*p == ':') {
+		if (digits(p + 1, 2, &o->ss))
 			return -1;
-		while (isdigit((unsigned char)*p))
+		o->has_seconds = 1;
+		p += 3;
+		if (*p == '.') {
 			p++;
+			if (!isdigit((unsigned char)*p))
+				return -1;
+			while (isdigit((unsigned char)*p))
+				p++;
+		}
 	}
-	if (*p == 'Z') {
-		p++;
+	if (o->hh > 23 || o->mm > 59 || o->ss > 60)
+		return -1;
+	o->has_time = 1;
+	if (*p == 'Z' || *p == 'z') {
+		o->has_offset = 1;
+		o->zulu = *p++;
 	} else if (*p == '+' || *p == '-') {
-		sign = *p == '-' ? -1 : 1;
+		int sign = *p == '-' ? -1 : 1, oh, om;
+
 		if (digits(p + 1, 2, &oh) || p[3] != ':' || digits(p + 4, 2, &om) || oh > 23 || om > 59)
 			return -1;
+		o->has_offset = 1;
+		o->offset_min = sign * (oh * 60 + om);
 		p += 6;
-	} else {
-		return -1;
 	}
-	if (*p)
+	return *p ? -1 : 0;
+}
+
+int dates_parse(const char *s, int64_t *t)
+{
+	struct dates_iso o;
+
+	/* Canvas's form only: seconds and a zone, T or a space, an upper-case Z */
+	if (dates_parse_iso(s, &o) || !o.has_seconds || !o.has_offset || o.sep == 't' || o.zulu == 'z')
 		return -1;
-	*t = wall_seconds(y, mo, d, hh, mi, ss) - sign * (oh * 3600 + om * 60);
+	*t = wall_seconds(o.y, o.m, o.d, o.hh, o.mm, o.ss) - (int64_t)o.offset_min * 60;
 	return 0;
 }
 

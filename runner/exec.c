@@ -284,7 +284,7 @@ cJSON *exec_resolve_value(const struct exec *x, const char *course, const cJSON 
 			*missing = v->valuestring;
 			return NULL;
 		}
-		return exec_id_json(r);
+		return jsonid(r);
 	}
 	if (cJSON_IsArray(v) || cJSON_IsObject(v)) {
 		out = cJSON_IsArray(v) ? cJSON_CreateArray() : cJSON_CreateObject();

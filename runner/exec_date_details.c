@@ -1,4 +1,4 @@
-/* runner/exec_date_details.c -- the PUT body of selective-release dates (include/exec_internal.h
+/* runner/exec_date_details.c -- the PUT body of selective-release dates (runner/exec_internal.h
  * exec_date_details_body): the Assign To overrides of an ungraded discussion, written through the
  * Learning Object Dates API (issue 15, CURRENT.md 13).
  *

@@ -10,6 +10,7 @@
 
 #include <cjson/cJSON.h>
 
+#include "jsonid.h"      /* jsonid(): an id as JSON */
 #include "resource.h"
 
 /* The Canvas parameter that writes plan field `field` of `kind` (inside the kind's wrapper, or
@@ -74,8 +75,6 @@ void exec_bulk_add(cJSON *body, const char *assignment_id, const char *override_
 int exec_value_matches(enum resource_kind kind, const char *field, const cJSON *want, const cJSON *got,
 		       const char *origin);
 
-/* An id as JSON: a number when the text is one (Canvas's ids), else the string ("new:3"). Malloced. */
-cJSON *exec_id_json(const char *id);
 /* An id value (number or string) as text, in b for a number; NULL when v is neither. */
 const char *exec_id_text(const cJSON *v, char b[32]);
 

@@ -122,7 +122,7 @@ static cJSON *remap_ids(const struct idmap *m, const char *course, const cJSON *
 	cJSON_ArrayForEach(it, arr) {
 		t = exec_id_text(it, b);
 		to = t ? map_get(m, course, t) : NULL;
-		cJSON_AddItemToArray(out, to ? exec_id_json(to) : cJSON_Duplicate(it, 1));
+		cJSON_AddItemToArray(out, to ? jsonid(to) : cJSON_Duplicate(it, 1));
 	}
 	return out;
 }
@@ -151,7 +151,7 @@ static void remap_value(const struct idmap *m, const char *course, enum resource
 		t = exec_id_text(*v, b);
 		if (t && (to = map_get(m, course, t))) {
 			cJSON_Delete(*v);
-			*v = exec_id_json(to);
+			*v = jsonid(to);
 		}
 	} else if (kind == RES_MODULE && field && !strcmp(field, "prerequisite_module_ids") && cJSON_IsArray(*v)) {
 		nv = remap_ids(m, course, *v);
@@ -212,7 +212,7 @@ static void add_courses(struct plan *p, const struct plan *src)
 		const struct plan_course *c = &src->courses[i];
 		cJSON *o = cJSON_CreateObject();
 
-		cJSON_AddItemToObject(o, "id", exec_id_json(c->id));
+		cJSON_AddItemToObject(o, "id", jsonid(c->id));
 		if (c->name)
 			cJSON_AddStringToObject(o, "name", c->name);
 		if (c->course_code)
@@ -237,7 +237,7 @@ static void recreate(struct plan *p, const struct plan_change *c, const char *ni
 	if (c->kind == RES_MODULE_ITEM) {
 		parent = map_id_text(deleted, c->course_id, c->parent);
 		if (parent)
-			cJSON_AddItemToObject(after, "module_id", exec_id_json(parent));
+			cJSON_AddItemToObject(after, "module_id", jsonid(parent));
 	}
 	remap_value(deleted, c->course_id, c->kind, NULL, &after);
 	nc = plan_add(p, STEP, c->course_id, c->kind, nid, parent, c->name, PLAN_CREATE, NULL, cJSON_CreateNull(),
@@ -371,7 +371,7 @@ int exec_inverse_plan(struct plan **out, const struct journal_log *l, struct err
 				 * the run may not have reached */
 				cJSON_DeleteItemFromObjectCaseSensitive(before, "published");
 			cJSON_DeleteItemFromObjectCaseSensitive(before, c->kind == RES_PAGE ? "page_id" : "id");
-			cJSON_AddItemToObject(before, c->kind == RES_PAGE ? "page_id" : "id", exec_id_json(nid));
+			cJSON_AddItemToObject(before, c->kind == RES_PAGE ? "page_id" : "id", jsonid(nid));
 			nc = plan_add(p, STEP, c->course_id, c->kind, nid, parent, c->name, PLAN_DELETE, NULL, before,
 				      cJSON_CreateNull());
 			nc->note = xasprintf("deletes what change %ld of the journal created", c->seq);

@@ -283,16 +283,6 @@ cJSON *exec_body(enum resource_kind kind, const cJSON *fields, int create)
 	return body;
 }
 
-cJSON *exec_id_json(const char *id)
-{
-	char *end;
-	double v = strtod(id, &end);
-
-	if (*id && !*end && isdigit((unsigned char)*id))
-		return cJSON_CreateNumber(v);
-	return cJSON_CreateString(id);
-}
-
 const char *exec_id_text(const cJSON *v, char b[32])
 {
 	if (cJSON_IsString(v))
@@ -327,7 +317,7 @@ void exec_bulk_add(cJSON *body, const char *assignment_id, const char *override_
 		}
 	if (!a) {
 		a = cJSON_CreateObject();
-		cJSON_AddItemToObject(a, "id", exec_id_json(assignment_id));
+		cJSON_AddItemToObject(a, "id", jsonid(assignment_id));
 		cJSON_AddArrayToObject(a, "all_dates");
 		cJSON_AddItemToArray(body, a);
 	}
@@ -342,7 +332,7 @@ void exec_bulk_add(cJSON *body, const char *assignment_id, const char *override_
 	if (!d) {
 		d = cJSON_CreateObject();
 		if (override_id) {
-			cJSON_AddItemToObject(d, "id", exec_id_json(override_id));
+			cJSON_AddItemToObject(d, "id", jsonid(override_id));
 			for (i = 0; i < 3; i++) {
 				const cJSON *v = cJSON_GetObjectItemCaseSensitive(live_override, date_keys[i]);
 

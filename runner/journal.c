@@ -79,6 +79,7 @@
 #include <unistd.h>
 
 #include "buf.h"
+#include "jsonid.h"
 #include "msg.h"
 #include "sha256.h"
 #include "version.h"
@@ -126,19 +127,6 @@ static void utc_now(char out[32], int ms)
 		snprintf(out, 32, "%s.%03dZ", b, (int)(ts.tv_nsec / 1000000 % 1000));
 	else
 		snprintf(out, 32, "%sZ", b);
-}
-
-/* An id as the plan file writes it: a number when it is all digits (and short), else a string. */
-static cJSON *id_json(const char *id)
-{
-	size_t i, n = strlen(id);
-
-	if (!n || n > 15)
-		return cJSON_CreateString(id);
-	for (i = 0; i < n; i++)
-		if (id[i] < '0' || id[i] > '9')
-			return cJSON_CreateString(id);
-	return cJSON_CreateNumber(strtod(id, NULL));
 }
 
 static const char *get_str(const cJSON *o, const char *k)
@@ -389,7 +377,7 @@ static char *header_line(const char *run, const struct plan *p, const char *roll
 	cJSON_AddStringToObject(h, "plan_sha256", hex);
 	courses = cJSON_AddArrayToObject(h, "courses");
 	for (i = 0; i < p->ncourses; i++)
-		cJSON_AddItemToArray(courses, id_json(p->courses[i].id));
+		cJSON_AddItemToArray(courses, jsonid(p->courses[i].id));
 	cJSON_AddStringToObject(h, "created_at", when);
 	cJSON_AddStringToObject(h, "user", user);
 	new_run_id(rid);

@@ -7,7 +7,9 @@
  * and options exit 64 (EX_USAGE) with the usage line, so a typo in CI never reads as success or
  * as "changes present"; an unknown command within edit distance 2 of a known one (or a prefix of
  * one) gets "did you mean" (rc_suggest, the recipe checker's rule for keys). Exit codes are
- * defined once in include/exitcode.h.
+ * defined once in include/exitcode.h. The table is the one list of commands: `--help` prints it and
+ * `help COMMAND` finds the command in it (command_help), so a new row is all a command needs to be
+ * run, listed and given help.
  *
  * At the end, stdout is flushed and checked (git's check of fflush/ferror/fclose): a plan written
  * to a full disk or a closed pipe must not exit 0.
@@ -64,6 +66,24 @@ void usage_print(void *fpv)
 		    "\nExit codes: 0 ok, 1 error, 2 changes present (plan --detailed-exitcode),\n"
 		    "3 authentication failure, 64 usage, 130 interrupted (Ctrl-C or SIGTERM during apply or\n"
 		    "rollback).\n");
+}
+
+int command_help(const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < NCOMMANDS; i++)
+		if (!strcmp(name, commands[i].name))
+			break;
+	if (i == NCOMMANDS) {
+		command_unknown(name);
+		return EXIT_USAGE;
+	}
+	if (commands[i].fn == cmd_help) {   /* `help help`: the program's usage, as `help` alone */
+		usage_print(stdout);
+		return EXIT_OK;
+	}
+	return commands[i].fn(2, (char *[]){ (char *)commands[i].name, "--help", NULL });
 }
 
 const char *command_suggest(const char *s)

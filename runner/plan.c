@@ -30,6 +30,7 @@
 #include <unistd.h>
 
 #include "buf.h"
+#include "jsonid.h"
 #include "strmap.h"
 #include "version.h"
 #include "xalloc.h"
@@ -636,19 +637,6 @@ void plan_summarize(const struct plan *p, struct plan_summary *s)
 
 /* ---------------------------------------------------------------- JSON */
 
-/* Ids that are whole numbers are written as numbers (as Canvas writes them); "new:N" as strings. */
-static cJSON *id_json(const char *id)
-{
-	const char *s = id;
-
-	if (!*s || strlen(s) > 15)
-		return cJSON_CreateString(id);
-	for (; *s; s++)
-		if (*s < '0' || *s > '9')
-			return cJSON_CreateString(id);
-	return cJSON_CreateNumber(strtod(id, NULL));
-}
-
 static void add_str(cJSON *o, const char *k, const char *v)
 {
 	cJSON_AddItemToObject(o, k, v ? cJSON_CreateString(v) : cJSON_CreateNull());
@@ -680,7 +668,7 @@ cJSON *plan_to_json(const struct plan *p)
 	arr = cJSON_AddArrayToObject(doc, "courses");
 	for (i = 0; i < p->ncourses; i++) {
 		o = cJSON_CreateObject();
-		cJSON_AddItemToObject(o, "id", id_json(p->courses[i].id));
+		cJSON_AddItemToObject(o, "id", jsonid(p->courses[i].id));
 		add_str(o, "given", p->courses[i].given);
 		add_str(o, "name", p->courses[i].name);
 		add_str(o, "course_code", p->courses[i].course_code);
@@ -697,11 +685,11 @@ cJSON *plan_to_json(const struct plan *p)
 		steps = cJSON_AddArrayToObject(o, "steps");
 		for (k = 0; k < c->nsteps; k++)
 			cJSON_AddItemToArray(steps, cJSON_CreateString(c->steps[k]));
-		cJSON_AddItemToObject(o, "course_id", id_json(c->course_id));
+		cJSON_AddItemToObject(o, "course_id", jsonid(c->course_id));
 		cJSON_AddStringToObject(o, "kind", kind_names[c->kind]);
-		cJSON_AddItemToObject(o, "id", id_json(c->id));
+		cJSON_AddItemToObject(o, "id", jsonid(c->id));
 		if (c->parent)
-			cJSON_AddItemToObject(o, "parent", id_json(c->parent));
+			cJSON_AddItemToObject(o, "parent", jsonid(c->parent));
 		add_str(o, "name", c->name);
 		cJSON_AddStringToObject(o, "op", op_names[c->op]);
 		add_str(o, "field", c->field);
@@ -721,9 +709,9 @@ cJSON *plan_to_json(const struct plan *p)
 
 		o = cJSON_CreateObject();
 		add_str(o, "step", sk->step);
-		cJSON_AddItemToObject(o, "course_id", id_json(sk->course_id));
+		cJSON_AddItemToObject(o, "course_id", jsonid(sk->course_id));
 		cJSON_AddStringToObject(o, "kind", kind_names[sk->kind]);
-		cJSON_AddItemToObject(o, "id", sk->id ? id_json(sk->id) : cJSON_CreateNull());
+		cJSON_AddItemToObject(o, "id", sk->id ? jsonid(sk->id) : cJSON_CreateNull());
 		add_str(o, "name", sk->name);
 		add_str(o, "field", sk->field);
 		cJSON_AddStringToObject(o, "reason", sk->reason);
@@ -740,7 +728,7 @@ cJSON *plan_to_json(const struct plan *p)
 
 			o = cJSON_CreateObject();
 			add_str(o, "step", w->step);
-			cJSON_AddItemToObject(o, "course_id", id_json(w->course_id));
+			cJSON_AddItemToObject(o, "course_id", jsonid(w->course_id));
 			add_str(o, "where", w->where);
 			cJSON_AddStringToObject(o, "message", w->message);
 			cJSON_AddItemToArray(arr, o);
@@ -753,7 +741,7 @@ cJSON *plan_to_json(const struct plan *p)
 
 			o = cJSON_CreateObject();
 			if (b->course_id)
-				cJSON_AddItemToObject(o, "course_id", id_json(b->course_id));
+				cJSON_AddItemToObject(o, "course_id", jsonid(b->course_id));
 			cJSON_AddStringToObject(o, "start", b->start);
 			cJSON_AddStringToObject(o, "end", b->end);
 			add_str(o, "step", b->step);
@@ -764,7 +752,7 @@ cJSON *plan_to_json(const struct plan *p)
 		arr = cJSON_AddArrayToObject(doc, "failed_courses");
 		for (i = 0; i < p->nfailed; i++) {
 			o = cJSON_CreateObject();
-			cJSON_AddItemToObject(o, "course", id_json(p->failed[i].course));
+			cJSON_AddItemToObject(o, "course", jsonid(p->failed[i].course));
 			cJSON_AddStringToObject(o, "error", p->failed[i].error);
 			cJSON_AddItemToArray(arr, o);
 		}

@@ -1,9 +1,10 @@
 /* runner/plan_build.c -- a recipe run over the courses' snapshot: the steps, in order, per course.
  *
- * The table below maps a recipe action to its step function (runner/step_<action>.c) and to the
- * kinds it reads; recipe.c's table says how an action is parsed, this one how it is planned, so a
- * recipe module that knows nothing of plans stays that way. An action in the recipe table without
- * a row here is checked by `validate` but refused by `plan` with a message naming the step.
+ * Each recipe action's row (struct recipe_action, recipe.c's `actions[]`, the one table of actions)
+ * carries its step function (runner/step_<action>.c) and the kinds it reads; the recipe module only
+ * carries them, this file calls them. An action whose row has no step is checked by `validate` but
+ * refused by `plan` with a message naming the step. A step's where: (st->where) is what the
+ * "matched nothing" warning names.
  *
  * Courses are planned one after the other, each step seeing the working copy the steps before it
  * left (step.h). In plan_run a step that fails stops the plan: a half plan shown as whole would
@@ -19,10 +20,12 @@
  * nothing (step_ctx.matched, counted by each step's selection) and recorded no skip gets a warning
  * naming the step and the where:, so no step is silent about doing nothing.
  *
- * plan_make() is the whole of planning a recipe against Canvas -- the courses chosen, the lists
- * read, the steps run, the plan finished -- shared by `plan` and `apply RECIPE`, so that apply
- * shows and runs exactly the plan that `plan` would have printed. After the last step and before
- * plan_finish, the dates Canvas will store otherwise (fancy midnight) are predicted
+ * plan_recipe() is the whole of planning a recipe against Canvas, in one function -- the recipe
+ * loaded, the courses chosen (courses.c, with --course and --shard: plan_opts.c), the lists read,
+ * the steps run, the plan finished (plan_make) -- shared by `plan` and `apply RECIPE` (cmd_plan.c,
+ * cmd_apply.c), so that apply shows and runs exactly the plan that `plan` would have printed.
+ * After the last step and before plan_finish, the dates Canvas will store otherwise (fancy
+ * midnight) are predicted
  * (runner/plan_midnight.c), reading the token user's zone once when the plan needs it (and, before
  * that, a section event's parent is planned at its children's range, runner/plan_sections.c); after it,
  * the changes Canvas will notify students of are marked (runner/plan_notify.c). Before the steps, a
@@ -38,104 +41,19 @@
 
 #include "buf.h"
 #include "canvas.h"
+#include "config.h"
+#include "courses.h"
 #include "msg.h"
 #include "plan_grading.h"
 #include "plan_midnight.h"
+#include "plan_opts.h"
 #include "recipe.h"
 #include "recipe_actions.h"
-#include "recipe_modules.h"
-#include "recipe_pages.h"
-#include "recipe_replace_text.h"
-#include "recipe_shift_dates.h"
 #include "recipe_where.h"
 #include "rerun.h"
 #include "snapshot.h"
 #include "step.h"
 #include "xalloc.h"
-
-struct impl {
-	const struct recipe_action *action;
-	int (*run)(struct step_ctx *cx, const void *model, struct err *err);
-	unsigned (*needs)(const void *model);
-	const struct rwhere *(*where)(const void *model);   /* the step's where:, or NULL */
-};
-
-static const struct rwhere *where_modules(const void *m)
-{
-	return ((const struct rmodules *)m)->where;
-}
-
-static const struct rwhere *where_pages(const void *m)
-{
-	return ((const struct rpages *)m)->where;
-}
-
-static const struct rwhere *where_replace_text(const void *m)
-{
-	return ((const struct rreplace_text *)m)->where;
-}
-
-static const struct rwhere *where_shift_dates(const void *m)
-{
-	return ((const struct rshift_dates *)m)->where;
-}
-
-static int run_modules(struct step_ctx *cx, const void *m, struct err *err)
-{
-	return step_modules(cx, m, err);
-}
-
-static unsigned needs_modules(const void *m)
-{
-	return step_modules_needs(m);
-}
-
-static int run_pages(struct step_ctx *cx, const void *m, struct err *err)
-{
-	return step_pages(cx, m, err);
-}
-
-static unsigned needs_pages(const void *m)
-{
-	return step_pages_needs(m);
-}
-
-static int run_replace_text(struct step_ctx *cx, const void *m, struct err *err)
-{
-	return step_replace_text(cx, m, err);
-}
-
-static unsigned needs_replace_text(const void *m)
-{
-	return step_replace_text_needs(m);
-}
-
-static int run_shift_dates(struct step_ctx *cx, const void *m, struct err *err)
-{
-	return step_shift_dates(cx, m, err);
-}
-
-static unsigned needs_shift_dates(const void *m)
-{
-	return step_shift_dates_needs(m);
-}
-
-static const struct impl impls[] = {
-	{ &recipe_action_shift_dates, run_shift_dates, needs_shift_dates, where_shift_dates },
-	{ &recipe_action_modules, run_modules, needs_modules, where_modules },
-	{ &recipe_action_pages, run_pages, needs_pages, where_pages },
-	{ &recipe_action_replace_text, run_replace_text, needs_replace_text, where_replace_text },
-};
-
-static const struct impl *impl_of(const struct step *st)
-{
-	size_t i;
-
-	for (i = 0; i < sizeof(impls) / sizeof(impls[0]); i++)
-		if (impls[i].action == st->action)
-			return &impls[i];
-	return NULL;
-}
 
 int plan_needs(const struct recipe *r, unsigned *kinds, struct err *err)
 {
@@ -144,14 +62,13 @@ int plan_needs(const struct recipe *r, unsigned *kinds, struct err *err)
 	*kinds = 1u << RES_COURSE;
 	for (i = 0; i < r->nsteps; i++) {
 		const struct step *st = &r->steps[i];
-		const struct impl *im = impl_of(st);
 
-		if (!im)
+		if (!st->action->plan)
 			return err_set(err, ERR_RECIPE,
 				       "%s:%d:%d: step '%s': this version of coursectl cannot plan '%s' steps yet "
 				       "(validate checks them; planning them comes with the date engine)",
 				       st->pos.file, st->pos.line, st->pos.col, st->name, st->action->name);
-		*kinds |= im->needs(st->data);
+		*kinds |= st->action->needs(st->data);
 	}
 	return 0;
 }
@@ -187,24 +104,23 @@ static int run_course(struct plan *p, const struct recipe *r, cJSON *course, con
 	cx.time_zone = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(course, "time_zone"));
 	for (i = 0; i < r->nsteps; i++) {
 		const struct step *st = &r->steps[i];
-		const struct impl *im = impl_of(st);
 
 		cx.step = st->name;
 		cx.matched = 0;
-		if (!im)
+		if (!st->action->plan)
 			return err_set(err, ERR_RECIPE, "step '%s' cannot be planned", st->name);
 		if ((g = rerun_guard(rr, &cx, st, err)) < 0)
 			return err->code ? err->code : -1;
 		if (g)
 			continue;
 		nskipped = p->nskipped;
-		if (im->run(&cx, st->data, err))
+		if (st->action->plan(&cx, st->data, err))
 			return err->code ? err->code : err_set(err, ERR_GENERIC, "step '%s' failed in course %s",
 								  st->name, idb);
 		/* a step that said why it did nothing (a skip: "page 'x' does not exist") has accounted
 		 * for itself already */
-		if (im->where(st->data) && !cx.matched && p->nskipped == nskipped)
-			warn_unmatched(p, st, im->where(st->data), idb);
+		if (st->where && !cx.matched && p->nskipped == nskipped)
+			warn_unmatched(p, st, st->where, idb);
 	}
 	return 0;
 }
@@ -263,8 +179,10 @@ static char *utc_now(void)
 	return xstrdup(b);
 }
 
-int plan_make(struct plan **out, struct canvas *cv, const struct recipe *r, char *const *ids, size_t n,
-	      int fail_fast, int again, struct err *err)
+/* The lists `kinds` of courses ids[0..n-1] read, r run over them, the plan finished (plan_recipe,
+ * include/plan.h, says the rules). */
+static int plan_make(struct plan **out, struct canvas *cv, const struct recipe *r, unsigned kinds,
+		     char *const *ids, size_t n, int fail_fast, int again, struct err *err)
 {
 	struct rerun *rr = NULL;
 	struct snapshot_stats st;
@@ -272,14 +190,11 @@ int plan_make(struct plan **out, struct canvas *cv, const struct recipe *r, char
 	struct plan *p = NULL;
 	struct err *errs;
 	cJSON *snap = NULL, *course;
-	unsigned kinds;
 	double t0, t1, c1;
 	size_t i, k, nseen = 0;
 	char **seen, idb[32], *zone = NULL;
 	int rc;
 
-	if ((rc = plan_needs(r, &kinds, err)))
-		return rc;
 	errs = xcalloc(n ? n : 1, sizeof(*errs));
 	t0 = clock_s(CLOCK_MONOTONIC);
 	if ((rc = snapshot_fetch_each(&snap, cv, ids, (int)n, kinds, fail_fast, errs, &st, err))) {
@@ -379,4 +294,36 @@ int plan_make(struct plan **out, struct canvas *cv, const struct recipe *r, char
 	      p->nfailed ? "; some courses failed" : "");
 	*out = p;
 	return 0;
+}
+
+int plan_recipe(struct plan **out, struct canvas **cv, struct config *cfg, const struct plan_opts *o,
+		const char *path, const char *undone, struct err *err)
+{
+	struct recipe_opts ro = { o->vars, o->nvars };
+	struct diags d = DIAGS_INIT;
+	struct recipe *r = NULL;
+	struct course_list cl = COURSE_LIST_INIT;
+	unsigned kinds;           /* checked early: a step that cannot be planned needs no token */
+	int rc;
+
+	*out = NULL;
+	if (recipe_load(&r, path, &ro, &d)) {
+		diag_print(&d, stderr);
+		rc = err_set(err, ERR_RECIPE, "%s has %d error%s; nothing was %s", path, d.nerrors,
+			     d.nerrors == 1 ? "" : "s", undone);
+		goto done;
+	}
+	if ((rc = plan_needs(r, &kinds, err)) ||
+	    (!r->nqueries && (rc = plan_opts_courses(o, NULL, r, &cl, err))))
+		goto done;
+	if ((rc = config_resolve(cfg, r->canvas_url, path, err)) || (rc = canvas_new(cv, cfg, err)))
+		goto done;
+	if (r->nqueries && (rc = plan_opts_courses(o, *cv, r, &cl, err)))
+		goto done;
+	rc = plan_make(out, *cv, r, kinds, cl.ids, cl.n, o->fail_fast, o->again, err);
+done:
+	recipe_free(r);
+	diag_release(&d);
+	course_list_release(&cl);
+	return rc;
 }

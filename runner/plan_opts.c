@@ -6,7 +6,8 @@
  * command's loop offers each argument here first and goes on with its own options when this
  * answers 0, so each command keeps its own options, help text and --format list.
  * Rejected: one option table for every command (getopt_long style) -- the commands' options
- * overlap only partly, and the error messages name the command.
+ * overlap only partly, and the error messages name the command. What the options then drive, the
+ * recipe planned the whole way, is plan_recipe (runner/plan_build.c).
  */
 #include "plan_opts.h"
 
@@ -15,10 +16,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "canvas.h"
-#include "config.h"
 #include "msg.h"
-#include "plan.h"
 #include "xalloc.h"
 
 /* Ownership: the arrays are malloced here and freed by plan_opts_release. */
@@ -100,36 +98,4 @@ int plan_opts_courses(const struct plan_opts *o, struct canvas *cv, const struct
 		notef("%s: no courses to work on; the plan is empty",
 		      o->shard.n ? "this shard holds none of them" : "the recipe's account listings found no course");
 	return 0;
-}
-
-int plan_opts_plan(struct plan **out, struct canvas **cv, struct config *cfg, const struct plan_opts *o,
-		   const char *path, const char *undone, struct err *err)
-{
-	struct recipe_opts ro = { o->vars, o->nvars };
-	struct diags d = DIAGS_INIT;
-	struct recipe *r = NULL;
-	struct course_list cl = COURSE_LIST_INIT;
-	unsigned kinds;           /* checked early: a step that cannot be planned needs no token */
-	int rc;
-
-	*out = NULL;
-	if (recipe_load(&r, path, &ro, &d)) {
-		diag_print(&d, stderr);
-		rc = err_set(err, ERR_RECIPE, "%s has %d error%s; nothing was %s", path, d.nerrors,
-			     d.nerrors == 1 ? "" : "s", undone);
-		goto done;
-	}
-	if ((rc = plan_needs(r, &kinds, err)) ||
-	    (!r->nqueries && (rc = plan_opts_courses(o, NULL, r, &cl, err))))
-		goto done;
-	if ((rc = config_resolve(cfg, r->canvas_url, path, err)) || (rc = canvas_new(cv, cfg, err)))
-		goto done;
-	if (r->nqueries && (rc = plan_opts_courses(o, *cv, r, &cl, err)))
-		goto done;
-	rc = plan_make(out, *cv, r, cl.ids, cl.n, o->fail_fast, o->again, err);
-done:
-	recipe_free(r);
-	diag_release(&d);
-	course_list_release(&cl);
-	return rc;
 }

@@ -6,8 +6,10 @@
  * there are none. Steps are checked in order with their action's parse function; a step whose
  * action key is unknown is reported with a "did you mean" and skipped.
  *
- * To add an action: write runner/recipe_<name>.c exporting `recipe_action_<name>` (include/
- * recipe_actions.h) and add it to `actions[]` below. Nothing else changes.
+ * `actions[]` below is the one table of actions: each row (struct recipe_action, defined in runner/
+ * recipe_<name>.c and declared in include/recipe_actions.h) says how a step of it is parsed here
+ * and how it is planned (its step function, runner/step_<name>.c, which plan_build.c calls; this
+ * file never does). To add an action: CONTRIBUTING.md, "Adding a recipe action".
  */
 #include "recipe.h"
 

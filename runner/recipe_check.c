@@ -7,7 +7,8 @@
  *     key is a prefix of one);
  *   - types follow YAML 1.2's core schema for plain scalars: true/false, integers, null; a quoted
  *     "true" is a string;
- *   - dates are YYYY-MM-DD or ISO 8601 date-times, checked for real calendar days;
+ *   - dates are YYYY-MM-DD or ISO 8601 date-times, checked for real calendar days (dates.c's parser,
+ *     dates_parse_iso, the one for Canvas's instants too);
  *   - time zones must exist in the system zone database (/usr/share/zoneinfo);
  *   - regexes are compiled with PCRE2 at check time (UTF mode), with JIT when the platform has it;
  *     a bad pattern reports PCRE2's message at the offending character.
@@ -24,6 +25,7 @@
 #include <fcntl.h>
 #include <unistd.h>
 
+#include "buf.h"
 #include "dates.h"
 #include "recipe.h"
 #include "recipe_internal.h"
@@ -327,6 +329,39 @@ static int is_null(const struct ynode *n)
 			    !strcmp(n->str, "NULL"));
 }
 
+/* ---------------------------------------------------------------- variables (recipe_vars.c) */
+
+struct expand_report {
+	struct rctx *cx;
+	const struct ynode *n;
+};
+
+/* A problem at byte `off` of n's text: at its column when n is plain and on one line. */
+static void expand_problem(void *ud, size_t off, const char *msg)
+{
+	const struct expand_report *er = ud;
+	struct rpos p = er->n->pos;
+
+	if (er->n->plain && !strchr(er->n->str, '\n'))
+		p.col += (int)off;
+	rc_error(er->cx, &p, "%s", msg);
+}
+
+char *recipe_expand(struct rctx *cx, const struct ynode *n)
+{
+	struct expand_report er = { cx, n };
+	struct recipe_vars rv = { cx->o, cx->vars, rc_get, expand_problem, &er };
+	struct buf b = BUF_INIT;
+	char *out = NULL;
+
+	if (!strchr(n->str, '$'))
+		return n->str;
+	if (!recipe_vars_expand(&rv, n->str, &b))
+		out = rc_strdup(cx, buf_str(&b));
+	buf_release(&b);
+	return out;
+}
+
 int rc_string(struct rctx *cx, const struct ynode *n, const char *what, char **out)
 {
 	char *s;
@@ -420,74 +455,25 @@ int rc_enum(struct rctx *cx, const struct ynode *n, const char *what, const char
 	return -1;
 }
 
-static int days_in_month(int y, int m)
+/* "YYYY-MM-DD" or "YYYY-MM-DDTHH:MM[:SS[.frac]][Z|+-HH:MM]" (a space or t for T, z for Z) through
+ * dates.c's parser, with a recipe's limits on top: a year of 1900..2999 and no leap second. */
+static int parse_date(const char *s, struct rdate *o)
 {
-	static const int d[] = { 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31 };
-
-	if (m == 2 && ((y % 4 == 0 && y % 100 != 0) || y % 400 == 0))
-		return 29;
-	return d[m - 1];
-}
-
-static int digits(const char *s, int n, int *out)
-{
-	int i, v = 0;
-
-	for (i = 0; i < n; i++) {
-		if (!isdigit((unsigned char)s[i]))
-			return -1;
-		v = v * 10 + (s[i] - '0');
-	}
-	*out = v;
-	return 0;
-}
-
-/* Parse "YYYY-MM-DD" or "YYYY-MM-DDTHH:MM[:SS[.frac]][Z|+-HH:MM]" (a space for T too). */
-int recipe_parse_date(const char *s, struct rdate *o)
-{
-	const char *p = s;
+	struct dates_iso iso;
 
 	memset(o, 0, sizeof(*o));
-	if (digits(p, 4, &o->y) || p[4] != '-' || digits(p + 5, 2, &o->m) || p[7] != '-' || digits(p + 8, 2, &o->d))
+	if (dates_parse_iso(s, &iso) || iso.y < 1900 || iso.y > 2999 || iso.ss > 59)
 		return -1;
-	if (o->m < 1 || o->m > 12 || o->d < 1 || o->d > days_in_month(o->y, o->m) || o->y < 1900 || o->y > 2999)
-		return -1;
-	p += 10;
-	if (!*p)
-		return 0;
-	if (*p != 'T' && *p != 't' && *p != ' ')
-		return -1;
-	if (digits(p + 1, 2, &o->hh) || p[3] != ':' || digits(p + 4, 2, &o->mm))
-		return -1;
-	p += 6;
-	if (*p == ':') {
-		if (digits(p + 1, 2, &o->ss))
-			return -1;
-		p += 3;
-		if (*p == '.') {
-			p++;
-			if (!isdigit((unsigned char)*p))
-				return -1;
-			while (isdigit((unsigned char)*p))
-				p++;
-		}
-	}
-	if (o->hh > 23 || o->mm > 59 || o->ss > 59)
-		return -1;
-	o->has_time = 1;
-	if (*p == 'Z' || *p == 'z') {
-		o->has_offset = 1;
-		p++;
-	} else if (*p == '+' || *p == '-') {
-		int sign = *p == '-' ? -1 : 1, oh, om;
-
-		if (digits(p + 1, 2, &oh) || p[3] != ':' || digits(p + 4, 2, &om) || oh > 23 || om > 59)
-			return -1;
-		o->has_offset = 1;
-		o->offset_min = sign * (oh * 60 + om);
-		p += 6;
-	}
-	return *p ? -1 : 0;
+	o->y = iso.y;
+	o->m = iso.m;
+	o->d = iso.d;
+	o->has_time = iso.has_time;
+	o->hh = iso.hh;
+	o->mm = iso.mm;
+	o->ss = iso.ss;
+	o->has_offset = iso.has_offset;
+	o->offset_min = iso.offset_min;
+	return 0;
 }
 
 int rc_date(struct rctx *cx, const struct ynode *n, const char *what, struct rdate *out)
@@ -499,7 +485,7 @@ int rc_date(struct rctx *cx, const struct ynode *n, const char *what, struct rda
 	s = recipe_expand(cx, n);
 	if (!s)
 		return -1;
-	if (recipe_parse_date(s, out)) {
+	if (parse_date(s, out)) {
 		rc_error(cx, &n->pos, "'%s' is not a valid date for %s (expected YYYY-MM-DD or an ISO 8601 date-time "
 			 "such as 2026-01-12T08:00:00-07:00)", s, what);
 		return -1;

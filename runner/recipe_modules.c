@@ -34,6 +34,7 @@
 
 #include "recipe_actions.h"
 #include "recipe_internal.h"
+#include "step.h"
 
 const char *const rmodules_item_type_names[] = {
 	"Assignment", "Quiz", "Discussion", "Page", "File", "SubHeader", "ExternalUrl", "ExternalTool", NULL,
@@ -625,6 +626,7 @@ static int parse(struct rctx *cx, struct step *st, const struct ynode *n)
 	    !rc_get(n, "absent"))
 		rc_error(cx, &n->pos, "'modules' needs one of 'set', 'rename', 'items', 'ensure' or 'absent'");
 	rc_where(cx, rc_get(n, "where"), "'modules.where'", where_keys, NULL, &m->where);
+	st->where = m->where;
 	if ((v = rc_get(n, "set")))
 		m->set = parse_set(cx, v);
 	if ((v = rc_get(n, "rename"))) {
@@ -642,9 +644,10 @@ static int parse(struct rctx *cx, struct step *st, const struct ynode *n)
 }
 
 const struct recipe_action recipe_action_modules = {
-	"modules",
-	"select modules (name, id, position, published); set fields, rename by regex, edit items, ensure "
-	"modules exist in order, delete absent ones",
-	parse,
-	NULL,
+	.name = "modules",
+	.summary = "select modules (name, id, position, published); set fields, rename by regex, edit items, ensure "
+		   "modules exist in order, delete absent ones",
+	.parse = parse,
+	.plan = step_modules,
+	.needs = step_modules_needs,
 };

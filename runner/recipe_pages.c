@@ -39,6 +39,7 @@
 #include "markdown.h"
 #include "pageurl.h"
 #include "recipe_actions.h"
+#include "step.h"
 #include "xalloc.h"
 
 static const char *const role_names[] = { "teachers", "students", "members", "public", NULL };
@@ -379,6 +380,7 @@ static int parse(struct rctx *cx, struct step *st, const struct ynode *n)
 	pg->set.published = -1;
 	st->data = pg;
 	rc_where(cx, rc_get(n, "where"), "'pages.where'", where_keys, NULL, &pg->where);
+	st->where = pg->where;
 	rep = rc_get(n, "replace");
 	body = rc_get(n, "body_file");
 	if (rep)
@@ -410,6 +412,9 @@ static int parse(struct rctx *cx, struct step *st, const struct ynode *n)
 }
 
 const struct recipe_action recipe_action_pages = {
-	"pages", "edit wiki pages: replace text in bodies, set title/published/front page, load a body from a file",
-	parse, NULL,
+	.name = "pages",
+	.summary = "edit wiki pages: replace text in bodies, set title/published/front page, load a body from a file",
+	.parse = parse,
+	.plan = step_pages,
+	.needs = step_pages_needs,
 };

@@ -17,6 +17,7 @@
 #include <string.h>
 
 #include "recipe_actions.h"
+#include "step.h"
 
 const char *const rtext_kind_names[] = {
 	"pages", "assignments", "syllabus", "discussions", "announcements", "quizzes", NULL,
@@ -133,12 +134,15 @@ static int parse(struct rctx *cx, struct step *st, const struct ynode *n)
 	if ((v = rc_get(n, "fields")))
 		rt->fields = distinct_list(cx, v, "'replace_text.fields'", field_names);
 	rc_where(cx, rc_get(n, "where"), "'replace_text.where'", where_keys, NULL, &rt->where);
+	st->where = rt->where;
 	return 0;
 }
 
 const struct recipe_action recipe_action_replace_text = {
-	"replace_text",
-	"find and replace (PCRE2) in the HTML bodies, and optionally titles, of pages, assignments, syllabus, "
-	"discussions, announcements and quizzes",
-	parse, NULL,
+	.name = "replace_text",
+	.summary = "find and replace (PCRE2) in the HTML bodies, and optionally titles, of pages, assignments, "
+		   "syllabus, discussions, announcements and quizzes",
+	.parse = parse,
+	.plan = step_replace_text,
+	.needs = step_replace_text_needs,
 };

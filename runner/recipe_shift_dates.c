@@ -30,6 +30,7 @@
 #include <string.h>
 
 #include "recipe_actions.h"
+#include "step.h"
 
 const char *const rshift_kind_names[] = {
 	"assignments", "quizzes", "discussions", "announcements", "pages", "modules", "calendar_events", NULL
@@ -322,11 +323,14 @@ static int parse(struct rctx *cx, struct step *st, const struct ynode *n)
 		rc_bool(cx, v, "'overrides'", &m->overrides);
 	if ((v = rc_get(n, "where")))
 		rc_where(cx, v, "'where'", where_keys, NULL, &m->where);
+	st->where = m->where;
 	return 0;
 }
 
 const struct recipe_action recipe_action_shift_dates = {
-	"shift_dates",
-	"move dates by N days or map an old term onto a new one, keeping local wall-clock times",
-	parse, NULL
+	.name = "shift_dates",
+	.summary = "move dates by N days or map an old term onto a new one, keeping local wall-clock times",
+	.parse = parse,
+	.plan = step_shift_dates,
+	.needs = step_shift_dates_needs,
 };

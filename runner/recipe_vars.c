@@ -3,11 +3,17 @@
  * Sources, strongest first: --var name=value, the recipe's vars: mapping, the environment (only
  * through ${env.NAME}). ${env.CANVAS_API_TOKEN} is refused: a recipe is reviewed and committed,
  * and a token interpolated into it would end up in plans and logs. Variable values are used as
- * they are (not expanded again), so a value cannot loop. "$${" is a literal "${". An undefined
- * variable is an error at its place: the column of the "${" when the scalar is plain and on one
- * line, else the scalar's start.
+ * they are (not expanded again), so a value cannot loop. "$${" is a literal "${".
+ *
+ * Layering: this file sits under the checking helpers (recipe_check.c), which call it from
+ * recipe_expand() for every scalar they read; it calls none of them back: the vars: mapping is
+ * read through the lookup the caller hands in (rc_get), and each problem goes, with its byte offset
+ * in the string, to the caller's report function, which places it (the column of the "${" when the
+ * scalar is plain and on one line, else the scalar's start) and records it. Rejected: calling
+ * rc_error and rc_get from here, which made recipe_check.c and this file each other's callers.
  */
-#include <ctype.h>
+#include <stdarg.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -17,16 +23,17 @@
 
 #define TOKEN_VARIABLE "CANVAS_API_TOKEN"
 
-static const char *lookup(struct rctx *cx, const char *name, const struct ynode **vnode)
+static const char *lookup(const struct recipe_vars *rv, const char *name, const struct ynode **vnode)
 {
+	const struct recipe_opts *o = rv->o;
 	size_t i;
 	const struct ynode *v;
 
 	*vnode = NULL;
-	for (i = cx->o ? cx->o->nvars : 0; i > 0; i--)   /* the last --var of a name wins */
-		if (!strcmp(cx->o->vars[i - 1].name, name))
-			return cx->o->vars[i - 1].value;
-	v = rc_get(cx->vars, name);
+	for (i = o ? o->nvars : 0; i > 0; i--)   /* the last --var of a name wins */
+		if (!strcmp(o->vars[i - 1].name, name))
+			return o->vars[i - 1].value;
+	v = rv->get(rv->vars, name);
 	if (v) {
 		*vnode = v;
 		return v->type == YN_SCALAR ? v->str : NULL;
@@ -34,37 +41,38 @@ static const char *lookup(struct rctx *cx, const char *name, const struct ynode 
 	return NULL;
 }
 
-static struct rpos at(const struct ynode *n, size_t off)
-{
-	struct rpos p = n->pos;
+static void problem(const struct recipe_vars *rv, size_t off, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
 
-	if (n->plain && !strchr(n->str, '\n'))
-		p.col += (int)off;
-	return p;
+static void problem(const struct recipe_vars *rv, size_t off, const char *fmt, ...)
+{
+	va_list ap;
+	char msg[1024];
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	rv->report(rv->ud, off, msg);
 }
 
-char *recipe_expand(struct rctx *cx, const struct ynode *n)
+int recipe_vars_expand(const struct recipe_vars *rv, const char *s, struct buf *out)
 {
-	struct buf b = BUF_INIT;
-	const char *s = n->str, *p;
-	char *out;
+	const char *p;
 	int bad = 0;
 
-	if (!strchr(s, '$'))
-		return n->str;
 	for (p = s; *p;) {
 		if (p[0] == '$' && p[1] == '$' && p[2] == '{') {
-			buf_puts(&b, "${");
+			buf_puts(out, "${");
 			p += 3;
 		} else if (p[0] == '$' && p[1] == '{') {
 			const char *e = strchr(p + 2, '}');
 			char name[128];
 			const char *val;
 			const struct ynode *vn;
-			struct rpos pos = at(n, (size_t)(p - s));
+			size_t off = (size_t)(p - s);
 
 			if (!e || e == p + 2 || (size_t)(e - p - 2) >= sizeof(name)) {
-				rc_error(cx, &pos, "unterminated or empty variable reference (write $${ for a literal ${)");
+				problem(rv, off, "unterminated or empty variable reference (write $${ for a literal ${)");
 				bad = 1;
 				break;
 			}
@@ -72,36 +80,30 @@ char *recipe_expand(struct rctx *cx, const struct ynode *n)
 			name[e - p - 2] = '\0';
 			if (!strncmp(name, "env.", 4)) {
 				if (!strcmp(name + 4, TOKEN_VARIABLE)) {
-					rc_error(cx, &pos, "${env.%s} is refused: a recipe must never carry the Canvas token",
-						 TOKEN_VARIABLE);
+					problem(rv, off, "${env.%s} is refused: a recipe must never carry the Canvas token",
+						TOKEN_VARIABLE);
 					bad = 1;
 				} else if (!(val = getenv(name + 4))) {
-					rc_error(cx, &pos, "environment variable '%s' is not set", name + 4);
+					problem(rv, off, "environment variable '%s' is not set", name + 4);
 					bad = 1;
 				} else {
-					buf_puts(&b, val);
+					buf_puts(out, val);
 				}
-			} else if ((val = lookup(cx, name, &vn))) {
-				buf_puts(&b, val);
+			} else if ((val = lookup(rv, name, &vn))) {
+				buf_puts(out, val);
 			} else if (vn) {
-				rc_error(cx, &pos, "variable '%s' is not a single value (defined at line %d)", name,
-					 vn->pos.line);
+				problem(rv, off, "variable '%s' is not a single value (defined at line %d)", name,
+					vn->pos.line);
 				bad = 1;
 			} else {
-				rc_error(cx, &pos, "undefined variable '%s' (define it under vars: or pass --var %s=VALUE)",
-					 name, name);
+				problem(rv, off, "undefined variable '%s' (define it under vars: or pass --var %s=VALUE)",
+					name, name);
 				bad = 1;
 			}
 			p = e + 1;
 		} else {
-			buf_putc(&b, *p++);
+			buf_putc(out, *p++);
 		}
 	}
-	if (bad) {
-		buf_release(&b);
-		return NULL;
-	}
-	out = rc_strdup(cx, buf_str(&b));
-	buf_release(&b);
-	return out;
+	return bad ? -1 : 0;
 }

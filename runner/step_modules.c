@@ -1661,8 +1661,9 @@ static void do_ensure(struct mctx *mc)
 
 /* ---------------------------------------------------------------- the step */
 
-int step_modules(struct step_ctx *cx, const struct rmodules *m, struct err *err)
+int step_modules(struct step_ctx *cx, const void *model, struct err *err)
 {
+	const struct rmodules *m = model;
 	struct mctx mc;
 	int rc = 0, i;
 
@@ -1703,8 +1704,9 @@ static unsigned content_bits(unsigned types)
 	return k;
 }
 
-unsigned step_modules_needs(const struct rmodules *m)
+unsigned step_modules_needs(const void *model)
 {
+	const struct rmodules *m = model;
 	unsigned k = 1u << RES_MODULE;
 	size_t i, j;
 

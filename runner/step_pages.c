@@ -73,9 +73,9 @@
 #include "recipe_pages.h"
 #include "xalloc.h"
 
-unsigned step_pages_needs(const struct rpages *pg)
+unsigned step_pages_needs(const void *model)
 {
-	(void)pg;
+	(void)model;
 	return 1u << RES_PAGE;
 }
 
@@ -465,8 +465,9 @@ static int edit_page(struct step_ctx *cx, const struct rpages *pg, cJSON *pages,
 
 /* ---------------------------------------------------------------- the step */
 
-int step_pages(struct step_ctx *cx, const struct rpages *pg, struct err *err)
+int step_pages(struct step_ctx *cx, const void *model, struct err *err)
 {
+	const struct rpages *pg = model;
 	cJSON *pages = step_list(cx, RES_PAGE), *p, **sel;
 	struct date_val todo = { &pg->set.todo_date, 0, "" }, pub = { &pg->set.publish_at, 0, "" };
 	struct lookup lk;

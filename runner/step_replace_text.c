@@ -67,8 +67,9 @@ static const struct kind kinds[] = {
 
 #define NKINDS (sizeof(kinds) / sizeof(kinds[0]))
 
-unsigned step_replace_text_needs(const struct rreplace_text *t)
+unsigned step_replace_text_needs(const void *model)
 {
+	const struct rreplace_text *t = model;
 	unsigned need = 1u << RES_COURSE;
 	size_t i;
 
@@ -282,8 +283,9 @@ static int edit_object(struct step_ctx *cx, const struct rreplace_text *t, const
 
 /* ---------------------------------------------------------------- the step */
 
-int step_replace_text(struct step_ctx *cx, const struct rreplace_text *t, struct err *err)
+int step_replace_text(struct step_ctx *cx, const void *model, struct err *err)
 {
+	const struct rreplace_text *t = model;
 	struct filter f;
 	struct mirrors m = { NULL, 0, 0 };
 	size_t i;

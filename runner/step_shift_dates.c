@@ -907,8 +907,9 @@ static void add_blackouts(struct step_ctx *cx, const struct rshift_dates *m)
 	}
 }
 
-int step_shift_dates(struct step_ctx *cx, const struct rshift_dates *m, struct err *err)
+int step_shift_dates(struct step_ctx *cx, const void *model, struct err *err)
 {
+	const struct rshift_dates *m = model;
 	struct shift sh;
 	int rc;
 
@@ -936,8 +937,9 @@ int step_shift_dates(struct step_ctx *cx, const struct rshift_dates *m, struct e
 	return rc;
 }
 
-unsigned step_shift_dates_needs(const struct rshift_dates *m)
+unsigned step_shift_dates_needs(const void *model)
 {
+	const struct rshift_dates *m = model;
 	unsigned k = 0;
 
 	if (m->only & (RSHIFT_ASSIGNMENTS | RSHIFT_QUIZZES | RSHIFT_DISCUSSIONS))

@@ -116,7 +116,8 @@ struct sim_route {
 	unsigned flags;
 };
 
-/* Each resource file exports a table ending with a { NULL } row; sim_routes.c lists them. */
+/* Each resource file exports a table ending with a { NULL } row; `route_tables[]` in sim_server.c
+ * lists them. */
 extern const struct sim_route sim_routes_courses[];
 extern const struct sim_route sim_routes_assignments[];
 extern const struct sim_route sim_routes_modules[];

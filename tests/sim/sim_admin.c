@@ -3,7 +3,7 @@
  *   GET    /__sim/state          the whole state in seed format, every change applied
  *   POST   /__sim/seed           replace the seed with the body (a seed document) and reset
  *   POST   /__sim/reset          back to the seed; stats, log, jobs, scripts, buckets zeroed
- *   GET    /__sim/stats          counters (see sim_stats_render below)
+ *   GET    /__sim/stats          counters (see stats_render below)
  *   GET    /__sim/requests       the request log, oldest first; ?since=SEQ for newer entries only
  *   GET    /__sim/notifications  notifications "sent" (due date changed, quiz updated, ...)
  *   POST   /__sim/script         arm scripted exceptions (an object or an array of them)

@@ -7,7 +7,8 @@
  *
  *   struct link_rel rels[] = { {"current", u1}, {"next", u2}, ... };
  *   link_header(rels, n) -> "<u1>; rel=\"current\",<u2>; rel=\"next\""  (no space after commas)
- * Bookmark tokens: "bookmark:" + base64url(JSON), decoded with link_bookmark_decode().
+ * Bookmark tokens: "bookmark:" + base64url(JSON), made and read by sim_page.c (bookmark_token,
+ * bookmark_start) with link_b64url_encode() and link_b64url_decode().
  */
 #ifndef CANVAS_SIM_LINK_H
 #define CANVAS_SIM_LINK_H

@@ -193,6 +193,46 @@ static void test_fancy_midnight(void **state)
 	dates_reset();
 }
 
+/* The one ISO 8601 parser: which parts each form has, and what dates_parse (Canvas's form) adds. */
+static void test_parse_iso(void **state)
+{
+	static const struct {
+		const char *s;
+		int rc, has_time, has_seconds, has_offset, offset_min, canvas;
+	} cases[] = {
+		{ "2026-01-12", 0, 0, 0, 0, 0, 0 },
+		{ "2026-01-12T08:00", 0, 1, 0, 0, 0, 0 },
+		{ "2026-01-12t08:00:00z", 0, 1, 1, 1, 0, 0 },
+		{ "2026-01-12 08:00:00.250-07:00", 0, 1, 1, 1, -420, 1 },
+		{ "2026-01-12T08:00:00Z", 0, 1, 1, 1, 0, 1 },
+		{ "2016-12-31T23:59:60+05:30", 0, 1, 1, 1, 330, 1 },
+		{ "2026-02-29", -1, 0, 0, 0, 0, 0 },
+		{ "2026-01-12Z", -1, 0, 0, 0, 0, 0 },
+		{ "2026-01-12T24:00", -1, 0, 0, 0, 0, 0 },
+		{ "2026-01-12T08:00:00.", -1, 0, 0, 0, 0, 0 },
+		{ "2026-01-12T08:00:00+7", -1, 0, 0, 0, 0, 0 },
+		{ "2026-01-12T08:00:00Zx", -1, 0, 0, 0, 0, 0 },
+	};
+	struct dates_iso o;
+	int64_t t;
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		int rc = dates_parse_iso(cases[i].s, &o);
+
+		if (rc != cases[i].rc)
+			fail_msg("'%s': %d, expected %d", cases[i].s, rc, cases[i].rc);
+		if (!rc && (o.has_time != cases[i].has_time || o.has_seconds != cases[i].has_seconds ||
+			    o.has_offset != cases[i].has_offset || o.offset_min != cases[i].offset_min))
+			fail_msg("'%s': parts %d %d %d %d", cases[i].s, o.has_time, o.has_seconds, o.has_offset,
+				 o.offset_min);
+		assert_int_equal(dates_parse(cases[i].s, &t), cases[i].canvas ? 0 : -1);
+	}
+	assert_int_equal(dates_parse("2026-01-12 08:00:00.250-07:00", &t), 0);
+	assert_int_equal(t, 1768230000);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -202,6 +242,7 @@ int main(void)
 		cmocka_unit_test(test_tz_changed_behind_the_cache),
 		cmocka_unit_test(test_unknown_zone_and_range),
 		cmocka_unit_test(test_fancy_midnight),
+		cmocka_unit_test(test_parse_iso),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -935,6 +935,24 @@ static void test_field_table_refuses(void **state)
 	plan_free(p);
 }
 
+/* recipe.c's actions[] is the one table of actions: every row can be planned (its step and the kinds
+ * it reads) and is found by its name. */
+static void test_every_action_has_a_step(void **state)
+{
+	const struct recipe_action *const *a;
+	size_t n, i;
+
+	(void)state;
+	a = recipe_actions(&n);
+	assert_true(n >= 4);
+	for (i = 0; i < n; i++) {
+		assert_non_null(a[i]->parse);
+		if (!a[i]->plan || !a[i]->needs)
+			fail_msg("action '%s' has no step", a[i]->name);
+		assert_ptr_equal(recipe_action_find(a[i]->name), a[i]);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -960,6 +978,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_digest_stable_and_sensitive, setup, teardown),
 		cmocka_unit_test(test_field_table_holds_what_steps_make),
 		cmocka_unit_test(test_field_table_refuses),
+		cmocka_unit_test(test_every_action_has_a_step),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
