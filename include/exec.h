@@ -57,7 +57,7 @@ struct exec_opts {
 
 #define EXEC_OPTS_INIT { NULL, 0, NULL, NULL, NULL, NULL, NULL }
 
-/* Why a change is a conflict (exec.c's design comment, 2). */
+/* Why a change is a conflict (exec_stale.c's design comment). */
 enum exec_conflict {
 	EXEC_CONFLICT_NONE,
 	EXEC_CONFLICT_CHANGED,                 /* changed in Canvas since the plan: --force writes over it */

@@ -254,7 +254,7 @@ static void show_lead(const struct journal_log *l, int running, const struct rol
 
 	count_states(l, counts);
 	left = l->plan->nchanges - counts[JOURNAL_DONE];
-	/* changes whose request never left when the run stopped (exec.c unsent()): not sent, not "skipped" */
+	/* changes whose request never left when the run stopped (exec.c exec_unsent()): not sent, not "skipped" */
 	for (i = 0; i < l->plan->nchanges; i++)
 		unsent += l->state[i] == JOURNAL_SKIPPED && l->error[i] &&
 			  strstr(l->error[i], EXEC_NOT_SENT);

@@ -13,10 +13,10 @@
  * it, and leaving a date out of an entry would keep Canvas's value only by luck of the batch
  * update's key handling. The topic's own dates are not sent (they go with the topic's PUT).
  *
- * The writes of one topic's overrides run one after the other (exec.c chains them per course, as
- * module items) and each starts from the set as Canvas holds it after the one before (exec.c
- * refreshes the live copy from each re-read), so two overrides of one topic changed in one run do
- * not undo each other. Rejected: the run's planned value for the siblings -- a sibling whose change
+ * The writes of one topic's overrides run one after the other (exec_order.c chains them per course,
+ * as module items) and each starts from the set as Canvas holds it after the one before
+ * (exec_verify.c refreshes the live copy from each re-read), so two overrides of one topic changed
+ * in one run do not undo each other. Rejected: the run's planned value for the siblings -- a sibling whose change
  * is a conflict would be written anyway.
  */
 #include "exec_internal.h"

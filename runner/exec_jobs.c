@@ -6,13 +6,13 @@
  * that answer leaves changes "in doubt" (intent, no outcome) whose job may still be queued. A resume
  * or a rollback decides from the live values -- a rollback that reads the old dates takes those
  * changes as never written and does nothing, and then the job writes them: the course ends up
- * rolled forward after a "successful" rollback. So exec.c journals the Progress path as soon as the
- * bulk_update is answered (journal_job, fsync'ed before polling), and here every such job of an
- * in-doubt change is polled until it is completed, failed, or gone (404: Canvas deletes old
+ * rolled forward after a "successful" rollback. So exec_bulk.c journals the Progress path as soon as
+ * the bulk_update is answered (journal_job, fsync'ed before polling), and here every such job of
+ * an in-doubt change is polled until it is completed, failed, or gone (404: Canvas deletes old
  * Progress rows) before anything is read.
  *
- * Polling: the first GET at once, then 0.3 s growing by half to 2 s, as exec.c polls; all jobs at
- * once (they are independent). A job still queued or running after WAIT_S is an error: reading
+ * Polling: the first GET at once, then 0.3 s growing by half to 2 s, as exec_bulk.c polls; all jobs
+ * at once (they are independent). A job still queued or running after WAIT_S is an error: reading
  * now would race it, and the user can run the command again later.
  *
  * What cannot be waited for: a run that died after the bulk_update left but before its answer has

@@ -1,4 +1,5 @@
-/* runner/exec_lost.c -- creates whose answer was lost: how long to keep looking for them, and the
+/* runner/exec_lost.c -- apply's create look-up: a create's object already in Canvas, and creates
+ * whose answer was lost -- how long to keep looking for them, the look-up during a run, and the
  * look-up that `apply --resume` and `rollback` run before they plan (include/exec.h,
  * exec_find_lost_creates; issue 13, cases 2 and 3).
  *
@@ -18,8 +19,24 @@
  * it that long without answering, gets as long again and half more to finish. A connection that
  * dropped at once gets about a second (nothing suggests Canvas is busy with it). Looks are spaced by
  * exec_lost_delay: 0.25 s doubling to 4 s, so an object that lands early is found early. Only when
- * the window has passed with the object absent is the POST sent again (exec.c); a POST that was
+ * the window has passed with the object absent is the POST sent again (exec_check_post); a POST that was
  * sent again while an earlier one may still land is reported as a possible duplicate.
+ *
+ * The look-up during a run (exec_check_post). A POST answered 5xx or not at all may have created
+ * its object (API.md 12: POST is not idempotent, and the engine never retries one): its list is
+ * read and the object looked for; found, it is the result. A lost answer (no response, or a 504)
+ * means Canvas may still be making it: the list is read again with backoff for longer than the
+ * request was outstanding (the window above), and only an object still absent then is POSTed
+ * again (POST_TRIES POSTs in all), else the change stays in doubt for resume. A POST sent again
+ * after a lost answer can still meet the first one landing later: the final re-read counts the
+ * matching objects, and either way the change is reported ("a duplicate: ... ids", or "a
+ * duplicate may still appear") with its id and counted in res->doubts, so apply exits non-zero
+ * (exec_report_duplicates, exec_verify.c). Two matches seen during the look-up are named and left
+ * in doubt, never deleted by us. exec_find_existing finds a create's object in the stale check's
+ * live copy, for the stale check (exec_stale.c) and that final count.
+ * How it talks to the others: exec_object.c hands a POST without a clear answer to
+ * exec_check_post, which ends in exec_created (found), exec_send_object (sent again) or an outcome
+ * that leaves the change in doubt (exec_outcome, exec.c).
  *
  * The look-up before a resume or a rollback (exec_find_lost_creates): a create whose journal has
  * an intent and no outcome (the run died between the POST and its answer) is the evidence that our
@@ -31,10 +48,11 @@
  * None while it is younger: look again until it is not. More than one, or a list that cannot be
  * read: we cannot tell; the change stays unresolved and the caller says so (exit non-zero).
  *
- * Rejected: a fixed sleep before every resend (slow when the object lands at once, and still a
- * guess when it does not); never resending after a lost answer (a POST that never reached Canvas
- * would leave every such create to a resume); deleting a duplicate by ourselves (either of two
- * matching objects may be the one the teacher already edited: we name both instead).
+ * Rejected: retrying a POST that got no answer at once (a duplicate object: the look-up with
+ * backoff instead); a fixed sleep before every resend (slow when the object lands at once, and
+ * still a guess when it does not); never resending after a lost answer (a POST that never reached
+ * Canvas would leave every such create to a resume); deleting a duplicate by ourselves (either of
+ * two matching objects may be the one the teacher already edited: we name both instead).
  */
 #include "exec.h"
 
@@ -44,6 +62,7 @@
 #include <time.h>
 
 #include "exec_internal.h"
+#include "exec_run.h"
 #include "msg.h"
 #include "resource.h"
 #include "xalloc.h"
@@ -316,4 +335,209 @@ int exec_find_lost_creates(struct canvas *cv, struct journal_log *l, double time
 	}
 	free(ks);
 	return rc;
+}
+
+/* ---------------------------------------------------------------- during a run */
+
+#define POST_TRIES 3          /* looks for an object whose POST got no clear answer, each then POSTed again */
+
+/* The live object a create would make, or NULL. Looks in the course's list (items: in the
+ * module, resolved), skipping objects already taken by another create of this run. *count: how
+ * many match; ids: their ids, ", "-separated (may be NULL). */
+cJSON *exec_find_existing(struct exec *x, struct xobj *ob, struct strmap *taken, int *count, struct buf *ids)
+{
+	const struct plan_change *c = ob->c0;
+	const cJSON *after = c->after;
+	cJSON *course, *list = NULL, *o, *found = NULL;
+	char ib[32], pb[32];
+	int nfound = 0;
+
+	{
+		char *k = exec_okey(c->course_id, RES_COURSE, c->course_id);
+
+		course = strmap_get(&x->live, k);
+		free(k);
+	}
+	*count = 0;
+	if (!course)
+		return NULL;
+	if (c->kind == RES_MODULE_ITEM) {
+		const cJSON *mid = cJSON_GetObjectItemCaseSensitive(after, "module_id");
+		const char *m = exec_id_text(mid, pb), *rm = m ? exec_resolve(x, c->course_id, m) : NULL;
+		char *k;
+		cJSON *mod;
+
+		if (!rm)
+			return NULL;   /* its module is new: nothing can be in it yet */
+		k = exec_okey(c->course_id, RES_MODULE, rm);
+		mod = strmap_get(&x->live, k);
+		free(k);
+		list = cJSON_GetObjectItemCaseSensitive(mod, "items");
+	} else if ((unsigned)c->kind < sizeof(exec_list_kinds_keys) / sizeof(exec_list_kinds_keys[0]) &&
+		   exec_list_kinds_keys[c->kind]) {
+		list = cJSON_GetObjectItemCaseSensitive(course, exec_list_kinds_keys[c->kind]);
+	}
+	cJSON_ArrayForEach(o, list) {
+		const char *id = exec_id_text(cJSON_GetObjectItemCaseSensitive(o, c->kind == RES_PAGE ? "page_id" : "id"), ib);
+		char *k;
+		int t;
+
+		if (!id || !exec_create_matches(c->kind, after, o))
+			continue;
+		k = exec_okey(c->course_id, c->kind, id);
+		t = strmap_get(taken, k) != NULL;
+		free(k);
+		if (t)
+			continue;
+		found = o;
+		nfound++;
+		if (ids)
+			buf_printf(ids, "%s%s", nfound > 1 ? ", " : "", id);
+	}
+	*count = nfound;
+	return nfound == 1 ? found : NULL;
+}
+
+/* The list a created object appears in (to look for it after a POST without an answer). */
+static char *container_path(const struct unit *u)
+{
+	const struct plan_change *c = u->obj->c0;
+	const struct resource *res = resource_get(c->kind);
+
+	switch (c->kind) {
+	case RES_MODULE_ITEM:
+		return xasprintf("/api/v1/courses/%s/modules/%s/items", c->course_id, exec_item_parent(u));
+	case RES_ASSIGNMENT_OVERRIDE:
+		return xasprintf("/api/v1/courses/%s/assignments/%s/overrides", c->course_id,
+				 exec_resolve(u->x, c->course_id, c->parent));
+	case RES_PAGE:
+		return xasprintf("/api/v1/courses/%s/pages", c->course_id);
+	default:
+		return res->list_path ? xasprintf(res->list_path, c->course_id) : NULL;
+	}
+}
+
+static void on_post_check(struct canvas *cv, cJSON *json, const struct err *err, void *ud);
+static void on_post_check_page(struct canvas *cv, long status, cJSON *json, const struct err *err, void *ud);
+
+/* A POST without a clear answer (no response, or a 5xx: the object may exist, API.md 12): look for
+ * it in its list -- at once, and after a lost answer (no response, a 504) again with backoff until
+ * u->window has passed, as Canvas may still be making it (exec_lost.c); found, it is the create's
+ * result; absent after the window, POST again (POST_TRIES POSTs in all); a list that cannot be
+ * read, or the tries used up, leaves the change in doubt for resume. */
+void exec_check_post(struct unit *u, const struct err *err)
+{
+	char *path = container_path(u), *what;
+	size_t i;
+	double d;
+
+	if (!path || (u->posts >= POST_TRIES && u->looked >= u->window)) {
+		char *r = xasprintf("no clear answer to the POST (%s), so the object may or may not exist; run "
+				    "`coursectl apply --resume %s` to find out and finish", err->msg,
+				    journal_path(u->x->o->journal));
+
+		for (i = 0; i < u->nch; i++)
+			exec_outcome(u->x, u->ch[i], JOURNAL_INTENT, r, NULL, NULL);
+		free(r);
+		free(path);
+		exec_unit_finish_async(u);
+		return;
+	}
+	d = exec_lost_delay(u->looks);
+	if (u->looked + d > u->window)
+		d = u->window - u->looked;
+	if (d < 0)
+		d = 0;
+	u->looked += d;
+	u->looks++;
+	what = xasprintf("the list a new %s of course %s goes into", plan_kind_name(u->obj->c0->kind),
+			 u->obj->c0->course_id);
+	if (d > 0) {
+		/* a delayed first page (canvas_list has no delayed form); a full page: the whole list */
+		char *p1 = xasprintf("%s%sper_page=100", path, strchr(path, '?') ? "&" : "?");
+
+		canvas_send_later(u->x->cv, d, "GET", p1, NULL, 0, what, on_post_check_page, u);
+		free(p1);
+	} else {
+		canvas_list(u->x->cv, path, what, on_post_check, u);
+	}
+	free(path);
+	free(what);
+}
+
+static void on_post_check_page(struct canvas *cv, long status, cJSON *json, const struct err *err, void *ud)
+{
+	struct unit *u = ud;
+
+	(void)status;
+	if (!err->code && cJSON_GetArraySize(json) >= 100) {
+		char *path = container_path(u);
+
+		cJSON_Delete(json);
+		canvas_list(cv, path, "the list a new object goes into", on_post_check, u);
+		free(path);
+		return;
+	}
+	on_post_check(cv, json, err, ud);
+}
+
+static void on_post_check(struct canvas *cv, cJSON *json, const struct err *err, void *ud)
+{
+	struct unit *u = ud;
+	const struct plan_change *c = u->obj->c0;
+	cJSON *o, *found = NULL;
+	struct buf ids = BUF_INIT;
+	char b[32];
+	int n = 0;
+
+	(void)cv;
+	if (err->code == ERR_AUTH || (err->code && u->x->stopped)) {
+		exec_unit_finish_async(u);   /* stays intent */
+		return;
+	}
+	if (err->code) {
+		u->posts = POST_TRIES;
+		u->looked = u->window;
+		exec_check_post(u, err);
+		return;
+	}
+	cJSON_ArrayForEach(o, json)
+		if (exec_create_matches(c->kind, c->after, o)) {
+			const char *id = exec_id_text(cJSON_GetObjectItemCaseSensitive(o, c->kind == RES_PAGE ? "page_id"
+											   : "id"), b);
+
+			found = o;
+			n++;
+			buf_printf(&ids, "%s%s", n > 1 ? ", " : "", id ? id : "?");
+		}
+	if (n == 1) {
+		buf_release(&ids);
+		if (u->lost >= 2)
+			u->x->dup_risk[u->ch[0]] = 1;   /* found one; another lost POST may still land */
+		found = cJSON_DetachItemViaPointer(json, found);
+		cJSON_Delete(json);
+		exec_created(u, found);
+		return;
+	}
+	cJSON_Delete(json);
+	if (n > 1) {
+		/* a duplicate, seen: name them, delete none (any may be the one someone edits now) */
+		char *r = xasprintf("a duplicate: Canvas now holds %d objects that match it (ids %s), made by the %d "
+				    "POSTs sent after answers were lost; delete all but one, then run `coursectl apply "
+				    "--resume %s`", n, ids.ptr, u->posts, journal_path(u->x->o->journal));
+		size_t i;
+
+		for (i = 0; i < u->nch; i++)
+			exec_outcome(u->x, u->ch[i], JOURNAL_INTENT, r, NULL, NULL);
+		free(r);
+		buf_release(&ids);
+		exec_unit_finish_async(u);
+		return;
+	}
+	buf_release(&ids);
+	if (u->looked < u->window || u->posts >= POST_TRIES) {
+		exec_check_post(u, &u->post_err);   /* Canvas may still be making it: look again (or give up) */
+		return;
+	}
+	exec_send_object(u, 1);   /* not there after the window: the POST did not land; again */
 }

@@ -1,0 +1,232 @@
+/* runner/exec_stale.c -- apply's stale check (exec.c's step 2): before anything is written, every
+ * change of the plan is compared with Canvas as it is now, and gets a verdict: write it, done
+ * without writing, or a conflict.
+ *
+ * API.md 12: Canvas has no optimistic locking, so the client must look before it writes. The live
+ * copy is one snapshot_fetch of the kinds the plan touches, for its courses (exec_fetch_live,
+ * exec.c) -- the same list calls `plan` made, a few requests per course instead of one GET per
+ * object. A course that cannot be read fails its changes ("not written") and the others go on
+ * (issue 8); the final re-read skips it. Per change:
+ *   update/move  live == after: done without writing (a re-run, a resumed run);
+ *                live == before: written; anything else: a conflict. A position is never a
+ *                conflict: Canvas renumbers siblings whenever one moves, is created or is
+ *                deleted (acts_as_list), so a shifted position is no sign of someone's edit.
+ *                The position of an item still to be moved is its place in the old module,
+ *                so it is written with the move even when the number equals `after`
+ *                (moving_elsewhere);
+ *   delete       gone already: done; else every scalar field of `before` (but timestamps and
+ *                position) must match, or it is a conflict;
+ *   create       an object that is already there -- same kind and name, for a module item
+ *                the same module, type and content (exec_create_matches) -- is someone
+ *                else's on a fresh apply: a conflict, even with --force, whose message names
+ *                it and says to plan again (a recipe that ensures it then plans an update with
+ *                a recorded `before`; issue 13: a saved plan's create took over a teacher's
+ *                page, blanked it, and rollback deleted it). It is taken as the create's
+ *                result only on a resume, and only with evidence that our own POST may have
+ *                made it: an intent of this create without an outcome, or the id an outcome
+ *                recorded (two matches: a conflict, we cannot tell which). The adopted
+ *                object is journaled as it is (journal_adopted) before anything touches it;
+ *                then it is done, or updated where its fields differ. POST is not idempotent
+ *                (API.md 12): this is what makes resume after a crash between POST and answer
+ *                harmless.
+ * An object with a conflict is skipped as a whole (its other changes: conflict too, "not
+ * written"; res->why says which is which, res->live holds Canvas's value, for apply's grouped
+ * report) unless --force; with --force the plan's values are written over whatever is there.
+ * An object that no longer exists is a conflict even with --force (there is nothing to write).
+ *
+ * How it talks to the others: exec_plan_units (exec_order.c) calls exec_check_change once per
+ * change of an object whose live copy exec.c has indexed, and turns the verdicts into outcomes
+ * and units; a create's object is looked for with exec_find_existing (exec_lost.c). The only
+ * thing recorded here is an adoption (journal_adopted, and the object's adopted id and adopt_fix).
+ *
+ * Rejected: a GET per object before each PUT (N+1 reads; the list calls are the same data);
+ * adopting a same-named object on a fresh apply (it is someone else's: issue 13).
+ */
+#include "exec_run.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "buf.h"
+#include "exec_internal.h"
+#include "journal.h"
+#include "resource.h"
+#include "strmap.h"
+#include "xalloc.h"
+
+/* Fields excluded from the delete stale check: Canvas changes them by itself. */
+static int volatile_field(const char *f)
+{
+	static const char *const v[] = { "updated_at", "created_at", "position", "url", "last_edited_by",
+					 "publish_warning", "items_count", "page_id" };
+	size_t i;
+
+	for (i = 0; i < sizeof(v) / sizeof(v[0]); i++)
+		if (!strcmp(v[i], f))
+			return 1;
+	return 0;
+}
+
+/* The first scalar field of `before` the live object shows otherwise; NULL when none. */
+static const char *delete_differs(const struct exec *x, const struct xobj *ob, const cJSON *before)
+{
+	const cJSON *f, *g;
+
+	cJSON_ArrayForEach(f, before) {
+		if (cJSON_IsObject(f) || cJSON_IsArray(f) || volatile_field(f->string))
+			continue;
+		g = cJSON_GetObjectItemCaseSensitive(ob->live, f->string);
+		if (!g)
+			continue;   /* not in the list output: nothing to compare */
+		if (!exec_same(x, ob->c0->kind, f->string, f, g))
+			return f->string;
+	}
+	return NULL;
+}
+
+/* 1 when c is the position of a module item that this run still moves to another module: the number
+ * it has now is its place in the old module, not yet the planned place in the new one, so the
+ * position goes into the move's PUT (without it Canvas puts the item last). */
+static int moving_elsewhere(const struct exec *x, const struct xobj *ob, const struct plan_change *c)
+{
+	size_t k;
+
+	if (c->kind != RES_MODULE_ITEM || !c->field || strcmp(c->field, "position") || !ob->live_parent[0])
+		return 0;
+	for (k = 0; k < ob->nch; k++) {
+		const struct plan_change *m = exec_chg(x, ob->ch[k]);
+		const char *miss = NULL, *t;
+		cJSON *to;
+		char b[32];
+		int other;
+
+		if (m->op != PLAN_MOVE || !m->field || strcmp(m->field, "module_id"))
+			continue;
+		to = exec_resolve_value(x, m->course_id, m->after, &miss);
+		t = to ? exec_id_text(to, b) : NULL;
+		other = !t || strcmp(t, ob->live_parent);
+		cJSON_Delete(to);
+		return other;
+	}
+	return 0;
+}
+
+/* The stale check of one change (see the design comment). *why: a reason for V_CONFLICT/V_FAIL. */
+enum verdict exec_check_change(struct exec *x, struct xobj *ob, size_t i, char **why, struct strmap *taken)
+{
+	const struct plan_change *c = exec_chg(x, i);
+	const cJSON *got;
+	cJSON *tmp = NULL, *want = NULL;
+	const char *miss = NULL;
+	enum verdict v;
+
+	*why = NULL;
+	if (c->op == PLAN_CREATE) {
+		cJSON *o = NULL;
+		char b[32];
+		const cJSON *f;
+		struct err e = ERR_INIT;
+
+		if (x->res->new_id[i]) {
+			/* resume: the journal knows the id this create got */
+			char *k = exec_okey(c->course_id, c->kind, x->res->new_id[i]);
+
+			o = strmap_get(&x->live, k);
+			free(k);
+			if (!o) {
+				free(x->res->new_id[i]);   /* deleted since: made again */
+				x->res->new_id[i] = NULL;
+			}
+		}
+		if (!o) {
+			struct buf ids = BUF_INIT;
+			int n;
+
+			o = exec_find_existing(x, ob, taken, &n, &ids);
+			if (!n) {
+				buf_release(&ids);
+				return V_WRITE;
+			}
+			if (!x->o->prior || x->o->prior[i] != JOURNAL_INTENT) {
+				/* not ours: no POST of this create may have made it (issue 13) */
+				*why = xasprintf("Canvas already has %s %s '%.80s' (id %s) that this run did not make: "
+						 "not taken over, not even with --force. Make a new plan: where the recipe "
+						 "ensures it (modules ensure:, pages create: true), the plan then updates "
+						 "the existing one, with its current values as `before`",
+						 n == 1 ? "a" : "more than one", plan_kind_name(c->kind),
+						 c->name ? c->name : "", ids.ptr);
+				ob->clash = o;
+				buf_release(&ids);
+				return V_CONFLICT;
+			}
+			if (n > 1) {
+				*why = xasprintf("the journal says this create's POST may have reached Canvas, and Canvas "
+						 "holds %d objects that match it (ids %s): coursectl cannot tell which one "
+						 "is its own; delete the one that is not and resume again", n, ids.ptr);
+				buf_release(&ids);
+				return V_CONFLICT;
+			}
+			buf_release(&ids);
+		}
+		ob->adopted = xstrdup(exec_id_text(cJSON_GetObjectItemCaseSensitive(o, c->kind == RES_PAGE ? "page_id" : "id"),
+					      b));
+		if (!x->res->new_id[i])
+			x->res->new_id[i] = xstrdup(ob->adopted);
+		strmap_put_take(taken, exec_okey(c->course_id, c->kind, ob->adopted), o);
+		/* the object as it is, on disk before anything touches it (journal-format.md "adopted") */
+		if (journal_adopted(x->o->journal, c->seq, ob->adopted, o, &e))
+			exec_stop(x, &e);
+		ob->live = o;
+		exec_live_parent(x, ob);
+		ob->adopt_fix = cJSON_CreateObject();
+		cJSON_ArrayForEach(f, c->after) {
+			cJSON *rv;
+
+			if ((c->kind == RES_PAGE && !strcmp(f->string, "url")) ||
+			    (c->kind == RES_MODULE_ITEM && !strcmp(f->string, "module_id")))
+				continue;
+			rv = exec_resolve_value(x, c->course_id, f, &miss);
+			if (rv && !exec_same(x, c->kind, f->string, rv, cJSON_GetObjectItemCaseSensitive(o, f->string)) &&
+			    exec_param_name(c->kind, f->string, 0))
+				cJSON_AddItemToObject(ob->adopt_fix, f->string, cJSON_Duplicate(f, 1));
+			cJSON_Delete(rv);
+		}
+		if (!ob->adopt_fix->child)
+			return V_DONE;
+		return V_WRITE;
+	}
+	if (c->op == PLAN_DELETE) {
+		const char *f;
+
+		if (!ob->live)
+			return V_DONE;
+		f = delete_differs(x, ob, c->before);
+		if (f) {
+			*why = xasprintf("changed in Canvas since the plan (%s differs)", f);
+			return V_CONFLICT;
+		}
+		return V_WRITE;
+	}
+	if (!ob->live) {
+		*why = xstrdup("it is no longer in Canvas");
+		return V_CONFLICT;
+	}
+	got = exec_live_field(ob, c->field, &tmp);
+	want = exec_resolve_value(x, c->course_id, c->after, &miss);
+	if (want && exec_same(x, c->kind, c->field, want, got) && !moving_elsewhere(x, ob, c))
+		v = V_DONE;
+	else if (exec_same(x, c->kind, c->field, c->before, got) || !strcmp(c->field, "position") ||
+		 (x->o->prior_stored && x->o->prior_stored[i] && exec_same(x, c->kind, c->field, x->o->prior_stored[i], got)))
+		v = V_WRITE;   /* (the last: what our own failed write left, resume only) */
+	else {
+		char *g = exec_brief(got), *b = exec_brief(c->before);
+
+		*why = xasprintf("changed in Canvas since the plan: it is %s, the plan expected %s", g, b);
+		free(g);
+		free(b);
+		v = V_CONFLICT;
+	}
+	cJSON_Delete(want);
+	cJSON_Delete(tmp);
+	return v;
+}

@@ -1,0 +1,363 @@
+/* runner/exec_verify.c -- apply's read-back (exec.c's step 4): a write is done only when Canvas
+ * shows the value the plan wanted, twice.
+ *
+ * First the answer (a PUT returns the object) must show every new value (exec_value_matches:
+ * dates as instants, HTML normalised). A 2xx that does not show it is a failure: "Canvas answered
+ * 200 but did not change due_at" (USERS.md item 6: a missing wrapper, a dropped parameter, a
+ * permission that silently ignores). A field the answer does not carry (a course's syllabus_body)
+ * is re-read with one GET (exec_submit_reread); a date_details write, answered 204, is re-read
+ * with GET date_details. Bulk dates are read back by exec_bulk.c.
+ * Then, when every write is answered, the stale check's list calls run once more and every value
+ * written in this run must be there (exec_verify): an answer can show a value that did not last
+ * (canvas-sim's `ignore` script answers what the handler answered, then puts the state back), and
+ * a position set early can be moved by a later sibling's write. A few list calls per course buy
+ * that certainty; a failure found there is journaled as a second outcome, which supersedes the
+ * first. A failed field's outcome records the value Canvas shows ("live": stored in another form,
+ * e.g. fancy midnight), which rollback restores from. The final re-read also counts the objects
+ * that match a create sent again after a lost answer (exec_report_duplicates, exec_lost.c).
+ *
+ * How it talks to the others: exec_object.c hands each answer to exec_read_back; exec_run
+ * (exec.c) calls exec_verify and exec_report_duplicates after the event loop has drained, using
+ * exec_fetch_live and exec_index_live for the re-read. Verdicts become outcomes through
+ * exec_outcome.
+ */
+#include "exec_run.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "buf.h"
+#include "exec_internal.h"
+#include "msg.h"
+#include "resource.h"
+#include "strmap.h"
+#include "xalloc.h"
+
+/* ---------------------------------------------------------------- read-back of one object */
+
+/* Compare the answer with what was sent; set outcomes. Returns 1 when a field is missing from the
+ * answer and a re-read is needed (only in phases 0 and 1). */
+int exec_read_back(struct unit *u, const cJSON *got, int final)
+{
+	struct exec *x = u->x;
+	const struct xobj *ob = u->obj;
+	enum resource_kind kind = ob->c0->kind;
+	const cJSON *f;
+	size_t i;
+	int missing = 0;
+	struct buf bad = BUF_INIT;
+
+	cJSON_ArrayForEach(f, u->sent) {
+		const cJSON *g = cJSON_GetObjectItemCaseSensitive(got, f->string);
+
+		if (!g && !cJSON_IsNull(f) && !final) {
+			missing = 1;
+			continue;
+		}
+		if (!g && !cJSON_IsNull(f)) {
+			buf_printf(&bad, "%sCanvas's answer does not show %s, so coursectl cannot tell whether it was "
+				   "written", bad.len ? "; " : "", f->string);
+			continue;
+		}
+		if (!exec_same(x, kind, f->string, f, g)) {
+			char *gw = exec_brief(g), *ww = exec_brief(f);
+
+			buf_printf(&bad, "%sCanvas answered %s but %s is %s, not %s", bad.len ? "; " : "",
+				   "2xx", f->string, gw, ww);
+			free(gw);
+			free(ww);
+		}
+	}
+	if (missing) {
+		buf_release(&bad);
+		return 1;
+	}
+	for (i = 0; i < u->nch; i++) {
+		size_t ci = u->ch[i];
+		const struct plan_change *c = exec_chg(x, ci);
+
+		if (c->op == PLAN_CREATE) {
+			exec_outcome(x, ci, bad.len ? JOURNAL_FAILED : JOURNAL_DONE, bad.len ? bad.ptr : NULL, u->new_id, NULL);
+			continue;
+		}
+		/* one change per field: find its verdict */
+		{
+			const cJSON *want = cJSON_GetObjectItemCaseSensitive(u->sent, c->field);
+			const cJSON *g = cJSON_GetObjectItemCaseSensitive(got, c->field);
+
+			if (!want && exec_is_derived_field(kind, c->field)) {
+				/* Canvas made it from what was sent: the plan's prediction is checked */
+				if (g && exec_same(x, kind, c->field, c->after, g)) {
+					exec_outcome(x, ci, JOURNAL_DONE, NULL, NULL, NULL);
+				} else {
+					char *gw = exec_brief(g), *ww = exec_brief(c->after);
+					char *r = xasprintf("Canvas made %s %s, not %s as planned", c->field, gw, ww);
+
+					exec_outcome(x, ci, JOURNAL_FAILED, r, NULL, g);
+					free(r);
+					free(gw);
+					free(ww);
+				}
+			} else if (!want) {
+				exec_outcome(x, ci, JOURNAL_DONE, NULL, NULL, NULL);
+			} else if (!g && !cJSON_IsNull(want)) {
+				char *r = xasprintf("Canvas's answer does not show %s, so coursectl cannot tell whether it "
+						    "was written", c->field);
+
+				exec_outcome(x, ci, JOURNAL_FAILED, r, NULL, NULL);
+				free(r);
+			} else if (exec_same(x, kind, c->field, want, g)) {
+				exec_outcome(x, ci, JOURNAL_DONE, NULL, NULL, NULL);
+			} else if (exec_same(x, kind, c->field, c->before, g)) {
+				char *r = xasprintf("Canvas answered %s but did not change %s", "200", c->field);
+
+				exec_outcome(x, ci, JOURNAL_FAILED, r, NULL, g);
+				free(r);
+			} else {
+				char *gw = exec_brief(g), *ww = exec_brief(want);
+				char *r = xasprintf("Canvas answered 200 but stored %s instead of %s", gw, ww);
+
+				exec_outcome(x, ci, JOURNAL_FAILED, r, NULL, g);
+				free(r);
+				free(gw);
+				free(ww);
+			}
+		}
+	}
+	buf_release(&bad);
+	return 0;
+}
+
+/* A re-read of date_details: the override u wrote (NULL when gone). Every override of the topic
+ * in the live copy takes the dates Canvas now holds, so the next write of the topic (chained after
+ * this one) starts from them. */
+static const cJSON *date_details_reread(const struct unit *u, const cJSON *json)
+{
+	const cJSON *o, *mine = NULL;
+	cJSON *live = exec_date_siblings(u), *l;
+	char b[32], lb[32];
+
+	cJSON_ArrayForEach(o, cJSON_GetObjectItemCaseSensitive(json, "overrides")) {
+		const char *oid = exec_id_text(cJSON_GetObjectItemCaseSensitive(o, "id"), b);
+
+		if (!oid)
+			continue;
+		if (!strcmp(oid, exec_obj_id(u)))
+			mine = o;
+		cJSON_ArrayForEach(l, live) {
+			const char *lid = exec_id_text(cJSON_GetObjectItemCaseSensitive(l, "id"), lb);
+			const char *const dates[] = { "unlock_at", "lock_at" };
+			size_t d;
+
+			if (!lid || strcmp(lid, oid))
+				continue;
+			for (d = 0; d < 2; d++) {
+				const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, dates[d]);
+
+				cJSON_DeleteItemFromObjectCaseSensitive(l, dates[d]);
+				cJSON_AddItemToObject(l, dates[d], v ? cJSON_Duplicate(v, 1) : cJSON_CreateNull());
+			}
+		}
+	}
+	return mine;
+}
+
+static void on_reread(struct canvas *cv, cJSON *json, const struct err *err, void *ud)
+{
+	struct unit *u = ud;
+
+	(void)cv;
+	if (err->code == ERR_AUTH || (u->x->stopped && err->code)) {
+		/* the write got its answer: the changes stay intent, resume re-reads them */
+	} else if (err->code) {
+		exec_fail_all(u, "written, but the re-read to check it failed: %s", err->msg);
+	} else if (u->obj->c0->kind == RES_DATE_OVERRIDE) {
+		const cJSON *mine = date_details_reread(u, json);
+		cJSON *none = mine ? NULL : cJSON_CreateObject();
+
+		exec_read_back(u, mine ? mine : none, 1);
+		cJSON_Delete(none);
+	} else {
+		if (u->obj->c0->kind == RES_ASSIGNMENT)
+			resource_flatten_checkpoints(json);   /* its checkpoints' dates by their names */
+		exec_read_back(u, json, 1);
+	}
+	cJSON_Delete(json);
+	exec_unit_finish_async(u);
+}
+
+void exec_submit_reread(struct unit *u)
+{
+	const struct xobj *ob = u->obj;
+	char *path = exec_object_path(ob->c0->kind, ob->c0->course_id, exec_obj_id(u), exec_item_parent(u), 1);
+	char *what = xasprintf("%s %s of course %s", plan_kind_name(ob->c0->kind), exec_obj_id(u), ob->c0->course_id);
+
+	u->phase = 2;
+	canvas_get(u->x->cv, path, what, on_reread, u);
+	free(path);
+	free(what);
+}
+
+/* ---------------------------------------------------------------- the final re-read */
+
+/* The live object of change i now (creates: by the id they got), or NULL. */
+static cJSON *live_now(const struct exec *x, size_t i)
+{
+	const struct plan_change *c = exec_chg(x, i);
+	const char *id = c->op == PLAN_CREATE ? x->res->new_id[i] : c->id;
+	char *k;
+	cJSON *o;
+
+	if (!id)
+		return NULL;
+	k = exec_okey(c->course_id, c->kind, id);
+	o = strmap_get(&x->live, k);
+	free(k);
+	return o;
+}
+
+/* What a re-read shows for a done change written in this run: NULL when the value is there, else
+ * a reason (malloced) and, for a field that shows another value, that value in *live (a copy for
+ * the journal, cJSON_Delete; else NULL). */
+static char *verify_change(struct exec *x, size_t i, cJSON **live)
+{
+	const struct plan_change *c = exec_chg(x, i);
+	cJSON *o = live_now(x, i), *want, *tmp = NULL;
+	const cJSON *got, *f;
+	const char *miss = NULL;
+	struct xobj probe;
+	char *r = NULL;
+
+	*live = NULL;
+	switch (c->op) {
+	case PLAN_DELETE:
+		return o ? xstrdup("Canvas answered the DELETE, but a re-read still finds the object") : NULL;
+	case PLAN_CREATE:
+		if (!o)
+			return xstrdup("Canvas answered the POST, but a re-read does not find the new object");
+		cJSON_ArrayForEach(f, c->after) {
+			want = exec_resolve_value(x, c->course_id, f, &miss);
+			got = cJSON_GetObjectItemCaseSensitive(o, f->string);
+			if (want && got && !exec_same(x, c->kind, f->string, want, got)) {
+				char *g = exec_brief(got), *w = exec_brief(want);
+
+				/* a page's url is Canvas's, made from the title: the plan predicted it */
+				if (exec_is_derived_field(c->kind, f->string))
+					r = xasprintf("Canvas made %s %s, not %s as planned", f->string, g, w);
+				else
+					r = xasprintf("Canvas answered the POST, but a re-read shows %s %s", f->string, g);
+				free(g);
+				free(w);
+			}
+			cJSON_Delete(want);
+			if (r)
+				return r;
+		}
+		return NULL;
+	default:
+		if (!o)
+			return xstrdup("Canvas answered 200, but a re-read does not find the object any more");
+		memset(&probe, 0, sizeof(probe));
+		probe.x = x;
+		probe.c0 = c;
+		probe.live = o;
+		exec_live_parent(x, &probe);
+		got = exec_live_field(&probe, c->field, &tmp);
+		want = exec_resolve_value(x, c->course_id, c->after, &miss);
+		if (want && !exec_same(x, c->kind, c->field, want, got)) {
+			if (exec_same(x, c->kind, c->field, c->before, got)) {
+				r = xasprintf("Canvas answered 200 but did not change %s (its answer showed the new value; "
+					      "a re-read shows the old one)", c->field);
+			} else {
+				char *g = exec_brief(got);
+
+				r = xasprintf("Canvas answered 200, but a re-read shows %s %s", c->field, g);
+				free(g);
+			}
+			*live = got ? cJSON_Duplicate(got, 1) : cJSON_CreateNull();
+		}
+		cJSON_Delete(want);
+		cJSON_Delete(tmp);
+		return r;
+	}
+}
+
+/* After the writes: the same list calls as the stale check once more, and every value this run
+ * wrote must be there. The answer to a write can show a value that did not last (canvas-sim's
+ * "ignore" script; a Canvas callback that reverts), and a position set early can be moved by a
+ * later sibling's write: both are failures, journaled as a second outcome that supersedes done. */
+int exec_verify(struct exec *x, struct err *err)
+{
+	size_t i, n = 0;
+	int rc;
+
+	for (i = 0; i < x->res->n; i++)
+		n += x->written[i] && x->res->state[i] == JOURNAL_DONE;
+	if (!n)
+		return 0;
+	strmap_release(&x->live);
+	cJSON_Delete(x->snap);
+	x->snap = NULL;
+	x->snap_reread = 1;
+	if ((rc = exec_fetch_live(x, 1, err))) {
+		if (rc == ERR_AUTH)
+			return rc;
+		warnf("the re-read after the writes failed (%s); the answers to the writes showed every value",
+		      err->msg);
+		err_clear(err);
+		return 0;
+	}
+	exec_index_live(x);
+	for (i = 0; i < x->res->n; i++) {
+		cJSON *live;
+		char *r;
+
+		if (!x->written[i] || x->res->state[i] != JOURNAL_DONE || strmap_get(&x->unread, exec_chg(x, i)->course_id))
+			continue;
+		r = verify_change(x, i, &live);
+		if (r) {
+			exec_outcome(x, i, JOURNAL_FAILED, r, NULL, live);
+			free(r);
+		}
+		cJSON_Delete(live);
+	}
+	return 0;
+}
+
+/* Creates sent again after a lost answer (exec_lost.c): an earlier POST may have landed after the
+ * look-up window, or may still land. Say so, naming what the re-read shows, and count it in
+ * res->doubts (apply then exits non-zero); the change stays done with the id this run recorded,
+ * which is what rollback deletes. */
+void exec_report_duplicates(struct exec *x)
+{
+	size_t i;
+
+	for (i = 0; i < x->res->n; i++) {
+		struct xobj *ob;
+		struct strmap none = STRMAP_INIT;
+		struct buf ids = BUF_INIT;
+		char *r;
+		int n = 0;
+
+		if (!x->dup_risk[i] || x->res->state[i] != JOURNAL_DONE)
+			continue;
+		ob = exec_obj_of(x, i);
+		if (x->snap_reread && ob)
+			exec_find_existing(x, ob, &none, &n, &ids);
+		if (n > 1)
+			r = xasprintf("a duplicate: Canvas holds %d objects that match it (ids %s); a POST whose answer "
+				      "was lost landed after coursectl sent it again. This run's is id %s (rollback "
+				      "deletes that one only): delete the other by hand", n, ids.ptr,
+				      x->res->new_id[i] ? x->res->new_id[i] : "?");
+		else
+			r = xasprintf("a duplicate may still appear: a POST of it got no answer and was sent "
+				      "again, and Canvas may still carry the first one out. This run's is id %s; look for "
+				      "a second one in a few minutes and delete it by hand",
+				      x->res->new_id[i] ? x->res->new_id[i] : "?");
+		exec_outcome(x, i, JOURNAL_DONE, r, NULL, NULL);
+		x->res->doubts++;
+		free(r);
+		buf_release(&ids);
+		strmap_release(&none);
+	}
+}
