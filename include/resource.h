@@ -50,6 +50,10 @@ struct resource_paths {
 	const char *update;  /* PUT and DELETE one object */
 	const char *create;  /* POST a new one; NULL when Canvas cannot create one there */
 	const char *bulk;    /* one request for many objects' bulk_fields (API.md 5.3); NULL if none */
+	const char *bulk_read;  /* the list that reads a bulk write back (exec_bulk.c adds per_page and
+	                         * the assignment_ids[] it wrote) */
+	const char *lookup;  /* the list a create is looked for in when its POST got no answer
+	                      * (path.list without what a match does not need); NULL: not looked for */
 };
 
 struct resource {
@@ -58,13 +62,15 @@ struct resource {
 	const char *plan_name;     /* "assignment_override" -- the kind in plan files and journals */
 	const char *seed_key;      /* "assignments" -- the array in a snapshot / seed course */
 	struct resource_paths path;
-	/* legacy printf form of path.list (course id, then parent id): read by exec until its phase
-	 * files use resource_path (issue 14) */
-	const char *list_path;
 	unsigned listed : 1;       /* a list of its own per course in a snapshot (path.list) */
 	unsigned list_after_course : 1;   /* that list needs the course's numeric id (context_codes[]) */
 	unsigned referenced : 1;   /* other objects name it by id (id_refs); a rollback that re-creates it
-	                            * renames those references */
+	                            * renames those references; apply writes it before them */
+	unsigned moves : 1;        /* moves between parents by a write of its parent_field (an item's
+	                            * module_id, API.md 6.2): its parent is in its fields, and may be a
+	                            * create of the same plan */
+	unsigned written_as_set : 1;  /* written as the whole set of its parent's children, one write
+	                               * after the other (date_details: exec_date_details.c) */
 	const char *wrapper;       /* PUT/POST parameter wrapper, "assignment"; NULL for flat (discussions) */
 	const char *id_field;      /* the plan's id: "id", "page_id" for pages (their url changes with
 	                            * the title) */
@@ -92,6 +98,10 @@ struct resource {
 	                                      * from its title): planned and read back, never sent */
 	const char *const *bulk_fields;      /* written through path.bulk */
 	const char *const *put_after_create; /* ignored on POST: a PUT after it sends them (API.md 6.1) */
+	const char *const *keep_fields;      /* every PUT sends them as the object has them now, unless
+	                                      * the plan changes them (a topic's locked) */
+	const char *const *create_key;       /* besides name_field, what tells the object a create made
+	                                      * from another (a calendar event's start_at) */
 
 	/* ------------------------------------------------ hooks (NULL: none) */
 	/* The parameter `param` (value v, a plan value) into the body `inner`: 1 when done here (a
@@ -104,6 +114,9 @@ struct resource {
 	/* 1 when writing `field` of this object (live: as read) goes elsewhere than path.update: a
 	 * checkpointed discussion's dates through date_details. */
 	int (*writes_elsewhere)(const cJSON *live, const char *field);
+	/* 1 when live object o is the object a create with fields `after` makes, for kinds that are
+	 * not found by name (module items: by type and content). */
+	int (*same_create)(const cJSON *after, const cJSON *o);
 	/* Snapshot: the follow-up one listed object needs (course_path: the course id as given,
 	 * escaped for a path; course: as given). 1 and *out filled when it needs one. */
 	int (*snapshot_more)(const cJSON *obj, const char *course_path, const char *course,
@@ -130,6 +143,8 @@ int resource_in_list(const char *const *l, const char *s);
 
 /* ---------------------------------------------------------------- objects (the cJSON copy) */
 
+/* An id value (number or string) as text, in buf for a number; NULL when v is neither. */
+const char *resource_id_text(const cJSON *v, char buf[32]);
 /* The object's id (id_field) as text, in buf for a number; NULL when it has none. */
 const char *object_id(enum resource_kind kind, const cJSON *obj, char buf[32]);
 /* The object's name or title (name_field); NULL when it has none. Borrowed. */

@@ -51,7 +51,6 @@ static const struct resource table[RES_NKINDS] = {
 			.read = "/api/v1/courses/{id}?include[]=syllabus_body",
 			.update = "/api/v1/courses/{id}?include[]=syllabus_body",
 		},
-		.list_path = NULL,
 		.wrapper = "course",
 		.id_field = "id",
 		.name_field = "name",
@@ -78,9 +77,11 @@ static const struct resource table[RES_NKINDS] = {
 			.update = "/api/v1/courses/{course}/assignments/{id}",
 			.create = "/api/v1/courses/{course}/assignments",
 			.bulk = "/api/v1/courses/{course}/assignments/bulk_update",
+			.bulk_read = "/api/v1/courses/{course}/assignments?include[]=overrides"
+				     "&override_assignment_dates=false",
+			.lookup = "/api/v1/courses/{course}/assignments?include[]=overrides&include[]=all_dates"
+				"&include[]=checkpoints&override_assignment_dates=false",
 		},
-		.list_path = "/api/v1/courses/%s/assignments?include[]=overrides&include[]=all_dates&include[]=checkpoints"
-			"&override_assignment_dates=false",
 		.listed = 1,
 		.wrapper = "assignment",
 		.id_field = "id",
@@ -118,8 +119,10 @@ static const struct resource table[RES_NKINDS] = {
 			.update = "/api/v1/courses/{course}/assignments/{parent}/overrides/{id}",
 			.create = "/api/v1/courses/{course}/assignments/{parent}/overrides",
 			.bulk = "/api/v1/courses/{course}/assignments/bulk_update",
+			.bulk_read = "/api/v1/courses/{course}/assignments?include[]=overrides"
+				     "&override_assignment_dates=false",
+			.lookup = "/api/v1/courses/{course}/assignments/{parent}/overrides",
 		},
-		.list_path = "/api/v1/courses/%s/assignments/%s/overrides",
 		.wrapper = "assignment_override",
 		.id_field = "id",
 		.name_field = "title",
@@ -143,8 +146,8 @@ static const struct resource table[RES_NKINDS] = {
 			.read = "/api/v1/courses/{course}/quizzes/{id}",
 			.update = "/api/v1/courses/{course}/quizzes/{id}",
 			.create = "/api/v1/courses/{course}/quizzes",
+			.lookup = "/api/v1/courses/{course}/quizzes",
 		},
-		.list_path = "/api/v1/courses/%s/quizzes",
 		.listed = 1,
 		.wrapper = "quiz",
 		.id_field = "id",
@@ -179,8 +182,8 @@ static const struct resource table[RES_NKINDS] = {
 			.read = "/api/v1/courses/{course}/discussion_topics/{id}",
 			.update = "/api/v1/courses/{course}/discussion_topics/{id}",
 			.create = "/api/v1/courses/{course}/discussion_topics",
+			.lookup = "/api/v1/courses/{course}/discussion_topics",
 		},
-		.list_path = "/api/v1/courses/%s/discussion_topics",
 		.listed = 1,
 		.wrapper = NULL,
 		.id_field = "id",
@@ -200,6 +203,7 @@ static const struct resource table[RES_NKINDS] = {
 		                 "pinned", "require_initial_post", "allow_rating", "only_graders_can_rate",
 		                 "sort_by_rating", "todo_date", "group_category_id", "podcast_enabled",
 		                 "podcast_has_student_posts", "specific_sections", "locked"),
+		.keep_fields = LIST("locked"),
 		.snapshot_more = resource_topic_more,
 	},
 	[RES_ANNOUNCEMENT] = {
@@ -212,8 +216,8 @@ static const struct resource table[RES_NKINDS] = {
 			.read = "/api/v1/courses/{course}/discussion_topics/{id}",
 			.update = "/api/v1/courses/{course}/discussion_topics/{id}",
 			.create = "/api/v1/courses/{course}/discussion_topics",
+			.lookup = "/api/v1/courses/{course}/discussion_topics?only_announcements=true",
 		},
-		.list_path = "/api/v1/courses/%s/discussion_topics?only_announcements=true",
 		.listed = 1,
 		.wrapper = NULL,
 		.id_field = "id",
@@ -230,6 +234,7 @@ static const struct resource table[RES_NKINDS] = {
 		.writable = LIST("title", "message", "published", "delayed_post_at", "lock_at", "pinned",
 		                 "require_initial_post", "allow_rating", "only_graders_can_rate", "sort_by_rating",
 		                 "podcast_enabled", "podcast_has_student_posts", "specific_sections", "locked"),
+		.keep_fields = LIST("locked"),
 		.create_only = LIST("is_announcement"),
 		.finish_body = resource_announcement_finish_body,
 	},
@@ -243,8 +248,8 @@ static const struct resource table[RES_NKINDS] = {
 			.read = "/api/v1/courses/{course}/modules/{id}",
 			.update = "/api/v1/courses/{course}/modules/{id}",
 			.create = "/api/v1/courses/{course}/modules",
+			.lookup = "/api/v1/courses/{course}/modules?include[]=items",
 		},
-		.list_path = "/api/v1/courses/%s/modules?include[]=items",
 		.listed = 1,
 		.referenced = 1,
 		.wrapper = "module",
@@ -276,8 +281,8 @@ static const struct resource table[RES_NKINDS] = {
 			.read = "/api/v1/courses/{course}/modules/{parent}/items/{id}",
 			.update = "/api/v1/courses/{course}/modules/{parent}/items/{id}",
 			.create = "/api/v1/courses/{course}/modules/{parent}/items",
+			.lookup = "/api/v1/courses/{course}/modules/{parent}/items",
 		},
-		.list_path = "/api/v1/courses/%s/modules/%s/items",
 		.wrapper = "module_item",
 		.id_field = "id",
 		.name_field = "title",
@@ -285,6 +290,7 @@ static const struct resource table[RES_NKINDS] = {
 		.parent_field = "module_id",
 		.child_kind = NONE,
 		.id_refs = "module_id",
+		.moves = 1,
 		.date_fields = LIST(NULL),
 		.html_fields = LIST(NULL),
 		.derived_fields = LIST("html_url", "url", "content_details", "unpublishable"),
@@ -294,6 +300,7 @@ static const struct resource table[RES_NKINDS] = {
 		.create_only = LIST("type", "content_id", "page_url"),
 		.put_after_create = LIST("published"),
 		.put_param = resource_item_put_param,
+		.same_create = resource_item_same_create,
 	},
 	[RES_PAGE] = {
 		.kind = RES_PAGE,
@@ -305,8 +312,8 @@ static const struct resource table[RES_NKINDS] = {
 			.read = "/api/v1/courses/{course}/pages/page_id:{id}",
 			.update = "/api/v1/courses/{course}/pages/page_id:{id}",
 			.create = "/api/v1/courses/{course}/pages",
+			.lookup = "/api/v1/courses/{course}/pages",   /* the title is enough: no bodies */
 		},
-		.list_path = "/api/v1/courses/%s/pages?include[]=body",
 		.listed = 1,
 		.wrapper = "wiki_page",
 		.id_field = "page_id",
@@ -334,8 +341,8 @@ static const struct resource table[RES_NKINDS] = {
 			.read = "/api/v1/calendar_events/{id}",
 			.update = "/api/v1/calendar_events/{id}",
 			.create = "/api/v1/calendar_events",
+			.lookup = "/api/v1/calendar_events?type=event&all_events=true&context_codes[]=course_{course}",
 		},
-		.list_path = "/api/v1/calendar_events?type=event&all_events=true&context_codes[]=course_%s",
 		.listed = 1,
 		.list_after_course = 1,
 		.wrapper = "calendar_event",
@@ -351,6 +358,7 @@ static const struct resource table[RES_NKINDS] = {
 		.writable = LIST("title", "description", "start_at", "end_at", "location_name", "location_address",
 		                 "all_day", "time_zone_edited"),
 		.create_only = LIST("context_code"),
+		.create_key = LIST("start_at"),
 	},
 	/* selective release (issue 15, CURRENT.md 13): the overrides of an ungraded discussion, held
 	 * in the topic's "date_overrides" (read from GET .../date_details when the topic's list entry
@@ -365,12 +373,12 @@ static const struct resource table[RES_NKINDS] = {
 			.read = "/api/v1/courses/{course}/discussion_topics/{parent}/date_details?per_page=100",
 			.update = "/api/v1/courses/{course}/discussion_topics/{parent}/date_details",
 		},
-		.list_path = NULL,
 		.wrapper = NULL,
 		.id_field = "id",
 		.name_field = "title",
 		.parent_kind = RES_DISCUSSION_TOPIC,
 		.parent_field = "discussion_topic_id",
+		.written_as_set = 1,
 		.child_kind = NONE,
 		.date_fields = LIST("unlock_at", "lock_at"),
 		.html_fields = LIST(NULL),
@@ -449,7 +457,7 @@ char *resource_path(const char *tmpl, const char *course, const char *parent, co
 
 /* ---------------------------------------------------------------- objects */
 
-static const char *id_text(const cJSON *v, char buf[32])
+const char *resource_id_text(const cJSON *v, char buf[32])
 {
 	if (cJSON_IsString(v))
 		return v->valuestring;
@@ -462,7 +470,7 @@ static const char *id_text(const cJSON *v, char buf[32])
 
 const char *object_id(enum resource_kind kind, const cJSON *obj, char buf[32])
 {
-	return id_text(cJSON_GetObjectItemCaseSensitive(obj, table[kind].id_field), buf);
+	return resource_id_text(cJSON_GetObjectItemCaseSensitive(obj, table[kind].id_field), buf);
 }
 
 const char *object_name(enum resource_kind kind, const cJSON *obj)
@@ -474,7 +482,7 @@ const char *object_parent(enum resource_kind kind, const cJSON *obj, char buf[32
 {
 	if (!table[kind].parent_field)
 		return NULL;
-	return id_text(cJSON_GetObjectItemCaseSensitive(obj, table[kind].parent_field), buf);
+	return resource_id_text(cJSON_GetObjectItemCaseSensitive(obj, table[kind].parent_field), buf);
 }
 
 cJSON *object_children(enum resource_kind kind, const cJSON *obj)

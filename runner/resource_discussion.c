@@ -6,6 +6,10 @@
  * date_details (resource_topic_more), whose overrides are kept, each naming the topic, as the
  * topic's "date_overrides" (kind date_override, written by exec_date_details.c).
  *
+ * Comments: an announcement PUT without `locked` reopens closed comments
+ * (DiscussionTopicsController#process_lock_parameters), so both rows keep `locked` (keep_fields):
+ * apply sends it on every PUT as the topic has it now (exec_object.c exec_keep_locked).
+ *
  * An announcement is a topic created with is_announcement (API.md 9): a create that does not say
  * so would make a discussion (resource_announcement_finish_body).
  */

@@ -25,6 +25,7 @@ void resource_announcement_finish_body(cJSON *inner, int create);
 void resource_module_finish_body(cJSON *inner, int create);
 int resource_module_more(const cJSON *obj, const char *course_path, const char *course, struct resource_fetch *out);
 int resource_item_put_param(cJSON *inner, const char *param, const cJSON *v);
+int resource_item_same_create(const cJSON *after, const cJSON *o);
 
 /* runner/resource_page.c */
 int resource_page_put_param(cJSON *inner, const char *param, const cJSON *v);

@@ -12,6 +12,10 @@
  * the parameter for truth before it reads it, so a JSON null is skipped; "" clears it (API.md 6.2,
  * resource_item_put_param). An item moves to another module by a PUT of its module_id (a
  * writable field of the row); on POST its module is the path's.
+ *
+ * A lost create (exec_lost.c) is found by what the item points at, not by a name: the same type
+ * and content (content_id, page_url, or external_url and title), or the title for a header
+ * (resource_item_same_create).
  */
 #include "resource_kinds.h"
 
@@ -50,4 +54,36 @@ int resource_item_put_param(cJSON *inner, const char *param, const cJSON *v)
 		return 0;
 	cJSON_AddStringToObject(inner, param, "");   /* blank clears it; null is skipped */
 	return 1;
+}
+
+static const char *str_of(const cJSON *o, const char *k)
+{
+	return cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(o, k));
+}
+
+/* Two ids as text are equal (both absent too). */
+static int field_eq(const cJSON *a, const cJSON *b, const char *k)
+{
+	const cJSON *x = cJSON_GetObjectItemCaseSensitive(a, k), *y = cJSON_GetObjectItemCaseSensitive(b, k);
+	char b1[32], b2[32];
+	const char *s = resource_id_text(x, b1), *t = resource_id_text(y, b2);
+
+	if (!x && !y)
+		return 1;
+	return s && t && !strcmp(s, t);
+}
+
+int resource_item_same_create(const cJSON *after, const cJSON *o)
+{
+	const char *type = str_of(after, "type");
+
+	if (!type || !str_of(o, "type") || strcmp(type, str_of(o, "type")))
+		return 0;
+	if (cJSON_HasObjectItem(after, "content_id"))
+		return field_eq(after, o, "content_id");
+	if (cJSON_HasObjectItem(after, "page_url"))
+		return field_eq(after, o, "page_url");
+	if (cJSON_HasObjectItem(after, "external_url"))
+		return field_eq(after, o, "external_url") && field_eq(after, o, "title");
+	return field_eq(after, o, "title");
 }
