@@ -114,6 +114,8 @@ struct resource {
 	/* 1 when writing `field` of this object (live: as read) goes elsewhere than path.update: a
 	 * checkpointed discussion's dates through date_details. */
 	int (*writes_elsewhere)(const cJSON *live, const char *field);
+	/* The path those fields are written to (PUT, a flat JSON body of them). Malloced. */
+	char *(*elsewhere_path)(const char *course, const cJSON *live);
 	/* 1 when live object o is the object a create with fields `after` makes, for kinds that are
 	 * not found by name (module items: by type and content). */
 	int (*same_create)(const cJSON *after, const cJSON *o);

@@ -112,7 +112,7 @@ void exec_send_object(struct unit *u, int create)
 		/* the Learning Object Dates API of the assignment's topic (exec_checkpoint_field) */
 		cJSON_Delete(body);
 		body = cJSON_Duplicate(u->sent, 1);
-		path = exec_checkpoint_path(ob->c0->course_id, ob->live);
+		path = exec_checkpoint_path(ob->c0->kind, ob->c0->course_id, ob->live);
 	} else {
 		path = exec_object_path(ob->c0->kind, ob->c0->course_id, exec_obj_id(u), exec_item_parent(u), 0);
 	}

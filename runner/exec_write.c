@@ -108,12 +108,11 @@ int exec_checkpoint_field(enum resource_kind kind, const cJSON *live, const char
 	return res->writes_elsewhere ? res->writes_elsewhere(live, field) : 0;
 }
 
-char *exec_checkpoint_path(const char *course_id, const cJSON *live)
+char *exec_checkpoint_path(enum resource_kind kind, const char *course_id, const cJSON *live)
 {
-	char b[32];
-	const char *t = exec_id_text(cJSON_GetObjectItemCaseSensitive(live, "discussion_topic_id"), b);
+	const struct resource *res = resource_get(kind);
 
-	return xasprintf("/api/v1/courses/%s/discussion_topics/%s/date_details", course_id, t ? t : "0");
+	return res->elsewhere_path ? res->elsewhere_path(course_id, live) : NULL;
 }
 
 int exec_is_bulk_field(enum resource_kind kind, const char *field)

@@ -106,6 +106,7 @@ static const struct resource table[RES_NKINDS] = {
 		.bulk_fields = LIST("due_at", "unlock_at", "lock_at"),
 		.normalize = resource_flatten_checkpoints,
 		.writes_elsewhere = resource_assignment_checkpoint_field,
+		.elsewhere_path = resource_assignment_checkpoint_path,
 		.snapshot_more = resource_assignment_more,
 	},
 	[RES_ASSIGNMENT_OVERRIDE] = {

@@ -13,7 +13,7 @@
  * so snapshots of ordinary courses stay as they were. Those dates, and unlock_at / lock_at, which
  * Canvas sets on both checkpoints and the parent (LearningObjectDatesController
  * #update_checkpointed_assignment), are written through PUT .../discussion_topics/:id/date_details
- * (resource_assignment_checkpoint_field, the writes_elsewhere hook).
+ * (resource_assignment_checkpoint_field and _path, the writes_elsewhere and elsewhere_path hooks).
  *
  * Overrides: the assignments list inlines them (include[]=overrides), except that Canvas caps
  * all_dates at 25 and reports all_dates_count instead (API.md 5.1); such an assignment, or one
@@ -69,6 +69,14 @@ int resource_assignment_checkpoint_field(const cJSON *live, const char *field)
 		return 0;
 	return resource_in_list(LIST("reply_to_topic_due_at", "required_replies_due_at", "unlock_at", "lock_at"),
 				field);
+}
+
+char *resource_assignment_checkpoint_path(const char *course, const cJSON *live)
+{
+	char b[32];
+	const char *t = resource_id_text(cJSON_GetObjectItemCaseSensitive(live, "discussion_topic_id"), b);
+
+	return xasprintf("/api/v1/courses/%s/discussion_topics/%s/date_details", course, t ? t : "0");
 }
 
 static void take_overrides(cJSON *obj, cJSON *answer)

@@ -14,6 +14,7 @@ long long resource_json_id(const cJSON *obj);
 
 /* runner/resource_assignment.c */
 int resource_assignment_checkpoint_field(const cJSON *live, const char *field);
+char *resource_assignment_checkpoint_path(const char *course, const cJSON *live);
 int resource_assignment_more(const cJSON *obj, const char *course_path, const char *course,
 			     struct resource_fetch *out);
 
