@@ -226,7 +226,7 @@ int plan_check_fields(const struct plan *p, const char *name, struct err *err);
 
 struct recipe;
 
-/* The kinds (1u << RES_*) the recipe's steps read, for snapshot_fetch. An action that cannot be
+/* The kinds (1u << kind) the recipe's steps read, for snapshot_fetch. An action that cannot be
  * planned by this version is an error naming the step (file:line:col). */
 int plan_needs(const struct recipe *r, unsigned *kinds, struct err *err);
 

@@ -1,11 +1,15 @@
-/* include/resource.h -- the table of Canvas kinds (ARCHITECTURE.md "Resource table, not a struct
- * per kind").
+/* include/resource.h -- the table of Canvas kinds: the single home of what coursectl knows about a
+ * kind (docs/architecture.md "Resource table, not a struct per kind").
  *
- * Kinds differ mostly in data: where they are listed, how they are wrapped in a PUT, which fields
- * are dates or HTML, which fields Canvas computes and ignores on input. One row per kind drives
- * fetching, snapshotting (and, in later issues, updating, rendering and rolling back). Adding a kind
- * is adding a row and its tests. The table is written from ../shared/canvas/API.md; canvas-sim
- * shares none of it on purpose.
+ * Kinds differ mostly in data: where they are listed, read, written, created and deleted, what the
+ * plan file calls them, how an object names itself, its parent and its children, which fields
+ * Canvas takes under which parameter name, which fields are dates or HTML, which Canvas computes.
+ * One row per kind (runner/resource.c) drives snapshotting, planning, apply, read-back and
+ * rollback; the layers above (snapshot, plan, journal, exec_*) read the row and never name a kind.
+ * What is a real Canvas quirk and not data is an optional hook on the row, in the file of its kind
+ * (runner/resource_<kind>.c). Adding a kind is adding a row, its hooks if it has quirks, and its
+ * tests (CONTRIBUTING.md "Add a Canvas kind"). The table is written from ../shared/canvas/API.md;
+ * canvas-sim shares none of it on purpose.
  */
 #ifndef COURSECTL_RESOURCE_H
 #define COURSECTL_RESOURCE_H
@@ -27,30 +31,138 @@ enum resource_kind {
 	RES_NKINDS
 };
 
+/* A follow-up request a snapshot needs for one listed object (resource.snapshot_more): its
+ * children when the list did not inline them, a body the list left out. */
+struct resource_fetch {
+	char *path;          /* malloced */
+	char *what;          /* for messages, malloced */
+	int list;            /* 1: a paginated list (canvas_list), 0: one GET */
+	/* Put the answer (taken) into obj, the listed object. */
+	void (*take)(cJSON *obj, cJSON *answer);
+};
+
+/* Paths are templates: "{course}" is the course id, "{parent}" the parent's id ("0" when unknown),
+ * "{id}" the object's id; resource_path expands them. The template says how an object is
+ * addressed: a page by "page_id:{id}" (API.md 7.1), a calendar event outside the course. */
+struct resource_paths {
+	const char *list;    /* every object of the course (children: of one parent); NULL if none */
+	const char *read;    /* GET one object (includes that make it read as the list shows it) */
+	const char *update;  /* PUT and DELETE one object */
+	const char *create;  /* POST a new one; NULL when Canvas cannot create one there */
+	const char *bulk;    /* one request for many objects' bulk_fields (API.md 5.3); NULL if none */
+	const char *bulk_read;  /* the list that reads a bulk write back (exec_bulk.c adds per_page and
+	                         * the assignment_ids[] it wrote) */
+	const char *lookup;  /* the list a create is looked for in when its POST got no answer
+	                      * (path.list without what a match does not need); NULL: not looked for */
+};
+
 struct resource {
 	enum resource_kind kind;
-	const char *name;          /* "assignment" -- in messages and plans */
+	const char *name;          /* "assignment" -- in messages and rendered plans */
+	const char *plan_name;     /* "assignment_override" -- the kind in plan files and journals */
 	const char *seed_key;      /* "assignments" -- the array in a snapshot / seed course */
-	const char *list_path;     /* printf format with the course id (%s), query included; NULL if none */
-	const char *wrapper;       /* PUT parameter wrapper, "assignment"; NULL for flat (discussions) */
-	const char *id_field;      /* "id", or "page_id" / "url" for pages */
+	struct resource_paths path;
+	unsigned listed : 1;       /* a list of its own per course in a snapshot (path.list) */
+	unsigned list_after_course : 1;   /* that list needs the course's numeric id (context_codes[]) */
+	unsigned referenced : 1;   /* other objects name it by id (id_refs); a rollback that re-creates it
+	                            * renames those references; apply writes it before them */
+	unsigned moves : 1;        /* moves between parents by a write of its parent_field (an item's
+	                            * module_id, API.md 6.2): its parent is in its fields, and may be a
+	                            * create of the same plan */
+	unsigned written_as_set : 1;  /* written as the whole set of its parent's children, one write
+	                               * after the other (date_details: exec_date_details.c) */
+	const char *wrapper;       /* PUT/POST parameter wrapper, "assignment"; NULL for flat (discussions) */
+	const char *id_field;      /* the plan's id: "id", "page_id" for pages (their url changes with
+	                            * the title) */
 	const char *name_field;    /* "name" or "title" */
+	enum resource_kind parent_kind;   /* the kind holding it (an item's module); RES_NKINDS: none */
+	const char *parent_field;  /* the field naming its parent, "module_id"; NULL when none */
+	const char *children_key;  /* its children's array in the object, "items"; NULL when none */
+	enum resource_kind child_kind;    /* their kind (RES_NKINDS: none) */
+	unsigned children_counted : 1;    /* snapshot statistics count them as objects */
+	/* Canvas deletes the children with the object, so a rollback re-creates them; the note of each
+	 * re-creation (printf: the child's id, the object's id). NULL: not so. */
+	const char *children_recreate_note;
+	const char *id_refs;       /* a field holding ids of `referenced` objects ("module_id",
+	                            * "prerequisite_module_ids"), rewritten by rollback; NULL: none */
 	const char *const *date_fields;   /* NULL-terminated */
 	const char *const *html_fields;   /* NULL-terminated */
 	const char *const *derived_fields;/* computed by Canvas, ignored on input: dropped from snapshots */
+	/* Writing (API.md): the fields Canvas takes, as the plan names them, on update and create; the
+	 * parameter has the same name unless param_renames (pairs: plan field, parameter) says
+	 * otherwise. On create a child's parent_field is the path's, never a parameter. */
+	const char *const *writable;
+	const char *const *create_only;   /* taken on POST only */
+	const char *const *param_renames;
+	const char *const *computed_fields;  /* Canvas makes them from what is written (a page's url
+	                                      * from its title): planned and read back, never sent */
+	const char *const *bulk_fields;      /* written through path.bulk */
+	const char *const *put_after_create; /* ignored on POST: a PUT after it sends them (API.md 6.1) */
+	const char *const *keep_fields;      /* every PUT sends them as the object has them now, unless
+	                                      * the plan changes them (a topic's locked) */
+	const char *const *create_key;       /* besides name_field, what tells the object a create made
+	                                      * from another (a calendar event's start_at) */
+
+	/* ------------------------------------------------ hooks (NULL: none) */
+	/* The parameter `param` (value v, a plan value) into the body `inner`: 1 when done here (a
+	 * value Canvas takes in another form), 0 for the plain copy. */
+	int (*put_param)(cJSON *inner, const char *param, const cJSON *v);
+	/* Parameters every write of the kind carries (quiz notify_of_update, is_announcement...). */
+	void (*finish_body)(cJSON *inner, int create);
+	/* A fetched object into the shape the plan reads (checkpoints' dates by their names). */
+	void (*normalize)(cJSON *obj);
+	/* 1 when writing `field` of this object (live: as read) goes elsewhere than path.update: a
+	 * checkpointed discussion's dates through date_details. */
+	int (*writes_elsewhere)(const cJSON *live, const char *field);
+	/* The path those fields are written to (PUT, a flat JSON body of them). Malloced. */
+	char *(*elsewhere_path)(const char *course, const cJSON *live);
+	/* 1 when live object o is the object a create with fields `after` makes, for kinds that are
+	 * not found by name (module items: by type and content). */
+	int (*same_create)(const cJSON *after, const cJSON *o);
+	/* Snapshot: the follow-up one listed object needs (course_path: the course id as given,
+	 * escaped for a path; course: as given). 1 and *out filled when it needs one. */
+	int (*snapshot_more)(const cJSON *obj, const char *course_path, const char *course,
+			     struct resource_fetch *out);
 };
 
 /* The row of a kind; never NULL for a valid kind. */
 const struct resource *resource_get(enum resource_kind kind);
 /* The row whose name or seed_key is `name`, or NULL. */
 const struct resource *resource_find(const char *name);
+/* The row whose plan_name is `s`, or NULL. */
+const struct resource *resource_from_plan_name(const char *s);
+/* The row of the course itself (the object every other kind belongs to). */
+const struct resource *resource_course(void);
+/* The number of rows (kinds 0 .. resource_count() - 1). */
+int resource_count(void);
+
+/* A path template of the table expanded (see struct resource_paths); parent NULL reads "0". NULL
+ * when tmpl is NULL. Malloced. */
+char *resource_path(const char *tmpl, const char *course, const char *parent, const char *id);
+
+/* 1 when s is in the NULL-terminated list l (NULL: empty). */
+int resource_in_list(const char *const *l, const char *s);
+
+/* ---------------------------------------------------------------- objects (the cJSON copy) */
+
+/* An id value (number or string) as text, in buf for a number; NULL when v is neither. */
+const char *resource_id_text(const cJSON *v, char buf[32]);
+/* The object's id (id_field) as text, in buf for a number; NULL when it has none. */
+const char *object_id(enum resource_kind kind, const cJSON *obj, char buf[32]);
+/* The object's name or title (name_field); NULL when it has none. Borrowed. */
+const char *object_name(enum resource_kind kind, const cJSON *obj);
+/* The id of the object's parent (parent_field) as text, in buf for a number; NULL when none. */
+const char *object_parent(enum resource_kind kind, const cJSON *obj, char buf[32]);
+/* The object's children (children_key), NULL when none. Borrowed. */
+cJSON *object_children(enum resource_kind kind, const cJSON *obj);
 
 /* A checkpointed discussion's assignment as read with include[]=checkpoints: its checkpoints' due
  * dates as reply_to_topic_due_at / required_replies_due_at, its topic's id as discussion_topic_id;
- * without checkpoints, the empty list and has_sub_assignments: false removed (runner/resource.c). */
+ * without checkpoints, the empty list and has_sub_assignments: false removed
+ * (runner/resource_assignment.c). */
 void resource_flatten_checkpoints(cJSON *assignment);
-/* Remove the kind's derived fields from a fetched object, in place (an assignment is flattened
- * first: resource_flatten_checkpoints). */
+/* Remove the kind's derived fields from a fetched object, in place, after its normalize hook (an
+ * assignment's checkpoints are flattened first). */
 void resource_strip_derived(const struct resource *res, cJSON *obj);
 
 #endif

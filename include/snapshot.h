@@ -24,7 +24,7 @@ struct snapshot_stats {
 /* Every list a course has (kinds for snapshot_fetch). */
 #define SNAPSHOT_ALL 0xffffffffu
 
-/* kinds: 1u << RES_* of the lists to fetch (the course itself always is); SNAPSHOT_ALL for all. */
+/* kinds: 1u << kind of the lists to fetch (the course itself always is); SNAPSHOT_ALL for all. */
 int snapshot_fetch(cJSON **out, struct canvas *cv, char *const *ids, int n, unsigned kinds,
 		   struct snapshot_stats *st, struct err *err);
 

@@ -162,12 +162,8 @@ void exec_close_object(struct xobj *ob)
 /* ---------------------------------------------------------------- the live copy */
 
 
-const char *const exec_list_kinds_keys[RES_NKINDS] = {
-	[RES_ASSIGNMENT] = "assignments", [RES_QUIZ] = "quizzes", [RES_DISCUSSION_TOPIC] = "discussion_topics",
-	[RES_ANNOUNCEMENT] = "announcements", [RES_MODULE] = "modules", [RES_PAGE] = "pages",
-	[RES_CALENDAR_EVENT] = "calendar_events",
-};
-
+/* Every object of the live copy by (course, kind, id): the course, the table's listed kinds and
+ * their children (an assignment's overrides, a module's items, a topic's date overrides). */
 void exec_index_live(struct exec *x)
 {
 	cJSON *course, *o, *sub;
@@ -179,36 +175,23 @@ void exec_index_live(struct exec *x)
 
 		if (!cid)
 			continue;
-		strmap_put_take(&x->live, exec_okey(cid, RES_COURSE, cid), course);
-		for (k = 0; k < RES_NKINDS; k++) {
-			if (k >= (int)(sizeof(exec_list_kinds_keys) / sizeof(exec_list_kinds_keys[0])) || !exec_list_kinds_keys[k])
+		strmap_put_take(&x->live, exec_okey(cid, resource_course()->kind, cid), course);
+		for (k = 0; k < resource_count(); k++) {
+			const struct resource *res = resource_get((enum resource_kind)k);
+
+			if (!res->listed)
 				continue;
-			cJSON_ArrayForEach(o, cJSON_GetObjectItemCaseSensitive(course, exec_list_kinds_keys[k])) {
-				id = exec_id_text(cJSON_GetObjectItemCaseSensitive(o, k == RES_PAGE ? "page_id" : "id"), ib);
+			cJSON_ArrayForEach(o, cJSON_GetObjectItemCaseSensitive(course, res->seed_key)) {
+				id = object_id(res->kind, o, ib);
 				if (!id)
 					continue;
-				strmap_put_take(&x->live, exec_okey(cid, (enum resource_kind)k, id), o);
-				if (k == RES_ASSIGNMENT)
-					cJSON_ArrayForEach(sub, cJSON_GetObjectItemCaseSensitive(o, "overrides")) {
-						const char *sid = exec_id_text(cJSON_GetObjectItemCaseSensitive(sub, "id"), ib);
+				strmap_put_take(&x->live, exec_okey(cid, res->kind, id), o);
+				cJSON_ArrayForEach(sub, object_children(res->kind, o)) {
+					const char *sid = object_id(res->child_kind, sub, ib);
 
-						if (sid)
-							strmap_put_take(&x->live, exec_okey(cid, RES_ASSIGNMENT_OVERRIDE, sid), sub);
-					}
-				if (k == RES_MODULE)
-					cJSON_ArrayForEach(sub, cJSON_GetObjectItemCaseSensitive(o, "items")) {
-						const char *sid = exec_id_text(cJSON_GetObjectItemCaseSensitive(sub, "id"), ib);
-
-						if (sid)
-							strmap_put_take(&x->live, exec_okey(cid, RES_MODULE_ITEM, sid), sub);
-					}
-				if (k == RES_DISCUSSION_TOPIC)   /* selective release (exec_date_details.c) */
-					cJSON_ArrayForEach(sub, cJSON_GetObjectItemCaseSensitive(o, "date_overrides")) {
-						const char *sid = exec_id_text(cJSON_GetObjectItemCaseSensitive(sub, "id"), ib);
-
-						if (sid)
-							strmap_put_take(&x->live, exec_okey(cid, RES_DATE_OVERRIDE, sid), sub);
-					}
+					if (sid)
+						strmap_put_take(&x->live, exec_okey(cid, res->child_kind, sid), sub);
+				}
 			}
 		}
 	}
@@ -220,15 +203,16 @@ void exec_live_parent(struct exec *x, struct xobj *ob)
 	char cb[32], b[32];
 	const char *t;
 	cJSON *course, *o, *sub;
-	enum resource_kind k = ob->c0->kind;
-	const char *key = k == RES_MODULE_ITEM ? "modules" : k == RES_DATE_OVERRIDE ? "discussion_topics" : "assignments";
-	const char *inner = k == RES_MODULE_ITEM ? "items" : k == RES_DATE_OVERRIDE ? "date_overrides" : "overrides";
+	const struct resource *res = resource_get(ob->c0->kind), *pres;
+	const char *key, *inner;
 
 	ob->live_parent[0] = 0;
-	if (!ob->live || (k != RES_MODULE_ITEM && k != RES_ASSIGNMENT_OVERRIDE && k != RES_DATE_OVERRIDE))
+	if (!ob->live || !res->parent_field)
 		return;
-	t = exec_id_text(cJSON_GetObjectItemCaseSensitive(ob->live, k == RES_MODULE_ITEM ? "module_id" :
-							  k == RES_DATE_OVERRIDE ? "discussion_topic_id" : "assignment_id"), b);
+	pres = resource_get(res->parent_kind);
+	key = pres->seed_key;
+	inner = pres->children_key;
+	t = object_parent(res->kind, ob->live, b);
 	if (t) {
 		snprintf(ob->live_parent, sizeof(ob->live_parent), "%s", t);
 		return;
@@ -313,7 +297,8 @@ const cJSON *exec_live_field(const struct xobj *ob, const char *field, cJSON **t
 	const cJSON *v = cJSON_GetObjectItemCaseSensitive(ob->live, field);
 
 	*tmp = NULL;
-	if (!v && ob->c0->kind == RES_MODULE_ITEM && !strcmp(field, "module_id") && ob->live_parent[0]) {
+	if (!v && resource_get(ob->c0->kind)->parent_field && !strcmp(field, resource_get(ob->c0->kind)->parent_field) &&
+	    ob->live_parent[0]) {
 		*tmp = cJSON_CreateString(ob->live_parent);
 		return *tmp;
 	}
@@ -527,7 +512,7 @@ int exec_fetch_live(struct exec *x, int each, struct err *err)
 	char **ids = xcalloc(x->p->ncourses + x->nobjs + 1, sizeof(*ids));
 	struct strmap seen = STRMAP_INIT;
 	struct snapshot_stats st;
-	unsigned kinds = 1u << RES_COURSE;
+	unsigned kinds = 1u << resource_course()->kind;
 	size_t i;
 	int n = 0, rc;
 
@@ -536,12 +521,8 @@ int exec_fetch_live(struct exec *x, int each, struct err *err)
 		enum resource_kind k = c->kind;
 		char *key = xstrdup(c->course_id);
 
-		if (k == RES_ASSIGNMENT_OVERRIDE)
-			k = RES_ASSIGNMENT;
-		if (k == RES_MODULE_ITEM)
-			k = RES_MODULE;
-		if (k == RES_DATE_OVERRIDE)
-			k = RES_DISCUSSION_TOPIC;
+		if (resource_get(k)->parent_field)   /* a child is read with its parent's list */
+			k = resource_get(k)->parent_kind;
 		kinds |= 1u << k;
 		if (strmap_get(&seen, key)) {
 			free(key);

@@ -47,9 +47,11 @@ static const char *str_of(const cJSON *o, const char *k)
 static void on_bulk_reread(struct canvas *cv, cJSON *json, const struct err *err, void *ud);
 static void on_progress(struct canvas *cv, long status, cJSON *json, const struct err *err, void *ud);
 
+/* The object a bulk entry is of: the change's own, or its parent's for a child (an override's
+ * assignment). */
 const char *exec_bulk_assignment(const struct plan_change *c)
 {
-	return c->kind == RES_ASSIGNMENT ? c->id : c->parent;
+	return resource_get(c->kind)->parent_field ? c->parent : c->id;
 }
 
 static void poll_progress(struct unit *u)
@@ -91,8 +93,13 @@ static void rr_send(struct unit *u, cJSON *ids)
 	r = xcalloc(1, sizeof(*r));
 	r->u = u;
 	r->ids = ids;
-	buf_printf(&path, "/api/v1/courses/%s/assignments?include[]=overrides&override_assignment_dates=false"
-		   "&per_page=%d", u->course_id, REREAD_BATCH);
+	{
+		char *base = resource_path(resource_get(exec_chg(u->x, u->ch[0])->kind)->path.bulk_read, u->course_id,
+					   NULL, NULL);
+
+		buf_printf(&path, "%s&per_page=%d", base, REREAD_BATCH);
+		free(base);
+	}
 	cJSON_ArrayForEach(id, ids)
 		buf_printf(&path, "&assignment_ids[]=%s", id->valuestring);
 	u->rr_pending++;
@@ -176,9 +183,9 @@ static const cJSON *find_in_list(const cJSON *list, const struct plan_change *c)
 
 		if (!t || strcmp(t, aid))
 			continue;
-		if (c->kind == RES_ASSIGNMENT)
+		if (!resource_get(c->kind)->parent_field)
 			return a;
-		cJSON_ArrayForEach(o, cJSON_GetObjectItemCaseSensitive(a, "overrides")) {
+		cJSON_ArrayForEach(o, object_children(resource_get(c->kind)->parent_kind, a)) {
 			t = exec_id_text(cJSON_GetObjectItemCaseSensitive(o, "id"), b);
 			if (t && !strcmp(t, c->id))
 				return o;
@@ -332,7 +339,7 @@ static int row_is_about(const cJSON *row, const struct plan_change *c)
 
 	if (!a || strcmp(a, exec_bulk_assignment(c)))
 		return 0;
-	return c->kind == RES_ASSIGNMENT ? !o : o && !strcmp(o, c->id);
+	return !resource_get(c->kind)->parent_field ? !o : o && !strcmp(o, c->id);
 }
 
 /* End the objects of changes ch[0..n-1] (sorted as units are: an object's changes together). */
@@ -598,10 +605,10 @@ void exec_send_bulk(struct unit *u)
 		const struct plan_change *c = exec_chg(x, u->ch[i]);
 		const struct xobj *ob = exec_obj_of(x, u->ch[i]);
 
-		exec_bulk_add(body, exec_bulk_assignment(c), c->kind == RES_ASSIGNMENT_OVERRIDE ? c->id : NULL,
+		exec_bulk_add(body, exec_bulk_assignment(c), resource_get(c->kind)->parent_field ? c->id : NULL,
 			      ob ? ob->live : NULL, c->field, c->after);
 	}
-	path = xasprintf("/api/v1/courses/%s/assignments/bulk_update", u->course_id);
+	path = resource_path(resource_get(exec_chg(x, u->ch[0])->kind)->path.bulk, u->course_id, NULL, NULL);
 	what = xasprintf("the bulk date update of course %s", u->course_id);
 	canvas_send(x->cv, "PUT", path, body, 0, what, on_bulk_put, u);
 	cJSON_Delete(body);

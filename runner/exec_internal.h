@@ -34,8 +34,9 @@ int exec_is_bulk_field(enum resource_kind kind, const char *field);
  * both checkpoints and the parent (issue 15, CURRENT.md 12; LearningObjectDatesController
  * #update_checkpointed_assignment). Such a write is a flat JSON body of those names, answered 204. */
 int exec_checkpoint_field(enum resource_kind kind, const cJSON *live, const char *field);
-/* The date_details path of that assignment's topic (live's discussion_topic_id). Malloced. */
-char *exec_checkpoint_path(const char *course_id, const cJSON *live);
+/* Where such a field is written (the row's elsewhere_path: the date_details path of that
+ * assignment's topic). Malloced. */
+char *exec_checkpoint_path(enum resource_kind kind, const char *course_id, const cJSON *live);
 
 /* The path of one object ("/api/v1/..."), for PUT, DELETE and GET: pages as page_id:N (API.md
  * 7.1), module items under `parent` (their module), overrides under `parent` (their assignment),

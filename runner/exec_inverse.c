@@ -127,17 +127,19 @@ static cJSON *remap_ids(const struct idmap *m, const char *course, const cJSON *
 	return out;
 }
 
-/* Rewrite module references of a value in place: an item's module_id, a module's prerequisite
- * ids; field NULL: v is a whole object (a create's fields) whose own references are rewritten. */
+/* Rewrite the references of a value in place (the row's id_refs: an item's module_id, a module's
+ * prerequisite ids); field NULL: v is a whole object (a create's fields) whose own references are
+ * rewritten. */
 static void remap_value(const struct idmap *m, const char *course, enum resource_kind kind, const char *field,
 			cJSON **v)
 {
+	const char *refs = resource_get(kind)->id_refs;
 	char b[32];
 	const char *t, *to;
 	cJSON *nv;
 
 	if (!field && cJSON_IsObject(*v)) {
-		const char *f = kind == RES_MODULE_ITEM ? "module_id" : kind == RES_MODULE ? "prerequisite_module_ids" : NULL;
+		const char *f = refs;
 		cJSON *val = f ? cJSON_GetObjectItemCaseSensitive(*v, f) : NULL;
 
 		if (!val)
@@ -147,16 +149,15 @@ static void remap_value(const struct idmap *m, const char *course, enum resource
 		cJSON_ReplaceItemInObjectCaseSensitive(*v, f, nv);
 		return;
 	}
-	if (kind == RES_MODULE_ITEM && field && !strcmp(field, "module_id")) {
-		t = exec_id_text(*v, b);
-		if (t && (to = map_get(m, course, t))) {
-			cJSON_Delete(*v);
-			*v = jsonid(to);
-		}
-	} else if (kind == RES_MODULE && field && !strcmp(field, "prerequisite_module_ids") && cJSON_IsArray(*v)) {
+	if (!refs || !field || strcmp(field, refs))
+		return;
+	if (cJSON_IsArray(*v)) {
 		nv = remap_ids(m, course, *v);
 		cJSON_Delete(*v);
 		*v = nv;
+	} else if ((t = exec_id_text(*v, b)) && (to = map_get(m, course, t))) {
+		cJSON_Delete(*v);
+		*v = jsonid(to);
 	}
 }
 
@@ -224,39 +225,43 @@ static void add_courses(struct plan *p, const struct plan *src)
 	}
 }
 
-/* The create that brings back a deleted object (as "new:N", nid), and for a module its items. */
+/* The create that brings back a deleted object (as "new:N", nid), and the children Canvas deleted
+ * with it (a module's items: the row's children_recreate_note). */
 static void recreate(struct plan *p, const struct plan_change *c, const char *nid, const struct idmap *deleted)
 {
+	const struct resource *res = resource_get(c->kind);
 	cJSON *after = cJSON_Duplicate(c->before, 1), *items, *it;
 	const char *parent = c->parent;
 	struct plan_change *nc;
 	char b[32];
 
-	items = cJSON_DetachItemFromObjectCaseSensitive(after, "items");
+	items = res->children_recreate_note ? cJSON_DetachItemFromObjectCaseSensitive(after, res->children_key) : NULL;
 	exec_strip_for_create(c->kind, after);
-	if (c->kind == RES_MODULE_ITEM) {
+	if (res->parent_field && res->id_refs && !strcmp(res->parent_field, res->id_refs)) {
+		/* its parent may be a re-created one: named in the fields, as it moves there */
 		parent = map_id_text(deleted, c->course_id, c->parent);
 		if (parent)
-			cJSON_AddItemToObject(after, "module_id", jsonid(parent));
+			cJSON_AddItemToObject(after, res->parent_field, jsonid(parent));
 	}
 	remap_value(deleted, c->course_id, c->kind, NULL, &after);
 	nc = plan_add(p, STEP, c->course_id, c->kind, nid, parent, c->name, PLAN_CREATE, NULL, cJSON_CreateNull(),
 		      after);
 	nc->note = xasprintf("re-creates %s %s, deleted by change %ld of the journal (with a new id)",
 			     plan_kind_name(c->kind), c->id, c->seq);
-	if (c->kind == RES_MODULE) {
+	if (res->children_recreate_note) {
+		enum resource_kind ck = res->child_kind;
+
 		cJSON_ArrayForEach(it, items) {
 			cJSON *ia = cJSON_Duplicate(it, 1);
-			const char *iid = exec_id_text(cJSON_GetObjectItemCaseSensitive(it, "id"), b);
-			const char *title = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(it, "title"));
+			const char *iid = object_id(ck, it, b);
+			const char *title = object_name(ck, it);
 			char *inid = xasprintf("new:%ld", p->next_new++);
 
-			exec_strip_for_create(RES_MODULE_ITEM, ia);
-			cJSON_AddItemToObject(ia, "module_id", cJSON_CreateString(nid));
-			nc = plan_add(p, STEP, c->course_id, RES_MODULE_ITEM, inid, nid, title, PLAN_CREATE, NULL,
-				      cJSON_CreateNull(), ia);
-			nc->note = xasprintf("re-creates item %s of module %s (Canvas deleted it with its module)",
-					     iid ? iid : "?", c->id);
+			exec_strip_for_create(ck, ia);
+			cJSON_AddItemToObject(ia, resource_get(ck)->parent_field, cJSON_CreateString(nid));
+			nc = plan_add(p, STEP, c->course_id, ck, inid, nid, title, PLAN_CREATE, NULL, cJSON_CreateNull(),
+				      ia);
+			nc->note = xasprintf(res->children_recreate_note, iid ? iid : "?", c->id);
 			free(inid);
 		}
 	}
@@ -318,7 +323,7 @@ int exec_inverse_plan(struct plan **out, const struct journal_log *l, struct err
 	for (k = 0; k < n; k++) {
 		const struct plan_change *c = &src->changes[ord[k].i];
 
-		if (c->op == PLAN_DELETE && c->kind == RES_MODULE) {
+		if (c->op == PLAN_DELETE && resource_get(c->kind)->referenced) {
 			char *nid = xasprintf("new:%ld", p->next_new++);
 
 			map_put(&deleted, c->course_id, c->id, nid);
@@ -364,20 +369,23 @@ int exec_inverse_plan(struct plan **out, const struct journal_log *l, struct err
 			}
 			before = cJSON_Duplicate(c->after, 1);
 			remap_value(&created, c->course_id, c->kind, NULL, &before);
-			if (l->state[ord[k].i] == JOURNAL_INTENT &&
-			    (c->kind == RES_MODULE || c->kind == RES_MODULE_ITEM))
+			if (l->state[ord[k].i] == JOURNAL_INTENT) {
 				/* a lost create (found by cmd_rollback's look-up): Canvas takes a module's and
 				 * an item's published flag only in the PUT after the POST (API.md 6.1), which
-				 * the run may not have reached */
-				cJSON_DeleteItemFromObjectCaseSensitive(before, "published");
-			cJSON_DeleteItemFromObjectCaseSensitive(before, c->kind == RES_PAGE ? "page_id" : "id");
-			cJSON_AddItemToObject(before, c->kind == RES_PAGE ? "page_id" : "id", jsonid(nid));
+				 * the run may not have reached (the row's put_after_create) */
+				const char *const *f;
+
+				for (f = resource_get(c->kind)->put_after_create; f && *f; f++)
+					cJSON_DeleteItemFromObjectCaseSensitive(before, *f);
+			}
+			cJSON_DeleteItemFromObjectCaseSensitive(before, resource_get(c->kind)->id_field);
+			cJSON_AddItemToObject(before, resource_get(c->kind)->id_field, jsonid(nid));
 			nc = plan_add(p, STEP, c->course_id, c->kind, nid, parent, c->name, PLAN_DELETE, NULL, before,
 				      cJSON_CreateNull());
 			nc->note = xasprintf("deletes what change %ld of the journal created", c->seq);
 			break;
 		case PLAN_DELETE:
-			if (c->kind == RES_MODULE)
+			if (resource_get(c->kind)->referenced)
 				rid = xstrdup(map_get(&deleted, c->course_id, c->id));
 			else
 				rid = xasprintf("new:%ld", p->next_new++);

@@ -112,24 +112,17 @@ static int field_eq(const cJSON *a, const cJSON *b, const char *k)
 
 int exec_create_matches(enum resource_kind kind, const cJSON *after, const cJSON *o)
 {
-	const char *nf = resource_get(kind)->name_field;
-	const char *type = str_of(after, "type");
+	const struct resource *res = resource_get(kind);
+	const char *nf = res->name_field;
+	const char *const *k;
 
-	if (kind == RES_MODULE_ITEM) {
-		if (!type || !str_of(o, "type") || strcmp(type, str_of(o, "type")))
-			return 0;
-		if (cJSON_HasObjectItem(after, "content_id"))
-			return field_eq(after, o, "content_id");
-		if (cJSON_HasObjectItem(after, "page_url"))
-			return field_eq(after, o, "page_url");
-		if (cJSON_HasObjectItem(after, "external_url"))
-			return field_eq(after, o, "external_url") && field_eq(after, o, "title");
-		return field_eq(after, o, "title");
-	}
+	if (res->same_create)
+		return res->same_create(after, o);
 	if (!str_of(after, nf) || !str_of(o, nf) || strcmp(str_of(after, nf), str_of(o, nf)))
 		return 0;
-	if (kind == RES_CALENDAR_EVENT)
-		return field_eq(after, o, "start_at");
+	for (k = res->create_key; k && *k; k++)
+		if (!field_eq(after, o, *k))
+			return 0;
 	return 1;
 }
 
@@ -169,7 +162,7 @@ static void on_look(struct canvas *cv, cJSON *json, const struct err *err, void 
 	cJSON_ArrayForEach(o, json) {
 		if (!exec_create_matches(c->kind, c->after, o))
 			continue;
-		id = exec_id_text(cJSON_GetObjectItemCaseSensitive(o, c->kind == RES_PAGE ? "page_id" : "id"), b);
+		id = object_id(c->kind, o, b);
 		if (!id)
 			continue;
 		n++;
@@ -256,9 +249,9 @@ static char *list_of(const struct journal_log *l, size_t i)
 	const char *m;
 	size_t k;
 
-	switch (c->kind) {
-	case RES_MODULE_ITEM:
-		m = exec_id_text(cJSON_GetObjectItemCaseSensitive(c->after, "module_id"), b);
+	if (res->moves) {
+		/* under the parent its fields name, which may be a create of the journal's plan */
+		m = object_parent(c->kind, c->after, b);
 		if (m && !strncmp(m, "new:", 4)) {
 			for (k = 0; k < l->plan->nchanges; k++)
 				if (l->plan->changes[k].op == PLAN_CREATE && !strcmp(l->plan->changes[k].id, m) &&
@@ -266,14 +259,11 @@ static char *list_of(const struct journal_log *l, size_t i)
 					break;
 			m = k < l->plan->nchanges ? l->new_id[k] : NULL;
 		}
-		return m ? xasprintf("/api/v1/courses/%s/modules/%s/items", c->course_id, m) : NULL;
-	case RES_PAGE:
-		return xasprintf("/api/v1/courses/%s/pages", c->course_id);
-	case RES_ASSIGNMENT_OVERRIDE:
-		return NULL;
-	default:
-		return res->list_path ? xasprintf(res->list_path, c->course_id) : NULL;
+		return m ? resource_path(res->path.lookup, c->course_id, m, NULL) : NULL;
 	}
+	if (res->parent_field)
+		return NULL;   /* a child not named under its parent (an override): not looked for */
+	return resource_path(res->path.lookup, c->course_id, NULL, NULL);
 }
 
 int exec_find_lost_creates(struct canvas *cv, struct journal_log *l, double timeout_s, char ***unresolved,
@@ -295,7 +285,7 @@ int exec_find_lost_creates(struct canvas *cv, struct journal_log *l, double time
 			struct lost *k;
 
 			if (c->op != PLAN_CREATE || l->state[i] != JOURNAL_INTENT || l->new_id[i] ||
-			    (c->kind == RES_MODULE_ITEM) != (pass == 1))
+			    resource_get(c->kind)->moves != (pass == 1))
 				continue;
 			k = &ks[n++];
 			k->cv = cv;
@@ -306,8 +296,10 @@ int exec_find_lost_creates(struct canvas *cv, struct journal_log *l, double time
 			k->path = list_of(l, i);
 			if (!k->path) {
 				k->done = 2;
-				k->why = xstrdup(c->kind == RES_MODULE_ITEM ? "its module is a create whose id is not known "
-						 "either" : "Canvas has no list to look for it in");
+				k->why = resource_get(c->kind)->moves
+					 ? xasprintf("its %s is a create whose id is not known either",
+						     resource_get(resource_get(c->kind)->parent_kind)->name)
+					 : xstrdup("Canvas has no list to look for it in");
 			}
 		}
 		for (i = first; i < n; i++) {
@@ -353,7 +345,7 @@ cJSON *exec_find_existing(struct exec *x, struct xobj *ob, struct strmap *taken,
 	int nfound = 0;
 
 	{
-		char *k = exec_okey(c->course_id, RES_COURSE, c->course_id);
+		char *k = exec_okey(c->course_id, resource_course()->kind, c->course_id);
 
 		course = strmap_get(&x->live, k);
 		free(k);
@@ -361,24 +353,23 @@ cJSON *exec_find_existing(struct exec *x, struct xobj *ob, struct strmap *taken,
 	*count = 0;
 	if (!course)
 		return NULL;
-	if (c->kind == RES_MODULE_ITEM) {
-		const cJSON *mid = cJSON_GetObjectItemCaseSensitive(after, "module_id");
-		const char *m = exec_id_text(mid, pb), *rm = m ? exec_resolve(x, c->course_id, m) : NULL;
+	if (resource_get(c->kind)->moves) {
+		enum resource_kind pk = resource_get(c->kind)->parent_kind;
+		const char *m = object_parent(c->kind, after, pb), *rm = m ? exec_resolve(x, c->course_id, m) : NULL;
 		char *k;
 		cJSON *mod;
 
 		if (!rm)
 			return NULL;   /* its module is new: nothing can be in it yet */
-		k = exec_okey(c->course_id, RES_MODULE, rm);
+		k = exec_okey(c->course_id, pk, rm);
 		mod = strmap_get(&x->live, k);
 		free(k);
-		list = cJSON_GetObjectItemCaseSensitive(mod, "items");
-	} else if ((unsigned)c->kind < sizeof(exec_list_kinds_keys) / sizeof(exec_list_kinds_keys[0]) &&
-		   exec_list_kinds_keys[c->kind]) {
-		list = cJSON_GetObjectItemCaseSensitive(course, exec_list_kinds_keys[c->kind]);
+		list = object_children(pk, mod);
+	} else if (resource_get(c->kind)->listed) {
+		list = cJSON_GetObjectItemCaseSensitive(course, resource_get(c->kind)->seed_key);
 	}
 	cJSON_ArrayForEach(o, list) {
-		const char *id = exec_id_text(cJSON_GetObjectItemCaseSensitive(o, c->kind == RES_PAGE ? "page_id" : "id"), ib);
+		const char *id = object_id(c->kind, o, ib);
 		char *k;
 		int t;
 
@@ -403,18 +394,10 @@ static char *container_path(const struct unit *u)
 {
 	const struct plan_change *c = u->obj->c0;
 	const struct resource *res = resource_get(c->kind);
+	const char *parent = res->moves ? exec_item_parent(u) :
+			     res->parent_field ? exec_resolve(u->x, c->course_id, c->parent) : NULL;
 
-	switch (c->kind) {
-	case RES_MODULE_ITEM:
-		return xasprintf("/api/v1/courses/%s/modules/%s/items", c->course_id, exec_item_parent(u));
-	case RES_ASSIGNMENT_OVERRIDE:
-		return xasprintf("/api/v1/courses/%s/assignments/%s/overrides", c->course_id,
-				 exec_resolve(u->x, c->course_id, c->parent));
-	case RES_PAGE:
-		return xasprintf("/api/v1/courses/%s/pages", c->course_id);
-	default:
-		return res->list_path ? xasprintf(res->list_path, c->course_id) : NULL;
-	}
+	return resource_path(res->path.lookup, c->course_id, parent, NULL);
 }
 
 static void on_post_check(struct canvas *cv, cJSON *json, const struct err *err, void *ud);
@@ -503,8 +486,7 @@ static void on_post_check(struct canvas *cv, cJSON *json, const struct err *err,
 	}
 	cJSON_ArrayForEach(o, json)
 		if (exec_create_matches(c->kind, c->after, o)) {
-			const char *id = exec_id_text(cJSON_GetObjectItemCaseSensitive(o, c->kind == RES_PAGE ? "page_id"
-											   : "id"), b);
+			const char *id = object_id(c->kind, o, b);
 
 			found = o;
 			n++;

@@ -61,8 +61,9 @@ const char *exec_item_parent(const struct unit *u)
 	if (ob->live_parent[0])
 		return ob->live_parent;
 	if (u->type == U_CREATE || u->new_id) {
+		/* a create names its parent in its fields when it can move (an item's module_id) */
 		static char b[32];
-		const char *m = exec_id_text(cJSON_GetObjectItemCaseSensitive(ob->c0->after, "module_id"), b);
+		const char *m = resource_get(ob->c0->kind)->moves ? object_parent(ob->c0->kind, ob->c0->after, b) : NULL;
 
 		return m ? exec_resolve(u->x, ob->c0->course_id, m) : NULL;
 	}
@@ -81,10 +82,10 @@ cJSON *exec_date_siblings(const struct unit *u)
 
 	if (!topic)
 		return NULL;
-	k = exec_okey(c0->course_id, RES_DISCUSSION_TOPIC, topic);
+	k = exec_okey(c0->course_id, resource_get(c0->kind)->parent_kind, topic);
 	t = strmap_get(&u->x->live, k);
 	free(k);
-	return t ? cJSON_GetObjectItemCaseSensitive(t, "date_overrides") : NULL;
+	return t ? object_children(resource_get(c0->kind)->parent_kind, t) : NULL;
 }
 
 static cJSON *date_details_body(const struct unit *u)
@@ -101,7 +102,8 @@ void exec_send_object(struct unit *u, int create)
 {
 	struct exec *x = u->x;
 	const struct xobj *ob = u->obj;
-	cJSON *body = ob->c0->kind == RES_DATE_OVERRIDE ? date_details_body(u) : exec_body(ob->c0->kind, u->sent, create);
+	cJSON *body = resource_get(ob->c0->kind)->written_as_set ? date_details_body(u)
+								   : exec_body(ob->c0->kind, u->sent, create);
 	char *path, *what;
 
 	if (create) {
@@ -110,7 +112,7 @@ void exec_send_object(struct unit *u, int create)
 		/* the Learning Object Dates API of the assignment's topic (exec_checkpoint_field) */
 		cJSON_Delete(body);
 		body = cJSON_Duplicate(u->sent, 1);
-		path = exec_checkpoint_path(ob->c0->course_id, ob->live);
+		path = exec_checkpoint_path(ob->c0->kind, ob->c0->course_id, ob->live);
 	} else {
 		path = exec_object_path(ob->c0->kind, ob->c0->course_id, exec_obj_id(u), exec_item_parent(u), 0);
 	}
@@ -130,18 +132,22 @@ void exec_send_object(struct unit *u, int create)
  * #process_lock_parameters): an announcement PUT without `locked` is read as locked=false, which
  * reopens closed comments and drops lock_at. Every topic and announcement PUT therefore sends
  * `locked` as the object has it now (live), unless the plan changes it; a rollback's PUT does the
- * same, so comments end as they were. */
+ * same, so comments end as they were. Which fields and kinds: the rows' keep_fields. */
 void exec_keep_locked(struct unit *u, cJSON *sent)
 {
 	const struct xobj *ob = u->obj;
+	const char *const *f;
 	const cJSON *l;
 
-	if (u->type != U_PUT || (ob->c0->kind != RES_ANNOUNCEMENT && ob->c0->kind != RES_DISCUSSION_TOPIC) ||
-	    !ob->live || cJSON_HasObjectItem(sent, "locked") || !sent->child)
+	if (u->type != U_PUT || !ob->live || !sent->child)
 		return;
-	l = cJSON_GetObjectItemCaseSensitive(ob->live, "locked");
-	if (cJSON_IsBool(l))
-		cJSON_AddBoolToObject(sent, "locked", cJSON_IsTrue(l));
+	for (f = resource_get(ob->c0->kind)->keep_fields; f && *f; f++) {
+		if (cJSON_HasObjectItem(sent, *f))
+			continue;
+		l = cJSON_GetObjectItemCaseSensitive(ob->live, *f);
+		if (cJSON_IsBool(l))
+			cJSON_AddBoolToObject(sent, *f, cJSON_IsTrue(l));
+	}
 }
 
 static void on_relock(struct canvas *cv, long status, cJSON *json, const struct err *err, void *ud)
@@ -169,7 +175,7 @@ static void keep_comments_closed(struct unit *u, const cJSON *got)
 	const char *la;
 	int64_t t;
 
-	if (u->type != U_PUT || (ob->c0->kind != RES_ANNOUNCEMENT && ob->c0->kind != RES_DISCUSSION_TOPIC) ||
+	if (u->type != U_PUT || !resource_in_list(resource_get(ob->c0->kind)->keep_fields, "locked") ||
 	    !cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(u->sent, "locked")) ||
 	    !cJSON_IsFalse(cJSON_GetObjectItemCaseSensitive(got, "locked")) || !ob->live)
 		return;
@@ -210,8 +216,7 @@ void exec_created(struct unit *u, cJSON *json)
 {
 	struct exec *x = u->x;
 	char b[32];
-	const char *id = exec_id_text(cJSON_GetObjectItemCaseSensitive(json, u->obj->c0->kind == RES_PAGE ? "page_id" : "id"),
-				 b);
+	const char *id = object_id(u->obj->c0->kind, json, b);
 	cJSON *fix, *all;
 	const cJSON *f;
 

@@ -96,8 +96,8 @@ static int unit_prepare(struct unit *u)
 			cJSON_ArrayForEach(f, src) {
 				cJSON *v;
 
-				if (c->kind == RES_PAGE && !strcmp(f->string, "url"))
-					continue;   /* Canvas makes the slug from the title (API.md 7.1) */
+				if (exec_is_derived_field(c->kind, f->string))
+					continue;   /* Canvas makes it (a page's slug from its title, API.md 7.1) */
 				v = exec_resolve_value(x, c->course_id, f, &missing);
 				if (!v)
 					break;
@@ -111,9 +111,13 @@ static int unit_prepare(struct unit *u)
 		}
 	}
 	exec_keep_locked(u, sent);
-	if (!missing && (u->type == U_CREATE || ob->c0->kind == RES_MODULE_ITEM) && !exec_item_parent(u) &&
-	    ob->c0->kind == RES_MODULE_ITEM)
-		missing = ob->c0->parent ? ob->c0->parent : "its module";
+	if (!missing && resource_get(ob->c0->kind)->moves && !exec_item_parent(u)) {
+		/* its parent is a create that failed */
+		static char its[64];
+
+		snprintf(its, sizeof(its), "its %s", resource_get(resource_get(ob->c0->kind)->parent_kind)->name);
+		missing = ob->c0->parent ? ob->c0->parent : its;
+	}
 	if (missing) {
 		char *r = xasprintf("not written: it refers to %s, which this run did not create", missing);
 
@@ -176,7 +180,7 @@ void exec_chain_run(struct unit *u)
 static int chain_stage(const struct exec *x, struct unit *u)
 {
 	const struct plan_change *c0 = u->obj->c0;
-	enum resource_kind k = c0->kind;
+	const struct resource *res = resource_get(c0->kind);
 	int has_pos = 0, has_pre = 0, moves = 0, news = 0;
 	const cJSON *pos = NULL, *mod = NULL;
 	size_t i;
@@ -187,12 +191,12 @@ static int chain_stage(const struct exec *x, struct unit *u)
 
 		if (c->op == PLAN_CREATE) {
 			pos = cJSON_GetObjectItemCaseSensitive(u->obj->adopt_fix ? u->obj->adopt_fix : c->after, "position");
-			mod = cJSON_GetObjectItemCaseSensitive(c->after, "module_id");
+			mod = res->moves ? cJSON_GetObjectItemCaseSensitive(c->after, res->parent_field) : NULL;
 			news |= refers_new(c->after);
 		} else if (c->field && !strcmp(c->field, "position")) {
 			has_pos = 1;
 			pos = c->after;
-		} else if (c->field && !strcmp(c->field, "prerequisite_module_ids")) {
+		} else if (c->field && res->referenced && res->id_refs && !strcmp(c->field, res->id_refs)) {
 			has_pre = 1;
 			news |= refers_new(c->after);
 		} else if (c->op == PLAN_MOVE) {
@@ -202,14 +206,17 @@ static int chain_stage(const struct exec *x, struct unit *u)
 		}
 	}
 	u->key1 = cJSON_IsNumber(pos) ? pos->valuedouble : POS_LAST + (double)u->order;
-	if (k == RES_MODULE_ITEM) {
+	if (res->moves) {
 		const char *m = mod ? exec_id_text(mod, b) : (u->obj->live_parent[0] ? u->obj->live_parent : c0->parent);
 
 		snprintf(u->key2, sizeof(u->key2), "%s", m ? m : "");
 	}
-	if (u->type == U_CREATE && k != RES_MODULE && k != RES_MODULE_ITEM)
+	/* stages: 0 creates others may name (pages), 1 referenced objects (modules), 2 their references
+	 * (prerequisites) and objects naming a new one, 3 moving children (items), 4 their deletes,
+	 * 5 referenced deletes, 6 sets written one after the other (a topic's date overrides) */
+	if (u->type == U_CREATE && !res->referenced && !res->moves)
 		return 0;
-	if (k == RES_MODULE) {
+	if (res->referenced) {
 		if (u->type == U_DELETE)
 			return 5;
 		if (u->type == U_CREATE || has_pos)
@@ -218,14 +225,14 @@ static int chain_stage(const struct exec *x, struct unit *u)
 			return 2;
 		return -1;
 	}
-	if (k == RES_MODULE_ITEM) {
+	if (res->moves) {
 		if (u->type == U_DELETE)
 			return 4;
 		if (u->type == U_CREATE || has_pos || moves || news)
 			return 3;
 		return -1;
 	}
-	if (k == RES_DATE_OVERRIDE) {   /* one topic's overrides one after the other (exec_date_details.c) */
+	if (res->written_as_set) {   /* one topic's overrides one after the other (exec_date_details.c) */
 		snprintf(u->key2, sizeof(u->key2), "%s", u->obj->live_parent[0] ? u->obj->live_parent :
 			 c0->parent ? c0->parent : "");
 		u->key1 = (double)u->order;

@@ -110,8 +110,6 @@ void exec_stop(struct exec *x, const struct err *e);
 void exec_outcome(struct exec *x, size_t i, enum journal_state st, const char *reason, const char *id,
 		  const cJSON *live);
 void exec_close_object(struct xobj *ob);
-/* The snapshot's list key of each kind (NULL: none). */
-extern const char *const exec_list_kinds_keys[RES_NKINDS];
 void exec_index_live(struct exec *x);
 void exec_live_parent(struct exec *x, struct xobj *ob);
 const char *exec_resolve(const struct exec *x, const char *course, const char *id);

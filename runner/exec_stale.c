@@ -89,9 +89,10 @@ static const char *delete_differs(const struct exec *x, const struct xobj *ob, c
  * position goes into the move's PUT (without it Canvas puts the item last). */
 static int moving_elsewhere(const struct exec *x, const struct xobj *ob, const struct plan_change *c)
 {
+	const char *pf = resource_get(c->kind)->parent_field;
 	size_t k;
 
-	if (c->kind != RES_MODULE_ITEM || !c->field || strcmp(c->field, "position") || !ob->live_parent[0])
+	if (!resource_get(c->kind)->moves || !c->field || strcmp(c->field, "position") || !ob->live_parent[0])
 		return 0;
 	for (k = 0; k < ob->nch; k++) {
 		const struct plan_change *m = exec_chg(x, ob->ch[k]);
@@ -100,7 +101,7 @@ static int moving_elsewhere(const struct exec *x, const struct xobj *ob, const s
 		char b[32];
 		int other;
 
-		if (m->op != PLAN_MOVE || !m->field || strcmp(m->field, "module_id"))
+		if (m->op != PLAN_MOVE || !m->field || strcmp(m->field, pf))
 			continue;
 		to = exec_resolve_value(x, m->course_id, m->after, &miss);
 		t = to ? exec_id_text(to, b) : NULL;
@@ -168,8 +169,7 @@ enum verdict exec_check_change(struct exec *x, struct xobj *ob, size_t i, char *
 			}
 			buf_release(&ids);
 		}
-		ob->adopted = xstrdup(exec_id_text(cJSON_GetObjectItemCaseSensitive(o, c->kind == RES_PAGE ? "page_id" : "id"),
-					      b));
+		ob->adopted = xstrdup(object_id(c->kind, o, b));
 		if (!x->res->new_id[i])
 			x->res->new_id[i] = xstrdup(ob->adopted);
 		strmap_put_take(taken, exec_okey(c->course_id, c->kind, ob->adopted), o);
@@ -182,8 +182,9 @@ enum verdict exec_check_change(struct exec *x, struct xobj *ob, size_t i, char *
 		cJSON_ArrayForEach(f, c->after) {
 			cJSON *rv;
 
-			if ((c->kind == RES_PAGE && !strcmp(f->string, "url")) ||
-			    (c->kind == RES_MODULE_ITEM && !strcmp(f->string, "module_id")))
+			/* what Canvas makes (a page's url) and the parent the path already names */
+			if (exec_is_derived_field(c->kind, f->string) ||
+			    (resource_get(c->kind)->moves && !strcmp(f->string, resource_get(c->kind)->parent_field)))
 				continue;
 			rv = exec_resolve_value(x, c->course_id, f, &miss);
 			if (rv && !exec_same(x, c->kind, f->string, rv, cJSON_GetObjectItemCaseSensitive(o, f->string)) &&

@@ -171,15 +171,15 @@ static void on_reread(struct canvas *cv, cJSON *json, const struct err *err, voi
 		/* the write got its answer: the changes stay intent, resume re-reads them */
 	} else if (err->code) {
 		exec_fail_all(u, "written, but the re-read to check it failed: %s", err->msg);
-	} else if (u->obj->c0->kind == RES_DATE_OVERRIDE) {
+	} else if (resource_get(u->obj->c0->kind)->written_as_set) {
 		const cJSON *mine = date_details_reread(u, json);
 		cJSON *none = mine ? NULL : cJSON_CreateObject();
 
 		exec_read_back(u, mine ? mine : none, 1);
 		cJSON_Delete(none);
 	} else {
-		if (u->obj->c0->kind == RES_ASSIGNMENT)
-			resource_flatten_checkpoints(json);   /* its checkpoints' dates by their names */
+		if (resource_get(u->obj->c0->kind)->normalize)   /* checkpoints' dates by their names */
+			resource_get(u->obj->c0->kind)->normalize(json);
 		exec_read_back(u, json, 1);
 	}
 	cJSON_Delete(json);

@@ -1,39 +1,27 @@
 /* runner/exec_write.c -- how apply writes a change and how it recognises the result: the pure half
- * of exec.c (runner/exec_internal.h). No I/O; unit-tested in tests/unit/unit-exec.c.
+ * of exec (runner/exec_internal.h). No I/O; unit-tested in tests/unit/unit-exec.c. Names no kind:
+ * everything about one is in its row of the resource table (include/resource.h).
  *
- * Parameters (API.md 0, 4.3, 5.2, 5.5, 6.1, 6.2, 7.3, 8.1-8.3, 12). A plan names fields as Canvas
- * reads them back; a write names them as Canvas's controllers take them, inside the kind's wrapper
- * key (resource.h: "assignment", "wiki_page", ...) or at the top level for discussion topics and
- * announcements. The tables below are the allow-lists of API.md: a field outside them is read-only
- * (ids, workflow_state, html_url, a page's url, an item's type or content_id...) or unknown to this
- * version, and apply fails that change with a message instead of sending a parameter that strong
- * parameters would drop without a word (a 200 that changes nothing). Renamed on the way in: a
- * page's todo_date is written as student_todo_at (7.3; wiki_page[todo_date] is silently dropped).
- * Cleared with a blank: a module item's completion requirement (the controller tests the
- * parameter for truth before it reads it, so a JSON null is skipped; "" clears it, 6.2).
- * Cleared with a flag: a page's todo_date. WikiPagesApiController#assign_todo_date
- * (app/controllers/wiki_pages_api_controller.rb, CURRENT.md 6) sets todo_date only from a present
- * student_todo_at, so `student_todo_at: null` changes nothing; it clears it only when
- * student_planner_checkbox is sent and false. A null todo_date is therefore sent as
- * wiki_page[student_planner_checkbox]=false (apply and rollback alike: both go through exec_body).
+ * Parameters. A plan names fields as Canvas reads them back; a write names them as Canvas's
+ * controllers take them, inside the kind's wrapper key (the row's wrapper: "assignment",
+ * "wiki_page", ...) or at the top level for discussion topics and announcements. The row's
+ * writable and create_only lists are the allow-lists of API.md (runner/resource.c says why): a
+ * field outside them gets no parameter, and apply fails that change with a message instead of
+ * sending one strong parameters would drop without a word. param_renames renames on the way in (a
+ * page's todo_date is student_todo_at); the put_param and finish_body hooks carry what is not a
+ * rename (a blank clears a completion requirement, a flag clears a page's to-do date, a module's
+ * published goes with skip_content_tags, a quiz update says notify_of_update=false: the files
+ * runner/resource_<kind>.c say why). Paths are the row's templates (resource_path).
  *
- * Bulk dates (API.md 5.3): an assignment's due_at/unlock_at/lock_at and its overrides' go through
- * PUT .../assignments/bulk_update, one request per course for any number of them, instead of one
- * PUT per assignment. Its body is a top-level JSON array of {"id", "all_dates": [...]}. The base
- * entry ({"base": true}) carries only the changed keys: a key it lacks is left alone. An override
- * entry is different: a key it lacks is UN-overridden (the date falls back to the base date). So
- * an override entry always carries each of the three dates that the override has now (its
- * present keys, with the live value unless the plan changes it) plus the changed ones; a date the
- * override does not override is left out, which keeps it un-overridden -- sending it as null
- * would override it to "no date", a change nobody planned.
- *
- * Writable names are Canvas's own (issue 15, canvas-lms master): an assignment's peer review date
- * is assignment[peer_reviews_assign_at] (Assignment#update_from_params,
- * API_ALLOWED_ASSIGNMENT_INPUT_FIELDS; the model's "peer_reviews_due_at" is no parameter); a
- * discussion's or announcement's unlock_at is NOT writable (DiscussionTopicsController
- * API_ALLOWED_TOPIC_FIELDS has delayed_post_at, not unlock_at), so step_set never plans it; a
- * topic's `locked` is (process_lock_parameters), and apply sends it on every topic and announcement
- * PUT (exec_object.c) because an announcement PUT without it reopens closed comments.
+ * Bulk dates (API.md 5.3): the row's bulk_fields (an assignment's due_at/unlock_at/lock_at and its
+ * overrides') go through its path.bulk, PUT .../assignments/bulk_update, one request per course for
+ * any number of them, instead of one PUT per assignment. Its body is a top-level JSON array of
+ * {"id", "all_dates": [...]}. The base entry ({"base": true}) carries only the changed keys: a key
+ * it lacks is left alone. An override entry is different: a key it lacks is UN-overridden (the date
+ * falls back to the base date). So an override entry always carries each of the three dates that
+ * the override has now (its present keys, with the live value unless the plan changes it) plus the
+ * changed ones; a date the override does not override is left out, which keeps it un-overridden --
+ * sending it as null would override it to "no date", a change nobody planned.
  *
  * Read-back comparison (exec_value_matches): absent and null are one value (Canvas omits keys it
  * has no value for); dates compare as instants (Canvas writes "Z" and no fraction; a plan could
@@ -61,79 +49,35 @@
 #include "html_norm.h"
 #include "xalloc.h"
 
-#define LIST(...) ((const char *const[]){ __VA_ARGS__, NULL })
-
-/* Writable fields per kind (API.md), as the plan names them; the parameter has the same name
- * unless param_renames says otherwise. */
-static const char *const *const writable[RES_NKINDS] = {
-	[RES_COURSE] = LIST("name", "course_code", "start_at", "end_at", "syllabus_body", "time_zone", "default_view",
-			    "restrict_enrollments_to_course_dates", "license", "public_description"),
-	[RES_ASSIGNMENT] = LIST("name", "description", "position", "points_possible", "grading_type", "due_at",
-				"lock_at", "unlock_at", "peer_reviews_assign_at", "assignment_group_id", "peer_reviews",
-				"automatic_peer_reviews", "sis_assignment_id", "integration_id", "hide_in_gradebook",
-				"omit_from_final_grade", "allowed_attempts", "important_dates", "published",
-				"only_visible_to_overrides", "post_to_sis", "submission_types", "grading_standard_id"),
-	[RES_ASSIGNMENT_OVERRIDE] = LIST("due_at", "unlock_at", "lock_at"),
-	[RES_QUIZ] = LIST("title", "description", "due_at", "lock_at", "unlock_at", "show_correct_answers_at",
-			  "hide_correct_answers_at", "published", "quiz_type", "time_limit", "shuffle_answers",
-			  "hide_results", "show_correct_answers", "show_correct_answers_last_attempt",
-			  "allowed_attempts", "scoring_policy", "one_question_at_a_time", "cant_go_back",
-			  "access_code", "ip_filter", "one_time_results", "assignment_group_id"),
-	[RES_DISCUSSION_TOPIC] = LIST("title", "message", "discussion_type", "published", "delayed_post_at", "lock_at",
-				      "pinned", "require_initial_post", "allow_rating", "only_graders_can_rate",
-				      "sort_by_rating", "todo_date", "group_category_id", "podcast_enabled",
-				      "podcast_has_student_posts", "specific_sections", "locked"),
-	[RES_ANNOUNCEMENT] = LIST("title", "message", "published", "delayed_post_at", "lock_at", "pinned",
-				  "require_initial_post", "allow_rating", "only_graders_can_rate", "sort_by_rating",
-				  "podcast_enabled", "podcast_has_student_posts", "specific_sections", "locked"),
-	[RES_MODULE] = LIST("name", "unlock_at", "position", "require_sequential_progress", "prerequisite_module_ids",
-			    "publish_final_grade", "published"),
-	[RES_MODULE_ITEM] = LIST("title", "position", "indent", "external_url", "new_tab", "completion_requirement",
-				 "published", "module_id"),
-	[RES_PAGE] = LIST("title", "body", "editing_roles", "published", "front_page", "publish_at", "todo_date",
-			  "student_planner_checkbox"),
-	[RES_CALENDAR_EVENT] = LIST("title", "description", "start_at", "end_at", "location_name", "location_address",
-				    "all_day", "time_zone_edited"),
-	[RES_DATE_OVERRIDE] = LIST("unlock_at", "lock_at"),
-};
-
-/* Only on POST. */
-static const char *const *const create_only[RES_NKINDS] = {
-	[RES_MODULE_ITEM] = LIST("type", "content_id", "page_url"),
-	[RES_ANNOUNCEMENT] = LIST("is_announcement"),
-	[RES_CALENDAR_EVENT] = LIST("context_code"),
-	[RES_ASSIGNMENT_OVERRIDE] = LIST("title", "student_ids", "course_section_id", "group_id"),
-};
-
 static int in_list(const char *const *l, const char *s)
 {
-	for (; l && *l; l++)
-		if (!strcmp(*l, s))
-			return 1;
-	return 0;
+	return resource_in_list(l, s);
 }
 
 int exec_is_derived_field(enum resource_kind kind, const char *field)
 {
-	return kind == RES_PAGE && field && !strcmp(field, "url");
+	return field && in_list(resource_get(kind)->computed_fields, field);
 }
 
 const char *exec_param_name(enum resource_kind kind, const char *field, int create)
 {
+	const struct resource *res;
 	const char *const *l;
 
-	if ((unsigned)kind >= RES_NKINDS || !field)
+	if ((unsigned)kind >= (unsigned)resource_count() || !field)
 		return NULL;
-	/* on POST a module item's module is the path's, not a parameter */
-	if (create && kind == RES_MODULE_ITEM && !strcmp(field, "module_id"))
+	res = resource_get(kind);
+	/* on POST a child's parent is the path's, not a parameter */
+	if (create && res->parent_field && !strcmp(field, res->parent_field))
 		return NULL;
-	if (kind == RES_PAGE && !strcmp(field, "todo_date"))
-		return "student_todo_at";
-	for (l = writable[kind]; l && *l; l++)
+	for (l = res->param_renames; l && l[0] && l[1]; l += 2)
+		if (!strcmp(l[0], field))
+			return l[1];
+	for (l = res->writable; l && *l; l++)
 		if (!strcmp(*l, field))
 			return *l;
 	if (create)
-		for (l = create_only[kind]; l && *l; l++)
+		for (l = res->create_only; l && *l; l++)
 			if (!strcmp(*l, field))
 				return *l;
 	return NULL;
@@ -141,19 +85,16 @@ const char *exec_param_name(enum resource_kind kind, const char *field, int crea
 
 int exec_checkpoint_field(enum resource_kind kind, const cJSON *live, const char *field)
 {
-	if (kind != RES_ASSIGNMENT || !field ||
-	    !cJSON_GetArraySize(cJSON_GetObjectItemCaseSensitive(live, "checkpoints")))
-		return 0;
-	return in_list(LIST("reply_to_topic_due_at", "required_replies_due_at", "unlock_at", "lock_at"),
-		       field);
+	const struct resource *res = resource_get(kind);
+
+	return res->writes_elsewhere ? res->writes_elsewhere(live, field) : 0;
 }
 
-char *exec_checkpoint_path(const char *course_id, const cJSON *live)
+char *exec_checkpoint_path(enum resource_kind kind, const char *course_id, const cJSON *live)
 {
-	char b[32];
-	const char *t = exec_id_text(cJSON_GetObjectItemCaseSensitive(live, "discussion_topic_id"), b);
+	const struct resource *res = resource_get(kind);
 
-	return xasprintf("/api/v1/courses/%s/discussion_topics/%s/date_details", course_id, t ? t : "0");
+	return res->elsewhere_path ? res->elsewhere_path(course_id, live) : NULL;
 }
 
 int exec_writable(enum resource_kind kind, const cJSON *obj, const char *field)
@@ -164,84 +105,22 @@ int exec_writable(enum resource_kind kind, const cJSON *obj, const char *field)
 
 int exec_is_bulk_field(enum resource_kind kind, const char *field)
 {
-	if (kind != RES_ASSIGNMENT && kind != RES_ASSIGNMENT_OVERRIDE)
-		return 0;
-	return field && in_list(LIST("due_at", "unlock_at", "lock_at"), field);
+	return field && in_list(resource_get(kind)->bulk_fields, field);
 }
 
 /* ---------------------------------------------------------------- paths */
 
-static char *page_ref(const char *id)
-{
-	return xasprintf("page_id:%s", id);
-}
-
 char *exec_object_path(enum resource_kind kind, const char *course_id, const char *id, const char *parent,
 		       int read)
 {
-	const char *c = course_id;
-	char *p, *out;
+	const struct resource *res = resource_get(kind);
 
-	switch (kind) {
-	case RES_COURSE:
-		/* a PUT answers the course too: with the include it shows the syllabus it wrote */
-		return xasprintf("/api/v1/courses/%s?include[]=syllabus_body", id);
-	case RES_ASSIGNMENT:
-		return xasprintf("/api/v1/courses/%s/assignments/%s%s", c, id,
-				 read ? "?include[]=overrides&include[]=checkpoints&override_assignment_dates=false"
-				      : "");
-	case RES_ASSIGNMENT_OVERRIDE:
-		return xasprintf("/api/v1/courses/%s/assignments/%s/overrides/%s", c, parent ? parent : "0", id);
-	case RES_QUIZ:
-		return xasprintf("/api/v1/courses/%s/quizzes/%s", c, id);
-	case RES_DISCUSSION_TOPIC:
-	case RES_ANNOUNCEMENT:
-		return xasprintf("/api/v1/courses/%s/discussion_topics/%s", c, id);
-	case RES_MODULE:
-		return xasprintf("/api/v1/courses/%s/modules/%s", c, id);
-	case RES_MODULE_ITEM:
-		return xasprintf("/api/v1/courses/%s/modules/%s/items/%s", c, parent ? parent : "0", id);
-	case RES_PAGE:
-		p = page_ref(id);
-		out = xasprintf("/api/v1/courses/%s/pages/%s", c, p);
-		free(p);
-		return out;
-	case RES_CALENDAR_EVENT:
-		return xasprintf("/api/v1/calendar_events/%s", id);
-	case RES_DATE_OVERRIDE:
-		/* the owner's date_details: one shape for the override set (exec_date_details.c) */
-		return xasprintf("/api/v1/courses/%s/discussion_topics/%s/date_details%s", c, parent ? parent : "0",
-				 read ? "?per_page=100" : "");
-	default:
-		return xasprintf("/api/v1/courses/%s", c);
-	}
+	return resource_path(read ? res->path.read : res->path.update, course_id, parent, id);
 }
 
 char *exec_create_path(enum resource_kind kind, const char *course_id, const char *parent)
 {
-	const char *c = course_id;
-
-	switch (kind) {
-	case RES_ASSIGNMENT:
-		return xasprintf("/api/v1/courses/%s/assignments", c);
-	case RES_ASSIGNMENT_OVERRIDE:
-		return xasprintf("/api/v1/courses/%s/assignments/%s/overrides", c, parent ? parent : "0");
-	case RES_QUIZ:
-		return xasprintf("/api/v1/courses/%s/quizzes", c);
-	case RES_DISCUSSION_TOPIC:
-	case RES_ANNOUNCEMENT:
-		return xasprintf("/api/v1/courses/%s/discussion_topics", c);
-	case RES_MODULE:
-		return xasprintf("/api/v1/courses/%s/modules", c);
-	case RES_MODULE_ITEM:
-		return xasprintf("/api/v1/courses/%s/modules/%s/items", c, parent ? parent : "0");
-	case RES_PAGE:
-		return xasprintf("/api/v1/courses/%s/pages", c);
-	case RES_CALENDAR_EVENT:
-		return xasprintf("/api/v1/calendar_events");
-	default:
-		return NULL;
-	}
+	return resource_path(resource_get(kind)->path.create, course_id, parent, NULL);
 }
 
 /* ---------------------------------------------------------------- bodies */
@@ -260,26 +139,11 @@ cJSON *exec_body(enum resource_kind kind, const cJSON *fields, int create)
 		if (!param)
 			continue;
 		cJSON_DeleteItemFromObjectCaseSensitive(inner, param);
-		if (kind == RES_MODULE_ITEM && !strcmp(param, "completion_requirement") && cJSON_IsNull(f))
-			cJSON_AddStringToObject(inner, param, "");   /* blank clears it; null is skipped */
-		else if (kind == RES_PAGE && !strcmp(param, "student_todo_at") && cJSON_IsNull(f))
-			cJSON_AddFalseToObject(inner, "student_planner_checkbox");   /* null is ignored */
-		else
+		if (!res->put_param || !res->put_param(inner, param, f))
 			cJSON_AddItemToObject(inner, param, cJSON_Duplicate(f, 1));
 	}
-	/* A module's published flag goes alone (issue 15; ContextModulesApiController#update runs
-	 * publish_items! / unpublish_items! unless skip_content_tags): what Canvas would do to the
-	 * items and their content is in the plan as changes of their own ("with items"), each
-	 * journaled and written by its own PUT, or is not wanted ("module only"). */
-	if (!create && kind == RES_MODULE && cJSON_HasObjectItem(inner, "published"))
-		cJSON_AddTrueToObject(inner, "skip_content_tags");
-	if (create && kind == RES_ANNOUNCEMENT && !cJSON_HasObjectItem(inner, "is_announcement"))
-		cJSON_AddTrueToObject(inner, "is_announcement");
-	/* quiz[notify_of_update] defaults to TRUE (API.md 8.2): every quiz edit would send students a
-	 * "quiz updated" notice -- for a bulk text fix or a rollback, one per quiz. coursectl's edits are
-	 * course maintenance, so it says false; Canvas's own due-date notices (API.md 5.2) still go out. */
-	if (!create && kind == RES_QUIZ)
-		cJSON_AddFalseToObject(inner, "notify_of_update");
+	if (res->finish_body)
+		res->finish_body(inner, create);
 	return body;
 }
 

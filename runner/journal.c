@@ -813,9 +813,10 @@ static int read_job(struct journal_log *l, const cJSON *rec, long line, struct e
 		    (double)(long)v->valuedouble != v->valuedouble)
 			return err_set(err, ERR_CORRUPT, "%s:%ld: the job names no change of the plan (seqs must be "
 				       "1..%zu)", l->path, line, n);
-		/* rule (7): only assignment and override dates go through bulk_update */
+		/* rule (7): only the dates of kinds with bulk_fields (assignments and their overrides) go
+		 * through bulk_update */
 		c = &l->plan->changes[(long)v->valuedouble - 1];
-		if (c->op != PLAN_UPDATE || (c->kind != RES_ASSIGNMENT && c->kind != RES_ASSIGNMENT_OVERRIDE))
+		if (c->op != PLAN_UPDATE || !resource_get(c->kind)->bulk_fields)
 			return err_set(err, ERR_CORRUPT, "%s:%ld: the job names change %ld, which the plan has as %s %s %s "
 				       "%s, not an assignment date: the journal does not match its plan; nothing was "
 				       "changed", l->path, line, c->seq, plan_op_name(c->op), plan_kind_name(c->kind), c->id,

@@ -37,20 +37,6 @@
 
 /* ---------------------------------------------------------------- kinds in the file */
 
-static const char *const kind_names[RES_NKINDS] = {
-	[RES_COURSE] = "course",
-	[RES_ASSIGNMENT] = "assignment",
-	[RES_ASSIGNMENT_OVERRIDE] = "assignment_override",
-	[RES_QUIZ] = "quiz",
-	[RES_DISCUSSION_TOPIC] = "discussion_topic",
-	[RES_ANNOUNCEMENT] = "announcement",
-	[RES_MODULE] = "module",
-	[RES_MODULE_ITEM] = "module_item",
-	[RES_PAGE] = "page",
-	[RES_CALENDAR_EVENT] = "calendar_event",
-	[RES_DATE_OVERRIDE] = "date_override",
-};
-
 static const char *const op_names[] = { "update", "create", "delete", "move" };
 
 const char *plan_op_name(enum plan_op op)
@@ -58,19 +44,17 @@ const char *plan_op_name(enum plan_op op)
 	return op_names[op];
 }
 
+/* The kind's name in plan files is its row's plan_name (resource.h). */
 const char *plan_kind_name(enum resource_kind kind)
 {
-	return kind_names[kind];
+	return resource_get(kind)->plan_name;
 }
 
 int plan_kind_from_name(const char *s)
 {
-	int i;
+	const struct resource *res = resource_from_plan_name(s);
 
-	for (i = 0; s && i < RES_NKINDS; i++)
-		if (!strcmp(kind_names[i], s))
-			return i;
-	return -1;
+	return res ? (int)res->kind : -1;
 }
 
 /* ---------------------------------------------------------------- string -> position tables */
@@ -552,12 +536,14 @@ static size_t course_index(const struct plan *p, const char *id)
  * dropped) has its move dropped too, so this keeps only what a live move needs. */
 static int moved_position(struct plan *p, const struct plan_change *c)
 {
+	const char *pf = resource_get(c->kind)->parent_field;
 	const struct plan_change *m;
 
-	if (c->kind != RES_MODULE_ITEM || c->op != PLAN_UPDATE || !c->field || strcmp(c->field, "position") ||
+	/* only an object that moves between parents (a module item) has a move in the plan */
+	if (!pf || c->op != PLAN_UPDATE || !c->field || strcmp(c->field, "position") ||
 	    !cJSON_Compare(c->before, c->after, 1))
 		return 0;
-	m = plan_find(p, c->course_id, RES_MODULE_ITEM, c->id, "module_id");
+	m = plan_find(p, c->course_id, c->kind, c->id, pf);
 	return m && m->op == PLAN_MOVE && !m->dropped;
 }
 
@@ -686,7 +672,7 @@ cJSON *plan_to_json(const struct plan *p)
 		for (k = 0; k < c->nsteps; k++)
 			cJSON_AddItemToArray(steps, cJSON_CreateString(c->steps[k]));
 		cJSON_AddItemToObject(o, "course_id", jsonid(c->course_id));
-		cJSON_AddStringToObject(o, "kind", kind_names[c->kind]);
+		cJSON_AddStringToObject(o, "kind", plan_kind_name(c->kind));
 		cJSON_AddItemToObject(o, "id", jsonid(c->id));
 		if (c->parent)
 			cJSON_AddItemToObject(o, "parent", jsonid(c->parent));
@@ -710,7 +696,7 @@ cJSON *plan_to_json(const struct plan *p)
 		o = cJSON_CreateObject();
 		add_str(o, "step", sk->step);
 		cJSON_AddItemToObject(o, "course_id", jsonid(sk->course_id));
-		cJSON_AddStringToObject(o, "kind", kind_names[sk->kind]);
+		cJSON_AddStringToObject(o, "kind", plan_kind_name(sk->kind));
 		cJSON_AddItemToObject(o, "id", sk->id ? jsonid(sk->id) : cJSON_CreateNull());
 		add_str(o, "name", sk->name);
 		add_str(o, "field", sk->field);

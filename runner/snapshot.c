@@ -14,6 +14,9 @@
  * All lists of all courses are in flight together, within the engine's window; only the calendar
  * list waits for the course (it needs the numeric id for context_codes[]).
  * Rejected: GET per object (N+1) -- a 40-assignment course would cost 40 requests instead of 1.
+ * Which lists, their paths, the follow-ups and which children a course holds are the resource
+ * table's (include/resource.h: listed, path.list, snapshot_more, children_key); this file names no
+ * kind.
  * `kinds` limits the lists to what the caller needs (`plan` of a pages recipe lists no quizzes); a
  * list not fetched is absent from the course object, never an empty array.
  *
@@ -35,11 +38,22 @@
 #include "resource.h"
 #include "xalloc.h"
 
-/* The lists of a course, in the order they appear in the output. */
-static const enum resource_kind lists[] = {
-	RES_ASSIGNMENT, RES_QUIZ, RES_DISCUSSION_TOPIC, RES_ANNOUNCEMENT, RES_MODULE, RES_PAGE, RES_CALENDAR_EVENT,
-};
-#define NLISTS (int)(sizeof(lists) / sizeof(lists[0]))
+/* The lists of a course, in the order they appear in the output: the table's rows with `listed`,
+ * in table order (lists_init). */
+#define MAXLISTS 32
+static enum resource_kind lists[MAXLISTS];
+static int NLISTS;
+
+static void lists_init(void)
+{
+	int k;
+
+	if (NLISTS)
+		return;
+	for (k = 0; k < resource_count() && NLISTS < MAXLISTS; k++)
+		if (resource_get((enum resource_kind)k)->listed)
+			lists[NLISTS++] = (enum resource_kind)k;
+}
 
 struct snap;
 
@@ -48,14 +62,14 @@ struct cjob {
 	char *pid;                /* the id as given, escaped for a path */
 	char *given;              /* the id as given, for messages */
 	cJSON *course;
-	cJSON *list[NLISTS];
+	cJSON *list[MAXLISTS];
 	int pending;              /* requests of this course not yet answered */
 	struct err err;           /* the first failure of this course */
 };
 
 struct snap {
 	struct canvas *cv;
-	unsigned kinds;           /* 1u << RES_* of the lists to fetch */
+	unsigned kinds;           /* 1u << kind of the lists to fetch */
 	struct cjob *jobs;
 	int n, done;
 	int fail_fast;
@@ -65,6 +79,7 @@ struct snap {
 struct sub {                  /* a follow-up request about one object */
 	struct cjob *job;
 	cJSON *obj;               /* borrowed from job->list[...] */
+	void (*take)(cJSON *obj, cJSON *answer);   /* the row's (struct resource_fetch) */
 };
 
 /* obj.id as an integer; -1 when absent or not a whole number in range (pages have no "id"). */
@@ -112,147 +127,47 @@ static char *what(struct cjob *j, const char *kind)
 
 /* ---------------------------------------------------------------- follow-ups */
 
-static void on_overrides(struct canvas *cv, cJSON *json, const struct err *err, void *ud)
+/* The answer to a follow-up, put in its object by the row's hook. */
+static void on_sub(struct canvas *cv, cJSON *json, const struct err *err, void *ud)
 {
 	struct sub *s = ud;
 
 	(void)cv;
-	if (err->code) {
+	if (err->code)
 		fail(s->job, err);
-	} else {
-		cJSON_DeleteItemFromObjectCaseSensitive(s->obj, "overrides");
-		cJSON_AddItemToObject(s->obj, "overrides", json);
-	}
-	job_step_done(s->job);
-	free(s);
-}
-
-static void on_items(struct canvas *cv, cJSON *json, const struct err *err, void *ud)
-{
-	struct sub *s = ud;
-
-	(void)cv;
-	if (err->code) {
-		fail(s->job, err);
-	} else {
-		cJSON_DeleteItemFromObjectCaseSensitive(s->obj, "items");
-		cJSON_AddItemToObject(s->obj, "items", json);
-	}
-	job_step_done(s->job);
-	free(s);
-}
-
-/* An ungraded topic's date_details: its overrides, each naming the topic, as "date_overrides". */
-static void on_date_details(struct canvas *cv, cJSON *json, const struct err *err, void *ud)
-{
-	struct sub *s = ud;
-	cJSON *ovs, *o;
-
-	(void)cv;
-	if (err->code) {
-		fail(s->job, err);
-	} else {
-		ovs = cJSON_DetachItemFromObjectCaseSensitive(json, "overrides");
-		if (!cJSON_IsArray(ovs)) {
-			cJSON_Delete(ovs);
-			ovs = cJSON_CreateArray();
-		}
-		cJSON_ArrayForEach(o, ovs)
-			if (!cJSON_HasObjectItem(o, "discussion_topic_id"))
-				cJSON_AddItemToObject(o, "discussion_topic_id",
-						      cJSON_Duplicate(cJSON_GetObjectItemCaseSensitive(s->obj, "id"), 1));
-		cJSON_DeleteItemFromObjectCaseSensitive(s->obj, "date_overrides");
-		cJSON_AddItemToObject(s->obj, "date_overrides", ovs);
-		cJSON_Delete(json);
-	}
-	job_step_done(s->job);
-	free(s);
-}
-
-static void on_page(struct canvas *cv, cJSON *json, const struct err *err, void *ud)
-{
-	struct sub *s = ud;
-	cJSON *body;
-
-	(void)cv;
-	if (err->code) {
-		fail(s->job, err);
-	} else {
-		body = cJSON_DetachItemFromObjectCaseSensitive(json, "body");
-		cJSON_AddItemToObject(s->obj, "body", body ? body : cJSON_CreateNull());
-		cJSON_Delete(json);
-	}
-	job_step_done(s->job);
-	free(s);
-}
-
-static void follow_up(struct cjob *j, cJSON *obj, const char *path, const char *w, canvas_cb cb, int list)
-{
-	struct sub *s = xcalloc(1, sizeof(*s));
-
-	s->job = j;
-	s->obj = obj;
-	j->pending++;
-	if (list)
-		canvas_list(j->sn->cv, path, w, cb, s);
 	else
-		canvas_get(j->sn->cv, path, w, cb, s);
+		s->take(s->obj, json);
+	job_step_done(s->job);
+	free(s);
 }
 
+/* The follow-ups the objects of list `which` need (the row's snapshot_more: children a list did
+ * not inline, a body it left out). */
 static void follow_ups(struct cjob *j, int which)
 {
+	const struct resource *res = resource_get(lists[which]);
+	struct resource_fetch f;
 	cJSON *it;
-	char *path, *w;
 
+	if (!res->snapshot_more)
+		return;
 	cJSON_ArrayForEach(it, j->list[which]) {
-		long long id = json_id(it);
+		struct sub *s;
 
-		if (lists[which] == RES_ASSIGNMENT) {
-			const cJSON *cnt = cJSON_GetObjectItemCaseSensitive(it, "all_dates_count");
-			int has = cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(it, "has_overrides"));
-
-			if (cJSON_IsNumber(cnt) || (has && !cJSON_HasObjectItem(it, "overrides"))) {
-				path = xasprintf("/api/v1/courses/%s/assignments/%lld/overrides", j->pid, id);
-				w = xasprintf("the overrides of assignment %lld in course %s", id, j->given);
-				follow_up(j, it, path, w, on_overrides, 1);
-				free(path);
-				free(w);
-			}
-		} else if (lists[which] == RES_MODULE) {
-			if (!cJSON_HasObjectItem(it, "items")) {
-				path = xasprintf("/api/v1/courses/%s/modules/%lld/items", j->pid, id);
-				w = xasprintf("the items of module %lld in course %s", id, j->given);
-				follow_up(j, it, path, w, on_items, 1);
-				free(path);
-				free(w);
-			}
-		} else if (lists[which] == RES_DISCUSSION_TOPIC) {
-			const cJSON *udo = cJSON_GetObjectItemCaseSensitive(it, "ungraded_discussion_overrides");
-
-			/* selective release: only a topic whose list entry has overrides costs a request */
-			if (cJSON_GetArraySize(udo) > 0 && id >= 0 &&
-			    !cJSON_IsNumber(cJSON_GetObjectItemCaseSensitive(it, "assignment_id"))) {
-				path = xasprintf("/api/v1/courses/%s/discussion_topics/%lld/date_details?per_page=100",
-						 j->pid, id);
-				w = xasprintf("the Assign To dates of discussion %lld in course %s", id, j->given);
-				follow_up(j, it, path, w, on_date_details, 0);
-				free(path);
-				free(w);
-			}
-		} else if (lists[which] == RES_PAGE) {
-			const char *url = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(it, "url"));
-
-			if (url && !cJSON_HasObjectItem(it, "body")) {
-				char *pu = canvas_path_id(url);
-
-				path = xasprintf("/api/v1/courses/%s/pages/%s", j->pid, pu);
-				w = xasprintf("page '%s' of course %s", url, j->given);
-				follow_up(j, it, path, w, on_page, 0);
-				free(pu);
-				free(path);
-				free(w);
-			}
-		}
+		memset(&f, 0, sizeof(f));
+		if (!res->snapshot_more(it, j->pid, j->given, &f))
+			continue;
+		s = xcalloc(1, sizeof(*s));
+		s->job = j;
+		s->obj = it;
+		s->take = f.take;
+		j->pending++;
+		if (f.list)
+			canvas_list(j->sn->cv, f.path, f.what, on_sub, s);
+		else
+			canvas_get(j->sn->cv, f.path, f.what, on_sub, s);
+		free(f.path);
+		free(f.what);
 	}
 }
 
@@ -283,7 +198,7 @@ static void submit_list(struct cjob *j, int which, const char *course_id)
 {
 	const struct resource *res = resource_get(lists[which]);
 	struct list_ud *l = xcalloc(1, sizeof(*l));
-	char *path = xasprintf(res->list_path, course_id), *w = what(j, res->seed_key);
+	char *path = resource_path(res->path.list, course_id, NULL, NULL), *w = what(j, res->seed_key);
 
 	l->job = j;
 	l->which = which;
@@ -306,7 +221,7 @@ static void on_course(struct canvas *cv, cJSON *json, const struct err *err, voi
 		j->course = json;
 		snprintf(id, sizeof(id), "%lld", json_id(json));
 		for (i = 0; i < NLISTS; i++)
-			if (lists[i] == RES_CALENDAR_EVENT && (j->sn->kinds & (1u << RES_CALENDAR_EVENT)))
+			if (resource_get(lists[i])->list_after_course && (j->sn->kinds & (1u << lists[i])))
 				submit_list(j, i, id);
 	}
 	job_step_done(j);
@@ -321,15 +236,8 @@ static void strip_all(enum resource_kind kind, cJSON *arr)
 
 	cJSON_ArrayForEach(it, arr) {
 		resource_strip_derived(res, it);
-		if (kind == RES_ASSIGNMENT)
-			cJSON_ArrayForEach(sub, cJSON_GetObjectItemCaseSensitive(it, "overrides"))
-				resource_strip_derived(resource_get(RES_ASSIGNMENT_OVERRIDE), sub);
-		if (kind == RES_MODULE)
-			cJSON_ArrayForEach(sub, cJSON_GetObjectItemCaseSensitive(it, "items"))
-				resource_strip_derived(resource_get(RES_MODULE_ITEM), sub);
-		if (kind == RES_DISCUSSION_TOPIC)
-			cJSON_ArrayForEach(sub, cJSON_GetObjectItemCaseSensitive(it, "date_overrides"))
-				resource_strip_derived(resource_get(RES_DATE_OVERRIDE), sub);
+		cJSON_ArrayForEach(sub, object_children(kind, it))
+			resource_strip_derived(resource_get(res->child_kind), sub);
 	}
 }
 
@@ -339,7 +247,7 @@ static cJSON *assemble(struct cjob *j, long *objects)
 	int i;
 
 	j->course = NULL;
-	resource_strip_derived(resource_get(RES_COURSE), c);
+	resource_strip_derived(resource_course(), c);
 	if (!cJSON_HasObjectItem(c, "syllabus_body"))
 		cJSON_AddNullToObject(c, "syllabus_body");
 	for (i = 0; i < NLISTS; i++) {
@@ -350,10 +258,8 @@ static cJSON *assemble(struct cjob *j, long *objects)
 		strip_all(lists[i], j->list[i]);
 		cJSON_ArrayForEach(it, j->list[i]) {
 			(*objects)++;
-			if (lists[i] == RES_MODULE)
-				*objects += cJSON_GetArraySize(cJSON_GetObjectItemCaseSensitive(it, "items"));
-			if (lists[i] == RES_ASSIGNMENT)
-				*objects += cJSON_GetArraySize(cJSON_GetObjectItemCaseSensitive(it, "overrides"));
+			if (res->children_counted)
+				*objects += cJSON_GetArraySize(object_children(lists[i], it));
 		}
 		cJSON_DeleteItemFromObjectCaseSensitive(c, res->seed_key);
 		cJSON_AddItemToObject(c, res->seed_key, j->list[i]);
@@ -369,6 +275,7 @@ int snapshot_fetch_each(cJSON **out, struct canvas *cv, char *const *ids, int n,
 	int i, k, rc = 0;
 	cJSON *doc = NULL, *courses;
 
+	lists_init();
 	memset(&sn, 0, sizeof(sn));
 	sn.cv = cv;
 	sn.kinds = kinds;
@@ -382,14 +289,14 @@ int snapshot_fetch_each(cJSON **out, struct canvas *cv, char *const *ids, int n,
 		j->sn = &sn;
 		j->given = xstrdup(ids[i]);
 		j->pid = canvas_path_id(ids[i]);
-		path = xasprintf("/api/v1/courses/%s?include[]=syllabus_body&include[]=total_students", j->pid);
+		path = resource_path(resource_course()->path.list, j->pid, NULL, NULL);
 		w = xasprintf("course %s", ids[i]);
 		j->pending++;
 		canvas_get(cv, path, w, on_course, j);
 		free(path);
 		free(w);
 		for (k = 0; k < NLISTS; k++)
-			if (lists[k] != RES_CALENDAR_EVENT && (kinds & (1u << lists[k])))
+			if (!resource_get(lists[k])->list_after_course && (kinds & (1u << lists[k])))
 				submit_list(j, k, j->pid);
 	}
 	progress(&sn);

@@ -42,9 +42,10 @@ cJSON *step_list(struct step_ctx *cx, enum resource_kind kind)
 	return a;
 }
 
+/* The plan's id of a kind (resource.h id_field: pages by page_id). */
 static const char *id_field(enum resource_kind kind)
 {
-	return kind == RES_PAGE ? "page_id" : "id";
+	return resource_get(kind)->id_field;
 }
 
 const char *step_str(const cJSON *obj, const char *field)
@@ -107,8 +108,7 @@ int step_is_new(const cJSON *obj)
 /* The object's parent for the plan (module of an item, assignment of an override), or NULL. */
 static const char *parent_of(enum resource_kind kind, const cJSON *obj, char buf[32])
 {
-	const char *f = kind == RES_MODULE_ITEM ? "module_id" : kind == RES_ASSIGNMENT_OVERRIDE ? "assignment_id" :
-			kind == RES_DATE_OVERRIDE ? "discussion_topic_id" : NULL;
+	const char *f = resource_get(kind)->parent_field;
 	const cJSON *v = f ? cJSON_GetObjectItemCaseSensitive(obj, f) : NULL;
 
 	return v ? step_value_text(v, buf) : NULL;
@@ -321,8 +321,8 @@ cJSON *step_create(struct step_ctx *cx, enum resource_kind kind, cJSON *array, c
 	cJSON_DeleteItemFromObjectCaseSensitive(after, "id");
 	cJSON_DeleteItemFromObjectCaseSensitive(after, "page_id");
 	step_mirror(fields, "id", cJSON_CreateString(id));
-	if (kind == RES_PAGE)
-		step_mirror(fields, "page_id", cJSON_CreateString(id));
+	if (strcmp(id_field(kind), "id"))   /* pages: page_id too */
+		step_mirror(fields, id_field(kind), cJSON_CreateString(id));
 	plan_add(cx->plan, cx->step, cx->course_id, kind, id, parent_of(kind, fields, pb), step_name(kind, fields),
 		 PLAN_CREATE, NULL, cJSON_CreateNull(), after);
 	cJSON_AddItemToArray(array, fields);
