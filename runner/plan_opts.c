@@ -29,6 +29,7 @@ void plan_opts_init(struct plan_opts *o, int argc)
 	o->courses = xcalloc((size_t)argc + 1, sizeof(*o->courses));
 	o->vars = xcalloc((size_t)argc + 1, sizeof(*o->vars));
 	o->var_names = xcalloc((size_t)argc + 1, sizeof(*o->var_names));
+	o->allow = xcalloc((size_t)argc + 1, sizeof(*o->allow));
 }
 
 void plan_opts_release(struct plan_opts *o)
@@ -40,6 +41,7 @@ void plan_opts_release(struct plan_opts *o)
 	free(o->var_names);
 	free(o->vars);
 	free(o->courses);
+	free(o->allow);
 	memset(o, 0, sizeof(*o));
 }
 
@@ -55,7 +57,8 @@ int plan_opts_parse(struct plan_opts *o, int argc, char **argv, int *i, struct e
 		o->again = 1;
 		return 1;
 	}
-	if (strcmp(a, "--course") && strcmp(a, "--var") && strcmp(a, "--color") && strcmp(a, "--shard"))
+	if (strcmp(a, "--course") && strcmp(a, "--var") && strcmp(a, "--color") && strcmp(a, "--shard") &&
+	    strcmp(a, "--allow-outside"))
 		return 0;
 	if (*i + 1 >= argc)
 		return err_set(err, ERR_USAGE, "option '%s' needs a value", a);
@@ -66,6 +69,8 @@ int plan_opts_parse(struct plan_opts *o, int argc, char **argv, int *i, struct e
 		if (recipe_parse_var_option(v, &o->vars[o->nvars], &o->var_names[o->nvars]))
 			return err_set(err, ERR_USAGE, "--var needs NAME=VALUE, not '%s'", v);
 		o->nvars++;
+	} else if (!strcmp(a, "--allow-outside")) {
+		o->allow[o->nallow++] = v;
 	} else if (!strcmp(a, "--shard")) {
 		if (shard_parse(v, &o->shard, err))
 			return err->code;
@@ -105,7 +110,7 @@ int plan_opts_courses(const struct plan_opts *o, struct canvas *cv, const struct
 int plan_opts_plan(struct plan **out, struct canvas **cv, struct config *cfg, const struct plan_opts *o,
 		   const char *path, const char *undone, struct err *err)
 {
-	struct recipe_opts ro = { o->vars, o->nvars };
+	struct recipe_opts ro = { o->vars, o->nvars, o->allow, o->nallow };
 	struct diags d = DIAGS_INIT;
 	struct recipe *r = NULL;
 	struct course_list cl = COURSE_LIST_INIT;
@@ -122,7 +127,9 @@ int plan_opts_plan(struct plan **out, struct canvas **cv, struct config *cfg, co
 	if ((rc = plan_needs(r, &kinds, err)) ||
 	    (!r->nqueries && (rc = plan_opts_courses(o, NULL, r, &cl, err))))
 		goto done;
-	if ((rc = config_resolve(cfg, r->canvas_url, path, err)) || (rc = canvas_new(cv, cfg, err)))
+	/* the token is known from here: a recipe whose files hold it stops before Canvas is asked */
+	if ((rc = config_resolve(cfg, r->canvas_url, path, err)) || (rc = recipe_check_secret(r, cfg->token, err)) ||
+	    (rc = canvas_new(cv, cfg, err)))
 		goto done;
 	if (r->nqueries && (rc = plan_opts_courses(o, *cv, r, &cl, err)))
 		goto done;

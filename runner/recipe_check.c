@@ -25,6 +25,8 @@
 #include <unistd.h>
 
 #include "dates.h"
+#include "err.h"
+#include "paths_confine.h"
 #include "recipe.h"
 #include "recipe_internal.h"
 #include "xalloc.h"
@@ -599,12 +601,23 @@ int rc_read_file(struct rctx *cx, const struct ynode *n, const char *what, size_
 	struct stat st;
 	int fd;
 
+	struct err cerr = ERR_INIT;
+	struct recipe_file *rf;
+
 	if (rc_string(cx, n, what, &name))
 		return -1;
-	path = name[0] == '/' || !cx->dir ? xstrdup(name) : xasprintf("%s/%s", cx->dir, name);
+	/* inside the recipe's folder or an --allow-outside DIR, after every symlink (paths_confine.c) */
+	if (confine_path(cx->dir ? cx->dir : ".", name, cx->o ? cx->o->allow_outside : NULL,
+			 cx->o ? cx->o->nallow_outside : 0, &path, &cerr)) {
+		if (cerr.code == ERR_NOTFOUND || cerr.code == ERR_IO)
+			rc_error(cx, &n->pos, "cannot read %s %s", what, cerr.msg);
+		else
+			rc_error(cx, &n->pos, "%s %s", what, cerr.msg);
+		return -1;
+	}
 	/* open without blocking and check the type first: a FIFO named by a recipe would otherwise
-	 * hang validate in open() */
-	fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+	 * hang validate in open(); O_NOFOLLOW: the path is resolved, a symlink now is a swap */
+	fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC | O_NOFOLLOW);
 	if (fd < 0) {
 		rc_error(cx, &n->pos, "cannot read %s '%s': %s", what, path, strerror(errno));
 		free(path);
@@ -636,6 +649,14 @@ int rc_read_file(struct rctx *cx, const struct ynode *n, const char *what, size_
 	}
 	buf[got] = '\0';
 	fclose(f);
+	rf = rc_alloc(cx, sizeof(*rf));
+	rf->path = rc_strdup(cx, path);
+	rf->what = rc_strdup(cx, what);
+	rf->buf = buf;
+	rf->len = got;
+	rf->pos = n->pos;
+	rf->next = cx->r->files;
+	cx->r->files = rf;
 	free(path);
 	*out = buf;
 	if (len)
@@ -645,4 +666,28 @@ fail:
 	fclose(f);
 	free(path);
 	return -1;
+}
+
+/* 1 when `hay` holds `needle` (memmem is a GNU extension, not in _DEFAULT_SOURCE everywhere). */
+static int holds(const char *hay, size_t len, const char *needle, size_t n)
+{
+	size_t i;
+
+	for (i = 0; n <= len && i <= len - n; i++)
+		if (hay[i] == needle[0] && !memcmp(hay + i, needle, n))
+			return 1;
+	return 0;
+}
+
+int recipe_check_secret(const struct recipe *r, const char *secret, struct err *err)
+{
+	const struct recipe_file *f;
+	size_t n = secret ? strlen(secret) : 0;
+
+	for (f = r->files; n && f; f = f->next)
+		if (holds(f->buf, f->len, secret, n))
+			return err_set(err, ERR_RECIPE, "%s:%d:%d: %s '%s' holds the Canvas token; a recipe must never "
+				       "carry it into a plan or a page (nothing was read from Canvas or sent)",
+				       f->pos.file, f->pos.line, f->pos.col, f->what, f->path);
+	return 0;
 }

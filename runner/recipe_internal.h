@@ -16,6 +16,8 @@ void arena_own_regex(void *arena, pcre2_code *code);
 /* Expand ${name}, ${env.NAME} and $${ in `s` (recipe_vars.c). Returns an arena string, or NULL after
  * reporting an undefined variable at `pos` (the column moved to the variable when it can be). */
 char *recipe_expand(struct rctx *cx, const struct ynode *n);
+/* Check `vars: {env: [NAME, ...]}`, the allow-list of ${env.NAME} (recipe_vars.c). */
+void recipe_vars_env_check(struct rctx *cx, const struct ynode *list);
 
 /* Parse "YYYY-MM-DD" or an ISO 8601 date-time into *o (pos not set); 0 or -1 (recipe_check.c). */
 int recipe_parse_date(const char *s, struct rdate *o);

@@ -1,0 +1,188 @@
+# tests/e2e/t1100-hardening.sh -- issue 17's review findings, each against canvas-sim.
+#
+# The recipe lives in $LOGDIR/repo (a checkout) and coursectl runs from $LOGDIR/elsewhere.
+# Cases:
+#   files   body_file/from_file: '../token', an absolute path and a symlink out of the folder are
+#           refused at recipe:line:col by validate and plan, before any request; --allow-outside DIR
+#           lets a file in DIR in; a file inside the folder that holds the token is refused (plan
+#           and validate), and the token is in no output;
+#   env     ${env.X} reads only what `vars: {env: [...]}` lists;
+#   (further cases follow the order of the issue's list)
+
+C=/api/v1/courses/4821
+
+cc() {
+	CANVAS_API_TOKEN=$TOKEN "$COURSECTL" "$@"
+}
+
+# run OUT ARGS...: coursectl from $LOGDIR/elsewhere, stdout in $LOGDIR/OUT, stderr in OUT.err; sets RC.
+run() {
+	local out=$1
+	shift
+	RC=0
+	mkdir -p "$LOGDIR/elsewhere"
+	(cd "$LOGDIR/elsewhere" && cc "$@") >"$LOGDIR/$out" 2>"$LOGDIR/$out.err" </dev/null || RC=$?
+}
+
+# page_recipe BODY_FILE: a recipe in $LOGDIR/repo whose page body comes from BODY_FILE (line 7).
+page_recipe() {
+	mkdir -p "$LOGDIR/repo/pages"
+	cat >"$LOGDIR/repo/recipe.yaml" <<EOF2
+version: 1
+courses: [4821]
+steps:
+  - name: Syllabus
+    pages:
+      where: {url: syllabus-policies}
+      body_file: $1
+EOF2
+}
+
+api_requests() {
+	curl -s "$SIM_URL/__sim/requests" | jq length
+}
+
+# expect_refused OUT WHAT: exit 1, the message at recipe.yaml:7:18, the token nowhere.
+expect_refused() {
+	expect_eq 1 "$RC" "$2: exit code ($(cat "$LOGDIR/$1.err"))"
+	expect_match "^$LOGDIR/repo/recipe.yaml:7:18: error: 'pages.body_file' .*\\(pass --allow-outside DIR" \
+		"$(cat "$LOGDIR/$1.err")" "$2: message"
+	if grep -q "$TOKEN" "$LOGDIR/$1" "$LOGDIR/$1.err"; then
+		fail "$2: the token is in the output"
+	fi
+}
+
+test_body_file_dotdot_token_refused() {
+	sim_start
+	page_recipe ../token
+	printf '%s\n' "$TOKEN" >"$LOGDIR/token"
+	chmod 600 "$LOGDIR/token"
+	run v.out validate "$LOGDIR/repo/recipe.yaml"
+	expect_refused v.out validate
+	expect_match "leads out of the recipe's folder with '\.\.'" "$(cat "$LOGDIR/v.out.err")" "why"
+	RC=0
+	(cd "$LOGDIR/repo" && "$COURSECTL" plan --url "$SIM_URL" --token-file ../token --format markdown recipe.yaml) \
+		>"$LOGDIR/p.md" 2>"$LOGDIR/p.md.err" </dev/null || RC=$?
+	expect_eq 1 "$RC" "plan exit code ($(cat "$LOGDIR/p.md.err"))"
+	expect_match "^recipe.yaml:7:18: error: 'pages.body_file' '\.\./token' leads out" "$(cat "$LOGDIR/p.md.err")" "plan"
+	grep -q "$TOKEN" "$LOGDIR/p.md" "$LOGDIR/p.md.err" && fail "the token is in the plan's output"
+	expect_eq 0 "$(api_requests)" "requests to Canvas"
+}
+
+test_body_file_absolute_refused() {
+	sim_start
+	printf '<p>x</p>\n' >"$LOGDIR/outside.html"
+	page_recipe "$LOGDIR/outside.html"
+	run v.out validate "$LOGDIR/repo/recipe.yaml"
+	expect_refused v.out validate
+	expect_match "is an absolute path" "$(cat "$LOGDIR/v.out.err")" "why"
+}
+
+test_body_file_symlink_out_refused() {
+	sim_start
+	page_recipe pages/syllabus.html
+	mkdir -p "$LOGDIR/secret"
+	printf '[core]\n\turl = https://x-access-token:ghs_abc@github.com/o/r\n' >"$LOGDIR/secret/config"
+	ln -s "$LOGDIR/secret/config" "$LOGDIR/repo/pages/syllabus.html"
+	run v.out validate "$LOGDIR/repo/recipe.yaml"
+	expect_refused v.out validate
+	expect_match "resolves to '$LOGDIR/secret/config', outside the recipe's folder" "$(cat "$LOGDIR/v.out.err")" why
+	# a symlinked folder is the same escape
+	rm "$LOGDIR/repo/pages/syllabus.html"
+	ln -s "$LOGDIR/secret" "$LOGDIR/repo/pages/s"
+	page_recipe pages/s/config
+	run p.out plan --url "$SIM_URL" "$LOGDIR/repo/recipe.yaml"
+	expect_refused p.out plan
+	grep -q ghs_abc "$LOGDIR/p.out" "$LOGDIR/p.out.err" && fail "the secret is in the plan"
+	expect_eq 0 "$(api_requests)" "requests to Canvas"
+}
+
+test_body_file_allow_outside_dir() {
+	sim_start
+	mkdir -p "$LOGDIR/shared"
+	printf '<p>From the shared folder</p>\n' >"$LOGDIR/shared/s.html"
+	page_recipe ../shared/s.html
+	run v.out validate "$LOGDIR/repo/recipe.yaml"
+	expect_refused v.out "without --allow-outside"
+	run v.out validate --allow-outside "$LOGDIR/shared" "$LOGDIR/repo/recipe.yaml"
+	expect_eq 0 "$RC" "validate --allow-outside ($(cat "$LOGDIR/v.out.err"))"
+	run p.json plan --url "$SIM_URL" --allow-outside "$LOGDIR/shared" --format json "$LOGDIR/repo/recipe.yaml"
+	expect_eq 0 "$RC" "plan --allow-outside ($(cat "$LOGDIR/p.json.err"))"
+	expect_eq '<p>From the shared folder</p>' \
+		"$(jq -r '.changes[] | select(.field == "body") | .after' "$LOGDIR/p.json")" "planned body"
+	# another folder is still out
+	printf 'x\n' >"$LOGDIR/other.html"
+	page_recipe "$LOGDIR/other.html"
+	run v.out validate --allow-outside "$LOGDIR/shared" "$LOGDIR/repo/recipe.yaml"
+	expect_eq 1 "$RC" "a folder not allowed"
+	expect_match "resolves to '$LOGDIR/other.html', outside" "$(cat "$LOGDIR/v.out.err")" "message"
+}
+
+test_file_holding_the_token_refused() {
+	sim_start
+	page_recipe pages/notes.html
+	printf '<p>token: %s</p>\n' "$TOKEN" >"$LOGDIR/repo/pages/notes.html"
+	run p.md plan --url "$SIM_URL" --format markdown "$LOGDIR/repo/recipe.yaml"
+	expect_eq 1 "$RC" "plan exit code ($(cat "$LOGDIR/p.md.err"))"
+	expect_match "$LOGDIR/repo/recipe.yaml:7:18: 'pages.body_file' '$LOGDIR/repo/pages/notes.html' holds the Canvas token" \
+		"$(cat "$LOGDIR/p.md.err")" "plan message"
+	grep -q "$TOKEN" "$LOGDIR/p.md" "$LOGDIR/p.md.err" && fail "the token is in the plan's output"
+	expect_eq 0 "$(api_requests)" "requests to Canvas"
+	run a.out apply --url "$SIM_URL" --yes --journal "$LOGDIR/j.jsonl" "$LOGDIR/repo/recipe.yaml"
+	expect_eq 1 "$RC" "apply exit code ($(cat "$LOGDIR/a.out.err"))"
+	expect_eq 0 "$(api_requests)" "requests to Canvas after apply"
+	run v.out validate "$LOGDIR/repo/recipe.yaml"
+	expect_eq 1 "$RC" "validate exit code"
+	expect_match "holds the Canvas token" "$(cat "$LOGDIR/v.out.err")" "validate message"
+	grep -q "$TOKEN" "$LOGDIR/v.out" "$LOGDIR/v.out.err" && fail "the token is in validate's output"
+	return 0
+}
+
+test_from_file_symlink_out_refused() {
+	sim_start
+	mkdir -p "$LOGDIR/repo" "$LOGDIR/secret"
+	printf '4821\n' >"$LOGDIR/secret/ids.txt"
+	ln -s "$LOGDIR/secret/ids.txt" "$LOGDIR/repo/ids.txt"
+	cat >"$LOGDIR/repo/recipe.yaml" <<'EOF2'
+version: 1
+courses: {from_file: ids.txt}
+steps:
+  - shift_dates: {days: 7}
+EOF2
+	run v.out validate "$LOGDIR/repo/recipe.yaml"
+	expect_eq 1 "$RC" "validate exit code"
+	expect_match "^$LOGDIR/repo/recipe.yaml:2:22: error: 'courses.from_file' 'ids.txt' resolves to .* outside" \
+		"$(cat "$LOGDIR/v.out.err")" "message"
+}
+
+test_env_reads_only_listed_variables() {
+	sim_start
+	mkdir -p "$LOGDIR/repo"
+	cat >"$LOGDIR/repo/recipe.yaml" <<'EOF2'
+version: 1
+description: "term ${env.TERM_CODE}, ${env.CI_SECRET}"
+courses: [4821]
+steps:
+  - shift_dates: {days: 7}
+EOF2
+	RC=0
+	TERM_CODE=F26 CI_SECRET=hunter2 "$COURSECTL" validate "$LOGDIR/repo/recipe.yaml" >"$LOGDIR/v.out" 2>"$LOGDIR/v.out.err" ||
+		RC=$?
+	expect_eq 1 "$RC" "validate exit code"
+	expect_match "2:14: error: \\$\\{env.TERM_CODE\\} is not allowed: a recipe reads only the environment variables it lists" \
+		"$(cat "$LOGDIR/v.out.err")" "TERM_CODE unlisted"
+	grep -q hunter2 "$LOGDIR/v.out.err" && fail "the secret is in the message"
+	sed -i 's/^version: 1$/version: 1\nvars: {env: [TERM_CODE]}/' "$LOGDIR/repo/recipe.yaml"
+	RC=0
+	TERM_CODE=F26 CI_SECRET=hunter2 "$COURSECTL" validate "$LOGDIR/repo/recipe.yaml" >"$LOGDIR/v.out" 2>"$LOGDIR/v.out.err" ||
+		RC=$?
+	expect_eq 1 "$RC" "validate exit code, CI_SECRET still unlisted"
+	expect_match "3:14: error: \\$\\{env.CI_SECRET\\} is not allowed" "$(cat "$LOGDIR/v.out.err")" "CI_SECRET"
+	grep -q "TERM_CODE" "$LOGDIR/v.out.err" && fail "TERM_CODE is listed now"
+	sed -i 's/, ${env.CI_SECRET}//' "$LOGDIR/repo/recipe.yaml"
+	RC=0
+	TERM_CODE=F26 CI_SECRET=hunter2 CANVAS_API_TOKEN=$TOKEN "$COURSECTL" plan --url "$SIM_URL" --format json \
+		"$LOGDIR/repo/recipe.yaml" >"$LOGDIR/p.json" 2>"$LOGDIR/p.json.err" || RC=$?
+	expect_eq 0 "$RC" "plan exit code ($(cat "$LOGDIR/p.json.err"))"
+	expect_eq "term F26" "$(jq -r .description "$LOGDIR/p.json")" "the listed variable expands"
+}
