@@ -4,7 +4,13 @@
  * URL of each page is requested verbatim (never computed: bookmark tokens are opaque) until a page
  * has none. The next URL must be on the configured origin -- the engine refuses it otherwise, and
  * the error names the foreign host. Pages of one list are fetched one after the other (each needs
- * the previous one's Link), different lists run concurrently.
+ * the previous one's Link), different lists run concurrently. A server that links back to a page
+ * it already gave (`Link: <same URL>; rel="next"`, or any longer cycle) would be followed forever
+ * -- 181,000 requests in 10 s in the review of issue 17 -- so each list remembers the URLs it has
+ * requested and stops with ERR_CORRUPT at the first repeat, and no list reads more than
+ * CANVAS_MAX_PAGES pages (a million objects at per_page=100; far beyond any course, and a bound on
+ * a server that invents fresh URLs for ever). Rejected: stopping at an empty page that still has
+ * a next link -- Canvas sends those legitimately when it filters after paging.
  *
  * Errors (API.md 1.2, 1.3): a 401 with WWW-Authenticate is the token (invalid, expired, revoked):
  * ERR_AUTH, and the whole run stops -- every further request would fail the same way and be
@@ -26,6 +32,7 @@
 
 #include "buf.h"
 #include "msg.h"
+#include "strmap.h"
 #include "xalloc.h"
 
 struct canvas {
@@ -40,6 +47,8 @@ struct call {
 	void *ud;
 	char *what;
 	cJSON *acc;               /* list: the elements so far */
+	struct strmap seen;       /* list: the page URLs requested (a repeat is a loop) */
+	size_t pages;             /* list: pages requested */
 };
 
 int canvas_new(struct canvas **out, const struct config *cfg, struct err *err)
@@ -236,6 +245,7 @@ static void call_end(struct call *c, cJSON *json, const struct err *err)
 	if (c->cb)
 		c->cb(c->cv, json, err, c->ud);
 	cJSON_Delete(c->acc);
+	strmap_release(&c->seen);
 	free(c->what);
 	free(c);
 }
@@ -313,8 +323,25 @@ static void on_page(struct http_req *r, void *ud)
 	while ((it = cJSON_DetachItemFromArray(j, 0)))
 		cJSON_AddItemToArray(c->acc, it);
 	cJSON_Delete(j);
+	if (r->link_next && (strmap_get(&c->seen, r->link_next) || c->pages >= CANVAS_MAX_PAGES)) {
+		char *u = http_redact_url(r->link_next);
+
+		if (c->pages >= CANVAS_MAX_PAGES)
+			err_set(&err, ERR_CORRUPT, "%s: Canvas still links to a next page after %zu pages (%s); stopping "
+				"the list there", c->what, c->pages, u);
+		else
+			err_set(&err, ERR_CORRUPT, "%s: Canvas's rel=\"next\" link leads back to a page already read "
+				"(%s): the list loops; stopping it after %zu page%s", c->what, u, c->pages,
+				c->pages == 1 ? "" : "s");
+		free(u);
+		call_end(c, NULL, &err);
+		return;
+	}
 	if (r->link_next) {
 		struct http_req *n = http_req_new("GET", r->link_next);
+
+		strmap_put(&c->seen, r->link_next, c);
+		c->pages++;
 
 		n->done = on_page;
 		n->ud = c;
@@ -341,6 +368,8 @@ void canvas_list(struct canvas *cv, const char *path, const char *what, canvas_c
 	r = http_req_new("GET", url);
 	free(url);
 	c->acc = cJSON_CreateArray();
+	strmap_put(&c->seen, r->url, c);
+	c->pages = 1;
 	r->done = on_page;
 	r->ud = c;
 	http_submit(cv->http, r);

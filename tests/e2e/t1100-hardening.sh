@@ -7,6 +7,8 @@
 #           lets a file in DIR in; a file inside the folder that holds the token is refused (plan
 #           and validate), and the token is in no output;
 #   env     ${env.X} reads only what `vars: {env: [...]}` lists;
+#   paging  a Link rel="next" back to a page already read stops the list with a clear error after
+#           2 requests (the review saw 181,000 in 10 s);
 #   (further cases follow the order of the issue's list)
 
 C=/api/v1/courses/4821
@@ -185,4 +187,30 @@ EOF2
 		"$LOGDIR/repo/recipe.yaml" >"$LOGDIR/p.json" 2>"$LOGDIR/p.json.err" || RC=$?
 	expect_eq 0 "$RC" "plan exit code ($(cat "$LOGDIR/p.json.err"))"
 	expect_eq "term F26" "$(jq -r .description "$LOGDIR/p.json")" "the listed variable expands"
+}
+
+# shift_recipe: a recipe in $LOGDIR/repo that moves course 4821's dates a week.
+shift_recipe() {
+	mkdir -p "$LOGDIR/repo"
+	printf 'version: 1\ncourses: [4821]\nsteps:\n  - shift_dates: {days: 7}\n' >"$LOGDIR/repo/recipe.yaml"
+}
+
+# script JSON: arm a canvas-sim script (tests/sim/README.md 6.5).
+script() {
+	curl -sf -X POST "$SIM_URL/__sim/script" -d "$1" >/dev/null || fail "cannot arm the script $1"
+}
+
+test_link_next_to_itself_stops() {
+	sim_start
+	shift_recipe
+	script "{\"method\": \"GET\", \"path\": \"$C/assignments\", \"count\": -1, \"body\": \"[]\",
+		\"headers\": {\"Link\": \"<$SIM_URL$C/assignments?page=2&per_page=100>; rel=\\\"next\\\"\"}}"
+	RC=0
+	CANVAS_API_TOKEN=$TOKEN timeout 20 "$COURSECTL" plan --url "$SIM_URL" "$LOGDIR/repo/recipe.yaml" \
+		>"$LOGDIR/p.txt" 2>"$LOGDIR/p.txt.err" </dev/null || RC=$?
+	expect_eq 1 "$RC" "plan exit code ($(cat "$LOGDIR/p.txt.err"))"
+	expect_match "the assignments of course 4821: Canvas's rel=\"next\" link leads back to a page already read \\($SIM_URL$C/assignments\\?page=2&per_page=100\\): the list loops; stopping it after 2 pages" \
+		"$(cat "$LOGDIR/p.txt.err")" "message"
+	expect_eq 2 "$(curl -s "$SIM_URL/__sim/requests" | jq "[.[] | select(.path == \"$C/assignments\")] | length")" \
+		"requests of the list"
 }
