@@ -31,6 +31,7 @@
 #include <string.h>
 
 #include "buf.h"
+#include "json_guard.h"
 #include "msg.h"
 #include "strmap.h"
 #include "xalloc.h"
@@ -260,9 +261,17 @@ static void record_fatal(struct canvas *cv, const struct err *err)
 
 static cJSON *parse_body(const struct http_req *r, const char *what, struct err *err)
 {
-	cJSON *j = cJSON_ParseWithLength(r->resp.ptr ? r->resp.ptr : "", r->resp.len);
+	cJSON *j;
 	char *u;
 
+	/* a NUL in a string, an id a double cannot hold: refused, never mangled (json_guard.c) */
+	if (json_guard_text(r->resp.ptr ? r->resp.ptr : "", r->resp.len, what, err))
+		return NULL;
+	j = cJSON_ParseWithLength(r->resp.ptr ? r->resp.ptr : "", r->resp.len);
+	if (j && json_guard_ids(j, what, err)) {
+		cJSON_Delete(j);
+		return NULL;
+	}
 	if (!j) {
 		u = http_redact_url(r->url);
 		err_set(err, ERR_CORRUPT, "%s: the response to %s %s is not valid JSON (%zu bytes)", what, r->method, u,
@@ -346,6 +355,10 @@ static void on_page(struct http_req *r, void *ud)
 		n->done = on_page;
 		n->ud = c;
 		http_submit(c->cv->http, n);
+		return;
+	}
+	if (json_guard_unique(c->acc, c->what, &err)) {
+		call_end(c, NULL, &err);
 		return;
 	}
 	j = c->acc;

@@ -214,3 +214,58 @@ test_link_next_to_itself_stops() {
 	expect_eq 2 "$(curl -s "$SIM_URL/__sim/requests" | jq "[.[] | select(.path == \"$C/assignments\")] | length")" \
 		"requests of the list"
 }
+
+# plan_with_answer PATH BODY: plan shift_recipe while canvas-sim answers GET PATH with BODY; RC set.
+plan_with_answer() {
+	shift_recipe
+	script "$(jq -nc --arg p "$1" --arg b "$2" '{method: "GET", path: $p, count: -1, body: $b}')"
+	RC=0
+	CANVAS_API_TOKEN=$TOKEN timeout 20 "$COURSECTL" plan --url "$SIM_URL" --format json "$LOGDIR/repo/recipe.yaml" \
+		>"$LOGDIR/p.json" 2>"$LOGDIR/p.json.err" </dev/null || RC=$?
+}
+
+test_nul_in_a_string_is_refused() {
+	sim_start
+	plan_with_answer "$C/assignments" \
+		'[{"id": 51001, "name": "Lab 1", "due_at": null}, {"id": 51002, "name": "Lab\u0000 2 (hidden)", "due_at": null}]'
+	expect_eq 1 "$RC" "plan exit code ($(cat "$LOGDIR/p.json.err"))"
+	expect_match "the assignments of course 4821: Canvas sent a NUL character \(\\\\u0000\) in a string \(object id 51002, field 'name'\); refusing the answer rather than cutting the text short there" \
+		"$(cat "$LOGDIR/p.json.err")" "message"
+	# an escaped backslash before u0000 is text, not a NUL
+	curl -s -X DELETE "$SIM_URL/__sim/script" >/dev/null
+	plan_with_answer "$C/assignments" '[{"id": 51002, "name": "C:\\u0000 path", "due_at": null}]'
+	expect_eq 0 "$RC" "plan exit code with a literal \\u0000 ($(cat "$LOGDIR/p.json.err"))"
+}
+
+test_float_and_huge_ids_are_refused() {
+	sim_start
+	plan_with_answer "$C/assignments" '[{"id": 51002.5, "name": "Lab", "due_at": null}]'
+	expect_eq 1 "$RC" "plan exit code, 51002.5 ($(cat "$LOGDIR/p.json.err"))"
+	expect_match "the assignments of course 4821: Canvas sent 'id' 51002.5, which is not a whole number; refusing" \
+		"$(cat "$LOGDIR/p.json.err")" "float id"
+	curl -s -X DELETE "$SIM_URL/__sim/script" >/dev/null
+	plan_with_answer "$C/assignments" '[{"id": 51002, "assignment_group_id": 9007199254740993, "name": "Lab"}]'
+	expect_eq 1 "$RC" "plan exit code, 2^53+1"
+	expect_match "Canvas sent 'assignment_group_id' 9007199254740992, which is not an id a number can hold exactly" \
+		"$(cat "$LOGDIR/p.json.err")" "huge id"
+}
+
+test_duplicate_id_in_a_list_is_refused() {
+	sim_start
+	plan_with_answer "$C/assignments" \
+		'[{"id": 51002, "name": "Lab", "due_at": null}, {"id": 51002, "name": "Lab (other)", "due_at": null}]'
+	expect_eq 1 "$RC" "plan exit code ($(cat "$LOGDIR/p.json.err"))"
+	expect_match "the assignments of course 4821: Canvas listed id 51002 twice; refusing the list rather than keeping one" \
+		"$(cat "$LOGDIR/p.json.err")" "message"
+}
+
+test_course_answer_with_another_id() {
+	sim_start
+	plan_with_answer "$C" "$(curl -s -H "Authorization: Bearer $TOKEN" "$SIM_URL$C" | jq -c '.id = 4822')"
+	expect_eq 1 "$RC" "plan exit code ($(cat "$LOGDIR/p.json.err"))"
+	expect_match "course 4821: Canvas answered with course 4822 instead; refusing the answer" \
+		"$(cat "$LOGDIR/p.json.err")" "message"
+	if grep -qi calendar "$LOGDIR/p.json.err"; then
+		fail "a message about calendars: $(cat "$LOGDIR/p.json.err")"
+	fi
+}
