@@ -269,3 +269,16 @@ test_course_answer_with_another_id() {
 		fail "a message about calendars: $(cat "$LOGDIR/p.json.err")"
 	fi
 }
+
+test_throttled_run_says_it_makes_no_progress() {
+	sim_start
+	shift_recipe
+	script "{\"method\": \"GET\", \"path\": \"$C/assignments\", \"count\": -1, \"status\": 403,
+		\"content_type\": \"text/plain\", \"body\": \"403 Forbidden (Rate Limit Exceeded)\"}"
+	RC=0
+	COURSECTL_STALL_WARN_S=1 CANVAS_API_TOKEN=$TOKEN timeout -s INT 5 "$COURSECTL" plan --url "$SIM_URL" \
+		"$LOGDIR/repo/recipe.yaml" >"$LOGDIR/p.txt" 2>"$LOGDIR/p.txt.err" </dev/null || RC=$?
+	expect_match "coursectl: warning: no progress for [0-9]+ s: no request has finished since; Canvas throttled [1-9][0-9]* answers? \(its rate limit\)" \
+		"$(cat "$LOGDIR/p.txt.err")" "the stall is reported"
+	[ "$(grep -c 'no progress for' "$LOGDIR/p.txt.err")" -ge 2 ] || fail "reported once only: $(cat "$LOGDIR/p.txt.err")"
+}
