@@ -33,6 +33,7 @@
 #include "buf.h"
 #include "json_guard.h"
 #include "msg.h"
+#include "secret_mask.h"
 #include "strmap.h"
 #include "xalloc.h"
 
@@ -65,6 +66,7 @@ int canvas_new(struct canvas **out, const struct config *cfg, struct err *err)
 	o.connect_timeout_ms = cfg->connect_timeout_ms;
 	o.max_body = cfg->max_body;
 	o.user_agent = cfg->user_agent;
+	secret_mask_set(cfg->token);   /* a server echoing it gets it printed masked */
 	if (http_new(&cv->http, &o, err)) {
 		free(cv);
 		return err->code;
@@ -202,6 +204,10 @@ int canvas_response_error(struct err *err, const struct http_req *r, const char 
 	if (r->status >= 200 && r->status < 300)
 		return 0;
 	msg = canvas_error_message(r->resp.ptr, r->resp.len);
+	if (msg && (u = secret_mask(msg))) {   /* masked before err_set may cut it short */
+		free(msg);
+		msg = u;
+	}
 	u = http_redact_url(r->url);
 	if (r->status == 401 && r->www_authenticate) {
 		code = err_set(err, ERR_AUTH,

@@ -282,3 +282,29 @@ test_throttled_run_says_it_makes_no_progress() {
 		"$(cat "$LOGDIR/p.txt.err")" "the stall is reported"
 	[ "$(grep -c 'no progress for' "$LOGDIR/p.txt.err")" -ge 2 ] || fail "reported once only: $(cat "$LOGDIR/p.txt.err")"
 }
+
+test_server_error_echoing_the_token_is_masked() {
+	sim_start
+	shift_recipe
+	script "{\"method\": \"GET\", \"path\": \"$C/assignments\", \"status\": 400,
+		\"body\": {\"errors\": [{\"message\": \"token $TOKEN is not valid for include[]=overrides\"}]}}"
+	RC=0
+	CANVAS_API_TOKEN=$TOKEN "$COURSECTL" plan --url "$SIM_URL" "$LOGDIR/repo/recipe.yaml" \
+		>"$LOGDIR/p.txt" 2>"$LOGDIR/p.txt.err" </dev/null || RC=$?
+	expect_eq 1 "$RC" "plan exit code ($(cat "$LOGDIR/p.txt.err"))"
+	expect_match "the assignments of course 4821: token \[token\] is not valid for include\[\]=overrides \(HTTP 400\)" \
+		"$(cat "$LOGDIR/p.txt.err")" "masked message"
+	grep -q "$TOKEN" "$LOGDIR/p.txt" "$LOGDIR/p.txt.err" && fail "the token is printed"
+	# a write answered with the token: stderr and the journal are masked
+	curl -s -X DELETE "$SIM_URL/__sim/script" >/dev/null
+	script "{\"method\": \"PUT\", \"path\": \"$C/assignments/*\", \"count\": -1, \"status\": 400,
+		\"body\": {\"errors\": {\"due_at\": [{\"message\": \"refused for $TOKEN\"}]}}}"
+	RC=0
+	CANVAS_API_TOKEN=$TOKEN "$COURSECTL" apply --url "$SIM_URL" --yes --journal "$LOGDIR/j.jsonl" \
+		"$LOGDIR/repo/recipe.yaml" >"$LOGDIR/a.txt" 2>"$LOGDIR/a.txt.err" </dev/null || RC=$?
+	expect_eq 1 "$RC" "apply exit code ($(tail -3 "$LOGDIR/a.txt.err"))"
+	expect_match "due_at: refused for \[token\]" "$(cat "$LOGDIR/a.txt.err" "$LOGDIR/a.txt")" "masked in apply's output"
+	expect_match "refused for \[token\]" "$(cat "$LOGDIR/j.jsonl")" "masked in the journal"
+	grep -q "$TOKEN" "$LOGDIR/a.txt" "$LOGDIR/a.txt.err" "$LOGDIR/j.jsonl" && fail "the token is in apply's output"
+	return 0
+}
