@@ -308,3 +308,69 @@ test_server_error_echoing_the_token_is_masked() {
 	grep -q "$TOKEN" "$LOGDIR/a.txt" "$LOGDIR/a.txt.err" "$LOGDIR/j.jsonl" && fail "the token is in apply's output"
 	return 0
 }
+
+# plant NAME: a symlink NAME -> $LOGDIR/victim (a file of ours another user wants overwritten).
+plant() {
+	printf 'precious\n' >"$LOGDIR/victim"
+	ln -sf "$LOGDIR/victim" "$1"
+}
+
+expect_private_file() {
+	[ -f "$1" ] && [ ! -L "$1" ] || fail "$1 is not a regular file"
+	expect_eq 600 "$(stat -c %a "$1")" "mode of $1"
+	expect_eq precious "$(cat "$LOGDIR/victim")" "the file the planted link points to"
+}
+
+test_plan_out_never_follows_a_planted_link() {
+	sim_start
+	shift_recipe
+	plant "$LOGDIR/plan.json.tmp"
+	RC=0
+	(umask 022 && CANVAS_API_TOKEN=$TOKEN "$COURSECTL" plan --url "$SIM_URL" --out "$LOGDIR/plan.json" \
+		--format json "$LOGDIR/repo/recipe.yaml") >/dev/null 2>"$LOGDIR/p.err" || RC=$?
+	expect_eq 0 "$RC" "plan exit code ($(cat "$LOGDIR/p.err"))"
+	expect_private_file "$LOGDIR/plan.json"
+	expect_eq coursectl-plan "$(jq -r .format "$LOGDIR/plan.json")" "the plan file"
+	[ ! -e "$LOGDIR/plan.json.tmp" ] || fail "the temporary file is left"
+	# a link planted at the file itself is replaced, not written through
+	plant "$LOGDIR/plan2.json"
+	RC=0
+	CANVAS_API_TOKEN=$TOKEN "$COURSECTL" plan --url "$SIM_URL" --out "$LOGDIR/plan2.json" "$LOGDIR/repo/recipe.yaml" \
+		>/dev/null 2>"$LOGDIR/p.err" || RC=$?
+	expect_eq 0 "$RC" "plan exit code ($(cat "$LOGDIR/p.err"))"
+	expect_private_file "$LOGDIR/plan2.json"
+}
+
+test_snapshot_out_never_follows_a_planted_link() {
+	sim_start
+	plant "$LOGDIR/snap.json.tmp"
+	RC=0
+	(umask 000 && CANVAS_API_TOKEN=$TOKEN "$COURSECTL" snapshot --url "$SIM_URL" --course 4821 -o "$LOGDIR/snap.json") \
+		2>"$LOGDIR/s.err" || RC=$?
+	expect_eq 0 "$RC" "snapshot exit code ($(cat "$LOGDIR/s.err"))"
+	expect_private_file "$LOGDIR/snap.json"
+	expect_eq 4821 "$(jq -r '.courses[0].id' "$LOGDIR/snap.json")" "the snapshot"
+}
+
+test_journal_lock_never_follows_a_planted_link() {
+	sim_start
+	shift_recipe
+	plant "$LOGDIR/j.jsonl.lock"
+	RC=0
+	CANVAS_API_TOKEN=$TOKEN "$COURSECTL" apply --url "$SIM_URL" --yes --journal "$LOGDIR/j.jsonl" \
+		"$LOGDIR/repo/recipe.yaml" >/dev/null 2>"$LOGDIR/a.err" || RC=$?
+	expect_eq precious "$(cat "$LOGDIR/victim")" "the file the planted lock link points to"
+	[ "$RC" -ne 0 ] || fail "apply went on through a planted lock link"
+	expect_eq 0 "$(curl -s "$SIM_URL/__sim/requests" | jq '[.[] | select(.method != "GET")] | length')" "writes sent"
+}
+
+test_user_agent_does_not_name_the_recipe() {
+	sim_start
+	shift_recipe
+	RC=0
+	CANVAS_API_TOKEN=$TOKEN "$COURSECTL" plan --url "$SIM_URL" "$LOGDIR/repo/recipe.yaml" >/dev/null 2>"$LOGDIR/p.err" ||
+		RC=$?
+	expect_eq 0 "$RC" "plan exit code ($(cat "$LOGDIR/p.err"))"
+	expect_eq "coursectl/$("$COURSECTL" --version | awk 'NR == 1 {print $2}')" \
+		"$(curl -s "$SIM_URL/__sim/requests" | jq -r '[.[].user_agent] | unique | join(",")')" "User-Agent"
+}
