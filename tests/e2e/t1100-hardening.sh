@@ -9,7 +9,13 @@
 #   env     ${env.X} reads only what `vars: {env: [...]}` lists;
 #   paging  a Link rel="next" back to a page already read stops the list with a clear error after
 #           2 requests (the review saw 181,000 in 10 s);
-#   (further cases follow the order of the list)
+#   json    a \u0000 in a string, a float or 2^53+1 id, an id listed twice, a course answer with
+#           another id: each refused naming the object (never truncated, rounded or dropped);
+#   stall   a run whose every request is throttled says so on stderr (COURSECTL_STALL_WARN_S=1);
+#   token   a server error echoing the token is printed and journaled as [token];
+#   files   plan --out, snapshot -o and a journal's lock never follow a link another user planted;
+#           the files are 0600 under umask 022/000; the User-Agent is coursectl/VERSION only.
+# The hostile server is canvas-sim with respond scripts (tests/sim/README.md 6.5).
 
 C=/api/v1/courses/4821
 
