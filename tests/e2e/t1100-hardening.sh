@@ -8,7 +8,8 @@
 #           and validate), and the token is in no output;
 #   env     ${env.X} reads only what `vars: {env: [...]}` lists;
 #   paging  a Link rel="next" back to a page already read stops the list with a clear error after
-#           2 requests (the review saw 181,000 in 10 s);
+#           2 requests (the review saw 181,000 in 10 s); a list that never ends (canvas-sim
+#           --endless-link) stops at the page bound (lowered to 30 by COURSECTL_MAX_PAGES);
 #   json    a \u0000 in a string, a float or 2^53+1 id, an id listed twice, a course answer with
 #           another id: each refused naming the object (never truncated, rounded or dropped);
 #   stall   a run whose every request is throttled says so on stderr (COURSECTL_STALL_WARN_S=1);
@@ -379,4 +380,20 @@ test_user_agent_does_not_name_the_recipe() {
 	expect_eq 0 "$RC" "plan exit code ($(cat "$LOGDIR/p.err"))"
 	expect_eq "coursectl/$("$COURSECTL" --version | awk 'NR == 1 {print $2}')" \
 		"$(curl -s "$SIM_URL/__sim/requests" | jq -r '[.[].user_agent] | unique | join(",")')" "User-Agent"
+}
+
+test_endless_list_is_bounded() {
+	sim_start --endless-link
+	shift_recipe
+	RC=0
+	COURSECTL_MAX_PAGES=30 CANVAS_API_TOKEN=$TOKEN timeout 20 "$COURSECTL" plan --url "$SIM_URL" \
+		"$LOGDIR/repo/recipe.yaml" >"$LOGDIR/p.txt" 2>"$LOGDIR/p.txt.err" </dev/null || RC=$?
+	expect_eq 1 "$RC" "plan exit code ($(cat "$LOGDIR/p.txt.err"))"
+	expect_match "the [a-z_]+ of course 4821: Canvas still links to a next page after 30 pages \($SIM_URL$C/[a-z_]+\?.*page=31&per_page=100\); stopping the list there" \
+		"$(cat "$LOGDIR/p.txt.err")" "message"
+	curl -s "$SIM_URL/__sim/requests" >"$LOGDIR/requests.json"
+	[ "$(jq '[.[] | select(.query | test("(^|&)page=30(&|$)"))] | length' "$LOGDIR/requests.json")" -ge 1 ] ||
+		fail "no list reached page 30"
+	expect_eq 0 "$(jq '[.[] | select(.query | test("(^|&)page=31(&|$)"))] | length' "$LOGDIR/requests.json")" \
+		"requests past the bound"
 }
