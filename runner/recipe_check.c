@@ -10,7 +10,10 @@
  *   - dates are YYYY-MM-DD or ISO 8601 date-times, checked for real calendar days;
  *   - time zones must exist in the system zone database (/usr/share/zoneinfo);
  *   - regexes are compiled with PCRE2 at check time (UTF mode), with JIT when the platform has it;
- *     a bad pattern reports PCRE2's message at the offending character.
+ *     a bad pattern reports PCRE2's message at the offending character;
+ *   - a file the recipe names (rc_read_file) must lie inside the recipe's folder or an
+ *     --allow-outside DIR (paths_confine.c), and is kept in r->files so that recipe_check_secret
+ *     can refuse the recipe once the token is known, if one of them holds it.
  * Diagnostics are kept in file order and capped at RECIPE_MAX_ERRORS.
  */
 #include <ctype.h>
@@ -600,7 +603,6 @@ int rc_read_file(struct rctx *cx, const struct ynode *n, const char *what, size_
 	size_t got;
 	struct stat st;
 	int fd;
-
 	struct err cerr = ERR_INIT;
 	struct recipe_file *rf;
 
@@ -609,10 +611,8 @@ int rc_read_file(struct rctx *cx, const struct ynode *n, const char *what, size_
 	/* inside the recipe's folder or an --allow-outside DIR, after every symlink (paths_confine.c) */
 	if (confine_path(cx->dir ? cx->dir : ".", name, cx->o ? cx->o->allow_outside : NULL,
 			 cx->o ? cx->o->nallow_outside : 0, &path, &cerr)) {
-		if (cerr.code == ERR_NOTFOUND || cerr.code == ERR_IO)
-			rc_error(cx, &n->pos, "cannot read %s %s", what, cerr.msg);
-		else
-			rc_error(cx, &n->pos, "%s %s", what, cerr.msg);
+		rc_error(cx, &n->pos, "%s%s %s", cerr.code == ERR_NOTFOUND || cerr.code == ERR_IO ? "cannot read " : "",
+			 what, cerr.msg);
 		return -1;
 	}
 	/* open without blocking and check the type first: a FIFO named by a recipe would otherwise
