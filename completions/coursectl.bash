@@ -48,8 +48,8 @@ _coursectl()
 		*)
 			case ${COMP_WORDS[i-1]} in
 			--format | --color | --resume | --out | --journal | -o | --output | --token-file | \
-			--dir | --profile | --url | --course | --var | --shard | --concurrency | --timeout | \
-			--connect-timeout | --max-response-mb | --limit)
+			--dir | --allow-outside | --profile | --url | --course | --var | --shard | --concurrency | \
+			--timeout | --connect-timeout | --max-response-mb | --limit)
 				[ -n "$cmd" ] && continue
 				;;
 			esac
@@ -89,7 +89,7 @@ _coursectl()
 		COMPREPLY=($(compgen -f -- "$cur"))
 		return 0
 		;;
-	--dir)
+	--dir | --allow-outside)
 		compopt -o filenames 2>/dev/null
 		COMPREPLY=($(compgen -d -- "$cur"))
 		return 0
@@ -108,13 +108,13 @@ _coursectl()
 	esac
 
 	case $cmd in
-	validate) opts='--var --verbose' ;;
+	validate) opts='--var --allow-outside --verbose' ;;
 	plan)
-		opts="--out --format --detailed-exitcode --course --var --color --shard --fail-fast --again
+		opts="--out --format --detailed-exitcode --course --var --color --shard --fail-fast --again --allow-outside
 			$_coursectl_canvas_opts"
 		;;
 	apply)
-		opts="--yes --force --journal --resume --format --course --var --color --shard --fail-fast --again
+		opts="--yes --force --journal --resume --format --course --var --color --shard --fail-fast --again --allow-outside
 			$_coursectl_canvas_opts"
 		;;
 	rollback) opts="--dry-run --yes --force --journal --format $_coursectl_canvas_opts" ;;

@@ -5,7 +5,9 @@
  *   canvas_get(cv, path, what, cb, ud)           one object;  cb(cv, json, err, ud) later
  *   canvas_list(cv, path, what, cb, ud)          a whole list: adds per_page=100 when absent,
  *                                                follows rel="next" verbatim, pages in order;
- *                                                cb gets one array of every element
+ *                                                cb gets one array of every element; a next
+ *                                                link back to a page already read, or more
+ *                                                than CANVAS_MAX_PAGES pages, is ERR_CORRUPT
  *   canvas_send(cv, method, path, body, what, cb, ud)
  *                                                a write (PUT, POST, DELETE) with a JSON body;
  *                                                cb(cv, status, json, err, ud) later
@@ -31,6 +33,8 @@
 #include "http.h"
 
 struct canvas;
+
+#define CANVAS_MAX_PAGES 10000    /* pages of one list: 1,000,000 objects at per_page=100 */
 
 typedef void (*canvas_cb)(struct canvas *cv, cJSON *json, const struct err *err, void *ud);
 

@@ -63,7 +63,8 @@ struct config {
 	"   --max-response-mb N  refuse responses larger than N MiB (default 64)\n"
 
 int config_parse_option(struct config *cfg, int argc, char **argv, int *i, struct err *err);
-/* recipe_url: the recipe's canvas.url or NULL; recipe_name: for the User-Agent, or NULL. */
+/* recipe_url: the recipe's canvas.url or NULL; recipe_name: unused (the User-Agent was
+ * "coursectl/VERSION (+RECIPE)" until issue 17; it never names a local file now). */
 int config_resolve(struct config *cfg, const char *recipe_url, const char *recipe_name, struct err *err);
 void config_release(struct config *cfg);
 

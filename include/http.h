@@ -49,6 +49,8 @@ struct http_opts {
 	int max_throttle_retries;  /* for 403/429 throttling, default 20 */
 	double backoff_base_ms;    /* first retry delay, default 500 ms (doubles, +-50% jitter) */
 	const char *user_agent;    /* default "coursectl/VERSION" */
+	double stall_warn_s;       /* say so on stderr after this long without progress, default 60 s
+				      (COURSECTL_STALL_WARN_S overrides) */
 };
 
 enum http_flags {
@@ -128,6 +130,9 @@ int http_interrupted(const struct http *h);
 #define HTTP_INTERRUPT_GRACE_S 5.0
 
 const struct http_stats *http_get_stats(const struct http *h);
+/* The throttle pause for X-Rate-Limit-Remaining `remaining`: (100 - remaining) / 10 s, at most
+ * 10 s, times a random 0.5 .. 1.5 (so clients do not fall into step with a server's bursts). */
+double http_pause_for(struct http *h, double remaining);
 const char *http_base_url(const struct http *h);
 
 /* 0 when url has the same scheme, host and port as the engine's base URL. */

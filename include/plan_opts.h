@@ -12,7 +12,7 @@
  *   plan_opts_release(&po);
  *
  * The options: --course ID (repeatable), --var NAME=VALUE (repeatable), --color auto|always|never,
- * --shard I/N, --fail-fast. --format stays with each command: their formats differ.
+ * --shard I/N, --fail-fast, --allow-outside DIR (repeatable). --format stays with each command: their formats differ.
  */
 #ifndef COURSECTL_PLAN_OPTS_H
 #define COURSECTL_PLAN_OPTS_H
@@ -35,6 +35,8 @@ struct plan_opts {
 	struct shard shard;       /* n == 0: no --shard */
 	int fail_fast;
 	int again;                /* --again: shift once more (no re-run guard, include/rerun.h) */
+	const char **allow;       /* --allow-outside DIR, borrowed from argv */
+	size_t nallow;
 };
 
 /* The help lines of the options shared word for word (--course, --var and --color are worded per
@@ -45,7 +47,9 @@ struct plan_opts {
 	"   --fail-fast            stop at the first course that fails (default: plan the others,\n"      \
 	"                          name the failed ones, exit 1)\n"                                      \
 	"   --again                move dates once more even where this recipe's shift_dates steps were\n" \
-	"                          applied already (by default such a course's dates are left alone)\n"
+	"                          applied already (by default such a course's dates are left alone)\n" \
+	"   --allow-outside DIR    let body_file: and from_file: read files in DIR too (by default only\n" \
+	"                          files inside the recipe's folder; a file holding the token never)\n"
 
 /* Arrays sized for argc options. plan_opts_release frees them. */
 void plan_opts_init(struct plan_opts *o, int argc);

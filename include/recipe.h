@@ -36,6 +36,8 @@
 #define PCRE2_CODE_UNIT_WIDTH 8
 #include <pcre2.h>
 
+struct err;
+
 /* ---------------------------------------------------------------- limits (hostile input) */
 
 #define RECIPE_MAX_BYTES     (1024 * 1024)  /* a recipe file */
@@ -148,6 +150,7 @@ struct recipe {
 	struct step *steps;
 	size_t nsteps;
 	struct ynode *root;
+	struct recipe_file *files;                /* every file read, newest first; in the arena */
 	void *arena;                              /* recipe-private allocations */
 };
 
@@ -158,7 +161,24 @@ struct recipe_var {
 struct recipe_opts {
 	const struct recipe_var *vars;
 	size_t nvars;
+	const char *const *allow_outside;         /* --allow-outside DIR: more folders body_file: and */
+	size_t nallow_outside;                    /* from_file: may read from (runner/paths_confine.c) */
 };
+
+/* A file the recipe read (body_file:, from_file:), kept so that once the token is known the run can
+ * refuse a recipe that would carry it (recipe_check_secret). In the arena. */
+struct recipe_file {
+	const char *path;                         /* the resolved path */
+	const char *what;                         /* "'pages.body_file'" */
+	const char *buf;
+	size_t len;
+	struct rpos pos;                          /* where the recipe names it */
+	struct recipe_file *next;
+};
+
+/* ERR_RECIPE, naming the file and the recipe's line, when a file the recipe read holds `secret`
+ * (the token); the message never contains the secret. 0 otherwise, or when secret is NULL or "". */
+int recipe_check_secret(const struct recipe *r, const char *secret, struct err *err);
 
 /* Load and check `path`. On success *out is the recipe and d->nerrors == 0; on any error *out is
  * NULL and every problem found is in `d`. Returns 0 or -1. */

@@ -4,7 +4,13 @@
  * URL of each page is requested verbatim (never computed: bookmark tokens are opaque) until a page
  * has none. The next URL must be on the configured origin -- the engine refuses it otherwise, and
  * the error names the foreign host. Pages of one list are fetched one after the other (each needs
- * the previous one's Link), different lists run concurrently.
+ * the previous one's Link), different lists run concurrently. A server that links back to a page
+ * it already gave (`Link: <same URL>; rel="next"`, or any longer cycle) would be followed forever
+ * -- 181,000 requests in 10 s in the review of issue 17 -- so each list remembers the URLs it has
+ * requested and stops with ERR_CORRUPT at the first repeat, and no list reads more than
+ * CANVAS_MAX_PAGES pages (a million objects at per_page=100; far beyond any course, and a bound on
+ * a server that invents fresh URLs for ever). Rejected: stopping at an empty page that still has
+ * a next link -- Canvas sends those legitimately when it filters after paging.
  *
  * Errors (API.md 1.2, 1.3): a 401 with WWW-Authenticate is the token (invalid, expired, revoked):
  * ERR_AUTH, and the whole run stops -- every further request would fail the same way and be
@@ -25,12 +31,16 @@
 #include <string.h>
 
 #include "buf.h"
+#include "json_guard.h"
 #include "msg.h"
+#include "secret_mask.h"
+#include "strmap.h"
 #include "xalloc.h"
 
 struct canvas {
 	struct http *http;
 	struct err fatal;         /* the first error that stopped the run */
+	size_t max_pages;         /* CANVAS_MAX_PAGES, or lower by COURSECTL_MAX_PAGES (tests) */
 };
 
 struct call {
@@ -40,6 +50,8 @@ struct call {
 	void *ud;
 	char *what;
 	cJSON *acc;               /* list: the elements so far */
+	struct strmap seen;       /* list: the page URLs requested (a repeat is a loop) */
+	size_t pages;             /* list: pages requested */
 };
 
 int canvas_new(struct canvas **out, const struct config *cfg, struct err *err)
@@ -55,6 +67,15 @@ int canvas_new(struct canvas **out, const struct config *cfg, struct err *err)
 	o.connect_timeout_ms = cfg->connect_timeout_ms;
 	o.max_body = cfg->max_body;
 	o.user_agent = cfg->user_agent;
+	secret_mask_set(cfg->token);   /* a server echoing it gets it printed masked */
+	cv->max_pages = CANVAS_MAX_PAGES;
+	if (getenv("COURSECTL_MAX_PAGES")) {   /* only lower: a test of the bound needs no 10,000 pages */
+		char *end;
+		long v = strtol(getenv("COURSECTL_MAX_PAGES"), &end, 10);
+
+		if (!*end && v > 0 && v < CANVAS_MAX_PAGES)
+			cv->max_pages = (size_t)v;
+	}
 	if (http_new(&cv->http, &o, err)) {
 		free(cv);
 		return err->code;
@@ -192,6 +213,10 @@ int canvas_response_error(struct err *err, const struct http_req *r, const char 
 	if (r->status >= 200 && r->status < 300)
 		return 0;
 	msg = canvas_error_message(r->resp.ptr, r->resp.len);
+	if (msg && (u = secret_mask(msg))) {   /* masked before err_set may cut it short */
+		free(msg);
+		msg = u;
+	}
 	u = http_redact_url(r->url);
 	if (r->status == 401 && r->www_authenticate) {
 		code = err_set(err, ERR_AUTH,
@@ -236,6 +261,7 @@ static void call_end(struct call *c, cJSON *json, const struct err *err)
 	if (c->cb)
 		c->cb(c->cv, json, err, c->ud);
 	cJSON_Delete(c->acc);
+	strmap_release(&c->seen);
 	free(c->what);
 	free(c);
 }
@@ -250,9 +276,17 @@ static void record_fatal(struct canvas *cv, const struct err *err)
 
 static cJSON *parse_body(const struct http_req *r, const char *what, struct err *err)
 {
-	cJSON *j = cJSON_ParseWithLength(r->resp.ptr ? r->resp.ptr : "", r->resp.len);
+	cJSON *j;
 	char *u;
 
+	/* a NUL in a string, an id a double cannot hold: refused, never mangled (json_guard.c) */
+	if (json_guard_text(r->resp.ptr ? r->resp.ptr : "", r->resp.len, what, err))
+		return NULL;
+	j = cJSON_ParseWithLength(r->resp.ptr ? r->resp.ptr : "", r->resp.len);
+	if (j && json_guard_ids(j, what, err)) {
+		cJSON_Delete(j);
+		return NULL;
+	}
 	if (!j) {
 		u = http_redact_url(r->url);
 		err_set(err, ERR_CORRUPT, "%s: the response to %s %s is not valid JSON (%zu bytes)", what, r->method, u,
@@ -313,12 +347,33 @@ static void on_page(struct http_req *r, void *ud)
 	while ((it = cJSON_DetachItemFromArray(j, 0)))
 		cJSON_AddItemToArray(c->acc, it);
 	cJSON_Delete(j);
+	if (r->link_next && (strmap_get(&c->seen, r->link_next) || c->pages >= c->cv->max_pages)) {
+		char *u = http_redact_url(r->link_next);
+
+		if (c->pages >= c->cv->max_pages)
+			err_set(&err, ERR_CORRUPT, "%s: Canvas still links to a next page after %zu pages (%s); stopping "
+				"the list there", c->what, c->pages, u);
+		else
+			err_set(&err, ERR_CORRUPT, "%s: Canvas's rel=\"next\" link leads back to a page already read "
+				"(%s): the list loops; stopping it after %zu page%s", c->what, u, c->pages,
+				c->pages == 1 ? "" : "s");
+		free(u);
+		call_end(c, NULL, &err);
+		return;
+	}
 	if (r->link_next) {
 		struct http_req *n = http_req_new("GET", r->link_next);
+
+		strmap_put(&c->seen, r->link_next, c);
+		c->pages++;
 
 		n->done = on_page;
 		n->ud = c;
 		http_submit(c->cv->http, n);
+		return;
+	}
+	if (json_guard_unique(c->acc, c->what, &err)) {
+		call_end(c, NULL, &err);
 		return;
 	}
 	j = c->acc;
@@ -341,6 +396,8 @@ void canvas_list(struct canvas *cv, const char *path, const char *what, canvas_c
 	r = http_req_new("GET", url);
 	free(url);
 	c->acc = cJSON_CreateArray();
+	strmap_put(&c->seen, r->url, c);
+	c->pages = 1;
 	r->done = on_page;
 	r->ud = c;
 	http_submit(cv->http, r);

@@ -4,9 +4,9 @@
  * to rehearse a recipe offline on a copy of a real course (canvas-sim --seed FILE). The file is
  * written to FILE.tmp and renamed, so an interrupted run never leaves a half file under FILE; on any
  * error nothing is written. Tokens are never part of the output (seeding canvas-sim needs --token).
- * The file holds student ids (overrides, submissions' owners): it is created with mode 0600 and
- * fchmod'ed before the first byte, whatever the umask or an old FILE.tmp's mode, as plans and
- * journals are (plan.c, journal.c).
+ * The file holds student ids (overrides, submissions' owners): runner/safefile.c writes it, as it
+ * writes plans -- mode 0600 before the first byte whatever the umask, and never through a symlink
+ * planted at FILE or FILE.tmp.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -22,6 +22,7 @@
 #include "config.h"
 #include "exitcode.h"
 #include "msg.h"
+#include "safefile.h"
 #include "snapshot.h"
 #include "xalloc.h"
 
@@ -48,40 +49,17 @@ static double now_s(void)
 
 static int write_out(const char *path, const char *text, struct err *err)
 {
-	char *tmp;
-	FILE *f = NULL;
-	int fd, rc = 0;
+	char *line;
+	int rc;
 
 	if (!path) {
 		if (fputs(text, stdout) == EOF || fputc('\n', stdout) == EOF)
 			return err_set(err, ERR_IO, "cannot write to standard output: %s", strerror(errno));
 		return 0;
 	}
-	tmp = xasprintf("%s.tmp", path);
-	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-	if (fd < 0) {
-		rc = err_set(err, ERR_IO, "cannot write '%s': %s", tmp, strerror(errno));
-		goto done;
-	}
-	/* an existing .tmp keeps its mode through O_TRUNC: make it private before the first byte */
-	if (fchmod(fd, 0600) || !(f = fdopen(fd, "w"))) {
-		rc = err_set(err, ERR_IO, "cannot make '%s' private: %s", tmp, strerror(errno));
-		close(fd);
-		remove(tmp);
-		goto done;
-	}
-	if (fputs(text, f) == EOF || fputc('\n', f) == EOF || fflush(f) || ferror(f) || fsync(fd)) {
-		rc = err_set(err, ERR_IO, "cannot write '%s': %s", tmp, strerror(errno));
-		fclose(f);
-		remove(tmp);
-		goto done;
-	}
-	if (fclose(f) || rename(tmp, path)) {
-		rc = err_set(err, ERR_IO, "cannot write '%s': %s", path, strerror(errno));
-		remove(tmp);
-	}
-done:
-	free(tmp);
+	line = xasprintf("%s\n", text);
+	rc = safefile_write(path, line, strlen(line), err);   /* 0600, never through a link */
+	free(line);
 	return rc;
 }
 

@@ -353,8 +353,10 @@ int config_resolve(struct config *cfg, const char *recipe_url, const char *recip
 		goto done;
 	}
 	verbosef("Canvas %s (from %s), token from %s", cfg->base_url, cfg->url_source, cfg->token_source);
-	cfg->user_agent = recipe_name ? xasprintf("coursectl/%s (+%s)", COURSECTL_VERSION, recipe_name)
-				      : xasprintf("coursectl/%s", COURSECTL_VERSION);
+	/* the version only: a recipe's path names a local folder (a user name, a course) and Canvas's
+	 * request logs are read by others (issue 17) */
+	(void)recipe_name;
+	cfg->user_agent = xasprintf("coursectl/%s", COURSECTL_VERSION);
 done:
 	profiles_free(pf);
 	return rc;

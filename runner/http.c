@@ -25,7 +25,15 @@
  *   connection refused / unknown host before any response   -> fail at once: the URL is wrong
  *   3xx                                                     -> error naming the target; never followed
  *   anything else                                           -> done(), the caller reads the status
- * Backoff: backoff_base_ms * 2^(n-1), +-50% jitter, at most 30 s.
+ * Backoff: backoff_base_ms * 2^(n-1), +-50% jitter, at most 30 s. The throttle pause gets the same
+ * +-50% jitter (http_pause_for): with a fixed pause, a client and a server that refuses in bursts
+ * at a fixed period (403s every 1.5 s in the review of issue 17) fall into step, and every retry
+ * lands in the next burst -- that run made no progress in 10 minutes.
+ *
+ * Stalls: when no request has got an answer other than a throttle or a retried failure for
+ * opts.stall_warn_s seconds (default 60; COURSECTL_STALL_WARN_S overrides it, for tests and for
+ * impatient people), the engine says so on stderr, and again each further period, so a run that is
+ * only waiting never looks hung.
  *
  * Interrupts (issue 16): the loop polls interrupt_pending() every turn (curl_multi_poll wakes at
  * least every 200 ms, and a signal cuts it short). On a signal the engine stops as after
@@ -74,6 +82,10 @@ struct http {
 	double abandon_at;        /* interrupted: when requests still in flight are abandoned */
 	struct http_req *inflight;/* the requests in flight, linked by run_next */
 	int ever_answered;        /* a response has come back from the server */
+	double last_progress;     /* when a request last finished (not throttled, not retried) */
+	double stall_noted;       /* when the last "no progress" note was printed */
+	long throttled_at_progress; /* st.throttled then */
+	long retries_at_progress;   /* st.retries then */
 	unsigned rng;
 	struct http_stats st;
 };
@@ -91,6 +103,15 @@ static double now_s(void)
 static double jitter(struct http *h)
 {
 	return 0.5 + (double)rand_r(&h->rng) / RAND_MAX;   /* 0.5 .. 1.5 */
+}
+
+double http_pause_for(struct http *h, double remaining)
+{
+	double pause = (100 - remaining) / 10.0;
+
+	if (pause > 10)
+		pause = 10;
+	return pause * jitter(h);
 }
 
 /* ---------------------------------------------------------------- URLs */
@@ -340,6 +361,15 @@ int http_new(struct http **out, const struct http_opts *opts, struct err *err)
 		h->o.max_throttle_retries = 20;
 	if (h->o.backoff_base_ms <= 0)
 		h->o.backoff_base_ms = 500;
+	if (getenv("COURSECTL_STALL_WARN_S")) {
+		char *end;
+		double v = strtod(getenv("COURSECTL_STALL_WARN_S"), &end);
+
+		if (end != getenv("COURSECTL_STALL_WARN_S") && !*end && v > 0)
+			h->o.stall_warn_s = v;
+	}
+	if (h->o.stall_warn_s <= 0)
+		h->o.stall_warn_s = 60;
 	h->base = http_normalize_base(opts->base_url, opts->insecure_http, err);
 	if (!h->base) {
 		free(h);
@@ -443,6 +473,9 @@ static void enqueue(struct http *h, struct http_req *r)
 
 static void finish(struct http *h, struct http_req *r)
 {
+	h->last_progress = now_s();
+	h->throttled_at_progress = h->st.throttled;
+	h->retries_at_progress = h->st.retries;
 	if (r->err.code || r->status >= 400)
 		h->st.failed++;
 	r->keep = 0;
@@ -649,21 +682,17 @@ static void adapt_window(struct http *h, const struct http_req *r, int throttled
 	if (throttled) {
 		h->window = h->window / 2 < 1 ? 1 : h->window / 2;
 		if (rem > -1e8 && rem < 100) {
-			double pause = (100 - rem) / 10.0;
+			double pause = http_pause_for(h, rem);
 
-			if (pause > 10)
-				pause = 10;
 			h->pause_until = now_s() + pause;
 			h->st.pause_seconds += pause;
 		}
 		return;
 	}
 	if (rem > -1e8 && rem < 100) {
-		double pause = (100 - rem) / 10.0;
+		double pause = http_pause_for(h, rem);
 
 		h->window = h->window / 2 < 1 ? 1 : h->window / 2;
-		if (pause > 10)
-			pause = 10;
 		if (now_s() + pause > h->pause_until) {
 			h->st.pause_seconds += pause;
 			h->pause_until = now_s() + pause;
@@ -823,15 +852,33 @@ static void abandon_inflight(struct http *h)
 	}
 }
 
+/* A run waiting on throttles or failing servers must not look hung: say so each stall_warn_s. */
+static void note_stall(struct http *h, double now)
+{
+	double since = h->stall_noted > h->last_progress ? h->stall_noted : h->last_progress;
+	long thr = h->st.throttled - h->throttled_at_progress, ret = h->st.retries - h->retries_at_progress;
+
+	if (h->stopped || now - since < h->o.stall_warn_s)
+		return;
+	h->stall_noted = now;
+	warnf("no progress for %.0f s: no request has finished since; Canvas throttled %ld answer%s (its rate "
+	      "limit) and %ld request%s %s retried; still trying (Ctrl-C stops)",
+	      now - h->last_progress, thr, thr == 1 ? "" : "s", ret, ret == 1 ? "" : "s", ret == 1 ? "was" : "were");
+}
+
 int http_run(struct http *h, struct err *err)
 {
 	int still;
 	CURLMsg *m;
 
 	(void)err;
+	if (!h->last_progress)
+		h->last_progress = now_s();
 	while (h->queue || h->running) {
 		double now = now_s(), next_time = now + 0.2;
 		long timeout_ms;
+
+		note_stall(h, now);
 
 		if (!h->interrupted && interrupt_pending()) {
 			h->interrupted = interrupt_pending();

@@ -183,7 +183,7 @@ static int lock_take(struct jlock *l, const char *journal, struct err *err)
 
 	l->path = xasprintf("%s.lock", journal);
 	for (tries = 0; tries < 20; tries++) {
-		fd = open(l->path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+		fd = open(l->path, O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0600);   /* never a planted link */
 		if (fd < 0) {
 			e = errno;
 			err_set(err, ERR_IO, "cannot create lock '%s': %s", l->path, strerror(e));

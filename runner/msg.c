@@ -9,9 +9,13 @@
 #include <ctype.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 #include <unistd.h>
+
+#include "secret_mask.h"
+#include "xalloc.h"
 
 static enum msg_level level = MSG_NORMAL;
 static int progress_drawn;
@@ -28,13 +32,20 @@ enum msg_level msg_get_level(void)
 
 static void vmsg(const char *prefix, const char *fmt, va_list ap)
 {
+	char *line, *masked;
+
 	assert(fmt[0] && fmt[strlen(fmt) - 1] != '\n');
 	if (progress_drawn) {
 		fputc('\n', stderr);
 		progress_drawn = 0;
 	}
 	fprintf(stderr, "coursectl: %s", prefix);
-	vfprintf(stderr, fmt, ap);
+	/* a server's words may echo the token: printed masked (secret_mask.c) */
+	line = xvasprintf(fmt, ap);
+	masked = secret_mask(line);
+	fputs(masked ? masked : line, stderr);
+	free(masked);
+	free(line);
 	fputc('\n', stderr);
 }
 

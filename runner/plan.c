@@ -31,6 +31,7 @@
 
 #include "buf.h"
 #include "jsonid.h"
+#include "safefile.h"
 #include "strmap.h"
 #include "version.h"
 #include "xalloc.h"
@@ -764,58 +765,21 @@ cJSON *plan_to_json(const struct plan *p)
 	return doc;
 }
 
-static int write_all(int fd, const char *s, size_t len)
-{
-	while (len) {
-		ssize_t w = write(fd, s, len);
-
-		if (w < 0 && errno == EINTR)
-			continue;
-		if (w <= 0)
-			return -1;
-		s += w;
-		len -= (size_t)w;
-	}
-	return 0;
-}
-
 int plan_write(const struct plan *p, const char *path, struct err *err)
 {
 	cJSON *doc = plan_to_json(p);
-	char *text = cJSON_Print(doc), *tmp = xasprintf("%s.tmp", path);
+	char *text = cJSON_Print(doc);
 	size_t len;
-	int fd, rc = 0;
+	int rc;
 
 	cJSON_Delete(doc);
-	if (!text) {
-		rc = err_set(err, ERR_GENERIC, "out of memory writing the plan");
-		goto done;
-	}
+	if (!text)
+		return err_set(err, ERR_GENERIC, "out of memory writing the plan");
 	len = strlen(text);
-	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-	if (fd < 0) {
-		rc = err_set(err, ERR_IO, "cannot write '%s': %s", tmp, strerror(errno));
-		goto done;
-	}
-	/* an existing .tmp keeps its mode through O_TRUNC: make it private before the first byte */
-	if (fchmod(fd, 0600)) {
-		rc = err_set(err, ERR_IO, "cannot make '%s' private: %s", tmp, strerror(errno));
-		close(fd);
-		unlink(tmp);
-		goto done;
-	}
-	if (write_all(fd, text, len) || write_all(fd, "\n", 1))
-		rc = err_set(err, ERR_IO, "cannot write '%s': %s", tmp, strerror(errno));
-	if (!rc && fsync(fd))
-		rc = err_set(err, ERR_IO, "cannot write '%s': %s", tmp, strerror(errno));
-	if (close(fd) && !rc)
-		rc = err_set(err, ERR_IO, "cannot write '%s': %s", tmp, strerror(errno));
-	if (!rc && rename(tmp, path))
-		rc = err_set(err, ERR_IO, "cannot write '%s': %s", path, strerror(errno));
-	if (rc)
-		unlink(tmp);
-done:
-	free(tmp);
+	text = xrealloc(text, len + 2);
+	memcpy(text + len, "\n", 2);
+	/* private, whole, never through a planted link (safefile.c) */
+	rc = safefile_write(path, text, len + 1, err);
 	free(text);
 	return rc;
 }

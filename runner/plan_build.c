@@ -299,7 +299,7 @@ static int plan_make(struct plan **out, struct canvas *cv, const struct recipe *
 int plan_recipe(struct plan **out, struct canvas **cv, struct config *cfg, const struct plan_opts *o,
 		const char *path, const char *undone, struct err *err)
 {
-	struct recipe_opts ro = { o->vars, o->nvars };
+	struct recipe_opts ro = { o->vars, o->nvars, o->allow, o->nallow };
 	struct diags d = DIAGS_INIT;
 	struct recipe *r = NULL;
 	struct course_list cl = COURSE_LIST_INIT;
@@ -316,7 +316,9 @@ int plan_recipe(struct plan **out, struct canvas **cv, struct config *cfg, const
 	if ((rc = plan_needs(r, &kinds, err)) ||
 	    (!r->nqueries && (rc = plan_opts_courses(o, NULL, r, &cl, err))))
 		goto done;
-	if ((rc = config_resolve(cfg, r->canvas_url, path, err)) || (rc = canvas_new(cv, cfg, err)))
+	/* the token is known from here: a recipe whose files hold it stops before Canvas is asked */
+	if ((rc = config_resolve(cfg, r->canvas_url, path, err)) || (rc = recipe_check_secret(r, cfg->token, err)) ||
+	    (rc = canvas_new(cv, cfg, err)))
 		goto done;
 	if (r->nqueries && (rc = plan_opts_courses(o, *cv, r, &cl, err)))
 		goto done;

@@ -27,6 +27,7 @@ void plan_opts_init(struct plan_opts *o, int argc)
 	o->courses = xcalloc((size_t)argc + 1, sizeof(*o->courses));
 	o->vars = xcalloc((size_t)argc + 1, sizeof(*o->vars));
 	o->var_names = xcalloc((size_t)argc + 1, sizeof(*o->var_names));
+	o->allow = xcalloc((size_t)argc + 1, sizeof(*o->allow));
 }
 
 void plan_opts_release(struct plan_opts *o)
@@ -38,6 +39,7 @@ void plan_opts_release(struct plan_opts *o)
 	free(o->var_names);
 	free(o->vars);
 	free(o->courses);
+	free(o->allow);
 	memset(o, 0, sizeof(*o));
 }
 
@@ -53,7 +55,8 @@ int plan_opts_parse(struct plan_opts *o, int argc, char **argv, int *i, struct e
 		o->again = 1;
 		return 1;
 	}
-	if (strcmp(a, "--course") && strcmp(a, "--var") && strcmp(a, "--color") && strcmp(a, "--shard"))
+	if (strcmp(a, "--course") && strcmp(a, "--var") && strcmp(a, "--color") && strcmp(a, "--shard") &&
+	    strcmp(a, "--allow-outside"))
 		return 0;
 	if (*i + 1 >= argc)
 		return err_set(err, ERR_USAGE, "option '%s' needs a value", a);
@@ -64,6 +67,8 @@ int plan_opts_parse(struct plan_opts *o, int argc, char **argv, int *i, struct e
 		if (recipe_parse_var_option(v, &o->vars[o->nvars], &o->var_names[o->nvars]))
 			return err_set(err, ERR_USAGE, "--var needs NAME=VALUE, not '%s'", v);
 		o->nvars++;
+	} else if (!strcmp(a, "--allow-outside")) {
+		o->allow[o->nallow++] = v;
 	} else if (!strcmp(a, "--shard")) {
 		if (shard_parse(v, &o->shard, err))
 			return err->code;

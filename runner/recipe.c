@@ -359,10 +359,12 @@ static void check_vars(struct rctx *cx, const struct ynode *n)
 		for (p = k->str; ok && p && *p; p++)
 			if (!isalnum((unsigned char)*p) && *p != '_')
 				ok = 0;
-		if (!ok)
+		if (!ok) {
 			rc_error(cx, &k->pos, "variable name '%s' must be letters, digits and _", k->str ? k->str : "");
-		else if (!strcmp(k->str, "env"))
-			rc_error(cx, &k->pos, "'env' is reserved (${env.NAME} reads the environment)");
+		} else if (!strcmp(k->str, "env")) {
+			recipe_vars_env_check(cx, v);   /* the names ${env.NAME} may read (recipe_vars.c) */
+			continue;
+		}
 		if (v->type != YN_SCALAR)
 			rc_error(cx, &v->pos, "variable '%s' must be a single value, not %s", k->str ? k->str : "",
 				 v->type == YN_MAP ? "a mapping" : "a list");

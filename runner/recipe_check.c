@@ -11,7 +11,10 @@
  *     dates_parse_iso, the one for Canvas's instants too);
  *   - time zones must exist in the system zone database (/usr/share/zoneinfo);
  *   - regexes are compiled with PCRE2 at check time (UTF mode), with JIT when the platform has it;
- *     a bad pattern reports PCRE2's message at the offending character.
+ *     a bad pattern reports PCRE2's message at the offending character;
+ *   - a file the recipe names (rc_read_file) must lie inside the recipe's folder or an
+ *     --allow-outside DIR (paths_confine.c), and is kept in r->files so that recipe_check_secret
+ *     can refuse the recipe once the token is known, if one of them holds it.
  * Diagnostics are kept in file order and capped at RECIPE_MAX_ERRORS.
  */
 #include <ctype.h>
@@ -27,6 +30,8 @@
 
 #include "buf.h"
 #include "dates.h"
+#include "err.h"
+#include "paths_confine.h"
 #include "recipe.h"
 #include "recipe_internal.h"
 #include "xalloc.h"
@@ -584,13 +589,21 @@ int rc_read_file(struct rctx *cx, const struct ynode *n, const char *what, size_
 	size_t got;
 	struct stat st;
 	int fd;
+	struct err cerr = ERR_INIT;
+	struct recipe_file *rf;
 
 	if (rc_string(cx, n, what, &name))
 		return -1;
-	path = name[0] == '/' || !cx->dir ? xstrdup(name) : xasprintf("%s/%s", cx->dir, name);
+	/* inside the recipe's folder or an --allow-outside DIR, after every symlink (paths_confine.c) */
+	if (confine_path(cx->dir ? cx->dir : ".", name, cx->o ? cx->o->allow_outside : NULL,
+			 cx->o ? cx->o->nallow_outside : 0, &path, &cerr)) {
+		rc_error(cx, &n->pos, "%s%s %s", cerr.code == ERR_NOTFOUND || cerr.code == ERR_IO ? "cannot read " : "",
+			 what, cerr.msg);
+		return -1;
+	}
 	/* open without blocking and check the type first: a FIFO named by a recipe would otherwise
-	 * hang validate in open() */
-	fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+	 * hang validate in open(); O_NOFOLLOW: the path is resolved, a symlink now is a swap */
+	fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC | O_NOFOLLOW);
 	if (fd < 0) {
 		rc_error(cx, &n->pos, "cannot read %s '%s': %s", what, path, strerror(errno));
 		free(path);
@@ -622,6 +635,14 @@ int rc_read_file(struct rctx *cx, const struct ynode *n, const char *what, size_
 	}
 	buf[got] = '\0';
 	fclose(f);
+	rf = rc_alloc(cx, sizeof(*rf));
+	rf->path = rc_strdup(cx, path);
+	rf->what = rc_strdup(cx, what);
+	rf->buf = buf;
+	rf->len = got;
+	rf->pos = n->pos;
+	rf->next = cx->r->files;
+	cx->r->files = rf;
 	free(path);
 	*out = buf;
 	if (len)
@@ -631,4 +652,56 @@ fail:
 	fclose(f);
 	free(path);
 	return -1;
+}
+
+/* 1 when `hay` holds `needle` (memmem is a GNU extension, not in _DEFAULT_SOURCE everywhere). */
+static int holds(const char *hay, size_t len, const char *needle, size_t n)
+{
+	size_t i;
+
+	for (i = 0; n <= len && i <= len - n; i++)
+		if (hay[i] == needle[0] && !memcmp(hay + i, needle, n))
+			return 1;
+	return 0;
+}
+
+int recipe_check_secret(const struct recipe *r, const char *secret, struct err *err)
+{
+	const struct recipe_file *f;
+	size_t n = secret ? strlen(secret) : 0;
+
+	for (f = r->files; n && f; f = f->next)
+		if (holds(f->buf, f->len, secret, n))
+			return err_set(err, ERR_RECIPE, "%s:%d:%d: %s '%s' holds the Canvas token; a recipe must never "
+				       "carry it into a plan or a page (nothing was read from Canvas or sent)",
+				       f->pos.file, f->pos.line, f->pos.col, f->what, f->path);
+	return 0;
+}
+
+/* vars: env: is the allow-list of ${env.NAME} (recipe_vars.c reads it; its form is checked here,
+ * where problems are placed). */
+void recipe_vars_env_check(struct rctx *cx, const struct ynode *list)
+{
+	size_t i;
+
+	if (list->type != YN_SEQ) {
+		rc_error(cx, &list->pos, "'vars.env' is the list of environment variables ${env.NAME} may read, "
+			 "such as [HOME, TERM_CODE]; 'env' cannot be a variable");
+		return;
+	}
+	for (i = 0; i < list->nkids; i++) {
+		const struct ynode *k = list->kids[i];
+		const char *p;
+		int ok = k->type == YN_SCALAR && (isalpha((unsigned char)k->str[0]) || k->str[0] == '_');
+
+		for (p = ok ? k->str : ""; *p; p++)
+			if (!isalnum((unsigned char)*p) && *p != '_')
+				ok = 0;
+		if (!ok)
+			rc_error(cx, &k->pos, "'vars.env' lists environment variable names (letters, digits and _), "
+				 "not '%s'", k->type == YN_SCALAR ? k->str : "a list or mapping");
+		else if (!strcmp(k->str, "CANVAS_API_TOKEN"))
+			rc_error(cx, &k->pos, "'vars.env' cannot list %s: a recipe must never carry the Canvas token",
+				 "CANVAS_API_TOKEN");
+	}
 }

@@ -17,6 +17,9 @@ void arena_own_regex(void *arena, pcre2_code *code);
  * an arena string (n->str itself when there is no '$'), or NULL after reporting each undefined
  * variable at its place (the column moved to the variable when it can be). */
 char *recipe_expand(struct rctx *cx, const struct ynode *n);
+/* Check `vars: {env: [NAME, ...]}`, the allow-list of ${env.NAME} (recipe_check.c; recipe_vars.c
+ * reads it). */
+void recipe_vars_env_check(struct rctx *cx, const struct ynode *list);
 
 /* Where variables come from, and where their problems go (recipe_vars.c, which calls no checking
  * helper: recipe_check.c is the layer above it). */

@@ -1,8 +1,15 @@
 /* runner/recipe_vars.c -- ${name}, ${env.NAME} and $${ in recipe strings.
  *
  * Sources, strongest first: --var name=value, the recipe's vars: mapping, the environment (only
- * through ${env.NAME}). ${env.CANVAS_API_TOKEN} is refused: a recipe is reviewed and committed,
- * and a token interpolated into it would end up in plans and logs. Variable values are used as
+ * through ${env.NAME}, and only for a NAME the recipe lists in `vars: {env: [NAME, ...]}`).
+ * ${env.CANVAS_API_TOKEN} is refused, listed or not: a recipe is reviewed and committed, and a
+ * token interpolated into it would end up in plans and logs. The allow-list exists because the
+ * environment of a CI job holds more secrets than the token (GITHUB_TOKEN, cloud keys, a
+ * password manager's session): a recipe from a pull request must not be able to print any of
+ * them into a plan comment; the list makes what a recipe reads from the environment visible in
+ * review. `env` was already a reserved name under vars:, so no recipe loses a variable.
+ * Rejected: a deny-list of secret-looking names (endless, and a miss leaks), a command-line
+ * allow-list (the reviewer of the recipe would not see it). Variable values are used as
  * they are (not expanded again), so a value cannot loop. "$${" is a literal "${".
  *
  * Layering: this file sits under the checking helpers (recipe_check.c), which call it from
@@ -39,6 +46,18 @@ static const char *lookup(const struct recipe_vars *rv, const char *name, const 
 		return v->type == YN_SCALAR ? v->str : NULL;
 	}
 	return NULL;
+}
+
+/* 1 when vars: env: lists `name` (the allow-list of ${env.NAME}; recipe_check.c checks its form). */
+static int env_allowed(const struct recipe_vars *rv, const char *name)
+{
+	const struct ynode *l = rv->vars ? rv->get(rv->vars, "env") : NULL;
+	size_t i;
+
+	for (i = 0; l && l->type == YN_SEQ && i < l->nkids; i++)
+		if (l->kids[i]->type == YN_SCALAR && !strcmp(l->kids[i]->str, name))
+			return 1;
+	return 0;
 }
 
 static void problem(const struct recipe_vars *rv, size_t off, const char *fmt, ...)
@@ -82,6 +101,10 @@ int recipe_vars_expand(const struct recipe_vars *rv, const char *s, struct buf *
 				if (!strcmp(name + 4, TOKEN_VARIABLE)) {
 					problem(rv, off, "${env.%s} is refused: a recipe must never carry the Canvas token",
 						TOKEN_VARIABLE);
+					bad = 1;
+				} else if (!env_allowed(rv, name + 4)) {
+					problem(rv, off, "${env.%s} is not allowed: a recipe reads only the environment "
+						"variables it lists under vars: (env: [%s])", name + 4, name + 4);
 					bad = 1;
 				} else if (!(val = getenv(name + 4))) {
 					problem(rv, off, "environment variable '%s' is not set", name + 4);

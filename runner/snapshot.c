@@ -34,6 +34,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "json_guard.h"
 #include "msg.h"
 #include "resource.h"
 #include "xalloc.h"
@@ -214,9 +215,14 @@ static void on_course(struct canvas *cv, cJSON *json, const struct err *err, voi
 	char id[32];
 	int i;
 
+	struct err e = ERR_INIT;
+
 	(void)cv;
 	if (err->code) {
 		fail(j, err);
+	} else if (json_guard_course(j->pid, json, &e)) {   /* another course's answer: json_guard.c */
+		cJSON_Delete(json);
+		fail(j, &e);
 	} else {
 		j->course = json;
 		snprintf(id, sizeof(id), "%lld", json_id(json));

@@ -45,7 +45,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		{ "empty", "" },
 		{ "term", "Spring 2026" },   /* the last --var of a name wins */
 	};
-	struct recipe_opts o = { vars, sizeof(vars) / sizeof(vars[0]) };
+	struct recipe_opts o = { .vars = vars, .nvars = sizeof(vars) / sizeof(vars[0]) };
 	struct diags d = DIAGS_INIT;
 	struct recipe *r = NULL;
 

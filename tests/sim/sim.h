@@ -55,6 +55,7 @@ struct sim_config {
 	int unauthorized_status;     /* 401 (legacy) or 403 for "user not authorized" */
 	int progress_delay_ms;       /* time a bulk_update job spends queued+running */
 	int lowercase_link;          /* send the header as "link" (tests case-insensitive parsing) */
+	int endless_link;            /* numbered lists always link a next page, past the end too */
 	int threads;                 /* MHD thread pool size; 0 = a thread per connection */
 	const char *const *tokens;   /* --token values: added to every seed loaded (borrowed) */
 	int ntokens;
@@ -347,7 +348,7 @@ void sim_stats_reset(struct sim *s);
 void sim_admin_free(struct sim *s);
 void sim_stats_count(struct sim *s, const char *method, const char *route, int status, int throttled);
 void sim_log_request(struct sim *s, const char *method, const char *path, const char *query,
-		     const char *body, size_t body_len, int status, const char *route);
+		     const char *body, size_t body_len, int status, const char *route, const char *user_agent);
 
 enum sim_script_action {
 	SCRIPT_RESPOND = 0,      /* answer status/headers/body without running the handler */

@@ -230,7 +230,7 @@ void sim_stats_count(struct sim *s, const char *method, const char *route, int s
 }
 
 void sim_log_request(struct sim *s, const char *method, const char *path, const char *query,
-		     const char *body, size_t body_len, int status, const char *route)
+		     const char *body, size_t body_len, int status, const char *route, const char *user_agent)
 {
 	cJSON *e = cJSON_CreateObject(), *parsed = NULL;
 
@@ -251,6 +251,8 @@ void sim_log_request(struct sim *s, const char *method, const char *path, const 
 	cJSON_AddNumberToObject(e, "status", status);
 	if (route)
 		cJSON_AddStringToObject(e, "route", route);
+	if (user_agent)
+		cJSON_AddStringToObject(e, "user_agent", user_agent);
 	cJSON_AddItemToArray(s->log, e);
 	/* Entries carry consecutive seq numbers, so their count is a subtraction: cJSON_GetArraySize()
 	 * walks the list, and at LOG_MAX entries that walk, under the lock, cut throughput by 7x. */

@@ -22,7 +22,8 @@ static void usage(FILE *fp)
 		"                  [--fail-rate P] [--drop-rate P] [--throttle on|off|429] [--hwm 600]\n"
 		"                  [--outflow 10] [--up-front 50] [--max 800] [--cost-get C] [--cost-write C]\n"
 		"                  [--per-page-max 100] [--random-seed N] [--unauthorized-status 401|403]\n"
-		"                  [--progress-delay-ms N] [--lowercase-link] [--threads N]\n");
+		"                  [--progress-delay-ms N] [--lowercase-link] [--endless-link]\n"
+		"                  [--threads N]\n");
 }
 
 static char *read_file(const char *path)
@@ -157,6 +158,9 @@ int main(int argc, char **argv)
 			s.cfg.threads = (int)v;
 		} else if (!strcmp(a, "--lowercase-link")) {
 			s.cfg.lowercase_link = 1;
+			takes = 0;
+		} else if (!strcmp(a, "--endless-link")) {
+			s.cfg.endless_link = 1;
 			takes = 0;
 		} else {
 			fprintf(stderr, "canvas-sim: unknown option '%s'\n", a);

@@ -125,7 +125,7 @@ void sim_reply_list(struct sim_req *rq, struct sim_resp *rs, cJSON *all, enum si
 			last = 1;
 		snprintf(num, sizeof(num), "%ld", pageno);
 		rels[nrels++] = (struct link_rel){ "current", link_url(rq->base, rq->path, rq->query, rq->nquery, num, per_page) };
-		if (pageno < last) {
+		if (pageno < last || rq->sim->cfg.endless_link) {   /* --endless-link: a server that never ends */
 			snprintf(num, sizeof(num), "%ld", pageno + 1);
 			rels[nrels++] = (struct link_rel){ "next", link_url(rq->base, rq->path, rq->query, rq->nquery, num, per_page) };
 		}

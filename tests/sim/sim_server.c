@@ -718,7 +718,8 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 	if (api) {
 		pthread_mutex_lock(&s->lock);
 		sim_stats_count(s, method, route, rs.drop ? 0 : rs.status, throttled);
-		sim_log_request(s, method, x.path, x.query, x.body, x.body_len, rs.drop ? 0 : rs.status, route);
+		sim_log_request(s, method, x.path, x.query, x.body, x.body_len, rs.drop ? 0 : rs.status, route,
+				header(c, "User-Agent"));
 		pthread_mutex_unlock(&s->lock);
 	}
 	ret = rs.drop ? MHD_NO : queue(c, &rs);

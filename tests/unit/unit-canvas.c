@@ -137,7 +137,10 @@ static void token_file_rules(void **state)
 	err_clear(&err);
 	assert_int_equal(config_resolve(&cfg, NULL, "Spring rollover", &err), 0);
 	assert_string_equal(cfg.token, "tok-123");
-	assert_non_null(strstr(cfg.user_agent, "(+Spring rollover)"));
+	/* the User-Agent names no local file (issue 17): the version only */
+	assert_null(strstr(cfg.user_agent, "Spring rollover"));
+	assert_int_equal(strncmp(cfg.user_agent, "coursectl/", 10), 0);
+	assert_null(strchr(cfg.user_agent, ' '));
 	config_release(&cfg);
 	/* blank lines and whitespace around the token are trimmed; a space inside is refused */
 	fd = open(path, O_WRONLY | O_TRUNC);

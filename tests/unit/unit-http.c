@@ -110,11 +110,40 @@ static void same_origin(void **state)
 	http_free(h);
 }
 
+/* The throttle pause has jitter (issue 17): 0.5 .. 1.5 times (100 - remaining) / 10 s, capped at
+ * 10 s before the jitter, and not the same every time. */
+static void pause_jitter(void **state)
+{
+	struct http *h = NULL;
+	struct err err = ERR_INIT;
+	struct http_opts o;
+	double p, lo = 1e9, hi = 0;
+	int i;
+
+	(void)state;
+	memset(&o, 0, sizeof(o));
+	o.base_url = "https://canvas.example.edu";
+	o.token = "t";
+	assert_int_equal(http_new(&h, &o, &err), 0);
+	for (i = 0; i < 200; i++) {
+		p = http_pause_for(h, 70);          /* 3 s before jitter */
+		assert_true(p >= 1.5 && p <= 4.5);
+		lo = p < lo ? p : lo;
+		hi = p > hi ? p : hi;
+	}
+	assert_true(hi - lo > 1.0);             /* spread, not one fixed value */
+	for (i = 0; i < 50; i++) {
+		p = http_pause_for(h, -500);        /* 60 s before the cap */
+		assert_true(p >= 5 && p <= 15);
+	}
+	http_free(h);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(link_next_found), cmocka_unit_test(link_next_variants), cmocka_unit_test(redact),
-		cmocka_unit_test(base_url_rules),  cmocka_unit_test(same_origin),
+		cmocka_unit_test(base_url_rules),  cmocka_unit_test(same_origin),    cmocka_unit_test(pause_jitter),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -839,7 +839,7 @@ static void test_field_table_holds_what_steps_make(void **state)
 		"tests/fixtures/calendar-rollover.yaml", "tests/fixtures/recipes/rollover-e2e.yaml",
 	};
 	static const struct recipe_var vars[] = { { "course", "4821" } };
-	struct recipe_opts o = { vars, 1 };
+	struct recipe_opts o = { .vars = vars, .nvars = 1 };
 	size_t i, nchanges = 0;
 	unsigned actions = 0;
 

@@ -54,7 +54,7 @@ static void dump(const char *name, const struct diags *d)
 static int load_bad(const char *text, size_t len, const char *var, struct diags *d)
 {
 	struct recipe_var v[1];
-	struct recipe_opts o = { v, 0 };
+	struct recipe_opts o = { .vars = v, .nvars = 0 };
 	struct recipe *r = (struct recipe *)1;
 	char *name = NULL;
 	int rc;
@@ -173,7 +173,18 @@ static const struct bad bad[] = {
 	  "variable 't' must be a single value, not a mapping", 2, NULL },
 	{ "var name with a dash", "version: 1\nvars:\n  my-var: 1\n" STEPS, 3, 3,
 	  "variable name 'my-var' must be letters, digits and _", 2, NULL },
-	{ "var named env", "version: 1\nvars: {env: x}\n" STEPS, 2, 8, "'env' is reserved", 2, NULL },
+	{ "vars.env is a list, not a variable", "version: 1\nvars: {env: x}\n" STEPS, 2, 13,
+	  "'vars.env' is the list of environment variables ${env.NAME} may read", 2, NULL },
+	{ "vars.env names variables", "version: 1\nvars: {env: [HOME, a-b]}\n" STEPS, 2, 20,
+	  "'vars.env' lists environment variable names (letters, digits and _), not 'a-b'", 2, NULL },
+	{ "vars.env cannot list the token", "version: 1\nvars: {env: [CANVAS_API_TOKEN]}\n" STEPS, 2, 14,
+	  "'vars.env' cannot list CANVAS_API_TOKEN", 2, NULL },
+	{ "an environment variable the recipe does not list", "version: 1\nvars: {env: [HOME]}\n"
+	  "description: at ${env.PATH}\n" STEPS, 3, 17,
+	  "${env.PATH} is not allowed: a recipe reads only the environment variables it lists under vars: "
+	  "(env: [PATH])", 2, NULL },
+	{ "no allow-list, no environment", "version: 1\ndescription: ${env.HOME}\n" STEPS, 2, 14,
+	  "${env.HOME} is not allowed", 2, NULL },
 	{ "vars a list", "version: 1\nvars: [a]\n" STEPS, 2, 7,
 	  "expected a mapping of names to values for 'vars'", 2,
 	  NULL },
@@ -185,8 +196,8 @@ static const struct bad bad[] = {
 	  2, 14, "undefined variable 'term'", 2, NULL },
 	{ "the token is refused", "version: 1\ndescription: t ${env.CANVAS_API_TOKEN}\n" STEPS, 2, 16,
 	  "${env.CANVAS_API_TOKEN} is refused", 2, NULL },
-	{ "unset environment variable", "version: 1\ndescription: ${env.RECIPE_CORE_UNSET_VAR}\n" STEPS, 2,
-	  14,
+	{ "unset environment variable", "version: 1\nvars: {env: [RECIPE_CORE_UNSET_VAR]}\n"
+	  "description: ${env.RECIPE_CORE_UNSET_VAR}\n" STEPS, 3, 14,
 	  "environment variable 'RECIPE_CORE_UNSET_VAR' is not set", 2, NULL },
 	{ "unterminated ${", "version: 1\ndescription: ab ${term\n" STEPS, 2, 17,
 	  "unterminated or empty variable reference (write $${ for a literal ${)", 2, NULL },
@@ -501,7 +512,7 @@ static void test_var_order(void **state)
 {
 	static const char text[] = "version: 1\nvars: {c: 1}\ncourses: [\"${c}\"]\n" STEPS;
 	struct recipe_var v[2] = { { "c", "0001" }, { "c", "0002" } };
-	struct recipe_opts o = { v, 2 };
+	struct recipe_opts o = { .vars = v, .nvars = 2 };
 	struct diags d = DIAGS_INIT;
 	struct recipe *r = NULL;
 

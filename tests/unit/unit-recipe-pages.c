@@ -106,7 +106,7 @@ static int teardown(void **state)
 static struct recipe *load(const char *steps, struct diags *d)
 {
 	struct recipe *r = NULL;
-	struct recipe_opts o = { NULL, 0 };
+	struct recipe_opts o = { .vars = NULL, .nvars = 0 };
 	size_t n = strlen(HEAD) + strlen(steps);
 	char *text = malloc(n + 1);
 	char name[128];

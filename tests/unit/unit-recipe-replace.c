@@ -27,7 +27,7 @@ static const char HEAD[] = "version: 1\ncourses: [1]\nvars: {term: Spring}\nstep
 static struct recipe *load(const char *steps, struct diags *d)
 {
 	struct recipe *r = NULL;
-	struct recipe_opts o = { NULL, 0 };
+	struct recipe_opts o = { .vars = NULL, .nvars = 0 };
 	size_t n = strlen(HEAD) + strlen(steps);
 	char *text = malloc(n + 1);
 

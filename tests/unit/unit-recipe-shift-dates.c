@@ -485,7 +485,7 @@ static void test_variables(void **state)
 		"      time_zone: ${zone}\n"
 		"  - shift_dates: {days: \"${offset}\"}\n";
 	static const struct recipe_var vars[] = { { "term_start", "2026-01-19" } };
-	struct recipe_opts o = { vars, 1 };
+	struct recipe_opts o = { .vars = vars, .nvars = 1 };
 	struct recipe *r = NULL;
 	struct diags d = DIAGS_INIT;
 	const struct rshift_dates *m;

@@ -322,7 +322,7 @@ static void test_failure_after_a_match_frees(void **state)
 static void test_bad_utf8_in_with_is_an_error(void **state)
 {
 	struct recipe_var v = { "bad", "\xff" };
-	struct recipe_opts o = { &v, 1 };
+	struct recipe_opts o = { .vars = &v, .nvars = 1 };
 	struct recipe *r = load_opts("[{pattern: a, with: '${bad}'}]", &o);
 	struct err err = ERR_INIT;
 	char *out;

@@ -1,0 +1,126 @@
+/* tests/unit/unit-json-guard.c -- a NUL in Canvas text, an id a double cannot hold, an id twice in
+ * a list and another course's answer are refused with a message naming the object
+ * (runner/json_guard.c). */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "json_guard.h"
+
+static void text(const char *body, const char *want)
+{
+	struct err err = ERR_INIT;
+	int rc = json_guard_text(body, strlen(body), "the pages of course 1", &err);
+
+	if (!want) {
+		if (rc)
+			fail_msg("'%s' refused: %s", body, err.msg);
+		return;
+	}
+	assert_int_equal(rc, ERR_CORRUPT);
+	if (!strstr(err.msg, want))
+		fail_msg("'%s': '%s' lacks '%s'", body, err.msg, want);
+}
+
+static void test_nul(void **state)
+{
+	(void)state;
+	text("[{\"id\":1,\"title\":\"a\"}]", NULL);
+	text("[{\"id\":1,\"title\":\"a\\\\u0000b\"}]", NULL);            /* \\u0000: a backslash, then text */
+	text("[{\"id\":1,\"title\":\"a\\\\\\u0000b\"}]", "object id 1, field 'title'");   /* \\ then \u0000 */
+	text("[{\"id\":1,\"t\":\"\\\"\"},{\"id\":7,\"body\":\"x\\u0000\"}]", "object id 7, field 'body'");
+	text("{\"id\":3,\"a\":{\"b\":[\"\\u0000\"]}}", "(\\u0000) in a string (object id 3, field 'b')");
+	text("{\"k\\u0000\":1}", "a field name");
+	text("\"outside\" \\u0000", NULL);                               /* not inside a string */
+	{
+		const char raw[] = "{\"id\":1,\"t\":\"a\0b\"}";
+		struct err err = ERR_INIT;
+
+		assert_int_equal(json_guard_text(raw, sizeof(raw) - 1, "x", &err), ERR_CORRUPT);
+		assert_non_null(strstr(err.msg, "a 0 byte"));
+	}
+}
+
+static void ids(const char *json, const char *want)
+{
+	struct err err = ERR_INIT;
+	cJSON *j = cJSON_Parse(json);
+	int rc;
+
+	assert_non_null(j);
+	rc = json_guard_ids(j, "the assignments of course 1", &err);
+	cJSON_Delete(j);
+	if (!want) {
+		if (rc)
+			fail_msg("'%s' refused: %s", json, err.msg);
+		return;
+	}
+	assert_int_equal(rc, ERR_CORRUPT);
+	if (!strstr(err.msg, want))
+		fail_msg("'%s': '%s' lacks '%s'", json, err.msg, want);
+}
+
+static void test_ids(void **state)
+{
+	(void)state;
+	ids("[{\"id\":51002,\"points\":2.5,\"quiz_id\":null,\"x_id\":\"12.5\"}]", NULL);
+	ids("[{\"id\":9007199254740991}]", NULL);
+	ids("[{\"id\":51002.5}]", "'id' 51002.5, which is not a whole number");
+	ids("[{\"id\":1,\"overrides\":[{\"assignment_id\":1e300}]}]", "'assignment_id' 1.0000000000000001e+300");
+	ids("[{\"id\":9007199254740993}]", "not an id a number can hold exactly");
+}
+
+static void unique(const char *json, const char *want)
+{
+	struct err err = ERR_INIT;
+	cJSON *j = cJSON_Parse(json);
+	int rc = json_guard_unique(j, "the modules of course 1", &err);
+
+	cJSON_Delete(j);
+	if (!want) {
+		assert_int_equal(rc, 0);
+		return;
+	}
+	assert_int_equal(rc, ERR_CORRUPT);
+	if (!strstr(err.msg, want))
+		fail_msg("'%s': '%s' lacks '%s'", json, err.msg, want);
+}
+
+static void test_unique(void **state)
+{
+	(void)state;
+	unique("[{\"id\":1},{\"id\":2},{\"name\":\"no id\"},{\"name\":\"no id\"}]", NULL);
+	unique("[{\"id\":1},{\"id\":2},{\"id\":1}]", "Canvas listed id 1 twice");
+	unique("[{\"page_id\":5,\"url\":\"a\"},{\"page_id\":5,\"url\":\"b\"}]", "listed id 5 twice");
+	unique("[{\"id\":\"7\"},{\"id\":\"7\"}]", "listed id 7 twice");
+}
+
+static void test_course(void **state)
+{
+	struct err err = ERR_INIT;
+	cJSON *c = cJSON_Parse("{\"id\":4822,\"name\":\"x\"}");
+
+	(void)state;
+	assert_int_equal(json_guard_course("4822", c, &err), 0);
+	assert_int_equal(json_guard_course("sis_course_id:A", c, &err), 0);
+	assert_int_equal(json_guard_course("4821", c, &err), ERR_CORRUPT);
+	assert_string_equal(err.msg, "course 4821: Canvas answered with course 4822 instead; refusing the answer "
+			    "(a proxy or cache between coursectl and Canvas?)");
+	cJSON_Delete(c);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_nul),
+		cmocka_unit_test(test_ids),
+		cmocka_unit_test(test_unique),
+		cmocka_unit_test(test_course),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
