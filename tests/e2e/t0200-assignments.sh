@@ -537,7 +537,10 @@ test_bulk_update_runs_through_progress() {
 }
 
 test_bulk_update_failure_saves_nothing() {
-	sim_start --progress-delay-ms 50
+	# a closed grading period over the second half of February (closed since 2025-03-05)
+	sim_start --seed "$(seed_with '.courses[0].grading_periods = [{"id": 41, "title": "Late Feb",
+		"start_date": "2025-02-16T05:00:00Z", "end_date": "2025-02-28T05:00:00Z",
+		"close_date": "2025-03-05T05:00:00Z"}]')" --progress-delay-ms 50
 	local before
 	before=$(state "$A")
 	# 90212 would be valid; 90213's due date falls after its lock date
@@ -548,11 +551,12 @@ test_bulk_update_failure_saves_nothing() {
 	expect_eq failed "$(jb .workflow_state)" "state"
 	expect_eq '[{"assignment_id":90213,"due_at":["must be between availability dates"]}]' "$(jb '.results | tojson')" "results"
 	expect_eq "$before" "$(state "$A")" "nothing saved"
-	# an override whose merged dates are out of order
-	ajson PUT "$C/assignments/bulk_update" '[{"id":90211,"all_dates":[{"id":3308,"due_at":"2025-02-20T04:59:59Z","lock_at":"2025-02-15T04:59:59Z"}]}]'
+	# an override moved into the closed grading period (SubmittablesGradingPeriodProtection)
+	ajson PUT "$C/assignments/bulk_update" '[{"id":90211,"all_dates":[{"id":3308,"due_at":"2025-02-20T04:59:59Z","lock_at":"2025-02-21T04:59:59Z"}]}]'
 	poll_progress "$(jb .id)" >/dev/null
-	expect_eq '[{"assignment_id":90211,"assignment_override_id":3308,"lock_at":["must be after due date"]}]' \
+	expect_eq '[{"assignment_id":90211,"assignment_override_id":3308,"due_at":["Cannot change an override due date to a date within a closed grading period"]}]' \
 		"$(jb '.results | tojson')" "override row"
+	expect_eq "$before" "$(state "$A")" "the override not saved"
 	# an unknown override id fails the job with a message object
 	ajson PUT "$C/assignments/bulk_update" '[{"id":90211,"all_dates":[{"base":true,"due_at":"2025-02-09T04:59:59Z"},{"id":9,"due_at":null}]}]'
 	poll_progress "$(jb .id)" >/dev/null
