@@ -565,6 +565,21 @@ test_bulk_update_failure_saves_nothing() {
 	expect_eq "$before" "$(state "$A")" "still nothing saved"
 }
 
+test_bulk_update_saves_override_dates_in_any_order() {
+	# Canvas validates no override date order (AssignmentOverride has no date validation;
+	# BulkUpdate#run only calls valid?): an override due after the lock date it inherits, or after
+	# its own lock date, is saved
+	sim_start --progress-delay-ms 0
+	ajson PUT "$C/assignments/bulk_update" '[{"id":90211,"all_dates":[{"base":true,"due_at":"2025-02-08T04:59:59Z","lock_at":"2025-02-10T04:59:59Z"},
+		{"id":3307,"due_at":"2025-02-11T04:59:59Z"},
+		{"id":3308,"due_at":"2025-02-20T04:59:59Z","unlock_at":"2025-01-27T05:00:00Z","lock_at":"2025-02-15T04:59:59Z"}]}]'
+	poll_progress "$(jb .id)" >/dev/null
+	expect_eq 'completed {"updated_count":1}' "$(jb '"\(.workflow_state) \(.results | tojson)"')" "saved"
+	expect_eq "2025-02-10T04:59:59Z|2025-02-11T04:59:59Z false|2025-02-20T04:59:59Z 2025-02-15T04:59:59Z" \
+		"$(state "$A[0] | \"\(.lock_at)|\(.overrides[0].due_at) \(.overrides[0] | has(\"lock_at\"))|\(.overrides[1].due_at) \(.overrides[1].lock_at)\"")" \
+		"the dates as sent"
+}
+
 test_bulk_update_request_checks() {
 	sim_start
 	api PUT "$C/assignments/bulk_update" -d 'id=90211'

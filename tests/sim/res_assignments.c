@@ -51,7 +51,7 @@
  *   force_updated_at). Quiz- and topic-linked assignments copy name/description/dates to the quiz and
  *   name/description to the topic (Assignment#update_quiz_or_discussion_topic). The PUT/POST answer
  *   shows the saved dates (no override collapse). Validation messages other than "must be between
- *   availability dates" (SHAPES.md) and "must be after due date" are our wording.
+ *   availability dates" (SHAPES.md) are our wording.
  * - Module items [6]: a save that renames or (un)publishes the assignment, or retitles its quiz or
  *   topic, gives the module items linking to them the new title and state (ContentTag.update_for via
  *   sim_module_items_sync), so a rename here shows in GET .../modules/:id/items as in Canvas.
@@ -88,7 +88,13 @@
  *   repeated id is 404). Permitted keys only. The job (Assignment::BulkUpdate#run) merges in memory,
  *   fails with {"message": "invalid assignment override id X for assignment Y"} on an unknown override,
  *   validates every changed assignment and its overrides, and saves nothing if any is invalid (results
- *   [{"assignment_id", field: [msg]}], override rows with assignment_override_id); else saves, mirrors,
+ *   [{"assignment_id", field: [msg]}], override rows with assignment_override_id); an override's
+ *   dates are never checked against each other nor against the dates it inherits: AssignmentOverride
+ *   (app/models/assignment_override.rb) has no date validation, Api::V1::AssignmentOverride
+ *   #interpret_assignment_override_data only parses them, and BulkUpdate#run's override.valid? runs
+ *   the model's validations (its override rows come from the grading period check alone). Rejected
+ *   (the sim until issue 15): "lock_at must be after due date" for an override due after the lock
+ *   date it inherits, which Canvas saves; else saves, mirrors,
  *   notifies, and reports {"updated_count": N} where N counts the assignments that actually changed.
  *   Base entries set only the keys supplied; override entries un-override a missing key. Date strings
  *   that do not parse become null there (Rails type casting; no regex check on this path). Fancy
@@ -715,29 +721,6 @@ static int check_assignment_dates(const cJSON *a, cJSON *errs)
 	}
 	if (hu && hl && un > lk) {
 		sim_errors_add(errs, "lock_at", "must be after unlock date");
-		n++;
-	}
-	return n;
-}
-
-/* The same on an override, with the base date where it does not override one. Plain strings. */
-static int check_override_dates(const cJSON *a, const cJSON *ov, cJSON *row)
-{
-	time_t v[NDATES];
-	int has[NDATES], n = 0;
-	size_t i;
-
-	for (i = 0; i < NDATES; i++)
-		has[i] = get_date(get(ov, date_keys[i]) ? ov : a, date_keys[i], &v[i]);
-	if (has[0] && has[1] && v[1] > v[0]) {
-		cJSON_AddItemToObject(row, "due_at", one_string("must be after unlock date"));
-		n++;
-	}
-	if (has[0] && has[2] && v[0] > v[2]) {
-		cJSON_AddItemToObject(row, "lock_at", one_string("must be after due date"));
-		n++;
-	} else if (has[1] && has[2] && v[1] > v[2]) {
-		cJSON_AddItemToObject(row, "lock_at", one_string("must be after unlock date"));
 		n++;
 	}
 	return n;
@@ -2065,7 +2048,6 @@ static char *bulk_merge(struct sim *s, cJSON *course, const cJSON *el, cJSON **a
 static void bulk_validate(const cJSON *course, int admin, const cJSON *a, const cJSON *copy, cJSON *results)
 {
 	cJSON *errs = cJSON_CreateObject(), *row, *e, *m, *msgs, *gprows = cJSON_CreateArray();
-	const cJSON *ov;
 
 	if (!admin)
 		check_grading_periods(course, a, copy, errs, gprows);
@@ -2082,15 +2064,7 @@ static void bulk_validate(const cJSON *course, int admin, const cJSON *a, const 
 		cJSON_AddItemToArray(results, row);
 	}
 	cJSON_Delete(errs);
-	cJSON_ArrayForEach(ov, get(copy, "overrides")) {
-		row = cJSON_CreateObject();
-		cJSON_AddNumberToObject(row, "assignment_id", (double)sim_id(copy));
-		cJSON_AddNumberToObject(row, "assignment_override_id", (double)sim_id(ov));
-		if (check_override_dates(copy, ov, row))
-			cJSON_AddItemToArray(results, row);
-		else
-			cJSON_Delete(row);
-	}
+	/* no date order check on the overrides: AssignmentOverride validates none (see the top) */
 	while (cJSON_GetArraySize(gprows))
 		cJSON_AddItemToArray(results, cJSON_DetachItemFromArray(gprows, 0));
 	cJSON_Delete(gprows);
