@@ -49,6 +49,10 @@ const struct resource *resource_find(const char *name);
  * dates as reply_to_topic_due_at / required_replies_due_at, its topic's id as discussion_topic_id;
  * without checkpoints, the empty list and has_sub_assignments: false removed (runner/resource.c). */
 void resource_flatten_checkpoints(cJSON *assignment);
+/* ... and its overrides: each shell override of the assignment takes its checkpoint overrides'
+ * dates under the same names, unlock_at and lock_at (runner/checkpoint_overrides.c). Called by
+ * resource_flatten_checkpoints. */
+void resource_flatten_checkpoint_overrides(cJSON *assignment);
 /* Remove the kind's derived fields from a fetched object, in place (an assignment is flattened
  * first: resource_flatten_checkpoints). */
 void resource_strip_derived(const struct resource *res, cJSON *obj);

@@ -54,7 +54,9 @@
  *          .../discussion_topics/:id/date_details (exec_checkpoint_field; issue 15, canvas-lms
  *          LearningObjectDatesController#update_checkpointed_assignment), never bulk_update, which
  *          would move the parent's dates and not its checkpoints'; it answers 204, so the unit
- *          re-reads the assignment with include[]=checkpoints;
+ *          re-reads the assignment with include[]=checkpoints; its overrides' checkpoint dates go
+ *          the same way, every write naming all of them, chained per discussion
+ *          (runner/checkpoint_overrides.c);
  *        - a discussion or announcement PUT carries `locked` as the object has it unless the plan
  *          changes it (keep_locked; an announcement PUT without it reopens comments, issue 15),
  *          and comments closed by hand that a date change reopened are closed again with one more
@@ -942,6 +944,24 @@ static const cJSON *date_details_reread(const struct unit *u, const cJSON *json)
 	return mine;
 }
 
+/* The live assignment a checkpoint unit writes through (its own, or its override's). */
+static cJSON *checkpoint_assignment(const struct unit *u)
+{
+	const struct xobj *ob = u->obj;
+	const char *a;
+	char *k;
+	cJSON *live;
+
+	if (ob->c0->kind == RES_ASSIGNMENT)
+		return ob->live;
+	if (!(a = item_parent(u)))
+		return NULL;
+	k = okey(ob->c0->course_id, RES_ASSIGNMENT, a);
+	live = strmap_get(&u->x->live, k);
+	free(k);
+	return live;
+}
+
 static void on_reread(struct canvas *cv, cJSON *json, const struct err *err, void *ud)
 {
 	struct unit *u = ud;
@@ -957,6 +977,17 @@ static void on_reread(struct canvas *cv, cJSON *json, const struct err *err, voi
 
 		read_back(u, mine ? mine : none, 1);
 		cJSON_Delete(none);
+	} else if (u->checkpoint) {   /* the discussion's assignment (checkpoint_overrides.c) */
+		const cJSON *mine;
+		cJSON *none = NULL;
+
+		resource_flatten_checkpoints(json);
+		exec_checkpoint_refresh(checkpoint_assignment(u), json);
+		mine = u->obj->c0->kind == RES_ASSIGNMENT ? json : exec_checkpoint_find_override(json, obj_id(u));
+		if (!mine)
+			none = cJSON_CreateObject();
+		read_back(u, mine ? mine : none, 1);
+		cJSON_Delete(none);
 	} else {
 		if (u->obj->c0->kind == RES_ASSIGNMENT)
 			resource_flatten_checkpoints(json);   /* its checkpoints' dates by their names */
@@ -969,7 +1000,9 @@ static void on_reread(struct canvas *cv, cJSON *json, const struct err *err, voi
 static void submit_reread(struct unit *u)
 {
 	const struct xobj *ob = u->obj;
-	char *path = exec_object_path(ob->c0->kind, ob->c0->course_id, obj_id(u), item_parent(u), 1);
+	int via = u->checkpoint && ob->c0->kind == RES_ASSIGNMENT_OVERRIDE;   /* re-read its assignment */
+	char *path = exec_object_path(via ? RES_ASSIGNMENT : ob->c0->kind, ob->c0->course_id,
+				      via ? item_parent(u) : obj_id(u), item_parent(u), 1);
 	char *what = xasprintf("%s %s of course %s", plan_kind_name(ob->c0->kind), obj_id(u), ob->c0->course_id);
 
 	u->phase = 2;
@@ -993,10 +1026,12 @@ static void send_object(struct unit *u, int create)
 	if (create) {
 		path = exec_create_path(ob->c0->kind, ob->c0->course_id, item_parent(u));
 	} else if (u->checkpoint) {
-		/* the Learning Object Dates API of the assignment's topic (exec_checkpoint_field) */
+		/* the Learning Object Dates API of the assignment's topic (exec_checkpoint_field), naming
+		 * every checkpoint override (checkpoint_overrides.c) */
 		cJSON_Delete(body);
-		body = cJSON_Duplicate(u->sent, 1);
-		path = exec_checkpoint_path(ob->c0->course_id, ob->live);
+		body = exec_checkpoint_body(checkpoint_assignment(u),
+					    ob->c0->kind == RES_ASSIGNMENT ? NULL : obj_id(u), u->sent);
+		path = exec_checkpoint_path(ob->c0->course_id, checkpoint_assignment(u));
 	} else {
 		path = exec_object_path(ob->c0->kind, ob->c0->course_id, obj_id(u), item_parent(u), 0);
 	}
@@ -2254,6 +2289,14 @@ static int chain_stage(const struct exec *x, struct unit *u)
 		if (u->type == U_CREATE || has_pos || moves || news)
 			return 3;
 		return -1;
+	}
+	if (u->checkpoint && (k == RES_ASSIGNMENT_OVERRIDE || exec_checkpoint_has_overrides(u->obj->live))) {
+		/* one discussion's checkpoint writes one after the other, each naming every override as
+		 * the one before left it (checkpoint_overrides.c) */
+		snprintf(u->key2, sizeof(u->key2), "%s", k == RES_ASSIGNMENT ? c0->id :
+			 u->obj->live_parent[0] ? u->obj->live_parent : c0->parent ? c0->parent : "");
+		u->key1 = (double)u->order;
+		return 7;
 	}
 	if (k == RES_DATE_OVERRIDE) {   /* one topic's overrides one after the other (exec_date_details.c) */
 		snprintf(u->key2, sizeof(u->key2), "%s", u->obj->live_parent[0] ? u->obj->live_parent :

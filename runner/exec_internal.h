@@ -31,10 +31,30 @@ int exec_is_bulk_field(enum resource_kind kind, const char *field);
  * resource_flatten_checkpoints) is written through PUT .../discussion_topics/:id/date_details:
  * reply_to_topic_due_at, required_replies_due_at, and unlock_at / lock_at, which Canvas sets on
  * both checkpoints and the parent (issue 15, CURRENT.md 12; LearningObjectDatesController
- * #update_checkpointed_assignment). Such a write is a flat JSON body of those names, answered 204. */
+ * #update_checkpointed_assignment). Such a write is a JSON body of those names, answered 204; an
+ * override of such an assignment has the same four (exec_checkpoint_override_field). */
 int exec_checkpoint_field(enum resource_kind kind, const cJSON *live, const char *field);
 /* The date_details path of that assignment's topic (live's discussion_topic_id). Malloced. */
 char *exec_checkpoint_path(const char *course_id, const cJSON *live);
+
+/* A checkpointed discussion's overrides (runner/checkpoint_overrides.c): an override of its
+ * assignment, flattened by resource_flatten_checkpoint_overrides, is written by the same PUT
+ * .../date_details, which names every override of the discussion. */
+/* 1 when the (flattened) assignment has checkpoint overrides. */
+int exec_checkpoint_has_overrides(const cJSON *assignment);
+/* 1 when `field` of override `live` is one of its checkpoint dates (reply_to_topic_due_at,
+ * required_replies_due_at, unlock_at, lock_at) written through date_details. */
+int exec_checkpoint_override_field(const cJSON *live, const char *field);
+/* The date_details body writing `fields` ({plan field: value}) of the assignment (override_id
+ * NULL) or of its override override_id: the assignment's fields at the top level, and, when it
+ * has checkpoint overrides, every one of them in assignment_overrides[] with its id, target and
+ * dates from `assignment` (live), `fields` replacing those of override_id. Malloced. */
+cJSON *exec_checkpoint_body(const cJSON *assignment, const char *override_id, const cJSON *fields);
+/* Copy the checkpoint dates of a re-read (flattened) assignment into its live copy and the live
+ * copies of its overrides, so the next write of the discussion starts from them. */
+void exec_checkpoint_refresh(cJSON *live, const cJSON *reread);
+/* The override `id` among the assignment's overrides, or NULL. */
+const cJSON *exec_checkpoint_find_override(const cJSON *assignment, const char *id);
 
 /* The path of one object ("/api/v1/..."), for PUT, DELETE and GET: pages as page_id:N (API.md
  * 7.1), module items under `parent` (their module), overrides under `parent` (their assignment),

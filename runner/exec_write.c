@@ -159,6 +159,8 @@ const char *exec_param_name(enum resource_kind kind, const char *field, int crea
 
 int exec_checkpoint_field(enum resource_kind kind, const cJSON *live, const char *field)
 {
+	if (kind == RES_ASSIGNMENT_OVERRIDE)
+		return exec_checkpoint_override_field(live, field);
 	if (kind != RES_ASSIGNMENT || !field ||
 	    !cJSON_GetArraySize(cJSON_GetObjectItemCaseSensitive(live, "checkpoints")))
 		return 0;

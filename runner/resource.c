@@ -65,7 +65,8 @@ static const struct resource table[RES_NKINDS] = {
 		.wrapper = "assignment_override",
 		.id_field = "id",
 		.name_field = "title",
-		.date_fields = LIST("due_at", "unlock_at", "lock_at"),
+		/* a checkpointed discussion's: its checkpoints' (runner/checkpoint_overrides.c) */
+		.date_fields = LIST("due_at", "unlock_at", "lock_at", "reply_to_topic_due_at", "required_replies_due_at"),
 		.html_fields = LIST(NULL),
 		.derived_fields = LIST("all_day", "all_day_date"),
 	},
@@ -232,6 +233,7 @@ void resource_flatten_checkpoints(cJSON *a)
 	v = cJSON_GetObjectItemCaseSensitive(topic, "id");
 	if (cJSON_IsNumber(v) && !cJSON_HasObjectItem(a, "discussion_topic_id"))
 		cJSON_AddNumberToObject(a, "discussion_topic_id", v->valuedouble);
+	resource_flatten_checkpoint_overrides(a);
 }
 
 void resource_strip_derived(const struct resource *res, cJSON *obj)
