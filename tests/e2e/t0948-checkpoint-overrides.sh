@@ -143,6 +143,10 @@ assignment_override 9493 reply_to_topic_due_at 2026-02-21T17:00:00Z
 assignment_override 9493 unlock_at 2026-02-16T17:00:00Z" \
 		"$(jq -r '.changes[] | "\(.kind) \(.id) \(.field) \(.after)"' "$LOGDIR/plan.json")" "the planned changes"
 	expect_eq 0 "$(jq '.skipped | length' "$LOGDIR/plan.json")" "nothing skipped"
+	# the HTML calendar shows each of them as the discussion's
+	run plan.html plan --format html "$LOGDIR/shift.yaml"
+	expect_eq 7 "$(grep -o 'data-kind="discussion_topic" title="checkpointed discussion, assignment[a-z ]* 94[89][0-9]' \
+		"$LOGDIR/plan.html" | wc -l)" "seven discussion chips in the calendar"
 	local since
 	since=$(curl -s "$SIM_URL/__sim/requests" | jq 'if length > 0 then .[-1].seq + 1 else 0 end')
 	run apply.out apply --yes --journal "$LOGDIR/j.jsonl" "$LOGDIR/shift.yaml"
