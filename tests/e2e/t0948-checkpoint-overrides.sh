@@ -26,7 +26,9 @@
 #   - a 7-day shift: the plan moves the overrides' dates (not the student's replies' due date,
 #     which it does not override); apply writes them through date_details only, each PUT naming
 #     both rows; the sim holds every planned after on the children; a second plan starts where
-#     the first ended; rollback gives exactly the seed.
+#     the first ended; rollback gives exactly the seed;
+#   - in a published course with students, the plan counts a notification for each checkpoint
+#     override due date it moves, and the sim records exactly those.
 
 t_seed() {
 	cat >"$LOGDIR/seed.json" <<'EOF'
@@ -191,4 +193,27 @@ assignment_override 9493 unlock_at 2026-02-16T17:00:00Z" \
 	expect_eq 0 "$RC" "rollback exit code ($(cat "$LOGDIR/rb.out.err"))"
 	state_snap back.json
 	state_same seed.json back.json "apply + rollback of the checkpoint overrides"
+}
+
+test_checkpoint_override_notifications_counted() {
+	# published, with students, the discussion created long ago: each checkpoint override whose due
+	# date moves notifies (AssignmentOverride#notify_change?), one record per override in the sim
+	# and one per change in the plan
+	jq '.courses[0].workflow_state = "available" | .courses[0].total_students = 2
+		| .courses[0].assignments[0].created_at = "2025-12-01T00:00:00Z"' "$(t_seed)" >"$LOGDIR/pub.json"
+	sim_start --seed "$LOGDIR/pub.json"
+	printf 'version: 1\ncourses: [948]\nsteps:\n  - name: One week later\n    shift_dates:\n      days: 7\n' \
+		>"$LOGDIR/shift.yaml"
+	run plan.json plan --format json "$LOGDIR/shift.yaml"
+	expect_eq 0 "$RC" "plan exit code ($(cat "$LOGDIR/plan.json.err"))"
+	expect_eq "assignment_override 9490 reply_to_topic_due_at|assignment_override 9490 required_replies_due_at|assignment_override 9493 reply_to_topic_due_at" \
+		"$(jq -r '[.changes[] | select(.notifies) | "\(.kind) \(.id) \(.field)"] | join("|")' "$LOGDIR/plan.json")" \
+		"the changes that notify"
+	expect_eq 3 "$(jq '.summary.notifications' "$LOGDIR/plan.json")" "summary.notifications"
+	run apply.out apply --yes --journal "$LOGDIR/j.jsonl" "$LOGDIR/shift.yaml"
+	expect_eq 0 "$RC" "apply exit code ($(cat "$LOGDIR/apply.out.err"))"
+	expect_eq 3 "$(stats .notifications_sent)" "notifications_sent after apply"
+	expect_eq "9491 9492 9494" "$(curl -s "$SIM_URL/__sim/notifications" | jq -r '[.[] | select(.type ==
+		"assignment_due_date_changed" and .kind == "assignment_override") | .id] | sort | map(tostring) | join(" ")')" \
+		"one per checkpoint override"
 }

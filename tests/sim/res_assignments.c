@@ -2529,6 +2529,15 @@ void sim_checkpoint_dates_put(struct sim_req *rq, struct sim_resp *rs, cJSON *to
 		sim_time_format(time(NULL), when);
 		sim_set_str(copy, "updated_at", when);
 	}
+	/* a checkpoint override whose due date changed notifies as any override does
+	 * (AssignmentOverride#notify_change?; the checkpoint takes the parent's workflow_state) */
+	for (i = 0; i < 2; i++) {
+		const cJSON *old = checkpoint_of(a, ckpt_tags[i]), *o;
+
+		if ((c = checkpoint_of(copy, ckpt_tags[i])) != NULL)
+			cJSON_ArrayForEach(o, get(c, "overrides"))
+				notify_override(rq->sim, rq->course, copy, sim_find_id_num(get(old, "overrides"), sim_id(o)), o);
+	}
 	cJSON_ReplaceItemViaPointer(sim_course_kind(rq->course, "assignments"), a, copy);
 	/* prefer_assignment_availability_dates: the topic's own dates give way to the assignment's */
 	if (sim_str(copy, "unlock_at")) {
