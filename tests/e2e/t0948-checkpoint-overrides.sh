@@ -28,7 +28,8 @@
 #     both rows; the sim holds every planned after on the children; a second plan starts where
 #     the first ended; rollback gives exactly the seed;
 #   - in a published course with students, the plan counts a notification for each checkpoint
-#     override due date it moves, and the sim records exactly those.
+#     override due date it moves, and the sim records exactly those;
+#   - a due date shifted to midnight in the token user's zone is planned and stored at 23:59:59.
 
 t_seed() {
 	cat >"$LOGDIR/seed.json" <<'EOF'
@@ -216,4 +217,24 @@ test_checkpoint_override_notifications_counted() {
 	expect_eq "9491 9492 9494" "$(curl -s "$SIM_URL/__sim/notifications" | jq -r '[.[] | select(.type ==
 		"assignment_due_date_changed" and .kind == "assignment_override") | .id] | sort | map(tostring) | join(" ")')" \
 		"one per checkpoint override"
+}
+
+test_checkpoint_override_fancy_midnight() {
+	# the token user in Denver: Section 2's topic due date shifted to 00:00 Denver is stored at
+	# 23:59:59 that day (AssignmentOverride#due_at=, CanvasTime.fancy_midnight); the plan says so
+	jq '.user_time_zone = "America/Denver"
+		| (.courses[0].assignments[0].checkpoints[0].overrides[0].due_at) = "2026-02-13T07:00:00Z"' \
+		"$(t_seed)" >"$LOGDIR/denver.json"
+	sim_start --seed "$LOGDIR/denver.json"
+	printf 'version: 1\ncourses: [948]\nsteps:\n  - name: One week later\n    shift_dates:\n      days: 7\n' \
+		>"$LOGDIR/shift.yaml"
+	run plan.json plan --format json "$LOGDIR/shift.yaml"
+	expect_eq 0 "$RC" "plan exit code ($(cat "$LOGDIR/plan.json.err"))"
+	expect_eq "2026-02-21T06:59:59Z" \
+		"$(jq -r '.changes[] | select(.id == 9490 and .field == "reply_to_topic_due_at") | .after' "$LOGDIR/plan.json")" \
+		"planned at 23:59:59 Denver"
+	run apply.out apply --yes --journal "$LOGDIR/j.jsonl" "$LOGDIR/shift.yaml"
+	expect_eq 0 "$RC" "apply exit code ($(cat "$LOGDIR/apply.out.err"))"
+	expect_eq "2026-02-21T06:59:59Z" \
+		"$(state "$A.checkpoints[0].overrides[] | select(.id == 9491) | .due_at")" "stored so"
 }
