@@ -128,7 +128,8 @@ int exec_checkpoint_override_field(const cJSON *live, const char *field)
 		!strcmp(field, "lock_at"));
 }
 
-/* One entry of assignment_overrides[]: override o's id, target and dates, `fields` replacing them. */
+/* One entry of assignment_overrides[]: override o's id, target and dates, `fields` replacing them.
+ * A new tree: the caller adds it to a body or cJSON_Deletes it. */
 static cJSON *entry(const cJSON *o, const cJSON *fields)
 {
 	static const char *const targets[] = { "student_ids", "course_section_id", "group_id" };
@@ -155,6 +156,7 @@ static cJSON *entry(const cJSON *o, const cJSON *fields)
 	return e;
 }
 
+/* A new tree (include/exec_internal.h): the caller cJSON_Deletes it. */
 cJSON *exec_checkpoint_body(const cJSON *assignment, const char *override_id, const cJSON *fields)
 {
 	cJSON *body = cJSON_CreateObject(), *arr, *f;
