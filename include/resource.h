@@ -69,6 +69,9 @@ struct resource {
 	unsigned moves : 1;        /* moves between parents by a write of its parent_field (an item's
 	                            * module_id, API.md 6.2): its parent is in its fields, and may be a
 	                            * create of the same plan */
+	unsigned elsewhere_via_parent : 1;  /* its writes_elsewhere fields are written, and read back,
+	                                     * through its parent's elsewhere hooks and path (a
+	                                     * checkpointed discussion's overrides) */
 	unsigned written_as_set : 1;  /* written as the whole set of its parent's children, one write
 	                               * after the other (date_details: exec_date_details.c) */
 	const char *wrapper;       /* PUT/POST parameter wrapper, "assignment"; NULL for flat (discussions) */
@@ -114,8 +117,20 @@ struct resource {
 	/* 1 when writing `field` of this object (live: as read) goes elsewhere than path.update: a
 	 * checkpointed discussion's dates through date_details. */
 	int (*writes_elsewhere)(const cJSON *live, const char *field);
-	/* The path those fields are written to (PUT, a flat JSON body of them). Malloced. */
+	/* The path those fields are written to (PUT, a JSON body of them). Malloced. live: the object
+	 * written through (its parent's, elsewhere_via_parent). */
 	char *(*elsewhere_path)(const char *course, const cJSON *live);
+	/* The body of such a write of `fields` ({field: value}) of `live` (child NULL) or of its child
+	 * `child` (an elsewhere_via_parent kind's object, by id); NULL hook: `fields` as they are.
+	 * Malloced. */
+	cJSON *(*elsewhere_body)(const cJSON *live, const char *child, const cJSON *fields);
+	/* 1 when such writes of `live` (and of its children) name a whole set, so that they must go one
+	 * after the other, each from what the one before left (a checkpointed discussion with
+	 * checkpoint overrides). NULL: never. */
+	int (*elsewhere_chained)(const cJSON *live);
+	/* Copy what a re-read (normalized) after such a write shows into the live copy and its
+	 * children's, for the next write of the set. NULL: nothing to copy. */
+	void (*elsewhere_refresh)(cJSON *live, const cJSON *reread);
 	/* 1 when live object o is the object a create with fields `after` makes, for kinds that are
 	 * not found by name (module items: by type and content). */
 	int (*same_create)(const cJSON *after, const cJSON *o);
@@ -161,6 +176,9 @@ cJSON *object_children(enum resource_kind kind, const cJSON *obj);
  * without checkpoints, the empty list and has_sub_assignments: false removed
  * (runner/resource_assignment.c). */
 void resource_flatten_checkpoints(cJSON *assignment);
+/* 1 when an override of such an assignment (flattened with it) is a checkpointed discussion's:
+ * it carries the checkpoints' due dates under those names (runner/resource_assignment.c). */
+int resource_checkpoint_override(const cJSON *override);
 /* Remove the kind's derived fields from a fetched object, in place, after its normalize hook (an
  * assignment's checkpoints are flattened first). */
 void resource_strip_derived(const struct resource *res, cJSON *obj);

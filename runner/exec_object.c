@@ -10,7 +10,11 @@
  *     .../discussion_topics/:id/date_details (exec_checkpoint_field; issue 15, canvas-lms
  *     LearningObjectDatesController#update_checkpointed_assignment), never bulk_update, which
  *     would move the parent's dates and not its checkpoints'; it answers 204, so the unit
- *     re-reads the assignment with include[]=checkpoints;
+ *     re-reads the assignment with include[]=checkpoints; its overrides' checkpoint dates go the
+ *     same way (the override row's writes_elsewhere, written through its parent:
+ *     elsewhere_via_parent), every write naming all of them (elsewhere_body), chained per
+ *     discussion when it has such overrides (elsewhere_chained; exec_order.c, stage 7), each
+ *     starting from what the re-read before left (elsewhere_refresh; runner/resource_assignment.c);
  *   - a discussion or announcement PUT carries `locked` as the object has it unless the plan
  *     changes it (exec_keep_locked; an announcement PUT without it reopens comments, issue 15),
  *     and comments closed by hand that a date change reopened are closed again with one more
@@ -88,6 +92,31 @@ cJSON *exec_date_siblings(const struct unit *u)
 	return t ? object_children(resource_get(c0->kind)->parent_kind, t) : NULL;
 }
 
+/* ---------------------------------------------------------------- writes elsewhere */
+
+const char *exec_checkpoint_owner_id(const struct unit *u)
+{
+	return resource_get(u->obj->c0->kind)->elsewhere_via_parent ? exec_item_parent(u) : exec_obj_id(u);
+}
+
+cJSON *exec_checkpoint_owner(const struct unit *u)
+{
+	const struct plan_change *c0 = u->obj->c0;
+	const struct resource *res = resource_get(c0->kind);
+	const char *id;
+	char *k;
+	cJSON *o;
+
+	if (!res->elsewhere_via_parent)
+		return u->obj->live;
+	if (!(id = exec_item_parent(u)))
+		return NULL;
+	k = exec_okey(c0->course_id, res->parent_kind, id);
+	o = strmap_get(&u->x->live, k);
+	free(k);
+	return o;
+}
+
 static cJSON *date_details_body(const struct unit *u)
 {
 	return exec_date_details_body(exec_date_siblings(u), exec_obj_id(u), u->sent);
@@ -109,10 +138,14 @@ void exec_send_object(struct unit *u, int create)
 	if (create) {
 		path = exec_create_path(ob->c0->kind, ob->c0->course_id, exec_item_parent(u));
 	} else if (u->checkpoint) {
-		/* the Learning Object Dates API of the assignment's topic (exec_checkpoint_field) */
+		/* the Learning Object Dates API of the assignment's topic (exec_checkpoint_field), naming
+		 * every checkpoint override (the row's elsewhere_body, runner/resource_assignment.c) */
+		const cJSON *owner = exec_checkpoint_owner(u);
+
 		cJSON_Delete(body);
-		body = cJSON_Duplicate(u->sent, 1);
-		path = exec_checkpoint_path(ob->c0->kind, ob->c0->course_id, ob->live);
+		body = exec_checkpoint_body(ob->c0->kind, owner,
+					    resource_get(ob->c0->kind)->elsewhere_via_parent ? exec_obj_id(u) : NULL, u->sent);
+		path = exec_checkpoint_path(ob->c0->kind, ob->c0->course_id, owner);
 	} else {
 		path = exec_object_path(ob->c0->kind, ob->c0->course_id, exec_obj_id(u), exec_item_parent(u), 0);
 	}

@@ -90,11 +90,40 @@ int exec_checkpoint_field(enum resource_kind kind, const cJSON *live, const char
 	return res->writes_elsewhere ? res->writes_elsewhere(live, field) : 0;
 }
 
-char *exec_checkpoint_path(enum resource_kind kind, const char *course_id, const cJSON *live)
+const struct resource *exec_checkpoint_row(enum resource_kind kind)
 {
 	const struct resource *res = resource_get(kind);
 
-	return res->elsewhere_path ? res->elsewhere_path(course_id, live) : NULL;
+	return res->elsewhere_via_parent ? resource_get(res->parent_kind) : res;
+}
+
+char *exec_checkpoint_path(enum resource_kind kind, const char *course_id, const cJSON *owner)
+{
+	const struct resource *res = exec_checkpoint_row(kind);
+
+	return res->elsewhere_path ? res->elsewhere_path(course_id, owner) : NULL;
+}
+
+cJSON *exec_checkpoint_body(enum resource_kind kind, const cJSON *owner, const char *child, const cJSON *fields)
+{
+	const struct resource *res = exec_checkpoint_row(kind);
+
+	return res->elsewhere_body ? res->elsewhere_body(owner, child, fields) : cJSON_Duplicate(fields, 1);
+}
+
+int exec_checkpoint_chained(enum resource_kind kind, const cJSON *owner)
+{
+	const struct resource *res = exec_checkpoint_row(kind);
+
+	return res->elsewhere_chained ? res->elsewhere_chained(owner) : 0;
+}
+
+void exec_checkpoint_refresh(enum resource_kind kind, cJSON *owner, const cJSON *reread)
+{
+	const struct resource *res = exec_checkpoint_row(kind);
+
+	if (res->elsewhere_refresh && owner && reread)
+		res->elsewhere_refresh(owner, reread);
 }
 
 int exec_writable(enum resource_kind kind, const cJSON *obj, const char *field)

@@ -107,6 +107,9 @@ static const struct resource table[RES_NKINDS] = {
 		.normalize = resource_flatten_checkpoints,
 		.writes_elsewhere = resource_assignment_checkpoint_field,
 		.elsewhere_path = resource_assignment_checkpoint_path,
+		.elsewhere_body = resource_assignment_checkpoint_body,
+		.elsewhere_chained = resource_assignment_checkpoint_chained,
+		.elsewhere_refresh = resource_assignment_checkpoint_refresh,
 		.snapshot_more = resource_assignment_more,
 	},
 	[RES_ASSIGNMENT_OVERRIDE] = {
@@ -130,12 +133,15 @@ static const struct resource table[RES_NKINDS] = {
 		.parent_kind = RES_ASSIGNMENT,
 		.parent_field = "assignment_id",
 		.child_kind = NONE,
-		.date_fields = LIST("due_at", "unlock_at", "lock_at"),
+		.elsewhere_via_parent = 1,
+		/* a checkpointed discussion's: its checkpoints' (runner/resource_assignment.c) */
+		.date_fields = LIST("due_at", "unlock_at", "lock_at", "reply_to_topic_due_at", "required_replies_due_at"),
 		.html_fields = LIST(NULL),
 		.derived_fields = LIST("all_day", "all_day_date"),
 		.writable = LIST("due_at", "unlock_at", "lock_at"),
 		.create_only = LIST("title", "student_ids", "course_section_id", "group_id"),
 		.bulk_fields = LIST("due_at", "unlock_at", "lock_at"),
+		.writes_elsewhere = resource_override_checkpoint_field,
 	},
 	[RES_QUIZ] = {
 		.kind = RES_QUIZ,

@@ -49,10 +49,11 @@
  * reply_to_topic_due_at and required_replies_due_at (runner/resource.c), the names of the
  * Learning Object Dates API that writes them (LearningObjectDatesController
  * #update_checkpointed_assignment -> Checkpoints::DiscussionCheckpointUpdaterService; apply,
- * exec_checkpoint_field). So such an assignment shifts those two and its unlock_at and lock_at,
- * as one object with its topic's own dates. Skipped whole, with the reason: a checkpoint with
- * overrides (that write replaces a checkpoint's overrides with the ones sent: the updater deletes
- * the others, and coursectl does not send them yet), and a topic with its own post or lock date
+ * the assignment row's writes_elsewhere). So such an assignment shifts those two and its unlock_at and lock_at,
+ * as one object with its topic's own dates, and (with `overrides:` on) the same four dates of its
+ * checkpoint overrides, which each of the assignment's shell overrides carries under those names
+ * (runner/resource_assignment.c: the date_details write names every one). Skipped whole, with the
+ * reason: a topic with its own post or lock date
  * next to the assignment's availability dates (the write clears them:
  * #prefer_assignment_availability_dates). Closed grading periods are not checked for them.
  *
@@ -552,21 +553,13 @@ static int shift_checkpointed(struct shift *sh, cJSON *a, cJSON *p)
 {
 	struct side sides[2] = { { RES_ASSIGNMENT, a, ckpt_fields },
 				 { RES_DISCUSSION_TOPIC, p, topic_fields } };
-	static const char kept[] = "the discussion and its checkpoints keep their dates";
-	struct newdates base, part;
-	const cJSON *c;
-	int r = selected(sh, sides, p ? 2 : 1), bad = 0;
+	static const char kept[] = "the discussion, its checkpoints and their overrides keep their dates";
+	struct newdates base, part, *ov = NULL;
+	cJSON *ovs = sh->m->overrides ? cJSON_GetObjectItemCaseSensitive(a, "overrides") : NULL, *o;
+	int r = selected(sh, sides, p ? 2 : 1), bad = 0, nov = cJSON_GetArraySize(ovs), i;
 
 	if (r <= 0)
 		return r;
-	cJSON_ArrayForEach(c, cJSON_GetObjectItemCaseSensitive(a, "checkpoints"))
-		if (cJSON_GetArraySize(cJSON_GetObjectItemCaseSensitive(c, "overrides"))) {
-			step_skip(sh->cx, RES_ASSIGNMENT, a, NULL,
-				  "a checkpointed discussion with Assign To dates: Canvas's date_details write replaces "
-				  "a checkpoint's overrides with the ones sent, and coursectl does not write checkpoint "
-				  "overrides yet; %s", kept);
-			return 0;
-		}
 	memset(&base, 0, sizeof(base));
 	memset(&part, 0, sizeof(part));
 	compute(sh, RES_ASSIGNMENT, a, ckpt_fields, &base);
@@ -582,14 +575,32 @@ static int shift_checkpointed(struct shift *sh, cJSON *a, cJSON *p)
 			  kept);
 		return 0;
 	}
+	/* its checkpoint overrides, as their shells carry them (runner/resource_assignment.c) */
+	if (nov)
+		ov = xcalloc((size_t)nov, sizeof(*ov));
+	i = 0;
+	cJSON_ArrayForEach(o, ovs) {
+		if (!cJSON_HasObjectItem(o, "assignment_id"))
+			cJSON_AddItemToObject(o, "assignment_id", cJSON_Duplicate(cJSON_GetObjectItem(a, "id"), 1));
+		if (resource_checkpoint_override(o))
+			compute(sh, RES_ASSIGNMENT_OVERRIDE, o, ckpt_fields, &ov[i]);
+		i++;
+	}
 	bad |= broken_order(sh, RES_ASSIGNMENT, a, &base, kept);
 	if (p)
 		bad |= broken_order(sh, RES_DISCUSSION_TOPIC, p, &part, kept);
+	i = 0;
+	cJSON_ArrayForEach(o, ovs)
+		bad |= broken_order(sh, RES_ASSIGNMENT_OVERRIDE, o, &ov[i++], kept);
 	if (!bad) {
 		write_dates(sh, RES_ASSIGNMENT, a, &base);
 		if (p)
 			write_dates(sh, RES_DISCUSSION_TOPIC, p, &part);
+		i = 0;
+		cJSON_ArrayForEach(o, ovs)
+			write_dates(sh, RES_ASSIGNMENT_OVERRIDE, o, &ov[i++]);
 	}
+	free(ov);
 	return sh->err->code ? -1 : 0;
 }
 
