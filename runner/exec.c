@@ -68,7 +68,10 @@
  *          .../discussion_topics/:id/date_details naming the topic's whole override set (Canvas
  *          replaces it; exec_date_details.c), answered 204, so read back with GET date_details;
  *          one topic's overrides are chained (stage 6), each write starting from the set the
- *          previous re-read showed;
+ *          previous re-read showed; a page's the same way at .../pages/page_id:N/date_details
+ *          (parent "page_id:N"), and a page's own unlock_at/lock_at by one PUT date_details of
+ *          those two alone, re-read there (as a checkpoint's dates); the live copy of those pages
+ *          comes from one GET date_details each (runner/page_dates.c: their list does not show it);
  *        - a create is a POST; fields Canvas does not take on create (a module's published flag,
  *          API.md 6.1) follow in one PUT; a delete is a DELETE (404: already gone, done).
  *          A POST answered 5xx or not at all may have created its object (API.md 12: POST is not
@@ -159,6 +162,7 @@
 #include "http.h"
 #include "interrupt.h"
 #include "msg.h"
+#include "page_dates.h"
 #include "resource.h"
 #include "snapshot.h"
 #include "strmap.h"
@@ -383,7 +387,7 @@ static void index_live(struct exec *x)
 						if (sid)
 							strmap_put_take(&x->live, okey(cid, RES_MODULE_ITEM, sid), sub);
 					}
-				if (k == RES_DISCUSSION_TOPIC)   /* selective release (exec_date_details.c) */
+				if (k == RES_DISCUSSION_TOPIC || k == RES_PAGE)   /* selective release (exec_date_details.c) */
 					cJSON_ArrayForEach(sub, cJSON_GetObjectItemCaseSensitive(o, "date_overrides")) {
 						const char *sid = exec_id_text(cJSON_GetObjectItemCaseSensitive(sub, "id"), ib);
 
@@ -408,6 +412,10 @@ static void live_parent(struct exec *x, struct xobj *ob)
 	ob->live_parent[0] = 0;
 	if (!ob->live || (k != RES_MODULE_ITEM && k != RES_ASSIGNMENT_OVERRIDE && k != RES_DATE_OVERRIDE))
 		return;
+	if (k == RES_DATE_OVERRIDE && (t = exec_id_text(cJSON_GetObjectItemCaseSensitive(ob->live, "wiki_page_id"), b))) {
+		snprintf(ob->live_parent, sizeof(ob->live_parent), "page_id:%s", t);   /* a page's (page_dates.c) */
+		return;
+	}
 	t = exec_id_text(cJSON_GetObjectItemCaseSensitive(ob->live, k == RES_MODULE_ITEM ? "module_id" :
 							  k == RES_DATE_OVERRIDE ? "discussion_topic_id" : "assignment_id"), b);
 	if (t) {
@@ -897,7 +905,8 @@ static cJSON *date_siblings(const struct unit *u)
 
 	if (!topic)
 		return NULL;
-	k = okey(c0->course_id, RES_DISCUSSION_TOPIC, topic);
+	k = page_dates_parent_page(topic) ? okey(c0->course_id, RES_PAGE, page_dates_parent_page(topic)) :
+		okey(c0->course_id, RES_DISCUSSION_TOPIC, topic);
 	t = strmap_get(&u->x->live, k);
 	free(k);
 	return t ? cJSON_GetObjectItemCaseSensitive(t, "date_overrides") : NULL;
@@ -969,7 +978,8 @@ static void on_reread(struct canvas *cv, cJSON *json, const struct err *err, voi
 static void submit_reread(struct unit *u)
 {
 	const struct xobj *ob = u->obj;
-	char *path = exec_object_path(ob->c0->kind, ob->c0->course_id, obj_id(u), item_parent(u), 1);
+	char *path = u->checkpoint && ob->c0->kind == RES_PAGE ? exec_checkpoint_path(ob->c0->course_id, ob->live) :
+		exec_object_path(ob->c0->kind, ob->c0->course_id, obj_id(u), item_parent(u), 1);
 	char *what = xasprintf("%s %s of course %s", plan_kind_name(ob->c0->kind), obj_id(u), ob->c0->course_id);
 
 	u->phase = 2;
@@ -2511,10 +2521,28 @@ static void start_units(struct exec *x)
 /* The live copy of the plan's courses. each (the stale check): a course that cannot be read goes
  * into x->unread and its changes fail, the others go on (issue 8); else (the final re-read) any
  * failure is the error. */
+/* Add to *pages the page whose Assign To dates object ob needs live (page_dates.c): a page's date
+ * override's page, a page whose own unlock_at/lock_at changes. */
+static void page_dates_want(const struct exec *x, const struct xobj *ob, struct strmap *pages)
+{
+	const struct plan_change *c0 = ob->c0;
+	const char *pid = c0->kind == RES_DATE_OVERRIDE ? page_dates_parent_page(c0->parent) : NULL;
+	size_t k;
+
+	for (k = 0; !pid && c0->kind == RES_PAGE && k < ob->nch; k++) {
+		const char *f = chg(x, ob->ch[k])->field;
+
+		if (f && (!strcmp(f, "unlock_at") || !strcmp(f, "lock_at")))
+			pid = c0->id;
+	}
+	if (pid)
+		strmap_put_take(pages, page_dates_key(c0->course_id, pid), (void *)1);
+}
+
 static int fetch_live(struct exec *x, int each, struct err *err)
 {
 	char **ids = xcalloc(x->p->ncourses + x->nobjs + 1, sizeof(*ids));
-	struct strmap seen = STRMAP_INIT;
+	struct strmap seen = STRMAP_INIT, pages = STRMAP_INIT;
 	struct snapshot_stats st;
 	unsigned kinds = 1u << RES_COURSE;
 	size_t i;
@@ -2530,7 +2558,8 @@ static int fetch_live(struct exec *x, int each, struct err *err)
 		if (k == RES_MODULE_ITEM)
 			k = RES_MODULE;
 		if (k == RES_DATE_OVERRIDE)
-			k = RES_DISCUSSION_TOPIC;
+			k = page_dates_parent_page(c->parent) ? RES_PAGE : RES_DISCUSSION_TOPIC;
+		page_dates_want(x, x->objs[i], &pages);
 		kinds |= 1u << k;
 		if (strmap_get(&seen, key)) {
 			free(key);
@@ -2558,6 +2587,9 @@ static int fetch_live(struct exec *x, int each, struct err *err)
 	} else {
 		rc = snapshot_fetch(&x->snap, x->cv, ids, n, kinds, &st, err);
 	}
+	if (!rc && pages.n)   /* the Assign To dates of the pages the changes name (page_dates.c) */
+		rc = page_dates_fetch(x->cv, x->snap, &pages, NULL, err);
+	strmap_release(&pages);
 	free(ids);
 	return rc;
 }

@@ -31,9 +31,12 @@ int exec_is_bulk_field(enum resource_kind kind, const char *field);
  * resource_flatten_checkpoints) is written through PUT .../discussion_topics/:id/date_details:
  * reply_to_topic_due_at, required_replies_due_at, and unlock_at / lock_at, which Canvas sets on
  * both checkpoints and the parent (issue 15, CURRENT.md 12; LearningObjectDatesController
- * #update_checkpointed_assignment). Such a write is a flat JSON body of those names, answered 204. */
+ * #update_checkpointed_assignment). Such a write is a flat JSON body of those names, answered 204.
+ * A page's own unlock_at / lock_at go the same way, to .../pages/page_id:N/date_details
+ * (#update_ungraded_object; runner/page_dates.c). */
 int exec_checkpoint_field(enum resource_kind kind, const cJSON *live, const char *field);
-/* The date_details path of that assignment's topic (live's discussion_topic_id). Malloced. */
+/* The date_details path of that assignment's topic (live's discussion_topic_id), or of the page
+ * `live` (page_id). Malloced. */
 char *exec_checkpoint_path(const char *course_id, const cJSON *live);
 
 /* The path of one object ("/api/v1/..."), for PUT, DELETE and GET: pages as page_id:N (API.md

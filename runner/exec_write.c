@@ -159,6 +159,8 @@ const char *exec_param_name(enum resource_kind kind, const char *field, int crea
 
 int exec_checkpoint_field(enum resource_kind kind, const cJSON *live, const char *field)
 {
+	if (kind == RES_PAGE)   /* a page's own availability: only date_details writes it (page_dates.c) */
+		return field && (!strcmp(field, "unlock_at") || !strcmp(field, "lock_at"));
 	if (kind != RES_ASSIGNMENT || !field ||
 	    !cJSON_GetArraySize(cJSON_GetObjectItemCaseSensitive(live, "checkpoints")))
 		return 0;
@@ -171,6 +173,10 @@ char *exec_checkpoint_path(const char *course_id, const cJSON *live)
 	char b[32];
 	const char *t = exec_id_text(cJSON_GetObjectItemCaseSensitive(live, "discussion_topic_id"), b);
 
+	if (!cJSON_HasObjectItem(live, "discussion_topic_id") && cJSON_HasObjectItem(live, "page_id")) {
+		t = exec_id_text(cJSON_GetObjectItemCaseSensitive(live, "page_id"), b);
+		return xasprintf("/api/v1/courses/%s/pages/page_id:%s/date_details", course_id, t ? t : "0");
+	}
 	return xasprintf("/api/v1/courses/%s/discussion_topics/%s/date_details", course_id, t ? t : "0");
 }
 
@@ -221,7 +227,10 @@ char *exec_object_path(enum resource_kind kind, const char *course_id, const cha
 	case RES_CALENDAR_EVENT:
 		return xasprintf("/api/v1/calendar_events/%s", id);
 	case RES_DATE_OVERRIDE:
-		/* the owner's date_details: one shape for the override set (exec_date_details.c) */
+		/* the owner's date_details: one shape for the override set (exec_date_details.c); a
+		 * page's parent is "page_id:N" (page_dates.c) */
+		if (parent && !strncmp(parent, "page_id:", 8))
+			return xasprintf("/api/v1/courses/%s/pages/%s/date_details%s", c, parent, read ? "?per_page=100" : "");
 		return xasprintf("/api/v1/courses/%s/discussion_topics/%s/date_details%s", c, parent ? parent : "0",
 				 read ? "?per_page=100" : "");
 	default:

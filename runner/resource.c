@@ -155,7 +155,7 @@ static const struct resource table[RES_NKINDS] = {
 		.wrapper = "wiki_page",
 		.id_field = "url",
 		.name_field = "title",
-		.date_fields = LIST("todo_date", "publish_at"),
+		.date_fields = LIST("todo_date", "publish_at", "unlock_at", "lock_at"),   /* the last two: page_dates.c */
 		.html_fields = LIST("body"),
 		.derived_fields = LIST("html_url", "hide_from_students", "locked_for_user", "lock_info",
 		                         "lock_explanation"),
@@ -176,8 +176,9 @@ static const struct resource table[RES_NKINDS] = {
 	},
 	/* selective release (issue 15, CURRENT.md 13): the overrides of an ungraded discussion, held
 	 * in the topic's "date_overrides" (snapshot.c reads them from GET .../date_details when the
-	 * topic's list entry has ungraded_discussion_overrides); written with PUT .../date_details
-	 * (exec_date_details.c). No list of its own. */
+	 * topic's list entry has ungraded_discussion_overrides), or of a page (its "date_overrides",
+	 * read by page_dates.c); written with PUT .../date_details (exec_date_details.c). No list of
+	 * its own. */
 	[RES_DATE_OVERRIDE] = {
 		.kind = RES_DATE_OVERRIDE,
 		.name = "date override",

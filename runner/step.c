@@ -110,7 +110,14 @@ static const char *parent_of(enum resource_kind kind, const cJSON *obj, char buf
 	const char *f = kind == RES_MODULE_ITEM ? "module_id" : kind == RES_ASSIGNMENT_OVERRIDE ? "assignment_id" :
 			kind == RES_DATE_OVERRIDE ? "discussion_topic_id" : NULL;
 	const cJSON *v = f ? cJSON_GetObjectItemCaseSensitive(obj, f) : NULL;
+	char pb[32];
 
+	/* a page's Assign To override names its page as page_id:N (runner/page_dates.c) */
+	if (!v && kind == RES_DATE_OVERRIDE && (v = cJSON_GetObjectItemCaseSensitive(obj, "wiki_page_id")) &&
+	    step_value_text(v, pb)) {
+		snprintf(buf, 32, "page_id:%.20s", step_value_text(v, pb));
+		return buf;
+	}
 	return v ? step_value_text(v, buf) : NULL;
 }
 

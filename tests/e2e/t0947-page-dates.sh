@@ -14,7 +14,14 @@
 # 9473 "11" (a url that is a number: only page_id:N addresses page 9473 unambiguously).
 # Cases (each fails on the code before this work, except where a guard says so):
 #   - canvas-sim: GET and PUT .../pages/page_id:N/date_details address the page by its id;
-#   - (the planner's cases follow with the planner)
+#   - the rollover plans the page's own dates and both overrides' (kind date_override, parent
+#     page_id:9471), one GET date_details per page (the cost: said on stderr), the text plan and
+#     the HTML calendar show them; a saved plan applies (PUT date_details), the sim holds the plan
+#     field by field, rollback gives exactly the seed;
+#   - an override's lock_at shifted onto the user's midnight is planned (and stored) as 23:59:59;
+#   - the cost: a course whose pages have no Assign To dates still pays one GET a page for such a
+#     recipe (no signal exists), and none with `overrides: false` or `only:` without pages
+#     (guard: holds on the old code too).
 
 t_seed() {
 	cat >"$LOGDIR/seed.json" <<'EOF'
@@ -48,7 +55,24 @@ ajson() {
 	api "$1" "$2" -H 'Content-Type: application/json' --data-binary "$3"
 }
 
+# date_details requests the sim has seen (METHOD: GET or PUT)
+dd_requests() {
+	curl -s "$SIM_URL/__sim/requests" |
+		jq --arg m "$1" '[.[] | select(.method == $m and (.path | test("/date_details")))] | length'
+}
 
+shift_recipe() {
+	cat >"$LOGDIR/shift.yaml" <<EOF
+version: 1
+courses: [9470]
+steps:
+  - name: A week later
+    shift_dates:
+      days: 7
+      only: ${1:-[pages]}
+${2:-}
+EOF
+}
 
 test_sim_page_id_addressing() {
 	sim_start --seed "$(t_seed)"
@@ -65,4 +89,103 @@ test_sim_page_id_addressing() {
 	expect_status 204
 	expect_eq "2026-03-02T08:00:00Z" "$(state '.courses[0].pages[] | select(.page_id == 9472) | .unlock_at')" \
 		"PUT by page_id:"
+}
+
+# The rollover of a page with Assign To dates: planned, applied, held, rolled back.
+test_rollover_shifts_page_dates() {
+	sim_start --seed "$(t_seed)"
+	shift_recipe
+	state_snap seed.json
+	run plan.json plan --format json --out "$LOGDIR/saved.json" "$LOGDIR/shift.yaml"
+	expect_eq 0 "$RC" "plan exit code ($(cat "$LOGDIR/plan.json.err"))"
+	expect_eq "date_override:94711:lock_at date_override:94711:unlock_at date_override:94712:unlock_at page:9471:lock_at page:9471:unlock_at page:9473:unlock_at" \
+		"$(jq -r '[.changes[] | "\(.kind):\(.id):\(.field)"] | sort | join(" ")' "$LOGDIR/plan.json")" "the changes"
+	expect_eq "page_id:9471 page_id:9471 page_id:9471" \
+		"$(jq -r '[.changes[] | select(.kind == "date_override") | .parent] | join(" ")' "$LOGDIR/plan.json")" \
+		"each override names its page"
+	expect_eq "2026-02-10T08:00:00Z 2026-02-28T08:00:00Z" \
+		"$(jq -r '[.changes[] | select(.kind == "date_override" and .id == 94711)] | sort_by(.field) | "\(.[1].after) \(.[0].after)"' \
+			"$LOGDIR/plan.json")" "the section override's new dates"
+	expect_eq 3 "$(dd_requests GET)" "one GET date_details per page"
+	expect_match "Assign To dates of 3 pages, one request each" "$(cat "$LOGDIR/plan.json.err")" "the plan says the cost"
+	run plan.html plan --format html "$LOGDIR/shift.yaml"
+	expect_eq 0 "$RC" "html plan"
+	expect_eq "2026-02-10 2026-02-11 2026-02-28" \
+		"$(tr '\n' ' ' <"$LOGDIR/plan.html" | grep -o 'data-day="[0-9-]*" data-count="[0-9]*"><div class="dh"><span class="dn">[0-9]*</span></div><ul class="chips"><li class="chip k-date_override"' |
+			sed 's/data-day="\([0-9-]*\)".*/\1/' | tr '\n' ' ' | sed 's/ $//')" "calendar days of the overrides"
+	# the saved plan
+	run apply.out apply --yes --journal "$LOGDIR/j.jsonl" "$LOGDIR/saved.json"
+	expect_eq 0 "$RC" "apply exit code ($(cat "$LOGDIR/apply.out.err"))"
+	expect_eq 0 "$(jq -s '[.[] | select(.type == "outcome" and .state != "done")] | length' "$LOGDIR/j.jsonl")" \
+		"every outcome done"
+	expect_eq 4 "$(dd_requests PUT)" "a PUT date_details per override and per page's own dates"
+	# the sim holds the plan, field by field
+	local kind id field after got
+	while IFS=$'\t' read -r kind id field after; do
+		case $kind in
+		date_override) got=$(state ".courses[0].pages[] | .assignment_overrides[]? | select(.id == $id) | .$field") ;;
+		page) got=$(state ".courses[0].pages[] | select(.page_id == $id) | .$field") ;;
+		*) fail "unexpected kind $kind" ;;
+		esac
+		expect_eq "$after" "$got" "$kind $id $field"
+	done < <(jq -r '.changes[] | [.kind, (.id | tostring), .field, .after] | @tsv' "$LOGDIR/plan.json")
+	expect_eq "94701 Section A|94790" \
+		"$(state '[.courses[0].pages[0].assignment_overrides[] | "\(.course_section_id // .student_ids[0]) \(.title // "")" | rtrimstr(" 1 student")] | join("|")')" \
+		"the overrides keep their targets"
+	run rb.out rollback --yes --journal "$LOGDIR/r.jsonl" "$LOGDIR/j.jsonl"
+	expect_eq 0 "$RC" "rollback exit code ($(cat "$LOGDIR/rb.out.err"))"
+	state_snap back.json
+	state_same seed.json back.json "apply + rollback"
+}
+
+# Fancy midnight (CURRENT.md 1): a page's override is an AssignmentOverride too; its lock_at moved
+# onto 00:00 of the token user's zone (Denver) is stored as 23:59:59 there, and so planned.
+test_page_override_lock_at_fancy_midnight() {
+	t_seed >/dev/null
+	jq '.user_time_zone = "America/Denver"
+	    | .courses[0].pages[0].assignment_overrides[0].lock_at = "2026-03-04T06:00:00Z"' \
+		"$LOGDIR/seed.json" >"$LOGDIR/denver.json"
+	sim_start --seed "$LOGDIR/denver.json"
+	shift_recipe
+	state_snap seed.json
+	run plan.json plan --format json "$LOGDIR/shift.yaml"
+	expect_eq 0 "$RC" "plan exit code ($(cat "$LOGDIR/plan.json.err"))"
+	expect_eq "2026-03-12T05:59:59Z" \
+		"$(jq -r '.changes[] | select(.kind == "date_override" and .id == 94711 and .field == "lock_at") | .after' "$LOGDIR/plan.json")" \
+		"planned as Canvas stores it"
+	run apply.out apply --yes --journal "$LOGDIR/j.jsonl" "$LOGDIR/shift.yaml"
+	expect_eq 0 "$RC" "apply exit code ($(cat "$LOGDIR/apply.out.err"))"
+	expect_eq "2026-03-12T05:59:59Z" "$(state '.courses[0].pages[0].assignment_overrides[0].lock_at')" "stored"
+	run rb.out rollback --yes --journal "$LOGDIR/r.jsonl" "$LOGDIR/j.jsonl"
+	expect_eq 0 "$RC" "rollback exit code ($(cat "$LOGDIR/rb.out.err"))"
+	state_snap back.json
+	state_same seed.json back.json "apply + rollback"
+}
+
+# The cost: no signal in the page list, so a course without page Assign To dates still pays one
+# GET a page for a recipe that shifts pages with overrides -- and plans nothing from them.
+test_no_page_dates_cost_counted() {
+	t_seed >/dev/null
+	jq '.courses[0].pages |= map(del(.assignment_overrides, .unlock_at, .lock_at))' \
+		"$LOGDIR/seed.json" >"$LOGDIR/plain.json"
+	sim_start --seed "$LOGDIR/plain.json"
+	shift_recipe
+	run plan.json plan --format json "$LOGDIR/shift.yaml"
+	expect_eq 0 "$RC" "plan exit code ($(cat "$LOGDIR/plan.json.err"))"
+	expect_eq 0 "$(jq '.changes | length' "$LOGDIR/plan.json")" "nothing to move"
+	expect_eq 3 "$(dd_requests GET)" "one GET date_details per page, counted"
+	expect_match "Assign To dates of 3 pages" "$(cat "$LOGDIR/plan.json.err")" "and said"
+}
+
+# Guard: `overrides: false`, or an `only:` without pages, reads no date_details (the old code
+# never did either).
+test_no_page_dates_without_pages_or_overrides() {
+	sim_start --seed "$(t_seed)"
+	shift_recipe '[pages]' '      overrides: false'
+	run plan.json plan --format json "$LOGDIR/shift.yaml"
+	expect_eq 0 "$RC" "plan exit code ($(cat "$LOGDIR/plan.json.err"))"
+	shift_recipe '[assignments]'
+	run plan2.json plan --format json "$LOGDIR/shift.yaml"
+	expect_eq 0 "$RC" "plan exit code ($(cat "$LOGDIR/plan2.json.err"))"
+	expect_eq 0 "$(dd_requests GET)" "no date_details request"
 }
