@@ -43,6 +43,9 @@ const char *render_block_step(const struct plan *p, const struct render_group *g
 const char *render_kind_name(enum resource_kind kind);
 /* The kind of a change's `parent`: "module" for module items, "assignment" for overrides, else NULL. */
 const char *render_parent_kind(enum resource_kind kind);
+/* render_parent_kind, for a change whose parent is *parent: a page's date override names its page
+ * "page_id:N" (runner/page_dates.c), shown as page N (*parent moved past "page_id:"). */
+const char *render_parent(enum resource_kind kind, const char **parent);
 int render_is_date_field(enum resource_kind kind, const char *field);
 int render_is_html_field(enum resource_kind kind, const char *field);
 /* 1 when an update is shown as a token diff: both sides strings (or null), and an HTML field, or

@@ -234,6 +234,15 @@ const char *render_parent_kind(enum resource_kind kind)
 	return NULL;
 }
 
+const char *render_parent(enum resource_kind kind, const char **parent)
+{
+	if (kind == RES_DATE_OVERRIDE && *parent && !strncmp(*parent, "page_id:", 8)) {
+		*parent += 8;
+		return "page";
+	}
+	return render_parent_kind(kind);
+}
+
 static int in_list(const char *const *list, const char *field)
 {
 	if (!list || !field)
@@ -496,7 +505,7 @@ static void put_course_line(struct tctx *t, const struct render_group *g)
 static void put_object_name(struct buf *out, enum resource_kind kind, const char *id, const char *name,
 			    const char *parent)
 {
-	const char *pk = render_parent_kind(kind);
+	const char *pk = render_parent(kind, &parent);
 
 	buf_puts(out, render_kind_name(kind));
 	buf_putc(out, ' ');

@@ -108,6 +108,8 @@ test_rollover_shifts_page_dates() {
 			"$LOGDIR/plan.json")" "the section override's new dates"
 	expect_eq 3 "$(dd_requests GET)" "one GET date_details per page"
 	expect_match "Assign To dates of 3 pages, one request each" "$(cat "$LOGDIR/plan.json.err")" "the plan says the cost"
+	run plan.txt plan "$LOGDIR/shift.yaml"
+	expect_match 'date override 94711 "Section A" \(in page 9471\)' "$(cat "$LOGDIR/plan.txt")" "the text plan names the page"
 	run plan.html plan --format html "$LOGDIR/shift.yaml"
 	expect_eq 0 "$RC" "html plan"
 	expect_eq "2026-02-10 2026-02-11 2026-02-28" \
