@@ -28,7 +28,11 @@
  *     .../discussion_topics/:id/date_details naming the topic's whole override set (Canvas
  *     replaces it; exec_date_details.c), answered 204, so read back with GET date_details;
  *     one topic's overrides are chained (exec_order.c, stage 6), each write starting from the set
- *     the previous re-read showed;
+ *     the previous re-read showed; a page's the same way at .../pages/page_id:N/date_details (the
+ *     date override row's alt_parent: parent "page_id:N"), and a page's own unlock_at / lock_at by
+ *     one PUT date_details of those two alone (the page row's writes_elsewhere), re-read there
+ *     (reread_elsewhere); the live copy of those pages comes from one GET date_details each (the
+ *     row's live_more, exec_fetch_live: their list does not show it);
  *   - a create is a POST; fields Canvas does not take on create (a module's published flag,
  *     API.md 6.1) follow in one PUT; a delete is a DELETE (404: already gone, done).
  *
@@ -80,16 +84,18 @@ const char *exec_item_parent(const struct unit *u)
 cJSON *exec_date_siblings(const struct unit *u)
 {
 	const struct plan_change *c0 = u->obj->c0;
-	const char *topic = exec_item_parent(u);
+	const char *topic = exec_item_parent(u), *id;
+	const struct resource *holder;
 	char *k;
 	cJSON *t;
 
 	if (!topic)
 		return NULL;
-	k = exec_okey(c0->course_id, resource_get(c0->kind)->parent_kind, topic);
+	holder = resource_parent_row(c0->kind, topic, &id);   /* a topic, or a page ("page_id:N") */
+	k = exec_okey(c0->course_id, holder->kind, id);
 	t = strmap_get(&u->x->live, k);
 	free(k);
-	return t ? object_children(resource_get(c0->kind)->parent_kind, t) : NULL;
+	return t ? object_children(holder->kind, t) : NULL;
 }
 
 /* ---------------------------------------------------------------- writes elsewhere */

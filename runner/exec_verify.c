@@ -218,8 +218,11 @@ void exec_submit_reread(struct unit *u)
 	const struct resource *res = resource_get(ob->c0->kind);
 	/* a write through the parent (elsewhere_via_parent) is read back from the parent */
 	int via = u->checkpoint && res->elsewhere_via_parent;
+	/* ... and one the row reads back where it was written (a page's date_details) from there */
 	char *path = via ? exec_object_path(res->parent_kind, ob->c0->course_id, exec_item_parent(u), NULL, 1)
-			 : exec_object_path(ob->c0->kind, ob->c0->course_id, exec_obj_id(u), exec_item_parent(u), 1);
+		     : u->checkpoint && res->reread_elsewhere ?
+			exec_checkpoint_path(ob->c0->kind, ob->c0->course_id, exec_checkpoint_owner(u))
+		     : exec_object_path(ob->c0->kind, ob->c0->course_id, exec_obj_id(u), exec_item_parent(u), 1);
 	char *what = xasprintf("%s %s of course %s", plan_kind_name(ob->c0->kind), exec_obj_id(u), ob->c0->course_id);
 
 	u->phase = 2;

@@ -142,9 +142,10 @@ int exec_is_bulk_field(enum resource_kind kind, const char *field)
 char *exec_object_path(enum resource_kind kind, const char *course_id, const char *id, const char *parent,
 		       int read)
 {
-	const struct resource *res = resource_get(kind);
+	/* a child held by its row's alt_parent (a page's date override) has that holder's paths */
+	const struct resource_paths *path = resource_paths_under(kind, parent);
 
-	return resource_path(read ? res->path.read : res->path.update, course_id, parent, id);
+	return resource_path(read ? path->read : path->update, course_id, parent, id);
 }
 
 char *exec_create_path(enum resource_kind kind, const char *course_id, const char *parent)

@@ -36,6 +36,10 @@ int resource_item_same_create(const cJSON *after, const cJSON *o);
 
 /* runner/resource_page.c */
 int resource_page_put_param(cJSON *inner, const char *param, const cJSON *v);
+int resource_page_dates_field(const cJSON *live, const char *field);
+char *resource_page_dates_path(const char *course, const cJSON *live);
+int resource_page_dates_more(const cJSON *obj, const char *course_path, const char *course,
+			     struct resource_fetch *out);
 int resource_page_more(const cJSON *obj, const char *course_path, const char *course, struct resource_fetch *out);
 
 /* runner/resource_quiz.c */

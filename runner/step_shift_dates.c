@@ -11,7 +11,9 @@
  *   announcements      delayed_post_at, lock_at, todo_date (never set by Canvas on an announcement;
  *                      shifted if present, as API.md 10.2 lists it for both)
  *   modules            unlock_at
- *   pages              todo_date (Canvas writes it as student_todo_at), publish_at
+ *   pages              todo_date (Canvas writes it as student_todo_at), publish_at; with
+ *                      overrides: on, its own unlock_at, lock_at and its Assign To overrides'
+ *                      (read one request a page, runner/page_dates.c)
  *   calendar_events    start_at, end_at (all-day events keep local midnight; all_day_date follows)
  *   the course         start_at, end_at with course_dates: true
  *
@@ -110,7 +112,7 @@ static const char *const graded_topic_fields[] = { "delayed_post_at", "lock_at",
 static const char *const topic_mirrored[] = { NULL };
 static const char *const ann_fields[] = { "delayed_post_at", "lock_at", "todo_date", NULL };
 static const char *const module_fields[] = { "unlock_at", NULL };
-static const char *const page_fields[] = { "todo_date", "publish_at", NULL };
+static const char *const page_fields[] = { "todo_date", "publish_at", "unlock_at", "lock_at", NULL };
 static const char *const event_fields[] = { "start_at", "end_at", NULL };
 static const char *const dov_fields[] = { "unlock_at", "lock_at", NULL };
 static const char *const course_fields[] = { "start_at", "end_at", NULL };
@@ -674,6 +676,8 @@ static int shift_assignment(struct shift *sh, cJSON *a, enum resource_kind pk, c
 	return sh->err->code ? -1 : 0;
 }
 
+static void shift_date_overrides(struct shift *sh, cJSON *topic);
+
 static int shift_list(struct shift *sh, enum resource_kind kind, const char *const *fields)
 {
 	cJSON *it;
@@ -683,8 +687,8 @@ static int shift_list(struct shift *sh, enum resource_kind kind, const char *con
 
 		if (r < 0)
 			return -1;
-		if (r)
-			shift_object(sh, kind, it, fields);
+		if (r && shift_object(sh, kind, it, fields) && kind == RES_PAGE)
+			shift_date_overrides(sh, it);   /* read for a page only when wanted (page_dates.c) */
 	}
 	return 0;
 }
@@ -777,9 +781,10 @@ static void link_partners(struct link *ix, size_t n, cJSON *list, enum resource_
  * date_override (parent: the topic) that apply writes with PUT .../date_details
  * (exec_date_details.c). They move with the topic, by the same rule, when the topic moves and
  * `overrides:` is on; an override whose own order the shift would break keeps its dates, with a
- * skip. Pages carry no such sign in their list JSON (wiki_page_json), so a page's Assign To dates
- * are not read (that would be one request per page of every course); a module's overrides have no
- * dates. */
+ * skip. Pages carry no such sign in their list JSON (wiki_page_json): plan_make reads every
+ * page's date_details only for a recipe that shifts pages with `overrides:` on (page_dates.c, one
+ * request a page); their overrides (wiki_page_id, parent "page_id:N") move with the page the same
+ * way. A module's overrides have no dates. */
 static void shift_date_overrides(struct shift *sh, cJSON *topic)
 {
 	cJSON *o;
@@ -789,7 +794,7 @@ static void shift_date_overrides(struct shift *sh, cJSON *topic)
 	cJSON_ArrayForEach(o, cJSON_GetObjectItemCaseSensitive(topic, "date_overrides")) {
 		struct newdates nd;
 
-		if (!cJSON_HasObjectItem(o, "discussion_topic_id"))
+		if (!cJSON_HasObjectItem(o, "discussion_topic_id") && !cJSON_HasObjectItem(o, "wiki_page_id"))
 			cJSON_AddItemToObject(o, "discussion_topic_id",
 					      cJSON_Duplicate(cJSON_GetObjectItemCaseSensitive(topic, "id"), 1));
 		memset(&nd, 0, sizeof(nd));
