@@ -56,6 +56,16 @@ struct resource_paths {
 	                      * (path.list without what a match does not need); NULL: not looked for */
 };
 
+/* A second kind that can hold a child kind (a page's Assign To overrides, besides a topic's): the
+ * child's parent, in the plan and in the path templates' {parent}, is `prefix` and the holder's
+ * id ("page_id:9471"), read from the child's `field`; such a child is read and written at `path`. */
+struct resource_alt_parent {
+	int kind;                  /* enum resource_kind of the holder */
+	const char *field;         /* "wiki_page_id" */
+	const char *prefix;        /* "page_id:" */
+	struct resource_paths path;
+};
+
 struct resource {
 	enum resource_kind kind;
 	const char *name;          /* "assignment" -- in messages and rendered plans */
@@ -69,6 +79,11 @@ struct resource {
 	unsigned moves : 1;        /* moves between parents by a write of its parent_field (an item's
 	                            * module_id, API.md 6.2): its parent is in its fields, and may be a
 	                            * create of the same plan */
+	unsigned elsewhere_via_parent : 1;  /* its writes_elsewhere fields are written, and read back,
+	                                     * through its parent's elsewhere hooks and path (a
+	                                     * checkpointed discussion's overrides) */
+	unsigned reread_elsewhere : 1;  /* its writes_elsewhere fields are read back with a GET of
+	                                 * elsewhere_path, not path.read (a page's date_details) */
 	unsigned written_as_set : 1;  /* written as the whole set of its parent's children, one write
 	                               * after the other (date_details: exec_date_details.c) */
 	const char *wrapper;       /* PUT/POST parameter wrapper, "assignment"; NULL for flat (discussions) */
@@ -77,6 +92,7 @@ struct resource {
 	const char *name_field;    /* "name" or "title" */
 	enum resource_kind parent_kind;   /* the kind holding it (an item's module); RES_NKINDS: none */
 	const char *parent_field;  /* the field naming its parent, "module_id"; NULL when none */
+	const struct resource_alt_parent *alt_parent;  /* a second kind that can hold it; NULL: none */
 	const char *children_key;  /* its children's array in the object, "items"; NULL when none */
 	enum resource_kind child_kind;    /* their kind (RES_NKINDS: none) */
 	unsigned children_counted : 1;    /* snapshot statistics count them as objects */
@@ -114,11 +130,28 @@ struct resource {
 	/* 1 when writing `field` of this object (live: as read) goes elsewhere than path.update: a
 	 * checkpointed discussion's dates through date_details. */
 	int (*writes_elsewhere)(const cJSON *live, const char *field);
-	/* The path those fields are written to (PUT, a flat JSON body of them). Malloced. */
+	/* The path those fields are written to (PUT, a JSON body of them). Malloced. live: the object
+	 * written through (its parent's, elsewhere_via_parent). */
 	char *(*elsewhere_path)(const char *course, const cJSON *live);
+	/* The body of such a write of `fields` ({field: value}) of `live` (child NULL) or of its child
+	 * `child` (an elsewhere_via_parent kind's object, by id); NULL hook: `fields` as they are.
+	 * Malloced. */
+	cJSON *(*elsewhere_body)(const cJSON *live, const char *child, const cJSON *fields);
+	/* 1 when such writes of `live` (and of its children) name a whole set, so that they must go one
+	 * after the other, each from what the one before left (a checkpointed discussion with
+	 * checkpoint overrides). NULL: never. */
+	int (*elsewhere_chained)(const cJSON *live);
+	/* Copy what a re-read (normalized) after such a write shows into the live copy and its
+	 * children's, for the next write of the set. NULL: nothing to copy. */
+	void (*elsewhere_refresh)(cJSON *live, const cJSON *reread);
 	/* 1 when live object o is the object a create with fields `after` makes, for kinds that are
 	 * not found by name (module items: by type and content). */
 	int (*same_create)(const cJSON *after, const cJSON *o);
+	/* Apply's live copy: the follow-up read an object needs when the plan writes its
+	 * writes_elsewhere fields or its children, which its list does not show (a page's
+	 * date_details). 1 and *out filled (as snapshot_more). NULL: none. */
+	int (*live_more)(const cJSON *obj, const char *course_path, const char *course,
+			 struct resource_fetch *out);
 	/* Snapshot: the follow-up one listed object needs (course_path: the course id as given,
 	 * escaped for a path; course: as given). 1 and *out filled when it needs one. */
 	int (*snapshot_more)(const cJSON *obj, const char *course_path, const char *course,
@@ -151,8 +184,16 @@ const char *resource_id_text(const cJSON *v, char buf[32]);
 const char *object_id(enum resource_kind kind, const cJSON *obj, char buf[32]);
 /* The object's name or title (name_field); NULL when it has none. Borrowed. */
 const char *object_name(enum resource_kind kind, const cJSON *obj);
-/* The id of the object's parent (parent_field) as text, in buf for a number; NULL when none. */
+/* The id of the object's parent (parent_field) as text, in buf for a number; for a child of an
+ * alt_parent (no parent_field, its alt field), prefix and id in buf; NULL when none. */
 const char *object_parent(enum resource_kind kind, const cJSON *obj, char buf[32]);
+/* The row of the object a child of `kind` names as its parent (`parent`, as object_parent gives
+ * it): alt_parent's when the text carries its prefix, else parent_kind's; *id (may be NULL) the
+ * holder's own id (the text after the prefix). NULL when the kind has no parent. */
+const struct resource *resource_parent_row(enum resource_kind kind, const char *parent, const char **id);
+/* The paths of a child of `kind` under `parent`: alt_parent's path when the parent is one, else
+ * the row's. */
+const struct resource_paths *resource_paths_under(enum resource_kind kind, const char *parent);
 /* The object's children (children_key), NULL when none. Borrowed. */
 cJSON *object_children(enum resource_kind kind, const cJSON *obj);
 
@@ -161,6 +202,9 @@ cJSON *object_children(enum resource_kind kind, const cJSON *obj);
  * without checkpoints, the empty list and has_sub_assignments: false removed
  * (runner/resource_assignment.c). */
 void resource_flatten_checkpoints(cJSON *assignment);
+/* 1 when an override of such an assignment (flattened with it) is a checkpointed discussion's:
+ * it carries the checkpoints' due dates under those names (runner/resource_assignment.c). */
+int resource_checkpoint_override(const cJSON *override);
 /* Remove the kind's derived fields from a fetched object, in place, after its normalize hook (an
  * assignment's checkpoints are flattened first). */
 void resource_strip_derived(const struct resource *res, cJSON *obj);

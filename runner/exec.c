@@ -504,13 +504,118 @@ static struct xobj *object_for(struct exec *x, size_t i)
 
 /* ---------------------------------------------------------------- the run */
 
+/* Add to *more the object whose live copy needs its row's live_more read (a page's date_details)
+ * for object ob's changes: a child's holder, or the object when a change writes a field its row
+ * writes elsewhere. */
+static void want_more(const struct exec *x, const struct xobj *ob, struct strmap *more)
+{
+	const struct plan_change *c0 = ob->c0;
+	const struct resource *res = resource_get(c0->kind), *h;
+	const char *id = NULL;
+	size_t k;
+
+	if (res->parent_field) {
+		h = resource_parent_row(c0->kind, c0->parent, &id);
+		if (!h->live_more)
+			id = NULL;
+		res = h;
+	} else if (res->live_more) {
+		for (k = 0; !id && k < ob->nch; k++)
+			if (exec_checkpoint_field(c0->kind, NULL, exec_chg(x, ob->ch[k])->field))
+				id = c0->id;
+	}
+	if (id) {
+		char *key = exec_okey(c0->course_id, res->kind, id);
+
+		if (strmap_get(more, key))
+			free(key);
+		else
+			strmap_put_take(more, key, (void *)1);
+	}
+}
+
+struct more_req {
+	cJSON *obj;
+	struct resource_fetch f;
+	struct err *fatal;
+};
+
+static void on_more(struct canvas *cv, cJSON *json, const struct err *err, void *ud)
+{
+	struct more_req *r = ud;
+
+	(void)cv;
+	if (err->code == ERR_AUTH) {
+		if (!r->fatal->code)
+			*r->fatal = *err;
+	} else if (err->code == ERR_NOTFOUND) {
+		/* gone since the list was read: its own changes say so */
+	} else if (err->code) {
+		warnf("cannot read %s (%s): they are left as they are", r->f.what, err->msg);
+	} else {
+		r->f.take(r->obj, json);
+		json = NULL;
+	}
+	cJSON_Delete(json);
+	free(r->f.path);
+	free(r->f.what);
+	free(r);
+}
+
+/* The live_more reads of the objects in *more (exec_okey keys), all in flight together. */
+static int fetch_more(struct exec *x, const struct strmap *more, struct err *err)
+{
+	struct err fatal = ERR_INIT, e = ERR_INIT;
+	cJSON *course, *o;
+	long n = 0;
+	int k;
+
+	cJSON_ArrayForEach(course, cJSON_GetObjectItemCaseSensitive(x->snap, "courses")) {
+		char cb[32], ib[32];
+		const char *cid = exec_id_text(cJSON_GetObjectItemCaseSensitive(course, "id"), cb), *id;
+
+		for (k = 0; cid && k < resource_count(); k++) {
+			const struct resource *res = resource_get((enum resource_kind)k);
+
+			if (!res->listed || !res->live_more)
+				continue;
+			cJSON_ArrayForEach(o, cJSON_GetObjectItemCaseSensitive(course, res->seed_key)) {
+				struct more_req *r;
+				char *key;
+				int want;
+
+				if (!(id = object_id(res->kind, o, ib)))
+					continue;
+				key = exec_okey(cid, res->kind, id);
+				want = strmap_get(more, key) != NULL;
+				free(key);
+				r = want ? xcalloc(1, sizeof(*r)) : NULL;
+				if (!r || !res->live_more(o, cid, cid, &r->f)) {
+					free(r);
+					continue;
+				}
+				r->obj = o;
+				r->fatal = &fatal;
+				canvas_get(x->cv, r->f.path, r->f.what, on_more, r);
+				n++;
+			}
+		}
+	}
+	if (n && (canvas_run(x->cv, &e) || fatal.code)) {
+		*err = fatal.code ? fatal : e;
+		return err->code;
+	}
+	return 0;
+}
+
 /* The live copy of the plan's courses. each (the stale check): a course that cannot be read goes
  * into x->unread and its changes fail, the others go on (issue 8); else (the final re-read) any
- * failure is the error. */
+ * failure is the error. Objects whose list does not show what the plan writes get their row's
+ * live_more read (a page's Assign To dates). */
 int exec_fetch_live(struct exec *x, int each, struct err *err)
 {
 	char **ids = xcalloc(x->p->ncourses + x->nobjs + 1, sizeof(*ids));
-	struct strmap seen = STRMAP_INIT;
+	struct strmap seen = STRMAP_INIT, more = STRMAP_INIT;
 	struct snapshot_stats st;
 	unsigned kinds = 1u << resource_course()->kind;
 	size_t i;
@@ -522,7 +627,8 @@ int exec_fetch_live(struct exec *x, int each, struct err *err)
 		char *key = xstrdup(c->course_id);
 
 		if (resource_get(k)->parent_field)   /* a child is read with its parent's list */
-			k = resource_get(k)->parent_kind;
+			k = resource_parent_row(k, c->parent, NULL)->kind;
+		want_more(x, x->objs[i], &more);
 		kinds |= 1u << k;
 		if (strmap_get(&seen, key)) {
 			free(key);
@@ -550,6 +656,9 @@ int exec_fetch_live(struct exec *x, int each, struct err *err)
 	} else {
 		rc = snapshot_fetch(&x->snap, x->cv, ids, n, kinds, &st, err);
 	}
+	if (!rc && more.n)
+		rc = fetch_more(x, &more, err);
+	strmap_release(&more);
 	free(ids);
 	return rc;
 }

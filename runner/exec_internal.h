@@ -28,15 +28,26 @@ int exec_is_derived_field(enum resource_kind kind, const char *field);
 /* 1 when `field` of `kind` goes through PUT .../assignments/bulk_update (assignment and override
  * due_at, unlock_at, lock_at: API.md 5.3). */
 int exec_is_bulk_field(enum resource_kind kind, const char *field);
-/* 1 when `field` of a checkpointed discussion's assignment (live: as read, flattened by
- * resource_flatten_checkpoints) is written through PUT .../discussion_topics/:id/date_details:
- * reply_to_topic_due_at, required_replies_due_at, and unlock_at / lock_at, which Canvas sets on
- * both checkpoints and the parent (issue 15, CURRENT.md 12; LearningObjectDatesController
- * #update_checkpointed_assignment). Such a write is a flat JSON body of those names, answered 204. */
+/* 1 when `field` of `kind` (live: as read, through the row's normalize hook) is written elsewhere
+ * than the object's own PUT: the row's writes_elsewhere hook (a checkpointed discussion's
+ * assignment and its checkpoint overrides: reply_to_topic_due_at, required_replies_due_at,
+ * unlock_at, lock_at, through PUT .../discussion_topics/:id/date_details; issue 15, CURRENT.md 12,
+ * runner/resource_assignment.c). Such a write is a JSON body answered 204 and read back with a GET. */
 int exec_checkpoint_field(enum resource_kind kind, const cJSON *live, const char *field);
-/* Where such a field is written (the row's elsewhere_path: the date_details path of that
- * assignment's topic). Malloced. */
-char *exec_checkpoint_path(enum resource_kind kind, const char *course_id, const cJSON *live);
+/* The row whose elsewhere hooks write `kind`'s such fields: its own, or its parent's
+ * (elsewhere_via_parent). `owner` below is the live object of that row (the object itself, or its
+ * parent). */
+const struct resource *exec_checkpoint_row(enum resource_kind kind);
+/* Where such a field is written (elsewhere_path of owner). Malloced. */
+char *exec_checkpoint_path(enum resource_kind kind, const char *course_id, const cJSON *owner);
+/* The body writing `fields` ({plan field: value}) of the owner (child NULL) or of its child
+ * `child` (elsewhere_body; without the hook, `fields` as they are). Malloced. */
+cJSON *exec_checkpoint_body(enum resource_kind kind, const cJSON *owner, const char *child, const cJSON *fields);
+/* 1 when the owner's such writes go one after the other (elsewhere_chained). */
+int exec_checkpoint_chained(enum resource_kind kind, const cJSON *owner);
+/* Carry a re-read of the owner (normalized) into its live copy and its children's
+ * (elsewhere_refresh), so the next chained write starts from them. */
+void exec_checkpoint_refresh(enum resource_kind kind, cJSON *owner, const cJSON *reread);
 
 /* The path of one object ("/api/v1/..."), for PUT, DELETE and GET: pages as page_id:N (API.md
  * 7.1), module items under `parent` (their module), overrides under `parent` (their assignment),

@@ -10,7 +10,11 @@
  *     .../discussion_topics/:id/date_details (exec_checkpoint_field; issue 15, canvas-lms
  *     LearningObjectDatesController#update_checkpointed_assignment), never bulk_update, which
  *     would move the parent's dates and not its checkpoints'; it answers 204, so the unit
- *     re-reads the assignment with include[]=checkpoints;
+ *     re-reads the assignment with include[]=checkpoints; its overrides' checkpoint dates go the
+ *     same way (the override row's writes_elsewhere, written through its parent:
+ *     elsewhere_via_parent), every write naming all of them (elsewhere_body), chained per
+ *     discussion when it has such overrides (elsewhere_chained; exec_order.c, stage 7), each
+ *     starting from what the re-read before left (elsewhere_refresh; runner/resource_assignment.c);
  *   - a discussion or announcement PUT carries `locked` as the object has it unless the plan
  *     changes it (exec_keep_locked; an announcement PUT without it reopens comments, issue 15),
  *     and comments closed by hand that a date change reopened are closed again with one more
@@ -24,7 +28,11 @@
  *     .../discussion_topics/:id/date_details naming the topic's whole override set (Canvas
  *     replaces it; exec_date_details.c), answered 204, so read back with GET date_details;
  *     one topic's overrides are chained (exec_order.c, stage 6), each write starting from the set
- *     the previous re-read showed;
+ *     the previous re-read showed; a page's the same way at .../pages/page_id:N/date_details (the
+ *     date override row's alt_parent: parent "page_id:N"), and a page's own unlock_at / lock_at by
+ *     one PUT date_details of those two alone (the page row's writes_elsewhere), re-read there
+ *     (reread_elsewhere); the live copy of those pages comes from one GET date_details each (the
+ *     row's live_more, exec_fetch_live: their list does not show it);
  *   - a create is a POST; fields Canvas does not take on create (a module's published flag,
  *     API.md 6.1) follow in one PUT; a delete is a DELETE (404: already gone, done).
  *
@@ -76,16 +84,43 @@ const char *exec_item_parent(const struct unit *u)
 cJSON *exec_date_siblings(const struct unit *u)
 {
 	const struct plan_change *c0 = u->obj->c0;
-	const char *topic = exec_item_parent(u);
+	const char *topic = exec_item_parent(u), *id;
+	const struct resource *holder;
 	char *k;
 	cJSON *t;
 
 	if (!topic)
 		return NULL;
-	k = exec_okey(c0->course_id, resource_get(c0->kind)->parent_kind, topic);
+	holder = resource_parent_row(c0->kind, topic, &id);   /* a topic, or a page ("page_id:N") */
+	k = exec_okey(c0->course_id, holder->kind, id);
 	t = strmap_get(&u->x->live, k);
 	free(k);
-	return t ? object_children(resource_get(c0->kind)->parent_kind, t) : NULL;
+	return t ? object_children(holder->kind, t) : NULL;
+}
+
+/* ---------------------------------------------------------------- writes elsewhere */
+
+const char *exec_checkpoint_owner_id(const struct unit *u)
+{
+	return resource_get(u->obj->c0->kind)->elsewhere_via_parent ? exec_item_parent(u) : exec_obj_id(u);
+}
+
+cJSON *exec_checkpoint_owner(const struct unit *u)
+{
+	const struct plan_change *c0 = u->obj->c0;
+	const struct resource *res = resource_get(c0->kind);
+	const char *id;
+	char *k;
+	cJSON *o;
+
+	if (!res->elsewhere_via_parent)
+		return u->obj->live;
+	if (!(id = exec_item_parent(u)))
+		return NULL;
+	k = exec_okey(c0->course_id, res->parent_kind, id);
+	o = strmap_get(&u->x->live, k);
+	free(k);
+	return o;
 }
 
 static cJSON *date_details_body(const struct unit *u)
@@ -109,10 +144,14 @@ void exec_send_object(struct unit *u, int create)
 	if (create) {
 		path = exec_create_path(ob->c0->kind, ob->c0->course_id, exec_item_parent(u));
 	} else if (u->checkpoint) {
-		/* the Learning Object Dates API of the assignment's topic (exec_checkpoint_field) */
+		/* the Learning Object Dates API of the assignment's topic (exec_checkpoint_field), naming
+		 * every checkpoint override (the row's elsewhere_body, runner/resource_assignment.c) */
+		const cJSON *owner = exec_checkpoint_owner(u);
+
 		cJSON_Delete(body);
-		body = cJSON_Duplicate(u->sent, 1);
-		path = exec_checkpoint_path(ob->c0->kind, ob->c0->course_id, ob->live);
+		body = exec_checkpoint_body(ob->c0->kind, owner,
+					    resource_get(ob->c0->kind)->elsewhere_via_parent ? exec_obj_id(u) : NULL, u->sent);
+		path = exec_checkpoint_path(ob->c0->kind, ob->c0->course_id, owner);
 	} else {
 		path = exec_object_path(ob->c0->kind, ob->c0->course_id, exec_obj_id(u), exec_item_parent(u), 0);
 	}

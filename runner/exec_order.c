@@ -2,7 +2,8 @@
  * to write goes in, and when each request leaves.
  *
  * Units (exec_plan_units, after the stale check of each object, exec_stale.c): an object's changed
- * fields go in one PUT unit; its checkpointed-discussion dates in one date_details PUT; a create in
+ * fields go in one PUT unit; the fields its row writes elsewhere (a checkpointed discussion's dates,
+ * its overrides' too) in one PUT there; a create in
  * a POST unit (a PUT when the stale check adopted the object), a delete in a DELETE unit; the
  * assignment and override dates of a course in bulk units of BULK_BATCH assignments (the limit of
  * assignment_ids[]), an assignment's overrides with it. A field Canvas cannot write, or a create of
@@ -16,8 +17,11 @@
  * lands where the plan wants it), module prerequisites (Canvas drops prerequisites not placed
  * before the module), module items (creates, moves and position changes by target position
  * ascending across all the course's modules, then by module), item deletes, module deletes last
- * (so an item moved out of a deleted module is moved first), and one topic's date overrides one
- * after the other (stage 6, exec_date_details.c).
+ * (so an item moved out of a deleted module is moved first), one topic's date overrides one
+ * after the other (stage 6, exec_date_details.c), and the writes elsewhere of an object whose row
+ * says they name a whole set (elsewhere_chained: a checkpointed discussion with checkpoint
+ * overrides, whose date_details writes each name every override; stage 7), one after the other
+ * per owner.
  * Items in one order across modules, not module after module: a move takes an item out of one
  * module and into another, and the item that leaves must not still sit in front of the places the
  * writes into its old module fill. Lowest target position first, the writes fill every module
@@ -213,7 +217,8 @@ static int chain_stage(const struct exec *x, struct unit *u)
 	}
 	/* stages: 0 creates others may name (pages), 1 referenced objects (modules), 2 their references
 	 * (prerequisites) and objects naming a new one, 3 moving children (items), 4 their deletes,
-	 * 5 referenced deletes, 6 sets written one after the other (a topic's date overrides) */
+	 * 5 referenced deletes, 6 sets written one after the other (a topic's date overrides), 7 writes
+	 * elsewhere that name a set (a checkpointed discussion's date_details) */
 	if (u->type == U_CREATE && !res->referenced && !res->moves)
 		return 0;
 	if (res->referenced) {
@@ -231,6 +236,15 @@ static int chain_stage(const struct exec *x, struct unit *u)
 		if (u->type == U_CREATE || has_pos || moves || news)
 			return 3;
 		return -1;
+	}
+	if (u->checkpoint && exec_checkpoint_chained(c0->kind, exec_checkpoint_owner(u))) {
+		/* one discussion's writes elsewhere one after the other, each naming the whole set as the
+		 * one before left it (the row's elsewhere_chained: runner/resource_assignment.c) */
+		const char *owner = exec_checkpoint_owner_id(u);
+
+		snprintf(u->key2, sizeof(u->key2), "%s", owner ? owner : "");
+		u->key1 = (double)u->order;
+		return 7;
 	}
 	if (res->written_as_set) {   /* one topic's overrides one after the other (exec_date_details.c) */
 		snprintf(u->key2, sizeof(u->key2), "%s", u->obj->live_parent[0] ? u->obj->live_parent :

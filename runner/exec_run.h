@@ -149,6 +149,11 @@ void exec_chain_run(struct unit *u);
 const char *exec_obj_id(const struct unit *u);
 const char *exec_item_parent(const struct unit *u);
 cJSON *exec_date_siblings(const struct unit *u);
+/* The live object a checkpoint unit writes through: its own, or its parent's for an
+ * elsewhere_via_parent kind (a checkpoint override's assignment); NULL when not read. */
+cJSON *exec_checkpoint_owner(const struct unit *u);
+/* That owner's id: the object's, or its parent's. */
+const char *exec_checkpoint_owner_id(const struct unit *u);
 void exec_send_object(struct unit *u, int create);
 void exec_keep_locked(struct unit *u, cJSON *sent);
 /* Takes json. */

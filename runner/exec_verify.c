@@ -177,6 +177,32 @@ static void on_reread(struct canvas *cv, cJSON *json, const struct err *err, voi
 
 		exec_read_back(u, mine ? mine : none, 1);
 		cJSON_Delete(none);
+	} else if (u->checkpoint) {
+		/* the object written through (its own, or its parent's: elsewhere_via_parent), normalized
+		 * (checkpoints' dates by their names), carried into the live copy for the next write of a
+		 * chain (elsewhere_refresh), then the unit's object read back from it */
+		const struct resource *res = resource_get(u->obj->c0->kind);
+		const struct resource *own = exec_checkpoint_row(u->obj->c0->kind);
+		const cJSON *mine = json, *o;
+		cJSON *none = NULL;
+		char b[32];
+
+		if (own->normalize)
+			own->normalize(json);
+		exec_checkpoint_refresh(u->obj->c0->kind, exec_checkpoint_owner(u), json);
+		if (res->elsewhere_via_parent) {
+			mine = NULL;
+			cJSON_ArrayForEach(o, object_children(own->kind, json)) {
+				const char *id = object_id(res->kind, o, b);
+
+				if (id && !strcmp(id, exec_obj_id(u)))
+					mine = o;
+			}
+		}
+		if (!mine)
+			none = cJSON_CreateObject();
+		exec_read_back(u, mine ? mine : none, 1);
+		cJSON_Delete(none);
 	} else {
 		if (resource_get(u->obj->c0->kind)->normalize)   /* checkpoints' dates by their names */
 			resource_get(u->obj->c0->kind)->normalize(json);
@@ -189,7 +215,14 @@ static void on_reread(struct canvas *cv, cJSON *json, const struct err *err, voi
 void exec_submit_reread(struct unit *u)
 {
 	const struct xobj *ob = u->obj;
-	char *path = exec_object_path(ob->c0->kind, ob->c0->course_id, exec_obj_id(u), exec_item_parent(u), 1);
+	const struct resource *res = resource_get(ob->c0->kind);
+	/* a write through the parent (elsewhere_via_parent) is read back from the parent */
+	int via = u->checkpoint && res->elsewhere_via_parent;
+	/* ... and one the row reads back where it was written (a page's date_details) from there */
+	char *path = via ? exec_object_path(res->parent_kind, ob->c0->course_id, exec_item_parent(u), NULL, 1)
+		     : u->checkpoint && res->reread_elsewhere ?
+			exec_checkpoint_path(ob->c0->kind, ob->c0->course_id, exec_checkpoint_owner(u))
+		     : exec_object_path(ob->c0->kind, ob->c0->course_id, exec_obj_id(u), exec_item_parent(u), 1);
 	char *what = xasprintf("%s %s of course %s", plan_kind_name(ob->c0->kind), exec_obj_id(u), ob->c0->course_id);
 
 	u->phase = 2;

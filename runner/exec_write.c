@@ -90,11 +90,40 @@ int exec_checkpoint_field(enum resource_kind kind, const cJSON *live, const char
 	return res->writes_elsewhere ? res->writes_elsewhere(live, field) : 0;
 }
 
-char *exec_checkpoint_path(enum resource_kind kind, const char *course_id, const cJSON *live)
+const struct resource *exec_checkpoint_row(enum resource_kind kind)
 {
 	const struct resource *res = resource_get(kind);
 
-	return res->elsewhere_path ? res->elsewhere_path(course_id, live) : NULL;
+	return res->elsewhere_via_parent ? resource_get(res->parent_kind) : res;
+}
+
+char *exec_checkpoint_path(enum resource_kind kind, const char *course_id, const cJSON *owner)
+{
+	const struct resource *res = exec_checkpoint_row(kind);
+
+	return res->elsewhere_path ? res->elsewhere_path(course_id, owner) : NULL;
+}
+
+cJSON *exec_checkpoint_body(enum resource_kind kind, const cJSON *owner, const char *child, const cJSON *fields)
+{
+	const struct resource *res = exec_checkpoint_row(kind);
+
+	return res->elsewhere_body ? res->elsewhere_body(owner, child, fields) : cJSON_Duplicate(fields, 1);
+}
+
+int exec_checkpoint_chained(enum resource_kind kind, const cJSON *owner)
+{
+	const struct resource *res = exec_checkpoint_row(kind);
+
+	return res->elsewhere_chained ? res->elsewhere_chained(owner) : 0;
+}
+
+void exec_checkpoint_refresh(enum resource_kind kind, cJSON *owner, const cJSON *reread)
+{
+	const struct resource *res = exec_checkpoint_row(kind);
+
+	if (res->elsewhere_refresh && owner && reread)
+		res->elsewhere_refresh(owner, reread);
 }
 
 int exec_writable(enum resource_kind kind, const cJSON *obj, const char *field)
@@ -113,9 +142,10 @@ int exec_is_bulk_field(enum resource_kind kind, const char *field)
 char *exec_object_path(enum resource_kind kind, const char *course_id, const char *id, const char *parent,
 		       int read)
 {
-	const struct resource *res = resource_get(kind);
+	/* a child held by its row's alt_parent (a page's date override) has that holder's paths */
+	const struct resource_paths *path = resource_paths_under(kind, parent);
 
-	return resource_path(read ? res->path.read : res->path.update, course_id, parent, id);
+	return resource_path(read ? path->read : path->update, course_id, parent, id);
 }
 
 char *exec_create_path(enum resource_kind kind, const char *course_id, const char *parent)

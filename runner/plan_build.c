@@ -30,7 +30,8 @@
  * that, a section event's parent is planned at its children's range, runner/plan_sections.c); after it,
  * the changes Canvas will notify students of are marked (runner/plan_notify.c). Before the steps, a
  * recipe that shifts assignment dates reads each course's grading periods (runner/plan_grading.c),
- * so that a due date Canvas refuses to move is a skip, not a change.
+ * so that a due date Canvas refuses to move is a skip, not a change; one that shifts page dates
+ * with their overrides reads each page's Assign To dates, one request a page (runner/page_dates.c).
  */
 #include "plan.h"
 
@@ -44,6 +45,7 @@
 #include "config.h"
 #include "courses.h"
 #include "msg.h"
+#include "page_dates.h"
 #include "plan_grading.h"
 #include "plan_midnight.h"
 #include "plan_opts.h"
@@ -211,6 +213,20 @@ static int plan_make(struct plan **out, struct canvas *cv, const struct recipe *
 			}
 			break;
 		}
+	/* a recipe that shifts page dates needs each page's Assign To dates: one GET a page (page_dates.c) */
+	if ((kinds & (1u << RES_PAGE)) && page_dates_wanted(r)) {
+		long npd = 0;
+
+		if ((rc = page_dates_fetch(cv, snap, &npd, err))) {
+			cJSON_Delete(snap);
+			free(errs);
+			return rc;
+		}
+		if (npd)
+			notef("plan: read the Assign To dates of %ld page%s, one request each (Canvas's page list does "
+			      "not show them; `overrides: false` or an `only:` without pages saves them)",
+			      npd, npd == 1 ? "" : "s");
+	}
 	t1 = clock_s(CLOCK_MONOTONIC);
 	c1 = clock_s(CLOCK_PROCESS_CPUTIME_ID);
 	p = plan_new();

@@ -70,7 +70,10 @@ static enum judge judged(enum resource_kind kind, enum plan_op op, const char *f
 		/* fall through */
 	case RES_ASSIGNMENT_OVERRIDE:
 	case RES_DATE_OVERRIDE:   /* an Assign To override is an AssignmentOverride too (issue 15) */
-		return !strcmp(field, "due_at") || !strcmp(field, "lock_at") ? J_USER : J_NONE;
+		/* a checkpoint override's due dates are its children's due_at (runner/resource_assignment.c) */
+		return !strcmp(field, "due_at") || !strcmp(field, "lock_at") ||
+		       (kind == RES_ASSIGNMENT_OVERRIDE && (!strcmp(field, "reply_to_topic_due_at") ||
+							    !strcmp(field, "required_replies_due_at"))) ? J_USER : J_NONE;
 	case RES_DISCUSSION_TOPIC:
 	case RES_ANNOUNCEMENT:
 		return !strcmp(field, "lock_at") ? J_COURSE : J_NONE;

@@ -13,7 +13,10 @@
  *     (checkpoints_parent?). Today's copy has no "created 3 hours ago" rule for it;
  *   - an override's due_at: AssignmentOverride#notify_change? (app/models/assignment_override.rb):
  *     available and not concluded course, published assignment created more than 3 hours ago, and
- *     the overridden due date changed (to the minute);
+ *     the overridden due date changed (to the minute); a checkpointed discussion's override
+ *     (runner/resource_assignment.c) holds two, its checkpoint overrides' reply_to_topic_due_at
+ *     and required_replies_due_at, each an AssignmentOverride of a checkpoint that takes its
+ *     parent's workflow_state (DiscussionCheckpointCommonService#attributes_to_inherit_from_parent);
  *   - who: the course's participants (BroadcastPolicies::AssignmentParticipants) and the override's
  *     applies_to_students. A course without students notifies no student, so the course's
  *     total_students (GET /api/v1/courses/:id?include[]=total_students, read by snapshot.c) decides;
@@ -135,8 +138,14 @@ void plan_notify_mark(struct plan *p, const cJSON *snapshot)
 		const cJSON *course, *a;
 		const char *aid;
 
-		if (c->op != PLAN_UPDATE || !c->field || strcmp(c->field, "due_at") ||
+		if (c->op != PLAN_UPDATE || !c->field ||
 		    (c->kind != RES_ASSIGNMENT && c->kind != RES_ASSIGNMENT_OVERRIDE))
+			continue;
+		/* a checkpointed discussion's override: each due date is a checkpoint override's
+		 * (runner/resource_assignment.c), with AssignmentOverride#notify_change? */
+		if (strcmp(c->field, "due_at") && (c->kind != RES_ASSIGNMENT_OVERRIDE ||
+						   (strcmp(c->field, "reply_to_topic_due_at") &&
+						    strcmp(c->field, "required_replies_due_at"))))
 			continue;
 		aid = c->kind == RES_ASSIGNMENT ? c->id : c->parent;
 		course = find_course(snapshot, c->course_id);

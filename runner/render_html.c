@@ -429,7 +429,7 @@ static void put_create_cell(struct hctx *h, const struct plan_change *c, const c
 static void put_object_cell(struct hctx *h, const struct render_object *o)
 {
 	const struct plan_change *first = o->first;
-	const char *pk = render_parent_kind(first->kind);
+	const char *par = first->parent, *pk = render_parent(first->kind, &par);
 
 	buf_printf(h->out, "<td class=\"obj\" rowspan=\"%zu\"><span class=\"op op-%s\">%c</span>",
 		   o->end - o->i, plan_op_name(o->op), o->marker);
@@ -441,11 +441,11 @@ static void put_object_cell(struct hctx *h, const struct render_object *o)
 		escs(h, first->name);
 		buf_puts(h->out, "</span>");
 	}
-	if (pk && first->parent && *first->parent) {
+	if (pk && par && *par) {
 		buf_puts(h->out, "<br><span class=\"dim\">in ");
 		escs(h, pk);
 		buf_putc(h->out, ' ');
-		escs(h, first->parent);
+		escs(h, par);
 		buf_puts(h->out, "</span>");
 	}
 	buf_puts(h->out, "</td>");
@@ -798,7 +798,7 @@ static void put_field_label(struct buf *out, const char *field)
 static void put_chip(struct hctx *h, const struct cal *c, const struct cal_item *it)
 {
 	const struct plan_change *ch = &h->p->changes[it->change];
-	const char *pk = render_parent_kind(ch->kind);
+	const char *par = ch->parent, *pk = render_parent(ch->kind, &par);
 	enum resource_kind sk = render_shown_kind(ch);
 	const char *label = render_shown_label(ch);
 
@@ -812,8 +812,8 @@ static void put_chip(struct hctx *h, const struct cal *c, const struct cal_item 
 	buf_puts(&h->raw, ch->id ? ch->id : "");
 	if (ch->name && *ch->name)
 		buf_printf(&h->raw, " \xe2\x80\x9c%s\xe2\x80\x9d", ch->name);
-	if (pk && ch->parent && *ch->parent)
-		buf_printf(&h->raw, " (in %s %s)", pk, ch->parent);
+	if (pk && par && *par)
+		buf_printf(&h->raw, " (in %s %s)", pk, par);
 	buf_printf(&h->raw, ", %s\nwas ", ch->field);
 	put_hover_date(&h->raw, ch->before, c->zone);
 	buf_puts(&h->raw, "\nnow ");

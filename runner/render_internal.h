@@ -84,6 +84,9 @@ const char *render_kind_class(enum resource_kind kind);
 int render_kind_known(int kind);
 /* The kind of a change's `parent`: "module" for module items, "assignment" for overrides, else NULL. */
 const char *render_parent_kind(enum resource_kind kind);
+/* render_parent_kind, for a change whose parent is *parent: a child held by its row's alt_parent
+ * (a page's date override, parent "page_id:N") is "in page N" (*parent moved past the prefix). */
+const char *render_parent(enum resource_kind kind, const char **parent);
 /* The field of a created object that names its parent ("module_id"), or NULL. */
 const char *render_parent_field(enum resource_kind kind);
 int render_is_date_field(enum resource_kind kind, const char *field);

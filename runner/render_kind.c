@@ -53,6 +53,18 @@ const char *render_parent_kind(enum resource_kind kind)
 	return render_kind_known((int)kind) ? extra[kind].parent_name : NULL;
 }
 
+const char *render_parent(enum resource_kind kind, const char **parent)
+{
+	const struct resource *h;
+
+	if (!render_kind_known((int)kind) || !*parent)
+		return render_parent_kind(kind);
+	h = resource_parent_row(kind, *parent, parent);
+	if (h && h->kind != resource_get(kind)->parent_kind)
+		return h->name;   /* its alt_parent's holder: the page */
+	return render_parent_kind(kind);
+}
+
 const char *render_parent_field(enum resource_kind kind)
 {
 	return render_kind_known((int)kind) ? extra[kind].parent_field : NULL;

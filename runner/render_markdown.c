@@ -760,7 +760,7 @@ static void put_create(struct mctx *m, struct buf *out, const struct plan_change
 static void put_object_name(struct buf *out, enum resource_kind kind, const char *id, const char *name,
 			    const char *parent)
 {
-	const char *pk = render_parent_kind(kind);
+	const char *pk = render_parent(kind, &parent);
 
 	buf_puts(out, "**");
 	put_md(out, render_kind_name(kind));

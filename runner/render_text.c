@@ -166,7 +166,7 @@ static void put_course_line(struct tctx *t, const struct render_group *g)
 static void put_object_name(struct buf *out, enum resource_kind kind, const char *id, const char *name,
 			    const char *parent)
 {
-	const char *pk = render_parent_kind(kind);
+	const char *pk = render_parent(kind, &parent);
 
 	buf_puts(out, render_kind_name(kind));
 	buf_putc(out, ' ');

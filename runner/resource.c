@@ -37,6 +37,19 @@
 #define LIST(...) ((const char *const[]){ __VA_ARGS__, NULL })
 #define NONE RES_NKINDS
 
+/* A page's Assign To overrides (issue 15, CURRENT.md 13; runner/resource_page.c): date overrides
+ * held by a page, whose parent is "page_id:N" (Wiki#find_page takes page_id:N by id only), read and
+ * written at the page's date_details. */
+static const struct resource_alt_parent page_overrides = {
+	.kind = RES_PAGE,
+	.field = "wiki_page_id",
+	.prefix = "page_id:",
+	.path = {
+		.read = "/api/v1/courses/{course}/pages/{parent}/date_details?per_page=100",
+		.update = "/api/v1/courses/{course}/pages/{parent}/date_details",
+	},
+};
+
 static const struct resource table[RES_NKINDS] = {
 	[RES_COURSE] = {
 		.kind = RES_COURSE,
@@ -107,6 +120,9 @@ static const struct resource table[RES_NKINDS] = {
 		.normalize = resource_flatten_checkpoints,
 		.writes_elsewhere = resource_assignment_checkpoint_field,
 		.elsewhere_path = resource_assignment_checkpoint_path,
+		.elsewhere_body = resource_assignment_checkpoint_body,
+		.elsewhere_chained = resource_assignment_checkpoint_chained,
+		.elsewhere_refresh = resource_assignment_checkpoint_refresh,
 		.snapshot_more = resource_assignment_more,
 	},
 	[RES_ASSIGNMENT_OVERRIDE] = {
@@ -130,12 +146,15 @@ static const struct resource table[RES_NKINDS] = {
 		.parent_kind = RES_ASSIGNMENT,
 		.parent_field = "assignment_id",
 		.child_kind = NONE,
-		.date_fields = LIST("due_at", "unlock_at", "lock_at"),
+		.elsewhere_via_parent = 1,
+		/* a checkpointed discussion's: its checkpoints' (runner/resource_assignment.c) */
+		.date_fields = LIST("due_at", "unlock_at", "lock_at", "reply_to_topic_due_at", "required_replies_due_at"),
 		.html_fields = LIST(NULL),
 		.derived_fields = LIST("all_day", "all_day_date"),
 		.writable = LIST("due_at", "unlock_at", "lock_at"),
 		.create_only = LIST("title", "student_ids", "course_section_id", "group_id"),
 		.bulk_fields = LIST("due_at", "unlock_at", "lock_at"),
+		.writes_elsewhere = resource_override_checkpoint_field,
 	},
 	[RES_QUIZ] = {
 		.kind = RES_QUIZ,
@@ -320,8 +339,12 @@ static const struct resource table[RES_NKINDS] = {
 		.id_field = "page_id",
 		.name_field = "title",
 		.parent_kind = NONE,
-		.child_kind = NONE,
-		.date_fields = LIST("todo_date", "publish_at"),
+		/* its Assign To overrides, read by live_more (apply) and page_dates.c (plan) */
+		.children_key = "date_overrides",
+		.child_kind = RES_DATE_OVERRIDE,
+		.reread_elsewhere = 1,
+		/* the last two: its own Assign To dates, from date_details (runner/resource_page.c) */
+		.date_fields = LIST("todo_date", "publish_at", "unlock_at", "lock_at"),
 		.html_fields = LIST("body"),
 		.derived_fields = LIST("html_url", "hide_from_students", "locked_for_user", "lock_info",
 		                         "lock_explanation"),
@@ -330,6 +353,9 @@ static const struct resource table[RES_NKINDS] = {
 		.param_renames = LIST("todo_date", "student_todo_at"),
 		.computed_fields = LIST("url"),
 		.put_param = resource_page_put_param,
+		.writes_elsewhere = resource_page_dates_field,
+		.elsewhere_path = resource_page_dates_path,
+		.live_more = resource_page_dates_more,
 		.snapshot_more = resource_page_more,
 	},
 	[RES_CALENDAR_EVENT] = {
@@ -364,7 +390,8 @@ static const struct resource table[RES_NKINDS] = {
 	/* selective release (issue 15, CURRENT.md 13): the overrides of an ungraded discussion, held
 	 * in the topic's "date_overrides" (read from GET .../date_details when the topic's list entry
 	 * has ungraded_discussion_overrides: resource_discussion.c); written with PUT .../date_details
-	 * (exec_date_details.c): one shape for the override set. No list of its own. */
+	 * (exec_date_details.c): one shape for the override set. No list of its own. A page's are held
+	 * by the page (alt_parent, parent "page_id:N"; runner/resource_page.c). */
 	[RES_DATE_OVERRIDE] = {
 		.kind = RES_DATE_OVERRIDE,
 		.name = "date override",
@@ -379,6 +406,7 @@ static const struct resource table[RES_NKINDS] = {
 		.name_field = "title",
 		.parent_kind = RES_DISCUSSION_TOPIC,
 		.parent_field = "discussion_topic_id",
+		.alt_parent = &page_overrides,
 		.written_as_set = 1,
 		.child_kind = NONE,
 		.date_fields = LIST("unlock_at", "lock_at"),
@@ -481,9 +509,44 @@ const char *object_name(enum resource_kind kind, const cJSON *obj)
 
 const char *object_parent(enum resource_kind kind, const cJSON *obj, char buf[32])
 {
+	const struct resource_alt_parent *alt = table[kind].alt_parent;
+	const cJSON *v;
+	const char *t;
+	char b[32];
+
 	if (!table[kind].parent_field)
 		return NULL;
-	return resource_id_text(cJSON_GetObjectItemCaseSensitive(obj, table[kind].parent_field), buf);
+	v = cJSON_GetObjectItemCaseSensitive(obj, table[kind].parent_field);
+	if (!v && alt && (t = resource_id_text(cJSON_GetObjectItemCaseSensitive(obj, alt->field), b))) {
+		snprintf(buf, 32, "%s%.20s", alt->prefix, t);
+		return buf;
+	}
+	return resource_id_text(v, buf);
+}
+
+const struct resource *resource_parent_row(enum resource_kind kind, const char *parent, const char **id)
+{
+	const struct resource_alt_parent *alt = table[kind].alt_parent;
+	size_t n = alt ? strlen(alt->prefix) : 0;
+
+	if (!table[kind].parent_field)
+		return NULL;
+	if (id)
+		*id = parent;
+	if (alt && parent && !strncmp(parent, alt->prefix, n) && parent[n]) {
+		if (id)
+			*id = parent + n;
+		return &table[alt->kind];
+	}
+	return &table[table[kind].parent_kind];
+}
+
+const struct resource_paths *resource_paths_under(enum resource_kind kind, const char *parent)
+{
+	const struct resource *p = resource_parent_row(kind, parent, NULL);
+
+	return p && table[kind].alt_parent && p->kind == (enum resource_kind)table[kind].alt_parent->kind ?
+	       &table[kind].alt_parent->path : &table[kind].path;
 }
 
 cJSON *object_children(enum resource_kind kind, const cJSON *obj)

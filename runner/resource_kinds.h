@@ -15,6 +15,12 @@ long long resource_json_id(const cJSON *obj);
 /* runner/resource_assignment.c */
 int resource_assignment_checkpoint_field(const cJSON *live, const char *field);
 char *resource_assignment_checkpoint_path(const char *course, const cJSON *live);
+/* Checkpoint overrides (the elsewhere hooks of the assignment and override rows). */
+int resource_assignment_checkpoint_chained(const cJSON *assignment);
+int resource_override_checkpoint_field(const cJSON *live, const char *field);
+/* Malloced (cJSON_Delete). */
+cJSON *resource_assignment_checkpoint_body(const cJSON *assignment, const char *override_id, const cJSON *fields);
+void resource_assignment_checkpoint_refresh(cJSON *live, const cJSON *reread);
 int resource_assignment_more(const cJSON *obj, const char *course_path, const char *course,
 			     struct resource_fetch *out);
 
@@ -30,6 +36,10 @@ int resource_item_same_create(const cJSON *after, const cJSON *o);
 
 /* runner/resource_page.c */
 int resource_page_put_param(cJSON *inner, const char *param, const cJSON *v);
+int resource_page_dates_field(const cJSON *live, const char *field);
+char *resource_page_dates_path(const char *course, const cJSON *live);
+int resource_page_dates_more(const cJSON *obj, const char *course_path, const char *course,
+			     struct resource_fetch *out);
 int resource_page_more(const cJSON *obj, const char *course_path, const char *course, struct resource_fetch *out);
 
 /* runner/resource_quiz.c */

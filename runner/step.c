@@ -111,6 +111,8 @@ static const char *parent_of(enum resource_kind kind, const cJSON *obj, char buf
 	const char *f = resource_get(kind)->parent_field;
 	const cJSON *v = f ? cJSON_GetObjectItemCaseSensitive(obj, f) : NULL;
 
+	if (!v && f)   /* held by the row's alt_parent: a page's Assign To override, "page_id:N" */
+		return object_parent(kind, obj, buf);
 	return v ? step_value_text(v, buf) : NULL;
 }
 

@@ -11,7 +11,9 @@
  *   announcements      delayed_post_at, lock_at, todo_date (never set by Canvas on an announcement;
  *                      shifted if present, as API.md 10.2 lists it for both)
  *   modules            unlock_at
- *   pages              todo_date (Canvas writes it as student_todo_at), publish_at
+ *   pages              todo_date (Canvas writes it as student_todo_at), publish_at; with
+ *                      overrides: on, its own unlock_at, lock_at and its Assign To overrides'
+ *                      (read one request a page, runner/page_dates.c)
  *   calendar_events    start_at, end_at (all-day events keep local midnight; all_day_date follows)
  *   the course         start_at, end_at with course_dates: true
  *
@@ -49,10 +51,11 @@
  * reply_to_topic_due_at and required_replies_due_at (runner/resource.c), the names of the
  * Learning Object Dates API that writes them (LearningObjectDatesController
  * #update_checkpointed_assignment -> Checkpoints::DiscussionCheckpointUpdaterService; apply,
- * exec_checkpoint_field). So such an assignment shifts those two and its unlock_at and lock_at,
- * as one object with its topic's own dates. Skipped whole, with the reason: a checkpoint with
- * overrides (that write replaces a checkpoint's overrides with the ones sent: the updater deletes
- * the others, and coursectl does not send them yet), and a topic with its own post or lock date
+ * the assignment row's writes_elsewhere). So such an assignment shifts those two and its unlock_at and lock_at,
+ * as one object with its topic's own dates, and (with `overrides:` on) the same four dates of its
+ * checkpoint overrides, which each of the assignment's shell overrides carries under those names
+ * (runner/resource_assignment.c: the date_details write names every one). Skipped whole, with the
+ * reason: a topic with its own post or lock date
  * next to the assignment's availability dates (the write clears them:
  * #prefer_assignment_availability_dates). Closed grading periods are not checked for them.
  *
@@ -109,7 +112,7 @@ static const char *const graded_topic_fields[] = { "delayed_post_at", "lock_at",
 static const char *const topic_mirrored[] = { NULL };
 static const char *const ann_fields[] = { "delayed_post_at", "lock_at", "todo_date", NULL };
 static const char *const module_fields[] = { "unlock_at", NULL };
-static const char *const page_fields[] = { "todo_date", "publish_at", NULL };
+static const char *const page_fields[] = { "todo_date", "publish_at", "unlock_at", "lock_at", NULL };
 static const char *const event_fields[] = { "start_at", "end_at", NULL };
 static const char *const dov_fields[] = { "unlock_at", "lock_at", NULL };
 static const char *const course_fields[] = { "start_at", "end_at", NULL };
@@ -552,21 +555,13 @@ static int shift_checkpointed(struct shift *sh, cJSON *a, cJSON *p)
 {
 	struct side sides[2] = { { RES_ASSIGNMENT, a, ckpt_fields },
 				 { RES_DISCUSSION_TOPIC, p, topic_fields } };
-	static const char kept[] = "the discussion and its checkpoints keep their dates";
-	struct newdates base, part;
-	const cJSON *c;
-	int r = selected(sh, sides, p ? 2 : 1), bad = 0;
+	static const char kept[] = "the discussion, its checkpoints and their overrides keep their dates";
+	struct newdates base, part, *ov = NULL;
+	cJSON *ovs = sh->m->overrides ? cJSON_GetObjectItemCaseSensitive(a, "overrides") : NULL, *o;
+	int r = selected(sh, sides, p ? 2 : 1), bad = 0, nov = cJSON_GetArraySize(ovs), i;
 
 	if (r <= 0)
 		return r;
-	cJSON_ArrayForEach(c, cJSON_GetObjectItemCaseSensitive(a, "checkpoints"))
-		if (cJSON_GetArraySize(cJSON_GetObjectItemCaseSensitive(c, "overrides"))) {
-			step_skip(sh->cx, RES_ASSIGNMENT, a, NULL,
-				  "a checkpointed discussion with Assign To dates: Canvas's date_details write replaces "
-				  "a checkpoint's overrides with the ones sent, and coursectl does not write checkpoint "
-				  "overrides yet; %s", kept);
-			return 0;
-		}
 	memset(&base, 0, sizeof(base));
 	memset(&part, 0, sizeof(part));
 	compute(sh, RES_ASSIGNMENT, a, ckpt_fields, &base);
@@ -582,14 +577,32 @@ static int shift_checkpointed(struct shift *sh, cJSON *a, cJSON *p)
 			  kept);
 		return 0;
 	}
+	/* its checkpoint overrides, as their shells carry them (runner/resource_assignment.c) */
+	if (nov)
+		ov = xcalloc((size_t)nov, sizeof(*ov));
+	i = 0;
+	cJSON_ArrayForEach(o, ovs) {
+		if (!cJSON_HasObjectItem(o, "assignment_id"))
+			cJSON_AddItemToObject(o, "assignment_id", cJSON_Duplicate(cJSON_GetObjectItem(a, "id"), 1));
+		if (resource_checkpoint_override(o))
+			compute(sh, RES_ASSIGNMENT_OVERRIDE, o, ckpt_fields, &ov[i]);
+		i++;
+	}
 	bad |= broken_order(sh, RES_ASSIGNMENT, a, &base, kept);
 	if (p)
 		bad |= broken_order(sh, RES_DISCUSSION_TOPIC, p, &part, kept);
+	i = 0;
+	cJSON_ArrayForEach(o, ovs)
+		bad |= broken_order(sh, RES_ASSIGNMENT_OVERRIDE, o, &ov[i++], kept);
 	if (!bad) {
 		write_dates(sh, RES_ASSIGNMENT, a, &base);
 		if (p)
 			write_dates(sh, RES_DISCUSSION_TOPIC, p, &part);
+		i = 0;
+		cJSON_ArrayForEach(o, ovs)
+			write_dates(sh, RES_ASSIGNMENT_OVERRIDE, o, &ov[i++]);
 	}
+	free(ov);
 	return sh->err->code ? -1 : 0;
 }
 
@@ -663,6 +676,8 @@ static int shift_assignment(struct shift *sh, cJSON *a, enum resource_kind pk, c
 	return sh->err->code ? -1 : 0;
 }
 
+static void shift_date_overrides(struct shift *sh, cJSON *topic);
+
 static int shift_list(struct shift *sh, enum resource_kind kind, const char *const *fields)
 {
 	cJSON *it;
@@ -672,8 +687,8 @@ static int shift_list(struct shift *sh, enum resource_kind kind, const char *con
 
 		if (r < 0)
 			return -1;
-		if (r)
-			shift_object(sh, kind, it, fields);
+		if (r && shift_object(sh, kind, it, fields) && kind == RES_PAGE)
+			shift_date_overrides(sh, it);   /* read for a page only when wanted (page_dates.c) */
 	}
 	return 0;
 }
@@ -766,9 +781,10 @@ static void link_partners(struct link *ix, size_t n, cJSON *list, enum resource_
  * date_override (parent: the topic) that apply writes with PUT .../date_details
  * (exec_date_details.c). They move with the topic, by the same rule, when the topic moves and
  * `overrides:` is on; an override whose own order the shift would break keeps its dates, with a
- * skip. Pages carry no such sign in their list JSON (wiki_page_json), so a page's Assign To dates
- * are not read (that would be one request per page of every course); a module's overrides have no
- * dates. */
+ * skip. Pages carry no such sign in their list JSON (wiki_page_json): plan_make reads every
+ * page's date_details only for a recipe that shifts pages with `overrides:` on (page_dates.c, one
+ * request a page); their overrides (wiki_page_id, parent "page_id:N") move with the page the same
+ * way. A module's overrides have no dates. */
 static void shift_date_overrides(struct shift *sh, cJSON *topic)
 {
 	cJSON *o;
@@ -778,7 +794,7 @@ static void shift_date_overrides(struct shift *sh, cJSON *topic)
 	cJSON_ArrayForEach(o, cJSON_GetObjectItemCaseSensitive(topic, "date_overrides")) {
 		struct newdates nd;
 
-		if (!cJSON_HasObjectItem(o, "discussion_topic_id"))
+		if (!cJSON_HasObjectItem(o, "discussion_topic_id") && !cJSON_HasObjectItem(o, "wiki_page_id"))
 			cJSON_AddItemToObject(o, "discussion_topic_id",
 					      cJSON_Duplicate(cJSON_GetObjectItemCaseSensitive(topic, "id"), 1));
 		memset(&nd, 0, sizeof(nd));

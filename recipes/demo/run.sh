@@ -15,8 +15,10 @@
 # DEMO_QUIET=1 or --quiet (the test suite) prints only a failure and the final line, which carries
 # the counts a test checks: "demo: ok: planned N changes to M objects, applied them with W writes,
 # rolled back; the simulator is back to the seed". Plain POSIX sh; curl and jq (installed by
-# `make deps`). DEMO_SEED=FILE starts the simulator with another seed (the test uses it to
-# check that a failing step fails the demo). Rejected: comparing with seed.json itself (the simulator fills ids and
+# `make deps`). DEMO_SEED=FILE starts the simulator with another seed, and DEMO_BEFORE_APPLY=CMD
+# runs CMD (sh -c, with $url set to the simulator's) between the plan and the apply: the test uses
+# them to check that a failing step fails the demo (a grading period closed after the plan was
+# made, as an admin would close it on a real instance). Rejected: comparing with seed.json itself (the simulator fills ids and
 # back-references on load, so the dump taken right after start is the reference).
 set -eu
 cd "$(dirname "$0")/../.."
@@ -131,6 +133,10 @@ grep -q '</html>' "$out/plan.html" || die "the HTML report is incomplete"
 summary=$(sed -n 's/.*>\([0-9][0-9]* dated items[^<]*\)<.*/\1/p' "$out/plan.html" | head -n 1)
 echo "  ${summary:-the calendar of the new term}"
 echo "  open it in a browser: $out/plan.html"
+
+if [ -n "${DEMO_BEFORE_APPLY:-}" ]; then
+	url=$url sh -c "$DEMO_BEFORE_APPLY" || die "DEMO_BEFORE_APPLY failed"
+fi
 
 step "Applying the saved plan with coursectl apply --yes (a journal records each change before it is made)"
 rc=0

@@ -537,7 +537,10 @@ test_bulk_update_runs_through_progress() {
 }
 
 test_bulk_update_failure_saves_nothing() {
-	sim_start --progress-delay-ms 50
+	# a closed grading period over the second half of February (closed since 2025-03-05)
+	sim_start --seed "$(seed_with '.courses[0].grading_periods = [{"id": 41, "title": "Late Feb",
+		"start_date": "2025-02-16T05:00:00Z", "end_date": "2025-02-28T05:00:00Z",
+		"close_date": "2025-03-05T05:00:00Z"}]')" --progress-delay-ms 50
 	local before
 	before=$(state "$A")
 	# 90212 would be valid; 90213's due date falls after its lock date
@@ -548,17 +551,33 @@ test_bulk_update_failure_saves_nothing() {
 	expect_eq failed "$(jb .workflow_state)" "state"
 	expect_eq '[{"assignment_id":90213,"due_at":["must be between availability dates"]}]' "$(jb '.results | tojson')" "results"
 	expect_eq "$before" "$(state "$A")" "nothing saved"
-	# an override whose merged dates are out of order
-	ajson PUT "$C/assignments/bulk_update" '[{"id":90211,"all_dates":[{"id":3308,"due_at":"2025-02-20T04:59:59Z","lock_at":"2025-02-15T04:59:59Z"}]}]'
+	# an override moved into the closed grading period (SubmittablesGradingPeriodProtection)
+	ajson PUT "$C/assignments/bulk_update" '[{"id":90211,"all_dates":[{"id":3308,"due_at":"2025-02-20T04:59:59Z","lock_at":"2025-02-21T04:59:59Z"}]}]'
 	poll_progress "$(jb .id)" >/dev/null
-	expect_eq '[{"assignment_id":90211,"assignment_override_id":3308,"lock_at":["must be after due date"]}]' \
+	expect_eq '[{"assignment_id":90211,"assignment_override_id":3308,"due_at":["Cannot change an override due date to a date within a closed grading period"]}]' \
 		"$(jb '.results | tojson')" "override row"
+	expect_eq "$before" "$(state "$A")" "the override not saved"
 	# an unknown override id fails the job with a message object
 	ajson PUT "$C/assignments/bulk_update" '[{"id":90211,"all_dates":[{"base":true,"due_at":"2025-02-09T04:59:59Z"},{"id":9,"due_at":null}]}]'
 	poll_progress "$(jb .id)" >/dev/null
 	expect_eq 'failed {"message":"invalid assignment override id 9 for assignment 90211"}' \
 		"$(jb '"\(.workflow_state) \(.results | tojson)"')" "unknown override"
 	expect_eq "$before" "$(state "$A")" "still nothing saved"
+}
+
+test_bulk_update_saves_override_dates_in_any_order() {
+	# Canvas validates no override date order (AssignmentOverride has no date validation;
+	# BulkUpdate#run only calls valid?): an override due after the lock date it inherits, or after
+	# its own lock date, is saved
+	sim_start --progress-delay-ms 0
+	ajson PUT "$C/assignments/bulk_update" '[{"id":90211,"all_dates":[{"base":true,"due_at":"2025-02-08T04:59:59Z","lock_at":"2025-02-10T04:59:59Z"},
+		{"id":3307,"due_at":"2025-02-11T04:59:59Z"},
+		{"id":3308,"due_at":"2025-02-20T04:59:59Z","unlock_at":"2025-01-27T05:00:00Z","lock_at":"2025-02-15T04:59:59Z"}]}]'
+	poll_progress "$(jb .id)" >/dev/null
+	expect_eq 'completed {"updated_count":1}' "$(jb '"\(.workflow_state) \(.results | tojson)"')" "saved"
+	expect_eq "2025-02-10T04:59:59Z|2025-02-11T04:59:59Z false|2025-02-20T04:59:59Z 2025-02-15T04:59:59Z" \
+		"$(state "$A[0] | \"\(.lock_at)|\(.overrides[0].due_at) \(.overrides[0] | has(\"lock_at\"))|\(.overrides[1].due_at) \(.overrides[1].lock_at)\"")" \
+		"the dates as sent"
 }
 
 test_bulk_update_request_checks() {

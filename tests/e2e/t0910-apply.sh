@@ -15,11 +15,12 @@
 #   - the tokens: the revoke test revokes one (the sim's state, not a course's).
 # For the modules recipe the module it deletes comes back as a new object (a new id, and the
 # defaults Canvas fills stored explicitly): it is compared by name and content instead.
-# term-rollover runs on a variant of the seed: plan-seed.json's one-student override 9112 of
-# assignment 9101 is due after the assignment's lock date, which canvas-sim's bulk_update refuses
-# for the whole course (API.md 5.3 validates everything, saves nothing); the variant moves that
-# due date one day earlier so the rollover is valid. The plain seed is used to show such a refusal
-# is reported per change and fails only that assignment: the batch is sent again without it.
+# term-rollover runs on a variant of the seed where plan-seed.json's one-student override 9112 of
+# assignment 9101 is due one day earlier (its seed date is after the lock date it inherits, which
+# Canvas saves as it is: AssignmentOverride validates no date order). A refusal is shown with a
+# grading period that closes between the plan and the apply: it is reported per change and fails
+# only that assignment (Canvas's bulk update validates everything, saves nothing); the batch is
+# sent again without it.
 # Cases: the round trips (fix-links, term-rollover, modules-publish-weekly); requests used (one PUT
 # per object, one bulk_update per course with every override date, Progress polling); a saved plan
 # applied after one object changed in the sim (that object a conflict, the rest applied, exit 1);
@@ -167,13 +168,28 @@ test_bulk_update_sends_every_override_date() {
 	same_state seed.json back.json "apply + rollback with full overrides"
 }
 
+# gp_seed CLOSE_DATE: plan-seed.json whose course 4824 has a grading period around override 9112's
+# new due date (2026-01-31T06:59:59Z; 9101's and 9111's stay out of it) that closes at CLOSE_DATE,
+# and an open one after it
+gp_seed() {
+	seed_variant '(.courses[] | select(.id == 4824) | .grading_periods) = [
+		{"id": 48, "title": "Jan 31", "start_date": "2026-01-30T12:00:00Z", "end_date": "2026-01-31T12:00:00Z",
+		 "close_date": "'"$1"'"},
+		{"id": 49, "title": "Rest", "start_date": "2026-01-31T12:00:00Z", "end_date": "2040-06-30T05:00:00Z",
+		 "close_date": "2040-07-15T05:00:00Z"}]'
+}
+
 test_bulk_refusal_is_reported_per_change() {
-	# the plain seed: override 9112 would be due after the inherited lock date
-	sim_start --seed "$PLAN_SEED"
+	# a refusal the plan could not see: override 9112's new due date is in a grading period that an
+	# admin closed after the plan was made (SubmittablesGradingPeriodProtection)
+	sim_start --seed "$(gp_seed 2040-07-01T05:00:00Z)"
+	run plan.out plan --out "$LOGDIR/plan.json" "$RECIPES/term-rollover.yaml"
+	expect_eq 0 "$RC" "plan exit code ($(cat "$LOGDIR/plan.out.err"))"
+	sim_post /__sim/seed "$(cat "$(gp_seed 2026-01-01T05:00:00Z)")"
 	snap seed.json
-	run apply.out apply --yes --journal "$LOGDIR/j.jsonl" "$RECIPES/term-rollover.yaml"
+	run apply.out apply --yes --journal "$LOGDIR/j.jsonl" "$LOGDIR/plan.json"
 	expect_eq 1 "$RC" "apply exit code"
-	expect_match "course 4824, assignment_override 9112 '1 student', due_at: .*lock_at: must be after due date" \
+	expect_match "course 4824, assignment_override 9112 '1 student', due_at: .*Cannot change an override due date to a date within a closed grading period" \
 		"$(cat "$LOGDIR/apply.out.err")" "the override's own reason"
 	# Canvas saves an assignment with its overrides: 9101's own dates fail with it, and say why
 	expect_match "course 4824, assignment 9101 'Lab 1', due_at: not saved: Canvas refused the dates of assignment 9101" \

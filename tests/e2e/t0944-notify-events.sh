@@ -293,21 +293,12 @@ EOF2
 # (t0810), calendar-rollover.yaml on calendar-seed.json (t0820). The good/ recipes of t0700 are
 # only validated (they name no course, or no seed goes with them). Each: apply exits 0, then
 # rollback gives back the seed state.
-# rollover-seed.json as it is cannot be applied whole: its override 5301 (Section 02) is due
-# 2025-10-21, after the assignment's lock date 2025-10-20 that it inherits (and 5303 of 5203 the
-# same way), and canvas-sim's bulk_update validates every override against the dates it inherits
-# and refuses the assignment's whole batch ("override 5301 lock_at: must be after due date"; issue
-# 15's third example) -- on apply, and on the rollback that writes those seed dates back. That is
-# the refusals work of issue 15, not this file's: here the two overrides get their own lock dates
-# (after their due dates), as t0910 gives plan-seed.json a valid variant.
-
-ROLL_FIX='(.courses[] | select(.id == 5100) | .assignments[] | select(.id == 5201) | .overrides[]
-	| select(.id == 5301) | .lock_at) = "2025-10-22T03:59:59Z"
-	| (.courses[] | select(.id == 5100) | .assignments[] | select(.id == 5203) | .overrides[]
-	| select(.id == 5303) | .lock_at) = "2025-10-23T15:00:00Z"'
+# rollover-seed.json is applied as it is: its overrides 5301 and 5303 are due after the lock dates
+# they inherit, which Canvas saves (AssignmentOverride has no date-order validation; the sim refused
+# them until issue 15, and this file applied a corrected copy then).
 
 FIXTURE_PAIRS=(
-	"recipes/rollover-e2e.yaml rollover-seed.json ROLL_FIX"
+	"recipes/rollover-e2e.yaml rollover-seed.json -"
 	"calendar-rollover.yaml calendar-seed.json -"
 )
 

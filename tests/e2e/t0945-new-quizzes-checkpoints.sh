@@ -20,8 +20,7 @@
 #     (LearningObjectDatesController#update_checkpointed_assignment); before issue 15 the planner saw
 #     only the parent's unlock and lock dates and moved them through bulk_update, leaving the
 #     checkpoints' due dates behind;
-#   - 9455 / topic 9472 a checkpointed discussion with a checkpoint override: skipped with the
-#     reason (that write replaces a checkpoint's overrides, which coursectl does not send yet).
+#   (a checkpointed discussion with overrides: t0948-checkpoint-overrides.sh).
 # Cases (each fails before issue 15: the first two on the planner, the last two on the sim):
 #   - rollover (all kinds, 7 days): plan shows the New Quiz's dates and its override's, and the
 #     checkpoints' due dates with their shared unlock and lock; the HTML calendar shows them as a
@@ -31,7 +30,7 @@
 #     `only: [assignments]` the reverse;
 #   - canvas-sim lists a New Quiz as Canvas does, and not an online_upload that claims to be one;
 #   - canvas-sim lists checkpoints only with include[]=checkpoints, and date_details writes them
-#     (absent keys unchanged, unlock/lock on both and the parent, overrides not sent deleted).
+#     (absent keys unchanged, unlock/lock on both and the parent; its overrides: t0948).
 
 cc() {
 	CANVAS_API_TOKEN=$TOKEN "$COURSECTL" "$@" --url "$SIM_URL"
@@ -55,8 +54,6 @@ t_seed() {
      "announcements": [], "calendar_events": [],
      "discussion_topics": [
        {"id": 9471, "title": "Week 1 discussion", "message": "<p>Reply</p>", "assignment_id": 9454,
-        "published": true, "delayed_post_at": null, "lock_at": null, "todo_date": null},
-       {"id": 9472, "title": "Week 2 discussion", "message": "<p>Reply</p>", "assignment_id": 9455,
         "published": true, "delayed_post_at": null, "lock_at": null, "todo_date": null}
      ],
      "assignments": [
@@ -78,16 +75,7 @@ t_seed() {
            "unlock_at": "2026-02-02T17:00:00Z", "lock_at": "2026-02-16T17:00:00Z"},
           {"name": "Week 1 discussion", "tag": "reply_to_entry", "points_possible": 5, "due_at": "2026-02-08T17:00:00Z",
            "only_visible_to_overrides": false, "overrides": [],
-           "unlock_at": "2026-02-02T17:00:00Z", "lock_at": "2026-02-16T17:00:00Z"}]},
-       {"id": 9455, "name": "Week 2 discussion", "submission_types": ["discussion_topic"], "discussion_topic_id": 9472,
-        "points_possible": 10, "published": true, "due_at": null, "unlock_at": null, "lock_at": null,
-        "has_sub_assignments": true,
-        "checkpoints": [
-          {"name": "Week 2 discussion", "tag": "reply_to_topic", "points_possible": 5, "due_at": "2026-02-12T17:00:00Z",
-           "only_visible_to_overrides": false, "unlock_at": null, "lock_at": null,
-           "overrides": [{"id": 9481, "title": "Section 2", "course_section_id": 9462, "due_at": "2026-02-13T17:00:00Z"}]},
-          {"name": "Week 2 discussion", "tag": "reply_to_entry", "points_possible": 5, "due_at": "2026-02-15T17:00:00Z",
-           "only_visible_to_overrides": false, "overrides": [], "unlock_at": null, "lock_at": null}]}
+           "unlock_at": "2026-02-02T17:00:00Z", "lock_at": "2026-02-16T17:00:00Z"}]}
      ]}
   ]
 }
@@ -125,10 +113,6 @@ test_rollover_moves_a_new_quiz_and_rolls_back() {
 	expect_eq "2026-02-15T17:00:00Z" "$(after assignment 9454 required_replies_due_at)" "reply_to_entry due"
 	expect_eq "2026-02-09T17:00:00Z" "$(after assignment 9454 unlock_at)" "checkpoints' unlock_at"
 	expect_eq "2026-02-23T17:00:00Z" "$(after assignment 9454 lock_at)" "checkpoints' lock_at"
-	expect_eq 0 "$(jq '[.changes[] | select(.id == 9455 or .id == 9472)] | length' "$LOGDIR/plan.json")" \
-		"the checkpointed discussion with an override is not changed"
-	expect_match "coursectl does not write checkpoint overrides yet" \
-		"$(jq -r '.skipped[] | select(.id == 9455) | .reason' "$LOGDIR/plan.json")" "and is skipped with the reason"
 	# the plan says the New Quiz's changes are a quiz's (shows_as), the plain assignment's are not
 	expect_eq 5 "$(jq '[.changes[] | select(.shows_as == "quiz")] | length' "$LOGDIR/plan.json")" \
 		"the New Quiz's five changes show as a quiz"
@@ -243,10 +227,4 @@ test_sim_models_checkpoints() {
 	expect_status 400
 	expect_eq "2026-02-08T17:00:00Z" \
 		"$(state '.courses[].assignments[] | select(.id == 9454) | .checkpoints[1].due_at')" "a refused write saves nothing"
-	# overrides not sent are deleted (Checkpoints::DiscussionCheckpointUpdaterService)
-	api PUT "/api/v1/courses/945/discussion_topics/9472/date_details" -H 'Content-Type: application/json' \
-		--data '{"reply_to_topic_due_at": "2026-02-12T18:00:00Z"}'
-	expect_status 204
-	expect_eq 0 "$(state '.courses[].assignments[] | select(.id == 9455) | .checkpoints[0].overrides | length')" \
-		"the checkpoint's override is gone"
 }

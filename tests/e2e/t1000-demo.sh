@@ -5,8 +5,9 @@
 # the final line's counts agree with the saved plan and the journal; the apply really changed the
 # simulator (the request log has the bulk date update and page writes; the state dump after apply
 # has Lab 1 due on the spring date); the end state equals the seed, compared here again with lib.sh's
-# SIM_NORM. A seed whose override is due after its lock makes canvas-sim refuse the date update:
-# the demo must then fail at the apply step and leave no simulator behind. Also: seed.json is what
+# SIM_NORM. A grading period that closes between the plan and the apply around override 52001's
+# new due date makes canvas-sim refuse the date update (SubmittablesGradingPeriodProtection): the
+# demo must then fail at the apply step and leave no simulator behind. Also: seed.json is what
 # gen-seed.py generates, and the demo recipe satisfies the JSON Schema as validate does.
 
 DEMO=$ROOT/recipes/demo
@@ -64,10 +65,20 @@ test_demo_runs_quietly_and_round_trips() {
 }
 
 test_demo_fails_when_a_step_fails_and_stops_the_simulator() {
-	# override 52001 (Lab 1, section 002) due after its own lock date: the bulk update is refused
-	local bad=$LOGDIR/bad-seed.json
-	jq '(.courses[0].assignments[0].overrides[0].due_at) = "2025-09-20T03:59:59Z"' "$DEMO/seed.json" >"$bad"
-	run_demo DEMO_SEED="$bad"
+	# override 52001 (Lab 1, section 002) moves to 2026-01-27T04:59:59Z, into a grading period that
+	# is open when the plan is made and closed before the apply: the bulk update is refused
+	local bad=$LOGDIR/bad-seed.json closed=$LOGDIR/closed-seed.json periods
+	periods='.courses[0].grading_periods = [
+		{"id": 61, "title": "Week 2", "start_date": "2026-01-27T00:00:00Z", "end_date": "2026-01-27T12:00:00Z",
+		 "close_date": $close},
+		{"id": 62, "title": "Rest", "start_date": "2026-01-27T12:00:00Z", "end_date": "2040-06-30T04:00:00Z",
+		 "close_date": "2040-07-15T04:00:00Z"}]'
+	jq --arg close 2040-07-01T04:00:00Z "$periods" "$DEMO/seed.json" >"$bad"
+	jq --arg close 2026-01-01T05:00:00Z "$periods" "$DEMO/seed.json" >"$closed"
+	run_demo DEMO_SEED="$bad" \
+		DEMO_BEFORE_APPLY="curl -sf -X POST --data-binary @$closed \"\$url/__sim/seed\" >/dev/null"
+	expect_match "Cannot change an override due date to a date within a closed grading period" \
+		"$(cat "$LOGDIR/demo/apply.err")" "the refusal"
 	[ "$RC" -ne 0 ] || fail "the demo succeeded although apply must fail"
 	expect_match '^demo: FAILED at: Applying the saved plan' "$(tail -n 1 "$LOGDIR/demo.out")" "failure line"
 	if pgrep -f "canvas-sim --seed $bad" >/dev/null; then

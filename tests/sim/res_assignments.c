@@ -51,7 +51,7 @@
  *   force_updated_at). Quiz- and topic-linked assignments copy name/description/dates to the quiz and
  *   name/description to the topic (Assignment#update_quiz_or_discussion_topic). The PUT/POST answer
  *   shows the saved dates (no override collapse). Validation messages other than "must be between
- *   availability dates" (SHAPES.md) and "must be after due date" are our wording.
+ *   availability dates" (SHAPES.md) are our wording.
  * - Module items [6]: a save that renames or (un)publishes the assignment, or retitles its quiz or
  *   topic, gives the module items linking to them the new title and state (ContentTag.update_for via
  *   sim_module_items_sync), so a rename here shows in GET .../modules/:id/items as in Canvas.
@@ -88,7 +88,13 @@
  *   repeated id is 404). Permitted keys only. The job (Assignment::BulkUpdate#run) merges in memory,
  *   fails with {"message": "invalid assignment override id X for assignment Y"} on an unknown override,
  *   validates every changed assignment and its overrides, and saves nothing if any is invalid (results
- *   [{"assignment_id", field: [msg]}], override rows with assignment_override_id); else saves, mirrors,
+ *   [{"assignment_id", field: [msg]}], override rows with assignment_override_id); an override's
+ *   dates are never checked against each other nor against the dates it inherits: AssignmentOverride
+ *   (app/models/assignment_override.rb) has no date validation, Api::V1::AssignmentOverride
+ *   #interpret_assignment_override_data only parses them, and BulkUpdate#run's override.valid? runs
+ *   the model's validations (its override rows come from the grading period check alone). Rejected
+ *   (the sim until issue 15): "lock_at must be after due date" for an override due after the lock
+ *   date it inherits, which Canvas saves; else saves, mirrors,
  *   notifies, and reports {"updated_count": N} where N counts the assignments that actually changed.
  *   Base entries set only the keys supplied; override entries un-override a missing key. Date strings
  *   that do not parse become null there (Rails type casting; no regex check on this path). Fancy
@@ -715,29 +721,6 @@ static int check_assignment_dates(const cJSON *a, cJSON *errs)
 	}
 	if (hu && hl && un > lk) {
 		sim_errors_add(errs, "lock_at", "must be after unlock date");
-		n++;
-	}
-	return n;
-}
-
-/* The same on an override, with the base date where it does not override one. Plain strings. */
-static int check_override_dates(const cJSON *a, const cJSON *ov, cJSON *row)
-{
-	time_t v[NDATES];
-	int has[NDATES], n = 0;
-	size_t i;
-
-	for (i = 0; i < NDATES; i++)
-		has[i] = get_date(get(ov, date_keys[i]) ? ov : a, date_keys[i], &v[i]);
-	if (has[0] && has[1] && v[1] > v[0]) {
-		cJSON_AddItemToObject(row, "due_at", one_string("must be after unlock date"));
-		n++;
-	}
-	if (has[0] && has[2] && v[0] > v[2]) {
-		cJSON_AddItemToObject(row, "lock_at", one_string("must be after due date"));
-		n++;
-	} else if (has[1] && has[2] && v[1] > v[2]) {
-		cJSON_AddItemToObject(row, "lock_at", one_string("must be after unlock date"));
 		n++;
 	}
 	return n;
@@ -2065,7 +2048,6 @@ static char *bulk_merge(struct sim *s, cJSON *course, const cJSON *el, cJSON **a
 static void bulk_validate(const cJSON *course, int admin, const cJSON *a, const cJSON *copy, cJSON *results)
 {
 	cJSON *errs = cJSON_CreateObject(), *row, *e, *m, *msgs, *gprows = cJSON_CreateArray();
-	const cJSON *ov;
 
 	if (!admin)
 		check_grading_periods(course, a, copy, errs, gprows);
@@ -2082,15 +2064,7 @@ static void bulk_validate(const cJSON *course, int admin, const cJSON *a, const 
 		cJSON_AddItemToArray(results, row);
 	}
 	cJSON_Delete(errs);
-	cJSON_ArrayForEach(ov, get(copy, "overrides")) {
-		row = cJSON_CreateObject();
-		cJSON_AddNumberToObject(row, "assignment_id", (double)sim_id(copy));
-		cJSON_AddNumberToObject(row, "assignment_override_id", (double)sim_id(ov));
-		if (check_override_dates(copy, ov, row))
-			cJSON_AddItemToArray(results, row);
-		else
-			cJSON_Delete(row);
-	}
+	/* no date order check on the overrides: AssignmentOverride validates none (see the top) */
 	while (cJSON_GetArraySize(gprows))
 		cJSON_AddItemToArray(results, cJSON_DetachItemFromArray(gprows, 0));
 	cJSON_Delete(gprows);
@@ -2256,6 +2230,224 @@ static int ckpt_date(struct sim_req *rq, const char *key, cJSON **v)
 	return 1;
 }
 
+/* ---------------------------------------------------------------- checkpoint overrides
+ *
+ * A checkpointed discussion's overrides (issue 15; canvas-lms app/services/checkpoints/): each
+ * checkpoint (sub-assignment) holds its own overrides with the dates ("child" overrides, with
+ * parent_override_id), and the parent assignment holds one "shell" override per target, whose
+ * dates are overridden to nil (Checkpoints::DateOverrider#apply_overridden_dates, shell_override:
+ * "only exists so that assignment visibility can be correctly determined"). Listed with
+ * include[]=checkpoints inside each checkpoint (Checkpoint#as_json -> assignment_overrides_json),
+ * the shells in the parent's own overrides. Written by PUT .../date_details
+ * (LearningObjectDatesController#prepare_checkpoints_dates): each assignment_overrides[] entry names
+ * the PARENT override by id (AssignmentOverride.find: an unknown id is 404), its target
+ * (student_ids, course_section_id, group_id), unlock_at, lock_at, and reply_to_topic_due_at /
+ * required_replies_due_at as the due date of the checkpoint of that tag. Then per checkpoint
+ * (Checkpoints::DiscussionCheckpointUpdaterService#find_checkpoint): 1. its overrides not named are
+ * deleted, with their parent overrides; 2. the named ones are updated (DateOverrideUpdaterService:
+ * a section or student override needs its target sent, "set_id is required" / "student_ids is
+ * required"; only the date keys sent are overridden, the others stay; the parent shell follows the
+ * target and takes nil for the keys sent); 3. entries without a child are created, under the parent
+ * override of that target or a new shell (SectionOverrideCreatorService#parent_override). Dates
+ * go through AssignmentOverride#due_at= / #lock_at=: fancy midnight in the user's zone.
+ */
+
+struct ckpt_entry {
+	const cJSON *e;
+	int64_t pid;            /* the parent override named, or -1 */
+	int64_t child[2];       /* its child in each checkpoint, or -1 */
+};
+
+static const char *const set_keys[] = { "student_ids", "course_section_id", "group_id" };
+
+/* The target key an override or entry carries, or NULL. */
+static const char *set_key_of(const cJSON *o)
+{
+	size_t k;
+
+	for (k = 0; k < 3; k++)
+		if (get(o, set_keys[k]) && !cJSON_IsNull(get(o, set_keys[k])))
+			return set_keys[k];
+	return NULL;
+}
+
+static void copy_set(cJSON *dst, const cJSON *e, const char *key)
+{
+	size_t k;
+
+	for (k = 0; k < 3; k++)
+		cJSON_DeleteItemFromObjectCaseSensitive(dst, set_keys[k]);
+	if (!strcmp(key, "student_ids")) {
+		cJSON *ids = cJSON_CreateArray(), *v;
+
+		cJSON_ArrayForEach(v, get(e, key))
+			if (value_id(v) >= 0)
+				cJSON_AddItemToArray(ids, cJSON_CreateNumber((double)value_id(v)));
+		sim_set(dst, key, ids);
+	} else {
+		sim_set(dst, key, cJSON_CreateNumber((double)value_id(get(e, key))));
+	}
+}
+
+static void set_title(const cJSON *course, cJSON *o, const char *key)
+{
+	const cJSON *sec;
+	char *t;
+
+	if (!strcmp(key, "student_ids")) {
+		t = students_title(cJSON_GetArraySize(get(o, key)));
+		sim_set_str(o, "title", t);
+		free(t);
+		return;
+	}
+	sec = !strcmp(key, "course_section_id") ? sim_find_id_num(get(course, "sections"), value_id(get(o, key))) : NULL;
+	if (sim_str(sec, "name")) {
+		sim_set_str(o, "title", sim_str(sec, "name"));
+	} else if (!sim_str(o, "title")) {
+		t = xasprintf("%s %" PRId64, !strcmp(key, "group_id") ? "Group" : "Section", value_id(get(o, key)));
+		sim_set_str(o, "title", t);
+		free(t);
+	}
+}
+
+/* The dates of entry e on override o (Checkpoints::DateOverrider): the keys sent, as values (a
+ * child) or nil (a shell); fancy midnight on due_at and lock_at. 0, or -1 for an unreadable date. */
+static int ckpt_override_dates(struct sim *s, cJSON *o, const cJSON *e, int tag, int shell)
+{
+	const char *from[NDATES] = { ckpt_params[tag], "unlock_at", "lock_at" };
+	const cJSON *v;
+	time_t t;
+	int i;
+
+	for (i = 0; i < NDATES; i++) {
+		if (!(v = get(e, from[i])))
+			continue;
+		if (shell || !present(v)) {
+			sim_set(o, date_keys[i], cJSON_CreateNull());
+			continue;
+		}
+		if (!cJSON_IsString(v) || sim_time_parse(v->valuestring, sim_user_zone(s), 0, &t))
+			return -1;
+		set_time(o, date_keys[i], 0, i != 1 ? sim_time_fancy_midnight(t, sim_user_zone(s)) : t);
+	}
+	return 0;
+}
+
+/* The parent override of a's targeting what entry e targets (key), or NULL. */
+static cJSON *parent_for_set(cJSON *a, const cJSON *e, const char *key)
+{
+	cJSON *o;
+
+	cJSON_ArrayForEach(o, get(a, "overrides")) {
+		if (!get(o, key))
+			continue;
+		/* AdhocOverrideCommonService#existing_parent_adhoc_override: the first ADHOC one */
+		if (!strcmp(key, "student_ids") || value_id(get(o, key)) == value_id(get(e, key)))
+			return o;
+	}
+	return NULL;
+}
+
+static void delete_by_id(cJSON *arr, int64_t id)
+{
+	cJSON *o = sim_find_id_num(arr, id);
+
+	if (o)
+		cJSON_Delete(cJSON_DetachItemViaPointer(arr, o));
+}
+
+/* Applies the request's assignment_overrides[] to the checkpoints of a (a copy). Returns 404 for
+ * an unknown parent override id (nothing changed), else 0 with any errors added to errs. */
+static int ckpt_overrides(struct sim_req *rq, cJSON *a, cJSON *errs)
+{
+	const cJSON *list = get(rq->body, "assignment_overrides"), *e;
+	int n = cJSON_GetArraySize(list), i, j, tag;
+	struct ckpt_entry *en = xcalloc((size_t)n + 1, sizeof(*en));
+	cJSON *c, *o, *next, *kids, *parent;
+
+	/* prepare_checkpoints_dates: each entry's children are found before anything changes */
+	i = 0;
+	cJSON_ArrayForEach(e, list) {
+		en[i].e = e;
+		en[i].pid = value_id(get(e, "id"));
+		for (tag = 0; tag < 2; tag++) {
+			en[i].child[tag] = -1;
+			if (en[i].pid < 0 || !(c = checkpoint_of(a, ckpt_tags[tag])))
+				continue;
+			cJSON_ArrayForEach(o, get(c, "overrides"))
+				if (value_id(get(o, "parent_override_id")) == en[i].pid)
+					en[i].child[tag] = sim_id(o);
+		}
+		if (en[i].pid >= 0 && !sim_find_id_num(get(a, "overrides"), en[i].pid)) {
+			free(en);
+			return 404;
+		}
+		i++;
+	}
+	for (tag = 0; tag < 2; tag++) {
+		if (!(c = checkpoint_of(a, ckpt_tags[tag])))
+			continue;
+		if (!cJSON_IsArray(kids = get(c, "overrides"))) {
+			kids = cJSON_CreateArray();
+			sim_set(c, "overrides", kids);
+		}
+		/* 1. the overrides not named go, with their parent overrides */
+		for (o = kids->child; o; o = next) {
+			next = o->next;
+			for (j = 0; j < n && en[j].child[tag] != sim_id(o); j++)
+				;
+			if (j < n)
+				continue;
+			delete_by_id(get(a, "overrides"), value_id(get(o, "parent_override_id")));
+			cJSON_Delete(cJSON_DetachItemViaPointer(kids, o));
+		}
+		for (j = 0; j < n; j++) {
+			const char *key = set_key_of(en[j].e);
+
+			o = en[j].child[tag] >= 0 ? sim_find_id_num(kids, en[j].child[tag]) : NULL;
+			if (o) {   /* 2. update: the target must be sent again */
+				if (!key || strcmp(key, set_key_of(o) ? set_key_of(o) : "")) {
+					sim_errors_add(errs, "assignment_overrides", set_key_of(o) && !strcmp(set_key_of(o), "student_ids") ?
+						       "student_ids is required, but was not provided" :
+						       "set_id is required, but was not provided");
+					continue;
+				}
+				parent = sim_find_id_num(get(a, "overrides"), value_id(get(o, "parent_override_id")));
+				copy_set(o, en[j].e, key);
+				set_title(rq->course, o, key);
+			} else {   /* 3. create, under the target's parent override or a new shell */
+				if (!key) {
+					sim_errors_add(errs, "assignment_overrides", "set_type is required, but was not provided");
+					continue;
+				}
+				if (!(parent = parent_for_set(a, en[j].e, key))) {
+					if (!cJSON_IsArray(get(a, "overrides")))
+						sim_set(a, "overrides", cJSON_CreateArray());
+					parent = cJSON_CreateObject();
+					cJSON_AddNumberToObject(parent, "id", (double)sim_new_id(rq->sim));
+					cJSON_AddItemToArray(get(a, "overrides"), parent);
+				}
+				o = cJSON_CreateObject();
+				cJSON_AddNumberToObject(o, "id", (double)sim_new_id(rq->sim));
+				cJSON_AddNumberToObject(o, "parent_override_id", (double)sim_id(parent));
+				cJSON_AddItemToArray(kids, o);
+				copy_set(o, en[j].e, key);
+				set_title(rq->course, o, key);
+			}
+			if (parent) {
+				copy_set(parent, en[j].e, key);
+				set_title(rq->course, parent, key);
+				sim_set(parent, "assignment_id", cJSON_CreateNumber((double)sim_id(a)));
+				ckpt_override_dates(rq->sim, parent, en[j].e, tag, 1);
+			}
+			if (ckpt_override_dates(rq->sim, o, en[j].e, tag, 0) < 0)
+				sim_errors_add(errs, "assignment_overrides", "is not a date");
+		}
+	}
+	free(en);
+	return 0;
+}
+
 /* PUT .../discussion_topics/:id/date_details of a checkpointed discussion: the sub-assignment
  * part of the Learning Object Dates API (LearningObjectDatesController#update ->
  * #update_checkpointed_assignment, #prepare_checkpoints_dates; Checkpoints::
@@ -2271,7 +2463,7 @@ void sim_checkpoint_dates_put(struct sim_req *rq, struct sim_resp *rs, cJSON *to
 {
 	cJSON *a = topic ? sim_linked_assignment(rq->course, topic) : NULL, *copy, *errs, *v = NULL, *c;
 	const char *shared[2] = { "unlock_at", "lock_at" };
-	int i, k, r;
+	int i, k, r, ovto = sim_bool(rq->body, "only_visible_to_overrides", 0);
 	char when[21];
 
 	if (!a || !cJSON_GetArraySize(get(a, "checkpoints"))) {
@@ -2282,6 +2474,11 @@ void sim_checkpoint_dates_put(struct sim_req *rq, struct sim_resp *rs, cJSON *to
 	errs = cJSON_CreateObject();
 	for (i = 0; i < 2; i++) {
 		c = checkpoint_of(copy, ckpt_tags[i]);
+		if (ovto) {   /* no "everyone" date: everyone_date is all nil */
+			for (k = 0; c && k < NDATES; k++)
+				sim_set(c, date_keys[k], cJSON_CreateNull());
+			continue;
+		}
 		/* the "everyone" date of each checkpoint: only the keys sent (date_fields slices them) */
 		if ((r = ckpt_date(rq, ckpt_params[i], &v)) < 0)
 			sim_errors_add(errs, ckpt_params[i], "is not a date");
@@ -2299,14 +2496,15 @@ void sim_checkpoint_dates_put(struct sim_req *rq, struct sim_resp *rs, cJSON *to
 				cJSON_Delete(v);
 			}
 		}
-		/* overrides not in assignment_overrides[] are deleted (override_ids_to_delete) */
-		if (c && !get(rq->body, "assignment_overrides"))
-			sim_set(c, "overrides", cJSON_CreateArray());
 		if (c)
 			check_assignment_dates(c, errs);
 	}
-	if (get(rq->body, "assignment_overrides")) {
-		sim_errors_add(errs, "assignment_overrides", "canvas-sim does not model checkpoint overrides");
+	/* the checkpoints' overrides (with none sent, every one is deleted) */
+	if (!cJSON_GetArraySize(errs) && ckpt_overrides(rq, copy, errs) == 404) {
+		cJSON_Delete(copy);
+		cJSON_Delete(errs);
+		sim_reply_message(rs, 404, "The specified resource does not exist.");
+		return;
 	}
 	if (cJSON_GetArraySize(errs)) {
 		cJSON_Delete(copy);
@@ -2317,11 +2515,28 @@ void sim_checkpoint_dates_put(struct sim_req *rq, struct sim_resp *rs, cJSON *to
 	/* SubAssignment#sync_with_parent: the parent takes the checkpoints' unlock_at and lock_at */
 	c = checkpoint_of(copy, ckpt_tags[1]);
 	for (k = 0; k < 2; k++)
-		if (get(rq->body, shared[k]) && c)
+		if ((get(rq->body, shared[k]) || ovto) && c)
 			sim_set(copy, shared[k], sim_dup_or_null(c, shared[k]));
+	/* DiscussionCheckpointCommonService#only_visible_to_overrides?, on each checkpoint and (by
+	 * #update_assignment) on the parent: no "everyone" date and at least one override */
+	ovto = ovto && cJSON_GetArraySize(get(rq->body, "assignment_overrides")) > 0;
+	for (i = 0; i < 2; i++)
+		if ((c = checkpoint_of(copy, ckpt_tags[i])) != NULL && (ovto || get(c, "only_visible_to_overrides")))
+			sim_set(c, "only_visible_to_overrides", cJSON_CreateBool(ovto));
+	if (ovto || get(copy, "only_visible_to_overrides"))
+		sim_set(copy, "only_visible_to_overrides", cJSON_CreateBool(ovto));
 	if (!cJSON_Compare(a, copy, 1)) {
 		sim_time_format(time(NULL), when);
 		sim_set_str(copy, "updated_at", when);
+	}
+	/* a checkpoint override whose due date changed notifies as any override does
+	 * (AssignmentOverride#notify_change?; the checkpoint takes the parent's workflow_state) */
+	for (i = 0; i < 2; i++) {
+		const cJSON *old = checkpoint_of(a, ckpt_tags[i]), *o;
+
+		if ((c = checkpoint_of(copy, ckpt_tags[i])) != NULL)
+			cJSON_ArrayForEach(o, get(c, "overrides"))
+				notify_override(rq->sim, rq->course, copy, sim_find_id_num(get(old, "overrides"), sim_id(o)), o);
 	}
 	cJSON_ReplaceItemViaPointer(sim_course_kind(rq->course, "assignments"), a, copy);
 	/* prefer_assignment_availability_dates: the topic's own dates give way to the assignment's */

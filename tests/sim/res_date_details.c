@@ -3,7 +3,9 @@
  *
  * Endpoints (all under /api/v1/courses/:course_id):
  *   GET|PUT discussion_topics/:id/date_details
- *   GET|PUT pages/:url_or_id/date_details
+ *   GET|PUT pages/:url_or_id/date_details     (:url_or_id: a url, an id, or page_id:N: #asset finds
+ *                                              the page with @context.wiki.find_page, which takes
+ *                                              page_id:N by id only -- coursectl's form)
  *   GET|PUT modules/:id/date_details
  *
  * Modelled from canvas-lms master (aaronshaf/canvas-lms):
@@ -77,6 +79,17 @@ static cJSON *find_object(struct sim_req *rq, enum lo_kind kind)
 
 		if (!p)
 			return NULL;
+		/* Wiki#find_page: "page_id:N" names the page by its id only (the Pages API's explicit form) */
+		if (!strncmp(p, "page_id:", 8) && p[8] && strspn(p + 8, "0123456789") == strlen(p + 8)) {
+			cJSON_ArrayForEach(o, sim_course_kind(rq->course, "pages")) {
+				const cJSON *pid = get(o, "page_id");
+
+				if (cJSON_IsNumber(pid) && sim_i64(pid->valuedouble) == strtoll(p + 8, NULL, 10) &&
+				    !sim_is_deleted(o))
+					return o;
+			}
+			return NULL;
+		}
 		cJSON_ArrayForEach(o, sim_course_kind(rq->course, "pages")) {
 			const cJSON *pid = get(o, "page_id");
 			const char *url = sim_str(o, "url");

@@ -48,8 +48,17 @@ static void test_rows_are_whole(void **state)
 			assert_non_null(p->children_key);
 			assert_string_equal(p->children_key, r->seed_key);
 		}
-		if (r->children_key)
-			assert_int_equal((int)resource_get(r->child_kind)->parent_kind, k);
+		if (r->children_key) {   /* its child's parent, or the child's alt_parent (a page's overrides) */
+			const struct resource *c = resource_get(r->child_kind);
+
+			assert_true((int)c->parent_kind == k || (c->alt_parent && c->alt_parent->kind == k));
+			assert_string_equal(r->children_key, c->seed_key);
+		}
+		if (r->alt_parent) {
+			assert_non_null(r->parent_field);
+			assert_int_equal((int)resource_get((enum resource_kind)r->alt_parent->kind)->child_kind, k);
+			assert_non_null(r->alt_parent->path.update);
+		}
 		if (r->moves)
 			assert_true(resource_in_list(r->writable, r->parent_field));
 		if (r->bulk_fields)
