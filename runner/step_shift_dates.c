@@ -984,7 +984,8 @@ static void text_term(struct shift *sh, struct td_opts *o)
 }
 
 /* One field: every mention moved (one change, noted "N dates"), every problem a warning. */
-static void text_field(struct shift *sh, const struct td_opts *base, const struct text_field *f, cJSON *obj)
+static void text_field(struct shift *sh, const struct td_opts *base, const struct text_field *f, cJSON *obj,
+		       const char *name)
 {
 	const char *text = step_str(obj, f->field);
 	struct td_opts o = *base;
@@ -1016,8 +1017,8 @@ static void text_field(struct shift *sh, const struct td_opts *base, const struc
 					sh->cx->course_id, (int)(v[i].end - v[i].start), text + v[i].start, v[i].problem);
 		else
 			msg = xasprintf("step '%s' in course %s: %s '%.100s' (%s) %s: '%.*s' is left as written: %s",
-					sh->cx->step, sh->cx->course_id, resource_get(f->kind)->name,
-					step_name(f->kind, obj), step_id(f->kind, obj, idb), f->field,
+					sh->cx->step, sh->cx->course_id, resource_get(f->kind)->name, name,
+					step_id(f->kind, obj, idb), f->field,
 					(int)(v[i].end - v[i].start), text + v[i].start, v[i].problem);
 		plan_add_warning(sh->cx->plan, sh->cx->step, sh->cx->course_id, NULL, msg);
 		free(msg);
@@ -1029,13 +1030,16 @@ static void text_field(struct shift *sh, const struct td_opts *base, const struc
 	step_set(sh->cx, f->kind, obj, f->field, step_string_take(out), note);
 }
 
+/* The object's fields; warnings name it as it was before this pass renamed it. */
 static void text_object(struct shift *sh, const struct td_opts *o, enum resource_kind kind, cJSON *obj)
 {
+	char name[128];
 	size_t i;
 
+	snprintf(name, sizeof(name), "%.100s", step_name(kind, obj));
 	for (i = 0; i < sizeof(text_fields) / sizeof(text_fields[0]); i++)
 		if (text_fields[i].kind == kind)
-			text_field(sh, o, &text_fields[i], obj);
+			text_field(sh, o, &text_fields[i], obj, name);
 }
 
 static void run_text(struct shift *sh, const struct td_opts *o)
