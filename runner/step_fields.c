@@ -54,6 +54,7 @@ static const struct field_row rows[] = {
 	{ "shift_dates", RES_DISCUSSION_TOPIC, OPS(PLAN_UPDATE), F("title", "message") },
 	{ "shift_dates", RES_ANNOUNCEMENT, OPS(PLAN_UPDATE), F("title", "message") },
 	{ "shift_dates", RES_MODULE, OPS(PLAN_UPDATE), F("name") },
+	{ "shift_dates", RES_MODULE_ITEM, OPS(PLAN_UPDATE), F("title") },
 	{ "shift_dates", RES_COURSE, OPS(PLAN_UPDATE), F("syllabus_body") },
 
 	/* step_replace_text.c `kinds[]`: the HTML field and the title (name) of each kind in `in` */

@@ -83,7 +83,10 @@
  * Dates written as text (text: true, issue 19; the finder is runner/textdates.c). After the fields,
  * each object the step selected (in the order it selected them; of a quiz or graded topic and its
  * assignment, the quiz or topic: Canvas copies their title and description to the assignment) has
- * the dates in its name and HTML body (text_fields[]) moved by the same day mapping as its fields
+ * the dates in its name and HTML body (text_fields[]; a module's text headers too, its SubHeader
+ * items: an item linked to content carries the content's title, which Canvas copies to it on every
+ * save of the content, ContentTag.update_for in canvas-lms app/models/content_tag.rb) moved by the
+ * same day mapping as its fields
  * (dateshift_map_day: the term mapping, weekday substitution and blackouts; a calendar date has no
  * time to keep), then the syllabus when the step reads it (recipe_shift_dates.h text_syllabus).
  * Each field with moved dates is one change noted "N dates written in the text", shown in the
@@ -946,6 +949,7 @@ static const struct text_field {
 	{ RES_ANNOUNCEMENT, "title", 0, 1 },
 	{ RES_ANNOUNCEMENT, "message", 1, 1 },
 	{ RES_MODULE, "name", 0, 1 },
+	{ RES_MODULE_ITEM, "title", 0, 1 },   /* text headers (SubHeader) of a selected module */
 	{ RES_COURSE, "syllabus_body", 1, 1 },
 };
 
@@ -1040,6 +1044,18 @@ static void text_object(struct shift *sh, const struct td_opts *o, enum resource
 	for (i = 0; i < sizeof(text_fields) / sizeof(text_fields[0]); i++)
 		if (text_fields[i].kind == kind)
 			text_field(sh, o, &text_fields[i], obj, name);
+	if (kind == RES_MODULE) {
+		/* a module's text headers: an item linked to content has its content's title, which
+		 * Canvas keeps in step with the content (moved with it when it is selected) */
+		cJSON *it;
+
+		cJSON_ArrayForEach(it, cJSON_GetObjectItemCaseSensitive(obj, "items")) {
+			const char *t = step_str(it, "type");
+
+			if (t && !strcmp(t, "SubHeader"))
+				text_object(sh, o, RES_MODULE_ITEM, it);
+		}
+	}
 }
 
 static void run_text(struct shift *sh, const struct td_opts *o)

@@ -3,7 +3,7 @@
 # and lists what it will not guess.
 #
 # Seed (t_seed): course 901, America/Chicago, Fall 2025 (Mon 2025-08-25 .. Fri 2025-12-12), with
-# module names "Week 1 (Aug 25–29)", a page sentence "due Friday, September 5", a syllabus table,
+# module names "Week 1 (Aug 25–29)" and a text header, a page sentence "due Friday, September 5", a syllabus table,
 # an assignment whose name and description carry its due date, a discussion "week of 9/8". The
 # recipe maps the term onto one starting Mon 2026-01-12 with the old length (so +140 days, 20 weeks:
 # every weekday stays) and a spring break 2026-03-16..20 that dates move out of (to Sat 03-21).
@@ -33,7 +33,11 @@ t_seed() {
        {"id": 301, "name": "Week 1 (Aug 25–29)", "position": 1, "unlock_at": null, "published": true,
         "require_sequential_progress": false, "prerequisite_module_ids": [], "items": []},
        {"id": 302, "name": "Week 3 (Sep 8–12)", "position": 2, "unlock_at": null, "published": true,
-        "require_sequential_progress": false, "prerequisite_module_ids": [], "items": []}
+        "require_sequential_progress": false, "prerequisite_module_ids": [], "items": [
+          {"id": 3021, "title": "Essay 1 due Fri, Sep 5", "position": 1, "indent": 0, "type": "SubHeader",
+           "published": true},
+          {"id": 3022, "title": "Essay 1 (due Sep 5)", "position": 2, "indent": 1, "type": "Assignment",
+           "content_id": 501, "published": true}]}
      ],
      "pages": [
        {"page_id": 401, "url": "week-3-reading", "title": "Week 3 reading", "published": true,
@@ -78,7 +82,7 @@ EOF
 
 # every name and HTML body of the course, tags stripped, one a line
 texts() {
-	state '.courses[0] | ([.modules[].name, .pages[].title, .pages[].body, .assignments[].name,
+	state '.courses[0] | ([.modules[].name, .modules[].items[].title, .pages[].title, .pages[].body, .assignments[].name,
 		.assignments[].description, .discussion_topics[].title, .discussion_topics[].message, .syllabus_body]
 		| .[])' | sed 's/<[^>]*>/ /g'
 }
@@ -115,6 +119,7 @@ test_rollover_moves_written_dates() {
 		case $kind in
 		course) sel='.courses[0]' ;;
 		module) sel=".courses[0].modules[] | select(.id == $id)" ;;
+		module_item) sel=".courses[0].modules[].items[] | select(.id == $id)" ;;
 		page) sel=".courses[0].pages[] | select(.page_id == $id)" ;;
 		assignment) sel=".courses[0].assignments[] | select(.id == $id)" ;;
 		discussion_topic) sel=".courses[0].discussion_topics[] | select(.id == $id)" ;;
@@ -122,7 +127,8 @@ test_rollover_moves_written_dates() {
 		esac
 		expect_eq "$want" "$(state "$sel | .$field")" "$kind $id $field in the simulator"
 	done <"$LOGDIR/changes"
-	expect_eq 14 "$(wc -l <"$LOGDIR/changes")" "changes: 2 due dates, course start/end, 10 texts"
+	expect_eq 15 "$(wc -l <"$LOGDIR/changes")" "changes: 2 due dates, course start/end, 11 texts"
+	expect_eq "Essay 1 due Fri, Jan 23" "$(state '.courses[0].modules[1].items[0].title')" "the text header"
 	# exactly what people will read
 	expect_eq "Essay 1 (due Jan 23) | <p>Submit by Friday, January 23.</p> | 2026-01-24T05:59:00Z" \
 		"$(state '.courses[0].assignments[0] | "\(.name) | \(.description) | \(.due_at)"')" "assignment 501"

@@ -883,6 +883,7 @@ static void test_field_table_refuses(void **state)
 	assert_true(step_field_allowed("shift_dates", RES_MODULE, PLAN_UPDATE, "name"));
 	assert_true(step_field_allowed("shift_dates", RES_COURSE, PLAN_UPDATE, "syllabus_body"));
 	assert_false(step_field_allowed("shift_dates", RES_MODULE, PLAN_UPDATE, "published"));
+	assert_true(step_field_allowed("shift_dates", RES_MODULE_ITEM, PLAN_UPDATE, "title"));
 	assert_false(step_field_allowed("replace_text", RES_PAGE, PLAN_UPDATE, "published"));
 	assert_false(step_field_allowed("replace_text", RES_CALENDAR_EVENT, PLAN_UPDATE, "description"));
 	assert_true(step_field_allowed("pages", RES_PAGE, PLAN_CREATE, NULL));

@@ -823,7 +823,9 @@ static const char TEXT_COURSE[] =
 	"   'due_at': '2025-09-13T03:59:59Z', 'published': true}],"
 	" 'discussion_topics': [], 'announcements': [], 'calendar_events': [{'id': 801, 'title': 'Sep 12 exam',"
 	"   'start_at': null, 'end_at': null}],"
-	" 'modules': [{'id': 601, 'name': 'Week 2 (Sep 1\u20135)', 'position': 1, 'unlock_at': null, 'items': []}],"
+	" 'modules': [{'id': 601, 'name': 'Week 2 (Sep 1\u20135)', 'position': 1, 'unlock_at': null, 'items': ["
+	"   {'id': 6011, 'module_id': 601, 'type': 'SubHeader', 'title': 'Quiz Sep 12'},"
+	"   {'id': 6012, 'module_id': 601, 'type': 'Quiz', 'content_id': 201, 'title': 'Quiz 1 (Sep 12)'}]}],"
 	" 'pages': [{'page_id': 701, 'url': 'notes-sep-8', 'title': 'Notes Sep 8', 'body': '<p>Read by Mon 9/8</p>'}]}";
 
 /* "kind id field after" of each change noted as text, one a line. */
@@ -850,11 +852,13 @@ static void test_text(void **state)
 	assert_int_equal(run(f, "  - name: t\n    shift_dates: {days: 7, text: true}\n"), 0);
 	text_changes(f, got, sizeof(got));
 	/* the quiz's title and description, not its assignment's (Canvas copies them); a standalone
-	 * assignment's name; the module; the page body but not its title; the syllabus; no event */
+	 * assignment's name; the module and its text header (not the item of the quiz: Canvas renames it
+	 * with the quiz); the page body but not its title; the syllabus; no event */
 	assert_string_equal(got, "quiz 201 title Quiz 1 (Sep 19)\n"
 				 "quiz 201 description <p>Due Fri, Sep 19.</p>\n"
 				 "assignment 104 name Essay (Sep 19)\n"
 				 "module 601 name Week 2 (Sep 8\u201312)\n"
+				 "module item 6011 title Quiz Sep 19\n"
 				 "page 701 body <p>Read by Mon 9/15</p>\n"
 				 "course 4821 syllabus_body <p>Exam <b>Monday, Dec 22</b></p>\n");
 	assert_int_equal(f->p->nwarnings, 2);
@@ -874,7 +878,7 @@ static void test_text_where_and_only(void **state)
 	use_course(f, TEXT_COURSE);
 	assert_int_equal(run(f, "  - name: t\n    shift_dates: {days: 7, text: true, where: {name: '^Week'}}\n"), 0);
 	text_changes(f, got, sizeof(got));
-	assert_string_equal(got, "module 601 name Week 2 (Sep 8\u201312)\n");
+	assert_string_equal(got, "module 601 name Week 2 (Sep 8\u201312)\nmodule item 6011 title Quiz Sep 19\n");
 
 	use_course(f, TEXT_COURSE);
 	assert_int_equal(run(f, "  - name: t\n    shift_dates: {days: 7, text: true, only: [syllabus]}\n"), 0);
