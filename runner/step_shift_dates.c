@@ -994,8 +994,8 @@ static void text_field(struct shift *sh, const struct td_opts *base, const struc
 	const char *text = step_str(obj, f->field);
 	struct td_opts o = *base;
 	struct td_mention *v = NULL;
-	size_t n = 0, moved = 0, outlen, i;
-	char idb[32], note[64];
+	size_t n = 0, moved = 0, outlen, i, nblack = 0;
+	char idb[32], note[96];
 	char *out;
 
 	if (!text)
@@ -1027,10 +1027,23 @@ static void text_field(struct shift *sh, const struct td_opts *base, const struc
 		plan_add_warning(sh->cx->plan, sh->cx->step, sh->cx->course_id, NULL, msg);
 		free(msg);
 	}
+	for (i = 0; out && i < n; i++) {
+		long bi = -1, bi2 = -1;
+
+		if (v[i].problem[0] || (v[i].to == v[i].day && v[i].to2 == v[i].day2))
+			continue;
+		dateshift_map_day_why(&sh->ds, v[i].day, NULL, &bi);
+		dateshift_map_day_why(&sh->ds, v[i].day2, NULL, &bi2);
+		nblack += bi >= 0 || bi2 >= 0;
+	}
 	free(v);
 	if (!out)
 		return;
-	snprintf(note, sizeof(note), "%zu date%s written in the text", moved, moved == 1 ? "" : "s");
+	if (nblack)
+		snprintf(note, sizeof(note), "%zu date%s written in the text (%zu moved out of a blackout)", moved,
+			 moved == 1 ? "" : "s", nblack);
+	else
+		snprintf(note, sizeof(note), "%zu date%s written in the text", moved, moved == 1 ? "" : "s");
 	step_set(sh->cx, f->kind, obj, f->field, step_string_take(out), note);
 }
 

@@ -101,6 +101,9 @@ test_rollover_moves_written_dates() {
 		"$LOGDIR/plan.json")" "module 302 name"
 	expect_eq "2 dates written in the text" "$(jq -r '.changes[] | select(.kind == "page" and .field == "body"
 		and .id == 401) | .note' "$LOGDIR/plan.json")" "the note on page 401's body"
+	expect_eq "1 date written in the text (1 moved out of a blackout)" "$(jq -r '.changes[] | select(.kind ==
+		"assignment" and .field == "description" and .id == 502) | .note' "$LOGDIR/plan.json")" \
+		"the note on assignment 502's description"
 	# the warnings: a weekday that does not fit, a page title
 	jq -r '.warnings[].message' "$LOGDIR/plan.json" >"$LOGDIR/warnings"
 	expect_eq 2 "$(wc -l <"$LOGDIR/warnings")" "warnings ($(cat "$LOGDIR/warnings"))"
