@@ -13,6 +13,8 @@
  *     course_dates: false                       also shift the course's start_at/end_at
  *     overrides: true                           include assignment overrides
  *     where: {name: ..., due_at: {after: ..., before: ...}, ...}
+ *     text: true | {locale: en-GB}              also the dates written in names, titles and
+ *                                               HTML bodies (runner/textdates.c); default false
  *
  * Every value below is resolved: defaults are filled in, so the engine never sees an "unset"
  * state. All memory (the struct, blackouts, time_zone, where) is the recipe's arena: it lives as
@@ -24,6 +26,7 @@
 
 #include "recipe.h"
 #include "recipe_where.h"
+#include "textdates.h"
 
 enum rshift_mode {
 	RSHIFT_DAYS,              /* `days: N` */
@@ -80,6 +83,11 @@ struct rshift_dates {
 	int course_dates;         /* 0 or 1; default 0 */
 	int overrides;            /* 0 or 1; default 1 */
 	struct rwhere *where;     /* NULL: every object; date ranges apply to the ORIGINAL dates */
+	/* text: the dates written as text move too, read in text_locale (include/textdates.h; "en"
+	 * unless `text: {locale: ...}` names another); NULL when off. text_syllabus: the course's
+	 * syllabus body is read as well (`only:` absent or listing `syllabus`, and no where:). */
+	const struct td_locale *text_locale;
+	int text_syllabus;
 	struct rpos pos;          /* the shift_dates mapping */
 };
 

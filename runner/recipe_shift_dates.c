@@ -17,7 +17,11 @@
  *     Canvas's mapping), so it is an error with `days:`. A weekday given twice (possible through a
  *     variable key) is an error at the second. `weekdays: {}` is accepted: no substitution.
  *   - `only:` is a non-empty list of distinct kinds, stored as a bitmask; `course` is not a kind
- *     here (it has its own switch, course_dates:) and says so.
+ *     here (it has its own switch, course_dates:) and says so; `syllabus` is one only with
+ *     `text:` on (its body has written dates, no date fields);
+ *   - `text:` is a boolean or a map `{locale: NAME}` (a row of textdates.c's locale table;
+ *     the map form turns it on). The course's own language is not read (snapshots do not fetch
+ *     the course's locale), so "en" is the default.
  * The model keeps resolved defaults (keep seconds, all kinds, overrides on, course dates off) so
  * that the engine has no "unset" state to interpret.
  *
@@ -40,7 +44,7 @@ const char *const rshift_kind_names[] = {
 
 static const char *const top_keys[] = {
 	"days", "from", "to", "weekdays", "blackouts", "time_zone", "seconds", "only", "course_dates",
-	"overrides", "where", NULL
+	"overrides", "where", "text", NULL
 };
 
 static const char *const where_keys[] = {
@@ -205,6 +209,25 @@ static void blackouts(struct rctx *cx, const struct ynode *n, struct rshift_date
 	}
 }
 
+/* `text: true | false | {locale: NAME}`. */
+static void text(struct rctx *cx, const struct ynode *n, struct rshift_dates *m)
+{
+	static const char *const keys[] = { "locale", NULL };
+	const struct ynode *l;
+	int on, i;
+
+	if (n->type == YN_SCALAR) {
+		if (!rc_bool(cx, n, "'text'", &on) && on)
+			m->text_locale = td_locale_find("en");
+		return;
+	}
+	if (rc_map(cx, n, "'text'", keys, NULL))
+		return;
+	m->text_locale = td_locale_find("en");
+	if ((l = rc_get(n, "locale")) && !rc_enum(cx, l, "'text.locale'", td_locale_names, &i))
+		m->text_locale = td_locale_find(td_locale_names[i]);
+}
+
 /* `only: [kind, ...]`: non-empty, distinct, into a bitmask. */
 static void only(struct rctx *cx, const struct ynode *n, struct rshift_dates *m)
 {
@@ -219,10 +242,15 @@ static void only(struct rctx *cx, const struct ynode *n, struct rshift_dates *m)
 		return;
 	}
 	m->only = 0;
+	m->text_syllabus = 0;
 	for (i = 0; i < n->nkids; i++) {
 		const struct ynode *k = n->kids[i];
 		int idx;
 
+		if (k->type == YN_SCALAR && !strcmp(k->str, "syllabus") && m->text_locale) {
+			m->text_syllabus = 1;   /* its text has dates (text: true) */
+			continue;
+		}
 		if (k->type == YN_SCALAR && (!strcmp(k->str, "course") || !strcmp(k->str, "syllabus"))) {
 			if (!strcmp(k->str, "course"))
 				rc_error(cx, &k->pos, "'course' is not a kind for 'only'; "
@@ -230,7 +258,8 @@ static void only(struct rctx *cx, const struct ynode *n, struct rshift_dates *m)
 					 "start and end dates");
 			else
 				rc_error(cx, &k->pos, "'syllabus' is not a kind for 'only': "
-					 "the syllabus has no dates to shift");
+					 "the syllabus has no dates to shift but those written in "
+					 "its text (add 'text: true')");
 			continue;
 		}
 		if (rc_enum(cx, k, "kind in 'only'", rshift_kind_names, &idx))
@@ -315,6 +344,9 @@ static int parse(struct rctx *cx, struct step *st, const struct ynode *n)
 		rc_zone(cx, v, "'time_zone'", &m->time_zone);
 	if ((v = rc_get(n, "seconds")) && !rc_enum(cx, v, "'seconds'", seconds, &i))
 		m->seconds = i ? RSHIFT_SECONDS_DROP : RSHIFT_SECONDS_KEEP;
+	if ((v = rc_get(n, "text")))
+		text(cx, v, m);
+	m->text_syllabus = m->text_locale != NULL;
 	if ((v = rc_get(n, "only")))
 		only(cx, v, m);
 	if ((v = rc_get(n, "course_dates")))
@@ -323,6 +355,8 @@ static int parse(struct rctx *cx, struct step *st, const struct ynode *n)
 		rc_bool(cx, v, "'overrides'", &m->overrides);
 	if ((v = rc_get(n, "where")))
 		rc_where(cx, v, "'where'", where_keys, NULL, &m->where);
+	if (m->where)
+		m->text_syllabus = 0;   /* the syllabus has no name, id or dates a where: could match */
 	st->where = m->where;
 	return 0;
 }

@@ -19,7 +19,8 @@
  *     (`after`) is one that some step of the change can give it: a create row's field, or an
  *     update row's (a later step's change to a created object is folded into its create, step.h).
  * shift_dates moves every date field of every kind it reads, which is exactly resource.c's
- * date_fields: its row says "the kind's date fields" instead of repeating them.
+ * date_fields: its row says "the kind's date fields" instead of repeating them; its text: switch
+ * adds the names and HTML bodies of step_shift_dates.c's text_fields[], a row per kind.
  *
  * What it cannot catch: a change of a field the recipe could produce, to a value it would not (an
  * `after` edited by hand); the digest (plan_digest.c) is what refuses that. Rejected: re-running
@@ -44,8 +45,17 @@ struct field_row {
 };
 
 static const struct field_row rows[] = {
-	/* step_shift_dates.c: every date of the selected objects */
+	/* step_shift_dates.c: every date of the selected objects; with text: true the dates written in
+	 * their names and HTML bodies (`text_fields[]`; a page's title is never written) */
 	{ "shift_dates", RES_NKINDS, OPS(PLAN_UPDATE), NULL },
+	{ "shift_dates", RES_PAGE, OPS(PLAN_UPDATE), F("body") },
+	{ "shift_dates", RES_ASSIGNMENT, OPS(PLAN_UPDATE), F("name", "description") },
+	{ "shift_dates", RES_QUIZ, OPS(PLAN_UPDATE), F("title", "description") },
+	{ "shift_dates", RES_DISCUSSION_TOPIC, OPS(PLAN_UPDATE), F("title", "message") },
+	{ "shift_dates", RES_ANNOUNCEMENT, OPS(PLAN_UPDATE), F("title", "message") },
+	{ "shift_dates", RES_MODULE, OPS(PLAN_UPDATE), F("name") },
+	{ "shift_dates", RES_MODULE_ITEM, OPS(PLAN_UPDATE), F("title") },
+	{ "shift_dates", RES_COURSE, OPS(PLAN_UPDATE), F("syllabus_body") },
 
 	/* step_replace_text.c `kinds[]`: the HTML field and the title (name) of each kind in `in` */
 	{ "replace_text", RES_PAGE, OPS(PLAN_UPDATE), F("body", "title", "url") },

@@ -83,6 +83,27 @@
  * from its neighbours is otherwise a puzzle in the plan. Notes added later (fancy midnight,
  * plan_midnight.c) are appended to it.
  *
+ * Dates written as text (text: true, issue 19; the finder is runner/textdates.c). After the fields,
+ * each object the step selected (in the order it selected them; of a quiz or graded topic and its
+ * assignment, the quiz or topic: Canvas copies their title and description to the assignment) has
+ * the dates in its name and HTML body (text_fields[]; a module's text headers too, its SubHeader
+ * items: an item linked to content carries the content's title, which Canvas copies to it on every
+ * save of the content, ContentTag.update_for in canvas-lms app/models/content_tag.rb) moved by the
+ * same day mapping as its fields
+ * (dateshift_map_day: the term mapping, weekday substitution and blackouts; a calendar date has no
+ * time to keep), then the syllabus when the step reads it (recipe_shift_dates.h text_syllabus).
+ * Each field with moved dates is one change noted "N dates written in the text", shown in the
+ * plan's word diff like replace_text's. What the finder will not guess (a weekday that does not
+ * fit, no year and no term) is a plan warning naming the step, course, object, field and the text,
+ * never a change. A date without a year takes the year nearest the `from:` term, else the course's
+ * own start and end (read before course_dates: moves them). Text is moved whether or not the
+ * object's own dates were skipped (an order problem, a closed grading period): the text says what
+ * the user meant, and the skip already tells them to look at the object. A page's title is read but
+ * not changed: Canvas derives the page's url from it (its dates are listed). Rejected: a separate
+ * pass with its own selection (where: ranges are matched against the dates before the step, which
+ * the field pass has already moved by then), and rewriting the assignment of a quiz as well (the
+ * same text twice, and a stale check failing on Canvas's mirror of the first write).
+ *
  * Blackouts are also recorded in the plan (plan_add_blackout, course-less: they are the recipe's,
  * the same for every course; the plan keeps one copy however many courses the step runs on), so
  * the HTML calendar can shade them and flag a date that still lands in one (a later step moved it
@@ -98,6 +119,7 @@
 #include "dateshift.h"
 #include "plan_grading.h"
 #include "recipe_shift_dates.h"
+#include "textdates.h"
 #include "xalloc.h"
 
 #define MAXF 6
@@ -133,6 +155,12 @@ struct range {
 	int has_after, has_before;
 };
 
+/* An object whose written dates move (text: true), in the order the step selected them. */
+struct picked {
+	enum resource_kind kind;
+	cJSON *obj;
+};
+
 struct shift {
 	struct step_ctx *cx;
 	const struct rshift_dates *m;
@@ -140,6 +168,8 @@ struct shift {
 	const char *zone;
 	struct range *ranges;     /* where's ranges, malloced */
 	long long *ids;           /* where's ids, sorted, malloced */
+	struct picked *picked;    /* text: the selected objects (malloced) */
+	size_t npicked, apicked;
 	struct err *err;
 };
 
@@ -234,7 +264,7 @@ static int in_range(const struct range *g, const struct side *s)
 
 /* 1 when the object (its ns sides) passes where, 0 when not, -1 on error. Each condition must hold
  * on at least one side. */
-static int selected(struct shift *sh, const struct side *s, int ns)
+static int selected_where(struct shift *sh, const struct side *s, int ns)
 {
 	const struct rwhere *w = sh->m->where;
 	size_t i;
@@ -278,6 +308,31 @@ static int selected(struct shift *sh, const struct side *s, int ns)
 	}
 	sh->cx->matched++;
 	return 1;
+}
+
+/* Remember a selected object for the text pass: the quiz or topic of a pair (Canvas copies its
+ * title and description to the assignment, API.md 5.1; step_replace_text.c edits that side too). */
+static void pick(struct shift *sh, const struct side *s, int ns)
+{
+	const struct side *x = ns > 1 && s[1].obj ? &s[1] : &s[0];
+
+	if (!sh->m->text_locale)
+		return;
+	if (sh->npicked == sh->apicked) {
+		sh->apicked = sh->apicked ? 2 * sh->apicked : 32;
+		sh->picked = xrealloc(sh->picked, sh->apicked * sizeof(*sh->picked));
+	}
+	sh->picked[sh->npicked].kind = x->kind;
+	sh->picked[sh->npicked++].obj = (cJSON *)x->obj;
+}
+
+static int selected(struct shift *sh, const struct side *s, int ns)
+{
+	int r = selected_where(sh, s, ns);
+
+	if (r > 0)
+		pick(sh, s, ns);
+	return r;
 }
 
 static int selected1(struct shift *sh, enum resource_kind kind, const cJSON *obj, const char *const *fields)
@@ -889,9 +944,167 @@ static int run_events(struct shift *sh)
 	return 0;
 }
 
+/* ---------------------------------------------------------------- dates written as text */
+
+/* The text fields of each kind (html: an HTML body; else a name). A page's title is read but never
+ * rewritten: Canvas derives the page's url from its title (pageurl.c), so renaming it would break
+ * every link to the page; its dates are listed instead. */
+static const struct text_field {
+	enum resource_kind kind;
+	const char *field;
+	int html, write;
+} text_fields[] = {
+	{ RES_PAGE, "title", 0, 0 },
+	{ RES_PAGE, "body", 1, 1 },
+	{ RES_ASSIGNMENT, "name", 0, 1 },
+	{ RES_ASSIGNMENT, "description", 1, 1 },
+	{ RES_QUIZ, "title", 0, 1 },
+	{ RES_QUIZ, "description", 1, 1 },
+	{ RES_DISCUSSION_TOPIC, "title", 0, 1 },
+	{ RES_DISCUSSION_TOPIC, "message", 1, 1 },
+	{ RES_ANNOUNCEMENT, "title", 0, 1 },
+	{ RES_ANNOUNCEMENT, "message", 1, 1 },
+	{ RES_MODULE, "name", 0, 1 },
+	{ RES_MODULE_ITEM, "title", 0, 1 },   /* text headers (SubHeader) of a selected module */
+	{ RES_COURSE, "syllabus_body", 1, 1 },
+};
+
+static int text_map(void *ud, int64_t day, int64_t *out)
+{
+	*out = dateshift_map_day(ud, day);
+	return 0;
+}
+
+/* A local calendar day of an ISO instant in zone: 0 with *day set, or -1. */
+static int local_day(const char *iso, const char *zone, int64_t *day)
+{
+	struct dates_local l;
+	int64_t t;
+
+	if (!iso || dates_parse(iso, &t) || dates_to_local(t, zone, &l))
+		return -1;
+	*day = dateshift_days_from_civil(l.y, l.m, l.d);
+	return 0;
+}
+
+/* The term a date written without a year belongs to (textdates.c's rule): the step's `from:` term,
+ * else the course's start and end dates as they were before this step, else none. */
+static void text_term(struct shift *sh, struct td_opts *o)
+{
+	o->loc = sh->m->text_locale;
+	if (sh->m->mode == RSHIFT_TERM) {
+		o->ref_first = sh->ds.from_start;
+		o->ref_last = sh->ds.from_end;
+		o->has_ref = 1;
+	} else if (!local_day(step_str(sh->cx->course, "start_at"), sh->zone, &o->ref_first) &&
+		   !local_day(step_str(sh->cx->course, "end_at"), sh->zone, &o->ref_last) &&
+		   o->ref_first <= o->ref_last) {
+		o->has_ref = 1;
+	}
+}
+
+/* One field: every mention moved (one change, noted "N dates"), every problem a warning. */
+static void text_field(struct shift *sh, const struct td_opts *base, const struct text_field *f, cJSON *obj,
+		       const char *name)
+{
+	const char *text = step_str(obj, f->field);
+	struct td_opts o = *base;
+	struct td_mention *v = NULL;
+	size_t n = 0, moved = 0, outlen, i, nblack = 0;
+	char idb[32], note[96];
+	char *out;
+
+	if (!text)
+		return;
+	o.html = f->html;
+	out = td_rewrite(text, strlen(text), &o, text_map, &sh->ds, &outlen, &v, &n, &moved);
+	if (out && !f->write) {
+		/* a page title: list what would have moved */
+		for (i = 0; i < n; i++)
+			if (!v[i].problem[0] && (v[i].to != v[i].day || v[i].to2 != v[i].day2))
+				snprintf(v[i].problem, sizeof(v[i].problem), "a page's title is not changed: Canvas would "
+					 "change the page's url with it, and every link to the page");
+		free(out);
+		out = NULL;
+	}
+	for (i = 0; i < n; i++) {
+		char *msg;
+
+		if (!v[i].problem[0])
+			continue;
+		if (f->kind == RES_COURSE)
+			msg = xasprintf("step '%s' in course %s: the syllabus: '%.*s' is left as written: %s", sh->cx->step,
+					sh->cx->course_id, (int)(v[i].end - v[i].start), text + v[i].start, v[i].problem);
+		else
+			msg = xasprintf("step '%s' in course %s: %s '%.100s' (%s) %s: '%.*s' is left as written: %s",
+					sh->cx->step, sh->cx->course_id, resource_get(f->kind)->name, name,
+					step_id(f->kind, obj, idb), f->field,
+					(int)(v[i].end - v[i].start), text + v[i].start, v[i].problem);
+		plan_add_warning(sh->cx->plan, sh->cx->step, sh->cx->course_id, NULL, msg);
+		free(msg);
+	}
+	for (i = 0; out && i < n; i++) {
+		long bi = -1, bi2 = -1;
+
+		if (v[i].problem[0] || (v[i].to == v[i].day && v[i].to2 == v[i].day2))
+			continue;
+		dateshift_map_day_why(&sh->ds, v[i].day, NULL, &bi);
+		dateshift_map_day_why(&sh->ds, v[i].day2, NULL, &bi2);
+		nblack += bi >= 0 || bi2 >= 0;
+	}
+	free(v);
+	if (!out)
+		return;
+	if (nblack)
+		snprintf(note, sizeof(note), "%zu date%s written in the text (%zu moved out of a blackout)", moved,
+			 moved == 1 ? "" : "s", nblack);
+	else
+		snprintf(note, sizeof(note), "%zu date%s written in the text", moved, moved == 1 ? "" : "s");
+	step_set(sh->cx, f->kind, obj, f->field, step_string_take(out), note);
+}
+
+/* The object's fields; warnings name it as it was before this pass renamed it. */
+static void text_object(struct shift *sh, const struct td_opts *o, enum resource_kind kind, cJSON *obj)
+{
+	char name[128];
+	size_t i;
+
+	snprintf(name, sizeof(name), "%.100s", step_name(kind, obj));
+	for (i = 0; i < sizeof(text_fields) / sizeof(text_fields[0]); i++)
+		if (text_fields[i].kind == kind)
+			text_field(sh, o, &text_fields[i], obj, name);
+	if (kind == RES_MODULE) {
+		/* a module's text headers: an item linked to content has its content's title, which
+		 * Canvas keeps in step with the content (moved with it when it is selected) */
+		cJSON *it;
+
+		cJSON_ArrayForEach(it, cJSON_GetObjectItemCaseSensitive(obj, "items")) {
+			const char *t = step_str(it, "type");
+
+			if (t && !strcmp(t, "SubHeader"))
+				text_object(sh, o, RES_MODULE_ITEM, it);
+		}
+	}
+}
+
+static void run_text(struct shift *sh, const struct td_opts *o)
+{
+	size_t i;
+
+	for (i = 0; i < sh->npicked; i++)
+		text_object(sh, o, sh->picked[i].kind, sh->picked[i].obj);
+	if (sh->m->text_syllabus)
+		text_object(sh, o, RES_COURSE, sh->cx->course);
+}
+
 static int run(struct shift *sh)
 {
 	unsigned only = sh->m->only;
+	struct td_opts text;
+
+	memset(&text, 0, sizeof(text));
+	if (sh->m->text_locale)
+		text_term(sh, &text);   /* before course_dates moves the course's own */
 
 	if ((only & (RSHIFT_ASSIGNMENTS | RSHIFT_QUIZZES | RSHIFT_DISCUSSIONS)) &&
 	    run_linked(sh, step_list(sh->cx, RES_ASSIGNMENT)))
@@ -904,6 +1117,8 @@ static int run(struct shift *sh)
 		return -1;
 	if ((only & RSHIFT_CALENDAR_EVENTS) && run_events(sh))
 		return -1;
+	if (sh->m->text_locale)
+		run_text(sh, &text);
 	if (sh->m->course_dates)
 		shift_object(sh, RES_COURSE, sh->cx->course, course_fields);
 	return sh->err->code ? -1 : 0;
@@ -949,6 +1164,7 @@ int step_shift_dates(struct step_ctx *cx, const void *model, struct err *err)
 	rc = where_prepare(&sh) ? -1 : run(&sh);
 	free(sh.ranges);
 	free(sh.ids);
+	free(sh.picked);
 	dateshift_release(&sh.ds);
 	return rc;
 }
@@ -972,5 +1188,7 @@ unsigned step_shift_dates_needs(const void *model)
 		k |= 1u << RES_PAGE;
 	if (m->only & RSHIFT_CALENDAR_EVENTS)
 		k |= 1u << RES_CALENDAR_EVENT;
+	if (m->text_syllabus)
+		k |= 1u << RES_COURSE;
 	return k;
 }

@@ -779,7 +779,9 @@ static const char everything_yaml[] =
 	"    modules:\n"
 	"      absent: [M Sandbox, Sandbox]\n"
 	"  - name: Every date\n"
-	"    shift_dates: {days: 7}\n";
+	"    shift_dates: {days: 7}\n"
+	"  - name: Written dates\n"
+	"    shift_dates: {days: 7, text: true}\n";
 
 static void check_recipe_over_seeds(struct recipe *r, const char *what, size_t *nchanges, unsigned *actions)
 {
@@ -876,7 +878,12 @@ static void test_field_table_refuses(void **state)
 	assert_false(step_field_allowed("shift_dates", RES_ASSIGNMENT, PLAN_UPDATE, "points_possible"));
 	assert_true(step_field_allowed("shift_dates", RES_ASSIGNMENT, PLAN_UPDATE, "due_at"));
 	assert_true(step_field_allowed("shift_dates", RES_CALENDAR_EVENT, PLAN_UPDATE, "end_at"));
-	assert_false(step_field_allowed("shift_dates", RES_PAGE, PLAN_UPDATE, "body"));
+	assert_false(step_field_allowed("shift_dates", RES_PAGE, PLAN_UPDATE, "title"));
+	assert_true(step_field_allowed("shift_dates", RES_PAGE, PLAN_UPDATE, "body"));   /* text: true */
+	assert_true(step_field_allowed("shift_dates", RES_MODULE, PLAN_UPDATE, "name"));
+	assert_true(step_field_allowed("shift_dates", RES_COURSE, PLAN_UPDATE, "syllabus_body"));
+	assert_false(step_field_allowed("shift_dates", RES_MODULE, PLAN_UPDATE, "published"));
+	assert_true(step_field_allowed("shift_dates", RES_MODULE_ITEM, PLAN_UPDATE, "title"));
 	assert_false(step_field_allowed("replace_text", RES_PAGE, PLAN_UPDATE, "published"));
 	assert_false(step_field_allowed("replace_text", RES_CALENDAR_EVENT, PLAN_UPDATE, "description"));
 	assert_true(step_field_allowed("pages", RES_PAGE, PLAN_CREATE, NULL));
@@ -892,13 +899,13 @@ static void test_field_table_refuses(void **state)
 	p->has_rsteps = 1;
 	plan_add(p, "Dates", "4821", RES_ASSIGNMENT, "7101", NULL, "Lab 1", PLAN_UPDATE, "due_at",
 		 cJSON_CreateString("2025-09-06T03:59:59Z"), cJSON_CreateString("2026-01-24T04:59:59Z"));
-	c = plan_add(p, "Dates", "4821", RES_PAGE, "73", NULL, "Syllabus", PLAN_UPDATE, "body", cJSON_CreateString("a"),
+	c = plan_add(p, "Dates", "4821", RES_PAGE, "73", NULL, "Syllabus", PLAN_UPDATE, "title", cJSON_CreateString("a"),
 		     cJSON_CreateString("b"));
 	plan_change_add_step(c, "Text");
 	plan_finish(p);
 	assert_int_equal(plan_check_fields(p, "p.json", &err), ERR_CORRUPT);
-	assert_string_equal(err.msg, "p.json: change 2 (course 4821, page 73, body): step 'Dates' is a shift_dates "
-			    "step, which cannot change body; nothing was changed");
+	assert_string_equal(err.msg, "p.json: change 2 (course 4821, page 73, title): step 'Dates' is a shift_dates "
+			    "step, which cannot change title; nothing was changed");
 	plan_free(p);
 
 	p = plan_new();

@@ -392,6 +392,12 @@ static const struct bad_case bads[] = {
 	{ "      days: 7\n"
 	  "      only: [syllabus]\n", 6, 14, "the syllabus has no dates" },
 	{ "      days: 7\n"
+	  "      text: yes\n", 6, 13, "expected true or false for 'text', got 'yes'" },
+	{ "      days: 7\n"
+	  "      text: {locale: fr}\n", 6, 22, "'fr' is not a valid 'text.locale'; did you mean 'en'? (one of en, en-GB)" },
+	{ "      days: 7\n"
+	  "      text: {lang: en}\n", 6, 14, "unknown key 'lang' in 'text'" },
+	{ "      days: 7\n"
 	  "      only: [assignment]\n", 6, 14,
 	  "'assignment' is not a valid kind in 'only'; did you mean 'assignments'?" },
 	{ "      days: 7\n"
@@ -507,6 +513,46 @@ static void test_variables(void **state)
 	diag_release(&d);
 }
 
+/* text: its locale, and whether the syllabus is read (only: and where: decide). */
+static void test_text(void **state)
+{
+	static const struct {
+		const char *body;
+		const char *locale;   /* NULL: off */
+		int syllabus;
+	} t[] = {
+		{ "      days: 7\n", NULL, 0 },
+		{ "      days: 7\n      text: false\n", NULL, 0 },
+		{ "      days: 7\n      text: true\n", "en", 1 },
+		{ "      days: 7\n      text: {}\n", "en", 1 },
+		{ "      days: 7\n      text: {locale: en-GB}\n", "en-GB", 1 },
+		{ "      days: 7\n      text: true\n      only: [pages]\n", "en", 0 },
+		{ "      days: 7\n      text: true\n      only: [pages, syllabus]\n", "en", 1 },
+		{ "      days: 7\n      text: true\n      where: {name: x}\n", "en", 0 },
+	};
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
+		struct recipe *r = NULL;
+		struct diags d = DIAGS_INIT;
+		const struct rshift_dates *m;
+
+		assert_int_equal(load(t[i].body, &r, &d, NULL), 0);
+		assert_int_equal(d.nerrors, 0);
+		m = r->steps[0].data;
+		if (t[i].locale) {
+			assert_non_null(m->text_locale);
+			assert_string_equal(m->text_locale->name, t[i].locale);
+		} else {
+			assert_null(m->text_locale);
+		}
+		assert_int_equal(m->text_syllabus, t[i].syllabus);
+		recipe_free(r);
+		diag_release(&d);
+	}
+}
+
 static void test_action_row(void **state)
 {
 	const struct recipe_action *a = recipe_action_find("shift_dates");
@@ -531,6 +577,7 @@ int main(void)
 		cmocka_unit_test(test_every_error_reported),
 		cmocka_unit_test(test_variables),
 		cmocka_unit_test(test_action_row),
+		cmocka_unit_test(test_text),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -14,7 +14,9 @@
  * / lock_at / dates ranges as inclusive whole days on the dates before the step), course_dates,
  * seconds: drop, the from/to mapping with weekdays and a blackout, DST in America/New_York both
  * ways with gap and ambiguous times, the time_zone override, the missing / empty / unknown zone
- * errors, and two steps merging into one change (or none).
+ * errors, and two steps merging into one change (or none). text: true (issue 19): which objects'
+ * names and bodies move (the quiz of a pair, not its assignment; the syllabus; a page's title only
+ * listed), where:/only:, warnings naming the object as it was, and the year of a date without one.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -804,6 +806,112 @@ static void test_two_steps_that_cancel(void **state)
 	assert_int_equal(f->p->nskipped, 2);
 }
 
+
+/* ---------------------------------------------------------------- text: true */
+
+/* Dates written in names and bodies (runner/textdates.c has the finder's own table). Local dates,
+ * America/New_York, `days: 7`: Fri 09-12 -> Fri 09-19, Mon 09-08 -> Mon 09-15, 09-01..05 ->
+ * 09-08..12, Mon 12-15 -> Mon 12-22. */
+static const char TEXT_COURSE[] =
+	"{'id': 4821, 'name': 'Writing I', 'time_zone': 'America/New_York',"
+	" 'start_at': '2025-08-25T04:00:00Z', 'end_at': '2025-12-13T04:59:59Z',"
+	" 'syllabus_body': '<p>Exam <b>Monday, Dec 15</b></p>',"
+	" 'assignments': [{'id': 103, 'name': 'Quiz 1 (Sep 12)', 'quiz_id': 201, 'submission_types': ['online_quiz'],"
+	"   'description': '<p>Due Fri, Sep 12.</p>', 'due_at': '2025-09-13T03:59:59Z', 'published': true},"
+	"  {'id': 104, 'name': 'Essay (Sep 12)', 'description': '<p>Friday, Sep 11</p>', 'due_at': null}],"
+	" 'quizzes': [{'id': 201, 'title': 'Quiz 1 (Sep 12)', 'assignment_id': 103, 'description': '<p>Due Fri, Sep 12.</p>',"
+	"   'due_at': '2025-09-13T03:59:59Z', 'published': true}],"
+	" 'discussion_topics': [], 'announcements': [], 'calendar_events': [{'id': 801, 'title': 'Sep 12 exam',"
+	"   'start_at': null, 'end_at': null}],"
+	" 'modules': [{'id': 601, 'name': 'Week 2 (Sep 1\u20135)', 'position': 1, 'unlock_at': null, 'items': ["
+	"   {'id': 6011, 'module_id': 601, 'type': 'SubHeader', 'title': 'Quiz Sep 12'},"
+	"   {'id': 6012, 'module_id': 601, 'type': 'Quiz', 'content_id': 201, 'title': 'Quiz 1 (Sep 12)'}]}],"
+	" 'pages': [{'page_id': 701, 'url': 'notes-sep-8', 'title': 'Notes Sep 8', 'body': '<p>Read by Mon 9/8</p>'}]}";
+
+/* "kind id field after" of each change noted as text, one a line. */
+static void text_changes(struct fx *f, char *out, size_t n)
+{
+	size_t i;
+
+	out[0] = '\0';
+	for (i = 0; i < f->p->nchanges; i++) {
+		const struct plan_change *c = &f->p->changes[i];
+
+		if (c->note && strstr(c->note, "written in the text"))
+			snprintf(out + strlen(out), n - strlen(out), "%s %s %s %s\n", resource_get(c->kind)->name, c->id,
+				 c->field, cJSON_GetStringValue(c->after));
+	}
+}
+
+static void test_text(void **state)
+{
+	struct fx *f = *state;
+	char got[2048];
+
+	use_course(f, TEXT_COURSE);
+	assert_int_equal(run(f, "  - name: t\n    shift_dates: {days: 7, text: true}\n"), 0);
+	text_changes(f, got, sizeof(got));
+	/* the quiz's title and description, not its assignment's (Canvas copies them); a standalone
+	 * assignment's name; the module and its text header (not the item of the quiz: Canvas renames it
+	 * with the quiz); the page body but not its title; the syllabus; no event */
+	assert_string_equal(got, "quiz 201 title Quiz 1 (Sep 19)\n"
+				 "quiz 201 description <p>Due Fri, Sep 19.</p>\n"
+				 "assignment 104 name Essay (Sep 19)\n"
+				 "module 601 name Week 2 (Sep 8\u201312)\n"
+				 "module item 6011 title Quiz Sep 19\n"
+				 "page 701 body <p>Read by Mon 9/15</p>\n"
+				 "course 4821 syllabus_body <p>Exam <b>Monday, Dec 22</b></p>\n");
+	assert_int_equal(f->p->nwarnings, 2);
+	assert_string_equal(f->p->warnings[0].message,
+			    "step 't' in course 4821: assignment 'Essay (Sep 12)' (104) description: 'Friday, Sep 11' is "
+			    "left as written: written as a Friday, but September 11, 2025 is a Thursday");
+	assert_non_null(strstr(f->p->warnings[1].message, "page 'Notes Sep 8' (701) title: 'Sep 8' is left as written"));
+}
+
+/* where: and only: choose the objects whose text moves; the syllabus needs neither a where: nor an
+ * only: without it. */
+static void test_text_where_and_only(void **state)
+{
+	struct fx *f = *state;
+	char got[2048];
+
+	use_course(f, TEXT_COURSE);
+	assert_int_equal(run(f, "  - name: t\n    shift_dates: {days: 7, text: true, where: {name: '^Week'}}\n"), 0);
+	text_changes(f, got, sizeof(got));
+	assert_string_equal(got, "module 601 name Week 2 (Sep 8\u201312)\nmodule item 6011 title Quiz Sep 19\n");
+
+	use_course(f, TEXT_COURSE);
+	assert_int_equal(run(f, "  - name: t\n    shift_dates: {days: 7, text: true, only: [syllabus]}\n"), 0);
+	text_changes(f, got, sizeof(got));
+	assert_string_equal(got, "course 4821 syllabus_body <p>Exam <b>Monday, Dec 22</b></p>\n");
+}
+
+/* days: in a course without start and end dates: a date without a year has no term; listed. The
+ * term of from:/to: is the step's own. */
+static void test_text_year(void **state)
+{
+	struct fx *f = *state;
+	char got[2048];
+
+	use_course(f, "{'id': 4821, 'time_zone': 'America/New_York', 'modules': [{'id': 601, 'name': 'Week 2 (Sep 1)',"
+		      " 'position': 1, 'items': []}, {'id': 602, 'name': 'Week 3 (Sep 8, 2025)', 'position': 2,"
+		      " 'items': []}]}");
+	assert_int_equal(run(f, "  - name: t\n    shift_dates: {days: 7, text: true}\n"), 0);
+	text_changes(f, got, sizeof(got));
+	assert_string_equal(got, "module 602 name Week 3 (Sep 15, 2025)\n");
+	assert_int_equal(f->p->nwarnings, 1);
+	assert_non_null(strstr(f->p->warnings[0].message, "'Sep 1' is left as written: no year is written and the term"));
+
+	/* from: 2025-01-06..05-02 (spring): "Dec 15" is December 2024, 22 days before the term; the
+	 * mapping (Canvas's, span kept: +140 days) takes 2024-12-15 to 2025-05-04, a Sunday */
+	use_course(f, "{'id': 4821, 'time_zone': 'America/New_York', 'modules': [{'id': 601, 'name': 'Review Dec 15',"
+		      " 'position': 1, 'items': []}]}");
+	assert_int_equal(run(f, "  - name: t\n    shift_dates: {from: {start: 2025-01-06, end: 2025-05-02},"
+			     " to: {start: 2025-05-26}, text: true}\n"), 0);
+	text_changes(f, got, sizeof(got));
+	assert_string_equal(got, "module 601 name Review May 4\n");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -826,6 +934,9 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_missing_zone, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_two_steps_merge, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_two_steps_that_cancel, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_text, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_text_where_and_only, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_text_year, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
