@@ -90,6 +90,8 @@ struct resource {
 	const char *id_field;      /* the plan's id: "id", "page_id" for pages (their url changes with
 	                            * the title) */
 	const char *name_field;    /* "name" or "title" */
+	const char *shown_label;   /* what a change of another kind that shows as this one is called
+	                            * ("New Quiz": plan_change.shows_as, runner/plan_shows.c); NULL: none */
 	enum resource_kind parent_kind;   /* the kind holding it (an item's module); RES_NKINDS: none */
 	const char *parent_field;  /* the field naming its parent, "module_id"; NULL when none */
 	const struct resource_alt_parent *alt_parent;  /* a second kind that can hold it; NULL: none */

@@ -4,11 +4,10 @@
  *
  * Why one file: the renderers (render_text.c, render_html.c, render_markdown.c,
  * render_conflicts.c) name no kind (issue 14): what they need to know about one they ask here, so
- * a new kind shows up in every format without a renderer changing. Names, date and HTML fields
- * come from the resource table (include/resource.h). The rest -- `extra[]` below: the parent's
- * name and field, and the label of a kind that other changes show as -- is data the table does not
- * hold yet; it belongs in struct resource as members of each row, and this table goes when they
- * are there (the accessors stay, reading the row).
+ * a new kind shows up in every format without a renderer changing. Everything comes from the kind's
+ * row of the resource table (include/resource.h): its names, date and HTML fields, its parent
+ * (parent_kind, parent_field, alt_parent) and the label of a kind other changes show as
+ * (shown_label); these accessors only add the rule below.
  *
  * Rules: a kind out of range (a damaged plan file) is an "object" with no parent and no date or
  * HTML fields, never an out-of-bounds read.
@@ -17,21 +16,6 @@
 
 #include "render_internal.h"
 #include "resource.h"
-
-/* To fold into struct resource (runner/resource.c): see the design comment. */
-static const struct {
-	const char *parent_name;   /* a change's `parent` is one of these: "module" */
-	const char *parent_field;  /* the created object's field that names it: "module_id" (hidden in
-				    * the list of a created object's fields, the object line says it) */
-	const char *shown_label;   /* what a change of another kind that shows as this one is called
-				    * (plan_change.shows_as, runner/plan_shows.c) */
-} extra[RES_NKINDS] = {
-	[RES_ASSIGNMENT_OVERRIDE] = { "assignment", "assignment_id", NULL },
-	[RES_MODULE_ITEM] = { "module", "module_id", NULL },
-	[RES_DATE_OVERRIDE] = { "discussion topic", NULL, NULL },
-	[RES_QUIZ] = { NULL, NULL, "New Quiz" },
-	[RES_DISCUSSION_TOPIC] = { NULL, NULL, "checkpointed discussion" },
-};
 
 int render_kind_known(int kind)
 {
@@ -50,7 +34,9 @@ const char *render_kind_class(enum resource_kind kind)
 
 const char *render_parent_kind(enum resource_kind kind)
 {
-	return render_kind_known((int)kind) ? extra[kind].parent_name : NULL;
+	const struct resource *r = render_kind_known((int)kind) ? resource_get(kind) : NULL;
+
+	return r && render_kind_known((int)r->parent_kind) ? resource_get(r->parent_kind)->name : NULL;
 }
 
 const char *render_parent(enum resource_kind kind, const char **parent)
@@ -67,7 +53,7 @@ const char *render_parent(enum resource_kind kind, const char **parent)
 
 const char *render_parent_field(enum resource_kind kind)
 {
-	return render_kind_known((int)kind) ? extra[kind].parent_field : NULL;
+	return render_kind_known((int)kind) ? resource_get(kind)->parent_field : NULL;
 }
 
 static int in_list(const char *const *list, const char *field)
@@ -94,12 +80,12 @@ enum resource_kind render_shown_kind(const struct plan_change *c)
 {
 	int k = c->shows_as ? plan_kind_from_name(c->shows_as) : -1;
 
-	return render_kind_known(k) && extra[k].shown_label ? (enum resource_kind)k : c->kind;
+	return render_kind_known(k) && resource_get((enum resource_kind)k)->shown_label ? (enum resource_kind)k : c->kind;
 }
 
 const char *render_shown_label(const struct plan_change *c)
 {
 	enum resource_kind k = render_shown_kind(c);
 
-	return k != c->kind ? extra[k].shown_label : NULL;
+	return k != c->kind ? resource_get(k)->shown_label : NULL;
 }
