@@ -46,6 +46,8 @@ struct field_row {
 static const struct field_row rows[] = {
 	/* step_shift_dates.c: every date of the selected objects */
 	{ "shift_dates", RES_NKINDS, OPS(PLAN_UPDATE), NULL },
+	/* step_schedule.c: the date fields its rules set, and the overrides that follow them */
+	{ "schedule", RES_NKINDS, OPS(PLAN_UPDATE), NULL },
 
 	/* step_replace_text.c `kinds[]`: the HTML field and the title (name) of each kind in `in` */
 	{ "replace_text", RES_PAGE, OPS(PLAN_UPDATE), F("body", "title", "url") },
