@@ -387,6 +387,20 @@ static int order_fields(struct rctx *cx, struct rsched_rule *r, struct rsched_fi
 	return 0;
 }
 
+/* 1 (reported) when week w names a capture group where.name does not have. */
+static int group_ok(struct rctx *cx, const struct rsched_rule *r, const struct rsched_week *w, uint32_t groups)
+{
+	if (!w->group || (uint32_t)w->group <= groups)
+		return 0;
+	if (r->where && r->where->name)
+		rc_error(cx, &w->pos, "the week uses capture group $%d, but where.name has %u", w->group,
+			 (unsigned)groups);
+	else
+		rc_error(cx, &w->pos, "the week uses capture group $%d, but the rule has no where.name to "
+			 "capture it", w->group);
+	return 1;
+}
+
 static void rule(struct rctx *cx, const struct ynode *n, size_t idx, struct rsched_rule *r)
 {
 	static const char *const req[] = { "kind", "set", NULL };
@@ -410,8 +424,8 @@ static void rule(struct rctx *cx, const struct ynode *n, size_t idx, struct rsch
 	if ((v = rc_get(n, "where")) && !rc_where(cx, v, "'where'", where_keys, NULL, &r->where) && r->where &&
 	    r->where->name)
 		pcre2_pattern_info(r->where->name->code, PCRE2_INFO_CAPTURECOUNT, &groups);
-	if ((v = rc_get(n, "week")))
-		week(cx, v, "'week'", &r->week);
+	if ((v = rc_get(n, "week")) && !week(cx, v, "'week'", &r->week))
+		bad |= group_ok(cx, r, &r->week, groups);
 	set = rc_get(n, "set");
 	if (!set)
 		return;
@@ -428,7 +442,6 @@ static void rule(struct rctx *cx, const struct ynode *n, size_t idx, struct rsch
 	for (i = 0; i + 1 < set->nkids; i += 2) {
 		const struct ynode *k = set->kids[i];
 		struct rsched_field *f = &tmp[nf];
-		const struct rsched_week *w;
 		char fwhat[96];
 
 		if (k->type != YN_SCALAR)
@@ -463,18 +476,12 @@ static void rule(struct rctx *cx, const struct ynode *n, size_t idx, struct rsch
 					bad = 1;
 					break;
 				}
-		} else {
-			w = f->week.given ? &f->week : &r->week;
-			if (!w->given) {
-				rc_error(cx, &f->pos, "%s has no week: give the rule a 'week:' or the field "
-					 "{week: ..., weekday: ..., time: ...}", fwhat);
-				bad = 1;
-			} else if (w->group && (uint32_t)w->group > groups) {
-				rc_error(cx, &w->pos, "the week uses capture group $%d, but %s has %u", w->group,
-					 r->where && r->where->name ? "where.name" : "the rule has no where.name and so",
-					 (unsigned)groups);
-				bad = 1;
-			}
+		} else if (f->week.given) {
+			bad |= group_ok(cx, r, &f->week, groups);
+		} else if (!r->week.given) {
+			rc_error(cx, &f->pos, "%s has no week: give the rule a 'week:' or the field "
+				 "{week: ..., weekday: ..., time: ...}", fwhat);
+			bad = 1;
 		}
 		nf++;
 	}

@@ -43,20 +43,22 @@ course["assignments"].append({"id": 6299, "name": "Final Project", "due_at": "20
 # quizzes in even weeks, each a classic quiz with its assignment
 for i, w in enumerate(range(2, 15, 2)):
     aid, qid = 6301 + i, 6401 + i
-    due = "2025-09-%02dT21:00:00Z" % (5 + i) if i < 20 else None
+    due = "2025-09-%02dT21:00:00Z" % (5 + i)
     course["assignments"].append({
-        "id": aid, "name": "Week %d Quiz" % w, "due_at": due, "unlock_at": None, "lock_at": None,
+        "id": aid, "name": "Week %d Quiz" % w, "description": "<p>Ten questions.</p>", "due_at": due, "unlock_at": None, "lock_at": None,
         "points_possible": 5, "grading_type": "points", "position": 20 + i,
-        "submission_types": ["online_quiz"], "published": True, "overrides": []})
+        "submission_types": ["online_quiz"], "quiz_id": qid, "published": True, "overrides": []})
     course["quizzes"].append({
         "id": qid, "title": "Week %d Quiz" % w, "description": "<p>Ten questions.</p>", "quiz_type": "assignment",
         "assignment_id": aid, "time_limit": 30, "due_at": due, "unlock_at": None, "lock_at": None,
         "points_possible": 5, "question_count": 10, "published": True})
 # a graded discussion
-course["assignments"].append({"id": 6351, "name": "Week 3 Discussion", "due_at": "2025-09-10T03:59:00Z",
+course["assignments"].append({"id": 6351, "name": "Week 3 Discussion", "description": "<p>Series.</p>",
+                              "due_at": "2025-09-10T03:59:00Z",
                               "unlock_at": None, "lock_at": None, "points_possible": 5,
                               "grading_type": "points", "position": 40,
-                              "submission_types": ["discussion_topic"], "published": True, "overrides": []})
+                              "submission_types": ["discussion_topic"], "discussion_topic_id": 6501,
+                              "published": True, "overrides": []})
 course["discussion_topics"].append({"id": 6501, "title": "Week 3 Discussion", "message": "<p>Series.</p>",
                                     "assignment_id": 6351, "discussion_type": "threaded",
                                     "delayed_post_at": None, "lock_at": None, "todo_date": None,
