@@ -31,6 +31,8 @@
 
 const char *const rsched_kind_names[] = { "assignments", "quizzes", "discussions", "modules", "pages", NULL };
 
+/* `text:` (issue 19 item 2, branch i19/textdates: the dates written in names and bodies follow the
+ * schedule) joins these keys, with its switch in struct rschedule; the step hands it its claims. */
 static const char *const top_keys[] = { "term", "time_zone", "overrides", "rules", NULL };
 static const char *const rule_keys[] = { "name", "kind", "where", "week", "set", NULL };
 static const char *const where_keys[] = { "name", "title", "id", "published", NULL };
@@ -285,6 +287,12 @@ static int parse_relative(struct rctx *cx, const char *s, struct rsched_field *f
 	return 0;
 }
 
+/* 1 when s is a date field of some kind (else "soon" would read as a field name). */
+static int known_field(const char *s)
+{
+	return listed(asg_fields, s) || listed(module_fields, s) || listed(page_fields, s);
+}
+
 /* One set: value into f. 0 or -1 (reported). */
 static int field_value(struct rctx *cx, const struct ynode *v, const char *what, struct rsched_field *f)
 {
@@ -322,7 +330,7 @@ static int field_value(struct rctx *cx, const struct ynode *v, const char *what,
 		}
 		return 0;
 	}
-	if (parse_relative(cx, s, f)) {
+	if (parse_relative(cx, s, f) || !known_field(f->base)) {
 		rc_error(cx, &v->pos, "%s '%.60s' is neither 'WEEKDAY HH:MM' (thu 23:59) nor 'FIELD +/- N "
 			 "days|hours|minutes' (due_at + 2 days)", what, s);
 		return -1;
@@ -478,7 +486,7 @@ static void rule(struct rctx *cx, const struct ynode *n, size_t idx, struct rsch
 				}
 		} else if (f->week.given) {
 			bad |= group_ok(cx, r, &f->week, groups);
-		} else if (!r->week.given) {
+		} else if (!r->week.given && !rc_get(n, "week")) {   /* a bad week: reported already */
 			rc_error(cx, &f->pos, "%s has no week: give the rule a 'week:' or the field "
 				 "{week: ..., weekday: ..., time: ...}", fwhat);
 			bad = 1;
