@@ -5,7 +5,8 @@
  * In a course, in this order:
  *   1. The calendar (include/termcal.h): the recipe's term, or the course's start_at and end_at as
  *      local days in the zone (the step's time_zone, else the course's). Breaks go into the plan as
- *      blackouts (plan_add_blackout), so the HTML calendar stripes them.
+ *      blackouts (plan_add_blackout), so the HTML calendar stripes them, and the term with its
+ *      teaching weeks as a term (plan_add_term), so it numbers the weeks.
  *   2. Claims: every rule selects objects of its kinds by where: (name/title regex, id, published);
  *      the name regex's capture groups are kept for the weeks ($1). Which object a kind means:
  *        assignments  an assignment that is neither a quiz's nor a discussion's (API.md 5.1)
@@ -105,6 +106,32 @@ static int local_day(const char *iso, const char *zone, int64_t *day)
 	return 0;
 }
 
+static void day_text(int64_t day, char out[16])
+{
+	int y, m, d;
+
+	dateshift_civil_from_days(day, &y, &m, &d);
+	snprintf(out, 16, "%04d-%02d-%02d", y % 10000, m % 100, d % 100);
+}
+
+/* The course's term and its teaching weeks into the plan, for the HTML calendar's week numbers. */
+static void record_term(struct sched *sh)
+{
+	char **weeks = xcalloc((size_t)sh->cal.nweeks + 1, sizeof(*weeks)), start[16], end[16];
+	int i;
+
+	for (i = 0; i < sh->cal.nweeks; i++) {
+		weeks[i] = xmalloc(16);
+		day_text(sh->cal.week[i], weeks[i]);
+	}
+	day_text(sh->cal.start, start);
+	day_text(sh->cal.end, end);
+	plan_add_term(sh->cx->plan, sh->cx->step, sh->cx->course_id, start, end, weeks, (size_t)sh->cal.nweeks);
+	for (i = 0; i < sh->cal.nweeks; i++)
+		free(weeks[i]);
+	free(weeks);
+}
+
 static int calendar(struct sched *sh)
 {
 	const struct rschedule *m = sh->m;
@@ -141,6 +168,7 @@ static int calendar(struct sched *sh)
 	if (rc)
 		return err_set(sh->err, ERR_RECIPE, "%s:%d:%d: course %s: %.300s", m->pos.file, m->pos.line,
 			       m->pos.col, sh->cx->course_id, e.msg);
+	record_term(sh);
 	return 0;
 }
 

@@ -123,9 +123,23 @@ test_html_calendar_shows_breaks() {
 		grep -qE "<td class=\"day[^\"]* bo[^\"]*\" data-day=\"$d\"" "$LOGDIR/plan.html" &&
 			fail "$d is striped as a break"
 	done
+	# the term is named and its teaching weeks numbered in the first column; the break week has none
+	grep -q '<p class="term" data-weeks="15">Term: Mon 2026-01-12 &#8211; Fri 2026-05-01, 15 teaching weeks' \
+		"$LOGDIR/plan.html" || fail "no term line"
+	grep -q '<tr data-week="2026-03-09" data-count="[0-9]*"><th class="wk" data-term-week="9">9</th>' \
+		"$LOGDIR/plan.html" || fail "week of 03-09 is not week 9"
+	grep -q '<tr data-week="2026-03-16" data-count="0"><th class="wk"></th>' "$LOGDIR/plan.html" ||
+		fail "the break week has a number"
+	grep -q '<tr data-week="2026-03-23" data-count="[0-9]*"><th class="wk" data-term-week="10">10</th>' \
+		"$LOGDIR/plan.html" || fail "week of 03-23 is not week 10"
 	# nothing the rules placed lands in a break
 	expect_eq "2026-01-19 2026-03-14 2026-03-22" "$(jq -r '[.blackouts[] | .start, .end] | join(" ")' \
 		<(cc plan --format json "$SCHED_RECIPE" 2>/dev/null) | cut -d' ' -f1,3,4)" "breaks in the plan file"
+	# the plan file keeps the term (a saved plan renders the same calendar)
+	cc plan --out "$LOGDIR/saved.json" "$SCHED_RECIPE" >/dev/null 2>&1 || fail "plan --out failed"
+	expect_eq "6100 2026-01-12 2026-05-01 15 2026-03-23" \
+		"$(jq -r '.terms[0] | "\(.course_id) \(.start) \(.end) \(.weeks | length) \(.weeks[9])"' "$LOGDIR/saved.json")" \
+		"term in the plan file"
 }
 
 test_course_dates_are_the_default_term() {
