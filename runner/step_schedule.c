@@ -366,6 +366,8 @@ static int check_conflicts(struct sched *sh)
 {
 	size_t i;
 
+	if (!sh->nclaims)
+		return 0;
 	qsort(sh->claims, sh->nclaims, sizeof(*sh->claims), cmp_claim);
 	for (i = 1; i < sh->nclaims; i++) {
 		const struct claim *a = &sh->claims[i - 1], *b = &sh->claims[i];
