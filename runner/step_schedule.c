@@ -34,13 +34,19 @@
  *      the rule changed keeps its offset in LOCAL DAYS from the base's date and its own local time
  *      (a section due a day later stays a day later, at its own hour). An override date whose base
  *      was empty has no offset and is skipped with the reason.
+ *   6. Closed grading periods (runner/plan_grading.c, read for a recipe with a schedule too): an
+ *      assignment due in one now, or whose new due date or an override's falls in one, keeps its
+ *      dates with the reason, as in step_shift_dates.c: Canvas refuses the change to a teacher and
+ *      would refuse the whole bulk update with it.
  * Every change's note names its rule, how many objects that rule matched in the course and the
  * week and day it computed ("rule 'Problem sets' (12 matched): week 4, Thu"); a rule that matches
  * nothing in a course is a plan warning, like a where: that selects nothing (plan_build.c).
  *
- * Left to later: closed grading periods (plan_grading.c is read for shift_dates only), announcements,
- * ungraded discussions and calendar events, and text: (the dates written in names and bodies,
- * branch i19/textdates): it will reuse the claims and the mapping computed here.
+ * A checkpointed discussion (its due dates are its two checkpoints', step_shift_dates.c) is skipped
+ * with the reason: a rule's one due_at does not say which checkpoint it means.
+ * Left to later: announcements, ungraded discussions, calendar events, checkpoint due dates, and
+ * text: (the dates written in names and bodies, branch i19/textdates): it will reuse the claims
+ * and the mapping computed here.
  */
 #include "step.h"
 
@@ -52,6 +58,7 @@
 #include "buf.h"
 #include "dates.h"
 #include "dateshift.h"
+#include "plan_grading.h"
 #include "recipe_schedule.h"
 #include "termcal.h"
 #include "xalloc.h"
@@ -604,6 +611,55 @@ static void mirror(cJSON *quiz, const cJSON *a)
 			step_mirror(quiz, *f, cJSON_Duplicate(v, 1));
 }
 
+/* Canvas's Assignment#graded?: not "not_graded" (nor a page's "wiki_page"). */
+static int graded(const cJSON *a)
+{
+	return !has_type(a, "not_graded") && !has_type(a, "wiki_page");
+}
+
+/* Closed grading periods (runner/plan_grading.c, as step_shift_dates.c's closed_period): 1 with a
+ * skip when Canvas would refuse the assignment's new dates -- it is due in a closed period now, or
+ * the rule moves its due date, or an override's, into one. */
+static int closed_period(struct sched *sh, const struct claim *c, const struct newdates *nd, const cJSON *ovs,
+			 const struct newdates *ov)
+{
+	const struct rsched_rule *ru = &sh->m->rules[c->rule];
+	const cJSON *course = sh->cx->course, *gp = NULL, *o;
+	const char *title;
+	int i = 0, moved = 0;
+
+	for (i = 0; i < nd->n; i++)
+		moved |= !strcmp(nd->field[i], "due_at");
+	if (!nd->n)
+		return 0;
+	if (cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(c->obj, "in_closed_grading_period"))) {
+		step_skip(sh->cx, RES_ASSIGNMENT, c->obj, NULL, "due in a closed grading period: Canvas refuses a "
+			  "teacher's change to its dates (and would refuse the whole bulk update), so rule '%s' leaves "
+			  "the assignment as it is", ru->name);
+		return 1;
+	}
+	if (!cJSON_GetArraySize(cJSON_GetObjectItemCaseSensitive(course, "grading_periods")) || !graded(c->obj))
+		return 0;
+	if (moved && !cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(c->obj, "only_visible_to_overrides")))
+		gp = plan_grading_closed(course, after_value(c->obj, nd, "due_at"));
+	i = 0;
+	cJSON_ArrayForEach(o, ovs) {
+		int k;
+
+		for (k = 0; !gp && k < ov[i].n; k++)
+			if (!strcmp(ov[i].field[k], "due_at"))
+				gp = plan_grading_closed(course, ov[i].value[k]);
+		i++;
+	}
+	if (!gp)
+		return 0;
+	title = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(gp, "title"));
+	step_skip(sh->cx, RES_ASSIGNMENT, c->obj, NULL, "rule '%s' would put a due date into the closed grading "
+		  "period '%s': Canvas refuses that to a teacher (and would refuse the whole bulk update), so the "
+		  "assignment keeps its dates", ru->name, title ? title : "?");
+	return 1;
+}
+
 static int apply_claim(struct sched *sh, const struct claim *c)
 {
 	struct newdates nd, *ov = NULL;
@@ -611,6 +667,12 @@ static int apply_claim(struct sched *sh, const struct claim *c)
 	int nov = 0, i, bad;
 	const char *kept;
 
+	if (cJSON_GetArraySize(cJSON_GetObjectItemCaseSensitive(c->obj, "checkpoints")) > 0) {
+		step_skip(sh->cx, c->kind, c->obj, NULL, "rule '%s': a checkpointed discussion's due dates are its "
+			  "checkpoints', which a schedule does not set yet; its dates are left as they are",
+			  sh->m->rules[c->rule].name);
+		return 0;
+	}
 	memset(&nd, 0, sizeof(nd));
 	if (compute(sh, c, &nd))
 		return 0;
@@ -627,7 +689,8 @@ static int apply_claim(struct sched *sh, const struct claim *c)
 					      cJSON_Duplicate(cJSON_GetObjectItemCaseSensitive(c->obj, "id"), 1));
 		follow(sh, c, &nd, o, &ov[i++]);
 	}
-	bad = broken_order(sh, c, c->kind, c->obj, &nd, kept);
+	bad = c->kind == RES_ASSIGNMENT && closed_period(sh, c, &nd, ovs, ov);
+	bad = bad || broken_order(sh, c, c->kind, c->obj, &nd, kept);
 	i = 0;
 	cJSON_ArrayForEach(o, ovs)
 		bad |= !bad && broken_order(sh, c, RES_ASSIGNMENT_OVERRIDE, o, &ov[i++], kept);

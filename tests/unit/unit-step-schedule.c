@@ -1,7 +1,8 @@
 /* tests/unit/unit-step-schedule.c -- the `schedule` step (runner/step_schedule.c) over a hand-built
  * course in America/New_York: what each kind selects and where its dates go, breaks that move a
  * day before, a capture that is not a number, a relative field with an empty base, an override
- * with no offset to keep, a rule matching nothing, the time_zone option and a course without zone.
+ * with no offset to keep, a rule matching nothing, the time_zone option, a course without zone,
+ * closed grading periods and a checkpointed discussion.
  *
  * The term: Mon 2026-01-12 .. Fri 2026-05-01; a break Thu 01-22 .. Fri 01-23 with move: before
  * (week 2 keeps its number: Mon .. Wed still teach). Expected instants by hand: EST is UTC-5,
@@ -217,6 +218,51 @@ static void test_zones(void **state)
 		fail_msg("%s", f->err.msg);
 }
 
+/* A closed grading period (Q1, to 01-20) and an assignment due in one now; a checkpointed
+ * discussion. Each keeps its dates with the reason; Set 5's week 3 date is outside Q1 and moves. */
+static void test_closed_periods_and_checkpoints(void **state)
+{
+	struct fx *f = *state;
+	cJSON *asgs = cJSON_GetObjectItemCaseSensitive(f->course, "assignments");
+	char got[512];
+
+	cJSON_AddItemToObject(f->course, "grading_periods", parse_quoted(
+		"[{'id': 1, 'title': 'Q1', 'start_date': '2026-01-01T05:00:00Z', 'end_date': '2026-01-20T05:00:00Z',"
+		"  'is_closed': true},"
+		" {'id': 2, 'title': 'Q2', 'start_date': '2026-01-20T05:00:00Z', 'end_date': '2026-06-01T04:00:00Z',"
+		"  'is_closed': false}]"));
+	cJSON_AddItemToArray(asgs, parse_quoted("{'id': 7, 'name': 'Set 7', 'due_at': null, 'submission_types': "
+						"['online_upload'], 'in_closed_grading_period': true}"));
+	cJSON_AddItemToArray(asgs, parse_quoted("{'id': 8, 'name': 'Set 8', 'due_at': null, 'submission_types': "
+						"['discussion_topic'], 'checkpoints': [{'tag': 'reply_to_topic'}]}"));
+	cJSON_AddItemToArray(cJSON_GetObjectItemCaseSensitive(f->course, "discussion_topics"),
+			     parse_quoted("{'id': 48, 'title': 'Set 8', 'assignment_id': 8}"));
+	cJSON_AddItemToArray(asgs, parse_quoted("{'id': 9, 'name': 'Set 9', 'due_at': null, 'submission_types': "
+						"['online_upload']}"));
+	assert_int_equal(run(f, "      rules:\n"
+				"        - name: Early\n"
+				"          kind: assignments\n"
+				"          where: {id: [1, 7]}\n"
+				"          week: 1\n"
+				"          set: {due_at: thu 23:59}\n"
+				"        - name: Later\n"
+				"          kind: [assignments, discussions]\n"
+				"          where: {id: [8, 9]}\n"
+				"          week: 3\n"
+				"          set: {due_at: thu 23:59}\n"), 0);
+	changes(f, got, sizeof(got));
+	assert_string_equal(got, "assignment 9 due_at 2026-01-30T04:59:00Z\n");
+	assert_int_equal(f->p->nskipped, 3);
+	assert_string_equal(f->p->skipped[0].id, "1");
+	assert_string_equal(f->p->skipped[0].reason, "rule 'Early' would put a due date into the closed grading period "
+						     "'Q1': Canvas refuses that to a teacher (and would refuse the whole "
+						     "bulk update), so the assignment keeps its dates");
+	assert_string_equal(f->p->skipped[1].id, "7");
+	assert_non_null(strstr(f->p->skipped[1].reason, "due in a closed grading period"));
+	assert_string_equal(f->p->skipped[2].id, "8");
+	assert_non_null(strstr(f->p->skipped[2].reason, "checkpointed discussion"));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -224,6 +270,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_capture_override_and_order, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_two_rules_one_object, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_zones, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_closed_periods_and_checkpoints, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
