@@ -28,8 +28,10 @@
  *      number, skips the object.
  *   4. Order: unlock_at <= due_at <= lock_at on the dates the object would have. A rule that would
  *      break it leaves the object (with its overrides and quiz) as it is and the plan lists it as
- *      skipped, with both dates and the rule (Canvas refuses a due date outside the availability
- *      dates, and half an object's dates would be a new inconsistency).
+ *      skipped, with both dates and the rule: Canvas refuses a due date outside the availability
+ *      dates ("must be between availability dates": AbstractAssignment's `validate :due_date_ok?`,
+ *      canvas-lms app/models/abstract_assignment.rb, skipped only when the assignment has active
+ *      overrides), so the bulk update would fail, and half an object's dates would be a new inconsistency.
  *   5. Overrides (assignments): with `overrides: follow` (the default) each override date of a field
  *      the rule changed keeps its offset in LOCAL DAYS from the base's date and its own local time
  *      (a section due a day later stays a day later, at its own hour). An override date whose base
