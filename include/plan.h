@@ -113,6 +113,16 @@ struct plan_blackout {
 	char *start, *end;        /* "YYYY-MM-DD", inclusive, start <= end */
 };
 
+/* A course's term calendar (a `schedule` step, runner/step_schedule.c), kept so the HTML calendar
+ * can number the teaching weeks; apply ignores it. */
+struct plan_term {
+	char *step;               /* the step that used it, or NULL */
+	char *course_id;
+	char *start, *end;        /* "YYYY-MM-DD", inclusive */
+	char **weeks;             /* the first day of each teaching week, "YYYY-MM-DD", in order */
+	size_t nweeks;
+};
+
 /* A course the plan leaves out because reading or planning it failed (issue 8: one course failing
  * does not stop the others). The plan file keeps them ("failed_courses") so that a plan saved in
  * CI still says it is not the whole recipe. */
@@ -154,6 +164,8 @@ struct plan {
 	size_t nskipped, askipped;
 	struct plan_blackout *blackouts;   /* in the order the steps declared them; no duplicates */
 	size_t nblackouts;
+	struct plan_term *terms;           /* at most one per course and step */
+	size_t nterms;
 	struct plan_failure *failed;       /* in the order of the run's courses */
 	size_t nfailed;
 	struct plan_warning *warnings;     /* in course order, then step order */
@@ -297,5 +309,9 @@ void plan_add_warning(struct plan *p, const char *step, const char *course_id, c
  * recorded is not added again, so a step may call this for every course it runs on. */
 void plan_add_blackout(struct plan *p, const char *step, const char *course_id, const char *start,
 		       const char *end);
+/* Record a course's term calendar (strings copied); a second one for the same course and step
+ * replaces the first. */
+void plan_add_term(struct plan *p, const char *step, const char *course_id, const char *start, const char *end,
+		   char *const *weeks, size_t nweeks);
 
 #endif

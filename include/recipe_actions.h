@@ -7,6 +7,7 @@
 #include "recipe.h"
 
 extern const struct recipe_action recipe_action_shift_dates;
+extern const struct recipe_action recipe_action_schedule;
 extern const struct recipe_action recipe_action_modules;
 extern const struct recipe_action recipe_action_pages;
 extern const struct recipe_action recipe_action_replace_text;

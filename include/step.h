@@ -129,6 +129,10 @@ int step_substitute(struct rreplace *const *r, size_t n, const char *text, size_
  * PCRE2 fails at run time (the match limit), the message naming `what` ("page 'x' title"). It runs
  * with the JIT stack and limits of step_substitute. */
 int step_regex_match(const struct rregex *re, const char *s, size_t len, const char *what, struct err *err);
+/* The same, keeping where groups 0..9 matched: ov[2g], ov[2g+1] are group g's start and end byte
+ * offsets in s, both SIZE_MAX when it did not take part (or did not match). */
+int step_regex_capture(const struct rregex *re, const char *s, size_t len, size_t ov[20], const char *what,
+		       struct err *err);
 
 /* case: preserve (recipe_replace.h): the case pattern of a match s[0..n) -- ASCII letters outside
  * HTML tags and entities -- and its application in place to a replacement s[0..n) (ASCII letters
@@ -158,15 +162,18 @@ int step_field_allowed(const char *action, enum resource_kind kind, enum plan_op
 
 /* Each action's step and the kinds it reads (1u << RES_* bits: plan_build fetches only these), the
  * `plan` and `needs` of its row (struct recipe_action, include/recipe.h). `model` is the step's
- * st->data: a struct rmodules (include/recipe_modules.h), rpages, rreplace_text, rshift_dates. */
+ * st->data: a struct rmodules (include/recipe_modules.h), rpages, rreplace_text, rshift_dates,
+ * rschedule. */
 int step_modules(struct step_ctx *cx, const void *model, struct err *err);
 int step_pages(struct step_ctx *cx, const void *model, struct err *err);
 int step_replace_text(struct step_ctx *cx, const void *model, struct err *err);
 int step_shift_dates(struct step_ctx *cx, const void *model, struct err *err);
+int step_schedule(struct step_ctx *cx, const void *model, struct err *err);
 
 unsigned step_modules_needs(const void *model);
 unsigned step_pages_needs(const void *model);
 unsigned step_replace_text_needs(const void *model);
 unsigned step_shift_dates_needs(const void *model);
+unsigned step_schedule_needs(const void *model);
 
 #endif

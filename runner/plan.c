@@ -16,7 +16,9 @@
  * change at fault named instead of being half applied.
  *
  * Blackouts (shift_dates `blackouts:`) are carried for the HTML calendar only; apply ignores them.
- * The key is written only when there are some, so plans without shift_dates are as before.
+ * The key is written only when there are some, so plans without shift_dates are as before. Terms
+ * (a schedule step's calendar: its teaching weeks) are the same: for the calendar, `terms` only
+ * when a schedule step ran.
  */
 #include "plan.h"
 
@@ -169,6 +171,8 @@ static void index_free(struct plan *p)
 	p->index = NULL;
 }
 
+static void term_release(struct plan_term *t);
+
 void plan_free(struct plan *p)
 {
 	size_t i;
@@ -197,6 +201,9 @@ void plan_free(struct plan *p)
 		free(p->blackouts[i].end);
 	}
 	free(p->blackouts);
+	for (i = 0; i < p->nterms; i++)
+		term_release(&p->terms[i]);
+	free(p->terms);
 	for (i = 0; i < p->nfailed; i++) {
 		free(p->failed[i].course);
 		free(p->failed[i].error);
@@ -276,6 +283,13 @@ void plan_drop_course(struct plan *p, const char *course_id)
 		}
 	}
 	p->nblackouts = k;
+	for (i = k = 0; i < p->nterms; i++) {
+		if (!strcmp(p->terms[i].course_id, course_id))
+			term_release(&p->terms[i]);
+		else
+			p->terms[k++] = p->terms[i];
+	}
+	p->nterms = k;
 	for (i = k = 0; i < p->ncourses; i++) {
 		struct plan_course *c = &p->courses[i];
 
@@ -484,6 +498,44 @@ static void blackout_append(struct plan *p, const char *step, const char *course
 static int same_or_null(const char *a, const char *b)
 {
 	return a && b ? !strcmp(a, b) : a == b;
+}
+
+static void term_release(struct plan_term *t)
+{
+	size_t i;
+
+	free(t->step);
+	free(t->course_id);
+	free(t->start);
+	free(t->end);
+	for (i = 0; i < t->nweeks; i++)
+		free(t->weeks[i]);
+	free(t->weeks);
+	memset(t, 0, sizeof(*t));
+}
+
+/* Copies, owned by the plan. */
+void plan_add_term(struct plan *p, const char *step, const char *course_id, const char *start, const char *end,
+		   char *const *weeks, size_t nweeks)
+{
+	struct plan_term *t = NULL;
+	size_t i;
+
+	for (i = 0; i < p->nterms && !t; i++)
+		if (same_or_null(p->terms[i].step, step) && !strcmp(p->terms[i].course_id, course_id))
+			term_release(t = &p->terms[i]);
+	if (!t) {
+		p->terms = xrealloc(p->terms, (p->nterms + 1) * sizeof(*p->terms));
+		t = &p->terms[p->nterms++];
+	}
+	t->step = dup_or_null(step);
+	t->course_id = xstrdup(course_id);
+	t->start = xstrdup(start);
+	t->end = xstrdup(end);
+	t->weeks = xcalloc(nweeks + 1, sizeof(*t->weeks));
+	for (i = 0; i < nweeks; i++)
+		t->weeks[i] = xstrdup(weeks[i]);
+	t->nweeks = nweeks;
 }
 
 /* Copies, owned by the plan. A step declares few blackouts but calls this once per course: the
@@ -735,6 +787,24 @@ cJSON *plan_to_json(const struct plan *p)
 			cJSON_AddItemToArray(arr, o);
 		}
 	}
+	if (p->nterms) {
+		arr = cJSON_AddArrayToObject(doc, "terms");
+		for (i = 0; i < p->nterms; i++) {
+			const struct plan_term *t = &p->terms[i];
+			cJSON *w;
+			size_t wk;
+
+			o = cJSON_CreateObject();
+			cJSON_AddItemToObject(o, "course_id", jsonid(t->course_id));
+			cJSON_AddStringToObject(o, "start", t->start);
+			cJSON_AddStringToObject(o, "end", t->end);
+			w = cJSON_AddArrayToObject(o, "weeks");
+			for (wk = 0; wk < t->nweeks; wk++)
+				cJSON_AddItemToArray(w, cJSON_CreateString(t->weeks[wk]));
+			add_str(o, "step", t->step);
+			cJSON_AddItemToArray(arr, o);
+		}
+	}
 	if (p->nfailed) {
 		arr = cJSON_AddArrayToObject(doc, "failed_courses");
 		for (i = 0; i < p->nfailed; i++) {
@@ -917,6 +987,47 @@ static int read_blackouts(struct plan *p, const cJSON *list, const char *name, s
 	return 0;
 }
 
+static int read_terms(struct plan *p, const cJSON *list, const char *name, struct err *err)
+{
+	const cJSON *it;
+	size_t i = 0;
+
+	if (!list || cJSON_IsNull(list))
+		return 0;
+	if (!cJSON_IsArray(list))
+		return err_set(err, ERR_CORRUPT, "%s: \"terms\" is not a list", name);
+	cJSON_ArrayForEach(it, list) {
+		const cJSON *step = cJSON_GetObjectItemCaseSensitive(it, "step"), *w;
+		const cJSON *weeks = cJSON_GetObjectItemCaseSensitive(it, "weeks");
+		const char *start = get_str(it, "start"), *end = get_str(it, "end");
+		char *course = id_text(cJSON_GetObjectItemCaseSensitive(it, "course_id"));
+		char **v;
+		size_t n = 0;
+
+		i++;
+		if (!course || !is_day(start) || !is_day(end) || strcmp(start, end) > 0 || !cJSON_IsArray(weeks) ||
+		    (step && !cJSON_IsNull(step) && !cJSON_IsString(step))) {
+			free(course);
+			return err_set(err, ERR_CORRUPT, "%s: term %zu needs a course_id, a start and an end (YYYY-MM-DD, "
+				       "start <= end) and a list of weeks", name, i);
+		}
+		v = xcalloc((size_t)cJSON_GetArraySize(weeks) + 1, sizeof(*v));
+		cJSON_ArrayForEach(w, weeks) {
+			if (!is_day(cJSON_GetStringValue(w))) {
+				free(v);
+				free(course);
+				return err_set(err, ERR_CORRUPT, "%s: term %zu has a week that is not a day (YYYY-MM-DD)",
+					       name, i);
+			}
+			v[n++] = w->valuestring;
+		}
+		plan_add_term(p, cJSON_GetStringValue(step), course, start, end, v, n);
+		free(v);
+		free(course);
+	}
+	return 0;
+}
+
 /* recipe_steps and changes_sha256 (issue 13), absent from plans of 0.3.0: p->has_rsteps and
  * p->digest say what was there. */
 static int read_digest(struct plan *p, const cJSON *doc, const char *name, struct err *err)
@@ -1012,6 +1123,7 @@ int plan_from_json(struct plan **out, const cJSON *doc, const char *name, struct
 		free(course);
 	}
 	if ((rc = read_blackouts(p, cJSON_GetObjectItemCaseSensitive(doc, "blackouts"), name, err)) ||
+	    (rc = read_terms(p, cJSON_GetObjectItemCaseSensitive(doc, "terms"), name, err)) ||
 	    (rc = read_digest(p, doc, name, err)))
 		goto done;
 	i = 0;

@@ -29,9 +29,10 @@
  * (runner/plan_midnight.c), reading the token user's zone once when the plan needs it (and, before
  * that, a section event's parent is planned at its children's range, runner/plan_sections.c); after it,
  * the changes Canvas will notify students of are marked (runner/plan_notify.c). Before the steps, a
- * recipe that shifts assignment dates reads each course's grading periods (runner/plan_grading.c),
- * so that a due date Canvas refuses to move is a skip, not a change; one that shifts page dates
- * with their overrides reads each page's Assign To dates, one request a page (runner/page_dates.c).
+ * recipe that shifts or schedules assignment dates reads each course's grading periods
+ * (plan_grading.c), so that a due date Canvas refuses to move is a skip, not a change; one that
+ * shifts page dates with their overrides reads each page's Assign To dates, one request a page
+ * (runner/page_dates.c).
  */
 #include "plan.h"
 
@@ -203,9 +204,10 @@ static int plan_make(struct plan **out, struct canvas *cv, const struct recipe *
 		free(errs);
 		return rc;
 	}
-	/* a recipe that shifts assignment dates needs the closed grading periods (plan_grading.c) */
+	/* a recipe that shifts or schedules assignment dates needs the closed grading periods
+	 * (plan_grading.c) */
 	for (i = 0; i < r->nsteps && (kinds & (1u << RES_ASSIGNMENT)); i++)
-		if (r->steps[i].action == &recipe_action_shift_dates) {
+		if (r->steps[i].action == &recipe_action_shift_dates || r->steps[i].action == &recipe_action_schedule) {
 			if ((rc = plan_grading_fetch(cv, snap, err))) {
 				cJSON_Delete(snap);
 				free(errs);

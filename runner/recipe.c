@@ -30,6 +30,7 @@ static const struct recipe_action *const actions[] = {
 	&recipe_action_modules,
 	&recipe_action_pages,
 	&recipe_action_replace_text,
+	&recipe_action_schedule,
 };
 
 #define NACTIONS (sizeof(actions) / sizeof(actions[0]))

@@ -35,6 +35,9 @@
  * -- a lab due every Sunday that stays on Sundays is what the instructor chose, and counting it
  * made "17 items land on a weekend" a warning about nothing new. Rows carry data-week (their
  * Monday) and data-count, days data-day and data-count, so tests and scripts can read the page.
+ * A course whose plan holds a term (a schedule step's calendar, plan_term) gets a line naming it and a
+ * first column numbering the teaching weeks (data-term-week), empty for a break week: "week 9"
+ * in a rule is then found at a glance.
  * Items are sorted once (O(n log n)); a day finds its items and its blackout by binary search, so a
  * 10,000-item plan costs no more per day than a small one.
  * An ungraded discussion's Assign To override (kind date_override, issue 15) is an item like an
@@ -558,6 +561,9 @@ struct cal {
 	size_t nbos, nspans;
 	size_t weekend, blackout; /* items newly on a Saturday or Sunday; in a blackout */
 	size_t cleared;           /* date changes to null (not on the calendar) */
+	const struct plan_term *term;   /* the course's term (a schedule step), or NULL */
+	int64_t *weeks;           /* its teaching weeks' first days, parsed (nweeks) */
+	size_t nweeks;
 };
 
 static const char *const WDAY[7] = { "Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun" };
@@ -691,6 +697,33 @@ static void put_span_steps(struct hctx *h, const struct cal *c, const struct cal
 }
 
 /* The course's dated items, placed and flagged (allocates; cal_release). */
+/* The course's term (the last schedule step's) into c->term and c->weeks (allocated; cal_release). */
+static void cal_term(struct cal *c, const struct plan *p, const char *id)
+{
+	size_t i;
+
+	for (i = 0; i < p->nterms; i++)
+		if (!strcmp(p->terms[i].course_id, id))
+			c->term = &p->terms[i];
+	if (!c->term)
+		return;
+	c->weeks = xcalloc(c->term->nweeks + 1, sizeof(*c->weeks));
+	for (i = 0; i < c->term->nweeks; i++)
+		if (!parse_day(c->term->weeks[i], &c->weeks[c->nweeks]))
+			c->nweeks++;
+}
+
+/* The teaching week (1-based) holding day, or 0. */
+static size_t term_week(const struct cal *c, int64_t day)
+{
+	size_t i;
+
+	for (i = 0; i < c->nweeks; i++)
+		if (day >= c->weeks[i] && day < c->weeks[i] + 7)
+			return i + 1;
+	return 0;
+}
+
 static void cal_build(struct cal *c, const struct plan *p, const struct render_group *g)
 {
 	const char *zone = render_zone(g);
@@ -728,6 +761,7 @@ static void cal_build(struct cal *c, const struct plan *p, const struct render_g
 		return;
 	qsort(c->items, c->n, sizeof(*c->items), cmp_item);
 	cal_spans(c, p, g->course_id);
+	cal_term(c, p, g->course_id);
 	for (i = 0; i < c->n; i++) {
 		struct cal_item *it = &c->items[i];
 
@@ -747,6 +781,7 @@ static void cal_release(struct cal *c)
 	free(c->items);
 	free(c->bos);
 	free(c->spans);
+	free(c->weeks);
 }
 
 /* "Fri 2025-10-17 23:59 EDT" (seconds only when not zero), for hovers. */
@@ -892,6 +927,8 @@ static void put_month(struct hctx *h, const struct cal *c, int y, int m)
 
 	buf_printf(h->out, "<table class=\"month\" data-month=\"%04d-%02d\">\n<caption>%s %d</caption>\n"
 		   "<thead><tr>", y, m, MONTH[m - 1], y);
+	if (c->term)
+		buf_puts(h->out, "<th class=\"wk\" title=\"teaching week\">wk</th>");
 	for (k = 0; k < 7; k++)
 		buf_printf(h->out, "<th%s>%s</th>", k >= 5 ? " class=\"we\"" : "", WDAY[k]);
 	buf_puts(h->out, "</tr></thead>\n<tbody>\n");
@@ -901,6 +938,14 @@ static void put_month(struct hctx *h, const struct cal *c, int y, int m)
 		dateshift_civil_from_days(week, &wy, &wm, &wd);
 		buf_printf(h->out, "<tr data-week=\"%04d-%02d-%02d\" data-count=\"%zu\">", wy, wm, wd,
 			   item_at(c, hi) - item_at(c, lo));
+		if (c->term) {
+			size_t n = term_week(c, week);
+
+			if (n)
+				buf_printf(h->out, "<th class=\"wk\" data-term-week=\"%zu\">%zu</th>", n, n);
+			else
+				buf_puts(h->out, "<th class=\"wk\"></th>");
+		}
 		for (day = week; day < week + 7; day++) {
 			if (day < first || day >= next)
 				buf_puts(h->out, "<td class=\"out\"></td>");
@@ -1002,6 +1047,25 @@ static void put_calendar(struct hctx *h, const struct cal *c)
 		if (c->nbos > BLACKOUTS_LISTED)
 			buf_printf(h->out, "; and %zu more", c->nbos - BLACKOUTS_LISTED);
 		buf_puts(h->out, "</p>\n");
+	}
+	if (c->term) {
+		int64_t a, b;
+		int ay, am, ad, by, bm, bd;
+
+		if (!parse_day(c->term->start, &a) && !parse_day(c->term->end, &b)) {
+			dateshift_civil_from_days(a, &ay, &am, &ad);
+			dateshift_civil_from_days(b, &by, &bm, &bd);
+			buf_printf(h->out, "<p class=\"term\" data-weeks=\"%zu\">Term: %s %04d-%02d-%02d &#8211; %s "
+				   "%04d-%02d-%02d, %zu teaching week%s (numbered in the first column; breaks have "
+				   "none)", c->nweeks, WDAY[dateshift_iso_weekday(a) - 1], ay, am, ad,
+				   WDAY[dateshift_iso_weekday(b) - 1], by, bm, bd, c->nweeks, c->nweeks == 1 ? "" : "s");
+			if (c->term->step && *c->term->step) {
+				buf_puts(h->out, " (");
+				escs(h, c->term->step);
+				buf_putc(h->out, ')');
+			}
+			buf_puts(h->out, "</p>\n");
+		}
 	}
 	buf_puts(h->out, "<div class=\"months\">\n");
 	if (months <= MAX_MONTHS) {

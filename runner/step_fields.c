@@ -56,6 +56,8 @@ static const struct field_row rows[] = {
 	{ "shift_dates", RES_MODULE, OPS(PLAN_UPDATE), F("name") },
 	{ "shift_dates", RES_MODULE_ITEM, OPS(PLAN_UPDATE), F("title") },
 	{ "shift_dates", RES_COURSE, OPS(PLAN_UPDATE), F("syllabus_body") },
+	/* step_schedule.c: the date fields its rules set, and the overrides that follow them */
+	{ "schedule", RES_NKINDS, OPS(PLAN_UPDATE), NULL },
 
 	/* step_replace_text.c `kinds[]`: the HTML field and the title (name) of each kind in `in` */
 	{ "replace_text", RES_PAGE, OPS(PLAN_UPDATE), F("body", "title", "url") },

@@ -347,6 +347,32 @@ int step_regex_match(const struct rregex *re, const char *s, size_t len, const c
 	return -1;
 }
 
+int step_regex_capture(const struct rregex *re, const char *s, size_t len, size_t ov[20], const char *what,
+		       struct err *err)
+{
+	pcre2_match_data *md = pcre2_match_data_create_from_pattern(re->code, general_context());
+	int rc = pcre2_match(re->code, (PCRE2_SPTR)s, len, 0, 0, md, match_context()), i;
+
+	for (i = 0; i < 20; i++)
+		ov[i] = SIZE_MAX;
+	if (rc > 0) {
+		PCRE2_SIZE *v = pcre2_get_ovector_pointer(md);
+
+		for (i = 0; i < rc && i < 10; i++)
+			if (v[2 * i] != PCRE2_UNSET) {
+				ov[2 * i] = v[2 * i];
+				ov[2 * i + 1] = v[2 * i + 1];
+			}
+	}
+	pcre2_match_data_free(md);
+	if (rc >= 0)
+		return 1;
+	if (rc == PCRE2_ERROR_NOMATCH)
+		return 0;
+	fail(re, rc, what, err);
+	return -1;
+}
+
 /* Ownership: *out is malloced (the caller frees it), or NULL when nothing matched. */
 int step_substitute(struct rreplace *const *r, size_t n, const char *text, size_t len, char **out,
 		    size_t *outlen, long *matches, const char *what, struct err *err)

@@ -233,6 +233,15 @@ invalid	{shift_dates: {days: 7, where: {name: a, title: b}}}
 invalid	{shift_dates: {days: 7, where: {url: x}}}
 valid	{shift_dates: {days: 7, where: {due_at: {after: 2025-09-01}}, time_zone: America/Denver}}
 invalid	{shift_dates: {days: 7, where: {due_at: {}}}}
+valid	{schedule: {term: {start: 2026-01-12, end: 2026-05-01}, rules: [{kind: assignments, where: {name: 'PS (\\d+)'}, week: $1, set: {due_at: thu 23:59, lock_at: due_at + 2 days}}]}}
+valid	{schedule: {rules: [{kind: [modules], week: 3, set: {unlock_at: {weekday: mon, time: "06:00"}}}]}}
+invalid	{schedule: {}}
+invalid	{schedule: {rules: []}}
+invalid	{schedule: {rules: [{kind: syllabus, week: 3, set: {due_at: thu 23:59}}]}}
+invalid	{schedule: {rules: [{kind: pages, set: {todo_date: {weekday: someday, time: "09:00"}}}]}}
+invalid	{schedule: {term: {start: 2026-01-12}, rules: [{kind: pages, week: 1, set: {todo_date: mon 09:00}}]}}
+invalid	{schedule: {overrides: always, rules: [{kind: pages, week: 1, set: {todo_date: mon 09:00}}]}}
+invalid	{schedule: {rules: [{kind: pages, week: 1, set: {todo_date: mon 09:00}, when: now}]}}
 invalid	{modules: {}}
 invalid	{modules: {where: {name: x}}}
 valid	{modules: {absent: [Sandbox]}}

@@ -26,8 +26,9 @@
 # with the seed its own tests use: recipes/*.yaml with plan-seed.json (t0800/t0910; preview-only
 # with --course 4821 --course 4822, ci-template.yaml with --var course=4821), recipes/ci-template
 # with ci-seed.json (t0870), recipes/demo with its seed.json (t1000, make demo), rollover-e2e.yaml
-# with rollover-seed.json (t0810), calendar-rollover.yaml with calendar-seed.json (t0820) and
-# good/minimal.yaml (no courses of its own) with plan-seed.json --course 4821. The other good/*
+# with rollover-seed.json (t0810), calendar-rollover.yaml with calendar-seed.json (t0820),
+# semester-schedule.yaml with recipes/semester-schedule/seed.json (t1200) and good/minimal.yaml
+# (no courses of its own) with plan-seed.json --course 4821. The other good/*
 # recipes name courses no seed has and bad/* cannot run: test_validate_all records validate's
 # output for every recipe file (stdout, stderr, exit code) instead.
 #
@@ -191,6 +192,10 @@ test_calendar_rollover() {
 
 test_good_minimal() {
 	golden_case good-minimal "$FIXTURES/plan-seed.json" tests/fixtures/recipes/good/minimal.yaml --course 4821
+}
+
+test_semester_schedule() {
+	golden_case semester-schedule "$ROOT/recipes/semester-schedule/seed.json" recipes/semester-schedule.yaml
 }
 
 # validate's output for every recipe file, good and bad: one file, a section per recipe.

@@ -133,7 +133,7 @@ static const struct bad bad[] = {
 	{ "steps a mapping", "version: 1\nsteps:\n  a: 1\n", 3, 3,
 	  "expected a list for 'steps', got a mapping", 1, NULL },
 	{ "step without an action", "version: 1\n" STEPS, 3, 5,
-	  "step 1 has no action (one of shift_dates, modules, pages, replace_text)", 1, NULL },
+	  "step 1 has no action (one of shift_dates, modules, pages, replace_text, schedule)", 1, NULL },
 	{ "step a value", "version: 1\nsteps:\n  - hello\n", 3, 5, "expected a step (a mapping such as", 1,
 	  NULL },
 	{ "unknown action, did you mean", "version: 1\nsteps:\n  - name: a\n    shfit_dates: {days: 1}\n", 4,
