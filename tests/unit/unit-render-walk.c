@@ -238,7 +238,8 @@ static void test_kinds(void **state)
 	assert_null(render_parent_kind((enum resource_kind)RES_NKINDS));
 	assert_string_equal(render_parent_field(RES_MODULE_ITEM), "module_id");
 	assert_string_equal(render_parent_field(RES_ASSIGNMENT_OVERRIDE), "assignment_id");
-	assert_null(render_parent_field(RES_DATE_OVERRIDE));
+	/* the row's parent_field: hidden from a created override's fields like any parent field */
+	assert_string_equal(render_parent_field(RES_DATE_OVERRIDE), "discussion_topic_id");
 	assert_true(render_is_date_field(RES_ASSIGNMENT, "due_at"));
 	assert_false(render_is_date_field(RES_ASSIGNMENT, "name"));
 	assert_false(render_is_date_field((enum resource_kind)RES_NKINDS, "due_at"));
