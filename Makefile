@@ -158,7 +158,7 @@ bench: deps
 # -fsanitize=fuzzer-no-link into build/fuzz/; one binary per target (tests/fuzz/fuzz-NAME.c, seeds
 # in tests/fuzz/corpus/NAME, an optional dictionary tests/fuzz/NAME.dict, else json.dict for the
 # JSON targets). `make fuzz` runs each of FUZZ_TARGETS for FUZZ_SECONDS, one after the other (one
-# job each: the machine is shared), new inputs going to build/fuzz/corpus/NAME (the seeds in git stay
+# process each: the machine is shared), new inputs going to build/fuzz/corpus/NAME (the seeds in git stay
 # as they are); `make test` runs every seed once (tests/fuzz/smoke.sh).
 FUZZ_TARGETS = recipe snapshot link plan journal profile sim
 FUZZ_SAN = -fsanitize=fuzzer-no-link,address,undefined -fno-omit-frame-pointer \
@@ -166,14 +166,16 @@ FUZZ_SAN = -fsanitize=fuzzer-no-link,address,undefined -fno-omit-frame-pointer \
 
 fuzz: deps
 	@$(SUBMAKE) build-fuzz
-	@set -e; for t in $(FUZZ_TARGETS); do \
+	@for t in $(FUZZ_TARGETS); do \
 		mkdir -p build/fuzz/corpus/$$t; \
 		dict=tests/fuzz/$$t.dict; [ -f $$dict ] || dict=tests/fuzz/json.dict; \
-		echo "fuzz-$$t: $(FUZZ_SECONDS) s"; \
+		echo "fuzz-$$t: $(FUZZ_SECONDS) s (log: build/fuzz/$$t.log)"; \
 		build/fuzz/fuzz-$$t -max_total_time=$(FUZZ_SECONDS) -timeout=10 -max_len=16384 \
 			-rss_limit_mb=2048 -dict=$$dict -artifact_prefix=build/fuzz/$$t- -print_final_stats=1 \
-			build/fuzz/corpus/$$t tests/fuzz/corpus/$$t 2>&1 | \
-			grep -E '^(stat::|#[0-9]+ +DONE|==[0-9]+==|SUMMARY|.*runtime error)' || true; \
+			build/fuzz/corpus/$$t tests/fuzz/corpus/$$t >build/fuzz/$$t.log 2>&1; rc=$$?; \
+		grep -E '^(stat::number_of_executed_units|#[0-9]+ +DONE|==[0-9]+==|SUMMARY|.*runtime error)' \
+			build/fuzz/$$t.log; \
+		[ $$rc -eq 0 ] || { echo "fuzz-$$t failed (exit $$rc): the input is build/fuzz/$$t-*"; exit 1; }; \
 	done
 
 build-fuzz:
