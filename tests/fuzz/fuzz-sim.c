@@ -110,8 +110,10 @@ static void form_case(const char *p, size_t n)
 /* :course_id is always the seed's course; the other params take ids[pick]. */
 static void set_params(struct sim_req *rq, const char *pattern, unsigned pick)
 {
+	/* the names sim_server.c's param_name_dup knows (a route's params are always among them) */
 	static const char *const known[] = { "course_id", "id", "assignment_id", "module_id", "url_or_id",
-					      "topic_id", "quiz_id", "user_id", "progress_id" };
+					      "revision_id", "topic_id", "account_id", "quiz_id", "user_id",
+					      "progress_id" };
 	const char *p = pattern;
 	size_t i, len;
 
