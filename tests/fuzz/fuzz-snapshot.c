@@ -16,7 +16,8 @@
  *
  * What it checks: whatever Canvas answers -- wrong types in known fields, odd ids, deep nesting,
  * invalid UTF-8, NUL escapes -- the snapshot, the planner and the renderer never crash, leak or hit
- * undefined behaviour; a failure is an error with a message.
+ * undefined behaviour; a failure is an error with a message (printed when FUZZ_DEBUG is set, to
+ * see how far a seed gets).
  *
  * Rejected: calling snapshot.c's response handlers directly (they are static, and going through
  * http.c and canvas.c checks the body handling there too); canvas-sim as the server (it answers
@@ -271,6 +272,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	} else if (snap || !err.msg[0]) {
 		abort();
 	}
+	if (err.msg[0] && getenv("FUZZ_DEBUG"))   /* why an input stopped where it did */
+		fprintf(stderr, "fuzz-snapshot: %s\n", err.msg);
 	canvas_free(cv);
 	free(cfg.base_url);
 	free(cfg.token);
