@@ -173,7 +173,7 @@ fuzz: deps
 		build/fuzz/fuzz-$$t -max_total_time=$(FUZZ_SECONDS) -timeout=10 -max_len=16384 \
 			-rss_limit_mb=2048 -dict=$$dict -artifact_prefix=build/fuzz/$$t- -print_final_stats=1 \
 			build/fuzz/corpus/$$t tests/fuzz/corpus/$$t >build/fuzz/$$t.log 2>&1; rc=$$?; \
-		grep -E '^(stat::number_of_executed_units|#[0-9]+ +DONE|==[0-9]+==|SUMMARY|.*runtime error)' \
+		grep -E '^(stat::number_of_executed_units|#[0-9]+[[:space:]]+DONE|==[0-9]+==|SUMMARY|.*runtime error)' \
 			build/fuzz/$$t.log; \
 		[ $$rc -eq 0 ] || { echo "fuzz-$$t failed (exit $$rc): the input is build/fuzz/$$t-*"; exit 1; }; \
 	done
