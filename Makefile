@@ -6,7 +6,7 @@
 #   make asan     the same suite built with -fsanitize=address,undefined (in build/asan/)
 #   make demo     the main job on the bundled simulator
 #   make check    style checks + test
-#   make fuzz     the recipe loader under libFuzzer (clang) for FUZZ_SECONDS, in build/fuzz/
+#   make fuzz     every libFuzzer target (clang; tests/fuzz) for FUZZ_SECONDS each, in build/fuzz/
 #   make install  coursectl, its man page and its bash/zsh completions under PREFIX; make uninstall
 #
 # Variables: CC (gcc or clang), BUILD (output directory), SAN (sanitizer flags), OPT, FUZZ_SECONDS,
@@ -17,7 +17,7 @@ BUILD   ?= build
 OPT     ?= -O2
 DEBUG   ?= -g
 SAN     ?=
-FUZZ_SECONDS ?= 300
+FUZZ_SECONDS ?= 120
 STD      = -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE
 WARN     = -Wall -Wextra -Werror -Wstrict-prototypes -Wmissing-prototypes -Wshadow -Wformat=2 -Wno-format-nonliteral
 PKGS     = libcurl libcjson yaml-0.1 libpcre2-8 libcmark-gfm
@@ -155,27 +155,41 @@ bench: deps
 	@BUILD=$(BUILD) sh tests/bench/run.sh
 
 # libFuzzer needs clang (and, on Debian, libclang-rt-dev). The objects are built again with
-# -fsanitize=fuzzer-no-link into build/fuzz/; new inputs go to build/fuzz/corpus/, the seeds in git
-# stay as they are. `make test` runs a short smoke of the same binary (tests/fuzz/smoke.sh).
+# -fsanitize=fuzzer-no-link into build/fuzz/; one binary per target (tests/fuzz/fuzz-NAME.c, seeds
+# in tests/fuzz/corpus/NAME, an optional dictionary tests/fuzz/NAME.dict, else json.dict for the
+# JSON targets). `make fuzz` runs each of FUZZ_TARGETS for FUZZ_SECONDS, one after the other (one
+# process each: the machine is shared), new inputs going to build/fuzz/corpus/NAME (the seeds in git stay
+# as they are); `make test` runs every seed once (tests/fuzz/smoke.sh).
+FUZZ_TARGETS = recipe snapshot link plan journal profile sim
 FUZZ_SAN = -fsanitize=fuzzer-no-link,address,undefined -fno-omit-frame-pointer \
 	-fno-sanitize-recover=undefined
 
 fuzz: deps
 	@$(SUBMAKE) build-fuzz
-	@mkdir -p build/fuzz/corpus/recipe
-	build/fuzz/fuzz-recipe -max_total_time=$(FUZZ_SECONDS) -timeout=10 -max_len=16384 \
-		-dict=tests/fuzz/recipe.dict -artifact_prefix=build/fuzz/ \
-		build/fuzz/corpus/recipe tests/fuzz/corpus/recipe
+	@for t in $(FUZZ_TARGETS); do \
+		mkdir -p build/fuzz/corpus/$$t; \
+		dict=tests/fuzz/$$t.dict; [ -f $$dict ] || dict=tests/fuzz/json.dict; \
+		echo "fuzz-$$t: $(FUZZ_SECONDS) s (log: build/fuzz/$$t.log)"; \
+		build/fuzz/fuzz-$$t -max_total_time=$(FUZZ_SECONDS) -timeout=10 -max_len=16384 \
+			-rss_limit_mb=2048 -dict=$$dict -artifact_prefix=build/fuzz/$$t- -print_final_stats=1 \
+			build/fuzz/corpus/$$t tests/fuzz/corpus/$$t >build/fuzz/$$t.log 2>&1; rc=$$?; \
+		grep -E '^(stat::number_of_executed_units|#[0-9]+[[:space:]]+DONE|==[0-9]+==|SUMMARY|.*runtime error)' \
+			build/fuzz/$$t.log; \
+		[ $$rc -eq 0 ] || { echo "fuzz-$$t failed (exit $$rc): the input is build/fuzz/$$t-*"; exit 1; }; \
+	done
 
 build-fuzz:
-	@$(SUBMAKE) CC=clang BUILD=build/fuzz OPT=-O1 SAN='$(FUZZ_SAN)' build/fuzz/fuzz-recipe
+	@$(SUBMAKE) CC=clang BUILD=build/fuzz OPT=-O1 SAN='$(FUZZ_SAN)' $(FUZZ_TARGETS:%=build/fuzz/fuzz-%)
 
 $(BUILD)/tests/fuzz/%.o: tests/fuzz/%.c
 	@mkdir -p $(dir $@)
-	$(QUIET_CC)$(CC) $(FINAL_CFLAGS) $(PKG_CFLAGS) -c -o $@ $<
+	$(QUIET_CC)$(CC) $(FINAL_CFLAGS) $(PKG_CFLAGS) $(SIM_CFLAGS) -Itests/sim -c -o $@ $<
 
-$(BUILD)/fuzz-recipe: $(BUILD)/tests/fuzz/fuzz-recipe.o $(BUILD)/libcoursectl.a
-	$(QUIET_LD)$(CC) $(FINAL_LDFLAGS) -fsanitize=fuzzer -o $@ $^ $(PKG_LIBS) -lm
+$(BUILD)/fuzz-sim: $(BUILD)/tests/fuzz/fuzz-sim.o $(BUILD)/libsim.a $(BUILD)/runner/xalloc.o $(BUILD)/runner/buf.o
+	$(QUIET_LD)$(CC) $(FINAL_LDFLAGS) -fsanitize=fuzzer -o $@ $^ $(SIM_LIBS) -lpthread -lm
+
+$(BUILD)/fuzz-%: $(BUILD)/tests/fuzz/fuzz-%.o $(BUILD)/libcoursectl.a
+	$(QUIET_LD)$(CC) $(FINAL_LDFLAGS) -fsanitize=fuzzer -o $@ $^ $(PKG_LIBS) -lpthread -lm
 
 # GNU-style install: PREFIX for the layout, DESTDIR prepended to every path (packaging), modes
 # 755/644. It builds build/coursectl if needed but does not run `make deps` (no apt-get under sudo;
@@ -206,4 +220,4 @@ clean:
 
 -include $(RUNNER_OBJ:.o=.d) $(SIM_OBJ:.o=.d) $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/unit/%.d) \
 	$(TOOL_SRC:tests/tools/%.c=$(BUILD)/tests/tools/%.d)
--include $(BUILD)/tests/bench/simload.d $(BUILD)/tests/fuzz/fuzz-recipe.d
+-include $(BUILD)/tests/bench/simload.d $(FUZZ_TARGETS:%=$(BUILD)/tests/fuzz/fuzz-%.d)

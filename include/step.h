@@ -134,6 +134,13 @@ int step_regex_match(const struct rregex *re, const char *s, size_t len, const c
 int step_regex_capture(const struct rregex *re, const char *s, size_t len, size_t ov[20], const char *what,
 		       struct err *err);
 
+/* The match context of every run-time PCRE2 call of a step (match, heap and depth limits and a
+ * JIT stack that grows to 1 MiB; step_replace.c): made on first use, kept for the process. */
+pcre2_match_context *step_match_context(void);
+/* Why a PCRE2 run-time error rc happened, as a clause for a message ("it backtracks past PCRE2's
+ * match limit ...; make it more specific"), into why[0..n). */
+void step_regex_why(int rc, char *why, size_t n);
+
 /* case: preserve (recipe_replace.h): the case pattern of a match s[0..n) -- ASCII letters outside
  * HTML tags and entities -- and its application in place to a replacement s[0..n) (ASCII letters
  * only, outside tags and entities: the length never changes). */

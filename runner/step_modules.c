@@ -852,20 +852,19 @@ static void set_item_title(struct mctx *mc, cJSON *item, const char *title)
 static int regex_error(struct mctx *mc, const cJSON *obj, enum resource_kind kind, const char *field,
 		       const struct rregex *re, int rc)
 {
-	PCRE2_UCHAR msg[160];
-	char b[32];
+	char b[32], why[200];
 
-	pcre2_get_error_message(rc, msg, sizeof(msg));
+	step_regex_why(rc, why, sizeof(why));
 	return err_set(mc->err, ERR_GENERIC, "course %s, %s %s ('%s'), %s: the pattern '%s' failed: %s",
 		       mc->cx->course_id, resource_get(kind)->name, step_id(kind, obj, b),
-		       step_name(kind, obj), field, re->src, (const char *)msg);
+		       step_name(kind, obj), field, re->src, why);
 }
 
 /* 1 when re matches s, 0 when not, -1 with err set when PCRE2 fails. */
 static int regex_match(struct mctx *mc, const struct rregex *re, pcre2_match_data *md, const char *s,
 		       const cJSON *obj, enum resource_kind kind, const char *field)
 {
-	int rc = pcre2_match(re->code, (PCRE2_SPTR)s, strlen(s), 0, 0, md, NULL);
+	int rc = pcre2_match(re->code, (PCRE2_SPTR)s, strlen(s), 0, 0, md, step_match_context());
 
 	if (rc >= 0)
 		return 1;
@@ -1108,11 +1107,11 @@ static int rename_module(struct mctx *mc, pcre2_match_data *md, cJSON *mod)
 	uint32_t opts = PCRE2_SUBSTITUTE_UNSET_EMPTY | PCRE2_SUBSTITUTE_OVERFLOW_LENGTH;
 	int rc;
 
-	rc = pcre2_substitute(rn->pattern->code, (PCRE2_SPTR)name, strlen(name), 0, opts, md, NULL,
+	rc = pcre2_substitute(rn->pattern->code, (PCRE2_SPTR)name, strlen(name), 0, opts, md, step_match_context(),
 			      (PCRE2_SPTR)rn->with, PCRE2_ZERO_TERMINATED, out, &outlen);
 	if (rc == PCRE2_ERROR_NOMEMORY) {
 		out = xmalloc(outlen * sizeof(*out));
-		rc = pcre2_substitute(rn->pattern->code, (PCRE2_SPTR)name, strlen(name), 0, opts, md, NULL,
+		rc = pcre2_substitute(rn->pattern->code, (PCRE2_SPTR)name, strlen(name), 0, opts, md, step_match_context(),
 				      (PCRE2_SPTR)rn->with, PCRE2_ZERO_TERMINATED, out, &outlen);
 	}
 	if (rc < 0) {

@@ -26,7 +26,8 @@
  *   - a JIT stack that grows from 32 KiB to 1 MiB (the default is 32 KiB on the machine stack,
  *     which a pattern with nested groups on a long body can exhaust);
  *   - a match limit of 10,000,000 (PCRE2's usual default, made explicit since a distribution may
- *     build with another) and a heap limit of 256 MiB for the interpreter. PCRE2 counts the match
+ *     build with another), a heap limit of 256 MiB and a depth limit of 2,000,000 nested
+ *     backtracking points for the interpreter (the JIT's bound is its stack). PCRE2 counts the match
  *     limit per start position (checked for both the JIT and the interpreter), so the exponential
  *     backtracking of a pattern such as (a+)+$ on a long run of 'a' fails within a fraction of a
  *     second with an error naming the pattern and the object, instead of hanging the plan. Known
@@ -35,7 +36,8 @@
  *     PCRE2 offers no total budget short of compiling with auto-callouts (which disables its
  *     optimisations), and steps read no clock.
  * step_regex_match (the where: name/title filters) runs with the same context, so a catastrophic
- * filter fails the same way. PCRE2 allocates through xmalloc (a general context): running out of
+ * filter fails the same way; so do the modules step's matches and renames (step_modules.c), through
+ * step_match_context and step_regex_why. PCRE2 allocates through xmalloc (a general context): running out of
  * memory inside PCRE2 follows the project's policy instead of surfacing as a PCRE2 error code.
  *
  * Invalid UTF-8 in a body. rc_regex compiles with PCRE2_UTF | PCRE2_MATCH_INVALID_UTF: PCRE2 then
@@ -77,6 +79,7 @@
 #define HEAP_LIMIT_KIB  (256u * 1024u)
 #define JIT_STACK_MIN   (32u * 1024u)
 #define JIT_STACK_MAX   (1024u * 1024u)
+#define DEPTH_LIMIT     2000000u
 
 /* The pcre2_match options among RREPLACE_SUBSTITUTE_OPTIONS (the others are pcre2_substitute's
  * own and make pcre2_match fail with "bad option"). */
@@ -106,7 +109,7 @@ static pcre2_general_context *general_context(void)
 }
 
 /* The shared match context (see the design comment: made once, never freed). */
-static pcre2_match_context *match_context(void)
+pcre2_match_context *step_match_context(void)
 {
 	static pcre2_match_context *mc;
 	pcre2_jit_stack *js;
@@ -116,38 +119,48 @@ static pcre2_match_context *match_context(void)
 	mc = pcre2_match_context_create(general_context());
 	pcre2_set_match_limit(mc, MATCH_LIMIT);
 	pcre2_set_heap_limit(mc, HEAP_LIMIT_KIB);
+	pcre2_set_depth_limit(mc, DEPTH_LIMIT);
 	js = pcre2_jit_stack_create(JIT_STACK_MIN, JIT_STACK_MAX, general_context());
 	if (js)   /* else the JIT uses its 32 KiB on the machine stack */
 		pcre2_jit_stack_assign(mc, NULL, js);
 	return mc;
 }
 
-/* PCRE2's run-time failure rc as an error naming the pattern, its place in the recipe and `what`. */
-static int fail(const struct rregex *re, int rc, const char *what, struct err *err)
+void step_regex_why(int rc, char *why, size_t n)
 {
 	PCRE2_UCHAR msg[160];
-	char why[200];
-	const struct rpos *pos = &re->pos;
 
 	switch (rc) {
 	case PCRE2_ERROR_MATCHLIMIT:
-		snprintf(why, sizeof(why), "it backtracks past PCRE2's match limit of %u steps (nested repeats such "
+		snprintf(why, n, "it backtracks past PCRE2's match limit of %u steps (nested repeats such "
 			 "as (a+)+ do this); make it more specific", MATCH_LIMIT);
 		break;
 	case PCRE2_ERROR_HEAPLIMIT:
-	case PCRE2_ERROR_DEPTHLIMIT:
-		snprintf(why, sizeof(why), "it needs more backtracking memory than the %u MiB limit; make it more "
+		snprintf(why, n, "it needs more backtracking memory than the %u MiB limit; make it more "
 			 "specific", HEAP_LIMIT_KIB / 1024);
 		break;
+	case PCRE2_ERROR_DEPTHLIMIT:
+		snprintf(why, n, "it nests backtracking deeper than PCRE2's depth limit of %u; make it more "
+			 "specific", DEPTH_LIMIT);
+		break;
 	case PCRE2_ERROR_JIT_STACKLIMIT:
-		snprintf(why, sizeof(why), "it needs more than the %u KiB JIT stack (deeply nested groups on a long "
+		snprintf(why, n, "it needs more than the %u KiB JIT stack (deeply nested groups on a long "
 			 "text); make it more specific", JIT_STACK_MAX / 1024);
 		break;
 	default:
 		pcre2_get_error_message(rc, msg, sizeof(msg));
-		snprintf(why, sizeof(why), "%s", (const char *)msg);
+		snprintf(why, n, "%s", (const char *)msg);
 		break;
 	}
+}
+
+/* PCRE2's run-time failure rc as an error naming the pattern, its place in the recipe and `what`. */
+static int fail(const struct rregex *re, int rc, const char *what, struct err *err)
+{
+	char why[200];
+	const struct rpos *pos = &re->pos;
+
+	step_regex_why(rc, why, sizeof(why));
 	return err_set(err, ERR_RECIPE, "%s:%d:%d: the pattern '%.80s%s' failed on %s: %s",
 		       pos->file ? pos->file : "recipe", pos->line, pos->col, re->src, strlen(re->src) > 80 ? "..." : "",
 		       what, why);
@@ -274,7 +287,7 @@ void step_case_apply(char *s, size_t n, enum step_case how)
 static long substitute_one(const struct rreplace *r, const char *subj, size_t slen, char **res, size_t *rlen,
 			   size_t *rcap, const char *what, struct err *err)
 {
-	pcre2_match_context *mc = match_context();
+	pcre2_match_context *mc = step_match_context();
 	pcre2_match_data *md = pcre2_match_data_create_from_pattern(r->re->code, general_context());
 	uint32_t opts = RREPLACE_SUBSTITUTE_OPTIONS | PCRE2_SUBSTITUTE_OVERFLOW_LENGTH;
 	struct case_spots cs = { NULL, 0, 0 };
@@ -336,7 +349,7 @@ static long substitute_one(const struct rreplace *r, const char *subj, size_t sl
 int step_regex_match(const struct rregex *re, const char *s, size_t len, const char *what, struct err *err)
 {
 	pcre2_match_data *md = pcre2_match_data_create_from_pattern(re->code, general_context());
-	int rc = pcre2_match(re->code, (PCRE2_SPTR)s, len, 0, 0, md, match_context());
+	int rc = pcre2_match(re->code, (PCRE2_SPTR)s, len, 0, 0, md, step_match_context());
 
 	pcre2_match_data_free(md);
 	if (rc >= 0)

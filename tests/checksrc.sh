@@ -5,7 +5,7 @@
 #   - no tabs-vs-spaces mix at line starts, no trailing whitespace, lines <= 120 columns
 set -u
 rc=0
-files=$(git ls-files 'runner/*.c' 'include/*.h' 'tests/sim/*.c' 'tests/sim/*.h' 'tests/unit/*.c' 'tests/bench/*.c' 'tests/tools/*.c')
+files=$(git ls-files 'runner/*.c' 'include/*.h' 'tests/sim/*.c' 'tests/sim/*.h' 'tests/unit/*.c' 'tests/bench/*.c' 'tests/tools/*.c' 'tests/fuzz/*.c')
 for f in $files; do
 	if grep -nE '\b(strcpy|strcat|sprintf|vsprintf|gets|strtok|atoi)[[:space:]]*\(' "$f"; then
 		echo "$f: banned function (use snprintf, buf_*, strtol, strtok_r)"

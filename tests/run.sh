@@ -1,6 +1,6 @@
 #!/bin/sh
 # tests/run.sh [unit|e2e|fuzz] -- runs the unit tests (cmocka binaries in $BUILD/tests/unit), the
-# end-to-end suite (tests/e2e/runtests) and a short fuzz smoke (tests/fuzz/smoke.sh: one test, not
+# end-to-end suite (tests/e2e/runtests) and the fuzz corpora once (tests/fuzz/smoke.sh: one test, not
 # counted when there is no libFuzzer), then prints one plain line: "N passed, N failed".
 # Exit status is non-zero when anything failed.
 set -u

@@ -634,6 +634,38 @@ static void test_rename_all_and_empty(void **state)
 	run_free(x);
 }
 
+/* A catastrophic pattern (where: name, rename:, items: title) on a module's name fails the step
+ * with the reason and what to do, within PCRE2's match limit (step_match_context), not a hang. */
+static void test_catastrophic_pattern_is_an_error(void **state)
+{
+	static const char *const steps[] = {
+		"  - modules:\n      where: {name: '(a+)+$'}\n      set: {published: true}\n",
+		"  - modules:\n      where: {id: 802}\n      rename: {pattern: '(a+)+$', with: x}\n",
+		"  - modules:\n      where: {id: 802}\n      items: {where: {title: '(a+)+$'}, set: {indent: 1}}\n",
+	};
+	char name[64];
+	size_t i;
+
+	(void)state;
+	memset(name, 'a', 40);
+	memcpy(name + 40, "!", 2);
+	for (i = 0; i < sizeof(steps) / sizeof(steps[0]); i++) {
+		cJSON *course = course_new(), *mod, *item;
+		struct run *x;
+
+		cJSON_ArrayForEach(mod, cJSON_GetObjectItemCaseSensitive(course, "modules")) {
+			cJSON_ReplaceItemInObject(mod, "name", cJSON_CreateString(name));
+			cJSON_ArrayForEach(item, cJSON_GetObjectItemCaseSensitive(mod, "items"))
+				cJSON_ReplaceItemInObject(item, "title", cJSON_CreateString(name));
+		}
+		x = run_on(course, "America/New_York", steps[i]);
+		assert_int_equal(x->rc, -1);
+		assert_non_null(strstr(x->err.msg, "the pattern '(a+)+$' failed: it backtracks past PCRE2's match limit"));
+		assert_non_null(strstr(x->err.msg, "make it more specific"));
+		run_free(x);
+	}
+}
+
 /* ---------------------------------------------------------------- items: */
 
 static void test_items_where_and_set(void **state)
@@ -1317,6 +1349,7 @@ int main(void)
 		cmocka_unit_test(test_prerequisite_created_by_earlier_ensure),
 		cmocka_unit_test(test_rename),
 		cmocka_unit_test(test_rename_all_and_empty),
+		cmocka_unit_test(test_catastrophic_pattern_is_an_error),
 		cmocka_unit_test(test_items_where_and_set),
 		cmocka_unit_test(test_items_published),
 		cmocka_unit_test(test_items_title_renames_content),
