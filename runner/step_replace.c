@@ -364,7 +364,7 @@ int step_regex_capture(const struct rregex *re, const char *s, size_t len, size_
 		       struct err *err)
 {
 	pcre2_match_data *md = pcre2_match_data_create_from_pattern(re->code, general_context());
-	int rc = pcre2_match(re->code, (PCRE2_SPTR)s, len, 0, 0, md, match_context()), i;
+	int rc = pcre2_match(re->code, (PCRE2_SPTR)s, len, 0, 0, md, step_match_context()), i;
 
 	for (i = 0; i < 20; i++)
 		ov[i] = SIZE_MAX;
