@@ -20,8 +20,12 @@
  *           due_at: thu 23:59               WEEKDAY HH:MM[:SS] in the rule's week
  *           unlock_at: {week: $1 - 1, weekday: mon, time: "06:00"}
  *           lock_at: due_at + 2 days        FIELD (+|-) N day(s)|hour(s)|minute(s)
- *     (text: -- issue 19 item 2, branch i19/textdates: the dates written in names and bodies
- *      follow the same mapping; its switch goes in top_keys[] and struct rschedule below.)
+ *     text: true                            or {locale: en-GB, syllabus: false,
+ *                                             from: {start: 2025-08-25, end: 2025-12-12,
+ *                                                    breaks: [...]}}: the dates written in the
+ *                                           text of the objects the rules claim (and the
+ *                                           syllabus) move with them; default false
+ *                                           (runner/step_schedule.c says by which mapping)
  *
  * All memory is the recipe's arena. The set: fields of a rule are stored in the order they are
  * computed (a field another one is relative to comes first), so the step walks them once.
@@ -31,6 +35,7 @@
 
 #include "recipe.h"
 #include "recipe_where.h"
+#include "textdates.h"
 
 /* The kinds a rule selects, as bits (the YAML spelling: rsched_kind_names[]). */
 enum rsched_kind {
@@ -91,6 +96,16 @@ struct rschedule {
 	int overrides_follow;     /* 1 (default) or 0 (overrides: keep) */
 	struct rsched_rule *rules;
 	size_t nrules;
+	/* text: the dates written in names and bodies move too, read in text_locale ("en" unless
+	 * text: {locale: ...}); NULL when off. text_syllabus: the syllabus is read as well (default
+	 * with text on). text.from: the old term the written dates belong to (weeks numbered as the
+	 * new term's, weeks_start_on), whose week N, weekday W maps to the new term's. */
+	const struct td_locale *text_locale;
+	int text_syllabus;
+	int has_text_from;
+	struct rdate text_from_start, text_from_end;
+	struct rsched_break *text_from_breaks;
+	size_t ntext_from_breaks;
 	struct rpos pos;          /* the schedule mapping */
 };
 

@@ -69,8 +69,10 @@ void rerun_term_count(const struct rshift_dates *m, const char *zone, const char
 int rerun_term_applied(const struct rerun_term *t);
 
 /* Before a step runs on a course (plan_build.c): 1 when it must not run there -- a skip naming the
- * evidence and the command to run is recorded in cx->plan (plan_skip.rerun) --, 0 to run it, -1
- * with err set. rr NULL: the guard is off (--again). Only shift_dates steps are ever skipped. */
+ * evidence and the command to run is recorded in cx->plan (plan_skip.rerun) --, 2 when its fields
+ * must not move but its text may (the same skip; a term mapping with text: on, evidence other than
+ * an interrupted run: run step_shift_dates_text), 0 to run it, -1 with err set. rr NULL: the guard
+ * is off (--again). Only shift_dates steps are ever skipped. */
 int rerun_guard(const struct rerun *rr, struct step_ctx *cx, const struct step *st, struct err *err);
 
 #endif

@@ -176,6 +176,10 @@ int step_pages(struct step_ctx *cx, const void *model, struct err *err);
 int step_replace_text(struct step_ctx *cx, const void *model, struct err *err);
 int step_shift_dates(struct step_ctx *cx, const void *model, struct err *err);
 int step_schedule(struct step_ctx *cx, const void *model, struct err *err);
+/* A shift_dates step whose fields a run moved already (rerun_guard returned 2): no date field is
+ * moved, only the dates written in the text (text: on, a term mapping) that are still in the old
+ * term; the others stay as written. 0 or -1 with err set; nothing for a step without text:. */
+int step_shift_dates_text(struct step_ctx *cx, const void *model, struct err *err);
 
 unsigned step_modules_needs(const void *model);
 unsigned step_pages_needs(const void *model);

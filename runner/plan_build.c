@@ -15,7 +15,8 @@
  *
  * Issue 16: before a step runs in a course, rerun_guard (runner/rerun.c) may leave it out -- a
  * shift_dates step the course already has, by this machine's journals or by its dates sitting in
- * the new term -- with a skip saying why; plan_make loads the journals once, only for a recipe with
+ * the new term -- with a skip saying why (or runs it on the dates written in the text only, when
+ * its text: is on and the fields alone were done: rerun.c); plan_make loads the journals once, only for a recipe with
  * a shift_dates step, and not with --again. After a step with a where:, a course where it selected
  * nothing (step_ctx.matched, counted by each step's selection) and recorded no skip gets a warning
  * naming the step and the where:, so no step is silent about doing nothing.
@@ -113,6 +114,8 @@ static int run_course(struct plan *p, const struct recipe *r, cJSON *course, con
 		if (!st->action->plan)
 			return err_set(err, ERR_RECIPE, "step '%s' cannot be planned", st->name);
 		if ((g = rerun_guard(rr, &cx, st, err)) < 0)
+			return err->code ? err->code : -1;
+		if (g == 2 && step_shift_dates_text(&cx, st->data, err))
 			return err->code ? err->code : -1;
 		if (g)
 			continue;

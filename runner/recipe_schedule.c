@@ -14,6 +14,9 @@
  *     field without a week of its own needs the rule's week: both are found here, at the value;
  *   - `lock_at: due_at + 2 days` names another field of the same kinds; a field relative to itself
  *     or a circle of them is an error; fields are stored in computing order (bases first).
+ *   - `text:` is a boolean or a map {locale, syllabus, from} (the map form turns it on; the
+ *     syllabus is read unless syllabus: false); text.from is a term without weeks_start_on (the
+ *     schedule's is used, so week N means the same in both) whose dates follow term's rules.
  * Value forms, kept few on purpose: "thu 23:59[:59]" or {week?, weekday, time} for a point in a
  * week, "FIELD (+|-) N days|hours|minutes" (or "FIELD" alone) for a relative one. Rejected: free
  * English ("the Thursday of week 4 at noon"): every extra phrasing is one more thing a reviewer of
@@ -31,9 +34,7 @@
 
 const char *const rsched_kind_names[] = { "assignments", "quizzes", "discussions", "modules", "pages", NULL };
 
-/* `text:` (issue 19 item 2, branch i19/textdates: the dates written in names and bodies follow the
- * schedule) joins these keys, with its switch in struct rschedule; the step hands it its claims. */
-static const char *const top_keys[] = { "term", "time_zone", "overrides", "rules", NULL };
+static const char *const top_keys[] = { "term", "time_zone", "overrides", "rules", "text", NULL };
 static const char *const rule_keys[] = { "name", "kind", "where", "week", "set", NULL };
 static const char *const where_keys[] = { "name", "title", "id", "published", NULL };
 static const char *const day_names[] = { "mon", "tue", "wed", "thu", "fri", "sat", "sun", NULL };
@@ -80,7 +81,7 @@ static int calendar_date(struct rctx *cx, const struct ynode *n, const char *wha
 	return 0;
 }
 
-static void breaks(struct rctx *cx, const struct ynode *n, struct rschedule *m)
+static void breaks(struct rctx *cx, const struct ynode *n, struct rsched_break **out, size_t *nout)
 {
 	static const char *const keys[] = { "name", "start", "end", "move", NULL };
 	static const char *const req[] = { "start", "end", NULL };
@@ -89,10 +90,10 @@ static void breaks(struct rctx *cx, const struct ynode *n, struct rschedule *m)
 
 	if (rc_seq(cx, n, "'term.breaks'"))
 		return;
-	m->breaks = rc_alloc(cx, (n->nkids + 1) * sizeof(*m->breaks));
+	*out = rc_alloc(cx, (n->nkids + 1) * sizeof(**out));
 	for (i = 0; i < n->nkids; i++) {
 		const struct ynode *b = n->kids[i], *v;
-		struct rsched_break *o = &m->breaks[m->nbreaks];
+		struct rsched_break *o = &(*out)[*nout];
 		char what[64];
 		int sok, eok, mv;
 
@@ -112,7 +113,7 @@ static void breaks(struct rctx *cx, const struct ynode *n, struct rschedule *m)
 			rc_string(cx, v, "'name' of a break", &o->name);
 		if ((v = rc_get(b, "move")) && !rc_enum(cx, v, "'move' of a break", moves, &mv))
 			o->before = mv;
-		m->nbreaks++;
+		(*nout)++;
 	}
 }
 
@@ -135,7 +136,45 @@ static void term(struct rctx *cx, const struct ynode *n, struct rschedule *m)
 	if ((v = rc_get(n, "weeks_start_on")))
 		rc_weekday(cx, v, "'term.weeks_start_on'", &m->weeks_start_on);
 	if ((v = rc_get(n, "breaks")))
-		breaks(cx, v, m);
+		breaks(cx, v, &m->breaks, &m->nbreaks);
+}
+
+/* `text: true | false | {locale: NAME, syllabus: BOOL, from: {start, end, breaks}}`. */
+static void text(struct rctx *cx, const struct ynode *n, struct rschedule *m)
+{
+	static const char *const keys[] = { "locale", "syllabus", "from", NULL };
+	static const char *const from_keys[] = { "start", "end", "breaks", NULL };
+	static const char *const from_req[] = { "start", "end", NULL };
+	const struct ynode *v, *s, *e, *f;
+	int on, i, sok, eok;
+
+	if (n->type == YN_SCALAR) {
+		if (!rc_bool(cx, n, "'text'", &on) && on)
+			m->text_locale = td_locale_find("en");
+		m->text_syllabus = m->text_locale != NULL;
+		return;
+	}
+	rc_map(cx, n, "'text'", keys, NULL);   /* an unknown key is reported; the others are checked */
+	if (n->type != YN_MAP)
+		return;
+	m->text_locale = td_locale_find("en");
+	m->text_syllabus = 1;
+	if ((v = rc_get(n, "locale")) && !rc_enum(cx, v, "'text.locale'", td_locale_names, &i))
+		m->text_locale = td_locale_find(td_locale_names[i]);
+	if ((v = rc_get(n, "syllabus")))
+		rc_bool(cx, v, "'text.syllabus'", &m->text_syllabus);
+	if (!(f = rc_get(n, "from")))
+		return;
+	rc_map(cx, f, "'text.from'", from_keys, from_req);
+	if (f->type != YN_MAP)
+		return;
+	sok = (s = rc_get(f, "start")) && !calendar_date(cx, s, "'text.from.start'", &m->text_from_start);
+	eok = (e = rc_get(f, "end")) && !calendar_date(cx, e, "'text.from.end'", &m->text_from_end);
+	if (sok && eok && day_number(&m->text_from_end) <= day_number(&m->text_from_start))
+		rc_error(cx, &e->pos, "'text.from.end' must be after 'text.from.start'");
+	m->has_text_from = sok && eok;
+	if ((v = rc_get(f, "breaks")))
+		breaks(cx, v, &m->text_from_breaks, &m->ntext_from_breaks);
 }
 
 static const char *skip_ws(const char *s)
@@ -521,6 +560,8 @@ static int parse(struct rctx *cx, struct step *st, const struct ynode *n)
 		rc_zone(cx, v, "'time_zone'", &m->time_zone);
 	if ((v = rc_get(n, "overrides")) && !rc_enum(cx, v, "'overrides'", ovr, &k))
 		m->overrides_follow = !k;
+	if ((v = rc_get(n, "text")))
+		text(cx, v, m);
 	if ((v = rc_get(n, "rules")) && !rc_seq(cx, v, "'rules'")) {
 		if (!v->nkids)
 			rc_error(cx, &v->pos, "'rules' is empty: a schedule needs at least one rule");

@@ -28,6 +28,16 @@
  *     the terms overlap a date in the overlap is in both, and the rule never fires: conservative.
  *     For `days: N` Canvas shows nothing reliable (any date is a plausible date), so only the
  *     journals count.
+ * Text (issue 19): a course rolled over without `text:` and planned again with it (a new recipe
+ * file, so only Canvas's evidence can fire) would have its step left out whole, the text never
+ * moved, and --again would move the fields twice. So for a term mapping with text: on and a
+ * finished or Canvas evidence the guard answers 2: the fields stay, and plan_build runs the step
+ * on the text only (step_shift_dates_text): a date written in the old term moves, one outside it
+ * (moved by the earlier run, or never the term's) stays as written -- so running it again moves
+ * nothing, and after a run of the same recipe with text: on it finds nothing to move. Not for
+ * `days: N` (no old term tells a moved date from one to move) nor an interrupted run (resume it).
+ * Rejected: a diff of the recipe against the journaled one (a journal of another machine, or none,
+ * is common; Canvas's dates are what is true).
  * Rejected: deciding per date (a term date in the new term may be one the teacher set on
  * purpose); a journal index file listing --journal paths (every crash test that re-applies a
  * recipe on a reset simulator would then be refused; a run that chose its own file keeps its
@@ -312,6 +322,7 @@ int rerun_guard(const struct rerun *rr, struct step_ctx *cx, const struct step *
 	struct rerun_term t;
 	struct buf why = BUF_INIT;
 	const char *kind;
+	int text;
 
 	(void)err;
 	if (!rr || st->action != &recipe_action_shift_dates)
@@ -349,10 +360,19 @@ int rerun_guard(const struct rerun *rr, struct step_ctx *cx, const struct step *
 			warn_half(cx, st, m, &t);
 		return 0;
 	}
+	text = m->text_locale && m->mode == RSHIFT_TERM && strcmp(kind, "interrupted");
+	if (text) {
+		char fa[16], fb[16];
+
+		fmt_day(&m->from_start, fa);
+		fmt_day(&m->from_end, fb);
+		buf_printf(&why, "; the dates written in the text (text:) that are still in the old term (%s to %s) "
+			   "are moved, the others stay as written", fa, fb);
+	}
 	pc = plan_course(cx->plan, cx->course_id);
 	plan_add_skip(cx->plan, st->name, cx->course_id, RES_COURSE, cx->course_id, pc ? pc->name : NULL, NULL,
 		      buf_str(&why));
 	plan_mark_rerun(cx->plan, kind, run ? run->log->path : NULL);
 	buf_release(&why);
-	return 1;
+	return text ? 2 : 1;
 }

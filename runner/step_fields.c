@@ -20,7 +20,8 @@
  *     update row's (a later step's change to a created object is folded into its create, step.h).
  * shift_dates moves every date field of every kind it reads, which is exactly resource.c's
  * date_fields: its row says "the kind's date fields" instead of repeating them; its text: switch
- * adds the names and HTML bodies of step_shift_dates.c's text_fields[], a row per kind.
+ * adds the names and HTML bodies of step_shift_dates.c's text_fields[], a row per kind (and the
+ * same for schedule's text:, step_schedule.c's text_fields[]).
  *
  * What it cannot catch: a change of a field the recipe could produce, to a value it would not (an
  * `after` edited by hand); the digest (plan_digest.c) is what refuses that. Rejected: re-running
@@ -56,8 +57,17 @@ static const struct field_row rows[] = {
 	{ "shift_dates", RES_MODULE, OPS(PLAN_UPDATE), F("name") },
 	{ "shift_dates", RES_MODULE_ITEM, OPS(PLAN_UPDATE), F("title") },
 	{ "shift_dates", RES_COURSE, OPS(PLAN_UPDATE), F("syllabus_body") },
-	/* step_schedule.c: the date fields its rules set, and the overrides that follow them */
+	/* step_schedule.c: the date fields its rules set, and the overrides that follow them; with
+	 * text: the dates written in the claimed objects' names and bodies and the syllabus (its own
+	 * `text_fields[]`, the kinds a rule can claim) */
 	{ "schedule", RES_NKINDS, OPS(PLAN_UPDATE), NULL },
+	{ "schedule", RES_PAGE, OPS(PLAN_UPDATE), F("body") },
+	{ "schedule", RES_ASSIGNMENT, OPS(PLAN_UPDATE), F("name", "description") },
+	{ "schedule", RES_QUIZ, OPS(PLAN_UPDATE), F("title", "description") },
+	{ "schedule", RES_DISCUSSION_TOPIC, OPS(PLAN_UPDATE), F("title", "message") },
+	{ "schedule", RES_MODULE, OPS(PLAN_UPDATE), F("name") },
+	{ "schedule", RES_MODULE_ITEM, OPS(PLAN_UPDATE), F("title") },
+	{ "schedule", RES_COURSE, OPS(PLAN_UPDATE), F("syllabus_body") },
 
 	/* step_replace_text.c `kinds[]`: the HTML field and the title (name) of each kind in `in` */
 	{ "replace_text", RES_PAGE, OPS(PLAN_UPDATE), F("body", "title", "url") },

@@ -46,9 +46,26 @@
  *
  * A checkpointed discussion (its due dates are its two checkpoints', step_shift_dates.c) is skipped
  * with the reason: a rule's one due_at does not say which checkpoint it means.
- * Left to later: announcements, ungraded discussions, calendar events, checkpoint due dates, and
- * text: (the dates written in names and bodies, branch i19/textdates): it will reuse the claims
- * and the mapping computed here.
+ * Dates written as text (text:, the finder is runner/textdates.c as in step_shift_dates.c). A
+ * schedule has no single day mapping: each object's fields move by their own rule. So after every
+ * claim is placed, the text of each claimed object (the quiz or topic of an assignment: Canvas
+ * copies their title and description to it; a module's text headers; a page's title listed only),
+ * then the syllabus, has each written date resolved by the first of (resolve()):
+ *   1. the object's own moves: the old local day of a field its rule wrote -> that field's new day
+ *      (record_pairs, before the write); fields on one day that went apart are no answer;
+ *   2. the course's table: every claim's moves, sorted (build_pairs); a day all of whose moves
+ *      agree goes there -- what lets a syllabus row follow the object it names;
+ *   3. text.from, the old term as a termcal: old teaching week N, weekday W -> the new term's
+ *      week N, weekday W, settled out of the breaks like a rule's date (the schedule's own notion
+ *      of "the same point of the term");
+ *   4. a day inside the new term already stays (a second plan after the apply plans nothing);
+ * else the mention is a plan warning with the reason (no guess). Rejected: a single course-wide
+ * mapping (which would move "due Sep 11" on Problem Set 3 to wherever the term mapping says,
+ * not to where its due date went), and moving an object's text by its own fields only (a
+ * syllabus has no fields). A date without a year belongs to text.from, else to the span of the
+ * days moved from, else to the course's dates. td_rewrite's generic "cannot be moved" problem is
+ * replaced by resolve()'s reason. The text pass reads the claims' moves, so it runs after them.
+ * Left to later: announcements, ungraded discussions, calendar events, checkpoint due dates.
  */
 #include "step.h"
 
@@ -63,6 +80,7 @@
 #include "plan_grading.h"
 #include "recipe_schedule.h"
 #include "termcal.h"
+#include "textdates.h"
 #include "xalloc.h"
 
 #define MAXF 4
@@ -78,11 +96,21 @@ struct claim {
 	cJSON *obj;               /* what is written: an assignment, quiz, module or page */
 	enum resource_kind kind;
 	cJSON *quiz;              /* a classic quiz mirroring obj's dates, or NULL */
+	cJSON *tobj;              /* text: whose name and body hold its written dates (the quiz or topic
+				   * of an assignment: Canvas copies them to it), kind tkind */
+	enum resource_kind tkind;
+	int64_t oldd[MAXF], newd[MAXF];   /* text: the local days its written fields moved from, to */
+	int npairs;
 	size_t rule;
 	size_t seq;               /* the order it was claimed in (rules in order, each kind's list) */
 	long cap[NGROUPS];        /* capture groups as numbers */
 	unsigned char has[NGROUPS];   /* 1: matched, 2: matched but not a number */
 	char text[NGROUPS][24];   /* what a group captured (for messages) */
+};
+
+/* One date field's move, as local days (text: the course's table). */
+struct pair {
+	int64_t from, to;
 };
 
 struct sched {
@@ -94,7 +122,13 @@ struct sched {
 	size_t nclaims, alloc;
 	size_t *count;            /* per rule */
 	struct err *err;
+	/* text: */
+	struct pair *pairs;       /* every claim's (old day, new day), sorted by old day */
+	size_t npairs;
+	struct termcal oldcal;    /* text.from, when given */
+	int has_oldcal;
 };
+
 
 /* ---------------------------------------------------------------- the calendar */
 
@@ -212,7 +246,7 @@ static int where_ok(const struct rwhere *w, enum resource_kind kind, const cJSON
 
 /* Claim obj for rule r when its where: holds on `name`. 0, or -1 with err set. */
 static int consider(struct sched *sh, size_t r, enum resource_kind kind, cJSON *obj, cJSON *quiz,
-		    enum resource_kind nkind, const cJSON *nobj)
+		    enum resource_kind nkind, cJSON *nobj)
 {
 	const struct rsched_rule *ru = &sh->m->rules[r];
 	const char *name = step_name(nkind, nobj);
@@ -243,6 +277,8 @@ static int consider(struct sched *sh, size_t r, enum resource_kind kind, cJSON *
 	c->obj = obj;
 	c->kind = kind;
 	c->quiz = quiz;
+	c->tobj = nobj;
+	c->tkind = nkind;
 	c->rule = r;
 	c->seq = sh->nclaims - 1;
 	for (g = 0; g < NGROUPS; g++) {
@@ -662,7 +698,18 @@ static int closed_period(struct sched *sh, const struct claim *c, const struct n
 	return 1;
 }
 
-static int apply_claim(struct sched *sh, const struct claim *c)
+/* text: the claim's own moves as local days, before its fields are written. */
+static void record_pairs(struct sched *sh, struct claim *c, const struct newdates *nd)
+{
+	int i;
+
+	for (i = 0; i < nd->n && c->npairs < MAXF; i++)
+		if (!local_day(step_str(c->obj, nd->field[i]), sh->zone, &c->oldd[c->npairs]) &&
+		    !local_day(nd->value[i], sh->zone, &c->newd[c->npairs]))
+			c->npairs++;
+}
+
+static int apply_claim(struct sched *sh, struct claim *c)
 {
 	struct newdates nd, *ov = NULL;
 	cJSON *ovs = NULL, *o;
@@ -697,6 +744,8 @@ static int apply_claim(struct sched *sh, const struct claim *c)
 	cJSON_ArrayForEach(o, ovs)
 		bad |= !bad && broken_order(sh, c, RES_ASSIGNMENT_OVERRIDE, o, &ov[i++], kept);
 	if (!bad) {
+		if (sh->m->text_locale)
+			record_pairs(sh, c, &nd);
 		write_dates(sh, c->kind, c->obj, &nd);
 		if (c->quiz)
 			mirror(c->quiz, c->obj);
@@ -729,6 +778,270 @@ static void warn_empty(struct sched *sh, size_t r)
 	buf_release(&msg);
 }
 
+/* ---------------------------------------------------------------- dates written as text */
+
+/* The text fields of the kinds a schedule claims (as step_shift_dates.c's text_fields[]; html: an
+ * HTML body). A page's title is read but never rewritten: Canvas derives its url from it. */
+static const struct text_field {
+	enum resource_kind kind;
+	const char *field;
+	int html, write;
+} text_fields[] = {
+	{ RES_PAGE, "title", 0, 0 },
+	{ RES_PAGE, "body", 1, 1 },
+	{ RES_ASSIGNMENT, "name", 0, 1 },
+	{ RES_ASSIGNMENT, "description", 1, 1 },
+	{ RES_QUIZ, "title", 0, 1 },
+	{ RES_QUIZ, "description", 1, 1 },
+	{ RES_DISCUSSION_TOPIC, "title", 0, 1 },
+	{ RES_DISCUSSION_TOPIC, "message", 1, 1 },
+	{ RES_MODULE, "name", 0, 1 },
+	{ RES_MODULE_ITEM, "title", 0, 1 },   /* text headers (SubHeader) of a claimed module */
+	{ RES_COURSE, "syllabus_body", 1, 1 },
+};
+
+/* Whose text is being read: a claim (its own moves first), or NULL for the syllabus. */
+struct textmap {
+	struct sched *sh;
+	const struct claim *c;
+};
+
+static int cmp_pair(const void *a, const void *b)
+{
+	const struct pair *x = a, *y = b;
+
+	if (x->from != y->from)
+		return x->from < y->from ? -1 : 1;
+	return x->to < y->to ? -1 : x->to > y->to;
+}
+
+/* The course's table: every claim's moves, sorted; a day two objects moved apart is ambiguous. */
+static void build_pairs(struct sched *sh)
+{
+	size_t i;
+	int k;
+
+	for (i = 0; i < sh->nclaims; i++)
+		sh->npairs += (size_t)sh->claims[i].npairs;
+	if (!sh->npairs)
+		return;
+	sh->pairs = xcalloc(sh->npairs, sizeof(*sh->pairs));
+	sh->npairs = 0;
+	for (i = 0; i < sh->nclaims; i++)
+		for (k = 0; k < sh->claims[i].npairs; k++) {
+			sh->pairs[sh->npairs].from = sh->claims[i].oldd[k];
+			sh->pairs[sh->npairs++].to = sh->claims[i].newd[k];
+		}
+	qsort(sh->pairs, sh->npairs, sizeof(*sh->pairs), cmp_pair);
+}
+
+/* ISO weekday of a day number (1970-01-01 was a Thursday). */
+static int iso_weekday(int64_t day)
+{
+	return (int)(((day + 3) % 7 + 7) % 7) + 1;
+}
+
+/* Where a written day goes (the rule in the design comment): 0 with *out, or -1 with *why. */
+static int resolve(const struct textmap *tm, int64_t day, int64_t *out, const char **why)
+{
+	const struct sched *sh = tm->sh;
+	size_t lo = 0, hi = sh->npairs;
+	int k, found = 0, apart = 0;
+	int64_t d;
+	long brk;
+	int week;
+
+	for (k = 0; tm->c && k < tm->c->npairs; k++)
+		if (tm->c->oldd[k] == day) {
+			apart |= found && *out != tm->c->newd[k];
+			*out = tm->c->newd[k];
+			found = 1;
+		}
+	if (found && !apart)
+		return 0;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (sh->pairs[mid].from < day)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	if (lo < sh->npairs && sh->pairs[lo].from == day) {
+		size_t j = lo;
+
+		while (j + 1 < sh->npairs && sh->pairs[j + 1].from == day)
+			j++;
+		if (sh->pairs[j].to == sh->pairs[lo].to) {   /* sorted by to: all agree */
+			*out = sh->pairs[lo].to;
+			return 0;
+		}
+		apart = 1;
+	}
+	if (sh->has_oldcal && (week = termcal_week_of(&sh->oldcal, day)) > 0) {
+		if (termcal_day(&sh->cal, week, iso_weekday(day), &d) || termcal_settle(&sh->cal, d, out, &brk)) {
+			*why = "its week in the old term (text.from) is past the new term's last teaching week";
+			return -1;
+		}
+		return 0;
+	}
+	if (day >= sh->cal.start && day <= sh->cal.end && !apart) {
+		*out = day;   /* in the new term already: placed (a second run) */
+		return 0;
+	}
+	if (apart)
+		*why = "the dates on that day moved to different days, so which one it means is not clear";
+	else if (sh->has_oldcal)
+		*why = "it is no date of a field the schedule moved, and not in a teaching week of the old term "
+		       "(text.from)";
+	else
+		*why = "it is no date of a field the schedule moved, and the step gives no old term to map it "
+		       "by week (text: {from: {start, end}})";
+	return -1;
+}
+
+static int text_map(void *ud, int64_t day, int64_t *out)
+{
+	const char *why;
+
+	return resolve(ud, day, out, &why);
+}
+
+/* One field: every mention moved (one change, noted "N dates"), every problem a warning. */
+static void text_field(const struct textmap *tm, const struct td_opts *base, const struct text_field *f,
+		       cJSON *obj, const char *name)
+{
+	struct sched *sh = tm->sh;
+	const char *text = step_str(obj, f->field);
+	struct td_opts o = *base;
+	struct td_mention *v = NULL;
+	size_t n = 0, moved = 0, outlen, i;
+	char idb[32], note[96];
+	char *out;
+
+	if (!text)
+		return;
+	o.html = f->html;
+	out = td_rewrite(text, strlen(text), &o, text_map, (void *)tm, &outlen, &v, &n, &moved);
+	for (i = 0; i < n; i++) {
+		const char *why = NULL;
+		int64_t x;
+
+		if (!strncmp(v[i].problem, "the date cannot be moved", 24) &&
+		    (resolve(tm, v[i].day, &x, &why) || resolve(tm, v[i].day2, &x, &why)))
+			snprintf(v[i].problem, sizeof(v[i].problem), "%s", why);
+		else if (!v[i].problem[0] && !f->write && (v[i].to != v[i].day || v[i].to2 != v[i].day2))
+			snprintf(v[i].problem, sizeof(v[i].problem), "a page's title is not changed: Canvas would "
+				 "change the page's url with it, and every link to the page");
+	}
+	if (!f->write) {
+		free(out);
+		out = NULL;
+	}
+	for (i = 0; i < n; i++) {
+		char *msg;
+
+		if (!v[i].problem[0])
+			continue;
+		if (f->kind == RES_COURSE)
+			msg = xasprintf("step '%s' in course %s: the syllabus: '%.*s' is left as written: %s", sh->cx->step,
+					sh->cx->course_id, (int)(v[i].end - v[i].start), text + v[i].start, v[i].problem);
+		else
+			msg = xasprintf("step '%s' in course %s: %s '%.100s' (%s) %s: '%.*s' is left as written: %s",
+					sh->cx->step, sh->cx->course_id, resource_get(f->kind)->name, name,
+					step_id(f->kind, obj, idb), f->field, (int)(v[i].end - v[i].start),
+					text + v[i].start, v[i].problem);
+		plan_add_warning(sh->cx->plan, sh->cx->step, sh->cx->course_id, NULL, msg);
+		free(msg);
+	}
+	free(v);
+	if (!out)
+		return;
+	snprintf(note, sizeof(note), "%zu date%s written in the text", moved, moved == 1 ? "" : "s");
+	step_set(sh->cx, f->kind, obj, f->field, step_string_take(out), note);
+}
+
+/* An object's text fields (and a module's text headers); warnings name it as it was. */
+static void text_object(const struct textmap *tm, const struct td_opts *o, enum resource_kind kind, cJSON *obj)
+{
+	char name[128];
+	size_t i;
+
+	snprintf(name, sizeof(name), "%.100s", step_name(kind, obj));
+	for (i = 0; i < sizeof(text_fields) / sizeof(text_fields[0]); i++)
+		if (text_fields[i].kind == kind)
+			text_field(tm, o, &text_fields[i], obj, name);
+	if (kind == RES_MODULE) {
+		cJSON *it;
+
+		cJSON_ArrayForEach(it, cJSON_GetObjectItemCaseSensitive(obj, "items")) {
+			const char *t = step_str(it, "type");
+
+			if (t && !strcmp(t, "SubHeader"))
+				text_object(tm, o, RES_MODULE_ITEM, it);
+		}
+	}
+}
+
+/* The old term the written dates belong to, for a date written without a year: text.from, else
+ * the span of the days the schedule moved dates from, else the course's start and end. */
+static void text_term(struct sched *sh, struct td_opts *o)
+{
+	o->loc = sh->m->text_locale;
+	if (sh->has_oldcal) {
+		o->ref_first = sh->oldcal.start;
+		o->ref_last = sh->oldcal.end;
+		o->has_ref = 1;
+	} else if (sh->npairs) {
+		o->ref_first = sh->pairs[0].from;
+		o->ref_last = sh->pairs[sh->npairs - 1].from;
+		o->has_ref = 1;
+	} else if (!local_day(step_str(sh->cx->course, "start_at"), sh->zone, &o->ref_first) &&
+		   !local_day(step_str(sh->cx->course, "end_at"), sh->zone, &o->ref_last) &&
+		   o->ref_first <= o->ref_last) {
+		o->has_ref = 1;
+	}
+}
+
+static int run_text(struct sched *sh)
+{
+	const struct rschedule *m = sh->m;
+	struct textmap tm;
+	struct td_opts o;
+	size_t i;
+
+	if (m->has_text_from) {
+		struct termcal_break *b = xcalloc(m->ntext_from_breaks + 1, sizeof(*b));
+		struct err e = ERR_INIT;
+		int rc;
+
+		for (i = 0; i < m->ntext_from_breaks; i++) {
+			b[i].start = rdate_day(&m->text_from_breaks[i].start);
+			b[i].end = rdate_day(&m->text_from_breaks[i].end);
+			b[i].before = m->text_from_breaks[i].before;
+		}
+		rc = termcal_init(&sh->oldcal, rdate_day(&m->text_from_start), rdate_day(&m->text_from_end),
+				  m->weeks_start_on, b, m->ntext_from_breaks, &e);
+		free(b);
+		sh->has_oldcal = 1;
+		if (rc)
+			return err_set(sh->err, ERR_RECIPE, "%s:%d:%d: text.from: %.300s", m->pos.file, m->pos.line,
+				       m->pos.col, e.msg);
+	}
+	build_pairs(sh);
+	memset(&o, 0, sizeof(o));
+	text_term(sh, &o);
+	tm.sh = sh;
+	for (i = 0; i < sh->nclaims; i++) {
+		tm.c = &sh->claims[i];
+		text_object(&tm, &o, tm.c->tkind, tm.c->tobj);
+	}
+	tm.c = NULL;
+	if (m->text_syllabus)
+		text_object(&tm, &o, RES_COURSE, sh->cx->course);
+	return sh->err->code ? -1 : 0;
+}
+
 int step_schedule(struct step_ctx *cx, const void *model, struct err *err)
 {
 	const struct rschedule *m = model;
@@ -759,9 +1072,14 @@ int step_schedule(struct step_ctx *cx, const void *model, struct err *err)
 	for (i = 0; i < sh.nclaims; i++)
 		if (apply_claim(&sh, &sh.claims[i]))
 			goto done;
+	if (m->text_locale && run_text(&sh))
+		goto done;
 	rc = err->code ? -1 : 0;
 done:
 	free(sh.claims);
+	free(sh.pairs);
+	if (sh.has_oldcal)
+		termcal_release(&sh.oldcal);
 	free(sh.count);
 	termcal_release(&sh.cal);
 	return rc;
@@ -781,5 +1099,7 @@ unsigned step_schedule_needs(const void *model)
 		if (m->rules[i].kinds & RSCHED_PAGES)
 			k |= 1u << RES_PAGE;
 	}
+	if (m->text_syllabus)
+		k |= 1u << RES_COURSE;
 	return k;
 }

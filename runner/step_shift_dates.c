@@ -104,6 +104,12 @@
  * the field pass has already moved by then), and rewriting the assignment of a quiz as well (the
  * same text twice, and a stale check failing on Canvas's mirror of the first write).
  *
+ * Text only (step_shift_dates_text, issue 19): when rerun_guard (runner/rerun.c) finds the fields
+ * of a term mapping moved already but the step has text: on, the step runs with compute() moving
+ * nothing and text_map moving a written date only when it lies in the old term and not the new
+ * (in the new term only: kept; in both or neither: a problem, listed), so the text catches up
+ * once and a later run moves nothing.
+ *
  * Blackouts are also recorded in the plan (plan_add_blackout, course-less: they are the recipe's,
  * the same for every course; the plan keeps one copy however many courses the step runs on), so
  * the HTML calendar can shade them and flag a date that still lands in one (a later step moved it
@@ -170,6 +176,7 @@ struct shift {
 	long long *ids;           /* where's ids, sorted, malloced */
 	struct picked *picked;    /* text: the selected objects (malloced) */
 	size_t npicked, apicked;
+	int text_only;            /* the fields were moved already (rerun.c): the text's old-term dates only */
 	struct err *err;
 };
 
@@ -420,7 +427,7 @@ static void compute(struct shift *sh, enum resource_kind kind, const cJSON *obj,
 {
 	const char *const *f;
 
-	for (f = fields; *f && nd->n < MAXF; f++) {
+	for (f = fields; *f && nd->n < MAXF && !sh->text_only; f++) {
 		const char *iso = step_str(obj, *f);
 		int64_t t, out;
 
@@ -971,7 +978,22 @@ static const struct text_field {
 
 static int text_map(void *ud, int64_t day, int64_t *out)
 {
-	*out = dateshift_map_day(ud, day);
+	struct shift *sh = ud;
+
+	if (sh->text_only) {
+		/* the fields were moved by an earlier run (rerun.c): a date in the old term moves, one in
+		 * the new term was moved with them, one in both or neither cannot be told (listed) */
+		int in_old = day >= sh->ds.from_start && day <= sh->ds.from_end;
+		int in_new = day >= sh->ds.to_start && day <= sh->ds.to_end;
+
+		if (in_old == in_new)
+			return -1;
+		if (in_new) {
+			*out = day;
+			return 0;
+		}
+	}
+	*out = dateshift_map_day(&sh->ds, day);
 	return 0;
 }
 
@@ -1017,7 +1039,13 @@ static void text_field(struct shift *sh, const struct td_opts *base, const struc
 	if (!text)
 		return;
 	o.html = f->html;
-	out = td_rewrite(text, strlen(text), &o, text_map, &sh->ds, &outlen, &v, &n, &moved);
+	out = td_rewrite(text, strlen(text), &o, text_map, sh, &outlen, &v, &n, &moved);
+	for (i = 0; sh->text_only && i < n; i++)
+		if (!strncmp(v[i].problem, "the date cannot be moved", 24))
+			snprintf(v[i].problem, sizeof(v[i].problem), "the dates were moved by an earlier run and this "
+				 "one is in %s term, so whether it moved with them cannot be told",
+				 v[i].day >= sh->ds.from_start && v[i].day <= sh->ds.from_end ? "both the old and the new"
+											      : "neither the old nor the new");
 	if (out && !f->write) {
 		/* a page title: list what would have moved */
 		for (i = 0; i < n; i++)
@@ -1138,13 +1166,13 @@ static void add_blackouts(struct step_ctx *cx, const struct rshift_dates *m)
 	}
 }
 
-int step_shift_dates(struct step_ctx *cx, const void *model, struct err *err)
+static int shift_dates(struct step_ctx *cx, const struct rshift_dates *m, int text_only, struct err *err)
 {
-	const struct rshift_dates *m = model;
 	struct shift sh;
 	int rc;
 
 	memset(&sh, 0, sizeof(sh));
+	sh.text_only = text_only;
 	sh.cx = cx;
 	sh.m = m;
 	sh.err = err;
@@ -1167,6 +1195,20 @@ int step_shift_dates(struct step_ctx *cx, const void *model, struct err *err)
 	free(sh.picked);
 	dateshift_release(&sh.ds);
 	return rc;
+}
+
+int step_shift_dates(struct step_ctx *cx, const void *model, struct err *err)
+{
+	return shift_dates(cx, model, 0, err);
+}
+
+int step_shift_dates_text(struct step_ctx *cx, const void *model, struct err *err)
+{
+	const struct rshift_dates *m = model;
+
+	if (!m->text_locale || m->mode != RSHIFT_TERM)
+		return 0;
+	return shift_dates(cx, m, 1, err);
 }
 
 unsigned step_shift_dates_needs(const void *model)

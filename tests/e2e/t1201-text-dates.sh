@@ -164,3 +164,44 @@ test_without_text_the_text_stays() {
 assignment due_at" "$(jq -r '.changes[] | "\(.kind) \(.field)"' "$LOGDIR/plan.json")" "only the due dates"
 	expect_eq 0 "$(jq '.warnings | length' "$LOGDIR/plan.json")" "no warnings"
 }
+
+# A course rolled over without text: and planned again with it (a new recipe file: only Canvas's
+# evidence can tell, runner/rerun.c): the fields are not moved a second time, the text is moved
+# once -- dates in the old term move, dates already in the new term stay, a date in neither is
+# listed -- and a third plan has nothing to do.
+test_text_added_after_a_rollover_moves_only_the_text() {
+	sim_start --seed "$(t_seed)"
+	t_recipe "course_dates: false"
+	run a1 apply --yes "$LOGDIR/r.yaml"
+	expect_eq 0 "$RC" "first apply ($(tail -n 3 "$LOGDIR/a1.err"))"
+	expect_eq "2026-01-24T05:59:00Z 2026-03-22T04:59:00Z" \
+		"$(state '[.courses[0].assignments[].due_at] | join(" ")')" "due dates after the rollover"
+	expect_eq "Week 1 (Aug 25–29)" "$(state '.courses[0].modules[0].name')" "the text after the rollover"
+	t_recipe "text: true
+      course_dates: false"
+	run p2 plan --format json -o "$LOGDIR/p2.json" "$LOGDIR/r.yaml"
+	expect_eq 0 "$RC" "plan with text: ($(cat "$LOGDIR/p2.err"))"
+	expect_eq in_canvas "$(jq -r '.skipped[] | select(.rerun) | .rerun' "$LOGDIR/p2.json")" "Canvas evidence"
+	expect_match "no date is moved.*the dates written in the text \(text:\) that are still in the old term \(2025-08-25 to 2025-12-12\) are moved" \
+		"$(jq -r '.skipped[] | select(.rerun) | .reason' "$LOGDIR/p2.json")" "the skip says the text moves"
+	expect_eq 0 "$(jq '[.changes[] | select(.field | test("_at$|_date$"))] | length' "$LOGDIR/p2.json")" \
+		"date field changes"
+	expect_eq "Week 1 (Jan 12–16)" "$(jq -r '.changes[] | select(.kind == "module" and .id == 301) | .after' \
+		"$LOGDIR/p2.json")" "module 301 name"
+	expect_match "the syllabus: 'Monday, December 15, 2025' is left as written: the dates were moved by an earlier run and this one is in neither the old nor the new term" \
+		"$(jq -r '.warnings[].message' "$LOGDIR/p2.json")" "a date outside both terms is listed"
+	run a2 apply --yes "$LOGDIR/p2.json"
+	expect_eq 0 "$RC" "apply the text ($(tail -n 3 "$LOGDIR/a2.err"))"
+	expect_eq "2026-01-24T05:59:00Z 2026-03-22T04:59:00Z" \
+		"$(state '[.courses[0].assignments[].due_at] | join(" ")')" "due dates not moved twice"
+	expect_eq "Essay 1 (due Jan 23) | <p>Submit by Friday, January 23.</p>" \
+		"$(state '.courses[0].assignments[0] | "\(.name) | \(.description)"')" "assignment 501's text"
+	expect_eq "Discussion: week of 1/26 | <p>Post by Wed 1/28, reply by Fri 1/30.</p>" \
+		"$(state '.courses[0].discussion_topics[0] | "\(.title) | \(.message)"')" "discussion 601"
+	expect_match "Final exam: Monday, December 15, 2025, 10:30 AM. Thanksgiving break Apr 16–17." \
+		"$(state '.courses[0].syllabus_body')" "the syllabus"
+	# once more: nothing moves (the text's dates are in the new term now)
+	run p3 plan --format json "$LOGDIR/r.yaml"
+	expect_eq 0 "$RC" "third plan ($(cat "$LOGDIR/p3.err"))"
+	expect_eq 0 "$(jq '.changes | length' "$LOGDIR/p3")" "changes of the third plan: $(jq -c '.changes' "$LOGDIR/p3")"
+}

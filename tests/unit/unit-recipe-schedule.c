@@ -132,6 +132,36 @@ static void test_defaults(void **state)
 	assert_int_equal(m->overrides_follow, 1);
 	assert_int_equal(m->rules[0].fields[0].weekday, 5);
 	assert_int_equal(m->rules[0].fields[0].hh, 17);
+	assert_null(m->text_locale);
+	assert_false(m->text_syllabus);
+	recipe_free(r);
+}
+
+static void test_text(void **state)
+{
+	struct recipe *r = NULL;
+	const struct rschedule *m;
+
+	(void)state;
+	m = load_ok("      text: true\n      rules: [{kind: pages, week: 1, set: {todo_date: fri 17:00}}]\n", &r);
+	assert_non_null(m->text_locale);
+	assert_string_equal(m->text_locale->name, "en");
+	assert_true(m->text_syllabus);
+	assert_false(m->has_text_from);
+	recipe_free(r);
+	m = load_ok("      text: {locale: en-GB, syllabus: false, from: {start: 2025-08-25, end: 2025-12-12,\n"
+		    "             breaks: [{start: 2025-11-26, end: 2025-11-28}]}}\n"
+		    "      rules: [{kind: pages, week: 1, set: {todo_date: fri 17:00}}]\n", &r);
+	assert_string_equal(m->text_locale->name, "en-GB");
+	assert_false(m->text_syllabus);
+	assert_true(m->has_text_from);
+	assert_int_equal(m->text_from_start.y * 10000 + m->text_from_start.m * 100 + m->text_from_start.d, 20250825);
+	assert_int_equal(m->text_from_end.y * 10000 + m->text_from_end.m * 100 + m->text_from_end.d, 20251212);
+	assert_int_equal(m->ntext_from_breaks, 1);
+	assert_int_equal(m->nbreaks, 0);
+	recipe_free(r);
+	m = load_ok("      text: false\n      rules: [{kind: pages, week: 1, set: {todo_date: fri 17:00}}]\n", &r);
+	assert_null(m->text_locale);
 	recipe_free(r);
 }
 
@@ -174,8 +204,15 @@ static const struct bad_case BAD[] = {
 	{ "      rules: [{kind: pages, week: 1, set: {todo_date: mon 09:00}, when: now}]\n", 5, 67, "unknown key 'when'" },
 	{ "      rules: [{kind: pages, where: {url: x}, week: 1, set: {todo_date: mon 09:00}}]\n", 5, 37,
 	  "unknown key 'url'" },
-	{ "      text: true\n      rules: [{kind: pages, week: 1, set: {todo_date: mon 09:00}}]\n", 5, 7,
-	  "unknown key 'text'" },
+	{ "      text: {from: {start: 2025-12-12, end: 2025-08-25}}\n"
+	  "      rules: [{kind: pages, week: 1, set: {todo_date: mon 09:00}}]\n",
+	  5, 45, "'text.from.end' must be after 'text.from.start'" },
+	{ "      text: {from: {start: 2025-08-25}}\n      rules: [{kind: pages, week: 1, set: {todo_date: mon 09:00}}]\n",
+	  5, 20, "needs 'end'" },
+	{ "      text: {locale: fr}\n      rules: [{kind: pages, week: 1, set: {todo_date: mon 09:00}}]\n", 5, 22,
+	  "'text.locale'" },
+	{ "      text: yes please\n      rules: [{kind: pages, week: 1, set: {todo_date: mon 09:00}}]\n", 5, 13,
+	  "'text'" },
 };
 
 static void test_bad(void **state)
@@ -189,6 +226,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_full_model),
 		cmocka_unit_test(test_defaults),
+		cmocka_unit_test(test_text),
 		cmocka_unit_test(test_bad),
 	};
 

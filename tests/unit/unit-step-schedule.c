@@ -2,7 +2,8 @@
  * course in America/New_York: what each kind selects and where its dates go, breaks that move a
  * day before, a capture that is not a number, a relative field with an empty base, an override
  * with no offset to keep, a rule matching nothing, the time_zone option, a course without zone,
- * closed grading periods and a checkpointed discussion.
+ * closed grading periods and a checkpointed discussion; text: an object whose own fields moved
+ * apart on one old day (text.from decides, or it is listed).
  *
  * The term: Mon 2026-01-12 .. Fri 2026-05-01; a break Thu 01-22 .. Fri 01-23 with move: before
  * (week 2 keeps its number: Mon .. Wed still teach). Expected instants by hand: EST is UTC-5,
@@ -189,6 +190,60 @@ static void test_capture_override_and_order(void **state)
 						     "number; its dates are left as they are");
 }
 
+/* text: an object's own fields on one old day moved apart (unlock Mon, due Thu), so its written
+ * date is decided by text.from (old week 2 Thu -> new week 2 Thu 01-22, in the break, moved before:
+ * Wed 01-21); without from: it is listed, as is a date no field had. */
+static const char TEXT_RULE[] =
+	"      rules:\n"
+	"        - {name: One, kind: assignments, where: {id: 1}, week: 1,"
+	" set: {unlock_at: mon 06:00, due_at: thu 23:59}}\n";
+
+static void set_text(struct fx *f)
+{
+	cJSON *a = cJSON_GetArrayItem(cJSON_GetObjectItem(f->course, "assignments"), 0);
+
+	cJSON_ReplaceItemInObject(a, "unlock_at", cJSON_CreateString("2025-09-04T10:00:00Z"));
+	cJSON_AddStringToObject(a, "description", "<p>Opens and is due Thu, Sep 4; quiz Fri, Sep 12.</p>");
+}
+
+static void test_text_own_fields_apart_and_old_term(void **state)
+{
+	struct fx *f = *state;
+	char *body = xasprintf("      text: {syllabus: false, from: {start: 2025-08-25, end: 2025-12-12}}\n%s",
+			       TEXT_RULE);
+	size_t i;
+
+	set_text(f);
+	assert_int_equal(run(f, body), 0);
+	free(body);
+	for (i = 0; i < f->p->nchanges && strcmp(f->p->changes[i].field, "description"); i++)
+		;
+	assert_true(i < f->p->nchanges);
+	assert_string_equal(f->p->changes[i].after->valuestring, "<p>Opens and is due Wed, Jan 21; quiz Fri, Jan 30.</p>");
+	assert_string_equal(f->p->changes[i].note, "2 dates written in the text");
+	assert_int_equal(f->p->nwarnings, 0);
+}
+
+static void test_text_without_old_term_lists(void **state)
+{
+	struct fx *f = *state;
+	char *body = xasprintf("      text: true\n%s", TEXT_RULE);
+	size_t i;
+
+	set_text(f);
+	assert_int_equal(run(f, body), 0);
+	free(body);
+	for (i = 0; i < f->p->nchanges; i++)
+		assert_string_not_equal(f->p->changes[i].field, "description");
+	assert_int_equal(f->p->nwarnings, 2);
+	if (!strstr(f->p->warnings[0].message, "'Thu, Sep 4' is left as written: the dates on that day moved to "
+					      "different days"))
+		fail_msg("%s", f->p->warnings[0].message);
+	if (!strstr(f->p->warnings[1].message, "'Fri, Sep 12' is left as written: it is no date of a field the "
+					      "schedule moved, and the step gives no old term"))
+		fail_msg("%s", f->p->warnings[1].message);
+}
+
 static void test_two_rules_one_object(void **state)
 {
 	struct fx *f = *state;
@@ -269,6 +324,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_kinds_and_breaks, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_capture_override_and_order, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_two_rules_one_object, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_text_own_fields_apart_and_old_term, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_text_without_old_term_lists, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_zones, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_closed_periods_and_checkpoints, setup, teardown),
 	};
