@@ -13,7 +13,9 @@
 #   - apply then rollback: exit 0 and the simulator's state equals the seed (SIM_NORM), in both
 #     courses: home is the front page of 4821 again, 4822 has none, welcome is gone;
 #   - the plan says what Canvas does on the way in: home loses the flag (front_page true -> false,
-#     "Canvas moves the front page"), and the simulator agrees after apply;
+#     "Canvas moves the front page"), and the simulator agrees after apply; apply sends that PUT
+#     after the POST that makes welcome the front page (then a no-op), never before (the course
+#     would be without a front page for a moment: see below);
 #   - the rollback's requests: in 4821 home is made front (no moment without a front page: Canvas's
 #     Wiki#unset_front_page! would also turn a "wiki" home page view into the default), in 4822
 #     welcome loses the flag; each before the DELETE;
@@ -21,9 +23,71 @@
 # And canvas-sim: PUT front_page=false on the front page of a course whose default_view is "wiki"
 # leaves it with none and resets default_view (Wiki#unset_front_page!).
 
-# front COURSE: the url of the course's front page ("" when none), from the simulator
+fp_recipe() {
+	cat >"$LOGDIR/recipe.yaml" <<'EOF2'
+version: 1
+courses: [4821, 4822]
+steps:
+  - pages:
+      where: {url: welcome}
+      create: true
+      set: {title: Welcome, published: true, front_page: true}
+EOF2
+}
+
+# front URL_OF_COURSE: the url of the course's front page ("" when none), from the simulator
 front() {
 	state ".courses[] | select(.id == $1) | [.pages[] | select(.front_page) | .url] | join(\",\")"
+}
+
+fp_round_trip() {
+	fp_recipe
+	state_snap seed.json
+	run plan.out plan --out "$LOGDIR/plan.json" "$LOGDIR/recipe.yaml"
+	expect_eq 0 "$RC" "plan exit code: $(cat "$LOGDIR/plan.out.err")"
+	expect_eq 'false' "$(jq -r '[.changes[] | select((.course_id | tostring) == "4821" and .field == "front_page")][0].after' \
+		"$LOGDIR/plan.json")" "the plan's after for home's front_page"
+	run apply.out apply "$LOGDIR/plan.json" --yes --journal "$LOGDIR/j.jsonl"
+	expect_eq 0 "$RC" "apply exit code: $(cat "$LOGDIR/apply.out.err")"
+	expect_eq welcome "$(front 4821)" "4821's front page after apply"
+	# apply sets the new front page before it sends home's front_page=false (a no-op by then)
+	curl -s "$SIM_URL/__sim/requests" | jq -r '.[] | select(.method != "GET") | "\(.method) \(.path)"' |
+		grep ' /api/v1/courses/4821/' >"$LOGDIR/apply.writes" || true
+	expect_eq "POST /api/v1/courses/4821/pages,PUT /api/v1/courses/4821/pages/page_id:33001" \
+		"$(paste -sd, "$LOGDIR/apply.writes")" "4821: apply's writes in order"
+	expect_eq welcome "$(front 4822)" "4822's front page after apply"
+	run verify.out plan "$LOGDIR/recipe.yaml"
+	expect_eq 0 "$RC" "a plan after apply has no changes: $(cat "$LOGDIR/verify.out")"
+	SEQ=$(curl -s "$SIM_URL/__sim/requests" | jq 'if length > 0 then .[-1].seq + 1 else 0 end')
+	run rb.out rollback --yes --journal "$LOGDIR/r.jsonl" "$LOGDIR/j.jsonl"
+	expect_eq 0 "$RC" "rollback exit code: $(cat "$LOGDIR/rb.out" "$LOGDIR/rb.out.err")"
+	state_snap back.json
+	state_same seed.json back.json "apply then rollback"
+	expect_eq home "$(front 4821)" "4821's front page after rollback"
+	expect_eq "" "$(front 4822)" "4822's front page after rollback"
+}
+
+test_rollback_gives_the_front_page_back() {
+	sim_start
+	fp_round_trip
+	# the order of the rollback's writes: the front page first, then the delete
+	curl -s "$SIM_URL/__sim/requests?since=$SEQ" | jq -r '.[] | "\(.method) \(.path) \(.body // "" | tostring)"' \
+		>"$LOGDIR/rb.requests"
+	grep -E '^(PUT|DELETE) ' "$LOGDIR/rb.requests" >"$LOGDIR/rb.writes" || true
+	expect_match '^PUT /api/v1/courses/4821/pages/page_id:33001 .*front_page' \
+		"$(grep ' /api/v1/courses/4821/' "$LOGDIR/rb.writes" | head -n 1)" "4821: home made front first"
+	expect_match '^DELETE /api/v1/courses/4821/pages/' \
+		"$(grep ' /api/v1/courses/4821/' "$LOGDIR/rb.writes" | sed -n 2p)" "4821: then the delete"
+	expect_match '^PUT /api/v1/courses/4822/pages/page_id:[0-9]+ .*front_page' \
+		"$(grep ' /api/v1/courses/4822/' "$LOGDIR/rb.writes" | head -n 1)" "4822: welcome unset first"
+	expect_match '^DELETE /api/v1/courses/4822/pages/' \
+		"$(grep ' /api/v1/courses/4822/' "$LOGDIR/rb.writes" | sed -n 2p)" "4822: then the delete"
+}
+
+test_rollback_keeps_a_wiki_home_view() {
+	sim_start --seed "$(seed_with '(.courses[] | select(.id == 4821) | .default_view) = "wiki"')"
+	fp_round_trip
+	expect_eq wiki "$(state '.courses[] | select(.id == 4821) | .default_view')" "4821's default_view"
 }
 
 test_sim_unset_front_page_resets_the_wiki_view() {
