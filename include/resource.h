@@ -120,6 +120,12 @@ struct resource {
 	                                      * the plan changes them (a topic's locked) */
 	const char *const *create_key;       /* besides name_field, what tells the object a create made
 	                                      * from another (a calendar event's start_at) */
+	/* A boolean at most one object of the course holds (a page's front_page: Wiki#front_page_url,
+	 * app/models/wiki.rb). Canvas moves it to the object that takes it and refuses to delete its
+	 * holder, so apply sets it before it clears it and both before a holder is deleted
+	 * (exec_order.c), and a rollback that deletes a holder gives the flag back first
+	 * (exec_inverse.c). NULL: none. */
+	const char *sole_flag;
 
 	/* ------------------------------------------------ hooks (NULL: none) */
 	/* The parameter `param` (value v, a plan value) into the body `inner`: 1 when done here (a

@@ -16,7 +16,16 @@
  * plan rendered. Per op:
  *   update  before and after swapped;
  *   create  a delete of the object Canvas made, by the id the journal recorded for it; its
- *           `before` is the create's `after` plus that id, which the stale check compares;
+ *           `before` is the create's `after` plus that id, which the stale check compares. A
+ *           create that took the row's sole_flag (a page made the front page) cannot be deleted
+ *           while it holds it: WikiPagesApiController#destroy answers 400 "The front page cannot
+ *           be deleted" when #was_front_page (app/controllers/wiki_pages_api_controller.rb). When
+ *           the course had a front page, the plan recorded it losing the flag ("Canvas moves the
+ *           front page", step_pages.c) and its undo sets it again (#update -> #process_front_page
+ *           -> WikiPage#set_as_front_page!, which moves Wiki#front_page_url off the created page);
+ *           when it had none, an update front_page true -> false on the created page comes first
+ *           (#process_front_page -> Wiki#unset_front_page!: no front page, as before). exec_order.c
+ *           sends both before the delete;
  *   delete  a create made of the deleted object's `before` minus what a create cannot send (ids,
  *           timestamps, derived and read-only fields: exec_strip_for_create). A deleted module
  *           comes back with its items: Canvas deleted them with it (the plan recorded them in the
@@ -205,6 +214,23 @@ static int cmp_ord(const void *a, const void *b)
 	return x->i > y->i ? -1 : x->i < y->i;
 }
 
+/* 1 when the undone changes (ord[0..n)) give the row's sole_flag back to another object of the
+ * course than `id`: an update that cleared it on that object (its inverse sets it again). */
+static int flag_given_back(const struct plan *src, const struct ord *ord, size_t n, const struct plan_change *cr,
+			   const char *flag)
+{
+	size_t k;
+
+	for (k = 0; k < n; k++) {
+		const struct plan_change *c = &src->changes[ord[k].i];
+
+		if (c->op == PLAN_UPDATE && c->kind == cr->kind && c->field && !strcmp(c->field, flag) &&
+		    cJSON_IsTrue(c->before) && strcmp(c->id, cr->id) && !strcmp(c->course_id, cr->course_id))
+			return 1;
+	}
+	return 0;
+}
+
 static void add_courses(struct plan *p, const struct plan *src)
 {
 	size_t i;
@@ -337,6 +363,7 @@ int exec_inverse_plan(struct plan **out, const struct journal_log *l, struct err
 		const char *parent = map_id_text(&created, c->course_id, c->parent);
 		struct plan_change *nc;
 		cJSON *before, *after;
+		const char *flag;
 		char *rid;
 
 		parent = map_id_text(&deleted, c->course_id, parent);
@@ -380,6 +407,15 @@ int exec_inverse_plan(struct plan **out, const struct journal_log *l, struct err
 			}
 			cJSON_DeleteItemFromObjectCaseSensitive(before, resource_get(c->kind)->id_field);
 			cJSON_AddItemToObject(before, resource_get(c->kind)->id_field, jsonid(nid));
+			flag = resource_get(c->kind)->sole_flag;
+			if (flag && cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(before, flag)) &&
+			    !flag_given_back(src, ord, n, c, flag)) {
+				/* Canvas refuses to delete the front page and the course had none before */
+				nc = plan_add(p, STEP, c->course_id, c->kind, nid, parent, c->name, PLAN_UPDATE, flag,
+					      cJSON_CreateTrue(), cJSON_CreateFalse());
+				nc->note = xasprintf("before the delete: no other %s had %s", plan_kind_name(c->kind),
+						     flag);
+			}
 			nc = plan_add(p, STEP, c->course_id, c->kind, nid, parent, c->name, PLAN_DELETE, NULL, before,
 				      cJSON_CreateNull());
 			nc->note = xasprintf("deletes what change %ld of the journal created", c->seq);

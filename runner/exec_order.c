@@ -22,6 +22,14 @@
  * says they name a whole set (elsewhere_chained: a checkpointed discussion with checkpoint
  * overrides, whose date_details writes each name every override; stage 7), one after the other
  * per owner.
+ * A flag only one object of a course holds (the row's sole_flag: a page's front_page) is set
+ * before it is cleared, and its holder is deleted after both. Canvas moves the front page to the
+ * page set front (WikiPagesApiController#process_front_page -> WikiPage#set_as_front_page!), so
+ * the old front page's planned front_page=false, sent after, changes nothing there; sent first,
+ * it would leave the course without a front page for a moment, and Wiki#unset_front_page!
+ * (app/models/wiki.rb) turns a "wiki" home page view into the default for good. And
+ * WikiPagesApiController#destroy refuses to delete the front page (400), so a rollback's DELETE
+ * of a page it made front waits for the PUTs that give the flag back (exec_inverse.c).
  * Items in one order across modules, not module after module: a move takes an item out of one
  * module and into another, and the item that leaves must not still sit in front of the places the
  * writes into its old module fill. Lowest target position first, the writes fill every module
@@ -185,7 +193,7 @@ static int chain_stage(const struct exec *x, struct unit *u)
 {
 	const struct plan_change *c0 = u->obj->c0;
 	const struct resource *res = resource_get(c0->kind);
-	int has_pos = 0, has_pre = 0, moves = 0, news = 0;
+	int has_pos = 0, has_pre = 0, moves = 0, news = 0, flag_on = 0, flag_off = 0, holder = 0;
 	const cJSON *pos = NULL, *mod = NULL;
 	size_t i;
 	char b[32];
@@ -193,6 +201,10 @@ static int chain_stage(const struct exec *x, struct unit *u)
 	for (i = 0; i < u->nch; i++) {
 		const struct plan_change *c = exec_chg(x, u->ch[i]);
 
+		if (res->sole_flag && c->op == PLAN_DELETE)
+			holder = cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(c->before, res->sole_flag));
+		else if (res->sole_flag && c->op == PLAN_UPDATE && c->field && !strcmp(c->field, res->sole_flag))
+			*(cJSON_IsTrue(c->after) ? &flag_on : &flag_off) = 1;
 		if (c->op == PLAN_CREATE) {
 			pos = cJSON_GetObjectItemCaseSensitive(u->obj->adopt_fix ? u->obj->adopt_fix : c->after, "position");
 			mod = res->moves ? cJSON_GetObjectItemCaseSensitive(c->after, res->parent_field) : NULL;
@@ -218,7 +230,9 @@ static int chain_stage(const struct exec *x, struct unit *u)
 	/* stages: 0 creates others may name (pages), 1 referenced objects (modules), 2 their references
 	 * (prerequisites) and objects naming a new one, 3 moving children (items), 4 their deletes,
 	 * 5 referenced deletes, 6 sets written one after the other (a topic's date overrides), 7 writes
-	 * elsewhere that name a set (a checkpointed discussion's date_details) */
+	 * elsewhere that name a set (a checkpointed discussion's date_details). The row's sole_flag (a
+	 * page's front_page): taken with the creates (0), cleared with the item deletes (4), its holder
+	 * deleted with the referenced deletes (5) -- see the design comment */
 	if (u->type == U_CREATE && !res->referenced && !res->moves)
 		return 0;
 	if (res->referenced) {
@@ -237,6 +251,8 @@ static int chain_stage(const struct exec *x, struct unit *u)
 			return 3;
 		return -1;
 	}
+	if (res->sole_flag && !u->checkpoint && (flag_on || flag_off || holder))
+		return flag_on ? 0 : flag_off ? 4 : 5;
 	if (u->checkpoint && exec_checkpoint_chained(c0->kind, exec_checkpoint_owner(u))) {
 		/* one discussion's writes elsewhere one after the other, each naming the whole set as the
 		 * one before left it (the row's elsewhere_chained: runner/resource_assignment.c) */

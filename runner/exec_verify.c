@@ -13,7 +13,9 @@
  * a position set early can be moved by a later sibling's write. A few list calls per course buy
  * that certainty; a failure found there is journaled as a second outcome, which supersedes the
  * first. A failed field's outcome records the value Canvas shows ("live": stored in another form,
- * e.g. fancy midnight), which rollback restores from. The final re-read also counts the objects
+ * e.g. fancy midnight), which rollback restores from. A field of an object the plan deletes after
+ * writing it (a rollback unsets a page's front_page, then deletes the page: exec_inverse.c) is
+ * judged by its answer alone: the re-read cannot find it. The final re-read also counts the objects
  * that match a create sent again after a lost answer (exec_report_duplicates, exec_lost.c).
  *
  * How it talks to the others: exec_object.c hands each answer to exec_read_back; exec_run
@@ -249,6 +251,19 @@ static cJSON *live_now(const struct exec *x, size_t i)
 	return o;
 }
 
+/* 1 when the object of change i is deleted by this plan too: a rollback clears a page's front_page
+ * before it deletes it (exec_inverse.c), and the re-read cannot show that value any more. */
+static int deleted_after(struct exec *x, size_t i)
+{
+	const struct xobj *ob = exec_obj_of(x, i);
+	size_t k;
+
+	for (k = 0; ob && k < ob->nch; k++)
+		if (exec_chg(x, ob->ch[k])->op == PLAN_DELETE)
+			return 1;
+	return 0;
+}
+
 /* What a re-read shows for a done change written in this run: NULL when the value is there, else
  * a reason (malloced) and, for a field that shows another value, that value in *live (a copy for
  * the journal, cJSON_Delete; else NULL). */
@@ -288,6 +303,8 @@ static char *verify_change(struct exec *x, size_t i, cJSON **live)
 		}
 		return NULL;
 	default:
+		if (!o && deleted_after(x, i))
+			return NULL;   /* its answer showed the value; the object's delete came after */
 		if (!o)
 			return xstrdup("Canvas answered 200, but a re-read does not find the object any more");
 		memset(&probe, 0, sizeof(probe));

@@ -354,6 +354,7 @@ static const struct resource table[RES_NKINDS] = {
 		                 "student_planner_checkbox"),
 		.param_renames = LIST("todo_date", "student_todo_at"),
 		.computed_fields = LIST("url"),
+		.sole_flag = "front_page",
 		.put_param = resource_page_put_param,
 		.writes_elsewhere = resource_page_dates_field,
 		.elsewhere_path = resource_page_dates_path,

@@ -29,8 +29,12 @@
  *              cannot be predicted (pageurl.c) records a skip on url saying so.
  *   published  the front page cannot be unpublished (API.md 7.3, 12): a skip with that reason.
  *   front_page Canvas has one front page: making page X the front page also turns the flag off on
- *              the current one, recorded as its own change with the note "Canvas moves the front
- *              page to 'X'" (apply sends only X's change; the other is what Canvas does by itself).
+ *              the current one (WikiPagesApiController#process_front_page ->
+ *              WikiPage#set_as_front_page! moves Wiki#front_page_url), recorded as its own change
+ *              with the note "Canvas moves the front page to 'X'": the plan is what rollback
+ *              undoes, and the undo sets the flag on that page again before it deletes or unsets
+ *              X. apply sends that change too, after X's (exec_order.c, the row's sole_flag), when
+ *              Canvas has already moved the flag and the PUT changes nothing.
  *              A page that is unpublished after this step's `published` cannot become the front
  *              page (API.md 7.3): a skip with the reason. A `where` that selects several pages with
  *              front_page: true is skipped on each of them (only one page can win; the checker

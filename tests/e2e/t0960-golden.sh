@@ -20,9 +20,10 @@
 #   state-rolled-back.json  the simulator's state after the rollback (SIM_NORM)
 # Each output file ends with a line "exit N" when the command's exit code is not 0, and stderr is
 # kept in the same file after a line "--- stderr". The outputs are recorded as they are, not
-# judged: three rollbacks today do not give the seed back (modules-publish-weekly re-creates the
-# module it deleted under a new id, ci-template cannot delete a page made the front page,
-# rollover-e2e's apply is partly refused by Canvas); a redesign must keep even that. Cases pair a recipe
+# judged: two rollbacks today do not give the seed back (modules-publish-weekly re-creates the
+# module it deleted under a new id, rollover-e2e's apply is partly refused by Canvas); a redesign
+# must keep even that. (ci-template's did not either, until rollback unset the front page it had
+# made before deleting that page: t0954-front-page.sh.) Cases pair a recipe
 # with the seed its own tests use: recipes/*.yaml with plan-seed.json (t0800/t0910; preview-only
 # with --course 4821 --course 4822, ci-template.yaml with --var course=4821), recipes/ci-template
 # with ci-seed.json (t0870), recipes/demo with its seed.json (t1000, make demo), rollover-e2e.yaml

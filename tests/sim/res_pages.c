@@ -32,7 +32,11 @@
  *   a comma list of teachers/students/members/public (400 on editing_roles). The front page cannot
  *   become unpublished: 400 with "The front page cannot be unpublished" on published (and on
  *   front_page when that was sent too). wiki_page[front_page]=true moves the front page here (the old
- *   one loses it); false on the front page leaves the course without one. The to-do date is WRITTEN
+ *   one loses it, WikiPage#set_as_front_page! -> Wiki#set_front_page_url!, which leaves the course's
+ *   default_view alone); false on the front page leaves the course without one, and a course whose
+ *   default_view was "wiki" gets null, the default (#process_front_page -> Wiki#unset_front_page!,
+ *   app/models/wiki.rb); false on another page changes nothing (@set_front_page stays unset when
+ *   the page's front state is already the one sent). The to-do date is WRITTEN
  *   as wiki_page[student_todo_at] (student_planner_checkbox=false clears it) and READ as todo_date;
  *   wiki_page[todo_date] is not a permitted parameter and is dropped silently (canvas-lms #2076).
  *   publish_at is accepted (Scheduled Page Publication); a future publish_at unpublishes the page.
@@ -841,6 +845,9 @@ static void page_write(struct sim_req *rq, struct sim_resp *rs, cJSON *page, con
 				if (it != page && sim_bool(it, "front_page", 0))
 					sim_set(it, "front_page", cJSON_CreateFalse());
 		sim_set(page, "front_page", cJSON_CreateBool(set_as));
+		/* Wiki#unset_front_page!: a course whose home page was the front page gets the default */
+		if (!set_as && same_str(sim_str(rq->course, "default_view"), "wiki"))
+			sim_set(rq->course, "default_view", cJSON_CreateNull());
 	}
 	/* the module items follow a renamed or (un)published page (ContentTag.update_for); the ones
 	 * that name it by its old url are found through old_url */

@@ -541,6 +541,69 @@ static void test_inverse_plan_failed_but_stored(void **state)
 	cJSON_Delete(doc);
 }
 
+/* A page the journal created as the front page (Canvas refuses to delete the front page,
+ * WikiPagesApiController#destroy): in a course that had one (4830: Home lost the flag, change 2),
+ * undoing change 2 gives it back and the delete follows alone; in a course that had none (4831),
+ * an update front_page true -> false on the created page comes before its delete. */
+static void test_inverse_front_page(void **state)
+{
+	static const char *js =
+		"{\"format\":\"coursectl-plan\",\"version\":1,\"base_url\":\"https://canvas.example.edu\","
+		" \"courses\":[{\"id\":4830},{\"id\":4831}], \"changes\":["
+		"{\"seq\":1,\"step\":\"s\",\"course_id\":4830,\"kind\":\"page\",\"id\":\"new:1\",\"name\":\"W\","
+		" \"op\":\"create\",\"field\":null,\"before\":null,"
+		" \"after\":{\"url\":\"w\",\"title\":\"W\",\"published\":true,\"front_page\":true}},"
+		"{\"seq\":2,\"step\":\"s\",\"course_id\":4830,\"kind\":\"page\",\"id\":5001,\"name\":\"Home\","
+		" \"op\":\"update\",\"field\":\"front_page\",\"before\":true,\"after\":false},"
+		"{\"seq\":3,\"step\":\"s\",\"course_id\":4831,\"kind\":\"page\",\"id\":\"new:2\",\"name\":\"W\","
+		" \"op\":\"create\",\"field\":null,\"before\":null,"
+		" \"after\":{\"url\":\"w\",\"title\":\"W\",\"published\":true,\"front_page\":true}}"
+		"],\"skipped\":[]}";
+	static const char *const want[] = {
+		"4831 page 9102 update front_page true -> false",
+		"4831 page 9102 delete - ",
+		"4830 page 5001 update front_page false -> true",
+		"4830 page 9101 delete - ",
+	};
+	cJSON *doc = cJSON_Parse(js);
+	struct journal_log l;
+	struct plan *inv = NULL;
+	struct err err = ERR_INIT;
+	enum journal_state st[3] = { JOURNAL_DONE, JOURNAL_DONE, JOURNAL_DONE };
+	char *ids[3] = { "9101", NULL, "9102" };
+	char *errors[3] = { NULL };
+	size_t i;
+
+	(void)state;
+	assert_non_null(doc);
+	memset(&l, 0, sizeof(l));
+	l.path = "j.jsonl";
+	assert_int_equal(plan_from_json(&l.plan, doc, "j.jsonl", &err), 0);
+	l.state = st;
+	l.new_id = ids;
+	l.error = errors;
+	assert_int_equal(exec_inverse_plan(&inv, &l, &err), 0);
+	assert_int_equal(inv->nchanges, sizeof(want) / sizeof(want[0]));
+	for (i = 0; i < inv->nchanges; i++) {
+		const struct plan_change *c = &inv->changes[i];
+		char *b = print(c->before), *a = print(c->after);
+		char *line = c->op == PLAN_DELETE ?
+			xasprintf("%s %s %s %s - ", c->course_id, plan_kind_name(c->kind), c->id, plan_op_name(c->op)) :
+			xasprintf("%s %s %s %s %s %s -> %s", c->course_id, plan_kind_name(c->kind), c->id,
+				  plan_op_name(c->op), c->field, b, a);
+
+		if (strcmp(line, want[i]))
+			fail_msg("change %zu:\n  got  %s\n  want %s", i + 1, line, want[i]);
+		free(line);
+		free(b);
+		free(a);
+	}
+	assert_non_null(strstr(inv->changes[0].note, "no other page had front_page"));
+	plan_free(inv);
+	plan_free(l.plan);
+	cJSON_Delete(doc);
+}
+
 /* Creates whose answer was lost (exec_lost.c): the look-up window outlasts the time the request
  * was outstanding (a timed-out one: --timeout), the looks back off, and an object matches a create
  * by name (a module item by type and content). */
@@ -646,6 +709,7 @@ int main(void)
 		cmocka_unit_test(test_inverse_plan),
 		cmocka_unit_test(test_inverse_plan_empty),
 		cmocka_unit_test(test_inverse_plan_failed_but_stored),
+		cmocka_unit_test(test_inverse_front_page),
 		cmocka_unit_test(test_lost_window_and_matching),
 		cmocka_unit_test(test_inverse_of_a_found_lost_create),
 	};
