@@ -44,6 +44,8 @@ struct http_opts {
 	int max_window;            /* --concurrency: most requests in flight (default 8) */
 	long connect_timeout_ms;   /* default 10 s */
 	long timeout_ms;           /* whole request, default 120 s */
+	long low_speed_s;          /* abort an answer slower than HTTP_LOW_SPEED_BPS for this long,
+				      default 60 s (COURSECTL_LOW_SPEED_S overrides) */
 	size_t max_body;           /* response size cap, default 64 MiB */
 	int max_retries;           /* for 5xx and network errors, default 5 */
 	int max_throttle_retries;  /* for 403/429 throttling, default 20 */
@@ -52,6 +54,9 @@ struct http_opts {
 	double stall_warn_s;       /* say so on stderr after this long without progress, default 60 s
 				      (COURSECTL_STALL_WARN_S overrides) */
 };
+
+/* Below this many bytes per second for low_speed_s, an answer is a stall (or a slow-loris). */
+#define HTTP_LOW_SPEED_BPS 64L
 
 enum http_flags {
 	HTTP_RETRY_SAFE = 1 << 0,  /* a POST that may be retried */

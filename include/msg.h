@@ -26,4 +26,10 @@ void progress_end(void);
  * stdin is a terminal first. */
 int confirmf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
+/* s as one safe line of terminal text: control characters, C1, DEL, invalid UTF-8 and bidi
+ * overrides shown escaped (textdiff_put_escaped), a newline as "\n". Every message above passes
+ * through it (after the token is masked); other line-oriented stderr writers use it too.
+ * Returns a malloced string; the caller frees it. */
+char *msg_neutralise(const char *s);
+
 #endif

@@ -30,6 +30,18 @@
  * at a fixed period (403s every 1.5 s in the review of issue 17) fall into step, and every retry
  * lands in the next burst -- that run made no progress in 10 minutes.
  *
+ * Slow answers: every request has a total timeout (--timeout, 120 s) and a low-speed one: under
+ * HTTP_LOW_SPEED_BPS (64 bytes/s) for opts.low_speed_s (60 s; COURSECTL_LOW_SPEED_S) it is cut
+ * and retried as a timeout is. A server trickling bytes (a slow-loris) thus holds a request at
+ * most --timeout, and a silent connection at most low_speed_s even when --timeout is long; both
+ * are retried a bounded number of times. 64 bytes/s for 60 s leaves Canvas's slowest lists (tens of
+ * seconds before the first byte) alone.
+ *
+ * Throttle headers are input too: an X-Rate-Limit-Remaining or X-Request-Cost that is not a finite
+ * number ("abc", "nan", "1e999", empty) is taken as absent, not as 0 (which paused every answer
+ * for up to 15 s). Retry-After is not read: backoff and pauses are our own and capped (30 s and
+ * 10 s, jittered), so a huge, negative or non-numeric Retry-After changes nothing.
+ *
  * Stalls: when no request has got an answer other than a throttle or a retried failure for
  * opts.stall_warn_s seconds (default 60; COURSECTL_STALL_WARN_S overrides it, for tests and for
  * impatient people), the engine says so on stderr, and again each further period, so a run that is
@@ -370,6 +382,14 @@ int http_new(struct http **out, const struct http_opts *opts, struct err *err)
 	}
 	if (h->o.stall_warn_s <= 0)
 		h->o.stall_warn_s = 60;
+	if (getenv("COURSECTL_LOW_SPEED_S")) {
+		long v = strtol(getenv("COURSECTL_LOW_SPEED_S"), NULL, 10);
+
+		if (v > 0)
+			h->o.low_speed_s = v;
+	}
+	if (h->o.low_speed_s <= 0)
+		h->o.low_speed_s = 60;
 	h->base = http_normalize_base(opts->base_url, opts->insecure_http, err);
 	if (!h->base) {
 		free(h);
@@ -526,6 +546,17 @@ static char *header_value(const char *line, size_t len, const char *name)
 	return xstrndup(v, (size_t)(e - v));
 }
 
+/* A throttle header's number; `absent` when it is not one finite number. */
+static double header_number(const char *v, double absent)
+{
+	char *end;
+	double d = strtod(v, &end);
+
+	while (*end == ' ')
+		end++;
+	return end == v || *end || !isfinite(d) ? absent : d;
+}
+
 static size_t on_header(char *p, size_t size, size_t n, void *ud)
 {
 	struct http_req *r = ud;
@@ -537,10 +568,10 @@ static size_t on_header(char *p, size_t size, size_t n, void *ud)
 		r->link_next = http_link_next(v);
 		free(v);
 	} else if ((v = header_value(p, len, "x-rate-limit-remaining"))) {
-		r->rate_remaining = strtod(v, NULL);
+		r->rate_remaining = header_number(v, -1e9);
 		free(v);
 	} else if ((v = header_value(p, len, "x-request-cost"))) {
-		r->request_cost = strtod(v, NULL);
+		r->request_cost = header_number(v, -1);
 		free(v);
 	} else if ((v = header_value(p, len, "www-authenticate"))) {
 		free(r->www_authenticate);
@@ -610,6 +641,8 @@ static int start(struct http *h, struct http_req *r)
 	curl_easy_setopt(e, CURLOPT_FOLLOWLOCATION, 0L);
 	curl_easy_setopt(e, CURLOPT_CONNECTTIMEOUT_MS, h->o.connect_timeout_ms);
 	curl_easy_setopt(e, CURLOPT_TIMEOUT_MS, h->o.timeout_ms);
+	curl_easy_setopt(e, CURLOPT_LOW_SPEED_LIMIT, HTTP_LOW_SPEED_BPS);
+	curl_easy_setopt(e, CURLOPT_LOW_SPEED_TIME, h->o.low_speed_s);
 	curl_easy_setopt(e, CURLOPT_HTTP_VERSION, (long)CURL_HTTP_VERSION_2TLS);
 	curl_easy_setopt(e, CURLOPT_ACCEPT_ENCODING, "");
 #if LIBCURL_VERSION_NUM >= 0x075500

@@ -14,6 +14,12 @@
  *     names an object twice is refused (json_guard_unique): it is either a broken server or a
  *     course changing under a numbered paging, and either way the run cannot know which copy is
  *     true.
+ *   - bytes that are not UTF-8 (a broken proxy re-encoding as Latin-1, a truncated sequence):
+ *     JSON text is UTF-8 (RFC 8259 8.1) and Canvas sends nothing else. cJSON passes such bytes
+ *     through, so a plan would show them and apply would write them back as a different text.
+ *     Refused by json_guard_text too, naming the object and field and the first bad byte.
+ *   - a date field ("*_at") that is a number or true/false: it read as "no date", and a shift
+ *     left the object out without a word. Refused by json_guard_ids, which walks every answer anyway.
  * json_guard_course: GET /courses/4821 answered with another course (a proxy cache, a misrouted
  * shard) made the calendar listing of that other course fail with a message about calendar
  * permissions; now the answer itself is refused.
@@ -67,10 +73,60 @@ static size_t find_nul(char *swap, const char *body, size_t len, int *escaped)
 	return first;
 }
 
-/* The object that holds the string with the sentinel, described into `b`: "object id 51002,
- * field 'name'". `owner`: the nearest enclosing object with an id; `field`: the nearest key.
- * 1 when found. */
-static int locate(const cJSON *j, const cJSON *owner, const char *field, char *b, size_t n)
+/* Offset of the first byte of s[0..len) that does not start a valid UTF-8 sequence (overlong
+ * forms, surrogates and code points above U+10FFFF included), or len. */
+static size_t bad_utf8(const char *s, size_t len)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	size_t i = 0;
+
+	while (i < len) {
+		unsigned c = p[i];
+		size_t n, k;
+		unsigned long cp;
+
+		if (c < 0x80) {
+			i++;
+			continue;
+		}
+		if (c >= 0xc2 && c <= 0xdf)
+			n = 2, cp = c & 0x1f;
+		else if (c >= 0xe0 && c <= 0xef)
+			n = 3, cp = c & 0x0f;
+		else if (c >= 0xf0 && c <= 0xf4)
+			n = 4, cp = c & 0x07;
+		else
+			return i;
+		if (n > len - i)
+			return i;
+		for (k = 1; k < n; k++) {
+			if ((p[i + k] & 0xc0) != 0x80)
+				return i;
+			cp = (cp << 6) | (p[i + k] & 0x3f);
+		}
+		if ((n == 3 && cp < 0x800) || (n == 4 && (cp < 0x10000 || cp > 0x10ffff)) ||
+		    (cp >= 0xd800 && cp <= 0xdfff))
+			return i;
+		i += n;
+	}
+	return len;
+}
+
+static int has_sentinel(const char *s)
+{
+	return strstr(s, SENTINEL) != NULL;
+}
+
+static int has_bad_utf8(const char *s)
+{
+	return bad_utf8(s, strlen(s)) < strlen(s);
+}
+
+/* The object that holds the string (or key) for which bad() is true, described into `b`:
+ * "object id 51002, field 'name'". `owner`: the nearest enclosing object with an id; `field`: the
+ * nearest key. 1 when found. */
+static int locate(const cJSON *j, const cJSON *owner, const char *field, int (*bad)(const char *), char *b,
+		  size_t n)
 {
 	const cJSON *c;
 
@@ -78,7 +134,7 @@ static int locate(const cJSON *j, const cJSON *owner, const char *field, char *b
 		field = j->string;
 	if (cJSON_IsObject(j) && cJSON_GetObjectItemCaseSensitive(j, "id"))
 		owner = j;
-	if ((cJSON_IsString(j) && strstr(j->valuestring, SENTINEL)) || (j->string && strstr(j->string, SENTINEL))) {
+	if ((cJSON_IsString(j) && bad(j->valuestring)) || (j->string && bad(j->string))) {
 		const cJSON *id = owner ? cJSON_GetObjectItemCaseSensitive(owner, "id") : NULL;
 		char idt[48] = "";
 
@@ -86,14 +142,14 @@ static int locate(const cJSON *j, const cJSON *owner, const char *field, char *b
 			snprintf(idt, sizeof(idt), "object id %.0f, ", id->valuedouble);
 		else if (cJSON_IsString(id))
 			snprintf(idt, sizeof(idt), "object id %.20s, ", id->valuestring);
-		if (j->string && strstr(j->string, SENTINEL))
+		if (j->string && bad(j->string))
 			snprintf(b, n, "%sa field name", idt);
 		else
 			snprintf(b, n, "%sfield '%.60s'", idt, field ? field : "(list item)");
 		return 1;
 	}
 	cJSON_ArrayForEach(c, j)
-		if (locate(c, owner, field, b, n))
+		if (locate(c, owner, field, bad, b, n))
 			return 1;
 	return 0;
 }
@@ -104,8 +160,20 @@ int json_guard_text(const char *body, size_t len, const char *what, struct err *
 	size_t at = find_nul(NULL, body, len, &escaped);
 	char where[160] = "";
 
-	if (at == len)
-		return 0;
+	if (at == len) {
+		cJSON *j;
+
+		at = bad_utf8(body, len);
+		if (at == len)
+			return 0;
+		j = cJSON_ParseWithLength(body, len);
+		if (!j || !locate(j, NULL, NULL, has_bad_utf8, where, sizeof(where)))
+			snprintf(where, sizeof(where), "outside a string");
+		cJSON_Delete(j);
+		return err_set(err, ERR_CORRUPT, "%s: Canvas sent bytes that are not UTF-8 (0x%02x at byte %zu, %s); "
+			       "refusing the answer rather than guessing its encoding", what,
+			       (unsigned)(unsigned char)body[at], at, where);
+	}
 	if (escaped) {
 		/* \u0000 and \uffff have the same length: swap every one, parse, and look */
 		char *copy = xmalloc(len + 1);
@@ -116,7 +184,7 @@ int json_guard_text(const char *body, size_t len, const char *what, struct err *
 		copy[len] = '\0';
 		find_nul(copy, body, len, &e);
 		j = cJSON_ParseWithLength(copy, len);
-		if (!j || !locate(j, NULL, NULL, where, sizeof(where)))
+		if (!j || !locate(j, NULL, NULL, has_sentinel, where, sizeof(where)))
 			snprintf(where, sizeof(where), "byte %zu", at);
 		cJSON_Delete(j);
 		free(copy);
@@ -134,9 +202,30 @@ static int id_key(const char *k)
 	return n && (!strcmp(k, "id") || (n > 3 && !strcmp(k + n - 3, "_id")));
 }
 
+/* Canvas's "*_at" fields (due_at, unlock_at, lock_at, created_at, ...) are an ISO 8601 string or
+ * null. A number (a Unix time?) or true/false there was read as "no date", so a shift left that
+ * object out silently; now the answer is refused. Lists and objects are let through: Canvas's
+ * error answers key their messages by field ({"errors": {"due_at": ["..."]}}, a Progress's
+ * results), and the readers treat them as no date without harm. */
+static int date_key(const char *k)
+{
+	size_t n = k ? strlen(k) : 0;
+
+	return n > 3 && !strcmp(k + n - 3, "_at");
+}
+
+static const char *json_type(const cJSON *j)
+{
+	return cJSON_IsNumber(j) ? "a number" : "true or false";
+}
+
 int json_guard_ids(const cJSON *j, const char *what, struct err *err)
 {
 	const cJSON *c;
+
+	if (date_key(j->string) && (cJSON_IsNumber(j) || cJSON_IsBool(j)))
+		return err_set(err, ERR_CORRUPT, "%s: Canvas sent '%s' as %s, not a date or null; refusing the answer",
+			       what, j->string, json_type(j));
 
 	if (cJSON_IsNumber(j) && id_key(j->string)) {
 		double v = j->valuedouble;

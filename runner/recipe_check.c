@@ -15,7 +15,10 @@
  *   - a file the recipe names (rc_read_file) must lie inside the recipe's folder or an
  *     --allow-outside DIR (paths_confine.c), and is kept in r->files so that recipe_check_secret
  *     can refuse the recipe once the token is known, if one of them holds it.
- * Diagnostics are kept in file order and capped at RECIPE_MAX_ERRORS.
+ * Diagnostics are kept in file order and capped at RECIPE_MAX_ERRORS. They quote the recipe's
+ * bytes ("unknown key '...'", "got '...'"), which a pull request controls: each line is printed
+ * neutralised as msg.c's messages are (textdiff_put_escaped; a newline shown as "\n"), so a key
+ * or a value cannot put escape sequences, CR or bidi overrides on a CI log or a terminal.
  */
 #include <ctype.h>
 #include <errno.h>
@@ -31,6 +34,7 @@
 #include "buf.h"
 #include "dates.h"
 #include "err.h"
+#include "msg.h"
 #include "paths_confine.h"
 #include "recipe.h"
 #include "recipe_internal.h"
@@ -81,6 +85,15 @@ static int diag_cmp(const void *a, const void *b)
 	return x < y ? -1 : x > y;
 }
 
+/* Prints line and '\n' to fp with control characters shown escaped (see the top). */
+static void put_neutralised(FILE *fp, const char *line)
+{
+	char *safe = msg_neutralise(line);
+
+	fprintf(fp, "%s\n", safe);
+	free(safe);
+}
+
 void diag_print(const struct diags *d, FILE *fp)
 {
 	struct diag *v;
@@ -101,9 +114,13 @@ void diag_print(const struct diags *d, FILE *fp)
 		}
 		v[j] = t;
 	}
-	for (i = 0; i < d->n; i++)
-		fprintf(fp, "%s:%d:%d: error: %s\n", v[i].pos.file ? v[i].pos.file : "-", v[i].pos.line, v[i].pos.col,
-			v[i].msg);
+	for (i = 0; i < d->n; i++) {
+		char *line = xasprintf("%s:%d:%d: error: %s", v[i].pos.file ? v[i].pos.file : "-", v[i].pos.line,
+				       v[i].pos.col, v[i].msg);
+
+		put_neutralised(fp, line);
+		free(line);
+	}
 	if (d->truncated)
 		fprintf(fp, "%s: error: too many errors (%d); stopped reporting after %d\n",
 			v[0].pos.file ? v[0].pos.file : "-", d->nerrors, RECIPE_MAX_ERRORS);

@@ -101,6 +101,7 @@ struct sim_resp {
 	struct sim_header headers[8];
 	int nheaders;
 	int drop;                    /* close the connection without answering */
+	int trickle_ms;              /* > 0: send the body one byte every trickle_ms (slow-loris) */
 	double cost;                 /* settled request cost; negative = default for the method */
 };
 
@@ -367,6 +368,7 @@ struct sim_script_hit {
 	char *content_type;      /* NULL or malloced */
 	cJSON *headers;          /* NULL or an object of name: value */
 	int delay_ms;
+	int trickle_ms;          /* respond: send the body one byte every trickle_ms */
 	char *from, *to;         /* rewrite: NULL or malloced */
 };
 

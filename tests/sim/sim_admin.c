@@ -11,14 +11,17 @@
  *   POST   /__sim/throttle       {"token": T, "level": L}: set a token's bucket level
  *   POST   /__sim/revoke         {"token": T}: revoke a token (401 "Revoked access token." after)
  *
- * A script: {"method": "PUT" | "*", "path": "/api/v1/courses/1/pages/<glob>" (fnmatch glob on the raw
- * path), "count": 1 (uses; -1 = until disarmed), "skip": 0 (matches to let through first),
+ * A script: {"method": "PUT" | "*", "path": "/api/v1/courses/1/pages/<glob>" (fnmatch glob on the
+ * raw path), "count": 1 (uses; -1 = until disarmed), "skip": 0 (matches to let through first),
  * "action": "respond" | "ignore" | "ignore_params" | "drop" | "revoke_token" | "delay" | "rewrite",
- * "status": 500, "headers": {...}, "body": "...", "content_type": "...", "delay_ms": 0,
- * "from": "...", "to": "..."}. These are the exceptions the state cannot produce; everything else
- * comes from the state. "rewrite" stands for Canvas storing a value in another form than it was
- * sent (a rule the simulator does not model): every JSON string in the request body equal to
- * "from" is read as "to" before the handler runs.
+ * "status": 500, "headers": {...}, "body": "...", "content_type": "...", "delay_ms": 0, "from":
+ * "...", "to": "...", "repeat": 1, "trickle_ms": 0}. These are the exceptions the state cannot
+ * produce; everything else comes from the state. "rewrite" stands for Canvas storing a value in
+ * another form than it was sent (a rule the simulator does not model): every JSON string in the
+ * request body equal to "from" is read as "to" before the handler runs. The hostile server of issue
+ * 17: "repeat" N makes a respond body the body string N times (huge bodies, deeply nested JSON; at
+ * most 256 MiB), and "trickle_ms" sends it one byte every N ms (a slow-loris answer; a connection
+ * thread sleeps).
  */
 #include <fnmatch.h>
 #include <stdio.h>
@@ -120,8 +123,18 @@ static int script_add(struct sim *s, const cJSON *o, char *err, size_t errlen)
 	v = cJSON_GetObjectItemCaseSensitive(o, "status");
 	sc->hit.status = cJSON_IsNumber(v) ? v->valueint : 200;
 	v = cJSON_GetObjectItemCaseSensitive(o, "body");
-	if (cJSON_IsString(v))
-		sc->hit.body = xstrdup(v->valuestring);
+	if (cJSON_IsString(v)) {
+		const cJSON *rep = cJSON_GetObjectItemCaseSensitive(o, "repeat");
+		size_t len = strlen(v->valuestring), n = cJSON_IsNumber(rep) && rep->valuedouble >= 1 ?
+			(size_t)rep->valuedouble : 1, i;
+
+		if (len && n > ((size_t)256 << 20) / len)
+			n = ((size_t)256 << 20) / len;   /* the cap the header comment promises */
+		sc->hit.body = xmalloc(len * n + 1);
+		for (i = 0; i < n; i++)
+			memcpy(sc->hit.body + i * len, v->valuestring, len);
+		sc->hit.body[len * n] = '\0';
+	}
 	else if (v && !cJSON_IsNull(v))
 		sc->hit.body = cJSON_PrintUnformatted(v);   /* a JSON body given as JSON */
 	if (sim_str(o, "content_type"))
@@ -131,6 +144,8 @@ static int script_add(struct sim *s, const cJSON *o, char *err, size_t errlen)
 		sc->hit.headers = cJSON_Duplicate(v, 1);
 	v = cJSON_GetObjectItemCaseSensitive(o, "delay_ms");
 	sc->hit.delay_ms = cJSON_IsNumber(v) ? v->valueint : 0;
+	v = cJSON_GetObjectItemCaseSensitive(o, "trickle_ms");
+	sc->hit.trickle_ms = cJSON_IsNumber(v) && v->valueint > 0 ? v->valueint : 0;
 	for (tail = &s->scripts; *tail; tail = &(*tail)->next)
 		;
 	*tail = sc;

@@ -521,6 +521,7 @@ static int handle_api(struct ctx *x, struct sim_resp *rs, const char **route)
 			       hit.body ? hit.body : "");
 		if (hit.content_type)
 			sim_reply_header(rs, "Content-Type", hit.content_type);
+		rs->trickle_ms = hit.trickle_ms;
 		cJSON_ArrayForEach(h, hit.headers)
 			if (cJSON_IsString(h))
 				sim_reply_header(rs, h->string, h->valuestring);
@@ -637,13 +638,54 @@ static void on_completed(void *cls, struct MHD_Connection *c, void **con_cls, en
 	*con_cls = NULL;
 }
 
+/* A slow-loris answer (script "trickle_ms"): the body, one byte per call, sleeping before each. */
+struct trickle {
+	char *body;
+	size_t len;
+	int ms;
+};
+
+static ssize_t trickle_read(void *cls, uint64_t pos, char *out, size_t max)
+{
+	struct trickle *t = cls;
+
+	if (pos >= t->len)
+		return MHD_CONTENT_READER_END_OF_STREAM;
+	if (!max)
+		return 0;
+	sleep_ms(t->ms);
+	out[0] = t->body[pos];
+	return 1;
+}
+
+static void trickle_free(void *cls)
+{
+	struct trickle *t = cls;
+
+	free(t->body);
+	free(t);
+}
+
 static enum MHD_Result queue(struct MHD_Connection *c, struct sim_resp *rs)
 {
 	struct MHD_Response *r;
 	enum MHD_Result ret;
 	int i;
 
-	r = MHD_create_response_from_buffer(rs->body_len, rs->body ? rs->body : (char *)"", MHD_RESPMEM_MUST_COPY);
+	if (rs->trickle_ms > 0) {
+		struct trickle *t = xcalloc(1, sizeof(*t));
+
+		t->len = rs->body_len;
+		t->body = xmalloc(t->len + 1);
+		memcpy(t->body, rs->body ? rs->body : "", t->len);
+		t->ms = rs->trickle_ms;
+		r = MHD_create_response_from_callback(t->len, 1, trickle_read, t, trickle_free);
+		if (!r)
+			trickle_free(t);
+	} else {
+		r = MHD_create_response_from_buffer(rs->body_len, rs->body ? rs->body : (char *)"",
+						    MHD_RESPMEM_MUST_COPY);
+	}
 	if (!r)
 		return MHD_NO;
 	if (rs->content_type && *rs->content_type)

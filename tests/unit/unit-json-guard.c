@@ -45,6 +45,18 @@ static void test_nul(void **state)
 	}
 }
 
+static void test_utf8(void **state)
+{
+	(void)state;
+	text("[{\"id\":1,\"title\":\"caf\xc3\xa9 \xe2\x80\xae \xf0\x9f\x98\x80\"}]", NULL);
+	text("[{\"id\":1,\"title\":\"a\xff\"}]", "(0xff at byte 19, object id 1, field 'title')");
+	text("[{\"id\":2,\"t\":\"\xc0\xaf\"}]", "object id 2, field 't'");          /* overlong '/' */
+	text("[{\"id\":3,\"t\":\"\xed\xa0\x80\"}]", "object id 3, field 't'");      /* a surrogate */
+	text("[{\"id\":4,\"t\":\"\xf4\x90\x80\x80\"}]", "object id 4");           /* above U+10FFFF */
+	text("{\"k\xfe\":1}", "a field name");
+	text("[]\xe2\x80", "outside a string");                                     /* cut short */
+}
+
 static void ids(const char *json, const char *want)
 {
 	struct err err = ERR_INIT;
@@ -72,6 +84,10 @@ static void test_ids(void **state)
 	ids("[{\"id\":51002.5}]", "'id' 51002.5, which is not a whole number");
 	ids("[{\"id\":1,\"overrides\":[{\"assignment_id\":1e300}]}]", "'assignment_id' 1.0000000000000001e+300");
 	ids("[{\"id\":9007199254740993}]", "not an id a number can hold exactly");
+	ids("[{\"id\":1,\"due_at\":null,\"lock_at\":\"2025-01-01T00:00:00Z\",\"at\":5}]", NULL);
+	ids("[{\"id\":1,\"due_at\":1738990799}]", "'due_at' as a number, not a date or null");
+	ids("[{\"id\":1,\"overrides\":[{\"unlock_at\":true}]}]", "'unlock_at' as true or false");
+	ids("{\"errors\":{\"due_at\":[{\"message\":\"in a closed grading period\"}]}}", NULL);
 }
 
 static void unique(const char *json, const char *want)
@@ -117,6 +133,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_nul),
+		cmocka_unit_test(test_utf8),
 		cmocka_unit_test(test_ids),
 		cmocka_unit_test(test_unique),
 		cmocka_unit_test(test_course),
