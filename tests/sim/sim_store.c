@@ -252,7 +252,8 @@ static cJSON *find_course_num(struct sim *s, cJSON *courses, int64_t v)
 	cJSON *c;
 
 	if (ix->gen != s->state_gen || !ix->cap) {
-		memset(ix->courses, 0, ix->cap * sizeof(*ix->courses));
+		if (ix->cap)
+			memset(ix->courses, 0, ix->cap * sizeof(*ix->courses));
 		ix->n = 0;
 		ix->gen = s->state_gen;
 		cJSON_ArrayForEach(c, courses)
