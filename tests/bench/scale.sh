@@ -29,7 +29,8 @@
 #
 # The machine is shared: wall time is noisy, CPU time and RSS much less so; BENCHMARKS.md says
 # which figure bounds what. Environment: BUILD (build), BENCH_SCALE_SIZES ("200 2000 10000"),
-# BENCH_SCALE_KEEP=1 keeps the work directory.
+# BENCH_SCALE_BUCKET (2000; 0: none), BENCH_SCALE_ROWS (a rows.jsonl of an earlier run to add to),
+# BENCH_SCALE_KEEP=1 keeps the work directory (its rows.jsonl holds one line per run).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 BUILD=${BUILD:-build}
@@ -108,7 +109,8 @@ measure() {
 		>>"$dir/rows.jsonl"
 }
 
-: >"$dir/rows.jsonl"
+# BENCH_SCALE_ROWS=FILE: start from the rows of an earlier run (to add sizes to it)
+if [ -n "${BENCH_SCALE_ROWS:-}" ]; then cp "$BENCH_SCALE_ROWS" "$dir/rows.jsonl"; else : >"$dir/rows.jsonl"; fi
 cpus=$(getconf _NPROCESSORS_ONLN 2>/dev/null || echo '?')
 echo "scale benchmark: plan and apply of shift_dates {days: 140} + replace_text (pages) over N courses"
 echo "(gen-seed.sh: 10 assignments, 3 pages, 3 modules a course), canvas-sim --throttle off, no latency"
