@@ -17,6 +17,7 @@
 #include <string.h>
 
 #include "plan.h"
+#include "snapindex.h"
 #include "xalloc.h"
 
 static const cJSON *get(const cJSON *o, const char *k)
@@ -24,27 +25,12 @@ static const cJSON *get(const cJSON *o, const char *k)
 	return cJSON_GetObjectItemCaseSensitive(o, k);
 }
 
-static int same_id(const cJSON *v, const char *id)
-{
-	if (cJSON_IsNumber(v))
-		return (int64_t)v->valuedouble == strtoll(id, NULL, 10);
-	return cJSON_IsString(v) && !strcmp(v->valuestring, id);
-}
-
-static const cJSON *find_id(const cJSON *arr, const char *id)
-{
-	const cJSON *o;
-
-	cJSON_ArrayForEach(o, arr)
-		if (same_id(get(o, "id"), id))
-			return o;
-	return NULL;
-}
-
 void plan_shows_mark(struct plan *p, const cJSON *snapshot)
 {
+	struct snapindex ix;
 	size_t i;
 
+	snapindex_build(&ix, snapshot);   /* not a scan per change (issue 18) */
 	for (i = 0; i < p->nchanges; i++) {
 		struct plan_change *c = &p->changes[i];
 		const char *aid = c->kind == RES_ASSIGNMENT ? c->id :
@@ -53,7 +39,7 @@ void plan_shows_mark(struct plan *p, const cJSON *snapshot)
 
 		if (!aid)
 			continue;
-		a = find_id(get(find_id(get(snapshot, "courses"), c->course_id), "assignments"), aid);
+		a = snapindex_assignment(&ix, c->course_id, aid);
 		if (cJSON_IsTrue(get(a, "is_quiz_lti_assignment"))) {
 			free(c->shows_as);
 			c->shows_as = xstrdup("quiz");
@@ -62,4 +48,5 @@ void plan_shows_mark(struct plan *p, const cJSON *snapshot)
 			c->shows_as = xstrdup("discussion_topic");
 		}
 	}
+	snapindex_release(&ix);
 }

@@ -12,6 +12,9 @@
 # and tests/bench/plan-dates.sh (a shift_dates step over 100,000 dates; BENCH_DATES=0 skips it)
 # and tests/bench/apply.sh (a rollover of 20 courses x 150 dated objects at 50 ms latency, default
 # concurrency vs one request at a time; BENCH_APPLY=0 skips it).
+# Last, tests/bench/scale.sh (issue 18: plan and apply over 200, 2,000 and 10,000 courses, the
+# default bucket's pacing, the 4-course rollover's requests against their minimum; BENCH_SCALE=0
+# skips it) prints the table of figures beside their bounds and writes tests/bench/results.json.
 #
 # Environment (all optional):
 #   BUILD=build               build directory
@@ -124,4 +127,11 @@ fi
 if [ "${BENCH_APPLY:-1}" != 0 ]; then
 	echo
 	BUILD="$BUILD" bash tests/bench/apply.sh
+fi
+
+# The scale benchmark (issue 18): the table of figures beside their bounds, and
+# tests/bench/results.json (tests/bench/scale.sh; BENCH_SCALE=0 skips it). BENCHMARKS.md explains it.
+if [ "${BENCH_SCALE:-1}" != 0 ]; then
+	echo
+	BUILD="$BUILD" bash tests/bench/scale.sh tests/bench/results.json
 fi

@@ -153,6 +153,13 @@ struct sim {
 	int inflight, max_inflight;  /* API requests being served now, and the most seen */
 	unsigned rng;                /* rand_r state, seeded by --random-seed */
 	int port;
+	unsigned state_gen;          /* bumped whenever `state` is replaced (reset, an `ignore` script) */
+	struct sim_course_ix {       /* courses by numeric id, a cache (sim_store.c: sim_find_course) */
+		unsigned gen;            /* the state_gen it was built for; 0: never built */
+		size_t cap, n;           /* cap: a power of two */
+		int64_t *ids;
+		cJSON **courses;
+	} course_ix;
 };
 
 /* ---------------------------------------------------------------- replies (sim_reply.c) */

@@ -465,6 +465,7 @@ static void dispatch(struct ctx *x, struct sim_req *rq, struct sim_kv *bkv, size
 	if (saved) {
 		cJSON_Delete(s->state);
 		s->state = saved;
+		s->state_gen++;
 		rq->course = NULL;
 	}
 }

@@ -273,6 +273,7 @@ void sim_reset(struct sim *s)
 
 	cJSON_Delete(s->state);
 	s->state = cJSON_Duplicate(s->seed, 1);
+	s->state_gen++;
 	cJSON_Delete(s->progress);
 	s->progress = cJSON_CreateArray();
 	cJSON_Delete(s->notifications);
