@@ -40,6 +40,8 @@ struct http;
 struct http_opts {
 	const char *base_url;      /* "https://canvas.example.edu" (no trailing slash, no /api/v1) */
 	const char *token;         /* borrowed; never printed */
+	const char *cacert;        /* NULL, or a PEM file of CA certificates to trust instead of the
+				      system's (--cacert, a private CA); verification itself is never off */
 	int insecure_http;         /* allow http:// to a non-loopback host */
 	int max_window;            /* --concurrency: most requests in flight (default 8) */
 	long connect_timeout_ms;   /* default 10 s */

@@ -62,6 +62,7 @@ int canvas_new(struct canvas **out, const struct config *cfg, struct err *err)
 	o.base_url = cfg->base_url;
 	o.token = cfg->token;
 	o.insecure_http = cfg->insecure_http;
+	o.cacert = cfg->cacert;
 	o.max_window = cfg->concurrency;
 	o.timeout_ms = cfg->timeout_ms;
 	o.connect_timeout_ms = cfg->connect_timeout_ms;

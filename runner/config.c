@@ -87,7 +87,7 @@ int config_parse_option(struct config *cfg, int argc, char **argv, int *i, struc
 	}
 	if (strcmp(a, "--url") && strcmp(a, "--token-file") && strcmp(a, "--profile") &&
 	    strcmp(a, "--concurrency") && strcmp(a, "--timeout") && strcmp(a, "--connect-timeout") &&
-	    strcmp(a, "--max-response-mb"))
+	    strcmp(a, "--max-response-mb") && strcmp(a, "--cacert"))
 		return 0;
 	if (need_value(argc, argv, *i, err))
 		return err->code;
@@ -98,6 +98,8 @@ int config_parse_option(struct config *cfg, int argc, char **argv, int *i, struc
 		cfg->token_file = argv[*i];
 	} else if (!strcmp(a, "--profile")) {
 		cfg->profile_opt = argv[*i];
+	} else if (!strcmp(a, "--cacert")) {
+		cfg->cacert_opt = argv[*i];
 	} else if (!strcmp(a, "--concurrency")) {
 		if (parse_long(a, argv[*i], 1, 64, &n, err))
 			return err->code;
@@ -284,6 +286,34 @@ static int profile_token(struct config *cfg, const struct profile *pr, int url_f
 	return rc;
 }
 
+/* cfg->cacert: --cacert, else the profile's cacert; checked to be a readable file now, so that a
+ * typo is an error naming the file rather than curl's "problem with the SSL CA cert". */
+static int resolve_cacert(struct config *cfg, const struct profile *pr, struct err *err)
+{
+	const char *path = cfg->cacert_opt, *from = "--cacert";
+	struct stat st;
+	int fd;
+
+	if (!path || !*path) {
+		path = pr ? pr->cacert : NULL;
+		from = "the profile's cacert";
+	}
+	if (!path)
+		return 0;
+	fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
+	if (fd < 0)
+		return err_set(err, ERR_USAGE, "cannot read the CA certificates '%s' (%s): %s", path, from,
+			       strerror(errno));
+	if (fstat(fd, &st) || !S_ISREG(st.st_mode)) {
+		close(fd);
+		return err_set(err, ERR_USAGE, "the CA certificates '%s' (%s) are not a regular file", path, from);
+	}
+	close(fd);
+	cfg->cacert = xstrdup(path);
+	verbosef("trusting the CA certificates in %s (%s)", path, from);
+	return 0;
+}
+
 int config_resolve(struct config *cfg, const char *recipe_url, const char *recipe_name, struct err *err)
 {
 	struct profiles *pf = NULL;
@@ -318,6 +348,8 @@ int config_resolve(struct config *cfg, const char *recipe_url, const char *recip
 		rc = err->code;
 		goto done;
 	}
+	if ((rc = resolve_cacert(cfg, pr, err)))
+		goto done;
 	if (cfg->token_file) {
 		char *label = xasprintf("token file '%s'", cfg->token_file);
 
@@ -373,5 +405,7 @@ void config_release(struct config *cfg)
 	free(cfg->token_source);
 	free(cfg->profile);
 	free(cfg->url_source);
+	free(cfg->cacert);
+	cfg->cacert = NULL;
 	cfg->token = cfg->base_url = cfg->user_agent = cfg->token_source = cfg->profile = cfg->url_source = NULL;
 }

@@ -42,6 +42,12 @@
  * are abandoned (removed from the multi handle, done() with no status and an error), which leaves
  * their changes "in doubt" for resume. A person pressing Ctrl-C waits seconds, not a --timeout.
  *
+ * TLS: CURLOPT_SSL_VERIFYPEER and CURLOPT_SSL_VERIFYHOST are set on every request and no option
+ * clears them; --cacert FILE (opts.cacert, CURLOPT_CAINFO) trusts a private CA instead of the system
+ * store. A certificate that fails the check ends the request at once (no retries) with a message
+ * that names the Canvas and --cacert: nothing, the token included, was sent (curl sends the request
+ * only after the handshake).
+ *
  * Token rule: the Authorization header is attached only to URLs whose scheme, host and port equal
  * the base URL's, checked for every request (a Link header is input from the network too).
  * CURLOPT_VERBOSE is never set: our own -v lines carry the redacted URL only.
@@ -615,6 +621,13 @@ static int start(struct http *h, struct http_req *r)
 #if LIBCURL_VERSION_NUM >= 0x075500
 	curl_easy_setopt(e, CURLOPT_PROTOCOLS_STR, "http,https");
 #endif
+	/* TLS: the peer's certificate chain and its name are always verified (libcurl's defaults, set
+	 * anyway so that no curl_easy_reset or build default can change them); --cacert replaces the
+	 * system's CA store, it never disables the check */
+	curl_easy_setopt(e, CURLOPT_SSL_VERIFYPEER, 1L);
+	curl_easy_setopt(e, CURLOPT_SSL_VERIFYHOST, 2L);
+	if (h->o.cacert)
+		curl_easy_setopt(e, CURLOPT_CAINFO, h->o.cacert);
 	if (!strcmp(r->method, "GET")) {
 		curl_easy_setopt(e, CURLOPT_HTTPGET, 1L);
 	} else {
@@ -720,6 +733,14 @@ static void log_attempt(const struct http_req *r, double ms)
 	free(u);
 }
 
+/* A failure of the TLS handshake's checks: an untrusted or expired certificate, a wrong name, an
+ * unreadable --cacert. */
+static int tls_refused(CURLcode rc)
+{
+	return rc == CURLE_PEER_FAILED_VERIFICATION || rc == CURLE_SSL_CACERT_BADFILE ||
+	       rc == CURLE_SSL_CERTPROBLEM || rc == CURLE_SSL_ISSUER_ERROR;
+}
+
 static int may_retry(const struct http_req *r)
 {
 	return strcmp(r->method, "POST") || (r->flags & HTTP_RETRY_SAFE);
@@ -746,6 +767,12 @@ static void completed(struct http *h, CURL *e, CURLcode rc)
 		if (rc == CURLE_WRITE_ERROR && r->too_big) {
 			err_set(&r->err, ERR_IO, "the response to %s %s is larger than %zu MiB; refusing it",
 				r->method, u, h->o.max_body >> 20);
+		} else if (tls_refused(rc)) {
+			/* not retried: the certificate will not change in a second */
+			err_set(&r->err, ERR_IO, "the TLS certificate of %s is not trusted (%s); nothing was sent. "
+				"If the server uses a private certificate authority, give its certificate with "
+				"--cacert FILE (or the profile's cacert)", h->base,
+				r->errbuf[0] ? r->errbuf : curl_easy_strerror(rc));
 		} else if (!(refused && !h->ever_answered) && may_retry(r) && r->attempts <= h->o.max_retries &&
 			   !h->stopped) {
 			requeue(h, r, r->attempts);

@@ -19,7 +19,7 @@ if [ ! -e /usr/include/cmark-gfm-core-extensions.h ]; then
 	echo "make deps: cmark-gfm-core-extensions.h not found (Debian package libcmark-gfm-extensions-dev)"
 	need="$need libcmark-gfm-extensions-dev"
 fi
-for entry in curl:curl jq:jq; do
+for entry in curl:curl jq:jq openssl:openssl; do
 	cmd=${entry%%:*}; pkg=${entry#*:}
 	if ! command -v "$cmd" >/dev/null 2>&1; then
 		echo "make deps: $cmd not found (Debian package $pkg; the end-to-end tests use it)"
