@@ -68,6 +68,12 @@ struct config {
 	"   --connect-timeout S  time limit to connect (default 10)\n"                                \
 	"   --max-response-mb N  refuse responses larger than N MiB (default 64)\n"
 
+/* Before a token is read: no core dump (RLIMIT_CORE 0) and not dumpable (PR_SET_DUMPABLE 0: no
+ * core, no ptrace or /proc/PID/mem by other processes of the user), until the process ends.
+ * config_resolve calls it; so does main when CANVAS_API_TOKEN is set. At -v it logs the limit and
+ * the dumpable flag as the kernel reports them. */
+void config_protect_process(void);
+
 int config_parse_option(struct config *cfg, int argc, char **argv, int *i, struct err *err);
 /* recipe_url: the recipe's canvas.url or NULL; recipe_name: unused (the User-Agent was
  * "coursectl/VERSION (+RECIPE)" until issue 17; it never names a local file now). */

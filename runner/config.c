@@ -21,7 +21,11 @@
  * empty token, or one with spaces or control characters inside, is an error (exit 3) that says
  * so, without the token. The
  * token is kept in one malloced string and wiped (explicit_bzero, which the compiler may not drop
- * as a dead store) before it is freed; so is every buffer that held it. token_source and
+ * as a dead store) before it is freed; so is every buffer that held it. Before any token is read,
+ * config_protect_process turns core dumps off (RLIMIT_CORE 0) and makes the process non-dumpable
+ * (PR_SET_DUMPABLE 0), so a crash leaves no core with the token in it and other processes of the
+ * user cannot read our memory through /proc or ptrace; both stay so until the process ends
+ * (restoring them after config_release would gain nothing: the run is over by then). token_source and
  * url_source say where each came from (auth check prints them; -v logs them), never the token.
  */
 #include "config.h"
@@ -31,6 +35,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/prctl.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <fcntl.h>
 #include <unistd.h>
@@ -286,6 +292,22 @@ static int profile_token(struct config *cfg, const struct profile *pr, int url_f
 	return rc;
 }
 
+void config_protect_process(void)
+{
+	struct rlimit rl = { 0, 0 };
+
+	/* failures are not fatal: both only narrow who can see memory that is ours anyway */
+	if (setrlimit(RLIMIT_CORE, &rl))
+		verbosef("cannot disable core dumps: %s", strerror(errno));
+	if (prctl(PR_SET_DUMPABLE, 0L, 0L, 0L, 0L))
+		verbosef("cannot make the process non-dumpable: %s", strerror(errno));
+	/* what the kernel now says, read back (the kernel shows no Dumpable in /proc/PID/status; tests
+	 * read this line) */
+	if (msg_get_level() >= MSG_VERBOSE && !getrlimit(RLIMIT_CORE, &rl))
+		verbosef("token in memory: core size limit %ld, dumpable %d", (long)rl.rlim_cur,
+			 prctl(PR_GET_DUMPABLE, 0L, 0L, 0L, 0L));
+}
+
 /* cfg->cacert: --cacert, else the profile's cacert; checked to be a readable file now, so that a
  * typo is an error naming the file rather than curl's "problem with the SSL CA cert". */
 static int resolve_cacert(struct config *cfg, const struct profile *pr, struct err *err)
@@ -321,6 +343,7 @@ int config_resolve(struct config *cfg, const char *recipe_url, const char *recip
 	const char *url = NULL, *env;
 	int from_profile = 0, rc = 0;
 
+	config_protect_process();
 	if (select_profile(cfg, &pf, &pr, err)) {
 		rc = err->code;
 		goto done;

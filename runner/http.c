@@ -50,7 +50,9 @@
  *
  * Token rule: the Authorization header is attached only to URLs whose scheme, host and port equal
  * the base URL's, checked for every request (a Link header is input from the network too).
- * CURLOPT_VERBOSE is never set: our own -v lines carry the redacted URL only.
+ * CURLOPT_VERBOSE is never set: our own -v lines carry the redacted URL only. The header and each
+ * request's copy of it in its header list are wiped (explicit_bzero) before they are freed; the
+ * copies libcurl makes inside its own request buffers are out of our reach.
  */
 #include "http.h"
 
@@ -322,6 +324,16 @@ static void clear_results(struct http_req *r)
 	err_clear(&r->err);
 }
 
+/* Frees a request's header list, wiping each entry first: one is "Authorization: Bearer TOKEN". */
+static void free_headers(struct curl_slist *hd)
+{
+	struct curl_slist *p;
+
+	for (p = hd; p; p = p->next)
+		explicit_bzero(p->data, strlen(p->data));
+	curl_slist_free_all(hd);
+}
+
 void http_req_free(struct http_req *r)
 {
 	if (!r)
@@ -330,7 +342,7 @@ void http_req_free(struct http_req *r)
 	buf_release(&r->resp);
 	if (r->easy)
 		curl_easy_cleanup(r->easy);
-	curl_slist_free_all(r->headers);
+	free_headers(r->headers);
 	free(r->method);
 	free(r->url);
 	free(r->body);
@@ -415,7 +427,7 @@ void http_free(struct http *h)
 	if (h->multi)
 		curl_multi_cleanup(h->multi);
 	if (h->auth_header) {
-		memset(h->auth_header, 0, strlen(h->auth_header));
+		explicit_bzero(h->auth_header, strlen(h->auth_header));
 		free(h->auth_header);
 	}
 	free(h->user_agent);
@@ -590,7 +602,7 @@ static int start(struct http *h, struct http_req *r)
 	}
 	curl_easy_reset(e);
 	r->easy = e;
-	curl_slist_free_all(r->headers);
+	free_headers(r->headers);
 	if (h->auth_header)
 		hd = curl_slist_append(hd, h->auth_header);
 	hd = curl_slist_append(hd, "Accept: application/json");
