@@ -216,7 +216,7 @@ int http_same_origin(const struct http *h, const char *url)
 	return same ? 0 : -1;
 }
 
-char *http_redact_url(const char *url)
+static char *redact_query(const char *url)
 {
 	const char *q = strchr(url, '?');
 	struct buf b = BUF_INIT;
@@ -242,6 +242,25 @@ char *http_redact_url(const char *url)
 			p++;
 	}
 	return buf_detach(&b, NULL);
+}
+
+/* Also the token hint in ".../users/self/tokens/HINT" (runner/token_info.c): its first 5 characters
+ * are no log's business either. */
+char *http_redact_url(const char *url)
+{
+	const char *t = strstr(url, "/users/self/tokens/"), *q = strchr(url, '?');
+	struct buf b = BUF_INIT;
+	char *out;
+
+	if (!t || (q && t > q))
+		return redact_query(url);
+	t += strlen("/users/self/tokens/");
+	buf_add(&b, url, (size_t)(t - url));
+	buf_puts(&b, "[hint]");
+	buf_puts(&b, t + strcspn(t, "/?#"));
+	out = redact_query(buf_str(&b));
+	buf_release(&b);
+	return out;
 }
 
 /* The URL of rel="next" in a Link header value, malloced, or NULL. Entries are "<url>; rel=\"x\""
