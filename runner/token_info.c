@@ -69,7 +69,7 @@ void token_info_request(struct canvas *cv, struct token_info *ti)
 	char path[64];
 
 	if (!*hint) {
-		ti->why = xstrdup("the token's first characters cannot be sent as its hint");
+		ti->why = xstrdup("the token has no 5-character hint Canvas could find it by");
 		return;
 	}
 	snprintf(path, sizeof(path), "/api/v1/users/self/tokens/%s", hint);

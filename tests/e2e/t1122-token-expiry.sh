@@ -52,7 +52,7 @@ test_auth_check_shows_purpose_and_expiry() {
 	expect_match $'\npurpose  laptop\nexpires  never$' "$(cat "$LOGDIR/never")" "never: text"
 	as "$ODDHINT" odd auth check
 	expect_eq 0 "$RC" "odd hint: exit code ($(cat "$LOGDIR/odd.err"))"
-	expect_match $'\nexpires  unknown \\(the token.s first characters cannot be sent as its hint\\)' \
+	expect_match $'\nexpires  unknown \\(the token has no 5-character hint Canvas could find it by\\)' \
 		"$(cat "$LOGDIR/odd")" "odd hint: text"
 }
 
