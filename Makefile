@@ -5,7 +5,10 @@
 #   make test     unit tests (cmocka) + end-to-end suite; ends with "N passed, N failed"
 #   make asan     the same suite built with -fsanitize=address,undefined (in build/asan/)
 #   make demo     the main job on the bundled simulator
-#   make check    style checks + test
+#   make check    make test, then the source rules (tests/checksrc.sh), cppcheck over runner/ and
+#                 tests/sim, and the unit tests under valgrind (tests/static/run.sh says which checks)
+#   make tidy     clang-tidy over runner/ and tests/sim (tests/static/run.sh; not yet clean, so not
+#                 part of make check)
 #   make fuzz     every libFuzzer target (clang; tests/fuzz) for FUZZ_SECONDS each, in build/fuzz/
 #   make install  coursectl, its man page and its bash/zsh completions under PREFIX; make uninstall
 #
@@ -65,7 +68,7 @@ endif
 
 .SECONDARY:
 
-.PHONY: all deps test unit e2e asan demo check clean bench fuzz build-all build-fuzz run-test run-unit run-e2e
+.PHONY: all deps test unit e2e asan demo check tidy run-check clean bench fuzz build-all build-fuzz run-test run-unit run-e2e
 .PHONY: install uninstall
 
 # The public targets run `deps` first and then re-enter make, so that the pkg-config flags above
@@ -212,8 +215,15 @@ uninstall:
 	rm -f $(DESTDIR)$(BINDIR)/coursectl $(DESTDIR)$(MAN1DIR)/coursectl.1 \
 		$(DESTDIR)$(BASHCOMPDIR)/coursectl $(DESTDIR)$(ZSHCOMPDIR)/_coursectl
 
-check: test
+check: deps
+	@$(SUBMAKE) run-check
+
+run-check: run-test
 	@sh tests/checksrc.sh
+	@BUILD=$(BUILD) sh tests/static/run.sh cppcheck valgrind
+
+tidy: deps
+	@sh tests/static/run.sh tidy
 
 clean:
 	rm -rf build

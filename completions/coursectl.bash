@@ -10,7 +10,7 @@
 # to know which options take which kind of value).
 
 # The options of every command that talks to Canvas (include/config.h CONFIG_OPTIONS_HELP).
-_coursectl_canvas_opts='--url --token-file --profile --insecure-http --concurrency --timeout
+_coursectl_canvas_opts='--url --token-file --profile --insecure-http --cacert --concurrency --timeout
 	--connect-timeout --max-response-mb --verbose --quiet'
 
 # _coursectl_files WORD EXT... -- directories, and files ending in .EXT, that start with WORD.

@@ -63,6 +63,9 @@ void canvas_send_later(struct canvas *cv, double delay_s, const char *method, co
 		       unsigned flags, const char *what, canvas_send_cb cb, void *ud);
 
 struct http *canvas_http(struct canvas *cv);
+/* The token's hint for the Access Tokens API (its first 5 characters, runner/token_info.c), or ""
+ * when the token is shorter or they would need percent-encoding in a path. */
+const char *canvas_token_hint(const struct canvas *cv);
 const char *canvas_base_url(const struct canvas *cv);
 
 /* Whether two Canvas base URLs name the same Canvas: equal but for trailing slashes; NULL is never

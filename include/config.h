@@ -15,6 +15,9 @@
  * read (a group- or world-readable file is refused with a message that says chmod 600), or the
  * output of a profile's token_command (include/tokencmd.h).
  *
+ * TLS: certificates are always verified; --cacert FILE, else the profile's cacert, names the CA
+ * certificates (PEM) to trust instead of the system's, for a Canvas behind a private CA.
+ *
  * The profile (include/profile.h) is --profile NAME, else COURSECTL_PROFILE, else the config file's
  * default_profile; with none, there is no profile. Flags beat the environment, which beats the
  * profile, which beats the recipe -- for the URL and the token separately. One exception guards the
@@ -45,9 +48,11 @@ struct config {
 	const char *profile_opt;  /* --profile (borrowed) */
 	char *profile;            /* the profile in use, or NULL (malloced) */
 	char *url_source;         /* where the URL came from: "--url", "CANVAS_BASE_URL", ... (malloced) */
+	const char *cacert_opt;   /* --cacert (borrowed) */
+	char *cacert;             /* resolved: --cacert, else the profile's cacert, else NULL (malloced) */
 };
 
-#define CONFIG_INIT { NULL, NULL, 0, 0, 0, 0, 0, NULL, NULL, NULL, NULL, NULL, NULL, NULL }
+#define CONFIG_INIT { NULL, NULL, 0, 0, 0, 0, 0, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL }
 
 /* The options every Canvas-facing command accepts, for its usage text. */
 #define CONFIG_OPTIONS_HELP                                                                       \
@@ -57,10 +62,17 @@ struct config {
 	"   --token-file FILE    read the token from FILE (mode 600); else CANVAS_API_TOKEN\n"        \
 	"   --profile NAME       a profile of ~/.config/coursectl/config.yaml (else COURSECTL_PROFILE)\n" \
 	"   --insecure-http      allow http:// to a non-loopback host (the token travels in clear)\n" \
+	"   --cacert FILE        trust the CA certificates in FILE (PEM) for https:// (a private CA)\n" \
 	"   --concurrency N      at most N requests in flight (default 8; adapts to the throttle)\n"   \
 	"   --timeout SECONDS    per-request time limit (default 120)\n"                             \
 	"   --connect-timeout S  time limit to connect (default 10)\n"                                \
 	"   --max-response-mb N  refuse responses larger than N MiB (default 64)\n"
+
+/* Before a token is read: no core dump (RLIMIT_CORE 0) and not dumpable (PR_SET_DUMPABLE 0: no
+ * core, no ptrace or /proc/PID/mem by other processes of the user), until the process ends.
+ * config_resolve calls it; so does main when CANVAS_API_TOKEN is set. At -v it logs the limit and
+ * the dumpable flag as the kernel reports them. */
+void config_protect_process(void);
 
 int config_parse_option(struct config *cfg, int argc, char **argv, int *i, struct err *err);
 /* recipe_url: the recipe's canvas.url or NULL; recipe_name: unused (the User-Agent was

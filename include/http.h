@@ -40,6 +40,8 @@ struct http;
 struct http_opts {
 	const char *base_url;      /* "https://canvas.example.edu" (no trailing slash, no /api/v1) */
 	const char *token;         /* borrowed; never printed */
+	const char *cacert;        /* NULL, or a PEM file of CA certificates to trust instead of the
+				      system's (--cacert, a private CA); verification itself is never off */
 	int insecure_http;         /* allow http:// to a non-loopback host */
 	int max_window;            /* --concurrency: most requests in flight (default 8) */
 	long connect_timeout_ms;   /* default 10 s */
@@ -144,7 +146,8 @@ const char *http_base_url(const struct http *h);
 int http_same_origin(const struct http *h, const char *url);
 /* The URL of rel="next" in a Link header value (case-insensitive), malloced, or NULL. */
 char *http_link_next(const char *link_value);
-/* The url without any access_token/api_key parameter, malloced. */
+/* The url without any access_token/api_key parameter, and with "[hint]" for the token hint of a
+ * users/self/tokens/HINT path; malloced. */
 char *http_redact_url(const char *url);
 /* Check and normalise a base URL: strip a trailing "/" and "/api/v1"; require https:// unless the
  * host is loopback or insecure_http is set (then warn). Returns a malloced URL or NULL with err. */

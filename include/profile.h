@@ -16,7 +16,8 @@
  *     sandbox:    {url: https://example.instructure.com, token_command: "pass show canvas/sandbox"}
  * Per profile: url, token_file (`~/` is the home directory; a relative path is relative to the
  * config file's directory), token_command (run by /bin/sh -c; its first line of output is the token),
- * token_command_timeout (seconds, default PROFILE_TIMEOUT_DEFAULT). token_file and token_command
+ * token_command_timeout (seconds, default PROFILE_TIMEOUT_DEFAULT), cacert (a PEM file of CA
+ * certificates to trust for the url, a private CA; its path is read as token_file's). token_file and token_command
  * exclude each other. Every error is "FILE:LINE:COL: message" (ERR_USAGE).
  */
 #ifndef COURSECTL_PROFILE_H
@@ -34,6 +35,7 @@ struct profile {
 	char *url;             /* NULL when absent */
 	char *token_file;      /* NULL when absent; `~/` expanded, made absolute */
 	char *token_command;   /* NULL when absent */
+	char *cacert;          /* NULL when absent; CA certificates (PEM) for https, path as token_file */
 	long timeout_s;        /* token_command_timeout */
 	int line, col;         /* where the profile's name is, for messages */
 };

@@ -41,6 +41,7 @@ struct canvas {
 	struct http *http;
 	struct err fatal;         /* the first error that stopped the run */
 	size_t max_pages;         /* CANVAS_MAX_PAGES, or lower by COURSECTL_MAX_PAGES (tests) */
+	char hint[6];             /* the token's first 5 characters (its Canvas token_hint), or "" */
 };
 
 struct call {
@@ -62,12 +63,21 @@ int canvas_new(struct canvas **out, const struct config *cfg, struct err *err)
 	o.base_url = cfg->base_url;
 	o.token = cfg->token;
 	o.insecure_http = cfg->insecure_http;
+	o.cacert = cfg->cacert;
 	o.max_window = cfg->concurrency;
 	o.timeout_ms = cfg->timeout_ms;
 	o.connect_timeout_ms = cfg->connect_timeout_ms;
 	o.max_body = cfg->max_body;
 	o.user_agent = cfg->user_agent;
 	secret_mask_set(cfg->token);   /* a server echoing it gets it printed masked */
+	if (cfg->token && strlen(cfg->token) >= 5) {
+		size_t i;
+
+		for (i = 0; i < 5 && (isalnum((unsigned char)cfg->token[i]) || strchr("~._-", cfg->token[i])); i++)
+			;
+		if (i == 5)
+			memcpy(cv->hint, cfg->token, 5);
+	}
 	cv->max_pages = CANVAS_MAX_PAGES;
 	if (getenv("COURSECTL_MAX_PAGES")) {   /* only lower: a test of the bound needs no 10,000 pages */
 		char *end;
@@ -89,7 +99,13 @@ void canvas_free(struct canvas *cv)
 	if (!cv)
 		return;
 	http_free(cv->http);
+	explicit_bzero(cv->hint, sizeof(cv->hint));
 	free(cv);
+}
+
+const char *canvas_token_hint(const struct canvas *cv)
+{
+	return cv->hint;
 }
 
 struct http *canvas_http(struct canvas *cv)

@@ -72,6 +72,7 @@
 #include "plan_opts.h"
 #include "recipe.h"
 #include "render.h"
+#include "token_info.h"
 #include "version.h"
 #include "xalloc.h"
 
@@ -379,6 +380,8 @@ int apply_plan(struct canvas *cv, const struct plan *p, const struct apply_opts 
 
 	memset(&res, 0, sizeof(res));
 	plan_summarize(p, &sum);
+	/* before anyone confirms: a token that expires mid-run stops it half-way */
+	token_info_warn_expiry(cv, sum.objects, o->run);
 	if (!o->yes) {
 		if (!isatty(STDIN_FILENO)) {
 			errorf("refusing to %s without --yes: standard input is not a terminal, so nobody can confirm",

@@ -11,6 +11,9 @@
  *   - exit codes: 0 the token works; 3 no token or Canvas rejects it (401 with WWW-Authenticate:
  *     canvas.c's message says how to get a new one; we add where the rejected token came from);
  *     1 any other failure (network, 5xx, a 403 that is about permissions); 64 usage;
+ *   - the token's purpose and expiry come from the Access Tokens API (runner/token_info.c:
+ *     GET /api/v1/users/self/tokens/HINT, TokensController#show); a Canvas that cannot say leaves
+ *     them "unknown" with the reason, and the check still succeeds -- the token works;
  *   - of the user only id and name are printed (the issue's "name and id only"): login ids and
  *     e-mail addresses stay out of CI logs. The name comes from the server, so it goes through
  *     render_put_safe before it reaches a terminal; JSON output escapes it anyway.
@@ -18,6 +21,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include <cjson/cJSON.h>
 
@@ -28,6 +32,7 @@
 #include "exitcode.h"
 #include "msg.h"
 #include "render.h"
+#include "token_info.h"
 #include "xalloc.h"
 
 static void usage(FILE *fp)
@@ -36,8 +41,9 @@ static void usage(FILE *fp)
 	if (fp != stdout)
 		return;
 	fprintf(fp, "\nChecks the Canvas URL and token the other commands would use: asks Canvas who the\n"
-		    "token belongs to and prints the user's name and id, the base URL, and where the URL and\n"
-		    "the token came from (flag, environment, file or profile). The token is never printed.\n\n"
+		    "token belongs to and prints the user's name and id, the base URL, where the URL and the\n"
+		    "token came from (flag, environment, file or profile), and the token's purpose and expiry\n"
+		    "as Canvas records them. The token is never printed.\n\n"
 		    "   --format FORMAT      text (default) or json\n"
 		    CONFIG_OPTIONS_HELP
 		    "\nExit codes: 0 the token works, 1 error, 3 no token or Canvas rejected it, 64 usage.\n");
@@ -74,9 +80,10 @@ static void on_self(struct canvas *cv, cJSON *json, const struct err *err, void 
 	cJSON_Delete(json);
 }
 
-static int print_text(const struct config *cfg, const struct who *w)
+static int print_text(const struct config *cfg, const struct who *w, const struct token_info *ti)
 {
 	struct buf b = BUF_INIT;
+	char when[48];
 	int rc;
 
 	buf_puts(&b, "user     ");
@@ -84,6 +91,25 @@ static int print_text(const struct config *cfg, const struct who *w)
 	buf_printf(&b, " (id %.0f)\n", w->id);
 	buf_printf(&b, "canvas   %s  (from %s)\n", cfg->base_url, cfg->url_source);
 	buf_printf(&b, "token    from %s\n", cfg->token_source);
+	if (ti->known) {
+		buf_puts(&b, "purpose  ");
+		if (ti->purpose)
+			render_put_safe(&b, ti->purpose, strlen(ti->purpose));
+		else
+			buf_puts(&b, "(none)");
+		if (ti->expires_at) {
+			token_info_when(ti->expires, (int64_t)time(NULL), when);
+			buf_puts(&b, "\nexpires  ");
+			render_put_safe(&b, ti->expires_at, strlen(ti->expires_at));
+			buf_printf(&b, " (%s)\n", when);
+		} else {
+			buf_puts(&b, "\nexpires  never\n");
+		}
+	} else {
+		buf_puts(&b, "expires  unknown (");
+		render_put_safe(&b, ti->why, strlen(ti->why));
+		buf_puts(&b, ")\n");
+	}
 	if (cfg->profile)
 		buf_printf(&b, "profile  %s\n", cfg->profile);
 	rc = fputs(buf_str(&b), stdout) == EOF ? -1 : 0;
@@ -91,9 +117,9 @@ static int print_text(const struct config *cfg, const struct who *w)
 	return rc;
 }
 
-static int print_json(const struct config *cfg, const struct who *w)
+static int print_json(const struct config *cfg, const struct who *w, const struct token_info *ti)
 {
-	cJSON *o = cJSON_CreateObject(), *u = cJSON_AddObjectToObject(o, "user");
+	cJSON *o = cJSON_CreateObject(), *u = cJSON_AddObjectToObject(o, "user"), *t;
 	char *s;
 	int rc;
 
@@ -106,6 +132,21 @@ static int print_json(const struct config *cfg, const struct who *w)
 		cJSON_AddStringToObject(o, "profile", cfg->profile);
 	else
 		cJSON_AddNullToObject(o, "profile");
+	/* token: {known, purpose, expires_at, unknown_reason}; null where Canvas did not say */
+	t = cJSON_AddObjectToObject(o, "token");
+	cJSON_AddBoolToObject(t, "known", ti->known);
+	if (ti->purpose)
+		cJSON_AddStringToObject(t, "purpose", ti->purpose);
+	else
+		cJSON_AddNullToObject(t, "purpose");
+	if (ti->expires_at)
+		cJSON_AddStringToObject(t, "expires_at", ti->expires_at);
+	else
+		cJSON_AddNullToObject(t, "expires_at");
+	if (ti->why)
+		cJSON_AddStringToObject(t, "unknown_reason", ti->why);
+	else
+		cJSON_AddNullToObject(t, "unknown_reason");
 	s = cJSON_Print(o);
 	rc = !s || fputs(s, stdout) == EOF || fputc('\n', stdout) == EOF ? -1 : 0;
 	cJSON_free(s);
@@ -119,6 +160,7 @@ int cmd_auth(int argc, char **argv)
 	struct err err = ERR_INIT;
 	struct canvas *cv = NULL;
 	struct who w;
+	struct token_info ti = TOKEN_INFO_INIT;
 	int i, rc, json = 0;
 
 	memset(&w, 0, sizeof(w));
@@ -161,6 +203,7 @@ int cmd_auth(int argc, char **argv)
 	if (config_resolve(&cfg, NULL, NULL, &err) || canvas_new(&cv, &cfg, &err))
 		goto done;
 	canvas_get(cv, "/api/v1/users/self", "the token's user (users/self)", on_self, &w);
+	token_info_request(cv, &ti);
 	if (canvas_run(cv, &err))
 		goto done;
 	if (w.err.code) {
@@ -171,7 +214,9 @@ int cmd_auth(int argc, char **argv)
 		err_set(&err, ERR_GENERIC, "Canvas did not answer users/self");
 		goto done;
 	}
-	if (json ? print_json(&cfg, &w) : print_text(&cfg, &w))
+	if (!ti.known && !ti.why)
+		ti.why = xstrdup("Canvas did not answer");
+	if (json ? print_json(&cfg, &w, &ti) : print_text(&cfg, &w, &ti))
 		err_set(&err, ERR_IO, "cannot write to standard output");
 done:
 	if (err.code) {
@@ -182,6 +227,7 @@ done:
 			usage(stderr);
 	}
 	free(w.name);
+	token_info_release(&ti);
 	canvas_free(cv);
 	config_release(&cfg);
 	return err_exit_code(&err);

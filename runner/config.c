@@ -21,7 +21,11 @@
  * empty token, or one with spaces or control characters inside, is an error (exit 3) that says
  * so, without the token. The
  * token is kept in one malloced string and wiped (explicit_bzero, which the compiler may not drop
- * as a dead store) before it is freed; so is every buffer that held it. token_source and
+ * as a dead store) before it is freed; so is every buffer that held it. Before any token is read,
+ * config_protect_process turns core dumps off (RLIMIT_CORE 0) and makes the process non-dumpable
+ * (PR_SET_DUMPABLE 0), so a crash leaves no core with the token in it and other processes of the
+ * user cannot read our memory through /proc or ptrace; both stay so until the process ends
+ * (restoring them after config_release would gain nothing: the run is over by then). token_source and
  * url_source say where each came from (auth check prints them; -v logs them), never the token.
  */
 #include "config.h"
@@ -31,6 +35,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/prctl.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <fcntl.h>
 #include <unistd.h>
@@ -87,7 +93,7 @@ int config_parse_option(struct config *cfg, int argc, char **argv, int *i, struc
 	}
 	if (strcmp(a, "--url") && strcmp(a, "--token-file") && strcmp(a, "--profile") &&
 	    strcmp(a, "--concurrency") && strcmp(a, "--timeout") && strcmp(a, "--connect-timeout") &&
-	    strcmp(a, "--max-response-mb"))
+	    strcmp(a, "--max-response-mb") && strcmp(a, "--cacert"))
 		return 0;
 	if (need_value(argc, argv, *i, err))
 		return err->code;
@@ -98,6 +104,8 @@ int config_parse_option(struct config *cfg, int argc, char **argv, int *i, struc
 		cfg->token_file = argv[*i];
 	} else if (!strcmp(a, "--profile")) {
 		cfg->profile_opt = argv[*i];
+	} else if (!strcmp(a, "--cacert")) {
+		cfg->cacert_opt = argv[*i];
 	} else if (!strcmp(a, "--concurrency")) {
 		if (parse_long(a, argv[*i], 1, 64, &n, err))
 			return err->code;
@@ -284,6 +292,50 @@ static int profile_token(struct config *cfg, const struct profile *pr, int url_f
 	return rc;
 }
 
+void config_protect_process(void)
+{
+	struct rlimit rl = { 0, 0 };
+
+	/* failures are not fatal: both only narrow who can see memory that is ours anyway */
+	if (setrlimit(RLIMIT_CORE, &rl))
+		verbosef("cannot disable core dumps: %s", strerror(errno));
+	if (prctl(PR_SET_DUMPABLE, 0L, 0L, 0L, 0L))
+		verbosef("cannot make the process non-dumpable: %s", strerror(errno));
+	/* what the kernel now says, read back (the kernel shows no Dumpable in /proc/PID/status; tests
+	 * read this line) */
+	if (msg_get_level() >= MSG_VERBOSE && !getrlimit(RLIMIT_CORE, &rl))
+		verbosef("token in memory: core size limit %ld, dumpable %d", (long)rl.rlim_cur,
+			 prctl(PR_GET_DUMPABLE, 0L, 0L, 0L, 0L));
+}
+
+/* cfg->cacert: --cacert, else the profile's cacert; checked to be a readable file now, so that a
+ * typo is an error naming the file rather than curl's "problem with the SSL CA cert". */
+static int resolve_cacert(struct config *cfg, const struct profile *pr, struct err *err)
+{
+	const char *path = cfg->cacert_opt, *from = "--cacert";
+	struct stat st;
+	int fd;
+
+	if (!path || !*path) {
+		path = pr ? pr->cacert : NULL;
+		from = "the profile's cacert";
+	}
+	if (!path)
+		return 0;
+	fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
+	if (fd < 0)
+		return err_set(err, ERR_USAGE, "cannot read the CA certificates '%s' (%s): %s", path, from,
+			       strerror(errno));
+	if (fstat(fd, &st) || !S_ISREG(st.st_mode)) {
+		close(fd);
+		return err_set(err, ERR_USAGE, "the CA certificates '%s' (%s) are not a regular file", path, from);
+	}
+	close(fd);
+	cfg->cacert = xstrdup(path);
+	verbosef("trusting the CA certificates in %s (%s)", path, from);
+	return 0;
+}
+
 int config_resolve(struct config *cfg, const char *recipe_url, const char *recipe_name, struct err *err)
 {
 	struct profiles *pf = NULL;
@@ -291,6 +343,7 @@ int config_resolve(struct config *cfg, const char *recipe_url, const char *recip
 	const char *url = NULL, *env;
 	int from_profile = 0, rc = 0;
 
+	config_protect_process();
 	if (select_profile(cfg, &pf, &pr, err)) {
 		rc = err->code;
 		goto done;
@@ -318,6 +371,8 @@ int config_resolve(struct config *cfg, const char *recipe_url, const char *recip
 		rc = err->code;
 		goto done;
 	}
+	if ((rc = resolve_cacert(cfg, pr, err)))
+		goto done;
 	if (cfg->token_file) {
 		char *label = xasprintf("token file '%s'", cfg->token_file);
 
@@ -373,5 +428,7 @@ void config_release(struct config *cfg)
 	free(cfg->token_source);
 	free(cfg->profile);
 	free(cfg->url_source);
+	free(cfg->cacert);
+	cfg->cacert = NULL;
 	cfg->token = cfg->base_url = cfg->user_agent = cfg->token_source = cfg->profile = cfg->url_source = NULL;
 }

@@ -54,9 +54,17 @@
  * are abandoned (removed from the multi handle, done() with no status and an error), which leaves
  * their changes "in doubt" for resume. A person pressing Ctrl-C waits seconds, not a --timeout.
  *
+ * TLS: CURLOPT_SSL_VERIFYPEER and CURLOPT_SSL_VERIFYHOST are set on every request and no option
+ * clears them; --cacert FILE (opts.cacert, CURLOPT_CAINFO) trusts a private CA instead of the system
+ * store. A certificate that fails the check ends the request at once (no retries) with a message
+ * that names the Canvas and --cacert: nothing, the token included, was sent (curl sends the request
+ * only after the handshake).
+ *
  * Token rule: the Authorization header is attached only to URLs whose scheme, host and port equal
  * the base URL's, checked for every request (a Link header is input from the network too).
- * CURLOPT_VERBOSE is never set: our own -v lines carry the redacted URL only.
+ * CURLOPT_VERBOSE is never set: our own -v lines carry the redacted URL only. The header and each
+ * request's copy of it in its header list are wiped (explicit_bzero) before they are freed; the
+ * copies libcurl makes inside its own request buffers are out of our reach.
  */
 #include "http.h"
 
@@ -220,7 +228,7 @@ int http_same_origin(const struct http *h, const char *url)
 	return same ? 0 : -1;
 }
 
-char *http_redact_url(const char *url)
+static char *redact_query(const char *url)
 {
 	const char *q = strchr(url, '?');
 	struct buf b = BUF_INIT;
@@ -246,6 +254,25 @@ char *http_redact_url(const char *url)
 			p++;
 	}
 	return buf_detach(&b, NULL);
+}
+
+/* Also the token hint in ".../users/self/tokens/HINT" (runner/token_info.c): its first 5 characters
+ * are no log's business either. */
+char *http_redact_url(const char *url)
+{
+	const char *t = strstr(url, "/users/self/tokens/"), *q = strchr(url, '?');
+	struct buf b = BUF_INIT;
+	char *out;
+
+	if (!t || (q && t > q))
+		return redact_query(url);
+	t += strlen("/users/self/tokens/");
+	buf_add(&b, url, (size_t)(t - url));
+	buf_puts(&b, "[hint]");
+	buf_puts(&b, t + strcspn(t, "/?#"));
+	out = redact_query(buf_str(&b));
+	buf_release(&b);
+	return out;
 }
 
 /* The URL of rel="next" in a Link header value, malloced, or NULL. Entries are "<url>; rel=\"x\""
@@ -328,6 +355,16 @@ static void clear_results(struct http_req *r)
 	err_clear(&r->err);
 }
 
+/* Frees a request's header list, wiping each entry first: one is "Authorization: Bearer TOKEN". */
+static void free_headers(struct curl_slist *hd)
+{
+	struct curl_slist *p;
+
+	for (p = hd; p; p = p->next)
+		explicit_bzero(p->data, strlen(p->data));
+	curl_slist_free_all(hd);
+}
+
 void http_req_free(struct http_req *r)
 {
 	if (!r)
@@ -336,7 +373,7 @@ void http_req_free(struct http_req *r)
 	buf_release(&r->resp);
 	if (r->easy)
 		curl_easy_cleanup(r->easy);
-	curl_slist_free_all(r->headers);
+	free_headers(r->headers);
 	free(r->method);
 	free(r->url);
 	free(r->body);
@@ -429,7 +466,7 @@ void http_free(struct http *h)
 	if (h->multi)
 		curl_multi_cleanup(h->multi);
 	if (h->auth_header) {
-		memset(h->auth_header, 0, strlen(h->auth_header));
+		explicit_bzero(h->auth_header, strlen(h->auth_header));
 		free(h->auth_header);
 	}
 	free(h->user_agent);
@@ -615,7 +652,7 @@ static int start(struct http *h, struct http_req *r)
 	}
 	curl_easy_reset(e);
 	r->easy = e;
-	curl_slist_free_all(r->headers);
+	free_headers(r->headers);
 	if (h->auth_header)
 		hd = curl_slist_append(hd, h->auth_header);
 	hd = curl_slist_append(hd, "Accept: application/json");
@@ -648,6 +685,13 @@ static int start(struct http *h, struct http_req *r)
 #if LIBCURL_VERSION_NUM >= 0x075500
 	curl_easy_setopt(e, CURLOPT_PROTOCOLS_STR, "http,https");
 #endif
+	/* TLS: the peer's certificate chain and its name are always verified (libcurl's defaults, set
+	 * anyway so that no curl_easy_reset or build default can change them); --cacert replaces the
+	 * system's CA store, it never disables the check */
+	curl_easy_setopt(e, CURLOPT_SSL_VERIFYPEER, 1L);
+	curl_easy_setopt(e, CURLOPT_SSL_VERIFYHOST, 2L);
+	if (h->o.cacert)
+		curl_easy_setopt(e, CURLOPT_CAINFO, h->o.cacert);
 	if (!strcmp(r->method, "GET")) {
 		curl_easy_setopt(e, CURLOPT_HTTPGET, 1L);
 	} else {
@@ -753,6 +797,14 @@ static void log_attempt(const struct http_req *r, double ms)
 	free(u);
 }
 
+/* A failure of the TLS handshake's checks: an untrusted or expired certificate, a wrong name, an
+ * unreadable --cacert. */
+static int tls_refused(CURLcode rc)
+{
+	return rc == CURLE_PEER_FAILED_VERIFICATION || rc == CURLE_SSL_CACERT_BADFILE ||
+	       rc == CURLE_SSL_CERTPROBLEM || rc == CURLE_SSL_ISSUER_ERROR;
+}
+
 static int may_retry(const struct http_req *r)
 {
 	return strcmp(r->method, "POST") || (r->flags & HTTP_RETRY_SAFE);
@@ -779,6 +831,12 @@ static void completed(struct http *h, CURL *e, CURLcode rc)
 		if (rc == CURLE_WRITE_ERROR && r->too_big) {
 			err_set(&r->err, ERR_IO, "the response to %s %s is larger than %zu MiB; refusing it",
 				r->method, u, h->o.max_body >> 20);
+		} else if (tls_refused(rc)) {
+			/* not retried: the certificate will not change in a second */
+			err_set(&r->err, ERR_IO, "the TLS certificate of %s is not trusted (%s); nothing was sent. "
+				"If the server uses a private certificate authority, give its certificate with "
+				"--cacert FILE (or the profile's cacert)", h->base,
+				r->errbuf[0] ? r->errbuf : curl_easy_strerror(rc));
 		} else if (!(refused && !h->ever_answered) && may_retry(r) && r->attempts <= h->o.max_retries &&
 			   !h->stopped) {
 			requeue(h, r, r->attempts);

@@ -11,14 +11,18 @@
  * `help COMMAND` finds the command in it (command_help), so a new row is all a command needs to be
  * run, listed and given help.
  *
+ * With CANVAS_API_TOKEN set, core dumps are off from the start (config_protect_process).
+ *
  * At the end, stdout is flushed and checked (git's check of fflush/ferror/fclose): a plan written
  * to a full disk or a closed pipe must not exit 0.
  */
 #include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "cmd.h"
+#include "config.h"
 #include "exitcode.h"
 #include "msg.h"
 #include "recipe.h"
@@ -122,6 +126,10 @@ int main(int argc, char **argv)
 	int i;
 	size_t c;
 
+	/* a token in the environment is in our memory from exec on: no core dump, not dumpable (the
+	 * other token sources are protected when config_resolve reads them) */
+	if (getenv("CANVAS_API_TOKEN"))
+		config_protect_process();
 	for (i = 1; i < argc && argv[i][0] == '-'; i++) {
 		const char *a = argv[i];
 

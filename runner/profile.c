@@ -38,7 +38,7 @@
 
 static const char *const top_keys[] = { "default_profile", "profiles", NULL };
 static const char *const profile_keys[] = {
-	"url", "token_file", "token_command", "token_command_timeout", NULL
+	"url", "token_file", "token_command", "token_command_timeout", "cacert", NULL
 };
 
 /* The home directory: $HOME when absolute, else the password database; NULL if neither. */
@@ -145,6 +145,7 @@ static void profile_release(struct profile *p)
 	free(p->url);
 	free(p->token_file);
 	free(p->token_command);
+	free(p->cacert);
 }
 
 static void parse_profile(struct rctx *cx, struct profiles *pf, const struct ynode *key,
@@ -212,6 +213,8 @@ static void parse_profile(struct rctx *cx, struct profiles *pf, const struct yno
 			p->token_file = expand_path(cx, n, s, kwhat);
 		} else if (!strcmp(k, "token_command")) {
 			p->token_command = xstrdup(s);
+		} else if (!strcmp(k, "cacert")) {
+			p->cacert = expand_path(cx, n, s, kwhat);
 		}
 	}
 	if (rc_get(val, "token_file") && rc_get(val, "token_command"))

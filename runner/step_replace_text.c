@@ -224,7 +224,7 @@ static int collect_mirrors(struct step_ctx *cx, const struct filter *f, enum res
 
 static const struct mirror *find_mirror(const struct mirrors *m, const cJSON *assignment)
 {
-	struct mirror key;
+	struct mirror key = { 0 };
 
 	if (!m->n || !obj_id(RES_ASSIGNMENT, assignment, &key.assignment_id))
 		return NULL;

@@ -811,7 +811,7 @@ static struct link *index_ids(cJSON *arr, size_t *n)
 
 static struct link *find_id(struct link *v, size_t n, const cJSON *id)
 {
-	struct link key;
+	struct link key = { 0 };
 
 	if (!cJSON_IsNumber(id) || !n)
 		return NULL;

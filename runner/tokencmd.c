@@ -7,9 +7,9 @@
  *
  * Rules:
  *   - the child is `/bin/sh -c COMMAND`, exactly what the user wrote; nothing is added to its argv or
- *     environment, so no process ever carries the token in argv: it travels from the command's
- *     stdout through a pipe into coursectl, and the pipe is read to its end (nothing is left in the
- *     kernel's buffer);
+ *     environment (CANVAS_API_TOKEN is removed from it), so no process ever carries the token in
+ *     argv: it travels from the command's stdout through a pipe into coursectl, and the pipe is read
+ *     to its end (nothing is left in the kernel's buffer);
  *   - stdin and stderr are the user's: a password manager may prompt, and its errors are what the
  *     user needs when it fails; our own message names the command and the profile, never the output;
  *   - the child stays in our process group, so it can read the terminal (a separate group would get
@@ -85,6 +85,9 @@ static void child(const char *command, int out_fd)
 	for (fd = 3; fd < maxfd; fd++)
 		close((int)fd);
 	signal(SIGPIPE, SIG_DFL);
+	/* the child gets the user's environment but never a token variable (an empty CANVAS_API_TOKEN
+	 * can be set while the profile's command is the source) */
+	unsetenv("CANVAS_API_TOKEN");
 	execl("/bin/sh", "sh", "-c", command, (char *)NULL);
 	_exit(127);
 }

@@ -19,10 +19,10 @@ if [ ! -e /usr/include/cmark-gfm-core-extensions.h ]; then
 	echo "make deps: cmark-gfm-core-extensions.h not found (Debian package libcmark-gfm-extensions-dev)"
 	need="$need libcmark-gfm-extensions-dev"
 fi
-for entry in curl:curl jq:jq; do
+for entry in curl:curl jq:jq openssl:openssl cppcheck:cppcheck valgrind:valgrind clang-tidy:clang-tidy; do
 	cmd=${entry%%:*}; pkg=${entry#*:}
 	if ! command -v "$cmd" >/dev/null 2>&1; then
-		echo "make deps: $cmd not found (Debian package $pkg; the end-to-end tests use it)"
+		echo "make deps: $cmd not found (Debian package $pkg; the tests or make check use it)"
 		need="$need $pkg"
 	fi
 done

@@ -2,6 +2,7 @@
 #
 #   sim_start [--seed FILE] [canvas-sim options...]   start canvas-sim on a free port
 #       default seed: tests/fixtures/small-seed.json; sets SIM_URL, SIM_PID; token $TOKEN
+#       (with --https CERT KEY, SIM_URL is https://; curl the /__sim/ endpoints with --cacert CERT)
 #   api METHOD PATH [curl args...]   request $SIM_URL/PATH with the token; sets STATUS, and
 #       writes the body to $LOGDIR/body, the headers to $LOGDIR/headers
 #   api_as TOKEN METHOD PATH [...]   the same with another token ("" = none)
@@ -66,13 +67,13 @@ sim_start() {
 	for i in $(seq 1 100); do
 		line=$(head -n 1 "$LOGDIR/sim.out" 2>/dev/null || true)
 		case $line in
-		"canvas-sim listening on http://127.0.0.1:"*) break ;;
+		"canvas-sim listening on http"*"://127.0.0.1:"*) break ;;
 		esac
 		kill -0 "$SIM_PID" 2>/dev/null || fail "canvas-sim exited: $(cat "$LOGDIR/sim.err")"
 		sleep 0.05
 	done
 	SIM_URL=${line#canvas-sim listening on }
-	case $SIM_URL in http://127.0.0.1:[0-9]*) ;; *) fail "canvas-sim did not start: $(cat "$LOGDIR/sim.err")" ;; esac
+	case $SIM_URL in http://127.0.0.1:[0-9]* | https://127.0.0.1:[0-9]*) ;; *) fail "canvas-sim did not start: $(cat "$LOGDIR/sim.err")" ;; esac
 	export SIM_URL SIM_PID
 }
 

@@ -3,6 +3,8 @@
  *   GET /api/v1/users/self                       the token's user (a token check)
  *   GET /api/v1/users/self/profile               the user's profile: time_zone is the zone Canvas
  *                                                judges fancy midnight in (user_profile_json)
+ *   GET /api/v1/users/self/tokens/:id            one of the user's tokens by token_hint or id: its
+ *                                                purpose and expires_at (TokensController#show)
  *   GET /api/v1/courses                          the caller's courses (every course in the state)
  *   GET /api/v1/courses/:course_id               include[]=syllabus_body, include[]=term,
  *                                                include[]=total_students (the seed's "total_students",
@@ -134,6 +136,75 @@ static void get_user_self(struct sim_req *rq, struct sim_resp *rs)
 	cJSON_AddStringToObject(u, "login_id", "arivera");
 	cJSON_AddStringToObject(u, "time_zone", sim_user_zone(rq->sim));
 	sim_reply_json(rs, 200, u);
+}
+
+/* GET /api/v1/users/self/tokens/:id -- TokensController#show (canvas-lms
+ * app/controllers/tokens_controller.rb): find_token takes :id as a token_hint when
+ * AccessToken.token_hint? says so (a string of HINT_LENGTH = 5 characters; app/models/access_token.rb,
+ * where token= stores the token's first 5 characters as its hint), else as the database id; the
+ * user's own tokens only. The body is Api::V1::Token#token_json (lib/api/v1/token.rb): id,
+ * created_at, expires_at (the model's permanent_expires_at, null when it never expires), purpose,
+ * workflow_state, user_id, scopes, app_name, visible_token ("HINT...") and can_manually_regenerate.
+ * Here: every seed token is the user 9001's; the id is the token's place in the seed's list (1-based);
+ * a token object may carry "purpose" and "created_at"; a plain string token has purpose
+ * "canvas-sim token" and no expiry. The first token with the hint wins (find_by). */
+static void get_user_token(struct sim_req *rq, struct sim_resp *rs)
+{
+	const char *id = sim_param(rq, "id");
+	cJSON *tokens = cJSON_GetObjectItemCaseSensitive(rq->sim->state, "tokens"), *it, *found = NULL, *o;
+	int n = 0, at = 0;
+	const char *tok = NULL;
+	char hint[16];
+
+	cJSON_ArrayForEach(it, tokens) {
+		const char *t = cJSON_IsString(it) ? it->valuestring : sim_str(it, "token");
+
+		n++;
+		if (t && strlen(id) == 5 && !strncmp(t, id, 5)) {
+			found = it;
+			tok = t;
+			at = n;
+			break;
+		}
+	}
+	if (!found) {
+		char *end;
+		long want = strtol(id, &end, 10);
+
+		n = 0;
+		cJSON_ArrayForEach(it, tokens) {
+			if (++n == want && !*end) {
+				found = it;
+				tok = cJSON_IsString(it) ? it->valuestring : sim_str(it, "token");
+				at = n;
+			}
+		}
+	}
+	if (!found || !tok) {
+		sim_reply_not_found(rs);
+		return;
+	}
+	snprintf(hint, sizeof(hint), "%.5s...", tok);
+	o = cJSON_CreateObject();
+	cJSON_AddNumberToObject(o, "id", at);
+	cJSON_AddStringToObject(o, "created_at", cJSON_IsObject(found) && sim_str(found, "created_at") ?
+				sim_str(found, "created_at") : "2026-01-05T14:00:00Z");
+	cJSON_AddStringToObject(o, "purpose", cJSON_IsObject(found) && sim_str(found, "purpose") ?
+				sim_str(found, "purpose") : "canvas-sim token");
+	cJSON_AddNullToObject(o, "real_user_id");
+	cJSON_AddNullToObject(o, "remember_access");
+	cJSON_AddItemToObject(o, "scopes", cJSON_CreateArray());
+	cJSON_AddStringToObject(o, "updated_at", "2026-01-05T14:00:00Z");
+	cJSON_AddNumberToObject(o, "user_id", 9001);
+	cJSON_AddStringToObject(o, "workflow_state", "active");
+	cJSON_AddStringToObject(o, "app_name", "User-Generated");
+	cJSON_AddStringToObject(o, "visible_token", hint);
+	if (cJSON_IsObject(found) && sim_str(found, "expires_at"))
+		cJSON_AddStringToObject(o, "expires_at", sim_str(found, "expires_at"));
+	else
+		cJSON_AddNullToObject(o, "expires_at");
+	cJSON_AddBoolToObject(o, "can_manually_regenerate", 1);
+	sim_reply_json(rs, 200, o);
 }
 
 /* Api::V1::UserProfile#user_profile_json (lib/api/v1/user_profile.rb): `time_zone` is the user's
@@ -384,6 +455,7 @@ static void put_course(struct sim_req *rq, struct sim_resp *rs)
 const struct sim_route sim_routes_courses[] = {
 	{ "GET", "/api/v1/users/self", get_user_self, 0 },
 	{ "GET", "/api/v1/users/self/profile", get_user_profile, 0 },
+	{ "GET", "/api/v1/users/self/tokens/:id", get_user_token, 0 },
 	{ "GET", "/api/v1/courses", list_courses, 0 },
 	{ "GET", "/api/v1/courses/:course_id", get_course, ROUTE_COURSE },
 	{ "PUT", "/api/v1/courses/:course_id", put_course, ROUTE_COURSE },

@@ -56,6 +56,7 @@ struct sim_config {
 	int progress_delay_ms;       /* time a bulk_update job spends queued+running */
 	int lowercase_link;          /* send the header as "link" (tests case-insensitive parsing) */
 	int endless_link;            /* numbered lists always link a next page, past the end too */
+	char *tls_cert, *tls_key;    /* --https CERT KEY: PEM contents (malloced), or NULL for http */
 	int threads;                 /* MHD thread pool size; 0 = a thread per connection */
 	const char *const *tokens;   /* --token values: added to every seed loaded (borrowed) */
 	int ntokens;

@@ -2,8 +2,9 @@
  *
  *   canvas-sim --seed FILE [--port N] [--token T]... [options]   (see usage() or tests/sim/README.md)
  *
- * The first line on stdout is exactly "canvas-sim listening on http://127.0.0.1:PORT", flushed,
- * so a harness can start it with --port 0 and read the port. SIGTERM and SIGINT stop it cleanly.
+ * The first line on stdout is exactly "canvas-sim listening on http://127.0.0.1:PORT" (https://
+ * with --https CERT KEY), flushed, so a harness can start it with --port 0 and read the port.
+ * SIGTERM and SIGINT stop it cleanly.
  */
 #include <errno.h>
 #include <signal.h>
@@ -23,7 +24,7 @@ static void usage(FILE *fp)
 		"                  [--outflow 10] [--up-front 50] [--max 800] [--cost-get C] [--cost-write C]\n"
 		"                  [--per-page-max 100] [--random-seed N] [--unauthorized-status 401|403]\n"
 		"                  [--progress-delay-ms N] [--lowercase-link] [--endless-link]\n"
-		"                  [--threads N]\n");
+		"                  [--threads N] [--https CERT KEY]\n");
 }
 
 static char *read_file(const char *path)
@@ -162,6 +163,21 @@ int main(int argc, char **argv)
 		} else if (!strcmp(a, "--endless-link")) {
 			s.cfg.endless_link = 1;
 			takes = 0;
+		} else if (!strcmp(a, "--https")) {
+			/* TLS with this PEM certificate and key (libmicrohttpd's GnuTLS): tests of coursectl's
+			 * certificate checks (tests/e2e/t1120-tls.sh) */
+			const char *key = i + 2 < argc ? argv[i + 2] : NULL;
+
+			if (!val || !key) {
+				fprintf(stderr, "canvas-sim: --https needs CERT and KEY (PEM files)\n");
+				r = -1;
+			} else if (s.cfg.tls_cert || !(s.cfg.tls_cert = read_file(val)) ||
+				   !(s.cfg.tls_key = read_file(key))) {
+				fprintf(stderr, "canvas-sim: --https: cannot read '%s' or '%s': %s\n", val, key,
+					strerror(errno));
+				r = -1;
+			}
+			i++;
 		} else {
 			fprintf(stderr, "canvas-sim: unknown option '%s'\n", a);
 			usage(stderr);
@@ -216,7 +232,7 @@ int main(int argc, char **argv)
 		rc = 1;
 		goto out;
 	}
-	printf("canvas-sim listening on http://127.0.0.1:%d\n", s.port);
+	printf("canvas-sim listening on %s://127.0.0.1:%d\n", s.cfg.tls_cert ? "https" : "http", s.port);
 	fflush(stdout);
 	while (sigwait(&set, &sig) == 0 && sig != SIGTERM && sig != SIGINT)
 		;
@@ -225,6 +241,8 @@ out:
 	/* every exit frees what it has, so that LeakSanitizer stays quiet and keeps the exit code */
 	free(tokens);
 	free(json);
+	free(s.cfg.tls_cert);
+	free(s.cfg.tls_key);
 	pthread_mutex_lock(&s.lock);
 	sim_jobs_clear(&s);
 	sim_admin_free(&s);

@@ -778,7 +778,17 @@ int sim_server_start(struct sim *s, struct MHD_Daemon **out)
 	struct MHD_Daemon *d;
 	const union MHD_DaemonInfo *info;
 	unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_ERROR_LOG;
+	/* --https: the PEM certificate and key; an empty list (END first) for plain http */
+	struct MHD_OptionItem tls[] = {
+		{ MHD_OPTION_HTTPS_MEM_CERT, 0, s->cfg.tls_cert },
+		{ MHD_OPTION_HTTPS_MEM_KEY, 0, s->cfg.tls_key },
+		{ MHD_OPTION_END, 0, NULL },
+	};
 
+	if (s->cfg.tls_cert)
+		flags |= MHD_USE_TLS;
+	else
+		tls[0].option = MHD_OPTION_END;
 	memset(&addr, 0, sizeof(addr));
 	addr.sin_family = AF_INET;
 	addr.sin_port = htons((uint16_t)s->cfg.port);
@@ -794,6 +804,7 @@ int sim_server_start(struct sim *s, struct MHD_Daemon **out)
 			     MHD_OPTION_CONNECTION_LIMIT, (unsigned)4000,
 			     MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)120,
 			     MHD_OPTION_LISTEN_BACKLOG_SIZE, (unsigned)1024,
+			     MHD_OPTION_ARRAY, tls,
 			     s->cfg.threads > 0 ? MHD_OPTION_THREAD_POOL_SIZE : MHD_OPTION_END,
 			     (unsigned)s->cfg.threads, MHD_OPTION_END);
 	if (!d)

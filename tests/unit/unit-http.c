@@ -58,6 +58,16 @@ static void redact(void **state)
 	u = http_redact_url("https://h/api/v1/x");
 	assert_string_equal(u, "https://h/api/v1/x");
 	free(u);
+	/* the token hint of the Access Tokens API (runner/token_info.c) */
+	u = http_redact_url("https://h/api/v1/users/self/tokens/7~aBc?access_token=SECRET&x=1");
+	assert_string_equal(u, "https://h/api/v1/users/self/tokens/[hint]?x=1");
+	free(u);
+	u = http_redact_url("https://h/api/v1/users/self/tokens/7~aBc");
+	assert_string_equal(u, "https://h/api/v1/users/self/tokens/[hint]");
+	free(u);
+	u = http_redact_url("https://h/api/v1/x?q=/users/self/tokens/abc");
+	assert_string_equal(u, "https://h/api/v1/x?q=/users/self/tokens/abc");
+	free(u);
 }
 
 static void base_url_rules(void **state)
