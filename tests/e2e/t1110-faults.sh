@@ -70,6 +70,9 @@ full() {
 	LD_PRELOAD=$ROOT/$BUILD/tests/shim/diskfull.so ASAN_OPTIONS=${ASAN_OPTIONS:+$ASAN_OPTIONS:}verify_asan_link_order=0 \
 		DISKFULL_PATH=$LOGDIR/j.jsonl DISKFULL_LINES=$lines DISKFULL_SYNC=$sync \
 		cc "$@" >"$LOGDIR/$out" 2>"$LOGDIR/$out.err" </dev/null || RC=$?
+	# the run is meant to fail: a sanitizer report (make asan) must not hide behind that
+	! grep -qE 'ERROR: (AddressSanitizer|LeakSanitizer)|runtime error:' "$LOGDIR/$out.err" ||
+		fail "sanitizer report from coursectl: $(head -n 20 "$LOGDIR/$out.err")"
 }
 
 writes() {   # the PUTs, POSTs and DELETEs the simulator has been sent
