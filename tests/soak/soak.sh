@@ -56,7 +56,10 @@ SLACK=${SOAK_RSS_SLACK:-20}
 TOKEN=test-token-1
 CHECK="python3 tests/soak/soak-check.py"
 
-${MAKE:-make} --no-print-directory BUILD="$BUILD" "$BUILD/coursectl" "$BUILD/canvas-sim" >&2
+# `make soak` builds first; run by hand, build only what is missing (a sanitizer build in another
+# BUILD needs its SAN flags, which only its own make line knows)
+[ -x "$BUILD/coursectl" ] && [ -x "$BUILD/canvas-sim" ] ||
+	${MAKE:-make} --no-print-directory BUILD="$BUILD" "$BUILD/coursectl" "$BUILD/canvas-sim" >&2
 
 dir=$(mktemp -d "${TMPDIR:-/tmp}/soak.XXXXXX")
 simpid="" pacer="" logger="" ok=1
