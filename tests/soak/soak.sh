@@ -342,6 +342,11 @@ printf "$fmt" "VmHWM kB (samples)" "${fig[apply.hwm]} (${fig[apply.samples]})" \
 	"${fig[rollback.hwm]} (${fig[rollback.samples]})"
 printf "$fmt" "RSS flat (2nd <= 1st + ${SLACK}%)" "${fig[apply.rssok]}" "${fig[rollback.rssok]}"
 }
+# a sanitizer build (BUILD=build/asan): a report in any run's stderr, or the simulator's, fails
+if grep -lE 'ERROR: (AddressSanitizer|LeakSanitizer)|runtime error:' "$dir"/*.err >"$dir/sanitizer" 2>/dev/null; then
+	ok=0
+	echo "soak: sanitizer reports in: $(tr '\n' ' ' <"$dir/sanitizer")" >&2
+fi
 echo "total $(($(date +%s) - t_start)) s; plan peak RSS $(rss_figures "$dir/plan.rss" | cut -d' ' -f3) kB"
 if [ "$ok" = 1 ]; then
 	echo "soak: PASS"
