@@ -5,6 +5,7 @@
 #   make test     unit tests (cmocka) + end-to-end suite; ends with "N passed, N failed"
 #   make asan     the same suite built with -fsanitize=address,undefined (in build/asan/)
 #   make demo     the main job on the bundled simulator
+#   make soak     20,000 changes applied and rolled back under faults (tests/soak/soak.sh; not in test)
 #   make check    make test, then the source rules (tests/checksrc.sh), cppcheck over runner/ and
 #                 tests/sim, and the unit tests under valgrind (tests/static/run.sh says which checks)
 #   make tidy     clang-tidy over runner/ and tests/sim (tests/static/run.sh; not yet clean, so not
@@ -59,6 +60,11 @@ UNIT_BIN  = $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/unit/%)
 TOOL_SRC  = $(wildcard tests/tools/*.c)
 TOOL_BIN  = $(TOOL_SRC:tests/tools/%.c=$(BUILD)/tests/tools/%)
 
+# LD_PRELOAD shims of the e2e tests: tests/shim/*.c, each a shared object (tests/shim/diskfull.c
+# fills one file's disk for t1110-faults.sh).
+SHIM_SRC  = $(wildcard tests/shim/*.c)
+SHIM_LIB  = $(SHIM_SRC:tests/shim/%.c=$(BUILD)/tests/shim/%.so)
+
 QUIET_CC  = @printf '    %-6s %s\n' CC $@;
 QUIET_LD  = @printf '    %-6s %s\n' LINK $@;
 ifeq ($(V),1)
@@ -68,7 +74,7 @@ endif
 
 .SECONDARY:
 
-.PHONY: all deps test unit e2e asan demo check tidy run-check clean bench fuzz build-all build-fuzz run-test run-unit run-e2e
+.PHONY: all deps test unit e2e asan demo check tidy run-check clean bench soak fuzz build-all build-fuzz run-test run-unit run-e2e
 .PHONY: install uninstall
 
 # The public targets run `deps` first and then re-enter make, so that the pkg-config flags above
@@ -81,7 +87,7 @@ all: deps
 deps:
 	@sh tests/deps.sh
 
-build-all: $(BUILD)/coursectl $(BUILD)/canvas-sim $(TOOL_BIN)
+build-all: $(BUILD)/coursectl $(BUILD)/canvas-sim $(TOOL_BIN) $(SHIM_LIB)
 
 $(BUILD)/coursectl: $(RUNNER_OBJ)
 	$(QUIET_LD)$(CC) $(FINAL_LDFLAGS) -o $@ $^ $(PKG_LIBS) -lm
@@ -119,6 +125,11 @@ $(BUILD)/tests/tools/%.o: tests/tools/%.c
 $(BUILD)/tests/tools/%: $(BUILD)/tests/tools/%.o $(BUILD)/libcoursectl.a
 	$(QUIET_LD)$(CC) $(FINAL_LDFLAGS) -o $@ $^ $(PKG_LIBS) -lm
 
+# Built without $(SAN): a preloaded library cannot carry its own sanitizer runtime.
+$(BUILD)/tests/shim/%.so: tests/shim/%.c
+	@mkdir -p $(dir $@)
+	$(QUIET_CC)$(CC) $(STD) $(WARN) $(OPT) -fPIC -shared -o $@ $< -ldl
+
 # The load generator of `make bench` (tests/bench/run.sh); not built by `make test`.
 $(BUILD)/tests/bench/%.o: tests/bench/%.c
 	@mkdir -p $(dir $@)
@@ -136,13 +147,13 @@ unit: deps
 e2e: deps
 	@$(SUBMAKE) run-e2e
 
-run-test: $(BUILD)/coursectl $(BUILD)/canvas-sim $(UNIT_BIN) $(TOOL_BIN)
+run-test: $(BUILD)/coursectl $(BUILD)/canvas-sim $(UNIT_BIN) $(TOOL_BIN) $(SHIM_LIB)
 	@BUILD=$(BUILD) sh tests/run.sh
 
 run-unit: $(UNIT_BIN)
 	@BUILD=$(BUILD) sh tests/run.sh unit
 
-run-e2e: $(BUILD)/coursectl $(BUILD)/canvas-sim $(TOOL_BIN)
+run-e2e: $(BUILD)/coursectl $(BUILD)/canvas-sim $(TOOL_BIN) $(SHIM_LIB)
 	@BUILD=$(BUILD) sh tests/run.sh e2e
 
 asan: deps
@@ -156,6 +167,12 @@ demo: deps
 bench: deps
 	@$(SUBMAKE) build-all $(BUILD)/tests/bench/simload
 	@BUILD=$(BUILD) sh tests/bench/run.sh
+
+# A long apply and rollback under faults (tests/soak/soak.sh); not part of `make test`.
+# SOAK_CHANGES=2000 make soak for a shorter one.
+soak: deps
+	@$(SUBMAKE) build-all
+	@BUILD=$(BUILD) bash tests/soak/soak.sh
 
 # libFuzzer needs clang (and, on Debian, libclang-rt-dev). The objects are built again with
 # -fsanitize=fuzzer-no-link into build/fuzz/; one binary per target (tests/fuzz/fuzz-NAME.c, seeds

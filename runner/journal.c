@@ -16,6 +16,8 @@
  *       ERROR state, S-3): a partial record is cut back with ftruncate so the file still ends on a
  *       whole line, and the caller stops the run with an ERR_IO that names the file. After a failed
  *       fsync the kernel may have dropped the dirty pages, so writing on would build on sand.
+ *       tests/e2e/t1110-faults.sh fills the disk under a journal (tests/shim/diskfull.c) before and
+ *       during a run and checks the simulator's request log: no write leaves without its intent.
  *   (5) The file is created with O_EXCL and mode 0600 (fchmod as well, against an odd umask): an
  *       existing journal is never overwritten, and course content never lands in a readable file.
  *       The directory entry is fsync'ed after the header (redis aof.c, R-8).
