@@ -63,6 +63,7 @@
 #include "interrupt.h"
 #include "msg.h"
 #include "resource.h"
+#include "resource_fetch.h"
 #include "snapshot.h"
 #include "strmap.h"
 #include "xalloc.h"
@@ -534,34 +535,6 @@ static void want_more(const struct exec *x, const struct xobj *ob, struct strmap
 	}
 }
 
-struct more_req {
-	cJSON *obj;
-	struct resource_fetch f;
-	struct err *fatal;
-};
-
-static void on_more(struct canvas *cv, cJSON *json, const struct err *err, void *ud)
-{
-	struct more_req *r = ud;
-
-	(void)cv;
-	if (err->code == ERR_AUTH) {
-		if (!r->fatal->code)
-			*r->fatal = *err;
-	} else if (err->code == ERR_NOTFOUND) {
-		/* gone since the list was read: its own changes say so */
-	} else if (err->code) {
-		warnf("cannot read %s (%s): they are left as they are", r->f.what, err->msg);
-	} else {
-		r->f.take(r->obj, json);
-		json = NULL;
-	}
-	cJSON_Delete(json);
-	free(r->f.path);
-	free(r->f.what);
-	free(r);
-}
-
 /* The live_more reads of the objects in *more (exec_okey keys), all in flight together. */
 static int fetch_more(struct exec *x, const struct strmap *more, struct err *err)
 {
@@ -580,7 +553,7 @@ static int fetch_more(struct exec *x, const struct strmap *more, struct err *err
 			if (!res->listed || !res->live_more)
 				continue;
 			cJSON_ArrayForEach(o, cJSON_GetObjectItemCaseSensitive(course, res->seed_key)) {
-				struct more_req *r;
+				struct resource_fetch_req *r;
 				char *key;
 				int want;
 
@@ -596,7 +569,7 @@ static int fetch_more(struct exec *x, const struct strmap *more, struct err *err
 				}
 				r->obj = o;
 				r->fatal = &fatal;
-				canvas_get(x->cv, r->f.path, r->f.what, on_more, r);
+				canvas_get(x->cv, r->f.path, r->f.what, resource_fetch_answer, r);
 				n++;
 			}
 		}

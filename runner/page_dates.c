@@ -48,13 +48,8 @@
 #include "recipe_actions.h"
 #include "recipe_shift_dates.h"
 #include "resource.h"
+#include "resource_fetch.h"
 #include "xalloc.h"
-
-struct pd_req {
-	cJSON *page;
-	struct resource_fetch f;
-	struct err *fatal;
-};
 
 int page_dates_wanted(const struct recipe *r)
 {
@@ -68,28 +63,6 @@ int page_dates_wanted(const struct recipe *r)
 				return 1;
 		}
 	return 0;
-}
-
-static void on_dates(struct canvas *cv, cJSON *json, const struct err *err, void *ud)
-{
-	struct pd_req *r = ud;
-
-	(void)cv;
-	if (err->code == ERR_AUTH) {
-		if (!r->fatal->code)
-			*r->fatal = *err;
-	} else if (err->code == ERR_NOTFOUND) {
-		/* gone since the list was read: the page's own changes say so */
-	} else if (err->code) {
-		warnf("cannot read %s (%s): they are left as they are", r->f.what, err->msg);
-	} else {
-		r->f.take(r->page, json);   /* the page row's (runner/resource_page.c) */
-		json = NULL;
-	}
-	cJSON_Delete(json);
-	free(r->f.path);
-	free(r->f.what);
-	free(r);
 }
 
 int page_dates_fetch(struct canvas *cv, cJSON *snap, long *nreq, struct err *err)
@@ -106,15 +79,15 @@ int page_dates_fetch(struct canvas *cv, cJSON *snap, long *nreq, struct err *err
 		if (!cid)
 			continue;
 		cJSON_ArrayForEach(page, cJSON_GetObjectItemCaseSensitive(course, res->seed_key)) {
-			struct pd_req *r = xcalloc(1, sizeof(*r));
+			struct resource_fetch_req *r = xcalloc(1, sizeof(*r));
 
 			if (!res->live_more(page, cid, cid, &r->f)) {
 				free(r);
 				continue;
 			}
-			r->page = page;
+			r->obj = page;   /* taken by the page row's hook (runner/resource_page.c) */
 			r->fatal = &fatal;
-			canvas_get(cv, r->f.path, r->f.what, on_dates, r);
+			canvas_get(cv, r->f.path, r->f.what, resource_fetch_answer, r);
 			n++;
 		}
 	}
