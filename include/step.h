@@ -129,6 +129,16 @@ int step_substitute(struct rreplace *const *r, size_t n, const char *text, size_
  * PCRE2 fails at run time (the match limit), the message naming `what` ("page 'x' title"). It runs
  * with the JIT stack and limits of step_substitute. */
 int step_regex_match(const struct rregex *re, const char *s, size_t len, const char *what, struct err *err);
+/* The fields where dates are written as text, per kind (shift_dates and schedule `text:`): html, an
+ * HTML body (text nodes only); write 0, read for the listing but never rewritten (a page's title:
+ * Canvas makes the page's url from it). A static table of *n rows. */
+struct step_text_field {
+	enum resource_kind kind;
+	const char *field;
+	int html, write;
+};
+const struct step_text_field *step_text_fields(size_t *n);
+
 /* The same, keeping where groups 0..9 matched: ov[2g], ov[2g+1] are group g's start and end byte
  * offsets in s, both SIZE_MAX when it did not take part (or did not match). */
 int step_regex_capture(const struct rregex *re, const char *s, size_t len, size_t ov[20], const char *what,

@@ -511,3 +511,28 @@ int step_date_utc(const struct rdate *d, const char *zone, char out[32], struct 
 	dates_format_utc(t, out);
 	return 0;
 }
+
+/* The text fields of each kind (html: an HTML body; else a name). A page's title is read but never
+ * rewritten: Canvas derives the page's url from its title (pageurl.c), so renaming it would break
+ * every link to the page; its dates are listed instead. */
+static const struct step_text_field text_fields[] = {
+	{ RES_PAGE, "title", 0, 0 },
+	{ RES_PAGE, "body", 1, 1 },
+	{ RES_ASSIGNMENT, "name", 0, 1 },
+	{ RES_ASSIGNMENT, "description", 1, 1 },
+	{ RES_QUIZ, "title", 0, 1 },
+	{ RES_QUIZ, "description", 1, 1 },
+	{ RES_DISCUSSION_TOPIC, "title", 0, 1 },
+	{ RES_DISCUSSION_TOPIC, "message", 1, 1 },
+	{ RES_ANNOUNCEMENT, "title", 0, 1 },
+	{ RES_ANNOUNCEMENT, "message", 1, 1 },
+	{ RES_MODULE, "name", 0, 1 },
+	{ RES_MODULE_ITEM, "title", 0, 1 },   /* text headers (SubHeader) of a selected module */
+	{ RES_COURSE, "syllabus_body", 1, 1 },
+};
+
+const struct step_text_field *step_text_fields(size_t *n)
+{
+	*n = sizeof(text_fields) / sizeof(text_fields[0]);
+	return text_fields;
+}

@@ -780,26 +780,6 @@ static void warn_empty(struct sched *sh, size_t r)
 
 /* ---------------------------------------------------------------- dates written as text */
 
-/* The text fields of the kinds a schedule claims (as step_shift_dates.c's text_fields[]; html: an
- * HTML body). A page's title is read but never rewritten: Canvas derives its url from it. */
-static const struct text_field {
-	enum resource_kind kind;
-	const char *field;
-	int html, write;
-} text_fields[] = {
-	{ RES_PAGE, "title", 0, 0 },
-	{ RES_PAGE, "body", 1, 1 },
-	{ RES_ASSIGNMENT, "name", 0, 1 },
-	{ RES_ASSIGNMENT, "description", 1, 1 },
-	{ RES_QUIZ, "title", 0, 1 },
-	{ RES_QUIZ, "description", 1, 1 },
-	{ RES_DISCUSSION_TOPIC, "title", 0, 1 },
-	{ RES_DISCUSSION_TOPIC, "message", 1, 1 },
-	{ RES_MODULE, "name", 0, 1 },
-	{ RES_MODULE_ITEM, "title", 0, 1 },   /* text headers (SubHeader) of a claimed module */
-	{ RES_COURSE, "syllabus_body", 1, 1 },
-};
-
 /* Whose text is being read: a claim (its own moves first), or NULL for the syllabus. */
 struct textmap {
 	struct sched *sh;
@@ -908,7 +888,7 @@ static int text_map(void *ud, int64_t day, int64_t *out)
 }
 
 /* One field: every mention moved (one change, noted "N dates"), every problem a warning. */
-static void text_field(const struct textmap *tm, const struct td_opts *base, const struct text_field *f,
+static void text_field(const struct textmap *tm, const struct td_opts *base, const struct step_text_field *f,
 		       cJSON *obj, const char *name)
 {
 	struct sched *sh = tm->sh;
@@ -965,12 +945,13 @@ static void text_field(const struct textmap *tm, const struct td_opts *base, con
 static void text_object(const struct textmap *tm, const struct td_opts *o, enum resource_kind kind, cJSON *obj)
 {
 	char name[128];
-	size_t i;
+	const struct step_text_field *f;
+	size_t i, n;
 
 	snprintf(name, sizeof(name), "%.100s", step_name(kind, obj));
-	for (i = 0; i < sizeof(text_fields) / sizeof(text_fields[0]); i++)
-		if (text_fields[i].kind == kind)
-			text_field(tm, o, &text_fields[i], obj, name);
+	for (f = step_text_fields(&n), i = 0; i < n; i++)
+		if (f[i].kind == kind)
+			text_field(tm, o, &f[i], obj, name);
 	if (kind == RES_MODULE) {
 		cJSON *it;
 

@@ -86,7 +86,7 @@
  * Dates written as text (text: true, issue 19; the finder is runner/textdates.c). After the fields,
  * each object the step selected (in the order it selected them; of a quiz or graded topic and its
  * assignment, the quiz or topic: Canvas copies their title and description to the assignment) has
- * the dates in its name and HTML body (text_fields[]; a module's text headers too, its SubHeader
+ * the dates in its name and HTML body (step_text_fields(); a module's text headers too, its SubHeader
  * items: an item linked to content carries the content's title, which Canvas copies to it on every
  * save of the content, ContentTag.update_for in canvas-lms app/models/content_tag.rb) moved by the
  * same day mapping as its fields
@@ -953,29 +953,6 @@ static int run_events(struct shift *sh)
 
 /* ---------------------------------------------------------------- dates written as text */
 
-/* The text fields of each kind (html: an HTML body; else a name). A page's title is read but never
- * rewritten: Canvas derives the page's url from its title (pageurl.c), so renaming it would break
- * every link to the page; its dates are listed instead. */
-static const struct text_field {
-	enum resource_kind kind;
-	const char *field;
-	int html, write;
-} text_fields[] = {
-	{ RES_PAGE, "title", 0, 0 },
-	{ RES_PAGE, "body", 1, 1 },
-	{ RES_ASSIGNMENT, "name", 0, 1 },
-	{ RES_ASSIGNMENT, "description", 1, 1 },
-	{ RES_QUIZ, "title", 0, 1 },
-	{ RES_QUIZ, "description", 1, 1 },
-	{ RES_DISCUSSION_TOPIC, "title", 0, 1 },
-	{ RES_DISCUSSION_TOPIC, "message", 1, 1 },
-	{ RES_ANNOUNCEMENT, "title", 0, 1 },
-	{ RES_ANNOUNCEMENT, "message", 1, 1 },
-	{ RES_MODULE, "name", 0, 1 },
-	{ RES_MODULE_ITEM, "title", 0, 1 },   /* text headers (SubHeader) of a selected module */
-	{ RES_COURSE, "syllabus_body", 1, 1 },
-};
-
 static int text_map(void *ud, int64_t day, int64_t *out)
 {
 	struct shift *sh = ud;
@@ -1026,7 +1003,7 @@ static void text_term(struct shift *sh, struct td_opts *o)
 }
 
 /* One field: every mention moved (one change, noted "N dates"), every problem a warning. */
-static void text_field(struct shift *sh, const struct td_opts *base, const struct text_field *f, cJSON *obj,
+static void text_field(struct shift *sh, const struct td_opts *base, const struct step_text_field *f, cJSON *obj,
 		       const char *name)
 {
 	const char *text = step_str(obj, f->field);
@@ -1095,12 +1072,13 @@ static void text_field(struct shift *sh, const struct td_opts *base, const struc
 static void text_object(struct shift *sh, const struct td_opts *o, enum resource_kind kind, cJSON *obj)
 {
 	char name[128];
-	size_t i;
+	const struct step_text_field *f;
+	size_t i, n;
 
 	snprintf(name, sizeof(name), "%.100s", step_name(kind, obj));
-	for (i = 0; i < sizeof(text_fields) / sizeof(text_fields[0]); i++)
-		if (text_fields[i].kind == kind)
-			text_field(sh, o, &text_fields[i], obj, name);
+	for (f = step_text_fields(&n), i = 0; i < n; i++)
+		if (f[i].kind == kind)
+			text_field(sh, o, &f[i], obj, name);
 	if (kind == RES_MODULE) {
 		/* a module's text headers: an item linked to content has its content's title, which
 		 * Canvas keeps in step with the content (moved with it when it is selected) */
