@@ -24,17 +24,6 @@
 #include <stdio.h>
 #include <string.h>
 
-static const char *id_text(const cJSON *v, char buf[32])
-{
-	if (cJSON_IsString(v))
-		return v->valuestring;
-	if (cJSON_IsNumber(v)) {
-		snprintf(buf, 32, "%.0f", v->valuedouble);
-		return buf;
-	}
-	return NULL;
-}
-
 cJSON *exec_date_details_body(const cJSON *overrides, const char *id, const cJSON *fields)
 {
 	static const char *const keep[] = { "course_section_id", "student_ids", "group_id", "title",
@@ -45,7 +34,7 @@ cJSON *exec_date_details_body(const cJSON *overrides, const char *id, const cJSO
 	size_t k;
 
 	cJSON_ArrayForEach(o, overrides) {
-		const char *oid = id_text(cJSON_GetObjectItemCaseSensitive(o, "id"), b);
+		const char *oid = resource_id_text(cJSON_GetObjectItemCaseSensitive(o, "id"), b);
 		cJSON *e;
 
 		if (!oid)

@@ -87,9 +87,6 @@ void exec_bulk_add(cJSON *body, const char *assignment_id, const char *override_
 int exec_value_matches(enum resource_kind kind, const char *field, const cJSON *want, const cJSON *got,
 		       const char *origin);
 
-/* An id value (number or string) as text, in b for a number; NULL when v is neither. */
-const char *exec_id_text(const cJSON *v, char b[32]);
-
 /* Fields of a deleted object that a create cannot send back: ids, timestamps, Canvas's derived and
  * read-only fields (resource.h, API.md 12), a module's items (recreated one by one). Removes them
  * from obj in place. */

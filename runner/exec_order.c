@@ -223,7 +223,7 @@ static int chain_stage(const struct exec *x, struct unit *u)
 	}
 	u->key1 = cJSON_IsNumber(pos) ? pos->valuedouble : POS_LAST + (double)u->order;
 	if (res->moves) {
-		const char *m = mod ? exec_id_text(mod, b) : (u->obj->live_parent[0] ? u->obj->live_parent : c0->parent);
+		const char *m = mod ? resource_id_text(mod, b) : (u->obj->live_parent[0] ? u->obj->live_parent : c0->parent);
 
 		snprintf(u->key2, sizeof(u->key2), "%s", m ? m : "");
 	}

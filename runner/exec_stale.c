@@ -104,7 +104,7 @@ static int moving_elsewhere(const struct exec *x, const struct xobj *ob, const s
 		if (m->op != PLAN_MOVE || !m->field || strcmp(m->field, pf))
 			continue;
 		to = exec_resolve_value(x, m->course_id, m->after, &miss);
-		t = to ? exec_id_text(to, b) : NULL;
+		t = to ? resource_id_text(to, b) : NULL;
 		other = !t || strcmp(t, ob->live_parent);
 		cJSON_Delete(to);
 		return other;

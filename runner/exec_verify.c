@@ -140,14 +140,14 @@ static const cJSON *date_details_reread(const struct unit *u, const cJSON *json)
 	char b[32], lb[32];
 
 	cJSON_ArrayForEach(o, cJSON_GetObjectItemCaseSensitive(json, "overrides")) {
-		const char *oid = exec_id_text(cJSON_GetObjectItemCaseSensitive(o, "id"), b);
+		const char *oid = resource_id_text(cJSON_GetObjectItemCaseSensitive(o, "id"), b);
 
 		if (!oid)
 			continue;
 		if (!strcmp(oid, exec_obj_id(u)))
 			mine = o;
 		cJSON_ArrayForEach(l, live) {
-			const char *lid = exec_id_text(cJSON_GetObjectItemCaseSensitive(l, "id"), lb);
+			const char *lid = resource_id_text(cJSON_GetObjectItemCaseSensitive(l, "id"), lb);
 			const char *const dates[] = { "unlock_at", "lock_at" };
 			size_t d;
 

@@ -177,21 +177,10 @@ cJSON *exec_body(enum resource_kind kind, const cJSON *fields, int create)
 	return body;
 }
 
-const char *exec_id_text(const cJSON *v, char b[32])
-{
-	if (cJSON_IsString(v))
-		return v->valuestring;
-	if (cJSON_IsNumber(v)) {
-		snprintf(b, 32, "%.0f", v->valuedouble);
-		return b;
-	}
-	return NULL;
-}
-
 static int id_equal(const cJSON *v, const char *id)
 {
 	char b[32];
-	const char *t = exec_id_text(v, b);
+	const char *t = resource_id_text(v, b);
 
 	return t && !strcmp(t, id);
 }
