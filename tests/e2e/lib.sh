@@ -39,14 +39,16 @@ skip() {
 	exit 77
 }
 
-lib_cleanup() {
+# sim_stop: stop the simulator this case started, and fail on a sanitizer report in its stderr (a
+# sanitizer build, make asan, reports leaks and UB there, often only at exit: such a report fails
+# the case even when every response was right). sim_start calls it first, so a case that starts a
+# second simulator never leaves the first one running.
+sim_stop() {
 	if [ -n "$SIM_PID" ]; then
 		kill -TERM "$SIM_PID" 2>/dev/null || true
 		wait "$SIM_PID" 2>/dev/null || true
 		SIM_PID=""
 	fi
-	# a sanitizer build (make asan) reports leaks and UB on the simulator's stderr, often only at
-	# exit: such a report fails the case even when every response was right
 	if [ -f "$LOGDIR/sim.err" ] &&
 		grep -qE 'ERROR: (AddressSanitizer|LeakSanitizer)|runtime error:' "$LOGDIR/sim.err"; then
 		echo "FAIL: sanitizer report from canvas-sim:" >&2
@@ -55,12 +57,17 @@ lib_cleanup() {
 	fi
 }
 
+lib_cleanup() {
+	sim_stop
+}
+
 sim_start() {
 	local seed=$FIXTURES/small-seed.json line i
 	if [ "${1:-}" = --seed ]; then
 		seed=$2
 		shift 2
 	fi
+	sim_stop
 	: >"$LOGDIR/sim.out"
 	"$SIM" --seed "$seed" --token "$TOKEN" "$@" >"$LOGDIR/sim.out" 2>"$LOGDIR/sim.err" &
 	SIM_PID=$!
