@@ -663,9 +663,9 @@ static void cal_spans(struct cal *c, const struct plan *p, const char *id)
 	}
 	qsort(c->bos, c->nbos, sizeof(*c->bos), cmp_span);
 	for (i = 0; i < c->nbos; i++) {
-		struct cal_span *last = c->nspans ? &c->spans[c->nspans - 1] : NULL;
+		if (c->nspans && c->bos[i].first <= c->spans[c->nspans - 1].last + 1) {
+			struct cal_span *last = &c->spans[c->nspans - 1];
 
-		if (last && c->bos[i].first <= last->last + 1) {
 			if (c->bos[i].last > last->last)
 				last->last = c->bos[i].last;
 			last->hi = i + 1;
