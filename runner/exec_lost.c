@@ -222,8 +222,8 @@ static void look(struct lost *k)
 
 /* s read by form (sscanf's "%4d-%2d-%2d" as "4-2-2", without its signs and blanks, which no valid
  * input has): a digit of form is a field of 1 to that many decimal digits, stored through out[] in
- * turn; any other character must match itself. The characters read, or -1. */
-static int scan_fields(const char *s, const char *form, int *const out[])
+ * turn (at most nout of them); any other character must match itself. The characters read, or -1. */
+static int scan_fields(const char *s, const char *form, int *const out[], size_t nout)
 {
 	const char *p = s;
 	char *end;
@@ -236,7 +236,7 @@ static int scan_fields(const char *s, const char *form, int *const out[])
 			p++;
 			continue;
 		}
-		if (!isdigit((unsigned char)*p))
+		if (!isdigit((unsigned char)*p) || !nout--)
 			return -1;
 		errno = 0;
 		v = strtol(p, &end, 10);
@@ -260,7 +260,7 @@ static double age_of(const char *at)
 	if (!at)
 		return -1;
 	memset(&tm, 0, sizeof(tm));
-	if ((n = scan_fields(at, "4-2-2T2:2:2", f)) < 0)
+	if ((n = scan_fields(at, "4-2-2T2:2:2", f, 6)) < 0)
 		return -1;
 	tm.tm_year -= 1900;
 	tm.tm_mon -= 1;

@@ -260,8 +260,8 @@ static int weekday_of(const char *s, size_t n)
 
 /* s read by form (sscanf's "%4d-%2d-%2d" as "4-2-2", without its signs and blanks, which no valid
  * input has): a digit of form is a field of 1 to that many decimal digits, stored through out[] in
- * turn; any other character must match itself. The characters read, or -1. */
-static int scan_fields(const char *s, const char *form, int *const out[])
+ * turn (at most nout of them); any other character must match itself. The characters read, or -1. */
+static int scan_fields(const char *s, const char *form, int *const out[], size_t nout)
 {
 	const char *p = s;
 	char *end;
@@ -274,7 +274,7 @@ static int scan_fields(const char *s, const char *form, int *const out[])
 			p++;
 			continue;
 		}
-		if (!isdigit((unsigned char)*p))
+		if (!isdigit((unsigned char)*p) || !nout--)
 			return -1;
 		errno = 0;
 		v = strtol(p, &end, 10);
@@ -289,14 +289,14 @@ static int scan_fields(const char *s, const char *form, int *const out[])
 /* "HH:MM" or "HH:MM:SS" -> f. 0 or -1. */
 static int parse_time(const char *s, struct rsched_field *f)
 {
-	int hh, mm, ss = 0, n;
+	int hh = 0, mm = 0, ss = 0, n;   /* = 0: the analyzer cannot see scan_fields set them */
 	int *const fld[] = { &hh, &mm, &ss };
 
 	s = skip_ws(s);   /* sscanf's %d skipped leading blanks; scan_fields does not */
-	if ((n = scan_fields(s, "2:2", fld)) < 0)
+	if ((n = scan_fields(s, "2:2", fld, 2)) < 0)
 		return -1;
 	if (s[n] == ':') {
-		int k = scan_fields(s + n + 1, "2", fld + 2);
+		int k = scan_fields(s + n + 1, "2", fld + 2, 1);
 
 		if (k < 0)
 			return -1;

@@ -232,8 +232,8 @@ cJSON *sim_time_lenient(struct sim *s, const cJSON *v)
 
 /* s read by form (sscanf's "%4d-%2d-%2d" as "4-2-2", without its signs and blanks, which no valid
  * input has): a digit of form is a field of 1 to that many decimal digits, stored through out[] in
- * turn; any other character must match itself. The characters read, or -1. */
-static int scan_fields(const char *s, const char *form, int *const out[])
+ * turn (at most nout of them); any other character must match itself. The characters read, or -1. */
+static int scan_fields(const char *s, const char *form, int *const out[], size_t nout)
 {
 	const char *p = s;
 	char *end;
@@ -246,7 +246,7 @@ static int scan_fields(const char *s, const char *form, int *const out[])
 			p++;
 			continue;
 		}
-		if (!isdigit((unsigned char)*p))
+		if (!isdigit((unsigned char)*p) || !nout--)
 			return -1;
 		errno = 0;
 		v = strtol(p, &end, 10);
@@ -261,10 +261,10 @@ static int scan_fields(const char *s, const char *form, int *const out[])
 int sim_time_day_param(const char *v, const char *zone, int end_of_day, time_t *out)
 {
 	struct tm tm;
-	int y, m, d;
+	int y = 0, m = 0, d = 0;   /* = 0: the analyzer cannot see scan_fields set them */
 	int *const f[] = { &y, &m, &d };
 
-	if (strlen(v) == 10 && scan_fields(v, "4-2-2", f) == 10) {
+	if (strlen(v) == 10 && scan_fields(v, "4-2-2", f, 3) == 10) {
 		memset(&tm, 0, sizeof(tm));
 		tm.tm_year = y - 1900;
 		tm.tm_mon = m - 1;
