@@ -6,10 +6,10 @@
 #   make asan     the same suite built with -fsanitize=address,undefined (in build/asan/)
 #   make demo     the main job on the bundled simulator
 #   make soak     20,000 changes applied and rolled back under faults (tests/soak/soak.sh; not in test)
-#   make check    make test, then the source rules (tests/checksrc.sh), cppcheck over runner/ and
-#                 tests/sim, and the unit tests under valgrind (tests/static/run.sh says which checks)
-#   make tidy     clang-tidy over runner/ and tests/sim (tests/static/run.sh; not yet clean, so not
-#                 part of make check)
+#   make check    make test, then the source rules (tests/checksrc.sh), cppcheck and clang-tidy over
+#                 runner/ and tests/sim, and the unit tests under valgrind (tests/static/run.sh says
+#                 which checks)
+#   make tidy     clang-tidy alone (tests/static/run.sh tidy; also part of make check)
 #   make fuzz     every libFuzzer target (clang; tests/fuzz) for FUZZ_SECONDS each, in build/fuzz/
 #   make install  coursectl, its man page and its bash/zsh completions under PREFIX; make uninstall
 #
@@ -237,7 +237,7 @@ check: deps
 
 run-check: run-test
 	@sh tests/checksrc.sh
-	@BUILD=$(BUILD) sh tests/static/run.sh cppcheck valgrind
+	@BUILD=$(BUILD) sh tests/static/run.sh cppcheck tidy valgrind
 
 tidy: deps
 	@sh tests/static/run.sh tidy

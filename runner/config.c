@@ -71,7 +71,7 @@ static int parse_long(const char *opt, const char *v, long lo, long hi, long *ou
 int config_parse_option(struct config *cfg, int argc, char **argv, int *i, struct err *err)
 {
 	const char *a = argv[*i];
-	long n;
+	long n = 0; /* the analyzer cannot see that err_set never returns 0 */
 
 	if (!strcmp(a, "--insecure-http")) {
 		cfg->insecure_http = 1;

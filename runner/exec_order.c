@@ -221,7 +221,7 @@ static int chain_stage(const struct exec *x, struct unit *u)
 			news |= refers_new(c->after);
 		}
 	}
-	u->key1 = cJSON_IsNumber(pos) ? pos->valuedouble : POS_LAST + (double)u->order;
+	u->key1 = pos && cJSON_IsNumber(pos) ? pos->valuedouble : POS_LAST + (double)u->order;
 	if (res->moves) {
 		const char *m = mod ? resource_id_text(mod, b) : (u->obj->live_parent[0] ? u->obj->live_parent : c0->parent);
 

@@ -386,6 +386,7 @@ int http_new(struct http **out, const struct http_opts *opts, struct err *err)
 {
 	struct http *h;
 	static int global_init;
+	const char *env;   /* read once: the analyzer cannot know two getenv calls agree */
 
 	if (!global_init) {
 		if (curl_global_init(CURL_GLOBAL_DEFAULT))
@@ -410,17 +411,17 @@ int http_new(struct http **out, const struct http_opts *opts, struct err *err)
 		h->o.max_throttle_retries = 20;
 	if (h->o.backoff_base_ms <= 0)
 		h->o.backoff_base_ms = 500;
-	if (getenv("COURSECTL_STALL_WARN_S")) {
+	if ((env = getenv("COURSECTL_STALL_WARN_S"))) {
 		char *end;
-		double v = strtod(getenv("COURSECTL_STALL_WARN_S"), &end);
+		double v = strtod(env, &end);
 
-		if (end != getenv("COURSECTL_STALL_WARN_S") && !*end && v > 0)
+		if (end != env && !*end && v > 0)
 			h->o.stall_warn_s = v;
 	}
 	if (h->o.stall_warn_s <= 0)
 		h->o.stall_warn_s = 60;
-	if (getenv("COURSECTL_LOW_SPEED_S")) {
-		long v = strtol(getenv("COURSECTL_LOW_SPEED_S"), NULL, 10);
+	if ((env = getenv("COURSECTL_LOW_SPEED_S"))) {
+		long v = strtol(env, NULL, 10);
 
 		if (v > 0)
 			h->o.low_speed_s = v;

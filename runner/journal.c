@@ -893,13 +893,13 @@ static int read_record(struct journal_log *l, const cJSON *rec, long line, struc
 			       "changed", l->path, line, seq, seq, l->plan->changes[seq - 1].op == PLAN_UPDATE ? "n" : "",
 			       plan_op_name(l->plan->changes[seq - 1].op));
 	l->state[seq - 1] = (enum journal_state)s;
-	set_text(&l->error[seq - 1], cJSON_IsString(error) ? error->valuestring : NULL);
+	set_text(&l->error[seq - 1], error && cJSON_IsString(error) ? error->valuestring : NULL);
 	cJSON_Delete(l->live[seq - 1]);
 	live = cJSON_GetObjectItemCaseSensitive(rec, "live");
 	l->live[seq - 1] = live ? cJSON_Duplicate(live, 1) : NULL;   /* "live": null is a value (null) */
-	if (cJSON_IsString(id)) {
+	if (id && cJSON_IsString(id)) {   /* id &&: cJSON_Is* take NULL, which the analyzer cannot see */
 		set_text(&l->new_id[seq - 1], id->valuestring);
-	} else if (cJSON_IsNumber(id)) {
+	} else if (id && cJSON_IsNumber(id)) {
 		free(l->new_id[seq - 1]);
 		l->new_id[seq - 1] = xasprintf("%.0f", id->valuedouble);
 	}

@@ -65,7 +65,7 @@ static size_t find_nul(char *swap, const char *body, size_t len, int *escaped)
 				}
 				if (!swap)
 					return first;
-				memcpy(swap + i + 2, "ffff", 4);
+				memset(swap + i + 2, 'f', 4);   /* \u0000 -> \uffff */
 			}
 			i++;   /* skip the escaped character (\" and \\ included) */
 		}
@@ -138,9 +138,9 @@ static int locate(const cJSON *j, const cJSON *owner, const char *field, int (*b
 		const cJSON *id = owner ? cJSON_GetObjectItemCaseSensitive(owner, "id") : NULL;
 		char idt[48] = "";
 
-		if (cJSON_IsNumber(id))
+		if (id && cJSON_IsNumber(id))   /* id &&: cJSON_Is* take NULL, which the analyzer cannot see */
 			snprintf(idt, sizeof(idt), "object id %.0f, ", id->valuedouble);
-		else if (cJSON_IsString(id))
+		else if (id && cJSON_IsString(id))
 			snprintf(idt, sizeof(idt), "object id %.20s, ", id->valuestring);
 		if (j->string && bad(j->string))
 			snprintf(b, n, "%sa field name", idt);

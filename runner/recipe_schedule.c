@@ -25,6 +25,7 @@
 #include "recipe_schedule.h"
 
 #include <ctype.h>
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -257,17 +258,47 @@ static int weekday_of(const char *s, size_t n)
 	return 0;
 }
 
+/* s read by form (sscanf's "%4d-%2d-%2d" as "4-2-2", without its signs and blanks, which no valid
+ * input has): a digit of form is a field of 1 to that many decimal digits, stored through out[] in
+ * turn (at most nout of them); any other character must match itself. The characters read, or -1. */
+static int scan_fields(const char *s, const char *form, int *const out[], size_t nout)
+{
+	const char *p = s;
+	char *end;
+	long v;
+
+	for (; *form; form++) {
+		if (!isdigit((unsigned char)*form)) {
+			if (*p != *form)
+				return -1;
+			p++;
+			continue;
+		}
+		if (!isdigit((unsigned char)*p) || !nout--)
+			return -1;
+		errno = 0;
+		v = strtol(p, &end, 10);
+		if (errno || end - p > *form - '0')
+			return -1;
+		**out++ = (int)v;   /* at most 9 digits: an int */
+		p = end;
+	}
+	return (int)(p - s);
+}
+
 /* "HH:MM" or "HH:MM:SS" -> f. 0 or -1. */
 static int parse_time(const char *s, struct rsched_field *f)
 {
-	int hh, mm, ss = 0, n = 0;
+	int hh = 0, mm = 0, ss = 0, n;   /* = 0: the analyzer cannot see scan_fields set them */
+	int *const fld[] = { &hh, &mm, &ss };
 
-	if (sscanf(s, "%2d:%2d%n", &hh, &mm, &n) != 2)
+	s = skip_ws(s);   /* sscanf's %d skipped leading blanks; scan_fields does not */
+	if ((n = scan_fields(s, "2:2", fld, 2)) < 0)
 		return -1;
 	if (s[n] == ':') {
-		int k = 0;
+		int k = scan_fields(s + n + 1, "2", fld + 2, 1);
 
-		if (sscanf(s + n + 1, "%2d%n", &ss, &k) != 1)
+		if (k < 0)
 			return -1;
 		n += 1 + k;
 	}

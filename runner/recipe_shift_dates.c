@@ -31,6 +31,7 @@
  */
 #include "recipe_shift_dates.h"
 
+#include <assert.h>
 #include <string.h>
 
 #include "recipe_actions.h"
@@ -299,6 +300,7 @@ static int parse(struct rctx *cx, struct step *st, const struct ynode *n)
 	kdays = key_node(n, "days");
 	kfrom = key_node(n, "from");
 	kto = key_node(n, "to");
+	assert((!days || kdays) && (!from || kfrom) && (!to || kto));   /* a value has its key */
 	m->mode = days ? RSHIFT_DAYS : RSHIFT_TERM;
 
 	if (days && (from || to)) {

@@ -59,6 +59,8 @@
  */
 #include "render.h"
 
+#include <ctype.h>
+#include <errno.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -592,13 +594,41 @@ static int cmp_span(const void *a, const void *b)
 	return x->last < y->last ? -1 : x->last > y->last;
 }
 
+/* s read by form (sscanf's "%4d-%2d-%2d" as "4-2-2", without its signs and blanks, which no valid
+ * input has): a digit of form is a field of 1 to that many decimal digits, stored through out[] in
+ * turn (at most nout of them); any other character must match itself. The characters read, or -1. */
+static int scan_fields(const char *s, const char *form, int *const out[], size_t nout)
+{
+	const char *p = s;
+	char *end;
+	long v;
+
+	for (; *form; form++) {
+		if (!isdigit((unsigned char)*form)) {
+			if (*p != *form)
+				return -1;
+			p++;
+			continue;
+		}
+		if (!isdigit((unsigned char)*p) || !nout--)
+			return -1;
+		errno = 0;
+		v = strtol(p, &end, 10);
+		if (errno || end - p > *form - '0')
+			return -1;
+		**out++ = (int)v;   /* at most 9 digits: an int */
+		p = end;
+	}
+	return (int)(p - s);
+}
+
 /* "YYYY-MM-DD" as a day number; -1 when it is not one (the plan reader checked the form). */
 static int parse_day(const char *s, int64_t *day)
 {
-	int y, m, d;
-	char tail;
+	int y = 0, m = 0, d = 0, n;   /* = 0: the analyzer cannot see scan_fields set them */
+	int *const f[] = { &y, &m, &d };
 
-	if (!s || sscanf(s, "%4d-%2d-%2d%c", &y, &m, &d, &tail) != 3 || m < 1 || m > 12 || d < 1 || d > 31)
+	if (!s || (n = scan_fields(s, "4-2-2", f, 3)) < 0 || s[n] || m < 1 || m > 12 || d < 1 || d > 31)
 		return -1;
 	*day = dateshift_days_from_civil(y, m, d);
 	return 0;
@@ -663,9 +693,9 @@ static void cal_spans(struct cal *c, const struct plan *p, const char *id)
 	}
 	qsort(c->bos, c->nbos, sizeof(*c->bos), cmp_span);
 	for (i = 0; i < c->nbos; i++) {
-		struct cal_span *last = c->nspans ? &c->spans[c->nspans - 1] : NULL;
+		if (c->nspans && c->bos[i].first <= c->spans[c->nspans - 1].last + 1) {
+			struct cal_span *last = &c->spans[c->nspans - 1];
 
-		if (last && c->bos[i].first <= last->last + 1) {
 			if (c->bos[i].last > last->last)
 				last->last = c->bos[i].last;
 			last->hi = i + 1;

@@ -491,9 +491,9 @@ char *resource_path(const char *tmpl, const char *course, const char *parent, co
 
 const char *resource_id_text(const cJSON *v, char buf[32])
 {
-	if (cJSON_IsString(v))
+	if (v && cJSON_IsString(v))   /* v &&: cJSON_Is* take NULL, which the analyzer cannot see */
 		return v->valuestring;
-	if (cJSON_IsNumber(v)) {
+	if (v && cJSON_IsNumber(v)) {
 		snprintf(buf, 32, "%.0f", v->valuedouble);
 		return buf;
 	}

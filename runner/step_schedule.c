@@ -230,8 +230,8 @@ static int where_ok(const struct rwhere *w, enum resource_kind kind, const cJSON
 		const cJSON *b = alt ? cJSON_GetObjectItemCaseSensitive(alt, "id") : NULL;
 
 		for (i = 0; i < w->nids && !yes; i++)
-			yes = (cJSON_IsNumber(a) && (long long)a->valuedouble == w->ids[i]) ||
-			      (cJSON_IsNumber(b) && (long long)b->valuedouble == w->ids[i]);
+			yes = (a && cJSON_IsNumber(a) && (long long)a->valuedouble == w->ids[i]) ||
+			      (b && cJSON_IsNumber(b) && (long long)b->valuedouble == w->ids[i]);
 		if (!yes)
 			return 0;
 	}

@@ -69,7 +69,10 @@ static void reserve_one(struct strmap *m)
 		}
 	free(m->keys);
 	free(m->vals);
-	*m = g;
+	m->keys = g.keys;   /* field by field: the analyzer loses track of a struct copy after free */
+	m->vals = g.vals;
+	m->cap = g.cap;
+	m->n = g.n;
 }
 
 void strmap_put_take(struct strmap *m, char *k, void *v)

@@ -315,7 +315,6 @@ static void myers_round(struct builder *bd, size_t a0, int32_t n, size_t b0, int
 			steps[d].y = ys;
 		}
 		x = steps[d].x;
-		y = steps[d].y;
 	}
 	steps[0].snake = x;     /* the d = 0 snake from (0, 0) */
 	emit_equal(bd, a0, b0, (size_t)steps[0].snake);

@@ -1333,7 +1333,7 @@ static void item_create(struct sim_req *rq, struct sim_resp *rs)
 	titlev = cJSON_GetObjectItemCaseSensitive(w, "title");
 	if (cJSON_IsString(titlev))
 		cJSON_AddStringToObject(item, "title", titlev->valuestring);
-	else if (content && sim_str(content, title_key(kind)))
+	else if (content && kind && sim_str(content, title_key(kind)))   /* content has a kind ("pages" for a Page) */
 		cJSON_AddStringToObject(item, "title", sim_str(content, title_key(kind)));
 	else
 		cJSON_AddNullToObject(item, "title");

@@ -338,13 +338,19 @@ void sim_admin(struct sim *s, const char *method, const char *path, const struct
 		sim_reply_json(rs, 200, stats_render(s));
 	} else if (get && !strcmp(path, "/__sim/requests")) {
 		const char *since = kv_get(q, nq, "since");
-		long from = since ? atol(since) : 0;
-		cJSON *out = cJSON_CreateArray(), *e;
+		char *end = NULL;
+		long from = since ? strtol(since, &end, 10) : 0;
+		cJSON *out, *e;
 
-		cJSON_ArrayForEach(e, s->log)
-			if ((long)cJSON_GetObjectItemCaseSensitive(e, "seq")->valuedouble >= from)
-				cJSON_AddItemToArray(out, cJSON_Duplicate(e, 1));
-		sim_reply_json(rs, 200, out);
+		if (since && (end == since || *end)) {
+			sim_reply_error(rs, 400, "since: not a whole number");
+		} else {
+			out = cJSON_CreateArray();
+			cJSON_ArrayForEach(e, s->log)
+				if ((long)cJSON_GetObjectItemCaseSensitive(e, "seq")->valuedouble >= from)
+					cJSON_AddItemToArray(out, cJSON_Duplicate(e, 1));
+			sim_reply_json(rs, 200, out);
+		}
 	} else if (get && !strcmp(path, "/__sim/notifications")) {
 		sim_reply_json(rs, 200, cJSON_Duplicate(s->notifications, 1));
 	} else if (post && !strcmp(path, "/__sim/script")) {

@@ -79,7 +79,7 @@ int main(int argc, char **argv)
 	int ntokens = 0, i, sig, rc = 0;
 	char *json = NULL, err[256];
 	sigset_t set;
-	double v;
+	double v = 0; /* read after a failed num_arg too (the result then goes unused) */
 
 	s.cfg.throttle = THROTTLE_403;
 	s.cfg.bucket = (struct bucket_config)BUCKET_DEFAULTS;

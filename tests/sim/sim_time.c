@@ -9,6 +9,7 @@
  * The alternative, reading tzfile(5) ourselves, is a lot of code for a test double.
  */
 #include <ctype.h>
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -229,13 +230,41 @@ cJSON *sim_time_lenient(struct sim *s, const cJSON *v)
 	return out;
 }
 
+/* s read by form (sscanf's "%4d-%2d-%2d" as "4-2-2", without its signs and blanks, which no valid
+ * input has): a digit of form is a field of 1 to that many decimal digits, stored through out[] in
+ * turn (at most nout of them); any other character must match itself. The characters read, or -1. */
+static int scan_fields(const char *s, const char *form, int *const out[], size_t nout)
+{
+	const char *p = s;
+	char *end;
+	long v;
+
+	for (; *form; form++) {
+		if (!isdigit((unsigned char)*form)) {
+			if (*p != *form)
+				return -1;
+			p++;
+			continue;
+		}
+		if (!isdigit((unsigned char)*p) || !nout--)
+			return -1;
+		errno = 0;
+		v = strtol(p, &end, 10);
+		if (errno || end - p > *form - '0')
+			return -1;
+		**out++ = (int)v;   /* at most 9 digits: an int */
+		p = end;
+	}
+	return (int)(p - s);
+}
+
 int sim_time_day_param(const char *v, const char *zone, int end_of_day, time_t *out)
 {
 	struct tm tm;
-	int y, m, d;
-	char tail;
+	int y = 0, m = 0, d = 0;   /* = 0: the analyzer cannot see scan_fields set them */
+	int *const f[] = { &y, &m, &d };
 
-	if (strlen(v) == 10 && sscanf(v, "%4d-%2d-%2d%c", &y, &m, &d, &tail) == 3) {
+	if (strlen(v) == 10 && scan_fields(v, "4-2-2", f, 3) == 10) {
 		memset(&tm, 0, sizeof(tm));
 		tm.tm_year = y - 1900;
 		tm.tm_mon = m - 1;
