@@ -239,6 +239,8 @@ struct rdate {
 	struct rpos pos;
 };
 int rc_date(struct rctx *cx, const struct ynode *n, const char *what, struct rdate *out);
+/* rc_date, and a date-time is an error at n ("WHAT must be a calendar date"). 0 or -1. */
+int rc_calendar_date(struct rctx *cx, const struct ynode *n, const char *what, struct rdate *out);
 /* An IANA time zone name that exists in the system zone database. */
 int rc_zone(struct rctx *cx, const struct ynode *n, const char *what, char **out);
 /* "mon".."sun" -> 1..7 (ISO weekday). */

@@ -63,6 +63,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "dates.h"
 #include "exec_internal.h"
 #include "exec_run.h"
 #include "msg.h"
@@ -220,34 +221,6 @@ static void look(struct lost *k)
 	canvas_list(k->cv, k->path, "the list a lost create goes into", on_look, k);
 }
 
-/* s read by form (sscanf's "%4d-%2d-%2d" as "4-2-2", without its signs and blanks, which no valid
- * input has): a digit of form is a field of 1 to that many decimal digits, stored through out[] in
- * turn (at most nout of them); any other character must match itself. The characters read, or -1. */
-static int scan_fields(const char *s, const char *form, int *const out[], size_t nout)
-{
-	const char *p = s;
-	char *end;
-	long v;
-
-	for (; *form; form++) {
-		if (!isdigit((unsigned char)*form)) {
-			if (*p != *form)
-				return -1;
-			p++;
-			continue;
-		}
-		if (!isdigit((unsigned char)*p) || !nout--)
-			return -1;
-		errno = 0;
-		v = strtol(p, &end, 10);
-		if (errno || end - p > *form - '0')
-			return -1;
-		**out++ = (int)v;   /* at most 9 digits: an int */
-		p = end;
-	}
-	return (int)(p - s);
-}
-
 /* Seconds since an "at" time of the journal ("2026-11-27T23:59:59.123Z"), or -1. */
 static double age_of(const char *at)
 {
@@ -260,7 +233,7 @@ static double age_of(const char *at)
 	if (!at)
 		return -1;
 	memset(&tm, 0, sizeof(tm));
-	if ((n = scan_fields(at, "4-2-2T2:2:2", f, 6)) < 0)
+	if ((n = dates_scan_fields(at, "4-2-2T2:2:2", f, 6)) < 0)
 		return -1;
 	tm.tm_year -= 1900;
 	tm.tm_mon -= 1;

@@ -722,3 +722,15 @@ void recipe_vars_env_check(struct rctx *cx, const struct ynode *list)
 				 "CANVAS_API_TOKEN");
 	}
 }
+
+int rc_calendar_date(struct rctx *cx, const struct ynode *n, const char *what, struct rdate *out)
+{
+	if (rc_date(cx, n, what, out))
+		return -1;
+	if (out->has_time) {
+		rc_error(cx, &n->pos, "%s must be a calendar date (YYYY-MM-DD), got a date-time; "
+			 "use a date such as %04d-%02d-%02d", what, out->y, out->m, out->d);
+		return -1;
+	}
+	return 0;
+}

@@ -30,6 +30,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "dates.h"
 #include "recipe_actions.h"
 #include "step.h"
 
@@ -69,19 +70,6 @@ static long day_number(const struct rdate *d)
 	return (long)d->y * 10000 + d->m * 100 + d->d;
 }
 
-/* A calendar date; a date-time is an error. 0 or -1. */
-static int calendar_date(struct rctx *cx, const struct ynode *n, const char *what, struct rdate *out)
-{
-	if (rc_date(cx, n, what, out))
-		return -1;
-	if (out->has_time) {
-		rc_error(cx, &n->pos, "%s must be a calendar date (YYYY-MM-DD), got a date-time; "
-			 "use a date such as %04d-%02d-%02d", what, out->y, out->m, out->d);
-		return -1;
-	}
-	return 0;
-}
-
 static void breaks(struct rctx *cx, const struct ynode *n, struct rsched_break **out, size_t *nout)
 {
 	static const char *const keys[] = { "name", "start", "end", "move", NULL };
@@ -104,9 +92,9 @@ static void breaks(struct rctx *cx, const struct ynode *n, struct rsched_break *
 			continue;
 		memset(o, 0, sizeof(*o));
 		snprintf(what, sizeof(what), "'start' of break #%zu", i + 1);
-		sok = (v = rc_get(b, "start")) && !calendar_date(cx, v, what, &o->start);
+		sok = (v = rc_get(b, "start")) && !rc_calendar_date(cx, v, what, &o->start);
 		snprintf(what, sizeof(what), "'end' of break #%zu", i + 1);
-		eok = (v = rc_get(b, "end")) && !calendar_date(cx, v, what, &o->end);
+		eok = (v = rc_get(b, "end")) && !rc_calendar_date(cx, v, what, &o->end);
 		if (sok && eok && day_number(&o->end) < day_number(&o->start))
 			rc_error(cx, &v->pos, "the end of break #%zu is before its start; a one-day break has end "
 				 "equal to start", i + 1);
@@ -129,8 +117,8 @@ static void term(struct rctx *cx, const struct ynode *n, struct rschedule *m)
 	if (n->type != YN_MAP)
 		return;
 	m->has_term = 1;
-	sok = (s = rc_get(n, "start")) && !calendar_date(cx, s, "'term.start'", &m->start);
-	eok = (e = rc_get(n, "end")) && !calendar_date(cx, e, "'term.end'", &m->end);
+	sok = (s = rc_get(n, "start")) && !rc_calendar_date(cx, s, "'term.start'", &m->start);
+	eok = (e = rc_get(n, "end")) && !rc_calendar_date(cx, e, "'term.end'", &m->end);
 	if (sok && eok && day_number(&m->end) <= day_number(&m->start))
 		rc_error(cx, &e->pos, "'term.end' (%04d-%02d-%02d) must be after 'term.start' (%04d-%02d-%02d)",
 			 m->end.y, m->end.m, m->end.d, m->start.y, m->start.m, m->start.d);
@@ -169,8 +157,8 @@ static void text(struct rctx *cx, const struct ynode *n, struct rschedule *m)
 	rc_map(cx, f, "'text.from'", from_keys, from_req);
 	if (f->type != YN_MAP)
 		return;
-	sok = (s = rc_get(f, "start")) && !calendar_date(cx, s, "'text.from.start'", &m->text_from_start);
-	eok = (e = rc_get(f, "end")) && !calendar_date(cx, e, "'text.from.end'", &m->text_from_end);
+	sok = (s = rc_get(f, "start")) && !rc_calendar_date(cx, s, "'text.from.start'", &m->text_from_start);
+	eok = (e = rc_get(f, "end")) && !rc_calendar_date(cx, e, "'text.from.end'", &m->text_from_end);
 	if (sok && eok && day_number(&m->text_from_end) <= day_number(&m->text_from_start))
 		rc_error(cx, &e->pos, "'text.from.end' must be after 'text.from.start'");
 	m->has_text_from = sok && eok;
@@ -258,34 +246,6 @@ static int weekday_of(const char *s, size_t n)
 	return 0;
 }
 
-/* s read by form (sscanf's "%4d-%2d-%2d" as "4-2-2", without its signs and blanks, which no valid
- * input has): a digit of form is a field of 1 to that many decimal digits, stored through out[] in
- * turn (at most nout of them); any other character must match itself. The characters read, or -1. */
-static int scan_fields(const char *s, const char *form, int *const out[], size_t nout)
-{
-	const char *p = s;
-	char *end;
-	long v;
-
-	for (; *form; form++) {
-		if (!isdigit((unsigned char)*form)) {
-			if (*p != *form)
-				return -1;
-			p++;
-			continue;
-		}
-		if (!isdigit((unsigned char)*p) || !nout--)
-			return -1;
-		errno = 0;
-		v = strtol(p, &end, 10);
-		if (errno || end - p > *form - '0')
-			return -1;
-		**out++ = (int)v;   /* at most 9 digits: an int */
-		p = end;
-	}
-	return (int)(p - s);
-}
-
 /* "HH:MM" or "HH:MM:SS" -> f. 0 or -1. */
 static int parse_time(const char *s, struct rsched_field *f)
 {
@@ -293,10 +253,10 @@ static int parse_time(const char *s, struct rsched_field *f)
 	int *const fld[] = { &hh, &mm, &ss };
 
 	s = skip_ws(s);   /* sscanf's %d skipped leading blanks; scan_fields does not */
-	if ((n = scan_fields(s, "2:2", fld, 2)) < 0)
+	if ((n = dates_scan_fields(s, "2:2", fld, 2)) < 0)
 		return -1;
 	if (s[n] == ':') {
-		int k = scan_fields(s + n + 1, "2", fld + 2, 1);
+		int k = dates_scan_fields(s + n + 1, "2", fld + 2, 1);
 
 		if (k < 0)
 			return -1;

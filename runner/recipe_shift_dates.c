@@ -79,19 +79,6 @@ static void fmt_date(char *buf, size_t n, const struct rdate *d)
 	snprintf(buf, n, "%04d-%02d-%02d", d->y, d->m, d->d);
 }
 
-/* A calendar date (YYYY-MM-DD); a date-time is an error. 0 or -1. */
-static int calendar_date(struct rctx *cx, const struct ynode *n, const char *what, struct rdate *out)
-{
-	if (rc_date(cx, n, what, out))
-		return -1;
-	if (out->has_time) {
-		rc_error(cx, &n->pos, "%s must be a calendar date (YYYY-MM-DD), got a date-time; "
-			 "use a date such as %04d-%02d-%02d", what, out->y, out->m, out->d);
-		return -1;
-	}
-	return 0;
-}
-
 /* `from:` or `to:` ({start, end}); `end` is required when need_end. 0 or -1. */
 static int term(struct rctx *cx, const struct ynode *n, const char *name, int need_end, struct rdate *start,
 		struct rdate *end, int *has_end)
@@ -113,13 +100,13 @@ static int term(struct rctx *cx, const struct ynode *n, const char *name, int ne
 	s = rc_get(n, "start");
 	e = rc_get(n, "end");
 	if (s) {
-		if (calendar_date(cx, s, swhat, start))
+		if (rc_calendar_date(cx, s, swhat, start))
 			bad = 1;
 		else
 			sok = 1;
 	}
 	if (e) {
-		if (calendar_date(cx, e, ewhat, end))
+		if (rc_calendar_date(cx, e, ewhat, end))
 			bad = 1;
 		else
 			eok = *has_end = 1;
@@ -194,8 +181,8 @@ static void blackouts(struct rctx *cx, const struct ynode *n, struct rshift_date
 		s = rc_get(b, "start");
 		e = rc_get(b, "end");
 		mv = rc_get(b, "move");
-		sok = s && !calendar_date(cx, s, swhat, &o->start);
-		eok = e && !calendar_date(cx, e, ewhat, &o->end);
+		sok = s && !rc_calendar_date(cx, s, swhat, &o->start);
+		eok = e && !rc_calendar_date(cx, e, ewhat, &o->end);
 		if (sok && eok && day_number(&o->end) < day_number(&o->start)) {
 			char sb[16], eb[16];
 

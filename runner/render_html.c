@@ -594,41 +594,13 @@ static int cmp_span(const void *a, const void *b)
 	return x->last < y->last ? -1 : x->last > y->last;
 }
 
-/* s read by form (sscanf's "%4d-%2d-%2d" as "4-2-2", without its signs and blanks, which no valid
- * input has): a digit of form is a field of 1 to that many decimal digits, stored through out[] in
- * turn (at most nout of them); any other character must match itself. The characters read, or -1. */
-static int scan_fields(const char *s, const char *form, int *const out[], size_t nout)
-{
-	const char *p = s;
-	char *end;
-	long v;
-
-	for (; *form; form++) {
-		if (!isdigit((unsigned char)*form)) {
-			if (*p != *form)
-				return -1;
-			p++;
-			continue;
-		}
-		if (!isdigit((unsigned char)*p) || !nout--)
-			return -1;
-		errno = 0;
-		v = strtol(p, &end, 10);
-		if (errno || end - p > *form - '0')
-			return -1;
-		**out++ = (int)v;   /* at most 9 digits: an int */
-		p = end;
-	}
-	return (int)(p - s);
-}
-
 /* "YYYY-MM-DD" as a day number; -1 when it is not one (the plan reader checked the form). */
 static int parse_day(const char *s, int64_t *day)
 {
 	int y = 0, m = 0, d = 0, n;   /* = 0: the analyzer cannot see scan_fields set them */
 	int *const f[] = { &y, &m, &d };
 
-	if (!s || (n = scan_fields(s, "4-2-2", f, 3)) < 0 || s[n] || m < 1 || m > 12 || d < 1 || d > 31)
+	if (!s || (n = dates_scan_fields(s, "4-2-2", f, 3)) < 0 || s[n] || m < 1 || m > 12 || d < 1 || d > 31)
 		return -1;
 	*day = dateshift_days_from_civil(y, m, d);
 	return 0;
