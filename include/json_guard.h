@@ -4,8 +4,9 @@
  *                                              a string is refused, naming the object and field;
  *                                              so are bytes that are not UTF-8
  *   json_guard_ids(json, what, &err)           after parsing: every numeric "id" or "*_id" is a
- *                                              whole number below 2^53 (else it would be mangled),
- *                                              and no "*_at" is a number or true/false
+ *                                              whole number below 2^53 (else it would be mangled;
+ *                                              Canvas's string ids are text, jsonid.h), and no
+ *                                              "*_at" is a number or true/false
  *   json_guard_unique(list, what, &err)        a list names each "id" (or "page_id") once
  *   json_guard_course(given, course, &err)     GET /courses/:id answered with that course
  *

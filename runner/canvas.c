@@ -32,6 +32,7 @@
 
 #include "buf.h"
 #include "json_guard.h"
+#include "jsonid.h"
 #include "msg.h"
 #include "secret_mask.h"
 #include "strmap.h"
@@ -304,6 +305,7 @@ static cJSON *parse_body(const struct http_req *r, const char *what, struct err 
 		cJSON_Delete(j);
 		return NULL;
 	}
+	jsonid_canon(j);   /* string ids that fit a double back to numbers (jsonid.h) */
 	if (!j) {
 		u = http_redact_url(r->url);
 		err_set(err, ERR_CORRUPT, "%s: the response to %s %s is not valid JSON (%zu bytes)", what, r->method, u,

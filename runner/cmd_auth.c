@@ -29,6 +29,7 @@
 #include "canvas.h"
 #include "cmd.h"
 #include "config.h"
+#include "jsonid.h"
 #include "exitcode.h"
 #include "msg.h"
 #include "render.h"
@@ -52,7 +53,7 @@ static void usage(FILE *fp)
 struct who {
 	struct err err;
 	int got;
-	double id;
+	char id[32];              /* the user id as Canvas sent it (a string above 2^53) */
 	char *name;   /* malloced, or NULL */
 };
 
@@ -60,6 +61,8 @@ static void on_self(struct canvas *cv, cJSON *json, const struct err *err, void 
 {
 	struct who *w = ud;
 	const cJSON *id;
+	long long n;
+	char t[32];
 
 	(void)cv;
 	if (err->code) {
@@ -68,13 +71,13 @@ static void on_self(struct canvas *cv, cJSON *json, const struct err *err, void 
 		return;
 	}
 	id = cJSON_GetObjectItemCaseSensitive(json, "id");
-	if (!cJSON_IsNumber(id)) {
+	if (jsonid_ll(id, &n)) {
 		err_set(&w->err, ERR_GENERIC, "Canvas answered users/self without a user id; is the URL a Canvas?");
 	} else {
 		const char *name = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(json, "name"));
 
 		w->got = 1;
-		w->id = id->valuedouble;
+		snprintf(w->id, sizeof(w->id), "%s", jsonid_text(id, t));   /* a string above 2^53 */
 		w->name = xstrdup(name ? name : "");
 	}
 	cJSON_Delete(json);
@@ -88,7 +91,7 @@ static int print_text(const struct config *cfg, const struct who *w, const struc
 
 	buf_puts(&b, "user     ");
 	render_put_safe(&b, w->name, strlen(w->name));
-	buf_printf(&b, " (id %.0f)\n", w->id);
+	buf_printf(&b, " (id %s)\n", w->id);
 	buf_printf(&b, "canvas   %s  (from %s)\n", cfg->base_url, cfg->url_source);
 	buf_printf(&b, "token    from %s\n", cfg->token_source);
 	if (ti->known) {
@@ -123,7 +126,7 @@ static int print_json(const struct config *cfg, const struct who *w, const struc
 	char *s;
 	int rc;
 
-	cJSON_AddNumberToObject(u, "id", w->id);
+	cJSON_AddItemToObject(u, "id", jsonid(w->id));
 	cJSON_AddStringToObject(u, "name", w->name);
 	cJSON_AddStringToObject(o, "base_url", cfg->base_url);
 	cJSON_AddStringToObject(o, "url_source", cfg->url_source);

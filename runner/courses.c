@@ -28,6 +28,7 @@
 #include <string.h>
 
 #include "canvas.h"
+#include "jsonid.h"
 #include "msg.h"
 #include "recipe.h"
 #include "step.h"
@@ -128,7 +129,8 @@ static int query_match(const struct course_query *q, const cJSON *c, struct err 
 	const char *name = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(c, "name"));
 	const char *ws = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(c, "workflow_state"));
 	char what[96];
-	double id = cJSON_GetNumberValue(cJSON_GetObjectItemCaseSensitive(c, "id"));
+	char idb[32];
+	const char *id = jsonid_text(cJSON_GetObjectItemCaseSensitive(c, "id"), idb);
 	int m;
 
 	if (q->published >= 0 && q->published != (ws && !strcmp(ws, "available")))
@@ -136,14 +138,14 @@ static int query_match(const struct course_query *q, const cJSON *c, struct err 
 	if (q->course_code) {
 		if (!code)
 			return 0;
-		snprintf(what, sizeof(what), "course %.0f course_code", id);
+		snprintf(what, sizeof(what), "course %s course_code", id ? id : "?");
 		if ((m = step_regex_match(q->course_code, code, strlen(code), what, err)) <= 0)
 			return m;
 	}
 	if (q->name) {
 		if (!name)
 			return 0;
-		snprintf(what, sizeof(what), "course %.0f name", id);
+		snprintf(what, sizeof(what), "course %s name", id ? id : "?");
 		if ((m = step_regex_match(q->name, name, strlen(name), what, err)) <= 0)
 			return m;
 	}
@@ -160,9 +162,10 @@ static struct listed *collect(const struct recipe *r, cJSON *const *listed, size
 
 	for (q = 0; q < r->nqueries; q++) {
 		cJSON_ArrayForEach(c, listed[q]) {
-			const cJSON *id = cJSON_GetObjectItemCaseSensitive(c, "id");
+			long long id;
 
-			if (!cJSON_IsNumber(id) || id->valuedouble < 1 || id->valuedouble > 9007199254740991.0 /* 2^53 */)
+			/* a number, or Canvas's string id above 2^53 (jsonid.h) */
+			if (jsonid_ll(cJSON_GetObjectItemCaseSensitive(c, "id"), &id) || id < 1)
 				continue;
 			if ((m = query_match(&r->queries[q], c, err)) < 0) {
 				free(v);
@@ -174,7 +177,7 @@ static struct listed *collect(const struct recipe *r, cJSON *const *listed, size
 				cap = cap ? 2 * cap : 16;
 				v = xrealloc(v, cap * sizeof(*v));
 			}
-			v[k].id = (long long)id->valuedouble;
+			v[k].id = id;
 			v[k].sis = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(c, "sis_course_id"));
 			k++;
 		}

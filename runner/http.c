@@ -656,7 +656,8 @@ static int start(struct http *h, struct http_req *r)
 	free_headers(r->headers);
 	if (h->auth_header)
 		hd = curl_slist_append(hd, h->auth_header);
-	hd = curl_slist_append(hd, "Accept: application/json");
+	/* ids as strings (json_guard.c, jsonid_canon): Canvas tests the header for this substring */
+	hd = curl_slist_append(hd, "Accept: application/json+canvas-string-ids, application/json");
 	if (r->body) {
 		char ct[128];
 

@@ -8,8 +8,13 @@
  *     parsed again with the escape swapped for U+FFFF, a noncharacter, only to find where it was.
  *   - ids that are not whole numbers (51002.5 read as 51002) or too large for a double to hold
  *     exactly (above 2^53, where 9007199254740993 reads as ...992): either would address another
- *     object. Refused (json_guard_ids) for every numeric "id" and "..._id" in the answer. Ids that
- *     Canvas sends as strings (Accept: application/json+canvas-string-ids) are kept as text.
+ *     object. Refused (json_guard_ids) for every numeric "id" and "..._id" in the answer.
+ *     coursectl asks for string ids (http.c sends Accept: application/json+canvas-string-ids, which
+ *     Canvas answers through ApplicationController#json_cast and StringifyIds.recursively_stringify_ids:
+ *     every "id", "*_id" and "*_ids" element as a string), so a cross-shard id above 2^53 arrives as
+ *     text and is kept exactly (jsonid_canon, runner/jsonid.c, turns the short ones back into
+ *     numbers). The refusal stays as the defence when a server or proxy ignores the header and
+ *     sends such an id as a number: it is refused, never rounded into another id (t1104).
  *   - one id twice in a list: the maps keyed by id kept only one of them, silently. A list that
  *     names an object twice is refused (json_guard_unique): it is either a broken server or a
  *     course changing under a numbered paging, and either way the run cannot know which copy is

@@ -50,6 +50,7 @@
 #include "canvas.h"
 #include "config.h"
 #include "courses.h"
+#include "jsonid.h"
 #include "msg.h"
 #include "page_dates.h"
 #include "plan_grading.h"
@@ -159,11 +160,14 @@ int plan_run(struct plan *p, const struct recipe *r, cJSON *snapshot, char *cons
 	cJSON_ArrayForEach(course, cJSON_GetObjectItemCaseSensitive(snapshot, "courses")) {
 		const cJSON *id = cJSON_GetObjectItemCaseSensitive(course, "id");
 
-		if (!cJSON_IsNumber(id))
+		long long n;
+		/* a number, or Canvas's string id above 2^53 (jsonid.h) */
+		const char *idt = jsonid_ll(id, &n) ? NULL : jsonid_text(id, idb);
+
+		if (!idt)
 			return err_set(err, ERR_GENERIC, "course %s came back without a numeric id",
 				       given ? given[k] : "?");
-		snprintf(idb, sizeof(idb), "%.0f", id->valuedouble);
-		if ((rc = run_course(p, r, course, given ? given[k] : NULL, idb, NULL, err)))
+		if ((rc = run_course(p, r, course, given ? given[k] : NULL, idt, NULL, err)))
 			return rc;
 		k++;
 	}
@@ -248,6 +252,7 @@ static int plan_make(struct plan **out, struct canvas *cv, const struct recipe *
 	double t0, fetch_s = 0, plan_s = 0, plan_cpu = 0;
 	size_t i, b;
 	char idb[32], *zone = NULL;
+	long long idn;
 	long npd = 0;             /* pages whose Assign To dates were read */
 	int rc = 0, grading = 0, page_dates;
 
@@ -310,10 +315,12 @@ static int plan_make(struct plan **out, struct canvas *cv, const struct recipe *
 				continue;
 			}
 			id = cJSON_GetObjectItemCaseSensitive(course, "id");
-			if (!cJSON_IsNumber(id)) {
+			if (jsonid_ll(id, &idn)) {
 				err_set(&ce, ERR_GENERIC, "course %s came back without a numeric id", ids[i]);
 			} else {
-				snprintf(idb, sizeof(idb), "%.0f", id->valuedouble);
+				char t[32];
+
+				snprintf(idb, sizeof(idb), "%s", jsonid_text(id, t));   /* above 2^53 a string */
 				if (strmap_get(&seen, idb)) {
 					notef("course %s is course %s, which is already in the plan: planned once", ids[i], idb);
 					course = course->next;

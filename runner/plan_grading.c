@@ -39,6 +39,7 @@
 
 #include "canvas.h"
 #include "dates.h"
+#include "jsonid.h"
 #include "msg.h"
 #include "xalloc.h"
 
@@ -83,13 +84,17 @@ int plan_grading_fetch(struct canvas *cv, cJSON *snap, struct err *err)
 		struct gp_req *r;
 		char *path;
 
-		if (!cJSON_IsNumber(id) || !cJSON_GetArraySize(cJSON_GetObjectItemCaseSensitive(course, "assignments")))
+		char idb[32];
+		long long n;
+
+		/* a number, or Canvas's string id above 2^53 (jsonid.h) */
+		if (jsonid_ll(id, &n) || !cJSON_GetArraySize(cJSON_GetObjectItemCaseSensitive(course, "assignments")))
 			continue;
 		r = xcalloc(1, sizeof(*r));
 		r->course = course;
-		r->what = xasprintf("the grading periods of course %.0f", id->valuedouble);
+		r->what = xasprintf("the grading periods of course %s", jsonid_text(id, idb));
 		r->fatal = &fatal;
-		path = xasprintf("/api/v1/courses/%.0f/grading_periods", id->valuedouble);
+		path = xasprintf("/api/v1/courses/%s/grading_periods", jsonid_text(id, idb));
 		canvas_get(cv, path, r->what, on_periods, r);
 		free(path);
 	}

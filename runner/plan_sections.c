@@ -25,6 +25,7 @@
 #include <string.h>
 
 #include "dates.h"
+#include "jsonid.h"
 #include "plan.h"
 #include "xalloc.h"
 
@@ -35,9 +36,12 @@ static const cJSON *get(const cJSON *o, const char *k)
 	return cJSON_GetObjectItemCaseSensitive(o, k);
 }
 
+/* An id, a number or Canvas's string id above 2^53 (jsonid.h); -1 when neither. */
 static int64_t num(const cJSON *v)
 {
-	return cJSON_IsNumber(v) ? (int64_t)v->valuedouble : -1;
+	long long n;
+
+	return jsonid_ll(v, &n) ? -1 : (int64_t)n;
 }
 
 /* The range of parent pid's children as the plan leaves them; 1 if any child's dates change. */
@@ -110,7 +114,7 @@ void plan_section_events(struct plan *p, const cJSON *snapshot)
 		const cJSON *events = get(course, "calendar_events");
 		char cid[32], id[32];
 
-		if (!cJSON_IsNumber(get(course, "id")))
+		if (num(get(course, "id")) < 0)
 			continue;
 		snprintf(cid, sizeof(cid), "%lld", (long long)num(get(course, "id")));
 		if (!plan_course(p, cid))   /* left out (failed): nothing of it is planned */

@@ -67,17 +67,17 @@
 
 #include <string.h>
 
+#include "jsonid.h"
 #include "xalloc.h"
 
 #define LIST(...) ((const char *const[]){ __VA_ARGS__, NULL })
 
 long long resource_json_id(const cJSON *obj)
 {
-	const cJSON *v = cJSON_GetObjectItemCaseSensitive(obj, "id");
+	long long v;
 
-	if (!cJSON_IsNumber(v) || !(v->valuedouble >= 0 && v->valuedouble < 9007199254740992.0))
-		return -1;
-	return (long long)v->valuedouble;
+	/* a number, or Canvas's string id above 2^53 (jsonid.h) */
+	return jsonid_ll(cJSON_GetObjectItemCaseSensitive(obj, "id"), &v) ? -1 : v;
 }
 
 static void flatten_overrides(cJSON *a);
@@ -105,8 +105,8 @@ void resource_flatten_checkpoints(cJSON *a)
 		cJSON_AddItemToObject(a, name, v ? cJSON_Duplicate(v, 1) : cJSON_CreateNull());
 	}
 	v = cJSON_GetObjectItemCaseSensitive(topic, "id");
-	if (cJSON_IsNumber(v) && !cJSON_HasObjectItem(a, "discussion_topic_id"))
-		cJSON_AddNumberToObject(a, "discussion_topic_id", v->valuedouble);
+	if ((cJSON_IsNumber(v) || cJSON_IsString(v)) && !cJSON_HasObjectItem(a, "discussion_topic_id"))
+		cJSON_AddItemToObject(a, "discussion_topic_id", cJSON_Duplicate(v, 0));
 	flatten_overrides(a);
 }
 
@@ -159,16 +159,17 @@ static const char *name_of(const cJSON *checkpoint)
 	return !tag ? NULL : !strcmp(tag, "reply_to_topic") ? names[0] : !strcmp(tag, "reply_to_entry") ? names[1] : NULL;
 }
 
-static cJSON *find_override(const cJSON *list, double id)
+/* The override of `list` whose id is idv's (a number, or a string id above 2^53), or NULL. */
+static cJSON *find_override(const cJSON *list, const cJSON *idv)
 {
 	cJSON *o;
+	long long id, v;
 
-	cJSON_ArrayForEach(o, list) {
-		const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, "id");
-
-		if (cJSON_IsNumber(v) && v->valuedouble == id)
+	if (jsonid_ll(idv, &id))
+		return NULL;
+	cJSON_ArrayForEach(o, list)
+		if (!jsonid_ll(cJSON_GetObjectItemCaseSensitive(o, "id"), &v) && v == id)
 			return o;
-	}
 	return NULL;
 }
 
@@ -196,7 +197,7 @@ static void flatten_overrides(cJSON *a)
 			cJSON_ArrayForEach(child, cJSON_GetObjectItemCaseSensitive(c, "overrides")) {
 				const cJSON *pid = cJSON_GetObjectItemCaseSensitive(child, "parent_override_id");
 
-				if (!cJSON_IsNumber(pid) || !(shell = find_override(shells, pid->valuedouble)))
+				if (!(shell = find_override(shells, pid)))
 					continue;
 				if (pass == 0) {
 					for (k = 0; k < 2; k++) {
@@ -304,8 +305,7 @@ void resource_assignment_checkpoint_refresh(cJSON *live, const cJSON *reread)
 	cJSON_ArrayForEach(o, cJSON_GetObjectItemCaseSensitive(reread, "overrides")) {
 		const cJSON *id = cJSON_GetObjectItemCaseSensitive(o, "id");
 
-		if (!cJSON_IsNumber(id) || !(l = find_override(cJSON_GetObjectItemCaseSensitive(live, "overrides"),
-								id->valuedouble)))
+		if (!(l = find_override(cJSON_GetObjectItemCaseSensitive(live, "overrides"), id)))
 			continue;
 		for (k = 0; k < 4; k++) {
 			if (cJSON_HasObjectItem(o, f[k]))

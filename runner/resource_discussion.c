@@ -15,6 +15,7 @@
  */
 #include "resource_kinds.h"
 
+#include "jsonid.h"
 #include "xalloc.h"
 
 /* An ungraded topic's date_details: its overrides, each naming the topic, as "date_overrides". */
@@ -43,7 +44,7 @@ int resource_topic_more(const cJSON *it, const char *course_path, const char *co
 
 	/* selective release: only a topic whose list entry has overrides costs a request */
 	if (!(cJSON_GetArraySize(udo) > 0 && id >= 0 &&
-	      !cJSON_IsNumber(cJSON_GetObjectItemCaseSensitive(it, "assignment_id"))))
+	      jsonid_ll(cJSON_GetObjectItemCaseSensitive(it, "assignment_id"), &(long long){ 0 })))
 		return 0;
 	out->path = xasprintf("/api/v1/courses/%s/discussion_topics/%lld/date_details?per_page=100", course_path, id);
 	out->what = xasprintf("the Assign To dates of discussion %lld in course %s", id, course);

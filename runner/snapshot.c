@@ -35,6 +35,7 @@
 #include <unistd.h>
 
 #include "json_guard.h"
+#include "jsonid.h"
 #include "msg.h"
 #include "resource.h"
 #include "xalloc.h"
@@ -86,11 +87,10 @@ struct sub {                  /* a follow-up request about one object */
 /* obj.id as an integer; -1 when absent or not a whole number in range (pages have no "id"). */
 static long long json_id(const cJSON *obj)
 {
-	const cJSON *v = cJSON_GetObjectItemCaseSensitive(obj, "id");
+	long long v;
 
-	if (!cJSON_IsNumber(v) || !(v->valuedouble >= 0 && v->valuedouble < 9007199254740992.0))
-		return -1;
-	return (long long)v->valuedouble;
+	/* a number, or a string above 2^53 (jsonid.h): never through a double */
+	return jsonid_ll(cJSON_GetObjectItemCaseSensitive(obj, "id"), &v) ? -1 : v;
 }
 
 static void fail(struct cjob *j, const struct err *err)

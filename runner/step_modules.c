@@ -89,6 +89,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "jsonid.h"
 #include "recipe_modules.h"
 #include "strmap.h"
 #include "xalloc.h"
@@ -714,7 +715,8 @@ static void sync_content_published(struct mctx *mc, const cJSON *item, const str
 	sync_other_items(mc, item, "published", pub, NULL, note);
 	/* a quiz or graded discussion saves its assignment with the same state (DiscussionTopic /
 	 * Quizzes::Quiz update_assignment) */
-	if ((l->ck == CK_QUIZ || l->ck == CK_DISCUSSION) && cJSON_IsNumber(get(l->content, "assignment_id"))) {
+	if ((l->ck == CK_QUIZ || l->ck == CK_DISCUSSION) &&
+	    !jsonid_ll(get(l->content, "assignment_id"), &(long long){ 0 })) {
 		struct index *ix = content_ix(mc, CK_ASSIGNMENT, 0);
 		struct ix_iter it;
 		struct ient *e;
@@ -960,8 +962,10 @@ static int module_selected(struct mctx *mc, pcre2_match_data *md, const cJSON *m
 		const cJSON *id = get(mod, "id");
 		int hit = 0;
 
-		for (i = 0; cJSON_IsNumber(id) && i < w->nids && !hit; i++)
-			hit = (long long)id->valuedouble == w->ids[i];
+		long long v;
+
+		for (i = 0; !jsonid_ll(id, &v) && i < w->nids && !hit; i++)
+			hit = v == w->ids[i];
 		if (!hit)
 			return 0;
 	}

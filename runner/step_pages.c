@@ -73,6 +73,7 @@
 
 #include "dates.h"
 #include "html_norm.h"
+#include "jsonid.h"
 #include "pageurl.h"
 #include "recipe_pages.h"
 #include "xalloc.h"
@@ -149,9 +150,8 @@ static int lookup_id(const struct lookup *lk, const cJSON *id)
 {
 	long long v;
 
-	if (!cJSON_IsNumber(id))
+	if (jsonid_ll(id, &v))
 		return 0;   /* a page this plan creates ("new:N") has no id a recipe can name */
-	v = (long long)id->valuedouble;
 	return lk->nids && bsearch(&v, lk->ids, lk->nids, sizeof(*lk->ids), step_cmp_ll) != NULL;
 }
 

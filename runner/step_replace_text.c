@@ -46,6 +46,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "jsonid.h"
 #include "recipe_replace_text.h"
 #include "xalloc.h"
 
@@ -86,10 +87,7 @@ static int obj_id(enum resource_kind kind, const cJSON *o, long long *out)
 {
 	const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, kind == RES_PAGE ? "page_id" : "id");
 
-	if (!cJSON_IsNumber(v))
-		return 0;
-	*out = (long long)v->valuedouble;
-	return 1;
+	return !jsonid_ll(v, out);   /* a number, or a string id above 2^53 (jsonid.h) */
 }
 
 /* "assignment 'Lab 3' (90211) description in course 4821" (pages: by url) for error messages. */
@@ -203,7 +201,9 @@ static int collect_mirrors(struct step_ctx *cx, const struct filter *f, enum res
 		const cJSON *aid = cJSON_GetObjectItemCaseSensitive(o, "assignment_id");
 		int sel;
 
-		if (!cJSON_IsNumber(aid))
+		long long a;
+
+		if (jsonid_ll(aid, &a))
 			continue;   /* ungraded */
 		sel = selected(cx, f, kind, o, err);
 		if (sel < 0)
@@ -214,7 +214,7 @@ static int collect_mirrors(struct step_ctx *cx, const struct filter *f, enum res
 			m->alloc = m->alloc ? 2 * m->alloc : 16;
 			m->v = xrealloc(m->v, m->alloc * sizeof(*m->v));
 		}
-		m->v[m->n].assignment_id = (long long)aid->valuedouble;
+		m->v[m->n].assignment_id = a;
 		m->v[m->n].kind = kind;
 		m->v[m->n].obj = o;
 		m->n++;

@@ -77,6 +77,7 @@
 #include "buf.h"
 #include "dates.h"
 #include "dateshift.h"
+#include "jsonid.h"
 #include "plan_grading.h"
 #include "recipe_schedule.h"
 #include "termcal.h"
@@ -229,9 +230,14 @@ static int where_ok(const struct rwhere *w, enum resource_kind kind, const cJSON
 		const cJSON *a = cJSON_GetObjectItemCaseSensitive(obj, idf);
 		const cJSON *b = alt ? cJSON_GetObjectItemCaseSensitive(alt, "id") : NULL;
 
+		long long av = -1, bv = -1;
+
+		if (jsonid_ll(a, &av))   /* a number, or a string id above 2^53 (jsonid.h) */
+			av = -1;
+		if (jsonid_ll(b, &bv))
+			bv = -1;
 		for (i = 0; i < w->nids && !yes; i++)
-			yes = (a && cJSON_IsNumber(a) && (long long)a->valuedouble == w->ids[i]) ||
-			      (b && cJSON_IsNumber(b) && (long long)b->valuedouble == w->ids[i]);
+			yes = (av >= 0 && av == w->ids[i]) || (bv >= 0 && bv == w->ids[i]);
 		if (!yes)
 			return 0;
 	}
@@ -310,30 +316,27 @@ static int has_type(const cJSON *a, const char *type)
 static cJSON *find_by_id(cJSON *list, const cJSON *id)
 {
 	cJSON *it;
+	long long want, v;
 
-	if (!cJSON_IsNumber(id))
+	if (jsonid_ll(id, &want))
 		return NULL;
-	cJSON_ArrayForEach(it, list) {
-		const cJSON *v = cJSON_GetObjectItemCaseSensitive(it, "id");
-
-		if (cJSON_IsNumber(v) && v->valuedouble == id->valuedouble)
+	cJSON_ArrayForEach(it, list)
+		if (!jsonid_ll(cJSON_GetObjectItemCaseSensitive(it, "id"), &v) && v == want)
 			return it;
-	}
 	return NULL;
 }
 
 /* 1 when some object of list names assignment a (assignment_id). */
 static int named_by(cJSON *list, const cJSON *a)
 {
-	const cJSON *id = cJSON_GetObjectItemCaseSensitive(a, "id");
+	long long id, v;
 	cJSON *it;
 
-	cJSON_ArrayForEach(it, list) {
-		const cJSON *v = cJSON_GetObjectItemCaseSensitive(it, "assignment_id");
-
-		if (cJSON_IsNumber(v) && cJSON_IsNumber(id) && v->valuedouble == id->valuedouble)
+	if (jsonid_ll(cJSON_GetObjectItemCaseSensitive(a, "id"), &id))
+		return 0;
+	cJSON_ArrayForEach(it, list)
+		if (!jsonid_ll(cJSON_GetObjectItemCaseSensitive(it, "assignment_id"), &v) && v == id)
 			return 1;
-	}
 	return 0;
 }
 

@@ -123,6 +123,7 @@
 
 #include "dates.h"
 #include "dateshift.h"
+#include "jsonid.h"
 #include "plan_grading.h"
 #include "recipe_shift_dates.h"
 #include "textdates.h"
@@ -245,9 +246,8 @@ static int id_listed(const struct shift *sh, const struct side *s)
 	const cJSON *v = cJSON_GetObjectItemCaseSensitive(s->obj, s->kind == RES_PAGE ? "page_id" : "id");
 	long long id;
 
-	if (!cJSON_IsNumber(v))
+	if (jsonid_ll(v, &id))
 		return 0;   /* an object this plan creates ("new:N") has no id to name */
-	id = (long long)v->valuedouble;
 	return bsearch(&id, sh->ids, sh->m->where->nids, sizeof(*sh->ids), step_cmp_ll) != NULL;
 }
 
@@ -777,7 +777,7 @@ static unsigned owner_of(const cJSON *a)
 
 /* An assignment by id, with the quiz or topic that names it. */
 struct link {
-	double id;
+	long long id;             /* a number, or a string id above 2^53 (jsonid.h) */
 	cJSON *asg;
 	cJSON *partner;           /* or NULL */
 	enum resource_kind pkind;
@@ -798,10 +798,10 @@ static struct link *index_ids(cJSON *arr, size_t *n)
 
 	*n = 0;
 	cJSON_ArrayForEach(it, arr) {
-		const cJSON *id = cJSON_GetObjectItemCaseSensitive(it, "id");
+		long long id;
 
-		if (cJSON_IsNumber(id)) {
-			v[*n].id = id->valuedouble;
+		if (!jsonid_ll(cJSON_GetObjectItemCaseSensitive(it, "id"), &id)) {   /* above 2^53 a string */
+			v[*n].id = id;
 			v[(*n)++].asg = it;
 		}
 	}
@@ -813,9 +813,8 @@ static struct link *find_id(struct link *v, size_t n, const cJSON *id)
 {
 	struct link key = { 0 };
 
-	if (!cJSON_IsNumber(id) || !n)
+	if (!n || jsonid_ll(id, &key.id))
 		return NULL;
-	key.id = id->valuedouble;
 	return bsearch(&key, v, n, sizeof(*v), cmp_link);
 }
 

@@ -384,8 +384,8 @@ static cJSON *render_override(struct sim *s, const cJSON *course, const cJSON *a
 	const char *title = sim_str(ov, "title");
 	size_t i;
 
-	cJSON_AddNumberToObject(out, "id", (double)sim_id(ov));
-	cJSON_AddNumberToObject(out, "assignment_id", (double)sim_id(a));
+	sim_add_id(out, "id", sim_id(ov));
+	sim_add_id(out, "assignment_id", sim_id(a));
 	cJSON_AddStringToObject(out, "title", title ? title : "No Title");
 	for (i = 0; i < NDATES; i++) {
 		if (!get(ov, date_keys[i]))
@@ -503,7 +503,7 @@ static cJSON *all_dates(const cJSON *a)
 	}
 	cJSON_ArrayForEach(ov, get(a, "overrides")) {
 		e = cJSON_CreateObject();
-		cJSON_AddNumberToObject(e, "id", (double)sim_id(ov));
+		sim_add_id(e, "id", sim_id(ov));
 		cJSON_AddStringToObject(e, "title", sim_str(ov, "title") ? sim_str(ov, "title") : "No Title");
 		for (i = 0; i < NDATES; i++)
 			cJSON_AddItemToObject(e, date_keys[i], sim_dup_or_null(ov, date_keys[i]));
@@ -578,7 +578,7 @@ static cJSON *render_assignment(struct sim_req *rq, cJSON *course, const cJSON *
 	cJSON_ArrayForEach(it, a)
 		if (strcmp(it->string, "overrides"))
 			cJSON_AddItemToObject(out, it->string, cJSON_Duplicate(it, 1));
-	sim_set(out, "course_id", cJSON_CreateNumber((double)cid));
+	sim_set(out, "course_id", sim_id_item(cid));
 	for (i = 0; i < sizeof(assignment_defaults) / sizeof(assignment_defaults[0]); i++) {
 		const char *key = assignment_defaults[i][0];
 
@@ -899,8 +899,8 @@ static int check_grading_periods(const cJSON *course, const cJSON *before, const
 			continue;
 		}
 		row = cJSON_CreateObject();
-		cJSON_AddNumberToObject(row, "assignment_id", (double)sim_id(after));
-		cJSON_AddNumberToObject(row, "assignment_override_id", (double)sim_id(ov));
+		sim_add_id(row, "assignment_id", sim_id(after));
+		sim_add_id(row, "assignment_override_id", sim_id(ov));
 		cJSON_AddItemToObject(row, "due_at", one_string(msg));
 		cJSON_AddItemToArray(rows, row);
 	}
@@ -1001,7 +1001,7 @@ static void override_apply(struct sim *s, cJSON *course, const cJSON *a, cJSON *
 										      sid->valuestring : str));
 					free(str);
 				} else {
-					cJSON_AddItemToArray(students, cJSON_CreateNumber((double)n));
+					cJSON_AddItemToArray(students, sim_id_item(n));
 				}
 			}
 			if (cJSON_GetArraySize(bad)) {
@@ -1097,7 +1097,7 @@ static void override_apply(struct sim *s, cJSON *course, const cJSON *a, cJSON *
 		cJSON_Delete(students);
 		return;
 	}
-	sim_set(ov, "assignment_id", cJSON_CreateNumber((double)sim_id(a)));
+	sim_set(ov, "assignment_id", sim_id_item(sim_id(a)));
 	if (students) {
 		char *t = students_title(cJSON_GetArraySize(students));
 
@@ -1112,7 +1112,7 @@ static void override_apply(struct sim *s, cJSON *course, const cJSON *a, cJSON *
 		const char *name = named(get(course, "sections"), sec);
 		char *t = xasprintf("Section %" PRId64, sec);
 
-		sim_set(ov, "course_section_id", cJSON_CreateNumber((double)sec));
+		sim_set(ov, "course_section_id", sim_id_item(sec));
 		sim_set_str(ov, "title", name ? name : sim_str(ov, "title") ? sim_str(ov, "title") : t);
 		free(t);
 	}
@@ -1120,12 +1120,12 @@ static void override_apply(struct sim *s, cJSON *course, const cJSON *a, cJSON *
 		const char *name = named(get(course, "groups"), grp);
 		char *t = xasprintf("Group %" PRId64, grp);
 
-		sim_set(ov, "group_id", cJSON_CreateNumber((double)grp));
+		sim_set(ov, "group_id", sim_id_item(grp));
 		sim_set_str(ov, "title", name ? name : t);
 		free(t);
 	}
 	if (type && !strcmp(type, "Noop") && get(data, "noop_id"))
-		sim_set(ov, "noop_id", cJSON_CreateNumber((double)value_id(get(data, "noop_id"))));
+		sim_set(ov, "noop_id", sim_id_item(value_id(get(data, "noop_id"))));
 	if (!sim_str(ov, "title"))
 		sim_set_str(ov, "title", "No Title");
 	cJSON_Delete(students);
@@ -1192,7 +1192,7 @@ static cJSON *int_value(const cJSON *v)
 	if (cJSON_IsString(v) && v->valuestring[0]) {
 		n = strtoll(v->valuestring, &end, 10);
 		if (!*end)
-			return cJSON_CreateNumber((double)n);
+			return sim_id_item(n);   /* a number; a string of digits at or above 2^53 */
 	}
 	return cJSON_CreateNull();
 }
@@ -1224,7 +1224,7 @@ static int replace_overrides(struct sim *s, cJSON *course, const cJSON *before, 
 		cJSON *ov = old ? cJSON_Duplicate(old, 1) : cJSON_CreateObject();
 
 		if (!old)
-			cJSON_AddNumberToObject(ov, "id", (double)sim_new_id(s));
+			sim_add_id(ov, "id", sim_new_id(s));
 		override_apply(s, course, copy, ov, data, errors);
 		cJSON_AddItemToArray(next, ov);
 	}
@@ -1645,11 +1645,10 @@ static void create_assignment(struct sim_req *rq, struct sim_resp *rs)
 	}
 	blank = cJSON_CreateObject();
 	a = cJSON_CreateObject();
-	cJSON_AddNumberToObject(a, "id", (double)sim_new_id(rq->sim));
-	cJSON_AddNumberToObject(a, "course_id", (double)sim_id(rq->course));
+	sim_add_id(a, "id", sim_new_id(rq->sim));
+	sim_add_id(a, "course_id", sim_id(rq->course));
 	if (cJSON_IsArray(groups) && cJSON_GetArraySize(groups))
-		cJSON_AddNumberToObject(a, "assignment_group_id",
-					(double)sim_id(cJSON_GetArrayItem(groups, 0)));
+		sim_add_id(a, "assignment_group_id", sim_id(cJSON_GetArrayItem(groups, 0)));
 	/* new API assignments are unpublished unless asked (draft state) */
 	cJSON_AddFalseToObject(a, "published");
 	cJSON_AddStringToObject(a, "workflow_state", "unpublished");
@@ -1789,7 +1788,7 @@ static void create_override(struct sim_req *rq, struct sim_resp *rs)
 	if (!a)
 		return;
 	ov = cJSON_CreateObject();
-	cJSON_AddNumberToObject(ov, "id", (double)sim_new_id(rq->sim));
+	sim_add_id(ov, "id", sim_new_id(rq->sim));
 	if (override_from_body(rq, rs, a, ov)) {
 		cJSON_Delete(ov);
 		return;
@@ -1924,7 +1923,7 @@ static void batch_edit_overrides(struct sim_req *rq, struct sim_resp *rs, int is
 		} else {
 			ov = old ? cJSON_Duplicate(old, 1) : cJSON_CreateObject();
 			if (!old)
-				cJSON_AddNumberToObject(ov, "id", (double)sim_new_id(rq->sim));
+				sim_add_id(ov, "id", sim_new_id(rq->sim));
 			override_apply(rq->sim, rq->course, a, ov, it, e);
 		}
 		cJSON_AddItemToArray(copies, ov);
@@ -2055,7 +2054,7 @@ static void bulk_validate(const cJSON *course, int admin, const cJSON *a, const 
 	check_blueprint(a, copy, errs);
 	if (cJSON_GetArraySize(errs)) {
 		row = cJSON_CreateObject();
-		cJSON_AddNumberToObject(row, "assignment_id", (double)sim_id(copy));
+		sim_add_id(row, "assignment_id", sim_id(copy));
 		cJSON_ArrayForEach(e, errs) {
 			msgs = cJSON_AddArrayToObject(row, e->string);
 			cJSON_ArrayForEach(m, e)
@@ -2187,7 +2186,7 @@ static void bulk_update(struct sim_req *rq, struct sim_resp *rs)
 		cJSON_AddItemToArray(data, e);
 	}
 	payload = cJSON_CreateObject();
-	cJSON_AddNumberToObject(payload, "course_id", (double)sim_id(rq->course));
+	sim_add_id(payload, "course_id", sim_id(rq->course));
 	cJSON_AddItemToObject(payload, "data", data);
 	cJSON_AddBoolToObject(payload, "admin", token_admin(rq));
 	sim_reply_json(rs, 200, sim_progress_new(rq, "assignment_bulk_update", payload, bulk_job));
@@ -2282,10 +2281,10 @@ static void copy_set(cJSON *dst, const cJSON *e, const char *key)
 
 		cJSON_ArrayForEach(v, get(e, key))
 			if (value_id(v) >= 0)
-				cJSON_AddItemToArray(ids, cJSON_CreateNumber((double)value_id(v)));
+				cJSON_AddItemToArray(ids, sim_id_item(value_id(v)));
 		sim_set(dst, key, ids);
 	} else {
-		sim_set(dst, key, cJSON_CreateNumber((double)value_id(get(e, key))));
+		sim_set(dst, key, sim_id_item(value_id(get(e, key))));
 	}
 }
 
@@ -2424,12 +2423,12 @@ static int ckpt_overrides(struct sim_req *rq, cJSON *a, cJSON *errs)
 					if (!cJSON_IsArray(get(a, "overrides")))
 						sim_set(a, "overrides", cJSON_CreateArray());
 					parent = cJSON_CreateObject();
-					cJSON_AddNumberToObject(parent, "id", (double)sim_new_id(rq->sim));
+					sim_add_id(parent, "id", sim_new_id(rq->sim));
 					cJSON_AddItemToArray(get(a, "overrides"), parent);
 				}
 				o = cJSON_CreateObject();
-				cJSON_AddNumberToObject(o, "id", (double)sim_new_id(rq->sim));
-				cJSON_AddNumberToObject(o, "parent_override_id", (double)sim_id(parent));
+				sim_add_id(o, "id", sim_new_id(rq->sim));
+				sim_add_id(o, "parent_override_id", sim_id(parent));
 				cJSON_AddItemToArray(kids, o);
 				copy_set(o, en[j].e, key);
 				set_title(rq->course, o, key);
@@ -2437,7 +2436,7 @@ static int ckpt_overrides(struct sim_req *rq, cJSON *a, cJSON *errs)
 			if (parent) {
 				copy_set(parent, en[j].e, key);
 				set_title(rq->course, parent, key);
-				sim_set(parent, "assignment_id", cJSON_CreateNumber((double)sim_id(a)));
+				sim_set(parent, "assignment_id", sim_id_item(sim_id(a)));
 				ckpt_override_dates(rq->sim, parent, en[j].e, tag, 1);
 			}
 			if (ckpt_override_dates(rq->sim, o, en[j].e, tag, 0) < 0)

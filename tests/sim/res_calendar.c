@@ -182,7 +182,7 @@ static cJSON *event_render(const struct sim_req *rq, const cJSON *course, const 
 		cJSON_ArrayForEach(it, sim_course_kind((cJSON *)course, "calendar_events")) {
 			const cJSON *p = cJSON_GetObjectItemCaseSensitive(it, "parent_event_id");
 
-			n += !sim_is_deleted(it) && cJSON_IsNumber(p) && (int64_t)p->valuedouble == id;
+			n += !sim_is_deleted(it) && sim_value_id(p) == id;
 		}
 		sim_set(o, "child_events_count", cJSON_CreateNumber(n));
 	}
@@ -242,14 +242,14 @@ static cJSON *assignment_event(const struct sim_req *rq, const cJSON *course, co
 	free(url);
 	cJSON_AddStringToObject(o, "type", "assignment");
 	n = cJSON_AddObjectToObject(o, "assignment");
-	cJSON_AddNumberToObject(n, "id", (double)aid);
+	sim_add_id(n, "id", aid);
 	cJSON_AddItemToObject(n, "name", sim_dup_or_null(a, "name"));
 	cJSON_AddItemToObject(n, "description", sim_dup_or_null(a, "description"));
 	cJSON_AddItemToObject(n, "due_at", due ? cJSON_Duplicate(due, 1) : cJSON_CreateNull());
 	cJSON_AddItemToObject(n, "unlock_at", sim_dup_or_null(a, "unlock_at"));
 	cJSON_AddItemToObject(n, "lock_at", sim_dup_or_null(a, "lock_at"));
 	cJSON_AddItemToObject(n, "points_possible", sim_dup_or_null(a, "points_possible"));
-	cJSON_AddNumberToObject(n, "course_id", (double)cid);
+	sim_add_id(n, "course_id", cid);
 	cJSON_AddItemToObject(n, "submission_types", sim_dup_or_null(a, "submission_types"));
 	cJSON_AddBoolToObject(n, "published", pub);
 	cJSON_AddStringToObject(n, "workflow_state", pub ? "published" : "unpublished");
@@ -269,7 +269,7 @@ static cJSON *assignment_event(const struct sim_req *rq, const cJSON *course, co
 	if (ov) {
 		cJSON *arr = cJSON_AddArrayToObject(o, "assignment_overrides"), *oo = cJSON_Duplicate(ov, 1);
 
-		sim_set(oo, "assignment_id", cJSON_CreateNumber((double)aid));
+		sim_set(oo, "assignment_id", sim_id_item(aid));
 		cJSON_AddItemToArray(arr, oo);
 	}
 	free(code);
@@ -512,8 +512,8 @@ static void list_events(struct sim_req *rq, struct sim_resp *rs)
 			/* a placeholder per assignment: the page is cut from assignments, then expanded */
 			cJSON *p = cJSON_CreateObject();
 
-			cJSON_AddNumberToObject(p, "id", (double)rows[i].id);
-			cJSON_AddNumberToObject(p, "course_id", (double)sim_id(rows[i].course));
+			sim_add_id(p, "id", rows[i].id);
+			sim_add_id(p, "course_id", sim_id(rows[i].course));
 			cJSON_AddItemToArray(all, p);
 		}
 	}
@@ -558,9 +558,9 @@ static void update_assignment_event(struct sim_req *rq, struct sim_resp *rs, cJS
 		sim_set(a, "due_at", due);
 	}
 	set_time(a, "updated_at", sim_now());
-	if (cJSON_IsNumber(qid)) {
+	if (sim_value_id(qid) >= 0) {
 		/* Assignment#update_quiz_or_discussion_topic copies the dates to the quiz (5.1) */
-		q = sim_find_id_num(sim_course_kind(course, "quizzes"), sim_i64(qid->valuedouble));
+		q = sim_find_id_num(sim_course_kind(course, "quizzes"), sim_value_id(qid));
 		if (q)
 			sim_set(q, "due_at", sim_dup_or_null(a, "due_at"));
 	}
@@ -671,8 +671,7 @@ static void apply_event_params(struct sim *s, cJSON *e, const cJSON *w)
  * parent's updated_at and all_day are left alone. */
 static void sync_parent_event(cJSON *course, const cJSON *child)
 {
-	int64_t pid = cJSON_IsNumber(cJSON_GetObjectItemCaseSensitive(child, "parent_event_id"))
-			      ? (int64_t)cJSON_GetObjectItemCaseSensitive(child, "parent_event_id")->valuedouble : -1;
+	int64_t pid = sim_value_id(cJSON_GetObjectItemCaseSensitive(child, "parent_event_id"));
 	cJSON *parent = pid >= 0 ? sim_find_id_num(sim_course_kind(course, "calendar_events"), pid) : NULL, *it;
 	const char *lo = NULL, *hi = NULL;
 	time_t tlo = 0, thi = 0, t;
@@ -683,7 +682,7 @@ static void sync_parent_event(cJSON *course, const cJSON *child)
 	cJSON_ArrayForEach(it, sim_course_kind(course, "calendar_events")) {
 		const cJSON *p = cJSON_GetObjectItemCaseSensitive(it, "parent_event_id");
 
-		if (sim_is_deleted(it) || !cJSON_IsNumber(p) || (int64_t)p->valuedouble != pid)
+		if (sim_is_deleted(it) || sim_value_id(p) != pid)
 			continue;
 		if (sim_time_read(sim_str(it, "start_at"), &t) && (!lo || t < tlo)) {
 			lo = sim_str(it, "start_at");
@@ -768,7 +767,7 @@ static void create_event(struct sim_req *rq, struct sim_resp *rs)
 		return;
 	}
 	e = cJSON_CreateObject();
-	cJSON_AddNumberToObject(e, "id", (double)sim_new_id(rq->sim));
+	sim_add_id(e, "id", sim_new_id(rq->sim));
 	cJSON_AddStringToObject(e, "title", "Course Event");
 	cJSON_AddNullToObject(e, "start_at");
 	cJSON_AddNullToObject(e, "end_at");

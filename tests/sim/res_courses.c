@@ -114,8 +114,8 @@ static cJSON *render_course(struct sim_req *rq, cJSON *c)
 		cJSON *t = NULL;
 
 		/* a course without a term has no "term" (casting the NaN of a missing number is UB) */
-		if (cJSON_IsNumber(et)) {
-			snprintf(id, sizeof(id), "%lld", (long long)sim_i64(et->valuedouble));
+		if (sim_value_id(et) >= 0) {
+			snprintf(id, sizeof(id), "%lld", (long long)sim_value_id(et));
 			t = find_term(rq->sim, id);
 		}
 		if (t)
@@ -316,9 +316,9 @@ static void list_account_courses(struct sim_req *rq, struct sim_resp *rs)
 		const cJSON *a = cJSON_GetObjectItemCaseSensitive(c, "account_id");
 		const cJSON *et = cJSON_GetObjectItemCaseSensitive(c, "enrollment_term_id");
 
-		if (acct_id >= 0 && !(cJSON_IsNumber(a) && sim_i64(a->valuedouble) == acct_id))
+		if (acct_id >= 0 && sim_value_id(a) != acct_id)
 			continue;
-		if (t && !(cJSON_IsNumber(et) && sim_i64(et->valuedouble) == sim_id(t)))
+		if (t && sim_value_id(et) != sim_id(t))
 			continue;
 		if (course_listed(c, rq))
 			cJSON_AddItemToArray(all, render_course(rq, c));
@@ -422,7 +422,7 @@ static void put_course(struct sim_req *rq, struct sim_resp *rs)
 			sim_reply_not_found(rs);
 			return;
 		}
-		cJSON_AddNumberToObject(changes, "enrollment_term_id", (double)sim_id(t));
+		sim_add_id(changes, "enrollment_term_id", sim_id(t));
 	}
 	ev = sim_str(w, "event");
 	if (ev) {

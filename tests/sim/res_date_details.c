@@ -84,7 +84,7 @@ static cJSON *find_object(struct sim_req *rq, enum lo_kind kind)
 			cJSON_ArrayForEach(o, sim_course_kind(rq->course, "pages")) {
 				const cJSON *pid = get(o, "page_id");
 
-				if (cJSON_IsNumber(pid) && sim_i64(pid->valuedouble) == strtoll(p + 8, NULL, 10) &&
+				if (sim_value_id(pid) == strtoll(p + 8, NULL, 10) &&
 				    !sim_is_deleted(o))
 					return o;
 			}
@@ -95,8 +95,8 @@ static cJSON *find_object(struct sim_req *rq, enum lo_kind kind)
 			const char *url = sim_str(o, "url");
 
 			if ((url && !strcmp(url, p)) ||
-			    (cJSON_IsNumber(pid) && strspn(p, "0123456789") == strlen(p) &&
-			     sim_i64(pid->valuedouble) == strtoll(p, NULL, 10)))
+			    (sim_value_id(pid) >= 0 && strspn(p, "0123456789") == strlen(p) &&
+			     sim_value_id(pid) == strtoll(p, NULL, 10)))
 				return o;
 		}
 		slug = sim_slug(p);
@@ -123,7 +123,7 @@ static int64_t object_id(const cJSON *o, enum lo_kind kind)
 {
 	const cJSON *v = get(o, kind == LO_PAGE ? "page_id" : "id");
 
-	return cJSON_IsNumber(v) ? sim_i64(v->valuedouble) : -1;
+	return sim_value_id(v);
 }
 
 /* assignment_override_json (lib/api/v1/assignment_override.rb): id, the owner's id, title, the
@@ -135,7 +135,7 @@ static cJSON *override_json(const cJSON *ov, enum lo_kind kind, int64_t owner)
 	cJSON *o = cJSON_CreateObject();
 	size_t i;
 
-	cJSON_AddNumberToObject(o, "id", (double)sim_id(ov));
+	sim_add_id(o, "id", sim_id(ov));
 	cJSON_AddNumberToObject(o, owner_key[kind], (double)owner);
 	cJSON_AddItemToObject(o, "title", sim_dup_or_null(ov, "title"));
 	for (i = 0; i < sizeof(targets) / sizeof(targets[0]); i++)
@@ -171,7 +171,7 @@ static void show(struct sim_req *rq, struct sim_resp *rs, enum lo_kind kind)
 	}
 	id = object_id(obj, kind);
 	o = cJSON_CreateObject();
-	cJSON_AddNumberToObject(o, "id", (double)id);
+	sim_add_id(o, "id", id);
 	cJSON_AddItemToObject(o, "unlock_at", sim_dup_or_null(obj, unlock_key(kind)));
 	if (kind != LO_MODULE) {
 		cJSON_AddItemToObject(o, "lock_at", sim_dup_or_null(obj, "lock_at"));
@@ -292,7 +292,7 @@ static void update(struct sim_req *rq, struct sim_resp *rs, enum lo_kind kind)
 				ov = cJSON_Duplicate(ov, 1);
 			} else {
 				ov = cJSON_CreateObject();
-				cJSON_AddNumberToObject(ov, "id", (double)sim_new_id(rq->sim));
+				sim_add_id(ov, "id", sim_new_id(rq->sim));
 			}
 			if (override_take(rq->sim, ov, in)) {
 				cJSON_Delete(ov);

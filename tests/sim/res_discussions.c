@@ -121,10 +121,10 @@ static cJSON *assignment_brief(const struct sim_req *rq, const cJSON *course, co
 	char *url;
 	int pub = sim_bool(a, "published", 1);
 
-	cJSON_AddNumberToObject(o, "id", (double)sim_id(a));
+	sim_add_id(o, "id", sim_id(a));
 	cJSON_AddItemToObject(o, "name", sim_dup_or_null(a, "name"));
 	cJSON_AddItemToObject(o, "description", sim_dup_or_null(a, "description"));
-	cJSON_AddNumberToObject(o, "course_id", (double)sim_id(course));
+	sim_add_id(o, "course_id", sim_id(course));
 	cJSON_AddItemToObject(o, "due_at", sim_dup_or_null(a, "due_at"));
 	cJSON_AddItemToObject(o, "unlock_at", sim_dup_or_null(a, "unlock_at"));
 	cJSON_AddItemToObject(o, "lock_at", sim_dup_or_null(a, "lock_at"));
@@ -501,8 +501,8 @@ static void apply_assignment(struct sim_req *rq, cJSON *t, const cJSON *w, cJSON
 	}
 	if (!a) {
 		a = cJSON_CreateObject();
-		cJSON_AddNumberToObject(a, "id", (double)sim_new_id(rq->sim));
-		cJSON_AddNumberToObject(a, "course_id", (double)sim_id(course));
+		sim_add_id(a, "id", sim_new_id(rq->sim));
+		sim_add_id(a, "course_id", sim_id(course));
 		cJSON_AddItemToObject(a, "name", sim_dup_or_null(t, "title"));
 		cJSON_AddItemToObject(a, "description", sim_dup_or_null(t, "message"));
 		cJSON_AddNullToObject(a, "due_at");
@@ -512,11 +512,11 @@ static void apply_assignment(struct sim_req *rq, cJSON *t, const cJSON *w, cJSON
 		cJSON_AddStringToObject(a, "grading_type", "points");
 		cJSON_AddItemToObject(a, "submission_types",
 				      cJSON_CreateStringArray(DISCUSSION_TYPES, 1));
-		cJSON_AddNumberToObject(a, "discussion_topic_id", (double)sim_id(t));
+		sim_add_id(a, "discussion_topic_id", sim_id(t));
 		cJSON_AddBoolToObject(a, "published", sim_bool(t, "published", 1));
 		cJSON_AddStringToObject(a, "created_at", now);
 		cJSON_AddItemToArray(sim_course_kind(course, "assignments"), a);
-		sim_set(t, "assignment_id", cJSON_CreateNumber((double)sim_id(a)));
+		sim_set(t, "assignment_id", sim_id_item(sim_id(a)));
 	}
 	cJSON_ArrayForEach(d, dates)
 		sim_set(a, d->string, cJSON_Duplicate(d, 1));
@@ -845,7 +845,7 @@ static void create_topic(struct sim_req *rq, struct sim_resp *rs)
 	}
 	sim_time_now(now);
 	t = cJSON_CreateObject();
-	cJSON_AddNumberToObject(t, "id", (double)sim_new_id(rq->sim));
+	sim_add_id(t, "id", sim_new_id(rq->sim));
 	cJSON_AddStringToObject(t, "title", "No Title");
 	cJSON_AddStringToObject(t, "message", "");
 	cJSON_AddStringToObject(t, "discussion_type", "side_comment");

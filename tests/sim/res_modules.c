@@ -331,12 +331,12 @@ static cJSON *find_page_by_id(cJSON *course, const cJSON *id)
 {
 	cJSON *p;
 
-	if (!cJSON_IsNumber(id))
+	if (sim_value_id(id) < 0)
 		return NULL;
 	cJSON_ArrayForEach(p, kind_arr(course, "pages")) {
 		const cJSON *pid = cJSON_GetObjectItemCaseSensitive(p, "page_id");
 
-		if (cJSON_IsNumber(pid) && sim_i64(pid->valuedouble) == sim_i64(id->valuedouble) &&
+		if (sim_value_id(pid) == sim_value_id(id) &&
 		    !sim_is_deleted(p))
 			return p;
 	}
@@ -384,22 +384,22 @@ static cJSON *mirror_of(cJSON *course, const char *kind, const cJSON *content, c
 
 	if (!strcmp(kind, "assignments")) {
 		v = cJSON_GetObjectItemCaseSensitive(content, "quiz_id");
-		if (cJSON_IsNumber(v)) {
+		if (sim_value_id(v) >= 0) {
 			*mkind = "quizzes";
-			return find_live(kind_arr(course, "quizzes"), sim_i64(v->valuedouble));
+			return find_live(kind_arr(course, "quizzes"), sim_value_id(v));
 		}
 		v = cJSON_GetObjectItemCaseSensitive(content, "discussion_topic_id");
-		if (cJSON_IsNumber(v)) {
+		if (sim_value_id(v) >= 0) {
 			*mkind = "discussion_topics";
-			return find_live(kind_arr(course, "discussion_topics"), sim_i64(v->valuedouble));
+			return find_live(kind_arr(course, "discussion_topics"), sim_value_id(v));
 		}
 		return NULL;
 	}
 	if (!strcmp(kind, "quizzes") || !strcmp(kind, "discussion_topics")) {
 		v = cJSON_GetObjectItemCaseSensitive(content, "assignment_id");
-		if (cJSON_IsNumber(v)) {
+		if (sim_value_id(v) >= 0) {
 			*mkind = "assignments";
-			return find_live(kind_arr(course, "assignments"), sim_i64(v->valuedouble));
+			return find_live(kind_arr(course, "assignments"), sim_value_id(v));
 		}
 	}
 	return NULL;
@@ -418,8 +418,8 @@ static int item_links(cJSON *course, const cJSON *item, const char *kind, const 
 		return ruby_to_i(cJSON_GetObjectItemCaseSensitive(item, "content_id")) == sim_id(content);
 	pid = cJSON_GetObjectItemCaseSensitive(content, "page_id");
 	ipid = cJSON_GetObjectItemCaseSensitive(item, "page_id");
-	if (cJSON_IsNumber(ipid))
-		return cJSON_IsNumber(pid) && sim_i64(ipid->valuedouble) == sim_i64(pid->valuedouble);
+	if (sim_value_id(ipid) >= 0)
+		return sim_value_id(pid) == sim_value_id(ipid);
 	pu = sim_str(item, "page_url");
 	if (!pu)
 		return 0;
@@ -465,7 +465,7 @@ void sim_module_items_drop(cJSON *course, const char *type, int64_t id)
 			const char *ty = sim_str(it, "type");
 			const cJSON *cid = cJSON_GetObjectItemCaseSensitive(it, "content_id");
 
-			if (ty && !strcmp(ty, type) && cJSON_IsNumber(cid) && sim_i64(cid->valuedouble) == id)
+			if (ty && !strcmp(ty, type) && sim_value_id(cid) == id)
 				cJSON_Delete(cJSON_DetachItemViaPointer(items, it));
 			it = next;
 		}
@@ -577,8 +577,7 @@ static cJSON *content_details(cJSON *course, const cJSON *item, cJSON *content)
 	/* a graded discussion reports its assignment's points and dates */
 	if (src && type && !strcmp(type, "Discussion")) {
 		const cJSON *aid = cJSON_GetObjectItemCaseSensitive(src, "assignment_id");
-		cJSON *a = cJSON_IsNumber(aid) ? find_live(kind_arr(course, "assignments"),
-							   sim_i64(aid->valuedouble)) : NULL;
+		cJSON *a = sim_value_id(aid) >= 0 ? find_live(kind_arr(course, "assignments"), sim_value_id(aid)) : NULL;
 
 		if (a)
 			src = a;
@@ -610,12 +609,12 @@ static cJSON *item_json(struct sim_req *rq, cJSON *course, const cJSON *mod, cJS
 	int has_cid = strcmp(t, "Page") && strcmp(t, "SubHeader") && strcmp(t, "ExternalUrl");
 	char *u = NULL;
 
-	cJSON_AddNumberToObject(o, "id", (double)iid);
+	sim_add_id(o, "id", iid);
 	cJSON_AddItemToObject(o, "title", sim_dup_or_null(item, "title"));
 	cJSON_AddNumberToObject(o, "position", cJSON_IsNumber(pos) ? pos->valuedouble : ord);
 	cJSON_AddNumberToObject(o, "indent", (double)ruby_to_i(cJSON_GetObjectItemCaseSensitive(item, "indent")));
 	cJSON_AddItemToObject(o, "type", type ? cJSON_CreateString(type) : cJSON_CreateNull());
-	cJSON_AddNumberToObject(o, "module_id", (double)sim_id(mod));
+	sim_add_id(o, "module_id", sim_id(mod));
 	if (strcmp(t, "SubHeader")) {
 		u = !strcmp(t, "ExternalUrl")
 		    ? xasprintf("%s/api/v1/courses/%lld/module_item_redirect/%lld", rq->base, cid, iid)
@@ -682,7 +681,7 @@ static cJSON *module_json(struct sim_req *rq, cJSON *course, cJSON *mod, int ord
 	int count = deleted ? 0 : cJSON_GetArraySize(items);
 	char *u;
 
-	cJSON_AddNumberToObject(o, "id", (double)sim_id(mod));
+	sim_add_id(o, "id", sim_id(mod));
 	cJSON_AddItemToObject(o, "name", sim_dup_or_null(mod, "name"));
 	cJSON_AddNumberToObject(o, "position", cJSON_IsNumber(pos) ? pos->valuedouble : ord);
 	cJSON_AddItemToObject(o, "unlock_at", sim_dup_or_null(mod, "unlock_at"));
@@ -690,7 +689,7 @@ static cJSON *module_json(struct sim_req *rq, cJSON *course, cJSON *mod, int ord
 	cJSON_AddBoolToObject(o, "publish_final_grade", sim_bool(mod, "publish_final_grade", 0));
 	pre = cJSON_AddArrayToObject(o, "prerequisite_module_ids");
 	cJSON_ArrayForEach(it, cJSON_GetObjectItemCaseSensitive(mod, "prerequisite_module_ids"))
-		cJSON_AddItemToArray(pre, cJSON_CreateNumber((double)ruby_to_i(it)));
+		cJSON_AddItemToArray(pre, sim_id_item(ruby_to_i(it)));
 	cJSON_AddBoolToObject(o, "published", deleted ? 0 : sim_bool(mod, "published", 1));
 	cJSON_AddNumberToObject(o, "items_count", count);
 	u = xasprintf("%s/api/v1/courses/%lld/modules/%lld/items", rq->base, (long long)sim_id(course),
@@ -761,7 +760,7 @@ static cJSON *prereq_input(const cJSON *v)
 			int64_t id = ruby_to_i(it);
 
 			if (id > 0)
-				cJSON_AddItemToArray(out, cJSON_CreateNumber((double)id));
+				cJSON_AddItemToArray(out, sim_id_item(id));
 		}
 	} else if (cJSON_IsString(v)) {
 		const char *p = v->valuestring;
@@ -773,11 +772,11 @@ static cJSON *prereq_input(const cJSON *v)
 			if (end == p)
 				end++;
 			else if (id > 0)
-				cJSON_AddItemToArray(out, cJSON_CreateNumber((double)id));
+				cJSON_AddItemToArray(out, sim_id_item(id));
 			p = end;
 		}
 	} else if (cJSON_IsNumber(v) && v->valuedouble > 0) {
-		cJSON_AddItemToArray(out, cJSON_CreateNumber(v->valuedouble));
+		cJSON_AddItemToArray(out, sim_id_item(ruby_to_i(v)));
 	}
 	return out;
 }
@@ -787,7 +786,7 @@ static int has_num(const cJSON *arr, int64_t v)
 	const cJSON *it;
 
 	cJSON_ArrayForEach(it, arr)
-		if (cJSON_IsNumber(it) && sim_i64(it->valuedouble) == v)
+		if (sim_value_id(it) == v)
 			return 1;
 	return 0;
 }
@@ -812,7 +811,7 @@ static void check_prereqs(cJSON *mods)
 
 			if (!t || t == m || !cJSON_IsNumber(tp) || tp->valuedouble >= mypos || has_num(keep, id))
 				continue;
-			cJSON_AddItemToArray(keep, cJSON_CreateNumber((double)id));
+			cJSON_AddItemToArray(keep, sim_id_item(id));
 		}
 		sim_set(m, "prerequisite_module_ids", keep);
 	}
@@ -971,7 +970,7 @@ static void module_create(struct sim_req *rq, struct sim_resp *rs)
 	mods = sim_course_kind(rq->course, "modules");
 	renumber(mods);
 	mod = cJSON_CreateObject();
-	cJSON_AddNumberToObject(mod, "id", (double)sim_new_id(rq->sim));
+	sim_add_id(mod, "id", sim_new_id(rq->sim));
 	cJSON_AddStringToObject(mod, "name", name->valuestring);
 	cJSON_AddNumberToObject(mod, "position", cJSON_GetArraySize(mods) + 1);
 	cJSON_AddNullToObject(mod, "unlock_at");
@@ -1094,7 +1093,7 @@ static void modules_batch(struct sim_req *rq, struct sim_resp *rs)
 		}
 		if (!hit)
 			continue;
-		cJSON_AddItemToArray(done, cJSON_CreateNumber((double)id));
+		cJSON_AddItemToArray(done, sim_id_item(id));
 		if (!strcmp(event, "publish"))
 			module_publish(rq->sim, rq->course, v[i], items_too);
 		else if (!strcmp(event, "unpublish"))
@@ -1329,7 +1328,7 @@ static void item_create(struct sim_req *rq, struct sim_resp *rs)
 	items = sim_course_kind(mod, "items");
 	renumber(items);
 	item = cJSON_CreateObject();
-	cJSON_AddNumberToObject(item, "id", (double)sim_new_id(rq->sim));
+	sim_add_id(item, "id", sim_new_id(rq->sim));
 	titlev = cJSON_GetObjectItemCaseSensitive(w, "title");
 	if (cJSON_IsString(titlev))
 		cJSON_AddStringToObject(item, "title", titlev->valuestring);
@@ -1340,9 +1339,9 @@ static void item_create(struct sim_req *rq, struct sim_resp *rs)
 	cJSON_AddNumberToObject(item, "position", cJSON_GetArraySize(items) + 1);
 	cJSON_AddNumberToObject(item, "indent", (double)ruby_to_i(cJSON_GetObjectItemCaseSensitive(w, "indent")));
 	cJSON_AddStringToObject(item, "type", type);
-	cJSON_AddNumberToObject(item, "module_id", (double)sim_id(mod));
+	sim_add_id(item, "module_id", sim_id(mod));
 	if (kind && strcmp(kind, "pages"))
-		cJSON_AddNumberToObject(item, "content_id", (double)sim_id(content));
+		sim_add_id(item, "content_id", sim_id(content));
 	if (!strcmp(type, "Page")) {
 		cJSON_AddStringToObject(item, "page_url", sim_str(content, "url"));
 		if (cJSON_IsNumber(cJSON_GetObjectItemCaseSensitive(content, "page_id")))
@@ -1351,8 +1350,7 @@ static void item_create(struct sim_req *rq, struct sim_resp *rs)
 	if (!strcmp(type, "ExternalUrl") || !strcmp(type, "ExternalTool")) {
 		v = cJSON_GetObjectItemCaseSensitive(w, "external_url");
 		if (!strcmp(type, "ExternalTool") && ruby_to_i(cJSON_GetObjectItemCaseSensitive(w, "content_id")) > 0)
-			cJSON_AddNumberToObject(item, "content_id",
-						(double)ruby_to_i(cJSON_GetObjectItemCaseSensitive(w, "content_id")));
+			sim_add_id(item, "content_id", ruby_to_i(cJSON_GetObjectItemCaseSensitive(w, "content_id")));
 		cJSON_AddItemToObject(item, "external_url", cJSON_IsString(v) ? cJSON_CreateString(v->valuestring)
 									      : cJSON_CreateNull());
 		v = cJSON_GetObjectItemCaseSensitive(w, "new_tab");

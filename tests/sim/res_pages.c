@@ -126,7 +126,7 @@ static int64_t page_id(const cJSON *p)
 {
 	const cJSON *v = cJSON_GetObjectItemCaseSensitive(p, "page_id");
 
-	return cJSON_IsNumber(v) ? sim_i64(v->valuedouble) : -1;
+	return sim_value_id(v);
 }
 
 /* Equal strings, where NULL (JSON null or absent) equals only NULL. */
@@ -359,7 +359,7 @@ static cJSON *render_page(struct sim_req *rq, const cJSON *p, int with_body, int
 	cJSON_AddItemToObject(o, "created_at", sim_dup_or_null(p, "created_at"));
 	cJSON_AddItemToObject(o, "url", sim_dup_or_null(p, "url"));
 	cJSON_AddStringToObject(o, "editing_roles", roles ? roles : "teachers");
-	cJSON_AddNumberToObject(o, "page_id", (double)page_id(p));
+	sim_add_id(o, "page_id", page_id(p));
 	if (cJSON_IsObject(ed))
 		cJSON_AddItemToObject(o, "last_edited_by", cJSON_Duplicate(ed, 1));
 	cJSON_AddBoolToObject(o, "published", published);
@@ -397,7 +397,7 @@ static int64_t rev_num(const cJSON *r)
 {
 	const cJSON *v = cJSON_GetObjectItemCaseSensitive(r, "revision_id");
 
-	return cJSON_IsNumber(v) ? sim_i64(v->valuedouble) : -1;
+	return sim_value_id(v);
 }
 
 /* A snapshot of the page's versioned content as revision `num`. */
@@ -406,7 +406,7 @@ static cJSON *rev_snapshot(const cJSON *p, int64_t num)
 	cJSON *r = cJSON_CreateObject();
 	const cJSON *ed = cJSON_GetObjectItemCaseSensitive(p, "last_edited_by");
 
-	cJSON_AddNumberToObject(r, "revision_id", (double)num);
+	sim_add_id(r, "revision_id", num);
 	cJSON_AddItemToObject(r, "updated_at", cJSON_GetObjectItemCaseSensitive(p, "updated_at")
 						       ? sim_dup_or_null(p, "updated_at")
 						       : sim_dup_or_null(p, "created_at"));
@@ -473,7 +473,7 @@ static cJSON *render_revision(struct sim_req *rq, const cJSON *r, int64_t latest
 	cJSON *o = cJSON_CreateObject();
 	const cJSON *ed = cJSON_GetObjectItemCaseSensitive(r, "edited_by");
 
-	cJSON_AddNumberToObject(o, "revision_id", (double)rev_num(r));
+	sim_add_id(o, "revision_id", rev_num(r));
 	cJSON_AddItemToObject(o, "updated_at", sim_dup_or_null(r, "updated_at"));
 	cJSON_AddBoolToObject(o, "latest", rev_num(r) == latest);
 	if (with_content) {
@@ -802,7 +802,7 @@ static void page_write(struct sim_req *rq, struct sim_resp *rs, cJSON *page, con
 		cJSON_AddStringToObject(page, "created_at", when);
 		cJSON_AddStringToObject(page, "url", url);
 		cJSON_AddStringToObject(page, "editing_roles", "teachers");
-		cJSON_AddNumberToObject(page, "page_id", (double)sim_new_id(rq->sim));
+		sim_add_id(page, "page_id", sim_new_id(rq->sim));
 		cJSON_AddBoolToObject(page, "published", 0);
 		cJSON_AddBoolToObject(page, "front_page", 0);
 		cJSON_AddNullToObject(page, "todo_date");
@@ -1048,7 +1048,7 @@ static void pages_duplicate(struct sim_req *rq, struct sim_resp *rs)
 	cJSON_AddStringToObject(np, "created_at", when);
 	cJSON_AddStringToObject(np, "url", url);
 	cJSON_AddItemToObject(np, "editing_roles", sim_dup_or_null(p, "editing_roles"));
-	cJSON_AddNumberToObject(np, "page_id", (double)sim_new_id(rq->sim));
+	sim_add_id(np, "page_id", sim_new_id(rq->sim));
 	if (cJSON_IsObject(cJSON_GetObjectItemCaseSensitive(p, "last_edited_by")))
 		cJSON_AddItemToObject(np, "last_edited_by", sim_dup_or_null(p, "last_edited_by"));
 	cJSON_AddBoolToObject(np, "published", 0);   /* a duplicate is always unpublished */

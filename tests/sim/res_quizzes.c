@@ -88,7 +88,7 @@ static cJSON *int_param(const cJSON *v)
 	if (cJSON_IsNumber(v))
 		return cJSON_CreateNumber((double)sim_i64(v->valuedouble));
 	if (cJSON_IsString(v) && *v->valuestring)
-		return cJSON_CreateNumber((double)strtoll(v->valuestring, NULL, 10));
+		return sim_id_item(strtoll(v->valuestring, NULL, 10));
 	return cJSON_CreateNull();
 }
 
@@ -101,7 +101,7 @@ static cJSON *override_date(const cJSON *ov, const cJSON *base)
 	cJSON *e = cJSON_CreateObject();
 	size_t i;
 
-	cJSON_AddNumberToObject(e, "id", (double)sim_id(ov));
+	sim_add_id(e, "id", sim_id(ov));
 	cJSON_AddItemToObject(e, "title", sim_dup_or_null(ov, "title"));
 	for (i = 0; i < sizeof(keys) / sizeof(keys[0]); i++) {
 		const cJSON *from = cJSON_GetObjectItemCaseSensitive(ov, keys[i]) ? ov : base;
@@ -151,9 +151,9 @@ static cJSON *quiz_render(const struct sim_req *rq, cJSON *course, const cJSON *
 	set_url(o, "quiz_submissions_zip_url", "", rq, cid, id, "/submissions?zip=1");
 	set_url(o, "preview_url", "", rq, cid, id, "/take?preview=1");
 	set_url(o, "quiz_extensions_url", "/api/v1", rq, cid, id, "/extensions");
-	if (cJSON_IsNumber(aid)) {
+	if (sim_value_id(aid) >= 0) {
 		char *url = xasprintf("%s/courses/%" PRId64 "/gradebook/speed_grader?assignment_id=%" PRId64,
-				      rq->base, cid, sim_i64(aid->valuedouble));
+				      rq->base, cid, sim_value_id(aid));
 
 		sim_set_str(o, "speed_grader_url", url);
 		free(url);
@@ -398,7 +398,7 @@ static void create_quiz(struct sim_req *rq, struct sim_resp *rs)
 	}
 	sim_time_now(now);
 	q = cJSON_CreateObject();
-	cJSON_AddNumberToObject(q, "id", (double)sim_new_id(rq->sim));
+	sim_add_id(q, "id", sim_new_id(rq->sim));
 	cJSON_AddStringToObject(q, "title", "Unnamed Quiz");
 	cJSON_AddNullToObject(q, "description");
 	cJSON_AddStringToObject(q, "quiz_type", "assignment");
@@ -413,16 +413,16 @@ static void create_quiz(struct sim_req *rq, struct sim_resp *rs)
 	apply_params(rq, q, w, changed, sizeof(changed));
 	if (graded_type(sim_str(q, "quiz_type"))) {
 		a = cJSON_CreateObject();
-		cJSON_AddNumberToObject(a, "id", (double)sim_new_id(rq->sim));
-		cJSON_AddNumberToObject(a, "course_id", (double)sim_id(rq->course));
-		cJSON_AddNumberToObject(a, "quiz_id", (double)sim_id(q));
+		sim_add_id(a, "id", sim_new_id(rq->sim));
+		sim_add_id(a, "course_id", sim_id(rq->course));
+		sim_add_id(a, "quiz_id", sim_id(q));
 		cJSON_AddItemToObject(a, "submission_types", cJSON_CreateStringArray(QUIZ_TYPES, 1));
 		cJSON_AddBoolToObject(a, "is_quiz_assignment", 1);
 		cJSON_AddNumberToObject(a, "points_possible", 0);
 		cJSON_AddStringToObject(a, "grading_type", "points");
 		cJSON_AddStringToObject(a, "created_at", now);
 		cJSON_AddItemToArray(sim_course_kind(rq->course, "assignments"), a);
-		sim_set(q, "assignment_id", cJSON_CreateNumber((double)sim_id(a)));
+		sim_set(q, "assignment_id", sim_id_item(sim_id(a)));
 		mirror_to_assignment(rq->course, q, now);
 	}
 	cJSON_AddItemToArray(sim_course_kind(rq->course, "quizzes"), q);

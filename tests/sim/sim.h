@@ -56,6 +56,7 @@ struct sim_config {
 	int progress_delay_ms;       /* time a bulk_update job spends queued+running */
 	int lowercase_link;          /* send the header as "link" (tests case-insensitive parsing) */
 	int endless_link;            /* numbered lists always link a next page, past the end too */
+	int number_ids;              /* --number-ids: ignore Accept: ...+canvas-string-ids (ids as numbers) */
 	char *tls_cert, *tls_key;    /* --https CERT KEY: PEM contents (malloced), or NULL for http */
 	int threads;                 /* MHD thread pool size; 0 = a thread per connection */
 	const char *const *tokens;   /* --token values: added to every seed loaded (borrowed) */
@@ -104,6 +105,7 @@ struct sim_resp {
 	int drop;                    /* close the connection without answering */
 	int trickle_ms;              /* > 0: send the body one byte every trickle_ms (slow-loris) */
 	double cost;                 /* settled request cost; negative = default for the method */
+	int ids;                     /* enum sim_ids: how sim_reply_json writes ids */
 };
 
 typedef void (*sim_handler)(struct sim_req *rq, struct sim_resp *rs);
@@ -225,7 +227,7 @@ cJSON *sim_find_id_num(cJSON *arr, int64_t id);
 /* The course by id, "sis_course_id:X" (decoded) or "uuid:X"; NULL when unknown. */
 cJSON *sim_find_course(struct sim *s, const char *id);
 /* The assignment of a graded quiz or topic: the course's assignment whose id is obj.assignment_id
- * (a JSON number), or NULL. */
+ * (a JSON number, or a string above 2^53), or NULL. */
 cJSON *sim_linked_assignment(cJSON *course, const cJSON *obj);
 
 /* res_assignments.c: whether a discussion topic's assignment has checkpoints, and the
@@ -236,6 +238,18 @@ int64_t sim_id(const cJSON *obj);            /* obj.id as an integer, -1 when ab
 /* A JSON number as int64_t, clamped to its range (a plain cast of 1e300 is undefined behaviour). */
 int64_t sim_i64(double d);
 int64_t sim_new_id(struct sim *s);           /* a fresh id, unique across kinds */
+/* Ids at or above 2^53 (SIM_BIG_ID) are held as strings of digits, below it as numbers (sim_store.c,
+ * README section 5.x): sim_id_item makes the item for an id, sim_add_id adds it under `key`, and
+ * sim_value_id reads either form (-1 when v is neither a whole number nor a string of digits). */
+#define SIM_BIG_ID ((int64_t)1 << 53)
+#define SIM_BIG_ID_MAX ((int64_t)1 << 62)   /* a seed's ids stay below it: room for new ones */
+cJSON *sim_id_item(int64_t id);
+void sim_add_id(cJSON *obj, const char *key, int64_t id);
+int64_t sim_value_id(const cJSON *v);
+/* The id form of an answer (sim_reply_json): as stored (admin), Canvas's numbers, or Canvas's
+ * string ids (Accept: application/json+canvas-string-ids). */
+enum sim_ids { SIM_IDS_ASIS, SIM_IDS_NUMBERS, SIM_IDS_STRINGS };
+void sim_ids_render(cJSON *j, enum sim_ids how);
 /* Record a notification (due date changed, quiz updated, ...) for tests to assert on. */
 void sim_notify(struct sim *s, const char *type, const cJSON *course, const char *kind, int64_t id,
 		const char *detail);

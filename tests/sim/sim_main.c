@@ -23,7 +23,7 @@ static void usage(FILE *fp)
 		"                  [--fail-rate P] [--drop-rate P] [--throttle on|off|429] [--hwm 600]\n"
 		"                  [--outflow 10] [--up-front 50] [--max 800] [--cost-get C] [--cost-write C]\n"
 		"                  [--per-page-max 100] [--random-seed N] [--unauthorized-status 401|403]\n"
-		"                  [--progress-delay-ms N] [--lowercase-link] [--endless-link]\n"
+		"                  [--progress-delay-ms N] [--lowercase-link] [--endless-link] [--number-ids]\n"
 		"                  [--threads N] [--https CERT KEY]\n");
 }
 
@@ -162,6 +162,10 @@ int main(int argc, char **argv)
 			takes = 0;
 		} else if (!strcmp(a, "--endless-link")) {
 			s.cfg.endless_link = 1;
+			takes = 0;
+		} else if (!strcmp(a, "--number-ids")) {
+			/* a Canvas that ignores Accept: ...+canvas-string-ids (t1104) */
+			s.cfg.number_ids = 1;
 			takes = 0;
 		} else if (!strcmp(a, "--https")) {
 			/* TLS with this PEM certificate and key (libmicrohttpd's GnuTLS): tests of coursectl's

@@ -41,7 +41,7 @@ static int64_t item_id(const cJSON *item)
 
 	if (!v)
 		v = cJSON_GetObjectItemCaseSensitive(item, "page_id");
-	return cJSON_IsNumber(v) ? (int64_t)v->valuedouble : sim_id(item);
+	return sim_value_id(v) >= 0 ? sim_value_id(v) : sim_id(item);
 }
 
 /* Start index for a bookmark token, 0 when absent, "first" or undecodable. */
@@ -56,13 +56,15 @@ static int bookmark_start(const char *page, cJSON *all)
 		return 0;
 	json = link_b64url_decode(page + 9, NULL);
 	tok = json ? cJSON_Parse(json) : NULL;
-	free(json);
 	if (!cJSON_IsArray(tok) || !cJSON_IsNumber(cJSON_GetArrayItem(tok, 0))) {
 		cJSON_Delete(tok);
+		free(json);
 		return 0;
 	}
-	last = sim_i64(cJSON_GetArrayItem(tok, 0)->valuedouble);
+	/* the digits, not the double: an id above 2^53 must not round (sim_store.c) */
+	last = strtoll(strchr(json, '[') + 1, NULL, 10);
 	cJSON_Delete(tok);
+	free(json);
 	/* the first element after the last one served; ids ascend in bookmarked lists */
 	cJSON_ArrayForEach(it, all) {
 		if (item_id(it) > last)

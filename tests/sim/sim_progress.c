@@ -39,8 +39,8 @@ cJSON *sim_progress_new(struct sim_req *rq, const char *tag, cJSON *payload, sim
 	int64_t id = sim_new_id(s);
 	char when[21], *url;
 
-	cJSON_AddNumberToObject(p, "id", (double)id);
-	cJSON_AddNumberToObject(p, "context_id", rq->course ? (double)sim_id(rq->course) : 0);
+	sim_add_id(p, "id", id);
+	sim_add_id(p, "context_id", rq->course ? sim_id(rq->course) : 0);
 	cJSON_AddStringToObject(p, "context_type", "Course");
 	cJSON_AddNumberToObject(p, "user_id", 1);
 	cJSON_AddStringToObject(p, "tag", tag);

@@ -17,6 +17,7 @@ void sim_reply_json(struct sim_resp *rs, int status, cJSON *json)
 {
 	free(rs->body);
 	rs->status = status;
+	sim_ids_render(json, (enum sim_ids)rs->ids);
 	rs->body = cJSON_PrintUnformatted(json);
 	if (!rs->body) {
 		fprintf(stderr, "canvas-sim: out of memory printing JSON\n");

@@ -733,6 +733,13 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 	x.body = buf_str(&cn->body);
 	x.body_len = cn->body.len;
 	api = !strncmp(x.path, "/api/", 5);
+	if (api) {
+		/* ApplicationController#stringify_json_ids?: a substring test of the Accept header */
+		const char *acc = header(c, "Accept");
+
+		rs.ids = acc && strstr(acc, "application/json+canvas-string-ids") && !s->cfg.number_ids
+				 ? SIM_IDS_STRINGS : SIM_IDS_NUMBERS;
+	}
 
 	if (cn->too_big) {
 		/* before the admin branch too: a seed cut at BODY_MAX must not be loaded half */

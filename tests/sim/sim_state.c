@@ -112,9 +112,11 @@ static void max_id(const cJSON *node, int64_t *max)
 
 	if (cJSON_IsObject(node)) {
 		cJSON_ArrayForEach(it, node) {
-			if ((!strcmp(it->string, "id") || !strcmp(it->string, "page_id")) && cJSON_IsNumber(it) &&
-			    sim_i64(it->valuedouble) > *max)
-				*max = sim_i64(it->valuedouble);
+			if ((!strcmp(it->string, "id") || !strcmp(it->string, "page_id")) && sim_value_id(it) > *max)
+				*max = sim_value_id(it);
+			else if (cJSON_IsNumber(it) && (!strcmp(it->string, "id") || !strcmp(it->string, "page_id")) &&
+				 it->valuedouble >= (double)SIM_BIG_ID)
+				*max = INT64_MAX;   /* refused by sim_load_seed: a double cannot hold it */
 			else
 				max_id(it, max);
 		}
@@ -126,13 +128,13 @@ static void max_id(const cJSON *node, int64_t *max)
 
 static void ensure_id(struct sim *s, cJSON *obj, const char *key)
 {
-	if (!cJSON_IsNumber(cJSON_GetObjectItemCaseSensitive(obj, key)))
-		sim_set(obj, key, cJSON_CreateNumber((double)sim_new_id(s)));
+	if (sim_value_id(cJSON_GetObjectItemCaseSensitive(obj, key)) < 0)
+		sim_set(obj, key, sim_id_item(sim_new_id(s)));
 }
 
 static void set_num(cJSON *obj, const char *key, int64_t v)
 {
-	sim_set(obj, key, cJSON_CreateNumber((double)v));
+	sim_set(obj, key, sim_id_item(v));
 }
 
 static void fill_course(struct sim *s, cJSON *c)
@@ -245,10 +247,12 @@ int sim_load_seed(struct sim *s, const char *json, char *errbuf, size_t errlen)
 		sim_set(seed, "tokens", cJSON_CreateArray());
 	add_cfg_tokens(s, cJSON_GetObjectItemCaseSensitive(seed, "tokens"));
 	max_id(seed, &max);
-	if (max >= (int64_t)1 << 53) {
-		/* ids live in JSON numbers (doubles): above 2^53 they no longer round-trip, and new ids
-		 * counting up from INT64_MAX would overflow */
-		snprintf(errbuf, errlen, "an id of the seed is %" PRId64 "; ids must be below 2^53", max);
+	if (max >= SIM_BIG_ID_MAX) {
+		/* a JSON number (a double) at or above 2^53 has already lost digits: such an id must be
+		 * written as a string of digits; and new ids counting up from near INT64_MAX would overflow */
+		snprintf(errbuf, errlen, "an id of the seed is at or above 2^53 as a JSON number, or above 2^62; ids "
+			 "must be below 2^53 as numbers (write a larger id as a string of digits, \"10000000000000001\") "
+			 "and below 2^62");
 		cJSON_Delete(seed);
 		return -1;
 	}

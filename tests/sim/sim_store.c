@@ -3,7 +3,11 @@
  * The state is a cJSON document (sim.h); arrays are searched linearly. That is O(n) per lookup,
  * which is fine for the course sizes we simulate (a few hundred objects per kind per course) and
  * keeps the state printable as the seed format at any moment without a second index to keep in
- * sync. Ids are stored as JSON numbers; ids below 2^53 round-trip exactly.
+ * sync. Ids below 2^53 are stored as JSON numbers, which hold them exactly; an id at or above
+ * 2^53 (a cross-shard id of a large Canvas) as a JSON string of its digits, which a double would
+ * round (sim_id_item). Every reader takes both forms (sim_id, sim_value_id), and sim_ids_render
+ * gives each answer the form Canvas would: numbers (a big one printed as its exact digits), or,
+ * with Accept: application/json+canvas-string-ids, strings under Canvas's id keys.
  * One exception (issue 18): a course by its numeric id, which every API request looks up, is found
  * through a cache (struct sim_course_ix) -- with 10,000 courses the scan made the simulator slower
  * than coursectl. The cache holds pointers into the state, so it is dropped whenever the state is
@@ -144,6 +148,91 @@ int64_t sim_id(const cJSON *obj)
 	return -1;
 }
 
+cJSON *sim_id_item(int64_t id)
+{
+	char b[24];
+
+	if (id < SIM_BIG_ID)
+		return cJSON_CreateNumber((double)id);
+	snprintf(b, sizeof(b), "%" PRId64, id);
+	return cJSON_CreateString(b);
+}
+
+void sim_add_id(cJSON *obj, const char *key, int64_t id)
+{
+	cJSON_AddItemToObject(obj, key, sim_id_item(id));
+}
+
+int64_t sim_value_id(const cJSON *v)
+{
+	const char *p;
+
+	if (cJSON_IsNumber(v))
+		return v->valuedouble >= 0 && v->valuedouble == (double)sim_i64(v->valuedouble)
+			       ? sim_i64(v->valuedouble) : -1;
+	if (!cJSON_IsString(v) || !*v->valuestring || strlen(v->valuestring) > 18)
+		return -1;
+	for (p = v->valuestring; *p; p++)
+		if (*p < '0' || *p > '9')
+			return -1;
+	return strtoll(v->valuestring, NULL, 10);
+}
+
+/* Canvas's id keys (StringifyIds.stringify_ids): /(^|_)id$/ holds an id, /(^|_)ids$/ a list. */
+static int id_key(const char *k)
+{
+	size_t n = k ? strlen(k) : 0;
+
+	if (!strcmp(k ? k : "", "id") || (n > 3 && !strcmp(k + n - 3, "_id")))
+		return 1;
+	if (!strcmp(k ? k : "", "ids") || (n > 4 && !strcmp(k + n - 4, "_ids")))
+		return 2;
+	return 0;
+}
+
+/* One id value in the answer's form. NUMBERS: a stored big id (a string of digits at or above
+ * 2^53) becomes a raw number with its exact digits, as Canvas's JSON encoder prints an Integer.
+ * STRINGS: a whole number becomes its decimal string (StringifyIds.stringify_id: Integers only;
+ * strings, null and the rest stay). */
+static void render_id(cJSON *v, enum sim_ids how)
+{
+	char b[32];
+
+	if (how == SIM_IDS_STRINGS && cJSON_IsNumber(v) && v->valuedouble == (double)sim_i64(v->valuedouble)) {
+		snprintf(b, sizeof(b), "%" PRId64, sim_i64(v->valuedouble));
+		v->type = (v->type & ~0xff) | cJSON_String;
+		v->valuestring = xstrdup(b);
+	} else if (how == SIM_IDS_NUMBERS && cJSON_IsString(v) && sim_value_id(v) >= SIM_BIG_ID &&
+		   !(v->type & cJSON_IsReference)) {
+		v->type = (v->type & ~0xff) | cJSON_Raw;   /* valuestring, the digits, printed as they are */
+	}
+}
+
+void sim_ids_render(cJSON *j, enum sim_ids how)
+{
+	cJSON *c;
+
+	if (how == SIM_IDS_ASIS || !j)
+		return;
+	cJSON_ArrayForEach(c, j) {
+		int k = cJSON_IsObject(j) ? id_key(c->string) : 0;
+
+		/* sis_* and lti_* ids are text in Canvas: never numbers, whatever their digits */
+		if (k && (!strncmp(c->string, "sis_", 4) || !strncmp(c->string, "lti_", 4)))
+			k = 0;
+		if (k == 1) {
+			render_id(c, how);
+		} else if (k == 2 && cJSON_IsArray(c)) {
+			cJSON *e;
+
+			cJSON_ArrayForEach(e, c)
+				render_id(e, how);
+		}
+		if (cJSON_IsObject(c) || cJSON_IsArray(c))
+			sim_ids_render(c, how);
+	}
+}
+
 int64_t sim_new_id(struct sim *s)
 {
 	return s->next_id++;
@@ -204,9 +293,9 @@ cJSON *sim_linked_assignment(cJSON *course, const cJSON *obj)
 {
 	const cJSON *aid = cJSON_GetObjectItemCaseSensitive(obj, "assignment_id");
 
-	if (!cJSON_IsNumber(aid))
+	if (sim_value_id(aid) < 0)
 		return NULL;
-	return sim_find_id_num(sim_course_kind(course, "assignments"), sim_i64(aid->valuedouble));
+	return sim_find_id_num(sim_course_kind(course, "assignments"), sim_value_id(aid));
 }
 
 static size_t ix_slot(const struct sim_course_ix *ix, int64_t id)
@@ -312,9 +401,9 @@ void sim_notify(struct sim *s, const char *type, const cJSON *course, const char
 	char when[21];
 
 	cJSON_AddStringToObject(n, "type", type);
-	cJSON_AddNumberToObject(n, "course_id", (double)sim_id(course));
+	sim_add_id(n, "course_id", sim_id(course));
 	cJSON_AddStringToObject(n, "kind", kind);
-	cJSON_AddNumberToObject(n, "id", (double)id);
+	sim_add_id(n, "id", id);
 	if (detail)
 		cJSON_AddStringToObject(n, "detail", detail);
 	sim_time_format(sim_now(), when);

@@ -1,6 +1,7 @@
 /* tests/unit/unit-json-guard.c -- a NUL in Canvas text, an id a double cannot hold, an id twice in
  * a list and another course's answer are refused with a message naming the object
- * (runner/json_guard.c). */
+ * (runner/json_guard.c); Canvas's string ids back to numbers where a double holds them exactly,
+ * and read as text or a 64-bit integer (runner/jsonid.c). */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -10,6 +11,7 @@
 #include <cmocka.h>
 
 #include "json_guard.h"
+#include "jsonid.h"
 
 static void text(const char *body, const char *want)
 {
@@ -129,6 +131,76 @@ static void test_course(void **state)
 	cJSON_Delete(c);
 }
 
+/* jsonid_canon over `in` prints as `want`. */
+static void canon(const char *in, const char *want)
+{
+	cJSON *j = cJSON_Parse(in);
+	char *got;
+
+	assert_non_null(j);
+	jsonid_canon(j);
+	got = cJSON_PrintUnformatted(j);
+	if (strcmp(got, want))
+		fail_msg("'%s': got '%s', want '%s'", in, got, want);
+	cJSON_free(got);
+	cJSON_Delete(j);
+}
+
+static void test_canon(void **state)
+{
+	(void)state;
+	/* StringifyIds's keys: id, *_id, and the elements of ids / *_ids lists, at any depth */
+	canon("[{\"id\":\"51002\",\"course_id\":\"4821\",\"items\":[{\"content_id\":\"7\"}]}]",
+	      "[{\"id\":51002,\"course_id\":4821,\"items\":[{\"content_id\":7}]}]");
+	canon("{\"prerequisite_module_ids\":[\"804\",\"10000000000000301\"],\"ids\":[\"1\"]}",
+	      "{\"prerequisite_module_ids\":[804,\"10000000000000301\"],\"ids\":[1]}");
+	/* 15 digits a number, 16 (2^53 - 1 too: cJSON would print it with 15 significant digits) text;
+	 * leading zeros, signs, blanks and non-digits stay text */
+	canon("{\"id\":\"999999999999999\",\"g_id\":\"9007199254740991\",\"a_id\":\"9007199254740992\","
+	      "\"b_id\":\"0123\",\"c_id\":\"-1\",\"d_id\":\"\",\"e_id\":\"12a\",\"f_id\":\"0\"}",
+	      "{\"id\":999999999999999,\"g_id\":\"9007199254740991\",\"a_id\":\"9007199254740992\","
+	      "\"b_id\":\"0123\",\"c_id\":\"-1\",\"d_id\":\"\",\"e_id\":\"12a\",\"f_id\":0}");
+	/* text ids Canvas sends as strings anyway, and keys that only look alike, are left alone */
+	canon("{\"sis_course_id\":\"12345\",\"lti_context_id\":\"9\",\"integration_id\":\"5\","
+	      "\"migration_id\":\"6\",\"login_id\":\"7\",\"uuid\":\"8\",\"valid\":\"9\",\"name\":\"10\","
+	      "\"x_ids\":\"11\"}",
+	      "{\"sis_course_id\":\"12345\",\"lti_context_id\":\"9\",\"integration_id\":\"5\","
+	      "\"migration_id\":\"6\",\"login_id\":\"7\",\"uuid\":\"8\",\"valid\":\"9\",\"name\":\"10\","
+	      "\"x_ids\":\"11\"}");
+	/* numbers and nulls as they were */
+	canon("{\"id\":5,\"quiz_id\":null,\"page_id\":3}", "{\"id\":5,\"quiz_id\":null,\"page_id\":3}");
+}
+
+static void test_text_ll(void **state)
+{
+	cJSON *j = cJSON_Parse("[51002, \"10000000000000001\", \"sis_course_id:A\", null, 2.5, -3,"
+			       " \"99999999999999999999\"]");
+	char b[32];
+	long long v = 0;
+
+	(void)state;
+	assert_string_equal(jsonid_text(cJSON_GetArrayItem(j, 0), b), "51002");
+	assert_string_equal(jsonid_text(cJSON_GetArrayItem(j, 1), b), "10000000000000001");
+	assert_null(jsonid_text(cJSON_GetArrayItem(j, 3), b));
+	assert_int_equal(jsonid_ll(cJSON_GetArrayItem(j, 0), &v), 0);
+	assert_true(v == 51002);
+	assert_int_equal(jsonid_ll(cJSON_GetArrayItem(j, 1), &v), 0);
+	assert_true(v == 10000000000000001LL);
+	assert_int_equal(jsonid_ll(cJSON_GetArrayItem(j, 2), &v), -1);
+	assert_int_equal(jsonid_ll(cJSON_GetArrayItem(j, 3), &v), -1);
+	assert_int_equal(jsonid_ll(cJSON_GetArrayItem(j, 4), &v), -1);
+	assert_int_equal(jsonid_ll(cJSON_GetArrayItem(j, 5), &v), -1);
+	assert_int_equal(jsonid_ll(cJSON_GetArrayItem(j, 6), &v), -1);   /* beyond 64 bits */
+	/* the writing rule is unchanged: 15 digits a number, 17 a string */
+	cJSON_Delete(j);
+	j = jsonid("10000000000000001");
+	assert_true(cJSON_IsString(j));
+	cJSON_Delete(j);
+	j = jsonid("999999999999999");
+	assert_true(cJSON_IsNumber(j));
+	cJSON_Delete(j);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -137,6 +209,8 @@ int main(void)
 		cmocka_unit_test(test_ids),
 		cmocka_unit_test(test_unique),
 		cmocka_unit_test(test_course),
+		cmocka_unit_test(test_canon),
+		cmocka_unit_test(test_text_ll),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
