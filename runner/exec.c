@@ -16,9 +16,10 @@
  *      Before a unit's request leaves, its changes' intents are journaled and fsync'ed
  *      (journal_intents, exec_journal_batch); its outcomes are journaled when the answer is read
  *      (exec_outcome).
- *   4. Read-back, twice (exec_verify.c): the answer must show every new value, and when every write
- *      is answered the stale check's list calls run once more and every value written in this run
- *      must be there.
+ *   4. Read-back (exec_verify.c): the answer must show every new value, and when every write is
+ *      answered the stale check's list calls run once more for what no answer proves (positions a
+ *      later sibling moves, an object written twice, ...: exec_verify.c says which) and every
+ *      value written there in this run must be there.
  *   5. Order and concurrency (exec_order.c): which unit each change goes in; independent units are
  *      all submitted at once and the engine's window (http.c) decides how many fly; what depends on
  *      order runs as one chain per course.
@@ -597,8 +598,11 @@ int exec_fetch_live(struct exec *x, int each, struct err *err)
 	for (i = 0; i < x->nobjs; i++) {
 		const struct plan_change *c = x->objs[i]->c0;
 		enum resource_kind k = c->kind;
-		char *key = xstrdup(c->course_id);
+		char *key;
 
+		if (x->snap_reread && !x->objs[i]->reread)
+			continue;   /* the final re-read: only what the answers cannot prove (exec_verify.c) */
+		key = xstrdup(c->course_id);
 		if (resource_get(k)->parent_field)   /* a child is read with its parent's list */
 			k = resource_parent_row(k, c->parent, NULL)->kind;
 		want_more(x, x->objs[i], &more);
