@@ -38,6 +38,7 @@
 #include "err.h"
 #include "journal.h"
 #include "plan.h"
+#include "plan_reads.h"
 
 /* The reason journaled with a change skipped because the run stopped (an interrupt, a 401) before
  * its request ever left: nothing of it reached Canvas; resume writes it (journal show counts it
@@ -53,9 +54,12 @@ struct exec_opts {
 	void *progress_ud;
 	cJSON *const *prior_stored;            /* resume: per change, the value a failed write of it left
 						  in Canvas (a failed outcome's "live"), or NULL */
+	struct plan_reads *reads;              /* apply RECIPE: the courses as the plan read them; the stale
+						  check takes the fresh ones instead of reading them again
+						  (exec_stale.c, include/plan_reads.h), or NULL */
 };
 
-#define EXEC_OPTS_INIT { NULL, 0, NULL, NULL, NULL, NULL, NULL }
+#define EXEC_OPTS_INIT { NULL, 0, NULL, NULL, NULL, NULL, NULL, NULL }
 
 /* Why a change is a conflict (exec_stale.c's design comment). */
 enum exec_conflict {
