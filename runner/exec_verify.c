@@ -32,10 +32,12 @@
  *     date override's topic), written by more than one request of this run: a later one may move
  *     what an earlier answer showed (a module's prerequisites after its create, a topic's date
  *     overrides one after the other, an assignment's PUT and its dates' bulk_update);
- *   - a section event and its parent: CalendarEvent#sync_parent_event (calendar_event.rb,
- *     cache_child_event_ranges!) moves the parent whenever a child is saved (plan_sections.c);
- *   - `published` in a course where a module's `published` is written: ContextModulesApiController
- *     #update cascades it to the items and their content (t0942-module-cascade.sh);
+ *   - an object whose save moves another, and that other (the row's moves_field: a section
+ *     event's parent_event_id; CalendarEvent#sync_parent_event, cache_child_event_ranges! in
+ *     calendar_event.rb, moves the parent whenever a child is saved: plan_sections.c);
+ *   - a field that cascades (the row's cascade_field: a module's `published`,
+ *     ContextModulesApiController#update carries it to the items and their content,
+ *     t0942-module-cascade.sh): every value of it written in a course where one is;
  *   - a create sent again after a lost answer: its twin is looked for in the re-read.
  * What no answer shows is read back at once, per unit, not here: a bulk_update's Progress names
  * no values (AssignmentsApiController#bulk_update runs Assignment::BulkUpdate in a job), so
@@ -377,8 +379,8 @@ static char *holder_key(const struct exec *x, size_t i)
 /* 1 when the answer to change i's write cannot prove its value for good, by the change alone (the
  * design comment): a position (acts_as_list: a later sibling's insert_at, create or delete moves it),
  * an item's module (a move), a create placed among siblings, a create sent again after a lost answer
- * (exec_report_duplicates looks for its twin in the re-read), a section event or its parent
- * (CalendarEvent#cache_child_event_ranges!: a child's save moves the parent). */
+ * (exec_report_duplicates looks for its twin in the re-read), an object whose save moves another
+ * (its row's moves_field: a section event, CalendarEvent#cache_child_event_ranges!). */
 static int unproven(const struct exec *x, size_t i)
 {
 	const struct plan_change *c = exec_chg(x, i);
@@ -392,8 +394,8 @@ static int unproven(const struct exec *x, size_t i)
 		return 1;
 	if (c->op == PLAN_CREATE && cJSON_HasObjectItem(c->after, "position"))
 		return 1;
-	if (c->kind == RES_CALENDAR_EVENT && ob && ob->live) {
-		const cJSON *pe = cJSON_GetObjectItemCaseSensitive(ob->live, "parent_event_id");
+	if (res->moves_field && ob && ob->live) {
+		const cJSON *pe = cJSON_GetObjectItemCaseSensitive(ob->live, res->moves_field);
 
 		return pe && !cJSON_IsNull(pe);
 	}
@@ -403,13 +405,14 @@ static int unproven(const struct exec *x, size_t i)
 /* Mark the objects whose values this run wrote and no answer proves (ob->reread): by the change
  * (unproven()); an object (or its holder) written by more than one request of this run -- a later
  * one may move what an earlier one's answer showed (a module's prerequisites after its create, a
- * topic's date overrides one after the other, an assignment PUT and its dates' bulk_update); a
- * section event's parent when a child is written; and, in a course where a module's `published`
- * is written (ContextModulesApiController#update cascades it to the items and their content), every
- * `published` written there. Returns how many changes are to be checked. */
+ * topic's date overrides one after the other, an assignment PUT and its dates' bulk_update); the
+ * object a moves_field names (a section event's parent) when its child is written; and, in a course
+ * where a row's cascade_field is written (a module's `published`: ContextModulesApiController#update
+ * carries it to the items and their content), every value of that field written there. Returns how
+ * many changes are to be checked. */
 static size_t mark_unproven(struct exec *x)
 {
-	struct strmap by = STRMAP_INIT, cascade = STRMAP_INIT;
+	struct strmap by = STRMAP_INIT, cascade = STRMAP_INIT;   /* cascade: "course\x1ffield" */
 	static char many;
 	size_t i, k, n = 0;
 
@@ -431,9 +434,16 @@ static size_t mark_unproven(struct exec *x)
 	for (i = 0; i < x->res->n; i++) {
 		const struct plan_change *c = exec_chg(x, i);
 
-		if (x->written[i] && x->res->state[i] == JOURNAL_DONE && c->kind == RES_MODULE && c->field &&
-		    !strcmp(c->field, "published"))
-			strmap_put(&cascade, c->course_id, (void *)1);
+		const char *cf = resource_get(c->kind)->cascade_field;
+
+		if (x->written[i] && x->res->state[i] == JOURNAL_DONE && cf && c->field && !strcmp(c->field, cf)) {
+			char *key = xasprintf("%s\x1f%s", c->course_id, cf);
+
+			if (strmap_get(&cascade, key))
+				free(key);
+			else
+				strmap_put_take(&cascade, key, (void *)1);
+		}
 	}
 	for (i = 0; i < x->res->n; i++) {
 		const struct plan_change *c = exec_chg(x, i);
@@ -444,18 +454,23 @@ static size_t mark_unproven(struct exec *x)
 		if (!x->written[i] || x->res->state[i] != JOURNAL_DONE || !ob)
 			continue;
 		key = holder_key(x, i);
-		un = unproven(x, i) || strmap_get(&by, key) == &many ||
-		     (c->field && !strcmp(c->field, "published") && strmap_get(&cascade, c->course_id));
+		un = unproven(x, i) || strmap_get(&by, key) == &many;
 		free(key);
+		if (!un && c->field && cascade.n) {
+			key = xasprintf("%s\x1f%s", c->course_id, c->field);
+			un = strmap_get(&cascade, key) != NULL;
+			free(key);
+		}
 		if (!un)
 			continue;
 		ob->reread = 1;
 		n++;
-		if (c->kind == RES_CALENDAR_EVENT && ob->live) {
-			/* the parent a child's save moves (CalendarEvent#sync_parent_event) */
+		if (resource_get(c->kind)->moves_field && ob->live) {
+			/* the object its save moves (a section event's parent: CalendarEvent#sync_parent_event) */
 			char pb[32];
-			const char *pid = resource_id_text(cJSON_GetObjectItemCaseSensitive(ob->live, "parent_event_id"), pb);
-			char *pk = pid ? exec_okey(c->course_id, RES_CALENDAR_EVENT, pid) : NULL;
+			const char *pid = resource_id_text(cJSON_GetObjectItemCaseSensitive(ob->live,
+							   resource_get(c->kind)->moves_field), pb);
+			char *pk = pid ? exec_okey(c->course_id, c->kind, pid) : NULL;
 			struct xobj *parent = pk ? strmap_get(&x->objmap, pk) : NULL;
 
 			if (parent)
