@@ -6,9 +6,10 @@
  * For every object of the plan, in plan order (creates before what refers to them):
  *   1. stale check: the live value of every field the plan changes must equal the plan's `before`
  *      (re-read with the same list calls as `plan`: snapshot_fetch of the plan's kinds, not one GET
- *      per object). A field already equal to `after` is done without writing (this is what makes
- *      resume and a re-run harmless). Anything else is a conflict: the object is skipped unless
- *      o->force.
+ *      per object; for apply RECIPE, the courses its plan read when that was moments ago,
+ *      o->reads, exec_stale.c). A field already equal to `after` is done without writing (this is
+ *      what makes resume and a re-run harmless). Anything else is a conflict: the object is skipped
+ *      unless o->force.
  *   2. journal intents for the object's changes (fsync) -- only then does the request leave;
  *   3. the write, with the fewest requests: one PUT per object carrying all its changed fields
  *      (resource.h wrapper: {"assignment": {...}}, pages by page_id:N, todo_date sent as
