@@ -10,6 +10,7 @@
 #include "canvas.h"
 #include "journal.h"
 #include "plan.h"
+#include "plan_reads.h"
 
 struct apply_opts {
 	int yes;                       /* --yes: no confirmation */
@@ -19,9 +20,10 @@ struct apply_opts {
 	const char *run;               /* "apply" or "rollback" */
 	const char *rollback_of;       /* rollback: the journal undone */
 	const struct journal_log *resume;   /* apply --resume: the journal to go on with */
+	struct plan_reads *reads;      /* apply RECIPE: the plan's reads, for the stale check (exec.h) */
 };
 
-#define APPLY_OPTS_INIT { 0, 0, 0, NULL, "apply", NULL, NULL }
+#define APPLY_OPTS_INIT { 0, 0, 0, NULL, "apply", NULL, NULL, NULL }
 
 /* Confirm (unless o->yes; refused when stdin is not a terminal), open the journal (a new one, or
  * the resumed one), run p, print one line per failure and conflict and the summary (or the JSON

@@ -6,9 +6,10 @@
  * For every object of the plan, in plan order (creates before what refers to them):
  *   1. stale check: the live value of every field the plan changes must equal the plan's `before`
  *      (re-read with the same list calls as `plan`: snapshot_fetch of the plan's kinds, not one GET
- *      per object). A field already equal to `after` is done without writing (this is what makes
- *      resume and a re-run harmless). Anything else is a conflict: the object is skipped unless
- *      o->force.
+ *      per object; for apply RECIPE, the courses its plan read when that was moments ago,
+ *      o->reads, exec_stale.c). A field already equal to `after` is done without writing (this is
+ *      what makes resume and a re-run harmless). Anything else is a conflict: the object is skipped
+ *      unless o->force.
  *   2. journal intents for the object's changes (fsync) -- only then does the request leave;
  *   3. the write, with the fewest requests: one PUT per object carrying all its changed fields
  *      (resource.h wrapper: {"assignment": {...}}, pages by page_id:N, todo_date sent as
@@ -38,6 +39,7 @@
 #include "err.h"
 #include "journal.h"
 #include "plan.h"
+#include "plan_reads.h"
 
 /* The reason journaled with a change skipped because the run stopped (an interrupt, a 401) before
  * its request ever left: nothing of it reached Canvas; resume writes it (journal show counts it
@@ -53,9 +55,12 @@ struct exec_opts {
 	void *progress_ud;
 	cJSON *const *prior_stored;            /* resume: per change, the value a failed write of it left
 						  in Canvas (a failed outcome's "live"), or NULL */
+	struct plan_reads *reads;              /* apply RECIPE: the courses as the plan read them; the stale
+						  check takes the fresh ones instead of reading them again
+						  (exec_stale.c, include/plan_reads.h), or NULL */
 };
 
-#define EXEC_OPTS_INIT { NULL, 0, NULL, NULL, NULL, NULL, NULL }
+#define EXEC_OPTS_INIT { NULL, 0, NULL, NULL, NULL, NULL, NULL, NULL }
 
 /* Why a change is a conflict (exec_stale.c's design comment). */
 enum exec_conflict {

@@ -21,6 +21,7 @@
 
 #include "courses.h"
 #include "err.h"
+#include "plan_reads.h"
 #include "recipe.h"
 
 struct canvas;
@@ -37,6 +38,8 @@ struct plan_opts {
 	int again;                /* --again: shift once more (no re-run guard, include/rerun.h) */
 	const char **allow;       /* --allow-outside DIR, borrowed from argv */
 	size_t nallow;
+	struct plan_reads **reads;   /* not an option: apply RECIPE's request that plan_recipe keep the
+				        courses as read, for the stale check (include/plan_reads.h); NULL: not */
 };
 
 /* The help lines of the options shared word for word (--course, --var and --color are worded per

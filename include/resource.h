@@ -126,6 +126,15 @@ struct resource {
 	 * (exec_order.c), and a rollback that deletes a holder gives the flag back first
 	 * (exec_inverse.c). NULL: none. */
 	const char *sole_flag;
+	/* A field whose write Canvas carries on to the object's children and their content (a module's
+	 * published: ContextModulesApiController#update, unless skip_content_tags): in a course where
+	 * apply writes it, the final re-read checks every value of that field written there
+	 * (exec_verify.c). NULL: none. */
+	const char *cascade_field;
+	/* The field naming another object of the kind that a save of this one moves (a section event's
+	 * parent_event_id: CalendarEvent#sync_parent_event sets the parent to its children's range):
+	 * the final re-read checks both (exec_verify.c). NULL: none. */
+	const char *moves_field;
 
 	/* ------------------------------------------------ hooks (NULL: none) */
 	/* The parameter `param` (value v, a plan value) into the body `inner`: 1 when done here (a

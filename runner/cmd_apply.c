@@ -413,6 +413,7 @@ int apply_plan(struct canvas *cv, const struct plan *p, const struct apply_opts 
 	eo.force = o->force;
 	eo.progress = on_progress;
 	eo.progress_ud = &pr;
+	eo.reads = o->reads;
 	if (o->resume) {
 		eo.prior = o->resume->state;
 		eo.prior_ids = o->resume->new_id;
@@ -686,6 +687,7 @@ int cmd_apply(int argc, char **argv)
 	const struct plan *p = NULL;
 	struct journal_log *log = NULL;
 	struct apply_opts ao = APPLY_OPTS_INIT;
+	struct plan_reads *reads = NULL;   /* the plan's reads, for the stale check (plan_reads.h) */
 	int is_saved = 0;
 	size_t i;
 	int rc;
@@ -727,6 +729,7 @@ int cmd_apply(int argc, char **argv)
 		    apply_check_base(cv, p, o.input, &err))
 			goto done;
 	} else {
+		o.po.reads = &reads;
 		if (plan_recipe(&owned, &cv, &cfg, &o.po, o.input, "changed", &err))
 			goto done;
 		p = owned;
@@ -768,6 +771,7 @@ int cmd_apply(int argc, char **argv)
 	ao.json = o.json;
 	ao.journal = o.journal;
 	ao.resume = log;
+	ao.reads = reads;
 	rc = apply_plan(cv, p, &ao);
 	goto out;
 done:
@@ -784,6 +788,7 @@ out:
 		rc = rc == EXIT_OK ? EXIT_ERROR : rc;
 	}
 	dates_reset();
+	plan_reads_free(reads);
 	plan_free(owned);
 	journal_log_free(log);
 	canvas_free(cv);

@@ -8,7 +8,8 @@
  *      Changes a resumed journal already has as done are left out (their create ids are known:
  *      prior_ids).
  *   2. Stale check (exec_stale.c): one snapshot_fetch of the kinds the plan touches
- *      (exec_fetch_live, here), and a verdict per change -- write, done without writing, or a
+ *      (exec_fetch_live, here) -- or, for apply RECIPE, the courses as its plan read them moments
+ *      before (exec_stale_reuse) -- and a verdict per change -- write, done without writing, or a
  *      conflict. A create looks for its object first (exec_find_existing, exec_lost.c).
  *   3. Writes ("units"), the fewest requests (API.md 5.3, 9): one object's PUT, POST or DELETE
  *      (exec_object.c), a course's assignment and override dates in bulk_update jobs (exec_bulk.c),
@@ -16,9 +17,10 @@
  *      Before a unit's request leaves, its changes' intents are journaled and fsync'ed
  *      (journal_intents, exec_journal_batch); its outcomes are journaled when the answer is read
  *      (exec_outcome).
- *   4. Read-back, twice (exec_verify.c): the answer must show every new value, and when every write
- *      is answered the stale check's list calls run once more and every value written in this run
- *      must be there.
+ *   4. Read-back (exec_verify.c): the answer must show every new value, and when every write is
+ *      answered the stale check's list calls run once more for what no answer proves (positions a
+ *      later sibling moves, an object written twice, ...: exec_verify.c says which) and every
+ *      value written there in this run must be there.
  *   5. Order and concurrency (exec_order.c): which unit each change goes in; independent units are
  *      all submitted at once and the engine's window (http.c) decides how many fly; what depends on
  *      order runs as one chain per course.
@@ -584,12 +586,15 @@ static int fetch_more(struct exec *x, const struct strmap *more, struct err *err
 /* The live copy of the plan's courses. each (the stale check): a course that cannot be read goes
  * into x->unread and its changes fail, the others go on (issue 8); else (the final re-read) any
  * failure is the error. Objects whose list does not show what the plan writes get their row's
- * live_more read (a page's Assign To dates). */
+ * live_more read (a page's Assign To dates). The stale check takes the courses the plan read
+ * moments ago instead of reading them (apply RECIPE: exec_stale_reuse); the final re-read reads
+ * only the courses and lists of objects marked reread (exec_verify.c). */
 int exec_fetch_live(struct exec *x, int each, struct err *err)
 {
 	char **ids = xcalloc(x->p->ncourses + x->nobjs + 1, sizeof(*ids));
 	struct strmap seen = STRMAP_INIT, more = STRMAP_INIT;
 	struct snapshot_stats st;
+	cJSON *reused;
 	unsigned kinds = 1u << resource_course()->kind;
 	size_t i;
 	int n = 0, rc;
@@ -597,8 +602,11 @@ int exec_fetch_live(struct exec *x, int each, struct err *err)
 	for (i = 0; i < x->nobjs; i++) {
 		const struct plan_change *c = x->objs[i]->c0;
 		enum resource_kind k = c->kind;
-		char *key = xstrdup(c->course_id);
+		char *key;
 
+		if (x->snap_reread && !x->objs[i]->reread)
+			continue;   /* the final re-read: only what the answers cannot prove (exec_verify.c) */
+		key = xstrdup(c->course_id);
 		if (resource_get(k)->parent_field)   /* a child is read with its parent's list */
 			k = resource_parent_row(k, c->parent, NULL)->kind;
 		want_more(x, x->objs[i], &more);
@@ -611,6 +619,7 @@ int exec_fetch_live(struct exec *x, int each, struct err *err)
 		}
 	}
 	strmap_release(&seen);
+	reused = exec_stale_reuse(x, ids, &n, &more);   /* the plan's reads, when fresh (exec_stale.c) */
 	if (each) {
 		struct err *errs = xcalloc((size_t)(n ? n : 1), sizeof(*errs));
 		int k;
@@ -631,6 +640,7 @@ int exec_fetch_live(struct exec *x, int each, struct err *err)
 	}
 	if (!rc && more.n)
 		rc = fetch_more(x, &more, err);
+	exec_stale_merge(x, reused);   /* after fetch_more: what they hold was read by the plan */
 	strmap_release(&more);
 	free(ids);
 	return rc;

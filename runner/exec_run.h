@@ -36,6 +36,8 @@ struct xobj {
 	char *adopted;                  /* a create found already in Canvas: its id (malloced) */
 	const cJSON *clash;             /* a fresh create's object found already there (borrowed), or NULL */
 	cJSON *adopt_fix;               /* ... and the fields that differ from the plan, or NULL */
+	int reread;                     /* the final re-read reads its list: an answer cannot prove a value
+					   this run wrote to it (exec_verify.c) */
 };
 
 enum utype { U_PUT, U_CREATE, U_DELETE, U_BULK };
@@ -137,6 +139,13 @@ enum verdict { V_WRITE, V_DONE, V_CONFLICT, V_FAIL };
 
 /* *why: malloced (free), or NULL. */
 enum verdict exec_check_change(struct exec *x, struct xobj *ob, size_t i, char **why, struct strmap *taken);
+/* The stale check's courses that the plan read moments ago (x->o->reads, fresh, with what `more`
+ * wants of them): taken out of ids[0..*n-1] (*n lowered) and returned as an array that
+ * exec_stale_merge adds to the live copy; NULL when there are no reads to use (a saved plan, the
+ * final re-read). */
+cJSON *exec_stale_reuse(struct exec *x, char **ids, int *n, const struct strmap *more);
+/* Takes courses (may be NULL) into x->snap's courses. */
+void exec_stale_merge(struct exec *x, cJSON *courses);
 
 /* ---------------------------------------------------------------- exec_order.c */
 

@@ -34,6 +34,22 @@
  * report) unless --force; with --force the plan's values are written over whatever is there.
  * An object that no longer exists is a conflict even with --force (there is nothing to write).
  *
+ * The plan's reads as the stale check (issue 18). apply RECIPE plans and then writes in one run;
+ * reading every list again right after the plan read it only measures the seconds in between.
+ * plan_make keeps the courses as read, before the steps change them (include/plan_reads.h), and
+ * exec_stale_reuse hands them to the live copy instead of reading them, course by course, when
+ * its reads are "moments" old: at most EXEC_FRESH_S (30 s) between the start of the plan's reads
+ * of that course's batch and the start of the stale check, i.e. after the prompt. With --yes that
+ * is the planning time (a batch of 50 courses at a time, plan_build.c); a prompt answered within
+ * the limit costs nothing either; a course whose reads are older (a long prompt, during which a
+ * teacher may edit; a plan of thousands of courses paced by the bucket) is read again, as a saved
+ * plan's always is. 30 s is the order of the window every stale check has anyway, between its own
+ * read and the write (apply reads every course of the run before its first write). A page whose
+ * Assign To dates the plan did not read (a recipe that moves page dates without their overrides)
+ * is read again with its course. A saved plan, a resume and a rollback read every list once, here.
+ * Rejected: an age limit for the whole plan (the first batch of 2,000 courses is older than the
+ * last); keeping every object of a course (only the lists its changes touch are kept).
+ *
  * How it talks to the others: exec_plan_units (exec_order.c) calls exec_check_change once per
  * change of an object whose live copy exec.c has indexed, and turns the verdicts into outcomes
  * and units; a create's object is looked for with exec_find_existing (exec_lost.c). The only
@@ -50,6 +66,8 @@
 #include "buf.h"
 #include "exec_internal.h"
 #include "journal.h"
+#include "msg.h"
+#include "plan_reads.h"
 #include "resource.h"
 #include "strmap.h"
 #include "xalloc.h"
@@ -230,4 +248,84 @@ enum verdict exec_check_change(struct exec *x, struct xobj *ob, size_t i, char *
 	cJSON_Delete(want);
 	cJSON_Delete(tmp);
 	return v;
+}
+
+/* ---------------------------------------------------------------- the plan's reads as the stale check */
+
+/* How old the plan's reads of a course may be and still stand for the stale check (see the design
+ * comment). COURSECTL_FRESH_S lowers it (only lowers: a test needs no 30-second prompt). */
+#define EXEC_FRESH_S 30.0
+
+static double fresh_limit(void)
+{
+	const char *env = getenv("COURSECTL_FRESH_S");
+	char *end;
+	double v;
+
+	if (!env)
+		return EXEC_FRESH_S;
+	v = strtod(env, &end);
+	return end != env && !*end && v >= 0 && v < EXEC_FRESH_S ? v : EXEC_FRESH_S;
+}
+
+cJSON *exec_stale_reuse(struct exec *x, char **ids, int *n, const struct strmap *more)
+{
+	struct plan_reads *rd = x->o->reads;
+	struct strmap dated = STRMAP_INIT;   /* courses with an object whose live_more read is wanted */
+	cJSON *out;
+	double now, limit = fresh_limit();
+	size_t i;
+	int k, m = 0, stale = 0;
+
+	if (!rd || x->snap_reread)
+		return NULL;
+	for (i = 0; i < more->cap; i++)
+		if (more->keys[i]) {
+			const char *sep = strchr(more->keys[i], '\x1f');
+			char *cid = xasprintf("%.*s", (int)(sep ? (size_t)(sep - more->keys[i]) : strlen(more->keys[i])),
+					      more->keys[i]);
+
+			if (strmap_get(&dated, cid))
+				free(cid);
+			else
+				strmap_put_take(&dated, cid, (void *)1);
+		}
+	out = cJSON_CreateArray();
+	now = plan_reads_now();
+	for (k = 0; k < *n; k++) {
+		struct plan_read *pr = strmap_get(&rd->courses, ids[k]);
+
+		if (pr && pr->course && now - pr->read_at <= limit && (pr->page_dates || !strmap_get(&dated, ids[k]))) {
+			cJSON_AddItemToArray(out, pr->course);
+			pr->course = NULL;
+			continue;
+		}
+		stale += pr && pr->course && now - pr->read_at > limit;
+		ids[m++] = ids[k];
+	}
+	if (cJSON_GetArraySize(out))
+		verbosef("stale check: %d course%s as the plan read them moments ago, %d read again%s",
+			 cJSON_GetArraySize(out), cJSON_GetArraySize(out) == 1 ? "" : "s", m,
+			 stale ? " (their reads were older than the freshness limit)" : "");
+	else if (stale)
+		verbosef("stale check: the plan's reads are older than %.0f s: every course is read again", limit);
+	*n = m;
+	strmap_release(&dated);
+	return out;
+}
+
+void exec_stale_merge(struct exec *x, cJSON *courses)
+{
+	cJSON *into, *c;
+
+	if (!courses)
+		return;
+	if (!x->snap)
+		x->snap = cJSON_CreateObject();
+	into = cJSON_GetObjectItemCaseSensitive(x->snap, "courses");
+	if (!into)
+		into = cJSON_AddArrayToObject(x->snap, "courses");
+	while ((c = courses->child))
+		cJSON_AddItemToArray(into, cJSON_DetachItemViaPointer(courses, c));
+	cJSON_Delete(courses);
 }

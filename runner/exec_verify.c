@@ -1,5 +1,6 @@
 /* runner/exec_verify.c -- apply's read-back (exec.c's step 4): a write is done only when Canvas
- * shows the value the plan wanted, twice.
+ * shows the value the plan wanted: in its answer, and again after the writes where a later write
+ * of the run can move it.
  *
  * First the answer (a PUT returns the object) must show every new value (exec_value_matches:
  * dates as instants, HTML normalised). A 2xx that does not show it is a failure: "Canvas answered
@@ -7,17 +8,46 @@
  * permission that silently ignores). A field the answer does not carry (a course's syllabus_body)
  * is re-read with one GET (exec_submit_reread); a date_details write, answered 204, is re-read
  * with GET date_details. Bulk dates are read back by exec_bulk.c.
- * Then, when every write is answered, the stale check's list calls run once more and every value
- * written in this run must be there (exec_verify): an answer can show a value that did not last
- * (canvas-sim's `ignore` script answers what the handler answered, then puts the state back), and
- * a position set early can be moved by a later sibling's write. A few list calls per course buy
- * that certainty; a failure found there is journaled as a second outcome, which supersedes the
- * first. A failed field's outcome records the value Canvas shows ("live": stored in another form,
- * e.g. fancy midnight), which rollback restores from. A field of an object the plan deletes after
- * writing it (a rollback unsets a page's front_page, then deletes the page: exec_inverse.c) is
- * judged by its answer alone: the re-read cannot find it. The final re-read also counts the objects
- * that match a create sent again after a lost answer (exec_report_duplicates, exec_lost.c).
- *
+ * Then, when every write is answered, the final re-read (exec_verify): the stale check's list
+ * calls run once more, for the objects whose values no answer proves, and every value this run
+ * wrote there must be there. A failure found there is journaled as a second outcome, which
+ * supersedes the first. A failed field's outcome records the value Canvas shows ("live": stored in
+ * another form, e.g. fancy midnight), which rollback restores from. A field of an object the plan
+ * deletes after writing it (a rollback unsets a page's front_page, then deletes the page:
+ * exec_inverse.c) is judged by its answer alone: the re-read cannot find it. The final re-read also
+ * counts the objects that match a create sent again after a lost answer (exec_report_duplicates,
+ * exec_lost.c).
+ * What an answer proves (issue 18: the re-read of every list after every run cost a third of
+ * apply's requests). Canvas answers a PUT or POST with the object as it saved it, in the same
+ * request: AssignmentsApiController#update -> render_create_or_update_result renders
+ * assignment_json of the saved record, and the wiki page, topic, quiz, module, item, event and
+ * course controllers do the same. Such an answer proves its values unless something this run
+ * does later can move them, which is what the re-read is kept for (mark_unproven):
+ *   - positions: ContextModulesApiController#set_position and
+ *     ContextModuleItemsApiController#set_position call insert_at (acts_as_list), which renumbers
+ *     the siblings, so a position set early is moved by a later sibling's move, create or delete
+ *     (the order exec_order.c writes in relies on the re-read: "a displaced one leaves a written
+ *     one off its place"); an item's module (a move) and a create among positioned siblings too;
+ *   - an object, or the object holding it (an item's module, an override's assignment, a topic's
+ *     date override's topic), written by more than one request of this run: a later one may move
+ *     what an earlier answer showed (a module's prerequisites after its create, a topic's date
+ *     overrides one after the other, an assignment's PUT and its dates' bulk_update);
+ *   - an object whose save moves another, and that other (the row's moves_field: a section
+ *     event's parent_event_id; CalendarEvent#sync_parent_event, cache_child_event_ranges! in
+ *     calendar_event.rb, moves the parent whenever a child is saved: plan_sections.c);
+ *   - a field that cascades (the row's cascade_field: a module's `published`,
+ *     ContextModulesApiController#update carries it to the items and their content,
+ *     t0942-module-cascade.sh): every value of it written in a course where one is;
+ *   - a create sent again after a lost answer: its twin is looked for in the re-read.
+ * What no answer shows is read back at once, per unit, not here: a bulk_update's Progress names
+ * no values (AssignmentsApiController#bulk_update runs Assignment::BulkUpdate in a job), so
+ * exec_bulk.c re-reads the job's assignments once it completed; a date_details write answers 204
+ * (re-read with GET date_details); a field missing from the answer, with one GET. An answer that
+ * showed the new value and did not last with nothing of this run to explain it (canvas-sim's
+ * `ignore` script on a lone PUT) is someone else's later change, like a teacher's edit a second
+ * after any re-read: no read of ours can rule that out, and none is spent on it. A lone PUT whose
+ * 200 changed nothing, as Canvas gives one (a dropped parameter, a permission that silently
+ * ignores), shows the old value in its answer and fails there (t0910-apply.sh).
  * How it talks to the others: exec_object.c hands each answer to exec_read_back; exec_run
  * (exec.c) calls exec_verify and exec_report_duplicates after the event loop has drained, using
  * exec_fetch_live and exec_index_live for the re-read. Verdicts become outcomes through
@@ -332,18 +362,140 @@ static char *verify_change(struct exec *x, size_t i, cJSON **live)
 	}
 }
 
-/* After the writes: the same list calls as the stale check once more, and every value this run
- * wrote must be there. The answer to a write can show a value that did not last (canvas-sim's
- * "ignore" script; a Canvas callback that reverts), and a position set early can be moved by a
- * later sibling's write: both are failures, journaled as a second outcome that supersedes done. */
+/* The object that holds change i's object in its list: its parent for a child (an item's module,
+ * an override's assignment, a topic's date override's topic), else the object itself. Malloced
+ * (exec_okey). */
+static char *holder_key(const struct exec *x, size_t i)
+{
+	const struct plan_change *c = exec_chg(x, i);
+	const char *id = c->id;
+	const struct resource *h = resource_get(c->kind);
+
+	if (h->parent_field && c->parent)
+		h = resource_parent_row(c->kind, c->parent, &id);
+	return exec_okey(c->course_id, h->kind, id ? id : c->id);
+}
+
+/* 1 when the answer to change i's write cannot prove its value for good, by the change alone (the
+ * design comment): a position (acts_as_list: a later sibling's insert_at, create or delete moves it),
+ * an item's module (a move), a create placed among siblings, a create sent again after a lost answer
+ * (exec_report_duplicates looks for its twin in the re-read), an object whose save moves another
+ * (its row's moves_field: a section event, CalendarEvent#cache_child_event_ranges!). */
+static int unproven(const struct exec *x, size_t i)
+{
+	const struct plan_change *c = exec_chg(x, i);
+	const struct resource *res = resource_get(c->kind);
+	const struct xobj *ob = exec_obj_of(x, i);
+
+	if (x->dup_risk[i] || c->op == PLAN_MOVE)
+		return 1;
+	if (c->field && (!strcmp(c->field, "position") || (res->moves && res->parent_field &&
+							    !strcmp(c->field, res->parent_field))))
+		return 1;
+	if (c->op == PLAN_CREATE && cJSON_HasObjectItem(c->after, "position"))
+		return 1;
+	if (res->moves_field && ob && ob->live) {
+		const cJSON *pe = cJSON_GetObjectItemCaseSensitive(ob->live, res->moves_field);
+
+		return pe && !cJSON_IsNull(pe);
+	}
+	return 0;
+}
+
+/* Mark the objects whose values this run wrote and no answer proves (ob->reread): by the change
+ * (unproven()); an object (or its holder) written by more than one request of this run -- a later
+ * one may move what an earlier one's answer showed (a module's prerequisites after its create, a
+ * topic's date overrides one after the other, an assignment PUT and its dates' bulk_update); the
+ * object a moves_field names (a section event's parent) when its child is written; and, in a course
+ * where a row's cascade_field is written (a module's `published`: ContextModulesApiController#update
+ * carries it to the items and their content), every value of that field written there. Returns how
+ * many changes are to be checked. */
+static size_t mark_unproven(struct exec *x)
+{
+	struct strmap by = STRMAP_INIT, cascade = STRMAP_INIT;   /* cascade: "course\x1ffield" */
+	static char many;
+	size_t i, k, n = 0;
+
+	for (k = 0; k < x->nunits; k++) {
+		const struct unit *u = x->units[k];
+
+		for (i = 0; i < u->nch; i++) {
+			char *key = holder_key(x, u->ch[i]);
+			void *prev = strmap_get(&by, key);
+
+			if (!prev)
+				strmap_put_take(&by, key, (void *)u);
+			else if (prev != (void *)u)
+				strmap_put_take(&by, key, &many);
+			else
+				free(key);
+		}
+	}
+	for (i = 0; i < x->res->n; i++) {
+		const struct plan_change *c = exec_chg(x, i);
+
+		const char *cf = resource_get(c->kind)->cascade_field;
+
+		if (x->written[i] && x->res->state[i] == JOURNAL_DONE && cf && c->field && !strcmp(c->field, cf)) {
+			char *key = xasprintf("%s\x1f%s", c->course_id, cf);
+
+			if (strmap_get(&cascade, key))
+				free(key);
+			else
+				strmap_put_take(&cascade, key, (void *)1);
+		}
+	}
+	for (i = 0; i < x->res->n; i++) {
+		const struct plan_change *c = exec_chg(x, i);
+		struct xobj *ob = exec_obj_of(x, i);
+		char *key;
+		int un;
+
+		if (!x->written[i] || x->res->state[i] != JOURNAL_DONE || !ob)
+			continue;
+		key = holder_key(x, i);
+		un = unproven(x, i) || strmap_get(&by, key) == &many;
+		free(key);
+		if (!un && c->field && cascade.n) {
+			key = xasprintf("%s\x1f%s", c->course_id, c->field);
+			un = strmap_get(&cascade, key) != NULL;
+			free(key);
+		}
+		if (!un)
+			continue;
+		ob->reread = 1;
+		n++;
+		if (resource_get(c->kind)->moves_field && ob->live) {
+			/* the object its save moves (a section event's parent: CalendarEvent#sync_parent_event) */
+			char pb[32];
+			const char *pid = resource_id_text(cJSON_GetObjectItemCaseSensitive(ob->live,
+							   resource_get(c->kind)->moves_field), pb);
+			char *pk = pid ? exec_okey(c->course_id, c->kind, pid) : NULL;
+			struct xobj *parent = pk ? strmap_get(&x->objmap, pk) : NULL;
+
+			if (parent)
+				parent->reread = 1;
+			free(pk);
+		}
+	}
+	strmap_release(&by);
+	strmap_release(&cascade);
+	return n;
+}
+
+/* After the writes: the same list calls as the stale check once more, for the objects whose
+ * values no answer proves (mark_unproven), and every value this run wrote there must be there:
+ * a position set early can be moved by a later sibling's write, an item's module by a later move,
+ * a section event's parent by its children's saves, a value by a later request of this run to the
+ * same object. Both are failures, journaled as a second outcome that supersedes done. A value whose
+ * own answer showed it, with no later write of this run that can move it, is proven by that answer
+ * and not read again (issue 18: the lists were read three times). */
 int exec_verify(struct exec *x, struct err *err)
 {
-	size_t i, n = 0;
+	size_t i;
 	int rc;
 
-	for (i = 0; i < x->res->n; i++)
-		n += x->written[i] && x->res->state[i] == JOURNAL_DONE;
-	if (!n)
+	if (!mark_unproven(x))
 		return 0;
 	strmap_release(&x->live);
 	cJSON_Delete(x->snap);
@@ -359,10 +511,12 @@ int exec_verify(struct exec *x, struct err *err)
 	}
 	exec_index_live(x);
 	for (i = 0; i < x->res->n; i++) {
+		const struct xobj *ob = exec_obj_of(x, i);
 		cJSON *live;
 		char *r;
 
-		if (!x->written[i] || x->res->state[i] != JOURNAL_DONE || strmap_get(&x->unread, exec_chg(x, i)->course_id))
+		if (!x->written[i] || x->res->state[i] != JOURNAL_DONE || !ob || !ob->reread ||
+		    strmap_get(&x->unread, exec_chg(x, i)->course_id))
 			continue;
 		r = verify_change(x, i, &live);
 		if (r) {

@@ -15,7 +15,11 @@
  * plan_make reads and plans PLAN_BATCH courses at a time and frees each batch's snapshot when its
  * courses are planned (issue 18: 2,000 courses held 309 MB, 142 MB batched), keeping only what the
  * passes after plan_finish read (keep_for_marks). The plan is the same: plan_finish sorts changes
- * by course, and a section event's parent is planned from its own course's events.
+ * by course, and a section event's parent is planned from its own course's events. For apply
+ * RECIPE (plan_opts.reads) each batch's courses are also copied as read, before the steps change
+ * them in place, and of each course with changes the lists those changes touch are kept
+ * (keep_reads): apply's stale check uses them instead of reading again (include/plan_reads.h,
+ * exec_stale.c); `plan` keeps nothing.
  *
  * Issue 16: before a step runs in a course, rerun_guard (runner/rerun.c) may leave it out -- a
  * shift_dates step the course already has, by this machine's journals or by its dates sitting in
@@ -41,6 +45,7 @@
  */
 #include "plan.h"
 
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -56,6 +61,7 @@
 #include "plan_grading.h"
 #include "plan_midnight.h"
 #include "plan_opts.h"
+#include "plan_reads.h"
 #include "recipe.h"
 #include "recipe_actions.h"
 #include "recipe_where.h"
@@ -238,9 +244,79 @@ static void keep_for_marks(cJSON *slim, const cJSON *snap)
 	}
 }
 
-/* Ownership: *out gets a plan the caller frees (plan_free). */
+double plan_reads_now(void)
+{
+	return clock_s(CLOCK_MONOTONIC);
+}
+
+void plan_reads_free(struct plan_reads *r)
+{
+	size_t i;
+
+	if (!r)
+		return;
+	for (i = 0; i < r->courses.cap; i++)
+		if (r->courses.keys[i]) {
+			struct plan_read *c = r->courses.vals[i];
+
+			cJSON_Delete(c->course);
+			free(c);
+		}
+	strmap_release(&r->courses);
+	free(r);
+}
+
+/* Keep of a batch's courses as read (`copy`, taken before the steps changed the snapshot) those the
+ * batch's changes p->changes[n0..] name, each with only the lists those changes touch (a child's
+ * with its holder's list: the stale check reads the same, exec_fetch_live); for apply RECIPE's
+ * stale check (include/plan_reads.h). Frees the rest of copy. */
+static void keep_reads(struct plan_reads *rd, const struct plan *p, size_t n0, cJSON *copy, double read_at,
+		       int page_dates)
+{
+	struct strmap mask = STRMAP_INIT;   /* course id -> 1 + the kinds its changes touch */
+	cJSON *course, *next;
+	size_t i;
+	int k;
+
+	for (i = n0; i < p->nchanges; i++) {
+		const struct plan_change *c = &p->changes[i];
+		enum resource_kind kind = c->kind;
+		uintptr_t m = (uintptr_t)strmap_get(&mask, c->course_id);
+
+		if (resource_get(kind)->parent_field)
+			kind = resource_parent_row(kind, c->parent, NULL)->kind;
+		strmap_put(&mask, c->course_id, (void *)(m | 1u | (2u << kind)));
+	}
+	for (course = copy->child; course; course = next) {
+		char cb[32];
+		const char *cid = resource_id_text(cJSON_GetObjectItemCaseSensitive(course, "id"), cb);
+		uintptr_t m = cid ? (uintptr_t)strmap_get(&mask, cid) : 0;
+		struct plan_read *pr;
+
+		next = course->next;
+		if (!m || strmap_get(&rd->courses, cid))
+			continue;
+		for (k = 0; k < resource_count(); k++) {
+			const struct resource *res = resource_get((enum resource_kind)k);
+
+			if (res->listed && !(m & (2u << k)))
+				cJSON_DeleteItemFromObjectCaseSensitive(course, res->seed_key);
+		}
+		pr = xcalloc(1, sizeof(*pr));
+		pr->course = cJSON_DetachItemViaPointer(copy, course);
+		pr->read_at = read_at;
+		pr->page_dates = page_dates;
+		strmap_put(&rd->courses, cid, pr);
+	}
+	strmap_release(&mask);
+	cJSON_Delete(copy);
+}
+
+/* Ownership: *out gets a plan the caller frees (plan_free); *reads (when reads is not NULL) the
+ * courses as read, for apply's stale check (plan_reads_free). */
 static int plan_make(struct plan **out, struct canvas *cv, const struct recipe *r, unsigned kinds,
-		     char *const *ids, size_t n, int fail_fast, int again, struct err *err)
+		     char *const *ids, size_t n, int fail_fast, int again, struct plan_reads **reads,
+		     struct err *err)
 {
 	struct rerun *rr = NULL;
 	struct snapshot_stats st = { 0, 0 };
@@ -248,9 +324,9 @@ static int plan_make(struct plan **out, struct canvas *cv, const struct recipe *
 	struct plan *p = NULL;
 	struct err *errs;
 	struct strmap seen = STRMAP_INIT;
-	cJSON *snap = NULL, *course, *slim = cJSON_CreateObject();
+	cJSON *snap = NULL, *course, *slim = cJSON_CreateObject(), *copy = NULL;
 	double t0, fetch_s = 0, plan_s = 0, plan_cpu = 0;
-	size_t i, b;
+	size_t i, b, n0;
 	char idb[32], *zone = NULL;
 	long long idn;
 	long npd = 0;             /* pages whose Assign To dates were read */
@@ -282,6 +358,8 @@ static int plan_make(struct plan **out, struct canvas *cv, const struct recipe *
 			break;
 		}
 		npd += bpd;
+		/* apply RECIPE: the courses as read, before the steps change them (keep_reads) */
+		copy = reads ? cJSON_Duplicate(cJSON_GetObjectItemCaseSensitive(snap, "courses"), 1) : NULL;
 		t1 = clock_s(CLOCK_MONOTONIC);
 		c1 = clock_s(CLOCK_PROCESS_CPUTIME_ID);
 		fetch_s += t1 - t0;
@@ -299,6 +377,7 @@ static int plan_make(struct plan **out, struct canvas *cv, const struct recipe *
 					break;
 				}
 		}
+		n0 = p->nchanges;
 		course = cJSON_GetObjectItemCaseSensitive(snap, "courses")->child;
 		for (i = b; i < b + m && !rc; i++) {
 			struct err ce = ERR_INIT;
@@ -342,6 +421,12 @@ static int plan_make(struct plan **out, struct canvas *cv, const struct recipe *
 			}
 		}
 		plan_section_events(p, snap);   /* a section event's parent spans its children (plan_sections.c) */
+		if (copy) {
+			if (!*reads)
+				*reads = xcalloc(1, sizeof(**reads));
+			keep_reads(*reads, p, n0, copy, t0, page_dates);
+			copy = NULL;
+		}
 		keep_for_marks(slim, snap);
 		cJSON_Delete(snap);
 		snap = NULL;
@@ -411,7 +496,7 @@ int plan_recipe(struct plan **out, struct canvas **cv, struct config *cfg, const
 		goto done;
 	if (r->nqueries && (rc = plan_opts_courses(o, *cv, r, &cl, err)))
 		goto done;
-	rc = plan_make(out, *cv, r, kinds, cl.ids, cl.n, o->fail_fast, o->again, err);
+	rc = plan_make(out, *cv, r, kinds, cl.ids, cl.n, o->fail_fast, o->again, o->reads, err);
 done:
 	recipe_free(r);
 	diag_release(&d);

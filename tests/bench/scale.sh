@@ -24,17 +24,22 @@
 #      minimum = reads + writes + Progress polls (one per bulk_update) + one re-read per
 #                bulk_update's assignments (a Progress names no values; a PUT answers with its
 #                object, so its read-back costs nothing);
-#      reads   = for a recipe, the plan's reads (which can be the stale check when the plan was
-#                made moments before); for a saved plan, each distinct list once (the stale check).
+#      reads   = for a recipe, the plan's reads, a page's Assign To dates (one GET a page,
+#                page_dates.c) and the grading periods included: they are the stale check when the
+#                plan was made moments before (exec_stale.c: reads at most 30 s old); for a saved
+#                plan, each distinct list once (the stale check). The final re-read reads only what
+#                no answer proves (exec_verify.c), none of it in this rollover.
+#    BENCH_SCALE_SIZES=none runs this part alone.
 #
 # The machine is shared: wall time is noisy, CPU time and RSS much less so; BENCHMARKS.md says
-# which figure bounds what. Environment: BUILD (build), BENCH_SCALE_SIZES ("200 2000 10000"),
-# BENCH_SCALE_BUCKET (2000; 0: none), BENCH_SCALE_ROWS (a rows.jsonl of an earlier run to add to),
+# which figure bounds what. Environment: BUILD (build), BENCH_SCALE_SIZES ("200 2000 10000"; none:
+# step 4 alone), BENCH_SCALE_BUCKET (2000; 0: none), BENCH_SCALE_ROWS (a rows.jsonl of an earlier run to add to),
 # BENCH_SCALE_KEEP=1 keeps the work directory (its rows.jsonl holds one line per run).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 BUILD=${BUILD:-build}
 SIZES=${BENCH_SCALE_SIZES:-200 2000 10000}
+[ "$SIZES" != none ] || SIZES=""   # only the 4-course rollover's requests
 BUCKET_N=${BENCH_SCALE_BUCKET:-2000}   # the size also planned against the default bucket
 OUT=${1:-}
 TOKEN=bench-token

@@ -24,7 +24,8 @@
 # Cases: the round trips (fix-links, term-rollover, modules-publish-weekly); requests used (one PUT
 # per object, one bulk_update per course with every override date, Progress polling); a saved plan
 # applied after one object changed in the sim (that object a conflict, the rest applied, exit 1);
-# a 200 that changes nothing (the sim's "ignore" script) is a failure; the journal's mode and that
+# a 200 that changes nothing (the sim's "rewrite" script: stored as it was, the answer says so) is a
+# failure; the journal's mode and that
 # it holds no token; applying twice changes nothing the second time (recipe and saved plan);
 # refusals (no --yes without a terminal, a plan of another Canvas); --format json; rollback
 # --dry-run writes nothing; a token revoked mid-run stops with exit 3 and resume finishes.
@@ -276,10 +277,22 @@ test_saved_plan_after_a_change_in_canvas() {
 		"$(state '.courses[] | select(.id == 4821) | .pages[] | select(.page_id == 5002) | .body')" "forced"
 }
 
+# A 200 that changes nothing, as Canvas gives one (a dropped parameter, a permission that silently
+# ignores): 7102's description is stored as it was (the sim's "rewrite" script turns the plan's
+# `after` into its `before`), and the answer shows the old one. (An answer that shows the new value
+# and does not last, the "ignore" script, is caught where a later write of the run can move the
+# value: t0970-requests.sh; a PUT's answer is the object as Canvas saved it, exec_verify.c.)
+unchanged_7102() {
+	CANVAS_API_TOKEN=$TOKEN "$COURSECTL" plan --url "$SIM_URL" --out "$LOGDIR/p7102.json" "$RECIPES/fix-links.yaml" \
+		>/dev/null 2>"$LOGDIR/p7102.err" || fail "plan: $(cat "$LOGDIR/p7102.err")"
+	sim_post /__sim/script "$(jq -c '.changes[] | select(.id == 7102 and .field == "description")
+		| {method: "PUT", path: "/api/v1/courses/4821/assignments/7102", action: "rewrite", from: .after,
+		   to: .before, count: -1}' "$LOGDIR/p7102.json")"
+}
+
 test_a_200_that_changes_nothing_is_a_failure() {
 	sim_start --seed "$PLAN_SEED"
-	sim_post /__sim/script '{"method": "PUT", "path": "/api/v1/courses/4821/assignments/7102",
-		"action": "ignore", "count": -1}'
+	unchanged_7102
 	run apply.out apply --yes --journal "$LOGDIR/j.jsonl" "$RECIPES/fix-links.yaml"
 	expect_eq 1 "$RC" "apply exit code"
 	expect_eq "Applied 14 changes to 12 objects; 1 failed; 0 conflicts" "$(summary_line apply.out)" summary
@@ -336,8 +349,7 @@ test_journal_mode_and_no_token() {
 
 test_format_json_result() {
 	sim_start --seed "$PLAN_SEED"
-	sim_post /__sim/script '{"method": "PUT", "path": "/api/v1/courses/4821/assignments/7102",
-		"action": "ignore", "count": -1}'
+	unchanged_7102
 	run apply.json apply --yes --format json --journal "$LOGDIR/j.jsonl" "$RECIPES/fix-links.yaml"
 	expect_eq 1 "$RC" "exit code"
 	jq -e . "$LOGDIR/apply.json" >/dev/null || fail "not JSON: $(head -c 300 "$LOGDIR/apply.json")"
