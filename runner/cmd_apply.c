@@ -376,7 +376,7 @@ int apply_plan(struct canvas *cv, const struct plan *p, const struct apply_opts 
 	struct render_conflict_counts cc;
 	cJSON **stored = NULL;
 	size_t i;
-	int rc;
+	int rc, asked = 0;   /* a person read the plan at a prompt: Canvas is read again after it */
 
 	memset(&res, 0, sizeof(res));
 	plan_summarize(p, &sum);
@@ -395,6 +395,7 @@ int apply_plan(struct canvas *cv, const struct plan *p, const struct apply_opts 
 			notef("nothing was changed");
 			return EXIT_ERROR;
 		}
+		asked = 1;
 	}
 	interrupt_install();   /* from here Ctrl-C stops the run in order (interrupt.h) */
 	if (o->resume)
@@ -413,7 +414,9 @@ int apply_plan(struct canvas *cv, const struct plan *p, const struct apply_opts 
 	eo.force = o->force;
 	eo.progress = on_progress;
 	eo.progress_ud = &pr;
-	eo.reads = o->reads;
+	/* the plan's reads stand in for the stale check only when nobody was asked (--yes): while a
+	 * person reads the plan at the prompt, a teacher may edit, however quick the answer */
+	eo.reads = asked ? NULL : o->reads;
 	if (o->resume) {
 		eo.prior = o->resume->state;
 		eo.prior_ids = o->resume->new_id;

@@ -39,11 +39,11 @@
  * plan_make keeps the courses as read, before the steps change them (include/plan_reads.h), and
  * exec_stale_reuse hands them to the live copy instead of reading them, course by course, when
  * its reads are "moments" old: at most EXEC_FRESH_S (30 s) between the start of the plan's reads
- * of that course's batch and the start of the stale check, i.e. after the prompt. With --yes that
- * is the planning time (a batch of 50 courses at a time, plan_build.c); a prompt answered within
- * the limit costs nothing either; a course whose reads are older (a long prompt, during which a
- * teacher may edit; a plan of thousands of courses paced by the bucket) is read again, as a saved
- * plan's always is. 30 s is the order of the window every stale check has anyway, between its own
+ * of that course's batch and the start of the stale check. Only with --yes (cmd_apply.c passes no
+ * reads after a prompt: while a person reads the plan, a teacher may edit, however quick the
+ * answer); then the age is the planning time (a batch of 50 courses at a time, plan_build.c), and a
+ * course whose reads are older (a plan of thousands of courses paced by the bucket) is read again,
+ * as a saved plan's always is. 30 s is the order of the window every stale check has anyway, between its own
  * read and the write (apply reads every course of the run before its first write). A page whose
  * Assign To dates the plan did not read (a recipe that moves page dates without their overrides)
  * is read again with its course. A saved plan, a resume and a rollback read every list once, here.

@@ -10,12 +10,13 @@
 #   - apply RECIPE --yes: every list is read once (the plan's reads are the stale check), and
 #     after the writes only the bulk jobs' Progress and their assignment_ids[] re-read;
 #   - apply of a saved plan: every list once (the stale check), then only the same;
-#   - apply RECIPE at a prompt answered at once (a terminal, through a pty): every list once;
+#   - apply RECIPE at a prompt answered at once (a terminal, through a pty): the lists are read
+#     again after it (a person read the plan meanwhile), and with --yes but COURSECTL_FRESH_S=0
+#     too (reads older than the freshness limit are read again);
 #   - a teacher's edit between `plan --out` and apply of that saved plan is a conflict, the edit
 #     kept, the rest applied (guard: holds on the old code too);
-#   - a teacher's edit made while apply RECIPE waits at its prompt longer than the freshness limit
-#     (COURSECTL_FRESH_S=1, which only lowers the 30 s of exec_stale.c) is a conflict: the course
-#     is read again before anything is written;
+#   - a teacher's edit made while apply RECIPE waits at its prompt, answered at once, is a
+#     conflict: the course is read again before anything is written;
 #   - an answer that did not last, on a write whose value a later write can move (a module item's
 #     position: the sim's `ignore` script answers the new position, then puts the state back), is
 #     still caught by the final re-read (guard: holds on the old code too).
@@ -139,12 +140,22 @@ test_apply_saved_plan_reads_each_list_once() {
 		"$(count '.method == "PUT" and (.path | test("/modules/[0-9]+$"))')" "a PUT per module with a date"
 }
 
-test_apply_recipe_at_a_prompt_answered_at_once_reads_each_list_once() {
+test_apply_recipe_at_a_prompt_reads_again_after_it() {
 	rollover_seed
 	at_prompt apply.out 0 apply --journal "$LOGDIR/j.jsonl" "$LOGDIR/r.yaml"
 	expect_eq 0 "$RC" "apply exit code ($(tail -c 600 "$LOGDIR/apply.out"))"
 	expect_match 'Applied [0-9]+ changes' "$(cat "$LOGDIR/apply.out")" "applied"
-	expect_eq "" "$(read_twice)" "a list read twice"
+	# twice each: the plan's reads and the stale check's, after the prompt
+	expect_eq 2 "$(count ".method == \"GET\" and .path == \"/api/v1/courses/$C1/modules\"")" "the modules read again"
+	expect_eq 2 "$(count ".method == \"GET\" and .path == \"/api/v1/courses/$C1/assignments\" and ((.query // \"\") | test(\"assignment_ids\") | not)")" \
+		"the assignments read again"
+}
+
+test_apply_recipe_reads_older_than_the_limit_again() {
+	rollover_seed
+	COURSECTL_FRESH_S=0 run apply.out apply --yes --journal "$LOGDIR/j.jsonl" "$LOGDIR/r.yaml"
+	expect_eq 0 "$RC" "apply exit code ($(cat "$LOGDIR/apply.out.err"))"
+	expect_eq 2 "$(count ".method == \"GET\" and .path == \"/api/v1/courses/$C1/modules\"")" "the modules read again"
 }
 
 test_edit_between_plan_and_saved_apply_is_a_conflict() {
@@ -164,12 +175,12 @@ test_edit_between_plan_and_saved_apply_is_a_conflict() {
 	expect_match ' [0-9]+ changes to [0-9]+ objects; 0 failed; 1 conflict' "$(grep '^Applied' "$LOGDIR/apply.out")" "the rest applied"
 }
 
-test_edit_during_a_long_prompt_is_a_conflict() {
+test_edit_during_a_prompt_is_a_conflict() {
 	rollover_seed
 	local a
 	a=$(asg_id)
 	EDIT="curl -s -o /dev/null -X PUT -H 'Authorization: Bearer $TOKEN' --data-urlencode 'assignment[due_at]=2025-10-01T05:59:59Z' $SIM_URL/api/v1/courses/$C1/assignments/$a" \
-		COURSECTL_FRESH_S=1 at_prompt apply.out 2 apply --journal "$LOGDIR/j.jsonl" "$LOGDIR/r.yaml"
+		at_prompt apply.out 0 apply --journal "$LOGDIR/j.jsonl" "$LOGDIR/r.yaml"
 	expect_eq 1 "$RC" "apply exit code ($(tail -c 600 "$LOGDIR/apply.out"))"
 	expect_match 'Changed in Canvas since the plan' "$(cat "$LOGDIR/apply.out")" "the conflict reported"
 	expect_eq 2025-10-01T05:59:59Z "$(state ".courses[] | select(.id == $C1) | .assignments[] | select(.id == $a) | .due_at")" \
