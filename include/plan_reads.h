@@ -14,20 +14,31 @@
 #ifndef COURSECTL_PLAN_READS_H
 #define COURSECTL_PLAN_READS_H
 
+#include <stdio.h>
+
 #include <cjson/cJSON.h>
 
 #include "strmap.h"
 
 struct plan_read {
-	cJSON *course;            /* the course as read, with the lists its changes touch (owned; NULL
-				     once the stale check took it) */
+	long off;                 /* where its compact JSON text starts in the spill file */
+	size_t len;               /* and how long it is */
 	double read_at;           /* plan_reads_now() when its batch's reads began */
 	int page_dates;           /* its pages carry their Assign To dates (page_dates.c) */
+	int taken;                /* the stale check took it */
 };
 
+/* The courses are kept as compact JSON text in an unlinked temporary file (tmpfile(3): mode 0600,
+ * gone with the process), not in memory: apply's memory stays flat however many courses it plans
+ * (issue 18). A course that cannot be spilled (disk full) is simply not kept: it is read again. */
 struct plan_reads {
-	struct strmap courses;    /* course id ("%.0f") -> struct plan_read * */
+	struct strmap courses;    /* course id -> struct plan_read * */
+	FILE *spill;              /* the texts, or NULL before the first */
 };
+
+/* The course kept under id, as read, or NULL (not kept, taken already, or its text could not be
+ * read back: the caller reads it again). Marks it taken. The caller owns the result. */
+cJSON *plan_reads_take(struct plan_reads *r, const char *id);
 
 /* Seconds on the monotonic clock: what read_at is measured in. */
 double plan_reads_now(void);

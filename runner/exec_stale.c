@@ -294,13 +294,14 @@ cJSON *exec_stale_reuse(struct exec *x, char **ids, int *n, const struct strmap 
 	now = plan_reads_now();
 	for (k = 0; k < *n; k++) {
 		struct plan_read *pr = strmap_get(&rd->courses, ids[k]);
+		cJSON *course;
 
-		if (pr && pr->course && now - pr->read_at <= limit && (pr->page_dates || !strmap_get(&dated, ids[k]))) {
-			cJSON_AddItemToArray(out, pr->course);
-			pr->course = NULL;
+		if (pr && !pr->taken && now - pr->read_at <= limit && (pr->page_dates || !strmap_get(&dated, ids[k])) &&
+		    (course = plan_reads_take(rd, ids[k]))) {
+			cJSON_AddItemToArray(out, course);
 			continue;
 		}
-		stale += pr && pr->course && now - pr->read_at > limit;
+		stale += pr && !pr->taken && now - pr->read_at > limit;
 		ids[m++] = ids[k];
 	}
 	if (cJSON_GetArraySize(out))

@@ -18,7 +18,8 @@
  * by course, and a section event's parent is planned from its own course's events. For apply
  * RECIPE (plan_opts.reads) each batch's courses are also copied as read, before the steps change
  * them in place, and of each course with changes the lists those changes touch are kept
- * (keep_reads): apply's stale check uses them instead of reading again (include/plan_reads.h,
+ * (keep_reads), as compact text in an unlinked temporary file so that memory stays flat: apply's
+ * stale check uses them instead of reading again (include/plan_reads.h,
  * exec_stale.c); `plan` keeps nothing.
  *
  * Issue 16: before a step runs in a course, rerun_guard (runner/rerun.c) may leave it out -- a
@@ -256,14 +257,49 @@ void plan_reads_free(struct plan_reads *r)
 	if (!r)
 		return;
 	for (i = 0; i < r->courses.cap; i++)
-		if (r->courses.keys[i]) {
-			struct plan_read *c = r->courses.vals[i];
-
-			cJSON_Delete(c->course);
-			free(c);
-		}
+		if (r->courses.keys[i])
+			free(r->courses.vals[i]);
 	strmap_release(&r->courses);
+	if (r->spill)
+		fclose(r->spill);
 	free(r);
+}
+
+cJSON *plan_reads_take(struct plan_reads *r, const char *id)
+{
+	struct plan_read *pr = r ? strmap_get(&r->courses, id) : NULL;
+	char *text;
+	cJSON *course = NULL;
+
+	if (!pr || pr->taken || !r->spill)
+		return NULL;
+	pr->taken = 1;
+	text = xmalloc(pr->len + 1);
+	if (!fseek(r->spill, pr->off, SEEK_SET) && fread(text, 1, pr->len, r->spill) == pr->len) {
+		text[pr->len] = '\0';
+		course = cJSON_Parse(text);
+	}
+	free(text);
+	return course;
+}
+
+/* Appends course's compact text to rd's spill file; 0, or -1 when it could not be written (the
+ * course is then not kept). */
+static int spill(struct plan_reads *rd, const cJSON *course, struct plan_read *pr)
+{
+	char *text;
+	int rc = -1;
+
+	if (!rd->spill && !(rd->spill = tmpfile()))
+		return -1;
+	if (!(text = cJSON_PrintUnformatted(course)))
+		return -1;
+	pr->len = strlen(text);
+	if (!fseek(rd->spill, 0, SEEK_END) && (pr->off = ftell(rd->spill)) >= 0 &&
+	    fwrite(text, 1, pr->len, rd->spill) == pr->len && !fflush(rd->spill))
+		rc = 0;
+	free(text);
+	return rc;
 }
 
 /* Keep of a batch's courses as read (`copy`, taken before the steps changed the snapshot) those the
@@ -303,10 +339,12 @@ static void keep_reads(struct plan_reads *rd, const struct plan *p, size_t n0, c
 				cJSON_DeleteItemFromObjectCaseSensitive(course, res->seed_key);
 		}
 		pr = xcalloc(1, sizeof(*pr));
-		pr->course = cJSON_DetachItemViaPointer(copy, course);
 		pr->read_at = read_at;
 		pr->page_dates = page_dates;
-		strmap_put(&rd->courses, cid, pr);
+		if (spill(rd, course, pr))
+			free(pr);   /* not kept: the stale check reads it */
+		else
+			strmap_put(&rd->courses, cid, pr);
 	}
 	strmap_release(&mask);
 	cJSON_Delete(copy);
