@@ -20,8 +20,8 @@
  *
  * How it talks to the others: exec_object.c hands each answer to exec_read_back; exec_run
  * (exec.c) calls exec_verify and exec_report_duplicates after the event loop has drained, using
- * exec_fetch_live and exec_index_live for the re-read. Verdicts become outcomes through
- * exec_outcome.
+ * exec_fetch_live and exec_index_live for the re-read; both run once per window of courses and look
+ * only at the window's changes (x->inwin). Verdicts become outcomes through exec_outcome.
  */
 #include "exec_run.h"
 
@@ -342,7 +342,7 @@ int exec_verify(struct exec *x, struct err *err)
 	int rc;
 
 	for (i = 0; i < x->res->n; i++)
-		n += x->written[i] && x->res->state[i] == JOURNAL_DONE;
+		n += x->inwin[i] && x->written[i] && x->res->state[i] == JOURNAL_DONE;
 	if (!n)
 		return 0;
 	strmap_release(&x->live);
@@ -362,6 +362,8 @@ int exec_verify(struct exec *x, struct err *err)
 		cJSON *live;
 		char *r;
 
+		if (!x->inwin[i])
+			continue;   /* another window's (exec.c) */
 		if (!x->written[i] || x->res->state[i] != JOURNAL_DONE || strmap_get(&x->unread, exec_chg(x, i)->course_id))
 			continue;
 		r = verify_change(x, i, &live);
@@ -389,7 +391,7 @@ void exec_report_duplicates(struct exec *x)
 		char *r;
 		int n = 0;
 
-		if (!x->dup_risk[i] || x->res->state[i] != JOURNAL_DONE)
+		if (!x->inwin[i] || !x->dup_risk[i] || x->res->state[i] != JOURNAL_DONE)
 			continue;
 		ob = exec_obj_of(x, i);
 		if (x->snap_reread && ob)
