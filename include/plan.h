@@ -204,6 +204,12 @@ void plan_summarize(const struct plan *p, struct plan_summary *s);
 
 /* The plan file as JSON (caller owns; cJSON_Delete). */
 cJSON *plan_to_json(const struct plan *p);
+/* The same document printed a piece at a time through sink (returns 0 to go on), change by change,
+ * so that a plan of thousands of courses is never held as one text: formatted, the bytes of
+ * cJSON_Print(plan_to_json(p)); else those of cJSON_PrintUnformatted. Returns 0, the sink's first
+ * non-zero answer, or -1 when cJSON could not print (out of memory). */
+typedef int (*plan_sink)(void *ud, const char *s, size_t n);
+int plan_print(const struct plan *p, int formatted, plan_sink sink, void *ud);
 /* Write it to `path` with mode 0600 (through path.tmp and rename). */
 int plan_write(const struct plan *p, const char *path, struct err *err);
 /* Read and check a plan file; ERR_CORRUPT names the file and the change at fault. The plan is the
