@@ -345,7 +345,7 @@ int exec_verify(struct exec *x, struct err *err)
 		n += x->inwin[i] && x->written[i] && x->res->state[i] == JOURNAL_DONE;
 	if (!n)
 		return 0;
-	strmap_release(&x->live);
+	strmap_clear(&x->live);
 	cJSON_Delete(x->snap);
 	x->snap = NULL;
 	x->snap_reread = 1;

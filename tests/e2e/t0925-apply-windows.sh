@@ -1,7 +1,7 @@
 # tests/e2e/t0925-apply-windows.sh -- apply over more courses than one window (issue 18, "Linear and
 # flat"): exec_run takes the plan's courses a window at a time (stale-check read, writes, read-back
 # and final re-read per window; runner/exec.c's design comment), so memory does not grow with the
-# course count. The window is 50 courses; COURSECTL_APPLY_WINDOW sets it for tests, so 5 courses in
+# course count. The window is 200 courses; COURSECTL_APPLY_WINDOW sets it for tests, so 5 courses in
 # windows of 2 run as three windows.
 #
 # Workload: a seed from tests/fixtures/gen-seed.sh (5 courses x 6 assignments with overrides, 3
