@@ -437,11 +437,12 @@ static int write_header(struct journal *j, const char *run, const struct plan *p
 {
 	struct header_out o;
 	struct sha256 h;
-	char hex[65], *htext;
+	char hex[65], digest[65], *htext;
 	int rc;
 
+	plan_changes_digest(p, digest);   /* once for both prints */
 	sha256_init(&h);
-	if (plan_print(p, 0, hash_sink, &h))
+	if (plan_print(p, 0, digest, hash_sink, &h))
 		return err_set(err, ERR_GENERIC, "out of memory writing the header of journal '%s'", j->path);
 	sha256_final_hex(&h, hex);
 	if (!(htext = header_fields(run, p, rollback_of, hex)))
@@ -452,7 +453,7 @@ static int write_header(struct journal *j, const char *run, const struct plan *p
 	buf_add(&o.b, htext, strlen(htext) - 1);        /* without its closing brace */
 	buf_puts(&o.b, ",\"plan\":");
 	free(htext);
-	rc = plan_print(p, 0, header_sink, &o);
+	rc = plan_print(p, 0, digest, header_sink, &o);
 	if (!rc)
 		buf_puts(&o.b, "}\n");
 	if (!rc)

@@ -757,8 +757,9 @@ static void changes_digest(const struct plan *p, const cJSON *recipe_steps, char
 	cJSON_Delete(rs);
 }
 
-/* The plan file as JSON; without its changes (with_changes 0), CHANGES_MARK stands for them. */
-static cJSON *plan_doc(const struct plan *p, int with_changes)
+/* The plan file as JSON; without its changes (with_changes 0), CHANGES_MARK stands for them.
+ * digest: the changes' digest when the caller has it, else NULL (computed here). */
+static cJSON *plan_doc(const struct plan *p, int with_changes, const char *digest)
 {
 	cJSON *doc = cJSON_CreateObject(), *arr, *o, *sum, *rsteps;
 	struct plan_summary s;
@@ -777,8 +778,9 @@ static cJSON *plan_doc(const struct plan *p, int with_changes)
 		cJSON_AddStringToObject(o, "action", p->rsteps[i].action);
 		cJSON_AddItemToArray(arr, o);
 	}
-	changes_digest(p, rsteps, hex);
-	cJSON_AddStringToObject(doc, "changes_sha256", hex);
+	if (!digest)
+		changes_digest(p, rsteps, hex);
+	cJSON_AddStringToObject(doc, "changes_sha256", digest ? digest : hex);
 	add_str(doc, "description", p->description);
 	add_str(doc, "base_url", p->base_url);
 	add_str(doc, "created_at", p->created_at);
@@ -892,7 +894,23 @@ static cJSON *plan_doc(const struct plan *p, int with_changes)
 
 cJSON *plan_to_json(const struct plan *p)
 {
-	return plan_doc(p, 1);
+	return plan_doc(p, 1, NULL);
+}
+
+void plan_changes_digest(const struct plan *p, char out[65])
+{
+	cJSON *rsteps = cJSON_CreateArray();
+	size_t i;
+
+	for (i = 0; i < p->nrsteps; i++) {
+		cJSON *o = cJSON_CreateObject();
+
+		cJSON_AddStringToObject(o, "name", p->rsteps[i].name);
+		cJSON_AddStringToObject(o, "action", p->rsteps[i].action);
+		cJSON_AddItemToArray(rsteps, o);
+	}
+	changes_digest(p, rsteps, out);
+	cJSON_Delete(rsteps);
 }
 
 /* Send text[0..n) to sink, with `tabs` tabs after every newline (a change printed alone, put back at
@@ -911,9 +929,9 @@ static int sink_indented(plan_sink sink, void *ud, const char *text, size_t n, i
 	return p < end ? sink(ud, p, (size_t)(end - p)) : 0;
 }
 
-int plan_print(const struct plan *p, int formatted, plan_sink sink, void *ud)
+int plan_print(const struct plan *p, int formatted, const char *digest, plan_sink sink, void *ud)
 {
-	cJSON *doc = plan_doc(p, 0);
+	cJSON *doc = plan_doc(p, 0, digest);
 	char *text = formatted ? cJSON_Print(doc) : cJSON_PrintUnformatted(doc), *mark;
 	size_t i;
 	int rc = 0;
@@ -966,7 +984,7 @@ int plan_write(const struct plan *p, const char *path, struct err *err)
 	 * plan's text is never held whole (issue 18) */
 	if ((rc = safefile_open(&f, path, err)))
 		return rc;
-	if (plan_print(p, 1, file_sink, &f) || safefile_put(&f, "\n", 1)) {
+	if (plan_print(p, 1, NULL, file_sink, &f) || safefile_put(&f, "\n", 1)) {
 		if (f.errnum)
 			return safefile_commit(&f, err);   /* reports the write error, removes the file */
 		safefile_abort(&f);

@@ -642,15 +642,27 @@ static void test_print_change_by_change_is_the_documents_bytes(void **state)
 	doc = plan_to_json(f->p);
 	plan_digest(doc, hex);
 	assert_string_equal(cJSON_GetObjectItem(doc, "changes_sha256")->valuestring, hex);
+	{
+		char again[65];
+
+		plan_changes_digest(f->p, again);
+		assert_string_equal(again, hex);
+		/* given the digest, the same bytes */
+		want = cJSON_PrintUnformatted(doc);
+		buf_reset(&b);
+		assert_int_equal(plan_print(f->p, 0, again, buf_sink, &b), 0);
+		assert_string_equal(buf_str(&b), want);
+		free(want);
+	}
 	for (formatted = 0; formatted < 2; formatted++) {
 		want = formatted ? cJSON_Print(doc) : cJSON_PrintUnformatted(doc);
 		buf_reset(&b);
-		assert_int_equal(plan_print(f->p, formatted, buf_sink, &b), 0);
+		assert_int_equal(plan_print(f->p, formatted, NULL, buf_sink, &b), 0);
 		assert_string_equal(buf_str(&b), want);
 		free(want);
 	}
 	/* the sink's answer stops the print */
-	assert_int_equal(plan_print(f->p, 1, stop_sink, &calls), 7);
+	assert_int_equal(plan_print(f->p, 1, NULL, stop_sink, &calls), 7);
 	assert_int_equal(calls, 3);
 	/* the file: the formatted document and a newline */
 	assert_int_equal(plan_write(f->p, path, &err), 0);
@@ -669,7 +681,7 @@ static void test_print_change_by_change_is_the_documents_bytes(void **state)
 	doc = plan_to_json(f->p);
 	want = cJSON_Print(doc);
 	buf_reset(&b);
-	assert_int_equal(plan_print(f->p, 1, buf_sink, &b), 0);
+	assert_int_equal(plan_print(f->p, 1, NULL, buf_sink, &b), 0);
 	assert_string_equal(buf_str(&b), want);
 	free(want);
 	cJSON_Delete(doc);
