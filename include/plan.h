@@ -204,6 +204,16 @@ void plan_summarize(const struct plan *p, struct plan_summary *s);
 
 /* The plan file as JSON (caller owns; cJSON_Delete). */
 cJSON *plan_to_json(const struct plan *p);
+/* The same document printed a piece at a time through sink (returns 0 to go on), change by change,
+ * so that a plan of thousands of courses is never held as one text: formatted, the bytes of
+ * cJSON_Print(plan_to_json(p)); else those of cJSON_PrintUnformatted. digest: its changes_sha256
+ * when the caller printing it twice has it (plan_changes_digest), else NULL. Returns 0, the
+ * sink's first non-zero answer, or -1 when cJSON could not print (out of memory). */
+typedef int (*plan_sink)(void *ud, const char *s, size_t n);
+int plan_print(const struct plan *p, int formatted, const char *digest, plan_sink sink, void *ud);
+/* The changes_sha256 plan_to_json and plan_print write for p (plan_digest.c's digest, computed
+ * change by change). */
+void plan_changes_digest(const struct plan *p, char out[65]);
 /* Write it to `path` with mode 0600 (through path.tmp and rename). */
 int plan_write(const struct plan *p, const char *path, struct err *err);
 /* Read and check a plan file; ERR_CORRUPT names the file and the change at fault. The plan is the

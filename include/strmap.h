@@ -42,5 +42,8 @@ void strmap_put_take(struct strmap *m, char *k, void *v);
 int strmap_add(struct strmap *m, const char *k, void *v);
 /* Free the keys and the tables (not the values) and reset m to empty. */
 void strmap_release(struct strmap *m);
+/* Empty it (keys freed) but keep its table, for a map filled again and again to about the same size
+ * (exec.c's windows): no regrowth, no large allocation each time. */
+void strmap_clear(struct strmap *m);
 
 #endif

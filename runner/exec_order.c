@@ -361,7 +361,10 @@ void exec_plan_units(struct exec *x)
 	size_t oi, k, *bulk = NULL, nbulk = 0;
 	struct strmap taken = STRMAP_INIT;
 
-	bulk = xcalloc(x->p->nchanges ? x->p->nchanges : 1, sizeof(*bulk));
+	for (oi = 0; oi < x->nobjs; oi++)   /* the window's changes */
+		nbulk += x->objs[oi]->nch;
+	bulk = xcalloc(nbulk ? nbulk : 1, sizeof(*bulk));
+	nbulk = 0;
 	for (oi = 0; oi < x->nobjs; oi++) {
 		struct xobj *ob = x->objs[oi];
 		const struct plan_change *c0 = ob->c0;

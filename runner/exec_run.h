@@ -88,9 +88,11 @@ struct exec {
 	struct strmap news;             /* course\x1f"new:N" -> 1 + change index of its create */
 	struct strmap unread;           /* course id -> why its stale-check read failed (malloced) */
 	int snap_reread;                /* exec_fetch_live is the final re-read */
-	struct xobj **objs;
+	struct xobj **objs;             /* the window's objects (exec.c's design comment) */
 	size_t nobjs, aobjs;
-	struct unit **units;
+	size_t nobjs_total;             /* objects of every window, for the progress line */
+	unsigned char *inwin;           /* per change: of the window now running */
+	struct unit **units;            /* the window's units */
 	size_t nunits, aunits;
 	struct err fatal;
 	int stopped;

@@ -50,8 +50,8 @@
  * ignores), shows the old value in its answer and fails there (t0910-apply.sh).
  * How it talks to the others: exec_object.c hands each answer to exec_read_back; exec_run
  * (exec.c) calls exec_verify and exec_report_duplicates after the event loop has drained, using
- * exec_fetch_live and exec_index_live for the re-read. Verdicts become outcomes through
- * exec_outcome.
+ * exec_fetch_live and exec_index_live for the re-read; both run once per window of courses and look
+ * only at the window's changes (x->inwin). Verdicts become outcomes through exec_outcome.
  */
 #include "exec_run.h"
 
@@ -433,8 +433,10 @@ static size_t mark_unproven(struct exec *x)
 	}
 	for (i = 0; i < x->res->n; i++) {
 		const struct plan_change *c = exec_chg(x, i);
-
 		const char *cf = resource_get(c->kind)->cascade_field;
+
+		if (!x->inwin[i])
+			continue;   /* another window's (exec.c) */
 
 		if (x->written[i] && x->res->state[i] == JOURNAL_DONE && cf && c->field && !strcmp(c->field, cf)) {
 			char *key = xasprintf("%s\x1f%s", c->course_id, cf);
@@ -447,11 +449,11 @@ static size_t mark_unproven(struct exec *x)
 	}
 	for (i = 0; i < x->res->n; i++) {
 		const struct plan_change *c = exec_chg(x, i);
-		struct xobj *ob = exec_obj_of(x, i);
+		struct xobj *ob;
 		char *key;
 		int un;
 
-		if (!x->written[i] || x->res->state[i] != JOURNAL_DONE || !ob)
+		if (!x->inwin[i] || !x->written[i] || x->res->state[i] != JOURNAL_DONE || !(ob = exec_obj_of(x, i)))
 			continue;
 		key = holder_key(x, i);
 		un = unproven(x, i) || strmap_get(&by, key) == &many;
@@ -497,7 +499,7 @@ int exec_verify(struct exec *x, struct err *err)
 
 	if (!mark_unproven(x))
 		return 0;
-	strmap_release(&x->live);
+	strmap_clear(&x->live);
 	cJSON_Delete(x->snap);
 	x->snap = NULL;
 	x->snap_reread = 1;
@@ -511,11 +513,13 @@ int exec_verify(struct exec *x, struct err *err)
 	}
 	exec_index_live(x);
 	for (i = 0; i < x->res->n; i++) {
-		const struct xobj *ob = exec_obj_of(x, i);
+		const struct xobj *ob;
 		cJSON *live;
 		char *r;
 
-		if (!x->written[i] || x->res->state[i] != JOURNAL_DONE || !ob || !ob->reread ||
+		if (!x->inwin[i])
+			continue;   /* another window's (exec.c) */
+		if (!x->written[i] || x->res->state[i] != JOURNAL_DONE || !(ob = exec_obj_of(x, i)) || !ob->reread ||
 		    strmap_get(&x->unread, exec_chg(x, i)->course_id))
 			continue;
 		r = verify_change(x, i, &live);
@@ -543,7 +547,7 @@ void exec_report_duplicates(struct exec *x)
 		char *r;
 		int n = 0;
 
-		if (!x->dup_risk[i] || x->res->state[i] != JOURNAL_DONE)
+		if (!x->inwin[i] || !x->dup_risk[i] || x->res->state[i] != JOURNAL_DONE)
 			continue;
 		ob = exec_obj_of(x, i);
 		if (x->snap_reread && ob)

@@ -8,6 +8,13 @@
  *   (1) A record is one line of compact JSON ending in '\n', sent to the kernel by one write(2)
  *       call (looped only on a short write): no stdio buffer can split a record over two flushes,
  *       so a crash leaves at most the last line torn.
+ *       The one exception is the header, which holds the whole plan (hundreds of megabytes at
+ *       10,000 courses, issue 18): it is printed change by change and written 64 KiB a call, so it
+ *       is never held whole. The guarantee it needs is the same: nothing is sent before the header
+ *       is on disk (journal_create fsyncs it and the directory before it returns), so a header cut
+ *       short by a crash or a full disk belongs to a run that wrote nothing. Such a file reads as
+ *       "no complete header" (rule 6) and is unusable -- there is nothing in it to resume or undo;
+ *       a failed create removes it.
  *   (2) journal_intents() returns only after its lines are on disk (fdatasync; the file's size is
  *       data for fdatasync, so the appended records are reachable). The request may leave then.
  *   (3) Outcomes are written at once and made durable by journal_sync/finish/close: a lost outcome
@@ -30,7 +37,8 @@
  *   (7) A journal is checked against itself before resume or rollback trust it (journal_check,
  *       issue 13): the plan in the header must hash to the header's plan_sha256 (printed again
  *       with cJSON_PrintUnformatted, which gives back the very text the writer hashed: cJSON prints
- *       a parsed tree the way it printed the tree it came from), its changes must match the plan's
+ *       a parsed tree the way it printed the tree it came from, and plan_print writes the bytes of
+ *       that print), its changes must match the plan's
  *       own changes_sha256 when it has one, and an apply's plan must hold only changes its
  *       recipe's steps can make (plan_check_fields). Records must agree with the plan on read: an
  *       outcome carries an `id` only for a create, a job names only assignment or override
@@ -305,9 +313,6 @@ int journal_sync(struct journal *j, struct err *err)
 	return 0;
 }
 
-/* The header line: the header's fields, then "plan" last, built from two compact prints so the
- * plan (which may hold megabytes of page bodies) is printed once and hashed as written. Malloced;
- * NULL when cJSON could not print (out of memory inside cJSON, which does not use xalloc). */
 /* A new run's id: 32 hex digits from getrandom (the clock and the pid when it fails). */
 static void new_run_id(char out[33])
 {
@@ -349,22 +354,15 @@ static char *run_id_of(const char *path)
 	return id;
 }
 
-static char *header_line(const char *run, const struct plan *p, const char *rollback_of, size_t *len)
+/* The header's fields but its plan, as compact JSON (malloced; NULL when cJSON could not print). */
+static char *header_fields(const char *run, const struct plan *p, const char *rollback_of, const char *hex)
 {
-	cJSON *h = cJSON_CreateObject(), *courses, *plan = plan_to_json(p);
-	char *ptext = cJSON_PrintUnformatted(plan), *htext, hex[65], when[32], rid[33];
+	cJSON *h = cJSON_CreateObject(), *courses;
+	char *htext, when[32], rid[33];
 	struct passwd *pw = getpwuid(getuid());
 	char *user = pw && pw->pw_name ? xstrdup(pw->pw_name) : xasprintf("%lu", (unsigned long)getuid());
-	struct buf b = BUF_INIT;
-	size_t i, hl;
+	size_t i;
 
-	cJSON_Delete(plan);
-	if (!ptext) {
-		cJSON_Delete(h);
-		free(user);
-		return NULL;
-	}
-	sha256_hex(ptext, strlen(ptext), hex);
 	utc_now(when, 0);
 	cJSON_AddStringToObject(h, "type", "header");
 	cJSON_AddStringToObject(h, "format", JOURNAL_FORMAT);
@@ -395,18 +393,75 @@ static char *header_line(const char *run, const struct plan *p, const char *roll
 	htext = cJSON_PrintUnformatted(h);
 	cJSON_Delete(h);
 	free(user);
-	if (!htext) {
-		free(ptext);
-		return NULL;
-	}
-	hl = strlen(htext);
-	buf_add(&b, htext, hl - 1);        /* without its closing brace */
-	buf_puts(&b, ",\"plan\":");
-	buf_puts(&b, ptext);
-	buf_puts(&b, "}\n");
+	return htext;
+}
+
+static int hash_sink(void *ud, const char *s, size_t n)
+{
+	sha256_update(ud, s, n);
+	return 0;
+}
+
+/* The header line going to the file: HEADER_CHUNK bytes a write_line. */
+#define HEADER_CHUNK 65536
+
+struct header_out {
+	struct journal *j;
+	struct buf b;
+	struct err *err;
+	int rc;
+};
+
+static int header_flush(struct header_out *o)
+{
+	if (!o->rc && o->b.len)
+		o->rc = write_line(o->j, o->b.ptr, o->b.len, o->err);
+	buf_reset(&o->b);
+	return o->rc;
+}
+
+static int header_sink(void *ud, const char *s, size_t n)
+{
+	struct header_out *o = ud;
+
+	buf_add(&o->b, s, n);
+	return o->b.len >= HEADER_CHUNK ? header_flush(o) : 0;
+}
+
+/* The header line (the exception to rule (1), see the design comment): the header's fields, then
+ * "plan" last, its compact text printed change by change (plan_print) twice -- once into the
+ * SHA-256 that plan_sha256 carries, once into the file -- so neither the plan's text nor the line
+ * is ever held whole (issue 18: a plan of 10,000 courses is hundreds of megabytes of text). */
+static int write_header(struct journal *j, const char *run, const struct plan *p, const char *rollback_of,
+			struct err *err)
+{
+	struct header_out o;
+	struct sha256 h;
+	char hex[65], digest[65], *htext;
+	int rc;
+
+	plan_changes_digest(p, digest);   /* once for both prints */
+	sha256_init(&h);
+	if (plan_print(p, 0, digest, hash_sink, &h))
+		return err_set(err, ERR_GENERIC, "out of memory writing the header of journal '%s'", j->path);
+	sha256_final_hex(&h, hex);
+	if (!(htext = header_fields(run, p, rollback_of, hex)))
+		return err_set(err, ERR_GENERIC, "out of memory writing the header of journal '%s'", j->path);
+	memset(&o, 0, sizeof(o));
+	o.j = j;
+	o.err = err;
+	buf_add(&o.b, htext, strlen(htext) - 1);        /* without its closing brace */
+	buf_puts(&o.b, ",\"plan\":");
 	free(htext);
-	free(ptext);
-	return buf_detach(&b, len);
+	rc = plan_print(p, 0, digest, header_sink, &o);
+	if (!rc)
+		buf_puts(&o.b, "}\n");
+	if (!rc)
+		rc = header_flush(&o);
+	buf_release(&o.b);
+	if (rc && !o.rc)
+		return err_set(err, ERR_GENERIC, "out of memory writing the header of journal '%s'", j->path);
+	return rc;
 }
 
 /* A file-name-safe copy of s (at most 40 bytes of [A-Za-z0-9._-], others as '_'); malloced. */
@@ -462,8 +517,6 @@ int journal_create(struct journal **out, const char *path, const char *run, cons
 		   const char *rollback_of, struct err *err)
 {
 	struct journal *j;
-	char *line = NULL;
-	size_t len;
 	int rc = 0, created = 0;
 
 	*out = NULL;
@@ -495,19 +548,14 @@ int journal_create(struct journal **out, const char *path, const char *run, cons
 	}
 	if ((rc = lock_take(&j->lock, j->path, err)))
 		goto fail;
-	line = header_line(run, p, rollback_of, &len);
-	if (!line) {
-		rc = err_set(err, ERR_GENERIC, "out of memory writing the header of journal '%s'", j->path);
-		goto fail;
-	}
-	if ((rc = write_line(j, line, len, err)) || (rc = journal_sync(j, err)) ||
+	/* nothing is sent before the header is on disk: a header cut short (a crash, a full disk) leaves
+	 * a journal that reads as "no complete header" and a run that wrote nothing */
+	if ((rc = write_header(j, run, p, rollback_of, err)) || (rc = journal_sync(j, err)) ||
 	    (rc = sync_dir_of(j->path, err)))
 		goto fail;
-	free(line);
 	*out = j;
 	return 0;
 fail:
-	free(line);
 	if (created)
 		unlink(j->path);    /* ours, and at most a partial header: nothing was sent yet */
 	journal_free(j);

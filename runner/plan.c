@@ -12,6 +12,13 @@
  *
  * The file is JSON, written through FILE.tmp, fsync and rename, with mode 0600 from the first byte
  * (it holds course content that may be private; never a token: the plan has none to write).
+ * It is printed change by change (plan_print, issue 18): the document without its changes is
+ * printed once with a mark where the changes go, and each change is built, printed and handed to
+ * the sink on its own (indented to its depth for the formatted file), so a plan of 10,000 courses
+ * never exists as one JSON tree or one text -- only the plan's own changes stay in memory. The
+ * bytes are those of cJSON_Print of the whole document (unit-plan checks it), and the digest
+ * (changes_sha256, plan_digest.c) is hashed change by change from the same canonical text.
+ * The journal's header prints the plan the same way, compact (journal.c).
  * plan_from_json() checks every field it reads, so a damaged or hand-edited plan fails with the
  * change at fault named instead of being half applied.
  *
@@ -34,6 +41,7 @@
 #include "buf.h"
 #include "jsonid.h"
 #include "safefile.h"
+#include "sha256.h"
 #include "strmap.h"
 #include "version.h"
 #include "xalloc.h"
@@ -681,26 +689,98 @@ static void add_str(cJSON *o, const char *k, const char *v)
 	cJSON_AddItemToObject(o, k, v ? cJSON_CreateString(v) : cJSON_CreateNull());
 }
 
-cJSON *plan_to_json(const struct plan *p)
+/* One change as the plan file holds it. Malloced (cJSON_Delete). */
+static cJSON *change_json(const struct plan_change *c)
 {
-	cJSON *doc = cJSON_CreateObject(), *arr, *o, *steps, *sum;
+	cJSON *o = cJSON_CreateObject(), *steps;
+	size_t k;
+
+	cJSON_AddNumberToObject(o, "seq", (double)c->seq);
+	add_str(o, "step", c->nsteps ? c->steps[0] : NULL);
+	steps = cJSON_AddArrayToObject(o, "steps");
+	for (k = 0; k < c->nsteps; k++)
+		cJSON_AddItemToArray(steps, cJSON_CreateString(c->steps[k]));
+	cJSON_AddItemToObject(o, "course_id", jsonid(c->course_id));
+	cJSON_AddStringToObject(o, "kind", plan_kind_name(c->kind));
+	cJSON_AddItemToObject(o, "id", jsonid(c->id));
+	if (c->parent)
+		cJSON_AddItemToObject(o, "parent", jsonid(c->parent));
+	add_str(o, "name", c->name);
+	cJSON_AddStringToObject(o, "op", op_names[c->op]);
+	add_str(o, "field", c->field);
+	cJSON_AddItemToObject(o, "before", cJSON_Duplicate(c->before, 1));
+	cJSON_AddItemToObject(o, "after", cJSON_Duplicate(c->after, 1));
+	if (c->note)
+		cJSON_AddStringToObject(o, "note", c->note);
+	if (c->notifies)
+		cJSON_AddStringToObject(o, "notifies", c->notifies);
+	if (c->shows_as)
+		cJSON_AddStringToObject(o, "shows_as", c->shows_as);
+	return o;
+}
+
+/* What stands for the changes in the document plan_print prints around them: a raw value, printed
+ * as it is, that no printed JSON can hold (cJSON escapes a control character in a string). */
+#define CHANGES_MARK "\001changes\001"
+
+/* The digest of the plan's changes (plan_digest.c), computed change by change: the canonical text
+ * of {changes, recipe_sha256, recipe_steps} is hashed as it is made, never held whole. */
+static void changes_digest(const struct plan *p, const cJSON *recipe_steps, char hex[65])
+{
+	struct sha256 h;
+	struct buf b = BUF_INIT;
+	cJSON *rs = p->recipe_sha256 ? cJSON_CreateString(p->recipe_sha256) : cJSON_CreateNull();
+	size_t i;
+
+	sha256_init(&h);
+	buf_puts(&b, "{\"changes\":[");
+	for (i = 0; i < p->nchanges; i++) {
+		cJSON *o = change_json(&p->changes[i]);
+
+		if (i)
+			buf_putc(&b, ',');
+		plan_canonical_json(o, &b);
+		cJSON_Delete(o);
+		if (b.len >= 65536) {
+			sha256_update(&h, b.ptr, b.len);
+			buf_reset(&b);
+		}
+	}
+	buf_puts(&b, "],\"recipe_sha256\":");
+	plan_canonical_json(rs, &b);
+	buf_puts(&b, ",\"recipe_steps\":");
+	plan_canonical_json(recipe_steps, &b);
+	buf_putc(&b, '}');
+	sha256_update(&h, b.ptr, b.len);
+	sha256_final_hex(&h, hex);
+	buf_release(&b);
+	cJSON_Delete(rs);
+}
+
+/* The plan file as JSON; without its changes (with_changes 0), CHANGES_MARK stands for them.
+ * digest: the changes' digest when the caller has it, else NULL (computed here). */
+static cJSON *plan_doc(const struct plan *p, int with_changes, const char *digest)
+{
+	cJSON *doc = cJSON_CreateObject(), *arr, *o, *sum, *rsteps;
 	struct plan_summary s;
 	char hex[65];
-	size_t i, k;
+	size_t i;
 
 	cJSON_AddStringToObject(doc, "format", PLAN_FORMAT);
 	cJSON_AddNumberToObject(doc, "version", PLAN_VERSION);
 	cJSON_AddStringToObject(doc, "tool", "coursectl " COURSECTL_VERSION);
 	add_str(doc, "recipe", p->recipe_path);
 	add_str(doc, "recipe_sha256", p->recipe_sha256);
-	arr = cJSON_AddArrayToObject(doc, "recipe_steps");
+	rsteps = arr = cJSON_AddArrayToObject(doc, "recipe_steps");
 	for (i = 0; i < p->nrsteps; i++) {
 		o = cJSON_CreateObject();
 		cJSON_AddStringToObject(o, "name", p->rsteps[i].name);
 		cJSON_AddStringToObject(o, "action", p->rsteps[i].action);
 		cJSON_AddItemToArray(arr, o);
 	}
-	cJSON_AddNullToObject(doc, "changes_sha256");   /* filled in last, over the changes */
+	if (!digest)
+		changes_digest(p, rsteps, hex);
+	cJSON_AddStringToObject(doc, "changes_sha256", digest ? digest : hex);
 	add_str(doc, "description", p->description);
 	add_str(doc, "base_url", p->base_url);
 	add_str(doc, "created_at", p->created_at);
@@ -714,33 +794,12 @@ cJSON *plan_to_json(const struct plan *p)
 		add_str(o, "time_zone", p->courses[i].time_zone);
 		cJSON_AddItemToArray(arr, o);
 	}
-	arr = cJSON_AddArrayToObject(doc, "changes");
-	for (i = 0; i < p->nchanges; i++) {
-		const struct plan_change *c = &p->changes[i];
-
-		o = cJSON_CreateObject();
-		cJSON_AddNumberToObject(o, "seq", (double)c->seq);
-		add_str(o, "step", c->nsteps ? c->steps[0] : NULL);
-		steps = cJSON_AddArrayToObject(o, "steps");
-		for (k = 0; k < c->nsteps; k++)
-			cJSON_AddItemToArray(steps, cJSON_CreateString(c->steps[k]));
-		cJSON_AddItemToObject(o, "course_id", jsonid(c->course_id));
-		cJSON_AddStringToObject(o, "kind", plan_kind_name(c->kind));
-		cJSON_AddItemToObject(o, "id", jsonid(c->id));
-		if (c->parent)
-			cJSON_AddItemToObject(o, "parent", jsonid(c->parent));
-		add_str(o, "name", c->name);
-		cJSON_AddStringToObject(o, "op", op_names[c->op]);
-		add_str(o, "field", c->field);
-		cJSON_AddItemToObject(o, "before", cJSON_Duplicate(c->before, 1));
-		cJSON_AddItemToObject(o, "after", cJSON_Duplicate(c->after, 1));
-		if (c->note)
-			cJSON_AddStringToObject(o, "note", c->note);
-		if (c->notifies)
-			cJSON_AddStringToObject(o, "notifies", c->notifies);
-		if (c->shows_as)
-			cJSON_AddStringToObject(o, "shows_as", c->shows_as);
-		cJSON_AddItemToArray(arr, o);
+	if (with_changes) {
+		arr = cJSON_AddArrayToObject(doc, "changes");
+		for (i = 0; i < p->nchanges; i++)
+			cJSON_AddItemToArray(arr, change_json(&p->changes[i]));
+	} else {
+		cJSON_AddItemToObject(doc, "changes", cJSON_CreateRaw(CHANGES_MARK));
 	}
 	arr = cJSON_AddArrayToObject(doc, "skipped");
 	for (i = 0; i < p->nskipped; i++) {
@@ -830,28 +889,108 @@ cJSON *plan_to_json(const struct plan *p)
 		cJSON_AddNumberToObject(sum, "warnings", (double)p->nwarnings);
 	if (s.notifications)
 		cJSON_AddNumberToObject(sum, "notifications", (double)s.notifications);
-	plan_digest(doc, hex);
-	cJSON_ReplaceItemInObjectCaseSensitive(doc, "changes_sha256", cJSON_CreateString(hex));
 	return doc;
+}
+
+cJSON *plan_to_json(const struct plan *p)
+{
+	return plan_doc(p, 1, NULL);
+}
+
+void plan_changes_digest(const struct plan *p, char out[65])
+{
+	cJSON *rsteps = cJSON_CreateArray();
+	size_t i;
+
+	for (i = 0; i < p->nrsteps; i++) {
+		cJSON *o = cJSON_CreateObject();
+
+		cJSON_AddStringToObject(o, "name", p->rsteps[i].name);
+		cJSON_AddStringToObject(o, "action", p->rsteps[i].action);
+		cJSON_AddItemToArray(rsteps, o);
+	}
+	changes_digest(p, rsteps, out);
+	cJSON_Delete(rsteps);
+}
+
+/* Send text[0..n) to sink, with `tabs` tabs after every newline (a change printed alone, put back at
+ * its depth in the document). */
+static int sink_indented(plan_sink sink, void *ud, const char *text, size_t n, int tabs)
+{
+	static const char nl[] = "\n\t\t\t\t";
+	const char *p = text, *end = text + n, *q;
+	int rc;
+
+	while ((q = memchr(p, '\n', (size_t)(end - p)))) {
+		if ((p < q && (rc = sink(ud, p, (size_t)(q - p)))) || (rc = sink(ud, nl, 1 + (size_t)tabs)))
+			return rc;
+		p = q + 1;
+	}
+	return p < end ? sink(ud, p, (size_t)(end - p)) : 0;
+}
+
+int plan_print(const struct plan *p, int formatted, const char *digest, plan_sink sink, void *ud)
+{
+	cJSON *doc = plan_doc(p, 0, digest);
+	char *text = formatted ? cJSON_Print(doc) : cJSON_PrintUnformatted(doc), *mark;
+	size_t i;
+	int rc = 0;
+
+	cJSON_Delete(doc);
+	if (!text || !(mark = strstr(text, CHANGES_MARK))) {
+		free(text);
+		return -1;
+	}
+	/* the changes' array at depth 2 of the document: cJSON_Print's layout is "[{...}, {...}]", each
+	 * object's lines indented two tabs more than when printed alone */
+	if ((rc = sink(ud, text, (size_t)(mark - text))) || (rc = sink(ud, "[", 1)))
+		goto out;
+	for (i = 0; i < p->nchanges && !rc; i++) {
+		cJSON *o = change_json(&p->changes[i]);
+		char *s = formatted ? cJSON_Print(o) : cJSON_PrintUnformatted(o);
+
+		cJSON_Delete(o);
+		if (!s) {
+			rc = -1;
+			break;
+		}
+		if (i)
+			rc = sink(ud, formatted ? ", " : ",", formatted ? 2 : 1);
+		if (!rc)
+			rc = formatted ? sink_indented(sink, ud, s, strlen(s), 2) : sink(ud, s, strlen(s));
+		free(s);
+	}
+	if (!rc)
+		rc = sink(ud, "]", 1);
+	mark += strlen(CHANGES_MARK);
+	if (!rc)
+		rc = sink(ud, mark, strlen(mark));
+out:
+	free(text);
+	return rc;
+}
+
+static int file_sink(void *ud, const char *s, size_t n)
+{
+	return safefile_put(ud, s, n);
 }
 
 int plan_write(const struct plan *p, const char *path, struct err *err)
 {
-	cJSON *doc = plan_to_json(p);
-	char *text = cJSON_Print(doc);
-	size_t len;
+	struct safefile f;
 	int rc;
 
-	cJSON_Delete(doc);
-	if (!text)
+	/* private, whole, never through a planted link (safefile.c); printed change by change, so the
+	 * plan's text is never held whole (issue 18) */
+	if ((rc = safefile_open(&f, path, err)))
+		return rc;
+	if (plan_print(p, 1, NULL, file_sink, &f) || safefile_put(&f, "\n", 1)) {
+		if (f.errnum)
+			return safefile_commit(&f, err);   /* reports the write error, removes the file */
+		safefile_abort(&f);
 		return err_set(err, ERR_GENERIC, "out of memory writing the plan");
-	len = strlen(text);
-	text = xrealloc(text, len + 2);
-	memcpy(text + len, "\n", 2);
-	/* private, whole, never through a planted link (safefile.c) */
-	rc = safefile_write(path, text, len + 1, err);
-	free(text);
-	return rc;
+	}
+	return safefile_commit(&f, err);
 }
 
 /* ---------------------------------------------------------------- reading */

@@ -14,6 +14,9 @@
  *     planted at FILE itself rather than following it, and readers see the old file or the whole
  *     new one, never a half;
  *   - on any error the temporary file is removed and FILE is untouched.
+ * A file too large to build in memory first (a plan of thousands of courses, issue 18) is written
+ * the same way a piece at a time: safefile_open, safefile_put (buffered, 64 KiB a write), then
+ * safefile_commit (fsync, rename) or safefile_abort; the rules above hold for both.
  * Journals are created with O_EXCL by journal.c (they are appended to, never replaced).
  *
  * Rejected: a random temporary name (mkstemp) -- a crash would leave files that nothing cleans
@@ -58,27 +61,91 @@ static int create_tmp(const char *path, char **tmp)
 	return open(*tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
 }
 
-int safefile_write(const char *path, const char *data, size_t len, struct err *err)
+int safefile_open(struct safefile *f, const char *path, struct err *err)
 {
-	char *tmp = NULL;
-	int fd, rc = 0;
+	int rc = 0;
 
-	fd = create_tmp(path, &tmp);
-	if (fd < 0) {
-		rc = err_set(err, ERR_IO, "cannot write '%s': %s", tmp, strerror(errno));
-		free(tmp);
+	memset(f, 0, sizeof(*f));
+	f->fd = create_tmp(path, &f->tmp);
+	if (f->fd < 0) {
+		rc = err_set(err, ERR_IO, "cannot write '%s': %s", f->tmp, strerror(errno));
+		free(f->tmp);
+		f->tmp = NULL;
 		return rc;
 	}
-	if (fchmod(fd, 0600))
-		rc = err_set(err, ERR_IO, "cannot make '%s' private: %s", tmp, strerror(errno));
-	if (!rc && (write_all(fd, data, len) || fsync(fd)))
-		rc = err_set(err, ERR_IO, "cannot write '%s': %s", tmp, strerror(errno));
-	if (close(fd) && !rc)
-		rc = err_set(err, ERR_IO, "cannot write '%s': %s", tmp, strerror(errno));
-	if (!rc && rename(tmp, path))
-		rc = err_set(err, ERR_IO, "cannot write '%s': %s", path, strerror(errno));
-	if (rc)
-		unlink(tmp);
-	free(tmp);
+	f->path = xstrdup(path);
+	if (fchmod(f->fd, 0600)) {
+		rc = err_set(err, ERR_IO, "cannot make '%s' private: %s", f->tmp, strerror(errno));
+		safefile_abort(f);
+	}
 	return rc;
+}
+
+/* Flush the buffered bytes; -1 (and f->errnum) on a write error. */
+static int flush(struct safefile *f)
+{
+	if (!f->errnum && f->len && write_all(f->fd, f->buf, f->len))
+		f->errnum = errno ? errno : EIO;
+	f->len = 0;
+	return f->errnum ? -1 : 0;
+}
+
+int safefile_put(struct safefile *f, const char *data, size_t len)
+{
+	if (f->errnum)
+		return -1;
+	if (f->len + len > sizeof(f->buf)) {
+		if (flush(f))
+			return -1;
+		if (len >= sizeof(f->buf)) {
+			if (write_all(f->fd, data, len))
+				f->errnum = errno ? errno : EIO;
+			return f->errnum ? -1 : 0;
+		}
+	}
+	memcpy(f->buf + f->len, data, len);
+	f->len += len;
+	return 0;
+}
+
+int safefile_commit(struct safefile *f, struct err *err)
+{
+	int rc = 0;
+
+	if (flush(f) || fsync(f->fd))
+		rc = err_set(err, ERR_IO, "cannot write '%s': %s", f->tmp, strerror(f->errnum ? f->errnum : errno));
+	if (close(f->fd) && !rc)
+		rc = err_set(err, ERR_IO, "cannot write '%s': %s", f->tmp, strerror(errno));
+	f->fd = -1;
+	if (!rc && rename(f->tmp, f->path))
+		rc = err_set(err, ERR_IO, "cannot write '%s': %s", f->path, strerror(errno));
+	if (rc)
+		unlink(f->tmp);
+	free(f->tmp);
+	free(f->path);
+	f->tmp = f->path = NULL;
+	return rc;
+}
+
+void safefile_abort(struct safefile *f)
+{
+	if (f->fd >= 0 && f->tmp) {
+		close(f->fd);
+		unlink(f->tmp);
+	}
+	free(f->tmp);
+	free(f->path);
+	f->tmp = f->path = NULL;
+	f->fd = -1;
+}
+
+int safefile_write(const char *path, const char *data, size_t len, struct err *err)
+{
+	struct safefile f;
+	int rc;
+
+	if ((rc = safefile_open(&f, path, err)))
+		return rc;
+	safefile_put(&f, data, len);
+	return safefile_commit(&f, err);
 }

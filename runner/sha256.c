@@ -40,27 +40,63 @@ static void block(uint32_t h[8], const unsigned char *p)
 	h[0] += a, h[1] += b, h[2] += c, h[3] += d, h[4] += e, h[5] += f, h[6] += g, h[7] += k;
 }
 
-void sha256_hex(const void *data, size_t n, char out[65])
+void sha256_init(struct sha256 *c)
 {
-	uint32_t h[8] = { 0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a,
-			  0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19 };
-	const unsigned char *p = data;
-	unsigned char tail[128];
-	size_t rest = n % 64, tl, i;
-	uint64_t bits = (uint64_t)n * 8;
+	static const uint32_t h0[8] = { 0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a,
+					0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19 };
 
-	for (i = 0; i + 64 <= n; i += 64)
-		block(h, p + i);
+	memcpy(c->h, h0, sizeof(h0));
+	c->n = 0;
+	c->fill = 0;
+}
+
+void sha256_update(struct sha256 *c, const void *data, size_t n)
+{
+	const unsigned char *p = data;
+
+	c->n += n;
+	if (c->fill) {
+		size_t take = 64 - c->fill < n ? 64 - c->fill : n;
+
+		memcpy(c->buf + c->fill, p, take);
+		c->fill += take;
+		p += take;
+		n -= take;
+		if (c->fill < 64)
+			return;
+		block(c->h, c->buf);
+		c->fill = 0;
+	}
+	for (; n >= 64; p += 64, n -= 64)
+		block(c->h, p);
+	memcpy(c->buf, p, n);
+	c->fill = n;
+}
+
+void sha256_final_hex(struct sha256 *c, char out[65])
+{
+	unsigned char tail[128];
+	uint64_t bits = (uint64_t)c->n * 8;
+	size_t tl, i;
+
 	memset(tail, 0, sizeof(tail));
-	if (rest)
-		memcpy(tail, p + n - rest, rest);
-	tail[rest] = 0x80;
-	tl = rest + 1 + 8 <= 64 ? 64 : 128;
+	memcpy(tail, c->buf, c->fill);
+	tail[c->fill] = 0x80;
+	tl = c->fill + 1 + 8 <= 64 ? 64 : 128;
 	for (i = 0; i < 8; i++)
 		tail[tl - 1 - i] = (unsigned char)(bits >> (8 * i));
-	block(h, tail);
+	block(c->h, tail);
 	if (tl == 128)
-		block(h, tail + 64);
+		block(c->h, tail + 64);
 	for (i = 0; i < 8; i++)
-		snprintf(out + 8 * i, 9, "%08x", h[i]);
+		snprintf(out + 8 * i, 9, "%08x", c->h[i]);
+}
+
+void sha256_hex(const void *data, size_t n, char out[65])
+{
+	struct sha256 c;
+
+	sha256_init(&c);
+	sha256_update(&c, data, n);
+	sha256_final_hex(&c, out);
 }

@@ -117,6 +117,19 @@ int strmap_add(struct strmap *m, const char *k, void *v)
 	return 1;
 }
 
+void strmap_clear(struct strmap *m)
+{
+	size_t i;
+
+	for (i = 0; i < m->cap; i++)
+		free(m->keys[i]);
+	if (m->cap) {
+		memset(m->keys, 0, m->cap * sizeof(*m->keys));
+		memset(m->vals, 0, m->cap * sizeof(*m->vals));
+	}
+	m->n = 0;
+}
+
 void strmap_release(struct strmap *m)
 {
 	size_t i;

@@ -452,6 +452,50 @@ static void test_header_keys_and_no_token(void **state)
 	assert_int_equal(journal_create(&j, f->path, "frobnicate", f->plan, NULL, &err), ERR_GENERIC);
 }
 
+/* Issue 18: the header is written in pieces (64 KiB a write: journal.c rule 1's exception). A
+ * header of several pieces is still one whole line: the plan's compact print, hashed into
+ * plan_sha256, and read back. */
+static void test_header_of_many_pieces(void **state)
+{
+	struct fx *f = *state;
+	struct journal *j;
+	struct journal_log *l = NULL;
+	struct err err = ERR_INIT;
+	char *big = xmalloc(300001), *text, *ptext, hex[65], *nl;
+	cJSON *h, *doc;
+	size_t n;
+
+	memset(big, 'x', 300000);
+	big[300000] = '\0';
+	memcpy(big, "<p>", 3);
+	cJSON_Delete(f->plan->changes[0].after);
+	f->plan->changes[0].after = cJSON_CreateString(big);
+	free(big);
+	assert_int_equal(journal_create(&j, f->path, "apply", f->plan, NULL, &err), 0);
+	assert_int_equal(journal_intents(j, (long[]){ 1 }, 1, &err), 0);
+	journal_close(j);
+	text = slurp(f->path, &n);
+	nl = strchr(text, '\n');
+	assert_non_null(nl);
+	assert_true(nl - text > 300000);
+	/* the plan in the header is the plan's compact print, and plan_sha256 its hash */
+	doc = plan_to_json(f->plan);
+	ptext = cJSON_PrintUnformatted(doc);
+	cJSON_Delete(doc);
+	assert_non_null(strstr(text, ptext));
+	assert_memory_equal(nl - 1 - strlen(ptext), ptext, strlen(ptext));
+	sha256_hex(ptext, strlen(ptext), hex);
+	h = line_json(f->path, 1);
+	assert_string_equal(cJSON_GetStringValue(cJSON_GetObjectItem(h, "plan_sha256")), hex);
+	cJSON_Delete(h);
+	free(ptext);
+	free(text);
+	assert_int_equal(journal_read(&l, f->path, &err), 0);
+	assert_int_equal(l->plan->nchanges, f->plan->nchanges);
+	assert_int_equal(l->state[0], JOURNAL_INTENT);
+	journal_log_free(l);
+}
+
 /* ---------------------------------------------------------------- mode */
 
 static void test_mode_0600(void **state)
@@ -1005,6 +1049,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_later_records_win, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_job_records, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_header_keys_and_no_token, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_header_of_many_pieces, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_check_refuses_edited_plan, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_check_passes_old_and_rollback_journals, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_mode_0600, setup, teardown),

@@ -591,6 +591,104 @@ static struct plan *digest_plan(struct fx *f)
 	return f->p;
 }
 
+/* The bytes of a file (malloced, NUL-terminated) and their count. */
+static char *read_file_text(const char *path, size_t *n)
+{
+	FILE *fp = fopen(path, "rb");
+	struct buf b = BUF_INIT;
+	char chunk[4096];
+	size_t k;
+
+	if (!fp)
+		return NULL;
+	while ((k = fread(chunk, 1, sizeof(chunk), fp)) > 0)
+		buf_add(&b, chunk, k);
+	fclose(fp);
+	return buf_detach(&b, n);
+}
+
+static int buf_sink(void *ud, const char *s, size_t n)
+{
+	buf_add(ud, s, n);
+	return 0;
+}
+
+static int stop_sink(void *ud, const char *s, size_t n)
+{
+	(void)s;
+	(void)n;
+	return ++*(int *)ud >= 3 ? 7 : 0;
+}
+
+/* Issue 18: the plan file and the journal's copy of the plan are printed change by change
+ * (plan_print), never built whole; the bytes must be those of printing the whole document, and the
+ * digest computed change by change that of plan_digest over the document. */
+static void test_print_change_by_change_is_the_documents_bytes(void **state)
+{
+	struct fx *f = *state;
+	char path[] = "/tmp/coursectl-plan-XXXXXX", hex[65], *want, *got;
+	struct err err = ERR_INIT;
+	struct buf b = BUF_INIT;
+	cJSON *doc;
+	size_t n;
+	int fd = mkstemp(path), formatted, calls = 0;
+
+	assert_true(fd >= 0);
+	close(fd);
+	digest_plan(f);
+	plan_add_blackout(f->p, "Spring", NULL, "2026-03-16", "2026-03-20");
+	step_skip(&f->cx, RES_PAGE, page(f, 1), "body", "why");
+	f->p->changes[0].notifies = xstrdup("Assignment Due Date Changed");
+	doc = plan_to_json(f->p);
+	plan_digest(doc, hex);
+	assert_string_equal(cJSON_GetObjectItem(doc, "changes_sha256")->valuestring, hex);
+	{
+		char again[65];
+
+		plan_changes_digest(f->p, again);
+		assert_string_equal(again, hex);
+		/* given the digest, the same bytes */
+		want = cJSON_PrintUnformatted(doc);
+		buf_reset(&b);
+		assert_int_equal(plan_print(f->p, 0, again, buf_sink, &b), 0);
+		assert_string_equal(buf_str(&b), want);
+		free(want);
+	}
+	for (formatted = 0; formatted < 2; formatted++) {
+		want = formatted ? cJSON_Print(doc) : cJSON_PrintUnformatted(doc);
+		buf_reset(&b);
+		assert_int_equal(plan_print(f->p, formatted, NULL, buf_sink, &b), 0);
+		assert_string_equal(buf_str(&b), want);
+		free(want);
+	}
+	/* the sink's answer stops the print */
+	assert_int_equal(plan_print(f->p, 1, NULL, stop_sink, &calls), 7);
+	assert_int_equal(calls, 3);
+	/* the file: the formatted document and a newline */
+	assert_int_equal(plan_write(f->p, path, &err), 0);
+	want = cJSON_Print(doc);
+	got = read_file_text(path, &n);
+	assert_non_null(got);
+	assert_int_equal(n, strlen(want) + 1);
+	assert_memory_equal(got, want, strlen(want));
+	assert_int_equal(got[n - 1], '\n');
+	free(want);
+	free(got);
+	cJSON_Delete(doc);
+	/* no changes at all */
+	plan_free(f->p);
+	f->p = plan_new();
+	doc = plan_to_json(f->p);
+	want = cJSON_Print(doc);
+	buf_reset(&b);
+	assert_int_equal(plan_print(f->p, 1, NULL, buf_sink, &b), 0);
+	assert_string_equal(buf_str(&b), want);
+	free(want);
+	cJSON_Delete(doc);
+	buf_release(&b);
+	unlink(path);
+}
+
 static enum plan_digest_state digest_of(const cJSON *doc)
 {
 	struct plan *q = NULL;
@@ -984,6 +1082,7 @@ int main(void)
 		cmocka_unit_test(test_drop_course_and_failed_courses),
 		cmocka_unit_test(test_canonical_json),
 		cmocka_unit_test_setup_teardown(test_digest_stable_and_sensitive, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_print_change_by_change_is_the_documents_bytes, setup, teardown),
 		cmocka_unit_test(test_field_table_holds_what_steps_make),
 		cmocka_unit_test(test_field_table_refuses),
 		cmocka_unit_test(test_every_action_has_a_step),

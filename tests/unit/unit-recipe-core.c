@@ -604,6 +604,33 @@ static void test_sha256_vectors(void **state)
 	free(a);
 }
 
+/* Issue 18: a plan is hashed as it is printed, a piece at a time; any cut of the bytes gives the
+ * digest of the whole. */
+static void test_sha256_in_pieces(void **state)
+{
+	static const size_t cuts[] = { 1, 3, 55, 56, 63, 64, 65, 127, 128, 1000 };
+	char *a = xmalloc(5000), whole[65], got[65];
+	size_t n, k, off, step;
+	struct sha256 c;
+
+	(void)state;
+	for (k = 0; k < 5000; k++)
+		a[k] = (char)('a' + k * 7 % 26);
+	for (n = 0; n <= 5000; n += n < 130 ? 1 : 487) {
+		sha256_hex(a, n, whole);
+		for (k = 0; k < sizeof(cuts) / sizeof(cuts[0]); k++) {
+			sha256_init(&c);
+			for (off = 0; off < n; off += step) {
+				step = cuts[k] < n - off ? cuts[k] : n - off;
+				sha256_update(&c, a + off, step);
+			}
+			sha256_final_hex(&c, got);
+			assert_string_equal(got, whole);
+		}
+	}
+	free(a);
+}
+
 /* A buffer of one byte (no NUL after it): libyaml reads exactly what it is given. */
 static void test_one_byte_buffer(void **state)
 {
@@ -634,6 +661,7 @@ int main(void)
 		cmocka_unit_test(test_var_order),
 		cmocka_unit_test(test_diag_print_order),
 		cmocka_unit_test(test_sha256_vectors),
+		cmocka_unit_test(test_sha256_in_pieces),
 		cmocka_unit_test(test_one_byte_buffer),
 	};
 

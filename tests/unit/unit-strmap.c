@@ -73,12 +73,43 @@ static void test_many_keys(void **state)
 	strmap_release(&m);
 }
 
+/* strmap_clear empties the map and keeps its table: filled again, no key of before is found. */
+static void test_clear_keeps_the_table(void **state)
+{
+	struct strmap m = STRMAP_INIT;
+	char k[32];
+	size_t cap, i;
+
+	(void)state;
+	for (i = 0; i < 1000; i++) {
+		snprintf(k, sizeof(k), "a%zu", i);
+		strmap_put(&m, k, (void *)(i + 1));
+	}
+	cap = m.cap;
+	strmap_clear(&m);
+	assert_int_equal(m.n, 0);
+	assert_int_equal(m.cap, cap);
+	assert_null(strmap_get(&m, "a1"));
+	for (i = 0; i < 1000; i++) {
+		snprintf(k, sizeof(k), "b%zu", i);
+		strmap_put(&m, k, (void *)(i + 1));
+	}
+	assert_int_equal(m.cap, cap);
+	assert_int_equal(m.n, 1000);
+	assert_null(strmap_get(&m, "a999"));
+	assert_ptr_equal(strmap_get(&m, "b999"), (void *)1000);
+	strmap_clear(&m);
+	strmap_release(&m);
+	strmap_clear(&m);   /* an empty map: nothing to do */
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_hash_vectors),
 		cmocka_unit_test(test_put_get_replace_add),
 		cmocka_unit_test(test_many_keys),
+		cmocka_unit_test(test_clear_keeps_the_table),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
