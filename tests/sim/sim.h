@@ -356,6 +356,7 @@ void sim_script_hit_release(struct sim_script_hit *hit);
 void sim_stats_reset(struct sim *s);
 void sim_admin_free(struct sim *s);
 void sim_stats_count(struct sim *s, const char *method, const char *route, int status, int throttled);
+void sim_stats_cost(struct sim *s, double cost);
 void sim_log_request(struct sim *s, const char *method, const char *path, const char *query,
 		     const char *body, size_t body_len, int status, const char *route, const char *user_agent);
 

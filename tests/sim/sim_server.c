@@ -598,6 +598,7 @@ static int handle_api(struct ctx *x, struct sim_resp *rs, const char **route)
 	cost *= 0.8 + 0.4 * rnd(s);
 	b = bucket_get(&s->buckets, x->token, now_seconds());
 	bucket_settle(b, &s->cfg.bucket, now_seconds(), cost);
+	sim_stats_cost(s, cost);
 	snprintf(num, sizeof(num), "%.6f", cost);
 	sim_reply_header(rs, "X-Request-Cost", num);
 	snprintf(num, sizeof(num), "%.3f", bucket_remaining(b, &s->cfg.bucket));
