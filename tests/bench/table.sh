@@ -33,7 +33,7 @@ jq -r '
 	   ["10,000-object course: canvas-sim", "cpu \($m.sim_cpu_s) s, \($m.serve_ratio)x faster", ">= 5x faster",
 	    "its CPU serving the plan vs coursectl reading it"],
 	   (.callgrind // empty | cg)),
-	(.throttle // [] | .[] | ["apply \(.courses) courses, \(.latency_ms) ms, \(.style)",
+	(.throttle // [] | .[] | ["\(.run // "apply") \(.courses) courses, \(.latency_ms) ms, \(.style)",
 	      "\(.rate) req/s (\(.of_bound * 100 | round)%)", ">= \(.bound_rate * 0.9 | r2) req/s",
 	      "bound \(.bound_rate) req/s; \(.throttled) throttled; \(.requests) requests in \(.wall_s) s, cost \(.cost)" +
 	      (if .exit != 0 then ", EXIT \(.exit)" else "" end)]),

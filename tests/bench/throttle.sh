@@ -14,9 +14,11 @@
 #    Canvas charges CPU + database seconds, API.md 3.2: "typical costs are 0.01-1 units"; a page of
 #    100 assignments with their overrides and a PUT that saves one and its versions are in the
 #    middle of that range), --throttle on (403) and --throttle 429 (BENCH_THROTTLE_STYLES).
-# 3. One `coursectl apply --yes` per style (the default --concurrency, 8), on a fresh bucket: wall
-#    time, requests, throttled answers, and the settled cost the simulator charged (/__sim/stats
-#    `cost`, the sum of the X-Request-Cost it sent).
+# 3. Per style, each on a fresh bucket and state (POST /__sim/reset), at the default --concurrency
+#    (8): `coursectl plan` (reads only: the engine's pacing alone) and `coursectl apply --yes` (the
+#    plan, the stale check, the writes and their Progress polls, the final re-read: phases that wait
+#    for each other). Wall time, requests, throttled answers, and the settled cost the simulator
+#    charged (/__sim/stats `cost`, the sum of the X-Request-Cost it sent).
 # 4. The bound: no client that keeps at most W requests in flight (W = 8, coursectl's default
 #    window, runner/http.c) and is never refused can send R requests of mean cost c faster than
 #    this (c = charged cost / R, from the run):
@@ -117,25 +119,25 @@ echo "throttle benchmark: apply of $COURSES courses (shift_dates + replace_text)
 echo "(hwm $HWM, outflow $OUTFLOW/s, up-front $UP_FRONT), --latency-ms $LATENCY, --cost-get $COST_GET," \
 	"--cost-write $COST_WRITE; load average $(cut -d ' ' -f 1-3 /proc/loadavg 2>/dev/null)"
 : >"$dir/rows.jsonl"
-for style in $STYLES; do
-	start_sim "$dir/seed.json" --throttle "$style" --latency-ms "$LATENCY" --cost-get "$COST_GET" \
-		--cost-write "$COST_WRITE"
+# one_run STYLE RUN CMD...: CMD on a fresh bucket and state; appends its figures to rows.jsonl
+one_run() {
+	local style=$1 run=$2 rc=0 t0 t1 u s wall bt brate
+	shift 2
+	curl -s -X POST "$url/__sim/reset" >/dev/null
 	rm -f "$dir/j.jsonl"
-	rc=0
 	t0=$(date +%s.%N)
-	CANVAS_API_TOKEN=$TOKEN /usr/bin/time -f '%U %S' -o "$dir/time" "$BUILD/coursectl" apply --url "$url" \
-		--yes --journal "$dir/j.jsonl" "$dir/recipe.yaml" >"$dir/out" 2>"$dir/err" </dev/null || rc=$?
+	CANVAS_API_TOKEN=$TOKEN /usr/bin/time -f '%U %S' -o "$dir/time" "$@" >"$dir/out" 2>"$dir/err" </dev/null || rc=$?
 	t1=$(date +%s.%N)
 	curl -s "$url/__sim/stats" >"$dir/stats.json"
-	stop_sim
-	[ "$rc" = 0 ] || echo "throttle bench: apply ($style) exited $rc: $(tail -n 2 "$dir/err" | tr '\n' ' ')" >&2
+	[ "$rc" = 0 ] || echo "throttle bench: $run ($style) exited $rc: $(tail -n 2 "$dir/err" | tr '\n' ' ')" >&2
 	read -r u s <"$dir/time"
 	wall=$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.3f", b - a }')
 	read -r bt brate <<<"$(bound "$(jq .total_requests "$dir/stats.json")" "$(jq .cost "$dir/stats.json")")"
-	jq -c --arg style "$style" --argjson wall "$wall" --argjson bt "$bt" --argjson brate "$brate" \
+	jq -c --arg style "$style" --arg run "$run" --argjson wall "$wall" --argjson bt "$bt" --argjson brate "$brate" \
 		--argjson cpu "$(awk -v u="$u" -v s="$s" 'BEGIN { printf "%.2f", u + s }')" --argjson rc "$rc" \
-		--argjson w "$WINDOW" --argjson o "$OUTFLOW" --argjson lat "$LATENCY" --argjson cg "$COST_GET" --argjson cw "$COST_WRITE" --argjson n "$COURSES" \
-		'{style: (if $style == "on" then "403" else $style end), courses: $n, latency_ms: $lat,
+		--argjson w "$WINDOW" --argjson o "$OUTFLOW" --argjson lat "$LATENCY" --argjson cg "$COST_GET" \
+		--argjson cw "$COST_WRITE" --argjson n "$COURSES" \
+		'{run: $run, style: (if $style == "on" then "403" else $style end), courses: $n, latency_ms: $lat,
 		  cost_get: $cg, cost_write: $cw, wall_s: $wall, cpu_s: $cpu, requests: .total_requests,
 		  writes: .writes, throttled: .throttled, cost: (.cost * 1000 | round / 1000),
 		  mean_cost: (.cost / .total_requests * 10000 | round / 10000), max_concurrent: .max_concurrent,
@@ -143,10 +145,18 @@ for style in $STYLES; do
 		  sustained_bound: ([$w / ($lat / 1000), $o / (.cost / .total_requests)] | min * 100 | round / 100),
 		  of_bound: (.total_requests / $wall / $brate * 1000 | round / 1000), exit: $rc}' \
 		"$dir/stats.json" >>"$dir/rows.jsonl"
-	jq -r '"  \(.style): \(.requests) requests (\(.writes) writes, cost \(.cost)) in \(.wall_s) s = \(.rate) req/s;" +
+	jq -r '"  \(.run), \(.style): \(.requests) requests (\(.writes) writes, cost \(.cost)) in \(.wall_s) s = \(.rate) req/s;" +
 		" bound \(.bound_rate) req/s (\(.bound_s) s; sustained \(.sustained_bound)): \(.of_bound * 100 | round)%,\n" +
 		"       \(.throttled) throttled, at most \(.max_concurrent) in flight, coursectl cpu \(.cpu_s) s" +
 		(if .exit != 0 then ", EXIT \(.exit)" else "" end)' <<<"$(tail -n 1 "$dir/rows.jsonl")"
+}
+
+for style in $STYLES; do
+	start_sim "$dir/seed.json" --throttle "$style" --latency-ms "$LATENCY" --cost-get "$COST_GET" \
+		--cost-write "$COST_WRITE"
+	one_run "$style" plan "$BUILD/coursectl" plan --url "$url" --out "$dir/plan.json" "$dir/recipe.yaml"
+	one_run "$style" apply "$BUILD/coursectl" apply --url "$url" --yes --journal "$dir/j.jsonl" "$dir/recipe.yaml"
+	stop_sim
 done
 if [ -n "$OUT" ]; then
 	jq -s '{throttle: .}' "$dir/rows.jsonl" >"$OUT"
