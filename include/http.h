@@ -140,6 +140,13 @@ const struct http_stats *http_get_stats(const struct http *h);
 /* The throttle pause for X-Rate-Limit-Remaining `remaining`: (100 - remaining) / 10 s, at most
  * 10 s, times a random 0.5 .. 1.5 (so clients do not fall into step with a server's bursts). */
 double http_pause_for(struct http *h, double remaining);
+/* The most requests the bucket admits in flight after an answer that said X-Rate-Limit-Remaining
+ * `remaining` while `in_flight` other requests were still running (each holding the up-front
+ * HTTP_UP_FRONT units, which come back when it settles), keeping the 100 units of margin the pause
+ * rule keeps: floor((remaining + HTTP_UP_FRONT * in_flight - 50) / HTTP_UP_FRONT), at least 0.
+ * 0 means the settled level itself is too high: pause (http_pause_for). */
+int http_throttle_cap(double remaining, int in_flight);
+#define HTTP_UP_FRONT 50.0
 const char *http_base_url(const struct http *h);
 
 /* 0 when url has the same scheme, host and port as the engine's base URL. */

@@ -3,7 +3,7 @@
 # Reports figures; never fails on them (issue 5, "Benchmark": under 0.5 s of planning excluding the
 # fetch, and a peak RSS under 5x the input size).
 #
-#   bash tests/bench/plan.sh              (also run at the end of `make bench`, tests/bench/run.sh)
+#   bash tests/bench/plan.sh [OUT.json]   (also run at the end of `make bench`, tests/bench/run.sh)
 #
 # 1. Generates (python3, deterministic) a seed of ONE course of 10,000 objects -- 4,000 pages,
 #    3,000 assignments, 300 quizzes, 1,000 discussions, 500 announcements, 100 modules holding
@@ -22,8 +22,15 @@
 #    process's user+sys CPU and wall time (fetch, JSON parsing and rendering included), its peak RSS
 #    and the ratio peak RSS / input size; then the targets.
 #
-# Environment: BUILD (build), BENCH_PLAN_RUNS (3), BENCH_PLAN_HTML_MB (20), BENCH_PLAN_KEEP=1 keeps
-# the work directory (seed, recipe, plans) and prints its path.
+# 5. Issue 18: the simulator's CPU per run (/proc/PID/stat) beside coursectl's CPU outside the
+#    planning steps (the fetch: HTTP, JSON parsing): canvas-sim must serve the course at least 5x
+#    faster than coursectl reads it. Then one more plan under callgrind (tests/bench/callgrind.sh):
+#    the instruction counts of the whole plan and of its planning steps. With OUT.json, all of it
+#    as JSON ({"plan10k": ...}, tests/bench/run.sh puts it in results.json).
+#
+# Environment: BUILD (build), BENCH_PLAN_RUNS (3), BENCH_PLAN_HTML_MB (20), BENCH_CALLGRIND (1; 0
+# skips the callgrind run), BENCH_PLAN_KEEP=1 keeps the work directory (seed, recipe, plans) and
+# prints its path.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 BUILD=${BUILD:-build}
@@ -206,6 +213,10 @@ input_bytes=$(jq -c . "$dir/snap.json" | wc -c)
 
 # ---------------------------------------------------------------- 3. the runs
 # measure FILE CMD...: run CMD; write "maxrss_kb user_s sys_s wall_s exit" to FILE.
+sim_cpu() {   # the simulator's user+sys CPU so far, in seconds
+	awk -v hz="$(getconf CLK_TCK)" '{ printf "%.2f", ($14 + $15) / hz }' "/proc/$pid/stat"
+}
+
 measure() {
 	local res=$1
 	shift
@@ -240,14 +251,17 @@ echo "recipe: shift_dates (from/to, weekdays, a blackout), replace_text over 6 k
 echo "        (replace + set), modules (set + items), modules (ensure first, moving the 99 others, + absent)"
 echo "machine: $cpus CPUs, $(uname -sr), load average $(cut -d ' ' -f 1-3 /proc/loadavg 2>/dev/null)"
 echo
-fmt='%-4s %9s %11s %13s %8s %8s %9s %10s %7s  %s\n'
+fmt='%-4s %9s %11s %13s %8s %8s %9s %10s %10s %7s  %s\n'
 # shellcheck disable=SC2059
-printf "$fmt" run 'fetch s' 'planned s' 'plan cpu s' 'cpu s' 'wall s' 'rss MB' 'rss/input' exit summary
+printf "$fmt" run 'fetch s' 'planned s' 'plan cpu s' 'cpu s' 'wall s' 'rss MB' 'rss/input' 'sim cpu s' exit summary
 best=""
+: >"$dir/rows.jsonl"
 for r in $(seq 1 "$RUNS"); do
 	curl -s -X POST "$url/__sim/reset" >/dev/null
+	c0=$(sim_cpu)
 	measure "$dir/res.$r" env CANVAS_API_TOKEN=$TOKEN "$BUILD/coursectl" plan --url "$url" "$dir/recipe.yaml" \
 		--out "$dir/plan.$r.json" >"$dir/text.$r" 2>"$dir/err.$r"
+	c1=$(sim_cpu)
 	read -r rss u s w rc <"$dir/res.$r"
 	note=$(grep -o 'read .*planned in [0-9.]* s' "$dir/err.$r" || true)
 	fetch=$(sed -n 's/.* requests (\([0-9.]*\) s); planned in.*/\1/p' <<<"$note")
@@ -258,7 +272,14 @@ for r in $(seq 1 "$RUNS"); do
 	# shellcheck disable=SC2059
 	printf "$fmt" "$r" "${fetch:-?}" "${planned:-?}" "${cpu:-?}" "$(awk -v u="$u" -v s="$s" 'BEGIN { printf "%.2f", u + s }')" \
 		"$(awk -v w="$w" 'BEGIN { printf "%.2f", w }')" "$(awk -v k="$rss" 'BEGIN { printf "%.1f", k / 1024 }')" \
-		"$(awk -v k="$rss" -v b="$input_bytes" 'BEGIN { printf "%.2fx", k * 1024 / b }')" "$rc" "$summary"
+		"$(awk -v k="$rss" -v b="$input_bytes" 'BEGIN { printf "%.2fx", k * 1024 / b }')" \
+		"$(awk -v a="$c0" -v b="$c1" 'BEGIN { printf "%.2f", b - a }')" "$rc" "$summary"
+	jq -nc --argjson fetch "${fetch:-null}" --argjson planned "${planned:-null}" --argjson plan_cpu "${cpu:-null}" \
+		--argjson cpu "$(awk -v u="$u" -v s="$s" 'BEGIN { printf "%.2f", u + s }')" --argjson wall "$w" \
+		--argjson rss "$(awk -v k="$rss" 'BEGIN { printf "%.1f", k / 1024 }')" --argjson rc "$rc" \
+		--argjson sim "$(awk -v a="$c0" -v b="$c1" 'BEGIN { printf "%.2f", b - a }')" \
+		'{fetch_s: $fetch, planned_s: $planned, plan_cpu_s: $plan_cpu, cpu_s: $cpu, wall_s: $wall, rss_mb: $rss,
+		  sim_cpu_s: $sim, exit: $rc}' >>"$dir/rows.jsonl"
 	if [ -n "$planned" ] && { [ -z "$best" ] || awk -v a="$planned" -v b="$best" 'BEGIN { exit !(a < b) }'; }; then
 		best=$planned
 	fi
@@ -267,3 +288,30 @@ echo
 grep -o 'read [0-9]* course.*objects in [0-9]* requests' "$dir/err.1" | sed 's/^/fetch: /' || true
 printf 'targets: planned in < 0.5 s (best run: %s s); peak RSS < 5x input = %.0f MB\n' "${best:-?}" \
 	"$(awk -v b="$input_bytes" 'BEGIN { print 5 * b / 1048576 }')"
+# Instruction counts (issue 18, "CPU hot paths"): one more plan under callgrind, stable where CPU
+# time is not (tests/bench/callgrind.sh; BENCH_CALLGRIND=0 skips it; about a minute).
+if [ "${BENCH_CALLGRIND:-1}" != 0 ]; then
+	curl -s -X POST "$url/__sim/reset" >/dev/null
+	CANVAS_API_TOKEN=$TOKEN bash tests/bench/callgrind.sh "plan, the 10,000-object course" -- "$BUILD/coursectl" \
+		plan --url "$url" "$dir/recipe.yaml" --out "$dir/plan.cg.json" >"$dir/cg.json"
+	jq -r 'if .skipped then "callgrind: \(.skipped)" else
+		"callgrind: \(.ir) instructions, \(.ir_planning) of them planning (run_course, plan_finish, the notify and shows passes)" end' \
+		"$dir/cg.json"
+else
+	echo '{}' >"$dir/cg.json"
+fi
+
+# canvas-sim is never the bottleneck (issue 18): serving the course must take at most a fifth of the
+# CPU coursectl spends reading it (its CPU outside the planning steps: HTTP, JSON parsing, the
+# snapshot). Median run by that ratio.
+jq -s --argjson input "$input_bytes" --slurpfile cg "$dir/cg.json" '
+	map(. + {read_cpu_s: (.cpu_s - (.plan_cpu_s // 0) | . * 100 | round / 100)}
+	    | . + {serve_ratio: (if .sim_cpu_s > 0 then .read_cpu_s / .sim_cpu_s * 100 | round / 100 else null end)})
+	| {plan10k: {input_mb: ($input / 1e4 | round / 100), runs: ., best_planned_s: (map(.planned_s) | min),
+	   median: (sort_by(.serve_ratio) | .[(length - 1) / 2 | floor]),
+	   callgrind: ($cg[0] | if . == {} then null else . end)}}' "$dir/rows.jsonl" >"$dir/plan10k.json"
+jq -r '.plan10k.median | "canvas-sim served it in \(.sim_cpu_s) s of CPU; coursectl read it in \(.read_cpu_s) s" +
+	" (\(.cpu_s) s - \(.plan_cpu_s) s planning): \(.serve_ratio)x (target >= 5x, median run)"' "$dir/plan10k.json"
+if [ -n "${1:-}" ]; then
+	cp "$dir/plan10k.json" "$1"
+fi

@@ -12,9 +12,12 @@
 # and tests/bench/plan-dates.sh (a shift_dates step over 100,000 dates; BENCH_DATES=0 skips it)
 # and tests/bench/apply.sh (a rollover of 20 courses x 150 dated objects at 50 ms latency, default
 # concurrency vs one request at a time; BENCH_APPLY=0 skips it).
-# Last, tests/bench/scale.sh (issue 18: plan and apply over 200, 2,000 and 10,000 courses, the
-# default bucket's pacing, the 4-course rollover's requests against their minimum; BENCH_SCALE=0
-# skips it) prints the table of figures beside their bounds and writes tests/bench/results.json.
+# Then tests/bench/throttle.sh (issue 18: an apply against the bucket with realistic costs and 80 ms
+# latency, 403 and 429 styles; BENCH_THROTTLE=0 skips it) and tests/bench/scale.sh (plan and apply
+# over 200, 2,000 and 10,000 courses, the default bucket's pacing, callgrind of the 200-course plan,
+# the 4-course rollover's requests against their minimum; BENCH_SCALE=0 skips it). Last, every
+# scenario's figures in one table beside their bounds (tests/bench/table.sh), also written as
+# tests/bench/results.json (or BENCH_RESULTS).
 #
 # Environment (all optional):
 #   BUILD=build               build directory
@@ -71,6 +74,7 @@ start_sim() {   # start_sim THREADS: sets pid and url
 	url=${line#canvas-sim listening on }
 }
 
+: >"$tmp/simload.jsonl"
 set -f   # the paths hold ? and [] (glob characters); splitting on newlines and spaces is wanted
 # shellcheck disable=SC2046
 set -- $(printf '%s\n' "$PATHS" | sed 's/^/--path /')
@@ -98,9 +102,11 @@ for threads in $MODES; do
 			r=$((r + 1))
 		done
 		# simload --tsv: conc n seconds req/s p50 p90 p99 max conns statuses
-		sort -t "$(printf '\t')" -k 4,4n "$tmp/rows" | sed -n "$(((REPEAT + 1) / 2))p" |
-			awk -F '\t' -v mode="$mode" -v fmt="$fmt" \
-				'{ printf fmt, mode, $1, $4, $5, $6, $7, $8, $9, $10 }'
+		sort -t "$(printf '\t')" -k 4,4n "$tmp/rows" | sed -n "$(((REPEAT + 1) / 2))p" >"$tmp/median"
+		awk -F '\t' -v mode="$mode" -v fmt="$fmt" \
+			'{ printf fmt, mode, $1, $4, $5, $6, $7, $8, $9, $10 }' "$tmp/median"
+		jq -Rc --arg mode "$mode" 'split("\t") | {mode: $mode, conc: (.[0] | tonumber), rps: (.[3] | tonumber),
+			p50_ms: (.[4] | tonumber), p99_ms: (.[6] | tonumber), statuses: .[9]}' "$tmp/median" >>"$tmp/simload.jsonl"
 	done
 	rss=$(sed -n 's/^VmHWM:[[:space:]]*//p' "/proc/$pid/status" 2>/dev/null || true)
 	echo "    (canvas-sim peak RSS in this mode: ${rss:-unknown})"
@@ -111,7 +117,7 @@ done
 # (tests/bench/plan.sh; BENCH_PLAN=0 skips it).
 if [ "${BENCH_PLAN:-1}" != 0 ]; then
 	echo
-	BUILD="$BUILD" bash tests/bench/plan.sh
+	BUILD="$BUILD" bash tests/bench/plan.sh "$tmp/plan10k.json"
 fi
 
 # The date benchmark: `coursectl plan` of a shift_dates step over one course of 100,000 dates
@@ -129,9 +135,29 @@ if [ "${BENCH_APPLY:-1}" != 0 ]; then
 	BUILD="$BUILD" bash tests/bench/apply.sh
 fi
 
-# The scale benchmark (issue 18): the table of figures beside their bounds, and
-# tests/bench/results.json (tests/bench/scale.sh; BENCH_SCALE=0 skips it). BENCHMARKS.md explains it.
+# The throttle's full width (issue 18): an apply against the bucket with realistic costs and 80 ms
+# of latency, 403 and 429 styles (tests/bench/throttle.sh; BENCH_THROTTLE=0 skips it).
+if [ "${BENCH_THROTTLE:-1}" != 0 ]; then
+	echo
+	BUILD="$BUILD" bash tests/bench/throttle.sh "$tmp/throttle.json"
+fi
+
+# The scale benchmark (issue 18): many courses, the default bucket, the 200-course plan's
+# instruction counts, the 4-course rollover's requests (tests/bench/scale.sh; BENCH_SCALE=0 skips it).
 if [ "${BENCH_SCALE:-1}" != 0 ]; then
 	echo
-	BUILD="$BUILD" bash tests/bench/scale.sh tests/bench/results.json
+	BUILD="$BUILD" bash tests/bench/scale.sh "$tmp/scale.json"
 fi
+
+# All of it in one table, each figure beside its bound (tests/bench/table.sh), and as
+# tests/bench/results.json (BENCH_RESULTS to write it elsewhere). BENCHMARKS.md explains each row.
+jq -s '{simload: .}' "$tmp/simload.jsonl" >"$tmp/simload.json"
+for f in simload plan10k throttle scale; do
+	[ -s "$tmp/$f.json" ] && cat "$tmp/$f.json"
+done | jq -s --arg when "$(date -u +%Y-%m-%dT%H:%MZ)" --arg machine "$cpus CPUs${model:+ ($model)}, $(uname -sr)" \
+	--arg commit "$(git rev-parse --short HEAD 2>/dev/null || echo unknown)" \
+	'add + {taken: {when: $when, machine: $machine, commit: $commit}}' >"$tmp/results.json"
+cp "$tmp/results.json" "${BENCH_RESULTS:-tests/bench/results.json}"
+echo
+echo "all scenarios (written to ${BENCH_RESULTS:-tests/bench/results.json}):"
+bash tests/bench/table.sh "$tmp/results.json"

@@ -32,8 +32,11 @@
 #    BENCH_SCALE_SIZES=none runs this part alone.
 #
 # The machine is shared: wall time is noisy, CPU time and RSS much less so; BENCHMARKS.md says
-# which figure bounds what. Environment: BUILD (build), BENCH_SCALE_SIZES ("200 2000 10000"; none:
-# step 4 alone), BENCH_SCALE_BUCKET (2000; 0: none), BENCH_SCALE_ROWS (a rows.jsonl of an earlier run to add to),
+# which figure bounds what. The size BENCH_SCALE_CALLGRIND (200) is also planned under callgrind
+# (tests/bench/callgrind.sh: instruction counts, which the load does not move). The table is printed
+# by tests/bench/table.sh. Environment: BUILD (build), BENCH_SCALE_SIZES ("200 2000 10000"; none:
+# step 4 alone), BENCH_SCALE_BUCKET (2000; 0: none), BENCH_SCALE_CALLGRIND (200; 0: none),
+# BENCH_SCALE_ROWS (a rows.jsonl of an earlier run to add to),
 # BENCH_SCALE_KEEP=1 keeps the work directory (its rows.jsonl holds one line per run).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -41,6 +44,7 @@ BUILD=${BUILD:-build}
 SIZES=${BENCH_SCALE_SIZES:-200 2000 10000}
 [ "$SIZES" != none ] || SIZES=""   # only the 4-course rollover's requests
 BUCKET_N=${BENCH_SCALE_BUCKET:-2000}   # the size also planned against the default bucket
+CG_N=${BENCH_SCALE_CALLGRIND:-200}      # the size also planned under callgrind (0: none)
 OUT=${1:-}
 TOKEN=bench-token
 
@@ -116,6 +120,7 @@ measure() {
 
 # BENCH_SCALE_ROWS=FILE: start from the rows of an earlier run (to add sizes to it)
 if [ -n "${BENCH_SCALE_ROWS:-}" ]; then cp "$BENCH_SCALE_ROWS" "$dir/rows.jsonl"; else : >"$dir/rows.jsonl"; fi
+: >"$dir/cg.jsonl"
 cpus=$(getconf _NPROCESSORS_ONLN 2>/dev/null || echo '?')
 echo "scale benchmark: plan and apply of shift_dates {days: 140} + replace_text (pages) over N courses"
 echo "(gen-seed.sh: 10 assignments, 3 pages, 3 modules a course), canvas-sim --throttle off, no latency"
@@ -139,6 +144,12 @@ EOF
 	start_sim "$dir/seed.json" --throttle off --outflow 1000000000
 	measure "plan $n" env CANVAS_API_TOKEN=$TOKEN "$BUILD/coursectl" plan --url "$url" --out "$dir/plan.json" \
 		"$dir/recipe.yaml"
+	if [ "$n" = "$CG_N" ]; then
+		# the same plan under callgrind: its instruction counts (tests/bench/callgrind.sh)
+		curl -s -X POST "$url/__sim/reset" >/dev/null
+		CANVAS_API_TOKEN=$TOKEN bash tests/bench/callgrind.sh "plan, $n courses" -- "$BUILD/coursectl" plan \
+			--url "$url" --out "$dir/plan.cg.json" "$dir/recipe.yaml" >>"$dir/cg.jsonl"
+	fi
 	rm -f "$dir/j.jsonl"
 	measure "apply $n" env CANVAS_API_TOKEN=$TOKEN "$BUILD/coursectl" apply --url "$url" --yes \
 		--journal "$dir/j.jsonl" "$dir/recipe.yaml"
@@ -190,7 +201,7 @@ stop_sim
 # bucket bound: the default bucket (hwm 600, outflow 10/s, GET cost 0.05) lets a client run until
 # its level reaches hwm - 100 (500: where coursectl pauses, http.c) and then only as fast as it
 # leaks: R requests need at least max(0, R x 0.05 - 500) / 10 s; "bound" is R over that time.
-jq -s --slurpfile req4 "$dir/req4.jsonl" '
+jq -s --slurpfile req4 "$dir/req4.jsonl" --slurpfile cg "$dir/cg.jsonl" '
 	(map(select(.name | startswith("plan ")) | {key: (.name | ltrimstr("plan ")), value: .}) | from_entries) as $p
 	| (map(select(.name | startswith("apply ")) | {key: (.name | ltrimstr("apply ")), value: .}) | from_entries) as $a
 	| (map(select(.name | startswith("bucket ")) | {key: (.name | ltrimstr("bucket ")), value: .}) | from_entries) as $b
@@ -200,39 +211,14 @@ jq -s --slurpfile req4 "$dir/req4.jsonl" '
 	| {scale: {plan: $p, apply: $a},
 	   bucket: ($b | map_values(. + {bound_s: ((.requests * 0.05 - 500) / 10 | if . < 0 then 0 else . end)}
 	                 | . + {rate: (.requests / .wall_s), bound_rate: (if .bound_s > 0 then .requests / .bound_s else null end)})),
+	   callgrind: $cg,
 	   rollover4: {runs: $req4,
 	     minimum_recipe: ($r.plan.reads + $ar.writes + 2 * $ar.bulk_updates),
 	     minimum_saved_plan: ($sp.lists + $sp.writes + 2 * $sp.bulk_updates)}}' \
 	"$dir/rows.jsonl" >"$dir/scale.json"
 
 echo
-fmt='%-36s %-26s %-14s %s\n'
-# shellcheck disable=SC2059
-printf "$fmt" figure value bound note
-jq -r '
-	def r2: . * 100 | round / 100;
-	def run($k; $n; $v): ["\($k) \($n) courses", "cpu \($v.cpu_s) s, wall \($v.wall_s) s", "",
-		"\($v.rss_mb) MB, \($v.requests) requests, sim cpu \($v.sim_cpu_s) s" +
-		(if $v.nanosleeps != null then ", \($v.nanosleeps) nanosleeps" else "" end) +
-		(if $v.exit != 0 then ", EXIT \($v.exit)" else "" end)];
-	.scale as $s
-	| ($s.plan | keys | sort_by(tonumber)) as $ns
-	| $ns[0] as $lo
-	| ($ns[] as $n | ("plan", "apply") as $k | select($s[$k][$n]) | run($k; $n; $s[$k][$n])),
-	  ($ns[1:][] as $n | ("plan", "apply") as $k | $s[$k] as $r | select($r[$n] and $r[$lo])
-	   | (($n | tonumber) / ($lo | tonumber) * 1.1) as $bound
-	   | ["\($k) \($n)/\($lo): cpu", "\($r[$n].cpu_s / ([$r[$lo].cpu_s, 0.01] | max) | r2)x", "<= \($bound | r2)x",
-	      "wall \($r[$n].wall_s / $r[$lo].wall_s | r2)x"],
-	     ["\($k) \($n)/\($lo): peak RSS", "\($r[$n].rss_mb / $r[$lo].rss_mb | r2)x", "<= 1.2x", ""]),
-	  (.bucket | to_entries[] | ["plan \(.key), default bucket", "\(.value.rate | round) req/s, wall \(.value.wall_s) s",
-	      (if .value.bound_rate then ">= \(.value.bound_rate * 0.9 | round) req/s" else "" end),
-	      "90% of the bound \(.value.bound_rate // 0 | round) req/s (\(.value.requests) requests); \(.value.cpu_s) s cpu"]),
-	  (.rollover4 as $q | $q.runs[] | ["4-course rollover: \(.name)", "\(.requests) requests",
-	      (if .name == "apply recipe" then "<= \($q.minimum_recipe * 1.05 | floor) (min \($q.minimum_recipe))"
-	       elif .name == "apply saved plan" then "<= \($q.minimum_saved_plan * 1.05 | floor) (min \($q.minimum_saved_plan))"
-	       else "" end),
-	      "\(.reads) reads, \(.writes) writes, \(.polls) polls" + (if .exit != 0 then ", EXIT \(.exit)" else "" end)])
-	| @tsv' "$dir/scale.json" | awk -F '\t' -v fmt="$fmt" '{ printf fmt, $1, $2, $3, $4 }'
+bash tests/bench/table.sh "$dir/scale.json"
 if [ -n "$OUT" ]; then
 	cp "$dir/scale.json" "$OUT"
 fi

@@ -1494,9 +1494,21 @@ static int ids_short(struct sim_req *rq, struct sim_resp *rs, const cJSON *ids, 
 	return 1;
 }
 
+struct list_ctx {
+	struct sim_req *rq;
+	const struct render_opts *o;
+};
+
+static cJSON *render_listed(void *ctx, const cJSON *a)
+{
+	const struct list_ctx *lc = ctx;
+
+	return render_assignment(lc->rq, lc->rq->course, a, lc->o);
+}
+
 static void list_assignments(struct sim_req *rq, struct sim_resp *rs)
 {
-	cJSON *arr = sim_course_kind(rq->course, "assignments"), *a, *all;
+	cJSON *arr = sim_course_kind(rq->course, "assignments"), *a;
 	const cJSON *ids = get(rq->q, "assignment_ids");
 	const char *term = sim_query(rq, "search_term"), *order = sim_query(rq, "order_by");
 	struct render_opts o = { sim_query_has(rq, "include", "overrides"),
@@ -1536,11 +1548,16 @@ static void list_assignments(struct sim_req *rq, struct sim_resp *rs)
 		free(rows);
 		return;
 	}
-	all = cJSON_CreateArray();
-	for (i = 0; i < n; i++)
-		cJSON_AddItemToArray(all, render_assignment(rq, rq->course, rows[i].a, &o));
-	free(rows);
-	sim_reply_list(rq, rs, all, PAGING_NUMBERED);
+	{
+		const cJSON **items = xmalloc(((size_t)n + 1) * sizeof(*items));
+		struct list_ctx lc = { rq, &o };
+
+		for (i = 0; i < n; i++)
+			items[i] = rows[i].a;
+		free(rows);
+		sim_reply_list_lazy(rq, rs, items, n, render_listed, &lc, PAGING_NUMBERED);
+		free(items);
+	}
 }
 
 static void get_assignment(struct sim_req *rq, struct sim_resp *rs)

@@ -90,26 +90,25 @@ static cJSON *find_object(struct sim_req *rq, enum lo_kind kind)
 			}
 			return NULL;
 		}
-		cJSON_ArrayForEach(o, sim_course_kind(rq->course, "pages")) {
-			const cJSON *pid = get(o, "page_id");
-			const char *url = sim_str(o, "url");
+		/* the first page whose url is p, or whose page_id is p when p is a number (indexes,
+		 * sim_store.c; when both match two pages, the earlier in the list, as a scan finds) */
+		{
+			cJSON *pages = sim_course_kind(rq->course, "pages");
+			cJSON *by_url = sim_find_page_url(rq->sim, pages, p), *by_id = NULL;
 
-			if ((url && !strcmp(url, p)) ||
-			    (sim_value_id(pid) >= 0 && strspn(p, "0123456789") == strlen(p) &&
-			     sim_value_id(pid) == strtoll(p, NULL, 10)))
-				return o;
+			if (*p && strspn(p, "0123456789") == strlen(p))
+				by_id = sim_find_page_id(rq->sim, pages, strtoll(p, NULL, 10));
+			if (by_url && by_id && by_url != by_id)
+				cJSON_ArrayForEach(o, pages)
+					if (o == by_url || o == by_id)
+						return o;
+			if (by_url || by_id)
+				return by_url ? by_url : by_id;
 		}
 		slug = sim_slug(p);
-		cJSON_ArrayForEach(o, sim_course_kind(rq->course, "pages")) {
-			const char *url = sim_str(o, "url");
-
-			if (url && !strcmp(url, slug)) {
-				free(slug);
-				return o;
-			}
-		}
+		o = sim_find_page_url(rq->sim, sim_course_kind(rq->course, "pages"), slug);
 		free(slug);
-		return NULL;
+		return o;
 	}
 }
 

@@ -384,11 +384,25 @@ static int scope_keeps(const char *scope, const cJSON *o)
 	return 1;
 }
 
+struct list_ctx {
+	const struct sim_req *rq;
+	int only_ann;
+};
+
+static cJSON *render_listed(void *ctx, const cJSON *t)
+{
+	const struct list_ctx *lc = ctx;
+
+	return topic_render(lc->rq, lc->rq->course, t, lc->only_ann, WITH_ASSIGNMENT);
+}
+
 static void list_topics(struct sim_req *rq, struct sim_resp *rs)
 {
 	int only_ann = sim_query_bool(rq, "only_announcements", 0);
 	const char *order = sim_query(rq, "order_by"), *scope = sim_query(rq, "scope");
-	cJSON *arr = sim_course_kind(rq->course, only_ann ? "announcements" : "discussion_topics"), *all;
+	cJSON *arr = sim_course_kind(rq->course, only_ann ? "announcements" : "discussion_topics");
+	const cJSON **list;
+	struct list_ctx lc;
 	struct row *rows;
 	size_t n, i;
 
@@ -402,11 +416,14 @@ static void list_topics(struct sim_req *rq, struct sim_resp *rs)
 		sort_mode = ORDER_POSITION;
 	n = collect_rows(arr, sim_query(rq, "search_term"), &rows);
 	qsort(rows, n, sizeof(*rows), row_cmp);
-	all = cJSON_CreateArray();
+	list = xmalloc((n + 1) * sizeof(*list));
 	for (i = 0; i < n; i++)
-		cJSON_AddItemToArray(all, topic_render(rq, rq->course, rows[i].t, only_ann, WITH_ASSIGNMENT));
+		list[i] = rows[i].t;
 	free(rows);
-	sim_reply_list(rq, rs, all, PAGING_NUMBERED);
+	lc.rq = rq;
+	lc.only_ann = only_ann;
+	sim_reply_list_lazy(rq, rs, list, (int)n, render_listed, &lc, PAGING_NUMBERED);
+	free(list);
 	if (scope && *scope && rs->status == 200 && rs->body) {
 		/* Canvas filters the page it already cut (Api.paginate, then select), so a filtered
 		 * page may be short or empty while the Link header still points at the next one.

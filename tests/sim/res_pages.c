@@ -909,9 +909,23 @@ static int sort_cmp(const void *pa, const void *pb)
 	return a->desc ? -c : c;
 }
 
+struct list_ctx {
+	struct sim_req *rq;
+	int body;
+};
+
+static cJSON *render_listed(void *ctx, const cJSON *p)
+{
+	const struct list_ctx *lc = ctx;
+
+	return render_page(lc->rq, p, lc->body, 1);
+}
+
 static void pages_index(struct sim_req *rq, struct sim_resp *rs)
 {
-	cJSON *pages = sim_course_kind(rq->course, "pages"), *all, *p;
+	cJSON *pages = sim_course_kind(rq->course, "pages"), *p;
+	const cJSON **list;
+	struct list_ctx lc;
 	const char *sort = sim_query(rq, "sort"), *order = sim_query(rq, "order");
 	const char *term = sim_query(rq, "search_term"), *pub = sim_query(rq, "published");
 	struct sort_item *items;
@@ -950,12 +964,16 @@ static void pages_index(struct sim_req *rq, struct sim_resp *rs)
 		items[n++] = (struct sort_item){ p, key, desc };
 	}
 	qsort(items, (size_t)n, sizeof(*items), sort_cmp);
-	all = cJSON_CreateArray();
+	list = xmalloc(((size_t)n + 1) * sizeof(*list));
 	for (i = 0; i < n; i++)
-		cJSON_AddItemToArray(all, render_page(rq, items[i].page, body, 1));
+		list[i] = items[i].page;
 	free(items);
+	lc.rq = rq;
+	lc.body = body;
 	/* bookmarks name the last page_id served, so they need ascending id order (see the top) */
-	sim_reply_list(rq, rs, all, key == SORT_ID && !desc ? PAGING_BOOKMARK : PAGING_NUMBERED);
+	sim_reply_list_lazy(rq, rs, list, n, render_listed, &lc,
+			    key == SORT_ID && !desc ? PAGING_BOOKMARK : PAGING_NUMBERED);
+	free(list);
 }
 
 static void pages_show(struct sim_req *rq, struct sim_resp *rs)

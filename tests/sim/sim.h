@@ -162,7 +162,15 @@ struct sim {
 		size_t cap, n;           /* cap: a power of two */
 		int64_t *ids;
 		cJSON **courses;
-	} course_ix;
+	} course_ix, progress_ix;    /* progress_ix: Progress objects by id (sim_progress_find) */
+	unsigned write_gen;          /* bumped by every request that may change the state (not a GET) */
+	struct sim_page_ix {         /* one course's pages by url, a cache (sim_find_page_url) */
+		cJSON *pages;            /* the array it indexes */
+		unsigned write_gen, state_gen;
+		size_t cap;              /* a power of two; open addressing */
+		cJSON **objs;            /* by url */
+		cJSON **by_id;           /* by page_id */
+	} page_ix;
 };
 
 /* ---------------------------------------------------------------- replies (sim_reply.c) */
@@ -201,6 +209,12 @@ enum sim_paging { PAGING_NUMBERED = 0, PAGING_BOOKMARK = 1 };
  * Bookmark: page=first | page=bookmark:<base64url JSON [index]>; an undecodable token is the
  * first page; no "last" link. per_page default 10, clamped to 1..cfg.per_page_max. */
 void sim_reply_list(struct sim_req *rq, struct sim_resp *rs, cJSON *all, enum sim_paging mode);
+/* The same for a list of n objects as stored (not taken), in the list's order: only the page's
+ * are rendered, by render(ctx, item). A bookmark orders by the stored "id" (or "page_id"), which
+ * must be the rendered one. For big lists: rendering every item per page was quadratic. */
+typedef cJSON *(*sim_render_fn)(void *ctx, const cJSON *item);
+void sim_reply_list_lazy(struct sim_req *rq, struct sim_resp *rs, const cJSON **items, int n, sim_render_fn render,
+			 void *ctx, enum sim_paging mode);
 /* The request's per_page as sim_reply_list uses it. */
 int sim_per_page(const struct sim_req *rq);
 
@@ -226,6 +240,13 @@ cJSON *sim_find_id(cJSON *arr, const char *id);
 cJSON *sim_find_id_num(cJSON *arr, int64_t id);
 /* The course by id, "sis_course_id:X" (decoded) or "uuid:X"; NULL when unknown. */
 cJSON *sim_find_course(struct sim *s, const char *id);
+/* A Progress by id, or NULL; sim_progress_new indexes each new one with sim_progress_indexed. */
+cJSON *sim_progress_find(struct sim *s, int64_t id);
+void sim_progress_indexed(struct sim *s, cJSON *p);
+/* The first page of `pages` whose url is `url` (a course's "pages" array), or NULL. */
+cJSON *sim_find_page_url(struct sim *s, cJSON *pages, const char *url);
+/* The first page of `pages` whose page_id is `id`, or NULL (the same cache). */
+cJSON *sim_find_page_id(struct sim *s, cJSON *pages, int64_t id);
 /* The assignment of a graded quiz or topic: the course's assignment whose id is obj.assignment_id
  * (a JSON number, or a string above 2^53), or NULL. */
 cJSON *sim_linked_assignment(cJSON *course, const cJSON *obj);
@@ -370,6 +391,7 @@ void sim_script_hit_release(struct sim_script_hit *hit);
 void sim_stats_reset(struct sim *s);
 void sim_admin_free(struct sim *s);
 void sim_stats_count(struct sim *s, const char *method, const char *route, int status, int throttled);
+void sim_stats_cost(struct sim *s, double cost);
 void sim_log_request(struct sim *s, const char *method, const char *path, const char *query,
 		     const char *body, size_t body_len, int status, const char *route, const char *user_agent);
 

@@ -208,6 +208,7 @@ void sim_stats_reset(struct sim *s)
 	cJSON_AddNumberToObject(s->stats, "throttled", 0);
 	cJSON_AddNumberToObject(s->stats, "writes", 0);
 	cJSON_AddNumberToObject(s->stats, "dropped", 0);
+	cJSON_AddNumberToObject(s->stats, "cost", 0);
 	cJSON_AddObjectToObject(s->stats, "by_method");
 	cJSON_AddObjectToObject(s->stats, "by_route");
 	cJSON_AddObjectToObject(s->stats, "by_status");
@@ -242,6 +243,15 @@ void sim_stats_count(struct sim *s, const char *method, const char *route, int s
 		bump(s->stats, "writes");
 	if (!status)
 		bump(s->stats, "dropped");
+}
+
+/* The settled cost of an answered API request (X-Request-Cost), summed in "cost": with
+ * total_requests it gives the mean cost a benchmark's bucket bound needs (tests/bench/throttle.sh). */
+void sim_stats_cost(struct sim *s, double cost)
+{
+	cJSON *v = cJSON_GetObjectItemCaseSensitive(s->stats, "cost");
+
+	cJSON_SetNumberValue(v, v->valuedouble + cost);
 }
 
 void sim_log_request(struct sim *s, const char *method, const char *path, const char *query,

@@ -257,6 +257,12 @@ out:
 	cJSON_Delete(s.notifications);
 	cJSON_Delete(s.stats);
 	cJSON_Delete(s.log);
+	free(s.course_ix.ids);
+	free(s.course_ix.courses);
+	free(s.progress_ix.ids);
+	free(s.progress_ix.courses);
+	free(s.page_ix.objs);
+	free(s.page_ix.by_id);
 	pthread_mutex_unlock(&s.lock);
 	return rc;
 }

@@ -54,6 +54,7 @@ cJSON *sim_progress_new(struct sim_req *rq, const char *tag, cJSON *payload, sim
 	cJSON_AddStringToObject(p, "url", url);
 	free(url);
 	cJSON_AddItemToArray(s->progress, p);
+	sim_progress_indexed(s, p);
 	j->progress_id = id;
 	j->fn = fn;
 	j->payload = payload;
@@ -81,7 +82,7 @@ void sim_jobs_run(struct sim *s)
 	double now = mono(), delay = s->cfg.progress_delay_ms / 1000.0;
 
 	for (pp = &s->jobs; (j = *pp);) {
-		cJSON *p = sim_find_id_num(s->progress, j->progress_id);
+		cJSON *p = sim_progress_find(s, j->progress_id);
 
 		if (!p) {
 			j->done = 1;
@@ -90,6 +91,7 @@ void sim_jobs_run(struct sim *s)
 			j->done = 1;   /* cancelled */
 		} else if (now - j->queued_at >= delay) {
 			sim_set_str(p, "workflow_state", "running");
+			s->write_gen++;   /* the job changes the state: caches of it are stale */
 			j->fn(s, p, j->payload);
 			j->done = 1;
 		} else if (now - j->queued_at >= delay / 2 && !strcmp(sim_str(p, "workflow_state"), "queued")) {
@@ -118,12 +120,27 @@ void sim_jobs_clear(struct sim *s)
 	}
 }
 
+/* The Progress the path's :id names (a number, as sim_find_id reads it), or NULL. */
+static cJSON *find_progress(struct sim_req *rq)
+{
+	const char *id = sim_param(rq, "id");
+	char *end;
+	long long v;
+
+	if (!id || !*id)
+		return NULL;
+	v = strtoll(id, &end, 10);
+	if (*end || v < 0)
+		return NULL;
+	return sim_progress_find(rq->sim, v);
+}
+
 static void get_progress(struct sim_req *rq, struct sim_resp *rs)
 {
 	cJSON *p;
 
 	sim_jobs_run(rq->sim);
-	p = sim_find_id(rq->sim->progress, sim_param(rq, "id"));
+	p = find_progress(rq);
 	if (!p) {
 		sim_reply_not_found(rs);
 		return;
@@ -133,7 +150,7 @@ static void get_progress(struct sim_req *rq, struct sim_resp *rs)
 
 static void cancel_progress(struct sim_req *rq, struct sim_resp *rs)
 {
-	cJSON *p = sim_find_id(rq->sim->progress, sim_param(rq, "id"));
+	cJSON *p = find_progress(rq);
 	const char *msg = sim_str(rq->body, "message");
 
 	if (!p) {

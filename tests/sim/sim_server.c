@@ -587,7 +587,11 @@ static int handle_api(struct ctx *x, struct sim_resp *rs, const char **route)
 	/* 6. the handler */
 	pthread_mutex_lock(&s->lock);
 	sim_jobs_run(s);
+	if (rq.is_write)
+		s->write_gen++;   /* before and after: caches of the state are stale (sim_find_page_url) */
 	dispatch(x, &rq, bkv, nb, have_hit ? &hit : NULL, rs, route);
+	if (rq.is_write)
+		s->write_gen++;
 	if (!rs->status && !rs->drop)
 		sim_reply_internal(rs);   /* a handler that did not answer is a bug: say 500, not nothing */
 
@@ -598,6 +602,7 @@ static int handle_api(struct ctx *x, struct sim_resp *rs, const char **route)
 	cost *= 0.8 + 0.4 * rnd(s);
 	b = bucket_get(&s->buckets, x->token, now_seconds());
 	bucket_settle(b, &s->cfg.bucket, now_seconds(), cost);
+	sim_stats_cost(s, cost);
 	snprintf(num, sizeof(num), "%.6f", cost);
 	sim_reply_header(rs, "X-Request-Cost", num);
 	snprintf(num, sizeof(num), "%.3f", bucket_remaining(b, &s->cfg.bucket));
@@ -750,7 +755,11 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 
 		form_parse(x.query, strlen(x.query), &kv, &nkv);
 		pthread_mutex_lock(&s->lock);
+		if (strcmp(method, "GET"))
+			s->write_gen++;
 		sim_admin(s, method, x.path, kv, nkv, x.body, x.body_len, &rs);
+		if (strcmp(method, "GET"))
+			s->write_gen++;
 		pthread_mutex_unlock(&s->lock);
 		form_free(kv, nkv);
 	} else if (!api) {

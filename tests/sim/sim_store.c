@@ -12,7 +12,8 @@
  * through a cache (struct sim_course_ix) -- with 10,000 courses the scan made the simulator slower
  * than coursectl. The cache holds pointers into the state, so it is dropped whenever the state is
  * replaced (state_gen), a hit is checked against the course's id, and a miss falls back to the scan
- * (a course created since) and remembers what it found. Courses are never deleted.
+ * (a course created since) and remembers what it found. Courses are never deleted. Two more:
+ * Progress objects by id (sim_progress_find), and one course's pages by url (sim_find_page_url).
  */
 #include <ctype.h>
 #include <inttypes.h>
@@ -334,18 +335,18 @@ static void ix_put(struct sim_course_ix *ix, int64_t id, cJSON *c)
 	}
 }
 
-/* A course by numeric id through the cache; the scan (sim_find_id_num) on a miss. */
-static cJSON *find_course_num(struct sim *s, cJSON *courses, int64_t v)
+/* An object of `arr` by numeric id through the cache `ix`, (re)built from arr when it was built for
+ * another generation `gen`; the scan (sim_find_id_num) on a miss. */
+static cJSON *ix_find(struct sim_course_ix *ix, unsigned gen, cJSON *arr, int64_t v)
 {
-	struct sim_course_ix *ix = &s->course_ix;
 	cJSON *c;
 
-	if (ix->gen != s->state_gen || !ix->cap) {
+	if (ix->gen != gen || !ix->cap) {
 		if (ix->cap)
 			memset(ix->courses, 0, ix->cap * sizeof(*ix->courses));
 		ix->n = 0;
-		ix->gen = s->state_gen;
-		cJSON_ArrayForEach(c, courses)
+		ix->gen = gen;
+		cJSON_ArrayForEach(c, arr)
 			if (sim_id(c) >= 0)
 				ix_put(ix, sim_id(c), c);
 	}
@@ -354,10 +355,127 @@ static cJSON *find_course_num(struct sim *s, cJSON *courses, int64_t v)
 		if (c && sim_id(c) == v)
 			return c;
 	}
-	c = sim_find_id_num(courses, v);
+	c = sim_find_id_num(arr, v);
 	if (c)
 		ix_put(ix, v, c);
 	return c;
+}
+
+/* A course by numeric id through the cache; the scan on a miss. */
+static cJSON *find_course_num(struct sim *s, cJSON *courses, int64_t v)
+{
+	return ix_find(&s->course_ix, s->state_gen, courses, v);
+}
+
+/* Progress objects are only ever appended (sim_progress_new, which indexes each one) and all
+ * dropped together by a reset (which bumps state_gen): the same cache, so that a poll at 10,000
+ * courses does not walk 10,000 Progress objects. */
+cJSON *sim_progress_find(struct sim *s, int64_t id)
+{
+	return ix_find(&s->progress_ix, s->state_gen, s->progress, id);
+}
+
+void sim_progress_indexed(struct sim *s, cJSON *p)
+{
+	if (s->progress_ix.gen == s->state_gen && s->progress_ix.cap)
+		ix_put(&s->progress_ix, sim_id(p), p);
+}
+
+/* ---------------------------------------------------------------- pages by url */
+
+static size_t url_hash(const char *u)
+{
+	uint64_t h = 1469598103934665603ull;   /* FNV-1a */
+
+	for (; *u; u++)
+		h = (h ^ (unsigned char)*u) * 1099511628211ull;
+	return (size_t)(h >> 16);
+}
+
+/* The first page of `pages` (array order) whose url is `url`, or NULL: what a scan of the array
+ * comparing urls finds. Through a cache of one course's pages by url (struct sim_page_ix), built
+ * on the first lookup and dropped when anything may have changed the state since: any write
+ * request, a background job, a reset (sim.h: write_gen, state_gen). A GET of a page's date
+ * details per page of a 4,000-page course scanned 2,000 pages a request (issue 18: canvas-sim
+ * spent 30 times coursectl's CPU serving tests/bench/plan.sh). */
+static int64_t page_id_of(const cJSON *p)
+{
+	return sim_value_id(cJSON_GetObjectItemCaseSensitive(p, "page_id"));   /* big ids are strings */
+}
+
+static size_t id_hash(int64_t id)
+{
+	return (size_t)(((uint64_t)id * 0x9e3779b97f4a7c15ull) >> 32);
+}
+
+static struct sim_page_ix *page_ix(struct sim *s, cJSON *pages)
+{
+	struct sim_page_ix *ix = &s->page_ix;
+	cJSON *o;
+	size_t i, n = 0;
+
+	if (ix->pages == pages && ix->write_gen == s->write_gen && ix->state_gen == s->state_gen && ix->cap)
+		return ix;
+	cJSON_ArrayForEach(o, pages)
+		n++;
+	free(ix->objs);
+	free(ix->by_id);
+	ix->cap = 16;
+	while (ix->cap < 2 * n + 2)
+		ix->cap *= 2;
+	ix->objs = xcalloc(ix->cap, sizeof(*ix->objs));
+	ix->by_id = xcalloc(ix->cap, sizeof(*ix->by_id));
+	ix->pages = pages;
+	ix->write_gen = s->write_gen;
+	ix->state_gen = s->state_gen;
+	/* the first page of a url (of a page_id) wins, as in a scan */
+	cJSON_ArrayForEach(o, pages) {
+		const char *u = sim_str(o, "url");
+		int64_t id = page_id_of(o);
+
+		if (u) {
+			for (i = url_hash(u) & (ix->cap - 1); ix->objs[i]; i = (i + 1) & (ix->cap - 1))
+				if (!strcmp(sim_str(ix->objs[i], "url"), u))
+					break;
+			if (!ix->objs[i])
+				ix->objs[i] = o;
+		}
+		if (id >= 0) {
+			for (i = id_hash(id) & (ix->cap - 1); ix->by_id[i]; i = (i + 1) & (ix->cap - 1))
+				if (page_id_of(ix->by_id[i]) == id)
+					break;
+			if (!ix->by_id[i])
+				ix->by_id[i] = o;
+		}
+	}
+	return ix;
+}
+
+cJSON *sim_find_page_id(struct sim *s, cJSON *pages, int64_t id)
+{
+	struct sim_page_ix *ix = page_ix(s, pages);
+	cJSON *o;
+	size_t i;
+
+	for (i = id_hash(id) & (ix->cap - 1); (o = ix->by_id[i]); i = (i + 1) & (ix->cap - 1))
+		if (page_id_of(o) == id)
+			return o;
+	return NULL;
+}
+
+cJSON *sim_find_page_url(struct sim *s, cJSON *pages, const char *url)
+{
+	struct sim_page_ix *ix;
+	cJSON *o;
+	size_t i;
+
+	if (!url)
+		return NULL;
+	ix = page_ix(s, pages);
+	for (i = url_hash(url) & (ix->cap - 1); (o = ix->objs[i]); i = (i + 1) & (ix->cap - 1))
+		if (!strcmp(sim_str(o, "url"), url))
+			return o;
+	return NULL;
 }
 
 cJSON *sim_find_course(struct sim *s, const char *id)

@@ -149,11 +149,30 @@ static void pause_jitter(void **state)
 	http_free(h);
 }
 
+/* Issue 18: X-Rate-Limit-Remaining counts the up-front 50 units of every request still in flight,
+ * which come back within a round trip. An answer saying 50 while 7 others are in flight is a bucket
+ * whose settled level is 200: 7 requests still fit with the 100 units of margin, and no pause is
+ * due (the rule before paused (100 - 50) / 10 = 5 s, jittered, and halved the window). */
+static void throttle_cap(void **state)
+{
+	(void)state;
+	assert_int_equal(http_throttle_cap(50, 7), 7);      /* settled 200: 400 units, 7 x 50 + margin */
+	assert_int_equal(http_throttle_cap(600, 0), 11);    /* an empty bucket */
+	assert_int_equal(http_throttle_cap(350, 0), 6);
+	assert_int_equal(http_throttle_cap(120, 0), 1);     /* one fits */
+	assert_int_equal(http_throttle_cap(99, 0), 0);      /* the settled level itself: pause */
+	assert_int_equal(http_throttle_cap(-150, 4), 0);    /* 50 once they settle: pause */
+	assert_int_equal(http_throttle_cap(-50, 4), 2);    /* 150 once they settle */
+	assert_int_equal(http_throttle_cap(-1e300, 0), 0);
+	assert_true(http_throttle_cap(1e300, 8) > 100);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(link_next_found), cmocka_unit_test(link_next_variants), cmocka_unit_test(redact),
 		cmocka_unit_test(base_url_rules),  cmocka_unit_test(same_origin),    cmocka_unit_test(pause_jitter),
+		cmocka_unit_test(throttle_cap),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -1,0 +1,58 @@
+#!/usr/bin/env bash
+# tests/bench/table.sh -- the one table of `make bench` (issue 18): every figure of results.json
+# beside its bound or minimum. Prints only the sections the file has, so tests/bench/scale.sh uses
+# it for its own part and tests/bench/run.sh for all of them.
+#
+#   bash tests/bench/table.sh RESULTS.json
+#
+# Sections (BENCHMARKS.md explains each scenario and its bound):
+#   simload    canvas-sim's own requests/s (tests/bench/simload.c, run.sh)
+#   plan10k    the 10,000-object course: coursectl's CPU, the simulator's, callgrind (plan.sh)
+#   throttle   an apply against the bucket with costs and latency, 403 and 429 (throttle.sh)
+#   scale, bucket, callgrind, rollover4   many courses, the default bucket, the 200-course plan's
+#              instruction counts, the 4-course rollover's requests (scale.sh)
+set -euo pipefail
+fmt='%-46s %-30s %-16s %s\n'
+# shellcheck disable=SC2059
+printf "$fmt" figure value bound note
+jq -r '
+	def r2: . * 100 | round / 100;
+	def mi: . / 1e6 | round | tostring + " M";
+	def run($k; $n; $v): ["\($k) \($n) courses", "cpu \($v.cpu_s) s, wall \($v.wall_s) s", "",
+		"\($v.rss_mb) MB, \($v.requests) requests, sim cpu \($v.sim_cpu_s) s" +
+		(if $v.nanosleeps != null then ", \($v.nanosleeps) nanosleeps" else "" end) +
+		(if $v.exit != 0 then ", EXIT \($v.exit)" else "" end)];
+	def cg: if .skipped then [.name + ": instructions", "skipped", "", .skipped]
+		else ["\(.name): instructions", "\(.ir | mi) (planning \(.ir_planning | mi))", "",
+		      "callgrind" + (if .exit != 0 then ", EXIT \(.exit)" else "" end)] end;
+	(.simload // [] | .[] | ["canvas-sim alone, \(.mode | sub("thread-per-connection"; "thread/conn") | sub(" \\(epoll\\)"; "")), conc \(.conc)", "\(.rps) req/s",
+	      "", "p50 \(.p50_ms) ms, p99 \(.p99_ms) ms, \(.statuses)"]),
+	(.plan10k // empty | .median as $m
+	 | ["10,000-object course: coursectl read", "cpu \($m.read_cpu_s) s (all \($m.cpu_s) s)", "",
+	    "fetch \($m.fetch_s) s wall, planned in \($m.planned_s) s, \($m.rss_mb) MB"],
+	   ["10,000-object course: canvas-sim", "cpu \($m.sim_cpu_s) s, \($m.serve_ratio)x faster", ">= 5x faster",
+	    "its CPU serving the plan vs coursectl reading it"],
+	   (.callgrind // empty | cg)),
+	(.throttle // [] | .[] | ["\(.run // "apply") \(.courses) courses, \(.latency_ms) ms, \(.style)",
+	      "\(.rate) req/s (\(.of_bound * 100 | round)%)", ">= \(.bound_rate * 0.9 | r2) req/s",
+	      "bound \(.bound_rate) req/s; \(.throttled) throttled; \(.requests) requests in \(.wall_s) s, cost \(.cost)" +
+	      (if .exit != 0 then ", EXIT \(.exit)" else "" end)]),
+	(.scale // empty | . as $s
+	 | ($s.plan | keys | sort_by(tonumber)) as $ns
+	 | $ns[0] as $lo
+	 | ($ns[] as $n | ("plan", "apply") as $k | select($s[$k][$n]) | run($k; $n; $s[$k][$n])),
+	   ($ns[1:][] as $n | ("plan", "apply") as $k | $s[$k] as $r | select($r[$n] and $r[$lo])
+	    | (($n | tonumber) / ($lo | tonumber) * 1.1) as $bound
+	    | ["\($k) \($n)/\($lo): cpu", "\($r[$n].cpu_s / ([$r[$lo].cpu_s, 0.01] | max) | r2)x", "<= \($bound | r2)x",
+	       "wall \($r[$n].wall_s / $r[$lo].wall_s | r2)x"],
+	      ["\($k) \($n)/\($lo): peak RSS", "\($r[$n].rss_mb / $r[$lo].rss_mb | r2)x", "<= 1.2x", ""])),
+	(.callgrind // [] | .[] | cg),
+	(.bucket // {} | to_entries[] | ["plan \(.key), default bucket", "\(.value.rate | round) req/s, wall \(.value.wall_s) s",
+	      (if .value.bound_rate then ">= \(.value.bound_rate * 0.9 | round) req/s" else "" end),
+	      "90% of the bound \(.value.bound_rate // 0 | round) req/s (\(.value.requests) requests); \(.value.cpu_s) s cpu"]),
+	(.rollover4 // empty | . as $q | $q.runs[] | ["4-course rollover: \(.name)", "\(.requests) requests",
+	      (if .name == "apply recipe" then "<= \($q.minimum_recipe * 1.05 | floor) (min \($q.minimum_recipe))"
+	       elif .name == "apply saved plan" then "<= \($q.minimum_saved_plan * 1.05 | floor) (min \($q.minimum_saved_plan))"
+	       else "" end),
+	      "\(.reads) reads, \(.writes) writes, \(.polls) polls" + (if .exit != 0 then ", EXIT \(.exit)" else "" end)])
+	| @tsv' "$1" | awk -F '\t' -v fmt="$fmt" '{ printf fmt, $1, $2, $3, $4 }'

@@ -1,0 +1,163 @@
+#!/usr/bin/env bash
+# tests/bench/throttle.sh -- the throttle's full width (issue 18): an apply against Canvas's bucket
+# with realistic request costs and 80 ms of latency, for the 403 and the 429 styles; the measured
+# request rate beside the bucket's bound. Reports figures; never fails on them (only when something
+# cannot run at all).
+#
+#   bash tests/bench/throttle.sh [OUT.json]     (run by `make bench`, tests/bench/run.sh)
+#
+# 1. Seed: tests/fixtures/gen-seed.sh --courses N (BENCH_THROTTLE_COURSES, 100) --assignments 10
+#    --pages 3 --modules 3; recipe: shift_dates {days: 140} and one replace_text over pages (the
+#    scale scenario's, tests/bench/scale.sh): about 26 requests a course, a fifth of them writes.
+# 2. canvas-sim with Canvas's bucket (hwm 600, outflow 10 units/s, up-front 50, max 800: API.md
+#    3.1), --latency-ms 80, --cost-get 0.2, --cost-write 0.6 (BENCH_THROTTLE_COST_GET/_WRITE;
+#    Canvas charges CPU + database seconds, API.md 3.2: "typical costs are 0.01-1 units"; a page of
+#    100 assignments with their overrides and a PUT that saves one and its versions are in the
+#    middle of that range), --throttle on (403) and --throttle 429 (BENCH_THROTTLE_STYLES).
+# 3. Per style, each on a fresh bucket and state (POST /__sim/reset), at the default --concurrency
+#    (8): `coursectl plan` (reads only: the engine's pacing alone) and `coursectl apply --yes` (the
+#    plan, the stale check, the writes and their Progress polls, the final re-read: phases that wait
+#    for each other). Wall time, requests, throttled answers, and the settled cost the simulator
+#    charged (/__sim/stats `cost`, the sum of the X-Request-Cost it sent).
+# 4. The bound: no client that keeps at most W requests in flight (W = 8, coursectl's default
+#    window, runner/http.c) and is never refused can send R requests of mean cost c faster than
+#    this (c = charged cost / R, from the run):
+#      a request in flight holds the up-front 50 units, and one is refused when the settled level
+#      S plus the reservations reaches hwm, so at most n(S) = min(W, (hwm - S) / up_front) are in
+#      flight; each takes at least the latency L, so the rate is at most n(S) / L; the level grows
+#      by c per request and leaks `outflow` per second:  dS/dt = c n(S) / L - outflow.
+#    Integrated from S = 0 until R requests are sent, that gives the least time T and the bound
+#    R / T. It starts at W / L (100 req/s) while the bucket fills and tends to outflow / c, the
+#    sustained rate the leak allows (a bucket full of reservations at its equilibrium). The bound
+#    counts no time for the server to answer, nor for Progress jobs (300 ms each) or the phases
+#    of an apply (plan, stale check, writes, read-back) that wait for each other: it is generous.
+#    The target: the measured rate R / wall >= 90% of it, and 0 throttled answers.
+#
+# Environment: BUILD (build), BENCH_THROTTLE_COURSES (100), BENCH_THROTTLE_LATENCY (80),
+# BENCH_THROTTLE_COST_GET (0.2), BENCH_THROTTLE_COST_WRITE (0.6), BENCH_THROTTLE_STYLES ("on 429"),
+# BENCH_THROTTLE_KEEP=1 keeps the work directory.
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+BUILD=${BUILD:-build}
+COURSES=${BENCH_THROTTLE_COURSES:-100}
+LATENCY=${BENCH_THROTTLE_LATENCY:-80}
+COST_GET=${BENCH_THROTTLE_COST_GET:-0.2}
+COST_WRITE=${BENCH_THROTTLE_COST_WRITE:-0.6}
+STYLES=${BENCH_THROTTLE_STYLES:-on 429}
+WINDOW=8                 # coursectl's default --concurrency (runner/http.c, opts.max_window)
+HWM=600 OUTFLOW=10 UP_FRONT=50
+OUT=${1:-}
+TOKEN=bench-token
+
+${MAKE:-make} --no-print-directory BUILD="$BUILD" "$BUILD/coursectl" "$BUILD/canvas-sim" >&2
+
+dir=$(mktemp -d "${TMPDIR:-/tmp}/throttlebench.XXXXXX")
+pid=""
+stop_sim() {
+	if [ -n "$pid" ]; then
+		kill -TERM "$pid" 2>/dev/null || true
+		wait "$pid" 2>/dev/null || true
+		pid=""
+	fi
+}
+cleanup() {
+	stop_sim
+	if [ "${BENCH_THROTTLE_KEEP:-0}" = 1 ]; then
+		echo "throttle bench: files kept in $dir" >&2
+	else
+		rm -rf "$dir"
+	fi
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+start_sim() {   # start_sim SEED [SIM OPTIONS...]: sets pid and url
+	local seed=$1
+	shift
+	: >"$dir/sim.out"
+	"$BUILD/canvas-sim" --seed "$seed" --token "$TOKEN" --port 0 "$@" >"$dir/sim.out" 2>"$dir/sim.err" &
+	pid=$!
+	url=""
+	for _ in $(seq 1 1200); do
+		url=$(sed -n 's/^canvas-sim listening on //p' "$dir/sim.out")
+		[ -z "$url" ] || break
+		kill -0 "$pid" 2>/dev/null || { echo "throttle bench: canvas-sim exited: $(cat "$dir/sim.err")" >&2; exit 1; }
+		sleep 0.05
+	done
+	[ -n "$url" ] || { echo "throttle bench: canvas-sim did not start" >&2; exit 1; }
+}
+
+# bound R C: the least time for R requests of total cost C (see 4. above); prints "T RATE"
+bound() {
+	awk -v R="$1" -v C="$2" -v o="$OUTFLOW" -v h="$HWM" -v u="$UP_FRONT" -v W="$WINDOW" \
+		-v L="$(awk -v l="$LATENCY" 'BEGIN { print l / 1000 }')" 'BEGIN {
+		c = C / R; S = 0; t = 0; sent = 0; dt = 0.0005
+		while (sent < R) {
+			n = (h - S) / u; if (n > W) n = W; if (n < 0) n = 0
+			sent += n / L * dt
+			S += (c * n / L - o) * dt; if (S < 0) S = 0
+			t += dt
+		}
+		printf "%.3f %.2f\n", t, R / t }'
+}
+
+bash tests/fixtures/gen-seed.sh --courses "$COURSES" --assignments 10 --pages 3 --modules 3 --token "$TOKEN" \
+	>"$dir/seed.json"
+cat >"$dir/recipe.yaml" <<EOF
+version: 1
+courses: $(jq -c '[.courses[].id]' "$dir/seed.json")
+steps:
+  - shift_dates: {days: 140}
+  - replace_text:
+      in: [pages]
+      pattern: September
+      with: January
+      literal: true
+EOF
+
+echo "throttle benchmark: apply of $COURSES courses (shift_dates + replace_text) against Canvas's bucket"
+echo "(hwm $HWM, outflow $OUTFLOW/s, up-front $UP_FRONT), --latency-ms $LATENCY, --cost-get $COST_GET," \
+	"--cost-write $COST_WRITE; load average $(cut -d ' ' -f 1-3 /proc/loadavg 2>/dev/null)"
+: >"$dir/rows.jsonl"
+# one_run STYLE RUN CMD...: CMD on a fresh bucket and state; appends its figures to rows.jsonl
+one_run() {
+	local style=$1 run=$2 rc=0 t0 t1 u s wall bt brate
+	shift 2
+	curl -s -X POST "$url/__sim/reset" >/dev/null
+	rm -f "$dir/j.jsonl"
+	t0=$(date +%s.%N)
+	CANVAS_API_TOKEN=$TOKEN /usr/bin/time -f '%U %S' -o "$dir/time" "$@" >"$dir/out" 2>"$dir/err" </dev/null || rc=$?
+	t1=$(date +%s.%N)
+	curl -s "$url/__sim/stats" >"$dir/stats.json"
+	[ "$rc" = 0 ] || echo "throttle bench: $run ($style) exited $rc: $(tail -n 2 "$dir/err" | tr '\n' ' ')" >&2
+	read -r u s <"$dir/time"
+	wall=$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.3f", b - a }')
+	read -r bt brate <<<"$(bound "$(jq .total_requests "$dir/stats.json")" "$(jq .cost "$dir/stats.json")")"
+	jq -c --arg style "$style" --arg run "$run" --argjson wall "$wall" --argjson bt "$bt" --argjson brate "$brate" \
+		--argjson cpu "$(awk -v u="$u" -v s="$s" 'BEGIN { printf "%.2f", u + s }')" --argjson rc "$rc" \
+		--argjson w "$WINDOW" --argjson o "$OUTFLOW" --argjson lat "$LATENCY" --argjson cg "$COST_GET" \
+		--argjson cw "$COST_WRITE" --argjson n "$COURSES" \
+		'{run: $run, style: (if $style == "on" then "403" else $style end), courses: $n, latency_ms: $lat,
+		  cost_get: $cg, cost_write: $cw, wall_s: $wall, cpu_s: $cpu, requests: .total_requests,
+		  writes: .writes, throttled: .throttled, cost: (.cost * 1000 | round / 1000),
+		  mean_cost: (.cost / .total_requests * 10000 | round / 10000), max_concurrent: .max_concurrent,
+		  rate: (.total_requests / $wall * 100 | round / 100), bound_s: $bt, bound_rate: $brate,
+		  sustained_bound: ([$w / ($lat / 1000), $o / (.cost / .total_requests)] | min * 100 | round / 100),
+		  of_bound: (.total_requests / $wall / $brate * 1000 | round / 1000), exit: $rc}' \
+		"$dir/stats.json" >>"$dir/rows.jsonl"
+	jq -r '"  \(.run), \(.style): \(.requests) requests (\(.writes) writes, cost \(.cost)) in \(.wall_s) s = \(.rate) req/s;" +
+		" bound \(.bound_rate) req/s (\(.bound_s) s; sustained \(.sustained_bound)): \(.of_bound * 100 | round)%,\n" +
+		"       \(.throttled) throttled, at most \(.max_concurrent) in flight, coursectl cpu \(.cpu_s) s" +
+		(if .exit != 0 then ", EXIT \(.exit)" else "" end)' <<<"$(tail -n 1 "$dir/rows.jsonl")"
+}
+
+for style in $STYLES; do
+	start_sim "$dir/seed.json" --throttle "$style" --latency-ms "$LATENCY" --cost-get "$COST_GET" \
+		--cost-write "$COST_WRITE"
+	one_run "$style" plan "$BUILD/coursectl" plan --url "$url" --out "$dir/plan.json" "$dir/recipe.yaml"
+	one_run "$style" apply "$BUILD/coursectl" apply --url "$url" --yes --journal "$dir/j.jsonl" "$dir/recipe.yaml"
+	stop_sim
+done
+if [ -n "$OUT" ]; then
+	jq -s '{throttle: .}' "$dir/rows.jsonl" >"$OUT"
+fi
