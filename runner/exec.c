@@ -4,22 +4,27 @@
  * plan is exec_inverse.c.
  *
  * Windows (issue 18, "flat memory"). The plan's courses run a window at a time: EXEC_WINDOW (200)
- * courses, in the order their first change comes in the plan. Steps 1 to 4 below run for one
- * window -- its objects, its stale-check read, its units, its read-back and its final re-read --
- * and the window's live copy, objects and units are freed before the next window starts, so
- * apply's memory is that of one window whatever the course count. What stays for the whole run is
+ * courses, or a tenth of the run's courses when that is more (EXEC_MAX_WINDOWS), in the order
+ * their first change comes in the plan. Steps 1 to 4 below run for one window -- its objects, its
+ * stale-check read, its units, its read-back and its final re-read -- and the window's live copy,
+ * objects and units are freed before the next window starts. What stays for the whole run is
  * per change (res->state, error, new_id, live; written, dup_risk, unsent) and the ids the plan's
  * creates got (news). Courses are independent in every phase (a chain, a bulk job, a "new:N" id,
  * a look-up are all within one course), so a window changes no request of a course, only when it
  * leaves: a plan of at most EXEC_WINDOW courses sends the same requests in the same order as
  * before windows. A stop (a 401, a journal error, SIGINT) ends the window it happens in and no
- * later window starts: their changes stay not started, and resume runs them. Why 200 and not
- * fewer: each window costs a barrier (its last Progress poll, its final re-read) and, measured on
- * 2,000 courses, CPU in malloc -- freeing a window's live copy and filling the heap again with
- * the next is slower than growing it (glibc: malloc_consolidate, unlink_chunk) -- windows of 50
- * took 25-45% more CPU than one window, windows of 200 as much as one (12.6 s against 12.4 s) for
- * 75 MB instead of 70 MB of peak RSS. The maps the windows fill again (live, objmap) keep their
- * tables (strmap_clear). COURSECTL_APPLY_WINDOW sets the window for tests (t0925).
+ * later window starts: their changes stay not started, and resume runs them.
+ * Why 200, and why at most 10 windows: each window costs a barrier (its last Progress poll, its
+ * final re-read) and CPU in malloc -- freeing a window's live copy and filling the heap again with
+ * the next is slower than growing it (glibc: malloc_consolidate, unlink_chunk), and more so the
+ * larger the heap the plan holds. Measured: at 2,000 courses windows of 50 took 25-45% more CPU
+ * than one window, windows of 200 as much as one (12.6 s against 12.4 s; 75 MB of peak RSS
+ * against 343 MB); at 10,000 courses windows of 200 took 101 s against 58 s before windows (281
+ * MB against 1,674 MB), windows of 1,000 64 s (337 MB). So memory is bounded by a window of 200
+ * courses up to 2,000 courses and grows with a tenth of the courses beyond -- not flat; a window's
+ * cost that does not grow with the heap (an arena per window) would make it flat. The maps the
+ * windows fill again (live, objmap) keep their tables (strmap_clear). COURSECTL_APPLY_WINDOW sets
+ * the window for tests (t0925).
  * A run, in order; each phase is a file whose design comment says how it does its part:
  *   1. Objects (here, object_for). The plan's changes are grouped by object (course, kind, id).
  *      Changes a resumed journal already has as done are left out (their create ids are known:
@@ -725,30 +730,36 @@ static void count(struct exec *x)
  * more courses than one window needs no 201 courses). */
 #define EXEC_WINDOW 200
 
-static size_t window_size(void)
+/* At most EXEC_MAX_WINDOWS windows: a larger plan gets larger windows (see the design comment). */
+#define EXEC_MAX_WINDOWS 10
+
+/* The window's size for a run of ncourses courses: COURSECTL_APPLY_WINDOW (tests), else EXEC_WINDOW
+ * or a tenth of the courses, whichever is more. */
+static size_t window_size(size_t ncourses)
 {
 	const char *env = getenv("COURSECTL_APPLY_WINDOW");
 	char *end;
 	long v;
+	size_t w = (ncourses + EXEC_MAX_WINDOWS - 1) / EXEC_MAX_WINDOWS;
 
 	if (env && *env) {
 		v = strtol(env, &end, 10);
 		if (!*end && v > 0)
 			return (size_t)v;
 	}
-	return EXEC_WINDOW;
+	return w > EXEC_WINDOW ? w : EXEC_WINDOW;
 }
 
 /* The changes still to run (not done in a resumed journal), grouped by window: a course's window
  * is its place among the courses in the order their first change comes, divided by the window's
  * size; within a window the changes keep plan order. *order: malloced, *n of them; *starts:
  * malloced, *nwin + 1 offsets into *order. */
-static void make_windows(struct exec *x, size_t wsize, size_t **order, size_t *n, size_t **starts, size_t *nwin)
+static void make_windows(struct exec *x, size_t **order, size_t *n, size_t **starts, size_t *nwin)
 {
 	const struct plan *p = x->p;
 	struct strmap courses = STRMAP_INIT;
 	size_t *win = xcalloc(p->nchanges ? p->nchanges : 1, sizeof(*win));
-	size_t i, m = 0, ncourses = 0, w;
+	size_t i, m = 0, ncourses = 0, w, wsize;
 
 	for (i = 0; i < p->nchanges; i++) {
 		const char *cid = p->changes[i].course_id;
@@ -760,10 +771,14 @@ static void make_windows(struct exec *x, size_t wsize, size_t **order, size_t *n
 			v = (void *)(uintptr_t)++ncourses;
 			strmap_put_take(&courses, xstrdup(cid), v);
 		}
-		win[i] = ((size_t)(uintptr_t)v - 1) / wsize + 1;   /* 0: done already */
+		win[i] = (size_t)(uintptr_t)v;   /* the course's place from 1; 0: done already */
 		m++;
 	}
 	strmap_release(&courses);
+	wsize = window_size(ncourses);
+	for (i = 0; i < p->nchanges; i++)
+		if (win[i])
+			win[i] = (win[i] - 1) / wsize + 1;   /* now the window's, from 1 */
 	*nwin = ncourses ? (ncourses - 1) / wsize + 1 : 0;
 	*starts = xcalloc(*nwin + 1, sizeof(**starts));
 	for (i = 0; i < p->nchanges; i++)
@@ -900,7 +915,7 @@ int exec_run(struct canvas *cv, const struct plan *p, const struct exec_opts *o,
 		if (o->prior && o->prior_ids && o->prior_ids[i] && c->op == PLAN_CREATE)
 			res->new_id[i] = xstrdup(o->prior_ids[i]);
 	}
-	make_windows(&x, window_size(), &order, &norder, &starts, &nwin);
+	make_windows(&x, &order, &norder, &starts, &nwin);
 	x.nobjs_total = count_objects(&x, order, norder);
 	for (k = 0; k < nwin && !x.stopped && !x.fatal.code; k++) {
 		const size_t *wo = order + starts[k];
