@@ -6,9 +6,12 @@
  * added to `steps`); and (course, kind, id) -> the object's first change, which gives every change
  * of an object the object's original name and its place in the output. A merged change that comes
  * back to its before is marked dropped (a third step may still change it again) and left out by
- * plan_finish(). The indexes are open-addressing tables of array positions keyed by a string, so a
- * plan of 100,000 changes costs no more per change than a plan of ten; a linear search per change
- * was rejected (quadratic for the 10,000-object course of the benchmark).
+ * plan_finish(). A third index maps a course id to its place in p->courses (plan_course: each
+ * change's zone, each course's section events, plan_finish's order); a scan per lookup made
+ * planning quadratic in the courses (issue 18). The indexes are open-addressing tables of array
+ * positions keyed by a string, so a plan of 100,000 changes costs no more per change than a plan
+ * of ten; a linear search per change was rejected (quadratic for the 10,000-object course of the
+ * benchmark). They live while the plan is built: plan_finish drops them.
  *
  * The file is JSON, written through FILE.tmp, fsync and rename, with mode 0600 from the first byte
  * (it holds course content that may be private; never a token: the plan has none to write).
@@ -75,6 +78,7 @@ int plan_kind_from_name(const char *s)
 struct index {
 	struct strmap fields;   /* course \x1f kind \x1f id \x1f field -> change */
 	struct strmap objects;  /* course \x1f kind \x1f id -> first change of the object */
+	struct strmap courses;  /* course id -> its first place in p->courses */
 };
 
 /* The position stored under key, or (size_t)-1. */
@@ -119,11 +123,23 @@ static void key_done(char *key, char buf[KEYBUF])
 
 /* ---------------------------------------------------------------- building */
 
+/* A fresh index over p; the changes' tables start empty (plan_add fills them), the courses' holds
+ * the courses already there. */
+static void index_new(struct plan *p)
+{
+	struct index *ix = xcalloc(1, sizeof(*ix));
+	size_t i;
+
+	for (i = 0; i < p->ncourses; i++)
+		table_put(&ix->courses, p->courses[i].id, i);
+	p->index = ix;
+}
+
 struct plan *plan_new(void)
 {
 	struct plan *p = xcalloc(1, sizeof(*p));
 
-	p->index = xcalloc(1, sizeof(struct index));
+	index_new(p);
 	p->next_new = 1;
 	return p;
 }
@@ -175,6 +191,7 @@ static void index_free(struct plan *p)
 		return;
 	strmap_release(&ix->fields);
 	strmap_release(&ix->objects);
+	strmap_release(&ix->courses);
 	free(ix);
 	p->index = NULL;
 }
@@ -257,6 +274,7 @@ void plan_add_failure(struct plan *p, const char *course, const char *error)
 
 void plan_drop_course(struct plan *p, const char *course_id)
 {
+	struct index *ix = p->index;
 	size_t i, k;
 
 	/* dropped changes are released by plan_finish; the index keeps pointing at them, but nothing
@@ -312,6 +330,11 @@ void plan_drop_course(struct plan *p, const char *course_id)
 		}
 	}
 	p->ncourses = k;
+	if (ix) {   /* the places moved */
+		strmap_release(&ix->courses);
+		for (i = 0; i < p->ncourses; i++)
+			table_put(&ix->courses, p->courses[i].id, i);
+	}
 }
 
 /* A JSON id (number or string) as text, malloced; NULL when it is neither. */
@@ -326,6 +349,7 @@ static char *id_text(const cJSON *v)
 
 void plan_add_course(struct plan *p, const cJSON *course, const char *given)
 {
+	struct index *ix = p->index;
 	struct plan_course *c;
 
 	p->courses = xrealloc(p->courses, (p->ncourses + 1) * sizeof(*p->courses));
@@ -337,16 +361,33 @@ void plan_add_course(struct plan *p, const cJSON *course, const char *given)
 	c->name = dup_or_null(cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(course, "name")));
 	c->course_code = dup_or_null(cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(course, "course_code")));
 	c->time_zone = dup_or_null(cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(course, "time_zone")));
+	if (ix)
+		table_put(&ix->courses, c->id, p->ncourses - 1);
+}
+
+/* The first place of course_id in p->courses, or p->ncourses. Through the index while the plan is
+ * built (a scan per lookup made planning quadratic in the courses: each change's zone, each
+ * course's sections); a scan once plan_finish has dropped the index. */
+static size_t course_index(const struct plan *p, const char *id)
+{
+	const struct index *ix = p->index;
+	size_t i;
+
+	if (ix) {
+		i = table_get(&ix->courses, id);
+		return i == (size_t)-1 ? p->ncourses : i;
+	}
+	for (i = 0; i < p->ncourses; i++)
+		if (!strcmp(p->courses[i].id, id))
+			return i;
+	return p->ncourses;
 }
 
 const struct plan_course *plan_course(const struct plan *p, const char *course_id)
 {
-	size_t i;
+	size_t i = course_index(p, course_id);
 
-	for (i = 0; i < p->ncourses; i++)
-		if (!strcmp(p->courses[i].id, course_id))
-			return &p->courses[i];
-	return NULL;
+	return i < p->ncourses ? &p->courses[i] : NULL;
 }
 
 struct plan_change *plan_find(struct plan *p, const char *course_id, enum resource_kind kind, const char *id,
@@ -403,7 +444,7 @@ struct plan_change *plan_add(struct plan *p, const char *step, const char *cours
 	size_t first;
 
 	if (!p->index)
-		p->index = xcalloc(1, sizeof(struct index));
+		index_new(p);
 	ix = p->index;
 	if (p->nchanges == p->achanges) {
 		p->achanges = p->achanges ? p->achanges * 2 : 64;
@@ -579,16 +620,6 @@ static int cmp_key(const void *a, const void *b)
 	if (x->order != y->order)
 		return x->order < y->order ? -1 : 1;
 	return x->pos < y->pos ? -1 : x->pos > y->pos;
-}
-
-static size_t course_index(const struct plan *p, const char *id)
-{
-	size_t i;
-
-	for (i = 0; i < p->ncourses; i++)
-		if (!strcmp(p->courses[i].id, id))
-			return i;
-	return p->ncourses;
 }
 
 /* A module item's position change whose number stays the same is still a change when the item moves

@@ -35,7 +35,7 @@ struct render_groups {
 	size_t *store;
 };
 
-/* Groups p (sorting, O(n log n)); release with render_groups_release. */
+/* Groups p (one pass, O(n)); release with render_groups_release. */
 void render_groups_init(struct render_groups *g, const struct plan *p);
 void render_groups_release(struct render_groups *g);
 

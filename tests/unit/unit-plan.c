@@ -529,6 +529,47 @@ static void test_drop_course_and_failed_courses(void **state)
 }
 
 
+/* issue 18: plan_course finds a course through the plan's index (a scan per lookup was quadratic in
+ * the courses); the index follows a dropped course's shift of the others and a re-made index. */
+static void test_course_lookup(void **state)
+{
+	struct plan *p = plan_new();
+	cJSON *c[3];
+	const char *ids[3] = { "4821", "4822", "4823" };
+	int i;
+
+	(void)state;
+	for (i = 0; i < 3; i++) {
+		c[i] = cJSON_CreateObject();
+		cJSON_AddNumberToObject(c[i], "id", atof(ids[i]));
+		cJSON_AddStringToObject(c[i], "name", ids[i]);
+		plan_add_course(p, c[i], NULL);
+	}
+	plan_add_course(p, c[2], "again");   /* listed twice: the first one */
+	for (i = 0; i < 3; i++)
+		assert_ptr_equal(plan_course(p, ids[i]), &p->courses[i]);
+	assert_null(plan_course(p, "482"));
+	assert_null(plan_course(p, "48210"));
+	plan_drop_course(p, "4821");
+	assert_int_equal(p->ncourses, 3);
+	assert_null(plan_course(p, "4821"));
+	assert_ptr_equal(plan_course(p, "4822"), &p->courses[0]);
+	assert_ptr_equal(plan_course(p, "4823"), &p->courses[1]);
+	plan_add(p, "s", "4822", RES_PAGE, "1", NULL, "P", PLAN_UPDATE, "body", cJSON_CreateString("x"),
+		 cJSON_CreateString("y"));
+	plan_finish(p);   /* the index is gone: still found */
+	assert_string_equal(plan_course(p, "4823")->name, "4823");
+	assert_null(plan_course(p, "4821"));
+	plan_add(p, "s", "4823", RES_PAGE, "2", NULL, "Q", PLAN_UPDATE, "body", cJSON_CreateString("x"),
+		 cJSON_CreateString("y"));   /* a new index holds the courses already there */
+	assert_ptr_equal(plan_course(p, "4822"), &p->courses[0]);
+	assert_ptr_equal(plan_course(p, "4823"), &p->courses[1]);
+	plan_free(p);
+	for (i = 0; i < 3; i++)
+		cJSON_Delete(c[i]);
+}
+
+
 /* ---------------------------------------------------------------- integrity (issue 13) */
 
 static char *canon(const char *json)
@@ -1080,6 +1121,7 @@ int main(void)
 		cmocka_unit_test(test_dates_from_local_gap_and_overlap),
 		cmocka_unit_test(test_step_date_utc),
 		cmocka_unit_test(test_drop_course_and_failed_courses),
+		cmocka_unit_test(test_course_lookup),
 		cmocka_unit_test(test_canonical_json),
 		cmocka_unit_test_setup_teardown(test_digest_stable_and_sensitive, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_print_change_by_change_is_the_documents_bytes, setup, teardown),
