@@ -195,8 +195,6 @@ int resource_in_list(const char *const *l, const char *s);
 
 /* ---------------------------------------------------------------- objects (the cJSON copy) */
 
-/* An id value (number or string) as text, in buf for a number; NULL when v is neither. */
-const char *resource_id_text(const cJSON *v, char buf[32]);
 /* The object's id (id_field) as text, in buf for a number; NULL when it has none. */
 const char *object_id(enum resource_kind kind, const cJSON *obj, char buf[32]);
 /* The object's name or title (name_field); NULL when it has none. Borrowed. */

@@ -85,6 +85,7 @@
 #include "exec_run.h"
 #include "http.h"
 #include "interrupt.h"
+#include "jsonid.h"
 #include "msg.h"
 #include "resource.h"
 #include "resource_fetch.h"
@@ -196,7 +197,7 @@ void exec_index_live(struct exec *x)
 	int k;
 
 	cJSON_ArrayForEach(course, cJSON_GetObjectItemCaseSensitive(x->snap, "courses")) {
-		const char *cid = resource_id_text(cJSON_GetObjectItemCaseSensitive(course, "id"), cb), *id;
+		const char *cid = jsonid_text(cJSON_GetObjectItemCaseSensitive(course, "id"), cb), *id;
 
 		if (!cid)
 			continue;
@@ -244,12 +245,12 @@ void exec_live_parent(struct exec *x, struct xobj *ob)
 	}
 	/* no back-reference in the object: find its holder (rare; only for objects without one) */
 	cJSON_ArrayForEach(course, cJSON_GetObjectItemCaseSensitive(x->snap, "courses")) {
-		t = resource_id_text(cJSON_GetObjectItemCaseSensitive(course, "id"), cb);
+		t = jsonid_text(cJSON_GetObjectItemCaseSensitive(course, "id"), cb);
 		if (!t || strcmp(t, ob->c0->course_id))
 			continue;
 		cJSON_ArrayForEach(o, cJSON_GetObjectItemCaseSensitive(course, key))
 			cJSON_ArrayForEach(sub, cJSON_GetObjectItemCaseSensitive(o, inner))
-				if (sub == ob->live && (t = resource_id_text(cJSON_GetObjectItemCaseSensitive(o, "id"), b))) {
+				if (sub == ob->live && (t = jsonid_text(cJSON_GetObjectItemCaseSensitive(o, "id"), b))) {
 					snprintf(ob->live_parent, sizeof(ob->live_parent), "%s", t);
 					return;
 				}
@@ -569,7 +570,7 @@ static int fetch_more(struct exec *x, const struct strmap *more, struct err *err
 
 	cJSON_ArrayForEach(course, cJSON_GetObjectItemCaseSensitive(x->snap, "courses")) {
 		char cb[32], ib[32];
-		const char *cid = resource_id_text(cJSON_GetObjectItemCaseSensitive(course, "id"), cb), *id;
+		const char *cid = jsonid_text(cJSON_GetObjectItemCaseSensitive(course, "id"), cb), *id;
 
 		for (k = 0; cid && k < resource_count(); k++) {
 			const struct resource *res = resource_get((enum resource_kind)k);

@@ -31,6 +31,7 @@
 #include "exec_internal.h"
 #include "http.h"
 #include "journal.h"
+#include "jsonid.h"
 #include "resource.h"
 #include "xalloc.h"
 
@@ -179,14 +180,14 @@ static const cJSON *find_in_list(const cJSON *list, const struct plan_change *c)
 	const char *aid = exec_bulk_assignment(c);
 
 	cJSON_ArrayForEach(a, list) {
-		const char *t = resource_id_text(cJSON_GetObjectItemCaseSensitive(a, "id"), b);
+		const char *t = jsonid_text(cJSON_GetObjectItemCaseSensitive(a, "id"), b);
 
 		if (!t || strcmp(t, aid))
 			continue;
 		if (!resource_get(c->kind)->parent_field)
 			return a;
 		cJSON_ArrayForEach(o, object_children(resource_get(c->kind)->parent_kind, a)) {
-			t = resource_id_text(cJSON_GetObjectItemCaseSensitive(o, "id"), b);
+			t = jsonid_text(cJSON_GetObjectItemCaseSensitive(o, "id"), b);
 			if (t && !strcmp(t, c->id))
 				return o;
 		}
@@ -334,8 +335,8 @@ static int row_messages(const cJSON *row, const char *field, struct buf *b)
 static int row_is_about(const cJSON *row, const struct plan_change *c)
 {
 	char b[32], b2[32];
-	const char *a = resource_id_text(cJSON_GetObjectItemCaseSensitive(row, "assignment_id"), b);
-	const char *o = resource_id_text(cJSON_GetObjectItemCaseSensitive(row, "assignment_override_id"), b2);
+	const char *a = jsonid_text(cJSON_GetObjectItemCaseSensitive(row, "assignment_id"), b);
+	const char *o = jsonid_text(cJSON_GetObjectItemCaseSensitive(row, "assignment_override_id"), b2);
 
 	if (!a || strcmp(a, exec_bulk_assignment(c)))
 		return 0;
@@ -411,7 +412,7 @@ static void bulk_failed(struct unit *u, const cJSON *results)
 		char b[32];
 
 		cJSON_ArrayForEach(row, rows) {
-			const char *ra = resource_id_text(cJSON_GetObjectItemCaseSensitive(row, "assignment_id"), b);
+			const char *ra = jsonid_text(cJSON_GetObjectItemCaseSensitive(row, "assignment_id"), b);
 
 			if (ra && !strcmp(ra, a))
 				refused[i] = 1;
@@ -440,8 +441,8 @@ static void bulk_failed(struct unit *u, const cJSON *results)
 			continue;
 		cJSON_ArrayForEach(row, rows) {
 			char b[32], b2[32];
-			const char *ra = resource_id_text(cJSON_GetObjectItemCaseSensitive(row, "assignment_id"), b);
-			const char *ro = resource_id_text(cJSON_GetObjectItemCaseSensitive(row, "assignment_override_id"), b2);
+			const char *ra = jsonid_text(cJSON_GetObjectItemCaseSensitive(row, "assignment_id"), b);
+			const char *ro = jsonid_text(cJSON_GetObjectItemCaseSensitive(row, "assignment_override_id"), b2);
 			struct buf m = BUF_INIT;
 
 			if (row_is_about(row, c))
@@ -577,7 +578,7 @@ static void on_bulk_put(struct canvas *cv, long status, cJSON *json, const struc
 		exec_bulk_end(u);
 		return;
 	}
-	pid = resource_id_text(cJSON_GetObjectItemCaseSensitive(json, "id"), b);
+	pid = jsonid_text(cJSON_GetObjectItemCaseSensitive(json, "id"), b);
 	if (!pid) {
 		exec_fail_all(u, "Canvas answered the bulk update without a Progress id (%s)", "API.md 5.3");
 		cJSON_Delete(json);

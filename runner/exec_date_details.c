@@ -20,6 +20,7 @@
  * is a conflict would be written anyway.
  */
 #include "exec_internal.h"
+#include "jsonid.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -34,7 +35,7 @@ cJSON *exec_date_details_body(const cJSON *overrides, const char *id, const cJSO
 	size_t k;
 
 	cJSON_ArrayForEach(o, overrides) {
-		const char *oid = resource_id_text(cJSON_GetObjectItemCaseSensitive(o, "id"), b);
+		const char *oid = jsonid_text(cJSON_GetObjectItemCaseSensitive(o, "id"), b);
 		cJSON *e;
 
 		if (!oid)

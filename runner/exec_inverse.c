@@ -63,6 +63,7 @@
 #include <time.h>
 
 #include "exec_internal.h"
+#include "jsonid.h"
 #include "xalloc.h"
 
 #define STEP "rollback"
@@ -129,7 +130,7 @@ static cJSON *remap_ids(const struct idmap *m, const char *course, const cJSON *
 	char b[32];
 
 	cJSON_ArrayForEach(it, arr) {
-		t = resource_id_text(it, b);
+		t = jsonid_text(it, b);
 		to = t ? map_get(m, course, t) : NULL;
 		cJSON_AddItemToArray(out, to ? jsonid(to) : cJSON_Duplicate(it, 1));
 	}
@@ -164,7 +165,7 @@ static void remap_value(const struct idmap *m, const char *course, enum resource
 		nv = remap_ids(m, course, *v);
 		cJSON_Delete(*v);
 		*v = nv;
-	} else if ((t = resource_id_text(*v, b)) && (to = map_get(m, course, t))) {
+	} else if ((t = jsonid_text(*v, b)) && (to = map_get(m, course, t))) {
 		cJSON_Delete(*v);
 		*v = jsonid(to);
 	}

@@ -60,6 +60,7 @@
 #include "exec_internal.h"
 #include "http.h"
 #include "journal.h"
+#include "jsonid.h"
 #include "resource.h"
 #include "strmap.h"
 #include "xalloc.h"
@@ -223,7 +224,7 @@ static int chain_stage(const struct exec *x, struct unit *u)
 	}
 	u->key1 = pos && cJSON_IsNumber(pos) ? pos->valuedouble : POS_LAST + (double)u->order;
 	if (res->moves) {
-		const char *m = mod ? resource_id_text(mod, b) : (u->obj->live_parent[0] ? u->obj->live_parent : c0->parent);
+		const char *m = mod ? jsonid_text(mod, b) : (u->obj->live_parent[0] ? u->obj->live_parent : c0->parent);
 
 		snprintf(u->key2, sizeof(u->key2), "%s", m ? m : "");
 	}

@@ -66,6 +66,7 @@
 #include "buf.h"
 #include "exec_internal.h"
 #include "journal.h"
+#include "jsonid.h"
 #include "msg.h"
 #include "plan_reads.h"
 #include "resource.h"
@@ -122,7 +123,7 @@ static int moving_elsewhere(const struct exec *x, const struct xobj *ob, const s
 		if (m->op != PLAN_MOVE || !m->field || strcmp(m->field, pf))
 			continue;
 		to = exec_resolve_value(x, m->course_id, m->after, &miss);
-		t = to ? resource_id_text(to, b) : NULL;
+		t = to ? jsonid_text(to, b) : NULL;
 		other = !t || strcmp(t, ob->live_parent);
 		cJSON_Delete(to);
 		return other;

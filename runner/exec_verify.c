@@ -60,6 +60,7 @@
 
 #include "buf.h"
 #include "exec_internal.h"
+#include "jsonid.h"
 #include "msg.h"
 #include "resource.h"
 #include "strmap.h"
@@ -170,14 +171,14 @@ static const cJSON *date_details_reread(const struct unit *u, const cJSON *json)
 	char b[32], lb[32];
 
 	cJSON_ArrayForEach(o, cJSON_GetObjectItemCaseSensitive(json, "overrides")) {
-		const char *oid = resource_id_text(cJSON_GetObjectItemCaseSensitive(o, "id"), b);
+		const char *oid = jsonid_text(cJSON_GetObjectItemCaseSensitive(o, "id"), b);
 
 		if (!oid)
 			continue;
 		if (!strcmp(oid, exec_obj_id(u)))
 			mine = o;
 		cJSON_ArrayForEach(l, live) {
-			const char *lid = resource_id_text(cJSON_GetObjectItemCaseSensitive(l, "id"), lb);
+			const char *lid = jsonid_text(cJSON_GetObjectItemCaseSensitive(l, "id"), lb);
 			const char *const dates[] = { "unlock_at", "lock_at" };
 			size_t d;
 
@@ -470,7 +471,7 @@ static size_t mark_unproven(struct exec *x)
 		if (resource_get(c->kind)->moves_field && ob->live) {
 			/* the object its save moves (a section event's parent: CalendarEvent#sync_parent_event) */
 			char pb[32];
-			const char *pid = resource_id_text(cJSON_GetObjectItemCaseSensitive(ob->live,
+			const char *pid = jsonid_text(cJSON_GetObjectItemCaseSensitive(ob->live,
 							   resource_get(c->kind)->moves_field), pb);
 			char *pk = pid ? exec_okey(c->course_id, c->kind, pid) : NULL;
 			struct xobj *parent = pk ? strmap_get(&x->objmap, pk) : NULL;

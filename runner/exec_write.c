@@ -47,6 +47,7 @@
 #include "dates.h"
 #include "exec.h"
 #include "html_norm.h"
+#include "jsonid.h"
 #include "xalloc.h"
 
 static int in_list(const char *const *l, const char *s)
@@ -180,7 +181,7 @@ cJSON *exec_body(enum resource_kind kind, const cJSON *fields, int create)
 static int id_equal(const cJSON *v, const char *id)
 {
 	char b[32];
-	const char *t = resource_id_text(v, b);
+	const char *t = jsonid_text(v, b);
 
 	return t && !strcmp(t, id);
 }

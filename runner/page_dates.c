@@ -43,6 +43,7 @@
 #include <stdlib.h>
 
 #include "canvas.h"
+#include "jsonid.h"
 #include "msg.h"
 #include "recipe.h"
 #include "recipe_actions.h"
@@ -74,7 +75,7 @@ int page_dates_fetch(struct canvas *cv, cJSON *snap, long *nreq, struct err *err
 
 	cJSON_ArrayForEach(course, cJSON_GetObjectItemCaseSensitive(snap, "courses")) {
 		char cb[32];
-		const char *cid = resource_id_text(cJSON_GetObjectItemCaseSensitive(course, "id"), cb);
+		const char *cid = jsonid_text(cJSON_GetObjectItemCaseSensitive(course, "id"), cb);
 
 		if (!cid)
 			continue;

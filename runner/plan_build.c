@@ -325,7 +325,7 @@ static void keep_reads(struct plan_reads *rd, const struct plan *p, size_t n0, c
 	}
 	for (course = copy->child; course; course = next) {
 		char cb[32];
-		const char *cid = resource_id_text(cJSON_GetObjectItemCaseSensitive(course, "id"), cb);
+		const char *cid = jsonid_text(cJSON_GetObjectItemCaseSensitive(course, "id"), cb);
 		uintptr_t m = cid ? (uintptr_t)strmap_get(&mask, cid) : 0;
 		struct plan_read *pr;
 

@@ -31,6 +31,7 @@
 #include <string.h>
 
 #include "buf.h"
+#include "jsonid.h"
 #include "resource_kinds.h"
 #include "xalloc.h"
 
@@ -491,20 +492,9 @@ char *resource_path(const char *tmpl, const char *course, const char *parent, co
 
 /* ---------------------------------------------------------------- objects */
 
-const char *resource_id_text(const cJSON *v, char buf[32])
-{
-	if (v && cJSON_IsString(v))   /* v &&: cJSON_Is* take NULL, which the analyzer cannot see */
-		return v->valuestring;
-	if (v && cJSON_IsNumber(v)) {
-		snprintf(buf, 32, "%.0f", v->valuedouble);
-		return buf;
-	}
-	return NULL;
-}
-
 const char *object_id(enum resource_kind kind, const cJSON *obj, char buf[32])
 {
-	return resource_id_text(cJSON_GetObjectItemCaseSensitive(obj, table[kind].id_field), buf);
+	return jsonid_text(cJSON_GetObjectItemCaseSensitive(obj, table[kind].id_field), buf);
 }
 
 const char *object_name(enum resource_kind kind, const cJSON *obj)
@@ -522,11 +512,11 @@ const char *object_parent(enum resource_kind kind, const cJSON *obj, char buf[32
 	if (!table[kind].parent_field)
 		return NULL;
 	v = cJSON_GetObjectItemCaseSensitive(obj, table[kind].parent_field);
-	if (!v && alt && (t = resource_id_text(cJSON_GetObjectItemCaseSensitive(obj, alt->field), b))) {
+	if (!v && alt && (t = jsonid_text(cJSON_GetObjectItemCaseSensitive(obj, alt->field), b))) {
 		snprintf(buf, 32, "%s%.20s", alt->prefix, t);
 		return buf;
 	}
-	return resource_id_text(v, buf);
+	return jsonid_text(v, buf);
 }
 
 const struct resource *resource_parent_row(enum resource_kind kind, const char *parent, const char **id)

@@ -121,7 +121,7 @@ int resource_assignment_checkpoint_field(const cJSON *live, const char *field)
 char *resource_assignment_checkpoint_path(const char *course, const cJSON *live)
 {
 	char b[32];
-	const char *t = resource_id_text(cJSON_GetObjectItemCaseSensitive(live, "discussion_topic_id"), b);
+	const char *t = jsonid_text(cJSON_GetObjectItemCaseSensitive(live, "discussion_topic_id"), b);
 
 	return xasprintf("/api/v1/courses/%s/discussion_topics/%s/date_details", course, t ? t : "0");
 }
@@ -281,7 +281,7 @@ cJSON *resource_assignment_checkpoint_body(const cJSON *assignment, const char *
 		cJSON_AddTrueToObject(body, "only_visible_to_overrides");
 	arr = cJSON_AddArrayToObject(body, "assignment_overrides");
 	cJSON_ArrayForEach(o, cJSON_GetObjectItemCaseSensitive(assignment, "overrides")) {
-		const char *id = resource_id_text(cJSON_GetObjectItemCaseSensitive(o, "id"), b);
+		const char *id = jsonid_text(cJSON_GetObjectItemCaseSensitive(o, "id"), b);
 
 		if (!id || !resource_checkpoint_override(o))
 			continue;

@@ -21,6 +21,7 @@
 
 #include <string.h>
 
+#include "jsonid.h"
 #include "xalloc.h"
 
 void resource_module_finish_body(cJSON *inner, int create)
@@ -66,7 +67,7 @@ static int field_eq(const cJSON *a, const cJSON *b, const char *k)
 {
 	const cJSON *x = cJSON_GetObjectItemCaseSensitive(a, k), *y = cJSON_GetObjectItemCaseSensitive(b, k);
 	char b1[32], b2[32];
-	const char *s = resource_id_text(x, b1), *t = resource_id_text(y, b2);
+	const char *s = jsonid_text(x, b1), *t = jsonid_text(y, b2);
 
 	if (!x && !y)
 		return 1;
