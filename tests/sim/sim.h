@@ -238,6 +238,9 @@ cJSON *sim_course_kind(cJSON *course, const char *kind);
 /* The element of `arr` whose "id" equals `id` (a decimal string, or NULL), else NULL. */
 cJSON *sim_find_id(cJSON *arr, const char *id);
 cJSON *sim_find_id_num(cJSON *arr, int64_t id);
+/* A path's id (a decimal string) as a number: 0, or -1 when id is NULL, empty or not a whole
+ * non-negative decimal. */
+int sim_path_id(const char *id, long long *out);
 /* The course by id, "sis_course_id:X" (decoded) or "uuid:X"; NULL when unknown. */
 cJSON *sim_find_course(struct sim *s, const char *id);
 /* A Progress by id, or NULL; sim_progress_new indexes each new one with sim_progress_indexed. */

@@ -123,16 +123,9 @@ void sim_jobs_clear(struct sim *s)
 /* The Progress the path's :id names (a number, as sim_find_id reads it), or NULL. */
 static cJSON *find_progress(struct sim_req *rq)
 {
-	const char *id = sim_param(rq, "id");
-	char *end;
 	long long v;
 
-	if (!id || !*id)
-		return NULL;
-	v = strtoll(id, &end, 10);
-	if (*end || v < 0)
-		return NULL;
-	return sim_progress_find(rq->sim, v);
+	return sim_path_id(sim_param(rq, "id"), &v) ? NULL : sim_progress_find(rq->sim, v);
 }
 
 static void get_progress(struct sim_req *rq, struct sim_resp *rs)

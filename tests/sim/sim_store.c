@@ -277,17 +277,21 @@ cJSON *sim_find_id_num(cJSON *arr, int64_t id)
 	return NULL;
 }
 
-cJSON *sim_find_id(cJSON *arr, const char *id)
+int sim_path_id(const char *id, long long *out)
 {
 	char *end;
-	long long v;
 
 	if (!id || !*id)
-		return NULL;
-	v = strtoll(id, &end, 10);
-	if (*end || v < 0)
-		return NULL;
-	return sim_find_id_num(arr, v);
+		return -1;
+	*out = strtoll(id, &end, 10);
+	return *end || *out < 0 ? -1 : 0;
+}
+
+cJSON *sim_find_id(cJSON *arr, const char *id)
+{
+	long long v;
+
+	return sim_path_id(id, &v) ? NULL : sim_find_id_num(arr, v);
 }
 
 cJSON *sim_linked_assignment(cJSON *course, const cJSON *obj)
