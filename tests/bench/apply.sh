@@ -25,9 +25,9 @@
 #               single bulk_update per course, 20 in all, is the absolute floor, also printed);
 #      polls  = 1 Progress GET per bulk_update at least (the job is asynchronous; the first poll
 #               can already see it completed);
-#    minimum = reads + 2 x bulk_updates. Apply also re-reads the lists before writing (the stale check)
-#    and after (read-back): about 2 x reads more, the price of not overwriting anyone and of
-#    catching a 200 that changed nothing. A naive tool writing one PUT per assignment would send
+#    minimum = reads + 2 x bulk_updates. apply --yes of the recipe takes the plan's reads as its
+#    stale check (runner/exec_stale.c) and re-reads after the writes only what no answer proves:
+#    each bulk_update's assignments (a Progress names no values, runner/exec_bulk.c). A naive tool writing one PUT per assignment would send
 #    courses x 150 PUTs; its sequential time at this latency is printed as an estimate (not run).
 #
 # Environment: BUILD (build), BENCH_APPLY_COURSES (20), BENCH_APPLY_OBJECTS (150),
@@ -135,7 +135,7 @@ echo "minimum: $((reads + 2 * bulks)) requests = $reads reads (what plan needs t
 	"+ $bulks bulk_updates (1 per course per 100 assignments) + $bulks Progress polls (at least 1 per job);"
 echo "    with one bulk_update per course whatever its size (API.md 5.3 sets no limit):" \
 	"$((reads + 2 * COURSES)) requests"
-echo "apply also re-reads the lists before writing (stale check) and after (read-back): the GETs" \
-	"column beyond $reads"
+echo "apply's GETs beyond the plan's $reads: a Progress poll and a re-read of its assignments per" \
+	"bulk_update (a Progress names no values); the plan's reads are its stale check"
 echo "naive one-PUT-per-assignment tool (estimate, not run): $((COURSES * OBJECTS)) PUTs + $reads reads," \
 	"sequential at ${LATENCY} ms: about $(((COURSES * OBJECTS + reads) * LATENCY / 1000)) s"
