@@ -138,6 +138,17 @@ struct step_text_field {
 	int html, write;
 };
 const struct step_text_field *step_text_fields(size_t *n);
+/* What a shift_dates or schedule `text:` pass does with one text field f of obj; name is the
+ * object's name as it was before the pass (its warnings name the object so). */
+typedef void step_text_fn(const struct step_text_field *f, cJSON *obj, const char *name, void *ud);
+/* Calls fn for each text field of obj, an object of kind, and of a module's text headers (its
+ * SubHeader items: an item linked to content has its content's title, which Canvas keeps in step
+ * with the content and which moves with it when the content is selected). */
+void step_text_object(enum resource_kind kind, cJSON *obj, step_text_fn *fn, void *ud);
+/* The warning that a date written in field f of obj is left as written: the text text[start, end)
+ * and why. Malloced. */
+char *step_text_left(const struct step_ctx *cx, const struct step_text_field *f, const cJSON *obj,
+		     const char *name, const char *text, size_t start, size_t end, const char *why);
 
 /* The same, keeping where groups 0..9 matched: ov[2g], ov[2g+1] are group g's start and end byte
  * offsets in s, both SIZE_MAX when it did not take part (or did not match). */

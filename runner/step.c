@@ -536,3 +536,36 @@ const struct step_text_field *step_text_fields(size_t *n)
 	*n = sizeof(text_fields) / sizeof(text_fields[0]);
 	return text_fields;
 }
+
+void step_text_object(enum resource_kind kind, cJSON *obj, step_text_fn *fn, void *ud)
+{
+	char name[128];
+	size_t i;
+	cJSON *it;
+
+	snprintf(name, sizeof(name), "%.100s", step_name(kind, obj));
+	for (i = 0; i < sizeof(text_fields) / sizeof(text_fields[0]); i++)
+		if (text_fields[i].kind == kind)
+			fn(&text_fields[i], obj, name, ud);
+	if (kind != RES_MODULE)
+		return;
+	cJSON_ArrayForEach(it, cJSON_GetObjectItemCaseSensitive(obj, "items")) {
+		const char *t = step_str(it, "type");
+
+		if (t && !strcmp(t, "SubHeader"))
+			step_text_object(RES_MODULE_ITEM, it, fn, ud);
+	}
+}
+
+char *step_text_left(const struct step_ctx *cx, const struct step_text_field *f, const cJSON *obj,
+		     const char *name, const char *text, size_t start, size_t end, const char *why)
+{
+	char idb[32];
+
+	if (f->kind == RES_COURSE)
+		return xasprintf("step '%s' in course %s: the syllabus: '%.*s' is left as written: %s", cx->step,
+				 cx->course_id, (int)(end - start), text + start, why);
+	return xasprintf("step '%s' in course %s: %s '%.100s' (%s) %s: '%.*s' is left as written: %s", cx->step,
+			 cx->course_id, resource_get(f->kind)->name, name, step_id(f->kind, obj, idb), f->field,
+			 (int)(end - start), text + start, why);
+}

@@ -899,7 +899,7 @@ static void text_field(const struct textmap *tm, const struct td_opts *base, con
 	struct td_opts o = *base;
 	struct td_mention *v = NULL;
 	size_t n = 0, moved = 0, outlen, i;
-	char idb[32], note[96];
+	char note[96];
 	char *out;
 
 	if (!text)
@@ -926,14 +926,7 @@ static void text_field(const struct textmap *tm, const struct td_opts *base, con
 
 		if (!v[i].problem[0])
 			continue;
-		if (f->kind == RES_COURSE)
-			msg = xasprintf("step '%s' in course %s: the syllabus: '%.*s' is left as written: %s", sh->cx->step,
-					sh->cx->course_id, (int)(v[i].end - v[i].start), text + v[i].start, v[i].problem);
-		else
-			msg = xasprintf("step '%s' in course %s: %s '%.100s' (%s) %s: '%.*s' is left as written: %s",
-					sh->cx->step, sh->cx->course_id, resource_get(f->kind)->name, name,
-					step_id(f->kind, obj, idb), f->field, (int)(v[i].end - v[i].start),
-					text + v[i].start, v[i].problem);
+		msg = step_text_left(sh->cx, f, obj, name, text, v[i].start, v[i].end, v[i].problem);
 		plan_add_warning(sh->cx->plan, sh->cx->step, sh->cx->course_id, NULL, msg);
 		free(msg);
 	}
@@ -944,27 +937,24 @@ static void text_field(const struct textmap *tm, const struct td_opts *base, con
 	step_set(sh->cx, f->kind, obj, f->field, step_string_take(out), note);
 }
 
+struct text_ud {
+	const struct textmap *tm;
+	const struct td_opts *o;
+};
+
+static void text_one(const struct step_text_field *f, cJSON *obj, const char *name, void *ud)
+{
+	const struct text_ud *t = ud;
+
+	text_field(t->tm, t->o, f, obj, name);
+}
+
 /* An object's text fields (and a module's text headers); warnings name it as it was. */
 static void text_object(const struct textmap *tm, const struct td_opts *o, enum resource_kind kind, cJSON *obj)
 {
-	char name[128];
-	const struct step_text_field *f;
-	size_t i, n;
+	struct text_ud t = { tm, o };
 
-	snprintf(name, sizeof(name), "%.100s", step_name(kind, obj));
-	for (f = step_text_fields(&n), i = 0; i < n; i++)
-		if (f[i].kind == kind)
-			text_field(tm, o, &f[i], obj, name);
-	if (kind == RES_MODULE) {
-		cJSON *it;
-
-		cJSON_ArrayForEach(it, cJSON_GetObjectItemCaseSensitive(obj, "items")) {
-			const char *t = step_str(it, "type");
-
-			if (t && !strcmp(t, "SubHeader"))
-				text_object(tm, o, RES_MODULE_ITEM, it);
-		}
-	}
+	step_text_object(kind, obj, text_one, &t);
 }
 
 /* The old term the written dates belong to, for a date written without a year: text.from, else

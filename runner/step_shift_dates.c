@@ -1009,7 +1009,7 @@ static void text_field(struct shift *sh, const struct td_opts *base, const struc
 	struct td_opts o = *base;
 	struct td_mention *v = NULL;
 	size_t n = 0, moved = 0, outlen, i, nblack = 0;
-	char idb[32], note[96];
+	char note[96];
 	char *out;
 
 	if (!text)
@@ -1036,14 +1036,7 @@ static void text_field(struct shift *sh, const struct td_opts *base, const struc
 
 		if (!v[i].problem[0])
 			continue;
-		if (f->kind == RES_COURSE)
-			msg = xasprintf("step '%s' in course %s: the syllabus: '%.*s' is left as written: %s", sh->cx->step,
-					sh->cx->course_id, (int)(v[i].end - v[i].start), text + v[i].start, v[i].problem);
-		else
-			msg = xasprintf("step '%s' in course %s: %s '%.100s' (%s) %s: '%.*s' is left as written: %s",
-					sh->cx->step, sh->cx->course_id, resource_get(f->kind)->name, name,
-					step_id(f->kind, obj, idb), f->field,
-					(int)(v[i].end - v[i].start), text + v[i].start, v[i].problem);
+		msg = step_text_left(sh->cx, f, obj, name, text, v[i].start, v[i].end, v[i].problem);
 		plan_add_warning(sh->cx->plan, sh->cx->step, sh->cx->course_id, NULL, msg);
 		free(msg);
 	}
@@ -1067,29 +1060,25 @@ static void text_field(struct shift *sh, const struct td_opts *base, const struc
 	step_set(sh->cx, f->kind, obj, f->field, step_string_take(out), note);
 }
 
-/* The object's fields; warnings name it as it was before this pass renamed it. */
+struct text_ud {
+	struct shift *sh;
+	const struct td_opts *o;
+};
+
+static void text_one(const struct step_text_field *f, cJSON *obj, const char *name, void *ud)
+{
+	const struct text_ud *t = ud;
+
+	text_field(t->sh, t->o, f, obj, name);
+}
+
+/* The object's fields (and a module's text headers); warnings name it as it was before this pass
+ * renamed it. */
 static void text_object(struct shift *sh, const struct td_opts *o, enum resource_kind kind, cJSON *obj)
 {
-	char name[128];
-	const struct step_text_field *f;
-	size_t i, n;
+	struct text_ud t = { sh, o };
 
-	snprintf(name, sizeof(name), "%.100s", step_name(kind, obj));
-	for (f = step_text_fields(&n), i = 0; i < n; i++)
-		if (f[i].kind == kind)
-			text_field(sh, o, &f[i], obj, name);
-	if (kind == RES_MODULE) {
-		/* a module's text headers: an item linked to content has its content's title, which
-		 * Canvas keeps in step with the content (moved with it when it is selected) */
-		cJSON *it;
-
-		cJSON_ArrayForEach(it, cJSON_GetObjectItemCaseSensitive(obj, "items")) {
-			const char *t = step_str(it, "type");
-
-			if (t && !strcmp(t, "SubHeader"))
-				text_object(sh, o, RES_MODULE_ITEM, it);
-		}
-	}
+	step_text_object(kind, obj, text_one, &t);
 }
 
 static void run_text(struct shift *sh, const struct td_opts *o)
