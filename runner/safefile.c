@@ -119,7 +119,7 @@ int safefile_commit(struct safefile *f, struct err *err)
 	f->fd = -1;
 	if (!rc && rename(f->tmp, f->path))
 		rc = err_set(err, ERR_IO, "cannot write '%s': %s", f->path, strerror(errno));
-	if (rc)
+	if (rc && f->tmp)
 		unlink(f->tmp);
 	free(f->tmp);
 	free(f->path);

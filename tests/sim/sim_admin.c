@@ -251,7 +251,10 @@ void sim_stats_cost(struct sim *s, double cost)
 {
 	cJSON *v = cJSON_GetObjectItemCaseSensitive(s->stats, "cost");
 
-	cJSON_SetNumberValue(v, v->valuedouble + cost);
+	if (v)
+		cJSON_SetNumberValue(v, v->valuedouble + cost);
+	else
+		cJSON_AddNumberToObject(s->stats, "cost", cost);
 }
 
 void sim_log_request(struct sim *s, const char *method, const char *path, const char *query,

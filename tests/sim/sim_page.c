@@ -61,13 +61,16 @@ struct list_src {
 
 static cJSON *take_item(struct list_src *l, int i)
 {
-	return l->render ? l->render(l->ctx, l->items[i]) : cJSON_DetachItemViaPointer(l->all, l->own[i]);
+	if (l->render)
+		return l->render(l->ctx, l->items[i]);
+	return l->own ? cJSON_DetachItemViaPointer(l->all, l->own[i]) : NULL;   /* own: set without render */
 }
 
 /* Start index for a bookmark token, 0 when absent, "first" or undecodable. */
 static int bookmark_start(const char *page, const struct list_src *l)
 {
 	char *json;
+	const char *br;
 	cJSON *tok;
 	int64_t last;
 	int i;
@@ -76,13 +79,14 @@ static int bookmark_start(const char *page, const struct list_src *l)
 		return 0;
 	json = link_b64url_decode(page + 9, NULL);
 	tok = json ? cJSON_Parse(json) : NULL;
-	if (!cJSON_IsArray(tok) || !cJSON_IsNumber(cJSON_GetArrayItem(tok, 0))) {
+	if (!json || !cJSON_IsArray(tok) || !cJSON_IsNumber(cJSON_GetArrayItem(tok, 0))) {
 		cJSON_Delete(tok);
 		free(json);
 		return 0;
 	}
 	/* the digits, not the double: an id above 2^53 must not round (sim_store.c) */
-	last = strtoll(strchr(json, '[') + 1, NULL, 10);
+	br = strchr(json, '[');   /* there: the token parsed as an array */
+	last = br ? strtoll(br + 1, NULL, 10) : 0;
 	cJSON_Delete(tok);
 	free(json);
 	/* the first element after the last one served; ids ascend in bookmarked lists */
