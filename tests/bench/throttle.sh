@@ -101,6 +101,46 @@ bound() {
 		printf "%.3f %.2f\n", t, R / t }'
 }
 
+# timeline LOG: the requests in flight over a run, from canvas-sim's request log (start_ms, end_ms).
+# Prints one line a second (slots of the W-request window in use on average, requests started),
+# the gaps with nothing in flight longer than 20 ms (with the requests either side), and a summary:
+# "idle share" is the part of the W x span slot-seconds no request held.
+timeline() {
+	jq -r '.[] | "\(.start_ms) \(.end_ms) \(.method) \(.route // .path)"' "$1" | sort -n -k1,1 |
+		awk -v W="$WINDOW" '
+		{ s[NR] = $1; e[NR] = $2; what[NR] = $3 " " $4 }
+		END {
+			n = NR; if (!n) exit
+			t0 = s[1]; t1 = 0
+			for (i = 1; i <= n; i++) if (e[i] > t1) t1 = e[i]
+			busy = 0
+			for (i = 1; i <= n; i++) {
+				busy += e[i] - s[i]
+				for (k = int((s[i] - t0) / 1000); k <= int((e[i] - t0) / 1000); k++) {
+					a = s[i] > t0 + k * 1000 ? s[i] : t0 + k * 1000
+					b = e[i] < t0 + (k + 1) * 1000 ? e[i] : t0 + (k + 1) * 1000
+					if (b > a) used[k] += b - a
+				}
+				started[int((s[i] - t0) / 1000)]++
+			}
+			span = t1 - t0
+			for (k = 0; k <= int(span / 1000); k++)
+				printf "second %3d: %4.1f of %d slots in use, %3d requests started\n", k, used[k] / 1000, W, started[k]
+			# gaps: with the requests sorted by start, nothing in flight between the latest end so far and the next start
+			idle0 = 0; last = e[1]; lw = what[1]
+			for (i = 2; i <= n; i++) {
+				if (s[i] > last) {
+					idle0 += s[i] - last
+					if (s[i] - last > 20)
+						printf "gap %7.0f ms at %6.2f s: after %s, before %s\n", s[i] - last, (last - t0) / 1000, lw, what[i]
+				}
+				if (e[i] > last) { last = e[i]; lw = what[i] }
+			}
+			printf "summary: span %.2f s, %d requests, mean %.2f in flight, idle share %.1f%% of %d slots, nothing in flight %.2f s (%.1f%%)\n",
+				span / 1000, n, busy / span, 100 * (1 - busy / (W * span)), W, idle0 / 1000, 100 * idle0 / span
+		}'
+}
+
 bash tests/fixtures/gen-seed.sh --courses "$COURSES" --assignments 10 --pages 3 --modules 3 --token "$TOKEN" \
 	>"$dir/seed.json"
 cat >"$dir/recipe.yaml" <<EOF
@@ -129,6 +169,8 @@ one_run() {
 	CANVAS_API_TOKEN=$TOKEN /usr/bin/time -f '%U %S' -o "$dir/time" "$@" >"$dir/out" 2>"$dir/err" </dev/null || rc=$?
 	t1=$(date +%s.%N)
 	curl -s "$url/__sim/stats" >"$dir/stats.json"
+	curl -s "$url/__sim/requests" >"$dir/$run-$style.requests.json"
+	timeline "$dir/$run-$style.requests.json" >"$dir/$run-$style.timeline"
 	[ "$rc" = 0 ] || echo "throttle bench: $run ($style) exited $rc: $(tail -n 2 "$dir/err" | tr '\n' ' ')" >&2
 	read -r u s <"$dir/time"
 	wall=$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.3f", b - a }')
@@ -149,6 +191,7 @@ one_run() {
 		" bound \(.bound_rate) req/s (\(.bound_s) s; sustained \(.sustained_bound)): \(.of_bound * 100 | round)%,\n" +
 		"       \(.throttled) throttled, at most \(.max_concurrent) in flight, coursectl cpu \(.cpu_s) s" +
 		(if .exit != 0 then ", EXIT \(.exit)" else "" end)' <<<"$(tail -n 1 "$dir/rows.jsonl")"
+	echo "       timeline: $(sed -n 's/^summary: //p' "$dir/$run-$style.timeline")"
 }
 
 for style in $STYLES; do
