@@ -32,6 +32,10 @@
 #    counts no time for the server to answer, nor for Progress jobs (300 ms each) or the phases
 #    of an apply (plan, stale check, writes, read-back) that wait for each other: it is generous.
 #    The target: the measured rate R / wall >= 90% of it, and 0 throttled answers.
+# 5. Where the time goes: each run's request log (canvas-sim's start_ms / end_ms) is kept as
+#    RUN-STYLE.requests.json and drawn as RUN-STYLE.timeline (function timeline: the window's slots
+#    in use second by second, the gaps with nothing in flight, the idle share), and the bound is
+#    also integrated over the requests in the order sent, each at its method's cost (bound_ordered).
 #
 # Environment: BUILD (build), BENCH_THROTTLE_COURSES (100), BENCH_THROTTLE_LATENCY (80),
 # BENCH_THROTTLE_COST_GET (0.2), BENCH_THROTTLE_COST_WRITE (0.6), BENCH_THROTTLE_STYLES ("on 429"),
