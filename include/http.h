@@ -142,11 +142,14 @@ const struct http_stats *http_get_stats(const struct http *h);
 double http_pause_for(struct http *h, double remaining);
 /* The most requests the bucket admits in flight after an answer that said X-Rate-Limit-Remaining
  * `remaining` while `in_flight` other requests were still running (each holding the up-front
- * HTTP_UP_FRONT units, which come back when it settles), keeping the 100 units of margin the pause
- * rule keeps: floor((remaining + HTTP_UP_FRONT * in_flight - 50) / HTTP_UP_FRONT), at least 0.
- * 0 means the settled level itself is too high: pause (http_pause_for). */
+ * HTTP_UP_FRONT units, which come back when it settles): with room = remaining + HTTP_UP_FRONT *
+ * in_flight, 0 when room < 100 (the pause rule's margin), else floor((room - HTTP_CAP_MARGIN) /
+ * HTTP_UP_FRONT). 0 means the settled level itself is too high: pause (http_pause_for). */
 int http_throttle_cap(double remaining, int in_flight);
 #define HTTP_UP_FRONT 50.0
+/* Units kept free beyond the reservations: what the requests in flight settle before the next
+ * answer reports it (Canvas's costs are 0.01-1 unit a request, API.md 3.2; 8 in flight). */
+#define HTTP_CAP_MARGIN 15.0
 const char *http_base_url(const struct http *h);
 
 /* 0 when url has the same scheme, host and port as the engine's base URL. */

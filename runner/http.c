@@ -19,12 +19,17 @@
  * level leaves no room for even one request with 100 units of margin (remaining + 50 x in flight
  * < 100), new requests pause for (100 - that) / 10 s -- the time the bucket needs to leak back --
  * and the window drops to 1; otherwise the window is cut to the number of requests that fit with
- * that margin (no pause: it refills as those in flight settle), and grows by 1/window per success
- * (+1 per window of successes) up to that number. A throttled answer halves the window and
+ * HTTP_CAP_MARGIN (15) units to spare (no pause: it refills as those in flight settle), and grows
+ * by 1/window per success (+1 per window of successes) up to that number. A throttled answer halves the window and
  * pauses the same way. It never exceeds opts.max_window. Issue 18: pausing on the reported
  * remaining itself, which the reservations of 7 requests in flight lower by 350, paused for
  * seconds what one round trip would have given back, and used a third of the bucket: an apply at
  * 80 ms latency and realistic costs ran at 58% of the bucket's bound (tests/bench/throttle.sh).
+ * The spare units were first a whole request's 50: but what can arrive between two answers is only
+ * the settled cost of the requests in flight (a unit each at most, API.md 3.2), and once the
+ * apply's writes fill the bucket (settled level near 290) those 50 units were one request of the 6
+ * that fit -- the apply's tail ran 4 to 5 in flight. With 15 the apply went from 84% to 86-89% of
+ * its bound, still 0 throttled, both styles (BENCHMARKS.md, "The throttle's full width").
  * Rejected alternative: a fixed request rate (canvas-cli's 5/2/1 rps) -- it is either too slow on
  * an idle bucket or too fast on a shared token.
  *
@@ -765,7 +770,8 @@ static int is_throttled(const struct http_req *r)
 
 int http_throttle_cap(double remaining, int in_flight)
 {
-	double cap = floor((remaining + HTTP_UP_FRONT * in_flight - 50) / HTTP_UP_FRONT);
+	double room = remaining + HTTP_UP_FRONT * in_flight;
+	double cap = room < 100 ? 0 : floor((room - HTTP_CAP_MARGIN) / HTTP_UP_FRONT);
 
 	return cap < 1 ? 0 : cap > 1e6 ? 1000000 : (int)cap;
 }

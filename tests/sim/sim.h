@@ -153,6 +153,7 @@ struct sim {
 	cJSON *stats;                /* counters, GET /__sim/stats */
 	cJSON *log;                  /* recent requests, GET /__sim/requests */
 	long log_seq;                /* sequence number of the next log entry */
+	double started_at;           /* CLOCK_MONOTONIC seconds at sim_server_start: the log's time 0 */
 	int inflight, max_inflight;  /* API requests being served now, and the most seen */
 	unsigned rng;                /* rand_r state, seeded by --random-seed */
 	int port;
@@ -396,7 +397,8 @@ void sim_admin_free(struct sim *s);
 void sim_stats_count(struct sim *s, const char *method, const char *route, int status, int throttled);
 void sim_stats_cost(struct sim *s, double cost);
 void sim_log_request(struct sim *s, const char *method, const char *path, const char *query,
-		     const char *body, size_t body_len, int status, const char *route, const char *user_agent);
+		     const char *body, size_t body_len, int status, const char *route, const char *user_agent,
+		     double t_start, double t_end);
 
 enum sim_script_action {
 	SCRIPT_RESPOND = 0,      /* answer status/headers/body without running the handler */

@@ -24,6 +24,7 @@
  * thread sleeps).
  */
 #include <fnmatch.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -258,7 +259,8 @@ void sim_stats_cost(struct sim *s, double cost)
 }
 
 void sim_log_request(struct sim *s, const char *method, const char *path, const char *query,
-		     const char *body, size_t body_len, int status, const char *route, const char *user_agent)
+		     const char *body, size_t body_len, int status, const char *route, const char *user_agent,
+		     double t_start, double t_end)
 {
 	cJSON *e = cJSON_CreateObject(), *parsed = NULL;
 
@@ -281,6 +283,11 @@ void sim_log_request(struct sim *s, const char *method, const char *path, const 
 		cJSON_AddStringToObject(e, "route", route);
 	if (user_agent)
 		cJSON_AddStringToObject(e, "user_agent", user_agent);
+	/* milliseconds since the simulator started (CLOCK_MONOTONIC, microsecond precision): when the
+	 * request arrived and when its answer was ready, for timelines of the requests in flight
+	 * (tests/bench/throttle.sh) */
+	cJSON_AddNumberToObject(e, "start_ms", round((t_start - s->started_at) * 1e6) / 1e3);
+	cJSON_AddNumberToObject(e, "end_ms", round((t_end - s->started_at) * 1e6) / 1e3);
 	cJSON_AddItemToArray(s->log, e);
 	/* Entries carry consecutive seq numbers, so their count is a subtraction: cJSON_GetArraySize()
 	 * walks the list, and at LOG_MAX entries that walk, under the lock, cut throughput by 7x. */

@@ -49,6 +49,7 @@ struct conn {
 	struct buf body;
 	int started;
 	int too_big;
+	double t_start;     /* CLOCK_MONOTONIC seconds when the request's headers arrived (the log's "start") */
 };
 
 /* ---------------------------------------------------------------- small helpers */
@@ -718,6 +719,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 	(void)version;
 	if (!cn->started) {
 		cn->started = 1;
+		cn->t_start = now_seconds();
 		return MHD_YES;
 	}
 	if (*upload_size) {
@@ -778,7 +780,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 		pthread_mutex_lock(&s->lock);
 		sim_stats_count(s, method, route, rs.drop ? 0 : rs.status, throttled);
 		sim_log_request(s, method, x.path, x.query, x.body, x.body_len, rs.drop ? 0 : rs.status, route,
-				header(c, "User-Agent"));
+				header(c, "User-Agent"), cn->t_start, now_seconds());
 		pthread_mutex_unlock(&s->lock);
 	}
 	ret = rs.drop ? MHD_NO : queue(c, &rs);
@@ -801,6 +803,7 @@ int sim_server_start(struct sim *s, struct MHD_Daemon **out)
 		{ MHD_OPTION_END, 0, NULL },
 	};
 
+	s->started_at = now_seconds();
 	if (s->cfg.tls_cert)
 		flags |= MHD_USE_TLS;
 	else

@@ -151,7 +151,7 @@ static void pause_jitter(void **state)
 
 /* Issue 18: X-Rate-Limit-Remaining counts the up-front 50 units of every request still in flight,
  * which come back within a round trip. An answer saying 50 while 7 others are in flight is a bucket
- * whose settled level is 200: 7 requests still fit with the 100 units of margin, and no pause is
+ * whose settled level is 200: 7 requests still fit with HTTP_CAP_MARGIN units to spare, and no pause is
  * due (the rule before paused (100 - 50) / 10 = 5 s, jittered, and halved the window). */
 static void throttle_cap(void **state)
 {
@@ -159,7 +159,9 @@ static void throttle_cap(void **state)
 	assert_int_equal(http_throttle_cap(50, 7), 7);      /* settled 200: 400 units, 7 x 50 + margin */
 	assert_int_equal(http_throttle_cap(600, 0), 11);    /* an empty bucket */
 	assert_int_equal(http_throttle_cap(350, 0), 6);
-	assert_int_equal(http_throttle_cap(120, 0), 1);     /* one fits */
+	assert_int_equal(http_throttle_cap(120, 0), 2);     /* 100 reserved, 15 to spare */
+	assert_int_equal(http_throttle_cap(110, 0), 1);     /* one fits */
+	assert_int_equal(http_throttle_cap(-20, 6), 5);     /* settled 320: 280 units hold 5 (a 50 margin: 4) */
 	assert_int_equal(http_throttle_cap(99, 0), 0);      /* the settled level itself: pause */
 	assert_int_equal(http_throttle_cap(-150, 4), 0);    /* 50 once they settle: pause */
 	assert_int_equal(http_throttle_cap(-50, 4), 2);    /* 150 once they settle */
