@@ -169,6 +169,12 @@ static void test_canon(void **state)
 	      "\"x_ids\":\"11\"}");
 	/* numbers and nulls as they were */
 	canon("{\"id\":5,\"quiz_id\":null,\"page_id\":3}", "{\"id\":5,\"quiz_id\":null,\"page_id\":3}");
+	/* objects under any key, and in any list (an ids list's too), are walked; a string under a key
+	 * ending in d or s that is no id stays (jsonid_canon tests the key only for a string or a list) */
+	canon("{\"x_ids\":[{\"id\":\"3\"},\"4\"],\"course_id\":{\"id\":\"5\"},\"sis_ids\":[\"6\"],"
+	      "\"status\":\"7\",\"grid\":\"8\",\"s\":[[{\"user_id\":\"9\"}]],\"tool_ids\":[\"10\"]}",
+	      "{\"x_ids\":[{\"id\":3},4],\"course_id\":{\"id\":5},\"sis_ids\":[\"6\"],"
+	      "\"status\":\"7\",\"grid\":\"8\",\"s\":[[{\"user_id\":9}]],\"tool_ids\":[10]}");
 }
 
 static void test_text_ll(void **state)
