@@ -46,7 +46,7 @@ RUNNER_OBJ  = $(RUNNER_SRC:%.c=$(BUILD)/%.o)
 RUNNER_LOBJ = $(RUNNER_LIB:%.c=$(BUILD)/%.o)
 
 # canvas-sim: tests/sim/*.c; sim_main.c only in the binary.
-SIM_SRC   = $(wildcard tests/sim/*.c) runner/xalloc.c runner/buf.c
+SIM_SRC   = $(wildcard tests/sim/*.c) runner/xalloc.c runner/buf.c runner/scanfields.c
 SIM_LIB   = $(filter-out tests/sim/sim_main.c,$(SIM_SRC))
 SIM_OBJ   = $(SIM_SRC:%.c=$(BUILD)/%.o)
 SIM_LOBJ  = $(filter-out $(BUILD)/runner/%,$(SIM_LIB:%.c=$(BUILD)/%.o))
@@ -205,7 +205,7 @@ $(BUILD)/tests/fuzz/%.o: tests/fuzz/%.c
 	@mkdir -p $(dir $@)
 	$(QUIET_CC)$(CC) $(FINAL_CFLAGS) $(PKG_CFLAGS) $(SIM_CFLAGS) -Itests/sim -c -o $@ $<
 
-$(BUILD)/fuzz-sim: $(BUILD)/tests/fuzz/fuzz-sim.o $(BUILD)/libsim.a $(BUILD)/runner/xalloc.o $(BUILD)/runner/buf.o
+$(BUILD)/fuzz-sim: $(BUILD)/tests/fuzz/fuzz-sim.o $(BUILD)/libsim.a $(BUILD)/runner/xalloc.o $(BUILD)/runner/buf.o $(BUILD)/runner/scanfields.o
 	$(QUIET_LD)$(CC) $(FINAL_LDFLAGS) -fsanitize=fuzzer -o $@ $^ $(SIM_LIBS) -lpthread -lm
 
 $(BUILD)/fuzz-%: $(BUILD)/tests/fuzz/fuzz-%.o $(BUILD)/libcoursectl.a

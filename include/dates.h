@@ -37,10 +37,6 @@ struct dates_iso {
 	char sep;                 /* 'T', 't' or ' ' when has_time */
 	char zulu;                /* 'Z' or 'z' when the offset was written so, else 0 */
 };
-/* s read by form (sscanf's "%4d-%2d-%2d" as "4-2-2", without its signs and blanks, which no valid
- * input has): a digit of form is a field of 1 to that many decimal digits, stored through out[] in
- * turn (at most nout of them); any other character must match itself. The characters read, or -1. */
-int dates_scan_fields(const char *s, const char *form, int *const out[], size_t nout);
 
 /* "YYYY-MM-DD[(T|t| )HH:MM[:SS[.frac]][Z|z|+-HH:MM]]" -> *o. 0, or -1 when s is not that (a trailing
  * byte, a month 13, a 31 April, a 25th hour, an offset without a time). */

@@ -49,6 +49,7 @@
 #include <sys/stat.h>
 #include <time.h>
 
+#include "scanfields.h"
 #include "xalloc.h"
 
 /* Days from 1970-01-01 to y-m-d in the proleptic Gregorian calendar (Howard Hinnant's algorithm). */
@@ -314,30 +315,3 @@ int dates_fancy_midnight(int64_t t, const char *zone, int64_t *stored)
 	return 1;
 }
 
-/* s read by form (sscanf's "%4d-%2d-%2d" as "4-2-2", without its signs and blanks, which no valid
- * input has): a digit of form is a field of 1 to that many decimal digits, stored through out[] in
- * turn (at most nout of them); any other character must match itself. The characters read, or -1. */
-int dates_scan_fields(const char *s, const char *form, int *const out[], size_t nout)
-{
-	const char *p = s;
-	char *end;
-	long v;
-
-	for (; *form; form++) {
-		if (!isdigit((unsigned char)*form)) {
-			if (*p != *form)
-				return -1;
-			p++;
-			continue;
-		}
-		if (!isdigit((unsigned char)*p) || !nout--)
-			return -1;
-		errno = 0;
-		v = strtol(p, &end, 10);
-		if (errno || end - p > *form - '0')
-			return -1;
-		**out++ = (int)v;   /* at most 9 digits: an int */
-		p = end;
-	}
-	return (int)(p - s);
-}

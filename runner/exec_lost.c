@@ -69,6 +69,7 @@
 #include "jsonid.h"
 #include "msg.h"
 #include "resource.h"
+#include "scanfields.h"
 #include "xalloc.h"
 
 double exec_lost_window(double outstanding_s)
@@ -234,7 +235,7 @@ static double age_of(const char *at)
 	if (!at)
 		return -1;
 	memset(&tm, 0, sizeof(tm));
-	if ((n = dates_scan_fields(at, "4-2-2T2:2:2", f, 6)) < 0)
+	if ((n = scan_fields(at, "4-2-2T2:2:2", f, 6)) < 0)
 		return -1;
 	tm.tm_year -= 1900;
 	tm.tm_mon -= 1;

@@ -32,6 +32,7 @@
 
 #include "dates.h"
 #include "recipe_actions.h"
+#include "scanfields.h"
 #include "step.h"
 
 const char *const rsched_kind_names[] = { "assignments", "quizzes", "discussions", "modules", "pages", NULL };
@@ -253,10 +254,10 @@ static int parse_time(const char *s, struct rsched_field *f)
 	int *const fld[] = { &hh, &mm, &ss };
 
 	s = skip_ws(s);   /* sscanf's %d skipped leading blanks; scan_fields does not */
-	if ((n = dates_scan_fields(s, "2:2", fld, 2)) < 0)
+	if ((n = scan_fields(s, "2:2", fld, 2)) < 0)
 		return -1;
 	if (s[n] == ':') {
-		int k = dates_scan_fields(s + n + 1, "2", fld + 2, 1);
+		int k = scan_fields(s + n + 1, "2", fld + 2, 1);
 
 		if (k < 0)
 			return -1;

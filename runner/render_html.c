@@ -69,6 +69,7 @@
 #include "dates.h"
 #include "dateshift.h"
 #include "render_internal.h"
+#include "scanfields.h"
 #include "textdiff.h"
 #include "xalloc.h"
 
@@ -600,7 +601,7 @@ static int parse_day(const char *s, int64_t *day)
 	int y = 0, m = 0, d = 0, n;   /* = 0: the analyzer cannot see scan_fields set them */
 	int *const f[] = { &y, &m, &d };
 
-	if (!s || (n = dates_scan_fields(s, "4-2-2", f, 3)) < 0 || s[n] || m < 1 || m > 12 || d < 1 || d > 31)
+	if (!s || (n = scan_fields(s, "4-2-2", f, 3)) < 0 || s[n] || m < 1 || m > 12 || d < 1 || d > 31)
 		return -1;
 	*day = dateshift_days_from_civil(y, m, d);
 	return 0;

@@ -16,6 +16,7 @@
 #include <time.h>
 
 #include "sim.h"
+#include "scanfields.h"
 #include "xalloc.h"
 
 static char *saved_tz;
@@ -228,34 +229,6 @@ cJSON *sim_time_lenient(struct sim *s, const cJSON *v)
 	if (sim_time_input(s, v, 0, &out))
 		out = cJSON_CreateNull();
 	return out;
-}
-
-/* s read by form (sscanf's "%4d-%2d-%2d" as "4-2-2", without its signs and blanks, which no valid
- * input has): a digit of form is a field of 1 to that many decimal digits, stored through out[] in
- * turn (at most nout of them); any other character must match itself. The characters read, or -1. */
-static int scan_fields(const char *s, const char *form, int *const out[], size_t nout)
-{
-	const char *p = s;
-	char *end;
-	long v;
-
-	for (; *form; form++) {
-		if (!isdigit((unsigned char)*form)) {
-			if (*p != *form)
-				return -1;
-			p++;
-			continue;
-		}
-		if (!isdigit((unsigned char)*p) || !nout--)
-			return -1;
-		errno = 0;
-		v = strtol(p, &end, 10);
-		if (errno || end - p > *form - '0')
-			return -1;
-		**out++ = (int)v;   /* at most 9 digits: an int */
-		p = end;
-	}
-	return (int)(p - s);
 }
 
 int sim_time_day_param(const char *v, const char *zone, int end_of_day, time_t *out)
