@@ -1516,10 +1516,18 @@ static void list_assignments(struct sim_req *rq, struct sim_resp *rs)
 				 sim_query_bool(rq, "override_assignment_dates", 1),
 				 sim_query_has(rq, "include", "checkpoints") };
 	struct row *rows;
+	const struct sim_list *kept;
 	int n = 0, i;
 
 	if (cJSON_IsArray(ids) && cJSON_GetArraySize(ids) > MAX_IDS) {
 		sim_reply_message(rs, 400, "Request contains too many assignment_ids.  Limit 100");
+		return;
+	}
+	if (!ids && (kept = sim_list_cached(rq))) {
+		/* the next page of a listing: its rows as collected and sorted for an earlier page */
+		struct list_ctx lc = { rq, &o };
+
+		sim_reply_list_kept(rq, rs, kept, render_listed, &lc, PAGING_NUMBERED);
 		return;
 	}
 	rows = xcalloc((size_t)cJSON_GetArraySize(arr) + 1, sizeof(*rows));
@@ -1555,8 +1563,7 @@ static void list_assignments(struct sim_req *rq, struct sim_resp *rs)
 		for (i = 0; i < n; i++)
 			items[i] = rows[i].a;
 		free(rows);
-		sim_reply_list_lazy(rq, rs, items, n, render_listed, &lc, PAGING_NUMBERED);
-		free(items);
+		sim_reply_list_kept(rq, rs, sim_list_keep(rq, items, n), render_listed, &lc, PAGING_NUMBERED);
 	}
 }
 

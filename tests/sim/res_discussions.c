@@ -402,6 +402,7 @@ static void list_topics(struct sim_req *rq, struct sim_resp *rs)
 	const char *order = sim_query(rq, "order_by"), *scope = sim_query(rq, "scope");
 	cJSON *arr = sim_course_kind(rq->course, only_ann ? "announcements" : "discussion_topics");
 	const cJSON **list;
+	const struct sim_list *kept;
 	struct list_ctx lc;
 	struct row *rows;
 	size_t n, i;
@@ -414,16 +415,21 @@ static void list_topics(struct sim_req *rq, struct sim_resp *rs)
 		sort_mode = ORDER_POSTED;
 	else
 		sort_mode = ORDER_POSITION;
-	n = collect_rows(arr, sim_query(rq, "search_term"), &rows);
-	qsort(rows, n, sizeof(*rows), row_cmp);
-	list = xmalloc((n + 1) * sizeof(*list));
-	for (i = 0; i < n; i++)
-		list[i] = rows[i].t;
-	free(rows);
 	lc.rq = rq;
 	lc.only_ann = only_ann;
-	sim_reply_list_lazy(rq, rs, list, (int)n, render_listed, &lc, PAGING_NUMBERED);
-	free(list);
+	/* the next page of a listing: its topics as collected and sorted for an earlier page (the
+	 * order follows from stored dates, never from the clock) */
+	kept = sim_list_cached(rq);
+	if (!kept) {
+		n = collect_rows(arr, sim_query(rq, "search_term"), &rows);
+		qsort(rows, n, sizeof(*rows), row_cmp);
+		list = xmalloc((n + 1) * sizeof(*list));
+		for (i = 0; i < n; i++)
+			list[i] = rows[i].t;
+		free(rows);
+		kept = sim_list_keep(rq, list, (int)n);
+	}
+	sim_reply_list_kept(rq, rs, kept, render_listed, &lc, PAGING_NUMBERED);
 	if (scope && *scope && rs->status == 200 && rs->body) {
 		/* Canvas filters the page it already cut (Api.paginate, then select), so a filtered
 		 * page may be short or empty while the Link header still points at the next one.

@@ -930,6 +930,8 @@ static void pages_index(struct sim_req *rq, struct sim_resp *rs)
 	const char *term = sim_query(rq, "search_term"), *pub = sim_query(rq, "published");
 	struct sort_item *items;
 	enum sort_key key = SORT_ID;
+	enum sim_paging mode;
+	const struct sim_list *kept;
 	int n = 0, i, desc = order && !strcmp(order, "desc"), body = sim_query_has(rq, "include", "body");
 
 	if (sim_bool(rq->course, "pages_tab_disabled", 0)) {
@@ -955,6 +957,15 @@ static void pages_index(struct sim_req *rq, struct sim_resp *rs)
 		      : !strcmp(sort, "updated_at") ? SORT_UPDATED
 		      : !strcmp(sort, "todo_date")  ? SORT_TODO
 						    : SORT_ID;   /* unknown sorts order by id only */
+	lc.rq = rq;
+	lc.body = body;
+	/* bookmarks name the last page_id served, so they need ascending id order (see the top) */
+	mode = key == SORT_ID && !desc ? PAGING_BOOKMARK : PAGING_NUMBERED;
+	if ((kept = sim_list_cached(rq))) {
+		/* the next page of a listing: its pages as filtered and sorted for an earlier one */
+		sim_reply_list_kept(rq, rs, kept, render_listed, &lc, mode);
+		return;
+	}
 	items = xmalloc((size_t)(cJSON_GetArraySize(pages) + 1) * sizeof(*items));
 	cJSON_ArrayForEach(p, pages) {
 		if (pub && sim_bool(p, "published", 1) != form_value_bool(pub))
@@ -968,12 +979,7 @@ static void pages_index(struct sim_req *rq, struct sim_resp *rs)
 	for (i = 0; i < n; i++)
 		list[i] = items[i].page;
 	free(items);
-	lc.rq = rq;
-	lc.body = body;
-	/* bookmarks name the last page_id served, so they need ascending id order (see the top) */
-	sim_reply_list_lazy(rq, rs, list, n, render_listed, &lc,
-			    key == SORT_ID && !desc ? PAGING_BOOKMARK : PAGING_NUMBERED);
-	free(list);
+	sim_reply_list_kept(rq, rs, sim_list_keep(rq, list, n), render_listed, &lc, mode);
 }
 
 static void pages_show(struct sim_req *rq, struct sim_resp *rs)

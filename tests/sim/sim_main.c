@@ -263,6 +263,7 @@ out:
 	free(s.progress_ix.courses);
 	free(s.page_ix.objs);
 	free(s.page_ix.by_id);
+	sim_list_cache_free(&s);
 	pthread_mutex_unlock(&s.lock);
 	return rc;
 }

@@ -491,6 +491,7 @@ static int handle_api(struct ctx *x, struct sim_resp *rs, const char **route)
 	rq.method = x->method;
 	rq.path = xstrdup(x->path);
 	rq.is_write = strcmp(x->method, "GET") && strcmp(x->method, "HEAD");
+	rq.has_body = x->body_len > 0;
 	form_parse(x->query, strlen(x->query), &rq.query, &rq.nquery);
 	rq.q = form_to_json(rq.query, rq.nquery);
 	host = header(x->c, "Host");
