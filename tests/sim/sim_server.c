@@ -690,9 +690,14 @@ static enum MHD_Result queue(struct MHD_Connection *c, struct sim_resp *rs)
 		r = MHD_create_response_from_callback(t->len, 1, trickle_read, t, trickle_free);
 		if (!r)
 			trickle_free(t);
+	} else if (rs->body) {
+		/* the body is handed over (MHD frees it), not copied: an answer of a big list is
+		 * hundreds of kilobytes (issue 18) */
+		r = MHD_create_response_from_buffer(rs->body_len, rs->body, MHD_RESPMEM_MUST_FREE);
+		if (r)
+			rs->body = NULL;
 	} else {
-		r = MHD_create_response_from_buffer(rs->body_len, rs->body ? rs->body : (char *)"",
-						    MHD_RESPMEM_MUST_COPY);
+		r = MHD_create_response_from_buffer(0, (char *)"", MHD_RESPMEM_PERSISTENT);
 	}
 	if (!r)
 		return MHD_NO;
