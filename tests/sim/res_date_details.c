@@ -56,7 +56,7 @@ enum lo_kind { LO_TOPIC, LO_PAGE, LO_MODULE };
 
 static const cJSON *get(const cJSON *o, const char *k)
 {
-	return cJSON_GetObjectItemCaseSensitive(o, k);
+	return sim_get(o, k);
 }
 
 /* The object of the request, or NULL (404). */

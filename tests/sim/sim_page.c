@@ -53,10 +53,10 @@ int sim_per_page(const struct sim_req *rq)
 /* The key a bookmark orders by: "id", or "page_id" for pages (whose JSON has no "id"). */
 static int64_t item_id(const cJSON *item)
 {
-	const cJSON *v = cJSON_GetObjectItemCaseSensitive(item, "id");
+	const cJSON *v = sim_get(item, "id");
 
 	if (!v)
-		v = cJSON_GetObjectItemCaseSensitive(item, "page_id");
+		v = sim_get(item, "page_id");
 	return sim_value_id(v) >= 0 ? sim_value_id(v) : sim_id(item);
 }
 
