@@ -63,20 +63,41 @@ static const unsigned char escaped[256] = {
 	['"'] = 1, ['\\'] = 1,
 };
 
+#define ONES 0x0101010101010101ull
+#define HIGHS 0x8080808080808080ull
+
+/* Whether any of the 8 bytes in w is below 0x20, '"' or '\\' (the classic has-zero-byte test on
+ * w - 0x20.., w ^ '"'.., w ^ '\\'..: exact for "below", which is all it needs to answer). */
+static int word_escapes(uint64_t w)
+{
+	uint64_t q = w ^ (ONES * '"'), b = w ^ (ONES * '\\');
+
+	return (((w - ONES * 0x20) & ~w) | ((q - ONES) & ~q) | ((b - ONES) & ~b)) & HIGHS ? 1 : 0;
+}
+
 static void put_string(struct out *o, const char *s)
 {
-	const unsigned char *p = (const unsigned char *)s, *run;
+	const unsigned char *p = (const unsigned char *)s, *run, *end;
 
 	putch(o, '"');
 	if (!s) {   /* cJSON prints a NULL string as "" */
 		putch(o, '"');
 		return;
 	}
+	end = p + strlen(s);
 	for (;;) {
-		for (run = p; *p && !escaped[*p]; p++)
+		uint64_t w;
+
+		/* eight bytes at a time while none needs an escape, then byte by byte to the next */
+		for (run = p; end - p >= 8; p += 8) {
+			memcpy(&w, p, 8);
+			if (word_escapes(w))
+				break;
+		}
+		for (; p < end && !escaped[*p]; p++)
 			;
 		put(o, (const char *)run, (size_t)(p - run));
-		if (!*p)
+		if (p == end)
 			break;
 		switch (*p) {
 		case '"': put(o, "\\\"", 2); break;

@@ -169,8 +169,18 @@ static double gen_number(void)
 
 static cJSON *gen_string(void)
 {
-	char b[40];
+	char b[40], t[400];
 	size_t n = rnd(sizeof(b)), i;
+
+	if (rnd(4) == 0) {   /* long text, escapes rare: the printer's eight-bytes-at-a-time path */
+		static const char special[] = "\"\\\n\t\x01\x1f\x7f\xc3\xa9/";
+
+		n = rnd(sizeof(t));
+		for (i = 0; i < n; i++)
+			t[i] = rnd(30) ? (char)('a' + rnd(26)) : special[rnd(sizeof(special) - 1)];
+		t[n] = '\0';
+		return cJSON_CreateString(t);
+	}
 
 	if (rnd(4) == 0) {   /* an id as a string: small, big, or too long */
 		static const char *const ids[] = { "12", "10000000000000001", "9007199254740992", "123456789012345678901",
