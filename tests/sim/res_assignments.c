@@ -590,7 +590,7 @@ static cJSON *render_assignment(struct sim_req *rq, cJSON *course, const cJSON *
 
 	cJSON_ArrayForEach(it, a)
 		if (strcmp(it->string, "overrides"))
-			cJSON_AddItemToObject(out, it->string, cJSON_Duplicate(it, 1));
+			cJSON_AddItemToObject(out, it->string, sim_dup_render(rq, it));
 	sim_set(out, "course_id", sim_id_item(cid));
 	for (i = 0; i < sizeof(assignment_defaults) / sizeof(assignment_defaults[0]); i++) {
 		const char *key = assignment_defaults[i][0];

@@ -174,7 +174,7 @@ enum { WITH_ASSIGNMENT = 1, WITH_CONTEXT_CODE = 2 };
 static cJSON *topic_render(const struct sim_req *rq, cJSON *course, const cJSON *t, int is_ann,
 			   unsigned flags)
 {
-	cJSON *o = cJSON_Duplicate(t, 1), *perm, *a;
+	cJSON *o = sim_dup_render(rq, t), *perm, *a;
 	time_t now = sim_now();
 	int64_t cid = sim_id(course), id = sim_id(t);
 	char *url;

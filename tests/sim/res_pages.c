@@ -332,7 +332,15 @@ static char *html_out(struct sim_req *rq, const char *body)
 
 static void add_body(struct sim_req *rq, cJSON *out, const char *key, const cJSON *from)
 {
-	char *html = html_out(rq, sim_str(from, "body"));
+	const char *body = sim_str(from, "body");
+	char *html;
+
+	if (body && rq->borrow && !sim_bool(rq->course, "rewrite_html", 0)) {
+		/* a list page, printed before the state can change: the body is borrowed (sim.h) */
+		cJSON_AddItemToObject(out, key, cJSON_CreateStringReference(body));
+		return;
+	}
+	html = html_out(rq, body);
 
 	if (html) {
 		cJSON_AddStringToObject(out, key, html);

@@ -134,7 +134,7 @@ static cJSON *all_dates(cJSON *course, const cJSON *q)
 
 static cJSON *quiz_render(const struct sim_req *rq, cJSON *course, const cJSON *q)
 {
-	cJSON *o = cJSON_Duplicate(q, 1), *perm;
+	cJSON *o = sim_dup_render(rq, q), *perm;
 	int64_t cid = sim_id(course), id = sim_id(q);
 	const cJSON *aid = sim_get(q, "assignment_id");
 	int subs = sim_bool(q, "has_submissions", 0);

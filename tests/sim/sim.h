@@ -90,6 +90,8 @@ struct sim_req {
 	cJSON *course;               /* routes with :course_id: the course (borrowed from state) */
 	int is_write;                /* PUT, POST or DELETE */
 	int has_body;                /* the request carried a body (sim_list_cached: never kept) */
+	int borrow;                  /* rendering a list page, printed before the state can change:
+				      * long strings may be borrowed (sim_dup_render) */
 };
 
 struct sim_header {
@@ -318,6 +320,10 @@ int sim_bool(const cJSON *obj, const char *key, int def);
 /* Replace (or add) obj[key]; takes `val`. */
 void sim_set(cJSON *obj, const char *key, cJSON *val);
 void sim_set_str(cJSON *obj, const char *key, const char *val);   /* NULL sets null */
+/* cJSON_Duplicate(v, 1) for an answer; while rq->borrow (a list page, sim_page.c), strings of 256
+ * bytes or more are borrowed from v (cJSON string references: neither copied nor freed). Print the
+ * answer before anything changes the state. */
+cJSON *sim_dup_render(const struct sim_req *rq, const cJSON *v);
 /* A copy of obj[key] (a stored null stays null); null when the key is absent. */
 cJSON *sim_dup_or_null(const cJSON *obj, const char *key);
 /* Render-time defaults: add obj[key] only when the key is absent (a stored null is kept).

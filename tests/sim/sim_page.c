@@ -153,7 +153,9 @@ static void reply_page(struct sim_req *rq, struct sim_resp *rs, struct list_src 
 		start = bookmark_start(page, l);
 	}
 	/* only this page's items are rendered (issue 18: a 3,000-assignment course rendered all 3,000
-	 * for each page of 100) */
+	 * for each page of 100); they are printed below, before anything can change the state, so
+	 * the renders may borrow its long strings (sim_dup_render) */
+	rq->borrow = l->render != NULL;
 	for (count = 0; count < per_page && start + count < total; count++)
 		cJSON_AddItemToArray(out, take_item(l, start + count));
 	if (mode == PAGING_NUMBERED) {
@@ -192,6 +194,7 @@ static void reply_page(struct sim_req *rq, struct sim_resp *rs, struct list_src 
 	for (i = 0; i < (int)nrels; i++)
 		free(rels[i].url);
 	sim_reply_json(rs, 200, out);
+	rq->borrow = 0;
 }
 
 void sim_reply_list(struct sim_req *rq, struct sim_resp *rs, cJSON *all, enum sim_paging mode)

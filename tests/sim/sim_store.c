@@ -92,6 +92,36 @@ void sim_set_str(cJSON *obj, const char *key, const char *val)
 	sim_set(obj, key, val ? cJSON_CreateString(val) : cJSON_CreateNull());
 }
 
+/* A borrowing copy (sim_dup_render): containers and short values copied as cJSON_Duplicate copies
+ * them (keys too), long strings as references. A list page of 100 assignments copied 100
+ * descriptions of a few kilobytes each, rendered, printed and freed them (issue 18: 20 MB for
+ * tests/bench/plan.sh's course, and each copy a large allocation that made glibc consolidate its
+ * fast bins). Ids are short strings, so a borrowed string is never one (sim_json.c prints a
+ * borrowed big id as a string, not as a number). */
+static cJSON *dup_borrowing(const cJSON *v)
+{
+	cJSON *out, *c;
+
+	if (cJSON_IsString(v) && v->valuestring && strlen(v->valuestring) >= 256) {
+		out = cJSON_CreateStringReference(v->valuestring);
+		if (v->string)
+			out->string = (v->type & cJSON_StringIsConst) ? v->string : xstrdup(v->string);
+		out->type |= v->type & cJSON_StringIsConst;
+		return out;
+	}
+	if (!cJSON_IsArray(v) && !cJSON_IsObject(v))
+		return cJSON_Duplicate(v, 0);
+	out = cJSON_Duplicate(v, 0);   /* the container and its key, no children */
+	for (c = v->child; c; c = c->next)
+		cJSON_AddItemToArray(out, dup_borrowing(c));   /* linked as they are, keys kept */
+	return out;
+}
+
+cJSON *sim_dup_render(const struct sim_req *rq, const cJSON *v)
+{
+	return rq && rq->borrow ? dup_borrowing(v) : cJSON_Duplicate(v, 1);
+}
+
 cJSON *sim_dup_or_null(const cJSON *obj, const char *key)
 {
 	const cJSON *v = sim_get(obj, key);
