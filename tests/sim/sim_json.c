@@ -40,7 +40,7 @@ static void grow(struct out *o, size_t need)
 	if (o->len + need <= o->cap)
 		return;
 	while (o->len + need > o->cap)
-		o->cap = o->cap ? 2 * o->cap : 4096;
+		o->cap *= 2;
 	o->p = xrealloc(o->p, o->cap);
 }
 
@@ -254,7 +254,9 @@ static int put_value(struct out *o, const cJSON *v, enum sim_ids how, int as_id)
 
 char *sim_json_print(const cJSON *j, enum sim_ids how, size_t *len)
 {
-	struct out o = { NULL, 0, 0 };
+	/* 512 bytes first: most answers are small, and glibc consolidates its fast bins (the freed
+	 * nodes of the last answer) for every request of 1,024 bytes or more */
+	struct out o = { xmalloc(512), 0, 512 };
 
 	if (!j || put_value(&o, j, how, 0)) {
 		free(o.p);
