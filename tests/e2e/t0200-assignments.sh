@@ -73,6 +73,20 @@ test_paging_follows_next_links_through_250() {
 	expect_status 404
 }
 
+# The rows of a listing are kept between its pages (tests/sim/sim_page.c, issue 18) only while
+# nothing is written: a rename after page 1 reorders page 2.
+test_next_page_follows_writes() {
+	local id
+	sim_start --seed "$(seed_with '.courses[0].assignments = [range(30) | {name: "A\(. + 10)", published: true}]')"
+	api GET "$C/assignments?order_by=name&per_page=10"
+	expect_eq "$(seq -f 'A%g' 10 19 | paste -sd,)" "$(jb '[.[].name] | join(",")')" "page 1 by name"
+	id=$(state "[$A[] | select(.name == \"A25\") | .id][0]")
+	api PUT "$C/assignments/$id" -d 'assignment[name]=A09'
+	expect_status 200
+	api GET "$C/assignments?order_by=name&per_page=10&page=2"
+	expect_eq "A19,A20,A21,A22,A23,A24,A26,A27,A28,A29" "$(jb '[.[].name] | join(",")')" "page 2 after a rename"
+}
+
 test_per_page_is_clamped_to_100() {
 	sim_start --seed "$(seed_with '.courses[0].assignments = [range(250) | {name: "A\(.)"}]')"
 	api GET "$C/assignments?per_page=1000"

@@ -93,6 +93,37 @@ test_list_filters_and_sort() {
 	expect_eq 33018 "$(jb '.[0].page_id')" "todo_date sort, nulls last"
 }
 
+# A listing's order is kept between its pages (tests/sim/sim_page.c, issue 18) only while nothing
+# is written: a rename, a delete, a new seed between two pages of the same listing must show in the
+# next page as a fresh listing would order it.
+test_next_page_follows_writes() {
+	local want next
+	sim_start --seed "$(seed_with '.courses[0].pages = [range(25) | {title: "Page \(. + 10)", page_id: (40000 + .),
+		url: "p\(.)", body: "<p>b</p>"}]')"
+	api GET "$C/pages?sort=title&per_page=10"
+	expect_eq "$(seq -f 'Page %g' 10 19 | paste -sd,)" "$(jb '[.[].title] | join(",")')" "page 1 by title"
+	# a page of page 2 moves to the front; page 2 is then Page 19 and 20..29 but the renamed 25
+	api PUT "$C/pages/p15" -d 'wiki_page[title]=Page 09'
+	expect_status 200
+	api GET "$C/pages?sort=title&per_page=10&page=2"
+	want="Page 19,Page 20,Page 21,Page 22,Page 23,Page 24,Page 26,Page 27,Page 28,Page 29"
+	expect_eq "$want" "$(jb '[.[].title] | join(",")')" "page 2 after a rename"
+	# bookmark paging (by page_id): a page deleted after page 1 is not served by page 2
+	api GET "$C/pages?per_page=10"
+	expect_eq 40009 "$(jb '.[-1].page_id')" "bookmark page 1"
+	next=$(next_path)
+	api DELETE "$C/pages/p11"
+	expect_status 200
+	api GET "$next"
+	expect_eq "40010 40012 40013" "$(jb '[.[0:3][].page_id] | join(" ")')" "bookmark page 2 after a delete"
+	# a new seed: the next page lists its pages
+	api GET "$C/pages?sort=title&per_page=2"
+	sim_post /__sim/seed "$(jq -c '.courses[0].pages = [range(5) | {title: "New \(.)", url: "n\(.)"}]' \
+		"$FIXTURES/small-seed.json")" >/dev/null
+	api GET "$C/pages?sort=title&per_page=2&page=2"
+	expect_eq "New 2,New 3" "$(jb '[.[].title] | join(",")')" "page 2 after a new seed"
+}
+
 test_pages_tab_disabled() {
 	sim_start --seed "$(seed_with '.courses[0].pages_tab_disabled = true')"
 	api GET "$C/pages"

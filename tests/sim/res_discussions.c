@@ -131,7 +131,7 @@ static cJSON *assignment_brief(const struct sim_req *rq, const cJSON *course, co
 	cJSON_AddItemToObject(o, "points_possible", sim_dup_or_null(a, "points_possible"));
 	cJSON_AddItemToObject(o, "grading_type", sim_dup_or_null(a, "grading_type"));
 	cJSON_AddItemToObject(o, "assignment_group_id", sim_dup_or_null(a, "assignment_group_id"));
-	if (cJSON_GetObjectItemCaseSensitive(a, "submission_types"))
+	if (sim_get(a, "submission_types"))
 		cJSON_AddItemToObject(o, "submission_types", sim_dup_or_null(a, "submission_types"));
 	else
 		cJSON_AddItemToObject(o, "submission_types", cJSON_CreateStringArray(DISCUSSION_TYPES, 1));
@@ -174,7 +174,7 @@ enum { WITH_ASSIGNMENT = 1, WITH_CONTEXT_CODE = 2 };
 static cJSON *topic_render(const struct sim_req *rq, cJSON *course, const cJSON *t, int is_ann,
 			   unsigned flags)
 {
-	cJSON *o = cJSON_Duplicate(t, 1), *perm, *a;
+	cJSON *o = sim_dup_render(rq, t), *perm, *a;
 	time_t now = sim_now();
 	int64_t cid = sim_id(course), id = sim_id(t);
 	char *url;
@@ -202,14 +202,14 @@ static cJSON *topic_render(const struct sim_req *rq, cJSON *course, const cJSON 
 	 * topic lists them as ungraded_discussion_overrides */
 	cJSON_DeleteItemFromObjectCaseSensitive(o, "assignment_overrides");
 	cJSON_DeleteItemFromObjectCaseSensitive(o, "only_visible_to_overrides");
-	if (!cJSON_IsNumber(cJSON_GetObjectItemCaseSensitive(t, "assignment_id")))
+	if (!cJSON_IsNumber(sim_get(t, "assignment_id")))
 		sim_set(o, "ungraded_discussion_overrides", sim_date_overrides_json(t, id));
 
 	/* Canvas defaults for whatever the stored object leaves out */
 	sim_default_str(o, "title", "No Title");
 	sim_default_str(o, "message", "");
 	sim_default_null(o, "created_at");
-	if (!cJSON_GetObjectItemCaseSensitive(o, "last_reply_at"))
+	if (!sim_get(o, "last_reply_at"))
 		cJSON_AddItemToObject(o, "last_reply_at", sim_dup_or_null(t, "created_at"));
 	sim_default_null(o, "delayed_post_at");
 	sim_default_null(o, "lock_at");
@@ -227,8 +227,8 @@ static cJSON *topic_render(const struct sim_req *rq, cJSON *course, const cJSON 
 	sim_default_null(o, "anonymous_state");
 	sim_default_null(o, "user_name");
 	sim_default_num(o, "discussion_subentry_count", 0);
-	entries = (int)cJSON_GetNumberValue(cJSON_GetObjectItemCaseSensitive(o, "discussion_subentry_count"));
-	if (!cJSON_GetObjectItemCaseSensitive(o, "permissions")) {
+	entries = (int)cJSON_GetNumberValue(sim_get(o, "discussion_subentry_count"));
+	if (!sim_get(o, "permissions")) {
 		perm = cJSON_AddObjectToObject(o, "permissions");
 		cJSON_AddBoolToObject(perm, "attach", 1);
 		cJSON_AddBoolToObject(perm, "update", 1);
@@ -338,7 +338,7 @@ static size_t collect_rows(cJSON *arr, const char *search, struct row **out)
 
 	cJSON_ArrayForEach(t, arr) {
 		struct row *r;
-		const cJSON *pos = cJSON_GetObjectItemCaseSensitive(t, "position");
+		const cJSON *pos = sim_get(t, "position");
 		const char *title = sim_str(t, "title");
 
 		if (search && *search && !sim_icontains(title, search))
@@ -402,6 +402,7 @@ static void list_topics(struct sim_req *rq, struct sim_resp *rs)
 	const char *order = sim_query(rq, "order_by"), *scope = sim_query(rq, "scope");
 	cJSON *arr = sim_course_kind(rq->course, only_ann ? "announcements" : "discussion_topics");
 	const cJSON **list;
+	const struct sim_list *kept;
 	struct list_ctx lc;
 	struct row *rows;
 	size_t n, i;
@@ -414,16 +415,21 @@ static void list_topics(struct sim_req *rq, struct sim_resp *rs)
 		sort_mode = ORDER_POSTED;
 	else
 		sort_mode = ORDER_POSITION;
-	n = collect_rows(arr, sim_query(rq, "search_term"), &rows);
-	qsort(rows, n, sizeof(*rows), row_cmp);
-	list = xmalloc((n + 1) * sizeof(*list));
-	for (i = 0; i < n; i++)
-		list[i] = rows[i].t;
-	free(rows);
 	lc.rq = rq;
 	lc.only_ann = only_ann;
-	sim_reply_list_lazy(rq, rs, list, (int)n, render_listed, &lc, PAGING_NUMBERED);
-	free(list);
+	/* the next page of a listing: its topics as collected and sorted for an earlier page (the
+	 * order follows from stored dates, never from the clock) */
+	kept = sim_list_cached(rq);
+	if (!kept) {
+		n = collect_rows(arr, sim_query(rq, "search_term"), &rows);
+		qsort(rows, n, sizeof(*rows), row_cmp);
+		list = xmalloc((n + 1) * sizeof(*list));
+		for (i = 0; i < n; i++)
+			list[i] = rows[i].t;
+		free(rows);
+		kept = sim_list_keep(rq, list, (int)n);
+	}
+	sim_reply_list_kept(rq, rs, kept, render_listed, &lc, PAGING_NUMBERED);
 	if (scope && *scope && rs->status == 200 && rs->body) {
 		/* Canvas filters the page it already cut (Api.paginate, then select), so a filtered
 		 * page may be short or empty while the Link header still points at the next one.
@@ -477,7 +483,7 @@ static int assignment_dates(struct sim_req *rq, struct sim_resp *rs, const cJSON
 	size_t i;
 
 	for (i = 0; i < sizeof(keys) / sizeof(keys[0]); i++) {
-		const cJSON *v = cJSON_GetObjectItemCaseSensitive(w, keys[i]);
+		const cJSON *v = sim_get(w, keys[i]);
 		cJSON *out = NULL;
 		char field[40], msg[48];
 
@@ -506,7 +512,7 @@ static int assignment_dates(struct sim_req *rq, struct sim_resp *rs, const cJSON
 static void apply_assignment(struct sim_req *rq, cJSON *t, const cJSON *w, cJSON *dates, const char *now)
 {
 	cJSON *course = rq->course, *a = sim_linked_assignment(course, t), *d;
-	const cJSON *sa = cJSON_GetObjectItemCaseSensitive(w, "set_assignment"), *pp;
+	const cJSON *sa = sim_get(w, "set_assignment"), *pp;
 
 	if (sa && !sim_value_bool(sa)) {
 		if (a) {
@@ -537,7 +543,7 @@ static void apply_assignment(struct sim_req *rq, cJSON *t, const cJSON *w, cJSON
 	}
 	cJSON_ArrayForEach(d, dates)
 		sim_set(a, d->string, cJSON_Duplicate(d, 1));
-	pp = cJSON_GetObjectItemCaseSensitive(w, "points_possible");
+	pp = sim_get(w, "points_possible");
 	if (cJSON_IsNumber(pp))
 		sim_set(a, "points_possible", cJSON_CreateNumber(pp->valuedouble));
 	else if (cJSON_IsString(pp) && *pp->valuestring)
@@ -591,8 +597,8 @@ static void set_manual_lock(cJSON *t, int on)
  * `t` already holds the new dates; `old` the delayed_post_at and lock_at before the write. */
 static void lock_params(const cJSON *b, cJSON *t, int is_ann, int was_locked, const cJSON *old)
 {
-	const cJSON *lc = cJSON_GetObjectItemCaseSensitive(b, "lock_comment");
-	const cJSON *lk = cJSON_GetObjectItemCaseSensitive(b, "locked");
+	const cJSON *lc = sim_get(b, "lock_comment");
+	const cJSON *lk = sim_get(b, "locked");
 	int has = 0, want = 0;
 
 	if (lk && cJSON_IsObject(lk))
@@ -607,9 +613,9 @@ static void lock_params(const cJSON *b, cJSON *t, int is_ann, int was_locked, co
 		has = 1;
 		want = sim_value_bool(lk);
 	}
-	if (!same_date(cJSON_GetObjectItemCaseSensitive(old, "delayed_post_at"),
-		       cJSON_GetObjectItemCaseSensitive(t, "delayed_post_at")) ||
-	    !same_date(cJSON_GetObjectItemCaseSensitive(old, "lock_at"), cJSON_GetObjectItemCaseSensitive(t, "lock_at"))) {
+	if (!same_date(sim_get(old, "delayed_post_at"),
+		       sim_get(t, "delayed_post_at")) ||
+	    !same_date(sim_get(old, "lock_at"), sim_get(t, "lock_at"))) {
 		/* the stored flag is the lock by hand; the render adds "lock_at has passed" */
 		set_manual_lock(t, 0);
 		return;
@@ -634,15 +640,15 @@ static int apply_params(struct sim_req *rq, struct sim_resp *rs, cJSON *t, int i
 	cJSON *old_dates;
 
 	sim_time_now(now);
-	v = cJSON_GetObjectItemCaseSensitive(b, "discussion_type");
+	v = sim_get(b, "discussion_type");
 	if (cJSON_IsString(v) && !valid_discussion_type(v->valuestring)) {
 		sim_reply_invalid(rs, 400, "discussion_type", "inclusion", "is not included in the list");
 		goto done;
 	}
-	v = cJSON_GetObjectItemCaseSensitive(b, "published");
+	v = sim_get(b, "published");
 	if (v && !is_new && !sim_value_bool(v) && sim_bool(t, "published", 1)) {
 		/* Canvas: an announcement has no draft state; a topic with posts cannot go back to it */
-		const cJSON *entries = cJSON_GetObjectItemCaseSensitive(t, "discussion_subentry_count");
+		const cJSON *entries = sim_get(t, "discussion_subentry_count");
 
 		if (is_ann) {
 			sim_reply_invalid(rs, 400, "workflow_state", "invalid", "This topic cannot be set to "
@@ -655,14 +661,14 @@ static int apply_params(struct sim_req *rq, struct sim_resp *rs, cJSON *t, int i
 			goto done;
 		}
 	}
-	w = cJSON_GetObjectItemCaseSensitive(b, "assignment");
+	w = sim_get(b, "assignment");
 	if (!cJSON_IsObject(w) || is_ann)
 		w = NULL;   /* announcements cannot be graded; the sub-object is ignored */
 	if (w && assignment_dates(rq, rs, w, dates))
 		goto done;
 
 	for (i = 0; i < sizeof(flat_strings) / sizeof(flat_strings[0]); i++) {
-		v = cJSON_GetObjectItemCaseSensitive(b, flat_strings[i]);
+		v = sim_get(b, flat_strings[i]);
 		if (cJSON_IsString(v))
 			sim_set_str(t, flat_strings[i], v->valuestring);
 		else if (cJSON_IsNull(v))
@@ -671,7 +677,7 @@ static int apply_params(struct sim_req *rq, struct sim_resp *rs, cJSON *t, int i
 	if (!sim_str(t, "title") || !*sim_str(t, "title"))
 		sim_set_str(t, "title", "No Title");
 	for (i = 0; i < sizeof(flat_bools) / sizeof(flat_bools[0]); i++) {
-		v = cJSON_GetObjectItemCaseSensitive(b, flat_bools[i]);
+		v = sim_get(b, flat_bools[i]);
 		if (v)
 			sim_set(t, flat_bools[i], cJSON_CreateBool(sim_value_bool(v)));
 	}
@@ -679,12 +685,12 @@ static int apply_params(struct sim_req *rq, struct sim_resp *rs, cJSON *t, int i
 	old_dates = cJSON_CreateObject();
 	cJSON_AddItemToObject(old_dates, "delayed_post_at", sim_dup_or_null(t, "delayed_post_at"));
 	cJSON_AddItemToObject(old_dates, "lock_at", sim_dup_or_null(t, "lock_at"));
-	if ((v = cJSON_GetObjectItemCaseSensitive(b, "delayed_post_at")))
+	if ((v = sim_get(b, "delayed_post_at")))
 		sim_set(t, "delayed_post_at", sim_time_lenient(rq->sim, v));
-	if ((v = cJSON_GetObjectItemCaseSensitive(b, "todo_date")))
+	if ((v = sim_get(b, "todo_date")))
 		sim_set(t, "todo_date", sim_time_lenient(rq->sim, v));
 	/* unlock_at is not in API_ALLOWED_TOPIC_FIELDS: strong parameters drop it without a word */
-	if ((v = cJSON_GetObjectItemCaseSensitive(b, "lock_at"))) {
+	if ((v = sim_get(b, "lock_at"))) {
 		cJSON *d = sim_time_lenient(rq->sim, v);
 
 		/* discussion lock_at: fancy midnight in the course zone, not the user zone (5.4) */
@@ -695,7 +701,7 @@ static int apply_params(struct sim_req *rq, struct sim_resp *rs, cJSON *t, int i
 	cJSON_Delete(old_dates);
 	if (is_ann)
 		sim_set(t, "published", cJSON_CreateTrue());
-	else if ((v = cJSON_GetObjectItemCaseSensitive(b, "published")))
+	else if ((v = sim_get(b, "published")))
 		sim_set(t, "published", cJSON_CreateBool(sim_value_bool(v)));
 	else if (is_new)
 		sim_set(t, "published", cJSON_CreateTrue());
@@ -739,7 +745,7 @@ static const struct {
 
 static int topic_category_locked(const cJSON *t, const char *category)
 {
-	const cJSON *r = cJSON_GetObjectItemCaseSensitive(t, "master_course_restrictions");
+	const cJSON *r = sim_get(t, "master_course_restrictions");
 
 	if (!sim_bool(t, "restricted_by_master_course", 0) || !cJSON_IsObject(r))
 		return 0;
@@ -751,8 +757,8 @@ static int column_same(const cJSON *before, const cJSON *after, const char *colu
 {
 	if (!strcmp(column, "workflow_state"))
 		return sim_bool(before, "published", 1) == sim_bool(after, "published", 1);
-	return sim_same_value(cJSON_GetObjectItemCaseSensitive(before, column),
-			      cJSON_GetObjectItemCaseSensitive(after, column));
+	return sim_same_value(sim_get(before, column),
+			      sim_get(after, column));
 }
 
 /* The base error for locked columns changed between before and after, into errs; 0 when none. */
@@ -833,7 +839,7 @@ static void update_topic(struct sim_req *rq, struct sim_resp *rs)
 		cJSON_Delete(saved);
 		cJSON_Delete(saved_a);
 	}
-	items = !sim_same_value(old_title, cJSON_GetObjectItemCaseSensitive(t, "title")) ||
+	items = !sim_same_value(old_title, sim_get(t, "title")) ||
 		old_pub != sim_bool(t, "published", 1);
 	cJSON_Delete(old_title);
 	if (items && !is_ann) {
@@ -915,7 +921,7 @@ static void delete_topic(struct sim_req *rq, struct sim_resp *rs)
 
 static void list_announcements(struct sim_req *rq, struct sim_resp *rs)
 {
-	const cJSON *codes = cJSON_GetObjectItemCaseSensitive(rq->q, "context_codes"), *c;
+	const cJSON *codes = sim_get(rq->q, "context_codes"), *c;
 	const char *zone = sim_user_zone(rq->sim);
 	const char *sd = sim_query(rq, "start_date"), *ed = sim_query(rq, "end_date");
 	int active_only = sim_query_bool(rq, "active_only", 0);

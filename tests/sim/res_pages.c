@@ -124,7 +124,7 @@ static long long ruby_to_i(const char *s)
 
 static int64_t page_id(const cJSON *p)
 {
-	const cJSON *v = cJSON_GetObjectItemCaseSensitive(p, "page_id");
+	const cJSON *v = sim_get(p, "page_id");
 
 	return sim_value_id(v);
 }
@@ -185,7 +185,7 @@ static char *val_str(const cJSON *v, int *present)
 static cJSON *editor_of(struct sim_req *rq)
 {
 	cJSON *e = sim_token_entry(rq->sim, rq->token);
-	cJSON *u = cJSON_IsObject(e) ? cJSON_GetObjectItemCaseSensitive(e, "user") : NULL;
+	cJSON *u = cJSON_IsObject(e) ? sim_get(e, "user") : NULL;
 
 	return cJSON_IsObject(u) ? cJSON_Duplicate(u, 1) : NULL;
 }
@@ -332,7 +332,15 @@ static char *html_out(struct sim_req *rq, const char *body)
 
 static void add_body(struct sim_req *rq, cJSON *out, const char *key, const cJSON *from)
 {
-	char *html = html_out(rq, sim_str(from, "body"));
+	const char *body = sim_str(from, "body");
+	char *html;
+
+	if (body && rq->borrow && !sim_bool(rq->course, "rewrite_html", 0)) {
+		/* a list page, printed before the state can change: the body is borrowed (sim.h) */
+		cJSON_AddItemToObject(out, key, cJSON_CreateStringReference(body));
+		return;
+	}
+	html = html_out(rq, body);
 
 	if (html) {
 		cJSON_AddStringToObject(out, key, html);
@@ -350,7 +358,7 @@ static cJSON *render_page(struct sim_req *rq, const cJSON *p, int with_body, int
 	};
 	cJSON *o = cJSON_CreateObject();
 	const char *roles = sim_str(p, "editing_roles"), *url = sim_str(p, "url");
-	const cJSON *ed = cJSON_GetObjectItemCaseSensitive(p, "last_edited_by");
+	const cJSON *ed = sim_get(p, "last_edited_by");
 	int published = sim_bool(p, "published", 1), locked = sim_bool(p, "locked_for_user", 0);
 	char *enc = form_urlencode(url ? url : ""), *html_url;
 	size_t i;
@@ -371,22 +379,22 @@ static cJSON *render_page(struct sim_req *rq, const cJSON *p, int with_body, int
 	free(enc);
 	cJSON_AddItemToObject(o, "todo_date", sim_dup_or_null(p, "todo_date"));
 	cJSON_AddItemToObject(o, "publish_at", sim_dup_or_null(p, "publish_at"));
-	cJSON_AddItemToObject(o, "updated_at", cJSON_GetObjectItemCaseSensitive(p, "updated_at")
+	cJSON_AddItemToObject(o, "updated_at", sim_get(p, "updated_at")
 							 ? sim_dup_or_null(p, "updated_at")
 							 : sim_dup_or_null(p, "created_at"));
 	cJSON_AddBoolToObject(o, "locked_for_user", locked);
 	if (locked) {
 		/* a seed can lock a page for the caller: Canvas then sends lock info and no body */
-		if (cJSON_GetObjectItemCaseSensitive(p, "lock_info"))
+		if (sim_get(p, "lock_info"))
 			cJSON_AddItemToObject(o, "lock_info", sim_dup_or_null(p, "lock_info"));
-		if (cJSON_GetObjectItemCaseSensitive(p, "lock_explanation"))
+		if (sim_get(p, "lock_explanation"))
 			cJSON_AddItemToObject(o, "lock_explanation", sim_dup_or_null(p, "lock_explanation"));
 	} else if (with_body) {
 		add_body(rq, o, "body", p);
 	}
 	if (in_list)
 		for (i = 0; i < sizeof(blueprint) / sizeof(blueprint[0]); i++)
-			if (cJSON_GetObjectItemCaseSensitive(p, blueprint[i]))
+			if (sim_get(p, blueprint[i]))
 				cJSON_AddItemToObject(o, blueprint[i], sim_dup_or_null(p, blueprint[i]));
 	return o;
 }
@@ -395,7 +403,7 @@ static cJSON *render_page(struct sim_req *rq, const cJSON *p, int with_body, int
 
 static int64_t rev_num(const cJSON *r)
 {
-	const cJSON *v = cJSON_GetObjectItemCaseSensitive(r, "revision_id");
+	const cJSON *v = sim_get(r, "revision_id");
 
 	return sim_value_id(v);
 }
@@ -404,10 +412,10 @@ static int64_t rev_num(const cJSON *r)
 static cJSON *rev_snapshot(const cJSON *p, int64_t num)
 {
 	cJSON *r = cJSON_CreateObject();
-	const cJSON *ed = cJSON_GetObjectItemCaseSensitive(p, "last_edited_by");
+	const cJSON *ed = sim_get(p, "last_edited_by");
 
 	sim_add_id(r, "revision_id", num);
-	cJSON_AddItemToObject(r, "updated_at", cJSON_GetObjectItemCaseSensitive(p, "updated_at")
+	cJSON_AddItemToObject(r, "updated_at", sim_get(p, "updated_at")
 						       ? sim_dup_or_null(p, "updated_at")
 						       : sim_dup_or_null(p, "created_at"));
 	cJSON_AddItemToObject(r, "title", sim_dup_or_null(p, "title"));
@@ -421,7 +429,7 @@ static cJSON *rev_snapshot(const cJSON *p, int64_t num)
 /* The page's revisions for writing: seed pages get their current content stored as revision 1. */
 static cJSON *revs_touch(cJSON *p)
 {
-	cJSON *revs = cJSON_GetObjectItemCaseSensitive(p, "revisions");
+	cJSON *revs = sim_get(p, "revisions");
 
 	if (!cJSON_IsArray(revs)) {
 		revs = cJSON_CreateArray();
@@ -436,7 +444,7 @@ static cJSON *revs_touch(cJSON *p)
  * one holding revision 1 (*tmp is then set and must be deleted). */
 static cJSON *revs_peek(cJSON *p, cJSON **tmp)
 {
-	cJSON *revs = cJSON_GetObjectItemCaseSensitive(p, "revisions");
+	cJSON *revs = sim_get(p, "revisions");
 
 	*tmp = NULL;
 	if (cJSON_IsArray(revs) && cJSON_GetArraySize(revs))
@@ -471,7 +479,7 @@ static cJSON *revs_find(cJSON *revs, int64_t num)
 static cJSON *render_revision(struct sim_req *rq, const cJSON *r, int64_t latest, int with_content)
 {
 	cJSON *o = cJSON_CreateObject();
-	const cJSON *ed = cJSON_GetObjectItemCaseSensitive(r, "edited_by");
+	const cJSON *ed = sim_get(r, "edited_by");
 
 	sim_add_id(o, "revision_id", rev_num(r));
 	cJSON_AddItemToObject(o, "updated_at", sim_dup_or_null(r, "updated_at"));
@@ -489,7 +497,7 @@ static cJSON *render_revision(struct sim_req *rq, const cJSON *r, int64_t latest
 /* Append the page's current content as the next revision. */
 static void revs_append(cJSON *p)
 {
-	cJSON *revs = cJSON_GetObjectItemCaseSensitive(p, "revisions");
+	cJSON *revs = sim_get(p, "revisions");
 
 	if (!cJSON_IsArray(revs)) {
 		revs = cJSON_CreateArray();
@@ -508,7 +516,7 @@ struct col_change {
 
 static int blueprint_refuses(const cJSON *p, const struct col_change *c, cJSON **errs)
 {
-	const cJSON *rs = cJSON_GetObjectItemCaseSensitive(p, "master_course_restrictions");
+	const cJSON *rs = sim_get(p, "master_course_restrictions");
 	struct buf b = BUF_INIT;
 	int content, settings, state, avail;
 	char *msg;
@@ -544,7 +552,7 @@ static int blueprint_refuses(const cJSON *p, const struct col_change *c, cJSON *
 
 static int blueprint_locked_any(const cJSON *p)
 {
-	const cJSON *rs = cJSON_GetObjectItemCaseSensitive(p, "master_course_restrictions"), *it;
+	const cJSON *rs = sim_get(p, "master_course_restrictions"), *it;
 
 	if (!sim_bool(p, "restricted_by_master_course", 0))
 		return 0;
@@ -613,39 +621,39 @@ static void input_parse(struct sim *s, const cJSON *w, struct page_input *in)
 	memset(in, 0, sizeof(*in));
 	if (!w)
 		return;
-	in->title = val_str(cJSON_GetObjectItemCaseSensitive(w, "title"), &in->has_title);
-	in->body = val_str(cJSON_GetObjectItemCaseSensitive(w, "body"), &in->has_body);
-	v = cJSON_GetObjectItemCaseSensitive(w, "published");
+	in->title = val_str(sim_get(w, "title"), &in->has_title);
+	in->body = val_str(sim_get(w, "body"), &in->has_body);
+	v = sim_get(w, "published");
 	/* Canvas: an empty published value leaves the state alone; JSON null is false */
 	if (v && !(cJSON_IsString(v) && !v->valuestring[0]) && !cJSON_IsObject(v) && !cJSON_IsArray(v)) {
 		in->has_published = 1;
 		in->published = sim_value_bool(v);
 	}
-	v = cJSON_GetObjectItemCaseSensitive(w, "editing_roles");
+	v = sim_get(w, "editing_roles");
 	if (cJSON_IsString(v)) {
 		in->has_roles = 1;
 		in->roles = roles_parse(v->valuestring, &in->roles_bad);
 	}
-	v = cJSON_GetObjectItemCaseSensitive(w, "front_page");
+	v = sim_get(w, "front_page");
 	if (v && !cJSON_IsObject(v) && !cJSON_IsArray(v)) {
 		in->has_front = 1;
 		in->front = sim_value_bool(v);
 	}
 	in->notify = sim_bool(w, "notify_of_update", 0);
-	v = cJSON_GetObjectItemCaseSensitive(w, "publish_at");
+	v = sim_get(w, "publish_at");
 	if (v) {
 		in->has_publish_at = 1;
 		if (sim_time_input(s, v, 0, &in->publish_at))
 			in->publish_at = cJSON_CreateNull();   /* Rails casts garbage to nil */
 	}
 	/* assign_todo_date: student_todo_at (not todo_date!) sets it; checkbox=false clears it */
-	v = cJSON_GetObjectItemCaseSensitive(w, "student_todo_at");
+	v = sim_get(w, "student_todo_at");
 	if (v && !cJSON_IsNull(v)) {
 		in->has_todo = 1;
 		if (sim_time_input(s, v, 0, &in->todo))
 			in->todo = cJSON_CreateNull();
 	}
-	v = cJSON_GetObjectItemCaseSensitive(w, "student_planner_checkbox");
+	v = sim_get(w, "student_planner_checkbox");
 	if (v && !sim_value_bool(v)) {
 		cJSON_Delete(in->todo);
 		in->has_todo = 1;
@@ -778,7 +786,7 @@ static void page_write(struct sim_req *rq, struct sim_resp *rs, cJSON *page, con
 		chg.editing_roles = in.has_roles && !same_str(roles, old_roles ? old_roles : "teachers");
 		chg.url = !same_str(url, sim_str(page, "url"));
 		chg.published = new_pub != cur_pub;
-		old_pa = cJSON_GetObjectItemCaseSensitive(page, "publish_at");
+		old_pa = sim_get(page, "publish_at");
 		chg.publish_at = in.has_publish_at && !sim_same_value(in.publish_at, old_pa);
 		if (blueprint_refuses(page, &chg, &errs))
 			goto fail;
@@ -795,7 +803,7 @@ static void page_write(struct sim_req *rq, struct sim_resp *rs, cJSON *page, con
 	content = is_new || chg.body || chg.title;
 	versioned = content || chg.url || chg.publish_at ||
 		    (in.has_todo &&
-		     !sim_same_value(in.todo, cJSON_GetObjectItemCaseSensitive(page, "todo_date")));
+		     !sim_same_value(in.todo, sim_get(page, "todo_date")));
 	if (is_new) {
 		page = cJSON_CreateObject();
 		cJSON_AddStringToObject(page, "title", title);
@@ -930,6 +938,8 @@ static void pages_index(struct sim_req *rq, struct sim_resp *rs)
 	const char *term = sim_query(rq, "search_term"), *pub = sim_query(rq, "published");
 	struct sort_item *items;
 	enum sort_key key = SORT_ID;
+	enum sim_paging mode;
+	const struct sim_list *kept;
 	int n = 0, i, desc = order && !strcmp(order, "desc"), body = sim_query_has(rq, "include", "body");
 
 	if (sim_bool(rq->course, "pages_tab_disabled", 0)) {
@@ -955,6 +965,15 @@ static void pages_index(struct sim_req *rq, struct sim_resp *rs)
 		      : !strcmp(sort, "updated_at") ? SORT_UPDATED
 		      : !strcmp(sort, "todo_date")  ? SORT_TODO
 						    : SORT_ID;   /* unknown sorts order by id only */
+	lc.rq = rq;
+	lc.body = body;
+	/* bookmarks name the last page_id served, so they need ascending id order (see the top) */
+	mode = key == SORT_ID && !desc ? PAGING_BOOKMARK : PAGING_NUMBERED;
+	if ((kept = sim_list_cached(rq))) {
+		/* the next page of a listing: its pages as filtered and sorted for an earlier one */
+		sim_reply_list_kept(rq, rs, kept, render_listed, &lc, mode);
+		return;
+	}
 	items = xmalloc((size_t)(cJSON_GetArraySize(pages) + 1) * sizeof(*items));
 	cJSON_ArrayForEach(p, pages) {
 		if (pub && sim_bool(p, "published", 1) != form_value_bool(pub))
@@ -968,12 +987,7 @@ static void pages_index(struct sim_req *rq, struct sim_resp *rs)
 	for (i = 0; i < n; i++)
 		list[i] = items[i].page;
 	free(items);
-	lc.rq = rq;
-	lc.body = body;
-	/* bookmarks name the last page_id served, so they need ascending id order (see the top) */
-	sim_reply_list_lazy(rq, rs, list, n, render_listed, &lc,
-			    key == SORT_ID && !desc ? PAGING_BOOKMARK : PAGING_NUMBERED);
-	free(list);
+	sim_reply_list_kept(rq, rs, sim_list_keep(rq, list, n), render_listed, &lc, mode);
 }
 
 static void pages_show(struct sim_req *rq, struct sim_resp *rs)
@@ -1067,7 +1081,7 @@ static void pages_duplicate(struct sim_req *rq, struct sim_resp *rs)
 	cJSON_AddStringToObject(np, "url", url);
 	cJSON_AddItemToObject(np, "editing_roles", sim_dup_or_null(p, "editing_roles"));
 	sim_add_id(np, "page_id", sim_new_id(rq->sim));
-	if (cJSON_IsObject(cJSON_GetObjectItemCaseSensitive(p, "last_edited_by")))
+	if (cJSON_IsObject(sim_get(p, "last_edited_by")))
 		cJSON_AddItemToObject(np, "last_edited_by", sim_dup_or_null(p, "last_edited_by"));
 	cJSON_AddBoolToObject(np, "published", 0);   /* a duplicate is always unpublished */
 	cJSON_AddBoolToObject(np, "front_page", 0);
@@ -1211,7 +1225,7 @@ static void revisions_revert(struct sim_req *rq, struct sim_resp *rs)
 		free(old_url);
 	}
 	/* no change: Canvas's save makes no version and answers the current one */
-	revs = cJSON_GetObjectItemCaseSensitive(p, "revisions");
+	revs = sim_get(p, "revisions");
 	if (!cJSON_IsArray(revs) || !cJSON_GetArraySize(revs))
 		revs = tmp;
 	latest = revs_latest(revs);

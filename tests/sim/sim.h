@@ -89,6 +89,9 @@ struct sim_req {
 	char *base;                  /* "http://host:port", from the Host header */
 	cJSON *course;               /* routes with :course_id: the course (borrowed from state) */
 	int is_write;                /* PUT, POST or DELETE */
+	int has_body;                /* the request carried a body (sim_list_cached: never kept) */
+	int borrow;                  /* rendering a list page, printed before the state can change:
+				      * long strings may be borrowed (sim_dup_render) */
 };
 
 struct sim_header {
@@ -137,6 +140,7 @@ cJSON *sim_date_overrides_json(const cJSON *obj, int64_t owner);
 /* ---------------------------------------------------------------- the simulator */
 
 struct sim_script;  /* scripted exceptions, sim_admin.c */
+struct sim_list_cache;  /* kept listings, sim_page.c */
 struct sim_job;     /* background jobs behind a Progress, sim_progress.c */
 
 struct sim {
@@ -172,6 +176,7 @@ struct sim {
 		cJSON **objs;            /* by url */
 		cJSON **by_id;           /* by page_id */
 	} page_ix;
+	struct sim_list_cache *lists;   /* NULL or malloced: listings kept between pages (sim_list_cached) */
 };
 
 /* ---------------------------------------------------------------- replies (sim_reply.c) */
@@ -218,6 +223,24 @@ void sim_reply_list_lazy(struct sim_req *rq, struct sim_resp *rs, const cJSON **
 			 void *ctx, enum sim_paging mode);
 /* The request's per_page as sim_reply_list uses it. */
 int sim_per_page(const struct sim_req *rq);
+/* A listing's items, collected and ordered once and kept for its next pages (sim_page.c): the
+ * same route, path and query but `page`, no request body, and nothing written since (write_gen,
+ * state_gen). sim_list_cached gives the kept list or NULL; a handler then collects and orders the
+ * items and hands them to sim_list_keep (takes `items`, a malloced array), which answers the kept
+ * list. Only for a listing whose items and order follow from the state and the query alone (not
+ * from the clock). Both lists are borrowed from the cache until the handler returns. */
+struct sim_list {
+	const cJSON **items;
+	int64_t *ids;   /* the bookmark key of each item (sim_reply_list_lazy's "id" or "page_id") */
+	int n;
+};
+const struct sim_list *sim_list_cached(struct sim_req *rq);
+const struct sim_list *sim_list_keep(struct sim_req *rq, const cJSON **items, int n);
+/* sim_reply_list_lazy over a kept list. */
+void sim_reply_list_kept(struct sim_req *rq, struct sim_resp *rs, const struct sim_list *l, sim_render_fn render,
+			 void *ctx, enum sim_paging mode);
+/* Frees the kept lists (at exit). */
+void sim_list_cache_free(struct sim *s);
 
 /* ---------------------------------------------------------------- request helpers */
 
@@ -275,6 +298,10 @@ int64_t sim_value_id(const cJSON *v);
  * string ids (Accept: application/json+canvas-string-ids). */
 enum sim_ids { SIM_IDS_ASIS, SIM_IDS_NUMBERS, SIM_IDS_STRINGS };
 void sim_ids_render(cJSON *j, enum sim_ids how);
+/* The bytes cJSON_PrintUnformatted(j) prints after sim_ids_render(j, how), j unchanged (sim_json.c).
+ * Returns a malloced string of *len bytes (the caller frees it), or NULL when cJSON's print fails
+ * (an item of no known type, a raw item without text). */
+char *sim_json_print(const cJSON *j, enum sim_ids how, size_t *len);
 /* Record a notification (due date changed, quiz updated, ...) for tests to assert on. */
 void sim_notify(struct sim *s, const char *type, const cJSON *course, const char *kind, int64_t id,
 		const char *detail);
@@ -285,12 +312,18 @@ cJSON *sim_token_entry(struct sim *s, const char *tok);
 /* Mark a token revoked in the state. */
 void sim_token_revoke(struct sim *s, const char *tok);
 
+/* cJSON_GetObjectItemCaseSensitive, the same result found faster (sim_store.c). */
+cJSON *sim_get(const cJSON *obj, const char *key);
 /* Field helpers: absent and null both read as NULL / def. */
 const char *sim_str(const cJSON *obj, const char *key);
 int sim_bool(const cJSON *obj, const char *key, int def);
 /* Replace (or add) obj[key]; takes `val`. */
 void sim_set(cJSON *obj, const char *key, cJSON *val);
 void sim_set_str(cJSON *obj, const char *key, const char *val);   /* NULL sets null */
+/* cJSON_Duplicate(v, 1) for an answer; while rq->borrow (a list page, sim_page.c), strings of 256
+ * bytes or more are borrowed from v (cJSON string references: neither copied nor freed). Print the
+ * answer before anything changes the state. */
+cJSON *sim_dup_render(const struct sim_req *rq, const cJSON *v);
 /* A copy of obj[key] (a stored null stays null); null when the key is absent. */
 cJSON *sim_dup_or_null(const cJSON *obj, const char *key);
 /* Render-time defaults: add obj[key] only when the key is absent (a stored null is kept).

@@ -9,12 +9,24 @@
  * bookmark pages (page=first, then page=bookmark:<base64url of [last id]>; no "last"; an
  * undecodable token is the first page). The bookmark names the last id served, not a position,
  * so a client that builds page numbers itself fails against it, as it would against Canvas.
+ *
+ * Kept listings (sim_list_cached / sim_list_keep, issue 18): a client reads a long list page after
+ * page, and each page collected, filtered and sorted the whole list again (30 pages of 3,000
+ * assignments: 90,000 rows looked up key by key in the cJSON state, the simulator's largest cost
+ * serving tests/bench/plan.sh). A handler now keeps its ordered items for the next page of the same
+ * listing: the same method, route, path and query pairs but `page`, no request body. A kept list
+ * holds pointers into the state, so it is valid only while the state is as it was (write_gen and
+ * state_gen unchanged: any write request, background job or reset ends it); a few are kept (a
+ * client may page through several lists at once), the least recently used replaced. Rejected:
+ * sorting once at load time (every write would have to keep the orders), and caching rendered
+ * pages (each page is rendered once per listing anyway).
  */
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "buf.h"
 #include "sim.h"
 #include "sim_link.h"
 #include "xalloc.h"
@@ -41,10 +53,10 @@ int sim_per_page(const struct sim_req *rq)
 /* The key a bookmark orders by: "id", or "page_id" for pages (whose JSON has no "id"). */
 static int64_t item_id(const cJSON *item)
 {
-	const cJSON *v = cJSON_GetObjectItemCaseSensitive(item, "id");
+	const cJSON *v = sim_get(item, "id");
 
 	if (!v)
-		v = cJSON_GetObjectItemCaseSensitive(item, "page_id");
+		v = sim_get(item, "page_id");
 	return sim_value_id(v) >= 0 ? sim_value_id(v) : sim_id(item);
 }
 
@@ -57,7 +69,13 @@ struct list_src {
 	sim_render_fn render;        /* NULL: items are rendered already (own) */
 	void *ctx;
 	cJSON *all;
+	const int64_t *ids;          /* NULL, or item_id() of each item (a kept list) */
 };
+
+static int64_t src_id(const struct list_src *l, int i)
+{
+	return l->ids ? l->ids[i] : item_id(l->items[i]);
+}
 
 static cJSON *take_item(struct list_src *l, int i)
 {
@@ -91,7 +109,7 @@ static int bookmark_start(const char *page, const struct list_src *l)
 	free(json);
 	/* the first element after the last one served; ids ascend in bookmarked lists */
 	for (i = 0; i < l->n; i++)
-		if (item_id(l->items[i]) > last)
+		if (src_id(l, i) > last)
 			return i;
 	return i;
 }
@@ -135,7 +153,9 @@ static void reply_page(struct sim_req *rq, struct sim_resp *rs, struct list_src 
 		start = bookmark_start(page, l);
 	}
 	/* only this page's items are rendered (issue 18: a 3,000-assignment course rendered all 3,000
-	 * for each page of 100) */
+	 * for each page of 100); they are printed below, before anything can change the state, so
+	 * the renders may borrow its long strings (sim_dup_render) */
+	rq->borrow = l->render != NULL;
 	for (count = 0; count < per_page && start + count < total; count++)
 		cJSON_AddItemToArray(out, take_item(l, start + count));
 	if (mode == PAGING_NUMBERED) {
@@ -174,11 +194,12 @@ static void reply_page(struct sim_req *rq, struct sim_resp *rs, struct list_src 
 	for (i = 0; i < (int)nrels; i++)
 		free(rels[i].url);
 	sim_reply_json(rs, 200, out);
+	rq->borrow = 0;
 }
 
 void sim_reply_list(struct sim_req *rq, struct sim_resp *rs, cJSON *all, enum sim_paging mode)
 {
-	struct list_src l = { 0, NULL, NULL, NULL, NULL, all };
+	struct list_src l = { 0, NULL, NULL, NULL, NULL, all, NULL };
 	size_t n = (size_t)cJSON_GetArraySize(all) + 1;
 	cJSON *it;
 
@@ -197,7 +218,125 @@ void sim_reply_list(struct sim_req *rq, struct sim_resp *rs, cJSON *all, enum si
 void sim_reply_list_lazy(struct sim_req *rq, struct sim_resp *rs, const cJSON **items, int n, sim_render_fn render,
 			 void *ctx, enum sim_paging mode)
 {
-	struct list_src l = { n, items, NULL, render, ctx, NULL };
+	struct list_src l = { n, items, NULL, render, ctx, NULL, NULL };
 
 	reply_page(rq, rs, &l, mode);
+}
+
+void sim_reply_list_kept(struct sim_req *rq, struct sim_resp *rs, const struct sim_list *kept, sim_render_fn render,
+			 void *ctx, enum sim_paging mode)
+{
+	struct list_src l = { kept->n, kept->items, NULL, render, ctx, NULL, kept->ids };
+
+	reply_page(rq, rs, &l, mode);
+}
+
+/* ---------------------------------------------------------------- kept listings */
+
+#define LIST_KEPT 8
+
+struct sim_list_cache {
+	struct kept {
+		char *key;               /* NULL: a free slot */
+		unsigned write_gen, state_gen;
+		unsigned long used;      /* the tick of its last use: the least recent is replaced */
+		struct sim_list list;
+	} slot[LIST_KEPT];
+	unsigned long tick;
+};
+
+/* The listing a request names: method, route, path and its query pairs but `page`, in order.
+ * Returns a malloced string (the caller frees it), or NULL when the request is not to be kept. */
+static char *list_key(const struct sim_req *rq)
+{
+	struct buf b = BUF_INIT;
+	size_t i;
+
+	if (rq->has_body || !rq->route)
+		return NULL;
+	buf_puts(&b, rq->method);
+	buf_putc(&b, '\n');
+	buf_puts(&b, rq->route);
+	buf_putc(&b, '\n');
+	buf_puts(&b, rq->path);
+	for (i = 0; i < rq->nquery; i++) {
+		if (!strcmp(rq->query[i].key, "page"))
+			continue;
+		/* lengths first: keys and values may hold any byte */
+		buf_printf(&b, "\n%zu:%zu:", strlen(rq->query[i].key), strlen(rq->query[i].val));
+		buf_puts(&b, rq->query[i].key);
+		buf_puts(&b, rq->query[i].val);
+	}
+	return buf_detach(&b, NULL);
+}
+
+static void kept_clear(struct kept *k)
+{
+	free(k->key);
+	free(k->list.items);
+	free(k->list.ids);
+	memset(k, 0, sizeof(*k));
+}
+
+const struct sim_list *sim_list_cached(struct sim_req *rq)
+{
+	struct sim *s = rq->sim;
+	struct sim_list_cache *c = s->lists;
+	char *key;
+	int i;
+
+	if (!c || !(key = list_key(rq)))
+		return NULL;
+	for (i = 0; i < LIST_KEPT; i++) {
+		struct kept *k = &c->slot[i];
+
+		if (k->key && (k->write_gen != s->write_gen || k->state_gen != s->state_gen))
+			kept_clear(k);   /* the state may have changed: its pointers may dangle */
+		else if (k->key && !strcmp(k->key, key)) {
+			k->used = ++c->tick;
+			free(key);
+			return &k->list;
+		}
+	}
+	free(key);
+	return NULL;
+}
+
+const struct sim_list *sim_list_keep(struct sim_req *rq, const cJSON **items, int n)
+{
+	struct sim *s = rq->sim;
+	struct kept *k;
+	char *key = list_key(rq);
+	int i;
+
+	if (!s->lists)
+		s->lists = xcalloc(1, sizeof(*s->lists));
+	k = &s->lists->slot[0];
+	for (i = 1; i < LIST_KEPT && k->key; i++)
+		if (!s->lists->slot[i].key || s->lists->slot[i].used < k->used)
+			k = &s->lists->slot[i];
+	kept_clear(k);
+	k->list.items = items;
+	k->list.n = n;
+	k->list.ids = xmalloc(((size_t)n + 1) * sizeof(*k->list.ids));
+	for (i = 0; i < n; i++)
+		k->list.ids[i] = item_id(items[i]);
+	/* a request that is not to be kept still gets its list answered: the slot stays free */
+	k->key = key;
+	k->write_gen = s->write_gen;
+	k->state_gen = s->state_gen;
+	k->used = ++s->lists->tick;
+	return &k->list;
+}
+
+void sim_list_cache_free(struct sim *s)
+{
+	int i;
+
+	if (!s->lists)
+		return;
+	for (i = 0; i < LIST_KEPT; i++)
+		kept_clear(&s->lists->slot[i]);
+	free(s->lists);
+	s->lists = NULL;
 }

@@ -17,13 +17,12 @@ void sim_reply_json(struct sim_resp *rs, int status, cJSON *json)
 {
 	free(rs->body);
 	rs->status = status;
-	sim_ids_render(json, (enum sim_ids)rs->ids);
-	rs->body = cJSON_PrintUnformatted(json);
+	/* the ids in the answer's form, printed as cJSON prints (sim_json.c) */
+	rs->body = sim_json_print(json, (enum sim_ids)rs->ids, &rs->body_len);
 	if (!rs->body) {
 		fprintf(stderr, "canvas-sim: out of memory printing JSON\n");
 		exit(1);
 	}
-	rs->body_len = strlen(rs->body);
 	rs->content_type = JSON_TYPE;
 	cJSON_Delete(json);
 }

@@ -27,9 +27,26 @@
 
 /* ---------------------------------------------------------------- fields */
 
+/* cJSON_GetObjectItemCaseSensitive with the same result: the first child named `key`, the walk
+ * ending at a child without a name (an array's first element). Comparing the first byte before
+ * calling strcmp makes a look-up several times cheaper: rendering an assignment looks up about a
+ * hundred keys in objects of 50 to 80 (issue 18: a quarter of canvas-sim's instructions serving
+ * tests/bench/plan.sh were these look-ups). */
+cJSON *sim_get(const cJSON *obj, const char *key)
+{
+	cJSON *c;
+
+	if (!obj || !key)
+		return NULL;
+	for (c = obj->child; c && c->string; c = c->next)
+		if (c->string[0] == key[0] && !strcmp(c->string, key))
+			return c;
+	return NULL;
+}
+
 const char *sim_str(const cJSON *obj, const char *key)
 {
-	const cJSON *v = cJSON_GetObjectItemCaseSensitive(obj, key);
+	const cJSON *v = sim_get(obj, key);
 
 	return cJSON_IsString(v) ? v->valuestring : NULL;
 }
@@ -47,7 +64,7 @@ int sim_value_bool(const cJSON *v)
 
 int sim_bool(const cJSON *obj, const char *key, int def)
 {
-	const cJSON *v = cJSON_GetObjectItemCaseSensitive(obj, key);
+	const cJSON *v = sim_get(obj, key);
 
 	if (!v || cJSON_IsNull(v))
 		return def;
@@ -56,10 +73,18 @@ int sim_bool(const cJSON *obj, const char *key, int def)
 
 void sim_set(cJSON *obj, const char *key, cJSON *val)
 {
-	if (cJSON_GetObjectItemCaseSensitive(obj, key))
-		cJSON_ReplaceItemInObjectCaseSensitive(obj, key, val);
-	else
+	cJSON *old = sim_get(obj, key);
+
+	if (!old) {
 		cJSON_AddItemToObject(obj, key, val);
+		return;
+	}
+	/* what cJSON_ReplaceItemInObjectCaseSensitive does, without looking the key up again */
+	if (!(val->type & cJSON_StringIsConst))
+		free(val->string);
+	val->string = xstrdup(key);
+	val->type &= ~cJSON_StringIsConst;
+	cJSON_ReplaceItemViaPointer(obj, old, val);
 }
 
 void sim_set_str(cJSON *obj, const char *key, const char *val)
@@ -67,16 +92,46 @@ void sim_set_str(cJSON *obj, const char *key, const char *val)
 	sim_set(obj, key, val ? cJSON_CreateString(val) : cJSON_CreateNull());
 }
 
+/* A borrowing copy (sim_dup_render): containers and short values copied as cJSON_Duplicate copies
+ * them (keys too), long strings as references. A list page of 100 assignments copied 100
+ * descriptions of a few kilobytes each, rendered, printed and freed them (issue 18: 20 MB for
+ * tests/bench/plan.sh's course, and each copy a large allocation that made glibc consolidate its
+ * fast bins). Ids are short strings, so a borrowed string is never one (sim_json.c prints a
+ * borrowed big id as a string, not as a number). */
+static cJSON *dup_borrowing(const cJSON *v)
+{
+	cJSON *out, *c;
+
+	if (cJSON_IsString(v) && v->valuestring && strlen(v->valuestring) >= 256) {
+		out = cJSON_CreateStringReference(v->valuestring);
+		if (v->string)
+			out->string = (v->type & cJSON_StringIsConst) ? v->string : xstrdup(v->string);
+		out->type |= v->type & cJSON_StringIsConst;
+		return out;
+	}
+	if (!cJSON_IsArray(v) && !cJSON_IsObject(v))
+		return cJSON_Duplicate(v, 0);
+	out = cJSON_Duplicate(v, 0);   /* the container and its key, no children */
+	for (c = v->child; c; c = c->next)
+		cJSON_AddItemToArray(out, dup_borrowing(c));   /* linked as they are, keys kept */
+	return out;
+}
+
+cJSON *sim_dup_render(const struct sim_req *rq, const cJSON *v)
+{
+	return rq && rq->borrow ? dup_borrowing(v) : cJSON_Duplicate(v, 1);
+}
+
 cJSON *sim_dup_or_null(const cJSON *obj, const char *key)
 {
-	const cJSON *v = cJSON_GetObjectItemCaseSensitive(obj, key);
+	const cJSON *v = sim_get(obj, key);
 
 	return v ? cJSON_Duplicate(v, 1) : cJSON_CreateNull();
 }
 
 void sim_default_item(cJSON *obj, const char *key, cJSON *val)
 {
-	if (cJSON_GetObjectItemCaseSensitive(obj, key))
+	if (sim_get(obj, key))
 		cJSON_Delete(val);
 	else
 		cJSON_AddItemToObject(obj, key, val);
@@ -140,7 +195,7 @@ int64_t sim_i64(double d)
 
 int64_t sim_id(const cJSON *obj)
 {
-	const cJSON *v = cJSON_GetObjectItemCaseSensitive(obj, "id");
+	const cJSON *v = sim_get(obj, "id");
 
 	if (cJSON_IsNumber(v))
 		return sim_i64(v->valuedouble);
@@ -258,7 +313,7 @@ int sim_icontains(const char *hay, const char *needle)
 
 cJSON *sim_course_kind(cJSON *course, const char *kind)
 {
-	cJSON *arr = cJSON_GetObjectItemCaseSensitive(course, kind);
+	cJSON *arr = sim_get(course, kind);
 
 	if (!cJSON_IsArray(arr)) {
 		arr = cJSON_CreateArray();
@@ -296,7 +351,7 @@ cJSON *sim_find_id(cJSON *arr, const char *id)
 
 cJSON *sim_linked_assignment(cJSON *course, const cJSON *obj)
 {
-	const cJSON *aid = cJSON_GetObjectItemCaseSensitive(obj, "assignment_id");
+	const cJSON *aid = sim_get(obj, "assignment_id");
 
 	if (sim_value_id(aid) < 0)
 		return NULL;
@@ -404,7 +459,7 @@ static size_t url_hash(const char *u)
  * spent 30 times coursectl's CPU serving tests/bench/plan.sh). */
 static int64_t page_id_of(const cJSON *p)
 {
-	return sim_value_id(cJSON_GetObjectItemCaseSensitive(p, "page_id"));   /* big ids are strings */
+	return sim_value_id(sim_get(p, "page_id"));   /* big ids are strings */
 }
 
 static size_t id_hash(int64_t id)
@@ -484,7 +539,7 @@ cJSON *sim_find_page_url(struct sim *s, cJSON *pages, const char *url)
 
 cJSON *sim_find_course(struct sim *s, const char *id)
 {
-	cJSON *courses = cJSON_GetObjectItemCaseSensitive(s->state, "courses"), *c;
+	cJSON *courses = sim_get(s->state, "courses"), *c;
 	char *end;
 	long long v;
 
@@ -552,7 +607,7 @@ const char *sim_query(const struct sim_req *rq, const char *key)
 
 int sim_query_has(const struct sim_req *rq, const char *key, const char *val)
 {
-	const cJSON *arr = cJSON_GetObjectItemCaseSensitive(rq->q, key), *it;
+	const cJSON *arr = sim_get(rq->q, key), *it;
 
 	if (cJSON_IsString(arr))
 		return !strcmp(arr->valuestring, val);
@@ -564,10 +619,10 @@ int sim_query_has(const struct sim_req *rq, const char *key, const char *val)
 
 int sim_query_bool(const struct sim_req *rq, const char *key, int def)
 {
-	const cJSON *v = cJSON_GetObjectItemCaseSensitive(rq->q, key);
+	const cJSON *v = sim_get(rq->q, key);
 
 	if (!v)
-		v = cJSON_GetObjectItemCaseSensitive(rq->body, key);
+		v = sim_get(rq->body, key);
 	if (!v || cJSON_IsNull(v))
 		return def;
 	return sim_value_bool(v);
@@ -575,7 +630,7 @@ int sim_query_bool(const struct sim_req *rq, const char *key, int def)
 
 cJSON *sim_body_wrapper(const struct sim_req *rq, const char *wrapper)
 {
-	cJSON *w = cJSON_IsObject(rq->body) ? cJSON_GetObjectItemCaseSensitive(rq->body, wrapper) : NULL;
+	cJSON *w = cJSON_IsObject(rq->body) ? sim_get(rq->body, wrapper) : NULL;
 
 	return cJSON_IsObject(w) ? w : NULL;
 }
@@ -584,7 +639,7 @@ cJSON *sim_body_wrapper(const struct sim_req *rq, const char *wrapper)
 
 cJSON *sim_token_entry(struct sim *s, const char *tok)
 {
-	cJSON *it, *tokens = cJSON_GetObjectItemCaseSensitive(s->state, "tokens");
+	cJSON *it, *tokens = sim_get(s->state, "tokens");
 
 	if (!tok)
 		return NULL;
@@ -606,7 +661,7 @@ void sim_token_revoke(struct sim *s, const char *tok)
 
 		cJSON_AddStringToObject(o, "token", tok);
 		cJSON_AddBoolToObject(o, "revoked", 1);
-		cJSON_ReplaceItemViaPointer(cJSON_GetObjectItemCaseSensitive(s->state, "tokens"), e, o);
+		cJSON_ReplaceItemViaPointer(sim_get(s->state, "tokens"), e, o);
 	} else if (e) {
 		sim_set(e, "revoked", cJSON_CreateTrue());
 	}

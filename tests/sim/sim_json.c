@@ -1,0 +1,269 @@
+/* tests/sim/sim_json.c -- the simulator's JSON printer: an answer's bytes, fast.
+ *
+ * sim_json_print(j, how) prints exactly the bytes that cJSON_PrintUnformatted(j) prints after
+ * sim_ids_render(j, how), without changing j: the ids in the answer's form (sim_store.c: Canvas's
+ * numbers, or its string ids under Accept: application/json+canvas-string-ids) and cJSON's own
+ * output rules, so that no answer of the simulator changes by a byte:
+ *   - strings: `"` `\` and the control characters escaped (\b \f \n \r \t by name, the others as
+ *     \u00xx in lower-case hex), every other byte as it is (no \/ and no \u for non-ASCII);
+ *   - numbers: "null" for NaN and infinities; else `%1.15g`, or `%1.17g` when the 15 digits do not
+ *     read back within DBL_EPSILON (cJSON 1.7.15's print_number; a later cJSON prints `%d` of
+ *     valueint first when the double equals it, which differs only for -0: both are followed);
+ *   - raw items as their text; no white space; an item of no known type fails the print.
+ *
+ * Why (issue 18): an answer was rendered into cJSON, walked once by sim_ids_render (every key
+ * tested for the id rules, every id under string-ids copied), and printed by cJSON, whose string
+ * printer looks at each byte twice and whose numbers go through snprintf and sscanf. Serving
+ * tests/bench/plan.sh's course prints 27 MB, 20 of them HTML bodies: 29 instructions a byte. Here
+ * a byte that needs no escape costs a table look-up and is copied in runs; ids and small integers
+ * are printed without stdio. Rejected: rendering the answers as text directly (every handler
+ * builds cJSON; byte-for-byte equality with cJSON's printer is the safety net that
+ * tests/unit/unit-sim-json.c checks on generated trees).
+ */
+#include <float.h>
+#include <inttypes.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "sim.h"
+#include "xalloc.h"
+
+struct out {
+	char *p;
+	size_t len, cap;
+};
+
+static void grow(struct out *o, size_t need)
+{
+	if (o->len + need <= o->cap)
+		return;
+	while (o->len + need > o->cap)
+		o->cap *= 2;
+	o->p = xrealloc(o->p, o->cap);
+}
+
+static void put(struct out *o, const char *s, size_t n)
+{
+	grow(o, n);
+	memcpy(o->p + o->len, s, n);
+	o->len += n;
+}
+
+static void putch(struct out *o, char c)
+{
+	grow(o, 1);
+	o->p[o->len++] = c;
+}
+
+/* 1 for the bytes cJSON's print_string_ptr escapes: the control characters, '"' and '\\'. */
+static const unsigned char escaped[256] = {
+	1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+	['"'] = 1, ['\\'] = 1,
+};
+
+#define ONES 0x0101010101010101ull
+#define HIGHS 0x8080808080808080ull
+
+/* Whether any of the 8 bytes in w is below 0x20, '"' or '\\' (the classic has-zero-byte test on
+ * w - 0x20.., w ^ '"'.., w ^ '\\'..: exact for "below", which is all it needs to answer). */
+static int word_escapes(uint64_t w)
+{
+	uint64_t q = w ^ (ONES * '"'), b = w ^ (ONES * '\\');
+
+	return (((w - ONES * 0x20) & ~w) | ((q - ONES) & ~q) | ((b - ONES) & ~b)) & HIGHS ? 1 : 0;
+}
+
+static void put_string(struct out *o, const char *s)
+{
+	const unsigned char *p = (const unsigned char *)s, *run, *end;
+
+	putch(o, '"');
+	if (!s) {   /* cJSON prints a NULL string as "" */
+		putch(o, '"');
+		return;
+	}
+	end = p + strlen(s);
+	for (;;) {
+		uint64_t w;
+
+		/* eight bytes at a time while none needs an escape, then byte by byte to the next */
+		for (run = p; end - p >= 8; p += 8) {
+			memcpy(&w, p, 8);
+			if (word_escapes(w))
+				break;
+		}
+		for (; p < end && !escaped[*p]; p++)
+			;
+		put(o, (const char *)run, (size_t)(p - run));
+		if (p == end)
+			break;
+		switch (*p) {
+		case '"': put(o, "\\\"", 2); break;
+		case '\\': put(o, "\\\\", 2); break;
+		case '\b': put(o, "\\b", 2); break;
+		case '\f': put(o, "\\f", 2); break;
+		case '\n': put(o, "\\n", 2); break;
+		case '\r': put(o, "\\r", 2); break;
+		case '\t': put(o, "\\t", 2); break;
+		default: {
+			char u[8];
+
+			snprintf(u, sizeof(u), "\\u%04x", *p);
+			put(o, u, 6);
+		}
+		}
+		p++;
+	}
+	putch(o, '"');
+}
+
+/* The decimal digits of v, as %d / PRId64 print them. */
+static void put_int(struct out *o, int64_t v)
+{
+	char b[24], *e = b + sizeof(b), *q = e;
+	uint64_t u = v < 0 ? (uint64_t)0 - (uint64_t)v : (uint64_t)v;
+
+	do {
+		*--q = (char)('0' + u % 10);
+		u /= 10;
+	} while (u);
+	if (v < 0)
+		*--q = '-';
+	put(o, q, (size_t)(e - q));
+}
+
+static int same_double(double a, double b)   /* cJSON's compare_double */
+{
+	double m = fabs(a) > fabs(b) ? fabs(a) : fabs(b);
+
+	return fabs(a - b) <= m * DBL_EPSILON;
+}
+
+static int put_number(struct out *o, const cJSON *v)
+{
+	double d = v->valuedouble;
+	char b[32];
+	int n;
+
+	if (isnan(d) || isinf(d)) {
+		put(o, "null", 4);
+		return 0;
+	}
+	if (d == floor(d) && fabs(d) < 1e15 && (d != 0 || !signbit(d))) {
+		put_int(o, (int64_t)d);   /* what %1.15g prints for a whole number of at most 15 digits */
+		return 0;
+	}
+#if CJSON_VERSION_MAJOR > 1 || (CJSON_VERSION_MAJOR == 1 && CJSON_VERSION_MINOR > 7) || \
+	(CJSON_VERSION_MAJOR == 1 && CJSON_VERSION_MINOR == 7 && CJSON_VERSION_PATCH > 15)
+	if (d == (double)v->valueint) {   /* later cJSONs print %d of valueint first: -0 as 0 */
+		put_int(o, v->valueint);
+		return 0;
+	}
+#endif
+	n = snprintf(b, sizeof(b), "%1.15g", d);
+	if (!same_double(strtod(b, NULL), d))
+		n = snprintf(b, sizeof(b), "%1.17g", d);
+	if (n < 0 || n > 25)
+		return -1;   /* cJSON's number buffer */
+	put(o, b, (size_t)n);
+	return 0;
+}
+
+/* Canvas's id keys, as sim_ids_render reads them: 1 an id, 2 a list of ids, 0 neither (sis_* and
+ * lti_* ids are text). */
+static int id_key(const char *k)
+{
+	size_t n;
+
+	if (!k)
+		return 0;
+	n = strlen(k);
+	if (n < 2 || (k[n - 1] != 'd' && k[n - 1] != 's'))
+		return 0;   /* the common case, decided without comparing */
+	if (!strncmp(k, "sis_", 4) || !strncmp(k, "lti_", 4))
+		return 0;
+	if (!strcmp(k, "id") || (n > 3 && !strcmp(k + n - 3, "_id")))
+		return 1;
+	if (!strcmp(k, "ids") || (n > 4 && !strcmp(k + n - 4, "_ids")))
+		return 2;
+	return 0;
+}
+
+static int put_value(struct out *o, const cJSON *v, enum sim_ids how, int as_id);
+
+/* `ids`: the elements are ids (an array under a *_ids key) */
+static int put_children(struct out *o, const cJSON *j, enum sim_ids how, int ids)
+{
+	const cJSON *c;
+	int obj = cJSON_IsObject(j);
+
+	putch(o, obj ? '{' : '[');
+	for (c = j->child; c; c = c->next) {
+		int k = 0;
+
+		if (obj) {
+			put_string(o, c->string);
+			putch(o, ':');
+			k = how == SIM_IDS_ASIS ? 0 : id_key(c->string);
+		}
+		if (k == 2 && cJSON_IsArray(c)) {
+			if (put_children(o, c, how, 1))
+				return -1;
+		} else if (put_value(o, c, how, obj ? k == 1 : ids)) {
+			return -1;
+		}
+		if (c->next)
+			putch(o, ',');
+	}
+	putch(o, obj ? '}' : ']');
+	return 0;
+}
+
+static int put_value(struct out *o, const cJSON *v, enum sim_ids how, int as_id)
+{
+	if (as_id && how == SIM_IDS_STRINGS && cJSON_IsNumber(v) && v->valuedouble == (double)sim_i64(v->valuedouble)) {
+		/* StringifyIds.stringify_id (sim_store.c's render_id) */
+		putch(o, '"');
+		put_int(o, sim_i64(v->valuedouble));
+		putch(o, '"');
+		return 0;
+	}
+	if (as_id && how == SIM_IDS_NUMBERS && cJSON_IsString(v) && !(v->type & cJSON_IsReference) &&
+	    sim_value_id(v) >= SIM_BIG_ID) {
+		put(o, v->valuestring, strlen(v->valuestring));   /* a big id: its digits as a number */
+		return 0;
+	}
+	switch (v->type & 0xff) {
+	case cJSON_NULL: put(o, "null", 4); return 0;
+	case cJSON_False: put(o, "false", 5); return 0;
+	case cJSON_True: put(o, "true", 4); return 0;
+	case cJSON_Number: return put_number(o, v);
+	case cJSON_Raw:
+		if (!v->valuestring)
+			return -1;
+		put(o, v->valuestring, strlen(v->valuestring));
+		return 0;
+	case cJSON_String: put_string(o, v->valuestring); return 0;
+	case cJSON_Array: return put_children(o, v, how, 0);
+	case cJSON_Object: return put_children(o, v, how, 0);
+	default: return -1;
+	}
+}
+
+char *sim_json_print(const cJSON *j, enum sim_ids how, size_t *len)
+{
+	/* 512 bytes first: most answers are small, and glibc consolidates its fast bins (the freed
+	 * nodes of the last answer) for every request of 1,024 bytes or more */
+	struct out o = { xmalloc(512), 0, 512 };
+
+	if (!j || put_value(&o, j, how, 0)) {
+		free(o.p);
+		return NULL;
+	}
+	putch(&o, '\0');
+	if (len)
+		*len = o.len - 1;
+	return o.p;
+}
