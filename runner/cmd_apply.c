@@ -665,16 +665,16 @@ static int is_plan_file(const char *path)
 	return c == '{';
 }
 
+/* The plan as `plan` prints it, written as it is rendered (window by window: issue 18). */
 static int show_plan(const struct plan *p, int color)
 {
 	struct buf out = BUF_INIT;
 	struct render_opts ro = RENDER_OPTS_INIT;
-	int rc = 0;
+	int rc;
 
 	ro.color = color;
-	render_text(p, &out, &ro);
-	if (out.len && fwrite(out.ptr, 1, out.len, stdout) != out.len)
-		rc = -1;
+	ro.stream = stdout;
+	rc = render_text(p, &out, &ro);
 	fflush(stdout);
 	buf_release(&out);
 	return rc;
@@ -747,7 +747,7 @@ int cmd_apply(int argc, char **argv)
 		err_set(&err, ERR_IO, "cannot write the plan to standard output");
 		goto done;
 	}
-	if (!p->nchanges) {
+	if (!plan_total(p)) {
 		size_t reruns = 0;
 
 		for (i = 0; i < p->nskipped; i++)
@@ -769,6 +769,9 @@ int cmd_apply(int argc, char **argv)
 		}
 		goto done;
 	}
+	/* the run takes every change at once: a spilled plan (plan_make, issue 18) is loaded whole */
+	if (plan_window(p, 0, p->ncourses, &err))
+		goto done;
 	ao.yes = o.yes;
 	ao.force = o.force;
 	ao.json = o.json;
