@@ -244,6 +244,8 @@ size_t plan_window_courses(const struct plan *p);
 int plan_window(const struct plan *p, size_t lo, size_t hi, struct err *err);
 /* The number of changes of the whole plan (after plan_make: resident or spilled). */
 size_t plan_total(const struct plan *p);
+/* The number of changes of course k (p->courses[k]): kept per course when spilled, else counted. */
+size_t plan_course_changes(const struct plan *p, size_t k);
 
 void plan_summarize(const struct plan *p, struct plan_summary *s);
 

@@ -94,7 +94,8 @@ enum render_conflict_why {
 	RENDER_CONFLICT_GONE      /* the object is no longer in Canvas */
 };
 struct render_conflict {
-	size_t change;            /* index into p->changes */
+	size_t change;            /* the change's plan-wide index (p->first + its place among the resident
+				   * changes of a spilled plan: include/plan.h "Windows") */
 	enum render_conflict_why why;
 	const cJSON *live;        /* CHANGED: what Canvas has now (NULL: null or absent) */
 };

@@ -1617,6 +1617,20 @@ size_t plan_total(const struct plan *p)
 	return sp ? sp->total : p->nchanges;
 }
 
+size_t plan_course_changes(const struct plan *p, size_t k)
+{
+	const struct spill *sp = p->spill;
+	size_t i, n = 0;
+
+	if (k >= p->ncourses)
+		return 0;
+	if (sp)
+		return k < sp->nc ? sp->c[k].n : 0;
+	for (i = 0; i < p->nchanges; i++)
+		n += !strcmp(p->changes[i].course_id, p->courses[k].id);
+	return n;
+}
+
 /* One spilled change back (c zeroed by the caller): the object change_json made, taken apart
  * (before and after detached from it, not copied). -1 when it is not one (a damaged file). */
 static int change_load(struct plan_change *c, cJSON *o)

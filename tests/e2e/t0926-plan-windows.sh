@@ -183,3 +183,79 @@ test_resume_after_a_401_in_a_later_window() {
 		"$(jq -c '[.courses[].assignments[].due_at]' "$LOGDIR/w1/state-rolled-back.json")" \
 		"the rollback gives the seed's due dates back"
 }
+
+# wprompt DIR WINDOW NAME ARGS...: coursectl ARGS on a terminal (a pty); when it asks, $EDIT (a
+# shell command) runs and "y" is answered (t0970's at_prompt). Output in DIR/NAME, normalised.
+wprompt() {
+	local d=$1 w=$2 name=$3 rc=0
+	shift 3
+	env XDG_STATE_HOME="$d/state" NO_COLOR=1 CANVAS_API_TOKEN="$TOKEN" ${w:+COURSECTL_PLAN_WINDOW=$w} \
+		EDIT="${EDIT:-}" /usr/bin/python3 - "$d/$name.raw" "$COURSECTL" "$@" --url "$SIM_URL" <<'EOP' || rc=$?
+import os, pty, select, subprocess, sys, time
+out, argv = sys.argv[1], sys.argv[2:]
+pid, fd = pty.fork()
+if pid == 0:
+    os.execv(argv[0], argv)
+buf, end = b"", time.time() + 60
+def more(t):
+    global buf
+    r, _, _ = select.select([fd], [], [], t)
+    if not r:
+        return True
+    try:
+        d = os.read(fd, 65536)
+    except OSError:
+        return False
+    buf += d
+    return bool(d)
+while b"[y/N]" not in buf and time.time() < end and more(1):
+    pass
+if os.environ.get("EDIT"):
+    subprocess.run(os.environ["EDIT"], shell=True, check=True)
+os.write(fd, b"y\n")
+while more(60):
+    pass
+_, status = os.waitpid(pid, 0)
+open(out, "wb").write(buf)
+sys.exit(os.waitstatus_to_exitcode(status))
+EOP
+	# the progress lines (rewritten in place) count requests as answers arrive: timing, left out
+	{
+		tr -d '\r' <"$d/$name.raw" | grep -v $'\e\\[K'
+		echo "exit $rc"
+	} | wnorm "$d" >"$d/$name"
+	rm -f "$d/$name.raw"
+}
+
+# A teacher edits a due date of the fourth course while apply asks: a conflict in a later window,
+# reported (render_conflicts, window by window) as with one window, and kept.
+wconflict() {
+	local w=$1 d=$LOGDIR/w${1:-0} a
+	rm -rf "$d"
+	mkdir -p "$d"
+	sim_start --seed "$LOGDIR/seed.json" --throttle off --progress-delay-ms 0
+	a=$(jq -r '.courses[] | select(.id == 1004) | [.assignments[] | select(.due_at != null)][0].id' \
+		"$LOGDIR/seed.json")
+	EDIT="curl -s -o /dev/null -X PUT -H 'Authorization: Bearer $TOKEN' --data-urlencode 'assignment[due_at]=2025-10-01T05:59:59Z' $SIM_URL/api/v1/courses/1004/assignments/$a" \
+		wprompt "$d" "$w" apply.txt apply "$LOGDIR/recipe.yaml" --journal "$d/apply.jsonl" --color never \
+		--concurrency 1
+	expect_match 'Changed in Canvas since the plan, so not written: 1 field of 1 object' "$(cat "$d/apply.txt")" \
+		"the conflict reported"
+	expect_match 'Course 1004 ' "$(sed -n '/Changed in Canvas since the plan/,$p' "$d/apply.txt")" \
+		"the conflict's course"
+	expect_eq 2025-10-01T05:59:59Z "$(state ".courses[] | select(.id == 1004) | .assignments[] | select(.id == $a) | .due_at")" \
+		"the teacher's edit kept"
+	wstate "$d" state-applied.json
+	wjournal "$d" apply.jsonl journal-apply.txt
+	wreq "$d" requests.txt
+	rm -rf "$d/state" "$d/apply.jsonl"
+}
+
+test_conflict_in_a_later_window() {
+	local w
+	many_seed
+	for w in "" 1 2; do
+		wconflict "$w"
+	done
+	wsame
+}
