@@ -406,7 +406,7 @@ static int plan_make(struct plan **out, struct canvas *cv, const struct recipe *
 	struct snapshot_stats st = { 0, 0 };
 	const struct http_stats *hs;
 	struct plan *p = NULL;
-	struct err *errs;
+	struct err *errs;         /* the batch's courses' read errors (a batch's, not the run's: issue 18) */
 	struct strmap seen = STRMAP_INIT;
 	cJSON *snap = NULL, *course, *slim = cJSON_CreateObject(), *copy = NULL;
 	double t0, fetch_s = 0, plan_s = 0, plan_cpu = 0;
@@ -424,7 +424,7 @@ static int plan_make(struct plan **out, struct canvas *cv, const struct recipe *
 			grading = 1;
 	/* a recipe that shifts page dates needs each page's Assign To dates: one GET a page (page_dates.c) */
 	page_dates = (kinds & (1u << RES_PAGE)) && page_dates_wanted(r);
-	errs = xcalloc(n ? n : 1, sizeof(*errs));
+	errs = xcalloc(PLAN_BATCH, sizeof(*errs));
 	for (b = 0; b < n || (!n && !p); b += PLAN_BATCH) {
 		size_t m = n - b < PLAN_BATCH ? n - b : PLAN_BATCH;
 		struct snapshot_stats bst;
@@ -432,7 +432,7 @@ static int plan_make(struct plan **out, struct canvas *cv, const struct recipe *
 		long bpd = 0;
 
 		t0 = clock_s(CLOCK_MONOTONIC);
-		if ((rc = snapshot_fetch_each(&snap, cv, ids + b, (int)m, kinds, fail_fast, errs + b, &bst, err)))
+		if ((rc = snapshot_fetch_each(&snap, cv, ids + b, (int)m, kinds, fail_fast, errs, &bst, err)))
 			break;
 		st.courses += bst.courses;
 		st.objects += bst.objects;
@@ -467,14 +467,14 @@ static int plan_make(struct plan **out, struct canvas *cv, const struct recipe *
 			struct err ce = ERR_INIT;
 			const cJSON *id;
 
-			if (errs[i].code) {
+			if (errs[i - b].code) {
 				if (fail_fast) {
-					*err = errs[i];
+					*err = errs[i - b];
 					rc = err->code;
 					break;
 				}
-				errorf("%s", errs[i].msg);
-				plan_add_failure(p, ids[i], errs[i].msg);
+				errorf("%s", errs[i - b].msg);
+				plan_add_failure(p, ids[i], errs[i - b].msg);
 				continue;
 			}
 			id = cJSON_GetObjectItemCaseSensitive(course, "id");
