@@ -25,17 +25,21 @@
  * cost that does not grow with the heap (an arena per window) would make it flat. The maps the
  * windows fill again (live, objmap) keep their tables (strmap_clear). COURSECTL_APPLY_WINDOW sets
  * the window for tests (t0925).
- * A spilled plan (plan_make's of more than a window of courses: include/plan.h "Windows") holds a
- * window of changes at a time: run_spilled takes the same windows -- the next window_size()
- * courses with changes, in plan order -- makes each resident (plan_window), registers its creates'
- * ids and objects, runs it, counts it (count_range) and releases it; exec_chg maps a plan-wide
- * index to the resident p->changes[i - p->first]. What stays for the run is per change and small
- * (res->state, error, new_id, why, live; written, dup_risk, unsent, inwin: about 40 bytes), so
- * apply's memory is a window's whatever the course count (issue 18: 39.0 MB at 200 courses, 41.9
- * MB at 2,000). The end-of-run reports read the windows again only when they need the changes:
- * the conflict report (render_conflicts, only when there are conflicts) and --format json's
- * document; the counts (conflict_creates among them) are gathered per window. A spilled plan is
- * never a resumed journal's (those are read whole), so it has no prior states.
+ * A spilled plan's windows are always EXEC_WINDOW courses: with the plan's changes out of the heap,
+ * a window refills no fragmented heap (at 10,000 courses windows of 200 took 44.7 s of CPU and 53.5
+ * MB, windows of 1,000 47.0 s and 177 MB), so the cap of 10 windows is for a plan read whole (a
+ * saved plan, a journal's). A spilled plan (plan_make's of more than a window of courses:
+ * include/plan.h "Windows") holds a window of changes at a time: run_spilled takes its windows --
+ * the next window_size() courses with changes, in plan order -- makes each resident (plan_window),
+ * registers its creates' ids and objects, runs it, counts it (count_range) and releases it;
+ * exec_chg maps a plan-wide index to the resident p->changes[i - p->first]. What stays for the run
+ * is per change and small (res->state, error, new_id, why, live; written, dup_risk, unsent, inwin:
+ * about 40 bytes), so apply's memory is a window's and does not grow with the plan (issue 18: 39.0
+ * MB at 200 courses, 41.9 MB at 2,000, 53.5 MB at 10,000). The end-of-run reports read the windows
+ * again only when they need the changes: the conflict report (render_conflicts, only when there are
+ * conflicts) and --format json's document; the counts (conflict_creates among them) are gathered
+ * per window. A spilled plan is never a resumed journal's (those are read whole), so it has no
+ * prior states.
  * A run, in order; each phase is a file whose design comment says how it does its part:
  *   1. Objects (here, object_for). The plan's changes are grouped by object (course, kind, id).
  *      Changes a resumed journal already has as done are left out (their create ids are known:
@@ -757,8 +761,10 @@ static void count_range(struct exec *x, size_t a, size_t b)
 #define EXEC_MAX_WINDOWS 10
 
 /* The window's size for a run of ncourses courses: COURSECTL_APPLY_WINDOW (tests), else EXEC_WINDOW
- * or a tenth of the courses, whichever is more. */
-static size_t window_size(size_t ncourses)
+ * or a tenth of the courses, whichever is more -- but EXEC_WINDOW for a spilled plan, whose windows
+ * refill a heap no plan fragments (issue 18: at 10,000 courses windows of 200 took 44.7 s of CPU
+ * and 53.5 MB, windows of 1,000 47.0 s and 177 MB). */
+static size_t window_size(size_t ncourses, int spilled)
 {
 	const char *env = getenv("COURSECTL_APPLY_WINDOW");
 	char *end;
@@ -770,7 +776,7 @@ static size_t window_size(size_t ncourses)
 		if (!*end && v > 0)
 			return (size_t)v;
 	}
-	return w > EXEC_WINDOW ? w : EXEC_WINDOW;
+	return w > EXEC_WINDOW && !spilled ? w : EXEC_WINDOW;
 }
 
 /* The changes still to run (not done in a resumed journal), grouped by window: a course's window
@@ -798,7 +804,7 @@ static void make_windows(struct exec *x, size_t **order, size_t *n, size_t **sta
 		m++;
 	}
 	strmap_release(&courses);
-	wsize = window_size(ncourses);
+	wsize = window_size(ncourses, 0);
 	for (i = 0; i < p->nchanges; i++)
 		if (win[i])
 			win[i] = (win[i] - 1) / wsize + 1;   /* now the window's, from 1 */
@@ -909,8 +915,8 @@ static size_t spilled_window_end(const struct plan *p, size_t lo, size_t wsize)
 /* A spilled plan (include/plan.h "Windows"; plan_make's, so no resumed journal: every change is
  * to run) a window at a time: the window's courses made resident (plan_window), their changes
  * registered (creates' "new:N" ids, objects), run (run_window) and counted, then released. The
- * windows are make_windows' for the same plan in memory: the next window_size() courses with
- * changes. */
+ * windows are the next window_size() courses with changes: make_windows' for the same plan in
+ * memory, up to 2,000 courses (beyond, a plan in memory gets a tenth of its courses a window). */
 static int run_spilled(struct exec *x, struct err *err)
 {
 	const struct plan *p = x->p;
@@ -920,7 +926,7 @@ static int run_spilled(struct exec *x, struct err *err)
 
 	for (k = 0; k < p->ncourses; k++)
 		ncw += plan_course_changes(p, k) > 0;
-	wsize = window_size(ncw);
+	wsize = window_size(ncw, 1);
 	plan_summarize(p, &sum);
 	x->nobjs_total = sum.objects;
 	while (lo < p->ncourses && !x->stopped && !x->fatal.code) {
