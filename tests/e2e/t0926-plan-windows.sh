@@ -148,6 +148,27 @@ test_many_courses_one_failing_over_windows() {
 	! grep -q 'temporary file' "$LOGDIR/w0/plan-v.txt" || fail "a plan of one window spilled"
 }
 
+# apply --format json: the result document, every change's outcome, read back window by window.
+test_apply_result_document_over_windows() {
+	local w d
+	many_seed
+	for w in "" 1 2; do
+		d=$LOGDIR/w${w:-0}
+		rm -rf "$d"
+		mkdir -p "$d"
+		sim_start --seed "$LOGDIR/seed.json" --throttle off --progress-delay-ms 0
+		wc_ "$d" "$w" apply.json apply "$LOGDIR/recipe.yaml" --yes --journal "$d/apply.jsonl" --format json \
+			--concurrency 1
+		wstate "$d" state-applied.json
+		rm -rf "$d/state" "$d/apply.jsonl"
+	done
+	wsame
+	expect_eq 90 "$(sed '/^--- stderr$/,$d' "$LOGDIR/w1/apply.json" | jq '[.changes[] | select(.state == "done")] | length')" \
+		"every change done in the document"
+	expect_eq true "$(sed '/^--- stderr$/,$d' "$LOGDIR/w1/apply.json" | jq '[.changes[].seq] == [range(1; 91)]')" \
+		"the document's changes, in order"
+}
+
 # A 401 at the first write to the fourth course: the run stops there; resume (with the journal's
 # plan, another token) finishes it. Windows of one course end where the default does.
 wresume() {
