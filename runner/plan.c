@@ -755,6 +755,7 @@ struct sha256;
 static const struct plan_summary *spill_summary(const struct plan *p);
 static void spill_digest_state(const struct spill *sp, struct sha256 *h, struct buf *b);
 static int spill_copy(const struct plan *p, plan_sink sink, void *ud);
+static int spill_print_formatted(const struct plan *p, plan_sink sink, void *ud);
 
 void plan_summarize(const struct plan *p, struct plan_summary *s)
 {
@@ -1053,6 +1054,8 @@ int plan_print(const struct plan *p, int formatted, const char *digest, plan_sin
 	if (!formatted && p->spill) {
 		/* the spill file is the compact changes' text itself (plan_spill): copied, not parsed */
 		rc = spill_copy(p, sink, ud);
+	} else if (p->spill) {
+		rc = spill_print_formatted(p, sink, ud);
 	} else {
 		do {   /* window by window ("Windows", include/plan.h) */
 			hi = lo + w < p->ncourses ? lo + w : p->ncourses;
@@ -1662,6 +1665,72 @@ static int change_load(struct plan_change *c, cJSON *o)
 	return 0;
 }
 
+/* Course k's text from the spill file into *text (NUL-terminated; grown as needed, *cap bytes). */
+static int spill_read(struct spill *sp, size_t k, char **text, size_t *cap, struct err *err)
+{
+	const struct spill_course *sc = &sp->c[k];
+
+	if (sc->len + 1 > *cap) {
+		*cap = sc->len + 1;
+		free(*text);
+		*text = xmalloc(*cap);
+	}
+	if (fseek(sp->f, sc->off, SEEK_SET) || fread(*text, 1, sc->len, sp->f) != sc->len)
+		return err_set(err, ERR_IO, "cannot read the plan's changes back from their temporary file: %s",
+			       ferror(sp->f) ? strerror(errno) : "it is shorter than written");
+	(*text)[sc->len] = '\0';
+	return 0;
+}
+
+/* The formatted changes of a spilled plan for plan_print: each change parsed from the file and
+ * printed as it is -- the object change_json made, so the bytes of printing the change itself --
+ * without becoming a struct plan_change and an object again (a third of plan_write's work). 0, the
+ * sink's answer, or -1. */
+static int spill_print_formatted(const struct plan *p, plan_sink sink, void *ud)
+{
+	struct spill *sp = p->spill;
+	struct err e = ERR_INIT;
+	char *text = NULL;
+	size_t k, j, cap = 0;
+	int rc = 0;
+
+	for (k = 0; k < sp->nc && !rc; k++) {
+		const char *at, *end;
+
+		if (!sp->c[k].n)
+			continue;
+		if (spill_read(sp, k, &text, &cap, &e)) {
+			rc = -1;
+			break;
+		}
+		at = text;
+		end = text + sp->c[k].len;
+		for (j = 0; j < sp->c[k].n && !rc; j++) {
+			const char *next = NULL;
+			cJSON *o;
+			char *out;
+
+			while (at < end && *at == ',')
+				at++;
+			o = cJSON_ParseWithLengthOpts(at, (size_t)(end - at), &next, 0);
+			out = o ? cJSON_Print(o) : NULL;
+			cJSON_Delete(o);
+			if (!out) {
+				rc = -1;
+				break;
+			}
+			if (sp->c[k].first + j)
+				rc = sink(ud, ", ", 2);
+			if (!rc)
+				rc = sink_indented(sink, ud, out, strlen(out), 2);
+			free(out);
+			at = next;
+		}
+	}
+	free(text);
+	return rc;
+}
+
 int plan_window(const struct plan *cp, size_t lo, size_t hi, struct err *err)
 {
 	struct plan *p = (struct plan *)cp;   /* logically const: the resident window is a cache */
@@ -1691,17 +1760,8 @@ int plan_window(const struct plan *cp, size_t lo, size_t hi, struct err *err)
 
 		if (!sc->n)
 			continue;
-		if (sc->len + 1 > cap) {
-			cap = sc->len + 1;
-			free(text);
-			text = xmalloc(cap);
-		}
-		if (fseek(sp->f, sc->off, SEEK_SET) || fread(text, 1, sc->len, sp->f) != sc->len) {
-			rc = err_set(err, ERR_IO, "cannot read the plan's changes back from their temporary file: %s",
-				     ferror(sp->f) ? strerror(errno) : "it is shorter than written");
+		if ((rc = spill_read(sp, k, &text, &cap, err)))
 			break;
-		}
-		text[sc->len] = '\0';
 		at = text;
 		end = text + sc->len;
 		for (j = 0; j < sc->n; j++) {
