@@ -77,6 +77,8 @@ struct exec_result {
 	char **new_id;                         /* per change: the id a create got, or NULL */
 	size_t n;
 	size_t done, failed, conflicts, skipped;
+	size_t conflict_creates;               /* of the conflicts, creates that met an object this run
+						  did not make (--force does not take them over) */
 	size_t in_doubt;                       /* changes left "intent": sent, the outcome unknown
 						  (also counted in failed when a reason is known) */
 	size_t not_started;                    /* changes never sent (the run stopped first) */

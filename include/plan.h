@@ -21,6 +21,23 @@
  * gives it a real one, and changes to it are folded into its create change.
  *
  * Ownership: a plan owns every string and cJSON value in it; plan_free() frees them all.
+ *
+ * Windows (issue 18, "flat memory"). A plan of many courses does not hold its changes in memory:
+ * plan_make (plan_build.c) finishes them a window of courses at a time and, once the plan has more
+ * than one window of courses, spills them to an unlinked temporary file (plan.c, plan_spill).
+ * p->changes[0..nchanges) are then only the RESIDENT changes: those of the courses [lo, hi) the
+ * last plan_window(p, lo, hi) loaded, p->first the plan-wide index of p->changes[0] (its seq - 1),
+ * plan_total(p) the whole plan's count. A plan read from a file, built by plan_run or never
+ * spilled holds everything: plan_window is a no-op, p->first 0, plan_total(p) == p->nchanges.
+ * A consumer of every change walks the windows:
+ *     size_t w = plan_window_courses(p), lo = 0, hi;
+ *     do {
+ *             hi = lo + w < p->ncourses ? lo + w : p->ncourses;
+ *             if (plan_window(p, lo, hi, err)) ...
+ *             ... p->changes[0..p->nchanges), plan-wide index p->first + i ...
+ *             lo = hi;
+ *     } while (lo < p->ncourses);
+ * which is one pass over everything for a resident plan. A window never splits a course.
  */
 #ifndef COURSECTL_PLAN_H
 #define COURSECTL_PLAN_H
@@ -158,8 +175,11 @@ struct plan {
 	char *created_at;         /* UTC, ISO 8601 */
 	struct plan_course *courses;
 	size_t ncourses;
-	struct plan_change *changes;
+	struct plan_change *changes;      /* the resident changes ("Windows" above) */
 	size_t nchanges, achanges;
+	size_t first;             /* the plan-wide index of changes[0] (its seq - 1); 0 unless spilled */
+	size_t nfinished;         /* internal: changes[0..nfinished) are finished (plan_finish) */
+	void *spill;              /* internal: the spilled changes (plan.c), or NULL: all resident */
 	struct plan_skip *skipped;
 	size_t nskipped, askipped;
 	struct plan_blackout *blackouts;   /* in the order the steps declared them; no duplicates */
@@ -197,8 +217,35 @@ void plan_add_failure(struct plan *p, const char *course, const char *error);
 void plan_drop_course(struct plan *p, const char *course_id);
 
 /* Drop changes whose after equals their before, order by course then object (in the order the
- * objects were first touched) then change, and number them. Call once, after the last step. */
+ * objects were first touched) then change, and number them. Call once, after the last step; or,
+ * for a plan built a window of courses at a time (plan_make), after each window's last course:
+ * only the changes made since the last call are finished (they follow the finished ones, and their
+ * seqs follow), and the index that merges a course's changes is dropped. */
 void plan_finish(struct plan *p);
+
+/* ---------------------------------------------------------------- windows (issue 18) */
+
+/* Courses a window of plan_make holds: PLAN_WINDOW, or COURSECTL_PLAN_WINDOW (tests: a window of
+ * one course spills a plan of two). */
+#define PLAN_WINDOW 200
+size_t plan_window_default(void);
+/* Write the (finished) resident changes to the plan's spill file, an unlinked 0600 temporary file
+ * (tmpfile(3)), each as the plan file's compact JSON, and free them: per course only its byte
+ * range, its first change's index and its count stay. The plan's summary and digest are kept as
+ * they go. Every course of p->courses must be finished; `window` is the window consumers use
+ * (plan_window_courses). ERR_IO when the file cannot be made or written. */
+int plan_spill(struct plan *p, size_t window, struct err *err);
+/* Courses a consumer makes resident at a time: the spill's window; every course (at least 1) when
+ * the plan is not spilled or its whole is resident. */
+size_t plan_window_courses(const struct plan *p);
+/* Make the changes of courses [lo, hi) of p->courses resident (p->changes, p->nchanges, p->first),
+ * freeing the ones resident before. Logically const: the resident window is a cache of the spill
+ * file. A no-op for a plan that is not spilled. ERR_IO when the spill file cannot be read. */
+int plan_window(const struct plan *p, size_t lo, size_t hi, struct err *err);
+/* The number of changes of the whole plan (after plan_make: resident or spilled). */
+size_t plan_total(const struct plan *p);
+/* The number of changes of course k (p->courses[k]): kept per course when spilled, else counted. */
+size_t plan_course_changes(const struct plan *p, size_t k);
 
 void plan_summarize(const struct plan *p, struct plan_summary *s);
 

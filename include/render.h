@@ -36,6 +36,7 @@
 #define COURSECTL_RENDER_H
 
 #include <stddef.h>
+#include <stdio.h>
 
 #include "buf.h"
 #include "plan.h"
@@ -44,12 +45,15 @@ struct render_opts {
 	int color;                /* ANSI colours (a terminal without NO_COLOR) */
 	int context;              /* tokens of context around a text change; < 0: default */
 	size_t max_diff_bytes;    /* per field; 0: default (about 4 KiB), beyond it "… (N more changes)" */
+	FILE *stream;             /* render_text: when set, `out` is written to it and emptied as the text
+				   * grows, so a plan of thousands of courses is never one text (issue 18) */
 };
 
-#define RENDER_OPTS_INIT { 0, -1, 0 }
+#define RENDER_OPTS_INIT { 0, -1, 0, NULL }
 
-/* The plan for a person (layout above). */
-void render_text(const struct plan *p, struct buf *out, const struct render_opts *o);
+/* The plan for a person (layout above). Walks a spilled plan window by window (include/plan.h);
+ * returns 0, or -1 when a window cannot be read back or o->stream cannot be written. */
+int render_text(const struct plan *p, struct buf *out, const struct render_opts *o);
 
 /* The plan as one HTML document with no external resources (inline CSS, no script): a summary (with
  * "N items land on a weekend, M in a blackout" when there are dated items), then per course a
@@ -90,7 +94,8 @@ enum render_conflict_why {
 	RENDER_CONFLICT_GONE      /* the object is no longer in Canvas */
 };
 struct render_conflict {
-	size_t change;            /* index into p->changes */
+	size_t change;            /* the change's plan-wide index (p->first + its place among the resident
+				   * changes of a spilled plan: include/plan.h "Windows") */
 	enum render_conflict_why why;
 	const cJSON *live;        /* CHANGED: what Canvas has now (NULL: null or absent) */
 };

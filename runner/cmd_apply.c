@@ -187,11 +187,9 @@ static char *left_line(const struct plan *p, const struct exec_result *r, const 
 	size_t failed = 0, taken = 0, i, all = r->n + undo_skipped(p, o);
 	int rb = o->rollback_of != NULL;
 
-	for (i = 0; i < r->n; i++) {
+	for (i = 0; i < r->n; i++)
 		failed += r->state[i] == JOURNAL_FAILED;
-		/* a create that met an object it did not make: --force does not take it over (exec.c) */
-		taken += r->state[i] == JOURNAL_CONFLICT && p->changes[i].op == PLAN_CREATE;
-	}
+	taken = r->conflict_creates;   /* creates that met an object they did not make (exec.c) */
 	buf_puts(&b, "Left:");
 	left_part(&b, failed, "failed");
 	left_part(&b, r->conflicts, r->conflicts == 1 ? "conflict" : "conflicts");
@@ -302,11 +300,14 @@ static void conflict_report(const struct plan *p, const struct exec_result *r, s
 	free(v);
 }
 
+static cJSON *change_result(const struct plan_change *c, const struct exec_result *r, size_t i);
+
 /* The --format json result document. Malloced (cJSON_Delete). */
 static cJSON *result_json(const struct plan *p, const struct exec_result *r, const char *journal, const char *run)
 {
 	cJSON *doc = cJSON_CreateObject(), *arr;
-	size_t i;
+	struct err e = ERR_INIT;
+	size_t i, k, w = plan_window_courses(p), lo = 0, hi;
 
 	cJSON_AddStringToObject(doc, "format", "coursectl-apply-result");
 	cJSON_AddNumberToObject(doc, "version", 1);
@@ -316,7 +317,7 @@ static cJSON *result_json(const struct plan *p, const struct exec_result *r, con
 		cJSON_AddStringToObject(doc, "journal", journal);
 	else
 		cJSON_AddNullToObject(doc, "journal");
-	cJSON_AddItemToObject(doc, "summary", summary_json(r, p->nchanges));
+	cJSON_AddItemToObject(doc, "summary", summary_json(r, plan_total(p)));
 	if (p->nfailed) {
 		arr = cJSON_AddArrayToObject(doc, "failed_courses");
 		for (i = 0; i < p->nfailed; i++) {
@@ -328,27 +329,39 @@ static cJSON *result_json(const struct plan *p, const struct exec_result *r, con
 		}
 	}
 	arr = cJSON_AddArrayToObject(doc, "changes");
-	for (i = 0; i < r->n; i++) {
-		const struct plan_change *c = &p->changes[i];
-		cJSON *o = cJSON_CreateObject();
-
-		cJSON_AddNumberToObject(o, "seq", (double)c->seq);
-		cJSON_AddItemToObject(o, "course_id", jsonid(c->course_id));
-		cJSON_AddStringToObject(o, "kind", plan_kind_name(c->kind));
-		cJSON_AddItemToObject(o, "id", jsonid(c->id));
-		cJSON_AddStringToObject(o, "op", plan_op_name(c->op));
-		if (c->field)
-			cJSON_AddStringToObject(o, "field", c->field);
-		else
-			cJSON_AddNullToObject(o, "field");
-		cJSON_AddStringToObject(o, "state", journal_state_name(r->state[i]));
-		if (r->error[i])
-			cJSON_AddStringToObject(o, "error", r->error[i]);
-		if (r->new_id[i])
-			cJSON_AddItemToObject(o, "new_id", jsonid(r->new_id[i]));
-		cJSON_AddItemToArray(arr, o);
-	}
+	do {   /* window by window (include/plan.h "Windows") */
+		hi = lo + w < p->ncourses ? lo + w : p->ncourses;
+		if (plan_window(p, lo, hi, &e)) {
+			cJSON_AddStringToObject(doc, "error", e.msg);
+			break;
+		}
+		for (k = 0; k < p->nchanges && p->first + k < r->n; k++)
+			cJSON_AddItemToArray(arr, change_result(&p->changes[k], r, p->first + k));
+		lo = hi;
+	} while (lo < p->ncourses);
 	return doc;
+}
+
+/* One change's entry of the result document. Malloced. */
+static cJSON *change_result(const struct plan_change *c, const struct exec_result *r, size_t i)
+{
+	cJSON *o = cJSON_CreateObject();
+
+	cJSON_AddNumberToObject(o, "seq", (double)c->seq);
+	cJSON_AddItemToObject(o, "course_id", jsonid(c->course_id));
+	cJSON_AddStringToObject(o, "kind", plan_kind_name(c->kind));
+	cJSON_AddItemToObject(o, "id", jsonid(c->id));
+	cJSON_AddStringToObject(o, "op", plan_op_name(c->op));
+	if (c->field)
+		cJSON_AddStringToObject(o, "field", c->field);
+	else
+		cJSON_AddNullToObject(o, "field");
+	cJSON_AddStringToObject(o, "state", journal_state_name(r->state[i]));
+	if (r->error[i])
+		cJSON_AddStringToObject(o, "error", r->error[i]);
+	if (r->new_id[i])
+		cJSON_AddItemToObject(o, "new_id", jsonid(r->new_id[i]));
+	return o;
 }
 
 static int print_doc(cJSON *doc)
@@ -421,8 +434,8 @@ int apply_plan(struct canvas *cv, const struct plan *p, const struct apply_opts 
 		eo.prior = o->resume->state;
 		eo.prior_ids = o->resume->new_id;
 		/* what failed writes left in Canvas (not a conflict's live: that value is someone's) */
-		stored = xcalloc(p->nchanges ? p->nchanges : 1, sizeof(*stored));
-		for (i = 0; i < p->nchanges; i++)
+		stored = xcalloc(plan_total(p) ? plan_total(p) : 1, sizeof(*stored));
+		for (i = 0; i < plan_total(p); i++)
 			if (o->resume->state[i] == JOURNAL_FAILED && o->resume->live)
 				stored[i] = o->resume->live[i];
 		eo.prior_stored = stored;
@@ -459,7 +472,7 @@ int apply_plan(struct canvas *cv, const struct plan *p, const struct apply_opts 
 			errorf("the run stopped; run `coursectl apply --resume %s` to finish", jpath);
 		}
 	} else {
-		cJSON *s = summary_json(&res, p->nchanges);
+		cJSON *s = summary_json(&res, plan_total(p));
 
 		if (journal_finish(j, s, &err)) {
 			errorf("%s", err.msg);
@@ -665,16 +678,16 @@ static int is_plan_file(const char *path)
 	return c == '{';
 }
 
+/* The plan as `plan` prints it, written as it is rendered (window by window: issue 18). */
 static int show_plan(const struct plan *p, int color)
 {
 	struct buf out = BUF_INIT;
 	struct render_opts ro = RENDER_OPTS_INIT;
-	int rc = 0;
+	int rc;
 
 	ro.color = color;
-	render_text(p, &out, &ro);
-	if (out.len && fwrite(out.ptr, 1, out.len, stdout) != out.len)
-		rc = -1;
+	ro.stream = stdout;
+	rc = render_text(p, &out, &ro);
 	fflush(stdout);
 	buf_release(&out);
 	return rc;
@@ -747,7 +760,7 @@ int cmd_apply(int argc, char **argv)
 		err_set(&err, ERR_IO, "cannot write the plan to standard output");
 		goto done;
 	}
-	if (!p->nchanges) {
+	if (!plan_total(p)) {
 		size_t reruns = 0;
 
 		for (i = 0; i < p->nskipped; i++)

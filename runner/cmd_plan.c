@@ -128,6 +128,15 @@ static int parse_args(struct opts *o, struct config *cfg, int argc, char **argv,
 	return 0;
 }
 
+static int stdout_sink(void *ud, const char *s, size_t n)
+{
+	(void)ud;
+	return fwrite(s, 1, n, stdout) == n ? 0 : -1;
+}
+
+/* The plan on stdout. The text and the JSON are printed as they are made, window by window
+ * (issue 18: a plan of thousands of courses is never one text); the HTML calendar and the Markdown
+ * comment take the whole plan at once (plan_window over every course). */
 static int print_plan(const struct plan *p, const struct opts *o, struct err *err)
 {
 	struct buf out = BUF_INIT;
@@ -135,24 +144,24 @@ static int print_plan(const struct plan *p, const struct opts *o, struct err *er
 	int rc = 0;
 
 	if (o->format == FMT_JSON) {
-		cJSON *doc = plan_to_json(p);
-		char *s = cJSON_Print(doc);
-
-		cJSON_Delete(doc);
-		if (!s)
-			return err_set(err, ERR_GENERIC, "out of memory printing the plan");
-		buf_puts(&out, s);
-		buf_putc(&out, '\n');
-		free(s);
-	} else if (o->format == FMT_HTML) {
-		render_html(p, &out);
-	} else if (o->format == FMT_MARKDOWN) {
-		render_markdown(p, &out, 0);
+		/* the bytes of cJSON_Print(plan_to_json(p)), change by change (plan_print) */
+		if (plan_print(p, 1, NULL, stdout_sink, NULL) || stdout_sink(NULL, "\n", 1))
+			return err_set(err, ERR_IO, "cannot write the plan to standard output");
+		return 0;
+	} else if (o->format == FMT_HTML || o->format == FMT_MARKDOWN) {
+		if ((rc = plan_window(p, 0, p->ncourses, err)))
+			return rc;
+		if (o->format == FMT_HTML)
+			render_html(p, &out);
+		else
+			render_markdown(p, &out, 0);
 	} else {
 		ro.color = plan_opts_color(&o->po);
-		render_text(p, &out, &ro);
+		ro.stream = stdout;
+		if (render_text(p, &out, &ro))
+			rc = err_set(err, ERR_IO, "cannot write the plan to standard output");
 	}
-	if (out.len && fwrite(out.ptr, 1, out.len, stdout) != out.len)
+	if (!rc && out.len && fwrite(out.ptr, 1, out.len, stdout) != out.len)
 		rc = err_set(err, ERR_IO, "cannot write the plan to standard output");
 	buf_release(&out);
 	return rc;

@@ -432,7 +432,7 @@ static size_t mark_unproven(struct exec *x)
 				free(key);
 		}
 	}
-	for (i = 0; i < x->res->n; i++) {
+	for (i = x->p->first; i < x->p->first + x->p->nchanges; i++) {   /* the resident window */
 		const struct plan_change *c = exec_chg(x, i);
 		const char *cf = resource_get(c->kind)->cascade_field;
 
@@ -448,7 +448,7 @@ static size_t mark_unproven(struct exec *x)
 				strmap_put_take(&cascade, key, (void *)1);
 		}
 	}
-	for (i = 0; i < x->res->n; i++) {
+	for (i = x->p->first; i < x->p->first + x->p->nchanges; i++) {   /* the resident window */
 		const struct plan_change *c = exec_chg(x, i);
 		struct xobj *ob;
 		char *key;
@@ -513,7 +513,7 @@ int exec_verify(struct exec *x, struct err *err)
 		return 0;
 	}
 	exec_index_live(x);
-	for (i = 0; i < x->res->n; i++) {
+	for (i = x->p->first; i < x->p->first + x->p->nchanges; i++) {   /* the resident window */
 		const struct xobj *ob;
 		cJSON *live;
 		char *r;
@@ -541,7 +541,7 @@ void exec_report_duplicates(struct exec *x)
 {
 	size_t i;
 
-	for (i = 0; i < x->res->n; i++) {
+	for (i = x->p->first; i < x->p->first + x->p->nchanges; i++) {   /* the resident window */
 		struct xobj *ob;
 		struct strmap none = STRMAP_INIT;
 		struct buf ids = BUF_INIT;

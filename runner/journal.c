@@ -524,7 +524,7 @@ int journal_create(struct journal **out, const char *path, const char *run, cons
 		return err_set(err, ERR_GENERIC, "a journal records an apply or a rollback, not '%s'",
 			       run ? run : "");
 	j = journal_alloc();
-	j->nchanges = p->nchanges;
+	j->nchanges = plan_total(p);   /* a spilled plan's too (include/plan.h) */
 	if (rollback_of && (rc = lock_take(&j->of_lock, rollback_of, err)))
 		goto fail;
 	if (path) {

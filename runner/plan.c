@@ -11,14 +11,33 @@
  * planning quadratic in the courses (issue 18). The indexes are open-addressing tables of array
  * positions keyed by a string, so a plan of 100,000 changes costs no more per change than a plan
  * of ten; a linear search per change was rejected (quadratic for the 10,000-object course of the
- * benchmark). They live while the plan is built: plan_finish drops them.
+ * benchmark). The change tables live while a course is built: plan_finish drops them (the course
+ * map stays, for plan_course and the spill's per-course ranges).
+ *
+ * Windows and the spill file (issue 18, "flat memory"; include/plan.h "Windows"). plan_make builds
+ * the plan a window of courses at a time and finishes each window on its own (plan_finish sorts
+ * only what came since the last call: courses are added in recipe order, so per-window ordering
+ * is the whole plan's order and its seqs). When a run has more courses than a window, each
+ * finished window is spilled (plan_spill) to an unlinked 0600 temporary file (tmpfile(3), like
+ * include/plan_reads.h) as the plan file's own compact JSON -- the text of the compact "changes"
+ * array without its brackets -- and freed: per course only its byte range, its first change's
+ * plan-wide index and its count stay (32 bytes), per change nothing. The summary's counts and the
+ * digest's canonical text (hashed as it goes) are kept as the changes are written, so neither
+ * reads the file back; the journal's compact header copies the file as it is (spill_copy); the
+ * formatted plan file, the text renderer and apply load it a window at a time (plan_window, which
+ * parses a window's byte range back into struct plan_change, before and after detached from the
+ * parsed objects, not copied). A plan of at most one window is never spilled: the same bytes,
+ * outputs and requests as before. Rejected: an index per change (offset, course, kind, id, field,
+ * op) in memory -- it still grows with the changes (about 60 bytes each, 3 MB at 2,000 courses),
+ * and no consumer needs a change outside its course's window; a file per window (more descriptors,
+ * the same bytes).
  *
  * The file is JSON, written through FILE.tmp, fsync and rename, with mode 0600 from the first byte
  * (it holds course content that may be private; never a token: the plan has none to write).
  * It is printed change by change (plan_print, issue 18): the document without its changes is
  * printed once with a mark where the changes go, and each change is built, printed and handed to
  * the sink on its own (indented to its depth for the formatted file), so a plan of 10,000 courses
- * never exists as one JSON tree or one text -- only the plan's own changes stay in memory. The
+ * never exists as one JSON tree or one text -- only a window of the plan's changes is in memory. The
  * bytes are those of cJSON_Print of the whole document (unit-plan checks it), and the digest
  * (changes_sha256, plan_digest.c) is hashed change by change from the same canonical text.
  * The journal's header prints the plan the same way, compact (journal.c).
@@ -196,7 +215,20 @@ static void index_free(struct plan *p)
 	p->index = NULL;
 }
 
+/* Drop the tables over the changes, keep the courses' (plan_finish: a finished course's changes
+ * are never merged into again). */
+static void index_forget_changes(struct plan *p)
+{
+	struct index *ix = p->index;
+
+	if (!ix)
+		return;
+	strmap_release(&ix->fields);
+	strmap_release(&ix->objects);
+}
+
 static void term_release(struct plan_term *t);
+static void spill_free(struct plan *p);
 
 void plan_free(struct plan *p)
 {
@@ -206,6 +238,7 @@ void plan_free(struct plan *p)
 		return;
 	for (i = 0; i < p->nchanges; i++)
 		change_release(&p->changes[i]);
+	spill_free(p);
 	for (i = 0; i < p->nskipped; i++)
 		skip_release(&p->skipped[i]);
 	for (i = 0; i < p->nwarnings; i++)
@@ -641,18 +674,21 @@ static int moved_position(struct plan *p, const struct plan_change *c)
 
 void plan_finish(struct plan *p)
 {
-	struct sortkey *keys = xcalloc(p->nchanges ? p->nchanges : 1, sizeof(*keys));
-	struct plan_change *out = xcalloc(p->nchanges ? p->nchanges : 1, sizeof(*out));
+	size_t f0 = p->nfinished, m = p->nchanges - f0;
+	struct sortkey *keys = xcalloc(m ? m : 1, sizeof(*keys));
+	struct plan_change *out = xcalloc(m ? m : 1, sizeof(*out));
 	size_t i, n = 0, ci = 0;
 	const char *last_course = NULL;
 
-	for (i = 0; i < p->nchanges; i++) {
+	/* only the changes made since the last call: a window's courses (plan_make) come after the
+	 * finished ones in the course order, so finishing them alone gives the whole plan's order */
+	for (i = f0; i < p->nchanges; i++) {
 		struct plan_change *c = &p->changes[i];
 
 		if (c->op == PLAN_UPDATE || c->op == PLAN_MOVE)
 			c->dropped |= cJSON_Compare(c->before, c->after, 1);
 	}
-	for (i = 0; i < p->nchanges; i++) {
+	for (i = f0; i < p->nchanges; i++) {
 		struct plan_change *c = &p->changes[i];
 
 		if (c->dropped && moved_position(p, c))
@@ -673,25 +709,27 @@ void plan_finish(struct plan *p)
 	qsort(keys, n, sizeof(*keys), cmp_key);
 	for (i = 0; i < n; i++) {
 		out[i] = p->changes[keys[i].pos];
-		out[i].seq = (long)i + 1;
+		out[i].seq = (long)(p->first + f0 + i) + 1;
 		out[i].next_same = 0;
 	}
+	if (n)
+		memcpy(p->changes + f0, out, n * sizeof(*out));
 	free(keys);
-	free(p->changes);
-	p->changes = out;
-	p->nchanges = n;
-	p->achanges = n ? n : 1;
-	index_free(p);   /* positions changed; the plan is read-only from here */
+	free(out);
+	p->nchanges = p->nfinished = f0 + n;
+	index_forget_changes(p);   /* positions changed; these changes are read-only from here */
 }
 
-void plan_summarize(const struct plan *p, struct plan_summary *s)
+/* The counts of changes v[0..n) into s (added to what s holds; skipped untouched). Objects and
+ * courses are counted where they begin, so the counts of consecutive runs that end and begin at a
+ * course's edge add up. */
+static void summarize_changes(const struct plan_change *v, size_t n, struct plan_summary *s)
 {
 	size_t i;
 	const struct plan_change *prev = NULL;
 
-	memset(s, 0, sizeof(*s));
-	for (i = 0; i < p->nchanges; i++) {
-		const struct plan_change *c = &p->changes[i];
+	for (i = 0; i < n; i++) {
+		const struct plan_change *c = &v[i];
 
 		s->changes++;
 		if (c->op == PLAN_CREATE)
@@ -709,6 +747,26 @@ void plan_summarize(const struct plan *p, struct plan_summary *s)
 		if (c->notifies)
 			s->notifications++;
 		prev = c;
+	}
+}
+
+struct spill;
+struct sha256;
+static const struct plan_summary *spill_summary(const struct plan *p);
+static void spill_digest_state(const struct spill *sp, struct sha256 *h, struct buf *b);
+static int spill_copy(const struct plan *p, plan_sink sink, void *ud);
+static int spill_print_formatted(const struct plan *p, plan_sink sink, void *ud);
+
+void plan_summarize(const struct plan *p, struct plan_summary *s)
+{
+	const struct plan_summary *sp = spill_summary(p);
+
+	/* a spilled plan's counts were kept as it was spilled (plan_spill): nothing is read back */
+	if (sp)
+		*s = *sp;
+	else {
+		memset(s, 0, sizeof(*s));
+		summarize_changes(p->changes, p->nchanges, s);
 	}
 	s->skipped = p->nskipped;
 }
@@ -758,23 +816,28 @@ static cJSON *change_json(const struct plan_change *c)
  * of {changes, recipe_sha256, recipe_steps} is hashed as it is made, never held whole. */
 static void changes_digest(const struct plan *p, const cJSON *recipe_steps, char hex[65])
 {
+	const struct spill *sp = p->spill;
 	struct sha256 h;
 	struct buf b = BUF_INIT;
 	cJSON *rs = p->recipe_sha256 ? cJSON_CreateString(p->recipe_sha256) : cJSON_CreateNull();
 	size_t i;
 
-	sha256_init(&h);
-	buf_puts(&b, "{\"changes\":[");
-	for (i = 0; i < p->nchanges; i++) {
-		cJSON *o = change_json(&p->changes[i]);
+	if (sp) {   /* hashed as the changes were spilled (plan_spill): the same text, never read back */
+		spill_digest_state(sp, &h, &b);
+	} else {
+		sha256_init(&h);
+		buf_puts(&b, "{\"changes\":[");
+		for (i = 0; i < p->nchanges; i++) {
+			cJSON *o = change_json(&p->changes[i]);
 
-		if (i)
-			buf_putc(&b, ',');
-		plan_canonical_json(o, &b);
-		cJSON_Delete(o);
-		if (b.len >= 65536) {
-			sha256_update(&h, b.ptr, b.len);
-			buf_reset(&b);
+			if (i)
+				buf_putc(&b, ',');
+			plan_canonical_json(o, &b);
+			cJSON_Delete(o);
+			if (b.len >= 65536) {
+				sha256_update(&h, b.ptr, b.len);
+				buf_reset(&b);
+			}
 		}
 	}
 	buf_puts(&b, "],\"recipe_sha256\":");
@@ -826,9 +889,20 @@ static cJSON *plan_doc(const struct plan *p, int with_changes, const char *diges
 		cJSON_AddItemToArray(arr, o);
 	}
 	if (with_changes) {
+		size_t w = plan_window_courses(p), lo = 0, hi;
+		struct err e = ERR_INIT;
+
 		arr = cJSON_AddArrayToObject(doc, "changes");
-		for (i = 0; i < p->nchanges; i++)
-			cJSON_AddItemToArray(arr, change_json(&p->changes[i]));
+		do {   /* window by window ("Windows", include/plan.h) */
+			hi = lo + w < p->ncourses ? lo + w : p->ncourses;
+			if (plan_window(p, lo, hi, &e)) {
+				cJSON_Delete(doc);
+				return NULL;
+			}
+			for (i = 0; i < p->nchanges; i++)
+				cJSON_AddItemToArray(arr, change_json(&p->changes[i]));
+			lo = hi;
+		} while (lo < p->ncourses);
 	} else {
 		cJSON_AddItemToObject(doc, "changes", cJSON_CreateRaw(CHANGES_MARK));
 	}
@@ -964,7 +1038,8 @@ int plan_print(const struct plan *p, int formatted, const char *digest, plan_sin
 {
 	cJSON *doc = plan_doc(p, 0, digest);
 	char *text = formatted ? cJSON_Print(doc) : cJSON_PrintUnformatted(doc), *mark;
-	size_t i;
+	size_t i, k = 0, w = plan_window_courses(p), lo = 0, hi;
+	struct err e = ERR_INIT;
 	int rc = 0;
 
 	cJSON_Delete(doc);
@@ -976,20 +1051,35 @@ int plan_print(const struct plan *p, int formatted, const char *digest, plan_sin
 	 * object's lines indented two tabs more than when printed alone */
 	if ((rc = sink(ud, text, (size_t)(mark - text))) || (rc = sink(ud, "[", 1)))
 		goto out;
-	for (i = 0; i < p->nchanges && !rc; i++) {
-		cJSON *o = change_json(&p->changes[i]);
-		char *s = formatted ? cJSON_Print(o) : cJSON_PrintUnformatted(o);
+	if (!formatted && p->spill) {
+		/* the spill file is the compact changes' text itself (plan_spill): copied, not parsed */
+		rc = spill_copy(p, sink, ud);
+	} else if (p->spill) {
+		rc = spill_print_formatted(p, sink, ud);
+	} else {
+		do {   /* window by window ("Windows", include/plan.h) */
+			hi = lo + w < p->ncourses ? lo + w : p->ncourses;
+			if (plan_window(p, lo, hi, &e)) {
+				rc = -1;
+				break;
+			}
+			for (i = 0; i < p->nchanges && !rc; i++, k++) {
+				cJSON *o = change_json(&p->changes[i]);
+				char *s = formatted ? cJSON_Print(o) : cJSON_PrintUnformatted(o);
 
-		cJSON_Delete(o);
-		if (!s) {
-			rc = -1;
-			break;
-		}
-		if (i)
-			rc = sink(ud, formatted ? ", " : ",", formatted ? 2 : 1);
-		if (!rc)
-			rc = formatted ? sink_indented(sink, ud, s, strlen(s), 2) : sink(ud, s, strlen(s));
-		free(s);
+				cJSON_Delete(o);
+				if (!s) {
+					rc = -1;
+					break;
+				}
+				if (k)
+					rc = sink(ud, formatted ? ", " : ",", formatted ? 2 : 1);
+				if (!rc)
+					rc = formatted ? sink_indented(sink, ud, s, strlen(s), 2) : sink(ud, s, strlen(s));
+				free(s);
+			}
+			lo = hi;
+		} while (!rc && lo < p->ncourses);
 	}
 	if (!rc)
 		rc = sink(ud, "]", 1);
@@ -1345,5 +1435,384 @@ int plan_read(struct plan **out, const char *path, struct err *err)
 		return err_set(err, ERR_CORRUPT, "%s is not valid JSON", path);
 	rc = plan_from_json(out, doc, path, err);
 	cJSON_Delete(doc);
+	return rc;
+}
+
+/* ---------------------------------------------------------------- the spill file (issue 18) */
+
+/* What stays of a spilled course: where its changes' text is in the file, and which they are. */
+struct spill_course {
+	long off;                 /* its first byte (the ',' before its first change, but for the plan's first) */
+	size_t len;               /* 0 for a course without changes */
+	size_t first, n;          /* the plan-wide index of its first change, and how many */
+};
+
+/* The changes of a plan of many courses, out of memory (plan_spill): the file holds the text of the
+ * plan file's compact "changes" array without its brackets -- each change as
+ * cJSON_PrintUnformatted(change_json(c)), comma-separated -- in plan order, so the journal's header
+ * copies it as it is (spill_copy) and a window is parsed back from its byte range (plan_window).
+ * The summary and the digest's canonical text are kept as the changes are written: nothing reads
+ * the file back for them. Per course 32 bytes; per change nothing. */
+struct spill {
+	FILE *f;                  /* tmpfile(3): unlinked, 0600 */
+	long end;                 /* bytes written */
+	size_t window;            /* courses a consumer makes resident at a time */
+	struct spill_course *c;   /* per course of p->courses: c[0..nc) */
+	size_t nc, total;         /* courses and changes spilled */
+	size_t lo, hi;            /* the resident window: courses [lo, hi) */
+	struct plan_summary sum;  /* of the changes spilled (plan_summarize) */
+	struct sha256 h;          /* the digest's canonical text hashed so far (changes_digest) */
+	struct buf canon;         /* and its tail, not hashed yet */
+};
+
+static const struct plan_summary *spill_summary(const struct plan *p)
+{
+	const struct spill *sp = p->spill;
+
+	return sp ? &sp->sum : NULL;
+}
+
+static void spill_digest_state(const struct spill *sp, struct sha256 *h, struct buf *b)
+{
+	*h = sp->h;
+	buf_add(b, sp->canon.ptr ? sp->canon.ptr : "", sp->canon.len);
+}
+
+static void release_resident(struct plan *p)
+{
+	size_t i;
+
+	for (i = 0; i < p->nchanges; i++)
+		change_release(&p->changes[i]);
+	free(p->changes);
+	p->changes = NULL;
+	p->nchanges = p->achanges = p->nfinished = 0;
+}
+
+static void spill_free(struct plan *p)
+{
+	struct spill *sp = p->spill;
+
+	if (!sp)
+		return;
+	if (sp->f)
+		fclose(sp->f);
+	free(sp->c);
+	buf_release(&sp->canon);
+	free(sp);
+	p->spill = NULL;
+}
+
+size_t plan_window_default(void)
+{
+	const char *env = getenv("COURSECTL_PLAN_WINDOW");
+	char *end;
+	long v;
+
+	if (env && *env) {
+		v = strtol(env, &end, 10);
+		if (!*end && v > 0)
+			return (size_t)v;
+	}
+	return PLAN_WINDOW;
+}
+
+int plan_spill(struct plan *p, size_t window, struct err *err)
+{
+	struct spill *sp = p->spill;
+	struct buf b = BUF_INIT;
+	size_t i, k;
+
+	if (!sp) {
+		sp = xcalloc(1, sizeof(*sp));
+		if (!(sp->f = tmpfile())) {
+			free(sp);
+			return err_set(err, ERR_IO, "cannot make a temporary file for the plan's changes: %s",
+				       strerror(errno));
+		}
+		sp->window = window ? window : 1;
+		sha256_init(&sp->h);
+		buf_puts(&sp->canon, "{\"changes\":[");
+		p->spill = sp;
+	}
+	if (p->ncourses > sp->nc) {
+		sp->c = xrealloc(sp->c, p->ncourses * sizeof(*sp->c));
+		for (k = sp->nc; k < p->ncourses; k++) {
+			sp->c[k].off = sp->end;
+			sp->c[k].len = 0;
+			sp->c[k].first = sp->total;
+			sp->c[k].n = 0;
+		}
+	}
+	if (p->nchanges && p->ncourses <= sp->nc)
+		return err_set(err, ERR_GENERIC, "the plan's changes name no course it has");
+	summarize_changes(p->changes, p->nchanges, &sp->sum);
+	if (fseek(sp->f, 0, SEEK_END))
+		goto fail;
+	for (i = 0; i < p->nchanges; i++) {
+		const struct plan_change *c = &p->changes[i];
+		cJSON *o = change_json(c);
+		char *text = cJSON_PrintUnformatted(o);
+		size_t g = sp->total + i;   /* plan-wide */
+
+		/* the course's place; changes come course by course, in course order (plan_finish) */
+		k = course_index(p, c->course_id);
+		if (k >= p->ncourses)
+			k = p->ncourses - 1;
+		if (k < sp->nc)
+			k = sp->nc;
+		if (!sp->c[k].n) {
+			sp->c[k].off = sp->end;
+			sp->c[k].first = g;
+		}
+		buf_reset(&b);
+		if (g)
+			buf_putc(&b, ',');
+		if (text)
+			buf_puts(&b, text);
+		free(text);
+		if (g)
+			buf_putc(&sp->canon, ',');
+		plan_canonical_json(o, &sp->canon);
+		cJSON_Delete(o);
+		if (b.len < 2 || fwrite(b.ptr, 1, b.len, sp->f) != b.len)
+			goto fail;
+		sp->end += (long)b.len;
+		sp->c[k].len += b.len;
+		sp->c[k].n++;
+		if (sp->canon.len >= 65536) {
+			sha256_update(&sp->h, sp->canon.ptr, sp->canon.len);
+			buf_reset(&sp->canon);
+		}
+	}
+	if (fflush(sp->f))
+		goto fail;
+	buf_release(&b);
+	for (k = sp->nc; k < p->ncourses; k++)
+		if (!sp->c[k].n) {   /* an empty range where it would be */
+			sp->c[k].off = k ? sp->c[k - 1].off + (long)sp->c[k - 1].len : 0;
+			sp->c[k].first = k ? sp->c[k - 1].first + sp->c[k - 1].n : 0;
+		}
+	sp->total += p->nchanges;
+	sp->nc = p->ncourses;
+	release_resident(p);
+	p->first = sp->total;
+	sp->lo = sp->hi = sp->nc;   /* nothing resident */
+	return 0;
+fail:
+	buf_release(&b);
+	return err_set(err, ERR_IO, "cannot write the plan's changes to a temporary file: %s", strerror(errno));
+}
+
+size_t plan_window_courses(const struct plan *p)
+{
+	const struct spill *sp = p->spill;
+
+	if (!sp || (sp->lo == 0 && sp->hi == sp->nc))
+		return p->ncourses ? p->ncourses : 1;
+	return sp->window;
+}
+
+size_t plan_total(const struct plan *p)
+{
+	const struct spill *sp = p->spill;
+
+	return sp ? sp->total : p->nchanges;
+}
+
+size_t plan_course_changes(const struct plan *p, size_t k)
+{
+	const struct spill *sp = p->spill;
+	size_t i, n = 0;
+
+	if (k >= p->ncourses)
+		return 0;
+	if (sp)
+		return k < sp->nc ? sp->c[k].n : 0;
+	for (i = 0; i < p->nchanges; i++)
+		n += !strcmp(p->changes[i].course_id, p->courses[k].id);
+	return n;
+}
+
+/* One spilled change back (c zeroed by the caller): the object change_json made, taken apart
+ * (before and after detached from it, not copied). -1 when it is not one (a damaged file). */
+static int change_load(struct plan_change *c, cJSON *o)
+{
+	const cJSON *st;
+	const char *kind = get_str(o, "kind"), *op = get_str(o, "op");
+	int k, opi = -1;
+
+	c->course_id = id_text(cJSON_GetObjectItemCaseSensitive(o, "course_id"));
+	c->id = id_text(cJSON_GetObjectItemCaseSensitive(o, "id"));
+	c->parent = id_text(cJSON_GetObjectItemCaseSensitive(o, "parent"));
+	c->seq = (long)cJSON_GetNumberValue(cJSON_GetObjectItemCaseSensitive(o, "seq"));
+	for (k = 0; op && k < 4; k++)
+		if (!strcmp(op, op_names[k]))
+			opi = k;
+	cJSON_ArrayForEach(st, cJSON_GetObjectItemCaseSensitive(o, "steps"))
+		if (cJSON_IsString(st)) {
+			c->steps = xrealloc(c->steps, (c->nsteps + 1) * sizeof(*c->steps));
+			c->steps[c->nsteps++] = xstrdup(st->valuestring);
+		}
+	c->before = cJSON_DetachItemFromObjectCaseSensitive(o, "before");
+	c->after = cJSON_DetachItemFromObjectCaseSensitive(o, "after");
+	if (opt_str(o, "name", &c->name) || opt_str(o, "field", &c->field) || opt_str(o, "note", &c->note) ||
+	    opt_str(o, "notifies", &c->notifies) || opt_str(o, "shows_as", &c->shows_as) || !c->course_id ||
+	    !c->id || plan_kind_from_name(kind) < 0 || opi < 0 || !c->before || !c->after)
+		return -1;
+	c->op = (enum plan_op)opi;
+	c->kind = (enum resource_kind)plan_kind_from_name(kind);
+	return 0;
+}
+
+/* Course k's text from the spill file into *text (NUL-terminated; grown as needed, *cap bytes). */
+static int spill_read(struct spill *sp, size_t k, char **text, size_t *cap, struct err *err)
+{
+	const struct spill_course *sc = &sp->c[k];
+
+	if (sc->len + 1 > *cap) {
+		*cap = sc->len + 1;
+		free(*text);
+		*text = xmalloc(*cap);
+	}
+	if (fseek(sp->f, sc->off, SEEK_SET) || fread(*text, 1, sc->len, sp->f) != sc->len)
+		return err_set(err, ERR_IO, "cannot read the plan's changes back from their temporary file: %s",
+			       ferror(sp->f) ? strerror(errno) : "it is shorter than written");
+	(*text)[sc->len] = '\0';
+	return 0;
+}
+
+/* The formatted changes of a spilled plan for plan_print: each change parsed from the file and
+ * printed as it is -- the object change_json made, so the bytes of printing the change itself --
+ * without becoming a struct plan_change and an object again (a third of plan_write's work). 0, the
+ * sink's answer, or -1. */
+static int spill_print_formatted(const struct plan *p, plan_sink sink, void *ud)
+{
+	struct spill *sp = p->spill;
+	struct err e = ERR_INIT;
+	char *text = NULL;
+	size_t k, j, cap = 0;
+	int rc = 0;
+
+	for (k = 0; k < sp->nc && !rc; k++) {
+		const char *at, *end;
+
+		if (!sp->c[k].n)
+			continue;
+		if (spill_read(sp, k, &text, &cap, &e)) {
+			rc = -1;
+			break;
+		}
+		at = text;
+		end = text + sp->c[k].len;
+		for (j = 0; j < sp->c[k].n && !rc; j++) {
+			const char *next = NULL;
+			cJSON *o;
+			char *out;
+
+			while (at < end && *at == ',')
+				at++;
+			o = cJSON_ParseWithLengthOpts(at, (size_t)(end - at), &next, 0);
+			out = o ? cJSON_Print(o) : NULL;
+			cJSON_Delete(o);
+			if (!out) {
+				rc = -1;
+				break;
+			}
+			if (sp->c[k].first + j)
+				rc = sink(ud, ", ", 2);
+			if (!rc)
+				rc = sink_indented(sink, ud, out, strlen(out), 2);
+			free(out);
+			at = next;
+		}
+	}
+	free(text);
+	return rc;
+}
+
+int plan_window(const struct plan *cp, size_t lo, size_t hi, struct err *err)
+{
+	struct plan *p = (struct plan *)cp;   /* logically const: the resident window is a cache */
+	struct spill *sp = p->spill;
+	char *text = NULL;
+	size_t k, n = 0, cap = 0;
+	int rc = 0;
+
+	if (!sp)
+		return 0;
+	if (hi > sp->nc)
+		hi = sp->nc;
+	if (lo > hi)
+		lo = hi;
+	if (lo == sp->lo && hi == sp->hi)
+		return 0;
+	release_resident(p);
+	for (k = lo; k < hi; k++)
+		n += sp->c[k].n;
+	p->changes = xcalloc(n ? n : 1, sizeof(*p->changes));
+	p->achanges = n ? n : 1;
+	p->first = lo < sp->nc ? sp->c[lo].first : sp->total;
+	for (k = lo; k < hi && !rc; k++) {
+		const struct spill_course *sc = &sp->c[k];
+		const char *at, *end;
+		size_t j;
+
+		if (!sc->n)
+			continue;
+		if ((rc = spill_read(sp, k, &text, &cap, err)))
+			break;
+		at = text;
+		end = text + sc->len;
+		for (j = 0; j < sc->n; j++) {
+			cJSON *o;
+			const char *next = NULL;
+
+			while (at < end && *at == ',')
+				at++;
+			o = cJSON_ParseWithLengthOpts(at, (size_t)(end - at), &next, 0);
+			if (!o || change_load(&p->changes[p->nchanges], o)) {
+				if (!o)
+					memset(&p->changes[p->nchanges], 0, sizeof(*p->changes));
+				p->nchanges++;   /* released with the others */
+				cJSON_Delete(o);
+				rc = err_set(err, ERR_IO, "the plan's temporary file is damaged (course %zu, change %zu)",
+					     k + 1, sc->first + j + 1);
+				break;
+			}
+			cJSON_Delete(o);
+			p->nchanges++;
+			at = next;
+		}
+	}
+	free(text);
+	if (rc) {
+		release_resident(p);
+		sp->lo = sp->hi = sp->nc;
+		return rc;
+	}
+	p->nfinished = p->nchanges;
+	sp->lo = lo;
+	sp->hi = hi;
+	return 0;
+}
+
+static int spill_copy(const struct plan *p, plan_sink sink, void *ud)
+{
+	const struct spill *sp = p->spill;
+	char chunk[65536];
+	long at = 0;
+	size_t n;
+	int rc = 0;
+
+	if (fseek(sp->f, 0, SEEK_SET))
+		return -1;
+	while (!rc && at < sp->end) {
+		n = (size_t)(sp->end - at) < sizeof(chunk) ? (size_t)(sp->end - at) : sizeof(chunk);
+		if (fread(chunk, 1, n, sp->f) != n)
+			return -1;
+		rc = sink(ud, chunk, n);
+		at += (long)n;
+	}
 	return rc;
 }

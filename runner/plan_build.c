@@ -15,7 +15,18 @@
  * plan_make reads and plans PLAN_BATCH courses at a time and frees each batch's snapshot when its
  * courses are planned (issue 18: 2,000 courses held 309 MB, 142 MB batched), keeping only what the
  * passes after plan_finish read (keep_for_marks). The plan is the same: plan_finish sorts changes
- * by course, and a section event's parent is planned from its own course's events. For apply
+ * by course, and a section event's parent is planned from its own course's events.
+ * Windows (issue 18, "flat memory"): once a window of courses (PLAN_WINDOW, 200;
+ * COURSECTL_PLAN_WINDOW for tests) is planned and more are to come, the window is finished on its
+ * own (finish_window): fancy midnight -- the token user's zone read the first time a window needs
+ * it --, plan_finish (which orders and numbers only what came since the last window), the notify
+ * and shows marks from the window's own slim snapshot (emptied after), and the finished changes
+ * spilled to the plan's temporary file (plan_spill, include/plan.h "Windows"). The section events'
+ * pass and the reads kept for apply already ran per batch. A plan of more than one window is
+ * spilled whole at the end; one of at most a window is finished once after the last batch, as
+ * before: its requests, their order and every output are unchanged (t0926 compares every output of
+ * windows of 1 and 2 courses with the default's). Finishing per window rather than per batch keeps
+ * the profile's request where it was for every plan of one window. For apply
  * RECIPE (plan_opts.reads) each batch's courses are also copied as read, before the steps change
  * them in place, and of each course with changes the lists those changes touch are kept
  * (keep_reads), as compact text in an unlinked temporary file so that memory stays flat: apply's
@@ -350,6 +361,41 @@ static void keep_reads(struct plan_reads *rd, const struct plan *p, size_t n0, c
 	cJSON_Delete(copy);
 }
 
+/* Finish the courses planned since the last window (plan_make, issue 18): fancy midnight predicted
+ * (the token user's zone read the first time a window needs it: *zone, *asked), the window's
+ * changes dropped, ordered and numbered (plan_finish: only those), the notify and shows marks from
+ * the window's own slim snapshot (`slim`, emptied after), and, when the run has more courses than a
+ * window (`spill`), the finished changes spilled (plan_spill). */
+static int finish_window(struct plan *p, struct canvas *cv, char **zone, int *asked, cJSON *slim, int spill,
+			 size_t window, struct err *err)
+{
+	struct plan part;
+	size_t f0 = p->nfinished;
+	int rc = 0;
+
+	/* the window's changes alone, seen as a plan: the passes below read and mark only them */
+	part = *p;
+	part.changes = p->changes + f0;
+	part.nchanges = p->nchanges - f0;
+	if (!*asked && plan_midnight_needs_user_zone(&part)) {
+		*asked = 1;   /* once per run (plan_midnight.c) */
+		if ((rc = plan_midnight_user_zone(cv, zone, err)))
+			return rc;
+	}
+	plan_midnight_apply(&part, *zone);
+	plan_finish(p);
+	part = *p;
+	part.changes = p->changes + f0;
+	part.nchanges = p->nchanges - f0;
+	plan_notify_mark(&part, slim);   /* what students will be told (plan_notify.c) */
+	plan_shows_mark(&part, slim);    /* a New Quiz's dates show as a quiz's (plan_shows.c) */
+	cJSON_DeleteItemFromObjectCaseSensitive(slim, "courses");
+	cJSON_AddArrayToObject(slim, "courses");
+	if (spill)
+		rc = plan_spill(p, window, err);
+	return rc;
+}
+
 /* Ownership: *out gets a plan the caller frees (plan_free); *reads (when reads is not NULL) the
  * courses as read, for apply's stale check (plan_reads_free). */
 static int plan_make(struct plan **out, struct canvas *cv, const struct recipe *r, unsigned kinds,
@@ -360,15 +406,15 @@ static int plan_make(struct plan **out, struct canvas *cv, const struct recipe *
 	struct snapshot_stats st = { 0, 0 };
 	const struct http_stats *hs;
 	struct plan *p = NULL;
-	struct err *errs;
+	struct err *errs;         /* the batch's courses' read errors (a batch's, not the run's: issue 18) */
 	struct strmap seen = STRMAP_INIT;
 	cJSON *snap = NULL, *course, *slim = cJSON_CreateObject(), *copy = NULL;
 	double t0, fetch_s = 0, plan_s = 0, plan_cpu = 0;
-	size_t i, b, n0;
+	size_t i, b, n0, window = plan_window_default(), done = 0;   /* done: courses finished */
 	char idb[32], *zone = NULL;
 	long long idn;
 	long npd = 0;             /* pages whose Assign To dates were read */
-	int rc = 0, grading = 0, page_dates;
+	int rc = 0, grading = 0, page_dates, asked = 0;
 
 	cJSON_AddArrayToObject(slim, "courses");
 	/* a recipe that shifts or schedules assignment dates needs the closed grading periods
@@ -378,7 +424,7 @@ static int plan_make(struct plan **out, struct canvas *cv, const struct recipe *
 			grading = 1;
 	/* a recipe that shifts page dates needs each page's Assign To dates: one GET a page (page_dates.c) */
 	page_dates = (kinds & (1u << RES_PAGE)) && page_dates_wanted(r);
-	errs = xcalloc(n ? n : 1, sizeof(*errs));
+	errs = xcalloc(PLAN_BATCH, sizeof(*errs));
 	for (b = 0; b < n || (!n && !p); b += PLAN_BATCH) {
 		size_t m = n - b < PLAN_BATCH ? n - b : PLAN_BATCH;
 		struct snapshot_stats bst;
@@ -386,7 +432,7 @@ static int plan_make(struct plan **out, struct canvas *cv, const struct recipe *
 		long bpd = 0;
 
 		t0 = clock_s(CLOCK_MONOTONIC);
-		if ((rc = snapshot_fetch_each(&snap, cv, ids + b, (int)m, kinds, fail_fast, errs + b, &bst, err)))
+		if ((rc = snapshot_fetch_each(&snap, cv, ids + b, (int)m, kinds, fail_fast, errs, &bst, err)))
 			break;
 		st.courses += bst.courses;
 		st.objects += bst.objects;
@@ -421,14 +467,14 @@ static int plan_make(struct plan **out, struct canvas *cv, const struct recipe *
 			struct err ce = ERR_INIT;
 			const cJSON *id;
 
-			if (errs[i].code) {
+			if (errs[i - b].code) {
 				if (fail_fast) {
-					*err = errs[i];
+					*err = errs[i - b];
 					rc = err->code;
 					break;
 				}
-				errorf("%s", errs[i].msg);
-				plan_add_failure(p, ids[i], errs[i].msg);
+				errorf("%s", errs[i - b].msg);
+				plan_add_failure(p, ids[i], errs[i - b].msg);
 				continue;
 			}
 			id = cJSON_GetObjectItemCaseSensitive(course, "id");
@@ -468,6 +514,11 @@ static int plan_make(struct plan **out, struct canvas *cv, const struct recipe *
 		keep_for_marks(slim, snap);
 		cJSON_Delete(snap);
 		snap = NULL;
+		/* a window of courses planned, and more to come: finished, and spilled (issue 18) */
+		if (!rc && b + m < n && p->ncourses - done >= window) {
+			rc = finish_window(p, cv, &zone, &asked, slim, 1, window, err);
+			done = p->ncourses;
+		}
 		plan_s += clock_s(CLOCK_MONOTONIC) - t1;
 		plan_cpu += clock_s(CLOCK_PROCESS_CPUTIME_ID) - c1;
 		if (rc || !n)
@@ -484,19 +535,19 @@ static int plan_make(struct plan **out, struct canvas *cv, const struct recipe *
 	{
 		double c0 = clock_s(CLOCK_PROCESS_CPUTIME_ID);
 
-		if (!rc && plan_midnight_needs_user_zone(p))
-			rc = plan_midnight_user_zone(cv, &zone, err);   /* once per run (plan_midnight.c) */
+		/* the last window; a plan of more than one window is spilled whole */
+		if (!rc)
+			rc = finish_window(p, cv, &zone, &asked, slim, p->spill || p->ncourses > window, window, err);
+		free(zone);
+		cJSON_Delete(slim);
 		if (rc) {
-			cJSON_Delete(slim);
 			plan_free(p);
 			return rc;
 		}
-		plan_midnight_apply(p, zone);
-		free(zone);
-		plan_finish(p);
-		plan_notify_mark(p, slim);   /* what students will be told (plan_notify.c) */
-		plan_shows_mark(p, slim);    /* a New Quiz's dates show as a quiz's (plan_shows.c) */
-		cJSON_Delete(slim);
+		if (p->spill)
+			verbosef("plan: the %zu changes of %zu courses are kept in a temporary file and read back %zu "
+				 "course%s at a time", plan_total(p), p->ncourses, plan_window_courses(p),
+				 plan_window_courses(p) == 1 ? "" : "s");
 		plan_cpu += clock_s(CLOCK_PROCESS_CPUTIME_ID) - c0;
 	}
 	plan_s += clock_s(CLOCK_MONOTONIC) - t0;

@@ -169,13 +169,26 @@ void render_conflicts(const struct plan *p, const struct render_conflict *v, siz
 	struct render_groups g;
 	size_t k;
 
-	x.at = xcalloc(p->nchanges ? p->nchanges : 1, sizeof(*x.at));
+	size_t w = plan_window_courses(p), lo = 0, hi;
+	struct err e = ERR_INIT;
+
 	memset(counts, 0, sizeof(*counts));
-	for (k = 0; k < n; k++)
-		if (v[k].change < p->nchanges)
-			x.at[v[k].change] = &v[k];
-	render_groups_init(&g, p);
-	render_walk(p, &g, &walk, &x);
+	/* window by window (include/plan.h "Windows"); without conflicts nothing is shown or counted,
+	 * and a spilled plan is not read again */
+	do {
+		hi = lo + w < p->ncourses ? lo + w : p->ncourses;
+		if (!n || plan_window(p, lo, hi, &e))
+			break;
+		x.at = xcalloc(p->nchanges ? p->nchanges : 1, sizeof(*x.at));
+		for (k = 0; k < n; k++)   /* v[k].change is plan-wide: p->first is the window's first */
+			if (v[k].change >= p->first && v[k].change - p->first < p->nchanges)
+				x.at[v[k].change - p->first] = &v[k];
+		render_groups_window(&g, p, lo, hi);
+		render_walk(p, &g, &walk, &x);
+		render_groups_release(&g);
+		free(x.at);
+		lo = hi;
+	} while (lo < p->ncourses);
 	if (counts->fields || counts->gone) {
 		buf_puts(out, "Changed in Canvas since the plan, so not written:");
 		if (counts->fields)
@@ -192,6 +205,4 @@ void render_conflicts(const struct plan *p, const struct render_conflict *v, siz
 			   counts->objects_left_out == 1 ? "" : "s");
 	buf_release(&x.body);
 	buf_release(&x.tmp);
-	render_groups_release(&g);
-	free(x.at);
 }

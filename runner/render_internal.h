@@ -35,8 +35,14 @@ struct render_groups {
 	size_t *store;
 };
 
-/* Groups p (one pass, O(n)); release with render_groups_release. */
+/* Groups p (one pass, O(n)); release with render_groups_release. The whole plan: every course,
+ * change and skip (its changes all resident). */
 void render_groups_init(struct render_groups *g, const struct plan *p);
+/* The same for the window of courses [lo, hi) of a plan walked window by window ("Windows",
+ * include/plan.h): those courses, the resident changes (the window's own) and the skips of those
+ * courses; the last window (hi == p->ncourses) also those of courses p->courses does not describe.
+ * [0, p->ncourses) is render_groups_init. */
+void render_groups_window(struct render_groups *g, const struct plan *p, size_t lo, size_t hi);
 void render_groups_release(struct render_groups *g);
 
 /* One object of a course: a run of consecutive changes with the same kind and id, as the plan

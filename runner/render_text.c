@@ -563,13 +563,29 @@ void render_summary_line(const struct plan *p, struct buf *out)
 	buf_putc(out, '.');
 }
 
-void render_text(const struct plan *p, struct buf *out, const struct render_opts *o)
+/* Write what out holds to o->stream and empty it, once it holds enough (or `force`); 0, or -1 when
+ * it cannot be written. */
+static int drain(struct buf *out, const struct render_opts *o, int force)
+{
+	int rc = 0;
+
+	if (!o->stream || (!force && out->len < 65536))
+		return 0;
+	if (out->len && fwrite(out->ptr, 1, out->len, o->stream) != out->len)
+		rc = -1;
+	buf_reset(out);
+	return rc;
+}
+
+int render_text(const struct plan *p, struct buf *out, const struct render_opts *o)
 {
 	static const struct render_opts defaults = RENDER_OPTS_INIT;
 	static const struct render_walk walk = { text_course, text_object, text_change, NULL, text_skip, NULL };
 	struct render_groups g;
 	struct tctx t;
-	size_t i;
+	struct err e = ERR_INIT;
+	size_t i, w = plan_window_courses(p), lo = 0, hi, groups = 0;
+	int rc = 0;
 
 	if (!o)
 		o = &defaults;
@@ -579,9 +595,21 @@ void render_text(const struct plan *p, struct buf *out, const struct render_opts
 	t.st.color = o->color;
 	t.st.context = o->context;
 	t.st.max_bytes = o->max_diff_bytes ? o->max_diff_bytes : DEFAULT_MAX_DIFF;
-	render_groups_init(&g, p);
-	render_walk(p, &g, &walk, &t);
-	if (g.n)
+	do {   /* window by window ("Windows", include/plan.h): one pass for a plan in memory */
+		hi = lo + w < p->ncourses ? lo + w : p->ncourses;
+		if (plan_window(p, lo, hi, &e)) {
+			rc = -1;
+			break;
+		}
+		render_groups_window(&g, p, lo, hi);
+		render_walk(p, &g, &walk, &t);
+		groups += g.n;
+		render_groups_release(&g);
+		if (drain(out, o, 0))
+			rc = -1;
+		lo = hi;
+	} while (!rc && lo < p->ncourses);
+	if (groups)
 		buf_putc(out, '\n');
 	for (i = 0; i < p->nwarnings; i++) {   /* steps that selected nothing (issue 16) */
 		on(&t, YELLOW);
@@ -597,10 +625,12 @@ void render_text(const struct plan *p, struct buf *out, const struct render_opts
 		buf_puts(out, "\n\n");
 	render_summary_line(p, out);
 	buf_putc(out, '\n');
-	render_groups_release(&g);
+	if (drain(out, o, 1))
+		rc = -1;
 	buf_release(&t.tmp);
 	buf_release(&t.tmp2);
 	buf_release(&t.raw);
+	return rc;
 }
 
 /* ---------------------------------------------------------------- shared with render_conflicts.c */

@@ -17,6 +17,10 @@
  * looked up only where the id differs from the entry before (the plan's own order comes course by
  * course), rather than scanning the change list per course or sorting the course ids (a strcmp
  * of two cold strings per comparison, 25% of the 2,000-course plan's cache misses: issue 18).
+ * A spilled plan (include/plan.h "Windows") is grouped a window of courses at a time
+ * (render_groups_window): the window's courses, its resident changes and its courses' skips; a
+ * window never splits a course, so the groups, and what the formats print, are those of the
+ * whole plan.
  * An object is a run of consecutive changes with the same kind and id, as the plan orders them.
  * An object's op is create when one of its changes creates it, else delete, else move, else
  * update; `whole` is its last create, else its first delete. A callback steers the walk by what it
@@ -44,16 +48,27 @@ static const char *str0(const char *s)
 
 /* ---------------------------------------------------------------- grouping */
 
-/* The course id of the plan's k-th entry: its courses, then its changes, then its skips (the
- * order of first appearance). */
-static const char *entry_course(const struct plan *p, size_t k)
+/* The entries of a window's grouping: its courses, the resident changes, then the skips it shows
+ * (indices into p->skipped). */
+struct entries {
+	const struct plan *p;
+	size_t lo, nc;            /* courses p->courses[lo .. lo + nc) */
+	const size_t *skips;
+	size_t nskips;
+};
+
+/* The course id of the k-th entry: its courses, then its changes, then its skips (the order of
+ * first appearance). */
+static const char *entry_course(const struct entries *e, size_t k)
 {
-	if (k < p->ncourses)
-		return str0(p->courses[k].id);
-	k -= p->ncourses;
+	const struct plan *p = e->p;
+
+	if (k < e->nc)
+		return str0(p->courses[e->lo + k].id);
+	k -= e->nc;
 	if (k < p->nchanges)
 		return str0(p->changes[k].course_id);
-	return str0(p->skipped[k - p->nchanges].course_id);
+	return str0(p->skipped[e->skips[k - p->nchanges]].course_id);
 }
 
 /* The object block starting at g->changes[i]: consecutive changes with the same kind and id.
@@ -73,19 +88,45 @@ static size_t block_end(const struct plan *p, const struct render_group *g, size
 }
 
 /* Allocates g->v and g->store (render_groups_release frees them); the rest is freed here. */
-void render_groups_init(struct render_groups *g, const struct plan *p)
+void render_groups_window(struct render_groups *g, const struct plan *p, size_t lo, size_t hi)
 {
-	size_t nk = p->ncourses + p->nchanges + p->nskipped, nd = 0, cap = 0, i, k, pos, last_group = 0;
-	size_t *group = xmalloc((nk ? nk : 1) * sizeof(*group));   /* each entry's group */
-	size_t *fill;
+	struct entries e;
+	size_t nk, nd = 0, cap = 0, i, k, pos, last_group = 0, *skips = NULL, ns = 0;
+	size_t *group, *fill;
 	struct strmap ix = STRMAP_INIT;   /* course id -> its group + 1 */
 	const char *last = NULL;
+	int whole = lo == 0 && hi >= p->ncourses;
 
+	/* the skips of the window's courses; a plan's whole (one window) shows every skip, a later
+	 * window's last also those of courses the plan does not describe (a hand-edited file) */
+	if (hi > p->ncourses)
+		hi = p->ncourses;
+	if (lo > hi)
+		lo = hi;
+	if (whole || p->nskipped) {
+		skips = xmalloc((p->nskipped ? p->nskipped : 1) * sizeof(*skips));
+		for (i = lo; !whole && i < hi; i++)
+			strmap_put(&ix, str0(p->courses[i].id), (void *)1);
+		for (i = 0; i < p->nskipped; i++) {
+			const char *id = str0(p->skipped[i].course_id);
+
+			if (whole || strmap_get(&ix, id) || (hi == p->ncourses && !plan_course(p, id)))
+				skips[ns++] = i;
+		}
+		strmap_release(&ix);
+	}
+	e.p = p;
+	e.lo = lo;
+	e.nc = hi - lo;
+	e.skips = skips;
+	e.nskips = ns;
+	nk = e.nc + p->nchanges + ns;
+	group = xmalloc((nk ? nk : 1) * sizeof(*group));   /* each entry's group */
 	/* groups in order of first appearance; entries come course by course, so an id is looked up
 	 * only where it differs from the one before */
 	g->v = NULL;
 	for (k = 0; k < nk; k++) {
-		const char *id = entry_course(p, k);
+		const char *id = entry_course(&e, k);
 
 		if (!last || strcmp(last, id)) {
 			void *hit = strmap_get(&ix, id);
@@ -99,7 +140,7 @@ void render_groups_init(struct render_groups *g, const struct plan *p)
 				}
 				memset(&g->v[nd], 0, sizeof(g->v[nd]));
 				g->v[nd].course_id = id;
-				g->v[nd].course = k < p->ncourses ? &p->courses[k] : NULL;
+				g->v[nd].course = k < e.nc ? &p->courses[lo + k] : NULL;
 				strmap_put(&ix, id, (void *)(uintptr_t)(nd + 1));
 				last_group = nd++;
 			}
@@ -113,10 +154,10 @@ void render_groups_init(struct render_groups *g, const struct plan *p)
 	g->n = nd;
 	/* counting sort of changes and skips into their groups, stable */
 	for (i = 0; i < p->nchanges; i++)
-		g->v[group[p->ncourses + i]].nchanges++;
-	for (i = 0; i < p->nskipped; i++)
-		g->v[group[p->ncourses + p->nchanges + i]].nskips++;
-	g->store = xmalloc((p->nchanges + p->nskipped + 1) * sizeof(*g->store));
+		g->v[group[e.nc + i]].nchanges++;
+	for (i = 0; i < ns; i++)
+		g->v[group[e.nc + p->nchanges + i]].nskips++;
+	g->store = xmalloc((p->nchanges + ns + 1) * sizeof(*g->store));
 	for (i = 0, pos = 0; i < nd; i++) {
 		g->v[i].changes = g->store + pos;
 		pos += g->v[i].nchanges;
@@ -125,20 +166,26 @@ void render_groups_init(struct render_groups *g, const struct plan *p)
 	}
 	fill = xcalloc(2 * (nd ? nd : 1), sizeof(*fill));
 	for (i = 0; i < p->nchanges; i++) {
-		size_t gi = group[p->ncourses + i];
+		size_t gi = group[e.nc + i];
 
 		g->v[gi].changes[fill[2 * gi]++] = i;
 	}
-	for (i = 0; i < p->nskipped; i++) {
-		size_t gi = group[p->ncourses + p->nchanges + i];
+	for (i = 0; i < ns; i++) {
+		size_t gi = group[e.nc + p->nchanges + i];
 
-		g->v[gi].skips[fill[2 * gi + 1]++] = i;
+		g->v[gi].skips[fill[2 * gi + 1]++] = skips[i];
 	}
 	for (i = 0; i < nd; i++)
 		for (pos = 0; pos < g->v[i].nchanges; g->v[i].nobjects++)
 			pos = block_end(p, &g->v[i], pos);
 	free(fill);
 	free(group);
+	free(skips);
+}
+
+void render_groups_init(struct render_groups *g, const struct plan *p)
+{
+	render_groups_window(g, p, 0, p->ncourses);
 }
 
 void render_groups_release(struct render_groups *g)

@@ -730,6 +730,117 @@ static void test_print_change_by_change_is_the_documents_bytes(void **state)
 	unlink(path);
 }
 
+/* Course k (1..3) of the spill test: an update of two fields of one assignment, a create and a
+ * change that comes back to its start (dropped); course 2 a note and a notification. */
+static void spill_course(struct plan *p, int k)
+{
+	char id[16], aid[16], doc[160];
+	cJSON *course, *fields = cJSON_CreateObject();
+	struct plan_change *c;
+
+	snprintf(id, sizeof(id), "%d", k);
+	snprintf(aid, sizeof(aid), "%d", 100 + k);
+	snprintf(doc, sizeof(doc), "{\"id\": %d, \"name\": \"Course %d\", \"time_zone\": \"UTC\"}", k, k);
+	course = cJSON_Parse(doc);
+	plan_add_course(p, course, id);
+	cJSON_Delete(course);
+	c = plan_add(p, "one", id, RES_ASSIGNMENT, aid, NULL, "Lab", PLAN_UPDATE, "due_at",
+		     cJSON_CreateString("2025-09-01T05:00:00Z"), cJSON_CreateString("2026-01-12T05:00:00Z"));
+	if (k == 2) {
+		c->note = xstrdup("a note");
+		c->notifies = xstrdup("Assignment Due Date Changed");
+	}
+	plan_add(p, "one", id, RES_ASSIGNMENT, aid, NULL, "Lab", PLAN_UPDATE, "lock_at", cJSON_CreateNull(),
+		 cJSON_CreateString("2026-01-13T05:00:00Z"));
+	plan_add(p, "one", id, RES_PAGE, "7", NULL, "P", PLAN_UPDATE, "body", cJSON_CreateString("x"),
+		 cJSON_CreateString("x"));
+	cJSON_AddStringToObject(fields, "name", "Start");
+	plan_add(p, "two", id, RES_MODULE, "new:1", NULL, "Start", PLAN_CREATE, NULL, cJSON_CreateNull(), fields);
+}
+
+/* Issue 18: a plan built a window at a time and spilled (plan_spill) is the same plan: its
+ * summary, digest and printed bytes are those of the plan built in memory, plan_window makes a
+ * course range resident with p->first its first change's plan-wide index, and a plan of one
+ * window is one pass. */
+static void test_spilled_plan_is_the_same_plan(void **state)
+{
+	struct plan *mem = plan_new(), *sp = plan_new();
+	struct plan_summary a, b;
+	struct err err = ERR_INIT;
+	struct buf x = BUF_INIT, y = BUF_INIT;
+	char ha[65], hb[65];
+	int k, formatted;
+
+	(void)state;
+	for (k = 1; k <= 3; k++)
+		spill_course(mem, k);
+	plan_finish(mem);
+	/* windows of one course: courses 1 and 2 finished and spilled, then course 3 */
+	spill_course(sp, 1);
+	spill_course(sp, 2);
+	plan_finish(sp);
+	assert_int_equal(plan_spill(sp, 1, &err), 0);
+	assert_int_equal(sp->nchanges, 0);
+	assert_int_equal(sp->first, 6);
+	spill_course(sp, 3);
+	plan_finish(sp);
+	assert_int_equal(sp->changes[0].seq, 7);
+	assert_int_equal(plan_spill(sp, 1, &err), 0);
+
+	assert_int_equal(plan_total(mem), 9);
+	assert_int_equal(plan_total(sp), 9);
+	assert_int_equal(plan_window_courses(mem), 3);
+	assert_int_equal(plan_window_courses(sp), 1);
+	assert_int_equal(plan_course_changes(sp, 1), 3);
+	assert_int_equal(plan_course_changes(mem, 1), 3);
+	plan_summarize(mem, &a);
+	plan_summarize(sp, &b);
+	assert_memory_equal(&a, &b, sizeof(a));
+	assert_int_equal(b.notifications, 1);
+	plan_changes_digest(mem, ha);
+	plan_changes_digest(sp, hb);
+	assert_string_equal(ha, hb);
+	for (formatted = 0; formatted < 2; formatted++) {
+		buf_reset(&x);
+		buf_reset(&y);
+		assert_int_equal(plan_print(mem, formatted, NULL, buf_sink, &x), 0);
+		assert_int_equal(plan_print(sp, formatted, NULL, buf_sink, &y), 0);
+		assert_string_equal(buf_str(&y), buf_str(&x));
+	}
+	/* course 2 alone: its three changes, plan-wide 4..6 */
+	assert_int_equal(plan_window(sp, 1, 2, &err), 0);
+	assert_int_equal(sp->first, 3);
+	assert_int_equal(sp->nchanges, 3);
+	assert_int_equal(sp->changes[0].seq, 4);
+	assert_string_equal(sp->changes[0].course_id, "2");
+	assert_string_equal(sp->changes[0].note, "a note");
+	assert_string_equal(sp->changes[2].id, "new:1");
+	assert_int_equal(sp->changes[2].op, PLAN_CREATE);
+	assert_int_equal(plan_window_courses(sp), 1);
+	/* the whole plan resident: one window, as a plan in memory */
+	assert_int_equal(plan_window(sp, 0, 3, &err), 0);
+	assert_int_equal(sp->first, 0);
+	assert_int_equal(sp->nchanges, 9);
+	assert_int_equal(plan_window_courses(sp), 3);
+	for (k = 0; k < 9; k++) {
+		assert_int_equal(sp->changes[k].seq, mem->changes[k].seq);
+		assert_string_equal(sp->changes[k].course_id, mem->changes[k].course_id);
+		assert_true(cJSON_Compare(sp->changes[k].after, mem->changes[k].after, 1));
+	}
+	/* an empty range */
+	assert_int_equal(plan_window(sp, 3, 3, &err), 0);
+	assert_int_equal(sp->nchanges, 0);
+	assert_int_equal(sp->first, 9);
+	/* a plan never spilled: plan_window changes nothing */
+	assert_int_equal(plan_window(mem, 1, 2, &err), 0);
+	assert_int_equal(mem->nchanges, 9);
+	assert_int_equal(mem->first, 0);
+	buf_release(&x);
+	buf_release(&y);
+	plan_free(mem);
+	plan_free(sp);
+}
+
 static enum plan_digest_state digest_of(const cJSON *doc)
 {
 	struct plan *q = NULL;
@@ -1125,6 +1236,7 @@ int main(void)
 		cmocka_unit_test(test_canonical_json),
 		cmocka_unit_test_setup_teardown(test_digest_stable_and_sensitive, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_print_change_by_change_is_the_documents_bytes, setup, teardown),
+		cmocka_unit_test(test_spilled_plan_is_the_same_plan),
 		cmocka_unit_test(test_field_table_holds_what_steps_make),
 		cmocka_unit_test(test_field_table_refuses),
 		cmocka_unit_test(test_every_action_has_a_step),
