@@ -42,21 +42,9 @@ TOKEN=bench-token
 
 ${MAKE:-make} --no-print-directory BUILD="$BUILD" "$BUILD/coursectl" "$BUILD/canvas-sim" >&2
 
-dir=$(mktemp -d "${TMPDIR:-/tmp}/applybench.XXXXXX")
-pid=""
-cleanup() {
-	if [ -n "$pid" ]; then
-		kill -TERM "$pid" 2>/dev/null || true
-		wait "$pid" 2>/dev/null || true
-	fi
-	if [ "${BENCH_APPLY_KEEP:-0}" = 1 ]; then
-		echo "apply bench: files kept in $dir" >&2
-	else
-		rm -rf "$dir"
-	fi
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
+# shellcheck source=tests/bench/lib.sh
+. tests/bench/lib.sh
+bench_init "apply bench" applybench "${BENCH_APPLY_KEEP:-0}"
 
 # ---------------------------------------------------------------- 1. seed and recipe
 bash tests/fixtures/gen-seed.sh --courses "$COURSES" --assignments "$OBJECTS" --pages 1 --modules 1 \
@@ -73,17 +61,7 @@ steps:
 EOF
 
 # ---------------------------------------------------------------- 2. the simulator
-"$BUILD/canvas-sim" --seed "$dir/seed.json" --token "$TOKEN" --latency-ms "$LATENCY" --port 0 \
-	>"$dir/sim.out" 2>"$dir/sim.err" &
-pid=$!
-url=""
-for _ in $(seq 1 200); do
-	url=$(sed -n 's/^canvas-sim listening on //p' "$dir/sim.out")
-	[ -z "$url" ] || break
-	kill -0 "$pid" 2>/dev/null || { echo "apply bench: canvas-sim exited: $(cat "$dir/sim.err")" >&2; exit 1; }
-	sleep 0.05
-done
-[ -n "$url" ] || { echo "apply bench: canvas-sim did not start" >&2; exit 1; }
+start_sim "$dir/seed.json" --latency-ms "$LATENCY"
 
 now() { date +%s.%N; }
 

@@ -32,21 +32,9 @@ COURSE=7100
 
 ${MAKE:-make} --no-print-directory BUILD="$BUILD" "$BUILD/coursectl" "$BUILD/canvas-sim" >&2
 
-dir=$(mktemp -d "${TMPDIR:-/tmp}/datesbench.XXXXXX")
-pid=""
-cleanup() {
-	if [ -n "$pid" ]; then
-		kill -TERM "$pid" 2>/dev/null || true
-		wait "$pid" 2>/dev/null || true
-	fi
-	if [ "${BENCH_DATES_KEEP:-0}" = 1 ]; then
-		echo "dates bench: files kept in $dir" >&2
-	else
-		rm -rf "$dir"
-	fi
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
+# shellcheck source=tests/bench/lib.sh
+. tests/bench/lib.sh
+bench_init "dates bench" datesbench "${BENCH_DATES_KEEP:-0}"
 
 # ---------------------------------------------------------------- 1. the seed
 python3 - "$dir/seed.json" "$COURSE" "$NASG" "$TOKEN" >"$dir/seed.out" <<'EOF'
@@ -122,16 +110,7 @@ steps:
 EOF
 
 # ---------------------------------------------------------------- 2. the simulator
-"$BUILD/canvas-sim" --seed "$dir/seed.json" --token "$TOKEN" --throttle off --port 0 >"$dir/sim.out" 2>"$dir/sim.err" &
-pid=$!
-url=""
-for _ in $(seq 1 600); do
-	url=$(sed -n 's/^canvas-sim listening on //p' "$dir/sim.out")
-	[ -n "$url" ] && break
-	kill -0 "$pid" 2>/dev/null || { echo "dates bench: canvas-sim exited: $(cat "$dir/sim.err")" >&2; exit 1; }
-	sleep 0.05
-done
-[ -n "$url" ] || { echo "dates bench: canvas-sim did not start" >&2; exit 1; }
+start_sim "$dir/seed.json" --throttle off
 
 # ---------------------------------------------------------------- 3. the runs
 # measure FILE CMD...: run CMD; write "maxrss_kb user_s sys_s exit" to FILE.

@@ -41,21 +41,9 @@ COURSE=7000
 
 ${MAKE:-make} --no-print-directory BUILD="$BUILD" "$BUILD/coursectl" "$BUILD/canvas-sim" >&2
 
-dir=$(mktemp -d "${TMPDIR:-/tmp}/planbench.XXXXXX")
-pid=""
-cleanup() {
-	if [ -n "$pid" ]; then
-		kill -TERM "$pid" 2>/dev/null || true
-		wait "$pid" 2>/dev/null || true
-	fi
-	if [ "${BENCH_PLAN_KEEP:-0}" = 1 ]; then
-		echo "plan bench: files kept in $dir" >&2
-	else
-		rm -rf "$dir"
-	fi
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
+# shellcheck source=tests/bench/lib.sh
+. tests/bench/lib.sh
+bench_init "plan bench" planbench "${BENCH_PLAN_KEEP:-0}"
 
 # ---------------------------------------------------------------- 1. the seed
 t0=$(date +%s.%N)
@@ -197,15 +185,7 @@ steps:
 EOF
 
 # ---------------------------------------------------------------- 2. the simulator, the input size
-"$BUILD/canvas-sim" --seed "$dir/seed.json" --token "$TOKEN" --throttle off --port 0 >"$dir/sim.out" 2>"$dir/sim.err" &
-pid=$!
-for _ in $(seq 1 600); do
-	url=$(sed -n 's/^canvas-sim listening on //p' "$dir/sim.out")
-	[ -n "$url" ] && break
-	kill -0 "$pid" 2>/dev/null || { echo "plan bench: canvas-sim exited: $(cat "$dir/sim.err")" >&2; exit 1; }
-	sleep 0.05
-done
-[ -n "$url" ] || { echo "plan bench: canvas-sim did not start" >&2; exit 1; }
+start_sim "$dir/seed.json" --throttle off
 CANVAS_API_TOKEN=$TOKEN "$BUILD/coursectl" snapshot --url "$url" --course "$COURSE" -o "$dir/snap.json" 2>"$dir/snap.err" ||
 	{ echo "plan bench: snapshot failed: $(cat "$dir/snap.err")" >&2; exit 1; }
 # compact JSON: the snapshot file is indented, the API's answers are not

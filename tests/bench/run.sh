@@ -43,38 +43,11 @@ PATHS="/api/v1/courses/4821
 
 ${MAKE:-make} --no-print-directory BUILD="$BUILD" "$BUILD/canvas-sim" "$BUILD/tests/bench/simload" >&2
 
-tmp=$(mktemp -d "${TMPDIR:-/tmp}/simbench.XXXXXX")
-pid=""
-stop_sim() {
-	if [ -n "$pid" ]; then
-		kill -TERM "$pid" 2>/dev/null || true
-		wait "$pid" 2>/dev/null || true
-		pid=""
-	fi
-}
-trap 'stop_sim; rm -rf "$tmp"' EXIT
-trap 'exit 130' INT TERM
+# shellcheck source=tests/bench/lib.sh
+. tests/bench/lib.sh
+bench_init bench simbench 0
 
-start_sim() {   # start_sim THREADS: sets pid and url
-	: >"$tmp/sim.out"
-	"$BUILD/canvas-sim" --seed "$SEED" --token "$TOKEN" --throttle off --port 0 --threads "$1" \
-		>"$tmp/sim.out" 2>"$tmp/sim.err" &
-	pid=$!
-	i=0
-	while :; do
-		line=$(head -n 1 "$tmp/sim.out")
-		case $line in "canvas-sim listening on http://127.0.0.1:"*) break ;; esac
-		i=$((i + 1))
-		if [ $i -gt 200 ] || ! kill -0 "$pid" 2>/dev/null; then
-			echo "bench: canvas-sim did not start: $(cat "$tmp/sim.err")" >&2
-			exit 1
-		fi
-		sleep 0.05
-	done
-	url=${line#canvas-sim listening on }
-}
-
-: >"$tmp/simload.jsonl"
+: >"$dir/simload.jsonl"
 set -f   # the paths hold ? and [] (glob characters); splitting on newlines and spaces is wanted
 # shellcheck disable=SC2046
 set -- $(printf '%s\n' "$PATHS" | sed 's/^/--path /')
@@ -92,21 +65,21 @@ fmt='%-24s %5s %8s %8s %8s %8s %8s %6s  %s\n'
 printf "$fmt" mode conc 'req/s' 'p50 ms' 'p90 ms' 'p99 ms' 'max ms' conns statuses
 for threads in $MODES; do
 	if [ "$threads" = 0 ]; then mode="thread-per-connection"; else mode="--threads $threads (epoll)"; fi
-	start_sim "$threads"
+	start_sim "$SEED" --throttle off --threads "$threads"
 	for c in $CONC; do
-		: >"$tmp/rows"
+		: >"$dir/rows"
 		r=0
 		while [ $r -lt "$REPEAT" ]; do
 			curl -s -X POST "$url/__sim/reset" >/dev/null
-			"$BUILD/tests/bench/simload" --url "$url" --token "$TOKEN" -n "$N" -c "$c" --tsv "$@" >>"$tmp/rows"
+			"$BUILD/tests/bench/simload" --url "$url" --token "$TOKEN" -n "$N" -c "$c" --tsv "$@" >>"$dir/rows"
 			r=$((r + 1))
 		done
 		# simload --tsv: conc n seconds req/s p50 p90 p99 max conns statuses
-		sort -t "$(printf '\t')" -k 4,4n "$tmp/rows" | sed -n "$(((REPEAT + 1) / 2))p" >"$tmp/median"
+		sort -t "$(printf '\t')" -k 4,4n "$dir/rows" | sed -n "$(((REPEAT + 1) / 2))p" >"$dir/median"
 		awk -F '\t' -v mode="$mode" -v fmt="$fmt" \
-			'{ printf fmt, mode, $1, $4, $5, $6, $7, $8, $9, $10 }' "$tmp/median"
+			'{ printf fmt, mode, $1, $4, $5, $6, $7, $8, $9, $10 }' "$dir/median"
 		jq -Rc --arg mode "$mode" 'split("\t") | {mode: $mode, conc: (.[0] | tonumber), rps: (.[3] | tonumber),
-			p50_ms: (.[4] | tonumber), p99_ms: (.[6] | tonumber), statuses: .[9]}' "$tmp/median" >>"$tmp/simload.jsonl"
+			p50_ms: (.[4] | tonumber), p99_ms: (.[6] | tonumber), statuses: .[9]}' "$dir/median" >>"$dir/simload.jsonl"
 	done
 	rss=$(sed -n 's/^VmHWM:[[:space:]]*//p' "/proc/$pid/status" 2>/dev/null || true)
 	echo "    (canvas-sim peak RSS in this mode: ${rss:-unknown})"
@@ -117,7 +90,7 @@ done
 # (tests/bench/plan.sh; BENCH_PLAN=0 skips it).
 if [ "${BENCH_PLAN:-1}" != 0 ]; then
 	echo
-	BUILD="$BUILD" bash tests/bench/plan.sh "$tmp/plan10k.json"
+	BUILD="$BUILD" bash tests/bench/plan.sh "$dir/plan10k.json"
 fi
 
 # The date benchmark: `coursectl plan` of a shift_dates step over one course of 100,000 dates
@@ -139,25 +112,25 @@ fi
 # of latency, 403 and 429 styles (tests/bench/throttle.sh; BENCH_THROTTLE=0 skips it).
 if [ "${BENCH_THROTTLE:-1}" != 0 ]; then
 	echo
-	BUILD="$BUILD" bash tests/bench/throttle.sh "$tmp/throttle.json"
+	BUILD="$BUILD" bash tests/bench/throttle.sh "$dir/throttle.json"
 fi
 
 # The scale benchmark (issue 18): many courses, the default bucket, the 200-course plan's
 # instruction counts, the 4-course rollover's requests (tests/bench/scale.sh; BENCH_SCALE=0 skips it).
 if [ "${BENCH_SCALE:-1}" != 0 ]; then
 	echo
-	BUILD="$BUILD" bash tests/bench/scale.sh "$tmp/scale.json"
+	BUILD="$BUILD" bash tests/bench/scale.sh "$dir/scale.json"
 fi
 
 # All of it in one table, each figure beside its bound (tests/bench/table.sh), and as
 # tests/bench/results.json (BENCH_RESULTS to write it elsewhere). BENCHMARKS.md explains each row.
-jq -s '{simload: .}' "$tmp/simload.jsonl" >"$tmp/simload.json"
+jq -s '{simload: .}' "$dir/simload.jsonl" >"$dir/simload.json"
 for f in simload plan10k throttle scale; do
-	[ -s "$tmp/$f.json" ] && cat "$tmp/$f.json"
+	[ -s "$dir/$f.json" ] && cat "$dir/$f.json"
 done | jq -s --arg when "$(date -u +%Y-%m-%dT%H:%MZ)" --arg machine "$cpus CPUs${model:+ ($model)}, $(uname -sr)" \
 	--arg commit "$(git rev-parse --short HEAD 2>/dev/null || echo unknown)" \
-	'add + {taken: {when: $when, machine: $machine, commit: $commit}}' >"$tmp/results.json"
-cp "$tmp/results.json" "${BENCH_RESULTS:-tests/bench/results.json}"
+	'add + {taken: {when: $when, machine: $machine, commit: $commit}}' >"$dir/results.json"
+cp "$dir/results.json" "${BENCH_RESULTS:-tests/bench/results.json}"
 echo
 echo "all scenarios (written to ${BENCH_RESULTS:-tests/bench/results.json}):"
-bash tests/bench/table.sh "$tmp/results.json"
+bash tests/bench/table.sh "$dir/results.json"

@@ -55,41 +55,9 @@ TOKEN=bench-token
 
 ${MAKE:-make} --no-print-directory BUILD="$BUILD" "$BUILD/coursectl" "$BUILD/canvas-sim" >&2
 
-dir=$(mktemp -d "${TMPDIR:-/tmp}/throttlebench.XXXXXX")
-pid=""
-stop_sim() {
-	if [ -n "$pid" ]; then
-		kill -TERM "$pid" 2>/dev/null || true
-		wait "$pid" 2>/dev/null || true
-		pid=""
-	fi
-}
-cleanup() {
-	stop_sim
-	if [ "${BENCH_THROTTLE_KEEP:-0}" = 1 ]; then
-		echo "throttle bench: files kept in $dir" >&2
-	else
-		rm -rf "$dir"
-	fi
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
-
-start_sim() {   # start_sim SEED [SIM OPTIONS...]: sets pid and url
-	local seed=$1
-	shift
-	: >"$dir/sim.out"
-	"$BUILD/canvas-sim" --seed "$seed" --token "$TOKEN" --port 0 "$@" >"$dir/sim.out" 2>"$dir/sim.err" &
-	pid=$!
-	url=""
-	for _ in $(seq 1 1200); do
-		url=$(sed -n 's/^canvas-sim listening on //p' "$dir/sim.out")
-		[ -z "$url" ] || break
-		kill -0 "$pid" 2>/dev/null || { echo "throttle bench: canvas-sim exited: $(cat "$dir/sim.err")" >&2; exit 1; }
-		sleep 0.05
-	done
-	[ -n "$url" ] || { echo "throttle bench: canvas-sim did not start" >&2; exit 1; }
-}
+# shellcheck source=tests/bench/lib.sh
+. tests/bench/lib.sh
+bench_init "throttle bench" throttlebench "${BENCH_THROTTLE_KEEP:-0}"
 
 # bound R C: the least time for R requests of total cost C (see 4. above); prints "T RATE"
 bound() {
