@@ -373,11 +373,10 @@ void plan_drop_course(struct plan *p, const char *course_id)
 /* A JSON id (number or string) as text, malloced; NULL when it is neither. */
 static char *id_text(const cJSON *v)
 {
-	if (cJSON_IsString(v))
-		return xstrdup(v->valuestring);
-	if (cJSON_IsNumber(v))
-		return xasprintf("%.0f", v->valuedouble);
-	return NULL;
+	char b[32];
+	const char *t = jsonid_text(v, b);
+
+	return t ? xstrdup(t) : NULL;
 }
 
 void plan_add_course(struct plan *p, const cJSON *course, const char *given)
