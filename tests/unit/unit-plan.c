@@ -741,7 +741,9 @@ static void test_print_change_by_change_is_the_documents_bytes(void **state)
 }
 
 /* Course k (1..3) of the spill test: an update of two fields of one assignment, a create and a
- * change that comes back to its start (dropped); course 2 a note and a notification. */
+ * change that comes back to its start (dropped); course 2 a note and a notification. The name has
+ * what the compact copy of the spill file must keep (spill_stream): spaces inside a string, after
+ * an escaped quote and after an escaped backslash, and a tab and a line break (escaped). */
 static void spill_course(struct plan *p, int k)
 {
 	char id[16], aid[16], doc[160];
@@ -754,7 +756,7 @@ static void spill_course(struct plan *p, int k)
 	course = cJSON_Parse(doc);
 	plan_add_course(p, course, id);
 	cJSON_Delete(course);
-	c = plan_add(p, "one", id, RES_ASSIGNMENT, aid, NULL, "Lab", PLAN_UPDATE, "due_at",
+	c = plan_add(p, "one", id, RES_ASSIGNMENT, aid, NULL, "Lab \" 1 \" \\ \t\n  end ", PLAN_UPDATE, "due_at",
 		     cJSON_CreateString("2025-09-01T05:00:00Z"), cJSON_CreateString("2026-01-12T05:00:00Z"));
 	if (k == 2) {
 		c->note = xstrdup("a note");
