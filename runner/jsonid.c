@@ -135,7 +135,23 @@ const char *jsonid_text(const cJSON *v, char buf[32])
 	if (v && cJSON_IsString(v))   /* v &&: cJSON_Is* take NULL, which the analyzer cannot see */
 		return v->valuestring;
 	if (v && cJSON_IsNumber(v)) {
-		snprintf(buf, 32, "%.0f", v->valuedouble);
+		double d = v->valuedouble;
+
+		if (d >= 1 && d < 1e15 && d == (double)(long long)d) {
+			/* an id: %.0f's digits without printf's floating-point path (issue 18: a plan of
+			 * many courses turns ids into text millions of times) */
+			char t[24], *q = t + sizeof(t);
+			unsigned long long u = (unsigned long long)d;
+
+			do {
+				*--q = (char)('0' + u % 10);
+				u /= 10;
+			} while (u);
+			memcpy(buf, q, (size_t)(t + sizeof(t) - q));
+			buf[t + sizeof(t) - q] = '\0';
+			return buf;
+		}
+		snprintf(buf, 32, "%.0f", d);
 		return buf;
 	}
 	return NULL;

@@ -19,12 +19,13 @@
  * only what came since the last call: courses are added in recipe order, so per-window ordering
  * is the whole plan's order and its seqs). When a run has more courses than a window, each
  * finished window is spilled (plan_spill) to an unlinked 0600 temporary file (tmpfile(3), like
- * include/plan_reads.h) as the plan file's own compact JSON -- the text of the compact "changes"
- * array without its brackets -- and freed: per course only its byte range, its first change's
- * plan-wide index and its count stay (32 bytes), per change nothing. The summary's counts and the
- * digest's canonical text (hashed as it goes) are kept as the changes are written, so neither
- * reads the file back; the journal's compact header copies the file as it is (spill_copy); the
- * formatted plan file, the text renderer and apply load it a window at a time (plan_window, which
+ * include/plan_reads.h) as the plan file's own formatted JSON -- the text of the "changes" array
+ * without its brackets and indentation (struct spill) -- and freed: per course only its byte range,
+ * its first change's plan-wide index and its count stay (32 bytes), per change nothing. The
+ * summary's counts and the digest's canonical text (hashed as it goes) are kept as the changes are
+ * written, so neither reads the file back; the formatted plan file copies the file indented, the
+ * journal's compact header copies it without its white space (spill_stream); the text renderer
+ * and apply load it a window at a time (plan_window, which
  * parses a window's byte range back into struct plan_change, before and after detached from the
  * parsed objects, not copied). A plan of at most one window is never spilled: the same bytes,
  * outputs and requests as before. Rejected: an index per change (offset, course, kind, id, field,
@@ -373,11 +374,10 @@ void plan_drop_course(struct plan *p, const char *course_id)
 /* A JSON id (number or string) as text, malloced; NULL when it is neither. */
 static char *id_text(const cJSON *v)
 {
-	if (cJSON_IsString(v))
-		return xstrdup(v->valuestring);
-	if (cJSON_IsNumber(v))
-		return xasprintf("%.0f", v->valuedouble);
-	return NULL;
+	char b[32];
+	const char *t = jsonid_text(v, b);
+
+	return t ? xstrdup(t) : NULL;
 }
 
 void plan_add_course(struct plan *p, const cJSON *course, const char *given)
@@ -1448,9 +1448,14 @@ struct spill_course {
 };
 
 /* The changes of a plan of many courses, out of memory (plan_spill): the file holds the text of the
- * plan file's compact "changes" array without its brackets -- each change as
- * cJSON_PrintUnformatted(change_json(c)), comma-separated -- in plan order, so the journal's header
- * copies it as it is (spill_copy) and a window is parsed back from its byte range (plan_window).
+ * plan file's formatted "changes" array without its brackets and before its indentation -- each
+ * change as cJSON_Print(change_json(c)), separated by ", " as cJSON_Print separates an array's
+ * items -- in plan order. The formatted plan file copies it indented two tabs deeper
+ * (spill_print_formatted), the journal's compact header copies it without the white space between
+ * tokens (spill_copy: cJSON_PrintUnformatted's bytes, which differ from cJSON_Print's only there),
+ * and a window is parsed back from its byte range (plan_window). Formatted rather than compact
+ * (issue 18): the plan file was the one consumer that parsed every change back and printed it
+ * again, about a tenth of a spilled plan's instructions; the compact copy only drops bytes.
  * The summary and the digest's canonical text are kept as the changes are written: nothing reads
  * the file back for them. Per course 32 bytes; per change nothing. */
 struct spill {
@@ -1552,7 +1557,7 @@ int plan_spill(struct plan *p, size_t window, struct err *err)
 	for (i = 0; i < p->nchanges; i++) {
 		const struct plan_change *c = &p->changes[i];
 		cJSON *o = change_json(c);
-		char *text = cJSON_PrintUnformatted(o);
+		char *text = cJSON_Print(o);   /* formatted: see struct spill */
 		size_t g = sp->total + i;   /* plan-wide */
 
 		/* the course's place; changes come course by course, in course order (plan_finish) */
@@ -1567,7 +1572,7 @@ int plan_spill(struct plan *p, size_t window, struct err *err)
 		}
 		buf_reset(&b);
 		if (g)
-			buf_putc(&b, ',');
+			buf_puts(&b, ", ");
 		if (text)
 			buf_puts(&b, text);
 		free(text);
@@ -1682,53 +1687,56 @@ static int spill_read(struct spill *sp, size_t k, char **text, size_t *cap, stru
 	return 0;
 }
 
-/* The formatted changes of a spilled plan for plan_print: each change parsed from the file and
- * printed as it is -- the object change_json made, so the bytes of printing the change itself --
- * without becoming a struct plan_change and an object again (a third of plan_write's work). 0, the
- * sink's answer, or -1. */
+/* The spill file's bytes [0, sp->end) to sink, a chunk at a time: indented `tabs` tabs deeper after
+ * each line break (tabs >= 0, sink_indented), or compact (tabs < 0: the white space outside strings
+ * dropped, so cJSON_Print's text becomes cJSON_PrintUnformatted's -- a string holds no raw line
+ * break or tab, cJSON escapes them). 0, the sink's answer, or -1. */
+static int spill_stream(const struct spill *sp, int tabs, plan_sink sink, void *ud)
+{
+	char chunk[32768], out[32768];
+	long at = 0;
+	size_t n, i, m;
+	int rc = 0, str = 0, esc = 0;   /* inside a string; after its backslash */
+
+	if (fseek(sp->f, 0, SEEK_SET))
+		return -1;
+	while (!rc && at < sp->end) {
+		n = (size_t)(sp->end - at) < sizeof(chunk) ? (size_t)(sp->end - at) : sizeof(chunk);
+		if (fread(chunk, 1, n, sp->f) != n)
+			return -1;
+		at += (long)n;
+		if (tabs >= 0) {
+			rc = sink_indented(sink, ud, chunk, n, tabs);
+			continue;
+		}
+		for (i = m = 0; i < n; i++) {
+			char ch = chunk[i];
+
+			if (str) {
+				if (esc)
+					esc = 0;
+				else if (ch == '\\')
+					esc = 1;
+				else if (ch == '"')
+					str = 0;
+			} else if (ch == ' ' || ch == '\t' || ch == '\n' || ch == '\r') {
+				continue;
+			} else if (ch == '"') {
+				str = 1;
+			}
+			out[m++] = ch;
+		}
+		if (m)
+			rc = sink(ud, out, m);
+	}
+	return rc;
+}
+
+/* The formatted changes of a spilled plan for plan_print: the file's text, indented to the depth of
+ * the document's "changes" array (struct spill). */
 static int spill_print_formatted(const struct plan *p, plan_sink sink, void *ud)
 {
-	struct spill *sp = p->spill;
-	struct err e = ERR_INIT;
-	char *text = NULL;
-	size_t k, j, cap = 0;
-	int rc = 0;
-
-	for (k = 0; k < sp->nc && !rc; k++) {
-		const char *at, *end;
-
-		if (!sp->c[k].n)
-			continue;
-		if (spill_read(sp, k, &text, &cap, &e)) {
-			rc = -1;
-			break;
-		}
-		at = text;
-		end = text + sp->c[k].len;
-		for (j = 0; j < sp->c[k].n && !rc; j++) {
-			const char *next = NULL;
-			cJSON *o;
-			char *out;
-
-			while (at < end && *at == ',')
-				at++;
-			o = cJSON_ParseWithLengthOpts(at, (size_t)(end - at), &next, 0);
-			out = o ? cJSON_Print(o) : NULL;
-			cJSON_Delete(o);
-			if (!out) {
-				rc = -1;
-				break;
-			}
-			if (sp->c[k].first + j)
-				rc = sink(ud, ", ", 2);
-			if (!rc)
-				rc = sink_indented(sink, ud, out, strlen(out), 2);
-			free(out);
-			at = next;
-		}
-	}
-	free(text);
-	return rc;
+	return spill_stream(p->spill, 2, sink, ud);
 }
 
 int plan_window(const struct plan *cp, size_t lo, size_t hi, struct err *err)
@@ -1799,20 +1807,5 @@ int plan_window(const struct plan *cp, size_t lo, size_t hi, struct err *err)
 
 static int spill_copy(const struct plan *p, plan_sink sink, void *ud)
 {
-	const struct spill *sp = p->spill;
-	char chunk[65536];
-	long at = 0;
-	size_t n;
-	int rc = 0;
-
-	if (fseek(sp->f, 0, SEEK_SET))
-		return -1;
-	while (!rc && at < sp->end) {
-		n = (size_t)(sp->end - at) < sizeof(chunk) ? (size_t)(sp->end - at) : sizeof(chunk);
-		if (fread(chunk, 1, n, sp->f) != n)
-			return -1;
-		rc = sink(ud, chunk, n);
-		at += (long)n;
-	}
-	return rc;
+	return spill_stream(p->spill, -1, sink, ud);
 }

@@ -6,6 +6,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <string.h>
 
 #include <cmocka.h>
@@ -177,6 +178,27 @@ static void test_canon(void **state)
 	      "\"status\":\"7\",\"grid\":\"8\",\"s\":[[{\"user_id\":9}]],\"tool_ids\":[10]}");
 }
 
+/* jsonid_text's digits of a number are %.0f's, whatever the number: the integer fast path (issue 18)
+ * and printf agree on every edge -- 1, the largest below 1e15, 1e15 itself, fractions, negatives,
+ * zero and -0, 2^53 and beyond. */
+static void test_text_number_edges(void **state)
+{
+	static const double v[] = { 1, 9, 10, 51002, 999999999999999.0, 1e15, 1e15 + 1, 9007199254740992.0,
+				    9007199254740993.0, 1e20, 0.5, 1.5, 2.5, 0.4, 0, -0.0, -1, -51002, 123456.7,
+				    4294967296.0, 2147483648.0 };
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof(v) / sizeof(v[0]); i++) {
+		cJSON *n = cJSON_CreateNumber(v[i]);
+		char b[32], want[64];
+
+		snprintf(want, sizeof(want), "%.0f", v[i]);
+		assert_string_equal(jsonid_text(n, b), want);
+		cJSON_Delete(n);
+	}
+}
+
 static void test_text_ll(void **state)
 {
 	cJSON *j = cJSON_Parse("[51002, \"10000000000000001\", \"sis_course_id:A\", null, 2.5, -3,"
@@ -217,6 +239,7 @@ int main(void)
 		cmocka_unit_test(test_course),
 		cmocka_unit_test(test_canon),
 		cmocka_unit_test(test_text_ll),
+		cmocka_unit_test(test_text_number_edges),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
