@@ -62,6 +62,8 @@ struct http_opts {
 
 enum http_flags {
 	HTTP_RETRY_SAFE = 1 << 0,  /* a POST that may be retried */
+	HTTP_URGENT = 1 << 1,      /* a short request that unblocks work (a Progress poll): once its time
+				      has come it starts before every queued request without the flag */
 };
 
 struct http_req {
@@ -126,6 +128,15 @@ void http_submit(struct http *h, struct http_req *r);
 void http_submit_after(struct http *h, struct http_req *r, double delay_s);
 /* Runs until idle. Returns 0, or an error that stops everything (curl could not start). */
 int http_run(struct http *h, struct err *err);
+/* fn(ud, err) is called before each request is started (NULL: none). Nonzero refuses: the engine
+ * stops as after http_stop and the request finishes unsent (ERR_NOTSENT when it was never sent).
+ * apply makes its journal's records durable there, one fdatasync for all that are waiting
+ * (exec.c, journal_commit). */
+void http_set_before_send(struct http *h, int (*fn)(void *ud, struct err *err), void *ud);
+/* The request http_run would start next at monotonic time `now`, taken out of the queue (the
+ * caller owns it); NULL when none is ready. The scheduling rule, for tests: a ready HTTP_URGENT
+ * request first, then the others in the order they were queued. */
+struct http_req *http_take_next(struct http *h, double now);
 /* Stop starting new requests; those in flight finish (used after a fatal error such as a 401). */
 void http_stop(struct http *h);
 int http_stopped(const struct http *h);

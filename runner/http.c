@@ -5,10 +5,19 @@
  *
  *	while something is queued or in flight:
  *		start queued requests whose retry time has come, while in-flight < window
- *		      and the throttle pause is over
+ *		      and the throttle pause is over (each after the before_send hook)
  *		curl_multi_poll (until a socket is ready or the next retry/pause time)
  *		curl_multi_perform
  *		for each finished transfer: classify -> requeue with backoff, or done()
+ *
+ * Order. Two FIFO queues: HTTP_URGENT requests (a Progress poll, due 0.3 s after its bulk_update
+ * was answered) and the rest. The next request to start is the first urgent one whose time has
+ * come, else the first other one whose time has come. Issue 18: with one FIFO queue a due poll
+ * waited behind every PUT queued before it, so the bulk jobs' polls and read-backs only ran once
+ * the other writes were sent, with nothing else to fill the window around their 0.3 s waits (the
+ * throttled apply's tail ran 4 to 5 in flight where the bucket admits 5 to 6). An urgent request is
+ * short and frees work (a unit's read-back, its object's end), so it goes first; its own retries
+ * keep the flag. Nothing is reordered among requests of one kind.
  *
  * Window. Canvas charges every request 50 units up front against a bucket that refuses at 600 and
  * leaks 10 units/s (API.md 3), so about 11 requests in flight from one token is the ceiling and the
@@ -108,6 +117,10 @@ struct http {
 	char *user_agent;
 	struct http_req *queue;   /* waiting to start (FIFO) */
 	struct http_req **qtail;  /* &last->next, or &queue when empty: O(1) appends */
+	struct http_req *urgent;  /* HTTP_URGENT requests waiting to start (FIFO): before the queue */
+	struct http_req **utail;  /* as qtail */
+	int (*before_send)(void *ud, struct err *err);   /* http_set_before_send */
+	void *before_send_ud;
 	int running;
 	double window;
 	double pause_until;
@@ -463,6 +476,7 @@ int http_new(struct http **out, const struct http_opts *opts, struct err *err)
 	curl_multi_setopt(h->multi, CURLMOPT_MAX_HOST_CONNECTIONS, (long)h->o.max_window);
 	h->window = h->o.max_window < 2 ? h->o.max_window : 2;
 	h->qtail = &h->queue;
+	h->utail = &h->urgent;
 	h->rng = (unsigned)time(NULL) ^ (unsigned)(size_t)h;
 	*out = h;
 	return 0;
@@ -477,6 +491,12 @@ void http_free(struct http *h)
 
 		http_req_free(h->queue);
 		h->queue = n;
+	}
+	while (h->urgent) {
+		struct http_req *n = h->urgent->next;
+
+		http_req_free(h->urgent);
+		h->urgent = n;
 	}
 	if (h->multi)
 		curl_multi_cleanup(h->multi);
@@ -538,9 +558,11 @@ static void inflight_remove(struct http *h, struct http_req *r)
 
 static void enqueue(struct http *h, struct http_req *r)
 {
+	struct http_req ***tail = r->flags & HTTP_URGENT ? &h->utail : &h->qtail;
+
 	r->next = NULL;
-	*h->qtail = r;
-	h->qtail = &r->next;
+	**tail = r;
+	*tail = &r->next;
 }
 
 static void finish(struct http *h, struct http_req *r)
@@ -938,15 +960,17 @@ static void completed(struct http *h, CURL *e, CURLcode rc)
 	finish(h, r);
 }
 
-static struct http_req *take_ready(struct http *h, double now, double *next_time)
+/* The first request of one queue whose time has come, taken out of it; else NULL, and next_time
+ * lowered to the earliest time one will be ready. */
+static struct http_req *take_from(struct http_req **head, struct http_req ***tail, double now, double *next_time)
 {
 	struct http_req **pp, *r;
 
-	for (pp = &h->queue; (r = *pp); pp = &r->next) {
+	for (pp = head; (r = *pp); pp = &r->next) {
 		if (r->not_before <= now) {
 			*pp = r->next;
-			if (h->qtail == &r->next)
-				h->qtail = pp;
+			if (*tail == &r->next)
+				*tail = pp;
 			r->next = NULL;
 			return r;
 		}
@@ -954,6 +978,46 @@ static struct http_req *take_ready(struct http *h, double now, double *next_time
 			*next_time = r->not_before;
 	}
 	return NULL;
+}
+
+/* The scheduling rule: a ready HTTP_URGENT request first, then the queue in order. */
+static struct http_req *take_ready(struct http *h, double now, double *next_time)
+{
+	struct http_req *r = take_from(&h->urgent, &h->utail, now, next_time);
+
+	return r ? r : take_from(&h->queue, &h->qtail, now, next_time);
+}
+
+struct http_req *http_take_next(struct http *h, double now)
+{
+	double next_time = now + 1e9;
+
+	return take_ready(h, now, &next_time);
+}
+
+void http_set_before_send(struct http *h, int (*fn)(void *ud, struct err *err), void *ud)
+{
+	h->before_send = fn;
+	h->before_send_ud = ud;
+}
+
+/* Start r, or finish it at once: when it cannot start, or when the before_send hook refuses (then
+ * the engine stops, as after http_stop, and r finishes unsent). */
+static void start_or_finish(struct http *h, struct http_req *r)
+{
+	if (h->before_send) {
+		struct err e = ERR_INIT;
+
+		if (h->before_send(h->before_send_ud, &e)) {
+			h->stopped = 1;
+			err_set(&r->err, r->attempts ? ERR_GENERIC : ERR_NOTSENT, "not sent: %s",
+				e.code ? e.msg : "the run was stopped");
+			finish(h, r);
+			return;
+		}
+	}
+	if (start(h, r))
+		finish(h, r);
 }
 
 /* Interrupted and the grace is over: the requests still in flight are given up. Their outcome is
@@ -997,7 +1061,7 @@ int http_run(struct http *h, struct err *err)
 	(void)err;
 	if (!h->last_progress)
 		h->last_progress = now_s();
-	while (h->queue || h->running) {
+	while (h->queue || h->urgent || h->running) {
 		double now = now_s(), next_time = now + 0.2;
 		long timeout_ms;
 
@@ -1011,12 +1075,11 @@ int http_run(struct http *h, struct err *err)
 		if (h->interrupted && h->running && now >= h->abandon_at)
 			abandon_inflight(h);
 		if (h->stopped) {
-			while (h->queue) {
-				struct http_req *r = h->queue;
+			struct http_req *r;
+			double never = 0;
 
-				h->queue = r->next;
-				if (!h->queue)
-					h->qtail = &h->queue;
+			/* the urgent ones too, in the order they would have started */
+			while ((r = take_ready(h, 1e300, &never))) {
 				/* never sent at all: the caller may record that nothing of it reached Canvas */
 				err_set(&r->err, r->attempts ? ERR_GENERIC : ERR_NOTSENT, "not sent: the run was stopped");
 				finish(h, r);
@@ -1027,8 +1090,7 @@ int http_run(struct http *h, struct err *err)
 
 			if (!r)
 				break;
-			if (start(h, r))
-				finish(h, r);
+			start_or_finish(h, r);
 		}
 		if (now < h->pause_until && h->pause_until < next_time)
 			next_time = h->pause_until;
@@ -1037,7 +1099,7 @@ int http_run(struct http *h, struct err *err)
 			timeout_ms = 1;
 		if (h->running)
 			curl_multi_poll(h->multi, NULL, 0, (int)timeout_ms, NULL);
-		else if (h->queue) {
+		else if (h->queue || h->urgent) {
 			struct timespec ts = { timeout_ms / 1000, (timeout_ms % 1000) * 1000000L };
 
 			nanosleep(&ts, NULL);
