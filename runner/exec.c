@@ -37,8 +37,10 @@
  *      (exec_object.c), a course's assignment and override dates in bulk_update jobs (exec_bulk.c),
  *      a POST without a clear answer looked for before it is sent again (exec_lost.c).
  *      Before a unit's request leaves, its changes' intents are journaled and fsync'ed
- *      (journal_intents, exec_journal_batch); its outcomes are journaled when the answer is read
- *      (exec_outcome).
+ *      (exec_journal_batch writes them, journal_intents_deferred; the engine's before_send hook
+ *      makes them durable, journal_commit, before the next request is started: one fdatasync for
+ *      the records of one turn of the event loop -- group commit, issue 18); its outcomes are
+ *      journaled when the answer is read (exec_outcome).
  *   4. Read-back (exec_verify.c): the answer must show every new value, and when every write is
  *      answered the stale check's list calls run once more for what no answer proves (positions a
  *      later sibling moves, an object written twice, ...: exec_verify.c says which) and every
@@ -397,7 +399,8 @@ static void unit_free(struct unit *u)
 	free(u);
 }
 
-/* The intents of units us[0..n-1], in one fsync'ed batch: before any of their requests leaves. */
+/* The intents of units us[0..n-1], in one batch; the engine's before_send hook (journal_commit) makes
+ * them durable before any request leaves, theirs included. */
 int exec_journal_batch(struct exec *x, struct unit *const *us, size_t n)
 {
 	struct err e = ERR_INIT;
@@ -417,7 +420,7 @@ int exec_journal_batch(struct exec *x, struct unit *const *us, size_t n)
 			x->res->state[ci] = JOURNAL_INTENT;
 			x->written[ci] = 1;
 		}
-	rc = journal_intents(x->o->journal, seqs, m, &e);
+	rc = journal_intents_deferred(x->o->journal, seqs, m, &e);   /* durable before they leave: before_send */
 	free(seqs);
 	if (rc)
 		exec_stop(x, &e);
@@ -873,6 +876,19 @@ static int run_window(struct exec *x, struct err *err)
 	return 0;
 }
 
+/* The engine's before_send hook (http_set_before_send): the journal records written since the last
+ * request left -- intents, Progress jobs -- are made durable, one fdatasync for all of them, before
+ * the next request leaves. A failure stops the run (nothing may leave unjournaled). */
+static int before_send(void *ud, struct err *err)
+{
+	struct exec *x = ud;
+
+	if (!journal_commit(x->o->journal, err))
+		return 0;
+	exec_stop(x, err);
+	return err->code ? err->code : ERR_IO;
+}
+
 int exec_run(struct canvas *cv, const struct plan *p, const struct exec_opts *o, struct exec_result *res,
 	     struct err *err)
 {
@@ -916,6 +932,7 @@ int exec_run(struct canvas *cv, const struct plan *p, const struct exec_opts *o,
 		if (o->prior && o->prior_ids && o->prior_ids[i] && c->op == PLAN_CREATE)
 			res->new_id[i] = xstrdup(o->prior_ids[i]);
 	}
+	http_set_before_send(canvas_http(cv), before_send, &x);
 	make_windows(&x, &order, &norder, &starts, &nwin);
 	x.nobjs_total = count_objects(&x, order, norder);
 	for (k = 0; k < nwin && !x.stopped && !x.fatal.code; k++) {
@@ -939,6 +956,7 @@ int exec_run(struct canvas *cv, const struct plan *p, const struct exec_opts *o,
 		rc = err->code;
 	}
 done:
+	http_set_before_send(canvas_http(cv), NULL, NULL);
 	count(&x);
 	res->requests = http_get_stats(canvas_http(cv))->requests - requests0;
 	free(order);
