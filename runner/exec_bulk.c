@@ -5,8 +5,8 @@
  * A bulk unit (made by exec_order.c: BULK_BATCH assignments, an assignment's overrides with it) is
  * one PUT .../assignments/bulk_update, then GET /api/v1/progress/:id until completed or failed
  * (0.3 s, growing to 2 s; given up after BULK_WAIT_S: then the changes stay "intent", which resume
- * checks). The Progress path is journaled (journal_job_deferred) as soon as Canvas answers, and a
- * resume or
+ * checks; the polls are HTTP_URGENT: a due poll starts before queued writes, http.c). The Progress
+ * path is journaled (journal_job_deferred) as soon as Canvas answers, and a resume or
  * rollback waits for the job before it reads (exec_jobs.c). A failed job (Canvas saves nothing of
  * a request with one invalid assignment) fails only the assignments it names, each with all its
  * dates, and the rest of the batch is sent again ("a refused bulk update", below). A completed job
@@ -67,8 +67,9 @@ static void poll_progress(struct unit *u)
 		delay = 2.0;
 	u->waited += delay;
 	u->polls++;
-	canvas_send_later(u->x->cv, delay, "GET", u->progress_path, NULL, 0, "the bulk date update's progress",
-			  on_progress, u);
+	/* urgent: when due, it goes before the queued writes (http.h, HTTP_URGENT) */
+	canvas_send_later(u->x->cv, delay, "GET", u->progress_path, NULL, HTTP_URGENT,
+			  "the bulk date update's progress", on_progress, u);
 }
 
 /* The re-read (issue 15, CURRENT.md 9). AssignmentsApiController#index answers 400 "Invalid
