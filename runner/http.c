@@ -30,7 +30,9 @@
  * and the window drops to 1; otherwise the window is cut to the number of requests that fit with
  * HTTP_CAP_MARGIN (15) units to spare (no pause: it refills as those in flight settle), and grows
  * by 1/window per success (+1 per window of successes) up to that number. A throttled answer halves the window and
- * pauses the same way. It never exceeds opts.max_window. Issue 18: pausing on the reported
+ * pauses the same way, on the settled level too (a refused request's remaining also counts the
+ * others' reservations: paused on it, one refusal among 6 in flight stopped the run for seconds).
+ * It never exceeds opts.max_window. Issue 18: pausing on the reported
  * remaining itself, which the reservations of 7 requests in flight lower by 350, paused for
  * seconds what one round trip would have given back, and used a third of the bucket: an apply at
  * 80 ms latency and realistic costs ran at 58% of the bucket's bound (tests/bench/throttle.sh).
@@ -805,12 +807,18 @@ static void adapt_window(struct http *h, const struct http_req *r, int throttled
 	int cap;
 
 	if (throttled) {
-		h->window = h->window / 2 < 1 ? 1 : h->window / 2;
-		if (rem > -1e8 && rem < 100) {
-			double pause = http_pause_for(h, rem);
+		/* the refused request's remaining counts the up-front units of the others in flight
+		 * too: pause only when the settled level leaves no room */
+		double settled = rem + HTTP_UP_FRONT * h->running;
 
-			h->pause_until = now_s() + pause;
-			h->st.pause_seconds += pause;
+		h->window = h->window / 2 < 1 ? 1 : h->window / 2;
+		if (rem > -1e8 && settled < 100) {
+			double pause = http_pause_for(h, settled);
+
+			if (now_s() + pause > h->pause_until) {
+				h->pause_until = now_s() + pause;
+				h->st.pause_seconds += pause;
+			}
 		}
 		return;
 	}
