@@ -13,8 +13,9 @@
  *   - sends the token only as "Authorization: Bearer" and only to the configured origin (scheme,
  *     host, port); a URL elsewhere fails with an error naming the foreign host; a redirect is
  *     followed only for a GET to the same origin (at most 5); elsewhere it is an error naming the host
- *   - keeps a window of requests in flight: starts at 2, grows by one per window of successes while
- *     X-Rate-Limit-Remaining stays high, halves and pauses when it falls (AIMD); --concurrency caps it
+ *   - keeps a window of requests in flight: starts at 2, is set by the first answer to what the
+ *     bucket admits, grows by one per window of successes while X-Rate-Limit-Remaining stays high,
+ *     halves and pauses when it falls (AIMD); --concurrency caps it
  *   - retries, with exponential backoff and jitter: throttling (403 "Rate Limit Exceeded", any 429),
  *     5xx, timeouts and dropped connections -- for GET, PUT and DELETE; a POST only when the caller
  *     marks it HTTP_RETRY_SAFE (after it has checked that nothing was created)

@@ -23,7 +23,10 @@
  * leaks 10 units/s (API.md 3), so about 11 requests in flight from one token is the ceiling and the
  * X-Rate-Limit-Remaining header tells how close we are. That header counts the up-front units of
  * the requests still in flight: remaining = 600 - settled level - 50 x (others in flight). The
- * window starts at 2. After each answer, http_throttle_cap() splits the two: the settled level
+ * window starts at 2, and the first answer with the header sets it to what the bucket admits
+ * (http_throttle_cap, at most opts.max_window: issue 18, growing 2, 3, ... 8 one window of answers
+ * at a time cost the first 0.4 s of every run a quarter of its slots). After each answer,
+ * http_throttle_cap() splits the two: the settled level
  * alone leaks at 10 units/s, the reservations come back within one round trip. When the settled
  * level leaves no room for even one request with 100 units of margin (remaining + 50 x in flight
  * < 100), new requests pause for (100 - that) / 10 s -- the time the bucket needs to leak back --
@@ -122,6 +125,7 @@ struct http {
 	struct http_req *urgent;  /* HTTP_URGENT requests waiting to start (FIFO): before the queue */
 	struct http_req **utail;  /* as qtail */
 	int (*before_send)(void *ud, struct err *err);   /* http_set_before_send */
+	int sized;                /* an answer has told the bucket's level (adapt_window) */
 	void *before_send_ud;
 	int running;
 	double window;
@@ -811,6 +815,7 @@ static void adapt_window(struct http *h, const struct http_req *r, int throttled
 		 * too: pause only when the settled level leaves no room */
 		double settled = rem + HTTP_UP_FRONT * h->running;
 
+		h->sized = 1;
 		h->window = h->window / 2 < 1 ? 1 : h->window / 2;
 		if (rem > -1e8 && settled < 100) {
 			double pause = http_pause_for(h, settled);
@@ -835,12 +840,15 @@ static void adapt_window(struct http *h, const struct http_req *r, int throttled
 	} else if (h->window > cap) {
 		h->window = cap;
 	} else if (h->window < cap) {
-		h->window += 1.0 / h->window;
+		/* the first answer that tells the bucket's level: no need to probe up to what it admits */
+		h->window = rem > -1e8 && !h->sized ? cap : h->window + 1.0 / h->window;
 		if (h->window > cap)
 			h->window = cap;
 		if (h->window > h->o.max_window)
 			h->window = h->o.max_window;
 	}
+	if (rem > -1e8)
+		h->sized = 1;
 }
 
 static void log_attempt(const struct http_req *r, double ms)
