@@ -839,12 +839,11 @@ static void adapt_window(struct http *h, const struct http_req *r, int throttled
 		}
 	} else if (h->window > cap) {
 		h->window = cap;
-	} else if (h->window < cap && rem > -1e8 && !h->sized) {
-		h->window = cap;   /* the first answer that tells the bucket's level: no need to probe */
-	} else if (h->window < cap && h->running + 1 >= (int)h->window) {
-		/* grown only while it is in use: a window the queue does not fill proves nothing, and
+	} else if (h->window < cap && ((rem > -1e8 && !h->sized) || h->running + 1 >= (int)h->window)) {
+		/* the first answer that tells the bucket's level sets it (no need to probe); after that
+		 * it grows only while it is in use: a window the queue does not fill proves nothing, and
 		 * would let a later burst leave at once on what the bucket said long before (RFC 7661) */
-		h->window += 1.0 / h->window;
+		h->window = rem > -1e8 && !h->sized ? cap : h->window + 1.0 / h->window;
 		if (h->window > cap)
 			h->window = cap;
 		if (h->window > h->o.max_window)
