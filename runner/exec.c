@@ -917,6 +917,9 @@ int exec_run(struct canvas *cv, const struct plan *p, const struct exec_opts *o,
 	x.dup_risk = xcalloc(res->n ? res->n : 1, 1);
 	x.unsent = xcalloc(res->n ? res->n : 1, 1);
 	x.inwin = xcalloc(res->n ? res->n : 1, 1);
+	/* before anything is sent: every request of the run leaves after journal_commit (group commit;
+	 * exec_journal_batch and exec_bulk.c write their records deferred) */
+	http_set_before_send(canvas_http(cv), before_send, &x);
 
 	for (i = 0; i < p->nchanges; i++) {
 		const struct plan_change *c = &p->changes[i];
@@ -932,7 +935,6 @@ int exec_run(struct canvas *cv, const struct plan *p, const struct exec_opts *o,
 		if (o->prior && o->prior_ids && o->prior_ids[i] && c->op == PLAN_CREATE)
 			res->new_id[i] = xstrdup(o->prior_ids[i]);
 	}
-	http_set_before_send(canvas_http(cv), before_send, &x);
 	make_windows(&x, &order, &norder, &starts, &nwin);
 	x.nobjs_total = count_objects(&x, order, norder);
 	for (k = 0; k < nwin && !x.stopped && !x.fatal.code; k++) {
