@@ -13,8 +13,9 @@
  *   - sends the token only as "Authorization: Bearer" and only to the configured origin (scheme,
  *     host, port); a URL elsewhere fails with an error naming the foreign host; a redirect is
  *     followed only for a GET to the same origin (at most 5); elsewhere it is an error naming the host
- *   - keeps a window of requests in flight: starts at 2, grows by one per window of successes while
- *     X-Rate-Limit-Remaining stays high, halves and pauses when it falls (AIMD); --concurrency caps it
+ *   - keeps a window of requests in flight: starts at 2, is set by the first answer to what the
+ *     bucket admits, grows by one per window of successes while X-Rate-Limit-Remaining stays high,
+ *     halves and pauses when it falls (AIMD); --concurrency caps it
  *   - retries, with exponential backoff and jitter: throttling (403 "Rate Limit Exceeded", any 429),
  *     5xx, timeouts and dropped connections -- for GET, PUT and DELETE; a POST only when the caller
  *     marks it HTTP_RETRY_SAFE (after it has checked that nothing was created)
@@ -62,6 +63,8 @@ struct http_opts {
 
 enum http_flags {
 	HTTP_RETRY_SAFE = 1 << 0,  /* a POST that may be retried */
+	HTTP_URGENT = 1 << 1,      /* a short request that unblocks work (a Progress poll): once its time
+				      has come it starts before every queued request without the flag */
 };
 
 struct http_req {
@@ -126,6 +129,15 @@ void http_submit(struct http *h, struct http_req *r);
 void http_submit_after(struct http *h, struct http_req *r, double delay_s);
 /* Runs until idle. Returns 0, or an error that stops everything (curl could not start). */
 int http_run(struct http *h, struct err *err);
+/* fn(ud, err) is called before each request is started (NULL: none). Nonzero refuses: the engine
+ * stops as after http_stop and the request finishes unsent (ERR_NOTSENT when it was never sent).
+ * apply makes its journal's records durable there, one fdatasync for all that are waiting
+ * (exec.c, journal_commit). */
+void http_set_before_send(struct http *h, int (*fn)(void *ud, struct err *err), void *ud);
+/* The request http_run would start next at monotonic time `now`, taken out of the queue (the
+ * caller owns it); NULL when none is ready. The scheduling rule, for tests: a ready HTTP_URGENT
+ * request first, then the others in the order they were queued. */
+struct http_req *http_take_next(struct http *h, double now);
 /* Stop starting new requests; those in flight finish (used after a fatal error such as a 401). */
 void http_stop(struct http *h);
 int http_stopped(const struct http *h);

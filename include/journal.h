@@ -64,6 +64,17 @@ const char *journal_path(const struct journal *j);
 
 /* Record intents for changes seqs[0..n-1] and fsync: call before their request leaves. */
 int journal_intents(struct journal *j, const long *seqs, size_t n, struct err *err);
+/* Group commit (issue 18): journal_intents and journal_job without the fsync. The records are
+ * written at once (one write(2) each) and made durable by the next journal_commit, which the caller
+ * must call before any request they cover leaves -- apply calls it from the HTTP engine's
+ * before_send hook (exec.c), so the records written while the engine read a turn's answers share
+ * one fdatasync. */
+int journal_intents_deferred(struct journal *j, const long *seqs, size_t n, struct err *err);
+int journal_job_deferred(struct journal *j, const long *seqs, size_t n, const char *progress, struct err *err);
+/* fdatasync when deferred records are waiting (0 at once when none are); an error, as journal_sync's,
+ * when the sync fails or the journal took no more records after an earlier error (rule 4): then
+ * nothing may leave. j may be NULL. */
+int journal_commit(struct journal *j, struct err *err);
 /* Record the outcome of change seq. error: a sentence or NULL; id: the new object's id (creates)
  * or NULL; live: the value found when it differs (a conflict's live value; a failed write's value
  * as Canvas stored it, which rollback restores from) or NULL. Flushed; fsync'ed by

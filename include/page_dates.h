@@ -27,5 +27,7 @@ int page_dates_wanted(const struct recipe *r);
  * "date_overrides", with a warning; a 401 is the error. The number of requests made in *nreq (may
  * be NULL). */
 int page_dates_fetch(struct canvas *cv, cJSON *snap, long *nreq, struct err *err);
+/* The same requests, queued but not run (plan_grading_submit says how): returns their number. */
+long page_dates_submit(struct canvas *cv, cJSON *snap, struct err *fatal);
 
 #endif

@@ -21,6 +21,10 @@ struct canvas;
  * "grading_periods". A course whose periods cannot be read (no permission, an older Canvas) gets
  * none, with a warning; a 401 is the error. */
 int plan_grading_fetch(struct canvas *cv, cJSON *snap, struct err *err);
+/* The same requests, queued but not run: the caller runs the engine (canvas_run), with other reads
+ * in flight together (plan_make runs them with page_dates_submit's), and then a 401 is in *fatal
+ * (ERR_INIT before; it must outlive the run). Returns the number of requests queued. */
+long plan_grading_submit(struct canvas *cv, cJSON *snap, struct err *fatal);
 
 /* The closed grading period of course (as plan_grading_fetch left it) that a due date `iso` falls
  * in, or NULL. iso NULL (no due date) means the period that ends last, as Canvas counts it. */

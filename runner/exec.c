@@ -52,8 +52,10 @@
  *      (exec_object.c), a course's assignment and override dates in bulk_update jobs (exec_bulk.c),
  *      a POST without a clear answer looked for before it is sent again (exec_lost.c).
  *      Before a unit's request leaves, its changes' intents are journaled and fsync'ed
- *      (journal_intents, exec_journal_batch); its outcomes are journaled when the answer is read
- *      (exec_outcome).
+ *      (exec_journal_batch writes them, journal_intents_deferred; the engine's before_send hook
+ *      makes them durable, journal_commit, before the next request is started: one fdatasync for
+ *      the records of one turn of the event loop -- group commit, issue 18); its outcomes are
+ *      journaled when the answer is read (exec_outcome).
  *   4. Read-back (exec_verify.c): the answer must show every new value, and when every write is
  *      answered the stale check's list calls run once more for what no answer proves (positions a
  *      later sibling moves, an object written twice, ...: exec_verify.c says which) and every
@@ -414,7 +416,8 @@ static void unit_free(struct unit *u)
 	free(u);
 }
 
-/* The intents of units us[0..n-1], in one fsync'ed batch: before any of their requests leaves. */
+/* The intents of units us[0..n-1], in one batch; the engine's before_send hook (journal_commit) makes
+ * them durable before any request leaves, theirs included. */
 int exec_journal_batch(struct exec *x, struct unit *const *us, size_t n)
 {
 	struct err e = ERR_INIT;
@@ -434,7 +437,7 @@ int exec_journal_batch(struct exec *x, struct unit *const *us, size_t n)
 			x->res->state[ci] = JOURNAL_INTENT;
 			x->written[ci] = 1;
 		}
-	rc = journal_intents(x->o->journal, seqs, m, &e);
+	rc = journal_intents_deferred(x->o->journal, seqs, m, &e);   /* durable before they leave: before_send */
 	free(seqs);
 	if (rc)
 		exec_stop(x, &e);
@@ -958,6 +961,19 @@ static int run_spilled(struct exec *x, struct err *err)
 	return rc;
 }
 
+/* The engine's before_send hook (http_set_before_send): the journal records written since the last
+ * request left -- intents, Progress jobs -- are made durable, one fdatasync for all of them, before
+ * the next request leaves. A failure stops the run (nothing may leave unjournaled). */
+static int before_send(void *ud, struct err *err)
+{
+	struct exec *x = ud;
+
+	if (!journal_commit(x->o->journal, err))
+		return 0;
+	exec_stop(x, err);
+	return err->code ? err->code : ERR_IO;
+}
+
 int exec_run(struct canvas *cv, const struct plan *p, const struct exec_opts *o, struct exec_result *res,
 	     struct err *err)
 {
@@ -986,6 +1002,9 @@ int exec_run(struct canvas *cv, const struct plan *p, const struct exec_opts *o,
 	x.dup_risk = xcalloc(res->n ? res->n : 1, 1);
 	x.unsent = xcalloc(res->n ? res->n : 1, 1);
 	x.inwin = xcalloc(res->n ? res->n : 1, 1);
+	/* before anything is sent: every request of the run leaves after journal_commit (group commit;
+	 * exec_journal_batch and exec_bulk.c write their records deferred) */
+	http_set_before_send(canvas_http(cv), before_send, &x);
 
 	if (spilled) {
 		if ((rc = run_spilled(&x, err)))
@@ -1030,6 +1049,7 @@ end:
 		rc = err->code;
 	}
 done:
+	http_set_before_send(canvas_http(cv), NULL, NULL);
 	if (!spilled)
 		count_range(&x, 0, res->n);
 	res->requests = http_get_stats(canvas_http(cv))->requests - requests0;

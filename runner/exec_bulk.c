@@ -5,7 +5,8 @@
  * A bulk unit (made by exec_order.c: BULK_BATCH assignments, an assignment's overrides with it) is
  * one PUT .../assignments/bulk_update, then GET /api/v1/progress/:id until completed or failed
  * (0.3 s, growing to 2 s; given up after BULK_WAIT_S: then the changes stay "intent", which resume
- * checks). The Progress path is journaled (journal_job) as soon as Canvas answers, and a resume or
+ * checks; the polls are HTTP_URGENT: a due poll starts before queued writes, http.c). The Progress
+ * path is journaled (journal_job_deferred) as soon as Canvas answers, and a resume or
  * rollback waits for the job before it reads (exec_jobs.c). A failed job (Canvas saves nothing of
  * a request with one invalid assignment) fails only the assignments it names, each with all its
  * dates, and the rest of the batch is sent again ("a refused bulk update", below). A completed job
@@ -66,8 +67,9 @@ static void poll_progress(struct unit *u)
 		delay = 2.0;
 	u->waited += delay;
 	u->polls++;
-	canvas_send_later(u->x->cv, delay, "GET", u->progress_path, NULL, 0, "the bulk date update's progress",
-			  on_progress, u);
+	/* urgent: when due, it goes before the queued writes (http.h, HTTP_URGENT) */
+	canvas_send_later(u->x->cv, delay, "GET", u->progress_path, NULL, HTTP_URGENT,
+			  "the bulk date update's progress", on_progress, u);
 }
 
 /* The re-read (issue 15, CURRENT.md 9). AssignmentsApiController#index answers 400 "Invalid
@@ -541,9 +543,10 @@ static void on_progress(struct canvas *cv, long status, cJSON *json, const struc
 	poll_progress(u);
 }
 
-/* Canvas took the unit as a background job: journal its Progress (fsync'ed) before polling it, so
- * that a resume or rollback after a crash from here on waits for the job instead of reading dates
- * the job has yet to write (exec_wait_jobs). A journal error stops the run. */
+/* Canvas took the unit as a background job: journal its Progress, durable before polling it (the
+ * engine's before_send hook commits it with the other records of this turn, exec.c), so that a
+ * resume or rollback after a crash from here on waits for the job instead of reading dates the job
+ * has yet to write (exec_wait_jobs). A journal error stops the run. */
 static int journal_unit_job(struct unit *u)
 {
 	struct err e = ERR_INIT;
@@ -553,7 +556,7 @@ static int journal_unit_job(struct unit *u)
 
 	for (i = 0; i < u->nch; i++)
 		seqs[i] = exec_chg(u->x, u->ch[i])->seq;
-	rc = journal_job(u->x->o->journal, seqs, u->nch, u->progress_path, &e);
+	rc = journal_job_deferred(u->x->o->journal, seqs, u->nch, u->progress_path, &e);
 	free(seqs);
 	if (rc)
 		exec_stop(u->x, &e);

@@ -11,7 +11,11 @@
  *
  * Order and concurrency. Independent units are all submitted at once and the engine's window
  * (http.c, AIMD on X-Rate-Limit-Remaining) decides how many fly; their intents go in one fsync'ed
- * batch (thousands of PUTs must not cost thousands of fsyncs). What depends on order runs as one
+ * batch (thousands of PUTs must not cost thousands of fsyncs). The bulk units are submitted first:
+ * each is a chain (the PUT, a Progress poll 0.3 s after its answer, the re-read), and their polls
+ * are HTTP_URGENT, so the chains run out while the other writes fill the window; sent last, the
+ * run ended on those chains with the window half empty (issue 18; before the polls were urgent,
+ * bulk units first only moved the wait: the polls queued behind every PUT). What depends on order runs as one
  * chain per course, one request after the other: creates of pages (a module item may name one),
  * then modules (creates and position changes, by target position ascending -- each insert_at then
  * lands where the plan wants it), module prerequisites (Canvas drops prerequisites not placed
@@ -494,10 +498,12 @@ void exec_start_units(struct exec *x)
 		if (!strcmp(chained[i]->course_id, chained[i + 1]->course_id))
 			chained[i]->next = chained[i + 1];
 	/* free units and bulk units all at once, their intents in one fsync'ed batch (thousands of
-	 * PUTs must not cost thousands of fsyncs); then each course's chain from its head */
+	 * PUTs must not cost thousands of fsyncs), the bulk units sent first (their Progress waits
+	 * overlap the other writes); then each course's chain from its head */
 	{
 		struct unit **ready = xcalloc(nunits ? nunits : 1, sizeof(*ready));
 		size_t nr = 0, k;
+		int bulk;
 
 		for (i = 0; i < nunits; i++)
 			if (!x->units[i]->chained && !unit_prepare(x->units[i]))
@@ -506,8 +512,10 @@ void exec_start_units(struct exec *x)
 			for (k = 0; k < nr; k++)
 				exec_unit_done(ready[k]);
 		} else {
-			for (k = 0; k < nr; k++)
-				unit_send(ready[k]);
+			for (bulk = 1; bulk >= 0; bulk--)
+				for (k = 0; k < nr; k++)
+					if ((ready[k]->type == U_BULK) == bulk)
+						unit_send(ready[k]);
 		}
 		free(ready);
 	}

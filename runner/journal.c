@@ -17,6 +17,13 @@
  *       a failed create removes it.
  *   (2) journal_intents() returns only after its lines are on disk (fdatasync; the file's size is
  *       data for fdatasync, so the appended records are reachable). The request may leave then.
+ *       Group commit (issue 18): journal_intents_deferred() and journal_job_deferred() write the
+ *       same lines and leave the fdatasync to journal_commit(), which apply calls in the HTTP
+ *       engine's before_send hook -- before every request is started, so still nothing leaves
+ *       before the records written ahead of it are on disk; the records of the answers read in one
+ *       turn of the engine (a row of bulk_update answers, each with its Progress) share one
+ *       fdatasync instead of one each on the event loop. A failed commit refuses the request and
+ *       stops the engine (rule 4).
  *   (3) Outcomes are written at once and made durable by journal_sync/finish/close: a lost outcome
  *       only turns "done" into "intent without outcome", which resume checks against Canvas.
  *   (4) After a write or sync error the journal refuses every later record (fail-stop, as SQLite's
@@ -55,7 +62,8 @@
  * file name. plan_sha256 is the SHA-256 of the plan's
  * text exactly as it stands in the header line (compact JSON), so the header carries its own
  * check. A job record (journal_job) is fsync'ed like intents: it is what a resume or rollback after
- * a crash waits on, so it must be on disk before the job is polled. "at" times are UTC with
+ * a crash waits on, so it must be on disk before the job is polled (and, deferred, before any
+ * request after it leaves: journal_commit). "at" times are UTC with
  * milliseconds. Outcome ids are written as text. The token is never
  * written: nothing here receives it, and the header is built from the plan alone.
  *
@@ -108,6 +116,7 @@ struct journal {
 	size_t nchanges;          /* the plan's: seqs are 1..nchanges */
 	off_t end;                /* the offset after the last whole record */
 	int unsynced;             /* records written since the last fdatasync */
+	int pending;              /* deferred intents or jobs not yet durable: journal_commit */
 	int broken;               /* a write or sync failed: rule (4) */
 	struct buf line;          /* scratch for one record */
 };
@@ -310,7 +319,15 @@ int journal_sync(struct journal *j, struct err *err)
 		return err_set(err, ERR_IO, "cannot write journal '%s' to disk: %s", j->path, strerror(errno));
 	}
 	j->unsynced = 0;
+	j->pending = 0;
 	return 0;
+}
+
+int journal_commit(struct journal *j, struct err *err)
+{
+	if (!j || (!j->pending && !j->broken))
+		return 0;
+	return journal_sync(j, err);
 }
 
 /* A new run's id: 32 hex digits from getrandom (the clock and the pid when it fails). */
@@ -576,7 +593,8 @@ static int check_seq(const struct journal *j, long seq, struct err *err)
 	return 0;
 }
 
-int journal_intents(struct journal *j, const long *seqs, size_t n, struct err *err)
+/* The intent records (journal_intents); fsync'ed now, or left to journal_commit (deferred). */
+static int put_intents(struct journal *j, const long *seqs, size_t n, int deferred, struct err *err)
 {
 	char when[32];
 	cJSON *rec;
@@ -595,7 +613,21 @@ int journal_intents(struct journal *j, const long *seqs, size_t n, struct err *e
 		if ((rc = put_record(j, rec, err)))
 			return rc;
 	}
+	if (deferred) {
+		j->pending = 1;
+		return 0;
+	}
 	return journal_sync(j, err);
+}
+
+int journal_intents(struct journal *j, const long *seqs, size_t n, struct err *err)
+{
+	return put_intents(j, seqs, n, 0, err);
+}
+
+int journal_intents_deferred(struct journal *j, const long *seqs, size_t n, struct err *err)
+{
+	return put_intents(j, seqs, n, 1, err);
 }
 
 int journal_outcome(struct journal *j, long seq, enum journal_state state, const char *error, const char *id,
@@ -661,7 +693,8 @@ static int job_path_ok(const char *s)
 	return 1;
 }
 
-int journal_job(struct journal *j, const long *seqs, size_t n, const char *progress, struct err *err)
+static int put_job(struct journal *j, const long *seqs, size_t n, const char *progress, int deferred,
+		   struct err *err)
 {
 	char when[32];
 	cJSON *rec, *arr;
@@ -684,7 +717,21 @@ int journal_job(struct journal *j, const long *seqs, size_t n, const char *progr
 	cJSON_AddStringToObject(rec, "at", when);
 	if ((rc = put_record(j, rec, err)))
 		return rc;
+	if (deferred) {
+		j->pending = 1;
+		return 0;
+	}
 	return journal_sync(j, err);
+}
+
+int journal_job(struct journal *j, const long *seqs, size_t n, const char *progress, struct err *err)
+{
+	return put_job(j, seqs, n, progress, 0, err);
+}
+
+int journal_job_deferred(struct journal *j, const long *seqs, size_t n, const char *progress, struct err *err)
+{
+	return put_job(j, seqs, n, progress, 1, err);
 }
 
 int journal_finish(struct journal *j, const cJSON *summary, struct err *err)

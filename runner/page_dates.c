@@ -23,7 +23,8 @@
  *     through Wiki#find_page); there is no course-level list of overrides.
  *   - app/models/wiki_page.rb: the overrides are AssignmentOverrides with wiki_page_id
  *     (Api::V1::AssignmentOverride OVERRIDABLE_ID_FIELDS), reachable only through the page.
- * So: plan_make calls page_dates_fetch only for a recipe that shifts page dates with their
+ * So: plan_make reads them (page_dates_submit, run together with the grading periods) only for a
+ * recipe that shifts page dates with their
  * overrides (page_dates_wanted: a shift_dates step whose `only:` has pages and `overrides:` is on),
  * for every page of its courses, and says the cost ("plan: the Assign To dates of N pages: one
  * request each ..."); apply reads again only the pages its changes name (the page row's
@@ -66,11 +67,10 @@ int page_dates_wanted(const struct recipe *r)
 	return 0;
 }
 
-int page_dates_fetch(struct canvas *cv, cJSON *snap, long *nreq, struct err *err)
+long page_dates_submit(struct canvas *cv, cJSON *snap, struct err *fatal)
 {
 	const struct resource *res = resource_get(RES_PAGE);
 	cJSON *course, *page;
-	struct err fatal = ERR_INIT, e = ERR_INIT;
 	long n = 0;
 
 	cJSON_ArrayForEach(course, cJSON_GetObjectItemCaseSensitive(snap, "courses")) {
@@ -87,11 +87,19 @@ int page_dates_fetch(struct canvas *cv, cJSON *snap, long *nreq, struct err *err
 				continue;
 			}
 			r->obj = page;   /* taken by the page row's hook (runner/resource_page.c) */
-			r->fatal = &fatal;
+			r->fatal = fatal;
 			canvas_get(cv, r->f.path, r->f.what, resource_fetch_answer, r);
 			n++;
 		}
 	}
+	return n;
+}
+
+int page_dates_fetch(struct canvas *cv, cJSON *snap, long *nreq, struct err *err)
+{
+	struct err fatal = ERR_INIT, e = ERR_INIT;
+	long n = page_dates_submit(cv, snap, &fatal);
+
 	if (nreq)
 		*nreq = n;
 	if (n && (canvas_run(cv, &e) || fatal.code)) {

@@ -436,10 +436,19 @@ static int plan_make(struct plan **out, struct canvas *cv, const struct recipe *
 			break;
 		st.courses += bst.courses;
 		st.objects += bst.objects;
-		if ((grading && (rc = plan_grading_fetch(cv, snap, err))) ||
-		    (page_dates && (rc = page_dates_fetch(cv, snap, &bpd, err)))) {
-			cJSON_Delete(snap);
-			break;
+		/* the grading periods and the pages' dates in one run of the engine: no barrier between
+		 * them (issue 18, the throttle's full width) */
+		{
+			struct err fatal = ERR_INIT, e = ERR_INIT;
+			long ng = grading ? plan_grading_submit(cv, snap, &fatal) : 0;
+
+			bpd = page_dates ? page_dates_submit(cv, snap, &fatal) : 0;
+			if ((ng || bpd) && (canvas_run(cv, &e) || fatal.code)) {
+				*err = fatal.code ? fatal : e;
+				rc = err->code;
+				cJSON_Delete(snap);
+				break;
+			}
 		}
 		npd += bpd;
 		/* apply RECIPE: the courses as read, before the steps change them (keep_reads) */

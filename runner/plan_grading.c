@@ -74,10 +74,10 @@ static void on_periods(struct canvas *cv, cJSON *json, const struct err *err, vo
 	free(r);
 }
 
-int plan_grading_fetch(struct canvas *cv, cJSON *snap, struct err *err)
+long plan_grading_submit(struct canvas *cv, cJSON *snap, struct err *fatal)
 {
 	cJSON *course;
-	struct err fatal = ERR_INIT, e = ERR_INIT;
+	long queued = 0;
 
 	cJSON_ArrayForEach(course, cJSON_GetObjectItemCaseSensitive(snap, "courses")) {
 		const cJSON *id = cJSON_GetObjectItemCaseSensitive(course, "id");
@@ -93,11 +93,20 @@ int plan_grading_fetch(struct canvas *cv, cJSON *snap, struct err *err)
 		r = xcalloc(1, sizeof(*r));
 		r->course = course;
 		r->what = xasprintf("the grading periods of course %s", jsonid_text(id, idb));
-		r->fatal = &fatal;
+		r->fatal = fatal;
 		path = xasprintf("/api/v1/courses/%s/grading_periods", jsonid_text(id, idb));
 		canvas_get(cv, path, r->what, on_periods, r);
 		free(path);
+		queued++;
 	}
+	return queued;
+}
+
+int plan_grading_fetch(struct canvas *cv, cJSON *snap, struct err *err)
+{
+	struct err fatal = ERR_INIT, e = ERR_INIT;
+
+	plan_grading_submit(cv, snap, &fatal);
 	if (canvas_run(cv, &e) || fatal.code) {
 		*err = fatal.code ? fatal : e;
 		return err->code;

@@ -169,6 +169,43 @@ test_a_failed_sync_during_a_run_stops_before_the_next_write() {
 		"$LOGDIR/requests.jsonl")" "module POSTs sent after the failed sync"
 }
 
+# A bulk_update's Progress is journaled when Canvas answers, and made durable with the other records
+# of that turn before the next request leaves (group commit, issue 18: journal_commit in the
+# engine's before_send hook). Its fdatasync fails: the poll is never sent -- nor anything else --
+# and the job record, written, is what resume waits on before it reads (exec_jobs.c).
+test_a_failed_sync_of_a_bulk_job_sends_no_poll() {
+	local n
+	sim_start
+	cat >"$LOGDIR/recipe3.yaml" <<'EOF'
+version: 1
+courses: [4821]
+steps:
+  - shift_dates: {days: 7, only: [assignments]}
+EOF
+	cc plan --out "$LOGDIR/plan.json" "$LOGDIR/recipe3.yaml" >/dev/null 2>"$LOGDIR/plan.err" ||
+		fail "plan: $(cat "$LOGDIR/plan.err")"
+	n=$(jq '.changes | length' "$LOGDIR/plan.json")
+	[ "$n" -ge 2 ] || fail "the plan has $n changes"
+	state_snap seed.json
+	# the header and the intents are synced; the job record, the next line, is not
+	full apply.out "$((1 + n))" sync apply --yes --journal "$LOGDIR/j.jsonl" "$LOGDIR/plan.json"
+	[ "$RC" != 0 ] || fail "apply exited 0 with a journal it could not sync"
+	expect_match "journal '$LOGDIR/j.jsonl'.*Input/output error" "$(cat "$LOGDIR/apply.out.err")" "the message"
+	requests_jsonl requests.jsonl
+	expect_eq 1 "$(jq -s '[.[] | select(.method == "PUT" and (.path | endswith("/bulk_update")))] | length' \
+		"$LOGDIR/requests.jsonl")" "bulk updates sent"
+	expect_eq 0 "$(jq -s '[.[] | select(.path | startswith("/api/v1/progress"))] | length' "$LOGDIR/requests.jsonl")" \
+		"Progress polls sent after the job record's failed sync"
+	expect_eq job "$(tail -n 1 "$LOGDIR/j.jsonl" | jq -r .type)" "the journal's last record"
+	# the disk has room again: resume waits for the job and finds the dates written; rollback undoes it
+	run resume.out apply --resume "$LOGDIR/j.jsonl" --yes
+	expect_eq 0 "$RC" "resume exit status ($(tail -n 2 "$LOGDIR/resume.out.err"))"
+	run rb.out rollback --yes --journal "$LOGDIR/rb.jsonl" "$LOGDIR/j.jsonl"
+	expect_eq 0 "$RC" "rollback exit status ($(tail -n 2 "$LOGDIR/rb.out.err"))"
+	state_snap after.json
+	state_same seed.json after.json "rolled back after a failed sync of a job"
+}
+
 # ---------------------------------------------------------------- a POST's answer lost to latency
 
 test_posts_lost_to_latency_make_no_duplicate() {

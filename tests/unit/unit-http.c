@@ -1,11 +1,14 @@
 /* tests/unit/unit-http.c -- the HTTP engine's pure parts: Link parsing, URL redaction, the base URL
- * rules (https except loopback, /api/v1 stripped), and the origin rule for the token. */
+ * rules (https except loopback, /api/v1 stripped), and the origin rule for the token; the order
+ * queued requests start in (HTTP_URGENT) and the before_send hook. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include <cmocka.h>
 
@@ -149,6 +152,138 @@ static void pause_jitter(void **state)
 	http_free(h);
 }
 
+static double mono_now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+static struct http *engine(const char *base)
+{
+	struct http *h = NULL;
+	struct err err = ERR_INIT;
+	struct http_opts o;
+
+	memset(&o, 0, sizeof(o));
+	o.base_url = base;
+	o.token = "t";
+	assert_int_equal(http_new(&h, &o, &err), 0);
+	return h;
+}
+
+static struct http_req *req(const char *path, unsigned flags)
+{
+	char url[128];
+	struct http_req *r;
+
+	snprintf(url, sizeof(url), "https://canvas.example.edu%s", path);
+	r = http_req_new("GET", url);
+	r->flags = flags;
+	return r;
+}
+
+static void expect_next(struct http *h, double now, const char *path)
+{
+	struct http_req *r = http_take_next(h, now);
+
+	if (!path) {
+		assert_null(r);
+		return;
+	}
+	assert_non_null(r);
+	assert_string_equal(r->url + strlen("https://canvas.example.edu"), path);
+	http_req_free(r);
+}
+
+/* Issue 18: the bulk jobs' Progress polls are due 0.3 s after their bulk_update is answered; with one
+ * FIFO queue a due poll waited behind every PUT queued before it. An HTTP_URGENT request whose time
+ * has come starts before every request queued without the flag; one not yet due waits, and lets the
+ * others go; among themselves both kinds keep the order they were queued in. */
+static void urgent_first(void **state)
+{
+	struct http *h = engine("https://canvas.example.edu");
+	double t;
+
+	(void)state;
+	http_submit(h, req("/put/1", 0));
+	http_submit(h, req("/put/2", 0));
+	http_submit_after(h, req("/progress/1", HTTP_URGENT), 0.3);
+	http_submit(h, req("/put/3", 0));
+	http_submit_after(h, req("/progress/2", HTTP_URGENT), 0.3);
+	http_submit(h, req("/progress/3", HTTP_URGENT));   /* due at once */
+	http_submit(h, req("/put/4", 0));
+	t = mono_now();
+	expect_next(h, t, "/progress/3");           /* due: before the PUTs queued ahead of it */
+	expect_next(h, t, "/put/1");                /* the polls are not due yet: the PUTs go on */
+	expect_next(h, t + 1, "/progress/1");       /* due now: before the queued PUTs, in order */
+	expect_next(h, t + 1, "/progress/2");
+	expect_next(h, t + 1, "/put/2");
+	expect_next(h, t + 1, "/put/3");
+	expect_next(h, t + 1, "/put/4");
+	expect_next(h, t + 1, NULL);
+	/* a delayed request without the flag keeps its place but lets the ready ones pass */
+	http_submit_after(h, req("/retry", 0), 0.5);
+	http_submit(h, req("/put/5", 0));
+	expect_next(h, t, "/put/5");
+	expect_next(h, t, NULL);
+	expect_next(h, t + 1, "/retry");
+	http_free(h);
+}
+
+struct hook_calls {
+	int calls, refuse, done;
+	long status;
+	enum err_code code;
+};
+
+static int hook(void *ud, struct err *err)
+{
+	struct hook_calls *c = ud;
+
+	c->calls++;
+	if (c->refuse)
+		return err_set(err, ERR_IO, "cannot write journal 'j': Input/output error");
+	return 0;
+}
+
+static void hook_done(struct http_req *r, void *ud)
+{
+	struct hook_calls *c = ud;
+
+	c->done++;
+	c->status = r->status;
+	c->code = r->err.code;
+}
+
+/* The before_send hook runs before a request is started (apply makes its journal durable there,
+ * exec.c); when it refuses, the request is not sent -- it finishes with ERR_NOTSENT and no status --
+ * and the engine stops, so the requests queued behind it are not sent either. */
+static void before_send_refuses(void **state)
+{
+	struct http *h = engine("http://127.0.0.1:9");
+	struct hook_calls c = { 0 };
+	struct err err = ERR_INIT;
+	struct http_req *r1 = http_req_new("GET", "http://127.0.0.1:9/a"), *r2 = http_req_new("GET", "http://127.0.0.1:9/b");
+
+	(void)state;
+	c.refuse = 1;
+	http_set_before_send(h, hook, &c);
+	r1->done = r2->done = hook_done;
+	r1->ud = r2->ud = &c;
+	http_submit(h, r1);
+	http_submit(h, r2);
+	assert_int_equal(http_run(h, &err), 0);
+	assert_int_equal(c.calls, 1);            /* once: then the engine is stopped */
+	assert_int_equal(c.done, 2);
+	assert_int_equal(c.status, 0);
+	assert_int_equal(c.code, ERR_NOTSENT);
+	assert_true(http_stopped(h));
+	assert_int_equal(http_get_stats(h)->requests, 0);
+	http_free(h);
+}
+
 /* Issue 18: X-Rate-Limit-Remaining counts the up-front 50 units of every request still in flight,
  * which come back within a round trip. An answer saying 50 while 7 others are in flight is a bucket
  * whose settled level is 200: 7 requests still fit with HTTP_CAP_MARGIN units to spare, and no pause is
@@ -174,7 +309,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(link_next_found), cmocka_unit_test(link_next_variants), cmocka_unit_test(redact),
 		cmocka_unit_test(base_url_rules),  cmocka_unit_test(same_origin),    cmocka_unit_test(pause_jitter),
-		cmocka_unit_test(throttle_cap),
+		cmocka_unit_test(throttle_cap),    cmocka_unit_test(urgent_first),   cmocka_unit_test(before_send_refuses),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -367,6 +367,34 @@ static void test_job_records(void **state)
 	journal_log_free(l);
 }
 
+/* Group commit (issue 18): the deferred intents and job records are written at once -- a reader sees
+ * them before any commit -- and journal_commit makes them durable (0 when nothing waits, and for a
+ * journal that is NULL); the job path is checked as journal_job checks it. */
+static void test_deferred_records(void **state)
+{
+	struct fx *f = *state;
+	struct journal *j;
+	struct journal_log *l;
+	struct err err = ERR_INIT;
+	long seqs[] = { 3, 4 };
+
+	write_sample(f, 0);
+	assert_int_equal(journal_reopen(&j, f->path, &err), 0);
+	assert_int_equal(journal_commit(j, &err), 0);
+	assert_int_equal(journal_intents_deferred(j, seqs, 2, &err), 0);
+	assert_int_equal(journal_job_deferred(j, seqs, 2, "/api/v1/progress/78", &err), 0);
+	assert_int_equal(journal_job_deferred(j, seqs, 2, "/api/v1/progress/78?x=1", &err), ERR_GENERIC);
+	assert_int_equal(journal_intents_deferred(j, (long[]){ 99 }, 1, &err), ERR_GENERIC);
+	assert_int_equal(journal_read(&l, f->path, &err), 0);   /* written before the commit */
+	assert_string_equal(l->job[2], "/api/v1/progress/78");
+	assert_int_equal(l->state[3], JOURNAL_INTENT);
+	journal_log_free(l);
+	assert_int_equal(journal_commit(j, &err), 0);
+	assert_int_equal(journal_commit(j, &err), 0);
+	assert_int_equal(journal_commit(NULL, &err), 0);
+	journal_close(j);
+}
+
 /* ---------------------------------------------------------------- the header */
 
 static const char *const header_keys[] = { "type", "format", "version", "tool", "run", "base_url", "recipe",
@@ -807,6 +835,8 @@ static void test_write_error_leaves_whole_lines(void **state)
 	err_clear(&err);
 	assert_int_equal(journal_outcome(j, 2, JOURNAL_DONE, NULL, NULL, NULL, &err), ERR_IO);
 	assert_int_equal(journal_sync(j, &err), ERR_IO);
+	err_clear(&err);
+	assert_int_equal(journal_commit(j, &err), ERR_IO);   /* the engine's hook: nothing may leave */
 	journal_close(j);
 	assert_int_equal(journal_read(&l, f->path, &err), 0);
 	assert_int_equal(l->torn_tail, 0);
@@ -1048,6 +1078,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_adopted_record, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_later_records_win, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_job_records, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_deferred_records, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_header_keys_and_no_token, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_header_of_many_pieces, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_check_refuses_edited_plan, setup, teardown),
