@@ -536,6 +536,11 @@ static int plan_make(struct plan **out, struct canvas *cv, const struct recipe *
 	strmap_release(&seen);
 	free(errs);
 	rerun_free(rr);
+	if (!p) {   /* the loop's first pass makes the plan or sets rc; said for the analyzer */
+		free(zone);
+		cJSON_Delete(slim);
+		return rc ? rc : err_set(err, ERR_GENERIC, "plan: no course was read");
+	}
 	if (npd)
 		notef("plan: read the Assign To dates of %ld page%s, one request each (Canvas's page list does "
 		      "not show them; `overrides: false` or an `only:` without pages saves them)",
