@@ -43,6 +43,10 @@ void jsonid_canon(cJSON *j);
 /* The text of an id value: a whole number as its decimal, a string as it is. NULL for anything else
  * (null, absent, a list). Returns buf or v's own string; valid while v lives. */
 const char *jsonid_text(const cJSON *v, char buf[32]);
+/* The decimal digits of u into out, NUL-terminated; returns their count. %llu's digits without
+ * printf (issue 18: a plan of many courses prints ids and other integers millions of times;
+ * jsonid_text and the plan's digest use it). */
+size_t jsonid_digits(unsigned long long u, char out[21]);
 
 /* An id value as a 64-bit integer: a whole number >= 0 below 2^53, or a string of digits that fits
  * in a long long (ids above 2^53 included). 0 and *out set, or -1. */

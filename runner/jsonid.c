@@ -130,6 +130,21 @@ void jsonid_canon(cJSON *j)
 	}
 }
 
+size_t jsonid_digits(unsigned long long u, char out[21])
+{
+	char t[20], *q = t + sizeof(t);
+	size_t n;
+
+	do {
+		*--q = (char)('0' + u % 10);
+		u /= 10;
+	} while (u);
+	n = (size_t)(t + sizeof(t) - q);
+	memcpy(out, q, n);
+	out[n] = '\0';
+	return n;
+}
+
 const char *jsonid_text(const cJSON *v, char buf[32])
 {
 	if (v && cJSON_IsString(v))   /* v &&: cJSON_Is* take NULL, which the analyzer cannot see */
@@ -138,17 +153,8 @@ const char *jsonid_text(const cJSON *v, char buf[32])
 		double d = v->valuedouble;
 
 		if (d >= 1 && d < 1e15 && d == (double)(long long)d) {
-			/* an id: %.0f's digits without printf's floating-point path (issue 18: a plan of
-			 * many courses turns ids into text millions of times) */
-			char t[24], *q = t + sizeof(t);
-			unsigned long long u = (unsigned long long)d;
-
-			do {
-				*--q = (char)('0' + u % 10);
-				u /= 10;
-			} while (u);
-			memcpy(buf, q, (size_t)(t + sizeof(t) - q));
-			buf[t + sizeof(t) - q] = '\0';
+			/* an id: %.0f's digits without printf's floating-point path */
+			jsonid_digits((unsigned long long)d, buf);
 			return buf;
 		}
 		snprintf(buf, 32, "%.0f", d);

@@ -39,6 +39,7 @@
 #include <string.h>
 
 #include "buf.h"
+#include "jsonid.h"
 #include "sha256.h"
 #include "xalloc.h"
 
@@ -101,14 +102,9 @@ static void jcs_number(struct buf *b, double d)
 		/* an integer below 1e15 (ids, positions, seq: nearly every number of a plan) is exact as a
 		 * long long, and its digits are %.0f's -- without printf's floating-point path, which was a
 		 * tenth of the digest's cost (issue 18) */
-		char t[24], *q = t + sizeof(t);
-		unsigned long long u = (unsigned long long)d;
+		char t[21];
 
-		do {
-			*--q = (char)('0' + u % 10);
-			u /= 10;
-		} while (u);
-		buf_add(b, q, (size_t)(t + sizeof(t) - q));
+		buf_add(b, t, jsonid_digits((unsigned long long)d, t));
 		return;
 	}
 	for (prec = 1; prec <= 17; prec++) {
