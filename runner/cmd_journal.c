@@ -527,8 +527,16 @@ static int scan_dir(const char *dir, struct entry **out, size_t *n, struct err *
 			continue;
 		path = xasprintf("%s/%s", dir, de->d_name);
 		if (stat(path, &st) || !S_ISREG(st.st_mode)) {
-			free(path);
+			free(path);   /* a link to a journal moved or deleted, a directory */
 			continue;
+		}
+		{   /* a journal kept elsewhere is linked here (journal.c, link_default): named by its real path */
+			char *real = realpath(path, NULL);
+
+			if (real) {
+				free(path);
+				path = real;
+			}
 		}
 		if (*n == alloc) {
 			alloc = alloc ? 2 * alloc : 16;

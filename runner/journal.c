@@ -85,6 +85,8 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <libgen.h>
+#include <limits.h>
 #include <pwd.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -496,38 +498,90 @@ static char *name_part(const char *s)
 	return o;
 }
 
-/* A new journal file in the default directory: DIR/20261127-235959-apply-4821.jsonl, then -2, -3
- * ... when that name is taken (two runs in one second). Sets j->path and j->fd. */
-static int create_default(struct journal *j, const char *run, const struct plan *p, struct err *err)
+/* A new name in the default directory: DIR/20261127-235959-apply-4821.jsonl, then -2, -3 ... when
+ * that name is taken (two runs in one second), made by make(name, ud): a journal file, or a link
+ * to one kept elsewhere. *path: the name made (malloced), or NULL. Returns make's result, or -1
+ * with errno. */
+static int default_name(const char *dir, const char *run, const struct plan *p, char **path,
+			int (*make)(const char *name, void *ud), void *ud)
 {
-	char *dir = NULL, *course, stamp[32];
+	char *course, stamp[32];
 	time_t t = time(NULL);
 	struct tm tm;
 	unsigned n;
+	int r = -1;
+
+	gmtime_r(&t, &tm);
+	strftime(stamp, sizeof(stamp), "%Y%m%d-%H%M%S", &tm);
+	course = name_part(p->ncourses ? p->courses[0].id : p->nchanges ? p->changes[0].course_id : "none");
+	*path = NULL;
+	for (n = 1; n < 1000; n++) {
+		if (n == 1)
+			*path = xasprintf("%s/%s-%s-%s.jsonl", dir, stamp, run, course);
+		else
+			*path = xasprintf("%s/%s-%s-%s-%u.jsonl", dir, stamp, run, course, n);
+		if ((r = make(*path, ud)) >= 0 || errno != EEXIST)
+			break;
+		free(*path);
+		*path = NULL;
+	}
+	free(course);
+	return r;
+}
+
+static int make_file(const char *name, void *ud)
+{
+	(void)ud;
+	return open(name, O_WRONLY | O_CREAT | O_EXCL | O_APPEND | O_CLOEXEC, 0600);
+}
+
+static int make_link(const char *name, void *ud)
+{
+	return symlink((const char *)ud, name);
+}
+
+/* A new journal file in the default directory (default_name). Sets j->path and j->fd. */
+static int create_default(struct journal *j, const char *run, const struct plan *p, struct err *err)
+{
+	char *dir = NULL;
 	int rc;
 
 	if ((rc = journal_default_dir(&dir, err)))
 		return rc;
-	gmtime_r(&t, &tm);
-	strftime(stamp, sizeof(stamp), "%Y%m%d-%H%M%S", &tm);
-	course = name_part(p->ncourses ? p->courses[0].id : p->nchanges ? p->changes[0].course_id : "none");
-	for (n = 1; n < 1000; n++) {
-		if (n == 1)
-			j->path = xasprintf("%s/%s-%s-%s.jsonl", dir, stamp, run, course);
-		else
-			j->path = xasprintf("%s/%s-%s-%s-%u.jsonl", dir, stamp, run, course, n);
-		j->fd = open(j->path, O_WRONLY | O_CREAT | O_EXCL | O_APPEND | O_CLOEXEC, 0600);
-		if (j->fd >= 0 || errno != EEXIST)
-			break;
-		free(j->path);
-		j->path = NULL;
-	}
+	j->fd = default_name(dir, run, p, &j->path, make_file, NULL);
 	if (j->fd < 0)
 		rc = err_set(err, ERR_IO, "cannot create a journal in '%s': %s", dir,
 			     j->path ? strerror(errno) : "too many journals in this second");
-	free(course);
 	free(dir);
 	return rc;
+}
+
+/* A journal created with --journal outside the default directory gets a link there, under the
+ * name a journal of its own would have: the journals of this machine are where `journal list`,
+ * the rollbacks of a run (rollbacks.c) and the rerun guard of a relative step (rerun.c) look, and
+ * a second `apply RECIPE --journal OTHER` must know the first moved the dates (issue 18's
+ * session: a user keeping journals beside the recipe, as CI does, moved every date twice). The
+ * link points at the file's real path; readers follow it (rerun.c and rollbacks.c name the real
+ * path; a link whose file was moved or deleted is passed over). Not fatal: without it the run is
+ * still journaled, and the notice says what a second apply will not know. */
+static void link_default(const struct journal *j, const char *run, const struct plan *p)
+{
+	char real[PATH_MAX], rdir[PATH_MAX], *dir = NULL, *copy, *name = NULL;
+	struct err e = ERR_INIT;
+
+	if (!realpath(j->path, real) || journal_default_dir(&dir, &e) || !realpath(dir, rdir)) {
+		notef("journal %s is not linked from the journal directory (%s): a later apply of this recipe "
+		      "will not know of this run", j->path, e.code ? e.msg : strerror(errno));
+		free(dir);
+		return;
+	}
+	copy = xstrdup(real);
+	if (strcmp(dirname(copy), rdir) && default_name(rdir, run, p, &name, make_link, real) < 0)
+		notef("journal %s is not linked from %s (%s): a later apply of this recipe will not know of "
+		      "this run", j->path, rdir, strerror(errno));
+	free(copy);
+	free(name);
+	free(dir);
 }
 
 int journal_create(struct journal **out, const char *path, const char *run, const struct plan *p,
@@ -570,6 +624,8 @@ int journal_create(struct journal **out, const char *path, const char *run, cons
 	if ((rc = write_header(j, run, p, rollback_of, err)) || (rc = journal_sync(j, err)) ||
 	    (rc = sync_dir_of(j->path, err)))
 		goto fail;
+	if (path)
+		link_default(j, run, p);
 	*out = j;
 	return 0;
 fail:

@@ -8,9 +8,10 @@
  * planned, so nothing is written.
  *
  * Two kinds of evidence:
- *   - The journals of this machine (journal_default_dir: --journal files elsewhere are not looked
- *     at): an apply of the same recipe file (recipe_sha256) against the same Canvas (base_url) on
- *     the course. Interrupted (no footer): the course's shift steps are skipped and the skip names
+ *   - The journals of this machine (journal_default_dir; a --journal file elsewhere is linked
+ *     there when it is created, journal.c link_default, and read by its real path): an apply of
+ *     the same recipe file (recipe_sha256) against the same Canvas (base_url) on the course.
+ *     Interrupted (no footer): the course's shift steps are skipped and the skip names
  *     `apply --resume J` (which finishes exactly that run); finished with a change of the step in
  *     the course done, in doubt, or failed with a value left in Canvas: skipped, naming `rollback
  *     J`. A run is undone when a finished rollback of it exists, unless that rollback was itself
@@ -39,9 +40,10 @@
  * Rejected: a diff of the recipe against the journaled one (a journal of another machine, or none,
  * is common; Canvas's dates are what is true).
  * Rejected: deciding per date (a term date in the new term may be one the teacher set on
- * purpose); a journal index file listing --journal paths (every crash test that re-applies a
- * recipe on a reset simulator would then be refused; a run that chose its own file keeps its
- * own records); refusing the whole plan (the other steps are absolute and still wanted) -- except
+ * purpose); leaving --journal files out (an earlier decision: a run that chose its own file keeps
+ * its own records; but a user who keeps journals beside the recipe, as a CI job does, then moved
+ * every date twice on a second apply -- so such a file is linked into the journal directory);
+ * refusing the whole plan (the other steps are absolute and still wanted) -- except
  * that `apply RECIPE` refuses to write anything while an interrupted run of the recipe covers one
  * of its courses (cmd_apply.c): finishing that run is the one right next step.
  */
@@ -137,6 +139,14 @@ int rerun_load(struct rerun **out, const char *dir, const char *base_url, const 
 		if (de->d_name[0] == '.' || len <= 6 || strcmp(de->d_name + len - 6, ".jsonl"))
 			continue;
 		path = xasprintf("%s/%s", dir, de->d_name);
+		{   /* a journal kept elsewhere is linked here (journal.c, link_default): its real path */
+			char *real = realpath(path, NULL);
+
+			if (real) {
+				free(path);
+				path = real;
+			}
+		}
 		line = first_line(path);
 		if (!line || !strstr(line, "\"run\":\"apply\"") || !strstr(line, needle) ||
 		    journal_read(&l, path, &rerr)) {

@@ -41,8 +41,13 @@ steps:
 EOF
 }
 
+# A reset simulator is another Canvas: the runs journaled against the old one are not this one's
+# (rerun.c would leave out a shift they made; journal.c links a --journal file into the journal
+# directory), so each reset starts a fresh journal directory, as another machine would have.
 sim_reset() {
 	curl -s -X POST "$SIM_URL/__sim/reset" >/dev/null
+	SIM_RESETS=$((${SIM_RESETS:-0} + 1))
+	export XDG_STATE_HOME="$LOGDIR/xdg-state-$SIM_RESETS"
 }
 
 # settle: wait until the simulator has no API request in progress (those of a killed client too)

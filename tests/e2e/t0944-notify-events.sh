@@ -86,8 +86,9 @@ test_notify_plan_counts_what_apply_sends() {
 	expect_eq "assignment 70011|assignment_override 700111|assignment 70014" \
 		"$(curl -s "$SIM_URL/__sim/notifications" | jq -r '[.[] | select(.type == "assignment_due_date_changed")
 			| "\(.kind) \(.id)"] | join("|")')" "what the sim sent"
-	# a plan of the same shift after apply changes the same objects: the same count again
-	run plan2.json plan --format json "$LOGDIR/shift.yaml"
+	# a plan of the same shift after apply (--again: the journal says it was applied) changes the
+	# same objects: the same count again
+	run plan2.json plan --again --format json "$LOGDIR/shift.yaml"
 	expect_eq 3 "$(jq '.summary.notifications' "$LOGDIR/plan2.json")" "second plan"
 }
 

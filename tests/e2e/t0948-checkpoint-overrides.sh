@@ -185,8 +185,8 @@ assignment_override 9493 unlock_at 2026-02-16T17:00:00Z" \
 	expect_eq 0 "$(jq '[.[] | select(.method == "PUT") | .body.assignment_overrides
 		| select(map("\(.id):\(.course_section_id // .student_ids)") | join(" ") != "9490:9462 9493:[94001]")] | length' \
 		"$LOGDIR/requests.json")" "every PUT names both rows with their targets"
-	# a second plan reads back what the first planned
-	run plan2.json plan --format json "$LOGDIR/shift.yaml"
+	# a second plan reads back what the first planned (--again: the journal says it was applied)
+	run plan2.json plan --again --format json "$LOGDIR/shift.yaml"
 	expect_eq "$(jq -c '[.changes[] | [.kind, .id, .field, .after]] | sort' "$LOGDIR/plan.json")" \
 		"$(jq -c '[.changes[] | [.kind, .id, .field, .before]] | sort' "$LOGDIR/plan2.json")" \
 		"the second plan starts where the first ended"

@@ -10,7 +10,8 @@
 # writes, /__sim/state for the dates.
 #
 # Cases: the demo's term mapping applied twice (journal evidence), then planned with no journal
-# (Canvas evidence), then --again; days: 7 twice, then --again; an apply killed mid-run (kill -9,
+# (Canvas evidence), then --again; days: 7 twice, then --again; the same with --journal files kept
+# elsewhere (linked into the journal directory), rolled back, moved away; an apply killed mid-run (kill -9,
 # as t0920 does) and then the same command -> it names `apply --resume J`, writes nothing; resume
 # finishes it; a rolled-back run does not block the next apply, but a new run journaled to the
 # rolled-back run's file name does; a step whose where: selects nothing
@@ -110,6 +111,43 @@ test_days_twice_then_again() {
 	run a3 apply "$LOGDIR/days.yaml" --yes --again
 	expect_eq 0 "$RC" "apply --again ($(tail -n 3 "$LOGDIR/a3.err"))"
 	expect_eq 2025-02-22T04:59:59Z "$(due 90211)" "due date after --again"
+}
+
+# A user who keeps journals beside the recipe (--journal, as a CI job keeps them as artifacts): the
+# file is linked into the journal directory (journal.c, link_default), so the guard sees it; before,
+# the second apply moved every date a second time. A killed run journaled there is refused by the
+# same command and named by its own path; `journal list` names the file, not the link.
+test_journal_elsewhere_twice_then_again() {
+	sim_start
+	days_recipe
+	local w0 link
+	mkdir -p "$LOGDIR/ci"
+	run a1 apply "$LOGDIR/days.yaml" --yes --journal "$LOGDIR/ci/run1.jsonl"
+	expect_eq 0 "$RC" "first apply ($(tail -n 3 "$LOGDIR/a1.err"))"
+	expect_eq 2025-02-15T04:59:59Z "$(due 90211)" "due date after one run"
+	link=$(journals)
+	[ -L "$link" ] || fail "no link in the journal directory: '$link'"
+	expect_eq "$LOGDIR/ci/run1.jsonl" "$(readlink "$link")" "the link's target"
+	w0=$(writes)
+	run a2 apply "$LOGDIR/days.yaml" --yes --journal "$LOGDIR/ci/run2.jsonl"
+	expect_eq 0 "$RC" "second apply ($(tail -n 3 "$LOGDIR/a2.err"))"
+	expect_eq "$w0" "$(writes)" "writes of the second apply"
+	expect_eq 2025-02-15T04:59:59Z "$(due 90211)" "due date after the second run"
+	grep -qF "journal $LOGDIR/ci/run1.jsonl" "$LOGDIR/a2" || fail "the journal is not named: $(cat "$LOGDIR/a2")"
+	"$COURSECTL" journal list >"$LOGDIR/l1"
+	expect_match "finished +$LOGDIR/ci/run1.jsonl\$" "$(grep apply "$LOGDIR/l1")" "journal list names the file"
+	# rolled back (its rollback journal kept beside it too), the run no longer counts
+	run rb rollback "$LOGDIR/ci/run1.jsonl" --yes --journal "$LOGDIR/ci/undo1.jsonl"
+	expect_eq 0 "$RC" "rollback ($(tail -n 3 "$LOGDIR/rb.err"))"
+	expect_eq 2025-02-08T04:59:59Z "$(due 90211)" "due date after the rollback"
+	run a3 apply "$LOGDIR/days.yaml" --yes --journal "$LOGDIR/ci/run3.jsonl"
+	expect_eq 0 "$RC" "apply after the rollback ($(tail -n 3 "$LOGDIR/a3.err"))"
+	expect_eq 2025-02-15T04:59:59Z "$(due 90211)" "due date after the apply that follows the rollback"
+	# a journal moved away leaves a dangling link: passed over, and said nowhere as damage
+	mv "$LOGDIR/ci/run3.jsonl" "$LOGDIR/run3-moved.jsonl"
+	"$COURSECTL" journal list >"$LOGDIR/l2" || fail "journal list with a dangling link: $(cat "$LOGDIR/l2")"
+	grep -q "run3" "$LOGDIR/l2" && fail "a moved journal listed: $(cat "$LOGDIR/l2")"
+	return 0
 }
 
 test_interrupted_then_same_command() {
