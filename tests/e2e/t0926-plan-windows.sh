@@ -211,35 +211,8 @@ wprompt() {
 	local d=$1 w=$2 name=$3 rc=0
 	shift 3
 	env XDG_STATE_HOME="$d/state" NO_COLOR=1 CANVAS_API_TOKEN="$TOKEN" ${w:+COURSECTL_PLAN_WINDOW=$w} \
-		EDIT="${EDIT:-}" /usr/bin/python3 - "$d/$name.raw" "$COURSECTL" "$@" --url "$SIM_URL" <<'EOP' || rc=$?
-import os, pty, select, subprocess, sys, time
-out, argv = sys.argv[1], sys.argv[2:]
-pid, fd = pty.fork()
-if pid == 0:
-    os.execv(argv[0], argv)
-buf, end = b"", time.time() + 60
-def more(t):
-    global buf
-    r, _, _ = select.select([fd], [], [], t)
-    if not r:
-        return True
-    try:
-        d = os.read(fd, 65536)
-    except OSError:
-        return False
-    buf += d
-    return bool(d)
-while b"[y/N]" not in buf and time.time() < end and more(1):
-    pass
-if os.environ.get("EDIT"):
-    subprocess.run(os.environ["EDIT"], shell=True, check=True)
-os.write(fd, b"y\n")
-while more(60):
-    pass
-_, status = os.waitpid(pid, 0)
-open(out, "wb").write(buf)
-sys.exit(os.waitstatus_to_exitcode(status))
-EOP
+		EDIT="${EDIT:-}" /usr/bin/python3 "$ROOT/tests/e2e/answer-prompt.py" "$d/$name.raw" 0 "$COURSECTL" "$@" \
+		--url "$SIM_URL" || rc=$?
 	# the progress lines (rewritten in place) count requests as answers arrive: timing, left out
 	{
 		tr -d '\r' <"$d/$name.raw" | grep -v $'\e\\[K'

@@ -74,37 +74,8 @@ at_prompt() {
 	local out=$1 wait=$2
 	shift 2
 	RC=0
-	CANVAS_API_TOKEN=$TOKEN EDIT=${EDIT:-} /usr/bin/python3 - "$LOGDIR/$out" "$wait" "$COURSECTL" "$@" \
-		--url "$SIM_URL" <<'EOP' || RC=$?
-import os, pty, select, subprocess, sys, time
-out, wait, argv = sys.argv[1], float(sys.argv[2]), sys.argv[3:]
-pid, fd = pty.fork()
-if pid == 0:
-    os.execv(argv[0], argv)
-buf, end = b"", time.time() + 60
-def more(t):
-    global buf
-    r, _, _ = select.select([fd], [], [], t)
-    if not r:
-        return True
-    try:
-        d = os.read(fd, 65536)
-    except OSError:
-        return False
-    buf += d
-    return bool(d)
-while b"[y/N]" not in buf and time.time() < end and more(1):
-    pass
-if os.environ.get("EDIT"):
-    subprocess.run(os.environ["EDIT"], shell=True, check=True)
-time.sleep(wait)
-os.write(fd, b"y\n")
-while more(60):
-    pass
-_, st = os.waitpid(pid, 0)
-open(out, "wb").write(buf)
-sys.exit(os.waitstatus_to_exitcode(st))
-EOP
+	CANVAS_API_TOKEN=$TOKEN EDIT=${EDIT:-} /usr/bin/python3 "$ROOT/tests/e2e/answer-prompt.py" "$LOGDIR/$out" "$wait" \
+		"$COURSECTL" "$@" --url "$SIM_URL" || RC=$?
 }
 
 test_apply_recipe_reads_each_list_once() {
