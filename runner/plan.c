@@ -203,19 +203,6 @@ static void warning_release(struct plan_warning *w)
 	free(w->message);
 }
 
-static void index_free(struct plan *p)
-{
-	struct index *ix = p->index;
-
-	if (!ix)
-		return;
-	strmap_release(&ix->fields);
-	strmap_release(&ix->objects);
-	strmap_release(&ix->courses);
-	free(ix);
-	p->index = NULL;
-}
-
 /* Drop the tables over the changes, keep the courses' (plan_finish: a finished course's changes
  * are never merged into again). */
 static void index_forget_changes(struct plan *p)
@@ -226,6 +213,18 @@ static void index_forget_changes(struct plan *p)
 		return;
 	strmap_release(&ix->fields);
 	strmap_release(&ix->objects);
+}
+
+static void index_free(struct plan *p)
+{
+	struct index *ix = p->index;
+
+	if (!ix)
+		return;
+	index_forget_changes(p);
+	strmap_release(&ix->courses);
+	free(ix);
+	p->index = NULL;
 }
 
 static void term_release(struct plan_term *t);
