@@ -8,6 +8,7 @@
 #define COURSECTL_APPLY_H
 
 #include "canvas.h"
+#include "courselock.h"
 #include "journal.h"
 #include "plan.h"
 #include "plan_reads.h"
@@ -21,9 +22,17 @@ struct apply_opts {
 	const char *rollback_of;       /* rollback: the journal undone */
 	const struct journal_log *resume;   /* apply --resume: the journal to go on with */
 	struct plan_reads *reads;      /* apply RECIPE: the plan's reads, for the stale check (exec.h) */
+	struct courselock *lock;       /* the courses locked so far (apply_lock_courses), or NULL */
 };
 
-#define APPLY_OPTS_INIT { 0, 0, 0, NULL, "apply", NULL, NULL, NULL }
+#define APPLY_OPTS_INIT { 0, 0, 0, NULL, "apply", NULL, NULL, NULL, NULL }
+
+/* Locks every course of p for this run (include/courselock.h), opening *lk for p's Canvas when it
+ * is NULL (the caller frees it: courselock_free). A course that was not locked yet has its plan
+ * reads dropped (reads may be NULL): they were made before the lock, so another run may have
+ * written since. ERR_LOCKED naming the course and the process that has it. Callers lock before
+ * they read or write anything for the run: apply_plan does it itself when o->lock is NULL. */
+int apply_lock_courses(struct courselock **lk, const struct plan *p, struct plan_reads *reads, struct err *err);
 
 /* Confirm (unless o->yes; refused when stdin is not a terminal), open the journal (a new one, or
  * the resumed one), run p, print one line per failure and conflict and the summary (or the JSON

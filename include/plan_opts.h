@@ -25,6 +25,7 @@
 #include "recipe.h"
 
 struct canvas;
+struct courselock;
 
 struct plan_opts {
 	char **courses;           /* --course, borrowed from argv */
@@ -40,6 +41,9 @@ struct plan_opts {
 	size_t nallow;
 	struct plan_reads **reads;   /* not an option: apply RECIPE's request that plan_recipe keep the
 				        courses as read, for the stale check (include/plan_reads.h); NULL: not */
+	struct courselock **lock;   /* not an option: apply RECIPE's request that plan_recipe lock the
+				       courses it names by number before reading them (include/courselock.h);
+				       *lock is opened for the recipe's Canvas; NULL: no lock (`plan`) */
 };
 
 /* The help lines of the options shared word for word (--course, --var and --color are worded per

@@ -40,6 +40,10 @@ struct plan_reads {
  * read back: the caller reads it again). Marks it taken. The caller owns the result. */
 cJSON *plan_reads_take(struct plan_reads *r, const char *id);
 
+/* Drops the course kept under id, so the stale check reads it again: its reads were made before
+ * this run held the course's lock (courselock.h), so another run may have written since. */
+void plan_reads_forget(struct plan_reads *r, const char *id);
+
 /* Seconds on the monotonic clock: what read_at is measured in. */
 double plan_reads_now(void);
 /* Frees r and what it still holds; NULL is fine. */

@@ -61,6 +61,7 @@
 #include "canvas.h"
 #include "cmd.h"
 #include "config.h"
+#include "courselock.h"
 #include "dates.h"
 #include "exec.h"
 #include "exitcode.h"
@@ -375,7 +376,7 @@ static int print_doc(cJSON *doc)
 	return rc;
 }
 
-int apply_plan(struct canvas *cv, const struct plan *p, const struct apply_opts *o)
+static int apply_locked(struct canvas *cv, const struct plan *p, const struct apply_opts *o)
 {
 	struct journal *j = NULL;
 	struct exec_opts eo = EXEC_OPTS_INIT;
@@ -529,6 +530,48 @@ int apply_plan(struct canvas *cv, const struct plan *p, const struct apply_opts 
 	free(stored);
 	exec_result_release(&res);
 	free(jpath_copy);
+	return rc;
+}
+
+int apply_lock_courses(struct courselock **lk, const struct plan *p, struct plan_reads *reads, struct err *err)
+{
+	size_t i;
+	int now;
+
+	if (!*lk && courselock_open(lk, p->base_url, err))
+		return err->code;
+	for (i = 0; i < p->ncourses; i++) {
+		if (courselock_take(*lk, p->courses[i].id, &now, err))
+			return err->code;
+		if (now)
+			plan_reads_forget(reads, p->courses[i].id);
+	}
+	return 0;
+}
+
+int apply_plan(struct canvas *cv, const struct plan *p, const struct apply_opts *o)
+{
+	struct apply_opts lo = *o;
+	struct courselock *own = NULL;
+	struct err err = ERR_INIT;
+	int rc;
+
+	/* every course of the run is held from here to the end: another coursectl run on this machine
+	 * that wants one stops before it reads or writes (courselock.h); a caller that read or wrote
+	 * for the run before this point (apply RECIPE's plan, a resume's lost creates) locked first */
+	if (!lo.lock) {
+		if (apply_lock_courses(&own, p, lo.reads, &err)) {
+			errorf("%s", err.msg);
+			courselock_free(own);
+			return err_exit_code(&err);
+		}
+		lo.lock = own;
+	} else if (apply_lock_courses(&lo.lock, p, lo.reads, &err)) {
+		errorf("%s", err.msg);
+		return err_exit_code(&err);
+	}
+	rc = apply_locked(cv, p, &lo);
+	courselock_free(own);
 	return rc;
 }
 
@@ -704,6 +747,7 @@ int cmd_apply(int argc, char **argv)
 	struct journal_log *log = NULL;
 	struct apply_opts ao = APPLY_OPTS_INIT;
 	struct plan_reads *reads = NULL;   /* the plan's reads, for the stale check (plan_reads.h) */
+	struct courselock *lock = NULL;    /* the run's courses (courselock.h) */
 	int is_saved = 0;
 	size_t i;
 	int rc;
@@ -720,8 +764,8 @@ int cmd_apply(int argc, char **argv)
 			goto done;
 		p = log->plan;
 		if (config_resolve(&cfg, p->base_url, NULL, &err) || canvas_new(&cv, &cfg, &err) ||
-		    apply_check_base(cv, p, o.resume, &err) || exec_wait_jobs(cv, log, &err) ||
-		    apply_find_lost(cv, log, &cfg, &err))
+		    apply_check_base(cv, p, o.resume, &err) || apply_lock_courses(&lock, p, NULL, &err) ||
+		    exec_wait_jobs(cv, log, &err) || apply_find_lost(cv, log, &cfg, &err))
 			goto done;
 		for (i = 0; i < p->nchanges; i++)
 			left += log->state[i] != JOURNAL_DONE;
@@ -742,10 +786,11 @@ int cmd_apply(int argc, char **argv)
 			goto done;
 		p = owned;
 		if (config_resolve(&cfg, p->base_url, NULL, &err) || canvas_new(&cv, &cfg, &err) ||
-		    apply_check_base(cv, p, o.input, &err))
+		    apply_check_base(cv, p, o.input, &err) || apply_lock_courses(&lock, p, NULL, &err))
 			goto done;
 	} else {
 		o.po.reads = &reads;
+		o.po.lock = &lock;
 		if (plan_recipe(&owned, &cv, &cfg, &o.po, o.input, "changed", &err))
 			goto done;
 		p = owned;
@@ -788,6 +833,7 @@ int cmd_apply(int argc, char **argv)
 	ao.journal = o.journal;
 	ao.resume = log;
 	ao.reads = reads;
+	ao.lock = lock;
 	rc = apply_plan(cv, p, &ao);
 	goto out;
 done:
@@ -805,6 +851,7 @@ out:
 	}
 	dates_reset();
 	plan_reads_free(reads);
+	courselock_free(lock);
 	plan_free(owned);
 	journal_log_free(log);
 	canvas_free(cv);

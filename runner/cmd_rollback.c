@@ -220,7 +220,8 @@ int cmd_rollback(int argc, char **argv)
 	/* a create whose answer the run lost has no id in the journal: look for what its POST may have
 	 * made (exec_lost.c) before the undo is planned, so the undo deletes it */
 	if (config_resolve(&cfg, log->plan->base_url, NULL, &err) || canvas_new(&cv, &cfg, &err) ||
-	    apply_check_base(cv, log->plan, path, &err) || exec_wait_jobs(cv, log, &err) ||
+	    apply_check_base(cv, log->plan, path, &err) || apply_lock_courses(&ao.lock, log->plan, NULL, &err) ||
+	    exec_wait_jobs(cv, log, &err) ||
 	    exec_find_lost_creates(cv, log, (cfg.timeout_ms > 0 ? (double)cfg.timeout_ms : 120000.0) / 1000.0, &left,
 				   &nleft, &err) ||
 	    exec_inverse_plan(&inv, log, &err))
@@ -248,7 +249,7 @@ finish:
 	/* as `apply --resume J2` does: wait for its jobs, find its lost creates, then run its plan */
 	if (journal_check(prior, &err) || config_resolve(&cfg, prior->plan->base_url, NULL, &err) ||
 	    canvas_new(&cv, &cfg, &err) || apply_check_base(cv, prior->plan, prior->path, &err) ||
-	    exec_wait_jobs(cv, prior, &err) ||
+	    apply_lock_courses(&ao.lock, prior->plan, NULL, &err) || exec_wait_jobs(cv, prior, &err) ||
 	    exec_find_lost_creates(cv, prior, (cfg.timeout_ms > 0 ? (double)cfg.timeout_ms : 120000.0) / 1000.0,
 				   &left, &nleft, &err))
 		goto done;
@@ -281,6 +282,7 @@ out:
 		free(left[k]);
 	free(left);
 	journal_log_free(prior);
+	courselock_free(ao.lock);
 	buf_release(&out);
 	plan_free(inv);
 	journal_log_free(log);

@@ -66,6 +66,7 @@
 #include "buf.h"
 #include "canvas.h"
 #include "config.h"
+#include "courselock.h"
 #include "courses.h"
 #include "jsonid.h"
 #include "msg.h"
@@ -292,6 +293,14 @@ cJSON *plan_reads_take(struct plan_reads *r, const char *id)
 	}
 	free(text);
 	return course;
+}
+
+void plan_reads_forget(struct plan_reads *r, const char *id)
+{
+	struct plan_read *pr = r ? strmap_get(&r->courses, id) : NULL;
+
+	if (pr)
+		pr->taken = 1;
 }
 
 /* Appends course's compact text to rd's spill file; 0, or -1 when it could not be written (the
@@ -573,6 +582,21 @@ static int plan_make(struct plan **out, struct canvas *cv, const struct recipe *
 	return 0;
 }
 
+/* apply RECIPE: lock the courses named by number before their lists are read (courselock.h), so the
+ * reads that may stand in for apply's stale check cannot predate another run's writes. */
+static int lock_courses(struct courselock **lk, struct canvas *cv, const struct course_list *cl,
+			struct err *err)
+{
+	size_t i;
+
+	if (!*lk && courselock_open(lk, canvas_base_url(cv), err))
+		return err->code;
+	for (i = 0; i < cl->n; i++)
+		if (courselock_take(*lk, cl->ids[i], NULL, err))
+			return err->code;
+	return 0;
+}
+
 int plan_recipe(struct plan **out, struct canvas **cv, struct config *cfg, const struct plan_opts *o,
 		const char *path, const char *undone, struct err *err)
 {
@@ -598,6 +622,8 @@ int plan_recipe(struct plan **out, struct canvas **cv, struct config *cfg, const
 	    (rc = canvas_new(cv, cfg, err)))
 		goto done;
 	if (r->nqueries && (rc = plan_opts_courses(o, *cv, r, &cl, err)))
+		goto done;
+	if (o->lock && (rc = lock_courses(o->lock, *cv, &cl, err)))
 		goto done;
 	rc = plan_make(out, *cv, r, kinds, cl.ids, cl.n, o->fail_fast, o->again, o->reads, err);
 done:
