@@ -53,6 +53,10 @@ struct journal;               /* an open journal being written (and locked) */
  * (created, mode 0700). Malloced. */
 int journal_default_dir(char **out, struct err *err);
 
+/* Whether another process holds JOURNAL.lock: a run writing the journal at `path` now (a shared,
+ * non-blocking flock taken and dropped at once). */
+int journal_running(const char *path);
+
 /* Create a new journal at `path` (NULL: a new name in the default directory, e.g.
  * 20261127-235959-apply-4821.jsonl), lock it and write the header with the plan. `run` is "apply"
  * or "rollback"; rollback_of is the journal a rollback undoes, or NULL. */

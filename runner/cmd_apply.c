@@ -676,9 +676,14 @@ static int report_failed_courses(const struct plan *p)
  * next step is to finish it (or undo it): a new run would write the recipe's other steps into a
  * second journal and leave the first one's in-doubt changes behind. The plan already leaves that
  * course's dates alone (rerun.c); apply writes nothing at all, and says so first. */
+static int pending(const struct plan_skip *s)
+{
+	return s->rerun && s->journal && (!strcmp(s->rerun, "interrupted") || !strcmp(s->rerun, "running"));
+}
+
 static int refuse_interrupted(const struct plan *p, const char *recipe, struct err *err)
 {
-	const char *j = NULL;
+	const struct plan_skip *first = NULL;
 	size_t i, k, n = 0;
 	struct buf courses = BUF_INIT;
 	int rc;
@@ -686,23 +691,29 @@ static int refuse_interrupted(const struct plan *p, const char *recipe, struct e
 	for (i = 0; i < p->nskipped; i++) {
 		const struct plan_skip *s = &p->skipped[i];
 
-		if (!s->rerun || strcmp(s->rerun, "interrupted") || !s->journal)
+		if (!pending(s))
 			continue;
-		if (j && strcmp(j, s->journal))
-			continue;   /* one journal at a time: the newest interrupted one */
-		j = s->journal;
+		if (first && strcmp(first->journal, s->journal))
+			continue;   /* one journal at a time: the newest interrupted (or running) one */
+		if (!first)
+			first = s;
 		for (k = 0; k < i; k++)   /* a course once, however many of its steps were left out */
-			if (p->skipped[k].rerun && !strcmp(p->skipped[k].rerun, "interrupted") &&
-			    p->skipped[k].journal && !strcmp(p->skipped[k].journal, j) && !strcmp(p->skipped[k].course_id, s->course_id))
+			if (pending(&p->skipped[k]) && !strcmp(p->skipped[k].journal, first->journal) &&
+			    !strcmp(p->skipped[k].course_id, s->course_id))
 				break;
 		if (k == i)
 			buf_printf(&courses, "%s%s", n++ ? ", " : "", s->course_id);
 	}
-	if (!j)
+	if (!first)
 		return 0;
-	rc = err_set(err, ERR_GENERIC, "an earlier run of %s was interrupted (course%s %s): finish it first with "
-		     "`coursectl apply --resume %s`, or undo it with `coursectl rollback %s`; nothing was changed",
-		     recipe, n == 1 ? "" : "s", buf_str(&courses), j, j);
+	if (!strcmp(first->rerun, "running"))
+		rc = err_set(err, ERR_GENERIC, "a run of %s is in progress (course%s %s, journal %s): nothing was "
+			     "changed; run this again when it has finished", recipe, n == 1 ? "" : "s",
+			     buf_str(&courses), first->journal);
+	else
+		rc = err_set(err, ERR_GENERIC, "an earlier run of %s was interrupted (course%s %s): finish it first "
+			     "with `coursectl apply --resume %s`, or undo it with `coursectl rollback %s`; nothing was "
+			     "changed", recipe, n == 1 ? "" : "s", buf_str(&courses), first->journal, first->journal);
 	buf_release(&courses);
 	return rc;
 }

@@ -150,21 +150,6 @@ static cJSON *str_json(const char *s)
 	return s ? cJSON_CreateString(s) : cJSON_CreateNull();
 }
 
-/* Another process holds the journal's lock (a run in progress). */
-static int journal_running(const char *path)
-{
-	char *lp = xasprintf("%s.lock", path);
-	int fd = open(lp, O_RDONLY | O_CLOEXEC), busy = 0;
-
-	if (fd >= 0) {
-		if (flock(fd, LOCK_SH | LOCK_NB) && errno == EWOULDBLOCK)
-			busy = 1;
-		close(fd);     /* drops our shared lock, if taken */
-	}
-	free(lp);
-	return busy;
-}
-
 static const char *status_of(const struct journal_log *l, int running)
 {
 	return running ? "running" : l->finished ? "finished" : "interrupted";

@@ -819,6 +819,20 @@ void journal_close(struct journal *j)
 	journal_free(j);
 }
 
+int journal_running(const char *path)
+{
+	char *lp = xasprintf("%s.lock", path);
+	int fd = open(lp, O_RDONLY | O_CLOEXEC), busy = 0;
+
+	if (fd >= 0) {
+		if (flock(fd, LOCK_SH | LOCK_NB) && errno == EWOULDBLOCK)
+			busy = 1;
+		close(fd);     /* drops our shared lock, if taken */
+	}
+	free(lp);
+	return busy;
+}
+
 /* ================================================================ the default directory */
 
 /* mkdir -p, each directory it makes mode 0700. */

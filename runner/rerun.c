@@ -345,6 +345,11 @@ int rerun_guard(const struct rerun *rr, struct step_ctx *cx, const struct step *
 			buf_printf(&why, "already applied to this course by the run of %s (journal %s), so no date "
 				   "is moved again; undo that run with `coursectl rollback %s`, or shift once more with "
 				   "--again", when ? when : "?", j, j);
+		} else if (journal_running(j)) {
+			/* not interrupted: another coursectl is writing it now (its lock is held) */
+			kind = "running";
+			buf_printf(&why, "a run of this recipe is in progress (started %s, journal %s), so none of "
+				   "these dates is moved now; plan again when it has finished", when ? when : "?", j);
 		} else {
 			kind = "interrupted";
 			buf_printf(&why, "an interrupted run of this recipe (%s, journal %s) may have moved some of "
@@ -370,7 +375,7 @@ int rerun_guard(const struct rerun *rr, struct step_ctx *cx, const struct step *
 			warn_half(cx, st, m, &t);
 		return 0;
 	}
-	text = m->text_locale && m->mode == RSHIFT_TERM && strcmp(kind, "interrupted");
+	text = m->text_locale && m->mode == RSHIFT_TERM && strcmp(kind, "interrupted") && strcmp(kind, "running");
 	if (text) {
 		char fa[16], fb[16];
 

@@ -12,10 +12,20 @@
 # Cases: the CI template applied twice at once (the second is refused, nothing is twice, a run
 # after it has nothing to do); a rollback while an apply of the same course runs (refused, then
 # done); a run on other courses is not held up; a run killed with kill -9 leaves no lock behind
-# (resume goes on at once); a saved plan's apply is held too.
+# (resume goes on at once); a saved plan's apply is held too; a plan made while a run of its recipe
+# is in progress says so (rerun "running"), not "interrupted".
 
 CI_SEED=$FIXTURES/ci-seed.json
-LK_LATENCY=${LK_LATENCY:-120}
+LK_DELAY_MS=${LK_DELAY_MS:-400}
+
+# slow_sim: canvas-sim on the CI seed whose writes each take LK_DELAY_MS (a /__sim/script delay), so
+# a run is still writing, holding its courses, when the next one starts
+slow_sim() {
+	sim_start --seed "$CI_SEED"
+	sim_post /__sim/script "[{\"method\": \"POST\", \"path\": \"/api/*\", \"action\": \"delay\", \"delay_ms\": $LK_DELAY_MS, \"count\": -1},
+		{\"method\": \"PUT\", \"path\": \"/api/*\", \"action\": \"delay\", \"delay_ms\": $LK_DELAY_MS, \"count\": -1}]"
+	expect_eq 2 "$(curl -s "$SIM_URL/__sim/script" | jq length)" "scripts armed"
+}
 
 ci_repo() {
 	rm -rf "$LOGDIR/repo"
@@ -53,7 +63,7 @@ every_object_once() {
 
 test_the_template_applied_twice_at_once() {
 	ci_repo
-	sim_start --seed "$CI_SEED" --latency-ms "$LK_LATENCY"
+	slow_sim
 	CANVAS_API_TOKEN=$TOKEN "$COURSECTL" apply --url "$SIM_URL" --yes "$LOGDIR/repo/recipe.yaml" \
 		>"$LOGDIR/a.out" 2>"$LOGDIR/a.err" </dev/null &
 	local a=$! rc_a=0
@@ -84,7 +94,7 @@ test_the_template_applied_twice_at_once() {
 
 test_a_rollback_waits_for_the_apply_of_its_course() {
 	ci_repo
-	sim_start --seed "$CI_SEED" --latency-ms "$LK_LATENCY"
+	slow_sim
 	cat >"$LOGDIR/days.yaml" <<'EOF'
 version: 1
 courses: [6101]
@@ -118,7 +128,7 @@ EOF
 
 test_other_courses_are_not_held_up() {
 	ci_repo
-	sim_start --seed "$CI_SEED" --latency-ms "$LK_LATENCY"
+	slow_sim
 	CANVAS_API_TOKEN=$TOKEN "$COURSECTL" apply --url "$SIM_URL" --yes --course 6101 \
 		"$LOGDIR/repo/recipe.yaml" >"$LOGDIR/a.out" 2>"$LOGDIR/a.err" </dev/null &
 	local a=$! rc_a=0
@@ -134,7 +144,7 @@ test_other_courses_are_not_held_up() {
 
 test_kill_9_leaves_no_lock_and_a_saved_plan_is_held_too() {
 	ci_repo
-	sim_start --seed "$CI_SEED" --latency-ms $((LK_LATENCY * 3))
+	slow_sim
 	run p plan "$LOGDIR/repo/recipe.yaml" --out "$LOGDIR/plan.json"
 	expect_eq 0 "$RC" "plan ($(tail -n 2 "$LOGDIR/p.err"))"
 	CANVAS_API_TOKEN=$TOKEN "$COURSECTL" apply --url "$SIM_URL" --yes "$LOGDIR/plan.json" \
@@ -155,4 +165,31 @@ test_kill_9_leaves_no_lock_and_a_saved_plan_is_held_too() {
 	every_object_once
 	expect_eq 3 "$(state '[.courses[] | select(any(.pages[]?; .url == "welcome"))] | length')" \
 		"courses with the welcome page"
+}
+
+test_a_plan_while_the_recipe_runs_says_so() {
+	slow_sim
+	cat >"$LOGDIR/days.yaml" <<'EOF'
+version: 1
+courses: [6101]
+steps:
+  - name: A week later
+    shift_dates: {days: 7}
+EOF
+	CANVAS_API_TOKEN=$TOKEN "$COURSECTL" apply --url "$SIM_URL" --yes "$LOGDIR/days.yaml" \
+		>"$LOGDIR/a.out" 2>"$LOGDIR/a.err" </dev/null &
+	local a=$! rc_a=0 j
+	wait_journal 1
+	j=$(journals)
+	run p plan "$LOGDIR/days.yaml" --format json
+	wait "$a" || rc_a=$?
+	expect_eq 0 "$rc_a" "the apply ($(tail -n 2 "$LOGDIR/a.err"))"
+	expect_eq 0 "$RC" "plan during the apply ($(tail -n 2 "$LOGDIR/p.err"))"
+	expect_eq "running $j" "$(jq -r '.skipped[] | "\(.rerun) \(.journal)"' "$LOGDIR/p")" \
+		"the skip while the run is in progress"
+	expect_match "a run of this recipe is in progress \(started .*, journal $j\), so none of these dates is moved now; plan again when it has finished" \
+		"$(jq -r '.skipped[0].reason' "$LOGDIR/p")" "the skip's reason"
+	# finished now: the usual skip
+	run p2 plan "$LOGDIR/days.yaml" --format json
+	expect_eq "finished" "$(jq -r '.skipped[0].rerun' "$LOGDIR/p2")" "the skip after the run"
 }
