@@ -67,13 +67,16 @@ void render_html(const struct plan *p, struct buf *out);
  * skipped), then per course a collapsed <details> block with the changes grouped by object (dates
  * in the course's zone, scalars inline, HTML and long text as ```diff blocks) and the skipped
  * entries. Every string is neutralised and escaped for Markdown and HTML. The comment stays within
- * `budget` bytes (0: RENDER_MARKDOWN_BUDGET; GitHub's limit is 65,536 characters): diff blocks are
- * shortened first, then the details that do not fit are left out with a line saying how many
- * changes that is; the head and the table are always complete, so a plan with more courses than
- * the budget holds rows for goes over it. Never ends inside a fence, a <details> or a UTF-8
- * sequence. Converts dates with dates.h (TZ is left set). */
+ * `budget` bytes (0: RENDER_MARKDOWN_BUDGET; GitHub's limit is 65,536 characters) whatever the
+ * number of courses: diff blocks are shortened first, then the details that do not fit are left
+ * out with a line saying how many changes that is; a table with more rows than fit keeps those
+ * with deletes, then skipped entries, then the first in recipe order, and totals the rest in its
+ * last row. Only the title, summary, recipe and warnings are always whole (a budget smaller than
+ * they are is passed). Never ends inside a fence, a <details> or a UTF-8 sequence. Walks a
+ * spilled plan window by window (include/plan.h), twice; returns 0, or -1 when a window cannot be
+ * read back. Converts dates with dates.h (TZ is left set). */
 #define RENDER_MARKDOWN_BUDGET 60000
-void render_markdown(const struct plan *p, struct buf *out, size_t budget);
+int render_markdown(const struct plan *p, struct buf *out, size_t budget);
 
 /* The one-line summary "Plan: N changes to M objects in K courses" (+ " (S skipped)"), no newline. */
 void render_summary_line(const struct plan *p, struct buf *out);
