@@ -3,7 +3,7 @@
  *
  *   struct render_opts o = RENDER_OPTS_INIT;  o.color = isatty(1) && !getenv("NO_COLOR");
  *   render_text(plan, &out, &o);              appends to a struct buf
- *   render_html(plan, &out);
+ *   render_html(plan, &out, NULL);          or a FILE * to write it to as it grows
  *   render_markdown(plan, &out, 0);           a pull-request comment within 60,000 bytes
  *
  * Text layout (grouped course -> object -> field; the step in brackets on the object line when one
@@ -59,8 +59,12 @@ int render_text(const struct plan *p, struct buf *out, const struct render_opts 
  * "N items land on a weekend, M in a blackout" when there are dated items), then per course a
  * calendar of the new dates (month grids, each item on its new local day, weekends and the plan's
  * blackouts shaded), a table of every change (object, field, before, after, steps) and the
- * skipped list. Every string is HTML-escaped. Converts dates with dates.h (TZ is left set). */
-void render_html(const struct plan *p, struct buf *out);
+ * skipped list. Every string is HTML-escaped. Converts dates with dates.h (TZ is left set).
+ * Walks a spilled plan window by window (include/plan.h), twice: the header counts every course's
+ * calendar. With `stream`, `out` is written to it and emptied as the page grows (the page of a
+ * 2,000-course plan is 67 MB). Returns 0, or -1 when a window cannot be read back or the stream
+ * cannot be written. */
+int render_html(const struct plan *p, struct buf *out, FILE *stream);
 
 /* The plan as a pull-request comment (GitHub and GitLab flavoured Markdown): a title, the summary
  * line, a table with one row per course (changes, objects, creates / updates / deletes / moves,

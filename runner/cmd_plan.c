@@ -134,10 +134,9 @@ static int stdout_sink(void *ud, const char *s, size_t n)
 	return fwrite(s, 1, n, stdout) == n ? 0 : -1;
 }
 
-/* The plan on stdout. The text and the JSON are printed as they are made, window by window
- * (issue 18: a plan of thousands of courses is never one text); the Markdown comment walks the
- * windows too and is at most its budget; the HTML calendar takes the whole plan at once
- * (plan_window over every course). */
+/* The plan on stdout. The text, the JSON and the HTML page are printed as they are made, window
+ * by window (issue 18: a plan of thousands of courses is never one text); the Markdown comment
+ * walks the windows too and is at most its budget. */
 static int print_plan(const struct plan *p, const struct opts *o, struct err *err)
 {
 	struct buf out = BUF_INIT;
@@ -150,9 +149,8 @@ static int print_plan(const struct plan *p, const struct opts *o, struct err *er
 			return err_set(err, ERR_IO, "cannot write the plan to standard output");
 		return 0;
 	} else if (o->format == FMT_HTML) {
-		if ((rc = plan_window(p, 0, p->ncourses, err)))
-			return rc;
-		render_html(p, &out);
+		if (render_html(p, &out, stdout))
+			rc = err_set(err, ERR_IO, "cannot write the plan to standard output");
 	} else if (o->format == FMT_MARKDOWN) {
 		if (render_markdown(p, &out, 0))   /* at most the budget, whatever the plan's size */
 			rc = err_set(err, ERR_IO, "cannot read the plan's changes back from its temporary file");

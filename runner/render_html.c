@@ -1145,26 +1145,75 @@ static void put_meta(struct hctx *h, const char *label, const char *value)
 	buf_puts(h->out, "</dd>");
 }
 
-void render_html(const struct plan *p, struct buf *out)
+/* out to stream once it holds 64 KiB (all of it with `force`); nothing without a stream. */
+static int drain(struct buf *out, FILE *stream, int force)
+{
+	int rc = 0;
+
+	if (!stream || (!force && out->len < 65536))
+		return 0;
+	if (out->len && fwrite(out->ptr, 1, out->len, stream) != out->len)
+		rc = -1;
+	buf_reset(out);
+	return rc;
+}
+
+/* The calendars of the window's groups (g->n of them; cals_release). */
+static struct cal *cals_build(const struct plan *p, const struct render_groups *g)
+{
+	struct cal *cals = xcalloc(g->n ? g->n : 1, sizeof(*cals));
+	size_t i;
+
+	for (i = 0; i < g->n; i++)
+		cal_build(&cals[i], p, &g->v[i]);
+	return cals;
+}
+
+static void cals_release(struct cal *cals, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n && cals; i++)
+		cal_release(&cals[i]);
+	free(cals);
+}
+
+int render_html(const struct plan *p, struct buf *out, FILE *stream)
 {
 	static const struct render_walk walk = { html_course, NULL, html_change, html_object_end, html_skip,
 						 html_course_end };
 	struct hctx h = { p, out, BUF_INIT, BUF_INIT, 0, NULL, NULL };
 	struct render_groups g;
 	struct plan_summary s;
-	struct cal *cals;
-	size_t i, dated = 0, weekend = 0, blackout = 0;
+	struct err e = ERR_INIT;
+	struct cal *cals = NULL;
+	size_t i, dated = 0, weekend = 0, blackout = 0, w = plan_window_courses(p), lo = 0, hi;
+	int rc = 0, kept = 0;
 
 	plan_summarize(p, &s);
-	/* the calendars first: the header counts what lands on a weekend or in a blackout */
-	render_groups_init(&g, p);
-	cals = xcalloc(g.n ? g.n : 1, sizeof(*cals));
-	for (i = 0; i < g.n; i++) {
-		cal_build(&cals[i], p, &g.v[i]);
-		dated += cals[i].n;
-		weekend += cals[i].weekend;
-		blackout += cals[i].blackout;
-	}
+	/* the calendars first: the header counts what lands on a weekend or in a blackout. A pass over
+	 * the windows (include/plan.h) that keeps only the counts; a plan of one window keeps its
+	 * calendars for the page */
+	memset(&g, 0, sizeof(g));
+	do {
+		hi = lo + w < p->ncourses ? lo + w : p->ncourses;
+		if (plan_window(p, lo, hi, &e))
+			return -1;
+		render_groups_window(&g, p, lo, hi);
+		cals = cals_build(p, &g);
+		for (i = 0; i < g.n; i++) {
+			dated += cals[i].n;
+			weekend += cals[i].weekend;
+			blackout += cals[i].blackout;
+		}
+		kept = lo == 0 && hi == p->ncourses;
+		if (!kept) {
+			cals_release(cals, g.n);
+			cals = NULL;
+			render_groups_release(&g);
+		}
+		lo = hi;
+	} while (lo < p->ncourses);
 	buf_puts(out, "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
 		 "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>coursectl plan");
 	if (p->recipe_path && *p->recipe_path) {
@@ -1195,14 +1244,32 @@ void render_html(const struct plan *p, struct buf *out)
 		buf_puts(out, "</p>\n");
 	}
 	buf_puts(out, "</header>\n<main>\n");
-	h.groups = &g;
-	h.cals = cals;
-	render_walk(p, &g, &walk, &h);
-	for (i = 0; i < g.n; i++)
-		cal_release(&cals[i]);
-	free(cals);
-	render_groups_release(&g);
+	lo = 0;
+	do {   /* the page, window by window */
+		hi = lo + w < p->ncourses ? lo + w : p->ncourses;
+		if (!kept) {
+			if (plan_window(p, lo, hi, &e)) {
+				rc = -1;
+				break;
+			}
+			render_groups_window(&g, p, lo, hi);
+			cals = cals_build(p, &g);
+		}
+		h.groups = &g;
+		h.cals = cals;
+		render_walk(p, &g, &walk, &h);
+		cals_release(cals, g.n);
+		cals = NULL;
+		render_groups_release(&g);
+		if (drain(out, stream, 0))
+			rc = -1;
+		kept = 0;
+		lo = hi;
+	} while (!rc && lo < p->ncourses);
 	buf_puts(out, "</main>\n</body>\n</html>\n");
+	if (drain(out, stream, 1))
+		rc = -1;
 	buf_release(&h.tmp);
 	buf_release(&h.raw);
+	return rc;
 }
