@@ -155,6 +155,8 @@ struct hctx {
 	size_t full_used;         /* bytes of full texts embedded so far */
 	const struct render_groups *groups;
 	struct cal *cals;         /* one per group */
+	FILE *stream;             /* where `out` goes as it grows (render_html), or NULL */
+	int failed;               /* the stream could not be written */
 };
 
 /* 1 when n more bytes of full text fit in the page (and counts them). */
@@ -1093,6 +1095,20 @@ static void put_calendar(struct hctx *h, const struct cal *c)
 
 /* ---------------------------------------------------------------- the page */
 
+/* out to stream once it holds 64 KiB (all of it with `force`); nothing without a stream. */
+static int drain(struct buf *out, FILE *stream, int force)
+{
+	int rc = 0;
+
+	if (!stream || (!force && out->len < 65536))
+		return 0;
+	if (out->len && fwrite(out->ptr, 1, out->len, stream) != out->len)
+		rc = -1;
+	buf_reset(out);
+	return rc;
+}
+
+
 /* The course's heading, its calendar, and the head of its table of changes. */
 static int html_course(void *ctx, const struct render_group *g)
 {
@@ -1134,6 +1150,8 @@ static void html_course_end(void *ctx, const struct render_group *g)
 
 	(void)g;
 	buf_puts(h->out, "</section>\n");
+	if (drain(h->out, h->stream, 0))   /* course by course: a window of 200 courses is 7 MB of page */
+		h->failed = 1;
 }
 
 static void put_meta(struct hctx *h, const char *label, const char *value)
@@ -1143,19 +1161,6 @@ static void put_meta(struct hctx *h, const char *label, const char *value)
 	buf_printf(h->out, "<dt>%s</dt><dd>", label);
 	escs(h, value);
 	buf_puts(h->out, "</dd>");
-}
-
-/* out to stream once it holds 64 KiB (all of it with `force`); nothing without a stream. */
-static int drain(struct buf *out, FILE *stream, int force)
-{
-	int rc = 0;
-
-	if (!stream || (!force && out->len < 65536))
-		return 0;
-	if (out->len && fwrite(out->ptr, 1, out->len, stream) != out->len)
-		rc = -1;
-	buf_reset(out);
-	return rc;
 }
 
 /* The calendars of the window's groups (g->n of them; cals_release). */
@@ -1182,7 +1187,7 @@ int render_html(const struct plan *p, struct buf *out, FILE *stream)
 {
 	static const struct render_walk walk = { html_course, NULL, html_change, html_object_end, html_skip,
 						 html_course_end };
-	struct hctx h = { p, out, BUF_INIT, BUF_INIT, 0, NULL, NULL };
+	struct hctx h = { p, out, BUF_INIT, BUF_INIT, 0, NULL, NULL, stream, 0 };
 	struct render_groups g;
 	struct plan_summary s;
 	struct err e = ERR_INIT;
@@ -1261,7 +1266,7 @@ int render_html(const struct plan *p, struct buf *out, FILE *stream)
 		cals_release(cals, g.n);
 		cals = NULL;
 		render_groups_release(&g);
-		if (drain(out, stream, 0))
+		if (h.failed)
 			rc = -1;
 		kept = 0;
 		lo = hi;
