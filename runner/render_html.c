@@ -45,6 +45,18 @@
  * A day shows CHIPS_SHOWN chips and the rest in a <details> (no script needed). Date changes to
  * null are not placed; the calendar says how many there are.
  *
+ * Windows (issue 18, "flat memory"; include/plan.h): the layout needs nothing across courses but
+ * the header's counts of dated items, weekends and blackouts, and a course's calendar is its own
+ * (its changes, the plan's blackouts and its term). So a first pass over the windows builds each
+ * course's calendar for the counts only (a plan of one window keeps them for the page), and the
+ * page is then rendered window by window and written to the caller's stream after each course.
+ * The full texts' FULL_TOTAL is a running count, the same in either walk. Measured (2,000
+ * generated courses, tests/bench/scale.sh's recipe, a 67 MB page): peak RSS 110 MB -> 26 MB, the
+ * 200-course page 30.7 -> 23.9 MB; the second pass over the calendars costs about a tenth more CPU.
+ * Rejected: keeping the whole plan for the page (memory that grows with the course count, for a
+ * layout that has no cross-course part but three counts); the counts at the foot of the page
+ * (the header is where a reader looks first).
+ *
   * Escaping: every string is first neutralised by textdiff's rules (control characters, bidi
  * overrides and invalid UTF-8 as visible escapes -- a raw C0 byte is not valid HTML either), then
  * HTML-escaped: & < > " ' (so the same routine is safe in text and in attribute values). Nothing
