@@ -76,9 +76,9 @@ int render_html(const struct plan *p, struct buf *out, FILE *stream);
  * out with a line saying how many changes that is; a table with more rows than fit keeps those
  * with deletes, then skipped entries, then the first in recipe order, and totals the rest in its
  * last row. Only the title, summary, recipe and warnings are always whole (a budget smaller than
- * they are is passed). Never ends inside a fence, a <details> or a UTF-8 sequence. Walks a
- * spilled plan window by window (include/plan.h), twice; returns 0, or -1 when a window cannot be
- * read back. Converts dates with dates.h (TZ is left set). */
+ * they are, with the table's head and last row, is passed). Never ends inside a fence, a <details>
+ * or a UTF-8 sequence. Walks a spilled plan window by window (include/plan.h), twice; returns 0,
+ * or -1 when a window cannot be read back. Converts dates with dates.h (TZ is left set). */
 #define RENDER_MARKDOWN_BUDGET 60000
 int render_markdown(const struct plan *p, struct buf *out, size_t budget);
 

@@ -982,11 +982,9 @@ static void add_counts(struct counts *to, const struct counts *c)
 	to->skipped += c->skipped;
 }
 
-/* The last row of a shortened table, the courses it leaves out, and the paragraph under it. */
-static void put_rest(struct buf *out, size_t shown, size_t total, const struct counts *rest)
+/* The last row of a shortened table, the `left` courses it leaves out, and the paragraph under it. */
+static void put_rest(struct buf *out, size_t shown, size_t left, size_t total, const struct counts *rest)
 {
-	size_t left = total - shown;
-
 	buf_printf(out, "| " ELLIPSIS " | *%zu more course%s* | %zu | %zu | %zu | %zu | %zu | %zu | %zu |\n\n",
 		   left, plural(left), rest->changes, rest->objects, rest->creates, rest->updates, rest->deletes,
 		   rest->moves, rest->skipped);
@@ -1039,8 +1037,9 @@ static void put_table(struct rows *r, struct buf *out, size_t limit)
 		buf_putc(out, '\n');
 		return;
 	}
-	/* the room for rows: what the head and the longest last row and paragraph leave */
-	put_rest(&tail, r->n, r->n, &all);
+	/* the room for rows: what the head and the longest last row and paragraph leave (no count is
+	 * longer than the plan's) */
+	put_rest(&tail, r->n, r->n, r->n, &all);
 	fixed = sizeof(TABLE_HEAD) - 1 + tail.len;
 	buf_release(&tail);
 	order = xmalloc(r->n * sizeof(*order));
@@ -1063,7 +1062,7 @@ static void put_table(struct rows *r, struct buf *out, size_t limit)
 		else
 			add_counts(&rest, &r->v[i].c);
 	}
-	put_rest(out, shown, r->n, &rest);
+	put_rest(out, shown, r->n - shown, r->n, &rest);
 }
 
 /* The bytes the table may take of `room` (what the head and the warnings leave): all of it but

@@ -660,6 +660,22 @@ static void test_many_courses_table(void **state)
 	assert_non_null(strstr(s, "`coursectl plan --format text`"));
 	free(s);
 
+	/* any budget past the head and the table's head and last row holds, the table always ends
+	 * in the totals row */
+	{
+		static const size_t budgets[] = { 1200, 2500, 9000, 24001, 47000, 65536 };
+		size_t b;
+
+		for (b = 0; b < sizeof(budgets) / sizeof(budgets[0]); b++) {
+			char *t = md(p, budgets[b]);
+
+			assert_true(strlen(t) <= budgets[b]);
+			assert_true(check_md(t, 9) >= 1);
+			assert_non_null(strstr(t, "\n| " ELL " | *"));
+			free(t);
+		}
+	}
+
 	/* a budget that holds every row: the whole table, as for a handful of courses */
 	s = md(p, 1 << 20);
 	assert_int_equal(check_md(s, 9), 3000);
