@@ -3,7 +3,7 @@
  *
  *   struct render_opts o = RENDER_OPTS_INIT;  o.color = isatty(1) && !getenv("NO_COLOR");
  *   render_text(plan, &out, &o);              appends to a struct buf
- *   render_html(plan, &out);
+ *   render_html(plan, &out, NULL);          or a FILE * to write it to as it grows
  *   render_markdown(plan, &out, 0);           a pull-request comment within 60,000 bytes
  *
  * Text layout (grouped course -> object -> field; the step in brackets on the object line when one
@@ -59,21 +59,28 @@ int render_text(const struct plan *p, struct buf *out, const struct render_opts 
  * "N items land on a weekend, M in a blackout" when there are dated items), then per course a
  * calendar of the new dates (month grids, each item on its new local day, weekends and the plan's
  * blackouts shaded), a table of every change (object, field, before, after, steps) and the
- * skipped list. Every string is HTML-escaped. Converts dates with dates.h (TZ is left set). */
-void render_html(const struct plan *p, struct buf *out);
+ * skipped list. Every string is HTML-escaped. Converts dates with dates.h (TZ is left set).
+ * Walks a spilled plan window by window (include/plan.h), twice: the header counts every course's
+ * calendar. With `stream`, `out` is written to it and emptied as the page grows (the page of a
+ * 2,000-course plan is 67 MB). Returns 0, or -1 when a window cannot be read back or the stream
+ * cannot be written. */
+int render_html(const struct plan *p, struct buf *out, FILE *stream);
 
 /* The plan as a pull-request comment (GitHub and GitLab flavoured Markdown): a title, the summary
  * line, a table with one row per course (changes, objects, creates / updates / deletes / moves,
  * skipped), then per course a collapsed <details> block with the changes grouped by object (dates
  * in the course's zone, scalars inline, HTML and long text as ```diff blocks) and the skipped
  * entries. Every string is neutralised and escaped for Markdown and HTML. The comment stays within
- * `budget` bytes (0: RENDER_MARKDOWN_BUDGET; GitHub's limit is 65,536 characters): diff blocks are
- * shortened first, then the details that do not fit are left out with a line saying how many
- * changes that is; the head and the table are always complete, so a plan with more courses than
- * the budget holds rows for goes over it. Never ends inside a fence, a <details> or a UTF-8
- * sequence. Converts dates with dates.h (TZ is left set). */
+ * `budget` bytes (0: RENDER_MARKDOWN_BUDGET; GitHub's limit is 65,536 characters) whatever the
+ * number of courses: diff blocks are shortened first, then the details that do not fit are left
+ * out with a line saying how many changes that is; a table with more rows than fit keeps those
+ * with deletes, then skipped entries, then the first in recipe order, and totals the rest in its
+ * last row. Only the title, summary, recipe and warnings are always whole (a budget smaller than
+ * they are, with the table's head and last row, is passed). Never ends inside a fence, a <details>
+ * or a UTF-8 sequence. Walks a spilled plan window by window (include/plan.h), twice; returns 0,
+ * or -1 when a window cannot be read back. Converts dates with dates.h (TZ is left set). */
 #define RENDER_MARKDOWN_BUDGET 60000
-void render_markdown(const struct plan *p, struct buf *out, size_t budget);
+int render_markdown(const struct plan *p, struct buf *out, size_t budget);
 
 /* The one-line summary "Plan: N changes to M objects in K courses" (+ " (S skipped)"), no newline. */
 void render_summary_line(const struct plan *p, struct buf *out);

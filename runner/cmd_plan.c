@@ -134,9 +134,9 @@ static int stdout_sink(void *ud, const char *s, size_t n)
 	return fwrite(s, 1, n, stdout) == n ? 0 : -1;
 }
 
-/* The plan on stdout. The text and the JSON are printed as they are made, window by window
- * (issue 18: a plan of thousands of courses is never one text); the HTML calendar and the Markdown
- * comment take the whole plan at once (plan_window over every course). */
+/* The plan on stdout. The text, the JSON and the HTML page are printed as they are made, window
+ * by window (issue 18: a plan of thousands of courses is never one text); the Markdown comment
+ * walks the windows too and is at most its budget. */
 static int print_plan(const struct plan *p, const struct opts *o, struct err *err)
 {
 	struct buf out = BUF_INIT;
@@ -148,13 +148,12 @@ static int print_plan(const struct plan *p, const struct opts *o, struct err *er
 		if (plan_print(p, 1, NULL, stdout_sink, NULL) || stdout_sink(NULL, "\n", 1))
 			return err_set(err, ERR_IO, "cannot write the plan to standard output");
 		return 0;
-	} else if (o->format == FMT_HTML || o->format == FMT_MARKDOWN) {
-		if ((rc = plan_window(p, 0, p->ncourses, err)))
-			return rc;
-		if (o->format == FMT_HTML)
-			render_html(p, &out);
-		else
-			render_markdown(p, &out, 0);
+	} else if (o->format == FMT_HTML) {
+		if (render_html(p, &out, stdout))
+			rc = err_set(err, ERR_IO, "cannot write the plan to standard output");
+	} else if (o->format == FMT_MARKDOWN) {
+		if (render_markdown(p, &out, 0))   /* at most the budget, whatever the plan's size */
+			rc = err_set(err, ERR_IO, "cannot read the plan's changes back from its temporary file");
 	} else {
 		ro.color = plan_opts_color(&o->po);
 		ro.stream = stdout;

@@ -45,6 +45,19 @@
  * A day shows CHIPS_SHOWN chips and the rest in a <details> (no script needed). Date changes to
  * null are not placed; the calendar says how many there are.
  *
+ * Windows (issue 18, "flat memory"; include/plan.h): the layout needs nothing across courses but
+ * the header's counts of dated items, weekends and blackouts, and a course's calendar is its own
+ * (its changes, the plan's blackouts and its term). So a first pass over the windows builds each
+ * course's calendar for the counts only (a plan of one window keeps them for the page), and the
+ * page is then rendered window by window and written to the caller's stream after each course.
+ * The full texts' FULL_TOTAL is a running count, the same in either walk. Measured (2,000
+ * generated courses, tests/bench/scale.sh's recipe, a 67 MB page): peak RSS 110 MB -> 26 MB, the
+ * 200-course page 30.7 -> 23.9 MB; the second pass (the windows read back, the calendars built
+ * again) costs 6% more instructions for the whole run (callgrind, 200 courses in windows of 20).
+ * Rejected: keeping the whole plan for the page (memory that grows with the course count, for a
+ * layout that has no cross-course part but three counts); the counts at the foot of the page
+ * (the header is where a reader looks first).
+ *
   * Escaping: every string is first neutralised by textdiff's rules (control characters, bidi
  * overrides and invalid UTF-8 as visible escapes -- a raw C0 byte is not valid HTML either), then
  * HTML-escaped: & < > " ' (so the same routine is safe in text and in attribute values). Nothing
@@ -155,6 +168,8 @@ struct hctx {
 	size_t full_used;         /* bytes of full texts embedded so far */
 	const struct render_groups *groups;
 	struct cal *cals;         /* one per group */
+	FILE *stream;             /* where `out` goes as it grows (render_html), or NULL */
+	int failed;               /* the stream could not be written */
 };
 
 /* 1 when n more bytes of full text fit in the page (and counts them). */
@@ -1093,6 +1108,20 @@ static void put_calendar(struct hctx *h, const struct cal *c)
 
 /* ---------------------------------------------------------------- the page */
 
+/* out to stream once it holds 64 KiB (all of it with `force`); nothing without a stream. */
+static int drain(struct buf *out, FILE *stream, int force)
+{
+	int rc = 0;
+
+	if (!stream || (!force && out->len < 65536))
+		return 0;
+	if (out->len && fwrite(out->ptr, 1, out->len, stream) != out->len)
+		rc = -1;
+	buf_reset(out);
+	return rc;
+}
+
+
 /* The course's heading, its calendar, and the head of its table of changes. */
 static int html_course(void *ctx, const struct render_group *g)
 {
@@ -1134,6 +1163,8 @@ static void html_course_end(void *ctx, const struct render_group *g)
 
 	(void)g;
 	buf_puts(h->out, "</section>\n");
+	if (drain(h->out, h->stream, 0))   /* course by course: a window of 200 courses is 7 MB of page */
+		h->failed = 1;
 }
 
 static void put_meta(struct hctx *h, const char *label, const char *value)
@@ -1145,26 +1176,62 @@ static void put_meta(struct hctx *h, const char *label, const char *value)
 	buf_puts(h->out, "</dd>");
 }
 
-void render_html(const struct plan *p, struct buf *out)
+/* The calendars of the window's groups (g->n of them; cals_release). */
+static struct cal *cals_build(const struct plan *p, const struct render_groups *g)
+{
+	struct cal *cals = xcalloc(g->n ? g->n : 1, sizeof(*cals));
+	size_t i;
+
+	for (i = 0; i < g->n; i++)
+		cal_build(&cals[i], p, &g->v[i]);
+	return cals;
+}
+
+static void cals_release(struct cal *cals, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n && cals; i++)
+		cal_release(&cals[i]);
+	free(cals);
+}
+
+int render_html(const struct plan *p, struct buf *out, FILE *stream)
 {
 	static const struct render_walk walk = { html_course, NULL, html_change, html_object_end, html_skip,
 						 html_course_end };
-	struct hctx h = { p, out, BUF_INIT, BUF_INIT, 0, NULL, NULL };
+	struct hctx h = { p, out, BUF_INIT, BUF_INIT, 0, NULL, NULL, stream, 0 };
 	struct render_groups g;
 	struct plan_summary s;
-	struct cal *cals;
-	size_t i, dated = 0, weekend = 0, blackout = 0;
+	struct err e = ERR_INIT;
+	struct cal *cals = NULL;
+	size_t i, dated = 0, weekend = 0, blackout = 0, w = plan_window_courses(p), lo = 0, hi;
+	int rc = 0, kept = 0;
 
 	plan_summarize(p, &s);
-	/* the calendars first: the header counts what lands on a weekend or in a blackout */
-	render_groups_init(&g, p);
-	cals = xcalloc(g.n ? g.n : 1, sizeof(*cals));
-	for (i = 0; i < g.n; i++) {
-		cal_build(&cals[i], p, &g.v[i]);
-		dated += cals[i].n;
-		weekend += cals[i].weekend;
-		blackout += cals[i].blackout;
-	}
+	/* the calendars first: the header counts what lands on a weekend or in a blackout. A pass over
+	 * the windows (include/plan.h) that keeps only the counts; a plan of one window keeps its
+	 * calendars for the page */
+	memset(&g, 0, sizeof(g));
+	do {
+		hi = lo + w < p->ncourses ? lo + w : p->ncourses;
+		if (plan_window(p, lo, hi, &e))
+			return -1;
+		render_groups_window(&g, p, lo, hi);
+		cals = cals_build(p, &g);
+		for (i = 0; i < g.n; i++) {
+			dated += cals[i].n;
+			weekend += cals[i].weekend;
+			blackout += cals[i].blackout;
+		}
+		kept = lo == 0 && hi == p->ncourses;
+		if (!kept) {
+			cals_release(cals, g.n);
+			cals = NULL;
+			render_groups_release(&g);
+		}
+		lo = hi;
+	} while (lo < p->ncourses);
 	buf_puts(out, "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
 		 "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>coursectl plan");
 	if (p->recipe_path && *p->recipe_path) {
@@ -1195,14 +1262,32 @@ void render_html(const struct plan *p, struct buf *out)
 		buf_puts(out, "</p>\n");
 	}
 	buf_puts(out, "</header>\n<main>\n");
-	h.groups = &g;
-	h.cals = cals;
-	render_walk(p, &g, &walk, &h);
-	for (i = 0; i < g.n; i++)
-		cal_release(&cals[i]);
-	free(cals);
-	render_groups_release(&g);
+	lo = 0;
+	do {   /* the page, window by window */
+		hi = lo + w < p->ncourses ? lo + w : p->ncourses;
+		if (!kept) {
+			if (plan_window(p, lo, hi, &e)) {
+				rc = -1;
+				break;
+			}
+			render_groups_window(&g, p, lo, hi);
+			cals = cals_build(p, &g);
+		}
+		h.groups = &g;
+		h.cals = cals;
+		render_walk(p, &g, &walk, &h);
+		cals_release(cals, g.n);
+		cals = NULL;
+		render_groups_release(&g);
+		if (h.failed)
+			rc = -1;
+		kept = 0;
+		lo = hi;
+	} while (!rc && lo < p->ncourses);
 	buf_puts(out, "</main>\n</body>\n</html>\n");
+	if (drain(out, stream, 1))
+		rc = -1;
 	buf_release(&h.tmp);
 	buf_release(&h.raw);
+	return rc;
 }

@@ -36,9 +36,19 @@
  * fence one backtick longer than the longest run of backticks in it (at least three), so no line
  * of it can close it; its content is neutralised too.
  *
- * Size: GitHub refuses a comment over 65,536 characters; the caller gives a byte budget (default
- * RENDER_MARKDOWN_BUDGET) for the whole comment. The head and the table are always complete (the
- * table is the review). The details are rendered at level 0 (diff blocks whole), then, when they do
+ * Size: GitHub refuses a comment over 65,536 characters (a CI job's post fails); the caller gives a
+ * byte budget (default RENDER_MARKDOWN_BUDGET) for the whole comment, and it holds at any number of
+ * courses. The head (title, summary line, what students will notice, recipe, warnings) is always
+ * whole: it does not grow with the plan. The table is whole when it fits in the room the head
+ * leaves less DETAILS_ROOM (about 500 courses at the default budget): it is the review, and a
+ * handful of courses gives the same bytes as always. Past that (issue 18: at 2,000 courses the
+ * table alone was 181 KB) it keeps, while they fit, the courses with deletes (the most first),
+ * then those with skipped entries, then the first in recipe order -- what a reviewer must not
+ * miss, then a sample they can check against the details, which come in recipe order -- shows
+ * them in recipe order, and ends with one row "… | N more courses" holding the totals of the rest
+ * and a line that names `--format text` and the plan file; the summary line above still counts
+ * everything. DETAILS_ROOM keeps room for the first courses' details, so the reviewer sees what a
+ * change looks like. The details are rendered at level 0 (diff blocks whole), then, when they do
  * not fit, at level 1 and 2 (each diff block's first 40, then 12 lines, and "… N more lines"), and
  * at level 2 they are filled object by object while they fit, minus RESERVE bytes kept for the
  * closing lines: the course where the room ends says how many of its changes are not shown and
@@ -49,11 +59,25 @@
  * left out or the trial is over. Rendering up to three times costs little next to the
  * network time of a plan, and is simpler than predicting the size of each level.
  *
+ * Windows (issue 18, "flat memory"; include/plan.h): a plan of thousands of courses is spilled and
+ * never resident at once, so the comment walks its windows like the text. A first pass
+ * (collect_rows) keeps per course only its counts and its row's length (struct row, about 100
+ * bytes): the table is chosen from them and its rows printed from them. Each level's details walk
+ * the windows again from the first; a trial stops at the first piece past its room, so at
+ * thousands of courses it reads a window or two, and once the last level's room runs out the
+ * courses left are counted from the rows, not read back. Memory: a window, the rows and the
+ * comment (at most the budget).
+ *
  * Rejected: a table row per change (a diff does not fit in a cell; dates and names make rows too
  * wide); nested lists with indented fences (one wrong indent turns the rest into a code block);
  * code spans for server strings (GFM tables still split them at "|", and a backtick inside needs
  * the same care as a fence); a per-course line for each omitted course (for a 10,000-course plan
- * that is itself over the budget; the table already has every course's counts).
+ * that is itself over the budget). For a long table: cutting it at the budget with the details
+ * dropped (a reviewer sees 600 rows of the same counts and no change); sorting every row by
+ * importance (the table no longer reads in the recipe's order, the details' order); a second
+ * comment for the rest (CI posts one comment and updates it; several would need their own
+ * bookkeeping); the whole plan of one window at a time held as rendered text (the comment's own
+ * size is the bound, and the rows are all that the choice needs).
  */
 #include "render.h"
 
@@ -76,6 +100,7 @@
 #define LINE_WIDE 160           /* a diff line longer than this is trimmed ... */
 #define LINE_CONTEXT 40         /* ... to this many bytes around each changed span */
 #define RESERVE 1024            /* room kept for the lines that close a shortened comment */
+#define DETAILS_ROOM 12000      /* room a shortened table leaves for the details */
 #define LEVELS 3
 
 static const size_t level_lines[LEVELS] = { 0, 40, 12 };      /* lines of a diff block; 0: all */
@@ -87,7 +112,7 @@ struct mctx {
 	size_t diff_lines;        /* this level's */
 	size_t line_max;
 	/* put_details' walk over the courses */
-	const struct render_groups *groups;
+	const struct rows *rows;  /* every course's counts (the first pass) */
 	struct buf *out, piece;   /* the details so far; the piece being made, appended when it fits */
 	size_t base, limit;       /* out's length before the details; their room */
 	int fill, full;           /* leave out what does not fit (else stop); the room has run out */
@@ -876,10 +901,179 @@ static void put_course_name(struct buf *out, const struct plan_course *pc, void 
 		put(out, pc->name);
 }
 
-static void put_table(const struct plan *p, struct buf *out, const struct render_groups *g);
-static void put_warnings(const struct plan *p, struct buf *out);
+/* ---------------------------------------------------------------- the table */
 
-static void put_head(const struct plan *p, struct buf *out, const struct render_groups *g)
+/* A course of the table, kept for the whole plan while its windows come and go (include/plan.h
+ * "Windows"): its counts and the length of its row, about 100 bytes a course. */
+struct row {
+	const struct plan_course *course;   /* NULL: a course the plan names but does not describe */
+	char *id;                 /* owned: a window's groups borrow it from changes that go */
+	struct counts c;
+	size_t len;               /* bytes of its table row */
+	int shown;                /* in a shortened table */
+};
+
+struct rows {
+	struct row *v;
+	size_t n, alloc;
+};
+
+static void rows_release(struct rows *r)
+{
+	size_t i;
+
+	for (i = 0; i < r->n; i++)
+		free(r->v[i].id);
+	free(r->v);
+}
+
+static void put_row(struct buf *out, const char *id, const struct plan_course *pc, const struct counts *c)
+{
+	buf_puts(out, "| ");
+	put_md(out, id);
+	buf_puts(out, " | ");
+	put_course_name(out, pc, put_md);
+	buf_printf(out, " | %zu | %zu | %zu | %zu | %zu | %zu | %zu |\n", c->changes, c->objects, c->creates,
+		   c->updates, c->deletes, c->moves, c->skipped);
+}
+
+/* The first pass over the windows: every course's counts and the length of its row (scratch: a
+ * buffer to measure it in). 0, or -1 when a window cannot be read back. */
+static int collect_rows(const struct plan *p, struct rows *r, struct buf *scratch)
+{
+	struct render_groups g;
+	struct err e = ERR_INIT;
+	size_t w = plan_window_courses(p), lo = 0, hi, i;
+
+	do {
+		hi = lo + w < p->ncourses ? lo + w : p->ncourses;
+		if (plan_window(p, lo, hi, &e))
+			return -1;
+		render_groups_window(&g, p, lo, hi);
+		if (r->n + g.n > r->alloc) {
+			r->alloc = 2 * (r->n + g.n) + 16;
+			r->v = xrealloc(r->v, r->alloc * sizeof(*r->v));
+		}
+		for (i = 0; i < g.n; i++) {
+			struct row *row = &r->v[r->n++];
+
+			row->course = g.v[i].course;
+			row->id = xstrdup(g.v[i].course_id);
+			count_group(p, &g.v[i], &row->c);
+			buf_reset(scratch);
+			put_row(scratch, row->id, row->course, &row->c);
+			row->len = scratch->len;
+			row->shown = 0;
+		}
+		render_groups_release(&g);
+		lo = hi;
+	} while (lo < p->ncourses);
+	return 0;
+}
+
+static void add_counts(struct counts *to, const struct counts *c)
+{
+	to->changes += c->changes;
+	to->objects += c->objects;
+	to->creates += c->creates;
+	to->updates += c->updates;
+	to->deletes += c->deletes;
+	to->moves += c->moves;
+	to->skipped += c->skipped;
+}
+
+/* The last row of a shortened table, the `left` courses it leaves out, and the paragraph under it. */
+static void put_rest(struct buf *out, size_t shown, size_t left, size_t total, const struct counts *rest)
+{
+	buf_printf(out, "| " ELLIPSIS " | *%zu more course%s* | %zu | %zu | %zu | %zu | %zu | %zu | %zu |\n\n",
+		   left, plural(left), rest->changes, rest->objects, rest->creates, rest->updates, rest->deletes,
+		   rest->moves, rest->skipped);
+	buf_printf(out, "*The table shows %zu of the %zu courses (the comment's size limit): those with deletes "
+		   "first, then those with skipped entries, then the first in recipe order; its last row totals "
+		   "the other %zu. Every course: `coursectl plan --format text`, or the plan file saved with "
+		   "`--out`.*\n\n", shown, total, left);
+}
+
+/* The order a shortened table keeps its rows in: the most deletes first, then skipped entries,
+ * then recipe order. */
+struct pick {
+	size_t deletes, i;
+	int skipped;
+};
+
+static int cmp_pick(const void *a, const void *b)
+{
+	const struct pick *x = a, *y = b;
+
+	if (x->deletes != y->deletes)
+		return x->deletes > y->deletes ? -1 : 1;
+	if (x->skipped != y->skipped)
+		return y->skipped - x->skipped;
+	return x->i < y->i ? -1 : x->i > y->i;
+}
+
+#define TABLE_HEAD "| Course | Name | Changes | Objects | Create | Update | Delete | Move | Skipped |\n" \
+		   "|---|---|--:|--:|--:|--:|--:|--:|--:|\n"
+
+/* The table in at most `limit` bytes (when the head and its last row fit at all): every row when
+ * they fit, else the rows that matter most (struct pick's order) while they fit, shown in recipe
+ * order, and a last row with the totals of the rest (put_rest). */
+static void put_table(struct rows *r, struct buf *out, size_t limit)
+{
+	struct buf tail = BUF_INIT;
+	struct counts all, rest;
+	struct pick *order;
+	size_t i, whole = sizeof(TABLE_HEAD) - 1 + 1, fixed, used = 0, shown = 0;
+
+	memset(&all, 0, sizeof(all));
+	for (i = 0; i < r->n; i++) {
+		whole += r->v[i].len;
+		add_counts(&all, &r->v[i].c);
+	}
+	buf_puts(out, TABLE_HEAD);
+	if (whole <= limit) {
+		for (i = 0; i < r->n; i++)
+			put_row(out, r->v[i].id, r->v[i].course, &r->v[i].c);
+		buf_putc(out, '\n');
+		return;
+	}
+	/* the room for rows: what the head and the longest last row and paragraph leave (no count is
+	 * longer than the plan's) */
+	put_rest(&tail, r->n, r->n, r->n, &all);
+	fixed = sizeof(TABLE_HEAD) - 1 + tail.len;
+	buf_release(&tail);
+	order = xmalloc(r->n * sizeof(*order));
+	for (i = 0; i < r->n; i++) {
+		order[i].deletes = r->v[i].c.deletes;
+		order[i].skipped = r->v[i].c.skipped > 0;
+		order[i].i = i;
+	}
+	qsort(order, r->n, sizeof(*order), cmp_pick);
+	for (i = 0; i < r->n && fixed + used + r->v[order[i].i].len <= limit; i++) {
+		r->v[order[i].i].shown = 1;
+		used += r->v[order[i].i].len;
+		shown++;
+	}
+	free(order);
+	memset(&rest, 0, sizeof(rest));
+	for (i = 0; i < r->n; i++) {
+		if (r->v[i].shown)
+			put_row(out, r->v[i].id, r->v[i].course, &r->v[i].c);
+		else
+			add_counts(&rest, &r->v[i].c);
+	}
+	put_rest(out, shown, r->n - shown, r->n, &rest);
+}
+
+/* The bytes the table may take of `room` (what the head and the warnings leave): all of it but
+ * DETAILS_ROOM for the details, half of a room under twice that. */
+static size_t table_limit(size_t room)
+{
+	return room > 2 * DETAILS_ROOM ? room - DETAILS_ROOM : room / 2;
+}
+
+/* The title, the summary line, what students will notice and the recipe. */
+static void put_head(const struct plan *p, struct buf *out)
 {
 	buf_puts(out, "<!-- coursectl plan -->\n## coursectl plan\n\n**");
 	render_summary_line(p, out);
@@ -899,9 +1093,6 @@ static void put_head(const struct plan *p, struct buf *out, const struct render_
 		}
 		buf_puts(out, "\n\n");
 	}
-	if (g->n)
-		put_table(p, out, g);
-	put_warnings(p, out);
 }
 
 /* Steps that selected nothing (issue 16), at most MAX_WARNINGS lines: part of the head, so always
@@ -924,25 +1115,7 @@ static void put_warnings(const struct plan *p, struct buf *out)
 	buf_putc(out, '\n');
 }
 
-static void put_table(const struct plan *p, struct buf *out, const struct render_groups *g)
-{
-	size_t gi;
-
-	buf_puts(out, "| Course | Name | Changes | Objects | Create | Update | Delete | Move | Skipped |\n"
-		      "|---|---|--:|--:|--:|--:|--:|--:|--:|\n");
-	for (gi = 0; gi < g->n; gi++) {
-		struct counts c;
-
-		count_group(p, &g->v[gi], &c);
-		buf_puts(out, "| ");
-		put_md(out, g->v[gi].course_id);
-		buf_puts(out, " | ");
-		put_course_name(out, g->v[gi].course, put_md);
-		buf_printf(out, " | %zu | %zu | %zu | %zu | %zu | %zu | %zu |\n", c.changes, c.objects, c.creates,
-			   c.updates, c.deletes, c.moves, c.skipped);
-	}
-	buf_putc(out, '\n');
-}
+/* ---------------------------------------------------------------- the details */
 
 static void put_course_open(const struct plan *p, struct buf *out, const struct render_group *g, int open)
 {
@@ -989,7 +1162,7 @@ static int md_course(void *ctx, const struct render_group *g)
 		return RENDER_WALK_NEXT;
 	buf_reset(&m->piece);
 	if (!m->full)
-		put_course_open(m->p, &m->piece, g, m->groups->n == 1);
+		put_course_open(m->p, &m->piece, g, m->rows->n == 1);
 	if (m->full || !fits(m->out, m->base, m->piece.len, m->limit)) {
 		if (!m->fill)
 			return RENDER_WALK_STOP;
@@ -1072,22 +1245,47 @@ static void md_course_end(void *ctx, const struct render_group *g)
 	buf_puts(out, "</details>\n\n");
 }
 
-/* Appends the courses' details to out. Without `fill`, returns -1 as soon as they grow past `room`;
- * with it, leaves out what does not fit in room - RESERVE (and says so), returning 1 when it did. */
-static int put_details(struct mctx *m, const struct render_groups *g, struct buf *out, size_t room, int fill)
+/* Appends the courses' details to out, walking the plan's windows (include/plan.h). Without
+ * `fill`, returns -1 as soon as they grow past `room`; with it, leaves out what does not fit in
+ * room - RESERVE (and says so), returning 1 when it did; once the room has run out, the courses
+ * left are counted from m->rows, not read back. -2 when a window cannot be read back. */
+static int put_details(struct mctx *m, struct buf *out, size_t room, int fill)
 {
 	static const struct render_walk walk = { md_course, md_object, md_change, md_object_end, md_skip,
 						 md_course_end };
+	const struct plan *p = m->p;
+	struct render_groups g;
+	struct err e = ERR_INIT;
+	size_t w = plan_window_courses(p), lo = 0, hi, next = 0;
+	int rc;
 
-	m->groups = g;
 	m->out = out;
 	m->base = out->len;
 	m->limit = fill ? (room > RESERVE ? room - RESERVE : 0) : room;
 	m->fill = fill;
 	m->full = 0;
 	m->om_courses = m->om_changes = m->om_skips = 0;
-	if (render_walk(m->p, g, &walk, m) == RENDER_WALK_STOP)
-		return -1;
+	do {
+		hi = lo + w < p->ncourses ? lo + w : p->ncourses;
+		if (plan_window(p, lo, hi, &e))
+			return -2;
+		render_groups_window(&g, p, lo, hi);
+		rc = render_walk(p, &g, &walk, m);
+		next += g.n;
+		render_groups_release(&g);
+		if (rc == RENDER_WALK_STOP)
+			return -1;
+		lo = hi;
+	} while (!m->full && lo < p->ncourses);
+	for (; m->full && next < m->rows->n; next++) {   /* what md_course would count */
+		const struct counts *c = &m->rows->v[next].c;
+
+		if (c->changes || c->skipped) {
+			m->om_courses++;
+			m->om_changes += c->changes;
+			m->om_skips += c->skipped;
+		}
+	}
 	if (m->full) {
 		if (m->om_courses)
 			buf_printf(out, "*The details of %zu more course%s (%zu change%s, %zu skipped) are not shown "
@@ -1101,33 +1299,50 @@ static int put_details(struct mctx *m, const struct render_groups *g, struct buf
 	return m->full;
 }
 
-void render_markdown(const struct plan *p, struct buf *out, size_t budget)
+int render_markdown(const struct plan *p, struct buf *out, size_t budget)
 {
-	struct render_groups g;
+	struct rows rows;
 	struct mctx m;
-	struct buf body = BUF_INIT;
+	struct buf body = BUF_INIT, warn = BUF_INIT;
 	size_t base = out->len, used, room;
 	int level, rc = 0;
 
 	if (!budget)
 		budget = RENDER_MARKDOWN_BUDGET;
 	memset(&m, 0, sizeof(m));
+	memset(&rows, 0, sizeof(rows));
 	m.p = p;
-	render_groups_init(&g, p);
-	put_head(p, out, &g);
+	m.rows = &rows;
+	if (collect_rows(p, &rows, &m.raw)) {
+		rc = -1;
+		goto done;
+	}
+	put_head(p, out);
+	put_warnings(p, &warn);
+	used = out->len - base + warn.len;
+	if (rows.n)
+		put_table(&rows, out, table_limit(budget > used ? budget - used : 0));
+	buf_add(out, buf_str(&warn), warn.len);
 	used = out->len - base;
 	room = budget > used ? budget - used : 0;
 	for (level = 0; level < LEVELS; level++) {
 		m.diff_lines = level_lines[level];
 		m.line_max = level_line_max[level];
 		buf_reset(&body);
-		rc = put_details(&m, &g, &body, room, level == LEVELS - 1);
-		if (rc >= 0)
+		rc = put_details(&m, &body, room, level == LEVELS - 1);
+		if (rc >= 0 || rc == -2)
 			break;
 	}
+	if (rc == -2)
+		rc = -1;
+	else
+		rc = 0;
 	buf_add(out, buf_str(&body), body.len);
+done:
+	rows_release(&rows);
 	buf_release(&body);
+	buf_release(&warn);
 	buf_release(&m.raw);
 	buf_release(&m.piece);
-	render_groups_release(&g);
+	return rc;
 }

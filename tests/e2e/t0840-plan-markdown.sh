@@ -119,3 +119,56 @@ test_markdown_hostile_server_data() {
 		"$(state '.courses[] | select(.id == 4821) | .assignments[] | select(.id == 7101) | .name')" \
 		"the title in the simulator (plan writes nothing)"
 }
+
+# Issue 18: past a few hundred courses a table of one row per course is over GitHub's limit and the
+# CI job's post fails. 900 generated courses (a table of about 55 KB on its own), planned in
+# windows of 100 courses (the comment walks the spilled plan) and in one window: the same bytes,
+# at most the budget (60,000), well formed; the table's rows are the plan's own counts and its
+# last row totals the courses it leaves out, so rows and totals add up to the JSON plan's.
+test_markdown_many_courses_within_budget() {
+	local got want shown total left
+	bash "$FIXTURES/gen-seed.sh" --courses 900 --assignments 2 --pages 0 --modules 1 --overrides-every 0 \
+		--token "$TOKEN" >"$LOGDIR/seed.json"
+	printf 'version: 1\ncourses: %s\nsteps:\n  - shift_dates: {days: 140}\n' \
+		"$(jq -c '[.courses[].id]' "$LOGDIR/seed.json")" >"$LOGDIR/recipe.yaml"
+	sim_start --seed "$LOGDIR/seed.json" --throttle off --outflow 1000000000
+	RC=0
+	COURSECTL_PLAN_WINDOW=100 plan "$LOGDIR/recipe.yaml" --format markdown --out "$LOGDIR/plan.json" \
+		>"$LOGDIR/plan.md" 2>"$LOGDIR/plan.md.err" || RC=$?
+	expect_eq 0 "$RC" "exit code ($(tail -n 3 "$LOGDIR/plan.md.err"))"
+	plan_rc one.md "$LOGDIR/recipe.yaml" --format markdown
+	cmp -s "$LOGDIR/plan.md" "$LOGDIR/one.md" || fail "windows of 100 courses give another comment than one window"
+	plan_rc plan.txt "$LOGDIR/recipe.yaml" --color never
+	[ "$(wc -c <"$LOGDIR/plan.md")" -le 60000 ] || fail "the comment is $(wc -c <"$LOGDIR/plan.md") bytes, over 60,000"
+	got=$(md_check "$LOGDIR/plan.md") || fail "the comment's structure: $got"
+	expect_eq "**$(tail -n 1 "$LOGDIR/plan.txt")**" "$(grep -m1 '^\*\*Plan: ' "$LOGDIR/plan.md")" "summary line"
+	expect_match '^\*\*Plan: [0-9]+ changes to [0-9]+ objects in 900 courses' "$(grep -m1 '^\*\*Plan: ' "$LOGDIR/plan.md")" \
+		"the summary counts every course"
+	shown=$(sed -nE 's/^\*The table shows ([0-9]+) of the ([0-9]+) courses .*/\1 \2/p' "$LOGDIR/plan.md")
+	[ -n "$shown" ] || fail "no line saying the table is shortened"
+	total=${shown#* }
+	shown=${shown% *}
+	expect_eq 900 "$total" "courses named under the table"
+	expect_eq "$((shown + 1))" "${got#* }" "table rows: the courses shown and the totals row"
+	left=$(sed -nE 's/^\| … \| \*([0-9]+) more courses\* \|.*/\1/p' "$LOGDIR/plan.md")
+	expect_eq "$((900 - shown))" "$left" "the courses the last row totals"
+	# each course row is that course's counts in the plan; the first ones in recipe order
+	jq -r '.changes as $ch | .skipped as $sk | .courses[] | .id as $c
+		| [$ch[] | select(.course_id == $c)] as $m
+		| "\($c) \($m | length) \([$m[] | "\(.kind)/\(.id)"] | unique | length) \([$m[] | select(.op == "create")] | length) \([$m[] | select(.op == "update")] | length) \([$m[] | select(.op == "delete")] | length) \([$m[] | select(.op == "move")] | length) \([$sk[] | select(.course_id == $c)] | length)"' \
+		"$LOGDIR/plan.json" >"$LOGDIR/want-rows"
+	awk -F' \\| ' '/^\| [0-9]+ \|/ { sub(/^\| /, "", $1); sub(/ \|$/, "", $9); print $1, $3, $4, $5, $6, $7, $8, $9 }' \
+		"$LOGDIR/plan.md" >"$LOGDIR/got-rows"
+	expect_eq "$shown" "$(wc -l <"$LOGDIR/got-rows")" "course rows"
+	head -n "$shown" "$LOGDIR/want-rows" | cmp -s - "$LOGDIR/got-rows" ||
+		fail "the rows are not the first courses' counts: $(head -n "$shown" "$LOGDIR/want-rows" | diff - "$LOGDIR/got-rows" | head -5)"
+	# the shown rows plus the totals row add up to the plan
+	want=$(awk '{ for (i = 2; i <= 8; i++) s[i] += $i } END { for (i = 2; i <= 8; i++) printf "%d ", s[i] }' "$LOGDIR/want-rows")
+	got=$({ cat "$LOGDIR/got-rows"; sed -nE 's/^\| … \| \*[0-9]+ more courses\* \| (.*) \|$/x \1/p' "$LOGDIR/plan.md" |
+		tr -d '|' | tr -s ' '; } | awk '{ for (i = 2; i <= 8; i++) s[i] += $i } END { for (i = 2; i <= 8; i++) printf "%d ", s[i] }')
+	expect_eq "$want" "$got" "rows and totals row against the plan's counts"
+	grep -qF '*The full plan: `coursectl plan --format text`, or the plan file saved with `--out`.*' "$LOGDIR/plan.md" ||
+		fail "the details do not point to the full plan"
+	grep -q '^<details><summary><b>Course 1001</b>' "$LOGDIR/plan.md" || fail "the first course's details are missing"
+	expect_eq 0 "$(stats '.writes // 0')" "writes"
+}

@@ -4,7 +4,8 @@
 # output, and `apply RECIPE` walk them window by window (include/plan.h "Windows"). None of it may
 # show: with COURSECTL_PLAN_WINDOW=1 (every course a window of its own) and =2, each case must give
 # what the default (one window: nothing spilled) gives, byte for byte -- the plan file, what plan
-# and apply print, every request in order, the journal, the state after apply and after rollback.
+# prints in every format (the Markdown comment and the HTML calendar walk the windows too) and
+# what apply prints, every request in order, the journal, the state after apply and after rollback.
 #
 # Cases: the golden recipes (tests/e2e/t0960-golden.sh: shift_dates with creates, modules moves,
 # pages, replace_text, the section events' calendar, a schedule), a run with a course that fails,
@@ -71,6 +72,8 @@ wcase() {
 	[ -s "$d/plan.json" ] || fail "plan saved no plan: $(cat "$d/plan.txt")"
 	wnorm "$d" <"$d/plan.json" >"$d/plan-file.json"
 	wc_ "$d" "$w" plan-format-json.txt plan "$recipe" --format json --concurrency 1 "$@"
+	wc_ "$d" "$w" plan-format-md.txt plan "$recipe" --format markdown --concurrency 1 "$@"
+	wc_ "$d" "$w" plan-format-html.txt plan "$recipe" --format html --concurrency 1 "$@"
 	wc_ "$d" "$w" apply.txt apply "$recipe" --yes --journal "$d/apply.jsonl" --color never --concurrency 1 "$@"
 	wstate "$d" state-applied.json
 	wjournal "$d" apply.jsonl journal-apply.txt

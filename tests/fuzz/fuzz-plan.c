@@ -45,7 +45,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		(void)(plan_check_digest(p, "fuzz-plan.json", &err) || plan_check_fields(p, "fuzz-plan.json", &err));
 		render_text(p, &out, &ro);
 		render_markdown(p, &out, 65536);
-		render_html(p, &out);
+		render_html(p, &out, NULL);
 		buf_release(&out);
 		again = plan_to_json(p);
 		err = (struct err)ERR_INIT;

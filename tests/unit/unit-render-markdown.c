@@ -9,7 +9,9 @@
  * by check_md(), which reads it the way a forge does (fences by their length, HTML outside
  * fences) and fails on raw HTML other than our own, unbalanced <details>, unclosed fences, table
  * rows with the wrong number of cells, invalid UTF-8 and control bytes. Large plans must stay in
- * the budget with the table complete.
+ * the budget: with many changes the table complete, with many courses (issue 18) the rows that
+ * matter most and a last row with the others' totals. A plan spilled to windows (include/plan.h)
+ * renders the same bytes as the plan in memory.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -577,11 +579,138 @@ static void test_truncation(void **state)
 	assert_true(strlen(s) <= 3000);
 	assert_int_equal(check_md(s, 9), 5);
 	free(s);
+	/* no room for a row: the table is its last row, the five courses' totals (issue 18) */
 	s = md(p, 100);
-	assert_int_equal(check_md(s, 9), 5);
+	assert_int_equal(check_md(s, 9), 1);
+	assert_non_null(strstr(s, "\n| " ELL " | *5 more courses* | 5000 | 5000 | 0 | 5000 | 0 | 0 | 50 |\n"));
 	assert_null(strstr(s, "<details"));
 	free(s);
 	plan_free(p);
+}
+
+/* n courses "C<k>" of one date change each; course `del` also deletes a module, course `skip` has a
+ * skipped entry (0: none). */
+static struct plan *many_courses(int n, int del, int skip)
+{
+	struct plan *p = plan_new();
+	char cj[160], id[32];
+	int k;
+
+	for (k = 1; k <= n; k++) {
+		snprintf(cj, sizeof(cj), "{\"id\": %d, \"name\": \"Course number %d\", \"course_code\": \"C%d\","
+			 " \"time_zone\": \"America/Chicago\"}", 1000 + k, k, k);
+		course(p, cj);
+	}
+	for (k = 1; k <= n; k++) {
+		snprintf(cj, sizeof(cj), "%d", 1000 + k);
+		snprintf(id, sizeof(id), "%d", 50000 + k);
+		add(p, "Shift", cj, RES_ASSIGNMENT, id, "Lab", PLAN_UPDATE, "due_at", "\"2025-10-18T03:59:59Z\"",
+		    "\"2026-03-07T04:59:59Z\"");
+		if (k == del)
+			add(p, "Tidy", cj, RES_MODULE, "9", "Sandbox", PLAN_DELETE, NULL, "{\"id\": 9}", NULL);
+		if (k == skip)
+			plan_add_skip(p, "Tidy", cj, RES_PAGE, "12", "Home", "published",
+				      "the front page cannot be unpublished");
+	}
+	plan_finish(p);
+	return p;
+}
+
+/* Issue 18: a table of one row per course is over GitHub's limit past a few hundred courses. The
+ * comment keeps the budget at any count: the course with a delete and the one with a skipped
+ * entry first, then the first courses in recipe order, shown in recipe order, and a last row with
+ * the totals of the rest; the summary counts everything. */
+static void test_many_courses_table(void **state)
+{
+	struct plan *p = many_courses(3000, 2900, 2950);
+	unsigned long left, ch, ob, cr, up, de, mv, sk, shown, total;
+	const char *r;
+	size_t rows;
+	char *s;
+
+	(void)state;
+	s = md(p, 0);
+	if (getenv("MD_DUMP"))
+		fputs(s, stderr);
+	assert_true(strlen(s) <= RENDER_MARKDOWN_BUDGET);
+	rows = check_md(s, 9);
+	assert_true(rows > 100 && rows < 3000);
+	assert_non_null(strstr(s, "**Plan: 3001 changes to 3001 objects in 3000 courses (1 skipped).**\n"));
+	/* recipe order: 1001, 1002, ... then 3900 (the delete) and 3950 (the skip) */
+	r = strstr(s, "|--:|\n| 1001 | C1 " MD " Course number 1 | 1 | 1 | 0 | 1 | 0 | 0 | 0 |\n| 1002 | C2 ");
+	assert_non_null(r);
+	assert_non_null(strstr(s, "\n| 3900 | C2900 " MD " Course number 2900 | 2 | 2 | 0 | 1 | 1 | 0 | 0 |\n"
+				  "| 3950 | C2950 " MD " Course number 2950 | 1 | 1 | 0 | 1 | 0 | 0 | 1 |\n| " ELL " | *"));
+	r = strstr(s, "\n| " ELL " | *");
+	assert_int_equal(sscanf(r, "\n| " ELL " | *%lu more courses* | %lu | %lu | %lu | %lu | %lu | %lu | %lu |", &left,
+				&ch, &ob, &cr, &up, &de, &mv, &sk), 8);
+	assert_int_equal(left + rows - 1, 3000);
+	assert_int_equal(ch, left);
+	assert_int_equal(ob, left);
+	assert_int_equal(up, left);
+	assert_int_equal(cr + de + mv + sk, 0);
+	r = strstr(s, "*The table shows ");
+	assert_non_null(r);
+	assert_int_equal(sscanf(r, "*The table shows %lu of the %lu courses", &shown, &total), 2);
+	assert_int_equal(shown, rows - 1);
+	assert_int_equal(total, 3000);
+	/* the details still get their room: the first course's block, then what is left out */
+	assert_non_null(strstr(s, "<details><summary><b>Course 1001</b> C1 " MD " Course number 1 " DOT));
+	assert_non_null(strstr(s, "more courses ("));
+	assert_non_null(strstr(s, "`coursectl plan --format text`"));
+	free(s);
+
+	/* any budget past the head and the table's head and last row holds, the table always ends
+	 * in the totals row */
+	{
+		static const size_t budgets[] = { 1200, 2500, 9000, 24001, 47000, 65536 };
+		size_t b;
+
+		for (b = 0; b < sizeof(budgets) / sizeof(budgets[0]); b++) {
+			char *t = md(p, budgets[b]);
+
+			assert_true(strlen(t) <= budgets[b]);
+			assert_true(check_md(t, 9) >= 1);
+			assert_non_null(strstr(t, "\n| " ELL " | *"));
+			free(t);
+		}
+	}
+
+	/* a budget that holds every row: the whole table, as for a handful of courses */
+	s = md(p, 1 << 20);
+	assert_int_equal(check_md(s, 9), 3000);
+	assert_null(strstr(s, "*The table shows "));
+	free(s);
+	plan_free(p);
+}
+
+/* Issue 18: a plan spilled to windows of 1 and 3 courses (include/plan.h) is rendered window by
+ * window, and gives the bytes of the plan in memory: whole, with details left out (the courses
+ * after the room ran out counted, not read back) and with a shortened table. */
+static void test_spilled_plan_same_comment(void **state)
+{
+	static const size_t budgets[] = { 0, 2500, 900, 300 };
+	static const size_t windows[] = { 1, 3, 7 };
+	struct plan *mem = many_courses(7, 3, 5);
+	struct err err = ERR_INIT;
+	size_t b, w;
+
+	(void)state;
+	for (w = 0; w < sizeof(windows) / sizeof(windows[0]); w++) {
+		struct plan *sp = many_courses(7, 3, 5);
+
+		assert_int_equal(plan_spill(sp, windows[w], &err), 0);
+		assert_int_equal(plan_window_courses(sp), windows[w]);
+		for (b = 0; b < sizeof(budgets) / sizeof(budgets[0]); b++) {
+			char *x = md(mem, budgets[b]), *y = md(sp, budgets[b]);
+
+			assert_string_equal(y, x);
+			free(x);
+			free(y);
+		}
+		plan_free(sp);
+	}
+	plan_free(mem);
 }
 
 /* A long diff is shortened before anything is left out. */
@@ -832,6 +961,8 @@ int main(void)
 		cmocka_unit_test(test_long_line_is_trimmed),
 		cmocka_unit_test(test_escaping),
 		cmocka_unit_test(test_truncation),
+		cmocka_unit_test(test_many_courses_table),
+		cmocka_unit_test(test_spilled_plan_same_comment),
 		cmocka_unit_test(test_long_diff_is_elided),
 		cmocka_unit_test(test_line_diff_applies),
 		cmocka_unit_test(test_random_hostile_plans),

@@ -106,7 +106,7 @@ static char *html(const struct plan *p)
 {
 	struct buf out = BUF_INIT;
 
-	render_html(p, &out);
+	render_html(p, &out, NULL);
 	return buf_detach(&out, NULL);
 }
 
@@ -1301,6 +1301,81 @@ static void test_calendar_from_shift_dates(void **state)
 	diag_release(&d);
 }
 
+/* n courses of two date changes each (in Paris, one newly onto a Saturday), course 3 a page body
+ * and a skip;
+ * finished (plan_finish). */
+static struct plan *html_courses(int n)
+{
+	struct plan *p = plan_new();
+	char cj[160], id[32];
+	int k;
+
+	for (k = 1; k <= n; k++) {
+		snprintf(cj, sizeof(cj), "{\"id\": %d, \"name\": \"Course %d\", \"time_zone\": \"%s\"}", 100 + k, k,
+			 k % 2 ? "America/New_York" : "Europe/Paris");
+		course(p, cj);
+	}
+	for (k = 1; k <= n; k++) {
+		snprintf(cj, sizeof(cj), "%d", 100 + k);
+		snprintf(id, sizeof(id), "%d", 7000 + k);
+		add(p, "Shift", cj, RES_ASSIGNMENT, id, NULL, "Lab", PLAN_UPDATE, "due_at", "\"2025-10-15T10:00:00Z\"",
+		    "\"2026-03-07T04:59:59Z\"", NULL);
+		add(p, "Shift", cj, RES_ASSIGNMENT, id, NULL, "Lab", PLAN_UPDATE, "unlock_at",
+		    "\"2025-10-11T04:00:00Z\"", "\"2026-02-28T16:00:00Z\"", NULL);
+		if (k == 3) {
+			add_str(p, "Term", cj, RES_PAGE, "73", "Syllabus", "body", "<p>Fall 2025</p>", "<p>Spring 2026</p>");
+			plan_add_skip(p, "Tidy", cj, RES_PAGE, "12", "Home", "published", "the front page");
+		}
+	}
+	plan_finish(p);
+	return p;
+}
+
+/* Issue 18: the page of a plan spilled to windows (include/plan.h) is the page of the plan in
+ * memory, byte for byte (the header's calendar counts from a first pass over the windows), and
+ * written to a stream as it grows it is the same bytes again. */
+static void test_html_spilled_plan_same_page(void **state)
+{
+	static const size_t windows[] = { 1, 2, 5 };
+	struct plan *mem = html_courses(5);
+	struct err err = ERR_INIT;
+	char *want = html(mem), *got;
+	size_t w, len;
+	FILE *f;
+
+	(void)state;
+	assert_non_null(strstr(want, "data-items=\"10\" data-weekend=\"2\""));
+	for (w = 0; w < sizeof(windows) / sizeof(windows[0]); w++) {
+		struct plan *sp = html_courses(5);
+
+		assert_int_equal(plan_spill(sp, windows[w], &err), 0);
+		got = html(sp);
+		assert_string_equal(got, want);
+		free(got);
+		{
+			struct buf out = BUF_INIT;
+
+			f = tmpfile();
+			assert_non_null(f);
+			assert_int_equal(render_html(sp, &out, f), 0);
+			assert_int_equal(out.len, 0);
+			len = (size_t)ftell(f);
+			assert_int_equal(len, strlen(want));
+			got = xmalloc(len + 1);
+			rewind(f);
+			assert_int_equal(fread(got, 1, len, f), len);
+			got[len] = '\0';
+			assert_string_equal(got, want);
+			free(got);
+			fclose(f);
+			buf_release(&out);
+		}
+		plan_free(sp);
+	}
+	free(want);
+	plan_free(mem);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1325,6 +1400,7 @@ int main(void)
 		cmocka_unit_test(test_calendar_escaping),
 		cmocka_unit_test(test_calendar_absent_and_limits),
 		cmocka_unit_test(test_calendar_from_shift_dates),
+		cmocka_unit_test(test_html_spilled_plan_same_page),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
