@@ -30,8 +30,8 @@ int courselock_open(struct courselock **out, const char *base_url, struct err *e
 /* Locks course `id` (a Canvas course id: digits) for this process; *taken_now (may be NULL) is 1
  * when this call took it, 0 when it was held already or id is not a number (a "sis_course_id:X"
  * form: courses are locked by number, once they are known). ERR_LOCKED naming the course and
- * the process holding it, and saying nothing was changed, when another run has it; ERR_IO when the lock cannot be asked for.
- * l may be NULL (no lock directory): 0, nothing taken. */
+ * the process holding it, and saying nothing was changed, when another run has it; ERR_IO when
+ * the lock cannot be asked for. l may be NULL (no lock directory): 0, nothing taken. */
 int courselock_take(struct courselock *l, const char *id, int *taken_now, struct err *err);
 
 /* Whether this process holds course id (0 for NULL l or an id not a number). */
