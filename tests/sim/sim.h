@@ -312,6 +312,20 @@ cJSON *sim_token_entry(struct sim *s, const char *tok);
 /* Mark a token revoked in the state. */
 void sim_token_revoke(struct sim *s, const char *tok);
 
+/* Arena (sim_arena.c): while one is open on a thread, cJSON's allocations on that thread come from
+ * it and its frees are nothing; closing it frees them all. Open it only around rendering and
+ * printing one answer; nothing cJSON allocates inside may outlive it (attach nothing to the state:
+ * suspend it for that), and cJSON's memory is freed through cJSON (cJSON_Delete, cJSON_free), never
+ * free(). sim_arena_open returns NULL when one is open already (that one serves; closing NULL is
+ * nothing). sim_arena_hooks installs the cJSON hooks (malloc and free outside an arena); the first
+ * sim_arena_open does it too. */
+struct sim_arena;
+void sim_arena_hooks(void);
+struct sim_arena *sim_arena_open(void);
+void sim_arena_close(struct sim_arena *a);
+struct sim_arena *sim_arena_suspend(void);   /* cJSON uses malloc again until sim_arena_resume */
+void sim_arena_resume(struct sim_arena *a);
+
 /* cJSON_GetObjectItemCaseSensitive, the same result found faster (sim_store.c). */
 cJSON *sim_get(const cJSON *obj, const char *key);
 /* Field helpers: absent and null both read as NULL / def. */

@@ -81,7 +81,7 @@ void sim_set(cJSON *obj, const char *key, cJSON *val)
 	}
 	/* what cJSON_ReplaceItemInObjectCaseSensitive does, without looking the key up again */
 	if (!(val->type & cJSON_StringIsConst))
-		free(val->string);
+		cJSON_free(val->string);   /* cJSON's: maybe an arena's (sim_arena.c) */
 	val->string = xstrdup(key);
 	val->type &= ~cJSON_StringIsConst;
 	cJSON_ReplaceItemViaPointer(obj, old, val);
@@ -316,8 +316,12 @@ cJSON *sim_course_kind(cJSON *course, const char *kind)
 	cJSON *arr = sim_get(course, kind);
 
 	if (!cJSON_IsArray(arr)) {
+		/* state: never from a list page's arena (sim_arena.c) */
+		struct sim_arena *a = sim_arena_suspend();
+
 		arr = cJSON_CreateArray();
 		sim_set(course, kind, arr);
+		sim_arena_resume(a);
 	}
 	return arr;
 }
