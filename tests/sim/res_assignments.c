@@ -592,10 +592,12 @@ static cJSON *render_assignment(struct sim_req *rq, cJSON *course, const cJSON *
 		if (strcmp(it->string, "overrides"))
 			cJSON_AddItemToObject(out, it->string, sim_dup_render(rq, it));
 	sim_set(out, "course_id", sim_id_item(cid));
+	/* out holds a's keys but "overrides", and "course_id", none of them a default's: a default is
+	 * added when a (a dozen keys) lacks it, not looked up in out (60: issue 18) */
 	for (i = 0; i < sizeof(assignment_defaults) / sizeof(assignment_defaults[0]); i++) {
 		const char *key = assignment_defaults[i][0];
 
-		if (!get(out, key))
+		if (!get(a, key))
 			cJSON_AddItemToObject(out, key, default_value(assignment_defaults[i][1]));
 	}
 	sim_set(out, "published", cJSON_CreateBool(pub));
