@@ -325,6 +325,11 @@ struct sim_arena *sim_arena_open(void);
 void sim_arena_close(struct sim_arena *a);
 struct sim_arena *sim_arena_suspend(void);   /* cJSON uses malloc again until sim_arena_resume */
 void sim_arena_resume(struct sim_arena *a);
+/* A copy of str from cJSON's allocator (cJSON_malloc: an open arena's, else malloc's), for a key or
+ * string set in a cJSON item by hand; exits when out of memory. */
+char *sim_cjson_strdup(const char *str);
+/* Print json as the answer (sim_reply_json) without taking it. */
+void sim_reply_json_print(struct sim_resp *rs, int status, const cJSON *json);
 
 /* cJSON_GetObjectItemCaseSensitive, the same result found faster (sim_store.c). */
 cJSON *sim_get(const cJSON *obj, const char *key);

@@ -197,7 +197,14 @@ static void reply_page(struct sim_req *rq, struct sim_resp *rs, struct list_src 
 	free(hdr);
 	for (i = 0; i < (int)nrels; i++)
 		free(rels[i].url);
-	sim_reply_json(rs, 200, out);
+	if (arena) {
+		/* the items are the arena's, every byte of them: dropped with it, not walked */
+		sim_reply_json_print(rs, 200, out);
+		out->child = NULL;
+		cJSON_Delete(out);
+	} else {
+		sim_reply_json(rs, 200, out);
+	}
 	sim_arena_close(arena);
 	rq->borrow = 0;
 }

@@ -82,7 +82,7 @@ void sim_set(cJSON *obj, const char *key, cJSON *val)
 	/* what cJSON_ReplaceItemInObjectCaseSensitive does, without looking the key up again */
 	if (!(val->type & cJSON_StringIsConst))
 		cJSON_free(val->string);   /* cJSON's: maybe an arena's (sim_arena.c) */
-	val->string = xstrdup(key);
+	val->string = sim_cjson_strdup(key);   /* cJSON's: maybe an arena's (sim_arena.c) */
 	val->type &= ~cJSON_StringIsConst;
 	cJSON_ReplaceItemViaPointer(obj, old, val);
 }
@@ -105,7 +105,7 @@ static cJSON *dup_borrowing(const cJSON *v)
 	if (cJSON_IsString(v) && v->valuestring && strlen(v->valuestring) >= 256) {
 		out = cJSON_CreateStringReference(v->valuestring);
 		if (v->string)
-			out->string = (v->type & cJSON_StringIsConst) ? v->string : xstrdup(v->string);
+			out->string = (v->type & cJSON_StringIsConst) ? v->string : sim_cjson_strdup(v->string);
 		out->type |= v->type & cJSON_StringIsConst;
 		return out;
 	}
@@ -257,7 +257,7 @@ static void render_id(cJSON *v, enum sim_ids how)
 	if (how == SIM_IDS_STRINGS && cJSON_IsNumber(v) && v->valuedouble == (double)sim_i64(v->valuedouble)) {
 		snprintf(b, sizeof(b), "%" PRId64, sim_i64(v->valuedouble));
 		v->type = (v->type & ~0xff) | cJSON_String;
-		v->valuestring = xstrdup(b);
+		v->valuestring = sim_cjson_strdup(b);
 	} else if (how == SIM_IDS_NUMBERS && cJSON_IsString(v) && sim_value_id(v) >= SIM_BIG_ID &&
 		   !(v->type & cJSON_IsReference)) {
 		v->type = (v->type & ~0xff) | cJSON_Raw;   /* valuestring, the digits, printed as they are */
