@@ -541,8 +541,7 @@ static cJSON *render_topic(struct sim_req *rq, cJSON *course, const cJSON *a)
 	if (!topic)
 		return NULL;
 	out = cJSON_Duplicate(topic, 1);
-	url = xasprintf("%s/courses/%" PRId64 "/discussion_topics/%" PRId64, rq->base, sim_id(course),
-			sim_id(topic));
+	url = sim_object_url(rq->base, sim_id(course), "discussion_topics", sim_id(topic), NULL);
 	sim_set_str(out, "html_url", url);
 	sim_set_str(out, "url", url);
 	free(url);
@@ -607,10 +606,10 @@ static cJSON *render_assignment(struct sim_req *rq, cJSON *course, const cJSON *
 	sim_set(out, "has_overrides", cJSON_CreateBool(n > 0));
 	if (cJSON_GetArraySize(get(course, "grading_periods")))
 		sim_set(out, "in_closed_grading_period", cJSON_CreateBool(in_closed_period(course, a)));
-	url = xasprintf("%s/courses/%" PRId64 "/assignments/%" PRId64, rq->base, cid, id);
+	url = sim_object_url(rq->base, cid, "assignments", id, NULL);
 	sim_set_str(out, "html_url", url);
 	free(url);
-	url = xasprintf("%s/courses/%" PRId64 "/assignments/%" PRId64 "/submissions?zip=1", rq->base, cid, id);
+	url = sim_object_url(rq->base, cid, "assignments", id, "/submissions?zip=1");
 	sim_set_str(out, "submissions_download_url", url);
 	free(url);
 	if (value_id(get(a, "quiz_id")) >= 0) {

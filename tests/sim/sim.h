@@ -343,6 +343,9 @@ void sim_set_str(cJSON *obj, const char *key, const char *val);   /* NULL sets n
  * bytes or more are borrowed from v (cJSON string references: neither copied nor freed). Print the
  * answer before anything changes the state. */
 cJSON *sim_dup_render(const struct sim_req *rq, const cJSON *v);
+/* base + "/courses/" + cid + "/" + kind + "/" + id + suffix (NULL: none), malloced: the object urls
+ * a render prints for every object of a list page, without xasprintf's two vsnprintf passes. */
+char *sim_object_url(const char *base, int64_t cid, const char *kind, int64_t id, const char *suffix);
 /* A copy of obj[key] (a stored null stays null); null when the key is absent. */
 cJSON *sim_dup_or_null(const cJSON *obj, const char *key);
 /* Render-time defaults: add obj[key] only when the key is absent (a stored null is kept).

@@ -122,6 +122,41 @@ cJSON *sim_dup_render(const struct sim_req *rq, const cJSON *v)
 	return rq && rq->borrow ? dup_borrowing(v) : cJSON_Duplicate(v, 1);
 }
 
+/* The digits of v as PRId64 prints them, into b (24 bytes); returns where they start. */
+static char *i64_digits(char b[24], int64_t v)
+{
+	char *q = b + 23;
+	uint64_t u = v < 0 ? (uint64_t)0 - (uint64_t)v : (uint64_t)v;
+
+	*q = '\0';
+	do {
+		*--q = (char)('0' + u % 10);
+		u /= 10;
+	} while (u);
+	if (v < 0)
+		*--q = '-';
+	return q;
+}
+
+char *sim_object_url(const char *base, int64_t cid, const char *kind, int64_t id, const char *suffix)
+{
+	char cb[24], ib[24];
+	const char *parts[] = { base, "/courses/", i64_digits(cb, cid), "/", kind, "/", i64_digits(ib, id),
+				suffix ? suffix : "" };
+	size_t len[sizeof(parts) / sizeof(parts[0])], n = 0, i;
+	char *url, *p;
+
+	for (i = 0; i < sizeof(parts) / sizeof(parts[0]); i++)
+		n += len[i] = strlen(parts[i]);
+	p = url = xmalloc(n + 1);
+	for (i = 0; i < sizeof(parts) / sizeof(parts[0]); i++) {
+		memcpy(p, parts[i], len[i]);
+		p += len[i];
+	}
+	*p = '\0';
+	return url;
+}
+
 cJSON *sim_dup_or_null(const cJSON *obj, const char *key)
 {
 	const cJSON *v = sim_get(obj, key);

@@ -13,7 +13,10 @@
  * chunk), built and printed inside an arena print the same bytes as outside one; a tree made before
  * the arena is freed inside it; what is made while the arena is suspended outlives it (valgrind and
  * ASan check the frees).
+ *
+ * sim_object_url (sim_store.c), the object urls a list page prints, is what xasprintf prints.
  */
+#include <inttypes.h>
 #include <math.h>
 #include <setjmp.h>
 #include <stdarg.h>
@@ -26,6 +29,7 @@
 #include <cmocka.h>
 
 #include "sim.h"
+#include "xalloc.h"
 
 static const enum sim_ids modes[] = { SIM_IDS_ASIS, SIM_IDS_NUMBERS, SIM_IDS_STRINGS };
 
@@ -320,6 +324,25 @@ static void test_arena(void **state)
 	cJSON_Delete(kept);
 }
 
+static void test_object_url(void **state)
+{
+	static const int64_t ids[] = { 0, 1, -1, 9, 10, 4821, 9007199254740993, INT64_MAX, INT64_MIN };
+	size_t i, j;
+
+	(void)state;
+	for (i = 0; i < sizeof(ids) / sizeof(ids[0]); i++) {
+		for (j = 0; j < sizeof(ids) / sizeof(ids[0]); j++) {
+			char *got = sim_object_url("http://127.0.0.1:5", ids[i], "assignments", ids[j], j % 2 ? "/x?y=1" : NULL);
+			char *want = xasprintf("http://127.0.0.1:5/courses/%" PRId64 "/assignments/%" PRId64 "%s", ids[i],
+					       ids[j], j % 2 ? "/x?y=1" : "");
+
+			assert_string_equal(got, want);
+			free(got);
+			free(want);
+		}
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -327,6 +350,7 @@ int main(void)
 		cmocka_unit_test(test_failures),
 		cmocka_unit_test(test_generated),
 		cmocka_unit_test(test_arena),
+		cmocka_unit_test(test_object_url),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
