@@ -20,6 +20,9 @@
  * client may page through several lists at once), the least recently used replaced. Rejected:
  * sorting once at load time (every write would have to keep the orders), and caching rendered
  * pages (each page is rendered once per listing anyway).
+ *
+ * A page of a lazy or kept list is rendered and printed in a per-thread arena (sim_arena.c, issue
+ * 18): its cJSON tree costs no malloc or free per node and is dropped with the arena unwalked.
  */
 #include <inttypes.h>
 #include <stdio.h>
