@@ -317,8 +317,9 @@ void sim_token_revoke(struct sim *s, const char *tok);
  * printing one answer; nothing cJSON allocates inside may outlive it (attach nothing to the state:
  * suspend it for that), and cJSON's memory is freed through cJSON (cJSON_Delete, cJSON_free), never
  * free(). sim_arena_open returns NULL when one is open already (that one serves; closing NULL is
- * nothing). sim_arena_hooks installs the cJSON hooks (malloc and free outside an arena); the first
- * sim_arena_open does it too. */
+ * nothing). sim_arena_hooks installs the cJSON hooks (malloc and free outside an arena): main calls
+ * it before the server's threads start (cJSON_InitHooks is not thread-safe); the first
+ * sim_arena_open does it too (unit tests). */
 struct sim_arena;
 void sim_arena_hooks(void);
 struct sim_arena *sim_arena_open(void);
