@@ -587,6 +587,22 @@ test_paging_lowercase_link() {
 	if grep -q '^Link:' "$LOGDIR/headers"; then fail "Link sent too"; fi
 }
 
+# A long request line (sim_server.c POOL_BYTES: libmicrohttpd's 16 KB per connection, issue 18):
+# 14,000 bytes are answered, as nginx in front of Canvas answers 8 KB; 40,000 bytes are refused
+# with 414 (as with libmicrohttpd's default of 32 KB).
+test_request_line_limits() {
+	local q
+	sim_start
+	q=$(head -c 14000 /dev/zero | tr '\0' a)
+	api GET "/api/v1/courses?x=$q"
+	expect_eq 200 "$STATUS" "a 14,000-byte request line"
+	q=$(head -c 40000 /dev/zero | tr '\0' a)
+	api GET "/api/v1/courses?x=$q"
+	expect_eq 414 "$STATUS" "a 40,000-byte request line"
+	api GET /api/v1/courses
+	expect_eq 200 "$STATUS" "the next request"
+}
+
 # ---------------------------------------------------------------- admin endpoints
 
 test_admin_state_and_reset() {

@@ -541,8 +541,7 @@ static cJSON *render_topic(struct sim_req *rq, cJSON *course, const cJSON *a)
 	if (!topic)
 		return NULL;
 	out = cJSON_Duplicate(topic, 1);
-	url = xasprintf("%s/courses/%" PRId64 "/discussion_topics/%" PRId64, rq->base, sim_id(course),
-			sim_id(topic));
+	url = sim_object_url(rq->base, sim_id(course), "discussion_topics", sim_id(topic), NULL);
 	sim_set_str(out, "html_url", url);
 	sim_set_str(out, "url", url);
 	free(url);
@@ -592,10 +591,12 @@ static cJSON *render_assignment(struct sim_req *rq, cJSON *course, const cJSON *
 		if (strcmp(it->string, "overrides"))
 			cJSON_AddItemToObject(out, it->string, sim_dup_render(rq, it));
 	sim_set(out, "course_id", sim_id_item(cid));
+	/* out holds a's keys but "overrides", and "course_id", none of them a default's: a default is
+	 * added when a (a dozen keys) lacks it, not looked up in out (60: issue 18) */
 	for (i = 0; i < sizeof(assignment_defaults) / sizeof(assignment_defaults[0]); i++) {
 		const char *key = assignment_defaults[i][0];
 
-		if (!get(out, key))
+		if (!get(a, key))
 			cJSON_AddItemToObject(out, key, default_value(assignment_defaults[i][1]));
 	}
 	sim_set(out, "published", cJSON_CreateBool(pub));
@@ -605,10 +606,10 @@ static cJSON *render_assignment(struct sim_req *rq, cJSON *course, const cJSON *
 	sim_set(out, "has_overrides", cJSON_CreateBool(n > 0));
 	if (cJSON_GetArraySize(get(course, "grading_periods")))
 		sim_set(out, "in_closed_grading_period", cJSON_CreateBool(in_closed_period(course, a)));
-	url = xasprintf("%s/courses/%" PRId64 "/assignments/%" PRId64, rq->base, cid, id);
+	url = sim_object_url(rq->base, cid, "assignments", id, NULL);
 	sim_set_str(out, "html_url", url);
 	free(url);
-	url = xasprintf("%s/courses/%" PRId64 "/assignments/%" PRId64 "/submissions?zip=1", rq->base, cid, id);
+	url = sim_object_url(rq->base, cid, "assignments", id, "/submissions?zip=1");
 	sim_set_str(out, "submissions_download_url", url);
 	free(url);
 	if (value_id(get(a, "quiz_id")) >= 0) {

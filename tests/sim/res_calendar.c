@@ -253,7 +253,7 @@ static cJSON *assignment_event(const struct sim_req *rq, const cJSON *course, co
 	cJSON_AddItemToObject(n, "submission_types", sim_dup_or_null(a, "submission_types"));
 	cJSON_AddBoolToObject(n, "published", pub);
 	cJSON_AddStringToObject(n, "workflow_state", pub ? "published" : "unpublished");
-	url = xasprintf("%s/courses/%" PRId64 "/assignments/%" PRId64, rq->base, cid, aid);
+	url = sim_object_url(rq->base, cid, "assignments", aid, NULL);
 	cJSON_AddStringToObject(n, "html_url", url);
 	cJSON_AddStringToObject(o, "html_url", url);
 	free(url);

@@ -137,7 +137,7 @@ static cJSON *assignment_brief(const struct sim_req *rq, const cJSON *course, co
 		cJSON_AddItemToObject(o, "submission_types", cJSON_CreateStringArray(DISCUSSION_TYPES, 1));
 	cJSON_AddBoolToObject(o, "published", pub);
 	cJSON_AddStringToObject(o, "workflow_state", pub ? "published" : "unpublished");
-	url = xasprintf("%s/courses/%" PRId64 "/assignments/%" PRId64, rq->base, sim_id(course), sim_id(a));
+	url = sim_object_url(rq->base, sim_id(course), "assignments", sim_id(a), NULL);
 	cJSON_AddStringToObject(o, "html_url", url);
 	free(url);
 	return o;
@@ -181,7 +181,7 @@ static cJSON *topic_render(const struct sim_req *rq, cJSON *course, const cJSON 
 	int entries;
 
 	/* derived: always computed */
-	url = xasprintf("%s/courses/%" PRId64 "/discussion_topics/%" PRId64, rq->base, cid, id);
+	url = sim_object_url(rq->base, cid, "discussion_topics", id, NULL);
 	sim_set_str(o, "html_url", url);
 	sim_set_str(o, "url", url);
 	free(url);

@@ -880,6 +880,8 @@ enum sort_key { SORT_ID, SORT_TITLE, SORT_CREATED, SORT_UPDATED, SORT_TODO };
 
 struct sort_item {
 	const cJSON *page;
+	int64_t id;          /* page_id(page), read once (issue 18: twice per comparison was 45 M
+			      * instructions sorting 4,000 pages) */
 	enum sort_key key;
 	int desc;
 };
@@ -913,7 +915,7 @@ static int sort_cmp(const void *pa, const void *pb)
 		break;
 	}
 	if (!c)
-		c = page_id(a->page) < page_id(b->page) ? -1 : page_id(a->page) > page_id(b->page);
+		c = a->id < b->id ? -1 : a->id > b->id;
 	return a->desc ? -c : c;
 }
 
@@ -980,7 +982,7 @@ static void pages_index(struct sim_req *rq, struct sim_resp *rs)
 			continue;
 		if (term && !sim_icontains(sim_str(p, "title"), term))
 			continue;
-		items[n++] = (struct sort_item){ p, key, desc };
+		items[n++] = (struct sort_item){ p, page_id(p), key, desc };
 	}
 	qsort(items, (size_t)n, sizeof(*items), sort_cmp);
 	list = xmalloc(((size_t)n + 1) * sizeof(*list));

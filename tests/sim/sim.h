@@ -312,6 +312,26 @@ cJSON *sim_token_entry(struct sim *s, const char *tok);
 /* Mark a token revoked in the state. */
 void sim_token_revoke(struct sim *s, const char *tok);
 
+/* Arena (sim_arena.c): while one is open on a thread, cJSON's allocations on that thread come from
+ * it and its frees are nothing; closing it frees them all. Open it only around rendering and
+ * printing one answer; nothing cJSON allocates inside may outlive it (attach nothing to the state:
+ * suspend it for that), and cJSON's memory is freed through cJSON (cJSON_Delete, cJSON_free), never
+ * free(). sim_arena_open returns NULL when one is open already (that one serves; closing NULL is
+ * nothing). sim_arena_hooks installs the cJSON hooks (malloc and free outside an arena): main calls
+ * it before the server's threads start (cJSON_InitHooks is not thread-safe); the first
+ * sim_arena_open does it too (unit tests). */
+struct sim_arena;
+void sim_arena_hooks(void);
+struct sim_arena *sim_arena_open(void);
+void sim_arena_close(struct sim_arena *a);
+struct sim_arena *sim_arena_suspend(void);   /* cJSON uses malloc again until sim_arena_resume */
+void sim_arena_resume(struct sim_arena *a);
+/* A copy of str from cJSON's allocator (cJSON_malloc: an open arena's, else malloc's), for a key or
+ * string set in a cJSON item by hand; exits when out of memory. */
+char *sim_cjson_strdup(const char *str);
+/* Print json as the answer (sim_reply_json) without taking it. */
+void sim_reply_json_print(struct sim_resp *rs, int status, const cJSON *json);
+
 /* cJSON_GetObjectItemCaseSensitive, the same result found faster (sim_store.c). */
 cJSON *sim_get(const cJSON *obj, const char *key);
 /* Field helpers: absent and null both read as NULL / def. */
@@ -324,6 +344,9 @@ void sim_set_str(cJSON *obj, const char *key, const char *val);   /* NULL sets n
  * bytes or more are borrowed from v (cJSON string references: neither copied nor freed). Print the
  * answer before anything changes the state. */
 cJSON *sim_dup_render(const struct sim_req *rq, const cJSON *v);
+/* base + "/courses/" + cid + "/" + kind + "/" + id + suffix (NULL: none), malloced: the object urls
+ * a render prints for every object of a list page, without xasprintf's two vsnprintf passes. */
+char *sim_object_url(const char *base, int64_t cid, const char *kind, int64_t id, const char *suffix);
 /* A copy of obj[key] (a stored null stays null); null when the key is absent. */
 cJSON *sim_dup_or_null(const cJSON *obj, const char *key);
 /* Render-time defaults: add obj[key] only when the key is absent (a stored null is kept).

@@ -91,6 +91,7 @@ int main(int argc, char **argv)
 	mallopt(M_MMAP_THRESHOLD, 16 << 20);   /* at most 32 MB: a thread arena's heap is 64 MB */
 	mallopt(M_TRIM_THRESHOLD, 256 << 20);
 	mallopt(M_TOP_PAD, 16 << 20);
+	sim_arena_hooks();   /* cJSON's hooks before any thread uses cJSON (sim_arena.c) */
 	s.cfg.throttle = THROTTLE_403;
 	s.cfg.bucket = (struct bucket_config)BUCKET_DEFAULTS;
 	s.cfg.cost_get = 0.05;

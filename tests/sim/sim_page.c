@@ -20,6 +20,9 @@
  * client may page through several lists at once), the least recently used replaced. Rejected:
  * sorting once at load time (every write would have to keep the orders), and caching rendered
  * pages (each page is rendered once per listing anyway).
+ *
+ * A page of a lazy or kept list is rendered and printed in a per-thread arena (sim_arena.c, issue
+ * 18): its cJSON tree costs no malloc or free per node and is dropped with the arena unwalked.
  */
 #include <inttypes.h>
 #include <stdio.h>
@@ -130,6 +133,7 @@ static void reply_page(struct sim_req *rq, struct sim_resp *rs, struct list_src 
 	int per_page = sim_per_page(rq), total = l->n, start, i, count;
 	const char *page = sim_query(rq, "page");
 	cJSON *out = cJSON_CreateArray();
+	struct sim_arena *arena;
 	struct link_rel rels[5];
 	size_t nrels = 0;
 	char *hdr, num[32];
@@ -156,6 +160,9 @@ static void reply_page(struct sim_req *rq, struct sim_resp *rs, struct list_src 
 	 * for each page of 100); they are printed below, before anything can change the state, so
 	 * the renders may borrow its long strings (sim_dup_render) */
 	rq->borrow = l->render != NULL;
+	/* the page's tree lives in an arena: its nodes are neither malloced nor freed one by one
+	 * (sim_arena.c); the renders attach nothing to the state */
+	arena = l->render ? sim_arena_open() : NULL;
 	for (count = 0; count < per_page && start + count < total; count++)
 		cJSON_AddItemToArray(out, take_item(l, start + count));
 	if (mode == PAGING_NUMBERED) {
@@ -193,7 +200,15 @@ static void reply_page(struct sim_req *rq, struct sim_resp *rs, struct list_src 
 	free(hdr);
 	for (i = 0; i < (int)nrels; i++)
 		free(rels[i].url);
-	sim_reply_json(rs, 200, out);
+	if (arena) {
+		/* the items are the arena's, every byte of them: dropped with it, not walked */
+		sim_reply_json_print(rs, 200, out);
+		out->child = NULL;
+		cJSON_Delete(out);
+	} else {
+		sim_reply_json(rs, 200, out);
+	}
+	sim_arena_close(arena);
 	rq->borrow = 0;
 }
 

@@ -13,7 +13,7 @@
 
 #define JSON_TYPE "application/json; charset=utf-8"
 
-void sim_reply_json(struct sim_resp *rs, int status, cJSON *json)
+void sim_reply_json_print(struct sim_resp *rs, int status, const cJSON *json)
 {
 	free(rs->body);
 	rs->status = status;
@@ -24,6 +24,11 @@ void sim_reply_json(struct sim_resp *rs, int status, cJSON *json)
 		exit(1);
 	}
 	rs->content_type = JSON_TYPE;
+}
+
+void sim_reply_json(struct sim_resp *rs, int status, cJSON *json)
+{
+	sim_reply_json_print(rs, status, json);
 	cJSON_Delete(json);
 }
 

@@ -826,6 +826,16 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 	return ret;
 }
 
+/* libmicrohttpd's memory per connection (MHD_OPTION_CONNECTION_MEMORY_LIMIT), which holds the
+ * request head, the parsed headers and the response head. libmicrohttpd zeroes it on every request
+ * of a kept-alive connection: its default of 32 KB was 49,000 of the 60,000 instructions it spent
+ * per request, and a third of the simulator's for tests/bench/plan.sh's course after the arena
+ * (issue 18). 16 KB accepts a request line of about 15.5 KB (32 KB took about 32 KB; beyond, 431
+ * or 414: tests/e2e/t0100 test_request_line_limits), above the 8 KB at which nginx, in front of
+ * Canvas, refuses one by default (large_client_header_buffers 4 8k); 8 KB refused a request line
+ * of 8 KB. */
+#define POOL_BYTES (16 * 1024)
+
 int sim_server_start(struct sim *s, struct MHD_Daemon **out)
 {
 	struct sockaddr_in addr;
@@ -858,6 +868,7 @@ int sim_server_start(struct sim *s, struct MHD_Daemon **out)
 			     MHD_OPTION_NOTIFY_COMPLETED, on_completed, s,
 			     MHD_OPTION_CONNECTION_LIMIT, (unsigned)4000,
 			     MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)120,
+			     MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)POOL_BYTES,
 			     MHD_OPTION_LISTEN_BACKLOG_SIZE, (unsigned)1024,
 			     MHD_OPTION_ARRAY, tls,
 			     s->cfg.threads > 0 ? MHD_OPTION_THREAD_POOL_SIZE : MHD_OPTION_END,

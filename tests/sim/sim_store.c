@@ -81,8 +81,8 @@ void sim_set(cJSON *obj, const char *key, cJSON *val)
 	}
 	/* what cJSON_ReplaceItemInObjectCaseSensitive does, without looking the key up again */
 	if (!(val->type & cJSON_StringIsConst))
-		free(val->string);
-	val->string = xstrdup(key);
+		cJSON_free(val->string);   /* cJSON's: maybe an arena's (sim_arena.c) */
+	val->string = sim_cjson_strdup(key);   /* cJSON's: maybe an arena's (sim_arena.c) */
 	val->type &= ~cJSON_StringIsConst;
 	cJSON_ReplaceItemViaPointer(obj, old, val);
 }
@@ -105,7 +105,7 @@ static cJSON *dup_borrowing(const cJSON *v)
 	if (cJSON_IsString(v) && v->valuestring && strlen(v->valuestring) >= 256) {
 		out = cJSON_CreateStringReference(v->valuestring);
 		if (v->string)
-			out->string = (v->type & cJSON_StringIsConst) ? v->string : xstrdup(v->string);
+			out->string = (v->type & cJSON_StringIsConst) ? v->string : sim_cjson_strdup(v->string);
 		out->type |= v->type & cJSON_StringIsConst;
 		return out;
 	}
@@ -120,6 +120,41 @@ static cJSON *dup_borrowing(const cJSON *v)
 cJSON *sim_dup_render(const struct sim_req *rq, const cJSON *v)
 {
 	return rq && rq->borrow ? dup_borrowing(v) : cJSON_Duplicate(v, 1);
+}
+
+/* The digits of v as PRId64 prints them, into b (24 bytes); returns where they start. */
+static char *i64_digits(char b[24], int64_t v)
+{
+	char *q = b + 23;
+	uint64_t u = v < 0 ? (uint64_t)0 - (uint64_t)v : (uint64_t)v;
+
+	*q = '\0';
+	do {
+		*--q = (char)('0' + u % 10);
+		u /= 10;
+	} while (u);
+	if (v < 0)
+		*--q = '-';
+	return q;
+}
+
+char *sim_object_url(const char *base, int64_t cid, const char *kind, int64_t id, const char *suffix)
+{
+	char cb[24], ib[24];
+	const char *parts[] = { base, "/courses/", i64_digits(cb, cid), "/", kind, "/", i64_digits(ib, id),
+				suffix ? suffix : "" };
+	size_t len[sizeof(parts) / sizeof(parts[0])], n = 0, i;
+	char *url, *p;
+
+	for (i = 0; i < sizeof(parts) / sizeof(parts[0]); i++)
+		n += len[i] = strlen(parts[i]);
+	p = url = xmalloc(n + 1);
+	for (i = 0; i < sizeof(parts) / sizeof(parts[0]); i++) {
+		memcpy(p, parts[i], len[i]);
+		p += len[i];
+	}
+	*p = '\0';
+	return url;
 }
 
 cJSON *sim_dup_or_null(const cJSON *obj, const char *key)
@@ -257,7 +292,7 @@ static void render_id(cJSON *v, enum sim_ids how)
 	if (how == SIM_IDS_STRINGS && cJSON_IsNumber(v) && v->valuedouble == (double)sim_i64(v->valuedouble)) {
 		snprintf(b, sizeof(b), "%" PRId64, sim_i64(v->valuedouble));
 		v->type = (v->type & ~0xff) | cJSON_String;
-		v->valuestring = xstrdup(b);
+		v->valuestring = sim_cjson_strdup(b);
 	} else if (how == SIM_IDS_NUMBERS && cJSON_IsString(v) && sim_value_id(v) >= SIM_BIG_ID &&
 		   !(v->type & cJSON_IsReference)) {
 		v->type = (v->type & ~0xff) | cJSON_Raw;   /* valuestring, the digits, printed as they are */
@@ -316,8 +351,12 @@ cJSON *sim_course_kind(cJSON *course, const char *kind)
 	cJSON *arr = sim_get(course, kind);
 
 	if (!cJSON_IsArray(arr)) {
+		/* state: never from a list page's arena (sim_arena.c) */
+		struct sim_arena *a = sim_arena_suspend();
+
 		arr = cJSON_CreateArray();
 		sim_set(course, kind, arr);
+		sim_arena_resume(a);
 	}
 	return arr;
 }

@@ -7,7 +7,16 @@
  * empty containers, NULL strings and keys); then generated trees (a fixed-seed generator: nested
  * objects and arrays under id and other keys, numbers of every size, strings of every byte) are
  * compared under the three id modes.
+ *
+ * The arena (tests/sim/sim_arena.c, a list page's cJSON memory): the same generated trees, and trees
+ * edited as the renders edit them (sim_set replacing values, deletions, strings bigger than a
+ * chunk), built and printed inside an arena print the same bytes as outside one; a tree made before
+ * the arena is freed inside it; what is made while the arena is suspended outlives it (valgrind and
+ * ASan check the frees).
+ *
+ * sim_object_url (sim_store.c), the object urls a list page prints, is what xasprintf prints.
  */
+#include <inttypes.h>
 #include <math.h>
 #include <setjmp.h>
 #include <stdarg.h>
@@ -20,6 +29,7 @@
 #include <cmocka.h>
 
 #include "sim.h"
+#include "xalloc.h"
 
 static const enum sim_ids modes[] = { SIM_IDS_ASIS, SIM_IDS_NUMBERS, SIM_IDS_STRINGS };
 
@@ -234,12 +244,113 @@ static void test_generated(void **state)
 		check(generated, &seed);
 }
 
+/* The generated tree, edited as a render edits its answer: keys replaced (sim_set), one deleted,
+ * a string larger than an arena chunk, a key set on the duplicate of a stored object. */
+static cJSON *edited(const void *arg)
+{
+	cJSON *j = cJSON_CreateObject(), *dup;
+	size_t big = 300 * 1024;
+	char *text = malloc(big + 1);
+
+	assert_non_null(text);
+	memset(text, 'x', big);
+	text[big] = '\0';
+	cJSON_AddItemToObject(j, "tree", generated(arg));
+	cJSON_AddStringToObject(j, "title", "before");
+	cJSON_AddNumberToObject(j, "id", 42);
+	sim_set_str(j, "title", "after \"quoted\" caf\xc3\xa9");
+	sim_set(j, "id", cJSON_CreateString("10000000000000001"));
+	cJSON_AddStringToObject(j, "big", text);
+	cJSON_AddNullToObject(j, "gone");
+	cJSON_DeleteItemFromObjectCaseSensitive(j, "gone");
+	dup = cJSON_Duplicate(j, 1);
+	sim_set(dup, "copy", cJSON_CreateTrue());
+	cJSON_AddItemToObject(j, "dup", dup);
+	free(text);
+	return j;
+}
+
+static char *print_built(cJSON *(*make)(const void *), const void *arg, int in_arena, enum sim_ids how)
+{
+	struct sim_arena *a = in_arena ? sim_arena_open() : NULL;
+	cJSON *j;
+	char *out;
+	size_t len = 0;
+
+	if (in_arena)
+		assert_non_null(a);
+	j = make(arg);
+	out = sim_json_print(j, how, &len);
+	assert_non_null(out);
+	assert_int_equal(len, strlen(out));
+	cJSON_Delete(j);
+	sim_arena_close(a);
+	return out;
+}
+
+static void test_arena(void **state)
+{
+	unsigned long seed;
+	struct sim_arena *a, *s;
+	cJSON *before, *kept;
+	size_t m;
+
+	(void)state;
+	for (seed = 1; seed <= 1000; seed++) {
+		for (m = 0; m < sizeof(modes) / sizeof(modes[0]); m++) {
+			cJSON *(*make)(const void *) = seed % 2 ? generated : edited;
+			char *want = print_built(make, &seed, 0, modes[m]), *got = print_built(make, &seed, 1, modes[m]);
+
+			if (strcmp(got, want))
+				fail_msg("seed %lu mode %d: got '%.300s', want '%.300s'", seed, (int)modes[m], got, want);
+			free(want);
+			free(got);
+		}
+	}
+	/* a tree from before the arena, freed inside it; one made while it is suspended outlives it */
+	before = generated(&(unsigned long){ 7 });
+	a = sim_arena_open();
+	assert_non_null(a);
+	assert_null(sim_arena_open());   /* one per thread: the open one serves */
+	cJSON_Delete(before);
+	s = sim_arena_suspend();
+	assert_ptr_equal(s, a);
+	kept = edited(&(unsigned long){ 8 });
+	sim_arena_resume(s);
+	cJSON_Delete(cJSON_Duplicate(kept, 1));
+	sim_arena_close(a);
+	sim_arena_close(NULL);
+	assert_string_equal(cJSON_GetObjectItemCaseSensitive(kept, "id")->valuestring, "10000000000000001");
+	cJSON_Delete(kept);
+}
+
+static void test_object_url(void **state)
+{
+	static const int64_t ids[] = { 0, 1, -1, 9, 10, 4821, 9007199254740993, INT64_MAX, INT64_MIN };
+	size_t i, j;
+
+	(void)state;
+	for (i = 0; i < sizeof(ids) / sizeof(ids[0]); i++) {
+		for (j = 0; j < sizeof(ids) / sizeof(ids[0]); j++) {
+			char *got = sim_object_url("http://127.0.0.1:5", ids[i], "assignments", ids[j], j % 2 ? "/x?y=1" : NULL);
+			char *want = xasprintf("http://127.0.0.1:5/courses/%" PRId64 "/assignments/%" PRId64 "%s", ids[i],
+					       ids[j], j % 2 ? "/x?y=1" : "");
+
+			assert_string_equal(got, want);
+			free(got);
+			free(want);
+		}
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_fixed),
 		cmocka_unit_test(test_failures),
 		cmocka_unit_test(test_generated),
+		cmocka_unit_test(test_arena),
+		cmocka_unit_test(test_object_url),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
