@@ -126,50 +126,41 @@ static void test_another_process_holds_a_course(void **state)
 	courselock_free(l);
 }
 
+/* What a child process gets when it takes course id of base: 0 taken, 1 ERR_LOCKED, 2 otherwise. */
+static int in_child(const char *base, const char *id)
+{
+	pid_t pid = fork();
+	int status = 0;
+
+	assert_true(pid >= 0);
+	if (!pid) {
+		struct courselock *c = NULL;
+		struct err e = ERR_INIT;
+		int rc = courselock_open(&c, base, &e) ? -1 : courselock_take(c, id, NULL, &e);
+
+		courselock_free(c);
+		_exit(rc == 0 ? 0 : rc == ERR_LOCKED ? 1 : 2);
+	}
+	assert_int_equal(waitpid(pid, &status, 0), pid);
+	assert_true(WIFEXITED(status));
+	return WEXITSTATUS(status);
+}
+
 static void test_free_lets_go_and_canvases_are_apart(void **state)
 {
 	struct courselock *l = NULL;
 	struct err err = ERR_INIT;
-	pid_t pid;
-	int status = 0;
 
 	(void)state;
 	assert_int_equal(courselock_open(&l, "https://canvas.example.edu", &err), 0);
 	assert_int_equal(courselock_take(l, "900719925474099312", NULL, &err), 0);   /* 18 digits */
 	assert_true(courselock_held(l, "900719925474099312"));
-	/* a child sees it held; on another Canvas the same id is free */
-	pid = fork();
-	assert_true(pid >= 0);
-	if (!pid) {
-		struct courselock *c = NULL;
-		struct err e = ERR_INIT;
-		int bad = courselock_open(&c, "https://canvas.example.edu", &e) ||
-			  courselock_take(c, "900719925474099312", NULL, &e) != ERR_LOCKED;
-
-		courselock_free(c);
-		err_clear(&e);
-		bad |= courselock_open(&c, "https://other.example.edu", &e) ||
-		       courselock_take(c, "900719925474099312", NULL, &e) != 0;
-		courselock_free(c);
-		_exit(bad ? 1 : 0);
-	}
-	assert_int_equal(waitpid(pid, &status, 0), pid);
-	assert_true(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+	/* another process sees it held; on another Canvas the same id is free */
+	assert_int_equal(in_child("https://canvas.example.edu", "900719925474099312"), 1);
+	assert_int_equal(in_child("https://other.example.edu", "900719925474099312"), 0);
 	courselock_free(l);
-	/* freed: a child takes it */
-	pid = fork();
-	assert_true(pid >= 0);
-	if (!pid) {
-		struct courselock *c = NULL;
-		struct err e = ERR_INIT;
-		int bad = courselock_open(&c, "https://canvas.example.edu/", &e) ||
-			  courselock_take(c, "900719925474099312", NULL, &e) != 0;
-
-		courselock_free(c);
-		_exit(bad ? 1 : 0);
-	}
-	assert_int_equal(waitpid(pid, &status, 0), pid);
-	assert_true(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+	/* freed: another process takes it */
+	assert_int_equal(in_child("https://canvas.example.edu/", "900719925474099312"), 0);
 }
 
 static void test_only_numbers_and_the_file(void **state)
