@@ -535,18 +535,22 @@ static int apply_locked(struct canvas *cv, const struct plan *p, const struct ap
 
 int apply_lock_courses(struct courselock **lk, const struct plan *p, struct plan_reads *reads, struct err *err)
 {
-	size_t i;
-	int now;
+	const char **ids;
+	size_t i, n = 0;
+	int rc;
 
 	if (!*lk && courselock_open(lk, p->base_url, err))
 		return err->code;
-	for (i = 0; i < p->ncourses; i++) {
-		if (courselock_take(*lk, p->courses[i].id, &now, err))
-			return err->code;
-		if (now)
-			plan_reads_forget(reads, p->courses[i].id);
-	}
-	return 0;
+	ids = xcalloc(p->ncourses + 1, sizeof(*ids));
+	for (i = 0; i < p->ncourses; i++)
+		if (!courselock_held(*lk, p->courses[i].id))
+			ids[n++] = p->courses[i].id;
+	rc = courselock_take(*lk, ids, n, err);
+	/* taken only now: the plan read them unheld, so another run may have written since */
+	for (i = 0; !rc && i < n; i++)
+		plan_reads_forget(reads, ids[i]);
+	free(ids);
+	return rc;
 }
 
 int apply_plan(struct canvas *cv, const struct plan *p, const struct apply_opts *o)

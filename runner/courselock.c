@@ -5,47 +5,56 @@
  * nothing in the way, and the course ended with every page, module and item twice, exit 0 for one
  * of them. Canvas has no conditional create (no If-None-Match on POST, no idempotency key), and a
  * stale check cannot see a create that has not landed yet, so only the two runs can keep out of
- * each other's way. This machine's runs can: a lock per course.
+ * each other's way. This machine's runs can: a claim per course.
  *
- * The lock: one file per Canvas (canvas-HASH.lock in the state directory's locks/, HASH the first
- * 16 hex digits of the SHA-256 of its base URL without trailing slashes, lower-cased), and in it a
- * POSIX record lock (fcntl F_SETLK, F_WRLCK) on the one byte at offset = the course id. So any
- * number of courses are locked through one file descriptor; the kernel drops them when the
- * process ends however it ends (kill -9 leaves nothing to clean up, as journal.c's flock), and
- * F_GETLK names the process that holds a course, which the message passes on. A record lock is
- * the process's, not the descriptor's: closing any descriptor of the file would drop them all, so
- * the file is opened once here and never elsewhere. Record locks never conflict within one
- * process, so taking a course twice is harmless; the held set (a strmap) only answers
- * courselock_held and *taken_now.
+ * The files, in the state directory's locks/ (mode 0700), per Canvas (HASH: the first 16 hex digits
+ * of the SHA-256 of its base URL without trailing slashes, lower-cased):
+ *   canvas-HASH.lock         a mutex: flock(LOCK_EX) while a run looks at the others' claims and
+ *                            adds to its own; held for that moment only
+ *   canvas-HASH.PID.run      a run's claim: the course ids it holds, one a line, the file itself
+ *                            flock'ed (LOCK_EX) by that run from its first claim to its end
+ * Taking courses: under the mutex, every other claim file of that Canvas is tried with a shared
+ * non-blocking flock. One that can be locked belongs to a run that ended without removing it (kill
+ * -9: the kernel dropped its flock) and is removed; one that cannot is a live run's, read, and any
+ * course of ours in it is ERR_LOCKED naming the course and the PID from its name. Then our new ids
+ * are appended to our own claim (created and flock'ed under the mutex, so nobody takes it for a
+ * dead run's). All or nothing: a refusal adds none. Time is linear in the courses of the runs
+ * alive; nothing is left to clean up after a crash (the next taker removes the file).
  *
- * Who locks (cmd_apply.c): apply RECIPE locks the courses the recipe names by number before the
- * plan reads them (plan_recipe), because its stale check may use those reads (plan_reads.h): reads
- * made before the lock could predate another run's writes. apply_plan then locks every course of
- * the plan -- the rest of apply RECIPE's (named by SIS id: their number is known only once read),
- * a saved plan's, a resume's, a rollback's -- before the confirmation and the journal, and a course
- * locked only then has its plan reads dropped, so the stale check reads it again.
+ * Who takes (cmd_apply.c): apply RECIPE takes the courses it names by number before the plan reads
+ * them (plan_recipe), because its stale check may use those reads (plan_reads.h): reads made before
+ * the claim could predate another run's writes. apply_plan then takes every course of the plan --
+ * the rest of apply RECIPE's (named by SIS id: their number is known only once read), a saved
+ * plan's, a resume's, a rollback's -- before the confirmation and the journal, and a course taken
+ * only then has its plan reads dropped, so the stale check reads it again. Courses are claimed by
+ * number only, so "sis_course_id:X" and its number are one course.
  *
  * Not covered: runs on two machines or under two users (each has its own state directory); the CI
  * files serialise applies for that (docs/ci.md: `concurrency:`, `resource_group:`). `plan` takes
- * no lock: it writes nothing, and a plan made while another run writes is caught by apply's stale
+ * nothing: it writes nothing, and a plan made while another run writes is caught by apply's stale
  * check as any other edit between plan and apply.
  *
- * Rejected: one lock file per course (10,000 descriptors for a 10,000-course run, past the usual
- * limit of 1,024); flock on the Canvas's file (one run per Canvas: two people's unrelated courses
- * would wait for each other); waiting for the lock (a CI job stuck behind a person at a prompt;
+ * Rejected: a POSIX record lock per course in one file (one byte at offset = course id: tried
+ * first; the kernel keeps a process's record locks in one list that each new lock walks, so 10,000
+ * scattered ids took 0.9 s and 50,000 took 110 s); a lock file per course (10,000 descriptors, past
+ * the usual limit of 1,024); one flock per Canvas (one run per Canvas: two people's unrelated courses
+ * would wait for each other); waiting for a course (a CI job stuck behind a person at a prompt;
  * journal.c refuses at once for the same reason: run it again when the other has finished).
  */
 #include "courselock.h"
 
 #include <ctype.h>
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "buf.h"
 #include "journal.h"
 #include "msg.h"
 #include "sha256.h"
@@ -53,49 +62,50 @@
 #include "xalloc.h"
 
 struct courselock {
-	int fd;
-	char *path;
+	char *dir;                /* .../coursectl/locks */
+	char *prefix;             /* "canvas-HASH." */
+	char *mutex;              /* dir/canvas-HASH.lock */
+	char *claim;              /* dir/canvas-HASH.PID.run, or NULL before the first take */
+	int claim_fd;             /* flock'ed for the run's life, or -1 */
 	struct strmap held;       /* course id -> (void *)1 */
 };
 
-/* The id as a lock offset: digits only, at most 18 of them (below 2^63); else -1. */
-static off_t id_offset(const char *id)
+/* A Canvas course id: 1 to 18 digits (below 2^63). */
+static int is_course_number(const char *id)
 {
-	const char *s;
-	off_t v = 0;
+	size_t n = 0;
 
-	if (!id || !*id || strlen(id) > 18)
-		return -1;
-	for (s = id; *s; s++) {
-		if (!isdigit((unsigned char)*s))
-			return -1;
-		v = v * 10 + (*s - '0');
-	}
-	return v;
+	if (!id)
+		return 0;
+	for (; id[n]; n++)
+		if (!isdigit((unsigned char)id[n]))
+			return 0;
+	return n > 0 && n <= 18;
 }
 
 int courselock_open(struct courselock **out, const char *base_url, struct err *err)
 {
 	struct err ignored = ERR_INIT;
 	struct courselock *l;
-	char *jdir = NULL, *dir, *slash, *url, hex[65];
+	char *jdir = NULL, *slash, *url, hex[65];
 	size_t n, i;
-	int fd;
 
 	*out = NULL;
 	if (journal_default_dir(&jdir, &ignored)) {
-		verbosef("no state directory (%s): courses are not locked against another coursectl run",
+		verbosef("no state directory (%s): courses are not claimed against another coursectl run",
 			 ignored.msg);
 		return 0;
 	}
 	slash = strrchr(jdir, '/');
 	if (slash)
 		*slash = '\0';
-	dir = xasprintf("%s/locks", jdir);
+	l = xcalloc(1, sizeof(*l));
+	l->claim_fd = -1;
+	l->dir = xasprintf("%s/locks", jdir);
 	free(jdir);
-	if (mkdir(dir, 0700) && errno != EEXIST) {
-		err_set(err, ERR_IO, "cannot create directory '%s': %s", dir, strerror(errno));
-		free(dir);
+	if (mkdir(l->dir, 0700) && errno != EEXIST) {
+		err_set(err, ERR_IO, "cannot create directory '%s': %s", l->dir, strerror(errno));
+		courselock_free(l);
 		return err->code;
 	}
 	url = xstrdup(base_url ? base_url : "");
@@ -107,58 +117,150 @@ int courselock_open(struct courselock **out, const char *base_url, struct err *e
 	sha256_hex(url, n, hex);
 	free(url);
 	hex[16] = '\0';
-	l = xcalloc(1, sizeof(*l));
-	l->path = xasprintf("%s/canvas-%s.lock", dir, hex);
-	free(dir);
-	fd = open(l->path, O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0600);   /* never a planted link */
-	if (fd < 0) {
-		err_set(err, ERR_IO, "cannot open lock file '%s': %s", l->path, strerror(errno));
-		free(l->path);
-		free(l);
-		return err->code;
-	}
-	l->fd = fd;
+	l->prefix = xasprintf("canvas-%s.", hex);
+	l->mutex = xasprintf("%s/%slock", l->dir, l->prefix);
 	*out = l;
 	return 0;
 }
 
-int courselock_take(struct courselock *l, const char *id, int *taken_now, struct err *err)
+/* The mutex, taken (blocking: it is held for a directory scan at most); its fd, or -1 with err. */
+static int mutex_take(const struct courselock *l, struct err *err)
 {
-	struct flock fl;
-	off_t off = id_offset(id);
+	int fd = open(l->mutex, O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0600);   /* never a planted link */
 
-	if (taken_now)
-		*taken_now = 0;
-	if (!l || off < 0 || strmap_get(&l->held, id))
-		return 0;
-	memset(&fl, 0, sizeof(fl));
-	fl.l_type = F_WRLCK;
-	fl.l_whence = SEEK_SET;
-	fl.l_start = off;
-	fl.l_len = 1;
-	while (fcntl(l->fd, F_SETLK, &fl)) {
+	if (fd < 0) {
+		err_set(err, ERR_IO, "cannot open lock file '%s': %s", l->mutex, strerror(errno));
+		return -1;
+	}
+	while (flock(fd, LOCK_EX)) {
 		if (errno == EINTR)
 			continue;
-		if (errno != EACCES && errno != EAGAIN)
-			return err_set(err, ERR_IO, "cannot lock course %s in '%s': %s", id, l->path,
-				       strerror(errno));
-		/* who has it: F_GETLK fills in the holder (gone already: say so without a number) */
-		memset(&fl, 0, sizeof(fl));
-		fl.l_type = F_WRLCK;
-		fl.l_whence = SEEK_SET;
-		fl.l_start = off;
-		fl.l_len = 1;
-		if (!fcntl(l->fd, F_GETLK, &fl) && fl.l_type != F_UNLCK)
-			return err_set(err, ERR_LOCKED, "course %s is being changed by another coursectl run on this "
-				       "machine (process %ld); nothing was changed: run this again when it has "
-				       "finished", id, (long)fl.l_pid);
-		return err_set(err, ERR_LOCKED, "course %s was being changed by another coursectl run on this "
-			       "machine; nothing was changed: run this again", id);
+		err_set(err, ERR_IO, "cannot lock '%s': %s", l->mutex, strerror(errno));
+		close(fd);
+		return -1;
 	}
-	strmap_put(&l->held, id, (void *)1);
-	if (taken_now)
-		*taken_now = 1;
+	return fd;
+}
+
+/* Reads the claim at fd; ERR_LOCKED when it holds one of want's ids (pid from its file name). */
+static int check_claim(int fd, const char *name, const struct courselock *l, const struct strmap *want,
+		       struct err *err)
+{
+	struct buf b = BUF_INIT;
+	char chunk[8192], *line, *nl;
+	ssize_t got;
+	long pid;
+	int rc = 0;
+
+	while ((got = read(fd, chunk, sizeof(chunk))) != 0) {
+		if (got < 0) {
+			if (errno == EINTR)
+				continue;
+			break;   /* unreadable: nothing to compare (a live run's claim is ours to read) */
+		}
+		buf_add(&b, chunk, (size_t)got);
+	}
+	pid = strtol(name + strlen(l->prefix), NULL, 10);
+	for (line = b.ptr; line && *line && !rc; line = nl ? nl + 1 : NULL) {
+		nl = strchr(line, '\n');
+		if (nl)
+			*nl = '\0';
+		if (*line && strmap_get(want, line))
+			rc = err_set(err, ERR_LOCKED, "course %s is being changed by another coursectl run on this machine "
+				     "(process %ld); nothing was changed: run this again when it has finished", line, pid);
+	}
+	buf_release(&b);
+	return rc;
+}
+
+/* Under the mutex: every other claim of this Canvas, a dead run's removed, a live run's checked. */
+static int check_others(const struct courselock *l, const struct strmap *want, struct err *err)
+{
+	DIR *d = opendir(l->dir);
+	struct dirent *de;
+	size_t np = strlen(l->prefix);
+	int rc = 0;
+
+	if (!d)
+		return err_set(err, ERR_IO, "cannot read directory '%s': %s", l->dir, strerror(errno));
+	while (!rc && (de = readdir(d)) != NULL) {
+		size_t n = strlen(de->d_name);
+		char *path;
+		int fd;
+
+		if (n <= np + 4 || strncmp(de->d_name, l->prefix, np) || strcmp(de->d_name + n - 4, ".run"))
+			continue;
+		path = xasprintf("%s/%s", l->dir, de->d_name);
+		if (l->claim && !strcmp(path, l->claim)) {
+			free(path);
+			continue;
+		}
+		fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+		if (fd >= 0) {
+			if (!flock(fd, LOCK_SH | LOCK_NB))
+				unlink(path);   /* its run ended (kill -9): nobody holds it */
+			else if (errno == EWOULDBLOCK)
+				rc = check_claim(fd, de->d_name, l, want, err);
+			close(fd);
+		}
+		free(path);
+	}
+	closedir(d);
+	return rc;
+}
+
+/* Under the mutex: our claim file, created and flock'ed the first time. */
+static int claim_open(struct courselock *l, struct err *err)
+{
+	if (l->claim_fd >= 0)
+		return 0;
+	l->claim = xasprintf("%s/%s%ld.run", l->dir, l->prefix, (long)getpid());
+	/* a file of this name is a dead run's that had our pid: start it afresh */
+	l->claim_fd = open(l->claim, O_WRONLY | O_CREAT | O_TRUNC | O_APPEND | O_NOFOLLOW | O_CLOEXEC, 0600);
+	if (l->claim_fd < 0 || flock(l->claim_fd, LOCK_EX | LOCK_NB)) {
+		err_set(err, ERR_IO, "cannot create '%s': %s", l->claim, strerror(errno));
+		if (l->claim_fd >= 0)
+			close(l->claim_fd);
+		l->claim_fd = -1;
+		free(l->claim);
+		l->claim = NULL;
+		return err->code;
+	}
 	return 0;
+}
+
+int courselock_take(struct courselock *l, const char *const *ids, size_t n, struct err *err)
+{
+	struct strmap want = STRMAP_INIT;
+	struct buf lines = BUF_INIT;
+	size_t i;
+	int mfd, rc = 0;
+
+	if (!l)
+		return 0;
+	for (i = 0; i < n; i++)
+		if (is_course_number(ids[i]) && !strmap_get(&l->held, ids[i]) && strmap_add(&want, ids[i], (void *)1))
+			buf_printf(&lines, "%s\n", ids[i]);
+	if (!want.n)
+		goto out;
+	if ((mfd = mutex_take(l, err)) < 0) {
+		rc = err->code;
+		goto out;
+	}
+	if (!(rc = check_others(l, &want, err)) && !(rc = claim_open(l, err))) {
+		if (write(l->claim_fd, lines.ptr, lines.len) != (ssize_t)lines.len) {
+			rc = err_set(err, ERR_IO, "cannot write '%s': %s", l->claim, strerror(errno));
+		} else {
+			for (i = 0; i < n; i++)
+				if (strmap_get(&want, ids[i]))
+					strmap_add(&l->held, ids[i], (void *)1);
+		}
+	}
+	close(mfd);   /* lets the mutex go */
+out:
+	strmap_release(&want);
+	buf_release(&lines);
+	return rc;
 }
 
 int courselock_held(const struct courselock *l, const char *id)
@@ -170,8 +272,14 @@ void courselock_free(struct courselock *l)
 {
 	if (!l)
 		return;
-	close(l->fd);   /* drops every record lock of the process on the file */
+	if (l->claim_fd >= 0) {
+		unlink(l->claim);   /* before the flock goes, so nobody reads an unheld claim as a dead run's */
+		close(l->claim_fd);
+	}
 	strmap_release(&l->held);
-	free(l->path);
+	free(l->dir);
+	free(l->prefix);
+	free(l->mutex);
+	free(l->claim);
 	free(l);
 }

@@ -587,14 +587,9 @@ static int plan_make(struct plan **out, struct canvas *cv, const struct recipe *
 static int lock_courses(struct courselock **lk, struct canvas *cv, const struct course_list *cl,
 			struct err *err)
 {
-	size_t i;
-
 	if (!*lk && courselock_open(lk, canvas_base_url(cv), err))
 		return err->code;
-	for (i = 0; i < cl->n; i++)
-		if (courselock_take(*lk, cl->ids[i], NULL, err))
-			return err->code;
-	return 0;
+	return courselock_take(*lk, (const char *const *)cl->ids, cl->n, err);
 }
 
 int plan_recipe(struct plan **out, struct canvas **cv, struct config *cfg, const struct plan_opts *o,

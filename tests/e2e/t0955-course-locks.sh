@@ -4,7 +4,7 @@
 # Found by running the CI template twice at once: both runs planned the same creates, neither
 # stale check could see the other's, and every page, module and item of the template was in the
 # course twice, one run exiting 0. Now apply (RECIPE, a saved plan, --resume) and rollback lock each
-# course of their plan (a record lock per course id in a file per Canvas under the state directory)
+# course of their plan (a claim file per run, flock'ed, under the state directory)
 # from before they read it to their end; a second run that wants one stops before it reads or
 # writes, naming the course and the process. Each case checks the simulator: its state (every
 # object once) and its request log (the refused run sent nothing).

@@ -1,6 +1,8 @@
 /* tests/unit/unit-courselock.c -- one run at a time per course (include/courselock.h): a course
- * another process holds is ERR_LOCKED naming that process; courses by number only; the locks go
- * with courselock_free and with the process; one file per Canvas, under the state directory. */
+ * another process holds is ERR_LOCKED naming that process, and nothing is taken; courses by number
+ * only; the claims go with courselock_free and with the process (a dead run's claim file is removed
+ * by the next taker); per Canvas, under the state directory; linear in the courses. */
+#include <dirent.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -63,7 +65,7 @@ static struct holder hold(const char *base, const char *id)
 
 		close(ready[0]);
 		close(release[1]);
-		if (courselock_open(&l, base, &err) || !l || courselock_take(l, id, NULL, &err))
+		if (courselock_open(&l, base, &err) || !l || courselock_take(l, &id, 1, &err))
 			_exit(2);
 		c = 'y';
 		if (write(ready[1], &c, 1) != 1)
@@ -90,40 +92,69 @@ static void let_go(struct holder h)
 	assert_true(WIFEXITED(status) && WEXITSTATUS(status) == 0);
 }
 
+/* take1: courselock_take of one id */
+static int take1(struct courselock *l, const char *id, struct err *err)
+{
+	return courselock_take(l, &id, 1, err);
+}
+
+/* The claim files (*.run) of dir/coursectl/locks. */
+static int claims(void)
+{
+	char *locks = xasprintf("%s/coursectl/locks", dir);
+	DIR *d = opendir(locks);
+	struct dirent *de;
+	int n = 0;
+
+	free(locks);
+	assert_non_null(d);
+	while ((de = readdir(d)) != NULL) {
+		size_t len = strlen(de->d_name);
+
+		n += len > 4 && !strcmp(de->d_name + len - 4, ".run");
+	}
+	closedir(d);
+	return n;
+}
+
 static void test_another_process_holds_a_course(void **state)
 {
+	static const char *const both[] = { "4820", "4821" };
 	struct courselock *l = NULL;
 	struct err err = ERR_INIT;
 	struct holder h;
 	char want[64];
-	int now = -1;
 
 	(void)state;
 	h = hold("https://canvas.example.edu/", "4821");
+	assert_int_equal(claims(), 1);
 	assert_int_equal(courselock_open(&l, "https://CANVAS.example.edu", &err), 0);   /* the same Canvas */
 	assert_non_null(l);
-	assert_int_equal(courselock_take(l, "4821", &now, &err), ERR_LOCKED);
-	assert_int_equal(now, 0);
+	assert_int_equal(take1(l, "4821", &err), ERR_LOCKED);
 	snprintf(want, sizeof(want), "(process %ld)", (long)h.pid);
 	assert_non_null(strstr(err.msg, "course 4821 is being changed by another coursectl run"));
 	assert_non_null(strstr(err.msg, want));
 	assert_non_null(strstr(err.msg, "nothing was changed"));
 	assert_false(courselock_held(l, "4821"));
-	/* its neighbours are free: one byte per course */
+	/* all or none: 4820 is not taken with 4821 refused */
 	err_clear(&err);
-	assert_int_equal(courselock_take(l, "4820", &now, &err), 0);
-	assert_int_equal(now, 1);
-	assert_int_equal(courselock_take(l, "4822", &now, &err), 0);
-	assert_int_equal(now, 1);
-	/* once the holder is gone (its process ended), the course is ours */
+	assert_int_equal(courselock_take(l, both, 2, &err), ERR_LOCKED);
+	assert_false(courselock_held(l, "4820"));
+	/* its neighbours are free */
+	err_clear(&err);
+	assert_int_equal(take1(l, "4820", &err), 0);
+	assert_int_equal(take1(l, "4822", &err), 0);
+	assert_true(courselock_held(l, "4820"));
+	assert_int_equal(claims(), 2);
+	/* the holder dies without letting go (as kill -9): its claim no longer counts, and goes */
 	let_go(h);
-	assert_int_equal(courselock_take(l, "4821", &now, &err), 0);
-	assert_int_equal(now, 1);
+	assert_int_equal(take1(l, "4821", &err), 0);
 	assert_true(courselock_held(l, "4821"));
+	assert_int_equal(claims(), 1);
 	/* taken again: nothing new */
-	assert_int_equal(courselock_take(l, "4821", &now, &err), 0);
-	assert_int_equal(now, 0);
+	assert_int_equal(courselock_take(l, both, 2, &err), 0);
 	courselock_free(l);
+	assert_int_equal(claims(), 0);
 }
 
 /* What a child process gets when it takes course id of base: 0 taken, 1 ERR_LOCKED, 2 otherwise. */
@@ -136,7 +167,7 @@ static int in_child(const char *base, const char *id)
 	if (!pid) {
 		struct courselock *c = NULL;
 		struct err e = ERR_INIT;
-		int rc = courselock_open(&c, base, &e) ? -1 : courselock_take(c, id, NULL, &e);
+		int rc = courselock_open(&c, base, &e) ? -1 : courselock_take(c, &id, 1, &e);
 
 		courselock_free(c);
 		_exit(rc == 0 ? 0 : rc == ERR_LOCKED ? 1 : 2);
@@ -153,7 +184,7 @@ static void test_free_lets_go_and_canvases_are_apart(void **state)
 
 	(void)state;
 	assert_int_equal(courselock_open(&l, "https://canvas.example.edu", &err), 0);
-	assert_int_equal(courselock_take(l, "900719925474099312", NULL, &err), 0);   /* 18 digits */
+	assert_int_equal(take1(l, "900719925474099312", &err), 0);   /* 18 digits */
 	assert_true(courselock_held(l, "900719925474099312"));
 	/* another process sees it held; on another Canvas the same id is free */
 	assert_int_equal(in_child("https://canvas.example.edu", "900719925474099312"), 1);
@@ -163,36 +194,43 @@ static void test_free_lets_go_and_canvases_are_apart(void **state)
 	assert_int_equal(in_child("https://canvas.example.edu/", "900719925474099312"), 0);
 }
 
-static void test_only_numbers_and_the_file(void **state)
+static void test_only_numbers_and_many(void **state)
 {
+	static const char *const odd[] = { "sis_course_id:PHYS-101", "", "1234567890123456789", "12a", NULL };
 	struct courselock *l = NULL;
 	struct err err = ERR_INIT;
 	struct stat st;
+	const char **many;
 	char *locks;
-	int now = -1;
+	size_t i;
 
 	(void)state;
 	assert_int_equal(courselock_open(&l, "https://canvas.example.edu", &err), 0);
-	/* a SIS form, an empty or too long id: not lockable, not an error (locked once numbered) */
-	assert_int_equal(courselock_take(l, "sis_course_id:PHYS-101", &now, &err), 0);
-	assert_int_equal(now, 0);
-	assert_false(courselock_held(l, "sis_course_id:PHYS-101"));
-	assert_int_equal(courselock_take(l, "", &now, &err), 0);
-	assert_int_equal(courselock_take(l, "1234567890123456789", &now, &err), 0);
-	assert_int_equal(now, 0);
-	assert_int_equal(courselock_take(l, "12a", &now, &err), 0);
-	assert_int_equal(now, 0);
+	/* a SIS form, an empty, too long or odd id: not taken, not an error (taken once numbered) */
+	assert_int_equal(courselock_take(l, odd, 5, &err), 0);
+	for (i = 0; i < 4; i++)
+		assert_false(courselock_held(l, odd[i]));
+	assert_int_equal(claims(), 0);
 	assert_false(courselock_held(NULL, "1"));
-	assert_int_equal(courselock_take(NULL, "1", &now, &err), 0);
-	assert_int_equal(now, 0);
-	courselock_free(l);
-	courselock_free(NULL);
-	/* the lock directory: beside the journals, mode 0700; the file 0600 */
+	assert_int_equal(take1(NULL, "1", &err), 0);
+	/* 20,000 scattered courses in one take, and another process refused on the last */
+	many = xcalloc(20000, sizeof(*many));
+	for (i = 0; i < 20000; i++)
+		many[i] = xasprintf("%zu", 1000003 * i + 7919 * (i % 13) + 17);
+	assert_int_equal(courselock_take(l, many, 20000, &err), 0);
+	assert_true(courselock_held(l, many[19999]));
+	assert_int_equal(in_child("https://canvas.example.edu", many[19999]), 1);
+	for (i = 0; i < 20000; i++)
+		free((char *)many[i]);
+	free(many);
+	/* the directory beside the journals, mode 0700 */
 	locks = xasprintf("%s/coursectl/locks", dir);
 	assert_int_equal(stat(locks, &st), 0);
 	assert_true(S_ISDIR(st.st_mode));
 	assert_int_equal(st.st_mode & 0777, 0700);
 	free(locks);
+	courselock_free(l);
+	courselock_free(NULL);
 	assert_int_equal(err.code, 0);
 }
 
@@ -201,7 +239,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_another_process_holds_a_course),
 		cmocka_unit_test(test_free_lets_go_and_canvases_are_apart),
-		cmocka_unit_test(test_only_numbers_and_the_file),
+		cmocka_unit_test(test_only_numbers_and_many),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);
