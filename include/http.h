@@ -159,6 +159,10 @@ double http_pause_for(struct http *h, double remaining);
  * HTTP_UP_FRONT). 0 means the settled level itself is too high: pause (http_pause_for). */
 int http_throttle_cap(double remaining, int in_flight);
 #define HTTP_UP_FRONT 50.0
+/* The order in which Canvas settled the n answers of one turn that said X-Rate-Limit-Remaining
+ * remaining[0..n-1] (-1e9 when absent): order[] gets the indexes, lowest remaining first, ties and
+ * absent headers in the order given. */
+void http_settle_order(const double *remaining, int n, int *order);
 /* Units kept free beyond the reservations: what the requests in flight settle before the next
  * answer reports it (Canvas's costs are 0.01-1 unit a request, API.md 3.2; 8 in flight). */
 #define HTTP_CAP_MARGIN 15.0

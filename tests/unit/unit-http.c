@@ -304,12 +304,43 @@ static void throttle_cap(void **state)
 	assert_true(http_throttle_cap(1e300, 8) > 100);
 }
 
+/* Issue 18 (i18/throttle3): a row of 6 requests started together at a settled level of 250 ends
+ * together; Canvas settles them one by one, each answer saying the level right after its own settle
+ * (about 100 for the first: the 5 others still hold 250 units; 350 for the last), and curl may hand
+ * them over in the reverse order. Completed in curl's order the first-settled answer comes last,
+ * with nothing else in flight: under 100 units of room, a pause and a window of 1 where 6 fit. In settle order (lowest
+ * remaining first) every answer sees its later-settled row-mates in flight and finds room for 6. */
+static void settle_order(void **state)
+{
+	const double row[] = { 350.4, 300.3, 250.2, 200.1, 150.0, 99.9 };   /* as curl handed them over */
+	const double mixed[] = { -1e9, 200, -1e9, 150, 200, 180 };
+	int order[6], i;
+
+	(void)state;
+	assert_int_equal(http_throttle_cap(row[5], 0), 0);    /* curl's order: the last answer pauses */
+	http_settle_order(row, 6, order);
+	for (i = 0; i < 6; i++) {
+		assert_int_equal(order[i], 5 - i);
+		assert_int_equal(http_throttle_cap(row[order[i]], 5 - i), 6);
+	}
+	/* absent headers (-1e9) first, ties in the order given */
+	http_settle_order(mixed, 6, order);
+	assert_int_equal(order[0], 0);
+	assert_int_equal(order[1], 2);
+	assert_int_equal(order[2], 3);
+	assert_int_equal(order[3], 5);
+	assert_int_equal(order[4], 1);
+	assert_int_equal(order[5], 4);
+	http_settle_order(row, 0, order);                      /* an empty turn */
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(link_next_found), cmocka_unit_test(link_next_variants), cmocka_unit_test(redact),
 		cmocka_unit_test(base_url_rules),  cmocka_unit_test(same_origin),    cmocka_unit_test(pause_jitter),
 		cmocka_unit_test(throttle_cap),    cmocka_unit_test(urgent_first),   cmocka_unit_test(before_send_refuses),
+		cmocka_unit_test(settle_order),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
