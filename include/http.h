@@ -163,6 +163,11 @@ int http_throttle_cap(double remaining, int in_flight);
  * remaining[0..n-1] (-1e9 when absent): order[] gets the indexes, lowest remaining first, ties and
  * absent headers in the order given. */
 void http_settle_order(const double *remaining, int n, int *order);
+/* Of the n answers read before this one since a request last started, that said
+ * X-Rate-Limit-Remaining recent[0..n-1], how many Canvas settled after this one, which said
+ * `remaining`: those that said at least HTTP_UP_FRONT / 2 more (each settle after it gives back
+ * up-front - cost; an arrival between takes 50). They were in flight when it settled. */
+int http_settled_after(const double *recent, int n, double remaining);
 /* Units kept free beyond the reservations: what the requests in flight settle before the next
  * answer reports it (Canvas's costs are 0.01-1 unit a request, API.md 3.2; 8 in flight). */
 #define HTTP_CAP_MARGIN 15.0

@@ -63,9 +63,17 @@
  * complete_turn completes a turn's answers lowest remaining first (http_settle_order), and each
  * then sees as in flight exactly its row-mates settled after it. The throttled apply went from
  * 86-90% of its bound to 94-96%, 0 throttled (BENCHMARKS.md, "The throttle's full width").
+ * A row split over two turns (the last answer a millisecond late) is read the same way when nothing
+ * was started between them: the answers read since a request last started (h->recent) that said at
+ * least HTTP_UP_FRONT / 2 more than this one were settled after it (an arrival between would have
+ * taken 50 units back), so they count as in flight for it (http_settled_after); alone, a row's
+ * late answer cut the window from 8 to 5 just before the apply's writes. Once a request starts the list
+ * is emptied: what comes after may have arrived between.
  * Still not known, and still covered by HTTP_CAP_MARGIN and the cut-fast-grow-slowly rule: a
  * request started after an answer was settled but before it was read counts as in flight for that
- * answer though its remaining does not hold its units. Tried and not kept (i18/throttle2): the
+ * answer though its remaining does not hold its units. On canvas-sim (one machine) that is a
+ * window of microseconds; across a network it is the requests started within a round trip before
+ * the answer is read, whose reservations the answer cannot show. Tried and not kept (i18/throttle2): the
  * highest remaining of one turn's answers (two refusals and a 6.5 s pause in five runs), and
  * counting as others only the requests started before the previous curl_multi_perform (the cuts got
  * deeper: 5 where 9 fit).
@@ -162,6 +170,8 @@ struct http {
 	double *turn_rem;         /* ... X-Rate-Limit-Remaining, */
 	int *turn_order;          /* ... the order to complete them in */
 	int turn_alloc;
+	double *recent;           /* the remaining of each answer completed since a request last started */
+	int nrecent, recent_alloc;
 	int ever_answered;        /* a response has come back from the server */
 	double last_progress;     /* when a request last finished (not throttled, not retried) */
 	double stall_noted;       /* when the last "no progress" note was printed */
@@ -542,6 +552,7 @@ void http_free(struct http *h)
 	free(h->turn_rc);
 	free(h->turn_rem);
 	free(h->turn_order);
+	free(h->recent);
 	free(h->user_agent);
 	free(h->base);
 	free(h->scheme);
@@ -789,6 +800,7 @@ static int start(struct http *h, struct http_req *r)
 		return -1;
 	}
 	h->running++;
+	h->nrecent = 0;   /* what was read before this start no longer tells the order (adapt_window) */
 	inflight_add(h, r);
 	if (h->running > h->st.max_in_flight)
 		h->st.max_in_flight = h->running;
@@ -836,11 +848,33 @@ int http_throttle_cap(double remaining, int in_flight)
 	return cap < 1 ? 0 : cap > 1e6 ? 1000000 : (int)cap;
 }
 
+int http_settled_after(const double *recent, int n, double remaining)
+{
+	int i, k = 0;
+
+	for (i = 0; i < n; i++)
+		k += recent[i] >= remaining + HTTP_UP_FRONT / 2;
+	return k;
+}
+
+/* Keeps rem among the answers read since a request last started (h->recent). */
+static void remember(struct http *h, double rem)
+{
+	if (h->nrecent == h->recent_alloc) {
+		h->recent_alloc = h->recent_alloc ? 2 * h->recent_alloc : 16;
+		h->recent = xrealloc(h->recent, (size_t)h->recent_alloc * sizeof(*h->recent));
+	}
+	h->recent[h->nrecent++] = rem;
+}
+
 /* Called when an answer is in, after h->running has dropped it: h->running are the others. */
 static void adapt_window(struct http *h, const struct http_req *r, int throttled)
 {
 	double rem = r->rate_remaining;
 	int cap;
+
+	if (rem > -1e8)
+		remember(h, rem);
 
 	if (throttled) {
 		/* the refused request's remaining counts the up-front units of the others in flight
@@ -859,7 +893,8 @@ static void adapt_window(struct http *h, const struct http_req *r, int throttled
 		}
 		return;
 	}
-	cap = rem > -1e8 ? http_throttle_cap(rem, h->running) : h->o.max_window;
+	cap = rem > -1e8 ? http_throttle_cap(rem, h->running + http_settled_after(h->recent, h->nrecent, rem))
+			 : h->o.max_window;
 	if (cap == 0) {
 		/* the settled level: the remaining once the requests in flight give back their units */
 		double pause = http_pause_for(h, rem + HTTP_UP_FRONT * h->running);
