@@ -129,6 +129,12 @@ void http_submit(struct http *h, struct http_req *r);
 void http_submit_after(struct http *h, struct http_req *r, double delay_s);
 /* Runs until idle. Returns 0, or an error that stops everything (curl could not start). */
 int http_run(struct http *h, struct err *err);
+/* One turn of http_run that never waits: the answers already in are completed (done() callbacks),
+ * and the requests that are due start while the window and the throttle allow. For a caller busy
+ * between runs (plan_make plans one batch of courses while the next one's reads are under way):
+ * the window stays full while it computes. Nothing when the engine was stopped or interrupted
+ * (http_run settles those). */
+void http_pump(struct http *h);
 /* fn(ud, err) is called before each request is started (NULL: none). Nonzero refuses: the engine
  * stops as after http_stop and the request finishes unsent (ERR_NOTSENT when it was never sent).
  * apply makes its journal's records durable there, one fdatasync for all that are waiting

@@ -1181,6 +1181,25 @@ static void note_stall(struct http *h, double now)
 	      now - h->last_progress, thr, thr == 1 ? "" : "s", ret, ret == 1 ? "" : "s", ret == 1 ? "was" : "were");
 }
 
+void http_pump(struct http *h)
+{
+	double now = now_s(), next_time = now + 1;
+	int still;
+
+	if (h->stopped || interrupt_pending())
+		return;   /* http_run settles a stop: the unsent finish, the grace for those in flight */
+	curl_multi_perform(h->multi, &still);
+	complete_turn(h);
+	while (!h->stopped && h->running < (int)h->window && now >= h->pause_until) {
+		struct http_req *r = take_ready(h, now, &next_time);
+
+		if (!r)
+			break;
+		start_or_finish(h, r);
+	}
+	curl_multi_perform(h->multi, &still);   /* the new ones leave now, not at the next call */
+}
+
 int http_run(struct http *h, struct err *err)
 {
 	int still;

@@ -10,6 +10,10 @@
 #   row   a plan of 24 generated courses (289 reads) at 80 ms: 0 throttled, never more than 6 in
 #         flight, and 6 in flight for at least half of the run (73-92%; with the answers completed in
 #         curl's order, the rows cut the window to 4 or 5, and 6 were in flight for 3-28% of it)
+#   batch a plan of 60 courses is read in two batches (plan_build.c, PLAN_BATCH 50): the second
+#         batch's reads leave as soon as the first batch's are in, while the first is planned (on
+#         the code before, nothing was in flight while it was: 50 ms or more); the plan is the one
+#         --fail-fast makes, which reads one batch after the other
 
 # full_share N: the share (%) of the run's span with N or more requests in flight at the simulator
 # (its request log: start_ms, end_ms), kept in $LOGDIR/requests.json
@@ -41,4 +45,32 @@ EOF2
 	share=$(full_share 6)
 	echo "6 in flight for $share% of the run ($(stats .total_requests) requests)"
 	[ "$share" -ge 50 ] || fail "6 in flight for only $share% of the run, where 6 fit"
+}
+
+test_the_next_batch_is_read_while_one_is_planned() {
+	local gap
+	bash "$ROOT/tests/fixtures/gen-seed.sh" --courses 60 --assignments 10 --pages 3 --modules 3 --token "$TOKEN" \
+		>"$LOGDIR/seed.json"
+	cat >"$LOGDIR/recipe.yaml" <<EOF2
+version: 1
+courses: $(jq -c '[.courses[].id]' "$LOGDIR/seed.json")
+steps:
+  - shift_dates: {days: 140}
+EOF2
+	sim_start --seed "$LOGDIR/seed.json" --throttle on --latency-ms 20
+	CANVAS_API_TOKEN=$TOKEN "$COURSECTL" plan --url "$SIM_URL" --out "$LOGDIR/plan.json" "$LOGDIR/recipe.yaml" \
+		>"$LOGDIR/out" 2>"$LOGDIR/err" || fail "plan: $(cat "$LOGDIR/err")"
+	expect_eq 0 "$(stats .throttled)" "throttled answers"
+	# courses 1001..1050 are the first batch, 1051..1060 the second (gen-seed.sh: id 1000 + c)
+	gap=$(curl -s "$SIM_URL/__sim/requests" | tee "$LOGDIR/requests.json" | jq '
+		def course: (.path | capture("^/api/v1/courses/(?<c>[0-9]+)").c // "0" | tonumber);
+		([.[] | select(course > 1050) | .start_ms] | min) - ([.[] | select(course >= 1001 and course <= 1050) | .end_ms] | max)
+		| round')
+	echo "the second batch's first request left $gap ms after the first batch's last answer"
+	[ "$gap" -lt 25 ] || fail "nothing was read for $gap ms between the batches"
+	CANVAS_API_TOKEN=$TOKEN "$COURSECTL" plan --fail-fast --url "$SIM_URL" --out "$LOGDIR/plan-ff.json" \
+		"$LOGDIR/recipe.yaml" >"$LOGDIR/out-ff" 2>"$LOGDIR/err-ff" || fail "plan --fail-fast: $(cat "$LOGDIR/err-ff")"
+	diff <(jq -S 'del(.created_at)' "$LOGDIR/plan.json") <(jq -S 'del(.created_at)' "$LOGDIR/plan-ff.json") \
+		>"$LOGDIR/plan.diff" || fail "the plans differ (- read while planning, + one batch after the other): $LOGDIR/plan.diff"
+	diff "$LOGDIR/out" "$LOGDIR/out-ff" >"$LOGDIR/out.diff" || fail "the plans' outputs differ: $LOGDIR/out.diff"
 }
