@@ -61,8 +61,10 @@
  * where 6 to 7 fit; the plan's reads were cut as low as 3). Each settle gives back up_front - cost
  * (> 0) units, so within a row the later-settled answer reports the higher remaining:
  * complete_turn completes a turn's answers lowest remaining first (http_settle_order), and each
- * then sees as in flight exactly its row-mates settled after it. The throttled apply went from
- * 86-90% of its bound to 94-96%, 0 throttled (BENCHMARKS.md, "The throttle's full width").
+ * then sees as in flight exactly its row-mates settled after it. The throttled apply's tail now
+ * runs at what fits (4.9 where 5 fit, 5.7 where 6 do), 0 throttled; with the batches read while
+ * planned (plan_build.c) the apply is at 91-96% of its bound, from 85-91% (BENCHMARKS.md, "The
+ * throttle's full width").
  * A row split over two turns (the last answer a millisecond late) is read the same way when nothing
  * was started between them: the answers read since a request last started (h->recent) that said at
  * least HTTP_UP_FRONT / 2 more than this one were settled after it (an arrival between would have
