@@ -44,6 +44,9 @@ void canvas_free(struct canvas *cv);
 void canvas_get(struct canvas *cv, const char *path, const char *what, canvas_cb cb, void *ud);
 void canvas_list(struct canvas *cv, const char *path, const char *what, canvas_cb cb, void *ud);
 int canvas_run(struct canvas *cv, struct err *err);
+/* One turn of the engine that never waits (http_pump): answers already in reach their callbacks,
+ * due requests start. canvas_run still has to run to finish what was submitted. */
+void canvas_pump(struct canvas *cv);
 
 /* The answer to canvas_send. status: the HTTP status, or 0 when no answer came (the connection
  * failed after the engine's retries, or the run was stopped before the request left). json: the

@@ -129,6 +129,12 @@ void http_submit(struct http *h, struct http_req *r);
 void http_submit_after(struct http *h, struct http_req *r, double delay_s);
 /* Runs until idle. Returns 0, or an error that stops everything (curl could not start). */
 int http_run(struct http *h, struct err *err);
+/* One turn of http_run that never waits: the answers already in are completed (done() callbacks),
+ * and the requests that are due start while the window and the throttle allow. For a caller busy
+ * between runs (plan_make plans one batch of courses while the next one's reads are under way):
+ * the window stays full while it computes. Nothing when the engine was stopped or interrupted
+ * (http_run settles those). */
+void http_pump(struct http *h);
 /* fn(ud, err) is called before each request is started (NULL: none). Nonzero refuses: the engine
  * stops as after http_stop and the request finishes unsent (ERR_NOTSENT when it was never sent).
  * apply makes its journal's records durable there, one fdatasync for all that are waiting
@@ -159,6 +165,15 @@ double http_pause_for(struct http *h, double remaining);
  * HTTP_UP_FRONT). 0 means the settled level itself is too high: pause (http_pause_for). */
 int http_throttle_cap(double remaining, int in_flight);
 #define HTTP_UP_FRONT 50.0
+/* The order in which Canvas settled the n answers of one turn that said X-Rate-Limit-Remaining
+ * remaining[0..n-1] (-1e9 when absent): order[] gets the indexes, lowest remaining first, ties and
+ * absent headers in the order given. */
+void http_settle_order(const double *remaining, int n, int *order);
+/* Of the n answers read before this one since a request last started, that said
+ * X-Rate-Limit-Remaining recent[0..n-1], how many Canvas settled after this one, which said
+ * `remaining`: those that said at least HTTP_UP_FRONT / 2 more (each settle after it gives back
+ * up-front - cost; an arrival between takes 50). They were in flight when it settled. */
+int http_settled_after(const double *recent, int n, double remaining);
 /* Units kept free beyond the reservations: what the requests in flight settle before the next
  * answer reports it (Canvas's costs are 0.01-1 unit a request, API.md 3.2; 8 in flight). */
 #define HTTP_CAP_MARGIN 15.0

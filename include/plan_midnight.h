@@ -29,4 +29,12 @@ size_t plan_midnight_apply(struct plan *p, const char *user_zone);
  * warning when the answer names no zone this machine knows. A failed request is an error. */
 int plan_midnight_user_zone(struct canvas *cv, char **zone, struct err *err);
 
+/* The same in two halves, so that the request goes out with others (plan_make: with the next
+ * batch's reads, once a batch already needs the zone). Ownership: begin submits the request and
+ * returns a read that only end frees; end runs the engine until it is idle (canvas_run) and then
+ * does what plan_midnight_user_zone does. */
+struct plan_zone_read;
+struct plan_zone_read *plan_midnight_user_zone_begin(struct canvas *cv);
+int plan_midnight_user_zone_end(struct canvas *cv, struct plan_zone_read *zr, char **zone, struct err *err);
+
 #endif

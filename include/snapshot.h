@@ -36,4 +36,16 @@ int snapshot_fetch(cJSON **out, struct canvas *cv, char *const *ids, int n, unsi
 int snapshot_fetch_each(cJSON **out, struct canvas *cv, char *const *ids, int n, unsigned kinds,
 			int fail_fast, struct err *errs, struct snapshot_stats *st, struct err *err);
 
+/* snapshot_fetch_each in two halves, so that the requests can be under way while the caller does
+ * something else (plan_make plans a batch while the next one is read, calling canvas_pump).
+ * Ownership: begin submits the requests (they start when the engine runs: canvas_run,
+ * canvas_pump) and returns a fetch that only snapshot_fetch_end frees; end runs the engine until it
+ * is idle and returns what snapshot_fetch_each does. Every begun fetch must be ended, also when
+ * the caller gives up (then with a stopped engine nothing more is sent). */
+struct snapshot_fetch;
+struct snapshot_fetch *snapshot_fetch_begin(struct canvas *cv, char *const *ids, int n, unsigned kinds,
+					    int fail_fast);
+int snapshot_fetch_end(struct snapshot_fetch *f, cJSON **out, struct err *errs, struct snapshot_stats *st,
+		       struct err *err);
+
 #endif

@@ -466,6 +466,11 @@ void canvas_send(struct canvas *cv, const char *method, const char *path, const 
 	canvas_send_later(cv, 0, method, path, body, flags, what, cb, ud);
 }
 
+void canvas_pump(struct canvas *cv)
+{
+	http_pump(cv->http);
+}
+
 int canvas_run(struct canvas *cv, struct err *err)
 {
 	if (http_run(cv->http, err))

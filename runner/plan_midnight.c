@@ -229,15 +229,28 @@ static void on_profile(struct canvas *cv, cJSON *json, const struct err *err, vo
 	cJSON_Delete(json);
 }
 
-int plan_midnight_user_zone(struct canvas *cv, char **zone, struct err *err)
+struct plan_zone_read {
+	struct prof w;
+};
+
+struct plan_zone_read *plan_midnight_user_zone_begin(struct canvas *cv)
+{
+	struct plan_zone_read *zr = xcalloc(1, sizeof(*zr));
+
+	canvas_get(cv, "/api/v1/users/self/profile", "your profile (users/self/profile)", on_profile, &zr->w);
+	return zr;
+}
+
+int plan_midnight_user_zone_end(struct canvas *cv, struct plan_zone_read *zr, char **zone, struct err *err)
 {
 	struct prof w;
 	struct err e = ERR_INIT;
+	int rc = canvas_run(cv, &e);
 
-	memset(&w, 0, sizeof(w));
+	w = zr->w;
+	free(zr);
 	*zone = NULL;
-	canvas_get(cv, "/api/v1/users/self/profile", "your profile (users/self/profile)", on_profile, &w);
-	if (canvas_run(cv, &e) || w.err.code || !w.got) {
+	if (rc || w.err.code || !w.got) {
 		if (!e.code)
 			e = w.err.code ? w.err : (struct err){ ERR_GENERIC, "Canvas did not answer" };
 		free(w.zone);
@@ -254,4 +267,9 @@ int plan_midnight_user_zone(struct canvas *cv, char **zone, struct err *err)
 	}
 	*zone = w.zone;
 	return 0;
+}
+
+int plan_midnight_user_zone(struct canvas *cv, char **zone, struct err *err)
+{
+	return plan_midnight_user_zone_end(cv, plan_midnight_user_zone_begin(cv), zone, err);
 }

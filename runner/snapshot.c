@@ -274,25 +274,28 @@ static cJSON *assemble(struct cjob *j, long *objects)
 	return c;
 }
 
-int snapshot_fetch_each(cJSON **out, struct canvas *cv, char *const *ids, int n, unsigned kinds,
-			int fail_fast, struct err *errs, struct snapshot_stats *st, struct err *err)
-{
+struct snapshot_fetch {
 	struct snap sn;
-	int i, k, rc = 0;
-	cJSON *doc = NULL, *courses;
+};
+
+struct snapshot_fetch *snapshot_fetch_begin(struct canvas *cv, char *const *ids, int n, unsigned kinds,
+					    int fail_fast)
+{
+	struct snapshot_fetch *f = xcalloc(1, sizeof(*f));
+	struct snap *sn = &f->sn;
+	int i, k;
 
 	lists_init();
-	memset(&sn, 0, sizeof(sn));
-	sn.cv = cv;
-	sn.kinds = kinds;
-	sn.n = n;
-	sn.fail_fast = fail_fast;
-	sn.jobs = xcalloc((size_t)(n ? n : 1), sizeof(*sn.jobs));
+	sn->cv = cv;
+	sn->kinds = kinds;
+	sn->n = n;
+	sn->fail_fast = fail_fast;
+	sn->jobs = xcalloc((size_t)(n ? n : 1), sizeof(*sn->jobs));
 	for (i = 0; i < n; i++) {
-		struct cjob *j = &sn.jobs[i];
+		struct cjob *j = &sn->jobs[i];
 		char *path, *w;
 
-		j->sn = &sn;
+		j->sn = sn;
 		j->given = xstrdup(ids[i]);
 		j->pid = canvas_path_id(ids[i]);
 		path = resource_path(resource_course()->path.list, j->pid, NULL, NULL);
@@ -305,37 +308,54 @@ int snapshot_fetch_each(cJSON **out, struct canvas *cv, char *const *ids, int n,
 			if (!resource_get(lists[k])->list_after_course && (kinds & (1u << lists[k])))
 				submit_list(j, k, j->pid);
 	}
-	progress(&sn);
-	rc = canvas_run(cv, err);
+	return f;
+}
+
+int snapshot_fetch_end(struct snapshot_fetch *f, cJSON **out, struct err *errs, struct snapshot_stats *st,
+		       struct err *err)
+{
+	struct snap *sn = &f->sn;
+	int i, k, rc;
+	cJSON *doc = NULL, *courses;
+
+	progress(sn);
+	rc = canvas_run(sn->cv, err);
 	progress_end();
 	if (!rc) {
 		doc = cJSON_CreateObject();
 		courses = cJSON_AddArrayToObject(doc, "courses");
 		memset(st, 0, sizeof(*st));
-		for (i = 0; i < n; i++) {
-			errs[i] = sn.jobs[i].err;
+		for (i = 0; i < sn->n; i++) {
+			errs[i] = sn->jobs[i].err;
 			if (errs[i].code)
 				continue;
-			if (sn.stopped) {
+			if (sn->stopped) {
 				/* fail_fast: the courses left unfinished are not failures of their own */
 				err_set(&errs[i], ERR_GENERIC, "course %s was not read: an earlier course failed "
-					"(--fail-fast)", ids[i]);
+					"(--fail-fast)", sn->jobs[i].given);
 				continue;
 			}
-			cJSON_AddItemToArray(courses, assemble(&sn.jobs[i], &st->objects));
+			cJSON_AddItemToArray(courses, assemble(&sn->jobs[i], &st->objects));
 			st->courses++;
 		}
 		*out = doc;
 	}
-	for (i = 0; i < n; i++) {
-		cJSON_Delete(sn.jobs[i].course);
+	for (i = 0; i < sn->n; i++) {
+		cJSON_Delete(sn->jobs[i].course);
 		for (k = 0; k < NLISTS; k++)
-			cJSON_Delete(sn.jobs[i].list[k]);
-		free(sn.jobs[i].pid);
-		free(sn.jobs[i].given);
+			cJSON_Delete(sn->jobs[i].list[k]);
+		free(sn->jobs[i].pid);
+		free(sn->jobs[i].given);
 	}
-	free(sn.jobs);
+	free(sn->jobs);
+	free(f);
 	return rc;
+}
+
+int snapshot_fetch_each(cJSON **out, struct canvas *cv, char *const *ids, int n, unsigned kinds,
+			int fail_fast, struct err *errs, struct snapshot_stats *st, struct err *err)
+{
+	return snapshot_fetch_end(snapshot_fetch_begin(cv, ids, n, kinds, fail_fast), out, errs, st, err);
 }
 
 int snapshot_fetch(cJSON **out, struct canvas *cv, char *const *ids, int n, unsigned kinds,

@@ -304,12 +304,62 @@ static void throttle_cap(void **state)
 	assert_true(http_throttle_cap(1e300, 8) > 100);
 }
 
+/* Issue 18 (i18/throttle3): a row of 6 requests started together at a settled level of 250 ends
+ * together; Canvas settles them one by one, each answer saying the level right after its own settle
+ * (about 100 for the first: the 5 others still hold 250 units; 350 for the last), and curl may hand
+ * them over in the reverse order. Completed in curl's order the first-settled answer comes last,
+ * with nothing else in flight: under 100 units of room, a pause and a window of 1 where 6 fit. In settle order (lowest
+ * remaining first) every answer sees its later-settled row-mates in flight and finds room for 6. */
+static void settle_order(void **state)
+{
+	const double row[] = { 350.4, 300.3, 250.2, 200.1, 150.0, 99.9 };   /* as curl handed them over */
+	const double mixed[] = { -1e9, 200, -1e9, 150, 200, 180 };
+	int order[6], i;
+
+	(void)state;
+	assert_int_equal(http_throttle_cap(row[5], 0), 0);    /* curl's order: the last answer pauses */
+	http_settle_order(row, 6, order);
+	for (i = 0; i < 6; i++) {
+		assert_int_equal(order[i], 5 - i);
+		assert_int_equal(http_throttle_cap(row[order[i]], 5 - i), 6);
+	}
+	/* absent headers (-1e9) first, ties in the order given */
+	http_settle_order(mixed, 6, order);
+	assert_int_equal(order[0], 0);
+	assert_int_equal(order[1], 2);
+	assert_int_equal(order[2], 3);
+	assert_int_equal(order[3], 5);
+	assert_int_equal(order[4], 1);
+	assert_int_equal(order[5], 4);
+	http_settle_order(row, 0, order);                      /* an empty turn */
+}
+
+/* Issue 18 (i18/throttle3): a row split over two turns. Seven answers of a row of 8 were read in one
+ * turn (remaining 137 to 486), nothing was started since, and the eighth comes in the next turn
+ * saying 286.7 with nothing else in flight: alone it puts the settled level at 313 and cuts the
+ * window to 5 (the throttled apply started its writes at 5 for that). The four that said 336 or
+ * more were settled after it, so they were in flight when it settled: 486.7 units of room, 9. An
+ * answer that said only a little more was settled before it (a request arrived between). */
+static void settled_after(void **state)
+{
+	const double turn1[] = { 137.3, 187.1, 236.9, 336.5, 386.3, 436.1, 486.0 };
+	const double near[] = { 300.1, 310.0, 311.7 };
+
+	(void)state;
+	assert_int_equal(http_throttle_cap(286.7, 0), 5);
+	assert_int_equal(http_settled_after(turn1, 7, 286.7), 4);
+	assert_int_equal(http_throttle_cap(286.7, http_settled_after(turn1, 7, 286.7)), 9);
+	assert_int_equal(http_settled_after(near, 3, 286.7), 1);   /* 25 more or not */
+	assert_int_equal(http_settled_after(turn1, 0, 286.7), 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(link_next_found), cmocka_unit_test(link_next_variants), cmocka_unit_test(redact),
 		cmocka_unit_test(base_url_rules),  cmocka_unit_test(same_origin),    cmocka_unit_test(pause_jitter),
 		cmocka_unit_test(throttle_cap),    cmocka_unit_test(urgent_first),   cmocka_unit_test(before_send_refuses),
+		cmocka_unit_test(settle_order),    cmocka_unit_test(settled_after),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
