@@ -53,6 +53,14 @@ struct journal;               /* an open journal being written (and locked) */
  * (created, mode 0700). Malloced. */
 int journal_default_dir(char **out, struct err *err);
 
+/* The header's fields before its plan ("run", "base_url", "recipe_sha256", "courses", "run_id",
+ * ...), parsed from the file's first line without reading the plan (most of a header, hundreds of
+ * megabytes for thousands of courses): for a caller that picks journals before it reads any whole.
+ * NULL when the file does not start with a header (or its fields run past JOURNAL_HEAD_MAX). The
+ * caller owns the object. Not checked against anything: journal_read and journal_check do that. */
+#define JOURNAL_HEAD_MAX (16u << 20)
+cJSON *journal_head(const char *path);
+
 /* Whether another process holds JOURNAL.lock: a run writing the journal at `path` now (a shared,
  * non-blocking flock taken and dropped at once). */
 int journal_running(const char *path);

@@ -819,6 +819,49 @@ void journal_close(struct journal *j)
 	journal_free(j);
 }
 
+cJSON *journal_head(const char *path)
+{
+	static const char tail[] = ",\"plan\":";
+	struct buf b = BUF_INIT;
+	char chunk[65536], *cut = NULL;
+	cJSON *head = NULL;
+	size_t from = 0;
+	FILE *f = fopen(path, "r");
+
+	if (!f)
+		return NULL;
+	/* the fields come first and "plan" last (write_header): read up to it, never the plan itself */
+	while (!cut && b.len < JOURNAL_HEAD_MAX) {
+		size_t n = fread(chunk, 1, sizeof(chunk), f);
+		char *nl;
+
+		if (!n)
+			break;
+		buf_add(&b, chunk, n);
+		nl = memchr(b.ptr + from, '\n', b.len - from);
+		if (nl)
+			b.len = (size_t)(nl - b.ptr);   /* a header without a plan: the whole line */
+		b.ptr[b.len] = '\0';
+		cut = strstr(b.ptr + from, tail);
+		if (nl && !cut)
+			break;
+		from = b.len > sizeof(tail) ? b.len - sizeof(tail) : 0;
+	}
+	fclose(f);
+	if (cut) {
+		cut[0] = '}';
+		cut[1] = '\0';
+	}
+	if (b.len && b.ptr[0] == '{')
+		head = cJSON_Parse(b.ptr);
+	buf_release(&b);
+	if (head && !cJSON_IsObject(head)) {
+		cJSON_Delete(head);
+		head = NULL;
+	}
+	return head;
+}
+
 int journal_running(const char *path)
 {
 	char *lp = xasprintf("%s.lock", path);

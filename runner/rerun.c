@@ -73,20 +73,10 @@
 /* ---------------------------------------------------------------- journals */
 
 /* The first line of path (malloced), or NULL. */
-static char *first_line(const char *path)
+/* The header field k of a journal_head, or NULL. */
+static const char *head_str(const cJSON *head, const char *k)
 {
-	FILE *f = fopen(path, "r");
-	char *line = NULL;
-	size_t cap = 0;
-
-	if (!f)
-		return NULL;
-	if (getline(&line, &cap, f) < 0) {
-		free(line);
-		line = NULL;
-	}
-	fclose(f);
-	return line;
+	return cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(head, k));
 }
 
 static const char *hdr(const struct journal_log *l, const char *k)
@@ -107,7 +97,7 @@ int rerun_load(struct rerun **out, const char *dir, const char *base_url, const 
 	       struct err *err)
 {
 	struct rerun *rr = xcalloc(1, sizeof(*rr));
-	char *owned = NULL, *needle;
+	char *owned = NULL;
 	struct dirent *de;
 	size_t alloc = 0;
 	DIR *d;
@@ -129,12 +119,13 @@ int rerun_load(struct rerun **out, const char *dir, const char *base_url, const 
 		free(owned);
 		return 0;
 	}
-	needle = xasprintf("\"recipe_sha256\":\"%s\"", recipe_sha256);
 	while ((de = readdir(d)) != NULL) {
 		size_t len = strlen(de->d_name);
 		struct journal_log *l = NULL;
 		struct err rerr = ERR_INIT;
-		char *path, *line, *rb = NULL;
+		char *path, *rb = NULL;
+		cJSON *head;
+		int ours;
 
 		if (de->d_name[0] == '.' || len <= 6 || strcmp(de->d_name + len - 6, ".jsonl"))
 			continue;
@@ -147,14 +138,17 @@ int rerun_load(struct rerun **out, const char *dir, const char *base_url, const 
 				path = real;
 			}
 		}
-		line = first_line(path);
-		if (!line || !strstr(line, "\"run\":\"apply\"") || !strstr(line, needle) ||
-		    journal_read(&l, path, &rerr)) {
-			free(line);
+		/* the header's fields first: another recipe's or another Canvas's journal is never read
+		 * whole (a CI machine keeps hundreds, each with its whole plan) */
+		head = journal_head(path);
+		ours = head && head_str(head, "run") && !strcmp(head_str(head, "run"), "apply") &&
+		       head_str(head, "recipe_sha256") && !strcmp(head_str(head, "recipe_sha256"), recipe_sha256) &&
+		       canvas_same_base_url(head_str(head, "base_url"), base_url);
+		cJSON_Delete(head);
+		if (!ours || journal_read(&l, path, &rerr)) {
 			free(path);
 			continue;   /* another recipe's, or damaged: `journal list` names damage */
 		}
-		free(line);
 		free(path);
 		if (!canvas_same_base_url(hdr(l, "base_url"), base_url) || !hdr(l, "recipe_sha256") ||
 		    strcmp(hdr(l, "recipe_sha256"), recipe_sha256) || rollbacks_undone(l->path, &rb)) {
@@ -169,7 +163,6 @@ int rerun_load(struct rerun **out, const char *dir, const char *base_url, const 
 		rr->runs[rr->n++].log = l;
 	}
 	closedir(d);
-	free(needle);
 	if (rr->n > 1)
 		qsort(rr->runs, rr->n, sizeof(*rr->runs), newest_first);
 	free(owned);

@@ -83,17 +83,11 @@ static int same_journal(const char *of, const char *real)
  * written before run ids; then rollbacks are matched by path). */
 static char *header_run_id(const char *path)
 {
-	struct journal_log *l = NULL;
-	struct err e = ERR_INIT;
-	const char *id;
-	char *out = NULL;
+	cJSON *head = journal_head(path);   /* its fields only: the plan is not read */
+	const char *id = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(head, "run_id"));
+	char *out = id ? xstrdup(id) : NULL;
 
-	if (journal_read(&l, path, &e))
-		return NULL;
-	id = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(l->header, "run_id"));
-	if (id)
-		out = xstrdup(id);
-	journal_log_free(l);
+	cJSON_Delete(head);
 	return out;
 }
 

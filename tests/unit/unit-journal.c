@@ -31,6 +31,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "buf.h"
 #include "journal.h"
 #include "sha256.h"
 #include "xalloc.h"
@@ -1071,6 +1072,60 @@ static void test_check_passes_old_and_rollback_journals(void **state)
 	assert_int_equal(check_file(f, &err), 0);
 }
 
+/* journal_head: the header's fields without the plan, from a real journal, from a header whose
+ * fields run past one read (a long courses list) with ",\"plan\":" across the reads' seam, and
+ * nothing from what is not a journal. */
+static void test_head(void **state)
+{
+	struct fx *f = *state;
+	struct buf b = BUF_INIT;
+	cJSON *head, *full;
+	char *path = xasprintf("%s/long.jsonl", f->dir);
+	FILE *fp;
+	size_t i;
+
+	write_sample(f, 1);
+	head = journal_head(f->path);
+	assert_non_null(head);
+	full = line_json(f->path, 1);
+	assert_null(cJSON_GetObjectItem(head, "plan"));
+	assert_non_null(cJSON_GetObjectItem(full, "plan"));
+	cJSON_DeleteItemFromObject(full, "plan");
+	assert_true(cJSON_Compare(head, full, 1));   /* every other field, as written */
+	cJSON_Delete(head);
+	cJSON_Delete(full);
+
+	/* 20,000 course ids, then "run_id", then the plan starting 3 bytes before 64 KiB * 3 */
+	buf_puts(&b, "{\"type\":\"header\",\"run\":\"apply\",\"courses\":[");
+	for (i = 0; i < 20000; i++)
+		buf_printf(&b, "%s%zu", i ? "," : "", 100000 + i);
+	buf_puts(&b, "],\"run_id\":\"r1\",\"pad\":\"");
+	while (b.len < 3 * 65536 - 3)
+		buf_putc(&b, 'x');
+	buf_puts(&b, "\",\"plan\":{\"format\":\"coursectl-plan\",\"changes\":[]}}\n{\"type\":\"footer\"}\n");
+	fp = fopen(path, "w");
+	assert_non_null(fp);
+	assert_int_equal(fwrite(b.ptr, 1, b.len, fp), b.len);
+	fclose(fp);
+	head = journal_head(path);
+	assert_non_null(head);
+	assert_string_equal(cJSON_GetStringValue(cJSON_GetObjectItem(head, "run_id")), "r1");
+	assert_int_equal(cJSON_GetArraySize(cJSON_GetObjectItem(head, "courses")), 20000);
+	assert_null(cJSON_GetObjectItem(head, "plan"));
+	cJSON_Delete(head);
+
+	/* not a journal header: nothing */
+	fp = fopen(path, "w");
+	assert_non_null(fp);
+	fputs("[1,2,3]\n", fp);
+	fclose(fp);
+	assert_null(journal_head(path));
+	unlink(path);
+	assert_null(journal_head(path));
+	buf_release(&b);
+	free(path);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1093,6 +1148,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_write_error_leaves_whole_lines, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_default_dir, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_default_name, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_head, setup, teardown),
 		cmocka_unit_test(test_state_names),
 	};
 
