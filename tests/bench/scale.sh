@@ -27,7 +27,9 @@
 #    Per size and command: the median, least and greatest CPU, the medians of the other figures, and
 #    every run (results.json: .scale.plan["200"].runs). The 2,000/200 bound is judged on the
 #    medians: one 0.3 s run on this shared machine moves by 10-20%, enough to carry a single ratio
-#    anywhere between 9.5x and 12x (BENCHMARKS.md, "Measuring CPU").
+#    anywhere between 9.5x and 12x (BENCHMARKS.md, "Measuring CPU"). The smallest size is the base
+#    of every ratio: its simulator runs throughout and its runs are spread between the larger sizes'
+#    (base, larger, base, larger, ..., then the rest), so a drift of the load reaches both.
 # 4. The 4-course rollover (gen-seed.sh --courses 4 --assignments 28 --pages 3 --modules 3, the
 #    default overrides; shift_dates {days: 140}): requests of plan, of apply (recipe, --yes) and of
 #    apply of the saved plan, by kind, and the minimum that still verifies every write:
@@ -121,13 +123,13 @@ echo "scale benchmark: plan and apply of shift_dates {days: 140} + replace_text 
 echo "(gen-seed.sh: 10 assignments, 3 pages, 3 modules a course), canvas-sim --throttle off, no latency"
 echo "machine: $cpus CPUs, $(uname -sr), load average $(cut -d ' ' -f 1-3 /proc/loadavg 2>/dev/null)"
 
-for n in $SIZES; do
-	bash tests/fixtures/gen-seed.sh --courses "$n" --assignments 10 --pages 3 --modules 3 --token "$TOKEN" \
-		>"$dir/seed.json"
-	jq -c '[.courses[].id]' "$dir/seed.json" >"$dir/ids.json"
-	cat >"$dir/recipe.yaml" <<EOF
+# seed_size N: the seed and recipe of N courses ($dir/seed.N.json, $dir/recipe.N.yaml)
+seed_size() {
+	bash tests/fixtures/gen-seed.sh --courses "$1" --assignments 10 --pages 3 --modules 3 --token "$TOKEN" \
+		>"$dir/seed.$1.json"
+	cat >"$dir/recipe.$1.yaml" <<EOF
 version: 1
-courses: $(cat "$dir/ids.json")
+courses: $(jq -c '[.courses[].id]' "$dir/seed.$1.json")
 steps:
   - shift_dates: {days: 140}
   - replace_text:
@@ -136,30 +138,79 @@ steps:
       with: January
       literal: true
 EOF
-	start_sim "$dir/seed.json" --throttle off --outflow 1000000000
-	runs=$(runs_of "$n")
-	for r in $(seq 1 "$runs"); do   # plan and apply alternate, so a burst of load reaches both
-		measure "plan $n" "$r" env CANVAS_API_TOKEN=$TOKEN "$BUILD/coursectl" plan --url "$url" \
-			--out "$dir/plan.json" "$dir/recipe.yaml"
-		measure "apply $n" "$r" env CANVAS_API_TOKEN=$TOKEN "$BUILD/coursectl" apply --url "$url" --yes \
-			--journal "$dir/j.jsonl" "$dir/recipe.yaml"
-	done
-	if [ "$n" = "$CG_N" ]; then
-		# the same plan under callgrind: its instruction counts (tests/bench/callgrind.sh)
-		curl -s -X POST "$url/__sim/reset" >/dev/null
-		rm -rf "$dir/state" && mkdir "$dir/state"
-		XDG_STATE_HOME=$dir/state CANVAS_API_TOKEN=$TOKEN bash tests/bench/callgrind.sh "plan, $n courses" -- \
-			"$BUILD/coursectl" plan --url "$url" --out "$dir/plan.cg.json" "$dir/recipe.yaml" >>"$dir/cg.jsonl"
-	fi
+}
+
+# run_pair N R: run R of plan and of apply at N courses, against the simulator of $pid and $url
+run_pair() {
+	measure "plan $1" "$2" env CANVAS_API_TOKEN=$TOKEN "$BUILD/coursectl" plan --url "$url" \
+		--out "$dir/plan.json" "$dir/recipe.$1.yaml"
+	measure "apply $1" "$2" env CANVAS_API_TOKEN=$TOKEN "$BUILD/coursectl" apply --url "$url" --yes \
+		--journal "$dir/j.jsonl" "$dir/recipe.$1.yaml"
+}
+
+# callgrind_plan N: the plan of N courses under callgrind: its instruction counts (callgrind.sh)
+callgrind_plan() {
+	curl -s -X POST "$url/__sim/reset" >/dev/null
+	rm -rf "$dir/state" && mkdir "$dir/state"
+	XDG_STATE_HOME=$dir/state CANVAS_API_TOKEN=$TOKEN bash tests/bench/callgrind.sh "plan, $1 courses" -- \
+		"$BUILD/coursectl" plan --url "$url" --out "$dir/plan.cg.json" "$dir/recipe.$1.yaml" >>"$dir/cg.jsonl"
+}
+
+# bucket_plan N: the plan of N courses against Canvas's default bucket (throttle on): paced by its
+# leak (replaces the running simulator)
+bucket_plan() {
 	stop_sim
-	if [ "$n" = "$BUCKET_N" ]; then
-		# the same plan against Canvas's default bucket (throttle on): paced by its leak
-		start_sim "$dir/seed.json"
-		measure "bucket $n" 1 env CANVAS_API_TOKEN=$TOKEN "$BUILD/coursectl" plan --url "$url" \
-			--out "$dir/plan.json" "$dir/recipe.yaml"
-		stop_sim
-	fi
+	start_sim "$dir/seed.$1.json"
+	measure "bucket $1" 1 env CANVAS_API_TOKEN=$TOKEN "$BUILD/coursectl" plan --url "$url" \
+		--out "$dir/plan.json" "$dir/recipe.$1.yaml"
+	stop_sim
+}
+
+# The smallest size is the base of every ratio. Its simulator runs throughout, and its runs are
+# spread between the larger sizes' runs (base, larger, base, larger, ..., then the base's rest):
+# the machine's load drifts over minutes, and with every base run before every larger one a drift
+# between the two blocks moved a ratio of medians by 10%.
+# shellcheck disable=SC2086 # split on purpose
+SIZES=$(printf '%s\n' $SIZES | sort -n | tr '\n' ' ')
+base=${SIZES%% *}
+base_pid=""
+base_url=""
+base_done=0
+base_runs=0
+if [ -n "$base" ]; then
+	base_runs=$(runs_of "$base")
+	seed_size "$base"
+	start_sim "$dir/seed.$base.json" --throttle off --outflow 1000000000
+	base_pid=$pid base_url=$url pid=""   # not stop_sim's: stopped at the end, or at exit
+	trap 'kill -TERM "$base_pid" 2>/dev/null || true; bench_cleanup' EXIT
+fi
+base_run() {   # the base size's next run, if it has one left
+	local p=$pid u=$url
+	[ "$base_done" -lt "$base_runs" ] || return 0
+	base_done=$((base_done + 1))
+	pid=$base_pid url=$base_url
+	run_pair "$base" "$base_done"
+	pid=$p url=$u
+}
+for n in ${SIZES#"$base"}; do
+	seed_size "$n"
+	start_sim "$dir/seed.$n.json" --throttle off --outflow 1000000000
+	for r in $(seq 1 "$(runs_of "$n")"); do
+		base_run
+		run_pair "$n" "$r"
+	done
+	[ "$n" != "$CG_N" ] || callgrind_plan "$n"
+	[ "$n" != "$BUCKET_N" ] || bucket_plan "$n"
+	stop_sim
 done
+if [ -n "$base" ]; then
+	while [ "$base_done" -lt "$base_runs" ]; do base_run; done
+	pid=$base_pid url=$base_url
+	[ "$base" != "$CG_N" ] || callgrind_plan "$base"
+	[ "$base" != "$BUCKET_N" ] || bucket_plan "$base"
+	stop_sim
+	base_pid=""
+fi
 
 # ---------------------------------------------------------------- the 4-course rollover's requests
 bash tests/fixtures/gen-seed.sh --courses 4 --assignments 28 --pages 3 --modules 3 --token "$TOKEN" >"$dir/seed4.json"
