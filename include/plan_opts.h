@@ -25,6 +25,7 @@
 #include "recipe.h"
 
 struct canvas;
+struct render_pre;
 
 struct plan_opts {
 	char **courses;           /* --course, borrowed from argv */
@@ -40,6 +41,9 @@ struct plan_opts {
 	size_t nallow;
 	struct plan_reads **reads;   /* not an option: apply RECIPE's request that plan_recipe keep the
 				        courses as read, for the stale check (include/plan_reads.h); NULL: not */
+	struct render_pre *text;     /* not an option: the caller will print the plan as text; a plan of
+				        many windows renders each before it is spilled (include/render.h);
+				        NULL: not */
 };
 
 /* The help lines of the options shared word for word (--course, --var and --color are worded per
