@@ -52,6 +52,11 @@ jq -r '
 	        else "" end) + "wall \($r[$n].wall_s / $r[$lo].wall_s | r2)x"],
 	      ["\($k) \($n)/\($lo): peak RSS", "\($r[$n].rss_mb / $r[$lo].rss_mb | r2)x", "<= 1.2x", ""])),
 	(.callgrind // [] | .[] | cg),
+	(.callgrind // [] | map(select(.ir and (.name | test("^plan, [0-9]+ courses$"))))
+	 | map(. + {n: (.name | capture("(?<n>[0-9]+)").n | tonumber)}) | sort_by(.n) | select(length > 1)
+	 | .[0] as $lo | .[1:][]
+	 | ["plan \(.n)/\($lo.n): instructions", "\(.ir / $lo.ir * 100 | round / 100)x", "",
+	    "callgrind: the work, which no load moves (the CPU bound is \(.n / $lo.n * 1.1 | r2)x)"]),
 	(.bucket // {} | to_entries[] | ["plan \(.key), default bucket", "\(.value.rate | round) req/s, wall \(.value.wall_s) s",
 	      (if .value.bound_rate then ">= \(.value.bound_rate * 0.9 | round) req/s" else "" end),
 	      "90% of the bound \(.value.bound_rate // 0 | round) req/s (\(.value.requests) requests); \(.value.cpu_s) s cpu"]),
