@@ -33,6 +33,13 @@
  * Grouping: the plan walker (render_walk.c) finds the courses and objects and calls this file's
  * callbacks (text_course, text_object, text_change, text_skip); what is here is the layout only.
  *
+ * A spilled plan (include/plan.h "Windows") is walked window by window, each read back from the
+ * spill file -- unless `plan` or `apply RECIPE` had plan_make render each window just before it was
+ * spilled (render_pre_window, include/render.h: the same walk and callbacks over the same changes,
+ * into a temporary file), in which case that text is copied and only the tail (skips of courses no
+ * window has, warnings, notify line, summary) is rendered here (issue 18: a 2,000-course plan's
+ * instructions grew 10.4x for 10x the courses, the text's read-back being the excess).
+ *
  * Rejected: printing whole before/after bodies (a 100 KB page twice for one word); a column layout
  * (names and dates have no useful fixed width); colouring the whole object line by op (harder to
  * read than a coloured marker).

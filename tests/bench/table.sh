@@ -59,7 +59,7 @@ jq -r '
 	    "callgrind: the work, which no load moves (the CPU bound is \(.n / $lo.n * 1.1 | r2)x)"]),
 	(.bucket // {} | to_entries[] | ["plan \(.key), default bucket", "\(.value.rate | round) req/s, wall \(.value.wall_s) s",
 	      (if .value.bound_rate then ">= \(.value.bound_rate * 0.9 | round) req/s" else "" end),
-	      "90% of the bound \(.value.bound_rate // 0 | round) req/s (\(.value.requests) requests); \(.value.cpu_s) s cpu"]),
+	      "90% of the bound \(.value.bound_rate // 0 | round) req/s (\(.value.requests) requests); \(.value.cpu_s | r3) s cpu"]),
 	(.rollover4 // empty | . as $q | $q.runs[] | ["4-course rollover: \(.name)", "\(.requests) requests",
 	      (if .name == "apply recipe" then "<= \($q.minimum_recipe * 1.05 | floor) (min \($q.minimum_recipe))"
 	       elif .name == "apply saved plan" then "<= \($q.minimum_saved_plan * 1.05 | floor) (min \($q.minimum_saved_plan))"
