@@ -138,6 +138,10 @@ $(BUILD)/tests/bench/%.o: tests/bench/%.c
 $(BUILD)/tests/bench/simload: $(BUILD)/tests/bench/simload.o $(BUILD)/runner/xalloc.o
 	$(QUIET_LD)$(CC) $(FINAL_LDFLAGS) -o $@ $^ $(PKG_LIBS)
 
+# CPU time to the microsecond for the scale benchmark (tests/bench/scale.sh).
+$(BUILD)/tests/bench/cputime: $(BUILD)/tests/bench/cputime.o
+	$(QUIET_LD)$(CC) $(FINAL_LDFLAGS) -o $@ $^
+
 test: deps
 	@$(SUBMAKE) run-test
 
@@ -165,7 +169,7 @@ demo: deps
 	@BUILD=$(BUILD) sh recipes/demo/run.sh
 
 bench: deps
-	@$(SUBMAKE) build-all $(BUILD)/tests/bench/simload
+	@$(SUBMAKE) build-all $(BUILD)/tests/bench/simload $(BUILD)/tests/bench/cputime
 	@BUILD=$(BUILD) sh tests/bench/run.sh
 
 # A long apply and rollback under faults (tests/soak/soak.sh); not part of `make test`.
@@ -247,4 +251,4 @@ clean:
 
 -include $(RUNNER_OBJ:.o=.d) $(SIM_OBJ:.o=.d) $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/unit/%.d) \
 	$(TOOL_SRC:tests/tools/%.c=$(BUILD)/tests/tools/%.d)
--include $(BUILD)/tests/bench/simload.d $(FUZZ_TARGETS:%=$(BUILD)/tests/fuzz/fuzz-%.d)
+-include $(BUILD)/tests/bench/simload.d $(BUILD)/tests/bench/cputime.d $(FUZZ_TARGETS:%=$(BUILD)/tests/fuzz/fuzz-%.d)

@@ -26,6 +26,7 @@
 
 struct canvas;
 struct courselock;
+struct render_pre;
 
 struct plan_opts {
 	char **courses;           /* --course, borrowed from argv */
@@ -44,6 +45,9 @@ struct plan_opts {
 	struct courselock **lock;   /* not an option: apply RECIPE's request that plan_recipe lock the
 				       courses it names by number before reading them (include/courselock.h);
 				       *lock is opened for the recipe's Canvas; NULL: no lock (`plan`) */
+	struct render_pre *text;     /* not an option: the caller will print the plan as text; a plan of
+				        many windows renders each before it is spilled (include/render.h);
+				        NULL: not */
 };
 
 /* The help lines of the options shared word for word (--course, --var and --color are worded per

@@ -41,15 +41,43 @@
 #include "buf.h"
 #include "plan.h"
 
+struct render_pre;   /* below */
+
 struct render_opts {
 	int color;                /* ANSI colours (a terminal without NO_COLOR) */
 	int context;              /* tokens of context around a text change; < 0: default */
 	size_t max_diff_bytes;    /* per field; 0: default (about 4 KiB), beyond it "… (N more changes)" */
 	FILE *stream;             /* render_text: when set, `out` is written to it and emptied as the text
 				   * grows, so a plan of thousands of courses is never one text (issue 18) */
+	struct render_pre *pre;   /* render_text: the courses' text as rendered while the plan was made
+				   * (below); used when it covers every course with these options */
 };
 
-#define RENDER_OPTS_INIT { 0, -1, 0, NULL }
+#define RENDER_OPTS_INIT { 0, -1, 0, NULL, NULL }
+
+/* A spilled plan's text rendered window by window while each window is still in memory (issue 18).
+ * A plan of more than one window keeps its changes in a temporary file ("Windows", include/plan.h),
+ * and render_text read each window back from it: a JSON parse of every change, about 6% of a
+ * 2,000-course plan's instructions, which a plan of one window never pays. A caller that will
+ * print the text asks plan_recipe for it (plan_opts.text): plan_make calls render_pre_window for
+ * each window just before it is spilled, the courses' text goes to an unlinked temporary file, and
+ * render_text copies that file instead of walking the windows, then prints the warnings, the notify
+ * line and the summary as always. The bytes are render_text's own: the same walk and callbacks over
+ * the same changes (those of a window as plan_finish left them, before the spill), and a course's
+ * text never depends on a later window. Anything short of every course (a window not rendered, a
+ * write error, other options) and render_text walks the windows as before.
+ * Rejected: rendering into memory (the text of 2,000 courses is about 8 MB: issue 18's flat memory);
+ * printing to stdout as the plan is made (plan prints the plan file first, and a plan that fails
+ * later must print nothing). */
+
+/* A collector for render_text with options o (its color, context and max_diff_bytes; o->stream and
+ * o->pre are not used). Ownership: the caller frees it with render_pre_free. */
+struct render_pre *render_pre_new(const struct render_opts *o);
+/* The courses [lo, hi) of p, resident ("Windows", include/plan.h), rendered onto the collected
+ * text; lo must be where the last call ended (0 first). 0, or -1 (the collector then stays unused:
+ * render_text walks the windows). */
+int render_pre_window(struct render_pre *pre, const struct plan *p, size_t lo, size_t hi);
+void render_pre_free(struct render_pre *pre);
 
 /* The plan for a person (layout above). Walks a spilled plan window by window (include/plan.h);
  * returns 0, or -1 when a window cannot be read back or o->stream cannot be written. */

@@ -736,8 +736,9 @@ static int is_plan_file(const char *path)
 	return c == '{';
 }
 
-/* The plan as `plan` prints it, written as it is rendered (window by window: issue 18). */
-static int show_plan(const struct plan *p, int color)
+/* The plan as `plan` prints it, written as it is rendered (window by window: issue 18; a recipe's
+ * windows rendered as they were planned: `pre`, include/render.h). */
+static int show_plan(const struct plan *p, int color, struct render_pre *pre)
 {
 	struct buf out = BUF_INIT;
 	struct render_opts ro = RENDER_OPTS_INIT;
@@ -745,6 +746,7 @@ static int show_plan(const struct plan *p, int color)
 
 	ro.color = color;
 	ro.stream = stdout;
+	ro.pre = pre;
 	rc = render_text(p, &out, &ro);
 	fflush(stdout);
 	buf_release(&out);
@@ -806,6 +808,12 @@ int cmd_apply(int argc, char **argv)
 	} else {
 		o.po.reads = &reads;
 		o.po.lock = &lock;
+		if (!o.resume && !o.json) {   /* shown below: each window rendered as it is planned */
+			struct render_opts ro = RENDER_OPTS_INIT;
+
+			ro.color = plan_opts_color(&o.po);
+			o.po.text = render_pre_new(&ro);
+		}
 		if (plan_recipe(&owned, &cv, &cfg, &o.po, o.input, "changed", &err))
 			goto done;
 		p = owned;
@@ -816,7 +824,7 @@ int cmd_apply(int argc, char **argv)
 		for (i = 0; i < p->nfailed; i++)
 			errorf("%s was left out of %s when it was planned: %s", p->failed[i].course, o.input,
 			       p->failed[i].error);
-	if (!o.resume && !o.json && show_plan(p, plan_opts_color(&o.po))) {
+	if (!o.resume && !o.json && show_plan(p, plan_opts_color(&o.po), o.po.text)) {
 		err_set(&err, ERR_IO, "cannot write the plan to standard output");
 		goto done;
 	}
@@ -871,6 +879,7 @@ out:
 	journal_log_free(log);
 	canvas_free(cv);
 	config_release(&cfg);
+	render_pre_free(o.po.text);
 	plan_opts_release(&o.po);
 	return rc;
 }

@@ -157,6 +157,7 @@ static int print_plan(const struct plan *p, const struct opts *o, struct err *er
 	} else {
 		ro.color = plan_opts_color(&o->po);
 		ro.stream = stdout;
+		ro.pre = o->po.text;   /* the windows rendered as they were planned (cmd_plan) */
 		if (render_text(p, &out, &ro))
 			rc = err_set(err, ERR_IO, "cannot write the plan to standard output");
 	}
@@ -181,6 +182,12 @@ int cmd_plan(int argc, char **argv)
 	rc = parse_args(&o, &cfg, argc, argv, &err);
 	if (rc)
 		goto done;
+	if (o.format == FMT_TEXT) {   /* a plan of many windows renders each as it is planned (render.h) */
+		struct render_opts ro = RENDER_OPTS_INIT;
+
+		ro.color = plan_opts_color(&o.po);
+		o.po.text = render_pre_new(&ro);
+	}
 	if (plan_recipe(&p, &cv, &cfg, &o.po, o.recipe, "planned", &err))
 		goto done;
 	if (o.out && plan_write(p, o.out, &err))
@@ -205,6 +212,7 @@ done:
 	plan_free(p);
 	canvas_free(cv);
 	config_release(&cfg);
+	render_pre_free(o.po.text);
 	plan_opts_release(&o.po);
 	return rc;
 }

@@ -89,6 +89,7 @@
 #include "recipe.h"
 #include "recipe_actions.h"
 #include "recipe_where.h"
+#include "render.h"
 #include "rerun.h"
 #include "snapshot.h"
 #include "step.h"
@@ -386,9 +387,10 @@ static void keep_reads(struct plan_reads *rd, const struct plan *p, size_t n0, c
  * plan_make already sent that read with the next batch's), the window's
  * changes dropped, ordered and numbered (plan_finish: only those), the notify and shows marks from
  * the window's own slim snapshot (`slim`, emptied after), and, when the run has more courses than a
- * window (`spill`), the finished changes spilled (plan_spill). */
+ * window (`spill`), the window's courses [lo, p->ncourses) rendered as text when the caller will
+ * print it (`text`, include/render.h) and the finished changes spilled (plan_spill). */
 static int finish_window(struct plan *p, struct canvas *cv, char **zone, int *asked, struct plan_zone_read **pending,
-			 cJSON *slim, int spill, size_t window, struct err *err)
+			 cJSON *slim, int spill, size_t window, size_t lo, struct render_pre *text, struct err *err)
 {
 	struct plan part;
 	size_t f0 = p->nfinished;
@@ -416,8 +418,12 @@ static int finish_window(struct plan *p, struct canvas *cv, char **zone, int *as
 	plan_shows_mark(&part, slim);    /* a New Quiz's dates show as a quiz's (plan_shows.c) */
 	cJSON_DeleteItemFromObjectCaseSensitive(slim, "courses");
 	cJSON_AddArrayToObject(slim, "courses");
-	if (spill)
+	if (spill) {
+		/* the window's text while its changes are in memory (render_pre_window: no parse back) */
+		if (text)
+			render_pre_window(text, p, lo, p->ncourses);   /* on failure render_text walks */
 		rc = plan_spill(p, window, err);
+	}
 	return rc;
 }
 
@@ -425,7 +431,7 @@ static int finish_window(struct plan *p, struct canvas *cv, char **zone, int *as
  * courses as read, for apply's stale check (plan_reads_free). */
 static int plan_make(struct plan **out, struct canvas *cv, const struct recipe *r, unsigned kinds,
 		     char *const *ids, size_t n, int fail_fast, int again, struct plan_reads **reads,
-		     struct err *err)
+		     struct render_pre *text, struct err *err)
 {
 	struct rerun *rr = NULL;
 	struct snapshot_stats st = { 0, 0 };
@@ -580,7 +586,7 @@ static int plan_make(struct plan **out, struct canvas *cv, const struct recipe *
 		snap = NULL;
 		/* a window of courses planned, and more to come: finished, and spilled (issue 18) */
 		if (!rc && b + m < n && p->ncourses - done >= window) {
-			rc = finish_window(p, cv, &zone, &asked, &zone_read, slim, 1, window, err);
+			rc = finish_window(p, cv, &zone, &asked, &zone_read, slim, 1, window, done, text, err);
 			done = p->ncourses;
 		}
 		plan_s += clock_s(CLOCK_MONOTONIC) - t1;
@@ -625,7 +631,7 @@ static int plan_make(struct plan **out, struct canvas *cv, const struct recipe *
 		/* the last window; a plan of more than one window is spilled whole */
 		if (!rc)
 			rc = finish_window(p, cv, &zone, &asked, &zone_read, slim, p->spill || p->ncourses > window, window,
-					   err);
+					   done, text, err);
 		free(zone);
 		cJSON_Delete(slim);
 		if (rc) {
@@ -685,7 +691,7 @@ int plan_recipe(struct plan **out, struct canvas **cv, struct config *cfg, const
 		goto done;
 	if (o->lock && (rc = lock_courses(o->lock, *cv, &cl, err)))
 		goto done;
-	rc = plan_make(out, *cv, r, kinds, cl.ids, cl.n, o->fail_fast, o->again, o->reads, err);
+	rc = plan_make(out, *cv, r, kinds, cl.ids, cl.n, o->fail_fast, o->again, o->reads, o->text, err);
 done:
 	recipe_free(r);
 	diag_release(&d);

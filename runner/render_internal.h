@@ -43,6 +43,11 @@ void render_groups_init(struct render_groups *g, const struct plan *p);
  * courses; the last window (hi == p->ncourses) also those of courses p->courses does not describe.
  * [0, p->ncourses) is render_groups_init. */
 void render_groups_window(struct render_groups *g, const struct plan *p, size_t lo, size_t hi);
+/* render_groups_window with `orphans` 0: only the courses [lo, hi) and their skips, never the skips
+ * of courses p->courses does not describe, even when hi == p->ncourses or lo == 0 (render_pre_window:
+ * a window rendered while the plan is still being made, when the last course is not known yet);
+ * with 1 it is render_groups_window. */
+void render_groups_range(struct render_groups *g, const struct plan *p, size_t lo, size_t hi, int orphans);
 void render_groups_release(struct render_groups *g);
 
 /* One object of a course: a run of consecutive changes with the same kind and id, as the plan

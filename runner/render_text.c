@@ -33,6 +33,13 @@
  * Grouping: the plan walker (render_walk.c) finds the courses and objects and calls this file's
  * callbacks (text_course, text_object, text_change, text_skip); what is here is the layout only.
  *
+ * A spilled plan (include/plan.h "Windows") is walked window by window, each read back from the
+ * spill file -- unless `plan` or `apply RECIPE` had plan_make render each window just before it was
+ * spilled (render_pre_window, include/render.h: the same walk and callbacks over the same changes,
+ * into a temporary file), in which case that text is copied and only the tail (skips of courses no
+ * window has, warnings, notify line, summary) is rendered here (issue 18: a 2,000-course plan's
+ * instructions grew 10.4x for 10x the courses, the text's read-back being the excess).
+ *
  * Rejected: printing whole before/after bodies (a 100 KB page twice for one word); a column layout
  * (names and dates have no useful fixed width); colouring the whole object line by op (harder to
  * read than a coloured marker).
@@ -40,10 +47,12 @@
 #include "render.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "render_internal.h"
 #include "textdiff.h"
+#include "xalloc.h"
 
 #define BOLD   "\x1b[1m"
 #define DIM    "\x1b[2m"
@@ -577,38 +586,149 @@ static int drain(struct buf *out, const struct render_opts *o, int force)
 	return rc;
 }
 
+static const struct render_walk text_walk = { text_course, text_object, text_change, NULL, text_skip, NULL };
+
+static void tctx_init(struct tctx *t, struct buf *out, const struct render_opts *o)
+{
+	memset(t, 0, sizeof(*t));
+	t->out = out;
+	t->color = o->color;
+	t->st.color = o->color;
+	t->st.context = o->context;
+	t->st.max_bytes = o->max_diff_bytes ? o->max_diff_bytes : DEFAULT_MAX_DIFF;
+}
+
+static void tctx_release(struct tctx *t)
+{
+	buf_release(&t->tmp);
+	buf_release(&t->tmp2);
+	buf_release(&t->raw);
+}
+
+/* ---------------------------------------------------------------- windows rendered as made (render.h) */
+
+struct render_pre {
+	struct render_opts o;     /* color, context, max_diff_bytes */
+	FILE *f;                  /* tmpfile(3): the text of courses [0, hi); NULL until the first window */
+	size_t hi;                /* courses rendered */
+	size_t groups;            /* the walk's groups so far */
+	size_t courses;           /* course lines written (tctx.courses) */
+	int failed;               /* a window could not be rendered or written: unused */
+};
+
+struct render_pre *render_pre_new(const struct render_opts *o)
+{
+	struct render_pre *pre = xcalloc(1, sizeof(*pre));
+
+	pre->o = *o;
+	pre->o.stream = NULL;
+	pre->o.pre = NULL;
+	return pre;
+}
+
+void render_pre_free(struct render_pre *pre)
+{
+	if (!pre)
+		return;
+	if (pre->f)
+		fclose(pre->f);
+	free(pre);
+}
+
+int render_pre_window(struct render_pre *pre, const struct plan *p, size_t lo, size_t hi)
+{
+	struct render_groups g;
+	struct buf out = BUF_INIT;
+	struct tctx t;
+
+	if (pre->failed || lo != pre->hi || hi < lo || hi > p->ncourses || (!pre->f && !(pre->f = tmpfile()))) {
+		pre->failed = 1;
+		return -1;
+	}
+	tctx_init(&t, &out, &pre->o);
+	t.courses = pre->courses;
+	render_groups_range(&g, p, lo, hi, 0);   /* the skips of courses no window has are render_text's */
+	render_walk(p, &g, &text_walk, &t);
+	pre->groups += g.n;
+	render_groups_release(&g);
+	if (out.len && fwrite(out.ptr, 1, out.len, pre->f) != out.len)
+		pre->failed = 1;
+	pre->courses = t.courses;
+	pre->hi = hi;
+	buf_release(&out);
+	tctx_release(&t);
+	return pre->failed ? -1 : 0;
+}
+
+/* The collected text usable for p under options o: every course rendered, with the same options. */
+static int pre_covers(const struct render_pre *pre, const struct plan *p, const struct render_opts *o)
+{
+	return pre && !pre->failed && pre->f && pre->hi == p->ncourses && p->ncourses &&
+	       pre->o.color == o->color && pre->o.context == o->context &&
+	       pre->o.max_diff_bytes == o->max_diff_bytes;
+}
+
+/* The collected text to out (drained to o->stream as it grows); 0 or -1. */
+static int pre_copy(struct render_pre *pre, struct buf *out, const struct render_opts *o)
+{
+	char chunk[65536];
+	size_t n;
+
+	if (fflush(pre->f) || fseek(pre->f, 0, SEEK_SET))
+		return -1;
+	while ((n = fread(chunk, 1, sizeof(chunk), pre->f)) > 0) {
+		buf_add(out, chunk, n);
+		if (drain(out, o, 0))
+			return -1;
+	}
+	return ferror(pre->f) ? -1 : 0;
+}
+
 int render_text(const struct plan *p, struct buf *out, const struct render_opts *o)
 {
 	static const struct render_opts defaults = RENDER_OPTS_INIT;
-	static const struct render_walk walk = { text_course, text_object, text_change, NULL, text_skip, NULL };
 	struct render_groups g;
 	struct tctx t;
 	struct err e = ERR_INIT;
 	size_t i, w = plan_window_courses(p), lo = 0, hi, groups = 0;
-	int rc = 0;
+	int rc = 0, walk = 1;     /* walk: the windows are still to walk (at least once: a plan of no courses) */
 
 	if (!o)
 		o = &defaults;
-	memset(&t, 0, sizeof(t));
-	t.out = out;
-	t.color = o->color;
-	t.st.color = o->color;
-	t.st.context = o->context;
-	t.st.max_bytes = o->max_diff_bytes ? o->max_diff_bytes : DEFAULT_MAX_DIFF;
-	do {   /* window by window ("Windows", include/plan.h): one pass for a plan in memory */
+	tctx_init(&t, out, o);
+	/* every course's text as plan_make rendered it (render_pre_window), for a spilled plan (nothing
+	 * resident once its windows are put away); then only the skips of courses the plan does not
+	 * describe, which the last window shows (render_groups_window) */
+	if (pre_covers(o->pre, p, o) && !plan_window(p, p->ncourses, p->ncourses, &e) && !p->nchanges) {
+		if (pre_copy(o->pre, out, o))
+			rc = -1;
+		groups = o->pre->groups;
+		t.courses = o->pre->courses;
+		if (!rc) {
+			render_groups_window(&g, p, p->ncourses, p->ncourses);
+			render_walk(p, &g, &text_walk, &t);
+			groups += g.n;
+			render_groups_release(&g);
+			if (drain(out, o, 0))
+				rc = -1;
+		}
+		walk = 0;
+	}
+	while (!rc && walk) {   /* window by window ("Windows", include/plan.h): one pass for a plan in memory */
 		hi = lo + w < p->ncourses ? lo + w : p->ncourses;
 		if (plan_window(p, lo, hi, &e)) {
 			rc = -1;
 			break;
 		}
 		render_groups_window(&g, p, lo, hi);
-		render_walk(p, &g, &walk, &t);
+		render_walk(p, &g, &text_walk, &t);
 		groups += g.n;
 		render_groups_release(&g);
 		if (drain(out, o, 0))
 			rc = -1;
 		lo = hi;
-	} while (!rc && lo < p->ncourses);
+		walk = lo < p->ncourses;
+	}
 	if (groups)
 		buf_putc(out, '\n');
 	for (i = 0; i < p->nwarnings; i++) {   /* steps that selected nothing (issue 16) */
@@ -627,9 +747,7 @@ int render_text(const struct plan *p, struct buf *out, const struct render_opts 
 	buf_putc(out, '\n');
 	if (drain(out, o, 1))
 		rc = -1;
-	buf_release(&t.tmp);
-	buf_release(&t.tmp2);
-	buf_release(&t.raw);
+	tctx_release(&t);
 	return rc;
 }
 

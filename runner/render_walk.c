@@ -88,14 +88,14 @@ static size_t block_end(const struct plan *p, const struct render_group *g, size
 }
 
 /* Allocates g->v and g->store (render_groups_release frees them); the rest is freed here. */
-void render_groups_window(struct render_groups *g, const struct plan *p, size_t lo, size_t hi)
+void render_groups_range(struct render_groups *g, const struct plan *p, size_t lo, size_t hi, int orphans)
 {
 	struct entries e;
 	size_t nk, nd = 0, cap = 0, i, k, pos, last_group = 0, *skips = NULL, ns = 0;
 	size_t *group, *fill;
 	struct strmap ix = STRMAP_INIT;   /* course id -> its group + 1 */
 	const char *last = NULL;
-	int whole = lo == 0 && hi >= p->ncourses;
+	int whole = orphans && lo == 0 && hi >= p->ncourses;
 
 	/* the skips of the window's courses; a plan's whole (one window) shows every skip, a later
 	 * window's last also those of courses the plan does not describe (a hand-edited file) */
@@ -110,7 +110,7 @@ void render_groups_window(struct render_groups *g, const struct plan *p, size_t 
 		for (i = 0; i < p->nskipped; i++) {
 			const char *id = str0(p->skipped[i].course_id);
 
-			if (whole || strmap_get(&ix, id) || (hi == p->ncourses && !plan_course(p, id)))
+			if (whole || strmap_get(&ix, id) || (orphans && hi == p->ncourses && !plan_course(p, id)))
 				skips[ns++] = i;
 		}
 		strmap_release(&ix);
@@ -181,6 +181,11 @@ void render_groups_window(struct render_groups *g, const struct plan *p, size_t 
 	free(fill);
 	free(group);
 	free(skips);
+}
+
+void render_groups_window(struct render_groups *g, const struct plan *p, size_t lo, size_t hi)
+{
+	render_groups_range(g, p, lo, hi, 1);
 }
 
 void render_groups_init(struct render_groups *g, const struct plan *p)

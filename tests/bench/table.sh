@@ -12,14 +12,17 @@
 #   scale, bucket, callgrind, rollover4   many courses, the default bucket, the 200-course plan's
 #              instruction counts, the 4-course rollover's requests (scale.sh)
 set -euo pipefail
-fmt='%-46s %-30s %-16s %s\n'
+fmt='%-46s %-34s %-16s %s\n'
 # shellcheck disable=SC2059
 printf "$fmt" figure value bound note
 jq -r '
 	def r2: . * 100 | round / 100;
 	def mi: . / 1e6 | round | tostring + " M";
-	def run($k; $n; $v): ["\($k) \($n) courses", "cpu \($v.cpu_s) s, wall \($v.wall_s) s", "",
-		"\($v.rss_mb) MB, \($v.requests) requests, sim cpu \($v.sim_cpu_s) s" +
+	def r3: . * 1000 | round / 1000;
+	def run($k; $n; $v): ["\($k) \($n) courses", "cpu \($v.cpu_s | r3) s" +
+		(if ($v.n_runs // 1) > 1 then " (\($v.cpu_s_min | r3)-\($v.cpu_s_max | r3), \($v.n_runs) runs)" else "" end), "",
+		"wall \($v.wall_s) s, \($v.rss_mb) MB, \($v.requests) requests, sim cpu \($v.sim_cpu_s) s" +
+		(if $v.load1 != null then ", load \($v.load1)" else "" end) +
 		(if $v.nanosleeps != null then ", \($v.nanosleeps) nanosleeps" else "" end) +
 		(if $v.exit != 0 then ", EXIT \($v.exit)" else "" end)];
 	def cg: if .skipped then [.name + ": instructions", "skipped", "", .skipped]
@@ -43,13 +46,20 @@ jq -r '
 	 | ($ns[] as $n | ("plan", "apply") as $k | select($s[$k][$n]) | run($k; $n; $s[$k][$n])),
 	   ($ns[1:][] as $n | ("plan", "apply") as $k | $s[$k] as $r | select($r[$n] and $r[$lo])
 	    | (($n | tonumber) / ($lo | tonumber) * 1.1) as $bound
-	    | ["\($k) \($n)/\($lo): cpu", "\($r[$n].cpu_s / ([$r[$lo].cpu_s, 0.01] | max) | r2)x", "<= \($bound | r2)x",
-	       "wall \($r[$n].wall_s / $r[$lo].wall_s | r2)x"],
+	    | ["\($k) \($n)/\($lo): cpu" + (if ($r[$n].n_runs // 1) > 1 or ($r[$lo].n_runs // 1) > 1 then " (medians)" else "" end),
+	       "\($r[$n].cpu_s / ([$r[$lo].cpu_s, 0.01] | max) | r2)x", "<= \($bound | r2)x",
+	       (if $r[$n].cpu_s_min then "extremes of the runs \($r[$n].cpu_s_min / $r[$lo].cpu_s_max | r2)-\($r[$n].cpu_s_max / $r[$lo].cpu_s_min | r2)x, "
+	        else "" end) + "wall \($r[$n].wall_s / $r[$lo].wall_s | r2)x"],
 	      ["\($k) \($n)/\($lo): peak RSS", "\($r[$n].rss_mb / $r[$lo].rss_mb | r2)x", "<= 1.2x", ""])),
 	(.callgrind // [] | .[] | cg),
+	(.callgrind // [] | map(select(.ir and (.name | test("^plan, [0-9]+ courses$"))))
+	 | map(. + {n: (.name | capture("(?<n>[0-9]+)").n | tonumber)}) | sort_by(.n) | select(length > 1)
+	 | .[0] as $lo | .[1:][]
+	 | ["plan \(.n)/\($lo.n): instructions", "\(.ir / $lo.ir * 100 | round / 100)x", "",
+	    "callgrind: the work, which no load moves (the CPU bound is \(.n / $lo.n * 1.1 | r2)x)"]),
 	(.bucket // {} | to_entries[] | ["plan \(.key), default bucket", "\(.value.rate | round) req/s, wall \(.value.wall_s) s",
 	      (if .value.bound_rate then ">= \(.value.bound_rate * 0.9 | round) req/s" else "" end),
-	      "90% of the bound \(.value.bound_rate // 0 | round) req/s (\(.value.requests) requests); \(.value.cpu_s) s cpu"]),
+	      "90% of the bound \(.value.bound_rate // 0 | round) req/s (\(.value.requests) requests); \(.value.cpu_s | r3) s cpu"]),
 	(.rollover4 // empty | . as $q | $q.runs[] | ["4-course rollover: \(.name)", "\(.requests) requests",
 	      (if .name == "apply recipe" then "<= \($q.minimum_recipe * 1.05 | floor) (min \($q.minimum_recipe))"
 	       elif .name == "apply saved plan" then "<= \($q.minimum_saved_plan * 1.05 | floor) (min \($q.minimum_saved_plan))"

@@ -27,6 +27,7 @@
 #include "dates.h"
 #include "plan.h"
 #include "recipe.h"
+#include "render.h"
 #include "step.h"
 #include "xalloc.h"
 
@@ -853,6 +854,77 @@ static void test_spilled_plan_is_the_same_plan(void **state)
 	plan_free(sp);
 }
 
+/* Issue 18: a spilled plan's text rendered window by window while each is resident
+ * (render_pre_window, as plan_make does before plan_spill) is the text of the plan built in
+ * memory, with colour, a skip, and a skip of a course the plan does not describe (shown last, after
+ * every window); render_text then reads nothing back (no window resident after),
+ * and a collector made for other options, or one that missed a window, is passed over. */
+static void test_spilled_plan_text_rendered_as_made(void **state)
+{
+	struct plan *mem = plan_new(), *sp = plan_new();
+	struct render_opts ro = RENDER_OPTS_INIT, plain = RENDER_OPTS_INIT;
+	struct render_pre *pre, *other, *partial;
+	struct err err = ERR_INIT;
+	struct buf x = BUF_INIT, y = BUF_INIT;
+	int k;
+
+	(void)state;
+	ro.color = 1;
+	pre = render_pre_new(&ro);
+	other = render_pre_new(&plain);
+	partial = render_pre_new(&ro);
+	for (k = 1; k <= 3; k++)
+		spill_course(mem, k);
+	plan_add_skip(mem, "one", "2", RES_PAGE, "8", "Home", "published", "the front page cannot be unpublished");
+	plan_add_skip(mem, "one", "9", RES_PAGE, "1", "Gone", "published", "a course no window has");
+	plan_finish(mem);
+	spill_course(sp, 1);
+	spill_course(sp, 2);
+	plan_add_skip(sp, "one", "2", RES_PAGE, "8", "Home", "published", "the front page cannot be unpublished");
+	plan_add_skip(sp, "one", "9", RES_PAGE, "1", "Gone", "published", "a course no window has");
+	plan_finish(sp);
+	assert_int_equal(render_pre_window(pre, sp, 0, 2), 0);
+	assert_int_equal(render_pre_window(other, sp, 0, 2), 0);
+	assert_int_equal(plan_spill(sp, 1, &err), 0);
+	spill_course(sp, 3);
+	plan_finish(sp);
+	assert_int_equal(render_pre_window(pre, sp, 2, 3), 0);
+	assert_int_equal(render_pre_window(other, sp, 2, 3), 0);
+	assert_int_equal(render_pre_window(partial, sp, 1, 3), -1);   /* not where the last one ended */
+	assert_int_equal(plan_spill(sp, 1, &err), 0);
+
+	assert_int_equal(render_text(mem, &x, &ro), 0);
+	ro.pre = pre;
+	assert_int_equal(render_text(sp, &y, &ro), 0);
+	assert_string_equal(buf_str(&y), buf_str(&x));
+	assert_non_null(strstr(buf_str(&y), "front page"));
+	assert_true(strstr(buf_str(&y), "no window has") > strstr(buf_str(&y), "Course 3"));
+	assert_int_equal(sp->nchanges, 0);   /* copied: no window read back */
+	/* again: the collected text is read from its start each time */
+	buf_reset(&y);
+	assert_int_equal(render_text(sp, &y, &ro), 0);
+	assert_string_equal(buf_str(&y), buf_str(&x));
+	/* other options, or a window missed: the windows are walked */
+	ro.pre = other;
+	buf_reset(&y);
+	assert_int_equal(render_text(sp, &y, &ro), 0);
+	assert_string_equal(buf_str(&y), buf_str(&x));
+	assert_int_equal(sp->nchanges, 3);   /* the last window, read back */
+	ro.pre = partial;
+	buf_reset(&y);
+	assert_int_equal(plan_window(sp, 3, 3, &err), 0);
+	assert_int_equal(render_text(sp, &y, &ro), 0);
+	assert_string_equal(buf_str(&y), buf_str(&x));
+	assert_int_equal(sp->nchanges, 3);
+	render_pre_free(pre);
+	render_pre_free(other);
+	render_pre_free(partial);
+	buf_release(&x);
+	buf_release(&y);
+	plan_free(mem);
+	plan_free(sp);
+}
+
 static enum plan_digest_state digest_of(const cJSON *doc)
 {
 	struct plan *q = NULL;
@@ -1249,6 +1321,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_digest_stable_and_sensitive, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_print_change_by_change_is_the_documents_bytes, setup, teardown),
 		cmocka_unit_test(test_spilled_plan_is_the_same_plan),
+		cmocka_unit_test(test_spilled_plan_text_rendered_as_made),
 		cmocka_unit_test(test_field_table_holds_what_steps_make),
 		cmocka_unit_test(test_field_table_refuses),
 		cmocka_unit_test(test_every_action_has_a_step),
