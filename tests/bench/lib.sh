@@ -4,7 +4,8 @@
 # scale.sh, throttle.sh, run.sh); a fix to one (a sim that exits at start, a slow start under load)
 # now reaches all of them.
 #
-#   bench_init NAME PREFIX KEEP   sets $dir (mktemp -d under $TMPDIR, PREFIX.XXXXXX) and the traps:
+#   bench_init NAME PREFIX KEEP   sets $dir (mktemp -d under $TMPDIR, PREFIX.XXXXXX), exports
+#                                 XDG_STATE_HOME and XDG_CONFIG_HOME under it, and sets the traps:
 #                                 at exit the simulator is stopped and $dir removed, unless KEEP is
 #                                 1 (then its path is printed). NAME ("scale bench") starts every
 #                                 message.
@@ -45,6 +46,12 @@ bench_init() {   # bench_init NAME PREFIX KEEP
 	dir=$(mktemp -d "${TMPDIR:-/tmp}/$2.XXXXXX")
 	trap bench_cleanup EXIT
 	trap 'exit 130' INT TERM
+	# coursectl's state and config in the work directory: every plan of a shift_dates recipe looks
+	# at this machine's journals (the rerun guard, runner/rerun.c), every apply adds one and claims
+	# its courses there (runner/courselock.c), and a profile could set --concurrency; a benchmark
+	# must not depend on what ran on the machine before it (i18/throttle3 measured 0.26 s before the
+	# first course after 28 earlier runs)
+	export XDG_STATE_HOME="$dir/state" XDG_CONFIG_HOME="$dir/config"
 }
 
 start_sim() {   # start_sim SEED [OPTION...]: sets pid and url

@@ -58,11 +58,7 @@ ${MAKE:-make} --no-print-directory BUILD="$BUILD" "$BUILD/coursectl" "$BUILD/can
 # shellcheck source=tests/bench/lib.sh
 . tests/bench/lib.sh
 bench_init "throttle bench" throttlebench "${BENCH_THROTTLE_KEEP:-0}"
-# coursectl's own state and config in the work directory: the journals of this machine's earlier
-# runs are read by every plan of a shift_dates recipe (the rerun guard, runner/rerun.c), and each
-# apply here would add one (--journal links it there): 28 earlier runs of this bench cost the plan
-# a 0.26 s pause before its first course, growing with every run. A profile could set --concurrency.
-export XDG_STATE_HOME="$dir/state" XDG_CONFIG_HOME="$dir/config"
+# (bench_init keeps coursectl's state and config in the work directory: tests/bench/lib.sh)
 
 # bound R C: the least time for R requests of total cost C (see 4. above); prints "T RATE"
 bound() {
