@@ -144,6 +144,20 @@ expect_match() {
 	[[ $2 =~ $1 ]] || fail "${3:-value}: '$2' does not match /$1/"
 }
 
+# shift_seed N A P M [RECIPE]: a generated seed ($LOGDIR/seed.json: N courses of A assignments, P
+# pages and M modules, tests/fixtures/gen-seed.sh) and a recipe moving their dates 140 days
+# ($LOGDIR/RECIPE, recipe.yaml by default): the workload of the request and throttle tests
+shift_seed() {
+	bash "$FIXTURES/gen-seed.sh" --courses "$1" --assignments "$2" --pages "$3" --modules "$4" --token "$TOKEN" \
+		>"$LOGDIR/seed.json"
+	cat >"$LOGDIR/${5:-recipe.yaml}" <<EOF
+version: 1
+courses: $(jq -c '[.courses[].id]' "$LOGDIR/seed.json")
+steps:
+  - shift_dates: {days: 140}
+EOF
+}
+
 seed_with() {
 	local out=$LOGDIR/seed.$RANDOM.json
 	jq "$1" "$FIXTURES/small-seed.json" >"$out"

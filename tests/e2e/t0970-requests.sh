@@ -24,14 +24,7 @@
 C1=1001
 
 rollover_seed() {
-	bash "$FIXTURES/gen-seed.sh" --courses 2 --assignments 8 --pages 2 --modules 2 --token "$TOKEN" \
-		>"$LOGDIR/seed.json"
-	cat >"$LOGDIR/r.yaml" <<EOR
-version: 1
-courses: $(jq -c '[.courses[].id]' "$LOGDIR/seed.json")
-steps:
-  - shift_dates: {days: 140}
-EOR
+	shift_seed 2 8 2 2 r.yaml
 	sim_start --seed "$LOGDIR/seed.json"
 }
 

@@ -29,14 +29,7 @@ full_share() {
 
 test_rows_of_answers_keep_the_window_at_what_fits() {
 	local share
-	bash "$ROOT/tests/fixtures/gen-seed.sh" --courses 24 --assignments 10 --pages 3 --modules 3 --token "$TOKEN" \
-		>"$LOGDIR/seed.json"
-	cat >"$LOGDIR/recipe.yaml" <<EOF2
-version: 1
-courses: $(jq -c '[.courses[].id]' "$LOGDIR/seed.json")
-steps:
-  - shift_dates: {days: 140}
-EOF2
+	shift_seed 24 10 3 3
 	sim_start --seed "$LOGDIR/seed.json" --throttle on --latency-ms 80 --outflow 0 --cost-get 0.01 --cost-write 0.01
 	sim_post /__sim/throttle "{\"token\": \"$TOKEN\", \"level\": 250}"
 	CANVAS_API_TOKEN=$TOKEN "$COURSECTL" plan --url "$SIM_URL" --out "$LOGDIR/plan.json" "$LOGDIR/recipe.yaml" \
@@ -50,14 +43,7 @@ EOF2
 
 test_the_next_batch_is_read_while_one_is_planned() {
 	local gap
-	bash "$ROOT/tests/fixtures/gen-seed.sh" --courses 60 --assignments 10 --pages 3 --modules 3 --token "$TOKEN" \
-		>"$LOGDIR/seed.json"
-	cat >"$LOGDIR/recipe.yaml" <<EOF2
-version: 1
-courses: $(jq -c '[.courses[].id]' "$LOGDIR/seed.json")
-steps:
-  - shift_dates: {days: 140}
-EOF2
+	shift_seed 60 10 3 3
 	sim_start --seed "$LOGDIR/seed.json" --throttle on --latency-ms 20
 	CANVAS_API_TOKEN=$TOKEN "$COURSECTL" plan --url "$SIM_URL" --out "$LOGDIR/plan.json" "$LOGDIR/recipe.yaml" \
 		>"$LOGDIR/out" 2>"$LOGDIR/err" || fail "plan: $(cat "$LOGDIR/err")"
