@@ -72,8 +72,7 @@
 
 /* ---------------------------------------------------------------- journals */
 
-/* The first line of path (malloced), or NULL. */
-/* The header field k of a journal_head, or NULL. */
+/* The header field k of a journal_head or a journal's header, or NULL. */
 static const char *head_str(const cJSON *head, const char *k)
 {
 	return cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(head, k));
@@ -81,7 +80,7 @@ static const char *head_str(const cJSON *head, const char *k)
 
 static const char *hdr(const struct journal_log *l, const char *k)
 {
-	return cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(l->header, k));
+	return head_str(l->header, k);
 }
 
 static int newest_first(const void *a, const void *b)
@@ -150,8 +149,7 @@ int rerun_load(struct rerun **out, const char *dir, const char *base_url, const 
 			continue;   /* another recipe's, or damaged: `journal list` names damage */
 		}
 		free(path);
-		if (!canvas_same_base_url(hdr(l, "base_url"), base_url) || !hdr(l, "recipe_sha256") ||
-		    strcmp(hdr(l, "recipe_sha256"), recipe_sha256) || rollbacks_undone(l->path, &rb)) {
+		if (rollbacks_undone(l->path, &rb)) {   /* its run, recipe and Canvas: checked on its head */
 			journal_log_free(l);
 			continue;
 		}

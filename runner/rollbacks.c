@@ -4,13 +4,13 @@
  * safe to repeat and say when there is nothing left to undo. The record of a rollback is its own
  * journal: header "run": "rollback", "rollback_of": J (journal.c), a plan that is the undo plan
  * of J as it was (exec_inverse_plan), and per change whether it was done. So:
- *   - found: the .jsonl files of J's directory and of the default journal directory whose first
- *     64 KiB (the header's fields before its plan) say "run":"rollback" are read, and those that
- *     undid J are kept: their rollback_of_run is J's run_id (journal.c: a random id per run; a
- *     path is no identity -- a new run may be journaled to the same file name, as t0931 does), or,
- *     for a J written before run ids, their rollback_of is J (the same file by realpath; by file
- *     name when the path it names is gone). Reading every journal in full would parse every plan;
- *     the prefix test reads only rollbacks;
+ *   - found: the .jsonl files of J's directory and of the default journal directory that undid J,
+ *     told by their header's fields before its plan (journal_head): "run":"rollback" and a
+ *     rollback_of_run that is J's run_id (journal.c: a random id per run; a path is no identity --
+ *     a new run may be journaled to the same file name, as t0931 does), or, for a J written before
+ *     run ids, a rollback_of that is J (the same file by realpath; by file name when the path it
+ *     names is gone). Only those are read whole: reading every journal in full would parse every
+ *     plan;
  *   - complete: every change of its plan done and no undo step skipped;
  *   - covers J: every change of J's undo plan now (same course, kind, id, op, field -- the undo
  *     plan is a pure function of the journal, "new:N" numbering included) is in its plan. A
@@ -42,27 +42,6 @@
 #include "strmap.h"
 #include "xalloc.h"
 
-#define PREFIX_BYTES 65536
-
-/* 1 when the file's first bytes hold a rollback's header. */
-static int looks_like_rollback(const char *path)
-{
-	FILE *f = fopen(path, "r");
-	char *b;
-	size_t n;
-	int yes;
-
-	if (!f)
-		return 0;
-	b = xmalloc(PREFIX_BYTES + 1);
-	n = fread(b, 1, PREFIX_BYTES, f);
-	fclose(f);
-	b[n] = '\0';
-	yes = strstr(b, "\"run\":\"rollback\"") != NULL;
-	free(b);
-	return yes;
-}
-
 /* 1 when `of` (a rollback_of as recorded) names the file whose realpath is `real`. */
 static int same_journal(const char *of, const char *real)
 {
@@ -77,6 +56,22 @@ static int same_journal(const char *of, const char *real)
 	free(a);
 	free(b);
 	return same;
+}
+
+/* Whether the journal at path is a rollback of `real` -- by its rollback_of_run when J has a run_id
+ * (run_id), else by its rollback_of naming J -- read from its header's fields alone (journal_head):
+ * no journal but J's rollbacks is read whole. */
+static int undoes(const char *path, const char *real, const char *run_id)
+{
+	cJSON *head = journal_head(path);
+	const char *run = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(head, "run"));
+	const char *of = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(head, "rollback_of"));
+	const char *of_run = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(head, "rollback_of_run"));
+	int yes = run && !strcmp(run, "rollback") &&
+		  (run_id ? of_run && !strcmp(of_run, run_id) : of && same_journal(of, real));
+
+	cJSON_Delete(head);
+	return yes;
 }
 
 /* The run_id of the journal at path (its header, first line), malloced, or NULL (none: a journal
@@ -125,14 +120,12 @@ static void scan(const char *dir, const char *real, const char *run_id, struct r
 		char *path, rp[PATH_MAX];
 		struct journal_log *l = NULL;
 		struct err e = ERR_INIT;
-		const cJSON *of;
-		const char *of_run;
 		int dup = 0;
 
 		if (de->d_name[0] == '.' || len <= 6 || strcmp(de->d_name + len - 6, ".jsonl"))
 			continue;
 		path = xasprintf("%s/%s", dir, de->d_name);
-		if (!realpath(path, rp) || !strcmp(rp, real) || !looks_like_rollback(path)) {
+		if (!realpath(path, rp) || !strcmp(rp, real) || !undoes(path, real, run_id)) {
 			free(path);
 			continue;
 		}
@@ -143,13 +136,6 @@ static void scan(const char *dir, const char *real, const char *run_id, struct r
 			continue;
 		}
 		free(path);
-		of = cJSON_GetObjectItemCaseSensitive(l->header, "rollback_of");
-		of_run = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(l->header, "rollback_of_run"));
-		if (run_id ? !of_run || strcmp(of_run, run_id)
-			   : !cJSON_IsString(of) || !same_journal(of->valuestring, real)) {
-			journal_log_free(l);
-			continue;
-		}
 		if (*n == *alloc) {
 			*alloc = *alloc ? 2 * *alloc : 4;
 			*out = xrealloc(*out, *alloc * sizeof(**out));
