@@ -556,26 +556,21 @@ int apply_lock_courses(struct courselock **lk, const struct plan *p, struct plan
 int apply_plan(struct canvas *cv, const struct plan *p, const struct apply_opts *o)
 {
 	struct apply_opts lo = *o;
-	struct courselock *own = NULL;
 	struct err err = ERR_INIT;
 	int rc;
 
 	/* every course of the run is held from here to the end: another coursectl run on this machine
 	 * that wants one stops before it reads or writes (courselock.h); a caller that read or wrote
-	 * for the run before this point (apply RECIPE's plan, a resume's lost creates) locked first */
-	if (!lo.lock) {
-		if (apply_lock_courses(&own, p, lo.reads, &err)) {
-			errorf("%s", err.msg);
-			courselock_free(own);
-			return err_exit_code(&err);
-		}
-		lo.lock = own;
-	} else if (apply_lock_courses(&lo.lock, p, lo.reads, &err)) {
+	 * for the run before this point (apply RECIPE's plan, a resume's lost creates) locked first.
+	 * Without o->lock the claims are this call's own, opened here and let go at its end. */
+	if (apply_lock_courses(&lo.lock, p, lo.reads, &err)) {
 		errorf("%s", err.msg);
-		return err_exit_code(&err);
+		rc = err_exit_code(&err);
+	} else {
+		rc = apply_locked(cv, p, &lo);
 	}
-	rc = apply_locked(cv, p, &lo);
-	courselock_free(own);
+	if (!o->lock)
+		courselock_free(lo.lock);
 	return rc;
 }
 
