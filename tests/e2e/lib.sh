@@ -158,6 +158,25 @@ steps:
 EOF
 }
 
+# week_seed COURSES GEN-SEED-ARG...: a generated seed ($LOGDIR/seed.json, tests/fixtures/gen-seed.sh
+# with those arguments) and $LOGDIR/recipe.yaml for the courses COURSES (a YAML list): their dates a
+# week later and "Fall 2025" written "Spring 2026" in their pages (the window and signal tests)
+week_seed() {
+	local courses=$1
+	shift
+	bash "$FIXTURES/gen-seed.sh" "$@" >"$LOGDIR/seed.json"
+	cat >"$LOGDIR/recipe.yaml" <<EOF
+version: 1
+courses: $courses
+steps:
+  - shift_dates: {days: 7}
+  - replace_text:
+      in: [pages]
+      replace:
+        - {pattern: 'Fall 2025', with: 'Spring 2026'}
+EOF
+}
+
 seed_with() {
 	local out=$LOGDIR/seed.$RANDOM.json
 	jq "$1" "$FIXTURES/small-seed.json" >"$out"

@@ -8,18 +8,8 @@
 # pages, 2 modules) and shift_dates {days: 7} plus a replace_text over pages.
 
 win_seed() {
-	bash "$FIXTURES/gen-seed.sh" --courses 5 --assignments 6 --pages 3 --modules 2 --overrides-every 2 \
-		--token test-token-1 --token second-token >"$LOGDIR/seed.json"
-	cat >"$LOGDIR/recipe.yaml" <<'EOF'
-version: 1
-courses: [1001, 1002, 1003, 1004, 1005]
-steps:
-  - shift_dates: {days: 7}
-  - replace_text:
-      in: [pages]
-      replace:
-        - {pattern: 'Fall 2025', with: 'Spring 2026'}
-EOF
+	week_seed '[1001, 1002, 1003, 1004, 1005]' --courses 5 --assignments 6 --pages 3 --modules 2 \
+		--overrides-every 2 --token test-token-1 --token second-token
 }
 
 # requests OUT: the simulator's API requests so far, "METHOD PATH", one a line, in order.

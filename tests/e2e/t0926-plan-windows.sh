@@ -118,18 +118,8 @@ test_golden_recipes_over_windows() {
 
 # Many courses of the generated kind (t0925's), one of them missing: the plan leaves it out.
 many_seed() {
-	bash "$FIXTURES/gen-seed.sh" --courses 5 --assignments 6 --pages 3 --modules 2 --overrides-every 2 \
-		--token test-token-1 --token second-token >"$LOGDIR/seed.json"
-	cat >"$LOGDIR/recipe.yaml" <<'EOF'
-version: 1
-courses: [1001, 1002, 1003, 1009, 1004, 1005]
-steps:
-  - shift_dates: {days: 7}
-  - replace_text:
-      in: [pages]
-      replace:
-        - {pattern: 'Fall 2025', with: 'Spring 2026'}
-EOF
+	week_seed '[1001, 1002, 1003, 1009, 1004, 1005]' --courses 5 --assignments 6 --pages 3 --modules 2 \
+		--overrides-every 2 --token test-token-1 --token second-token
 }
 
 test_many_courses_one_failing_over_windows() {

@@ -22,18 +22,7 @@
 SG_LATENCY=100
 
 sg_seed() {
-	bash "$FIXTURES/gen-seed.sh" --courses 2 --assignments 10 --pages 20 --modules 3 \
-		--token test-token-1 >"$LOGDIR/seed.json"
-	cat >"$LOGDIR/recipe.yaml" <<'EOF'
-version: 1
-courses: [1001, 1002]
-steps:
-  - shift_dates: {days: 7}
-  - replace_text:
-      in: [pages]
-      replace:
-        - {pattern: 'Fall 2025', with: 'Spring 2026'}
-EOF
+	week_seed '[1001, 1002]' --courses 2 --assignments 10 --pages 20 --modules 3 --token test-token-1
 }
 
 # A reset simulator is another Canvas: the runs journaled against the old one are not this one's
