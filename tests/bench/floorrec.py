@@ -17,7 +17,10 @@ in simfloor's format (the design comment of simfloor.c), less the headers libmic
 itself (Date, Content-Length, Transfer-Encoding). A Connection header is kept, so verify
 finds a replay that closes connections canvas-sim keeps alive. The plan reads only, so
 canvas-sim's state is the same for the recording as for the plan; only X-Request-Cost (random
-within +-20%) and X-Rate-Limit-Remaining (the bucket's level) differ from what that plan saw.
+within +-20%) and X-Rate-Limit-Remaining (the bucket's level) differ from what that plan saw. Reset
+canvas-sim first (POST /__sim/reset), as before a timed plan: coursectl pauses on a remaining under
+100 (runner/http.c), so a recording made on a bucket the earlier runs filled replays as a plan of
+minutes. The lowest remaining recorded is printed.
 
 verify: fetches every recorded target from simfloor and compares status, headers and body with
 the recording; prints "N answers, N differ" and exits 1 when any differs.
@@ -87,7 +90,7 @@ def read_answers(path):
 def record(sim_url, floor_host, token, log_path, out_path):
     with open(log_path) as f:
         log = json.load(f)
-    conn, seen, n, size = connect(sim_url), set(), 0, 0
+    conn, seen, n, size, low = connect(sim_url), set(), 0, 0, None
     with open(out_path, "wb") as f:
         f.write(b"simfloor-answers 1\n")
         for e in log:
@@ -100,9 +103,12 @@ def record(sim_url, floor_host, token, log_path, out_path):
             seen.add(target)
             status, headers, body = get(conn, target, floor_host, token, e.get("user_agent"))
             write_answer(f, target, status, headers, body)
+            for k, v in headers:
+                if k.lower() == "x-rate-limit-remaining" and (low is None or float(v) < low):
+                    low = float(v)
             n += 1
             size += len(body)
-    print("recorded %d answers, %.1f MB of bodies" % (n, size / 1e6))
+    print("recorded %d answers, %.1f MB of bodies, lowest X-Rate-Limit-Remaining %s" % (n, size / 1e6, low))
 
 
 def verify(floor_url, token, path):

@@ -28,9 +28,11 @@
  * every request target from canvas-sim with "Host: 127.0.0.1:PORT" into FILE, and POST
  * /__floor/load reads FILE, once (409 after that). The table is immutable from then on and
  * published with a release store, so requests read it without a lock.
- *   GET /__floor/stats   {"answers":N,"served":N,"missed":N}: answers loaded, API requests answered
- *                        from the table, and requests that found no answer (404; they would make
- *                        coursectl's plan differ, so plan.sh requires 0)
+ *   GET /__floor/stats   {"answers":N,"served":N,"missed":N,"user_us":N,"sys_us":N}: answers
+ *                        loaded, requests answered from the table, requests that found no answer
+ *                        (404; they would make coursectl's plan differ, so plan.sh requires 0),
+ *                        and the process's CPU so far (getrusage: all threads, ended ones too, in
+ *                        microseconds where /proc/PID/stat counts 10 ms ticks)
  * SIGINT or SIGTERM stops the server and prints "simfloor: served N, missed N" on stderr.
  *
  * FILE (written by tests/bench/floorrec.py record): the line "simfloor-answers 1", then per answer
@@ -54,6 +56,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 
 #include "xalloc.h"
@@ -335,9 +338,16 @@ static enum MHD_Result admin(struct MHD_Connection *c, const char *method, const
 	struct table *t;
 
 	if (!strcmp(path, "/__floor/stats") && !strcmp(method, "GET")) {
+		struct rusage ru;
+
+		memset(&ru, 0, sizeof(ru));
+		getrusage(RUSAGE_SELF, &ru);
 		t = atomic_load_explicit(&table, memory_order_acquire);
-		snprintf(msg, sizeof(msg), "{\"answers\":%zu,\"served\":%lu,\"missed\":%lu}\n", t ? t->n : 0,
-			 atomic_load(&served), atomic_load(&missed));
+		snprintf(msg, sizeof(msg),
+			 "{\"answers\":%zu,\"served\":%lu,\"missed\":%lu,\"user_us\":%lld,\"sys_us\":%lld}\n",
+			 t ? t->n : 0, atomic_load(&served), atomic_load(&missed),
+			 (long long)ru.ru_utime.tv_sec * 1000000LL + ru.ru_utime.tv_usec,
+			 (long long)ru.ru_stime.tv_sec * 1000000LL + ru.ru_stime.tv_usec);
 		return reply_text(c, MHD_HTTP_OK, msg);
 	}
 	if (strcmp(path, "/__floor/load") || strcmp(method, "POST"))
