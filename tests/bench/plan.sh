@@ -39,8 +39,10 @@
 #    canvas-sim. For each of BENCH_FLOOR_MODES (simfloor --threads: 0 = a thread per connection,
 #    canvas-sim's default and the one plan.sh's simulator runs; 1 = one epoll thread). Reported as
 #    "floor: a server that only replays the bytes spends X s; canvas-sim Y s; coursectl Z s" and
-#    coursectl/floor, the best ratio any simulator of this design could reach. Today's figures and
-#    what they mean for the 5x target: BENCHMARKS.md, "canvas-sim is never the bottleneck".
+#    coursectl/floor, the best ratio any simulator of this design could reach: about 6.8x with a
+#    thread per connection and 9x with one epoll thread, where canvas-sim reaches about 3x (load
+#    average 2-3). The figures and what they mean for the 5x target: BENCHMARKS.md, "canvas-sim is
+#    never the bottleneck".
 #
 # Environment: BUILD (build), BENCH_PLAN_RUNS (3), BENCH_PLAN_HTML_MB (20), BENCH_CALLGRIND (1; 0
 # skips the callgrind run), BENCH_FLOOR (1; 0 skips the floor), BENCH_FLOOR_MODES ("0 1"),
