@@ -328,14 +328,14 @@ floor_stats() {   # floor_stats: "user_us sys_us served missed" of the running s
 	curl -sf "$floor_url/__floor/stats" | jq -r '"\(.user_us) \(.sys_us) \(.served) \(.missed)"'
 }
 start_floor() {   # start_floor THREADS: simfloor on a free port, no answers yet; sets floor_pid, floor_url
-	"$BUILD/tests/bench/simfloor" --answers "$dir/answers.$1" --port 0 --threads "$1" >"$dir/floor.out" \
-		2>"$dir/floor.err" &
+	"$BUILD/tests/bench/simfloor" --answers "$dir/answers.$1" --port 0 --threads "$1" >"$dir/floor.$1.out" \
+		2>"$dir/floor.$1.err" &
 	floor_pid=$!
 	floor_url=""
 	for _ in $(seq 1 600); do
-		floor_url=$(sed -n 's/^simfloor listening on //p' "$dir/floor.out")
+		floor_url=$(sed -n 's/^simfloor listening on //p' "$dir/floor.$1.out")
 		[ -z "$floor_url" ] || break
-		kill -0 "$floor_pid" 2>/dev/null || { echo "plan bench: simfloor exited: $(cat "$dir/floor.err")" >&2; exit 1; }
+		kill -0 "$floor_pid" 2>/dev/null || { echo "plan bench: simfloor exited: $(cat "$dir/floor.$1.err")" >&2; exit 1; }
 		sleep 0.05
 	done
 	[ -n "$floor_url" ] || { echo "plan bench: simfloor did not start" >&2; exit 1; }
