@@ -38,10 +38,9 @@ jq -r '
 	    "its CPU serving the plan vs coursectl reading it"],
 	   (.floor // empty | .modes[] | .median as $f
 	    | ["10,000-object course: floor" + (if .threads > 0 then ", --threads \(.threads)" else "" end),
-	       "cpu \($f.floor_cpu_s | r3) s, \($f.floor_ratio)x faster", "",
+	       "cpu \($f.floor_cpu_s | r3) s, \(.best_ratio)x faster", "",
 	       "simfloor replaying canvas-sim'"'"'s bytes, the best of its design: user \($f.floor_user_s | r3) s," +
-	       " sys \($f.floor_sys_s | r3) s; canvas-sim" +
-	       " \(if $f.floor_cpu_s > 0 then $m.sim_cpu_s / $f.floor_cpu_s | r2 else null end)x it" +
+	       " sys \($f.floor_sys_s | r3) s; canvas-sim \(.sim_over_floor)x it" +
 	       (if .missed != 0 or ([.runs[] | select(.same_plan | not)] | length) > 0 then ", REPLAY DIFFERED" else "" end)]),
 	   (.callgrind // empty | cg)),
 	(.throttle // [] | .[] | ["\(.run // "apply") \(.courses) courses, \(.latency_ms) ms, \(.style)",
