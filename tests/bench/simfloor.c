@@ -24,7 +24,7 @@
  *
  * Loading. The answers name the server's own host and port (canvas-sim builds Link headers and
  * html_url from the Host header), so they are recorded after simfloor has a port: it starts with
- * no answers, prints "simfloor listening on http://127.0.0.1:PORT", the recorder (plan.sh) fetches
+ * no answers, prints "simfloor listening on http://127.0.0.1:PORT", the recorder (floorrec.py) fetches
  * every request target from canvas-sim with "Host: 127.0.0.1:PORT" into FILE, and POST
  * /__floor/load reads FILE, once (409 after that). The table is immutable from then on and
  * published with a release store, so requests read it without a lock.
