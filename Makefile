@@ -133,7 +133,7 @@ $(BUILD)/tests/shim/%.so: tests/shim/%.c
 # The load generator of `make bench` (tests/bench/run.sh); not built by `make test`.
 $(BUILD)/tests/bench/%.o: tests/bench/%.c
 	@mkdir -p $(dir $@)
-	$(QUIET_CC)$(CC) $(FINAL_CFLAGS) $(PKG_CFLAGS) -c -o $@ $<
+	$(QUIET_CC)$(CC) $(FINAL_CFLAGS) $(PKG_CFLAGS) $(SIM_CFLAGS) -c -o $@ $<
 
 $(BUILD)/tests/bench/simload: $(BUILD)/tests/bench/simload.o $(BUILD)/runner/xalloc.o
 	$(QUIET_LD)$(CC) $(FINAL_LDFLAGS) -o $@ $^ $(PKG_LIBS)
@@ -141,6 +141,11 @@ $(BUILD)/tests/bench/simload: $(BUILD)/tests/bench/simload.o $(BUILD)/runner/xal
 # CPU time to the microsecond for the scale benchmark (tests/bench/scale.sh).
 $(BUILD)/tests/bench/cputime: $(BUILD)/tests/bench/cputime.o
 	$(QUIET_LD)$(CC) $(FINAL_LDFLAGS) -o $@ $^
+
+# The floor of serving a plan: recorded answers replayed by canvas-sim's libmicrohttpd setup
+# (tests/bench/simfloor.c, run by tests/bench/plan.sh).
+$(BUILD)/tests/bench/simfloor: $(BUILD)/tests/bench/simfloor.o $(BUILD)/runner/xalloc.o
+	$(QUIET_LD)$(CC) $(FINAL_LDFLAGS) -o $@ $^ $(SIM_LIBS) -lpthread
 
 test: deps
 	@$(SUBMAKE) run-test
@@ -169,7 +174,7 @@ demo: deps
 	@BUILD=$(BUILD) sh recipes/demo/run.sh
 
 bench: deps
-	@$(SUBMAKE) build-all $(BUILD)/tests/bench/simload $(BUILD)/tests/bench/cputime
+	@$(SUBMAKE) build-all $(BUILD)/tests/bench/simload $(BUILD)/tests/bench/cputime $(BUILD)/tests/bench/simfloor
 	@BUILD=$(BUILD) sh tests/bench/run.sh
 
 # A long apply and rollback under faults (tests/soak/soak.sh); not part of `make test`.
@@ -251,4 +256,4 @@ clean:
 
 -include $(RUNNER_OBJ:.o=.d) $(SIM_OBJ:.o=.d) $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/unit/%.d) \
 	$(TOOL_SRC:tests/tools/%.c=$(BUILD)/tests/tools/%.d)
--include $(BUILD)/tests/bench/simload.d $(BUILD)/tests/bench/cputime.d $(FUZZ_TARGETS:%=$(BUILD)/tests/fuzz/fuzz-%.d)
+-include $(BUILD)/tests/bench/simload.d $(BUILD)/tests/bench/cputime.d $(BUILD)/tests/bench/simfloor.d $(FUZZ_TARGETS:%=$(BUILD)/tests/fuzz/fuzz-%.d)

@@ -27,9 +27,26 @@
 #    faster than coursectl reads it. Then one more plan under callgrind (tests/bench/callgrind.sh):
 #    the instruction counts of the whole plan and of its planning steps. With OUT.json, all of it
 #    as JSON ({"plan10k": ...}, tests/bench/run.sh puts it in results.json).
+# 6. The floor (issue 18): how much of the simulator's CPU any server of its design pays. simfloor
+#    (tests/bench/simfloor.c) is canvas-sim's libmicrohttpd setup serving recorded answers and doing
+#    nothing else: per request a hash lookup and a response built once. tests/bench/floorrec.py
+#    fetches every request target of the last timed run (canvas-sim's request log) from canvas-sim
+#    with "Host:" naming simfloor, so that Link headers and html_url point at it; simfloor loads
+#    them, floorrec.py checks that a replay gives every answer back byte for byte, then the same
+#    plan runs BENCH_PLAN_RUNS times against simfloor: its CPU per run (from its getrusage, in
+#    microseconds; the /proc/PID/stat ticks too, measured as the simulator's), coursectl's, and
+#    whether the plan file (less base_url and created_at) and the text are the ones made against
+#    canvas-sim. For each of BENCH_FLOOR_MODES (simfloor --threads: 0 = a thread per connection,
+#    canvas-sim's default and the one plan.sh's simulator runs; 1 = one epoll thread). Reported as
+#    "floor: a server that only replays the bytes spends X s; canvas-sim Y s; coursectl Z s" and
+#    coursectl/floor, the best ratio any simulator of this design could reach: about 6.8x with a
+#    thread per connection and 9x with one epoll thread, where canvas-sim reaches about 3x (load
+#    average 2-3). The figures and what they mean for the 5x target: BENCHMARKS.md, "canvas-sim is
+#    never the bottleneck".
 #
 # Environment: BUILD (build), BENCH_PLAN_RUNS (3), BENCH_PLAN_HTML_MB (20), BENCH_CALLGRIND (1; 0
-# skips the callgrind run), BENCH_PLAN_KEEP=1 keeps the work directory (seed, recipe, plans) and
+# skips the callgrind run), BENCH_FLOOR (1; 0 skips the floor), BENCH_FLOOR_MODES ("0 1"),
+# BENCH_PLAN_KEEP=1 keeps the work directory (seed, recipe, plans, the recorded answers) and
 # prints its path.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -39,11 +56,24 @@ HTML_MB=${BENCH_PLAN_HTML_MB:-20}
 TOKEN=bench-token
 COURSE=7000
 
+FLOOR=${BENCH_FLOOR:-1}
+FLOOR_MODES=${BENCH_FLOOR_MODES:-0 1}
+
 ${MAKE:-make} --no-print-directory BUILD="$BUILD" "$BUILD/coursectl" "$BUILD/canvas-sim" >&2
+[ "$FLOOR" = 0 ] || ${MAKE:-make} --no-print-directory BUILD="$BUILD" "$BUILD/tests/bench/simfloor" >&2
 
 # shellcheck source=tests/bench/lib.sh
 . tests/bench/lib.sh
 bench_init "plan bench" planbench "${BENCH_PLAN_KEEP:-0}"
+floor_pid=""
+stop_floor() {
+	if [ -n "$floor_pid" ]; then
+		kill -TERM "$floor_pid" 2>/dev/null || true
+		wait "$floor_pid" 2>/dev/null || true
+		floor_pid=""
+	fi
+}
+trap 'stop_floor; bench_cleanup' EXIT
 
 # ---------------------------------------------------------------- 1. the seed
 t0=$(date +%s.%N)
@@ -196,6 +226,9 @@ input_bytes=$(jq -c . "$dir/snap.json" | wc -c)
 sim_cpu() {   # the simulator's user+sys CPU so far, in seconds
 	awk -v hz="$(getconf CLK_TCK)" '{ printf "%.2f", ($14 + $15) / hz }' "/proc/$pid/stat"
 }
+proc_cpu() {   # proc_cpu PID: its user and sys CPU so far, in seconds (clock ticks)
+	awk -v hz="$(getconf CLK_TCK)" '{ printf "%.2f %.2f", $14 / hz, $15 / hz }' "/proc/$1/stat"
+}
 
 measure() {
 	local res=$1
@@ -239,9 +272,11 @@ best=""
 for r in $(seq 1 "$RUNS"); do
 	curl -s -X POST "$url/__sim/reset" >/dev/null
 	c0=$(sim_cpu)
+	read -r su0 ss0 <<<"$(proc_cpu "$pid")"
 	measure "$dir/res.$r" env CANVAS_API_TOKEN=$TOKEN "$BUILD/coursectl" plan --url "$url" "$dir/recipe.yaml" \
 		--out "$dir/plan.$r.json" >"$dir/text.$r" 2>"$dir/err.$r"
 	c1=$(sim_cpu)
+	read -r su1 ss1 <<<"$(proc_cpu "$pid")"
 	read -r rss u s w rc <"$dir/res.$r"
 	note=$(grep -o 'read .*planned in [0-9.]* s' "$dir/err.$r" || true)
 	fetch=$(sed -n 's/.* requests (\([0-9.]*\) s); planned in.*/\1/p' <<<"$note")
@@ -258,12 +293,16 @@ for r in $(seq 1 "$RUNS"); do
 		--argjson cpu "$(awk -v u="$u" -v s="$s" 'BEGIN { printf "%.2f", u + s }')" --argjson wall "$w" \
 		--argjson rss "$(awk -v k="$rss" 'BEGIN { printf "%.1f", k / 1024 }')" --argjson rc "$rc" \
 		--argjson sim "$(awk -v a="$c0" -v b="$c1" 'BEGIN { printf "%.2f", b - a }')" \
+		--argjson simu "$(awk -v a="$su0" -v b="$su1" 'BEGIN { printf "%.2f", b - a }')" \
+		--argjson sims "$(awk -v a="$ss0" -v b="$ss1" 'BEGIN { printf "%.2f", b - a }')" \
 		'{fetch_s: $fetch, planned_s: $planned, plan_cpu_s: $plan_cpu, cpu_s: $cpu, wall_s: $wall, rss_mb: $rss,
-		  sim_cpu_s: $sim, exit: $rc}' >>"$dir/rows.jsonl"
+		  sim_cpu_s: $sim, exit: $rc, sim_user_s: $simu, sim_sys_s: $sims}' >>"$dir/rows.jsonl"
 	if [ -n "$planned" ] && { [ -z "$best" ] || awk -v a="$planned" -v b="$best" 'BEGIN { exit !(a < b) }'; }; then
 		best=$planned
 	fi
 done
+# the last run's request targets, in order, for the floor's recording (step 6)
+curl -s "$url/__sim/requests" >"$dir/requests.json"
 echo
 grep -o 'read [0-9]* course.*objects in [0-9]* requests' "$dir/err.1" | sed 's/^/fetch: /' || true
 printf 'targets: planned in < 0.5 s (best run: %s s); peak RSS < 5x input = %.0f MB\n' "${best:-?}" \
@@ -281,17 +320,128 @@ else
 	echo '{}' >"$dir/cg.json"
 fi
 
+# ---------------------------------------------------------------- 6. the floor
+# simfloor replays canvas-sim's answers to this plan and does nothing else (header, step 6). Its CPU
+# per run comes from its own getrusage (GET /__floor/stats, microseconds; the stats request costs it
+# a few), beside the /proc/PID/stat ticks that measure the simulator.
+floor_stats() {   # floor_stats: "user_us sys_us served missed" of the running simfloor
+	curl -sf "$floor_url/__floor/stats" | jq -r '"\(.user_us) \(.sys_us) \(.served) \(.missed)"'
+}
+start_floor() {   # start_floor THREADS: simfloor on a free port, no answers yet; sets floor_pid, floor_url
+	"$BUILD/tests/bench/simfloor" --answers "$dir/answers.$1" --port 0 --threads "$1" >"$dir/floor.$1.out" \
+		2>"$dir/floor.$1.err" &
+	floor_pid=$!
+	floor_url=""
+	for _ in $(seq 1 600); do
+		floor_url=$(sed -n 's/^simfloor listening on //p' "$dir/floor.$1.out")
+		[ -z "$floor_url" ] || break
+		kill -0 "$floor_pid" 2>/dev/null || { echo "plan bench: simfloor exited: $(cat "$dir/floor.$1.err")" >&2; exit 1; }
+		sleep 0.05
+	done
+	[ -n "$floor_url" ] || { echo "plan bench: simfloor did not start" >&2; exit 1; }
+}
+: >"$dir/floor.jsonl"
+: >"$dir/floormodes.jsonl"
+if [ "$FLOOR" != 0 ]; then
+	jq -S 'del(.base_url, .created_at)' "$dir/plan.1.json" >"$dir/plan.norm"
+	echo
+	echo "the floor: simfloor (tests/bench/simfloor.c), canvas-sim's server replaying its recorded answers"
+	ffmt='%-22s %4s %12s %11s %11s %11s %8s %11s %11s %8s %5s %5s\n'
+	# shellcheck disable=SC2059
+	printf "$ffmt" mode run 'floor user s' 'floor sys s' 'floor cpu s' '(ticks) s' 'cpu s' 'plan cpu s' \
+		'read cpu s' 'wall s' same exit
+	for m in $FLOOR_MODES; do
+		if [ "$m" = 0 ]; then mode=thread-per-connection; else mode="--threads $m (epoll)"; fi
+		start_floor "$m"
+		# from an empty bucket, as each timed run: its level after the earlier runs and recordings
+		# would put X-Rate-Limit-Remaining under 100 in the answers, and coursectl pauses on that
+		# (runner/http.c; 350 s a plan, once)
+		curl -s -X POST "$url/__sim/reset" >/dev/null
+		python3 tests/bench/floorrec.py record "$url" "${floor_url#http://}" "$TOKEN" "$dir/requests.json" \
+			"$dir/answers.$m" >"$dir/rec.$m"
+		curl -sf -X POST "$floor_url/__floor/load" >"$dir/load.$m" ||
+			{ echo "plan bench: simfloor could not load its answers: $(cat "$dir/load.$m")" >&2; exit 1; }
+		python3 tests/bench/floorrec.py verify "$floor_url" "$TOKEN" "$dir/answers.$m" >"$dir/verify.$m" 2>&1 ||
+			{ echo "plan bench: simfloor's replay differs: $(cat "$dir/verify.$m")" >&2; exit 1; }
+		for r in $(seq 1 "$RUNS"); do
+			read -r fu0 fs0 _ _ <<<"$(floor_stats)"
+			read -r tu0 ts0 <<<"$(proc_cpu "$floor_pid")"
+			measure "$dir/fres.$m.$r" env CANVAS_API_TOKEN=$TOKEN "$BUILD/coursectl" plan --url "$floor_url" \
+				"$dir/recipe.yaml" --out "$dir/fplan.$m.$r.json" >"$dir/ftext.$m.$r" 2>"$dir/ferr.$m.$r"
+			read -r tu1 ts1 <<<"$(proc_cpu "$floor_pid")"
+			read -r fu1 fs1 _ _ <<<"$(floor_stats)"
+			read -r rss u s w rc <"$dir/fres.$m.$r"
+			cpu=$(sed -n 's/.*planned in [0-9.]* s (\([0-9.]*\) s CPU).*/\1/p' "$dir/ferr.$m.$r")
+			same=false
+			if [ "$rc" = 0 ] && cmp -s "$dir/text.1" "$dir/ftext.$m.$r" &&
+				jq -S 'del(.base_url, .created_at)' "$dir/fplan.$m.$r.json" | cmp -s - "$dir/plan.norm"; then
+				same=true
+			fi
+			jq -nc --arg mode "$mode" --argjson threads "$m" --argjson fu "$((fu1 - fu0))" --argjson fs "$((fs1 - fs0))" \
+				--argjson ticks "$(awk -v a="$tu0" -v b="$ts0" -v c="$tu1" -v d="$ts1" 'BEGIN { printf "%.2f", c + d - a - b }')" \
+				--argjson cpu "$(awk -v u="$u" -v s="$s" 'BEGIN { printf "%.2f", u + s }')" --argjson plan_cpu "${cpu:-null}" \
+				--argjson wall "$w" --argjson rss "$(awk -v k="$rss" 'BEGIN { printf "%.1f", k / 1024 }')" \
+				--argjson rc "$rc" --argjson same "$same" '
+				{mode: $mode, threads: $threads, floor_user_s: ($fu / 1e6), floor_sys_s: ($fs / 1e6),
+				 floor_cpu_s: (($fu + $fs) / 1e6), floor_cpu_ticks_s: $ticks, cpu_s: $cpu, plan_cpu_s: $plan_cpu,
+				 read_cpu_s: ($cpu - ($plan_cpu // 0) | . * 100 | round / 100), wall_s: $wall, rss_mb: $rss,
+				 exit: $rc, same_plan: $same}
+				| . + {floor_ratio: (if .floor_cpu_s > 0 then .read_cpu_s / .floor_cpu_s * 100 | round / 100
+				       else null end)}' >"$dir/frow"
+			cat "$dir/frow" >>"$dir/floor.jsonl"
+			jq -r --arg fmt "$ffmt" '[.mode, "\(.floor_user_s)", "\(.floor_sys_s)", "\(.floor_cpu_s)", "\(.floor_cpu_ticks_s)",
+				"\(.cpu_s)", "\(.plan_cpu_s)", "\(.read_cpu_s)", "\(.wall_s)", (if .same_plan then "yes" else "NO" end),
+				"\(.exit)"] | @tsv' "$dir/frow" | awk -F '\t' -v fmt="$ffmt" -v r="$r" \
+				'{ printf fmt, $1, r, sprintf("%.3f", $2), sprintf("%.3f", $3), sprintf("%.3f", $4), $5, $6, $7, $8,
+				   sprintf("%.2f", $9), $10, $11 }'
+		done
+		read -r _ _ served missed <<<"$(floor_stats)"
+		jq -nc --arg mode "$mode" --argjson threads "$m" --argjson served "$served" --argjson missed "$missed" \
+			--arg rec "$(cat "$dir/rec.$m")" --arg verify "$(cat "$dir/verify.$m")" --slurpfile load "$dir/load.$m" \
+			'{mode: $mode, threads: $threads, answers: $load[0].answers, answer_mb: ($load[0].bytes / 1e4 | round / 100),
+			  served: $served, missed: $missed, recorded: $rec, verify: $verify}' >>"$dir/floormodes.jsonl"
+		[ "$missed" = 0 ] || echo "plan bench: simfloor found no answer for $missed requests (see $dir)" >&2
+		stop_floor
+	done
+	echo "answers: $(cat "$dir/rec.${FLOOR_MODES%% *}") (replay: $(cat "$dir/verify.${FLOOR_MODES%% *}"))"
+fi
+
 # canvas-sim is never the bottleneck (issue 18): serving the course must take at most a fifth of the
 # CPU coursectl spends reading it (its CPU outside the planning steps: HTTP, JSON parsing, the
 # snapshot). Median run by that ratio.
-jq -s --argjson input "$input_bytes" --slurpfile cg "$dir/cg.json" '
+# The floor (step 6): per mode its runs and the median run by the floor's CPU; each mode's
+# best_ratio is coursectl's reading CPU of canvas-sim's median run (the Z of the line above) over
+# that, sim_over_floor the simulator's CPU over it, so that X, Y and Z of the line printed compare
+# directly. plan10k.floor.median, .best_ratio and .sim_over_floor are the first mode's (thread per
+# connection, canvas-sim's design as plan.sh runs it).
+jq -s --argjson input "$input_bytes" --slurpfile cg "$dir/cg.json" --slurpfile frows "$dir/floor.jsonl" \
+	--slurpfile fmodes "$dir/floormodes.jsonl" '
+	def median(f): sort_by(f) | .[(length - 1) / 2 | floor];
+	def over($a; $b): if $b > 0 then $a / $b * 100 | round / 100 else null end;
 	map(. + {read_cpu_s: (.cpu_s - (.plan_cpu_s // 0) | . * 100 | round / 100)}
 	    | . + {serve_ratio: (if .sim_cpu_s > 0 then .read_cpu_s / .sim_cpu_s * 100 | round / 100 else null end)})
+	| median(.serve_ratio) as $sim
 	| {plan10k: {input_mb: ($input / 1e4 | round / 100), runs: ., best_planned_s: (map(.planned_s) | min),
-	   median: (sort_by(.serve_ratio) | .[(length - 1) / 2 | floor]),
-	   callgrind: ($cg[0] | if . == {} then null else . end)}}' "$dir/rows.jsonl" >"$dir/plan10k.json"
+	   median: $sim,
+	   callgrind: ($cg[0] | if . == {} then null else . end)}}
+	| if $fmodes == [] then . else
+	  .plan10k.floor = ($fmodes | map(. as $md | $md + {runs: [$frows[] | select(.threads == $md.threads)]}
+	    | . + {median: (.runs | median(.floor_cpu_s))}
+	    | . + {best_ratio: over($sim.read_cpu_s; .median.floor_cpu_s), sim_over_floor: over($sim.sim_cpu_s; .median.floor_cpu_s)})
+	    | {modes: ., median: .[0].median, best_ratio: .[0].best_ratio, sim_over_floor: .[0].sim_over_floor})
+	  end' "$dir/rows.jsonl" >"$dir/plan10k.json"
 jq -r '.plan10k.median | "canvas-sim served it in \(.sim_cpu_s) s of CPU; coursectl read it in \(.read_cpu_s) s" +
 	" (\(.cpu_s) s - \(.plan_cpu_s) s planning): \(.serve_ratio)x (target >= 5x, median run)"' "$dir/plan10k.json"
+jq -r '.plan10k | select(.floor) | .median as $s | .floor.modes[] | .median as $f
+	| "floor" + (if .threads > 0 then " (--threads \(.threads), epoll)" else "" end) +
+	  ": a server that only replays the bytes spends \($f.floor_cpu_s * 1000 | round / 1000) s" +
+	  " (user \($f.floor_user_s * 1000 | round / 1000), sys \($f.floor_sys_s * 1000 | round / 1000));" +
+	  " canvas-sim \($s.sim_cpu_s) s; coursectl \($s.read_cpu_s) s: coursectl/floor \(.best_ratio)x" +
+	  (if .threads > 0 then "" else ", the best any simulator of this design reaches" end) +
+	  "; canvas-sim/floor \(.sim_over_floor)x (median runs)" +
+	  (if .missed != 0 then "; \(.missed) REQUESTS NOT RECORDED" else "" end) +
+	  (if ([.runs[] | select(.same_plan | not)] | length) > 0 then "; A PLAN DIFFERED" else "" end)' \
+	"$dir/plan10k.json"
 if [ -n "${1:-}" ]; then
 	cp "$dir/plan10k.json" "$1"
 fi

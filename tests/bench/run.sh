@@ -8,7 +8,8 @@
 # prints one table. Between runs it POSTs /__sim/reset so that every run starts with
 # an empty request log and fresh stats. The exit status is non-zero only when something could not
 # run at all (build, start, no HTTP answer); the timings are never compared with anything.
-# Then it runs tests/bench/plan.sh (`coursectl plan` of a 10,000-object course; BENCH_PLAN=0 skips it)
+# Then it runs tests/bench/plan.sh (`coursectl plan` of a 10,000-object course, against canvas-sim
+# and against simfloor, a server that only replays canvas-sim's answers; BENCH_PLAN=0 skips it)
 # and tests/bench/plan-dates.sh (a shift_dates step over 100,000 dates; BENCH_DATES=0 skips it)
 # and tests/bench/apply.sh (a rollover of 20 courses x 150 dated objects at 50 ms latency, default
 # concurrency vs one request at a time; BENCH_APPLY=0 skips it).

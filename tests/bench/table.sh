@@ -7,7 +7,8 @@
 #
 # Sections (BENCHMARKS.md explains each scenario and its bound):
 #   simload    canvas-sim's own requests/s (tests/bench/simload.c, run.sh)
-#   plan10k    the 10,000-object course: coursectl's CPU, the simulator's, callgrind (plan.sh)
+#   plan10k    the 10,000-object course: coursectl's CPU, the simulator's, the floor's (simfloor, a
+#              server that only replays the simulator's bytes), callgrind (plan.sh)
 #   throttle   an apply against the bucket with costs and latency, 403 and 429 (throttle.sh)
 #   scale, bucket, callgrind, rollover4   many courses, the default bucket, the 200-course plan's
 #              instruction counts, the 4-course rollover's requests (scale.sh)
@@ -35,6 +36,12 @@ jq -r '
 	    "fetch \($m.fetch_s) s wall, planned in \($m.planned_s) s, \($m.rss_mb) MB"],
 	   ["10,000-object course: canvas-sim", "cpu \($m.sim_cpu_s) s, \($m.serve_ratio)x faster", ">= 5x faster",
 	    "its CPU serving the plan vs coursectl reading it"],
+	   (.floor // empty | .modes[] | .median as $f
+	    | ["10,000-object course: floor" + (if .threads > 0 then ", --threads \(.threads)" else "" end),
+	       "cpu \($f.floor_cpu_s | r3) s, \(.best_ratio)x faster", "",
+	       "simfloor replaying canvas-sim'"'"'s bytes, the best of its design: user \($f.floor_user_s | r3) s," +
+	       " sys \($f.floor_sys_s | r3) s; canvas-sim \(.sim_over_floor)x it" +
+	       (if .missed != 0 or ([.runs[] | select(.same_plan | not)] | length) > 0 then ", REPLAY DIFFERED" else "" end)]),
 	   (.callgrind // empty | cg)),
 	(.throttle // [] | .[] | ["\(.run // "apply") \(.courses) courses, \(.latency_ms) ms, \(.style)",
 	      "\(.rate) req/s (\(.of_bound * 100 | round)%)", ">= \(.bound_rate * 0.9 | r2) req/s",
