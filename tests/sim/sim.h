@@ -356,6 +356,11 @@ void sim_default_null(cJSON *obj, const char *key);
 void sim_default_bool(cJSON *obj, const char *key, int val);
 void sim_default_num(cJSON *obj, const char *key, double val);
 void sim_default_str(cJSON *obj, const char *key, const char *val);
+/* sim_default_item on an answer `out` rendered from the stored object `src` (a copy of its keys and
+ * keys the render derives): out[key] = val (taken) unless src has key. Only for a key that no step
+ * of the render sets or deletes, so that "absent from out" is "absent from src": src has a dozen
+ * keys where out has 60 to 80. `key` is not copied: a literal. */
+void sim_default_src(cJSON *out, const cJSON *src, const char *key, cJSON *val);
 /* Absent and null are the same value; otherwise JSON equality. */
 int sim_same_value(const cJSON *a, const cJSON *b);
 /* 1 when obj.workflow_state is "deleted" (soft-deleted content). */

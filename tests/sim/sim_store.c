@@ -172,6 +172,14 @@ void sim_default_item(cJSON *obj, const char *key, cJSON *val)
 		cJSON_AddItemToObject(obj, key, val);
 }
 
+void sim_default_src(cJSON *out, const cJSON *src, const char *key, cJSON *val)
+{
+	if (sim_get(src, key))
+		cJSON_Delete(val);
+	else
+		cJSON_AddItemToObjectCS(out, key, val);
+}
+
 void sim_default_null(cJSON *obj, const char *key)
 {
 	sim_default_item(obj, key, cJSON_CreateNull());
