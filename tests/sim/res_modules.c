@@ -616,9 +616,15 @@ static cJSON *item_json(struct sim_req *rq, cJSON *course, const cJSON *mod, cJS
 	cJSON_AddItemToObject(o, "type", type ? cJSON_CreateString(type) : cJSON_CreateNull());
 	sim_add_id(o, "module_id", sim_id(mod));
 	if (strcmp(t, "SubHeader")) {
-		u = !strcmp(t, "ExternalUrl")
-		    ? xasprintf("%s/api/v1/courses/%lld/module_item_redirect/%lld", rq->base, cid, iid)
-		    : xasprintf("%s/courses/%lld/modules/items/%lld", rq->base, cid, iid);
+		char cb[24], ib[24];
+		const char *parts[] = { rq->base, "/api/v1/courses/", sim_i64_str(cb, cid), "/module_item_redirect/",
+					sim_i64_str(ib, iid) };
+
+		if (strcmp(t, "ExternalUrl")) {   /* base /courses/CID/modules/items/IID */
+			parts[1] = "/courses/";
+			parts[3] = "/modules/items/";
+		}
+		u = sim_join(parts, sizeof(parts) / sizeof(parts[0]));
 		cJSON_AddStringToObject(o, "html_url", u);
 		free(u);
 		u = NULL;
@@ -631,12 +637,19 @@ static cJSON *item_json(struct sim_req *rq, cJSON *course, const cJSON *mod, cJS
 		cJSON_AddItemToObject(o, "page_url", slug ? cJSON_CreateString(slug) : cJSON_CreateNull());
 		cJSON_AddItemToObject(o, "publish_at",
 				      content ? sim_dup_or_null(content, "publish_at") : cJSON_CreateNull());
-		if (slug)
-			u = xasprintf("%s/api/v1/courses/%lld/pages/%s", rq->base, cid, slug);
+		if (slug) {
+			char cb[24];
+			const char *parts[] = { rq->base, "/api/v1/courses/", sim_i64_str(cb, cid), "/pages/", slug };
+
+			u = sim_join(parts, sizeof(parts) / sizeof(parts[0]));
+		}
 	} else if (content_kind(type)) {
 		/* Assignment, Quiz, Discussion, File: the API path is the kind's */
-		u = xasprintf("%s/api/v1/courses/%lld/%s/%lld", rq->base, cid, content_kind(type),
-			      (long long)ruby_to_i(cJSON_GetObjectItemCaseSensitive(item, "content_id")));
+		char cb[24], ib[24];
+		const char *parts[] = { rq->base, "/api/v1/courses/", sim_i64_str(cb, cid), "/", content_kind(type), "/",
+					sim_i64_str(ib, ruby_to_i(cJSON_GetObjectItemCaseSensitive(item, "content_id"))) };
+
+		u = sim_join(parts, sizeof(parts) / sizeof(parts[0]));
 	} else if (!strcmp(t, "ExternalTool")) {
 		int64_t tool = ruby_to_i(cJSON_GetObjectItemCaseSensitive(item, "content_id"));
 

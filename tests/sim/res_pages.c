@@ -373,7 +373,12 @@ static cJSON *render_page(struct sim_req *rq, const cJSON *p, int with_body, int
 	cJSON_AddBoolToObject(o, "published", published);
 	cJSON_AddBoolToObject(o, "hide_from_students", !published);
 	cJSON_AddBoolToObject(o, "front_page", sim_bool(p, "front_page", 0));
-	html_url = xasprintf("%s/courses/%" PRId64 "/pages/%s", rq->base, sim_id(rq->course), enc);
+	{
+		char cb[24];
+		const char *parts[] = { rq->base, "/courses/", sim_i64_str(cb, sim_id(rq->course)), "/pages/", enc };
+
+		html_url = sim_join(parts, sizeof(parts) / sizeof(parts[0]));
+	}
 	cJSON_AddStringToObject(o, "html_url", html_url);
 	free(html_url);
 	free(enc);

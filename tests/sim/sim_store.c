@@ -122,8 +122,7 @@ cJSON *sim_dup_render(const struct sim_req *rq, const cJSON *v)
 	return rq && rq->borrow ? dup_borrowing(v) : cJSON_Duplicate(v, 1);
 }
 
-/* The digits of v as PRId64 prints them, into b (24 bytes); returns where they start. */
-static char *i64_digits(char b[24], int64_t v)
+const char *sim_i64_str(char b[24], int64_t v)
 {
 	char *q = b + 23;
 	uint64_t u = v < 0 ? (uint64_t)0 - (uint64_t)v : (uint64_t)v;
@@ -138,23 +137,33 @@ static char *i64_digits(char b[24], int64_t v)
 	return q;
 }
 
-char *sim_object_url(const char *base, int64_t cid, const char *kind, int64_t id, const char *suffix)
+char *sim_join(const char *const *parts, size_t n)
 {
-	char cb[24], ib[24];
-	const char *parts[] = { base, "/courses/", i64_digits(cb, cid), "/", kind, "/", i64_digits(ib, id),
-				suffix ? suffix : "" };
-	size_t len[sizeof(parts) / sizeof(parts[0])], n = 0, i;
-	char *url, *p;
+	size_t len[16], total = 0, i;
+	char *out, *p;
 
-	for (i = 0; i < sizeof(parts) / sizeof(parts[0]); i++)
-		n += len[i] = strlen(parts[i]);
-	p = url = xmalloc(n + 1);
-	for (i = 0; i < sizeof(parts) / sizeof(parts[0]); i++) {
+	if (n > sizeof(len) / sizeof(len[0])) {
+		fprintf(stderr, "canvas-sim: sim_join of %zu parts\n", n);
+		abort();
+	}
+	for (i = 0; i < n; i++)
+		total += len[i] = strlen(parts[i]);
+	p = out = xmalloc(total + 1);
+	for (i = 0; i < n; i++) {
 		memcpy(p, parts[i], len[i]);
 		p += len[i];
 	}
 	*p = '\0';
-	return url;
+	return out;
+}
+
+char *sim_object_url(const char *base, int64_t cid, const char *kind, int64_t id, const char *suffix)
+{
+	char cb[24], ib[24];
+	const char *parts[] = { base, "/courses/", sim_i64_str(cb, cid), "/", kind, "/", sim_i64_str(ib, id),
+				suffix ? suffix : "" };
+
+	return sim_join(parts, sizeof(parts) / sizeof(parts[0]));
 }
 
 cJSON *sim_dup_or_null(const cJSON *obj, const char *key)
