@@ -174,7 +174,9 @@ struct sim {
 		unsigned write_gen, state_gen;
 		size_t cap;              /* a power of two; open addressing */
 		cJSON **objs;            /* by url */
+		const char **urls;       /* objs[i]'s url, read once (i18/simrender); in objs' block */
 		cJSON **by_id;           /* by page_id */
+		int64_t *ids;            /* by_id[i]'s page_id; in by_id's block */
 	} page_ix;
 	struct sim_list_cache *lists;   /* NULL or malloced: listings kept between pages (sim_list_cached) */
 };

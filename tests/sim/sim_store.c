@@ -498,13 +498,26 @@ void sim_progress_indexed(struct sim *s, cJSON *p)
 
 /* ---------------------------------------------------------------- pages by url */
 
+/* A 64-bit mix (MurmurHash3's finalizer): the table's slot is taken from the low bits, which FNV-1a
+ * alone spreads badly over urls like page-1 ... page-3999 (i18/simrender: 25 probes an insert,
+ * each a strcmp). */
+static size_t mix64(uint64_t h)
+{
+	h ^= h >> 33;
+	h *= 0xff51afd7ed558ccdull;
+	h ^= h >> 33;
+	h *= 0xc4ceb9fe1a85ec53ull;
+	h ^= h >> 33;
+	return (size_t)h;
+}
+
 static size_t url_hash(const char *u)
 {
 	uint64_t h = 1469598103934665603ull;   /* FNV-1a */
 
 	for (; *u; u++)
 		h = (h ^ (unsigned char)*u) * 1099511628211ull;
-	return (size_t)(h >> 16);
+	return mix64(h);
 }
 
 /* The first page of `pages` (array order) whose url is `url`, or NULL: what a scan of the array
@@ -512,7 +525,8 @@ static size_t url_hash(const char *u)
  * on the first lookup and dropped when anything may have changed the state since: any write
  * request, a background job, a reset (sim.h: write_gen, state_gen). A GET of a page's date
  * details per page of a 4,000-page course scanned 2,000 pages a request (issue 18: canvas-sim
- * spent 30 times coursectl's CPU serving tests/bench/plan.sh). */
+ * spent 30 times coursectl's CPU serving tests/bench/plan.sh). Each slot keeps its page's url and
+ * page_id beside it, read once when the index is built, so a probe reads no cJSON. */
 static int64_t page_id_of(const cJSON *p)
 {
 	return sim_value_id(sim_get(p, "page_id"));   /* big ids are strings */
@@ -520,7 +534,7 @@ static int64_t page_id_of(const cJSON *p)
 
 static size_t id_hash(int64_t id)
 {
-	return (size_t)(((uint64_t)id * 0x9e3779b97f4a7c15ull) >> 32);
+	return mix64((uint64_t)id);
 }
 
 static struct sim_page_ix *page_ix(struct sim *s, cJSON *pages)
@@ -533,13 +547,15 @@ static struct sim_page_ix *page_ix(struct sim *s, cJSON *pages)
 		return ix;
 	cJSON_ArrayForEach(o, pages)
 		n++;
-	free(ix->objs);
+	free(ix->objs);   /* urls live in the same block, ids in by_id's (sim_main.c frees the two) */
 	free(ix->by_id);
 	ix->cap = 16;
 	while (ix->cap < 2 * n + 2)
 		ix->cap *= 2;
-	ix->objs = xcalloc(ix->cap, sizeof(*ix->objs));
-	ix->by_id = xcalloc(ix->cap, sizeof(*ix->by_id));
+	ix->objs = xcalloc(ix->cap, sizeof(*ix->objs) + sizeof(*ix->urls));
+	ix->urls = (const char **)(void *)(ix->objs + ix->cap);
+	ix->by_id = xcalloc(ix->cap, sizeof(*ix->by_id) + sizeof(*ix->ids));
+	ix->ids = (int64_t *)(void *)(ix->by_id + ix->cap);
 	ix->pages = pages;
 	ix->write_gen = s->write_gen;
 	ix->state_gen = s->state_gen;
@@ -550,17 +566,21 @@ static struct sim_page_ix *page_ix(struct sim *s, cJSON *pages)
 
 		if (u) {
 			for (i = url_hash(u) & (ix->cap - 1); ix->objs[i]; i = (i + 1) & (ix->cap - 1))
-				if (!strcmp(sim_str(ix->objs[i], "url"), u))
+				if (!strcmp(ix->urls[i], u))
 					break;
-			if (!ix->objs[i])
+			if (!ix->objs[i]) {
 				ix->objs[i] = o;
+				ix->urls[i] = u;
+			}
 		}
 		if (id >= 0) {
 			for (i = id_hash(id) & (ix->cap - 1); ix->by_id[i]; i = (i + 1) & (ix->cap - 1))
-				if (page_id_of(ix->by_id[i]) == id)
+				if (ix->ids[i] == id)
 					break;
-			if (!ix->by_id[i])
+			if (!ix->by_id[i]) {
 				ix->by_id[i] = o;
+				ix->ids[i] = id;
+			}
 		}
 	}
 	return ix;
@@ -569,27 +589,25 @@ static struct sim_page_ix *page_ix(struct sim *s, cJSON *pages)
 cJSON *sim_find_page_id(struct sim *s, cJSON *pages, int64_t id)
 {
 	struct sim_page_ix *ix = page_ix(s, pages);
-	cJSON *o;
 	size_t i;
 
-	for (i = id_hash(id) & (ix->cap - 1); (o = ix->by_id[i]); i = (i + 1) & (ix->cap - 1))
-		if (page_id_of(o) == id)
-			return o;
+	for (i = id_hash(id) & (ix->cap - 1); ix->by_id[i]; i = (i + 1) & (ix->cap - 1))
+		if (ix->ids[i] == id)
+			return ix->by_id[i];
 	return NULL;
 }
 
 cJSON *sim_find_page_url(struct sim *s, cJSON *pages, const char *url)
 {
 	struct sim_page_ix *ix;
-	cJSON *o;
 	size_t i;
 
 	if (!url)
 		return NULL;
 	ix = page_ix(s, pages);
-	for (i = url_hash(url) & (ix->cap - 1); (o = ix->objs[i]); i = (i + 1) & (ix->cap - 1))
-		if (!strcmp(sim_str(o, "url"), url))
-			return o;
+	for (i = url_hash(url) & (ix->cap - 1); ix->objs[i]; i = (i + 1) & (ix->cap - 1))
+		if (!strcmp(ix->urls[i], url))
+			return ix->objs[i];
 	return NULL;
 }
 
