@@ -20,7 +20,8 @@
  * were 121 M of the simulator's 1,015 M); ids and small integers are printed without stdio.
  * A string (a key or a value) is measured once, reserved once and copied once when nothing in it
  * needs an escape, and the buffer's fast paths are inline (i18/simrender: keys and short values
- * cost about 130 instructions each in calls of put and putch, 45 M serving the course).
+ * cost about 130 instructions each in calls of put and putch, 45 M serving the course); a key is
+ * copied as it is measured (put_key), and whether it is an id key is read off its last bytes.
  * Rejected: rendering the answers as text directly (every handler builds cJSON; byte-for-byte
  * equality with cJSON's printer is the safety net that tests/unit/unit-sim-json.c checks on
  * generated trees; sim_arena.c says why a list page's tree stays too).
@@ -174,6 +175,32 @@ static void put_string_n(struct out *o, const char *s, size_t n)
 	putch(o, '"');
 }
 
+/* A key, printed as put_string prints it, and its length. Keys are short: they are copied byte by
+ * byte as they are measured (strlen, the run's scan and memcpy were three calls a key for some
+ * 500,000 keys serving the 10,000-object course); a long one, or one to escape, takes put_string_n. */
+static size_t put_key(struct out *o, const char *s)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	char *d;
+	size_t i = 0;
+
+	reserve(o, 66);
+	d = o->p + o->len + 1;
+	while (i < 64 && !escaped[p[i]]) {   /* escaped['\0']: the end stops it too */
+		d[i] = (char)p[i];
+		i++;
+	}
+	if (!p[i]) {
+		d[-1] = '"';
+		d[i] = '"';
+		o->len += i + 2;
+		return i;
+	}
+	i += strlen(s + i);
+	put_string_n(o, s, i);
+	return i;
+}
+
 static void put_string(struct out *o, const char *s)
 {
 	if (!s) {   /* cJSON prints a NULL string as "" */
@@ -241,13 +268,12 @@ static int id_key(const char *k, size_t n)
 {
 	if (n < 2 || (k[n - 1] != 'd' && k[n - 1] != 's'))
 		return 0;   /* the common case, decided without comparing */
-	if (!strncmp(k, "sis_", 4) || !strncmp(k, "lti_", 4))
+	if (n >= 4 && (!memcmp(k, "sis_", 4) || !memcmp(k, "lti_", 4)))
 		return 0;
-	if (!strcmp(k, "id") || (n > 3 && !strcmp(k + n - 3, "_id")))
-		return 1;
-	if (!strcmp(k, "ids") || (n > 4 && !strcmp(k + n - 4, "_ids")))
-		return 2;
-	return 0;
+	/* "id" or "..._id"; "ids" or "..._ids": the tail compared in place (no strcmp: i18/simrender) */
+	if (k[n - 1] == 'd')
+		return k[n - 2] == 'i' && (n == 2 || (n > 3 && k[n - 3] == '_')) ? 1 : 0;
+	return n >= 3 && k[n - 3] == 'i' && k[n - 2] == 'd' && (n == 3 || (n > 4 && k[n - 4] == '_')) ? 2 : 0;
 }
 
 static int put_value(struct out *o, const cJSON *v, enum sim_ids how, int as_id);
@@ -263,10 +289,10 @@ static int put_children(struct out *o, const cJSON *j, enum sim_ids how, int ids
 		int k = 0;
 
 		if (obj) {
-			size_t n = c->string ? strlen(c->string) : 0;
+			size_t n = 0;
 
 			if (c->string)
-				put_string_n(o, c->string, n);
+				n = put_key(o, c->string);
 			else
 				put(o, "\"\"", 2);
 			putch(o, ':');
@@ -275,6 +301,9 @@ static int put_children(struct out *o, const cJSON *j, enum sim_ids how, int ids
 		if (k == 2 && cJSON_IsArray(c)) {
 			if (put_children(o, c, how, 1))
 				return -1;
+		} else if (!(obj ? k == 1 : ids) && (c->type & 0xff) == cJSON_String && c->valuestring) {
+			/* put_value's commonest case, without the call */
+			put_string_n(o, c->valuestring, strlen(c->valuestring));
 		} else if (put_value(o, c, how, obj ? k == 1 : ids)) {
 			return -1;
 		}
