@@ -354,7 +354,7 @@ char *sim_object_url(const char *base, int64_t cid, const char *kind, int64_t id
  * v's digits as PRId64 prints them into b and returns where they start. */
 char *sim_join(const char *const *parts, size_t n);
 const char *sim_i64_str(char b[24], int64_t v);
-/* A copy of obj[key] (a stored null stays null); null when the key is absent. */
+/* A copy of obj[key] without its key (a stored null stays null); null when the key is absent. */
 cJSON *sim_dup_or_null(const cJSON *obj, const char *key);
 /* Render-time defaults: add obj[key] only when the key is absent (a stored null is kept).
  * sim_default_item takes `val` and frees it when unused; sim_default_str(NULL) adds null. */

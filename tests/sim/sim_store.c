@@ -14,6 +14,10 @@
  * replaced (state_gen), a hit is checked against the course's id, and a miss falls back to the scan
  * (a course created since) and remembers what it found. Courses are never deleted. Two more:
  * Progress objects by id (sim_progress_find), and one course's pages by url (sim_find_page_url).
+ * Rendering (i18/simrender): an answer of 60 to 80 keys is not walked to learn what the stored
+ * object (a dozen keys) can say: sim_default_src asks the stored object whether a default is due;
+ * keys that are literals are added without a copy (cJSON_AddItemToObjectCS), and sim_dup_or_null's
+ * copy carries no key for its caller to free and copy again.
  */
 #include <ctype.h>
 #include <inttypes.h>
@@ -166,11 +170,35 @@ char *sim_object_url(const char *base, int64_t cid, const char *kind, int64_t id
 	return sim_join(parts, sizeof(parts) / sizeof(parts[0]));
 }
 
+/* The copy has no key: every caller puts it under a key of its own (adding it to an object frees
+ * a copied key and copies one again: i18/simrender), or in an array, or compares it. A string, a
+ * boolean or null is made anew; the rest is duplicated and its key dropped. */
 cJSON *sim_dup_or_null(const cJSON *obj, const char *key)
 {
 	const cJSON *v = sim_get(obj, key);
+	cJSON *d;
 
-	return v ? cJSON_Duplicate(v, 1) : cJSON_CreateNull();
+	if (!v)
+		return cJSON_CreateNull();
+	switch (v->type & 0xff) {
+	case cJSON_NULL: return cJSON_CreateNull();
+	case cJSON_False: return cJSON_CreateFalse();
+	case cJSON_True: return cJSON_CreateTrue();
+	case cJSON_String:
+		if (v->valuestring)
+			return cJSON_CreateString(v->valuestring);
+		break;
+	default:
+		break;
+	}
+	d = cJSON_Duplicate(v, 1);
+	if (d && d->string) {
+		if (!(d->type & cJSON_StringIsConst))
+			cJSON_free(d->string);
+		d->string = NULL;
+		d->type &= ~cJSON_StringIsConst;
+	}
+	return d;
 }
 
 void sim_default_item(cJSON *obj, const char *key, cJSON *val)
