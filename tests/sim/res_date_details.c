@@ -141,15 +141,17 @@ static cJSON *override_json(const cJSON *ov, enum lo_kind kind, int64_t owner)
 	cJSON *o = cJSON_CreateObject();
 	size_t i;
 
-	sim_add_id(o, "id", sim_id(ov));
-	cJSON_AddNumberToObject(o, owner_key[kind], (double)owner);
-	cJSON_AddItemToObject(o, "title", sim_dup_or_null(ov, "title"));
+	/* the keys are literals, added without a copy (cJSON_AddItemToObjectCS): an answer's tree
+	 * only, printed and freed (i18/simrender) */
+	cJSON_AddItemToObjectCS(o, "id", sim_id_item(sim_id(ov)));
+	cJSON_AddItemToObjectCS(o, owner_key[kind], cJSON_CreateNumber((double)owner));
+	cJSON_AddItemToObjectCS(o, "title", sim_dup_or_null(ov, "title"));
 	for (i = 0; i < sizeof(targets) / sizeof(targets[0]); i++)
 		if (get(ov, targets[i]) && !cJSON_IsNull(get(ov, targets[i])))
-			cJSON_AddItemToObject(o, targets[i], cJSON_Duplicate(get(ov, targets[i]), 1));
+			cJSON_AddItemToObjectCS(o, targets[i], cJSON_Duplicate(get(ov, targets[i]), 1));
 	if (kind != LO_MODULE) {
-		cJSON_AddItemToObject(o, "unlock_at", sim_dup_or_null(ov, "unlock_at"));
-		cJSON_AddItemToObject(o, "lock_at", sim_dup_or_null(ov, "lock_at"));
+		cJSON_AddItemToObjectCS(o, "unlock_at", sim_dup_or_null(ov, "unlock_at"));
+		cJSON_AddItemToObjectCS(o, "lock_at", sim_dup_or_null(ov, "lock_at"));
 	}
 	return o;
 }
@@ -176,27 +178,33 @@ static void show(struct sim_req *rq, struct sim_resp *rs, enum lo_kind kind)
 		return;
 	}
 	id = object_id(obj, kind);
+	/* the keys are literals, added without a copy (cJSON_AddItemToObjectCS): one of these per page
+	 * of a course is coursectl's read of its pages' dates (i18/simrender) */
 	o = cJSON_CreateObject();
-	sim_add_id(o, "id", id);
-	cJSON_AddItemToObject(o, "unlock_at", sim_dup_or_null(obj, unlock_key(kind)));
+	cJSON_AddItemToObjectCS(o, "id", sim_id_item(id));
+	cJSON_AddItemToObjectCS(o, "unlock_at", sim_dup_or_null(obj, unlock_key(kind)));
 	if (kind != LO_MODULE) {
-		cJSON_AddItemToObject(o, "lock_at", sim_dup_or_null(obj, "lock_at"));
-		cJSON_AddBoolToObject(o, "only_visible_to_overrides", sim_bool(obj, "only_visible_to_overrides", 0));
-		cJSON_AddBoolToObject(o, "visible_to_everyone", !sim_bool(obj, "only_visible_to_overrides", 0));
+		int only = sim_bool(obj, "only_visible_to_overrides", 0);
+
+		cJSON_AddItemToObjectCS(o, "lock_at", sim_dup_or_null(obj, "lock_at"));
+		cJSON_AddItemToObjectCS(o, "only_visible_to_overrides", cJSON_CreateBool(only));
+		cJSON_AddItemToObjectCS(o, "visible_to_everyone", cJSON_CreateBool(!only));
 	}
 	if (kind == LO_TOPIC)
-		cJSON_AddItemToObject(o, "group_category_id", sim_dup_or_null(obj, "group_category_id"));
-	cJSON_AddBoolToObject(o, "graded", 0);
+		cJSON_AddItemToObjectCS(o, "group_category_id", sim_dup_or_null(obj, "group_category_id"));
+	cJSON_AddItemToObjectCS(o, "graded", cJSON_CreateFalse());
 	mcr = get(obj, "master_course_restrictions");
 	if (sim_bool(obj, "is_master_course_child_content", 0)) {
-		cJSON *locks = cJSON_AddArrayToObject(o, "blueprint_date_locks");
+		cJSON *locks = cJSON_CreateArray();
 
+		cJSON_AddItemToObjectCS(o, "blueprint_date_locks", locks);
 		if (sim_bool(mcr, "due_dates", 0))
 			cJSON_AddItemToArray(locks, cJSON_CreateString("due_dates"));
 		if (sim_bool(mcr, "availability_dates", 0))
 			cJSON_AddItemToArray(locks, cJSON_CreateString("availability_dates"));
 	}
-	ovs = cJSON_AddArrayToObject(o, "overrides");
+	ovs = cJSON_CreateArray();
+	cJSON_AddItemToObjectCS(o, "overrides", ovs);
 	cJSON_ArrayForEach(ov, get(obj, "assignment_overrides"))
 		cJSON_AddItemToArray(ovs, override_json(ov, kind, id));
 	sim_reply_json(rs, 200, o);

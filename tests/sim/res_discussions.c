@@ -200,57 +200,64 @@ static cJSON *topic_render(const struct sim_req *rq, cJSON *course, const cJSON 
 		sim_set(o, "assignment", assignment_brief(rq, course, a));
 	/* selective release (res_date_details.c): stored overrides are not topic fields; an ungraded
 	 * topic lists them as ungraded_discussion_overrides */
-	cJSON_DeleteItemFromObjectCaseSensitive(o, "assignment_overrides");
-	cJSON_DeleteItemFromObjectCaseSensitive(o, "only_visible_to_overrides");
+	if (sim_get(t, "assignment_overrides"))
+		cJSON_DeleteItemFromObjectCaseSensitive(o, "assignment_overrides");
+	if (sim_get(t, "only_visible_to_overrides"))
+		cJSON_DeleteItemFromObjectCaseSensitive(o, "only_visible_to_overrides");
 	if (!cJSON_IsNumber(sim_get(t, "assignment_id")))
 		sim_set(o, "ungraded_discussion_overrides", sim_date_overrides_json(t, id));
 
-	/* Canvas defaults for whatever the stored object leaves out */
-	sim_default_str(o, "title", "No Title");
-	sim_default_str(o, "message", "");
-	sim_default_null(o, "created_at");
-	if (!sim_get(o, "last_reply_at"))
-		cJSON_AddItemToObject(o, "last_reply_at", sim_dup_or_null(t, "created_at"));
-	sim_default_null(o, "delayed_post_at");
-	sim_default_null(o, "lock_at");
-	sim_default_null(o, "todo_date");
-	sim_default_null(o, "assignment_id");
-	sim_default_null(o, "root_topic_id");
-	sim_default_null(o, "position");
-	sim_default_bool(o, "podcast_has_student_posts", 0);
-	sim_default_null(o, "podcast_url");
-	sim_default_str(o, "discussion_type", "side_comment");
-	sim_default_bool(o, "allow_rating", 0);
-	sim_default_bool(o, "only_graders_can_rate", 0);
-	sim_default_bool(o, "sort_by_rating", 0);
-	sim_default_bool(o, "is_section_specific", 0);
-	sim_default_null(o, "anonymous_state");
-	sim_default_null(o, "user_name");
-	sim_default_num(o, "discussion_subentry_count", 0);
-	entries = (int)cJSON_GetNumberValue(sim_get(o, "discussion_subentry_count"));
-	if (!sim_get(o, "permissions")) {
-		perm = cJSON_AddObjectToObject(o, "permissions");
+	/* Canvas defaults for whatever the stored object leaves out. None of these keys is one that
+	 * the steps above set or delete, so a key is absent from o exactly when t lacks it: looked up
+	 * in t (a dozen keys), not in o (60: issue 18, i18/simrender) */
+	sim_default_src(o, t, "title", cJSON_CreateString("No Title"));
+	sim_default_src(o, t, "message", cJSON_CreateString(""));
+	sim_default_src(o, t, "created_at", cJSON_CreateNull());
+	if (!sim_get(t, "last_reply_at"))
+		cJSON_AddItemToObjectCS(o, "last_reply_at", sim_dup_or_null(t, "created_at"));
+	sim_default_src(o, t, "delayed_post_at", cJSON_CreateNull());
+	sim_default_src(o, t, "lock_at", cJSON_CreateNull());
+	sim_default_src(o, t, "todo_date", cJSON_CreateNull());
+	sim_default_src(o, t, "assignment_id", cJSON_CreateNull());
+	sim_default_src(o, t, "root_topic_id", cJSON_CreateNull());
+	sim_default_src(o, t, "position", cJSON_CreateNull());
+	sim_default_src(o, t, "podcast_has_student_posts", cJSON_CreateBool(0));
+	sim_default_src(o, t, "podcast_url", cJSON_CreateNull());
+	sim_default_src(o, t, "discussion_type", cJSON_CreateString("side_comment"));
+	sim_default_src(o, t, "allow_rating", cJSON_CreateBool(0));
+	sim_default_src(o, t, "only_graders_can_rate", cJSON_CreateBool(0));
+	sim_default_src(o, t, "sort_by_rating", cJSON_CreateBool(0));
+	sim_default_src(o, t, "is_section_specific", cJSON_CreateBool(0));
+	sim_default_src(o, t, "anonymous_state", cJSON_CreateNull());
+	sim_default_src(o, t, "user_name", cJSON_CreateNull());
+	sim_default_src(o, t, "discussion_subentry_count", cJSON_CreateNumber(0));
+	entries = sim_get(t, "discussion_subentry_count")
+			  ? (int)cJSON_GetNumberValue(sim_get(t, "discussion_subentry_count")) : 0;
+	if (!sim_get(t, "permissions")) {
+		perm = cJSON_CreateObject();
+		cJSON_AddItemToObjectCS(o, "permissions", perm);
 		cJSON_AddBoolToObject(perm, "attach", 1);
 		cJSON_AddBoolToObject(perm, "update", 1);
 		cJSON_AddBoolToObject(perm, "reply", 1);
 		cJSON_AddBoolToObject(perm, "delete", 1);
 	}
-	sim_default_bool(o, "require_initial_post", 0);
-	sim_default_bool(o, "user_can_see_posts", 1);
-	sim_default_str(o, "read_state", "read");
-	sim_default_num(o, "unread_count", 0);
-	sim_default_bool(o, "subscribed", !is_ann);
-	sim_default_item(o, "attachments", cJSON_CreateArray());
-	sim_default_bool(o, "published", 1);
-	sim_default_bool(o, "can_unpublish", !is_ann && entries == 0 && !sim_bool(t, "has_submissions", 0));
-	sim_default_bool(o, "can_lock", 1);
-	sim_default_bool(o, "comments_disabled", is_ann);
-	sim_default_null(o, "author");
-	sim_default_bool(o, "pinned", 0);
-	sim_default_null(o, "group_category_id");
-	sim_default_bool(o, "can_group", !is_ann && entries == 0);
-	sim_default_item(o, "topic_children", cJSON_CreateArray());
-	sim_default_item(o, "group_topic_children", cJSON_CreateArray());
+	sim_default_src(o, t, "require_initial_post", cJSON_CreateBool(0));
+	sim_default_src(o, t, "user_can_see_posts", cJSON_CreateBool(1));
+	sim_default_src(o, t, "read_state", cJSON_CreateString("read"));
+	sim_default_src(o, t, "unread_count", cJSON_CreateNumber(0));
+	sim_default_src(o, t, "subscribed", cJSON_CreateBool(!is_ann));
+	sim_default_src(o, t, "attachments", cJSON_CreateArray());
+	sim_default_src(o, t, "published", cJSON_CreateBool(1));
+	sim_default_src(o, t, "can_unpublish",
+			cJSON_CreateBool(!is_ann && entries == 0 && !sim_bool(t, "has_submissions", 0)));
+	sim_default_src(o, t, "can_lock", cJSON_CreateBool(1));
+	sim_default_src(o, t, "comments_disabled", cJSON_CreateBool(is_ann));
+	sim_default_src(o, t, "author", cJSON_CreateNull());
+	sim_default_src(o, t, "pinned", cJSON_CreateBool(0));
+	sim_default_src(o, t, "group_category_id", cJSON_CreateNull());
+	sim_default_src(o, t, "can_group", cJSON_CreateBool(!is_ann && entries == 0));
+	sim_default_src(o, t, "topic_children", cJSON_CreateArray());
+	sim_default_src(o, t, "group_topic_children", cJSON_CreateArray());
 	return o;
 }
 

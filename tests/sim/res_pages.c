@@ -337,7 +337,7 @@ static void add_body(struct sim_req *rq, cJSON *out, const char *key, const cJSO
 
 	if (body && rq->borrow && !sim_bool(rq->course, "rewrite_html", 0)) {
 		/* a list page, printed before the state can change: the body is borrowed (sim.h) */
-		cJSON_AddItemToObject(out, key, cJSON_CreateStringReference(body));
+		cJSON_AddItemToObjectCS(out, key, cJSON_CreateStringReference(body));   /* key: a literal */
 		return;
 	}
 	html = html_out(rq, body);
@@ -356,6 +356,7 @@ static cJSON *render_page(struct sim_req *rq, const cJSON *p, int with_body, int
 	static const char *const blueprint[] = {
 		"is_master_course_child_content", "restricted_by_master_course", "master_course_restrictions",
 	};
+	/* the keys are literals, added without a copy (cJSON_AddItemToObjectCS: i18/simrender) */
 	cJSON *o = cJSON_CreateObject();
 	const char *roles = sim_str(p, "editing_roles"), *url = sim_str(p, "url");
 	const cJSON *ed = sim_get(p, "last_edited_by");
@@ -363,39 +364,44 @@ static cJSON *render_page(struct sim_req *rq, const cJSON *p, int with_body, int
 	char *enc = form_urlencode(url ? url : ""), *html_url;
 	size_t i;
 
-	cJSON_AddItemToObject(o, "title", sim_dup_or_null(p, "title"));
-	cJSON_AddItemToObject(o, "created_at", sim_dup_or_null(p, "created_at"));
-	cJSON_AddItemToObject(o, "url", sim_dup_or_null(p, "url"));
-	cJSON_AddStringToObject(o, "editing_roles", roles ? roles : "teachers");
+	cJSON_AddItemToObjectCS(o, "title", sim_dup_or_null(p, "title"));
+	cJSON_AddItemToObjectCS(o, "created_at", sim_dup_or_null(p, "created_at"));
+	cJSON_AddItemToObjectCS(o, "url", sim_dup_or_null(p, "url"));
+	cJSON_AddItemToObjectCS(o, "editing_roles", cJSON_CreateString(roles ? roles : "teachers"));
 	sim_add_id(o, "page_id", page_id(p));
 	if (cJSON_IsObject(ed))
-		cJSON_AddItemToObject(o, "last_edited_by", cJSON_Duplicate(ed, 1));
-	cJSON_AddBoolToObject(o, "published", published);
-	cJSON_AddBoolToObject(o, "hide_from_students", !published);
-	cJSON_AddBoolToObject(o, "front_page", sim_bool(p, "front_page", 0));
-	html_url = xasprintf("%s/courses/%" PRId64 "/pages/%s", rq->base, sim_id(rq->course), enc);
-	cJSON_AddStringToObject(o, "html_url", html_url);
+		cJSON_AddItemToObjectCS(o, "last_edited_by", cJSON_Duplicate(ed, 1));
+	cJSON_AddItemToObjectCS(o, "published", cJSON_CreateBool(published));
+	cJSON_AddItemToObjectCS(o, "hide_from_students", cJSON_CreateBool(!published));
+	cJSON_AddItemToObjectCS(o, "front_page", cJSON_CreateBool(sim_bool(p, "front_page", 0)));
+	{
+		char cb[24];
+		const char *parts[] = { rq->base, "/courses/", sim_i64_str(cb, sim_id(rq->course)), "/pages/", enc };
+
+		html_url = sim_join(parts, sizeof(parts) / sizeof(parts[0]));
+	}
+	cJSON_AddItemToObjectCS(o, "html_url", cJSON_CreateString(html_url));
 	free(html_url);
 	free(enc);
-	cJSON_AddItemToObject(o, "todo_date", sim_dup_or_null(p, "todo_date"));
-	cJSON_AddItemToObject(o, "publish_at", sim_dup_or_null(p, "publish_at"));
-	cJSON_AddItemToObject(o, "updated_at", sim_get(p, "updated_at")
+	cJSON_AddItemToObjectCS(o, "todo_date", sim_dup_or_null(p, "todo_date"));
+	cJSON_AddItemToObjectCS(o, "publish_at", sim_dup_or_null(p, "publish_at"));
+	cJSON_AddItemToObjectCS(o, "updated_at", sim_get(p, "updated_at")
 							 ? sim_dup_or_null(p, "updated_at")
 							 : sim_dup_or_null(p, "created_at"));
-	cJSON_AddBoolToObject(o, "locked_for_user", locked);
+	cJSON_AddItemToObjectCS(o, "locked_for_user", cJSON_CreateBool(locked));
 	if (locked) {
 		/* a seed can lock a page for the caller: Canvas then sends lock info and no body */
 		if (sim_get(p, "lock_info"))
-			cJSON_AddItemToObject(o, "lock_info", sim_dup_or_null(p, "lock_info"));
+			cJSON_AddItemToObjectCS(o, "lock_info", sim_dup_or_null(p, "lock_info"));
 		if (sim_get(p, "lock_explanation"))
-			cJSON_AddItemToObject(o, "lock_explanation", sim_dup_or_null(p, "lock_explanation"));
+			cJSON_AddItemToObjectCS(o, "lock_explanation", sim_dup_or_null(p, "lock_explanation"));
 	} else if (with_body) {
 		add_body(rq, o, "body", p);
 	}
 	if (in_list)
 		for (i = 0; i < sizeof(blueprint) / sizeof(blueprint[0]); i++)
 			if (sim_get(p, blueprint[i]))
-				cJSON_AddItemToObject(o, blueprint[i], sim_dup_or_null(p, blueprint[i]));
+				cJSON_AddItemToObjectCS(o, blueprint[i], sim_dup_or_null(p, blueprint[i]));
 	return o;
 }
 

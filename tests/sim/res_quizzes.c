@@ -58,8 +58,10 @@ static const char *const QUIZ_TYPES[] = { "online_quiz" };   /* a quiz assignmen
 static void set_url(cJSON *o, const char *key, const char *fmt_base, const struct sim_req *rq, int64_t cid,
 		    int64_t id, const char *tail)
 {
-	char *url = xasprintf("%s%s/courses/%" PRId64 "/quizzes/%" PRId64 "%s", rq->base, fmt_base, cid, id,
-			      tail);
+	char cb[24], ib[24];
+	const char *parts[] = { rq->base, fmt_base, "/courses/", sim_i64_str(cb, cid), "/quizzes/", sim_i64_str(ib, id),
+				tail };
+	char *url = sim_join(parts, sizeof(parts) / sizeof(parts[0]));
 
 	sim_set_str(o, key, url);
 	free(url);
@@ -152,8 +154,10 @@ static cJSON *quiz_render(const struct sim_req *rq, cJSON *course, const cJSON *
 	set_url(o, "preview_url", "", rq, cid, id, "/take?preview=1");
 	set_url(o, "quiz_extensions_url", "/api/v1", rq, cid, id, "/extensions");
 	if (sim_value_id(aid) >= 0) {
-		char *url = xasprintf("%s/courses/%" PRId64 "/gradebook/speed_grader?assignment_id=%" PRId64,
-				      rq->base, cid, sim_value_id(aid));
+		char cb[24], ab[24];
+		const char *parts[] = { rq->base, "/courses/", sim_i64_str(cb, cid), "/gradebook/speed_grader?assignment_id=",
+					sim_i64_str(ab, sim_value_id(aid)) };
+		char *url = sim_join(parts, sizeof(parts) / sizeof(parts[0]));
 
 		sim_set_str(o, "speed_grader_url", url);
 		free(url);

@@ -174,7 +174,9 @@ struct sim {
 		unsigned write_gen, state_gen;
 		size_t cap;              /* a power of two; open addressing */
 		cJSON **objs;            /* by url */
+		const char **urls;       /* objs[i]'s url, read once (i18/simrender); in objs' block */
 		cJSON **by_id;           /* by page_id */
+		int64_t *ids;            /* by_id[i]'s page_id; in by_id's block */
 	} page_ix;
 	struct sim_list_cache *lists;   /* NULL or malloced: listings kept between pages (sim_list_cached) */
 };
@@ -347,7 +349,12 @@ cJSON *sim_dup_render(const struct sim_req *rq, const cJSON *v);
 /* base + "/courses/" + cid + "/" + kind + "/" + id + suffix (NULL: none), malloced: the object urls
  * a render prints for every object of a list page, without xasprintf's two vsnprintf passes. */
 char *sim_object_url(const char *base, int64_t cid, const char *kind, int64_t id, const char *suffix);
-/* A copy of obj[key] (a stored null stays null); null when the key is absent. */
+/* The strings parts[0..n) (n <= 16) joined, malloced: the urls of a render without xasprintf's two
+ * vsnprintf passes (about 2,700 instructions a url: issue 18, i18/simrender); sim_i64_str writes
+ * v's digits as PRId64 prints them into b and returns where they start. */
+char *sim_join(const char *const *parts, size_t n);
+const char *sim_i64_str(char b[24], int64_t v);
+/* A copy of obj[key] without its key (a stored null stays null); null when the key is absent. */
 cJSON *sim_dup_or_null(const cJSON *obj, const char *key);
 /* Render-time defaults: add obj[key] only when the key is absent (a stored null is kept).
  * sim_default_item takes `val` and frees it when unused; sim_default_str(NULL) adds null. */
@@ -356,6 +363,11 @@ void sim_default_null(cJSON *obj, const char *key);
 void sim_default_bool(cJSON *obj, const char *key, int val);
 void sim_default_num(cJSON *obj, const char *key, double val);
 void sim_default_str(cJSON *obj, const char *key, const char *val);
+/* sim_default_item on an answer `out` rendered from the stored object `src` (a copy of its keys and
+ * keys the render derives): out[key] = val (taken) unless src has key. Only for a key that no step
+ * of the render sets or deletes, so that "absent from out" is "absent from src": src has a dozen
+ * keys where out has 60 to 80. `key` is not copied: a literal. */
+void sim_default_src(cJSON *out, const cJSON *src, const char *key, cJSON *val);
 /* Absent and null are the same value; otherwise JSON equality. */
 int sim_same_value(const cJSON *a, const cJSON *b);
 /* 1 when obj.workflow_state is "deleted" (soft-deleted content). */

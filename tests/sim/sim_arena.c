@@ -7,7 +7,8 @@
  * thread, every allocation cJSON makes on that thread (nodes, keys, copied strings: cJSON_InitHooks)
  * is a bump of a pointer in a few 256 KB chunks, its free is nothing, and closing the arena
  * returns the chunks to malloc at once. Nothing in a page's tree is malloced outside the arena
- * (keys and strings the simulator sets itself come from sim_cjson_strdup), so the page is not
+ * (keys and strings the simulator sets itself come from sim_cjson_strdup, or are literals added as
+ * constant keys, cJSON_AddItemToObjectCS, which nothing frees), so the page is not
  * walked to be freed at all: reply_page drops its tree with the arena (cJSON_Delete of a page of
  * 100 assignments walked 8,000 nodes to free none of them).
  *

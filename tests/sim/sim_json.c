@@ -18,6 +18,10 @@
  * a byte that needs no escape is copied in runs, found sixteen bytes at a time with SSE2 (x86-64;
  * elsewhere eight at a time in a word; issue 18: 4 instructions a byte of the course's bodies
  * were 121 M of the simulator's 1,015 M); ids and small integers are printed without stdio.
+ * A string (a key or a value) is measured once, reserved once and copied once when nothing in it
+ * needs an escape, and the buffer's fast paths are inline (i18/simrender: keys and short values
+ * cost about 130 instructions each in calls of put and putch, 45 M serving the course); a key is
+ * copied as it is measured (put_key), and whether it is an id key is read off its last bytes.
  * Rejected: rendering the answers as text directly (every handler builds cJSON; byte-for-byte
  * equality with cJSON's printer is the safety net that tests/unit/unit-sim-json.c checks on
  * generated trees; sim_arena.c says why a list page's tree stays too).
@@ -40,25 +44,31 @@ struct out {
 	size_t len, cap;
 };
 
-static void grow(struct out *o, size_t need)
+/* The slow path of reserve: the buffer doubled until `need` more bytes fit. */
+static __attribute__((noinline)) void grow(struct out *o, size_t need)
 {
-	if (o->len + need <= o->cap)
-		return;
 	while (o->len + need > o->cap)
 		o->cap *= 2;
 	o->p = xrealloc(o->p, o->cap);
 }
 
-static void put(struct out *o, const char *s, size_t n)
+/* Room for `need` more bytes; inline, since it runs for every key and value printed. */
+static inline void reserve(struct out *o, size_t need)
 {
-	grow(o, n);
+	if (o->cap - o->len < need)
+		grow(o, need);
+}
+
+static inline void put(struct out *o, const char *s, size_t n)
+{
+	reserve(o, n);
 	memcpy(o->p + o->len, s, n);
 	o->len += n;
 }
 
-static void putch(struct out *o, char c)
+static inline void putch(struct out *o, char c)
 {
-	grow(o, 1);
+	reserve(o, 1);
 	o->p[o->len++] = c;
 }
 
@@ -94,41 +104,52 @@ static int escape16(const unsigned char *p)
 }
 #endif
 
-static void put_string(struct out *o, const char *s)
+/* The length of the run of s[0..n) that needs no escape: sixteen (SSE2) or eight bytes at a time,
+ * then byte by byte. */
+static size_t plain_run(const unsigned char *s, size_t n)
 {
-	const unsigned char *p = (const unsigned char *)s, *run, *end;
+	const unsigned char *p = s, *end = s + n;
+	uint64_t w;
 
-	putch(o, '"');
-	if (!s) {   /* cJSON prints a NULL string as "" */
-		putch(o, '"');
+#ifdef __SSE2__
+	while (end - p >= 16) {
+		int k = escape16(p);
+
+		p += k;
+		if (k < 16)
+			return (size_t)(p - s);
+	}
+#endif
+	for (; end - p >= 8; p += 8) {
+		memcpy(&w, p, 8);
+		if (word_escapes(w))
+			break;
+	}
+	for (; p < end && !escaped[*p]; p++)
+		;
+	return (size_t)(p - s);
+}
+
+/* s (n bytes) as a JSON string. The common case, no byte to escape, is one reserve and one copy
+ * (issue 18, i18/simrender: a key or a short value cost about 130 instructions in three calls of
+ * put and putch, each growing the buffer; a list page prints some 5,000 of them). */
+static void put_string_n(struct out *o, const char *s, size_t n)
+{
+	const unsigned char *p = (const unsigned char *)s, *end = p + n;
+	size_t k = plain_run(p, n);
+	char *d;
+
+	reserve(o, k + 2);
+	d = o->p + o->len;
+	*d++ = '"';
+	memcpy(d, p, k);
+	o->len += k + 1;
+	if (k == n) {
+		o->p[o->len++] = '"';
 		return;
 	}
-	end = p + strlen(s);
+	p += k;
 	for (;;) {
-		uint64_t w;
-
-		/* sixteen (SSE2) or eight bytes at a time while none needs an escape, then byte by byte
-		 * to the next */
-		run = p;
-#ifdef __SSE2__
-		while (end - p >= 16) {
-			int k = escape16(p);
-
-			p += k;
-			if (k < 16)
-				break;
-		}
-#endif
-		for (; end - p >= 8; p += 8) {
-			memcpy(&w, p, 8);
-			if (word_escapes(w))
-				break;
-		}
-		for (; p < end && !escaped[*p]; p++)
-			;
-		put(o, (const char *)run, (size_t)(p - run));
-		if (p == end)
-			break;
 		switch (*p) {
 		case '"': put(o, "\\\"", 2); break;
 		case '\\': put(o, "\\\\", 2); break;
@@ -145,8 +166,48 @@ static void put_string(struct out *o, const char *s)
 		}
 		}
 		p++;
+		k = plain_run(p, (size_t)(end - p));
+		put(o, (const char *)p, k);
+		p += k;
+		if (p == end)
+			break;
 	}
 	putch(o, '"');
+}
+
+/* A key, printed as put_string prints it, and its length. Keys are short: they are copied byte by
+ * byte as they are measured (strlen, the run's scan and memcpy were three calls a key for some
+ * 500,000 keys serving the 10,000-object course); a long one, or one to escape, takes put_string_n. */
+static size_t put_key(struct out *o, const char *s)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	char *d;
+	size_t i = 0;
+
+	reserve(o, 66);
+	d = o->p + o->len + 1;
+	while (i < 64 && !escaped[p[i]]) {   /* escaped['\0']: the end stops it too */
+		d[i] = (char)p[i];
+		i++;
+	}
+	if (!p[i]) {
+		d[-1] = '"';
+		d[i] = '"';
+		o->len += i + 2;
+		return i;
+	}
+	i += strlen(s + i);
+	put_string_n(o, s, i);
+	return i;
+}
+
+static void put_string(struct out *o, const char *s)
+{
+	if (!s) {   /* cJSON prints a NULL string as "" */
+		put(o, "\"\"", 2);
+		return;
+	}
+	put_string_n(o, s, strlen(s));
 }
 
 /* The decimal digits of v, as %d / PRId64 print them. */
@@ -202,23 +263,17 @@ static int put_number(struct out *o, const cJSON *v)
 }
 
 /* Canvas's id keys, as sim_ids_render reads them: 1 an id, 2 a list of ids, 0 neither (sis_* and
- * lti_* ids are text). */
-static int id_key(const char *k)
+ * lti_* ids are text). k is n bytes long (put_children has measured it for printing). */
+static int id_key(const char *k, size_t n)
 {
-	size_t n;
-
-	if (!k)
-		return 0;
-	n = strlen(k);
 	if (n < 2 || (k[n - 1] != 'd' && k[n - 1] != 's'))
 		return 0;   /* the common case, decided without comparing */
-	if (!strncmp(k, "sis_", 4) || !strncmp(k, "lti_", 4))
+	if (n >= 4 && (!memcmp(k, "sis_", 4) || !memcmp(k, "lti_", 4)))
 		return 0;
-	if (!strcmp(k, "id") || (n > 3 && !strcmp(k + n - 3, "_id")))
-		return 1;
-	if (!strcmp(k, "ids") || (n > 4 && !strcmp(k + n - 4, "_ids")))
-		return 2;
-	return 0;
+	/* "id" or "..._id"; "ids" or "..._ids": the tail compared in place (no strcmp: i18/simrender) */
+	if (k[n - 1] == 'd')
+		return k[n - 2] == 'i' && (n == 2 || (n > 3 && k[n - 3] == '_')) ? 1 : 0;
+	return n >= 3 && k[n - 3] == 'i' && k[n - 2] == 'd' && (n == 3 || (n > 4 && k[n - 4] == '_')) ? 2 : 0;
 }
 
 static int put_value(struct out *o, const cJSON *v, enum sim_ids how, int as_id);
@@ -234,13 +289,21 @@ static int put_children(struct out *o, const cJSON *j, enum sim_ids how, int ids
 		int k = 0;
 
 		if (obj) {
-			put_string(o, c->string);
+			size_t n = 0;
+
+			if (c->string)
+				n = put_key(o, c->string);
+			else
+				put(o, "\"\"", 2);
 			putch(o, ':');
-			k = how == SIM_IDS_ASIS ? 0 : id_key(c->string);
+			k = how == SIM_IDS_ASIS || !c->string ? 0 : id_key(c->string, n);
 		}
 		if (k == 2 && cJSON_IsArray(c)) {
 			if (put_children(o, c, how, 1))
 				return -1;
+		} else if (!(obj ? k == 1 : ids) && (c->type & 0xff) == cJSON_String && c->valuestring) {
+			/* put_value's commonest case, without the call */
+			put_string_n(o, c->valuestring, strlen(c->valuestring));
 		} else if (put_value(o, c, how, obj ? k == 1 : ids)) {
 			return -1;
 		}

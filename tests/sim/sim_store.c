@@ -14,6 +14,10 @@
  * replaced (state_gen), a hit is checked against the course's id, and a miss falls back to the scan
  * (a course created since) and remembers what it found. Courses are never deleted. Two more:
  * Progress objects by id (sim_progress_find), and one course's pages by url (sim_find_page_url).
+ * Rendering (i18/simrender): an answer of 60 to 80 keys is not walked to learn what the stored
+ * object (a dozen keys) can say: sim_default_src asks the stored object whether a default is due;
+ * keys that are literals are added without a copy (cJSON_AddItemToObjectCS), and sim_dup_or_null's
+ * copy carries no key for its caller to free and copy again.
  */
 #include <ctype.h>
 #include <inttypes.h>
@@ -122,8 +126,7 @@ cJSON *sim_dup_render(const struct sim_req *rq, const cJSON *v)
 	return rq && rq->borrow ? dup_borrowing(v) : cJSON_Duplicate(v, 1);
 }
 
-/* The digits of v as PRId64 prints them, into b (24 bytes); returns where they start. */
-static char *i64_digits(char b[24], int64_t v)
+const char *sim_i64_str(char b[24], int64_t v)
 {
 	char *q = b + 23;
 	uint64_t u = v < 0 ? (uint64_t)0 - (uint64_t)v : (uint64_t)v;
@@ -138,30 +141,64 @@ static char *i64_digits(char b[24], int64_t v)
 	return q;
 }
 
-char *sim_object_url(const char *base, int64_t cid, const char *kind, int64_t id, const char *suffix)
+char *sim_join(const char *const *parts, size_t n)
 {
-	char cb[24], ib[24];
-	const char *parts[] = { base, "/courses/", i64_digits(cb, cid), "/", kind, "/", i64_digits(ib, id),
-				suffix ? suffix : "" };
-	size_t len[sizeof(parts) / sizeof(parts[0])], n = 0, i;
-	char *url, *p;
+	size_t len[16], total = 0, i;
+	char *out, *p;
 
-	for (i = 0; i < sizeof(parts) / sizeof(parts[0]); i++)
-		n += len[i] = strlen(parts[i]);
-	p = url = xmalloc(n + 1);
-	for (i = 0; i < sizeof(parts) / sizeof(parts[0]); i++) {
+	if (n > sizeof(len) / sizeof(len[0])) {
+		fprintf(stderr, "canvas-sim: sim_join of %zu parts\n", n);
+		abort();
+	}
+	for (i = 0; i < n; i++)
+		total += len[i] = strlen(parts[i]);
+	p = out = xmalloc(total + 1);
+	for (i = 0; i < n; i++) {
 		memcpy(p, parts[i], len[i]);
 		p += len[i];
 	}
 	*p = '\0';
-	return url;
+	return out;
 }
 
+char *sim_object_url(const char *base, int64_t cid, const char *kind, int64_t id, const char *suffix)
+{
+	char cb[24], ib[24];
+	const char *parts[] = { base, "/courses/", sim_i64_str(cb, cid), "/", kind, "/", sim_i64_str(ib, id),
+				suffix ? suffix : "" };
+
+	return sim_join(parts, sizeof(parts) / sizeof(parts[0]));
+}
+
+/* The copy has no key: every caller puts it under a key of its own (adding it to an object frees
+ * a copied key and copies one again: i18/simrender), or in an array, or compares it. A string, a
+ * boolean or null is made anew; the rest is duplicated and its key dropped. */
 cJSON *sim_dup_or_null(const cJSON *obj, const char *key)
 {
 	const cJSON *v = sim_get(obj, key);
+	cJSON *d;
 
-	return v ? cJSON_Duplicate(v, 1) : cJSON_CreateNull();
+	if (!v)
+		return cJSON_CreateNull();
+	switch (v->type & 0xff) {
+	case cJSON_NULL: return cJSON_CreateNull();
+	case cJSON_False: return cJSON_CreateFalse();
+	case cJSON_True: return cJSON_CreateTrue();
+	case cJSON_String:
+		if (v->valuestring)
+			return cJSON_CreateString(v->valuestring);
+		break;
+	default:
+		break;
+	}
+	d = cJSON_Duplicate(v, 1);
+	if (d && d->string) {
+		if (!(d->type & cJSON_StringIsConst))
+			cJSON_free(d->string);
+		d->string = NULL;
+		d->type &= ~cJSON_StringIsConst;
+	}
+	return d;
 }
 
 void sim_default_item(cJSON *obj, const char *key, cJSON *val)
@@ -170,6 +207,14 @@ void sim_default_item(cJSON *obj, const char *key, cJSON *val)
 		cJSON_Delete(val);
 	else
 		cJSON_AddItemToObject(obj, key, val);
+}
+
+void sim_default_src(cJSON *out, const cJSON *src, const char *key, cJSON *val)
+{
+	if (sim_get(src, key))
+		cJSON_Delete(val);
+	else
+		cJSON_AddItemToObjectCS(out, key, val);
 }
 
 void sim_default_null(cJSON *obj, const char *key)
@@ -481,13 +526,26 @@ void sim_progress_indexed(struct sim *s, cJSON *p)
 
 /* ---------------------------------------------------------------- pages by url */
 
+/* A 64-bit mix (MurmurHash3's finalizer): the table's slot is taken from the low bits, which FNV-1a
+ * alone spreads badly over urls like page-1 ... page-3999 (i18/simrender: 25 probes an insert,
+ * each a strcmp). */
+static size_t mix64(uint64_t h)
+{
+	h ^= h >> 33;
+	h *= 0xff51afd7ed558ccdull;
+	h ^= h >> 33;
+	h *= 0xc4ceb9fe1a85ec53ull;
+	h ^= h >> 33;
+	return (size_t)h;
+}
+
 static size_t url_hash(const char *u)
 {
 	uint64_t h = 1469598103934665603ull;   /* FNV-1a */
 
 	for (; *u; u++)
 		h = (h ^ (unsigned char)*u) * 1099511628211ull;
-	return (size_t)(h >> 16);
+	return mix64(h);
 }
 
 /* The first page of `pages` (array order) whose url is `url`, or NULL: what a scan of the array
@@ -495,7 +553,8 @@ static size_t url_hash(const char *u)
  * on the first lookup and dropped when anything may have changed the state since: any write
  * request, a background job, a reset (sim.h: write_gen, state_gen). A GET of a page's date
  * details per page of a 4,000-page course scanned 2,000 pages a request (issue 18: canvas-sim
- * spent 30 times coursectl's CPU serving tests/bench/plan.sh). */
+ * spent 30 times coursectl's CPU serving tests/bench/plan.sh). Each slot keeps its page's url and
+ * page_id beside it, read once when the index is built, so a probe reads no cJSON. */
 static int64_t page_id_of(const cJSON *p)
 {
 	return sim_value_id(sim_get(p, "page_id"));   /* big ids are strings */
@@ -503,7 +562,7 @@ static int64_t page_id_of(const cJSON *p)
 
 static size_t id_hash(int64_t id)
 {
-	return (size_t)(((uint64_t)id * 0x9e3779b97f4a7c15ull) >> 32);
+	return mix64((uint64_t)id);
 }
 
 static struct sim_page_ix *page_ix(struct sim *s, cJSON *pages)
@@ -516,13 +575,15 @@ static struct sim_page_ix *page_ix(struct sim *s, cJSON *pages)
 		return ix;
 	cJSON_ArrayForEach(o, pages)
 		n++;
-	free(ix->objs);
+	free(ix->objs);   /* urls live in the same block, ids in by_id's (sim_main.c frees the two) */
 	free(ix->by_id);
 	ix->cap = 16;
 	while (ix->cap < 2 * n + 2)
 		ix->cap *= 2;
-	ix->objs = xcalloc(ix->cap, sizeof(*ix->objs));
-	ix->by_id = xcalloc(ix->cap, sizeof(*ix->by_id));
+	ix->objs = xcalloc(ix->cap, sizeof(*ix->objs) + sizeof(*ix->urls));
+	ix->urls = (const char **)(void *)(ix->objs + ix->cap);
+	ix->by_id = xcalloc(ix->cap, sizeof(*ix->by_id) + sizeof(*ix->ids));
+	ix->ids = (int64_t *)(void *)(ix->by_id + ix->cap);
 	ix->pages = pages;
 	ix->write_gen = s->write_gen;
 	ix->state_gen = s->state_gen;
@@ -533,17 +594,21 @@ static struct sim_page_ix *page_ix(struct sim *s, cJSON *pages)
 
 		if (u) {
 			for (i = url_hash(u) & (ix->cap - 1); ix->objs[i]; i = (i + 1) & (ix->cap - 1))
-				if (!strcmp(sim_str(ix->objs[i], "url"), u))
+				if (!strcmp(ix->urls[i], u))
 					break;
-			if (!ix->objs[i])
+			if (!ix->objs[i]) {
 				ix->objs[i] = o;
+				ix->urls[i] = u;
+			}
 		}
 		if (id >= 0) {
 			for (i = id_hash(id) & (ix->cap - 1); ix->by_id[i]; i = (i + 1) & (ix->cap - 1))
-				if (page_id_of(ix->by_id[i]) == id)
+				if (ix->ids[i] == id)
 					break;
-			if (!ix->by_id[i])
+			if (!ix->by_id[i]) {
 				ix->by_id[i] = o;
+				ix->ids[i] = id;
+			}
 		}
 	}
 	return ix;
@@ -552,27 +617,25 @@ static struct sim_page_ix *page_ix(struct sim *s, cJSON *pages)
 cJSON *sim_find_page_id(struct sim *s, cJSON *pages, int64_t id)
 {
 	struct sim_page_ix *ix = page_ix(s, pages);
-	cJSON *o;
 	size_t i;
 
-	for (i = id_hash(id) & (ix->cap - 1); (o = ix->by_id[i]); i = (i + 1) & (ix->cap - 1))
-		if (page_id_of(o) == id)
-			return o;
+	for (i = id_hash(id) & (ix->cap - 1); ix->by_id[i]; i = (i + 1) & (ix->cap - 1))
+		if (ix->ids[i] == id)
+			return ix->by_id[i];
 	return NULL;
 }
 
 cJSON *sim_find_page_url(struct sim *s, cJSON *pages, const char *url)
 {
 	struct sim_page_ix *ix;
-	cJSON *o;
 	size_t i;
 
 	if (!url)
 		return NULL;
 	ix = page_ix(s, pages);
-	for (i = url_hash(url) & (ix->cap - 1); (o = ix->objs[i]); i = (i + 1) & (ix->cap - 1))
-		if (!strcmp(sim_str(o, "url"), url))
-			return o;
+	for (i = url_hash(url) & (ix->cap - 1); ix->objs[i]; i = (i + 1) & (ix->cap - 1))
+		if (!strcmp(ix->urls[i], url))
+			return ix->objs[i];
 	return NULL;
 }
 

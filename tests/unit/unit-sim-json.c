@@ -162,7 +162,12 @@ static unsigned rnd(unsigned n)
 static cJSON *gen(int depth);
 
 static const char *const keys[] = { "id", "course_id", "student_ids", "ids", "sis_user_id", "lti_id", "title",
-				    "body", "position", "x_ids", "due_at", "", "a\"b", "k\x01", "points_possible" };
+				    "body", "position", "x_ids", "due_at", "", "a\"b", "k\x01", "points_possible",
+				    /* 63 and 64 bytes, 73 ending in an id suffix, 64 ending in an escape (sim_json.c: put_key) */
+				    "abcdefghijklmnopqrstuvwxyzabcdefghijklmnopqrstuvwxyzabcdefghijk",
+				    "abcdefghijklmnopqrstuvwxyzabcdefghijklmnopqrstuvwxyzabcdefghijkl",
+				    "abcdefghijklmnopqrstuvwxyzabcdefghijklmnopqrstuvwxyzabcdefghijklmnopqr_id",
+				    "abcdefghijklmnopqrstuvwxyzabcdefghijklmnopqrstuvwxyzabcdefghijk\"" };
 
 static double gen_number(void)
 {
