@@ -70,6 +70,14 @@ static void sleep_ms(int ms)
 		;
 }
 
+/* Sleep `ms` without the global lock, which the caller holds: other requests run meanwhile. */
+static void sleep_unlocked(struct sim *s, int ms)
+{
+	pthread_mutex_unlock(&s->lock);
+	sleep_ms(ms);
+	pthread_mutex_lock(&s->lock);
+}
+
 /* A uniform random number in [0, 1) from the simulator's seeded generator (call under lock). */
 static double rnd(struct sim *s)
 {
@@ -501,6 +509,11 @@ static void dispatch(struct ctx *x, struct sim_req *rq, struct sim_kv *bkv, size
 	}
 }
 
+/* Layers 1 to 7 of an /api/ request (the design comment above). Called without the global lock;
+ * returns holding it, so that the caller counts and logs the request in the same hold: one
+ * acquisition a request when nothing sleeps (there were six: with a thread per connection the
+ * threads queued on the lock and woke each other, issue 18). The lock is let go only to sleep (a
+ * scripted delay, the latency). Returns whether the request was throttled. */
 static int handle_api(struct ctx *x, struct sim_resp *rs, const char **route)
 {
 	struct sim *s = x->s;
@@ -525,24 +538,20 @@ static int handle_api(struct ctx *x, struct sim_resp *rs, const char **route)
 	form_parse(x->query, strlen(x->query), &rq.query, &rq.nquery);
 	rq.q = form_to_json(rq.query, rq.nquery);
 	host = header(x->c, "Host");
-	if (host) {
-		rq.base = xasprintf("http://%s", host);
-	} else {
-		/* HTTP/1.0 without Host: s->port is written by sim_server_start, so read it locked */
-		pthread_mutex_lock(&s->lock);
-		rq.base = xasprintf("http://127.0.0.1:%d", s->port);
-		pthread_mutex_unlock(&s->lock);
-	}
 	if (x->body_len && !is_json_body(x->c))
 		form_parse(x->body, x->body_len, &bkv, &nb);
 	find_token(x, rq.query, rq.nquery, bkv, nb);
 
-	/* 1. scripted exceptions and 2. faults */
 	pthread_mutex_lock(&s->lock);
+	if (++s->inflight > s->max_inflight)
+		s->max_inflight = s->inflight;
+	/* HTTP/1.0 without Host: s->port is written by sim_server_start, so it is read locked */
+	rq.base = host ? xasprintf("http://%s", host) : xasprintf("http://127.0.0.1:%d", s->port);
+
+	/* 1. scripted exceptions and 2. faults */
 	have_hit = sim_script_match(s, x->method, x->path, &hit);
-	pthread_mutex_unlock(&s->lock);
 	if (have_hit && hit.action == SCRIPT_DELAY)
-		sleep_ms(hit.delay_ms);
+		sleep_unlocked(s, hit.delay_ms);
 	if (have_hit && hit.action == SCRIPT_DROP) {
 		rs->drop = 1;
 		goto done;
@@ -560,15 +569,12 @@ static int handle_api(struct ctx *x, struct sim_resp *rs, const char **route)
 				sim_reply_header(rs, h->string, h->valuestring);
 		goto done;
 	}
-	pthread_mutex_lock(&s->lock);
 	if (s->cfg.drop_rate > 0 && rnd(s) < s->cfg.drop_rate) {
-		pthread_mutex_unlock(&s->lock);
 		rs->drop = 1;
 		goto done;
 	}
 	if (s->cfg.fail_rate > 0 && rnd(s) < s->cfg.fail_rate) {
 		fault_reply(s, rs);
-		pthread_mutex_unlock(&s->lock);
 		goto done;
 	}
 
@@ -581,7 +587,6 @@ static int handle_api(struct ctx *x, struct sim_resp *rs, const char **route)
 	}
 	if (a != AUTH_OK) {
 		reply_auth(rs, a, expired_at);
-		pthread_mutex_unlock(&s->lock);
 		goto done;
 	}
 	rq.token = sim_token_entry(s, x->token) ? x->token : NULL;
@@ -593,7 +598,6 @@ static int handle_api(struct ctx *x, struct sim_resp *rs, const char **route)
 
 			cJSON_AddStringToObject(root, "errors", "Invalid as_user_id");
 			sim_reply_json(rs, 401, root);
-			pthread_mutex_unlock(&s->lock);
 			goto done;
 		}
 	}
@@ -606,18 +610,15 @@ static int handle_api(struct ctx *x, struct sim_resp *rs, const char **route)
 		throttled_reply(s, rs);
 		snprintf(num, sizeof(num), "%.3f", bucket_remaining(b, &s->cfg.bucket));
 		sim_reply_header(rs, "X-Rate-Limit-Remaining", num);
-		pthread_mutex_unlock(&s->lock);
 		goto done;
 	}
 	i = s->cfg.latency_ms + (s->cfg.jitter_ms > 0 ? (int)(rnd(s) * (s->cfg.jitter_ms + 1)) : 0);
-	pthread_mutex_unlock(&s->lock);
 
 	/* 5. latency, holding the reservation */
 	if (i > 0)
-		sleep_ms(i);
+		sleep_unlocked(s, i);
 
 	/* 6. the handler */
-	pthread_mutex_lock(&s->lock);
 	sim_jobs_run(s);
 	if (rq.is_write)
 		s->write_gen++;   /* before and after: caches of the state are stale (sim_find_page_url) */
@@ -639,8 +640,8 @@ static int handle_api(struct ctx *x, struct sim_resp *rs, const char **route)
 	sim_reply_header(rs, "X-Request-Cost", num);
 	snprintf(num, sizeof(num), "%.3f", bucket_remaining(b, &s->cfg.bucket));
 	sim_reply_header(rs, "X-Rate-Limit-Remaining", num);
-	pthread_mutex_unlock(&s->lock);
 done:
+	s->inflight--;
 	form_free(bkv, nb);
 	req_release(&rq);
 	if (have_hit)
@@ -740,6 +741,17 @@ static enum MHD_Result queue(struct MHD_Connection *c, struct sim_resp *rs)
 	return ret;
 }
 
+/* The stats and the request log of an answered (or dropped) /api/ request; under the lock. */
+static void count_request(struct sim *s, const struct ctx *x, const struct conn *cn, const struct sim_resp *rs,
+			  const char *route, int throttled)
+{
+	int status = rs->drop ? 0 : rs->status;
+
+	sim_stats_count(s, x->method, route, status, throttled);
+	sim_log_request(s, x->method, x->path, x->query, x->body, x->body_len, status, route,
+			header(x->c, "User-Agent"), cn->t_start, now_seconds());
+}
+
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const char *url, const char *method,
 				  const char *version, const char *upload_data, size_t *upload_size, void **con_cls)
 {
@@ -803,20 +815,13 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 	} else if (!api) {
 		sim_reply_text(&rs, 404, "text/html", "<html><body><h1>Page Not Found</h1></body></html>\n");
 	} else {
-		pthread_mutex_lock(&s->lock);
-		if (++s->inflight > s->max_inflight)
-			s->max_inflight = s->inflight;
-		pthread_mutex_unlock(&s->lock);
-		throttled = handle_api(&x, &rs, &route);
-		pthread_mutex_lock(&s->lock);
-		s->inflight--;
+		throttled = handle_api(&x, &rs, &route);   /* returns holding the lock */
+		count_request(s, &x, cn, &rs, route, throttled);
 		pthread_mutex_unlock(&s->lock);
 	}
-	if (api) {
+	if (api && cn->too_big) {
 		pthread_mutex_lock(&s->lock);
-		sim_stats_count(s, method, route, rs.drop ? 0 : rs.status, throttled);
-		sim_log_request(s, method, x.path, x.query, x.body, x.body_len, rs.drop ? 0 : rs.status, route,
-				header(c, "User-Agent"), cn->t_start, now_seconds());
+		count_request(s, &x, cn, &rs, route, throttled);
 		pthread_mutex_unlock(&s->lock);
 	}
 	ret = rs.drop ? MHD_NO : queue(c, &rs);
