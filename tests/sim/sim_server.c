@@ -32,6 +32,7 @@
 
 #include "buf.h"
 #include "sim.h"
+#include "sim_fixed.h"
 #include "sim_form.h"
 #include "sim_server.h"
 #include "xalloc.h"
@@ -68,6 +69,18 @@ static void sleep_ms(int ms)
 
 	while (ms > 0 && nanosleep(&ts, &ts) && errno == EINTR)
 		;
+}
+
+/* "http://" + the Host header: the base of the answer's URLs (malloced; xasprintf's formatting was
+ * measurable on 4,092 requests). */
+static char *host_base(const char *host)
+{
+	size_t n = strlen(host);
+	char *b = xmalloc(n + 8);
+
+	memcpy(b, "http://", 7);
+	memcpy(b + 7, host, n + 1);
+	return b;
 }
 
 /* Sleep `ms` without the global lock, which the caller holds: other requests run meanwhile. */
@@ -112,13 +125,25 @@ static void req_release(struct sim_req *rq)
 
 /* ---------------------------------------------------------------- routing */
 
-/* Split a raw path into decoded segments (malloced array of malloced strings). */
-static int split_path(const char *path, char ***out)
+/* A path's decoded segments: pointers into one buffer. A path of more segments than any route's
+ * matches none, so the rest are counted but not kept. */
+#define SEGS_MAX 16
+struct segs {
+	char *v[SEGS_MAX];
+	int n;           /* segments in the path (may exceed SEGS_MAX) */
+	char *buf;       /* malloced: the decoded segments, NUL-separated */
+};
+
+/* Split a raw path into its percent-decoded segments, in one allocation (issue 18: a malloc per
+ * segment and a realloc of the array were 2% of the simulator's CPU serving 4,092 GETs; the
+ * realloc's free made glibc consolidate the thread's fast bins). Release with segs_free(). */
+static void split_path(const char *path, struct segs *sg)
 {
-	int n = 0;
 	const char *p = path;
-	char **v = NULL;
+	char *o;
 
+	sg->n = 0;
+	sg->buf = o = xmalloc(strlen(path) + 1);
 	while (*p) {
 		const char *e;
 
@@ -129,80 +154,19 @@ static int split_path(const char *path, char ***out)
 		e = strchr(p, '/');
 		if (!e)
 			e = p + strlen(p);
-		v = xrealloc(v, (size_t)(n + 1) * sizeof(*v));
-		v[n++] = form_pathdecode(p, (size_t)(e - p));
+		if (sg->n < SEGS_MAX) {
+			sg->v[sg->n] = o;
+			o += form_pathdecode_into(p, (size_t)(e - p), o) + 1;
+		}
+		sg->n++;
 		p = e;
 	}
-	*out = v;
-	return n;
 }
 
-static void free_segs(char **v, int n)
+static void segs_free(struct segs *sg)
 {
-	int i;
-
-	for (i = 0; i < n; i++)
-		free(v[i]);
-	free(v);
-}
-
-static int match_route(const struct sim_route *r, const char *method, char **segs, int nsegs,
-		       struct sim_req *rq)
-{
-	const char *p = r->pattern;
-	int i = 0, np = 0;
-
-	if (strcmp(r->method, method))
-		return 0;
-	while (*p) {
-		const char *e;
-		size_t len;
-
-		while (*p == '/')
-			p++;
-		if (!*p)
-			break;
-		e = strchr(p, '/');
-		if (!e)
-			e = p + strlen(p);
-		len = (size_t)(e - p);
-		if (i >= nsegs)
-			return 0;
-		if (*p == ':') {
-			if (np >= SIM_MAX_PARAMS || !segs[i][0])
-				return 0;
-			np++;
-		} else if (strlen(segs[i]) != len || strncmp(segs[i], p, len)) {
-			return 0;
-		}
-		i++;
-		p = e;
-	}
-	if (i != nsegs)
-		return 0;
-	/* matched: capture the parameters */
-	p = r->pattern;
-	i = 0;
-	rq->nparams = 0;
-	while (*p) {
-		const char *e;
-
-		while (*p == '/')
-			p++;
-		if (!*p)
-			break;
-		e = strchr(p, '/');
-		if (!e)
-			e = p + strlen(p);
-		if (*p == ':') {
-			rq->param_names[rq->nparams] = p + 1;
-			rq->params[rq->nparams] = xstrdup(segs[i]);
-			rq->nparams++;
-		}
-		i++;
-		p = e;
-	}
-	return 1;
+	free(sg->buf);
+	sg->buf = NULL;
 }
 
 /* The :name in a pattern ends at '/', so param_names point into the pattern with the rest of it
@@ -221,31 +185,83 @@ static const char *param_name_dup(const char *p)
 	return "unknown";
 }
 
-/* Every route of route_tables in order, with its pattern's segment count: a route of another
- * length is passed over without reading its pattern (issue 18: a page's date details, the last
- * table's, parsed the ~100 patterns before it on each of tests/bench/plan.sh's 4,000 requests).
- * Built on the first request, under the global lock. */
+/* Every route of route_tables in order, its pattern split once: a literal segment as a string, a
+ * :name segment as NULL with its name. A route of another length is passed over at once, and a
+ * request's segments are compared with strcmp, not by walking each pattern again (issue 18: a
+ * page's date details, the last table's, parsed the ~100 patterns before it on each of
+ * tests/bench/plan.sh's 4,000 requests). Built on the first request, under the global lock, and
+ * kept for the process's life. */
 static struct route_ix {
 	const struct sim_route *r;
-	int nsegs;
+	int nsegs;                      /* -1: never matches (more :names than SIM_MAX_PARAMS) */
+	char *lit[SEGS_MAX];            /* into `text`; NULL for a :name */
+	const char *pname[SEGS_MAX];    /* the :name's name (param_name_dup) */
+	char *text;                     /* the pattern's segments, NUL-separated */
 } *route_ix;
 static size_t nroute_ix;
 
-static int pattern_segs(const char *p)
+static void route_ix_split(struct route_ix *ix, const struct sim_route *r)
 {
-	int n = 0;
+	const char *p = r->pattern;
+	char *o;
+	int np = 0;
 
-	for (; *p; p++)
-		if (*p != '/' && (p[1] == '/' || !p[1]))
-			n++;   /* the last byte of a segment */
-	return n;
+	ix->r = r;
+	ix->text = o = xstrdup(r->pattern);
+	while (*p) {
+		const char *e;
+
+		while (*p == '/')
+			p++;
+		if (!*p)
+			break;
+		e = strchr(p, '/');
+		if (!e)
+			e = p + strlen(p);
+		if (ix->nsegs == SEGS_MAX) {
+			ix->nsegs = -1;   /* longer than any request split_path keeps */
+			return;
+		}
+		if (*p == ':') {
+			ix->pname[ix->nsegs] = param_name_dup(p + 1);
+			np++;
+		} else {
+			memcpy(o, p, (size_t)(e - p));
+			o[e - p] = '\0';
+			ix->lit[ix->nsegs] = o;
+			o += e - p + 1;
+		}
+		ix->nsegs++;
+		p = e;
+	}
+	if (np > SIM_MAX_PARAMS)
+		ix->nsegs = -1;
+}
+
+static int match_route(const struct route_ix *ix, const char *method, char **segs, int nsegs, struct sim_req *rq)
+{
+	int i;
+
+	if (ix->nsegs != nsegs || strcmp(ix->r->method, method))
+		return 0;
+	for (i = 0; i < nsegs; i++)
+		if (ix->lit[i] ? strcmp(ix->lit[i], segs[i]) != 0 : !segs[i][0])
+			return 0;
+	rq->nparams = 0;
+	for (i = 0; i < nsegs; i++) {
+		if (ix->lit[i])
+			continue;
+		rq->param_names[rq->nparams] = ix->pname[i];
+		rq->params[rq->nparams] = xstrdup(segs[i]);
+		rq->nparams++;
+	}
+	return 1;
 }
 
 static const struct sim_route *find_route(const char *method, char **segs, int nsegs, struct sim_req *rq)
 {
 	size_t t, k;
 	const struct sim_route *r;
-	int i;
 
 	if (!route_ix) {
 		for (t = 0; t < sizeof(route_tables) / sizeof(route_tables[0]); t++)
@@ -255,19 +271,13 @@ static const struct sim_route *find_route(const char *method, char **segs, int n
 		k = 0;
 		for (t = 0; t < sizeof(route_tables) / sizeof(route_tables[0]); t++)
 			for (r = route_tables[t]; r->method; r++)
-				route_ix[k++] = (struct route_ix){ r, pattern_segs(r->pattern) };
+				route_ix_split(&route_ix[k++], r);
 	}
-	for (k = 0; k < nroute_ix; k++) {
-		r = route_ix[k].r;
-		if (route_ix[k].nsegs == nsegs && match_route(r, method, segs, nsegs, rq)) {
-			for (i = 0; i < rq->nparams; i++)
-				rq->param_names[i] = param_name_dup(rq->param_names[i]);
-			return r;
-		}
-	}
+	for (k = 0; k < nroute_ix; k++)
+		if (match_route(&route_ix[k], method, segs, nsegs, rq))
+			return route_ix[k].r;
 	return NULL;
 }
-
 
 /* ---------------------------------------------------------------- auth */
 
@@ -451,21 +461,21 @@ static void dispatch(struct ctx *x, struct sim_req *rq, struct sim_kv *bkv, size
 		     const struct sim_script_hit *hit, struct sim_resp *rs, const char **route)
 {
 	struct sim *s = x->s;
-	char **segs;
-	int nsegs;
-	const struct sim_route *r;
+	struct segs sg;
+	const struct sim_route *r = NULL;
 	cJSON *saved = NULL;
 
-	nsegs = split_path(x->path, &segs);
+	split_path(x->path, &sg);
 	/* Rails reads a ".json" suffix on the last segment as the format, whatever the route */
-	if (nsegs) {
-		size_t l = strlen(segs[nsegs - 1]);
+	if (sg.n && sg.n <= SEGS_MAX) {
+		size_t l = strlen(sg.v[sg.n - 1]);
 
-		if (l > 5 && !strcmp(segs[nsegs - 1] + l - 5, ".json"))
-			segs[nsegs - 1][l - 5] = '\0';
+		if (l > 5 && !strcmp(sg.v[sg.n - 1] + l - 5, ".json"))
+			sg.v[sg.n - 1][l - 5] = '\0';
 	}
-	r = find_route(x->method, segs, nsegs, rq);
-	free_segs(segs, nsegs);
+	if (sg.n <= SEGS_MAX)
+		r = find_route(x->method, sg.v, sg.n, rq);
+	segs_free(&sg);
 	if (!r) {
 		/* Canvas answers unknown API paths with its generic 404 */
 		sim_reply_not_found(rs);
@@ -546,7 +556,7 @@ static int handle_api(struct ctx *x, struct sim_resp *rs, const char **route)
 	if (++s->inflight > s->max_inflight)
 		s->max_inflight = s->inflight;
 	/* HTTP/1.0 without Host: s->port is written by sim_server_start, so it is read locked */
-	rq.base = host ? xasprintf("http://%s", host) : xasprintf("http://127.0.0.1:%d", s->port);
+	rq.base = host ? host_base(host) : xasprintf("http://127.0.0.1:%d", s->port);
 
 	/* 1. scripted exceptions and 2. faults */
 	have_hit = sim_script_match(s, x->method, x->path, &hit);
@@ -608,7 +618,7 @@ static int handle_api(struct ctx *x, struct sim_resp *rs, const char **route)
 		bucket_settle(b, &s->cfg.bucket, now_seconds(), 0);
 		throttled = 1;
 		throttled_reply(s, rs);
-		snprintf(num, sizeof(num), "%.3f", bucket_remaining(b, &s->cfg.bucket));
+		sim_fixed(num, sizeof(num), bucket_remaining(b, &s->cfg.bucket), 3);
 		sim_reply_header(rs, "X-Rate-Limit-Remaining", num);
 		goto done;
 	}
@@ -636,9 +646,9 @@ static int handle_api(struct ctx *x, struct sim_resp *rs, const char **route)
 	b = bucket_get(&s->buckets, x->token, now_seconds());
 	bucket_settle(b, &s->cfg.bucket, now_seconds(), cost);
 	sim_stats_cost(s, cost);
-	snprintf(num, sizeof(num), "%.6f", cost);
+	sim_fixed(num, sizeof(num), cost, 6);
 	sim_reply_header(rs, "X-Request-Cost", num);
-	snprintf(num, sizeof(num), "%.3f", bucket_remaining(b, &s->cfg.bucket));
+	sim_fixed(num, sizeof(num), bucket_remaining(b, &s->cfg.bucket), 3);
 	sim_reply_header(rs, "X-Rate-Limit-Remaining", num);
 done:
 	s->inflight--;
