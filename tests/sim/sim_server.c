@@ -78,8 +78,8 @@ static char *host_base(const char *host)
 	size_t n = strlen(host);
 	char *b = xmalloc(n + 8);
 
-	memcpy(b, "http://", 7);
-	memcpy(b + 7, host, n + 1);
+	memcpy(b, "http://", 8);
+	memcpy(b + 7, host, n + 1);   /* over the NUL */
 	return b;
 }
 
