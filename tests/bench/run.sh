@@ -24,7 +24,7 @@
 #   BUILD=build               build directory
 #   BENCH_REQUESTS=20000      requests per run
 #   BENCH_CONC="1 8 32"       concurrencies
-#   BENCH_MODES="0 4"         values of --threads (0 = a thread per connection)
+#   BENCH_MODES="1 0 4"       values of --threads (1 = the default loop, 0 = a thread per connection)
 #   BENCH_REPEAT=3            runs per cell; the table shows the run with the median req/s
 #   BENCH_SEED=tests/fixtures/small-seed.json
 set -eu
@@ -32,7 +32,7 @@ cd "$(dirname "$0")/../.."
 BUILD=${BUILD:-build}
 N=${BENCH_REQUESTS:-20000}
 CONC=${BENCH_CONC:-1 8 32}
-MODES=${BENCH_MODES:-0 4}
+MODES=${BENCH_MODES:-1 0 4}
 REPEAT=${BENCH_REPEAT:-3}
 SEED=${BENCH_SEED:-tests/fixtures/small-seed.json}
 TOKEN=bench-token
@@ -65,7 +65,11 @@ fmt='%-24s %5s %8s %8s %8s %8s %8s %6s  %s\n'
 # shellcheck disable=SC2059
 printf "$fmt" mode conc 'req/s' 'p50 ms' 'p90 ms' 'p99 ms' 'max ms' conns statuses
 for threads in $MODES; do
-	if [ "$threads" = 0 ]; then mode="thread-per-connection"; else mode="--threads $threads (epoll)"; fi
+	case $threads in
+	0) mode="thread-per-connection" ;;
+	1) mode="one epoll loop (default)" ;;
+	*) mode="--threads $threads (epoll)" ;;
+	esac
 	start_sim "$SEED" --throttle off --threads "$threads"
 	for c in $CONC; do
 		: >"$dir/rows"

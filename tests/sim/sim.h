@@ -58,7 +58,7 @@ struct sim_config {
 	int endless_link;            /* numbered lists always link a next page, past the end too */
 	int number_ids;              /* --number-ids: ignore Accept: ...+canvas-string-ids (ids as numbers) */
 	char *tls_cert, *tls_key;    /* --https CERT KEY: PEM contents (malloced), or NULL for http */
-	int threads;                 /* MHD thread pool size; 0 = a thread per connection */
+	int threads;                 /* epoll threads (default 1); 0 = a thread per connection */
 	const char *const *tokens;   /* --token values: added to every seed loaded (borrowed) */
 	int ntokens;
 };

@@ -44,9 +44,9 @@ char *form_urldecode(const char *s, size_t n)
 	return out;
 }
 
-char *form_pathdecode(const char *s, size_t n)
+size_t form_pathdecode_into(const char *s, size_t n, char *out)
 {
-	char *out = xmalloc(n + 1), *o = out;
+	char *o = out;
 	size_t i;
 
 	for (i = 0; i < n; i++) {
@@ -59,6 +59,14 @@ char *form_pathdecode(const char *s, size_t n)
 		}
 	}
 	*o = '\0';
+	return (size_t)(o - out);
+}
+
+char *form_pathdecode(const char *s, size_t n)
+{
+	char *out = xmalloc(n + 1);
+
+	form_pathdecode_into(s, n, out);
 	return out;
 }
 

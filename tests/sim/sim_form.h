@@ -20,6 +20,8 @@
 char *form_urldecode(const char *s, size_t n);
 /* Percent-decoding of a path segment: '+' stays a plus. Malloced. */
 char *form_pathdecode(const char *s, size_t n);
+/* The same into out (room for n + 1 bytes): the decoded length; out is NUL-terminated. */
+size_t form_pathdecode_into(const char *s, size_t n, char *out);
 /* Percent-encoding of everything but ALPHA / DIGIT / "-._~", into a malloced string. */
 char *form_urlencode(const char *s);
 /* Split "k=v&k2=v2" into decoded pairs appended to *kv (realloced). */

@@ -100,6 +100,7 @@ int main(int argc, char **argv)
 	s.cfg.random_seed = 1;
 	s.cfg.unauthorized_status = 401;
 	s.cfg.progress_delay_ms = 300;
+	s.cfg.threads = 1;   /* the event loop (sim_server.c) */
 	for (i = 1; i < argc; i++) {
 		const char *a = argv[i], *val = i + 1 < argc ? argv[i + 1] : NULL;
 		int r = 0, takes = 1;

@@ -14,10 +14,18 @@
  *   7. settle the bucket with the request's cost; X-Request-Cost and X-Rate-Limit-Remaining
  *   8. stats and the request log
  *
- * Threads: MHD runs a thread per connection, so a sleeping (latency) request never blocks
- * another; handlers serialise on sim->lock. The raw request URI comes from MHD's URI log
- * callback, because MHD's own URL is already percent-decoded and "sis_course_id:CS%2F101" must
- * survive as one path segment.
+ * Threads: by default one epoll thread serves every connection (--threads N: N of them). A request
+ * that must wait (the latency, a scripted delay, a trickled answer's next byte) is suspended and
+ * resumed by sim_wake.c when due, so it never blocks another and parallel requests still overlap
+ * in the bucket as on Canvas. The request's progress through the layers is kept in its connection
+ * (struct call) meanwhile, and api_step takes it on when libmicrohttpd calls the handler again.
+ * --threads 0 runs a thread per connection, whose requests sleep in their own thread. Why the loop
+ * (issue 18): with a thread per connection each request woke its thread and the threads queued on
+ * the global lock; serving tests/bench/plan.sh's course, one loop takes about a fifth less CPU
+ * (BENCHMARKS.md, "canvas-sim is never the bottleneck", and tests/bench/simfloor.c, the floor of
+ * either design). Handlers serialise on sim->lock in both modes. The raw request URI comes from
+ * MHD's URI log callback, because MHD's own URL is already percent-decoded and
+ * "sis_course_id:CS%2F101" must survive as one path segment.
  */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -32,8 +40,10 @@
 
 #include "buf.h"
 #include "sim.h"
+#include "sim_fixed.h"
 #include "sim_form.h"
 #include "sim_server.h"
+#include "sim_wake.h"
 #include "xalloc.h"
 
 #define BODY_MAX (32u << 20)
@@ -50,6 +60,7 @@ struct conn {
 	int started;
 	int too_big;
 	double t_start;     /* CLOCK_MONOTONIC seconds when the request's headers arrived (the log's "start") */
+	struct call *call;  /* an /api/ request that sleeps (suspended) or runs; NULL otherwise */
 };
 
 /* ---------------------------------------------------------------- small helpers */
@@ -68,6 +79,18 @@ static void sleep_ms(int ms)
 
 	while (ms > 0 && nanosleep(&ts, &ts) && errno == EINTR)
 		;
+}
+
+/* "http://" + the Host header: the base of the answer's URLs (malloced; xasprintf's formatting was
+ * measurable on 4,092 requests). */
+static char *host_base(const char *host)
+{
+	size_t n = strlen(host);
+	char *b = xmalloc(n + 8);
+
+	memcpy(b, "http://", 8);
+	memcpy(b + 7, host, n + 1);   /* over the NUL */
+	return b;
 }
 
 /* A uniform random number in [0, 1) from the simulator's seeded generator (call under lock). */
@@ -104,13 +127,25 @@ static void req_release(struct sim_req *rq)
 
 /* ---------------------------------------------------------------- routing */
 
-/* Split a raw path into decoded segments (malloced array of malloced strings). */
-static int split_path(const char *path, char ***out)
+/* A path's decoded segments: pointers into one buffer. A path of more segments than any route's
+ * matches none, so the rest are counted but not kept. */
+#define SEGS_MAX 16
+struct segs {
+	char *v[SEGS_MAX];
+	int n;           /* segments in the path (may exceed SEGS_MAX) */
+	char *buf;       /* malloced: the decoded segments, NUL-separated */
+};
+
+/* Split a raw path into its percent-decoded segments, in one allocation (issue 18: a malloc per
+ * segment and a realloc of the array were 2% of the simulator's CPU serving 4,092 GETs; the
+ * realloc's free made glibc consolidate the thread's fast bins). Release with segs_free(). */
+static void split_path(const char *path, struct segs *sg)
 {
-	int n = 0;
 	const char *p = path;
-	char **v = NULL;
+	char *o;
 
+	sg->n = 0;
+	sg->buf = o = xmalloc(strlen(path) + 1);
 	while (*p) {
 		const char *e;
 
@@ -121,80 +156,19 @@ static int split_path(const char *path, char ***out)
 		e = strchr(p, '/');
 		if (!e)
 			e = p + strlen(p);
-		v = xrealloc(v, (size_t)(n + 1) * sizeof(*v));
-		v[n++] = form_pathdecode(p, (size_t)(e - p));
+		if (sg->n < SEGS_MAX) {
+			sg->v[sg->n] = o;
+			o += form_pathdecode_into(p, (size_t)(e - p), o) + 1;
+		}
+		sg->n++;
 		p = e;
 	}
-	*out = v;
-	return n;
 }
 
-static void free_segs(char **v, int n)
+static void segs_free(struct segs *sg)
 {
-	int i;
-
-	for (i = 0; i < n; i++)
-		free(v[i]);
-	free(v);
-}
-
-static int match_route(const struct sim_route *r, const char *method, char **segs, int nsegs,
-		       struct sim_req *rq)
-{
-	const char *p = r->pattern;
-	int i = 0, np = 0;
-
-	if (strcmp(r->method, method))
-		return 0;
-	while (*p) {
-		const char *e;
-		size_t len;
-
-		while (*p == '/')
-			p++;
-		if (!*p)
-			break;
-		e = strchr(p, '/');
-		if (!e)
-			e = p + strlen(p);
-		len = (size_t)(e - p);
-		if (i >= nsegs)
-			return 0;
-		if (*p == ':') {
-			if (np >= SIM_MAX_PARAMS || !segs[i][0])
-				return 0;
-			np++;
-		} else if (strlen(segs[i]) != len || strncmp(segs[i], p, len)) {
-			return 0;
-		}
-		i++;
-		p = e;
-	}
-	if (i != nsegs)
-		return 0;
-	/* matched: capture the parameters */
-	p = r->pattern;
-	i = 0;
-	rq->nparams = 0;
-	while (*p) {
-		const char *e;
-
-		while (*p == '/')
-			p++;
-		if (!*p)
-			break;
-		e = strchr(p, '/');
-		if (!e)
-			e = p + strlen(p);
-		if (*p == ':') {
-			rq->param_names[rq->nparams] = p + 1;
-			rq->params[rq->nparams] = xstrdup(segs[i]);
-			rq->nparams++;
-		}
-		i++;
-		p = e;
-	}
-	return 1;
+	free(sg->buf);
+	sg->buf = NULL;
 }
 
 /* The :name in a pattern ends at '/', so param_names point into the pattern with the rest of it
@@ -213,31 +187,83 @@ static const char *param_name_dup(const char *p)
 	return "unknown";
 }
 
-/* Every route of route_tables in order, with its pattern's segment count: a route of another
- * length is passed over without reading its pattern (issue 18: a page's date details, the last
- * table's, parsed the ~100 patterns before it on each of tests/bench/plan.sh's 4,000 requests).
- * Built on the first request, under the global lock. */
+/* Every route of route_tables in order, its pattern split once: a literal segment as a string, a
+ * :name segment as NULL with its name. A route of another length is passed over at once, and a
+ * request's segments are compared with strcmp, not by walking each pattern again (issue 18: a
+ * page's date details, the last table's, parsed the ~100 patterns before it on each of
+ * tests/bench/plan.sh's 4,000 requests). Built on the first request, under the global lock, and
+ * kept for the process's life. */
 static struct route_ix {
 	const struct sim_route *r;
-	int nsegs;
+	int nsegs;                      /* -1: never matches (more :names than SIM_MAX_PARAMS) */
+	char *lit[SEGS_MAX];            /* into `text`; NULL for a :name */
+	const char *pname[SEGS_MAX];    /* the :name's name (param_name_dup) */
+	char *text;                     /* the pattern's segments, NUL-separated */
 } *route_ix;
 static size_t nroute_ix;
 
-static int pattern_segs(const char *p)
+static void route_ix_split(struct route_ix *ix, const struct sim_route *r)
 {
-	int n = 0;
+	const char *p = r->pattern;
+	char *o;
+	int np = 0;
 
-	for (; *p; p++)
-		if (*p != '/' && (p[1] == '/' || !p[1]))
-			n++;   /* the last byte of a segment */
-	return n;
+	ix->r = r;
+	ix->text = o = xstrdup(r->pattern);
+	while (*p) {
+		const char *e;
+
+		while (*p == '/')
+			p++;
+		if (!*p)
+			break;
+		e = strchr(p, '/');
+		if (!e)
+			e = p + strlen(p);
+		if (ix->nsegs == SEGS_MAX) {
+			ix->nsegs = -1;   /* longer than any request split_path keeps */
+			return;
+		}
+		if (*p == ':') {
+			ix->pname[ix->nsegs] = param_name_dup(p + 1);
+			np++;
+		} else {
+			memcpy(o, p, (size_t)(e - p));
+			o[e - p] = '\0';
+			ix->lit[ix->nsegs] = o;
+			o += e - p + 1;
+		}
+		ix->nsegs++;
+		p = e;
+	}
+	if (np > SIM_MAX_PARAMS)
+		ix->nsegs = -1;
+}
+
+static int match_route(const struct route_ix *ix, const char *method, char **segs, int nsegs, struct sim_req *rq)
+{
+	int i;
+
+	if (ix->nsegs != nsegs || strcmp(ix->r->method, method))
+		return 0;
+	for (i = 0; i < nsegs; i++)
+		if (ix->lit[i] ? strcmp(ix->lit[i], segs[i]) != 0 : !segs[i][0])
+			return 0;
+	rq->nparams = 0;
+	for (i = 0; i < nsegs; i++) {
+		if (ix->lit[i])
+			continue;
+		rq->param_names[rq->nparams] = ix->pname[i];
+		rq->params[rq->nparams] = xstrdup(segs[i]);
+		rq->nparams++;
+	}
+	return 1;
 }
 
 static const struct sim_route *find_route(const char *method, char **segs, int nsegs, struct sim_req *rq)
 {
 	size_t t, k;
 	const struct sim_route *r;
-	int i;
 
 	if (!route_ix) {
 		for (t = 0; t < sizeof(route_tables) / sizeof(route_tables[0]); t++)
@@ -247,19 +273,13 @@ static const struct sim_route *find_route(const char *method, char **segs, int n
 		k = 0;
 		for (t = 0; t < sizeof(route_tables) / sizeof(route_tables[0]); t++)
 			for (r = route_tables[t]; r->method; r++)
-				route_ix[k++] = (struct route_ix){ r, pattern_segs(r->pattern) };
+				route_ix_split(&route_ix[k++], r);
 	}
-	for (k = 0; k < nroute_ix; k++) {
-		r = route_ix[k].r;
-		if (route_ix[k].nsegs == nsegs && match_route(r, method, segs, nsegs, rq)) {
-			for (i = 0; i < rq->nparams; i++)
-				rq->param_names[i] = param_name_dup(rq->param_names[i]);
-			return r;
-		}
-	}
+	for (k = 0; k < nroute_ix; k++)
+		if (match_route(&route_ix[k], method, segs, nsegs, rq))
+			return route_ix[k].r;
 	return NULL;
 }
-
 
 /* ---------------------------------------------------------------- auth */
 
@@ -318,6 +338,9 @@ struct ctx {
 	size_t body_len;
 	char token[512];
 	int have_token;
+	int json_body;          /* Content-Type application/json (read at the start: see struct call) */
+	char *user_agent;       /* malloced copy, or NULL */
+	double t_start;         /* when the request's headers arrived (the log's "start") */
 };
 
 static const char *header(struct MHD_Connection *c, const char *name)
@@ -366,7 +389,7 @@ static void find_json_token(struct ctx *x)
 	cJSON *j;
 	const char *t;
 
-	if (x->have_token || !x->body_len || !is_json_body(x->c))
+	if (x->have_token || !x->body_len || !x->json_body)
 		return;
 	j = cJSON_ParseWithLength(x->body, x->body_len);
 	t = cJSON_IsObject(j) ? sim_str(j, "access_token") : NULL;
@@ -383,7 +406,7 @@ static int decode_body(struct ctx *x, struct sim_req *rq, struct sim_kv *bkv, si
 {
 	cJSON *it;
 
-	if (x->body_len && is_json_body(x->c)) {
+	if (x->body_len && x->json_body) {
 		rq->body = cJSON_ParseWithLength(x->body, x->body_len);
 		if (!rq->body) {
 			sim_reply_error(rs, 400, "The request body is not valid JSON");
@@ -443,21 +466,21 @@ static void dispatch(struct ctx *x, struct sim_req *rq, struct sim_kv *bkv, size
 		     const struct sim_script_hit *hit, struct sim_resp *rs, const char **route)
 {
 	struct sim *s = x->s;
-	char **segs;
-	int nsegs;
-	const struct sim_route *r;
+	struct segs sg;
+	const struct sim_route *r = NULL;
 	cJSON *saved = NULL;
 
-	nsegs = split_path(x->path, &segs);
+	split_path(x->path, &sg);
 	/* Rails reads a ".json" suffix on the last segment as the format, whatever the route */
-	if (nsegs) {
-		size_t l = strlen(segs[nsegs - 1]);
+	if (sg.n && sg.n <= SEGS_MAX) {
+		size_t l = strlen(sg.v[sg.n - 1]);
 
-		if (l > 5 && !strcmp(segs[nsegs - 1] + l - 5, ".json"))
-			segs[nsegs - 1][l - 5] = '\0';
+		if (l > 5 && !strcmp(sg.v[sg.n - 1] + l - 5, ".json"))
+			sg.v[sg.n - 1][l - 5] = '\0';
 	}
-	r = find_route(x->method, segs, nsegs, rq);
-	free_segs(segs, nsegs);
+	if (sg.n <= SEGS_MAX)
+		r = find_route(x->method, sg.v, sg.n, rq);
+	segs_free(&sg);
 	if (!r) {
 		/* Canvas answers unknown API paths with its generic 404 */
 		sim_reply_not_found(rs);
@@ -501,91 +524,115 @@ static void dispatch(struct ctx *x, struct sim_req *rq, struct sim_kv *bkv, size
 	}
 }
 
-static int handle_api(struct ctx *x, struct sim_resp *rs, const char **route)
-{
-	struct sim *s = x->s;
+/* An /api/ request on its way through layers 1 to 7 (the design comment above), kept in its
+ * connection while it sleeps (struct conn's `call`). Its connection is read only in the first
+ * stage: a client may leave while its request sleeps, and then libmicrohttpd drops the connection
+ * when it is resumed, but the request goes on as it does on Canvas (call_detach). */
+enum call_stage { CALL_START, CALL_CHECKS, CALL_HANDLER };
+
+struct call {
+	enum call_stage stage;  /* where api_step goes on */
+	struct ctx x;
+	struct sim_resp rs;     /* the answer */
 	struct sim_req rq;
-	struct sim_kv *bkv = NULL;
-	size_t nb = 0;
+	struct sim_kv *bkv;     /* a form body's pairs */
+	size_t nb;
 	struct sim_script_hit hit;
-	int have_hit, throttled = 0, i;
-	struct bucket *b = NULL;
-	enum auth_result a;
-	const char *expired_at = NULL, *host;
-	char num[64];
-	double cost;
+	int have_hit;
+	int throttled;
+	const char *route;      /* the matched pattern, for the stats and the log */
+	double due;             /* when its current sleep ends (CLOCK_MONOTONIC seconds) */
+	char *method;           /* x.method: a copy, libmicrohttpd's goes with a dropped connection */
+	char *body;             /* x.body once detached: a copy, the connection's buffer goes too */
+};
 
-	memset(&rq, 0, sizeof(rq));
-	memset(&hit, 0, sizeof(hit));
-	rq.sim = s;
-	rq.method = x->method;
-	rq.path = xstrdup(x->path);
-	rq.is_write = strcmp(x->method, "GET") && strcmp(x->method, "HEAD");
-	rq.has_body = x->body_len > 0;
-	form_parse(x->query, strlen(x->query), &rq.query, &rq.nquery);
-	rq.q = form_to_json(rq.query, rq.nquery);
+/* Stage CALL_START: decode the request, then under the lock (taken here, held on return) count
+ * it in flight and match the scripts. Returns the scripted delay in ms, or 0. */
+static int api_start(struct call *k)
+{
+	struct ctx *x = &k->x;
+	struct sim *s = x->s;
+	const char *host, *ua;
+
+	k->rq.sim = s;
+	k->rq.method = x->method;
+	k->rq.path = xstrdup(x->path);
+	k->rq.is_write = strcmp(x->method, "GET") && strcmp(x->method, "HEAD");
+	k->rq.has_body = x->body_len > 0;
+	form_parse(x->query, strlen(x->query), &k->rq.query, &k->rq.nquery);
+	k->rq.q = form_to_json(k->rq.query, k->rq.nquery);
 	host = header(x->c, "Host");
-	if (host) {
-		rq.base = xasprintf("http://%s", host);
-	} else {
-		/* HTTP/1.0 without Host: s->port is written by sim_server_start, so read it locked */
-		pthread_mutex_lock(&s->lock);
-		rq.base = xasprintf("http://127.0.0.1:%d", s->port);
-		pthread_mutex_unlock(&s->lock);
-	}
-	if (x->body_len && !is_json_body(x->c))
-		form_parse(x->body, x->body_len, &bkv, &nb);
-	find_token(x, rq.query, rq.nquery, bkv, nb);
+	x->json_body = is_json_body(x->c);
+	ua = header(x->c, "User-Agent");
+	x->user_agent = ua ? xstrdup(ua) : NULL;
+	if (x->body_len && !x->json_body)
+		form_parse(x->body, x->body_len, &k->bkv, &k->nb);
+	find_token(x, k->rq.query, k->rq.nquery, k->bkv, k->nb);
 
-	/* 1. scripted exceptions and 2. faults */
 	pthread_mutex_lock(&s->lock);
-	have_hit = sim_script_match(s, x->method, x->path, &hit);
-	pthread_mutex_unlock(&s->lock);
-	if (have_hit && hit.action == SCRIPT_DELAY)
-		sleep_ms(hit.delay_ms);
-	if (have_hit && hit.action == SCRIPT_DROP) {
+	if (++s->inflight > s->max_inflight)
+		s->max_inflight = s->inflight;
+	/* HTTP/1.0 without Host: s->port is written by sim_server_start, so it is read locked */
+	k->rq.base = host ? host_base(host) : xasprintf("http://127.0.0.1:%d", s->port);
+
+	/* 1. scripted exceptions */
+	k->have_hit = sim_script_match(s, x->method, x->path, &k->hit);
+	return k->have_hit && k->hit.action == SCRIPT_DELAY ? k->hit.delay_ms : 0;
+}
+
+/* Stage CALL_CHECKS, under the lock: the scripted answers, 2. faults, 3. auth and 4. the throttle's
+ * reservation. Returns -1 when the request is answered (or dropped), else 5. the latency in ms to
+ * sleep before the handler (0: none). */
+static int api_checks(struct call *k)
+{
+	struct ctx *x = &k->x;
+	struct sim *s = x->s;
+	struct sim_resp *rs = &k->rs;
+	const struct sim_script_hit *hit = k->have_hit ? &k->hit : NULL;
+	struct bucket *b;
+	enum auth_result a;
+	const char *expired_at = NULL;
+	char num[64];
+
+	if (hit && hit->action == SCRIPT_DROP) {
 		rs->drop = 1;
-		goto done;
+		return -1;
 	}
-	if (have_hit && hit.action == SCRIPT_RESPOND) {
+	if (hit && hit->action == SCRIPT_RESPOND) {
 		cJSON *h;
 
-		sim_reply_text(rs, hit.status, hit.content_type ? "" : "application/json; charset=utf-8",
-			       hit.body ? hit.body : "");
-		if (hit.content_type)
-			sim_reply_header(rs, "Content-Type", hit.content_type);
-		rs->trickle_ms = hit.trickle_ms;
-		cJSON_ArrayForEach(h, hit.headers)
+		sim_reply_text(rs, hit->status, hit->content_type ? "" : "application/json; charset=utf-8",
+			       hit->body ? hit->body : "");
+		if (hit->content_type)
+			sim_reply_header(rs, "Content-Type", hit->content_type);
+		rs->trickle_ms = hit->trickle_ms;
+		cJSON_ArrayForEach(h, hit->headers)
 			if (cJSON_IsString(h))
 				sim_reply_header(rs, h->string, h->valuestring);
-		goto done;
+		return -1;
 	}
-	pthread_mutex_lock(&s->lock);
 	if (s->cfg.drop_rate > 0 && rnd(s) < s->cfg.drop_rate) {
-		pthread_mutex_unlock(&s->lock);
 		rs->drop = 1;
-		goto done;
+		return -1;
 	}
 	if (s->cfg.fail_rate > 0 && rnd(s) < s->cfg.fail_rate) {
 		fault_reply(s, rs);
-		pthread_mutex_unlock(&s->lock);
-		goto done;
+		return -1;
 	}
 
 	/* 3. auth */
 	find_json_token(x);
 	a = check_token(s, x->have_token ? x->token : NULL, &expired_at);
-	if (a == AUTH_OK && have_hit && hit.action == SCRIPT_REVOKE) {
+	if (a == AUTH_OK && hit && hit->action == SCRIPT_REVOKE) {
 		sim_token_revoke(s, x->token);
 		a = AUTH_REVOKED;
 	}
 	if (a != AUTH_OK) {
 		reply_auth(rs, a, expired_at);
-		pthread_mutex_unlock(&s->lock);
-		goto done;
+		return -1;
 	}
-	rq.token = sim_token_entry(s, x->token) ? x->token : NULL;
-	if (sim_query(&rq, "as_user_id")) {
+	k->rq.token = sim_token_entry(s, x->token) ? x->token : NULL;
+	if (sim_query(&k->rq, "as_user_id")) {
 		cJSON *e = sim_token_entry(s, x->token);
 
 		if (!cJSON_IsObject(e) || !sim_bool(e, "admin", 0)) {
@@ -593,8 +640,7 @@ static int handle_api(struct ctx *x, struct sim_resp *rs, const char **route)
 
 			cJSON_AddStringToObject(root, "errors", "Invalid as_user_id");
 			sim_reply_json(rs, 401, root);
-			pthread_mutex_unlock(&s->lock);
-			goto done;
+			return -1;
 		}
 	}
 
@@ -602,53 +648,109 @@ static int handle_api(struct ctx *x, struct sim_resp *rs, const char **route)
 	b = bucket_get(&s->buckets, x->token, now_seconds());
 	if (bucket_reserve(b, &s->cfg.bucket, now_seconds()) && s->cfg.throttle != THROTTLE_OFF) {
 		bucket_settle(b, &s->cfg.bucket, now_seconds(), 0);
-		throttled = 1;
+		k->throttled = 1;
 		throttled_reply(s, rs);
-		snprintf(num, sizeof(num), "%.3f", bucket_remaining(b, &s->cfg.bucket));
+		sim_fixed(num, sizeof(num), bucket_remaining(b, &s->cfg.bucket), 3);
 		sim_reply_header(rs, "X-Rate-Limit-Remaining", num);
-		pthread_mutex_unlock(&s->lock);
-		goto done;
+		return -1;
 	}
-	i = s->cfg.latency_ms + (s->cfg.jitter_ms > 0 ? (int)(rnd(s) * (s->cfg.jitter_ms + 1)) : 0);
-	pthread_mutex_unlock(&s->lock);
+	/* 5. latency, slept holding the reservation */
+	return s->cfg.latency_ms + (s->cfg.jitter_ms > 0 ? (int)(rnd(s) * (s->cfg.jitter_ms + 1)) : 0);
+}
 
-	/* 5. latency, holding the reservation */
-	if (i > 0)
-		sleep_ms(i);
+/* Stage CALL_HANDLER, under the lock: 6. the handler and 7. the settled cost's headers. */
+static void api_handle(struct call *k)
+{
+	struct ctx *x = &k->x;
+	struct sim *s = x->s;
+	struct sim_resp *rs = &k->rs;
+	struct bucket *b;
+	char num[64];
+	double cost;
 
-	/* 6. the handler */
-	pthread_mutex_lock(&s->lock);
 	sim_jobs_run(s);
-	if (rq.is_write)
+	if (k->rq.is_write)
 		s->write_gen++;   /* before and after: caches of the state are stale (sim_find_page_url) */
-	dispatch(x, &rq, bkv, nb, have_hit ? &hit : NULL, rs, route);
-	if (rq.is_write)
+	dispatch(x, &k->rq, k->bkv, k->nb, k->have_hit ? &k->hit : NULL, rs, &k->route);
+	if (k->rq.is_write)
 		s->write_gen++;
 	if (!rs->status && !rs->drop)
 		sim_reply_internal(rs);   /* a handler that did not answer is a bug: say 500, not nothing */
 
 	/* 7. settle and the throttle headers. Look the bucket up again: while this request slept
 	 * without the lock, another token's first request may have grown (moved) the table, or
-	 * /__sim/reset emptied it, so `b` from the reservation may point at freed memory. */
-	cost = rs->cost > 0 ? rs->cost : rq.is_write ? s->cfg.cost_write : s->cfg.cost_get;
+	 * /__sim/reset emptied it, so a bucket from the reservation may point at freed memory. */
+	cost = rs->cost > 0 ? rs->cost : k->rq.is_write ? s->cfg.cost_write : s->cfg.cost_get;
 	cost *= 0.8 + 0.4 * rnd(s);
 	b = bucket_get(&s->buckets, x->token, now_seconds());
 	bucket_settle(b, &s->cfg.bucket, now_seconds(), cost);
 	sim_stats_cost(s, cost);
-	snprintf(num, sizeof(num), "%.6f", cost);
+	sim_fixed(num, sizeof(num), cost, 6);
 	sim_reply_header(rs, "X-Request-Cost", num);
-	snprintf(num, sizeof(num), "%.3f", bucket_remaining(b, &s->cfg.bucket));
+	sim_fixed(num, sizeof(num), bucket_remaining(b, &s->cfg.bucket), 3);
 	sim_reply_header(rs, "X-Rate-Limit-Remaining", num);
-	pthread_mutex_unlock(&s->lock);
-done:
-	form_free(bkv, nb);
-	req_release(&rq);
-	if (have_hit)
-		sim_script_hit_release(&hit);
-	return throttled;
+}
+
+/* Takes the request on from its stage until it must sleep or is answered. Called without the
+ * global lock. Returns the ms to sleep (> 0; the lock not held; call again after), or 0: the
+ * request is answered in k->rs and the lock is held, so that the caller counts and logs it in the
+ * same hold. A request takes the lock once when nothing sleeps (it took it six times, and with a
+ * thread per connection the threads queued on it and woke each other: issue 18); it is let go
+ * only to sleep (a scripted delay, the latency). */
+static int api_step(struct call *k)
+{
+	struct sim *s = k->x.s;
+	int ms = 0;
+
+	if (k->stage == CALL_START) {
+		ms = api_start(k);   /* takes the lock */
+		k->stage = CALL_CHECKS;
+		if (ms > 0) {
+			pthread_mutex_unlock(&s->lock);
+			return ms;
+		}
+	} else {
+		pthread_mutex_lock(&s->lock);
+	}
+	if (k->stage == CALL_CHECKS) {
+		ms = api_checks(k);
+		k->stage = CALL_HANDLER;
+		if (ms > 0) {
+			pthread_mutex_unlock(&s->lock);
+			return ms;
+		}
+	}
+	if (ms == 0)
+		api_handle(k);
+	s->inflight--;
+	return 0;
+}
+
+/* Ownership: frees k and everything it holds (the answer too). */
+static void call_free(struct call *k)
+{
+	if (!k)
+		return;
+	form_free(k->bkv, k->nb);
+	req_release(&k->rq);
+	if (k->have_hit)
+		sim_script_hit_release(&k->hit);
+	resp_release(&k->rs);
+	free(k->x.path);
+	free(k->x.query);
+	free(k->x.user_agent);
+	free(k->method);
+	free(k->body);
+	free(k);
 }
 
 /* ---------------------------------------------------------------- libmicrohttpd glue */
+
+/* The event loop's waking thread (sim_wake.c); NULL with a thread per connection, whose requests
+ * sleep in their own thread. Set before the daemon starts, cleared after it stops. */
+static struct sim_wake *waker;
+
+static void call_detached(void *arg);
 
 static void *uri_logger(void *cls, const char *uri, struct MHD_Connection *c)
 {
@@ -663,24 +765,47 @@ static void *uri_logger(void *cls, const char *uri, struct MHD_Connection *c)
 
 static void on_completed(void *cls, struct MHD_Connection *c, void **con_cls, enum MHD_RequestTerminationCode toe)
 {
+	struct sim *s = cls;
 	struct conn *cn = *con_cls;
 
-	(void)cls;
 	(void)c;
 	(void)toe;
 	if (!cn)
 		return;
+	if (cn->call) {
+		/* dropped while it slept: it finishes without its client (call_detached) */
+		struct call *k = cn->call;
+
+		cn->call = NULL;
+		k->x.c = NULL;
+		if (k->x.body) {
+			k->body = xmalloc(k->x.body_len + 1);
+			memcpy(k->body, k->x.body, k->x.body_len + 1);   /* buf_str: NUL-terminated */
+			k->x.body = k->body;
+		}
+		if (sim_wake_call(waker, call_detached, k, k->due)) {
+			call_free(k);   /* the daemon stops: the request ends here */
+			pthread_mutex_lock(&s->lock);
+			s->inflight--;
+			pthread_mutex_unlock(&s->lock);
+		}
+	}
 	free(cn->uri);
 	buf_release(&cn->body);
 	free(cn);
 	*con_cls = NULL;
 }
 
-/* A slow-loris answer (script "trickle_ms"): the body, one byte per call, sleeping before each. */
+/* A slow-loris answer (script "trickle_ms"): the body, one byte per call, each `ms` after the one
+ * before (the first `ms` after the answer is queued). A thread of its own sleeps; in the event loop
+ * the connection is suspended until the byte is due (sim_wake.c). */
 struct trickle {
 	char *body;
 	size_t len;
 	int ms;
+	struct MHD_Connection *c;
+	struct sim_wake *wake;   /* NULL: sleep */
+	double next;             /* when the next byte is due (CLOCK_MONOTONIC seconds) */
 };
 
 static ssize_t trickle_read(void *cls, uint64_t pos, char *out, size_t max)
@@ -691,7 +816,18 @@ static ssize_t trickle_read(void *cls, uint64_t pos, char *out, size_t max)
 		return MHD_CONTENT_READER_END_OF_STREAM;
 	if (!max)
 		return 0;
-	sleep_ms(t->ms);
+	if (t->wake) {
+		double now = now_seconds();
+
+		if (now < t->next) {
+			MHD_suspend_connection(t->c);
+			sim_wake_at(t->wake, t->c, t->next);
+			return 0;
+		}
+		t->next = now + t->ms / 1e3;
+	} else {
+		sleep_ms(t->ms);
+	}
 	out[0] = t->body[pos];
 	return 1;
 }
@@ -717,6 +853,9 @@ static enum MHD_Result queue(struct MHD_Connection *c, struct sim_resp *rs)
 		t->body = xmalloc(t->len + 1);
 		memcpy(t->body, rs->body ? rs->body : "", t->len);
 		t->ms = rs->trickle_ms;
+		t->c = c;
+		t->wake = waker;
+		t->next = now_seconds() + t->ms / 1e3;
 		r = MHD_create_response_from_callback(t->len, 1, trickle_read, t, trickle_free);
 		if (!r)
 			trickle_free(t);
@@ -740,6 +879,67 @@ static enum MHD_Result queue(struct MHD_Connection *c, struct sim_resp *rs)
 	return ret;
 }
 
+/* The stats and the request log of an answered (or dropped) /api/ request; under the lock. */
+static void count_request(struct sim *s, const struct ctx *x, const struct sim_resp *rs, const char *route,
+			  int throttled)
+{
+	int status = rs->drop ? 0 : rs->status;
+
+	sim_stats_count(s, x->method, route, status, throttled);
+	sim_log_request(s, x->method, x->path, x->query, x->body, x->body_len, status, route, x->user_agent,
+			x->t_start, now_seconds());
+}
+
+/* A request whose client left while it slept (its connection dropped on resume): it runs on to its
+ * answer on sim_wake's thread, sleeping what it has left, and the answer goes nowhere. With a
+ * thread per connection the connection's thread does the same. Canvas finishes a request whose
+ * client has gone: a write sent just before a client was killed still lands (tests/e2e/t0920,
+ * t0931). */
+static void call_detached(void *arg)
+{
+	struct call *k = arg;
+	int ms = api_step(k);
+
+	if (ms > 0) {
+		k->due = now_seconds() + ms / 1e3;
+		if (!sim_wake_call(waker, call_detached, k, k->due))
+			return;
+		pthread_mutex_lock(&k->x.s->lock);   /* stopping: the request ends here */
+		k->x.s->inflight--;
+	} else {
+		count_request(k->x.s, &k->x, &k->rs, k->route, k->throttled);
+	}
+	pthread_mutex_unlock(&k->x.s->lock);
+	call_free(k);
+}
+
+/* Takes an /api/ request on (cn->call) until it is answered, then queues the answer. When it must
+ * sleep: with a thread per connection this thread sleeps; in the event loop the connection is
+ * suspended, sim_wake resumes it when due, and libmicrohttpd calls on_request again, which comes
+ * back here. */
+static enum MHD_Result api_continue(struct sim *s, struct MHD_Connection *c, struct conn *cn)
+{
+	struct call *k = cn->call;
+	enum MHD_Result ret;
+	int ms;
+
+	while ((ms = api_step(k)) > 0) {
+		if (waker) {
+			k->due = now_seconds() + ms / 1e3;
+			MHD_suspend_connection(c);
+			sim_wake_at(waker, c, k->due);
+			return MHD_YES;
+		}
+		sleep_ms(ms);
+	}
+	count_request(s, &k->x, &k->rs, k->route, k->throttled);
+	pthread_mutex_unlock(&s->lock);
+	ret = k->rs.drop ? MHD_NO : queue(c, &k->rs);
+	cn->call = NULL;
+	call_free(k);
+	return ret;
+}
+
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const char *url, const char *method,
 				  const char *version, const char *upload_data, size_t *upload_size, void **con_cls)
 {
@@ -747,9 +947,9 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 	struct conn *cn = *con_cls;
 	struct sim_resp rs;
 	struct ctx x;
-	const char *route = NULL, *q;
+	const char *q;
 	enum MHD_Result ret;
-	int throttled = 0, api;
+	int api;
 
 	(void)url;
 	(void)version;
@@ -764,6 +964,8 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 		*upload_size = 0;
 		return MHD_YES;
 	}
+	if (cn->call)
+		return api_continue(s, c, cn);   /* resumed after a sleep */
 	memset(&rs, 0, sizeof(rs));
 	rs.cost = -1;
 	memset(&x, 0, sizeof(x));
@@ -775,6 +977,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 	x.query = xstrdup(q ? q + 1 : "");
 	x.body = buf_str(&cn->body);
 	x.body_len = cn->body.len;
+	x.t_start = cn->t_start;
 	api = !strncmp(x.path, "/api/", 5);
 	if (api) {
 		/* ApplicationController#stringify_json_ids?: a substring test of the Accept header */
@@ -783,10 +986,26 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 		rs.ids = acc && strstr(acc, "application/json+canvas-string-ids") && !s->cfg.number_ids
 				 ? SIM_IDS_STRINGS : SIM_IDS_NUMBERS;
 	}
+	if (api && !cn->too_big) {
+		struct call *k = xcalloc(1, sizeof(*k));
+
+		k->x = x;    /* the call owns path and query now */
+		k->method = xstrdup(method);
+		k->x.method = k->method;
+		k->rs = rs;
+		cn->call = k;
+		return api_continue(s, c, cn);
+	}
 
 	if (cn->too_big) {
 		/* before the admin branch too: a seed cut at BODY_MAX must not be loaded half */
 		sim_reply_text(&rs, 413, "text/plain", "413 Request Entity Too Large\n");
+		if (api) {
+			x.user_agent = (char *)header(c, "User-Agent");   /* borrowed: not freed below */
+			pthread_mutex_lock(&s->lock);
+			count_request(s, &x, &rs, NULL, 0);
+			pthread_mutex_unlock(&s->lock);
+		}
 	} else if (!strncmp(x.path, "/__sim/", 7)) {
 		struct sim_kv *kv = NULL;
 		size_t nkv = 0;
@@ -800,24 +1019,8 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 			s->write_gen++;
 		pthread_mutex_unlock(&s->lock);
 		form_free(kv, nkv);
-	} else if (!api) {
-		sim_reply_text(&rs, 404, "text/html", "<html><body><h1>Page Not Found</h1></body></html>\n");
 	} else {
-		pthread_mutex_lock(&s->lock);
-		if (++s->inflight > s->max_inflight)
-			s->max_inflight = s->inflight;
-		pthread_mutex_unlock(&s->lock);
-		throttled = handle_api(&x, &rs, &route);
-		pthread_mutex_lock(&s->lock);
-		s->inflight--;
-		pthread_mutex_unlock(&s->lock);
-	}
-	if (api) {
-		pthread_mutex_lock(&s->lock);
-		sim_stats_count(s, method, route, rs.drop ? 0 : rs.status, throttled);
-		sim_log_request(s, method, x.path, x.query, x.body, x.body_len, rs.drop ? 0 : rs.status, route,
-				header(c, "User-Agent"), cn->t_start, now_seconds());
-		pthread_mutex_unlock(&s->lock);
+		sim_reply_text(&rs, 404, "text/html", "<html><body><h1>Page Not Found</h1></body></html>\n");
 	}
 	ret = rs.drop ? MHD_NO : queue(c, &rs);
 	resp_release(&rs);
@@ -858,10 +1061,15 @@ int sim_server_start(struct sim *s, struct MHD_Daemon **out)
 	addr.sin_family = AF_INET;
 	addr.sin_port = htons((uint16_t)s->cfg.port);
 	addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-	if (s->cfg.threads > 0)
-		flags |= MHD_USE_EPOLL_INTERNAL_THREAD;
-	else
+	if (s->cfg.threads > 0) {
+		/* the event loop: a request that sleeps is suspended and resumed by sim_wake */
+		waker = sim_wake_start();
+		if (!waker)
+			return -1;
+		flags |= MHD_USE_EPOLL_INTERNAL_THREAD | MHD_ALLOW_SUSPEND_RESUME;
+	} else {
 		flags |= MHD_USE_THREAD_PER_CONNECTION | MHD_USE_POLL;
+	}
 	d = MHD_start_daemon(flags, (uint16_t)s->cfg.port, NULL, NULL, on_request, s,
 			     MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&addr,
 			     MHD_OPTION_URI_LOG_CALLBACK, uri_logger, s,
@@ -871,10 +1079,14 @@ int sim_server_start(struct sim *s, struct MHD_Daemon **out)
 			     MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)POOL_BYTES,
 			     MHD_OPTION_LISTEN_BACKLOG_SIZE, (unsigned)1024,
 			     MHD_OPTION_ARRAY, tls,
-			     s->cfg.threads > 0 ? MHD_OPTION_THREAD_POOL_SIZE : MHD_OPTION_END,
+			     /* a pool of 1 is no pool: libmicrohttpd says so on stderr */
+			     s->cfg.threads > 1 ? MHD_OPTION_THREAD_POOL_SIZE : MHD_OPTION_END,
 			     (unsigned)s->cfg.threads, MHD_OPTION_END);
-	if (!d)
+	if (!d) {
+		sim_wake_free(waker);
+		waker = NULL;
 		return -1;
+	}
 	info = MHD_get_daemon_info(d, MHD_DAEMON_INFO_BIND_PORT);
 	/* the daemon already serves: a request may read s->port (handle_api) */
 	pthread_mutex_lock(&s->lock);
@@ -886,7 +1098,10 @@ int sim_server_start(struct sim *s, struct MHD_Daemon **out)
 
 void sim_server_stop(struct MHD_Daemon *d)
 {
+	sim_wake_stop(waker);   /* sim_wake.c: the thread first, the heap after the daemon */
 	MHD_stop_daemon(d);
+	sim_wake_free(waker);
+	waker = NULL;
 	free(route_ix);   /* no request runs any more */
 	route_ix = NULL;
 	nroute_ix = 0;
