@@ -155,7 +155,7 @@ struct sim {
 	struct sim_script *scripts;  /* NULL or a malloced list */
 	struct sim_job *jobs;        /* NULL or a malloced list */
 	cJSON *stats;                /* counters, GET /__sim/stats */
-	cJSON *log;                  /* recent requests, GET /__sim/requests */
+	struct sim_log *log;         /* recent requests, GET /__sim/requests (sim_admin.c); NULL: none */
 	long log_seq;                /* sequence number of the next log entry */
 	double started_at;           /* CLOCK_MONOTONIC seconds at sim_server_start: the log's time 0 */
 	int inflight, max_inflight;  /* API requests being served now, and the most seen */
@@ -464,6 +464,7 @@ void sim_stats_reset(struct sim *s);
 void sim_admin_free(struct sim *s);
 void sim_stats_count(struct sim *s, const char *method, const char *route, int status, int throttled);
 void sim_stats_cost(struct sim *s, double cost);
+void sim_log_free(struct sim_log *l);
 void sim_log_request(struct sim *s, const char *method, const char *path, const char *query,
 		     const char *body, size_t body_len, int status, const char *route, const char *user_agent,
 		     double t_start, double t_end);

@@ -268,7 +268,7 @@ out:
 	cJSON_Delete(s.progress);
 	cJSON_Delete(s.notifications);
 	cJSON_Delete(s.stats);
-	cJSON_Delete(s.log);
+	sim_log_free(s.log);
 	free(s.course_ix.ids);
 	free(s.course_ix.courses);
 	free(s.progress_ix.ids);

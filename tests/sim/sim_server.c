@@ -336,7 +336,7 @@ struct ctx {
 	char *query;      /* raw query, "" when none */
 	const char *body;
 	size_t body_len;
-	char token[512];
+	char *token;            /* malloced (at most TOKEN_MAX bytes), "" when none; API requests only */
 	int have_token;
 	int json_body;          /* Content-Type application/json (read at the start: see struct call) */
 	char *user_agent;       /* malloced copy, or NULL */
@@ -355,27 +355,36 @@ static int is_json_body(struct MHD_Connection *c)
 	return ct && !strncmp(ct, "application/json", 16);
 }
 
+/* A token longer than this is cut (the fixed buffer it had: such a token is never valid). The
+ * token is malloced, not a buffer in struct ctx: struct call then stays under the 1,024 bytes past
+ * which glibc's malloc consolidates its fast bins on each allocation (issue 18). */
+#define TOKEN_MAX 511
+
+static void set_token(struct ctx *x, const char *t)
+{
+	free(x->token);
+	x->token = xstrndup(t, TOKEN_MAX);
+	x->have_token = 1;
+}
+
 static void find_token(struct ctx *x, const struct sim_kv *q, size_t nq, const struct sim_kv *b, size_t nb)
 {
 	const char *auth = header(x->c, "Authorization");
 	size_t i;
 
 	if (auth && !strncmp(auth, "Bearer ", 7)) {
-		snprintf(x->token, sizeof(x->token), "%s", auth + 7);
-		x->have_token = 1;
+		set_token(x, auth + 7);
 		return;
 	}
 	for (i = 0; i < nq; i++) {
 		if (!strcmp(q[i].key, "access_token")) {
-			snprintf(x->token, sizeof(x->token), "%s", q[i].val);
-			x->have_token = 1;
+			set_token(x, q[i].val);
 			return;
 		}
 	}
 	for (i = 0; i < nb; i++) {
 		if (!strcmp(b[i].key, "access_token")) {
-			snprintf(x->token, sizeof(x->token), "%s", b[i].val);
-			x->have_token = 1;
+			set_token(x, b[i].val);
 			return;
 		}
 	}
@@ -394,8 +403,7 @@ static void find_json_token(struct ctx *x)
 	j = cJSON_ParseWithLength(x->body, x->body_len);
 	t = cJSON_IsObject(j) ? sim_str(j, "access_token") : NULL;
 	if (t) {
-		snprintf(x->token, sizeof(x->token), "%s", t);
-		x->have_token = 1;
+		set_token(x, t);
 	}
 	cJSON_Delete(j);
 }
@@ -568,6 +576,8 @@ static int api_start(struct call *k)
 	if (x->body_len && !x->json_body)
 		form_parse(x->body, x->body_len, &k->bkv, &k->nb);
 	find_token(x, k->rq.query, k->rq.nquery, k->bkv, k->nb);
+	if (!x->token)
+		x->token = xstrdup("");
 
 	pthread_mutex_lock(&s->lock);
 	if (++s->inflight > s->max_inflight)
@@ -739,6 +749,7 @@ static void call_free(struct call *k)
 	free(k->x.path);
 	free(k->x.query);
 	free(k->x.user_agent);
+	free(k->x.token);
 	free(k->method);
 	free(k->body);
 	free(k);
