@@ -192,7 +192,7 @@ static const char *param_name_dup(const char *p)
  * request's segments are compared with strcmp, not by walking each pattern again (issue 18: a
  * page's date details, the last table's, parsed the ~100 patterns before it on each of
  * tests/bench/plan.sh's 4,000 requests). Built on the first request, under the global lock, and
- * kept for the process's life. */
+ * freed by sim_server_stop. */
 static struct route_ix {
 	const struct sim_route *r;
 	int nsegs;                      /* -1: never matches (more :names than SIM_MAX_PARAMS) */
@@ -1109,11 +1109,15 @@ int sim_server_start(struct sim *s, struct MHD_Daemon **out)
 
 void sim_server_stop(struct MHD_Daemon *d)
 {
+	size_t k;
+
 	sim_wake_stop(waker);   /* sim_wake.c: the thread first, the heap after the daemon */
 	MHD_stop_daemon(d);
 	sim_wake_free(waker);
 	waker = NULL;
-	free(route_ix);   /* no request runs any more */
+	for (k = 0; route_ix && k < nroute_ix; k++)   /* no request runs any more */
+		free(route_ix[k].text);
+	free(route_ix);
 	route_ix = NULL;
 	nroute_ix = 0;
 }
