@@ -1644,7 +1644,7 @@ static void list_assignments(struct sim_req *rq, struct sim_resp *rs)
 				 sim_query_bool(rq, "override_assignment_dates", 1),
 				 sim_query_has(rq, "include", "checkpoints") };
 	struct row *rows;
-	const struct sim_list *kept;
+	struct sim_list *kept;
 	int n = 0, i;
 
 	if (cJSON_IsArray(ids) && cJSON_GetArraySize(ids) > MAX_IDS) {

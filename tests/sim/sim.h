@@ -233,13 +233,13 @@ int sim_per_page(const struct sim_req *rq);
  * from the clock). Both lists are borrowed from the cache until the handler returns. */
 struct sim_list {
 	const cJSON **items;
-	int64_t *ids;   /* the bookmark key of each item (sim_reply_list_lazy's "id" or "page_id") */
-	int n;
+	int64_t *ids;   /* the bookmark key of items [0, nids) (sim_reply_list_lazy's "id" or "page_id") */
+	int n, nids;    /* ids are read as a page is rendered or a bookmark is sought (sim_page.c) */
 };
-const struct sim_list *sim_list_cached(struct sim_req *rq);
-const struct sim_list *sim_list_keep(struct sim_req *rq, const cJSON **items, int n);
+struct sim_list *sim_list_cached(struct sim_req *rq);
+struct sim_list *sim_list_keep(struct sim_req *rq, const cJSON **items, int n);
 /* sim_reply_list_lazy over a kept list. */
-void sim_reply_list_kept(struct sim_req *rq, struct sim_resp *rs, const struct sim_list *l, sim_render_fn render,
+void sim_reply_list_kept(struct sim_req *rq, struct sim_resp *rs, struct sim_list *l, sim_render_fn render,
 			 void *ctx, enum sim_paging mode);
 /* Frees the kept lists (at exit). */
 void sim_list_cache_free(struct sim *s);
