@@ -178,6 +178,15 @@ struct sim {
 		cJSON **by_id;           /* by page_id */
 		int64_t *ids;            /* by_id[i]'s page_id; in by_id's block */
 	} page_ix;
+	struct sim_id_ix {           /* an array's objects by numeric id, a cache (sim_find_id_ix) */
+		cJSON *arr;              /* the array it indexes; NULL: a free slot */
+		unsigned write_gen, state_gen;
+		unsigned long used;      /* the tick of its last use: the least recent is rebuilt */
+		size_t cap;              /* a power of two; open addressing */
+		cJSON **objs;
+		int64_t *ids;            /* objs[i]'s id; in objs' block */
+	} id_ix[4];
+	unsigned long id_ix_tick;
 	struct sim_list_cache *lists;   /* NULL or malloced: listings kept between pages (sim_list_cached) */
 };
 
@@ -276,6 +285,10 @@ void sim_progress_indexed(struct sim *s, cJSON *p);
 cJSON *sim_find_page_url(struct sim *s, cJSON *pages, const char *url);
 /* The first page of `pages` whose page_id is `id`, or NULL (the same cache). */
 cJSON *sim_find_page_id(struct sim *s, cJSON *pages, int64_t id);
+/* sim_find_id_num(arr, id) through a cache of arr by id (sim_store.c), for a GET only, as
+ * sim_find_page_url: valid while nothing may have changed the state (write_gen, state_gen). */
+cJSON *sim_find_id_ix(struct sim *s, cJSON *arr, int64_t id);
+void sim_id_ix_free(struct sim *s);
 /* The assignment of a graded quiz or topic: the course's assignment whose id is obj.assignment_id
  * (a JSON number, or a string above 2^53), or NULL. */
 cJSON *sim_linked_assignment(cJSON *course, const cJSON *obj);

@@ -366,6 +366,7 @@ void sim_list_cache_free(struct sim *s)
 {
 	int i;
 
+	sim_id_ix_free(s);   /* the other cache of the state that sim_main.c drops through this call */
 	if (!s->lists)
 		return;
 	for (i = 0; i < LIST_KEPT; i++)
