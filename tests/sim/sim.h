@@ -244,6 +244,7 @@ struct sim_list {
 	const cJSON **items;
 	int64_t *ids;   /* the bookmark key of items [0, nids) (sim_reply_list_lazy's "id" or "page_id") */
 	int n, nids;    /* ids are read as a page is rendered or a bookmark is sought (sim_page.c) */
+	size_t printed; /* the bytes of the page of it printed last: a guess at the next page's */
 };
 struct sim_list *sim_list_cached(struct sim_req *rq);
 struct sim_list *sim_list_keep(struct sim_req *rq, const cJSON **items, int n);
@@ -317,6 +318,8 @@ void sim_ids_render(cJSON *j, enum sim_ids how);
  * Returns a malloced string of *len bytes (the caller frees it), or NULL when cJSON's print fails
  * (an item of no known type, a raw item without text). */
 char *sim_json_print(const cJSON *j, enum sim_ids how, size_t *len);
+/* The same, the buffer first `guess` bytes (0: a small one); the bytes printed do not change. */
+char *sim_json_print_sized(const cJSON *j, enum sim_ids how, size_t *len, size_t guess);
 /* Record a notification (due date changed, quiz updated, ...) for tests to assert on. */
 void sim_notify(struct sim *s, const char *type, const cJSON *course, const char *kind, int64_t id,
 		const char *detail);
@@ -346,6 +349,8 @@ void sim_arena_resume(struct sim_arena *a);
 char *sim_cjson_strdup(const char *str);
 /* Print json as the answer (sim_reply_json) without taking it. */
 void sim_reply_json_print(struct sim_resp *rs, int status, const cJSON *json);
+/* The same, printed into a buffer first `guess` bytes (sim_json_print_sized). */
+void sim_reply_json_print_sized(struct sim_resp *rs, int status, const cJSON *json, size_t guess);
 
 /* cJSON_GetObjectItemCaseSensitive, the same result found faster (sim_store.c). */
 cJSON *sim_get(const cJSON *obj, const char *key);

@@ -220,8 +220,12 @@ static void reply_page(struct sim_req *rq, struct sim_resp *rs, struct list_src 
 	for (i = 0; i < (int)nrels; i++)
 		free(rels[i].url);
 	if (arena) {
-		/* the items are the arena's, every byte of them: dropped with it, not walked */
-		sim_reply_json_print(rs, 200, out);
+		/* the items are the arena's, every byte of them: dropped with it, not walked. A kept
+		 * listing's pages are of a size: the buffer starts at the last page's size and a
+		 * quarter (sim_json_print_sized) */
+		sim_reply_json_print_sized(rs, 200, out, l->kept ? l->kept->printed + l->kept->printed / 4 : 0);
+		if (l->kept)
+			l->kept->printed = rs->body_len;
 		out->child = NULL;
 		cJSON_Delete(out);
 	} else {
@@ -354,6 +358,7 @@ struct sim_list *sim_list_keep(struct sim_req *rq, const cJSON **items, int n)
 	k->list.n = n;
 	k->list.ids = xmalloc(((size_t)n + 1) * sizeof(*k->list.ids));   /* read as wanted (src_id) */
 	k->list.nids = 0;
+	k->list.printed = 0;
 	/* a request that is not to be kept still gets its list answered: the slot stays free */
 	k->key = key;
 	k->write_gen = s->write_gen;
