@@ -186,9 +186,29 @@ static size_t put_key(struct out *o, const char *s)
 
 	reserve(o, 66);
 	d = o->p + o->len + 1;
-	while (i < 64 && !escaped[p[i]]) {   /* escaped['\0']: the end stops it too */
+	/* escaped['\0']: the end stops it too; four bytes a round, each read only when the one before
+	 * it was not the end (i18/simlook: the byte loop was 47 M of the simulator's 610 M instructions
+	 * serving tests/bench/plan.sh's course) */
+	while (i < 64) {
+		if (escaped[p[i]])
+			break;
 		d[i] = (char)p[i];
-		i++;
+		if (escaped[p[i + 1]]) {
+			i += 1;
+			break;
+		}
+		d[i + 1] = (char)p[i + 1];
+		if (escaped[p[i + 2]]) {
+			i += 2;
+			break;
+		}
+		d[i + 2] = (char)p[i + 2];
+		if (escaped[p[i + 3]]) {
+			i += 3;
+			break;
+		}
+		d[i + 3] = (char)p[i + 3];
+		i += 4;
 	}
 	if (!p[i]) {
 		d[-1] = '"';
