@@ -1561,9 +1561,10 @@ static int cmp_due(const void *p, const void *q)
 	return cmp_position(p, q);
 }
 
-static double group_position(const cJSON *course, const cJSON *a)
+/* `groups`: the course's "assignment_groups" (get(course, ...), looked up once for a listing) */
+static double group_position(const cJSON *groups, const cJSON *a)
 {
-	const cJSON *groups = get(course, "assignment_groups"), *g;
+	const cJSON *g;
 	int64_t gid = value_id(get(a, "assignment_group_id"));
 
 	if (gid < 0)
@@ -1644,8 +1645,9 @@ static void list_assignments(struct sim_req *rq, struct sim_resp *rs)
 				 sim_query_bool(rq, "override_assignment_dates", 1),
 				 sim_query_has(rq, "include", "checkpoints") };
 	struct row *rows;
-	const struct sim_list *kept;
-	int n = 0, i;
+	struct sim_list *kept;
+	const cJSON *groups;
+	int n = 0, i, by_name, by_due;
 
 	if (cJSON_IsArray(ids) && cJSON_GetArraySize(ids) > MAX_IDS) {
 		sim_reply_message(rs, 400, "Request contains too many assignment_ids.  Limit 100");
@@ -1659,24 +1661,31 @@ static void list_assignments(struct sim_req *rq, struct sim_resp *rs)
 		return;
 	}
 	rows = xcalloc((size_t)cJSON_GetArraySize(arr) + 1, sizeof(*rows));
+	by_name = order && !strcmp(order, "name");
+	by_due = !by_name && order && !strcmp(order, "due_at");
+	groups = get(rq->course, "assignment_groups");
+	/* each row reads what its order compares, and each key once (i18/simlook: the groups were
+	 * sought in the course, the id and the name twice, and every due date parsed, per assignment) */
 	cJSON_ArrayForEach(a, arr) {
 		struct row *r = &rows[n];
+		const char *name = term || by_name ? sim_str(a, "name") : NULL;
 
-		if (ids && !id_listed(ids, sim_id(a)))
+		r->id = sim_id(a);
+		if (ids && !id_listed(ids, r->id))
 			continue;
-		if (term && !sim_icontains(sim_str(a, "name"), term))
+		if (term && !sim_icontains(name, term))
 			continue;
 		r->a = a;
-		r->id = sim_id(a);
-		r->gpos = group_position(rq->course, a);
+		r->gpos = group_position(groups, a);
 		r->pos = position_of(a);
-		r->name = sim_str(a, "name") ? sim_str(a, "name") : "";
-		r->has_due = get_date(a, "due_at", &r->due);
+		r->name = name ? name : "";
+		if (by_due)
+			r->has_due = get_date(a, "due_at", &r->due);
 		n++;
 	}
-	if (order && !strcmp(order, "name"))
+	if (by_name)
 		qsort(rows, (size_t)n, sizeof(*rows), cmp_name);
-	else if (order && !strcmp(order, "due_at"))
+	else if (by_due)
 		qsort(rows, (size_t)n, sizeof(*rows), cmp_due);
 	else
 		qsort(rows, (size_t)n, sizeof(*rows), cmp_position);

@@ -409,7 +409,7 @@ static void list_topics(struct sim_req *rq, struct sim_resp *rs)
 	const char *order = sim_query(rq, "order_by"), *scope = sim_query(rq, "scope");
 	cJSON *arr = sim_course_kind(rq->course, only_ann ? "announcements" : "discussion_topics");
 	const cJSON **list;
-	const struct sim_list *kept;
+	struct sim_list *kept;
 	struct list_ctx lc;
 	struct row *rows;
 	size_t n, i;

@@ -115,6 +115,14 @@ static cJSON *find_live(cJSON *arr, int64_t id)
 	return o && !sim_is_deleted(o) ? o : NULL;
 }
 
+/* find_live through the id index (sim_find_id_ix), for a GET. */
+static cJSON *find_live_ix(struct sim *s, cJSON *arr, int64_t id)
+{
+	cJSON *o = sim_find_id_ix(s, arr, id);
+
+	return o && !sim_is_deleted(o) ? o : NULL;
+}
+
 /* Ruby's to_i on a parameter: a JSON number as is, a string by its leading digits, else 0. */
 static int64_t ruby_to_i(const cJSON *v)
 {
@@ -367,7 +375,7 @@ static cJSON *find_page_by_url_ix(struct sim *s, cJSON *course, const char *url)
 }
 
 /* The content an item links to (borrowed), or NULL. With `s` (a GET only: item_json), a page named
- * by url is found through the page index. */
+ * by url is found through the page index, other content through the id index. */
 static cJSON *item_content_ix(struct sim *s, cJSON *course, const cJSON *item)
 {
 	const char *kind = content_kind(sim_str(item, "type"));
@@ -386,6 +394,8 @@ static cJSON *item_content_ix(struct sim *s, cJSON *course, const cJSON *item)
 	cid = cJSON_GetObjectItemCaseSensitive(item, "content_id");
 	if (!cJSON_IsNumber(cid) && !cJSON_IsString(cid))
 		return NULL;
+	if (s)
+		return find_live_ix(s, kind_arr(course, kind), ruby_to_i(cid));
 	return find_live(kind_arr(course, kind), ruby_to_i(cid));
 }
 

@@ -947,7 +947,7 @@ static void pages_index(struct sim_req *rq, struct sim_resp *rs)
 	struct sort_item *items;
 	enum sort_key key = SORT_ID;
 	enum sim_paging mode;
-	const struct sim_list *kept;
+	struct sim_list *kept;
 	int n = 0, i, desc = order && !strcmp(order, "desc"), body = sim_query_has(rq, "include", "body");
 
 	if (sim_bool(rq->course, "pages_tab_disabled", 0)) {

@@ -178,6 +178,15 @@ struct sim {
 		cJSON **by_id;           /* by page_id */
 		int64_t *ids;            /* by_id[i]'s page_id; in by_id's block */
 	} page_ix;
+	struct sim_id_ix {           /* an array's objects by numeric id, a cache (sim_find_id_ix) */
+		cJSON *arr;              /* the array it indexes; NULL: a free slot */
+		unsigned write_gen, state_gen;
+		unsigned long used;      /* the tick of its last use: the least recent is rebuilt */
+		size_t cap;              /* a power of two; open addressing */
+		cJSON **objs;
+		int64_t *ids;            /* objs[i]'s id; in objs' block */
+	} id_ix[4];
+	unsigned long id_ix_tick;
 	struct sim_list_cache *lists;   /* NULL or malloced: listings kept between pages (sim_list_cached) */
 };
 
@@ -233,13 +242,14 @@ int sim_per_page(const struct sim_req *rq);
  * from the clock). Both lists are borrowed from the cache until the handler returns. */
 struct sim_list {
 	const cJSON **items;
-	int64_t *ids;   /* the bookmark key of each item (sim_reply_list_lazy's "id" or "page_id") */
-	int n;
+	int64_t *ids;   /* the bookmark key of items [0, nids) (sim_reply_list_lazy's "id" or "page_id") */
+	int n, nids;    /* ids are read as a page is rendered or a bookmark is sought (sim_page.c) */
+	size_t printed; /* the bytes of the page of it printed last: a guess at the next page's */
 };
-const struct sim_list *sim_list_cached(struct sim_req *rq);
-const struct sim_list *sim_list_keep(struct sim_req *rq, const cJSON **items, int n);
+struct sim_list *sim_list_cached(struct sim_req *rq);
+struct sim_list *sim_list_keep(struct sim_req *rq, const cJSON **items, int n);
 /* sim_reply_list_lazy over a kept list. */
-void sim_reply_list_kept(struct sim_req *rq, struct sim_resp *rs, const struct sim_list *l, sim_render_fn render,
+void sim_reply_list_kept(struct sim_req *rq, struct sim_resp *rs, struct sim_list *l, sim_render_fn render,
 			 void *ctx, enum sim_paging mode);
 /* Frees the kept lists (at exit). */
 void sim_list_cache_free(struct sim *s);
@@ -276,6 +286,10 @@ void sim_progress_indexed(struct sim *s, cJSON *p);
 cJSON *sim_find_page_url(struct sim *s, cJSON *pages, const char *url);
 /* The first page of `pages` whose page_id is `id`, or NULL (the same cache). */
 cJSON *sim_find_page_id(struct sim *s, cJSON *pages, int64_t id);
+/* sim_find_id_num(arr, id) through a cache of arr by id (sim_store.c), for a GET only, as
+ * sim_find_page_url: valid while nothing may have changed the state (write_gen, state_gen). */
+cJSON *sim_find_id_ix(struct sim *s, cJSON *arr, int64_t id);
+void sim_id_ix_free(struct sim *s);
 /* The assignment of a graded quiz or topic: the course's assignment whose id is obj.assignment_id
  * (a JSON number, or a string above 2^53), or NULL. */
 cJSON *sim_linked_assignment(cJSON *course, const cJSON *obj);
@@ -304,6 +318,8 @@ void sim_ids_render(cJSON *j, enum sim_ids how);
  * Returns a malloced string of *len bytes (the caller frees it), or NULL when cJSON's print fails
  * (an item of no known type, a raw item without text). */
 char *sim_json_print(const cJSON *j, enum sim_ids how, size_t *len);
+/* The same, the buffer first `guess` bytes (0: a small one); the bytes printed do not change. */
+char *sim_json_print_sized(const cJSON *j, enum sim_ids how, size_t *len, size_t guess);
 /* Record a notification (due date changed, quiz updated, ...) for tests to assert on. */
 void sim_notify(struct sim *s, const char *type, const cJSON *course, const char *kind, int64_t id,
 		const char *detail);
@@ -333,6 +349,8 @@ void sim_arena_resume(struct sim_arena *a);
 char *sim_cjson_strdup(const char *str);
 /* Print json as the answer (sim_reply_json) without taking it. */
 void sim_reply_json_print(struct sim_resp *rs, int status, const cJSON *json);
+/* The same, printed into a buffer first `guess` bytes (sim_json_print_sized). */
+void sim_reply_json_print_sized(struct sim_resp *rs, int status, const cJSON *json, size_t guess);
 
 /* cJSON_GetObjectItemCaseSensitive, the same result found faster (sim_store.c). */
 cJSON *sim_get(const cJSON *obj, const char *key);

@@ -72,18 +72,37 @@ struct list_src {
 	sim_render_fn render;        /* NULL: items are rendered already (own) */
 	void *ctx;
 	cJSON *all;
-	const int64_t *ids;          /* NULL, or item_id() of each item (a kept list) */
+	struct sim_list *kept;       /* NULL, or the kept list whose item_id()s are remembered */
 };
+
+/* A kept list's ids are read when they are first wanted, and kept: item i's as it is rendered (its
+ * keys are in the cache then), or a bookmark's search reads those before it. Reading all of them
+ * when the list was kept walked every stored object's keys once more, most of them never wanted
+ * (a numbered listing reads none; i18/simlook: a page's "id" is sought through all its keys,
+ * 4,000 pages' worth of cache misses serving tests/bench/plan.sh). */
+static void kept_ids_to(struct sim_list *k, int i)
+{
+	for (; k->nids <= i; k->nids++)
+		k->ids[k->nids] = item_id(k->items[k->nids]);
+}
 
 static int64_t src_id(const struct list_src *l, int i)
 {
-	return l->ids ? l->ids[i] : item_id(l->items[i]);
+	if (!l->kept)
+		return item_id(l->items[i]);
+	kept_ids_to(l->kept, i);
+	return l->kept->ids[i];
 }
 
 static cJSON *take_item(struct list_src *l, int i)
 {
-	if (l->render)
-		return l->render(l->ctx, l->items[i]);
+	if (l->render) {
+		cJSON *r = l->render(l->ctx, l->items[i]);
+
+		if (l->kept && l->kept->nids == i)
+			kept_ids_to(l->kept, i);   /* the next id in order, read while the item is warm */
+		return r;
+	}
 	return l->own ? cJSON_DetachItemViaPointer(l->all, l->own[i]) : NULL;   /* own: set without render */
 }
 
@@ -201,8 +220,12 @@ static void reply_page(struct sim_req *rq, struct sim_resp *rs, struct list_src 
 	for (i = 0; i < (int)nrels; i++)
 		free(rels[i].url);
 	if (arena) {
-		/* the items are the arena's, every byte of them: dropped with it, not walked */
-		sim_reply_json_print(rs, 200, out);
+		/* the items are the arena's, every byte of them: dropped with it, not walked. A kept
+		 * listing's pages are of a size: the buffer starts at the last page's size and a
+		 * quarter (sim_json_print_sized) */
+		sim_reply_json_print_sized(rs, 200, out, l->kept ? l->kept->printed + l->kept->printed / 4 : 0);
+		if (l->kept)
+			l->kept->printed = rs->body_len;
 		out->child = NULL;
 		cJSON_Delete(out);
 	} else {
@@ -238,10 +261,10 @@ void sim_reply_list_lazy(struct sim_req *rq, struct sim_resp *rs, const cJSON **
 	reply_page(rq, rs, &l, mode);
 }
 
-void sim_reply_list_kept(struct sim_req *rq, struct sim_resp *rs, const struct sim_list *kept, sim_render_fn render,
+void sim_reply_list_kept(struct sim_req *rq, struct sim_resp *rs, struct sim_list *kept, sim_render_fn render,
 			 void *ctx, enum sim_paging mode)
 {
-	struct list_src l = { kept->n, kept->items, NULL, render, ctx, NULL, kept->ids };
+	struct list_src l = { kept->n, kept->items, NULL, render, ctx, NULL, kept };
 
 	reply_page(rq, rs, &l, mode);
 }
@@ -293,7 +316,7 @@ static void kept_clear(struct kept *k)
 	memset(k, 0, sizeof(*k));
 }
 
-const struct sim_list *sim_list_cached(struct sim_req *rq)
+struct sim_list *sim_list_cached(struct sim_req *rq)
 {
 	struct sim *s = rq->sim;
 	struct sim_list_cache *c = s->lists;
@@ -317,7 +340,7 @@ const struct sim_list *sim_list_cached(struct sim_req *rq)
 	return NULL;
 }
 
-const struct sim_list *sim_list_keep(struct sim_req *rq, const cJSON **items, int n)
+struct sim_list *sim_list_keep(struct sim_req *rq, const cJSON **items, int n)
 {
 	struct sim *s = rq->sim;
 	struct kept *k;
@@ -333,9 +356,9 @@ const struct sim_list *sim_list_keep(struct sim_req *rq, const cJSON **items, in
 	kept_clear(k);
 	k->list.items = items;
 	k->list.n = n;
-	k->list.ids = xmalloc(((size_t)n + 1) * sizeof(*k->list.ids));
-	for (i = 0; i < n; i++)
-		k->list.ids[i] = item_id(items[i]);
+	k->list.ids = xmalloc(((size_t)n + 1) * sizeof(*k->list.ids));   /* read as wanted (src_id) */
+	k->list.nids = 0;
+	k->list.printed = 0;
 	/* a request that is not to be kept still gets its list answered: the slot stays free */
 	k->key = key;
 	k->write_gen = s->write_gen;
@@ -348,6 +371,7 @@ void sim_list_cache_free(struct sim *s)
 {
 	int i;
 
+	sim_id_ix_free(s);   /* the other cache of the state that sim_main.c drops through this call */
 	if (!s->lists)
 		return;
 	for (i = 0; i < LIST_KEPT; i++)

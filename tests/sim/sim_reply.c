@@ -15,10 +15,15 @@
 
 void sim_reply_json_print(struct sim_resp *rs, int status, const cJSON *json)
 {
+	sim_reply_json_print_sized(rs, status, json, 0);
+}
+
+void sim_reply_json_print_sized(struct sim_resp *rs, int status, const cJSON *json, size_t guess)
+{
 	free(rs->body);
 	rs->status = status;
 	/* the ids in the answer's form, printed as cJSON prints (sim_json.c) */
-	rs->body = sim_json_print(json, (enum sim_ids)rs->ids, &rs->body_len);
+	rs->body = sim_json_print_sized(json, (enum sim_ids)rs->ids, &rs->body_len, guess);
 	if (!rs->body) {
 		fprintf(stderr, "canvas-sim: out of memory printing JSON\n");
 		exit(1);
