@@ -136,32 +136,41 @@ struct segs {
 	char *buf;       /* malloced: the decoded segments, NUL-separated */
 };
 
+/* The next segment of a path or pattern at *p, slashes skipped: its start, with its length in *len
+ * and *p moved past it; NULL at the end. */
+static const char *next_seg(const char **p, size_t *len)
+{
+	const char *s = *p, *e;
+
+	while (*s == '/')
+		s++;
+	if (!*s)
+		return NULL;
+	e = strchr(s, '/');
+	if (!e)
+		e = s + strlen(s);
+	*len = (size_t)(e - s);
+	*p = e;
+	return s;
+}
+
 /* Split a raw path into its percent-decoded segments, in one allocation (issue 18: a malloc per
  * segment and a realloc of the array were 2% of the simulator's CPU serving 4,092 GETs; the
  * realloc's free made glibc consolidate the thread's fast bins). Release with segs_free(). */
 static void split_path(const char *path, struct segs *sg)
 {
-	const char *p = path;
+	const char *p = path, *seg;
 	char *o;
+	size_t len;
 
 	sg->n = 0;
 	sg->buf = o = xmalloc(strlen(path) + 1);
-	while (*p) {
-		const char *e;
-
-		while (*p == '/')
-			p++;
-		if (!*p)
-			break;
-		e = strchr(p, '/');
-		if (!e)
-			e = p + strlen(p);
+	while ((seg = next_seg(&p, &len))) {
 		if (sg->n < SEGS_MAX) {
 			sg->v[sg->n] = o;
-			o += form_pathdecode_into(p, (size_t)(e - p), o) + 1;
+			o += form_pathdecode_into(seg, len, o) + 1;
 		}
 		sg->n++;
-		p = e;
 	}
 }
 
@@ -204,37 +213,28 @@ static size_t nroute_ix;
 
 static void route_ix_split(struct route_ix *ix, const struct sim_route *r)
 {
-	const char *p = r->pattern;
+	const char *p = r->pattern, *seg;
 	char *o;
+	size_t len;
 	int np = 0;
 
 	ix->r = r;
 	ix->text = o = xstrdup(r->pattern);
-	while (*p) {
-		const char *e;
-
-		while (*p == '/')
-			p++;
-		if (!*p)
-			break;
-		e = strchr(p, '/');
-		if (!e)
-			e = p + strlen(p);
+	while ((seg = next_seg(&p, &len))) {
 		if (ix->nsegs == SEGS_MAX) {
 			ix->nsegs = -1;   /* longer than any request split_path keeps */
 			return;
 		}
-		if (*p == ':') {
-			ix->pname[ix->nsegs] = param_name_dup(p + 1);
+		if (*seg == ':') {
+			ix->pname[ix->nsegs] = param_name_dup(seg + 1);
 			np++;
 		} else {
-			memcpy(o, p, (size_t)(e - p));
-			o[e - p] = '\0';
+			memcpy(o, seg, len);
+			o[len] = '\0';
 			ix->lit[ix->nsegs] = o;
-			o += e - p + 1;
+			o += len + 1;
 		}
 		ix->nsegs++;
-		p = e;
 	}
 	if (np > SIM_MAX_PARAMS)
 		ix->nsegs = -1;
