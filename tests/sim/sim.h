@@ -6,7 +6,7 @@
  *
  * Layers, applied to every request in one place (sim_server.c), in this order:
  *   admin (/__sim/...) -> scripted exceptions -> drop/fail faults -> auth -> throttle reserve
- *   -> latency -> [global lock] pending jobs, route, handler [unlock] -> throttle settle
+ *   -> latency (the lock let go) -> pending jobs, route, handler -> throttle settle
  *   -> headers (X-Request-Cost, X-Rate-Limit-Remaining) -> stats and request log
  *
  * The state is one cJSON document in the seed format (tests/sim/README.md):

@@ -10,9 +10,11 @@
  *   4. throttle: reserve up_front in the token's bucket; refuse at hwm (403 or 429, plain text)
  *   5. latency: --latency-ms + uniform jitter, while holding the up-front reservation (so parallel
  *      requests pile up in the bucket as they do on Canvas)
- *   6. [global lock] due background jobs; route match; body decode; handler [unlock]
+ *   6. due background jobs; route match; body decode; handler
  *   7. settle the bucket with the request's cost; X-Request-Cost and X-Rate-Limit-Remaining
  *   8. stats and the request log
+ * The global lock is held from 1 to 8 (api_step, count_request), let go only while the request
+ * sleeps (a scripted delay, the latency).
  *
  * Threads: by default one epoll thread serves every connection (--threads N: N of them). A request
  * that must wait (the latency, a scripted delay, a trickled answer's next byte) is suspended and
