@@ -144,7 +144,7 @@ $(BUILD)/tests/bench/cputime: $(BUILD)/tests/bench/cputime.o
 
 # The floor of serving a plan: recorded answers replayed by canvas-sim's libmicrohttpd setup
 # (tests/bench/simfloor.c, run by tests/bench/plan.sh).
-$(BUILD)/tests/bench/simfloor: $(BUILD)/tests/bench/simfloor.o $(BUILD)/runner/xalloc.o
+$(BUILD)/tests/bench/simfloor: $(BUILD)/tests/bench/simfloor.o $(BUILD)/runner/xalloc.o $(BUILD)/runner/strmap.o
 	$(QUIET_LD)$(CC) $(FINAL_LDFLAGS) -o $@ $^ $(SIM_LIBS) -lpthread
 
 test: deps

@@ -64,6 +64,7 @@
 #include <sys/resource.h>
 #include <sys/socket.h>
 
+#include "strmap.h"
 #include "xalloc.h"
 
 /* canvas-sim's connection memory (sim_server.c POOL_BYTES): its cost is libmicrohttpd zeroing it on
@@ -93,21 +94,9 @@ static pthread_mutex_t load_lock = PTHREAD_MUTEX_INITIALIZER;
 static atomic_ulong served, missed;
 static struct MHD_Response *not_recorded;
 
-static uint64_t fnv1a(const char *p, size_t n)
-{
-	uint64_t h = 1469598103934665603ULL;
-	size_t i;
-
-	for (i = 0; i < n; i++) {
-		h ^= (unsigned char)p[i];
-		h *= 1099511628211ULL;
-	}
-	return h;
-}
-
 static const struct answer *lookup(const struct table *t, const char *target, size_t len)
 {
-	uint64_t h = fnv1a(target, len);
+	uint64_t h = strmap_hash_n(target, len);
 	size_t i = (size_t)h & t->mask;
 
 	while (t->slot[i]) {
@@ -248,7 +237,7 @@ static struct table *table_load(const char *path, char *why, size_t n)
 			goto fail;
 		}
 		*p++ = '\0';
-		a->hash = fnv1a(a->target, a->target_len);
+		a->hash = strmap_hash_n(a->target, a->target_len);
 		/* the body first, to build the response; the header lines sit before it */
 		{
 			char *hp = p, *colon;
