@@ -10,23 +10,32 @@
 #    1,100 items -- whose HTML (bodies, descriptions, messages, the syllabus) totals 20 MB
 #    (BENCH_PLAN_HTML_MB). About one text in ten holds an http://example.edu/ link, one in
 #    twenty-five "Fall 2025", every fortieth page is a "Resources" page naming the tutoring center.
-# 2. Starts canvas-sim (--throttle off, no latency) and takes a `coursectl snapshot` of the course:
-#    its size as compact JSON is the input size (the course as the plan reads it).
-# 3. Runs `coursectl plan` BENCH_PLAN_RUNS times (default 3) of a recipe with a shift_dates step
+# 2. Starts canvas-sim (--throttle off, no latency, --threads 1: one epoll thread, its default) and
+#    takes a `coursectl snapshot` of the course: its size as compact JSON is the input size (the
+#    course as the plan reads it).
+# 3. Runs `coursectl plan` BENCH_PLAN_RUNS times (default 5) of a recipe with a shift_dates step
 #    (term to term, weekdays, a blackout), a replace_text step over every text kind (two
 #    replacements), a pages step (replace + set) and two modules steps (set + items; ensure first,
 #    with items found by page url and assignment name, + absent), with --out and the text on stdout
-#    (to a file), under /usr/bin/time -v (else python3's getrusage of the child).
+#    (to a file), under tests/bench/cputime (wait4's rusage: CPU to the microsecond, peak RSS, wall;
+#    /usr/bin/time printed 0.01 s).
 # 4. Prints per run: the fetch time and "planned in" (both from coursectl's stderr note: "planned
 #    in" is plan_run + plan_finish, the steps alone, excluding the fetch and the rendering), the
 #    process's user+sys CPU and wall time (fetch, JSON parsing and rendering included), its peak RSS
 #    and the ratio peak RSS / input size; then the targets.
 #
-# 5. Issue 18: the simulator's CPU per run (/proc/PID/stat) beside coursectl's CPU outside the
-#    planning steps (the fetch: HTTP, JSON parsing): canvas-sim must serve the course at least 5x
-#    faster than coursectl reads it. Then one more plan under callgrind (tests/bench/callgrind.sh):
-#    the instruction counts of the whole plan and of its planning steps. With OUT.json, all of it
-#    as JSON ({"plan10k": ...}, tests/bench/run.sh puts it in results.json).
+# 5. Issue 18: the simulator's CPU per run beside coursectl's CPU outside the planning steps (the
+#    fetch: HTTP, JSON parsing): canvas-sim must serve the course at least 5x faster than coursectl
+#    reads it; the median run of BENCH_PLAN_RUNS by that ratio. The simulator's CPU is its own
+#    getrusage to the microsecond: the growth of cpu_user_us + cpu_sys_us in GET /__sim/stats over
+#    the run (tests/sim/README.md 6.3; the stats requests themselves add 0.1-0.25 ms). It was
+#    read from /proc/PID/stat in clock ticks of 10 ms: an eighth to a tenth of the simulator's
+#    0.08-0.11 s a plan, and with utime and stime each truncated at both ends the difference was off
+#    by up to two ticks, which moved the ratio by up to about 1x. The ticks stay in the JSON
+#    (sim_cpu_ticks_s) as a cross-check. Then one more plan under callgrind
+#    (tests/bench/callgrind.sh): the instruction counts of the whole plan and of its planning steps.
+#    With OUT.json, all of it as JSON ({"plan10k": ...}, tests/bench/run.sh puts it in
+#    results.json).
 # 6. The floor (issue 18): how much of the simulator's CPU any server of its design pays. simfloor
 #    (tests/bench/simfloor.c) is canvas-sim's libmicrohttpd setup serving recorded answers and doing
 #    nothing else: per request a hash lookup and a response built once. tests/bench/floorrec.py
@@ -34,32 +43,33 @@
 #    with "Host:" naming simfloor, so that Link headers and html_url point at it; simfloor loads
 #    them, floorrec.py checks that a replay gives every answer back byte for byte, then the same
 #    plan runs BENCH_PLAN_RUNS times against simfloor: its CPU per run (from its getrusage, in
-#    microseconds; the /proc/PID/stat ticks too, measured as the simulator's), coursectl's, and
+#    microseconds, as canvas-sim's; the /proc/PID/stat ticks only in the JSON), coursectl's, and
 #    whether the plan file (less base_url and created_at) and the text are the ones made against
-#    canvas-sim. For each of BENCH_FLOOR_MODES (simfloor --threads: 0 = a thread per connection,
-#    canvas-sim's default and the one plan.sh's simulator runs; 1 = one epoll thread). Reported as
-#    "floor: a server that only replays the bytes spends X s; canvas-sim Y s; coursectl Z s" and
-#    coursectl/floor, the best ratio any simulator of this design could reach: about 6.8x with a
-#    thread per connection and 9x with one epoll thread, where canvas-sim reaches about 3x (load
-#    average 2-3). The figures and what they mean for the 5x target: BENCHMARKS.md, "canvas-sim is
-#    never the bottleneck".
+#    canvas-sim. For each of BENCH_FLOOR_MODES (simfloor --threads: 1 = one epoll thread,
+#    canvas-sim's default and the one plan.sh's simulator runs; 0 = a thread per connection,
+#    canvas-sim's --threads 0). Reported as "floor: a server that only replays the bytes spends X s;
+#    canvas-sim Y s; coursectl Z s" and coursectl/floor: for the mode canvas-sim runs (SIM_THREADS),
+#    the best ratio any simulator of this design could reach. The figures and what they mean for
+#    the 5x target: BENCHMARKS.md, "canvas-sim is never the bottleneck".
 #
-# Environment: BUILD (build), BENCH_PLAN_RUNS (3), BENCH_PLAN_HTML_MB (20), BENCH_CALLGRIND (1; 0
+# Environment: BUILD (build), BENCH_PLAN_RUNS (5), BENCH_PLAN_HTML_MB (20), BENCH_CALLGRIND (1; 0
 # skips the callgrind run), BENCH_FLOOR (1; 0 skips the floor), BENCH_FLOOR_MODES ("0 1"),
 # BENCH_PLAN_KEEP=1 keeps the work directory (seed, recipe, plans, the recorded answers) and
 # prints its path.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 BUILD=${BUILD:-build}
-RUNS=${BENCH_PLAN_RUNS:-3}
+RUNS=${BENCH_PLAN_RUNS:-5}
 HTML_MB=${BENCH_PLAN_HTML_MB:-20}
 TOKEN=bench-token
 COURSE=7000
+SIM_THREADS=1   # canvas-sim's --threads, its default: the floor mode that is "its design"
 
 FLOOR=${BENCH_FLOOR:-1}
 FLOOR_MODES=${BENCH_FLOOR_MODES:-0 1}
 
-${MAKE:-make} --no-print-directory BUILD="$BUILD" "$BUILD/coursectl" "$BUILD/canvas-sim" >&2
+${MAKE:-make} --no-print-directory BUILD="$BUILD" "$BUILD/coursectl" "$BUILD/canvas-sim" \
+	"$BUILD/tests/bench/cputime" >&2
 [ "$FLOOR" = 0 ] || ${MAKE:-make} --no-print-directory BUILD="$BUILD" "$BUILD/tests/bench/simfloor" >&2
 
 # shellcheck source=tests/bench/lib.sh
@@ -215,44 +225,37 @@ steps:
 EOF
 
 # ---------------------------------------------------------------- 2. the simulator, the input size
-start_sim "$dir/seed.json" --throttle off
+start_sim "$dir/seed.json" --throttle off --threads "$SIM_THREADS"
 CANVAS_API_TOKEN=$TOKEN "$BUILD/coursectl" snapshot --url "$url" --course "$COURSE" -o "$dir/snap.json" 2>"$dir/snap.err" ||
 	{ echo "plan bench: snapshot failed: $(cat "$dir/snap.err")" >&2; exit 1; }
 # compact JSON: the snapshot file is indented, the API's answers are not
 input_bytes=$(jq -c . "$dir/snap.json" | wc -c)
 
 # ---------------------------------------------------------------- 3. the runs
-# measure FILE CMD...: run CMD; write "maxrss_kb user_s sys_s wall_s exit" to FILE.
-sim_cpu() {   # the simulator's user+sys CPU so far, in seconds
-	awk -v hz="$(getconf CLK_TCK)" '{ printf "%.2f", ($14 + $15) / hz }' "/proc/$pid/stat"
+# sim_stats_cpu: "user_us sys_us", the simulator's CPU since its last reset (its getrusage, GET
+# /__sim/stats; tests/sim/README.md 6.3): judge on the sum, the split is estimated from ticks.
+sim_stats_cpu() {
+	curl -sf "$url/__sim/stats" | jq -r '"\(.cpu_user_us) \(.cpu_sys_us)"'
 }
-proc_cpu() {   # proc_cpu PID: its user and sys CPU so far, in seconds (clock ticks)
-	awk -v hz="$(getconf CLK_TCK)" '{ printf "%.2f %.2f", $14 / hz, $15 / hz }' "/proc/$1/stat"
+# proc_ticks PID: its user and sys CPU so far in clock ticks (/proc/PID/stat, every thread, ended
+# ones too): the cross-check of the microsecond figures (*_ticks_s in the JSON).
+proc_ticks() {
+	awk '{ print $14, $15 }' "/proc/$1/stat"
+}
+hz=$(getconf CLK_TCK)
+# ticks_s U0 S0 U1 S1: the ticks between two proc_ticks, in seconds
+ticks_s() {
+	awk -v hz="$hz" -v a="$1" -v b="$2" -v c="$3" -v d="$4" 'BEGIN { printf "%.2f", (c + d - a - b) / hz }'
 }
 
+# measure FILE CMD...: run CMD under tests/bench/cputime (its header: wait4's rusage, CPU to the
+# microsecond); FILE gets its JSON line {"user_us", "sys_us", "cpu_us", "wall_us", "maxrss_kb",
+# ..., "exit"}.
 measure() {
 	local res=$1
 	shift
-	if /usr/bin/time -v true >/dev/null 2>&1; then
-		local t0 t1 rc=0
-		t0=$(date +%s.%N)
-		/usr/bin/time -v -o "$res.time" "$@" || rc=$?
-		t1=$(date +%s.%N)
-		awk -v w="$(awk -v a="$t0" -v b="$t1" 'BEGIN { print b - a }')" -v rc="$rc" '
-			/Maximum resident set size/ { rss = $NF }
-			/User time \(seconds\)/ { u = $NF }
-			/System time \(seconds\)/ { s = $NF }
-			END { print rss, u, s, w, rc }' "$res.time" >"$res"
-	else
-		python3 - "$res" "$@" <<'PY'
-import resource, subprocess, sys, time
-t = time.monotonic()
-rc = subprocess.call(sys.argv[2:])
-w = time.monotonic() - t
-r = resource.getrusage(resource.RUSAGE_CHILDREN)
-open(sys.argv[1], "w").write("%d %.2f %.2f %.3f %d\n" % (r.ru_maxrss, r.ru_utime, r.ru_stime, w, rc))
-PY
-	fi
+	"$BUILD/tests/bench/cputime" -o "$res" -- "$@" || true
+	[ -s "$res" ] || echo '{"user_us":0,"sys_us":0,"cpu_us":0,"wall_us":0,"maxrss_kb":0,"exit":127}' >"$res"
 }
 
 cpus=$(getconf _NPROCESSORS_ONLN 2>/dev/null || echo '?')
@@ -271,32 +274,31 @@ best=""
 : >"$dir/rows.jsonl"
 for r in $(seq 1 "$RUNS"); do
 	curl -s -X POST "$url/__sim/reset" >/dev/null
-	c0=$(sim_cpu)
-	read -r su0 ss0 <<<"$(proc_cpu "$pid")"
+	read -r su0 ss0 <<<"$(sim_stats_cpu)"
+	read -r tu0 ts0 <<<"$(proc_ticks "$pid")"
 	measure "$dir/res.$r" env CANVAS_API_TOKEN=$TOKEN "$BUILD/coursectl" plan --url "$url" "$dir/recipe.yaml" \
 		--out "$dir/plan.$r.json" >"$dir/text.$r" 2>"$dir/err.$r"
-	c1=$(sim_cpu)
-	read -r su1 ss1 <<<"$(proc_cpu "$pid")"
-	read -r rss u s w rc <"$dir/res.$r"
+	read -r tu1 ts1 <<<"$(proc_ticks "$pid")"
+	read -r su1 ss1 <<<"$(sim_stats_cpu)"
+	rc=$(jq .exit "$dir/res.$r")
 	note=$(grep -o 'read .*planned in [0-9.]* s' "$dir/err.$r" || true)
 	fetch=$(sed -n 's/.* requests (\([0-9.]*\) s); planned in.*/\1/p' <<<"$note")
 	planned=$(sed -n 's/.*planned in \([0-9.]*\) s.*/\1/p' <<<"$note")
 	cpu=$(sed -n 's/.*planned in [0-9.]* s (\([0-9.]*\) s CPU).*/\1/p' "$dir/err.$r")
 	summary=$(grep '^Plan:' "$dir/text.$r" | tail -n 1 || true)
 	[ "$rc" = 0 ] || summary="FAILED: $(tail -n 3 "$dir/err.$r" | tr '\n' ' ')"
+	jq -c --argjson fetch "${fetch:-null}" --argjson planned "${planned:-null}" --argjson plan_cpu "${cpu:-null}" \
+		--argjson su "$((su1 - su0))" --argjson ss "$((ss1 - ss0))" --argjson ticks "$(ticks_s "$tu0" "$ts0" "$tu1" "$ts1")" \
+		'{fetch_s: $fetch, planned_s: $planned, plan_cpu_s: $plan_cpu, cpu_s: (.cpu_us / 1e6), wall_s: (.wall_us / 1e6),
+		  rss_mb: (.maxrss_kb / 1024 * 10 | round / 10), sim_cpu_s: (($su + $ss) / 1e6), exit: .exit,
+		  sim_user_s: ($su / 1e6), sim_sys_s: ($ss / 1e6), sim_cpu_ticks_s: $ticks}' "$dir/res.$r" >"$dir/row"
+	cat "$dir/row" >>"$dir/rows.jsonl"
+	read -r c w rss sc <<<"$(jq -r '[.cpu_s, .wall_s, .rss_mb, .sim_cpu_s] | @tsv' "$dir/row")"
 	# shellcheck disable=SC2059
-	printf "$fmt" "$r" "${fetch:-?}" "${planned:-?}" "${cpu:-?}" "$(awk -v u="$u" -v s="$s" 'BEGIN { printf "%.2f", u + s }')" \
-		"$(awk -v w="$w" 'BEGIN { printf "%.2f", w }')" "$(awk -v k="$rss" 'BEGIN { printf "%.1f", k / 1024 }')" \
-		"$(awk -v k="$rss" -v b="$input_bytes" 'BEGIN { printf "%.2fx", k * 1024 / b }')" \
-		"$(awk -v a="$c0" -v b="$c1" 'BEGIN { printf "%.2f", b - a }')" "$rc" "$summary"
-	jq -nc --argjson fetch "${fetch:-null}" --argjson planned "${planned:-null}" --argjson plan_cpu "${cpu:-null}" \
-		--argjson cpu "$(awk -v u="$u" -v s="$s" 'BEGIN { printf "%.2f", u + s }')" --argjson wall "$w" \
-		--argjson rss "$(awk -v k="$rss" 'BEGIN { printf "%.1f", k / 1024 }')" --argjson rc "$rc" \
-		--argjson sim "$(awk -v a="$c0" -v b="$c1" 'BEGIN { printf "%.2f", b - a }')" \
-		--argjson simu "$(awk -v a="$su0" -v b="$su1" 'BEGIN { printf "%.2f", b - a }')" \
-		--argjson sims "$(awk -v a="$ss0" -v b="$ss1" 'BEGIN { printf "%.2f", b - a }')" \
-		'{fetch_s: $fetch, planned_s: $planned, plan_cpu_s: $plan_cpu, cpu_s: $cpu, wall_s: $wall, rss_mb: $rss,
-		  sim_cpu_s: $sim, exit: $rc, sim_user_s: $simu, sim_sys_s: $sims}' >>"$dir/rows.jsonl"
+	printf "$fmt" "$r" "${fetch:-?}" "${planned:-?}" "${cpu:-?}" "$(awk -v c="$c" 'BEGIN { printf "%.3f", c }')" \
+		"$(awk -v w="$w" 'BEGIN { printf "%.2f", w }')" "$rss" \
+		"$(awk -v k="$(jq .maxrss_kb "$dir/res.$r")" -v b="$input_bytes" 'BEGIN { printf "%.2fx", k * 1024 / b }')" \
+		"$(awk -v c="$sc" 'BEGIN { printf "%.3f", c }')" "$rc" "$summary"
 	if [ -n "$planned" ] && { [ -z "$best" ] || awk -v a="$planned" -v b="$best" 'BEGIN { exit !(a < b) }'; }; then
 		best=$planned
 	fi
@@ -323,7 +325,9 @@ fi
 # ---------------------------------------------------------------- 6. the floor
 # simfloor replays canvas-sim's answers to this plan and does nothing else (header, step 6). Its CPU
 # per run comes from its own getrusage (GET /__floor/stats, microseconds; the stats request costs it
-# a few), beside the /proc/PID/stat ticks that measure the simulator.
+# a few), as canvas-sim's comes from its /__sim/stats; the /proc/PID/stat ticks only as a cross-check
+# in the JSON (floor_cpu_ticks_s). The table's "(ticks)" column is gone: it let the floor be read as
+# canvas-sim was measured, in ticks, and both are measured in microseconds now.
 floor_stats() {   # floor_stats: "user_us sys_us served missed" of the running simfloor
 	curl -sf "$floor_url/__floor/stats" | jq -r '"\(.user_us) \(.sys_us) \(.served) \(.missed)"'
 }
@@ -346,10 +350,10 @@ if [ "$FLOOR" != 0 ]; then
 	jq -S 'del(.base_url, .created_at)' "$dir/plan.1.json" >"$dir/plan.norm"
 	echo
 	echo "the floor: simfloor (tests/bench/simfloor.c), canvas-sim's server replaying its recorded answers"
-	ffmt='%-22s %4s %12s %11s %11s %11s %8s %11s %11s %8s %5s %5s\n'
+	ffmt='%-22s %4s %12s %11s %11s %8s %11s %11s %8s %5s %5s\n'
 	# shellcheck disable=SC2059
-	printf "$ffmt" mode run 'floor user s' 'floor sys s' 'floor cpu s' '(ticks) s' 'cpu s' 'plan cpu s' \
-		'read cpu s' 'wall s' same exit
+	printf "$ffmt" mode run 'floor user s' 'floor sys s' 'floor cpu s' 'cpu s' 'plan cpu s' 'read cpu s' 'wall s' \
+		same exit
 	for m in $FLOOR_MODES; do
 		if [ "$m" = 0 ]; then mode=thread-per-connection; else mode="--threads $m (epoll)"; fi
 		start_floor "$m"
@@ -365,35 +369,33 @@ if [ "$FLOOR" != 0 ]; then
 			{ echo "plan bench: simfloor's replay differs: $(cat "$dir/verify.$m")" >&2; exit 1; }
 		for r in $(seq 1 "$RUNS"); do
 			read -r fu0 fs0 _ _ <<<"$(floor_stats)"
-			read -r tu0 ts0 <<<"$(proc_cpu "$floor_pid")"
+			read -r tu0 ts0 <<<"$(proc_ticks "$floor_pid")"
 			measure "$dir/fres.$m.$r" env CANVAS_API_TOKEN=$TOKEN "$BUILD/coursectl" plan --url "$floor_url" \
 				"$dir/recipe.yaml" --out "$dir/fplan.$m.$r.json" >"$dir/ftext.$m.$r" 2>"$dir/ferr.$m.$r"
-			read -r tu1 ts1 <<<"$(proc_cpu "$floor_pid")"
+			read -r tu1 ts1 <<<"$(proc_ticks "$floor_pid")"
 			read -r fu1 fs1 _ _ <<<"$(floor_stats)"
-			read -r rss u s w rc <"$dir/fres.$m.$r"
+			rc=$(jq .exit "$dir/fres.$m.$r")
 			cpu=$(sed -n 's/.*planned in [0-9.]* s (\([0-9.]*\) s CPU).*/\1/p' "$dir/ferr.$m.$r")
 			same=false
 			if [ "$rc" = 0 ] && cmp -s "$dir/text.1" "$dir/ftext.$m.$r" &&
 				jq -S 'del(.base_url, .created_at)' "$dir/fplan.$m.$r.json" | cmp -s - "$dir/plan.norm"; then
 				same=true
 			fi
-			jq -nc --arg mode "$mode" --argjson threads "$m" --argjson fu "$((fu1 - fu0))" --argjson fs "$((fs1 - fs0))" \
-				--argjson ticks "$(awk -v a="$tu0" -v b="$ts0" -v c="$tu1" -v d="$ts1" 'BEGIN { printf "%.2f", c + d - a - b }')" \
-				--argjson cpu "$(awk -v u="$u" -v s="$s" 'BEGIN { printf "%.2f", u + s }')" --argjson plan_cpu "${cpu:-null}" \
-				--argjson wall "$w" --argjson rss "$(awk -v k="$rss" 'BEGIN { printf "%.1f", k / 1024 }')" \
-				--argjson rc "$rc" --argjson same "$same" '
+			jq -c --arg mode "$mode" --argjson threads "$m" --argjson fu "$((fu1 - fu0))" --argjson fs "$((fs1 - fs0))" \
+				--argjson ticks "$(ticks_s "$tu0" "$ts0" "$tu1" "$ts1")" --argjson plan_cpu "${cpu:-null}" \
+				--argjson same "$same" '
 				{mode: $mode, threads: $threads, floor_user_s: ($fu / 1e6), floor_sys_s: ($fs / 1e6),
-				 floor_cpu_s: (($fu + $fs) / 1e6), floor_cpu_ticks_s: $ticks, cpu_s: $cpu, plan_cpu_s: $plan_cpu,
-				 read_cpu_s: ($cpu - ($plan_cpu // 0) | . * 100 | round / 100), wall_s: $wall, rss_mb: $rss,
-				 exit: $rc, same_plan: $same}
+				 floor_cpu_s: (($fu + $fs) / 1e6), floor_cpu_ticks_s: $ticks, cpu_s: (.cpu_us / 1e6), plan_cpu_s: $plan_cpu,
+				 read_cpu_s: ((.cpu_us - ($plan_cpu // 0) * 1e6) | round / 1e6), wall_s: (.wall_us / 1e6),
+				 rss_mb: (.maxrss_kb / 1024 * 10 | round / 10), exit: .exit, same_plan: $same}
 				| . + {floor_ratio: (if .floor_cpu_s > 0 then .read_cpu_s / .floor_cpu_s * 100 | round / 100
-				       else null end)}' >"$dir/frow"
+				       else null end)}' "$dir/fres.$m.$r" >"$dir/frow"
 			cat "$dir/frow" >>"$dir/floor.jsonl"
-			jq -r --arg fmt "$ffmt" '[.mode, "\(.floor_user_s)", "\(.floor_sys_s)", "\(.floor_cpu_s)", "\(.floor_cpu_ticks_s)",
+			jq -r --arg fmt "$ffmt" '[.mode, "\(.floor_user_s)", "\(.floor_sys_s)", "\(.floor_cpu_s)",
 				"\(.cpu_s)", "\(.plan_cpu_s)", "\(.read_cpu_s)", "\(.wall_s)", (if .same_plan then "yes" else "NO" end),
 				"\(.exit)"] | @tsv' "$dir/frow" | awk -F '\t' -v fmt="$ffmt" -v r="$r" \
-				'{ printf fmt, $1, r, sprintf("%.3f", $2), sprintf("%.3f", $3), sprintf("%.3f", $4), $5, $6, $7, $8,
-				   sprintf("%.2f", $9), $10, $11 }'
+				'{ printf fmt, $1, r, sprintf("%.3f", $2), sprintf("%.3f", $3), sprintf("%.3f", $4), sprintf("%.3f", $5), $6,
+				   sprintf("%.3f", $7), sprintf("%.2f", $8), $9, $10 }'
 		done
 		read -r _ _ served missed <<<"$(floor_stats)"
 		jq -nc --arg mode "$mode" --argjson threads "$m" --argjson served "$served" --argjson missed "$missed" \
@@ -408,36 +410,43 @@ fi
 
 # canvas-sim is never the bottleneck (issue 18): serving the course must take at most a fifth of the
 # CPU coursectl spends reading it (its CPU outside the planning steps: HTTP, JSON parsing, the
-# snapshot). Median run by that ratio.
+# snapshot). Median run by that ratio. Seconds are kept to the microsecond (the planning CPU comes
+# from coursectl's note, to 0.01 s).
 # The floor (step 6): per mode its runs and the median run by the floor's CPU; each mode's
 # best_ratio is coursectl's reading CPU of canvas-sim's median run (the Z of the line above) over
 # that, sim_over_floor the simulator's CPU over it, so that X, Y and Z of the line printed compare
-# directly. plan10k.floor.median, .best_ratio and .sim_over_floor are the first mode's (thread per
-# connection, canvas-sim's design as plan.sh runs it).
-jq -s --argjson input "$input_bytes" --slurpfile cg "$dir/cg.json" --slurpfile frows "$dir/floor.jsonl" \
-	--slurpfile fmodes "$dir/floormodes.jsonl" '
+# directly. plan10k.floor.median, .best_ratio and .sim_over_floor are those of the mode canvas-sim
+# runs here (plan10k.sim_threads; the first mode when BENCH_FLOOR_MODES lacks it).
+jq -s --argjson input "$input_bytes" --argjson simthreads "$SIM_THREADS" --slurpfile cg "$dir/cg.json" \
+	--slurpfile frows "$dir/floor.jsonl" --slurpfile fmodes "$dir/floormodes.jsonl" '
 	def median(f): sort_by(f) | .[(length - 1) / 2 | floor];
 	def over($a; $b): if $b > 0 then $a / $b * 100 | round / 100 else null end;
-	map(. + {read_cpu_s: (.cpu_s - (.plan_cpu_s // 0) | . * 100 | round / 100)}
+	map(. + {read_cpu_s: ((.cpu_s - (.plan_cpu_s // 0)) * 1e6 | round / 1e6)}
 	    | . + {serve_ratio: (if .sim_cpu_s > 0 then .read_cpu_s / .sim_cpu_s * 100 | round / 100 else null end)})
 	| median(.serve_ratio) as $sim
-	| {plan10k: {input_mb: ($input / 1e4 | round / 100), runs: ., best_planned_s: (map(.planned_s) | min),
-	   median: $sim,
+	| {plan10k: {input_mb: ($input / 1e4 | round / 100), sim_threads: $simthreads, runs: .,
+	   best_planned_s: (map(.planned_s) | min), median: $sim,
 	   callgrind: ($cg[0] | if . == {} then null else . end)}}
 	| if $fmodes == [] then . else
 	  .plan10k.floor = ($fmodes | map(. as $md | $md + {runs: [$frows[] | select(.threads == $md.threads)]}
 	    | . + {median: (.runs | median(.floor_cpu_s))}
 	    | . + {best_ratio: over($sim.read_cpu_s; .median.floor_cpu_s), sim_over_floor: over($sim.sim_cpu_s; .median.floor_cpu_s)})
-	    | {modes: ., median: .[0].median, best_ratio: .[0].best_ratio, sim_over_floor: .[0].sim_over_floor})
+	    | (map(select(.threads == $simthreads)) + .)[0] as $own
+	    | {modes: ., median: $own.median, best_ratio: $own.best_ratio, sim_over_floor: $own.sim_over_floor})
 	  end' "$dir/rows.jsonl" >"$dir/plan10k.json"
-jq -r '.plan10k.median | "canvas-sim served it in \(.sim_cpu_s) s of CPU; coursectl read it in \(.read_cpu_s) s" +
-	" (\(.cpu_s) s - \(.plan_cpu_s) s planning): \(.serve_ratio)x (target >= 5x, median run)"' "$dir/plan10k.json"
-jq -r '.plan10k | select(.floor) | .median as $s | .floor.modes[] | .median as $f
-	| "floor" + (if .threads > 0 then " (--threads \(.threads), epoll)" else "" end) +
-	  ": a server that only replays the bytes spends \($f.floor_cpu_s * 1000 | round / 1000) s" +
-	  " (user \($f.floor_user_s * 1000 | round / 1000), sys \($f.floor_sys_s * 1000 | round / 1000));" +
-	  " canvas-sim \($s.sim_cpu_s) s; coursectl \($s.read_cpu_s) s: coursectl/floor \(.best_ratio)x" +
-	  (if .threads > 0 then "" else ", the best any simulator of this design reaches" end) +
+# f3: seconds with three decimals (to the millisecond), as text (a jq definition, not shell)
+# shellcheck disable=SC2016
+f3='def f3: (. * 1000 | round) as $m | "\($m / 1000 | floor).\($m % 1000 + 1000 | tostring | .[1:])";'
+jq -r "$f3"'
+	.plan10k.median | "canvas-sim served it in \(.sim_cpu_s | f3) s of CPU; coursectl read it in \(.read_cpu_s | f3) s" +
+	" (\(.cpu_s | f3) s - \(.plan_cpu_s) s planning): \(.serve_ratio)x (target >= 5x, median run)"' "$dir/plan10k.json"
+jq -r "$f3"'
+	.plan10k | select(.floor) | .median as $s | .sim_threads as $own | .floor.modes[] | .median as $f
+	| "floor (" + (if .threads > 0 then "--threads \(.threads), epoll" else "a thread per connection" end) + "): " +
+	  "a server that only replays the bytes spends \($f.floor_cpu_s | f3) s" +
+	  " (user \($f.floor_user_s | f3), sys \($f.floor_sys_s | f3));" +
+	  " canvas-sim \($s.sim_cpu_s | f3) s; coursectl \($s.read_cpu_s | f3) s: coursectl/floor \(.best_ratio)x" +
+	  (if .threads == $own then ", the best any simulator of canvas-sim'"'"'s design (as run here) reaches" else "" end) +
 	  "; canvas-sim/floor \(.sim_over_floor)x (median runs)" +
 	  (if .missed != 0 then "; \(.missed) REQUESTS NOT RECORDED" else "" end) +
 	  (if ([.runs[] | select(.same_plan | not)] | length) > 0 then "; A PLAN DIFFERED" else "" end)' \

@@ -32,14 +32,15 @@ jq -r '
 	(.simload // [] | .[] | ["canvas-sim alone, \(.mode | sub("thread-per-connection"; "thread/conn") | sub(" \\(epoll\\)"; "")), conc \(.conc)", "\(.rps) req/s",
 	      "", "p50 \(.p50_ms) ms, p99 \(.p99_ms) ms, \(.statuses)"]),
 	(.plan10k // empty | .median as $m
-	 | ["10,000-object course: coursectl read", "cpu \($m.read_cpu_s) s (all \($m.cpu_s) s)", "",
+	 | ["10,000-object course: coursectl read", "cpu \($m.read_cpu_s | r3) s (all \($m.cpu_s | r3) s)", "",
 	    "fetch \($m.fetch_s) s wall, planned in \($m.planned_s) s, \($m.rss_mb) MB"],
-	   ["10,000-object course: canvas-sim", "cpu \($m.sim_cpu_s) s, \($m.serve_ratio)x faster", ">= 5x faster",
+	   ["10,000-object course: canvas-sim", "cpu \($m.sim_cpu_s | r3) s, \($m.serve_ratio)x faster", ">= 5x faster",
 	    "its CPU serving the plan vs coursectl reading it"],
-	   (.floor // empty | .modes[] | .median as $f
+	   (.sim_threads // 0) as $own
+	   | (.floor // empty | .modes[] | .median as $f
 	    | ["10,000-object course: floor" + (if .threads > 0 then ", --threads \(.threads)" else "" end),
 	       "cpu \($f.floor_cpu_s | r3) s, \(.best_ratio)x faster", "",
-	       "simfloor replaying canvas-sim'"'"'s bytes, the best of its design: user \($f.floor_user_s | r3) s," +
+	       "simfloor replaying canvas-sim'"'"'s bytes" + (if .threads == $own then ", the best of its design" else "" end) + ": user \($f.floor_user_s | r3) s," +
 	       " sys \($f.floor_sys_s | r3) s; canvas-sim \(.sim_over_floor)x it" +
 	       (if .missed != 0 or ([.runs[] | select(.same_plan | not)] | length) > 0 then ", REPLAY DIFFERED" else "" end)]),
 	   (.callgrind // empty | cg)),

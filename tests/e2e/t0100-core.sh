@@ -657,6 +657,33 @@ test_admin_stats_and_log() {
 	expect_eq 'course[name]=Form' "$(curl -s "$SIM_URL/__sim/requests?since=6" | jq -r '.[0].body')" "form body"
 }
 
+test_admin_stats_cpu() {
+	# cpu_user_us + cpu_sys_us: the simulator's CPU since the last reset (getrusage, microseconds).
+	# 10,000 courses make a listing page cost milliseconds and a reset (it duplicates the seed)
+	# several: a zero taken before the reset's work, or never, would stay above the 2 ms "near 0"
+	local seed s0 s1 s2 k=$LOGDIR/batch.curl i
+	seed=$(big_seed 10000)
+	sim_start --seed "$seed"
+	expect_eq "number number" "$(stats '[.cpu_user_us, .cpu_sys_us] | map(type) | join(" ")')" "types"
+	expect_eq true "$(stats '[.cpu_user_us, .cpu_sys_us] | all(. >= 0 and . == floor)')" "whole, >= 0"
+	s0=$(stats '.cpu_user_us + .cpu_sys_us')
+	: >"$k"
+	for i in 1 2 3 4; do
+		printf 'url = "%s/api/v1/courses?per_page=100&page=%d"\nheader = "Authorization: Bearer %s"\noutput = "/dev/null"\n' \
+			"$SIM_URL" "$i" "$TOKEN" >>"$k"
+	done
+	curl -s -K "$k"
+	expect_eq 4 "$(stats .total_requests)" "the batch"
+	s1=$(stats '.cpu_user_us + .cpu_sys_us')
+	[ "$s1" -gt "$s0" ] || fail "CPU did not grow over the batch: $s0 us, then $s1 us"
+	# else the batch is too cheap for the check after the reset to mean anything
+	[ "$s1" -ge 2000 ] || fail "the batch cost only $s1 us in all"
+	sim_post /__sim/reset '{}'
+	s2=$(stats '.cpu_user_us + .cpu_sys_us')
+	expect_eq true "$(stats '[.cpu_user_us, .cpu_sys_us] | all(. >= 0 and . == floor)')" "whole, >= 0 after reset"
+	[ "$s2" -lt 2000 ] || fail "CPU after the reset: $s2 us (before it: $s1 us), not near 0"
+}
+
 test_admin_seed_replace() {
 	local seed
 	sim_start

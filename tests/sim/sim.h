@@ -159,6 +159,7 @@ struct sim {
 	long log_seq;                /* sequence number of the next log entry */
 	double started_at;           /* CLOCK_MONOTONIC seconds at sim_server_start: the log's time 0 */
 	int inflight, max_inflight;  /* API requests being served now, and the most seen */
+	int64_t cpu_user0_us, cpu_sys0_us;  /* getrusage(RUSAGE_SELF) at the end of the last reset */
 	unsigned rng;                /* rand_r state, seeded by --random-seed */
 	int port;
 	unsigned state_gen;          /* bumped whenever `state` is replaced (reset, an `ignore` script) */
@@ -479,6 +480,9 @@ struct sim_script_hit;
 int sim_script_match(struct sim *s, const char *method, const char *path, struct sim_script_hit *hit);
 void sim_script_hit_release(struct sim_script_hit *hit);
 void sim_stats_reset(struct sim *s);
+/* The process's CPU so far becomes the zero of /__sim/stats' cpu_user_us and cpu_sys_us: called last
+ * by sim_reset, so that the reset's own work is not counted. */
+void sim_stats_cpu_mark(struct sim *s);
 void sim_admin_free(struct sim *s);
 void sim_stats_count(struct sim *s, const char *method, const char *route, int status, int throttled);
 void sim_stats_cost(struct sim *s, double cost);

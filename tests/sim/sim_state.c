@@ -289,4 +289,5 @@ void sim_reset(struct sim *s)
 	max_id(s->seed, &max);
 	s->next_id = max + 1 > 100 ? max + 1 : 100;
 	s->rng = s->cfg.random_seed;
+	sim_stats_cpu_mark(s);   /* last: the reset's own work (duplicating the seed) is not counted */
 }
