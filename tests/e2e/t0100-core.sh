@@ -897,8 +897,11 @@ test_body_malformed_json() {
 	STATUS=$(curl -s -o "$LOGDIR/body" -w '%{http_code}' -X POST --data-binary @"$LOGDIR/big" \
 		"$SIM_URL/__sim/seed")
 	expect_status 413
-	api PUT /api/v1/courses/4821 --data-binary @"$LOGDIR/big"
+	api PUT /api/v1/courses/4821 --data-binary @"$LOGDIR/big" -A 'big-body-test/1.0'
 	expect_status 413
+	# the refused request is logged as any other, with its User-Agent
+	expect_eq "PUT 413 big-body-test/1.0" \
+		"$(curl -s "$SIM_URL/__sim/requests" | jq -r '.[-1] | "\(.method) \(.status) \(.user_agent)"')" "413 logged"
 	api GET /api/v1/courses/4821
 	expect_status 200
 }

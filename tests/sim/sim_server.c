@@ -1014,10 +1014,13 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 		/* before the admin branch too: a seed cut at BODY_MAX must not be loaded half */
 		sim_reply_text(&rs, 413, "text/plain", "413 Request Entity Too Large\n");
 		if (api) {
-			x.user_agent = (char *)header(c, "User-Agent");   /* borrowed: not freed below */
+			const char *ua = header(c, "User-Agent");
+
+			x.user_agent = ua ? xstrdup(ua) : NULL;   /* the ctx owns its copy, as a call's does */
 			pthread_mutex_lock(&s->lock);
 			count_request(s, &x, &rs, NULL, 0);
 			pthread_mutex_unlock(&s->lock);
+			free(x.user_agent);
 		}
 	} else if (!strncmp(x.path, "/__sim/", 7)) {
 		struct sim_kv *kv = NULL;
