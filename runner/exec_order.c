@@ -411,7 +411,7 @@ void exec_plan_units(struct exec *x)
 			cJSON *tmp = NULL;
 
 			if (v[k] == V_DONE) {
-				exec_outcome(x, i, JOURNAL_DONE, NULL, x->res->new_id[i], NULL);
+				exec_outcome(x, i, JOURNAL_DONE, NULL, exec_sparse_get(&x->res->new_id, i), NULL);
 			} else if (v[k] == V_CONFLICT && ob->conflict) {
 				const cJSON *live = c->field && ob->live ? exec_live_field(ob, c->field, &tmp) : ob->clash;
 
@@ -420,7 +420,7 @@ void exec_plan_units(struct exec *x)
 				x->res->why[i] = c->op == PLAN_CREATE ? EXEC_CONFLICT_OTHER : !ob->live ? EXEC_CONFLICT_GONE :
 					EXEC_CONFLICT_CHANGED;
 				if (c->field && ob->live && live)
-					x->res->live[i] = cJSON_Duplicate(live, 1);
+					cJSON_Delete(exec_sparse_put(&x->res->live, i, cJSON_Duplicate(live, 1)));
 			} else if (ob->conflict) {
 				char *r = xasprintf("not written: %s of this object is a conflict", conflict_field);
 

@@ -270,7 +270,7 @@ void exec_submit_reread(struct unit *u)
 static cJSON *live_now(const struct exec *x, size_t i)
 {
 	const struct plan_change *c = exec_chg(x, i);
-	const char *id = c->op == PLAN_CREATE ? x->res->new_id[i] : c->id;
+	const char *id = c->op == PLAN_CREATE ? (const char *)exec_sparse_get(&x->res->new_id, i) : c->id;
 	char *k;
 	cJSON *o;
 
@@ -557,12 +557,12 @@ void exec_report_duplicates(struct exec *x)
 			r = xasprintf("a duplicate: Canvas holds %d objects that match it (ids %s); a POST whose answer "
 				      "was lost landed after coursectl sent it again. This run's is id %s (rollback "
 				      "deletes that one only): delete the other by hand", n, ids.ptr,
-				      x->res->new_id[i] ? x->res->new_id[i] : "?");
+				      exec_sparse_get(&x->res->new_id, i) ? (const char *)exec_sparse_get(&x->res->new_id, i) : "?");
 		else
 			r = xasprintf("a duplicate may still appear: a POST of it got no answer and was sent "
 				      "again, and Canvas may still carry the first one out. This run's is id %s; look for "
 				      "a second one in a few minutes and delete it by hand",
-				      x->res->new_id[i] ? x->res->new_id[i] : "?");
+				      exec_sparse_get(&x->res->new_id, i) ? (const char *)exec_sparse_get(&x->res->new_id, i) : "?");
 		exec_outcome(x, i, JOURNAL_DONE, r, NULL, NULL);
 		x->res->doubts++;
 		free(r);
