@@ -105,7 +105,9 @@ struct exec_result {
 	size_t written, objects_written;       /* done by a write of this run (of done, objects_done) */
 	size_t already;                        /* done with no write in this run: found at `after` by the
 						  stale check, or done before a resume (done - written) */
-	enum exec_conflict *why;               /* per change, for a JOURNAL_CONFLICT: which kind */
+	struct exec_sparse why;                /* per change, for a JOURNAL_CONFLICT: which kind, stored as
+						  (void *)(uintptr_t) an enum exec_conflict; none:
+						  EXEC_CONFLICT_NONE (exec_result_why) */
 	struct exec_sparse live;               /* cJSON *, per change, for EXEC_CONFLICT_CHANGED: the
 						  value Canvas has now (none: null or absent; deletes:
 						  none) */
@@ -117,6 +119,8 @@ struct exec_result {
 int exec_run(struct canvas *cv, const struct plan *p, const struct exec_opts *o, struct exec_result *res,
 	     struct err *err);
 void exec_result_release(struct exec_result *res);
+/* Why change i is a conflict (res->why), EXEC_CONFLICT_NONE when it is none. */
+enum exec_conflict exec_result_why(const struct exec_result *res, size_t i);
 
 /* Before a resume or a rollback of journal l reads Canvas: wait until every background job (a
  * bulk_update's Progress) that carries one of l's in-doubt changes has completed, failed or gone,

@@ -277,8 +277,8 @@ static char *interrupted_line(const struct plan *p, const struct exec_result *r,
 
 static int grouped_conflict(const struct exec_result *r, size_t i)
 {
-	return r->state[i] == JOURNAL_CONFLICT && r->why && r->why[i] != EXEC_CONFLICT_NONE &&
-	       r->why[i] != EXEC_CONFLICT_OTHER;
+	return r->state[i] == JOURNAL_CONFLICT && exec_result_why(r, i) != EXEC_CONFLICT_NONE &&
+	       exec_result_why(r, i) != EXEC_CONFLICT_OTHER;
 }
 
 /* The report into out, and its counts. */
@@ -292,8 +292,8 @@ static void conflict_report(const struct plan *p, const struct exec_result *r, s
 		if (!grouped_conflict(r, i))
 			continue;
 		v[n].change = i;
-		v[n].why = r->why[i] == EXEC_CONFLICT_CHANGED ? RENDER_CONFLICT_CHANGED :
-			   r->why[i] == EXEC_CONFLICT_GONE ? RENDER_CONFLICT_GONE : RENDER_CONFLICT_WITH;
+		v[n].why = exec_result_why(r, i) == EXEC_CONFLICT_CHANGED ? RENDER_CONFLICT_CHANGED :
+			   exec_result_why(r, i) == EXEC_CONFLICT_GONE ? RENDER_CONFLICT_GONE : RENDER_CONFLICT_WITH;
 		v[n].live = exec_sparse_get(&r->live, i);
 		n++;
 	}

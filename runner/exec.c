@@ -988,7 +988,6 @@ int exec_run(struct canvas *cv, const struct plan *p, const struct exec_opts *o,
 	memset(res, 0, sizeof(*res));
 	res->n = plan_total(p);
 	res->state = xcalloc(res->n ? res->n : 1, sizeof(*res->state));
-	res->why = xcalloc(res->n ? res->n : 1, sizeof(*res->why));
 	if (!o->journal)
 		return err_set(err, ERR_GENERIC, "apply needs a journal: nothing is written to Canvas without one");
 	memset(&x, 0, sizeof(x));
@@ -1149,6 +1148,16 @@ static void free_json(void *v)
 	cJSON_Delete(v);
 }
 
+static void free_none(void *v)
+{
+	(void)v;   /* an enum in a pointer (res->why) */
+}
+
+enum exec_conflict exec_result_why(const struct exec_result *res, size_t i)
+{
+	return (enum exec_conflict)(uintptr_t)exec_sparse_get(&res->why, i);
+}
+
 void exec_result_release(struct exec_result *res)
 {
 	if (!res)
@@ -1156,7 +1165,7 @@ void exec_result_release(struct exec_result *res)
 	sparse_release(&res->error, free);
 	sparse_release(&res->new_id, free);
 	sparse_release(&res->live, free_json);
-	free(res->why);
+	sparse_release(&res->why, free_none);
 	free(res->state);
 	memset(res, 0, sizeof(*res));
 }
