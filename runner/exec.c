@@ -8,7 +8,7 @@
  * their first change comes in the plan. Steps 1 to 4 below run for one window -- its objects, its
  * stale-check read, its units, its read-back and its final re-read -- and the window's live copy,
  * objects and units are freed before the next window starts. What stays for the whole run is
- * per change (res->state, error, new_id, live; written, dup_risk, unsent) and the ids the plan's
+ * per change (res->state, error, new_id, why, live; x->flags) and the ids the plan's
  * creates got (news). Courses are independent in every phase (a chain, a bulk job, a "new:N" id,
  * a look-up are all within one course), so a window changes no request of a course, only when it
  * leaves: a plan of at most EXEC_WINDOW courses sends the same requests in the same order as
@@ -33,10 +33,10 @@
  * the next window_size() courses with changes, in plan order -- makes each resident (plan_window),
  * registers its creates' ids and objects, runs it, counts it (count_range) and releases it;
  * exec_chg maps a plan-wide index to the resident p->changes[i - p->first]. What stays for the run
- * is per change and small (res->state, why; written, dup_risk, unsent, inwin: 12 bytes), and for
- * the changes that have one an error, a create's new id, a conflict's live value (struct
- * exec_sparse: arrays of those three pointers were 24 more bytes a change, 530 a course of the
- * scale benchmark), so apply's memory is a window's and grows little with the plan (issue 18: 39.0
+ * is per change and small (res->state; x->flags: written, dup_risk, unsent, inwin; 5 bytes), and for
+ * the changes that have one an error, a create's new id, a conflict's kind and live value (struct
+ * exec_sparse: their arrays were 28 more bytes a change, 620 a course of the scale benchmark, and
+ * the four flags 3 more), so apply's memory is a window's and grows little with the plan (issue 18: 39.0
  * MB at 200 courses, 41.9 MB at 2,000, 53.5 MB at 10,000 before the sparse values). The end-of-run
  * reports read the windows again only when they need the changes: the conflict report
  * (render_conflicts, only when there are conflicts) and --format json's document; the counts
@@ -437,7 +437,7 @@ int exec_journal_batch(struct exec *x, struct unit *const *us, size_t n)
 
 			seqs[m++] = exec_chg(x, ci)->seq;
 			x->res->state[ci] = JOURNAL_INTENT;
-			x->written[ci] = 1;
+			x->flags[ci] |= X_WRITTEN;
 		}
 	rc = journal_intents_deferred(x->o->journal, seqs, m, &e);   /* durable before they leave: before_send */
 	free(seqs);
@@ -494,7 +494,7 @@ int exec_unsent(struct unit *u, const struct err *err)
 		return 0;
 	for (i = 0; i < u->nch; i++) {
 		exec_outcome(u->x, u->ch[i], JOURNAL_SKIPPED, EXEC_NOT_SENT, NULL, NULL);
-		u->x->unsent[u->ch[i]] = 1;
+		u->x->flags[u->ch[i]] |= X_UNSENT;
 		/* the journal says why; the report counts it "not sent" */
 		free(exec_sparse_put(&u->x->res->error, u->ch[i], NULL));
 	}
@@ -713,11 +713,11 @@ static void count_range(struct exec *x, size_t a, size_t b)
 			k = exec_okey(c->course_id, c->kind, c->id);
 			r->done++;
 			/* written in this run, or found so (a value already at `after`, done before a resume) */
-			if (x->written[i])
+			if (x->flags[i] & X_WRITTEN)
 				r->written++;
 			else
 				r->already++;
-			if (x->written[i] && !strmap_get(&wobjs, k)) {
+			if ((x->flags[i] & X_WRITTEN) && !strmap_get(&wobjs, k)) {
 				r->objects_written++;
 				strmap_put(&wobjs, k, (void *)1);
 			}
@@ -738,7 +738,7 @@ static void count_range(struct exec *x, size_t a, size_t b)
 			r->conflict_creates += c && c->op == PLAN_CREATE;
 			break;
 		case JOURNAL_SKIPPED:
-			if (x->unsent[i])
+			if (x->flags[i] & X_UNSENT)
 				r->not_started++;   /* its request never left (exec_unsent()) */
 			else
 				r->skipped++;
@@ -860,7 +860,7 @@ static void window_release(struct exec *x, const size_t *order, size_t n)
 	size_t i;
 
 	for (i = 0; i < n; i++)
-		x->inwin[order[i]] = 0;
+		x->flags[order[i]] &= ~X_INWIN;
 	for (i = 0; i < x->nunits; i++)
 		unit_free(x->units[i]);
 	x->nunits = 0;
@@ -947,7 +947,7 @@ static int run_spilled(struct exec *x, struct err *err)
 			if (c->op == PLAN_CREATE)
 				strmap_put_take(&x->news, exec_nkey(c->course_id, c->id), (void *)(uintptr_t)(i + 1));
 			object_for(x, i);
-			x->inwin[i] = 1;
+			x->flags[i] |= X_INWIN;
 		}
 		rc = run_window(x, err);
 		count_range(x, p->first, p->first + p->nchanges);
@@ -996,10 +996,7 @@ int exec_run(struct canvas *cv, const struct plan *p, const struct exec_opts *o,
 	x.o = o;
 	x.res = res;
 	x.origin = canvas_base_url(cv);
-	x.written = xcalloc(res->n ? res->n : 1, 1);
-	x.dup_risk = xcalloc(res->n ? res->n : 1, 1);
-	x.unsent = xcalloc(res->n ? res->n : 1, 1);
-	x.inwin = xcalloc(res->n ? res->n : 1, 1);
+	x.flags = xcalloc(res->n ? res->n : 1, 1);
 	/* before anything is sent: every request of the run leaves after journal_commit (group commit;
 	 * exec_journal_batch and exec_bulk.c write their records deferred) */
 	http_set_before_send(canvas_http(cv), before_send, &x);
@@ -1031,7 +1028,7 @@ int exec_run(struct canvas *cv, const struct plan *p, const struct exec_opts *o,
 
 		for (i = 0; i < wn; i++) {
 			object_for(&x, wo[i]);
-			x.inwin[wo[i]] = 1;
+			x.flags[wo[i]] |= X_INWIN;
 		}
 		rc = run_window(&x, err);
 		window_release(&x, wo, wn);
@@ -1062,10 +1059,7 @@ done:
 		if (x.unread.keys[i])
 			free(x.unread.vals[i]);
 	strmap_release(&x.unread);
-	free(x.written);
-	free(x.dup_risk);
-	free(x.unsent);
-	free(x.inwin);
+	free(x.flags);
 	return rc;
 }
 

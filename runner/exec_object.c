@@ -325,7 +325,7 @@ static void on_write(struct canvas *cv, long status, cJSON *json, const struct e
 	}
 	if (create) {
 		if (u->lost)
-			x->dup_risk[u->ch[0]] = 1;   /* answered; an earlier lost POST may still land */
+			x->flags[u->ch[0]] |= X_DUP_RISK;   /* answered; an earlier lost POST may still land */
 		exec_created(u, json);
 	} else {
 		answered(u, json);
