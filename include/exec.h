@@ -71,10 +71,26 @@ enum exec_conflict {
 	EXEC_CONFLICT_OTHER                    /* a create that met an object, or two that match a resume */
 };
 
+/* A value per change that most changes do not have (exec_result's error, new_id and live): a table
+ * of the changes that have one (open addressing on the change's index), so a run keeps nothing for
+ * the others. Three arrays of a pointer a change were 24 bytes a change, about 530 bytes a course
+ * of the scale benchmark's rollover, kept to the end of the run (issue 18, flat memory). */
+struct exec_sparse {
+	size_t *keys;                          /* the change's index + 1; 0: an empty slot */
+	void **vals;
+	size_t cap, n;                         /* cap: 0 or a power of two */
+};
+
+/* The value of change i, or NULL. */
+void *exec_sparse_get(const struct exec_sparse *s, size_t i);
+/* Store v as change i's value (NULL: none) and return the value it replaces, which the caller now
+ * owns (frees). */
+void *exec_sparse_put(struct exec_sparse *s, size_t i, void *v);
+
 struct exec_result {
 	enum journal_state *state;             /* per change (index seq - 1) */
-	char **error;                          /* per change: why it failed / the conflict, or NULL */
-	char **new_id;                         /* per change: the id a create got, or NULL */
+	struct exec_sparse error;              /* char *, per change: why it failed / the conflict */
+	struct exec_sparse new_id;             /* char *, per change: the id a create got */
 	size_t n;
 	size_t done, failed, conflicts, skipped;
 	size_t conflict_creates;               /* of the conflicts, creates that met an object this run
@@ -89,9 +105,12 @@ struct exec_result {
 	size_t written, objects_written;       /* done by a write of this run (of done, objects_done) */
 	size_t already;                        /* done with no write in this run: found at `after` by the
 						  stale check, or done before a resume (done - written) */
-	enum exec_conflict *why;               /* per change, for a JOURNAL_CONFLICT: which kind */
-	cJSON **live;                          /* per change, for EXEC_CONFLICT_CHANGED: the value Canvas
-						  has now (NULL: null or absent; deletes: NULL) */
+	struct exec_sparse why;                /* per change, for a JOURNAL_CONFLICT: which kind, stored as
+						  (void *)(uintptr_t) an enum exec_conflict; none:
+						  EXEC_CONFLICT_NONE (exec_result_why) */
+	struct exec_sparse live;               /* cJSON *, per change, for EXEC_CONFLICT_CHANGED: the
+						  value Canvas has now (none: null or absent; deletes:
+						  none) */
 };
 
 /* Run p. Returns 0 when the run went through (individual failures and conflicts are in res), or
@@ -100,6 +119,8 @@ struct exec_result {
 int exec_run(struct canvas *cv, const struct plan *p, const struct exec_opts *o, struct exec_result *res,
 	     struct err *err);
 void exec_result_release(struct exec_result *res);
+/* Why change i is a conflict (res->why), EXEC_CONFLICT_NONE when it is none. */
+enum exec_conflict exec_result_why(const struct exec_result *res, size_t i);
 
 /* Before a resume or a rollback of journal l reads Canvas: wait until every background job (a
  * bulk_update's Progress) that carries one of l's in-doubt changes has completed, failed or gone,

@@ -113,7 +113,9 @@ struct plan_warning {
 	char *message;            /* one sentence naming the step, the course and the where: */
 };
 
-/* What the plan knows of a course: for grouping and for showing dates in its zone. */
+/* What the plan knows of a course: for grouping and for showing dates in its zone. Ownership: the
+ * plan's; its strings are one allocation starting at id (plan_add_course, plan.c), and given is id
+ * itself when the two read the same: never free or reassign a field alone. */
 struct plan_course {
 	char *id;                 /* numeric, as text */
 	char *given;              /* as the recipe or --course named it ("sis_course_id:X"), or NULL */

@@ -277,8 +277,8 @@ static char *interrupted_line(const struct plan *p, const struct exec_result *r,
 
 static int grouped_conflict(const struct exec_result *r, size_t i)
 {
-	return r->state[i] == JOURNAL_CONFLICT && r->why && r->why[i] != EXEC_CONFLICT_NONE &&
-	       r->why[i] != EXEC_CONFLICT_OTHER;
+	return r->state[i] == JOURNAL_CONFLICT && exec_result_why(r, i) != EXEC_CONFLICT_NONE &&
+	       exec_result_why(r, i) != EXEC_CONFLICT_OTHER;
 }
 
 /* The report into out, and its counts. */
@@ -292,9 +292,9 @@ static void conflict_report(const struct plan *p, const struct exec_result *r, s
 		if (!grouped_conflict(r, i))
 			continue;
 		v[n].change = i;
-		v[n].why = r->why[i] == EXEC_CONFLICT_CHANGED ? RENDER_CONFLICT_CHANGED :
-			   r->why[i] == EXEC_CONFLICT_GONE ? RENDER_CONFLICT_GONE : RENDER_CONFLICT_WITH;
-		v[n].live = r->live ? r->live[i] : NULL;
+		v[n].why = exec_result_why(r, i) == EXEC_CONFLICT_CHANGED ? RENDER_CONFLICT_CHANGED :
+			   exec_result_why(r, i) == EXEC_CONFLICT_GONE ? RENDER_CONFLICT_GONE : RENDER_CONFLICT_WITH;
+		v[n].live = exec_sparse_get(&r->live, i);
 		n++;
 	}
 	render_conflicts(p, v, n, CONFLICT_OBJECTS, out, cc);
@@ -358,10 +358,10 @@ static cJSON *change_result(const struct plan_change *c, const struct exec_resul
 	else
 		cJSON_AddNullToObject(o, "field");
 	cJSON_AddStringToObject(o, "state", journal_state_name(r->state[i]));
-	if (r->error[i])
-		cJSON_AddStringToObject(o, "error", r->error[i]);
-	if (r->new_id[i])
-		cJSON_AddItemToObject(o, "new_id", jsonid(r->new_id[i]));
+	if (exec_sparse_get(&r->error, i))
+		cJSON_AddStringToObject(o, "error", exec_sparse_get(&r->error, i));
+	if (exec_sparse_get(&r->new_id, i))
+		cJSON_AddItemToObject(o, "new_id", jsonid(exec_sparse_get(&r->new_id, i)));
 	return o;
 }
 
@@ -446,12 +446,14 @@ static int apply_locked(struct canvas *cv, const struct plan *p, const struct ap
 	progress_end();
 	conflict_report(p, &res, &conflicts, &cc);
 	for (i = 0; i < res.n; i++) {
-		if (!res.error[i] || (!o->json && grouped_conflict(&res, i)))
+		const char *e = exec_sparse_get(&res.error, i);
+
+		if (!e || (!o->json && grouped_conflict(&res, i)))
 			continue;
 		if (res.state[i] == JOURNAL_CONFLICT)
-			warnf("conflict: %s", res.error[i]);
+			warnf("conflict: %s", e);
 		else
-			errorf("%s", res.error[i]);
+			errorf("%s", e);
 	}
 	for (i = 0; i < undo_skipped(p, o); i++) {
 		const struct plan_skip *s = &p->skipped[i];

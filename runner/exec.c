@@ -8,7 +8,7 @@
  * their first change comes in the plan. Steps 1 to 4 below run for one window -- its objects, its
  * stale-check read, its units, its read-back and its final re-read -- and the window's live copy,
  * objects and units are freed before the next window starts. What stays for the whole run is
- * per change (res->state, error, new_id, live; written, dup_risk, unsent) and the ids the plan's
+ * per change (res->state, error, new_id, why, live; x->flags) and the ids the plan's
  * creates got (news). Courses are independent in every phase (a chain, a bulk job, a "new:N" id,
  * a look-up are all within one course), so a window changes no request of a course, only when it
  * leaves: a plan of at most EXEC_WINDOW courses sends the same requests in the same order as
@@ -33,13 +33,15 @@
  * the next window_size() courses with changes, in plan order -- makes each resident (plan_window),
  * registers its creates' ids and objects, runs it, counts it (count_range) and releases it;
  * exec_chg maps a plan-wide index to the resident p->changes[i - p->first]. What stays for the run
- * is per change and small (res->state, error, new_id, why, live; written, dup_risk, unsent, inwin:
- * about 40 bytes), so apply's memory is a window's and does not grow with the plan (issue 18: 39.0
- * MB at 200 courses, 41.9 MB at 2,000, 53.5 MB at 10,000). The end-of-run reports read the windows
- * again only when they need the changes: the conflict report (render_conflicts, only when there are
- * conflicts) and --format json's document; the counts (conflict_creates among them) are gathered
- * per window. A spilled plan is never a resumed journal's (those are read whole), so it has no
- * prior states.
+ * is per change and small (res->state; x->flags: written, dup_risk, unsent, inwin; 5 bytes), and for
+ * the changes that have one an error, a create's new id, a conflict's kind and live value (struct
+ * exec_sparse: their arrays were 28 more bytes a change, 620 a course of the scale benchmark, and
+ * the four flags 3 more), so apply's memory is a window's and grows little with the plan (issue 18: 39.0
+ * MB at 200 courses, 41.9 MB at 2,000, 53.5 MB at 10,000 before the sparse values). The end-of-run
+ * reports read the windows again only when they need the changes: the conflict report
+ * (render_conflicts, only when there are conflicts) and --format json's document; the counts
+ * (conflict_creates among them) are gathered per window. A spilled plan is never a resumed
+ * journal's (those are read whole), so it has no prior states.
  * A run, in order; each phase is a file whose design comment says how it does its part:
  *   1. Objects (here, object_for). The plan's changes are grouped by object (course, kind, id).
  *      Changes a resumed journal already has as done are left out (their create ids are known:
@@ -132,8 +134,8 @@ static void describe(const struct exec *x, size_t i, struct buf *b)
 	const struct plan_change *c = exec_chg(x, i);
 	const char *id = c->id;
 
-	if (c->op == PLAN_CREATE && x->res->new_id[i])
-		id = x->res->new_id[i];
+	if (c->op == PLAN_CREATE && exec_sparse_get(&x->res->new_id, i))
+		id = exec_sparse_get(&x->res->new_id, i);
 	buf_printf(b, "course %s, %s %s", c->course_id, plan_kind_name(c->kind), id);
 	if (c->name && *c->name)
 		buf_printf(b, " '%.80s'", c->name);
@@ -174,21 +176,21 @@ void exec_outcome(struct exec *x, size_t i, enum journal_state st, const char *r
 	struct buf b = BUF_INIT;
 	char *msg = NULL;
 
-	if (id && !x->res->new_id[i])
-		x->res->new_id[i] = xstrdup(id);
+	if (id && !exec_sparse_get(&x->res->new_id, i))
+		exec_sparse_put(&x->res->new_id, i, xstrdup(id));
 	if (reason) {
 		describe(x, i, &b);
 		buf_printf(&b, ": %s", reason);
 		msg = buf_detach(&b, NULL);
 	}
-	free(x->res->error[i]);
-	x->res->error[i] = msg;
+	free(exec_sparse_put(&x->res->error, i, msg));
 	x->res->state[i] = st;
 	if (st == JOURNAL_FAILED || st == JOURNAL_SKIPPED || (st == JOURNAL_INTENT && msg))
 		x->failed_so_far++;
 	if (st == JOURNAL_INTENT)
 		return;
-	if (journal_outcome(x->o->journal, exec_chg(x, i)->seq, st, msg, id ? id : x->res->new_id[i], live, &e))
+	if (journal_outcome(x->o->journal, exec_chg(x, i)->seq, st, msg,
+			    id ? id : (const char *)exec_sparse_get(&x->res->new_id, i), live, &e))
 		exec_stop(x, &e);
 }
 
@@ -297,7 +299,7 @@ const char *exec_resolve(const struct exec *x, const char *course, const char *i
 	free(k);
 	if (!v)
 		return NULL;
-	return x->res->new_id[(size_t)(uintptr_t)v - 1];
+	return exec_sparse_get(&x->res->new_id, (size_t)(uintptr_t)v - 1);
 }
 
 /* A value with every "new:N" it holds (a module_id, a prerequisite list) replaced by the real id.
@@ -435,7 +437,7 @@ int exec_journal_batch(struct exec *x, struct unit *const *us, size_t n)
 
 			seqs[m++] = exec_chg(x, ci)->seq;
 			x->res->state[ci] = JOURNAL_INTENT;
-			x->written[ci] = 1;
+			x->flags[ci] |= X_WRITTEN;
 		}
 	rc = journal_intents_deferred(x->o->journal, seqs, m, &e);   /* durable before they leave: before_send */
 	free(seqs);
@@ -492,9 +494,9 @@ int exec_unsent(struct unit *u, const struct err *err)
 		return 0;
 	for (i = 0; i < u->nch; i++) {
 		exec_outcome(u->x, u->ch[i], JOURNAL_SKIPPED, EXEC_NOT_SENT, NULL, NULL);
-		u->x->unsent[u->ch[i]] = 1;
-		free(u->x->res->error[u->ch[i]]);   /* the journal says why; the report counts it "not sent" */
-		u->x->res->error[u->ch[i]] = NULL;
+		u->x->flags[u->ch[i]] |= X_UNSENT;
+		/* the journal says why; the report counts it "not sent" */
+		free(exec_sparse_put(&u->x->res->error, u->ch[i], NULL));
 	}
 	return 1;
 }
@@ -711,11 +713,11 @@ static void count_range(struct exec *x, size_t a, size_t b)
 			k = exec_okey(c->course_id, c->kind, c->id);
 			r->done++;
 			/* written in this run, or found so (a value already at `after`, done before a resume) */
-			if (x->written[i])
+			if (x->flags[i] & X_WRITTEN)
 				r->written++;
 			else
 				r->already++;
-			if (x->written[i] && !strmap_get(&wobjs, k)) {
+			if ((x->flags[i] & X_WRITTEN) && !strmap_get(&wobjs, k)) {
 				r->objects_written++;
 				strmap_put(&wobjs, k, (void *)1);
 			}
@@ -736,14 +738,14 @@ static void count_range(struct exec *x, size_t a, size_t b)
 			r->conflict_creates += c && c->op == PLAN_CREATE;
 			break;
 		case JOURNAL_SKIPPED:
-			if (x->unsent[i])
+			if (x->flags[i] & X_UNSENT)
 				r->not_started++;   /* its request never left (exec_unsent()) */
 			else
 				r->skipped++;
 			break;
 		case JOURNAL_INTENT:
 			r->in_doubt++;
-			if (r->error[i])
+			if (exec_sparse_get(&r->error, i))
 				r->failed++;
 			break;
 		default:
@@ -858,7 +860,7 @@ static void window_release(struct exec *x, const size_t *order, size_t n)
 	size_t i;
 
 	for (i = 0; i < n; i++)
-		x->inwin[order[i]] = 0;
+		x->flags[order[i]] &= ~X_INWIN;
 	for (i = 0; i < x->nunits; i++)
 		unit_free(x->units[i]);
 	x->nunits = 0;
@@ -945,7 +947,7 @@ static int run_spilled(struct exec *x, struct err *err)
 			if (c->op == PLAN_CREATE)
 				strmap_put_take(&x->news, exec_nkey(c->course_id, c->id), (void *)(uintptr_t)(i + 1));
 			object_for(x, i);
-			x->inwin[i] = 1;
+			x->flags[i] |= X_INWIN;
 		}
 		rc = run_window(x, err);
 		count_range(x, p->first, p->first + p->nchanges);
@@ -986,10 +988,6 @@ int exec_run(struct canvas *cv, const struct plan *p, const struct exec_opts *o,
 	memset(res, 0, sizeof(*res));
 	res->n = plan_total(p);
 	res->state = xcalloc(res->n ? res->n : 1, sizeof(*res->state));
-	res->error = xcalloc(res->n ? res->n : 1, sizeof(*res->error));
-	res->new_id = xcalloc(res->n ? res->n : 1, sizeof(*res->new_id));
-	res->why = xcalloc(res->n ? res->n : 1, sizeof(*res->why));
-	res->live = xcalloc(res->n ? res->n : 1, sizeof(*res->live));
 	if (!o->journal)
 		return err_set(err, ERR_GENERIC, "apply needs a journal: nothing is written to Canvas without one");
 	memset(&x, 0, sizeof(x));
@@ -998,10 +996,7 @@ int exec_run(struct canvas *cv, const struct plan *p, const struct exec_opts *o,
 	x.o = o;
 	x.res = res;
 	x.origin = canvas_base_url(cv);
-	x.written = xcalloc(res->n ? res->n : 1, 1);
-	x.dup_risk = xcalloc(res->n ? res->n : 1, 1);
-	x.unsent = xcalloc(res->n ? res->n : 1, 1);
-	x.inwin = xcalloc(res->n ? res->n : 1, 1);
+	x.flags = xcalloc(res->n ? res->n : 1, 1);
 	/* before anything is sent: every request of the run leaves after journal_commit (group commit;
 	 * exec_journal_batch and exec_bulk.c write their records deferred) */
 	http_set_before_send(canvas_http(cv), before_send, &x);
@@ -1019,11 +1014,11 @@ int exec_run(struct canvas *cv, const struct plan *p, const struct exec_opts *o,
 		if (o->prior && o->prior[i] == JOURNAL_DONE) {
 			res->state[i] = JOURNAL_DONE;
 			if (o->prior_ids && o->prior_ids[i])
-				res->new_id[i] = xstrdup(o->prior_ids[i]);
+				exec_sparse_put(&res->new_id, i, xstrdup(o->prior_ids[i]));
 			continue;
 		}
 		if (o->prior && o->prior_ids && o->prior_ids[i] && c->op == PLAN_CREATE)
-			res->new_id[i] = xstrdup(o->prior_ids[i]);
+			free(exec_sparse_put(&res->new_id, i, xstrdup(o->prior_ids[i])));
 	}
 	make_windows(&x, &order, &norder, &starts, &nwin);
 	x.nobjs_total = count_objects(&x, order, norder);
@@ -1033,7 +1028,7 @@ int exec_run(struct canvas *cv, const struct plan *p, const struct exec_opts *o,
 
 		for (i = 0; i < wn; i++) {
 			object_for(&x, wo[i]);
-			x.inwin[wo[i]] = 1;
+			x.flags[wo[i]] |= X_INWIN;
 		}
 		rc = run_window(&x, err);
 		window_release(&x, wo, wn);
@@ -1064,29 +1059,107 @@ done:
 		if (x.unread.keys[i])
 			free(x.unread.vals[i]);
 	strmap_release(&x.unread);
-	free(x.written);
-	free(x.dup_risk);
-	free(x.unsent);
-	free(x.inwin);
+	free(x.flags);
 	return rc;
+}
+
+/* ---------------------------------------------------------------- sparse per-change values */
+
+/* The slot of change i, or the empty slot where it would go. s->cap must not be 0. */
+static size_t sparse_slot(const struct exec_sparse *s, size_t i)
+{
+	uint64_t h = (uint64_t)(i + 1) * 0x9E3779B97F4A7C15ull;
+	size_t k = (size_t)(h ^ h >> 32) & (s->cap - 1);
+
+	while (s->keys[k] && s->keys[k] != i + 1)
+		k = (k + 1) & (s->cap - 1);
+	return k;
+}
+
+void *exec_sparse_get(const struct exec_sparse *s, size_t i)
+{
+	size_t k;
+
+	if (!s->cap)
+		return NULL;
+	k = sparse_slot(s, i);
+	return s->keys[k] ? s->vals[k] : NULL;
+}
+
+void *exec_sparse_put(struct exec_sparse *s, size_t i, void *v)
+{
+	size_t k, j;
+	void *old;
+
+	if (s->cap) {
+		k = sparse_slot(s, i);
+		if (s->keys[k]) {
+			old = s->vals[k];
+			s->vals[k] = v;
+			return old;
+		}
+	}
+	if (!v)
+		return NULL;   /* nothing was there, nothing to keep */
+	if (2 * (s->n + 1) > s->cap) {   /* at most half full */
+		struct exec_sparse g = { NULL, NULL, s->cap ? 2 * s->cap : 16, 0 };
+
+		g.keys = xcalloc(g.cap, sizeof(*g.keys));
+		g.vals = xcalloc(g.cap, sizeof(*g.vals));
+		for (j = 0; j < s->cap; j++)
+			if (s->keys[j]) {
+				k = sparse_slot(&g, s->keys[j] - 1);
+				g.keys[k] = s->keys[j];
+				g.vals[k] = s->vals[j];
+			}
+		g.n = s->n;
+		free(s->keys);
+		free(s->vals);
+		*s = g;
+	}
+	k = sparse_slot(s, i);
+	s->keys[k] = i + 1;
+	s->vals[k] = v;
+	s->n++;
+	return NULL;
+}
+
+/* Every value freed with fr, and the table. */
+static void sparse_release(struct exec_sparse *s, void (*fr)(void *))
+{
+	size_t k;
+
+	for (k = 0; k < s->cap; k++)
+		if (s->keys[k])
+			fr(s->vals[k]);
+	free(s->keys);
+	free(s->vals);
+	memset(s, 0, sizeof(*s));
+}
+
+static void free_json(void *v)
+{
+	cJSON_Delete(v);
+}
+
+static void free_none(void *v)
+{
+	(void)v;   /* an enum in a pointer (res->why) */
+}
+
+enum exec_conflict exec_result_why(const struct exec_result *res, size_t i)
+{
+	return (enum exec_conflict)(uintptr_t)exec_sparse_get(&res->why, i);
 }
 
 void exec_result_release(struct exec_result *res)
 {
-	size_t i;
-
 	if (!res)
 		return;
-	for (i = 0; i < res->n; i++) {
-		free(res->error[i]);
-		free(res->new_id[i]);
-		if (res->live)
-			cJSON_Delete(res->live[i]);
-	}
-	free(res->why);
-	free(res->live);
+	sparse_release(&res->error, free);
+	sparse_release(&res->new_id, free);
+	sparse_release(&res->live, free_json);
+	sparse_release(&res->why, free_none);
 	free(res->state);
-	free(res->error);
-	free(res->new_id);
 	memset(res, 0, sizeof(*res));
 }

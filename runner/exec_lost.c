@@ -500,7 +500,7 @@ static void on_post_check(struct canvas *cv, cJSON *json, const struct err *err,
 	if (n == 1) {
 		buf_release(&ids);
 		if (u->lost >= 2)
-			u->x->dup_risk[u->ch[0]] = 1;   /* found one; another lost POST may still land */
+			u->x->flags[u->ch[0]] |= X_DUP_RISK;   /* found one; another lost POST may still land */
 		found = cJSON_DetachItemViaPointer(json, found);
 		cJSON_Delete(json);
 		exec_created(u, found);

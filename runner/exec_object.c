@@ -266,8 +266,7 @@ void exec_created(struct unit *u, cJSON *json)
 		return;
 	}
 	u->new_id = xstrdup(id);
-	free(x->res->new_id[u->ch[0]]);
-	x->res->new_id[u->ch[0]] = xstrdup(id);
+	free(exec_sparse_put(&x->res->new_id, u->ch[0], xstrdup(id)));
 	fix = cJSON_CreateObject();
 	cJSON_ArrayForEach(f, u->sent) {
 		const cJSON *g = cJSON_GetObjectItemCaseSensitive(json, f->string);
@@ -326,7 +325,7 @@ static void on_write(struct canvas *cv, long status, cJSON *json, const struct e
 	}
 	if (create) {
 		if (u->lost)
-			x->dup_risk[u->ch[0]] = 1;   /* answered; an earlier lost POST may still land */
+			x->flags[u->ch[0]] |= X_DUP_RISK;   /* answered; an earlier lost POST may still land */
 		exec_created(u, json);
 	} else {
 		answered(u, json);

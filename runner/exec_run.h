@@ -91,16 +91,20 @@ struct exec {
 	struct xobj **objs;             /* the window's objects (exec.c's design comment) */
 	size_t nobjs, aobjs;
 	size_t nobjs_total;             /* objects of every window, for the progress line */
-	unsigned char *inwin;           /* per change: of the window now running */
 	struct unit **units;            /* the window's units */
 	size_t nunits, aunits;
 	struct err fatal;
 	int stopped;
 	size_t objects_finished, failed_so_far;
-	unsigned char *written;         /* per change: its intent was journaled in this run */
-	unsigned char *dup_risk;        /* per change: a create sent again after a lost answer */
-	unsigned char *unsent;          /* per change: skipped because its request never left (exec_unsent()) */
+	unsigned char *flags;           /* per change: X_ bits (one byte a change, not four arrays of
+					   one: issue 18, flat memory) */
 };
+
+/* struct exec's flags of a change */
+#define X_WRITTEN  1u                   /* its intent was journaled in this run */
+#define X_DUP_RISK 2u                   /* a create sent again after a lost answer */
+#define X_UNSENT   4u                   /* skipped because its request never left (exec_unsent()) */
+#define X_INWIN    8u                   /* of the window now running */
 
 /* ---------------------------------------------------------------- exec.c */
 

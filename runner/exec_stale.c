@@ -147,15 +147,14 @@ enum verdict exec_check_change(struct exec *x, struct xobj *ob, size_t i, char *
 		const cJSON *f;
 		struct err e = ERR_INIT;
 
-		if (x->res->new_id[i]) {
+		if (exec_sparse_get(&x->res->new_id, i)) {
 			/* resume: the journal knows the id this create got */
-			char *k = exec_okey(c->course_id, c->kind, x->res->new_id[i]);
+			char *k = exec_okey(c->course_id, c->kind, exec_sparse_get(&x->res->new_id, i));
 
 			o = strmap_get(&x->live, k);
 			free(k);
 			if (!o) {
-				free(x->res->new_id[i]);   /* deleted since: made again */
-				x->res->new_id[i] = NULL;
+				free(exec_sparse_put(&x->res->new_id, i, NULL));   /* deleted since: made again */
 			}
 		}
 		if (!o) {
@@ -189,8 +188,8 @@ enum verdict exec_check_change(struct exec *x, struct xobj *ob, size_t i, char *
 			buf_release(&ids);
 		}
 		ob->adopted = xstrdup(object_id(c->kind, o, b));
-		if (!x->res->new_id[i])
-			x->res->new_id[i] = xstrdup(ob->adopted);
+		if (!exec_sparse_get(&x->res->new_id, i))
+			exec_sparse_put(&x->res->new_id, i, xstrdup(ob->adopted));
 		strmap_put_take(taken, exec_okey(c->course_id, c->kind, ob->adopted), o);
 		/* the object as it is, on disk before anything touches it (journal-format.md "adopted") */
 		if (journal_adopted(x->o->journal, c->seq, ob->adopted, o, &e))

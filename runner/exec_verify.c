@@ -51,7 +51,7 @@
  * How it talks to the others: exec_object.c hands each answer to exec_read_back; exec_run
  * (exec.c) calls exec_verify and exec_report_duplicates after the event loop has drained, using
  * exec_fetch_live and exec_index_live for the re-read; both run once per window of courses and look
- * only at the window's changes (x->inwin). Verdicts become outcomes through exec_outcome.
+ * only at the window's changes (X_INWIN in x->flags). Verdicts become outcomes through exec_outcome.
  */
 #include "exec_run.h"
 
@@ -270,7 +270,7 @@ void exec_submit_reread(struct unit *u)
 static cJSON *live_now(const struct exec *x, size_t i)
 {
 	const struct plan_change *c = exec_chg(x, i);
-	const char *id = c->op == PLAN_CREATE ? x->res->new_id[i] : c->id;
+	const char *id = c->op == PLAN_CREATE ? (const char *)exec_sparse_get(&x->res->new_id, i) : c->id;
 	char *k;
 	cJSON *o;
 
@@ -388,7 +388,7 @@ static int unproven(const struct exec *x, size_t i)
 	const struct resource *res = resource_get(c->kind);
 	const struct xobj *ob = exec_obj_of(x, i);
 
-	if (x->dup_risk[i] || c->op == PLAN_MOVE)
+	if ((x->flags[i] & X_DUP_RISK) || c->op == PLAN_MOVE)
 		return 1;
 	if (c->field && (!strcmp(c->field, "position") || (res->moves && res->parent_field &&
 							    !strcmp(c->field, res->parent_field))))
@@ -436,10 +436,10 @@ static size_t mark_unproven(struct exec *x)
 		const struct plan_change *c = exec_chg(x, i);
 		const char *cf = resource_get(c->kind)->cascade_field;
 
-		if (!x->inwin[i])
+		if (!(x->flags[i] & X_INWIN))
 			continue;   /* another window's (exec.c) */
 
-		if (x->written[i] && x->res->state[i] == JOURNAL_DONE && cf && c->field && !strcmp(c->field, cf)) {
+		if ((x->flags[i] & X_WRITTEN) && x->res->state[i] == JOURNAL_DONE && cf && c->field && !strcmp(c->field, cf)) {
 			char *key = xasprintf("%s\x1f%s", c->course_id, cf);
 
 			if (strmap_get(&cascade, key))
@@ -454,7 +454,8 @@ static size_t mark_unproven(struct exec *x)
 		char *key;
 		int un;
 
-		if (!x->inwin[i] || !x->written[i] || x->res->state[i] != JOURNAL_DONE || !(ob = exec_obj_of(x, i)))
+		if ((x->flags[i] & (X_INWIN | X_WRITTEN)) != (X_INWIN | X_WRITTEN) || x->res->state[i] != JOURNAL_DONE ||
+		    !(ob = exec_obj_of(x, i)))
 			continue;
 		key = holder_key(x, i);
 		un = unproven(x, i) || strmap_get(&by, key) == &many;
@@ -518,9 +519,9 @@ int exec_verify(struct exec *x, struct err *err)
 		cJSON *live;
 		char *r;
 
-		if (!x->inwin[i])
+		if (!(x->flags[i] & X_INWIN))
 			continue;   /* another window's (exec.c) */
-		if (!x->written[i] || x->res->state[i] != JOURNAL_DONE || !(ob = exec_obj_of(x, i)) || !ob->reread ||
+		if (!(x->flags[i] & X_WRITTEN) || x->res->state[i] != JOURNAL_DONE || !(ob = exec_obj_of(x, i)) || !ob->reread ||
 		    strmap_get(&x->unread, exec_chg(x, i)->course_id))
 			continue;
 		r = verify_change(x, i, &live);
@@ -548,7 +549,7 @@ void exec_report_duplicates(struct exec *x)
 		char *r;
 		int n = 0;
 
-		if (!x->inwin[i] || !x->dup_risk[i] || x->res->state[i] != JOURNAL_DONE)
+		if (!(x->flags[i] & X_INWIN) || !(x->flags[i] & X_DUP_RISK) || x->res->state[i] != JOURNAL_DONE)
 			continue;
 		ob = exec_obj_of(x, i);
 		if (x->snap_reread && ob)
@@ -557,12 +558,12 @@ void exec_report_duplicates(struct exec *x)
 			r = xasprintf("a duplicate: Canvas holds %d objects that match it (ids %s); a POST whose answer "
 				      "was lost landed after coursectl sent it again. This run's is id %s (rollback "
 				      "deletes that one only): delete the other by hand", n, ids.ptr,
-				      x->res->new_id[i] ? x->res->new_id[i] : "?");
+				      exec_sparse_get(&x->res->new_id, i) ? (const char *)exec_sparse_get(&x->res->new_id, i) : "?");
 		else
 			r = xasprintf("a duplicate may still appear: a POST of it got no answer and was sent "
 				      "again, and Canvas may still carry the first one out. This run's is id %s; look for "
 				      "a second one in a few minutes and delete it by hand",
-				      x->res->new_id[i] ? x->res->new_id[i] : "?");
+				      exec_sparse_get(&x->res->new_id, i) ? (const char *)exec_sparse_get(&x->res->new_id, i) : "?");
 		exec_outcome(x, i, JOURNAL_DONE, r, NULL, NULL);
 		x->res->doubts++;
 		free(r);

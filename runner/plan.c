@@ -228,6 +228,7 @@ static void index_free(struct plan *p)
 }
 
 static void term_release(struct plan_term *t);
+static void course_release(struct plan_course *c);
 static void spill_free(struct plan *p);
 
 void plan_free(struct plan *p)
@@ -244,13 +245,8 @@ void plan_free(struct plan *p)
 	for (i = 0; i < p->nwarnings; i++)
 		warning_release(&p->warnings[i]);
 	free(p->warnings);
-	for (i = 0; i < p->ncourses; i++) {
-		free(p->courses[i].id);
-		free(p->courses[i].given);
-		free(p->courses[i].name);
-		free(p->courses[i].course_code);
-		free(p->courses[i].time_zone);
-	}
+	for (i = 0; i < p->ncourses; i++)
+		course_release(&p->courses[i]);
 	free(p->courses);
 	for (i = 0; i < p->nblackouts; i++) {
 		free(p->blackouts[i].step);
@@ -352,15 +348,10 @@ void plan_drop_course(struct plan *p, const char *course_id)
 	for (i = k = 0; i < p->ncourses; i++) {
 		struct plan_course *c = &p->courses[i];
 
-		if (!strcmp(c->id, course_id)) {
-			free(c->id);
-			free(c->given);
-			free(c->name);
-			free(c->course_code);
-			free(c->time_zone);
-		} else {
+		if (!strcmp(c->id, course_id))
+			course_release(c);
+		else
 			p->courses[k++] = *c;
-		}
 	}
 	p->ncourses = k;
 	if (ix) {   /* the places moved */
@@ -379,20 +370,54 @@ static char *id_text(const cJSON *v)
 	return t ? xstrdup(t) : NULL;
 }
 
+/* The strings of a course in one allocation, c->id first (struct plan_course): five mallocs a
+ * course were about 100 bytes of allocator overhead on every course of the run, kept to the end for
+ * the plan file's "courses" (issue 18, flat memory). `given` shares the id's bytes when the two are
+ * the same text, as they are for a course named by its id. */
+static void course_pack(struct plan_course *c, const char *id, const char *given, const char *name,
+			const char *code, const char *zone)
+{
+	const char *in[4] = { given, name, code, zone };
+	char **out[4] = { &c->given, &c->name, &c->course_code, &c->time_zone };
+	size_t n = strlen(id) + 1, k;
+	char *b;
+
+	if (given && !strcmp(given, id))
+		in[0] = NULL;
+	for (k = 0; k < 4; k++)
+		n += in[k] ? strlen(in[k]) + 1 : 0;
+	b = xmalloc(n);
+	c->id = b;
+	b = stpcpy(b, id) + 1;
+	for (k = 0; k < 4; k++) {
+		*out[k] = NULL;
+		if (in[k]) {
+			*out[k] = b;
+			b = stpcpy(b, in[k]) + 1;
+		}
+	}
+	if (given && !in[0])
+		c->given = c->id;
+}
+
+/* The block course_pack made (the strings are parts of it). */
+static void course_release(struct plan_course *c)
+{
+	free(c->id);
+}
+
 void plan_add_course(struct plan *p, const cJSON *course, const char *given)
 {
 	struct index *ix = p->index;
 	struct plan_course *c;
+	char b[32];
+	const char *id = jsonid_text(cJSON_GetObjectItemCaseSensitive(course, "id"), b);
 
 	p->courses = xrealloc(p->courses, (p->ncourses + 1) * sizeof(*p->courses));
 	c = &p->courses[p->ncourses++];
-	c->id = id_text(cJSON_GetObjectItemCaseSensitive(course, "id"));
-	if (!c->id)
-		c->id = xstrdup("?");
-	c->given = dup_or_null(given);
-	c->name = dup_or_null(cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(course, "name")));
-	c->course_code = dup_or_null(cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(course, "course_code")));
-	c->time_zone = dup_or_null(cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(course, "time_zone")));
+	course_pack(c, id ? id : "?", given, cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(course, "name")),
+		    cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(course, "course_code")),
+		    cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(course, "time_zone")));
 	if (ix)
 		table_put(&ix->courses, c->id, p->ncourses - 1);
 }

@@ -438,7 +438,7 @@ static int plan_make(struct plan **out, struct canvas *cv, const struct recipe *
 	const struct http_stats *hs;
 	struct plan *p = NULL;
 	struct err *errs;         /* the batch's courses' read errors (a batch's, not the run's: issue 18) */
-	struct strmap seen = STRMAP_INIT;
+	struct strmap dropped = STRMAP_INIT;   /* courses planned and dropped (run_course failed) */
 	cJSON *snap = NULL, *course, *slim = cJSON_CreateObject(), *copy = NULL;
 	struct snapshot_fetch *next = NULL;   /* the batch being read (snapshot_fetch_begin) */
 	struct plan_zone_read *zone_read = NULL;   /* the profile's read, sent with the next batch */
@@ -542,14 +542,19 @@ static int plan_make(struct plan **out, struct canvas *cv, const struct recipe *
 				char t[32];
 
 				snprintf(idb, sizeof(idb), "%s", jsonid_text(id, t));   /* above 2^53 a string */
-				if (strmap_get(&seen, idb)) {
+				/* a course named twice (by id and by SIS id) is planned once: the plan's own
+				 * course map says which were planned, and `dropped` the few whose planning
+				 * failed (a set of every id read was about 70 bytes a course, kept to the end of
+				 * the run: issue 18, flat memory) */
+				if (plan_course(p, idb) || strmap_get(&dropped, idb)) {
 					notef("course %s is course %s, which is already in the plan: planned once", ids[i], idb);
 					course = course->next;
 					continue;
 				}
-				strmap_put(&seen, idb, (void *)1);
-				if (run_course(p, r, course, ids[i], idb, rr, &ce))
+				if (run_course(p, r, course, ids[i], idb, rr, &ce)) {
 					plan_drop_course(p, idb);
+					strmap_put(&dropped, idb, (void *)1);
+				}
 			}
 			course = course->next;
 			if (next)
@@ -612,7 +617,7 @@ static int plan_make(struct plan **out, struct canvas *cv, const struct recipe *
 		plan_midnight_user_zone_end(cv, zone_read, &z, &ze);
 		free(z);
 	}
-	strmap_release(&seen);
+	strmap_release(&dropped);
 	free(errs);
 	rerun_free(rr);
 	if (!p) {   /* the loop's first pass makes the plan or sets rc; said for the analyzer */
