@@ -223,23 +223,26 @@ void *rc_alloc(struct rctx *cx, size_t n)
 {
 	struct arena *a = cx->r->arena;
 	const size_t align = _Alignof(max_align_t);
-	char *p;
 
 	n = n ? (n + align - 1) / align * align : align;
 #if defined(__SANITIZE_ADDRESS__)
 	return arena_block(a, n);
 #else
-	if (n > ARENA_MAX / 4)
-		return arena_block(a, n);
-	if (n > a->left) {
-		a->block = a->block ? (a->block < ARENA_MAX ? 2 * a->block : ARENA_MAX) : ARENA_MIN;
-		a->cur = arena_block(a, a->block);
-		a->left = a->block;
+	{
+		char *p;
+
+		if (n > ARENA_MAX / 4)
+			return arena_block(a, n);
+		if (n > a->left) {
+			a->block = a->block ? (a->block < ARENA_MAX ? 2 * a->block : ARENA_MAX) : ARENA_MIN;
+			a->cur = arena_block(a, a->block);
+			a->left = a->block;
+		}
+		p = a->cur;
+		a->cur += n;
+		a->left -= n;
+		return p;
 	}
-	p = a->cur;
-	a->cur += n;
-	a->left -= n;
-	return p;
 #endif
 }
 
