@@ -277,8 +277,12 @@ static char *interrupted_line(const struct plan *p, const struct exec_result *r,
 
 static int grouped_conflict(const struct exec_result *r, size_t i)
 {
-	return r->state[i] == JOURNAL_CONFLICT && exec_result_why(r, i) != EXEC_CONFLICT_NONE &&
-	       exec_result_why(r, i) != EXEC_CONFLICT_OTHER;
+	enum exec_conflict why;
+
+	if (r->state[i] != JOURNAL_CONFLICT)
+		return 0;
+	why = exec_result_why(r, i);
+	return why != EXEC_CONFLICT_NONE && why != EXEC_CONFLICT_OTHER;
 }
 
 /* The report into out, and its counts. */
@@ -289,11 +293,14 @@ static void conflict_report(const struct plan *p, const struct exec_result *r, s
 	size_t i, n = 0;
 
 	for (i = 0; i < r->n; i++) {
+		enum exec_conflict why;
+
 		if (!grouped_conflict(r, i))
 			continue;
+		why = exec_result_why(r, i);
 		v[n].change = i;
-		v[n].why = exec_result_why(r, i) == EXEC_CONFLICT_CHANGED ? RENDER_CONFLICT_CHANGED :
-			   exec_result_why(r, i) == EXEC_CONFLICT_GONE ? RENDER_CONFLICT_GONE : RENDER_CONFLICT_WITH;
+		v[n].why = why == EXEC_CONFLICT_CHANGED ? RENDER_CONFLICT_CHANGED :
+			   why == EXEC_CONFLICT_GONE ? RENDER_CONFLICT_GONE : RENDER_CONFLICT_WITH;
 		v[n].live = exec_sparse_get(&r->live, i);
 		n++;
 	}
@@ -347,6 +354,7 @@ static cJSON *result_json(const struct plan *p, const struct exec_result *r, con
 static cJSON *change_result(const struct plan_change *c, const struct exec_result *r, size_t i)
 {
 	cJSON *o = cJSON_CreateObject();
+	const char *error = exec_sparse_get(&r->error, i), *new_id = exec_sparse_get(&r->new_id, i);
 
 	cJSON_AddNumberToObject(o, "seq", (double)c->seq);
 	cJSON_AddItemToObject(o, "course_id", jsonid(c->course_id));
@@ -358,10 +366,10 @@ static cJSON *change_result(const struct plan_change *c, const struct exec_resul
 	else
 		cJSON_AddNullToObject(o, "field");
 	cJSON_AddStringToObject(o, "state", journal_state_name(r->state[i]));
-	if (exec_sparse_get(&r->error, i))
-		cJSON_AddStringToObject(o, "error", exec_sparse_get(&r->error, i));
-	if (exec_sparse_get(&r->new_id, i))
-		cJSON_AddItemToObject(o, "new_id", jsonid(exec_sparse_get(&r->new_id, i)));
+	if (error)
+		cJSON_AddStringToObject(o, "error", error);
+	if (new_id)
+		cJSON_AddItemToObject(o, "new_id", jsonid(new_id));
 	return o;
 }
 

@@ -132,10 +132,10 @@ const struct plan_change *exec_chg(const struct exec *x, size_t i)
 static void describe(const struct exec *x, size_t i, struct buf *b)
 {
 	const struct plan_change *c = exec_chg(x, i);
-	const char *id = c->id;
+	const char *id = c->id, *new_id = c->op == PLAN_CREATE ? exec_sparse_get(&x->res->new_id, i) : NULL;
 
-	if (c->op == PLAN_CREATE && exec_sparse_get(&x->res->new_id, i))
-		id = exec_sparse_get(&x->res->new_id, i);
+	if (new_id)
+		id = new_id;
 	buf_printf(b, "course %s, %s %s", c->course_id, plan_kind_name(c->kind), id);
 	if (c->name && *c->name)
 		buf_printf(b, " '%.80s'", c->name);

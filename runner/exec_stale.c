@@ -146,10 +146,11 @@ enum verdict exec_check_change(struct exec *x, struct xobj *ob, size_t i, char *
 		char b[32];
 		const cJSON *f;
 		struct err e = ERR_INIT;
+		const char *new_id = exec_sparse_get(&x->res->new_id, i);
 
-		if (exec_sparse_get(&x->res->new_id, i)) {
+		if (new_id) {
 			/* resume: the journal knows the id this create got */
-			char *k = exec_okey(c->course_id, c->kind, exec_sparse_get(&x->res->new_id, i));
+			char *k = exec_okey(c->course_id, c->kind, new_id);
 
 			o = strmap_get(&x->live, k);
 			free(k);

@@ -546,24 +546,26 @@ void exec_report_duplicates(struct exec *x)
 		struct xobj *ob;
 		struct strmap none = STRMAP_INIT;
 		struct buf ids = BUF_INIT;
+		const char *new_id;
 		char *r;
 		int n = 0;
 
 		if (!(x->flags[i] & X_INWIN) || !(x->flags[i] & X_DUP_RISK) || x->res->state[i] != JOURNAL_DONE)
 			continue;
 		ob = exec_obj_of(x, i);
+		new_id = exec_sparse_get(&x->res->new_id, i);
 		if (x->snap_reread && ob)
 			exec_find_existing(x, ob, &none, &n, &ids);
 		if (n > 1)
 			r = xasprintf("a duplicate: Canvas holds %d objects that match it (ids %s); a POST whose answer "
 				      "was lost landed after coursectl sent it again. This run's is id %s (rollback "
 				      "deletes that one only): delete the other by hand", n, ids.ptr,
-				      exec_sparse_get(&x->res->new_id, i) ? (const char *)exec_sparse_get(&x->res->new_id, i) : "?");
+				      new_id ? new_id : "?");
 		else
 			r = xasprintf("a duplicate may still appear: a POST of it got no answer and was sent "
 				      "again, and Canvas may still carry the first one out. This run's is id %s; look for "
 				      "a second one in a few minutes and delete it by hand",
-				      exec_sparse_get(&x->res->new_id, i) ? (const char *)exec_sparse_get(&x->res->new_id, i) : "?");
+				      new_id ? new_id : "?");
 		exec_outcome(x, i, JOURNAL_DONE, r, NULL, NULL);
 		x->res->doubts++;
 		free(r);
