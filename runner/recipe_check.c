@@ -31,6 +31,7 @@
 #include <fcntl.h>
 #include <unistd.h>
 
+#include "asan.h"
 #include "buf.h"
 #include "dates.h"
 #include "err.h"
@@ -156,8 +157,9 @@ void rc_error(struct rctx *cx, const struct rpos *pos, const char *fmt, ...)
  * list link, cost about 40 bytes over the piece, and a recipe that lists 10,000 courses makes two
  * pieces a course (the scalar's node and its text), kept for the whole run (issue 18, flat memory).
  * Blocks start at ARENA_MIN and double up to ARENA_MAX, so a small recipe stays small; a piece of
- * more than a quarter of ARENA_MAX gets a block of its own. Under AddressSanitizer every piece is
- * its own block again, so an overrun of a piece is still caught at the piece. */
+ * more than a quarter of ARENA_MAX gets a block of its own. Under AddressSanitizer (CTL_ASAN,
+ * include/asan.h: GCC's and clang's, whose fuzz build did not define the macro tested here before)
+ * every piece is its own block again, so an overrun of a piece is still caught at the piece. */
 struct chunk {
 	struct chunk *next;
 	max_align_t data[];
@@ -225,7 +227,7 @@ void *rc_alloc(struct rctx *cx, size_t n)
 	const size_t align = _Alignof(max_align_t);
 
 	n = n ? (n + align - 1) / align * align : align;
-#if defined(__SANITIZE_ADDRESS__)
+#if CTL_ASAN
 	return arena_block(a, n);
 #else
 	{

@@ -18,7 +18,14 @@
 #include <stdio.h>
 #include <stdlib.h>
 
+#include "asan.h"
 #include "recipe.h"
+
+/* The recipe arena gives every piece its own block under ASan (runner/recipe_check.c, rc_alloc), so
+ * that an overrun of a scalar is caught here; it asks CTL_ASAN, and clang once left it off. */
+#if !CTL_ASAN
+#error "fuzz-recipe is built with AddressSanitizer, but include/asan.h does not see it"
+#endif
 
 int LLVMFuzzerInitialize(int *argc, char ***argv);
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
