@@ -19,8 +19,9 @@
 #    size not named), plan and apply alternating. Per run: coursectl's CPU (user + sys) to the
 #    microsecond, peak RSS and context switches (tests/bench/cputime.c: wait4's rusage; /usr/bin/time
 #    printed 0.01 s, 3% of the 0.3 s 200-course plan), wall time, the load average as it started,
-#    the requests the simulator saw (/__sim/stats), the simulator's own CPU (/proc/PID/stat) -- so a
-#    slow sim shows as such -- and nanosleep calls when BENCH_SCALE_STRACE=1. Each run has its own
+#    the requests the simulator saw and its own CPU since the reset that starts the run, to the
+#    microsecond (/__sim/stats: requests, cpu_user_us + cpu_sys_us; it was /proc/PID/stat's clock
+#    ticks of 10 ms, as plan.sh's was) -- so a slow sim shows as such -- and nanosleep calls when BENCH_SCALE_STRACE=1. Each run has its own
 #    empty journal directory (XDG_STATE_HOME under the work directory): the rerun guard otherwise
 #    reads every journal of the machine's user (a cost that grows with that directory's history,
 #    about 10 ms at 460 journals) and the run would link its own journal there.
@@ -69,8 +70,8 @@ ${MAKE:-make} --no-print-directory BUILD="$BUILD" "$BUILD/coursectl" "$BUILD/can
 . tests/bench/lib.sh
 bench_init "scale bench" scalebench "${BENCH_SCALE_KEEP:-0}"
 
-sim_cpu() {   # the simulator's user+sys CPU so far, in seconds
-	awk -v hz="$(getconf CLK_TCK)" '{ printf "%.2f", ($14 + $15) / hz }' "/proc/$pid/stat"
+sim_cpu_us() {   # the simulator's user+sys CPU since its last reset, in microseconds (tests/sim/README.md 6.3)
+	curl -sf "$url/__sim/stats" | jq '.cpu_user_us + .cpu_sys_us'
 }
 
 # runs_of N: how many runs of plan and of apply at N courses (BENCH_SCALE_RUNS)
@@ -91,7 +92,7 @@ measure() {
 	rm -rf "$dir/state" "$dir/j.jsonl"
 	mkdir "$dir/state"
 	load=$(cut -d ' ' -f 1 /proc/loadavg 2>/dev/null || echo null)
-	c0=$(sim_cpu)
+	c0=$(sim_cpu_us)
 	t0=$(date +%s.%N)
 	if [ "${BENCH_SCALE_STRACE:-0}" = 1 ]; then
 		XDG_STATE_HOME=$dir/state strace -f -c -o "$dir/strace" "$BUILD/tests/bench/cputime" -o "$dir/time" -- "$@" \
@@ -101,13 +102,13 @@ measure() {
 		XDG_STATE_HOME=$dir/state "$BUILD/tests/bench/cputime" -o "$dir/time" -- "$@" >"$dir/out" 2>"$dir/err" </dev/null || rc=$?
 	fi
 	t1=$(date +%s.%N)
-	c1=$(sim_cpu)
 	curl -s "$url/__sim/stats" >"$dir/stats.json"
+	c1=$(jq '.cpu_user_us + .cpu_sys_us' "$dir/stats.json")
 	[ -s "$dir/time" ] || echo '{"cpu_us":0,"user_us":0,"sys_us":0,"maxrss_kb":0,"nvcsw":0,"nivcsw":0}' >"$dir/time"
 	[ "$rc" = 0 ] || echo "scale bench: $name exited $rc: $(tail -n 2 "$dir/err" | tr '\n' ' ')" >&2
 	jq -nc --arg name "$name" --argjson run "$run" --argjson wall "$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.3f", b - a }')" \
 		--argjson load "$load" \
-		--argjson sim_cpu "$(awk -v a="$c0" -v b="$c1" 'BEGIN { printf "%.2f", b - a }')" \
+		--argjson sim_cpu "$(awk -v a="$c0" -v b="$c1" 'BEGIN { printf "%.3f", (b - a) / 1e6 }')" \
 		--argjson sleeps "$sleeps" --argjson rc "$rc" --slurpfile st "$dir/stats.json" --slurpfile t "$dir/time" \
 		'{name: $name, run: $run, wall_s: $wall, cpu_s: ($t[0].cpu_us / 1e6), cpu_us: $t[0].cpu_us,
 		  user_us: $t[0].user_us, sys_us: $t[0].sys_us, rss_mb: ($t[0].maxrss_kb / 1024 * 10 | round / 10),
@@ -266,11 +267,11 @@ jq -s --slurpfile req4 "$dir/req4.jsonl" --slurpfile cg "$dir/cg.jsonl" '
 		   user_s: ($rs | map(.user_us) | median | round / 1e6), sys_s: ($rs | map(.sys_us) | median | round / 1e6),
 		   wall_s: ($rs | map(.wall_s) | median | . * 1000 | round / 1000),
 		   rss_mb: ($rs | map(.rss_mb) | median | . * 10 | round / 10),
-		   sim_cpu_s: ($rs | map(.sim_cpu_s) | median | . * 100 | round / 100),
+		   sim_cpu_s: ($rs | map(.sim_cpu_s) | median | . * 1000 | round / 1000),
 		   requests: ($rs | map(.requests) | median),
 		   requests_min: ($rs | map(.requests) | min), requests_max: ($rs | map(.requests) | max),
 		   writes: ($rs | map(.writes) | median), nvcsw: ($rs | map(.nvcsw) | median),
-		   nivcsw: ($rs | map(.nivcsw) | median), load1: ($rs | map(.load1 // 0) | median),
+		   nivcsw: ($rs | map(.nivcsw) | median), load1: ($rs | map(.load1 // 0) | median | . * 100 | round / 100),
 		   nanosleeps: ($rs | map(.nanosleeps) | if any(. == null) then null else median end),
 		   exit: ($rs | map(.exit) | max), runs: $rs};
 	def bykind($k): map(select(.name | startswith($k + " "))) | group_by(.name)
