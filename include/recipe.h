@@ -152,6 +152,7 @@ struct recipe {
 	struct ynode *root;
 	struct recipe_file *files;                /* every file read, newest first; in the arena */
 	void *arena;                              /* recipe-private allocations */
+	void *courses_arena;                      /* while loading: the nodes of `courses:` (recipe.c) */
 };
 
 struct recipe_var {
