@@ -8,7 +8,8 @@
  * back to its before is marked dropped (a third step may still change it again) and left out by
  * plan_finish(). A third index maps a course id to its place in p->courses (plan_course: each
  * change's zone, each course's section events, plan_finish's order); a scan per lookup made
- * planning quadratic in the courses (issue 18). The indexes are open-addressing tables of array
+ * planning quadratic in the courses (issue 18). It reads its keys from p->courses rather than
+ * keeping copies (struct course_table): it lives as long as the plan. The indexes are open-addressing tables of array
  * positions keyed by a string, so a plan of 100,000 changes costs no more per change than a plan
  * of ten; a linear search per change was rejected (quadratic for the 10,000-object course of the
  * benchmark). The change tables live while a course is built: plan_finish drops them (the course
@@ -95,10 +96,20 @@ int plan_kind_from_name(const char *s)
 
 /* Positions in p->changes (which moves as it grows) are stored as pos + 1, so that 0 (NULL) stays
  * "absent". */
+/* course id -> its first place in p->courses: open addressing (linear probing, a power-of-two
+ * table grown at half full) over positions + 1 (0: empty), hashed on the id as p->courses holds it.
+ * The key is read from p->courses, never copied: a strmap kept a copy of every id and two slots of
+ * pointers, about 60 bytes a course to the end of the run (issue 18, flat memory); this is 4 to 8
+ * bytes a course. A plan holds fewer than 2^32 - 1 courses. */
+struct course_table {
+	uint32_t *slot;
+	size_t cap, n;
+};
+
 struct index {
 	struct strmap fields;   /* course \x1f kind \x1f id \x1f field -> change */
 	struct strmap objects;  /* course \x1f kind \x1f id -> first change of the object */
-	struct strmap courses;  /* course id -> its first place in p->courses */
+	struct course_table courses;
 };
 
 /* The position stored under key, or (size_t)-1. */
@@ -111,6 +122,57 @@ static size_t table_get(const struct strmap *t, const char *key)
 static void table_put(struct strmap *t, const char *key, size_t pos)
 {
 	strmap_add(t, key, (void *)(uintptr_t)(pos + 1));
+}
+
+/* The slot of id in t (its own, or the empty one where it would go); t->cap is not 0. */
+static size_t ctab_slot(const struct plan *p, const struct course_table *t, const char *id)
+{
+	size_t j = strmap_hash(id) & (t->cap - 1);
+
+	while (t->slot[j] && strcmp(p->courses[t->slot[j] - 1].id, id))
+		j = (j + 1) & (t->cap - 1);
+	return j;
+}
+
+/* The first place of id in p->courses, or (size_t)-1. */
+static size_t ctab_get(const struct plan *p, const struct course_table *t, const char *id)
+{
+	size_t j;
+
+	if (!t->cap)
+		return (size_t)-1;
+	j = ctab_slot(p, t, id);
+	return t->slot[j] ? (size_t)t->slot[j] - 1 : (size_t)-1;
+}
+
+/* Record p->courses[pos] unless its id is there already (the first place wins). */
+static void ctab_add(const struct plan *p, struct course_table *t, size_t pos)
+{
+	size_t i, j;
+
+	if ((t->n + 1) * 2 > t->cap) {
+		struct course_table g = { NULL, t->cap ? 2 * t->cap : 64, 0 };
+
+		g.slot = xcalloc(g.cap, sizeof(*g.slot));
+		for (i = 0; i < t->cap; i++)
+			if (t->slot[i]) {
+				g.slot[ctab_slot(p, &g, p->courses[t->slot[i] - 1].id)] = t->slot[i];
+				g.n++;
+			}
+		free(t->slot);
+		*t = g;
+	}
+	j = ctab_slot(p, t, p->courses[pos].id);
+	if (!t->slot[j]) {
+		t->slot[j] = (uint32_t)(pos + 1);
+		t->n++;
+	}
+}
+
+static void ctab_release(struct course_table *t)
+{
+	free(t->slot);
+	memset(t, 0, sizeof(*t));
 }
 
 /* Keys are built in the caller's stack buffer (KEYBUF bytes) when they fit -- they are looked up
@@ -150,9 +212,9 @@ static void index_new(struct plan *p)
 	struct index *ix = xcalloc(1, sizeof(*ix));
 	size_t i;
 
-	for (i = 0; i < p->ncourses; i++)
-		table_put(&ix->courses, p->courses[i].id, i);
 	p->index = ix;
+	for (i = 0; i < p->ncourses; i++)
+		ctab_add(p, &ix->courses, i);
 }
 
 struct plan *plan_new(void)
@@ -222,7 +284,7 @@ static void index_free(struct plan *p)
 	if (!ix)
 		return;
 	index_forget_changes(p);
-	strmap_release(&ix->courses);
+	ctab_release(&ix->courses);
 	free(ix);
 	p->index = NULL;
 }
@@ -355,9 +417,9 @@ void plan_drop_course(struct plan *p, const char *course_id)
 	}
 	p->ncourses = k;
 	if (ix) {   /* the places moved */
-		strmap_release(&ix->courses);
+		ctab_release(&ix->courses);
 		for (i = 0; i < p->ncourses; i++)
-			table_put(&ix->courses, p->courses[i].id, i);
+			ctab_add(p, &ix->courses, i);
 	}
 }
 
@@ -419,7 +481,7 @@ void plan_add_course(struct plan *p, const cJSON *course, const char *given)
 		    cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(course, "course_code")),
 		    cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(course, "time_zone")));
 	if (ix)
-		table_put(&ix->courses, c->id, p->ncourses - 1);
+		ctab_add(p, &ix->courses, p->ncourses - 1);
 }
 
 /* The first place of course_id in p->courses, or p->ncourses. Through the index while the plan is
@@ -431,7 +493,7 @@ static size_t course_index(const struct plan *p, const char *id)
 	size_t i;
 
 	if (ix) {
-		i = table_get(&ix->courses, id);
+		i = ctab_get(p, &ix->courses, id);
 		return i == (size_t)-1 ? p->ncourses : i;
 	}
 	for (i = 0; i < p->ncourses; i++)

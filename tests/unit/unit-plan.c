@@ -531,7 +531,8 @@ static void test_drop_course_and_failed_courses(void **state)
 
 
 /* issue 18: plan_course finds a course through the plan's index (a scan per lookup was quadratic in
- * the courses); the index follows a dropped course's shift of the others and a re-made index. */
+ * the courses); the index follows a dropped course's shift of the others and a re-made index, and
+ * its growth (it keeps no copy of the ids: plan.c, struct course_table). */
 static void test_course_lookup(void **state)
 {
 	struct plan *p = plan_new();
@@ -568,6 +569,32 @@ static void test_course_lookup(void **state)
 	plan_free(p);
 	for (i = 0; i < 3; i++)
 		cJSON_Delete(c[i]);
+	/* past the table's first size (64 slots, grown at half full): every course still at its place,
+	 * and after a drop at the front every one moved */
+	p = plan_new();
+	for (i = 0; i < 1000; i++) {
+		cJSON *o = cJSON_CreateObject();
+
+		cJSON_AddNumberToObject(o, "id", 7000 + i);
+		plan_add_course(p, o, NULL);
+		cJSON_Delete(o);
+	}
+	for (i = 0; i < 1000; i++) {
+		char id[16];
+
+		snprintf(id, sizeof(id), "%d", 7000 + i);
+		assert_ptr_equal(plan_course(p, id), &p->courses[i]);
+	}
+	assert_null(plan_course(p, "8000"));
+	plan_drop_course(p, "7000");
+	for (i = 1; i < 1000; i++) {
+		char id[16];
+
+		snprintf(id, sizeof(id), "%d", 7000 + i);
+		assert_ptr_equal(plan_course(p, id), &p->courses[i - 1]);
+	}
+	assert_null(plan_course(p, "7000"));
+	plan_free(p);
 }
 
 
