@@ -694,6 +694,7 @@ int plan_recipe(struct plan **out, struct canvas **cv, struct config *cfg, const
 		goto done;
 	if (r->nqueries && (rc = plan_opts_courses(o, *cv, r, &cl, err)))
 		goto done;
+	recipe_drop_courses(r);   /* resolved: cl holds the ids from here */
 	if (o->lock && (rc = lock_courses(o->lock, *cv, &cl, err)))
 		goto done;
 	rc = plan_make(out, *cv, r, kinds, cl.ids, cl.n, o->fail_fast, o->again, o->reads, o->text, err);

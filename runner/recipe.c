@@ -592,6 +592,17 @@ int recipe_load(struct recipe **out, const char *path, const struct recipe_opts 
 	return rc;
 }
 
+void recipe_drop_courses(struct recipe *r)
+{
+	size_t i;
+
+	for (i = 0; i < r->ncourses; i++)
+		free(r->courses[i].id);
+	free(r->courses);
+	r->courses = NULL;
+	r->ncourses = 0;
+}
+
 void recipe_free(struct recipe *r)
 {
 	size_t i;
@@ -604,9 +615,7 @@ void recipe_free(struct recipe *r)
 		free(r->steps[i].name);
 	}
 	free(r->steps);
-	for (i = 0; i < r->ncourses; i++)
-		free(r->courses[i].id);
-	free(r->courses);
+	recipe_drop_courses(r);
 	free(r->queries);
 	free(r->path);
 	free(r->sha256);

@@ -471,8 +471,8 @@ static void test_many_courses(void **state)
 }
 
 /* A recipe's `courses:` list: its nodes are freed once the courses are checked (issue 18, flat
- * memory), so the root no longer has the pair and no arena of them is left; the ids are kept. The
- * other keys are untouched. */
+ * memory), so the root no longer has the pair and no arena of them is left; the ids are kept, and
+ * recipe_drop_courses forgets them. The other keys are untouched. */
 static void test_courses_nodes_dropped(void **state)
 {
 	static const char text[] = "version: 1\ndescription: d\ncourses: [1, 'sis_course_id:X', 3]\n"
@@ -494,6 +494,9 @@ static void test_courses_nodes_dropped(void **state)
 	assert_string_equal(r->courses[1].id, "sis_course_id:X");
 	assert_int_equal(r->courses[1].pos.line, 3);
 	assert_string_equal(r->courses[2].id, "3");
+	recipe_drop_courses(r);
+	assert_int_equal(r->ncourses, 0);
+	assert_null(r->courses);
 	recipe_free(r);
 	diag_release(&d);
 }
