@@ -428,9 +428,12 @@ static int finish_window(struct plan *p, struct canvas *cv, char **zone, int *as
 }
 
 /* Ownership: *out gets a plan the caller frees (plan_free); *reads (when reads is not NULL) the
- * courses as read, for apply's stale check (plan_reads_free). */
+ * courses as read, for apply's stale check (plan_reads_free). ids[i] (malloced) are freed and set
+ * to NULL as their batch is planned: the plan keeps what it needs of each (plan_add_course,
+ * plan_add_failure), and a list of N ids held to the end of the run was one more copy of every
+ * course (issue 18, flat memory); the caller frees the array and whatever is left. */
 static int plan_make(struct plan **out, struct canvas *cv, const struct recipe *r, unsigned kinds,
-		     char *const *ids, size_t n, int fail_fast, int again, struct plan_reads **reads,
+		     char **ids, size_t n, int fail_fast, int again, struct plan_reads **reads,
 		     struct render_pre *text, struct err *err)
 {
 	struct rerun *rr = NULL;
@@ -568,6 +571,10 @@ static int plan_make(struct plan **out, struct canvas *cv, const struct recipe *
 				errorf("%s", ce.msg);
 				plan_add_failure(p, ids[i], ce.msg);
 			}
+		}
+		for (i = b; i < b + m; i++) {   /* the batch's given ids: what the plan keeps of them is copied */
+			free(ids[i]);
+			ids[i] = NULL;
 		}
 		plan_section_events(p, snap);   /* a section event's parent spans its children (plan_sections.c) */
 		/* the window already needs the token user's zone (finish_window reads it once): the read
