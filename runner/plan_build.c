@@ -276,26 +276,37 @@ double plan_reads_now(void)
 
 void plan_reads_free(struct plan_reads *r)
 {
-	size_t i;
-
 	if (!r)
 		return;
-	for (i = 0; i < r->courses.cap; i++)
-		if (r->courses.keys[i])
-			free(r->courses.vals[i]);
-	strmap_release(&r->courses);
+	free(r->v);
 	if (r->spill)
 		fclose(r->spill);
 	free(r);
 }
 
-cJSON *plan_reads_take(struct plan_reads *r, const char *id)
+/* The entry of course id (kept or not), or NULL when the plan has no such course or r none for it. */
+static struct plan_read *reads_entry(const struct plan_reads *r, const struct plan *p, const char *id)
 {
-	struct plan_read *pr = r ? strmap_get(&r->courses, id) : NULL;
+	const struct plan_course *c = r ? plan_course(p, id) : NULL;
+	size_t k = c ? (size_t)(c - p->courses) : 0;
+
+	return c && k < r->n ? &r->v[k] : NULL;
+}
+
+const struct plan_read *plan_reads_get(const struct plan_reads *r, const struct plan *p, const char *id)
+{
+	const struct plan_read *pr = reads_entry(r, p, id);
+
+	return pr && pr->kept ? pr : NULL;
+}
+
+cJSON *plan_reads_take(struct plan_reads *r, const struct plan *p, const char *id)
+{
+	struct plan_read *pr = reads_entry(r, p, id);
 	char *text;
 	cJSON *course = NULL;
 
-	if (!pr || pr->taken || !r->spill)
+	if (!pr || !pr->kept || pr->taken || !r->spill)
 		return NULL;
 	pr->taken = 1;
 	text = xmalloc(pr->len + 1);
@@ -307,9 +318,9 @@ cJSON *plan_reads_take(struct plan_reads *r, const char *id)
 	return course;
 }
 
-void plan_reads_forget(struct plan_reads *r, const char *id)
+void plan_reads_forget(struct plan_reads *r, const struct plan *p, const char *id)
 {
-	struct plan_read *pr = r ? strmap_get(&r->courses, id) : NULL;
+	struct plan_read *pr = reads_entry(r, p, id);
 
 	if (pr)
 		pr->taken = 1;
@@ -355,14 +366,21 @@ static void keep_reads(struct plan_reads *rd, const struct plan *p, size_t n0, c
 			kind = resource_parent_row(kind, c->parent, NULL)->kind;
 		strmap_put(&mask, c->course_id, (void *)(m | 1u | (2u << kind)));
 	}
+	if (rd->n < p->ncourses) {   /* one entry per course of the plan, in its order (plan_reads.h) */
+		rd->v = xrealloc(rd->v, p->ncourses * sizeof(*rd->v));
+		memset(rd->v + rd->n, 0, (p->ncourses - rd->n) * sizeof(*rd->v));
+		rd->n = p->ncourses;
+	}
 	for (course = copy->child; course; course = next) {
 		char cb[32];
 		const char *cid = jsonid_text(cJSON_GetObjectItemCaseSensitive(course, "id"), cb);
 		uintptr_t m = cid ? (uintptr_t)strmap_get(&mask, cid) : 0;
+		const struct plan_course *pc = m ? plan_course(p, cid) : NULL;
 		struct plan_read *pr;
 
 		next = course->next;
-		if (!m || strmap_get(&rd->courses, cid))
+		/* not in the plan (its step failed: plan_drop_course), or kept already (named twice) */
+		if (!pc || (size_t)(pc - p->courses) >= rd->n || rd->v[pc - p->courses].kept)
 			continue;
 		for (k = 0; k < resource_count(); k++) {
 			const struct resource *res = resource_get((enum resource_kind)k);
@@ -370,13 +388,10 @@ static void keep_reads(struct plan_reads *rd, const struct plan *p, size_t n0, c
 			if (res->listed && !(m & (2u << k)))
 				cJSON_DeleteItemFromObjectCaseSensitive(course, res->seed_key);
 		}
-		pr = xcalloc(1, sizeof(*pr));
+		pr = &rd->v[pc - p->courses];
 		pr->read_at = read_at;
-		pr->page_dates = page_dates;
-		if (spill(rd, course, pr))
-			free(pr);   /* not kept: the stale check reads it */
-		else
-			strmap_put(&rd->courses, cid, pr);
+		pr->page_dates = (unsigned char)(page_dates != 0);
+		pr->kept = !spill(rd, course, pr);   /* not kept: the stale check reads it */
 	}
 	strmap_release(&mask);
 	cJSON_Delete(copy);
