@@ -21,8 +21,9 @@
  * is the whole plan's order and its seqs). When a run has more courses than a window, each
  * finished window is spilled (plan_spill) to an unlinked 0600 temporary file (tmpfile(3), like
  * include/plan_reads.h) as the plan file's own formatted JSON -- the text of the "changes" array
- * without its brackets and indentation (struct spill) -- and freed: per course only its byte range,
- * its first change's plan-wide index and its count stay (32 bytes), per change nothing. The
+ * without its brackets and indentation (struct spill) -- and freed: per course only where its text
+ * starts and its count stay (16 bytes: the ranges are contiguous, so its end and its first change's
+ * plan-wide index follow from the others'), per change nothing. The
  * summary's counts and the digest's canonical text (hashed as it goes) are kept as the changes are
  * written, so neither reads the file back; the formatted plan file copies the file indented, the
  * journal's compact header copies it without its white space (spill_stream); the text renderer
@@ -1526,11 +1527,15 @@ int plan_read(struct plan **out, const char *path, struct err *err)
 
 /* ---------------------------------------------------------------- the spill file (issue 18) */
 
-/* What stays of a spilled course: where its changes' text is in the file, and which they are. */
+/* What stays of a spilled course: where its changes' text is in the file, and how many there are.
+ * The courses' ranges are contiguous and in course order (the changes are written course by
+ * course), so course k's text ends where course k + 1's starts (the file's end for the last), and
+ * its first change's plan-wide index is the sum of n before it: neither is kept (16 bytes a course,
+ * not 32: issue 18, flat memory). */
 struct spill_course {
-	long off;                 /* its first byte (the ',' before its first change, but for the plan's first) */
-	size_t len;               /* 0 for a course without changes */
-	size_t first, n;          /* the plan-wide index of its first change, and how many */
+	long off;                 /* its first byte (the ',' before its first change, but for the plan's
+				   * first); a course without changes: where its range would start */
+	size_t n;                 /* its changes */
 };
 
 /* The changes of a plan of many courses, out of memory (plan_spill): the file holds the text of the
@@ -1543,7 +1548,7 @@ struct spill_course {
  * (issue 18): the plan file was the one consumer that parsed every change back and printed it
  * again, about a tenth of a spilled plan's instructions; the compact copy only drops bytes.
  * The summary and the digest's canonical text are kept as the changes are written: nothing reads
- * the file back for them. Per course 32 bytes; per change nothing. */
+ * the file back for them. Per course 16 bytes; per change nothing. */
 struct spill {
 	FILE *f;                  /* tmpfile(3): unlinked, 0600 */
 	long end;                 /* bytes written */
@@ -1630,8 +1635,6 @@ int plan_spill(struct plan *p, size_t window, struct err *err)
 		sp->c = xrealloc(sp->c, p->ncourses * sizeof(*sp->c));
 		for (k = sp->nc; k < p->ncourses; k++) {
 			sp->c[k].off = sp->end;
-			sp->c[k].len = 0;
-			sp->c[k].first = sp->total;
 			sp->c[k].n = 0;
 		}
 	}
@@ -1652,10 +1655,8 @@ int plan_spill(struct plan *p, size_t window, struct err *err)
 			k = p->ncourses - 1;
 		if (k < sp->nc)
 			k = sp->nc;
-		if (!sp->c[k].n) {
+		if (!sp->c[k].n)
 			sp->c[k].off = sp->end;
-			sp->c[k].first = g;
-		}
 		buf_reset(&b);
 		if (g)
 			buf_puts(&b, ", ");
@@ -1669,7 +1670,6 @@ int plan_spill(struct plan *p, size_t window, struct err *err)
 		if (b.len < 2 || fwrite(b.ptr, 1, b.len, sp->f) != b.len)
 			goto fail;
 		sp->end += (long)b.len;
-		sp->c[k].len += b.len;
 		sp->c[k].n++;
 		if (sp->canon.len >= 65536) {
 			sha256_update(&sp->h, sp->canon.ptr, sp->canon.len);
@@ -1679,11 +1679,15 @@ int plan_spill(struct plan *p, size_t window, struct err *err)
 	if (fflush(sp->f))
 		goto fail;
 	buf_release(&b);
-	for (k = sp->nc; k < p->ncourses; k++)
-		if (!sp->c[k].n) {   /* an empty range where it would be */
-			sp->c[k].off = k ? sp->c[k - 1].off + (long)sp->c[k - 1].len : 0;
-			sp->c[k].first = k ? sp->c[k - 1].first + sp->c[k - 1].n : 0;
+	{   /* a course without changes: an empty range where it would be, at the next one's start */
+		long next = sp->end;
+
+		for (k = p->ncourses; k-- > sp->nc;) {
+			if (!sp->c[k].n)
+				sp->c[k].off = next;
+			next = sp->c[k].off;
 		}
+	}
 	sp->total += p->nchanges;
 	sp->nc = p->ncourses;
 	release_resident(p);
@@ -1756,20 +1760,30 @@ static int change_load(struct plan_change *c, cJSON *o)
 	return 0;
 }
 
-/* Course k's text from the spill file into *text (NUL-terminated; grown as needed, *cap bytes). */
-static int spill_read(struct spill *sp, size_t k, char **text, size_t *cap, struct err *err)
+/* The length of course k's text in the spill file (struct spill_course: up to the next one's). */
+static size_t spill_len(const struct spill *sp, size_t k)
+{
+	long end = k + 1 < sp->nc ? sp->c[k + 1].off : sp->end;
+
+	return end > sp->c[k].off ? (size_t)(end - sp->c[k].off) : 0;
+}
+
+/* Course k's text from the spill file into *text (NUL-terminated; grown as needed, *cap bytes), and
+ * its length into *len. */
+static int spill_read(struct spill *sp, size_t k, char **text, size_t *cap, size_t *len, struct err *err)
 {
 	const struct spill_course *sc = &sp->c[k];
 
-	if (sc->len + 1 > *cap) {
-		*cap = sc->len + 1;
+	*len = spill_len(sp, k);
+	if (*len + 1 > *cap) {
+		*cap = *len + 1;
 		free(*text);
 		*text = xmalloc(*cap);
 	}
-	if (fseek(sp->f, sc->off, SEEK_SET) || fread(*text, 1, sc->len, sp->f) != sc->len)
+	if (fseek(sp->f, sc->off, SEEK_SET) || fread(*text, 1, *len, sp->f) != *len)
 		return err_set(err, ERR_IO, "cannot read the plan's changes back from their temporary file: %s",
 			       ferror(sp->f) ? strerror(errno) : "it is shorter than written");
-	(*text)[sc->len] = '\0';
+	(*text)[*len] = '\0';
 	return 0;
 }
 
@@ -1830,7 +1844,7 @@ int plan_window(const struct plan *cp, size_t lo, size_t hi, struct err *err)
 	struct plan *p = (struct plan *)cp;   /* logically const: the resident window is a cache */
 	struct spill *sp = p->spill;
 	char *text = NULL;
-	size_t k, n = 0, cap = 0;
+	size_t k, n = 0, cap = 0, first = 0, len = 0;
 	int rc = 0;
 
 	if (!sp)
@@ -1842,11 +1856,13 @@ int plan_window(const struct plan *cp, size_t lo, size_t hi, struct err *err)
 	if (lo == sp->lo && hi == sp->hi)
 		return 0;
 	release_resident(p);
+	for (k = 0; k < lo; k++)   /* the plan-wide index of the window's first change */
+		first += sp->c[k].n;
 	for (k = lo; k < hi; k++)
 		n += sp->c[k].n;
 	p->changes = xcalloc(n ? n : 1, sizeof(*p->changes));
 	p->achanges = n ? n : 1;
-	p->first = lo < sp->nc ? sp->c[lo].first : sp->total;
+	p->first = first;
 	for (k = lo; k < hi && !rc; k++) {
 		const struct spill_course *sc = &sp->c[k];
 		const char *at, *end;
@@ -1854,10 +1870,10 @@ int plan_window(const struct plan *cp, size_t lo, size_t hi, struct err *err)
 
 		if (!sc->n)
 			continue;
-		if ((rc = spill_read(sp, k, &text, &cap, err)))
+		if ((rc = spill_read(sp, k, &text, &cap, &len, err)))
 			break;
 		at = text;
-		end = text + sc->len;
+		end = text + len;
 		for (j = 0; j < sc->n; j++) {
 			cJSON *o;
 			const char *next = NULL;
@@ -1871,7 +1887,7 @@ int plan_window(const struct plan *cp, size_t lo, size_t hi, struct err *err)
 				p->nchanges++;   /* released with the others */
 				cJSON_Delete(o);
 				rc = err_set(err, ERR_IO, "the plan's temporary file is damaged (course %zu, change %zu)",
-					     k + 1, sc->first + j + 1);
+					     k + 1, p->first + p->nchanges);
 				break;
 			}
 			cJSON_Delete(o);
