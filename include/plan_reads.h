@@ -34,7 +34,7 @@ struct plan_read {
  * (issue 18). A course that cannot be spilled (disk full) is simply not kept: it is read again.
  * What stays in memory is one struct plan_read per course of the plan, in the plan's course order
  * (v[k] for p->courses[k]), found through the plan's own course index (plan_course): a map of its
- * own kept a copy of every id, a malloc per course and its slots, about 110 bytes a course to the
+ * own kept a copy of every id, a malloc per course and its slots, about 100 bytes a course to the
  * end of apply against 32 now. Every function below takes the plan the reads were kept for. */
 struct plan_reads {
 	struct plan_read *v;      /* v[0..n): n <= p->ncourses; v[k].kept 0 when nothing is kept */

@@ -65,7 +65,7 @@
 /* The courses a run holds, for its whole life: their numbers (is_course_number: at most 18 digits,
  * below 10^18) as value + 1 in an open-addressing table of 64-bit slots (linear probing, a power of
  * two grown at half full): 8 to 16 bytes a course, where a strmap of the text kept a copy of every id
- * and two pointers, about 60 bytes a course to the end of apply (issue 18, flat memory). Ids are
+ * and two pointers, about 55 bytes a course to the end of apply (issue 18, flat memory). Ids are
  * still compared as their text was: one with a leading zero ("04821", which Canvas never gives) is
  * not "4821", so such ids go to `odd`, a strmap of the text. */
 struct held {
