@@ -232,8 +232,8 @@ void plan_finish(struct plan *p);
 #define PLAN_WINDOW 200
 size_t plan_window_default(void);
 /* Write the (finished) resident changes to the plan's spill file, an unlinked 0600 temporary file
- * (tmpfile(3)), each as the plan file's formatted JSON, and free them: per course only its byte
- * range, its first change's index and its count stay. The plan's summary and digest are kept as
+ * (tmpfile(3)), each as the plan file's formatted JSON, and free them: per course only where its
+ * text starts and its count stay. The plan's summary and digest are kept as
  * they go. Every course of p->courses must be finished; `window` is the window consumers use
  * (plan_window_courses). ERR_IO when the file cannot be made or written. */
 int plan_spill(struct plan *p, size_t window, struct err *err);

@@ -152,6 +152,7 @@ struct recipe {
 	struct ynode *root;
 	struct recipe_file *files;                /* every file read, newest first; in the arena */
 	void *arena;                              /* recipe-private allocations */
+	void *courses_arena;                      /* while loading: the nodes of `courses:` (recipe.c) */
 };
 
 struct recipe_var {
@@ -187,6 +188,10 @@ int recipe_load(struct recipe **out, const char *path, const struct recipe_opts 
 int recipe_load_mem(struct recipe **out, const char *name, const char *buf, size_t len,
 		    const struct recipe_opts *o, struct diags *d);
 void recipe_free(struct recipe *r);
+/* Forget the courses the recipe names one by one (r->courses; r->ncourses becomes 0) once a run has
+ * resolved them (courses_resolve copies what it keeps): a recipe of N courses otherwise held N ids
+ * to the end of the run (issue 18, flat memory). */
+void recipe_drop_courses(struct recipe *r);
 
 /* "NAME=VALUE" (a --var option) into v, pointing into arg; *name_out is malloced. 0 or -1. */
 int recipe_parse_var_option(const char *arg, struct recipe_var *v, char **name_out);

@@ -558,7 +558,7 @@ int apply_lock_courses(struct courselock **lk, const struct plan *p, struct plan
 	rc = courselock_take(*lk, ids, n, err);
 	/* taken only now: the plan read them unheld, so another run may have written since */
 	for (i = 0; !rc && i < n; i++)
-		plan_reads_forget(reads, ids[i]);
+		plan_reads_forget(reads, p, ids[i]);
 	free(ids);
 	return rc;
 }

@@ -47,6 +47,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -61,13 +62,100 @@
 #include "strmap.h"
 #include "xalloc.h"
 
+/* The courses a run holds, for its whole life: their numbers (is_course_number: at most 18 digits,
+ * below 10^18) as value + 1 in an open-addressing table of 64-bit slots (linear probing, a power of
+ * two grown at half full): 8 to 16 bytes a course, where a strmap of the text kept a copy of every id
+ * and two pointers, about 55 bytes a course to the end of apply (issue 18, flat memory). Ids are
+ * still compared as their text was: one with a leading zero ("04821", which Canvas never gives) is
+ * not "4821", so such ids go to `odd`, a strmap of the text. */
+struct held {
+	uint64_t *slot;
+	size_t cap, n;
+	struct strmap odd;
+};
+
+/* The value of a course number (is_course_number's), or 0 when it is written with a leading zero
+ * (then it goes to held.odd); else value + 1. */
+static uint64_t held_key(const char *id)
+{
+	uint64_t v = 0;
+
+	if (id[0] == '0' && id[1])
+		return 0;
+	for (; *id; id++)
+		v = 10 * v + (uint64_t)(*id - '0');
+	return v + 1;
+}
+
+/* The slot of key in h (its own, or the empty one where it would go); h->cap is not 0. */
+static size_t held_slot(const struct held *h, uint64_t key)
+{
+	uint64_t x = key;
+	size_t j;
+
+	x ^= x >> 33;   /* MurmurHash3's fmix64: consecutive ids spread */
+	x *= 0xff51afd7ed558ccdu;
+	x ^= x >> 33;
+	j = (size_t)x & (h->cap - 1);
+	while (h->slot[j] && h->slot[j] != key)
+		j = (j + 1) & (h->cap - 1);
+	return j;
+}
+
+/* 1 when course number id is held. */
+static int held_has(const struct held *h, const char *id)
+{
+	uint64_t key = held_key(id);
+
+	if (!key)
+		return strmap_get(&h->odd, id) != NULL;
+	return h->cap && h->slot[held_slot(h, key)] == key;
+}
+
+static void held_add(struct held *h, const char *id)
+{
+	uint64_t key = held_key(id);
+	size_t i, j;
+
+	if (!key) {
+		strmap_add(&h->odd, id, (void *)1);
+		return;
+	}
+	if ((h->n + 1) * 2 > h->cap) {
+		struct held g = { NULL, h->cap ? 2 * h->cap : 64, 0, STRMAP_INIT };
+
+		g.slot = xcalloc(g.cap, sizeof(*g.slot));
+		for (i = 0; i < h->cap; i++)
+			if (h->slot[i]) {
+				g.slot[held_slot(&g, h->slot[i])] = h->slot[i];
+				g.n++;
+			}
+		free(h->slot);
+		h->slot = g.slot;
+		h->cap = g.cap;
+		h->n = g.n;
+	}
+	j = held_slot(h, key);
+	if (!h->slot[j]) {
+		h->slot[j] = key;
+		h->n++;
+	}
+}
+
+static void held_release(struct held *h)
+{
+	free(h->slot);
+	strmap_release(&h->odd);
+	memset(h, 0, sizeof(*h));
+}
+
 struct courselock {
 	char *dir;                /* .../coursectl/locks */
 	char *prefix;             /* "canvas-HASH." */
 	char *mutex;              /* dir/canvas-HASH.lock */
 	char *claim;              /* dir/canvas-HASH.PID.run, or NULL before the first take */
 	int claim_fd;             /* flock'ed for the run's life, or -1 */
-	struct strmap held;       /* course id -> (void *)1 */
+	struct held held;         /* the courses taken */
 };
 
 /* A Canvas course id: 1 to 18 digits (below 2^63). */
@@ -239,7 +327,7 @@ int courselock_take(struct courselock *l, const char *const *ids, size_t n, stru
 	if (!l)
 		return 0;
 	for (i = 0; i < n; i++)
-		if (is_course_number(ids[i]) && !strmap_get(&l->held, ids[i]) && strmap_add(&want, ids[i], (void *)1))
+		if (is_course_number(ids[i]) && !held_has(&l->held, ids[i]) && strmap_add(&want, ids[i], (void *)1))
 			buf_printf(&lines, "%s\n", ids[i]);
 	if (!want.n)
 		goto out;
@@ -253,7 +341,7 @@ int courselock_take(struct courselock *l, const char *const *ids, size_t n, stru
 		} else {
 			for (i = 0; i < n; i++)
 				if (strmap_get(&want, ids[i]))
-					strmap_add(&l->held, ids[i], (void *)1);
+					held_add(&l->held, ids[i]);
 		}
 	}
 	close(mfd);   /* lets the mutex go */
@@ -265,7 +353,7 @@ out:
 
 int courselock_held(const struct courselock *l, const char *id)
 {
-	return l && id && strmap_get(&l->held, id) != NULL;
+	return l && is_course_number(id) && held_has(&l->held, id);
 }
 
 void courselock_free(struct courselock *l)
@@ -276,7 +364,7 @@ void courselock_free(struct courselock *l)
 		unlink(l->claim);   /* before the flock goes, so nobody reads an unheld claim as a dead run's */
 		close(l->claim_fd);
 	}
-	strmap_release(&l->held);
+	held_release(&l->held);
 	free(l->dir);
 	free(l->prefix);
 	free(l->mutex);

@@ -294,11 +294,11 @@ cJSON *exec_stale_reuse(struct exec *x, char **ids, int *n, const struct strmap 
 	out = cJSON_CreateArray();
 	now = plan_reads_now();
 	for (k = 0; k < *n; k++) {
-		struct plan_read *pr = strmap_get(&rd->courses, ids[k]);
+		const struct plan_read *pr = plan_reads_get(rd, x->p, ids[k]);
 		cJSON *course;
 
 		if (pr && !pr->taken && now - pr->read_at <= limit && (pr->page_dates || !strmap_get(&dated, ids[k])) &&
-		    (course = plan_reads_take(rd, ids[k]))) {
+		    (course = plan_reads_take(rd, x->p, ids[k]))) {
 			cJSON_AddItemToArray(out, course);
 			continue;
 		}

@@ -8,7 +8,8 @@
  * back to its before is marked dropped (a third step may still change it again) and left out by
  * plan_finish(). A third index maps a course id to its place in p->courses (plan_course: each
  * change's zone, each course's section events, plan_finish's order); a scan per lookup made
- * planning quadratic in the courses (issue 18). The indexes are open-addressing tables of array
+ * planning quadratic in the courses (issue 18). It reads its keys from p->courses rather than
+ * keeping copies (struct course_table): it lives as long as the plan. The indexes are open-addressing tables of array
  * positions keyed by a string, so a plan of 100,000 changes costs no more per change than a plan
  * of ten; a linear search per change was rejected (quadratic for the 10,000-object course of the
  * benchmark). The change tables live while a course is built: plan_finish drops them (the course
@@ -20,8 +21,9 @@
  * is the whole plan's order and its seqs). When a run has more courses than a window, each
  * finished window is spilled (plan_spill) to an unlinked 0600 temporary file (tmpfile(3), like
  * include/plan_reads.h) as the plan file's own formatted JSON -- the text of the "changes" array
- * without its brackets and indentation (struct spill) -- and freed: per course only its byte range,
- * its first change's plan-wide index and its count stay (32 bytes), per change nothing. The
+ * without its brackets and indentation (struct spill) -- and freed: per course only where its text
+ * starts and its count stay (16 bytes: the ranges are contiguous, so its end and its first change's
+ * plan-wide index follow from the others'), per change nothing. The
  * summary's counts and the digest's canonical text (hashed as it goes) are kept as the changes are
  * written, so neither reads the file back; the formatted plan file copies the file indented, the
  * journal's compact header copies it without its white space (spill_stream); the text renderer
@@ -95,10 +97,20 @@ int plan_kind_from_name(const char *s)
 
 /* Positions in p->changes (which moves as it grows) are stored as pos + 1, so that 0 (NULL) stays
  * "absent". */
+/* course id -> its first place in p->courses: open addressing (linear probing, a power-of-two
+ * table grown at half full) over positions + 1 (0: empty), hashed on the id as p->courses holds it.
+ * The key is read from p->courses, never copied: a strmap kept a copy of every id and two slots of
+ * pointers, about 60 bytes a course to the end of the run (issue 18, flat memory); this is 4 to 8
+ * bytes a course. A plan holds fewer than 2^32 - 1 courses. */
+struct course_table {
+	uint32_t *slot;
+	size_t cap, n;
+};
+
 struct index {
 	struct strmap fields;   /* course \x1f kind \x1f id \x1f field -> change */
 	struct strmap objects;  /* course \x1f kind \x1f id -> first change of the object */
-	struct strmap courses;  /* course id -> its first place in p->courses */
+	struct course_table courses;
 };
 
 /* The position stored under key, or (size_t)-1. */
@@ -111,6 +123,57 @@ static size_t table_get(const struct strmap *t, const char *key)
 static void table_put(struct strmap *t, const char *key, size_t pos)
 {
 	strmap_add(t, key, (void *)(uintptr_t)(pos + 1));
+}
+
+/* The slot of id in t (its own, or the empty one where it would go); t->cap is not 0. */
+static size_t ctab_slot(const struct plan *p, const struct course_table *t, const char *id)
+{
+	size_t j = strmap_hash(id) & (t->cap - 1);
+
+	while (t->slot[j] && strcmp(p->courses[t->slot[j] - 1].id, id))
+		j = (j + 1) & (t->cap - 1);
+	return j;
+}
+
+/* The first place of id in p->courses, or (size_t)-1. */
+static size_t ctab_get(const struct plan *p, const struct course_table *t, const char *id)
+{
+	size_t j;
+
+	if (!t->cap)
+		return (size_t)-1;
+	j = ctab_slot(p, t, id);
+	return t->slot[j] ? (size_t)t->slot[j] - 1 : (size_t)-1;
+}
+
+/* Record p->courses[pos] unless its id is there already (the first place wins). */
+static void ctab_add(const struct plan *p, struct course_table *t, size_t pos)
+{
+	size_t i, j;
+
+	if ((t->n + 1) * 2 > t->cap) {
+		struct course_table g = { NULL, t->cap ? 2 * t->cap : 64, 0 };
+
+		g.slot = xcalloc(g.cap, sizeof(*g.slot));
+		for (i = 0; i < t->cap; i++)
+			if (t->slot[i]) {
+				g.slot[ctab_slot(p, &g, p->courses[t->slot[i] - 1].id)] = t->slot[i];
+				g.n++;
+			}
+		free(t->slot);
+		*t = g;
+	}
+	j = ctab_slot(p, t, p->courses[pos].id);
+	if (!t->slot[j]) {
+		t->slot[j] = (uint32_t)(pos + 1);
+		t->n++;
+	}
+}
+
+static void ctab_release(struct course_table *t)
+{
+	free(t->slot);
+	memset(t, 0, sizeof(*t));
 }
 
 /* Keys are built in the caller's stack buffer (KEYBUF bytes) when they fit -- they are looked up
@@ -150,9 +213,9 @@ static void index_new(struct plan *p)
 	struct index *ix = xcalloc(1, sizeof(*ix));
 	size_t i;
 
-	for (i = 0; i < p->ncourses; i++)
-		table_put(&ix->courses, p->courses[i].id, i);
 	p->index = ix;
+	for (i = 0; i < p->ncourses; i++)
+		ctab_add(p, &ix->courses, i);
 }
 
 struct plan *plan_new(void)
@@ -222,7 +285,7 @@ static void index_free(struct plan *p)
 	if (!ix)
 		return;
 	index_forget_changes(p);
-	strmap_release(&ix->courses);
+	ctab_release(&ix->courses);
 	free(ix);
 	p->index = NULL;
 }
@@ -355,9 +418,9 @@ void plan_drop_course(struct plan *p, const char *course_id)
 	}
 	p->ncourses = k;
 	if (ix) {   /* the places moved */
-		strmap_release(&ix->courses);
+		ctab_release(&ix->courses);
 		for (i = 0; i < p->ncourses; i++)
-			table_put(&ix->courses, p->courses[i].id, i);
+			ctab_add(p, &ix->courses, i);
 	}
 }
 
@@ -419,7 +482,7 @@ void plan_add_course(struct plan *p, const cJSON *course, const char *given)
 		    cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(course, "course_code")),
 		    cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(course, "time_zone")));
 	if (ix)
-		table_put(&ix->courses, c->id, p->ncourses - 1);
+		ctab_add(p, &ix->courses, p->ncourses - 1);
 }
 
 /* The first place of course_id in p->courses, or p->ncourses. Through the index while the plan is
@@ -431,7 +494,7 @@ static size_t course_index(const struct plan *p, const char *id)
 	size_t i;
 
 	if (ix) {
-		i = table_get(&ix->courses, id);
+		i = ctab_get(p, &ix->courses, id);
 		return i == (size_t)-1 ? p->ncourses : i;
 	}
 	for (i = 0; i < p->ncourses; i++)
@@ -1464,11 +1527,15 @@ int plan_read(struct plan **out, const char *path, struct err *err)
 
 /* ---------------------------------------------------------------- the spill file (issue 18) */
 
-/* What stays of a spilled course: where its changes' text is in the file, and which they are. */
+/* What stays of a spilled course: where its changes' text is in the file, and how many there are.
+ * The courses' ranges are contiguous and in course order (the changes are written course by
+ * course), so course k's text ends where course k + 1's starts (the file's end for the last), and
+ * its first change's plan-wide index is the sum of n before it: neither is kept (16 bytes a course,
+ * not 32: issue 18, flat memory). */
 struct spill_course {
-	long off;                 /* its first byte (the ',' before its first change, but for the plan's first) */
-	size_t len;               /* 0 for a course without changes */
-	size_t first, n;          /* the plan-wide index of its first change, and how many */
+	long off;                 /* its first byte (the ',' before its first change, but for the plan's
+				   * first); a course without changes: where its range would start */
+	size_t n;                 /* its changes */
 };
 
 /* The changes of a plan of many courses, out of memory (plan_spill): the file holds the text of the
@@ -1481,7 +1548,7 @@ struct spill_course {
  * (issue 18): the plan file was the one consumer that parsed every change back and printed it
  * again, about a tenth of a spilled plan's instructions; the compact copy only drops bytes.
  * The summary and the digest's canonical text are kept as the changes are written: nothing reads
- * the file back for them. Per course 32 bytes; per change nothing. */
+ * the file back for them. Per course 16 bytes; per change nothing. */
 struct spill {
 	FILE *f;                  /* tmpfile(3): unlinked, 0600 */
 	long end;                 /* bytes written */
@@ -1568,8 +1635,6 @@ int plan_spill(struct plan *p, size_t window, struct err *err)
 		sp->c = xrealloc(sp->c, p->ncourses * sizeof(*sp->c));
 		for (k = sp->nc; k < p->ncourses; k++) {
 			sp->c[k].off = sp->end;
-			sp->c[k].len = 0;
-			sp->c[k].first = sp->total;
 			sp->c[k].n = 0;
 		}
 	}
@@ -1590,10 +1655,8 @@ int plan_spill(struct plan *p, size_t window, struct err *err)
 			k = p->ncourses - 1;
 		if (k < sp->nc)
 			k = sp->nc;
-		if (!sp->c[k].n) {
+		if (!sp->c[k].n)
 			sp->c[k].off = sp->end;
-			sp->c[k].first = g;
-		}
 		buf_reset(&b);
 		if (g)
 			buf_puts(&b, ", ");
@@ -1607,7 +1670,6 @@ int plan_spill(struct plan *p, size_t window, struct err *err)
 		if (b.len < 2 || fwrite(b.ptr, 1, b.len, sp->f) != b.len)
 			goto fail;
 		sp->end += (long)b.len;
-		sp->c[k].len += b.len;
 		sp->c[k].n++;
 		if (sp->canon.len >= 65536) {
 			sha256_update(&sp->h, sp->canon.ptr, sp->canon.len);
@@ -1617,11 +1679,15 @@ int plan_spill(struct plan *p, size_t window, struct err *err)
 	if (fflush(sp->f))
 		goto fail;
 	buf_release(&b);
-	for (k = sp->nc; k < p->ncourses; k++)
-		if (!sp->c[k].n) {   /* an empty range where it would be */
-			sp->c[k].off = k ? sp->c[k - 1].off + (long)sp->c[k - 1].len : 0;
-			sp->c[k].first = k ? sp->c[k - 1].first + sp->c[k - 1].n : 0;
+	{   /* a course without changes: an empty range where it would be, at the next one's start */
+		long next = sp->end;
+
+		for (k = p->ncourses; k-- > sp->nc;) {
+			if (!sp->c[k].n)
+				sp->c[k].off = next;
+			next = sp->c[k].off;
 		}
+	}
 	sp->total += p->nchanges;
 	sp->nc = p->ncourses;
 	release_resident(p);
@@ -1694,20 +1760,30 @@ static int change_load(struct plan_change *c, cJSON *o)
 	return 0;
 }
 
-/* Course k's text from the spill file into *text (NUL-terminated; grown as needed, *cap bytes). */
-static int spill_read(struct spill *sp, size_t k, char **text, size_t *cap, struct err *err)
+/* The length of course k's text in the spill file (struct spill_course: up to the next one's). */
+static size_t spill_len(const struct spill *sp, size_t k)
+{
+	long end = k + 1 < sp->nc ? sp->c[k + 1].off : sp->end;
+
+	return end > sp->c[k].off ? (size_t)(end - sp->c[k].off) : 0;
+}
+
+/* Course k's text from the spill file into *text (NUL-terminated; grown as needed, *cap bytes), and
+ * its length into *len. */
+static int spill_read(struct spill *sp, size_t k, char **text, size_t *cap, size_t *len, struct err *err)
 {
 	const struct spill_course *sc = &sp->c[k];
 
-	if (sc->len + 1 > *cap) {
-		*cap = sc->len + 1;
+	*len = spill_len(sp, k);
+	if (*len + 1 > *cap) {
+		*cap = *len + 1;
 		free(*text);
 		*text = xmalloc(*cap);
 	}
-	if (fseek(sp->f, sc->off, SEEK_SET) || fread(*text, 1, sc->len, sp->f) != sc->len)
+	if (fseek(sp->f, sc->off, SEEK_SET) || fread(*text, 1, *len, sp->f) != *len)
 		return err_set(err, ERR_IO, "cannot read the plan's changes back from their temporary file: %s",
 			       ferror(sp->f) ? strerror(errno) : "it is shorter than written");
-	(*text)[sc->len] = '\0';
+	(*text)[*len] = '\0';
 	return 0;
 }
 
@@ -1768,7 +1844,7 @@ int plan_window(const struct plan *cp, size_t lo, size_t hi, struct err *err)
 	struct plan *p = (struct plan *)cp;   /* logically const: the resident window is a cache */
 	struct spill *sp = p->spill;
 	char *text = NULL;
-	size_t k, n = 0, cap = 0;
+	size_t k, n = 0, cap = 0, first = 0, len = 0;
 	int rc = 0;
 
 	if (!sp)
@@ -1780,11 +1856,13 @@ int plan_window(const struct plan *cp, size_t lo, size_t hi, struct err *err)
 	if (lo == sp->lo && hi == sp->hi)
 		return 0;
 	release_resident(p);
+	for (k = 0; k < lo; k++)   /* the plan-wide index of the window's first change */
+		first += sp->c[k].n;
 	for (k = lo; k < hi; k++)
 		n += sp->c[k].n;
 	p->changes = xcalloc(n ? n : 1, sizeof(*p->changes));
 	p->achanges = n ? n : 1;
-	p->first = lo < sp->nc ? sp->c[lo].first : sp->total;
+	p->first = first;
 	for (k = lo; k < hi && !rc; k++) {
 		const struct spill_course *sc = &sp->c[k];
 		const char *at, *end;
@@ -1792,10 +1870,10 @@ int plan_window(const struct plan *cp, size_t lo, size_t hi, struct err *err)
 
 		if (!sc->n)
 			continue;
-		if ((rc = spill_read(sp, k, &text, &cap, err)))
+		if ((rc = spill_read(sp, k, &text, &cap, &len, err)))
 			break;
 		at = text;
-		end = text + sc->len;
+		end = text + len;
 		for (j = 0; j < sc->n; j++) {
 			cJSON *o;
 			const char *next = NULL;
@@ -1809,7 +1887,7 @@ int plan_window(const struct plan *cp, size_t lo, size_t hi, struct err *err)
 				p->nchanges++;   /* released with the others */
 				cJSON_Delete(o);
 				rc = err_set(err, ERR_IO, "the plan's temporary file is damaged (course %zu, change %zu)",
-					     k + 1, sc->first + j + 1);
+					     k + 1, p->first + p->nchanges);
 				break;
 			}
 			cJSON_Delete(o);

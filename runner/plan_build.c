@@ -276,26 +276,37 @@ double plan_reads_now(void)
 
 void plan_reads_free(struct plan_reads *r)
 {
-	size_t i;
-
 	if (!r)
 		return;
-	for (i = 0; i < r->courses.cap; i++)
-		if (r->courses.keys[i])
-			free(r->courses.vals[i]);
-	strmap_release(&r->courses);
+	free(r->v);
 	if (r->spill)
 		fclose(r->spill);
 	free(r);
 }
 
-cJSON *plan_reads_take(struct plan_reads *r, const char *id)
+/* The entry of course id (kept or not), or NULL when the plan has no such course or r none for it. */
+static struct plan_read *reads_entry(const struct plan_reads *r, const struct plan *p, const char *id)
 {
-	struct plan_read *pr = r ? strmap_get(&r->courses, id) : NULL;
+	const struct plan_course *c = r ? plan_course(p, id) : NULL;
+	size_t k = c ? (size_t)(c - p->courses) : 0;
+
+	return c && k < r->n ? &r->v[k] : NULL;
+}
+
+const struct plan_read *plan_reads_get(const struct plan_reads *r, const struct plan *p, const char *id)
+{
+	const struct plan_read *pr = reads_entry(r, p, id);
+
+	return pr && pr->kept ? pr : NULL;
+}
+
+cJSON *plan_reads_take(struct plan_reads *r, const struct plan *p, const char *id)
+{
+	struct plan_read *pr = reads_entry(r, p, id);
 	char *text;
 	cJSON *course = NULL;
 
-	if (!pr || pr->taken || !r->spill)
+	if (!pr || !pr->kept || pr->taken || !r->spill)
 		return NULL;
 	pr->taken = 1;
 	text = xmalloc(pr->len + 1);
@@ -307,9 +318,9 @@ cJSON *plan_reads_take(struct plan_reads *r, const char *id)
 	return course;
 }
 
-void plan_reads_forget(struct plan_reads *r, const char *id)
+void plan_reads_forget(struct plan_reads *r, const struct plan *p, const char *id)
 {
-	struct plan_read *pr = r ? strmap_get(&r->courses, id) : NULL;
+	struct plan_read *pr = reads_entry(r, p, id);
 
 	if (pr)
 		pr->taken = 1;
@@ -355,14 +366,21 @@ static void keep_reads(struct plan_reads *rd, const struct plan *p, size_t n0, c
 			kind = resource_parent_row(kind, c->parent, NULL)->kind;
 		strmap_put(&mask, c->course_id, (void *)(m | 1u | (2u << kind)));
 	}
+	if (rd->n < p->ncourses) {   /* one entry per course of the plan, in its order (plan_reads.h) */
+		rd->v = xrealloc(rd->v, p->ncourses * sizeof(*rd->v));
+		memset(rd->v + rd->n, 0, (p->ncourses - rd->n) * sizeof(*rd->v));
+		rd->n = p->ncourses;
+	}
 	for (course = copy->child; course; course = next) {
 		char cb[32];
 		const char *cid = jsonid_text(cJSON_GetObjectItemCaseSensitive(course, "id"), cb);
 		uintptr_t m = cid ? (uintptr_t)strmap_get(&mask, cid) : 0;
+		const struct plan_course *pc = m ? plan_course(p, cid) : NULL;
 		struct plan_read *pr;
 
 		next = course->next;
-		if (!m || strmap_get(&rd->courses, cid))
+		/* not in the plan (its step failed: plan_drop_course), or kept already (named twice) */
+		if (!pc || (size_t)(pc - p->courses) >= rd->n || rd->v[pc - p->courses].kept)
 			continue;
 		for (k = 0; k < resource_count(); k++) {
 			const struct resource *res = resource_get((enum resource_kind)k);
@@ -370,13 +388,10 @@ static void keep_reads(struct plan_reads *rd, const struct plan *p, size_t n0, c
 			if (res->listed && !(m & (2u << k)))
 				cJSON_DeleteItemFromObjectCaseSensitive(course, res->seed_key);
 		}
-		pr = xcalloc(1, sizeof(*pr));
+		pr = &rd->v[pc - p->courses];
 		pr->read_at = read_at;
-		pr->page_dates = page_dates;
-		if (spill(rd, course, pr))
-			free(pr);   /* not kept: the stale check reads it */
-		else
-			strmap_put(&rd->courses, cid, pr);
+		pr->page_dates = (unsigned char)(page_dates != 0);
+		pr->kept = !spill(rd, course, pr);   /* not kept: the stale check reads it */
 	}
 	strmap_release(&mask);
 	cJSON_Delete(copy);
@@ -428,9 +443,12 @@ static int finish_window(struct plan *p, struct canvas *cv, char **zone, int *as
 }
 
 /* Ownership: *out gets a plan the caller frees (plan_free); *reads (when reads is not NULL) the
- * courses as read, for apply's stale check (plan_reads_free). */
+ * courses as read, for apply's stale check (plan_reads_free). ids[i] (malloced) are freed and set
+ * to NULL as their batch is planned: the plan keeps what it needs of each (plan_add_course,
+ * plan_add_failure), and a list of N ids held to the end of the run was one more copy of every
+ * course (issue 18, flat memory); the caller frees the array and whatever is left. */
 static int plan_make(struct plan **out, struct canvas *cv, const struct recipe *r, unsigned kinds,
-		     char *const *ids, size_t n, int fail_fast, int again, struct plan_reads **reads,
+		     char **ids, size_t n, int fail_fast, int again, struct plan_reads **reads,
 		     struct render_pre *text, struct err *err)
 {
 	struct rerun *rr = NULL;
@@ -569,6 +587,10 @@ static int plan_make(struct plan **out, struct canvas *cv, const struct recipe *
 				plan_add_failure(p, ids[i], ce.msg);
 			}
 		}
+		for (i = b; i < b + m; i++) {   /* the batch's given ids: what the plan keeps of them is copied */
+			free(ids[i]);
+			ids[i] = NULL;
+		}
 		plan_section_events(p, snap);   /* a section event's parent spans its children (plan_sections.c) */
 		/* the window already needs the token user's zone (finish_window reads it once): the read
 		 * goes out with the next batch's instead of alone after the last one */
@@ -694,6 +716,7 @@ int plan_recipe(struct plan **out, struct canvas **cv, struct config *cfg, const
 		goto done;
 	if (r->nqueries && (rc = plan_opts_courses(o, *cv, r, &cl, err)))
 		goto done;
+	recipe_drop_courses(r);   /* resolved: cl holds the ids from here */
 	if (o->lock && (rc = lock_courses(o->lock, *cv, &cl, err)))
 		goto done;
 	rc = plan_make(out, *cv, r, kinds, cl.ids, cl.n, o->fail_fast, o->again, o->reads, o->text, err);

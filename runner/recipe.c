@@ -455,6 +455,33 @@ static void check_steps(struct rctx *cx, const struct ynode *root)
 
 /* ---------------------------------------------------------------- loading */
 
+/* Once `courses:` is checked its nodes are garbage: a recipe that lists N courses had N scalar
+ * nodes (about 100 bytes a course) in its arena until the end of the run, where only the ids
+ * (r->courses, copied) are read (issue 18, flat memory). recipe_yaml.c built them in an arena of
+ * their own: it is freed, and the root forgets its `courses:` pair. An account listing's strings
+ * and regexes (r->queries) point into its nodes, so with one the arena joins the recipe's instead
+ * (a listing is a few nodes, not one a course). */
+static void drop_courses_nodes(struct recipe *r)
+{
+	size_t i;
+
+	if (!r->courses_arena)
+		return;
+	if (r->nqueries || !r->root || r->root->type != YN_MAP) {
+		arena_merge(r->arena, r->courses_arena);
+		r->courses_arena = NULL;
+		return;
+	}
+	for (i = 0; i + 1 < r->root->nkids; i += 2)
+		if (r->root->kids[i]->type == YN_SCALAR && !strcmp(r->root->kids[i]->str, "courses")) {
+			memmove(&r->root->kids[i], &r->root->kids[i + 2], (r->root->nkids - i - 2) * sizeof(*r->root->kids));
+			r->root->nkids -= 2;
+			break;
+		}
+	arena_free(r->courses_arena);
+	r->courses_arena = NULL;
+}
+
 static char *dir_of(const char *path)
 {
 	const char *s = strrchr(path, '/');
@@ -514,6 +541,7 @@ int recipe_load_mem(struct recipe **out, const char *name, const char *buf, size
 	check_canvas(&cx, rc_get(r->root, "canvas"));
 	check_courses(&cx, rc_get(r->root, "courses"));
 	check_steps(&cx, r->root);
+	drop_courses_nodes(r);
 done:
 	free(dir);
 	if (d->nerrors > before) {
@@ -564,6 +592,17 @@ int recipe_load(struct recipe **out, const char *path, const struct recipe_opts 
 	return rc;
 }
 
+void recipe_drop_courses(struct recipe *r)
+{
+	size_t i;
+
+	for (i = 0; i < r->ncourses; i++)
+		free(r->courses[i].id);
+	free(r->courses);
+	r->courses = NULL;
+	r->ncourses = 0;
+}
+
 void recipe_free(struct recipe *r)
 {
 	size_t i;
@@ -576,12 +615,11 @@ void recipe_free(struct recipe *r)
 		free(r->steps[i].name);
 	}
 	free(r->steps);
-	for (i = 0; i < r->ncourses; i++)
-		free(r->courses[i].id);
-	free(r->courses);
+	recipe_drop_courses(r);
 	free(r->queries);
 	free(r->path);
 	free(r->sha256);
+	arena_free(r->courses_arena);
 	arena_free(r->arena);
 	free(r);
 }

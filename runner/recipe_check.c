@@ -221,9 +221,32 @@ static void *arena_block(struct arena *a, size_t n)
 	return c->data;
 }
 
+void arena_merge(void *dst, void *src)
+{
+	struct arena *d = dst, *s = src;
+	struct chunk **tail;
+	size_t i;
+
+	if (!s)
+		return;
+	for (tail = &d->chunks; *tail; tail = &(*tail)->next)
+		;
+	*tail = s->chunks;   /* behind d's: d's newest block stays the one it hands out from */
+	s->chunks = NULL;
+	for (i = 0; i < s->nregex; i++)
+		arena_own_regex(d, s->regexes[i]);
+	s->nregex = 0;
+	arena_free(s);
+}
+
 void *rc_alloc(struct rctx *cx, size_t n)
 {
-	struct arena *a = cx->r->arena;
+	return arena_alloc(cx->r->arena, n);
+}
+
+void *arena_alloc(void *ap, size_t n)
+{
+	struct arena *a = ap;
 	const size_t align = _Alignof(max_align_t);
 
 	n = n ? (n + align - 1) / align * align : align;

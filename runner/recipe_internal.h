@@ -12,6 +12,10 @@ void *arena_new(void);
 void arena_free(void *arena);
 /* Register a compiled regex so the arena frees it. */
 void arena_own_regex(void *arena, pcre2_code *code);
+/* n bytes (aligned for any type) that live as long as the arena; rc_alloc is this on the recipe's. */
+void *arena_alloc(void *arena, size_t n);
+/* Hand everything src holds (its blocks, its regexes) to dst, and free src (may be NULL). */
+void arena_merge(void *dst, void *src);
 
 /* Expand ${name}, ${env.NAME} and $${ in scalar n (recipe_check.c, over recipe_vars_expand). Returns
  * an arena string (n->str itself when there is no '$'), or NULL after reporting each undefined

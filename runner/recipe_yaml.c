@@ -16,7 +16,9 @@
  *     1-based here);
  *   - more than one document, or a merge key (<<), which would hide where values come from.
  * All nodes live in the recipe's arena and are freed together, which is what makes sharing an
- * aliased node safe.
+ * aliased node safe. The one exception: the value of the root's `courses:` is built in an arena of
+ * its own (r->courses_arena), which recipe.c frees as soon as the courses are checked -- unless an
+ * alias outside that value names a node in it (then it joins the recipe's arena here).
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -32,6 +34,7 @@ struct anchor {
 	char *name;
 	struct ynode *node;
 	size_t weight;
+	int courses;               /* defined in the value of `courses:` (in_courses) */
 };
 
 struct builder {
@@ -43,7 +46,25 @@ struct builder {
 	size_t nanchors, aanchors;
 	size_t total;              /* expanded nodes so far */
 	int failed;
+	/* building the value of the root's `courses:`: its nodes go to r->courses_arena, which recipe.c
+	 * frees once the courses are checked (a list of N courses is N nodes nothing reads after
+	 * that: issue 18, flat memory); courses_shared when an alias outside that value names a node
+	 * in it, and the arena must live as long as the recipe's */
+	int in_courses, courses_shared;
 };
+
+/* n bytes for a node of the tree: from the courses' arena while building the value of `courses:`,
+ * else from the recipe's. */
+static void *yalloc(struct builder *b, size_t n)
+{
+	struct recipe *r = b->cx->r;
+
+	if (!b->in_courses)
+		return rc_alloc(b->cx, n);
+	if (!r->courses_arena)
+		r->courses_arena = arena_new();
+	return arena_alloc(r->courses_arena, n);
+}
 
 static struct rpos pos_of(struct builder *b, yaml_mark_t m)
 {
@@ -54,7 +75,7 @@ static struct rpos pos_of(struct builder *b, yaml_mark_t m)
 
 static struct ynode *node_new(struct builder *b, enum ynode_type t, yaml_mark_t m)
 {
-	struct ynode *n = rc_alloc(b->cx, sizeof(*n));
+	struct ynode *n = yalloc(b, sizeof(*n));
 
 	memset(n, 0, sizeof(*n));
 	n->type = t;
@@ -68,7 +89,7 @@ static void add_kid(struct builder *b, struct ynode *parent, struct ynode *kid, 
 		struct ynode **v;
 
 		*cap = *cap ? 2 * *cap : 8;
-		v = rc_alloc(b->cx, *cap * sizeof(*v));
+		v = yalloc(b, *cap * sizeof(*v));
 		if (parent->nkids)
 			memcpy(v, parent->kids, parent->nkids * sizeof(*v));
 		parent->kids = v;   /* the old array stays in the arena until the recipe is freed */
@@ -87,6 +108,7 @@ static void remember_anchor(struct builder *b, const yaml_char_t *anchor, struct
 	b->anchors[b->nanchors].name = xstrdup((const char *)anchor);
 	b->anchors[b->nanchors].node = n;
 	b->anchors[b->nanchors].weight = weight;
+	b->anchors[b->nanchors].courses = b->in_courses;
 	b->nanchors++;
 }
 
@@ -227,6 +249,8 @@ static struct ynode *build(struct builder *b, yaml_parser_t *p, yaml_event_t *ev
 			b->failed = 1;
 			return NULL;
 		}
+		if (a->courses && !b->in_courses)
+			b->courses_shared = 1;
 		*weight = a->weight;
 		return a->node;
 	}
@@ -238,7 +262,7 @@ static struct ynode *build(struct builder *b, yaml_parser_t *p, yaml_event_t *ev
 			b->failed = 1;
 			return NULL;
 		}
-		n->str = rc_alloc(b->cx, ev->data.scalar.length + 1);
+		n->str = yalloc(b, ev->data.scalar.length + 1);
 		memcpy(n->str, ev->data.scalar.value, ev->data.scalar.length);
 		n->str[ev->data.scalar.length] = '\0';
 		n->len = ev->data.scalar.length;
@@ -257,6 +281,9 @@ static struct ynode *build(struct builder *b, yaml_parser_t *p, yaml_event_t *ev
 		 * node (a cycle) is "unknown alias" */
 		for (;;) {
 			struct ynode *k;
+			/* the value of the root's `courses:` key (in_courses) */
+			int courses = is_map && depth == 1 && (n->nkids & 1) && n->kids[n->nkids - 1]->type == YN_SCALAR &&
+				      !strcmp(n->kids[n->nkids - 1]->str, "courses");
 
 			if (next_event(b, p, &kid))
 				return NULL;
@@ -264,7 +291,10 @@ static struct ynode *build(struct builder *b, yaml_parser_t *p, yaml_event_t *ev
 				yaml_event_delete(&kid);
 				break;
 			}
+			b->in_courses |= courses;
 			k = build(b, p, &kid, depth + 1, &kw);
+			if (courses)
+				b->in_courses = 0;
 			yaml_event_delete(&kid);
 			if (!k)
 				return NULL;
@@ -346,6 +376,10 @@ struct ynode *recipe_yaml_parse(struct rctx *cx, const char *file, const char *b
 		yaml_event_delete(&ev);
 	}
 	yaml_parser_delete(&p);
+	if (b.courses_shared) {   /* an alias elsewhere names a node of `courses:`: it stays */
+		arena_merge(cx->r->arena, cx->r->courses_arena);
+		cx->r->courses_arena = NULL;
+	}
 	for (i = 0; i < b.nanchors; i++)
 		free(b.anchors[i].name);
 	free(b.anchors);

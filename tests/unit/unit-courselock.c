@@ -218,7 +218,20 @@ static void test_only_numbers_and_many(void **state)
 	for (i = 0; i < 20000; i++)
 		many[i] = xasprintf("%zu", 1000003 * i + 7919 * (i % 13) + 17);
 	assert_int_equal(courselock_take(l, many, 20000, &err), 0);
-	assert_true(courselock_held(l, many[19999]));
+	for (i = 0; i < 20000; i++)   /* the held set (numbers, not text) past its growths */
+		assert_true(courselock_held(l, many[i]));
+	assert_false(courselock_held(l, "16"));
+	assert_false(courselock_held(l, "1000020"));
+	/* ids compare as their text: a leading zero is another id, held apart */
+	assert_false(courselock_held(l, "017"));
+	assert_int_equal(take1(l, "04821", &err), 0);
+	assert_true(courselock_held(l, "04821"));
+	assert_false(courselock_held(l, "4821"));
+	assert_int_equal(take1(l, "4821", &err), 0);
+	assert_true(courselock_held(l, "4821"));
+	assert_int_equal(take1(l, "0", &err), 0);
+	assert_true(courselock_held(l, "0"));
+	assert_false(courselock_held(l, "00"));
 	assert_int_equal(in_child("https://canvas.example.edu", many[19999]), 1);
 	for (i = 0; i < 20000; i++)
 		free((char *)many[i]);

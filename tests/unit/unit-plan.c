@@ -531,7 +531,8 @@ static void test_drop_course_and_failed_courses(void **state)
 
 
 /* issue 18: plan_course finds a course through the plan's index (a scan per lookup was quadratic in
- * the courses); the index follows a dropped course's shift of the others and a re-made index. */
+ * the courses); the index follows a dropped course's shift of the others and a re-made index, and
+ * its growth (it keeps no copy of the ids: plan.c, struct course_table). */
 static void test_course_lookup(void **state)
 {
 	struct plan *p = plan_new();
@@ -568,6 +569,32 @@ static void test_course_lookup(void **state)
 	plan_free(p);
 	for (i = 0; i < 3; i++)
 		cJSON_Delete(c[i]);
+	/* past the table's first size (64 slots, grown at half full): every course still at its place,
+	 * and after a drop at the front every one moved */
+	p = plan_new();
+	for (i = 0; i < 1000; i++) {
+		cJSON *o = cJSON_CreateObject();
+
+		cJSON_AddNumberToObject(o, "id", 7000 + i);
+		plan_add_course(p, o, NULL);
+		cJSON_Delete(o);
+	}
+	for (i = 0; i < 1000; i++) {
+		char id[16];
+
+		snprintf(id, sizeof(id), "%d", 7000 + i);
+		assert_ptr_equal(plan_course(p, id), &p->courses[i]);
+	}
+	assert_null(plan_course(p, "8000"));
+	plan_drop_course(p, "7000");
+	for (i = 1; i < 1000; i++) {
+		char id[16];
+
+		snprintf(id, sizeof(id), "%d", 7000 + i);
+		assert_ptr_equal(plan_course(p, id), &p->courses[i - 1]);
+	}
+	assert_null(plan_course(p, "7000"));
+	plan_free(p);
 }
 
 
@@ -769,6 +796,78 @@ static void spill_course(struct plan *p, int k)
 		 cJSON_CreateString("x"));
 	cJSON_AddStringToObject(fields, "name", "Start");
 	plan_add(p, "two", id, RES_MODULE, "new:1", NULL, "Start", PLAN_CREATE, NULL, cJSON_CreateNull(), fields);
+}
+
+/* A course of the spill test without changes. */
+static void spill_empty_course(struct plan *p, int k)
+{
+	cJSON *course = cJSON_CreateObject();
+	char id[16];
+
+	snprintf(id, sizeof(id), "%d", k);
+	cJSON_AddNumberToObject(course, "id", k);
+	plan_add_course(p, course, id);
+	cJSON_Delete(course);
+}
+
+/* Courses without changes between, before and after spilled ones: the spill keeps per course only
+ * where its text starts and its count (plan.c, struct spill_course), so each course's end and first
+ * change come from its neighbours; every window, empty or not, loads what the plan in memory holds,
+ * at its plan-wide place, and the printed plans are the same. */
+static void test_spilled_plan_with_empty_courses(void **state)
+{
+	/* courses 1..6, windows [1 2] [3 4] [5 6]: 1, 4 and 6 without changes */
+	static const int changes[6] = { 0, 3, 3, 0, 3, 0 };
+	struct plan *mem = plan_new(), *sp = plan_new();
+	struct err err = ERR_INIT;
+	struct buf x = BUF_INIT, y = BUF_INIT;
+	size_t lo, hi, first = 0, k;
+	int i;
+
+	(void)state;
+	for (i = 1; i <= 6; i++) {
+		if (changes[i - 1])
+			spill_course(mem, i);
+		else
+			spill_empty_course(mem, i);
+	}
+	plan_finish(mem);
+	for (i = 1; i <= 6; i++) {
+		if (changes[i - 1])
+			spill_course(sp, i);
+		else
+			spill_empty_course(sp, i);
+		if (i % 2 == 0) {
+			plan_finish(sp);
+			assert_int_equal(plan_spill(sp, 1, &err), 0);
+		}
+	}
+	assert_int_equal(plan_total(sp), 9);
+	assert_int_equal(plan_print(mem, 1, NULL, buf_sink, &x), 0);
+	assert_int_equal(plan_print(sp, 1, NULL, buf_sink, &y), 0);
+	assert_string_equal(buf_str(&y), buf_str(&x));
+	for (lo = 0; lo < 6; lo++) {
+		size_t n = 0;
+
+		assert_int_equal(plan_course_changes(sp, lo), changes[lo]);
+		for (hi = lo; hi <= 6; hi++) {
+			assert_int_equal(plan_window(sp, lo, hi, &err), 0);
+			assert_int_equal(sp->first, first);
+			assert_int_equal(sp->nchanges, n);
+			for (k = 0; k < sp->nchanges; k++) {
+				assert_int_equal(sp->changes[k].seq, mem->changes[first + k].seq);
+				assert_string_equal(sp->changes[k].course_id, mem->changes[first + k].course_id);
+				assert_true(cJSON_Compare(sp->changes[k].after, mem->changes[first + k].after, 1));
+			}
+			if (hi < 6)
+				n += (size_t)changes[hi];
+		}
+		first += (size_t)changes[lo];
+	}
+	buf_release(&x);
+	buf_release(&y);
+	plan_free(mem);
+	plan_free(sp);
 }
 
 /* Issue 18: a plan built a window at a time and spilled (plan_spill) is the same plan: its
@@ -1322,6 +1421,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_print_change_by_change_is_the_documents_bytes, setup, teardown),
 		cmocka_unit_test(test_spilled_plan_is_the_same_plan),
 		cmocka_unit_test(test_spilled_plan_text_rendered_as_made),
+		cmocka_unit_test(test_spilled_plan_with_empty_courses),
 		cmocka_unit_test(test_field_table_holds_what_steps_make),
 		cmocka_unit_test(test_field_table_refuses),
 		cmocka_unit_test(test_every_action_has_a_step),

@@ -470,6 +470,72 @@ static void test_many_courses(void **state)
 	free(s);
 }
 
+/* A recipe's `courses:` list: its nodes are freed once the courses are checked (issue 18, flat
+ * memory), so the root no longer has the pair and no arena of them is left; the ids are kept, and
+ * recipe_drop_courses forgets them. The other keys are untouched. */
+static void test_courses_nodes_dropped(void **state)
+{
+	static const char text[] = "version: 1\ndescription: d\ncourses: [1, 'sis_course_id:X', 3]\n"
+				   "steps:\n  - shift_dates: {days: 7}\n";
+	struct recipe_opts o = { 0 };
+	struct diags d = DIAGS_INIT;
+	struct recipe *r = NULL;
+
+	(void)state;
+	assert_int_equal(recipe_load_mem(&r, "t.yaml", text, strlen(text), &o, &d), 0);
+	assert_null(r->courses_arena);
+	assert_int_equal(r->root->nkids, 6);   /* version, description, steps */
+	assert_string_equal(r->root->kids[0]->str, "version");
+	assert_string_equal(r->root->kids[2]->str, "description");
+	assert_string_equal(r->root->kids[4]->str, "steps");
+	assert_string_equal(r->description, "d");
+	assert_int_equal(r->ncourses, 3);
+	assert_string_equal(r->courses[0].id, "1");
+	assert_string_equal(r->courses[1].id, "sis_course_id:X");
+	assert_int_equal(r->courses[1].pos.line, 3);
+	assert_string_equal(r->courses[2].id, "3");
+	recipe_drop_courses(r);
+	assert_int_equal(r->ncourses, 0);
+	assert_null(r->courses);
+	recipe_free(r);
+	diag_release(&d);
+}
+
+/* The nodes of `courses:` stay when something else still points into them: an alias outside the
+ * list naming an anchor in it (the description here), or an account listing (r->queries' strings
+ * and regexes are its scalars). */
+static void test_courses_nodes_kept(void **state)
+{
+	static const char *const texts[] = {
+		"version: 1\ncourses: [1, &c '2']\ndescription: *c\nsteps:\n  - shift_dates: {days: 7}\n",
+		"version: 1\ncourses: [1, {account: '112', term: '87', where: {name: '^Bio'}}]\n"
+		"steps:\n  - shift_dates: {days: 7}\n",
+	};
+	size_t t;
+
+	(void)state;
+	for (t = 0; t < sizeof(texts) / sizeof(*texts); t++) {
+		struct recipe_opts o = { 0 };
+		struct diags d = DIAGS_INIT;
+		struct recipe *r = NULL;
+
+		assert_int_equal(recipe_load_mem(&r, "t.yaml", texts[t], strlen(texts[t]), &o, &d), 0);
+		assert_null(r->courses_arena);              /* joined the recipe's arena */
+		assert_int_equal(r->root->nkids, t ? 6 : 8);   /* `courses:` still in the tree */
+		assert_string_equal(r->root->kids[2]->str, "courses");
+		if (t) {
+			assert_int_equal(r->nqueries, 1);
+			assert_string_equal(r->queries[0].account, "112");
+			assert_string_equal(r->queries[0].term, "87");
+			assert_string_equal(r->queries[0].name->src, "^Bio");
+		} else {
+			assert_string_equal(r->description, "2");
+		}
+		recipe_free(r);
+		diag_release(&d);
+	}
+}
+
 /* 150 unknown keys: 100 are kept, all are counted, and diag_print says it stopped. */
 static void test_error_cap(void **state)
 {
@@ -672,7 +738,7 @@ static void test_arena_pieces_poisoned(void **state)
 		const size_t align = _Alignof(max_align_t);
 		size_t i;
 
-		for (i = 0; i < r->root->nkids; i += 2) {   /* the keys: version, courses, steps */
+		for (i = 0; i < r->root->nkids; i += 2) {   /* the keys: version, steps (courses: is dropped) */
 			const struct ynode *k = r->root->kids[i];
 			size_t piece = (k->len + 1 + align - 1) / align * align;
 
@@ -708,6 +774,8 @@ int main(void)
 		cmocka_unit_test(test_sha256_in_pieces),
 		cmocka_unit_test(test_one_byte_buffer),
 		cmocka_unit_test(test_arena_pieces_poisoned),
+		cmocka_unit_test(test_courses_nodes_dropped),
+		cmocka_unit_test(test_courses_nodes_kept),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
