@@ -37,6 +37,7 @@
 
 #include "canvas.h"
 #include "err.h"
+#include "intmap.h"
 #include "journal.h"
 #include "plan.h"
 #include "plan_reads.h"
@@ -71,26 +72,14 @@ enum exec_conflict {
 	EXEC_CONFLICT_OTHER                    /* a create that met an object, or two that match a resume */
 };
 
-/* A value per change that most changes do not have (exec_result's error, new_id and live): a table
- * of the changes that have one (open addressing on the change's index), so a run keeps nothing for
- * the others. Three arrays of a pointer a change were 24 bytes a change, about 530 bytes a course
- * of the scale benchmark's rollover, kept to the end of the run (issue 18, flat memory). */
-struct exec_sparse {
-	size_t *keys;                          /* the change's index + 1; 0: an empty slot */
-	void **vals;
-	size_t cap, n;                         /* cap: 0 or a power of two */
-};
-
-/* The value of change i, or NULL. */
-void *exec_sparse_get(const struct exec_sparse *s, size_t i);
-/* Store v as change i's value (NULL: none) and return the value it replaces, which the caller now
- * owns (frees). */
-void *exec_sparse_put(struct exec_sparse *s, size_t i, void *v);
-
 struct exec_result {
 	enum journal_state *state;             /* per change (index seq - 1) */
-	struct exec_sparse error;              /* char *, per change: why it failed / the conflict */
-	struct exec_sparse new_id;             /* char *, per change: the id a create got */
+	/* Values per change that most changes do not have, keyed by the change's index (seq - 1): a map
+	 * of the changes that have one keeps nothing for the others. Three arrays of a pointer a change
+	 * were 24 bytes a change, about 530 bytes a course of the scale benchmark's rollover, kept to
+	 * the end of the run (issue 18, flat memory). */
+	struct intmap error;                   /* char *: why it failed / the conflict */
+	struct intmap new_id;                  /* char *: the id a create got */
 	size_t n;
 	size_t done, failed, conflicts, skipped;
 	size_t conflict_creates;               /* of the conflicts, creates that met an object this run
@@ -105,10 +94,10 @@ struct exec_result {
 	size_t written, objects_written;       /* done by a write of this run (of done, objects_done) */
 	size_t already;                        /* done with no write in this run: found at `after` by the
 						  stale check, or done before a resume (done - written) */
-	struct exec_sparse why;                /* per change, for a JOURNAL_CONFLICT: which kind, stored as
+	struct intmap why;                     /* per change, for a JOURNAL_CONFLICT: which kind, stored as
 						  (void *)(uintptr_t) an enum exec_conflict; none:
 						  EXEC_CONFLICT_NONE (exec_result_why) */
-	struct exec_sparse live;               /* cJSON *, per change, for EXEC_CONFLICT_CHANGED: the
+	struct intmap live;                    /* cJSON *, per change, for EXEC_CONFLICT_CHANGED: the
 						  value Canvas has now (none: null or absent; deletes:
 						  none) */
 };

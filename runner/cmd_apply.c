@@ -301,7 +301,7 @@ static void conflict_report(const struct plan *p, const struct exec_result *r, s
 		v[n].change = i;
 		v[n].why = why == EXEC_CONFLICT_CHANGED ? RENDER_CONFLICT_CHANGED :
 			   why == EXEC_CONFLICT_GONE ? RENDER_CONFLICT_GONE : RENDER_CONFLICT_WITH;
-		v[n].live = exec_sparse_get(&r->live, i);
+		v[n].live = intmap_get(&r->live, i);
 		n++;
 	}
 	render_conflicts(p, v, n, CONFLICT_OBJECTS, out, cc);
@@ -354,7 +354,7 @@ static cJSON *result_json(const struct plan *p, const struct exec_result *r, con
 static cJSON *change_result(const struct plan_change *c, const struct exec_result *r, size_t i)
 {
 	cJSON *o = cJSON_CreateObject();
-	const char *error = exec_sparse_get(&r->error, i), *new_id = exec_sparse_get(&r->new_id, i);
+	const char *error = intmap_get(&r->error, i), *new_id = intmap_get(&r->new_id, i);
 
 	cJSON_AddNumberToObject(o, "seq", (double)c->seq);
 	cJSON_AddItemToObject(o, "course_id", jsonid(c->course_id));
@@ -454,7 +454,7 @@ static int apply_locked(struct canvas *cv, const struct plan *p, const struct ap
 	progress_end();
 	conflict_report(p, &res, &conflicts, &cc);
 	for (i = 0; i < res.n; i++) {
-		const char *e = exec_sparse_get(&res.error, i);
+		const char *e = intmap_get(&res.error, i);
 
 		if (!e || (!o->json && grouped_conflict(&res, i)))
 			continue;

@@ -47,7 +47,6 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -56,6 +55,7 @@
 #include <unistd.h>
 
 #include "buf.h"
+#include "intmap.h"
 #include "journal.h"
 #include "msg.h"
 #include "sha256.h"
@@ -63,90 +63,35 @@
 #include "xalloc.h"
 
 /* The courses a run holds, for its whole life: their numbers (is_course_number: at most 18 digits,
- * below 10^18) as value + 1 in an open-addressing table of 64-bit slots (linear probing, a power of
- * two grown at half full): 8 to 16 bytes a course, where a strmap of the text kept a copy of every id
- * and two pointers, about 55 bytes a course to the end of apply (issue 18, flat memory). Ids are
- * still compared as their text was: one with a leading zero ("04821", which Canvas never gives) is
- * not "4821", so such ids go to `odd`, a strmap of the text. */
+ * below 10^18) in an integer map (include/intmap.h): 16-byte slots, 32 to 64 bytes a course, where a
+ * strmap of the text also kept a malloced copy of every id, about 65 to 100 bytes a course to the end
+ * of apply (issue 18, flat memory). Ids are still compared as their text was: one with a leading zero ("04821",
+ * which Canvas never gives) is not "4821", so such ids go to `odd`, a strmap of the text. */
 struct held {
-	uint64_t *slot;
-	size_t cap, n;
+	struct intmap nums;
 	struct strmap odd;
 };
-
-/* The value of a course number (is_course_number's), or 0 when it is written with a leading zero
- * (then it goes to held.odd); else value + 1. */
-static uint64_t held_key(const char *id)
-{
-	uint64_t v = 0;
-
-	if (id[0] == '0' && id[1])
-		return 0;
-	for (; *id; id++)
-		v = 10 * v + (uint64_t)(*id - '0');
-	return v + 1;
-}
-
-/* The slot of key in h (its own, or the empty one where it would go); h->cap is not 0. */
-static size_t held_slot(const struct held *h, uint64_t key)
-{
-	uint64_t x = key;
-	size_t j;
-
-	x ^= x >> 33;   /* MurmurHash3's fmix64: consecutive ids spread */
-	x *= 0xff51afd7ed558ccdu;
-	x ^= x >> 33;
-	j = (size_t)x & (h->cap - 1);
-	while (h->slot[j] && h->slot[j] != key)
-		j = (j + 1) & (h->cap - 1);
-	return j;
-}
 
 /* 1 when course number id is held. */
 static int held_has(const struct held *h, const char *id)
 {
-	uint64_t key = held_key(id);
-
-	if (!key)
+	if (id[0] == '0' && id[1])
 		return strmap_get(&h->odd, id) != NULL;
-	return h->cap && h->slot[held_slot(h, key)] == key;
+	return intmap_get(&h->nums, strtoull(id, NULL, 10)) != NULL;
 }
 
 static void held_add(struct held *h, const char *id)
 {
-	uint64_t key = held_key(id);
-	size_t i, j;
-
-	if (!key) {
+	if (id[0] == '0' && id[1])
 		strmap_add(&h->odd, id, (void *)1);
-		return;
-	}
-	if ((h->n + 1) * 2 > h->cap) {
-		struct held g = { NULL, h->cap ? 2 * h->cap : 64, 0, STRMAP_INIT };
-
-		g.slot = xcalloc(g.cap, sizeof(*g.slot));
-		for (i = 0; i < h->cap; i++)
-			if (h->slot[i]) {
-				g.slot[held_slot(&g, h->slot[i])] = h->slot[i];
-				g.n++;
-			}
-		free(h->slot);
-		h->slot = g.slot;
-		h->cap = g.cap;
-		h->n = g.n;
-	}
-	j = held_slot(h, key);
-	if (!h->slot[j]) {
-		h->slot[j] = key;
-		h->n++;
-	}
+	else
+		intmap_put(&h->nums, strtoull(id, NULL, 10), (void *)1);
 }
 
 static void held_release(struct held *h)
 {
-	free(h->slot);
+	intmap_release(&h->nums, NULL);
 	strmap_release(&h->odd);
-	memset(h, 0, sizeof(*h));
 }
 
 struct courselock {

@@ -34,14 +34,14 @@
  * registers its creates' ids and objects, runs it, counts it (count_range) and releases it;
  * exec_chg maps a plan-wide index to the resident p->changes[i - p->first]. What stays for the run
  * is per change and small (res->state; x->flags: written, dup_risk, unsent, inwin; 5 bytes), and for
- * the changes that have one an error, a create's new id, a conflict's kind and live value (struct
- * exec_sparse: their arrays were 28 more bytes a change, 620 a course of the scale benchmark, and
- * the four flags 3 more), so apply's memory is a window's and grows little with the plan (issue 18: 39.0
- * MB at 200 courses, 41.9 MB at 2,000, 53.5 MB at 10,000 before the sparse values). The end-of-run
- * reports read the windows again only when they need the changes: the conflict report
- * (render_conflicts, only when there are conflicts) and --format json's document; the counts
- * (conflict_creates among them) are gathered per window. A spilled plan is never a resumed
- * journal's (those are read whole), so it has no prior states.
+ * the changes that have one an error, a create's new id, a conflict's kind and live value (maps on
+ * the change's index, include/intmap.h: their arrays were 28 more bytes a change, 620 a course of
+ * the scale benchmark, and the four flags 3 more), so apply's memory is a window's and grows
+ * little with the plan (issue 18: 39.0 MB at 200 courses, 41.9 MB at 2,000, 53.5 MB at 10,000
+ * before the sparse values). The end-of-run reports read the windows again only when they need
+ * the changes: the conflict report (render_conflicts, only when there are conflicts) and --format
+ * json's document; the counts (conflict_creates among them) are gathered per window. A spilled
+ * plan is never a resumed journal's (those are read whole), so it has no prior states.
  * A run, in order; each phase is a file whose design comment says how it does its part:
  *   1. Objects (here, object_for). The plan's changes are grouped by object (course, kind, id).
  *      Changes a resumed journal already has as done are left out (their create ids are known:
@@ -132,7 +132,7 @@ const struct plan_change *exec_chg(const struct exec *x, size_t i)
 static void describe(const struct exec *x, size_t i, struct buf *b)
 {
 	const struct plan_change *c = exec_chg(x, i);
-	const char *id = c->id, *new_id = c->op == PLAN_CREATE ? exec_sparse_get(&x->res->new_id, i) : NULL;
+	const char *id = c->id, *new_id = c->op == PLAN_CREATE ? intmap_get(&x->res->new_id, i) : NULL;
 
 	if (new_id)
 		id = new_id;
@@ -176,21 +176,21 @@ void exec_outcome(struct exec *x, size_t i, enum journal_state st, const char *r
 	struct buf b = BUF_INIT;
 	char *msg = NULL;
 
-	if (id && !exec_sparse_get(&x->res->new_id, i))
-		exec_sparse_put(&x->res->new_id, i, xstrdup(id));
+	if (id && !intmap_get(&x->res->new_id, i))
+		intmap_put(&x->res->new_id, i, xstrdup(id));
 	if (reason) {
 		describe(x, i, &b);
 		buf_printf(&b, ": %s", reason);
 		msg = buf_detach(&b, NULL);
 	}
-	free(exec_sparse_put(&x->res->error, i, msg));
+	free(intmap_put(&x->res->error, i, msg));
 	x->res->state[i] = st;
 	if (st == JOURNAL_FAILED || st == JOURNAL_SKIPPED || (st == JOURNAL_INTENT && msg))
 		x->failed_so_far++;
 	if (st == JOURNAL_INTENT)
 		return;
 	if (journal_outcome(x->o->journal, exec_chg(x, i)->seq, st, msg,
-			    id ? id : (const char *)exec_sparse_get(&x->res->new_id, i), live, &e))
+			    id ? id : (const char *)intmap_get(&x->res->new_id, i), live, &e))
 		exec_stop(x, &e);
 }
 
@@ -299,7 +299,7 @@ const char *exec_resolve(const struct exec *x, const char *course, const char *i
 	free(k);
 	if (!v)
 		return NULL;
-	return exec_sparse_get(&x->res->new_id, (size_t)(uintptr_t)v - 1);
+	return intmap_get(&x->res->new_id, (size_t)(uintptr_t)v - 1);
 }
 
 /* A value with every "new:N" it holds (a module_id, a prerequisite list) replaced by the real id.
@@ -496,7 +496,7 @@ int exec_unsent(struct unit *u, const struct err *err)
 		exec_outcome(u->x, u->ch[i], JOURNAL_SKIPPED, EXEC_NOT_SENT, NULL, NULL);
 		u->x->flags[u->ch[i]] |= X_UNSENT;
 		/* the journal says why; the report counts it "not sent" */
-		free(exec_sparse_put(&u->x->res->error, u->ch[i], NULL));
+		free(intmap_put(&u->x->res->error, u->ch[i], NULL));
 	}
 	return 1;
 }
@@ -745,7 +745,7 @@ static void count_range(struct exec *x, size_t a, size_t b)
 			break;
 		case JOURNAL_INTENT:
 			r->in_doubt++;
-			if (exec_sparse_get(&r->error, i))
+			if (intmap_get(&r->error, i))
 				r->failed++;
 			break;
 		default:
@@ -1014,11 +1014,11 @@ int exec_run(struct canvas *cv, const struct plan *p, const struct exec_opts *o,
 		if (o->prior && o->prior[i] == JOURNAL_DONE) {
 			res->state[i] = JOURNAL_DONE;
 			if (o->prior_ids && o->prior_ids[i])
-				exec_sparse_put(&res->new_id, i, xstrdup(o->prior_ids[i]));
+				intmap_put(&res->new_id, i, xstrdup(o->prior_ids[i]));
 			continue;
 		}
 		if (o->prior && o->prior_ids && o->prior_ids[i] && c->op == PLAN_CREATE)
-			free(exec_sparse_put(&res->new_id, i, xstrdup(o->prior_ids[i])));
+			free(intmap_put(&res->new_id, i, xstrdup(o->prior_ids[i])));
 	}
 	make_windows(&x, &order, &norder, &starts, &nwin);
 	x.nobjs_total = count_objects(&x, order, norder);
@@ -1063,103 +1063,26 @@ done:
 	return rc;
 }
 
-/* ---------------------------------------------------------------- sparse per-change values */
-
-/* The slot of change i, or the empty slot where it would go. s->cap must not be 0. */
-static size_t sparse_slot(const struct exec_sparse *s, size_t i)
-{
-	uint64_t h = (uint64_t)(i + 1) * 0x9E3779B97F4A7C15ull;
-	size_t k = (size_t)(h ^ h >> 32) & (s->cap - 1);
-
-	while (s->keys[k] && s->keys[k] != i + 1)
-		k = (k + 1) & (s->cap - 1);
-	return k;
-}
-
-void *exec_sparse_get(const struct exec_sparse *s, size_t i)
-{
-	size_t k;
-
-	if (!s->cap)
-		return NULL;
-	k = sparse_slot(s, i);
-	return s->keys[k] ? s->vals[k] : NULL;
-}
-
-void *exec_sparse_put(struct exec_sparse *s, size_t i, void *v)
-{
-	size_t k, j;
-	void *old;
-
-	if (s->cap) {
-		k = sparse_slot(s, i);
-		if (s->keys[k]) {
-			old = s->vals[k];
-			s->vals[k] = v;
-			return old;
-		}
-	}
-	if (!v)
-		return NULL;   /* nothing was there, nothing to keep */
-	if (2 * (s->n + 1) > s->cap) {   /* at most half full */
-		struct exec_sparse g = { NULL, NULL, s->cap ? 2 * s->cap : 16, 0 };
-
-		g.keys = xcalloc(g.cap, sizeof(*g.keys));
-		g.vals = xcalloc(g.cap, sizeof(*g.vals));
-		for (j = 0; j < s->cap; j++)
-			if (s->keys[j]) {
-				k = sparse_slot(&g, s->keys[j] - 1);
-				g.keys[k] = s->keys[j];
-				g.vals[k] = s->vals[j];
-			}
-		g.n = s->n;
-		free(s->keys);
-		free(s->vals);
-		*s = g;
-	}
-	k = sparse_slot(s, i);
-	s->keys[k] = i + 1;
-	s->vals[k] = v;
-	s->n++;
-	return NULL;
-}
-
-/* Every value freed with fr, and the table. */
-static void sparse_release(struct exec_sparse *s, void (*fr)(void *))
-{
-	size_t k;
-
-	for (k = 0; k < s->cap; k++)
-		if (s->keys[k])
-			fr(s->vals[k]);
-	free(s->keys);
-	free(s->vals);
-	memset(s, 0, sizeof(*s));
-}
+/* ---------------------------------------------------------------- the result */
 
 static void free_json(void *v)
 {
 	cJSON_Delete(v);
 }
 
-static void free_none(void *v)
-{
-	(void)v;   /* an enum in a pointer (res->why) */
-}
-
 enum exec_conflict exec_result_why(const struct exec_result *res, size_t i)
 {
-	return (enum exec_conflict)(uintptr_t)exec_sparse_get(&res->why, i);
+	return (enum exec_conflict)(uintptr_t)intmap_get(&res->why, i);
 }
 
 void exec_result_release(struct exec_result *res)
 {
 	if (!res)
 		return;
-	sparse_release(&res->error, free);
-	sparse_release(&res->new_id, free);
-	sparse_release(&res->live, free_json);
-	sparse_release(&res->why, free_none);
+	intmap_release(&res->error, free);
+	intmap_release(&res->new_id, free);
+	intmap_release(&res->live, free_json);
+	intmap_release(&res->why, NULL);   /* an enum in a pointer */
 	free(res->state);
 	memset(res, 0, sizeof(*res));
 }

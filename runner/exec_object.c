@@ -266,7 +266,7 @@ void exec_created(struct unit *u, cJSON *json)
 		return;
 	}
 	u->new_id = xstrdup(id);
-	free(exec_sparse_put(&x->res->new_id, u->ch[0], xstrdup(id)));
+	free(intmap_put(&x->res->new_id, u->ch[0], xstrdup(id)));
 	fix = cJSON_CreateObject();
 	cJSON_ArrayForEach(f, u->sent) {
 		const cJSON *g = cJSON_GetObjectItemCaseSensitive(json, f->string);

@@ -411,21 +411,21 @@ void exec_plan_units(struct exec *x)
 			cJSON *tmp = NULL;
 
 			if (v[k] == V_DONE) {
-				exec_outcome(x, i, JOURNAL_DONE, NULL, exec_sparse_get(&x->res->new_id, i), NULL);
+				exec_outcome(x, i, JOURNAL_DONE, NULL, intmap_get(&x->res->new_id, i), NULL);
 			} else if (v[k] == V_CONFLICT && ob->conflict) {
 				const cJSON *live = c->field && ob->live ? exec_live_field(ob, c->field, &tmp) : ob->clash;
 
 				exec_outcome(x, i, JOURNAL_CONFLICT, why[k], NULL, live);
 				/* for apply's grouped report (cmd_apply.c, render_conflicts.c) */
-				exec_sparse_put(&x->res->why, i, (void *)(uintptr_t)(c->op == PLAN_CREATE ? EXEC_CONFLICT_OTHER :
+				intmap_put(&x->res->why, i, (void *)(uintptr_t)(c->op == PLAN_CREATE ? EXEC_CONFLICT_OTHER :
 					!ob->live ? EXEC_CONFLICT_GONE : EXEC_CONFLICT_CHANGED));
 				if (c->field && ob->live && live)
-					cJSON_Delete(exec_sparse_put(&x->res->live, i, cJSON_Duplicate(live, 1)));
+					cJSON_Delete(intmap_put(&x->res->live, i, cJSON_Duplicate(live, 1)));
 			} else if (ob->conflict) {
 				char *r = xasprintf("not written: %s of this object is a conflict", conflict_field);
 
 				exec_outcome(x, i, JOURNAL_CONFLICT, r, NULL, NULL);
-				exec_sparse_put(&x->res->why, i, (void *)(uintptr_t)EXEC_CONFLICT_WITH);
+				intmap_put(&x->res->why, i, (void *)(uintptr_t)EXEC_CONFLICT_WITH);
 				free(r);
 			} else if (c->op == PLAN_UPDATE &&
 				   exec_checkpoint_field(c->kind, ob->live, c->field)) {

@@ -146,7 +146,7 @@ enum verdict exec_check_change(struct exec *x, struct xobj *ob, size_t i, char *
 		char b[32];
 		const cJSON *f;
 		struct err e = ERR_INIT;
-		const char *new_id = exec_sparse_get(&x->res->new_id, i);
+		const char *new_id = intmap_get(&x->res->new_id, i);
 
 		if (new_id) {
 			/* resume: the journal knows the id this create got */
@@ -155,7 +155,7 @@ enum verdict exec_check_change(struct exec *x, struct xobj *ob, size_t i, char *
 			o = strmap_get(&x->live, k);
 			free(k);
 			if (!o) {
-				free(exec_sparse_put(&x->res->new_id, i, NULL));   /* deleted since: made again */
+				free(intmap_put(&x->res->new_id, i, NULL));   /* deleted since: made again */
 			}
 		}
 		if (!o) {
@@ -189,8 +189,8 @@ enum verdict exec_check_change(struct exec *x, struct xobj *ob, size_t i, char *
 			buf_release(&ids);
 		}
 		ob->adopted = xstrdup(object_id(c->kind, o, b));
-		if (!exec_sparse_get(&x->res->new_id, i))
-			exec_sparse_put(&x->res->new_id, i, xstrdup(ob->adopted));
+		if (!intmap_get(&x->res->new_id, i))
+			intmap_put(&x->res->new_id, i, xstrdup(ob->adopted));
 		strmap_put_take(taken, exec_okey(c->course_id, c->kind, ob->adopted), o);
 		/* the object as it is, on disk before anything touches it (journal-format.md "adopted") */
 		if (journal_adopted(x->o->journal, c->seq, ob->adopted, o, &e))

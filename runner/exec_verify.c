@@ -270,7 +270,7 @@ void exec_submit_reread(struct unit *u)
 static cJSON *live_now(const struct exec *x, size_t i)
 {
 	const struct plan_change *c = exec_chg(x, i);
-	const char *id = c->op == PLAN_CREATE ? (const char *)exec_sparse_get(&x->res->new_id, i) : c->id;
+	const char *id = c->op == PLAN_CREATE ? (const char *)intmap_get(&x->res->new_id, i) : c->id;
 	char *k;
 	cJSON *o;
 
@@ -553,7 +553,7 @@ void exec_report_duplicates(struct exec *x)
 		if (!(x->flags[i] & X_INWIN) || !(x->flags[i] & X_DUP_RISK) || x->res->state[i] != JOURNAL_DONE)
 			continue;
 		ob = exec_obj_of(x, i);
-		new_id = exec_sparse_get(&x->res->new_id, i);
+		new_id = intmap_get(&x->res->new_id, i);
 		if (x->snap_reread && ob)
 			exec_find_existing(x, ob, &none, &n, &ids);
 		if (n > 1)

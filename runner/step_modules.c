@@ -89,6 +89,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "intmap.h"
 #include "jsonid.h"
 #include "recipe_modules.h"
 #include "strmap.h"
@@ -209,64 +210,24 @@ static struct ient *ix_entry_of(struct index *ix, const char *key, const cJSON *
 
 /* ---------------------------------------------------------------- a pointer set and list */
 
+/* A set of pointers: an integer map on their addresses (include/intmap.h). */
 struct pset {
-	const void **v;
-	size_t cap, n;
+	struct intmap m;
 };
-
-static size_t ptr_hash(const void *p)
-{
-	uint64_t x = (uint64_t)(uintptr_t)p;
-
-	x ^= x >> 33;
-	x *= 0xff51afd7ed558ccdull;
-	x ^= x >> 33;
-	return (size_t)x;
-}
 
 static int pset_has(const struct pset *s, const void *p)
 {
-	size_t j;
-
-	if (!s || !s->cap)
-		return 0;
-	for (j = ptr_hash(p) & (s->cap - 1); s->v[j]; j = (j + 1) & (s->cap - 1))
-		if (s->v[j] == p)
-			return 1;
-	return 0;
+	return s && intmap_get(&s->m, (uint64_t)(uintptr_t)p) != NULL;
 }
 
 static void pset_add(struct pset *s, const void *p)
 {
-	size_t j, i;
-
-	if (pset_has(s, p))
-		return;
-	if ((s->n + 1) * 2 > s->cap) {
-		const void **old = s->v;
-		size_t oc = s->cap;
-
-		s->cap = oc ? oc * 2 : 32;
-		s->v = xcalloc(s->cap, sizeof(*s->v));
-		for (i = 0; i < oc; i++) {
-			if (!old[i])
-				continue;
-			for (j = ptr_hash(old[i]) & (s->cap - 1); s->v[j]; j = (j + 1) & (s->cap - 1))
-				;
-			s->v[j] = old[i];
-		}
-		free(old);
-	}
-	for (j = ptr_hash(p) & (s->cap - 1); s->v[j]; j = (j + 1) & (s->cap - 1))
-		;
-	s->v[j] = p;
-	s->n++;
+	intmap_put(&s->m, (uint64_t)(uintptr_t)p, (void *)1);
 }
 
 static void pset_release(struct pset *s)
 {
-	free(s->v);
-	memset(s, 0, sizeof(*s));
+	intmap_release(&s->m, NULL);
 }
 
 struct plist {
@@ -983,7 +944,7 @@ static int module_selected(struct mctx *mc, pcre2_match_data *md, const cJSON *m
 /* set.position: the selected modules, as one block in their current order, from that position. */
 static void set_position(struct mctx *mc, cJSON **sel, size_t nsel)
 {
-	struct pset targets = { NULL, 0, 0 };
+	struct pset targets = { INTMAP_INIT };
 	cJSON **v, *o;
 	size_t n = 0, nrest = 0, k, i;
 
@@ -1406,7 +1367,7 @@ static void ensure_module(struct mctx *mc, struct ens *es)
 /* The desired module order (see the design comment), then positions. */
 static void ensure_order(struct mctx *mc, struct ens *es, size_t nes)
 {
-	struct pset ens = { NULL, 0, 0 };
+	struct pset ens = { INTMAP_INIT };
 	cJSON **v, *o;
 	size_t n = 0, len = 0, i, rbefore = 0, prev = 0;
 
@@ -1520,7 +1481,7 @@ static cJSON *ensure_create_item(struct mctx *mc, struct ens *es, struct want *w
 
 static void ensure_items(struct mctx *mc, struct ens *es, size_t nes)
 {
-	struct pset claimed = { NULL, 0, 0 }, touched = { NULL, 0, 0 };
+	struct pset claimed = { INTMAP_INIT }, touched = { INTMAP_INIT };
 	struct plist order = { NULL, 0, 0 }, doomed = { NULL, 0, 0 };
 	struct ix_iter it;
 	struct ient *e;
