@@ -9,11 +9,11 @@
  * plan_finish(). A third index maps a course id to its place in p->courses (plan_course: each
  * change's zone, each course's section events, plan_finish's order); a scan per lookup made
  * planning quadratic in the courses (issue 18). It reads its keys from p->courses rather than
- * keeping copies (struct course_table): it lives as long as the plan. The indexes are open-addressing tables of array
- * positions keyed by a string, so a plan of 100,000 changes costs no more per change than a plan
- * of ten; a linear search per change was rejected (quadratic for the 10,000-object course of the
- * benchmark). The change tables live while a course is built: plan_finish drops them (the course
- * map stays, for plan_course and the spill's per-course ranges).
+ * keeping copies (struct course_table): it lives as long as the plan. The indexes are
+ * open-addressing tables of array positions keyed by a string, so a plan of 100,000 changes costs
+ * no more per change than a plan of ten; a linear search per change was rejected (quadratic for the
+ * 10,000-object course of the benchmark). The change tables live while a course is built:
+ * plan_finish drops them (the course map stays, for plan_course and the spill's per-course ranges).
  *
  * Windows and the spill file (issue 18, "flat memory"; include/plan.h "Windows"). plan_make builds
  * the plan a window of courses at a time and finishes each window on its own (plan_finish sorts
@@ -95,13 +95,11 @@ int plan_kind_from_name(const char *s)
 
 /* ---------------------------------------------------------------- string -> position tables */
 
-/* Positions in p->changes (which moves as it grows) are stored as pos + 1, so that 0 (NULL) stays
- * "absent". */
 /* course id -> its first place in p->courses: open addressing (linear probing, a power-of-two
  * table grown at half full) over positions + 1 (0: empty), hashed on the id as p->courses holds it.
  * The key is read from p->courses, never copied: a strmap kept a copy of every id and two slots of
- * pointers, about 60 bytes a course to the end of the run (issue 18, flat memory); this is 4 to 8
- * bytes a course. A plan holds fewer than 2^32 - 1 courses. */
+ * pointers, about 60 bytes a course to the end of the run (issue 18, flat memory); this is 8 to 16
+ * bytes a course (4-byte slots, a quarter to a half full). A plan holds fewer than 2^32 - 1 courses. */
 struct course_table {
 	uint32_t *slot;
 	size_t cap, n;
@@ -113,7 +111,8 @@ struct index {
 	struct course_table courses;
 };
 
-/* The position stored under key, or (size_t)-1. */
+/* Positions in p->changes (which moves as it grows) are stored as pos + 1, so that 0 (NULL) stays
+ * "absent". The position stored under key, or (size_t)-1. */
 static size_t table_get(const struct strmap *t, const char *key)
 {
 	return (size_t)(uintptr_t)strmap_get(t, key) - 1;
